@@ -1,0 +1,52 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { readConfig, requiredName } from '../../shared/config/env';
+import { acceptWebhookDelivery } from '../../shared/domain/webhook-delivery';
+import { SalesChannel } from '../../shared/domain/order';
+import { webhookAdapters } from '../../shared/channels/registry';
+import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
+import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
+import { webhookSecretsFromEnv } from '../../shared/adapters/webhook-secrets';
+import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
+import { PowertoolsDeliveryDeduplicator } from '../../shared/adapters/idempotency';
+import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { logger, metrics } from '../../shared/adapters/observability';
+import { jsonAnswer, lowerCaseHeaders, rawBody } from '../../shared/api/http-answer';
+
+const config = readConfig({
+  FABRIC_BUCKET_RAW_ARCHIVE: requiredName,
+  FABRIC_TABLE_IDEMPOTENCY: requiredName,
+  FABRIC_TABLE_CROSS_REFERENCE: requiredName,
+  FABRIC_WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+});
+
+const ports = {
+  archive: new S3DeliveryArchive(config.FABRIC_BUCKET_RAW_ARCHIVE),
+  publisher: eventPublisherFromEnv(),
+  secrets: webhookSecretsFromEnv(),
+  skus: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),
+  deduplicator: new PowertoolsDeliveryDeduplicator(config.FABRIC_TABLE_IDEMPOTENCY),
+};
+
+/** POST /webhooks/{channel}: the channel is the last segment of the API Gateway resource. */
+async function receiveWebhook(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
+  const channel = SalesChannel.safeParse(event.resource.split('/').pop());
+  const adapter = channel.success ? webhookAdapters[channel.data] : undefined;
+  if (!channel.success || !adapter) return jsonAnswer(404, { message: `no webhook channel at ${event.resource}` });
+
+  const answer = await acceptWebhookDelivery({
+    channel: channel.data,
+    requestId: event.requestContext?.requestId ?? context.awsRequestId,
+    receivedAt: new Date().toISOString(),
+    headers: lowerCaseHeaders(event),
+    rawBody: rawBody(event),
+  }, adapter, ports, { maxBodyBytes: config.FABRIC_WEBHOOK_MAX_BODY_BYTES });
+
+  metrics.addDimensions({ channel: channel.data, status: String(answer.status) });
+  metrics.addMetric('WebhookDeliveries', MetricUnit.Count, 1);
+  logger.info('webhook answered', { channel: channel.data, status: answer.status, ...answer.body });
+  return jsonAnswer(answer.status, answer.body);
+}
+
+export const handler = withObservability(receiveWebhook);

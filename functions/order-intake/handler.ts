@@ -1,0 +1,40 @@
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { readConfig, requiredName } from '../../shared/config/env';
+import { parseEventBody } from '../../events/catalog';
+import { DynamoOrderRepository } from '../../shared/adapters/order-store';
+import { IdempotentExecutor } from '../../shared/adapters/idempotency';
+import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { logger, metrics } from '../../shared/adapters/observability';
+
+const config = readConfig({
+  FABRIC_TABLE_ORDERS: requiredName,
+  FABRIC_TABLE_CROSS_REFERENCE: requiredName,
+  FABRIC_TABLE_IDEMPOTENCY: requiredName,
+});
+
+const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
+const onceper = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, 'order-intake');
+const processor = new BatchProcessor(EventType.SQS);
+
+/**
+ * Stores one OrderReceived. Keyed on the order version (order id + channel updated-at + status), not
+ * on the message id: a redelivery or a replay of the same version changes nothing twice.
+ */
+async function recordReceivedOrder(record: SQSRecord): Promise<void> {
+  const event = parseEventBody(record.body, 'OrderReceived');
+  const { order, deliveryId } = event.data;
+  logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
+  const { result, replayed } = await onceper.run(`${order.orderId}#${order.channelUpdatedAt}#${order.status}`, () =>
+    orders.recordOrder(order, { eventId: event.id, deliveryId }));
+  metrics.addMetric(replayed ? 'OrderVersionsReplayed' : `OrderVersions_${result}`, MetricUnit.Count, 1);
+  metrics.addMetric('EventLagMs', MetricUnit.Milliseconds, Date.now() - Date.parse(event.time));
+  logger.info('order recorded', { result, replayed, channel: order.channel, channelOrderId: order.channelOrderId });
+}
+
+async function receiveBatch(event: SQSEvent, context: Context) {
+  return processPartialResponse(event, recordReceivedOrder, processor, { context });
+}
+
+export const handler = withObservability(receiveBatch);

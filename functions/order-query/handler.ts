@@ -1,0 +1,31 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { readConfig, requiredName } from '../../shared/config/env';
+import { SalesChannel } from '../../shared/domain/order';
+import { DynamoOrderRepository } from '../../shared/adapters/order-store';
+import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { jsonAnswer } from '../../shared/api/http-answer';
+
+const config = readConfig({
+  FABRIC_TABLE_ORDERS: requiredName,
+  FABRIC_TABLE_CROSS_REFERENCE: requiredName,
+});
+
+const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
+
+/** GET /orders/{orderId} and GET /orders/by-channel/{channel}/{channelOrderId}: the order and its state history. */
+async function findOrder(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const params = event.pathParameters ?? {};
+  let orderId = params.orderId;
+  if (!orderId) {
+    const channel = SalesChannel.safeParse(params.channel);
+    if (!channel.success) {
+      return jsonAnswer(400, { message: 'unknown channel', errors: [{ path: 'channel', message: `must be one of ${SalesChannel.options.join(', ')}` }] });
+    }
+    orderId = await orders.findOrderId(channel.data, params.channelOrderId ?? '');
+    if (!orderId) return jsonAnswer(404, { message: `no ${channel.data} order ${params.channelOrderId}` });
+  }
+  const found = await orders.getOrder(orderId);
+  return found ? jsonAnswer(200, found) : jsonAnswer(404, { message: `no order ${orderId}` });
+}
+
+export const handler = withObservability(findOrder);

@@ -1,0 +1,49 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { tracer } from './observability';
+
+/*
+ * SDK clients, made once per process. Endpoints come from the SDK's own AWS_ENDPOINT_URL_<SERVICE>
+ * variables, so the local runtime points the very same code at DynamoDB Local and fauxqs; in AWS
+ * those variables are unset. Path-style S3 is the one switch the emulator needs besides endpoints.
+ */
+let dynamo: DynamoDBClient | undefined;
+let documents: DynamoDBDocumentClient | undefined;
+let s3: S3Client | undefined;
+let eventBridge: EventBridgeClient | undefined;
+let sns: SNSClient | undefined;
+let sqs: SQSClient | undefined;
+
+export function dynamoClient(): DynamoDBClient {
+  dynamo ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
+  return dynamo;
+}
+
+export function documentClient(): DynamoDBDocumentClient {
+  documents ??= DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } });
+  return documents;
+}
+
+export function s3Client(): S3Client {
+  s3 ??= tracer.captureAWSv3Client(new S3Client({ forcePathStyle: process.env.FABRIC_S3_FORCE_PATH_STYLE === 'true' }));
+  return s3;
+}
+
+export function eventBridgeClient(): EventBridgeClient {
+  eventBridge ??= tracer.captureAWSv3Client(new EventBridgeClient({}));
+  return eventBridge;
+}
+
+export function snsClient(): SNSClient {
+  sns ??= tracer.captureAWSv3Client(new SNSClient({}));
+  return sns;
+}
+
+export function sqsClient(): SQSClient {
+  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
+  return sqs;
+}

@@ -1,0 +1,18 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Context } from 'aws-lambda';
+import { logger, metrics, tracer } from './observability';
+
+// middy publishes its types as ESM only; its CommonJS build is what Node, jest and esbuild load here.
+type Middy = typeof import('@middy/core', { with: { 'resolution-mode': 'import' } }).default;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const middy: Middy = require('@middy/core');
+
+/** Every handler gets the same Powertools wiring: context in logs, metrics flushed, a trace segment. */
+export function withObservability<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) {
+  return middy(handler)
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}

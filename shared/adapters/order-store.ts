@@ -1,0 +1,102 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from './aws-clients';
+import { channelOrderKey } from './cross-reference';
+import { Order, type SalesChannel } from '../domain/order';
+import type { OrderHistoryEntry, OrderRepository, OrderWithHistory, RecordOrderResult } from '../domain/order-record';
+
+export class CrossReferenceConflictError extends Error {
+  override name = 'CrossReferenceConflictError';
+}
+
+/**
+ * Orders table layout, one item collection per order so that an order and its history come back in
+ * one query:
+ *   pk ORDER#{orderId}  sk ORDER                          -> the canonical order, its version
+ *   pk ORDER#{orderId}  sk HISTORY#{recordedAt}#{eventId} -> one state-history entry
+ */
+export class DynamoOrderRepository implements OrderRepository {
+  constructor(
+    private readonly ordersTable: string,
+    private readonly crossReferenceTable: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
+
+  async recordOrder(order: Order, source: { eventId: string; deliveryId: string }): Promise<RecordOrderResult> {
+    const recordedAt = new Date().toISOString();
+    const pk = `ORDER#${order.orderId}`;
+    const history = (change: RecordOrderResult): OrderHistoryEntry & { pk: string; sk: string } => ({
+      pk,
+      sk: `HISTORY#${recordedAt}#${source.eventId}`,
+      recordedAt,
+      change,
+      status: order.status,
+      channelUpdatedAt: order.channelUpdatedAt,
+      eventId: source.eventId,
+      deliveryId: source.deliveryId,
+    });
+    const existing = await this.client.send(new GetCommand({ TableName: this.ordersTable, Key: { pk, sk: 'ORDER' }, ProjectionExpression: 'pk' }));
+    const change: RecordOrderResult = existing.Item ? 'updated' : 'created';
+    try {
+      await this.client.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            // The version check lives in the write: two consumers racing cannot both win, and an older
+            // update cannot overwrite a newer one, whatever either of them read before.
+            Put: {
+              TableName: this.ordersTable,
+              Item: { pk, sk: 'ORDER', order, channelUpdatedAt: order.channelUpdatedAt, status: order.status, recordedAt },
+              ConditionExpression: 'attribute_not_exists(pk) OR channelUpdatedAt < :version',
+              ExpressionAttributeValues: { ':version': order.channelUpdatedAt },
+            },
+          },
+          { Put: { TableName: this.ordersTable, Item: history(change) } },
+          {
+            Put: {
+              TableName: this.crossReferenceTable,
+              Item: { ...channelOrderKey(order.channel, order.channelOrderId), orderId: order.orderId },
+              ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
+              ExpressionAttributeValues: { ':orderId': order.orderId },
+            },
+          },
+        ],
+      }));
+      return change;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [orderReason, , crossReferenceReason] = error.CancellationReasons ?? [];
+      if (crossReferenceReason?.Code === 'ConditionalCheckFailed') {
+        throw new CrossReferenceConflictError(`${order.channel} order ${order.channelOrderId} is already mapped to another order id`);
+      }
+      if (orderReason?.Code !== 'ConditionalCheckFailed') throw error;
+      await this.client.send(new PutCommand({ TableName: this.ordersTable, Item: history('stale_update_ignored') }));
+      return 'stale_update_ignored';
+    }
+  }
+
+  async getOrder(orderId: string): Promise<OrderWithHistory | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.ordersTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
+        ExclusiveStartKey: startKey,
+      }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const head = items.find((item) => item.sk === 'ORDER');
+    if (!head) return undefined;
+    const history = items
+      .filter((item) => String(item.sk).startsWith('HISTORY#'))
+      .map(({ recordedAt, change, status, channelUpdatedAt, eventId, deliveryId }) => ({ recordedAt, change, status, channelUpdatedAt, eventId, deliveryId }) as OrderHistoryEntry);
+    return { order: Order.parse(head.order), history };
+  }
+
+  async findOrderId(channel: SalesChannel, channelOrderId: string): Promise<string | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.crossReferenceTable, Key: channelOrderKey(channel, channelOrderId) }));
+    return result.Item?.orderId as string | undefined;
+  }
+}

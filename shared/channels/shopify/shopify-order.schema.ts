@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/*
+ * The part of Shopify's REST order payload (orders/create, orders/updated, orders/cancelled webhooks)
+ * that the fabric reads. Money is decimal strings in the shop currency; numeric ids may exceed 2^53,
+ * so the string `admin_graphql_api_id` is preferred wherever Shopify sends one.
+ */
+const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "19.99"');
+const ShopifyId = z.union([z.number().int(), z.string().regex(/^\d+$/)]);
+
+const TaxLine = z.object({
+  title: z.string(),
+  price: Decimal,
+  rate: z.number().nonnegative().optional(),
+});
+
+const DiscountAllocation = z.object({ amount: Decimal });
+
+const LineItem = z.object({
+  id: ShopifyId,
+  admin_graphql_api_id: z.string().optional(),
+  variant_id: ShopifyId.nullable().optional(),
+  sku: z.string().nullable().optional(),
+  title: z.string().optional(),
+  quantity: z.number().int().positive(),
+  /** Unit price, before discounts. */
+  price: Decimal,
+  discount_allocations: z.array(DiscountAllocation).default([]),
+  /** Taxes for the whole line (all units). */
+  tax_lines: z.array(TaxLine).default([]),
+});
+
+const ShippingLine = z.object({
+  title: z.string().optional(),
+  price: Decimal,
+  discount_allocations: z.array(DiscountAllocation).default([]),
+  tax_lines: z.array(TaxLine).default([]),
+});
+
+const Address = z.object({
+  name: z.string().nullable().optional(),
+  company: z.string().nullable().optional(),
+  address1: z.string().nullable().optional(),
+  address2: z.string().nullable().optional(),
+  city: z.string().nullable().optional(),
+  province_code: z.string().nullable().optional(),
+  zip: z.string().nullable().optional(),
+  country_code: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
+});
+
+export const ShopifyOrderPayload = z.object({
+  id: ShopifyId,
+  admin_graphql_api_id: z.string().optional(),
+  name: z.string().optional(),
+  email: z.string().nullable().optional(),
+  created_at: z.iso.datetime({ offset: true }),
+  updated_at: z.iso.datetime({ offset: true }),
+  cancelled_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  taxes_included: z.boolean(),
+  total_price: Decimal,
+  financial_status: z.string().nullable().optional(),
+  customer: z.object({ first_name: z.string().nullable().optional(), last_name: z.string().nullable().optional() }).nullable().optional(),
+  line_items: z.array(LineItem).min(1),
+  shipping_lines: z.array(ShippingLine).default([]),
+  billing_address: Address.nullable().optional(),
+  shipping_address: Address.nullable().optional(),
+});
+export type ShopifyOrderPayload = z.infer<typeof ShopifyOrderPayload>;

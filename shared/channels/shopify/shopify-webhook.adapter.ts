@@ -1,0 +1,152 @@
+import { ChannelWebhookAdapter, OrderMappingError, SkuLookup, WebhookRequest } from '../channel-adapter';
+import { hasValidBase64HmacSha256 } from '../webhook-signature';
+import { Address, Order, OrderLine, Shipping, TaxLine, computeOrderTotals, orderIdFor } from '../../domain/order';
+import { formatDecimalMoney, parseDecimalMoney, sumMoney } from '../../domain/money';
+import { ShopifyOrderPayload } from './shopify-order.schema';
+import { formatIssues } from '../../domain/validation';
+import { createHash } from 'node:crypto';
+
+/** Topics whose payload is a full order; anything else is acknowledged, archived and ignored. */
+const ORDER_TOPICS = new Set(['orders/create', 'orders/updated', 'orders/cancelled', 'orders/paid', 'orders/edited']);
+
+/**
+ * Shopify: base64 HMAC-SHA256 of the raw body in X-Shopify-Hmac-Sha256. X-Shopify-Event-Id is shared
+ * by every delivery of one merchant action, so it is the dedupe key; X-Shopify-Webhook-Id (per
+ * delivery) and a hash of the body are fallbacks for senders that omit it.
+ */
+export const shopifyWebhookAdapter: ChannelWebhookAdapter<ShopifyOrderPayload> = {
+  channel: 'shopify',
+
+  verify(request, secret) {
+    return hasValidBase64HmacSha256(request.rawBody, secret, request.headers['x-shopify-hmac-sha256']);
+  },
+
+  deliveryId(request) {
+    return request.headers['x-shopify-event-id']
+      ?? request.headers['x-shopify-webhook-id']
+      ?? `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
+  },
+
+  parse(request: WebhookRequest, json: unknown) {
+    const topic = request.headers['x-shopify-topic'] ?? 'orders/create';
+    if (!ORDER_TOPICS.has(topic)) return { ok: true, value: { kind: 'ignored', topic } };
+    const parsed = ShopifyOrderPayload.safeParse(json);
+    if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
+    return { ok: true, value: { kind: 'order', topic, payload: parsed.data } };
+  },
+
+  skuKeys(payload) {
+    return payload.line_items.map((line) => ({
+      channelSku: line.sku ?? '',
+      ...(line.variant_id != null ? { variantId: String(line.variant_id) } : {}),
+    }));
+  },
+
+  toCanonicalOrder(payload, lookupSku) {
+    return mapShopifyOrder(payload, lookupSku);
+  },
+};
+
+/**
+ * Maps a Shopify order to the canonical order. Rules, explicit because they are where money leaks:
+ * - line `price` is the unit price; `discount_allocations` are per line (all units), order-level
+ *   discounts arrive already allocated onto lines and shipping lines;
+ * - a line's `tax_lines[].price` is the tax for the whole line, never per unit;
+ * - with `taxes_included`, prices already contain their tax, so tax is not added again to the total;
+ * - the result must reproduce Shopify's `total_price` to the minor unit, or it is a mapping error.
+ * An empty SKU falls back to the variant id through the cross-reference; a SKU the cross-reference
+ * does not know leaves the line unresolved and the order in `needs_attention`.
+ */
+export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLookup): Order {
+  const currency = payload.currency;
+  const money = (decimal: string, path: string) => {
+    try {
+      return parseDecimalMoney(decimal, currency);
+    } catch (error) {
+      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [{ path, message: (error as Error).message }]);
+    }
+  };
+  const taxes = (lines: { title: string; price: string; rate?: number }[], path: string): TaxLine[] =>
+    lines.map((tax, i) => ({
+      name: tax.title,
+      ...(tax.rate !== undefined ? { rate: String(tax.rate) } : {}),
+      amount: money(tax.price, `${path}.${i}.price`),
+    }));
+  const discount = (allocations: { amount: string }[], path: string) =>
+    sumMoney(currency, allocations.map((a, i) => money(a.amount, `${path}.${i}.amount`)));
+
+  const lines: OrderLine[] = payload.line_items.map((item, i) => {
+    const channelSku = item.sku ?? '';
+    const variantId = item.variant_id != null ? String(item.variant_id) : undefined;
+    return {
+      lineId: `${i + 1}`,
+      channelLineId: gidTail(item.admin_graphql_api_id) ?? String(item.id),
+      sku: lookupSku({ channelSku, ...(variantId ? { variantId } : {}) }) ?? null,
+      channelSku: channelSku || (variantId ? `variant:${variantId}` : ''),
+      ...(item.title ? { title: item.title } : {}),
+      quantity: item.quantity,
+      unitPrice: money(item.price, `line_items.${i}.price`),
+      discount: discount(item.discount_allocations, `line_items.${i}.discount_allocations`),
+      taxes: taxes(item.tax_lines, `line_items.${i}.tax_lines`),
+    };
+  });
+  const shipping: Shipping[] = payload.shipping_lines.map((line, i) => ({
+    ...(line.title ? { method: line.title } : {}),
+    price: money(line.price, `shipping_lines.${i}.price`),
+    discount: discount(line.discount_allocations, `shipping_lines.${i}.discount_allocations`),
+    taxes: taxes(line.tax_lines, `shipping_lines.${i}.tax_lines`),
+  }));
+
+  const channelOrderId = gidTail(payload.admin_graphql_api_id) ?? String(payload.id);
+  const totals = computeOrderTotals({ currency, lines, shipping, taxesIncluded: payload.taxes_included });
+  const reported = money(payload.total_price, 'total_price');
+  if (reported.amountMinor !== totals.total.amountMinor) {
+    const difference = { amountMinor: reported.amountMinor - totals.total.amountMinor, currency };
+    throw new OrderMappingError(
+      `total_price ${payload.total_price} differs from the computed ${formatDecimalMoney(totals.total)} by ${formatDecimalMoney(difference)}`,
+      [{ path: 'total_price', message: `differs by ${formatDecimalMoney(difference)} ${currency}` }],
+    );
+  }
+
+  const customerName = [payload.customer?.first_name, payload.customer?.last_name].filter(Boolean).join(' ');
+  const billingAddress = toAddress(payload.billing_address);
+  const shippingAddress = toAddress(payload.shipping_address);
+  return Order.parse({
+    orderId: orderIdFor('shopify', channelOrderId),
+    channel: 'shopify',
+    channelOrderId,
+    ...(payload.name ? { channelOrderNumber: payload.name } : {}),
+    status: payload.cancelled_at ? 'cancelled' : lines.some((l) => l.sku === null) ? 'needs_attention' : 'received',
+    currency,
+    placedAt: new Date(payload.created_at).toISOString(),
+    channelUpdatedAt: new Date(payload.updated_at).toISOString(),
+    taxesIncluded: payload.taxes_included,
+    ...(payload.email || customerName ? { customer: { ...(payload.email ? { email: payload.email } : {}), ...(customerName ? { name: customerName } : {}) } } : {}),
+    ...(billingAddress ? { billingAddress } : {}),
+    ...(shippingAddress ? { shippingAddress } : {}),
+    lines,
+    shipping,
+    fees: [],
+    totals,
+  });
+}
+
+function gidTail(gid: string | undefined): string | undefined {
+  return gid?.split('/').pop() || undefined;
+}
+
+function toAddress(address: ShopifyOrderPayload['shipping_address']): Address | undefined {
+  if (!address?.address1 || !address.city || !address.country_code) return undefined;
+  const optional = (key: keyof Address, value: string | null | undefined) => (value ? { [key]: value } : {});
+  return {
+    ...optional('name', address.name),
+    ...optional('company', address.company),
+    line1: address.address1,
+    ...optional('line2', address.address2),
+    city: address.city,
+    ...optional('region', address.province_code),
+    ...optional('postalCode', address.zip),
+    countryCode: address.country_code.toUpperCase(),
+    ...optional('phone', address.phone),
+  };
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads configuration once, at cold start, through a zod schema over the environment. A missing or
+ * malformed variable fails fast with its name, before the first event is half-processed.
+ */
+export function readConfig<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** Required non-empty variable, e.g. a table name bound by the infrastructure. */
+export const requiredName = z.string({ error: 'is required' }).min(1, 'is required');
+
+export const booleanFlag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');

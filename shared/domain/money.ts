@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * ISO 4217 minor-unit exponents that differ from the common 2. Anything absent here has 2 decimals.
+ * Kept explicit because a wrong exponent silently multiplies a price by 10 or 100.
+ */
+const CURRENCY_EXPONENTS: Record<string, number> = {
+  BHD: 3, BIF: 0, CLP: 0, DJF: 0, GNF: 0, IQD: 3, ISK: 0, JOD: 3, JPY: 0, KMF: 0, KRW: 0, KWD: 3,
+  LYD: 3, OMR: 3, PYG: 0, RWF: 0, TND: 3, UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+};
+
+export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
+export type CurrencyCode = z.infer<typeof CurrencyCode>;
+
+/** Money is always an integer number of minor units (cents, pence, yen) with its currency. Never a float. */
+export const Money = z.object({
+  amountMinor: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer'),
+  currency: CurrencyCode,
+});
+export type Money = z.infer<typeof Money>;
+
+export class MoneyFormatError extends Error {
+  override name = 'MoneyFormatError';
+}
+
+export class CurrencyMismatchError extends Error {
+  override name = 'CurrencyMismatchError';
+}
+
+export function currencyExponent(currency: string): number {
+  return CURRENCY_EXPONENTS[currency] ?? 2;
+}
+
+/**
+ * Parses a channel's decimal string ("19.99", "-5", "0.5") into minor units exactly, without passing
+ * through a float. Throws MoneyFormatError when the string carries more precision than the currency
+ * has: rounding is a business rule that belongs to the caller, never an accident of parsing.
+ */
+export function parseDecimalMoney(decimal: string | number, currency: string): Money {
+  const text = typeof decimal === 'number' ? String(decimal) : decimal.trim();
+  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) throw new MoneyFormatError(`"${text}" is not a decimal amount`);
+  const [, sign, whole, fraction = ''] = match;
+  const exponent = currencyExponent(currency);
+  const significant = fraction.replace(/0+$/, '');
+  if (significant.length > exponent) {
+    throw new MoneyFormatError(`"${text}" has more than ${exponent} decimals for ${currency}`);
+  }
+  const minor = BigInt(whole + fraction.padEnd(exponent, '0').slice(0, exponent));
+  const amountMinor = Number(sign ? -minor : minor);
+  if (!Number.isSafeInteger(amountMinor)) throw new MoneyFormatError(`"${text}" is too large`);
+  return { amountMinor, currency };
+}
+
+/** Formats minor units back to a decimal string in the currency's precision, for channel APIs and humans. */
+export function formatDecimalMoney(money: Money): string {
+  const exponent = currencyExponent(money.currency);
+  const negative = money.amountMinor < 0;
+  const digits = String(Math.abs(money.amountMinor)).padStart(exponent + 1, '0');
+  const whole = digits.slice(0, digits.length - exponent);
+  const fraction = exponent > 0 ? `.${digits.slice(-exponent)}` : '';
+  return `${negative ? '-' : ''}${whole}${fraction}`;
+}
+
+export function zeroMoney(currency: string): Money {
+  return { amountMinor: 0, currency };
+}
+
+/** Adds amounts of one currency; throws CurrencyMismatchError rather than mixing currencies. */
+export function sumMoney(currency: string, amounts: readonly Money[]): Money {
+  let total = 0;
+  for (const amount of amounts) {
+    if (amount.currency !== currency) {
+      throw new CurrencyMismatchError(`cannot add ${amount.currency} to a ${currency} total`);
+    }
+    total += amount.amountMinor;
+  }
+  return { amountMinor: total, currency };
+}
+
+export function multiplyMoney(money: Money, quantity: number): Money {
+  return { amountMinor: money.amountMinor * quantity, currency: money.currency };
+}
+
+export function subtractMoney(left: Money, right: Money): Money {
+  if (left.currency !== right.currency) {
+    throw new CurrencyMismatchError(`cannot subtract ${right.currency} from ${left.currency}`);
+  }
+  return { amountMinor: left.amountMinor - right.amountMinor, currency: left.currency };
+}

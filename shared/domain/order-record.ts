@@ -1,0 +1,31 @@
+import type { Order, OrderStatus, SalesChannel } from './order';
+
+/** One line of an order's state history: what changed it, when, and from which event. */
+export interface OrderHistoryEntry {
+  recordedAt: string;
+  change: 'created' | 'updated' | 'stale_update_ignored';
+  status: OrderStatus;
+  channelUpdatedAt: string;
+  eventId: string;
+  deliveryId: string;
+}
+
+export interface OrderWithHistory {
+  order: Order;
+  history: OrderHistoryEntry[];
+}
+
+export type RecordOrderResult = 'created' | 'updated' | 'stale_update_ignored';
+
+/** Where canonical orders live. Implementations must make `recordOrder` atomic. */
+export interface OrderRepository {
+  /**
+   * Stores a version of a channel order: creates it, or replaces it when this version's
+   * channelUpdatedAt is newer than the stored one. An older version arriving late changes nothing but
+   * the history (`stale_update_ignored`). The cross-reference (channel, channelOrderId) -> orderId is
+   * written in the same transaction.
+   */
+  recordOrder(order: Order, source: { eventId: string; deliveryId: string }): Promise<RecordOrderResult>;
+  getOrder(orderId: string): Promise<OrderWithHistory | undefined>;
+  findOrderId(channel: SalesChannel, channelOrderId: string): Promise<string | undefined>;
+}

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { CurrencyCode, Money, sumMoney, multiplyMoney, formatDecimalMoney } from './money';
+
+/** Every sales channel the fabric speaks to. POS is a channel like any other once normalized. */
+export const SalesChannel = z.enum(['shopify', 'woocommerce', 'amazon', 'ebay', 'walmart', 'square', 'pos']);
+export type SalesChannel = z.infer<typeof SalesChannel>;
+
+/**
+ * The canonical order lifecycle. Transitions are guarded by the order lifecycle (order-to-cash);
+ * `needs_attention` holds an order that cannot proceed without a person (unknown SKU, mapping gap).
+ */
+export const OrderStatus = z.enum([
+  'received', 'needs_attention', 'reserved', 'backordered', 'accepted', 'posted_to_erp',
+  'partially_shipped', 'shipped', 'invoiced', 'cancelled', 'partially_returned', 'returned',
+  'refunded', 'settled',
+]);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+const Quantity = z.number().int().positive();
+const IsoTimestamp = z.iso.datetime({ offset: true });
+
+export const Address = z.object({
+  name: z.string().optional(),
+  company: z.string().optional(),
+  line1: z.string().min(1),
+  line2: z.string().optional(),
+  city: z.string().min(1),
+  region: z.string().optional(),
+  postalCode: z.string().optional(),
+  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
+  phone: z.string().optional(),
+});
+export type Address = z.infer<typeof Address>;
+
+export const TaxLine = z.object({
+  name: z.string(),
+  /** Rate as a decimal string ("0.0825") so that no float creeps in through the rate either. */
+  rate: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+  amount: Money,
+});
+export type TaxLine = z.infer<typeof TaxLine>;
+
+export const OrderLine = z.object({
+  lineId: z.string().min(1),
+  channelLineId: z.string().min(1),
+  /**
+   * Internal SKU, resolved through the cross-reference; never invented from the channel's. Null while
+   * the cross-reference does not know the channel SKU: the order then waits in `needs_attention`.
+   */
+  sku: z.string().min(1).nullable(),
+  channelSku: z.string(),
+  title: z.string().optional(),
+  quantity: Quantity,
+  unitPrice: Money,
+  /** Total discount allocated to this line (all units), positive. */
+  discount: Money,
+  /** Taxes for the whole line (all units), each positive. */
+  taxes: z.array(TaxLine),
+});
+export type OrderLine = z.infer<typeof OrderLine>;
+
+export const Shipping = z.object({
+  method: z.string().optional(),
+  price: Money,
+  discount: Money,
+  taxes: z.array(TaxLine),
+});
+export type Shipping = z.infer<typeof Shipping>;
+
+export const MarketplaceFee = z.object({
+  kind: z.string().min(1),
+  amount: Money,
+});
+
+export const OrderTotals = z.object({
+  lines: Money,
+  shipping: Money,
+  discounts: Money,
+  tax: Money,
+  total: Money,
+});
+export type OrderTotals = z.infer<typeof OrderTotals>;
+
+const OrderShape = z.object({
+  orderId: z.string().regex(/^ord_[a-z2-7]{26}$/),
+  channel: SalesChannel,
+  channelOrderId: z.string().min(1),
+  /** The shop, seller or store account on the channel (Shopify domain, Amazon seller id). */
+  channelAccount: z.string().optional(),
+  /** Human order number the customer sees ("#1001"), when the channel has one. */
+  channelOrderNumber: z.string().optional(),
+  status: OrderStatus,
+  currency: CurrencyCode,
+  placedAt: IsoTimestamp,
+  /** The channel's own last-modified time: the version used to ignore late, older updates. */
+  channelUpdatedAt: IsoTimestamp,
+  /** When true, line and shipping prices already include their taxes (VAT-style). */
+  taxesIncluded: z.boolean(),
+  customer: z.object({ email: z.string().optional(), name: z.string().optional() }).optional(),
+  billingAddress: Address.optional(),
+  shippingAddress: Address.optional(),
+  lines: z.array(OrderLine).min(1),
+  shipping: z.array(Shipping),
+  fees: z.array(MarketplaceFee),
+  totals: OrderTotals,
+});
+
+/**
+ * The canonical order. Parsing it proves the money balances:
+ * lines + shipping + tax (when not included in prices) - discounts = total, to the minor unit,
+ * and that every amount is in the order's currency.
+ */
+export const Order = OrderShape.superRefine((order, ctx) => {
+  order.lines.forEach((line, i) => {
+    if (line.sku === null && order.status !== 'needs_attention' && order.status !== 'cancelled') {
+      ctx.addIssue({ code: 'custom', path: ['lines', i, 'sku'], message: `is unresolved, so the order must be needs_attention, not ${order.status}` });
+    }
+  });
+  try {
+    const expected = computeOrderTotals(order);
+    for (const key of Object.keys(expected) as (keyof OrderTotals)[]) {
+      if (expected[key].amountMinor !== order.totals[key].amountMinor || expected[key].currency !== order.totals[key].currency) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['totals', key],
+          message: `is ${formatDecimalMoney(order.totals[key])} but the lines compute ${formatDecimalMoney(expected[key])}`,
+        });
+      }
+    }
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: ['currency'], message: (error as Error).message });
+  }
+});
+export type Order = z.infer<typeof Order>;
+
+/** Computes what an order's totals must be from its lines, shipping and fees; throws on mixed currencies. */
+export function computeOrderTotals(order: Pick<Order, 'currency' | 'lines' | 'shipping' | 'taxesIncluded'>): OrderTotals {
+  const { currency } = order;
+  const lines = sumMoney(currency, order.lines.map((line) => multiplyMoney(line.unitPrice, line.quantity)));
+  const shipping = sumMoney(currency, order.shipping.map((s) => s.price));
+  const discounts = sumMoney(currency, [...order.lines.map((l) => l.discount), ...order.shipping.map((s) => s.discount)]);
+  const tax = sumMoney(currency, [...order.lines.flatMap((l) => l.taxes), ...order.shipping.flatMap((s) => s.taxes)].map((t) => t.amount));
+  const taxAdded = order.taxesIncluded ? 0 : tax.amountMinor;
+  const total = { amountMinor: lines.amountMinor + shipping.amountMinor + taxAdded - discounts.amountMinor, currency };
+  return { lines, shipping, discounts, tax, total };
+}
+
+/**
+ * The fabric's order id for a channel order: deterministic, so that every retry of a delivery and
+ * every replay converges on one order without a read, and the webhook can answer with the id before
+ * the order is stored.
+ */
+export function orderIdFor(channel: SalesChannel, channelOrderId: string): string {
+  const digest = createHash('sha256').update(`${channel}\u0000${channelOrderId}`).digest();
+  return `ord_${base32(digest).slice(0, 26)}`;
+}
+
+function base32(bytes: Buffer): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
