@@ -3,6 +3,7 @@ const tsJest = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'ts
 const common = { testEnvironment: 'node', transform: tsJest, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  // Per-project testTimeout is ignored by jest; integration files raise it in their setup file.
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -10,9 +11,10 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/emulators.global-setup.ts',
+      setupFiles: ['<rootDir>/test/integration/support/quiet-handlers.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/integration/support/timeouts.ts'],
       globalTeardown: '<rootDir>/test/integration/emulators.global-teardown.ts',
-      testTimeout: 60000,
     },
-    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
   ],
 };

@@ -21,12 +21,13 @@ const config = readConfig({
   FABRIC_WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
 });
 
+const deduplicator = new PowertoolsDeliveryDeduplicator(config.FABRIC_TABLE_IDEMPOTENCY);
 const ports = {
+  deduplicator,
   archive: new S3DeliveryArchive(config.FABRIC_BUCKET_RAW_ARCHIVE),
   publisher: eventPublisherFromEnv(),
   secrets: webhookSecretsFromEnv(),
   skus: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),
-  deduplicator: new PowertoolsDeliveryDeduplicator(config.FABRIC_TABLE_IDEMPOTENCY),
 };
 
 /** POST /webhooks/{channel}: the channel is the last segment of the API Gateway resource. */
@@ -34,6 +35,7 @@ async function receiveWebhook(event: APIGatewayProxyEvent, context: Context): Pr
   const channel = SalesChannel.safeParse(event.resource.split('/').pop());
   const adapter = channel.success ? webhookAdapters[channel.data] : undefined;
   if (!channel.success || !adapter) return jsonAnswer(404, { message: `no webhook channel at ${event.resource}` });
+  deduplicator.executor.registerLambdaContext(context);
 
   const answer = await acceptWebhookDelivery({
     channel: channel.data,
@@ -45,7 +47,7 @@ async function receiveWebhook(event: APIGatewayProxyEvent, context: Context): Pr
 
   metrics.addDimensions({ channel: channel.data, status: String(answer.status) });
   metrics.addMetric('WebhookDeliveries', MetricUnit.Count, 1);
-  logger.info('webhook answered', { channel: channel.data, status: answer.status, ...answer.body });
+  logger.info('webhook answered', { channel: channel.data, status: answer.status, answer: answer.body });
   return jsonAnswer(answer.status, answer.body);
 }
 

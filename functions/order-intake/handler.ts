@@ -15,7 +15,7 @@ const config = readConfig({
 });
 
 const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
-const onceper = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, 'order-intake');
+const orderVersions = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, 'order-intake');
 const processor = new BatchProcessor(EventType.SQS);
 
 /**
@@ -26,15 +26,19 @@ async function recordReceivedOrder(record: SQSRecord): Promise<void> {
   const event = parseEventBody(record.body, 'OrderReceived');
   const { order, deliveryId } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
-  const { result, replayed } = await onceper.run(`${order.orderId}#${order.channelUpdatedAt}#${order.status}`, () =>
+  const { result, replayed } = await orderVersions.run(`${order.orderId}#${order.channelUpdatedAt}#${order.status}`, () =>
     orders.recordOrder(order, { eventId: event.id, deliveryId }));
-  metrics.addMetric(replayed ? 'OrderVersionsReplayed' : `OrderVersions_${result}`, MetricUnit.Count, 1);
+  metrics.addMetric(replayed ? 'OrderVersionsReplayed' : result === 'stale_update_ignored' ? 'StaleOrderUpdatesIgnored' : 'OrderVersionsRecorded', MetricUnit.Count, 1);
   metrics.addMetric('EventLagMs', MetricUnit.Milliseconds, Date.now() - Date.parse(event.time));
   logger.info('order recorded', { result, replayed, channel: order.channel, channelOrderId: order.channelOrderId });
 }
 
 async function receiveBatch(event: SQSEvent, context: Context) {
-  return processPartialResponse(event, recordReceivedOrder, processor, { context });
+  orderVersions.registerLambdaContext(context);
+  const response = await processPartialResponse(event, recordReceivedOrder, processor, { context });
+  // Failed records go back to the queue and, after maxReceiveCount, to its DLQ; this is the early signal.
+  metrics.addMetric('OrderEventsFailed', MetricUnit.Count, response.batchItemFailures.length);
+  return response;
 }
 
 export const handler = withObservability(receiveBatch);

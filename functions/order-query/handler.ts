@@ -4,6 +4,8 @@ import { SalesChannel } from '../../shared/domain/order';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { jsonAnswer } from '../../shared/api/http-answer';
+import { metrics } from '../../shared/adapters/observability';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 const config = readConfig({
   FABRIC_TABLE_ORDERS: requiredName,
@@ -22,9 +24,13 @@ async function findOrder(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRe
       return jsonAnswer(400, { message: 'unknown channel', errors: [{ path: 'channel', message: `must be one of ${SalesChannel.options.join(', ')}` }] });
     }
     orderId = await orders.findOrderId(channel.data, params.channelOrderId ?? '');
-    if (!orderId) return jsonAnswer(404, { message: `no ${channel.data} order ${params.channelOrderId}` });
+    if (!orderId) {
+      metrics.addMetric('OrderLookupsMissed', MetricUnit.Count, 1);
+      return jsonAnswer(404, { message: `no ${channel.data} order ${params.channelOrderId}` });
+    }
   }
   const found = await orders.getOrder(orderId);
+  metrics.addMetric(found ? 'OrderLookupsFound' : 'OrderLookupsMissed', MetricUnit.Count, 1);
   return found ? jsonAnswer(200, found) : jsonAnswer(404, { message: `no order ${orderId}` });
 }
 

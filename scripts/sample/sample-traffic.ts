@@ -1,0 +1,67 @@
+import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
+import { tableEnvVar } from '../../shared/config/topology';
+import { DEVELOPMENT_WEBHOOK_SECRETS, secretEnvVar } from '../../shared/adapters/webhook-secrets';
+import { SAMPLE_CATALOG, sampleShopifyOrder, shopifyDeliveryHeaders } from './shopify-orders';
+
+/** Maps the sample shop's SKUs in the cross-reference, as `npm run ops -- xref map-sku` would. */
+export async function seedSampleCatalog(crossReferenceTable: string): Promise<void> {
+  const xref = new DynamoSkuCrossReference(crossReferenceTable);
+  for (const item of SAMPLE_CATALOG) await xref.mapSku('shopify', { channelSku: item.channelSku }, item.sku);
+}
+
+export async function postShopifyOrder(apiUrl: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${apiUrl}/webhooks/shopify`, { method: 'POST', headers, body });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Polls the order API until the order is stored, or gives up after `timeoutMs`. */
+export async function waitForOrder(apiUrl: string, orderId: string, timeoutMs = 5000): Promise<Record<string, any> | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${apiUrl}/orders/${orderId}`);
+    if (response.status === 200) return (await response.json()) as Record<string, any>;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
+/**
+ * What `npm start` sends so a newcomer sees the fabric work: signed Shopify orders, a redelivery, a
+ * forged delivery and an order with a SKU nobody mapped, each with the answer the fabric gave.
+ */
+export async function sendSampleTraffic(apiUrl: string, print: (line: string) => void): Promise<void> {
+  await seedSampleCatalog(process.env[tableEnvVar('crossReference')]!);
+  const secret = process.env[secretEnvVar('shopify')] ?? DEVELOPMENT_WEBHOOK_SECRETS.shopify;
+  const firstNumber = Math.floor(Date.now() / 1000) % 100000;
+
+  const sent: { body: string; headers: Record<string, string>; orderId: string }[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const body = JSON.stringify(sampleShopifyOrder(firstNumber + i));
+    const headers = shopifyDeliveryHeaders(body, secret);
+    const answer = await postShopifyOrder(apiUrl, body, headers);
+    print(`shopify orders/create #${1000 + firstNumber + i}      -> ${answer.status} ${JSON.stringify(answer.body)}`);
+    sent.push({ body, headers, orderId: String(answer.body.orderId) });
+  }
+
+  const repeat = await postShopifyOrder(apiUrl, sent[0].body, sent[0].headers);
+  print(`same delivery again (Shopify retry)  -> ${repeat.status} ${JSON.stringify(repeat.body)}`);
+
+  const forged = await postShopifyOrder(apiUrl, sent[1].body, { ...sent[1].headers, 'x-shopify-hmac-sha256': 'Zm9yZ2VkIHNpZ25hdHVyZQ==' });
+  print(`forged signature                     -> ${forged.status} ${JSON.stringify(forged.body)}`);
+
+  const unmapped = sampleShopifyOrder(firstNumber + 3);
+  (unmapped.line_items as { sku: string }[])[0].sku = 'NEW-SEASON-SKU';
+  const unmappedBody = JSON.stringify(unmapped);
+  const held = await postShopifyOrder(apiUrl, unmappedBody, shopifyDeliveryHeaders(unmappedBody, secret));
+  print(`order with an unmapped SKU           -> ${held.status} ${JSON.stringify(held.body)}`);
+
+  const started = Date.now();
+  const stored = await waitForOrder(apiUrl, sent[0].orderId);
+  if (!stored) {
+    print(`order ${sent[0].orderId} was not readable within 5 s: check the log above`);
+    return;
+  }
+  print(`GET /orders/${sent[0].orderId} -> ${stored.order.status}, ${stored.order.lines.length} line(s), total ${stored.order.totals.total.amountMinor} ${stored.order.currency} minor units, readable after ${Date.now() - started} ms`);
+  const byChannel = await fetch(`${apiUrl}/orders/by-channel/shopify/${stored.order.channelOrderId}`);
+  print(`GET /orders/by-channel/shopify/${stored.order.channelOrderId} -> ${byChannel.status}`);
+}

@@ -1,0 +1,110 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
+import { functions } from '../../shared/config/topology';
+import { toWireEvent } from '../../events/envelope';
+import { createEvent } from '../../events/catalog';
+import { sampleShopifyOrder } from '../../scripts/sample/shopify-orders';
+import { mapShopifyOrder } from '../../shared/channels/shopify/shopify-webhook.adapter';
+import { ShopifyOrderPayload } from '../../shared/channels/shopify/shopify-order.schema';
+import { received as objectsReceived } from './fixtures/object-probe.handler';
+import { startTestFabric, eventually } from './support/test-fabric';
+
+let fabric: LocalFabric;
+
+beforeAll(async () => {
+  fabric = await startTestFabric('runtime', {
+    functions: {
+      ...functions,
+      'object-probe': {
+        entry: 'test/integration/fixtures/object-probe.handler.ts',
+        description: 'records S3 object-created events',
+        timeoutSeconds: 5,
+        memoryMb: 128,
+        objectTriggers: [{ bucket: 'posBatches', prefix: 'incoming/' }],
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  await fabric?.stop();
+});
+
+function orderReceivedBody(orderNumber: number): string {
+  const order = mapShopifyOrder(ShopifyOrderPayload.parse(sampleShopifyOrder(orderNumber)), (key) => `SKU-${key.channelSku}`);
+  return JSON.stringify(toWireEvent(createEvent('OrderReceived', { order, deliveryId: `test-${orderNumber}` }, { correlationId: order.orderId })));
+}
+
+async function depth(queueUrl: string): Promise<number> {
+  const { Attributes } = await fabric.clients.sqs.send(new GetQueueAttributesCommand({
+    QueueUrl: queueUrl,
+    AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+  }));
+  return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
+}
+
+describe('the local event backbone', () => {
+  it('routes an event to a rule queue only when it matches the rule pattern', async () => {
+    const intake = fabric.resources.queues['order-intake'];
+    const unmatched = JSON.stringify({ ...JSON.parse(orderReceivedBody(1)), 'detail-type': 'ShipmentConfirmed' });
+
+    await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: unmatched }));
+    await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(2) }));
+
+    const orderId = JSON.parse(orderReceivedBody(2)).detail.data.order.orderId;
+    const stored = await eventually('the matching event to be consumed', async () => {
+      const response = await fetch(`${fabric.apiUrl}/orders/${orderId}`);
+      return response.status === 200 ? response : undefined;
+    });
+    expect(stored.status).toBe(200);
+    // Had the unmatched event been delivered, its consumer would fail it and it would stay in flight.
+    await eventually('the rule queue to drain', async () => ((await depth(intake.url)) === 0 ? true : undefined), 3000);
+    expect(await depth(intake.dlqUrl)).toBe(0);
+  });
+});
+
+describe('the local SQS event-source mapping', () => {
+  it('deletes the good records of a batch and moves a poison record to the DLQ after maxReceiveCount', async () => {
+    const intake = fabric.resources.queues['order-intake'];
+    // Same redrive policy as AWS, but a one-second visibility timeout so five receives take seconds.
+    await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: intake.url, Attributes: { VisibilityTimeout: '1' } }));
+
+    await fabric.clients.sqs.send(new SendMessageBatchCommand({
+      QueueUrl: intake.url,
+      Entries: [
+        { Id: 'good', MessageBody: orderReceivedBody(10) },
+        { Id: 'poison', MessageBody: JSON.stringify({ detail: { data: 'not an order' } }) },
+      ],
+    }));
+
+    const dead = await eventually('the poison record in the DLQ', async () => {
+      const { Messages } = await fabric.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: intake.dlqUrl, MessageSystemAttributeNames: ['All'] }));
+      return Messages?.length ? Messages : undefined;
+    }, 20_000);
+    expect(dead).toHaveLength(1);
+    expect(JSON.parse(dead[0].Body!)).toEqual({ detail: { data: 'not an order' } });
+    expect(await depth(intake.url)).toBe(0);
+    const goodOrderId = JSON.parse(orderReceivedBody(10)).detail.data.order.orderId;
+    expect((await fetch(`${fabric.apiUrl}/orders/${goodOrderId}`)).status).toBe(200);
+  });
+});
+
+describe('the local S3 object trigger', () => {
+  it('invokes the subscribed function with an S3 ObjectCreated event for a new object under its prefix', async () => {
+    const bucket = fabric.resources.buckets.posBatches;
+
+    await fabric.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'incoming/store-042/2026-11-23/batch 7.csv', Body: 'sku,qty\n' }));
+    await fabric.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'elsewhere/ignored.csv', Body: 'x' }));
+
+    const event = await eventually('the object-created event', async () => objectsReceived[0]);
+    expect(event.Records[0]).toMatchObject({
+      eventSource: 'aws:s3',
+      eventName: 'ObjectCreated:Put',
+      s3: { bucket: { name: bucket }, object: { key: 'incoming/store-042/2026-11-23/batch+7.csv', size: 8 } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(objectsReceived).toHaveLength(1);
+  });
+});
