@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { functions as topologyFunctions, tableEnvVar, bucketEnvVar, type BucketName, type FunctionDefinition, type TableName } from '../../shared/config/topology';
+import { functions as topologyFunctions, secretEnvVar, tableEnvVar, bucketEnvVar, type BucketName, type FunctionDefinition, type TableName } from '../../shared/config/topology';
 import { routingRules } from '../../events/routing-rules';
-import { DEVELOPMENT_WEBHOOK_SECRETS, secretEnvVar } from '../../shared/adapters/webhook-secrets';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { SalesChannel } from '../../shared/domain/order';
 import { startEmulators, type EmulatorEndpoints, type RunningEmulators } from './emulators';
 import { LOCAL_REGION, localClients, provisionLocalResources, type LocalClients, type LocalResources } from './provision';
@@ -92,7 +92,7 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
  * Handlers read their configuration from the environment at cold start, exactly as in Lambda; the
  * runtime sets it before it loads any handler module. Returns the channels left on development secrets.
  */
-function configureHandlerEnvironment(endpoints: EmulatorEndpoints, resources: LocalResources): SalesChannel[] {
+export function configureHandlerEnvironment(endpoints: EmulatorEndpoints, resources: LocalResources): SalesChannel[] {
   const developmentSecrets: SalesChannel[] = [];
   const secrets: Record<string, string> = {};
   for (const channel of SalesChannel.options) {

@@ -1,6 +1,6 @@
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { tableEnvVar } from '../../shared/config/topology';
-import { DEVELOPMENT_WEBHOOK_SECRETS, secretEnvVar } from '../../shared/adapters/webhook-secrets';
+import { secretEnvVar, tableEnvVar } from '../../shared/config/topology';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { SAMPLE_CATALOG, sampleShopifyOrder, shopifyDeliveryHeaders } from './shopify-orders';
 
 /** Maps the sample shop's SKUs in the cross-reference, as `npm run ops -- xref map-sku` would. */

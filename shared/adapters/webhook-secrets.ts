@@ -1,6 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { SalesChannel } from '../domain/order';
 import type { WebhookSecrets } from '../domain/webhook-delivery';
+import { secretEnvVar, secretNameEnvVar } from '../config/topology';
 
 /**
  * Development secrets that `npm start` uses when FABRIC_SECRET_<CHANNEL> is unset. Public on purpose:
@@ -15,14 +16,6 @@ export const DEVELOPMENT_WEBHOOK_SECRETS: Record<SalesChannel, string> = {
   square: 'dev-square-webhook-secret',
   pos: 'dev-pos-not-signed',
 };
-
-export function secretEnvVar(channel: SalesChannel): string {
-  return `FABRIC_SECRET_${channel.toUpperCase()}`;
-}
-
-export function secretNameEnvVar(channel: SalesChannel): string {
-  return `FABRIC_SECRET_NAME_${channel.toUpperCase()}`;
-}
 
 /** Locally: the secret itself from FABRIC_SECRET_<CHANNEL>. Never used in AWS. */
 export class EnvironmentWebhookSecrets implements WebhookSecrets {

@@ -40,8 +40,10 @@ export interface ChannelWebhookAdapter<TPayload = unknown> {
   /** The dedupe key shared by every delivery of one channel action. */
   deliveryId(request: WebhookRequest): string;
   parse(request: WebhookRequest, json: unknown): ParseResult<WebhookSubject<TPayload>>;
+  /** The channel's id of the order, known even when the rest cannot be mapped. */
+  channelOrderId(payload: TPayload): string;
   skuKeys(payload: TPayload): ChannelSkuKey[];
-  /** May throw OrderMappingError; must return an order that satisfies the canonical schema. */
+  /** Throws OrderMappingError for anything it cannot map; otherwise returns a valid canonical order. */
   toCanonicalOrder(payload: TPayload, lookupSku: SkuLookup): Order;
 }
 

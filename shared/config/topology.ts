@@ -98,6 +98,16 @@ export function bucketEnvVar(bucket: BucketName): string {
   return `FABRIC_BUCKET_${constantCase(bucket)}`;
 }
 
+/** Locally only: the webhook secret itself, for a channel. Never set in AWS. */
+export function secretEnvVar(channel: string): string {
+  return `FABRIC_SECRET_${channel.toUpperCase()}`;
+}
+
+/** In AWS: the name of the channel's webhook secret in Secrets Manager; the value is read at run time. */
+export function secretNameEnvVar(channel: string): string {
+  return `FABRIC_SECRET_NAME_${channel.toUpperCase()}`;
+}
+
 /** Locally (and in tests) resources are named `<prefix>-<logical-name>`, kebab-cased. */
 export function localResourceName(prefix: string, logicalName: string): string {
   return `${prefix}-${logicalName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

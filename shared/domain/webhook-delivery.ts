@@ -1,6 +1,6 @@
 import type { ChannelWebhookAdapter, ChannelSkuKey, WebhookRequest } from '../channels/channel-adapter';
 import { OrderMappingError } from '../channels/channel-adapter';
-import type { SalesChannel } from './order';
+import { orderIdFor, type SalesChannel } from './order';
 import type { FieldIssue } from './validation';
 import type { FabricEvent } from '../../events/envelope';
 import { createEvent } from '../../events/catalog';
@@ -163,43 +163,61 @@ async function decide(
   const { payload } = parsed.value;
   const keys = adapter.skuKeys(payload);
   const known = await ports.skus.resolveSkus(request.channel, keys);
-  let order;
-  try {
-    order = adapter.toCanonicalOrder(payload, (key) => known.get(skuKeyId(key)));
-  } catch (error) {
-    if (error instanceof OrderMappingError) {
-      return invalid(deliveryId, error.details.length ? error.details : [{ path: '(order)', message: error.message }]);
-    }
-    throw error;
-  }
+  const events = heldOrAccepted(request, adapter, payload, (key) => known.get(skuKeyId(key)), deliveryId);
 
   try {
     const result = await ports.deduplicator.once(`${request.channel}#${deliveryId}`, async () => {
-      const trace = { correlationId: order.orderId, causationId: `${request.channel}:${deliveryId}` };
-      const events: FabricEvent[] = [createEvent('OrderReceived', { order, deliveryId }, trace)];
-      const unresolved = order.lines.filter((line) => line.sku === null);
-      if (unresolved.length > 0) {
-        events.push(createEvent('OrderNeedsAttention', {
-          channel: order.channel,
-          channelOrderId: order.channelOrderId,
-          orderId: order.orderId,
-          reason: 'UNKNOWN_SKU',
-          details: unresolved.map((line) => ({ path: `lines.${Number(line.lineId) - 1}.channelSku`, message: `"${line.channelSku}" is not in the cross-reference` })),
-        }, trace));
-      }
-      await ports.publisher.publish(events);
-      return { orderId: order.orderId, outcome: unresolved.length > 0 ? 'needs_attention' : 'accepted' };
+      await ports.publisher.publish(events.publish);
+      return { orderId: events.orderId, outcome: events.outcome };
     });
     if (result.duplicate) {
       return { status: 200, body: { orderId: result.orderId, duplicate: true }, outcome: 'duplicate', deliveryId };
     }
-    return { status: 202, body: { orderId: result.orderId }, outcome: result.outcome, deliveryId };
+    const needsAttention = result.outcome === 'needs_attention';
+    return {
+      status: 202,
+      body: { orderId: result.orderId, ...(needsAttention ? { needsAttention: true } : {}) },
+      outcome: result.outcome,
+      deliveryId,
+      ...(events.reason ? { reason: events.reason } : {}),
+    };
   } catch (error) {
     if (error instanceof DeliveryInProgressError) {
       return { status: 409, body: { message: 'this delivery is already being processed; retry later' }, outcome: 'rejected', reason: 'in progress', deliveryId };
     }
     throw error;
   }
+}
+
+/**
+ * A well-formed, verified order is accepted even when it cannot be used as it stands: the channel
+ * did its part, and answering an error would only make it retry (and Shopify, after repeated
+ * failures, drop the subscription). An unmapped SKU keeps the order, with the line unresolved; money
+ * that does not balance holds the delivery in the raw archive. Both raise OrderNeedsAttention.
+ */
+function heldOrAccepted(
+  request: WebhookRequest,
+  adapter: ChannelWebhookAdapter,
+  payload: unknown,
+  lookupSku: (key: ChannelSkuKey) => string | undefined,
+  deliveryId: string,
+): { orderId: string; outcome: AcceptedDelivery['outcome']; publish: FabricEvent[]; reason?: string } {
+  const channelOrderId = adapter.channelOrderId(payload);
+  const orderId = orderIdFor(request.channel, channelOrderId);
+  const trace = { correlationId: orderId, causationId: `${request.channel}:${deliveryId}` };
+  const attention = (reason: string, details: FieldIssue[]) => createEvent('OrderNeedsAttention', { channel: request.channel, channelOrderId, orderId, reason, details }, trace);
+  let order;
+  try {
+    order = adapter.toCanonicalOrder(payload, lookupSku);
+  } catch (error) {
+    if (!(error instanceof OrderMappingError)) throw error;
+    const details = error.details.length ? error.details : [{ path: '(order)', message: error.message }];
+    return { orderId, outcome: 'needs_attention', publish: [attention('MAPPING_ERROR', details)], reason: error.message };
+  }
+  const unresolved = order.lines.flatMap((line, index) => (line.sku === null ? [{ path: `lines.${index}.channelSku`, message: `"${line.channelSku}" is not in the cross-reference` }] : []));
+  const received = createEvent('OrderReceived', { order, deliveryId }, trace);
+  if (unresolved.length === 0) return { orderId, outcome: 'accepted', publish: [received] };
+  return { orderId, outcome: 'needs_attention', publish: [received, attention('UNKNOWN_SKU', unresolved)], reason: 'unknown SKU' };
 }
 
 function reject(status: number, message: string): Decision {

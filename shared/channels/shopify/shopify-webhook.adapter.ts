@@ -35,6 +35,10 @@ export const shopifyWebhookAdapter: ChannelWebhookAdapter<ShopifyOrderPayload> =
     return { ok: true, value: { kind: 'order', topic, payload: parsed.data } };
   },
 
+  channelOrderId(payload) {
+    return shopifyOrderId(payload);
+  },
+
   skuKeys(payload) {
     return payload.line_items.map((line) => ({
       channelSku: line.sku ?? '',
@@ -97,7 +101,7 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
     taxes: taxes(line.tax_lines, `shipping_lines.${i}.tax_lines`),
   }));
 
-  const channelOrderId = gidTail(payload.admin_graphql_api_id) ?? String(payload.id);
+  const channelOrderId = shopifyOrderId(payload);
   const totals = computeOrderTotals({ currency, lines, shipping, taxesIncluded: payload.taxes_included });
   const reported = money(payload.total_price, 'total_price');
   if (reported.amountMinor !== totals.total.amountMinor) {
@@ -111,7 +115,7 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
   const customerName = [payload.customer?.first_name, payload.customer?.last_name].filter(Boolean).join(' ');
   const billingAddress = toAddress(payload.billing_address);
   const shippingAddress = toAddress(payload.shipping_address);
-  return Order.parse({
+  const canonical = Order.safeParse({
     orderId: orderIdFor('shopify', channelOrderId),
     channel: 'shopify',
     channelOrderId,
@@ -129,6 +133,13 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
     fees: [],
     totals,
   });
+  if (!canonical.success) throw new OrderMappingError('the mapped order is not a valid canonical order', formatIssues(canonical.error));
+  return canonical.data;
+}
+
+/** Shopify's numeric ids can exceed 2^53; the GraphQL id carries the exact digits as a string. */
+function shopifyOrderId(payload: ShopifyOrderPayload): string {
+  return gidTail(payload.admin_graphql_api_id) ?? String(payload.id);
 }
 
 function gidTail(gid: string | undefined): string | undefined {

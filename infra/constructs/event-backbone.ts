@@ -1,0 +1,119 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EventSource } from '../../events/catalog';
+import { routingRules, type EventPattern, type RoutingRule } from '../../events/routing-rules';
+import { constructId } from './construct-id';
+
+export interface EventBackboneProps {
+  /** Prefix of the bus and queue names, unique per stack: `<prefix>`, `<prefix>-<queue>`, `<prefix>-<queue>-dlq`, `<prefix>-<queue>-undelivered`. */
+  namePrefix: string;
+}
+
+/** One routing rule's queues: where its consumer reads, and where failures are held. */
+interface Route {
+  queue: sqs.Queue;
+  /** Messages the consumer failed on `maxReceiveCount` times; redrive them to `queue` from the console. */
+  deadLetterQueue: sqs.Queue;
+  /** Events EventBridge could not deliver to `queue` within a day (a policy or quota problem, not a bad event). */
+  undeliveredQueue: sqs.Queue;
+}
+
+/**
+ * The fabric bus, an archive of every fabric event for replay, and one queue per routing rule in
+ * `events/routing-rules.ts`, fed by an EventBridge rule built from the same pattern the local runtime
+ * uses. Nothing is dropped: a message the consumer keeps failing on, and an event that cannot be
+ * delivered at all, each land in a dead-letter queue kept for 14 days.
+ *
+ * Queues use SQS-managed encryption (SSE-SQS): a customer-managed key would need a key policy letting
+ * events.amazonaws.com use it, coupling every rule to the key, while these messages are transient
+ * copies of events that the archive and the stores already hold.
+ */
+export class EventBackbone extends Construct {
+  readonly bus: events.EventBus;
+  private readonly routes = new Map<string, Route>();
+
+  constructor(scope: Construct, id: string, { namePrefix }: EventBackboneProps) {
+    super(scope, id);
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: namePrefix,
+      description: 'Canonical retail events: orders, inventory, fulfilment, returns, settlement, accounting.',
+    });
+    // A replay re-delivers to the same rules, so consumers see duplicates: they are idempotent on
+    // business ids for exactly this reason (and for at-least-once delivery in general).
+    this.bus.archive('Archive', {
+      description: 'Every fabric event, for replay after a consumer bug is fixed.',
+      eventPattern: { source: Object.values(EventSource) },
+      retention: Duration.days(365),
+    });
+    for (const rule of routingRules) this.routes.set(rule.name, this.createRoute(rule, namePrefix));
+  }
+
+  /** The queue a routing rule delivers to; throws for a rule not in `routingRules`. */
+  queueFor(ruleName: string): sqs.Queue {
+    const route = this.routes.get(ruleName);
+    if (!route) throw new Error(`no routing rule named "${ruleName}"`);
+    return route.queue;
+  }
+
+  /** Every queue where failures are held, of both kinds, for every route. */
+  get deadLetterQueues(): sqs.Queue[] {
+    return [...this.routes.values()].flatMap((route) => [route.deadLetterQueue, route.undeliveredQueue]);
+  }
+
+  private createRoute(rule: RoutingRule, namePrefix: string): Route {
+    const id = constructId(rule.name);
+    const queueName = `${namePrefix}-${rule.target.name}`;
+    const heldFor14Days = { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
+
+    const deadLetterQueue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
+      ...heldFor14Days,
+      queueName: `${queueName}-dlq`,
+      // The source queue is named by an ARN built from its fixed name: referencing the queue itself
+      // would be a circular dependency, since its redrive policy already references this queue.
+      redriveAllowPolicy: {
+        redrivePermission: sqs.RedrivePermission.BY_QUEUE,
+        sourceQueues: [sqs.Queue.fromQueueArn(this, `${id}RedriveSource`, Stack.of(this).formatArn({ service: 'sqs', resource: queueName }))],
+      },
+    });
+    const queue = new sqs.Queue(this, `${id}Queue`, {
+      queueName,
+      visibilityTimeout: Duration.seconds(rule.target.visibilityTimeoutSeconds),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: rule.target.maxReceiveCount },
+    });
+    const undeliveredQueue = new sqs.Queue(this, `${id}UndeliveredQueue`, { ...heldFor14Days, queueName: `${queueName}-undelivered` });
+    Validations.of(undeliveredQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue, for the EventBridge rule target; cdk-nag only recognises dead-letter queues named in another queue\'s redrive policy.',
+    });
+
+    new events.Rule(this, `${id}Rule`, {
+      eventBus: this.bus,
+      description: rule.description,
+      eventPattern: toEventPattern(rule.pattern),
+      targets: [
+        new targets.SqsQueue(queue, {
+          deadLetterQueue: undeliveredQueue,
+          // Delivery to SQS fails only on throttling or a broken queue policy: keep trying for the
+          // full day EventBridge allows before parking the event.
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+    return { queue, deadLetterQueue, undeliveredQueue };
+  }
+}
+
+/** The routing rules' pattern is EventBridge's own JSON; CDK only spells `detail-type` differently. */
+function toEventPattern({ source, 'detail-type': detailType, detail }: EventPattern): events.EventPattern {
+  return {
+    ...(source ? { source } : {}),
+    ...(detailType ? { detailType } : {}),
+    ...(detail ? { detail } : {}),
+  };
+}

@@ -1,0 +1,117 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { functions as topologyFunctions, type ApiRoute, type FunctionDefinition, type FunctionName } from '../../shared/config/topology';
+import type { FabricFunction } from './fabric-function';
+
+export interface FabricApiProps {
+  /** The deployed function for every topology entry; each one's `routes` are served here. */
+  functions: Readonly<Record<FunctionName, FabricFunction>>;
+}
+
+/**
+ * The fabric's regional REST API: every route in the topology, proxied to its function. Lambda proxy
+ * integration hands the body over byte for byte (no mapping templates, no binary media types), which
+ * the webhook functions rely on to check channel HMAC signatures over the raw body.
+ *
+ * Who may call a route follows from its function: a function that holds channel secrets verifies
+ * each request's signature itself, so its routes are public; every other route (order lookups) is
+ * for back-office callers and requires SigV4-signed IAM credentials.
+ */
+export class FabricApi extends Construct {
+  readonly restApi: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: FabricApiProps) {
+    super(scope, id);
+    const routes = (Object.entries(topologyFunctions) as [FunctionName, FunctionDefinition][]).flatMap(([name, definition]) =>
+      (definition.routes ?? []).map((route) => ({ route, definition, fn: props.functions[name] })),
+    );
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.restApi = new apigateway.RestApi(this, 'RestApi', {
+      description: 'Retail fabric: channel webhooks in, order lookups out.',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      // Execution logging needs API Gateway's account-level CloudWatch role in this region.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: true,
+        metricsEnabled: true,
+        // ERROR, never INFO with data tracing: execution logs must not copy order bodies (PII).
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify({
+          requestId: apigateway.AccessLogField.contextRequestId(),
+          requestTime: apigateway.AccessLogField.contextRequestTime(),
+          sourceIp: apigateway.AccessLogField.contextIdentitySourceIp(),
+          caller: apigateway.AccessLogField.contextIdentityCaller(),
+          httpMethod: apigateway.AccessLogField.contextHttpMethod(),
+          resourcePath: apigateway.AccessLogField.contextResourcePath(),
+          status: apigateway.AccessLogField.contextStatus(),
+          responseLength: apigateway.AccessLogField.contextResponseLength(),
+          responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+          integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
+          integrationError: apigateway.AccessLogField.contextIntegrationErrorMessage(),
+          error: apigateway.AccessLogField.contextErrorMessage(),
+          xrayTraceId: apigateway.AccessLogField.contextXrayTraceId(),
+        })),
+        // Stage-wide ceiling; routes with their own throttle get it below, so a storm on one
+        // channel exhausts that channel's budget, not everyone's.
+        throttlingRateLimit: 200,
+        throttlingBurstLimit: 400,
+        methodOptions: Object.fromEntries(
+          routes
+            .filter(({ route }) => route.throttle)
+            .map(({ route }) => [`${route.path}/${route.method}`, { throttlingRateLimit: route.throttle!.rateLimit, throttlingBurstLimit: route.throttle!.burstLimit }]),
+        ),
+      },
+    });
+
+    // Bodies are validated by the functions (a webhook must see the raw bytes to check its HMAC), so
+    // no method declares a request model and body validation never applies; parameters are checked here.
+    const requestValidator = this.restApi.addRequestValidator('RequestValidator', {
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+
+    for (const { route, definition, fn } of routes) {
+      const verifiesSignatures = (definition.channelSecrets?.length ?? 0) > 0;
+      const method = this.restApi.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(fn), {
+        authorizationType: verifiesSignatures ? apigateway.AuthorizationType.NONE : apigateway.AuthorizationType.IAM,
+        requestValidator,
+        requestParameters: pathParameters(route),
+      });
+      if (verifiesSignatures) {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: 'Channels cannot present AWS credentials or tokens; the function rejects any delivery whose HMAC signature does not match the channel secret before doing any work.',
+        });
+      }
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: verifiesSignatures
+          ? 'Webhook senders are channels, not users: they authenticate by HMAC signature, which the function verifies.'
+          : 'Order lookups come from back-office systems with IAM credentials (SigV4); there are no end users to hold Cognito identities.',
+      });
+    }
+
+    Validations.of(this.restApi).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'API Gateway\'s account-level logging role; this AWS-managed policy is the documented, minimal one for pushing execution logs.',
+    });
+    Validations.of(this.restApi.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason: 'Abuse is bounded by stage and per-route throttling, and unsigned webhooks are rejected before any work. The common managed WAF rule set would also block legitimate order webhooks larger than its 8 KB body limit.',
+    });
+  }
+}
+
+/** Marks each `{parameter}` of a route's path as required, for the request validator. */
+function pathParameters(route: ApiRoute): Record<string, boolean> {
+  return Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [`method.request.path.${name}`, true]));
+}

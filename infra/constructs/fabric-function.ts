@@ -1,0 +1,152 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { secretNameEnvVar } from '../../shared/config/topology';
+import {
+  bucketEnvVar,
+  tableEnvVar,
+  tables,
+  type Access,
+  type BucketName,
+  type FunctionDefinition,
+  type TableDefinition,
+  type TableName,
+} from '../../shared/config/topology';
+import type { SalesChannel } from '../../shared/domain/order';
+
+const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
+
+/** cdk-nag IAM5 findings that CDK's own grants produce; each bind method acknowledges those it causes. */
+const KMS_WRITE_FINDINGS = ['Action::kms:ReEncrypt*', 'Action::kms:GenerateDataKey*'];
+const KMS_WRITE_REASON = 'Writing to a store encrypted with the fabric data key generates and re-encrypts data keys; the grant names that one key.';
+const S3_READ_FINDINGS = ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*'];
+const S3_PUT_FINDINGS = ['Action::s3:Abort*'];
+
+export interface FabricFunctionProps {
+  /** The function's name in the topology; it is also its Powertools service name. */
+  name: string;
+  definition: FunctionDefinition;
+}
+
+/**
+ * A fabric Lambda function: nodejs22.x on arm64, X-Ray tracing, its own retained log group and an
+ * execution role that starts with nothing but that log group. Everything else it may touch is added
+ * through the `bind*` methods, each of which sets the environment variable the handler reads and
+ * grants the matching least privilege in one step, so the two cannot drift apart.
+ */
+export class FabricFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, { name, definition }: FabricFunctionProps) {
+    // The log group and role are siblings because they must exist before super(); an explicit role
+    // replaces AWSLambdaBasicExecutionRole, whose logs:CreateLogGroup on * the function never needs.
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${name} function.`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: path.join(REPOSITORY_ROOT, definition.entry),
+      handler: 'handler',
+      description: definition.description,
+      timeout: Duration.seconds(definition.timeoutSeconds),
+      memorySize: definition.memoryMb,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      role,
+      projectRoot: REPOSITORY_ROOT,
+      depsLockFilePath: path.join(REPOSITORY_ROOT, 'package-lock.json'),
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        // The AWS SDK is bundled rather than taken from the runtime: the function then runs exactly
+        // the pinned client versions the tests ran against, whatever the runtime ships that week,
+        // and tree-shaking keeps the cost to the clients actually imported.
+        externalModules: [],
+      },
+      environment: {
+        POWERTOOLS_SERVICE_NAME: name,
+        FABRIC_SECRETS_SOURCE: 'secrets-manager',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'The fabric targets nodejs22.x on purpose: bundles are built for node22 and tested on it; moving runtimes is a deliberate change, not a default.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.',
+    });
+  }
+
+  /** Lets the function read (or read and write) a topology table, named by `tableEnvVar(name)`. */
+  bindTable(name: TableName, table: dynamodb.ITable, access: Access): void {
+    this.addEnvironment(tableEnvVar(name), table.tableName);
+    if (access === 'read') {
+      table.grantReadData(this);
+    } else {
+      table.grantReadWriteData(this);
+      this.acknowledgeWildcards(KMS_WRITE_FINDINGS, KMS_WRITE_REASON);
+    }
+    if ((tables[name] as TableDefinition).globalIndexes?.length) {
+      this.acknowledgeWildcards([`Resource::<${logicalId(table)}.Arn>/index/*`], `Queries may use any index of the ${name} table, and only of that table.`);
+    }
+  }
+
+  /**
+   * Lets the function read a topology bucket, and with 'readWrite' also add objects to it, named by
+   * `bucketEnvVar(name)`. Writing never includes deleting: the fabric's buckets are append-only
+   * archives, so no function can destroy an object or one of its versions.
+   */
+  bindBucket(name: BucketName, bucket: s3.IBucket, access: Access): void {
+    this.addEnvironment(bucketEnvVar(name), bucket.bucketName);
+    bucket.grantRead(this);
+    this.acknowledgeWildcards([...S3_READ_FINDINGS, `Resource::<${logicalId(bucket)}.Arn>/*`], `Reads any object of the ${name} bucket, and only of that bucket: object keys are data-dependent (channel, date, delivery id).`);
+    if (access === 'readWrite') {
+      bucket.grantPut(this);
+      this.acknowledgeWildcards(S3_PUT_FINDINGS, `Adds objects to the ${name} bucket, and may abort its own failed multipart uploads there.`);
+      this.acknowledgeWildcards(KMS_WRITE_FINDINGS, KMS_WRITE_REASON);
+    }
+  }
+
+  /** Lets the function publish to the fabric bus, named by FABRIC_EVENT_BUS_NAME. */
+  bindEventBus(bus: events.IEventBus): void {
+    this.addEnvironment('FABRIC_EVENT_BUS_NAME', bus.eventBusName);
+    bus.grantPutEventsTo(this);
+  }
+
+  /**
+   * Lets the function read one channel's webhook secret. The environment carries only the secret's
+   * name (FABRIC_SECRET_NAME_<CHANNEL>); the value is fetched from Secrets Manager at run time.
+   */
+  bindChannelSecret(channel: SalesChannel, secret: secretsmanager.ISecret): void {
+    this.addEnvironment(secretNameEnvVar(channel), secret.secretName);
+    secret.grantRead(this);
+  }
+
+  private acknowledgeWildcards(findings: readonly string[], reason: string): void {
+    for (const finding of findings) Validations.of(this.role!).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+  }
+}
+
+function logicalId(resource: dynamodb.ITable | s3.IBucket): string {
+  return Stack.of(resource).getLogicalId(resource.node.defaultChild as CfnElement);
+}

@@ -1,0 +1,83 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import {
+  functions as topologyFunctions,
+  type Access,
+  type BucketName,
+  type FunctionDefinition,
+  type FunctionName,
+  type TableName,
+} from '../shared/config/topology';
+import { SalesChannel } from '../shared/domain/order';
+import { constructId } from './constructs/construct-id';
+import { DataStores } from './constructs/data-stores';
+import { EventBackbone } from './constructs/event-backbone';
+import { FabricApi } from './constructs/fabric-api';
+import { FabricFunction } from './constructs/fabric-function';
+import { ObjectTriggers } from './constructs/object-triggers';
+import { OperationsAlarms } from './constructs/operations-alarms';
+import { subscribeQueueConsumers } from './constructs/queue-consumers';
+
+export interface FabricStackProps extends StackProps {
+  /** A concrete region: bus and queue names include it. */
+  env: { region: string; account?: string };
+  /** Subscribed to the alarm topic when set. */
+  alarmEmail?: string;
+}
+
+/**
+ * The whole fabric in one region, independent of every other region: stores, event backbone,
+ * functions bound to what the topology lets them touch, the API, queue consumers, object triggers
+ * and alarms.
+ *
+ * Channel webhook secrets are created out of band, once per region and channel, because their values
+ * come from the channel (Shopify issues its signing secret) and must never pass through a template:
+ *   aws secretsmanager create-secret --region <region> --name fabric/webhooks/<channel> --secret-string <secret>
+ * Until it exists, that channel's deliveries are rejected as unverifiable.
+ */
+export class FabricStack extends Stack {
+  constructor(scope: Construct, id: string, props: FabricStackProps) {
+    super(scope, id, props);
+    const namePrefix = `fabric-${props.env.region}`;
+
+    const stores = new DataStores(this, 'DataStores');
+    const backbone = new EventBackbone(this, 'EventBackbone', { namePrefix });
+    const functions = Object.fromEntries(
+      (Object.entries(topologyFunctions) as [FunctionName, FunctionDefinition][]).map(([name, definition]) => [
+        name,
+        this.createFunction(name, definition, stores, backbone),
+      ]),
+    ) as Record<FunctionName, FabricFunction>;
+    const api = new FabricApi(this, 'Api', { functions });
+    subscribeQueueConsumers(backbone, functions);
+    const objectTriggers = new ObjectTriggers(this, 'ObjectTriggers', { functions, buckets: stores.buckets });
+    const alarms = new OperationsAlarms(this, 'Alarms', {
+      deadLetterQueues: [...backbone.deadLetterQueues, ...objectTriggers.failedInvocationQueues],
+      api: api.restApi,
+      alarmEmail: props.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.restApi.url });
+    new CfnOutput(this, 'EventBusName', { value: backbone.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+    for (const [name, bucket] of Object.entries(stores.buckets)) {
+      new CfnOutput(this, `${constructId(name)}BucketName`, { value: bucket.bucketName });
+    }
+  }
+
+  private createFunction(name: FunctionName, definition: FunctionDefinition, stores: DataStores, backbone: EventBackbone): FabricFunction {
+    const fn = new FabricFunction(this, constructId(name), { name, definition });
+    for (const [table, access] of Object.entries(definition.tables ?? {}) as [TableName, Access][]) {
+      fn.bindTable(table, stores.tables[table], access);
+    }
+    for (const [bucket, access] of Object.entries(definition.buckets ?? {}) as [BucketName, Access][]) {
+      fn.bindBucket(bucket, stores.buckets[bucket], access);
+    }
+    if (definition.publishesEvents) fn.bindEventBus(backbone.bus);
+    for (const channel of (definition.channelSecrets ?? []).map((value) => SalesChannel.parse(value))) {
+      fn.bindChannelSecret(channel, secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(channel)}WebhookSecret`, `fabric/webhooks/${channel}`));
+    }
+    return fn;
+  }
+}

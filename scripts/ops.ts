@@ -1,0 +1,42 @@
+import { configureHandlerEnvironment } from './local-fabric/local-fabric';
+import { readRuntimeDescription } from './local-fabric/runtime-file';
+import { localClients } from './local-fabric/provision';
+
+const USAGE = `npm run ops -- <command>
+
+  xref map-sku <channel> <channelSku | variant:ID> <sku>   map a channel SKU to an internal SKU
+  xref list <channel>                                       list a channel's SKU mappings
+  order show <orderId>                                      an order and its state history
+  dlq list                                                  every DLQ with its depth and oldest message age
+
+Works against the local fabric started with \`npm start\`.`;
+
+/** The operator's command line. Each command is a module under scripts/ops/, loaded after the environment is set. */
+async function main(argv: string[]): Promise<void> {
+  const [group, command, ...args] = argv;
+  if (!group || group === 'help' || group === '--help') {
+    console.log(USAGE);
+    return;
+  }
+  const runtime = readRuntimeDescription();
+  configureHandlerEnvironment(runtime.endpoints, runtime.resources);
+  const clients = localClients(runtime.endpoints);
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  switch (`${group} ${command}`) {
+    case 'xref map-sku':
+      return (require('./ops/xref') as typeof import('./ops/xref')).mapSku(runtime.resources, args);
+    case 'xref list':
+      return (require('./ops/xref') as typeof import('./ops/xref')).listSkus(runtime.resources, args);
+    case 'order show':
+      return (require('./ops/order') as typeof import('./ops/order')).showOrder(runtime.resources, args);
+    case 'dlq list':
+      return (require('./ops/dlq') as typeof import('./ops/dlq')).listDeadLetterQueues(runtime.resources, clients);
+    default:
+      throw new Error(`unknown command "${argv.join(' ')}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  console.error((error as Error).message);
+  process.exit(1);
+});

@@ -1,0 +1,321 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { routingRules } from '../../events/routing-rules';
+import { constructId } from '../../infra/constructs/construct-id';
+import type { FabricStack } from '../../infra/fabric-stack';
+import { bucketEnvVar, buckets, functions, tableEnvVar, tables, type FunctionDefinition, type TableDefinition } from '../../shared/config/topology';
+import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
+
+const REGION = 'us-east-1';
+const topologyFunctions = Object.entries(functions) as [string, FunctionDefinition][];
+const topologyTables = Object.entries(tables) as [string, TableDefinition][];
+const routes = topologyFunctions.flatMap(([name, definition]) => (definition.routes ?? []).map((route) => ({ name, definition, route })));
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+
+let stack: FabricStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  // The one synthesis in this file that bundles the handlers, as a deployment would.
+  [stack] = buildFabric({ regions: REGION }, { bundle: true });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+});
+
+/** The logical id CDK derived from a construct path: the path's ids joined, then an 8-digit hash. */
+function logicalIdStartingWith(prefix: string): string {
+  const ids = Object.keys(resources).filter((id) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+function resourcesOfType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function queueNamed(name: string): [string, Resource] {
+  const found = resourcesOfType('AWS::SQS::Queue').find(([, queue]) => queue.Properties.QueueName === name);
+  if (!found) throw new Error(`no queue named ${name}`);
+  return found;
+}
+
+/** An API Gateway method's full path, rebuilt from its resource's chain of parents. */
+function methodPath(resourceId: { Ref: string } | { 'Fn::GetAtt': string[] }): string {
+  if (!('Ref' in resourceId)) return '';
+  const resource = resources[resourceId.Ref].Properties;
+  return `${methodPath(resource.ParentId)}/${resource.PathPart}`;
+}
+
+describe('stores', () => {
+  test.each(topologyTables)('keeps the %s table with point-in-time recovery, the fabric key and its declared keys', (name, definition) => {
+    const table = resources[logicalIdStartingWith(`DataStores${constructId(name)}Table`)];
+
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalIdStartingWith('DataStoresDataKey'), 'Arn'] } },
+      DeletionProtectionEnabled: true,
+    });
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+      ...(definition.sortKey ? [{ AttributeName: definition.sortKey, KeyType: 'RANGE' }] : []),
+    ]);
+    expect(table.Properties.TimeToLiveSpecification).toEqual(
+      definition.timeToLiveAttribute ? { AttributeName: definition.timeToLiveAttribute, Enabled: true } : undefined,
+    );
+  });
+
+  test('rotates the fabric data key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test.each(Object.keys(buckets))('keeps the %s bucket private, versioned, KMS-encrypted and access-logged', (name) => {
+    const bucket = resources[logicalIdStartingWith(`DataStores${constructId(name)}Bucket`)];
+
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdStartingWith('DataStoresAccessLogBucket') }, LogFilePrefix: `${name}/` },
+    });
+  });
+
+  test('denies every request to every bucket that does not use TLS', () => {
+    const bucketIds = resourcesOfType('AWS::S3::Bucket').map(([id]) => id);
+    const deniesPlainHttp = (bucketId: string) =>
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucketId },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+
+    expect(bucketIds).toHaveLength(Object.keys(buckets).length + 1);
+    bucketIds.forEach(deniesPlainHttp);
+  });
+});
+
+describe('event backbone', () => {
+  test('names the bus after its region', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: `fabric-${REGION}` });
+  });
+
+  test('archives every fabric event for a year', () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      RetentionDays: 365,
+      EventPattern: { source: Match.arrayWith(['fabric.intake', 'fabric.orders', 'fabric.accounting']) },
+    });
+  });
+
+  test.each(routingRules.map((rule) => [rule.name, rule] as const))(
+    'gives the %s route a queue whose failed messages land in a dead-letter queue that can redrive to it',
+    (_, rule) => {
+      const queueName = `fabric-${REGION}-${rule.target.name}`;
+      const [, queue] = queueNamed(queueName);
+      const [deadLetterId, deadLetterQueue] = queueNamed(`${queueName}-dlq`);
+
+      expect(queue.Properties).toMatchObject({
+        VisibilityTimeout: rule.target.visibilityTimeoutSeconds,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, maxReceiveCount: rule.target.maxReceiveCount },
+      });
+      expect(deadLetterQueue.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+      expect(deadLetterQueue.Properties.RedriveAllowPolicy).toEqual({
+        redrivePermission: 'byQueue',
+        sourceQueueArns: [{ 'Fn::Join': ['', [`arn:aws:sqs:${REGION}:`, { Ref: 'AWS::AccountId' }, `:${queueName}`]] }],
+      });
+    },
+  );
+
+  test.each(routingRules.map((rule) => [rule.name, rule] as const))(
+    'routes events matching the %s pattern from the bus to its queue, holding undeliverable ones',
+    (_, rule) => {
+      const queueName = `fabric-${REGION}-${rule.target.name}`;
+      const [queueId] = queueNamed(queueName);
+      const [undeliveredId] = queueNamed(`${queueName}-undelivered`);
+
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: logicalIdStartingWith('EventBackboneBus') },
+        EventPattern: rule.pattern,
+        Targets: [Match.objectLike({
+          Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [undeliveredId, 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+        })],
+      });
+    },
+  );
+
+  test('enforces TLS on every queue', () => {
+    const queueIds = resourcesOfType('AWS::SQS::Queue').map(([id]) => id);
+
+    for (const queueId of queueIds) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+  });
+});
+
+describe('functions', () => {
+  test('runs every topology function on nodejs22.x, arm64, with active tracing and its own log group', () => {
+    const lambdas = resourcesOfType('AWS::Lambda::Function');
+
+    expect(lambdas).toHaveLength(topologyFunctions.length);
+    for (const [, fn] of lambdas) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
+    }
+  });
+
+  test.each(topologyFunctions)('binds %s to exactly the tables, buckets and bus its topology entry names', (name, definition) => {
+    const variables = resources[logicalIdStartingWith(constructId(name))].Properties.Environment.Variables;
+    const expected = {
+      ...Object.fromEntries(Object.keys(definition.tables ?? {}).map((table) => [tableEnvVar(table as keyof typeof tables), { Ref: logicalIdStartingWith(`DataStores${constructId(table)}Table`) }])),
+      ...Object.fromEntries(Object.keys(definition.buckets ?? {}).map((bucket) => [bucketEnvVar(bucket as keyof typeof buckets), { Ref: logicalIdStartingWith(`DataStores${constructId(bucket)}Bucket`) }])),
+      ...(definition.publishesEvents ? { FABRIC_EVENT_BUS_NAME: { Ref: logicalIdStartingWith('EventBackboneBus') } } : {}),
+    };
+
+    const bound = Object.fromEntries(Object.entries(variables).filter(([key]) => /^FABRIC_(TABLE|BUCKET|EVENT_BUS)_/.test(key)));
+    expect(bound).toEqual(expected);
+    expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
+  });
+
+  test('gives functions only the names of channel secrets, never a secret value', () => {
+    for (const [name, definition] of topologyFunctions) {
+      const variables: Record<string, unknown> = resources[logicalIdStartingWith(constructId(name))].Properties.Environment.Variables;
+      const secretVariables = Object.entries(variables).filter(([key]) => key.includes('SECRET'));
+
+      expect(secretVariables).toEqual([
+        ['FABRIC_SECRETS_SOURCE', 'secrets-manager'],
+        ...(definition.channelSecrets ?? []).map((channel) => [`FABRIC_SECRET_NAME_${channel.toUpperCase()}`, `fabric/webhooks/${channel}`]),
+      ]);
+    }
+  });
+
+  test('lets no function delete objects or object versions', () => {
+    const actions = resourcesOfType('AWS::IAM::Policy').flatMap(([, policy]) =>
+      policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action),
+    );
+
+    expect(actions.filter((action: string) => action.startsWith('s3:Delete'))).toEqual([]);
+  });
+
+  test.each(routingRules.map((rule) => [rule.name, rule] as const))(
+    'subscribes the %s consumer to its queue, reporting batch item failures',
+    (_, rule) => {
+      const [queueId] = queueNamed(`fabric-${REGION}-${rule.target.name}`);
+
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        FunctionName: { Ref: logicalIdStartingWith(constructId(rule.consumer)) },
+        BatchSize: rule.target.batchSize,
+        MaximumBatchingWindowInSeconds: rule.target.maxBatchingWindowSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ...(rule.target.maxConcurrency ? { ScalingConfig: { MaximumConcurrency: rule.target.maxConcurrency } } : {}),
+      });
+    },
+  );
+
+  test.each(routingRules.map((rule) => [rule.name, rule] as const))(
+    'keeps %s messages invisible for at least six consumer timeouts',
+    (_, rule) => {
+      const consumer = (functions as Record<string, FunctionDefinition>)[rule.consumer];
+
+      expect(rule.target.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * consumer.timeoutSeconds);
+    },
+  );
+});
+
+describe('API', () => {
+  test('serves every topology route through a Lambda proxy integration to its function', () => {
+    const served = resourcesOfType('AWS::ApiGateway::Method').map(([, method]) => ({
+      route: `${method.Properties.HttpMethod} ${methodPath(method.Properties.ResourceId)}`,
+      integration: method.Properties.Integration.Type,
+      target: JSON.stringify(method.Properties.Integration.Uri),
+    }));
+
+    expect(served.map(({ route }) => route).sort()).toEqual(routes.map(({ route }) => `${route.method} ${route.path}`).sort());
+    for (const { name, route } of routes) {
+      const method = served.find((candidate) => candidate.route === `${route.method} ${route.path}`)!;
+      expect(method.integration).toBe('AWS_PROXY');
+      expect(method.target).toContain(logicalIdStartingWith(constructId(name)));
+    }
+  });
+
+  test('leaves only routes of signature-verifying functions open, and requires IAM on the rest', () => {
+    for (const [, method] of resourcesOfType('AWS::ApiGateway::Method')) {
+      const path = methodPath(method.Properties.ResourceId);
+      const { definition } = routes.find(({ route }) => route.path === path && route.method === method.Properties.HttpMethod)!;
+
+      expect(method.Properties.AuthorizationType).toBe(definition.channelSecrets?.length ? 'NONE' : 'AWS_IAM');
+    }
+  });
+
+  test('throttles each route that declares a throttle on its own budget', () => {
+    const [, stage] = resourcesOfType('AWS::ApiGateway::Stage')[0];
+    const throttled = routes.filter(({ route }) => route.throttle);
+
+    expect(throttled.length).toBeGreaterThan(0);
+    for (const { route } of throttled) {
+      expect(stage.Properties.MethodSettings).toContainEqual(expect.objectContaining({
+        HttpMethod: route.method,
+        ResourcePath: `/${route.path.replaceAll('/', '~1')}`,
+        ThrottlingRateLimit: route.throttle!.rateLimit,
+        ThrottlingBurstLimit: route.throttle!.burstLimit,
+      }));
+    }
+  });
+
+  test('logs access, traces requests and sets a stage-wide throttle', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('integrationError') },
+      MethodSettings: Match.arrayWith([Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })]),
+    });
+  });
+
+  test('passes request bodies through untouched: no mapping template, request model or binary media type', () => {
+    for (const [, method] of resourcesOfType('AWS::ApiGateway::Method')) {
+      expect(method.Properties.Integration.RequestTemplates).toBeUndefined();
+      expect(method.Properties.RequestModels).toBeUndefined();
+    }
+    expect(resourcesOfType('AWS::ApiGateway::RestApi')[0][1].Properties.BinaryMediaTypes).toBeUndefined();
+  });
+});
+
+describe('alarms', () => {
+  test('alarms on every dead-letter queue and on API server errors', () => {
+    const deadLetterQueues = resourcesOfType('AWS::SQS::Queue').filter(([, queue]) => !queue.Properties.RedrivePolicy);
+
+    expect(deadLetterQueues.length).toBeGreaterThan(0);
+    for (const [queueId] of deadLetterQueues) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        AlarmActions: [{ Ref: logicalIdStartingWith('AlarmsTopic') }],
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError', AlarmActions: [{ Ref: logicalIdStartingWith('AlarmsTopic') }] });
+  });
+});
+
+describe('cdk-nag AWS Solutions', () => {
+  test('reports no finding that is not acknowledged with a reason', () => {
+    expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+
+  test('has no acknowledgement left over from a finding that no longer occurs', () => {
+    expect(acknowledgementsWithoutFinding(stack)).toEqual([]);
+  });
+});
