@@ -18,6 +18,7 @@ import { FabricFunction } from './constructs/fabric-function';
 import { ObjectTriggers } from './constructs/object-triggers';
 import { OperationsAlarms } from './constructs/operations-alarms';
 import { subscribeQueueConsumers } from './constructs/queue-consumers';
+import { ScheduledRuns } from './constructs/scheduled-runs';
 
 export interface FabricStackProps extends StackProps {
   /** A concrete region: bus and queue names include it. */
@@ -28,8 +29,8 @@ export interface FabricStackProps extends StackProps {
 
 /**
  * The whole fabric in one region, independent of every other region: stores, event backbone,
- * functions bound to what the topology lets them touch, the API, queue consumers, object triggers
- * and alarms.
+ * functions bound to what the topology lets them touch, the API, queue consumers, object triggers,
+ * scheduled runs and alarms.
  *
  * Channel webhook secrets are created out of band, once per region and channel, because their values
  * come from the channel (Shopify issues its signing secret) and must never pass through a template:
@@ -52,8 +53,9 @@ export class FabricStack extends Stack {
     const api = new FabricApi(this, 'Api', { functions });
     subscribeQueueConsumers(backbone, functions);
     const objectTriggers = new ObjectTriggers(this, 'ObjectTriggers', { functions, buckets: stores.buckets });
+    const scheduledRuns = new ScheduledRuns(this, 'ScheduledRuns', { functions });
     const alarms = new OperationsAlarms(this, 'Alarms', {
-      deadLetterQueues: [...backbone.deadLetterQueues, ...objectTriggers.failedInvocationQueues],
+      deadLetterQueues: [...backbone.deadLetterQueues, ...objectTriggers.failedInvocationQueues, ...scheduledRuns.undeliveredRunQueues],
       api: api.restApi,
       alarmEmail: props.alarmEmail,
     });

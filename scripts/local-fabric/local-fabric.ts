@@ -9,6 +9,7 @@ import { LocalLambda } from './lambda-invoker';
 import { QueueEventSource } from './queue-event-source';
 import { LocalApiGateway } from './api-gateway';
 import { ObjectCreatedTrigger } from './object-trigger';
+import { LocalSchedule } from './scheduler';
 
 export type RuntimeLog = (message: string, details?: Record<string, unknown>) => void;
 
@@ -23,6 +24,11 @@ export interface LocalFabricOptions {
   emulators?: EmulatorEndpoints;
   /** Defaults to the topology's functions; tests may add probes. */
   functions?: Record<string, FunctionDefinition>;
+  /**
+   * Scheduled functions run at their topology rate unless this says otherwise; tests pass 0 to run
+   * them only through `runScheduled`.
+   */
+  scheduleIntervalMs?: (functionName: string, definition: FunctionDefinition) => number;
   log?: RuntimeLog;
 }
 
@@ -33,6 +39,8 @@ export interface LocalFabric {
   clients: LocalClients;
   /** Channels running on the documented development secret because FABRIC_SECRET_<CHANNEL> was unset. */
   developmentSecrets: SalesChannel[];
+  /** Runs a scheduled function now (after any run under way), as its schedule would. */
+  runScheduled(functionName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,15 +82,27 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     (definition.objectTriggers ?? []).map((trigger) => new ObjectCreatedTrigger(clients.s3, resources.buckets[trigger.bucket], trigger.prefix, lambda(name), log)));
   await Promise.all(objectTriggers.map((trigger) => trigger.start()));
 
+  const schedules = new Map(Object.entries(definitions).filter(([, definition]) => definition.schedule).map(([name, definition]) => {
+    const interval = options.scheduleIntervalMs?.(name, definition) ?? definition.schedule!.everyMinutes * 60_000;
+    const schedule = new LocalSchedule(lambda(name), interval, log);
+    if (interval > 0) schedule.start();
+    return [name, schedule] as const;
+  }));
+
   return {
     apiUrl,
     endpoints,
     resources,
     clients,
     developmentSecrets,
+    runScheduled(functionName) {
+      const schedule = schedules.get(functionName);
+      if (!schedule) throw new Error(`${functionName} has no schedule in the topology`);
+      return schedule.runNow();
+    },
     async stop() {
       await gateway.close();
-      await Promise.all([...eventSources, ...objectTriggers].map((part) => part.stop()));
+      await Promise.all([...eventSources, ...objectTriggers, ...schedules.values()].map((part) => part.stop()));
       await emulators?.stop();
     },
   };

@@ -54,6 +54,8 @@ export interface FunctionDefinition {
   channelSecrets?: readonly string[];
   /** S3 object-created notifications that invoke the function (POS batch uploads). */
   objectTriggers?: readonly { bucket: BucketName; prefix: string }[];
+  /** Runs on a fixed rate: EventBridge Scheduler in AWS, the runtime's timer locally. */
+  schedule?: { everyMinutes: number };
 }
 
 export const functions = {
