@@ -13,14 +13,17 @@ async function main(): Promise<void> {
   const started = Date.now();
   const fabric = await startLocalFabric({
     dataDir: FABRIC_DIR,
-    log: (message, details) => console.log(JSON.stringify({ level: 'WARN', source: 'local-runtime', message, ...details })),
+    log: (message, details) => console.log(`[local runtime] ${message} ${details ? JSON.stringify(details) : ''}`),
   });
   writeRuntimeDescription({ pid: process.pid, apiUrl: fabric.apiUrl, endpoints: fabric.endpoints, resources: fabric.resources });
 
   console.log(`\nRetail integration fabric is up (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   console.log(`  API Gateway (local)   ${fabric.apiUrl}`);
   console.log(`  DynamoDB Local        ${fabric.endpoints.dynamodb}   data in ${path.join(FABRIC_DIR, 'dynamodb')}`);
-  console.log(`  fauxqs (SQS/SNS/S3)   ${fabric.endpoints.messaging}   (in memory)`);
+  console.log(`  fauxqs (SQS/SNS/S3)   ${fabric.endpoints.messaging}   (in memory; saved to ${path.join(FABRIC_DIR, 'messaging')} on Ctrl-C)`);
+  if (fabric.restored && (fabric.restored.objects || fabric.restored.messages)) {
+    console.log(`  restored              ${fabric.restored.objects} object(s) and ${fabric.restored.messages} queued message(s) from the last run`);
+  }
   console.log(`  tables                ${Object.values(fabric.resources.tables).join(', ')}`);
   console.log(`  buckets               ${Object.values(fabric.resources.buckets).join(', ')}`);
   console.log(`  event topic (bus)     ${fabric.resources.topicArn}`);

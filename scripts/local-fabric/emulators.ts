@@ -42,13 +42,18 @@ export async function startEmulators(options: { dataDir?: string } = {}): Promis
   const children: ChildProcess[] = [];
   try {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const dynamo = spawnDynamoDbLocal({ port: dynamoPort, sharedDb: true, stdio: 'pipe', ...(options.dataDir ? { path: options.dataDir } : {}) });
+    // Detached: their own process group, so a terminal's Ctrl-C reaches only the runtime, which then
+    // saves what the emulators hold before stopping them itself.
+    const dynamo = spawnDynamoDbLocal({ port: dynamoPort, sharedDb: true, stdio: 'pipe', detached: true, ...(options.dataDir ? { path: options.dataDir } : {}) });
     children.push(dynamo);
     const fauxqs = spawn(process.execPath, [FAUXQS_CLI], {
       env: { ...process.env, FAUXQS_PORT: String(messagingPort), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' },
       stdio: 'pipe',
+      detached: true,
     });
     children.push(fauxqs);
+    // Should the runtime die without stopping them, the emulators must not outlive it.
+    process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
     const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, messaging: `http://127.0.0.1:${messagingPort}` };
     await Promise.all([
       waitUntilServing(endpoints.dynamodb, dynamo, 'DynamoDB Local'),

@@ -10,6 +10,7 @@ import { QueueEventSource } from './queue-event-source';
 import { LocalApiGateway } from './api-gateway';
 import { ObjectCreatedTrigger } from './object-trigger';
 import { LocalSchedule } from './scheduler';
+import { restoreMessagingSnapshot, saveMessagingSnapshot } from './snapshot';
 
 export type RuntimeLog = (message: string, details?: Record<string, unknown>) => void;
 
@@ -39,6 +40,8 @@ export interface LocalFabric {
   clients: LocalClients;
   /** Channels running on the documented development secret because FABRIC_SECRET_<CHANNEL> was unset. */
   developmentSecrets: SalesChannel[];
+  /** What a previous clean stop saved of fauxqs' in-memory state and this start put back. */
+  restored?: { objects: number; messages: number };
   /** Runs a scheduled function now (after any run under way), as its schedule would. */
   runScheduled(functionName: string): Promise<void>;
   stop(): Promise<void>;
@@ -59,6 +62,8 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
   const endpoints = options.emulators ?? emulators!.endpoints;
   const clients = localClients(endpoints);
   const resources = await provisionLocalResources(prefix, clients);
+  const snapshotDir = options.dataDir ? path.join(options.dataDir, 'messaging') : undefined;
+  const restored = snapshotDir ? await restoreMessagingSnapshot(snapshotDir, clients) : undefined;
   const developmentSecrets = configureHandlerEnvironment(endpoints, resources);
 
   const definitions: Record<string, FunctionDefinition> = options.functions ?? topologyFunctions;
@@ -95,6 +100,7 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     resources,
     clients,
     developmentSecrets,
+    ...(restored ? { restored } : {}),
     runScheduled(functionName) {
       const schedule = schedules.get(functionName);
       if (!schedule) throw new Error(`${functionName} has no schedule in the topology`);
@@ -103,6 +109,14 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     async stop() {
       await gateway.close();
       await Promise.all([...eventSources, ...objectTriggers, ...schedules.values()].map((part) => part.stop()));
+      if (snapshotDir) {
+        try {
+          const saved = await saveMessagingSnapshot(snapshotDir, resources, clients, endpoints.messaging);
+          log('saved the in-memory queues and buckets for the next start', { ...saved, directory: snapshotDir });
+        } catch (error) {
+          log('could not save the in-memory queues and buckets', { error: (error as Error).message });
+        }
+      }
       await emulators?.stop();
     },
   };
