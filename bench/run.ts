@@ -1,6 +1,7 @@
 import { benchCanonicalMapping } from './canonical-mapping.bench';
 import { benchOrderThroughput } from './order-throughput.bench';
 import { benchFunctionBundles } from './function-bundles.bench';
+import { benchOrderCost } from './order-cost.bench';
 
 /** `npm run bench`: every benchmark, each printing its figure beside a ceiling from the same run. */
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   benchCanonicalMapping();
   await benchFunctionBundles();
   await benchOrderThroughput();
+  await benchOrderCost();
 }
 
 main().catch((error) => {
