@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { Order, SalesChannel } from '../shared/domain/order';
 import { InventoryMovement } from '../shared/domain/inventory-movement';
+import {
+  AvailabilityChangedData, InventoryAdjustedData, InventoryReservedData, ReservationRejectedData, ReservationReleasedData,
+} from '../shared/domain/inventory-events';
 import { Shipment } from '../shared/domain/shipment';
 import { CustomerReturn } from '../shared/domain/return';
 import { SettlementLine } from '../shared/domain/settlement';
 import { JournalEntry } from '../shared/domain/journal-entry';
+import { ChannelRefund } from '../shared/domain/refund-report';
+import {
+  PosBatchContinuationRequestedData, PosBatchProcessedData, PosLineNeedsAttentionData, PosSequenceGapDetectedData, PosTransactionRecordedData,
+} from '../shared/domain/pos-events';
 import { FabricEvent, WireEvent, fromWireEvent, newEventId } from './envelope';
 import { FieldIssue, formatIssues } from '../shared/domain/validation';
 
@@ -17,6 +24,7 @@ export const EventSource = {
   returns: 'fabric.returns',
   settlement: 'fabric.settlement',
   accounting: 'fabric.accounting',
+  pos: 'fabric.pos',
 } as const;
 
 interface CatalogEntry {
@@ -52,10 +60,63 @@ export const eventCatalog = {
     },
     current: 1,
   },
+  ChannelOrderNotified: {
+    source: EventSource.intake,
+    description: 'A channel said an order exists or changed without sending it (Square, eBay, Walmart, Amazon ORDER_CHANGE); its fetch consumer retrieves and maps it.',
+    versions: {
+      1: z.object({
+        channel: SalesChannel,
+        channelOrderId: z.string().min(1),
+        orderId: z.string().min(1),
+        /** The notification's dedupe key; the fetch runs once per delivery. */
+        deliveryId: z.string().min(1),
+        topic: z.string().min(1),
+        notifiedAt: z.iso.datetime({ offset: true }),
+        channelAccount: z.string().min(1).optional(),
+      }),
+    },
+    current: 1,
+  },
+  RefundReported: {
+    source: EventSource.intake,
+    description: 'A channel reported a refund (partial or full) against one of its orders; consumers key on channel and channelRefundId.',
+    versions: { 1: z.object({ refund: ChannelRefund }) },
+    current: 1,
+  },
   InventoryMovementRecorded: {
     source: EventSource.inventory,
     description: 'A movement was appended to the stock ledger.',
     versions: { 1: z.object({ movement: InventoryMovement }) },
+    current: 1,
+  },
+  InventoryReserved: {
+    source: EventSource.inventory,
+    description: 'An order\'s lines are held at locations (all of them, or what stock allowed under a partial or backorder policy).',
+    versions: { 1: InventoryReservedData },
+    current: 1,
+  },
+  ReservationRejected: {
+    source: EventSource.inventory,
+    description: 'Stock could not cover an order as asked: refused whole, partly dropped or backordered, per the channel\'s policy.',
+    versions: { 1: ReservationRejectedData },
+    current: 1,
+  },
+  ReservationReleased: {
+    source: EventSource.inventory,
+    description: 'Units held for an order went back to available: the order was cancelled or its reservation expired.',
+    versions: { 1: ReservationReleasedData },
+    current: 1,
+  },
+  InventoryAdjusted: {
+    source: EventSource.inventory,
+    description: 'A receipt, return, sale, count, transfer or adjustment changed stock positions.',
+    versions: { 1: InventoryAdjustedData },
+    current: 1,
+  },
+  AvailabilityChanged: {
+    source: EventSource.inventory,
+    description: 'What a channel may list of a SKU changed; versioned so that a late event never overwrites a newer one.',
+    versions: { 1: AvailabilityChangedData },
     current: 1,
   },
   ShipmentConfirmed: {
@@ -80,6 +141,36 @@ export const eventCatalog = {
     source: EventSource.accounting,
     description: 'A balanced journal entry was posted to the ledger.',
     versions: { 1: z.object({ entry: JournalEntry }) },
+    current: 1,
+  },
+  PosTransactionRecorded: {
+    source: EventSource.pos,
+    description: 'A store POS transaction (sale, return, exchange; or a cancelled, training or control one) was recorded from a batch upload, once per (store, register, business day, sequence).',
+    versions: { 1: PosTransactionRecordedData },
+    current: 1,
+  },
+  PosLineNeedsAttention: {
+    source: EventSource.pos,
+    description: 'Lines of a recorded POS transaction need a person: an item code the cross-reference does not know (UNKNOWN_SKU), or a stock movement the books refused (STOCK_REFUSED).',
+    versions: { 1: PosLineNeedsAttentionData },
+    current: 1,
+  },
+  PosSequenceGapDetected: {
+    source: EventSource.pos,
+    description: 'A register\'s business day has sequence numbers nobody uploaded (yet), as of a batch.',
+    versions: { 1: PosSequenceGapDetectedData },
+    current: 1,
+  },
+  PosBatchProcessed: {
+    source: EventSource.pos,
+    description: 'A POS batch upload was read to its end (or quarantined whole): counts accepted, duplicate, rejected, quarantined, and sequence gaps per register.',
+    versions: { 1: PosBatchProcessedData },
+    current: 1,
+  },
+  PosBatchContinuationRequested: {
+    source: EventSource.pos,
+    description: 'Internal: a POS batch upload is too large for one invocation; the ingest function picks it up again from its checkpoint.',
+    versions: { 1: PosBatchContinuationRequestedData },
     current: 1,
   },
 } satisfies Record<string, CatalogEntry>;

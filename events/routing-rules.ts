@@ -1,4 +1,8 @@
 import { DetailType, EventSource } from './catalog';
+import type { FabricEvent } from './envelope';
+import type { Order } from '../shared/domain/order';
+import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../shared/domain/order-record';
+import { ORDER_FETCH_SCOPE, orderFetchKey } from '../shared/domain/order-fetch';
 
 /**
  * The subset of EventBridge's event-pattern language that SNS body filter policies also understand,
@@ -39,6 +43,12 @@ export interface RoutingRule {
   target: QueueTarget;
   /** The function (see shared/config/topology.ts) that consumes the target queue. */
   consumer: string;
+  /**
+   * How the consumer makes itself idempotent: its Powertools idempotency scope and the business key it
+   * derives from an event. Ops use it to tell, before a redrive, whether a held message was in fact
+   * processed already (a timeout after the write, say).
+   */
+  processedOnce?: { scope: string; businessKey: (event: FabricEvent) => string | undefined };
 }
 
 /** Every route from the bus to a consumer. Read by the CDK event backbone and by the local runtime. */
@@ -49,6 +59,56 @@ export const routingRules: readonly RoutingRule[] = [
     pattern: { source: [EventSource.intake], 'detail-type': ['OrderReceived'] },
     target: { name: 'order-intake', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
     consumer: 'order-intake',
+    processedOnce: { scope: ORDER_INTAKE_SCOPE, businessKey: (event) => orderVersionKey((event.data as { order: Order }).order) },
+  },
+  // One fetch queue per channel whose notifications are thin: each channel's API budget, failures and
+  // DLQ stay its own, and maxConcurrency bounds how many containers share the channel's rate limit.
+  ...(['square', 'amazon', 'ebay'] as const).map((channel): RoutingRule => ({
+    name: `${channel}-order-fetch`,
+    description: `${channel} order notifications to the consumer that fetches the order from the ${channel} API.`,
+    pattern: { source: [EventSource.intake], 'detail-type': ['ChannelOrderNotified'], detail: { data: { channel: [channel] } } },
+    target: {
+      name: `${channel}-order-fetch`,
+      // Amazon grants getOrder and getOrderItems half a request a second: small batches fit the timeout.
+      batchSize: channel === 'amazon' ? 5 : 10,
+      maxBatchingWindowSeconds: 1,
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 360,
+      maxConcurrency: 2,
+    },
+    consumer: 'channel-order-fetch',
+    // The fetch consumer runs once per notification delivery (shared/domain/order-fetch.ts).
+    processedOnce: { scope: ORDER_FETCH_SCOPE, businessKey: (event) => { const data = event.data as { deliveryId?: string }; return data.deliveryId ? orderFetchKey(channel, data.deliveryId) : undefined; } },
+  })),
+  {
+    name: 'inventory-reservation',
+    description: 'Canonical orders to the stock reservation consumer: reserve once per order, release on cancellation.',
+    pattern: { source: [EventSource.intake], 'detail-type': ['OrderReceived'] },
+    // Bounded concurrency: a flash sale's orders queue here rather than pile transactions onto one SKU.
+    target: { name: 'inventory-reservation', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180, maxConcurrency: 10 },
+    consumer: 'inventory-reservation',
+  },
+  {
+    name: 'inventory-fulfilment',
+    description: 'Confirmed shipments to the reservation consumer that takes shipped units off hand.',
+    pattern: { source: [EventSource.fulfilment], 'detail-type': ['ShipmentConfirmed'] },
+    target: { name: 'inventory-fulfilment', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
+    consumer: 'inventory-fulfilment',
+  },
+  {
+    name: 'pos-batch-continuation',
+    description: 'A POS batch too large for one invocation back to the ingest function, which resumes it from its checkpoint.',
+    pattern: { source: [EventSource.pos], 'detail-type': ['PosBatchContinuationRequested'] },
+    // One upload per invocation; the visibility timeout covers the function's 900 s timeout six times over.
+    target: { name: 'pos-batch-continuation', batchSize: 1, maxBatchingWindowSeconds: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 5400 },
+    consumer: 'pos-batch-ingest',
+  },
+  {
+    name: 'pos-stock-movements',
+    description: 'Completed POS transactions to the consumer that moves store stock through inventory adjustments.',
+    pattern: { source: [EventSource.pos], 'detail-type': ['PosTransactionRecorded'], detail: { data: { transaction: { disposition: ['completed'] } } } },
+    target: { name: 'pos-stock-movements', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180, maxConcurrency: 10 },
+    consumer: 'pos-stock-movements',
   },
 ];
 

@@ -15,6 +15,7 @@ import { DataStores } from './constructs/data-stores';
 import { EventBackbone } from './constructs/event-backbone';
 import { FabricApi } from './constructs/fabric-api';
 import { FabricFunction } from './constructs/fabric-function';
+import { InboundQueues } from './constructs/inbound-queues';
 import { ObjectTriggers } from './constructs/object-triggers';
 import { OperationsAlarms } from './constructs/operations-alarms';
 import { subscribeQueueConsumers } from './constructs/queue-consumers';
@@ -35,7 +36,9 @@ export interface FabricStackProps extends StackProps {
  * Channel webhook secrets are created out of band, once per region and channel, because their values
  * come from the channel (Shopify issues its signing secret) and must never pass through a template:
  *   aws secretsmanager create-secret --region <region> --name fabric/webhooks/<channel> --secret-string <secret>
- * Until it exists, that channel's deliveries are rejected as unverifiable.
+ * Until it exists, that channel's deliveries are rejected as unverifiable. Channel API credentials
+ * (OAuth clients, refresh and access tokens) are created the same way, as JSON:
+ *   aws secretsmanager create-secret --region <region> --name fabric/channel-api/<channel> --secret-string '{"clientId":...}'
  */
 export class FabricStack extends Stack {
   constructor(scope: Construct, id: string, props: FabricStackProps) {
@@ -54,8 +57,9 @@ export class FabricStack extends Stack {
     subscribeQueueConsumers(backbone, functions);
     const objectTriggers = new ObjectTriggers(this, 'ObjectTriggers', { functions, buckets: stores.buckets });
     const scheduledRuns = new ScheduledRuns(this, 'ScheduledRuns', { functions });
+    const inboundQueues = new InboundQueues(this, 'InboundQueues', { namePrefix, functions });
     const alarms = new OperationsAlarms(this, 'Alarms', {
-      deadLetterQueues: [...backbone.deadLetterQueues, ...objectTriggers.failedInvocationQueues, ...scheduledRuns.undeliveredRunQueues],
+      deadLetterQueues: [...backbone.deadLetterQueues, ...objectTriggers.failedInvocationQueues, ...scheduledRuns.undeliveredRunQueues, ...inboundQueues.deadLetterQueues],
       api: api.restApi,
       alarmEmail: props.alarmEmail,
     });
@@ -63,6 +67,9 @@ export class FabricStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.restApi.url });
     new CfnOutput(this, 'EventBusName', { value: backbone.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+    for (const [name, queue] of Object.entries(inboundQueues.queues)) {
+      new CfnOutput(this, `${constructId(name)}QueueArn`, { value: queue.queueArn, description: 'Register this queue as the channel\'s notification destination.' });
+    }
     for (const [name, bucket] of Object.entries(stores.buckets)) {
       new CfnOutput(this, `${constructId(name)}BucketName`, { value: bucket.bucketName });
     }
@@ -79,6 +86,9 @@ export class FabricStack extends Stack {
     if (definition.publishesEvents) fn.bindEventBus(backbone.bus);
     for (const channel of (definition.channelSecrets ?? []).map((value) => SalesChannel.parse(value))) {
       fn.bindChannelSecret(channel, secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(channel)}WebhookSecret`, `fabric/webhooks/${channel}`));
+    }
+    for (const channel of (definition.channelApis ?? []).map((value) => SalesChannel.parse(value))) {
+      fn.bindChannelApiCredentials(channel, secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(channel)}ApiCredentials`, `fabric/channel-api/${channel}`));
     }
     return fn;
   }

@@ -8,6 +8,14 @@ const USAGE = `npm run ops -- <command>
   xref list <channel>                                       list a channel's SKU mappings
   order show <orderId>                                      an order and its state history
   dlq list                                                  every DLQ with its depth and oldest message age
+  dlq peek <rule> [--channel c] [--order id] [--sku s]      what each held message is and whether it was processed
+  dlq redrive <rule> [--dry-run] [--channel c] [--order id] [--sku s]
+                                                            move held messages back to their source queue
+  inventory show <sku>                                      stock per location and what each channel is shown
+  inventory verify                                          rebuild positions from the ledger; non-zero exit on drift
+  pos upload <file> <storeId> <businessDate> <batchId> [--manifest]
+                                                            put a POS batch where a store would (its manifest first)
+  pos summary <storeId> <businessDate> [batchId]            POS upload summaries: counts, gaps, quarantine
 
 Works against the local fabric started with \`npm start\`.`;
 
@@ -29,8 +37,20 @@ async function main(argv: string[]): Promise<void> {
       return (require('./ops/xref') as typeof import('./ops/xref')).listSkus(runtime.resources, args);
     case 'order show':
       return (require('./ops/order') as typeof import('./ops/order')).showOrder(runtime.resources, args);
+    case 'inventory show':
+      return (require('./ops/inventory') as typeof import('./ops/inventory')).show(runtime.resources, args);
+    case 'inventory verify':
+      return (require('./ops/inventory') as typeof import('./ops/inventory')).verify(runtime.resources);
+    case 'pos upload':
+      return (require('./ops/pos') as typeof import('./ops/pos')).upload(runtime.resources, clients, args);
+    case 'pos summary':
+      return (require('./ops/pos') as typeof import('./ops/pos')).summary(runtime.resources, clients, args);
     case 'dlq list':
       return (require('./ops/dlq') as typeof import('./ops/dlq')).listDeadLetterQueues(runtime.resources, clients);
+    case 'dlq peek':
+      return void (await (require('./ops/dlq') as typeof import('./ops/dlq')).peek(runtime.resources, clients, args));
+    case 'dlq redrive':
+      return void (await (require('./ops/dlq') as typeof import('./ops/dlq')).redrive(runtime.resources, clients, args));
     default:
       throw new Error(`unknown command "${argv.join(' ')}"\n\n${USAGE}`);
   }

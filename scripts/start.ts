@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   // runtime has just set it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { sendSampleTraffic } = require('./sample/sample-traffic') as typeof import('./sample/sample-traffic');
-  await sendSampleTraffic(fabric.apiUrl, (line) => console.log(`  ${line}`));
+  await sendSampleTraffic(fabric.apiUrl, (line) => console.log(`  ${line}`), fabric.channelApis);
   console.log('\nThe fabric keeps running. Try the README curl examples; Ctrl-C stops it.\n');
 
   let stopping = false;

@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { parseEventBody } from '../../events/catalog';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
+import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../../shared/domain/order-record';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { logger, metrics } from '../../shared/adapters/observability';
@@ -15,7 +16,7 @@ const config = readConfig({
 });
 
 const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
-const orderVersions = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, 'order-intake');
+const orderVersions = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, ORDER_INTAKE_SCOPE);
 const processor = new BatchProcessor(EventType.SQS);
 
 /**
@@ -26,7 +27,7 @@ async function recordReceivedOrder(record: SQSRecord): Promise<void> {
   const event = parseEventBody(record.body, 'OrderReceived');
   const { order, deliveryId } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
-  const { result, replayed } = await orderVersions.run(`${order.orderId}#${order.channelUpdatedAt}#${order.status}`, () =>
+  const { result, replayed } = await orderVersions.run(orderVersionKey(order), () =>
     orders.recordOrder(order, { eventId: event.id, deliveryId }));
   metrics.addMetric(replayed ? 'OrderVersionsReplayed' : result === 'stale_update_ignored' ? 'StaleOrderUpdatesIgnored' : 'OrderVersionsRecorded', MetricUnit.Count, 1);
   metrics.addMetric('EventLagMs', MetricUnit.Milliseconds, Date.now() - Date.parse(event.time));

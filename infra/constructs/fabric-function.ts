@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { secretNameEnvVar } from '../../shared/config/topology';
+import { apiCredentialsNameEnvVar, secretNameEnvVar } from '../../shared/config/topology';
 import {
   bucketEnvVar,
   tableEnvVar,
@@ -139,6 +139,16 @@ export class FabricFunction extends NodejsFunction {
    */
   bindChannelSecret(channel: SalesChannel, secret: secretsmanager.ISecret): void {
     this.addEnvironment(secretNameEnvVar(channel), secret.secretName);
+    secret.grantRead(this);
+  }
+
+  /**
+   * Lets the function read one channel's API credentials (`fabric/channel-api/<channel>`, JSON: OAuth
+   * client and refresh token, or an access token). The environment carries only the secret's name
+   * (FABRIC_CHANNEL_API_CREDENTIALS_NAME_<CHANNEL>); the value is fetched at run time.
+   */
+  bindChannelApiCredentials(channel: SalesChannel, secret: secretsmanager.ISecret): void {
+    this.addEnvironment(apiCredentialsNameEnvVar(channel), secret.secretName);
     secret.grantRead(this);
   }
 

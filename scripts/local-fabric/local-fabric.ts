@@ -11,6 +11,8 @@ import { LocalApiGateway } from './api-gateway';
 import { ObjectCreatedTrigger } from './object-trigger';
 import { LocalSchedule } from './scheduler';
 import { restoreMessagingSnapshot, saveMessagingSnapshot } from './snapshot';
+import { ChannelApiStub } from '../channel-stubs/channel-api-stub';
+import { configureChannelApiEnvironment } from '../channel-stubs/channel-api-environment';
 
 export type RuntimeLog = (message: string, details?: Record<string, unknown>) => void;
 
@@ -30,6 +32,8 @@ export interface LocalFabricOptions {
    * them only through `runScheduled`.
    */
   scheduleIntervalMs?: (functionName: string, definition: FunctionDefinition) => number;
+  /** Channel API stubs already running (tests seed their own); otherwise the runtime starts its own. */
+  channelApiStub?: ChannelApiStub;
   log?: RuntimeLog;
 }
 
@@ -42,12 +46,16 @@ export interface LocalFabric {
   developmentSecrets: SalesChannel[];
   /** What a previous clean stop saved of fauxqs' in-memory state and this start put back. */
   restored?: { objects: number; messages: number };
+  /** The channel APIs (Square, Amazon, eBay) as the handlers reach them locally: stubs serving their documented shapes. */
+  channelApis: ChannelApiStub;
   /** Runs a scheduled function now (after any run under way), as its schedule would. */
   runScheduled(functionName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** A public webhook base URL the developer set (e.g. a tunnel), read once: otherwise each start uses its own API URL. */
+const DEVELOPER_PUBLIC_BASE_URL = process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL || undefined;
 
 /**
  * Runs the fabric on a laptop: emulators, the same resources the CDK declares, the real handler
@@ -65,6 +73,9 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
   const snapshotDir = options.dataDir ? path.join(options.dataDir, 'messaging') : undefined;
   const restored = snapshotDir ? await restoreMessagingSnapshot(snapshotDir, clients) : undefined;
   const developmentSecrets = configureHandlerEnvironment(endpoints, resources);
+  const channelApis = options.channelApiStub ?? new ChannelApiStub();
+  if (!options.channelApiStub) await channelApis.start();
+  configureChannelApiEnvironment(channelApis.url);
 
   const definitions: Record<string, FunctionDefinition> = options.functions ?? topologyFunctions;
   const lambdas = new Map(Object.entries(definitions).map(([name, definition]) => [name, new LocalLambda(name, definition, ROOT)]));
@@ -79,8 +90,18 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     log,
   );
   const apiUrl = await gateway.listen(options.apiPort ?? Number(process.env.FABRIC_API_PORT ?? 3000));
+  // Square signs the notification URL with the body: locally, the URL channels post to is this API's,
+  // unless the developer set a public one (a tunnel) before starting.
+  process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL = DEVELOPER_PUBLIC_BASE_URL ?? apiUrl;
 
   const eventSources = routingRules.map((rule) => new QueueEventSource(clients.sqs, resources.queues[rule.name], rule.target, lambda(rule.consumer), log));
+  // Queues channels write to directly (Amazon SP-API notifications), consumed like rule queues.
+  eventSources.push(...Object.entries(definitions).flatMap(([name, definition]) => {
+    const inbound = definition.inboundQueue;
+    return inbound && resources.queues[inbound.name]
+      ? [new QueueEventSource(clients.sqs, resources.queues[inbound.name], { ...inbound, maxBatchingWindowSeconds: 0 }, lambda(name), log)]
+      : [];
+  }));
   eventSources.forEach((source) => source.start());
 
   const objectTriggers = Object.entries(definitions).flatMap(([name, definition]) =>
@@ -100,6 +121,7 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     resources,
     clients,
     developmentSecrets,
+    channelApis,
     ...(restored ? { restored } : {}),
     runScheduled(functionName) {
       const schedule = schedules.get(functionName);
@@ -117,6 +139,7 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
           log('could not save the in-memory queues and buckets', { error: (error as Error).message });
         }
       }
+      if (!options.channelApiStub) await channelApis.stop();
       await emulators?.stop();
     },
   };

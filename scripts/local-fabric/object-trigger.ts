@@ -9,7 +9,8 @@ const ASYNC_ATTEMPTS = 3;
 /**
  * Plays an S3 ObjectCreated notification to a function: fauxqs has no bucket notifications, so the
  * runtime lists the prefix and invokes the handler with a real S3Event for each new or overwritten
- * object. Objects already present at start count as delivered, as they would in AWS.
+ * object, byte-identical re-uploads included (S3 notifies every PUT: an object is told apart by its
+ * ETag and last-modified time). Objects already present at start count as delivered, as they would in AWS.
  */
 export class ObjectCreatedTrigger {
   private readonly seen = new Map<string, string>();
@@ -26,7 +27,7 @@ export class ObjectCreatedTrigger {
   ) {}
 
   async start(): Promise<void> {
-    for (const object of await this.list()) this.seen.set(object.Key!, object.ETag!);
+    for (const object of await this.list()) this.seen.set(object.Key!, version(object));
     this.timer = setInterval(() => {
       this.scanning = this.scanning.then(() => this.scan()).catch((error) => this.log('object trigger scan failed', { bucket: this.bucket, error: (error as Error).message }));
     }, this.intervalMs);
@@ -39,8 +40,8 @@ export class ObjectCreatedTrigger {
 
   private async scan(): Promise<void> {
     for (const object of await this.list()) {
-      if (this.seen.get(object.Key!) === object.ETag) continue;
-      this.seen.set(object.Key!, object.ETag!);
+      if (this.seen.get(object.Key!) === version(object)) continue;
+      this.seen.set(object.Key!, version(object));
       await this.notify(object);
     }
   }
@@ -85,4 +86,8 @@ export class ObjectCreatedTrigger {
     } while (token);
     return objects;
   }
+}
+
+function version(object: _Object): string {
+  return `${object.ETag}|${object.LastModified?.toISOString() ?? ''}`;
 }

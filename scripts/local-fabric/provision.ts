@@ -2,7 +2,7 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeT
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { buckets, localResourceName, tables, type BucketName, type TableDefinition, type TableName } from '../../shared/config/topology';
+import { buckets, functions, localResourceName, tables, type BucketName, type FunctionDefinition, type TableDefinition, type TableName } from '../../shared/config/topology';
 import { routingRules, toSnsFilterPolicy } from '../../events/routing-rules';
 import type { EmulatorEndpoints } from './emulators';
 
@@ -38,7 +38,8 @@ export type LocalClients = ReturnType<typeof localClients>;
 /**
  * Creates what the CDK stack declares, from the same definitions: the topology's tables and buckets,
  * one topic standing in for the bus, and per routing rule a queue with its DLQ and maxReceiveCount,
- * subscribed with the rule's pattern as a body filter policy. Safe to run again over existing state.
+ * subscribed with the rule's pattern as a body filter policy, and each function's inbound queue with
+ * its DLQ (in `queues`, by queue name). Safe to run again over existing state.
  */
 export async function provisionLocalResources(prefix: string, clients: LocalClients): Promise<LocalResources> {
   const tableNames = {} as Record<TableName, string>;
@@ -66,6 +67,17 @@ export async function provisionLocalResources(prefix: string, clients: LocalClie
       Attributes: { RawMessageDelivery: 'true', FilterPolicyScope: 'MessageBody', FilterPolicy: toSnsFilterPolicy(rule.pattern) },
     }));
     queues[rule.name] = { url: queue.url, arn: queue.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
+  }
+  // Queues channels write to directly (SP-API notifications): same DLQ and redrive policy, no subscription.
+  for (const definition of Object.values(functions as Record<string, FunctionDefinition>)) {
+    const inbound = definition.inboundQueue;
+    if (!inbound) continue;
+    const dlq = await createQueue(clients.sqs, `${prefix}-${inbound.name}-dlq`, { MessageRetentionPeriod: String(14 * 24 * 3600) });
+    const queue = await createQueue(clients.sqs, `${prefix}-${inbound.name}`, {
+      VisibilityTimeout: String(inbound.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: String(inbound.maxReceiveCount) }),
+    });
+    queues[inbound.name] = { url: queue.url, arn: queue.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
   }
   return { prefix, tables: tableNames, buckets: bucketNames, topicArn: TopicArn!, queues };
 }

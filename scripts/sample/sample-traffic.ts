@@ -2,6 +2,9 @@ import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { secretEnvVar, tableEnvVar } from '../../shared/config/topology';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { SAMPLE_CATALOG, sampleShopifyOrder, shopifyDeliveryHeaders } from './shopify-orders';
+import { availabilityAfter, countSampleStock } from './sample-stock';
+import type { ChannelApiStub } from '../channel-stubs/channel-api-stub';
+import { sendChannelSampleTraffic } from './channel-sample-traffic';
 
 /** Maps the sample shop's SKUs in the cross-reference, as `npm run ops -- xref map-sku` would. */
 export async function seedSampleCatalog(crossReferenceTable: string): Promise<void> {
@@ -26,13 +29,16 @@ export async function waitForOrder(apiUrl: string, orderId: string, timeoutMs = 
 }
 
 /**
- * What `npm start` sends so a newcomer sees the fabric work: signed Shopify orders, a redelivery, a
- * forged delivery and an order with a SKU nobody mapped, each with the answer the fabric gave.
+ * What `npm start` sends so a newcomer sees the fabric work: shelf counts, signed Shopify orders (which
+ * reserve stock), a redelivery, a forged delivery and an order with a SKU nobody mapped, each with the
+ * answer the fabric gave.
  */
-export async function sendSampleTraffic(apiUrl: string, print: (line: string) => void): Promise<void> {
+export async function sendSampleTraffic(apiUrl: string, print: (line: string) => void, channelApis?: ChannelApiStub): Promise<void> {
   await seedSampleCatalog(process.env[tableEnvVar('crossReference')]!);
   const secret = process.env[secretEnvVar('shopify')] ?? DEVELOPMENT_WEBHOOK_SECRETS.shopify;
   const firstNumber = Math.floor(Date.now() / 1000) % 100000;
+  const stock = await countSampleStock(apiUrl, String(firstNumber));
+  print(`POST /inventory/adjustments (counts)  -> ${stock.summary}`);
 
   const sent: { body: string; headers: Record<string, string>; orderId: string }[] = [];
   for (let i = 0; i < 3; i += 1) {
@@ -55,6 +61,9 @@ export async function sendSampleTraffic(apiUrl: string, print: (line: string) =>
   const held = await postShopifyOrder(apiUrl, unmappedBody, shopifyDeliveryHeaders(unmappedBody, secret));
   print(`order with an unmapped SKU           -> ${held.status} ${JSON.stringify(held.body)}`);
 
+  // WooCommerce and Square (whose thin event makes the fabric fetch the order from the Square API stub).
+  const others = channelApis ? await sendChannelSampleTraffic(apiUrl, channelApis, print) : [];
+
   const started = Date.now();
   const stored = await waitForOrder(apiUrl, sent[0].orderId);
   if (!stored) {
@@ -64,4 +73,15 @@ export async function sendSampleTraffic(apiUrl: string, print: (line: string) =>
   print(`GET /orders/${sent[0].orderId} -> ${stored.order.status}, ${stored.order.lines.length} line(s), total ${stored.order.totals.total.amountMinor} ${stored.order.currency} minor units, readable after ${Date.now() - started} ms`);
   const byChannel = await fetch(`${apiUrl}/orders/by-channel/shopify/${stored.order.channelOrderId}`);
   print(`GET /orders/by-channel/shopify/${stored.order.channelOrderId} -> ${byChannel.status}`);
+  const sku = stored.order.lines[0].sku!;
+  const view = await availabilityAfter(apiUrl, sku, stock.versions[sku] ?? 0);
+  print(`GET /availability/${sku} -> on hand ${view.total.onHand}, reserved ${view.total.reserved}, available-to-sell ${view.total.availableToSell}; ${view.channels.map((c: { channel: string; listed: number }) => `${c.channel} lists ${c.listed}`).join(', ')}`);
+  for (const { channel, channelOrderId } of others) {
+    let status = 404;
+    for (let i = 0; i < 50 && status === 404; i += 1) {
+      status = (await fetch(`${apiUrl}/orders/by-channel/${channel}/${channelOrderId}`)).status;
+      if (status === 404) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    print(`GET /orders/by-channel/${channel}/${channelOrderId} -> ${status}`);
+  }
 }

@@ -1,10 +1,11 @@
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyItemNotFoundError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import type { Context } from 'aws-lambda';
 import { dynamoClient } from './aws-clients';
 import { DeliveryInProgressError } from '../domain/webhook-delivery';
 import type { AcceptedDelivery, DeliveryDeduplicator } from '../domain/webhook-delivery';
+import type { OnceRunner } from '../domain/order-fetch';
 
 /**
  * Shopify retries a webhook for up to 48 hours and EventBridge retries a target for up to 24 hours:
@@ -33,6 +34,17 @@ export class IdempotentExecutor {
     this.lambdaContext = context;
   }
 
+  /** Whether work under this business key completed, is under way, or was never (or no longer) recorded. */
+  async statusOf(businessKey: string): Promise<'COMPLETED' | 'INPROGRESS' | 'EXPIRED' | 'NOT_FOUND'> {
+    this.persistenceStore.configure({ config: new IdempotencyConfig({ eventKeyJmesPath: 'businessKey' }), keyPrefix: this.scope });
+    try {
+      return (await this.persistenceStore.getRecord({ businessKey })).getStatus() as 'COMPLETED' | 'INPROGRESS' | 'EXPIRED';
+    } catch (error) {
+      if (error instanceof IdempotencyItemNotFoundError) return 'NOT_FOUND';
+      throw error;
+    }
+  }
+
   /** Returns the function's result, or the stored result of its first run with `replayed: true`. */
   async run<T extends JSONValue>(businessKey: string, work: () => Promise<T>): Promise<{ result: T; replayed: boolean }> {
     let replayed = false;
@@ -59,8 +71,8 @@ export class IdempotentExecutor {
 export class PowertoolsDeliveryDeduplicator implements DeliveryDeduplicator {
   readonly executor: IdempotentExecutor;
 
-  constructor(tableName: string) {
-    this.executor = new IdempotentExecutor(tableName, 'webhook-delivery');
+  constructor(tableName: string, scope = 'webhook-delivery') {
+    this.executor = new IdempotentExecutor(tableName, scope);
   }
 
   async once(deliveryKey: string, accept: () => Promise<AcceptedDelivery>): Promise<AcceptedDelivery & { duplicate: boolean }> {
@@ -72,4 +84,21 @@ export class PowertoolsDeliveryDeduplicator implements DeliveryDeduplicator {
       throw error;
     }
   }
+}
+
+/**
+ * `once(key, work)` over an executor: the first run's result, or its stored result with
+ * `duplicate: true`; a run still in progress elsewhere throws DeliveryInProgressError, which a queue
+ * consumer lets fail so the message comes back after its visibility timeout.
+ */
+export function onceRunner(executor: IdempotentExecutor): OnceRunner {
+  return async (key, work) => {
+    try {
+      const { result, replayed } = await executor.run(key, async () => (await work()) as unknown as JSONValue);
+      return { ...(result as unknown as Awaited<ReturnType<typeof work>>), duplicate: replayed };
+    } catch (error) {
+      if (error instanceof IdempotencyAlreadyInProgressError) throw new DeliveryInProgressError(key);
+      throw error;
+    }
+  };
 }

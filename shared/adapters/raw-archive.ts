@@ -7,6 +7,8 @@ import type { DeliveryArchive, ArchivedDelivery, DeliveryVerdict } from '../doma
  * then its verdict beside it. Keys sort by channel and time so a replay can walk a time range:
  *   webhooks/{channel}/{yyyy}/{mm}/{dd}/{hh}/{receivedAt}_{requestId}.delivery.json
  *   ... same prefix ....verdict.json
+ * Channel notifications read from a queue go under notifications/, and order data fetched or pulled
+ * from a channel API under api-responses/, with the same layout.
  */
 export class S3DeliveryArchive implements DeliveryArchive {
   constructor(private readonly bucket: string, private readonly client: S3Client = s3Client()) {}
@@ -36,5 +38,5 @@ function deliveryKey(delivery: ArchivedDelivery): string {
   const [date, time] = at.split('T');
   const [yyyy, mm, dd] = date.split('-');
   const hh = time.slice(0, 2);
-  return `webhooks/${delivery.channel}/${yyyy}/${mm}/${dd}/${hh}/${at}_${delivery.requestId}`;
+  return `${delivery.source ?? 'webhooks'}/${delivery.channel}/${yyyy}/${mm}/${dd}/${hh}/${at}_${delivery.requestId}`;
 }

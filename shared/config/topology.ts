@@ -19,6 +19,20 @@ export const tables = {
   crossReference: { partitionKey: 'pk', sortKey: 'sk' },
   /** Powertools idempotency records, keyed on business ids, expiring after the longest retry window. */
   idempotency: { partitionKey: 'id', timeToLiveAttribute: 'expiration' },
+  /**
+   * Stock positions (one item per SKU x location x bucket), their append-only movement ledger,
+   * reservations, adjustments and published availability; layout in shared/adapters/inventory-store.ts.
+   * The sparse bySweepAt index lists records the reservation sweeper must revisit.
+   */
+  inventory: { partitionKey: 'pk', sortKey: 'sk', globalIndexes: [{ name: 'bySweepAt', partitionKey: 'sweepPk', sortKey: 'sweepSk' }] },
+  /** Pull connectors' cursors and in-flight pages, one item per connector, so a restart resumes where it stopped. */
+  connectorState: { partitionKey: 'pk' },
+  /**
+   * POS batch ingestion: one claim per POS transaction key (exactly-once), sequence numbers per
+   * register and day (gap detection), and each upload's progress and lease; layout in
+   * shared/adapters/pos-ingest-store.ts.
+   */
+  posIngest: { partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'expiresAt' },
 } satisfies Record<string, TableDefinition>;
 export type TableName = keyof typeof tables;
 
@@ -56,6 +70,23 @@ export interface FunctionDefinition {
   objectTriggers?: readonly { bucket: BucketName; prefix: string }[];
   /** Runs on a fixed rate: EventBridge Scheduler in AWS, the runtime's timer locally. */
   schedule?: { everyMinutes: number };
+  /** Channels whose API the function calls, with credentials read at run time (OAuth clients, tokens). */
+  channelApis?: readonly string[];
+  /** A queue outside the event bus that a channel writes to (Amazon SP-API notifications), consumed by this function. */
+  inboundQueue?: InboundQueue;
+}
+
+/** A queue a channel delivers to directly; it gets a DLQ and an event-source mapping like a routing rule's queue. */
+export interface InboundQueue {
+  /** Logical name; the physical name adds the stack or local prefix. */
+  name: string;
+  description: string;
+  batchSize: number;
+  maxReceiveCount: number;
+  /** At least six times the consumer's timeout. */
+  visibilityTimeoutSeconds: number;
+  /** AWS accounts allowed to send to it: the channel's own publisher (SP-API notifications send from 437568002678). */
+  senderAccounts: readonly string[];
 }
 
 export const functions = {
@@ -64,11 +95,58 @@ export const functions = {
     description: 'Verifies, archives and maps channel webhooks, then publishes the canonical order.',
     timeoutSeconds: 10,
     memoryMb: 512,
-    routes: [{ method: 'POST', path: '/webhooks/shopify', throttle: { rateLimit: 50, burstLimit: 100 } }],
+    routes: [
+      { method: 'POST', path: '/webhooks/shopify', throttle: { rateLimit: 50, burstLimit: 100 } },
+      { method: 'POST', path: '/webhooks/woocommerce', throttle: { rateLimit: 20, burstLimit: 40 } },
+      { method: 'POST', path: '/webhooks/square', throttle: { rateLimit: 20, burstLimit: 40 } },
+      { method: 'POST', path: '/webhooks/ebay', throttle: { rateLimit: 20, burstLimit: 40 } },
+      // eBay's endpoint-ownership challenge, sent when the notification destination is registered.
+      { method: 'GET', path: '/webhooks/ebay', throttle: { rateLimit: 1, burstLimit: 5 } },
+    ],
     tables: { idempotency: 'readWrite', crossReference: 'read' },
     buckets: { rawArchive: 'readWrite' },
     publishesEvents: true,
-    channelSecrets: ['shopify'],
+    channelSecrets: ['shopify', 'woocommerce', 'square', 'ebay'],
+    // eBay signatures are checked with public keys served by eBay's Notification API.
+    channelApis: ['ebay'],
+  },
+  'channel-order-fetch': {
+    entry: 'functions/channel-order-fetch/handler.ts',
+    description: 'Fetches the orders that thin channel notifications name (Square, Amazon, eBay) from the channel API, maps and publishes them.',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: { idempotency: 'readWrite', crossReference: 'read' },
+    buckets: { rawArchive: 'readWrite' },
+    publishesEvents: true,
+    channelApis: ['square', 'amazon', 'ebay'],
+  },
+  'amazon-notifications': {
+    entry: 'functions/amazon-notifications/handler.ts',
+    description: 'Archives and deduplicates Amazon SP-API ORDER_CHANGE notifications from their SQS destination.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: { idempotency: 'readWrite' },
+    buckets: { rawArchive: 'readWrite' },
+    publishesEvents: true,
+    inboundQueue: {
+      name: 'amazon-notifications',
+      description: 'The SQS destination registered with SP-API createDestination for ORDER_CHANGE notifications.',
+      batchSize: 10,
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 60,
+      senderAccounts: ['437568002678'],
+    },
+  },
+  'ebay-order-poller': {
+    entry: 'functions/ebay-order-poller/handler.ts',
+    description: 'Pulls eBay orders modified since the persisted cursor (getOrders by lastmodifieddate) and publishes each version once.',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    tables: { idempotency: 'readWrite', crossReference: 'read', connectorState: 'readWrite' },
+    buckets: { rawArchive: 'readWrite' },
+    publishesEvents: true,
+    channelApis: ['ebay'],
+    schedule: { everyMinutes: 5 },
   },
   'order-intake': {
     entry: 'functions/order-intake/handler.ts',
@@ -87,6 +165,68 @@ export const functions = {
       { method: 'GET', path: '/orders/by-channel/{channel}/{channelOrderId}' },
     ],
     tables: { orders: 'read', crossReference: 'read' },
+  },
+  'inventory-reservation': {
+    entry: 'functions/inventory-reservation/handler.ts',
+    description: 'Reserves stock for each order once (and releases it when the order is cancelled), per channel policy.',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: { inventory: 'readWrite' },
+    publishesEvents: true,
+  },
+  'inventory-fulfilment': {
+    entry: 'functions/inventory-fulfilment/handler.ts',
+    description: 'Consumes reservations for confirmed shipments: shipped units leave on hand and reserved together.',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { inventory: 'readWrite' },
+    publishesEvents: true,
+  },
+  'availability-query': {
+    entry: 'functions/availability-query/handler.ts',
+    description: 'Answers available-to-sell for a SKU from its positions: in total, per location and per channel.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    routes: [{ method: 'GET', path: '/availability/{sku}' }],
+    tables: { inventory: 'read' },
+  },
+  'inventory-adjustment': {
+    entry: 'functions/inventory-adjustment/handler.ts',
+    description: 'Applies receipts, returns, counts, transfers and adjustments once per client key.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    routes: [{ method: 'POST', path: '/inventory/adjustments' }],
+    tables: { inventory: 'readWrite' },
+    publishesEvents: true,
+  },
+  'reservation-sweeper': {
+    entry: 'functions/reservation-sweeper/handler.ts',
+    description: 'Releases expired reservations and publishes events a crash left pending.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { inventory: 'readWrite' },
+    publishesEvents: true,
+    schedule: { everyMinutes: 1 },
+  },
+  'pos-batch-ingest': {
+    entry: 'functions/pos-batch-ingest/handler.ts',
+    description: 'Ingests store POS batch uploads (CSV, JSONL, POSLog XML): once per transaction, bad lines to quarantine, large files across invocations.',
+    // Each invocation budgets itself FABRIC_POS_INVOCATION_BUDGET_SECONDS (5 minutes) and hands the
+    // rest of a large batch to a continuation; the timeout is only the backstop.
+    timeoutSeconds: 900,
+    memoryMb: 512,
+    tables: { posIngest: 'readWrite', crossReference: 'read' },
+    buckets: { posBatches: 'readWrite' },
+    publishesEvents: true,
+    objectTriggers: [{ bucket: 'posBatches', prefix: 'incoming/' }],
+  },
+  'pos-stock-movements': {
+    entry: 'functions/pos-stock-movements/handler.ts',
+    description: 'Moves store stock for recorded POS transactions (sales off on hand, returns back or to damaged), once per line.',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { inventory: 'readWrite' },
+    publishesEvents: true,
   },
 } satisfies Record<string, FunctionDefinition>;
 export type FunctionName = keyof typeof functions;
@@ -108,6 +248,21 @@ export function secretEnvVar(channel: string): string {
 /** In AWS: the name of the channel's webhook secret in Secrets Manager; the value is read at run time. */
 export function secretNameEnvVar(channel: string): string {
   return `FABRIC_SECRET_NAME_${channel.toUpperCase()}`;
+}
+
+/** Locally only: a channel's API credentials as JSON. Never set in AWS. */
+export function apiCredentialsEnvVar(channel: string): string {
+  return `FABRIC_CHANNEL_API_CREDENTIALS_${channel.toUpperCase()}`;
+}
+
+/** In AWS: the name of the channel's API credentials in Secrets Manager (`fabric/channel-api/<channel>`). */
+export function apiCredentialsNameEnvVar(channel: string): string {
+  return `FABRIC_CHANNEL_API_CREDENTIALS_NAME_${channel.toUpperCase()}`;
+}
+
+/** A channel API's base URL; unset in AWS, where each client defaults to the channel's production endpoint. */
+export function apiBaseUrlEnvVar(channel: string): string {
+  return `FABRIC_${channel.toUpperCase()}_API_URL`;
 }
 
 /** Locally (and in tests) resources are named `<prefix>-<logical-name>`, kebab-cased. */

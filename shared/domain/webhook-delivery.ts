@@ -1,13 +1,17 @@
-import type { ChannelWebhookAdapter, ChannelSkuKey, WebhookRequest } from '../channels/channel-adapter';
-import { OrderMappingError } from '../channels/channel-adapter';
+import type { ChannelWebhookAdapter, WebhookRequest, WebhookSubject } from '../channels/channel-adapter';
 import { orderIdFor, type SalesChannel } from './order';
 import type { FieldIssue } from './validation';
 import type { FabricEvent } from '../../events/envelope';
 import { createEvent } from '../../events/catalog';
+import { prepareChannelOrder, skuKeyId, type SkuCrossReference } from './channel-order-intake';
+
+export { skuKeyId, type SkuCrossReference };
 
 /** What the raw archive keeps for every delivery: written before anything parses the body. */
 export interface ArchivedDelivery {
   channel: SalesChannel;
+  /** How it arrived; the archive's top-level prefix. Webhooks unless said otherwise. */
+  source?: 'webhooks' | 'notifications' | 'api-responses';
   requestId: string;
   receivedAt: string;
   headers: Record<string, string>;
@@ -40,11 +44,6 @@ export interface EventPublisher {
 
 export interface WebhookSecrets {
   secretFor(channel: SalesChannel): Promise<string | undefined>;
-}
-
-export interface SkuCrossReference {
-  /** Resolves channel SKUs to internal SKUs in one round trip; unknown keys are absent from the map. */
-  resolveSkus(channel: SalesChannel, keys: readonly ChannelSkuKey[]): Promise<Map<string, string>>;
 }
 
 /**
@@ -82,17 +81,12 @@ export interface WebhookLimits {
   maxBodyBytes: number;
 }
 
-/** The cross-reference key for a channel SKU: the SKU string, or the variant id when the SKU is empty. */
-export function skuKeyId(key: ChannelSkuKey): string {
-  return key.channelSku ? `sku:${key.channelSku}` : `variant:${key.variantId ?? ''}`;
-}
-
 /**
  * Accepts one channel webhook delivery: archive the raw bytes, check size, media type and signature,
- * parse the channel payload, resolve SKUs, map to the canonical order, publish once per delivery id.
- * Every path records a verdict beside the archived delivery. Never throws for bad input: it answers.
- * Throws only for infrastructure failures (archive or bus down), which must surface as a 5xx so the
- * channel retries.
+ * parse the channel payload, then publish once per delivery id what it carries: a mapped order, a
+ * notification to fetch the order behind the queue, or a refund. Every path records a verdict beside
+ * the archived delivery. Never throws for bad input: it answers. Throws only for infrastructure
+ * failures (archive, secret store or bus down), which must surface as a 5xx so the channel retries.
  */
 export async function acceptWebhookDelivery(
   request: WebhookRequest,
@@ -137,34 +131,37 @@ async function decide(
   if (oversized) {
     return reject(413, `body is ${request.rawBody.length} bytes; the limit is ${limits.maxBodyBytes}`);
   }
+  // A documented exception: some channels send one unsigned request by design (WooCommerce pings a
+  // new webhook with a form-encoded webhook_id and disables it unless answered 200). The adapter
+  // recognises it by its exact shape; answering it publishes nothing and changes nothing.
+  const handshake = adapter.handshake?.(request);
+  if (handshake) return { status: handshake.status, body: handshake.body, outcome: 'ignored', reason: handshake.reason };
+
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (mediaType !== 'application/json') {
     return reject(415, `content-type must be application/json, received "${mediaType || 'none'}"`);
   }
   const secret = await ports.secrets.secretFor(request.channel);
   if (!secret) throw new Error(`no webhook secret is configured for ${request.channel}`);
-  if (!adapter.verify(request, secret)) {
+  if (!(await adapter.verify(request, secret))) {
     return reject(401, 'signature is missing or does not match the body');
   }
 
-  const deliveryId = adapter.deliveryId(request);
   let json: unknown;
   try {
     json = JSON.parse(request.rawBody.toString('utf8'));
   } catch {
-    return invalid(deliveryId, [{ path: '(body)', message: 'is not valid JSON' }]);
+    return invalid(adapter.deliveryId(request, undefined), [{ path: '(body)', message: 'is not valid JSON' }]);
   }
+  const deliveryId = adapter.deliveryId(request, json);
   const parsed = adapter.parse(request, json);
   if (!parsed.ok) return invalid(deliveryId, parsed.issues);
-  if (parsed.value.kind === 'ignored') {
-    return { status: 200, body: { ignored: true, topic: parsed.value.topic }, outcome: 'ignored', reason: `topic ${parsed.value.topic} carries no order`, deliveryId };
+  const subject = parsed.value;
+  if (subject.kind === 'ignored') {
+    return { status: 200, body: { ignored: true, topic: subject.topic }, outcome: 'ignored', reason: `topic ${subject.topic} carries no order`, deliveryId };
   }
 
-  const { payload } = parsed.value;
-  const keys = adapter.skuKeys(payload);
-  const known = await ports.skus.resolveSkus(request.channel, keys);
-  const events = heldOrAccepted(request, adapter, payload, (key) => known.get(skuKeyId(key)), deliveryId);
-
+  const events = await eventsFor(request.channel, subject, adapter, ports, deliveryId, request.receivedAt);
   try {
     const result = await ports.deduplicator.once(`${request.channel}#${deliveryId}`, async () => {
       await ports.publisher.publish(events.publish);
@@ -190,34 +187,43 @@ async function decide(
 }
 
 /**
- * A well-formed, verified order is accepted even when it cannot be used as it stands: the channel
- * did its part, and answering an error would only make it retry (and Shopify, after repeated
- * failures, drop the subscription). An unmapped SKU keeps the order, with the line unresolved; money
- * that does not balance holds the delivery in the raw archive. Both raise OrderNeedsAttention.
+ * What a verified delivery publishes. A well-formed, verified order is accepted even when it cannot be
+ * used as it stands: the channel did its part, and answering an error would only make it retry (and
+ * Shopify, after repeated failures, drop the subscription); see prepareChannelOrder. A notification
+ * publishes ChannelOrderNotified for the channel's fetch consumer; a refund publishes RefundReported.
  */
-function heldOrAccepted(
-  request: WebhookRequest,
+async function eventsFor(
+  channel: SalesChannel,
+  subject: Exclude<WebhookSubject<unknown>, { kind: 'ignored' }>,
   adapter: ChannelWebhookAdapter,
-  payload: unknown,
-  lookupSku: (key: ChannelSkuKey) => string | undefined,
+  ports: WebhookIntakePorts,
   deliveryId: string,
-): { orderId: string; outcome: AcceptedDelivery['outcome']; publish: FabricEvent[]; reason?: string } {
-  const channelOrderId = adapter.channelOrderId(payload);
-  const orderId = orderIdFor(request.channel, channelOrderId);
-  const trace = { correlationId: orderId, causationId: `${request.channel}:${deliveryId}` };
-  const attention = (reason: string, details: FieldIssue[]) => createEvent('OrderNeedsAttention', { channel: request.channel, channelOrderId, orderId, reason, details }, trace);
-  let order;
-  try {
-    order = adapter.toCanonicalOrder(payload, lookupSku);
-  } catch (error) {
-    if (!(error instanceof OrderMappingError)) throw error;
-    const details = error.details.length ? error.details : [{ path: '(order)', message: error.message }];
-    return { orderId, outcome: 'needs_attention', publish: [attention('MAPPING_ERROR', details)], reason: error.message };
+  receivedAt: string,
+): Promise<{ orderId: string; outcome: AcceptedDelivery['outcome']; publish: FabricEvent[]; reason?: string }> {
+  switch (subject.kind) {
+    case 'order': {
+      if (!adapter.orders) throw new Error(`the ${channel} adapter parsed a full order but has no order mapper`);
+      return prepareChannelOrder(channel, adapter.orders, subject.payload, deliveryId, ports.skus);
+    }
+    case 'notification': {
+      const orderId = orderIdFor(channel, subject.notice.channelOrderId);
+      const notified = createEvent('ChannelOrderNotified', {
+        channel,
+        channelOrderId: subject.notice.channelOrderId,
+        orderId,
+        deliveryId,
+        topic: subject.topic,
+        notifiedAt: receivedAt,
+        ...(subject.notice.channelAccount ? { channelAccount: subject.notice.channelAccount } : {}),
+      }, { correlationId: orderId, causationId: `${channel}:${deliveryId}` });
+      return { orderId, outcome: 'accepted', publish: [notified] };
+    }
+    case 'refund': {
+      const { refund } = subject;
+      const reported = createEvent('RefundReported', { refund }, { correlationId: refund.orderId, causationId: `${channel}:${deliveryId}` });
+      return { orderId: refund.orderId, outcome: 'accepted', publish: [reported] };
+    }
   }
-  const unresolved = order.lines.flatMap((line, index) => (line.sku === null ? [{ path: `lines.${index}.channelSku`, message: `"${line.channelSku}" is not in the cross-reference` }] : []));
-  const received = createEvent('OrderReceived', { order, deliveryId }, trace);
-  if (unresolved.length === 0) return { orderId, outcome: 'accepted', publish: [received] };
-  return { orderId, outcome: 'needs_attention', publish: [received, attention('UNKNOWN_SKU', unresolved)], reason: 'unknown SKU' };
 }
 
 function reject(status: number, message: string): Decision {

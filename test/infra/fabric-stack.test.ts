@@ -165,7 +165,8 @@ describe('event backbone', () => {
 
 describe('functions', () => {
   test('runs every topology function on nodejs22.x, arm64, with active tracing and its own log group', () => {
-    const lambdas = resourcesOfType('AWS::Lambda::Function');
+    // CDK's own bucket-notifications handler (for the POS object trigger) is not a fabric function.
+    const lambdas = resourcesOfType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
 
     expect(lambdas).toHaveLength(topologyFunctions.length);
     for (const [, fn] of lambdas) {

@@ -2,26 +2,6 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { FabricStack } from '../../infra/fabric-stack';
 import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
 
-// No function in today's topology has an object trigger, so this file adds a POS ingest function
-// (reusing an existing handler as its entry: only the wiring is under test).
-jest.mock('../../shared/config/topology', () => {
-  const topology = jest.requireActual('../../shared/config/topology');
-  return {
-    ...topology,
-    functions: {
-      ...topology.functions,
-      'pos-batch-ingest': {
-        entry: 'functions/order-intake/handler.ts',
-        description: 'Ingests POS batch uploads.',
-        timeoutSeconds: 60,
-        memoryMb: 512,
-        buckets: { posBatches: 'read' },
-        objectTriggers: [{ bucket: 'posBatches', prefix: 'incoming/' }],
-      },
-    },
-  };
-});
-
 let stack: FabricStack;
 let template: Template;
 

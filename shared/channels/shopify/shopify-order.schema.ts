@@ -68,3 +68,37 @@ export const ShopifyOrderPayload = z.object({
   shipping_address: Address.nullable().optional(),
 });
 export type ShopifyOrderPayload = z.infer<typeof ShopifyOrderPayload>;
+
+/** Shopify's money in shop and presentment currencies; the fabric reads the shop money, which the order is kept in. */
+const MoneySet = z.object({
+  shop_money: z.object({ amount: Decimal, currency_code: z.string().regex(/^[A-Z]{3}$/) }),
+});
+
+/*
+ * The refunds/create payload (REST Admin API refund resource). Float fields (`subtotal`, `total_tax`)
+ * are ignored in favour of their `_set` decimal strings; the refunded money is what the successful
+ * refund transactions returned.
+ */
+export const ShopifyRefundPayload = z.object({
+  id: ShopifyId,
+  admin_graphql_api_id: z.string().optional(),
+  order_id: ShopifyId,
+  created_at: z.iso.datetime({ offset: true }),
+  processed_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  note: z.string().nullable().optional(),
+  refund_line_items: z.array(z.object({
+    id: ShopifyId,
+    line_item_id: ShopifyId,
+    quantity: z.number().int().nonnegative(),
+    subtotal_set: MoneySet,
+    total_tax_set: MoneySet,
+  })).default([]),
+  transactions: z.array(z.object({
+    id: ShopifyId,
+    kind: z.string(),
+    status: z.string(),
+    amount: Decimal,
+    currency: z.string().regex(/^[A-Z]{3}$/),
+  })).default([]),
+});
+export type ShopifyRefundPayload = z.infer<typeof ShopifyRefundPayload>;

@@ -1,39 +1,19 @@
-import { ChannelWebhookAdapter, OrderMappingError, SkuLookup, WebhookRequest } from '../channel-adapter';
+import { ChannelWebhookAdapter, OrderMappingError, SkuLookup, WebhookRequest, type ChannelOrderMapper } from '../channel-adapter';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import { Address, Order, OrderLine, Shipping, TaxLine, computeOrderTotals, orderIdFor } from '../../domain/order';
 import { formatDecimalMoney, parseDecimalMoney, sumMoney } from '../../domain/money';
-import { ShopifyOrderPayload } from './shopify-order.schema';
+import type { ChannelRefund } from '../../domain/refund-report';
+import { ShopifyOrderPayload, ShopifyRefundPayload } from './shopify-order.schema';
 import { formatIssues } from '../../domain/validation';
 import { createHash } from 'node:crypto';
 
 /** Topics whose payload is a full order; anything else is acknowledged, archived and ignored. */
 const ORDER_TOPICS = new Set(['orders/create', 'orders/updated', 'orders/cancelled', 'orders/paid', 'orders/edited']);
+const REFUND_TOPIC = 'refunds/create';
 
-/**
- * Shopify: base64 HMAC-SHA256 of the raw body in X-Shopify-Hmac-Sha256. X-Shopify-Event-Id is shared
- * by every delivery of one merchant action, so it is the dedupe key; X-Shopify-Webhook-Id (per
- * delivery) and a hash of the body are fallbacks for senders that omit it.
- */
-export const shopifyWebhookAdapter: ChannelWebhookAdapter<ShopifyOrderPayload> = {
+/** The Shopify order payload to canonical order mapping; see mapShopifyOrder for the money rules. */
+export const shopifyOrderMapper: ChannelOrderMapper<ShopifyOrderPayload> = {
   channel: 'shopify',
-
-  verify(request, secret) {
-    return hasValidBase64HmacSha256(request.rawBody, secret, request.headers['x-shopify-hmac-sha256']);
-  },
-
-  deliveryId(request) {
-    return request.headers['x-shopify-event-id']
-      ?? request.headers['x-shopify-webhook-id']
-      ?? `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
-  },
-
-  parse(request: WebhookRequest, json: unknown) {
-    const topic = request.headers['x-shopify-topic'] ?? 'orders/create';
-    if (!ORDER_TOPICS.has(topic)) return { ok: true, value: { kind: 'ignored', topic } };
-    const parsed = ShopifyOrderPayload.safeParse(json);
-    if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
-    return { ok: true, value: { kind: 'order', topic, payload: parsed.data } };
-  },
 
   channelOrderId(payload) {
     return shopifyOrderId(payload);
@@ -50,6 +30,86 @@ export const shopifyWebhookAdapter: ChannelWebhookAdapter<ShopifyOrderPayload> =
     return mapShopifyOrder(payload, lookupSku);
   },
 };
+
+/**
+ * Shopify: base64 HMAC-SHA256 of the raw body in X-Shopify-Hmac-Sha256. X-Shopify-Event-Id is shared
+ * by every delivery of one merchant action, so it is the dedupe key; X-Shopify-Webhook-Id (per
+ * delivery) and a hash of the body are fallbacks for senders that omit it. Order topics carry the full
+ * order; refunds/create carries one refund, reported as RefundReported.
+ */
+export const shopifyWebhookAdapter: ChannelWebhookAdapter<ShopifyOrderPayload> = {
+  channel: 'shopify',
+  orders: shopifyOrderMapper,
+
+  verify(request, secret) {
+    return hasValidBase64HmacSha256(request.rawBody, secret, request.headers['x-shopify-hmac-sha256']);
+  },
+
+  deliveryId(request) {
+    return request.headers['x-shopify-event-id']
+      ?? request.headers['x-shopify-webhook-id']
+      ?? `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
+  },
+
+  parse(request: WebhookRequest, json: unknown) {
+    const topic = request.headers['x-shopify-topic'] ?? 'orders/create';
+    if (topic === REFUND_TOPIC) {
+      const refund = ShopifyRefundPayload.safeParse(json);
+      if (!refund.success) return { ok: false, issues: formatIssues(refund.error) };
+      try {
+        return { ok: true, value: { kind: 'refund', topic, refund: mapShopifyRefund(refund.data) } };
+      } catch (error) {
+        if (!(error instanceof OrderMappingError)) throw error;
+        return { ok: false, issues: error.details };
+      }
+    }
+    if (!ORDER_TOPICS.has(topic)) return { ok: true, value: { kind: 'ignored', topic } };
+    const parsed = ShopifyOrderPayload.safeParse(json);
+    if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
+    return { ok: true, value: { kind: 'order', topic, payload: parsed.data } };
+  },
+};
+
+/**
+ * Maps a refunds/create payload to a refund report. The amount is what Shopify's successful refund
+ * transactions returned (shipping and order adjustments included); each refunded line carries its
+ * subtotal plus tax from the shop-money `_set` strings, never the float fields.
+ */
+export function mapShopifyRefund(payload: ShopifyRefundPayload): ChannelRefund {
+  const refundTransactions = payload.transactions.filter((t) => t.kind === 'refund' && t.status === 'success');
+  const currency = refundTransactions[0]?.currency ?? payload.refund_line_items[0]?.subtotal_set.shop_money.currency_code;
+  if (!currency) {
+    throw new OrderMappingError('a refund without transactions or lines names no currency', [{ path: 'transactions', message: 'no successful refund transaction and no refunded line' }]);
+  }
+  const money = (decimal: string, path: string) => {
+    try {
+      return parseDecimalMoney(decimal, currency);
+    } catch (error) {
+      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [{ path, message: (error as Error).message }]);
+    }
+  };
+  refundTransactions.forEach((t, i) => {
+    if (t.currency !== currency) throw new OrderMappingError(`transactions.${i}.currency: ${t.currency} differs from ${currency}`, [{ path: `transactions.${i}.currency`, message: `${t.currency} differs from ${currency}` }]);
+  });
+  const channelOrderId = String(payload.order_id);
+  return {
+    channel: 'shopify',
+    channelOrderId,
+    orderId: orderIdFor('shopify', channelOrderId),
+    channelRefundId: gidTail(payload.admin_graphql_api_id) ?? String(payload.id),
+    refundedAt: new Date(payload.processed_at ?? payload.created_at).toISOString(),
+    amount: sumMoney(currency, refundTransactions.map((t, i) => money(t.amount, `transactions.${i}.amount`))),
+    lines: payload.refund_line_items.map((line, i) => ({
+      channelLineId: String(line.line_item_id),
+      quantity: line.quantity,
+      amount: sumMoney(currency, [
+        money(line.subtotal_set.shop_money.amount, `refund_line_items.${i}.subtotal_set.shop_money.amount`),
+        money(line.total_tax_set.shop_money.amount, `refund_line_items.${i}.total_tax_set.shop_money.amount`),
+      ]),
+    })),
+    ...(payload.note ? { reason: payload.note } : {}),
+  };
+}
 
 /**
  * Maps a Shopify order to the canonical order. Rules, explicit because they are where money leaks:

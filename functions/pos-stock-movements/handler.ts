@@ -1,0 +1,36 @@
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { parseEventBody } from '../../events/catalog';
+import { applyPosTransactionToStock } from '../../shared/domain/pos-stock-movements';
+import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
+import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
+import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { logger, metrics } from '../../shared/adapters/observability';
+
+const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() };
+const processor = new BatchProcessor(EventType.SQS);
+
+/**
+ * Moves stock for one PosTransactionRecorded: one inventory adjustment per line, each idempotent on
+ * the transaction id and line number, so a redelivery or a replay of the event moves nothing twice.
+ */
+async function moveStockForTransaction(record: SQSRecord): Promise<void> {
+  const event = parseEventBody(record.body, 'PosTransactionRecorded');
+  const { transaction, batch } = event.data;
+  logger.appendKeys({ correlationId: event.correlationId, transactionId: transaction.transactionId });
+  const results = await applyPosTransactionToStock(transaction, batch, ports);
+  for (const outcome of ['applied', 'duplicate', 'insufficient', 'key_reused'] as const) {
+    const count = results.filter((result) => result.outcome === outcome).length;
+    if (count) metrics.addMetric(`PosStockLines_${outcome}`, MetricUnit.Count, count);
+  }
+  logger.info('POS transaction applied to stock', { lines: results });
+}
+
+async function receiveBatch(event: SQSEvent, context: Context) {
+  const response = await processPartialResponse(event, moveStockForTransaction, processor, { context });
+  metrics.addMetric('PosStockEventsFailed', MetricUnit.Count, response.batchItemFailures.length);
+  return response;
+}
+
+export const handler = withObservability(receiveBatch);

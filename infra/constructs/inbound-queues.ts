@@ -1,0 +1,63 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { functions as topologyFunctions, type FunctionDefinition, type FunctionName } from '../../shared/config/topology';
+import { constructId } from './construct-id';
+import type { FabricFunction } from './fabric-function';
+
+export interface InboundQueuesProps {
+  /** Prefix of the queue names, unique per stack: `<prefix>-<queue>`, `<prefix>-<queue>-dlq`. */
+  namePrefix: string;
+  functions: Readonly<Record<FunctionName, FabricFunction>>;
+}
+
+/**
+ * Queues a channel writes to directly, outside the event bus (Amazon SP-API notifications to an SQS
+ * destination), as the topology's `inboundQueue` declares: the queue, a DLQ that can redrive to it,
+ * a queue policy letting only the channel's accounts send, and the consuming function's event source
+ * with per-record failure reporting. Trust in these messages is exactly this policy.
+ */
+export class InboundQueues extends Construct {
+  readonly deadLetterQueues: sqs.Queue[] = [];
+  readonly queues: Record<string, sqs.Queue> = {};
+
+  constructor(scope: Construct, id: string, { namePrefix, functions }: InboundQueuesProps) {
+    super(scope, id);
+    for (const [name, definition] of Object.entries(topologyFunctions) as [FunctionName, FunctionDefinition][]) {
+      const inbound = definition.inboundQueue;
+      if (!inbound) continue;
+      const queueId = constructId(inbound.name);
+      const queueName = `${namePrefix}-${inbound.name}`;
+      const deadLetterQueue = new sqs.Queue(this, `${queueId}DeadLetterQueue`, {
+        queueName: `${queueName}-dlq`,
+        retentionPeriod: Duration.days(14),
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        redriveAllowPolicy: {
+          redrivePermission: sqs.RedrivePermission.BY_QUEUE,
+          sourceQueues: [sqs.Queue.fromQueueArn(this, `${queueId}RedriveSource`, Stack.of(this).formatArn({ service: 'sqs', resource: queueName }))],
+        },
+      });
+      const queue = new sqs.Queue(this, `${queueId}Queue`, {
+        queueName,
+        visibilityTimeout: Duration.seconds(inbound.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(14),
+        // SQS-managed keys: SP-API cannot send to a queue encrypted with a customer-managed KMS key.
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: inbound.maxReceiveCount },
+      });
+      queue.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'ChannelMaySend',
+        principals: inbound.senderAccounts.map((account) => new iam.AccountPrincipal(account)),
+        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
+        resources: [queue.queueArn],
+      }));
+      functions[name].addEventSource(new SqsEventSource(queue, { batchSize: inbound.batchSize, reportBatchItemFailures: true }));
+      this.queues[inbound.name] = queue;
+      this.deadLetterQueues.push(deadLetterQueue);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
+import { apiBaseUrlEnvVar, apiCredentialsEnvVar } from '../../shared/config/topology';
+import type { SalesChannel } from '../../shared/domain/order';
+
+/**
+ * Points the handlers' channel API clients at the local stubs, with the development credentials the
+ * stubs accept. A variable already set (a developer aiming at a channel's sandbox with real
+ * credentials) is left alone. Returns the channels whose API the stubs play.
+ */
+export function configureChannelApiEnvironment(stubUrl: string, env: NodeJS.ProcessEnv = process.env): SalesChannel[] {
+  const channels = Object.keys(DEVELOPMENT_API_CREDENTIALS) as SalesChannel[];
+  const stubbed: SalesChannel[] = [];
+  for (const channel of channels) {
+    if (env[apiBaseUrlEnvVar(channel)]) continue;
+    env[apiBaseUrlEnvVar(channel)] = stubUrl;
+    env[apiCredentialsEnvVar(channel)] ??= JSON.stringify(DEVELOPMENT_API_CREDENTIALS[channel]);
+    stubbed.push(channel);
+  }
+  if (stubbed.includes('amazon')) env.FABRIC_AMAZON_LWA_URL ??= `${stubUrl}/auth/o2/token`;
+  return stubbed;
+}

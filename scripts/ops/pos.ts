@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { LocalClients, LocalResources } from '../local-fabric/provision';
+import { parsePosBatchKey, posManifestKey, type PosBatchSummary } from '../../shared/domain/pos-batch';
+
+/**
+ * `pos upload <file> <storeId> <businessDate> <batchId> [--manifest]`: puts a batch where a store
+ * would (incoming/{storeId}/{businessDate}/{batchId}.{csv|jsonl|xml}[.gz], the extension taken from
+ * the file), with its manifest first when asked. The S3 trigger takes it from there.
+ */
+export async function upload(resources: LocalResources, clients: LocalClients, args: string[]): Promise<void> {
+  const [file, storeId, businessDate, batchId] = args.filter((arg) => !arg.startsWith('--'));
+  const extension = /\.(csv|jsonl|xml)(\.gz)?$/.exec(file ?? '')?.[0];
+  if (!file || !storeId || !businessDate || !batchId || !extension) {
+    throw new Error('usage: pos upload <file.csv|.jsonl|.xml[.gz]> <storeId> <businessDate> <batchId> [--manifest]');
+  }
+  const key = `incoming/${storeId}/${businessDate}/${batchId}${extension}`;
+  const batchPath = parsePosBatchKey(key);
+  if (!batchPath) throw new Error(`${key} does not follow the upload contract: ids are letters, digits, "-" and "_", the date is YYYY-MM-DD`);
+  const body = readFileSync(path.resolve(file));
+  const bucket = resources.buckets.posBatches;
+  if (args.includes('--manifest')) {
+    const text = body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
+    const newlines = text.reduce((count, byte) => count + (byte === 10 ? 1 : 0), 0);
+    const manifest = { lineCount: newlines + (text.length && text[text.length - 1] !== 10 ? 1 : 0), sha256: createHash('sha256').update(body).digest('hex') };
+    await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: posManifestKey(batchPath), Body: JSON.stringify(manifest) }));
+    console.log(`s3://${bucket}/${posManifestKey(batchPath)}  ${JSON.stringify(manifest)}`);
+  }
+  await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  console.log(`s3://${bucket}/${key}  (${body.length} bytes); see it with: npm run ops -- pos summary ${storeId} ${businessDate} ${batchId}`);
+}
+
+/** `pos summary <storeId> <businessDate> [batchId]`: the summaries of a store's uploads, with where their bad lines are. */
+export async function summary(resources: LocalResources, clients: LocalClients, [storeId, businessDate, batchId]: string[]): Promise<void> {
+  if (!storeId || !businessDate) throw new Error('usage: pos summary <storeId> <businessDate> [batchId]');
+  const bucket = resources.buckets.posBatches;
+  const prefix = `summaries/${storeId}/${businessDate}/${batchId ? `${batchId}/` : ''}`;
+  const { Contents = [] } = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  if (Contents.length === 0) console.log(`no summaries under ${prefix} yet (the trigger polls every half second; large batches take a while)`);
+  for (const object of Contents) {
+    const { Body } = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
+    const found = JSON.parse(await Body!.transformToString()) as PosBatchSummary;
+    const { counts } = found;
+    console.log(`${found.batchId} upload ${found.uploadId}: ${found.status}${found.reason ? ` (${found.reason})` : ''}, manifest ${found.manifest}, finished ${found.finishedAt}, ${found.invocations} invocation(s)`);
+    console.log(`  ${counts.lines} lines; ${counts.accepted} accepted, ${counts.duplicates} duplicate (${counts.conflicts} conflicting), ${counts.rejected} rejected, ${counts.quarantinedLines} lines quarantined, ${counts.unknownSkuLines} lines with an unknown SKU`);
+    for (const register of found.registers) {
+      const gaps = register.gaps.map((gap) => (gap.from === gap.to ? `${gap.from}` : `${gap.from}-${gap.to}`)).join(', ');
+      console.log(`  register ${register.registerId} ${register.businessDay}: ${register.accepted} accepted, ${register.duplicates} duplicate, ${register.rejected} rejected${gaps ? `; missing ${gaps}` : ''}`);
+    }
+    if (found.quarantinePrefix) console.log(`  quarantine: s3://${bucket}/${found.quarantinePrefix}`);
+  }
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
+
+/**
+ * Deliveries shaped as Square and Amazon send them, for the sample traffic, the simulator and the
+ * tests: a Square order.* event signed over notification URL + body, and an SP-API ORDER_CHANGE
+ * notification as it lands on the SQS destination.
+ */
+export function squareOrderEvent(orderId: string, locationId: string, type = 'order.updated', eventId: string = randomUUID(), version = 2): string {
+  const now = new Date().toISOString();
+  const key = type === 'order.created' ? 'order_created' : type === 'order.fulfillment.updated' ? 'order_fulfillment_updated' : 'order_updated';
+  return JSON.stringify({
+    merchant_id: 'MLB0M4PXGJ7GV', type, event_id: eventId, created_at: now,
+    data: { type: 'order', id: orderId, object: { [key]: { created_at: now, location_id: locationId, order_id: orderId, state: 'OPEN', updated_at: now, version } } },
+  });
+}
+
+/** Square's headers: the signature covers the notification URL exactly as the subscription names it, then the body. */
+export function squareDeliveryHeaders(body: string, signatureKey: string, notificationUrl: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'Square Connect v2',
+    'square-environment': 'Production',
+    'square-initial-delivery-timestamp': new Date().toISOString(),
+    'square-retry-number': '0',
+    'x-square-hmacsha256-signature': signBase64HmacSha256(`${notificationUrl}${body}`, signatureKey),
+  };
+}
+
+/** An ORDER_CHANGE notification (NotificationVersion 1.0) for an order, as SP-API writes it to the queue. */
+export function amazonOrderChange(amazonOrderId: string, orderStatus: string, notificationId: string = randomUUID(), sellerId = 'A3TH9S8BH6GOGM'): string {
+  const now = new Date().toISOString();
+  return JSON.stringify({
+    NotificationVersion: '1.0', NotificationType: 'ORDER_CHANGE', PayloadVersion: '1.0', EventTime: now,
+    Payload: {
+      OrderChangeNotification: {
+        NotificationLevel: 'OrderLevel', SellerId: sellerId, AmazonOrderId: amazonOrderId, OrderChangeType: 'OrderStatusChange',
+        OrderChangeTrigger: { TimeOfOrderChange: now, ChangeReason: `Order status changed to ${orderStatus}` },
+        Summary: { MarketplaceId: 'ATVPDKIKX0DER', OrderStatus: orderStatus, PurchaseDate: now, DestinationPostalCode: '78701', FulfillmentType: 'MFN', OrderType: 'StandardOrder', OrderItems: [] },
+      },
+    },
+    NotificationMetadata: { ApplicationId: 'amzn1.sellerapps.app.fabric-dev', SubscriptionId: 'fabric-dev-subscription', PublishTime: now, NotificationId: notificationId },
+  });
+}

@@ -1,0 +1,67 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import type { z } from 'zod';
+import type { SalesChannel } from '../domain/order';
+import { apiCredentialsEnvVar, apiCredentialsNameEnvVar } from '../config/topology';
+
+/**
+ * Development API credentials that `npm start` and the tests use when FABRIC_CHANNEL_API_CREDENTIALS_<CHANNEL>
+ * is unset. They are what the local channel API stubs accept, public on purpose, never used in AWS.
+ */
+export const DEVELOPMENT_API_CREDENTIALS: Partial<Record<SalesChannel, Record<string, string>>> = {
+  square: { accessToken: 'dev-square-access-token' },
+  amazon: { clientId: 'amzn1.application-oa2-client.dev', clientSecret: 'dev-lwa-client-secret', refreshToken: 'Atzr|dev-refresh-token' },
+  ebay: { clientId: 'FabricDev-PRD-0000', clientSecret: 'dev-ebay-client-secret', refreshToken: 'v^1.1#dev-ebay-refresh-token' },
+  walmart: { clientId: 'dev-walmart-client-id', clientSecret: 'dev-walmart-client-secret' },
+};
+
+export class ChannelCredentialsError extends Error {
+  override name = 'ChannelCredentialsError';
+}
+
+/** Where a channel API client gets its credentials (OAuth client and refresh token, or an access token). */
+export interface ChannelApiCredentials {
+  /** The channel's credentials, validated by the client's schema; throws ChannelCredentialsError naming what is wrong. */
+  credentialsFor<T>(channel: SalesChannel, schema: z.ZodType<T>): Promise<T>;
+}
+
+function parse<T>(channel: SalesChannel, raw: string | undefined, schema: z.ZodType<T>, where: string): T {
+  if (!raw) throw new ChannelCredentialsError(`no ${channel} API credentials: ${where} is not set`);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ChannelCredentialsError(`${channel} API credentials in ${where} are not JSON`);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new ChannelCredentialsError(`${channel} API credentials in ${where} lack ${result.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
+  return result.data;
+}
+
+/** Locally: the JSON credentials themselves in FABRIC_CHANNEL_API_CREDENTIALS_<CHANNEL>. Never used in AWS. */
+export class EnvironmentChannelCredentials implements ChannelApiCredentials {
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  async credentialsFor<T>(channel: SalesChannel, schema: z.ZodType<T>): Promise<T> {
+    const name = apiCredentialsEnvVar(channel);
+    return parse(channel, this.env[name], schema, name);
+  }
+}
+
+/**
+ * In AWS: the environment holds only the secret's name (FABRIC_CHANNEL_API_CREDENTIALS_NAME_<CHANNEL>,
+ * `fabric/channel-api/<channel>`); the JSON value is read through Powertools parameters and cached for
+ * five minutes, so rotated credentials take effect without a deploy.
+ */
+export class SecretsManagerChannelCredentials implements ChannelApiCredentials {
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  async credentialsFor<T>(channel: SalesChannel, schema: z.ZodType<T>): Promise<T> {
+    const name = this.env[apiCredentialsNameEnvVar(channel)];
+    if (!name) throw new ChannelCredentialsError(`no ${channel} API credentials: ${apiCredentialsNameEnvVar(channel)} is not set`);
+    return parse(channel, await getSecret<string>(name, { maxAge: 300 }), schema, `secret ${name}`);
+  }
+}
+
+export function channelCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): ChannelApiCredentials {
+  return env.FABRIC_SECRETS_SOURCE === 'env' ? new EnvironmentChannelCredentials(env) : new SecretsManagerChannelCredentials(env);
+}

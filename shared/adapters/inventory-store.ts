@@ -1,0 +1,455 @@
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { documentClient } from './aws-clients';
+import { readConfig, requiredName } from '../config/env';
+import { loadInventoryPolicy, type InventoryPolicy } from '../config/inventory-policy';
+import {
+  POSITION_FIGURES, emptyPosition, guardsFor, netDeltas, type BucketKey, type LedgerMovement, type StockPosition,
+} from '../domain/inventory';
+import type {
+  AdjustmentRecord, BucketWrite, HeaderWrite, InventoryRepository, OutboxOwner, PublishedAvailability, ReservationHeader,
+  ReservationPart, ReservationRecord, ShipmentRecord, SweepItem, WriteOutcome,
+} from '../domain/inventory-records';
+import type { SalesChannel } from '../domain/order';
+
+/**
+ * The inventory table. Positions, their ledger and the records that make each operation idempotent:
+ *
+ *   pk SKU#{sku}                        sk LOC#{locationId}                   position (bucket 0)
+ *   pk SKU#{sku}#SHARD#{n}              sk LOC#{locationId}                   bucket n of a sharded SKU
+ *   pk LEDGER#{sku}#{locationId}#{n}    sk MOVE#{occurredAt}#{movementId}     one ledger line of bucket n
+ *   pk ORDER#{orderId}                  sk RESERVATION | PART#{nnn}          reservation header and parts
+ *   pk ADJUSTMENT#{adjustmentId}        sk ADJUSTMENT                         an applied adjustment
+ *   pk SHIPMENT#{shipmentId}            sk SHIPMENT                           a consumed shipment
+ *   pk AVAILABILITY#{sku}               sk CHANNELS                           last figure published to each channel
+ *
+ * Each bucket has its own partition key, so a hot SKU's buckets spread over partitions; each bucket's
+ * ledger has another, so appending movements never competes with the position's own write budget.
+ * Records that the sweeper must revisit carry sweepPk/sweepSk, a sparse index spread over
+ * SWEEP_PARTITIONS partitions per day.
+ *
+ * Every change is one TransactWriteItems: the record (condition: its expected state), each bucket's
+ * update (ADD of the net deltas; condition: the guards of shared/domain/inventory.ts on the stored
+ * `available`/`sellableOnHand`/named quantities) and its ledger lines. A failed guard comes back as
+ * `insufficient`, a failed record condition as `superseded` or `duplicate`; contention between
+ * transactions (TransactionConflict) is retried here with jittered backoff, then thrown.
+ */
+export const SWEEP_INDEX = 'bySweepAt';
+const SWEEP_PARTITIONS = 4;
+const MAX_CONFLICT_RETRIES = 8;
+
+export class InventoryContentionError extends Error {
+  override name = 'InventoryContentionError';
+}
+
+export function positionKey(key: BucketKey): { pk: string; sk: string } {
+  return { pk: key.shard === 0 ? `SKU#${key.sku}` : `SKU#${key.sku}#SHARD#${key.shard}`, sk: `LOC#${key.locationId}` };
+}
+
+export function ledgerPartition(key: BucketKey): string {
+  return `LEDGER#${key.sku}#${key.locationId}#${key.shard}`;
+}
+
+const reservationPk = (orderId: string) => `ORDER#${orderId}`;
+const partSk = (partNo: number) => `PART#${String(partNo).padStart(3, '0')}`;
+const adjustmentKey = (adjustmentId: string) => ({ pk: `ADJUSTMENT#${adjustmentId}`, sk: 'ADJUSTMENT' });
+
+/** What a failed condition on one action of a transaction means. */
+type OnConditionFailed = WriteOutcome['kind'];
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+interface Action {
+  item: TransactItem;
+  onConditionFailed?: OnConditionFailed;
+  bucket?: BucketKey;
+}
+
+export class DynamoInventoryStore implements InventoryRepository {
+  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+
+  async readPositions(keys: readonly BucketKey[]): Promise<StockPosition[]> {
+    return toPositions(keys, await this.batchGet(keys.map(positionKey)));
+  }
+
+  async readReservation(orderId: string): Promise<ReservationRecord> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': reservationPk(orderId) }, ConsistentRead: true });
+    const head = items.find((item) => item.sk === 'RESERVATION');
+    const parts = items.filter((item) => String(item.sk).startsWith('PART#')).map((item) => strip(item) as unknown as ReservationPart);
+    return { header: head ? (strip(head) as unknown as ReservationHeader) : undefined, parts: parts.sort((a, b) => a.partNo - b.partNo) };
+  }
+
+  async commitReservationPart(input: { orderId: string; part: ReservationPart; buckets: BucketWrite[]; header?: HeaderWrite }): Promise<WriteOutcome> {
+    return this.transact([
+      ...(input.header ? [this.headerAction(input.header)] : []),
+      {
+        item: { Put: { TableName: this.tableName, Item: { pk: reservationPk(input.orderId), sk: partSk(input.part.partNo), ...input.part }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        onConditionFailed: 'superseded',
+      },
+      ...this.bucketActions(input.buckets),
+    ]);
+  }
+
+  async updateReservationPart(input: { orderId: string; part: ReservationPart; expectVersion: number; buckets: BucketWrite[]; header?: HeaderWrite }): Promise<WriteOutcome> {
+    return this.transact([
+      ...(input.header ? [this.headerAction(input.header)] : []),
+      this.partUpdateAction(input.orderId, input.part, input.expectVersion),
+      ...this.bucketActions(input.buckets),
+    ]);
+  }
+
+  async putReservationHeader(header: HeaderWrite): Promise<WriteOutcome> {
+    return this.transact([this.headerAction(header)]);
+  }
+
+  async commitShipment(input: { shipment: ShipmentRecord; parts: { part: ReservationPart; expectVersion: number }[]; buckets: BucketWrite[]; header?: HeaderWrite }): Promise<WriteOutcome> {
+    return this.transact([
+      {
+        item: { Put: { TableName: this.tableName, Item: { pk: `SHIPMENT#${input.shipment.shipmentId}`, sk: 'SHIPMENT', ...input.shipment }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        onConditionFailed: 'duplicate',
+      },
+      ...input.parts.map(({ part, expectVersion }) => this.partUpdateAction(input.shipment.orderId, part, expectVersion)),
+      ...(input.header ? [this.headerAction(input.header)] : []),
+      ...this.bucketActions(input.buckets),
+    ]);
+  }
+
+  async readAdjustment(adjustmentId: string): Promise<AdjustmentRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: adjustmentKey(adjustmentId), ConsistentRead: true }));
+    return Item ? (strip(Item) as unknown as AdjustmentRecord) : undefined;
+  }
+
+  async commitAdjustment(input: { record: AdjustmentRecord; buckets: BucketWrite[] }): Promise<WriteOutcome> {
+    const key = adjustmentKey(input.record.adjustmentId);
+    return this.transact([
+      {
+        item: { Put: { TableName: this.tableName, Item: { ...key, ...input.record, ...sweepAttributes(key.pk, input.record.sweepAt) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        onConditionFailed: 'duplicate',
+      },
+      ...this.bucketActions(input.buckets),
+    ]);
+  }
+
+  async clearOutbox(owner: OutboxOwner, token: string, sweepAt: string | undefined): Promise<void> {
+    const key = owner.kind === 'reservation' ? { pk: reservationPk(owner.orderId), sk: 'RESERVATION' } : adjustmentKey(owner.adjustmentId);
+    const sweep = sweepAttributes(key.pk, sweepAt);
+    try {
+      await this.withConflictRetry(() => this.client.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: sweepAt
+          ? 'REMOVE outbox SET sweepAt = :sweepAt, sweepPk = :sweepPk, sweepSk = :sweepSk'
+          : 'REMOVE outbox, sweepAt, sweepPk, sweepSk',
+        ConditionExpression: 'outbox.#token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':token': token, ...(sweepAt ? { ':sweepAt': sweepAt, ':sweepPk': sweep.sweepPk, ':sweepSk': sweep.sweepSk } : {}) },
+      })));
+    } catch (error) {
+      // Newer events joined the outbox, or someone else cleared it: either way it is not ours to clear.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
+  async readAvailabilityState(sku: string, keys: readonly BucketKey[]): Promise<{ positions: StockPosition[]; published: Map<SalesChannel, PublishedAvailability> }> {
+    const items = await this.batchGet([...keys.map(positionKey), publishedKey(sku)]);
+    const item = items.get(`${publishedKey(sku).pk}|${publishedKey(sku).sk}`);
+    const published = new Map<SalesChannel, PublishedAvailability>();
+    for (const [attribute, value] of Object.entries(item ?? {})) {
+      if (attribute.startsWith('channel_')) published.set(attribute.slice('channel_'.length) as SalesChannel, value as PublishedAvailability);
+    }
+    return { positions: toPositions(keys, items), published };
+  }
+
+  async recordPublishedAvailability(sku: string, figures: ReadonlyMap<SalesChannel, PublishedAvailability>): Promise<SalesChannel[]> {
+    // One conditional write for every channel at once; if any of them is stale, channel by channel.
+    const write = async (entries: [SalesChannel, PublishedAvailability][]) => {
+      const names: Record<string, string> = { '#version': 'version', '#sku': 'sku', '#recordedAt': 'recordedAt' };
+      const values: Record<string, unknown> = { ':sku': sku, ':recordedAt': new Date().toISOString() };
+      const sets = ['#sku = :sku', '#recordedAt = :recordedAt'];
+      const conditions: string[] = [];
+      entries.forEach(([channel, figure], i) => {
+        names[`#c${i}`] = `channel_${channel}`;
+        values[`:f${i}`] = figure;
+        values[`:v${i}`] = figure.version;
+        sets.push(`#c${i} = :f${i}`);
+        conditions.push(`(attribute_not_exists(#c${i}) OR #c${i}.#version < :v${i})`);
+      });
+      try {
+        await this.withConflictRetry(() => this.client.send(new UpdateCommand({
+          TableName: this.tableName,
+          Key: publishedKey(sku),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        })));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    };
+    const entries = [...figures.entries()];
+    if (entries.length === 0 || await write(entries)) return [];
+    const stale: SalesChannel[] = [];
+    for (const entry of entries) if (entries.length === 1 || !(await write([entry]))) stale.push(entry[0]);
+    return stale;
+  }
+
+  async dueForSweep(now: Date, lookbackDays: number): Promise<SweepItem[]> {
+    const bound = `${now.toISOString()}~`;
+    const items: Record<string, unknown>[] = [];
+    for (let day = lookbackDays; day >= 0; day -= 1) {
+      const date = new Date(now.getTime() - day * 86_400_000).toISOString().slice(0, 10);
+      for (let partition = 0; partition < SWEEP_PARTITIONS; partition += 1) {
+        items.push(...await this.queryAll({
+          IndexName: SWEEP_INDEX,
+          KeyConditionExpression: 'sweepPk = :pk AND sweepSk < :bound',
+          ExpressionAttributeValues: { ':pk': `SWEEP#${date}#${partition}`, ':bound': bound },
+        }));
+      }
+    }
+    return items.map((item): SweepItem => (item.sk === 'RESERVATION'
+      ? { kind: 'reservation', header: strip(item) as unknown as ReservationHeader }
+      : { kind: 'adjustment', record: strip(item) as unknown as AdjustmentRecord }));
+  }
+
+  /** Every position, ledger line, reservation part and reservation header, in one scan: for `ops inventory verify`. */
+  async scanForVerification(): Promise<{ positions: StockPosition[]; movements: LedgerMovement[]; parts: (ReservationPart & { orderId: string })[]; headers: ReservationHeader[] }> {
+    const positions: StockPosition[] = [];
+    const movements: LedgerMovement[] = [];
+    const parts: (ReservationPart & { orderId: string })[] = [];
+    const headers: ReservationHeader[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+      for (const item of page.Items ?? []) {
+        const sk = String(item.sk);
+        if (sk.startsWith('LOC#')) {
+          const position = emptyPosition({ sku: String(item.sku), locationId: String(item.locationId), shard: Number(item.shard) });
+          for (const figure of POSITION_FIGURES) position[figure] = Number(item[figure] ?? 0);
+          position.revision = Number(item.revision ?? 0);
+          positions.push(position);
+        } else if (sk.startsWith('MOVE#')) {
+          movements.push(strip(item) as unknown as LedgerMovement);
+        } else if (sk.startsWith('PART#')) {
+          parts.push({ ...(strip(item) as unknown as ReservationPart), orderId: String(item.pk).slice('ORDER#'.length) });
+        } else if (sk === 'RESERVATION') {
+          headers.push(strip(item) as unknown as ReservationHeader);
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { positions, movements, parts, headers };
+  }
+
+  /** One bucket's ledger, oldest first. */
+  async readLedger(key: BucketKey): Promise<LedgerMovement[]> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ledgerPartition(key) }, ConsistentRead: true });
+    return items.map((item) => strip(item) as unknown as LedgerMovement);
+  }
+
+  private headerAction({ next, expect }: HeaderWrite): Action {
+    const pk = reservationPk(next.orderId);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    let condition: string;
+    if ('absent' in expect) {
+      condition = 'attribute_not_exists(pk)';
+    } else if ('status' in expect) {
+      condition = '#status = :expected';
+      Object.assign(names, { '#status': 'status' });
+      Object.assign(values, { ':expected': expect.status });
+    } else if ('claimId' in expect) {
+      condition = '#status = :inProgress AND claim.#id = :claimId';
+      Object.assign(names, { '#status': 'status', '#id': 'id' });
+      Object.assign(values, { ':inProgress': 'in_progress', ':claimId': expect.claimId });
+    } else {
+      condition = '#status = :inProgress AND claim.#until < :now';
+      Object.assign(names, { '#status': 'status', '#until': 'until' });
+      Object.assign(values, { ':inProgress': 'in_progress', ':now': expect.claimExpiredBefore });
+    }
+    return {
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk, sk: 'RESERVATION', ...next, ...sweepAttributes(pk, next.sweepAt) },
+          ConditionExpression: condition,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        },
+      },
+      onConditionFailed: 'superseded',
+    };
+  }
+
+  private partUpdateAction(orderId: string, part: ReservationPart, expectVersion: number): Action {
+    return {
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: reservationPk(orderId), sk: partSk(part.partNo), ...part },
+          ConditionExpression: '#version = :expectVersion AND #status = :reserved',
+          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+          ExpressionAttributeValues: { ':expectVersion': expectVersion, ':reserved': 'reserved' },
+        },
+      },
+      onConditionFailed: 'superseded',
+    };
+  }
+
+  /** Per bucket: one update adding the net deltas under the guards (and a count's expectation), plus its ledger lines. */
+  private bucketActions(writes: readonly BucketWrite[]): Action[] {
+    return writes.flatMap((write) => {
+      const { key, movements } = write;
+      const net = netDeltas(movements);
+      const names: Record<string, string> = { '#sku': 'sku', '#locationId': 'locationId', '#shard': 'shard', '#updatedAt': 'updatedAt', '#revision': 'revision' };
+      const values: Record<string, unknown> = { ':sku': key.sku, ':locationId': key.locationId, ':shard': key.shard, ':updatedAt': new Date().toISOString(), ':one': 1 };
+      const adds = ['#revision :one'];
+      for (const figure of POSITION_FIGURES) {
+        if (net[figure] === 0) continue;
+        names[`#${figure}`] = figure;
+        values[`:d_${figure}`] = net[figure];
+        adds.push(`#${figure} :d_${figure}`);
+      }
+      const conditions = guardsFor(movements).map((guard) => {
+        names[`#${guard.figure}`] = guard.figure;
+        values[`:min_${guard.figure}`] = guard.atLeast;
+        return `#${guard.figure} >= :min_${guard.figure}`;
+      });
+      if (write.expectOnHand !== undefined) {
+        names['#onHand'] = 'onHand';
+        values[':seenOnHand'] = write.expectOnHand;
+        conditions.push(write.expectOnHand === 0 ? '(attribute_not_exists(#onHand) OR #onHand = :seenOnHand)' : '#onHand = :seenOnHand');
+      }
+      const update: Action = {
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: positionKey(key),
+            UpdateExpression: `SET #sku = :sku, #locationId = :locationId, #shard = :shard, #updatedAt = :updatedAt ADD ${adds.join(', ')}`,
+            ...(conditions.length ? { ConditionExpression: conditions.join(' AND ') } : {}),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+        onConditionFailed: write.expectOnHand !== undefined ? 'changed' : 'insufficient',
+        bucket: key,
+      };
+      const ledger = movements.map((movement): Action => ({
+        item: { Put: { TableName: this.tableName, Item: { pk: ledgerPartition(key), sk: `MOVE#${movement.occurredAt}#${movement.movementId}`, ...movement } } },
+      }));
+      return [update, ...ledger];
+    });
+  }
+
+  /**
+   * Runs one transaction. A failed condition is an answer (the first failing action decides which);
+   * a conflict with another transaction on the same items is retried with jittered exponential
+   * backoff and, if it persists, thrown as InventoryContentionError so the caller's message is retried later.
+   */
+  private async transact(actions: Action[]): Promise<WriteOutcome> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        // One token per attempt, reused by the SDK's own retries of it: a commit whose answer was lost
+        // in transit is not applied twice. A cancelled attempt changed nothing, so the next gets a new one.
+        await this.client.send(new TransactWriteCommand({ TransactItems: actions.map((action) => action.item), ClientRequestToken: randomUUID() }));
+        return { kind: 'committed' };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const failed = actions.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+        if (failed.length > 0) {
+          const decisive = failed.find((action) => action.onConditionFailed !== 'insufficient') ?? failed[0];
+          if (decisive.onConditionFailed === 'insufficient') return { kind: 'insufficient', buckets: failed.flatMap((action) => (action.bucket ? [action.bucket] : [])) };
+          return { kind: decisive.onConditionFailed ?? 'superseded' } as WriteOutcome;
+        }
+        if (!reasons.some((reason) => reason.Code === 'TransactionConflict') || attempt >= MAX_CONFLICT_RETRIES) {
+          if (reasons.some((reason) => reason.Code === 'TransactionConflict')) throw new InventoryContentionError(`transaction kept conflicting after ${attempt + 1} attempts`);
+          throw error;
+        }
+        await backoff(attempt);
+      }
+    }
+  }
+
+  private async withConflictRetry<T>(send: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await send();
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionConflictException' || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  /** Strongly consistent BatchGetItem in chunks of 100, unprocessed keys retried; items by `pk|sk`. */
+  private async batchGet(keys: readonly { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+      while (pending?.length) {
+        const result: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        for (const item of result.Responses?.[this.tableName] ?? []) found.set(`${item.pk}|${item.sk}`, item);
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(1000, 20 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
+}
+
+/** The sparse sweep index keys for a record the sweeper must revisit at `sweepAt`. */
+function sweepAttributes(pk: string, sweepAt: string | undefined): { sweepAt?: string; sweepPk?: string; sweepSk?: string } {
+  if (!sweepAt) return {};
+  let hash = 0;
+  for (const char of pk) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return { sweepAt, sweepPk: `SWEEP#${sweepAt.slice(0, 10)}#${hash % SWEEP_PARTITIONS}`, sweepSk: `${sweepAt}#${pk}` };
+}
+
+const publishedKey = (sku: string) => ({ pk: `AVAILABILITY#${sku}`, sk: 'CHANNELS' });
+
+/** Positions for keys from fetched items; a key without an item is an empty position. */
+function toPositions(keys: readonly BucketKey[], items: ReadonlyMap<string, Record<string, unknown>>): StockPosition[] {
+  return keys.map((key) => {
+    const { pk, sk } = positionKey(key);
+    const item = items.get(`${pk}|${sk}`);
+    const position = emptyPosition(key);
+    if (!item) return position;
+    for (const figure of POSITION_FIGURES) position[figure] = Number(item[figure] ?? 0);
+    position.revision = Number(item.revision ?? 0);
+    return position;
+  });
+}
+
+/** An item without its keys. */
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, sweepPk: _sweepPk, sweepSk: _sweepSk, ...rest } = item;
+  return rest;
+}
+
+/**
+ * The inventory table adapter and the inventory policy, from a function's environment (read once, at
+ * cold start). Functions that publish add `eventPublisherFromEnv()` beside them.
+ */
+export function inventoryStoreFromEnv(env: NodeJS.ProcessEnv = process.env): { store: DynamoInventoryStore; policy: InventoryPolicy } {
+  const config = readConfig({ FABRIC_TABLE_INVENTORY: requiredName }, env);
+  return { store: new DynamoInventoryStore(config.FABRIC_TABLE_INVENTORY), policy: loadInventoryPolicy(env) };
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
+import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
+import type { OrderSource } from '../../domain/order-fetch';
+import { formatIssues } from '../../domain/validation';
+import { amazonOrderMapper } from './amazon-order.mapper';
+import { AmazonGetOrderItemsResponse, AmazonGetOrderResponse, type AmazonOrderItem, type AmazonOrderPayload } from './amazon-order.schema';
+
+export const SP_API_NORTH_AMERICA_URL = 'https://sellingpartnerapi-na.amazon.com';
+export const LWA_TOKEN_URL = 'https://api.amazon.com/auth/o2/token';
+
+const LwaCredentials = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), refreshToken: z.string().min(1) });
+const LwaTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
+
+/**
+ * Selling Partner API Orders v0 for one seller: a Login with Amazon access token (refresh-token grant,
+ * cached for its hour) in x-amz-access-token, and one token bucket per operation at the documented
+ * default usage plans (getOrder and getOrderItems: 0.5 requests/s, burst 30), so a container never
+ * spends more than Amazon grants; a 429 (QuotaExceeded) drains the bucket and waits.
+ */
+export class AmazonOrdersApi {
+  private readonly token: CachedAccessToken;
+  private readonly getOrderHttp: ChannelHttpOptions;
+  private readonly getOrderItemsHttp: ChannelHttpOptions;
+
+  constructor(
+    private readonly apiUrl: string,
+    private readonly tokenUrl: string,
+    private readonly credentials: ChannelApiCredentials,
+    http: Partial<ChannelHttpOptions> = {},
+  ) {
+    this.getOrderHttp = { channel: 'amazon', bucket: new TokenBucket(0.5, 30), ...http };
+    this.getOrderItemsHttp = { channel: 'amazon', bucket: new TokenBucket(0.5, 30), ...http };
+    this.token = new CachedAccessToken(async () => {
+      const { clientId, clientSecret, refreshToken } = await this.credentials.credentialsFor('amazon', LwaCredentials);
+      const raw = await channelRequest(this.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret }).toString(),
+      }, { channel: 'amazon', ...(http.fetch ? { fetch: http.fetch } : {}) });
+      const token = LwaTokenResponse.parse(raw);
+      return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
+    });
+  }
+
+  /** GET /orders/v0/orders/{orderId}: the raw answer. */
+  async getOrder(orderId: string): Promise<unknown> {
+    return channelRequest(`${this.apiUrl}/orders/v0/orders/${encodeURIComponent(orderId)}`, { headers: await this.headers() }, this.getOrderHttp);
+  }
+
+  /** GET /orders/v0/orders/{orderId}/orderItems, one page; pass the previous page's NextToken for the next. */
+  async getOrderItems(orderId: string, nextToken?: string): Promise<unknown> {
+    const query = nextToken ? `?NextToken=${encodeURIComponent(nextToken)}` : '';
+    return channelRequest(`${this.apiUrl}/orders/v0/orders/${encodeURIComponent(orderId)}/orderItems${query}`, { headers: await this.headers() }, this.getOrderItemsHttp);
+  }
+
+  private async headers(): Promise<Record<string, string>> {
+    return { 'x-amz-access-token': await this.token.get(), accept: 'application/json', 'user-agent': 'retail-integration-fabric/0.1 (Language=TypeScript)' };
+  }
+}
+
+/**
+ * Amazon orders fetched after an ORDER_CHANGE: getOrder, then every page of getOrderItems. A Pending
+ * order has no prices until payment is authorised, so it is skipped: Amazon sends ORDER_CHANGE again
+ * when it becomes Unshipped.
+ */
+export function amazonOrderSource(api: AmazonOrdersApi): OrderSource<AmazonOrderPayload> {
+  return {
+    channel: 'amazon',
+    mapper: amazonOrderMapper,
+    async fetchOrder(notice) {
+      const rawOrder = await api.getOrder(notice.channelOrderId);
+      const order = AmazonGetOrderResponse.safeParse(rawOrder);
+      if (!order.success) return { kind: 'invalid', issues: formatIssues(order.error), raw: { order: rawOrder } };
+      if (order.data.payload.OrderStatus === 'Pending') return { kind: 'not_ready', reason: 'a Pending order has no prices yet', raw: { order: rawOrder } };
+      const pages: unknown[] = [];
+      const items: AmazonOrderItem[] = [];
+      let nextToken: string | undefined;
+      do {
+        const rawItems = await api.getOrderItems(notice.channelOrderId, nextToken);
+        pages.push(rawItems);
+        const page = AmazonGetOrderItemsResponse.safeParse(rawItems);
+        if (!page.success) return { kind: 'invalid', issues: formatIssues(page.error), raw: { order: rawOrder, orderItems: pages } };
+        items.push(...page.data.payload.OrderItems);
+        nextToken = page.data.payload.NextToken;
+      } while (nextToken);
+      const raw = { order: rawOrder, orderItems: pages };
+      return { kind: 'order', payload: { order: order.data.payload, items, ...(notice.channelAccount ? { sellerId: notice.channelAccount } : {}) }, raw };
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
+import { canonicalStatus, completeOrder, moneyAt, unitPriceOf, utc } from '../order-mapping';
+import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/order';
+import { type Money, sumMoney } from '../../domain/money';
+import type { ChannelRefund } from '../../domain/refund-report';
+import type { EbayAmount, EbayOrder } from './ebay-order.schema';
+
+/** eBay marketplaces that list prices including VAT or GST; elsewhere (US, CA) sales tax is added. */
+export const TAX_INCLUSIVE_EBAY_MARKETPLACES: ReadonlySet<string> = new Set([
+  'EBAY_GB', 'EBAY_DE', 'EBAY_FR', 'EBAY_IT', 'EBAY_ES', 'EBAY_AT', 'EBAY_BE', 'EBAY_NL', 'EBAY_IE', 'EBAY_PL', 'EBAY_CH', 'EBAY_AU',
+]);
+
+/** The eBay order to canonical order mapping; see mapEbayOrder. */
+export const ebayOrderMapper: ChannelOrderMapper<EbayOrder> = {
+  channel: 'ebay',
+  channelOrderId: (order) => order.orderId,
+  skuKeys: (order) => order.lineItems.map((line) => skuKey(line)),
+  toCanonicalOrder: (order, lookupSku) => mapEbayOrder(order, lookupSku),
+  refunds: (order) => ebayRefunds(order),
+};
+
+function skuKey(line: EbayOrder['lineItems'][number]) {
+  // Without a seller SKU, the listing variation (or the listing itself) is what the cross-reference maps.
+  const listing = line.legacyVariationId ?? line.legacyItemId;
+  return { channelSku: line.sku ?? '', ...(listing ? { variantId: listing } : {}) };
+}
+
+/**
+ * Maps an eBay order to the canonical order. The rules:
+ * - lineItemCost is extended: the unit price is lineItemCost / quantity, exactly, or a mapping error;
+ * - a line's discount is the sum of its appliedPromotions; its taxes are its `taxes` (eBay lists
+ *   'Collect and Remit' tax there too, and includes it in pricingSummary.total);
+ * - shipping is one line: pricingSummary.deliveryCost, discounted by -deliveryDiscount;
+ * - listings on VAT/GST marketplaces are tax-inclusive, others tax-exclusive;
+ * - the result must reproduce pricingSummary.total to the minor unit.
+ */
+export function mapEbayOrder(order: EbayOrder, lookupSku: SkuLookup): Order {
+  const summary = order.pricingSummary;
+  const currency = summary.total.currency;
+  const money = (amount: EbayAmount | undefined, path: string): Money => {
+    if (!amount) return { amountMinor: 0, currency };
+    if (amount.currency !== currency) {
+      throw new OrderMappingError(`${path}: ${amount.currency} differs from the order currency ${currency}`, [{ path: `${path}.currency`, message: `${amount.currency} differs from ${currency}` }]);
+    }
+    return moneyAt(amount.value, currency, `${path}.value`);
+  };
+  const marketplaces = new Set(order.lineItems.map((line) => line.listingMarketplaceId ?? 'EBAY_US'));
+  const inclusive = [...marketplaces].some((marketplace) => TAX_INCLUSIVE_EBAY_MARKETPLACES.has(marketplace));
+
+  const lines: OrderLine[] = order.lineItems.map((item, i) => {
+    const path = `lineItems.${i}`;
+    const key = skuKey(item);
+    return {
+      lineId: `${i + 1}`,
+      channelLineId: item.lineItemId,
+      sku: lookupSku(key) ?? null,
+      channelSku: key.channelSku || (key.variantId ? `variant:${key.variantId}` : ''),
+      ...(item.title ? { title: item.title } : {}),
+      quantity: item.quantity,
+      unitPrice: unitPriceOf(money(item.lineItemCost, `${path}.lineItemCost`), item.quantity, `${path}.lineItemCost`),
+      discount: sumMoney(currency, item.appliedPromotions.map((promotion, j) => money(promotion.discountAmount, `${path}.appliedPromotions.${j}.discountAmount`))),
+      taxes: item.taxes.map((tax, j) => ({ name: tax.taxType ?? 'Tax', amount: money(tax.amount, `${path}.taxes.${j}.amount`) })),
+    };
+  });
+  const delivery = money(summary.deliveryCost, 'pricingSummary.deliveryCost');
+  const deliveryDiscount = money(summary.deliveryDiscount, 'pricingSummary.deliveryDiscount');
+  const shipTo = order.fulfillmentStartInstructions[0]?.shippingStep;
+  const shipping: Shipping[] = delivery.amountMinor === 0 && deliveryDiscount.amountMinor === 0 ? [] : [{
+    ...(shipTo?.shippingServiceCode ? { method: shipTo.shippingServiceCode } : {}),
+    price: delivery,
+    discount: { amountMinor: Math.abs(deliveryDiscount.amountMinor), currency },
+    taxes: [],
+  }];
+
+  const address = toAddress(shipTo?.shipTo);
+  return completeOrder({
+    orderId: orderIdFor('ebay', order.orderId),
+    channel: 'ebay',
+    channelOrderId: order.orderId,
+    ...(order.sellerId ? { channelAccount: order.sellerId } : {}),
+    ...(order.salesRecordReference ? { channelOrderNumber: order.salesRecordReference } : {}),
+    status: canonicalStatus(ebayStatus(order), lines),
+    currency,
+    placedAt: utc(order.creationDate),
+    channelUpdatedAt: utc(order.lastModifiedDate),
+    taxesIncluded: inclusive,
+    ...(shipTo?.shipTo?.email || shipTo?.shipTo?.fullName ? { customer: { ...(shipTo.shipTo.email ? { email: shipTo.shipTo.email } : {}), ...(shipTo.shipTo.fullName ? { name: shipTo.shipTo.fullName } : {}) } } : {}),
+    ...(address ? { shippingAddress: address } : {}),
+    lines,
+    shipping,
+    fees: [],
+  }, money(summary.total, 'pricingSummary.total'), 'pricingSummary.total');
+}
+
+/**
+ * eBay's cancel, fulfillment and payment states onto the canonical lifecycle: a completed
+ * cancellation is cancelled, a full refund refunded, FULFILLED shipped and IN_PROGRESS (some line
+ * items shipped) partially shipped; anything else is received.
+ */
+function ebayStatus(order: EbayOrder): OrderStatus {
+  if (order.cancelStatus?.cancelState === 'CANCELED') return 'cancelled';
+  if (order.orderPaymentStatus === 'FULLY_REFUNDED') return 'refunded';
+  if (order.orderFulfillmentStatus === 'FULFILLED') return 'shipped';
+  if (order.orderFulfillmentStatus === 'IN_PROGRESS') return 'partially_shipped';
+  return 'received';
+}
+
+/** Completed refunds in paymentSummary.refunds, partial or full. */
+export function ebayRefunds(order: EbayOrder): ChannelRefund[] {
+  return (order.paymentSummary?.refunds ?? []).filter((refund) => (refund.refundStatus ?? 'REFUNDED') === 'REFUNDED').map((refund, i) => {
+    const amount = moneyAt(refund.amount.value, refund.amount.currency, `paymentSummary.refunds.${i}.amount.value`);
+    return {
+      channel: 'ebay',
+      channelOrderId: order.orderId,
+      orderId: orderIdFor('ebay', order.orderId),
+      channelRefundId: refund.refundId ?? `${order.orderId}-refund-${i + 1}`,
+      refundedAt: utc(refund.refundDate ?? order.lastModifiedDate),
+      amount: { amountMinor: Math.abs(amount.amountMinor), currency: amount.currency },
+      lines: [],
+    };
+  });
+}
+
+type ShipTo = NonNullable<NonNullable<EbayOrder['fulfillmentStartInstructions'][number]['shippingStep']>['shipTo']>;
+
+function toAddress(shipTo: ShipTo | undefined): Address | undefined {
+  const address = shipTo?.contactAddress;
+  if (!address?.addressLine1 || !address.city || !address.countryCode) return undefined;
+  return {
+    ...(shipTo?.fullName ? { name: shipTo.fullName } : {}),
+    line1: address.addressLine1,
+    ...(address.addressLine2 ? { line2: address.addressLine2 } : {}),
+    city: address.city,
+    ...(address.stateOrProvince ? { region: address.stateOrProvince } : {}),
+    ...(address.postalCode ? { postalCode: address.postalCode } : {}),
+    countryCode: address.countryCode.toUpperCase(),
+    ...(shipTo?.primaryPhone?.phoneNumber ? { phone: shipTo.primaryPhone.phoneNumber } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
+import { TokenBucket, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
+import type { OrderSource } from '../../domain/order-fetch';
+import { formatIssues } from '../../domain/validation';
+import { squareOrderMapper } from './square-order.mapper';
+import { SquareRetrieveOrderResponse, type SquareOrder } from './square-order.schema';
+
+export const SQUARE_PRODUCTION_URL = 'https://connect.squareup.com';
+/** The Square API version the schema was written against; Square answers in the version the request names. */
+export const SQUARE_VERSION = '2025-10-16';
+
+const SquareCredentials = z.object({ accessToken: z.string().min(1) });
+
+/**
+ * Square's Orders API (RetrieveOrder), authenticated with the seller's OAuth access token. Square
+ * documents no fixed request rate, only 429 answers when an application sends too much: the bucket
+ * keeps a steady 10 requests/s per container and 429s wait and retry.
+ */
+export class SquareOrdersApi {
+  private readonly http: ChannelHttpOptions;
+
+  constructor(private readonly baseUrl: string, private readonly credentials: ChannelApiCredentials, http: Partial<ChannelHttpOptions> = {}) {
+    this.http = { channel: 'square', bucket: new TokenBucket(10, 20), ...http };
+  }
+
+  /** GET /v2/orders/{order_id}: the raw answer, `{ order }`. Throws ChannelApiError for a non-2xx answer. */
+  async retrieveOrder(orderId: string): Promise<unknown> {
+    const { accessToken } = await this.credentials.credentialsFor('square', SquareCredentials);
+    return channelRequest(`${this.baseUrl}/v2/orders/${encodeURIComponent(orderId)}`, {
+      headers: { authorization: `Bearer ${accessToken}`, 'square-version': SQUARE_VERSION, accept: 'application/json' },
+    }, this.http);
+  }
+}
+
+/** Square orders fetched by the id an order.* event named; a DRAFT order is not an order yet. */
+export function squareOrderSource(api: SquareOrdersApi): OrderSource<SquareOrder> {
+  return {
+    channel: 'square',
+    mapper: squareOrderMapper,
+    async fetchOrder(notice) {
+      const raw = await api.retrieveOrder(notice.channelOrderId);
+      const parsed = SquareRetrieveOrderResponse.safeParse(raw);
+      if (!parsed.success) return { kind: 'invalid', issues: formatIssues(parsed.error), raw };
+      if (parsed.data.order.state === 'DRAFT') return { kind: 'not_ready', reason: 'the order is a DRAFT', raw };
+      return { kind: 'order', payload: parsed.data.order, raw };
+    },
+  };
+}

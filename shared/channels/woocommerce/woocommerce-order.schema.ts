@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/*
+ * The part of WooCommerce's REST API v3 order resource (what order.created / order.updated webhooks
+ * deliver, "exactly as if requested via the REST API") that the fabric reads. Money is decimal strings
+ * in the order currency; line `subtotal` and `total` exclude tax even when the store enters prices with
+ * tax (`prices_include_tax`); `price` is a float and is never read.
+ */
+const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "19.99"');
+/** WooCommerce's *_gmt timestamps carry no offset; they are UTC. */
+const GmtTimestamp = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/, 'must be a UTC timestamp such as "2025-03-14T14:26:55"');
+
+const TaxShare = z.object({ id: z.number().int(), total: z.union([Decimal, z.literal('')]), subtotal: z.union([Decimal, z.literal('')]).optional() });
+
+const Address = z.object({
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  company: z.string().optional(),
+  address_1: z.string().optional(),
+  address_2: z.string().optional(),
+  city: z.string().optional(),
+  state: z.string().optional(),
+  postcode: z.string().optional(),
+  country: z.string().optional(),
+  email: z.string().nullable().optional(),
+  phone: z.string().optional(),
+});
+
+export const WooCommerceOrderPayload = z.object({
+  id: z.number().int().positive(),
+  number: z.string().optional(),
+  status: z.string(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  date_created_gmt: GmtTimestamp,
+  date_modified_gmt: GmtTimestamp,
+  prices_include_tax: z.boolean(),
+  total: Decimal,
+  billing: Address.optional(),
+  shipping: Address.optional(),
+  line_items: z.array(z.object({
+    id: z.number().int(),
+    name: z.string().optional(),
+    product_id: z.number().int(),
+    variation_id: z.number().int(),
+    quantity: z.number().int().positive(),
+    /** The line before discounts, all units, tax excluded. */
+    subtotal: Decimal,
+    subtotal_tax: Decimal,
+    /** The line after discounts, all units, tax excluded. */
+    total: Decimal,
+    total_tax: Decimal,
+    taxes: z.array(TaxShare).default([]),
+    sku: z.string().nullable().optional(),
+  })).min(1),
+  tax_lines: z.array(z.object({
+    rate_id: z.number().int(),
+    label: z.string(),
+    rate_percent: z.number().nonnegative().optional(),
+  })).default([]),
+  shipping_lines: z.array(z.object({
+    id: z.number().int(),
+    method_title: z.string().optional(),
+    /** Tax excluded, always. */
+    total: Decimal,
+    total_tax: Decimal,
+    taxes: z.array(TaxShare).default([]),
+  })).default([]),
+  fee_lines: z.array(z.object({ id: z.number().int(), name: z.string().optional(), total: Decimal, total_tax: Decimal })).default([]),
+  refunds: z.array(z.object({ id: z.number().int(), reason: z.string().nullable().optional(), total: Decimal })).default([]),
+});
+export type WooCommerceOrderPayload = z.infer<typeof WooCommerceOrderPayload>;

@@ -1,0 +1,86 @@
+import type { ChannelOrderMapper, OrderNotice } from '../channels/channel-adapter';
+import type { SalesChannel } from './order';
+import type { FieldIssue } from './validation';
+import { createEvent, type EventData } from '../../events/catalog';
+import { prepareChannelOrder, type SkuCrossReference } from './channel-order-intake';
+import type { DeliveryArchive, EventPublisher } from './webhook-delivery';
+
+/** What a channel API answered for one order. `raw` is archived as received, whatever it was. */
+export type FetchedOrder<TPayload> =
+  | { kind: 'order'; payload: TPayload; raw: unknown }
+  /** The order exists but is not an order the fabric takes yet (a Square DRAFT, an Amazon Pending order without prices). */
+  | { kind: 'not_ready'; reason: string; raw: unknown }
+  /** The answer does not match the channel's documented shape. */
+  | { kind: 'invalid'; issues: FieldIssue[]; raw: unknown };
+
+/** A channel API that can fetch one order by the id a notification named. */
+export interface OrderSource<TPayload> {
+  channel: SalesChannel;
+  mapper: ChannelOrderMapper<TPayload>;
+  /** Throws ChannelApiError (and ChannelRateLimitedError) for the queue to retry; never for a bad shape. */
+  fetchOrder(notice: OrderNotice): Promise<FetchedOrder<TPayload>>;
+}
+
+export type FetchOutcome = 'accepted' | 'needs_attention' | 'ignored';
+
+/** The idempotency scope of order fetches, and the business key: one fetch per notification delivery. */
+export const ORDER_FETCH_SCOPE = 'channel-order-fetch';
+export function orderFetchKey(channel: SalesChannel, deliveryId: string): string {
+  return `${channel}#fetch#${deliveryId}`;
+}
+
+/** Runs `work` at most once per key and replays its first result; see DeliveryDeduplicator. */
+export type OnceRunner = <T extends { outcome: string; orderId: string }>(key: string, work: () => Promise<T>) => Promise<T & { duplicate: boolean }>;
+
+export interface OrderFetchPorts {
+  archive: DeliveryArchive;
+  publisher: EventPublisher;
+  skus: SkuCrossReference;
+  once: OnceRunner;
+}
+
+/**
+ * Handles one ChannelOrderNotified: fetches the order from the channel's API, archives the raw answer,
+ * maps it and publishes OrderReceived (or OrderNeedsAttention), once per notification delivery. An
+ * answer that does not match the channel's shape is held with OrderNeedsAttention(INVALID_PAYLOAD); an
+ * order that is not ready is recorded and skipped, since the channel notifies again when it changes.
+ * API failures (including rate limiting beyond what one call may wait) throw, so the queue retries the
+ * notification and, after its receive count, parks it in the DLQ.
+ */
+export async function fetchNotifiedOrder<TPayload>(
+  notification: EventData<'ChannelOrderNotified'>,
+  source: OrderSource<TPayload>,
+  ports: OrderFetchPorts,
+): Promise<{ outcome: FetchOutcome; duplicate: boolean }> {
+  const { channel, channelOrderId, orderId, deliveryId } = notification;
+  return ports.once(orderFetchKey(channel, deliveryId), async () => {
+    const fetched = await source.fetchOrder({ channelOrderId, ...(notification.channelAccount ? { channelAccount: notification.channelAccount } : {}) });
+    const body = Buffer.from(JSON.stringify(fetched.raw ?? null));
+    const archiveKey = await ports.archive.archiveDelivery({
+      channel,
+      source: 'api-responses',
+      requestId: `${channelOrderId}-${deliveryId}`.replace(/[^A-Za-z0-9._-]/g, '_'),
+      receivedAt: new Date().toISOString(),
+      headers: { 'x-fabric-notification': deliveryId },
+      sizeBytes: body.length,
+      bodyBase64: body.toString('base64'),
+    });
+    const verdict = (outcome: 'accepted' | 'needs_attention' | 'ignored', reason?: string) => ports.archive.recordVerdict(archiveKey, {
+      outcome, status: 200, decidedAt: new Date().toISOString(), deliveryId, orderId, ...(reason ? { reason } : {}),
+    });
+    if (fetched.kind === 'not_ready') {
+      await verdict('ignored', fetched.reason);
+      return { orderId, outcome: 'ignored' as FetchOutcome };
+    }
+    if (fetched.kind === 'invalid') {
+      const trace = { correlationId: orderId, causationId: `${channel}:${deliveryId}` };
+      await ports.publisher.publish([createEvent('OrderNeedsAttention', { channel, channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: fetched.issues }, trace)]);
+      await verdict('needs_attention', 'the API answer does not match the channel schema');
+      return { orderId, outcome: 'needs_attention' as FetchOutcome };
+    }
+    const prepared = await prepareChannelOrder(channel, source.mapper, fetched.payload, deliveryId, ports.skus);
+    await ports.publisher.publish(prepared.publish);
+    await verdict(prepared.outcome, prepared.reason);
+    return { orderId, outcome: prepared.outcome as FetchOutcome };
+  });
+}

@@ -1,0 +1,80 @@
+import { checkReadable, decompressed, lineBatches, type ByteChunks, type Readability } from './byte-stream';
+import { csvHeaderInspector, csvItems, parseCsvHeader } from './pos-csv';
+import { jsonlItems } from './pos-jsonl';
+import { poslogInspector, poslogItems, utf8Texts } from './pos-poslog';
+import type { PosParsedItem } from './parsed-item';
+
+export type PosBatchFormat = 'csv' | 'jsonl' | 'xml';
+
+/** Where an upload's bytes come from: S3 in the function, a file in the benchmark, a buffer in tests. */
+export interface ByteSource {
+  /** The object's bytes as uploaded, from `fromByte` (a ranged read) or from the start. */
+  open(fromByte?: number): Promise<ByteChunks>;
+}
+
+/** How far a previous invocation got: items handled, and where the next one starts. */
+export interface ReadPosition {
+  items: number;
+  line: number;
+  /** Byte offset in the decompressed content, when the format allows resuming by a ranged read. */
+  offset: number | null;
+}
+
+export const START: ReadPosition = { items: 0, line: 1, offset: 0 };
+
+/**
+ * The integrity pass over a whole upload (see checkReadable), with the format's own check: a CSV must
+ * start with the documented header, a POSLog must be well-formed XML under a <POSLog> root.
+ */
+export async function checkPosBatch(source: ByteSource, format: PosBatchFormat, namedGzip: boolean): Promise<Readability> {
+  const inspect = format === 'csv' ? csvHeaderInspector() : format === 'xml' ? poslogInspector() : undefined;
+  return checkReadable(await source.open(), { namedGzip, ...(inspect ? { inspect } : {}) });
+}
+
+/**
+ * Streams an upload's parsed items in file order, from a position. An uncompressed CSV or JSONL upload
+ * resumes with a ranged read at the position's byte offset (for CSV, after reading the header line
+ * again); gzip and POSLog uploads are read from the start and the items already handled are skipped.
+ * Batches of items, one per chunk read. With `storeId`, a transaction of another store is rejected.
+ */
+export async function* readPosItems(
+  source: ByteSource,
+  format: PosBatchFormat,
+  options: { gzip: boolean; position: ReadPosition; storeId?: string },
+): AsyncGenerator<PosParsedItem[]> {
+  const { position, storeId } = options;
+  if (position.items > 0 && position.offset !== null && !options.gzip && format !== 'xml') {
+    const from = { line: position.line, offset: position.offset };
+    const lines = lineBatches(toBuffers(await source.open(position.offset)), from);
+    if (format === 'jsonl') {
+      yield* jsonlItems(lines, { storeId });
+      return;
+    }
+    const header = parseCsvHeader(await firstLine(source));
+    if ('error' in header) throw new Error(`cannot resume: ${header.error}`);
+    yield* csvItems(lines, { header, startOffset: position.offset, storeId });
+    return;
+  }
+  const { chunks } = await decompressed(await source.open());
+  const all = format === 'xml' ? poslogItems(utf8Texts(chunks), { storeId }) : format === 'jsonl' ? jsonlItems(lineBatches(chunks), { storeId }) : csvItems(lineBatches(chunks), { storeId });
+  let skip = position.items;
+  for await (const batch of all) {
+    if (skip >= batch.length) {
+      skip -= batch.length;
+      continue;
+    }
+    yield skip ? batch.slice(skip) : batch;
+    skip = 0;
+  }
+}
+
+async function firstLine(source: ByteSource): Promise<string> {
+  for await (const batch of lineBatches(toBuffers(await source.open()))) {
+    for (const line of batch) if (line.text.trim() !== '') return line.text;
+  }
+  return '';
+}
+
+async function* toBuffers(chunks: ByteChunks): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
