@@ -1,4 +1,11 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
+import { parseArgs } from 'node:util';
+import {
+  ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
+import { routingRules, type RoutingRule } from '../../events/routing-rules';
+import { WireEvent, fromWireEvent, type FabricEvent } from '../../events/envelope';
+import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
 
 /** Depth and age of the oldest message of every DLQ: the first thing to look at when something is stuck. */
@@ -6,18 +13,154 @@ export async function listDeadLetterQueues(resources: LocalResources, clients: L
   for (const [rule, queues] of Object.entries(resources.queues)) {
     const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
     const depth = Number(Attributes.ApproximateNumberOfMessages ?? 0);
-    console.log(`${`${rule}-dlq`.padEnd(30)} ${String(depth).padStart(6)} message(s)${depth ? `  oldest ${await oldestAge(clients, queues.dlqUrl)}` : ''}`);
+    let oldest = '';
+    if (depth) {
+      const held = await readHeld(clients, queues.dlqUrl, 10);
+      await release(clients, queues.dlqUrl, held);
+      oldest = `  oldest ${Math.round((Date.now() - Math.min(...held.map((m) => m.sentAt))) / 1000)} s`;
+    }
+    console.log(`${`${rule}-dlq`.padEnd(34)} ${String(depth).padStart(6)} message(s)${oldest}`);
   }
 }
 
-/** SQS reports the oldest age only through CloudWatch, so peek and put straight back. */
-async function oldestAge(clients: LocalClients, queueUrl: string): Promise<string> {
-  const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 5, MessageSystemAttributeNames: ['SentTimestamp'] }));
-  if (Messages.length === 0) return 'unknown';
-  await clients.sqs.send(new ChangeMessageVisibilityBatchCommand({
-    QueueUrl: queueUrl,
-    Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })),
-  }));
-  const oldest = Math.min(...Messages.map((message) => Number(message.Attributes?.SentTimestamp ?? Date.now())));
-  return `${Math.round((Date.now() - oldest) / 1000)} s`;
+/** A message held in a DLQ, decoded as far as it is a fabric event. */
+export interface HeldMessage {
+  message: Message;
+  sentAt: number;
+  receiveCount: number;
+  event?: FabricEvent;
+  businessKey?: string;
+  processed?: 'COMPLETED' | 'INPROGRESS' | 'EXPIRED' | 'NOT_FOUND';
+}
+
+export interface HeldFilters {
+  channel?: string;
+  orderId?: string;
+  sku?: string;
+}
+
+const FILTER_OPTIONS = {
+  channel: { type: 'string' },
+  order: { type: 'string' },
+  sku: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+} as const;
+
+/** `dlq peek <rule>`: what each held message is, which business key it carries, and whether it was processed. */
+export async function peek(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<HeldMessage[]> {
+  const { positionals: [ruleName], values } = parseArgs({ args: argv, options: FILTER_OPTIONS, allowPositionals: true });
+  const { rule, queues } = ruleQueues(resources, ruleName);
+  const held = await inspectHeld(clients, queues.dlqUrl, rule, resources);
+  await release(clients, queues.dlqUrl, held);
+  const shown = held.filter((m) => matches(m, { channel: values.channel, orderId: values.order, sku: values.sku }));
+  console.log(`${rule.name}-dlq: ${held.length} held, ${shown.length} shown`);
+  for (const m of shown) console.log(describe(m));
+  return shown;
+}
+
+/**
+ * `dlq redrive <rule> [--dry-run] [--channel c] [--order id] [--sku s]`: moves the held messages that
+ * match back to their source queue (receive, send, delete: what the console's redrive does, with
+ * filters). Safe to run twice: a redriven message is gone from the DLQ, and consumers are idempotent
+ * on business keys, so one that was in fact processed changes nothing.
+ */
+export async function redrive(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<{ moved: number; kept: number }> {
+  const { positionals: [ruleName], values } = parseArgs({ args: argv, options: FILTER_OPTIONS, allowPositionals: true });
+  const { rule, queues } = ruleQueues(resources, ruleName);
+  const held = await inspectHeld(clients, queues.dlqUrl, rule, resources);
+  const chosen = held.filter((m) => matches(m, { channel: values.channel, orderId: values.order, sku: values.sku }));
+  const others = held.filter((m) => !chosen.includes(m));
+  if (values['dry-run']) {
+    await release(clients, queues.dlqUrl, held);
+    console.log(`dry run: would move ${chosen.length} of ${held.length} held message(s) from ${rule.name}-dlq back to ${rule.name}`);
+    for (const m of chosen) console.log(describe(m));
+    return { moved: 0, kept: held.length };
+  }
+  await release(clients, queues.dlqUrl, others);
+  for (const m of chosen) {
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: queues.url, MessageBody: m.message.Body!, MessageAttributes: m.message.MessageAttributes }));
+    await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.dlqUrl, ReceiptHandle: m.message.ReceiptHandle! }));
+  }
+  console.log(`moved ${chosen.length} message(s) from ${rule.name}-dlq back to ${rule.name}; ${others.length} left held`);
+  return { moved: chosen.length, kept: others.length };
+}
+
+function ruleQueues(resources: LocalResources, ruleName: string | undefined): { rule: RoutingRule; queues: LocalResources['queues'][string] } {
+  const rule = routingRules.find((r) => r.name === ruleName);
+  if (!rule || !resources.queues[rule.name]) {
+    throw new Error(`name a routing rule: ${routingRules.map((r) => r.name).join(', ')}`);
+  }
+  return { rule, queues: resources.queues[rule.name] };
+}
+
+/** Receives every held message (hiding them for a minute) and decodes each as far as it goes. */
+async function inspectHeld(clients: LocalClients, dlqUrl: string, rule: RoutingRule, resources: LocalResources): Promise<HeldMessage[]> {
+  const held = await readHeld(clients, dlqUrl);
+  const executor = rule.processedOnce ? new IdempotentExecutor(resources.tables.idempotency, rule.processedOnce.scope) : undefined;
+  for (const m of held) {
+    const wire = WireEvent.safeParse(safeJson(m.message.Body));
+    if (!wire.success) continue;
+    m.event = fromWireEvent(wire.data);
+    m.businessKey = rule.processedOnce?.businessKey(m.event);
+    if (executor && m.businessKey) m.processed = await executor.statusOf(m.businessKey);
+  }
+  return held;
+}
+
+async function readHeld(clients: LocalClients, queueUrl: string, limit = Number.POSITIVE_INFINITY): Promise<HeldMessage[]> {
+  const held: HeldMessage[] = [];
+  while (held.length < limit) {
+    const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'],
+    }));
+    if (Messages.length === 0) break;
+    held.push(...Messages.map((message) => ({
+      message,
+      sentAt: Number(message.Attributes?.SentTimestamp ?? Date.now()),
+      receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+    })));
+  }
+  return held;
+}
+
+/** Makes inspected messages visible again at once, as if nobody had looked. */
+async function release(clients: LocalClients, queueUrl: string, held: HeldMessage[]): Promise<void> {
+  for (let i = 0; i < held.length; i += 10) {
+    await clients.sqs.send(new ChangeMessageVisibilityBatchCommand({
+      QueueUrl: queueUrl,
+      Entries: held.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.message.ReceiptHandle!, VisibilityTimeout: 0 })),
+    }));
+  }
+}
+
+export function matches(m: HeldMessage, filters: HeldFilters): boolean {
+  if (!filters.channel && !filters.orderId && !filters.sku) return true;
+  if (!m.event) return false;
+  const data = m.event.data;
+  if (filters.channel && !valuesOf(data, 'channel').includes(filters.channel)) return false;
+  if (filters.orderId && m.event.correlationId !== filters.orderId && !valuesOf(data, 'orderId').includes(filters.orderId)) return false;
+  if (filters.sku && !valuesOf(data, 'sku').includes(filters.sku)) return false;
+  return true;
+}
+
+/** Every value of a key anywhere in a payload: channel, orderId and sku sit at different depths per event. */
+function valuesOf(node: unknown, key: string): unknown[] {
+  if (Array.isArray(node)) return node.flatMap((child) => valuesOf(child, key));
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([k, v]) => (k === key ? [v, ...valuesOf(v, key)] : valuesOf(v, key)));
+}
+
+function describe(m: HeldMessage): string {
+  const age = `${Math.round((Date.now() - m.sentAt) / 1000)} s old`;
+  if (!m.event) return `  ${m.message.MessageId}  not a fabric event (${age}): ${(m.message.Body ?? '').slice(0, 120)}`;
+  const processed = m.processed === 'COMPLETED' ? 'already processed: a redrive changes nothing' : m.processed ? `processed: ${m.processed.toLowerCase()}` : 'processing not tracked';
+  return `  ${m.message.MessageId}  ${m.event.detailType} v${m.event.schemaVersion}  correlation ${m.event.correlationId}  key ${m.businessKey ?? '-'}  ${age}, received ${m.receiveCount}x  ${processed}`;
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
 }
