@@ -13,34 +13,48 @@ export interface MeterReading {
   publishedEvents: number;
 }
 
+interface Recording {
+  reading: MeterReading;
+  dynamoPort: string;
+  messagingPort: string;
+}
+
+let recording: Recording | undefined;
+
+// The AWS SDK captures http.request the first time any client sends a request, so the meter wraps
+// it when this module loads, before any client exists, and counts only while a recording is on.
+const originalRequest = http.request;
+(http as { request: typeof http.request }).request = function meteredRequest(this: unknown, ...args: Parameters<typeof http.request>) {
+  const request = originalRequest.apply(this, args as never) as http.ClientRequest;
+  const options = (typeof args[0] === 'object' && !(args[0] instanceof URL) ? args[0] : {}) as http.RequestOptions;
+  const active = recording;
+  const port = String(options.port ?? '');
+  if (!active || (port !== active.dynamoPort && port !== active.messagingPort)) return request;
+  const chunks: Buffer[] = [];
+  const write = request.write.bind(request);
+  const end = request.end.bind(request);
+  request.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (chunk) chunks.push(Buffer.from(chunk as Buffer));
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof request.write;
+  request.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as Buffer));
+    record(active.reading, port === active.dynamoPort ? 'dynamodb' : 'messaging', options, Buffer.concat(chunks).toString('utf8'));
+    return (end as (...a: unknown[]) => http.ClientRequest)(chunk, ...rest);
+  }) as typeof request.end;
+  return request;
+} as typeof http.request;
+
 export function startAwsRequestMeter(endpoints: { dynamodb: string; messaging: string }): { read(): MeterReading; stop(): void } {
-  const reading: MeterReading = { requests: {}, dynamoWriteUnits: 0, dynamoReadUnits: 0, publishedEvents: 0 };
-  const dynamoPort = new URL(endpoints.dynamodb).port;
-  const messagingPort = new URL(endpoints.messaging).port;
-  const original = http.request;
-  const patched = function meteredRequest(this: unknown, ...args: Parameters<typeof http.request>) {
-    const request = original.apply(this, args as never) as http.ClientRequest;
-    const options = (typeof args[0] === 'object' && !(args[0] instanceof URL) ? args[0] : {}) as http.RequestOptions;
-    const port = String(options.port ?? '');
-    if (port !== dynamoPort && port !== messagingPort) return request;
-    const chunks: Buffer[] = [];
-    const write = request.write.bind(request);
-    const end = request.end.bind(request);
-    request.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (chunk) chunks.push(Buffer.from(chunk as Buffer));
-      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof request.write;
-    request.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as Buffer));
-      record(reading, port === dynamoPort ? 'dynamodb' : 'messaging', options, Buffer.concat(chunks).toString('utf8'));
-      return (end as (...a: unknown[]) => http.ClientRequest)(chunk, ...rest);
-    }) as typeof request.end;
-    return request;
+  const active: Recording = {
+    reading: { requests: {}, dynamoWriteUnits: 0, dynamoReadUnits: 0, publishedEvents: 0 },
+    dynamoPort: new URL(endpoints.dynamodb).port,
+    messagingPort: new URL(endpoints.messaging).port,
   };
-  (http as { request: typeof http.request }).request = patched as typeof http.request;
+  recording = active;
   return {
-    read: () => structuredClone(reading),
-    stop: () => { (http as { request: typeof http.request }).request = original; },
+    read: () => structuredClone(active.reading),
+    stop: () => { if (recording === active) recording = undefined; },
   };
 }
 

@@ -1,4 +1,4 @@
-import { startLocalFabric } from '../scripts/local-fabric/local-fabric';
+import type { LocalFabric } from '../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../scripts/sample/shopify-orders';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../shared/adapters/webhook-secrets';
 import { startAwsRequestMeter, type MeterReading } from './aws-request-meter';
@@ -27,43 +27,42 @@ const LAMBDA_GB_SECONDS_PER_INVOCATION = 0.5 * 0.1;
 /**
  * AWS requests and DynamoDB write units per order, metered while signed orders go from webhook to
  * stored order through the local fabric, priced per 1,000 orders; beside it the floor any serverless
- * webhook intake pays (one API Gateway request and one Lambda invocation per order).
+ * webhook intake pays (one API Gateway request and one Lambda invocation per order). Runs on a
+ * fabric whose sample catalog is already seeded: handler modules keep the configuration of the first
+ * fabric they were loaded for, so one process gets one fabric.
  */
-export async function benchOrderCost(): Promise<void> {
-  const fabric = await startLocalFabric({ prefix: 'cost', apiPort: 0 });
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { seedSampleCatalog } = require('../scripts/sample/sample-traffic') as typeof import('../scripts/sample/sample-traffic');
-    await seedSampleCatalog(fabric.resources.tables.crossReference);
-    const random = seededRandom(3);
-    const meter = startAwsRequestMeter(fabric.endpoints);
-    for (let i = 0; i < ORDERS; i += 1) {
-      const body = JSON.stringify(sampleShopifyOrder(70_000 + i, random));
-      await fetch(`${fabric.apiUrl}/webhooks/shopify`, { method: 'POST', headers: shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify), body });
-    }
-    // Every stored order is one TransactWriteItems; the run is over when all of them have happened.
-    const deadline = Date.now() + 60_000;
-    while ((meter.read().requests['DynamoDB.TransactWriteItems'] ?? 0) < ORDERS && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const reading = meter.read();
-    meter.stop();
-    const perOrder = (n: number) => n / ORDERS;
-    const requests = Object.entries(reading.requests).sort(([a], [b]) => a.localeCompare(b));
-    console.log(`AWS requests per order (${ORDERS} orders, local pollers' idle receives included):`);
-    for (const [operation, count] of requests) console.log(`  ${operation.padEnd(34)} ${perOrder(count).toFixed(2)}`);
-    console.log(`  DynamoDB write units ${perOrder(reading.dynamoWriteUnits).toFixed(2)}, read units ${perOrder(reading.dynamoReadUnits).toFixed(2)}, events ${perOrder(reading.publishedEvents).toFixed(2)}`);
-    report({
-      name: 'estimated AWS cost per 1,000 orders (webhook to stored order)',
-      unit: 'US cents',
-      value: 100 * 1000 * perOrder(costOf(reading)),
-      ceilingName: 'floor: 1 API Gateway request + 1 Lambda invocation per order',
-      ceiling: 100 * 1000 * (PRICE.apiGatewayRestRequest + PRICE.lambdaRequest + LAMBDA_GB_SECONDS_PER_INVOCATION * PRICE.lambdaArmGbSecond),
-      notes: 'us-east-1 list prices; no free tier',
-    });
-  } finally {
-    await fabric.stop();
+export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
+  const random = seededRandom(3);
+  const meter = startAwsRequestMeter(fabric.endpoints);
+  for (let i = 0; i < ORDERS; i += 1) {
+    const body = JSON.stringify(sampleShopifyOrder(70_000 + i, random));
+    await fetch(`${fabric.apiUrl}/webhooks/shopify`, { method: 'POST', headers: shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify), body });
   }
+  // The orders' work is done when nothing but idle queue polling has happened for two seconds.
+  const busy = () => Object.entries(meter.read().requests).filter(([op]) => op !== 'SQS.ReceiveMessage').reduce((sum, [, n]) => sum + n, 0);
+  const deadline = Date.now() + 120_000;
+  let last = -1;
+  while (Date.now() < deadline) {
+    const now = busy();
+    if (now === last) break;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  const reading = meter.read();
+  meter.stop();
+  const perOrder = (n: number) => n / ORDERS;
+  const requests = Object.entries(reading.requests).sort(([a], [b]) => a.localeCompare(b));
+  console.log(`AWS requests per order, every consumer of the order included (${ORDERS} orders, local pollers' idle receives included):`);
+  for (const [operation, count] of requests) console.log(`  ${operation.padEnd(34)} ${perOrder(count).toFixed(2)}`);
+  console.log(`  DynamoDB write units ${perOrder(reading.dynamoWriteUnits).toFixed(2)}, read units ${perOrder(reading.dynamoReadUnits).toFixed(2)}, events ${perOrder(reading.publishedEvents).toFixed(2)}`);
+  report({
+    name: 'estimated AWS cost per 1,000 orders (webhook to stored and reserved order)',
+    unit: 'US cents',
+    value: 100 * 1000 * perOrder(costOf(reading)),
+    ceilingName: 'floor: 1 API Gateway request + 1 Lambda invocation per order',
+    ceiling: 100 * 1000 * (PRICE.apiGatewayRestRequest + PRICE.lambdaRequest + LAMBDA_GB_SECONDS_PER_INVOCATION * PRICE.lambdaArmGbSecond),
+    notes: 'us-east-1 list prices; no free tier',
+  });
 }
 
 function costOf(reading: MeterReading): number {

@@ -1,3 +1,5 @@
+// First: the request meter must wrap http.request before any SDK client sends one.
+import './aws-request-meter';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { BatchGetItemCommand, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -6,6 +8,7 @@ import { startLocalFabric, type LocalFabric } from '../scripts/local-fabric/loca
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../scripts/sample/shopify-orders';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../shared/adapters/webhook-secrets';
 import { report } from './harness';
+import { measureOrderCost } from './order-cost.bench';
 
 const ORDERS = 300;
 const CONCURRENCY = 8;
@@ -53,6 +56,7 @@ export async function benchOrderThroughput(): Promise<void> {
       ceiling,
       notes: `${ORDERS} orders, ${CONCURRENCY} concurrent senders, webhook -> readable`,
     });
+    await measureOrderCost(fabric);
   } finally {
     await fabric.stop();
   }
