@@ -1,7 +1,6 @@
 import type { ParseResult, WebhookSubject } from '../channels/channel-adapter';
-import { orderIdFor, type SalesChannel } from './order';
-import { createEvent } from '../../events/catalog';
-import type { DeliveryArchive, DeliveryDeduplicator, DeliveryOutcome, EventPublisher } from './webhook-delivery';
+import type { SalesChannel } from './order';
+import { channelOrderNotified, type DeliveryArchive, type DeliveryDeduplicator, type DeliveryOutcome, type EventPublisher } from './webhook-delivery';
 
 /**
  * A channel that writes its notifications to a queue of ours (Amazon SP-API to SQS). There is no
@@ -70,18 +69,10 @@ async function decide(text: string, adapter: QueuedNotificationAdapter, ports: Q
   }
   const subject = parsed.value;
   if (subject.kind !== 'notification') return { outcome: 'ignored' as const, reason: `${subject.topic} carries no order`, deliveryId };
-  const orderId = orderIdFor(adapter.channel, subject.notice.channelOrderId);
+  const notified = channelOrderNotified(adapter.channel, subject.notice, subject.topic, deliveryId, receivedAt);
   const result = await ports.deduplicator.once(`${adapter.channel}#${deliveryId}`, async () => {
-    await ports.publisher.publish([createEvent('ChannelOrderNotified', {
-      channel: adapter.channel,
-      channelOrderId: subject.notice.channelOrderId,
-      orderId,
-      deliveryId,
-      topic: subject.topic,
-      notifiedAt: receivedAt,
-      ...(subject.notice.channelAccount ? { channelAccount: subject.notice.channelAccount } : {}),
-    }, { correlationId: orderId, causationId: `${adapter.channel}:${deliveryId}` })]);
-    return { orderId, outcome: 'accepted' as const };
+    await ports.publisher.publish([notified]);
+    return { orderId: notified.data.orderId, outcome: 'accepted' as const };
   });
-  return { outcome: result.duplicate ? 'duplicate' as const : 'accepted' as const, orderId, deliveryId };
+  return { outcome: result.duplicate ? 'duplicate' as const : 'accepted' as const, orderId: notified.data.orderId, deliveryId };
 }

@@ -1,4 +1,4 @@
-import type { ChannelWebhookAdapter, WebhookRequest, WebhookSubject } from '../channels/channel-adapter';
+import type { ChannelWebhookAdapter, OrderNotice, WebhookRequest, WebhookSubject } from '../channels/channel-adapter';
 import { orderIdFor, type SalesChannel } from './order';
 import type { FieldIssue } from './validation';
 import type { FabricEvent } from '../../events/envelope';
@@ -206,17 +206,8 @@ async function eventsFor(
       return prepareChannelOrder(channel, adapter.orders, subject.payload, deliveryId, ports.skus);
     }
     case 'notification': {
-      const orderId = orderIdFor(channel, subject.notice.channelOrderId);
-      const notified = createEvent('ChannelOrderNotified', {
-        channel,
-        channelOrderId: subject.notice.channelOrderId,
-        orderId,
-        deliveryId,
-        topic: subject.topic,
-        notifiedAt: receivedAt,
-        ...(subject.notice.channelAccount ? { channelAccount: subject.notice.channelAccount } : {}),
-      }, { correlationId: orderId, causationId: `${channel}:${deliveryId}` });
-      return { orderId, outcome: 'accepted', publish: [notified] };
+      const notified = channelOrderNotified(channel, subject.notice, subject.topic, deliveryId, receivedAt);
+      return { orderId: notified.data.orderId, outcome: 'accepted', publish: [notified] };
     }
     case 'refund': {
       const { refund } = subject;
@@ -238,4 +229,21 @@ function invalid(deliveryId: string, errors: FieldIssue[]): Decision {
     reason: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
     deliveryId,
   };
+}
+
+/**
+ * The event for a thin channel notification: it names an order whose content must be fetched from the
+ * channel's API behind the queue. Correlated by the fabric order id like every order event.
+ */
+export function channelOrderNotified(channel: SalesChannel, notice: OrderNotice, topic: string, deliveryId: string, notifiedAt: string) {
+  const orderId = orderIdFor(channel, notice.channelOrderId);
+  return createEvent('ChannelOrderNotified', {
+    channel,
+    channelOrderId: notice.channelOrderId,
+    orderId,
+    deliveryId,
+    topic,
+    notifiedAt,
+    ...(notice.channelAccount ? { channelAccount: notice.channelAccount } : {}),
+  }, { correlationId: orderId, causationId: `${channel}:${deliveryId}` });
 }
