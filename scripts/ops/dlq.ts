@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { routingRules, type RoutingRule } from '../../events/routing-rules';
 import { WireEvent, fromWireEvent, type FabricEvent } from '../../events/envelope';
+import { EventContractError, parseEventBody, type DetailType } from '../../events/catalog';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
 
@@ -29,6 +30,8 @@ export interface HeldMessage {
   sentAt: number;
   receiveCount: number;
   event?: FabricEvent;
+  /** Why no consumer could ever process it as it stands, when that shows in the message itself. */
+  problem?: string;
   businessKey?: string;
   processed?: 'COMPLETED' | 'INPROGRESS' | 'EXPIRED' | 'NOT_FOUND';
 }
@@ -98,6 +101,7 @@ async function inspectHeld(clients: LocalClients, dlqUrl: string, rule: RoutingR
   const held = await readHeld(clients, dlqUrl);
   const executor = rule.processedOnce ? new IdempotentExecutor(resources.tables.idempotency, rule.processedOnce.scope) : undefined;
   for (const m of held) {
+    m.problem = contractProblem(m.message.Body ?? '');
     const wire = WireEvent.safeParse(safeJson(m.message.Body));
     if (!wire.success) continue;
     m.event = fromWireEvent(wire.data);
@@ -152,9 +156,27 @@ function valuesOf(node: unknown, key: string): unknown[] {
 
 function describe(m: HeldMessage): string {
   const age = `${Math.round((Date.now() - m.sentAt) / 1000)} s old`;
-  if (!m.event) return `  ${m.message.MessageId}  not a fabric event (${age}): ${(m.message.Body ?? '').slice(0, 120)}`;
+  if (!m.event) return `  ${m.message.MessageId}  ${m.problem} (${age}): ${(m.message.Body ?? '').slice(0, 120)}`;
   const processed = m.processed === 'COMPLETED' ? 'already processed: a redrive changes nothing' : m.processed ? `processed: ${m.processed.toLowerCase()}` : 'processing not tracked';
-  return `  ${m.message.MessageId}  ${m.event.detailType} v${m.event.schemaVersion}  correlation ${m.event.correlationId}  key ${m.businessKey ?? '-'}  ${age}, received ${m.receiveCount}x  ${processed}`;
+  const why = m.problem ?? 'the event is valid: the consumer failed it at run time, see its logs under this correlation id';
+  return `  ${m.message.MessageId}  ${m.event.detailType} v${m.event.schemaVersion}  correlation ${m.event.correlationId}  key ${m.businessKey ?? '-'}  ${age}, received ${m.receiveCount}x  ${processed}\n      why held: ${why}`;
+}
+
+/**
+ * A message that breaks the event contract fails every time: say how. One that honours it failed for
+ * a reason outside it (a downstream fault, a conflict), which the consumer's logs carry under the
+ * event's correlation id.
+ */
+function contractProblem(body: string): string | undefined {
+  const detailType = (safeJson(body) as { 'detail-type'?: string } | undefined)?.['detail-type'] ?? '';
+  try {
+    parseEventBody(body, detailType as DetailType);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SyntaxError) return 'the body is not JSON';
+    if (error instanceof EventContractError) return `${error.message}: ${error.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`;
+    return (error as Error).message;
+  }
 }
 
 function safeJson(text: string | undefined): unknown {

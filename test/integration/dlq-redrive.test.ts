@@ -43,6 +43,7 @@ describe('dead-letter redrive', () => {
     }, 30_000);
     expect(held).toEqual([expect.objectContaining({ businessKey: `${order.orderId}#${order.channelUpdatedAt}#received`, processed: 'NOT_FOUND' })]);
     expect(held[0].event).toMatchObject({ detailType: 'OrderReceived', correlationId: order.orderId });
+    expect(held[0].problem).toBeUndefined();
 
     await fabric.clients.dynamodb.send(new DeleteItemCommand({ TableName: fabric.resources.tables.crossReference, Key: wrongMapping(order.channelOrderId) }));
     const dryRun = await redrive(fabric.resources, fabric.clients, ['order-intake', '--dry-run']);
@@ -83,5 +84,6 @@ describe('dead-letter redrive', () => {
     expect(result).toEqual({ moved: 1, kept: 1 });
     const left = await peek(fabric.resources, fabric.clients, ['order-intake']);
     expect(left.map((m) => m.message.Body)).toEqual(['{"not":"an event"}']);
+    expect(left[0].problem).toMatch(/^not a fabric event envelope: id /);
   });
 });
