@@ -1,5 +1,4 @@
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { acceptQueuedNotification } from '../../shared/domain/queued-notification';
@@ -7,7 +6,7 @@ import { amazonNotificationAdapter } from '../../shared/channels/amazon/amazon-n
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { PowertoolsDeliveryDeduplicator } from '../../shared/adapters/idempotency';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
 import { logger, metrics } from '../../shared/adapters/observability';
 
 const config = readConfig({
@@ -21,7 +20,6 @@ const ports = {
   publisher: eventPublisherFromEnv(),
   deduplicator,
 };
-const processor = new BatchProcessor(EventType.SQS);
 
 /** One SP-API notification from the fabric's SQS destination: archived, deduplicated, handed on as ChannelOrderNotified. */
 async function receiveNotification(record: SQSRecord): Promise<void> {
@@ -31,9 +29,4 @@ async function receiveNotification(record: SQSRecord): Promise<void> {
   logger.info('amazon notification', { messageId: record.messageId, ...result });
 }
 
-async function receiveBatch(event: SQSEvent, context: Context) {
-  deduplicator.executor.registerLambdaContext(context);
-  return processPartialResponse(event, receiveNotification, processor, { context });
-}
-
-export const handler = withObservability(receiveBatch);
+export const handler = queueConsumer(receiveNotification, { failureMetric: 'NotificationsFailed', beforeBatch: (context) => deduplicator.executor.registerLambdaContext(context) });

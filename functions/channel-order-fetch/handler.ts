@@ -1,5 +1,4 @@
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { parseEventBody } from '../../events/catalog';
@@ -9,7 +8,7 @@ import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { IdempotentExecutor, onceRunner } from '../../shared/adapters/idempotency';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
 import { logger, metrics } from '../../shared/adapters/observability';
 
 const config = readConfig({
@@ -26,7 +25,6 @@ const ports = {
   skus: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),
   once: onceRunner(fetches),
 };
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * One ChannelOrderNotified: fetch the order from its channel's API, map it, publish OrderReceived.
@@ -44,11 +42,4 @@ async function fetchOrder(record: SQSRecord): Promise<void> {
   logger.info('order fetched', { ...result });
 }
 
-async function receiveBatch(event: SQSEvent, context: Context) {
-  fetches.registerLambdaContext(context);
-  const response = await processPartialResponse(event, fetchOrder, processor, { context });
-  metrics.addMetric('OrderFetchesFailed', MetricUnit.Count, response.batchItemFailures.length);
-  return response;
-}
-
-export const handler = withObservability(receiveBatch);
+export const handler = queueConsumer(fetchOrder, { failureMetric: 'OrderFetchesFailed', beforeBatch: (context) => fetches.registerLambdaContext(context) });

@@ -1,15 +1,13 @@
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseEventBody } from '../../events/catalog';
 import { applyOrderToStock } from '../../shared/domain/inventory-reservation';
 import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
 import { logger, metrics } from '../../shared/adapters/observability';
 
 const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() };
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * Reserves (or, for a cancelled order, releases) stock for one OrderReceived. Idempotent on the order
@@ -27,10 +25,4 @@ async function reserveForOrder(record: SQSRecord): Promise<void> {
   logger.info('order applied to stock', { ...outcome, orderStatus: order.status, channel: order.channel });
 }
 
-async function receiveBatch(event: SQSEvent, context: Context) {
-  const response = await processPartialResponse(event, reserveForOrder, processor, { context });
-  metrics.addMetric('ReservationEventsFailed', MetricUnit.Count, response.batchItemFailures.length);
-  return response;
-}
-
-export const handler = withObservability(receiveBatch);
+export const handler = queueConsumer(reserveForOrder, { failureMetric: 'ReservationEventsFailed' });

@@ -1,12 +1,11 @@
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { parseEventBody } from '../../events/catalog';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../../shared/domain/order-record';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
 import { logger, metrics } from '../../shared/adapters/observability';
 
 const config = readConfig({
@@ -17,7 +16,6 @@ const config = readConfig({
 
 const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
 const orderVersions = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, ORDER_INTAKE_SCOPE);
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * Stores one OrderReceived. Keyed on the order version (order id + channel updated-at + status), not
@@ -34,12 +32,4 @@ async function recordReceivedOrder(record: SQSRecord): Promise<void> {
   logger.info('order recorded', { result, replayed, channel: order.channel, channelOrderId: order.channelOrderId });
 }
 
-async function receiveBatch(event: SQSEvent, context: Context) {
-  orderVersions.registerLambdaContext(context);
-  const response = await processPartialResponse(event, recordReceivedOrder, processor, { context });
-  // Failed records go back to the queue and, after maxReceiveCount, to its DLQ; this is the early signal.
-  metrics.addMetric('OrderEventsFailed', MetricUnit.Count, response.batchItemFailures.length);
-  return response;
-}
-
-export const handler = withObservability(receiveBatch);
+export const handler = queueConsumer(recordReceivedOrder, { failureMetric: 'OrderEventsFailed', beforeBatch: (context) => orderVersions.registerLambdaContext(context) });

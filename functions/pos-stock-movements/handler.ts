@@ -1,15 +1,13 @@
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseEventBody } from '../../events/catalog';
 import { applyPosTransactionToStock } from '../../shared/domain/pos-stock-movements';
 import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
 import { logger, metrics } from '../../shared/adapters/observability';
 
 const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() };
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * Moves stock for one PosTransactionRecorded: one inventory adjustment per line, each idempotent on
@@ -27,10 +25,4 @@ async function moveStockForTransaction(record: SQSRecord): Promise<void> {
   logger.info('POS transaction applied to stock', { lines: results });
 }
 
-async function receiveBatch(event: SQSEvent, context: Context) {
-  const response = await processPartialResponse(event, moveStockForTransaction, processor, { context });
-  metrics.addMetric('PosStockEventsFailed', MetricUnit.Count, response.batchItemFailures.length);
-  return response;
-}
-
-export const handler = withObservability(receiveBatch);
+export const handler = queueConsumer(moveStockForTransaction, { failureMetric: 'PosStockEventsFailed' });

@@ -47,25 +47,7 @@ export class ObjectCreatedTrigger {
   }
 
   private async notify(object: _Object): Promise<void> {
-    const event: S3Event = {
-      Records: [{
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: LOCAL_REGION,
-        eventTime: (object.LastModified ?? new Date()).toISOString(),
-        eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'local' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'local-object-trigger',
-          bucket: { name: this.bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${this.bucket}` },
-          // S3 URL-encodes keys in notifications, spaces as '+'; handlers must decode, so we encode too.
-          object: { key: encodeURIComponent(object.Key!).replace(/%20/g, '+').replace(/%2F/g, '/'), size: object.Size ?? 0, eTag: (object.ETag ?? '').replace(/"/g, ''), sequencer: Date.now().toString(16).toUpperCase() },
-        },
-      }],
-    };
+    const event = objectCreatedEvent(this.bucket, object);
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt += 1) {
       try {
         await this.target.invoke(event);
@@ -90,4 +72,29 @@ export class ObjectCreatedTrigger {
 
 function version(object: _Object): string {
   return `${object.ETag}|${object.LastModified?.toISOString() ?? ''}`;
+}
+
+/**
+ * The S3 ObjectCreated notification Lambda receives for one object. S3 URL-encodes keys in
+ * notifications (spaces as '+'), so handlers must decode them; this encodes the same way.
+ */
+export function objectCreatedEvent(bucket: string, object: Pick<_Object, 'Key' | 'Size' | 'ETag' | 'LastModified'>, sequencer = Date.now().toString(16).toUpperCase()): S3Event {
+  return {
+    Records: [{
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: LOCAL_REGION,
+      eventTime: (object.LastModified ?? new Date()).toISOString(),
+      eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: 'local' },
+      requestParameters: { sourceIPAddress: '127.0.0.1' },
+      responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
+      s3: {
+        s3SchemaVersion: '1.0',
+        configurationId: 'local-object-trigger',
+        bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
+        object: { key: encodeURIComponent(object.Key!).replace(/%20/g, '+').replace(/%2F/g, '/'), size: object.Size ?? 0, eTag: (object.ETag ?? '').replace(/"/g, ''), sequencer },
+      },
+    }],
+  };
 }

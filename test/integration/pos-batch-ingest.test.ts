@@ -5,6 +5,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { objectCreatedEvent } from '../../scripts/local-fabric/object-trigger';
 import type { Context, S3Event } from 'aws-lambda';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { EventSource } from '../../events/catalog';
@@ -159,7 +160,7 @@ describe('POS batch uploads through the local fabric', () => {
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = require('../../functions/pos-batch-ingest/handler') as { handler: (event: S3Event, context: Context) => Promise<unknown> };
-    await handler(objectCreated(summary.key, summary.uploadId), lambdaContext());
+    await handler(objectCreatedEvent(fabric.resources.buckets.posBatches, { Key: summary.key, Size: 1 }, summary.uploadId), lambdaContext());
 
     await settle();
     expect(await summaries('store-042', 'jsonl-1')).toHaveLength(1);
@@ -210,27 +211,6 @@ describe('POS batch uploads through the local fabric', () => {
     expect(await probe.forBatch('large', 'PosBatchProcessed')).toHaveLength(1);
   });
 });
-
-function objectCreated(key: string, sequencer: string): S3Event {
-  return {
-    Records: [{
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: 'us-east-1',
-      eventTime: new Date().toISOString(),
-      eventName: 'ObjectCreated:Put',
-      userIdentity: { principalId: 'test' },
-      requestParameters: { sourceIPAddress: '127.0.0.1' },
-      responseElements: { 'x-amz-request-id': 'test', 'x-amz-id-2': 'test' },
-      s3: {
-        s3SchemaVersion: '1.0',
-        configurationId: 'test',
-        bucket: { name: bucket, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${bucket}` },
-        object: { key, size: 1, eTag: '', sequencer },
-      },
-    }],
-  };
-}
 
 function lambdaContext(): Context {
   return {

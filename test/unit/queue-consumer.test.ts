@@ -1,0 +1,44 @@
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
+import { logger } from '../../shared/adapters/observability';
+
+function record(messageId: string, body: string): SQSRecord {
+  return {
+    messageId, receiptHandle: `rh-${messageId}`, body, md5OfBody: '', eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q', awsRegion: 'us-east-1', messageAttributes: {},
+    attributes: { ApproximateReceiveCount: '3', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+  };
+}
+
+const context = { functionName: 'probe', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+describe('queueConsumer', () => {
+  beforeAll(() => {
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  });
+
+  test('reports only the failed record back to the queue and logs why it failed', async () => {
+    const errors = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const handler = queueConsumer(async (r) => {
+      if (r.body === 'poison') throw new RangeError('quantity must be positive');
+    }, { failureMetric: 'ProbeFailed' });
+    const event: SQSEvent = { Records: [record('good-1', 'ok'), record('bad-1', 'poison'), record('good-2', 'ok')] };
+
+    const response = await handler(event, context);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-1' }] });
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining('record failed'), expect.objectContaining({
+      messageId: 'bad-1', receiveCount: '3', error: 'RangeError: quantity must be positive',
+    }));
+    errors.mockRestore();
+  });
+
+  test('runs the per-invocation setup with the Lambda context before the batch', async () => {
+    const seen: Context[] = [];
+    const handler = queueConsumer(async () => undefined, { failureMetric: 'ProbeFailed', beforeBatch: (c) => seen.push(c) });
+
+    await handler({ Records: [record('m-1', 'ok')] }, context);
+
+    expect(seen).toEqual([context]);
+  });
+});
