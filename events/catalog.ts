@@ -8,6 +8,7 @@ import { Shipment } from '../shared/domain/shipment';
 import { CustomerReturn } from '../shared/domain/return';
 import { SettlementLine } from '../shared/domain/settlement';
 import { JournalEntry } from '../shared/domain/journal-entry';
+import { JournalEntryPreparedData } from '../shared/domain/accounting';
 import { ChannelRefund } from '../shared/domain/refund-report';
 import {
   PosBatchContinuationRequestedData, PosBatchProcessedData, PosLineNeedsAttentionData, PosSequenceGapDetectedData, PosTransactionRecordedData,
@@ -135,6 +136,12 @@ export const eventCatalog = {
     source: EventSource.settlement,
     description: 'One line of a marketplace settlement report, ready to match.',
     versions: { 1: z.object({ line: SettlementLine }) },
+    current: 1,
+  },
+  JournalEntryPrepared: {
+    source: EventSource.accounting,
+    description: 'A balanced journal entry (sale, POS sale by tender, refund, return reversal, marketplace fees) is ready to post through the ERP port; entry.entryId is stable per business fact and is the posting\'s idempotency key.',
+    versions: { 1: JournalEntryPreparedData },
     current: 1,
   },
   JournalEntryPosted: {
