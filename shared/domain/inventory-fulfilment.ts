@@ -4,7 +4,7 @@ import { shardCount } from '../config/inventory-policy';
 import {
   MAX_TRANSACTION_ACTIONS, allocationWrites, InventoryInvariantError, ReservationInProgressError, type InventoryPorts,
 } from './inventory-reservation';
-import { OPEN_RESERVATION_STATUSES, type Allocation, type BucketWrite, type ReservationPart } from './inventory-records';
+import { OPEN_RESERVATION_STATUSES, type Allocation, type BucketWrite, type ReservationPart, type StoredAllocation } from './inventory-records';
 import type { Shipment } from './shipment';
 import { refreshAvailability } from './inventory-exposure';
 
@@ -24,11 +24,13 @@ export interface ShipmentOutcome {
 }
 
 /**
- * Consumes an order's reservation for what a shipment took: for each shipped line, the line's held
- * units (at the shipping location first) leave on hand and reserved together, so available does not
- * move; anything shipped beyond what was held leaves on hand as an UNRESERVED_SHIPMENT sale. Once per
- * shipment id; a reservation with nothing left to ship becomes `fulfilled`, and the sweeper leaves it
- * alone. Throws ReservationInProgressError (the message is retried) while the order has no reservation
+ * Consumes an order's reservation for what a shipment took: for each shipped line, the line's units
+ * held at the shipping location leave on hand and reserved together, so available does not move;
+ * anything shipped beyond that leaves the shipping location's on hand as an UNRESERVED_SHIPMENT sale,
+ * and as many of the line's units held elsewhere are released: the books must lose the units where
+ * the shelf lost them, or the other location would keep a phantom hold and this one phantom stock.
+ * Once per shipment id; a reservation with nothing left to ship becomes `fulfilled`, and the sweeper
+ * leaves it alone. Throws ReservationInProgressError (the message is retried) while the order has no reservation
  * decision yet, and ShipmentExceedsStockError when the location's books do not have the unreserved units.
  */
 export async function consumeShipment(shipment: Shipment, ports: InventoryPorts): Promise<ShipmentOutcome> {
@@ -43,24 +45,34 @@ export async function consumeShipment(shipment: Shipment, ports: InventoryPorts)
     const open = record.parts.filter((part) => part.status === 'reserved').map((part) => ({ ...part, allocations: part.allocations.map((a) => ({ ...a })) }));
     const touched = new Set<number>();
     const consumed: Allocation[] = [];
+    const releasedElsewhere: Allocation[] = [];
     const unreserved: { lineId: string; sku: string; quantity: number }[] = [];
-    for (const line of shipment.lines) {
-      let need = line.quantity;
-      const candidates = open.flatMap((part) => part.allocations.map((allocation) => ({ part, allocation })))
-        .filter(({ allocation }) => allocation.lineId === line.lineId && allocation.sku === line.sku)
-        .sort((a, b) => Number(b.allocation.locationId === shipment.locationId) - Number(a.allocation.locationId === shipment.locationId));
-      for (const { part, allocation } of candidates) {
-        const take = Math.min(need, allocation.quantity - allocation.consumed);
+    const stopHolding = (held: { part: ReservationPart; allocation: StoredAllocation }[], units: number, into: Allocation[]): number => {
+      let left = units;
+      for (const { part, allocation } of held) {
+        const take = Math.min(left, allocation.quantity - allocation.consumed);
         if (take <= 0) continue;
         allocation.consumed += take;
-        consumed.push({ ...allocation, quantity: take });
+        into.push({ ...allocation, quantity: take });
         touched.add(part.partNo);
-        need -= take;
+        left -= take;
       }
-      if (need > 0) unreserved.push({ lineId: line.lineId, sku: line.sku, quantity: need });
+      return left;
+    };
+    for (const line of shipment.lines) {
+      const held = open.flatMap((part) => part.allocations.map((allocation) => ({ part, allocation })))
+        .filter(({ allocation }) => allocation.lineId === line.lineId && allocation.sku === line.sku);
+      const need = stopHolding(held.filter(({ allocation }) => allocation.locationId === shipment.locationId), line.quantity, consumed);
+      if (need === 0) continue;
+      unreserved.push({ lineId: line.lineId, sku: line.sku, quantity: need });
+      stopHolding(held.filter(({ allocation }) => allocation.locationId !== shipment.locationId), need, releasedElsewhere);
     }
 
-    const buckets = allocationWrites(consumed, { kind: 'fulfilment', reasonCode: 'SHIPPED', idPrefix: `ful:${shipment.shipmentId}`, orderId: shipment.orderId, occurredAt });
+    // Consumed holds are at the shipping location and released ones elsewhere: never the same bucket.
+    const buckets = [
+      ...allocationWrites(consumed, { kind: 'fulfilment', reasonCode: 'SHIPPED', idPrefix: `ful:${shipment.shipmentId}`, orderId: shipment.orderId, occurredAt }),
+      ...allocationWrites(releasedElsewhere, { kind: 'release', reasonCode: 'SHIPPED_FROM_OTHER_LOCATION', idPrefix: `ful:${shipment.shipmentId}:r`, orderId: shipment.orderId, occurredAt }),
+    ];
     for (const [i, line] of unreserved.entries()) {
       const positions = await ports.store.readPositions(bucketKeys(line.sku, [shipment.locationId], shardCount(ports.policy, line.sku)));
       const parts = takeOutflow(positions, line.quantity, 'sellableOnHand');

@@ -18,7 +18,7 @@ export interface Allocation extends BucketKey {
 }
 
 export interface StoredAllocation extends Allocation {
-  /** Units of this allocation already shipped (fulfilment consumed them). */
+  /** Units of this allocation no longer held: shipped from it, or released because its line shipped from another location. */
   consumed: number;
 }
 
