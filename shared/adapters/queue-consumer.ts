@@ -31,6 +31,23 @@ export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>
       });
     });
     metrics.addMetric(options.failureMetric, MetricUnit.Count, response.batchItemFailures.length);
+    for (const record of event.Records) {
+      const lag = eventLagMs(record);
+      if (lag !== undefined) metrics.addMetric('EventLag', MetricUnit.Milliseconds, lag);
+    }
     return response;
   });
+}
+
+/**
+ * From the event's own time to now: how far behind the business this consumer runs, which queue age
+ * alone does not say once an event has crossed several queues. Undefined for bodies that are not events.
+ */
+function eventLagMs(record: SQSRecord): number | undefined {
+  try {
+    const time = Date.parse((JSON.parse(record.body) as { time?: unknown }).time as string);
+    return Number.isNaN(time) ? undefined : Math.max(0, Date.now() - time);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger } from '../../shared/adapters/observability';
+import { logger, metrics } from '../../shared/adapters/observability';
 
 function record(messageId: string, body: string): SQSRecord {
   return {
@@ -40,5 +40,18 @@ describe('queueConsumer', () => {
     await handler({ Records: [record('m-1', 'ok')] }, context);
 
     expect(seen).toEqual([context]);
+  });
+
+  test('records how long after its own time each event was processed, and nothing for bodies that are not events', async () => {
+    const added = jest.spyOn(metrics, 'addMetric');
+    const handler = queueConsumer(async () => undefined, { failureMetric: 'ProbeFailed' });
+    const twoSecondsAgo = new Date(Date.now() - 2000).toISOString();
+
+    await handler({ Records: [record('m-1', JSON.stringify({ time: twoSecondsAgo, detail: {} })), record('m-2', 'not json')] }, context);
+
+    const lags = added.mock.calls.filter(([name]) => name === 'EventLag').map(([, , value]) => value);
+    expect(lags).toHaveLength(1);
+    expect(lags[0]).toBeGreaterThanOrEqual(2000);
+    added.mockRestore();
   });
 });
