@@ -62,7 +62,8 @@ export class ChannelRateLimitedError extends ChannelApiError {
 
 export interface ChannelHttpOptions {
   channel: SalesChannel;
-  bucket?: TokenBucket;
+  /** An in-process TokenBucket, or a bucket shared between containers (shared/adapters/publication-ledger.ts). */
+  bucket?: { take(): Promise<void>; drain(): void | Promise<void> };
   /** 429 answers retried within one call before giving up with ChannelRateLimitedError. */
   maxRateLimitRetries?: number;
   /** The longest single wait a Retry-After may impose within one call. */
@@ -89,7 +90,7 @@ export async function channelRequest<T = unknown>(url: string, init: RequestInit
     const body = text ? parseJson(text) : undefined;
     if (response.ok) return body as T;
     if (response.status === 429) {
-      options.bucket?.drain();
+      await options.bucket?.drain();
       const waitMs = retryAfterMs(response.headers.get('retry-after')) ?? 1000 * 2 ** attempt;
       if (attempt >= maxRetries || waitMs > maxWaitMs) throw new ChannelRateLimitedError(options.channel, waitMs, body);
       await sleep(waitMs);
@@ -130,5 +131,10 @@ export class CachedAccessToken {
     // A minute of margin, so a token never expires between being read and being used.
     this.token = { value: fresh.accessToken, expiresAt: this.now() + Math.max(0, fresh.expiresInSeconds - 60) * 1000 };
     return fresh.accessToken;
+  }
+
+  /** Forgets the token, e.g. after the API refused it as expired or revoked. */
+  clear(): void {
+    this.token = undefined;
   }
 }

@@ -1,0 +1,82 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from './aws-clients';
+import {
+  LifecycleVersionConflictError, type LifecycleHistoryEntry, type LifecycleRefusal, type LifecycleStore, type OrderLifecycle,
+} from '../domain/order-lifecycle';
+
+/**
+ * The lifecycle lives in the order's own item collection of the orders table, beside the canonical
+ * order (shared/adapters/order-store.ts), so one query shows an order, its channel history and its
+ * lifecycle:
+ *   pk ORDER#{orderId}  sk LIFECYCLE                            -> state, version, facts, applied event keys
+ *   pk ORDER#{orderId}  sk LIFECYCLE#{version, 6 digits}         -> one move (from, to, event)
+ *   pk ORDER#{orderId}  sk LIFECYCLE_REFUSED#{eventId}           -> one refused event, with both states
+ */
+export class DynamoLifecycleStore implements LifecycleStore {
+  constructor(private readonly ordersTable: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+
+  async load(orderId: string): Promise<OrderLifecycle | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.ordersTable, Key: { pk: `ORDER#${orderId}`, sk: 'LIFECYCLE' }, ConsistentRead: true }));
+    if (!Item) return undefined;
+    return { orderId, state: Item.state, version: Item.version, facts: Item.facts, applied: Item.applied } as OrderLifecycle;
+  }
+
+  async save(next: OrderLifecycle, expectedVersion: number, entry: LifecycleHistoryEntry): Promise<void> {
+    const pk = `ORDER#${next.orderId}`;
+    try {
+      await this.client.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            // The version read is the version written over: a racing consumer or a late event that
+            // decided on an older state loses here, whatever it read.
+            Put: {
+              TableName: this.ordersTable,
+              Item: { pk, sk: 'LIFECYCLE', state: next.state, version: next.version, facts: next.facts, applied: next.applied, updatedAt: entry.recordedAt },
+              ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+              ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+            },
+          },
+          {
+            Put: {
+              TableName: this.ordersTable,
+              Item: { pk, sk: `LIFECYCLE#${String(next.version).padStart(6, '0')}`, ...entry, version: next.version },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
+        throw new LifecycleVersionConflictError(`order ${next.orderId} moved past version ${expectedVersion}`);
+      }
+      throw error;
+    }
+  }
+
+  async recordRefusal(orderId: string, refusal: LifecycleRefusal): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.ordersTable, Item: { pk: `ORDER#${orderId}`, sk: `LIFECYCLE_REFUSED#${refusal.eventId}`, ...refusal } }));
+  }
+
+  /** The order's moves in order, and the events it refused: what `ops order show` and the tests read. */
+  async history(orderId: string): Promise<{ moves: (LifecycleHistoryEntry & { version: number })[]; refusals: LifecycleRefusal[] }> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.ordersTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lifecycle)',
+        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':lifecycle': 'LIFECYCLE' },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const strip = ({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest;
+    return {
+      moves: items.filter((item) => String(item.sk).startsWith('LIFECYCLE#')).map(strip) as unknown as (LifecycleHistoryEntry & { version: number })[],
+      refusals: items.filter((item) => String(item.sk).startsWith('LIFECYCLE_REFUSED#')).map(strip) as unknown as LifecycleRefusal[],
+    };
+  }
+}

@@ -1,0 +1,166 @@
+import { ErpCircuitOpenError, ErpTransientError } from './erp';
+
+export interface BackoffPolicy {
+  /** Attempts within one invocation, the first included; then the message goes back to its queue. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/**
+ * Exponential backoff with full jitter (a uniformly random wait up to base x 2^attempt, capped), so
+ * retries from many containers spread out instead of hitting a recovering ERP together. A Retry-After
+ * the ERP sent is a floor: we never come back sooner than it asked. `attempt` counts from 0.
+ */
+export function backoffDelayMs(attempt: number, policy: BackoffPolicy, retryAfterMs?: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  const jittered = Math.floor(random() * ceiling);
+  return retryAfterMs === undefined ? jittered : Math.max(jittered, retryAfterMs);
+}
+
+/**
+ * Runs `call` until it succeeds, fails with anything but ErpTransientError, or has used
+ * `maxAttempts`; a wait longer than `maxDelayMs` (a long Retry-After) is not waited out here but
+ * handed back to the queue at once. Each transient failure is reported to `onTransientFailure`
+ * (the circuit breaker), and `beforeAttempt` may refuse an attempt (the breaker opened meanwhile).
+ */
+export async function withBackoff<T>(
+  call: () => Promise<T>,
+  policy: BackoffPolicy,
+  hooks: {
+    sleep?: (ms: number) => Promise<void>;
+    random?: () => number;
+    beforeAttempt?: () => Promise<void>;
+    onTransientFailure?: (error: ErpTransientError) => Promise<void>;
+  } = {},
+): Promise<T> {
+  const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt += 1) {
+    await hooks.beforeAttempt?.();
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ErpTransientError)) throw error;
+      await hooks.onTransientFailure?.(error);
+      if (attempt + 1 >= policy.maxAttempts) throw error;
+      const wait = backoffDelayMs(attempt, policy, error.retryAfterMs, hooks.random);
+      if (wait > policy.maxDelayMs) throw error;
+      await sleep(wait);
+    }
+  }
+}
+
+export type BreakerStatus = 'closed' | 'open' | 'half_open';
+
+/** The breaker as stored, shared by every container calling the ERP. */
+export interface BreakerState {
+  status: BreakerStatus;
+  consecutiveFailures: number;
+  /** Epoch ms the breaker (last) opened. */
+  openedAt?: number;
+  /** Epoch ms a half-open probe was let through. */
+  probeStartedAt?: number;
+  /** Optimistic version: 0 before the first write. */
+  version: number;
+}
+
+export interface BreakerPolicy {
+  /** Consecutive transient failures, across all containers, that open the breaker. */
+  failureThreshold: number;
+  /** How long an open breaker refuses calls before letting one probe through. */
+  coolDownMs: number;
+}
+
+export const CLOSED_BREAKER: BreakerState = { status: 'closed', consecutiveFailures: 0, version: 0 };
+
+export type Admission =
+  | { admitted: true; next?: BreakerState }
+  | { admitted: false; retryInMs: number };
+
+/**
+ * Whether a call may go to the ERP now. Closed: yes. Open: no until the cool-down has passed, then one
+ * caller becomes the half-open probe (`next` must be written, and only the writer that wins the
+ * version race probes). Half-open: no for everyone else, unless the probe has been silent for a whole
+ * cool-down (its container died), in which case another probe is let through.
+ */
+export function admit(state: BreakerState, now: number, policy: BreakerPolicy): Admission {
+  if (state.status === 'closed') return { admitted: true };
+  const since = state.status === 'open' ? state.openedAt ?? 0 : state.probeStartedAt ?? 0;
+  const waited = now - since;
+  if (waited < policy.coolDownMs) return { admitted: false, retryInMs: policy.coolDownMs - waited };
+  return { admitted: true, next: { ...state, status: 'half_open', probeStartedAt: now, version: state.version + 1 } };
+}
+
+/** A success closes the breaker; undefined when there is nothing to write (already closed and clean). */
+export function afterSuccess(state: BreakerState): BreakerState | undefined {
+  if (state.status === 'closed' && state.consecutiveFailures === 0) return undefined;
+  return { status: 'closed', consecutiveFailures: 0, version: state.version + 1 };
+}
+
+/** A transient failure counts; the threshold (or any failed probe) opens the breaker from now. */
+export function afterFailure(state: BreakerState, now: number, policy: BreakerPolicy): BreakerState {
+  const consecutiveFailures = state.consecutiveFailures + 1;
+  const opens = state.status === 'half_open' || (state.status === 'closed' && consecutiveFailures >= policy.failureThreshold);
+  if (opens) return { status: 'open', consecutiveFailures, openedAt: now, version: state.version + 1 };
+  return { ...state, consecutiveFailures, version: state.version + 1 };
+}
+
+export class BreakerConflictError extends Error {
+  override name = 'BreakerConflictError';
+}
+
+export interface BreakerStore {
+  load(name: string): Promise<BreakerState>;
+  /** Writes `next` only if the stored version is still `next.version - 1`; else BreakerConflictError. */
+  save(name: string, next: BreakerState): Promise<void>;
+}
+
+/**
+ * A circuit breaker whose state lives in a store shared by every concurrent container, so the whole
+ * fleet stops calling a down ERP, not just the container that noticed. Writes are optimistic; a lost
+ * race re-reads and re-applies, a few times, so no failure or success is lost to a race.
+ */
+export class SharedCircuitBreaker {
+  constructor(
+    private readonly store: BreakerStore,
+    readonly name: string,
+    readonly policy: BreakerPolicy,
+    private readonly now: () => number = Date.now,
+    private readonly onChange: (state: BreakerState) => void = () => undefined,
+  ) {}
+
+  /** Throws ErpCircuitOpenError while the breaker refuses calls. */
+  async ensureAdmitted(): Promise<void> {
+    await this.update((state) => {
+      const admission = admit(state, this.now(), this.policy);
+      if (!admission.admitted) throw new ErpCircuitOpenError(admission.retryInMs);
+      return admission.next;
+    });
+  }
+
+  async recordSuccess(): Promise<void> {
+    await this.update((state) => afterSuccess(state));
+  }
+
+  async recordFailure(): Promise<void> {
+    await this.update((state) => afterFailure(state, this.now(), this.policy));
+  }
+
+  state(): Promise<BreakerState> {
+    return this.store.load(this.name);
+  }
+
+  private async update(change: (state: BreakerState) => BreakerState | undefined): Promise<void> {
+    for (let race = 0; ; race += 1) {
+      const next = change(await this.store.load(this.name));
+      if (!next) return;
+      try {
+        await this.store.save(this.name, next);
+        this.onChange(next);
+        return;
+      } catch (error) {
+        if (!(error instanceof BreakerConflictError) || race >= 4) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { ErpBusinessRejectionError, ErpCircuitOpenError, ErpTransientError } from '../../shared/domain/erp';
+import {
+  BreakerConflictError, CLOSED_BREAKER, SharedCircuitBreaker, admit, afterFailure, afterSuccess, backoffDelayMs, withBackoff,
+  type BreakerState, type BreakerStore,
+} from '../../shared/domain/erp-resilience';
+
+const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 };
+const breakerPolicy = { failureThreshold: 3, coolDownMs: 10_000 };
+
+describe('backoff with full jitter', () => {
+  test('waits up to base x 2^attempt, capped', () => {
+    expect(backoffDelayMs(0, policy, undefined, () => 0.999)).toBe(99);
+    expect(backoffDelayMs(3, policy, undefined, () => 0.5)).toBe(400);
+    expect(backoffDelayMs(10, policy, undefined, () => 0.999)).toBe(1998);
+    expect(backoffDelayMs(2, policy, undefined, () => 0)).toBe(0);
+  });
+
+  test('never comes back sooner than the ERP\'s Retry-After', () => {
+    expect(backoffDelayMs(0, policy, 1500, () => 0.1)).toBe(1500);
+  });
+
+  test('retries transient failures and returns the first success', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const result = await withBackoff(async () => {
+      calls += 1;
+      if (calls < 3) throw new ErpTransientError('503', 503);
+      return 'posted';
+    }, policy, { sleep: async (ms) => { waits.push(ms); }, random: () => 0.5 });
+
+    expect(result).toBe('posted');
+    expect(waits).toEqual([50, 100]);
+  });
+
+  test('gives up after maxAttempts with the last transient error', async () => {
+    let calls = 0;
+    await expect(withBackoff(async () => { calls += 1; throw new ErpTransientError('503', 503); }, policy, { sleep: async () => undefined }))
+      .rejects.toBeInstanceOf(ErpTransientError);
+    expect(calls).toBe(4);
+  });
+
+  test('does not retry a business rejection', async () => {
+    let calls = 0;
+    await expect(withBackoff(async () => { calls += 1; throw new ErpBusinessRejectionError('X', 'closed period', 400); }, policy, { sleep: async () => undefined }))
+      .rejects.toBeInstanceOf(ErpBusinessRejectionError);
+    expect(calls).toBe(1);
+  });
+
+  test('hands a Retry-After longer than one invocation may wait back to the queue at once', async () => {
+    let calls = 0;
+    await expect(withBackoff(async () => { calls += 1; throw new ErpTransientError('429', 429, 60_000); }, policy, { sleep: async () => undefined }))
+      .rejects.toBeInstanceOf(ErpTransientError);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('circuit breaker state', () => {
+  test('opens after the threshold of consecutive failures, not before', () => {
+    let state: BreakerState = CLOSED_BREAKER;
+    state = afterFailure(state, 1, breakerPolicy);
+    state = afterFailure(state, 2, breakerPolicy);
+    expect(state.status).toBe('closed');
+    state = afterFailure(state, 3, breakerPolicy);
+    expect(state).toMatchObject({ status: 'open', openedAt: 3 });
+  });
+
+  test('refuses calls while open, then lets one probe through after the cool-down', () => {
+    const open: BreakerState = { status: 'open', consecutiveFailures: 3, openedAt: 1000, version: 3 };
+
+    expect(admit(open, 5000, breakerPolicy)).toEqual({ admitted: false, retryInMs: 6000 });
+    const probe = admit(open, 11_000, breakerPolicy);
+    expect(probe).toMatchObject({ admitted: true, next: { status: 'half_open', probeStartedAt: 11_000, version: 4 } });
+    expect(admit((probe as { next: BreakerState }).next, 11_001, breakerPolicy)).toMatchObject({ admitted: false });
+  });
+
+  test('a successful probe closes it; a failed probe opens it again from now', () => {
+    const halfOpen: BreakerState = { status: 'half_open', consecutiveFailures: 3, openedAt: 1000, probeStartedAt: 11_000, version: 4 };
+
+    expect(afterSuccess(halfOpen)).toEqual({ status: 'closed', consecutiveFailures: 0, version: 5 });
+    expect(afterFailure(halfOpen, 12_000, breakerPolicy)).toMatchObject({ status: 'open', openedAt: 12_000 });
+  });
+
+  test('a success on a clean closed breaker writes nothing', () => {
+    expect(afterSuccess(CLOSED_BREAKER)).toBeUndefined();
+  });
+});
+
+class MemoryBreakerStore implements BreakerStore {
+  state: BreakerState = CLOSED_BREAKER;
+  conflicts = 0;
+
+  async load() {
+    return { ...this.state };
+  }
+
+  async save(_name: string, next: BreakerState) {
+    if (this.conflicts > 0) {
+      this.conflicts -= 1;
+      // Another container wrote in between.
+      this.state = { ...this.state, consecutiveFailures: this.state.consecutiveFailures + 1, version: this.state.version + 1 };
+      throw new BreakerConflictError('moved');
+    }
+    if (next.version !== this.state.version + 1) throw new BreakerConflictError('moved');
+    this.state = next;
+  }
+}
+
+describe('shared circuit breaker', () => {
+  test('counts a failure lost to a race instead of dropping it', async () => {
+    const store = new MemoryBreakerStore();
+    const breaker = new SharedCircuitBreaker(store, 'erp', breakerPolicy, () => 0);
+    store.conflicts = 1;
+
+    await breaker.recordFailure();
+
+    expect(store.state.consecutiveFailures).toBe(2);
+  });
+
+  test('fails fast while open and admits a probe after the cool-down', async () => {
+    let now = 0;
+    const store = new MemoryBreakerStore();
+    const breaker = new SharedCircuitBreaker(store, 'erp', breakerPolicy, () => now);
+    for (let i = 0; i < 3; i += 1) await breaker.recordFailure();
+
+    await expect(breaker.ensureAdmitted()).rejects.toBeInstanceOf(ErpCircuitOpenError);
+    now = 10_000;
+    await expect(breaker.ensureAdmitted()).resolves.toBeUndefined();
+    await breaker.recordSuccess();
+    expect(store.state.status).toBe('closed');
+  });
+});
