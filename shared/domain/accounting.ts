@@ -17,3 +17,72 @@ export const JournalEntryPreparedData = z.object({
   orderId: z.string().min(1).optional(),
 });
 export type JournalEntryPreparedData = z.infer<typeof JournalEntryPreparedData>;
+
+/**
+ * Collects signed amounts (positive debits, negative credits) per account and reference, then turns
+ * them into a JournalEntry, which proves on parsing that it balances. Zero amounts vanish: a journal
+ * line carries exactly one non-zero side.
+ */
+export class JournalEntryDraft {
+  private readonly amounts = new Map<string, { account: string; reference: string; memo?: string; signedMinor: number }>();
+
+  constructor(private readonly header: { entryId: string; postingDate: string; currency: string; memo: string }) {}
+
+  debit(account: string, amountMinor: number, reference: string, memo?: string): this {
+    return this.add(account, amountMinor, reference, memo);
+  }
+
+  credit(account: string, amountMinor: number, reference: string, memo?: string): this {
+    return this.add(account, -amountMinor, reference, memo);
+  }
+
+  /** The debit (positive) or credit (negative) that would balance the entry as it stands. */
+  imbalanceMinor(): number {
+    let total = 0;
+    for (const { signedMinor } of this.amounts.values()) total += signedMinor;
+    return total;
+  }
+
+  /** The balanced entry, or undefined when every amount is zero (nothing to book). Throws ZodError when it does not balance. */
+  build(): JournalEntry | undefined {
+    const lines = [...this.amounts.values()].filter((line) => line.signedMinor !== 0).map((line) => ({
+      account: line.account,
+      debitMinor: Math.max(line.signedMinor, 0),
+      creditMinor: Math.max(-line.signedMinor, 0),
+      reference: line.reference,
+      ...(line.memo ? { memo: line.memo } : {}),
+    }));
+    if (lines.length === 0) return undefined;
+    return JournalEntry.parse({ ...this.header, lines });
+  }
+
+  private add(account: string, signedMinor: number, reference: string, memo?: string): this {
+    const key = `${account}\u0000${reference}`;
+    const found = this.amounts.get(key);
+    if (found) found.signedMinor += signedMinor;
+    else this.amounts.set(key, { account, reference, signedMinor, ...(memo ? { memo } : {}) });
+    return this;
+  }
+}
+
+/**
+ * The share of a line-level amount (a discount or a tax on all `quantity` units) that units
+ * [fromUnit, fromUnit + units) carry: unit i carries floor(total*(i+1)/q) - floor(total*i/q). Shares
+ * of consecutive ranges add up to the whole to the minor unit, so shipping a line in parts and
+ * returning it in parts book and reverse exactly what the line says, never a cent more or less.
+ */
+export function unitRangeShare(totalMinor: number, quantity: number, fromUnit: number, units: number): number {
+  const cumulative = (unit: number) => {
+    const product = BigInt(totalMinor) * BigInt(unit);
+    const q = BigInt(quantity);
+    // Floor division for negative totals too (BigInt division truncates toward zero).
+    const quotient = product / q;
+    return Number(product % q !== 0n && product < 0n ? quotient - 1n : quotient);
+  };
+  return cumulative(fromUnit + units) - cumulative(fromUnit);
+}
+
+/** The calendar date of an ISO timestamp as written (the day where it happened, per its offset). */
+export function postingDateOf(timestamp: string): string {
+  return timestamp.slice(0, 10);
+}
