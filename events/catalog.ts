@@ -10,9 +10,13 @@ import { SettlementLine } from '../shared/domain/settlement';
 import { JournalEntry } from '../shared/domain/journal-entry';
 import { JournalEntryPreparedData } from '../shared/domain/accounting';
 import { ChannelRefund } from '../shared/domain/refund-report';
+import { OrderStateChangedData, OrderTransitionRefusedData } from '../shared/domain/order-lifecycle';
+import { ErpPostingRejectedData, ErpSalesOrderPostedData } from '../shared/domain/erp';
 import {
   PosBatchContinuationRequestedData, PosBatchProcessedData, PosLineNeedsAttentionData, PosSequenceGapDetectedData, PosTransactionRecordedData,
 } from '../shared/domain/pos-events';
+import { ChangeRefusedData, PriceChangedData, PricingExceptionData, ProductChangedData, PromotionWindowData } from '../shared/domain/pricing-events';
+import { ChannelDriftCorrectedData, OversellIncidentData } from '../shared/domain/channel-publication-events';
 import { FabricEvent, WireEvent, fromWireEvent, newEventId } from './envelope';
 import { FieldIssue, formatIssues } from '../shared/domain/validation';
 
@@ -26,6 +30,10 @@ export const EventSource = {
   settlement: 'fabric.settlement',
   accounting: 'fabric.accounting',
   pos: 'fabric.pos',
+  erp: 'fabric.erp',
+  channels: 'fabric.channels',
+  catalog: 'fabric.catalog',
+  pricing: 'fabric.pricing',
 } as const;
 
 interface CatalogEntry {
@@ -150,6 +158,30 @@ export const eventCatalog = {
     versions: { 1: z.object({ entry: JournalEntry }) },
     current: 1,
   },
+  OrderStateChanged: {
+    source: EventSource.orders,
+    description: 'The order lifecycle moved an order (received, reserved, posted to the ERP, shipped, returned, refunded...), with the version the move produced.',
+    versions: { 1: OrderStateChangedData },
+    current: 1,
+  },
+  OrderTransitionRefused: {
+    source: EventSource.orders,
+    description: 'An event would have moved an order backwards or past a step (cancelling a shipped order, say); recorded on the order and published, never dropped.',
+    versions: { 1: OrderTransitionRefusedData },
+    current: 1,
+  },
+  ErpSalesOrderPosted: {
+    source: EventSource.erp,
+    description: 'The order is in the ERP as a sales order (posted now, or found there under our order id after an unanswered post).',
+    versions: { 1: ErpSalesOrderPostedData },
+    current: 1,
+  },
+  ErpPostingRejected: {
+    source: EventSource.erp,
+    description: 'The ERP refused a sales order or journal entry for a business reason (closed posting period, unknown item), with its own message; a person must act.',
+    versions: { 1: ErpPostingRejectedData },
+    current: 1,
+  },
   PosTransactionRecorded: {
     source: EventSource.pos,
     description: 'A store POS transaction (sale, return, exchange; or a cancelled, training or control one) was recorded from a batch upload, once per (store, register, business day, sequence).',
@@ -178,6 +210,54 @@ export const eventCatalog = {
     source: EventSource.pos,
     description: 'Internal: a POS batch upload is too large for one invocation; the ingest function picks it up again from its checkpoint.',
     versions: { 1: PosBatchContinuationRequestedData },
+    current: 1,
+  },
+  ProductChanged: {
+    source: EventSource.catalog,
+    description: 'The item master owner changed a product or variant (SKU, GTIN, channel listings); the cross-reference holds it.',
+    versions: { 1: ProductChangedData },
+    current: 1,
+  },
+  ChangeRefused: {
+    source: EventSource.catalog,
+    description: 'A system sent a change to master data it does not own (item master, base price, web content, promotions); refused, not applied.',
+    versions: { 1: ChangeRefusedData },
+    current: 1,
+  },
+  PriceChanged: {
+    source: EventSource.pricing,
+    description: 'A price list entry took effect (at its effective time, or at once and flagged when it arrived late); once per price window.',
+    versions: { 1: PriceChangedData },
+    current: 1,
+  },
+  PromotionActivated: {
+    source: EventSource.pricing,
+    description: 'A promotion started: its targets now sell at the promoted price on its channels; once per promotion window.',
+    versions: { 1: PromotionWindowData },
+    current: 1,
+  },
+  PromotionEnded: {
+    source: EventSource.pricing,
+    description: 'A promotion ended: its targets revert to their price list; once per promotion window.',
+    versions: { 1: PromotionWindowData },
+    current: 1,
+  },
+  PricingException: {
+    source: EventSource.pricing,
+    description: 'An order charged less than the effective price (with its promotion) beyond the configured tolerance: a pricing leak for a person to look at.',
+    versions: { 1: PricingExceptionData },
+    current: 1,
+  },
+  OversellIncident: {
+    source: EventSource.channels,
+    description: 'A channel accepted an order for a SKU after it had acknowledged the fabric\'s zero for it: an exception for a person, with the timeline.',
+    versions: { 1: OversellIncidentData },
+    current: 1,
+  },
+  ChannelDriftCorrected: {
+    source: EventSource.channels,
+    description: 'The drift check found a channel listing other than what the fabric published (or a stalled publication) and published the fabric\'s figure again.',
+    versions: { 1: ChannelDriftCorrectedData },
     current: 1,
   },
 } satisfies Record<string, CatalogEntry>;

@@ -3,6 +3,11 @@ import type { FabricEvent } from './envelope';
 import type { Order } from '../shared/domain/order';
 import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../shared/domain/order-record';
 import { ORDER_FETCH_SCOPE, orderFetchKey } from '../shared/domain/order-fetch';
+import { LIFECYCLE_DETAIL_TYPES } from '../shared/domain/order-lifecycle-events';
+import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '../shared/domain/accounting-journal';
+import { PRICE_ORDER_CHECK_SCOPE } from '../shared/domain/pricing-order-check';
+import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '../shared/domain/channel-sync-oversell';
+import { SHIPMENT_SYNC_SCOPE, shipmentSyncKey } from '../shared/domain/channel-sync-shipment';
 
 /**
  * The subset of EventBridge's event-pattern language that SNS body filter policies also understand,
@@ -109,6 +114,90 @@ export const routingRules: readonly RoutingRule[] = [
     pattern: { source: [EventSource.pos], 'detail-type': ['PosTransactionRecorded'], detail: { data: { transaction: { disposition: ['completed'] } } } },
     target: { name: 'pos-stock-movements', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180, maxConcurrency: 10 },
     consumer: 'pos-stock-movements',
+  },
+  {
+    name: 'order-lifecycle',
+    description: 'Every event that moves an order (received, reserved, posted to the ERP, shipped, returned, refunded, cancelled) to the order lifecycle.',
+    pattern: {
+      source: [EventSource.intake, EventSource.inventory, EventSource.erp, EventSource.fulfilment, EventSource.returns],
+      'detail-type': [...LIFECYCLE_DETAIL_TYPES],
+    },
+    // An event that arrives before the step it needs (a shipment before the ERP posting) is retried, not
+    // refused: twenty receives a minute apart let it wait out a short ERP outage before the DLQ holds it.
+    target: { name: 'order-lifecycle', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 20, visibilityTimeoutSeconds: 60 },
+    consumer: 'order-lifecycle',
+  },
+  {
+    name: 'erp-sales-order-posting',
+    description: 'Orders the lifecycle has reserved, to the ERP connector that posts each as a sales order exactly once.',
+    pattern: { source: [EventSource.orders], 'detail-type': ['OrderStateChanged'], detail: { data: { to: ['reserved'] } } },
+    // Business Central serves 6,000 requests per five minutes per service principal (20 a second) and
+    // at most 100 simultaneous requests per environment, shared with its users. A posting is a lookup
+    // and a post of a few hundred ms each: 3 consumers here and 2 on journals keep the fabric at about
+    // 20 requests a second and 5 simultaneous. While the breaker is open, ten receives six minutes
+    // apart hold the backlog for an hour before the DLQ does.
+    target: { name: 'erp-sales-order-posting', batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: 10, visibilityTimeoutSeconds: 360, maxConcurrency: 3 },
+    consumer: 'erp-posting',
+  },
+  {
+    name: 'erp-journal-posting',
+    description: 'Journal entries accounting prepared, to the ERP connector that posts each exactly once.',
+    pattern: { source: [EventSource.accounting], 'detail-type': ['JournalEntryPrepared'] },
+    target: { name: 'erp-journal-posting', batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: 10, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
+    consumer: 'erp-posting',
+  },
+  {
+    name: 'price-distribution',
+    description: 'Price and promotion windows that took effect, to the consumer that pushes effective prices to channels and writes store POS price files.',
+    pattern: { source: [EventSource.pricing], 'detail-type': ['PriceChanged', 'PromotionActivated', 'PromotionEnded'] },
+    // Channel price APIs are rate limited (eBay revises a listing at most 250 times a day): few consumers.
+    target: { name: 'price-distribution', batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
+    consumer: 'price-distribution',
+  },
+  {
+    name: 'price-order-check',
+    description: 'Canonical orders to the check of their line prices against the effective price when they were placed.',
+    pattern: { source: [EventSource.intake], 'detail-type': ['OrderReceived'] },
+    target: { name: 'price-order-check', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
+    consumer: 'price-order-check',
+    processedOnce: { scope: PRICE_ORDER_CHECK_SCOPE, businessKey: (event) => orderVersionKey((event.data as { order: Order }).order) },
+  },
+  {
+    name: 'accounting-journal',
+    description: 'Shipments, POS transactions and channel refunds to the consumer that prepares their journal entries for the ERP.',
+    pattern: {
+      source: [EventSource.fulfilment, EventSource.pos, EventSource.intake],
+      'detail-type': ['ShipmentConfirmed', 'PosTransactionRecorded', 'RefundReported'],
+    },
+    target: { name: 'accounting-journal', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
+    consumer: 'accounting-journal',
+    processedOnce: { scope: ACCOUNTING_JOURNAL_SCOPE, businessKey: journalEntryIdFor },
+  },
+  // One availability queue per channel the fabric publishes to: each channel's rate budget, failures
+  // and DLQ stay its own. Large batches over a short window are what lets a burst coalesce per SKU;
+  // ordering and once-only publication come from the ledger's version checks, not from the queue.
+  ...(['shopify', 'ebay', 'woocommerce'] as const).map((channel): RoutingRule => ({
+    name: `${channel}-availability-sync`,
+    description: `What ${channel} may list of a SKU, to the consumer that publishes it through the ${channel} inventory API.`,
+    pattern: { source: [EventSource.inventory], 'detail-type': ['AvailabilityChanged'], detail: { data: { channel: [channel] } } },
+    target: { name: `${channel}-availability-sync`, batchSize: 100, maxBatchingWindowSeconds: 2, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
+    consumer: 'channel-availability-sync',
+  })),
+  {
+    name: 'channel-oversell-check',
+    description: 'Channel orders, checked against the zeros each channel had acknowledged for their SKUs (OversellIncident).',
+    pattern: { source: [EventSource.intake], 'detail-type': ['OrderReceived'] },
+    target: { name: 'channel-oversell-check', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 360 },
+    consumer: 'channel-availability-sync',
+    processedOnce: { scope: OVERSELL_CHECK_SCOPE, businessKey: (event) => oversellCheckKey((event.data as { order: Order }).order.orderId) },
+  },
+  {
+    name: 'channel-shipment-sync',
+    description: 'Confirmed shipments to the consumer that tells the originating channel (carrier, tracking, lines), once per shipment.',
+    pattern: { source: [EventSource.fulfilment], 'detail-type': ['ShipmentConfirmed'] },
+    target: { name: 'channel-shipment-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
+    consumer: 'channel-shipment-sync',
+    processedOnce: { scope: SHIPMENT_SYNC_SCOPE, businessKey: (event) => shipmentSyncKey((event.data as { shipment: { shipmentId: string } }).shipment.shipmentId) },
   },
 ];
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
+import { OutboundChannelStub } from './outbound-channel-stub';
 
 /** A canned answer the stub gives instead of the real one, e.g. a 429 with Retry-After. */
 export interface StubFault {
@@ -15,14 +16,14 @@ export interface StubFault {
   times: number;
 }
 
-interface StubRequest {
+export interface StubRequest {
   method: string;
   url: URL;
   headers: IncomingMessage['headers'];
   body: string;
 }
 
-type StubAnswer = { status: number; body?: unknown; headers?: Record<string, string> };
+export type StubAnswer = { status: number; body?: unknown; headers?: Record<string, string> };
 
 /**
  * Plays the channel APIs the fabric calls, on loopback, with the response shapes each channel
@@ -41,6 +42,8 @@ export class ChannelApiStub {
   readonly amazon = { orders: new Map<string, { order: unknown; items: unknown[] }>() };
   readonly ebay = { orders: new Map<string, Record<string, unknown>>(), publicKeys: new Map<string, { algorithm: string; digest: string; key: string }>() };
   readonly requests: { method: string; path: string; status: number }[] = [];
+  /** Inventory and fulfilment endpoints (Shopify, eBay, WooCommerce): see outbound-channel-stub.ts. */
+  readonly outbound = new OutboundChannelStub((token) => this.issuedTokens.has(token));
   private readonly faults: StubFault[] = [];
   private readonly issuedTokens = new Set<string>();
   private server: Server | undefined;
@@ -95,6 +98,8 @@ export class ChannelApiStub {
   private route(request: StubRequest): StubAnswer {
     const { method, url } = request;
     const path = url.pathname;
+    const outbound = this.outbound.route(request);
+    if (outbound) return outbound;
     let match: RegExpExecArray | null;
     // Square
     if (method === 'GET' && (match = /^\/v2\/orders\/([^/]+)$/.exec(path))) {

@@ -9,8 +9,11 @@ import { apiCredentialsEnvVar, apiCredentialsNameEnvVar } from '../config/topolo
  */
 export const DEVELOPMENT_API_CREDENTIALS: Partial<Record<SalesChannel, Record<string, string>>> = {
   square: { accessToken: 'dev-square-access-token' },
-  amazon: { clientId: 'amzn1.application-oa2-client.dev', clientSecret: 'dev-lwa-client-secret', refreshToken: 'Atzr|dev-refresh-token' },
+  amazon: { clientId: 'amzn1.application-oa2-client.dev', clientSecret: 'dev-lwa-client-secret', refreshToken: 'Atzr|dev-refresh-token', sellerId: 'A2DEVSELLER0001', marketplaceId: 'ATVPDKIKX0DER' },
   ebay: { clientId: 'FabricDev-PRD-0000', clientSecret: 'dev-ebay-client-secret', refreshToken: 'v^1.1#dev-ebay-refresh-token' },
+  // Outbound only: the Admin API's access token, the shop and the location whose stock the fabric sets.
+  shopify: { shop: 'fabric-dev.myshopify.com', accessToken: 'shpat_dev-admin-api-token', locationId: 'gid://shopify/Location/1001' },
+  woocommerce: { storeUrl: 'https://fabric-dev.example', consumerKey: 'ck_dev-woocommerce-key', consumerSecret: 'cs_dev-woocommerce-secret' },
   walmart: { clientId: 'dev-walmart-client-id', clientSecret: 'dev-walmart-client-secret' },
 };
 

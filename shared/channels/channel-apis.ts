@@ -5,6 +5,19 @@ import type { OrderSource } from '../domain/order-fetch';
 import { AmazonOrdersApi, LWA_TOKEN_URL, SP_API_NORTH_AMERICA_URL, amazonOrderSource } from './amazon/amazon-api.client';
 import { EBAY_PRODUCTION_URL, EbayApi, ebayOrderSource } from './ebay/ebay-api.client';
 import { SQUARE_PRODUCTION_URL, SquareOrdersApi, squareOrderSource } from './square/square-api.client';
+import { z } from 'zod';
+import { DynamoTokenBucket } from '../adapters/publication-ledger';
+import type { ChannelInventoryApi } from '../domain/channel-sync';
+import type { ChannelFulfilmentApi } from '../domain/channel-sync-shipment';
+import type { RateLimit } from '../domain/rate-limit';
+import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi, ShopifyAdminCredentials, ShopifyInventoryApi } from './shopify/inventory-api';
+import { ShopifyFulfilmentApi } from './shopify/fulfilment-api';
+import { EBAY_INVENTORY_RATE_LIMIT, EbayInventoryApi, ebaySellerToken } from './ebay/inventory-api';
+import { EbayFulfilmentApi } from './ebay/fulfilment-api';
+import { WOOCOMMERCE_RATE_LIMIT, WooCommerceCredentials, WooCommerceInventoryApi, WooCommerceRestApi } from './woocommerce/inventory-api';
+import { WooCommerceFulfilmentApi } from './woocommerce/fulfilment-api';
+
+const EbayApplication = z.object({ clientId: z.string().min(1) });
 
 /**
  * The channel API clients, configured from the environment once per container and made on first use:
@@ -35,3 +48,47 @@ export function orderSources(apis: ChannelApis): Partial<Record<SalesChannel, ()
     ebay: () => ebayOrderSource(apis.ebay()) as OrderSource<unknown>,
   };
 }
+
+/**
+ * The outbound side of the channels (availability and shipments), configured like the inbound clients.
+ * Every client of one seller account spends one token bucket kept in the publications table, so all
+ * containers together stay within the channel's documented rate.
+ */
+export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJS.ProcessEnv = process.env) {
+  const credentials = channelCredentialsFromEnv(env);
+  const override = (channel: SalesChannel) => env[apiBaseUrlEnvVar(channel)] || undefined;
+  const once = <T>(make: () => T) => {
+    let made: T | undefined;
+    return () => (made ??= make());
+  };
+  const bucket = (channel: SalesChannel, limit: RateLimit, account: () => Promise<string>) =>
+    new DynamoTokenBucket(publicationsTable, async () => `${channel}#${await account()}`, limit);
+  const shopify = once(() => new ShopifyAdminApi(override('shopify'), credentials, {
+    channel: 'shopify', bucket: bucket('shopify', SHOPIFY_ADMIN_RATE_LIMIT, async () => (await credentials.credentialsFor('shopify', ShopifyAdminCredentials)).shop),
+  }));
+  const woocommerce = once(() => new WooCommerceRestApi(override('woocommerce'), credentials, {
+    channel: 'woocommerce', bucket: bucket('woocommerce', WOOCOMMERCE_RATE_LIMIT, async () => new URL((await credentials.credentialsFor('woocommerce', WooCommerceCredentials)).storeUrl).host),
+  }));
+  // eBay's call limits are per application, so the bucket is the client id's.
+  const ebayUrl = (override('ebay') ?? EBAY_PRODUCTION_URL).replace(/\/$/, '');
+  const ebayToken = once(() => ebaySellerToken(ebayUrl, credentials));
+  const ebayHttp = once(() => ({ channel: 'ebay' as const, bucket: bucket('ebay', EBAY_INVENTORY_RATE_LIMIT, async () => (await credentials.credentialsFor('ebay', EbayApplication)).clientId) }));
+  const inventory: Partial<Record<SalesChannel, () => ChannelInventoryApi>> = {
+    shopify: once(() => new ShopifyInventoryApi(shopify())),
+    ebay: once(() => new EbayInventoryApi(ebayUrl, ebayToken(), ebayHttp())),
+    woocommerce: once(() => new WooCommerceInventoryApi(woocommerce())),
+  };
+  const fulfilment: Partial<Record<SalesChannel, () => ChannelFulfilmentApi>> = {
+    shopify: once(() => new ShopifyFulfilmentApi(shopify())),
+    ebay: once(() => new EbayFulfilmentApi(ebayUrl, ebayToken(), ebayHttp())),
+    woocommerce: once(() => new WooCommerceFulfilmentApi(woocommerce())),
+  };
+  return {
+    /** The channel's inventory API, or undefined for a channel the fabric does not publish to. */
+    inventory: (channel: SalesChannel) => inventory[channel]?.(),
+    fulfilment: (channel: SalesChannel) => fulfilment[channel]?.(),
+    /** Channels whose availability the fabric publishes. */
+    inventoryChannels: Object.keys(inventory) as SalesChannel[],
+  };
+}
+export type OutboundChannelApis = ReturnType<typeof outboundChannelApisFromEnv>;

@@ -33,6 +33,24 @@ export const tables = {
    * shared/adapters/pos-ingest-store.ts.
    */
   posIngest: { partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'expiresAt' },
+  /**
+   * The books' own state: units booked and reversed per order line, prepared journal entries (the
+   * outbox), settlement reconciliation reports; the sparse byUnsettledDate index lists booked orders
+   * no settlement has named yet. Layout in shared/adapters/reconciliation-store.ts.
+   */
+  accounting: { partitionKey: 'pk', sortKey: 'sk', globalIndexes: [{ name: 'byUnsettledDate', partitionKey: 'unsettledDate', sortKey: 'orderId' }] },
+  /**
+   * Price list entries, promotions (and a copy per target SKU), the timetable of price and promotion
+   * windows not yet published, and the last acknowledged price per channel; layout in
+   * shared/adapters/pricing-store.ts.
+   */
+  pricing: { partitionKey: 'pk', sortKey: 'sk' },
+  /**
+   * What the fabric told each channel per subject (availability#SKU, price#SKU): wanted and last
+   * published figure, version, acknowledgement, lease; and each channel API's shared token bucket.
+   * Layout in shared/adapters/publication-ledger.ts.
+   */
+  channelPublications: { partitionKey: 'pk', sortKey: 'sk' },
 } satisfies Record<string, TableDefinition>;
 export type TableName = keyof typeof tables;
 
@@ -41,6 +59,8 @@ export const buckets = {
   rawArchive: {},
   /** Store POS batch uploads under incoming/{storeId}/{businessDate}/{batchId}.{csv|jsonl|xml}. */
   posBatches: {},
+  /** Item master exports from the ERP or PIM under incoming/{sourceSystem}/{exportId}.{jsonl|csv}; summaries and quarantine beside them. */
+  catalogImports: {},
 } satisfies Record<string, object>;
 export type BucketName = keyof typeof buckets;
 
@@ -74,6 +94,8 @@ export interface FunctionDefinition {
   channelApis?: readonly string[];
   /** A queue outside the event bus that a channel writes to (Amazon SP-API notifications), consumed by this function. */
   inboundQueue?: InboundQueue;
+  /** Calls the ERP's API with credentials read at run time (secret `fabric/erp/business-central`). */
+  erpApi?: boolean;
 }
 
 /** A queue a channel delivers to directly; it gets a DLQ and an event-source mapping like a routing rule's queue. */
@@ -220,12 +242,122 @@ export const functions = {
     publishesEvents: true,
     objectTriggers: [{ bucket: 'posBatches', prefix: 'incoming/' }],
   },
+  'accounting-journal': {
+    entry: 'functions/accounting-journal/handler.ts',
+    description: 'Prepares balanced journal entries (sale per shipment, POS sale by tender, refund reversal) from the chart of accounts, once per entry id.',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { accounting: 'readWrite', orders: 'read', crossReference: 'read', idempotency: 'readWrite' },
+    publishesEvents: true,
+  },
+  'order-lifecycle': {
+    entry: 'functions/order-lifecycle/handler.ts',
+    description: 'Moves each order through its lifecycle (guarded, versioned, with history); records and publishes refused transitions.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: { orders: 'readWrite' },
+    publishesEvents: true,
+  },
+  'erp-posting': {
+    entry: 'functions/erp-posting/handler.ts',
+    description: 'Posts reserved orders as ERP sales orders and prepared journal entries, exactly once, behind a shared circuit breaker.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { orders: 'read', crossReference: 'readWrite', connectorState: 'readWrite' },
+    publishesEvents: true,
+    erpApi: true,
+  },
   'pos-stock-movements': {
     entry: 'functions/pos-stock-movements/handler.ts',
     description: 'Moves store stock for recorded POS transactions (sales off on hand, returns back or to damaged), once per line.',
     timeoutSeconds: 30,
     memoryMb: 256,
     tables: { inventory: 'readWrite' },
+    publishesEvents: true,
+  },
+  'channel-availability-sync': {
+    entry: 'functions/channel-availability-sync/handler.ts',
+    description: 'Publishes each channel\'s latest available-to-sell through its inventory API (coalesced, in version order, within its rate limit) and flags channel orders taken after a published zero.',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: { channelPublications: 'readWrite', idempotency: 'readWrite' },
+    publishesEvents: true,
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+  },
+  'channel-shipment-sync': {
+    entry: 'functions/channel-shipment-sync/handler.ts',
+    description: 'Tells the originating channel about a confirmed shipment (carrier, tracking, lines), once per shipment.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite' },
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+  },
+  'channel-drift-check': {
+    entry: 'functions/channel-drift-check/handler.ts',
+    description: 'Reads back what each channel lists, compares it with the publication ledger and re-publishes what drifted.',
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    tables: { channelPublications: 'readWrite' },
+    publishesEvents: true,
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+    schedule: { everyMinutes: 15 },
+  },
+  'product-api': {
+    entry: 'functions/product-api/handler.ts',
+    description: 'Takes item master changes from their owner (POST /products) into the cross-reference and publishes ProductChanged; refuses and records a non-owner\'s change.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    routes: [{ method: 'POST', path: '/products' }],
+    tables: { crossReference: 'readWrite' },
+    publishesEvents: true,
+  },
+  'catalog-import': {
+    entry: 'functions/catalog-import/handler.ts',
+    description: 'Streams ERP/PIM catalog exports (JSON Lines or CSV) into the cross-reference in batches, publishing ProductChanged; bad lines to quarantine.',
+    timeoutSeconds: 900,
+    memoryMb: 512,
+    tables: { crossReference: 'readWrite' },
+    buckets: { catalogImports: 'readWrite' },
+    publishesEvents: true,
+    objectTriggers: [{ bucket: 'catalogImports', prefix: 'incoming/' }],
+  },
+  'price-api': {
+    entry: 'functions/price-api/handler.ts',
+    description: 'Records price list entries and promotions from their owners on a timetable, and answers the effective price of a SKU on a channel at a time.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    routes: [
+      { method: 'POST', path: '/prices' },
+      { method: 'POST', path: '/promotions' },
+      { method: 'GET', path: '/prices/{sku}' },
+    ],
+    tables: { pricing: 'readWrite' },
+    publishesEvents: true,
+  },
+  'price-scheduler': {
+    entry: 'functions/price-scheduler/handler.ts',
+    description: 'Publishes PriceChanged, PromotionActivated and PromotionEnded for every price and promotion window that has come due, once per window.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { pricing: 'readWrite' },
+    publishesEvents: true,
+    schedule: { everyMinutes: 1 },
+  },
+  'price-distribution': {
+    entry: 'functions/price-distribution/handler.ts',
+    description: 'Pushes the effective price of changed SKUs to each channel listing them and writes each store\'s POS price file; records acknowledgement lag.',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: { pricing: 'readWrite', crossReference: 'read' },
+    buckets: { posBatches: 'readWrite' },
+    channelApis: ['shopify', 'ebay', 'woocommerce'],
+  },
+  'price-order-check': {
+    entry: 'functions/price-order-check/handler.ts',
+    description: 'Checks each order\'s line prices against the effective price at the time it was placed and raises PricingException beyond the tolerance.',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { pricing: 'read', idempotency: 'readWrite' },
     publishesEvents: true,
   },
 } satisfies Record<string, FunctionDefinition>;

@@ -1,0 +1,75 @@
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { createEvent, parseEventBody } from '../../events/catalog';
+import { DynamoPublicationLedger, publicationTableFromEnv } from '../../shared/adapters/publication-ledger';
+import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
+import { IdempotentExecutor } from '../../shared/adapters/idempotency';
+import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '../../shared/config/env';
+import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
+import type { AvailabilityChange } from '../../shared/domain/channel-publication';
+import { publishAvailability } from '../../shared/domain/channel-sync';
+import { OVERSELL_CHECK_SCOPE, findOversells, oversellCheckKey } from '../../shared/domain/channel-sync-oversell';
+
+const table = publicationTableFromEnv();
+const ledger = new DynamoPublicationLedger(table);
+const apis = outboundChannelApisFromEnv(table);
+const publisher = eventPublisherFromEnv();
+const oversellChecks = new IdempotentExecutor(readConfig({ FABRIC_TABLE_IDEMPOTENCY: requiredName }).FABRIC_TABLE_IDEMPOTENCY, OVERSELL_CHECK_SCOPE);
+/** Longer than the function's 60 s timeout: a lease outlives its holder only when the holder died. */
+const LEASE_MS = 90_000;
+
+/**
+ * Two queues feed this function. AvailabilityChanged (one queue per channel): the whole batch is
+ * coalesced per SKU and published through the channel's inventory API; only the records of SKUs whose
+ * publication failed go back to the queue. OrderReceived: the order is checked, once, against the
+ * zeros the channel had acknowledged (OversellIncident).
+ */
+async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  oversellChecks.registerLambdaContext(context);
+  const failures: string[] = [];
+  const changes: { record: SQSRecord; change: AvailabilityChange }[] = [];
+  for (const record of event.Records) {
+    try {
+      const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
+      if (detailType === 'OrderReceived') await checkOversell(record);
+      else changes.push({ record, change: parseEventBody(record.body, 'AvailabilityChanged').data });
+    } catch (error) {
+      logger.error('record failed; it returns to the queue and, after maxReceiveCount, to the DLQ', { messageId: record.messageId, error: `${(error as Error).name}: ${(error as Error).message}` });
+      failures.push(record.messageId);
+    }
+  }
+  if (changes.length > 0) {
+    const result = await publishAvailability(changes.map((c) => c.change), {
+      ledger, inventoryApi: apis.inventory, owner: `${context.awsRequestId}-${randomUUID().slice(0, 8)}`, leaseMs: LEASE_MS,
+      now: () => new Date(), timeLeftMs: () => context.getRemainingTimeInMillis(),
+    });
+    for (const published of result.published) {
+      metrics.addMetric('ChannelPropagationLag', MetricUnit.Milliseconds, published.lagMs);
+    }
+    metrics.addMetric('AvailabilityPublished', MetricUnit.Count, result.published.length);
+    metrics.addMetric('AvailabilityChangesCoalesced', MetricUnit.Count, result.superseded + result.handedOver);
+    const failed = new Set(result.failed.map((f) => `${f.channel}#${f.sku}`));
+    for (const failure of result.failed) logger.error('availability not published; its changes return to the queue', { ...failure });
+    for (const { record, change } of changes) if (failed.has(`${change.channel}#${change.sku}`)) failures.push(record.messageId);
+    logger.info('availability synced', { changes: changes.length, published: result.published.length, superseded: result.superseded, handedOver: result.handedOver, failed: result.failed.length });
+  }
+  metrics.addMetric('ChannelSyncRecordsFailed', MetricUnit.Count, failures.length);
+  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+async function checkOversell(record: SQSRecord): Promise<void> {
+  const event = parseEventBody(record.body, 'OrderReceived');
+  const { order } = event.data;
+  await oversellChecks.run(oversellCheckKey(order.orderId), async () => {
+    const incidents = await findOversells(order, ledger);
+    await publisher.publish(incidents.map((incident) => createEvent('OversellIncident', incident, { correlationId: order.orderId, causationId: event.id })));
+    for (const incident of incidents) logger.warn('oversell: the channel sold a SKU after acknowledging zero', { ...incident });
+    metrics.addMetric('OversellIncidents', MetricUnit.Count, incidents.length);
+    return { incidents: incidents.length };
+  });
+}
+
+export const handler = withObservability(syncBatch);

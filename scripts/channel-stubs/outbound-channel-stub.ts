@@ -1,0 +1,226 @@
+import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
+import { SHOPIFY_ADMIN_API_VERSION } from '../../shared/channels/shopify/inventory-api';
+import type { SalesChannel } from '../../shared/domain/order';
+import type { StubAnswer, StubRequest } from './channel-api-stub';
+
+/** A channel order as the stub's fulfilment endpoints know it: line ids and quantities. */
+export interface StubChannelOrder {
+  lines: { lineId: string; quantity: number }[];
+}
+
+/**
+ * The outbound half of the channel API stub: the inventory and fulfilment endpoints the fabric calls
+ * to publish availability and confirm shipments, in each channel's documented shapes:
+ * - Shopify GraphQL Admin (POST /admin/api/{version}/graphql.json): inventoryItems by SKU with the
+ *   location's "available", inventorySetQuantities (changeFromQuantity compare-and-swap, @idempotent
+ *   key replayed), order fulfillmentOrders and fulfillmentCreate;
+ * - eBay Sell Inventory bulk_update_price_quantity and bulk_get_inventory_item (per-SKU answers), Sell
+ *   Fulfillment createShippingFulfillment;
+ * - WooCommerce wc/v3 products?sku=, products/batch, orders/{id}/notes and PUT orders/{id}.
+ * Every SKU is listed on every channel the first time it is asked about (a shop listing the whole
+ * catalogue) unless `delist` took it off. `received` keeps, per channel and SKU, every quantity set,
+ * in arrival order; `shipments` every shipment confirmed.
+ */
+export class OutboundChannelStub {
+  readonly listed = new Map<SalesChannel, Map<string, number>>();
+  readonly received = new Map<SalesChannel, Map<string, number[]>>();
+  readonly shipments: { channel: SalesChannel; channelOrderId: string; body: unknown }[] = [];
+  readonly orders = new Map<SalesChannel, Map<string, StubChannelOrder>>();
+  private readonly delisted = new Set<string>();
+  private readonly shopifyIdempotency = new Map<string, StubAnswer>();
+  private readonly fulfilled = new Map<string, number>();
+
+  constructor(private readonly isIssuedToken: (token: string) => boolean) {}
+
+  /** Quantities the channel received for a SKU, oldest first. */
+  quantitiesSent(channel: SalesChannel, sku: string): number[] {
+    return this.received.get(channel)?.get(sku) ?? [];
+  }
+
+  /** What the channel lists now for a SKU (undefined: not listed). */
+  listedQuantity(channel: SalesChannel, sku: string): number | undefined {
+    return this.listed.get(channel)?.get(sku);
+  }
+
+  /** Sets a listing's quantity as a merchant editing it by hand would (for drift). */
+  setListed(channel: SalesChannel, sku: string, quantity: number): void {
+    this.delisted.delete(`${channel}#${sku}`);
+    this.channelMap(this.listed, channel).set(sku, quantity);
+  }
+
+  delist(channel: SalesChannel, sku: string): void {
+    this.delisted.add(`${channel}#${sku}`);
+    this.listed.get(channel)?.delete(sku);
+  }
+
+  addOrder(channel: SalesChannel, channelOrderId: string, order: StubChannelOrder): void {
+    this.channelMap(this.orders, channel).set(channelOrderId, order);
+  }
+
+  /** Answers the outbound routes; undefined for any other request. */
+  route(request: StubRequest): StubAnswer | undefined {
+    const path = request.url.pathname;
+    if (request.method === 'POST' && path === `/admin/api/${SHOPIFY_ADMIN_API_VERSION}/graphql.json`) return this.shopify(request);
+    if (path.startsWith('/sell/inventory/v1/') || (request.method === 'POST' && /^\/sell\/fulfillment\/v1\/order\/[^/]+\/shipping_fulfillment$/.test(path))) return this.ebay(request);
+    if (path.startsWith('/wp-json/wc/v3/')) return this.woocommerce(request);
+    return undefined;
+  }
+
+  private shopify(request: StubRequest): StubAnswer {
+    const dev = DEVELOPMENT_API_CREDENTIALS.shopify!;
+    if (request.headers['x-shopify-access-token'] !== dev.accessToken) return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
+    const { query, variables } = JSON.parse(request.body) as { query: string; variables: Record<string, any> };
+    if (query.includes('inventorySetQuantities')) {
+      const key = String(/@idempotent\(key: \$idempotencyKey\)/.test(query) ? variables.idempotencyKey : '');
+      if (!key) return { status: 200, body: { errors: [{ message: 'The @idempotent directive is required for this mutation.' }] } };
+      const replay = this.shopifyIdempotency.get(key);
+      if (replay) return replay;
+      const answer = this.shopifySet(variables.input);
+      this.shopifyIdempotency.set(key, answer);
+      return answer;
+    }
+    if (query.includes('inventoryItems')) {
+      const skus = [...String(variables.query).matchAll(/sku:"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+      const nodes = skus.filter((sku) => this.isListed('shopify', sku)).map((sku) => ({
+        id: shopifyItemId(sku), sku, inventoryLevel: { quantities: [{ name: 'available', quantity: this.listedOrNew('shopify', sku) }] },
+      }));
+      return { status: 200, body: { data: { inventoryItems: { nodes } } } };
+    }
+    if (query.includes('fulfillmentOrders')) {
+      const orderId = String(variables.id).replace('gid://shopify/Order/', '');
+      const order = this.orders.get('shopify')?.get(orderId);
+      if (!order) return { status: 200, body: { data: { order: null } } };
+      const lineItems = order.lines.map((line) => ({
+        id: `gid://shopify/FulfillmentOrderLineItem/${line.lineId}`,
+        remainingQuantity: line.quantity - (this.fulfilled.get(`shopify#${orderId}#${line.lineId}`) ?? 0),
+        lineItem: { id: `gid://shopify/LineItem/${line.lineId}` },
+      }));
+      return { status: 200, body: { data: { order: { fulfillmentOrders: { nodes: [{ id: `gid://shopify/FulfillmentOrder/${orderId}`, status: 'OPEN', lineItems: { nodes: lineItems } }] } } } } };
+    }
+    if (query.includes('fulfillmentCreate')) {
+      const fulfillment = variables.fulfillment as { lineItemsByFulfillmentOrder: { fulfillmentOrderId: string; fulfillmentOrderLineItems: { id: string; quantity: number }[] }[] };
+      for (const group of fulfillment.lineItemsByFulfillmentOrder) {
+        const orderId = group.fulfillmentOrderId.replace('gid://shopify/FulfillmentOrder/', '');
+        for (const item of group.fulfillmentOrderLineItems) {
+          const key = `shopify#${orderId}#${item.id.replace('gid://shopify/FulfillmentOrderLineItem/', '')}`;
+          this.fulfilled.set(key, (this.fulfilled.get(key) ?? 0) + item.quantity);
+        }
+        this.shipments.push({ channel: 'shopify', channelOrderId: orderId, body: variables });
+      }
+      return { status: 200, body: { data: { fulfillmentCreate: { fulfillment: { id: `gid://shopify/Fulfillment/${this.shipments.length}`, status: 'SUCCESS' }, userErrors: [] } } } };
+    }
+    return { status: 200, body: { errors: [{ message: 'the stub does not play this operation' }] } };
+  }
+
+  private shopifySet(input: { name: string; quantities: { inventoryItemId: string; quantity: number; changeFromQuantity?: number | null }[] }): StubAnswer {
+    const userErrors: { code: string; field: string[]; message: string }[] = [];
+    input.quantities.forEach((quantity, i) => {
+      const sku = skuOfShopifyItem(quantity.inventoryItemId);
+      if (!this.isListed('shopify', sku)) userErrors.push({ code: 'INVALID_INVENTORY_ITEM', field: ['input', 'quantities', String(i), 'inventoryItemId'], message: 'The specified inventory item could not be found.' });
+      else if (quantity.changeFromQuantity === undefined) userErrors.push({ code: 'INVALID_INPUT', field: ['input', 'quantities', String(i), 'changeFromQuantity'], message: 'changeFromQuantity is required (null opts out).' });
+      else if (quantity.changeFromQuantity !== null && quantity.changeFromQuantity !== this.listedOrNew('shopify', sku)) {
+        userErrors.push({ code: 'CHANGE_FROM_QUANTITY_STALE', field: ['input', 'quantities', String(i), 'changeFromQuantity'], message: 'The changeFromQuantity value does not match persisted value.' });
+      }
+    });
+    // Shopify applies all of a call's quantities or none of them.
+    if (userErrors.length === 0) for (const quantity of input.quantities) this.record('shopify', skuOfShopifyItem(quantity.inventoryItemId), quantity.quantity);
+    return { status: 200, body: { data: { inventorySetQuantities: { inventoryAdjustmentGroup: userErrors.length ? null : { id: 'gid://shopify/InventoryAdjustmentGroup/1' }, userErrors } } } };
+  }
+
+  private ebay(request: StubRequest): StubAnswer {
+    if (!this.isIssuedToken(String(request.headers.authorization).replace(/^Bearer /, ''))) return { status: 401, body: { errors: [{ errorId: 1001, message: 'Invalid access token' }] } };
+    const path = request.url.pathname;
+    const body = JSON.parse(request.body || '{}') as Record<string, any>;
+    if (path === '/sell/inventory/v1/bulk_update_price_quantity') {
+      const requests = body.requests as { sku: string; shipToLocationAvailability?: { quantity: number } }[];
+      if (!Array.isArray(requests) || requests.length > 25) return { status: 400, body: { errors: [{ errorId: 25709, message: 'requests must hold 1 to 25 entries' }] } };
+      const responses = requests.map((entry) => {
+        if (!this.isListed('ebay', entry.sku)) return { sku: entry.sku, statusCode: 404, errors: [{ errorId: 25702, message: `SKU ${entry.sku} is not available in the system` }] };
+        this.record('ebay', entry.sku, entry.shipToLocationAvailability!.quantity);
+        return { sku: entry.sku, statusCode: 200 };
+      });
+      return { status: responses.every((r) => r.statusCode === 200) ? 200 : 207, body: { responses } };
+    }
+    if (path === '/sell/inventory/v1/bulk_get_inventory_item') {
+      const responses = (body.requests as { sku: string }[]).map(({ sku }) => this.isListed('ebay', sku)
+        ? { sku, statusCode: 200, inventoryItem: { sku, availability: { shipToLocationAvailability: { quantity: this.listedOrNew('ebay', sku) } } } }
+        : { sku, statusCode: 404, errors: [{ errorId: 25702, message: `SKU ${sku} is not available in the system` }] });
+      return { status: 200, body: { responses } };
+    }
+    const orderId = decodeURIComponent(/^\/sell\/fulfillment\/v1\/order\/([^/]+)\//.exec(path)![1]);
+    const order = this.orders.get('ebay')?.get(orderId);
+    if (!order) return { status: 404, body: { errors: [{ errorId: 32100, message: 'Order not found.' }] } };
+    const unknown = (body.lineItems as { lineItemId: string }[]).find((line) => !order.lines.some((l) => l.lineId === line.lineItemId));
+    if (unknown || !body.trackingNumber || !body.shippingCarrierCode) return { status: 400, body: { errors: [{ errorId: 32400, message: 'Invalid line item id, carrier or tracking number.' }] } };
+    this.shipments.push({ channel: 'ebay', channelOrderId: orderId, body });
+    return { status: 201, headers: { location: `/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/${this.shipments.length}` } };
+  }
+
+  private woocommerce(request: StubRequest): StubAnswer {
+    const dev = DEVELOPMENT_API_CREDENTIALS.woocommerce!;
+    if (request.headers.authorization !== `Basic ${Buffer.from(`${dev.consumerKey}:${dev.consumerSecret}`).toString('base64')}`) {
+      return { status: 401, body: { code: 'woocommerce_rest_cannot_view', message: 'Sorry, you cannot list resources.', data: { status: 401 } } };
+    }
+    const path = request.url.pathname.replace('/wp-json/wc/v3', '');
+    const body = request.body ? (JSON.parse(request.body) as Record<string, any>) : {};
+    if (request.method === 'GET' && path === '/products') {
+      const skus = (request.url.searchParams.get('sku') ?? '').split(',').filter(Boolean);
+      return { status: 200, body: skus.filter((sku) => this.isListed('woocommerce', sku)).map((sku) => ({ id: wooProductId(sku), sku, manage_stock: true, stock_quantity: this.listedOrNew('woocommerce', sku) })) };
+    }
+    if (request.method === 'POST' && path === '/products/batch') {
+      const update = (body.update as { id: number; stock_quantity: number }[]).map((entry) => {
+        const sku = [...(this.listed.get('woocommerce')?.keys() ?? [])].find((candidate) => wooProductId(candidate) === entry.id);
+        if (!sku) return { id: entry.id, error: { code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.', data: { status: 400 } } };
+        this.record('woocommerce', sku, entry.stock_quantity);
+        return { id: entry.id, sku, manage_stock: true, stock_quantity: entry.stock_quantity };
+      });
+      return { status: 200, body: { update } };
+    }
+    const orderMatch = /^\/orders\/([^/]+)(\/notes)?$/.exec(path);
+    if (orderMatch && this.orders.get('woocommerce')?.has(orderMatch[1])) {
+      if (request.method === 'POST' && orderMatch[2]) {
+        this.shipments.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
+        return { status: 201, body: { id: this.shipments.length, note: body.note, customer_note: Boolean(body.customer_note) } };
+      }
+      if (request.method === 'PUT' && !orderMatch[2]) return { status: 200, body: { id: Number(orderMatch[1]), status: body.status } };
+    }
+    return { status: 404, body: { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } } };
+  }
+
+  private isListed(channel: SalesChannel, sku: string): boolean {
+    return !this.delisted.has(`${channel}#${sku}`);
+  }
+
+  /** The listing's quantity, listing the SKU (at 0) the first time a channel is asked about it. */
+  private listedOrNew(channel: SalesChannel, sku: string): number {
+    const listings = this.channelMap(this.listed, channel);
+    if (!listings.has(sku)) listings.set(sku, 0);
+    return listings.get(sku)!;
+  }
+
+  private record(channel: SalesChannel, sku: string, quantity: number): void {
+    this.channelMap(this.listed, channel).set(sku, quantity);
+    const sent = this.channelMap(this.received, channel);
+    sent.set(sku, [...(sent.get(sku) ?? []), quantity]);
+  }
+
+  private channelMap<T>(maps: Map<SalesChannel, Map<string, T>>, channel: SalesChannel): Map<string, T> {
+    if (!maps.has(channel)) maps.set(channel, new Map());
+    return maps.get(channel)!;
+  }
+}
+
+function shopifyItemId(sku: string): string {
+  return `gid://shopify/InventoryItem/${Buffer.from(sku).toString('hex')}`;
+}
+
+function skuOfShopifyItem(id: string): string {
+  return Buffer.from(id.replace('gid://shopify/InventoryItem/', ''), 'hex').toString('utf8');
+}
+
+/** A stable numeric product id per SKU, as WooCommerce's ids are numbers. */
+function wooProductId(sku: string): number {
+  let hash = 7;
+  for (const char of sku) hash = (hash * 31 + char.charCodeAt(0)) % 2_000_000_011;
+  return hash;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { ChannelApiError } from '../../adapters/channel-http';
+import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync-shipment';
+import type { ShopifyAdminApi } from './inventory-api';
+
+const FULFILLMENT_ORDERS = `query FabricFulfillmentOrders($id: ID!) {
+  order(id: $id) {
+    fulfillmentOrders(first: 20) {
+      nodes { id status lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } } }
+    }
+  }
+}`;
+
+const CREATE_FULFILLMENT = `mutation FabricFulfillmentCreate($fulfillment: FulfillmentInput!, $message: String) {
+  fulfillmentCreate(fulfillment: $fulfillment, message: $message) {
+    fulfillment { id status }
+    userErrors { field message }
+  }
+}`;
+
+const FulfillmentOrdersAnswer = z.object({
+  order: z.object({
+    fulfillmentOrders: z.object({
+      nodes: z.array(z.object({
+        id: z.string(),
+        status: z.string(),
+        lineItems: z.object({ nodes: z.array(z.object({ id: z.string(), remainingQuantity: z.number().int(), lineItem: z.object({ id: z.string() }) })) }),
+      })),
+    }),
+  }).nullable(),
+});
+
+const FulfillmentCreateAnswer = z.object({
+  fulfillmentCreate: z.object({
+    fulfillment: z.object({ id: z.string() }).nullable(),
+    userErrors: z.array(z.object({ message: z.string() })),
+  }),
+});
+
+const FULFILLABLE = new Set(['OPEN', 'IN_PROGRESS']);
+
+/**
+ * Shipments through fulfillment orders, as Shopify requires since fulfillments moved off orders: the
+ * order's open fulfillment order lines are matched to the shipped lines (by the order line item id the
+ * fabric kept as channelLineId), then fulfillmentCreate with the carrier and tracking number. A line
+ * Shopify has nothing left to fulfil is refused with ChannelApiError rather than sent short.
+ */
+export class ShopifyFulfilmentApi implements ChannelFulfilmentApi {
+  readonly channel = 'shopify' as const;
+
+  constructor(private readonly admin: ShopifyAdminApi) {}
+
+  async confirmShipment(shipment: ChannelShipment): Promise<{ channelFulfilmentId?: string }> {
+    const orders = FulfillmentOrdersAnswer.parse(await this.admin.graphql(FULFILLMENT_ORDERS, { id: `gid://shopify/Order/${shipment.channelOrderId}` }));
+    if (!orders.order) throw new ChannelApiError('shopify', 404, `shopify has no order ${shipment.channelOrderId}`);
+    const byFulfillmentOrder = new Map<string, { id: string; quantity: number }[]>();
+    for (const line of shipment.lines) {
+      let left = line.quantity;
+      for (const fulfillmentOrder of orders.order.fulfillmentOrders.nodes.filter((fo) => FULFILLABLE.has(fo.status))) {
+        for (const item of fulfillmentOrder.lineItems.nodes) {
+          if (left === 0 || item.lineItem.id !== `gid://shopify/LineItem/${line.channelLineId}` || item.remainingQuantity === 0) continue;
+          const quantity = Math.min(left, item.remainingQuantity);
+          byFulfillmentOrder.set(fulfillmentOrder.id, [...(byFulfillmentOrder.get(fulfillmentOrder.id) ?? []), { id: item.id, quantity }]);
+          left -= quantity;
+        }
+      }
+      if (left > 0) throw new ChannelApiError('shopify', 422, `shopify order ${shipment.channelOrderId} has ${left} unit(s) of line ${line.channelLineId} fewer open to fulfil than shipment ${shipment.shipmentId} shipped`);
+    }
+    const data = FulfillmentCreateAnswer.parse(await this.admin.graphql(CREATE_FULFILLMENT, {
+      fulfillment: {
+        lineItemsByFulfillmentOrder: [...byFulfillmentOrder].map(([fulfillmentOrderId, items]) => ({ fulfillmentOrderId, fulfillmentOrderLineItems: items })),
+        trackingInfo: { company: shipment.carrier, number: shipment.trackingNumber },
+        notifyCustomer: true,
+      },
+      message: `shipment ${shipment.shipmentId}`,
+    }));
+    const { fulfillment, userErrors } = data.fulfillmentCreate;
+    if (userErrors.length > 0 || !fulfillment) throw new ChannelApiError('shopify', 422, `shopify fulfillmentCreate: ${userErrors.map((e) => e.message).join('; ')}`, data);
+    return { channelFulfilmentId: fulfillment.id };
+  }
+}

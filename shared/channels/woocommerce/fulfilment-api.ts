@@ -1,0 +1,24 @@
+import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync-shipment';
+import type { WooCommerceRestApi } from './inventory-api';
+
+/**
+ * WooCommerce core has no shipment or tracking resource: the shipment goes on the order as a customer
+ * note (carrier, tracking number, lines), which WooCommerce emails to the customer, and an order whose
+ * every unit shipped is marked completed.
+ */
+export class WooCommerceFulfilmentApi implements ChannelFulfilmentApi {
+  readonly channel = 'woocommerce' as const;
+
+  constructor(private readonly api: WooCommerceRestApi) {}
+
+  async confirmShipment(shipment: ChannelShipment): Promise<{ channelFulfilmentId?: string }> {
+    const orderPath = `/orders/${encodeURIComponent(shipment.channelOrderId)}`;
+    const lines = shipment.lines.map((line) => `${line.quantity} x ${line.sku}`).join(', ');
+    const note = await this.api.request<{ id?: number }>('POST', `${orderPath}/notes`, {
+      note: `Shipped ${lines} with ${shipment.carrier}, tracking number ${shipment.trackingNumber} (shipment ${shipment.shipmentId}).`,
+      customer_note: true,
+    });
+    if (shipment.completesOrder) await this.api.request('PUT', orderPath, { status: 'completed' });
+    return note?.id !== undefined ? { channelFulfilmentId: String(note.id) } : {};
+  }
+}
