@@ -18,8 +18,10 @@ import { FabricFunction } from './constructs/fabric-function';
 import { InboundQueues } from './constructs/inbound-queues';
 import { ObjectTriggers } from './constructs/object-triggers';
 import { OperationsAlarms } from './constructs/operations-alarms';
+import { OperationsDashboard } from './constructs/operations-dashboard';
 import { subscribeQueueConsumers } from './constructs/queue-consumers';
 import { ScheduledRuns } from './constructs/scheduled-runs';
+import { ERP_CREDENTIALS_NAME_ENV, ERP_CREDENTIALS_SECRET_NAME } from '../shared/erp/erp-config';
 
 export interface FabricStackProps extends StackProps {
   /** A concrete region: bus and queue names include it. */
@@ -58,15 +60,22 @@ export class FabricStack extends Stack {
     const objectTriggers = new ObjectTriggers(this, 'ObjectTriggers', { functions, buckets: stores.buckets });
     const scheduledRuns = new ScheduledRuns(this, 'ScheduledRuns', { functions });
     const inboundQueues = new InboundQueues(this, 'InboundQueues', { namePrefix, functions });
+    const deadLetterQueues = [...backbone.deadLetterQueues, ...objectTriggers.failedInvocationQueues, ...scheduledRuns.undeliveredRunQueues, ...inboundQueues.deadLetterQueues];
+    const consumerQueues = [...backbone.consumerQueues, ...Object.values(inboundQueues.queues)];
     const alarms = new OperationsAlarms(this, 'Alarms', {
-      deadLetterQueues: [...backbone.deadLetterQueues, ...objectTriggers.failedInvocationQueues, ...scheduledRuns.undeliveredRunQueues, ...inboundQueues.deadLetterQueues],
+      deadLetterQueues,
+      consumerQueues,
+      rules: backbone.rules,
+      bus: backbone.bus,
       api: api.restApi,
       alarmEmail: props.alarmEmail,
     });
+    const dashboard = new OperationsDashboard(this, 'Operations', { namePrefix, functions, api: api.restApi, consumerQueues, deadLetterQueues });
 
     new CfnOutput(this, 'ApiUrl', { value: api.restApi.url });
     new CfnOutput(this, 'EventBusName', { value: backbone.bus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
     for (const [name, queue] of Object.entries(inboundQueues.queues)) {
       new CfnOutput(this, `${constructId(name)}QueueArn`, { value: queue.queueArn, description: 'Register this queue as the channel\'s notification destination.' });
     }
@@ -89,6 +98,12 @@ export class FabricStack extends Stack {
     }
     for (const channel of (definition.channelApis ?? []).map((value) => SalesChannel.parse(value))) {
       fn.bindChannelApiCredentials(channel, secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(channel)}ApiCredentials`, `fabric/channel-api/${channel}`));
+    }
+    if (definition.erpApi) {
+      // The environment carries only the secret's name; the credentials are read at run time.
+      const erpCredentials = secretsmanager.Secret.fromSecretNameV2(fn, 'ErpApiCredentials', ERP_CREDENTIALS_SECRET_NAME);
+      fn.addEnvironment(ERP_CREDENTIALS_NAME_ENV, erpCredentials.secretName);
+      erpCredentials.grantRead(fn);
     }
     return fn;
   }

@@ -19,6 +19,7 @@ interface Route {
   deadLetterQueue: sqs.Queue;
   /** Events EventBridge could not deliver to `queue` within a day (a policy or quota problem, not a bad event). */
   undeliveredQueue: sqs.Queue;
+  rule: events.Rule;
 }
 
 /**
@@ -58,6 +59,16 @@ export class EventBackbone extends Construct {
     return route.queue;
   }
 
+  /** Every rule's consumer queue: where a slow or stuck consumer shows as age. */
+  get consumerQueues(): sqs.Queue[] {
+    return [...this.routes.values()].map((route) => route.queue);
+  }
+
+  /** Every EventBridge rule: where a failed delivery to a queue shows. */
+  get rules(): events.Rule[] {
+    return [...this.routes.values()].map((route) => route.rule);
+  }
+
   /** Every queue where failures are held, of both kinds, for every route. */
   get deadLetterQueues(): sqs.Queue[] {
     return [...this.routes.values()].flatMap((route) => [route.deadLetterQueue, route.undeliveredQueue]);
@@ -91,7 +102,7 @@ export class EventBackbone extends Construct {
       reason: 'This queue is itself a dead-letter queue, for the EventBridge rule target; cdk-nag only recognises dead-letter queues named in another queue\'s redrive policy.',
     });
 
-    new events.Rule(this, `${id}Rule`, {
+    const eventRule = new events.Rule(this, `${id}Rule`, {
       eventBus: this.bus,
       description: rule.description,
       eventPattern: toEventPattern(rule.pattern),
@@ -105,7 +116,7 @@ export class EventBackbone extends Construct {
         }),
       ],
     });
-    return { queue, deadLetterQueue, undeliveredQueue };
+    return { queue, deadLetterQueue, undeliveredQueue, rule: eventRule };
   }
 }
 

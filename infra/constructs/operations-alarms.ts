@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,45 +11,100 @@ import { Construct } from 'constructs';
 export interface OperationsAlarmsProps {
   /** Every queue where the fabric holds messages it could not process or deliver. */
   deadLetterQueues: readonly sqs.IQueue[];
+  /** Every queue a consumer reads: age there means the consumer is stuck or far behind. */
+  consumerQueues: readonly sqs.IQueue[];
+  /** Every EventBridge rule, with the bus it is on. */
+  rules: readonly events.Rule[];
+  bus: events.IEventBus;
   api: apigateway.RestApi;
   /** Subscribed to the alarm topic when set; the topic exists either way for other subscribers. */
   alarmEmail?: string;
 }
 
+/** The oldest message a consumer queue may hold before someone looks: well past any retry cycle. */
+const OLDEST_MESSAGE_AGE = Duration.minutes(15);
+/** Share of API requests answered 4xx that means a channel misconfiguration (a rotated secret), not noise. */
+const CLIENT_ERROR_PERCENT = 20;
+
 /**
- * The two signals someone must act on: a message parked in a dead-letter queue (held, not dropped,
- * but only useful if someone redrives it) and the API answering channels with server errors (channels
- * retry for a while, then give up on or disable the webhook subscription).
+ * The signals someone must act on:
+ * - a message parked in a dead-letter queue (held, not dropped, but only useful if someone redrives it);
+ * - a consumer queue whose oldest message is old: the consumer is failing, throttled or stopped, and
+ *   orders are waiting;
+ * - EventBridge failing to deliver to a rule's queue (a policy or quota problem: events pile up in the
+ *   undelivered queue);
+ * - the API answering channels with server errors (channels retry for a while, then give up on or
+ *   disable the webhook subscription), or rejecting a large share of requests (a channel signing with
+ *   a secret the fabric does not have).
  */
 export class OperationsAlarms extends Construct {
   readonly topic: sns.Topic;
 
-  constructor(scope: Construct, id: string, { deadLetterQueues, api, alarmEmail }: OperationsAlarmsProps) {
+  constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
     super(scope, id);
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'Retail fabric alarms', enforceSSL: true });
-    if (alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const notify = new actions.SnsAction(this.topic);
-
-    for (const queue of deadLetterQueues) {
-      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
-        .createAlarm(this, `${queue.node.id}MessagesHeld`, {
-          alarmDescription: `Messages are waiting in ${queue.queueName}: inspect them, fix the cause, then redrive.`,
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        })
-        .addAlarmAction(notify);
-    }
-
-    api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM })
-      .createAlarm(this, 'ApiServerErrors', {
-        alarmDescription: 'The fabric API is answering with 5xx: channels will retry, then stop delivering.',
-        threshold: 5,
+    const alarm = (metric: cloudwatch.Metric | cloudwatch.MathExpression, alarmId: string, alarmDescription: string, threshold: number) =>
+      metric.createAlarm(this, alarmId, {
+        alarmDescription,
+        threshold,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(notify);
+      }).addAlarmAction(notify);
+
+    for (const queue of props.deadLetterQueues) {
+      alarm(
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        `${queue.node.id}MessagesHeld`,
+        `Messages are waiting in ${queue.queueName}: inspect them (npm run ops -- dlq peek), fix the cause, then redrive.`,
+        1,
+      );
+    }
+    for (const queue of props.consumerQueues) {
+      alarm(
+        queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+        `${queue.node.id}OldestMessageAge`,
+        `${queue.queueName} holds a message older than ${OLDEST_MESSAGE_AGE.toHumanString()}: its consumer is failing, throttled or stopped.`,
+        OLDEST_MESSAGE_AGE.toSeconds(),
+      );
+    }
+    for (const rule of props.rules) {
+      alarm(
+        new cloudwatch.Metric({
+          namespace: 'AWS/Events',
+          metricName: 'FailedInvocations',
+          dimensionsMap: { EventBusName: props.bus.eventBusName, RuleName: rule.ruleName },
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.SUM,
+        }),
+        `${rule.node.id}FailedInvocations`,
+        'EventBridge could not deliver to this rule\'s queue: check the queue policy and quotas; events wait in the undelivered queue.',
+        1,
+      );
+    }
+
+    alarm(
+      props.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      'ApiServerErrors',
+      'The fabric API is answering with 5xx: channels will retry, then stop delivering.',
+      5,
+    );
+    alarm(
+      new cloudwatch.MathExpression({
+        // Below 20 requests in five minutes a handful of probes would trip a rate: only volume counts.
+        expression: 'IF(requests >= 20, 100 * clientErrors / requests, 0)',
+        usingMetrics: {
+          clientErrors: props.api.metricClientError({ statistic: cloudwatch.Stats.SUM }),
+          requests: props.api.metricCount({ statistic: cloudwatch.Stats.SUM }),
+        },
+        period: Duration.minutes(5),
+        label: 'API requests answered 4xx (%)',
+      }),
+      'ApiClientErrorRate',
+      `More than ${CLIENT_ERROR_PERCENT}% of API requests are rejected: a channel is likely signing with a secret the fabric does not have, or sending a changed payload.`,
+      CLIENT_ERROR_PERCENT,
+    );
   }
 }

@@ -309,6 +309,52 @@ describe('alarms', () => {
     }
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError', AlarmActions: [{ Ref: logicalIdStartingWith('AlarmsTopic') }] });
   });
+
+  test('alarms when a consumer queue\'s oldest message waits past 15 minutes', () => {
+    for (const rule of routingRules) {
+      const [queueId] = queueNamed(`fabric-${REGION}-${rule.target.name}`);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 900,
+        AlarmActions: [{ Ref: logicalIdStartingWith('AlarmsTopic') }],
+      });
+    }
+  });
+
+  test('alarms when EventBridge fails to deliver to any rule\'s queue', () => {
+    const rules = resourcesOfType('AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventBusName);
+    const watched = resourcesOfType('AWS::CloudWatch::Alarm')
+      .filter(([, alarm]) => alarm.Properties.MetricName === 'FailedInvocations' && alarm.Properties.Namespace === 'AWS/Events')
+      .map(([, alarm]) => alarm.Properties.Dimensions.find((d: { Name: string }) => d.Name === 'RuleName').Value.Ref);
+
+    expect(rules.length).toBe(routingRules.length);
+    expect(watched.sort()).toEqual(rules.map(([id]) => id).sort());
+  });
+
+  test('alarms on the share of API requests answered 4xx, only once there is volume', () => {
+    const [[, alarm]] = resourcesOfType('AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('AlarmsApiClientErrorRate'));
+
+    expect(alarm.Properties.Threshold).toBe(20);
+    expect(alarm.Properties.Metrics.map((m: { Expression?: string }) => m.Expression).filter(Boolean)).toEqual(['IF(requests >= 20, 100 * clientErrors / requests, 0)']);
+  });
+});
+
+describe('dashboard', () => {
+  test('shows each function\'s business counters, event lag, queue age, DLQ depth and the API, on one page per region', () => {
+    const [[, dashboard]] = resourcesOfType('AWS::CloudWatch::Dashboard');
+    // The body is a join around resource references: stand a placeholder in for each, then read it as JSON.
+    const parts: unknown[] = dashboard.Properties.DashboardBody['Fn::Join'][1];
+    const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'ref')).join(''));
+    const widgets: { properties: { title?: string; metrics?: unknown[][] } }[] = body.widgets;
+    const expressions = widgets.flatMap((w) => w.properties.metrics ?? []).flatMap((m) => m.filter((x): x is { expression: string } => typeof x === 'object' && x !== null && 'expression' in x)).map((x) => x.expression);
+    const metricNames = widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => m[1]);
+
+    expect(dashboard.Properties.DashboardName).toBe(`fabric-${REGION}-operations`);
+    for (const [name] of topologyFunctions) expect(expressions).toContain(`SEARCH('Namespace="RetailFabric" service="${name}" NOT MetricName="EventLag"', 'Sum', 300)`);
+    expect(expressions).toContain(`SEARCH('Namespace="RetailFabric" MetricName="EventLag"', 'p95', 300)`);
+    for (const metric of ['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', '4XXError', '5XXError', 'Errors', 'Throttles']) expect(metricNames).toContain(metric);
+  });
 });
 
 describe('cdk-nag AWS Solutions', () => {
