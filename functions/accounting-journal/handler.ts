@@ -1,0 +1,56 @@
+import type { SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { readConfig, requiredName } from '../../shared/config/env';
+import { loadAccountingPolicy } from '../../shared/config/chart-of-accounts';
+import { parseEventBody } from '../../events/catalog';
+import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor, journalPosTransaction, journalRefund, journalShipment, type JournalOutcome } from '../../shared/domain/accounting-journal';
+import type { Shipment } from '../../shared/domain/shipment';
+import type { ChannelRefund } from '../../shared/domain/refund-report';
+import type { PosTransaction } from '../../shared/domain/pos-transaction';
+import { DynamoOrderRepository } from '../../shared/adapters/order-store';
+import { DynamoAccountingLedger } from '../../shared/adapters/reconciliation-store';
+import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
+import { IdempotentExecutor } from '../../shared/adapters/idempotency';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
+import { logger, metrics } from '../../shared/adapters/observability';
+
+const config = readConfig({
+  FABRIC_TABLE_ACCOUNTING: requiredName,
+  FABRIC_TABLE_ORDERS: requiredName,
+  FABRIC_TABLE_CROSS_REFERENCE: requiredName,
+  FABRIC_TABLE_IDEMPOTENCY: requiredName,
+});
+
+const ports = {
+  ledger: new DynamoAccountingLedger(config.FABRIC_TABLE_ACCOUNTING),
+  orders: new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE),
+  publisher: eventPublisherFromEnv(),
+  policy: loadAccountingPolicy(),
+};
+const entries = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, ACCOUNTING_JOURNAL_SCOPE);
+
+/**
+ * Prepares the journal entry of one shipment (sale), POS transaction (sale by tender) or channel
+ * refund (reversal), once per entry id: a redelivery returns the first run's outcome and publishes
+ * nothing again.
+ */
+async function journalRecord(record: SQSRecord): Promise<void> {
+  const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
+  const event = detailType === 'ShipmentConfirmed' || detailType === 'RefundReported'
+    ? parseEventBody(record.body, detailType)
+    : parseEventBody(record.body, 'PosTransactionRecorded');
+  const entryId = journalEntryIdFor(event)!;
+  logger.appendKeys({ correlationId: event.correlationId, entryId });
+  const trace = { causationId: event.id };
+  const work = (): Promise<JournalOutcome> => {
+    const data = event.data as { shipment?: Shipment; refund?: ChannelRefund; transaction?: PosTransaction };
+    if (data.shipment) return journalShipment(data.shipment, ports, trace);
+    if (data.refund) return journalRefund(data.refund, ports, trace);
+    return journalPosTransaction(data.transaction!, ports, trace);
+  };
+  const { result, replayed } = await entries.run(entryId, async () => ({ ...(await work()) }));
+  metrics.addMetric(replayed ? 'JournalEventsReplayed' : `JournalEntries_${result.outcome}`, MetricUnit.Count, 1);
+  logger.info('journal entry', { ...result, replayed });
+}
+
+export const handler = queueConsumer(journalRecord, { failureMetric: 'JournalEventsFailed', beforeBatch: (context) => entries.registerLambdaContext(context) });
