@@ -3,6 +3,8 @@ import { routingRules } from '../../events/routing-rules';
 import { constructId } from '../../infra/constructs/construct-id';
 import type { FabricStack } from '../../infra/fabric-stack';
 import { bucketEnvVar, buckets, functions, tableEnvVar, tables, type FunctionDefinition, type TableDefinition } from '../../shared/config/topology';
+import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
 
 const REGION = 'us-east-1';
@@ -354,6 +356,20 @@ describe('dashboard', () => {
     for (const [name] of topologyFunctions) expect(expressions).toContain(`SEARCH('Namespace="RetailFabric" service="${name}" NOT MetricName="EventLag"', 'Sum', 300)`);
     expect(expressions).toContain(`SEARCH('Namespace="RetailFabric" MetricName="EventLag"', 'p95', 300)`);
     for (const metric of ['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', '4XXError', '5XXError', 'Errors', 'Throttles']) expect(metricNames).toContain(metric);
+  });
+});
+
+describe('security baseline', () => {
+  test('holds no credential the local fabric uses anywhere in the template, and no variable named for one', () => {
+    const credentials = [
+      ...Object.values(DEVELOPMENT_WEBHOOK_SECRETS),
+      ...Object.values(DEVELOPMENT_API_CREDENTIALS).flatMap((values) => Object.entries(values ?? {}).filter(([key]) => /secret|token|key/i.test(key)).map(([, value]) => value)),
+    ];
+    const text = JSON.stringify(template.toJSON());
+    const variableNames = resourcesOfType('AWS::Lambda::Function').flatMap(([, fn]) => Object.keys(fn.Properties.Environment?.Variables ?? {}));
+
+    for (const credential of credentials) expect(text).not.toContain(credential);
+    expect(variableNames.filter((name) => /TOKEN|PASSWORD|CLIENT_SECRET|ACCESS_KEY|PRIVATE/.test(name))).toEqual([]);
   });
 });
 
