@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
 import { OutboundChannelStub } from './outbound-channel-stub';
+import { PriceChannelStub } from './price-channel-stub';
 
 /** A canned answer the stub gives instead of the real one, e.g. a 429 with Retry-After. */
 export interface StubFault {
@@ -44,6 +45,8 @@ export class ChannelApiStub {
   readonly requests: { method: string; path: string; status: number }[] = [];
   /** Inventory and fulfilment endpoints (Shopify, eBay, WooCommerce): see outbound-channel-stub.ts. */
   readonly outbound = new OutboundChannelStub((token) => this.issuedTokens.has(token));
+  /** Price endpoints (Shopify, eBay, WooCommerce): see price-channel-stub.ts. */
+  readonly prices = new PriceChannelStub((token) => this.issuedTokens.has(token));
   private readonly faults: StubFault[] = [];
   private readonly issuedTokens = new Set<string>();
   private server: Server | undefined;
@@ -98,6 +101,8 @@ export class ChannelApiStub {
   private route(request: StubRequest): StubAnswer {
     const { method, url } = request;
     const path = url.pathname;
+    const priced = this.prices.route(request);
+    if (priced) return priced;
     const outbound = this.outbound.route(request);
     if (outbound) return outbound;
     let match: RegExpExecArray | null;

@@ -1,0 +1,30 @@
+import { channelCredentialsFromEnv } from '../../shared/adapters/channel-credentials';
+import { TokenBucket } from '../../shared/adapters/channel-http';
+import { apiBaseUrlEnvVar } from '../../shared/config/topology';
+import type { SalesChannel } from '../../shared/domain/order';
+import type { ChannelPriceApi } from '../../shared/domain/pricing-distribution';
+import { EBAY_PRODUCTION_URL } from '../../shared/channels/ebay/ebay-api.client';
+import { EBAY_INVENTORY_RATE_LIMIT, ebaySellerToken } from '../../shared/channels/ebay/inventory-api';
+import { EbayPriceApi } from '../../shared/channels/ebay/price-api';
+import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi } from '../../shared/channels/shopify/inventory-api';
+import { ShopifyPriceApi } from '../../shared/channels/shopify/price-api';
+import { WOOCOMMERCE_RATE_LIMIT, WooCommerceRestApi } from '../../shared/channels/woocommerce/inventory-api';
+import { WooCommercePriceApi } from '../../shared/channels/woocommerce/price-api';
+
+/**
+ * The channels' price endpoints, on the same clients and credentials as their inventory publishing.
+ * Each container spends its own token bucket at the channel's documented rate; the rule's
+ * maxConcurrency bounds how many containers share it.
+ */
+export function channelPriceApisFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<SalesChannel, ChannelPriceApi>> {
+  const credentials = channelCredentialsFromEnv(env);
+  const override = (channel: SalesChannel) => env[apiBaseUrlEnvVar(channel)] || undefined;
+  const bucket = (limit: { ratePerSecond: number; burst: number }) => new TokenBucket(limit.ratePerSecond, limit.burst);
+  const ebayUrl = (override('ebay') ?? EBAY_PRODUCTION_URL).replace(/\/$/, '');
+  return {
+    shopify: new ShopifyPriceApi(new ShopifyAdminApi(override('shopify'), credentials, { channel: 'shopify', bucket: bucket(SHOPIFY_ADMIN_RATE_LIMIT) })),
+    ebay: new EbayPriceApi(ebayUrl, ebaySellerToken(ebayUrl, credentials), { channel: 'ebay', bucket: bucket(EBAY_INVENTORY_RATE_LIMIT) }),
+    woocommerce: new WooCommercePriceApi(new WooCommerceRestApi(override('woocommerce'), credentials, { channel: 'woocommerce', bucket: bucket(WOOCOMMERCE_RATE_LIMIT) })),
+  };
+}
+

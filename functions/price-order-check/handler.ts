@@ -1,0 +1,42 @@
+import type { SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { readConfig, requiredName } from '../../shared/config/env';
+import { createEvent, parseEventBody } from '../../events/catalog';
+import { PRICE_ORDER_CHECK_SCOPE, findPricingException } from '../../shared/domain/pricing-order-check';
+import { orderVersionKey } from '../../shared/domain/order-record';
+import { DynamoPricingStore } from '../../shared/adapters/pricing-store';
+import { IdempotentExecutor } from '../../shared/adapters/idempotency';
+import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
+import { logger, metrics } from '../../shared/adapters/observability';
+
+const config = readConfig({
+  FABRIC_TABLE_PRICING: requiredName,
+  FABRIC_TABLE_IDEMPOTENCY: requiredName,
+  /** A line may be this many minor units per unit below the effective price (channel rounding)... */
+  FABRIC_PRICE_TOLERANCE_MINOR: z.coerce.number().int().min(0).default(1),
+  /** ...or this many basis points of it, whichever is larger. */
+  FABRIC_PRICE_TOLERANCE_BASIS_POINTS: z.coerce.number().int().min(0).max(10_000).default(50),
+});
+const prices = new DynamoPricingStore(config.FABRIC_TABLE_PRICING);
+const publisher = eventPublisherFromEnv();
+const checks = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, PRICE_ORDER_CHECK_SCOPE);
+const tolerance = { minorUnits: config.FABRIC_PRICE_TOLERANCE_MINOR, basisPoints: config.FABRIC_PRICE_TOLERANCE_BASIS_POINTS };
+
+/** Checks one OrderReceived's line prices, once per order version; raises PricingException for a leak. */
+async function checkOrderPrices(record: SQSRecord): Promise<void> {
+  const event = parseEventBody(record.body, 'OrderReceived');
+  const { order } = event.data;
+  logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
+  const { result, replayed } = await checks.run(orderVersionKey(order), async () => {
+    const exception = await findPricingException(order, prices, tolerance);
+    if (!exception) return { lines: 0 };
+    await publisher.publish([createEvent('PricingException', exception, { correlationId: order.orderId, causationId: event.id })]);
+    return { lines: exception.lines.length };
+  });
+  if (!replayed && result.lines) metrics.addMetric('PricingExceptions', MetricUnit.Count, 1);
+  logger.info('order prices checked', { underpricedLines: result.lines, replayed });
+}
+
+export const handler = queueConsumer(checkOrderPrices, { failureMetric: 'PriceCheckEventsFailed', beforeBatch: (context) => checks.registerLambdaContext(context) });
