@@ -9,6 +9,7 @@ import { CustomerReturn } from '../shared/domain/return';
 import { SettlementLine } from '../shared/domain/settlement';
 import { JournalEntry } from '../shared/domain/journal-entry';
 import { JournalEntryPreparedData } from '../shared/domain/accounting';
+import { ReconciliationExceptionData } from '../shared/domain/settlement-exception';
 import { ChannelRefund } from '../shared/domain/refund-report';
 import { OrderStateChangedData, OrderTransitionRefusedData } from '../shared/domain/order-lifecycle';
 import { ErpPostingRejectedData, ErpSalesOrderPostedData } from '../shared/domain/erp';
@@ -150,6 +151,12 @@ export const eventCatalog = {
     source: EventSource.accounting,
     description: 'A balanced journal entry (sale, POS sale by tender, refund, return reversal, marketplace fees) is ready to post through the ERP port; entry.entryId is stable per business fact and is the posting\'s idempotency key.',
     versions: { 1: JournalEntryPreparedData },
+    current: 1,
+  },
+  ReconciliationException: {
+    source: EventSource.settlement,
+    description: 'A settlement line or a booked sale does not reconcile: an order id the fabric never received, an unknown order line, an amount or fee variance, a sale never settled, or a report that cannot be read.',
+    versions: { 1: ReconciliationExceptionData },
     current: 1,
   },
   JournalEntryPosted: {

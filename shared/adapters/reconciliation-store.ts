@@ -1,9 +1,11 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { JournalEntryPreparedData } from '../domain/accounting';
 import { NO_BOOKINGS, OrderBookings } from '../domain/accounting-sale';
 import { BookingConflictError, type AccountingLedger } from '../domain/accounting-journal';
+import { SettledOrder, SettlementReport, type SettlementLedger } from '../domain/settlement-reconciliation';
+import type { AwaitingSettlement, SettlementWatch } from '../domain/settlement-watch';
 
 /**
  * The accounting table: what the books hold per order and what each settlement report matched.
@@ -65,6 +67,98 @@ export class DynamoAccountingLedger implements AccountingLedger {
       const [entryReason, bookingsReason] = error.CancellationReasons ?? [];
       if (entryReason?.Code === 'ConditionalCheckFailed') return false;
       if (bookingsReason?.Code === 'ConditionalCheckFailed') throw new BookingConflictError(`bookings of ${orderId} moved past revision ${expectedRevision}`);
+      throw error;
+    }
+  }
+}
+
+const settlementKey = (settlementId: string) => `SETTLEMENT#${settlementId}`;
+
+/** BatchWriteItem takes 25 items a call and may hand some back: they are sent again until none are left. */
+const BATCH_WRITE = 25;
+
+export class DynamoSettlementLedger implements SettlementLedger, SettlementWatch {
+  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+
+  async markSettled(orderId: string, settlementId: string): Promise<void> {
+    await this.client.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: { pk: ordersKey(orderId), sk: 'BOOKINGS' },
+      UpdateExpression: 'SET settledAt = if_not_exists(settledAt, :now), orderId = :orderId ADD settlementIds :settlement REMOVE unsettledDate',
+      ExpressionAttributeValues: { ':now': new Date().toISOString(), ':orderId': orderId, ':settlement': new Set([settlementId]) },
+    }));
+  }
+
+  /** The orders first, the header last: a report whose header is there is complete. */
+  async saveReport(report: SettlementReport, orders: readonly SettledOrder[]): Promise<void> {
+    const pk = settlementKey(report.settlementId);
+    const items = [
+      ...orders.map((order) => ({ pk, sk: `ORDER#${order.channelOrderId}`, order })),
+      { pk, sk: 'REPORT', report },
+    ];
+    for (let i = 0; i < items.length; i += BATCH_WRITE) {
+      let requests = items.slice(i, i + BATCH_WRITE).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length; attempt += 1) {
+        if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      }
+    }
+  }
+
+  async readReport(settlementId: string): Promise<{ report: SettlementReport; orders: SettledOrder[] } | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': settlementKey(settlementId) },
+        ExclusiveStartKey: startKey,
+      }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const head = items.find((item) => item.sk === 'REPORT');
+    if (!head) return undefined;
+    return {
+      report: SettlementReport.parse(head.report),
+      orders: items.filter((item) => item.sk !== 'REPORT').map((item) => SettledOrder.parse(item.order)),
+    };
+  }
+
+  async awaitingSince(date: string): Promise<AwaitingSettlement[]> {
+    const found: AwaitingSettlement[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: UNSETTLED_INDEX,
+        KeyConditionExpression: 'unsettledDate = :date',
+        ExpressionAttributeValues: { ':date': date },
+        ExclusiveStartKey: startKey,
+      }));
+      for (const item of page.Items ?? []) {
+        // A settlement that named the order before its sale was booked left settledAt behind.
+        if (!item.settledAt) found.push({ orderId: String(item.orderId), since: date });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  async markNeverSettledReported(orderId: string, since: string): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: ordersKey(orderId), sk: 'BOOKINGS' },
+        UpdateExpression: 'SET neverSettledReportedAt = :now REMOVE unsettledDate',
+        ConditionExpression: 'unsettledDate = :since',
+        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':since': since },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   }
