@@ -1,0 +1,23 @@
+import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
+import { formatDecimalMoney, type Money } from '../../shared/domain/money';
+import type { LocalResources } from '../local-fabric/provision';
+
+const amount = (money: Money | undefined) => (money ? formatDecimalMoney(money) : '-');
+
+/** `reconcile <settlementId>`: a settlement's reconciliation report: counts, then every order it named and how it matched. */
+export async function reconcile(resources: LocalResources, [settlementId]: string[]): Promise<void> {
+  if (!settlementId) throw new Error('usage: reconcile <settlementId>');
+  const found = await new DynamoSettlementLedger(resources.tables.accounting).readReport(settlementId);
+  if (!found) throw new Error(`no reconciliation report for settlement ${settlementId} (reports land under incoming/amazon/ or incoming/shopify/ of the settlement-reports bucket)`);
+  const { report, orders } = found;
+  const { counts } = report;
+  console.log(`${report.channel} settlement ${report.settlementId}  ${report.currency}  ${report.startDate ?? '?'} .. ${report.endDate ?? '?'}  deposit ${report.depositDate ?? '-'}  total ${amount(report.totalAmount)}`);
+  console.log(`  from ${report.source}, reconciled ${report.reconciledAt}`);
+  console.log(`  ${counts.lines} lines, ${counts.orders} orders: ${counts.matched} matched, ${counts.variance} with a variance, ${counts.unmatched} unmatched; ${counts.accountLines} account-level lines`);
+  console.log(`  fee entries: ${report.feeEntryIds.join(', ') || 'none'}`);
+  console.log(`  ${'status'.padEnd(10)} ${'channel order'.padEnd(22)} ${'charges'.padStart(10)} ${'expected'.padStart(10)} ${'fees'.padStart(8)} ${'expected'.padStart(8)}  reasons / order`);
+  const rank = { unmatched: 0, variance: 1, matched: 2 } as const;
+  for (const order of [...orders].sort((a, b) => rank[a.status] - rank[b.status] || a.channelOrderId.localeCompare(b.channelOrderId))) {
+    console.log(`  ${order.status.padEnd(10)} ${order.channelOrderId.padEnd(22)} ${amount(order.charges).padStart(10)} ${amount(order.expectedCharges).padStart(10)} ${amount(order.fees).padStart(8)} ${amount(order.expectedFees).padStart(8)}  ${[...order.reasons, order.orderId ?? ''].filter(Boolean).join(' ')}  lines ${order.lineNumbers.join(',')}`);
+  }
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
+import { reconcile } from '../../scripts/ops/reconcile';
+import { EventSource, createEvent } from '../../events/catalog';
+import { toWireEvent } from '../../events/envelope';
+import { DynamoOrderRepository } from '../../shared/adapters/order-store';
+import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
+import type { Order } from '../../shared/domain/order';
+import { EventProbe, orderReceivedBody, queueDepth, stockOrder } from './support/inventory-support';
+import { eventually, startTestFabric } from './support/test-fabric';
+
+const SETTLEMENT_ID = '24681357901';
+const DAY_MS = 24 * 3600 * 1000;
+let fabric: LocalFabric;
+let probe: EventProbe;
+let orders: DynamoOrderRepository;
+let settlements: DynamoSettlementLedger;
+
+beforeAll(async () => {
+  fabric = await startTestFabric('settlement', { scheduleIntervalMs: () => 0 });
+  probe = await EventProbe.subscribe(fabric, { source: [EventSource.settlement, EventSource.accounting] });
+  orders = new DynamoOrderRepository(fabric.resources.tables.orders, fabric.resources.tables.crossReference);
+  settlements = new DynamoSettlementLedger(fabric.resources.tables.accounting);
+});
+
+afterAll(async () => {
+  await fabric?.stop();
+});
+
+async function publish(body: string): Promise<void> {
+  await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: body }));
+}
+
+async function received(order: Order): Promise<void> {
+  await publish(orderReceivedBody(order));
+  await eventually(`order ${order.channelOrderId} stored`, async () => (await orders.getOrder(order.orderId)) ?? undefined);
+}
+
+/** Ships the whole order `daysAgo` days ago and waits for its sale to be booked. */
+async function shipped(order: Order, daysAgo: number): Promise<void> {
+  const shipment = {
+    shipmentId: `SHP-${order.channelOrderId}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999',
+    shippedAt: new Date(Date.now() - daysAgo * DAY_MS).toISOString(), lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),
+  };
+  await publish(JSON.stringify(toWireEvent(createEvent('ShipmentConfirmed', { shipment }, { correlationId: order.orderId }))));
+  await eventually(`the sale of ${order.channelOrderId}`, async () => {
+    await probe.drain();
+    return probe.distinct('JournalEntryPrepared').some((event) => event.data.entry.entryId === `sale:${order.orderId}:${shipment.shipmentId}`) ? true : undefined;
+  });
+}
+
+it('reconciles a dropped Amazon settlement: exactly a fee variance and an unknown order, fees booked, a stored report the ops command prints, and a late order reported never settled', async () => {
+  const matched = stockOrder('amazon', '111-0000001-0000001', [{ sku: 'TEE-RED-M', quantity: 2 }]);
+  const overcharged = stockOrder('amazon', '111-0000002-0000002', [{ sku: 'TEE-RED-M', quantity: 4 }]);
+  const neverSettled = stockOrder('amazon', '111-0000003-0000003', [{ sku: 'TEE-RED-M', quantity: 1 }]);
+  for (const order of [matched, overcharged, neverSettled]) await received(order);
+  await shipped(matched, 20);
+  await shipped(neverSettled, 20);
+
+  await fabric.clients.s3.send(new PutObjectCommand({
+    Bucket: fabric.resources.buckets.settlementReports,
+    Key: `incoming/amazon/${SETTLEMENT_ID}.tsv`,
+    Body: readFileSync(path.join(__dirname, '..', 'fixtures', 'settlement', 'amazon-settlement-v2.tsv')),
+  }));
+
+  const { report, orders: settled } = await eventually('the reconciliation report', async () => settlements.readReport(SETTLEMENT_ID), 20_000);
+  expect(report.counts).toEqual({ lines: 6, orders: 3, matched: 1, variance: 1, unmatched: 1, accountLines: 1 });
+  expect(settled.find((o) => o.channelOrderId === matched.channelOrderId)).toMatchObject({ status: 'matched', orderId: matched.orderId, orderLineIds: ['1'] });
+  const fees = await eventually('the settlement fee entry', async () => {
+    await probe.drain();
+    return probe.distinct('JournalEntryPrepared').find((event) => event.data.kind === 'marketplace_fees');
+  });
+  expect(fees.data.entry).toMatchObject({ entryId: `fees:amazon:${SETTLEMENT_ID}:1`, currency: 'USD' });
+  const exceptions = probe.distinct('ReconciliationException').map((event) => event.data);
+  expect(exceptions.map((e) => [e.reason, e.channelOrderId]).sort()).toEqual([['FEE_VARIANCE', overcharged.channelOrderId], ['UNKNOWN_ORDER', '111-9999999-9999999']]);
+
+  const printed: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+  try {
+    await reconcile(fabric.resources, [SETTLEMENT_ID]);
+  } finally {
+    log.mockRestore();
+  }
+  expect(printed[0]).toContain(`amazon settlement ${SETTLEMENT_ID}  USD`);
+  expect(printed.join('\n')).toContain('3 orders: 1 matched, 1 with a variance, 1 unmatched; 1 account-level lines');
+  expect(printed.find((line) => line.includes('111-9999999-9999999'))).toMatch(/unmatched .*15\.00 .*UNKNOWN_ORDER/);
+  expect(printed.find((line) => line.includes(overcharged.channelOrderId))).toMatch(/variance .*40\.00 +40\.00 +7\.00 +6\.00 +FEE_VARIANCE/);
+
+  // Both shipped 20 days ago; only the one the settlement did not name is overdue.
+  await fabric.runScheduled('settlement-watch');
+  await fabric.runScheduled('settlement-watch');
+  const overdue = await eventually('a NEVER_SETTLED exception', async () => {
+    await probe.drain();
+    const found = probe.distinct('ReconciliationException').filter((event) => event.data.reason === 'NEVER_SETTLED');
+    return found.length ? found : undefined;
+  });
+  expect(overdue.map((event) => event.data.orderId)).toEqual([neverSettled.orderId]);
+  expect(await queueDepth(fabric, fabric.resources.queues['accounting-journal'].url)).toBe(0);
+});
