@@ -81,3 +81,8 @@ export function fromWireEvent(wire: WireEvent): FabricEvent {
 export function newEventId(): string {
   return randomUUID();
 }
+
+/** The detail-type of an SQS body written by EventBridge (or the local topic), to dispatch before a typed parse. */
+export function detailTypeOf(body: string): string | undefined {
+  return (JSON.parse(body) as { 'detail-type'?: string })['detail-type'];
+}

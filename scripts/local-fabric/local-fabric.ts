@@ -13,6 +13,8 @@ import { LocalSchedule } from './scheduler';
 import { restoreMessagingSnapshot, saveMessagingSnapshot } from './snapshot';
 import { ChannelApiStub } from '../channel-stubs/channel-api-stub';
 import { configureChannelApiEnvironment } from '../channel-stubs/channel-api-environment';
+import { BusinessCentralSimulator } from '../erp-simulator/business-central-simulator';
+import { configureErpEnvironment } from '../erp-simulator/erp-environment';
 
 export type RuntimeLog = (message: string, details?: Record<string, unknown>) => void;
 
@@ -34,6 +36,8 @@ export interface LocalFabricOptions {
   scheduleIntervalMs?: (functionName: string, definition: FunctionDefinition) => number;
   /** Channel API stubs already running (tests seed their own); otherwise the runtime starts its own. */
   channelApiStub?: ChannelApiStub;
+  /** The ERP simulator already running (tests turn its knobs); otherwise the runtime starts its own. */
+  erpSimulator?: BusinessCentralSimulator;
   log?: RuntimeLog;
 }
 
@@ -48,6 +52,8 @@ export interface LocalFabric {
   restored?: { objects: number; messages: number };
   /** The channel APIs (Square, Amazon, eBay) as the handlers reach them locally: stubs serving their documented shapes. */
   channelApis: ChannelApiStub;
+  /** The ERP (Business Central API v2.0) as the ERP connector reaches it locally. */
+  erp: BusinessCentralSimulator;
   /** Runs a scheduled function now (after any run under way), as its schedule would. */
   runScheduled(functionName: string): Promise<void>;
   stop(): Promise<void>;
@@ -76,6 +82,9 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
   const channelApis = options.channelApiStub ?? new ChannelApiStub();
   if (!options.channelApiStub) await channelApis.start();
   configureChannelApiEnvironment(channelApis.url);
+  const erp = options.erpSimulator ?? new BusinessCentralSimulator();
+  if (!options.erpSimulator) await erp.start();
+  configureErpEnvironment(erp);
 
   const definitions: Record<string, FunctionDefinition> = options.functions ?? topologyFunctions;
   const lambdas = new Map(Object.entries(definitions).map(([name, definition]) => [name, new LocalLambda(name, definition, ROOT)]));
@@ -122,6 +131,7 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     clients,
     developmentSecrets,
     channelApis,
+    erp,
     ...(restored ? { restored } : {}),
     runScheduled(functionName) {
       const schedule = schedules.get(functionName);
@@ -140,6 +150,7 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
         }
       }
       if (!options.channelApiStub) await channelApis.stop();
+      if (!options.erpSimulator) await erp.stop();
       await emulators?.stop();
     },
   };

@@ -51,6 +51,11 @@ export const tables = {
    * Layout in shared/adapters/publication-ledger.ts.
    */
   channelPublications: { partitionKey: 'pk', sortKey: 'sk' },
+  /**
+   * The event trail: each event each queue consumer handled or failed on, with the reason, per
+   * correlation id (shared/adapters/event-trail.ts). `ops order trace` reads it; it expires after 35 days.
+   */
+  eventTrail: { partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'expiresAt' },
 } satisfies Record<string, TableDefinition>;
 export type TableName = keyof typeof tables;
 
@@ -59,6 +64,8 @@ export const buckets = {
   rawArchive: {},
   /** Store POS batch uploads under incoming/{storeId}/{businessDate}/{batchId}.{csv|jsonl|xml}. */
   posBatches: {},
+  /** Marketplace settlement reports under incoming/amazon/ (flat file V2) and incoming/shopify/ (payout JSON), kept as uploaded. */
+  settlementReports: {},
   /** Item master exports from the ERP or PIM under incoming/{sourceSystem}/{exportId}.{jsonl|csv}; summaries and quarantine beside them. */
   catalogImports: {},
 } satisfies Record<string, object>;
@@ -137,7 +144,7 @@ export const functions = {
     description: 'Fetches the orders that thin channel notifications name (Square, Amazon, eBay) from the channel API, maps and publishes them.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    tables: { idempotency: 'readWrite', crossReference: 'read' },
+    tables: { idempotency: 'readWrite', crossReference: 'read', eventTrail: 'readWrite' },
     buckets: { rawArchive: 'readWrite' },
     publishesEvents: true,
     channelApis: ['square', 'amazon', 'ebay'],
@@ -147,7 +154,7 @@ export const functions = {
     description: 'Archives and deduplicates Amazon SP-API ORDER_CHANGE notifications from their SQS destination.',
     timeoutSeconds: 10,
     memoryMb: 256,
-    tables: { idempotency: 'readWrite' },
+    tables: { idempotency: 'readWrite', eventTrail: 'readWrite' },
     buckets: { rawArchive: 'readWrite' },
     publishesEvents: true,
     inboundQueue: {
@@ -175,7 +182,7 @@ export const functions = {
     description: 'Stores canonical orders and their channel cross-reference, once per order version.',
     timeoutSeconds: 30,
     memoryMb: 512,
-    tables: { orders: 'readWrite', crossReference: 'readWrite', idempotency: 'readWrite' },
+    tables: { orders: 'readWrite', crossReference: 'readWrite', idempotency: 'readWrite', eventTrail: 'readWrite' },
   },
   'order-query': {
     entry: 'functions/order-query/handler.ts',
@@ -193,7 +200,7 @@ export const functions = {
     description: 'Reserves stock for each order once (and releases it when the order is cancelled), per channel policy.',
     timeoutSeconds: 30,
     memoryMb: 512,
-    tables: { inventory: 'readWrite' },
+    tables: { inventory: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
   'inventory-fulfilment': {
@@ -201,7 +208,7 @@ export const functions = {
     description: 'Consumes reservations for confirmed shipments: shipped units leave on hand and reserved together.',
     timeoutSeconds: 30,
     memoryMb: 256,
-    tables: { inventory: 'readWrite' },
+    tables: { inventory: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
   'availability-query': {
@@ -242,12 +249,31 @@ export const functions = {
     publishesEvents: true,
     objectTriggers: [{ bucket: 'posBatches', prefix: 'incoming/' }],
   },
+  'settlement-ingest': {
+    entry: 'functions/settlement-ingest/handler.ts',
+    description: 'Reconciles marketplace settlement reports line by line against canonical orders: fees booked, exceptions raised, a report stored.',
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    tables: { accounting: 'readWrite', orders: 'read', crossReference: 'read', idempotency: 'readWrite' },
+    buckets: { settlementReports: 'read' },
+    publishesEvents: true,
+    objectTriggers: [{ bucket: 'settlementReports', prefix: 'incoming/' }],
+  },
+  'settlement-watch': {
+    entry: 'functions/settlement-watch/handler.ts',
+    description: 'Raises NEVER_SETTLED for booked marketplace sales that no settlement report has named within the configured days.',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    tables: { accounting: 'readWrite', orders: 'read', crossReference: 'read' },
+    publishesEvents: true,
+    schedule: { everyMinutes: 24 * 60 },
+  },
   'accounting-journal': {
     entry: 'functions/accounting-journal/handler.ts',
     description: 'Prepares balanced journal entries (sale per shipment, POS sale by tender, refund reversal) from the chart of accounts, once per entry id.',
     timeoutSeconds: 30,
     memoryMb: 256,
-    tables: { accounting: 'readWrite', orders: 'read', crossReference: 'read', idempotency: 'readWrite' },
+    tables: { accounting: 'readWrite', orders: 'read', crossReference: 'read', idempotency: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
   'order-lifecycle': {
@@ -255,7 +281,7 @@ export const functions = {
     description: 'Moves each order through its lifecycle (guarded, versioned, with history); records and publishes refused transitions.',
     timeoutSeconds: 10,
     memoryMb: 256,
-    tables: { orders: 'readWrite' },
+    tables: { orders: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
   'erp-posting': {
@@ -263,7 +289,7 @@ export const functions = {
     description: 'Posts reserved orders as ERP sales orders and prepared journal entries, exactly once, behind a shared circuit breaker.',
     timeoutSeconds: 60,
     memoryMb: 256,
-    tables: { orders: 'read', crossReference: 'readWrite', connectorState: 'readWrite' },
+    tables: { orders: 'read', crossReference: 'readWrite', connectorState: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
     erpApi: true,
   },
@@ -272,7 +298,7 @@ export const functions = {
     description: 'Moves store stock for recorded POS transactions (sales off on hand, returns back or to damaged), once per line.',
     timeoutSeconds: 30,
     memoryMb: 256,
-    tables: { inventory: 'readWrite' },
+    tables: { inventory: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
   'channel-availability-sync': {
@@ -289,7 +315,7 @@ export const functions = {
     description: 'Tells the originating channel about a confirmed shipment (carrier, tracking, lines), once per shipment.',
     timeoutSeconds: 60,
     memoryMb: 256,
-    tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite' },
+    tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite', eventTrail: 'readWrite' },
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
   },
   'channel-drift-check': {
@@ -348,7 +374,7 @@ export const functions = {
     description: 'Pushes the effective price of changed SKUs to each channel listing them and writes each store\'s POS price file; records acknowledgement lag.',
     timeoutSeconds: 60,
     memoryMb: 512,
-    tables: { pricing: 'readWrite', crossReference: 'read' },
+    tables: { pricing: 'readWrite', crossReference: 'read', eventTrail: 'readWrite', channelPublications: 'readWrite' },
     buckets: { posBatches: 'readWrite' },
     channelApis: ['shopify', 'ebay', 'woocommerce'],
   },
@@ -357,7 +383,7 @@ export const functions = {
     description: 'Checks each order\'s line prices against the effective price at the time it was placed and raises PricingException beyond the tolerance.',
     timeoutSeconds: 30,
     memoryMb: 256,
-    tables: { pricing: 'read', idempotency: 'readWrite' },
+    tables: { pricing: 'read', idempotency: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
 } satisfies Record<string, FunctionDefinition>;

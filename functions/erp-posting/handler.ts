@@ -1,0 +1,56 @@
+import type { SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { readConfig, requiredName } from '../../shared/config/env';
+import { functions } from '../../shared/config/topology';
+import { parseEventBody } from '../../events/catalog';
+import { detailTypeOf } from '../../events/envelope';
+import { postJournalEntryOnce, postSalesOrderOnce } from '../../shared/domain/erp-posting';
+import { SharedCircuitBreaker } from '../../shared/domain/erp-resilience';
+import { erpConnectorConfig } from '../../shared/erp/erp-config';
+import { DynamoOrderRepository } from '../../shared/adapters/order-store';
+import { DynamoErpDocumentReferences } from '../../shared/adapters/erp-document-references';
+import { DynamoBreakerStore } from '../../shared/adapters/erp-circuit-breaker';
+import { MeteredErp, reportBreakerState } from '../../shared/adapters/erp-metered';
+import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
+import { logger, metrics } from '../../shared/adapters/observability';
+
+const tables = readConfig({ FABRIC_TABLE_ORDERS: requiredName, FABRIC_TABLE_CROSS_REFERENCE: requiredName, FABRIC_TABLE_CONNECTOR_STATE: requiredName });
+const settings = erpConnectorConfig();
+const orders = new DynamoOrderRepository(tables.FABRIC_TABLE_ORDERS, tables.FABRIC_TABLE_CROSS_REFERENCE);
+const erp = new MeteredErp(settings.erp);
+const ports = {
+  erp,
+  documents: new DynamoErpDocumentReferences(tables.FABRIC_TABLE_CROSS_REFERENCE),
+  // One breaker per ERP, shared by every container through the connectorState table.
+  breaker: new SharedCircuitBreaker(new DynamoBreakerStore(tables.FABRIC_TABLE_CONNECTOR_STATE), erp.name, settings.breaker, Date.now, reportBreakerState),
+  publisher: eventPublisherFromEnv(),
+  backoff: settings.backoff,
+  // A crashed posting's lease frees itself once the function's timeout has passed.
+  leaseMs: functions['erp-posting'].timeoutSeconds * 1000,
+};
+
+/**
+ * Posts to the ERP what became postable: a sales order when the lifecycle reserved an order, a journal
+ * entry when accounting prepared one. Throws (the message returns to its queue) while the ERP breaker
+ * is open, after the bounded retries of a transient failure, and while the order is not stored yet.
+ */
+async function postToErp(record: SQSRecord): Promise<void> {
+  if (detailTypeOf(record.body) === 'JournalEntryPrepared') {
+    const event = parseEventBody(record.body, 'JournalEntryPrepared');
+    const { entry, orderId } = event.data;
+    logger.appendKeys({ correlationId: event.correlationId, entryId: entry.entryId });
+    const outcome = await postJournalEntryOnce(entry, ports, { correlationId: event.correlationId, causationId: event.id, ...(orderId ? { orderId } : {}) });
+    metrics.addMetric(`ErpJournalEntries_${outcome.result}`, MetricUnit.Count, 1);
+    logger.info('journal entry posting settled', { ...outcome });
+    return;
+  }
+  const event = parseEventBody(record.body, 'OrderStateChanged');
+  const { orderId } = event.data;
+  logger.appendKeys({ correlationId: event.correlationId, orderId });
+  const outcome = await postSalesOrderOnce(orderId, async (id) => (await orders.getOrder(id))?.order, settings.posting, ports, { causationId: event.id });
+  metrics.addMetric(`ErpSalesOrders_${outcome.result}`, MetricUnit.Count, 1);
+  logger.info('sales order posting settled', { ...outcome });
+}
+
+export const handler = queueConsumer(postToErp, { failureMetric: 'ErpPostingEventsFailed' });

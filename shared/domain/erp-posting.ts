@@ -1,0 +1,150 @@
+import { createEvent } from '../../events/catalog';
+import type { JournalEntry } from './journal-entry';
+import type { Order } from './order';
+import type { EventPublisher } from './webhook-delivery';
+import {
+  ErpBusinessRejectionError, salesOrderFor, type ErpDocument, type ErpPort, type SalesOrderPostingPolicy,
+} from './erp';
+import { withBackoff, type BackoffPolicy, type SharedCircuitBreaker } from './erp-resilience';
+
+export type { ErpDocument } from './erp';
+export type ErpDocumentType = 'sales_order' | 'journal_entry';
+
+/** Which ERP document the fabric holds for a key (order id, journal entry id): the cross-reference. */
+export interface ErpDocumentReferences {
+  find(erp: string, documentType: ErpDocumentType, key: string): Promise<ErpDocument | undefined>;
+  record(erp: string, documentType: ErpDocumentType, key: string, document: ErpDocument): Promise<void>;
+  /**
+   * Runs `work` while holding a lease on the document, so two deliveries of one document never post
+   * it side by side (both would look it up, find nothing, and post). Throws PostingInProgressError
+   * while another consumer holds it; a lease outlives a crashed holder by at most `leaseMs`.
+   */
+  withLease<T>(erp: string, documentType: ErpDocumentType, key: string, leaseMs: number, work: () => Promise<T>): Promise<T>;
+}
+
+/** Another consumer is posting the same document right now: the message is retried after it finishes. */
+export class PostingInProgressError extends Error {
+  override name = 'PostingInProgressError';
+}
+
+/** The order is lifecycle-reserved but order intake has not stored it yet: retried by the queue. */
+export class OrderNotStoredYetError extends Error {
+  override name = 'OrderNotStoredYetError';
+}
+
+export interface ErpPostingPorts {
+  erp: ErpPort;
+  documents: ErpDocumentReferences;
+  breaker: SharedCircuitBreaker;
+  publisher: EventPublisher;
+  backoff: BackoffPolicy;
+  /** At least the consumer's timeout, so a lease never expires under a live posting. */
+  leaseMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type ErpPostingOutcome =
+  | { result: 'posted' | 'found_in_erp' | 'already_recorded'; document: ErpDocument }
+  | { result: 'rejected'; erpCode: string; erpMessage: string };
+
+/**
+ * Calls the ERP through the shared breaker with bounded backoff: refuses at once while the breaker is
+ * open (ErpCircuitOpenError), counts each transient failure against it, and closes it on any answer
+ * (a business rejection is an answer: the ERP is up). Throws the last ErpTransientError when the
+ * attempts are spent, so the message returns to its queue and, after maxReceiveCount, to its DLQ.
+ */
+async function throughBreaker<T>(ports: ErpPostingPorts, call: () => Promise<T>): Promise<T> {
+  try {
+    const result = await withBackoff(call, ports.backoff, {
+      ...(ports.sleep ? { sleep: ports.sleep } : {}),
+      beforeAttempt: () => ports.breaker.ensureAdmitted(),
+      onTransientFailure: () => ports.breaker.recordFailure(),
+    });
+    await ports.breaker.recordSuccess();
+    return result;
+  } catch (error) {
+    if (error instanceof ErpBusinessRejectionError) await ports.breaker.recordSuccess();
+    throw error;
+  }
+}
+
+/**
+ * Posts one order to the ERP as a sales order, exactly once however often it is asked: the order id is
+ * the ERP's external document number, and every attempt looks the document up by it before posting,
+ * so a post the ERP committed but never answered is found, not repeated. The ERP document is recorded
+ * in the cross-reference and `ErpSalesOrderPosted` published (again, on a redelivery: consumers key on
+ * the order id). A business rejection publishes `ErpPostingRejected` with the ERP's own message and is
+ * not retried.
+ */
+export async function postSalesOrderOnce(
+  orderId: string,
+  loadOrder: (orderId: string) => Promise<Order | undefined>,
+  policy: SalesOrderPostingPolicy,
+  ports: ErpPostingPorts,
+  trace: { causationId: string },
+): Promise<ErpPostingOutcome> {
+  const erp = ports.erp.name;
+  const published = (document: ErpDocument, foundExisting: boolean) =>
+    ports.publisher.publish([createEvent('ErpSalesOrderPosted', { orderId, erp, ...document, foundExisting }, { correlationId: orderId, causationId: trace.causationId })]);
+
+  const order = await loadOrder(orderId);
+  if (!order) throw new OrderNotStoredYetError(`order ${orderId} is not in the order store yet`);
+  const salesOrder = salesOrderFor(order, policy);
+  return ports.documents.withLease(erp, 'sales_order', orderId, ports.leaseMs, async () => {
+    const recorded = await ports.documents.find(erp, 'sales_order', orderId);
+    if (recorded) {
+      await published(recorded, true);
+      return { result: 'already_recorded', document: recorded };
+    }
+    try {
+      const { document, foundExisting } = await throughBreaker(ports, async () => {
+        const existing = await ports.erp.findSalesOrderByExternalNumber(orderId);
+        if (existing) return { document: existing, foundExisting: true };
+        return { document: await ports.erp.postSalesOrder(salesOrder), foundExisting: false };
+      });
+      await ports.documents.record(erp, 'sales_order', orderId, document);
+      await published(document, foundExisting);
+      return { result: foundExisting ? 'found_in_erp' : 'posted', document };
+    } catch (error) {
+      if (!(error instanceof ErpBusinessRejectionError)) throw error;
+      await ports.publisher.publish([createEvent('ErpPostingRejected', {
+        documentType: 'sales_order', documentKey: orderId, orderId, erp, erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
+      }, { correlationId: orderId, causationId: trace.causationId })]);
+      return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
+    }
+  });
+}
+
+/**
+ * Posts one prepared journal entry to the ERP exactly once, keyed on its deterministic entry id, and
+ * publishes `JournalEntryPosted`; the same breaker, backoff and rejection path as sales orders.
+ */
+export async function postJournalEntryOnce(
+  entry: JournalEntry,
+  ports: ErpPostingPorts,
+  trace: { correlationId: string; causationId: string; orderId?: string },
+): Promise<ErpPostingOutcome> {
+  const erp = ports.erp.name;
+  const posted = () => ports.publisher.publish([createEvent('JournalEntryPosted', { entry }, trace)]);
+  return ports.documents.withLease(erp, 'journal_entry', entry.entryId, ports.leaseMs, async () => {
+    const recorded = await ports.documents.find(erp, 'journal_entry', entry.entryId);
+    if (recorded) {
+      await posted();
+      return { result: 'already_recorded', document: recorded };
+    }
+    try {
+      // The adapter's post looks up what the ERP already holds under the entry and adds only what is missing.
+      const document = await throughBreaker(ports, () => ports.erp.postJournalEntry(entry));
+      await ports.documents.record(erp, 'journal_entry', entry.entryId, document);
+      await posted();
+      return { result: 'posted', document };
+    } catch (error) {
+      if (!(error instanceof ErpBusinessRejectionError)) throw error;
+      await ports.publisher.publish([createEvent('ErpPostingRejected', {
+        documentType: 'journal_entry', documentKey: entry.entryId, ...(trace.orderId ? { orderId: trace.orderId } : {}), erp,
+        erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
+      }, trace)]);
+      return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
+    }
+  });
+}
