@@ -91,3 +91,28 @@ it('prepares a POS sale entry by tender', async () => {
     { account: '2200', debitMinor: 0, creditMinor: 384, reference: `pos:${transaction.transactionId}:tax` },
   ]));
 });
+
+it('reverses a refunded unit of a shipped order against what its sale booked', async () => {
+  const order = stockOrder('shopify', 'JRN-2002', [{ sku: 'TEE-RED-M', quantity: 3 }]);
+  await publish(orderReceivedBody(order));
+  await eventually('the order in the order store', async () => (await orders.getOrder(order.orderId)) ?? undefined);
+  const shipment = {
+    shipmentId: 'SHP-JRN-2002', orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999AA10123456785',
+    shippedAt: '2026-11-23T15:00:00Z', lines: [{ lineId: '1', sku: 'TEE-RED-M', quantity: 3 }],
+  };
+  await publish(JSON.stringify(toWireEvent(createEvent('ShipmentConfirmed', { shipment }, { correlationId: order.orderId }))));
+  await preparedEntries(`sale:${order.orderId}:SHP-JRN-2002`);
+  const refund = {
+    channel: 'shopify' as const, channelOrderId: 'JRN-2002', orderId: order.orderId, channelRefundId: 'RF-2002-1',
+    refundedAt: '2026-11-25T09:00:00Z', amount: usd(1000), lines: [{ channelLineId: 'JRN-2002-1', quantity: 1 }], reason: 'customer return',
+  };
+
+  await publish(JSON.stringify(toWireEvent(createEvent('RefundReported', { refund }, { correlationId: order.orderId }))));
+
+  const [reversal] = await preparedEntries('refund:shopify:RF-2002-1');
+  expect(reversal.data).toMatchObject({ kind: 'refund', orderId: order.orderId });
+  expect(reversal.data.entry.lines).toEqual([
+    { account: '4000', debitMinor: 1000, creditMinor: 0, reference: `order:${order.orderId}:line:1` },
+    { account: '1320', debitMinor: 0, creditMinor: 1000, reference: 'refund:shopify:RF-2002-1' },
+  ]);
+});
