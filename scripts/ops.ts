@@ -7,6 +7,7 @@ const USAGE = `npm run ops -- <command>
   xref map-sku <channel> <channelSku | variant:ID> <sku>   map a channel SKU to an internal SKU
   xref list <channel>                                       list a channel's SKU mappings
   order show <orderId>                                      an order and its state history
+  order trace <orderId>                                     the order's whole path: every event, queue, outcome and timing
   dlq list                                                  every DLQ with its depth and oldest message age
   dlq peek <rule> [--channel c] [--order id] [--sku s]      what each held message is and whether it was processed
   dlq redrive <rule> [--dry-run] [--channel c] [--order id] [--sku s]
@@ -16,6 +17,8 @@ const USAGE = `npm run ops -- <command>
   pos upload <file> <storeId> <businessDate> <batchId> [--manifest]
                                                             put a POS batch where a store would (its manifest first)
   pos summary <storeId> <businessDate> [batchId]            POS upload summaries: counts, gaps, quarantine
+  reconcile <settlementId>                                  a settlement's reconciliation: matched, variance, unmatched orders
+  channel lag [channel]                                     per channel and SKU: last published figure, version, acknowledgement, lag
 
 Works against the local fabric started with \`npm start\`.`;
 
@@ -30,6 +33,7 @@ async function main(argv: string[]): Promise<void> {
   configureHandlerEnvironment(runtime.endpoints, runtime.resources);
   const clients = localClients(runtime.endpoints);
   /* eslint-disable @typescript-eslint/no-require-imports */
+  if (group === 'reconcile') return (require('./ops/reconcile') as typeof import('./ops/reconcile')).reconcile(runtime.resources, [command, ...args].filter(Boolean));
   switch (`${group} ${command}`) {
     case 'xref map-sku':
       return (require('./ops/xref') as typeof import('./ops/xref')).mapSku(runtime.resources, args);
@@ -37,6 +41,8 @@ async function main(argv: string[]): Promise<void> {
       return (require('./ops/xref') as typeof import('./ops/xref')).listSkus(runtime.resources, args);
     case 'order show':
       return (require('./ops/order') as typeof import('./ops/order')).showOrder(runtime.resources, args);
+    case 'order trace':
+      return (require('./ops/order') as typeof import('./ops/order')).traceOrder(runtime.resources, args);
     case 'inventory show':
       return (require('./ops/inventory') as typeof import('./ops/inventory')).show(runtime.resources, args);
     case 'inventory verify':
@@ -45,6 +51,8 @@ async function main(argv: string[]): Promise<void> {
       return (require('./ops/pos') as typeof import('./ops/pos')).upload(runtime.resources, clients, args);
     case 'pos summary':
       return (require('./ops/pos') as typeof import('./ops/pos')).summary(runtime.resources, clients, args);
+    case 'channel lag':
+      return void (await (require('./ops/channel') as typeof import('./ops/channel')).lag(runtime.resources, args));
     case 'dlq list':
       return (require('./ops/dlq') as typeof import('./ops/dlq')).listDeadLetterQueues(runtime.resources, clients);
     case 'dlq peek':

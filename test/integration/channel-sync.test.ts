@@ -1,0 +1,201 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
+import { lag } from '../../scripts/ops/channel';
+import { EventSource, createEvent } from '../../events/catalog';
+import { toWireEvent, type FabricEvent } from '../../events/envelope';
+import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
+import { availabilityKey } from '../../shared/domain/channel-sync';
+import type { SalesChannel } from '../../shared/domain/order';
+import { EventProbe, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
+import { eventually, startTestFabric } from './support/test-fabric';
+
+// Every channel the fabric publishes to is exposed, each shown the whole available-to-sell.
+process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({ channels: { shopify: {}, ebay: {}, woocommerce: {} } });
+const CHANNELS: SalesChannel[] = ['shopify', 'ebay', 'woocommerce'];
+const reference = { kind: 'erp_document', id: 'PO-1' };
+
+let fabric: LocalFabric;
+let probe: EventProbe;
+let ledger: DynamoPublicationLedger;
+let skuNo = 0;
+
+beforeAll(async () => {
+  fabric = await startTestFabric('channel-sync', { scheduleIntervalMs: () => 0 });
+  probe = await EventProbe.subscribe(fabric, { source: [EventSource.channels] });
+  ledger = new DynamoPublicationLedger(fabric.resources.tables.channelPublications);
+});
+
+afterAll(async () => {
+  await fabric?.stop();
+});
+
+const stub = () => fabric.channelApis.outbound;
+const newSku = (name: string) => `SYNC-${name}-${++skuNo}-${Date.now() % 100000}`;
+
+async function receive(sku: string, quantity: number): Promise<void> {
+  expect((await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'wh-east', quantity, reference })).status).toBe(201);
+}
+
+async function sell(sku: string, quantity = 1): Promise<void> {
+  expect((await postAdjustment(fabric, { type: 'sale', sku, locationId: 'wh-east', quantity, reference: { kind: 'pos_transaction', id: `POS-${sku}` } })).status).toBe(201);
+}
+
+/** Waits until every channel's last received quantity for the SKU is `quantity`. */
+async function everyChannelShows(sku: string, quantity: number, channels = CHANNELS, timeoutMs = 20_000): Promise<void> {
+  await eventually(`${channels.join(', ')} to receive ${quantity} for ${sku}`, async () =>
+    (channels.every((channel) => stub().quantitiesSent(channel, sku).at(-1) === quantity) ? true : undefined), timeoutMs);
+}
+
+/** The ledger's acknowledged figure for a SKU once it is `value` (the stub hears it a moment before the ledger records it). */
+async function acknowledged(channel: SalesChannel, sku: string, value: number) {
+  return eventually(`${channel} to acknowledge ${value} for ${sku}`, async () => {
+    const published = (await ledger.read(availabilityKey(channel, sku)))?.published;
+    return published?.value === value ? published : undefined;
+  });
+}
+
+async function publish(event: FabricEvent): Promise<void> {
+  await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }));
+}
+
+/** Strictly decreasing: each figure was sent after every figure of an older version. */
+function inVersionOrder(sent: number[]): boolean {
+  return sent.every((quantity, i) => i === 0 || quantity < sent[i - 1]);
+}
+
+describe('availability publication', () => {
+  it('makes every channel receive 0 when the last unit sells', async () => {
+    const sku = newSku('LAST');
+    await receive(sku, 1);
+    await everyChannelShows(sku, 1);
+
+    await sell(sku);
+
+    await everyChannelShows(sku, 0);
+    for (const channel of CHANNELS) {
+      const published = await acknowledged(channel, sku, 0);
+      expect(Date.parse(published.acknowledgedAt)).toBeGreaterThanOrEqual(Date.parse(published.eventTime));
+    }
+  });
+
+  it('coalesces a burst of 100 changes into far fewer calls, ending on the latest figure', async () => {
+    const sku = newSku('BURST');
+    await receive(sku, 150);
+    await everyChannelShows(sku, 150);
+
+    // A flash sale: ten tills at once, ten times over.
+    for (let wave = 0; wave < 10; wave += 1) await Promise.all(Array.from({ length: 10 }, () => sell(sku)));
+
+    await everyChannelShows(sku, 50);
+    for (const channel of CHANNELS) {
+      const sent = stub().quantitiesSent(channel, sku).slice(1);
+      expect(sent.length).toBeLessThan(40);
+      expect(inVersionOrder(sent)).toBe(true);
+      await acknowledged(channel, sku, 50);
+    }
+  });
+
+  it('loses no update and sends none out of order while the channels answer 429', async () => {
+    const sku = newSku('THROTTLED');
+    await receive(sku, 40);
+    await everyChannelShows(sku, 40);
+    fabric.channelApis.fail({ method: 'POST', path: /^\/sell\/inventory\/v1\/bulk_update_price_quantity$/, status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ errorId: 2001, message: 'Too many requests' }] }, times: 3 });
+    fabric.channelApis.fail({ method: 'POST', path: /^\/wp-json\/wc\/v3\/products\/batch$/, status: 429, headers: { 'retry-after': '1' }, times: 3 });
+    fabric.channelApis.fail({ method: 'POST', path: /graphql\.json$/, status: 429, headers: { 'retry-after': '1' }, times: 3 });
+
+    for (let i = 0; i < 15; i += 1) await sell(sku);
+
+    await everyChannelShows(sku, 25, CHANNELS, 40_000);
+    expect(fabric.channelApis.requests.filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(9);
+    for (const channel of CHANNELS) expect(inVersionOrder(stub().quantitiesSent(channel, sku))).toBe(true);
+  });
+});
+
+describe('drift check', () => {
+  it('re-publishes a figure a channel lost and says why', async () => {
+    const sku = newSku('DRIFT');
+    await receive(sku, 9);
+    await everyChannelShows(sku, 9);
+    stub().setListed('woocommerce', sku, 3);
+
+    await fabric.runScheduled('channel-drift-check');
+
+    expect(stub().listedQuantity('woocommerce', sku)).toBe(9);
+    const corrected = await eventually('ChannelDriftCorrected', async () => {
+      await probe.drain();
+      return probe.distinct('ChannelDriftCorrected').find((event) => event.data.sku === sku);
+    });
+    expect(corrected.data).toMatchObject({ channel: 'woocommerce', reason: 'LISTED_QUANTITY_DIFFERS', listed: 3, corrected: 9 });
+    expect(probe.distinct('ChannelDriftCorrected').filter((event) => event.data.sku === sku)).toHaveLength(1);
+  });
+});
+
+describe('oversell incidents', () => {
+  it('raises one when a channel accepts an order after acknowledging zero', async () => {
+    const sku = newSku('OVERSOLD');
+    await receive(sku, 1);
+    await everyChannelShows(sku, 1, ['shopify']);
+    await sell(sku);
+    const zero = await acknowledged('shopify', sku, 0);
+
+    const order = { ...stockOrder('shopify', `oversold-${sku}`, [{ sku, quantity: 1 }]), placedAt: new Date(Date.parse(zero.acknowledgedAt) + 1000).toISOString() };
+    await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }));
+
+    const incident = await eventually('OversellIncident', async () => {
+      await probe.drain();
+      return probe.distinct('OversellIncident').find((event) => event.data.sku === sku);
+    });
+    expect(incident.correlationId).toBe(order.orderId);
+    expect(incident.data).toMatchObject({ channel: 'shopify', orderId: order.orderId, quantity: 1, timeline: { zeroAcknowledgedAt: zero.acknowledgedAt, orderPlacedAt: order.placedAt, availabilityVersion: zero.version } });
+  });
+});
+
+describe('shipments back to the channel', () => {
+  it.each(['ebay', 'shopify', 'woocommerce'] as const)('reaches the %s order exactly once when the event is delivered twice', async (channel) => {
+    const channelOrderId = channel === 'woocommerce' ? String(7000 + ++skuNo) : `${channel}-ship-${++skuNo}`;
+    const order = stockOrder(channel, channelOrderId, [{ sku: newSku('SHIP'), quantity: 2 }]);
+    stub().addOrder(channel, channelOrderId, { lines: [{ lineId: order.lines[0].channelLineId, quantity: 2 }] });
+    await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }));
+    await eventually('the order stored', async () => ((await fetch(`${fabric.apiUrl}/orders/${order.orderId}`)).status === 200 ? true : undefined));
+    const shipped = createEvent('ShipmentConfirmed', {
+      shipment: {
+        shipmentId: `SHP-${channelOrderId}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999AA10123456784',
+        shippedAt: '2026-11-23T09:00:00.000Z', lines: [{ lineId: order.lines[0].lineId, sku: order.lines[0].sku!, quantity: 2 }],
+      },
+    }, { correlationId: order.orderId });
+
+    const queue = fabric.resources.queues['channel-shipment-sync'];
+    const consumed = () => eventually('the delivery consumed', async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined), 20_000);
+    await publish(shipped);
+    await eventually(`${channel} to hear of the shipment`, async () => (stub().shipments.some((s) => s.channel === channel && s.channelOrderId === channelOrderId) ? true : undefined));
+    await consumed();
+
+    // The bus delivers the same event to the queue again (at least once), after the first was handled.
+    await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(shipped)) }));
+    await consumed();
+
+    expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
+    const sent = stub().shipments.filter((s) => s.channel === channel && s.channelOrderId === channelOrderId);
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0].body)).toContain('1Z999AA10123456784');
+  });
+});
+
+describe('ops channel lag', () => {
+  it('prints each published figure with its version, acknowledgement and lag', async () => {
+    const sku = newSku('LAG');
+    await receive(sku, 4);
+    await everyChannelShows(sku, 4);
+
+    const lines = await lag(fabric.resources, [], () => undefined);
+
+    expect(lines[0]).toMatch(/channel\s+subject\s+value\s+version\s+decided at\s+acknowledged at\s+lag ms/);
+    for (const channel of CHANNELS) {
+      const line = lines.find((candidate) => candidate.startsWith(channel) && candidate.includes(`availability#${sku} `));
+      const published = (await ledger.read(availabilityKey(channel, sku)))!.published!;
+      expect(line).toContain(published.acknowledgedAt);
+      expect(line).toMatch(new RegExp(`availability#${sku}\\s+4\\s+${published.version}\\s`));
+    }
+  });
+});
