@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { loadInventoryPolicy } from '../../shared/config/inventory-policy';
 import { parseEventBody } from '../../events/catalog';
 import { WireEvent } from '../../events/envelope';
-import { distributePriceWindow, type PriceWindow } from '../../shared/domain/pricing-distribution';
-import { DynamoPricingStore, S3PosPriceFiles } from '../../shared/adapters/pricing-store';
+import { distributePriceWindow, type PriceAcknowledgement, type PriceWindow } from '../../shared/domain/pricing-distribution';
+import { DynamoPricingStore, S3PosPriceFiles, recordPricePublication } from '../../shared/adapters/pricing-store';
+import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { queueConsumer } from '../../shared/adapters/queue-consumer';
 import { logger, metrics } from '../../shared/adapters/observability';
@@ -15,15 +17,19 @@ const config = readConfig({
   FABRIC_TABLE_PRICING: requiredName,
   FABRIC_TABLE_CROSS_REFERENCE: requiredName,
   FABRIC_BUCKET_POS_BATCHES: requiredName,
+  FABRIC_TABLE_CHANNEL_PUBLICATIONS: requiredName,
 });
-const pricing = new DynamoPricingStore(config.FABRIC_TABLE_PRICING);
+const ledger = new DynamoPublicationLedger(config.FABRIC_TABLE_CHANNEL_PUBLICATIONS);
 const ports = {
-  prices: pricing,
+  prices: new DynamoPricingStore(config.FABRIC_TABLE_PRICING),
   products: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),
   channelApis: channelPriceApisFromEnv(),
   storeFiles: new S3PosPriceFiles(config.FABRIC_BUCKET_POS_BATCHES),
   stores: loadInventoryPolicy().locations.filter((location) => location.kind === 'store').map((location) => location.id),
-  acknowledge: (ack: Parameters<DynamoPricingStore['recordAcknowledgement']>[0]) => pricing.recordAcknowledgement(ack),
+  acknowledge: async (ack: PriceAcknowledgement) => {
+    const recorded = await recordPricePublication(ledger, ack, randomUUID());
+    if (recorded !== 'recorded') logger.info('price publication not recorded', { channel: ack.channel, storeId: ack.storeId, sku: ack.sku, windowKey: ack.windowKey, recorded });
+  },
   now: () => new Date(),
 };
 

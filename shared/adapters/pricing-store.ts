@@ -4,6 +4,8 @@ import { documentClient, s3Client } from './aws-clients';
 import { deleteRequest, putRequest, writeAllItems } from './catalog-batch-write';
 import { promotionWindowKey, type PricingStore, type ScheduledChange } from '../domain/pricing-schedule';
 import type { PriceEntry, Promotion } from '../domain/pricing';
+import type { PriceAcknowledgement } from '../domain/pricing-distribution';
+import { publicationSubject, type PublicationLedger } from '../domain/channel-publication';
 
 /**
  * The pricing table:
@@ -11,7 +13,6 @@ import type { PriceEntry, Promotion } from '../domain/pricing';
  *   pk PROMOTION#{id}        sk PROMOTION                               -> the promotion as last sent
  *   pk PROMO_SKU#{sku}       sk {promotionId}                           -> a copy per target SKU (one query per SKU)
  *   pk SCHEDULE              sk {dueAt}#{windowKey}                     -> a window not yet published
- *   pk ACK#{channel}         sk {subject}                               -> the last acknowledged price (see recordAcknowledgement)
  * Times in keys are normalized to toISOString() so they sort as strings. The schedule is one
  * partition: a few thousand pending windows, read once a minute, are far inside one partition's limits.
  */
@@ -76,20 +77,6 @@ export class DynamoPricingStore implements PricingStore {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: scheduleKey(change) }));
   }
 
-  /** The last acknowledged publication per channel and subject, with its lag: kept for `ops` and the metric. */
-  async recordAcknowledgement(ack: { channel: string; subject: string; effectiveAt: string; acknowledgedAt: string; value: number; windowKey: string }): Promise<void> {
-    await this.client.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { pk: `ACK#${ack.channel}`, sk: ack.subject, ...ack, lagMs: Date.parse(ack.acknowledgedAt) - Date.parse(ack.effectiveAt) },
-    }));
-  }
-
-  async acknowledgements(channel: string): Promise<{ subject: string; effectiveAt: string; acknowledgedAt: string; lagMs: number; value: number }[]> {
-    return (await this.queryAll([`ACK#${channel}`])).map((item) => ({
-      subject: item.sk as string, effectiveAt: item.effectiveAt as string, acknowledgedAt: item.acknowledgedAt as string, lagMs: item.lagMs as number, value: item.value as number,
-    }));
-  }
-
   private async queryAll(partitions: readonly string[]): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     await Promise.all([...new Set(partitions)].map(async (pk) => {
@@ -124,4 +111,21 @@ export class S3PosPriceFiles {
   async write(key: string, csv: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: csv, ContentType: 'text/csv' }));
   }
+}
+
+/**
+ * Records a price a channel took in the channel publication ledger (subject `price#{sku}`, or
+ * `price#{sku}@{storeId}` for a store's file), versioned by its effective time, so `ops channel lag`
+ * shows it beside availability. The push already happened: the lease is taken only to write the
+ * record; when another distribution holds it, that one records the newer price and this is skipped.
+ */
+export async function recordPricePublication(ledger: PublicationLedger, ack: PriceAcknowledgement, owner: string): Promise<'recorded' | 'superseded' | 'busy'> {
+  const key = { channel: ack.channel, subject: `${publicationSubject('price', ack.sku)}${ack.storeId ? `@${ack.storeId}` : ''}` };
+  const figure = { version: Date.parse(ack.effectiveAt), value: ack.value, eventTime: ack.effectiveAt };
+  const offered = await ledger.offer(key, ack.sku, figure);
+  if (!offered.accepted && (offered.record.wanted?.version ?? 0) > figure.version) return 'superseded';
+  if (!(await ledger.claim(key, owner, 30_000))) return 'busy';
+  const settled = await ledger.settle(key, owner, { ...figure, publishedAt: ack.acknowledgedAt, acknowledgedAt: ack.acknowledgedAt });
+  if (!settled.released) await ledger.release(key, owner);
+  return 'recorded';
 }

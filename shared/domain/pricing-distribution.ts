@@ -22,11 +22,12 @@ export class ListingIncompleteError extends Error {
   override name = 'ListingIncompleteError';
 }
 
+/** A price a channel (or a store, through its price file) has taken, for the publication ledger. */
 export interface PriceAcknowledgement {
-  /** A channel, or `pos:{storeId}` for a store's price file. */
-  channel: string;
-  /** `price#{sku}`, as the channel publication ledger names subjects. */
-  subject: string;
+  channel: SalesChannel;
+  /** For `pos`: the store whose price file carries it. */
+  storeId?: string;
+  sku: string;
   windowKey: string;
   effectiveAt: string;
   acknowledgedAt: string;
@@ -87,7 +88,7 @@ export async function distributePriceWindow(window: PriceWindow, ports: PriceDis
         continue;
       }
       const acknowledgedAt = ports.now().toISOString();
-      await ports.acknowledge({ channel: listing.channel, subject: `price#${product.sku}`, windowKey: window.windowKey, effectiveAt: window.effectiveAt, acknowledgedAt, value: price.price.amountMinor });
+      await ports.acknowledge({ channel: listing.channel, sku: product.sku, windowKey: window.windowKey, effectiveAt: window.effectiveAt, acknowledgedAt, value: price.price.amountMinor });
       outcome.pushed.push({ channel: listing.channel, sku: product.sku, amountMinor: price.price.amountMinor, lagMs: Date.parse(acknowledgedAt) - Date.parse(window.effectiveAt) });
     }
   }
@@ -100,7 +101,7 @@ export async function distributePriceWindow(window: PriceWindow, ports: PriceDis
       await ports.storeFiles.write(key, csv);
       const acknowledgedAt = ports.now().toISOString();
       for (const row of rows) {
-        await ports.acknowledge({ channel: `pos:${storeId}`, subject: `price#${row.sku}`, windowKey: window.windowKey, effectiveAt: window.effectiveAt, acknowledgedAt, value: row.price.price.amountMinor });
+        await ports.acknowledge({ channel: 'pos', storeId, sku: row.sku, windowKey: window.windowKey, effectiveAt: window.effectiveAt, acknowledgedAt, value: row.price.price.amountMinor });
       }
       outcome.storeFiles.push(key);
     }

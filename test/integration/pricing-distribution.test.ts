@@ -7,6 +7,9 @@ import { orderIdFor } from '../../shared/domain/order';
 import { posPriceFileKey } from '../../shared/domain/pricing-distribution';
 import { balancedOrder, money } from '../unit/builders';
 import { EventProbe } from './support/inventory-support';
+import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
+import { propagationLagMs } from '../../shared/domain/channel-publication';
+import { lag } from '../../scripts/ops/channel';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 /**
@@ -122,6 +125,18 @@ describe('price and promotion distribution', () => {
       const csv = await eventually(`${storeId}'s price file`, () => storeFile(storeId, activated.data));
       expect(csv.split('\n')[1]).toBe(`TEE-PROMO-1,18.00,USD,24.00,FLASH-1,${startsAt}`);
     }
+
+    // Each channel's and store's acknowledgement is in the publication ledger that `ops channel lag` reads.
+    const ledger = new DynamoPublicationLedger(fabric.resources.tables.channelPublications);
+    const shopifyRecord = await eventually('the Shopify price in the ledger', async () => {
+      const record = await ledger.read({ channel: 'shopify', subject: 'price#TEE-PROMO-1' });
+      return record?.published?.value === 1800 ? record : undefined;
+    });
+    expect(shopifyRecord.published!.eventTime).toBe(startsAt);
+    expect(propagationLagMs(shopifyRecord.published!)).toBeGreaterThanOrEqual(0);
+    for (const storeId of STORES) expect((await ledger.read({ channel: 'pos', subject: `price#TEE-PROMO-1@${storeId}` }))?.published?.value).toBe(1800);
+    const lagLines = await lag(fabric.resources, ['shopify'], () => undefined);
+    expect(lagLines.some((line) => line.includes('price#TEE-PROMO-1') && line.includes(startsAt))).toBe(true);
 
     // Running again at the same time publishes nothing twice.
     await fabric.runScheduled('price-scheduler');
