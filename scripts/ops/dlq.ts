@@ -6,6 +6,7 @@ import {
 import { routingRules, type RoutingRule } from '../../events/routing-rules';
 import { WireEvent, fromWireEvent, type FabricEvent } from '../../events/envelope';
 import { EventContractError, parseEventBody, type DetailType } from '../../events/catalog';
+import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
 
@@ -32,6 +33,8 @@ export interface HeldMessage {
   event?: FabricEvent;
   /** Why no consumer could ever process it as it stands, when that shows in the message itself. */
   problem?: string;
+  /** The error its consumer's last attempt ended with, from the event trail. */
+  lastFailure?: string;
   businessKey?: string;
   processed?: 'COMPLETED' | 'INPROGRESS' | 'EXPIRED' | 'NOT_FOUND';
 }
@@ -100,13 +103,18 @@ function ruleQueues(resources: LocalResources, ruleName: string | undefined): { 
 async function inspectHeld(clients: LocalClients, dlqUrl: string, rule: RoutingRule, resources: LocalResources): Promise<HeldMessage[]> {
   const held = await readHeld(clients, dlqUrl);
   const executor = rule.processedOnce ? new IdempotentExecutor(resources.tables.idempotency, rule.processedOnce.scope) : undefined;
+  const trail = new DynamoEventTrail(resources.tables.eventTrail);
   for (const m of held) {
     m.problem = contractProblem(m.message.Body ?? '');
     const wire = WireEvent.safeParse(safeJson(m.message.Body));
     if (!wire.success) continue;
-    m.event = fromWireEvent(wire.data);
-    m.businessKey = rule.processedOnce?.businessKey(m.event);
+    const event = fromWireEvent(wire.data);
+    m.event = event;
+    m.businessKey = rule.processedOnce?.businessKey(event);
     if (executor && m.businessKey) m.processed = await executor.statusOf(m.businessKey);
+    const attempts = (await trail.forCorrelation(event.correlationId))
+      .filter((entry) => entry.eventId === event.id && entry.outcome === 'failed' && entry.queue.endsWith(rule.target.name));
+    m.lastFailure = attempts.at(-1)?.reason;
   }
   return held;
 }
@@ -158,7 +166,7 @@ function describe(m: HeldMessage): string {
   const age = `${Math.round((Date.now() - m.sentAt) / 1000)} s old`;
   if (!m.event) return `  ${m.message.MessageId}  ${m.problem} (${age}): ${(m.message.Body ?? '').slice(0, 120)}`;
   const processed = m.processed === 'COMPLETED' ? 'already processed: a redrive changes nothing' : m.processed ? `processed: ${m.processed.toLowerCase()}` : 'processing not tracked';
-  const why = m.problem ?? 'the event is valid: the consumer failed it at run time, see its logs under this correlation id';
+  const why = m.problem ?? (m.lastFailure ? `its consumer's last attempt failed with ${m.lastFailure}` : 'the event is valid: the consumer failed it at run time, see its logs under this correlation id');
   return `  ${m.message.MessageId}  ${m.event.detailType} v${m.event.schemaVersion}  correlation ${m.event.correlationId}  key ${m.businessKey ?? '-'}  ${age}, received ${m.receiveCount}x  ${processed}\n      why held: ${why}`;
 }
 

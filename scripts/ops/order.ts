@@ -1,4 +1,7 @@
+import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
+import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
+import { orderTimeline } from '../../shared/domain/event-trail';
 import { formatDecimalMoney } from '../../shared/domain/money';
 import type { LocalResources } from '../local-fabric/provision';
 
@@ -14,5 +17,24 @@ export async function showOrder(resources: LocalResources, [orderId]: string[]):
   console.log('history:');
   for (const entry of history) {
     console.log(`  ${entry.recordedAt}  ${entry.change.padEnd(22)} ${entry.status.padEnd(16)} channel version ${entry.channelUpdatedAt}  delivery ${entry.deliveryId}`);
+  }
+  const lifecycles = new DynamoLifecycleStore(resources.tables.orders);
+  const lifecycle = await lifecycles.load(orderId);
+  if (!lifecycle) return;
+  const { moves, refusals } = await lifecycles.history(orderId);
+  console.log(`lifecycle: ${lifecycle.state} (version ${lifecycle.version})`);
+  for (const move of moves) console.log(`  ${move.recordedAt}  ${move.from.padEnd(18)} -> ${move.to.padEnd(18)} on ${move.on}`);
+  for (const refusal of refusals) console.log(`  ${refusal.recordedAt}  REFUSED ${refusal.from} -> ${refusal.to} on ${refusal.on}: ${refusal.reason}`);
+}
+
+/** An order's whole path through the fabric, from its recorded versions and the event trail, with timings. */
+export async function traceOrder(resources: LocalResources, [orderId]: string[]): Promise<void> {
+  if (!orderId) throw new Error('usage: order trace <orderId>');
+  const found = await new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference).getOrder(orderId);
+  const trail = await new DynamoEventTrail(resources.tables.eventTrail).forCorrelation(orderId);
+  if (!found && trail.length === 0) throw new Error(`nothing known about order ${orderId}`);
+  if (found) console.log(`${orderId}  ${found.order.channel} ${found.order.channelOrderNumber ?? found.order.channelOrderId}  ${found.order.status}`);
+  for (const step of orderTimeline(found?.history ?? [], trail)) {
+    console.log(`  ${`+${step.sinceStartMs} ms`.padStart(12)}  ${step.at}  ${step.what}`);
   }
 }

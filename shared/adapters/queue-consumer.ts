@@ -3,6 +3,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { withObservability } from './lambda-middleware';
 import { logger, metrics } from './observability';
+import { DynamoEventTrail } from './event-trail';
+import { tableEnvVar } from '../config/topology';
+import { readConfig, requiredName } from '../config/env';
+import type { TrailEntry } from '../domain/event-trail';
 
 export interface QueueConsumerOptions {
   /** Counts the records of a batch that failed: the early signal, before a DLQ alarm fires. */
@@ -15,39 +19,61 @@ export interface QueueConsumerOptions {
  * A Lambda SQS consumer: every record through `handleRecord`, which throws to fail it. Only failed
  * records go back to the queue (ReportBatchItemFailures) and, after maxReceiveCount, to its DLQ. Each
  * failure is logged with its message id and reason under the record's correlation id, which is where
- * `ops dlq peek` sends whoever asks why a valid event is held.
+ * `ops dlq peek` sends whoever asks why a valid event is held. Every fabric event handled or failed
+ * is also written to the event trail with its outcome and reason (`ops order trace`).
  */
 export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>, options: QueueConsumerOptions) {
   const processor = new BatchProcessor(EventType.SQS);
+  const trail = new DynamoEventTrail(readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')]);
   return withObservability(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     options.beforeBatch?.(context);
-    const response = await processPartialResponse(event, handleRecord, processor, { context });
+    // A batch that failed whole is reported record by record like any other, so each failure is
+    // logged and trailed with its reason instead of surfacing as one opaque invocation error.
+    const response = await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    const reasons = new Map<string, string>();
     processor.failureMessages.forEach((record, i) => {
       const error = processor.errors[i];
+      const reason = error ? `${error.name}: ${error.message}` : 'unknown';
+      reasons.set((record as SQSRecord).messageId, reason);
       logger.error('record failed; it returns to the queue and, after maxReceiveCount, to the DLQ', {
         messageId: (record as SQSRecord).messageId,
         receiveCount: (record as SQSRecord).attributes?.ApproximateReceiveCount,
-        error: error ? `${error.name}: ${error.message}` : 'unknown',
+        error: reason,
       });
     });
     metrics.addMetric(options.failureMetric, MetricUnit.Count, response.batchItemFailures.length);
-    for (const record of event.Records) {
-      const lag = eventLagMs(record);
-      if (lag !== undefined) metrics.addMetric('EventLag', MetricUnit.Milliseconds, lag);
-    }
+    const handledAt = new Date();
+    const entries = event.Records.flatMap((record) => trailEntry(record, handledAt, reasons.get(record.messageId)) ?? []);
+    for (const entry of entries) metrics.addMetric('EventLag', MetricUnit.Milliseconds, Math.max(0, handledAt.getTime() - Date.parse(entry.eventTime)));
+    // The trail explains; it never decides: a batch the consumer got through is not failed for it.
+    await trail.record(entries).catch((error: unknown) => logger.warn('event trail not written', { error: String(error) }));
     return response;
   });
 }
 
 /**
- * From the event's own time to now: how far behind the business this consumer runs, which queue age
- * alone does not say once an event has crossed several queues. Undefined for bodies that are not events.
+ * The trail entry for a record that carries a fabric event; undefined for other bodies (a channel's
+ * own notification). Its time against `handledAt` is the event lag: how far behind the business this
+ * consumer runs, which queue age alone does not say once an event has crossed several queues.
  */
-function eventLagMs(record: SQSRecord): number | undefined {
+function trailEntry(record: SQSRecord, handledAt: Date, reason: string | undefined): TrailEntry | undefined {
+  let body: { id?: unknown; time?: unknown; 'detail-type'?: unknown; detail?: { metadata?: { correlationId?: unknown } } };
   try {
-    const time = Date.parse((JSON.parse(record.body) as { time?: unknown }).time as string);
-    return Number.isNaN(time) ? undefined : Math.max(0, Date.now() - time);
+    body = JSON.parse(record.body);
   } catch {
     return undefined;
   }
+  const correlationId = body?.detail?.metadata?.correlationId;
+  if (typeof body?.id !== 'string' || typeof body.time !== 'string' || Number.isNaN(Date.parse(body.time)) || typeof correlationId !== 'string') return undefined;
+  return {
+    correlationId,
+    eventId: body.id,
+    detailType: String(body['detail-type']),
+    eventTime: body.time,
+    queue: record.eventSourceARN.split(':').at(-1) ?? record.eventSourceARN,
+    handledAt: handledAt.toISOString(),
+    outcome: reason ? 'failed' : 'handled',
+    ...(reason ? { reason } : {}),
+    receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+  };
 }

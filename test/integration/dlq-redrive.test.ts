@@ -44,6 +44,7 @@ describe('dead-letter redrive', () => {
     expect(held).toEqual([expect.objectContaining({ businessKey: `${order.orderId}#${order.channelUpdatedAt}#received`, processed: 'NOT_FOUND' })]);
     expect(held[0].event).toMatchObject({ detailType: 'OrderReceived', correlationId: order.orderId });
     expect(held[0].problem).toBeUndefined();
+    expect(held[0].lastFailure).toBe(`CrossReferenceConflictError: shopify order ${order.channelOrderId} is already mapped to another order id`);
 
     await fabric.clients.dynamodb.send(new DeleteItemCommand({ TableName: fabric.resources.tables.crossReference, Key: wrongMapping(order.channelOrderId) }));
     const dryRun = await redrive(fabric.resources, fabric.clients, ['order-intake', '--dry-run']);

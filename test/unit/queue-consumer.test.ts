@@ -1,6 +1,16 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createEvent } from '../../events/catalog';
+import { toWireEvent } from '../../events/envelope';
 import { queueConsumer } from '../../shared/adapters/queue-consumer';
 import { logger, metrics } from '../../shared/adapters/observability';
+import { tableEnvVar } from '../../shared/config/topology';
+
+// The trail's writes are checked against DynamoDB Local (test/integration/order-trace.test.ts); here they only need to land somewhere.
+const dynamo = mockClient(DynamoDBDocumentClient);
+dynamo.on(BatchWriteCommand).resolves({});
+process.env[tableEnvVar('eventTrail')] = 'event-trail';
 
 function record(messageId: string, body: string): SQSRecord {
   return {
@@ -33,6 +43,19 @@ describe('queueConsumer', () => {
     errors.mockRestore();
   });
 
+  test('reports a batch that failed whole record by record, each with its reason, rather than throwing', async () => {
+    const errors = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const handler = queueConsumer(async () => {
+      throw new Error('store unreachable');
+    }, { failureMetric: 'ProbeFailed' });
+
+    const response = await handler({ Records: [record('bad-1', 'x'), record('bad-2', 'y')] }, context);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-1' }, { itemIdentifier: 'bad-2' }] });
+    expect(errors).toHaveBeenCalledTimes(2);
+    errors.mockRestore();
+  });
+
   test('runs the per-invocation setup with the Lambda context before the batch', async () => {
     const seen: Context[] = [];
     const handler = queueConsumer(async () => undefined, { failureMetric: 'ProbeFailed', beforeBatch: (c) => seen.push(c) });
@@ -45,9 +68,11 @@ describe('queueConsumer', () => {
   test('records how long after its own time each event was processed, and nothing for bodies that are not events', async () => {
     const added = jest.spyOn(metrics, 'addMetric');
     const handler = queueConsumer(async () => undefined, { failureMetric: 'ProbeFailed' });
-    const twoSecondsAgo = new Date(Date.now() - 2000).toISOString();
+    const twoSecondsAgo = createEvent('ShipmentConfirmed', {
+      shipment: { shipmentId: 'S-1', orderId: 'ord_1', locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z', shippedAt: '2026-11-28T09:00:00Z', lines: [{ lineId: '1', sku: 'TEE', quantity: 1 }] },
+    }, { correlationId: 'ord_1', time: new Date(Date.now() - 2000) });
 
-    await handler({ Records: [record('m-1', JSON.stringify({ time: twoSecondsAgo, detail: {} })), record('m-2', 'not json')] }, context);
+    await handler({ Records: [record('m-1', JSON.stringify(toWireEvent(twoSecondsAgo))), record('m-2', 'not json')] }, context);
 
     const lags = added.mock.calls.filter(([name]) => name === 'EventLag').map(([, , value]) => value);
     expect(lags).toHaveLength(1);

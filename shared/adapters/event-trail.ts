@@ -1,0 +1,42 @@
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from './aws-clients';
+import { putRequest, writeAllItems } from './catalog-batch-write';
+import type { TrailEntry } from '../domain/event-trail';
+
+/** Long enough to answer "what happened to this order" through a month-end close; the raw archive keeps the rest. */
+const KEPT_FOR_DAYS = 35;
+
+/**
+ * The event trail, one item per event and attempt:
+ *   pk TRAIL#{correlationId}  sk {handledAt}#{queue}#{eventId}#{receiveCount}
+ * An order's whole path is one query; a redelivered attempt is its own item, so retries stay visible.
+ */
+export class DynamoEventTrail {
+  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+
+  async record(entries: readonly TrailEntry[]): Promise<void> {
+    const expiresAt = Math.floor(Date.now() / 1000) + KEPT_FOR_DAYS * 86_400;
+    await writeAllItems(this.client, this.tableName, entries.map((entry) => putRequest({
+      pk: `TRAIL#${entry.correlationId}`,
+      sk: `${entry.handledAt}#${entry.queue}#${entry.eventId}#${entry.receiveCount}`,
+      ...entry,
+      expiresAt,
+    })));
+  }
+
+  async forCorrelation(correlationId: string): Promise<TrailEntry[]> {
+    const entries: TrailEntry[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `TRAIL#${correlationId}` },
+        ExclusiveStartKey,
+      }));
+      for (const { pk: _pk, sk: _sk, expiresAt: _expiresAt, ...entry } of page.Items ?? []) entries.push(entry as TrailEntry);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return entries;
+  }
+}

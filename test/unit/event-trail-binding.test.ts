@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { functions, type FunctionDefinition } from '../../shared/config/topology';
+
+describe('the event trail binding', () => {
+  // queueConsumer writes every event's outcome to the trail: a consumer without the table would fail at cold start in AWS.
+  test.each(Object.entries(functions) as [string, FunctionDefinition][])('%s may write the trail exactly when it is a queue consumer', (_, definition) => {
+    const source = readFileSync(path.join(__dirname, '..', '..', definition.entry), 'utf8');
+
+    expect(definition.tables?.eventTrail === 'readWrite').toBe(source.includes('queueConsumer('));
+  });
+});
