@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   console.log(`  tables                ${Object.values(fabric.resources.tables).join(', ')}`);
   console.log(`  buckets               ${Object.values(fabric.resources.buckets).join(', ')}`);
   console.log(`  event topic (bus)     ${fabric.resources.topicArn}`);
+  console.log(`  ERP (Business Central) ${process.env.FABRIC_ERP_API_URL}${process.env.FABRIC_ERP_API_URL === fabric.erp.apiRoot ? '   (local simulator)' : ''}`);
   console.log(`  queues                ${Object.entries(fabric.resources.queues).map(([rule]) => `${rule} (+dlq)`).join(', ')}`);
   if (fabric.developmentSecrets.length) {
     console.log(`  webhook secrets       development defaults for ${fabric.developmentSecrets.join(', ')} (set FABRIC_SECRET_<CHANNEL> to override)`);
