@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './env';
+import { readPolicy } from './env';
 import { SalesChannel } from '../domain/order';
 
 /**
@@ -86,20 +86,7 @@ export const DEFAULT_ACCOUNTING_POLICY: z.input<typeof AccountingPolicy> = {
 
 /** Reads the policy once, at cold start; throws ConfigError naming the failing path. */
 export function loadAccountingPolicy(env: NodeJS.ProcessEnv = process.env): AccountingPolicy {
-  let override: Record<string, unknown> = {};
-  if (env.FABRIC_ACCOUNTING_POLICY) {
-    try {
-      override = JSON.parse(env.FABRIC_ACCOUNTING_POLICY) as Record<string, unknown>;
-    } catch {
-      throw new ConfigError('invalid configuration: FABRIC_ACCOUNTING_POLICY is not valid JSON');
-    }
-  }
-  const result = AccountingPolicy.safeParse({ ...DEFAULT_ACCOUNTING_POLICY, ...override });
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration: FABRIC_ACCOUNTING_POLICY ${problems.join('; ')}`);
-  }
-  return result.data;
+  return readPolicy(AccountingPolicy, DEFAULT_ACCOUNTING_POLICY, 'FABRIC_ACCOUNTING_POLICY', env);
 }
 
 /** Where a channel's sales are owed from: its clearing account, or accounts receivable. */

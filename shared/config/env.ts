@@ -21,3 +21,24 @@ export function readConfig<T extends z.ZodRawShape>(shape: T, env: NodeJS.Proces
 export const requiredName = z.string({ error: 'is required' }).min(1, 'is required');
 
 export const booleanFlag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
+
+/**
+ * A policy read once, at cold start: `defaults` with any top-level section replaced by the JSON in
+ * env[variable], parsed by `schema`. Throws ConfigError naming the variable and the failing path.
+ */
+export function readPolicy<S extends z.ZodType>(schema: S, defaults: object, variable: string, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  let override: Record<string, unknown> = {};
+  if (env[variable]) {
+    try {
+      override = JSON.parse(env[variable]) as Record<string, unknown>;
+    } catch {
+      throw new ConfigError(`invalid configuration: ${variable} is not valid JSON`);
+    }
+  }
+  const result = schema.safeParse({ ...defaults, ...override });
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${variable} ${problems.join('; ')}`);
+  }
+  return result.data;
+}

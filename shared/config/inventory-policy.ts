@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './env';
+import { readPolicy } from './env';
 import { SalesChannel } from '../domain/order';
 import { ShortagePolicy } from '../domain/inventory-events';
 import { StockKey } from '../domain/inventory';
@@ -93,20 +93,7 @@ export const DEFAULT_INVENTORY_POLICY: z.input<typeof InventoryPolicy> = {
  * in FABRIC_INVENTORY_POLICY. Throws ConfigError naming the failing path.
  */
 export function loadInventoryPolicy(env: NodeJS.ProcessEnv = process.env): InventoryPolicy {
-  let override: Record<string, unknown> = {};
-  if (env.FABRIC_INVENTORY_POLICY) {
-    try {
-      override = JSON.parse(env.FABRIC_INVENTORY_POLICY) as Record<string, unknown>;
-    } catch {
-      throw new ConfigError('invalid configuration: FABRIC_INVENTORY_POLICY is not valid JSON');
-    }
-  }
-  const result = InventoryPolicy.safeParse({ ...DEFAULT_INVENTORY_POLICY, ...override });
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration: FABRIC_INVENTORY_POLICY ${problems.join('; ')}`);
-  }
-  return result.data;
+  return readPolicy(InventoryPolicy, DEFAULT_INVENTORY_POLICY, 'FABRIC_INVENTORY_POLICY', env);
 }
 
 /** A channel's policy: the default with the channel's own fields laid over it. */
