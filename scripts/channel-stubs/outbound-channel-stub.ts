@@ -16,7 +16,9 @@ export interface StubChannelOrder {
  *   key replayed), order fulfillmentOrders and fulfillmentCreate;
  * - eBay Sell Inventory bulk_update_price_quantity and bulk_get_inventory_item (per-SKU answers), Sell
  *   Fulfillment createShippingFulfillment;
- * - WooCommerce wc/v3 products?sku=, products/batch, orders/{id}/notes and PUT orders/{id}.
+ * - WooCommerce wc/v3 products?sku=, products/batch, orders/{id}/notes and PUT orders/{id};
+ * - Amazon Listings Items v2021-08-01 patchListingsItem (fulfillment_availability) and getListingsItem,
+ *   Orders v0 confirmShipment.
  * Every SKU is listed on every channel the first time it is asked about (a shop listing the whole
  * catalogue) unless `delist` took it off. `received` keeps, per channel and SKU, every quantity set,
  * in arrival order; `shipments` every shipment confirmed.
@@ -63,6 +65,7 @@ export class OutboundChannelStub {
     if (request.method === 'POST' && path === `/admin/api/${SHOPIFY_ADMIN_API_VERSION}/graphql.json`) return this.shopify(request);
     if (path.startsWith('/sell/inventory/v1/') || (request.method === 'POST' && /^\/sell\/fulfillment\/v1\/order\/[^/]+\/shipping_fulfillment$/.test(path))) return this.ebay(request);
     if (path.startsWith('/wp-json/wc/v3/')) return this.woocommerce(request);
+    if (path.startsWith('/listings/2021-08-01/items/') || (request.method === 'POST' && /^\/orders\/v0\/orders\/[^/]+\/shipmentConfirmation$/.test(path))) return this.amazon(request);
     return undefined;
   }
 
@@ -154,6 +157,39 @@ export class OutboundChannelStub {
     if (unknown || !body.trackingNumber || !body.shippingCarrierCode) return { status: 400, body: { errors: [{ errorId: 32400, message: 'Invalid line item id, carrier or tracking number.' }] } };
     this.shipments.push({ channel: 'ebay', channelOrderId: orderId, body });
     return { status: 201, headers: { location: `/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/${this.shipments.length}` } };
+  }
+
+  private amazon(request: StubRequest): StubAnswer {
+    if (!this.isIssuedToken(String(request.headers['x-amz-access-token']))) return { status: 403, body: { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] } };
+    const dev = DEVELOPMENT_API_CREDENTIALS.amazon!;
+    const path = request.url.pathname;
+    const body = request.body ? (JSON.parse(request.body) as Record<string, any>) : {};
+    const listing = /^\/listings\/2021-08-01\/items\/([^/]+)\/([^/]+)$/.exec(path);
+    if (listing) {
+      const sku = decodeURIComponent(listing[2]);
+      if (decodeURIComponent(listing[1]) !== dev.sellerId || request.url.searchParams.get('marketplaceIds') !== dev.marketplaceId) {
+        return { status: 400, body: { errors: [{ code: 'InvalidInput', message: 'sellerId or marketplaceIds does not match the caller' }] } };
+      }
+      if (!this.isListed('amazon', sku)) return { status: 404, body: { errors: [{ code: 'NOT_FOUND', message: `SKU '${sku}' not found in marketplace ${dev.marketplaceId}` }] } };
+      if (request.method === 'GET') {
+        return { status: 200, body: { sku, fulfillmentAvailability: [{ fulfillmentChannelCode: 'DEFAULT', quantity: this.listedOrNew('amazon', sku) }] } };
+      }
+      const patch = (body.patches as { op: string; path: string; value: { fulfillment_channel_code: string; quantity: number }[] }[] | undefined)?.find((p) => p.path === '/attributes/fulfillment_availability');
+      if (request.method !== 'PATCH' || !patch || !['merge', 'replace'].includes(patch.op) || !body.productType) {
+        return { status: 200, body: { sku, status: 'INVALID', submissionId: 'stub', issues: [{ code: '4000001', message: 'The patch is not a fulfillment_availability update', severity: 'ERROR' }] } };
+      }
+      this.record('amazon', sku, patch.value[0].quantity);
+      return { status: 200, body: { sku, status: 'ACCEPTED', submissionId: `stub-${Date.now()}`, issues: [] } };
+    }
+    const orderId = decodeURIComponent(/^\/orders\/v0\/orders\/([^/]+)\//.exec(path)![1]);
+    const order = this.orders.get('amazon')?.get(orderId);
+    if (!order) return { status: 404, body: { errors: [{ code: 'NotFound', message: `Order ${orderId} was not found.` }] } };
+    const items = body.packageDetail?.orderItems as { orderItemId: string }[] | undefined;
+    if (!items?.every((item) => order.lines.some((line) => line.lineId === item.orderItemId)) || !body.packageDetail.trackingNumber) {
+      return { status: 400, body: { errors: [{ code: 'InvalidInput', message: 'Unknown order item or missing tracking number' }] } };
+    }
+    this.shipments.push({ channel: 'amazon', channelOrderId: orderId, body });
+    return { status: 204 };
   }
 
   private woocommerce(request: StubRequest): StubAnswer {

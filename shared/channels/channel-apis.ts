@@ -16,6 +16,8 @@ import { EBAY_INVENTORY_RATE_LIMIT, EbayInventoryApi, ebaySellerToken } from './
 import { EbayFulfilmentApi } from './ebay/fulfilment-api';
 import { WOOCOMMERCE_RATE_LIMIT, WooCommerceCredentials, WooCommerceInventoryApi, WooCommerceRestApi } from './woocommerce/inventory-api';
 import { WooCommerceFulfilmentApi } from './woocommerce/fulfilment-api';
+import { AMAZON_LISTINGS_RATE_LIMIT, AmazonInventoryApi, AmazonSeller, type AmazonSellerApi } from './amazon/inventory-api';
+import { AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT, AmazonFulfilmentApi } from './amazon/fulfilment-api';
 
 const EbayApplication = z.object({ clientId: z.string().min(1) });
 
@@ -73,12 +75,22 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
   const ebayUrl = (override('ebay') ?? EBAY_PRODUCTION_URL).replace(/\/$/, '');
   const ebayToken = once(() => ebaySellerToken(ebayUrl, credentials));
   const ebayHttp = once(() => ({ channel: 'ebay' as const, bucket: bucket('ebay', EBAY_INVENTORY_RATE_LIMIT, async () => (await credentials.credentialsFor('ebay', EbayApplication)).clientId) }));
+  // SP-API clients of one seller share its LWA token; each operation has its own usage plan.
+  const amazonOrders = once(() => channelApisFromEnv(env).amazon());
+  const amazonSeller = (operation: string, limit: RateLimit): AmazonSellerApi => ({
+    apiUrl: (override('amazon') ?? SP_API_NORTH_AMERICA_URL).replace(/\/$/, ''),
+    accessToken: () => amazonOrders().accessToken(),
+    credentials,
+    http: { channel: 'amazon', bucket: bucket('amazon', limit, async () => `${(await credentials.credentialsFor('amazon', AmazonSeller)).sellerId}#${operation}`) },
+  });
   const inventory: Partial<Record<SalesChannel, () => ChannelInventoryApi>> = {
+    amazon: once(() => new AmazonInventoryApi(amazonSeller('listings', AMAZON_LISTINGS_RATE_LIMIT))),
     shopify: once(() => new ShopifyInventoryApi(shopify())),
     ebay: once(() => new EbayInventoryApi(ebayUrl, ebayToken(), ebayHttp())),
     woocommerce: once(() => new WooCommerceInventoryApi(woocommerce())),
   };
   const fulfilment: Partial<Record<SalesChannel, () => ChannelFulfilmentApi>> = {
+    amazon: once(() => new AmazonFulfilmentApi(amazonSeller('confirmShipment', AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT))),
     shopify: once(() => new ShopifyFulfilmentApi(shopify())),
     ebay: once(() => new EbayFulfilmentApi(ebayUrl, ebayToken(), ebayHttp())),
     woocommerce: once(() => new WooCommerceFulfilmentApi(woocommerce())),

@@ -11,8 +11,8 @@ import { EventProbe, orderReceivedBody, postAdjustment, queueDepth, stockOrder }
 import { eventually, startTestFabric } from './support/test-fabric';
 
 // Every channel the fabric publishes to is exposed, each shown the whole available-to-sell.
-process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({ channels: { shopify: {}, ebay: {}, woocommerce: {} } });
-const CHANNELS: SalesChannel[] = ['shopify', 'ebay', 'woocommerce'];
+process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({ channels: { shopify: {}, amazon: {}, ebay: {}, woocommerce: {} } });
+const CHANNELS: SalesChannel[] = ['shopify', 'amazon', 'ebay', 'woocommerce'];
 const reference = { kind: 'erp_document', id: 'PO-1' };
 
 let fabric: LocalFabric;
@@ -103,11 +103,12 @@ describe('availability publication', () => {
     fabric.channelApis.fail({ method: 'POST', path: /^\/sell\/inventory\/v1\/bulk_update_price_quantity$/, status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ errorId: 2001, message: 'Too many requests' }] }, times: 3 });
     fabric.channelApis.fail({ method: 'POST', path: /^\/wp-json\/wc\/v3\/products\/batch$/, status: 429, headers: { 'retry-after': '1' }, times: 3 });
     fabric.channelApis.fail({ method: 'POST', path: /graphql\.json$/, status: 429, headers: { 'retry-after': '1' }, times: 3 });
+    fabric.channelApis.fail({ method: 'PATCH', path: /^\/listings\/2021-08-01\/items\//, status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] }, times: 3 });
 
     for (let i = 0; i < 15; i += 1) await sell(sku);
 
     await everyChannelShows(sku, 25, CHANNELS, 40_000);
-    expect(fabric.channelApis.requests.filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(9);
+    expect(fabric.channelApis.requests.filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(12);
     for (const channel of CHANNELS) expect(inVersionOrder(stub().quantitiesSent(channel, sku))).toBe(true);
   });
 });
@@ -152,7 +153,7 @@ describe('oversell incidents', () => {
 });
 
 describe('shipments back to the channel', () => {
-  it.each(['ebay', 'shopify', 'woocommerce'] as const)('reaches the %s order exactly once when the event is delivered twice', async (channel) => {
+  it.each(['ebay', 'shopify', 'woocommerce', 'amazon'] as const)('reaches the %s order exactly once when the event is delivered twice', async (channel) => {
     const channelOrderId = channel === 'woocommerce' ? String(7000 + ++skuNo) : `${channel}-ship-${++skuNo}`;
     const order = stockOrder(channel, channelOrderId, [{ sku: newSku('SHIP'), quantity: 2 }]);
     stub().addOrder(channel, channelOrderId, { lines: [{ lineId: order.lines[0].channelLineId, quantity: 2 }] });

@@ -54,6 +54,11 @@ export class AmazonOrdersApi {
     return channelRequest(`${this.apiUrl}/orders/v0/orders/${encodeURIComponent(orderId)}/orderItems${query}`, { headers: await this.headers() }, this.getOrderItemsHttp);
   }
 
+  /** The seller's LWA access token, shared with the other SP-API clients of the same seller (listings, shipments). */
+  accessToken(): Promise<string> {
+    return this.token.get();
+  }
+
   private async headers(): Promise<Record<string, string>> {
     return { 'x-amz-access-token': await this.token.get(), accept: 'application/json', 'user-agent': 'retail-integration-fabric/0.1 (Language=TypeScript)' };
   }

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
+import { ChannelApiError, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
+import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '../../domain/channel-sync';
+import type { RateLimit } from '../../domain/rate-limit';
+
+/** Listings Items v2021-08-01 patchListingsItem and getListingsItem: 5 requests a second, burst 5. */
+export const AMAZON_LISTINGS_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 5 };
+
+export const AmazonSeller = z.object({ sellerId: z.string().min(1), marketplaceId: z.string().min(1) });
+
+/** An SP-API caller for one seller: the LWA token source, the seller and marketplace ids, the shared bucket. */
+export interface AmazonSellerApi {
+  apiUrl: string;
+  accessToken: () => Promise<string>;
+  credentials: ChannelApiCredentials;
+  http: ChannelHttpOptions;
+}
+
+export async function amazonRequest<T>(api: AmazonSellerApi, method: string, path: string, body?: unknown): Promise<T> {
+  return channelRequest<T>(`${api.apiUrl}${path}`, {
+    method,
+    headers: { 'x-amz-access-token': await api.accessToken(), 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'retail-integration-fabric/0.1 (Language=TypeScript)' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }, api.http);
+}
+
+const SubmissionResponse = z.object({
+  sku: z.string(),
+  status: z.enum(['ACCEPTED', 'INVALID', 'VALIDATION_PREVIEW']),
+  issues: z.array(z.object({ code: z.string(), message: z.string(), severity: z.string() })).optional(),
+});
+const ListingsItem = z.object({
+  sku: z.string(),
+  fulfillmentAvailability: z.array(z.object({ fulfillmentChannelCode: z.string(), quantity: z.number().int().optional() })).optional(),
+});
+
+/**
+ * The seller-fulfilled quantity of each listing (keyed by the seller SKU, which is the fabric's),
+ * through patchListingsItem with a `merge` of fulfillment_availability, so lead time and restock date
+ * set in Seller Central stay as they are. One SKU per call: Amazon answers ACCEPTED (the fabric's
+ * acknowledgement) or INVALID with its issues. Bulk updates would go through JSON_LISTINGS_FEED.
+ */
+export class AmazonInventoryApi implements ChannelInventoryApi {
+  readonly channel = 'amazon' as const;
+  readonly maxBatch = 1;
+
+  constructor(private readonly api: AmazonSellerApi) {}
+
+  async setAvailable(listings: readonly ListingQuantity[]): Promise<ListingResult[]> {
+    const { sellerId, marketplaceId } = await this.api.credentials.credentialsFor('amazon', AmazonSeller);
+    const results: ListingResult[] = [];
+    for (const listing of listings) {
+      const answer = SubmissionResponse.parse(await amazonRequest(this.api, 'PATCH', `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(listing.sku)}?marketplaceIds=${marketplaceId}`, {
+        productType: 'PRODUCT',
+        patches: [{ op: 'merge', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: listing.quantity }] }],
+      }));
+      results.push(answer.status === 'ACCEPTED'
+        ? { sku: listing.sku, ok: true }
+        : { sku: listing.sku, ok: false, reason: `amazon ${answer.status}: ${answer.issues?.map((issue) => `${issue.code} ${issue.message}`).join('; ') ?? ''}` });
+    }
+    return results;
+  }
+
+  async readAvailable(listings: readonly { sku: string }[]): Promise<Map<string, number>> {
+    const { sellerId, marketplaceId } = await this.api.credentials.credentialsFor('amazon', AmazonSeller);
+    const listed = new Map<string, number>();
+    for (const { sku } of listings) {
+      try {
+        const item = ListingsItem.parse(await amazonRequest(this.api, 'GET', `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(sku)}?marketplaceIds=${marketplaceId}&includedData=fulfillmentAvailability`));
+        const quantity = item.fulfillmentAvailability?.find((entry) => entry.fulfillmentChannelCode === 'DEFAULT')?.quantity;
+        if (quantity !== undefined) listed.set(sku, quantity);
+      } catch (error) {
+        if (!(error instanceof ChannelApiError && error.status === 404)) throw error;
+      }
+    }
+    return listed;
+  }
+}
