@@ -8,6 +8,8 @@ const USAGE = `npm run ops -- <command>
   xref list <channel>                                       list a channel's SKU mappings
   order show <orderId>                                      an order and its state history
   order trace <orderId>                                     the order's whole path: every event, queue, outcome and timing
+  replay --from <time> [--to <time>] [--channel c] [--detail-type T] [--dry-run]
+                                                            publish again what archived webhook deliveries carry; safe twice
   dlq list                                                  every DLQ with its depth and oldest message age
   dlq peek <rule> [--channel c] [--order id] [--sku s]      what each held message is and whether it was processed
   dlq redrive <rule> [--dry-run] [--channel c] [--order id] [--sku s]
@@ -17,6 +19,7 @@ const USAGE = `npm run ops -- <command>
   pos upload <file> <storeId> <businessDate> <batchId> [--manifest]
                                                             put a POS batch where a store would (its manifest first)
   pos summary <storeId> <businessDate> [batchId]            POS upload summaries: counts, gaps, quarantine
+  settlement upload <file> <amazon|shopify>                 put a settlement report where the marketplace's export lands
   reconcile <settlementId>                                  a settlement's reconciliation: matched, variance, unmatched orders
   channel lag [channel]                                     per channel and SKU: last published figure, version, acknowledgement, lag
 
@@ -34,6 +37,8 @@ async function main(argv: string[]): Promise<void> {
   const clients = localClients(runtime.endpoints);
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (group === 'reconcile') return (require('./ops/reconcile') as typeof import('./ops/reconcile')).reconcile(runtime.resources, [command, ...args].filter(Boolean));
+  // replay takes only options, so its "command" is its first option.
+  if (group === 'replay') return void (await (require('./ops/replay') as typeof import('./ops/replay')).replay(runtime.resources, argv.slice(1)));
   switch (`${group} ${command}`) {
     case 'xref map-sku':
       return (require('./ops/xref') as typeof import('./ops/xref')).mapSku(runtime.resources, args);
@@ -49,6 +54,8 @@ async function main(argv: string[]): Promise<void> {
       return (require('./ops/inventory') as typeof import('./ops/inventory')).verify(runtime.resources);
     case 'pos upload':
       return (require('./ops/pos') as typeof import('./ops/pos')).upload(runtime.resources, clients, args);
+    case 'settlement upload':
+      return (require('./ops/reconcile') as typeof import('./ops/reconcile')).uploadSettlement(runtime.resources, clients, args);
     case 'pos summary':
       return (require('./ops/pos') as typeof import('./ops/pos')).summary(runtime.resources, clients, args);
     case 'channel lag':

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
 import { formatDecimalMoney, type Money } from '../../shared/domain/money';
-import type { LocalResources } from '../local-fabric/provision';
+import type { LocalClients, LocalResources } from '../local-fabric/provision';
 
 const amount = (money: Money | undefined) => (money ? formatDecimalMoney(money) : '-');
 
@@ -20,4 +23,13 @@ export async function reconcile(resources: LocalResources, [settlementId]: strin
   for (const order of [...orders].sort((a, b) => rank[a.status] - rank[b.status] || a.channelOrderId.localeCompare(b.channelOrderId))) {
     console.log(`  ${order.status.padEnd(10)} ${order.channelOrderId.padEnd(22)} ${amount(order.charges).padStart(10)} ${amount(order.expectedCharges).padStart(10)} ${amount(order.fees).padStart(8)} ${amount(order.expectedFees).padStart(8)}  ${[...order.reasons, order.orderId ?? ''].filter(Boolean).join(' ')}  lines ${order.lineNumbers.join(',')}`);
   }
+}
+
+/** `settlement upload <file> <amazon|shopify>`: puts a settlement report where the marketplace's export lands; the S3 trigger reconciles it. */
+export async function uploadSettlement(resources: LocalResources, clients: LocalClients, [file, channel]: string[]): Promise<void> {
+  if (!file || (channel !== 'amazon' && channel !== 'shopify')) throw new Error('usage: settlement upload <file> <amazon|shopify>');
+  const key = `incoming/${channel}/${path.basename(file)}`;
+  const body = readFileSync(path.resolve(file));
+  await clients.s3.send(new PutObjectCommand({ Bucket: resources.buckets.settlementReports, Key: key, Body: body }));
+  console.log(`s3://${resources.buckets.settlementReports}/${key}  (${body.length} bytes); then: npm run ops -- reconcile <settlementId>`);
 }

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { reconcile } from '../../scripts/ops/reconcile';
+import { reconcile, uploadSettlement } from '../../scripts/ops/reconcile';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent } from '../../events/envelope';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
@@ -60,11 +58,12 @@ it('reconciles a dropped Amazon settlement: exactly a fee variance and an unknow
   await shipped(matched, 20);
   await shipped(neverSettled, 20);
 
-  await fabric.clients.s3.send(new PutObjectCommand({
-    Bucket: fabric.resources.buckets.settlementReports,
-    Key: `incoming/amazon/${SETTLEMENT_ID}.tsv`,
-    Body: readFileSync(path.join(__dirname, '..', 'fixtures', 'settlement', 'amazon-settlement-v2.tsv')),
-  }));
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    await uploadSettlement(fabric.resources, fabric.clients, [path.join(__dirname, '..', 'fixtures', 'settlement', 'amazon-settlement-v2.tsv'), 'amazon']);
+  } finally {
+    log.mockRestore();
+  }
 
   const { report, orders: settled } = await eventually('the reconciliation report', async () => settlements.readReport(SETTLEMENT_ID), 20_000);
   expect(report.counts).toEqual({ lines: 6, orders: 3, matched: 1, variance: 1, unmatched: 1, accountLines: 1 });
@@ -78,11 +77,11 @@ it('reconciles a dropped Amazon settlement: exactly a fee variance and an unknow
   expect(exceptions.map((e) => [e.reason, e.channelOrderId]).sort()).toEqual([['FEE_VARIANCE', overcharged.channelOrderId], ['UNKNOWN_ORDER', '111-9999999-9999999']]);
 
   const printed: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+  const print = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
   try {
     await reconcile(fabric.resources, [SETTLEMENT_ID]);
   } finally {
-    log.mockRestore();
+    print.mockRestore();
   }
   expect(printed[0]).toContain(`amazon settlement ${SETTLEMENT_ID}  USD`);
   expect(printed.join('\n')).toContain('3 orders: 1 matched, 1 with a variance, 1 unmatched; 1 account-level lines');
