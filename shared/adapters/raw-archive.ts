@@ -1,6 +1,15 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from './aws-clients';
 import type { DeliveryArchive, ArchivedDelivery, DeliveryVerdict } from '../domain/webhook-delivery';
+import type { SalesChannel } from '../domain/order';
+
+const HOUR_MS = 3_600_000;
+
+export interface ArchivedEntry {
+  key: string;
+  delivery: ArchivedDelivery;
+  verdict?: DeliveryVerdict;
+}
 
 /**
  * The raw archive in S3: every inbound delivery byte for byte, written before anything parses it,
@@ -21,6 +30,48 @@ export class S3DeliveryArchive implements DeliveryArchive {
 
   async recordVerdict(archiveKey: string, verdict: DeliveryVerdict): Promise<void> {
     await this.put(`${archiveKey}.verdict.json`, verdict);
+  }
+
+  /**
+   * The webhook deliveries of `channels` received in [from, to), oldest first per channel, each with
+   * its verdict when one was recorded. Walks one hour prefix at a time, so a window costs a listing
+   * per channel and hour however much else the archive holds.
+   */
+  async *deliveriesBetween(from: Date, to: Date, channels: readonly SalesChannel[]): AsyncGenerator<ArchivedEntry> {
+    for (const channel of channels) {
+      for (let hour = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS; hour < to.getTime(); hour += HOUR_MS) {
+        const [date, time] = new Date(hour).toISOString().split('T');
+        const prefix = `webhooks/${channel}/${date.replaceAll('-', '/')}/${time.slice(0, 2)}/`;
+        for await (const key of this.keysUnder(prefix)) {
+          if (!key.endsWith('.delivery.json')) continue;
+          const delivery = await this.get<ArchivedDelivery>(key);
+          const receivedAt = Date.parse(delivery?.receivedAt ?? '');
+          if (!delivery || receivedAt < from.getTime() || receivedAt >= to.getTime()) continue;
+          const base = key.slice(0, -'.delivery.json'.length);
+          const verdict = await this.get<DeliveryVerdict>(`${base}.verdict.json`);
+          yield { key: base, delivery, ...(verdict ? { verdict } : {}) };
+        }
+      }
+    }
+  }
+
+  private async *keysUnder(prefix: string): AsyncGenerator<string> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken }));
+      for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
+      ContinuationToken = page.NextContinuationToken;
+    } while (ContinuationToken);
+  }
+
+  private async get<T>(key: string): Promise<T | undefined> {
+    try {
+      const { Body } = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return JSON.parse(await Body!.transformToString()) as T;
+    } catch (error) {
+      if (error instanceof NoSuchKey) return undefined;
+      throw error;
+    }
   }
 
   private async put(key: string, document: unknown): Promise<void> {

@@ -186,6 +186,55 @@ async function decide(
   }
 }
 
+/** What a replay did with one archived delivery. */
+export type ReplayOutcome =
+  | { outcome: 'republished'; orderId: string; events: FabricEvent[] }
+  | { outcome: 'skipped'; reason: string };
+
+/** Answers given before or at the signature check: those deliveries were never shown to be the channel's. */
+const UNVERIFIED_STATUSES = new Set([401, 413, 415]);
+
+/**
+ * Publishes again what an archived delivery carries, for a replay: parsed and mapped with today's
+ * adapter and cross-reference, so a delivery first refused for a mapping gap since fixed gets through
+ * now, and without the delivery-id dedupe, since delivering again is what a replay is for. Consumers
+ * dedupe on business keys (the order's version, the fetch's delivery), so a second replay changes
+ * nothing. A delivery whose verdict says it failed the signature check is not replayed; one without a
+ * verdict (its function stopped midway) is verified again with the current secret first.
+ */
+export async function replayArchivedDelivery(
+  delivery: ArchivedDelivery,
+  verdict: DeliveryVerdict | undefined,
+  adapter: ChannelWebhookAdapter,
+  ports: Pick<WebhookIntakePorts, 'publisher' | 'skus' | 'secrets'>,
+  options: { detailTypes?: readonly string[] } = {},
+): Promise<ReplayOutcome> {
+  if (verdict && UNVERIFIED_STATUSES.has(verdict.status)) return { outcome: 'skipped', reason: `answered ${verdict.status} when it arrived: ${verdict.reason ?? 'not verified'}` };
+  if (!delivery.bodyBase64) return { outcome: 'skipped', reason: 'the body was not archived' };
+  const request: WebhookRequest = {
+    channel: delivery.channel, requestId: delivery.requestId, receivedAt: delivery.receivedAt, headers: delivery.headers, rawBody: Buffer.from(delivery.bodyBase64, 'base64'),
+  };
+  if (!verdict) {
+    const secret = await ports.secrets.secretFor(delivery.channel);
+    if (!secret || !(await adapter.verify(request, secret))) return { outcome: 'skipped', reason: 'no verdict, and the signature does not verify with the current secret' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    return { outcome: 'skipped', reason: 'the body is not JSON' };
+  }
+  const deliveryId = adapter.deliveryId(request, json);
+  const parsed = adapter.parse(request, json);
+  if (!parsed.ok) return { outcome: 'skipped', reason: parsed.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
+  if (parsed.value.kind === 'ignored') return { outcome: 'skipped', reason: `topic ${parsed.value.topic} carries no order` };
+  const { orderId, publish } = await eventsFor(delivery.channel, parsed.value, adapter, ports, deliveryId, delivery.receivedAt);
+  const chosen = publish.filter((event) => !options.detailTypes || options.detailTypes.includes(event.detailType));
+  if (chosen.length === 0) return { outcome: 'skipped', reason: `carries no ${options.detailTypes?.join(' or ')}` };
+  await ports.publisher.publish(chosen);
+  return { outcome: 'republished', orderId, events: chosen };
+}
+
 /**
  * What a verified delivery publishes. A well-formed, verified order is accepted even when it cannot be
  * used as it stands: the channel did its part, and answering an error would only make it retry (and
@@ -196,7 +245,7 @@ async function eventsFor(
   channel: SalesChannel,
   subject: Exclude<WebhookSubject<unknown>, { kind: 'ignored' }>,
   adapter: ChannelWebhookAdapter,
-  ports: WebhookIntakePorts,
+  ports: Pick<WebhookIntakePorts, 'skus'>,
   deliveryId: string,
   receivedAt: string,
 ): Promise<{ orderId: string; outcome: AcceptedDelivery['outcome']; publish: FabricEvent[]; reason?: string }> {
