@@ -5,6 +5,7 @@ import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../shared/domain/order-reco
 import { ORDER_FETCH_SCOPE, orderFetchKey } from '../shared/domain/order-fetch';
 import { LIFECYCLE_DETAIL_TYPES } from '../shared/domain/order-lifecycle-events';
 import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '../shared/domain/accounting-journal';
+import { RETURN_INTAKE_SCOPE } from '../shared/domain/return-intake';
 import { PRICE_ORDER_CHECK_SCOPE } from '../shared/domain/pricing-order-check';
 import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '../shared/domain/channel-sync-oversell';
 import { SHIPMENT_SYNC_SCOPE, shipmentSyncKey } from '../shared/domain/channel-sync-shipment';
@@ -123,8 +124,8 @@ export const routingRules: readonly RoutingRule[] = [
       'detail-type': [...LIFECYCLE_DETAIL_TYPES],
     },
     // An event that arrives before the step it needs (a shipment before the ERP posting) is retried, not
-    // refused: twenty receives a minute apart let it wait out a short ERP outage before the DLQ holds it.
-    target: { name: 'order-lifecycle', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 20, visibilityTimeoutSeconds: 60 },
+    // refused: twenty receives three minutes apart let it wait out an hour of ERP outage before the DLQ holds it.
+    target: { name: 'order-lifecycle', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 20, visibilityTimeoutSeconds: 180 },
     consumer: 'order-lifecycle',
   },
   {
@@ -161,6 +162,14 @@ export const routingRules: readonly RoutingRule[] = [
     target: { name: 'price-order-check', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
     consumer: 'price-order-check',
     processedOnce: { scope: PRICE_ORDER_CHECK_SCOPE, businessKey: (event) => orderVersionKey((event.data as { order: Order }).order) },
+  },
+  {
+    name: 'return-intake',
+    description: 'Returns received anywhere to the consumer that takes them back into stock against their order.',
+    pattern: { source: [EventSource.returns], 'detail-type': ['ReturnReceived'] },
+    target: { name: 'return-intake', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
+    consumer: 'return-intake',
+    processedOnce: { scope: RETURN_INTAKE_SCOPE, businessKey: (event) => (event.data as { customerReturn?: { returnId: string } }).customerReturn?.returnId },
   },
   {
     name: 'accounting-journal',

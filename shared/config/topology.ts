@@ -249,6 +249,14 @@ export const functions = {
     publishesEvents: true,
     objectTriggers: [{ bucket: 'posBatches', prefix: 'incoming/' }],
   },
+  'return-intake': {
+    entry: 'functions/return-intake/handler.ts',
+    description: 'Takes received returns back into stock (restocked or damaged by reason), correlated to their order through the cross-reference; unmatched ones raise ReturnNeedsAttention.',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { orders: 'read', crossReference: 'read', inventory: 'readWrite', idempotency: 'readWrite' },
+    publishesEvents: true,
+  },
   'settlement-ingest': {
     entry: 'functions/settlement-ingest/handler.ts',
     description: 'Reconciles marketplace settlement reports line by line against canonical orders: fees booked, exceptions raised, a report stored.',
@@ -279,7 +287,8 @@ export const functions = {
   'order-lifecycle': {
     entry: 'functions/order-lifecycle/handler.ts',
     description: 'Moves each order through its lifecycle (guarded, versioned, with history); records and publishes refused transitions.',
-    timeoutSeconds: 10,
+    // Room for a batch of ten early events each waiting its second and a half.
+    timeoutSeconds: 30,
     memoryMb: 256,
     tables: { orders: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,

@@ -1,7 +1,7 @@
 import { createEvent, parseEventBody, type DetailType } from '../../events/catalog';
 import type { FabricEvent } from '../../events/envelope';
 import type { EventPublisher } from './webhook-delivery';
-import { applyLifecycleEvent, type LifecycleEvent, type LifecycleStore } from './order-lifecycle';
+import { LifecycleEventEarlyError, applyLifecycleEvent, type LifecycleEvent, type LifecycleOutcome, type LifecycleStore } from './order-lifecycle';
 
 /** The fabric events that move orders, and the consumer's routing rule lists exactly these. */
 export const LIFECYCLE_DETAIL_TYPES = [
@@ -68,10 +68,14 @@ export function lifecycleEventsOf(body: string, detailType: LifecycleDetailType)
  * not lost for good; consumers key on order and version) and `OrderTransitionRefused` for a refusal,
  * which the store has recorded on the order. Throws LifecycleEventEarlyError for an early event.
  */
-export async function moveOrders(body: string, detailType: LifecycleDetailType, ports: { store: LifecycleStore; publisher: EventPublisher }): Promise<string[]> {
+export async function moveOrders(
+  body: string,
+  detailType: LifecycleDetailType,
+  ports: { store: LifecycleStore; publisher: EventPublisher; sleep?: (ms: number) => Promise<void> },
+): Promise<string[]> {
   const results: string[] = [];
   for (const { orderId, event, source } of lifecycleEventsOf(body, detailType)) {
-    const outcome = await applyLifecycleEvent(ports.store, orderId, event, { eventId: source.id });
+    const outcome = await applyWithPatience(() => applyLifecycleEvent(ports.store, orderId, event, { eventId: source.id }), ports.sleep);
     const trace = { correlationId: orderId, causationId: source.id };
     if (outcome.outcome === 'refused') {
       await ports.publisher.publish([createEvent('OrderTransitionRefused', {
@@ -83,4 +87,20 @@ export async function moveOrders(body: string, detailType: LifecycleDetailType, 
     results.push(`${orderId}:${event.on}:${outcome.outcome}`);
   }
   return results;
+}
+
+/**
+ * Events published together (OrderReceived, then the InventoryReserved it caused) often reach two
+ * pollers at once: an early event waits up to a second and a half in the invocation before its
+ * record goes back to the queue for a whole visibility timeout.
+ */
+async function applyWithPatience(apply: () => Promise<LifecycleOutcome>, sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))): Promise<LifecycleOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await apply();
+    } catch (error) {
+      if (!(error instanceof LifecycleEventEarlyError) || attempt >= 4) throw error;
+      await sleep(250 * attempt);
+    }
+  }
 }
