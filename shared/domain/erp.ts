@@ -92,7 +92,7 @@ export const ErpSalesOrderPostedData = z.object({
   erp: z.string().min(1),
   erpDocumentId: z.string().min(1),
   erpDocumentNumber: z.string().min(1),
-  /** True when a lookup found the document an earlier, unanswered post had committed. */
+  /** False only when this very delivery's post created the document; true when it was found (in the ERP after an unanswered post, or in the cross-reference on a redelivery). */
   foundExisting: z.boolean(),
 });
 export type ErpSalesOrderPostedData = z.infer<typeof ErpSalesOrderPostedData>;
