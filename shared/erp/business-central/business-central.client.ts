@@ -48,7 +48,7 @@ export interface BusinessCentralOptions {
  *   still missing.
  * Business Central allows 6,000 requests per five-minute sliding window per user or service principal
  * (20 a second) and answers 429 beyond it; the bucket spends at that rate per container, and the
- * queue's maxConcurrency bounds the containers. 429, 5xx, 401 and timeouts are transient; any other
+ * queue's maxConcurrency bounds the containers. 429, 5xx, 408, 409, 401 and timeouts are transient; any other
  * 4xx is the ERP saying no to the document (closed posting period, unknown item).
  */
 export class BusinessCentralErp implements ErpPort {
@@ -161,7 +161,8 @@ export class BusinessCentralErp implements ErpPort {
     const body = text ? safeJson(text) : undefined;
     if (response.ok) return body;
     const where = `${init.method} ${new URL(url).pathname}`;
-    if (response.status === 429 || response.status >= 500 || response.status === 408) {
+    // 409 is Business Central's "another user changed the record" (Request_EntityChanged): worth another try.
+    if (response.status === 429 || response.status >= 500 || response.status === 408 || response.status === 409) {
       if (response.status === 429) this.bucket.drain();
       throw new ErpTransientError(`Business Central answered ${response.status} to ${where}`, response.status, retryAfterMs(response.headers.get('retry-after')));
     }
