@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { documentClient, s3Client } from './aws-clients';
 import { deleteRequest, putRequest, writeAllItems } from './catalog-batch-write';
@@ -71,6 +71,22 @@ export class DynamoPricingStore implements PricingStore {
       Limit: limit,
     }));
     return (page.Items ?? []).map((item) => item.change as ScheduledChange);
+  }
+
+  async claim(change: ScheduledChange, until: number, now: number): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: scheduleKey(change),
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        ExpressionAttributeValues: { ':until': until, ':now': now },
+      }));
+      return true;
+    } catch (error) {
+      if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   async complete(change: ScheduledChange): Promise<void> {

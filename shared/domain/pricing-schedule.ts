@@ -10,10 +10,10 @@ import type { PriceEntry, Promotion } from './pricing';
  * until it is due; then its event is published and the change removed. A change recorded after its
  * time is published at once with `appliedLate: true`.
  *
- * Exactly once per window: the scheduler's runs never overlap, a window's event carries its
- * `windowKey`, and the change is removed only after its event is published; a crash in between
- * publishes it again under the same key, and every consumer of these events sets absolute prices
- * (or keys on the window), so a repeat changes nothing.
+ * Once per window: a run claims each due window with a short lease before publishing it (so two
+ * runs that overlap do not both publish it), and removes it only after its event is published; a
+ * crash in between leaves the lease to expire and the next run publishes it again under the same
+ * `windowKey`. Every consumer of these events sets absolute prices, so that repeat changes nothing.
  */
 
 export type ScheduledChange =
@@ -28,8 +28,10 @@ export interface PricingStore {
   /** Every promotion targeting any of these SKUs. */
   promotionsFor(skus: readonly string[]): Promise<Promotion[]>;
   schedule(changes: readonly ScheduledChange[]): Promise<void>;
-  /** Changes due at or before `now`, oldest first, at most `limit`. */
+  /** Changes due at or before `now`, oldest first, at most `limit` (claimed ones included). */
   dueChanges(now: Date, limit: number): Promise<ScheduledChange[]>;
+  /** Takes a due change's lease until `until` (epoch ms) unless another run holds an unexpired one; false when it does or the change is gone. */
+  claim(change: ScheduledChange, until: number, now: number): Promise<boolean>;
   /** Removes a change whose event is published; removing one already removed is fine. */
   complete(change: ScheduledChange): Promise<void>;
 }
@@ -86,18 +88,23 @@ async function scheduleOrApply(changes: ScheduledChange[], ports: PricingPorts, 
 }
 
 /**
- * Publishes every window due at `now` and removes it, oldest first, in pages of `pageSize`. Returns
- * what it published. Throws on a store or bus failure; the next run picks up what is left.
+ * Publishes every window due at `now` that no other run holds, and removes it, oldest first, in pages
+ * of `pageSize`. Returns what it published. Throws on a store or bus failure; the next run picks up
+ * what is left once the leases lapse.
  */
-export async function publishDueWindows(ports: Pick<PricingPorts, 'store' | 'publisher'>, now: Date, pageSize = 100): Promise<ScheduledChange[]> {
+export async function publishDueWindows(ports: Pick<PricingPorts, 'store' | 'publisher'>, now: Date, pageSize = 100, leaseMs = 60_000): Promise<ScheduledChange[]> {
   const published: ScheduledChange[] = [];
   for (;;) {
     const due = await ports.store.dueChanges(now, pageSize);
-    if (!due.length) return published;
-    await ports.publisher.publish(due.map((change) => windowEvent(change, false)));
-    for (const change of due) await ports.store.complete(change);
-    published.push(...due);
-    if (due.length < pageSize) return published;
+    const claimed: ScheduledChange[] = [];
+    for (const change of due) if (await ports.store.claim(change, now.getTime() + leaseMs, now.getTime())) claimed.push(change);
+    if (claimed.length) {
+      await ports.publisher.publish(claimed.map((change) => windowEvent(change, false)));
+      for (const change of claimed) await ports.store.complete(change);
+      published.push(...claimed);
+    }
+    // A page another run holds entirely is that run's to finish.
+    if (due.length < pageSize || !claimed.length) return published;
   }
 }
 

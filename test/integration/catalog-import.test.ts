@@ -46,7 +46,7 @@ it('imports an ERP export into the cross-reference, so channel SKUs and variant 
   expect((await xref.products(['CAT-0', 'CAT-29'])).map((product) => product.sku).sort()).toEqual(['CAT-0', 'CAT-29']);
   const mapped = await xref.resolveSkus('shopify', [{ channelSku: 'SH-CAT-7' }, { channelSku: '', variantId: 'gid://shopify/ProductVariant/912' }]);
   expect(mapped).toEqual(new Map([['sku:SH-CAT-7', 'CAT-7'], ['variant:gid://shopify/ProductVariant/912', 'CAT-12']]));
-  await eventually('30 ProductChanged', async () => (await probe.drain(), probe.distinct('ProductChanged').length === 30 ? true : undefined));
+  await eventually('30 ProductChanged', async () => (await probe.drain(), probe.distinct('ProductChanged').length === 30 ? true : undefined), 20_000);
 });
 
 it('refuses an export from a system that does not own the item master and records it', async () => {
@@ -54,6 +54,6 @@ it('refuses an export from a system that does not own the item master and record
   const result = await eventually('the refusal summary', () => summary('summaries/shopify/items-1.json'), 20_000);
   expect(result).toMatchObject({ status: 'refused', reason: 'itemMaster is owned by erp; a change from shopify is refused' });
   expect(await xref.products(['CAT-SHOP-1'])).toEqual([]);
-  const refused = await eventually('ChangeRefused', async () => (await probe.drain(), probe.distinct<{ subject: string }>('ChangeRefused')[0]));
+  const refused = await eventually('ChangeRefused', async () => (await probe.drain(), probe.distinct<{ subject: string }>('ChangeRefused')[0]), 20_000);
   expect(refused.data).toMatchObject({ domain: 'itemMaster', owner: 'erp', sourceSystem: 'shopify', subject: 'import#incoming/shopify/items-1.jsonl' });
 });

@@ -31,6 +31,8 @@ process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
 
 const STORES = ['store-042', 'store-077'];
 const START = Date.UTC(2026, 10, 23, 9, 0, 0);
+/** Waits that cross the bus and a queue: generous, because the machine running the suite is shared. */
+const BUS_WAIT_MS = 30_000;
 let fabric: LocalFabric;
 let probe: EventProbe;
 
@@ -94,7 +96,7 @@ describe('price and promotion distribution', () => {
     expect(scheduled.status).toBe(202);
 
     // The base price arrived late (its time had passed) and went out at once, flagged.
-    const basePrice = await eventually('the late base price on Shopify', async () => fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1'));
+    const basePrice = await eventually('the late base price on Shopify', async () => fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1'), BUS_WAIT_MS);
     expect(basePrice).toMatchObject({ price: '24.00', regularPrice: null });
     await probe.drain();
     expect(probe.distinct<{ sku: string; appliedLate: boolean }>('PriceChanged').find((event) => event.data.sku === 'TEE-PROMO-1')?.data.appliedLate).toBe(true);
@@ -107,22 +109,22 @@ describe('price and promotion distribution', () => {
 
     jest.setSystemTime(Date.parse(startsAt));
     await fabric.runScheduled('price-scheduler');
-    const activated = await eventually('PromotionActivated', async () => (await probe.drain(), probe.distinct<{ windowKey: string; effectiveAt: string; appliedLate: boolean }>('PromotionActivated')[0]));
+    const activated = await eventually('PromotionActivated', async () => (await probe.drain(), probe.distinct<{ windowKey: string; effectiveAt: string; appliedLate: boolean }>('PromotionActivated')[0]), BUS_WAIT_MS);
     expect(activated.data).toMatchObject({ effectiveAt: startsAt, appliedLate: false });
 
     const shopify = await eventually('the promoted price on Shopify', async () => {
       const held = fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1');
       return held?.price === '18.00' ? held : undefined;
-    });
+    }, BUS_WAIT_MS);
     expect(shopify.regularPrice).toBe('24.00');
     expect(Date.parse(shopify.receivedAt)).toBeGreaterThanOrEqual(Date.parse(startsAt));
-    await eventually('the promoted price on eBay', async () => (fabric.channelApis.prices.ebay.get('offer-1')?.price === '18.00' ? true : undefined));
+    await eventually('the promoted price on eBay', async () => (fabric.channelApis.prices.ebay.get('offer-1')?.price === '18.00' ? true : undefined), BUS_WAIT_MS);
     await eventually('the sale price on WooCommerce', async () => {
       const held = fabric.channelApis.prices.woocommerce.get('/products/501');
       return held?.price === '18.00' && held.regularPrice === '24.00' ? true : undefined;
-    });
+    }, BUS_WAIT_MS);
     for (const storeId of STORES) {
-      const csv = await eventually(`${storeId}'s price file`, () => storeFile(storeId, activated.data));
+      const csv = await eventually(`${storeId}'s price file`, () => storeFile(storeId, activated.data), BUS_WAIT_MS);
       expect(csv.split('\n')[1]).toBe(`TEE-PROMO-1,18.00,USD,24.00,FLASH-1,${startsAt}`);
     }
 
@@ -131,7 +133,7 @@ describe('price and promotion distribution', () => {
     const shopifyRecord = await eventually('the Shopify price in the ledger', async () => {
       const record = await ledger.read({ channel: 'shopify', subject: 'price#TEE-PROMO-1' });
       return record?.published?.value === 1800 ? record : undefined;
-    });
+    }, BUS_WAIT_MS);
     expect(shopifyRecord.published!.eventTime).toBe(startsAt);
     expect(propagationLagMs(shopifyRecord.published!)).toBeGreaterThanOrEqual(0);
     for (const storeId of STORES) expect((await ledger.read({ channel: 'pos', subject: `price#TEE-PROMO-1@${storeId}` }))?.published?.value).toBe(1800);
@@ -145,28 +147,29 @@ describe('price and promotion distribution', () => {
 
     jest.setSystemTime(Date.parse(endsAt));
     await fabric.runScheduled('price-scheduler');
-    const ended = await eventually('PromotionEnded', async () => (await probe.drain(), probe.distinct<{ windowKey: string; effectiveAt: string }>('PromotionEnded')[0]));
-    await eventually('the regular price back on Shopify', async () => (fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1')?.price === '24.00' ? true : undefined));
+    const ended = await eventually('PromotionEnded', async () => (await probe.drain(), probe.distinct<{ windowKey: string; effectiveAt: string }>('PromotionEnded')[0]), BUS_WAIT_MS);
+    await eventually('the regular price back on Shopify', async () => (fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1')?.price === '24.00' ? true : undefined), BUS_WAIT_MS);
     expect(fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1')?.regularPrice).toBeNull();
-    await eventually('the regular price back on eBay', async () => (fabric.channelApis.prices.ebay.get('offer-1')?.price === '24.00' ? true : undefined));
-    await eventually('the sale ended on WooCommerce', async () => (fabric.channelApis.prices.woocommerce.get('/products/501')?.price === '24.00' ? true : undefined));
+    await eventually('the regular price back on eBay', async () => (fabric.channelApis.prices.ebay.get('offer-1')?.price === '24.00' ? true : undefined), BUS_WAIT_MS);
+    await eventually('the sale ended on WooCommerce', async () => (fabric.channelApis.prices.woocommerce.get('/products/501')?.price === '24.00' ? true : undefined), BUS_WAIT_MS);
     for (const storeId of STORES) {
-      const csv = await eventually(`${storeId}'s end-of-promotion price file`, () => storeFile(storeId, ended.data));
+      const csv = await eventually(`${storeId}'s end-of-promotion price file`, () => storeFile(storeId, ended.data), BUS_WAIT_MS);
       expect(csv.split('\n')[1]).toBe(`TEE-PROMO-1,24.00,USD,24.00,,${endsAt}`);
     }
 
     const lookup = await fetch(`${fabric.apiUrl}/prices/TEE-PROMO-1?channel=shopify&at=${encodeURIComponent(new Date(Date.parse(startsAt) + 60_000).toISOString())}`);
     expect(lookup.status).toBe(200);
     expect(await lookup.json()).toMatchObject({ price: { amountMinor: 1800, currency: 'USD' }, promotion: { promotionId: 'FLASH-1' } });
-  });
+  }, 180_000);
 
   it('refuses a price from a system that does not own base prices, and records the refusal', async () => {
     const refused = await post('/prices', { sku: 'TEE-PROMO-1', priceList: 'base', currency: 'USD', amountMinor: 100, effectiveFrom: new Date(Date.now() - 1000).toISOString(), sourceSystem: 'shopify' });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe('basePrice is owned by erp; a change from shopify is refused');
-    const event = await eventually('ChangeRefused', async () => (await probe.drain(), probe.distinct<{ subject: string }>('ChangeRefused').find((e) => e.data.subject === 'price#TEE-PROMO-1')));
+    const event = await eventually('ChangeRefused', async () => (await probe.drain(), probe.distinct<{ subject: string }>('ChangeRefused').find((e) => e.data.subject === 'price#TEE-PROMO-1')), BUS_WAIT_MS);
     expect(event.data).toMatchObject({ domain: 'basePrice', owner: 'erp', sourceSystem: 'shopify' });
-    const lookup = (await (await fetch(`${fabric.apiUrl}/prices/TEE-PROMO-1?channel=shopify`)).json()) as { price: { amountMinor: number } };
+    // Asked at a time outside the promotion, so the answer is the base price whatever the clock says.
+    const lookup = (await (await fetch(`${fabric.apiUrl}/prices/TEE-PROMO-1?channel=shopify&at=${encodeURIComponent(new Date(START).toISOString())}`)).json()) as { price: { amountMinor: number } };
     expect(lookup.price.amountMinor).toBe(2400);
   });
 
@@ -192,7 +195,7 @@ describe('price and promotion distribution', () => {
       const event = createEvent('OrderReceived', { order: order(id, unit), deliveryId: `delivery-${id}` }, { correlationId: orderIdFor('shopify', id) });
       await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }));
     }
-    const exception = await eventually('PricingException', async () => (await probe.drain(), probe.distinct<{ channelOrderId: string; lines: any[] }>('PricingException').find((e) => e.data.channelOrderId === 'leak-1')));
+    const exception = await eventually('PricingException', async () => (await probe.drain(), probe.distinct<{ channelOrderId: string; lines: any[] }>('PricingException').find((e) => e.data.channelOrderId === 'leak-1')), BUS_WAIT_MS);
     expect(exception.data.lines).toEqual([expect.objectContaining({ sku: 'TEE-LEAK-1', unitPrice: money(1500), effectivePrice: money(2400), shortfall: money(1800) })]);
   });
 });

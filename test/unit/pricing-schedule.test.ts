@@ -17,6 +17,12 @@ class MemoryPricingStore implements PricingStore {
   async dueChanges(now: Date, limit: number) {
     return [...this.windows.values()].filter((change) => Date.parse(change.dueAt) <= now.getTime()).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt)).slice(0, limit);
   }
+  readonly leases = new Map<string, number>();
+  async claim(change: ScheduledChange, until: number, now: number) {
+    if (!this.windows.has(change.windowKey) || (this.leases.get(change.windowKey) ?? 0) >= now) return false;
+    this.leases.set(change.windowKey, until);
+    return true;
+  }
   async complete(change: ScheduledChange) { this.windows.delete(change.windowKey); }
 }
 
@@ -68,6 +74,18 @@ describe('pricing windows', () => {
     const published = await publishDueWindows(ports, new Date('2026-12-01T00:00:00Z'), 1);
     expect(published.map((window) => window.dueAt)).toEqual(['2026-11-24T00:00:00.000Z', '2026-11-25T00:00:00.000Z', promotion.startsAt, promotion.endsAt]);
     expect(events).toHaveLength(4);
+  });
+
+  it('leaves a window another run holds to that run, and publishes it once the lease lapses', async () => {
+    const { store, events, ports } = setup();
+    await recordPrice(price, ports, new Date('2026-11-23T00:00:00Z'));
+    const due = new Date('2026-11-24T00:00:00Z');
+    const [window] = await store.dueChanges(due, 10);
+    expect(await store.claim(window, due.getTime() + 60_000, due.getTime())).toBe(true);
+    expect(await publishDueWindows(ports, due)).toHaveLength(0);
+    expect(events).toHaveLength(0);
+    expect(await publishDueWindows(ports, new Date(due.getTime() + 60_001))).toHaveLength(1);
+    expect(events.map((event) => event.detailType)).toEqual(['PriceChanged']);
   });
 
   it('refuses a promotion from a system that does not own promotions, storing nothing', async () => {
