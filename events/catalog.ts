@@ -5,7 +5,7 @@ import {
   AvailabilityChangedData, InventoryAdjustedData, InventoryReservedData, ReservationRejectedData, ReservationReleasedData,
 } from '../shared/domain/inventory-events';
 import { Shipment } from '../shared/domain/shipment';
-import { CustomerReturn } from '../shared/domain/return';
+import { CustomerReturn, ReturnNeedsAttentionData } from '../shared/domain/return';
 import { SettlementLine } from '../shared/domain/settlement';
 import { JournalEntry } from '../shared/domain/journal-entry';
 import { JournalEntryPreparedData } from '../shared/domain/accounting';
@@ -139,6 +139,12 @@ export const eventCatalog = {
     source: EventSource.returns,
     description: 'A customer return was received through some channel.',
     versions: { 1: z.object({ customerReturn: CustomerReturn }) },
+    current: 1,
+  },
+  ReturnNeedsAttention: {
+    source: EventSource.returns,
+    description: 'A received return, or some of its lines, could not be acted on: no matching order or order line, no receiving location, or the stock books refused it.',
+    versions: { 1: ReturnNeedsAttentionData },
     current: 1,
   },
   SettlementLineReceived: {
