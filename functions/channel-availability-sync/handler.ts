@@ -53,6 +53,8 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
     metrics.addMetric('AvailabilityChangesCoalesced', MetricUnit.Count, result.superseded + result.handedOver);
     const failed = new Set(result.failed.map((f) => `${f.channel}#${f.sku}`));
     for (const failure of result.failed) logger.error('availability not published; its changes return to the queue', { ...failure });
+    for (const unlisted of result.unlisted) logger.warn('the channel does not list this SKU; the figure waits in the ledger for the drift check', { ...unlisted });
+    metrics.addMetric('AvailabilityForUnlistedSkus', MetricUnit.Count, result.unlisted.length);
     for (const { record, change } of changes) if (failed.has(`${change.channel}#${change.sku}`)) failures.push(record.messageId);
     logger.info('availability synced', { changes: changes.length, published: result.published.length, superseded: result.superseded, handedOver: result.handedOver, failed: result.failed.length });
   }

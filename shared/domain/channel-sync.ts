@@ -14,7 +14,8 @@ export interface ListingQuantity {
 
 export type ListingResult =
   | { sku: string; ok: true; listingRef?: string }
-  | { sku: string; ok: false; reason: string };
+  /** `unlisted`: the channel has no listing for the SKU; retrying cannot help until someone lists it. */
+  | { sku: string; ok: false; reason: string; unlisted?: boolean };
 
 /**
  * A channel's inventory API as the sync needs it. `setAvailable` takes at most `maxBatch` listings and
@@ -45,6 +46,11 @@ export interface SyncResult {
   handedOver: number;
   /** channel + SKU whose publication failed; their records must be retried. */
   failed: { channel: SalesChannel; sku: string; reason: string }[];
+  /**
+   * SKUs the channel does not list: left wanted in the ledger, not retried by the queue (they would
+   * only reach the DLQ); the drift check offers them again, so they go out once the SKU is listed.
+   */
+  unlisted: { channel: SalesChannel; sku: string }[];
 }
 
 export interface SyncPorts {
@@ -69,7 +75,7 @@ const ROUND_MARGIN_MS = 15_000;
  * while a lease is held. A failed call releases its leases and reports the SKUs as failed.
  */
 export async function publishAvailability(changes: readonly AvailabilityChange[], ports: SyncPorts): Promise<SyncResult> {
-  const result: SyncResult = { published: [], superseded: 0, handedOver: 0, failed: [] };
+  const result: SyncResult = { published: [], superseded: 0, handedOver: 0, failed: [], unlisted: [] };
   const latest = coalesceAvailability(changes);
   result.superseded += changes.length - latest.length;
   const byChannel = new Map<SalesChannel, AvailabilityChange[]>();
@@ -146,6 +152,12 @@ async function publishClaimed(api: ChannelInventoryApi, claimed: Map<string, Cla
       const bySku = new Map(answers.map((answer) => [answer.sku, answer]));
       for (const { record, figure } of chunk) {
         const answer = bySku.get(record.sku) ?? { sku: record.sku, ok: false as const, reason: `${channel} did not answer for this SKU` };
+        if (!answer.ok && answer.unlisted) {
+          await ports.ledger.release(availabilityKey(channel, record.sku), ports.owner);
+          claimed.delete(record.sku);
+          result.unlisted.push({ channel, sku: record.sku });
+          continue;
+        }
         if (!answer.ok) {
           await giveUp([record.sku], answer.reason);
           continue;
@@ -206,8 +218,8 @@ export async function correctDrift(api: ChannelInventoryApi, ports: Omit<SyncPor
       corrections.push({ channel: api.channel, sku: record.sku, reason, listed: onChannel, corrected: figure.value, version: figure.version });
     }
   }
-  const result: SyncResult = { published: [], superseded: 0, handedOver: 0, failed: [] };
+  const result: SyncResult = { published: [], superseded: 0, handedOver: 0, failed: [], unlisted: [] };
   await publishClaimed(api, claimed, ports, result);
-  const failed = new Set(result.failed.map((failure) => failure.sku));
+  const failed = new Set([...result.failed, ...result.unlisted].map((failure) => failure.sku));
   return { checked: records.length, corrections: corrections.filter((correction) => !failed.has(correction.sku)), result };
 }

@@ -44,13 +44,13 @@ describe('Shopify inventorySetQuantities', () => {
     expect(stub.callsTo(/graphql\.json$/).length - calls).toBe(3);
   });
 
-  it('reports a SKU Shopify does not stock without failing the others', async () => {
+  it('reports a SKU Shopify does not stock as unlisted without failing the others', async () => {
     stub.outbound.delist('shopify', 'CAS-GONE');
 
     const results = await shopify().setAvailable([{ sku: 'CAS-GONE', quantity: 1 }, { sku: 'CAS-3', quantity: 2 }]);
 
     expect(results).toEqual([
-      { sku: 'CAS-GONE', ok: false, reason: 'shopify has no inventory item with SKU CAS-GONE' },
+      { sku: 'CAS-GONE', ok: false, unlisted: true, reason: 'shopify has no inventory item with SKU CAS-GONE' },
       expect.objectContaining({ sku: 'CAS-3', ok: true }),
     ]);
   });
@@ -63,7 +63,7 @@ describe('eBay bulkUpdatePriceQuantity', () => {
 
     const results = await api.setAvailable([{ sku: 'EB-1', quantity: 7 }, { sku: 'EB-GONE', quantity: 1 }]);
 
-    expect(results).toEqual([{ sku: 'EB-1', ok: true }, { sku: 'EB-GONE', ok: false, reason: 'eBay 404: SKU EB-GONE is not available in the system' }]);
+    expect(results).toEqual([{ sku: 'EB-1', ok: true }, { sku: 'EB-GONE', ok: false, unlisted: true, reason: 'eBay 404: SKU EB-GONE is not available in the system' }]);
     expect(await api.readAvailable([{ sku: 'EB-1' }, { sku: 'EB-GONE' }])).toEqual(new Map([['EB-1', 7]]));
   });
 });
@@ -75,7 +75,7 @@ describe('WooCommerce products/batch', () => {
 
     const results = await api.setAvailable([{ sku: 'WC-1', quantity: 3 }, { sku: 'WC-GONE', quantity: 1 }]);
 
-    expect(results).toEqual([{ sku: 'WC-1', ok: true, listingRef: expect.stringMatching(/^\d+$/) }, { sku: 'WC-GONE', ok: false, reason: 'woocommerce has no product with SKU WC-GONE' }]);
+    expect(results).toEqual([{ sku: 'WC-1', ok: true, listingRef: expect.stringMatching(/^\d+$/) }, { sku: 'WC-GONE', ok: false, unlisted: true, reason: 'woocommerce has no product with SKU WC-GONE' }]);
     expect(stub.callsTo(/\/wp-json\/wc\/v3\/products\/batch$/)).toHaveLength(1);
     expect(stub.outbound.listedQuantity('woocommerce', 'WC-1')).toBe(3);
   });

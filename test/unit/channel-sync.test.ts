@@ -190,6 +190,24 @@ describe('publishing availability', () => {
   });
 });
 
+describe('unlisted SKUs', () => {
+  it('keeps the figure wanted without failing the change, and the drift check sends it once the SKU is listed', async () => {
+    const ledger = new MemoryLedger();
+    const api = new RecordingChannel();
+    const setAvailable = api.setAvailable.bind(api);
+    let listed = false;
+    api.setAvailable = async (listings) => (listed ? setAvailable(listings) : listings.map((l) => ({ sku: l.sku, ok: false as const, unlisted: true, reason: 'not listed' })));
+
+    const result = await publishAvailability([change('NEW', 1, 6)], ports(ledger, api));
+    listed = true;
+    const { corrections } = await correctDrift(api, ports(ledger, api));
+
+    expect(result).toMatchObject({ failed: [], unlisted: [{ channel: 'ebay', sku: 'NEW' }] });
+    expect(corrections).toMatchObject([{ sku: 'NEW', reason: 'PUBLICATION_STALLED', corrected: 6 }]);
+    expect(api.listed.get('NEW')).toBe(6);
+  });
+});
+
 describe('drift check', () => {
   it('re-publishes what the channel lists differently and a stalled figure, and leaves what agrees', async () => {
     const ledger = new MemoryLedger();

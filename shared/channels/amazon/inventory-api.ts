@@ -51,10 +51,18 @@ export class AmazonInventoryApi implements ChannelInventoryApi {
     const { sellerId, marketplaceId } = await this.api.credentials.credentialsFor('amazon', AmazonSeller);
     const results: ListingResult[] = [];
     for (const listing of listings) {
-      const answer = SubmissionResponse.parse(await amazonRequest(this.api, 'PATCH', `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(listing.sku)}?marketplaceIds=${marketplaceId}`, {
-        productType: 'PRODUCT',
-        patches: [{ op: 'merge', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: listing.quantity }] }],
-      }));
+      let raw: unknown;
+      try {
+        raw = await amazonRequest(this.api, 'PATCH', `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(listing.sku)}?marketplaceIds=${marketplaceId}`, {
+          productType: 'PRODUCT',
+          patches: [{ op: 'merge', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: listing.quantity }] }],
+        });
+      } catch (error) {
+        if (!(error instanceof ChannelApiError && error.status === 404)) throw error;
+        results.push({ sku: listing.sku, ok: false, unlisted: true, reason: `amazon has no listing for SKU ${listing.sku}` });
+        continue;
+      }
+      const answer = SubmissionResponse.parse(raw);
       results.push(answer.status === 'ACCEPTED'
         ? { sku: listing.sku, ok: true }
         : { sku: listing.sku, ok: false, reason: `amazon ${answer.status}: ${answer.issues?.map((issue) => `${issue.code} ${issue.message}`).join('; ') ?? ''}` });

@@ -62,7 +62,8 @@ export class EbayInventoryApi implements ChannelInventoryApi {
     return listings.map((listing) => {
       const answer = responses.find((response) => response.sku === listing.sku);
       if (answer?.statusCode === 200) return { sku: listing.sku, ok: true as const };
-      return { sku: listing.sku, ok: false as const, reason: answer ? `eBay ${answer.statusCode}: ${answer.errors?.map((e) => e.message).join('; ') ?? 'refused'}` : 'eBay did not answer for this SKU' };
+      const reason = answer ? `eBay ${answer.statusCode}: ${answer.errors?.map((e) => e.message).join('; ') ?? 'refused'}` : 'eBay did not answer for this SKU';
+      return { sku: listing.sku, ok: false as const, reason, ...(answer?.statusCode === 404 ? { unlisted: true } : {}) };
     });
   }
 

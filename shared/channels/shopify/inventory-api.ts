@@ -110,7 +110,7 @@ export class ShopifyInventoryApi implements ChannelInventoryApi {
     const { locationId } = await this.admin.shop();
     const refs = await this.resolve(listings, locationId);
     const known = listings.filter((listing) => refs.has(listing.sku));
-    const results: ListingResult[] = listings.filter((l) => !refs.has(l.sku)).map((l) => ({ sku: l.sku, ok: false as const, reason: `shopify has no inventory item with SKU ${l.sku}` }));
+    const results: ListingResult[] = listings.filter((l) => !refs.has(l.sku)).map((l) => ({ sku: l.sku, ok: false as const, unlisted: true, reason: `shopify has no inventory item with SKU ${l.sku}` }));
     if (known.length === 0) return results;
     let errors = await this.set(known, refs, locationId, (listing) => listing.previous ?? null);
     if (errors.some((error) => error.code === 'CHANGE_FROM_QUANTITY_STALE')) {

@@ -56,7 +56,7 @@ export class WooCommerceInventoryApi implements ChannelInventoryApi {
     }));
     return listings.map((listing) => {
       const id = ids.get(listing.sku);
-      if (id === undefined) return { sku: listing.sku, ok: false as const, reason: `woocommerce has no product with SKU ${listing.sku}` };
+      if (id === undefined) return { sku: listing.sku, ok: false as const, unlisted: true, reason: `woocommerce has no product with SKU ${listing.sku}` };
       const updated = answer.update.find((entry) => entry.id === id);
       if (!updated || updated.error) return { sku: listing.sku, ok: false as const, reason: updated?.error ? `${updated.error.code}: ${updated.error.message}` : 'woocommerce did not answer for this product' };
       return { sku: listing.sku, ok: true as const, listingRef: String(id) };
