@@ -1,6 +1,7 @@
 import { SalesChannel } from './order';
 import { Product, type ChannelListing } from './product';
 import { recordProductChanges, type ProductChangePorts } from './product-changes';
+import { refuseUnlessOwner } from './pricing-schedule';
 import { formatIssues } from './validation';
 import { decompressed, lineBatches, type ByteChunks } from '../pos/byte-stream';
 import { splitCsvRow } from '../pos/pos-csv';
@@ -79,8 +80,9 @@ export async function importCatalogExport(
   }
   summary.sourceSystem = path.sourceSystem;
   const via = `import:${key}` as const;
-  const refusal = await recordProductChanges([], path.sourceSystem, via, ports, now());
-  if (refusal.outcome === 'refused') {
+  // Refused whole before a line is read: nothing of a non-owner's export applies.
+  const refusal = await refuseUnlessOwner(ports, 'itemMaster', path.sourceSystem, `import#${key}`, now(), 'catalog-import');
+  if (refusal) {
     const refused = { ...summary, status: 'refused' as const, reason: refusal.message };
     await objects.writeSummary(`summaries/${base}.json`, refused);
     return refused;
