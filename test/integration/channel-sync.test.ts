@@ -188,6 +188,7 @@ describe('ops channel lag', () => {
     const sku = newSku('LAG');
     await receive(sku, 4);
     await everyChannelShows(sku, 4);
+    for (const channel of CHANNELS) await acknowledged(channel, sku, 4);
 
     const lines = await lag(fabric.resources, [], () => undefined);
 
