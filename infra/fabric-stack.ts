@@ -19,6 +19,7 @@ import { InboundQueues } from './constructs/inbound-queues';
 import { ObjectTriggers } from './constructs/object-triggers';
 import { OperationsAlarms } from './constructs/operations-alarms';
 import { OperationsDashboard } from './constructs/operations-dashboard';
+import { ResourceDirectory } from './constructs/resource-directory';
 import { subscribeQueueConsumers } from './constructs/queue-consumers';
 import { ScheduledRuns } from './constructs/scheduled-runs';
 import { ERP_CREDENTIALS_NAME_ENV, ERP_CREDENTIALS_SECRET_NAME } from '../shared/erp/erp-config';
@@ -71,6 +72,8 @@ export class FabricStack extends Stack {
       alarmEmail: props.alarmEmail,
     });
     const dashboard = new OperationsDashboard(this, 'Operations', { namePrefix, functions, api: api.restApi, consumerQueues, deadLetterQueues });
+
+    new ResourceDirectory(this, 'ResourceDirectory', { namePrefix, tables: stores.tables, buckets: stores.buckets, bus: backbone.bus, archive: backbone.archive });
 
     new CfnOutput(this, 'ApiUrl', { value: api.restApi.url });
     new CfnOutput(this, 'EventBusName', { value: backbone.bus.eventBusName });

@@ -1,6 +1,7 @@
 import { configureHandlerEnvironment } from './local-fabric/local-fabric';
 import { readRuntimeDescription } from './local-fabric/runtime-file';
 import { localClients } from './local-fabric/provision';
+import { awsFabric } from './ops/aws-fabric';
 
 const USAGE = `npm run ops -- <command>
 
@@ -23,18 +24,20 @@ const USAGE = `npm run ops -- <command>
   reconcile <settlementId>                                  a settlement's reconciliation: matched, variance, unmatched orders
   channel lag [channel]                                     per channel and SKU: last published figure, version, acknowledgement, lag
 
-Works against the local fabric started with \`npm start\`.`;
+Works against the local fabric started with \`npm start\`, or against a deployed region with
+\`--region <region> [--profile <profile>]\` anywhere on the line. There, dlq redrive without filters
+starts an SQS message move task (what the console's redrive does) and replay starts an EventBridge
+archive replay.`;
 
 /** The operator's command line. Each command is a module under scripts/ops/, loaded after the environment is set. */
-async function main(argv: string[]): Promise<void> {
+async function main(commandLine: string[]): Promise<void> {
+  const { region, profile, argv } = takeLocation(commandLine);
   const [group, command, ...args] = argv;
   if (!group || group === 'help' || group === '--help') {
     console.log(USAGE);
     return;
   }
-  const runtime = readRuntimeDescription();
-  configureHandlerEnvironment(runtime.endpoints, runtime.resources);
-  const clients = localClients(runtime.endpoints);
+  const { runtime, clients } = await fabricAt(region, profile);
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (group === 'reconcile') return (require('./ops/reconcile') as typeof import('./ops/reconcile')).reconcile(runtime.resources, [command, ...args].filter(Boolean));
   // replay takes only options, so its "command" is its first option.
@@ -69,6 +72,35 @@ async function main(argv: string[]): Promise<void> {
     default:
       throw new Error(`unknown command "${argv.join(' ')}"\n\n${USAGE}`);
   }
+}
+
+/** `--region r` and `--profile p` may stand anywhere; every other argument belongs to the command. */
+function takeLocation(commandLine: string[]): { region?: string; profile?: string; argv: string[] } {
+  const argv: string[] = [];
+  const found: { region?: string; profile?: string } = {};
+  for (let i = 0; i < commandLine.length; i += 1) {
+    const option = commandLine[i];
+    if (option === '--region' || option === '--profile') {
+      const value = commandLine[i + 1];
+      if (!value || value.startsWith('--')) throw new Error(`${option} needs a value`);
+      found[option.slice(2) as 'region' | 'profile'] = value;
+      i += 1;
+    } else {
+      argv.push(option);
+    }
+  }
+  if (found.profile && !found.region) throw new Error('--profile needs --region: which deployed region to work on');
+  return { ...found, argv };
+}
+
+async function fabricAt(region: string | undefined, profile: string | undefined) {
+  if (region) {
+    const { resources, clients } = await awsFabric(region, profile);
+    return { runtime: { resources }, clients };
+  }
+  const runtime = readRuntimeDescription();
+  configureHandlerEnvironment(runtime.endpoints, runtime.resources);
+  return { runtime, clients: localClients(runtime.endpoints) };
 }
 
 main(process.argv.slice(2)).catch((error) => {

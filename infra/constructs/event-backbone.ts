@@ -34,6 +34,7 @@ interface Route {
  */
 export class EventBackbone extends Construct {
   readonly bus: events.EventBus;
+  readonly archive: events.Archive;
   private readonly routes = new Map<string, Route>();
 
   constructor(scope: Construct, id: string, { namePrefix }: EventBackboneProps) {
@@ -44,7 +45,7 @@ export class EventBackbone extends Construct {
     });
     // A replay re-delivers to the same rules, so consumers see duplicates: they are idempotent on
     // business ids for exactly this reason (and for at-least-once delivery in general).
-    this.bus.archive('Archive', {
+    this.archive = this.bus.archive('Archive', {
       description: 'Every fabric event, for replay after a consumer bug is fixed.',
       eventPattern: { source: Object.values(EventSource) },
       retention: Duration.days(365),

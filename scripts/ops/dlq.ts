@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
   ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand,
-  type Message,
+  StartMessageMoveTaskCommand, type Message,
 } from '@aws-sdk/client-sqs';
 import { routingRules, type RoutingRule } from '../../events/routing-rules';
 import { WireEvent, fromWireEvent, type FabricEvent } from '../../events/envelope';
@@ -9,6 +9,7 @@ import { EventContractError, parseEventBody, type DetailType } from '../../event
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
+import type { OpsResources } from './aws-fabric';
 
 /** Depth and age of the oldest message of every DLQ: the first thing to look at when something is stuck. */
 export async function listDeadLetterQueues(resources: LocalResources, clients: LocalClients): Promise<void> {
@@ -68,11 +69,20 @@ export async function peek(resources: LocalResources, clients: LocalClients, arg
  * `dlq redrive <rule> [--dry-run] [--channel c] [--order id] [--sku s]`: moves the held messages that
  * match back to their source queue (receive, send, delete: what the console's redrive does, with
  * filters). Safe to run twice: a redriven message is gone from the DLQ, and consumers are idempotent
- * on business keys, so one that was in fact processed changes nothing.
+ * on business keys, so one that was in fact processed changes nothing. In a deployed region, a redrive
+ * of everything starts an SQS message move task instead, the console's own mechanism, which SQS runs
+ * to completion however many messages are held; `moved` is then what the DLQ held when it started.
  */
-export async function redrive(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<{ moved: number; kept: number }> {
+export async function redrive(resources: OpsResources, clients: LocalClients, argv: string[]): Promise<{ moved: number; kept: number }> {
   const { positionals: [ruleName], values } = parseArgs({ args: argv, options: FILTER_OPTIONS, allowPositionals: true });
   const { rule, queues } = ruleQueues(resources, ruleName);
+  const filtered = Boolean(values.channel || values.order || values.sku);
+  if (resources.aws && !filtered && !values['dry-run']) {
+    const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { TaskHandle } = await clients.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: queues.dlqArn, DestinationArn: queues.arn }));
+    console.log(`started moving ${rule.name}-dlq back to ${rule.name} (task ${TaskHandle}); follow it in the SQS console or with list-message-move-tasks`);
+    return { moved: Number(Attributes.ApproximateNumberOfMessages ?? 0), kept: 0 };
+  }
   const held = await inspectHeld(clients, queues.dlqUrl, rule, resources);
   const chosen = held.filter((m) => matches(m, { channel: values.channel, orderId: values.order, sku: values.sku }));
   const others = held.filter((m) => !chosen.includes(m));

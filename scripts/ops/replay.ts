@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { EventBridgeClient, ListRulesCommand, StartReplayCommand, type Rule } from '@aws-sdk/client-eventbridge';
 import { channelApisFromEnv } from '../../shared/channels/channel-apis';
 import { webhookAdapters } from '../../shared/channels/registry';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
@@ -7,21 +8,22 @@ import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { webhookSecretsFromEnv } from '../../shared/adapters/webhook-secrets';
 import { SalesChannel } from '../../shared/domain/order';
 import { replayArchivedDelivery } from '../../shared/domain/webhook-delivery';
-import type { LocalResources } from '../local-fabric/provision';
+import type { AwsLocation, OpsResources } from './aws-fabric';
 
 export interface ReplaySummary {
   republished: number;
   skipped: number;
 }
 
+type ReplayWindow = { from: Date; to: Date; detailType?: string };
+
 /**
  * `replay --from <time> --to <time> [--channel c] [--detail-type T] [--dry-run]`: publishes again what
  * the webhook deliveries archived in the window carry (shared/domain/webhook-delivery.ts
- * replayArchivedDelivery). Safe to run twice: consumers dedupe on business keys. In AWS, the bus's
- * archive replays published events (DEPLOY.md); the raw archive also reaches deliveries that were
- * refused before anything was published.
+ * replayArchivedDelivery). Safe to run twice: consumers dedupe on business keys. In a deployed region
+ * it replays the bus's archive instead (startArchiveReplay).
  */
-export async function replay(resources: LocalResources, argv: string[]): Promise<ReplaySummary> {
+export async function replay(resources: OpsResources, argv: string[]): Promise<ReplaySummary | { replayName: string }> {
   const { values } = parseArgs({
     args: argv,
     options: { from: { type: 'string' }, to: { type: 'string' }, channel: { type: 'string' }, 'detail-type': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
@@ -30,6 +32,7 @@ export async function replay(resources: LocalResources, argv: string[]): Promise
   const to = new Date(values.to ?? new Date().toISOString());
   if (Number.isNaN(from.getTime())) throw new Error('replay: --from must be an ISO time, e.g. 2026-11-23T09:00:00Z');
   if (Number.isNaN(to.getTime()) || to <= from) throw new Error('replay: --to must be an ISO time after --from');
+  if (resources.aws) return startArchiveReplay(resources.aws, { from, to, ...(values['detail-type'] ? { detailType: values['detail-type'] } : {}) });
   const adapters = webhookAdapters(channelApisFromEnv());
   const channels = values.channel ? [SalesChannel.parse(values.channel)] : (Object.keys(adapters) as SalesChannel[]);
   const archive = new S3DeliveryArchive(resources.buckets.rawArchive);
@@ -52,4 +55,34 @@ export async function replay(resources: LocalResources, argv: string[]): Promise
   }
   console.log(`${dryRun ? 'dry run: ' : ''}${summary.republished} delivery(ies) ${dryRun ? 'would be ' : ''}published again, ${summary.skipped} skipped`);
   return summary;
+}
+
+/**
+ * Replays the window from the bus's archive to the rules that route the detail-type (all rules when
+ * none is given): EventBridge re-delivers each archived event to those rules' queues, and consumers
+ * dedupe on business keys, so replaying a window twice changes nothing the second time.
+ */
+export async function startArchiveReplay(aws: AwsLocation, window: ReplayWindow, client = new EventBridgeClient({ region: aws.region })): Promise<{ replayName: string }> {
+  const rules: Rule[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new ListRulesCommand({ EventBusName: aws.busName, NextToken }));
+    rules.push(...(page.Rules ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  const routing = rules.filter((rule) => {
+    const pattern = JSON.parse(rule.EventPattern ?? '{}') as { 'detail-type'?: string[] };
+    return !window.detailType || !pattern['detail-type'] || pattern['detail-type'].includes(window.detailType);
+  });
+  if (routing.length === 0) throw new Error(`replay: no rule on ${aws.busName} routes ${window.detailType}`);
+  const replayName = `fabric-replay-${window.from.toISOString().replace(/[^0-9]/g, '').slice(0, 14)}-${Date.now()}`;
+  await client.send(new StartReplayCommand({
+    ReplayName: replayName,
+    EventSourceArn: `arn:aws:events:${aws.region}:${aws.account}:archive/${aws.archiveName}`,
+    EventStartTime: window.from,
+    EventEndTime: window.to,
+    Destination: { Arn: `arn:aws:events:${aws.region}:${aws.account}:event-bus/${aws.busName}`, FilterArns: routing.map((rule) => rule.Arn!) },
+  }));
+  console.log(`started replay ${replayName} of ${window.from.toISOString()}..${window.to.toISOString()} to ${routing.length} rule(s); follow it with describe-replay`);
+  return { replayName };
 }

@@ -359,6 +359,19 @@ describe('dashboard', () => {
   });
 });
 
+describe('resource directory', () => {
+  test('names every table and bucket, the bus and the archive in one parameter for the ops CLI', () => {
+    const [[, parameter]] = resourcesOfType('AWS::SSM::Parameter');
+    const parts: unknown[] = parameter.Properties.Value['Fn::Join'][1];
+    const refs = parts.filter((part): part is { Ref: string } => typeof part === 'object' && part !== null && 'Ref' in part).map((part) => part.Ref);
+
+    expect(parameter.Properties.Name).toBe('/retail-fabric/resources');
+    for (const [table] of topologyTables) expect(refs).toContain(logicalIdStartingWith(`DataStores${constructId(table)}Table`));
+    for (const bucket of Object.keys(buckets)) expect(refs).toContain(logicalIdStartingWith(`DataStores${constructId(bucket)}Bucket`));
+    expect(refs).toEqual(expect.arrayContaining([logicalIdStartingWith('EventBackboneBus'), logicalIdStartingWith('EventBackboneBusArchive')]));
+  });
+});
+
 describe('security baseline', () => {
   test('holds no credential the local fabric uses anywhere in the template, and no variable named for one', () => {
     const credentials = [
