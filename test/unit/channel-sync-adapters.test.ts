@@ -44,6 +44,18 @@ describe('Shopify inventorySetQuantities', () => {
     expect(stub.callsTo(/graphql\.json$/).length - calls).toBe(3);
   });
 
+  it('waits out a THROTTLED answer (Shopify throttles GraphQL with 200 and an error) and sends again', async () => {
+    const waits: number[] = [];
+    const api = new ShopifyInventoryApi(new ShopifyAdminApi(stub.url, credentials, { channel: 'shopify' }, async (ms) => { waits.push(ms); }));
+    stub.fail({ method: 'POST', path: /graphql\.json$/, status: 200, body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] }, times: 2 });
+
+    const [result] = await api.setAvailable([{ sku: 'CAS-THROTTLED', quantity: 8 }]);
+
+    expect(result.ok).toBe(true);
+    expect(waits).toEqual([1000, 2000]);
+    expect(stub.outbound.quantitiesSent('shopify', 'CAS-THROTTLED')).toEqual([8]);
+  });
+
   it('reports a SKU Shopify does not stock as unlisted without failing the others', async () => {
     stub.outbound.delist('shopify', 'CAS-GONE');
 

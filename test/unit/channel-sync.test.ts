@@ -3,7 +3,7 @@ import {
   coalesceAvailability, pendingFigure, type AvailabilityChange, type PublicationFigure, type PublicationKey, type PublicationLedger,
   type PublicationRecord, type PublishedFigure,
 } from '../../shared/domain/channel-publication';
-import { correctDrift, publishAvailability, type ChannelInventoryApi, type ListingQuantity, type SyncPorts } from '../../shared/domain/channel-sync';
+import { correctDrift, publishAvailability, type ChannelInventoryApi, type ListingQuantity, type ListingResult, type SyncPorts } from '../../shared/domain/channel-sync';
 import type { SalesChannel } from '../../shared/domain/order';
 
 /** The ledger's contract in memory: each method is atomic on its item, as the DynamoDB conditions make it. */
@@ -66,7 +66,7 @@ class RecordingChannel implements ChannelInventoryApi {
   readonly listed = new Map<string, number>();
   constructor(readonly maxBatch = 25, private readonly during: () => Promise<void> = async () => undefined) {}
 
-  async setAvailable(listings: readonly ListingQuantity[]) {
+  async setAvailable(listings: readonly ListingQuantity[]): Promise<ListingResult[]> {
     this.calls.push([...listings]);
     await this.during();
     for (const listing of listings) this.listed.set(listing.sku, listing.quantity);
