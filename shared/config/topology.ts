@@ -254,7 +254,7 @@ export const functions = {
     description: 'Takes received returns back into stock (restocked or damaged by reason), correlated to their order through the cross-reference; unmatched ones raise ReturnNeedsAttention.',
     timeoutSeconds: 30,
     memoryMb: 256,
-    tables: { orders: 'read', crossReference: 'read', inventory: 'readWrite', idempotency: 'readWrite' },
+    tables: { orders: 'read', crossReference: 'read', inventory: 'readWrite', idempotency: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
   'settlement-ingest': {
