@@ -1,9 +1,10 @@
-import type { S3Event } from 'aws-lambda';
+import type { S3Event, ScheduledEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { loadAccountingPolicy } from '../../shared/config/chart-of-accounts';
 import { reconcileSettlementUpload } from '../../shared/domain/settlement-reconciliation';
 import { settlementChannelOf } from '../../shared/domain/settlement-report';
+import { reportNeverSettled } from '../../shared/domain/settlement-watch';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
 import { S3SettlementReports } from '../../shared/adapters/settlement-bucket';
@@ -19,9 +20,11 @@ const config = readConfig({
   FABRIC_TABLE_IDEMPOTENCY: requiredName,
 });
 
+const settlements = new DynamoSettlementLedger(config.FABRIC_TABLE_ACCOUNTING);
 const ports = {
   orders: new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE),
-  settlements: new DynamoSettlementLedger(config.FABRIC_TABLE_ACCOUNTING),
+  settlements,
+  watch: settlements,
   publisher: eventPublisherFromEnv(),
   policy: loadAccountingPolicy(),
 };
@@ -29,11 +32,18 @@ const reports = new S3SettlementReports();
 const uploads = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, 'settlement-ingest');
 
 /**
- * Reconciles each settlement report uploaded under incoming/{amazon|shopify}/, once per object
- * version: S3 delivering the notification again changes nothing. A failure throws, so S3's
- * asynchronous retries (and then the function's failed-invocation queue) keep the report.
+ * Two triggers: an S3 object-created notification reconciles each report uploaded under
+ * incoming/{amazon|shopify}/, once per object version (S3 delivering it again changes nothing; a
+ * failure throws, so S3's retries and then the failed-invocation queue keep the report); the daily
+ * schedule raises NEVER_SETTLED for booked sales no settlement has named in time.
  */
-async function ingestSettlementReports(event: S3Event): Promise<void> {
+async function settle(event: S3Event | ScheduledEvent): Promise<void> {
+  if (!('Records' in event)) {
+    const { reported } = await reportNeverSettled(ports);
+    metrics.addMetric('OrdersNeverSettled', MetricUnit.Count, reported);
+    logger.info('settlement watch done', { reported });
+    return;
+  }
   for (const record of event.Records ?? []) {
     const { bucket, object } = record.s3;
     // S3 URL-encodes keys in notifications, spaces as '+'.
@@ -53,4 +63,4 @@ async function ingestSettlementReports(event: S3Event): Promise<void> {
   }
 }
 
-export const handler = withObservability(ingestSettlementReports);
+export const handler = withObservability(settle);

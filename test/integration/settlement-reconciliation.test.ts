@@ -89,8 +89,8 @@ it('reconciles a dropped Amazon settlement: exactly a fee variance and an unknow
   expect(printed.find((line) => line.includes(overcharged.channelOrderId))).toMatch(/variance .*40\.00 +40\.00 +7\.00 +6\.00 +FEE_VARIANCE/);
 
   // Both shipped 20 days ago; only the one the settlement did not name is overdue.
-  await fabric.runScheduled('settlement-watch');
-  await fabric.runScheduled('settlement-watch');
+  await fabric.runScheduled('settlement-ingest');
+  await fabric.runScheduled('settlement-ingest');
   const overdue = await eventually('a NEVER_SETTLED exception', async () => {
     await probe.drain();
     const found = probe.distinct('ReconciliationException').filter((event) => event.data.reason === 'NEVER_SETTLED');
