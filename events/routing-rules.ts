@@ -9,6 +9,7 @@ import { RETURN_INTAKE_SCOPE } from '../shared/domain/return-intake';
 import { PRICE_ORDER_CHECK_SCOPE } from '../shared/domain/pricing-order-check';
 import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '../shared/domain/channel-sync-oversell';
 import { SHIPMENT_SYNC_SCOPE, shipmentSyncKey } from '../shared/domain/channel-sync-shipment';
+import { CANCELLATION_SYNC_SCOPE, cancellationSyncKey } from '../shared/domain/channel-sync-cancellation';
 
 /**
  * The subset of EventBridge's event-pattern language that SNS body filter policies also understand,
@@ -207,6 +208,14 @@ export const routingRules: readonly RoutingRule[] = [
     target: { name: 'channel-shipment-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
     consumer: 'channel-shipment-sync',
     processedOnce: { scope: SHIPMENT_SYNC_SCOPE, businessKey: (event) => shipmentSyncKey((event.data as { shipment: { shipmentId: string } }).shipment.shipmentId) },
+  },
+  {
+    name: 'channel-cancellation-sync',
+    description: 'Orders the fabric cancelled for want of stock, to the consumer that asks their channel to cancel them (never a cancellation the channel sent).',
+    pattern: { source: [EventSource.orders], 'detail-type': ['OrderStateChanged'], detail: { data: { to: ['cancelled'], on: ['stock_refused'] } } },
+    target: { name: 'channel-cancellation-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
+    consumer: 'channel-cancellation-sync',
+    processedOnce: { scope: CANCELLATION_SYNC_SCOPE, businessKey: (event) => cancellationSyncKey((event.data as { orderId: string }).orderId) },
   },
 ];
 

@@ -13,20 +13,21 @@ export interface StubChannelOrder {
  * to publish availability and confirm shipments, in each channel's documented shapes:
  * - Shopify GraphQL Admin (POST /admin/api/{version}/graphql.json): inventoryItems by SKU with the
  *   location's "available", inventorySetQuantities (changeFromQuantity compare-and-swap, @idempotent
- *   key replayed), order fulfillmentOrders and fulfillmentCreate;
+ *   key replayed), order fulfillmentOrders, fulfillmentCreate and orderCancel;
  * - eBay Sell Inventory bulk_update_price_quantity and bulk_get_inventory_item (per-SKU answers), Sell
  *   Fulfillment createShippingFulfillment;
- * - WooCommerce wc/v3 products?sku=, products/batch, orders/{id}/notes and PUT orders/{id};
+ * - WooCommerce wc/v3 products?sku=, products/batch, orders/{id}/notes and PUT orders/{id} (status);
  * - Amazon Listings Items v2021-08-01 patchListingsItem (fulfillment_availability) and getListingsItem,
  *   Orders v0 confirmShipment.
  * Every SKU is listed on every channel the first time it is asked about (a shop listing the whole
  * catalogue) unless `delist` took it off. `received` keeps, per channel and SKU, every quantity set,
- * in arrival order; `shipments` every shipment confirmed.
+ * in arrival order; `shipments` every shipment confirmed; `cancellations` every order cancelled.
  */
 export class OutboundChannelStub {
   readonly listed = new Map<SalesChannel, Map<string, number>>();
   readonly received = new Map<SalesChannel, Map<string, number[]>>();
   readonly shipments: { channel: SalesChannel; channelOrderId: string; body: unknown }[] = [];
+  readonly cancellations: { channel: SalesChannel; channelOrderId: string; body: unknown }[] = [];
   readonly orders = new Map<SalesChannel, Map<string, StubChannelOrder>>();
   private readonly delisted = new Set<string>();
   private readonly shopifyIdempotency = new Map<string, StubAnswer>();
@@ -99,6 +100,12 @@ export class OutboundChannelStub {
         lineItem: { id: `gid://shopify/LineItem/${line.lineId}` },
       }));
       return { status: 200, body: { data: { order: { fulfillmentOrders: { nodes: [{ id: `gid://shopify/FulfillmentOrder/${orderId}`, status: 'OPEN', lineItems: { nodes: lineItems } }] } } } } };
+    }
+    if (query.includes('orderCancel(')) {
+      const orderId = String(variables.orderId).replace('gid://shopify/Order/', '');
+      if (!this.orders.get('shopify')?.has(orderId)) return { status: 200, body: { data: { orderCancel: { job: null, orderCancelUserErrors: [{ code: 'NOT_FOUND', field: ['orderId'], message: 'Order not found' }] } } } };
+      this.cancellations.push({ channel: 'shopify', channelOrderId: orderId, body: variables });
+      return { status: 200, body: { data: { orderCancel: { job: { id: `gid://shopify/Job/${this.cancellations.length}` }, orderCancelUserErrors: [] } } } };
     }
     if (query.includes('fulfillmentCreate')) {
       const fulfillment = variables.fulfillment as { lineItemsByFulfillmentOrder: { fulfillmentOrderId: string; fulfillmentOrderLineItems: { id: string; quantity: number }[] }[] };
@@ -218,7 +225,10 @@ export class OutboundChannelStub {
         this.shipments.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
         return { status: 201, body: { id: this.shipments.length, note: body.note, customer_note: Boolean(body.customer_note) } };
       }
-      if (request.method === 'PUT' && !orderMatch[2]) return { status: 200, body: { id: Number(orderMatch[1]), status: body.status } };
+      if (request.method === 'PUT' && !orderMatch[2]) {
+        if (body.status === 'cancelled') this.cancellations.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
+        return { status: 200, body: { id: Number(orderMatch[1]), status: body.status } };
+      }
     }
     return { status: 404, body: { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } } };
   }

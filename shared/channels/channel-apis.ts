@@ -9,13 +9,14 @@ import { z } from 'zod';
 import { DynamoTokenBucket } from '../adapters/publication-ledger';
 import type { ChannelInventoryApi } from '../domain/channel-sync';
 import type { ChannelFulfilmentApi } from '../domain/channel-sync-shipment';
+import type { ChannelCancellationApi } from '../domain/channel-sync-cancellation';
 import type { RateLimit } from '../domain/rate-limit';
 import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi, ShopifyAdminCredentials, ShopifyInventoryApi } from './shopify/inventory-api';
-import { ShopifyFulfilmentApi } from './shopify/fulfilment-api';
+import { ShopifyCancellationApi, ShopifyFulfilmentApi } from './shopify/fulfilment-api';
 import { EBAY_INVENTORY_RATE_LIMIT, EbayInventoryApi, ebaySellerToken } from './ebay/inventory-api';
 import { EbayFulfilmentApi } from './ebay/fulfilment-api';
 import { WOOCOMMERCE_RATE_LIMIT, WooCommerceCredentials, WooCommerceInventoryApi, WooCommerceRestApi } from './woocommerce/inventory-api';
-import { WooCommerceFulfilmentApi } from './woocommerce/fulfilment-api';
+import { WooCommerceCancellationApi, WooCommerceFulfilmentApi } from './woocommerce/fulfilment-api';
 import { AMAZON_LISTINGS_RATE_LIMIT, AmazonInventoryApi, AmazonSeller, type AmazonSellerApi } from './amazon/inventory-api';
 import { AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT, AmazonFulfilmentApi } from './amazon/fulfilment-api';
 
@@ -95,7 +96,12 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     ebay: once(() => new EbayFulfilmentApi(ebayUrl, ebayToken(), ebayHttp())),
     woocommerce: once(() => new WooCommerceFulfilmentApi(woocommerce())),
   };
+  const cancellation: Partial<Record<SalesChannel, () => ChannelCancellationApi>> = {
+    shopify: once(() => new ShopifyCancellationApi(shopify())),
+    woocommerce: once(() => new WooCommerceCancellationApi(woocommerce())),
+  };
   return {
+    cancellation: (channel: SalesChannel) => cancellation[channel]?.(),
     /** The channel's inventory API, or undefined for a channel the fabric does not publish to. */
     inventory: (channel: SalesChannel) => inventory[channel]?.(),
     fulfilment: (channel: SalesChannel) => fulfilment[channel]?.(),

@@ -259,21 +259,14 @@ export const functions = {
   },
   'settlement-ingest': {
     entry: 'functions/settlement-ingest/handler.ts',
-    description: 'Reconciles marketplace settlement reports line by line against canonical orders: fees booked, exceptions raised, a report stored.',
+    description: 'Reconciles marketplace settlement reports line by line against canonical orders (fees booked, exceptions raised, a report stored); daily, raises NEVER_SETTLED for booked sales no settlement named in time.',
     timeoutSeconds: 300,
     memoryMb: 512,
     tables: { accounting: 'readWrite', orders: 'read', crossReference: 'read', idempotency: 'readWrite' },
     buckets: { settlementReports: 'read' },
     publishesEvents: true,
     objectTriggers: [{ bucket: 'settlementReports', prefix: 'incoming/' }],
-  },
-  'settlement-watch': {
-    entry: 'functions/settlement-watch/handler.ts',
-    description: 'Raises NEVER_SETTLED for booked marketplace sales that no settlement report has named within the configured days.',
-    timeoutSeconds: 120,
-    memoryMb: 256,
-    tables: { accounting: 'readWrite', orders: 'read', crossReference: 'read' },
-    publishesEvents: true,
+    // One function for both settlement jobs: the stack is close to CloudFormation's 500 resources.
     schedule: { everyMinutes: 24 * 60 },
   },
   'accounting-journal': {
@@ -326,6 +319,14 @@ export const functions = {
     memoryMb: 256,
     tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite', eventTrail: 'readWrite' },
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+  },
+  'channel-cancellation-sync': {
+    entry: 'functions/channel-cancellation-sync/handler.ts',
+    description: 'Asks the order\'s channel to cancel an order the fabric refused for stock, once per order.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite' },
+    channelApis: ['shopify', 'woocommerce'],
   },
   'channel-drift-check': {
     entry: 'functions/channel-drift-check/handler.ts',

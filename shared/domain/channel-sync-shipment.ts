@@ -24,6 +24,11 @@ export class ShipmentNotSyncableError extends Error {
   override name = 'ShipmentNotSyncableError';
 }
 
+/** The event names an order the order store does not hold (yet): retried by the queue, then held in the DLQ. */
+export class OrderNotStoredError extends Error {
+  override name = 'OrderNotStoredError';
+}
+
 export const SHIPMENT_SYNC_SCOPE = 'channel-shipment-sync';
 
 export function shipmentSyncKey(shipmentId: string): string {
@@ -63,13 +68,13 @@ export type ShipmentSyncOutcome =
 /**
  * Tells the order's channel about one shipment, at most once per shipment id (a redelivered event
  * gets the first run's outcome with duplicate: true). An order the fabric does not know yet throws
- * ShipmentNotSyncableError, so the message is retried and, if the order never arrives, held in the
+ * OrderNotStoredError, so the message is retried and, if the order never arrives, held in the
  * DLQ; a channel without a fulfilment API (POS, Square) is recorded as such, not retried.
  */
 export async function confirmShipmentToChannel(shipment: Shipment, ports: ShipmentSyncPorts): Promise<ShipmentSyncOutcome & { duplicate: boolean }> {
   return ports.once(shipmentSyncKey(shipment.shipmentId), async (): Promise<ShipmentSyncOutcome> => {
     const stored = await ports.orders.getOrder(shipment.orderId);
-    if (!stored) throw new ShipmentNotSyncableError(`shipment ${shipment.shipmentId}: order ${shipment.orderId} is not in the order store (yet)`);
+    if (!stored) throw new OrderNotStoredError(`shipment ${shipment.shipmentId}: order ${shipment.orderId} is not in the order store (yet)`);
     const { order } = stored;
     const api = ports.fulfilment(order.channel);
     if (!api) return { outcome: 'no_channel_api', orderId: order.orderId, channel: order.channel };

@@ -197,6 +197,36 @@ describe('shipments back to the channel', () => {
   });
 });
 
+describe('cancellations back to the channel', () => {
+  it.each(['shopify', 'woocommerce'] as const)('asks %s to cancel an order the fabric refused for stock, once, and never echoes the channel\'s own cancellation', async (channel) => {
+    const refusedId = String(8000 + ++skuNo);
+    const cancelledThereId = String(8000 + ++skuNo);
+    const refused = stockOrder(channel, refusedId, [{ sku: newSku('CANCEL'), quantity: 1 }]);
+    const cancelledThere = stockOrder(channel, cancelledThereId, [{ sku: newSku('CANCEL'), quantity: 1 }]);
+    // Both are covered by stock, so only the events below say anything about cancelling.
+    for (const order of [refused, cancelledThere]) {
+      await receive(order.lines[0].sku!, 1);
+      stub().addOrder(channel, order.channelOrderId, { lines: [{ lineId: order.lines[0].channelLineId, quantity: 1 }] });
+      await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }));
+      await eventually('the order stored', async () => ((await fetch(`${fabric.apiUrl}/orders/${order.orderId}`)).status === 200 ? true : undefined));
+    }
+    const stockRefused = createEvent('OrderStateChanged', { orderId: refused.orderId, from: 'received', to: 'cancelled', version: 2, on: 'stock_refused' }, { correlationId: refused.orderId });
+    const channelCancelled = createEvent('OrderStateChanged', { orderId: cancelledThere.orderId, from: 'received', to: 'cancelled', version: 2, on: 'order_cancelled' }, { correlationId: cancelledThere.orderId });
+    const queue = fabric.resources.queues['channel-cancellation-sync'];
+
+    await publish(channelCancelled);
+    await publish(stockRefused);
+    await eventually(`${channel} to cancel the refused order`, async () => (stub().cancellations.some((c) => c.channelOrderId === refusedId) ? true : undefined));
+    await eventually('the delivery consumed', async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined));
+    await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(stockRefused)) }));
+    await eventually('the redelivery consumed', async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined));
+
+    expect(stub().cancellations.filter((c) => c.channel === channel && c.channelOrderId === refusedId)).toHaveLength(1);
+    expect(stub().cancellations.filter((c) => c.channelOrderId === cancelledThereId)).toHaveLength(0);
+    expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
+  });
+});
+
 describe('ops channel lag', () => {
   it('prints each published figure with its version, acknowledgement and lag', async () => {
     const sku = newSku('LAG');

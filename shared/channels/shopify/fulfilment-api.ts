@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChannelApiError } from '../../adapters/channel-http';
 import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync-shipment';
+import type { ChannelCancellation, ChannelCancellationApi } from '../../domain/channel-sync-cancellation';
 import type { ShopifyAdminApi } from './inventory-api';
 
 const FULFILLMENT_ORDERS = `query FabricFulfillmentOrders($id: ID!) {
@@ -77,5 +78,39 @@ export class ShopifyFulfilmentApi implements ChannelFulfilmentApi {
     const { fulfillment, userErrors } = data.fulfillmentCreate;
     if (userErrors.length > 0 || !fulfillment) throw new ChannelApiError('shopify', 422, `shopify fulfillmentCreate: ${userErrors.map((e) => e.message).join('; ')}`, data);
     return { channelFulfilmentId: fulfillment.id };
+  }
+}
+
+const CANCEL_ORDER = `mutation FabricOrderCancel($orderId: ID!, $reason: OrderCancelReason!, $refundMethod: OrderCancelRefundMethodInput!, $restock: Boolean!, $notifyCustomer: Boolean, $staffNote: String) {
+  orderCancel(orderId: $orderId, reason: $reason, refundMethod: $refundMethod, restock: $restock, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {
+    job { id }
+    orderCancelUserErrors { code field message }
+  }
+}`;
+
+const OrderCancelAnswer = z.object({
+  orderCancel: z.object({ orderCancelUserErrors: z.array(z.object({ code: z.string().nullable().optional(), message: z.string() })) }),
+});
+
+/**
+ * orderCancel with reason INVENTORY, refunded to the original payment methods and the customer told.
+ * `restock` is false: the fabric, not Shopify, owns what Shopify may sell, and publishes it itself.
+ */
+export class ShopifyCancellationApi implements ChannelCancellationApi {
+  readonly channel = 'shopify' as const;
+
+  constructor(private readonly admin: ShopifyAdminApi) {}
+
+  async cancelOrder(cancellation: ChannelCancellation): Promise<void> {
+    const data = OrderCancelAnswer.parse(await this.admin.graphql(CANCEL_ORDER, {
+      orderId: `gid://shopify/Order/${cancellation.channelOrderId}`,
+      reason: 'INVENTORY',
+      refundMethod: { originalPaymentMethodsRefund: true },
+      restock: false,
+      notifyCustomer: true,
+      staffNote: `Cancelled by the retail fabric: not enough stock (order ${cancellation.orderId}).`,
+    }));
+    const errors = data.orderCancel.orderCancelUserErrors;
+    if (errors.length > 0) throw new ChannelApiError('shopify', 422, `shopify orderCancel: ${errors.map((e) => `${e.code ?? 'ERROR'} ${e.message}`).join('; ')}`, data);
   }
 }

@@ -1,4 +1,5 @@
 import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync-shipment';
+import type { ChannelCancellation, ChannelCancellationApi } from '../../domain/channel-sync-cancellation';
 import type { WooCommerceRestApi } from './inventory-api';
 
 /**
@@ -20,5 +21,18 @@ export class WooCommerceFulfilmentApi implements ChannelFulfilmentApi {
     });
     if (shipment.completesOrder) await this.api.request('PUT', orderPath, { status: 'completed' });
     return note?.id !== undefined ? { channelFulfilmentId: String(note.id) } : {};
+  }
+}
+
+/** The order set to `cancelled` (WooCommerce then restocks per its settings and emails the customer), with a note saying why. */
+export class WooCommerceCancellationApi implements ChannelCancellationApi {
+  readonly channel = 'woocommerce' as const;
+
+  constructor(private readonly api: WooCommerceRestApi) {}
+
+  async cancelOrder(cancellation: ChannelCancellation): Promise<void> {
+    const orderPath = `/orders/${encodeURIComponent(cancellation.channelOrderId)}`;
+    await this.api.request('PUT', orderPath, { status: 'cancelled' });
+    await this.api.request('POST', `${orderPath}/notes`, { note: `Cancelled: not enough stock to fulfil (order ${cancellation.orderId}).`, customer_note: true });
   }
 }
