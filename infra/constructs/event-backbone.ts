@@ -8,7 +8,7 @@ import { routingRules, type EventPattern, type RoutingRule } from '../../events/
 import { constructId } from './construct-id';
 
 export interface EventBackboneProps {
-  /** Prefix of the bus and queue names, unique per stack: `<prefix>`, `<prefix>-<queue>`, `<prefix>-<queue>-dlq`, `<prefix>-<queue>-undelivered`. */
+  /** Prefix of the bus and queue names, unique per stack: `<prefix>`, `<prefix>-<queue>`, `<prefix>-<queue>-dlq`, `<prefix>-undelivered`. */
   namePrefix: string;
 }
 
@@ -17,16 +17,17 @@ interface Route {
   queue: sqs.Queue;
   /** Messages the consumer failed on `maxReceiveCount` times; redrive them to `queue` from the console. */
   deadLetterQueue: sqs.Queue;
-  /** Events EventBridge could not deliver to `queue` within a day (a policy or quota problem, not a bad event). */
-  undeliveredQueue: sqs.Queue;
   rule: events.Rule;
 }
 
 /**
  * The fabric bus, an archive of every fabric event for replay, and one queue per routing rule in
  * `events/routing-rules.ts`, fed by an EventBridge rule built from the same pattern the local runtime
- * uses. Nothing is dropped: a message the consumer keeps failing on, and an event that cannot be
- * delivered at all, each land in a dead-letter queue kept for 14 days.
+ * uses. Nothing is dropped: a message the consumer keeps failing on lands in the rule's dead-letter
+ * queue, and an event that cannot be delivered at all in the one undelivered-events queue, each kept
+ * for 14 days. One undelivered queue serves every rule: such failures are rare and regional (a broken
+ * policy, a quota), EventBridge names the rule on each message, and a queue per rule would cost three
+ * resources a rule against CloudFormation's 500 per stack.
  *
  * Queues use SQS-managed encryption (SSE-SQS): a customer-managed key would need a key policy letting
  * events.amazonaws.com use it, coupling every rule to the key, while these messages are transient
@@ -35,6 +36,8 @@ interface Route {
 export class EventBackbone extends Construct {
   readonly bus: events.EventBus;
   readonly archive: events.Archive;
+  /** Events EventBridge could not deliver to a rule's queue within a day, with the rule's ARN and the error on each. */
+  readonly undeliveredQueue: sqs.Queue;
   private readonly routes = new Map<string, Route>();
 
   constructor(scope: Construct, id: string, { namePrefix }: EventBackboneProps) {
@@ -49,6 +52,16 @@ export class EventBackbone extends Construct {
       description: 'Every fabric event, for replay after a consumer bug is fixed.',
       eventPattern: { source: Object.values(EventSource) },
       retention: Duration.days(365),
+    });
+    this.undeliveredQueue = new sqs.Queue(this, 'UndeliveredQueue', {
+      queueName: `${namePrefix}-undelivered`,
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.undeliveredQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue, for the EventBridge rule targets; cdk-nag only recognises dead-letter queues named in another queue\'s redrive policy.',
     });
     for (const rule of routingRules) this.routes.set(rule.name, this.createRoute(rule, namePrefix));
   }
@@ -70,19 +83,20 @@ export class EventBackbone extends Construct {
     return [...this.routes.values()].map((route) => route.rule);
   }
 
-  /** Every queue where failures are held, of both kinds, for every route. */
+  /** Every queue where failures are held: each route's DLQ, and the undelivered-events queue. */
   get deadLetterQueues(): sqs.Queue[] {
-    return [...this.routes.values()].flatMap((route) => [route.deadLetterQueue, route.undeliveredQueue]);
+    return [...[...this.routes.values()].map((route) => route.deadLetterQueue), this.undeliveredQueue];
   }
 
   private createRoute(rule: RoutingRule, namePrefix: string): Route {
     const id = constructId(rule.name);
     const queueName = `${namePrefix}-${rule.target.name}`;
-    const heldFor14Days = { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
 
     const deadLetterQueue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
-      ...heldFor14Days,
       queueName: `${queueName}-dlq`,
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
       // The source queue is named by an ARN built from its fixed name: referencing the queue itself
       // would be a circular dependency, since its redrive policy already references this queue.
       redriveAllowPolicy: {
@@ -97,11 +111,6 @@ export class EventBackbone extends Construct {
       enforceSSL: true,
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: rule.target.maxReceiveCount },
     });
-    const undeliveredQueue = new sqs.Queue(this, `${id}UndeliveredQueue`, { ...heldFor14Days, queueName: `${queueName}-undelivered` });
-    Validations.of(undeliveredQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue, for the EventBridge rule target; cdk-nag only recognises dead-letter queues named in another queue\'s redrive policy.',
-    });
 
     const eventRule = new events.Rule(this, `${id}Rule`, {
       eventBus: this.bus,
@@ -109,7 +118,7 @@ export class EventBackbone extends Construct {
       eventPattern: toEventPattern(rule.pattern),
       targets: [
         new targets.SqsQueue(queue, {
-          deadLetterQueue: undeliveredQueue,
+          deadLetterQueue: this.undeliveredQueue,
           // Delivery to SQS fails only on throttling or a broken queue policy: keep trying for the
           // full day EventBridge allows before parking the event.
           retryAttempts: 185,
@@ -117,7 +126,7 @@ export class EventBackbone extends Construct {
         }),
       ],
     });
-    return { queue, deadLetterQueue, undeliveredQueue, rule: eventRule };
+    return { queue, deadLetterQueue, rule: eventRule };
   }
 }
 

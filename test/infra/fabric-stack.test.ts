@@ -139,7 +139,7 @@ describe('event backbone', () => {
     (_, rule) => {
       const queueName = `fabric-${REGION}-${rule.target.name}`;
       const [queueId] = queueNamed(queueName);
-      const [undeliveredId] = queueNamed(`${queueName}-undelivered`);
+      const [undeliveredId] = queueNamed(`fabric-${REGION}-undelivered`);
 
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: logicalIdStartingWith('EventBackboneBus') },
