@@ -2,11 +2,11 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { functions as topologyFunctions, type ApiRoute, type FunctionDefinition, type FunctionName } from '../../shared/config/topology';
+import type { ApiRoute, FunctionName } from '../../shared/config/topology';
 import type { FabricFunction } from './fabric-function';
 
 export interface FabricApiProps {
-  /** The deployed function for every topology entry; each one's `routes` are served here. */
+  /** The functions deployed in this region; each one's `routes` are served here. */
   functions: Readonly<Record<FunctionName, FabricFunction>>;
 }
 
@@ -24,9 +24,7 @@ export class FabricApi extends Construct {
 
   constructor(scope: Construct, id: string, props: FabricApiProps) {
     super(scope, id);
-    const routes = (Object.entries(topologyFunctions) as [FunctionName, FunctionDefinition][]).flatMap(([name, definition]) =>
-      (definition.routes ?? []).map((route) => ({ route, definition, fn: props.functions[name] })),
-    );
+    const routes = Object.values(props.functions).flatMap((fn) => (fn.definition.routes ?? []).map((route) => ({ route, definition: fn.definition, fn })));
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.THREE_MONTHS,

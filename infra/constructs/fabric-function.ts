@@ -43,6 +43,9 @@ export interface FabricFunctionProps {
  * grants the matching least privilege in one step, so the two cannot drift apart.
  */
 export class FabricFunction extends NodejsFunction {
+  /** What the topology declares for it, as deployed in this region (see infra/regional-functions.ts). */
+  readonly definition: FunctionDefinition;
+
   constructor(scope: Construct, id: string, { name, definition }: FabricFunctionProps) {
     // The log group and role are siblings because they must exist before super(); an explicit role
     // replaces AWSLambdaBasicExecutionRole, whose logs:CreateLogGroup on * the function never needs.
@@ -86,6 +89,7 @@ export class FabricFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
+    this.definition = definition;
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { functions as topologyFunctions, type FunctionDefinition, type FunctionName } from '../../shared/config/topology';
+import type { FunctionName } from '../../shared/config/topology';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
 
@@ -25,8 +25,8 @@ export class InboundQueues extends Construct {
 
   constructor(scope: Construct, id: string, { namePrefix, functions }: InboundQueuesProps) {
     super(scope, id);
-    for (const [name, definition] of Object.entries(topologyFunctions) as [FunctionName, FunctionDefinition][]) {
-      const inbound = definition.inboundQueue;
+    for (const [name, fn] of Object.entries(functions) as [FunctionName, FabricFunction][]) {
+      const inbound = fn.definition.inboundQueue;
       if (!inbound) continue;
       const queueId = constructId(inbound.name);
       const queueName = `${namePrefix}-${inbound.name}`;

@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { functions as topologyFunctions, type BucketName, type FunctionDefinition, type FunctionName } from '../../shared/config/topology';
+import type { BucketName, FunctionName } from '../../shared/config/topology';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
 
@@ -27,9 +27,9 @@ export class ObjectTriggers extends Construct {
 
   constructor(scope: Construct, id: string, { functions, buckets }: ObjectTriggersProps) {
     super(scope, id);
-    for (const [name, definition] of Object.entries(topologyFunctions) as [FunctionName, FunctionDefinition][]) {
+    for (const [name, fn] of Object.entries(functions) as [FunctionName, FabricFunction][]) {
+      const { definition } = fn;
       if (!definition.objectTriggers?.length) continue;
-      const fn = functions[name];
       const failedInvocations = new sqs.Queue(this, `${constructId(name)}FailedInvocations`, {
         retentionPeriod: Duration.days(14),
         encryption: sqs.QueueEncryption.SQS_MANAGED,

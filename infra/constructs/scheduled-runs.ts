@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { functions as topologyFunctions, type FunctionDefinition, type FunctionName } from '../../shared/config/topology';
+import type { FunctionName } from '../../shared/config/topology';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
 
@@ -22,7 +22,7 @@ export class ScheduledRuns extends Construct {
 
   constructor(scope: Construct, id: string, { functions }: ScheduledRunsProps) {
     super(scope, id);
-    const scheduled = (Object.entries(topologyFunctions) as [FunctionName, FunctionDefinition][]).filter(([, definition]) => definition.schedule);
+    const scheduled = (Object.entries(functions) as [FunctionName, FabricFunction][]).filter(([, fn]) => fn.definition.schedule);
     if (scheduled.length === 0) return;
     const undelivered = new sqs.Queue(this, 'UndeliveredRuns', {
       retentionPeriod: Duration.days(14),
@@ -35,7 +35,7 @@ export class ScheduledRuns extends Construct {
     });
     this.undeliveredRunQueues.push(undelivered);
     const role = new iam.Role(this, 'SchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
-    for (const [name, definition] of scheduled) {
+    for (const [name, { definition }] of scheduled) {
       new scheduler.Schedule(this, constructId(name), {
         description: `Runs ${name} every ${definition.schedule!.everyMinutes} minute(s).`,
         schedule: scheduler.ScheduleExpression.rate(Duration.minutes(definition.schedule!.everyMinutes)),
