@@ -206,7 +206,7 @@ export const routingRules: readonly RoutingRule[] = [
     description: 'Confirmed shipments to the consumer that tells the originating channel (carrier, tracking, lines), once per shipment.',
     pattern: { source: [EventSource.fulfilment], 'detail-type': ['ShipmentConfirmed'] },
     target: { name: 'channel-shipment-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
-    consumer: 'channel-shipment-sync',
+    consumer: 'channel-order-sync',
     processedOnce: { scope: SHIPMENT_SYNC_SCOPE, businessKey: (event) => shipmentSyncKey((event.data as { shipment: { shipmentId: string } }).shipment.shipmentId) },
   },
   {
@@ -214,7 +214,7 @@ export const routingRules: readonly RoutingRule[] = [
     description: 'Orders the fabric cancelled for want of stock, to the consumer that asks their channel to cancel them (never a cancellation the channel sent).',
     pattern: { source: [EventSource.orders], 'detail-type': ['OrderStateChanged'], detail: { data: { to: ['cancelled'], on: ['stock_refused'] } } },
     target: { name: 'channel-cancellation-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
-    consumer: 'channel-cancellation-sync',
+    consumer: 'channel-order-sync',
     processedOnce: { scope: CANCELLATION_SYNC_SCOPE, businessKey: (event) => cancellationSyncKey((event.data as { orderId: string }).orderId) },
   },
 ];

@@ -101,6 +101,8 @@ export interface FunctionDefinition {
   channelApis?: readonly string[];
   /** A queue outside the event bus that a channel writes to (Amazon SP-API notifications), consumed by this function. */
   inboundQueue?: InboundQueue;
+  /** Serves this one channel alone: a region that does not enable the channel does not deploy it. */
+  channel?: string;
   /** Calls the ERP's API with credentials read at run time (secret `fabric/erp/business-central`). */
   erpApi?: boolean;
 }
@@ -151,6 +153,7 @@ export const functions = {
   },
   'amazon-notifications': {
     entry: 'functions/amazon-notifications/handler.ts',
+    channel: 'amazon',
     description: 'Archives and deduplicates Amazon SP-API ORDER_CHANGE notifications from their SQS destination.',
     timeoutSeconds: 10,
     memoryMb: 256,
@@ -168,6 +171,7 @@ export const functions = {
   },
   'ebay-order-poller': {
     entry: 'functions/ebay-order-poller/handler.ts',
+    channel: 'ebay',
     description: 'Pulls eBay orders modified since the persisted cursor (getOrders by lastmodifieddate) and publishes each version once.',
     timeoutSeconds: 120,
     memoryMb: 512,
@@ -312,21 +316,13 @@ export const functions = {
     publishesEvents: true,
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
   },
-  'channel-shipment-sync': {
-    entry: 'functions/channel-shipment-sync/handler.ts',
-    description: 'Tells the originating channel about a confirmed shipment (carrier, tracking, lines), once per shipment.',
+  'channel-order-sync': {
+    entry: 'functions/channel-order-sync/handler.ts',
+    description: 'Tells the order\'s channel what the fabric decided: confirmed shipments (once per shipment) and stock-refusal cancellations (once per order).',
     timeoutSeconds: 60,
     memoryMb: 256,
     tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite', eventTrail: 'readWrite' },
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
-  },
-  'channel-cancellation-sync': {
-    entry: 'functions/channel-cancellation-sync/handler.ts',
-    description: 'Asks the order\'s channel to cancel an order the fabric refused for stock, once per order.',
-    timeoutSeconds: 60,
-    memoryMb: 256,
-    tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite' },
-    channelApis: ['shopify', 'woocommerce'],
   },
   'channel-drift-check': {
     entry: 'functions/channel-drift-check/handler.ts',

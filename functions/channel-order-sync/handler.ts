@@ -1,0 +1,50 @@
+import type { SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { parseEventBody } from '../../events/catalog';
+import { IdempotentExecutor, onceRunner } from '../../shared/adapters/idempotency';
+import { DynamoOrderRepository } from '../../shared/adapters/order-store';
+import { publicationTableFromEnv } from '../../shared/adapters/publication-ledger';
+import { queueConsumer } from '../../shared/adapters/queue-consumer';
+import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '../../shared/config/env';
+import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
+import { CANCELLATION_SYNC_SCOPE, cancelOnChannel } from '../../shared/domain/channel-sync-cancellation';
+import { SHIPMENT_SYNC_SCOPE, confirmShipmentToChannel } from '../../shared/domain/channel-sync-shipment';
+
+const config = readConfig({ FABRIC_TABLE_ORDERS: requiredName, FABRIC_TABLE_CROSS_REFERENCE: requiredName, FABRIC_TABLE_IDEMPOTENCY: requiredName });
+const shipments = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, SHIPMENT_SYNC_SCOPE);
+const cancellations = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, CANCELLATION_SYNC_SCOPE);
+const apis = outboundChannelApisFromEnv(publicationTableFromEnv());
+const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
+
+/**
+ * What the fabric decided about an order, told to the order's channel: a ShipmentConfirmed (once per
+ * shipment id) from the channel-shipment-sync queue, or a stock refusal's cancellation (once per
+ * order) from the channel-cancellation-sync queue.
+ */
+async function syncOrder(record: SQSRecord): Promise<void> {
+  const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
+  if (detailType === 'OrderStateChanged') {
+    const event = parseEventBody(record.body, 'OrderStateChanged');
+    logger.appendKeys({ correlationId: event.correlationId, orderId: event.data.orderId });
+    const result = await cancelOnChannel(event.data.orderId, { orders, cancellation: apis.cancellation, once: onceRunner(cancellations) });
+    metrics.addMetric(result.duplicate ? 'CancellationSyncReplayed' : result.outcome === 'cancelled' ? 'CancellationsSentToChannel' : 'CancellationsWithoutChannelApi', MetricUnit.Count, 1);
+    if (result.outcome === 'no_channel_api') logger.warn('the channel has no cancellation API here: cancel the order on the channel by hand', { ...result });
+    else logger.info('cancellation synced to channel', { ...result });
+    return;
+  }
+  const event = parseEventBody(record.body, 'ShipmentConfirmed');
+  const { shipment } = event.data;
+  logger.appendKeys({ correlationId: event.correlationId, orderId: shipment.orderId, shipmentId: shipment.shipmentId });
+  const result = await confirmShipmentToChannel(shipment, { orders, fulfilment: apis.fulfilment, once: onceRunner(shipments) });
+  metrics.addMetric(result.duplicate ? 'ShipmentSyncReplayed' : result.outcome === 'confirmed' ? 'ShipmentsSentToChannel' : 'ShipmentsWithoutChannelApi', MetricUnit.Count, 1);
+  logger.info('shipment synced to channel', { ...result });
+}
+
+export const handler = queueConsumer(syncOrder, {
+  failureMetric: 'ChannelOrderSyncFailed',
+  beforeBatch: (context) => {
+    shipments.registerLambdaContext(context);
+    cancellations.registerLambdaContext(context);
+  },
+});
