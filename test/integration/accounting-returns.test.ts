@@ -71,3 +71,26 @@ it('raises ReturnNeedsAttention for a return that matches no order, and moves no
   expect(exception.data).toMatchObject({ reason: 'UNMATCHED_ORDER', receivedThrough: 'pos', lines: [{ position: 1, sku: 'RET-MUG', quantity: 1 }] });
   expect((await availability(fabric, 'RET-MUG')).total.onHand).toBe(0);
 });
+
+it('raises UNMATCHED_LINE for an item the order does not have and NO_LOCATION when nobody said where the return was received', async () => {
+  const order = stockOrder('shopify', 'RET-SHOP-3', [{ sku: 'RET-CAP', quantity: 1 }]);
+  await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }));
+  const orders = new DynamoOrderRepository(fabric.resources.tables.orders, fabric.resources.tables.crossReference);
+  await eventually('the order stored', async () => (await orders.getOrder(order.orderId)) ?? undefined);
+
+  await publishReturn({
+    returnId: 'RMA-WH-3', orderId: order.orderId, receivedThrough: 'shopify', receivedAt: '2026-11-23T13:00:00Z',
+    lines: [
+      { sku: 'RET-CAP', quantity: 1, reasonCode: 'CHANGED_MIND', condition: 'sellable', refund: usd(1000) },
+      { lineId: '9', sku: 'RET-SCARF', quantity: 1, reasonCode: 'CHANGED_MIND', condition: 'sellable', refund: usd(500) },
+    ],
+  });
+
+  const raised = await eventually('two ReturnNeedsAttention', async () => {
+    await probe.drain();
+    const found = probe.distinct('ReturnNeedsAttention').filter((event) => event.data.returnId === 'RMA-WH-3');
+    return found.length >= 2 ? found : undefined;
+  });
+  expect(raised.map((event) => [event.data.reason, event.data.lines.map((line: { position: number }) => line.position)]).sort()).toEqual([['NO_LOCATION', [1]], ['UNMATCHED_LINE', [2]]]);
+  expect((await availability(fabric, 'RET-CAP')).total.onHand).toBe(0);
+});
