@@ -6,6 +6,9 @@ import { DynamoPublicationLedger, publicationTableFromEnv } from '../../shared/a
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { DynamoEventTrail } from '../../shared/adapters/event-trail';
+import { trailEntry } from '../../shared/adapters/queue-consumer';
+import { tableEnvVar } from '../../shared/config/topology';
 import { logger, metrics } from '../../shared/adapters/observability';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
@@ -17,6 +20,7 @@ const table = publicationTableFromEnv();
 const ledger = new DynamoPublicationLedger(table);
 const apis = outboundChannelApisFromEnv(table);
 const publisher = eventPublisherFromEnv();
+const trail = new DynamoEventTrail(readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')]);
 const oversellChecks = new IdempotentExecutor(readConfig({ FABRIC_TABLE_IDEMPOTENCY: requiredName }).FABRIC_TABLE_IDEMPOTENCY, OVERSELL_CHECK_SCOPE);
 /** Longer than the function's 60 s timeout: a lease outlives its holder only when the holder died. */
 const LEASE_MS = 90_000;
@@ -29,7 +33,8 @@ const LEASE_MS = 90_000;
  */
 async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   oversellChecks.registerLambdaContext(context);
-  const failures: string[] = [];
+  /** messageId -> why the record goes back to the queue. */
+  const failures = new Map<string, string>();
   const changes: { record: SQSRecord; change: AvailabilityChange }[] = [];
   for (const record of event.Records) {
     try {
@@ -37,8 +42,9 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
       if (detailType === 'OrderReceived') await checkOversell(record);
       else changes.push({ record, change: parseEventBody(record.body, 'AvailabilityChanged').data });
     } catch (error) {
-      logger.error('record failed; it returns to the queue and, after maxReceiveCount, to the DLQ', { messageId: record.messageId, error: `${(error as Error).name}: ${(error as Error).message}` });
-      failures.push(record.messageId);
+      const reason = `${(error as Error).name}: ${(error as Error).message}`;
+      logger.error('record failed; it returns to the queue and, after maxReceiveCount, to the DLQ', { messageId: record.messageId, error: reason });
+      failures.set(record.messageId, reason);
     }
   }
   if (changes.length > 0) {
@@ -51,15 +57,22 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
     }
     metrics.addMetric('AvailabilityPublished', MetricUnit.Count, result.published.length);
     metrics.addMetric('AvailabilityChangesCoalesced', MetricUnit.Count, result.superseded + result.handedOver);
-    const failed = new Set(result.failed.map((f) => `${f.channel}#${f.sku}`));
+    const failed = new Map(result.failed.map((f) => [`${f.channel}#${f.sku}`, f.reason]));
     for (const failure of result.failed) logger.error('availability not published; its changes return to the queue', { ...failure });
     for (const unlisted of result.unlisted) logger.warn('the channel does not list this SKU; the figure waits in the ledger for the drift check', { ...unlisted });
     metrics.addMetric('AvailabilityForUnlistedSkus', MetricUnit.Count, result.unlisted.length);
-    for (const { record, change } of changes) if (failed.has(`${change.channel}#${change.sku}`)) failures.push(record.messageId);
+    for (const { record, change } of changes) {
+      const reason = failed.get(`${change.channel}#${change.sku}`);
+      if (reason) failures.set(record.messageId, reason);
+    }
     logger.info('availability synced', { changes: changes.length, published: result.published.length, superseded: result.superseded, handedOver: result.handedOver, failed: result.failed.length });
   }
-  metrics.addMetric('ChannelSyncRecordsFailed', MetricUnit.Count, failures.length);
-  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  metrics.addMetric('ChannelSyncRecordsFailed', MetricUnit.Count, failures.size);
+  const handledAt = new Date();
+  const entries = event.Records.flatMap((record) => trailEntry(record, handledAt, failures.get(record.messageId)) ?? []);
+  // As every queue consumer does: the trail explains, it never fails a batch.
+  await trail.record(entries).catch((error: unknown) => logger.warn('event trail not written', { error: String(error) }));
+  return { batchItemFailures: [...failures.keys()].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
 async function checkOversell(record: SQSRecord): Promise<void> {

@@ -56,7 +56,7 @@ export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>
  * own notification). Its time against `handledAt` is the event lag: how far behind the business this
  * consumer runs, which queue age alone does not say once an event has crossed several queues.
  */
-function trailEntry(record: SQSRecord, handledAt: Date, reason: string | undefined): TrailEntry | undefined {
+export function trailEntry(record: SQSRecord, handledAt: Date, reason: string | undefined): TrailEntry | undefined {
   let body: { id?: unknown; time?: unknown; 'detail-type'?: unknown; detail?: { metadata?: { correlationId?: unknown } } };
   try {
     body = JSON.parse(record.body);
