@@ -1,6 +1,7 @@
 import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
+import { SalesChannel } from '../shared/domain/order';
 import { FabricStack } from './fabric-stack';
 
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region name');
@@ -10,8 +11,15 @@ const Regions = z
   .union([z.string().transform((value) => value.split(',').map((region) => region.trim()).filter(Boolean)), z.array(z.string())])
   .pipe(z.array(Region).min(1, 'names no region'));
 
-/** Context `regionSettings`: optional settings per region, e.g. `{ "eu-west-1": { "alarmEmail": "ops@example.com" } }`. */
-const RegionSettings = z.record(Region, z.strictObject({ alarmEmail: z.email().optional() }));
+/**
+ * Context `regionSettings`: optional settings per region, e.g.
+ * `{ "eu-west-1": { "alarmEmail": "ops@example.com", "channels": ["shopify", "amazon"], "erpApiUrl": "https://..." } }`.
+ */
+const RegionSettings = z.record(Region, z.strictObject({
+  alarmEmail: z.email().optional(),
+  channels: z.array(SalesChannel).min(1, 'names no channel').optional(),
+  erpApiUrl: z.url().optional(),
+}));
 
 /**
  * Adds one independent `RetailFabric-<region>` stack per region in the `regions` context, each with

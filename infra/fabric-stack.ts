@@ -1,14 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import {
-  functions as topologyFunctions,
-  type Access,
-  type BucketName,
-  type FunctionDefinition,
-  type FunctionName,
-  type TableName,
-} from '../shared/config/topology';
+import type { Access, BucketName, FunctionDefinition, FunctionName, TableName } from '../shared/config/topology';
 import { SalesChannel } from '../shared/domain/order';
 import { constructId } from './constructs/construct-id';
 import { DataStores } from './constructs/data-stores';
@@ -22,13 +15,18 @@ import { OperationsDashboard } from './constructs/operations-dashboard';
 import { ResourceDirectory } from './constructs/resource-directory';
 import { subscribeQueueConsumers } from './constructs/queue-consumers';
 import { ScheduledRuns } from './constructs/scheduled-runs';
-import { ERP_CREDENTIALS_NAME_ENV, ERP_CREDENTIALS_SECRET_NAME } from '../shared/erp/erp-config';
+import { ERP_API_URL_ENV, ERP_CREDENTIALS_NAME_ENV, ERP_CREDENTIALS_SECRET_NAME } from '../shared/erp/erp-config';
+import { regionalFunctions } from './regional-functions';
 
 export interface FabricStackProps extends StackProps {
   /** A concrete region: bus and queue names include it. */
   env: { region: string; account?: string };
   /** Subscribed to the alarm topic when set. */
   alarmEmail?: string;
+  /** The channels this region sells on; all of them when unset (infra/regional-functions.ts). */
+  channels?: readonly SalesChannel[];
+  /** The ERP's API root (up to /api/v2.0), when not the tenant's default Business Central endpoint. */
+  erpApiUrl?: string;
 }
 
 /**
@@ -51,10 +49,7 @@ export class FabricStack extends Stack {
     const stores = new DataStores(this, 'DataStores');
     const backbone = new EventBackbone(this, 'EventBackbone', { namePrefix });
     const functions = Object.fromEntries(
-      (Object.entries(topologyFunctions) as [FunctionName, FunctionDefinition][]).map(([name, definition]) => [
-        name,
-        this.createFunction(name, definition, stores, backbone),
-      ]),
+      regionalFunctions(props.channels).map(([name, definition]) => [name, this.createFunction(name, definition, stores, backbone, props.erpApiUrl)]),
     ) as Record<FunctionName, FabricFunction>;
     const api = new FabricApi(this, 'Api', { functions });
     subscribeQueueConsumers(backbone, functions);
@@ -87,7 +82,7 @@ export class FabricStack extends Stack {
     }
   }
 
-  private createFunction(name: FunctionName, definition: FunctionDefinition, stores: DataStores, backbone: EventBackbone): FabricFunction {
+  private createFunction(name: FunctionName, definition: FunctionDefinition, stores: DataStores, backbone: EventBackbone, erpApiUrl: string | undefined): FabricFunction {
     const fn = new FabricFunction(this, constructId(name), { name, definition });
     for (const [table, access] of Object.entries(definition.tables ?? {}) as [TableName, Access][]) {
       fn.bindTable(table, stores.tables[table], access);
@@ -107,6 +102,7 @@ export class FabricStack extends Stack {
       const erpCredentials = secretsmanager.Secret.fromSecretNameV2(fn, 'ErpApiCredentials', ERP_CREDENTIALS_SECRET_NAME);
       fn.addEnvironment(ERP_CREDENTIALS_NAME_ENV, erpCredentials.secretName);
       erpCredentials.grantRead(fn);
+      if (erpApiUrl) fn.addEnvironment(ERP_API_URL_ENV, erpApiUrl);
     }
     return fn;
   }

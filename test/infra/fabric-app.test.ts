@@ -35,6 +35,30 @@ describe('the fabric app', () => {
     Template.fromStack(euwest).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'retail-ops@example.com' });
   });
 
+  test('deploys only the channels a region enables: no webhook route, secret or channel-only function for the others', () => {
+    const [region] = buildFabric({ regions: 'eu-west-1', regionSettings: { 'eu-west-1': { channels: ['shopify', 'woocommerce'] } } });
+    const template = Template.fromStack(region);
+    const text = JSON.stringify(template.toJSON());
+    const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
+    const variables = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) => Object.keys(fn.Properties.Environment?.Variables ?? {}));
+
+    expect(paths).toEqual(expect.arrayContaining(['shopify', 'woocommerce']));
+    expect(paths).not.toEqual(expect.arrayContaining(['ebay']));
+    expect(paths).not.toContain('square');
+    expect(variables.filter((name) => name.startsWith('FABRIC_SECRET_NAME_')).sort()).toEqual(['FABRIC_SECRET_NAME_SHOPIFY', 'FABRIC_SECRET_NAME_WOOCOMMERCE']);
+    expect(text).not.toContain('amazon-notifications');
+    expect(text).not.toContain('ebay-order-poller');
+  });
+
+  test('points the ERP connector at the region\'s ERP endpoint when one is set', () => {
+    const [region] = buildFabric({ regions: 'eu-west-1', regionSettings: { 'eu-west-1': { erpApiUrl: 'https://erp.example.eu/api/v2.0' } } });
+    const urls = Object.values(Template.fromStack(region).findResources('AWS::Lambda::Function'))
+      .map((fn) => fn.Properties.Environment?.Variables?.FABRIC_ERP_API_URL).filter(Boolean);
+
+    expect(urls.length).toBeGreaterThan(0);
+    expect(new Set(urls)).toEqual(new Set(['https://erp.example.eu/api/v2.0']));
+  });
+
   test('rejects a malformed region, naming the context key', () => {
     expect(() => buildFabric({ regions: 'us-east-1,Europe' })).toThrow(/context "regions": regions\.1 is not an AWS region name/);
   });

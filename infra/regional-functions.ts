@@ -1,0 +1,24 @@
+import { functions, type FunctionDefinition, type FunctionName } from '../shared/config/topology';
+import type { SalesChannel } from '../shared/domain/order';
+
+const WEBHOOK_PATH = /^\/webhooks\/([a-z]+)$/;
+
+/**
+ * The topology's functions as a region deploys them when it enables only some channels: a function
+ * serving one disabled channel is left out, and webhook routes and webhook secrets of disabled
+ * channels are dropped, so the region neither answers nor needs secrets for channels it does not sell
+ * on. Outbound connectors keep their API bindings: which channels they publish to follows the
+ * inventory policy, configured with the region's channels. Every channel when `enabled` is undefined.
+ */
+export function regionalFunctions(enabled: readonly SalesChannel[] | undefined): [FunctionName, FunctionDefinition][] {
+  const all = Object.entries(functions) as [FunctionName, FunctionDefinition][];
+  if (!enabled) return all;
+  const on = (channel: string) => (enabled as readonly string[]).includes(channel);
+  return all
+    .filter(([, definition]) => !definition.channel || on(definition.channel))
+    .map(([name, definition]) => [name, {
+      ...definition,
+      ...(definition.routes ? { routes: definition.routes.filter((route) => { const channel = WEBHOOK_PATH.exec(route.path)?.[1]; return !channel || on(channel); }) } : {}),
+      ...(definition.channelSecrets ? { channelSecrets: definition.channelSecrets.filter(on) } : {}),
+    }]);
+}
