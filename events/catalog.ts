@@ -13,6 +13,7 @@ import { ReconciliationExceptionData } from '../shared/domain/settlement-excepti
 import { ChannelRefund } from '../shared/domain/refund-report';
 import { OrderStateChangedData, OrderTransitionRefusedData } from '../shared/domain/order-lifecycle';
 import { ErpPostingRejectedData, ErpSalesOrderPostedData } from '../shared/domain/erp';
+import { OrderStuckData } from '../shared/domain/order-sla-events';
 import {
   PosBatchContinuationRequestedData, PosBatchProcessedData, PosLineNeedsAttentionData, PosSequenceGapDetectedData, PosTransactionRecordedData,
 } from '../shared/domain/pos-events';
@@ -175,6 +176,12 @@ export const eventCatalog = {
     source: EventSource.orders,
     description: 'The order lifecycle moved an order (received, reserved, posted to the ERP, shipped, returned, refunded...), with the version the move produced.',
     versions: { 1: OrderStateChangedData },
+    current: 1,
+  },
+  OrderStuck: {
+    source: EventSource.orders,
+    description: 'An order stayed in one lifecycle state past its SLA (FABRIC_ORDER_SLAS): nothing failed, but nothing moved it either.',
+    versions: { 1: OrderStuckData },
     current: 1,
   },
   OrderTransitionRefused: {

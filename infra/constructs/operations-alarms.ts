@@ -35,7 +35,9 @@ const CLIENT_ERROR_PERCENT = 20;
  *   undelivered queue);
  * - the API answering channels with server errors (channels retry for a while, then give up on or
  *   disable the webhook subscription), or rejecting a large share of requests (a channel signing with
- *   a secret the fabric does not have).
+ *   a secret the fabric does not have);
+ * - the ERP breaker open (the ERP is down: postings wait in their queue), and orders stuck in one
+ *   lifecycle state past their SLA (nothing failed, so nothing else would say so).
  */
 export class OperationsAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -86,6 +88,18 @@ export class OperationsAlarms extends Construct {
     }
 
     alarm(
+      fabricMetric('erp-posting', 'ErpBreakerOpen', cloudwatch.Stats.MAXIMUM),
+      'ErpBreakerOpen',
+      'The ERP circuit breaker is open: the ERP is failing, sales orders and journals wait in their queues until it recovers.',
+      1,
+    );
+    alarm(
+      fabricMetric('order-sla-watch', 'OrdersStuck', cloudwatch.Stats.SUM),
+      'OrdersStuck',
+      'Orders stayed in one lifecycle state past their SLA: see the OrderStuck events and npm run ops -- order trace <orderId>.',
+      1,
+    );
+    alarm(
       props.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       'ApiServerErrors',
       'The fabric API is answering with 5xx: channels will retry, then stop delivering.',
@@ -107,4 +121,9 @@ export class OperationsAlarms extends Construct {
       CLIENT_ERROR_PERCENT,
     );
   }
+}
+
+/** A counter a fabric function emits through Powertools, which puts the function's name in `service`. */
+function fabricMetric(service: string, metricName: string, statistic: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'RetailFabric', metricName, dimensionsMap: { service }, period: Duration.minutes(15), statistic });
 }

@@ -1,6 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
+import { loadOrderSlas } from '../config/order-slas';
+import { slaDeadline, type OrderSlas, type OrderStuck, type StuckOrderWatch } from '../domain/order-sla';
 import {
   LifecycleVersionConflictError, type LifecycleHistoryEntry, type LifecycleRefusal, type LifecycleStore, type OrderLifecycle,
 } from '../domain/order-lifecycle';
@@ -12,9 +14,16 @@ import {
  *   pk ORDER#{orderId}  sk LIFECYCLE                            -> state, version, facts, applied event keys
  *   pk ORDER#{orderId}  sk LIFECYCLE#{version, 6 digits}         -> one move (from, to, event)
  *   pk ORDER#{orderId}  sk LIFECYCLE_REFUSED#{eventId}           -> one refused event, with both states
+ * The LIFECYCLE item of an order in a state with an SLA carries slaWatch = 'DUE' and slaDeadline, the
+ * sparse bySlaDeadline index the SLA watch queries; a move rewrites the item and so the deadline, and
+ * a reported stay drops slaWatch. One index partition: it holds only orders in flight.
  */
-export class DynamoLifecycleStore implements LifecycleStore {
-  constructor(private readonly ordersTable: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
+  constructor(
+    private readonly ordersTable: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+    private readonly slas: OrderSlas = loadOrderSlas(),
+  ) {}
 
   async load(orderId: string): Promise<OrderLifecycle | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.ordersTable, Key: { pk: `ORDER#${orderId}`, sk: 'LIFECYCLE' }, ConsistentRead: true }));
@@ -24,6 +33,7 @@ export class DynamoLifecycleStore implements LifecycleStore {
 
   async save(next: OrderLifecycle, expectedVersion: number, entry: LifecycleHistoryEntry): Promise<void> {
     const pk = `ORDER#${next.orderId}`;
+    const deadline = slaDeadline(next.state, entry.recordedAt, this.slas);
     try {
       await this.client.send(new TransactWriteCommand({
         TransactItems: [
@@ -32,7 +42,10 @@ export class DynamoLifecycleStore implements LifecycleStore {
             // decided on an older state loses here, whatever it read.
             Put: {
               TableName: this.ordersTable,
-              Item: { pk, sk: 'LIFECYCLE', state: next.state, version: next.version, facts: next.facts, applied: next.applied, updatedAt: entry.recordedAt },
+              Item: {
+                pk, sk: 'LIFECYCLE', state: next.state, version: next.version, facts: next.facts, applied: next.applied, updatedAt: entry.recordedAt,
+                ...(deadline ? { slaWatch: 'DUE', slaDeadline: deadline } : {}),
+              },
               ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
               ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
             },
@@ -50,6 +63,39 @@ export class DynamoLifecycleStore implements LifecycleStore {
       if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
         throw new LifecycleVersionConflictError(`order ${next.orderId} moved past version ${expectedVersion}`);
       }
+      throw error;
+    }
+  }
+
+  async *overdue(now: Date): AsyncIterable<OrderStuck> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.ordersTable,
+        IndexName: 'bySlaDeadline',
+        KeyConditionExpression: 'slaWatch = :due AND slaDeadline <= :now',
+        ExpressionAttributeValues: { ':due': 'DUE', ':now': now.toISOString() },
+        ExclusiveStartKey,
+      }));
+      for (const item of page.Items ?? []) {
+        yield { orderId: String(item.pk).slice('ORDER#'.length), state: item.state, since: item.updatedAt, deadline: item.slaDeadline, version: item.version };
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  async markReported(order: OrderStuck): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand({
+        TableName: this.ordersTable,
+        Key: { pk: `ORDER#${order.orderId}`, sk: 'LIFECYCLE' },
+        UpdateExpression: 'REMOVE slaWatch',
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': order.version },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }

@@ -13,8 +13,11 @@ export interface TableDefinition {
 }
 
 export const tables = {
-  /** Canonical orders and their state history (one item collection per order). */
-  orders: { partitionKey: 'pk', sortKey: 'sk' },
+  /**
+   * Canonical orders and their state history (one item collection per order). The sparse
+   * bySlaDeadline index lists lifecycles with a deadline, soonest first (shared/adapters/order-lifecycle-store.ts).
+   */
+  orders: { partitionKey: 'pk', sortKey: 'sk', globalIndexes: [{ name: 'bySlaDeadline', partitionKey: 'slaWatch', sortKey: 'slaDeadline' }] },
   /** Channel ids <-> fabric ids: orders, SKUs, ERP documents. */
   crossReference: { partitionKey: 'pk', sortKey: 'sk' },
   /** Powertools idempotency records, keyed on business ids, expiring after the longest retry window. */
@@ -231,6 +234,15 @@ export const functions = {
     routes: [{ method: 'POST', path: '/inventory/adjustments' }],
     tables: { inventory: 'readWrite' },
     publishesEvents: true,
+  },
+  'order-sla-watch': {
+    entry: 'functions/order-sla-watch/handler.ts',
+    description: 'Reports orders that stayed in one lifecycle state past its SLA as OrderStuck, once per stay.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { orders: 'readWrite' },
+    publishesEvents: true,
+    schedule: { everyMinutes: 15 },
   },
   'reservation-sweeper': {
     entry: 'functions/reservation-sweeper/handler.ts',

@@ -334,6 +334,16 @@ describe('alarms', () => {
     expect(watched.sort()).toEqual(rules.map(([id]) => id).sort());
   });
 
+  test.each([['erp-posting', 'ErpBreakerOpen'], ['order-sla-watch', 'OrdersStuck']])('alarms on %s\'s %s', (service, metricName) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'RetailFabric',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'service', Value: service }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: logicalIdStartingWith('AlarmsTopic') }],
+    });
+  });
+
   test('alarms on the share of API requests answered 4xx, only once there is volume', () => {
     const [[, alarm]] = resourcesOfType('AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('AlarmsApiClientErrorRate'));
 
