@@ -10,6 +10,9 @@ export const SAMPLE_CATALOG = [
   { channelSku: 'TOTE-NAT', sku: 'ACC-TOTE-002-NAT', title: 'Canvas Tote - Natural', price: '15.00', variantId: 40000000000005 },
 ] as const;
 
+/** A product the sample shop sells; the simulator passes its own catalogue of these. */
+export interface ShopifySampleItem { channelSku: string; title: string; price: string; variantId: number }
+
 const CUSTOMERS = [
   { first: 'Ada', last: 'Lovelace', city: 'Portland', province: 'OR', zip: '97205', street: '1200 SW Main St' },
   { first: 'Grace', last: 'Hopper', city: 'Arlington', province: 'VA', zip: '22201', street: '400 N Glebe Rd' },
@@ -33,13 +36,13 @@ const decimal = (minor: number) => (minor / 100).toFixed(2);
  * string money, whole-line tax_lines, discount allocations, tax on shipping, gid ids. Its total_price
  * balances, as Shopify's does.
  */
-export function sampleShopifyOrder(orderNumber: number, random: () => number = Math.random): Record<string, unknown> {
+export function sampleShopifyOrder(orderNumber: number, random: () => number = Math.random, catalog: readonly ShopifySampleItem[] = SAMPLE_CATALOG): Record<string, unknown> {
   const id = 5_600_000_000_000 + orderNumber;
   const customer = CUSTOMERS[orderNumber % CUSTOMERS.length];
   const lineCount = 1 + Math.floor(random() * 3);
   const taxRate = 0.0825;
   const lines = Array.from({ length: lineCount }, (_, i) => {
-    const item = SAMPLE_CATALOG[Math.floor(random() * SAMPLE_CATALOG.length)];
+    const item = catalog[Math.floor(random() * catalog.length)];
     const quantity = 1 + Math.floor(random() * 3);
     const gross = cents(item.price) * quantity;
     const discount = i === 0 && orderNumber % 4 === 0 ? Math.round(gross * 0.1) : 0;

@@ -16,9 +16,12 @@ const decimal = (minor: number) => (minor / 100).toFixed(2);
  * strings, tax-exclusive line subtotals and totals, tax shares per rate id, GMT timestamps without an
  * offset. Its `total` balances, as WooCommerce's does.
  */
-export function sampleWooCommerceOrder(orderNumber: number, modifiedAt: Date = new Date()): Record<string, unknown> {
+export function sampleWooCommerceOrder(
+  orderNumber: number, modifiedAt: Date = new Date(),
+  catalog: readonly { channelSku: string; title: string; price: string; productId: number; variationId: number }[] = WOOCOMMERCE_SAMPLE_CATALOG,
+): Record<string, unknown> {
   const rate = 0.0825;
-  const lines = WOOCOMMERCE_SAMPLE_CATALOG.map((item, i) => {
+  const lines = catalog.map((item, i) => {
     const quantity = 1 + ((orderNumber + i) % 3);
     const subtotal = cents(item.price) * quantity;
     const tax = Math.round(subtotal * rate);
