@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
 import { OutboundChannelStub } from './outbound-channel-stub';
 import { PriceChannelStub } from './price-channel-stub';
+import { closeNow, listenOnLoopback } from '../local-fabric/loopback-server';
 
 /** A canned answer the stub gives instead of the real one, e.g. a 429 with Retry-After. */
 export interface StubFault {
@@ -58,19 +59,13 @@ export class ChannelApiStub {
         if (!response.headersSent) answer(response, { status: 500, body: { message: (error as Error).message } });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, host, () => resolve());
-    });
-    const address = this.server.address();
-    this.url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    this.url = await listenOnLoopback(this.server, port, host);
     return this.url;
   }
 
   async stop(): Promise<void> {
     if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await closeNow(this.server);
     this.server = undefined;
   }
 

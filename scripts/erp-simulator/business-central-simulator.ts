@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_ERP_CREDENTIALS } from '../../shared/erp/erp-config';
+import { closeNow, listenOnLoopback } from '../local-fabric/loopback-server';
 
 export interface SimulatedSalesOrder {
   id: string;
@@ -56,19 +57,13 @@ export class BusinessCentralSimulator {
         if (!response.headersSent) answer(response, 500, { error: { code: 'Internal_ServerError', message: (error as Error).message } });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, host, () => resolve());
-    });
-    const address = this.server.address();
-    this.url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    this.url = await listenOnLoopback(this.server, port, host);
     return this.url;
   }
 
   async stop(): Promise<void> {
     if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await closeNow(this.server);
     this.server = undefined;
   }
 

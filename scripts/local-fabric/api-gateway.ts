@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiRoute } from '../../shared/config/topology';
 import type { LocalLambda } from './lambda-invoker';
+import { closeNow, listenOnLoopback } from './loopback-server';
 
 /** API Gateway REST APIs refuse payloads over 10 MB before any function runs. */
 const GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024;
@@ -41,18 +42,12 @@ export class LocalApiGateway {
         if (!response.headersSent) respond(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal server error' }) });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, host, () => resolve());
-    });
-    const address = this.server.address();
-    return `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    return listenOnLoopback(this.server, port, host);
   }
 
   async close(): Promise<void> {
     if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await closeNow(this.server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
