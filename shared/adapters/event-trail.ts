@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamo-query';
 import { documentClient } from './aws-clients';
 import { putRequest, writeAllItems } from './catalog-batch-write';
 import type { TrailEntry } from '../domain/event-trail';
@@ -25,18 +26,11 @@ export class DynamoEventTrail {
   }
 
   async forCorrelation(correlationId: string): Promise<TrailEntry[]> {
-    const entries: TrailEntry[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `TRAIL#${correlationId}` },
-        ExclusiveStartKey,
-      }));
-      for (const { pk: _pk, sk: _sk, expiresAt: _expiresAt, ...entry } of page.Items ?? []) entries.push(entry as TrailEntry);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return entries;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `TRAIL#${correlationId}` },
+    });
+    return items.map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...entry }) => entry as TrailEntry);
   }
 }

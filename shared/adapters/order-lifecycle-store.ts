@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
+import { queryAll, queryItems } from './dynamo-query';
 import { loadOrderSlas } from '../config/order-slas';
 import { slaDeadline, type OrderSlas, type OrderStuck, type StuckOrderWatch } from '../domain/order-sla';
 import {
@@ -68,20 +69,15 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
   }
 
   async *overdue(now: Date): AsyncIterable<OrderStuck> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.ordersTable,
-        IndexName: 'bySlaDeadline',
-        KeyConditionExpression: 'slaWatch = :due AND slaDeadline <= :now',
-        ExpressionAttributeValues: { ':due': 'DUE', ':now': now.toISOString() },
-        ExclusiveStartKey,
-      }));
-      for (const item of page.Items ?? []) {
-        yield { orderId: String(item.pk).slice('ORDER#'.length), state: item.state, since: item.updatedAt, deadline: item.slaDeadline, version: item.version };
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const due = queryItems(this.client, {
+      TableName: this.ordersTable,
+      IndexName: 'bySlaDeadline',
+      KeyConditionExpression: 'slaWatch = :due AND slaDeadline <= :now',
+      ExpressionAttributeValues: { ':due': 'DUE', ':now': now.toISOString() },
+    });
+    for await (const item of due) {
+      yield { orderId: String(item.pk).slice('ORDER#'.length), state: item.state, since: item.updatedAt, deadline: item.slaDeadline, version: item.version };
+    }
   }
 
   async markReported(order: OrderStuck): Promise<boolean> {
@@ -106,19 +102,12 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
 
   /** The order's moves in order, and the events it refused: what `ops order show` and the tests read. */
   async history(orderId: string): Promise<{ moves: (LifecycleHistoryEntry & { version: number })[]; refusals: LifecycleRefusal[] }> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.ordersTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lifecycle)',
-        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':lifecycle': 'LIFECYCLE' },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.client, {
+      TableName: this.ordersTable,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lifecycle)',
+      ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':lifecycle': 'LIFECYCLE' },
+      ConsistentRead: true,
+    });
     const strip = ({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest;
     return {
       moves: items.filter((item) => String(item.sk).startsWith('LIFECYCLE#')).map(strip) as unknown as (LifecycleHistoryEntry & { version: number })[],

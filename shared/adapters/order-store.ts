@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
+import { queryAll } from './dynamo-query';
 import { channelOrderKey } from './cross-reference';
 import { Order, type SalesChannel } from '../domain/order';
 import type { OrderHistoryEntry, OrderRepository, OrderWithHistory, RecordOrderResult } from '../domain/order-record';
@@ -75,18 +76,11 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   async getOrder(orderId: string): Promise<OrderWithHistory | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.ordersTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
-        ExclusiveStartKey: startKey,
-      }));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.client, {
+      TableName: this.ordersTable,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
+    });
     const head = items.find((item) => item.sk === 'ORDER');
     if (!head) return undefined;
     const history = items
