@@ -1,10 +1,11 @@
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import type { ChannelSkuKey } from '../channels/channel-adapter';
 import type { SalesChannel } from '../domain/order';
 import { skuKeyId, type SkuCrossReference } from '../domain/webhook-delivery';
 import type { Product } from '../domain/product';
 import { putRequest, writeAllItems } from './catalog-batch-write';
+import { queryAll } from './dynamo-query';
 
 /**
  * Channel ids <-> fabric ids, one table:
@@ -81,18 +82,11 @@ export class DynamoSkuCrossReference implements SkuCrossReference {
   }
 
   async listSkus(channel: SalesChannel): Promise<{ key: string; sku: string }[]> {
-    const mappings: { key: string; sku: string }[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `CHANNEL_SKU#${channel}` },
-        ExclusiveStartKey: startKey,
-      }));
-      for (const item of page.Items ?? []) mappings.push({ key: item.sk as string, sku: item.sku as string });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return mappings;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CHANNEL_SKU#${channel}` },
+    });
+    return items.map((item) => ({ key: item.sk as string, sku: item.sku as string }));
   }
 }

@@ -6,6 +6,7 @@ import { promotionWindowKey, type PricingStore, type ScheduledChange } from '../
 import type { PriceEntry, Promotion } from '../domain/pricing';
 import type { PriceAcknowledgement } from '../domain/pricing-distribution';
 import { publicationSubject, type PublicationLedger } from '../domain/channel-publication';
+import { queryAll } from './dynamo-query';
 
 /**
  * The pricing table:
@@ -48,12 +49,12 @@ export class DynamoPricingStore implements PricingStore {
   }
 
   async pricesFor(skus: readonly string[]): Promise<PriceEntry[]> {
-    return (await this.queryAll(skus.map((sku) => `PRICE#${sku}`))).map((item) => item.entry as PriceEntry);
+    return (await this.itemsUnder(skus.map((sku) => `PRICE#${sku}`))).map((item) => item.entry as PriceEntry);
   }
 
   async promotionsFor(skus: readonly string[]): Promise<Promotion[]> {
     const byId = new Map<string, Promotion>();
-    for (const item of await this.queryAll(skus.map((sku) => `PROMO_SKU#${sku}`))) byId.set(item.sk as string, item.promotion as Promotion);
+    for (const item of await this.itemsUnder(skus.map((sku) => `PROMO_SKU#${sku}`))) byId.set(item.sk as string, item.promotion as Promotion);
     return [...byId.values()];
   }
 
@@ -93,22 +94,10 @@ export class DynamoPricingStore implements PricingStore {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: scheduleKey(change) }));
   }
 
-  private async queryAll(partitions: readonly string[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    await Promise.all([...new Set(partitions)].map(async (pk) => {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: startKey,
-        }));
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }));
-    return items;
+  private async itemsUnder(partitions: readonly string[]): Promise<Record<string, unknown>[]> {
+    const pages = await Promise.all([...new Set(partitions)].map((pk) =>
+      queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } })));
+    return pages.flat();
   }
 }
 

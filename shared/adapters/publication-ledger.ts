@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { readConfig, requiredName } from '../config/env';
 import type { SalesChannel } from '../domain/order';
 import type { PublicationFigure, PublicationKey, PublicationLedger, PublicationRecord, PublishedFigure } from '../domain/channel-publication';
 import { drainBucket, takeToken, type BucketState, type RateLimit } from '../domain/rate-limit';
+import { queryAll } from './dynamo-query';
 
 /**
  * The channelPublications table:
@@ -122,19 +123,8 @@ export class DynamoPublicationLedger implements PublicationLedger {
   }
 
   async list(channel: SalesChannel): Promise<PublicationRecord[]> {
-    const records: PublicationRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': channelPk(channel) },
-        ExclusiveStartKey: startKey,
-      }));
-      records.push(...(page.Items ?? []).map(toRecord));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': channelPk(channel) } });
+    return items.map(toRecord);
   }
 
   private key(key: PublicationKey): { pk: string; sk: string } {

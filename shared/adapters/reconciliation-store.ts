@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { JournalEntryPreparedData } from '../domain/accounting';
 import { NO_BOOKINGS, OrderBookings } from '../domain/accounting-sale';
 import { BookingConflictError, type AccountingLedger } from '../domain/accounting-journal';
 import { SettledOrder, SettlementReport, type SettlementLedger } from '../domain/settlement-reconciliation';
 import type { AwaitingSettlement, SettlementWatch } from '../domain/settlement-watch';
+import { queryAll } from './dynamo-query';
 
 /**
  * The accounting table: what the books hold per order and what each settlement report matched.
@@ -107,18 +108,7 @@ export class DynamoSettlementLedger implements SettlementLedger, SettlementWatch
   }
 
   async readReport(settlementId: string): Promise<{ report: SettlementReport; orders: SettledOrder[] } | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': settlementKey(settlementId) },
-        ExclusiveStartKey: startKey,
-      }));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': settlementKey(settlementId) } });
     const head = items.find((item) => item.sk === 'REPORT');
     if (!head) return undefined;
     return {
@@ -128,23 +118,9 @@ export class DynamoSettlementLedger implements SettlementLedger, SettlementWatch
   }
 
   async awaitingSince(date: string): Promise<AwaitingSettlement[]> {
-    const found: AwaitingSettlement[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: UNSETTLED_INDEX,
-        KeyConditionExpression: 'unsettledDate = :date',
-        ExpressionAttributeValues: { ':date': date },
-        ExclusiveStartKey: startKey,
-      }));
-      for (const item of page.Items ?? []) {
-        // A settlement that named the order before its sale was booked left settledAt behind.
-        if (!item.settledAt) found.push({ orderId: String(item.orderId), since: date });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    const items = await queryAll(this.client, { TableName: this.tableName, IndexName: UNSETTLED_INDEX, KeyConditionExpression: 'unsettledDate = :date', ExpressionAttributeValues: { ':date': date } });
+    // A settlement that named the order before its sale was booked left settledAt behind.
+    return items.filter((item) => !item.settledAt).map((item) => ({ orderId: String(item.orderId), since: date }));
   }
 
   async markNeverSettledReported(orderId: string, since: string): Promise<boolean> {
