@@ -93,24 +93,31 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
     fabric.channelApis.square.orders.set(poison.channelOrderId, poison.payload);
   }
   const lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
-  const settleDeadline = Date.now() + (options.settleTimeoutMs ?? 60_000 + options.orders * 150);
+  const settleDeadline = Date.now() + (options.settleTimeoutMs ?? 120_000 + options.orders * 300);
   // Whatever the outage and the 429s pushed past their retries lands in a DLQ too: let the
   // reachable orders settle first, so that "before" is what the day left behind.
   await settle(scenario, orderIds, lifecycles, options.concurrency, Math.min(settleDeadline, Date.now() + 20_000), progress, true);
   const dlqBeforeRedrive = await deadLetterDepth(fabric);
   const dlqByRule = await deadLetterDepths(fabric);
-  const redriven = await redriveAll(fabric);
-  progress(`redrove ${redriven} message(s)`);
-
-  await settle(scenario, orderIds, lifecycles, options.concurrency, settleDeadline, progress, false);
+  // An operator redrives until nothing is held: a message redriven while its cause lingers (a posting
+  // lock still held, a breaker still cooling) may come back once more.
+  let redriven = 0;
+  for (let round = 1; ; round += 1) {
+    redriven += await redriveAll(fabric);
+    progress(`redrive round ${round}: ${redriven} message(s) redriven so far`);
+    const settled = await settle(scenario, orderIds, lifecycles, options.concurrency, settleDeadline, progress, false, 30_000);
+    const quiet = await until(async () => (await queueDepth(fabric)) === 0, Math.min(30_000, Math.max(0, settleDeadline - Date.now())));
+    if ((settled && quiet && (await deadLetterDepth(fabric)) === 0) || Date.now() > settleDeadline) break;
+  }
   await settlePos(fabric, scenario, settleDeadline, progress);
   const dlqAfterRedrive = await deadLetterDepth(fabric);
+  const stillQueued = await queueDepth(fabric);
   const settledSeconds = (Date.now() - started) / 1000;
 
   const observations = await observe(fabric, scenario, answers, orderIds, lifecycles, options.concurrency);
   return evaluate(scenario, {
     ...observations,
-    dlq: { atStart: dlqAtStart, beforeRedrive: dlqBeforeRedrive, byRuleBeforeRedrive: dlqByRule, redriven, afterRedrive: dlqAfterRedrive },
+    dlq: { atStart: dlqAtStart, beforeRedrive: dlqBeforeRedrive, byRuleBeforeRedrive: dlqByRule, redriven, afterRedrive: dlqAfterRedrive, stillQueued },
     seconds: { sending: sendSeconds, total: settledSeconds },
   });
 }
@@ -199,21 +206,25 @@ async function uploadPos(fabric: LocalFabric, batches: Scenario['posBatches']): 
 
 const TERMINAL = new Set(['posted_to_erp', 'cancelled', 'shipped', 'returned', 'refunded']);
 
-/** Polls lifecycles until each order is where the day expects it (or the deadline passes). */
+/** Polls lifecycles until each order is where the day expects it; false at the deadline or when nothing moved for `stallMs`. */
 async function settle(
   scenario: Scenario, orderIds: Map<number, string>, lifecycles: DynamoLifecycleStore, concurrency: number,
-  deadline: number, progress: Progress, quiet: boolean,
-): Promise<void> {
+  deadline: number, progress: Progress, quiet: boolean, stallMs = Number.POSITIVE_INFINITY,
+): Promise<boolean> {
   const pending = new Set(orderIds.keys());
-  while (pending.size > 0 && Date.now() < deadline) {
+  let lastMove = Date.now();
+  while (pending.size > 0 && Date.now() < deadline && Date.now() - lastMove < stallMs) {
+    const before = pending.size;
     await inParallel([...pending], concurrency, async (index) => {
       const state = (await lifecycles.load(orderIds.get(index)!))?.state;
       const wanted = scenario.orders[index].expectation === 'cancelled' ? state === 'cancelled' : state !== undefined && TERMINAL.has(state);
       if (wanted) pending.delete(index);
     });
     if (!quiet || pending.size > 0) progress(`settling: ${orderIds.size - pending.size}/${orderIds.size} orders where the day expects them`);
+    if (pending.size < before) lastMove = Date.now();
     if (pending.size > 0) await sleep(1000);
   }
+  return pending.size === 0;
 }
 
 /** Waits until each store's on-hand shows its till sales once. */
@@ -252,6 +263,19 @@ async function redriveAll(fabric: LocalFabric): Promise<number> {
 async function depthOf(fabric: LocalFabric, queueUrl: string): Promise<number> {
   const { Attributes = {} } = await fabric.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
   return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+/**
+ * The queues the day's invariants read the outcome of. Others (channel sync, pricing) may keep a
+ * message in flight for their own long visibility timeout, which says nothing about this day.
+ */
+const OUTCOME_QUEUES = ['order-intake', 'inventory-reservation', 'order-lifecycle', 'erp-sales-order-posting', 'accounting-journal', 'erp-journal-posting', 'square-order-fetch', 'pos-stock-movements', 'pos-batch-continuation'];
+
+/** Messages waiting or in flight in the outcome queues: zero once the fabric has finished the day. */
+async function queueDepth(fabric: LocalFabric): Promise<number> {
+  let depth = 0;
+  for (const rule of OUTCOME_QUEUES) if (fabric.resources.queues[rule]) depth += await depthOf(fabric, fabric.resources.queues[rule].url);
+  return depth;
 }
 
 /** The DLQs holding anything, by routing rule. */

@@ -10,7 +10,7 @@ export interface Observations {
   inventoryDrift: number;
   erpRequests: { total: number; byStatus: Record<string, number> };
   erpJournalLines: { documentNumber: string; amount: number }[];
-  dlq: { atStart: number; beforeRedrive: number; byRuleBeforeRedrive: Record<string, number>; redriven: number; afterRedrive: number };
+  dlq: { atStart: number; beforeRedrive: number; byRuleBeforeRedrive: Record<string, number>; redriven: number; afterRedrive: number; stillQueued: number };
   seconds: { sending: number; total: number };
 }
 
@@ -85,7 +85,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
     businessTotal += planned.totalMinor;
     const expected = planned.expectation === 'posted' ? ['posted_to_erp'] : planned.expectation === 'cancelled' ? ['cancelled'] : ['posted_to_erp', 'cancelled'];
     if (!expected.includes(order.state)) violations.push(`${order.orderId} (${planned.channel} ${planned.channelOrderId}) ended ${order.state}, expected ${expected.join(' or ')}`);
-    if (order.state === 'posted_to_erp') for (const [sku, units] of Object.entries(planned.unitsBySku)) liveUnits[sku] = (liveUnits[sku] ?? 0) + units;
+    if (order.state === 'posted_to_erp' || order.state === 'reserved') for (const [sku, units] of Object.entries(planned.unitsBySku)) liveUnits[sku] = (liveUnits[sku] ?? 0) + units;
     if (planned.expectation === 'flash' && order.state === 'posted_to_erp') flashWon += 1;
     if (order.erpSalesOrders > 1) {
       postedTwice += 1;
@@ -93,7 +93,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
     }
     const wasReserved = order.state === 'posted_to_erp';
     if (wasReserved && order.erpSalesOrders === 1) postedOnce += 1;
-    if (wasReserved && order.erpSalesOrders === 0) {
+    if ((wasReserved || order.state === 'reserved') && order.erpSalesOrders === 0) {
       reservedWithoutSalesOrder += 1;
       violations.push(`${order.orderId} was reserved but has no ERP sales order`);
     }
@@ -119,6 +119,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
   }
   if (!seen.inventoryVerified) violations.push(`inventory ledger, positions and reservations disagree in ${seen.inventoryDrift} place(s)`);
   if (scenario.flashSale && flashWon > scenario.flashSale.stock) violations.push(`flash sale: ${flashWon} orders won ${scenario.flashSale.stock} units`);
+  if (seen.dlq.stillQueued > 0) violations.push(`${seen.dlq.stillQueued} message(s) still queued or in flight when the run gave up waiting`);
   if (seen.dlq.afterRedrive > 0) violations.push(`${seen.dlq.afterRedrive} message(s) still in DLQs after the redrive`);
   if (scenario.poisonOrderIndex !== undefined && seen.dlq.beforeRedrive === 0) violations.push('the poison message never reached a DLQ');
 
@@ -180,7 +181,7 @@ export function formatSummary(report: SimulationReport): string {
     `orders by state: ${fmt(report.ordersByState)}; by channel: ${fmt(report.ordersByChannel)}; total ${(report.businessTotalMinor.USD / 100).toFixed(2)} USD`,
     report.flashSale ? `flash sale on ${report.flashSale.sku}: ${report.flashSale.orders} orders for ${report.flashSale.stock} units, ${report.flashSale.won} won` : '',
     `units: ${report.units.orderedOnline} ordered online, ${report.units.reservedAtWarehouse} reserved at ${WAREHOUSE} of ${report.units.stockReceivedAtWarehouse} received, oversold ${report.units.oversold}; ${report.units.soldInStores} sold at the tills; ledger ${report.inventoryLedgerAgrees ? 'agrees' : 'DISAGREES'}`,
-    `DLQ depth: ${report.deadLetters.beforeRedrive} before the redrive (${fmt(report.deadLetters.byRuleBeforeRedrive) || 'none'}), ${report.deadLetters.redriven} redriven, ${report.deadLetters.afterRedrive} after`,
+    `DLQ depth: ${report.deadLetters.beforeRedrive} before the redrive (${fmt(report.deadLetters.byRuleBeforeRedrive) || 'none'}), ${report.deadLetters.redriven} redriven, ${report.deadLetters.afterRedrive} after; ${report.deadLetters.stillQueued} message(s) still queued or in flight at the end`,
     `ERP: ${report.erp.requests} requests (${fmt(report.erp.byStatus)}), ${report.erp.salesOrders} sales orders, ${report.erp.ordersPostedOnce} orders posted exactly once, ${report.erp.ordersPostedTwice} twice, ${report.erp.reservedWithoutSalesOrder} reserved without one; ${report.erp.journalDocuments} journal documents, ${report.erp.unbalancedJournalDocuments} unbalanced`,
     `latency webhook->reserved ${pct(report.latencyMs.webhookToReserved)}; webhook->posted ${pct(report.latencyMs.webhookToPosted)}`,
     `throughput: ${report.throughput.deliveriesPerSecond} deliveries/s sent, ${report.throughput.ordersSettledPerSecond} orders/s settled; ${report.seconds.total} s in all`,
