@@ -34,7 +34,13 @@ export async function traceOrder(resources: LocalResources, [orderId]: string[])
   const trail = await new DynamoEventTrail(resources.tables.eventTrail).forCorrelation(orderId);
   if (!found && trail.length === 0) throw new Error(`nothing known about order ${orderId}`);
   if (found) console.log(`${orderId}  ${found.order.channel} ${found.order.channelOrderNumber ?? found.order.channelOrderId}  ${found.order.status}`);
-  for (const step of orderTimeline(found?.history ?? [], trail)) {
+  const { moves, refusals } = await new DynamoLifecycleStore(resources.tables.orders).history(orderId);
+  const recorded = [
+    ...(found?.history ?? []).map((entry) => ({ at: entry.recordedAt, what: `order ${entry.change} (${entry.status})` })),
+    ...moves.map((move) => ({ at: move.recordedAt, what: `lifecycle ${move.from} -> ${move.to} on ${move.on}` })),
+    ...refusals.map((refusal) => ({ at: refusal.recordedAt, what: `lifecycle refused ${refusal.on}: ${refusal.from} -> ${refusal.to}` })),
+  ];
+  for (const step of orderTimeline(recorded, trail)) {
     console.log(`  ${`+${step.sinceStartMs} ms`.padStart(12)}  ${step.at}  ${step.what}`);
   }
 }

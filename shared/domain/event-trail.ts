@@ -26,16 +26,13 @@ export interface OrderTraceStep {
 }
 
 /**
- * One timeline from everything known about an order: its recorded versions and the trail of every
- * event about it. Each trail entry is placed where it was handled and also says how long after the
- * event was raised that was, which is the wait the order spent in that queue.
+ * One timeline from everything known about an order: what its stores recorded (versions, lifecycle
+ * moves) and the trail of every event about it. Each trail entry is placed where it was handled and
+ * also says how long after the event was raised that was, which is the wait the order spent in that queue.
  */
-export function orderTimeline(
-  history: readonly { recordedAt: string; change: string; status: string }[],
-  trail: readonly TrailEntry[],
-): OrderTraceStep[] {
+export function orderTimeline(recorded: readonly { at: string; what: string }[], trail: readonly TrailEntry[]): OrderTraceStep[] {
   const steps = [
-    ...history.map((entry) => ({ at: entry.recordedAt, what: `order ${entry.change} (${entry.status})` })),
+    ...recorded,
     ...trail.map((entry) => ({
       at: entry.handledAt,
       what: `${entry.detailType} ${entry.outcome} at ${entry.queue} after ${Date.parse(entry.handledAt) - Date.parse(entry.eventTime)} ms`

@@ -44,6 +44,7 @@ describe('the event trail', () => {
 
     expect(printed[0]).toContain(`${orderId}  shopify`);
     expect(printed.some((line) => /\+\d+ ms .* order created \(received\)/.test(line))).toBe(true);
+    expect(printed.some((line) => /lifecycle none -> received on order_received/.test(line))).toBe(true);
     expect(printed.some((line) => /OrderReceived handled at \S*order-intake after \d+ ms/.test(line))).toBe(true);
     expect(printed.some((line) => /OrderReceived handled at \S*inventory-reservation after \d+ ms/.test(line))).toBe(true);
   });
