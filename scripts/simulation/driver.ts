@@ -63,15 +63,17 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
 
   let outage: Promise<void> | undefined;
   const sendStarted = Date.now();
-  for (const wave of scenario.waves) {
-    if (wave.name === 'webhook storm' && has('erp-down')) {
+  // The ERP's bad stretch starts with the second wave (the storm when there is one).
+  const erpTroubleAt = Math.min(1, scenario.waves.length - 1);
+  for (const [w, wave] of scenario.waves.entries()) {
+    if (w === erpTroubleAt && has('erp-down')) {
       fabric.erp.startOutage();
       outage = sleep(options.erpOutageMs ?? 8_000).then(() => {
         fabric.erp.endOutage();
         if (has('erp-throttle')) fabric.erp.throttle(25, 1);
       });
     }
-    if (wave.name === 'webhook storm' && has('erp-throttle') && !has('erp-down')) fabric.erp.throttle(25, 1);
+    if (w === erpTroubleAt && has('erp-throttle') && !has('erp-down')) fabric.erp.throttle(25, 1);
     await sendAll(fabric, wave.deliveries, options.concurrency * wave.concurrencyFactor, answers, (done) => progress(`${wave.name}: ${done}/${wave.deliveries.length} deliveries`));
   }
   const sendSeconds = (Date.now() - sendStarted) / 1000;
