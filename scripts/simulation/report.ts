@@ -135,7 +135,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
   const totals = {
     ordersByState: sorted(ordersByState), ordersByChannel: sorted(ordersByChannel), businessTotalMinor: businessTotal,
     reservedBySku: seen.stock.map((s) => [skuPosition.get(s.sku), s.locations.find((l) => l.locationId === WAREHOUSE)?.reserved ?? 0]),
-    onHandByLocation: seen.stock.map((s) => [skuPosition.get(s.sku), s.locations.map((l) => [l.locationId, l.onHand])]),
+    onHandByLocation: seen.stock.map((s) => [skuPosition.get(s.sku), s.locations.map((l) => [l.locationId, l.onHand]).sort()]),
     flashWon, soldInStores, orderedOnline,
   };
   const report: SimulationReport = {

@@ -140,7 +140,9 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   const orders: PlannedOrder[] = [];
   const flashOrders = flashSku ? Math.max(10, Math.round(options.orders * 0.1)) : 0;
   const regularOrders = Math.max(0, options.orders - flashOrders);
-  const idBase = (10_000 + run) * 1_000_000;
+  // A multiple of 12, the period of the sample payloads' customer, discount and quantity patterns:
+  // runs differ in ids only, never in amounts or units.
+  const idBase = (10_000 + run) * 1_200_000;
   for (let index = 0; index < regularOrders; index += 1) {
     const pick = random();
     const channelOrderNumber = idBase + index;
