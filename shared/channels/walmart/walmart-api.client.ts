@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
+import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
+import type { OrderSource } from '../../domain/order-fetch';
+import { formatIssues } from '../../domain/validation';
+import { walmartOrderMapper } from './walmart-order.mapper';
+import { WalmartGetOrderResponse, type WalmartOrder } from './walmart-order.schema';
+
+export const WALMART_PRODUCTION_URL = 'https://marketplace.walmartapis.com';
+/** WM_SVC.NAME, which every Marketplace call must carry. */
+const SERVICE_NAME = 'Walmart Marketplace';
+
+const WalmartCredentials = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
+const WalmartTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
+
+/** The headers Walmart requires on every call: the service name and a fresh correlation id. */
+function serviceHeaders(): Record<string, string> {
+  return { 'WM_SVC.NAME': SERVICE_NAME, 'WM_QOS.CORRELATION_ID': randomUUID(), accept: 'application/json' };
+}
+
+/**
+ * Walmart Marketplace's Orders API v3 for one seller, authenticated with an OAuth access token from
+ * the Token API (client credentials grant, Basic clientId:clientSecret; tokens live 900 s and are kept
+ * until a minute before they expire) sent as WM_SEC.ACCESS_TOKEN. Walmart enforces per-API limits and
+ * answers 429 beyond them; the bucket keeps a steady 5 requests/s per container and 429s wait and retry.
+ */
+export class WalmartOrdersApi {
+  private readonly http: ChannelHttpOptions;
+  private readonly token: CachedAccessToken;
+
+  constructor(private readonly baseUrl: string, credentials: ChannelApiCredentials, http: Partial<ChannelHttpOptions> = {}) {
+    this.http = { channel: 'walmart', bucket: new TokenBucket(5, 10), ...http };
+    this.token = new CachedAccessToken(async () => {
+      const { clientId, clientSecret } = await credentials.credentialsFor('walmart', WalmartCredentials);
+      const raw = await channelRequest(`${this.baseUrl}/v3/token`, {
+        method: 'POST',
+        headers: { ...serviceHeaders(), 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+      }, { channel: 'walmart', ...(http.fetch ? { fetch: http.fetch } : {}) });
+      const parsed = WalmartTokenResponse.parse(raw);
+      return { accessToken: parsed.access_token, expiresInSeconds: parsed.expires_in };
+    });
+  }
+
+  /** GET /v3/orders/{purchaseOrderId}: the raw answer, `{ order }`. Throws ChannelApiError for a non-2xx answer. */
+  async getOrder(purchaseOrderId: string): Promise<unknown> {
+    return channelRequest(`${this.baseUrl}/v3/orders/${encodeURIComponent(purchaseOrderId)}`, {
+      headers: { ...serviceHeaders(), 'WM_SEC.ACCESS_TOKEN': await this.token.get() },
+    }, this.http);
+  }
+}
+
+/** Walmart purchase orders fetched by the purchaseOrderId a notification named. */
+export function walmartOrderSource(api: WalmartOrdersApi): OrderSource<WalmartOrder> {
+  return {
+    channel: 'walmart',
+    mapper: walmartOrderMapper,
+    async fetchOrder(notice) {
+      const raw = await api.getOrder(notice.channelOrderId);
+      const parsed = WalmartGetOrderResponse.safeParse(raw);
+      return parsed.success ? { kind: 'order', payload: parsed.data.order, raw } : { kind: 'invalid', issues: formatIssues(parsed.error), raw };
+    },
+  };
+}
