@@ -70,7 +70,7 @@ export const routingRules: readonly RoutingRule[] = [
   },
   // One fetch queue per channel whose notifications are thin: each channel's API budget, failures and
   // DLQ stay its own, and maxConcurrency bounds how many containers share the channel's rate limit.
-  ...(['square', 'amazon', 'ebay'] as const).map((channel): RoutingRule => ({
+  ...(['square', 'amazon', 'ebay', 'walmart'] as const).map((channel): RoutingRule => ({
     name: `${channel}-order-fetch`,
     description: `${channel} order notifications to the consumer that fetches the order from the ${channel} API.`,
     pattern: { source: [EventSource.intake], 'detail-type': ['ChannelOrderNotified'], detail: { data: { channel: [channel] } } },

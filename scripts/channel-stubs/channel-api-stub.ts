@@ -35,7 +35,9 @@ export type StubAnswer = { status: number; body?: unknown; headers?: Record<stri
  *   and /orders/v0/orders/{id}/orderItems (x-amz-access-token);
  * - eBay: POST /identity/v1/oauth2/token (refresh-token and client-credentials grants),
  *   GET /sell/fulfillment/v1/order?filter=lastmodifieddate:[from..to]&limit&offset, GET
- *   /sell/fulfillment/v1/order/{id}, GET /commerce/notification/v1/public_key/{kid}.
+ *   /sell/fulfillment/v1/order/{id}, GET /commerce/notification/v1/public_key/{kid};
+ * - Walmart: POST /v3/token (client credentials grant, Basic clientId:clientSecret), GET
+ *   /v3/orders/{purchaseOrderId} (WM_SEC.ACCESS_TOKEN), both requiring WM_SVC.NAME and WM_QOS.CORRELATION_ID.
  * Credentials must be the development ones; tokens it issues are checked. `fail` injects faults (429
  * with Retry-After, 500) for the next matching requests; `requests` records every call.
  */
@@ -43,6 +45,7 @@ export class ChannelApiStub {
   readonly square = { orders: new Map<string, unknown>() };
   readonly amazon = { orders: new Map<string, { order: unknown; items: unknown[] }>() };
   readonly ebay = { orders: new Map<string, Record<string, unknown>>(), publicKeys: new Map<string, { algorithm: string; digest: string; key: string }>() };
+  readonly walmart = { orders: new Map<string, unknown>() };
   readonly requests: { method: string; path: string; status: number }[] = [];
   /** Inventory and fulfilment endpoints (Shopify, eBay, WooCommerce): see outbound-channel-stub.ts. */
   readonly outbound = new OutboundChannelStub((token) => this.issuedTokens.has(token));
@@ -147,6 +150,23 @@ export class ChannelApiStub {
       const key = this.ebay.publicKeys.get(decodeURIComponent(match[1]));
       return key ? { status: 200, body: key } : ebayError(404, 195001, 'The specified key id is invalid.');
     }
+    // Walmart: Token API, then Orders v3
+    if (path === '/v3/token' || path.startsWith('/v3/orders/')) {
+      if (!request.headers['wm_svc.name'] || !request.headers['wm_qos.correlation_id']) return walmartError(400, 'INVALID_REQUEST_HEADER.GMP_GATEWAY_API', 'WM_SVC.NAME and WM_QOS.CORRELATION_ID are required');
+    }
+    if (method === 'POST' && path === '/v3/token') {
+      const dev = DEVELOPMENT_API_CREDENTIALS.walmart!;
+      const basic = `Basic ${Buffer.from(`${dev.clientId}:${dev.clientSecret}`).toString('base64')}`;
+      if (request.headers.authorization !== basic || new URLSearchParams(request.body).get('grant_type') !== 'client_credentials') {
+        return walmartError(401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'Unauthorized');
+      }
+      return { status: 200, body: { access_token: this.issue('eyJraWQiOiJ3bXQ'), token_type: 'Bearer', expires_in: 900 } };
+    }
+    if (method === 'GET' && (match = /^\/v3\/orders\/([^/]+)$/.exec(path))) {
+      if (!this.issuedTokens.has(String(request.headers['wm_sec.access_token']))) return walmartError(401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'Unauthorized');
+      const order = this.walmart.orders.get(decodeURIComponent(match[1]));
+      return order ? { status: 200, body: { order } } : walmartError(404, 'CONTENT_NOT_FOUND.GMP_ORDER_API', `purchaseOrderId ${match[1]} not found`);
+    }
     return { status: 404, body: { message: `the channel API stub has no ${method} ${path}` } };
   }
 
@@ -182,6 +202,10 @@ function squareError(status: number, code: string, detail: string): StubAnswer {
 
 function ebayError(status: number, errorId: number, message: string): StubAnswer {
   return { status, body: { errors: [{ errorId, domain: 'API_FULFILLMENT', category: 'REQUEST', message }] } };
+}
+
+function walmartError(status: number, code: string, description: string): StubAnswer {
+  return { status, body: { errors: [{ code, description, severity: 'ERROR', category: status === 404 ? 'DATA' : 'APPLICATION', causes: [] }] } };
 }
 
 function answer(response: ServerResponse, result: StubAnswer): void {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
 
 /**
- * Deliveries shaped as Square and Amazon send them, for the sample traffic, the simulator and the
- * tests: a Square order.* event signed over notification URL + body, and an SP-API ORDER_CHANGE
- * notification as it lands on the SQS destination.
+ * Deliveries shaped as Square, Amazon and Walmart send them, for the sample traffic, the simulator and
+ * the tests: a Square order.* event signed over notification URL + body, an SP-API ORDER_CHANGE
+ * notification as it lands on the SQS destination, and a Walmart order notification with its HMAC.
  */
 export function squareOrderEvent(orderId: string, locationId: string, type = 'order.updated', eventId: string = randomUUID(), version = 2): string {
   const now = new Date().toISOString();
@@ -41,4 +41,21 @@ export function amazonOrderChange(amazonOrderId: string, orderStatus: string, no
     },
     NotificationMetadata: { ApplicationId: 'amzn1.sellerapps.app.fabric-dev', SubscriptionId: 'fabric-dev-subscription', PublishTime: now, NotificationId: notificationId },
   });
+}
+
+/**
+ * A Walmart Marketplace notification naming a purchase order: PO_CREATED (or PO_LINE_AUTOCANCELLED)
+ * with the id in the payload, or ORDER_UPDATES with it in payload.order and the change in subEventType.
+ */
+export function walmartOrderEvent(purchaseOrderId: string, options: { eventType?: 'PO_CREATED' | 'PO_LINE_AUTOCANCELLED' | 'ORDER_UPDATES'; subEventType?: string; eventId?: string; partnerId?: string } = {}): string {
+  const { eventType = 'PO_CREATED', subEventType = 'PO_CREATED', eventId = randomUUID(), partnerId = '10001234567' } = options;
+  const source = { eventType, eventVersion: 'V1', eventTime: new Date().toISOString(), eventId };
+  return JSON.stringify(eventType === 'ORDER_UPDATES'
+    ? { source: { ...source, eventFilters: null }, payload: { meta: { subEventType }, order: { purchaseOrderId, partnerId } } }
+    : { source, payload: { partnerId, purchaseOrderId } });
+}
+
+/** Walmart's headers for a subscription with authMethod HMAC and authHeaderName Authorization: the HMAC-SHA256 of the body. */
+export function walmartDeliveryHeaders(body: string, clientSecret: string): Record<string, string> {
+  return { 'content-type': 'application/json', authorization: signBase64HmacSha256(body, clientSecret) };
 }

@@ -5,6 +5,7 @@ import type { OrderSource } from '../domain/order-fetch';
 import { AmazonOrdersApi, LWA_TOKEN_URL, SP_API_NORTH_AMERICA_URL, amazonOrderSource } from './amazon/amazon-api.client';
 import { EBAY_PRODUCTION_URL, EbayApi, ebayOrderSource } from './ebay/ebay-api.client';
 import { SQUARE_PRODUCTION_URL, SquareOrdersApi, squareOrderSource } from './square/square-api.client';
+import { WALMART_PRODUCTION_URL, WalmartOrdersApi, walmartOrderSource } from './walmart/walmart-api.client';
 import { z } from 'zod';
 import { DynamoTokenBucket } from '../adapters/publication-ledger';
 import type { ChannelInventoryApi } from '../domain/channel-sync';
@@ -39,6 +40,7 @@ export function channelApisFromEnv(env: NodeJS.ProcessEnv = process.env) {
     // Login with Amazon lives on its own host; locally both are the stub.
     amazon: once(() => new AmazonOrdersApi(baseUrl('amazon', SP_API_NORTH_AMERICA_URL), env.FABRIC_AMAZON_LWA_URL || LWA_TOKEN_URL, credentials)),
     ebay: once(() => new EbayApi(baseUrl('ebay', EBAY_PRODUCTION_URL), credentials)),
+    walmart: once(() => new WalmartOrdersApi(baseUrl('walmart', WALMART_PRODUCTION_URL), credentials)),
   };
 }
 export type ChannelApis = ReturnType<typeof channelApisFromEnv>;
@@ -49,6 +51,7 @@ export function orderSources(apis: ChannelApis): Partial<Record<SalesChannel, ()
     square: () => squareOrderSource(apis.square()) as OrderSource<unknown>,
     amazon: () => amazonOrderSource(apis.amazon()) as OrderSource<unknown>,
     ebay: () => ebayOrderSource(apis.ebay()) as OrderSource<unknown>,
+    walmart: () => walmartOrderSource(apis.walmart()) as OrderSource<unknown>,
   };
 }
 

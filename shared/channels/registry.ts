@@ -5,6 +5,7 @@ import { EbayPublicKeys } from './ebay/ebay-api.client';
 import { createEbayWebhookAdapter } from './ebay/ebay-webhook.adapter';
 import { shopifyWebhookAdapter } from './shopify/shopify-webhook.adapter';
 import { squareWebhookAdapter } from './square/square-webhook.adapter';
+import { walmartWebhookAdapter } from './walmart/walmart-webhook.adapter';
 import { wooCommerceWebhookAdapter } from './woocommerce/woocommerce-webhook.adapter';
 
 /**
@@ -17,6 +18,7 @@ export function webhookAdapters(apis: ChannelApis): Partial<Record<SalesChannel,
     shopify: shopifyWebhookAdapter as ChannelWebhookAdapter,
     woocommerce: wooCommerceWebhookAdapter as ChannelWebhookAdapter,
     square: squareWebhookAdapter as ChannelWebhookAdapter,
+    walmart: walmartWebhookAdapter as ChannelWebhookAdapter,
     ebay: createEbayWebhookAdapter(new EbayPublicKeys((kid) => apis.ebay().getPublicKey(kid))) as ChannelWebhookAdapter,
   };
 }

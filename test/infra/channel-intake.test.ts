@@ -81,7 +81,7 @@ describe('channel API credentials', () => {
     const fetchRole = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith(`${constructId('channel-order-fetch')}RoleDefaultPolicy`))![1];
     const secretResources = JSON.stringify(fetchRole.Properties.PolicyDocument.Statement.filter((s: { Action: string | string[] }) => [s.Action].flat().includes('secretsmanager:GetSecretValue')));
 
-    for (const channel of ['square', 'amazon', 'ebay']) expect(secretResources).toContain(`secret:fabric/channel-api/${channel}-??????`);
+    for (const channel of ['square', 'amazon', 'ebay', 'walmart']) expect(secretResources).toContain(`secret:fabric/channel-api/${channel}-??????`);
     expect(secretResources).not.toContain('fabric/webhooks/');
   });
 
