@@ -61,7 +61,7 @@ export async function sendSampleTraffic(apiUrl: string, print: (line: string) =>
   const held = await postShopifyOrder(apiUrl, unmappedBody, shopifyDeliveryHeaders(unmappedBody, secret));
   print(`order with an unmapped SKU           -> ${held.status} ${JSON.stringify(held.body)}`);
 
-  // WooCommerce and Square (whose thin event makes the fabric fetch the order from the Square API stub).
+  // WooCommerce, Square and Walmart (whose thin events make the fabric fetch the order from the API stub).
   const others = channelApis ? await sendChannelSampleTraffic(apiUrl, channelApis, print) : [];
 
   const started = Date.now();
