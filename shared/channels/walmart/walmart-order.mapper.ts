@@ -44,7 +44,8 @@ interface ChargeSums {
 export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Order {
   const reported = order.orderSummary?.totalAmount;
   const currency = reported?.currencyUnit ?? order.orderLines.orderLine[0].charges.charge[0].chargeAmount.currency;
-  const money = (value: WalmartMoney, path: string): number => {
+  const minor = (amountMinor: number): Money => ({ amountMinor, currency });
+  const minorUnits = (value: WalmartMoney, path: string): number => {
     if (value.currency !== currency) {
       throw new OrderMappingError(`${path}: ${value.currency} differs from the order currency ${currency}`, [{ path: `${path}.currency`, message: `${value.currency} differs from ${currency}` }]);
     }
@@ -53,11 +54,11 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
   const sum = (charges: readonly { charge: WalmartCharge; path: string }[], path: string): ChargeSums => {
     const sums: ChargeSums = { price: 0, discount: 0, tax: 0 };
     for (const { charge, path: chargePath } of charges) {
-      const amount = money(charge.chargeAmount, `${chargePath}.chargeAmount`);
+      const amount = minorUnits(charge.chargeAmount, `${chargePath}.chargeAmount`);
       if (amount >= 0) sums.price += amount;
       else sums.discount -= amount;
       if (charge.tax) {
-        sums.tax += money(charge.tax.taxAmount, `${chargePath}.tax.taxAmount`);
+        sums.tax += minorUnits(charge.tax.taxAmount, `${chargePath}.tax.taxAmount`);
         sums.taxName ??= charge.tax.taxName;
       }
     }
@@ -65,7 +66,6 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
     return sums;
   };
   const taxes = (sums: ChargeSums): TaxLine[] => (sums.tax === 0 ? [] : [{ name: sums.taxName ?? 'Tax', amount: minor(sums.tax) }]);
-  const minor = (amountMinor: number): Money => ({ amountMinor, currency });
 
   const charges = order.orderLines.orderLine.map((line, i) => line.charges.charge.map((charge, c) => {
     const path = `orderLines.orderLine.${i}.charges.charge.${c}`;
@@ -137,22 +137,20 @@ function walmartStatus(order: WalmartOrder, products: readonly ChargeSums[]): Or
     quantity: quantityAt(entry.statusQuantity.amount, `orderLines.orderLine.${i}.orderLineStatuses.orderLineStatus.${s}.statusQuantity.amount`),
   })));
   const count = (statuses: readonly string[]) => units.filter((unit) => statuses.includes(unit.status)).reduce((total, unit) => total + unit.quantity, 0);
-  const all = count(['Created', 'Acknowledged', 'Shipped', 'Delivered', 'Cancelled', 'Refund']);
-  const live = all - count(['Cancelled']);
+  const live = units.reduce((total, unit) => total + unit.quantity, 0) - count(['Cancelled']);
   if (live === 0) return 'cancelled';
-  const liveLines = order.orderLines.orderLine.map((line, i) => ({ line, price: products[i].price }))
+  const liveLines = order.orderLines.orderLine.map((line, index) => ({ line, index, price: products[index].price }))
     .filter(({ line }) => line.orderLineStatuses.orderLineStatus.some((entry) => entry.status !== 'Cancelled'));
-  if (liveLines.every(({ line, price }) => line.refund && refundedProductMinor(line) >= price)) return 'refunded';
+  if (liveLines.every(({ line, index, price }) => line.refund && refundedProductMinor(line, index) >= price)) return 'refunded';
   const shipped = count(['Shipped', 'Delivered', 'Refund']);
   if (shipped >= live) return 'shipped';
   return shipped > 0 ? 'partially_shipped' : 'received';
 }
 
 /** What a line's refund gave back on its PRODUCT charges, in positive minor units. */
-function refundedProductMinor(line: WalmartOrderLine): number {
-  return (line.refund?.refundCharges.refundCharge ?? [])
-    .filter(({ charge }) => charge.chargeType === 'PRODUCT')
-    .reduce((total, { charge }) => total - moneyAt(charge.chargeAmount.amount, charge.chargeAmount.currency, 'refund.chargeAmount').amountMinor, 0);
+function refundedProductMinor(line: WalmartOrderLine, index: number): number {
+  return (line.refund?.refundCharges.refundCharge ?? []).reduce((total, { charge }, r) => charge.chargeType !== 'PRODUCT' ? total
+    : total - moneyAt(charge.chargeAmount.amount, charge.chargeAmount.currency, `orderLines.orderLine.${index}.refund.refundCharges.refundCharge.${r}.charge.chargeAmount.amount`).amountMinor, 0);
 }
 
 /**
