@@ -35,7 +35,6 @@ const limits = {
   maxLinesPerInvocation: config.FABRIC_POS_MAX_LINES_PER_INVOCATION,
   maxMillisPerInvocation: config.FABRIC_POS_INVOCATION_BUDGET_SECONDS * 1000,
 };
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * Two triggers, one job: an S3 object-created notification starts a batch upload, and the
@@ -46,10 +45,11 @@ const processor = new BatchProcessor(EventType.SQS);
 async function ingestBatches(event: S3Event | SQSEvent, context: Context) {
   const invocation: InvocationContext = { owner: context.awsRequestId, remainingMillis: () => context.getRemainingTimeInMillis(), now: () => Date.now() };
   if (isSqsEvent(event)) {
+    // Per invocation, as in queueConsumer: the processor holds this batch's failures.
     return processPartialResponse(event, async (record: SQSRecord) => {
       const continuation = parseEventBody(record.body, 'PosBatchContinuationRequested');
       recordOutcome(await ingestPosUpload(continuation.data.upload, ports, invocation, limits));
-    }, processor, { context });
+    }, new BatchProcessor(EventType.SQS), { context });
   }
   for (const record of event.Records ?? []) {
     const { bucket, object } = record.s3;

@@ -13,7 +13,9 @@ export class FunctionTimeoutError extends Error {
 /**
  * Invokes a function's real handler module the way Lambda does: a fresh context per invocation with
  * a deadline, and the function's own timeout enforced. Modules are loaded once (a warm container),
- * after the runtime has set the environment their config reads at cold start.
+ * after the runtime has set the environment their config reads at cold start. Unlike Lambda, which
+ * gives each concurrent invocation its own environment, concurrent invocations here share the module:
+ * a handler must keep nothing of one invocation in module scope (see queueConsumer's processor).
  */
 export class LocalLambda {
   private handler: Handler | undefined;

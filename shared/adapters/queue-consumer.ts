@@ -23,10 +23,13 @@ export interface QueueConsumerOptions {
  * is also written to the event trail with its outcome and reason (`ops order trace`).
  */
 export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>, options: QueueConsumerOptions) {
-  const processor = new BatchProcessor(EventType.SQS);
   const trail = new DynamoEventTrail(readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')]);
   return withObservability(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     options.beforeBatch?.(context);
+    // A processor per invocation: it holds the batch's records and failures, and the local runtime
+    // runs a function's concurrent invocations in one module (Lambda gives each its own environment),
+    // where a shared processor reported one batch's failures as another's successes and lost them.
+    const processor = new BatchProcessor(EventType.SQS);
     // A batch that failed whole is reported record by record like any other, so each failure is
     // logged and trailed with its reason instead of surfacing as one opaque invocation error.
     const response = await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });

@@ -56,6 +56,30 @@ describe('queueConsumer', () => {
     errors.mockRestore();
   });
 
+  test('keeps concurrent invocations\' failures apart: one batch\'s failure is never lost to another batch', async () => {
+    const errors = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    let slowStarted!: () => void;
+    const firstBatchHalfDone = new Promise<void>((resolve) => {
+      slowStarted = resolve;
+    });
+    const handler = queueConsumer(async (r) => {
+      if (r.body === 'refused') throw new Error('ERP circuit is open');
+      if (r.body === 'slow') {
+        slowStarted();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }, { failureMetric: 'ProbeFailed' });
+
+    // The first batch's refusal is already counted when the second batch starts on the same module.
+    const first = handler({ Records: [record('first-refused', 'refused'), record('first-slow', 'slow')] }, context);
+    await firstBatchHalfDone;
+    const second = await handler({ Records: [record('second-ok', 'ok')] }, context);
+
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(await first).toEqual({ batchItemFailures: [{ itemIdentifier: 'first-refused' }] });
+    errors.mockRestore();
+  });
+
   test('runs the per-invocation setup with the Lambda context before the batch', async () => {
     const seen: Context[] = [];
     const handler = queueConsumer(async () => undefined, { failureMetric: 'ProbeFailed', beforeBatch: (c) => seen.push(c) });
