@@ -49,8 +49,8 @@ export type ErpPostingOutcome =
 
 /**
  * Calls the ERP through the shared breaker with bounded backoff: refuses at once while the breaker is
- * open (ErpCircuitOpenError), counts each transient failure against it, and closes it on any answer
- * (a business rejection is an answer: the ERP is up). Throws the last ErpTransientError when the
+ * open (ErpCircuitOpenError), counts each outage failure against it, and closes it on any answer (a
+ * business rejection or a 429 is an answer: the ERP is up). Throws the last ErpTransientError when the
  * attempts are spent, so the message returns to its queue and, after maxReceiveCount, to its DLQ.
  */
 async function throughBreaker<T>(ports: ErpPostingPorts, call: () => Promise<T>): Promise<T> {
@@ -58,7 +58,7 @@ async function throughBreaker<T>(ports: ErpPostingPorts, call: () => Promise<T>)
     const result = await withBackoff(call, ports.backoff, {
       ...(ports.sleep ? { sleep: ports.sleep } : {}),
       beforeAttempt: () => ports.breaker.ensureAdmitted(),
-      onTransientFailure: () => ports.breaker.recordFailure(),
+      onTransientFailure: (error) => (error.throttled ? ports.breaker.recordSuccess() : ports.breaker.recordFailure()),
     });
     await ports.breaker.recordSuccess();
     return result;

@@ -34,11 +34,20 @@ export interface ErpPort {
   postJournalEntry(entry: JournalEntry): Promise<ErpDocument>;
 }
 
-/** The ERP could not answer now (throttled, down, timed out): retry with backoff; counts against the breaker. */
+/**
+ * The ERP could not answer now (throttled, down, timed out): retry with backoff. Down or timed out
+ * counts against the breaker; throttled does not: an ERP that answers 429 is up and asking us to slow
+ * down, which its Retry-After does, while opening the breaker on it would refuse every caller for a
+ * whole cool-down per 429 and turn a minute of rate limiting into a stalled backlog.
+ */
 export class ErpTransientError extends Error {
   override name = 'ErpTransientError';
   constructor(message: string, readonly status?: number, readonly retryAfterMs?: number) {
     super(message);
+  }
+
+  get throttled(): boolean {
+    return this.status === 429;
   }
 }
 

@@ -3,6 +3,9 @@ import {
   BreakerConflictError, CLOSED_BREAKER, SharedCircuitBreaker, admit, afterFailure, afterSuccess, backoffDelayMs, withBackoff,
   type BreakerState, type BreakerStore,
 } from '../../shared/domain/erp-resilience';
+import { postSalesOrderOnce, type ErpDocumentReferences, type ErpPostingPorts } from '../../shared/domain/erp-posting';
+import type { ErpDocument, ErpPort } from '../../shared/domain/erp';
+import { balancedOrder } from './builders';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 };
 const breakerPolicy = { failureThreshold: 3, coolDownMs: 10_000 };
@@ -127,5 +130,83 @@ describe('shared circuit breaker', () => {
     await expect(breaker.ensureAdmitted()).resolves.toBeUndefined();
     await breaker.recordSuccess();
     expect(store.state.status).toBe('closed');
+  });
+});
+
+/** An ERP that answers its first requests with `failures`, then posts. */
+function erpFailingWith(failures: ErpTransientError[]): ErpPort & { posted: string[] } {
+  const posted: string[] = [];
+  const answer = () => {
+    const failure = failures.shift();
+    if (failure) throw failure;
+  };
+  return {
+    name: 'erp',
+    posted,
+    async findSalesOrderByExternalNumber() {
+      answer();
+      return undefined;
+    },
+    async postSalesOrder(order) {
+      answer();
+      posted.push(order.externalDocumentNumber);
+      return { erpDocumentId: `so-${posted.length}`, erpDocumentNumber: `SO${posted.length}` };
+    },
+    findJournalEntry: async () => undefined,
+    postJournalEntry: async () => ({ erpDocumentId: 'je', erpDocumentNumber: 'JE' }),
+  };
+}
+
+class MemoryDocuments implements ErpDocumentReferences {
+  readonly held = new Map<string, ErpDocument>();
+  find = async (_erp: string, _type: string, key: string) => this.held.get(key);
+  record = async (_erp: string, _type: string, key: string, document: ErpDocument) => void this.held.set(key, document);
+  withLease = <T>(_erp: string, _type: string, _key: string, _leaseMs: number, work: () => Promise<T>) => work();
+}
+
+describe('posting through the shared breaker', () => {
+  const order = balancedOrder();
+  const posting = { customerFor: () => 'WEB', shippingAccount: '6100' };
+
+  function portsFor(erp: ErpPort, store: MemoryBreakerStore, now: () => number): ErpPostingPorts {
+    return {
+      erp, documents: new MemoryDocuments(), breaker: new SharedCircuitBreaker(store, 'erp', breakerPolicy, now),
+      publisher: { publish: async () => undefined }, backoff: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 2000 }, leaseMs: 1000,
+      sleep: async () => undefined,
+    };
+  }
+
+  test('waits out 429s without opening the breaker: a throttling ERP is up', async () => {
+    const throttled = () => new ErpTransientError('429', 429, 1000);
+    const erp = erpFailingWith([throttled(), throttled(), throttled(), throttled()]);
+    const store = new MemoryBreakerStore();
+
+    const outcome = await postSalesOrderOnce(order.orderId, async () => order, posting, portsFor(erp, store, () => 0), { causationId: 'evt-1' });
+
+    expect(outcome.result).toBe('posted');
+    expect(erp.posted).toEqual([order.orderId]);
+    expect(store.state).toMatchObject({ status: 'closed', consecutiveFailures: 0 });
+  });
+
+  test('a 429 answering the half-open probe closes the breaker, so the probe\'s own retry is admitted', async () => {
+    const erp = erpFailingWith([new ErpTransientError('429', 429, 500)]);
+    const store = new MemoryBreakerStore();
+    store.state = { status: 'open', consecutiveFailures: 3, openedAt: 0, version: 4 };
+
+    const outcome = await postSalesOrderOnce(order.orderId, async () => order, posting, portsFor(erp, store, () => 20_000), { causationId: 'evt-1' });
+
+    expect(outcome.result).toBe('posted');
+    expect(store.state.status).toBe('closed');
+  });
+
+  test('an outage still opens it, and the open breaker refuses the rest of the attempts', async () => {
+    const down = () => new ErpTransientError('503', 503);
+    const erp = erpFailingWith([down(), down(), down(), down(), down()]);
+    const store = new MemoryBreakerStore();
+
+    await expect(postSalesOrderOnce(order.orderId, async () => order, posting, portsFor(erp, store, () => 0), { causationId: 'evt-1' }))
+      .rejects.toBeInstanceOf(ErpCircuitOpenError);
+    expect(store.state).toMatchObject({ status: 'open', consecutiveFailures: 3 });
+    expect(erp.posted).toEqual([]);
   });
 });
