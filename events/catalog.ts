@@ -12,7 +12,7 @@ import { JournalEntryPreparedData } from '../shared/domain/accounting';
 import { ReconciliationExceptionData } from '../shared/domain/settlement-exception';
 import { ChannelRefund } from '../shared/domain/refund-report';
 import { OrderStateChangedData, OrderTransitionRefusedData } from '../shared/domain/order-lifecycle';
-import { ErpPostingRejectedData, ErpSalesOrderPostedData } from '../shared/domain/erp';
+import { ErpPostingRejectedData, ErpSalesOrderCancelledData, ErpSalesOrderPostedData } from '../shared/domain/erp';
 import { OrderStuckData } from '../shared/domain/order-sla-events';
 import {
   PosBatchContinuationRequestedData, PosBatchProcessedData, PosLineNeedsAttentionData, PosSequenceGapDetectedData, PosTransactionRecordedData,
@@ -194,6 +194,12 @@ export const eventCatalog = {
     source: EventSource.erp,
     description: 'The order is in the ERP as a sales order (posted now, or found there under our order id after an unanswered post).',
     versions: { 1: ErpSalesOrderPostedData },
+    current: 1,
+  },
+  ErpSalesOrderCancelled: {
+    source: EventSource.erp,
+    description: 'The channel cancelled an order after it was posted, and its ERP sales order was deleted (nothing had shipped).',
+    versions: { 1: ErpSalesOrderCancelledData },
     current: 1,
   },
   ErpPostingRejected: {

@@ -131,8 +131,9 @@ export const routingRules: readonly RoutingRule[] = [
   },
   {
     name: 'erp-sales-order-posting',
-    description: 'Orders the lifecycle has reserved, to the ERP connector that posts each as a sales order exactly once.',
-    pattern: { source: [EventSource.orders], 'detail-type': ['OrderStateChanged'], detail: { data: { to: ['reserved'] } } },
+    description: 'Orders the lifecycle has reserved, to the ERP connector that posts each as a sales order exactly once; and cancelled ones, whose sales order it deletes.',
+    // One queue for both, so that a cancellation and the posting it overtakes meet the same consumers and the same document lease.
+    pattern: { source: [EventSource.orders], 'detail-type': ['OrderStateChanged'], detail: { data: { to: ['reserved', 'cancelled'] } } },
     // Business Central serves 6,000 requests per five minutes per service principal (20 a second) and
     // at most 100 simultaneous requests per environment, shared with its users. A posting is a lookup
     // and a post of a few hundred ms each: 3 consumers here and 2 on journals keep the fabric at about

@@ -4,10 +4,11 @@ import { readConfig, requiredName } from '../../shared/config/env';
 import { functions } from '../../shared/config/topology';
 import { parseEventBody } from '../../events/catalog';
 import { detailTypeOf } from '../../events/envelope';
-import { postJournalEntryOnce, postSalesOrderOnce } from '../../shared/domain/erp-posting';
+import { cancelSalesOrderOnce, postJournalEntryOnce, postSalesOrderOnce } from '../../shared/domain/erp-posting';
 import { SharedCircuitBreaker } from '../../shared/domain/erp-resilience';
 import { erpConnectorConfig } from '../../shared/erp/erp-config';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
+import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { DynamoErpDocumentReferences } from '../../shared/adapters/erp-document-references';
 import { DynamoBreakerStore } from '../../shared/adapters/erp-circuit-breaker';
 import { MeteredErp, reportBreakerState } from '../../shared/adapters/erp-metered';
@@ -18,6 +19,8 @@ import { logger, metrics } from '../../shared/adapters/observability';
 const tables = readConfig({ FABRIC_TABLE_ORDERS: requiredName, FABRIC_TABLE_CROSS_REFERENCE: requiredName, FABRIC_TABLE_CONNECTOR_STATE: requiredName });
 const settings = erpConnectorConfig();
 const orders = new DynamoOrderRepository(tables.FABRIC_TABLE_ORDERS, tables.FABRIC_TABLE_CROSS_REFERENCE);
+const lifecycles = new DynamoLifecycleStore(tables.FABRIC_TABLE_ORDERS);
+const isCancelled = async (orderId: string) => (await lifecycles.load(orderId))?.state === 'cancelled';
 const erp = new MeteredErp(settings.erp);
 const ports = {
   erp,
@@ -31,9 +34,10 @@ const ports = {
 };
 
 /**
- * Posts to the ERP what became postable: a sales order when the lifecycle reserved an order, a journal
- * entry when accounting prepared one. Throws (the message returns to its queue) while the ERP breaker
- * is open, after the bounded retries of a transient failure, and while the order is not stored yet.
+ * Keeps the ERP in step with the orders: posts a sales order when the lifecycle reserved an order and
+ * deletes it when the order is cancelled, and posts a journal entry when accounting prepared one.
+ * Throws (the message returns to its queue) while the ERP breaker is open, after the bounded retries
+ * of a transient failure, and while the order is not stored yet.
  */
 async function postToErp(record: SQSRecord): Promise<void> {
   if (detailTypeOf(record.body) === 'JournalEntryPrepared') {
@@ -48,7 +52,13 @@ async function postToErp(record: SQSRecord): Promise<void> {
   const event = parseEventBody(record.body, 'OrderStateChanged');
   const { orderId } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId });
-  const outcome = await postSalesOrderOnce(orderId, async (id) => (await orders.getOrder(id))?.order, settings.posting, ports, { causationId: event.id });
+  if (event.data.to === 'cancelled') {
+    const cancellation = await cancelSalesOrderOnce(orderId, ports, { causationId: event.id });
+    metrics.addMetric(`ErpSalesOrderCancellations_${cancellation.result}`, MetricUnit.Count, 1);
+    logger.info('sales order cancellation settled', { ...cancellation });
+    return;
+  }
+  const outcome = await postSalesOrderOnce(orderId, async (id) => (await orders.getOrder(id))?.order, isCancelled, settings.posting, ports, { causationId: event.id });
   metrics.addMetric(`ErpSalesOrders_${outcome.result}`, MetricUnit.Count, 1);
   logger.info('sales order posting settled', { ...outcome });
 }

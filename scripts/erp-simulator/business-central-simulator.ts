@@ -29,6 +29,7 @@ export interface SimulatedJournalLine {
  * - POST /oauth2/v2.0/token: client-credentials grant for the development app only;
  * - GET  /api/v2.0/companies({id})/salesOrders?$filter=externalDocumentNumber eq '...';
  * - POST /api/v2.0/companies({id})/salesOrders (lines inline as salesOrderLines), 201 with id and number;
+ * - DELETE /api/v2.0/companies({id})/salesOrders({id}) with If-Match, 204 (404 for one it does not hold);
  * - GET and POST /api/v2.0/companies({id})/journals({id})/journalLines ($filter=documentNumber eq '...').
  * Knobs: `latencyMs` on every answer; `throttle` (429 with Retry-After); `outage` (503 until ended);
  * `commitThenTimeout` (the next posts commit, then answer only after `holdMs`, past the client's
@@ -118,7 +119,7 @@ export class BusinessCentralSimulator {
       return reply(200, { token_type: 'Bearer', expires_in: 3599, access_token: token });
     }
 
-    const route = url.pathname.match(/^\/api\/v2\.0\/companies\(([^)]+)\)\/(salesOrders|journals\(([^)]+)\)\/journalLines)$/);
+    const route = url.pathname.match(/^\/api\/v2\.0\/companies\(([^)]+)\)\/(salesOrders(?:\(([^)]+)\))?|journals\(([^)]+)\)\/journalLines)$/);
     if (!route) return reply(404, { error: { code: 'BadRequest_NotFound', message: `No HTTP resource was found that matches the request URI '${url.pathname}'.` } });
     if (!this.tokens.has((request.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       return reply(401, { error: { code: 'Authentication_InvalidCredentials', message: 'The server has rejected the client credentials.' } });
@@ -127,6 +128,13 @@ export class BusinessCentralSimulator {
     if (this.throttled.times > 0) {
       this.throttled.times -= 1;
       return reply(429, { error: { code: 'Application_TooManyRequests', message: 'Too many requests reached. Actual (6001). Maximum (6000).' } }, { 'retry-after': String(this.throttled.retryAfterSeconds) });
+    }
+    if (route[3] !== undefined) {
+      if (request.method !== 'DELETE' || !request.headers['if-match']) return reply(400, { error: { code: 'BadRequest', message: 'A DELETE of a sales order needs an If-Match header.' } });
+      const at = this.salesOrders.findIndex((order) => order.id === route[3]);
+      if (at < 0) return reply(404, { error: { code: 'BadRequest_NotFound', message: `The salesOrder does not exist. Identification fields and values: Id='${route[3]}'` } });
+      this.salesOrders.splice(at, 1);
+      return reply(204);
     }
     if (route[2] === 'salesOrders') {
       if (request.method === 'GET') {

@@ -97,7 +97,8 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
       reservedWithoutSalesOrder += 1;
       violations.push(`${order.orderId} was reserved but has no ERP sales order`);
     }
-    if (!wasReserved && planned.expectation !== 'cancelled' && order.erpSalesOrders > 0) violations.push(`${order.orderId} was never reserved but has an ERP sales order`);
+    if (order.state === 'cancelled' && order.erpSalesOrders > 0) violations.push(`${order.orderId} was cancelled but the ERP still holds its sales order`);
+    else if (!wasReserved && order.erpSalesOrders > 0) violations.push(`${order.orderId} was never reserved but has an ERP sales order`);
   }
 
   let oversold = 0;

@@ -23,6 +23,10 @@ export class MeteredErp implements ErpPort {
     return this.timed(() => this.erp.postSalesOrder(order));
   }
 
+  deleteSalesOrder(document: ErpDocument): Promise<void> {
+    return this.timed(() => this.erp.deleteSalesOrder(document));
+  }
+
   findJournalEntry(entryId: string): Promise<ErpDocument | undefined> {
     return this.timed(() => this.erp.findJournalEntry(entryId));
   }

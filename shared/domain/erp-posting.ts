@@ -45,7 +45,15 @@ export interface ErpPostingPorts {
 
 export type ErpPostingOutcome =
   | { result: 'posted' | 'found_in_erp' | 'already_recorded'; document: ErpDocument }
-  | { result: 'rejected'; erpCode: string; erpMessage: string };
+  | { result: 'rejected'; erpCode: string; erpMessage: string }
+  | { result: 'order_cancelled' };
+
+export type ErpCancellationOutcome =
+  | { result: 'deleted'; document: ErpDocument }
+  | { result: 'nothing_posted' };
+
+/** Whether the order's lifecycle has it cancelled: a cancelled order is never posted, whatever arrives late. */
+export type OrderCancelledCheck = (orderId: string) => Promise<boolean>;
 
 /**
  * Calls the ERP through the shared breaker with bounded backoff: refuses at once while the breaker is
@@ -79,6 +87,7 @@ async function throughBreaker<T>(ports: ErpPostingPorts, call: () => Promise<T>)
 export async function postSalesOrderOnce(
   orderId: string,
   loadOrder: (orderId: string) => Promise<Order | undefined>,
+  isCancelled: OrderCancelledCheck,
   policy: SalesOrderPostingPolicy,
   ports: ErpPostingPorts,
   trace: { causationId: string },
@@ -91,6 +100,8 @@ export async function postSalesOrderOnce(
   if (!order) throw new OrderNotStoredYetError(`order ${orderId} is not in the order store yet`);
   const salesOrder = salesOrderFor(order, policy);
   return ports.documents.withLease(erp, 'sales_order', orderId, ports.leaseMs, async () => {
+    // Checked under the lease the cancellation takes too: either it sees this post, or this sees it.
+    if (await isCancelled(orderId)) return { result: 'order_cancelled' };
     const recorded = await ports.documents.find(erp, 'sales_order', orderId);
     if (recorded) {
       await published(recorded, true);
@@ -112,6 +123,25 @@ export async function postSalesOrderOnce(
       }, { correlationId: orderId, causationId: trace.causationId })]);
       return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
     }
+  });
+}
+
+/**
+ * Takes a cancelled order back out of the ERP: under the same lease as its posting, so a post in
+ * flight finishes first and is then deleted, or sees the cancellation and posts nothing. The sales
+ * order is found in the cross-reference, or in the ERP under our order id (a post that committed
+ * unanswered), and deleted; the ERP saying it is already gone counts as deleted, so a redelivery
+ * publishes `ErpSalesOrderCancelled` again and changes nothing.
+ */
+export async function cancelSalesOrderOnce(orderId: string, ports: ErpPostingPorts, trace: { causationId: string }): Promise<ErpCancellationOutcome> {
+  const erp = ports.erp.name;
+  return ports.documents.withLease(erp, 'sales_order', orderId, ports.leaseMs, async () => {
+    const document = await ports.documents.find(erp, 'sales_order', orderId)
+      ?? await throughBreaker(ports, () => ports.erp.findSalesOrderByExternalNumber(orderId));
+    if (!document) return { result: 'nothing_posted' };
+    await throughBreaker(ports, () => ports.erp.deleteSalesOrder(document));
+    await ports.publisher.publish([createEvent('ErpSalesOrderCancelled', { orderId, erp, ...document }, { correlationId: orderId, causationId: trace.causationId })]);
+    return { result: 'deleted', document };
   });
 }
 

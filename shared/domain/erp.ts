@@ -30,6 +30,8 @@ export interface ErpPort {
   findSalesOrderByExternalNumber(externalDocumentNumber: string): Promise<ErpDocument | undefined>;
   /** Creates the sales order with its lines in one request. Not idempotent on its own: look it up first. */
   postSalesOrder(order: ErpSalesOrder): Promise<ErpDocument>;
+  /** Removes a sales order nothing has been shipped or invoiced against; one already gone is not an error. */
+  deleteSalesOrder(document: ErpDocument): Promise<void>;
   findJournalEntry(entryId: string): Promise<ErpDocument | undefined>;
   postJournalEntry(entry: JournalEntry): Promise<ErpDocument>;
 }
@@ -105,6 +107,15 @@ export const ErpSalesOrderPostedData = z.object({
   foundExisting: z.boolean(),
 });
 export type ErpSalesOrderPostedData = z.infer<typeof ErpSalesOrderPostedData>;
+
+/** Payload of `ErpSalesOrderCancelled`: the channel cancelled an order the ERP held, and its sales order is gone. */
+export const ErpSalesOrderCancelledData = z.object({
+  orderId: z.string().min(1),
+  erp: z.string().min(1),
+  erpDocumentId: z.string().min(1),
+  erpDocumentNumber: z.string().min(1),
+});
+export type ErpSalesOrderCancelledData = z.infer<typeof ErpSalesOrderCancelledData>;
 
 /** Payload of `ErpPostingRejected`: the ERP refused a document for a business reason; a person must act. */
 export const ErpPostingRejectedData = z.object({

@@ -97,7 +97,8 @@ export const TRANSITIONS: readonly Transition[] = [
   { on: 'stock_reserved', from: ['received', 'backordered'], to: 'reserved' },
   { on: 'stock_backordered', from: ['received'], to: 'backordered' },
   { on: 'stock_refused', from: ['received'], to: 'cancelled' },
-  { on: 'order_cancelled', from: ['received', 'reserved', 'backordered'], to: 'cancelled' },
+  // Posted to the ERP but not shipped: the channel's cancellation stands, and the ERP connector deletes the sales order.
+  { on: 'order_cancelled', from: ['received', 'reserved', 'backordered', 'posted_to_erp'], to: 'cancelled' },
   { on: 'erp_posted', from: ['reserved'], to: 'posted_to_erp' },
   { on: 'shipment_confirmed', from: ['posted_to_erp', 'partially_shipped'], to: 'partially_shipped', when: 'some_lines_unshipped' },
   { on: 'shipment_confirmed', from: ['posted_to_erp', 'partially_shipped'], to: 'shipped', when: 'all_lines_shipped' },

@@ -40,6 +40,16 @@ describe('Business Central API v2.0 adapter against the simulator', () => {
     expect(await erp.findSalesOrderByExternalNumber('ord_other')).toBeUndefined();
   });
 
+  test('deletes a cancelled order\'s sales order with If-Match, and a second delete finds it already gone', async () => {
+    const posted = await erp.postSalesOrder(salesOrder('ord_cancelled'));
+
+    await erp.deleteSalesOrder(posted);
+    await erp.deleteSalesOrder(posted);
+
+    expect(await erp.findSalesOrderByExternalNumber('ord_cancelled')).toBeUndefined();
+    expect(simulator.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([204, 404]);
+  });
+
   test('a throttled request is transient and carries the ERP\'s Retry-After', async () => {
     simulator.throttle(1, 7);
 

@@ -124,6 +124,24 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
     expect((await lifecycles.history(shippedOrderId)).refusals).toEqual([]);
   });
 
+  it('takes an order the shop cancels after it was posted back out of the ERP, and releases its stock', async () => {
+    const body = JSON.stringify(sampleShopifyOrder(orderNumber++));
+    const placed = await postShopifyOrder(fabric.apiUrl, body, shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify));
+    const orderId = String(placed.body.orderId);
+    await stateOf(orderId, 'posted_to_erp');
+    expect(fabric.erp.salesOrdersFor(orderId)).toHaveLength(1);
+
+    const cancelled = JSON.stringify({ ...JSON.parse(body), updated_at: new Date().toISOString(), cancelled_at: new Date().toISOString(), cancel_reason: 'customer' });
+    const answer = await postShopifyOrder(fabric.apiUrl, cancelled, shopifyDeliveryHeaders(cancelled, DEVELOPMENT_WEBHOOK_SECRETS.shopify, 'orders/cancelled'));
+    expect(answer.status).toBe(202);
+
+    await stateOf(orderId, 'cancelled');
+    await eventually('the sales order deleted', async () => ((await probe.drain()).some((e) => e.detailType === 'ErpSalesOrderCancelled' && e.correlationId === orderId) ? true : undefined));
+    expect(fabric.erp.salesOrdersFor(orderId)).toEqual([]);
+    expect(probe.distinct('ReservationReleased').filter((e) => e.data.orderId === orderId).map((e) => e.data.reason)).toEqual(['ORDER_CANCELLED']);
+    expect((await lifecycles.history(orderId)).moves.map((move) => move.to)).toEqual(['received', 'reserved', 'posted_to_erp', 'cancelled']);
+  });
+
   it('records and publishes a transition that would move an order backwards, naming both states', async () => {
     const order = await storedOrder(shippedOrderId);
     const cancellation = createEvent('ReservationReleased', {

@@ -3,7 +3,7 @@ import {
   BreakerConflictError, CLOSED_BREAKER, SharedCircuitBreaker, admit, afterFailure, afterSuccess, backoffDelayMs, withBackoff,
   type BreakerState, type BreakerStore,
 } from '../../shared/domain/erp-resilience';
-import { postSalesOrderOnce, type ErpDocumentReferences, type ErpPostingPorts } from '../../shared/domain/erp-posting';
+import { cancelSalesOrderOnce, postSalesOrderOnce, type ErpDocumentReferences, type ErpPostingPorts } from '../../shared/domain/erp-posting';
 import type { ErpDocument, ErpPort } from '../../shared/domain/erp';
 import { balancedOrder } from './builders';
 
@@ -133,24 +133,29 @@ describe('shared circuit breaker', () => {
   });
 });
 
-/** An ERP that answers its first requests with `failures`, then posts. */
+/** An ERP holding sales orders by our order id, that answers its first requests with `failures`. */
 function erpFailingWith(failures: ErpTransientError[]): ErpPort & { posted: string[] } {
   const posted: string[] = [];
   const answer = () => {
     const failure = failures.shift();
     if (failure) throw failure;
   };
+  const documentOf = (orderId: string) => ({ erpDocumentId: `so-${orderId}`, erpDocumentNumber: `SO-${orderId}` });
   return {
     name: 'erp',
     posted,
-    async findSalesOrderByExternalNumber() {
+    async findSalesOrderByExternalNumber(orderId) {
       answer();
-      return undefined;
+      return posted.includes(orderId) ? documentOf(orderId) : undefined;
     },
     async postSalesOrder(order) {
       answer();
       posted.push(order.externalDocumentNumber);
-      return { erpDocumentId: `so-${posted.length}`, erpDocumentNumber: `SO${posted.length}` };
+      return documentOf(order.externalDocumentNumber);
+    },
+    async deleteSalesOrder(document) {
+      answer();
+      posted.splice(posted.findIndex((orderId) => documentOf(orderId).erpDocumentId === document.erpDocumentId), 1);
     },
     findJournalEntry: async () => undefined,
     postJournalEntry: async () => ({ erpDocumentId: 'je', erpDocumentNumber: 'JE' }),
@@ -167,6 +172,7 @@ class MemoryDocuments implements ErpDocumentReferences {
 describe('posting through the shared breaker', () => {
   const order = balancedOrder();
   const posting = { customerFor: () => 'WEB', shippingAccount: '6100' };
+  const notCancelled = async () => false;
 
   function portsFor(erp: ErpPort, store: MemoryBreakerStore, now: () => number): ErpPostingPorts {
     return {
@@ -181,7 +187,7 @@ describe('posting through the shared breaker', () => {
     const erp = erpFailingWith([throttled(), throttled(), throttled(), throttled()]);
     const store = new MemoryBreakerStore();
 
-    const outcome = await postSalesOrderOnce(order.orderId, async () => order, posting, portsFor(erp, store, () => 0), { causationId: 'evt-1' });
+    const outcome = await postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, portsFor(erp, store, () => 0), { causationId: 'evt-1' });
 
     expect(outcome.result).toBe('posted');
     expect(erp.posted).toEqual([order.orderId]);
@@ -193,7 +199,7 @@ describe('posting through the shared breaker', () => {
     const store = new MemoryBreakerStore();
     store.state = { status: 'open', consecutiveFailures: 3, openedAt: 0, version: 4 };
 
-    const outcome = await postSalesOrderOnce(order.orderId, async () => order, posting, portsFor(erp, store, () => 20_000), { causationId: 'evt-1' });
+    const outcome = await postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, portsFor(erp, store, () => 20_000), { causationId: 'evt-1' });
 
     expect(outcome.result).toBe('posted');
     expect(store.state.status).toBe('closed');
@@ -204,9 +210,50 @@ describe('posting through the shared breaker', () => {
     const erp = erpFailingWith([down(), down(), down(), down(), down()]);
     const store = new MemoryBreakerStore();
 
-    await expect(postSalesOrderOnce(order.orderId, async () => order, posting, portsFor(erp, store, () => 0), { causationId: 'evt-1' }))
+    await expect(postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, portsFor(erp, store, () => 0), { causationId: 'evt-1' }))
       .rejects.toBeInstanceOf(ErpCircuitOpenError);
     expect(store.state).toMatchObject({ status: 'open', consecutiveFailures: 3 });
+    expect(erp.posted).toEqual([]);
+  });
+});
+
+describe('a cancelled order and the ERP', () => {
+  const order = balancedOrder();
+  const posting = { customerFor: () => 'WEB', shippingAccount: '6100' };
+  const published: string[] = [];
+  const portsFor = (erp: ErpPort, documents = new MemoryDocuments()): ErpPostingPorts => ({
+    erp, documents, breaker: new SharedCircuitBreaker(new MemoryBreakerStore(), 'erp', breakerPolicy, () => 0),
+    publisher: { publish: async (events) => void published.push(...events.map((e) => e.detailType)) },
+    backoff: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 2000 }, leaseMs: 1000, sleep: async () => undefined,
+  });
+
+  test('deletes the sales order of an order cancelled after it was posted, and publishes it', async () => {
+    const erp = erpFailingWith([]);
+    const ports = portsFor(erp);
+    await postSalesOrderOnce(order.orderId, async () => order, async () => false, posting, ports, { causationId: 'evt-1' });
+    published.length = 0;
+
+    const outcome = await cancelSalesOrderOnce(order.orderId, ports, { causationId: 'evt-2' });
+
+    expect(outcome).toEqual({ result: 'deleted', document: { erpDocumentId: `so-${order.orderId}`, erpDocumentNumber: `SO-${order.orderId}` } });
+    expect(erp.posted).toEqual([]);
+    expect(published).toEqual(['ErpSalesOrderCancelled']);
+  });
+
+  test('finds in the ERP a post that committed unanswered, and deletes it', async () => {
+    const erp = erpFailingWith([]);
+    erp.posted.push(order.orderId);
+
+    expect((await cancelSalesOrderOnce(order.orderId, portsFor(erp), { causationId: 'evt-2' })).result).toBe('deleted');
+    expect(erp.posted).toEqual([]);
+  });
+
+  test('does not post an order whose cancellation overtook its posting', async () => {
+    const erp = erpFailingWith([]);
+    const ports = portsFor(erp);
+
+    expect(await cancelSalesOrderOnce(order.orderId, ports, { causationId: 'evt-2' })).toEqual({ result: 'nothing_posted' });
+    expect(await postSalesOrderOnce(order.orderId, async () => order, async () => true, posting, ports, { causationId: 'evt-1' })).toEqual({ result: 'order_cancelled' });
     expect(erp.posted).toEqual([]);
   });
 });

@@ -42,7 +42,8 @@ export interface BusinessCentralOptions {
  * Microsoft Dynamics 365 Business Central API v2.0, as the ERP port:
  * - OAuth2 client credentials at Entra ID (scope https://api.businesscentral.dynamics.com/.default);
  * - sales orders: GET companies({id})/salesOrders?$filter=externalDocumentNumber eq '...' and
- *   POST companies({id})/salesOrders with the lines inline (deep insert of salesOrderLines);
+ *   POST companies({id})/salesOrders with the lines inline (deep insert of salesOrderLines), and
+ *   DELETE companies({id})/salesOrders({id}) with If-Match: * when the channel cancels the order;
  * - journal entries: one journalLines row per debit or credit in journals({id}), under a document
  *   number derived from the entry id, looked up by $filter=documentNumber before posting the rows
  *   still missing.
@@ -99,6 +100,16 @@ export class BusinessCentralErp implements ErpPort {
     return { erpDocumentId: created.id, erpDocumentNumber: created.number ?? created.id };
   }
 
+  async deleteSalesOrder(document: ErpDocument): Promise<void> {
+    try {
+      // If-Match is required; '*' deletes whatever version is there: the order is cancelled whatever changed on it.
+      await this.api('DELETE', `salesOrders(${document.erpDocumentId})`, undefined, { 'if-match': '*' });
+    } catch (error) {
+      if (error instanceof ErpBusinessRejectionError && error.status === 404) return;
+      throw error;
+    }
+  }
+
   async findJournalEntry(entryId: string): Promise<ErpDocument | undefined> {
     const documentNumber = journalDocumentNumber(entryId);
     const rows = await this.journalLinesOf(documentNumber);
@@ -137,13 +148,13 @@ export class BusinessCentralErp implements ErpPort {
     return z.object({ value: z.array(z.object({ comment: z.string().optional() })) }).parse(body).value;
   }
 
-  private async api(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  private async api(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
     const creds = await this.credentials();
     const root = (this.options.apiRoot ?? businessCentralApiRoot(creds)).replace(/\/$/, '');
     await this.bucket.take();
     return this.request(`${root}/companies(${creds.companyId})/${path}`, {
       method,
-      headers: { authorization: `Bearer ${await this.token.get()}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${await this.token.get()}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   }
