@@ -13,6 +13,25 @@ export interface ReturnOrderLookup {
   findOrderId(channel: SalesChannel, channelOrderId: string): Promise<string | undefined>;
 }
 
+type ReturnLine = CustomerReturn['lines'][number];
+
+/** The order a return names: by our order id, or by its channel and channel order id through the cross-reference. */
+export async function findReturnedOrder(customerReturn: CustomerReturn, orders: ReturnOrderLookup): Promise<Order | undefined> {
+  const orderId = customerReturn.orderId
+    ?? (customerReturn.soldThrough && customerReturn.channelOrderId ? await orders.findOrderId(customerReturn.soldThrough, customerReturn.channelOrderId) : undefined);
+  return orderId ? (await orders.getOrder(orderId))?.order : undefined;
+}
+
+/** The order line a returned line came from: by its order line id, else by SKU. */
+export function returnedOrderLine(order: Order, line: ReturnLine): Order['lines'][number] | undefined {
+  return order.lines.find((candidate) => (line.lineId ? candidate.lineId === line.lineId : candidate.sku === line.sku));
+}
+
+/** A returned line's units go to damaged stock when its condition or its reason (DAMAGED, DEFECTIVE, ...) says so. */
+export function goesToDamaged(line: ReturnLine): boolean {
+  return line.condition === 'damaged' || returnDestination(line) === 'damaged';
+}
+
 export type ReturnLineResult = {
   position: number;
   lineId?: string;
@@ -36,21 +55,18 @@ export async function receiveReturn(customerReturn: CustomerReturn, ports: { ord
     ports.inventory.publisher.publish([createEvent('ReturnNeedsAttention', { returnId, receivedThrough, ...data }, { ...trace, correlationId: data.orderId ?? trace.correlationId })]);
   const asked = customerReturn.lines.map((line, i) => ({ position: i + 1, sku: line.sku, quantity: line.quantity }));
 
-  const orderId = customerReturn.orderId
-    ?? (customerReturn.soldThrough && customerReturn.channelOrderId ? await ports.orders.findOrderId(customerReturn.soldThrough, customerReturn.channelOrderId) : undefined);
-  const found = orderId ? await ports.orders.getOrder(orderId) : undefined;
-  if (!found) {
+  const order = await findReturnedOrder(customerReturn, ports.orders);
+  if (!order) {
     const named = customerReturn.orderId ?? (customerReturn.channelOrderId ? `${customerReturn.soldThrough ?? '?'} order ${customerReturn.channelOrderId}` : 'no order');
     await attention({ reason: 'UNMATCHED_ORDER', lines: asked, detail: `return ${returnId} names ${named}, which the fabric does not know` });
     return asked.map(({ position }) => ({ position, outcome: 'unmatched' }));
   }
-  const { order } = found;
   const results: ReturnLineResult[] = [];
   const unmatched: ReturnNeedsAttentionData['lines'] = [];
   const refused: ReturnNeedsAttentionData['lines'] = [];
   for (const [i, line] of customerReturn.lines.entries()) {
     const position = i + 1;
-    const orderLine = order.lines.find((candidate) => (line.lineId ? candidate.lineId === line.lineId : candidate.sku === line.sku));
+    const orderLine = returnedOrderLine(order, line);
     if (!orderLine) {
       unmatched.push({ position, sku: line.sku, quantity: line.quantity });
       results.push({ position, outcome: 'unmatched' });
@@ -60,7 +76,7 @@ export async function receiveReturn(customerReturn: CustomerReturn, ports: { ord
       results.push({ position, lineId: orderLine.lineId, outcome: 'no_location' });
       continue;
     }
-    const damaged = line.condition === 'damaged' || returnDestination(line) === 'damaged';
+    const damaged = goesToDamaged(line);
     const common = { sku: line.sku, locationId: customerReturn.locationId, reasonCode: line.reasonCode, reference: { kind: 'order_line', id: `${order.orderId}#${orderLine.lineId}` } };
     const movements: [string, Record<string, unknown>][] = [['', { ...common, type: 'return', quantity: line.quantity }]];
     if (damaged) movements.push([':damaged', { ...common, type: 'adjustment', quantityName: 'damaged', delta: line.quantity }]);
