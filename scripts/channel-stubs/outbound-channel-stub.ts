@@ -13,21 +13,25 @@ export interface StubChannelOrder {
  * to publish availability and confirm shipments, in each channel's documented shapes:
  * - Shopify GraphQL Admin (POST /admin/api/{version}/graphql.json): inventoryItems by SKU with the
  *   location's "available", inventorySetQuantities (changeFromQuantity compare-and-swap, @idempotent
- *   key replayed), order fulfillmentOrders, fulfillmentCreate and orderCancel;
+ *   key replayed), order fulfillmentOrders, fulfillmentCreate, orderCancel and refundCreate (@idempotent
+ *   key replayed, line items checked against the order);
  * - eBay Sell Inventory bulk_update_price_quantity and bulk_get_inventory_item (per-SKU answers), Sell
  *   Fulfillment createShippingFulfillment;
- * - WooCommerce wc/v3 products?sku=, products/batch, orders/{id}/notes and PUT orders/{id} (status);
+ * - WooCommerce wc/v3 products?sku=, products/batch, orders/{id}/notes, PUT orders/{id} (status) and
+ *   POST orders/{id}/refunds;
  * - Amazon Listings Items v2021-08-01 patchListingsItem (fulfillment_availability) and getListingsItem,
  *   Orders v0 confirmShipment.
  * Every SKU is listed on every channel the first time it is asked about (a shop listing the whole
  * catalogue) unless `delist` took it off. `received` keeps, per channel and SKU, every quantity set,
- * in arrival order; `shipments` every shipment confirmed; `cancellations` every order cancelled.
+ * in arrival order; `shipments` every shipment confirmed; `cancellations` every order cancelled;
+ * `returns` every refund recorded for a return.
  */
 export class OutboundChannelStub {
   readonly listed = new Map<SalesChannel, Map<string, number>>();
   readonly received = new Map<SalesChannel, Map<string, number[]>>();
   readonly shipments: { channel: SalesChannel; channelOrderId: string; body: unknown }[] = [];
   readonly cancellations: { channel: SalesChannel; channelOrderId: string; body: unknown }[] = [];
+  readonly returns: { channel: SalesChannel; channelOrderId: string; body: any }[] = [];
   readonly orders = new Map<SalesChannel, Map<string, StubChannelOrder>>();
   private readonly delisted = new Set<string>();
   private readonly shopifyIdempotency = new Map<string, StubAnswer>();
@@ -74,15 +78,7 @@ export class OutboundChannelStub {
     const dev = DEVELOPMENT_API_CREDENTIALS.shopify!;
     if (request.headers['x-shopify-access-token'] !== dev.accessToken) return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
     const { query, variables } = JSON.parse(request.body) as { query: string; variables: Record<string, any> };
-    if (query.includes('inventorySetQuantities')) {
-      const key = String(/@idempotent\(key: \$idempotencyKey\)/.test(query) ? variables.idempotencyKey : '');
-      if (!key) return { status: 200, body: { errors: [{ message: 'The @idempotent directive is required for this mutation.' }] } };
-      const replay = this.shopifyIdempotency.get(key);
-      if (replay) return replay;
-      const answer = this.shopifySet(variables.input);
-      this.shopifyIdempotency.set(key, answer);
-      return answer;
-    }
+    if (query.includes('inventorySetQuantities')) return this.shopifyIdempotent(query, variables, () => this.shopifySet(variables.input));
     if (query.includes('inventoryItems')) {
       const skus = [...String(variables.query).matchAll(/sku:"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
       const nodes = skus.filter((sku) => this.isListed('shopify', sku)).map((sku) => ({
@@ -107,6 +103,7 @@ export class OutboundChannelStub {
       this.cancellations.push({ channel: 'shopify', channelOrderId: orderId, body: variables });
       return { status: 200, body: { data: { orderCancel: { job: { id: `gid://shopify/Job/${this.cancellations.length}` }, orderCancelUserErrors: [] } } } };
     }
+    if (query.includes('refundCreate(')) return this.shopifyIdempotent(query, variables, () => this.shopifyRefund(variables.input));
     if (query.includes('fulfillmentCreate')) {
       const fulfillment = variables.fulfillment as { lineItemsByFulfillmentOrder: { fulfillmentOrderId: string; fulfillmentOrderLineItems: { id: string; quantity: number }[] }[] };
       for (const group of fulfillment.lineItemsByFulfillmentOrder) {
@@ -120,6 +117,28 @@ export class OutboundChannelStub {
       return { status: 200, body: { data: { fulfillmentCreate: { fulfillment: { id: `gid://shopify/Fulfillment/${this.shipments.length}`, status: 'SUCCESS' }, userErrors: [] } } } };
     }
     return { status: 200, body: { errors: [{ message: 'the stub does not play this operation' }] } };
+  }
+
+  /** 2026-04 refuses these mutations without @idempotent, and answers a key it has seen with its first answer. */
+  private shopifyIdempotent(query: string, variables: Record<string, any>, apply: () => StubAnswer): StubAnswer {
+    const key = String(/@idempotent\(key: \$idempotencyKey\)/.test(query) ? variables.idempotencyKey : '');
+    if (!key) return { status: 200, body: { errors: [{ message: 'The @idempotent directive is required for this mutation.' }] } };
+    const replay = this.shopifyIdempotency.get(key);
+    if (replay) return replay;
+    const answer = apply();
+    this.shopifyIdempotency.set(key, answer);
+    return answer;
+  }
+
+  private shopifyRefund(input: { orderId: string; refundLineItems: { lineItemId: string; quantity: number }[] }): StubAnswer {
+    const orderId = input.orderId.replace('gid://shopify/Order/', '');
+    const order = this.orders.get('shopify')?.get(orderId);
+    const refused = (message: string): StubAnswer => ({ status: 200, body: { data: { refundCreate: { refund: null, userErrors: [{ field: ['orderId'], message }] } } } });
+    if (!order) return refused('Order does not exist');
+    const unknown = input.refundLineItems.find((item) => !order.lines.some((line) => `gid://shopify/LineItem/${line.lineId}` === item.lineItemId && item.quantity <= line.quantity));
+    if (unknown) return refused(`Line item ${unknown.lineItemId} cannot be refunded ${unknown.quantity} time(s)`);
+    this.returns.push({ channel: 'shopify', channelOrderId: orderId, body: input });
+    return { status: 200, body: { data: { refundCreate: { refund: { id: `gid://shopify/Refund/${this.returns.length}` }, userErrors: [] } } } };
   }
 
   private shopifySet(input: { name: string; quantities: { inventoryItemId: string; quantity: number; changeFromQuantity?: number | null }[] }): StubAnswer {
@@ -219,9 +238,18 @@ export class OutboundChannelStub {
       });
       return { status: 200, body: { update } };
     }
-    const orderMatch = /^\/orders\/([^/]+)(\/notes)?$/.exec(path);
+    const orderMatch = /^\/orders\/([^/]+)(\/notes|\/refunds)?$/.exec(path);
     if (orderMatch && this.orders.get('woocommerce')?.has(orderMatch[1])) {
-      if (request.method === 'POST' && orderMatch[2]) {
+      if (request.method === 'POST' && orderMatch[2] === '/refunds') {
+        const order = this.orders.get('woocommerce')!.get(orderMatch[1])!;
+        const items = (body.line_items ?? []) as { id: number; quantity: number }[];
+        if (items.some((item) => !order.lines.some((line) => line.lineId === String(item.id) && item.quantity <= line.quantity))) {
+          return { status: 500, body: { code: 'woocommerce_rest_cannot_create_order_refund', message: 'Invalid line item or quantity to refund.', data: { status: 500 } } };
+        }
+        this.returns.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
+        return { status: 201, body: { id: this.returns.length, amount: body.amount, reason: body.reason, refunded_payment: body.api_refund !== false, line_items: body.line_items } };
+      }
+      if (request.method === 'POST' && orderMatch[2] === '/notes') {
         this.shipments.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
         return { status: 201, body: { id: this.shipments.length, note: body.note, customer_note: Boolean(body.customer_note) } };
       }

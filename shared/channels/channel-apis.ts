@@ -11,13 +11,14 @@ import { DynamoTokenBucket } from '../adapters/publication-ledger';
 import type { ChannelInventoryApi } from '../domain/channel-sync';
 import type { ChannelFulfilmentApi } from '../domain/channel-sync-shipment';
 import type { ChannelCancellationApi } from '../domain/channel-sync-cancellation';
+import type { ChannelReturnApi } from '../domain/channel-sync-return';
 import type { RateLimit } from '../domain/rate-limit';
 import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi, ShopifyAdminCredentials, ShopifyInventoryApi } from './shopify/inventory-api';
-import { ShopifyCancellationApi, ShopifyFulfilmentApi } from './shopify/fulfilment-api';
+import { ShopifyCancellationApi, ShopifyFulfilmentApi, ShopifyReturnApi } from './shopify/fulfilment-api';
 import { EBAY_INVENTORY_RATE_LIMIT, EbayInventoryApi, ebaySellerToken } from './ebay/inventory-api';
 import { EbayFulfilmentApi } from './ebay/fulfilment-api';
 import { WOOCOMMERCE_RATE_LIMIT, WooCommerceCredentials, WooCommerceInventoryApi, WooCommerceRestApi } from './woocommerce/inventory-api';
-import { WooCommerceCancellationApi, WooCommerceFulfilmentApi } from './woocommerce/fulfilment-api';
+import { WooCommerceCancellationApi, WooCommerceFulfilmentApi, WooCommerceReturnApi } from './woocommerce/fulfilment-api';
 import { AMAZON_LISTINGS_RATE_LIMIT, AmazonInventoryApi, AmazonSeller, type AmazonSellerApi } from './amazon/inventory-api';
 import { AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT, AmazonFulfilmentApi } from './amazon/fulfilment-api';
 
@@ -56,7 +57,7 @@ export function orderSources(apis: ChannelApis): Partial<Record<SalesChannel, ()
 }
 
 /**
- * The outbound side of the channels (availability and shipments), configured like the inbound clients.
+ * The outbound side of the channels (availability, shipments, cancellations and returns), configured like the inbound clients.
  * Every client of one seller account spends one token bucket kept in the publications table, so all
  * containers together stay within the channel's documented rate.
  */
@@ -103,11 +104,17 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     shopify: once(() => new ShopifyCancellationApi(shopify())),
     woocommerce: once(() => new WooCommerceCancellationApi(woocommerce())),
   };
+  const returns: Partial<Record<SalesChannel, () => ChannelReturnApi>> = {
+    shopify: once(() => new ShopifyReturnApi(shopify())),
+    woocommerce: once(() => new WooCommerceReturnApi(woocommerce())),
+  };
   return {
     cancellation: (channel: SalesChannel) => cancellation[channel]?.(),
     /** The channel's inventory API, or undefined for a channel the fabric does not publish to. */
     inventory: (channel: SalesChannel) => inventory[channel]?.(),
     fulfilment: (channel: SalesChannel) => fulfilment[channel]?.(),
+    /** The channel's API for recording a return taken elsewhere, or undefined where there is none here. */
+    returns: (channel: SalesChannel) => returns[channel]?.(),
     /** Channels whose availability the fabric publishes. */
     inventoryChannels: Object.keys(inventory) as SalesChannel[],
   };

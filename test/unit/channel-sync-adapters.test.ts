@@ -3,6 +3,9 @@ import { DEVELOPMENT_API_CREDENTIALS, EnvironmentChannelCredentials } from '../.
 import { apiCredentialsEnvVar } from '../../shared/config/topology';
 import { EbayInventoryApi, ebaySellerToken } from '../../shared/channels/ebay/inventory-api';
 import { ShopifyAdminApi, ShopifyInventoryApi } from '../../shared/channels/shopify/inventory-api';
+import { ShopifyReturnApi } from '../../shared/channels/shopify/fulfilment-api';
+import { ChannelApiError } from '../../shared/adapters/channel-http';
+import type { ChannelReturn } from '../../shared/domain/channel-sync-return';
 import { WooCommerceInventoryApi, WooCommerceRestApi } from '../../shared/channels/woocommerce/inventory-api';
 
 // The channel API stub on loopback plays each channel's documented answers; no rate budget is needed here.
@@ -90,5 +93,31 @@ describe('WooCommerce products/batch', () => {
     expect(results).toEqual([{ sku: 'WC-1', ok: true, listingRef: expect.stringMatching(/^\d+$/) }, { sku: 'WC-GONE', ok: false, unlisted: true, reason: 'woocommerce has no product with SKU WC-GONE' }]);
     expect(stub.callsTo(/\/wp-json\/wc\/v3\/products\/batch$/)).toHaveLength(1);
     expect(stub.outbound.listedQuantity('woocommerce', 'WC-1')).toBe(3);
+  });
+});
+
+describe('Shopify refundCreate for a return taken elsewhere', () => {
+  const returns = () => new ShopifyReturnApi(new ShopifyAdminApi(stub.url, credentials, { channel: 'shopify' }));
+  const inStore = (channelOrderId: string, quantity = 1): ChannelReturn => ({
+    returnId: `RET-${channelOrderId}`, orderId: `ord_${channelOrderId}`, channelOrderId, receivedThrough: 'pos', receivedAt: '2026-11-30T15:00:00.000Z',
+    lines: [{ channelLineId: '71', sku: 'TEE-M', quantity, reasonCode: 'WRONG_SIZE', restocked: true, refund: { amountMinor: 2400 * quantity, currency: 'USD' } }],
+    refunded: { amountMinor: 2400 * quantity, currency: 'USD' },
+  });
+
+  it('creates one refund per return id: a retry after a lost answer gets the first refund back', async () => {
+    stub.outbound.addOrder('shopify', '6101', { lines: [{ lineId: '71', quantity: 2 }] });
+
+    const first = await returns().recordReturn(inStore('6101'));
+    const retried = await returns().recordReturn(inStore('6101'));
+
+    expect(retried).toEqual(first);
+    expect(stub.outbound.returns.filter((r) => r.channelOrderId === '6101')).toHaveLength(1);
+  });
+
+  it('throws ChannelApiError with Shopify\'s reason when Shopify refuses the refund', async () => {
+    stub.outbound.addOrder('shopify', '6102', { lines: [{ lineId: '71', quantity: 1 }] });
+
+    await expect(returns().recordReturn(inStore('6102', 3))).rejects.toThrow(ChannelApiError);
+    expect(stub.outbound.returns.filter((r) => r.channelOrderId === '6102')).toHaveLength(0);
   });
 });

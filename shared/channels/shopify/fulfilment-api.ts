@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ChannelApiError } from '../../adapters/channel-http';
 import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync-shipment';
 import type { ChannelCancellation, ChannelCancellationApi } from '../../domain/channel-sync-cancellation';
+import type { ChannelReturn, ChannelReturnApi } from '../../domain/channel-sync-return';
+import { returnNote } from '../return-note';
 import type { ShopifyAdminApi } from './inventory-api';
 
 const FULFILLMENT_ORDERS = `query FabricFulfillmentOrders($id: ID!) {
@@ -112,5 +114,48 @@ export class ShopifyCancellationApi implements ChannelCancellationApi {
     }));
     const errors = data.orderCancel.orderCancelUserErrors;
     if (errors.length > 0) throw new ChannelApiError('shopify', 422, `shopify orderCancel: ${errors.map((e) => `${e.code ?? 'ERROR'} ${e.message}`).join('; ')}`, data);
+  }
+}
+
+// 2026-04 refuses refundCreate without @idempotent; the return id keys it, so a retry after a lost answer creates no second refund.
+const RECORD_RETURN = `mutation FabricReturnRecorded($input: RefundInput!, $idempotencyKey: String!) {
+  refundCreate(input: $input) @idempotent(key: $idempotencyKey) {
+    refund { id }
+    userErrors { field message }
+  }
+}`;
+
+const RefundCreateAnswer = z.object({
+  refundCreate: z.object({
+    refund: z.object({ id: z.string() }).nullable(),
+    userErrors: z.array(z.object({ message: z.string() })),
+  }),
+});
+
+/**
+ * A return taken elsewhere, recorded on the Shopify order with refundCreate: the returned line items
+ * and quantities, no transactions (the customer was paid back where the goods came back, so Shopify
+ * moves no money) and no customer notification. restockType is NO_RESTOCK: the fabric, not Shopify,
+ * owns what Shopify may sell and publishes the restocked units itself; whether each line went back on
+ * sale or to damaged stock is in the refund's note.
+ */
+export class ShopifyReturnApi implements ChannelReturnApi {
+  readonly channel = 'shopify' as const;
+
+  constructor(private readonly admin: ShopifyAdminApi) {}
+
+  async recordReturn(channelReturn: ChannelReturn): Promise<{ channelRefundId?: string }> {
+    const data = RefundCreateAnswer.parse(await this.admin.graphql(RECORD_RETURN, {
+      input: {
+        orderId: `gid://shopify/Order/${channelReturn.channelOrderId}`,
+        note: returnNote(channelReturn),
+        notify: false,
+        refundLineItems: channelReturn.lines.map((line) => ({ lineItemId: `gid://shopify/LineItem/${line.channelLineId}`, quantity: line.quantity, restockType: 'NO_RESTOCK' })),
+      },
+      idempotencyKey: `fabric-return-${channelReturn.returnId}`,
+    }));
+    const { refund, userErrors } = data.refundCreate;
+    if (userErrors.length > 0 || !refund) throw new ChannelApiError('shopify', 422, `shopify refundCreate: ${userErrors.map((e) => e.message).join('; ')}`, data);
+    return { channelRefundId: refund.id };
   }
 }
