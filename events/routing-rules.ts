@@ -10,6 +10,7 @@ import { PRICE_ORDER_CHECK_SCOPE } from '../shared/domain/pricing-order-check';
 import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '../shared/domain/channel-sync-oversell';
 import { SHIPMENT_SYNC_SCOPE, shipmentSyncKey } from '../shared/domain/channel-sync-shipment';
 import { CANCELLATION_SYNC_SCOPE, cancellationSyncKey } from '../shared/domain/channel-sync-cancellation';
+import { RETURN_SYNC_SCOPE, returnSyncKey } from '../shared/domain/channel-sync-return';
 
 /**
  * The subset of EventBridge's event-pattern language that SNS body filter policies also understand,
@@ -217,6 +218,14 @@ export const routingRules: readonly RoutingRule[] = [
     target: { name: 'channel-cancellation-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
     consumer: 'channel-order-sync',
     processedOnce: { scope: CANCELLATION_SYNC_SCOPE, businessKey: (event) => cancellationSyncKey((event.data as { orderId: string }).orderId) },
+  },
+  {
+    name: 'channel-return-sync',
+    description: 'Returns received anywhere, to the consumer that tells the order\'s channel of those it did not take itself (lines, quantities, restocked or not), once per return.',
+    pattern: { source: [EventSource.returns], 'detail-type': ['ReturnReceived'] },
+    target: { name: 'channel-return-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
+    consumer: 'channel-order-sync',
+    processedOnce: { scope: RETURN_SYNC_SCOPE, businessKey: (event) => returnSyncKey((event.data as { customerReturn: { returnId: string } }).customerReturn.returnId) },
   },
 ];
 

@@ -10,17 +10,21 @@ import { readConfig, requiredName } from '../../shared/config/env';
 import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
 import { CANCELLATION_SYNC_SCOPE, cancelOnChannel } from '../../shared/domain/channel-sync-cancellation';
 import { SHIPMENT_SYNC_SCOPE, confirmShipmentToChannel } from '../../shared/domain/channel-sync-shipment';
+import { RETURN_SYNC_SCOPE, recordReturnOnChannel } from '../../shared/domain/channel-sync-return';
 
 const config = readConfig({ FABRIC_TABLE_ORDERS: requiredName, FABRIC_TABLE_CROSS_REFERENCE: requiredName, FABRIC_TABLE_IDEMPOTENCY: requiredName });
 const shipments = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, SHIPMENT_SYNC_SCOPE);
 const cancellations = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, CANCELLATION_SYNC_SCOPE);
+const returns = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, RETURN_SYNC_SCOPE);
 const apis = outboundChannelApisFromEnv(publicationTableFromEnv());
 const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
+const RETURN_SYNC_METRICS = { recorded: 'ReturnsSentToChannel', no_channel_api: 'ReturnsWithoutChannelApi', reported_by_channel: 'ReturnsReportedByChannel' } as const;
 
 /**
  * What the fabric decided about an order, told to the order's channel: a ShipmentConfirmed (once per
- * shipment id) from the channel-shipment-sync queue, or a stock refusal's cancellation (once per
- * order) from the channel-cancellation-sync queue.
+ * shipment id) from the channel-shipment-sync queue, a stock refusal's cancellation (once per order)
+ * from the channel-cancellation-sync queue, or a return received elsewhere (once per return id) from
+ * the channel-return-sync queue.
  */
 async function syncOrder(record: SQSRecord): Promise<void> {
   const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
@@ -31,6 +35,16 @@ async function syncOrder(record: SQSRecord): Promise<void> {
     metrics.addMetric(result.duplicate ? 'CancellationSyncReplayed' : result.outcome === 'cancelled' ? 'CancellationsSentToChannel' : 'CancellationsWithoutChannelApi', MetricUnit.Count, 1);
     if (result.outcome === 'no_channel_api') logger.warn('the channel has no cancellation API here: cancel the order on the channel by hand', { ...result });
     else logger.info('cancellation synced to channel', { ...result });
+    return;
+  }
+  if (detailType === 'ReturnReceived') {
+    const event = parseEventBody(record.body, 'ReturnReceived');
+    const { customerReturn } = event.data;
+    logger.appendKeys({ correlationId: event.correlationId, returnId: customerReturn.returnId });
+    const result = await recordReturnOnChannel(customerReturn, { orders, returns: apis.returns, once: onceRunner(returns) });
+    metrics.addMetric(result.duplicate ? 'ReturnSyncReplayed' : RETURN_SYNC_METRICS[result.outcome], MetricUnit.Count, 1);
+    if (result.outcome === 'no_channel_api') logger.warn('the channel has no returns API here: record the return on the channel by hand', { ...result });
+    else logger.info('return synced to channel', { ...result });
     return;
   }
   const event = parseEventBody(record.body, 'ShipmentConfirmed');
@@ -46,5 +60,6 @@ export const handler = queueConsumer(syncOrder, {
   beforeBatch: (context) => {
     shipments.registerLambdaContext(context);
     cancellations.registerLambdaContext(context);
+    returns.registerLambdaContext(context);
   },
 });

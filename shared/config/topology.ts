@@ -331,7 +331,7 @@ export const functions = {
   },
   'channel-order-sync': {
     entry: 'functions/channel-order-sync/handler.ts',
-    description: 'Tells the order\'s channel what the fabric decided: confirmed shipments (once per shipment) and stock-refusal cancellations (once per order).',
+    description: 'Tells the order\'s channel what the fabric decided or received: confirmed shipments (once per shipment), stock-refusal cancellations (once per order) and returns taken elsewhere (once per return).',
     timeoutSeconds: 60,
     memoryMb: 256,
     tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite', eventTrail: 'readWrite' },

@@ -235,6 +235,82 @@ describe('cancellations back to the channel', () => {
   });
 });
 
+describe('returns back to the channel', () => {
+  const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+
+  /** An order of two lines (2 and 1 units) the channel knows, with the numeric line ids WooCommerce uses. */
+  async function takeTwoLineOrder(channel: 'shopify' | 'woocommerce'): Promise<ReturnType<typeof stockOrder>> {
+    const channelOrderId = String(9000 + ++skuNo);
+    const order = stockOrder(channel, channelOrderId, [{ sku: newSku('RETURN'), quantity: 2 }, { sku: newSku('RETURN'), quantity: 1 }]);
+    order.lines = order.lines.map((line, i) => ({ ...line, channelLineId: `${channelOrderId}${i + 1}` }));
+    for (const line of order.lines) await receive(line.sku!, line.quantity);
+    await takeOrder(order);
+    return order;
+  }
+
+  /** One unit of each line back: the first to sell again, the second damaged. */
+  function returned(order: ReturnType<typeof stockOrder>, returnId: string, receivedThrough: SalesChannel) {
+    return createEvent('ReturnReceived', {
+      customerReturn: {
+        returnId, receivedThrough, soldThrough: order.channel, channelOrderId: order.channelOrderId, locationId: 'wh-east', receivedAt: '2026-11-30T15:00:00.000Z',
+        lines: [
+          { sku: order.lines[0].sku!, quantity: 1, reasonCode: 'WRONG_SIZE', condition: 'sellable' as const, refund: usd(1000) },
+          { sku: order.lines[1].sku!, quantity: 1, reasonCode: 'DAMAGED', condition: 'damaged' as const, refund: usd(1000) },
+        ],
+      },
+    }, { correlationId: order.orderId });
+  }
+
+  const queue = () => fabric.resources.queues['channel-return-sync'];
+  const consumed = () => eventually('the return deliveries consumed', async () => ((await queueDepth(fabric, queue().url)) === 0 ? true : undefined), 20_000);
+  const returnsTo = (channel: SalesChannel, channelOrderId: string) => stub().returns.filter((r) => r.channel === channel && r.channelOrderId === channelOrderId);
+
+  it('records an in-store return of a Shopify order on Shopify once when ReturnReceived is delivered twice, and never echoes a return Shopify reported', async () => {
+    const takenInStore = await takeTwoLineOrder('shopify');
+    const refundedOnShopify = await takeTwoLineOrder('shopify');
+    const inStore = returned(takenInStore, `RET-POS-${takenInStore.channelOrderId}`, 'pos');
+
+    await publish(returned(refundedOnShopify, `RET-SHOPIFY-${refundedOnShopify.channelOrderId}`, 'shopify'));
+    await publish(inStore);
+    await eventually('shopify to hear of the in-store return', async () => (returnsTo('shopify', takenInStore.channelOrderId).length > 0 ? true : undefined));
+    await consumed();
+    // The bus delivers the same event to the queue again (at least once), after the first was handled.
+    await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: queue().url, MessageBody: JSON.stringify(toWireEvent(inStore)) }));
+    await consumed();
+
+    const sent = returnsTo('shopify', takenInStore.channelOrderId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].body).toMatchObject({
+      orderId: `gid://shopify/Order/${takenInStore.channelOrderId}`,
+      notify: false,
+      refundLineItems: [
+        { lineItemId: `gid://shopify/LineItem/${takenInStore.lines[0].channelLineId}`, quantity: 1, restockType: 'NO_RESTOCK' },
+        { lineItemId: `gid://shopify/LineItem/${takenInStore.lines[1].channelLineId}`, quantity: 1, restockType: 'NO_RESTOCK' },
+      ],
+    });
+    expect(sent[0].body.transactions).toBeUndefined();
+    expect(sent[0].body.note).toContain(`1 x ${takenInStore.lines[0].sku} (WRONG_SIZE, restocked)`);
+    expect(sent[0].body.note).toContain(`1 x ${takenInStore.lines[1].sku} (DAMAGED, to damaged stock)`);
+    expect(returnsTo('shopify', refundedOnShopify.channelOrderId)).toHaveLength(0);
+    expect(await queueDepth(fabric, queue().dlqUrl)).toBe(0);
+  });
+
+  it('records an in-store return of a WooCommerce order as a refund WooCommerce does not pay out or restock', async () => {
+    const order = await takeTwoLineOrder('woocommerce');
+
+    await publish(returned(order, `RET-POS-${order.channelOrderId}`, 'pos'));
+    await eventually('woocommerce to hear of the return', async () => (returnsTo('woocommerce', order.channelOrderId).length > 0 ? true : undefined));
+    await consumed();
+
+    const [refund] = returnsTo('woocommerce', order.channelOrderId);
+    expect(refund.body).toMatchObject({
+      amount: '20.00', api_refund: false, api_restock: false,
+      line_items: [{ id: Number(order.lines[0].channelLineId), quantity: 1 }, { id: Number(order.lines[1].channelLineId), quantity: 1 }],
+    });
+    expect(await queueDepth(fabric, queue().dlqUrl)).toBe(0);
+  });
+});
+
 describe('ops channel lag', () => {
   it('prints each published figure with its version, acknowledgement and lag', async () => {
     const sku = newSku('LAG');
