@@ -50,7 +50,8 @@ export type ErpPostingOutcome =
 
 export type ErpCancellationOutcome =
   | { result: 'deleted'; document: ErpDocument }
-  | { result: 'nothing_posted' };
+  | { result: 'nothing_posted' }
+  | { result: 'rejected'; erpCode: string; erpMessage: string };
 
 /** Whether the order's lifecycle has it cancelled: a cancelled order is never posted, whatever arrives late. */
 export type OrderCancelledCheck = (orderId: string) => Promise<boolean>;
@@ -131,7 +132,8 @@ export async function postSalesOrderOnce(
  * flight finishes first and is then deleted, or sees the cancellation and posts nothing. The sales
  * order is found in the cross-reference, or in the ERP under our order id (a post that committed
  * unanswered), and deleted; the ERP saying it is already gone counts as deleted, so a redelivery
- * publishes `ErpSalesOrderCancelled` again and changes nothing.
+ * publishes `ErpSalesOrderCancelled` again and changes nothing. An ERP that refuses the delete is
+ * published as `ErpPostingRejected` with its message and not retried.
  */
 export async function cancelSalesOrderOnce(orderId: string, ports: ErpPostingPorts, trace: { causationId: string }): Promise<ErpCancellationOutcome> {
   const erp = ports.erp.name;
@@ -139,7 +141,16 @@ export async function cancelSalesOrderOnce(orderId: string, ports: ErpPostingPor
     const document = await ports.documents.find(erp, 'sales_order', orderId)
       ?? await throughBreaker(ports, () => ports.erp.findSalesOrderByExternalNumber(orderId));
     if (!document) return { result: 'nothing_posted' };
-    await throughBreaker(ports, () => ports.erp.deleteSalesOrder(document));
+    try {
+      await throughBreaker(ports, () => ports.erp.deleteSalesOrder(document));
+    } catch (error) {
+      // The ERP refusing the delete (the warehouse shipped against it there) will refuse it every time: a person decides.
+      if (!(error instanceof ErpBusinessRejectionError)) throw error;
+      await ports.publisher.publish([createEvent('ErpPostingRejected', {
+        documentType: 'sales_order', documentKey: orderId, orderId, erp, erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
+      }, { correlationId: orderId, causationId: trace.causationId })]);
+      return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
+    }
     await ports.publisher.publish([createEvent('ErpSalesOrderCancelled', { orderId, erp, ...document }, { correlationId: orderId, causationId: trace.causationId })]);
     return { result: 'deleted', document };
   });

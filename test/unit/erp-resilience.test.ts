@@ -248,6 +248,21 @@ describe('a cancelled order and the ERP', () => {
     expect(erp.posted).toEqual([]);
   });
 
+  test('publishes the ERP\'s refusal to delete a sales order, with its message, and does not retry it', async () => {
+    const erp = erpFailingWith([]);
+    erp.posted.push(order.orderId);
+    erp.deleteSalesOrder = async () => {
+      throw new ErpBusinessRejectionError('Application_DialogException', 'You cannot delete the order, it has been shipped.', 400);
+    };
+    published.length = 0;
+
+    const outcome = await cancelSalesOrderOnce(order.orderId, portsFor(erp), { causationId: 'evt-2' });
+
+    expect(outcome).toEqual({ result: 'rejected', erpCode: 'Application_DialogException', erpMessage: 'You cannot delete the order, it has been shipped.' });
+    expect(published).toEqual(['ErpPostingRejected']);
+    expect(erp.posted).toEqual([order.orderId]);
+  });
+
   test('does not post an order whose cancellation overtook its posting', async () => {
     const erp = erpFailingWith([]);
     const ports = portsFor(erp);
