@@ -80,11 +80,13 @@ export class QueueEventSource {
     }
     const done = messages.filter((message) => !failed.has(message.MessageId!));
     if (failed.size > 0) this.log('records failed and will be retried', { function: this.consumer.name, failed: failed.size });
-    if (done.length === 0) return;
-    await this.sqs.send(new DeleteMessageBatchCommand({
-      QueueUrl: this.queue.url,
-      Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
-    }));
+    // SQS deletes at most ten entries a request; a batch of a hundred (availability sync) takes ten.
+    for (let start = 0; start < done.length; start += 10) {
+      await this.sqs.send(new DeleteMessageBatchCommand({
+        QueueUrl: this.queue.url,
+        Entries: done.slice(start, start + 10).map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
+      }));
+    }
   }
 
   private toRecord(message: Message): SQSRecord {

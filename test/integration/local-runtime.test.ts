@@ -1,6 +1,9 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { QueueEventSource } from '../../scripts/local-fabric/queue-event-source';
+import type { LocalLambda } from '../../scripts/local-fabric/lambda-invoker';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { functions } from '../../shared/config/topology';
 import { toWireEvent } from '../../events/envelope';
@@ -88,6 +91,28 @@ describe('the local SQS event-source mapping', () => {
     expect(await depth(intake.url)).toBe(0);
     const goodOrderId = JSON.parse(orderReceivedBody(10)).detail.data.order.orderId;
     expect((await fetch(`${fabric.apiUrl}/orders/${goodOrderId}`)).status).toBe(200);
+  });
+
+  it('deletes every handled record of a batch larger than the ten SQS deletes per request', async () => {
+    const { QueueUrl } = await fabric.clients.sqs.send(new CreateQueueCommand({ QueueName: 'runtime-large-batches', Attributes: { VisibilityTimeout: '300' } }));
+    for (let start = 0; start < 30; start += 10) {
+      await fabric.clients.sqs.send(new SendMessageBatchCommand({
+        QueueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: `change ${start + i}` })),
+      }));
+    }
+    const handled: string[] = [];
+    const consumer = { name: 'large-batch-probe', invoke: async (event: SQSEvent) => { handled.push(...event.Records.map((r) => r.body)); return { batchItemFailures: [] }; } };
+    const source = new QueueEventSource(fabric.clients.sqs, { url: QueueUrl!, arn: 'arn:aws:sqs:us-east-1:000000000000:runtime-large-batches' },
+      { name: 'runtime-large-batches', batchSize: 100, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 300, maxConcurrency: 1 },
+      consumer as unknown as LocalLambda, () => undefined);
+    source.start();
+    try {
+      // With a 300 s visibility timeout, a record handled but not deleted would still count as in flight.
+      await eventually('every record deleted', async () => ((await depth(QueueUrl!)) === 0 ? true : undefined), 10_000);
+    } finally {
+      await source.stop();
+    }
+    expect(new Set(handled).size).toBe(30);
   });
 });
 
