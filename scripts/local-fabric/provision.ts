@@ -4,6 +4,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buckets, functions, localResourceName, tables, type BucketName, type FunctionDefinition, type TableDefinition, type TableName } from '../../shared/config/topology';
 import { routingRules, toSnsFilterPolicy } from '../../events/routing-rules';
+import { Agent } from 'node:http';
 import type { EmulatorEndpoints } from './emulators';
 
 export interface RuleQueues {
@@ -30,7 +31,9 @@ export function localClients(endpoints: EmulatorEndpoints) {
     dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials }),
     s3: new S3Client({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials, forcePathStyle: true }),
     sns: new SNSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials }),
-    sqs: new SQSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials }),
+    // Every event-source poller holds a connection for its 20 s long poll: past the SDK's default 50
+    // sockets, the runtime's other SQS calls would queue behind idle polls.
+    sqs: new SQSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials, requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1024 }) } }),
   };
 }
 export type LocalClients = ReturnType<typeof localClients>;

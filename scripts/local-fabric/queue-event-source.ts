@@ -17,6 +17,8 @@ export interface EventSourceLog {
 export class QueueEventSource {
   private running = false;
   private readonly loops: Promise<void>[] = [];
+  /** Ends the pollers' long polls at once on stop, instead of after their wait. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly sqs: SQSClient,
@@ -34,6 +36,7 @@ export class QueueEventSource {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     await Promise.all(this.loops);
   }
 
@@ -58,10 +61,11 @@ export class QueueEventSource {
       const { Messages = [] } = await this.sqs.send(new ReceiveMessageCommand({
         QueueUrl: this.queue.url,
         MaxNumberOfMessages: Math.min(10, this.target.batchSize - batch.length),
-        WaitTimeSeconds: batch.length === 0 ? 1 : 0,
+        // Lambda's pollers long-poll for 20 s: an idle queue costs one request per poller every 20 s.
+        WaitTimeSeconds: batch.length === 0 ? 20 : 0,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
-      }));
+      }), { abortSignal: this.stopping.signal });
       batch.push(...Messages);
       if (Messages.length === 0 && batch.length > 0) break;
     } while (this.running && batch.length > 0 && batch.length < this.target.batchSize && Date.now() < windowEnds);
