@@ -8,6 +8,7 @@ import { benchCatalogLoad } from './catalog-load';
 async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.POWERTOOLS_TRACE_ENABLED = 'false';
   benchCanonicalMapping();
   await benchFunctionBundles();
   // Before the in-process fabric benchmarks: it runs in child processes of its own.

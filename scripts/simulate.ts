@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   // Set before any handler or adapter module loads: they read it once, at cold start.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.POWERTOOLS_TRACE_ENABLED = 'false';
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { startLocalFabric } = require('./local-fabric/local-fabric') as typeof import('./local-fabric/local-fabric');
   const { configureSimulationEnvironment, runSimulation } = require('./simulation/driver') as typeof import('./simulation/driver');

@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { tracer } from './observability';
+import { traced } from './observability';
 
 /*
  * SDK clients, made once per process. Endpoints come from the SDK's own AWS_ENDPOINT_URL_<SERVICE>
@@ -19,7 +19,7 @@ let sns: SNSClient | undefined;
 let sqs: SQSClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
-  dynamo ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
+  dynamo ??= traced(new DynamoDBClient({}));
   return dynamo;
 }
 
@@ -29,21 +29,21 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export function s3Client(): S3Client {
-  s3 ??= tracer.captureAWSv3Client(new S3Client({ forcePathStyle: process.env.FABRIC_S3_FORCE_PATH_STYLE === 'true' }));
+  s3 ??= traced(new S3Client({ forcePathStyle: process.env.FABRIC_S3_FORCE_PATH_STYLE === 'true' }));
   return s3;
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  eventBridge ??= tracer.captureAWSv3Client(new EventBridgeClient({}));
+  eventBridge ??= traced(new EventBridgeClient({}));
   return eventBridge;
 }
 
 export function snsClient(): SNSClient {
-  sns ??= tracer.captureAWSv3Client(new SNSClient({}));
+  sns ??= traced(new SNSClient({}));
   return sns;
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
+  sqs ??= traced(new SQSClient({}));
   return sqs;
 }

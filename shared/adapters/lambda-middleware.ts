@@ -9,10 +9,11 @@ type Middy = typeof import('@middy/core', { with: { 'resolution-mode': 'import' 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const middy: Middy = require('@middy/core');
 
-/** Every handler gets the same Powertools wiring: context in logs, metrics flushed, a trace segment. */
+/** Every handler gets the same Powertools wiring: context in logs, metrics flushed, a trace segment where tracing is on. */
 export function withObservability<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) {
-  return middy(handler)
-    .use(captureLambdaHandler(tracer))
+  const observed = middy(handler);
+  if (tracer) observed.use(captureLambdaHandler(tracer));
+  return observed
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
 }
