@@ -44,6 +44,8 @@ export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
     FABRIC_ERP_RETRY_MAX_MS: positiveInt(5_000),
     FABRIC_ERP_BREAKER_FAILURES: positiveInt(5),
     FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
+    /** Business Central online's limit per service principal; on-premises and other tenants set theirs. */
+    FABRIC_ERP_REQUESTS_PER_SECOND: positiveInt(20),
     /** JSON object: channel -> ERP customer number; a channel not named sells to the customer named like it (SHOPIFY). */
     FABRIC_ERP_CUSTOMERS: z.string().default('{}').transform((text) => z.record(z.string(), z.string().min(1)).parse(JSON.parse(text))),
     FABRIC_ERP_SHIPPING_ACCOUNT: z.string().min(1).default('6100'),
@@ -59,6 +61,7 @@ export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
     ...(config[ERP_API_URL_ENV] ? { apiRoot: config[ERP_API_URL_ENV] } : {}),
     ...(config[ERP_TOKEN_URL_ENV] ? { tokenUrl: config[ERP_TOKEN_URL_ENV] } : {}),
     requestTimeoutMs: config.FABRIC_ERP_REQUEST_TIMEOUT_MS,
+    requestsPerSecond: config.FABRIC_ERP_REQUESTS_PER_SECOND,
   });
   return { erp, backoff, breaker, posting };
 }

@@ -51,6 +51,17 @@ describe('Business Central API v2.0 adapter against the simulator', () => {
     expect(simulator.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([204, 404]);
   });
 
+  test('spends requests at the tenant\'s configured rate, not faster', async () => {
+    const slow = new BusinessCentralErp(async () => DEVELOPMENT_ERP_CREDENTIALS, { apiRoot: simulator.apiRoot, tokenUrl: simulator.tokenUrl, requestTimeoutMs: 5000, requestsPerSecond: 2 });
+    const started = Date.now();
+
+    // Four lookups: the bucket holds two, the other two wait half a second each (at 20 a second, none would).
+    for (const id of ['a', 'b', 'c', 'd']) await slow.findSalesOrderByExternalNumber(`ord_${id}`);
+
+    expect(simulator.requests).toHaveLength(5);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
   test('a throttled request is transient and carries the ERP\'s Retry-After', async () => {
     simulator.throttle(1, 7);
 

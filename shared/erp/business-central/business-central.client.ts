@@ -35,6 +35,8 @@ export interface BusinessCentralOptions {
   tokenUrl?: string;
   /** One request's budget: past it the call counts as a timeout (transient), whatever the ERP did with it. */
   requestTimeoutMs?: number;
+  /** Requests a second this container spends; Business Central online allows 20 per user or service principal. */
+  requestsPerSecond?: number;
   fetch?: typeof fetch;
 }
 
@@ -48,18 +50,20 @@ export interface BusinessCentralOptions {
  *   number derived from the entry id, looked up by $filter=documentNumber before posting the rows
  *   still missing.
  * Business Central allows 6,000 requests per five-minute sliding window per user or service principal
- * (20 a second) and answers 429 beyond it; the bucket spends at that rate per container, and the
- * queue's maxConcurrency bounds the containers. 429, 5xx, 408, 409, 401 and timeouts are transient; any other
+ * (20 a second) and answers 429 beyond it; the bucket spends at that rate per container (another
+ * rate where the tenant's limit differs), and the queue's maxConcurrency bounds the containers. 429, 5xx, 408, 409, 401 and timeouts are transient; any other
  * 4xx is the ERP saying no to the document (closed posting period, unknown item).
  */
 export class BusinessCentralErp implements ErpPort {
   readonly name = 'business-central';
   private readonly token: CachedAccessToken;
-  private readonly bucket = new TokenBucket(20, 20);
+  private readonly bucket: TokenBucket;
   private readonly send: typeof fetch;
 
   constructor(private readonly credentials: () => Promise<BusinessCentralCredentials>, private readonly options: BusinessCentralOptions = {}) {
     this.send = options.fetch ?? fetch;
+    const rate = options.requestsPerSecond ?? 20;
+    this.bucket = new TokenBucket(rate, rate);
     this.token = new CachedAccessToken(async () => {
       const creds = await this.credentials();
       const response = await this.request(this.options.tokenUrl ?? entraTokenUrl(creds.tenantId), {
