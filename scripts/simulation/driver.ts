@@ -26,8 +26,15 @@ export interface SimulationOptions extends ScenarioOptions {
 export type Progress = (line: string) => void;
 
 /**
+ * The simulated day runs in minutes what a retailer's runs in a day: the ERP connector may spend ten
+ * times Business Central online's 20 requests a second, as a day compressed that much would need.
+ */
+export const SIMULATED_ERP_REQUESTS_PER_SECOND = 200;
+
+/**
  * What the simulated fabric must be started with (handlers read it at cold start): the stores as
- * inventory locations, and ERP retries and breaker sized so that an outage costs seconds, not minutes.
+ * inventory locations, ERP retries and breaker sized so that an outage costs seconds, not minutes,
+ * and the compressed day's ERP request rate.
  */
 export function configureSimulationEnvironment(stores: number): void {
   Object.assign(process.env, {
@@ -38,6 +45,7 @@ export function configureSimulationEnvironment(stores: number): void {
     FABRIC_ERP_RETRY_MAX_MS: '1000',
     FABRIC_ERP_BREAKER_FAILURES: '5',
     FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: '2',
+    FABRIC_ERP_REQUESTS_PER_SECOND: String(SIMULATED_ERP_REQUESTS_PER_SECOND),
   });
 }
 
@@ -98,7 +106,7 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   const settleDeadline = Date.now() + (options.settleTimeoutMs ?? 120_000 + options.orders * 300);
   // Whatever the outage and the 429s pushed past their retries lands in a DLQ too: let the
   // reachable orders settle first, so that "before" is what the day left behind.
-  await settle(scenario, orderIds, lifecycles, options.concurrency, Math.min(settleDeadline, Date.now() + 20_000), progress, true);
+  await settle(fabric, scenario, orderIds, lifecycles, options.concurrency, Math.min(settleDeadline, Date.now() + 20_000), progress, true);
   const dlqBeforeRedrive = await deadLetterDepth(fabric);
   const dlqByRule = await deadLetterDepths(fabric);
   // An operator redrives until nothing is held: a message redriven while its cause lingers (a posting
@@ -107,7 +115,7 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   for (let round = 1; ; round += 1) {
     redriven += await redriveAll(fabric);
     progress(`redrive round ${round}: ${redriven} message(s) redriven so far`);
-    const settled = await settle(scenario, orderIds, lifecycles, options.concurrency, settleDeadline, progress, false, 30_000);
+    const settled = await settle(fabric, scenario, orderIds, lifecycles, options.concurrency, settleDeadline, progress, false, 30_000);
     const quiet = await until(async () => (await queueDepth(fabric)) === 0, Math.min(30_000, Math.max(0, settleDeadline - Date.now())));
     if ((settled && quiet && (await deadLetterDepth(fabric)) === 0) || Date.now() > settleDeadline) break;
   }
@@ -208,22 +216,32 @@ async function uploadPos(fabric: LocalFabric, batches: Scenario['posBatches']): 
 
 const TERMINAL = new Set(['posted_to_erp', 'cancelled', 'shipped', 'returned', 'refunded']);
 
-/** Polls lifecycles until each order is where the day expects it; false at the deadline or when nothing moved for `stallMs`. */
+/**
+ * Waits until each order is where the day expects it; false at the deadline or when nothing moved for
+ * `stallMs`. Lifecycles are read only once the outcome queues are empty: polling thousands of orders a
+ * second would cost the fabric more than the day itself. Progress in the meantime comes from the ERP
+ * simulator's own count, which costs nothing.
+ */
 async function settle(
-  scenario: Scenario, orderIds: Map<number, string>, lifecycles: DynamoLifecycleStore, concurrency: number,
+  fabric: LocalFabric, scenario: Scenario, orderIds: Map<number, string>, lifecycles: DynamoLifecycleStore, concurrency: number,
   deadline: number, progress: Progress, quiet: boolean, stallMs = Number.POSITIVE_INFINITY,
 ): Promise<boolean> {
   const pending = new Set(orderIds.keys());
   let lastMove = Date.now();
+  let lastSeen = '';
   while (pending.size > 0 && Date.now() < deadline && Date.now() - lastMove < stallMs) {
-    const before = pending.size;
-    await inParallel([...pending], concurrency, async (index) => {
-      const state = (await lifecycles.load(orderIds.get(index)!))?.state;
-      const wanted = scenario.orders[index].expectation === 'cancelled' ? state === 'cancelled' : state !== undefined && TERMINAL.has(state);
-      if (wanted) pending.delete(index);
-    });
-    if (!quiet || pending.size > 0) progress(`settling: ${orderIds.size - pending.size}/${orderIds.size} orders where the day expects them`);
-    if (pending.size < before) lastMove = Date.now();
+    const depth = await queueDepth(fabric);
+    const seen = `${depth}/${fabric.erp.requests.length}/${pending.size}`;
+    if (seen !== lastSeen) lastMove = Date.now();
+    lastSeen = seen;
+    if (depth === 0) {
+      await inParallel([...pending], concurrency, async (index) => {
+        const state = (await lifecycles.load(orderIds.get(index)!))?.state;
+        const wanted = scenario.orders[index].expectation === 'cancelled' ? state === 'cancelled' : state !== undefined && TERMINAL.has(state);
+        if (wanted) pending.delete(index);
+      });
+    }
+    if (!quiet || pending.size > 0) progress(`settling: ${fabric.erp.salesOrders.length} sales orders in the ERP, ${depth} message(s) queued${depth === 0 ? `, ${orderIds.size - pending.size}/${orderIds.size} orders where the day expects them` : ''}`);
     if (pending.size > 0) await sleep(1000);
   }
   return pending.size === 0;
