@@ -37,6 +37,20 @@ export interface DeliveryArchive {
   recordVerdict(archiveKey: string, verdict: DeliveryVerdict): Promise<void>;
 }
 
+/**
+ * A back-office system's request to one of the fabric's own routes (a warehouse confirming a
+ * shipment): kept like a channel's delivery, under the route's prefix, since no channel sent it.
+ */
+export interface ArchivedRequest extends Omit<ArchivedDelivery, 'channel' | 'source'> {
+  source: 'shipments';
+}
+
+export interface RequestArchive {
+  /** Returns the archive key under which the verdict is recorded. */
+  archiveRequest(request: ArchivedRequest): Promise<string>;
+  recordVerdict(archiveKey: string, verdict: DeliveryVerdict): Promise<void>;
+}
+
 export interface EventPublisher {
   /** Publishes all or throws; a partial failure is a failure, so the channel retries the delivery. */
   publish(events: readonly FabricEvent[]): Promise<void>;
