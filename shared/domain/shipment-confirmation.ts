@@ -9,7 +9,7 @@ import type { OnceRunner } from './order-fetch';
 import { requestFingerprint } from './request-fingerprint';
 import type { Shipment } from './shipment';
 import { formatIssues, type FieldIssue } from './validation';
-import { DeliveryInProgressError, type DeliveryOutcome, type EventPublisher, type RequestArchive } from './webhook-delivery';
+import { DeliveryInProgressError, verdictFor, type ArchivedAnswer, type EventPublisher, type RequestArchive } from './webhook-delivery';
 
 /** The idempotency scope of `POST /shipments`; its business key is the shipment id. */
 export const SHIPMENT_CONFIRMATION_SCOPE = 'shipment-confirmation';
@@ -181,24 +181,12 @@ export async function confirmShipment(
     bodyBase64: delivery.rawBody.toString('base64'),
   });
   const decision = await decide(delivery, ports, locations);
-  await ports.archive.recordVerdict(archiveKey, {
-    outcome: decision.outcome,
-    status: decision.status,
-    decidedAt: new Date().toISOString(),
-    ...(decision.reason ? { reason: decision.reason } : {}),
-    ...(decision.shipmentId ? { deliveryId: decision.shipmentId } : {}),
-    ...(typeof decision.body.orderId === 'string' ? { orderId: decision.body.orderId } : {}),
-  });
+  await ports.archive.recordVerdict(archiveKey, verdictFor(decision));
   return { status: decision.status, body: decision.body };
 }
 
-interface Decision extends ShipmentConfirmationAnswer {
-  outcome: DeliveryOutcome;
-  reason?: string;
-  shipmentId?: string;
-}
-
-async function decide(delivery: ShipmentConfirmationDelivery, ports: ShipmentConfirmationPorts, locations: readonly string[]): Promise<Decision> {
+/** The answer, and for the verdict the shipment id as the delivery's business id. */
+async function decide(delivery: ShipmentConfirmationDelivery, ports: ShipmentConfirmationPorts, locations: readonly string[]): Promise<ArchivedAnswer> {
   let json: unknown;
   try {
     json = JSON.parse(delivery.rawBody.toString('utf8'));
@@ -215,8 +203,8 @@ async function decide(delivery: ShipmentConfirmationDelivery, ports: ShipmentCon
       return refuse(422, `shipment ${shipmentId} was already confirmed with a different request`, shipmentId, result.orderId);
     }
     const body = { shipmentId, orderId: result.orderId };
-    if (result.duplicate || result.outcome === 'duplicate') return { status: 200, body: { ...body, duplicate: true }, outcome: 'duplicate', shipmentId };
-    return { status: 202, body, outcome: 'accepted', shipmentId };
+    if (result.duplicate || result.outcome === 'duplicate') return { status: 200, body: { ...body, duplicate: true }, outcome: 'duplicate', deliveryId: shipmentId };
+    return { status: 202, body, outcome: 'accepted', deliveryId: shipmentId };
   } catch (error) {
     if (error instanceof ShipmentRefusedError) return refuse(error.status, error.message, shipmentId, error.orderId, error.errors);
     if (error instanceof DeliveryInProgressError) return refuse(409, `shipment ${shipmentId} is already being confirmed; retry later`, shipmentId);
@@ -250,7 +238,7 @@ async function publishShipment(request: ShipmentConfirmationRequest, shipmentId:
   return { outcome: 'accepted' as const, ...settled };
 }
 
-function invalid(errors: FieldIssue[]): Decision {
+function invalid(errors: FieldIssue[]): ArchivedAnswer {
   return {
     status: 400,
     body: { message: 'the shipment confirmation is not valid', errors },
@@ -259,12 +247,12 @@ function invalid(errors: FieldIssue[]): Decision {
   };
 }
 
-function refuse(status: number, message: string, shipmentId: string, orderId?: string, errors?: FieldIssue[]): Decision {
+function refuse(status: number, message: string, shipmentId: string, orderId?: string, errors?: FieldIssue[]): ArchivedAnswer {
   return {
     status,
     body: { message, ...(orderId ? { orderId } : {}), ...(errors ? { errors } : {}) },
     outcome: 'rejected',
     reason: errors ? `${message}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}` : message,
-    shipmentId,
+    deliveryId: shipmentId,
   };
 }
