@@ -1,5 +1,4 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
@@ -16,7 +15,7 @@ import { saleEntryId } from '../../shared/domain/accounting-sale';
 import { EventSource } from '../../events/catalog';
 import type { Order } from '../../shared/domain/order';
 import { EventProbe, availability } from './support/inventory-support';
-import { eventually, startTestFabric } from './support/test-fabric';
+import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 
 let fabric: LocalFabric;
 let probe: EventProbe;
@@ -25,11 +24,8 @@ let orderNumber = 30_000 + Math.floor(Math.random() * 20_000);
 
 beforeAll(async () => {
   fabric = await startTestFabric('shipments', { scheduleIntervalMs: () => 0 });
-  // One-second visibility, as in the order-to-cash test: a shipment that reaches the lifecycle before
-  // the ERP posting is retried in a second, not three minutes.
-  for (const queue of ['order-lifecycle', 'erp-sales-order-posting', 'erp-journal-posting']) {
-    await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: fabric.resources.queues[queue].url, Attributes: { VisibilityTimeout: '1' } }));
-  }
+  // A shipment that reaches the lifecycle before the ERP posting is retried in a second, not three minutes.
+  await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'erp-journal-posting']);
   probe = await EventProbe.subscribe(fabric, { source: [EventSource.fulfilment], 'detail-type': ['ShipmentConfirmed'] });
   lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
   await seedSampleCatalog(fabric.resources.tables.crossReference);
