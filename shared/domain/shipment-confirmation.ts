@@ -176,13 +176,22 @@ export async function confirmShipment(
     source: 'shipments',
     requestId: delivery.requestId,
     receivedAt: delivery.receivedAt,
-    headers: delivery.headers,
+    headers: withoutCredentials(delivery.headers),
     sizeBytes: delivery.rawBody.length,
     bodyBase64: delivery.rawBody.toString('base64'),
   });
   const decision = await decide(delivery, ports, locations);
   await ports.archive.recordVerdict(archiveKey, verdictFor(decision));
   return { status: decision.status, body: decision.body };
+}
+
+/**
+ * The headers worth keeping: in AWS the route is IAM-authorized, and API Gateway hands the caller's
+ * SigV4 signature and session token to the function; they are credentials, not evidence.
+ */
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  const { authorization: _signature, 'x-amz-security-token': _token, ...kept } = headers;
+  return kept;
 }
 
 /** The answer, and for the verdict the shipment id as the delivery's business id. */

@@ -183,6 +183,14 @@ describe('confirmShipment', () => {
     expect(fabric.verdicts).toEqual([expect.objectContaining({ outcome: 'accepted', status: 202, deliveryId: 'SHP-1', orderId: order.orderId })]);
   });
 
+  test('keeps the caller\'s AWS signature and session token out of the archive', async () => {
+    const fabric = fakeFabric();
+
+    await fabric.send(confirmation(), { authorization: 'AWS4-HMAC-SHA256 Credential=ASIA...', 'x-amz-security-token': 'IQoJb3JpZ2lu...', 'x-amz-date': '20261124T200500Z' });
+
+    expect(fabric.archived[0].headers).toEqual({ 'content-type': 'application/json', 'x-amz-date': '20261124T200500Z' });
+  });
+
   test('answers a repeat of the same shipment as a duplicate and publishes nothing new', async () => {
     const fabric = fakeFabric();
     await fabric.send(confirmation());
