@@ -94,7 +94,7 @@ export class FabricApi extends Construct {
         id: 'AwsSolutions-COG4',
         reason: verifiesSignatures
           ? 'Webhook senders are channels, not users: they authenticate by HMAC signature, which the function verifies.'
-          : 'Order lookups, availability checks and stock adjustments come from back-office systems with IAM credentials (SigV4); there are no end users to hold Cognito identities.',
+          : 'Order lookups, availability checks, stock adjustments and shipment confirmations come from back-office systems (ERP, WMS, 3PL) with IAM credentials (SigV4); there are no end users to hold Cognito identities.',
       });
     }
 

@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from './aws-clients';
-import type { DeliveryArchive, ArchivedDelivery, DeliveryVerdict } from '../domain/webhook-delivery';
+import type { DeliveryArchive, ArchivedDelivery, ArchivedRequest, DeliveryVerdict, RequestArchive } from '../domain/webhook-delivery';
 import type { SalesChannel } from '../domain/order';
 
 const HOUR_MS = 3_600_000;
@@ -17,14 +17,22 @@ export interface ArchivedEntry {
  *   webhooks/{channel}/{yyyy}/{mm}/{dd}/{hh}/{receivedAt}_{requestId}.delivery.json
  *   ... same prefix ....verdict.json
  * Channel notifications read from a queue go under notifications/, and order data fetched or pulled
- * from a channel API under api-responses/, with the same layout.
+ * from a channel API under api-responses/, with the same layout. Requests back-office systems send to
+ * the fabric's own routes go under the route's prefix, without a channel:
+ *   shipments/{yyyy}/{mm}/{dd}/{hh}/{receivedAt}_{requestId}.delivery.json
  */
-export class S3DeliveryArchive implements DeliveryArchive {
+export class S3DeliveryArchive implements DeliveryArchive, RequestArchive {
   constructor(private readonly bucket: string, private readonly client: S3Client = s3Client()) {}
 
   async archiveDelivery(delivery: ArchivedDelivery): Promise<string> {
-    const key = deliveryKey(delivery);
+    const key = timeOrderedKey(`${delivery.source ?? 'webhooks'}/${delivery.channel}`, delivery);
     await this.put(`${key}.delivery.json`, delivery);
+    return key;
+  }
+
+  async archiveRequest(request: ArchivedRequest): Promise<string> {
+    const key = timeOrderedKey(request.source, request);
+    await this.put(`${key}.delivery.json`, request);
     return key;
   }
 
@@ -84,10 +92,10 @@ export class S3DeliveryArchive implements DeliveryArchive {
   }
 }
 
-function deliveryKey(delivery: ArchivedDelivery): string {
-  const at = delivery.receivedAt;
+/** `{prefix}/{yyyy}/{mm}/{dd}/{hh}/{receivedAt}_{requestId}`: one hour per listing prefix, oldest first. */
+function timeOrderedKey(prefix: string, { receivedAt: at, requestId }: { receivedAt: string; requestId: string }): string {
   const [date, time] = at.split('T');
   const [yyyy, mm, dd] = date.split('-');
   const hh = time.slice(0, 2);
-  return `${delivery.source ?? 'webhooks'}/${delivery.channel}/${yyyy}/${mm}/${dd}/${hh}/${at}_${delivery.requestId}`;
+  return `${prefix}/${yyyy}/${mm}/${dd}/${hh}/${at}_${requestId}`;
 }

@@ -236,6 +236,17 @@ export const functions = {
     tables: { inventory: 'readWrite' },
     publishesEvents: true,
   },
+  'shipment-confirmation': {
+    entry: 'functions/shipment-confirmation/handler.ts',
+    description: 'Takes a warehouse\'s shipment confirmations (POST /shipments): archived raw, checked against the order and what it shipped before, published as ShipmentConfirmed once per shipment id.',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // A WMS flushing a backlog after an outage must not starve the stage budget the channels share.
+    routes: [{ method: 'POST', path: '/shipments', throttle: { rateLimit: 20, burstLimit: 40 } }],
+    tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite' },
+    buckets: { rawArchive: 'readWrite' },
+    publishesEvents: true,
+  },
   'order-sla-watch': {
     entry: 'functions/order-sla-watch/handler.ts',
     description: 'Reports orders that stayed in one lifecycle state past its SLA as OrderStuck, once per stay.',

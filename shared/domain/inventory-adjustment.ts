@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createEvent } from '../../events/catalog';
 import { locationIds, shardCount, type InventoryPolicy } from '../config/inventory-policy';
@@ -11,6 +11,7 @@ import { MovementReference, QuantityName } from './inventory-movement';
 import { OUTBOX_GRACE_MS, drainOutbox, type InventoryPorts } from './inventory-reservation';
 import type { AdjustmentRecord, AdjustmentResult, BucketWrite } from './inventory-records';
 import { formatIssues, type FieldIssue } from './validation';
+import { requestFingerprint } from './request-fingerprint';
 
 /** How many times a count re-reads when stock moved between its read and its write. */
 const MAX_ATTEMPTS = 3;
@@ -200,10 +201,7 @@ export type AdjustmentOutcome =
 
 function requestHash(request: AdjustmentRequest): string {
   const { adjustmentId: _key, ...rest } = request;
-  const canonical = (value: unknown): unknown => (value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]))
-    : value);
-  return createHash('sha256').update(JSON.stringify(canonical(rest))).digest('hex');
+  return requestFingerprint(rest);
 }
 
 /**

@@ -10,6 +10,9 @@ export const LIFECYCLE_DETAIL_TYPES = [
 ] as const satisfies readonly DetailType[];
 export type LifecycleDetailType = (typeof LIFECYCLE_DETAIL_TYPES)[number];
 
+/** The lifecycle's key for a shipment: an order's lifecycle applies each shipment id once, and remembers it for good. */
+export const shipmentLifecycleKey = (shipmentId: string) => `shipment:${shipmentId}`;
+
 /**
  * What a fabric event means to order lifecycles: zero or more (order, lifecycle event) pairs. Events
  * that say nothing about the lifecycle (a partly refused reservation, whose held part arrives as
@@ -45,7 +48,7 @@ export function lifecycleEventsOf(body: string, detailType: LifecycleDetailType)
     case 'ShipmentConfirmed': {
       const source = parseEventBody(body, detailType);
       const { shipment } = source.data;
-      return [{ orderId: shipment.orderId, source, event: { on: 'shipment_confirmed', key: `shipment:${shipment.shipmentId}`, lines: shipment.lines.map(({ lineId, quantity }) => ({ lineId, quantity })) } }];
+      return [{ orderId: shipment.orderId, source, event: { on: 'shipment_confirmed', key: shipmentLifecycleKey(shipment.shipmentId), lines: shipment.lines.map(({ lineId, quantity }) => ({ lineId, quantity })) } }];
     }
     case 'ReturnReceived': {
       const source = parseEventBody(body, detailType);

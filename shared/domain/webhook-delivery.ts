@@ -31,9 +31,44 @@ export interface DeliveryVerdict {
   decidedAt: string;
 }
 
+/** An answer to an archived request, with what its verdict records: the outcome, why, and the business id it carried. */
+export interface ArchivedAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  outcome: DeliveryOutcome;
+  reason?: string;
+  deliveryId?: string;
+}
+
+/** The verdict recorded beside an archived request for its answer; the order id is taken from the answer's body. */
+export function verdictFor(answer: ArchivedAnswer, decidedAt = new Date()): DeliveryVerdict {
+  return {
+    outcome: answer.outcome,
+    status: answer.status,
+    decidedAt: decidedAt.toISOString(),
+    ...(answer.reason ? { reason: answer.reason } : {}),
+    ...(answer.deliveryId ? { deliveryId: answer.deliveryId } : {}),
+    ...(typeof answer.body.orderId === 'string' ? { orderId: answer.body.orderId } : {}),
+  };
+}
+
 export interface DeliveryArchive {
   /** Returns the archive key under which the verdict is recorded. */
   archiveDelivery(delivery: ArchivedDelivery): Promise<string>;
+  recordVerdict(archiveKey: string, verdict: DeliveryVerdict): Promise<void>;
+}
+
+/**
+ * A back-office system's request to one of the fabric's own routes (a warehouse confirming a
+ * shipment): kept like a channel's delivery, under the route's prefix, since no channel sent it.
+ */
+export interface ArchivedRequest extends Omit<ArchivedDelivery, 'channel' | 'source'> {
+  source: 'shipments';
+}
+
+export interface RequestArchive {
+  /** Returns the archive key under which the verdict is recorded. */
+  archiveRequest(request: ArchivedRequest): Promise<string>;
   recordVerdict(archiveKey: string, verdict: DeliveryVerdict): Promise<void>;
 }
 
@@ -104,21 +139,8 @@ export async function acceptWebhookDelivery(
     ...(oversized ? {} : { bodyBase64: request.rawBody.toString('base64') }),
   });
   const answer = await decide(request, adapter, ports, limits, oversized);
-  await ports.archive.recordVerdict(archiveKey, {
-    outcome: answer.outcome,
-    status: answer.status,
-    decidedAt: new Date().toISOString(),
-    ...(answer.reason ? { reason: answer.reason } : {}),
-    ...(answer.deliveryId ? { deliveryId: answer.deliveryId } : {}),
-    ...(typeof answer.body.orderId === 'string' ? { orderId: answer.body.orderId } : {}),
-  });
+  await ports.archive.recordVerdict(archiveKey, verdictFor(answer));
   return { status: answer.status, body: answer.body };
-}
-
-interface Decision extends WebhookAnswer {
-  outcome: DeliveryOutcome;
-  reason?: string;
-  deliveryId?: string;
 }
 
 async function decide(
@@ -127,7 +149,7 @@ async function decide(
   ports: WebhookIntakePorts,
   limits: WebhookLimits,
   oversized: boolean,
-): Promise<Decision> {
+): Promise<ArchivedAnswer> {
   if (oversized) {
     return reject(413, `body is ${request.rawBody.length} bytes; the limit is ${limits.maxBodyBytes}`);
   }
@@ -266,11 +288,11 @@ async function eventsFor(
   }
 }
 
-function reject(status: number, message: string): Decision {
+function reject(status: number, message: string): ArchivedAnswer {
   return { status, body: { message }, outcome: 'rejected', reason: message };
 }
 
-function invalid(deliveryId: string, errors: FieldIssue[]): Decision {
+function invalid(deliveryId: string, errors: FieldIssue[]): ArchivedAnswer {
   return {
     status: 400,
     body: { message: 'the payload is not a valid order', errors },

@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
 import { postShopifyOrder, seedSampleCatalog } from '../../scripts/sample/sample-traffic';
@@ -11,7 +11,7 @@ import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent, type FabricEvent } from '../../events/envelope';
 import type { Order } from '../../shared/domain/order';
 import { EventProbe, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
-import { eventually, startTestFabric } from './support/test-fabric';
+import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 
 // Short enough for a test to watch every path: a post unanswered after a second is a timeout, three
 // transient failures open the breaker, and it lets a probe through after one second.
@@ -31,10 +31,7 @@ let orderNumber = 70_000 + Math.floor(Math.random() * 20_000);
 
 beforeAll(async () => {
   fabric = await startTestFabric('order-to-cash', { scheduleIntervalMs: () => 0 });
-  // Same redrive policies as AWS; one-second visibility so that retries take seconds, not minutes.
-  for (const queue of ['order-lifecycle', 'erp-sales-order-posting', 'erp-journal-posting']) {
-    await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: fabric.resources.queues[queue].url, Attributes: { VisibilityTimeout: '1' } }));
-  }
+  await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'erp-journal-posting']);
   probe = await EventProbe.subscribe(fabric, { source: [EventSource.intake, EventSource.inventory, EventSource.orders, EventSource.erp, EventSource.fulfilment, EventSource.accounting] });
   lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
   await seedSampleCatalog(fabric.resources.tables.crossReference);

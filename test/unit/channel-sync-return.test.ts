@@ -1,6 +1,6 @@
 import { OrderNotStoredError } from '../../shared/domain/channel-sync-shipment';
 import { ReturnNotSyncableError, recordReturnOnChannel, type ChannelReturn, type ChannelReturnApi, type ReturnSyncPorts } from '../../shared/domain/channel-sync-return';
-import type { OnceRunner } from '../../shared/domain/order-fetch';
+import { memoryOnce } from './support/memory-once';
 import { orderIdFor, type Order, type SalesChannel } from '../../shared/domain/order';
 import type { CustomerReturn } from '../../shared/domain/return';
 
@@ -38,17 +38,6 @@ class RecordingReturnApi implements ChannelReturnApi {
     this.told.push(channelReturn);
     return { channelRefundId: `refund-${this.told.length}` };
   }
-}
-
-/** The idempotency store's contract in memory: a key's first outcome is kept, a failed run keeps nothing. */
-function memoryOnce(): OnceRunner {
-  const done = new Map<string, unknown>();
-  return (async (key: string, work: () => Promise<any>) => {
-    if (done.has(key)) return { ...(done.get(key) as object), duplicate: true };
-    const result = await work();
-    done.set(key, result);
-    return { ...result, duplicate: false };
-  }) as OnceRunner;
 }
 
 function ports(orders: Order[], apis: ChannelReturnApi[]): ReturnSyncPorts {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { startLocalFabric, type LocalFabric, type LocalFabricOptions } from '../../../scripts/local-fabric/local-fabric';
 import type { EmulatorEndpoints } from '../../../scripts/local-fabric/emulators';
 
@@ -16,6 +17,17 @@ export function uniquePrefix(name: string): string {
 /** A whole local fabric (API, event sources, triggers) on the shared emulators, isolated by prefix. */
 export async function startTestFabric(name: string, options: Partial<LocalFabricOptions> = {}): Promise<LocalFabric> {
   return startLocalFabric({ prefix: uniquePrefix(name), apiPort: 0, emulators: sharedEmulators(), ...options });
+}
+
+/**
+ * A one-second visibility timeout on these rule queues, so that a record that failed (an event before
+ * the step it needs, an ERP that is down) comes back in a second rather than minutes; the redrive
+ * policies stay as in AWS.
+ */
+export async function retryQuickly(fabric: LocalFabric, queues: readonly string[]): Promise<void> {
+  for (const queue of queues) {
+    await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: fabric.resources.queues[queue].url, Attributes: { VisibilityTimeout: '1' } }));
+  }
 }
 
 /** Polls until `probe` returns a value, or fails the test with `what` after `timeoutMs`. */
