@@ -299,6 +299,9 @@ export function posTransactionFingerprint(transaction: PosTransactionDraft): str
  */
 export const DAMAGED_RETURN_REASONS: ReadonlySet<string> = new Set(['DAMAGED', 'DEFECTIVE', 'BROKEN', 'FAULTY', 'EXPIRED', 'NOT_RESALEABLE']);
 
+/** The reason a returned line carries into stock movements when the till recorded none. */
+export const DEFAULT_RETURN_REASON = 'CUSTOMER_RETURN';
+
 /** Where a returned line's units go: back to sellable stock, or to damaged stock. */
 export function returnDestination(line: Pick<PosLine, 'reasonCode'>): 'sellable' | 'damaged' {
   return line.reasonCode && DAMAGED_RETURN_REASONS.has(line.reasonCode) ? 'damaged' : 'sellable';
