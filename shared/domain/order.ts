@@ -82,8 +82,11 @@ export const OrderTotals = z.object({
 });
 export type OrderTotals = z.infer<typeof OrderTotals>;
 
+/** The fabric's own order id (see orderIdFor). */
+export const OrderId = z.string().regex(/^ord_[a-z2-7]{26}$/);
+
 const OrderShape = z.object({
-  orderId: z.string().regex(/^ord_[a-z2-7]{26}$/),
+  orderId: OrderId,
   channel: SalesChannel,
   channelOrderId: z.string().min(1),
   /** The shop, seller or store account on the channel (Shopify domain, Amazon seller id). */

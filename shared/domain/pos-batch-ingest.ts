@@ -10,6 +10,7 @@ import {
   isPosManifestKey, posManifestKey,
 } from './pos-batch';
 import type { PosBatchRef } from './pos-events';
+import { orderReturnsOf } from './pos-order-returns';
 import { START, checkPosBatch, readPosItems, type ByteSource, type ReadPosition } from '../pos/pos-batch-reader';
 import type { PosParsedItem, QuarantinedLine } from '../pos/parsed-item';
 
@@ -23,7 +24,8 @@ import type { PosParsedItem, QuarantinedLine } from '../pos/parsed-item';
  *    conditional write BEFORE anything is published; a key already claimed is a duplicate (an
  *    overlapping or re-uploaded batch, S3 delivering twice) and nothing is published for it. Accepted
  *    transactions are published as PosTransactionRecorded, with PosLineNeedsAttention for item codes
- *    the cross-reference does not know. Lines that fail validation go to quarantine.
+ *    the cross-reference does not know and a ReturnReceived per online order its return lines name.
+ *    Lines that fail validation go to quarantine.
  * 3. Every few thousand items, and when the invocation's budget runs out, quarantined lines, sequence
  *    numbers and the position are checkpointed under a lease; a budget run out hands over to a
  *    PosBatchContinuationRequested event that brings the same function back.
@@ -444,6 +446,11 @@ class UploadRun {
         lines: unknown.map((line) => ({ lineNumber: line.lineNumber, itemCode: line.itemCode, type: line.type, quantity: line.quantity })),
         batch: this.batch,
       }, trace));
+    }
+    // Under the transaction's claim, like the transaction itself: each return is received once, and
+    // its id (from the transaction and the order) dedupes a publish a crash repeats.
+    for (const customerReturn of orderReturnsOf(transaction)) {
+      events.push(createEvent('ReturnReceived', { customerReturn }, { ...trace, correlationId: customerReturn.orderId }));
     }
     return events;
   }

@@ -3,7 +3,8 @@ import { locationIds } from '../config/inventory-policy';
 import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from './inventory-adjustment';
 import type { InventoryPorts } from './inventory-reservation';
 import { UnknownLocationError } from './inventory';
-import { returnDestination, type PosLine, type PosTransaction } from './pos-transaction';
+import { DEFAULT_RETURN_REASON, returnDestination, type PosLine, type PosTransaction } from './pos-transaction';
+import { isReturnAgainstOrder } from './pos-order-returns';
 import type { PosBatchRef } from './pos-events';
 
 /** What became of one POS line's stock movement; `adjustmentId` finds it in the inventory ledger. */
@@ -22,6 +23,8 @@ export interface PosStockLineResult {
  *   sale                          -> sale: off on hand (reason POS_SALE)
  *   return, sellable reason/none  -> return: back on hand (its reason, or CUSTOMER_RETURN)
  *   return, damaged reason        -> return, then damaged +quantity (on hand, not sellable)
+ *   return naming an online order -> nothing here: return-intake moves it against the order
+ *                                    (ReturnReceived, see pos-order-returns.ts), once
  *
  * Returns apply before sales, so an exchange for the same SKU never needs stock it is bringing back.
  * Only completed transactions move stock; lines without an internal SKU were already raised as
@@ -39,7 +42,7 @@ export async function applyPosTransactionToStock(
     throw new UnknownLocationError(`store ${locationId} is not a location of the inventory policy`);
   }
   const lines = [...transaction.lines.filter((line) => line.type === 'return'), ...transaction.lines.filter((line) => line.type === 'sale')]
-    .filter((line): line is PosLine & { sku: string } => line.sku !== null);
+    .filter((line): line is PosLine & { sku: string } => line.sku !== null && !isReturnAgainstOrder(line));
   const results: PosStockLineResult[] = [];
   for (const line of lines) {
     for (const [suffix, body] of adjustmentsFor(transaction, line, locationId)) {
@@ -81,7 +84,7 @@ export async function applyPosTransactionToStock(
 function adjustmentsFor(transaction: PosTransaction, line: PosLine & { sku: string }, locationId: string): [string, Record<string, unknown>][] {
   const common = { sku: line.sku, locationId, reference: { kind: 'pos_transaction', id: transaction.transactionId } };
   if (line.type === 'sale') return [['', { ...common, type: 'sale', quantity: line.quantity, reasonCode: 'POS_SALE' }]];
-  const reasonCode = line.reasonCode ?? 'CUSTOMER_RETURN';
+  const reasonCode = line.reasonCode ?? DEFAULT_RETURN_REASON;
   const restock: [string, Record<string, unknown>] = ['', { ...common, type: 'return', quantity: line.quantity, reasonCode }];
   if (returnDestination(line) === 'sellable') return [restock];
   return [restock, [':damaged', { ...common, type: 'adjustment', quantityName: 'damaged', delta: line.quantity, reasonCode }]];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CurrencyCode, Money, MoneyFormatError, formatDecimalMoney, parseDecimalMoney } from './money';
+import { OrderId, SalesChannel, orderIdFor } from './order';
 import type { FieldIssue } from './validation';
 
 /**
@@ -37,6 +38,18 @@ export type PosTransactionKey = z.infer<typeof PosTransactionKey>;
 export const PosDisposition = z.enum(['completed', 'cancelled', 'training', 'control']);
 export type PosDisposition = z.infer<typeof PosDisposition>;
 
+/**
+ * The online order a returned line was bought on, as the till recorded it: always our order id, and
+ * the channel with its own order id when that is what the till was given (the number on the
+ * customer's order confirmation).
+ */
+export const OriginalOrder = z.object({
+  orderId: OrderId,
+  channel: SalesChannel.optional(),
+  channelOrderId: z.string().min(1).optional(),
+});
+export type OriginalOrder = z.infer<typeof OriginalOrder>;
+
 export const PosLine = z.object({
   /** The line's position in the transaction, from 1. */
   lineNumber: z.number().int().positive(),
@@ -54,6 +67,11 @@ export const PosLine = z.object({
   amount: Money,
   /** Returns: why the item came back; DAMAGED-like codes send it to damaged stock (see returnDestination). */
   reasonCode: ReasonCode.optional(),
+  /**
+   * Returns only: the online order the units were bought on. Such a line is taken back against its
+   * order (ReturnReceived, return-intake), not by pos-stock-movements; see pos-order-returns.ts.
+   */
+  originalOrder: OriginalOrder.optional(),
 });
 export type PosLine = z.infer<typeof PosLine>;
 
@@ -105,6 +123,8 @@ export const RawPosLine = z.object({
   /** When the store sends it, it must equal quantity x unitPrice - discount. */
   amount: Optional(Decimal),
   reasonCode: Optional(z.string().trim().min(1).max(40)),
+  /** Returns only: `ord_...` or `{channel}:{channelOrderId}` (see parseOriginalOrder). */
+  originalOrder: Optional(z.string({ error: 'must be text such as "shopify:5600000000001"' }).trim().max(120)),
 });
 export type RawPosLine = z.input<typeof RawPosLine>;
 
@@ -148,6 +168,7 @@ export type DraftResult =
  * - a completed transaction's tenders add up to its total (sales - returns + tax), to the minor unit;
  *   a transaction missing a line or a tender therefore fails instead of posting a wrong total;
  * - cancelled, training and control transactions carry no lines;
+ * - only a return line names an original order, and the reference must read (parseOriginalOrder);
  * - the store is `expected.storeId` when given (the store of the upload path).
  */
 export function toPosTransactionDraft(input: unknown, expected: { storeId?: string } = {}): DraftResult {
@@ -189,6 +210,13 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
       total += line.type === 'sale' ? computed : -computed;
       const reasonCode = line.reasonCode === undefined ? undefined : normalizeReasonCode(line.reasonCode);
       if (line.reasonCode !== undefined && !reasonCode) throw new DraftError(`lines.${i}.reasonCode`, `"${line.reasonCode}" is not a reason code`);
+      const originalOrder = line.originalOrder === undefined ? undefined : parseOriginalOrder(line.originalOrder);
+      if (line.originalOrder !== undefined && line.type !== 'return') {
+        throw new DraftError(`lines.${i}.originalOrder`, 'is for return lines only: a sale is not taken back against an order');
+      }
+      if (line.originalOrder !== undefined && !originalOrder) {
+        throw new DraftError(`lines.${i}.originalOrder`, `"${line.originalOrder}" is not an order reference: give our order id (ord_...) or {channel}:{the channel's order id} with a channel of ${ORDER_CHANNELS.join(', ')}, e.g. shopify:5600000000001`);
+      }
       return {
         lineNumber: i + 1,
         type: line.type,
@@ -199,6 +227,7 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
         discount,
         amount,
         ...(reasonCode ? { reasonCode } : {}),
+        ...(originalOrder ? { originalOrder } : {}),
       };
     });
     const tax = { amountMinor: raw.tax.reduce((sum, amount, i) => sum + money(`tax.${i}`, amount).amountMinor, 0), currency };
@@ -270,6 +299,9 @@ export function posTransactionFingerprint(transaction: PosTransactionDraft): str
  */
 export const DAMAGED_RETURN_REASONS: ReadonlySet<string> = new Set(['DAMAGED', 'DEFECTIVE', 'BROKEN', 'FAULTY', 'EXPIRED', 'NOT_RESALEABLE']);
 
+/** The reason a returned line carries into stock movements when the till recorded none. */
+export const DEFAULT_RETURN_REASON = 'CUSTOMER_RETURN';
+
 /** Where a returned line's units go: back to sellable stock, or to damaged stock. */
 export function returnDestination(line: Pick<PosLine, 'reasonCode'>): 'sellable' | 'damaged' {
   return line.reasonCode && DAMAGED_RETURN_REASONS.has(line.reasonCode) ? 'damaged' : 'sellable';
@@ -279,6 +311,23 @@ export function returnDestination(line: Pick<PosLine, 'reasonCode'>): 'sellable'
 export function normalizeReasonCode(text: string): string | undefined {
   const code = text.trim().toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   return /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
+}
+
+/** Channels whose orders a store can take back; the till's own sales are transactions, not orders. */
+const ORDER_CHANNELS = SalesChannel.options.filter((channel) => channel !== 'pos');
+
+/**
+ * Reads the order reference a till recorded on a return line: our order id (`ord_...`), or
+ * `{channel}:{channelOrderId}` such as `shopify:5600000000001` (the channel's name in any case; the
+ * order id is derived with orderIdFor, as every channel's intake derives it, so no lookup is needed).
+ * Undefined when it is neither, or names the POS channel itself.
+ */
+export function parseOriginalOrder(text: string): OriginalOrder | undefined {
+  const reference = text.trim();
+  if (OrderId.safeParse(reference).success) return { orderId: reference };
+  const match = /^([A-Za-z]+):([A-Za-z0-9][A-Za-z0-9._-]{0,99})$/.exec(reference);
+  const channel = match ? ORDER_CHANNELS.find((candidate) => candidate === match[1].toLowerCase()) : undefined;
+  return match && channel ? { orderId: orderIdFor(channel, match[2]), channel, channelOrderId: match[2] } : undefined;
 }
 
 /** The key of an otherwise invalid transaction, when its key fields are valid on their own. */

@@ -12,6 +12,8 @@ import { quarantinedRaw, type PosParsedItem, type QuarantinedLine } from './pars
 export const POS_CSV_COLUMNS = [
   'store_id', 'register_id', 'business_day', 'sequence', 'ended_at', 'currency', 'disposition', 'operator_id',
   'record_type', 'item_code', 'description', 'quantity', 'unit_price', 'discount', 'amount', 'reason_code', 'tender_method',
+  // Optional, and last so that files written before it keep their layout: see parseOriginalOrder.
+  'original_order',
 ] as const;
 export type PosCsvColumn = (typeof POS_CSV_COLUMNS)[number];
 const REQUIRED: readonly PosCsvColumn[] = ['store_id', 'register_id', 'business_day', 'sequence', 'ended_at', 'currency', 'record_type'];
@@ -203,7 +205,7 @@ const COLUMN_OF: Record<string, PosCsvColumn> = {
   storeId: 'store_id', registerId: 'register_id', businessDay: 'business_day', sequence: 'sequence', endedAt: 'ended_at',
   currency: 'currency', disposition: 'disposition', operatorId: 'operator_id', type: 'record_type', itemCode: 'item_code',
   description: 'description', quantity: 'quantity', unitPrice: 'unit_price', discount: 'discount', amount: 'amount',
-  reasonCode: 'reason_code', method: 'tender_method',
+  reasonCode: 'reason_code', method: 'tender_method', originalOrder: 'original_order',
 };
 
 function closeTransaction(open: OpenTransaction, header: CsvHeader, storeId: string | undefined, resume: { line: number; offset: number }): PosParsedItem {
@@ -238,6 +240,7 @@ function closeTransaction(open: OpenTransaction, header: CsvHeader, storeId: str
           discount: get(row, 'discount'),
           amount: get(row, 'amount'),
           reasonCode: get(row, 'reason_code'),
+          originalOrder: get(row, 'original_order'),
         });
         lineRows.push(row);
         break;

@@ -22,6 +22,10 @@ import { quarantinedRaw, type PosParsedItem } from './parsed-item';
  *       Tax               Amount (TypeCode="Refund" counts negative)
  *       Tender            @TenderType, Amount (TypeCode="Refund" counts negative),
  *                         TenderChange/Amount (change given, negative)
+ *
+ * A return's original online order is not read: POSLog's TransactionLink points at an earlier POS
+ * transaction (store, workstation, sequence number), not at a channel order, and no POSLog element we
+ * know of names one; POSLog returns therefore always go back on hand through pos-stock-movements.
  */
 
 /** Namespaces are not resolved: names are matched by their local part. */

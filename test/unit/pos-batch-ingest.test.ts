@@ -6,6 +6,7 @@ import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload, type PosIngestLimits, type 
 import type { PosUpload } from '../../shared/domain/pos-batch';
 import { csvLines, generatedTransactions, jsonlLines, take } from '../fixtures/pos/generate';
 import { invocation, memoryPorts } from './support/pos-in-memory';
+import { orderIdFor } from '../../shared/domain/order';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'pos');
 const SKUS = { 'TSHIRT-RED-M': 'SKU-TS-R-M', 'TSHIRT-RED-L': 'SKU-TS-R-L', 'MUG-WHITE': 'SKU-MUG-W', 'CAP-BLUE': 'SKU-CAP-B', 'SOCKS-3PK': 'SKU-SOCKS', 'TOTE-CANVAS': 'SKU-TOTE' };
@@ -152,6 +153,30 @@ describe('ingesting a POS batch upload', () => {
       expect.objectContaining({ transactionId: 'store-042:R1:2026-11-23:1001', reason: 'UNKNOWN_SKU', lines: [{ lineNumber: 2, itemCode: 'MUG-WHITE', type: 'sale', quantity: 1 }] }),
       expect.objectContaining({ transactionId: 'store-042:R1:2026-11-23:1002', reason: 'UNKNOWN_SKU' }),
     ]);
+  });
+
+  it('receives a store\'s return of an online order with the transaction that took it back, once however often the batch is uploaded', async () => {
+    const ports = memoryPorts({ skus: SKUS });
+    const csv = [
+      'store_id,register_id,business_day,sequence,ended_at,currency,record_type,item_code,quantity,unit_price,amount,reason_code,tender_method,original_order',
+      'store-042,R1,2026-11-23,1201,2026-11-23T14:05:00-05:00,USD,return,TSHIRT-RED-M,1,24.00,,WRONG_SIZE,,shopify:5600000000001',
+      'store-042,R1,2026-11-23,1201,2026-11-23T14:05:00-05:00,USD,return,MUG-WHITE,1,12.00,,,,',
+      'store-042,R1,2026-11-23,1201,2026-11-23T14:05:00-05:00,USD,tender,,,,-36.00,,card,',
+    ].join('\n');
+    await ingestToEnd(ports.objects.put(`${KEY}/returns.csv`, csv), ports);
+    await ingestToEnd(ports.objects.put(`${KEY}/returns.csv`, csv, 'etag-of-the-second-put'), ports);
+
+    const received = ports.publisher.ofType('ReturnReceived');
+
+    expect(received.map((event) => event.data)).toEqual([{
+      customerReturn: expect.objectContaining({
+        returnId: `pos:store-042:R1:2026-11-23:1201:${orderIdFor('shopify', '5600000000001')}`,
+        soldThrough: 'shopify', channelOrderId: '5600000000001', locationId: 'store-042',
+        lines: [{ sku: 'SKU-TS-R-M', quantity: 1, reasonCode: 'WRONG_SIZE', condition: 'sellable', refund: { amountMinor: 2400, currency: 'USD' } }],
+      }),
+    }]);
+    expect(received[0]).toMatchObject({ source: 'fabric.returns', correlationId: orderIdFor('shopify', '5600000000001') });
+    expect(ports.publisher.ofType('PosTransactionRecorded')).toHaveLength(1);
   });
 
   it('quarantines an unreadable file whole, with its reason, and applies nothing', async () => {

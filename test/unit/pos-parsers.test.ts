@@ -6,6 +6,7 @@ import { START, checkPosBatch, readPosItems, type ByteSource, type PosBatchForma
 import { MAX_ROWS_PER_TRANSACTION, splitCsvRow } from '../../shared/pos/pos-csv';
 import { MAX_TRANSACTION_CHARS } from '../../shared/pos/pos-poslog';
 import type { PosParsedItem } from '../../shared/pos/parsed-item';
+import { orderIdFor } from '../../shared/domain/order';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'pos');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
@@ -29,6 +30,8 @@ async function itemsOf(content: Buffer | string, format: PosBatchFormat, options
 }
 
 const truncated = (buffer: Buffer) => buffer.subarray(0, Math.floor(buffer.length / 2));
+const transactionsOf = (items: PosParsedItem[]) => items.map((item) => (item.kind === 'transaction' ? item.transaction : item));
+const reasonsOf = (item: PosParsedItem) => (item.kind === 'rejected' ? item.lines.map((line) => line.reason) : []);
 
 const CSV_HEADER = 'store_id,register_id,business_day,sequence,ended_at,currency,record_type,item_code,quantity,unit_price,amount,tender_method';
 const row = (sequence: number, rest: string) => `store-042,R1,2026-11-23,${sequence},2026-11-23T10:00:00Z,USD,${rest}`;
@@ -136,6 +139,52 @@ describe('POS CSV', () => {
   });
 });
 
+describe('POS CSV returns naming their online order', () => {
+  const HEADER = 'store_id,register_id,business_day,sequence,ended_at,currency,record_type,item_code,quantity,unit_price,amount,reason_code,tender_method,original_order';
+  const returned = (sequence: number, originalOrder: string, type = 'return') => [
+    HEADER,
+    row(sequence, `${type},TSHIRT-RED-M,1,24.00,,WRONG_SIZE,,${originalOrder}`),
+    row(sequence, `tender,,,,${type === 'return' ? '-' : ''}24.00,,card,`),
+  ].join('\n');
+
+  it('reads a file without the original_order column exactly as before, and an empty column as no reference', async () => {
+    const without = fixture('store-042-batch.csv').toString();
+    const [header, ...rows] = without.trimEnd().split('\n');
+    const withEmptyColumn = [`${header},original_order`, ...rows.map((line) => `${line},`)].join('\n');
+
+    const before = transactionsOf(await itemsOf(without, 'csv', { storeId: 'store-042' }));
+    const after = transactionsOf(await itemsOf(withEmptyColumn, 'csv', { storeId: 'store-042' }));
+
+    expect(after).toEqual(before);
+    expect(JSON.stringify(before)).not.toContain('originalOrder');
+  });
+
+  it('reads the order a return names, by channel and channel order id or by our order id', async () => {
+    const byChannel = await itemsOf(returned(21, 'shopify:5600000000001'), 'csv');
+    const ours = orderIdFor('woocommerce', '4711');
+    const byOrderId = await itemsOf(returned(22, ours), 'csv');
+
+    expect(transactionsOf(byChannel)).toMatchObject([{ lines: [{ type: 'return', originalOrder: { orderId: orderIdFor('shopify', '5600000000001'), channel: 'shopify', channelOrderId: '5600000000001' } }] }]);
+    expect(transactionsOf(byOrderId)).toMatchObject([{ lines: [{ type: 'return', originalOrder: { orderId: ours } }] }]);
+  });
+
+  it('quarantines a transaction whose return names no readable order, naming the column', async () => {
+    const [item] = await itemsOf(returned(23, 'shopify-5600000000001'), 'csv');
+
+    expect(item).toMatchObject({ kind: 'rejected', key: { sequence: 23 } });
+    expect(reasonsOf(item)).toEqual([
+      expect.stringMatching(/^original_order: "shopify-5600000000001" is not an order reference: give our order id \(ord_\.\.\.\) or \{channel\}:/),
+      'held: line 2 of transaction store-042:R1:2026-11-23:23 failed validation',
+    ]);
+  });
+
+  it('quarantines a sale that names an order: only a return is taken back against one', async () => {
+    const [item] = await itemsOf(returned(24, 'shopify:5600000000001', 'sale'), 'csv');
+
+    expect(reasonsOf(item)[0]).toBe('original_order: is for return lines only: a sale is not taken back against an order');
+  });
+});
+
 describe('POS JSONL', () => {
   it('reads one transaction per line, returns, exchanges and control transactions included', async () => {
     const items = await itemsOf(fixture('store-042-batch.jsonl'), 'jsonl');
@@ -150,6 +199,37 @@ describe('POS JSONL', () => {
     expect(good.kind).toBe('transaction');
     expect(bad).toMatchObject({ kind: 'rejected', lines: [{ lineNumber: 2, raw: '{"storeId": "store-042",' }] });
     expect(bad.kind === 'rejected' && bad.lines[0].reason).toMatch(/^not valid JSON/);
+  });
+});
+
+describe('POS JSONL returns naming their online order', () => {
+  const line = (sequence: number, returnLine: Record<string, unknown>) => JSON.stringify({
+    storeId: 'store-042', registerId: 'R2', businessDay: '2026-11-23', sequence, endedAt: '2026-11-23T11:20:00-05:00', currency: 'USD',
+    lines: [{ type: 'return', itemCode: 'TSHIRT-RED-M', quantity: 1, unitPrice: '24.00', ...returnLine }],
+    tenders: [{ method: 'card', amount: returnLine.type === 'sale' ? '24.00' : '-24.00' }],
+  });
+
+  it('reads a return with and without originalOrder', async () => {
+    const items = await itemsOf([line(601, { originalOrder: 'Amazon:111-5550001-0000001' }), line(602, {})].join('\n'), 'jsonl');
+
+    const [named, plain] = transactionsOf(items) as { lines: Record<string, unknown>[] }[];
+    expect(named.lines[0].originalOrder).toEqual({ orderId: orderIdFor('amazon', '111-5550001-0000001'), channel: 'amazon', channelOrderId: '111-5550001-0000001' });
+    expect(plain.lines[0]).not.toHaveProperty('originalOrder');
+  });
+
+  it('quarantines a line whose originalOrder is malformed or names the POS channel itself', async () => {
+    const items = await itemsOf([line(603, { originalOrder: 'ord_TOO-SHORT' }), line(604, { originalOrder: 'pos:store-042:R1:2026-11-22:17' }), line(605, { originalOrder: 5600000000001 })].join('\n'), 'jsonl');
+
+    expect(items.map((item) => item.kind)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(reasonsOf(items[0])[0]).toMatch(/^lines\.0\.originalOrder: "ord_TOO-SHORT" is not an order reference/);
+    expect(reasonsOf(items[1])[0]).toMatch(/^lines\.0\.originalOrder: "pos:store-042:R1:2026-11-22:17" is not an order reference.* with a channel of shopify, woocommerce, amazon, ebay, walmart, square,/);
+    expect(reasonsOf(items[2])).toEqual(['lines.0.originalOrder: must be text such as "shopify:5600000000001"']);
+  });
+
+  it('quarantines a sale line that names an order', async () => {
+    const [item] = await itemsOf(line(606, { type: 'sale', originalOrder: 'shopify:5600000000001' }), 'jsonl');
+
+    expect(reasonsOf(item)).toEqual(['lines.0.originalOrder: is for return lines only: a sale is not taken back against an order']);
   });
 });
 
