@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueTarget } from '../../events/routing-rules';
 import type { LocalLambda } from './lambda-invoker';
@@ -16,9 +16,7 @@ export interface EventSourceLog {
  */
 export class QueueEventSource {
   private running = false;
-  private readonly loops: Promise<void>[] = [];
-  /** Ends the pollers' long polls at once on stop, instead of after their wait. */
-  private readonly stopping = new AbortController();
+  private readonly deliveries = new Set<Promise<void>>();
 
   constructor(
     private readonly sqs: SQSClient,
@@ -31,20 +29,29 @@ export class QueueEventSource {
   start(): void {
     this.running = true;
     const pollers = this.target.maxConcurrency ?? 2;
-    for (let i = 0; i < pollers; i += 1) this.loops.push(this.poll());
+    for (let i = 0; i < pollers; i += 1) void this.poll();
   }
 
+  /**
+   * Waits for the invocations under way, not for the pollers' long polls: those end on their own
+   * within 20 s and hand back whatever they still receive. (Aborting a long poll would not stop the
+   * emulator from taking the next message off the queue for it, and that message would then stay
+   * invisible for the whole visibility timeout.)
+   */
   async stop(): Promise<void> {
     this.running = false;
-    this.stopping.abort();
-    await Promise.all(this.loops);
+    await Promise.all(this.deliveries);
   }
 
   private async poll(): Promise<void> {
     while (this.running) {
       try {
         const messages = await this.receiveBatch();
-        if (messages.length > 0) await this.deliver(messages);
+        if (!this.running) return await this.handBack(messages);
+        if (messages.length === 0) continue;
+        const delivery = this.deliver(messages);
+        this.deliveries.add(delivery);
+        await delivery.finally(() => this.deliveries.delete(delivery));
       } catch (error) {
         if (this.running) {
           this.log('event source mapping could not poll', { queue: this.queue.url, error: (error as Error).message });
@@ -65,7 +72,7 @@ export class QueueEventSource {
         WaitTimeSeconds: batch.length === 0 ? 20 : 0,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
-      }), { abortSignal: this.stopping.signal });
+      }));
       batch.push(...Messages);
       if (Messages.length === 0 && batch.length > 0) break;
     } while (this.running && batch.length > 0 && batch.length < this.target.batchSize && Date.now() < windowEnds);
@@ -90,6 +97,16 @@ export class QueueEventSource {
         QueueUrl: this.queue.url,
         Entries: done.slice(start, start + 10).map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
       }));
+    }
+  }
+
+  /** Makes messages received after stop visible again at once, for whoever consumes the queue next. */
+  private async handBack(messages: Message[]): Promise<void> {
+    for (let start = 0; start < messages.length; start += 10) {
+      await this.sqs.send(new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: this.queue.url,
+        Entries: messages.slice(start, start + 10).map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })),
+      })).catch(() => undefined); // the emulator may be gone already: its messages go with it
     }
   }
 
