@@ -27,29 +27,32 @@ export function squareDeliveryHeaders(body: string, signatureKey: string, notifi
   };
 }
 
-/** An ORDER_CHANGE notification (NotificationVersion 1.0) for an order, as SP-API writes it to the queue. */
-export function amazonOrderChange(amazonOrderId: string, orderStatus: string, notificationId: string = randomUUID(), sellerId = 'A3TH9S8BH6GOGM'): string {
-  const now = new Date().toISOString();
+/**
+ * An ORDER_CHANGE notification (NotificationVersion 1.0) for an order, as SP-API writes it to the queue.
+ * `at` is the time of the change (now by default); with it and the notification id given, the body is reproducible.
+ */
+export function amazonOrderChange(amazonOrderId: string, orderStatus: string, notificationId: string = randomUUID(), sellerId = 'A3TH9S8BH6GOGM', at = new Date().toISOString()): string {
   return JSON.stringify({
-    NotificationVersion: '1.0', NotificationType: 'ORDER_CHANGE', PayloadVersion: '1.0', EventTime: now,
+    NotificationVersion: '1.0', NotificationType: 'ORDER_CHANGE', PayloadVersion: '1.0', EventTime: at,
     Payload: {
       OrderChangeNotification: {
         NotificationLevel: 'OrderLevel', SellerId: sellerId, AmazonOrderId: amazonOrderId, OrderChangeType: 'OrderStatusChange',
-        OrderChangeTrigger: { TimeOfOrderChange: now, ChangeReason: `Order status changed to ${orderStatus}` },
-        Summary: { MarketplaceId: 'ATVPDKIKX0DER', OrderStatus: orderStatus, PurchaseDate: now, DestinationPostalCode: '78701', FulfillmentType: 'MFN', OrderType: 'StandardOrder', OrderItems: [] },
+        OrderChangeTrigger: { TimeOfOrderChange: at, ChangeReason: `Order status changed to ${orderStatus}` },
+        Summary: { MarketplaceId: 'ATVPDKIKX0DER', OrderStatus: orderStatus, PurchaseDate: at, DestinationPostalCode: '78701', FulfillmentType: 'MFN', OrderType: 'StandardOrder', OrderItems: [] },
       },
     },
-    NotificationMetadata: { ApplicationId: 'amzn1.sellerapps.app.fabric-dev', SubscriptionId: 'fabric-dev-subscription', PublishTime: now, NotificationId: notificationId },
+    NotificationMetadata: { ApplicationId: 'amzn1.sellerapps.app.fabric-dev', SubscriptionId: 'fabric-dev-subscription', PublishTime: at, NotificationId: notificationId },
   });
 }
 
 /**
  * A Walmart Marketplace notification naming a purchase order: PO_CREATED (or PO_LINE_AUTOCANCELLED)
  * with the id in the payload, or ORDER_UPDATES with it in payload.order and the change in subEventType.
+ * With `eventId` and `eventTime` given the body is reproducible; otherwise both are fresh.
  */
-export function walmartOrderEvent(purchaseOrderId: string, options: { eventType?: 'PO_CREATED' | 'PO_LINE_AUTOCANCELLED' | 'ORDER_UPDATES'; subEventType?: string; eventId?: string; partnerId?: string } = {}): string {
-  const { eventType = 'PO_CREATED', subEventType = 'PO_CREATED', eventId = randomUUID(), partnerId = '10001234567' } = options;
-  const source = { eventType, eventVersion: 'V1', eventTime: new Date().toISOString(), eventId };
+export function walmartOrderEvent(purchaseOrderId: string, options: { eventType?: 'PO_CREATED' | 'PO_LINE_AUTOCANCELLED' | 'ORDER_UPDATES'; subEventType?: string; eventId?: string; partnerId?: string; eventTime?: string } = {}): string {
+  const { eventType = 'PO_CREATED', subEventType = 'PO_CREATED', eventId = randomUUID(), partnerId = '10001234567', eventTime = new Date().toISOString() } = options;
+  const source = { eventType, eventVersion: 'V1', eventTime, eventId };
   return JSON.stringify(eventType === 'ORDER_UPDATES'
     ? { source: { ...source, eventFilters: null }, payload: { meta: { subEventType }, order: { purchaseOrderId, partnerId } } }
     : { source, payload: { partnerId, purchaseOrderId } });
