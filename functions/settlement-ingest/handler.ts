@@ -1,4 +1,4 @@
-import type { S3Event, ScheduledEvent } from 'aws-lambda';
+import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { loadAccountingPolicy } from '../../shared/config/chart-of-accounts';
@@ -37,7 +37,8 @@ const uploads = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, 'settlem
  * failure throws, so S3's retries and then the failed-invocation queue keep the report); the daily
  * schedule raises NEVER_SETTLED for booked sales no settlement has named in time.
  */
-async function settle(event: S3Event | ScheduledEvent): Promise<void> {
+async function settle(event: S3Event | ScheduledEvent, context: Context): Promise<void> {
+  uploads.registerLambdaContext(context);
   if (!('Records' in event)) {
     const { reported } = await reportNeverSettled(ports);
     metrics.addMetric('OrdersNeverSettled', MetricUnit.Count, reported);
