@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseFaults } from './simulation/scenario';
+import type { ProgressUpdate } from './simulation/driver';
 
 /**
  * `npm run simulate`: a seeded, reproducible retail day (scripts/simulation/) driven through a local
@@ -43,11 +44,19 @@ async function main(): Promise<void> {
   configureSimulationEnvironment(options.stores);
   process.stderr.write('starting a local fabric for the simulation (emulators in memory)\n');
   const fabric = await startLocalFabric({ prefix: `sim${options.seed}`, apiPort: 0 });
-  let last = '';
-  const progress = (line: string) => {
-    if (line === last) return;
-    last = line;
-    process.stderr.write(`\r\x1b[K  ${line}`);
+  const started = Date.now();
+  let last = { line: '', phase: '', at: 0 };
+  const progress = (update: ProgressUpdate) => {
+    const line = progressBar(update, (Date.now() - started) / 1000);
+    if (line === last.line) return;
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r\x1b[K${line}`);
+    } else if (update.phase !== last.phase || Date.now() - last.at >= 5_000) {
+      // Piped to a file or CI: a line on each new phase and every five seconds, not a redraw per delivery.
+      process.stderr.write(`${line}\n`);
+      last = { ...last, phase: update.phase, at: Date.now() };
+    }
+    last = { ...last, line };
   };
   try {
     const report = await runSimulation(fabric, options, progress);
@@ -58,6 +67,14 @@ async function main(): Promise<void> {
   } finally {
     await fabric.stop();
   }
+}
+
+/** `[#######.............]  35% online day 1750/5000 (1432 in the ERP, 900 shipments) 74 s`: one line, redrawn in place on a terminal. */
+function progressBar({ phase, done, total, detail }: ProgressUpdate, seconds: number): string {
+  const width = 24;
+  const share = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(share * width);
+  return `  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${phase} ${done}/${total}${detail ? ` (${detail})` : ''} ${Math.round(seconds)} s`;
 }
 
 main().then(() => process.exit(process.exitCode ?? 0), (error) => {

@@ -1,19 +1,23 @@
-import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalFabric } from '../local-fabric/local-fabric';
 import { shopifyDeliveryHeaders } from '../sample/shopify-orders';
 import { wooCommerceDeliveryHeaders } from '../sample/woocommerce-orders';
-import { squareDeliveryHeaders } from '../sample/channel-samples';
+import { squareDeliveryHeaders, walmartDeliveryHeaders } from '../sample/channel-samples';
 import { redrive } from '../ops/dlq';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { DynamoInventoryStore } from '../../shared/adapters/inventory-store';
+import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { secretEnvVar } from '../../shared/config/topology';
 import { verifyInventory, isClean } from '../../shared/domain/inventory-verification';
-import { buildScenario, simulationInventoryPolicy, squareVariationId, WAREHOUSE, type Scenario, type ScenarioOptions, type WebhookDelivery } from './scenario';
-import { evaluate, type Observations, type SimulationReport } from './report';
+import { buildScenario, simulationInventoryPolicy, squareVariationId, WAREHOUSE, type ChannelDelivery, type PlannedOrder, type Scenario, type ScenarioOptions } from './scenario';
+import { marketplaceSkuKeys } from './marketplace-orders';
+import { expectedStates } from './fulfilment-plan';
+import type { PosBatch } from './store-day';
+import { countBy, evaluate, expectedStoreOnHand, type Observations, type SimulationReport } from './report';
 
 export interface SimulationOptions extends ScenarioOptions {
   concurrency: number;
@@ -23,7 +27,14 @@ export interface SimulationOptions extends ScenarioOptions {
   settleTimeoutMs?: number;
 }
 
-export type Progress = (line: string) => void;
+/** Where the run is: a phase and how far through it. */
+export interface ProgressUpdate {
+  phase: string;
+  done: number;
+  total: number;
+  detail?: string;
+}
+export type Progress = (update: ProgressUpdate) => void;
 
 /**
  * The simulated day runs in minutes what a retailer's runs in a day: the ERP connector may spend ten
@@ -49,25 +60,43 @@ export function configureSimulationEnvironment(stores: number): void {
   });
 }
 
-/** Queues whose retries the simulation wants in seconds, not the minutes AWS's visibility timeouts give. */
-const FAST_RETRY_QUEUES = ['order-lifecycle', 'erp-sales-order-posting', 'erp-journal-posting', 'square-order-fetch'];
+/**
+ * Visibility timeouts (seconds) for the queues where a record waits for something to happen first (a
+ * shipment before its posting, a posting while the breaker is open, a fetch the channel cannot answer
+ * yet, a duplicate notification while the first is fetched): a compressed day retries in seconds, not
+ * in AWS's minutes. Amazon's fetch keeps half a minute: its invocations wait for SP-API's slow quota.
+ */
+const FAST_RETRY_QUEUES: Record<string, number> = {
+  'order-lifecycle': 2, 'erp-sales-order-posting': 2, 'erp-journal-posting': 2, 'inventory-fulfilment': 5, 'return-intake': 5,
+  'square-order-fetch': 2, 'walmart-order-fetch': 5, 'amazon-notifications': 5, 'amazon-order-fetch': 30,
+  'channel-shipment-sync': 10, 'channel-return-sync': 10, 'channel-cancellation-sync': 10,
+};
+
+type Answers = Map<ChannelDelivery, { status: number; body: Record<string, unknown>; at: number }>;
 
 /**
  * Runs one simulated retail day against a running local fabric, only over its real interfaces:
- * signed webhooks and HTTP APIs, S3 uploads of POS batches, the channel and ERP stubs' knobs, and the
- * ops DLQ redrive. Reads the outcome back (order API, lifecycle and event trail tables, the ERP
- * simulator's own records) and returns the report with every invariant checked.
+ * signed webhooks and HTTP APIs (stock receipts and transfers, the warehouse's shipments), S3 uploads
+ * of POS batches and the settlement report, the channel and ERP stubs' knobs, and the ops DLQ
+ * redrive. Reads the outcome back (order API, lifecycle, inventory, event trail and settlement
+ * tables, the ERP simulator's and channel stubs' own records) and returns the report with every
+ * invariant checked.
  */
 export async function runSimulation(fabric: LocalFabric, options: SimulationOptions, progress: Progress = () => undefined): Promise<SimulationReport> {
   const scenario = buildScenario(options);
   const started = Date.now();
+  // Runs may share a fabric (the tests run two days on one): this day's ERP records start here.
+  const erpSince = { requests: fabric.erp.requests.length, journalLines: fabric.erp.journalLines.length };
   const has = (fault: string) => options.faults.includes(fault as never);
   await prepare(fabric, scenario, options.concurrency, progress);
   const dlqAtStart = await deadLetterDepth(fabric);
 
-  const answers = new Map<WebhookDelivery, { status: number; body: Record<string, unknown>; at: number }>();
-  const posOnTime = scenario.posBatches.filter((b) => !b.late);
-  await uploadPos(fabric, posOnTime);
+  const answers: Answers = new Map();
+  await uploadPos(fabric, scenario.posBatches.filter((b) => !b.late));
+  const warehouse = new Warehouse(fabric, scenario, options.concurrency);
+  const replenishment = replenish(fabric, scenario, options.concurrency);
+  // eBay sends nothing: the fabric's poller pulls, here every few seconds of the compressed day.
+  const ebayPulls = repeatedly(() => fabric.runScheduled('ebay-order-poller'), 5_000);
 
   let outage: Promise<void> | undefined;
   const sendStarted = Date.now();
@@ -82,31 +111,32 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
       });
     }
     if (w === erpTroubleAt && has('erp-throttle') && !has('erp-down')) fabric.erp.throttle(25, 1);
-    await sendAll(fabric, wave.deliveries, options.concurrency * wave.concurrencyFactor, answers, (done) => progress(`${wave.name}: ${done}/${wave.deliveries.length} deliveries`));
+    await sendAll(fabric, wave.deliveries, options.concurrency * wave.concurrencyFactor, answers, (done) => progress({
+      phase: wave.name, done, total: wave.deliveries.length, detail: `${fabric.erp.salesOrders.length} in the ERP, ${warehouse.shipped} shipments`,
+    }));
   }
+  await ebayPulls.stop();
   const sendSeconds = (Date.now() - sendStarted) / 1000;
   await outage;
+  await replenishment;
 
-  await uploadPos(fabric, scenario.posBatches.filter((b) => b.late));
-  progress(`late store uploads: ${scenario.posBatches.filter((b) => b.late).length} batch(es)`);
-
-  const orderIds = new Map<number, string>();
-  for (const [delivery, answer] of answers) {
-    if ((delivery.kind === 'original' || delivery.kind === 'poison') && typeof answer.body.orderId === 'string') orderIds.set(delivery.orderIndex, answer.body.orderId);
-  }
+  const late = scenario.posBatches.filter((b) => b.late);
+  await uploadPos(fabric, late);
+  progress({ phase: 'late store uploads', done: late.length, total: late.length });
 
   // The poison message: a Square notification for an order the Square API does not return yet; the
   // fetch fails until the queue gives up on it. Then the order appears and the run redrives.
   if (scenario.poisonOrderIndex !== undefined) {
-    await until(async () => (await deadLetterDepth(fabric, 'square-order-fetch')) > 0, 90_000, () => progress('waiting for the poison message to reach the square-order-fetch DLQ'));
+    await until(async () => (await deadLetterDepth(fabric, 'square-order-fetch')) > 0, 90_000, () => progress({ phase: 'poison message on its way to the square-order-fetch DLQ', done: 0, total: 1 }));
     const poison = scenario.orders[scenario.poisonOrderIndex];
     fabric.channelApis.square.orders.set(poison.channelOrderId, poison.payload);
   }
   const lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
   const settleDeadline = Date.now() + (options.settleTimeoutMs ?? 120_000 + options.orders * 300);
+  const beforeReturns = (order: PlannedOrder) => expectedStates(order, { returnsReceived: false });
   // Whatever the outage and the 429s pushed past their retries lands in a DLQ too: let the
   // reachable orders settle first, so that "before" is what the day left behind.
-  await settle(fabric, scenario, orderIds, lifecycles, options.concurrency, Math.min(settleDeadline, Date.now() + 20_000), progress, true);
+  await settle(fabric, scenario, lifecycles, beforeReturns, options.concurrency, Math.min(settleDeadline, Date.now() + 20_000), progress);
   const dlqBeforeRedrive = await deadLetterDepth(fabric);
   const dlqByRule = await deadLetterDepths(fabric);
   // An operator redrives until nothing is held: a message redriven while its cause lingers (a posting
@@ -114,25 +144,36 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   let redriven = 0;
   for (let round = 1; ; round += 1) {
     redriven += await redriveAll(fabric);
-    progress(`redrive round ${round}: ${redriven} message(s) redriven so far`);
-    const settled = await settle(fabric, scenario, orderIds, lifecycles, options.concurrency, settleDeadline, progress, false, 30_000);
+    progress({ phase: `redrive round ${round}`, done: redriven, total: redriven });
+    const settled = await settle(fabric, scenario, lifecycles, beforeReturns, options.concurrency, settleDeadline, progress, 30_000);
     const quiet = await until(async () => (await queueDepth(fabric)) === 0, Math.min(30_000, Math.max(0, settleDeadline - Date.now())));
     if ((settled && quiet && (await deadLetterDepth(fabric)) === 0) || Date.now() > settleDeadline) break;
   }
+  await warehouse.finish();
+
+  // The stores' evening batches: returns of online orders that have shipped by now.
+  await uploadPos(fabric, scenario.returnBatches);
+  await settle(fabric, scenario, lifecycles, (order) => expectedStates(order, { returnsReceived: true }), options.concurrency, settleDeadline, progress);
+  const settlement = await reconcileSettlement(fabric, scenario, settleDeadline, progress);
   await settlePos(fabric, scenario, settleDeadline, progress);
+  // Channel syncs and availability publications finish last: they may still be spending their rate budgets.
+  await until(async () => (await queueDepth(fabric, Object.keys(fabric.resources.queues))) === 0, Math.max(0, settleDeadline - Date.now()), () => progress({ phase: 'channels catching up', done: 0, total: 1 }));
   const dlqAfterRedrive = await deadLetterDepth(fabric);
-  const stillQueued = await queueDepth(fabric);
+  const stillQueued = await queueDepth(fabric, Object.keys(fabric.resources.queues));
   const settledSeconds = (Date.now() - started) / 1000;
 
-  const observations = await observe(fabric, scenario, answers, orderIds, lifecycles, options.concurrency);
+  const observations = await observe(fabric, scenario, answers, lifecycles, erpSince, options.concurrency);
   return evaluate(scenario, {
     ...observations,
+    shipmentAnswers: warehouse.answers,
+    transferAnswers: await replenishment,
+    settlement,
     dlq: { atStart: dlqAtStart, beforeRedrive: dlqBeforeRedrive, byRuleBeforeRedrive: dlqByRule, redriven, afterRedrive: dlqAfterRedrive, stillQueued },
     seconds: { sending: sendSeconds, total: settledSeconds },
   });
 }
 
-/** Maps the day's SKUs for every channel and the tills, makes retries fast, and receives the stock. */
+/** Maps the day's SKUs for every channel and the tills, makes retries fast, tells the channel stubs their orders, and receives the stock. */
 async function prepare(fabric: LocalFabric, scenario: Scenario, concurrency: number, progress: Progress): Promise<void> {
   const xref = new DynamoSkuCrossReference(fabric.resources.tables.crossReference);
   await inParallel(scenario.skus, concurrency, async (s) => {
@@ -140,12 +181,18 @@ async function prepare(fabric: LocalFabric, scenario: Scenario, concurrency: num
     await xref.mapSku('woocommerce', { channelSku: s.wooSku }, s.sku);
     await xref.mapSku('square', { channelSku: '', variantId: squareVariationId(s) }, s.sku);
     await xref.mapSku('pos', { channelSku: s.posItemCode }, s.sku);
+    for (const channel of ['amazon', 'ebay', 'walmart'] as const) await xref.mapSku(channel, marketplaceSkuKeys[channel](s.marketplaceSkus[channel]), s.sku);
   });
-  for (const queue of FAST_RETRY_QUEUES) {
-    if (fabric.resources.queues[queue]) await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: fabric.resources.queues[queue].url, Attributes: { VisibilityTimeout: '2' } }));
+  for (const [queue, seconds] of Object.entries(FAST_RETRY_QUEUES)) {
+    if (fabric.resources.queues[queue]) await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: fabric.resources.queues[queue].url, Attributes: { VisibilityTimeout: String(seconds) } }));
   }
   for (const order of scenario.orders) {
+    // The channel APIs hold their orders from the start; eBay's appear when the buyer places them (see sendAll).
     if (order.channel === 'square' && order.index !== scenario.poisonOrderIndex) fabric.channelApis.square.orders.set(order.channelOrderId, order.payload);
+    if (order.channel === 'walmart') fabric.channelApis.walmart.orders.set(order.channelOrderId, order.payload);
+    if (order.channel === 'amazon') fabric.channelApis.amazon.orders.set(order.channelOrderId, order.payload as { order: unknown; items: unknown[] });
+    // The channel's own order, as its fulfilment, cancellation and refund endpoints know it.
+    fabric.channelApis.outbound.addOrder(order.channel, order.channelOrderId, { lines: order.channelLines });
   }
   const receipts = [
     ...Object.entries(scenario.warehouseStock).map(([sku, quantity]) => ({ sku, locationId: WAREHOUSE, quantity })),
@@ -153,19 +200,85 @@ async function prepare(fabric: LocalFabric, scenario: Scenario, concurrency: num
   ].filter((r) => r.quantity > 0);
   let done = 0;
   await inParallel(receipts, concurrency, async (receipt) => {
-    const response = await fetch(`${fabric.apiUrl}/inventory/adjustments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `sim-receipt-${receipt.sku}-${receipt.locationId}` },
-      body: JSON.stringify({ type: 'receipt', ...receipt, reference: { kind: 'erp_document', id: `sim-receipt-${receipt.locationId}` } }),
-    });
-    if (response.status >= 300) throw new Error(`receipt of ${receipt.sku} at ${receipt.locationId} answered ${response.status}: ${await response.text()}`);
+    const status = await adjustStock(fabric, `sim-receipt-${receipt.sku}-${receipt.locationId}`, { type: 'receipt', ...receipt, reference: { kind: 'erp_document', id: `sim-receipt-${receipt.locationId}` } });
+    if (status >= 300) throw new Error(`receipt of ${receipt.sku} at ${receipt.locationId} answered ${status}`);
     done += 1;
-    if (done % 20 === 0 || done === receipts.length) progress(`stock receipts: ${done}/${receipts.length}`);
+    if (done % 20 === 0 || done === receipts.length) progress({ phase: 'stock receipts', done, total: receipts.length });
   });
 }
 
-function signedHeaders(delivery: WebhookDelivery, apiUrl: string): Record<string, string> {
+async function adjustStock(fabric: LocalFabric, key: string, adjustment: Record<string, unknown>): Promise<number> {
+  const response = await fetch(`${fabric.apiUrl}/inventory/adjustments`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(adjustment),
+  });
+  await response.text();
+  return response.status;
+}
+
+/** The warehouse replenishes the stores while the online day runs: one transfer per store and SKU, by the adjustments API. */
+async function replenish(fabric: LocalFabric, scenario: Scenario, concurrency: number): Promise<number[]> {
+  const statuses: number[] = [];
+  await inParallel(scenario.transfers, Math.max(1, concurrency / 4), async (transfer) => {
+    statuses.push(await adjustStock(fabric, transfer.transferId, {
+      type: 'transfer', sku: transfer.sku, fromLocationId: WAREHOUSE, toLocationId: transfer.toLocationId, quantity: transfer.quantity,
+      reference: { kind: 'transfer', id: transfer.transferId },
+    }));
+  });
+  return statuses;
+}
+
+/**
+ * The warehouse: ships each order's planned shipments through `POST /shipments` once the ERP holds
+ * the order (a WMS releases what the ERP released), polling the ERP simulator's records, which costs
+ * the fabric nothing. Runs beside the online day until every planned shipment is confirmed.
+ */
+class Warehouse {
+  readonly answers: { shipmentId: string; status: number }[] = [];
+  shipped = 0;
+  private readonly waiting: PlannedOrder[];
+  private readonly running: Promise<void>;
+  private stopAt = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly fabric: LocalFabric, scenario: Scenario, private readonly concurrency: number) {
+    this.waiting = scenario.orders.filter((order) => order.shipments.length > 0);
+    this.running = this.run();
+  }
+
+  /** Resolves once everything planned shipped, or the deadline passed with orders never posted. */
+  async finish(deadline = Date.now() + 30_000): Promise<void> {
+    this.stopAt = deadline;
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    while (this.waiting.length > 0 && Date.now() < this.stopAt) {
+      const released = this.waiting.filter((order) => this.fabric.erp.salesOrdersFor(order.orderId).length > 0);
+      for (const order of released) this.waiting.splice(this.waiting.indexOf(order), 1);
+      await inParallel(released, this.concurrency, (order) => this.ship(order));
+      if (released.length === 0) await sleep(500);
+    }
+  }
+
+  private async ship(order: PlannedOrder): Promise<void> {
+    for (const shipment of order.shipments) {
+      const response = await fetch(`${this.fabric.apiUrl}/shipments`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          shipmentId: shipment.shipmentId, orderId: order.orderId, locationId: WAREHOUSE, carrier: 'UPS',
+          trackingNumber: `1Z${shipment.shipmentId.replace(/[^A-Z0-9]/gi, '').toUpperCase()}`, shippedAt: '2026-11-23T16:00:00-05:00',
+          lines: Object.entries(shipment.unitsBySku).map(([sku, quantity]) => ({ sku, quantity })),
+        }),
+      });
+      await response.text();
+      this.answers.push({ shipmentId: shipment.shipmentId, status: response.status });
+      this.shipped += 1;
+    }
+  }
+}
+
+function signedHeaders(delivery: ChannelDelivery, apiUrl: string): Record<string, string> {
   const secret = process.env[secretEnvVar(delivery.channel)] ?? DEVELOPMENT_WEBHOOK_SECRETS[delivery.channel];
+  if (delivery.channel === 'walmart') return walmartDeliveryHeaders(delivery.body, secret);
   if (delivery.channel === 'shopify') {
     const headers = shopifyDeliveryHeaders(delivery.body, secret, delivery.topic, delivery.deliveryId);
     return delivery.kind === 'forged' ? { ...headers, 'x-shopify-hmac-sha256': 'Zm9yZ2VkIHNpZ25hdHVyZQ==' } : headers;
@@ -174,13 +287,23 @@ function signedHeaders(delivery: WebhookDelivery, apiUrl: string): Record<string
   return squareDeliveryHeaders(delivery.body, secret, `${process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL ?? apiUrl}/webhooks/square`);
 }
 
-/** Sends deliveries as the channel would, retrying a throttled or failed attempt after a pause. */
-async function sendAll(
-  fabric: LocalFabric, deliveries: readonly WebhookDelivery[], concurrency: number,
-  answers: Map<WebhookDelivery, { status: number; body: Record<string, unknown>; at: number }>, progress: (done: number) => void,
-): Promise<void> {
+/**
+ * Sends deliveries as each channel would: webhooks signed and retried after a pause when throttled or
+ * failed, Amazon's notifications written to the fabric's SQS queue, eBay's orders put in the eBay API
+ * for the poller (modified a minute ago, inside the window of its next run).
+ */
+async function sendAll(fabric: LocalFabric, deliveries: readonly ChannelDelivery[], concurrency: number, answers: Answers, progress: (done: number) => void): Promise<void> {
   let done = 0;
-  const send = async (delivery: WebhookDelivery): Promise<void> => {
+  const send = async (delivery: ChannelDelivery): Promise<void> => {
+    if (delivery.route === 'queue') {
+      await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: fabric.resources.queues[`${delivery.channel}-notifications`].url, MessageBody: delivery.body }));
+      return;
+    }
+    if (delivery.route === 'pull') {
+      const order = JSON.parse(delivery.body) as Record<string, unknown>;
+      fabric.channelApis.ebay.orders.set(String(order.orderId), { ...order, lastModifiedDate: new Date(Date.now() - 60_000).toISOString() });
+      return;
+    }
     for (let attempt = 1; ; attempt += 1) {
       const at = Date.now();
       try {
@@ -206,7 +329,7 @@ async function sendAll(
   });
 }
 
-async function uploadPos(fabric: LocalFabric, batches: Scenario['posBatches']): Promise<void> {
+async function uploadPos(fabric: LocalFabric, batches: readonly PosBatch[]): Promise<void> {
   for (const batch of batches) {
     await fabric.clients.s3.send(new PutObjectCommand({
       Bucket: fabric.resources.buckets.posBatches, Key: `incoming/${batch.storeId}/${batch.businessDate}/${batch.batchId}.csv`, Body: batch.csv,
@@ -214,19 +337,17 @@ async function uploadPos(fabric: LocalFabric, batches: Scenario['posBatches']): 
   }
 }
 
-const TERMINAL = new Set(['posted_to_erp', 'cancelled', 'shipped', 'returned', 'refunded']);
-
 /**
- * Waits until each order is where the day expects it; false at the deadline or when nothing moved for
- * `stallMs`. Lifecycles are read only once the outcome queues are empty: polling thousands of orders a
- * second would cost the fabric more than the day itself. Progress in the meantime comes from the ERP
- * simulator's own count, which costs nothing.
+ * Waits until each order is in one of the states `wanted` gives it; false at the deadline or when
+ * nothing moved for `stallMs`. Lifecycles are read only once the outcome queues are empty: polling
+ * thousands of orders a second would cost the fabric more than the day itself. Progress in the
+ * meantime comes from the ERP simulator's own count, which costs nothing.
  */
 async function settle(
-  fabric: LocalFabric, scenario: Scenario, orderIds: Map<number, string>, lifecycles: DynamoLifecycleStore, concurrency: number,
-  deadline: number, progress: Progress, quiet: boolean, stallMs = Number.POSITIVE_INFINITY,
+  fabric: LocalFabric, scenario: Scenario, lifecycles: DynamoLifecycleStore, wanted: (order: PlannedOrder) => string[],
+  concurrency: number, deadline: number, progress: Progress, stallMs = Number.POSITIVE_INFINITY,
 ): Promise<boolean> {
-  const pending = new Set(orderIds.keys());
+  const pending = new Set(scenario.orders);
   let lastMove = Date.now();
   let lastSeen = '';
   while (pending.size > 0 && Date.now() < deadline && Date.now() - lastMove < stallMs) {
@@ -235,35 +356,49 @@ async function settle(
     if (seen !== lastSeen) lastMove = Date.now();
     lastSeen = seen;
     if (depth === 0) {
-      await inParallel([...pending], concurrency, async (index) => {
-        const state = (await lifecycles.load(orderIds.get(index)!))?.state;
-        const wanted = scenario.orders[index].expectation === 'cancelled' ? state === 'cancelled' : state !== undefined && TERMINAL.has(state);
-        if (wanted) pending.delete(index);
+      await inParallel([...pending], concurrency, async (order) => {
+        const state = (await lifecycles.load(order.orderId))?.state;
+        if (state !== undefined && wanted(order).includes(state)) pending.delete(order);
       });
     }
-    if (!quiet || pending.size > 0) progress(`settling: ${fabric.erp.salesOrders.length} sales orders in the ERP, ${depth} message(s) queued${depth === 0 ? `, ${orderIds.size - pending.size}/${orderIds.size} orders where the day expects them` : ''}`);
+    progress({ phase: 'settling', done: scenario.orders.length - pending.size, total: scenario.orders.length, detail: `${fabric.erp.salesOrders.length} in the ERP, ${depth} message(s) queued` });
     if (pending.size > 0) await sleep(1000);
   }
   return pending.size === 0;
 }
 
-/** Waits until each store's on-hand shows its till sales once. */
+/** Waits until each store's on hand shows its till sales once, its transfers and its returns. */
 async function settlePos(fabric: LocalFabric, scenario: Scenario, deadline: number, progress: Progress): Promise<void> {
   const skus = scenario.skus.map((s) => s.sku);
   await until(async () => {
     const views = await Promise.all(skus.map((sku) => availability(fabric.apiUrl, sku)));
     let matching = 0;
     let total = 0;
-    for (const [storeId, stock] of Object.entries(scenario.storeStock)) {
+    for (const storeId of Object.keys(scenario.storeStock)) {
       for (const [i, sku] of skus.entries()) {
         total += 1;
         const onHand = views[i].locations?.find((l: { locationId: string }) => l.locationId === storeId)?.onHand ?? 0;
-        if (onHand === stock[sku] - (scenario.posUnits[storeId][sku] ?? 0)) matching += 1;
+        if (onHand === expectedStoreOnHand(scenario, storeId, sku)) matching += 1;
       }
     }
-    progress(`store stock: ${matching}/${total} positions show their till sales`);
+    progress({ phase: 'store stock', done: matching, total });
     return matching === total;
   }, Math.max(0, deadline - Date.now()));
+}
+
+/** Uploads the day's payout to the settlement bucket and waits for its reconciliation report. */
+async function reconcileSettlement(fabric: LocalFabric, scenario: Scenario, deadline: number, progress: Progress): Promise<Observations['settlement']> {
+  const planned = scenario.settlement;
+  if (!planned) return undefined;
+  await fabric.clients.s3.send(new PutObjectCommand({ Bucket: fabric.resources.buckets.settlementReports, Key: planned.key, Body: planned.body }));
+  const ledger = new DynamoSettlementLedger(fabric.resources.tables.accounting);
+  let read: Awaited<ReturnType<DynamoSettlementLedger['readReport']>>;
+  await until(async () => (read = await ledger.readReport(planned.settlementId)) !== undefined, Math.max(0, deadline - Date.now()), () => progress({ phase: 'settlement report', done: 0, total: 1 }));
+  if (!read) return { settlementId: planned.settlementId, reconciled: false, orders: [] };
+  return {
+    settlementId: planned.settlementId, reconciled: true,
+    orders: read.orders.map((o) => ({ channelOrderId: o.channelOrderId, status: o.status, reasons: o.reasons })),
+  };
 }
 
 async function redriveAll(fabric: LocalFabric): Promise<number> {
@@ -286,15 +421,19 @@ async function depthOf(fabric: LocalFabric, queueUrl: string): Promise<number> {
 }
 
 /**
- * The queues the day's invariants read the outcome of. Others (channel sync, pricing) may keep a
- * message in flight for their own long visibility timeout, which says nothing about this day.
+ * The queues the orders' states are read from. Channel syncs and availability publications spend
+ * rate budgets and may trail them; the run waits for those last, before it reads their outcome.
  */
-const OUTCOME_QUEUES = ['order-intake', 'inventory-reservation', 'order-lifecycle', 'erp-sales-order-posting', 'accounting-journal', 'erp-journal-posting', 'square-order-fetch', 'pos-stock-movements', 'pos-batch-continuation'];
+const OUTCOME_QUEUES = [
+  'order-intake', 'inventory-reservation', 'order-lifecycle', 'erp-sales-order-posting', 'accounting-journal', 'erp-journal-posting',
+  'square-order-fetch', 'walmart-order-fetch', 'amazon-notifications', 'amazon-order-fetch', 'ebay-order-fetch',
+  'pos-stock-movements', 'pos-batch-continuation', 'inventory-fulfilment', 'return-intake',
+];
 
-/** Messages waiting or in flight in the outcome queues: zero once the fabric has finished the day. */
-async function queueDepth(fabric: LocalFabric): Promise<number> {
+/** Messages waiting or in flight in the given queues (the outcome queues by default): zero once the fabric has finished with them. */
+async function queueDepth(fabric: LocalFabric, rules: readonly string[] = OUTCOME_QUEUES): Promise<number> {
   let depth = 0;
-  for (const rule of OUTCOME_QUEUES) if (fabric.resources.queues[rule]) depth += await depthOf(fabric, fabric.resources.queues[rule].url);
+  for (const rule of rules) if (fabric.resources.queues[rule]) depth += await depthOf(fabric, fabric.resources.queues[rule].url);
   return depth;
 }
 
@@ -321,30 +460,35 @@ async function availability(apiUrl: string, sku: string): Promise<Record<string,
   return (await (await fetch(`${apiUrl}/availability/${encodeURIComponent(sku)}`)).json()) as Record<string, any>;
 }
 
-/** Reads the day's outcome back from the fabric's APIs, tables and the ERP simulator's records. */
+/** Reads the day's outcome back from the fabric's APIs, tables, the ERP simulator's and the channel stubs' records. */
 async function observe(
-  fabric: LocalFabric, scenario: Scenario, answers: Map<WebhookDelivery, { status: number; body: Record<string, unknown>; at: number }>,
-  orderIds: Map<number, string>, lifecycles: DynamoLifecycleStore, concurrency: number,
-): Promise<Omit<Observations, 'dlq' | 'seconds'>> {
+  fabric: LocalFabric, scenario: Scenario, answers: Answers, lifecycles: DynamoLifecycleStore, erpSince: { requests: number; journalLines: number }, concurrency: number,
+): Promise<Omit<Observations, 'dlq' | 'seconds' | 'shipmentAnswers' | 'transferAnswers' | 'settlement'>> {
   const trail = new DynamoEventTrail(fabric.resources.tables.eventTrail);
   const acceptedAt = new Map<number, number>();
   for (const [delivery, answer] of answers) {
     if ((delivery.kind === 'original' || delivery.kind === 'poison') && answer.status === 202) acceptedAt.set(delivery.orderIndex, answer.at);
   }
   const orders: Observations['orders'] = [];
-  await inParallel([...orderIds.entries()], concurrency, async ([index, orderId]) => {
-    const lifecycle = await lifecycles.load(orderId);
-    const entries = await trail.forCorrelation(orderId);
+  let trailEntries = 0;
+  let failedDeliveries = 0;
+  const eventIds = new Set<string>();
+  await inParallel(scenario.orders, concurrency, async (planned) => {
+    const lifecycle = await lifecycles.load(planned.orderId);
+    const entries = await trail.forCorrelation(planned.orderId);
+    trailEntries += entries.length;
+    failedDeliveries += entries.filter((e) => e.outcome === 'failed').length;
+    for (const entry of entries) eventIds.add(entry.eventId);
     const firstAt = (detailType: string) => {
-      const times = entries.filter((e) => e.detailType === detailType).map((e) => Date.parse(e.eventTime));
+      const times = entries.filter((e) => e.detailType === detailType && e.outcome === 'handled').map((e) => Date.parse(e.eventTime));
       return times.length ? Math.min(...times) : undefined;
     };
-    const sent = acceptedAt.get(index);
+    const sent = acceptedAt.get(planned.index);
     const reservedAt = firstAt('InventoryReserved');
     const postedAt = firstAt('ErpSalesOrderPosted');
     orders.push({
-      index, orderId, state: lifecycle?.state ?? 'none',
-      erpSalesOrders: fabric.erp.salesOrdersFor(orderId).length,
+      index: planned.index, orderId: planned.orderId, state: lifecycle?.state ?? 'none',
+      erpSalesOrders: fabric.erp.salesOrdersFor(planned.orderId).length,
       reservedMs: sent !== undefined && reservedAt !== undefined ? reservedAt - sent : undefined,
       postedMs: sent !== undefined && postedAt !== undefined ? postedAt - sent : undefined,
     });
@@ -353,24 +497,44 @@ async function observe(
   const { positions, movements, parts } = await new DynamoInventoryStore(fabric.resources.tables.inventory).scanForVerification();
   // The simulation's fabric is its own: the whole inventory is checked, not only the day's SKUs.
   const verification = verifyInventory(positions, movements, parts);
+  const outbound = fabric.channelApis.outbound;
+  const countByOrder = (records: { channel: string; channelOrderId: string }[]) => countBy(records.map((r) => `${r.channel}:${r.channelOrderId}`));
   return {
     answers: [...answers].map(([delivery, answer]) => ({ kind: delivery.kind, channel: delivery.channel, status: answer.status, duplicate: answer.body.duplicate === true })),
     orders,
     stock: stock.map(({ sku, view }) => ({
       sku,
-      locations: (view.locations ?? []).map((l: Record<string, number | string>) => ({ locationId: String(l.locationId), onHand: Number(l.onHand), reserved: Number(l.reserved), availableToSell: Number(l.availableToSell) })),
+      locations: (view.locations ?? []).map((l: Record<string, number | string>) => ({
+        locationId: String(l.locationId), onHand: Number(l.onHand), reserved: Number(l.reserved), damaged: Number(l.damaged), availableToSell: Number(l.availableToSell),
+      })),
+      listedOnShopify: (view.channels ?? []).find((c: { channel: string }) => c.channel === 'shopify')?.listed,
+      shopifyHolds: outbound.listedQuantity('shopify', sku),
     })),
     inventoryVerified: isClean(verification),
     inventoryDrift: verification.ledgerDrift.length + verification.reservedDrift.length + verification.orphans.length,
-    erpRequests: { total: fabric.erp.requests.length, byStatus: countBy(fabric.erp.requests.map((r) => String(r.status))) },
-    erpJournalLines: fabric.erp.journalLines.map((line) => ({ documentNumber: line.documentNumber, amount: line.amount })),
+    erpRequests: fabric.erp.requests.slice(erpSince.requests).map((r) => ({ method: r.method, path: r.path, status: r.status })),
+    erpJournalLines: fabric.erp.journalLines.slice(erpSince.journalLines).map((line) => ({ documentNumber: line.documentNumber, amount: line.amount })),
+    channelCalls: { shipments: countByOrder(outbound.shipments), returns: countByOrder(outbound.returns), cancellations: countByOrder(outbound.cancellations) },
+    orderEvents: { published: eventIds.size, consumed: trailEntries - failedDeliveries, failedDeliveries },
   };
 }
 
-function countBy(values: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
+/** Runs `work` every `intervalMs` until stopped, then once more; a failed run is the next run's to make good. */
+function repeatedly(work: () => Promise<void>, intervalMs: number): { stop(): Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await work().catch(() => undefined);
+      await sleep(intervalMs);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await work();
+    },
+  };
 }
 
 async function until(probe: () => Promise<boolean>, timeoutMs: number, onWait: () => void = () => undefined): Promise<boolean> {

@@ -1,6 +1,13 @@
 import { sampleShopifyOrder, seededRandom, type ShopifySampleItem } from '../sample/shopify-orders';
 import { sampleWooCommerceOrder } from '../sample/woocommerce-orders';
 import { parseDecimalMoney } from '../../shared/domain/money';
+import { orderIdFor } from '../../shared/domain/order';
+import { planFulfilment, type PlannedShipment, type PlannedStoreReturn } from './fulfilment-plan';
+import { buildAmazonOrder, buildEbayOrder, buildWalmartOrder, type MarketplaceChannel, type MarketplaceLine, type MarketplaceOrderExpectation } from './marketplace-orders';
+import { shopifyPayout, type PlannedSettlement } from './settlement-plan';
+import { BUSINESS_DATE, buildStoreDay, storeIds, type PosBatch, type PlannedTransfer } from './store-day';
+
+export { BUSINESS_DATE, storeIds };
 
 /** The faults a simulated day can include; `all` turns every one on. */
 export const FAULTS = ['duplicates', 'out-of-order', 'storm', 'erp-down', 'erp-throttle', 'poison', 'flash-sale'] as const;
@@ -16,7 +23,14 @@ export interface ScenarioOptions {
   runNumber?: number;
 }
 
-export type WebhookChannel = 'shopify' | 'woocommerce' | 'square';
+/** Every channel the day sells through; how each reaches the fabric is its delivery's route. */
+export type SimulatedChannel = 'shopify' | 'woocommerce' | 'square' | MarketplaceChannel;
+
+/**
+ * The day's channel mix, as shares of the orders. Amazon's is small on purpose: SP-API grants getOrder
+ * and getOrderItems half a request a second each, so a compressed day can fetch only so many.
+ */
+const CHANNEL_MIX: readonly [SimulatedChannel, number][] = [['shopify', 0.47], ['woocommerce', 0.2], ['square', 0.1], ['walmart', 0.1], ['ebay', 0.1], ['amazon', 0.03]];
 
 export interface SimulatedSku {
   sku: string;
@@ -24,6 +38,8 @@ export interface SimulatedSku {
   variantId: number;
   wooSku: string;
   wooProductId: number;
+  /** The seller SKUs the marketplaces list it under. */
+  marketplaceSkus: Record<MarketplaceChannel, string>;
   posItemCode: string;
   price: string;
 }
@@ -31,41 +47,47 @@ export interface SimulatedSku {
 /** An order the day sells online, with what the day expects of it once everything has settled. */
 export interface PlannedOrder {
   index: number;
-  channel: WebhookChannel;
+  channel: SimulatedChannel;
   channelOrderId: string;
+  /** The fabric's id for it (derived from channel and channel order id, as intake derives it). */
+  orderId: string;
   /** `posted`: reserved and posted to the ERP once; `cancelled`: cancelled by the shop minutes after it was placed; `flash`: competes for the hot SKU. */
   expectation: 'posted' | 'cancelled' | 'flash';
   unitsBySku: Record<string, number>;
   totalMinor: number;
   currency: string;
-  /** The channel payload (Shopify, WooCommerce) or, for Square, the order the Square API returns. */
+  /** The webhook payload (Shopify, WooCommerce), or the order the channel's API returns when the fabric fetches or pulls it. */
   payload: Record<string, unknown>;
+  /** The channel's own line ids and quantities, as its fulfilment and refund endpoints know them. */
+  channelLines: { lineId: string; quantity: number }[];
+  /** What the warehouse ships of it today, once the ERP holds it (see fulfilment-plan.ts). */
+  shipments: PlannedShipment[];
+  storeReturn?: PlannedStoreReturn;
+  /** What a thin-notification marketplace sends (Walmart's webhook body, Amazon's SQS message). */
+  notification?: string;
 }
 
 export type DeliveryKind = 'original' | 'duplicate' | 'stale-update' | 'forged' | 'cancellation' | 'poison';
 
-/** One HTTP delivery to a channel webhook; the driver signs it. */
-export interface WebhookDelivery {
+/**
+ * How the channel tells the fabric: a signed webhook (the driver signs it), a message on the fabric's
+ * notification queue (Amazon SP-API writes to SQS), or nothing at all: the order waits in the channel's
+ * API for the fabric's poller (eBay).
+ */
+export type DeliveryRoute = 'webhook' | 'queue' | 'pull';
+
+/** One delivery of an order, or of news about it, from its channel. */
+export interface ChannelDelivery {
   orderIndex: number;
-  channel: WebhookChannel;
+  channel: SimulatedChannel;
+  route: DeliveryRoute;
   kind: DeliveryKind;
   topic: string;
   /** The channel's own delivery identity (Shopify event id, Square event id); redeliveries share it. */
   deliveryId: string;
   body: string;
   /** Sent by the same sender right after this one is answered (a cancellation following its order). */
-  then?: WebhookDelivery;
-}
-
-export interface PosBatch {
-  storeId: string;
-  businessDate: string;
-  batchId: string;
-  csv: string;
-  /** The store was offline for hours: its batch comes after the online day. */
-  late: boolean;
-  /** A store re-sending a batch it already sent, overlapping the next one: nothing may count twice. */
-  replay: boolean;
+  then?: ChannelDelivery;
 }
 
 export interface Scenario {
@@ -77,21 +99,22 @@ export interface Scenario {
   storeStock: Record<string, Record<string, number>>;
   orders: PlannedOrder[];
   /** In send order, in waves: the day, the storm, the flash sale, the faults that follow. */
-  waves: { name: string; concurrencyFactor: number; deliveries: WebhookDelivery[] }[];
+  waves: { name: string; concurrencyFactor: number; deliveries: ChannelDelivery[] }[];
   posBatches: PosBatch[];
+  /** The stores' evening batches with the returns of online orders; sent once those orders shipped. */
+  returnBatches: PosBatch[];
   /** POS units sold per store and SKU, each transaction once. */
   posUnits: Record<string, Record<string, number>>;
+  /** Replenishment from the warehouse to the stores during the day. */
+  transfers: PlannedTransfer[];
+  /** The payout that closes the day, with the exceptions it must raise. */
+  settlement?: PlannedSettlement;
   /** The Square order whose notification arrives before the Square API knows it (the poison message). */
   poisonOrderIndex?: number;
 }
 
 export const WAREHOUSE = 'wh-east';
-export const BUSINESS_DATE = '2026-11-23';
 const SQUARE_LOCATION = 'L8RR7W3ZQ4V1B';
-
-export function storeIds(stores: number): string[] {
-  return Array.from({ length: stores }, (_, i) => `store-${String(i + 1).padStart(3, '0')}`);
-}
 
 /**
  * The inventory policy the simulated fabric runs with: one warehouse serving every channel and
@@ -130,6 +153,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     return {
       sku: `SIM-${tag}-${n}`, shopifySku: `SH-${tag}-${n}`, variantId: 41_000_000_000_000 + run * 100_000 + i,
       wooSku: `WC-${tag}-${n}`, wooProductId: 500_000 + run * 10_000 + i, posItemCode: `POS-${tag}-${n}`,
+      marketplaceSkus: { amazon: `AMZ-${tag}-${n}`, ebay: `EB-${tag}-${n}`, walmart: `WM-${tag}-${n}` },
       price: `${10 + (i % 7) * 3}.${i % 2 ? '50' : '00'}`,
     };
   });
@@ -144,20 +168,23 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   // runs differ in ids only, never in amounts or units.
   const idBase = (10_000 + run) * 1_200_000;
   for (let index = 0; index < regularOrders; index += 1) {
-    const pick = random();
+    // Every channel sells at least once, however small the day; then the mix decides.
+    const channel = index < CHANNEL_MIX.length ? CHANNEL_MIX[index][0] : pickChannel(random());
     const channelOrderNumber = idBase + index;
-    if (pick < 0.6) {
+    if (channel === 'shopify') {
       const payload = sampleShopifyOrder(channelOrderNumber, random, shopifyCatalog);
       fixShopifyTimes(payload, `${BUSINESS_DATE}T09:00:00.000Z`);
       orders.push(plan(index, 'shopify', String(payload.id), payload, linesOf(payload, 'shopify', skus), String(payload.total_price), random() < 0.05 ? 'cancelled' : 'posted'));
-    } else if (pick < 0.85) {
+    } else if (channel === 'woocommerce') {
       const chosen = [regular[Math.floor(random() * regular.length)], regular[Math.floor(random() * regular.length)]].filter((s, i, all) => all.indexOf(s) === i);
       const payload = sampleWooCommerceOrder(channelOrderNumber, new Date(`${BUSINESS_DATE}T09:00:00Z`), chosen.map((s) => ({ channelSku: s.wooSku, title: s.sku, price: s.price, productId: s.wooProductId, variationId: 0 })));
       orders.push(plan(index, 'woocommerce', String(payload.id), payload, linesOf(payload, 'woocommerce', skus), String(payload.total), 'posted'));
-    } else {
+    } else if (channel === 'square') {
       const squareId = `SIM${tag}SQ${index}`;
       const payload = squareOrder(squareId, skus[0], skus[1], index);
       orders.push(plan(index, 'square', squareId, payload, { [skus[0].sku]: 2, [skus[1].sku]: 1 }, '', 'posted'));
+    } else {
+      orders.push(marketplaceOrder(index, channel, regular, { seed: options.seed, run, index }, random));
     }
   }
   for (let f = 0; f < flashOrders; f += 1) {
@@ -177,22 +204,23 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   if (flashSku) warehouseStock[flashSku.sku] = flashStock;
 
   const deliveries = orders.map((order) => originalDelivery(order, tag));
-  const extras: WebhookDelivery[] = [];
+  const extras: ChannelDelivery[] = [];
   let poisonOrderIndex: number | undefined;
   for (const order of orders) {
     const original = deliveries[order.index];
-    if (has('duplicates') && order.channel !== 'square' && random() < 0.3) {
+    // Square and eBay redeliver nothing the day can tell apart: Square's event ids are per attempt here, and eBay is pulled.
+    if (has('duplicates') && order.channel !== 'square' && order.channel !== 'ebay' && random() < 0.3) {
       const times = 1 + Math.floor(random() * 2);
       for (let r = 0; r < times; r += 1) extras.push({ ...original, kind: 'duplicate' });
     }
     if (order.channel === 'shopify' && random() < 0.03) extras.push({ ...original, kind: 'forged' });
     if (has('out-of-order') && order.channel === 'shopify' && order.expectation !== 'flash' && random() < 0.05) {
       const stale = JSON.stringify({ ...order.payload, updated_at: '2026-11-22T08:00:00.000Z', financial_status: 'pending' });
-      extras.push({ orderIndex: order.index, channel: 'shopify', kind: 'stale-update', topic: 'orders/updated', deliveryId: `sim-${tag}-stale-${order.index}`, body: stale });
+      extras.push({ orderIndex: order.index, channel: 'shopify', route: 'webhook', kind: 'stale-update', topic: 'orders/updated', deliveryId: `sim-${tag}-stale-${order.index}`, body: stale });
     }
     if (order.expectation === 'cancelled') {
       const cancelled = JSON.stringify({ ...order.payload, updated_at: `${BUSINESS_DATE}T15:00:00.000Z`, cancelled_at: `${BUSINESS_DATE}T15:00:00.000Z`, cancel_reason: 'customer', financial_status: 'refunded' });
-      original.then = ({ orderIndex: order.index, channel: 'shopify', kind: 'cancellation', topic: 'orders/cancelled', deliveryId: `sim-${tag}-cancel-${order.index}`, body: cancelled });
+      original.then = ({ orderIndex: order.index, channel: 'shopify', route: 'webhook', kind: 'cancellation', topic: 'orders/cancelled', deliveryId: `sim-${tag}-cancel-${order.index}`, body: cancelled });
     }
   }
   if (has('poison')) {
@@ -214,24 +242,71 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     { name: 'redeliveries, forgeries, late updates', concurrencyFactor: 1, deliveries: extras },
   ].filter((wave) => wave.deliveries.length > 0);
 
-  const { posBatches, posUnits, storeStock } = buildPosDay(options, skus, random);
+  planFulfilment(orders, storeIds(options.stores), tag, random);
+  const { posBatches, returnBatches, posUnits, storeStock, transfers } = buildStoreDay(options, skus, regular, orders, random);
+  // What the warehouse sends the stores comes on top of what the orders need, so no order waits for it
+  // (and never the flash sale's SKU, whose few units the orders race for).
+  for (const transfer of transfers) warehouseStock[transfer.sku] += transfer.quantity;
+  const settlement = shopifyPayout(orders, 700_000_000 + options.seed * 1_000 + run, '2026-11-24');
   return {
-    options, skus, warehouseStock, storeStock, orders, waves, posBatches, posUnits, poisonOrderIndex,
+    options, skus, warehouseStock, storeStock, orders, waves, posBatches, returnBatches, posUnits, transfers, poisonOrderIndex,
+    ...(settlement ? { settlement } : {}),
     ...(flashSku ? { flashSale: { sku: flashSku.sku, stock: flashStock, orders: flashOrders } } : {}),
   };
 
-  function plan(index: number, channel: WebhookChannel, channelOrderId: string, payload: Record<string, unknown>, unitsBySku: Record<string, number>, total: string, expectation: PlannedOrder['expectation']): PlannedOrder {
+  function plan(index: number, channel: 'shopify' | 'woocommerce' | 'square', channelOrderId: string, payload: Record<string, unknown>, unitsBySku: Record<string, number>, total: string, expectation: PlannedOrder['expectation']): PlannedOrder {
     const totalMinor = channel === 'square' ? Number((payload.total_money as { amount: number }).amount) : parseDecimalMoney(total, 'USD').amountMinor;
-    return { index, channel, channelOrderId, expectation, unitsBySku, totalMinor, currency: 'USD', payload };
+    const lines = (channel === 'square' ? payload.line_items as { uid: string; quantity: string }[] : payload.line_items as { id: number; quantity: number }[])
+      .map((line) => ('uid' in line ? { lineId: line.uid, quantity: Number(line.quantity) } : { lineId: String(line.id), quantity: line.quantity }));
+    return { index, channel, channelOrderId, orderId: orderIdFor(channel, channelOrderId), expectation, unitsBySku, totalMinor, currency: 'USD', payload, channelLines: lines, shipments: [] };
   }
 }
 
-function originalDelivery(order: PlannedOrder, tag: string): WebhookDelivery {
+function originalDelivery(order: PlannedOrder, tag: string): ChannelDelivery {
   const deliveryId = `sim-${tag}-${order.channel}-${order.index}`;
-  if (order.channel === 'square') {
-    return { orderIndex: order.index, channel: 'square', kind: 'original', topic: 'order.updated', deliveryId, body: squareNotification(order.channelOrderId, deliveryId) };
+  const common = { orderIndex: order.index, channel: order.channel, kind: 'original' as const, deliveryId };
+  switch (order.channel) {
+    case 'square':
+      return { ...common, route: 'webhook', topic: 'order.updated', body: squareNotification(order.channelOrderId, deliveryId) };
+    case 'walmart':
+    case 'amazon':
+      return { ...common, route: order.channel === 'amazon' ? 'queue' : 'webhook', topic: 'order.created', body: order.notification! };
+    case 'ebay':
+      return { ...common, route: 'pull', topic: 'order.created', body: JSON.stringify(order.payload) };
+    default:
+      return { ...common, route: 'webhook', topic: order.channel === 'shopify' ? 'orders/create' : 'order.created', body: JSON.stringify(order.payload) };
   }
-  return { orderIndex: order.index, channel: order.channel, kind: 'original', topic: order.channel === 'shopify' ? 'orders/create' : 'order.created', deliveryId, body: JSON.stringify(order.payload) };
+}
+
+function pickChannel(pick: number): SimulatedChannel {
+  let cumulative = 0;
+  for (const [channel, share] of CHANNEL_MIX) {
+    cumulative += share;
+    if (pick < cumulative) return channel;
+  }
+  return CHANNEL_MIX[0][0];
+}
+
+/**
+ * An Amazon, eBay or Walmart order of one or two of the regular SKUs (marketplace-orders.ts builds
+ * the payloads the channel's API returns and what the channel sends).
+ */
+function marketplaceOrder(index: number, channel: MarketplaceChannel, regular: readonly SimulatedSku[], ref: { seed: number; run: number; index: number }, random: () => number): PlannedOrder {
+  const chosen = [regular[Math.floor(random() * regular.length)], regular[Math.floor(random() * regular.length)]].filter((s, i, all) => all.indexOf(s) === i).slice(0, 1 + Math.floor(random() * 2));
+  const lines: MarketplaceLine[] = chosen.map((s) => ({ channelSku: s.marketplaceSkus[channel], title: s.sku, unitPriceMinor: Math.round(Number(s.price) * 100), quantity: 1 + Math.floor(random() * 2) }));
+  const request = { ref, placedAt: `${BUSINESS_DATE}T11:00:00.000Z`, lines };
+  const built: MarketplaceOrderExpectation<MarketplaceChannel> & { apiOrder: Record<string, unknown>; notification?: string } =
+    channel === 'amazon' ? buildAmazonOrder(request) : channel === 'ebay' ? buildEbayOrder(request) : buildWalmartOrder(request);
+  const skuOf = (channelSku: string) => chosen.find((s) => s.marketplaceSkus[channel] === channelSku)!.sku;
+  const channelLines = channel === 'amazon'
+    ? (built.apiOrder.items as { OrderItemId: string; QuantityOrdered: number }[]).map((item) => ({ lineId: item.OrderItemId, quantity: item.QuantityOrdered }))
+    : channel === 'ebay' ? (built.apiOrder.lineItems as { lineItemId: string; quantity: number }[]).map((item) => ({ lineId: item.lineItemId, quantity: item.quantity })) : [];
+  return {
+    index, channel, channelOrderId: built.channelOrderId, orderId: orderIdFor(channel, built.channelOrderId), expectation: 'posted',
+    unitsBySku: Object.fromEntries(Object.entries(built.unitsByChannelSku).map(([channelSku, units]) => [skuOf(channelSku), units])),
+    totalMinor: built.totalMinor, currency: built.currency, payload: built.apiOrder, channelLines, shipments: [],
+    ...(built.notification ? { notification: built.notification } : {}),
+  };
 }
 
 function fixShopifyTimes(payload: Record<string, unknown>, at: string): void {
@@ -287,51 +362,6 @@ function squareNotification(orderId: string, eventId: string): string {
     merchant_id: 'MLB0M4PXGJ7GV', type: 'order.updated', event_id: eventId, created_at: at,
     data: { type: 'order', id: orderId, object: { order_updated: { created_at: at, location_id: SQUARE_LOCATION, order_id: orderId, state: 'OPEN', updated_at: at, version: 2 } } },
   });
-}
-
-/**
- * Each store's till day as CSV batches: two batches per store; the last store is offline for hours
- * and sends both late; the first store re-sends its first batch inside a second one (a replay that
- * overlaps), which must count once.
- */
-function buildPosDay(options: ScenarioOptions, skus: SimulatedSku[], random: () => number): Pick<Scenario, 'posBatches' | 'posUnits' | 'storeStock'> {
-  const header = 'store_id,register_id,business_day,sequence,ended_at,currency,disposition,operator_id,record_type,item_code,description,quantity,unit_price,discount,amount,reason_code,tender_method';
-  const posBatches: PosBatch[] = [];
-  const posUnits: Record<string, Record<string, number>> = {};
-  const storeStock: Record<string, Record<string, number>> = {};
-  const ids = storeIds(options.stores);
-  const perStore = Math.max(4, Math.round(options.orders / Math.max(1, options.stores) / 2));
-  const run = options.runNumber ?? 0;
-  ids.forEach((storeId, s) => {
-    posUnits[storeId] = {};
-    const transactions: string[][] = [];
-    for (let t = 0; t < perStore; t += 1) {
-      const sequence = 1000 + t;
-      const sku = skus[Math.floor(random() * skus.length)];
-      const quantity = 1 + Math.floor(random() * 2);
-      const unit = Math.round(Number(sku.price) * 100);
-      const amount = unit * quantity;
-      const tax = Math.round(amount * 0.08);
-      const minute = String(t % 60).padStart(2, '0');
-      const hour = String(9 + Math.floor(t / 60) % 10).padStart(2, '0');
-      const common = `${storeId},R${1 + (run % 9)},${BUSINESS_DATE},${sequence},${BUSINESS_DATE}T${hour}:${minute}:00-05:00,USD,completed,op-1`;
-      transactions.push([
-        `${common},sale,${sku.posItemCode},${sku.sku},${quantity},${(unit / 100).toFixed(2)},,${(amount / 100).toFixed(2)},,`,
-        `${common},tax,,,,,,${(tax / 100).toFixed(2)},,`,
-        `${common},tender,,,,,,${((amount + tax) / 100).toFixed(2)},,card`,
-      ]);
-      posUnits[storeId][sku.sku] = (posUnits[storeId][sku.sku] ?? 0) + quantity;
-    }
-    storeStock[storeId] = Object.fromEntries(skus.map((sku) => [sku.sku, (posUnits[storeId][sku.sku] ?? 0) + 3]));
-    const half = Math.ceil(transactions.length / 2);
-    const late = s === ids.length - 1 && ids.length > 1;
-    const csv = (part: string[][]) => `${[header, ...part.flat()].join('\n')}\n`;
-    posBatches.push({ storeId, businessDate: BUSINESS_DATE, batchId: `r${run}-b1`, csv: csv(transactions.slice(0, half)), late, replay: false });
-    // The first store's second upload carries its first batch again (the till re-sent what it was unsure of).
-    const second = s === 0 ? transactions : transactions.slice(half);
-    posBatches.push({ storeId, businessDate: BUSINESS_DATE, batchId: `r${run}-b2`, csv: csv(second), late, replay: s === 0 });
-  });
-  return { posBatches, posUnits, storeStock };
 }
 
 function shuffle<T>(items: T[], random: () => number): void {

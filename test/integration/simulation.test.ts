@@ -33,6 +33,15 @@ const day = (runNumber: number): Promise<SimulationReport> => runSimulation(fabr
 it('runs a day with redeliveries, late updates, a storm, the ERP down then throttling, a poison message and a flash sale and loses, oversells and double-posts nothing; the same seed gives the same totals', async () => {
   const first = await day(0);
   expect(first.violations).toEqual([]);
+  // Every channel sold, through its own route: webhooks, Amazon's queue, eBay's poller.
+  expect(Object.keys(first.ordersByChannel).sort()).toEqual(['amazon', 'ebay', 'shopify', 'square', 'walmart', 'woocommerce']);
+  expect(first.fulfilment.shipmentsConfirmed).toBeGreaterThan(0);
+  expect(first.fulfilment.shipmentsToChannels).toBeGreaterThan(0);
+  expect(first.fulfilment.transfers).toBe(2 * STORES);
+  expect(first.units.shipped).toBeGreaterThan(0);
+  expect(first.reconciliation).toMatchObject({ unexpectedExceptions: [], missingExceptions: [] });
+  expect(first.reconciliation!.expectedExceptions).toHaveLength(2);
+  expect(first.erp.journalBalance).toEqual({ USD: 0 });
   expect(first.units.oversold).toBe(0);
   expect(first.erp.ordersPostedTwice).toBe(0);
   expect(first.erp.reservedWithoutSalesOrder).toBe(0);

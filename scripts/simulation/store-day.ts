@@ -1,0 +1,107 @@
+import type { PlannedOrder, ScenarioOptions, SimulatedSku } from './scenario';
+
+export const BUSINESS_DATE = '2026-11-23';
+
+export interface PosBatch {
+  storeId: string;
+  businessDate: string;
+  batchId: string;
+  csv: string;
+  /** The store was offline for hours: its batch comes after the online day. */
+  late: boolean;
+  /** A store re-sending a batch it already sent, overlapping the next one: nothing may count twice. */
+  replay: boolean;
+}
+
+/** Stock the warehouse sends a store during the day: only available units move. */
+export interface PlannedTransfer {
+  transferId: string;
+  sku: string;
+  toLocationId: string;
+  quantity: number;
+}
+
+export interface StoreDay {
+  posBatches: PosBatch[];
+  /** The evening batches of the stores that took back online orders; uploaded once those orders shipped. */
+  returnBatches: PosBatch[];
+  /** POS units sold per store and SKU, each transaction once. */
+  posUnits: Record<string, Record<string, number>>;
+  storeStock: Record<string, Record<string, number>>;
+  transfers: PlannedTransfer[];
+}
+
+export function storeIds(stores: number): string[] {
+  return Array.from({ length: stores }, (_, i) => `store-${String(i + 1).padStart(3, '0')}`);
+}
+
+const HEADER = 'store_id,register_id,business_day,sequence,ended_at,currency,disposition,operator_id,record_type,item_code,description,quantity,unit_price,discount,amount,reason_code,tender_method,original_order';
+const csv = (rows: string[][]) => `${[HEADER, ...rows.flat()].join('\n')}\n`;
+const decimal = (minor: number) => (minor / 100).toFixed(2);
+const priceMinor = (sku: SimulatedSku) => Math.round(Number(sku.price) * 100);
+const taxOf = (minor: number) => Math.round(minor * 0.08);
+
+/**
+ * Each store's till day as CSV batches: two batches per store; the last store is offline for hours
+ * and sends both late; the first store re-sends its first batch inside a second one (a replay that
+ * overlaps), which must count once. Stores that take back online orders send a third, evening batch
+ * whose return rows name the order (`original_order`). The warehouse replenishes each store with two of
+ * the `replenished` SKUs by transfer. Pure: the random source decides.
+ */
+export function buildStoreDay(options: ScenarioOptions, skus: SimulatedSku[], replenished: SimulatedSku[], orders: readonly PlannedOrder[], random: () => number): StoreDay {
+  const posBatches: PosBatch[] = [];
+  const returnBatches: PosBatch[] = [];
+  const posUnits: Record<string, Record<string, number>> = {};
+  const storeStock: Record<string, Record<string, number>> = {};
+  const transfers: PlannedTransfer[] = [];
+  const ids = storeIds(options.stores);
+  const perStore = Math.max(4, Math.round(options.orders / Math.max(1, options.stores) / 2));
+  const run = options.runNumber ?? 0;
+  const register = `R${1 + (run % 9)}`;
+  ids.forEach((storeId, s) => {
+    posUnits[storeId] = {};
+    const transactions: string[][] = [];
+    for (let t = 0; t < perStore; t += 1) {
+      const sku = skus[Math.floor(random() * skus.length)];
+      const quantity = 1 + Math.floor(random() * 2);
+      const amount = priceMinor(sku) * quantity;
+      const tax = taxOf(amount);
+      const common = `${storeId},${register},${BUSINESS_DATE},${1000 + t},${BUSINESS_DATE}T${String(9 + Math.floor(t / 60) % 10).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}:00-05:00,USD,completed,op-1`;
+      transactions.push([
+        `${common},sale,${sku.posItemCode},${sku.sku},${quantity},${decimal(priceMinor(sku))},,${decimal(amount)},,,`,
+        `${common},tax,,,,,,${decimal(tax)},,,`,
+        `${common},tender,,,,,,${decimal(amount + tax)},,card,`,
+      ]);
+      posUnits[storeId][sku.sku] = (posUnits[storeId][sku.sku] ?? 0) + quantity;
+    }
+    storeStock[storeId] = Object.fromEntries(skus.map((sku) => [sku.sku, (posUnits[storeId][sku.sku] ?? 0) + 3]));
+    const half = Math.ceil(transactions.length / 2);
+    const late = s === ids.length - 1 && ids.length > 1;
+    posBatches.push({ storeId, businessDate: BUSINESS_DATE, batchId: `r${run}-b1`, csv: csv(transactions.slice(0, half)), late, replay: false });
+    // The first store's second upload carries its first batch again (the till re-sent what it was unsure of).
+    posBatches.push({ storeId, businessDate: BUSINESS_DATE, batchId: `r${run}-b2`, csv: csv(s === 0 ? transactions : transactions.slice(half)), late, replay: s === 0 });
+
+    const returns = orders.filter((order) => order.storeReturn?.storeId === storeId);
+    if (returns.length > 0) {
+      const rows = returns.map((order, r) => {
+        const back = order.storeReturn!;
+        const sku = skus.find((candidate) => candidate.sku === back.sku)!;
+        const amount = priceMinor(sku) * back.units;
+        const tax = taxOf(amount);
+        const common = `${storeId},${register},${BUSINESS_DATE},${2000 + r},${BUSINESS_DATE}T19:${String(r % 60).padStart(2, '0')}:00-05:00,USD,completed,op-2`;
+        return [
+          `${common},return,${sku.posItemCode},${sku.sku},${back.units},${decimal(priceMinor(sku))},,${decimal(amount)},${back.reasonCode},,${order.channel}:${order.channelOrderId}`,
+          `${common},tax,,,,,,${decimal(-tax)},,,`,
+          `${common},tender,,,,,,${decimal(-(amount + tax))},,card,`,
+        ];
+      });
+      returnBatches.push({ storeId, businessDate: BUSINESS_DATE, batchId: `r${run}-b3`, csv: csv(rows), late: false, replay: false });
+    }
+
+    const first = Math.floor(random() * replenished.length);
+    for (const sku of new Set([replenished[first], replenished[(first + 1) % replenished.length]])) {
+      transfers.push({ transferId: `sim-r${run}-transfer-${storeId}-${sku.sku}`, sku: sku.sku, toLocationId: storeId, quantity: 2 });
+    }
+  });
+  return { posBatches, returnBatches, posUnits, storeStock, transfers };
+}
