@@ -88,9 +88,14 @@ export function beginRun(): void {
   results.begin();
 }
 
+/** Records a figure in the run's results without printing it (a caller printing its own rows); returns its ratio. */
+export function record(figure: BenchFigure): number {
+  return results.record(figure).ratio;
+}
+
 /** Prints a figure beside its ceiling and ratio, and records it in the run's results. */
 export function report(figure: BenchFigure): void {
-  const { ratio } = results.record(figure);
+  const ratio = record(figure);
   console.log(`${figure.name}: ${format(figure.value)} ${figure.unit}  | ceiling (${figure.ceilingName}): ${format(figure.ceiling)} ${figure.unit}  | ratio ${ratio.toFixed(3)}${figure.notes ? `  | ${figure.notes}` : ''}`);
 }
 
