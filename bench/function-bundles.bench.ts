@@ -106,20 +106,20 @@ export async function benchFunctionBundles(): Promise<void> {
   const loads = loaded.map((item) => median(item.loads));
   const failed = functionBundles.length - loaded.length;
   report({
-    name: 'largest function bundle',
+    name: `largest function bundle (${largest.name})`,
     unit: 'KiB',
     value: largest.bytes / 1024,
     ceilingName: 'source it was built from',
     ceiling: largest.sourceBytes / 1024,
-    notes: `${largest.name}; of ${functionBundles.length} functions, median ${format(median(sizes))} KiB, smallest ${format(Math.min(...sizes))} KiB; minified, SDK bundled, source map beside it`,
+    notes: `of ${functionBundles.length} functions, median ${format(median(sizes))} KiB, smallest ${format(Math.min(...sizes))} KiB; minified, SDK bundled, source map beside it`,
   });
   report({
-    name: 'slowest cold module load',
+    name: `slowest cold module load (${slowest.name})`,
     unit: 'ms',
     value: median(slowest.loads),
     ceilingName: 'DynamoDB client bundle alone',
     ceiling: baselineMs,
-    notes: `${slowest.name}; of ${loaded.length} functions, median ${format(median(loads))} ms, fastest ${format(Math.min(...loads))} ms${failed ? `; ${failed} did not load` : ''}; fresh process each, tracing on, source maps enabled as deployed`,
+    notes: `of ${loaded.length} functions, median ${format(median(loads))} ms, fastest ${format(Math.min(...loads))} ms${failed ? `; ${failed} did not load` : ''}; fresh process each, tracing on, source maps enabled as deployed`,
   });
 }
 
