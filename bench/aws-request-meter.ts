@@ -1,22 +1,38 @@
 import http from 'node:http';
+import { LocalLambda } from '../scripts/local-fabric/lambda-invoker';
+import type { LocalFabric } from '../scripts/local-fabric/local-fabric';
+import { tables, type TableDefinition, type TableName } from '../shared/config/topology';
 
 /**
- * Counts the AWS API requests this process sends to the emulators while a benchmark runs, by service
- * and operation, with DynamoDB write request units estimated from item sizes (1 unit per KiB written,
- * twice that inside a transaction, as DynamoDB bills on-demand writes). Handlers, the local runtime's
- * event-source pollers and triggers all run in this process, so every request an order costs is seen.
+ * Counts what this process asks of AWS while a benchmark runs: API requests to the emulators by
+ * service and operation, Lambda invocations by function, and DynamoDB capacity units estimated from
+ * the requests as DynamoDB bills them on demand (a write unit per KiB written, twice that inside a
+ * transaction, again for each global index the item lands in; a read unit per item read, half when
+ * eventually consistent). Handlers, the local runtime's event-source pollers and triggers all run in
+ * this process, so every request an order costs is seen.
  */
 export interface MeterReading {
   requests: Record<string, number>;
-  dynamoWriteUnits: number;
-  dynamoReadUnits: number;
+  invocations: Record<string, number>;
+  /** Estimated capacity units by table (logical name, as in the topology). */
+  dynamoWriteUnits: Record<string, number>;
+  dynamoReadUnits: Record<string, number>;
+  /** Entries published to the bus (locally an SNS topic): one EventBridge PutEvents entry each. */
   publishedEvents: number;
+  /** Messages consumers took off their queues: each one a bus delivery to a rule's queue, an SQS send in AWS. */
+  consumedMessages: number;
 }
+
+/** What ReceiveMessage answers when the queue had nothing: `{}`, or `{"Messages":[]}`. */
+const EMPTY_RECEIVE_MAX_BYTES = 16;
+export const EMPTY_RECEIVE = 'SQS.ReceiveMessage (empty)';
 
 interface Recording {
   reading: MeterReading;
   dynamoPort: string;
   messagingPort: string;
+  /** Physical table name -> its logical name and the partition key attribute of each of its global indexes. */
+  tables: Map<string, { name: string; indexKeys: string[] }>;
 }
 
 let recording: Recording | undefined;
@@ -27,8 +43,20 @@ const originalRequest = http.request;
 (http as { request: typeof http.request }).request = function meteredRequest(this: unknown, ...args: Parameters<typeof http.request>) {
   const request = originalRequest.apply(this, args as never) as http.ClientRequest;
   const options = (typeof args[0] === 'object' && !(args[0] instanceof URL) ? args[0] : {}) as http.RequestOptions;
-  const active = recording;
+  const headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   const port = String(options.port ?? '');
+  if (headers['x-amz-target'] === 'AmazonSQS.ReceiveMessage') {
+    // Counted when answered, empty or not: the pollers' long polls began before any recording did,
+    // and one under way when a reading is taken has received nothing yet.
+    request.once('response', (response: http.IncomingMessage) => {
+      const active = recording;
+      if (!active || port !== active.messagingPort) return;
+      const empty = Number(response.headers['content-length'] ?? Infinity) <= EMPTY_RECEIVE_MAX_BYTES;
+      count(active.reading.requests, empty ? EMPTY_RECEIVE : 'SQS.ReceiveMessage');
+    });
+    return request;
+  }
+  const active = recording;
   if (!active || (port !== active.dynamoPort && port !== active.messagingPort)) return request;
   const chunks: Buffer[] = [];
   const write = request.write.bind(request);
@@ -39,17 +67,28 @@ const originalRequest = http.request;
   }) as typeof request.write;
   request.end = ((chunk?: unknown, ...rest: unknown[]) => {
     if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as Buffer));
-    record(active.reading, port === active.dynamoPort ? 'dynamodb' : 'messaging', options, Buffer.concat(chunks).toString('utf8'));
+    record(active, port === active.dynamoPort ? 'dynamodb' : 'messaging', options, headers, Buffer.concat(chunks).toString('utf8'));
     return (end as (...a: unknown[]) => http.ClientRequest)(chunk, ...rest);
   }) as typeof request.end;
   return request;
 } as typeof http.request;
 
-export function startAwsRequestMeter(endpoints: { dynamodb: string; messaging: string }): { read(): MeterReading; stop(): void } {
+// Every invocation, whether by the API gateway, an event source or a trigger, goes through here.
+const originalInvoke = LocalLambda.prototype.invoke;
+LocalLambda.prototype.invoke = function meteredInvoke(this: LocalLambda, event: unknown) {
+  if (recording) count(recording.reading.invocations, this.name);
+  return originalInvoke.call(this, event);
+};
+
+export function startAwsRequestMeter(fabric: Pick<LocalFabric, 'endpoints' | 'resources'>): { read(): MeterReading; stop(): void } {
   const active: Recording = {
-    reading: { requests: {}, dynamoWriteUnits: 0, dynamoReadUnits: 0, publishedEvents: 0 },
-    dynamoPort: new URL(endpoints.dynamodb).port,
-    messagingPort: new URL(endpoints.messaging).port,
+    reading: { requests: {}, invocations: {}, dynamoWriteUnits: {}, dynamoReadUnits: {}, publishedEvents: 0, consumedMessages: 0 },
+    dynamoPort: new URL(fabric.endpoints.dynamodb).port,
+    messagingPort: new URL(fabric.endpoints.messaging).port,
+    tables: new Map(Object.entries(tables as Record<TableName, TableDefinition>).map(([name, definition]) => [
+      fabric.resources.tables[name as TableName],
+      { name, indexKeys: (definition.globalIndexes ?? []).map((index) => index.partitionKey) },
+    ])),
   };
   recording = active;
   return {
@@ -58,53 +97,116 @@ export function startAwsRequestMeter(endpoints: { dynamodb: string; messaging: s
   };
 }
 
-function record(reading: MeterReading, emulator: 'dynamodb' | 'messaging', options: http.RequestOptions, body: string): void {
-  const headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+function count(counts: Record<string, number>, key: string, n = 1): void {
+  counts[key] = (counts[key] ?? 0) + n;
+}
+
+function record(active: Recording, emulator: 'dynamodb' | 'messaging', options: http.RequestOptions, headers: Record<string, string>, body: string): void {
+  const { reading } = active;
   const target = headers['x-amz-target'];
   let operation: string;
   if (emulator === 'dynamodb') {
     operation = `DynamoDB.${target?.split('.')[1] ?? 'unknown'}`;
-    meterDynamo(reading, operation, body);
+    meterDynamo(active, operation, body);
   } else if (target?.startsWith('AmazonSQS.')) {
     operation = `SQS.${target.split('.')[1]}`;
+    if (operation === 'SQS.DeleteMessageBatch') reading.consumedMessages += (parse(body)?.Entries ?? []).length;
+    if (operation === 'SQS.DeleteMessage') reading.consumedMessages += 1;
   } else if (body.startsWith('Action=')) {
     const action = new URLSearchParams(body).get('Action') ?? 'unknown';
     // Locally the bus is an SNS topic; each published entry stands for one EventBridge PutEvents entry.
     operation = `EventBridge(as SNS).${action}`;
     reading.publishedEvents += action === 'PublishBatch' ? [...new URLSearchParams(body).keys()].filter((k) => k.endsWith('.Id')).length : 1;
   } else {
-    operation = `S3.${options.method ?? 'GET'}`;
+    operation = `S3.${s3Operation(options)}`;
   }
-  reading.requests[operation] = (reading.requests[operation] ?? 0) + 1;
+  count(reading.requests, operation);
 }
 
-function meterDynamo(reading: MeterReading, operation: string, body: string): void {
-  const units = (item: unknown) => Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(item ?? {})) / 1024));
-  let request: Record<string, any>;
-  try {
-    request = JSON.parse(body);
-  } catch {
-    return;
+function s3Operation(options: http.RequestOptions): string {
+  const query = new URLSearchParams(String(options.path ?? '').split('?')[1] ?? '');
+  switch (options.method) {
+    case 'PUT': return 'PutObject';
+    case 'HEAD': return 'HeadObject';
+    case 'DELETE': return 'DeleteObject';
+    case 'POST': return 'POST';
+    default: return query.get('list-type') === '2' ? 'ListObjectsV2' : 'GetObject';
   }
+}
+
+function parse(body: string): Record<string, any> | undefined {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function meterDynamo({ reading, tables: known }: Recording, operation: string, body: string): void {
+  const request = parse(body);
+  if (!request) return;
+  const table = (physical: string) => known.get(physical) ?? { name: physical, indexKeys: [] };
+  const write = (physical: string, units: number) => count(reading.dynamoWriteUnits, table(physical).name, units);
+  const read = (physical: string, items: number, consistent: boolean | undefined) => count(reading.dynamoReadUnits, table(physical).name, items * (consistent ? 1 : 0.5));
+  // An item carrying an index's partition key is written to that index too (projection ALL: the whole item again).
+  const put = (physical: string, item: Record<string, any> = {}) =>
+    Math.max(1, Math.ceil(itemBytes(item) / 1024)) * (1 + table(physical).indexKeys.filter((key) => key in item).length);
+  // An update naming an index key moves the item in that index; its size is not in the request, so a unit.
+  const update = (physical: string, change: Record<string, any>) => 1 + table(physical).indexKeys
+    .filter((key) => String(change.UpdateExpression ?? '').includes(key) || Object.values(change.ExpressionAttributeNames ?? {}).includes(key)).length;
   switch (operation) {
     case 'DynamoDB.PutItem':
-      reading.dynamoWriteUnits += units(request.Item);
+      write(request.TableName, put(request.TableName, request.Item));
       break;
     case 'DynamoDB.UpdateItem':
+      write(request.TableName, update(request.TableName, request));
+      break;
     case 'DynamoDB.DeleteItem':
-      reading.dynamoWriteUnits += 1;
+      write(request.TableName, 1);
+      break;
+    case 'DynamoDB.BatchWriteItem':
+      for (const [physical, writes] of Object.entries(request.RequestItems ?? {}) as [string, any[]][]) {
+        for (const item of writes) write(physical, item.PutRequest ? put(physical, item.PutRequest.Item) : 1);
+      }
       break;
     case 'DynamoDB.TransactWriteItems':
-      for (const action of request.TransactItems ?? []) reading.dynamoWriteUnits += 2 * units(action.Put?.Item ?? action.Update ?? action.Delete ?? action.ConditionCheck);
+      for (const action of request.TransactItems ?? []) {
+        const [kind, detail] = Object.entries(action)[0] as [string, Record<string, any>];
+        write(detail.TableName, 2 * (kind === 'Put' ? put(detail.TableName, detail.Item) : kind === 'Update' ? update(detail.TableName, detail) : 1));
+      }
       break;
     case 'DynamoDB.GetItem':
+      read(request.TableName, 1, request.ConsistentRead);
+      break;
     case 'DynamoDB.Query':
-      reading.dynamoReadUnits += 1;
+      // Counted as one item read: a floor where a query returns several.
+      read(request.TableName, 1, request.ConsistentRead);
       break;
     case 'DynamoDB.BatchGetItem':
-      reading.dynamoReadUnits += Object.values(request.RequestItems ?? {}).reduce((sum: number, table: any) => sum + (table.Keys?.length ?? 0), 0);
+      for (const [physical, keys] of Object.entries(request.RequestItems ?? {}) as [string, any][]) read(physical, keys.Keys?.length ?? 0, keys.ConsistentRead);
+      break;
+    case 'DynamoDB.TransactGetItems':
+      for (const { Get } of request.TransactItems ?? []) read(Get.TableName, 2, true);
       break;
     default:
       break;
+  }
+}
+
+/** An item's size as DynamoDB bills it: attribute names and values, not the JSON wire format. */
+function itemBytes(item: Record<string, any>): number {
+  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value), 0);
+}
+
+function valueBytes(value: Record<string, any>): number {
+  const [type, content] = Object.entries(value)[0] ?? ['NULL', true];
+  switch (type) {
+    case 'S': return Buffer.byteLength(content);
+    case 'N': return Math.ceil(String(content).replace(/[-.]/g, '').replace(/^0+/, '').length / 2) + 1;
+    case 'B': return Buffer.from(content, 'base64').length;
+    case 'SS': case 'NS': case 'BS': return (content as string[]).reduce((sum, member) => sum + valueBytes({ [type[0]]: member }), 0);
+    case 'L': return 3 + (content as Record<string, any>[]).reduce((sum, member) => sum + 1 + valueBytes(member), 0);
+    case 'M': return 3 + Object.entries(content as Record<string, Record<string, any>>).reduce((sum, [name, member]) => sum + 1 + Buffer.byteLength(name) + valueBytes(member), 0);
+    default: return 1; // BOOL, NULL
   }
 }

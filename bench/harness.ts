@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -12,19 +13,119 @@ export interface BenchFigure {
   ceilingName: string;
   ceiling: number;
   notes?: string;
+  /**
+   * One item among many (one function's bundle): kept in results.json, left out of the summary
+   * table, where a figure over all the items (the largest bundle) speaks for them.
+   */
+  detail?: boolean;
+}
+
+export interface RecordedFigure extends BenchFigure {
+  ratio: number;
+  measuredAt: string;
+}
+
+/** What results.json holds: the figures of one run of `npm run bench`, and nothing older. */
+export interface BenchResults {
+  run: { startedAt: string; machine: string; finishedAt?: string };
+  figures: Record<string, RecordedFigure>;
 }
 
 const RESULTS = path.resolve(__dirname, 'results.json');
+const MACHINE = `${cpus().length} cores, Node ${process.version}`;
 const TABLE = path.resolve(__dirname, 'README.md');
 
+/**
+ * The results file of a run. The run's parent process begins it and finishes it; benchmarks that
+ * run in child processes of their own record into the same file, so every write re-reads it.
+ */
+export class ResultsFile {
+  constructor(readonly file: string) {}
+
+  /** Starts a run: whatever an earlier run wrote (figures since renamed included) is dropped. */
+  begin(startedAt = new Date()): void {
+    this.write({ run: { startedAt: startedAt.toISOString(), machine: MACHINE }, figures: {} });
+  }
+
+  /** Adds a figure to the run under way; one reported again under the same name replaces it. */
+  record(figure: BenchFigure, at = new Date()): RecordedFigure {
+    const results = this.read();
+    const recorded = { ...figure, ratio: figure.ceiling ? Number((figure.value / figure.ceiling).toFixed(4)) : 0, measuredAt: at.toISOString() };
+    results.figures[figure.name] = recorded;
+    this.write(results);
+    return recorded;
+  }
+
+  /** Marks the run finished and returns what it recorded. */
+  finish(at = new Date()): BenchResults {
+    const results = this.read();
+    results.run.finishedAt = at.toISOString();
+    this.write(results);
+    return results;
+  }
+
+  /** The run under way; a file from before runs were recorded whole reads as an empty run. */
+  read(): BenchResults {
+    try {
+      const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<BenchResults>;
+      if (parsed.run && parsed.figures) return parsed as BenchResults;
+    } catch {
+      // No file yet: an empty run.
+    }
+    return { run: { startedAt: new Date().toISOString(), machine: MACHINE }, figures: {} };
+  }
+
+  private write(results: BenchResults): void {
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    writeFileSync(this.file, `${JSON.stringify(results, null, 2)}\n`);
+  }
+}
+
+const results = new ResultsFile(RESULTS);
+
+/** Starts `npm run bench`'s run: results.json then holds this run's figures only. */
+export function beginRun(): void {
+  results.begin();
+}
+
+/** Records a figure in the run's results without printing it (a caller printing its own rows); returns its ratio. */
+export function record(figure: BenchFigure): number {
+  return results.record(figure).ratio;
+}
+
+/** Prints a figure beside its ceiling and ratio, and records it in the run's results. */
 export function report(figure: BenchFigure): void {
-  const ratio = figure.ceiling ? figure.value / figure.ceiling : 0;
+  const ratio = record(figure);
   console.log(`${figure.name}: ${format(figure.value)} ${figure.unit}  | ceiling (${figure.ceilingName}): ${format(figure.ceiling)} ${figure.unit}  | ratio ${ratio.toFixed(3)}${figure.notes ? `  | ${figure.notes}` : ''}`);
-  const results = readResults();
-  results[figure.name] = { ...figure, ratio: Number(ratio.toFixed(4)), measuredAt: new Date().toISOString() };
-  mkdirSync(path.dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  writeTable(results);
+}
+
+/** Ends the run: writes the summary table to bench/README.md and returns it, to be printed too. */
+export function finishRun(): string[] {
+  const lines = summaryTable(results.finish());
+  writeFileSync(TABLE, [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench`. Each figure stands next to a ceiling measured in the same run, so compare',
+    'ratios across machines, not absolute numbers. Every figure of the run, one row per function included,',
+    'is in `results.json`; each run replaces it whole.',
+    '',
+    ...lines,
+    '',
+  ].join('\n'));
+  return lines;
+}
+
+/** The run's headline figures (not the per-item details) as a Markdown table, with when and where they were measured. */
+export function summaryTable(run: BenchResults): string[] {
+  const rows = Object.values(run.figures).filter((figure) => !figure.detail).map((figure) =>
+    `| ${figure.name} | ${format(figure.value)} ${figure.unit} | ${figure.ceilingName}: ${format(figure.ceiling)} ${figure.unit} | ${figure.ratio.toFixed(3)} |`);
+  return [
+    `One run, started ${run.run.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${run.run.machine}.`,
+    '',
+    '| figure | value | ceiling | ratio |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ];
 }
 
 /** Runs `work` repeatedly for about `millis` and returns operations per second. */
@@ -40,29 +141,6 @@ export function opsPerSecond(work: () => void, millis = 2000): number {
   return count / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-function readResults(): Record<string, BenchFigure & { ratio: number; measuredAt: string }> {
-  try {
-    return JSON.parse(readFileSync(RESULTS, 'utf8'));
-  } catch {
-    return {};
-  }
-}
-
-function writeTable(results: ReturnType<typeof readResults>): void {
-  const rows = Object.values(results).map((r) => `| ${r.name} | ${format(r.value)} ${r.unit} | ${r.ceilingName}: ${format(r.ceiling)} ${r.unit} | ${r.ratio.toFixed(3)} | ${r.measuredAt.slice(0, 10)} |`);
-  writeFileSync(TABLE, [
-    '# Benchmarks',
-    '',
-    'Written by `npm run bench`. Each figure stands next to a ceiling measured in the same run, so compare',
-    'ratios across machines, not absolute numbers. Raw figures are in `results.json`.',
-    '',
-    '| figure | value | ceiling | ratio | measured |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows,
-    '',
-  ].join('\n'));
-}
-
-function format(value: number): string {
+export function format(value: number): string {
   return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
 }

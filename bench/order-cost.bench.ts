@@ -1,14 +1,22 @@
 import type { LocalFabric } from '../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../scripts/sample/shopify-orders';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../shared/adapters/webhook-secrets';
-import { startAwsRequestMeter, type MeterReading } from './aws-request-meter';
-import { report } from './harness';
+import { functions, type FunctionName } from '../shared/config/topology';
+import { EMPTY_RECEIVE, startAwsRequestMeter, type MeterReading } from './aws-request-meter';
+import { format, report } from './harness';
 
+/**
+ * The sample orders differ only in their lines (one to three, of one to three units), so a hundred
+ * give per-order figures that stay within a few percent from run to run, in well under a minute.
+ */
 const ORDERS = 100;
+/** After the last sales order, the fabric is done when nothing but polling has happened for this long (batching windows are at most 2 s). */
+const QUIET_MS = 3000;
+const SETTLE_TIMEOUT_MS = 180_000;
 
 /**
  * Public on-demand list prices, us-east-1, in USD per single request or unit. Estimates, not a quote:
- * they ignore free tiers, data transfer and CloudWatch.
+ * they ignore free tiers, data transfer, CloudWatch, X-Ray and Secrets Manager (read at cold start).
  */
 const PRICE = {
   apiGatewayRestRequest: 3.5 / 1e6,
@@ -21,59 +29,126 @@ const PRICE = {
   s3Put: 0.005 / 1000,
   s3Get: 0.0004 / 1000,
 };
-/** Assumed billed duration per invocation at the configured 512 MB; measured locally it is lower. */
-const LAMBDA_GB_SECONDS_PER_INVOCATION = 0.5 * 0.1;
+/** Assumed billed duration of an invocation, at the function's configured memory; measured locally it is lower. */
+const LAMBDA_SECONDS_PER_INVOCATION = 0.1;
 
 /**
- * AWS requests and DynamoDB write units per order, metered while signed orders go from webhook to
- * stored order through the local fabric, priced per 1,000 orders; beside it the floor any serverless
- * webhook intake pays (one API Gateway request and one Lambda invocation per order). Runs on a
- * fabric whose sample catalog is already seeded: handler modules keep the configuration of the first
- * fabric they were loaded for, so one process gets one fabric.
+ * Requests the local runtime makes in place of AWS machinery that bills nothing per order: it lists
+ * buckets where S3 would push event notifications, and its pollers' empty long polls are a cost per
+ * queue and hour, whatever the order volume.
+ */
+const NOT_PER_ORDER = new Set(['S3.ListObjectsV2', EMPTY_RECEIVE]);
+
+/**
+ * What an order costs in AWS over its whole path: metered while signed Shopify orders go through the
+ * local fabric from webhook to ERP sales order and lifecycle `posted_to_erp`, with every consumer the
+ * order reaches on the way (intake, reservation, price and oversell checks, availability sync, the
+ * lifecycle, the ERP connector). Prints requests per order by operation, invocations per order by
+ * function, DynamoDB units and events, and prices them per 1,000 orders beside the floor any
+ * serverless webhook intake pays (one API Gateway request and one Lambda invocation per order).
+ * Orders are sent one at a time, so batches stay small: per order, the dearer end of what the
+ * consumers' batching gives. Runs on a fabric with the sample catalog mapped and in stock and nothing
+ * else in flight: handler modules keep the configuration of the first fabric they were loaded for,
+ * so one process gets one fabric.
  */
 export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
   const random = seededRandom(3);
-  const meter = startAwsRequestMeter(fabric.endpoints);
+  const meter = startAwsRequestMeter(fabric);
+  const erpRequestsBefore = fabric.erp.requests.length;
+  const orderIds: string[] = [];
   for (let i = 0; i < ORDERS; i += 1) {
     const body = JSON.stringify(sampleShopifyOrder(70_000 + i, random));
-    await fetch(`${fabric.apiUrl}/webhooks/shopify`, { method: 'POST', headers: shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify), body });
+    const response = await fetch(`${fabric.apiUrl}/webhooks/shopify`, { method: 'POST', headers: shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify), body });
+    orderIds.push(((await response.json()) as { orderId: string }).orderId);
   }
-  // The orders' work is done when nothing but idle queue polling has happened for two seconds.
-  const busy = () => Object.entries(meter.read().requests).filter(([op]) => op !== 'SQS.ReceiveMessage').reduce((sum, [, n]) => sum + n, 0);
-  const deadline = Date.now() + 120_000;
-  let last = -1;
-  while (Date.now() < deadline) {
-    const now = busy();
-    if (now === last) break;
-    last = now;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
+  const seconds = await settle(fabric, meter.read, orderIds);
   const reading = meter.read();
   meter.stop();
+  const posted = await postedToErp(fabric, orderIds);
+  const erpRequests = fabric.erp.requests.length - erpRequestsBefore;
+
   const perOrder = (n: number) => n / ORDERS;
-  const requests = Object.entries(reading.requests).sort(([a], [b]) => a.localeCompare(b));
-  console.log(`AWS requests per order, every consumer of the order included (${ORDERS} orders, local pollers' idle receives included):`);
-  for (const [operation, count] of requests) console.log(`  ${operation.padEnd(34)} ${perOrder(count).toFixed(2)}`);
-  console.log(`  DynamoDB write units ${perOrder(reading.dynamoWriteUnits).toFixed(2)}, read units ${perOrder(reading.dynamoReadUnits).toFixed(2)}, events ${perOrder(reading.publishedEvents).toFixed(2)}`);
+  console.log(`AWS requests per order, webhook to ERP sales order (${ORDERS} orders, sent one at a time; ${posted}/${ORDERS} reached posted_to_erp, settled ${seconds.toFixed(0)} s after the last was sent):`);
+  for (const [operation, n] of sorted(reading.requests)) {
+    console.log(`  ${operation.padEnd(34)} ${perOrder(n).toFixed(2)}${NOT_PER_ORDER.has(operation) ? '  (left out: local stand-in or idle polling, not a cost per order)' : ''}`);
+  }
+  console.log('Lambda invocations per order:');
+  for (const [name, n] of sorted(reading.invocations)) console.log(`  ${name.padEnd(34)} ${perOrder(n).toFixed(2)}`);
+  const byTable = (units: Record<string, number>) => sorted(units).map(([table, n]) => `${table} ${perOrder(n).toFixed(1)}`).join(', ');
+  console.log(`DynamoDB write units per order: ${byTable(reading.dynamoWriteUnits)}`);
+  console.log(`DynamoDB read units per order: ${byTable(reading.dynamoReadUnits)}`);
+  const units = `${perOrder(sum(reading.dynamoWriteUnits)).toFixed(1)} DynamoDB write units, ${perOrder(sum(reading.dynamoReadUnits)).toFixed(1)} read units, ${perOrder(reading.publishedEvents).toFixed(1)} events, ${perOrder(reading.consumedMessages).toFixed(1)} queue deliveries`;
+  console.log(`Per order: ${units}; ${perOrder(erpRequests).toFixed(1)} ERP requests (not AWS)`);
+  const cost = costOf(reading);
+  const cents = (usdPerOrder: number) => 100 * 1000 * usdPerOrder;
+  console.log(`Per 1,000 orders, US cents: ${Object.entries(cost).map(([service, usd]) => `${service} ${format(cents(perOrder(usd)))}`).join(', ')}`);
+  const requests = sum(Object.fromEntries(Object.entries(reading.requests).filter(([op]) => !NOT_PER_ORDER.has(op))));
   report({
-    name: 'estimated AWS cost per 1,000 orders (webhook to stored and reserved order)',
+    name: 'estimated AWS cost per 1,000 orders (webhook to ERP sales order, lifecycle moved)',
     unit: 'US cents',
-    value: 100 * 1000 * perOrder(costOf(reading)),
+    value: cents(perOrder(sum(cost))),
     ceilingName: 'floor: 1 API Gateway request + 1 Lambda invocation per order',
-    ceiling: 100 * 1000 * (PRICE.apiGatewayRestRequest + PRICE.lambdaRequest + LAMBDA_GB_SECONDS_PER_INVOCATION * PRICE.lambdaArmGbSecond),
-    notes: 'us-east-1 list prices; no free tier',
+    ceiling: cents(PRICE.apiGatewayRestRequest + invocationPrice('marketplace-webhook')),
+    notes: `per order: ${perOrder(requests).toFixed(1)} AWS API requests, ${perOrder(sum(reading.invocations)).toFixed(1)} invocations, ${units}; ${posted}/${ORDERS} posted to the ERP; us-east-1 list prices, no free tier`,
   });
 }
 
-function costOf(reading: MeterReading): number {
-  const count = (prefix: string) => Object.entries(reading.requests).filter(([op]) => op.startsWith(prefix)).reduce((sum, [, n]) => sum + n, 0);
-  const invocations = ORDERS + count('SQS.DeleteMessage');
-  return ORDERS * PRICE.apiGatewayRestRequest
-    + invocations * (PRICE.lambdaRequest + LAMBDA_GB_SECONDS_PER_INVOCATION * PRICE.lambdaArmGbSecond)
-    + reading.dynamoWriteUnits * PRICE.dynamoWriteUnit
-    + reading.dynamoReadUnits * PRICE.dynamoReadUnit
-    + count('SQS.') * PRICE.sqsRequest
-    + reading.publishedEvents * PRICE.eventBridgeEvent
-    + (reading.requests['S3.PUT'] ?? 0) * PRICE.s3Put
-    + (reading.requests['S3.GET'] ?? 0) * PRICE.s3Get;
+/**
+ * Waits until every order has its sales order in the ERP and then nothing but polling has happened
+ * for QUIET_MS; returns the seconds it took. Watches only the meter and the ERP simulator's own
+ * records, which cost no AWS request.
+ */
+async function settle(fabric: LocalFabric, read: () => MeterReading, orderIds: readonly string[]): Promise<number> {
+  const started = Date.now();
+  const work = () => {
+    const { requests, invocations } = read();
+    return sum(Object.fromEntries(Object.entries(requests).filter(([op]) => !NOT_PER_ORDER.has(op) && op !== 'SQS.ReceiveMessage'))) + sum(invocations);
+  };
+  let last = -1;
+  let lastChange = Date.now();
+  while (Date.now() - started < SETTLE_TIMEOUT_MS) {
+    const now = work();
+    if (now !== last) lastChange = Date.now();
+    last = now;
+    if (Date.now() - lastChange >= QUIET_MS && orderIds.every((id) => fabric.erp.salesOrdersFor(id).length > 0)) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return (Date.now() - started) / 1000;
+}
+
+/** How many of the orders' lifecycles reached posted_to_erp, read once the meter is off. */
+async function postedToErp(fabric: LocalFabric, orderIds: readonly string[]): Promise<number> {
+  // Loaded only now: the adapters read the environment the fabric set, once, when first loaded.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DynamoLifecycleStore } = require('../shared/adapters/order-lifecycle-store') as typeof import('../shared/adapters/order-lifecycle-store');
+  const lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
+  const states = await Promise.all(orderIds.map(async (id) => (await lifecycles.load(id))?.state));
+  return states.filter((state) => state === 'posted_to_erp').length;
+}
+
+/** USD by service for everything metered, the requests that are not a cost per order left out. */
+function costOf(reading: MeterReading): Record<string, number> {
+  const requests = (prefix: string) => sum(Object.fromEntries(Object.entries(reading.requests).filter(([op]) => op.startsWith(prefix) && !NOT_PER_ORDER.has(op))));
+  return {
+    'API Gateway': ORDERS * PRICE.apiGatewayRestRequest,
+    Lambda: Object.entries(reading.invocations).reduce((usd, [name, n]) => usd + n * invocationPrice(name as FunctionName), 0),
+    DynamoDB: sum(reading.dynamoWriteUnits) * PRICE.dynamoWriteUnit + sum(reading.dynamoReadUnits) * PRICE.dynamoReadUnit,
+    // The pollers' receives and deletes, and the bus's delivery of each message into its queue.
+    SQS: (requests('SQS.') + reading.consumedMessages) * PRICE.sqsRequest,
+    EventBridge: reading.publishedEvents * PRICE.eventBridgeEvent,
+    S3: requests('S3.PutObject') * PRICE.s3Put + requests('S3.GetObject') * PRICE.s3Get,
+  };
+}
+
+/** One invocation of the function: the request, and the assumed duration at its configured memory on arm64. */
+function invocationPrice(name: FunctionName): number {
+  return PRICE.lambdaRequest + (functions[name].memoryMb / 1024) * LAMBDA_SECONDS_PER_INVOCATION * PRICE.lambdaArmGbSecond;
+}
+
+function sum(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((total, n) => total + n, 0);
+}
+
+function sorted(counts: Record<string, number>): [string, number][] {
+  return Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
 }
