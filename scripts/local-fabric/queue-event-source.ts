@@ -28,7 +28,8 @@ export class QueueEventSource {
 
   start(): void {
     this.running = true;
-    const pollers = this.target.maxConcurrency ?? 2;
+    // Lambda starts five concurrent batches on an SQS event source, more as the backlog grows, up to the rule's maxConcurrency.
+    const pollers = this.target.maxConcurrency ?? 5;
     for (let i = 0; i < pollers; i += 1) void this.poll();
   }
 
