@@ -61,16 +61,22 @@ export function configureSimulationEnvironment(stores: number): void {
 }
 
 /**
- * Visibility timeouts (seconds) for the queues where a record waits for something to happen first (a
- * shipment before its posting, a posting while the breaker is open, a fetch the channel cannot answer
- * yet, a duplicate notification while the first is fetched): a compressed day retries in seconds, not
- * in AWS's minutes. Amazon's fetch keeps half a minute: its invocations wait for SP-API's slow quota.
+ * A compressed day retries in seconds, not in AWS's minutes: every queue's visibility timeout is cut
+ * to this (a record that failed is tried again after it), short enough for a day that lasts minutes,
+ * long enough for an invocation still waiting on a channel's or the ERP's rate budget to finish first.
+ */
+const COMPRESSED_VISIBILITY_SECONDS = 30;
+/**
+ * Shorter still where a record waits for something to happen first (a shipment before its posting, a
+ * posting while the breaker is open, a fetch the channel cannot answer yet, a duplicate notification
+ * or order version while the first is handled) and its invocations are quick.
  */
 const FAST_RETRY_QUEUES: Record<string, number> = {
-  'order-lifecycle': 2, 'erp-sales-order-posting': 2, 'erp-journal-posting': 2, 'inventory-fulfilment': 5, 'return-intake': 5,
-  'square-order-fetch': 2, 'walmart-order-fetch': 5, 'amazon-notifications': 5, 'amazon-order-fetch': 30,
-  'channel-shipment-sync': 10, 'channel-return-sync': 10, 'channel-cancellation-sync': 10,
+  'order-lifecycle': 2, 'erp-sales-order-posting': 2, 'erp-journal-posting': 2, 'square-order-fetch': 2,
+  'inventory-fulfilment': 5, 'return-intake': 5, 'walmart-order-fetch': 5, 'amazon-notifications': 5, 'channel-oversell-check': 5,
 };
+/** POS continuations run a whole upload's invocation; their queue keeps its own visibility timeout. */
+const OWN_VISIBILITY_QUEUES = new Set(['pos-batch-continuation']);
 
 type Answers = Map<ChannelDelivery, { status: number; body: Record<string, unknown>; at: number }>;
 
@@ -183,8 +189,10 @@ async function prepare(fabric: LocalFabric, scenario: Scenario, concurrency: num
     await xref.mapSku('pos', { channelSku: s.posItemCode }, s.sku);
     for (const channel of ['amazon', 'ebay', 'walmart'] as const) await xref.mapSku(channel, marketplaceSkuKeys[channel](s.marketplaceSkus[channel]), s.sku);
   });
-  for (const [queue, seconds] of Object.entries(FAST_RETRY_QUEUES)) {
-    if (fabric.resources.queues[queue]) await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: fabric.resources.queues[queue].url, Attributes: { VisibilityTimeout: String(seconds) } }));
+  for (const [queue, { url }] of Object.entries(fabric.resources.queues)) {
+    if (OWN_VISIBILITY_QUEUES.has(queue)) continue;
+    const seconds = FAST_RETRY_QUEUES[queue] ?? COMPRESSED_VISIBILITY_SECONDS;
+    await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { VisibilityTimeout: String(seconds) } }));
   }
   for (const order of scenario.orders) {
     // The channel APIs hold their orders from the start; eBay's appear when the buyer places them (see sendAll).
@@ -350,18 +358,22 @@ async function settle(
   const pending = new Set(scenario.orders);
   let lastMove = Date.now();
   let lastSeen = '';
+  let backlog = 0;
   while (pending.size > 0 && Date.now() < deadline && Date.now() - lastMove < stallMs) {
     const depth = await queueDepth(fabric);
     const seen = `${depth}/${fabric.erp.requests.length}/${pending.size}`;
     if (seen !== lastSeen) lastMove = Date.now();
     lastSeen = seen;
-    if (depth === 0) {
+    backlog = Math.max(backlog, depth);
+    if (depth > 0) {
+      progress({ phase: 'draining the queues', done: backlog - depth, total: backlog, detail: `${fabric.erp.salesOrders.length} in the ERP` });
+    } else {
       await inParallel([...pending], concurrency, async (order) => {
         const state = (await lifecycles.load(order.orderId))?.state;
         if (state !== undefined && wanted(order).includes(state)) pending.delete(order);
       });
+      progress({ phase: 'orders where the day expects them', done: scenario.orders.length - pending.size, total: scenario.orders.length });
     }
-    progress({ phase: 'settling', done: scenario.orders.length - pending.size, total: scenario.orders.length, detail: `${fabric.erp.salesOrders.length} in the ERP, ${depth} message(s) queued` });
     if (pending.size > 0) await sleep(1000);
   }
   return pending.size === 0;
