@@ -2,6 +2,7 @@ import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
 import { SalesChannel } from '../shared/domain/order';
+import { OutboundRateLimits } from '../shared/channels/channel-apis';
 import { FabricStack } from './fabric-stack';
 
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region name');
@@ -13,12 +14,15 @@ const Regions = z
 
 /**
  * Context `regionSettings`: optional settings per region, e.g.
- * `{ "eu-west-1": { "alarmEmail": "ops@example.com", "channels": ["shopify", "amazon"], "erpApiUrl": "https://..." } }`.
+ * `{ "eu-west-1": { "alarmEmail": "ops@example.com", "channels": ["shopify", "amazon"], "erpApiUrl": "https://...",
+ * "erpRequestsPerSecond": 20, "channelRateLimits": { "shopify": { "ratePerSecond": 50, "burst": 1000 } } } }`.
  */
 const RegionSettings = z.record(Region, z.strictObject({
   alarmEmail: z.email().optional(),
   channels: z.array(SalesChannel).min(1, 'names no channel').optional(),
   erpApiUrl: z.url().optional(),
+  erpRequestsPerSecond: z.number().int().positive().optional(),
+  channelRateLimits: OutboundRateLimits.partial().optional(),
 }));
 
 /**

@@ -15,7 +15,8 @@ import { OperationsDashboard } from './constructs/operations-dashboard';
 import { ResourceDirectory } from './constructs/resource-directory';
 import { subscribeQueueConsumers } from './constructs/queue-consumers';
 import { ScheduledRuns } from './constructs/scheduled-runs';
-import { ERP_API_URL_ENV, ERP_CREDENTIALS_NAME_ENV, ERP_CREDENTIALS_SECRET_NAME } from '../shared/erp/erp-config';
+import { ERP_API_URL_ENV, ERP_CREDENTIALS_NAME_ENV, ERP_CREDENTIALS_SECRET_NAME, ERP_REQUESTS_PER_SECOND_ENV } from '../shared/erp/erp-config';
+import { CHANNEL_RATE_LIMITS_ENV } from '../shared/channels/channel-apis';
 import { regionalFunctions } from './regional-functions';
 
 export interface FabricStackProps extends StackProps {
@@ -27,6 +28,10 @@ export interface FabricStackProps extends StackProps {
   channels?: readonly SalesChannel[];
   /** The ERP's API root (up to /api/v2.0), when not the tenant's default Business Central endpoint. */
   erpApiUrl?: string;
+  /** Requests a second each ERP connector container spends, when the tenant's limit is not Business Central online's 20. */
+  erpRequestsPerSecond?: number;
+  /** The outbound budgets the sellers' plans grant where they differ from the channels' documented ones (shared/channels/channel-apis.ts). */
+  channelRateLimits?: Partial<Record<'shopify' | 'woocommerce' | 'ebay', { ratePerSecond: number; burst: number }>>;
 }
 
 /**
@@ -49,7 +54,7 @@ export class FabricStack extends Stack {
     const stores = new DataStores(this, 'DataStores');
     const backbone = new EventBackbone(this, 'EventBackbone', { namePrefix });
     const functions = Object.fromEntries(
-      regionalFunctions(props.channels).map(([name, definition]) => [name, this.createFunction(name, definition, stores, backbone, props.erpApiUrl)]),
+      regionalFunctions(props.channels).map(([name, definition]) => [name, this.createFunction(name, definition, stores, backbone, props)]),
     ) as Record<FunctionName, FabricFunction>;
     const api = new FabricApi(this, 'Api', { functions });
     subscribeQueueConsumers(backbone, functions);
@@ -82,7 +87,7 @@ export class FabricStack extends Stack {
     }
   }
 
-  private createFunction(name: FunctionName, definition: FunctionDefinition, stores: DataStores, backbone: EventBackbone, erpApiUrl: string | undefined): FabricFunction {
+  private createFunction(name: FunctionName, definition: FunctionDefinition, stores: DataStores, backbone: EventBackbone, settings: FabricStackProps): FabricFunction {
     const fn = new FabricFunction(this, constructId(name), { name, definition });
     for (const [table, access] of Object.entries(definition.tables ?? {}) as [TableName, Access][]) {
       fn.bindTable(table, stores.tables[table], access);
@@ -97,12 +102,14 @@ export class FabricStack extends Stack {
     for (const channel of (definition.channelApis ?? []).map((value) => SalesChannel.parse(value))) {
       fn.bindChannelApiCredentials(channel, secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(channel)}ApiCredentials`, `fabric/channel-api/${channel}`));
     }
+    if (definition.channelApis?.length && settings.channelRateLimits) fn.addEnvironment(CHANNEL_RATE_LIMITS_ENV, JSON.stringify(settings.channelRateLimits));
     if (definition.erpApi) {
       // The environment carries only the secret's name; the credentials are read at run time.
       const erpCredentials = secretsmanager.Secret.fromSecretNameV2(fn, 'ErpApiCredentials', ERP_CREDENTIALS_SECRET_NAME);
       fn.addEnvironment(ERP_CREDENTIALS_NAME_ENV, erpCredentials.secretName);
       erpCredentials.grantRead(fn);
-      if (erpApiUrl) fn.addEnvironment(ERP_API_URL_ENV, erpApiUrl);
+      if (settings.erpApiUrl) fn.addEnvironment(ERP_API_URL_ENV, settings.erpApiUrl);
+      if (settings.erpRequestsPerSecond) fn.addEnvironment(ERP_REQUESTS_PER_SECOND_ENV, String(settings.erpRequestsPerSecond));
     }
     return fn;
   }

@@ -1,4 +1,5 @@
 import { channelCredentialsFromEnv } from '../adapters/channel-credentials';
+import { readPolicy } from '../config/env';
 import { apiBaseUrlEnvVar } from '../config/topology';
 import type { SalesChannel } from '../domain/order';
 import type { OrderSource } from '../domain/order-fetch';
@@ -23,6 +24,23 @@ import { AMAZON_LISTINGS_RATE_LIMIT, AmazonInventoryApi, AmazonSeller, type Amaz
 import { AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT, AmazonFulfilmentApi } from './amazon/fulfilment-api';
 
 const EbayApplication = z.object({ clientId: z.string().min(1) });
+
+const RateLimitSetting = z.object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() }).strict();
+/** The outbound budgets a seller's plan may change; Amazon's usage plans are per operation and Amazon's alone. */
+export const OutboundRateLimits = z.object({ shopify: RateLimitSetting, woocommerce: RateLimitSetting, ebay: RateLimitSetting }).strict();
+
+export const CHANNEL_RATE_LIMITS_ENV = 'FABRIC_CHANNEL_RATE_LIMITS';
+
+/**
+ * The rate budgets the channels' outbound calls spend: each channel's documented default, or what the
+ * seller's plan grants instead (a Shopify Plus store's Admin API budget is ten times a standard
+ * store's; a self-hosted WooCommerce allows what its host allows), from FABRIC_CHANNEL_RATE_LIMITS,
+ * JSON such as `{"shopify": {"ratePerSecond": 50, "burst": 1000}}`. Throws ConfigError naming the
+ * variable and the failing path.
+ */
+export function outboundRateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): z.infer<typeof OutboundRateLimits> {
+  return readPolicy(OutboundRateLimits, { shopify: SHOPIFY_ADMIN_RATE_LIMIT, woocommerce: WOOCOMMERCE_RATE_LIMIT, ebay: EBAY_INVENTORY_RATE_LIMIT }, CHANNEL_RATE_LIMITS_ENV, env);
+}
 
 /**
  * The channel API clients, configured from the environment once per container and made on first use:
@@ -68,18 +86,19 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     let made: T | undefined;
     return () => (made ??= make());
   };
+  const limits = outboundRateLimitsFromEnv(env);
   const bucket = (channel: SalesChannel, limit: RateLimit, account: () => Promise<string>) =>
     new DynamoTokenBucket(publicationsTable, async () => `${channel}#${await account()}`, limit);
   const shopify = once(() => new ShopifyAdminApi(override('shopify'), credentials, {
-    channel: 'shopify', bucket: bucket('shopify', SHOPIFY_ADMIN_RATE_LIMIT, async () => (await credentials.credentialsFor('shopify', ShopifyAdminCredentials)).shop),
+    channel: 'shopify', bucket: bucket('shopify', limits.shopify, async () => (await credentials.credentialsFor('shopify', ShopifyAdminCredentials)).shop),
   }));
   const woocommerce = once(() => new WooCommerceRestApi(override('woocommerce'), credentials, {
-    channel: 'woocommerce', bucket: bucket('woocommerce', WOOCOMMERCE_RATE_LIMIT, async () => new URL((await credentials.credentialsFor('woocommerce', WooCommerceCredentials)).storeUrl).host),
+    channel: 'woocommerce', bucket: bucket('woocommerce', limits.woocommerce, async () => new URL((await credentials.credentialsFor('woocommerce', WooCommerceCredentials)).storeUrl).host),
   }));
   // eBay's call limits are per application, so the bucket is the client id's.
   const ebayUrl = (override('ebay') ?? EBAY_PRODUCTION_URL).replace(/\/$/, '');
   const ebayToken = once(() => ebaySellerToken(ebayUrl, credentials));
-  const ebayHttp = once(() => ({ channel: 'ebay' as const, bucket: bucket('ebay', EBAY_INVENTORY_RATE_LIMIT, async () => (await credentials.credentialsFor('ebay', EbayApplication)).clientId) }));
+  const ebayHttp = once(() => ({ channel: 'ebay' as const, bucket: bucket('ebay', limits.ebay, async () => (await credentials.credentialsFor('ebay', EbayApplication)).clientId) }));
   // SP-API clients of one seller share its LWA token; each operation has its own usage plan.
   const amazonOrders = once(() => channelApisFromEnv(env).amazon());
   const amazonSeller = (operation: string, limit: RateLimit): AmazonSellerApi => ({

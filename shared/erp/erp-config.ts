@@ -15,6 +15,8 @@ export const ERP_CREDENTIALS_ENV = 'FABRIC_ERP_CREDENTIALS';
 /** The API root up to /api/v2.0, and the token endpoint; unset in AWS, where the tenant's production endpoints are used. */
 export const ERP_API_URL_ENV = 'FABRIC_ERP_API_URL';
 export const ERP_TOKEN_URL_ENV = 'FABRIC_ERP_TOKEN_URL';
+/** Requests a second per container; Business Central online's limit per service principal when unset. */
+export const ERP_REQUESTS_PER_SECOND_ENV = 'FABRIC_ERP_REQUESTS_PER_SECOND';
 
 /**
  * Development credentials that `npm start` and the tests use against the local ERP simulator when
@@ -45,7 +47,7 @@ export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
     FABRIC_ERP_BREAKER_FAILURES: positiveInt(5),
     FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
     /** Business Central online's limit per service principal; on-premises and other tenants set theirs. */
-    FABRIC_ERP_REQUESTS_PER_SECOND: positiveInt(20),
+    [ERP_REQUESTS_PER_SECOND_ENV]: positiveInt(20),
     /** JSON object: channel -> ERP customer number; a channel not named sells to the customer named like it (SHOPIFY). */
     FABRIC_ERP_CUSTOMERS: z.string().default('{}').transform((text) => z.record(z.string(), z.string().min(1)).parse(JSON.parse(text))),
     FABRIC_ERP_SHIPPING_ACCOUNT: z.string().min(1).default('6100'),
@@ -61,7 +63,7 @@ export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
     ...(config[ERP_API_URL_ENV] ? { apiRoot: config[ERP_API_URL_ENV] } : {}),
     ...(config[ERP_TOKEN_URL_ENV] ? { tokenUrl: config[ERP_TOKEN_URL_ENV] } : {}),
     requestTimeoutMs: config.FABRIC_ERP_REQUEST_TIMEOUT_MS,
-    requestsPerSecond: config.FABRIC_ERP_REQUESTS_PER_SECOND,
+    requestsPerSecond: config[ERP_REQUESTS_PER_SECOND_ENV],
   });
   return { erp, backoff, breaker, posting };
 }

@@ -59,6 +59,20 @@ describe('the fabric app', () => {
     expect(new Set(urls)).toEqual(new Set(['https://erp.example.eu/api/v2.0']));
   });
 
+  test('gives the ERP connector and the channel syncs the region\'s rate budgets when they are set', () => {
+    const [region] = buildFabric({ regions: 'eu-west-1', regionSettings: { 'eu-west-1': { erpRequestsPerSecond: 40, channelRateLimits: { shopify: { ratePerSecond: 50, burst: 1000 } } } } });
+    const variables = Object.values(Template.fromStack(region).findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment?.Variables ?? {});
+
+    expect(new Set(variables.map((v) => v.FABRIC_ERP_REQUESTS_PER_SECOND).filter(Boolean))).toEqual(new Set(['40']));
+    const budgets = variables.map((v) => v.FABRIC_CHANNEL_RATE_LIMITS).filter(Boolean);
+    expect(budgets.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(budgets)).toEqual(new Set(['{"shopify":{"ratePerSecond":50,"burst":1000}}']));
+  });
+
+  test('rejects a channel budget the fabric cannot set, naming where', () => {
+    expect(() => buildFabric({ regionSettings: { 'us-east-1': { channelRateLimits: { amazon: { ratePerSecond: 5, burst: 5 } } } } })).toThrow(/regionSettings\.us-east-1\.channelRateLimits/);
+  });
+
   test('rejects a malformed region, naming the context key', () => {
     expect(() => buildFabric({ regions: 'us-east-1,Europe' })).toThrow(/context "regions": regions\.1 is not an AWS region name/);
   });
