@@ -37,15 +37,17 @@ export interface ProgressUpdate {
 export type Progress = (update: ProgressUpdate) => void;
 
 /**
- * The simulated day runs in minutes what a retailer's runs in a day: the ERP connector may spend ten
- * times Business Central online's 20 requests a second, as a day compressed that much would need.
+ * The simulated day runs in minutes what a retailer's runs in a day: the ERP connector and the
+ * channels' outbound calls may spend ten times their real budgets (Business Central online's 20
+ * requests a second; Shopify's, WooCommerce's and eBay's 5), as a day compressed that much would need.
  */
 export const SIMULATED_ERP_REQUESTS_PER_SECOND = 200;
+const SIMULATED_CHANNEL_BUDGET = { ratePerSecond: 50, burst: 1000 };
 
 /**
  * What the simulated fabric must be started with (handlers read it at cold start): the stores as
  * inventory locations, ERP retries and breaker sized so that an outage costs seconds, not minutes,
- * and the compressed day's ERP request rate.
+ * and the compressed day's ERP and channel rate budgets.
  */
 export function configureSimulationEnvironment(stores: number): void {
   Object.assign(process.env, {
@@ -57,6 +59,7 @@ export function configureSimulationEnvironment(stores: number): void {
     FABRIC_ERP_BREAKER_FAILURES: '5',
     FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: '2',
     FABRIC_ERP_REQUESTS_PER_SECOND: String(SIMULATED_ERP_REQUESTS_PER_SECOND),
+    FABRIC_CHANNEL_RATE_LIMITS: JSON.stringify({ shopify: SIMULATED_CHANNEL_BUDGET, woocommerce: SIMULATED_CHANNEL_BUDGET, ebay: SIMULATED_CHANNEL_BUDGET }),
   });
 }
 
