@@ -3,19 +3,18 @@ import { DEFAULT_RETURN_REASON, returnDestination, type OriginalOrder, type PosL
 import type { CustomerReturn } from './return';
 
 /**
- * A store taking back goods bought online. A POS return line that names its original order
- * (`originalOrder`) is taken back against that order: the ingest publishes a ReturnReceived for it,
- * and return-intake moves its units at the store, keyed `return:{returnId}:{position}`, so that the
- * order becomes (partially) returned and its channel hears of it. pos-stock-movements leaves such a
- * line alone, or its units would come back twice. Money does not move here: the POS transaction's
- * journal entry already reverses the returned line and books the refund tender.
+ * A store taking back goods bought online. Its units go back into the store's stock with the POS
+ * transaction, like any return (pos-stock-movements), so they are on hand whatever the order
+ * reference turns out to be. A return line that names its original order (`originalOrder`) is also
+ * reported against that order: the ingest publishes a ReturnReceived marked `restockedOnReceipt`, and
+ * return-intake correlates it (the order becomes partially or wholly returned, its channel hears of
+ * it) without moving stock again, or raises UNMATCHED_ORDER for an order it does not know. Money does
+ * not move here: the POS transaction's journal entry already reverses the returned line and books the
+ * refund tender.
  */
 
-/**
- * Whether a POS line's units go back through return-intake (a return naming its order) rather than
- * through pos-stock-movements (sales, and returns that name no order).
- */
-export function isReturnAgainstOrder(line: PosLine): line is PosLine & { originalOrder: OriginalOrder } {
+/** Whether a POS line is a return that names the online order it was bought on. */
+function isReturnAgainstOrder(line: PosLine): line is PosLine & { originalOrder: OriginalOrder } {
   return line.type === 'return' && line.originalOrder !== undefined;
 }
 
@@ -48,6 +47,8 @@ export function orderReturnsOf(transaction: PosTransaction): (CustomerReturn & {
     returnId: posReturnId(transaction.transactionId, originalOrder.orderId),
     orderId: originalOrder.orderId,
     receivedThrough: 'pos' as const,
+    // pos-stock-movements took the units in with the transaction.
+    restockedOnReceipt: true,
     ...(originalOrder.channel ? { soldThrough: originalOrder.channel, channelOrderId: originalOrder.channelOrderId } : {}),
     locationId: transaction.key.storeId,
     receivedAt: transaction.endedAt,

@@ -4,7 +4,6 @@ import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from './i
 import type { InventoryPorts } from './inventory-reservation';
 import { UnknownLocationError } from './inventory';
 import { DEFAULT_RETURN_REASON, returnDestination, type PosLine, type PosTransaction } from './pos-transaction';
-import { isReturnAgainstOrder } from './pos-order-returns';
 import type { PosBatchRef } from './pos-events';
 
 /** What became of one POS line's stock movement; `adjustmentId` finds it in the inventory ledger. */
@@ -23,8 +22,8 @@ export interface PosStockLineResult {
  *   sale                          -> sale: off on hand (reason POS_SALE)
  *   return, sellable reason/none  -> return: back on hand (its reason, or CUSTOMER_RETURN)
  *   return, damaged reason        -> return, then damaged +quantity (on hand, not sellable)
- *   return naming an online order -> nothing here: return-intake moves it against the order
- *                                    (ReturnReceived, see pos-order-returns.ts), once
+ *   (a return naming an online order moves the same way; pos-order-returns.ts reports it against
+ *   the order too, without moving it again)
  *
  * Returns apply before sales, so an exchange for the same SKU never needs stock it is bringing back.
  * Only completed transactions move stock; lines without an internal SKU were already raised as
@@ -42,7 +41,7 @@ export async function applyPosTransactionToStock(
     throw new UnknownLocationError(`store ${locationId} is not a location of the inventory policy`);
   }
   const lines = [...transaction.lines.filter((line) => line.type === 'return'), ...transaction.lines.filter((line) => line.type === 'sale')]
-    .filter((line): line is PosLine & { sku: string } => line.sku !== null && !isReturnAgainstOrder(line));
+    .filter((line): line is PosLine & { sku: string } => line.sku !== null);
   const results: PosStockLineResult[] = [];
   for (const line of lines) {
     for (const [suffix, body] of adjustmentsFor(transaction, line, locationId)) {

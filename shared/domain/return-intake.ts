@@ -35,7 +35,8 @@ export function goesToDamaged(line: ReturnLine): boolean {
 export type ReturnLineResult = {
   position: number;
   lineId?: string;
-  outcome: 'restocked' | 'damaged' | 'duplicate' | 'unmatched' | 'no_location' | 'refused';
+  /** `restocked_on_receipt`: matched to its order line; the receiver had already moved its units. */
+  outcome: 'restocked' | 'damaged' | 'restocked_on_receipt' | 'duplicate' | 'unmatched' | 'no_location' | 'refused';
 };
 
 /**
@@ -43,8 +44,9 @@ export type ReturnLineResult = {
  * or by the channel and channel order id through the cross-reference; each line by its order line id,
  * else by SKU. Matched units go back on hand at the receiving location, and into damaged when the
  * line's condition or reason says so (DAMAGED, DEFECTIVE, ...), through the inventory service's
- * adjustments keyed `return:{returnId}:{position}`, so a redelivery moves nothing twice. What it cannot
- * act on (no order, no order line, no location, a movement the books refuse) is published as
+ * adjustments keyed `return:{returnId}:{position}`, so a redelivery moves nothing twice; a return the
+ * receiver already took into stock (`restockedOnReceipt`, a store's till) moves nothing here. What it
+ * cannot act on (no order, no order line, no location, a movement the books refuse) is published as
  * ReturnNeedsAttention. Books no money: the refund's reversal comes from the refund (RefundReported,
  * or the POS transaction's tenders), so that a return is never reversed twice.
  */
@@ -57,8 +59,10 @@ export async function receiveReturn(customerReturn: CustomerReturn, ports: { ord
 
   const order = await findReturnedOrder(customerReturn, ports.orders);
   if (!order) {
-    const named = customerReturn.orderId ?? (customerReturn.channelOrderId ? `${customerReturn.soldThrough ?? '?'} order ${customerReturn.channelOrderId}` : 'no order');
-    await attention({ reason: 'UNMATCHED_ORDER', lines: asked, detail: `return ${returnId} names ${named}, which the fabric does not know` });
+    const byChannel = customerReturn.channelOrderId ? `${customerReturn.soldThrough ?? '?'} order ${customerReturn.channelOrderId}` : undefined;
+    const named = [customerReturn.orderId, byChannel && customerReturn.orderId ? `(${byChannel})` : byChannel].filter(Boolean).join(' ') || 'no order';
+    const stock = customerReturn.restockedOnReceipt ? `; its units are back in stock at ${customerReturn.locationId ?? 'the receiver'}, taken in when it was received` : '';
+    await attention({ reason: 'UNMATCHED_ORDER', lines: asked, detail: `return ${returnId} names ${named}, which the fabric does not know${stock}` });
     return asked.map(({ position }) => ({ position, outcome: 'unmatched' }));
   }
   const results: ReturnLineResult[] = [];
@@ -70,6 +74,10 @@ export async function receiveReturn(customerReturn: CustomerReturn, ports: { ord
     if (!orderLine) {
       unmatched.push({ position, sku: line.sku, quantity: line.quantity });
       results.push({ position, outcome: 'unmatched' });
+      continue;
+    }
+    if (customerReturn.restockedOnReceipt) {
+      results.push({ position, lineId: orderLine.lineId, outcome: 'restocked_on_receipt' });
       continue;
     }
     if (!customerReturn.locationId) {

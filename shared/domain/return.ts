@@ -12,6 +12,12 @@ export const CustomerReturn = z.object({
   soldThrough: SalesChannel.optional(),
   channelOrderId: z.string().min(1).optional(),
   locationId: z.string().min(1).optional(),
+  /**
+   * The receiver already took the units into its own stock (a store's till, through the POS
+   * transaction's stock movements): the return is only correlated to its order, and no stock moves
+   * again, so goods that came back stay on hand even when the order they name is unknown.
+   */
+  restockedOnReceipt: z.boolean().optional(),
   receivedAt: z.iso.datetime({ offset: true }),
   lines: z.array(z.object({
     lineId: z.string().min(1).optional(),

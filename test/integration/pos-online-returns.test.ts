@@ -18,7 +18,8 @@ import { eventually, startTestFabric } from './support/test-fabric';
  * A store taking back a unit of a Shopify order, through the real path: the signed webhook, the
  * reservation, the ERP simulator and a shipment; then a CSV batch in the local POS bucket whose return
  * names the order, the ingest publishing ReturnReceived, return-intake, the order lifecycle and the
- * Shopify stub hearing of it; pos-stock-movements moving only the return that names no order.
+ * Shopify stub hearing of it; pos-stock-movements putting every returned unit back with its
+ * transaction, so that a return naming an order nobody knows still brings its goods back on hand.
  */
 
 let fabric: LocalFabric;
@@ -85,9 +86,9 @@ async function storeOnHand(sku: string): Promise<number> {
   return (await availability(fabric, sku)).locations.find((location: { locationId: string }) => location.locationId === 'store-042')?.onHand ?? 0;
 }
 
-/** Every consumer the batch reaches has nothing left to do. */
-async function settled(): Promise<void> {
-  for (const queue of ['pos-stock-movements', 'return-intake', 'order-lifecycle', 'channel-return-sync']) {
+/** Every consumer the batch reaches (or those named) has nothing left to do. */
+async function settled(queues = ['pos-stock-movements', 'return-intake', 'order-lifecycle', 'channel-return-sync']): Promise<void> {
+  for (const queue of queues) {
     await eventually(`the ${queue} queue to drain`, async () => ((await queueDepth(fabric, fabric.resources.queues[queue].url)) === 0 ? true : undefined), 20_000);
   }
   await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -110,7 +111,7 @@ it('takes back a unit of a Shopify order at a store once: the order is partially
   await stateOf(order.orderId, 'partially_returned');
   await eventually('Shopify to hear of the return', async () => (shopifyReturns().length > 0 ? true : undefined), 20_000);
   await settled();
-  // The named unit came back once, through return-intake; the unnamed mug through pos-stock-movements, as before.
+  // Each unit came back once, with its transaction (pos-stock-movements); return-intake moved nothing again.
   expect([await storeOnHand('POSRET-TEE'), await storeOnHand('POSRET-MUG')]).toEqual([4, 3]);
   expect(shopifyReturns()[0].body).toMatchObject({
     orderId: `gid://shopify/Order/${order.channelOrderId}`,
@@ -126,7 +127,31 @@ it('takes back a unit of a Shopify order at a store once: the order is partially
   expect(await lifecycles.load(order.orderId)).toMatchObject({ state: 'partially_returned', facts: { returnedUnits: 1 } });
   await probe.drain();
   expect(probe.distinct('ReturnReceived').map((event) => event.data.customerReturn)).toEqual([
-    expect.objectContaining({ orderId: order.orderId, receivedThrough: 'pos', soldThrough: 'shopify', locationId: 'store-042', lines: [expect.objectContaining({ sku: 'POSRET-TEE', quantity: 1 })] }),
+    expect.objectContaining({ orderId: order.orderId, receivedThrough: 'pos', soldThrough: 'shopify', locationId: 'store-042', restockedOnReceipt: true, lines: [expect.objectContaining({ sku: 'POSRET-TEE', quantity: 1 })] }),
   ]);
   expect(probe.distinct('ReturnNeedsAttention')).toEqual([]);
+});
+
+it('puts the goods of a return naming an order nobody knows back on hand at the store, and raises UNMATCHED_ORDER naming it', async () => {
+  await settled();
+  const before = await storeOnHand('POSRET-TEE');
+  const key = 'store-042,R7,2026-11-24,3002,2026-11-24T16:00:00-05:00,USD';
+  const csv = [
+    'store_id,register_id,business_day,sequence,ended_at,currency,record_type,item_code,quantity,unit_price,amount,reason_code,tender_method,original_order',
+    `${key},return,TEE-0420,1,24.00,24.00,,,shopify:5699999999999`,
+    `${key},tax,,,,-1.92,,,`,
+    `${key},tender,,,,-25.92,,card,`,
+  ].join('\n');
+
+  expect(await uploadBatch('returns-2', csv, 1)).toMatchObject({ counts: { accepted: 1, rejected: 0 } });
+
+  const raised = await eventually('the unmatched return to be raised', async () => {
+    await probe.drain();
+    return probe.distinct('ReturnNeedsAttention').find((event) => event.data.reason === 'UNMATCHED_ORDER');
+  }, 20_000);
+  expect(raised.data).toMatchObject({ receivedThrough: 'pos', lines: [{ position: 1, sku: 'POSRET-TEE', quantity: 1 }] });
+  expect(String(raised.data.detail)).toContain('shopify order 5699999999999');
+  // The lifecycle and the channel sync keep the return for an order that may yet arrive, then their DLQs hold it.
+  await settled(['pos-stock-movements', 'return-intake']);
+  expect(await storeOnHand('POSRET-TEE')).toBe(before + 1);
 });

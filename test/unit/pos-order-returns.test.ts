@@ -1,5 +1,5 @@
 import { orderIdFor } from '../../shared/domain/order';
-import { isReturnAgainstOrder, orderReturnsOf, posReturnId } from '../../shared/domain/pos-order-returns';
+import { orderReturnsOf, posReturnId } from '../../shared/domain/pos-order-returns';
 import { CustomerReturn } from '../../shared/domain/return';
 import type { PosLine, PosTransaction } from '../../shared/domain/pos-transaction';
 import { money } from './builders';
@@ -30,16 +30,6 @@ function exchange(lines: PosLine[], overrides: Partial<PosTransaction> = {}): Po
   };
 }
 
-describe('which POS lines are taken back against an online order', () => {
-  it('leaves sales and returns that name no order to pos-stock-movements, and takes returns that name one', () => {
-    expect(isReturnAgainstOrder(line(1, { type: 'sale' }))).toBe(false);
-    expect(isReturnAgainstOrder(line(2))).toBe(false);
-    expect(isReturnAgainstOrder(line(3, { originalOrder: SHOPIFY_ORDER }))).toBe(true);
-    // Its item is unknown: no ReturnReceived can carry it, and pos-stock-movements must not restock it either.
-    expect(isReturnAgainstOrder(line(4, { sku: null, originalOrder: SHOPIFY_ORDER }))).toBe(true);
-  });
-});
-
 describe('the returns a POS transaction makes against online orders', () => {
   const transaction = exchange([
     line(1, { type: 'sale' }),
@@ -58,6 +48,7 @@ describe('the returns a POS transaction makes against online orders', () => {
         returnId: `pos:store-042:R1:2026-11-23:1201:${SHOPIFY_ORDER.orderId}`,
         orderId: SHOPIFY_ORDER.orderId,
         receivedThrough: 'pos',
+        restockedOnReceipt: true,
         soldThrough: 'shopify',
         channelOrderId: '5600000000001',
         locationId: 'store-042',
@@ -71,6 +62,7 @@ describe('the returns a POS transaction makes against online orders', () => {
         returnId: `pos:store-042:R1:2026-11-23:1201:${WOO_ORDER_ID}`,
         orderId: WOO_ORDER_ID,
         receivedThrough: 'pos',
+        restockedOnReceipt: true,
         locationId: 'store-042',
         receivedAt: '2026-11-23T14:05:00-05:00',
         lines: [{ sku: 'SKU-4', quantity: 1, reasonCode: 'CUSTOMER_RETURN', condition: 'sellable', refund: money(2400) }],
