@@ -57,13 +57,15 @@ export interface BusinessCentralOptions {
 export class BusinessCentralErp implements ErpPort {
   readonly name = 'business-central';
   private readonly token: CachedAccessToken;
+  /** What this container spends of the tenant's request budget. */
+  readonly requestsPerSecond: number;
   private readonly bucket: TokenBucket;
   private readonly send: typeof fetch;
 
   constructor(private readonly credentials: () => Promise<BusinessCentralCredentials>, private readonly options: BusinessCentralOptions = {}) {
     this.send = options.fetch ?? fetch;
-    const rate = options.requestsPerSecond ?? 20;
-    this.bucket = new TokenBucket(rate, rate);
+    this.requestsPerSecond = options.requestsPerSecond ?? 20;
+    this.bucket = new TokenBucket(this.requestsPerSecond, this.requestsPerSecond);
     this.token = new CachedAccessToken(async () => {
       const creds = await this.credentials();
       const response = await this.request(this.options.tokenUrl ?? entraTokenUrl(creds.tenantId), {
