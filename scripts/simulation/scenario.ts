@@ -41,7 +41,9 @@ export interface SimulatedSku {
   /** The seller SKUs the marketplaces list it under. */
   marketplaceSkus: Record<MarketplaceChannel, string>;
   posItemCode: string;
+  /** The shelf price, as the channels' payloads state it, and in cents. */
   price: string;
+  priceMinor: number;
 }
 
 /** An order the day sells online, with what the day expects of it once everything has settled. */
@@ -155,6 +157,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
       wooSku: `WC-${tag}-${n}`, wooProductId: 500_000 + run * 10_000 + i, posItemCode: `POS-${tag}-${n}`,
       marketplaceSkus: { amazon: `AMZ-${tag}-${n}`, ebay: `EB-${tag}-${n}`, walmart: `WM-${tag}-${n}` },
       price: `${10 + (i % 7) * 3}.${i % 2 ? '50' : '00'}`,
+      priceMinor: (10 + (i % 7) * 3) * 100 + (i % 2 ? 50 : 0),
     };
   });
   const flashSku = has('flash-sale') ? skus[skus.length - 1] : undefined;
@@ -293,7 +296,7 @@ function pickChannel(pick: number): SimulatedChannel {
  */
 function marketplaceOrder(index: number, channel: MarketplaceChannel, regular: readonly SimulatedSku[], ref: { seed: number; run: number; index: number }, random: () => number): PlannedOrder {
   const chosen = [regular[Math.floor(random() * regular.length)], regular[Math.floor(random() * regular.length)]].filter((s, i, all) => all.indexOf(s) === i).slice(0, 1 + Math.floor(random() * 2));
-  const lines: MarketplaceLine[] = chosen.map((s) => ({ channelSku: s.marketplaceSkus[channel], title: s.sku, unitPriceMinor: Math.round(Number(s.price) * 100), quantity: 1 + Math.floor(random() * 2) }));
+  const lines: MarketplaceLine[] = chosen.map((s) => ({ channelSku: s.marketplaceSkus[channel], title: s.sku, unitPriceMinor: s.priceMinor, quantity: 1 + Math.floor(random() * 2) }));
   const request = { ref, placedAt: `${BUSINESS_DATE}T11:00:00.000Z`, lines };
   const built: MarketplaceOrderExpectation<MarketplaceChannel> & { apiOrder: Record<string, unknown>; notification?: string } =
     channel === 'amazon' ? buildAmazonOrder(request) : channel === 'ebay' ? buildEbayOrder(request) : buildWalmartOrder(request);
@@ -327,7 +330,7 @@ function linesOf(payload: Record<string, unknown>, channel: 'shopify' | 'woocomm
 function squareOrder(id: string, first: SimulatedSku, second: SimulatedSku, index: number): Record<string, unknown> {
   const money = (amount: number) => ({ amount, currency: 'USD' });
   const line = (uid: string, sku: SimulatedSku, quantity: number) => {
-    const unit = Math.round(Number(sku.price) * 100);
+    const unit = sku.priceMinor;
     const gross = unit * quantity;
     const tax = Math.round(gross * 0.0825);
     return {

@@ -1,3 +1,4 @@
+import { formatDecimalMoney } from '../../shared/domain/money';
 import { shippedUnits } from './fulfilment-plan';
 import type { PlannedOrder } from './scenario';
 
@@ -16,7 +17,7 @@ export interface PlannedSettlement {
 
 /** Shopify Payments' schedule the fabric reconciles against (shared/config/chart-of-accounts.ts): 2.9% + 30 cents. */
 const feeOf = (chargeMinor: number) => Math.floor((chargeMinor * 290 + 5_000) / 10_000) + 30;
-const decimal = (minor: number) => (minor / 100).toFixed(2);
+const decimal = (amountMinor: number) => formatDecimalMoney({ amountMinor, currency: 'USD' });
 
 /**
  * The Shopify Payments payout for the day's Shopify orders that shipped, as the Admin API returns a

@@ -1,3 +1,4 @@
+import { formatDecimalMoney } from '../../shared/domain/money';
 import type { PlannedOrder, ScenarioOptions, SimulatedSku } from './scenario';
 
 export const BUSINESS_DATE = '2026-11-23';
@@ -37,8 +38,7 @@ export function storeIds(stores: number): string[] {
 
 const HEADER = 'store_id,register_id,business_day,sequence,ended_at,currency,disposition,operator_id,record_type,item_code,description,quantity,unit_price,discount,amount,reason_code,tender_method,original_order';
 const csv = (rows: string[][]) => `${[HEADER, ...rows.flat()].join('\n')}\n`;
-const decimal = (minor: number) => (minor / 100).toFixed(2);
-const priceMinor = (sku: SimulatedSku) => Math.round(Number(sku.price) * 100);
+const decimal = (amountMinor: number) => formatDecimalMoney({ amountMinor, currency: 'USD' });
 const taxOf = (minor: number) => Math.round(minor * 0.08);
 
 /**
@@ -64,11 +64,11 @@ export function buildStoreDay(options: ScenarioOptions, skus: SimulatedSku[], re
     for (let t = 0; t < perStore; t += 1) {
       const sku = skus[Math.floor(random() * skus.length)];
       const quantity = 1 + Math.floor(random() * 2);
-      const amount = priceMinor(sku) * quantity;
+      const amount = sku.priceMinor * quantity;
       const tax = taxOf(amount);
       const common = `${storeId},${register},${BUSINESS_DATE},${1000 + t},${BUSINESS_DATE}T${String(9 + Math.floor(t / 60) % 10).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}:00-05:00,USD,completed,op-1`;
       transactions.push([
-        `${common},sale,${sku.posItemCode},${sku.sku},${quantity},${decimal(priceMinor(sku))},,${decimal(amount)},,,`,
+        `${common},sale,${sku.posItemCode},${sku.sku},${quantity},${decimal(sku.priceMinor)},,${decimal(amount)},,,`,
         `${common},tax,,,,,,${decimal(tax)},,,`,
         `${common},tender,,,,,,${decimal(amount + tax)},,card,`,
       ]);
@@ -86,11 +86,11 @@ export function buildStoreDay(options: ScenarioOptions, skus: SimulatedSku[], re
       const rows = returns.map((order, r) => {
         const back = order.storeReturn!;
         const sku = skus.find((candidate) => candidate.sku === back.sku)!;
-        const amount = priceMinor(sku) * back.units;
+        const amount = sku.priceMinor * back.units;
         const tax = taxOf(amount);
         const common = `${storeId},${register},${BUSINESS_DATE},${2000 + r},${BUSINESS_DATE}T19:${String(r % 60).padStart(2, '0')}:00-05:00,USD,completed,op-2`;
         return [
-          `${common},return,${sku.posItemCode},${sku.sku},${back.units},${decimal(priceMinor(sku))},,${decimal(amount)},${back.reasonCode},,${order.channel}:${order.channelOrderId}`,
+          `${common},return,${sku.posItemCode},${sku.sku},${back.units},${decimal(sku.priceMinor)},,${decimal(amount)},${back.reasonCode},,${order.channel}:${order.channelOrderId}`,
           `${common},tax,,,,,,${decimal(-tax)},,,`,
           `${common},tender,,,,,,${decimal(-(amount + tax))},,card,`,
         ];

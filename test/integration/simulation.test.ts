@@ -39,6 +39,10 @@ it('runs a day with redeliveries, late updates, a storm, the ERP down then throt
   expect(first.fulfilment.shipmentsToChannels).toBeGreaterThan(0);
   expect(first.fulfilment.transfers).toBe(2 * STORES);
   expect(first.units.shipped).toBeGreaterThan(0);
+  // A store took back an online order, and an order shipped only in part: the states the day leaves them in were checked.
+  expect(first.units.returnedInStores).toBeGreaterThan(0);
+  expect((first.ordersByState.returned ?? 0) + (first.ordersByState.partially_returned ?? 0)).toBeGreaterThan(0);
+  expect(first.ordersByState.partially_shipped).toBeGreaterThan(0);
   expect(first.reconciliation).toMatchObject({ unexpectedExceptions: [], missingExceptions: [] });
   expect(first.reconciliation!.expectedExceptions).toHaveLength(2);
   expect(first.erp.journalBalance).toEqual({ USD: 0 });
