@@ -1,52 +1,92 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import { PostingInProgressError, type ErpDocument, type ErpDocumentReferences, type ErpDocumentType } from '../domain/erp-posting';
+import { PostingInProgressError, type DocumentLease, type ErpDocument, type ErpDocumentReferences, type ErpDocumentType } from '../domain/erp-posting';
 
 /**
  * Fabric ids <-> ERP documents, in the cross-reference table beside the channel order and SKU
- * mappings (shared/adapters/cross-reference.ts):
- *   pk ERP_DOCUMENT#{erp}#{documentType}#{key}  sk ERP    -> erpDocumentId, erpDocumentNumber
- *   pk ERP_DOCUMENT#{erp}#{documentType}#{key}  sk LEASE  -> leaseUntil (epoch ms), while one consumer posts it
- * where key is the order id (sales orders) or the journal entry id.
+ * mappings (shared/adapters/cross-reference.ts), one item per document:
+ *   pk ERP_DOCUMENT#{erp}#{documentType}#{key}  sk ERP  -> erpDocumentId, erpDocumentNumber once posted;
+ *                                                         leaseOwner, leaseUntil (epoch ms) while one consumer posts it
+ * where key is the order id (sales orders) or the journal entry id. The lease lives on the document's
+ * own item so that taking it also reads what was recorded, and recording the post lets it go: a
+ * posting costs two writes here, not a lease put, a lookup, a record and a lease delete.
  */
 export class DynamoErpDocumentReferences implements ErpDocumentReferences {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  async find(erp: string, documentType: ErpDocumentType, key: string): Promise<ErpDocument | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: erpDocumentKey(erp, documentType, key), ConsistentRead: true }));
-    return Item ? { erpDocumentId: Item.erpDocumentId as string, erpDocumentNumber: Item.erpDocumentNumber as string } : undefined;
-  }
-
-  async record(erp: string, documentType: ErpDocumentType, key: string, document: ErpDocument): Promise<void> {
-    await this.client.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { ...erpDocumentKey(erp, documentType, key), ...document, recordedAt: new Date().toISOString() },
-    }));
-  }
-
-  async withLease<T>(erp: string, documentType: ErpDocumentType, key: string, leaseMs: number, work: () => Promise<T>): Promise<T> {
-    const lease = { ...erpDocumentKey(erp, documentType, key), sk: 'LEASE' };
-    const now = Date.now();
+  async withLease<T>(erp: string, documentType: ErpDocumentType, key: string, leaseMs: number, work: (lease: DocumentLease) => Promise<T>): Promise<T> {
+    const Key = erpDocumentKey(erp, documentType, key);
+    const owner = randomUUID();
+    const now = this.now();
+    let item: Record<string, unknown>;
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...lease, leaseUntil: now + leaseMs },
-        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
-        ExpressionAttributeValues: { ':now': now },
-      }));
+      ({ Attributes: item = {} } = await this.client.send(new UpdateCommand({
+        TableName: this.tableName, Key,
+        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+        ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
+        ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
+        ReturnValues: 'ALL_NEW',
+      })));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new PostingInProgressError(`${documentType} ${key} is being posted by another consumer`);
       throw error;
     }
+    let held = true;
+    const lease: DocumentLease = {
+      recorded: item.erpDocumentId ? { erpDocumentId: item.erpDocumentId as string, erpDocumentNumber: item.erpDocumentNumber as string } : undefined,
+      record: async (document) => {
+        await this.record(Key, owner, document);
+        held = false;
+      },
+    };
     try {
-      return await work();
+      return await work(lease);
     } finally {
-      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: lease }));
+      if (held) await this.release(Key, owner);
+    }
+  }
+
+  /**
+   * Records the document and lets the lease go, in one write.
+   * Should the lease have expired and passed to another consumer, the document is recorded all the
+   * same (it is in the ERP) and the other holder's lease left alone.
+   */
+  private async record(Key: { pk: string; sk: string }, owner: string, document: ErpDocument): Promise<void> {
+    const set = 'SET erpDocumentId = :id, erpDocumentNumber = :number, recordedAt = :at';
+    const values = { ':id': document.erpDocumentId, ':number': document.erpDocumentNumber, ':at': new Date(this.now()).toISOString() };
+    try {
+      await this.client.send(new UpdateCommand({
+        TableName: this.tableName, Key, UpdateExpression: `${set} REMOVE leaseOwner, leaseUntil`,
+        ConditionExpression: 'leaseOwner = :owner', ExpressionAttributeValues: { ...values, ':owner': owner },
+      }));
+      return;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key, UpdateExpression: set, ExpressionAttributeValues: values }));
+  }
+
+  /** Lets the lease go unless it expired and another consumer holds it now: theirs is not ours to free. */
+  private async release(Key: { pk: string; sk: string }, owner: string): Promise<void> {
+    try {
+      await this.client.send(new UpdateCommand({
+        TableName: this.tableName, Key,
+        UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner },
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }
 
-export function erpDocumentKey(erp: string, documentType: ErpDocumentType, key: string): { pk: string; sk: string } {
+function erpDocumentKey(erp: string, documentType: ErpDocumentType, key: string): { pk: string; sk: string } {
   return { pk: `ERP_DOCUMENT#${erp}#${documentType}#${key}`, sk: 'ERP' };
 }

@@ -5,21 +5,26 @@ import type { EventPublisher } from './webhook-delivery';
 import {
   ErpBusinessRejectionError, salesOrderFor, type ErpDocument, type ErpPort, type SalesOrderPostingPolicy,
 } from './erp';
-import { withBackoff, type BackoffPolicy, type SharedCircuitBreaker } from './erp-resilience';
+import { withBackoff, type BackoffPolicy, type BreakerState, type SharedCircuitBreaker } from './erp-resilience';
 
 export type { ErpDocument } from './erp';
 export type ErpDocumentType = 'sales_order' | 'journal_entry';
 
 /** Which ERP document the fabric holds for a key (order id, journal entry id): the cross-reference. */
 export interface ErpDocumentReferences {
-  find(erp: string, documentType: ErpDocumentType, key: string): Promise<ErpDocument | undefined>;
-  record(erp: string, documentType: ErpDocumentType, key: string, document: ErpDocument): Promise<void>;
   /**
    * Runs `work` while holding a lease on the document, so two deliveries of one document never post
    * it side by side (both would look it up, find nothing, and post). Throws PostingInProgressError
    * while another consumer holds it; a lease outlives a crashed holder by at most `leaseMs`.
    */
-  withLease<T>(erp: string, documentType: ErpDocumentType, key: string, leaseMs: number, work: () => Promise<T>): Promise<T>;
+  withLease<T>(erp: string, documentType: ErpDocumentType, key: string, leaseMs: number, work: (lease: DocumentLease) => Promise<T>): Promise<T>;
+}
+
+/** A held lease: what was recorded for the document when it was taken, and how to record a post. */
+export interface DocumentLease {
+  readonly recorded: ErpDocument | undefined;
+  /** Records the ERP document the holder posted (or found in the ERP) for the key. */
+  record(document: ErpDocument): Promise<void>;
 }
 
 /** Another consumer is posting the same document right now: the message is retried after it finishes. */
@@ -63,16 +68,17 @@ export type OrderCancelledCheck = (orderId: string) => Promise<boolean>;
  * attempts are spent, so the message returns to its queue and, after maxReceiveCount, to its DLQ.
  */
 async function throughBreaker<T>(ports: ErpPostingPorts, call: () => Promise<T>): Promise<T> {
+  let admittedAs: BreakerState | undefined;
   try {
     const result = await withBackoff(call, ports.backoff, {
       ...(ports.sleep ? { sleep: ports.sleep } : {}),
-      beforeAttempt: () => ports.breaker.ensureAdmitted(),
+      beforeAttempt: async () => { admittedAs = await ports.breaker.ensureAdmitted(); },
       onTransientFailure: (error) => (error.throttled ? ports.breaker.recordSuccess() : ports.breaker.recordFailure()),
     });
-    await ports.breaker.recordSuccess();
+    await ports.breaker.recordSuccess(admittedAs);
     return result;
   } catch (error) {
-    if (error instanceof ErpBusinessRejectionError) await ports.breaker.recordSuccess();
+    if (error instanceof ErpBusinessRejectionError) await ports.breaker.recordSuccess(admittedAs);
     throw error;
   }
 }
@@ -100,10 +106,10 @@ export async function postSalesOrderOnce(
   const order = await loadOrder(orderId);
   if (!order) throw new OrderNotStoredYetError(`order ${orderId} is not in the order store yet`);
   const salesOrder = salesOrderFor(order, policy);
-  return ports.documents.withLease(erp, 'sales_order', orderId, ports.leaseMs, async () => {
+  return ports.documents.withLease(erp, 'sales_order', orderId, ports.leaseMs, async (lease) => {
     // Checked under the lease the cancellation takes too: either it sees this post, or this sees it.
     if (await isCancelled(orderId)) return { result: 'order_cancelled' };
-    const recorded = await ports.documents.find(erp, 'sales_order', orderId);
+    const { recorded } = lease;
     if (recorded) {
       await published(recorded, true);
       return { result: 'already_recorded', document: recorded };
@@ -114,7 +120,7 @@ export async function postSalesOrderOnce(
         if (existing) return { document: existing, foundExisting: true };
         return { document: await ports.erp.postSalesOrder(salesOrder), foundExisting: false };
       });
-      await ports.documents.record(erp, 'sales_order', orderId, document);
+      await lease.record(document);
       await published(document, foundExisting);
       return { result: foundExisting ? 'found_in_erp' : 'posted', document };
     } catch (error) {
@@ -137,8 +143,8 @@ export async function postSalesOrderOnce(
  */
 export async function cancelSalesOrderOnce(orderId: string, ports: ErpPostingPorts, trace: { causationId: string }): Promise<ErpCancellationOutcome> {
   const erp = ports.erp.name;
-  return ports.documents.withLease(erp, 'sales_order', orderId, ports.leaseMs, async () => {
-    const document = await ports.documents.find(erp, 'sales_order', orderId)
+  return ports.documents.withLease(erp, 'sales_order', orderId, ports.leaseMs, async (lease) => {
+    const document = lease.recorded
       ?? await throughBreaker(ports, () => ports.erp.findSalesOrderByExternalNumber(orderId));
     if (!document) return { result: 'nothing_posted' };
     try {
@@ -167,8 +173,8 @@ export async function postJournalEntryOnce(
 ): Promise<ErpPostingOutcome> {
   const erp = ports.erp.name;
   const posted = () => ports.publisher.publish([createEvent('JournalEntryPosted', { entry }, trace)]);
-  return ports.documents.withLease(erp, 'journal_entry', entry.entryId, ports.leaseMs, async () => {
-    const recorded = await ports.documents.find(erp, 'journal_entry', entry.entryId);
+  return ports.documents.withLease(erp, 'journal_entry', entry.entryId, ports.leaseMs, async (lease) => {
+    const { recorded } = lease;
     if (recorded) {
       await posted();
       return { result: 'already_recorded', document: recorded };
@@ -176,7 +182,7 @@ export async function postJournalEntryOnce(
     try {
       // The adapter's post looks up what the ERP already holds under the entry and adds only what is missing.
       const document = await throughBreaker(ports, () => ports.erp.postJournalEntry(entry));
-      await ports.documents.record(erp, 'journal_entry', entry.entryId, document);
+      await lease.record(document);
       await posted();
       return { result: 'posted', document };
     } catch (error) {
