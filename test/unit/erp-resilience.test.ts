@@ -3,7 +3,7 @@ import {
   BreakerConflictError, CLOSED_BREAKER, SharedCircuitBreaker, admit, afterFailure, afterSuccess, backoffDelayMs, withBackoff,
   type BreakerState, type BreakerStore,
 } from '../../shared/domain/erp-resilience';
-import { cancelSalesOrderOnce, postSalesOrderOnce, type ErpDocumentReferences, type ErpPostingPorts } from '../../shared/domain/erp-posting';
+import { cancelSalesOrderOnce, postSalesOrderOnce, type DocumentLease, type ErpDocumentReferences, type ErpPostingPorts } from '../../shared/domain/erp-posting';
 import type { ErpDocument, ErpPort } from '../../shared/domain/erp';
 import { balancedOrder } from './builders';
 
@@ -127,9 +127,24 @@ describe('shared circuit breaker', () => {
 
     await expect(breaker.ensureAdmitted()).rejects.toBeInstanceOf(ErpCircuitOpenError);
     now = 10_000;
-    await expect(breaker.ensureAdmitted()).resolves.toBeUndefined();
-    await breaker.recordSuccess();
+    const probe = await breaker.ensureAdmitted();
+    expect(probe.status).toBe('half_open');
+    await breaker.recordSuccess(probe);
     expect(store.state.status).toBe('closed');
+  });
+
+  test('reads nothing to record a success the closed, clean breaker admitted, and resets failures counted before it', async () => {
+    const store = new MemoryBreakerStore();
+    const breaker = new SharedCircuitBreaker(store, 'erp', breakerPolicy, () => 0);
+    const load = jest.spyOn(store, 'load');
+
+    const admitted = await breaker.ensureAdmitted();
+    await breaker.recordSuccess(admitted);
+    expect(load).toHaveBeenCalledTimes(1);
+
+    await breaker.recordFailure();
+    await breaker.recordSuccess(await breaker.ensureAdmitted());
+    expect(store.state).toMatchObject({ status: 'closed', consecutiveFailures: 0 });
   });
 });
 
@@ -164,9 +179,8 @@ function erpFailingWith(failures: ErpTransientError[]): ErpPort & { posted: stri
 
 class MemoryDocuments implements ErpDocumentReferences {
   readonly held = new Map<string, ErpDocument>();
-  find = async (_erp: string, _type: string, key: string) => this.held.get(key);
-  record = async (_erp: string, _type: string, key: string, document: ErpDocument) => void this.held.set(key, document);
-  withLease = <T>(_erp: string, _type: string, _key: string, _leaseMs: number, work: () => Promise<T>) => work();
+  withLease = <T>(_erp: string, _type: string, key: string, _leaseMs: number, work: (lease: DocumentLease) => Promise<T>) =>
+    work({ recorded: this.held.get(key), record: async (document) => void this.held.set(key, document) });
 }
 
 describe('posting through the shared breaker', () => {
