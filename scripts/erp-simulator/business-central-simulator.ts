@@ -30,23 +30,34 @@ export interface SimulatedJournalLine {
  * - GET  /api/v2.0/companies({id})/salesOrders?$filter=externalDocumentNumber eq '...';
  * - POST /api/v2.0/companies({id})/salesOrders (lines inline as salesOrderLines), 201 with id and number;
  * - DELETE /api/v2.0/companies({id})/salesOrders({id}) with If-Match, 204 (404 for one it does not hold);
- * - GET and POST /api/v2.0/companies({id})/journals({id})/journalLines ($filter=documentNumber eq '...').
+ * - GET and POST /api/v2.0/companies({id})/journals({id})/journalLines ($filter=documentNumber eq '...');
+ * - POST /api/v2.0/$batch (JSON batch of up to 100 of the requests above, URLs relative to the API
+ *   root), answered 200 with one response per inner request. With `Isolation: snapshot` it is one
+ *   transaction, as in Business Central: at the first inner request that fails nothing of the batch
+ *   is kept, the requests before it keep the responses they got (Business Central's own answer looks
+ *   so), the failing one carries its error and the rest are not run (424 Failed Dependency). Without
+ *   the header each inner request stands alone.
  * Knobs: `latencyMs` on every answer; `throttle` (429 with Retry-After); `outage` (503 until ended);
- * `commitThenTimeout` (the next posts commit, then answer only after `holdMs`, past the client's
- * timeout); `closePostingPeriodBefore` and `unknownItems` (400 business errors in Business Central's
- * error shape). Bearer tokens it did not issue get 401. Every request is recorded in `requests`.
+ * `commitThenTimeout` (the next sales order posts, or $batches that commit journal lines, commit,
+ * then answer only after `holdMs`, past the client's timeout): on a $batch these act on the outer
+ * request, as on any other. `closePostingPeriodBefore`, `unknownItems` and `unknownAccounts` refuse
+ * a document (400 in Business Central's error shape), inside a $batch as its inner response. Bearer
+ * tokens it did not issue get 401. Every request is recorded in `requests`, a $batch as one;
+ * `journalLines` holds every line kept, however it came.
  */
 export class BusinessCentralSimulator {
   readonly salesOrders: SimulatedSalesOrder[] = [];
   readonly journalLines: SimulatedJournalLine[] = [];
   readonly requests: { method: string; path: string; status: number }[] = [];
   readonly unknownItems = new Set<string>();
+  /** G/L accounts the chart of accounts lacks: a journal line (or a sales order's account line) on one is refused. */
+  readonly unknownAccounts = new Set<string>();
   latencyMs = 0;
   /** Documents dated before this (YYYY-MM-DD) fall in a closed posting period. */
   closePostingPeriodBefore: string | undefined;
   private throttled = { times: 0, retryAfterSeconds: 1 };
   private down = false;
-  private committingSilently = { times: 0, holdMs: 0 };
+  private committingSilently = { salesOrders: 0, journalBatches: 0, holdMs: 0 };
   private readonly tokens = new Set<string>();
   private server: Server | undefined;
   private nextNumber = 101001;
@@ -91,9 +102,9 @@ export class BusinessCentralSimulator {
     this.down = false;
   }
 
-  /** The next `times` sales order posts are committed, but answered only after `holdMs`. */
-  commitThenTimeout(times: number, holdMs: number): void {
-    this.committingSilently = { times, holdMs };
+  /** The next `times` sales order posts (or $batch requests that commit journal lines) are committed, but answered only after `holdMs`. */
+  commitThenTimeout(times: number, holdMs: number, documents: 'salesOrders' | 'journalBatches' = 'salesOrders'): void {
+    this.committingSilently = { salesOrders: 0, journalBatches: 0, [documents]: times, holdMs };
   }
 
   salesOrdersFor(externalDocumentNumber: string): SimulatedSalesOrder[] {
@@ -119,8 +130,8 @@ export class BusinessCentralSimulator {
       return reply(200, { token_type: 'Bearer', expires_in: 3599, access_token: token });
     }
 
-    const route = url.pathname.match(/^\/api\/v2\.0\/companies\(([^)]+)\)\/(salesOrders(?:\(([^)]+)\))?|journals\(([^)]+)\)\/journalLines)$/);
-    if (!route) return reply(404, { error: { code: 'BadRequest_NotFound', message: `No HTTP resource was found that matches the request URI '${url.pathname}'.` } });
+    const batch = url.pathname === '/api/v2.0/$batch';
+    if (!batch && !RESOURCE.test(url.pathname)) return reply(404, notFound(url));
     if (!this.tokens.has((request.headers.authorization ?? '').replace(/^Bearer /, ''))) {
       return reply(401, { error: { code: 'Authentication_InvalidCredentials', message: 'The server has rejected the client credentials.' } });
     }
@@ -129,40 +140,109 @@ export class BusinessCentralSimulator {
       this.throttled.times -= 1;
       return reply(429, { error: { code: 'Application_TooManyRequests', message: 'Too many requests reached. Actual (6001). Maximum (6000).' } }, { 'retry-after': String(this.throttled.retryAfterSeconds) });
     }
+    if (batch) {
+      if (request.method !== 'POST') return reply(405, { error: { code: 'BadRequest_MethodNotAllowed', message: `${request.method} is not allowed on $batch.` } });
+      const answered = this.batch(body, String(request.headers.isolation).toLowerCase() === 'snapshot');
+      if (answered.committedJournalLines && this.committingSilently.journalBatches > 0) {
+        this.committingSilently.journalBatches -= 1;
+        await this.holdTheAnswer();
+      }
+      return reply(answered.status, answered.payload);
+    }
+    const outcome = this.apply(request.method ?? 'GET', url, body, request.headers['if-match']);
+    if (outcome.status === 201 && url.pathname.endsWith('/salesOrders') && this.committingSilently.salesOrders > 0) {
+      this.committingSilently.salesOrders -= 1;
+      await this.holdTheAnswer();
+    }
+    return reply(outcome.status, outcome.payload);
+  }
+
+  /** Committed: the client gives up waiting, and must find the document rather than post it again. */
+  private async holdTheAnswer(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.committingSilently.holdMs));
+  }
+
+  /**
+   * A JSON $batch: each inner request applied in order. Atomically (Isolation: snapshot) the first
+   * failure undoes what the batch applied and the rest is not run. Synchronous, so no other request
+   * interleaves with a batch that may be undone.
+   */
+  private batch(body: string, atomically: boolean): { status: number; payload: unknown; committedJournalLines: boolean } {
+    let requests: unknown;
+    try {
+      requests = (JSON.parse(body) as { requests?: unknown }).requests;
+    } catch {
+      requests = undefined;
+    }
+    if (!Array.isArray(requests)) return { status: 400, payload: { error: { code: 'BadRequest', message: 'A JSON batch needs a requests array.' } }, committedJournalLines: false };
+    if (requests.length > 100) {
+      return { status: 400, payload: { error: { code: 'BadRequest', message: `A $batch may hold at most 100 operations; this one holds ${requests.length}.` } }, committedJournalLines: false };
+    }
+    const undo: (() => void)[] = [];
+    const linesBefore = this.journalLines.length;
+    let failed = false;
+    const responses = (requests as BatchRequest[]).map((inner) => {
+      const id = inner.id ?? null;
+      if (failed && atomically) {
+        return { id, status: 424, headers: {}, body: { error: { code: 'FailedDependency', message: 'An earlier request of the batch failed; this one was not run.' } } };
+      }
+      const headers = Object.fromEntries(Object.entries(inner.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+      const outcome = this.applyInner(inner, headers['if-match'], atomically ? undo : undefined);
+      if (outcome.status >= 400) failed = true;
+      return { id, status: outcome.status, headers: { 'content-type': 'application/json; odata.metadata=minimal' }, ...(outcome.payload === undefined ? {} : { body: outcome.payload }) };
+    });
+    if (failed && atomically) for (const step of undo.reverse()) step();
+    return { status: 200, payload: { responses }, committedJournalLines: this.journalLines.length > linesBefore };
+  }
+
+  /** An inner request of a batch; one the simulator cannot read is refused alone, never half applied. */
+  private applyInner(inner: BatchRequest, ifMatch: string | undefined, undo?: (() => void)[]): { status: number; payload?: unknown } {
+    try {
+      return this.apply(inner.method ?? 'GET', new URL(inner.url ?? '', `${this.apiRoot}/`), inner.body === undefined ? '' : JSON.stringify(inner.body), ifMatch, undo);
+    } catch (error) {
+      return { status: 400, payload: { error: { code: 'BadRequest', message: (error as Error).message } } };
+    }
+  }
+
+  /**
+   * One API request on a resource, applied at once; what it changes is undone by the steps it adds to
+   * `undo`, when given (a transactional batch that fails).
+   */
+  private apply(method: string, url: URL, body: string, ifMatch: string | undefined, undo?: (() => void)[]): { status: number; payload?: unknown } {
+    const route = url.pathname.match(RESOURCE);
+    if (!route) return { status: 404, payload: notFound(url) };
     if (route[3] !== undefined) {
-      if (request.method !== 'DELETE' || !request.headers['if-match']) return reply(400, { error: { code: 'BadRequest', message: 'A DELETE of a sales order needs an If-Match header.' } });
+      if (method !== 'DELETE' || !ifMatch) return { status: 400, payload: { error: { code: 'BadRequest', message: 'A DELETE of a sales order needs an If-Match header.' } } };
       const at = this.salesOrders.findIndex((order) => order.id === route[3]);
-      if (at < 0) return reply(404, { error: { code: 'BadRequest_NotFound', message: `The salesOrder does not exist. Identification fields and values: Id='${route[3]}'` } });
-      this.salesOrders.splice(at, 1);
-      return reply(204);
+      if (at < 0) return { status: 404, payload: { error: { code: 'BadRequest_NotFound', message: `The salesOrder does not exist. Identification fields and values: Id='${route[3]}'` } } };
+      const [deleted] = this.salesOrders.splice(at, 1);
+      undo?.push(() => this.salesOrders.splice(at, 0, deleted));
+      return { status: 204 };
     }
     if (route[2] === 'salesOrders') {
-      if (request.method === 'GET') {
+      if (method === 'GET') {
         const key = filterValue(url, 'externalDocumentNumber');
-        return reply(200, { value: this.salesOrders.filter((order) => key === undefined || order.externalDocumentNumber === key) });
+        return { status: 200, payload: { value: this.salesOrders.filter((order) => key === undefined || order.externalDocumentNumber === key) } };
       }
       const document = JSON.parse(body) as Omit<SimulatedSalesOrder, 'id' | 'number'>;
       const refusal = this.businessRefusal(document.orderDate, document.salesOrderLines);
-      if (refusal) return reply(400, { error: refusal });
+      if (refusal) return { status: 400, payload: { error: refusal } };
       const created = { ...document, id: randomUUID(), number: String(this.nextNumber++) };
       this.salesOrders.push(created);
-      if (this.committingSilently.times > 0) {
-        this.committingSilently.times -= 1;
-        // Committed: the client gives up waiting, and must find the document rather than post it again.
-        await new Promise((resolve) => setTimeout(resolve, this.committingSilently.holdMs));
-      }
-      return reply(201, created);
+      undo?.push(() => this.salesOrders.splice(this.salesOrders.indexOf(created), 1));
+      return { status: 201, payload: created };
     }
-    if (request.method === 'GET') {
+    if (method === 'GET') {
       const key = filterValue(url, 'documentNumber');
-      return reply(200, { value: this.journalLines.filter((line) => key === undefined || line.documentNumber === key) });
+      return { status: 200, payload: { value: this.journalLines.filter((line) => key === undefined || line.documentNumber === key) } };
     }
     const line = JSON.parse(body) as Omit<SimulatedJournalLine, 'id'>;
-    const refusal = this.businessRefusal(line.postingDate, []);
-    if (refusal) return reply(400, { error: refusal });
+    const refusal = this.businessRefusal(line.postingDate, [{ lineType: 'G/L Account', lineObjectNumber: line.accountNumber }]);
+    if (refusal) return { status: 400, payload: { error: refusal } };
     const created = { ...line, id: randomUUID() };
     this.journalLines.push(created);
-    return reply(201, created);
+    undo?.push(() => this.journalLines.splice(this.journalLines.indexOf(created), 1));
+    return { status: 201, payload: created };
   }
 
   private businessRefusal(date: string, lines: Record<string, unknown>[]): { code: string; message: string } | undefined {
@@ -171,8 +251,26 @@ export class BusinessCentralSimulator {
     }
     const unknown = lines.find((line) => line.lineType === 'Item' && this.unknownItems.has(String(line.lineObjectNumber)));
     if (unknown) return { code: 'Internal_RecordNotFound', message: `The Item does not exist. Identification fields and values: No.='${String(unknown.lineObjectNumber)}'` };
+    const account = lines.find((line) => (line.lineType === 'Account' || line.lineType === 'G/L Account') && this.unknownAccounts.has(String(line.lineObjectNumber)));
+    if (account) return { code: 'Internal_RecordNotFound', message: `The G/L Account does not exist. Identification fields and values: No.='${String(account.lineObjectNumber)}'` };
     return undefined;
   }
+}
+
+/** The resources under a company: salesOrders (one by id), and a journal's journalLines. */
+const RESOURCE = /^\/api\/v2\.0\/companies\(([^)]+)\)\/(salesOrders(?:\(([^)]+)\))?|journals\(([^)]+)\)\/journalLines)$/;
+
+/** One inner request of a JSON $batch, as a client wrote it. */
+interface BatchRequest {
+  id?: string;
+  method?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+function notFound(url: URL): { error: { code: string; message: string } } {
+  return { error: { code: 'BadRequest_NotFound', message: `No HTTP resource was found that matches the request URI '${url.pathname}'.` } };
 }
 
 /** The value of `field eq '...'` in an OData $filter, with doubled quotes undone. */

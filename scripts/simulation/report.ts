@@ -56,7 +56,8 @@ export interface SimulationReport {
     requests: number; byStatus: Record<string, number>; retried: number;
     /** Sales orders posted, and deleted again because the order was cancelled after its posting. */
     salesOrderPosts: number; salesOrderDeletes: number; salesOrders: number; ordersPostedOnce: number; ordersPostedTwice: number; reservedWithoutSalesOrder: number;
-    journalLinePosts: number; journalDocuments: number; unbalancedJournalDocuments: number;
+    /** Journal lines the ERP holds for the day, and the $batch requests sent for them (an entry's lines in one; those answered 429/503 counted too). */
+    journalLines: number; journalBatchPosts: number; journalDocuments: number; unbalancedJournalDocuments: number;
     /** Sum of every journal line, per currency: zero when the books balance. */
     journalBalance: Record<string, number>;
   };
@@ -240,7 +241,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
       salesOrderDeletes: count((r) => r.method === 'DELETE' && r.status === 204),
       salesOrders: seen.orders.reduce((sum, o) => sum + o.erpSalesOrders, 0),
       ordersPostedOnce: postedOnce, ordersPostedTwice: postedTwice, reservedWithoutSalesOrder,
-      journalLinePosts: count((r) => r.method === 'POST' && /\/journalLines$/.test(r.path)),
+      journalLines: seen.erpJournalLines.length, journalBatchPosts: count((r) => r.method === 'POST' && /\/\$batch$/.test(r.path)),
       journalDocuments: journal.size, unbalancedJournalDocuments: unbalanced, journalBalance,
     },
     ...(reconciliation ? { reconciliation } : {}),
@@ -303,7 +304,7 @@ export function formatSummary(report: SimulationReport): string {
     `fulfilment: ${r.fulfilment.shipmentsConfirmed} shipments confirmed, ${r.fulfilment.shipmentsToChannels} told to channels; ${r.fulfilment.returnsToChannels} store returns and ${r.fulfilment.cancellationsToChannels} stock cancellations told to channels; ${r.fulfilment.transfers} transfers`,
     `events (the orders'): ${r.events.published} published, ${r.events.consumed} deliveries handled, ${r.events.failedDeliveries} failed and retried`,
     `DLQ depth: ${r.deadLetters.beforeRedrive} before the redrive (${fmt(r.deadLetters.byRuleBeforeRedrive) || 'none'}), ${r.deadLetters.redriven} redriven, ${r.deadLetters.afterRedrive} after; ${r.deadLetters.stillQueued} message(s) still queued or in flight at the end`,
-    `ERP: ${r.erp.requests} requests (${fmt(r.erp.byStatus)}), ${r.erp.retried} answered 429/503 and retried; ${r.erp.salesOrderPosts} sales order posts, ${r.erp.salesOrderDeletes} deleted after a cancellation, ${r.erp.salesOrders} held: ${r.erp.ordersPostedOnce} orders posted exactly once, ${r.erp.ordersPostedTwice} twice, ${r.erp.reservedWithoutSalesOrder} reserved without one; ${r.erp.journalDocuments} journal documents (${r.erp.journalLinePosts} line posts), ${r.erp.unbalancedJournalDocuments} unbalanced; balance ${fmtMinor(r.erp.journalBalance)}`,
+    `ERP: ${r.erp.requests} requests (${fmt(r.erp.byStatus)}), ${r.erp.retried} answered 429/503 and retried; ${r.erp.salesOrderPosts} sales order posts, ${r.erp.salesOrderDeletes} deleted after a cancellation, ${r.erp.salesOrders} held: ${r.erp.ordersPostedOnce} orders posted exactly once, ${r.erp.ordersPostedTwice} twice, ${r.erp.reservedWithoutSalesOrder} reserved without one; ${r.erp.journalDocuments} journal documents (${r.erp.journalLines} lines, from ${r.erp.journalBatchPosts} $batch requests, retries included), ${r.erp.unbalancedJournalDocuments} unbalanced; balance ${fmtMinor(r.erp.journalBalance)}`,
     r.reconciliation ? `settlement ${r.reconciliation.settlementId}: ${r.reconciliation.ordersNamed} orders named, ${r.reconciliation.matched} matched; exceptions expected ${r.reconciliation.expectedExceptions.join(', ') || 'none'}; unexpected ${r.reconciliation.unexpectedExceptions.join(', ') || 'none'}; missing ${r.reconciliation.missingExceptions.join(', ') || 'none'}` : '',
     `latency webhook->reserved ${pct(r.latencyMs.webhookToReserved)}; webhook->posted ${pct(r.latencyMs.webhookToPosted)}`,
     `throughput: ${r.throughput.deliveriesPerSecond} deliveries/s sent, ${r.throughput.ordersSettledPerSecond} orders/s settled; ${r.seconds.total} s in all`,

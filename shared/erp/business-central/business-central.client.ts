@@ -28,6 +28,18 @@ const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.
 const DocumentRow = z.object({ id: z.string().min(1), number: z.string().optional(), documentNumber: z.string().optional() });
 const Collection = z.object({ value: z.array(DocumentRow) });
 const BusinessCentralError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** A JSON $batch answer: one response per inner request, in order (Business Central leaves `id` null). */
+const BatchAnswer = z.object({
+  responses: z.array(z.object({
+    id: z.string().nullish(),
+    status: z.number().int(),
+    headers: z.record(z.string(), z.unknown()).nullish(),
+    body: z.unknown().optional(),
+  })),
+});
+
+/** The most operations Business Central takes in one $batch request. */
+export const BUSINESS_CENTRAL_MAX_BATCH_OPERATIONS = 100;
 
 export interface BusinessCentralOptions {
   /** The API root up to /api/v2.0; the production root of the tenant's environment when unset. */
@@ -48,7 +60,8 @@ export interface BusinessCentralOptions {
  *   DELETE companies({id})/salesOrders({id}) with If-Match: * when the channel cancels the order;
  * - journal entries: one journalLines row per debit or credit in journals({id}), under a document
  *   number derived from the entry id, looked up by $filter=documentNumber before posting the rows
- *   still missing.
+ *   still missing, all of them in one transactional JSON $batch (POST {apiRoot}/$batch with
+ *   Isolation: snapshot).
  * Business Central allows 6,000 requests per five-minute sliding window per user or service principal
  * (20 a second) and answers 429 beyond it; the bucket spends at that rate per container (another
  * rate where the tenant's limit differs), and the queue's maxConcurrency bounds the containers. 429, 5xx, 408, 409, 401 and timeouts are transient; any other
@@ -123,19 +136,22 @@ export class BusinessCentralErp implements ErpPort {
   }
 
   /**
-   * Writes each debit and credit as a journal line under one document number. Business Central takes
-   * journal lines one request at a time, so a retry after a partial write posts only the rows that are
-   * still missing (matched by their position, kept in `comment`), never a row twice.
+   * Writes each debit and credit as a journal line under one document number. The lines still missing
+   * go in one transactional $batch, so Business Central commits the entry whole or not at all. An entry
+   * of more than 100 missing lines (the most one $batch holds) goes in several, and is then atomic per
+   * 100 lines only. Every attempt looks up the lines already present first and posts only the others
+   * (matched by their position, kept in `comment`): a batch the ERP committed but never answered is
+   * found, never posted twice.
    */
   async postJournalEntry(entry: JournalEntry): Promise<ErpDocument> {
     const documentNumber = journalDocumentNumber(entry.entryId);
     const creds = await this.credentials();
     const present = new Set((await this.journalLinesOf(documentNumber)).map((row) => row.comment));
-    for (const [i, line] of entry.lines.entries()) {
+    const missing = entry.lines.flatMap((line, i) => {
       const position = `${i + 1}/${entry.lines.length} ${entry.entryId}`.slice(0, 250);
-      if (present.has(position)) continue;
+      if (present.has(position)) return [];
       const amountMinor = line.debitMinor > 0 ? line.debitMinor : -line.creditMinor;
-      await this.api('POST', `journals(${creds.journalId})/journalLines`, {
+      return [{
         accountType: 'G/L Account',
         accountNumber: line.account,
         postingDate: entry.postingDate,
@@ -143,7 +159,11 @@ export class BusinessCentralErp implements ErpPort {
         amount: decimal({ amountMinor, currency: entry.currency }),
         description: (line.memo ?? entry.memo ?? line.reference).slice(0, 100),
         comment: position,
-      });
+      }];
+    });
+    const url = `companies(${creds.companyId})/journals(${creds.journalId})/journalLines`;
+    for (let at = 0; at < missing.length; at += BUSINESS_CENTRAL_MAX_BATCH_OPERATIONS) {
+      await this.transactionalBatch(missing.slice(at, at + BUSINESS_CENTRAL_MAX_BATCH_OPERATIONS).map((body) => ({ method: 'POST', url, body })));
     }
     return { erpDocumentId: documentNumber, erpDocumentNumber: documentNumber };
   }
@@ -154,11 +174,43 @@ export class BusinessCentralErp implements ErpPort {
     return z.object({ value: z.array(z.object({ comment: z.string().optional() })) }).parse(body).value;
   }
 
+  /**
+   * Sends inner requests (URLs relative to the API root) as one JSON $batch with `Isolation: snapshot`:
+   * Business Central runs them in one transaction and answers 200, and when one fails it rolls the
+   * others back, whatever statuses their own responses show. The first failing inner response is
+   * mapped as the same request's failure on its own would be; a batch answered without a response for
+   * each request is transient (what committed is found by the lookup before the next attempt).
+   * Microsoft recommends $batch against the 6,000 requests per five minutes: the batch is one request
+   * of the budget, one token of the bucket, however many lines it carries.
+   */
+  private async transactionalBatch(requests: { method: 'POST'; url: string; body: unknown }[]): Promise<void> {
+    const answer = BatchAnswer.safeParse(await this.call('POST', '$batch', {
+      requests: requests.map((inner, i) => ({ method: inner.method, id: String(i + 1), url: inner.url, headers: { 'Content-Type': 'application/json' }, body: inner.body })),
+    }, { isolation: 'snapshot' }));
+    const responses = answer.success ? answer.data.responses : [];
+    const failed = responses.find((inner) => inner.status < 200 || inner.status > 299);
+    if (failed) {
+      const at = responses.indexOf(failed);
+      const where = `${requests[at]?.method ?? 'POST'} ${requests[at]?.url ?? '?'} in a $batch of ${requests.length}`;
+      throw this.failure(failed.status, headerValue(failed.headers, 'retry-after'), failed.body, typeof failed.body === 'string' ? failed.body : JSON.stringify(failed.body) ?? '', where);
+    }
+    if (responses.length < requests.length) {
+      throw new ErpTransientError(`Business Central answered ${responses.length} of the ${requests.length} requests of a $batch`);
+    }
+  }
+
+  /** One request under the company. */
   private async api(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+    const creds = await this.credentials();
+    return this.call(method, `companies(${creds.companyId})/${path}`, body, headers);
+  }
+
+  /** One request under the API root, with the access token: spends one token of the bucket. */
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
     const creds = await this.credentials();
     const root = (this.options.apiRoot ?? businessCentralApiRoot(creds)).replace(/\/$/, '');
     await this.bucket.take();
-    return this.request(`${root}/companies(${creds.companyId})/${path}`, {
+    return this.request(`${root}/${path}`, {
       method,
       headers: { authorization: `Bearer ${await this.token.get()}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body ? { body: JSON.stringify(body) } : {}),
@@ -177,22 +229,30 @@ export class BusinessCentralErp implements ErpPort {
     }
     const body = text ? safeJson(text) : undefined;
     if (response.ok) return body;
-    const where = `${init.method} ${new URL(url).pathname}`;
+    throw this.failure(response.status, response.headers.get('retry-after'), body, String(text || response.statusText), `${init.method} ${new URL(url).pathname}`);
+  }
+
+  /**
+   * What a failed answer means, for a request of its own or an inner request of a $batch: 429, 5xx,
+   * 408 and 409 are transient (a 429 drains the bucket), 401 is transient and forgets the token, any
+   * other status is the ERP saying no, with its error code and message.
+   */
+  private failure(status: number, retryAfter: string | null | undefined, body: unknown, text: string, where: string): Error {
     // 409 is Business Central's "another user changed the record" (Request_EntityChanged): worth another try.
-    if (response.status === 429 || response.status >= 500 || response.status === 408 || response.status === 409) {
-      if (response.status === 429) this.bucket.drain();
-      throw new ErpTransientError(`Business Central answered ${response.status} to ${where}`, response.status, retryAfterMs(response.headers.get('retry-after')));
+    if (status === 429 || status >= 500 || status === 408 || status === 409) {
+      if (status === 429) this.bucket.drain();
+      return new ErpTransientError(`Business Central answered ${status} to ${where}`, status, retryAfterMs(retryAfter ?? null));
     }
-    if (response.status === 401) {
+    if (status === 401) {
       // An expired or revoked token: the next attempt fetches a new one.
       this.token.clear();
-      throw new ErpTransientError(`Business Central refused the access token for ${where}`, 401);
+      return new ErpTransientError(`Business Central refused the access token for ${where}`, 401);
     }
     const error = BusinessCentralError.safeParse(body);
-    throw new ErpBusinessRejectionError(
-      error.success ? error.data.error.code : `HTTP_${response.status}`,
-      error.success ? error.data.error.message : String(text || response.statusText),
-      response.status,
+    return new ErpBusinessRejectionError(
+      error.success ? error.data.error.code : `HTTP_${status}`,
+      error.success ? error.data.error.message : text || `HTTP ${status}`,
+      status,
     );
   }
 }
@@ -210,6 +270,12 @@ function odataString(value: string): string {
 /** Business Central takes decimals as JSON numbers; built from the exact decimal string, never by float arithmetic. */
 function decimal(money: Money): number {
   return Number(formatDecimalMoney(money));
+}
+
+/** A header of a $batch inner response, whose names keep whatever case the ERP wrote them in. */
+function headerValue(headers: Record<string, unknown> | null | undefined, name: string): string | undefined {
+  const found = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return found === undefined ? undefined : String(found[1]);
 }
 
 function safeJson(text: string): unknown {
