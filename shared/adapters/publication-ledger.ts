@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { readConfig, requiredName } from '../config/env';
 import type { SalesChannel } from '../domain/order';
 import type { PublicationFigure, PublicationKey, PublicationLedger, PublicationRecord, PublishedFigure } from '../domain/channel-publication';
-import { drainBucket, takeToken, type BucketState, type RateLimit } from '../domain/rate-limit';
+import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenWrite } from '../domain/rate-limit';
 import { queryAll } from './dynamo-query';
 
 /**
@@ -134,11 +134,18 @@ export class DynamoPublicationLedger implements PublicationLedger {
 
 /**
  * A channel API's token bucket shared by every container through one DynamoDB item per channel and
- * seller account: a token is taken by a conditional write on the state read, so two containers never
- * spend the same token (the loser re-reads). Costs a read and a write per request, which is cheap next
- * to a 429 and lets the queue scale out without a maxConcurrency that Lambda would not go below (2).
+ * seller account, kept as GCRA (see rate-limit.ts): a token costs one conditional UpdateItem and no
+ * read. The update is chosen from the last tat this instance saw and does not depend on reading first,
+ * and its condition names a window, not the exact previous value, so containers taking tokens at once
+ * never lose a race to one another (a busy bucket's `tat + T` is atomic); only a wrong guess about the
+ * state fails, and the failure carries the item, so the next attempt is the right one. Cheap next to a
+ * 429, and it lets the queue scale out without a maxConcurrency that Lambda would not go below (2).
+ * Items of the earlier format (`tokens`, `updatedAt`, no `tat`) count as an idle bucket.
  */
 export class DynamoTokenBucket {
+  /** The newest tat this instance has seen: the item's tat only ever grows, so it is a lower bound. */
+  private seenTat: number | undefined;
+
   constructor(
     private readonly tableName: string,
     private readonly account: () => Promise<string>,
@@ -148,47 +155,73 @@ export class DynamoTokenBucket {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  /** Resolves once a token of the shared bucket is taken. */
+  /** Resolves once a token of the shared bucket is taken; waits (without calling DynamoDB) while the tat it knows says none is due. */
   async take(): Promise<void> {
     const key = await this.key();
+    const { intervalMs, toleranceMs } = cellTiming(this.limit);
+    let failed: TokenWrite | undefined;
     for (;;) {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-      const current = Item ? ({ tokens: Item.tokens, updatedAt: Item.updatedAt } as BucketState) : undefined;
-      const decision = takeToken(current, this.limit, this.now());
+      const now = this.now();
+      const decision = takeToken(this.seenTat, this.limit, now);
       if (!decision.granted) {
         await this.sleep(decision.waitMs);
+        failed = undefined;
         continue;
       }
-      if (await this.write(key, decision.state, current)) return;
+      // The item refused this very write just now, so its tat and ours differ only by rounding (DynamoDB
+      // adds in decimal) at the window's edge: a millisecond settles it.
+      if (decision.write === failed) await this.sleep(1);
+      const write = decision.write === 'idle'
+        ? { UpdateExpression: 'SET tat = :next', ConditionExpression: 'attribute_not_exists(tat) OR tat <= :now', ExpressionAttributeValues: { ':next': now + intervalMs, ':now': now } }
+        : { UpdateExpression: 'SET tat = tat + :interval', ConditionExpression: 'tat > :now AND tat <= :latest', ExpressionAttributeValues: { ':interval': intervalMs, ':now': now, ':latest': now + toleranceMs } };
+      try {
+        const { Attributes } = await this.client.send(new UpdateCommand({
+          TableName: this.tableName, Key: key, ...write, ReturnValues: 'UPDATED_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }));
+        this.seenTat = Attributes!.tat as number;
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        this.seenTat = failedTat(error);
+        failed = decision.write;
+      }
     }
   }
 
-  /** After a 429: the channel's bucket is empty, so ours is too, for every container. */
+  /** After a 429: the channel's bucket is empty, so ours is too, for every container. Never moves the bucket back. */
   async drain(): Promise<void> {
     const key = await this.key();
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-    const current = Item ? ({ tokens: Item.tokens, updatedAt: Item.updatedAt } as BucketState) : undefined;
-    await this.write(key, drainBucket(current, this.limit, this.now()), current);
-  }
-
-  private async write(key: { pk: string; sk: string }, next: BucketState, previous: BucketState | undefined): Promise<boolean> {
+    const drained = drainedTat(this.limit, this.now());
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...key, tokens: next.tokens, updatedAt: next.updatedAt },
-        ConditionExpression: previous ? 'tokens = :tokens AND updatedAt = :updatedAt' : 'attribute_not_exists(pk)',
-        ...(previous ? { ExpressionAttributeValues: { ':tokens': previous.tokens, ':updatedAt': previous.updatedAt } } : {}),
+      await this.client.send(new UpdateCommand({
+        TableName: this.tableName, Key: key,
+        UpdateExpression: 'SET tat = :drained',
+        ConditionExpression: 'attribute_not_exists(tat) OR tat < :drained',
+        ExpressionAttributeValues: { ':drained': drained },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }));
-      return true;
+      this.seenTat = drained;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      this.seenTat = failedTat(error); // already drained as far, or further
     }
   }
 
   private async key(): Promise<{ pk: string; sk: string }> {
     return { pk: `RATE#${await this.account()}`, sk: 'BUCKET' };
   }
+}
+
+/**
+ * The tat of the item a failed condition returned (ReturnValuesOnConditionCheckFailure; DynamoDB Local
+ * returns it too), undefined when there is no item or no tat. The document client leaves that item
+ * marshalled (`{ N: '…' }`); a plain number is read as well, should a later client unmarshall it.
+ */
+function failedTat(error: unknown): number | undefined {
+  const tat = (error as { Item?: Record<string, unknown> }).Item?.tat;
+  if (typeof tat === 'number') return tat;
+  const digits = (tat as { N?: string } | undefined)?.N;
+  return digits === undefined ? undefined : Number(digits);
 }
 
 /** The table's physical name, read once at cold start. */

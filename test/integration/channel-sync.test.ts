@@ -4,7 +4,7 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { lag } from '../../scripts/ops/channel';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent, type FabricEvent } from '../../events/envelope';
-import { DynamoPublicationLedger, DynamoTokenBucket } from '../../shared/adapters/publication-ledger';
+import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
 import { availabilityKey } from '../../shared/domain/channel-sync';
 import type { SalesChannel } from '../../shared/domain/order';
 import { EventProbe, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
@@ -121,20 +121,6 @@ describe('availability publication', () => {
     await everyChannelShows(sku, 25, CHANNELS, 40_000);
     expect(fabric.channelApis.requests.filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(12);
     for (const channel of CHANNELS) expect(inVersionOrder(stub().quantitiesSent(channel, sku))).toBe(true);
-  });
-});
-
-describe('shared token bucket', () => {
-  it('grants exactly the burst to containers taking tokens at the same instant, never one token twice', async () => {
-    const limit = { ratePerSecond: 1, burst: 5 };
-    const key = `test#${newSku('BUCKET')}`;
-    const containers = [1, 2, 3].map(() => new DynamoTokenBucket(fabric.resources.tables.channelPublications, async () => key, limit, undefined, () => 1_000, async () => {
-      throw new Error('would wait for a token');
-    }));
-
-    const takes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => containers[i % 3].take()));
-
-    expect(takes.filter((take) => take.status === 'fulfilled')).toHaveLength(5);
   });
 });
 
