@@ -134,9 +134,10 @@ describe('POS batch uploads through the local fabric', () => {
     const [first] = await summaries('store-042', 'csv-1');
     expect(first).toMatchObject({ status: 'completed', counts: { lines: 10, accepted: 3, duplicates: 0, rejected: 0 }, gaps: 0 });
     // 2 shirts sold; a mug sold, and one returned damaged: on hand unchanged, one of them damaged.
+    // The mug's sale and its return are separate movements that may land in either order: wait for both.
     expect(await eventually('stock to move', async () => {
       const [shirts, mugs] = await Promise.all([storeStock('SKU-TS-R-M'), storeStock('SKU-MUG-W')]);
-      return shirts.onHand === 8 && mugs.damaged === 1 ? { shirts, mugs } : undefined;
+      return shirts.onHand === 8 && mugs.onHand === 5 && mugs.damaged === 1 ? { shirts, mugs } : undefined;
     })).toEqual({ shirts: { onHand: 8, damaged: 0 }, mugs: { onHand: 5, damaged: 1 } });
     expect((await probe.forBatch('csv-1', 'PosTransactionRecorded')).map((event) => (event.data as { transaction: { transactionId: string } }).transaction.transactionId).sort())
       .toEqual(['store-042:R1:2026-11-23:1001', 'store-042:R1:2026-11-23:1002', 'store-042:R1:2026-11-23:1003']);
