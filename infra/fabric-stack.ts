@@ -16,7 +16,7 @@ import { ResourceDirectory } from './constructs/resource-directory';
 import { subscribeQueueConsumers } from './constructs/queue-consumers';
 import { ScheduledRuns } from './constructs/scheduled-runs';
 import { ERP_API_URL_ENV, ERP_CREDENTIALS_NAME_ENV, ERP_CREDENTIALS_SECRET_NAME, ERP_REQUESTS_PER_SECOND_ENV } from '../shared/erp/erp-config';
-import { CHANNEL_RATE_LIMITS_ENV } from '../shared/channels/channel-apis';
+import { CHANNEL_RATE_LIMITS_ENV, type OutboundRateLimits } from '../shared/channels/channel-apis';
 import { regionalFunctions } from './regional-functions';
 
 export interface FabricStackProps extends StackProps {
@@ -31,7 +31,7 @@ export interface FabricStackProps extends StackProps {
   /** Requests a second each ERP connector container spends, when the tenant's limit is not Business Central online's 20. */
   erpRequestsPerSecond?: number;
   /** The outbound budgets the sellers' plans grant where they differ from the channels' documented ones (shared/channels/channel-apis.ts). */
-  channelRateLimits?: Partial<Record<'shopify' | 'woocommerce' | 'ebay', { ratePerSecond: number; burst: number }>>;
+  channelRateLimits?: Partial<OutboundRateLimits>;
 }
 
 /**

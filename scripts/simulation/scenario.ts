@@ -5,7 +5,7 @@ import { orderIdFor } from '../../shared/domain/order';
 import { planFulfilment, type PlannedShipment, type PlannedStoreReturn } from './fulfilment-plan';
 import { buildAmazonOrder, buildEbayOrder, buildWalmartOrder, type MarketplaceChannel, type MarketplaceLine, type MarketplaceOrderExpectation } from './marketplace-orders';
 import { shopifyPayout, type PlannedSettlement } from './settlement-plan';
-import { BUSINESS_DATE, buildStoreDay, storeIds, type PosBatch, type PlannedTransfer } from './store-day';
+import { BUSINESS_DATE, buildStoreDay, storeIds, usd, type PosBatch, type PlannedTransfer } from './store-day';
 
 export { BUSINESS_DATE, storeIds };
 
@@ -152,12 +152,13 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   const skuCount = Math.max(3, options.skus);
   const skus: SimulatedSku[] = Array.from({ length: skuCount }, (_, i) => {
     const n = String(i + 1).padStart(4, '0');
+    const priceMinor = (10 + (i % 7) * 3) * 100 + (i % 2 ? 50 : 0);
     return {
       sku: `SIM-${tag}-${n}`, shopifySku: `SH-${tag}-${n}`, variantId: 41_000_000_000_000 + run * 100_000 + i,
       wooSku: `WC-${tag}-${n}`, wooProductId: 500_000 + run * 10_000 + i, posItemCode: `POS-${tag}-${n}`,
       marketplaceSkus: { amazon: `AMZ-${tag}-${n}`, ebay: `EB-${tag}-${n}`, walmart: `WM-${tag}-${n}` },
-      price: `${10 + (i % 7) * 3}.${i % 2 ? '50' : '00'}`,
-      priceMinor: (10 + (i % 7) * 3) * 100 + (i % 2 ? 50 : 0),
+      price: usd(priceMinor),
+      priceMinor,
     };
   });
   const flashSku = has('flash-sale') ? skus[skus.length - 1] : undefined;

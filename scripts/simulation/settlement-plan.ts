@@ -1,6 +1,6 @@
-import { formatDecimalMoney } from '../../shared/domain/money';
 import { shippedUnits } from './fulfilment-plan';
 import type { PlannedOrder } from './scenario';
+import { usd } from './store-day';
 
 /** A settlement report the day ends with, and the exceptions reconciling it must raise: no more, no fewer. */
 export interface PlannedSettlement {
@@ -17,7 +17,6 @@ export interface PlannedSettlement {
 
 /** Shopify Payments' schedule the fabric reconciles against (shared/config/chart-of-accounts.ts): 2.9% + 30 cents. */
 const feeOf = (chargeMinor: number) => Math.floor((chargeMinor * 290 + 5_000) / 10_000) + 30;
-const decimal = (amountMinor: number) => formatDecimalMoney({ amountMinor, currency: 'USD' });
 
 /**
  * The Shopify Payments payout for the day's Shopify orders that shipped, as the Admin API returns a
@@ -34,19 +33,19 @@ export function shopifyPayout(orders: readonly PlannedOrder[], payoutId: number,
   ];
   const transactions: Record<string, unknown>[] = charges.map((charge, i) => ({
     id: payoutId * 10_000 + i, type: 'charge', test: false, payout_id: payoutId, payout_status: 'paid', currency: 'USD',
-    amount: decimal(charge.amount), fee: decimal(charge.fee), net: decimal(charge.amount - charge.fee),
+    amount: usd(charge.amount), fee: usd(charge.fee), net: usd(charge.amount - charge.fee),
     source_id: payoutId * 10_000 + i, source_type: 'charge', source_order_id: Number(charge.channelOrderId), processed_at: `${date}T18:00:00-05:00`,
   }));
   const net = charges.reduce((sum, c) => sum + c.amount - c.fee, 0);
   transactions.push({
     id: payoutId * 10_000 + charges.length, type: 'payout', test: false, payout_id: payoutId, payout_status: 'paid', currency: 'USD',
-    amount: decimal(-net), fee: '0.00', net: decimal(-net), source_id: payoutId, source_type: 'payout', source_order_id: null, processed_at: `${date}T23:00:00-05:00`,
+    amount: usd(-net), fee: '0.00', net: usd(-net), source_id: payoutId, source_type: 'payout', source_order_id: null, processed_at: `${date}T23:00:00-05:00`,
   });
   return {
     channel: 'shopify',
     settlementId: String(payoutId),
     key: `incoming/shopify/payout-${payoutId}.json`,
-    body: JSON.stringify({ payout: { id: payoutId, status: 'paid', date, currency: 'USD', amount: decimal(net) }, transactions }),
+    body: JSON.stringify({ payout: { id: payoutId, status: 'paid', date, currency: 'USD', amount: usd(net) }, transactions }),
     matched: shipped.slice(1).map((o) => o.channelOrderId),
     expectedExceptions: [{ channelOrderId: shipped[0].channelOrderId, reason: 'FEE_VARIANCE' }, { channelOrderId: unknownOrderId, reason: 'UNKNOWN_ORDER' }],
   };

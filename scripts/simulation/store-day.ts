@@ -3,6 +3,9 @@ import type { PlannedOrder, ScenarioOptions, SimulatedSku } from './scenario';
 
 export const BUSINESS_DATE = '2026-11-23';
 
+/** The day's money as the channels' and tills' files write it: US dollars, two decimals. */
+export const usd = (amountMinor: number) => formatDecimalMoney({ amountMinor, currency: 'USD' });
+
 export interface PosBatch {
   storeId: string;
   businessDate: string;
@@ -38,7 +41,6 @@ export function storeIds(stores: number): string[] {
 
 const HEADER = 'store_id,register_id,business_day,sequence,ended_at,currency,disposition,operator_id,record_type,item_code,description,quantity,unit_price,discount,amount,reason_code,tender_method,original_order';
 const csv = (rows: string[][]) => `${[HEADER, ...rows.flat()].join('\n')}\n`;
-const decimal = (amountMinor: number) => formatDecimalMoney({ amountMinor, currency: 'USD' });
 const taxOf = (minor: number) => Math.round(minor * 0.08);
 
 /**
@@ -68,9 +70,9 @@ export function buildStoreDay(options: ScenarioOptions, skus: SimulatedSku[], re
       const tax = taxOf(amount);
       const common = `${storeId},${register},${BUSINESS_DATE},${1000 + t},${BUSINESS_DATE}T${String(9 + Math.floor(t / 60) % 10).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}:00-05:00,USD,completed,op-1`;
       transactions.push([
-        `${common},sale,${sku.posItemCode},${sku.sku},${quantity},${decimal(sku.priceMinor)},,${decimal(amount)},,,`,
-        `${common},tax,,,,,,${decimal(tax)},,,`,
-        `${common},tender,,,,,,${decimal(amount + tax)},,card,`,
+        `${common},sale,${sku.posItemCode},${sku.sku},${quantity},${usd(sku.priceMinor)},,${usd(amount)},,,`,
+        `${common},tax,,,,,,${usd(tax)},,,`,
+        `${common},tender,,,,,,${usd(amount + tax)},,card,`,
       ]);
       posUnits[storeId][sku.sku] = (posUnits[storeId][sku.sku] ?? 0) + quantity;
     }
@@ -90,9 +92,9 @@ export function buildStoreDay(options: ScenarioOptions, skus: SimulatedSku[], re
         const tax = taxOf(amount);
         const common = `${storeId},${register},${BUSINESS_DATE},${2000 + r},${BUSINESS_DATE}T19:${String(r % 60).padStart(2, '0')}:00-05:00,USD,completed,op-2`;
         return [
-          `${common},return,${sku.posItemCode},${sku.sku},${back.units},${decimal(sku.priceMinor)},,${decimal(amount)},${back.reasonCode},,${order.channel}:${order.channelOrderId}`,
-          `${common},tax,,,,,,${decimal(-tax)},,,`,
-          `${common},tender,,,,,,${decimal(-(amount + tax))},,card,`,
+          `${common},return,${sku.posItemCode},${sku.sku},${back.units},${usd(sku.priceMinor)},,${usd(amount)},${back.reasonCode},,${order.channel}:${order.channelOrderId}`,
+          `${common},tax,,,,,,${usd(-tax)},,,`,
+          `${common},tender,,,,,,${usd(-(amount + tax))},,card,`,
         ];
       });
       returnBatches.push({ storeId, businessDate: BUSINESS_DATE, batchId: `r${run}-b3`, csv: csv(rows), late: false, replay: false });

@@ -28,6 +28,7 @@ const EbayApplication = z.object({ clientId: z.string().min(1) });
 const RateLimitSetting = z.object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() }).strict();
 /** The outbound budgets a seller's plan may change; Amazon's usage plans are per operation and Amazon's alone. */
 export const OutboundRateLimits = z.object({ shopify: RateLimitSetting, woocommerce: RateLimitSetting, ebay: RateLimitSetting }).strict();
+export type OutboundRateLimits = z.infer<typeof OutboundRateLimits>;
 
 export const CHANNEL_RATE_LIMITS_ENV = 'FABRIC_CHANNEL_RATE_LIMITS';
 
@@ -38,7 +39,7 @@ export const CHANNEL_RATE_LIMITS_ENV = 'FABRIC_CHANNEL_RATE_LIMITS';
  * JSON such as `{"shopify": {"ratePerSecond": 50, "burst": 1000}}`. Throws ConfigError naming the
  * variable and the failing path.
  */
-export function outboundRateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): z.infer<typeof OutboundRateLimits> {
+export function outboundRateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): OutboundRateLimits {
   return readPolicy(OutboundRateLimits, { shopify: SHOPIFY_ADMIN_RATE_LIMIT, woocommerce: WOOCOMMERCE_RATE_LIMIT, ebay: EBAY_INVENTORY_RATE_LIMIT }, CHANNEL_RATE_LIMITS_ENV, env);
 }
 

@@ -4,7 +4,11 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { lag } from '../../scripts/ops/channel';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent, type FabricEvent } from '../../events/envelope';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
 import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
+import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
+import { apiCredentialsEnvVar } from '../../shared/config/topology';
 import { availabilityKey } from '../../shared/domain/channel-sync';
 import type { SalesChannel } from '../../shared/domain/order';
 import { EventProbe, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
@@ -121,6 +125,27 @@ describe('availability publication', () => {
     await everyChannelShows(sku, 25, CHANNELS, 40_000);
     expect(fabric.channelApis.requests.filter((request) => request.status === 429).length).toBeGreaterThanOrEqual(12);
     for (const channel of CHANNELS) expect(inVersionOrder(stub().quantitiesSent(channel, sku))).toBe(true);
+  });
+});
+
+describe('outbound rate budgets', () => {
+  it('spends the budget the seller\'s plan grants (FABRIC_CHANNEL_RATE_LIMITS), in the bucket every container shares', async () => {
+    // A store of its own, so its bucket is not the one the fabric's consumers spend in this file.
+    const host = `budget-${Date.now()}.example`;
+    const credentials = { ...DEVELOPMENT_API_CREDENTIALS.woocommerce, storeUrl: `https://${host}` };
+    const table = fabric.resources.tables.channelPublications;
+    // One request an hour: a token moves the bucket's schedule an hour on, where WooCommerce's default (5 a second) moves it 200 ms.
+    const apis = outboundChannelApisFromEnv(table, {
+      ...process.env,
+      [apiCredentialsEnvVar('woocommerce')]: JSON.stringify(credentials),
+      FABRIC_CHANNEL_RATE_LIMITS: JSON.stringify({ woocommerce: { ratePerSecond: 1 / 3600, burst: 10 } }),
+    });
+    const before = Date.now();
+
+    await apis.inventory('woocommerce')!.readAvailable([{ sku: newSku('BUDGET') }]);
+
+    const { Item } = await DynamoDBDocumentClient.from(fabric.clients.dynamodb).send(new GetCommand({ TableName: table, Key: { pk: `RATE#woocommerce#${host}`, sk: 'BUCKET' }, ConsistentRead: true }));
+    expect(Item?.tat).toBeGreaterThanOrEqual(before + 3_600_000);
   });
 });
 

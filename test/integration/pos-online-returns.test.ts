@@ -151,6 +151,7 @@ it('puts the goods of a return naming an order nobody knows back on hand at the 
   }, 20_000);
   expect(raised.data).toMatchObject({ receivedThrough: 'pos', lines: [{ position: 1, sku: 'POSRET-TEE', quantity: 1 }] });
   expect(String(raised.data.detail)).toContain('shopify order 5699999999999');
+  expect(String(raised.data.detail)).toContain('back in stock at store-042');
   // The lifecycle and the channel sync keep the return for an order that may yet arrive, then their DLQs hold it.
   await settled(['pos-stock-movements', 'return-intake']);
   expect(await storeOnHand('POSRET-TEE')).toBe(before + 1);
