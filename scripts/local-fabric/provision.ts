@@ -5,6 +5,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { buckets, functions, localResourceName, tables, type BucketName, type FunctionDefinition, type TableDefinition, type TableName } from '../../shared/config/topology';
 import { routingRules, toSnsFilterPolicy } from '../../events/routing-rules';
 import { Agent } from 'node:http';
+import { withoutRequestLogging } from '../../shared/adapters/sdk-request-logging';
 import type { EmulatorEndpoints } from './emulators';
 
 export interface RuleQueues {
@@ -33,7 +34,8 @@ export function localClients(endpoints: EmulatorEndpoints) {
     sns: new SNSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials }),
     // Every event-source poller holds a connection for its 20 s long poll: past the SDK's default 50
     // sockets, the runtime's other SQS calls would queue behind idle polls.
-    sqs: new SQSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials, requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1024 }) } }),
+    // The event-source pollers' receives and deletes are the runtime's busiest calls: no log copies for them either.
+    sqs: withoutRequestLogging(new SQSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials, requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1024 }) } })),
   };
 }
 export type LocalClients = ReturnType<typeof localClients>;

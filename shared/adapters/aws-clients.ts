@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { traced } from './observability';
+import { withoutRequestLogging } from './sdk-request-logging';
 
 /*
  * SDK clients, made once per process. Endpoints come from the SDK's own AWS_ENDPOINT_URL_<SERVICE>
@@ -19,7 +20,7 @@ let sns: SNSClient | undefined;
 let sqs: SQSClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
-  dynamo ??= traced(new DynamoDBClient({}));
+  dynamo ??= traced(withoutRequestLogging(new DynamoDBClient({})));
   return dynamo;
 }
 
@@ -29,21 +30,21 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export function s3Client(): S3Client {
-  s3 ??= traced(new S3Client({ forcePathStyle: process.env.FABRIC_S3_FORCE_PATH_STYLE === 'true' }));
+  s3 ??= traced(withoutRequestLogging(new S3Client({ forcePathStyle: process.env.FABRIC_S3_FORCE_PATH_STYLE === 'true' })));
   return s3;
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  eventBridge ??= traced(new EventBridgeClient({}));
+  eventBridge ??= traced(withoutRequestLogging(new EventBridgeClient({})));
   return eventBridge;
 }
 
 export function snsClient(): SNSClient {
-  sns ??= traced(new SNSClient({}));
+  sns ??= traced(withoutRequestLogging(new SNSClient({})));
   return sns;
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= traced(new SQSClient({}));
+  sqs ??= traced(withoutRequestLogging(new SQSClient({})));
   return sqs;
 }
