@@ -69,6 +69,13 @@ export interface BreakerPolicy {
   failureThreshold: number;
   /** How long an open breaker refuses calls before letting one probe through. */
   coolDownMs: number;
+  /**
+   * How long a container trusts a closed, clean breaker it read or wrote, before reading it again to
+   * admit a call; 0 reads it for every call. A breaker another container opened then stops this one
+   * that much later, at most: a few calls more into a failing ERP, against a consistent read per call
+   * saved all day.
+   */
+  closedViewMs?: number;
 }
 
 export const CLOSED_BREAKER: BreakerState = { status: 'closed', consecutiveFailures: 0, version: 0 };
@@ -121,6 +128,9 @@ export interface BreakerStore {
  * race re-reads and re-applies, a few times, so no failure or success is lost to a race.
  */
 export class SharedCircuitBreaker {
+  /** The breaker as this container last read or wrote it, and when. */
+  private lastSeen: { state: BreakerState; at: number } | undefined;
+
   constructor(
     private readonly store: BreakerStore,
     readonly name: string,
@@ -131,6 +141,8 @@ export class SharedCircuitBreaker {
 
   /** Throws ErpCircuitOpenError while the breaker refuses calls; else returns the breaker as it admitted the call. */
   async ensureAdmitted(): Promise<BreakerState> {
+    const seen = this.lastSeen;
+    if (seen && !afterSuccess(seen.state) && this.now() - seen.at < (this.policy.closedViewMs ?? 0)) return seen.state;
     return this.update((state) => {
       const admission = admit(state, this.now(), this.policy);
       if (!admission.admitted) throw new ErpCircuitOpenError(admission.retryInMs);
@@ -161,10 +173,12 @@ export class SharedCircuitBreaker {
   private async update(change: (state: BreakerState) => BreakerState | undefined): Promise<BreakerState> {
     for (let race = 0; ; race += 1) {
       const state = await this.store.load(this.name);
+      this.lastSeen = { state, at: this.now() };
       const next = change(state);
       if (!next) return state;
       try {
         await this.store.save(this.name, next);
+        this.lastSeen = { state: next, at: this.now() };
         this.onChange(next);
         return next;
       } catch (error) {

@@ -46,6 +46,8 @@ export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
     FABRIC_ERP_RETRY_MAX_MS: positiveInt(5_000),
     FABRIC_ERP_BREAKER_FAILURES: positiveInt(5),
     FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
+    /** How long a container admits calls on a closed, clean breaker it read, before reading it again. */
+    FABRIC_ERP_BREAKER_CLOSED_VIEW_MS: z.coerce.number().int().min(0).default(1_000),
     /** Business Central online's limit per service principal; on-premises and other tenants set theirs. */
     [ERP_REQUESTS_PER_SECOND_ENV]: positiveInt(20),
     /** JSON object: channel -> ERP customer number; a channel not named sells to the customer named like it (SHOPIFY). */
@@ -53,7 +55,7 @@ export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
     FABRIC_ERP_SHIPPING_ACCOUNT: z.string().min(1).default('6100'),
   }, env);
   const backoff: BackoffPolicy = { maxAttempts: config.FABRIC_ERP_RETRY_ATTEMPTS, baseDelayMs: config.FABRIC_ERP_RETRY_BASE_MS, maxDelayMs: config.FABRIC_ERP_RETRY_MAX_MS };
-  const breaker: BreakerPolicy = { failureThreshold: config.FABRIC_ERP_BREAKER_FAILURES, coolDownMs: config.FABRIC_ERP_BREAKER_COOLDOWN_SECONDS * 1000 };
+  const breaker: BreakerPolicy = { failureThreshold: config.FABRIC_ERP_BREAKER_FAILURES, coolDownMs: config.FABRIC_ERP_BREAKER_COOLDOWN_SECONDS * 1000, closedViewMs: config.FABRIC_ERP_BREAKER_CLOSED_VIEW_MS };
   const posting: SalesOrderPostingPolicy = {
     customerFor: (order) => config.FABRIC_ERP_CUSTOMERS[order.channel] ?? defaultCustomerNumber(order.channel),
     shippingAccount: config.FABRIC_ERP_SHIPPING_ACCOUNT,

@@ -146,6 +146,37 @@ describe('shared circuit breaker', () => {
     await breaker.recordSuccess(await breaker.ensureAdmitted());
     expect(store.state).toMatchObject({ status: 'closed', consecutiveFailures: 0 });
   });
+
+  test('admits on a closed, clean breaker it read within closedViewMs without reading it again; then reads, and sees another container\'s opening', async () => {
+    let now = 0;
+    const store = new MemoryBreakerStore();
+    const breaker = new SharedCircuitBreaker(store, 'erp', { ...breakerPolicy, closedViewMs: 1000 }, () => now);
+    const load = jest.spyOn(store, 'load');
+
+    await breaker.ensureAdmitted();
+    now = 999;
+    await breaker.ensureAdmitted();
+    expect(load).toHaveBeenCalledTimes(1);
+
+    // Another container opens the breaker.
+    store.state = { status: 'open', consecutiveFailures: 3, openedAt: 500, version: 3 };
+    now = 1000;
+    await expect(breaker.ensureAdmitted()).rejects.toBeInstanceOf(ErpCircuitOpenError);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  test('reads the breaker for every call once this container counted a failure, however recent its view', async () => {
+    const store = new MemoryBreakerStore();
+    const breaker = new SharedCircuitBreaker(store, 'erp', { ...breakerPolicy, closedViewMs: 60_000 }, () => 0);
+    await breaker.ensureAdmitted();
+    await breaker.recordFailure();
+    const load = jest.spyOn(store, 'load');
+
+    await breaker.ensureAdmitted();
+    await breaker.ensureAdmitted();
+
+    expect(load).toHaveBeenCalledTimes(2);
+  });
 });
 
 /** An ERP holding sales orders by our order id, that answers its first requests with `failures`. */
