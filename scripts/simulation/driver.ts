@@ -486,13 +486,16 @@ async function observe(
   }
   const orders: Observations['orders'] = [];
   let trailEntries = 0;
-  let failedDeliveries = 0;
+  const failureCauses: string[] = [];
+  // The trail names a queue as it is deployed (with the fabric's prefix); the report, as its rule.
+  const ruleOfQueue = new Map(Object.entries(fabric.resources.queues).map(([rule, queue]) => [queue.arn.split(':').at(-1), rule]));
   const eventIds = new Set<string>();
   await inParallel(scenario.orders, concurrency, async (planned) => {
     const lifecycle = await lifecycles.load(planned.orderId);
     const entries = await trail.forCorrelation(planned.orderId);
     trailEntries += entries.length;
-    failedDeliveries += entries.filter((e) => e.outcome === 'failed').length;
+    // A reason reads `ErrorName: message`; the name is what repeats across orders.
+    for (const failure of entries.filter((e) => e.outcome === 'failed')) failureCauses.push(`${ruleOfQueue.get(failure.queue) ?? failure.queue} ${failure.reason?.split(':')[0] ?? 'unknown'}`);
     for (const entry of entries) eventIds.add(entry.eventId);
     const firstAt = (detailType: string) => {
       const times = entries.filter((e) => e.detailType === detailType && e.outcome === 'handled').map((e) => Date.parse(e.eventTime));
@@ -530,7 +533,7 @@ async function observe(
     erpRequests: fabric.erp.requests.slice(erpSince.requests).map((r) => ({ method: r.method, path: r.path, status: r.status })),
     erpJournalLines: fabric.erp.journalLines.slice(erpSince.journalLines).map((line) => ({ documentNumber: line.documentNumber, amount: line.amount })),
     channelCalls: { shipments: countByOrder(outbound.shipments), returns: countByOrder(outbound.returns), cancellations: countByOrder(outbound.cancellations) },
-    orderEvents: { published: eventIds.size, consumed: trailEntries - failedDeliveries, failedDeliveries },
+    orderEvents: { published: eventIds.size, consumed: trailEntries - failureCauses.length, failedDeliveries: failureCauses.length, failuresByQueueAndError: countBy(failureCauses) },
   };
 }
 

@@ -22,8 +22,11 @@ export interface Observations {
   erpJournalLines: { documentNumber: string; amount: number }[];
   /** What the channel stubs received, per `channel:channelOrderId`. */
   channelCalls: { shipments: Record<string, number>; returns: Record<string, number>; cancellations: Record<string, number> };
-  /** From the event trail of the day's orders: distinct events, deliveries handled, deliveries failed (and retried). */
-  orderEvents: { published: number; consumed: number; failedDeliveries: number };
+  /**
+   * From the event trail of the day's orders: distinct events, deliveries handled, deliveries failed
+   * (and retried), and the failures counted by queue and error, so a DLQ the day filled says why.
+   */
+  orderEvents: { published: number; consumed: number; failedDeliveries: number; failuresByQueueAndError: Record<string, number> };
   settlement?: { settlementId: string; reconciled: boolean; orders: { channelOrderId: string; status: string; reasons: string[] }[] };
   dlq: { atStart: number; beforeRedrive: number; byRuleBeforeRedrive: Record<string, number>; redriven: number; afterRedrive: number; stillQueued: number };
   seconds: { sending: number; total: number };
@@ -302,7 +305,7 @@ export function formatSummary(report: SimulationReport): string {
     r.flashSale ? `flash sale on ${r.flashSale.sku}: ${r.flashSale.orders} orders for ${r.flashSale.stock} units, ${r.flashSale.won} won` : '',
     `units: ${r.units.orderedOnline} ordered online, ${r.units.reservedAtWarehouse} reserved at ${WAREHOUSE} of ${r.units.stockReceivedAtWarehouse} received, ${r.units.shipped} shipped, ${r.units.transferredToStores} transferred to stores, oversold ${r.units.oversold}; ${r.units.soldInStores} sold at the tills, ${r.units.returnedInStores} online units returned in stores; ledger ${r.inventoryLedgerAgrees ? 'agrees' : 'DISAGREES'}`,
     `fulfilment: ${r.fulfilment.shipmentsConfirmed} shipments confirmed, ${r.fulfilment.shipmentsToChannels} told to channels; ${r.fulfilment.returnsToChannels} store returns and ${r.fulfilment.cancellationsToChannels} stock cancellations told to channels; ${r.fulfilment.transfers} transfers`,
-    `events (the orders'): ${r.events.published} published, ${r.events.consumed} deliveries handled, ${r.events.failedDeliveries} failed and retried`,
+    `events (the orders'): ${r.events.published} published, ${r.events.consumed} deliveries handled, ${r.events.failedDeliveries} failed and retried${failureCauses(r.events.failuresByQueueAndError)}`,
     `DLQ depth: ${r.deadLetters.beforeRedrive} before the redrive (${fmt(r.deadLetters.byRuleBeforeRedrive) || 'none'}), ${r.deadLetters.redriven} redriven, ${r.deadLetters.afterRedrive} after; ${r.deadLetters.stillQueued} message(s) still queued or in flight at the end`,
     `ERP: ${r.erp.requests} requests (${fmt(r.erp.byStatus)}), ${r.erp.retried} answered 429/503 and retried; ${r.erp.salesOrderPosts} sales order posts, ${r.erp.salesOrderDeletes} deleted after a cancellation, ${r.erp.salesOrders} held: ${r.erp.ordersPostedOnce} orders posted exactly once, ${r.erp.ordersPostedTwice} twice, ${r.erp.reservedWithoutSalesOrder} reserved without one; ${r.erp.journalDocuments} journal documents (${r.erp.journalLines} lines, from ${r.erp.journalBatchPosts} $batch requests, retries included), ${r.erp.unbalancedJournalDocuments} unbalanced; balance ${fmtMinor(r.erp.journalBalance)}`,
     r.reconciliation ? `settlement ${r.reconciliation.settlementId}: ${r.reconciliation.ordersNamed} orders named, ${r.reconciliation.matched} matched; exceptions expected ${r.reconciliation.expectedExceptions.join(', ') || 'none'}; unexpected ${r.reconciliation.unexpectedExceptions.join(', ') || 'none'}; missing ${r.reconciliation.missingExceptions.join(', ') || 'none'}` : '',
@@ -330,6 +333,11 @@ export function countBy(values: string[]): Record<string, number> {
 
 const pct = (p: Percentiles) => (p.count ? `p50 ${p.p50} ms, p90 ${p.p90} ms, p99 ${p.p99} ms (${p.count})` : 'n/a');
 const fmt = (counts: Record<string, number>) => Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
+/** ` (queue error n, ...)`: the commonest failures first, at most five; empty when nothing failed. */
+const failureCauses = (counts: Record<string, number>) => {
+  const commonest = Object.entries(counts).sort(([a, m], [b, n]) => n - m || a.localeCompare(b)).slice(0, 5);
+  return commonest.length ? ` (${fmt(Object.fromEntries(commonest))})` : '';
+};
 const fmtMinor = (byCurrency: Record<string, number>) => Object.entries(byCurrency).map(([currency, minor]) => `${(minor / 100).toFixed(2)} ${currency}`).join(', ');
 const round = (n: number) => Number(n.toFixed(2));
 const sorted = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));

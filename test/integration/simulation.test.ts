@@ -1,7 +1,7 @@
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { configureSimulationEnvironment, runSimulation } from '../../scripts/simulation/driver';
 import type { Fault } from '../../scripts/simulation/scenario';
-import type { SimulationReport } from '../../scripts/simulation/report';
+import { formatSummary, type SimulationReport } from '../../scripts/simulation/report';
 import { startTestFabric } from './support/test-fabric';
 
 /**
@@ -54,6 +54,12 @@ it('runs a day with redeliveries, late updates, a storm, the ERP down then throt
   expect(first.duplicatesSuppressed).toBeGreaterThan(0);
   expect(first.deadLetters.beforeRedrive).toBeGreaterThan(0);
   expect(first.deadLetters.afterRedrive).toBe(0);
+  // Every failed delivery is counted under its queue and error, and the summary names the commonest.
+  const causes = Object.entries(first.events.failuresByQueueAndError).sort(([, m], [, n]) => n - m);
+  expect(first.events.failedDeliveries).toBeGreaterThan(0);
+  expect(causes.reduce((sum, [, n]) => sum + n, 0)).toBe(first.events.failedDeliveries);
+  for (const [cause] of causes) expect(cause).toMatch(/^\S+ [A-Z]\w*$/);
+  expect(formatSummary(first)).toContain(`failed and retried (${causes[0][0]} ${causes[0][1]}`);
   expect(first.flashSale!.won).toBeLessThanOrEqual(first.flashSale!.stock);
 
   const second = await day(1);
