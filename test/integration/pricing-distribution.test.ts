@@ -136,7 +136,10 @@ describe('price and promotion distribution', () => {
     }, BUS_WAIT_MS);
     expect(shopifyRecord.published!.eventTime).toBe(startsAt);
     expect(propagationLagMs(shopifyRecord.published!)).toBeGreaterThanOrEqual(0);
-    for (const storeId of STORES) expect((await ledger.read({ channel: 'pos', subject: `price#TEE-PROMO-1@${storeId}` }))?.published?.value).toBe(1800);
+    // A store's file is written before its acknowledgement is recorded: the file alone does not say the record is there yet.
+    for (const storeId of STORES) {
+      await eventually(`${storeId}'s price in the ledger`, async () => ((await ledger.read({ channel: 'pos', subject: `price#TEE-PROMO-1@${storeId}` }))?.published?.value === 1800 ? true : undefined), BUS_WAIT_MS);
+    }
     const lagLines = await lag(fabric.resources, ['shopify'], () => undefined);
     expect(lagLines.some((line) => line.includes('price#TEE-PROMO-1') && line.includes(startsAt))).toBe(true);
 
