@@ -122,6 +122,11 @@ export interface BreakerStore {
   save(name: string, next: BreakerState): Promise<void>;
 }
 
+/** Writes a breaker update tries before it gives up (the record then retries from its queue). */
+const BREAKER_RACES = 5;
+/** The longest pause after the first lost race; each later one may be twice as long. */
+export const BREAKER_RACE_PAUSE_MS = 10;
+
 /**
  * A circuit breaker whose state lives in a store shared by every concurrent container, so the whole
  * fleet stops calling a down ERP, not just the container that noticed. Writes are optimistic; a lost
@@ -137,6 +142,7 @@ export class SharedCircuitBreaker {
     readonly policy: BreakerPolicy,
     private readonly now: () => number = Date.now,
     private readonly onChange: (state: BreakerState) => void = () => undefined,
+    private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   /** Throws ErpCircuitOpenError while the breaker refuses calls; else returns the breaker as it admitted the call. */
@@ -182,7 +188,11 @@ export class SharedCircuitBreaker {
         this.onChange(next);
         return next;
       } catch (error) {
-        if (!(error instanceof BreakerConflictError) || race >= 4) throw error;
+        if (!(error instanceof BreakerConflictError) || race >= BREAKER_RACES - 1) throw error;
+        // When the ERP goes down, every container records its failure at once: re-reading at once
+        // meets the same crowd, and lost five races in a row in the simulated outage. A random
+        // pause, doubling per lost race, spreads them out.
+        await this.pause(Math.random() * BREAKER_RACE_PAUSE_MS * 2 ** race);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { ErpBusinessRejectionError, ErpCircuitOpenError, ErpTransientError } from '../../shared/domain/erp';
 import {
-  BreakerConflictError, CLOSED_BREAKER, SharedCircuitBreaker, admit, afterFailure, afterSuccess, backoffDelayMs, withBackoff,
+  BREAKER_RACE_PAUSE_MS, BreakerConflictError, CLOSED_BREAKER, SharedCircuitBreaker, admit, afterFailure, afterSuccess, backoffDelayMs, withBackoff,
   type BreakerState, type BreakerStore,
 } from '../../shared/domain/erp-resilience';
 import { cancelSalesOrderOnce, postSalesOrderOnce, type DocumentLease, type ErpDocumentReferences, type ErpPostingPorts } from '../../shared/domain/erp-posting';
@@ -117,6 +117,24 @@ describe('shared circuit breaker', () => {
     await breaker.recordFailure();
 
     expect(store.state.consecutiveFailures).toBe(2);
+  });
+
+  test('pauses a random while, at most doubling, after each lost race, and gives up after five', async () => {
+    const store = new MemoryBreakerStore();
+    const pauses: number[] = [];
+    const breaker = new SharedCircuitBreaker(store, 'erp', breakerPolicy, () => 0, () => undefined, async (ms) => {
+      pauses.push(ms);
+    });
+    store.conflicts = 3;
+    await breaker.recordFailure();
+    expect(pauses).toHaveLength(3);
+    pauses.forEach((ms, race) => expect(ms).toBeLessThanOrEqual(BREAKER_RACE_PAUSE_MS * 2 ** race));
+    expect(store.state.consecutiveFailures).toBe(4);
+
+    pauses.length = 0;
+    store.conflicts = 5;
+    await expect(breaker.recordFailure()).rejects.toBeInstanceOf(BreakerConflictError);
+    expect(pauses).toHaveLength(4);
   });
 
   test('fails fast while open and admits a probe after the cool-down', async () => {
