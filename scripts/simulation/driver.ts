@@ -17,7 +17,7 @@ import { buildScenario, simulationInventoryPolicy, squareVariationId, WAREHOUSE,
 import { marketplaceSkuKeys } from './marketplace-orders';
 import { expectedStates } from './fulfilment-plan';
 import type { PosBatch } from './store-day';
-import { countBy, evaluate, expectedStoreOnHand, type Observations, type SimulationReport } from './report';
+import { countBy, evaluate, expectedStoreOnHand, failureCause, type Observations, type SimulationReport } from './report';
 
 export interface SimulationOptions extends ScenarioOptions {
   concurrency: number;
@@ -494,8 +494,7 @@ async function observe(
     const lifecycle = await lifecycles.load(planned.orderId);
     const entries = await trail.forCorrelation(planned.orderId);
     trailEntries += entries.length;
-    // A reason reads `ErrorName: message`; the name is what repeats across orders.
-    for (const failure of entries.filter((e) => e.outcome === 'failed')) failureCauses.push(`${ruleOfQueue.get(failure.queue) ?? failure.queue} ${failure.reason?.split(':')[0] ?? 'unknown'}`);
+    for (const failure of entries.filter((e) => e.outcome === 'failed')) failureCauses.push(`${ruleOfQueue.get(failure.queue) ?? failure.queue} ${failureCause(failure.reason)}`);
     for (const entry of entries) eventIds.add(entry.eventId);
     const firstAt = (detailType: string) => {
       const times = entries.filter((e) => e.detailType === detailType && e.outcome === 'handled').map((e) => Date.parse(e.eventTime));

@@ -325,6 +325,16 @@ function percentiles(values: (number | undefined)[]): Percentiles {
   return { count: known.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: known[known.length - 1] };
 }
 
+/**
+ * What a failure is counted under: a consumer's reason reads `ErrorName: message`, and the name is what
+ * repeats across orders (the message names the order); the availability sync's reasons are plain
+ * sentences without an order in them, counted whole.
+ */
+export function failureCause(reason: string | undefined): string {
+  if (!reason) return 'no reason recorded';
+  return /^([A-Z]\w*): /.exec(reason)?.[1] ?? reason;
+}
+
 export function countBy(values: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;

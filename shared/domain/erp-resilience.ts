@@ -7,6 +7,8 @@ export interface BackoffPolicy {
   maxDelayMs: number;
 }
 
+const pauseFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * Exponential backoff with full jitter (a uniformly random wait up to base x 2^attempt, capped), so
  * retries from many containers spread out instead of hitting a recovering ERP together. A Retry-After
@@ -34,7 +36,7 @@ export async function withBackoff<T>(
     onTransientFailure?: (error: ErpTransientError) => Promise<void>;
   } = {},
 ): Promise<T> {
-  const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = hooks.sleep ?? pauseFor;
   for (let attempt = 0; ; attempt += 1) {
     await hooks.beforeAttempt?.();
     try {
@@ -142,7 +144,7 @@ export class SharedCircuitBreaker {
     readonly policy: BreakerPolicy,
     private readonly now: () => number = Date.now,
     private readonly onChange: (state: BreakerState) => void = () => undefined,
-    private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly pause: (ms: number) => Promise<void> = pauseFor,
   ) {}
 
   /** Throws ErpCircuitOpenError while the breaker refuses calls; else returns the breaker as it admitted the call. */

@@ -58,7 +58,6 @@ it('runs a day with redeliveries, late updates, a storm, the ERP down then throt
   const causes = Object.entries(first.events.failuresByQueueAndError).sort(([, m], [, n]) => n - m);
   expect(first.events.failedDeliveries).toBeGreaterThan(0);
   expect(causes.reduce((sum, [, n]) => sum + n, 0)).toBe(first.events.failedDeliveries);
-  for (const [cause] of causes) expect(cause).toMatch(/^\S+ [A-Z]\w*$/);
   expect(formatSummary(first)).toContain(`failed and retried (${causes[0][0]} ${causes[0][1]}`);
   expect(first.flashSale!.won).toBeLessThanOrEqual(first.flashSale!.stock);
 

@@ -15,3 +15,18 @@ describe('the ERP connector\'s request budget', () => {
     expect(() => erpConnectorConfig(env({ FABRIC_ERP_REQUESTS_PER_SECOND: '0' }))).toThrow(/FABRIC_ERP_REQUESTS_PER_SECOND/);
   });
 });
+
+describe('the ERP breaker\'s closed view', () => {
+  it('trusts a closed, clean breaker it read for a second when the deployment sets nothing', () => {
+    expect(erpConnectorConfig(env()).breaker.closedViewMs).toBe(1000);
+  });
+
+  it('reads the breaker for every call with FABRIC_ERP_BREAKER_CLOSED_VIEW_MS=0', () => {
+    expect(erpConnectorConfig(env({ FABRIC_ERP_BREAKER_CLOSED_VIEW_MS: '0' })).breaker.closedViewMs).toBe(0);
+  });
+
+  it('refuses a view that is not a whole number of milliseconds, naming the variable', () => {
+    expect(() => erpConnectorConfig(env({ FABRIC_ERP_BREAKER_CLOSED_VIEW_MS: '-1' }))).toThrow(/FABRIC_ERP_BREAKER_CLOSED_VIEW_MS/);
+    expect(() => erpConnectorConfig(env({ FABRIC_ERP_BREAKER_CLOSED_VIEW_MS: 'a second' }))).toThrow(/FABRIC_ERP_BREAKER_CLOSED_VIEW_MS/);
+  });
+});
