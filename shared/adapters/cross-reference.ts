@@ -1,11 +1,11 @@
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import type { ChannelSkuKey } from '../channels/channel-adapter';
 import type { SalesChannel } from '../domain/order';
 import { skuKeyId, type SkuCrossReference } from '../domain/webhook-delivery';
 import type { Product } from '../domain/product';
 import { putRequest, writeAllItems } from './catalog-batch-write';
-import { queryAll } from './dynamo-query';
+import { getAllItems, queryAll } from './dynamo-query';
 
 /**
  * Channel ids <-> fabric ids, one table:
@@ -24,21 +24,9 @@ export class DynamoSkuCrossReference implements SkuCrossReference {
 
   async resolveSkus(channel: SalesChannel, keys: readonly ChannelSkuKey[]): Promise<Map<string, string>> {
     const ids = [...new Set(keys.map(skuKeyId))];
+    const items = await getAllItems(this.client, this.tableName, ids.map((id) => ({ pk: `CHANNEL_SKU#${channel}`, sk: id })));
     const resolved = new Map<string, string>();
-    // BatchGetItem takes 100 keys per call and may hand some back unprocessed under load.
-    for (let i = 0; i < ids.length; i += 100) {
-      let request: Record<string, { pk: string; sk: string }[]> | undefined = {
-        [this.tableName]: ids.slice(i, i + 100).map((id) => ({ pk: `CHANNEL_SKU#${channel}`, sk: id })),
-      };
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.client.send(new BatchGetCommand({
-          RequestItems: Object.fromEntries(Object.entries(request).map(([table, batchKeys]) => [table, { Keys: batchKeys }])),
-        }));
-        for (const item of result.Responses?.[this.tableName] ?? []) resolved.set(item.sk as string, item.sku as string);
-        const unprocessed = result.UnprocessedKeys?.[this.tableName]?.Keys as { pk: string; sk: string }[] | undefined;
-        request = unprocessed?.length ? { [this.tableName]: unprocessed } : undefined;
-      }
-    }
+    for (const item of items) resolved.set(item.sk as string, item.sku as string);
     return resolved;
   }
 
@@ -68,17 +56,8 @@ export class DynamoSkuCrossReference implements SkuCrossReference {
 
   /** The item master records of these SKUs that exist. */
   async products(skus: readonly string[]): Promise<Product[]> {
-    const found: Product[] = [];
-    const unique = [...new Set(skus)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((sku) => ({ pk: `PRODUCT#${sku}`, sk: 'ITEM' }));
-      while (keys?.length) {
-        const result: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-        for (const item of result.Responses?.[this.tableName] ?? []) found.push(item.product as Product);
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found;
+    const items = await getAllItems(this.client, this.tableName, [...new Set(skus)].map((sku) => ({ pk: `PRODUCT#${sku}`, sk: 'ITEM' })));
+    return items.map((item) => item.product as Product);
   }
 
   async listSkus(channel: SalesChannel): Promise<{ key: string; sku: string }[]> {
