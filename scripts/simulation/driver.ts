@@ -145,7 +145,7 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   const beforeReturns = (order: PlannedOrder) => expectedStates(order, { returnsReceived: false });
   // Whatever the outage and the 429s pushed past their retries lands in a DLQ too: let the
   // reachable orders settle first, so that "before" is what the day left behind.
-  await settle(fabric, scenario, lifecycles, beforeReturns, options.concurrency, Math.min(settleDeadline, Date.now() + 20_000), progress);
+  await settle(fabric, scenario, lifecycles, beforeReturns, Math.min(settleDeadline, Date.now() + 20_000), progress);
   const dlqBeforeRedrive = await deadLetterDepth(fabric);
   const dlqByRule = await deadLetterDepths(fabric);
   // An operator redrives until nothing is held: a message redriven while its cause lingers (a posting
@@ -154,7 +154,7 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   for (let round = 1; ; round += 1) {
     redriven += await redriveAll(fabric);
     progress({ phase: `redrive round ${round}`, done: redriven, total: redriven });
-    const settled = await settle(fabric, scenario, lifecycles, beforeReturns, options.concurrency, settleDeadline, progress, 30_000);
+    const settled = await settle(fabric, scenario, lifecycles, beforeReturns, settleDeadline, progress, 30_000);
     const quiet = await until(async () => (await queueDepth(fabric)) === 0, Math.min(30_000, Math.max(0, settleDeadline - Date.now())));
     if ((settled && quiet && (await deadLetterDepth(fabric)) === 0) || Date.now() > settleDeadline) break;
   }
@@ -162,7 +162,7 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
 
   // The stores' evening batches: returns of online orders that have shipped by now.
   await uploadPos(fabric, scenario.returnBatches);
-  await settle(fabric, scenario, lifecycles, (order) => expectedStates(order, { returnsReceived: true }), options.concurrency, settleDeadline, progress);
+  await settle(fabric, scenario, lifecycles, (order) => expectedStates(order, { returnsReceived: true }), settleDeadline, progress);
   const settlement = await reconcileSettlement(fabric, scenario, settleDeadline, progress);
   await settlePos(fabric, scenario, settleDeadline, progress);
   // Channel syncs and availability publications finish last: they may still be spending their rate budgets.
@@ -356,7 +356,7 @@ async function uploadPos(fabric: LocalFabric, batches: readonly PosBatch[]): Pro
  */
 async function settle(
   fabric: LocalFabric, scenario: Scenario, lifecycles: DynamoLifecycleStore, wanted: (order: PlannedOrder) => string[],
-  concurrency: number, deadline: number, progress: Progress, stallMs = Number.POSITIVE_INFINITY,
+  deadline: number, progress: Progress, stallMs = Number.POSITIVE_INFINITY,
 ): Promise<boolean> {
   const pending = new Set(scenario.orders);
   let lastMove = Date.now();
@@ -371,10 +371,11 @@ async function settle(
     if (depth > 0) {
       progress({ phase: 'draining the queues', done: backlog - depth, total: backlog, detail: `${fabric.erp.salesOrders.length} in the ERP` });
     } else {
-      await inParallel([...pending], concurrency, async (order) => {
-        const state = (await lifecycles.load(order.orderId))?.state;
+      const now = await lifecycles.loadMany([...pending].map((order) => order.orderId));
+      for (const order of pending) {
+        const state = now.get(order.orderId)?.state;
         if (state !== undefined && wanted(order).includes(state)) pending.delete(order);
-      });
+      }
       progress({ phase: 'orders where the day expects them', done: scenario.orders.length - pending.size, total: scenario.orders.length });
     }
     if (pending.size > 0) await sleep(1000);
@@ -490,8 +491,9 @@ async function observe(
   // The trail names a queue as it is deployed (with the fabric's prefix); the report, as its rule.
   const ruleOfQueue = new Map(Object.entries(fabric.resources.queues).map(([rule, queue]) => [queue.arn.split(':').at(-1), rule]));
   const eventIds = new Set<string>();
+  const lifecycleOf = await lifecycles.loadMany(scenario.orders.map((planned) => planned.orderId));
   await inParallel(scenario.orders, concurrency, async (planned) => {
-    const lifecycle = await lifecycles.load(planned.orderId);
+    const lifecycle = lifecycleOf.get(planned.orderId);
     const entries = await trail.forCorrelation(planned.orderId);
     trailEntries += entries.length;
     for (const failure of entries.filter((e) => e.outcome === 'failed')) failureCauses.push(`${ruleOfQueue.get(failure.queue) ?? failure.queue} ${failureCause(failure.reason)}`);

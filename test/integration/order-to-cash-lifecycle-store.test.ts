@@ -55,4 +55,18 @@ describe('order lifecycle on DynamoDB Local', () => {
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatchObject({ from: expect.stringMatching(/^(reserved|cancelled)$/), to: expect.stringMatching(/^(reserved|cancelled)$/) });
   });
+
+  it('loads the lifecycles of more orders than one batch read takes, and leaves out orders that have none', async () => {
+    const received = Array.from({ length: 105 }, () => nextOrderId());
+    await Promise.all(received.map((orderId) => applyLifecycleEvent(store, orderId, { on: 'order_received', key: 'received', lines, totalMinor: 8000 }, { eventId: 'e-received' })));
+    const posted = await postedOrder();
+    const unknown = nextOrderId();
+
+    const loaded = await store.loadMany([...received, posted, unknown, posted]);
+
+    expect(loaded.size).toBe(106);
+    expect(received.every((orderId) => loaded.get(orderId)?.state === 'received')).toBe(true);
+    expect(loaded.get(posted)).toEqual(await store.load(posted));
+    expect(loaded.has(unknown)).toBe(false);
+  });
 });
