@@ -32,8 +32,8 @@ export function localClients(endpoints: EmulatorEndpoints) {
     dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials }),
     s3: new S3Client({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials, forcePathStyle: true }),
     sns: new SNSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials }),
-    // Every event-source poller holds a connection for its 20 s long poll: past the SDK's default 50
-    // sockets, the runtime's other SQS calls would queue behind idle polls.
+    // Every event source holds a connection for its 20 s long poll, one per queue: with the SDK's default
+    // 50 sockets, the runtime's other SQS calls would queue behind idle polls.
     // The event-source pollers' receives and deletes are the runtime's busiest calls: no log copies for them either.
     sqs: withoutRequestLogging(new SQSClient({ endpoint: endpoints.messaging, region: LOCAL_REGION, credentials, requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1024 }) } })),
   };

@@ -28,31 +28,43 @@ export class QueueEventSource {
 
   start(): void {
     this.running = true;
-    // Lambda starts five concurrent batches on an SQS event source, more as the backlog grows, up to the rule's maxConcurrency.
-    const pollers = this.target.maxConcurrency ?? 5;
-    for (let i = 0; i < pollers; i += 1) void this.poll();
+    void this.poll();
   }
 
   /**
-   * Waits for the invocations under way, not for the pollers' long polls: those end on their own
-   * within 20 s and hand back whatever they still receive. (Aborting a long poll would not stop the
-   * emulator from taking the next message off the queue for it, and that message would then stay
-   * invisible for the whole visibility timeout.)
+   * Waits for the invocations under way, not for the long poll: that ends on its own within 20 s
+   * and hands back whatever it still receives. (Aborting a long poll would not stop the emulator
+   * from taking the next message off the queue for it, and that message would then stay invisible
+   * for the whole visibility timeout.)
    */
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.deliveries);
   }
 
+  /**
+   * One receiver per queue hands batches to up to `concurrency` invocations at once. Lambda starts
+   * five concurrent batches on an SQS event source, more as the backlog grows, up to the rule's
+   * maxConcurrency. One long poll rather than one per concurrent batch: the emulator wakes every
+   * waiting poll for each message that arrives and all but one come back empty, so five idle pollers
+   * cost five receives per message on a quiet queue.
+   */
   private async poll(): Promise<void> {
+    const concurrency = this.target.maxConcurrency ?? 5;
     while (this.running) {
       try {
+        // A full house leaves the messages on the queue, visible, rather than received and waiting.
+        if (this.deliveries.size >= concurrency) {
+          await Promise.race(this.deliveries);
+          continue;
+        }
         const messages = await this.receiveBatch();
         if (!this.running) return await this.handBack(messages);
         if (messages.length === 0) continue;
-        const delivery = this.deliver(messages);
+        const delivery: Promise<void> = this.deliver(messages)
+          .catch((error: unknown) => this.log('event source mapping could not delete handled records', { queue: this.queue.url, error: (error as Error).message }))
+          .finally(() => this.deliveries.delete(delivery));
         this.deliveries.add(delivery);
-        await delivery.finally(() => this.deliveries.delete(delivery));
       } catch (error) {
         if (this.running) {
           this.log('event source mapping could not poll', { queue: this.queue.url, error: (error as Error).message });
@@ -66,16 +78,19 @@ export class QueueEventSource {
     const batch: Message[] = [];
     const windowEnds = Date.now() + this.target.maxBatchingWindowSeconds * 1000;
     do {
+      const wanted = Math.min(10, this.target.batchSize - batch.length);
       const { Messages = [] } = await this.sqs.send(new ReceiveMessageCommand({
         QueueUrl: this.queue.url,
-        MaxNumberOfMessages: Math.min(10, this.target.batchSize - batch.length),
+        MaxNumberOfMessages: wanted,
         // Lambda's pollers long-poll for 20 s: an idle queue costs one request per poller every 20 s.
         WaitTimeSeconds: batch.length === 0 ? 20 : 0,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }));
       batch.push(...Messages);
-      if (Messages.length === 0 && batch.length > 0) break;
+      // The emulator hands over every visible message up to the number asked for: fewer means the
+      // queue is empty for now, and asking again at once would cost a request per batch for nothing.
+      if (Messages.length < wanted && batch.length > 0) break;
     } while (this.running && batch.length > 0 && batch.length < this.target.batchSize && Date.now() < windowEnds);
     return batch;
   }

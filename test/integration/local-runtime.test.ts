@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { QueueEventSource } from '../../scripts/local-fabric/queue-event-source';
 import type { LocalLambda } from '../../scripts/local-fabric/lambda-invoker';
@@ -113,6 +113,69 @@ describe('the local SQS event-source mapping', () => {
       await source.stop();
     }
     expect(new Set(handled).size).toBe(30);
+  });
+
+  it('runs at most maxConcurrency batches at once and leaves the rest visible on the queue, not received and waiting', async () => {
+    const { QueueUrl } = await fabric.clients.sqs.send(new CreateQueueCommand({ QueueName: 'runtime-bounded', Attributes: { VisibilityTimeout: '300' } }));
+    await fabric.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 6 }, (_, i) => ({ Id: String(i), MessageBody: `sale ${i}` })) }));
+    let running = 0;
+    let mostAtOnce = 0;
+    const release: (() => void)[] = [];
+    const consumer = {
+      name: 'bounded-probe',
+      invoke: async () => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise<void>((resolve) => release.push(resolve));
+        running -= 1;
+        return { batchItemFailures: [] };
+      },
+    };
+    const source = new QueueEventSource(fabric.clients.sqs, { url: QueueUrl!, arn: 'arn:aws:sqs:us-east-1:000000000000:runtime-bounded' },
+      { name: 'runtime-bounded', batchSize: 1, maxBatchingWindowSeconds: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 300, maxConcurrency: 2 },
+      consumer as unknown as LocalLambda, () => undefined);
+    source.start();
+    try {
+      await eventually('two batches under way', async () => (release.length === 2 ? true : undefined));
+      const { Attributes } = await fabric.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: '4', ApproximateNumberOfMessagesNotVisible: '2' });
+      // Each finished batch lets the next one in, until all six are handled and deleted.
+      for (let handled = 0; handled < 6; handled += 1) {
+        await eventually(`batch ${handled + 1} under way`, async () => (release.length > 0 ? true : undefined));
+        release.shift()!();
+      }
+      await eventually('every record deleted', async () => ((await depth(QueueUrl!)) === 0 ? true : undefined));
+    } finally {
+      await source.stop();
+    }
+    expect(mostAtOnce).toBe(2);
+  });
+
+  it('long-polls once per queue, not once per concurrent batch: a quiet queue costs about one receive per message', async () => {
+    const { QueueUrl } = await fabric.clients.sqs.send(new CreateQueueCommand({ QueueName: 'runtime-quiet', Attributes: { VisibilityTimeout: '300' } }));
+    const polling = new SQSClient({ endpoint: fabric.endpoints.messaging, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    let receives = 0;
+    polling.middlewareStack.add((next, context) => (args) => {
+      if (context.commandName === 'ReceiveMessageCommand') receives += 1;
+      return next(args);
+    }, { step: 'initialize', name: 'countReceives' });
+    const handled: string[] = [];
+    const consumer = { name: 'quiet-probe', invoke: async (event: SQSEvent) => { handled.push(...event.Records.map((r) => r.body)); return { batchItemFailures: [] }; } };
+    const source = new QueueEventSource(polling, { url: QueueUrl!, arn: 'arn:aws:sqs:us-east-1:000000000000:runtime-quiet' },
+      { name: 'runtime-quiet', batchSize: 10, maxBatchingWindowSeconds: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 300, maxConcurrency: 5 },
+      consumer as unknown as LocalLambda, () => undefined);
+    source.start();
+    try {
+      // One message at a time, each handled before the next arrives: five waiting polls would all wake for each.
+      for (let i = 0; i < 8; i += 1) {
+        await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `adjustment ${i}` }));
+        await eventually(`adjustment ${i} handled`, async () => (handled.length === i + 1 ? true : undefined));
+      }
+    } finally {
+      await source.stop();
+    }
+    // Eight receives that found a message, plus the poll under way when the test stops.
+    expect(receives).toBeLessThanOrEqual(9);
   });
 });
 
