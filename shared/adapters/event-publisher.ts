@@ -11,30 +11,89 @@ export class EventPublishError extends Error {
   override name = 'EventPublishError';
 }
 
-/** In AWS: PutEvents to the fabric bus. A partially failed batch throws, so the caller retries it whole. */
-export class EventBridgePublisher implements EventPublisher {
-  constructor(private readonly busName: string, private readonly client: EventBridgeClient = eventBridgeClient()) {}
+/** The bus's word on each event of one request, in order: undefined when accepted, else the reason. */
+type Verdicts = (string | undefined)[];
 
-  async publish(events: readonly FabricEvent[]): Promise<void> {
-    for (let i = 0; i < events.length; i += BATCH) {
-      const batch = events.slice(i, i + BATCH);
-      const result = await this.client.send(new PutEventsCommand({
-        Entries: batch.map((event) => {
-          const wire = toWireEvent(event);
-          return {
-            EventBusName: this.busName,
-            Source: wire.source,
-            DetailType: wire['detail-type'],
-            Time: new Date(wire.time),
-            Detail: JSON.stringify(wire.detail),
-          };
-        }),
-      }));
-      if (result.FailedEntryCount) {
-        const reasons = (result.Entries ?? []).filter((e) => e.ErrorCode).map((e) => `${e.ErrorCode}: ${e.ErrorMessage}`);
-        throw new EventPublishError(`EventBridge rejected ${result.FailedEntryCount} of ${batch.length} events: ${reasons.join('; ')}`);
+interface Caller {
+  events: readonly FabricEvent[];
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The records of a batch are handled side by side, and each publishes what it decided. Those calls
+ * go out together, ten events a request, once the current turn of the event loop is over: a batch
+ * of ten orders costs one request instead of ten. Each caller still hears only of its own events: it
+ * resolves when every one of them was accepted, and fails (so its record is retried) when any was
+ * not, with the bus's reasons or the request's own error.
+ */
+abstract class CoalescingPublisher implements EventPublisher {
+  private waiting: Caller[] = [];
+
+  protected abstract readonly busName: string;
+  protected abstract send(events: readonly FabricEvent[]): Promise<Verdicts>;
+
+  publish(events: readonly FabricEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      if (this.waiting.push({ events, resolve, reject }) === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const callers = this.waiting;
+    this.waiting = [];
+    const entries = callers.flatMap((caller) => caller.events.map((event) => ({ event, caller })));
+    const refusals = new Map<Caller, string[]>();
+    const errors = new Map<Caller, Error>();
+    await Promise.all(Array.from({ length: Math.ceil(entries.length / BATCH) }, async (_, i) => {
+      const chunk = entries.slice(i * BATCH, (i + 1) * BATCH);
+      try {
+        const verdicts = await this.send(chunk.map((entry) => entry.event));
+        chunk.forEach(({ caller }, j) => {
+          const reason = verdicts[j];
+          if (reason !== undefined) refusals.set(caller, [...(refusals.get(caller) ?? []), reason]);
+        });
+      } catch (error) {
+        for (const { caller } of chunk) errors.set(caller, error as Error);
       }
+    }));
+    for (const caller of callers) {
+      const refused = refusals.get(caller);
+      const error = errors.get(caller);
+      if (error) caller.reject(error);
+      else if (refused) caller.reject(new EventPublishError(`${this.busName} rejected ${refused.length} of ${caller.events.length} events: ${refused.join('; ')}`));
+      else caller.resolve();
     }
+  }
+}
+
+/** In AWS: PutEvents to the fabric bus. */
+export class EventBridgePublisher extends CoalescingPublisher {
+  protected readonly busName = 'EventBridge';
+
+  constructor(private readonly eventBusName: string, private readonly client: EventBridgeClient = eventBridgeClient()) {
+    super();
+  }
+
+  protected async send(events: readonly FabricEvent[]): Promise<Verdicts> {
+    const result = await this.client.send(new PutEventsCommand({
+      Entries: events.map((event) => {
+        const wire = toWireEvent(event);
+        return {
+          EventBusName: this.eventBusName,
+          Source: wire.source,
+          DetailType: wire['detail-type'],
+          Time: new Date(wire.time),
+          Detail: JSON.stringify(wire.detail),
+        };
+      }),
+    }));
+    // PutEvents answers entry by entry, in the order sent.
+    return events.map((_, i) => {
+      const entry = result.Entries?.[i];
+      return entry?.ErrorCode ? `${entry.ErrorCode}: ${entry.ErrorMessage}` : undefined;
+    });
   }
 }
 
@@ -43,23 +102,21 @@ export class EventBridgePublisher implements EventPublisher {
  * the body with the routing rules' patterns, with raw delivery, so SQS consumers get the same body
  * that an EventBridge SQS target would deliver.
  */
-export class SnsBusPublisher implements EventPublisher {
-  constructor(private readonly topicArn: string, private readonly client: SNSClient = snsClient()) {}
+export class SnsBusPublisher extends CoalescingPublisher {
+  protected readonly busName = 'SNS';
 
-  async publish(events: readonly FabricEvent[]): Promise<void> {
-    for (let i = 0; i < events.length; i += BATCH) {
-      const batch = events.slice(i, i + BATCH);
-      const result = await this.client.send(new PublishBatchCommand({
-        TopicArn: this.topicArn,
-        PublishBatchRequestEntries: batch.map((event, index) => ({
-          Id: String(index),
-          Message: JSON.stringify(toWireEvent(event)),
-        })),
-      }));
-      if (result.Failed?.length) {
-        throw new EventPublishError(`SNS rejected ${result.Failed.length} of ${batch.length} events: ${result.Failed.map((f) => f.Message).join('; ')}`);
-      }
-    }
+  constructor(private readonly topicArn: string, private readonly client: SNSClient = snsClient()) {
+    super();
+  }
+
+  protected async send(events: readonly FabricEvent[]): Promise<Verdicts> {
+    const result = await this.client.send(new PublishBatchCommand({
+      TopicArn: this.topicArn,
+      PublishBatchRequestEntries: events.map((event, index) => ({ Id: String(index), Message: JSON.stringify(toWireEvent(event)) })),
+    }));
+    // PublishBatch names its failures by the entry ids sent, which are the positions.
+    const failed = new Map((result.Failed ?? []).map((failure) => [Number(failure.Id), failure.Message ?? failure.Code ?? 'failed']));
+    return events.map((_, i) => failed.get(i));
   }
 }
 
