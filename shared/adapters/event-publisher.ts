@@ -6,6 +6,8 @@ import type { EventPublisher } from '../domain/webhook-delivery';
 
 /** EventBridge and SNS both take at most 10 entries per call. */
 const BATCH = 10;
+/** Requests under way at once for one flush: a catalog import publishes hundreds of events in one call. */
+const PARALLEL_REQUESTS = 4;
 
 export class EventPublishError extends Error {
   override name = 'EventPublishError';
@@ -46,18 +48,21 @@ abstract class CoalescingPublisher implements EventPublisher {
     const entries = callers.flatMap((caller) => caller.events.map((event) => ({ event, caller })));
     const refusals = new Map<Caller, string[]>();
     const errors = new Map<Caller, Error>();
-    await Promise.all(Array.from({ length: Math.ceil(entries.length / BATCH) }, async (_, i) => {
-      const chunk = entries.slice(i * BATCH, (i + 1) * BATCH);
-      try {
-        const verdicts = await this.send(chunk.map((entry) => entry.event));
-        chunk.forEach(({ caller }, j) => {
-          const reason = verdicts[j];
-          if (reason !== undefined) refusals.set(caller, [...(refusals.get(caller) ?? []), reason]);
-        });
-      } catch (error) {
-        for (const { caller } of chunk) errors.set(caller, error as Error);
-      }
-    }));
+    const chunks: (typeof entries)[] = [];
+    for (let i = 0; i < entries.length; i += BATCH) chunks.push(entries.slice(i, i + BATCH));
+    for (let i = 0; i < chunks.length; i += PARALLEL_REQUESTS) {
+      await Promise.all(chunks.slice(i, i + PARALLEL_REQUESTS).map(async (chunk) => {
+        try {
+          const verdicts = await this.send(chunk.map((entry) => entry.event));
+          chunk.forEach(({ caller }, j) => {
+            const reason = verdicts[j];
+            if (reason !== undefined) refusals.set(caller, [...(refusals.get(caller) ?? []), reason]);
+          });
+        } catch (error) {
+          for (const { caller } of chunk) errors.set(caller, error as Error);
+        }
+      }));
+    }
     for (const caller of callers) {
       const refused = refusals.get(caller);
       const error = errors.get(caller);

@@ -365,7 +365,7 @@ class UploadRun {
     const resolved = await this.resolveSkus(accepted.map((item) => item.transaction));
     const events: FabricEvent[] = [];
     accepted.forEach((item, i) => events.push(...this.eventsFor(resolved[i], item.firstLine)));
-    await publishAll(this.ports.publisher, events);
+    await this.ports.publisher.publish(events);
 
     let t = 0;
     for (const item of items) {
@@ -512,7 +512,7 @@ async function finish(progress: PosUploadProgress, ports: PosIngestPorts, invoca
   };
   await ports.objects.writeSummary(upload.bucket, summary.summaryKey, summary);
   const trace = { correlationId: uploadRef, causationId: `pos:${uploadRef}` };
-  await publishAll(ports.publisher, [
+  await ports.publisher.publish([
     createEvent('PosBatchProcessed', { summary }, trace),
     ...registers.filter((register) => register.missing > 0).map((register) => createEvent('PosSequenceGapDetected', {
       storeId: path.storeId, registerId: register.registerId, businessDay: register.businessDay, gaps: register.gaps, missing: register.missing, batch,
@@ -523,9 +523,3 @@ async function finish(progress: PosUploadProgress, ports: PosIngestPorts, invoca
   return summary;
 }
 
-/** Publishes in parallel slices of 10 (the bus's batch size), a few at a time. */
-async function publishAll(publisher: EventPublisher, events: readonly FabricEvent[], parallel = 4): Promise<void> {
-  const slices: FabricEvent[][] = [];
-  for (let i = 0; i < events.length; i += 10) slices.push(events.slice(i, i + 10));
-  for (let i = 0; i < slices.length; i += parallel) await Promise.all(slices.slice(i, i + parallel).map((slice) => publisher.publish(slice)));
-}

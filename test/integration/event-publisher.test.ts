@@ -97,6 +97,26 @@ describe('a bus that refuses some events of a request', () => {
     sns.restore();
   });
 
+  test('many events from one call go out ten a request, four requests at a time', async () => {
+    const eventBridge = mockClient(EventBridgeClient);
+    let underWay = 0;
+    let mostAtOnce = 0;
+    eventBridge.on(PutEventsCommand).callsFake(async (input: { Entries: unknown[] }) => {
+      underWay += 1;
+      mostAtOnce = Math.max(mostAtOnce, underWay);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      underWay -= 1;
+      return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: String(i) })) };
+    });
+    const publisher = new EventBridgePublisher('fabric-bus', new EventBridgeClient({ region: LOCAL_REGION }));
+
+    await publisher.publish(Array.from({ length: 95 }, (_, n) => stockEvent(n)));
+
+    expect(eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length)).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
+    expect(mostAtOnce).toBe(4);
+    eventBridge.restore();
+  });
+
   test('EventBridge: entries answer by position; a caller with one refused event of two fails', async () => {
     const eventBridge = mockClient(EventBridgeClient);
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { EventId: 'b' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }] });
