@@ -78,6 +78,11 @@ const FAST_RETRY_QUEUES: Record<string, number> = {
   'order-lifecycle': 2, 'erp-sales-order-posting': 2, 'erp-journal-posting': 2, 'square-order-fetch': 2,
   'inventory-fulfilment': 5, 'return-intake': 5, 'walmart-order-fetch': 5, 'amazon-notifications': 5, 'channel-oversell-check': 5,
 };
+/**
+ * How long the queues stay empty with no order moving before the day's leftovers are taken to be in
+ * DLQs: longer than the warehouse's half-second round from a posted sales order to its shipment.
+ */
+const QUIET_BEFORE_REDRIVE_MS = 5_000;
 /** POS continuations run a whole upload's invocation; their queue keeps its own visibility timeout. */
 const OWN_VISIBILITY_QUEUES = new Set(['pos-batch-continuation']);
 
@@ -144,8 +149,9 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   const settleDeadline = Date.now() + (options.settleTimeoutMs ?? 120_000 + options.orders * 300);
   const beforeReturns = (order: PlannedOrder) => expectedStates(order, { returnsReceived: false });
   // Whatever the outage and the 429s pushed past their retries lands in a DLQ too: let the
-  // reachable orders settle first, so that "before" is what the day left behind.
-  await settle(fabric, scenario, lifecycles, beforeReturns, Math.min(settleDeadline, Date.now() + 20_000), progress);
+  // reachable orders settle first, so that "before" is what the day left behind. Once the queues are
+  // empty and nothing has moved for a few seconds, what is still pending waits in a DLQ.
+  await settle(fabric, scenario, lifecycles, beforeReturns, Math.min(settleDeadline, Date.now() + 20_000), progress, { quietMs: QUIET_BEFORE_REDRIVE_MS });
   const dlqBeforeRedrive = await deadLetterDepth(fabric);
   const dlqByRule = await deadLetterDepths(fabric);
   // An operator redrives until nothing is held: a message redriven while its cause lingers (a posting
@@ -154,7 +160,7 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   for (let round = 1; ; round += 1) {
     redriven += await redriveAll(fabric);
     progress({ phase: `redrive round ${round}`, done: redriven, total: redriven });
-    const settled = await settle(fabric, scenario, lifecycles, beforeReturns, settleDeadline, progress, 30_000);
+    const settled = await settle(fabric, scenario, lifecycles, beforeReturns, settleDeadline, progress, { stallMs: 30_000 });
     const quiet = await until(async () => (await queueDepth(fabric)) === 0, Math.min(30_000, Math.max(0, settleDeadline - Date.now())));
     if ((settled && quiet && (await deadLetterDepth(fabric)) === 0) || Date.now() > settleDeadline) break;
   }
@@ -349,14 +355,15 @@ async function uploadPos(fabric: LocalFabric, batches: readonly PosBatch[]): Pro
 }
 
 /**
- * Waits until each order is in one of the states `wanted` gives it; false at the deadline or when
- * nothing moved for `stallMs`. Lifecycles are read only once the outcome queues are empty: polling
- * thousands of orders a second would cost the fabric more than the day itself. Progress in the
- * meantime comes from the ERP simulator's own count, which costs nothing.
+ * Waits until each order is in one of the states `wanted` gives it; false at the deadline, when
+ * nothing moved for `stallMs`, or when nothing moved for `quietMs` with the outcome queues empty.
+ * Lifecycles are read only once the outcome queues are empty: polling thousands of orders a second
+ * would cost the fabric more than the day itself. Progress in the meantime comes from the ERP
+ * simulator's own count, which costs nothing.
  */
 async function settle(
   fabric: LocalFabric, scenario: Scenario, lifecycles: DynamoLifecycleStore, wanted: (order: PlannedOrder) => string[],
-  deadline: number, progress: Progress, stallMs = Number.POSITIVE_INFINITY,
+  deadline: number, progress: Progress, { stallMs = Number.POSITIVE_INFINITY, quietMs = Number.POSITIVE_INFINITY } = {},
 ): Promise<boolean> {
   const pending = new Set(scenario.orders);
   let lastMove = Date.now();
@@ -367,6 +374,7 @@ async function settle(
     const seen = `${depth}/${fabric.erp.requests.length}/${pending.size}`;
     if (seen !== lastSeen) lastMove = Date.now();
     lastSeen = seen;
+    if (depth === 0 && Date.now() - lastMove >= quietMs) break;
     backlog = Math.max(backlog, depth);
     if (depth > 0) {
       progress({ phase: 'draining the queues', done: backlog - depth, total: backlog, detail: `${fabric.erp.salesOrders.length} in the ERP` });
