@@ -29,11 +29,10 @@ interface Caller {
  * resolves when every one of them was accepted, and fails (so its record is retried) when any was
  * not, with the bus's reasons or the request's own error.
  */
-abstract class CoalescingPublisher implements EventPublisher {
+class CoalescingPublisher implements EventPublisher {
   private waiting: Caller[] = [];
 
-  protected abstract readonly busName: string;
-  protected abstract send(events: readonly FabricEvent[]): Promise<Verdicts>;
+  constructor(private readonly busName: string, private readonly send: (events: readonly FabricEvent[]) => Promise<Verdicts>) {}
 
   publish(events: readonly FabricEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
@@ -75,30 +74,8 @@ abstract class CoalescingPublisher implements EventPublisher {
 
 /** In AWS: PutEvents to the fabric bus. */
 export class EventBridgePublisher extends CoalescingPublisher {
-  protected readonly busName = 'EventBridge';
-
-  constructor(private readonly eventBusName: string, private readonly client: EventBridgeClient = eventBridgeClient()) {
-    super();
-  }
-
-  protected async send(events: readonly FabricEvent[]): Promise<Verdicts> {
-    const result = await this.client.send(new PutEventsCommand({
-      Entries: events.map((event) => {
-        const wire = toWireEvent(event);
-        return {
-          EventBusName: this.eventBusName,
-          Source: wire.source,
-          DetailType: wire['detail-type'],
-          Time: new Date(wire.time),
-          Detail: JSON.stringify(wire.detail),
-        };
-      }),
-    }));
-    // PutEvents answers entry by entry, in the order sent.
-    return events.map((_, i) => {
-      const entry = result.Entries?.[i];
-      return entry?.ErrorCode ? `${entry.ErrorCode}: ${entry.ErrorMessage}` : undefined;
-    });
+  constructor(eventBusName: string, client: EventBridgeClient = eventBridgeClient()) {
+    super('EventBridge', (events) => putEvents(client, eventBusName, events));
   }
 }
 
@@ -108,21 +85,33 @@ export class EventBridgePublisher extends CoalescingPublisher {
  * that an EventBridge SQS target would deliver.
  */
 export class SnsBusPublisher extends CoalescingPublisher {
-  protected readonly busName = 'SNS';
-
-  constructor(private readonly topicArn: string, private readonly client: SNSClient = snsClient()) {
-    super();
+  constructor(topicArn: string, client: SNSClient = snsClient()) {
+    super('SNS', (events) => publishToTopic(client, topicArn, events));
   }
+}
 
-  protected async send(events: readonly FabricEvent[]): Promise<Verdicts> {
-    const result = await this.client.send(new PublishBatchCommand({
-      TopicArn: this.topicArn,
-      PublishBatchRequestEntries: events.map((event, index) => ({ Id: String(index), Message: JSON.stringify(toWireEvent(event)) })),
-    }));
-    // PublishBatch names its failures by the entry ids sent, which are the positions.
-    const failed = new Map((result.Failed ?? []).map((failure) => [Number(failure.Id), failure.Message ?? failure.Code ?? 'failed']));
-    return events.map((_, i) => failed.get(i));
-  }
+async function putEvents(client: EventBridgeClient, eventBusName: string, events: readonly FabricEvent[]): Promise<Verdicts> {
+  const result = await client.send(new PutEventsCommand({
+    Entries: events.map((event) => {
+      const wire = toWireEvent(event);
+      return { EventBusName: eventBusName, Source: wire.source, DetailType: wire['detail-type'], Time: new Date(wire.time), Detail: JSON.stringify(wire.detail) };
+    }),
+  }));
+  // PutEvents answers entry by entry, in the order sent.
+  return events.map((_, i) => {
+    const entry = result.Entries?.[i];
+    return entry?.ErrorCode ? `${entry.ErrorCode}: ${entry.ErrorMessage}` : undefined;
+  });
+}
+
+async function publishToTopic(client: SNSClient, topicArn: string, events: readonly FabricEvent[]): Promise<Verdicts> {
+  const result = await client.send(new PublishBatchCommand({
+    TopicArn: topicArn,
+    PublishBatchRequestEntries: events.map((event, index) => ({ Id: String(index), Message: JSON.stringify(toWireEvent(event)) })),
+  }));
+  // PublishBatch names its failures by the entry ids sent, which are the positions.
+  const failed = new Map((result.Failed ?? []).map((failure) => [Number(failure.Id), failure.Message ?? failure.Code ?? 'failed']));
+  return events.map((_, i) => failed.get(i));
 }
 
 /** Chooses the transport from configuration: the bus name in AWS, the topic ARN locally. */
