@@ -4,8 +4,13 @@ import { eventBridgeClient, snsClient } from './aws-clients';
 import { toWireEvent, type FabricEvent } from '../../events/envelope';
 import type { EventPublisher } from '../domain/webhook-delivery';
 
-/** EventBridge and SNS both take at most 10 entries per call. */
+/** EventBridge and SNS both take at most 10 entries per call... */
 const BATCH = 10;
+/**
+ * ...and at most 256 KiB of them all together (PutEvents' total entry size, PublishBatch's total
+ * payload): ten orders of many lines, each well under the limit, can pass it together.
+ */
+const MAX_REQUEST_BYTES = 262_144;
 /** Requests under way at once for one flush: a catalog import publishes hundreds of events in one call. */
 const PARALLEL_REQUESTS = 4;
 
@@ -24,7 +29,7 @@ interface Caller {
 
 /**
  * The records of a batch are handled side by side, and each publishes what it decided. Those calls
- * go out together, ten events a request, once the current turn of the event loop is over: a batch
+ * go out together, up to ten events and 256 KiB a request, once the current turn of the event loop is over: a batch
  * of ten orders costs one request instead of ten. Each caller still hears only of its own events: it
  * resolves when every one of them was accepted, and fails (so its record is retried) when any was
  * not, with the bus's reasons or the request's own error.
@@ -48,7 +53,26 @@ class CoalescingPublisher implements EventPublisher {
     const refusals = new Map<Caller, string[]>();
     const errors = new Map<Caller, Error>();
     const chunks: (typeof entries)[] = [];
-    for (let i = 0; i < entries.length; i += BATCH) chunks.push(entries.slice(i, i + BATCH));
+    let bytes = 0;
+    for (const entry of entries) {
+      let size: number;
+      try {
+        size = wireSize(entry.event);
+      } catch (error) {
+        // An event that cannot be serialized fails its own caller, not the others of its request.
+        errors.set(entry.caller, error as Error);
+        continue;
+      }
+      const open = chunks.at(-1);
+      if (open && open.length < BATCH && bytes + size <= MAX_REQUEST_BYTES) {
+        open.push(entry);
+        bytes += size;
+      } else {
+        // An event over the limit on its own goes alone, and the bus refuses it alone.
+        chunks.push([entry]);
+        bytes = size;
+      }
+    }
     for (let i = 0; i < chunks.length; i += PARALLEL_REQUESTS) {
       await Promise.all(chunks.slice(i, i + PARALLEL_REQUESTS).map(async (chunk) => {
         try {
@@ -70,6 +94,14 @@ class CoalescingPublisher implements EventPublisher {
       else caller.resolve();
     }
   }
+}
+
+/**
+ * The bytes an event takes in a request: its EventBridge-shaped JSON, which is the SNS message locally
+ * and more than PutEvents counts (source, detail-type, detail and time only), so never too little.
+ */
+function wireSize(event: FabricEvent): number {
+  return Buffer.byteLength(JSON.stringify(toWireEvent(event)));
 }
 
 /** In AWS: PutEvents to the fabric bus. */

@@ -117,6 +117,44 @@ describe('a bus that refuses some events of a request', () => {
     eventBridge.restore();
   });
 
+  test('a request never carries more than 256 KiB of events: large orders go out in more requests, and one too large goes alone', async () => {
+    const sns = mockClient(SNSClient);
+    const sizes: number[][] = [];
+    sns.on(PublishBatchCommand).callsFake(async (input: { PublishBatchRequestEntries: { Id: string; Message: string }[] }) => {
+      const bytes = input.PublishBatchRequestEntries.map((entry) => Buffer.byteLength(entry.Message));
+      sizes.push(bytes);
+      // As SNS does: the whole request refused when its messages together pass the limit.
+      if (bytes.reduce((sum, n) => sum + n, 0) > 262_144) throw Object.assign(new Error('The length of all the batch messages put together is more than the limit.'), { name: 'BatchRequestTooLong' });
+      return { Successful: input.PublishBatchRequestEntries.map((entry) => ({ Id: entry.Id })) };
+    });
+    const publisher = new SnsBusPublisher('arn:aws:sns:us-east-1:000000000000:bus', new SNSClient({ region: LOCAL_REGION }));
+    const order = (n: number, kib: number) => ({ ...stockEvent(n), data: { lines: 'x'.repeat(kib * 1024) } });
+
+    const outcomes = await Promise.allSettled([
+      publisher.publish([order(1, 100)]), publisher.publish([order(2, 100)]), publisher.publish([order(3, 100)]),
+      publisher.publish([order(4, 300)]), publisher.publish([stockEvent(5)]),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(String((outcomes[3] as PromiseRejectedResult).reason)).toMatch(/BatchRequestTooLong/);
+    expect(sizes.map((request) => request.length)).toEqual([2, 1, 1, 1]);
+    expect(sizes.filter((request) => request.length > 1).every((request) => request.reduce((sum, n) => sum + n, 0) <= 262_144)).toBe(true);
+    sns.restore();
+  });
+
+  test('an event that cannot be serialized fails its own caller only', async () => {
+    const sns = mockClient(SNSClient);
+    sns.on(PublishBatchCommand).callsFake(async (input: { PublishBatchRequestEntries: { Id: string }[] }) => ({ Successful: input.PublishBatchRequestEntries.map((entry) => ({ Id: entry.Id })) }));
+    const publisher = new SnsBusPublisher('arn:aws:sns:us-east-1:000000000000:bus', new SNSClient({ region: LOCAL_REGION }));
+
+    const outcomes = await Promise.allSettled([publisher.publish([{ ...stockEvent(1), data: { units: 1n } }]), publisher.publish([stockEvent(2)])]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/BigInt/);
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(1);
+    sns.restore();
+  });
+
   test('EventBridge: entries answer by position; a caller with one refused event of two fails', async () => {
     const eventBridge = mockClient(EventBridgeClient);
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { EventId: 'b' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }] });
