@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
@@ -16,7 +17,7 @@ export async function writeAllItems(client: DynamoDBDocumentClient, tableName: s
     let pending: WriteRequest[] = requests.slice(i, i + BATCH);
     for (let round = 0; pending.length; round += 1) {
       if (round === MAX_ROUNDS) throw new Error(`DynamoDB left ${pending.length} writes to ${tableName} unprocessed after ${MAX_ROUNDS} attempts`);
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+      if (round > 0) await pause(50 * 2 ** round);
       const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
       pending = (result.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
     }

@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import type { SalesChannel } from '../domain/order';
 
 /**
@@ -14,7 +15,7 @@ export class TokenBucket {
     readonly ratePerSecond: number,
     readonly burst: number,
     private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = pause,
   ) {
     this.tokens = burst;
     this.updatedAt = now();
@@ -80,7 +81,7 @@ export interface ChannelHttpOptions {
  */
 export async function channelRequest<T = unknown>(url: string, init: RequestInit, options: ChannelHttpOptions): Promise<T> {
   const send = options.fetch ?? fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? pause;
   const maxRetries = options.maxRateLimitRetries ?? 3;
   const maxWaitMs = options.maxWaitMs ?? 5000;
   for (let attempt = 0; ; attempt += 1) {

@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -399,7 +400,7 @@ export class DynamoInventoryStore implements InventoryRepository {
 
 function backoff(attempt: number): Promise<void> {
   const ceiling = Math.min(1000, 20 * 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
+  return pause(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
 /** The sparse sweep index keys for a record the sweeper must revisit at `sweepAt`. */

@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
@@ -152,7 +153,7 @@ export class DynamoTokenBucket {
     readonly limit: RateLimit,
     private readonly client: DynamoDBDocumentClient = documentClient(),
     private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = pause,
   ) {}
 
   /** Resolves once a token of the shared bucket is taken; waits (without calling DynamoDB) while the tat it knows says none is due. */

@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
@@ -100,7 +101,7 @@ export class DynamoSettlementLedger implements SettlementLedger, SettlementWatch
     for (let i = 0; i < items.length; i += BATCH_WRITE) {
       let requests = items.slice(i, i + BATCH_WRITE).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length; attempt += 1) {
-        if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        if (attempt) await pause(Math.min(1000, 50 * 2 ** attempt));
         const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
         requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
       }

@@ -1,3 +1,4 @@
+import { setTimeout as pauseFor } from 'node:timers/promises';
 import { ErpCircuitOpenError, ErpTransientError } from './erp';
 
 export interface BackoffPolicy {
@@ -6,8 +7,6 @@ export interface BackoffPolicy {
   baseDelayMs: number;
   maxDelayMs: number;
 }
-
-const pauseFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Exponential backoff with full jitter (a uniformly random wait up to base x 2^attempt, capped), so

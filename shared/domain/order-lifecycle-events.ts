@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent, parseEventBody, type DetailType } from '../../events/catalog';
 import type { FabricEvent } from '../../events/envelope';
 import type { EventPublisher } from './webhook-delivery';
@@ -97,7 +98,7 @@ export async function moveOrders(
  * pollers at once: an early event waits up to a second and a half in the invocation before its
  * record goes back to the queue for a whole visibility timeout.
  */
-async function applyWithPatience(apply: () => Promise<LifecycleOutcome>, sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))): Promise<LifecycleOutcome> {
+async function applyWithPatience(apply: () => Promise<LifecycleOutcome>, sleep: (ms: number) => Promise<void> = pause): Promise<LifecycleOutcome> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await apply();

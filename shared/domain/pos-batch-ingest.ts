@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent } from '../../events/catalog';
 import type { FabricEvent } from '../../events/envelope';
 import type { EventPublisher } from './webhook-delivery';
@@ -218,7 +219,7 @@ export async function ingestPosUpload(
     // for the lease to lapse once; a holder that is alive will have extended it by then.
     const wait = lease.held - invocation.now() + 1_000;
     if (wait > invocation.remainingMillis() - limits.reserveMillis) return { outcome: 'busy', uploadRef };
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+    await pause(Math.max(0, wait));
     lease = await ports.progress.acquire(uploadRef, invocation.owner, invocation.now() + limits.leaseMillis, invocation.now());
   }
   if (lease === 'finished') return { outcome: 'already_finished', uploadRef };

@@ -1,3 +1,4 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
@@ -31,7 +32,7 @@ export class ShopifyAdminApi {
     private readonly baseUrl: string | undefined,
     private readonly credentials: ChannelApiCredentials,
     private readonly http: ChannelHttpOptions,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = pause,
   ) {}
 
   async shop(): Promise<ShopifyAdminCredentials> {
