@@ -84,7 +84,19 @@ export interface ApiRoute {
   throttle?: { rateLimit: number; burstLimit: number };
 }
 
+/**
+ * The business capabilities the functions fall into. In AWS each is a stack of its own per region
+ * (infra/capability-stack.ts), so a change to pricing redeploys pricing alone.
+ */
+export const capabilities = ['intake', 'inventory', 'order-to-cash', 'pos', 'pricing-catalog', 'channel-sync'] as const;
+export type Capability = (typeof capabilities)[number];
+
 export interface FunctionDefinition {
+  /**
+   * The capability the function serves, which decides the stack that deploys it. Every function of
+   * the topology names one (checked below); a probe a local-runtime test adds needs none.
+   */
+  capability?: Capability;
   /** Handler module, relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
@@ -125,6 +137,7 @@ export interface InboundQueue {
 
 export const functions = {
   'marketplace-webhook': {
+    capability: 'intake',
     entry: 'functions/marketplace-webhook/handler.ts',
     description: 'Verifies, archives and maps channel webhooks, then publishes the canonical order.',
     timeoutSeconds: 10,
@@ -146,6 +159,7 @@ export const functions = {
     channelApis: ['ebay'],
   },
   'channel-order-fetch': {
+    capability: 'intake',
     entry: 'functions/channel-order-fetch/handler.ts',
     description: 'Fetches the orders that thin channel notifications name (Square, Amazon, eBay, Walmart) from the channel API, maps and publishes them.',
     timeoutSeconds: 60,
@@ -156,6 +170,7 @@ export const functions = {
     channelApis: ['square', 'amazon', 'ebay', 'walmart'],
   },
   'amazon-notifications': {
+    capability: 'intake',
     entry: 'functions/amazon-notifications/handler.ts',
     channel: 'amazon',
     description: 'Archives and deduplicates Amazon SP-API ORDER_CHANGE notifications from their SQS destination.',
@@ -174,6 +189,7 @@ export const functions = {
     },
   },
   'ebay-order-poller': {
+    capability: 'intake',
     entry: 'functions/ebay-order-poller/handler.ts',
     channel: 'ebay',
     description: 'Pulls eBay orders modified since the persisted cursor (getOrders by lastmodifieddate) and publishes each version once.',
@@ -186,6 +202,7 @@ export const functions = {
     schedule: { everyMinutes: 5 },
   },
   'order-intake': {
+    capability: 'intake',
     entry: 'functions/order-intake/handler.ts',
     description: 'Stores canonical orders and their channel cross-reference, once per order version.',
     timeoutSeconds: 30,
@@ -193,6 +210,7 @@ export const functions = {
     tables: { orders: 'readWrite', crossReference: 'readWrite', idempotency: 'readWrite', eventTrail: 'readWrite' },
   },
   'order-query': {
+    capability: 'order-to-cash',
     entry: 'functions/order-query/handler.ts',
     description: 'Answers order lookups by fabric id or by channel id, with state history.',
     timeoutSeconds: 10,
@@ -204,6 +222,7 @@ export const functions = {
     tables: { orders: 'read', crossReference: 'read' },
   },
   'inventory-reservation': {
+    capability: 'inventory',
     entry: 'functions/inventory-reservation/handler.ts',
     description: 'Reserves stock for each order once (and releases it when the order is cancelled), per channel policy.',
     timeoutSeconds: 30,
@@ -212,6 +231,7 @@ export const functions = {
     publishesEvents: true,
   },
   'inventory-fulfilment': {
+    capability: 'inventory',
     entry: 'functions/inventory-fulfilment/handler.ts',
     description: 'Consumes reservations for confirmed shipments: shipped units leave on hand and reserved together.',
     timeoutSeconds: 30,
@@ -220,6 +240,7 @@ export const functions = {
     publishesEvents: true,
   },
   'availability-query': {
+    capability: 'inventory',
     entry: 'functions/availability-query/handler.ts',
     description: 'Answers available-to-sell for a SKU from its positions: in total, per location and per channel.',
     timeoutSeconds: 10,
@@ -228,6 +249,7 @@ export const functions = {
     tables: { inventory: 'read' },
   },
   'inventory-adjustment': {
+    capability: 'inventory',
     entry: 'functions/inventory-adjustment/handler.ts',
     description: 'Applies receipts, returns, counts, transfers and adjustments once per client key.',
     timeoutSeconds: 10,
@@ -237,6 +259,7 @@ export const functions = {
     publishesEvents: true,
   },
   'shipment-confirmation': {
+    capability: 'order-to-cash',
     entry: 'functions/shipment-confirmation/handler.ts',
     description: 'Takes a warehouse\'s shipment confirmations (POST /shipments): archived raw, checked against the order and what it shipped before, published as ShipmentConfirmed once per shipment id.',
     timeoutSeconds: 10,
@@ -248,6 +271,7 @@ export const functions = {
     publishesEvents: true,
   },
   'order-sla-watch': {
+    capability: 'order-to-cash',
     entry: 'functions/order-sla-watch/handler.ts',
     description: 'Reports orders that stayed in one lifecycle state past its SLA as OrderStuck, once per stay.',
     timeoutSeconds: 60,
@@ -257,6 +281,7 @@ export const functions = {
     schedule: { everyMinutes: 15 },
   },
   'reservation-sweeper': {
+    capability: 'inventory',
     entry: 'functions/reservation-sweeper/handler.ts',
     description: 'Releases expired reservations and publishes events a crash left pending.',
     timeoutSeconds: 60,
@@ -266,6 +291,7 @@ export const functions = {
     schedule: { everyMinutes: 1 },
   },
   'pos-batch-ingest': {
+    capability: 'pos',
     entry: 'functions/pos-batch-ingest/handler.ts',
     description: 'Ingests store POS batch uploads (CSV, JSONL, POSLog XML): once per transaction, bad lines to quarantine, large files across invocations.',
     // Each invocation budgets itself FABRIC_POS_INVOCATION_BUDGET_SECONDS (5 minutes) and hands the
@@ -278,6 +304,7 @@ export const functions = {
     objectTriggers: [{ bucket: 'posBatches', prefix: 'incoming/' }],
   },
   'return-intake': {
+    capability: 'inventory',
     entry: 'functions/return-intake/handler.ts',
     description: 'Takes received returns back into stock (restocked or damaged by reason), correlated to their order through the cross-reference; unmatched ones raise ReturnNeedsAttention.',
     timeoutSeconds: 30,
@@ -286,6 +313,7 @@ export const functions = {
     publishesEvents: true,
   },
   'settlement-ingest': {
+    capability: 'order-to-cash',
     entry: 'functions/settlement-ingest/handler.ts',
     description: 'Reconciles marketplace settlement reports line by line against canonical orders (fees booked, exceptions raised, a report stored); daily, raises NEVER_SETTLED for booked sales no settlement named in time.',
     timeoutSeconds: 300,
@@ -294,10 +322,11 @@ export const functions = {
     buckets: { settlementReports: 'read' },
     publishesEvents: true,
     objectTriggers: [{ bucket: 'settlementReports', prefix: 'incoming/' }],
-    // One function for both settlement jobs: the stack is close to CloudFormation's 500 resources.
+    // The daily NEVER_SETTLED sweep runs in the same function: it reads the reconciliation records the reports write.
     schedule: { everyMinutes: 24 * 60 },
   },
   'accounting-journal': {
+    capability: 'order-to-cash',
     entry: 'functions/accounting-journal/handler.ts',
     description: 'Prepares balanced journal entries (sale per shipment, POS sale by tender, refund reversal) from the chart of accounts, once per entry id.',
     timeoutSeconds: 30,
@@ -306,6 +335,7 @@ export const functions = {
     publishesEvents: true,
   },
   'order-lifecycle': {
+    capability: 'order-to-cash',
     entry: 'functions/order-lifecycle/handler.ts',
     description: 'Moves each order through its lifecycle (guarded, versioned, with history); records and publishes refused transitions.',
     // Room for a batch of ten early events each waiting its second and a half.
@@ -315,6 +345,7 @@ export const functions = {
     publishesEvents: true,
   },
   'erp-posting': {
+    capability: 'order-to-cash',
     entry: 'functions/erp-posting/handler.ts',
     description: 'Posts reserved orders as ERP sales orders and prepared journal entries, exactly once, behind a shared circuit breaker.',
     timeoutSeconds: 60,
@@ -324,6 +355,7 @@ export const functions = {
     erpApi: true,
   },
   'pos-stock-movements': {
+    capability: 'pos',
     entry: 'functions/pos-stock-movements/handler.ts',
     description: 'Moves store stock for recorded POS transactions (sales off on hand, returns back or to damaged), once per line.',
     timeoutSeconds: 30,
@@ -332,6 +364,7 @@ export const functions = {
     publishesEvents: true,
   },
   'channel-availability-sync': {
+    capability: 'channel-sync',
     entry: 'functions/channel-availability-sync/handler.ts',
     description: 'Publishes each channel\'s latest available-to-sell through its inventory API (coalesced, in version order, within its rate limit) and flags channel orders taken after a published zero.',
     timeoutSeconds: 60,
@@ -341,6 +374,7 @@ export const functions = {
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
   },
   'channel-order-sync': {
+    capability: 'channel-sync',
     entry: 'functions/channel-order-sync/handler.ts',
     description: 'Tells the order\'s channel what the fabric decided or received: confirmed shipments (once per shipment), stock-refusal cancellations (once per order) and returns taken elsewhere (once per return).',
     timeoutSeconds: 60,
@@ -349,6 +383,7 @@ export const functions = {
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
   },
   'channel-drift-check': {
+    capability: 'channel-sync',
     entry: 'functions/channel-drift-check/handler.ts',
     description: 'Reads back what each channel lists, compares it with the publication ledger and re-publishes what drifted.',
     timeoutSeconds: 300,
@@ -359,6 +394,7 @@ export const functions = {
     schedule: { everyMinutes: 15 },
   },
   'product-api': {
+    capability: 'pricing-catalog',
     entry: 'functions/product-api/handler.ts',
     description: 'Takes item master changes from their owner (POST /products) into the cross-reference and publishes ProductChanged; refuses and records a non-owner\'s change.',
     timeoutSeconds: 10,
@@ -368,6 +404,7 @@ export const functions = {
     publishesEvents: true,
   },
   'catalog-import': {
+    capability: 'pricing-catalog',
     entry: 'functions/catalog-import/handler.ts',
     description: 'Streams ERP/PIM catalog exports (JSON Lines or CSV) into the cross-reference in batches, publishing ProductChanged; bad lines to quarantine.',
     timeoutSeconds: 900,
@@ -378,6 +415,7 @@ export const functions = {
     objectTriggers: [{ bucket: 'catalogImports', prefix: 'incoming/' }],
   },
   'price-api': {
+    capability: 'pricing-catalog',
     entry: 'functions/price-api/handler.ts',
     description: 'Records price list entries and promotions from their owners on a timetable, and answers the effective price of a SKU on a channel at a time.',
     timeoutSeconds: 10,
@@ -391,6 +429,7 @@ export const functions = {
     publishesEvents: true,
   },
   'price-scheduler': {
+    capability: 'pricing-catalog',
     entry: 'functions/price-scheduler/handler.ts',
     description: 'Publishes PriceChanged, PromotionActivated and PromotionEnded for every price and promotion window that has come due, once per window.',
     timeoutSeconds: 60,
@@ -400,6 +439,7 @@ export const functions = {
     schedule: { everyMinutes: 1 },
   },
   'price-distribution': {
+    capability: 'pricing-catalog',
     entry: 'functions/price-distribution/handler.ts',
     description: 'Pushes the effective price of changed SKUs to each channel listing them and writes each store\'s POS price file; records acknowledgement lag.',
     timeoutSeconds: 60,
@@ -409,6 +449,7 @@ export const functions = {
     channelApis: ['shopify', 'ebay', 'woocommerce'],
   },
   'price-order-check': {
+    capability: 'pricing-catalog',
     entry: 'functions/price-order-check/handler.ts',
     description: 'Checks each order\'s line prices against the effective price at the time it was placed and raises PricingException beyond the tolerance.',
     timeoutSeconds: 30,
@@ -416,7 +457,7 @@ export const functions = {
     tables: { pricing: 'read', idempotency: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
-} satisfies Record<string, FunctionDefinition>;
+} satisfies Record<string, FunctionDefinition & { capability: Capability }>;
 export type FunctionName = keyof typeof functions;
 
 /** The environment variable through which a function learns a resource's physical name. */
