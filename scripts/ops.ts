@@ -1,77 +1,72 @@
 import { configureHandlerEnvironment } from './local-fabric/local-fabric';
 import { readRuntimeDescription } from './local-fabric/runtime-file';
-import { localClients } from './local-fabric/provision';
-import { awsFabric } from './ops/aws-fabric';
+import { localClients, type LocalClients } from './local-fabric/provision';
+import { awsFabric, type OpsResources } from './ops/aws-fabric';
+import { parseCommand, runCommandLine, synopsisOf, usageOf, UsageError, type Command } from './ops/command-line';
+import { opsCommands, type OpsCommandKey } from './ops/commands';
 
-const USAGE = `npm run ops -- <command>
+type Fabric = { resources: OpsResources; clients: LocalClients };
 
-  xref map-sku <channel> <channelSku | variant:ID> <sku>   map a channel SKU to an internal SKU
-  xref list <channel>                                       list a channel's SKU mappings
-  order show <orderId>                                      an order and its state history
-  order trace <orderId>                                     the order's whole path: every event, queue, outcome and timing
-  replay --from <time> [--to <time>] [--channel c] [--detail-type T] [--dry-run]
-                                                            publish again what archived webhook deliveries carry; safe twice
-  dlq list                                                  every DLQ with its depth and oldest message age
-  dlq peek <rule> [--channel c] [--order id] [--sku s]      what each held message is and whether it was processed
-  dlq redrive <rule> [--dry-run] [--channel c] [--order id] [--sku s]
-                                                            move held messages back to their source queue
-  inventory show <sku>                                      stock per location and what each channel is shown
-  inventory verify                                          rebuild positions from the ledger; non-zero exit on drift
-  pos upload <file> <storeId> <businessDate> <batchId> [--manifest]
-                                                            put a POS batch where a store would (its manifest first)
-  pos summary <storeId> <businessDate> [batchId]            POS upload summaries: counts, gaps, quarantine
-  settlement upload <file> <amazon|shopify>                 put a settlement report where the marketplace's export lands
-  reconcile <settlementId>                                  a settlement's reconciliation: matched, variance, unmatched orders
-  channel lag [channel]                                     per channel and SKU: last published figure, version, acknowledgement, lag
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Each command's module loads only once the environment is set: the adapters it uses read it when first loaded.
+const run: Record<OpsCommandKey, (fabric: Fabric, args: string[]) => Promise<unknown>> = {
+  xrefMapSku: ({ resources }, args) => (require('./ops/xref') as typeof import('./ops/xref')).mapSku(resources, args),
+  xrefList: ({ resources }, args) => (require('./ops/xref') as typeof import('./ops/xref')).listSkus(resources, args),
+  orderShow: ({ resources }, args) => (require('./ops/order') as typeof import('./ops/order')).showOrder(resources, args),
+  orderTrace: ({ resources }, args) => (require('./ops/order') as typeof import('./ops/order')).traceOrder(resources, args),
+  replay: ({ resources }, args) => (require('./ops/replay') as typeof import('./ops/replay')).replay(resources, args),
+  dlqList: ({ resources, clients }) => (require('./ops/dlq') as typeof import('./ops/dlq')).listDeadLetterQueues(resources, clients),
+  dlqPeek: ({ resources, clients }, args) => (require('./ops/dlq') as typeof import('./ops/dlq')).peek(resources, clients, args),
+  dlqRedrive: ({ resources, clients }, args) => (require('./ops/dlq') as typeof import('./ops/dlq')).redrive(resources, clients, args),
+  inventoryShow: ({ resources }, args) => (require('./ops/inventory') as typeof import('./ops/inventory')).show(resources, args),
+  inventoryVerify: ({ resources }) => (require('./ops/inventory') as typeof import('./ops/inventory')).verify(resources),
+  posUpload: ({ resources, clients }, args) => (require('./ops/pos') as typeof import('./ops/pos')).upload(resources, clients, args),
+  posSummary: ({ resources, clients }, args) => (require('./ops/pos') as typeof import('./ops/pos')).summary(resources, clients, args),
+  settlementUpload: ({ resources, clients }, args) => (require('./ops/reconcile') as typeof import('./ops/reconcile')).uploadSettlement(resources, clients, args),
+  reconcile: ({ resources }, args) => (require('./ops/reconcile') as typeof import('./ops/reconcile')).reconcile(resources, args),
+  channelLag: ({ resources }, args) => (require('./ops/channel') as typeof import('./ops/channel')).lag(resources, args),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const SYNOPSIS_WIDTH = 58;
+
+const OVERVIEW = `npm run ops -- <command>
+
+${Object.values(opsCommands).map((command) => {
+  const synopsis = synopsisOf(command);
+  return synopsis.length < SYNOPSIS_WIDTH ? `  ${synopsis.padEnd(SYNOPSIS_WIDTH)}${command.summary}` : `  ${synopsis}\n  ${' '.repeat(SYNOPSIS_WIDTH)}${command.summary}`;
+}).join('\n')}
 
 Works against the local fabric started with \`npm start\`, or against a deployed region with
 \`--region <region> [--profile <profile>]\` anywhere on the line. There, dlq redrive without filters
 starts an SQS message move task (what the console's redrive does) and replay starts an EventBridge
-archive replay.`;
+archive replay. \`<command> --help\` shows one command's usage.`;
 
-/** The operator's command line. Each command is a module under scripts/ops/, loaded after the environment is set. */
+/**
+ * The operator's command line. The whole line is checked against the command's grammar
+ * (scripts/ops/commands.ts) before anything connects, so a mistyped flag is refused the same way
+ * with or without a fabric running; then the command's module under scripts/ops/ runs it.
+ */
 async function main(commandLine: string[]): Promise<void> {
   const { region, profile, argv } = takeLocation(commandLine);
-  const [group, command, ...args] = argv;
-  if (!group || group === 'help' || group === '--help') {
-    console.log(USAGE);
+  if (argv.length === 0 || ['help', '--help', '-h'].includes(argv[0])) {
+    console.log(OVERVIEW);
     return;
   }
-  const { runtime, clients } = await fabricAt(region, profile);
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  if (group === 'reconcile') return (require('./ops/reconcile') as typeof import('./ops/reconcile')).reconcile(runtime.resources, [command, ...args].filter(Boolean));
-  // replay takes only options, so its "command" is its first option.
-  if (group === 'replay') return void (await (require('./ops/replay') as typeof import('./ops/replay')).replay(runtime.resources, argv.slice(1)));
-  switch (`${group} ${command}`) {
-    case 'xref map-sku':
-      return (require('./ops/xref') as typeof import('./ops/xref')).mapSku(runtime.resources, args);
-    case 'xref list':
-      return (require('./ops/xref') as typeof import('./ops/xref')).listSkus(runtime.resources, args);
-    case 'order show':
-      return (require('./ops/order') as typeof import('./ops/order')).showOrder(runtime.resources, args);
-    case 'order trace':
-      return (require('./ops/order') as typeof import('./ops/order')).traceOrder(runtime.resources, args);
-    case 'inventory show':
-      return (require('./ops/inventory') as typeof import('./ops/inventory')).show(runtime.resources, args);
-    case 'inventory verify':
-      return (require('./ops/inventory') as typeof import('./ops/inventory')).verify(runtime.resources);
-    case 'pos upload':
-      return (require('./ops/pos') as typeof import('./ops/pos')).upload(runtime.resources, clients, args);
-    case 'settlement upload':
-      return (require('./ops/reconcile') as typeof import('./ops/reconcile')).uploadSettlement(runtime.resources, clients, args);
-    case 'pos summary':
-      return (require('./ops/pos') as typeof import('./ops/pos')).summary(runtime.resources, clients, args);
-    case 'channel lag':
-      return void (await (require('./ops/channel') as typeof import('./ops/channel')).lag(runtime.resources, args));
-    case 'dlq list':
-      return (require('./ops/dlq') as typeof import('./ops/dlq')).listDeadLetterQueues(runtime.resources, clients);
-    case 'dlq peek':
-      return void (await (require('./ops/dlq') as typeof import('./ops/dlq')).peek(runtime.resources, clients, args));
-    case 'dlq redrive':
-      return void (await (require('./ops/dlq') as typeof import('./ops/dlq')).redrive(runtime.resources, clients, args));
-    default:
-      throw new Error(`unknown command "${argv.join(' ')}"\n\n${USAGE}`);
-  }
+  const key = commandNamed(argv);
+  const command: Command = opsCommands[key];
+  const args = argv.slice(command.name.split(' ').length);
+  parseCommand(command, args);
+  await run[key](await fabricAt(region, profile), args);
+}
+
+/** The command the line's first words name; unknown words get the usage of their group's commands, or the overview. */
+function commandNamed(argv: string[]): OpsCommandKey {
+  const keys = Object.keys(opsCommands) as OpsCommandKey[];
+  const found = keys.find((key) => opsCommands[key].name.split(' ').every((word, i) => argv[i] === word));
+  if (found) return found;
+  const group = keys.filter((key) => opsCommands[key].name.split(' ')[0] === argv[0]).map((key) => usageOf(opsCommands[key]));
+  throw new UsageError(group.length ? group.join('\n       ') : OVERVIEW, `unknown command "${argv.slice(0, 2).join(' ')}"`);
 }
 
 /** `--region r` and `--profile p` may stand anywhere; every other argument belongs to the command. */
@@ -82,28 +77,22 @@ function takeLocation(commandLine: string[]): { region?: string; profile?: strin
     const option = commandLine[i];
     if (option === '--region' || option === '--profile') {
       const value = commandLine[i + 1];
-      if (!value || value.startsWith('--')) throw new Error(`${option} needs a value`);
+      if (!value || value.startsWith('--')) throw new UsageError(OVERVIEW, `${option} needs a value`);
       found[option.slice(2) as 'region' | 'profile'] = value;
       i += 1;
     } else {
       argv.push(option);
     }
   }
-  if (found.profile && !found.region) throw new Error('--profile needs --region: which deployed region to work on');
+  if (found.profile && !found.region) throw new UsageError(OVERVIEW, '--profile needs --region: which deployed region to work on');
   return { ...found, argv };
 }
 
-async function fabricAt(region: string | undefined, profile: string | undefined) {
-  if (region) {
-    const { resources, clients } = await awsFabric(region, profile);
-    return { runtime: { resources }, clients };
-  }
+async function fabricAt(region: string | undefined, profile: string | undefined): Promise<Fabric> {
+  if (region) return awsFabric(region, profile);
   const runtime = readRuntimeDescription();
   configureHandlerEnvironment(runtime.endpoints, runtime.resources);
-  return { runtime, clients: localClients(runtime.endpoints) };
+  return { resources: runtime.resources, clients: localClients(runtime.endpoints) };
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  console.error((error as Error).message);
-  process.exit(1);
-});
+runCommandLine(() => main(process.argv.slice(2)));

@@ -1,16 +1,18 @@
 import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
 import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
 import { propagationLagMs } from '../../shared/domain/channel-publication';
-import { SalesChannel } from '../../shared/domain/order';
 import type { LocalResources } from '../local-fabric/provision';
+import { parseCommand } from './command-line';
+import { opsCommands } from './commands';
 
 /**
  * `channel lag [channel]`: per channel and subject, the figure last published, its version, when the
  * fabric decided it, when the channel acknowledged it and the lag between; a newer figure still
  * waiting is shown as pending. Returns the lines printed.
  */
-export async function lag(resources: LocalResources, [only]: string[], print: (line: string) => void = console.log): Promise<string[]> {
-  const channels = only ? [SalesChannel.parse(only)] : outboundChannelApisFromEnv(resources.tables.channelPublications).inventoryChannels;
+export async function lag(resources: LocalResources, argv: string[], print: (line: string) => void = console.log): Promise<string[]> {
+  const { args: [only] } = parseCommand(opsCommands.channelLag, argv);
+  const channels = only ? [only] : outboundChannelApisFromEnv(resources.tables.channelPublications).inventoryChannels;
   const ledger = new DynamoPublicationLedger(resources.tables.channelPublications);
   const lines: string[] = [];
   const out = (line: string) => {

@@ -1,15 +1,16 @@
-import { parseArgs } from 'node:util';
 import {
   ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand,
   StartMessageMoveTaskCommand, type Message,
 } from '@aws-sdk/client-sqs';
-import { routingRules, type RoutingRule } from '../../events/routing-rules';
+import type { RoutingRule } from '../../events/routing-rules';
 import { WireEvent, fromWireEvent, type FabricEvent } from '../../events/envelope';
 import { EventContractError, parseEventBody, type DetailType } from '../../events/catalog';
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
 import type { OpsResources } from './aws-fabric';
+import { parseCommand } from './command-line';
+import { opsCommands } from './commands';
 
 /** Depth and age of the oldest message of every DLQ: the first thing to look at when something is stuck. */
 export async function listDeadLetterQueues(resources: LocalResources, clients: LocalClients): Promise<void> {
@@ -46,17 +47,10 @@ export interface HeldFilters {
   sku?: string;
 }
 
-const FILTER_OPTIONS = {
-  channel: { type: 'string' },
-  order: { type: 'string' },
-  sku: { type: 'string' },
-  'dry-run': { type: 'boolean', default: false },
-} as const;
-
 /** `dlq peek <rule>`: what each held message is, which business key it carries, and whether it was processed. */
 export async function peek(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<HeldMessage[]> {
-  const { positionals: [ruleName], values } = parseArgs({ args: argv, options: FILTER_OPTIONS, allowPositionals: true });
-  const { rule, queues } = ruleQueues(resources, ruleName);
+  const { args: [rule], flags: values } = parseCommand(opsCommands.dlqPeek, argv);
+  const queues = ruleQueues(resources, rule);
   const held = await inspectHeld(clients, queues.dlqUrl, rule, resources);
   await release(clients, queues.dlqUrl, held);
   const shown = held.filter((m) => matches(m, { channel: values.channel, orderId: values.order, sku: values.sku }));
@@ -74,8 +68,8 @@ export async function peek(resources: LocalResources, clients: LocalClients, arg
  * to completion however many messages are held; `moved` is then what the DLQ held when it started.
  */
 export async function redrive(resources: OpsResources, clients: LocalClients, argv: string[]): Promise<{ moved: number; kept: number }> {
-  const { positionals: [ruleName], values } = parseArgs({ args: argv, options: FILTER_OPTIONS, allowPositionals: true });
-  const { rule, queues } = ruleQueues(resources, ruleName);
+  const { args: [rule], flags: values } = parseCommand(opsCommands.dlqRedrive, argv);
+  const queues = ruleQueues(resources, rule);
   const filtered = Boolean(values.channel || values.order || values.sku);
   if (resources.aws && !filtered && !values['dry-run']) {
     const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
@@ -101,12 +95,10 @@ export async function redrive(resources: OpsResources, clients: LocalClients, ar
   return { moved: chosen.length, kept: others.length };
 }
 
-function ruleQueues(resources: LocalResources, ruleName: string | undefined): { rule: RoutingRule; queues: LocalResources['queues'][string] } {
-  const rule = routingRules.find((r) => r.name === ruleName);
-  if (!rule || !resources.queues[rule.name]) {
-    throw new Error(`name a routing rule: ${routingRules.map((r) => r.name).join(', ')}`);
-  }
-  return { rule, queues: resources.queues[rule.name] };
+function ruleQueues(resources: LocalResources, rule: RoutingRule): LocalResources['queues'][string] {
+  const queues = resources.queues[rule.name];
+  if (!queues) throw new Error(`this fabric has no queues for the rule ${rule.name}`);
+  return queues;
 }
 
 /** Receives every held message (hiding them for a minute) and decodes each as far as it goes. */

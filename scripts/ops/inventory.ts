@@ -4,6 +4,8 @@ import { bucketId } from '../../shared/domain/inventory';
 import { readAvailability } from '../../shared/domain/inventory-exposure';
 import { isClean, verifyInventory } from '../../shared/domain/inventory-verification';
 import type { LocalResources } from '../local-fabric/provision';
+import { parseCommand } from './command-line';
+import { opsCommands } from './commands';
 
 /**
  * `inventory verify`: rebuilds every position from its ledger and compares, and checks reserved
@@ -29,8 +31,8 @@ export async function verify(resources: LocalResources): Promise<void> {
 }
 
 /** `inventory show <sku>`: every named quantity per location, and what each channel is shown. */
-export async function show(resources: LocalResources, [sku]: string[]): Promise<void> {
-  if (!sku) throw new Error('usage: inventory show <sku>');
+export async function show(resources: LocalResources, argv: string[]): Promise<void> {
+  const { args: [sku] } = parseCommand(opsCommands.inventoryShow, argv);
   const view = await readAvailability(sku, new DynamoInventoryStore(resources.tables.inventory), loadInventoryPolicy());
   const columns = { onHand: 'on hand', reserved: 'reserved', incoming: 'incoming', safetyStock: 'safety', damaged: 'damaged', qualityControl: 'QC', availableToSell: 'to sell' } as const;
   const names = Object.keys(columns) as (keyof typeof columns)[];

@@ -4,9 +4,11 @@ import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-stor
 import { orderTimeline } from '../../shared/domain/event-trail';
 import { formatDecimalMoney } from '../../shared/domain/money';
 import type { LocalResources } from '../local-fabric/provision';
+import { parseCommand } from './command-line';
+import { opsCommands } from './commands';
 
-export async function showOrder(resources: LocalResources, [orderId]: string[]): Promise<void> {
-  if (!orderId) throw new Error('usage: order show <orderId>');
+export async function showOrder(resources: LocalResources, argv: string[]): Promise<void> {
+  const { args: [orderId] } = parseCommand(opsCommands.orderShow, argv);
   const found = await new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference).getOrder(orderId);
   if (!found) throw new Error(`no order ${orderId}`);
   const { order, history } = found;
@@ -28,8 +30,8 @@ export async function showOrder(resources: LocalResources, [orderId]: string[]):
 }
 
 /** An order's whole path through the fabric, from its recorded versions and the event trail, with timings. */
-export async function traceOrder(resources: LocalResources, [orderId]: string[]): Promise<void> {
-  if (!orderId) throw new Error('usage: order trace <orderId>');
+export async function traceOrder(resources: LocalResources, argv: string[]): Promise<void> {
+  const { args: [orderId] } = parseCommand(opsCommands.orderTrace, argv);
   const found = await new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference).getOrder(orderId);
   const trail = await new DynamoEventTrail(resources.tables.eventTrail).forCorrelation(orderId);
   if (!found && trail.length === 0) throw new Error(`nothing known about order ${orderId}`);

@@ -4,25 +4,23 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
-import { parsePosBatchKey, posManifestKey, type PosBatchSummary } from '../../shared/domain/pos-batch';
+import { posManifestKey, type PosBatchSummary } from '../../shared/domain/pos-batch';
+import { parseCommand } from './command-line';
+import { opsCommands, posUploadPath } from './commands';
 
 /**
  * `pos upload <file> <storeId> <businessDate> <batchId> [--manifest]`: puts a batch where a store
  * would (incoming/{storeId}/{businessDate}/{batchId}.{csv|jsonl|xml}[.gz], the extension taken from
  * the file), with its manifest first when asked. The S3 trigger takes it from there.
  */
-export async function upload(resources: LocalResources, clients: LocalClients, args: string[]): Promise<void> {
-  const [file, storeId, businessDate, batchId] = args.filter((arg) => !arg.startsWith('--'));
-  const extension = /\.(csv|jsonl|xml)(\.gz)?$/.exec(file ?? '')?.[0];
-  if (!file || !storeId || !businessDate || !batchId || !extension) {
-    throw new Error('usage: pos upload <file.csv|.jsonl|.xml[.gz]> <storeId> <businessDate> <batchId> [--manifest]');
-  }
-  const key = `incoming/${storeId}/${businessDate}/${batchId}${extension}`;
-  const batchPath = parsePosBatchKey(key);
-  if (!batchPath) throw new Error(`${key} does not follow the upload contract: ids are letters, digits, "-" and "_", the date is YYYY-MM-DD`);
+export async function upload(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<void> {
+  const { args: [file, storeId, businessDate, batchId], flags } = parseCommand(opsCommands.posUpload, argv);
+  // The command's check has refused any line whose path breaks the upload contract.
+  const batchPath = posUploadPath(file, storeId, businessDate, batchId)!;
+  const { key } = batchPath;
   const body = readFileSync(path.resolve(file));
   const bucket = resources.buckets.posBatches;
-  if (args.includes('--manifest')) {
+  if (flags.manifest) {
     const text = body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
     const newlines = text.reduce((count, byte) => count + (byte === 10 ? 1 : 0), 0);
     const manifest = { lineCount: newlines + (text.length && text[text.length - 1] !== 10 ? 1 : 0), sha256: createHash('sha256').update(body).digest('hex') };
@@ -34,8 +32,8 @@ export async function upload(resources: LocalResources, clients: LocalClients, a
 }
 
 /** `pos summary <storeId> <businessDate> [batchId]`: the summaries of a store's uploads, with where their bad lines are. */
-export async function summary(resources: LocalResources, clients: LocalClients, [storeId, businessDate, batchId]: string[]): Promise<void> {
-  if (!storeId || !businessDate) throw new Error('usage: pos summary <storeId> <businessDate> [batchId]');
+export async function summary(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<void> {
+  const { args: [storeId, businessDate, batchId] } = parseCommand(opsCommands.posSummary, argv);
   const bucket = resources.buckets.posBatches;
   const prefix = `summaries/${storeId}/${businessDate}/${batchId ? `${batchId}/` : ''}`;
   const { Contents = [] } = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));

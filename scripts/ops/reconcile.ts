@@ -4,12 +4,14 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
 import { formatDecimalMoney, type Money } from '../../shared/domain/money';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
+import { parseCommand } from './command-line';
+import { opsCommands } from './commands';
 
 const amount = (money: Money | undefined) => (money ? formatDecimalMoney(money) : '-');
 
 /** `reconcile <settlementId>`: a settlement's reconciliation report: counts, then every order it named and how it matched. */
-export async function reconcile(resources: LocalResources, [settlementId]: string[]): Promise<void> {
-  if (!settlementId) throw new Error('usage: reconcile <settlementId>');
+export async function reconcile(resources: LocalResources, argv: string[]): Promise<void> {
+  const { args: [settlementId] } = parseCommand(opsCommands.reconcile, argv);
   const found = await new DynamoSettlementLedger(resources.tables.accounting).readReport(settlementId);
   if (!found) throw new Error(`no reconciliation report for settlement ${settlementId} (reports land under incoming/amazon/ or incoming/shopify/ of the settlement-reports bucket)`);
   const { report, orders } = found;
@@ -26,8 +28,8 @@ export async function reconcile(resources: LocalResources, [settlementId]: strin
 }
 
 /** `settlement upload <file> <amazon|shopify>`: puts a settlement report where the marketplace's export lands; the S3 trigger reconciles it. */
-export async function uploadSettlement(resources: LocalResources, clients: LocalClients, [file, channel]: string[]): Promise<void> {
-  if (!file || (channel !== 'amazon' && channel !== 'shopify')) throw new Error('usage: settlement upload <file> <amazon|shopify>');
+export async function uploadSettlement(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<void> {
+  const { args: [file, channel] } = parseCommand(opsCommands.settlementUpload, argv);
   const key = `incoming/${channel}/${path.basename(file)}`;
   const body = readFileSync(path.resolve(file));
   await clients.s3.send(new PutObjectCommand({ Bucket: resources.buckets.settlementReports, Key: key, Body: body }));

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { EventBridgeClient, ListRulesCommand, StartReplayCommand, type Rule } from '@aws-sdk/client-eventbridge';
 import { channelApisFromEnv } from '../../shared/channels/channel-apis';
 import { webhookAdapters } from '../../shared/channels/registry';
@@ -6,9 +5,11 @@ import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { webhookSecretsFromEnv } from '../../shared/adapters/webhook-secrets';
-import { SalesChannel } from '../../shared/domain/order';
+import type { SalesChannel } from '../../shared/domain/order';
 import { replayArchivedDelivery } from '../../shared/domain/webhook-delivery';
 import type { AwsLocation, OpsResources } from './aws-fabric';
+import { parseCommand } from './command-line';
+import { opsCommands } from './commands';
 
 export interface ReplaySummary {
   republished: number;
@@ -24,17 +25,11 @@ type ReplayWindow = { from: Date; to: Date; detailType?: string };
  * it replays the bus's archive instead (startArchiveReplay).
  */
 export async function replay(resources: OpsResources, argv: string[]): Promise<ReplaySummary | { replayName: string }> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { from: { type: 'string' }, to: { type: 'string' }, channel: { type: 'string' }, 'detail-type': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
-  });
-  const from = new Date(values.from ?? '');
-  const to = new Date(values.to ?? new Date().toISOString());
-  if (Number.isNaN(from.getTime())) throw new Error('replay: --from must be an ISO time, e.g. 2026-11-23T09:00:00Z');
-  if (Number.isNaN(to.getTime()) || to <= from) throw new Error('replay: --to must be an ISO time after --from');
+  const { flags: values } = parseCommand(opsCommands.replay, argv);
+  const { from, to = new Date() } = values;
   if (resources.aws) return startArchiveReplay(resources.aws, { from, to, ...(values['detail-type'] ? { detailType: values['detail-type'] } : {}) });
   const adapters = webhookAdapters(channelApisFromEnv());
-  const channels = values.channel ? [SalesChannel.parse(values.channel)] : (Object.keys(adapters) as SalesChannel[]);
+  const channels = values.channel ? [values.channel] : (Object.keys(adapters) as SalesChannel[]);
   const archive = new S3DeliveryArchive(resources.buckets.rawArchive);
   const ports = { publisher: eventPublisherFromEnv(), secrets: webhookSecretsFromEnv(), skus: new DynamoSkuCrossReference(resources.tables.crossReference) };
   const dryRun = values['dry-run'];

@@ -1,0 +1,87 @@
+import { statSync } from 'node:fs';
+import { routingRules, type RoutingRule } from '../../events/routing-rules';
+import { SalesChannel } from '../../shared/domain/order';
+import { parsePosBatchKey, type PosBatchPath } from '../../shared/domain/pos-batch';
+import {
+  argument, defineCommand, isoTime, oneOf, option, optionalArgument, requiredOption, switchFlag,
+  type Flag, type Parsed, type Positional, type Reader,
+} from './command-line';
+
+/**
+ * Every ops command's grammar, apart from what it does: scripts/ops.ts checks a command line
+ * against it before it connects to any fabric, and each command module reads its arguments with
+ * it. Loads no adapter, so nothing here depends on the environment the fabric sets.
+ */
+
+const salesChannel = oneOf(SalesChannel.options);
+const routingRule: Reader<RoutingRule> = (text) => {
+  const rule = routingRules.find((candidate) => candidate.name === text);
+  if (!rule) throw new Error(`must be a routing rule, one of ${routingRules.map((candidate) => candidate.name).join(', ')}; got "${text}"`);
+  return rule;
+};
+
+const existingFile: Reader<string> = (text) => {
+  if (!statSync(text, { throwIfNoEntry: false })?.isFile()) throw new Error(`must name a file; there is none at "${text}"`);
+  return text;
+};
+
+const POS_BATCH_EXTENSION = /\.(csv|jsonl|xml)(\.gz)?$/;
+
+/** Where `pos upload` puts a batch under the upload contract (shared/domain/pos-batch.ts); undefined when an id or the date breaks it. */
+export function posUploadPath(file: string, storeId: string, businessDate: string, batchId: string): (PosBatchPath & { key: string }) | undefined {
+  const key = `incoming/${storeId}/${businessDate}/${batchId}${POS_BATCH_EXTENSION.exec(file)?.[0] ?? ''}`;
+  const batch = parsePosBatchKey(key);
+  return batch && { ...batch, key };
+}
+
+const heldFilters = { channel: option('channel', salesChannel), order: option('orderId'), sku: option('sku') };
+
+function opsCommand<const P extends readonly Positional<unknown>[] = [], F extends Record<string, Flag<unknown>> = Record<never, Flag<unknown>>>(
+  name: string, summary: string,
+  grammar: { args?: P; flags?: F; check?: (parsed: Parsed<P, F>) => string | undefined } = {},
+) {
+  return defineCommand<P, F>({ program: 'npm run ops --', name, summary, ...grammar });
+}
+
+/** In the order the overview lists them. */
+export const opsCommands = {
+  xrefMapSku: opsCommand('xref map-sku', 'map a channel SKU to an internal SKU', {
+    args: [argument('channel', salesChannel), argument('channelSku | variant:ID'), argument('sku')],
+  }),
+  xrefList: opsCommand('xref list', "list a channel's SKU mappings", { args: [argument('channel', salesChannel)] }),
+  orderShow: opsCommand('order show', 'an order and its state history', { args: [argument('orderId')] }),
+  orderTrace: opsCommand('order trace', "the order's whole path: every event, queue, outcome and timing", { args: [argument('orderId')] }),
+  replay: opsCommand('replay', 'publish again what archived webhook deliveries carry; safe twice', {
+    flags: { from: requiredOption('time', isoTime), to: option('time', isoTime), channel: option('channel', salesChannel), 'detail-type': option('detailType'), 'dry-run': switchFlag() },
+    check: ({ flags }) => ((flags.to ?? new Date()) <= flags.from ? '--to (now, when left off) must be after --from' : undefined),
+  }),
+  dlqList: opsCommand('dlq list', 'every DLQ with its depth and oldest message age'),
+  dlqPeek: opsCommand('dlq peek', 'what each held message is and whether it was processed', {
+    args: [argument('rule', routingRule)], flags: heldFilters,
+  }),
+  dlqRedrive: opsCommand('dlq redrive', 'move held messages back to their source queue', {
+    args: [argument('rule', routingRule)], flags: { 'dry-run': switchFlag(), ...heldFilters },
+  }),
+  inventoryShow: opsCommand('inventory show', 'stock per location and what each channel is shown', { args: [argument('sku')] }),
+  inventoryVerify: opsCommand('inventory verify', 'rebuild positions from the ledger; non-zero exit on drift'),
+  posUpload: opsCommand('pos upload', 'put a POS batch where a store would (its manifest first)', {
+    args: [argument('file', existingFile), argument('storeId'), argument('businessDate'), argument('batchId')],
+    flags: { manifest: switchFlag() },
+    check: ({ args: [batchFile, storeId, businessDate, batchId] }) => {
+      if (!POS_BATCH_EXTENSION.test(batchFile)) return `<file> must end in .csv, .jsonl or .xml, optionally .gz; got "${batchFile}"`;
+      return posUploadPath(batchFile, storeId, businessDate, batchId) ? undefined : 'the upload contract wants <storeId> and <batchId> of letters, digits, "-" and "_", and <businessDate> as YYYY-MM-DD';
+    },
+  }),
+  posSummary: opsCommand('pos summary', 'POS upload summaries: counts, gaps, quarantine', {
+    args: [argument('storeId'), argument('businessDate'), optionalArgument('batchId')],
+  }),
+  settlementUpload: opsCommand('settlement upload', "put a settlement report where the marketplace's export lands", {
+    args: [argument('file', existingFile), argument('amazon|shopify', oneOf(['amazon', 'shopify'] as const))],
+  }),
+  reconcile: opsCommand('reconcile', "a settlement's reconciliation: matched, variance, unmatched orders", { args: [argument('settlementId')] }),
+  channelLag: opsCommand('channel lag', 'per channel and SKU: last published figure, version, acknowledgement, lag', {
+    args: [optionalArgument('channel', salesChannel)],
+  }),
+};
+
+export type OpsCommandKey = keyof typeof opsCommands;
