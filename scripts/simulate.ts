@@ -1,37 +1,32 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { defineCommand, option, parseCommand, positiveWholeNumber, runCommandLine } from './ops/command-line';
 import { parseFaults } from './simulation/scenario';
 import type { ProgressUpdate } from './simulation/driver';
+
+const simulateCommand = defineCommand({
+  program: 'npm run simulate --',
+  name: '',
+  summary: 'A seeded retail day through a local fabric of its own, then the invariant report; exit status 1 when an invariant breaks.',
+  flags: {
+    orders: option('n', positiveWholeNumber, 200),
+    stores: option('n', positiveWholeNumber, 3),
+    skus: option('n', positiveWholeNumber, 20),
+    seed: option('n', positiveWholeNumber, 7),
+    faults: option('fault,...|all', parseFaults, []),
+    concurrency: option('n', positiveWholeNumber, 8),
+    report: option('file.json'),
+  },
+});
 
 /**
  * `npm run simulate`: a seeded, reproducible retail day (scripts/simulation/) driven through a local
  * fabric of its own over the fabric's real interfaces, then the invariant report; exits non-zero
  * when an invariant breaks. It starts its own fabric (in memory, free ports) because it turns the ERP
- * simulator's and channel stubs' knobs and sets the inventory policy for its stores.
+ * simulator's and channel stubs' knobs and sets the inventory policy for its stores. The command
+ * line is checked before anything starts.
  */
-const { values: args } = parseArgs({
-  options: {
-    orders: { type: 'string', default: '200' },
-    stores: { type: 'string', default: '3' },
-    skus: { type: 'string', default: '20' },
-    seed: { type: 'string', default: '7' },
-    faults: { type: 'string', default: '' },
-    concurrency: { type: 'string', default: '8' },
-    report: { type: 'string' },
-  },
-});
-
-function positive(name: string, value: string | undefined): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got "${value}"`);
-  return n;
-}
-
-async function main(): Promise<void> {
-  const options = {
-    orders: positive('orders', args.orders), stores: positive('stores', args.stores), skus: positive('skus', args.skus),
-    seed: positive('seed', args.seed), faults: parseFaults(args.faults), concurrency: positive('concurrency', args.concurrency),
-  };
+async function main(argv: string[]): Promise<void> {
+  const { flags: { report: reportFile, ...options } } = parseCommand(simulateCommand, argv);
   // Set before any handler or adapter module loads: they read it once, at cold start.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -62,7 +57,7 @@ async function main(): Promise<void> {
     const report = await runSimulation(fabric, options, progress);
     process.stderr.write('\n');
     console.log(formatSummary(report));
-    if (args.report) writeFileSync(args.report, `${JSON.stringify(report, null, 2)}\n`);
+    if (reportFile) writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
     process.exitCode = report.invariantsHold ? 0 : 1;
   } finally {
     await fabric.stop();
@@ -77,7 +72,4 @@ function progressBar({ phase, done, total, detail }: ProgressUpdate, seconds: nu
   return `  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${phase} ${done}/${total}${detail ? ` (${detail})` : ''} ${Math.round(seconds)} s`;
 }
 
-main().then(() => process.exit(process.exitCode ?? 0), (error) => {
-  console.error(`\nsimulate failed: ${(error as Error).stack ?? error}`);
-  process.exit(1);
-});
+runCommandLine(() => main(process.argv.slice(2)), (error) => `\nsimulate failed: ${error.stack ?? error}`);
