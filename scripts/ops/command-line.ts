@@ -198,9 +198,13 @@ function readOrRefuse<T>(usage: string, what: string, read: () => T): T {
 
 /**
  * Runs a CLI's main and ends the process: status 0 (or the exitCode main set), 2 with the reason and
- * the usage on stderr for a UsageError, 1 with `describe(error)` for any other failure.
+ * the usage on stderr for a UsageError, 1 with `describe(error)` for any other failure. A reader
+ * that stops early (`| head -1`) closes the pipe: the rest of the output is dropped without an EPIPE
+ * trace, and the command still finishes what it was doing (a redrive half done helps nobody, and
+ * the simulation still stops its fabric).
  */
 export function runCommandLine(main: () => Promise<void>, describe: (error: Error) => string = (error) => error.message): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
   main().then(
     () => process.exit(process.exitCode ?? 0),
     (error: Error) => {
@@ -216,4 +220,8 @@ export function runCommandLine(main: () => Promise<void>, describe: (error: Erro
       process.exit(1);
     },
   );
+}
+
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
 }

@@ -111,3 +111,23 @@ describe('npm run ops', () => {
     expect(run.stdout).toBe('usage: npm run ops -- inventory show <sku>\n\nstock per location and what each channel is shown\n');
   });
 });
+
+describe('a reader that stops early', () => {
+  test('ends the command quietly: no EPIPE trace, exit status 0', async () => {
+    // What `dlq list | head -1` does to a command that prints a line per queue, with calls between the lines.
+    const lister = `
+      import { runCommandLine } from './scripts/ops/command-line';
+      runCommandLine(async () => {
+        for (let queue = 0; queue < 40; queue += 1) {
+          console.log(\`queue-\${queue}-dlq      0 message(s)\`);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      });`;
+
+    const run = await tsx(['-e', lister], { readOneChunk: true });
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^queue-0-dlq/);
+  });
+});
