@@ -1,13 +1,14 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ApiRoute, FunctionName } from '../../shared/config/topology';
+import type { ApiRoute } from '../../shared/config/topology';
 import type { FabricFunction } from './fabric-function';
 
 export interface FabricApiProps {
-  /** The functions deployed in this region; each one's `routes` are served here. */
-  functions: Readonly<Record<FunctionName, FabricFunction>>;
+  /** The functions deployed in this region, whatever their stack; each one's `routes` are served here. */
+  functions: readonly FabricFunction[];
 }
 
 /**
@@ -18,13 +19,20 @@ export interface FabricApiProps {
  * Who may call a route follows from its function: a function that holds channel secrets verifies
  * each request's signature itself, so its routes are public; every other route (order lookups) is
  * for back-office callers and requires SigV4-signed IAM credentials.
+ *
+ * Each routed function is imported by ARN, so API Gateway's permissions to invoke it are created
+ * here, beside the API: created on the function, they would make the function's stack name this API
+ * while this API names the function, a circular dependency between the two stacks.
  */
 export class FabricApi extends Construct {
   readonly restApi: apigateway.RestApi;
 
   constructor(scope: Construct, id: string, props: FabricApiProps) {
     super(scope, id);
-    const routes = Object.values(props.functions).flatMap((fn) => (fn.definition.routes ?? []).map((route) => ({ route, definition: fn.definition, fn })));
+    const routes = props.functions.filter((fn) => fn.definition.routes?.length).flatMap((fn) => {
+      const handler = lambda.Function.fromFunctionAttributes(this, fn.node.id, { functionArn: fn.functionArn, sameEnvironment: true });
+      return (fn.definition.routes ?? []).map((route) => ({ route, definition: fn.definition, fn: handler }));
+    });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.THREE_MONTHS,

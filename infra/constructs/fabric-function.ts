@@ -1,11 +1,13 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+// cdk-nag's own rendering of a CloudFormation reference, so an acknowledgement names a finding exactly as the check does.
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -21,6 +23,7 @@ import {
   type TableName,
 } from '../../shared/config/topology';
 import type { SalesChannel } from '../../shared/domain/order';
+import { ERP_CREDENTIALS_NAME_ENV } from '../../shared/erp/erp-config';
 
 const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -111,7 +114,7 @@ export class FabricFunction extends NodejsFunction {
       this.acknowledgeWildcards(KMS_WRITE_FINDINGS, KMS_WRITE_REASON);
     }
     if ((tables[name] as TableDefinition).globalIndexes?.length) {
-      this.acknowledgeWildcards([`Resource::<${logicalId(table)}.Arn>/index/*`], `Queries may use any index of the ${name} table, and only of that table.`);
+      this.acknowledgeWildcardUnder(table.tableArn, '/index/*', `Queries may use any index of the ${name} table, and only of that table.`);
     }
   }
 
@@ -123,7 +126,9 @@ export class FabricFunction extends NodejsFunction {
   bindBucket(name: BucketName, bucket: s3.IBucket, access: Access): void {
     this.addEnvironment(bucketEnvVar(name), bucket.bucketName);
     bucket.grantRead(this);
-    this.acknowledgeWildcards([...S3_READ_FINDINGS, `Resource::<${logicalId(bucket)}.Arn>/*`], `Reads any object of the ${name} bucket, and only of that bucket: object keys are data-dependent (channel, date, delivery id).`);
+    const readReason = `Reads any object of the ${name} bucket, and only of that bucket: object keys are data-dependent (channel, date, delivery id).`;
+    this.acknowledgeWildcards(S3_READ_FINDINGS, readReason);
+    this.acknowledgeWildcardUnder(bucket.bucketArn, '/*', readReason);
     if (access === 'readWrite') {
       bucket.grantPut(this);
       this.acknowledgeWildcards(S3_PUT_FINDINGS, `Adds objects to the ${name} bucket, and may abort its own failed multipart uploads there.`);
@@ -156,11 +161,30 @@ export class FabricFunction extends NodejsFunction {
     secret.grantRead(this);
   }
 
+  /**
+   * Lets the function read the ERP's API credentials (JSON, see BusinessCentralCredentials). The
+   * environment carries only the secret's name (FABRIC_ERP_CREDENTIALS_NAME); the value is read at run time.
+   */
+  bindErpCredentials(secret: secretsmanager.ISecret): void {
+    this.addEnvironment(ERP_CREDENTIALS_NAME_ENV, secret.secretName);
+    secret.grantRead(this);
+  }
+
   private acknowledgeWildcards(findings: readonly string[], reason: string): void {
     for (const finding of findings) Validations.of(this.role!).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
-}
 
-function logicalId(resource: dynamodb.ITable | s3.IBucket): string {
-  return Stack.of(resource).getLogicalId(resource.node.defaultChild as CfnElement);
+  /**
+   * Acknowledges a wildcard below a store's ARN. The stores live in the stateful stack, so the policy
+   * holds the ARN as a read of that stack's output, named only when synthesis resolves cross-stack
+   * references; the finding is therefore named from a validation, which runs after that.
+   */
+  private acknowledgeWildcardUnder(arn: string, suffix: string, reason: string): void {
+    this.node.addValidation({
+      validate: () => {
+        this.acknowledgeWildcards([`Resource::${flattenCfnReference(Stack.of(this).resolve(arn))}${suffix}`], reason);
+        return [];
+      },
+    });
+  }
 }

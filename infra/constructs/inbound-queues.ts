@@ -3,14 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../shared/config/topology';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
 
 export interface InboundQueuesProps {
   /** Prefix of the queue names, unique per stack: `<prefix>-<queue>`, `<prefix>-<queue>-dlq`. */
   namePrefix: string;
-  functions: Readonly<Record<FunctionName, FabricFunction>>;
+  /** The functions of this construct's stack, by topology name. */
+  functions: Readonly<Record<string, FabricFunction>>;
 }
 
 /**
@@ -25,7 +25,7 @@ export class InboundQueues extends Construct {
 
   constructor(scope: Construct, id: string, { namePrefix, functions }: InboundQueuesProps) {
     super(scope, id);
-    for (const [name, fn] of Object.entries(functions) as [FunctionName, FabricFunction][]) {
+    for (const fn of Object.values(functions)) {
       const inbound = fn.definition.inboundQueue;
       if (!inbound) continue;
       const queueId = constructId(inbound.name);
@@ -55,7 +55,7 @@ export class InboundQueues extends Construct {
         actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
         resources: [queue.queueArn],
       }));
-      functions[name].addEventSource(new SqsEventSource(queue, { batchSize: inbound.batchSize, reportBatchItemFailures: true }));
+      fn.addEventSource(new SqsEventSource(queue, { batchSize: inbound.batchSize, reportBatchItemFailures: true }));
       this.queues[inbound.name] = queue;
       this.deadLetterQueues.push(deadLetterQueue);
     }

@@ -8,13 +8,21 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-export interface OperationsAlarmsProps {
-  /** Every queue where the fabric holds messages it could not process or deliver. */
+/** The queues and rules one stack holds, watched together. */
+export interface WatchedQueues {
+  /** Scope of their alarms, so that two stacks may hold constructs of the same id. */
+  name: string;
+  /** Queues where the fabric holds messages it could not process or deliver. */
   deadLetterQueues: readonly sqs.IQueue[];
-  /** Every queue a consumer reads: age there means the consumer is stuck or far behind. */
+  /** Queues a consumer reads: age there means the consumer is stuck or far behind. */
   consumerQueues: readonly sqs.IQueue[];
-  /** Every EventBridge rule, with the bus it is on. */
-  rules: readonly events.Rule[];
+  /** EventBridge rules on `bus`. */
+  rules: readonly events.IRule[];
+}
+
+export interface OperationsAlarmsProps {
+  /** Every stack's queues and rules. */
+  watched: readonly WatchedQueues[];
   bus: events.IEventBus;
   api: apigateway.RestApi;
   /** Subscribed to the alarm topic when set; the topic exists either way for other subscribers. */
@@ -47,8 +55,8 @@ export class OperationsAlarms extends Construct {
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'Retail fabric alarms', enforceSSL: true });
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const notify = new actions.SnsAction(this.topic);
-    const alarm = (metric: cloudwatch.Metric | cloudwatch.MathExpression, alarmId: string, alarmDescription: string, threshold: number) =>
-      metric.createAlarm(this, alarmId, {
+    const alarm = (metric: cloudwatch.Metric | cloudwatch.MathExpression, alarmId: string, alarmDescription: string, threshold: number, scope: Construct = this) =>
+      metric.createAlarm(scope, alarmId, {
         alarmDescription,
         threshold,
         evaluationPeriods: 1,
@@ -56,35 +64,41 @@ export class OperationsAlarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(notify);
 
-    for (const queue of props.deadLetterQueues) {
-      alarm(
-        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-        `${queue.node.id}MessagesHeld`,
-        `Messages are waiting in ${queue.queueName}: inspect them (npm run ops -- dlq peek), fix the cause, then redrive.`,
-        1,
-      );
-    }
-    for (const queue of props.consumerQueues) {
-      alarm(
-        queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-        `${queue.node.id}OldestMessageAge`,
-        `${queue.queueName} holds a message older than ${OLDEST_MESSAGE_AGE.toHumanString()}: its consumer is failing, throttled or stopped.`,
-        OLDEST_MESSAGE_AGE.toSeconds(),
-      );
-    }
-    for (const rule of props.rules) {
-      alarm(
-        new cloudwatch.Metric({
-          namespace: 'AWS/Events',
-          metricName: 'FailedInvocations',
-          dimensionsMap: { EventBusName: props.bus.eventBusName, RuleName: rule.ruleName },
-          period: Duration.minutes(5),
-          statistic: cloudwatch.Stats.SUM,
-        }),
-        `${rule.node.id}FailedInvocations`,
-        'EventBridge could not deliver to this rule\'s queue: check the queue policy and quotas; events wait in the undelivered queue.',
-        1,
-      );
+    for (const { name, deadLetterQueues, consumerQueues, rules } of props.watched) {
+      const scope = new Construct(this, name);
+      for (const queue of deadLetterQueues) {
+        alarm(
+          queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+          `${queue.node.id}MessagesHeld`,
+          `Messages are waiting in ${queue.queueName}: inspect them (npm run ops -- dlq peek), fix the cause, then redrive.`,
+          1,
+          scope,
+        );
+      }
+      for (const queue of consumerQueues) {
+        alarm(
+          queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+          `${queue.node.id}OldestMessageAge`,
+          `${queue.queueName} holds a message older than ${OLDEST_MESSAGE_AGE.toHumanString()}: its consumer is failing, throttled or stopped.`,
+          OLDEST_MESSAGE_AGE.toSeconds(),
+          scope,
+        );
+      }
+      for (const rule of rules) {
+        alarm(
+          new cloudwatch.Metric({
+            namespace: 'AWS/Events',
+            metricName: 'FailedInvocations',
+            dimensionsMap: { EventBusName: props.bus.eventBusName, RuleName: rule.ruleName },
+            period: Duration.minutes(5),
+            statistic: cloudwatch.Stats.SUM,
+          }),
+          `${rule.node.id}FailedInvocations`,
+          'EventBridge could not deliver to this rule\'s queue: check the queue policy and quotas; events wait in the undelivered queue.',
+          1,
+          scope,
+        );
+      }
     }
 
     alarm(

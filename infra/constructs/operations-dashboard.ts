@@ -3,13 +3,13 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../shared/config/topology';
 import type { FabricFunction } from './fabric-function';
 
 export interface OperationsDashboardProps {
   /** `<prefix>-operations` is the dashboard's name: one per region. */
   namePrefix: string;
-  functions: Record<FunctionName, FabricFunction>;
+  /** Every function of the region, by topology name, whatever its stack. */
+  functions: Readonly<Record<string, FabricFunction>>;
   api: apigateway.RestApi;
   consumerQueues: readonly sqs.IQueue[];
   deadLetterQueues: readonly sqs.IQueue[];
@@ -77,8 +77,8 @@ export class OperationsDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Function errors and throttles',
         width: 24,
-        left: names.map((name) => functions[name as FunctionName].metricErrors({ period: FIVE_MINUTES, label: `${name} errors` })),
-        right: names.map((name) => functions[name as FunctionName].metricThrottles({ period: FIVE_MINUTES, label: `${name} throttles` })),
+        left: names.map((name) => functions[name].metricErrors({ period: FIVE_MINUTES, label: `${name} errors` })),
+        right: names.map((name) => functions[name].metricThrottles({ period: FIVE_MINUTES, label: `${name} throttles` })),
       }),
     );
   }

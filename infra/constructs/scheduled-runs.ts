@@ -4,12 +4,12 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../shared/config/topology';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
 
 export interface ScheduledRunsProps {
-  functions: Readonly<Record<FunctionName, FabricFunction>>;
+  /** The functions of this construct's stack, by topology name. */
+  functions: Readonly<Record<string, FabricFunction>>;
 }
 
 /**
@@ -22,7 +22,7 @@ export class ScheduledRuns extends Construct {
 
   constructor(scope: Construct, id: string, { functions }: ScheduledRunsProps) {
     super(scope, id);
-    const scheduled = (Object.entries(functions) as [FunctionName, FabricFunction][]).filter(([, fn]) => fn.definition.schedule);
+    const scheduled = Object.entries(functions).filter(([, fn]) => fn.definition.schedule);
     if (scheduled.length === 0) return;
     const undelivered = new sqs.Queue(this, 'UndeliveredRuns', {
       retentionPeriod: Duration.days(14),

@@ -1,18 +1,19 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { constructId } from '../../infra/constructs/construct-id';
-import type { FabricStack } from '../../infra/fabric-stack';
+import type { RegionalFabric } from '../../infra/fabric-app';
 import { functions, type FunctionDefinition } from '../../shared/config/topology';
-import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
+import { acknowledgementsWithoutFinding, buildFabric, regionTemplate, unacknowledgedFindings } from './fabric-synth';
 
 const REGION = 'us-east-1';
 const topologyFunctions = Object.entries(functions) as [string, FunctionDefinition][];
-let stack: FabricStack;
+let fabric: RegionalFabric;
+/** Every stack of the region, resources named `<stack part>/<logical id>` (see regionTemplate). */
 let template: Template;
 let resources: Record<string, { Type: string; Properties: Record<string, any> }>;
 
 beforeAll(() => {
-  [stack] = buildFabric({ regions: REGION });
-  template = Template.fromStack(stack);
+  [fabric] = buildFabric({ regions: REGION });
+  template = regionTemplate(fabric);
   resources = template.toJSON().Resources;
 });
 
@@ -27,6 +28,13 @@ const functionId = (name: string) => idOf('AWS::Lambda::Function', (p) => p.Envi
 describe.each(topologyFunctions.filter(([, definition]) => definition.inboundQueue))('the %s inbound queue', (name, definition) => {
   const inbound = definition.inboundQueue!;
   const queueName = `fabric-${REGION}-${inbound.name}`;
+
+  test('lives with its consumer, in the stack of its capability', () => {
+    const queueId = idOf('AWS::SQS::Queue', (p) => p.QueueName === queueName);
+
+    expect(queueId.split('/')[0]).toBe(constructId(definition.capability!));
+    expect(functionId(name).split('/')[0]).toBe(constructId(definition.capability!));
+  });
 
   test('dead-letters after maxReceiveCount into a DLQ that can redrive to it', () => {
     const dlqId = idOf('AWS::SQS::Queue', (p) => p.QueueName === `${queueName}-dlq`);
@@ -63,6 +71,14 @@ describe.each(topologyFunctions.filter(([, definition]) => definition.inboundQue
     });
   });
 
+  test('publishes its ARN, to register with the channel as the notification destination', () => {
+    const queueId = idOf('AWS::SQS::Queue', (p) => p.QueueName === queueName);
+    const [stack] = queueId.split('/');
+
+    Template.fromStack(fabric.stacks.find((candidate) => candidate.stackName === `RetailFabric-${REGION}-${stack}`)!)
+      .hasOutput(`${constructId(inbound.name)}QueueArn`, { Value: { 'Fn::GetAtt': [queueId.split('/')[1], 'Arn'] } });
+  });
+
   test('is visible for at least six consumer timeouts', () => {
     expect(inbound.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * definition.timeoutSeconds);
   });
@@ -78,7 +94,7 @@ describe('channel API credentials', () => {
   });
 
   test('lets a function read exactly the credentials of the channels it calls', () => {
-    const fetchRole = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith(`${constructId('channel-order-fetch')}RoleDefaultPolicy`))![1];
+    const fetchRole = Object.entries(resources).find(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith(`Intake/${constructId('channel-order-fetch')}RoleDefaultPolicy`))![1];
     const secretResources = JSON.stringify(fetchRole.Properties.PolicyDocument.Statement.filter((s: { Action: string | string[] }) => [s.Action].flat().includes('secretsmanager:GetSecretValue')));
 
     for (const channel of ['square', 'amazon', 'ebay', 'walmart']) expect(secretResources).toContain(`secret:fabric/channel-api/${channel}-??????`);
@@ -102,6 +118,6 @@ test('runs the eBay pull connector on its schedule', () => {
 });
 
 test('leaves no cdk-nag finding unacknowledged, nor an acknowledgement without a finding', () => {
-  expect(unacknowledgedFindings(stack)).toEqual([]);
-  expect(acknowledgementsWithoutFinding(stack)).toEqual([]);
+  expect(fabric.stacks.flatMap(unacknowledgedFindings)).toEqual([]);
+  expect(fabric.stacks.flatMap(acknowledgementsWithoutFinding)).toEqual([]);
 });

@@ -1,46 +1,83 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildFabric } from './fabric-synth';
+import type { RegionalFabric } from '../../infra/fabric-app';
+import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
 
-describe('the fabric app', () => {
-  test('synthesizes one independently named stack per region in the regions context', () => {
-    const stacks = buildFabric({ regions: 'us-east-1,eu-west-1' });
+const STACK_PARTS = ['Stateful', 'Intake', 'Inventory', 'OrderToCash', 'Pos', 'PricingCatalog', 'ChannelSync', 'Api', 'Operations'];
+/** Room to grow: CloudFormation refuses a stack of more than 500 resources, and CDK warns from 450. */
+const RESOURCES_PER_STACK = 300;
 
-    expect(stacks.map((stack) => [stack.stackName, stack.region])).toEqual([
-      ['RetailFabric-us-east-1', 'us-east-1'],
-      ['RetailFabric-eu-west-1', 'eu-west-1'],
-    ]);
-    expect(stacks.map((stack) => Template.fromStack(stack).findResources('AWS::Events::EventBus')).map((buses) => Object.values(buses)[0].Properties.Name))
+/** A region's resources of one type, whatever their stack. */
+function resourcesOf(fabric: RegionalFabric, type: string): Record<string, any>[] {
+  return fabric.stacks.flatMap((stack) => Object.values(Template.fromStack(stack).findResources(type)));
+}
+
+describe('a two-region app', () => {
+  let fabrics: RegionalFabric[];
+  let useast: RegionalFabric;
+  let euwest: RegionalFabric;
+
+  beforeAll(() => {
+    [useast, euwest] = fabrics = buildFabric({
+      regions: 'us-east-1,eu-west-1',
+      regionSettings: {
+        'eu-west-1': {
+          alarmEmail: 'retail-ops@example.com',
+          channels: ['shopify', 'woocommerce'],
+          erpApiUrl: 'https://erp.example.eu/api/v2.0',
+          erpRequestsPerSecond: 40,
+          channelRateLimits: { shopify: { ratePerSecond: 50, burst: 1000 } },
+        },
+      },
+    });
+  });
+
+  test('synthesizes the same independently named stacks in each region of the regions context', () => {
+    expect(fabrics.flatMap((fabric) => fabric.stacks.map((stack) => [stack.stackName, stack.region]))).toEqual(
+      ['us-east-1', 'eu-west-1'].flatMap((region) => STACK_PARTS.map((part) => [`RetailFabric-${region}-${part}`, region])),
+    );
+    expect(fabrics.map((fabric) => Object.values(Template.fromStack(fabric.stateful).findResources('AWS::Events::EventBus'))[0].Properties.Name))
       .toEqual(['fabric-us-east-1', 'fabric-eu-west-1']);
   });
 
-  test('deploys to the default region from cdk.json when no regions are given', () => {
-    const stacks = buildFabric();
+  test('deploys the stateful stack first, then the capabilities, then the API, then operations', () => {
+    const dependencies = (fabric: RegionalFabric) => Object.fromEntries(fabric.stacks.map((stack) => [
+      stack.stackName.replace(`RetailFabric-${fabric.region}-`, ''),
+      stack.dependencies.map((dependency) => dependency.stackName.replace(`RetailFabric-${fabric.region}-`, '')).sort(),
+    ]));
+    const capabilities = STACK_PARTS.slice(1, -2).sort();
 
-    expect(stacks.map((stack) => stack.region)).toEqual(['us-east-1']);
+    for (const fabric of fabrics) {
+      expect(dependencies(fabric)).toEqual({
+        Stateful: [],
+        ...Object.fromEntries(capabilities.map((capability) => [capability, ['Stateful']])),
+        Api: capabilities,
+        Operations: ['Api', ...capabilities, 'Stateful'].sort(),
+      });
+    }
   });
 
-  test('accepts regions as a JSON array and deploys a repeated region once', () => {
-    const stacks = buildFabric({ regions: ['eu-west-1', 'eu-west-1'] });
+  test('keeps every stack of either region within 300 resources', () => {
+    const counts = fabrics.flatMap((fabric) => fabric.stacks.map((stack) => [stack.stackName, Object.keys(Template.fromStack(stack).toJSON().Resources).length] as const));
 
-    expect(stacks.map((stack) => stack.stackName)).toEqual(['RetailFabric-eu-west-1']);
+    expect(counts.filter(([, count]) => count > RESOURCES_PER_STACK)).toEqual([]);
+  });
+
+  test('leaves no cdk-nag finding unacknowledged in any stack, nor an acknowledgement without a finding', () => {
+    const stacks = fabrics.flatMap((fabric) => fabric.stacks);
+
+    expect(stacks.flatMap(unacknowledgedFindings)).toEqual([]);
+    expect(stacks.flatMap(acknowledgementsWithoutFinding)).toEqual([]);
   });
 
   test('subscribes the alarm email only in the region whose settings name it', () => {
-    const [useast, euwest] = buildFabric({
-      regions: 'us-east-1,eu-west-1',
-      regionSettings: { 'eu-west-1': { alarmEmail: 'retail-ops@example.com' } },
-    });
-
-    Template.fromStack(useast).resourceCountIs('AWS::SNS::Subscription', 0);
-    Template.fromStack(euwest).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'retail-ops@example.com' });
+    expect(resourcesOf(useast, 'AWS::SNS::Subscription')).toHaveLength(0);
+    Template.fromStack(euwest.operations).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'retail-ops@example.com' });
   });
 
   test('deploys only the channels a region enables: no webhook route, secret or channel-only function for the others', () => {
-    const [region] = buildFabric({ regions: 'eu-west-1', regionSettings: { 'eu-west-1': { channels: ['shopify', 'woocommerce'] } } });
-    const template = Template.fromStack(region);
-    const text = JSON.stringify(template.toJSON());
-    const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
-    const variables = Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) => Object.keys(fn.Properties.Environment?.Variables ?? {}));
+    const text = JSON.stringify(euwest.stacks.map((stack) => Template.fromStack(stack).toJSON()));
+    const paths = resourcesOf(euwest, 'AWS::ApiGateway::Resource').map((resource) => resource.Properties.PathPart);
+    const variables = resourcesOf(euwest, 'AWS::Lambda::Function').flatMap((fn) => Object.keys(fn.Properties.Environment?.Variables ?? {}));
 
     expect(paths).toEqual(expect.arrayContaining(['shopify', 'woocommerce']));
     expect(paths).not.toEqual(expect.arrayContaining(['ebay']));
@@ -51,22 +88,34 @@ describe('the fabric app', () => {
   });
 
   test('points the ERP connector at the region\'s ERP endpoint when one is set', () => {
-    const [region] = buildFabric({ regions: 'eu-west-1', regionSettings: { 'eu-west-1': { erpApiUrl: 'https://erp.example.eu/api/v2.0' } } });
-    const urls = Object.values(Template.fromStack(region).findResources('AWS::Lambda::Function'))
-      .map((fn) => fn.Properties.Environment?.Variables?.FABRIC_ERP_API_URL).filter(Boolean);
+    const urls = (fabric: RegionalFabric) => resourcesOf(fabric, 'AWS::Lambda::Function').map((fn) => fn.Properties.Environment?.Variables?.FABRIC_ERP_API_URL).filter(Boolean);
 
-    expect(urls.length).toBeGreaterThan(0);
-    expect(new Set(urls)).toEqual(new Set(['https://erp.example.eu/api/v2.0']));
+    expect(urls(euwest).length).toBeGreaterThan(0);
+    expect(new Set(urls(euwest))).toEqual(new Set(['https://erp.example.eu/api/v2.0']));
+    expect(urls(useast)).toEqual([]);
   });
 
   test('gives the ERP connector and the channel syncs the region\'s rate budgets when they are set', () => {
-    const [region] = buildFabric({ regions: 'eu-west-1', regionSettings: { 'eu-west-1': { erpRequestsPerSecond: 40, channelRateLimits: { shopify: { ratePerSecond: 50, burst: 1000 } } } } });
-    const variables = Object.values(Template.fromStack(region).findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment?.Variables ?? {});
+    const variables = resourcesOf(euwest, 'AWS::Lambda::Function').map((fn) => fn.Properties.Environment?.Variables ?? {});
 
     expect(new Set(variables.map((v) => v.FABRIC_ERP_REQUESTS_PER_SECOND).filter(Boolean))).toEqual(new Set(['40']));
     const budgets = variables.map((v) => v.FABRIC_CHANNEL_RATE_LIMITS).filter(Boolean);
     expect(budgets.length).toBeGreaterThanOrEqual(3);
     expect(new Set(budgets)).toEqual(new Set(['{"shopify":{"ratePerSecond":50,"burst":1000}}']));
+  });
+});
+
+describe('the fabric app\'s context', () => {
+  test('deploys to the default region from cdk.json when no regions are given', () => {
+    const fabrics = buildFabric();
+
+    expect(fabrics.map((fabric) => fabric.region)).toEqual(['us-east-1']);
+  });
+
+  test('accepts regions as a JSON array and deploys a repeated region once', () => {
+    const fabrics = buildFabric({ regions: ['eu-west-1', 'eu-west-1'] });
+
+    expect(fabrics.map((fabric) => fabric.stateful.stackName)).toEqual(['RetailFabric-eu-west-1-Stateful']);
   });
 
   test('rejects a channel budget the fabric cannot set, naming where', () => {

@@ -1,6 +1,6 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import type { FabricStack } from '../../infra/fabric-stack';
-import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { RegionalFabric } from '../../infra/fabric-app';
+import { acknowledgementsWithoutFinding, buildFabric, regionTemplate, unacknowledgedFindings } from './fabric-synth';
 
 // Adds a scheduled connector to the topology (reusing an existing handler as its entry: only the
 // wiring is under test), since whether today's topology has one depends on which connectors exist.
@@ -11,6 +11,7 @@ jest.mock('../../shared/config/topology', () => {
     functions: {
       ...topology.functions,
       'marketplace-poller': {
+        capability: 'intake',
         entry: 'functions/order-query/handler.ts',
         description: 'Pulls orders from a marketplace API.',
         timeoutSeconds: 60,
@@ -21,17 +22,18 @@ jest.mock('../../shared/config/topology', () => {
   };
 });
 
-let stack: FabricStack;
+let fabric: RegionalFabric;
+/** Every stack of the region, resources named `<stack part>/<logical id>` (see regionTemplate). */
 let template: Template;
 
 beforeAll(() => {
-  [stack] = buildFabric({ regions: 'us-east-1' });
-  template = Template.fromStack(stack);
+  [fabric] = buildFabric({ regions: 'us-east-1' });
+  template = regionTemplate(fabric);
 });
 
 test('runs a scheduled function at its topology rate through EventBridge Scheduler, with a DLQ for undelivered runs', () => {
-  const functionId = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('MarketplacePoller'));
-  const queueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('ScheduledRunsUndeliveredRuns'));
+  const functionId = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('Intake/MarketplacePoller'));
+  const queueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('Intake/ScheduledRunsUndeliveredRuns'));
 
   template.hasResourceProperties('AWS::Scheduler::Schedule', {
     ScheduleExpression: 'rate(5 minutes)',
@@ -47,6 +49,6 @@ test('runs a scheduled function at its topology rate through EventBridge Schedul
 });
 
 test('leaves no cdk-nag finding unacknowledged, nor an acknowledgement without a finding', () => {
-  expect(unacknowledgedFindings(stack)).toEqual([]);
-  expect(acknowledgementsWithoutFinding(stack)).toEqual([]);
+  expect(fabric.stacks.flatMap(unacknowledgedFindings)).toEqual([]);
+  expect(fabric.stacks.flatMap(acknowledgementsWithoutFinding)).toEqual([]);
 });

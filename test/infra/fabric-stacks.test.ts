@@ -1,11 +1,11 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { routingRules } from '../../events/routing-rules';
 import { constructId } from '../../infra/constructs/construct-id';
-import type { FabricStack } from '../../infra/fabric-stack';
+import type { RegionalFabric } from '../../infra/fabric-app';
 import { bucketEnvVar, buckets, functions, tableEnvVar, tables, type FunctionDefinition, type TableDefinition } from '../../shared/config/topology';
 import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
+import { buildFabric, regionTemplate } from './fabric-synth';
 
 const REGION = 'us-east-1';
 const topologyFunctions = Object.entries(functions) as [string, FunctionDefinition][];
@@ -14,22 +14,33 @@ const routes = topologyFunctions.flatMap(([name, definition]) => (definition.rou
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
-let stack: FabricStack;
+let fabric: RegionalFabric;
+/** Every stack of the region, resources named `<stack part>/<logical id>` (see regionTemplate). */
 let template: Template;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  // The one synthesis in this file that bundles the handlers, as a deployment would.
-  [stack] = buildFabric({ regions: REGION }, { bundle: true });
-  template = Template.fromStack(stack);
+  // The one synthesis of the infra tests that bundles the handlers, as a deployment would.
+  [fabric] = buildFabric({ regions: REGION }, { bundle: true });
+  template = regionTemplate(fabric);
   resources = template.toJSON().Resources;
 });
 
-/** The logical id CDK derived from a construct path: the path's ids joined, then an 8-digit hash. */
+/** The id CDK derived from a construct path (the path's ids joined, then an 8-digit hash), in its stack: `Stateful/DataStoresDataKey`. */
 function logicalIdStartingWith(prefix: string): string {
   const ids = Object.keys(resources).filter((id) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
   expect(ids).toHaveLength(1);
   return ids[0];
+}
+
+/** A topology function, in the stack of its capability. */
+function functionId(name: string): string {
+  const { capability } = (functions as Record<string, FunctionDefinition>)[name];
+  return logicalIdStartingWith(`${constructId(capability!)}/${constructId(name)}`);
+}
+
+function consumerStackOf(consumer: string): string {
+  return constructId((functions as Record<string, FunctionDefinition>)[consumer].capability!);
 }
 
 function resourcesOfType(type: string): [string, Resource][] {
@@ -49,15 +60,30 @@ function methodPath(resourceId: { Ref: string } | { 'Fn::GetAtt': string[] }): s
   return `${methodPath(resource.ParentId)}/${resource.PathPart}`;
 }
 
+describe('stateful stack', () => {
+  test('is protected from termination', () => {
+    expect(fabric.stateful.terminationProtection).toBe(true);
+  });
+
+  test('holds the stores, the bus and its holding queue, and nothing stateless', () => {
+    const types = new Set(Object.entries(resources).filter(([id]) => id.startsWith('Stateful/')).map(([, resource]) => resource.Type));
+
+    expect(types).toEqual(new Set([
+      'AWS::KMS::Key', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBus', 'AWS::Events::Archive',
+      'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::SSM::Parameter',
+    ]));
+  });
+});
+
 describe('stores', () => {
   test.each(topologyTables)('keeps the %s table with point-in-time recovery, the fabric key and its declared keys', (name, definition) => {
-    const table = resources[logicalIdStartingWith(`DataStores${constructId(name)}Table`)];
+    const table = resources[logicalIdStartingWith(`Stateful/DataStores${constructId(name)}Table`)];
 
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalIdStartingWith('DataStoresDataKey'), 'Arn'] } },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalIdStartingWith('Stateful/DataStoresDataKey'), 'Arn'] } },
       DeletionProtectionEnabled: true,
     });
     expect(table.Properties.KeySchema).toEqual([
@@ -74,14 +100,14 @@ describe('stores', () => {
   });
 
   test.each(Object.keys(buckets))('keeps the %s bucket private, versioned, KMS-encrypted and access-logged', (name) => {
-    const bucket = resources[logicalIdStartingWith(`DataStores${constructId(name)}Bucket`)];
+    const bucket = resources[logicalIdStartingWith(`Stateful/DataStores${constructId(name)}Bucket`)];
 
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.Properties).toMatchObject({
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       VersioningConfiguration: { Status: 'Enabled' },
-      LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdStartingWith('DataStoresAccessLogBucket') }, LogFilePrefix: `${name}/` },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdStartingWith('Stateful/DataStoresAccessLogBucket') }, LogFilePrefix: `${name}/` },
     });
   });
 
@@ -114,17 +140,15 @@ describe('event backbone', () => {
     });
   });
 
-  test('stays within CloudFormation\'s 500 resources per stack, so another route can still be deployed', () => {
-    expect(Object.keys(resources).length).toBeLessThan(500);
-  });
-
   test.each(routingRules.map((rule) => [rule.name, rule] as const))(
     'gives the %s route a queue whose failed messages land in a dead-letter queue that can redrive to it',
     (_, rule) => {
       const queueName = `fabric-${REGION}-${rule.target.name}`;
-      const [, queue] = queueNamed(queueName);
+      const [queueId, queue] = queueNamed(queueName);
       const [deadLetterId, deadLetterQueue] = queueNamed(`${queueName}-dlq`);
 
+      // Both with their consumer: the work they hold is that capability's.
+      expect([queueId, deadLetterId].map((id) => id.split('/')[0])).toEqual([consumerStackOf(rule.consumer), consumerStackOf(rule.consumer)]);
       expect(queue.Properties).toMatchObject({
         VisibilityTimeout: rule.target.visibilityTimeoutSeconds,
         SqsManagedSseEnabled: true,
@@ -145,8 +169,9 @@ describe('event backbone', () => {
       const [queueId] = queueNamed(queueName);
       const [undeliveredId] = queueNamed(`fabric-${REGION}-undelivered`);
 
+      expect(undeliveredId).toMatch(/^Stateful\//);
       template.hasResourceProperties('AWS::Events::Rule', {
-        EventBusName: { Ref: logicalIdStartingWith('EventBackboneBus') },
+        EventBusName: { Ref: logicalIdStartingWith('Stateful/EventBackboneBus') },
         EventPattern: rule.pattern,
         Targets: [Match.objectLike({
           Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
@@ -156,6 +181,20 @@ describe('event backbone', () => {
       });
     },
   );
+
+  test('lets EventBridge park in the undelivered queue only the events of rules on the fabric bus', () => {
+    const [undeliveredId] = queueNamed(`fabric-${REGION}-undelivered`);
+
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: undeliveredId }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', [`arn:aws:events:${REGION}:`, { Ref: 'AWS::AccountId' }, `:rule/fabric-${REGION}/*`]] } } },
+      })]) },
+    });
+  });
 
   test('enforces TLS on every queue', () => {
     const queueIds = resourcesOfType('AWS::SQS::Queue').map(([id]) => id);
@@ -172,7 +211,7 @@ describe('event backbone', () => {
 describe('functions', () => {
   test('runs every topology function on nodejs22.x, arm64, with active tracing and its own log group', () => {
     // CDK's own bucket-notifications handler (for the POS object trigger) is not a fabric function.
-    const lambdas = resourcesOfType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('BucketNotificationsHandler'));
+    const lambdas = resourcesOfType('AWS::Lambda::Function').filter(([id]) => !id.split('/')[1].startsWith('BucketNotificationsHandler'));
 
     expect(lambdas).toHaveLength(topologyFunctions.length);
     for (const [, fn] of lambdas) {
@@ -185,12 +224,18 @@ describe('functions', () => {
     }
   });
 
+  test.each(topologyFunctions)('deploys %s in the stack of its capability', (name, definition) => {
+    const [id] = resourcesOfType('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === name)!;
+
+    expect(id.split('/')[0]).toBe(constructId(definition.capability!));
+  });
+
   test.each(topologyFunctions)('binds %s to exactly the tables, buckets and bus its topology entry names', (name, definition) => {
-    const variables = resources[logicalIdStartingWith(constructId(name))].Properties.Environment.Variables;
+    const variables = resources[functionId(name)].Properties.Environment.Variables;
     const expected = {
-      ...Object.fromEntries(Object.keys(definition.tables ?? {}).map((table) => [tableEnvVar(table as keyof typeof tables), { Ref: logicalIdStartingWith(`DataStores${constructId(table)}Table`) }])),
-      ...Object.fromEntries(Object.keys(definition.buckets ?? {}).map((bucket) => [bucketEnvVar(bucket as keyof typeof buckets), { Ref: logicalIdStartingWith(`DataStores${constructId(bucket)}Bucket`) }])),
-      ...(definition.publishesEvents ? { FABRIC_EVENT_BUS_NAME: { Ref: logicalIdStartingWith('EventBackboneBus') } } : {}),
+      ...Object.fromEntries(Object.keys(definition.tables ?? {}).map((table) => [tableEnvVar(table as keyof typeof tables), { Ref: logicalIdStartingWith(`Stateful/DataStores${constructId(table)}Table`) }])),
+      ...Object.fromEntries(Object.keys(definition.buckets ?? {}).map((bucket) => [bucketEnvVar(bucket as keyof typeof buckets), { Ref: logicalIdStartingWith(`Stateful/DataStores${constructId(bucket)}Bucket`) }])),
+      ...(definition.publishesEvents ? { FABRIC_EVENT_BUS_NAME: { Ref: logicalIdStartingWith('Stateful/EventBackboneBus') } } : {}),
     };
 
     const bound = Object.fromEntries(Object.entries(variables).filter(([key]) => /^FABRIC_(TABLE|BUCKET|EVENT_BUS)_/.test(key)));
@@ -200,7 +245,7 @@ describe('functions', () => {
 
   test('gives functions only the names of channel secrets, never a secret value', () => {
     for (const [name, definition] of topologyFunctions) {
-      const variables: Record<string, unknown> = resources[logicalIdStartingWith(constructId(name))].Properties.Environment.Variables;
+      const variables: Record<string, unknown> = resources[functionId(name)].Properties.Environment.Variables;
       const secretVariables = Object.entries(variables).filter(([key]) => key.includes('SECRET'));
 
       expect(secretVariables).toEqual([
@@ -225,7 +270,7 @@ describe('functions', () => {
 
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-        FunctionName: { Ref: logicalIdStartingWith(constructId(rule.consumer)) },
+        FunctionName: { Ref: functionId(rule.consumer) },
         BatchSize: rule.target.batchSize,
         MaximumBatchingWindowInSeconds: rule.target.maxBatchingWindowSeconds,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -256,8 +301,17 @@ describe('API', () => {
     for (const { name, route } of routes) {
       const method = served.find((candidate) => candidate.route === `${route.method} ${route.path}`)!;
       expect(method.integration).toBe('AWS_PROXY');
-      expect(method.target).toContain(logicalIdStartingWith(constructId(name)));
+      expect(method.target).toContain(functionId(name));
     }
+  });
+
+  test('lets API Gateway invoke each routed function, with permissions held by the API stack', () => {
+    const permitted = resourcesOfType('AWS::Lambda::Permission')
+      .filter(([, permission]) => permission.Properties.Principal === 'apigateway.amazonaws.com')
+      .map(([id, permission]) => [id.split('/')[0], permission.Properties.FunctionName['Fn::GetAtt'][0]]);
+
+    expect(new Set(permitted.map(([stack]) => stack))).toEqual(new Set(['Api']));
+    expect(new Set(permitted.map(([, fn]) => fn))).toEqual(new Set(routes.map(({ name }) => functionId(name))));
   });
 
   test('leaves only routes of signature-verifying functions open, and requires IAM on the rest', () => {
@@ -310,10 +364,10 @@ describe('alarms', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
-        AlarmActions: [{ Ref: logicalIdStartingWith('AlarmsTopic') }],
+        AlarmActions: [{ Ref: logicalIdStartingWith('Operations/AlarmsTopic') }],
       });
     }
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError', AlarmActions: [{ Ref: logicalIdStartingWith('AlarmsTopic') }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError', AlarmActions: [{ Ref: logicalIdStartingWith('Operations/AlarmsTopic') }] });
   });
 
   test('alarms when a consumer queue\'s oldest message waits past 15 minutes', () => {
@@ -323,7 +377,7 @@ describe('alarms', () => {
         MetricName: 'ApproximateAgeOfOldestMessage',
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
         Threshold: 900,
-        AlarmActions: [{ Ref: logicalIdStartingWith('AlarmsTopic') }],
+        AlarmActions: [{ Ref: logicalIdStartingWith('Operations/AlarmsTopic') }],
       });
     }
   });
@@ -344,12 +398,12 @@ describe('alarms', () => {
       MetricName: metricName,
       Dimensions: [{ Name: 'service', Value: service }],
       Threshold: 1,
-      AlarmActions: [{ Ref: logicalIdStartingWith('AlarmsTopic') }],
+      AlarmActions: [{ Ref: logicalIdStartingWith('Operations/AlarmsTopic') }],
     });
   });
 
   test('alarms on the share of API requests answered 4xx, only once there is volume', () => {
-    const [[, alarm]] = resourcesOfType('AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('AlarmsApiClientErrorRate'));
+    const [[, alarm]] = resourcesOfType('AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('Operations/AlarmsApiClientErrorRate'));
 
     expect(alarm.Properties.Threshold).toBe(20);
     expect(alarm.Properties.Metrics.map((m: { Expression?: string }) => m.Expression).filter(Boolean)).toEqual(['IF(requests >= 20, 100 * clientErrors / requests, 0)']);
@@ -380,9 +434,9 @@ describe('resource directory', () => {
     const refs = parts.filter((part): part is { Ref: string } => typeof part === 'object' && part !== null && 'Ref' in part).map((part) => part.Ref);
 
     expect(parameter.Properties.Name).toBe('/retail-fabric/resources');
-    for (const [table] of topologyTables) expect(refs).toContain(logicalIdStartingWith(`DataStores${constructId(table)}Table`));
-    for (const bucket of Object.keys(buckets)) expect(refs).toContain(logicalIdStartingWith(`DataStores${constructId(bucket)}Bucket`));
-    expect(refs).toEqual(expect.arrayContaining([logicalIdStartingWith('EventBackboneBus'), logicalIdStartingWith('EventBackboneBusArchive')]));
+    for (const [table] of topologyTables) expect(refs).toContain(logicalIdStartingWith(`Stateful/DataStores${constructId(table)}Table`));
+    for (const bucket of Object.keys(buckets)) expect(refs).toContain(logicalIdStartingWith(`Stateful/DataStores${constructId(bucket)}Bucket`));
+    expect(refs).toEqual(expect.arrayContaining([logicalIdStartingWith('Stateful/EventBackboneBus'), logicalIdStartingWith('Stateful/EventBackboneBusArchive')]));
   });
 });
 
@@ -392,20 +446,10 @@ describe('security baseline', () => {
       ...Object.values(DEVELOPMENT_WEBHOOK_SECRETS),
       ...Object.values(DEVELOPMENT_API_CREDENTIALS).flatMap((values) => Object.entries(values ?? {}).filter(([key]) => /secret|token|key/i.test(key)).map(([, value]) => value)),
     ];
-    const text = JSON.stringify(template.toJSON());
+    const text = JSON.stringify(fabric.stacks.map((stack) => Template.fromStack(stack).toJSON()));
     const variableNames = resourcesOfType('AWS::Lambda::Function').flatMap(([, fn]) => Object.keys(fn.Properties.Environment?.Variables ?? {}));
 
     for (const credential of credentials) expect(text).not.toContain(credential);
     expect(variableNames.filter((name) => /TOKEN|PASSWORD|CLIENT_SECRET|ACCESS_KEY|PRIVATE/.test(name))).toEqual([]);
-  });
-});
-
-describe('cdk-nag AWS Solutions', () => {
-  test('reports no finding that is not acknowledged with a reason', () => {
-    expect(unacknowledgedFindings(stack)).toEqual([]);
-  });
-
-  test('has no acknowledgement left over from a finding that no longer occurs', () => {
-    expect(acknowledgementsWithoutFinding(stack)).toEqual([]);
   });
 });

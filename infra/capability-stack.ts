@@ -1,0 +1,102 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { RoutingRule } from '../events/routing-rules';
+import type { Access, BucketName, Capability, FunctionDefinition, TableName } from '../shared/config/topology';
+import { CHANNEL_RATE_LIMITS_ENV } from '../shared/channels/channel-apis';
+import { ERP_API_URL_ENV, ERP_REQUESTS_PER_SECOND_ENV } from '../shared/erp/erp-config';
+import { constructId } from './constructs/construct-id';
+import { ConsumerQueues } from './constructs/consumer-queues';
+import { FabricFunction } from './constructs/fabric-function';
+import { InboundQueues } from './constructs/inbound-queues';
+import { ObjectTriggers } from './constructs/object-triggers';
+import type { WatchedQueues } from './constructs/operations-alarms';
+import { ScheduledRuns } from './constructs/scheduled-runs';
+import { secretsReadBy, type FabricSecret } from './region-secrets';
+import type { RegionSettings } from './region-settings';
+import type { StatefulStack } from './stateful-stack';
+
+export interface CapabilityStackProps extends StackProps {
+  env: { region: string; account?: string };
+  capability: Capability;
+  /** The region's name prefix: queue names are `<prefix>-<queue>`, which the ops CLI derives from the routing rules. */
+  namePrefix: string;
+  /** This capability's functions as the region deploys them (infra/regional-functions.ts). */
+  functions: readonly [string, FunctionDefinition][];
+  /** The routing rules whose consumer is one of `functions`. */
+  rules: readonly RoutingRule[];
+  /** The region's stores and bus, which the functions are bound to. */
+  stateful: StatefulStack;
+  settings: RegionSettings;
+}
+
+/**
+ * One capability's stateless part in one region: its functions, bound to what the topology lets them
+ * touch in the stateful stack, the queues of the routing rules they consume and the rules that feed
+ * them, the queues channels write to directly, object triggers and scheduled runs. Everything here can
+ * be deleted and deployed again without losing an order: the work it holds in queues is work of this
+ * capability alone, and the stores are the stateful stack's.
+ */
+export class CapabilityStack extends Stack {
+  readonly capability: Capability;
+  /** The functions, by topology name. */
+  readonly functions: Readonly<Record<string, FabricFunction>>;
+  /** The queues and rules the operations stack alarms on. */
+  readonly watched: WatchedQueues;
+
+  constructor(scope: Construct, id: string, props: CapabilityStackProps) {
+    super(scope, id, props);
+    this.capability = props.capability;
+    const { stores, backbone } = props.stateful;
+    this.functions = Object.fromEntries(props.functions.map(([name, definition]) => [name, this.createFunction(name, definition, props)]));
+
+    const consumerQueues = new ConsumerQueues(this, 'ConsumerQueues', {
+      namePrefix: props.namePrefix,
+      rules: props.rules,
+      bus: backbone.bus,
+      undeliveredQueue: backbone.undeliveredQueue,
+      functions: this.functions,
+    });
+    const inboundQueues = new InboundQueues(this, 'InboundQueues', { namePrefix: props.namePrefix, functions: this.functions });
+    const objectTriggers = new ObjectTriggers(this, 'ObjectTriggers', { functions: this.functions, buckets: stores.buckets });
+    const scheduledRuns = new ScheduledRuns(this, 'ScheduledRuns', { functions: this.functions });
+
+    this.watched = {
+      name: constructId(props.capability),
+      deadLetterQueues: [...consumerQueues.deadLetterQueues, ...inboundQueues.deadLetterQueues, ...objectTriggers.failedInvocationQueues, ...scheduledRuns.undeliveredRunQueues],
+      consumerQueues: [...consumerQueues.consumerQueues, ...Object.values(inboundQueues.queues)],
+      rules: consumerQueues.rules,
+    };
+    for (const [name, queue] of Object.entries(inboundQueues.queues)) {
+      new CfnOutput(this, `${constructId(name)}QueueArn`, { value: queue.queueArn, description: 'Register this queue as the channel\'s notification destination.' });
+    }
+  }
+
+  private createFunction(name: string, definition: FunctionDefinition, { stateful: { stores, backbone }, settings }: CapabilityStackProps): FabricFunction {
+    const fn = new FabricFunction(this, constructId(name), { name, definition });
+    for (const [table, access] of Object.entries(definition.tables ?? {}) as [TableName, Access][]) {
+      fn.bindTable(table, stores.tables[table], access);
+    }
+    for (const [bucket, access] of Object.entries(definition.buckets ?? {}) as [BucketName, Access][]) {
+      fn.bindBucket(bucket, stores.buckets[bucket], access);
+    }
+    if (definition.publishesEvents) fn.bindEventBus(backbone.bus);
+    for (const secret of secretsReadBy(definition)) bindSecret(fn, secret);
+    if (definition.channelApis?.length && settings.channelRateLimits) fn.addEnvironment(CHANNEL_RATE_LIMITS_ENV, JSON.stringify(settings.channelRateLimits));
+    if (definition.erpApi && settings.erpApiUrl) fn.addEnvironment(ERP_API_URL_ENV, settings.erpApiUrl);
+    if (definition.erpApi && settings.erpRequestsPerSecond) fn.addEnvironment(ERP_REQUESTS_PER_SECOND_ENV, String(settings.erpRequestsPerSecond));
+    return fn;
+  }
+}
+
+/** The environment carries only the secret's name; the value is read at run time. */
+function bindSecret(fn: FabricFunction, secret: FabricSecret): void {
+  switch (secret.kind) {
+    case 'webhook':
+      return fn.bindChannelSecret(secret.channel, secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(secret.channel)}WebhookSecret`, secret.name));
+    case 'channel-api':
+      return fn.bindChannelApiCredentials(secret.channel, secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(secret.channel)}ApiCredentials`, secret.name));
+    case 'erp':
+      return fn.bindErpCredentials(secretsmanager.Secret.fromSecretNameV2(fn, 'ErpApiCredentials', secret.name));
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { OutboundRateLimits } from '../shared/channels/channel-apis';
+import { SalesChannel } from '../shared/domain/order';
+
+const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region name');
+
+/** Context `regions`: a comma-separated string (as `-c regions=a,b` passes it) or a JSON array. */
+export const Regions = z
+  .union([z.string().transform((value) => value.split(',').map((region) => region.trim()).filter(Boolean)), z.array(z.string())])
+  .pipe(z.array(Region).min(1, 'names no region'));
+
+/** What one region may set; every key is optional (DEPLOY.md, "Adding a region"). */
+export const RegionSettings = z.strictObject({
+  alarmEmail: z.email().optional(),
+  channels: z.array(SalesChannel).min(1, 'names no channel').optional(),
+  erpApiUrl: z.url().optional(),
+  erpRequestsPerSecond: z.number().int().positive().optional(),
+  channelRateLimits: OutboundRateLimits.partial().optional(),
+});
+export type RegionSettings = z.infer<typeof RegionSettings>;
+
+/**
+ * Context `regionSettings`: optional settings per region, e.g.
+ * `{ "eu-west-1": { "alarmEmail": "ops@example.com", "channels": ["shopify", "amazon"], "erpApiUrl": "https://...",
+ * "erpRequestsPerSecond": 20, "channelRateLimits": { "shopify": { "ratePerSecond": 50, "burst": 1000 } } } }`.
+ */
+export const RegionSettingsByRegion = z.record(Region, RegionSettings).default({});
+
+/** Reads one context value through its schema. Throws, naming the key, on a value the schema refuses. */
+export function parseContext<T>(key: string, value: unknown, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new Error(`context "${key}": ${result.error.issues.map((issue) => `${[key, ...issue.path].join('.')} ${issue.message}`).join('; ')}`);
+  }
+  return result.data;
+}
