@@ -30,10 +30,16 @@ export async function verify(resources: LocalResources): Promise<void> {
   console.log('positions, ledger and reservations agree');
 }
 
-/** `inventory show <sku>`: every named quantity per location, and what each channel is shown. */
+/**
+ * `inventory show <sku>`: every named quantity per location, and what each channel is shown. Throws
+ * for a SKU no movement has ever touched, rather than print a table of zeros that reads like a
+ * sold-out one: every write to a position bumps its revision, so a version of 0 means nothing was
+ * ever recorded.
+ */
 export async function show(resources: LocalResources, argv: string[]): Promise<void> {
   const { args: [sku] } = parseCommand(opsCommands.inventoryShow, argv);
   const view = await readAvailability(sku, new DynamoInventoryStore(resources.tables.inventory), loadInventoryPolicy());
+  if (view.version === 0) throw new Error(`no inventory recorded for SKU ${sku}`);
   const columns = { onHand: 'on hand', reserved: 'reserved', incoming: 'incoming', safetyStock: 'safety', damaged: 'damaged', qualityControl: 'QC', availableToSell: 'to sell' } as const;
   const names = Object.keys(columns) as (keyof typeof columns)[];
   console.log(`${sku}  version ${view.version}`);

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
+import { show } from '../../scripts/ops/inventory';
+import { postAdjustment } from './support/inventory-support';
+import { startTestFabric } from './support/test-fabric';
+
+const reference = { kind: 'erp_document', id: 'PO-OPS-1' };
+let fabric: LocalFabric;
+
+beforeAll(async () => {
+  fabric = await startTestFabric('ops-commands');
+});
+
+afterAll(async () => {
+  await fabric?.stop();
+});
+
+/** What an ops command prints, line by line. */
+async function printedBy(command: () => Promise<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+  try {
+    await command();
+  } finally {
+    log.mockRestore();
+  }
+  return lines;
+}
+
+describe('inventory show', () => {
+  test('says no inventory is recorded for a SKU the fabric has never seen, instead of a table of zeros', async () => {
+    const sku = `NEVER-SEEN-${randomUUID().slice(0, 8)}`;
+
+    await expect(show(fabric.resources, [sku])).rejects.toThrow(`no inventory recorded for SKU ${sku}`);
+  });
+
+  test('prints the zeros of a SKU that sold out: recorded, just empty', async () => {
+    const sku = `SOLD-OUT-${randomUUID().slice(0, 8)}`;
+    expect((await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'wh-east', quantity: 2, reference })).status).toBe(201);
+    expect((await postAdjustment(fabric, { type: 'sale', sku, locationId: 'wh-east', quantity: 2, reference })).status).toBe(201);
+
+    const printed = await printedBy(() => show(fabric.resources, [sku]));
+
+    expect(printed[0]).toBe(`${sku}  version 2`);
+    expect(printed.find((line) => line.trim().startsWith('total'))).toMatch(/^ +total( +0){7}$/);
+  });
+});
