@@ -75,7 +75,7 @@ export const opsCommands = {
   posSummary: opsCommand('pos summary', 'POS upload summaries: counts, gaps, quarantine', {
     args: [argument('storeId'), argument('businessDate'), optionalArgument('batchId')],
   }),
-  settlementUpload: opsCommand('settlement upload', "put a settlement report where the marketplace's export lands", {
+  settlementUpload: opsCommand('settlement upload', "put a settlement report where the marketplace's export lands; prints its settlement id", {
     args: [argument('file', existingFile), argument('amazon|shopify', oneOf(['amazon', 'shopify'] as const))],
   }),
   reconcile: opsCommand('reconcile', "a settlement's reconciliation: matched, variance, unmatched orders", { args: [argument('settlementId')] }),

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
 import { formatDecimalMoney, type Money } from '../../shared/domain/money';
+import { SettlementFormatError, readSettlementReport } from '../../shared/domain/settlement-report';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';
@@ -27,11 +29,31 @@ export async function reconcile(resources: LocalResources, argv: string[]): Prom
   }
 }
 
-/** `settlement upload <file> <amazon|shopify>`: puts a settlement report where the marketplace's export lands; the S3 trigger reconciles it. */
+/**
+ * `settlement upload <file> <amazon|shopify>`: puts a settlement report where the marketplace's
+ * export lands, for the S3 trigger to reconcile, and prints the settlement id `reconcile` takes,
+ * read from the report as the ingest reads it. A report the ingest will reject is uploaded all the
+ * same (the rejection is the fabric's to raise) and the command fails, saying why.
+ */
 export async function uploadSettlement(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<void> {
   const { args: [file, channel] } = parseCommand(opsCommands.settlementUpload, argv);
   const key = `incoming/${channel}/${path.basename(file)}`;
   const body = readFileSync(path.resolve(file));
   await clients.s3.send(new PutObjectCommand({ Bucket: resources.buckets.settlementReports, Key: key, Body: body }));
-  console.log(`s3://${resources.buckets.settlementReports}/${key}  (${body.length} bytes); then: npm run ops -- reconcile <settlementId>`);
+  console.log(`s3://${resources.buckets.settlementReports}/${key}  (${body.length} bytes)`);
+  const settlementId = await settlementIdOf(channel, body);
+  console.log(`settlement ${settlementId}; once the ingest has reconciled it: npm run ops -- reconcile ${settlementId}`);
+}
+
+/** The id the settlement is reconciled under: its header, the first record a report yields. */
+async function settlementIdOf(channel: 'amazon' | 'shopify', body: Buffer): Promise<string> {
+  try {
+    for await (const record of readSettlementReport(channel, Readable.from([body]))) {
+      if (record.kind === 'header') return record.header.settlementId;
+    }
+  } catch (error) {
+    if (error instanceof SettlementFormatError) throw new Error(`the settlement ingest will reject this report (REPORT_REJECTED): ${error.message}`);
+    throw error;
+  }
+  throw new Error('the settlement ingest will reject this report: it has no header');
 }

@@ -6,7 +6,7 @@ import type { FabricEvent } from '../../events/envelope';
 import { Money } from './money';
 import { SalesChannel, orderIdFor, type Order } from './order';
 import type { SettlementHeader, SettlementLine } from './settlement';
-import { MAX_PAYOUT_BYTES, SettlementFormatError, readAmazonSettlement, readShopifyPayout, type SettlementRecord } from './settlement-report';
+import { SettlementFormatError, readSettlementReport, type SettlementRecord } from './settlement-report';
 import type { ByteChunks } from '../pos/byte-stream';
 import type { EventPublisher } from './webhook-delivery';
 import type { JournalEntry } from './journal-entry';
@@ -270,9 +270,7 @@ export type SettlementUploadOutcome =
  */
 export async function reconcileSettlementUpload(upload: SettlementUpload, ports: SettlementPorts): Promise<SettlementUploadOutcome> {
   try {
-    const records = upload.channel === 'amazon'
-      ? readAmazonSettlement(await upload.open())
-      : readShopifyPayout(await textOf(await upload.open()));
+    const records = readSettlementReport(upload.channel, await upload.open());
     const { report, exceptions } = await reconcileSettlement(records, upload.source, ports);
     return { outcome: 'reconciled', settlementId: report.settlementId, counts: report.counts, exceptions: exceptions.length };
   } catch (error) {
@@ -283,16 +281,4 @@ export async function reconcileSettlementUpload(upload: SettlementUpload, ports:
     )]);
     return { outcome: 'rejected', reason: error.message };
   }
-}
-
-async function textOf(chunks: ByteChunks): Promise<string> {
-  const parts: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of chunks) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
-    bytes += buffer.length;
-    if (bytes > MAX_PAYOUT_BYTES) throw new SettlementFormatError(`is larger than ${MAX_PAYOUT_BYTES} bytes`, 'payout');
-    parts.push(buffer);
-  }
-  return Buffer.concat(parts).toString('utf8');
 }

@@ -21,6 +21,16 @@ export class SettlementFormatError extends Error {
 
 export type SettlementRecord = { kind: 'header'; header: SettlementHeader } | { kind: 'line'; line: SettlementLine };
 
+/**
+ * A settlement report's records, read in the format its channel writes, header first. The one way
+ * the settlement ingest and `ops settlement upload` both read a report, so the settlement id the
+ * upload prints is the one the reconciliation is stored under.
+ */
+export async function* readSettlementReport(channel: 'amazon' | 'shopify', raw: ByteChunks): AsyncGenerator<SettlementRecord> {
+  if (channel === 'amazon') yield* readAmazonSettlement(raw);
+  else yield* readShopifyPayout(await payoutText(raw));
+}
+
 /** Settlement reports land under incoming/{channel}/...: the path names the format. */
 export function settlementChannelOf(key: string): 'amazon' | 'shopify' | undefined {
   const channel = /^incoming\/(amazon|shopify)\//.exec(key)?.[1];
@@ -198,4 +208,16 @@ export function readShopifyPayout(text: string): SettlementRecord[] {
     }
   });
   return records;
+}
+
+async function payoutText(chunks: ByteChunks): Promise<string> {
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    bytes += buffer.length;
+    if (bytes > MAX_PAYOUT_BYTES) throw new SettlementFormatError(`is larger than ${MAX_PAYOUT_BYTES} bytes`, 'payout');
+    parts.push(buffer);
+  }
+  return Buffer.concat(parts).toString('utf8');
 }

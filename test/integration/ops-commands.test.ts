@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { show } from '../../scripts/ops/inventory';
+import { reconcile, uploadSettlement } from '../../scripts/ops/reconcile';
+import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
 import { postAdjustment } from './support/inventory-support';
-import { startTestFabric } from './support/test-fabric';
+import { eventually, startTestFabric } from './support/test-fabric';
 
 const reference = { kind: 'erp_document', id: 'PO-OPS-1' };
 let fabric: LocalFabric;
@@ -44,4 +47,16 @@ describe('inventory show', () => {
     expect(printed[0]).toBe(`${sku}  version 2`);
     expect(printed.find((line) => line.trim().startsWith('total'))).toMatch(/^ +total( +0){7}$/);
   });
+});
+
+test('settlement upload prints the settlement id that reconcile then finds the report under', async () => {
+  const payout = path.join(__dirname, '..', 'fixtures', 'settlement', 'shopify-payout.json');
+
+  const printed = await printedBy(() => uploadSettlement(fabric.resources, fabric.clients, [payout, 'shopify']));
+
+  const settlementId = /^settlement (\S+);/m.exec(printed.join('\n'))?.[1];
+  expect(settlementId).toBe('512467833');
+  await eventually('the reconciliation report', async () => new DynamoSettlementLedger(fabric.resources.tables.accounting).readReport(settlementId!), 20_000);
+  const report = await printedBy(() => reconcile(fabric.resources, [settlementId!]));
+  expect(report[0]).toMatch(/^shopify settlement 512467833 /);
 });
