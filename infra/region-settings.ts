@@ -24,13 +24,27 @@ export type RegionSettings = z.infer<typeof RegionSettings>;
  * `{ "eu-west-1": { "alarmEmail": "ops@example.com", "channels": ["shopify", "amazon"], "erpApiUrl": "https://...",
  * "erpRequestsPerSecond": 20, "channelRateLimits": { "shopify": { "ratePerSecond": 50, "burst": 1000 } } } }`.
  */
-export const RegionSettingsByRegion = z.record(Region, RegionSettings).default({});
+export const RegionSettingsByRegion = z.record(Region, RegionSettings, { error: 'must be an object of settings per region, or its JSON text' }).default({});
 
-/** Reads one context value through its schema. Throws, naming the key, on a value the schema refuses. */
+/**
+ * Reads one context value through its schema. CDK hands over `-c key=value` from the command line as
+ * a string, so an object- or array-valued key also takes its JSON text. Throws, naming the key, on
+ * text that is not JSON and on a value the schema refuses.
+ */
 export function parseContext<T>(key: string, value: unknown, schema: z.ZodType<T>): T {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(fromCommandLine(key, value));
   if (!result.success) {
     throw new Error(`context "${key}": ${result.error.issues.map((issue) => `${[key, ...issue.path].join('.')} ${issue.message}`).join('; ')}`);
   }
   return result.data;
+}
+
+/** A string that opens an object or an array is JSON text; anything else (`us-east-1,eu-west-1`) is the value itself. */
+function fromCommandLine(key: string, value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new Error(`context "${key}" is not valid JSON: ${(error as Error).message}`);
+  }
 }

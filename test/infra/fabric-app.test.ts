@@ -17,9 +17,10 @@ describe('a two-region app', () => {
   let euwest: RegionalFabric;
 
   beforeAll(() => {
+    // Settings as the command line passes them, JSON text: `-c regionSettings='{...}'`.
     [useast, euwest] = fabrics = buildFabric({
       regions: 'us-east-1,eu-west-1',
-      regionSettings: {
+      regionSettings: JSON.stringify({
         'eu-west-1': {
           alarmEmail: 'retail-ops@example.com',
           channels: ['shopify', 'woocommerce'],
@@ -27,7 +28,7 @@ describe('a two-region app', () => {
           erpRequestsPerSecond: 40,
           channelRateLimits: { shopify: { ratePerSecond: 50, burst: 1000 } },
         },
-      },
+      }),
     });
   });
 
@@ -67,6 +68,10 @@ describe('a two-region app', () => {
 
     expect(stacks.flatMap(unacknowledgedFindings)).toEqual([]);
     expect(stacks.flatMap(acknowledgementsWithoutFinding)).toEqual([]);
+  });
+
+  test('reads regionSettings given as JSON text, as `-c regionSettings=...` passes it', () => {
+    expect(resourcesOf(euwest, 'AWS::SNS::Subscription')).toHaveLength(1);
   });
 
   test('subscribes the alarm email only in the region whose settings name it', () => {
@@ -112,10 +117,21 @@ describe('the fabric app\'s context', () => {
     expect(fabrics.map((fabric) => fabric.region)).toEqual(['us-east-1']);
   });
 
-  test('accepts regions as a JSON array and deploys a repeated region once', () => {
-    const fabrics = buildFabric({ regions: ['eu-west-1', 'eu-west-1'] });
+  test.each([
+    ['a JSON array', ['eu-west-1', 'eu-west-1']],
+    ['the JSON text of an array', '["eu-west-1", "eu-west-1"]'],
+  ])('accepts regions as %s and deploys a repeated region once', (_, regions) => {
+    const fabrics = buildFabric({ regions });
 
     expect(fabrics.map((fabric) => fabric.stateful.stackName)).toEqual(['RetailFabric-eu-west-1-Stateful']);
+  });
+
+  test('rejects regionSettings whose JSON text does not parse, naming the key', () => {
+    expect(() => buildFabric({ regionSettings: '{"eu-west-1": {"alarmEmail": ' })).toThrow(/context "regionSettings" is not valid JSON/);
+  });
+
+  test('rejects regionSettings given as text that is not JSON, naming the key', () => {
+    expect(() => buildFabric({ regionSettings: 'eu-west-1' })).toThrow(/context "regionSettings": regionSettings must be an object of settings per region, or its JSON text/);
   });
 
   test('rejects a channel budget the fabric cannot set, naming where', () => {
