@@ -2,7 +2,7 @@ import { configureHandlerEnvironment } from './local-fabric/local-fabric';
 import { readRuntimeDescription } from './local-fabric/runtime-file';
 import { localClients, type LocalClients } from './local-fabric/provision';
 import { awsFabric, type OpsResources } from './ops/aws-fabric';
-import { parseCommand, runCommandLine, synopsisOf, usageOf, UsageError, type Command } from './ops/command-line';
+import { HelpRequested, parseCommand, runCommandLine, synopsisOf, usageOf, UsageError, type Command } from './ops/command-line';
 import { opsCommands, type OpsCommandKey } from './ops/commands';
 
 type Fabric = { resources: OpsResources; clients: LocalClients };
@@ -60,13 +60,15 @@ async function main(commandLine: string[]): Promise<void> {
   await run[key](await fabricAt(region, profile), args);
 }
 
-/** The command the line's first words name; unknown words get the usage of their group's commands, or the overview. */
+/** The command the line's first words name; other words get the usage of their group's commands (`dlq --help`), or the overview. */
 function commandNamed(argv: string[]): OpsCommandKey {
   const keys = Object.keys(opsCommands) as OpsCommandKey[];
   const found = keys.find((key) => opsCommands[key].name.split(' ').every((word, i) => argv[i] === word));
   if (found) return found;
   const group = keys.filter((key) => opsCommands[key].name.split(' ')[0] === argv[0]).map((key) => usageOf(opsCommands[key]));
-  throw new UsageError(group.length ? group.join('\n       ') : OVERVIEW, `unknown command "${argv.slice(0, 2).join(' ')}"`);
+  const usage = group.length ? group.join('\n       ') : OVERVIEW;
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(`usage: ${usage}`);
+  throw new UsageError(usage, `unknown command "${argv.slice(0, 2).join(' ')}"`);
 }
 
 /** `--region r` and `--profile p` may stand anywhere; every other argument belongs to the command. */

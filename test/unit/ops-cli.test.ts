@@ -110,6 +110,13 @@ describe('npm run ops', () => {
     expect(run).toMatchObject({ status: 0, stderr: '' });
     expect(run.stdout).toBe('usage: npm run ops -- inventory show <sku>\n\nstock per location and what each channel is shown\n');
   });
+
+  test('prints the usage of a group\'s commands for `dlq --help` and exits 0', async () => {
+    const run = await tsx(['scripts/ops.ts', 'dlq', '--help']);
+
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^usage: npm run ops -- dlq list\n {7}npm run ops -- dlq peek <rule> .*\n {7}npm run ops -- dlq redrive <rule> /);
+  });
 });
 
 describe('a reader that stops early', () => {
