@@ -1,60 +1,128 @@
 import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startLocalFabric } from './local-fabric/local-fabric';
+import { parseArgs } from 'node:util';
+import { startLocalFabric, type LocalFabric } from './local-fabric/local-fabric';
 import { FABRIC_DIR, removeRuntimeDescription, writeRuntimeDescription } from './local-fabric/runtime-file';
 
-/** `npm start`: the fabric on this machine, with a realistic sample flowing through it. */
+const USAGE = 'usage: npm start [-- --reset] [-- --sample] [-- --verbose]';
+
+/** What the person at the terminal reads; everything the functions log goes to the log file instead. */
+const terminal = process.stdout.write.bind(process.stdout);
+const terminalErrors = process.stderr.write.bind(process.stderr);
+/** A path as the user would type it from here. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative || '.';
+}
+
+function say(line = ''): void {
+  try {
+    terminal(`${line}\n`);
+  } catch {
+    // the terminal is gone (closed window, closed pipe): stopping goes on without it
+  }
+}
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+
+/**
+ * `npm start`: the fabric on this machine, kept in `.fabric/` (or FABRIC_DATA_DIR) between runs.
+ * A new data directory gets the sample shop and its traffic; a restart keeps the shop as it was.
+ */
 async function main(): Promise<void> {
+  let flags: { reset?: boolean; sample?: boolean; verbose?: boolean };
+  try {
+    flags = parseArgs({ options: { reset: { type: 'boolean' }, sample: { type: 'boolean' }, verbose: { type: 'boolean' } } }).values;
+  } catch (error) {
+    terminalErrors(`${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
   try {
     execFileSync('java', ['-version'], { stdio: 'ignore' });
   } catch {
     throw new Error('DynamoDB Local needs Java 17 or newer on the PATH (Debian: apt-get install default-jre-headless)');
   }
+  const logFile = path.join(FABRIC_DIR, 'logs', 'functions.log');
+  sendLogsTo(logFile, flags.verbose === true);
+
   const started = Date.now();
+  say(`Starting the retail integration fabric in ${shown(FABRIC_DIR)}${flags.reset ? ' (reset: starting clean)' : ''}...`);
   const fabric = await startLocalFabric({
     dataDir: FABRIC_DIR,
-    log: (message, details) => console.log(`[local runtime] ${message} ${details ? JSON.stringify(details) : ''}`),
+    resetData: flags.reset === true,
+    log: (message, details) => console.log(JSON.stringify({ level: 'INFO', service: 'local-runtime', message, ...details })),
   });
-  writeRuntimeDescription({ pid: process.pid, apiUrl: fabric.apiUrl, endpoints: fabric.endpoints, resources: fabric.resources });
-
-  console.log(`\nRetail integration fabric is up (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  console.log(`  API Gateway (local)   ${fabric.apiUrl}`);
-  console.log(`  DynamoDB Local        ${fabric.endpoints.dynamodb}   data in ${path.join(FABRIC_DIR, 'dynamodb')}`);
-  console.log(`  fauxqs (SQS/SNS/S3)   ${fabric.endpoints.messaging}   (in memory; saved to ${path.join(FABRIC_DIR, 'messaging')} on Ctrl-C)`);
-  if (fabric.restored && (fabric.restored.objects || fabric.restored.messages)) {
-    console.log(`  restored              ${fabric.restored.objects} object(s) and ${fabric.restored.messages} queued message(s) from the last run`);
-  }
-  console.log(`  tables                ${Object.values(fabric.resources.tables).join(', ')}`);
-  console.log(`  buckets               ${Object.values(fabric.resources.buckets).join(', ')}`);
-  console.log(`  event topic (bus)     ${fabric.resources.topicArn}`);
-  console.log(`  ERP (Business Central) ${process.env.FABRIC_ERP_API_URL}${process.env.FABRIC_ERP_API_URL === fabric.erp.apiRoot ? '   (local simulator)' : ''}`);
-  console.log(`  queues                ${Object.entries(fabric.resources.queues).map(([rule]) => `${rule} (+dlq)`).join(', ')}`);
-  if (fabric.developmentSecrets.length) {
-    console.log(`  webhook secrets       development defaults for ${fabric.developmentSecrets.join(', ')} (set FABRIC_SECRET_<CHANNEL> to override)`);
-  }
-  console.log('\nSending sample traffic...\n');
-  // Loaded only now: the adapters it uses read their configuration when first loaded, and the
-  // runtime has just set it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { sendSampleTraffic } = require('./sample/sample-traffic') as typeof import('./sample/sample-traffic');
-  await sendSampleTraffic(fabric.apiUrl, (line) => console.log(`  ${line}`), fabric.channelApis);
-  console.log('\nThe fabric keeps running. Try the README curl examples; Ctrl-C stops it.\n');
-
   let stopping = false;
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log('\nStopping the local fabric...');
+    say(`\n${signal}: stopping the local fabric (finishing what is under way)...`);
     await fabric.stop();
     removeRuntimeDescription();
-    console.log('Stopped.');
+    say('Stopped. Everything is kept for the next `npm start`.');
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // A closed terminal (SIGHUP) stops it as cleanly as Ctrl-C.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+  writeRuntimeDescription({ pid: process.pid, apiUrl: fabric.apiUrl, endpoints: fabric.endpoints, resources: fabric.resources });
+  describe(fabric, (Date.now() - started) / 1000, logFile, flags.verbose === true);
+
+  if (fabric.dataDir?.fresh || flags.sample) {
+    say(fabric.dataDir?.fresh ? '\nA new shop: counting the sample shelves and sending sample orders...' : '\nSending the sample traffic again (--sample)...');
+    // Loaded only now: the adapters it uses read their configuration when first loaded, and the
+    // runtime has just set it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { sendSampleTraffic } = require('./sample/sample-traffic') as typeof import('./sample/sample-traffic');
+    await sendSampleTraffic(fabric.apiUrl, (line) => say(`  ${line}`), fabric.channelApis);
+  } else {
+    say('\nThe shop is as the last run left it (no sample traffic: `npm start -- --sample` sends it, `-- --reset` starts clean).');
+  }
+  say(`\nReady: ${fabric.apiUrl}. Try the README's examples; \`npm run ops -- help\` for operations; Ctrl-C stops it.`);
+}
+
+function describe(fabric: LocalFabric, seconds: number, logFile: string, verbose: boolean): void {
+  say(`Up in ${seconds.toFixed(1)} s.`);
+  if (fabric.dataDir?.crashedOwner) {
+    const { pid, startedAt } = fabric.dataDir.crashedOwner;
+    say(`  The last run (pid ${pid}, started ${startedAt}) ended without stopping: what it left unfinished resumes now.`);
+  }
+  say(`  API (API Gateway, local)  ${fabric.apiUrl}`);
+  say(`  DynamoDB Local            ${fabric.endpoints.dynamodb}`);
+  say(`  SQS, SNS and S3 (fauxqs)  ${fabric.endpoints.messaging}`);
+  const erpUrl = process.env.FABRIC_ERP_API_URL;
+  say(`  ERP (Business Central)    ${erpUrl}${erpUrl === fabric.erp.apiRoot ? ' (local simulator)' : ''}`);
+  say(`  kept in                   ${shown(FABRIC_DIR)} (tables, queues, objects, ERP documents)`);
+  say(`  function logs             ${shown(logFile)}${verbose ? ' and here' : ' (--verbose shows them here too)'}`);
+  if (fabric.developmentSecrets.length) {
+    say(`  webhook secrets           development defaults for ${fabric.developmentSecrets.join(', ')} (FABRIC_SECRET_<CHANNEL> overrides)`);
+  }
+}
+
+/**
+ * Handlers log JSON lines to stdout and stderr, as in Lambda: here they go to a file, and to the
+ * terminal as well only when asked.
+ */
+function sendLogsTo(logFile: string, alsoToTerminal: boolean): void {
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const file = createWriteStream(logFile, { flags: 'a' });
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write.bind(stream);
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      file.write(chunk);
+      if (alsoToTerminal) return (original as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean)(chunk, ...rest);
+      const callback = rest.find((argument) => typeof argument === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write;
+  }
 }
 
 main().catch((error) => {
-  console.error(`npm start failed: ${(error as Error).message}`);
+  try {
+    terminalErrors(`npm start failed: ${(error as Error).message}\n`);
+  } catch {
+    // nobody to tell
+  }
   process.exit(1);
 });

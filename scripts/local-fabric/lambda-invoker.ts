@@ -22,6 +22,10 @@ export class LocalLambda {
 
   constructor(readonly name: string, private readonly definition: FunctionDefinition, private readonly root: string) {}
 
+  get timeoutSeconds(): number {
+    return this.definition.timeoutSeconds;
+  }
+
   async invoke(event: unknown): Promise<unknown> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.handler ??= (require(path.resolve(this.root, this.definition.entry)) as { handler: Handler }).handler;

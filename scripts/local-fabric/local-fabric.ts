@@ -4,13 +4,13 @@ import { routingRules } from '../../events/routing-rules';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { SalesChannel } from '../../shared/domain/order';
 import { startEmulators, type EmulatorEndpoints, type RunningEmulators } from './emulators';
+import { claimDataDir, type DataDirClaim } from './data-dir-claim';
 import { LOCAL_REGION, localClients, provisionLocalResources, type LocalClients, type LocalResources } from './provision';
 import { LocalLambda } from './lambda-invoker';
 import { QueueEventSource } from './queue-event-source';
 import { LocalApiGateway } from './api-gateway';
 import { ObjectCreatedTrigger } from './object-trigger';
 import { LocalSchedule } from './scheduler';
-import { restoreMessagingSnapshot, saveMessagingSnapshot } from './snapshot';
 import { ChannelApiStub } from '../channel-stubs/channel-api-stub';
 import { configureChannelApiEnvironment } from '../channel-stubs/channel-api-environment';
 import { BusinessCentralSimulator } from '../erp-simulator/business-central-simulator';
@@ -23,8 +23,13 @@ export interface LocalFabricOptions {
   prefix?: string;
   /** 0 picks a free port. */
   apiPort?: number;
-  /** Keeps DynamoDB data here between runs; in memory when absent. */
+  /**
+   * Keeps everything here between runs (tables, queues with the messages they hold, topics, objects,
+   * the simulated ERP's documents), for this runtime alone; in memory when absent.
+   */
   dataDir?: string;
+  /** Removes what `dataDir` kept, once no other fabric uses it. */
+  resetData?: boolean;
   /** Reuse emulators that are already running (the test suite starts them once). */
   emulators?: EmulatorEndpoints;
   /** Defaults to the topology's functions; tests may add probes. */
@@ -48,8 +53,8 @@ export interface LocalFabric {
   clients: LocalClients;
   /** Channels running on the documented development secret because FABRIC_SECRET_<CHANNEL> was unset. */
   developmentSecrets: SalesChannel[];
-  /** What a previous clean stop saved of fauxqs' in-memory state and this start put back. */
-  restored?: { objects: number; messages: number };
+  /** With a data directory: whether it was new, and whether the run before this one died without stopping. */
+  dataDir?: Pick<DataDirClaim, 'fresh' | 'crashedOwner'> & { path: string };
   /** The channel APIs (Square, Amazon, eBay) as the handlers reach them locally: stubs serving their documented shapes. */
   channelApis: ChannelApiStub;
   /** The ERP (Business Central API v2.0) as the ERP connector reaches it locally. */
@@ -71,89 +76,100 @@ const DEVELOPER_PUBLIC_BASE_URL = process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL || 
 export async function startLocalFabric(options: LocalFabricOptions = {}): Promise<LocalFabric> {
   const log: RuntimeLog = options.log ?? (() => undefined);
   const prefix = options.prefix ?? 'fabric';
-  let emulators: RunningEmulators | undefined;
-  if (!options.emulators) emulators = await startEmulators(options.dataDir ? { dataDir: path.join(options.dataDir, 'dynamodb') } : {});
-  const endpoints = options.emulators ?? emulators!.endpoints;
-  const clients = localClients(endpoints);
-  const resources = await provisionLocalResources(prefix, clients);
-  const snapshotDir = options.dataDir ? path.join(options.dataDir, 'messaging') : undefined;
-  const restored = snapshotDir ? await restoreMessagingSnapshot(snapshotDir, clients) : undefined;
-  const developmentSecrets = configureHandlerEnvironment(endpoints, resources);
-  const channelApis = options.channelApiStub ?? new ChannelApiStub();
-  if (!options.channelApiStub) await channelApis.start();
-  configureChannelApiEnvironment(channelApis.url);
-  const erp = options.erpSimulator ?? new BusinessCentralSimulator();
-  if (!options.erpSimulator) await erp.start();
-  configureErpEnvironment(erp);
-
-  const definitions: Record<string, FunctionDefinition> = options.functions ?? topologyFunctions;
-  const lambdas = new Map(Object.entries(definitions).map(([name, definition]) => [name, new LocalLambda(name, definition, ROOT)]));
-  const lambda = (name: string) => {
-    const found = lambdas.get(name);
-    if (!found) throw new Error(`no function named ${name} in the topology`);
-    return found;
+  const claim = options.dataDir ? claimDataDir(options.dataDir, { reset: options.resetData }) : undefined;
+  const gateway = new LocalApiGateway(log);
+  // Stopped in this order: no new request, the invocations under way finished, then what they call.
+  const consumers: { stop(): Promise<void> }[] = [];
+  const services: { stop(): Promise<void> }[] = [];
+  const stopStarted = async () => {
+    await gateway.close();
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
+    for (const service of services.reverse()) await service.stop();
+    claim?.release();
   };
+  try {
+    const apiPort = options.apiPort ?? Number(process.env.FABRIC_API_PORT ?? 3000);
+    const apiUrl = await gateway.listen(apiPort).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new Error(`port ${apiPort} is taken: stop what listens there, or set FABRIC_API_PORT to another port`) : error;
+    });
+    const emulators: RunningEmulators | undefined = options.emulators ? undefined : await startEmulators({ dataDir: options.dataDir });
+    if (emulators) services.push(emulators);
+    const endpoints = options.emulators ?? emulators!.endpoints;
+    const clients = localClients(endpoints);
+    const resources = await provisionLocalResources(prefix, clients);
+    const developmentSecrets = configureHandlerEnvironment(endpoints, resources);
+    const channelApis = options.channelApiStub ?? new ChannelApiStub();
+    if (!options.channelApiStub) {
+      await channelApis.start();
+      services.push(channelApis);
+    }
+    configureChannelApiEnvironment(channelApis.url);
+    const erp = options.erpSimulator ?? new BusinessCentralSimulator(options.dataDir ? { ledgerFile: path.join(options.dataDir, 'erp', 'business-central.jsonl') } : {});
+    if (!options.erpSimulator) {
+      await erp.start();
+      services.push(erp);
+    }
+    configureErpEnvironment(erp);
+    // Square signs the notification URL with the body: locally, the URL channels post to is this API's,
+    // unless the developer set a public one (a tunnel) before starting.
+    process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL = DEVELOPER_PUBLIC_BASE_URL ?? apiUrl;
 
-  const gateway = new LocalApiGateway(
-    [...lambdas.values()].flatMap((target) => (definitions[target.name].routes ?? []).map((route) => ({ route, target }))),
-    log,
-  );
-  const apiUrl = await gateway.listen(options.apiPort ?? Number(process.env.FABRIC_API_PORT ?? 3000));
-  // Square signs the notification URL with the body: locally, the URL channels post to is this API's,
-  // unless the developer set a public one (a tunnel) before starting.
-  process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL = DEVELOPER_PUBLIC_BASE_URL ?? apiUrl;
+    const definitions: Record<string, FunctionDefinition> = options.functions ?? topologyFunctions;
+    const lambdas = new Map(Object.entries(definitions).map(([name, definition]) => [name, new LocalLambda(name, definition, ROOT)]));
+    const lambda = (name: string) => {
+      const found = lambdas.get(name);
+      if (!found) throw new Error(`no function named ${name} in the topology`);
+      return found;
+    };
 
-  const eventSources = routingRules.map((rule) => new QueueEventSource(clients.sqs, resources.queues[rule.name], rule.target, lambda(rule.consumer), log));
-  // Queues channels write to directly (Amazon SP-API notifications), consumed like rule queues.
-  eventSources.push(...Object.entries(definitions).flatMap(([name, definition]) => {
-    const inbound = definition.inboundQueue;
-    return inbound && resources.queues[inbound.name]
-      ? [new QueueEventSource(clients.sqs, resources.queues[inbound.name], { ...inbound, maxBatchingWindowSeconds: 0 }, lambda(name), log)]
-      : [];
-  }));
-  eventSources.forEach((source) => source.start());
+    const eventSources = routingRules.map((rule) => new QueueEventSource(clients.sqs, resources.queues[rule.name], rule.target, lambda(rule.consumer), log));
+    // Queues channels write to directly (Amazon SP-API notifications), consumed like rule queues.
+    eventSources.push(...Object.entries(definitions).flatMap(([name, definition]) => {
+      const inbound = definition.inboundQueue;
+      return inbound && resources.queues[inbound.name]
+        ? [new QueueEventSource(clients.sqs, resources.queues[inbound.name], { ...inbound, maxBatchingWindowSeconds: 0 }, lambda(name), log)]
+        : [];
+    }));
+    // What the last run of this data directory had received and not finished is held by nobody now.
+    if (options.dataDir) for (const source of eventSources) await source.reclaimUnfinished(endpoints.messaging);
+    eventSources.forEach((source) => source.start());
+    consumers.push(...eventSources);
 
-  const objectTriggers = Object.entries(definitions).flatMap(([name, definition]) =>
-    (definition.objectTriggers ?? []).map((trigger) => new ObjectCreatedTrigger(clients.s3, resources.buckets[trigger.bucket], trigger.prefix, lambda(name), log)));
-  await Promise.all(objectTriggers.map((trigger) => trigger.start()));
+    const objectTriggers = Object.entries(definitions).flatMap(([name, definition]) =>
+      (definition.objectTriggers ?? []).map((trigger) => new ObjectCreatedTrigger(clients.s3, resources.buckets[trigger.bucket], trigger.prefix, lambda(name), log)));
+    await Promise.all(objectTriggers.map((trigger) => trigger.start()));
+    consumers.push(...objectTriggers);
 
-  const schedules = new Map(Object.entries(definitions).filter(([, definition]) => definition.schedule).map(([name, definition]) => {
-    const interval = options.scheduleIntervalMs?.(name, definition) ?? definition.schedule!.everyMinutes * 60_000;
-    const schedule = new LocalSchedule(lambda(name), interval, log);
-    if (interval > 0) schedule.start();
-    return [name, schedule] as const;
-  }));
+    const schedules = new Map(Object.entries(definitions).filter(([, definition]) => definition.schedule).map(([name, definition]) => {
+      const interval = options.scheduleIntervalMs?.(name, definition) ?? definition.schedule!.everyMinutes * 60_000;
+      const schedule = new LocalSchedule(lambda(name), interval, log);
+      if (interval > 0) schedule.start();
+      return [name, schedule] as const;
+    }));
+    consumers.push(...schedules.values());
 
-  return {
-    apiUrl,
-    endpoints,
-    resources,
-    clients,
-    developmentSecrets,
-    channelApis,
-    erp,
-    ...(restored ? { restored } : {}),
-    runScheduled(functionName) {
-      const schedule = schedules.get(functionName);
-      if (!schedule) throw new Error(`${functionName} has no schedule in the topology`);
-      return schedule.runNow();
-    },
-    async stop() {
-      await gateway.close();
-      await Promise.all([...eventSources, ...objectTriggers, ...schedules.values()].map((part) => part.stop()));
-      if (snapshotDir) {
-        try {
-          const saved = await saveMessagingSnapshot(snapshotDir, resources, clients, endpoints.messaging);
-          log('saved the in-memory queues and buckets for the next start', { ...saved, directory: snapshotDir });
-        } catch (error) {
-          log('could not save the in-memory queues and buckets', { error: (error as Error).message });
-        }
-      }
-      if (!options.channelApiStub) await channelApis.stop();
-      if (!options.erpSimulator) await erp.stop();
-      await emulators?.stop();
-    },
-  };
+    gateway.serve([...lambdas.values()].flatMap((target) => (definitions[target.name].routes ?? []).map((route) => ({ route, target }))));
+
+    return {
+      apiUrl,
+      endpoints,
+      resources,
+      clients,
+      developmentSecrets,
+      channelApis,
+      erp,
+      ...(claim && options.dataDir ? { dataDir: { path: options.dataDir, fresh: claim.fresh, ...(claim.crashedOwner ? { crashedOwner: claim.crashedOwner } : {}) } } : {}),
+      runScheduled(functionName) {
+        const schedule = schedules.get(functionName);
+        if (!schedule) throw new Error(`${functionName} has no schedule in the topology`);
+        return schedule.runNow();
+      },
+      stop: stopStarted,
+    };
+  } catch (error) {
+    await stopStarted();
+    throw error;
+  }
 }
 
 /**

@@ -1,10 +1,14 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EmulatorEndpoints } from './emulators';
+import { isRunning } from './data-dir-claim';
 import type { LocalResources } from './provision';
 
-/** Where a running `npm start` tells other commands (ops, simulate, bench) how to reach it. */
-export const FABRIC_DIR = path.resolve(__dirname, '..', '..', '.fabric');
+/**
+ * Where `npm start` keeps the local fabric's state, and where a running one tells other commands
+ * (ops, simulate, bench) how to reach it: `.fabric/`, or FABRIC_DATA_DIR.
+ */
+export const FABRIC_DIR = path.resolve(process.env.FABRIC_DATA_DIR || path.join(__dirname, '..', '..', '.fabric'));
 const RUNTIME_FILE = path.join(FABRIC_DIR, 'runtime.json');
 
 export interface RuntimeDescription {
@@ -31,9 +35,7 @@ export function readRuntimeDescription(): RuntimeDescription {
   } catch {
     throw new Error('the local fabric is not running: start it with `npm start` in another terminal');
   }
-  try {
-    process.kill(description.pid, 0);
-  } catch {
+  if (!isRunning(description.pid)) {
     throw new Error(`the local fabric recorded in ${RUNTIME_FILE} (pid ${description.pid}) is gone: start it with \`npm start\``);
   }
   return description;
