@@ -1,6 +1,7 @@
 import type { FunctionDefinition } from '../shared/config/topology';
 import { SalesChannel } from '../shared/domain/order';
 import { ERP_CREDENTIALS_SECRET_NAME } from '../shared/erp/erp-config';
+import { regionalFunctions } from './regional-functions';
 
 /**
  * A Secrets Manager secret a function reads at run time. Stacks never create these: their values come
@@ -22,8 +23,9 @@ export function channelApiCredentialsName(channel: SalesChannel): string {
 }
 
 /**
- * The secrets a function reads, as its (regional) definition declares them, in declaration order: the
- * capability stacks grant exactly these. Throws on a channel name the fabric does not know.
+ * The secrets a function reads, as its (regional) definition declares them, in declaration order. The
+ * capability stacks grant exactly these, so this is also the list the pre-deploy check works from.
+ * Throws on a channel name the fabric does not know.
  */
 export function secretsReadBy(definition: FunctionDefinition): FabricSecret[] {
   return [
@@ -37,4 +39,30 @@ export function secretsReadBy(definition: FunctionDefinition): FabricSecret[] {
     }),
     ...(definition.erpApi ? [{ kind: 'erp', name: ERP_CREDENTIALS_SECRET_NAME } as const] : []),
   ];
+}
+
+export interface RegionSecret {
+  name: string;
+  kind: FabricSecret['kind'];
+  /** The topology functions that read it, in topology order. */
+  readBy: string[];
+}
+
+/**
+ * Every secret a region reads at run time, once each, sorted by name: those of the functions the
+ * region deploys for its channels (every channel when `channels` is undefined). Outbound connectors
+ * keep grants on every channel they can call (infra/regional-functions.ts), but a region only calls
+ * the channels it sells on, so another channel's credentials are not needed there.
+ */
+export function regionSecrets(channels: readonly SalesChannel[] | undefined): RegionSecret[] {
+  const sellsOn = (secret: FabricSecret) => secret.kind === 'erp' || !channels || channels.includes(secret.channel);
+  const byName = new Map<string, RegionSecret>();
+  for (const [functionName, definition] of regionalFunctions(channels)) {
+    for (const secret of secretsReadBy(definition).filter(sellsOn)) {
+      const entry = byName.get(secret.name) ?? { name: secret.name, kind: secret.kind, readBy: [] };
+      entry.readBy.push(functionName);
+      byName.set(secret.name, entry);
+    }
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

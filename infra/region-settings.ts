@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { OutboundRateLimits } from '../shared/channels/channel-apis';
 import { SalesChannel } from '../shared/domain/order';
 
-const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region name');
+export const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region name');
 
 /** Context `regions`: a comma-separated string (as `-c regions=a,b` passes it) or a JSON array. */
 export const Regions = z

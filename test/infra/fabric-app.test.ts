@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { RegionalFabric } from '../../infra/fabric-app';
+import { regionSecrets } from '../../infra/region-secrets';
 import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
 
 const STACK_PARTS = ['Stateful', 'Intake', 'Inventory', 'OrderToCash', 'Pos', 'PricingCatalog', 'ChannelSync', 'Api', 'Operations'];
@@ -90,6 +91,15 @@ describe('a two-region app', () => {
     expect(variables.filter((name) => name.startsWith('FABRIC_SECRET_NAME_')).sort()).toEqual(['FABRIC_SECRET_NAME_SHOPIFY', 'FABRIC_SECRET_NAME_WOOCOMMERCE']);
     expect(text).not.toContain('amazon-notifications');
     expect(text).not.toContain('ebay-order-poller');
+  });
+
+  test('has the pre-deploy check ask for every secret of the region\'s channels that its functions are given', () => {
+    const given = resourcesOf(euwest, 'AWS::Lambda::Function').flatMap((fn) => Object.entries(fn.Properties.Environment?.Variables ?? {}))
+      .filter(([key]) => /^FABRIC_(SECRET_NAME_|CHANNEL_API_CREDENTIALS_NAME_|ERP_CREDENTIALS_NAME$)/.test(key))
+      .map(([, value]) => value as string)
+      .filter((name) => !/^fabric\/(webhooks|channel-api)\//.test(name) || /\/(shopify|woocommerce)$/.test(name));
+
+    expect(regionSecrets(['shopify', 'woocommerce']).map((secret) => secret.name)).toEqual([...new Set(given)].sort());
   });
 
   test('points the ERP connector at the region\'s ERP endpoint when one is set', () => {

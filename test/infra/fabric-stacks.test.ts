@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { routingRules } from '../../events/routing-rules';
 import { constructId } from '../../infra/constructs/construct-id';
 import type { RegionalFabric } from '../../infra/fabric-app';
+import { regionSecrets } from '../../infra/region-secrets';
 import { bucketEnvVar, buckets, functions, tableEnvVar, tables, type FunctionDefinition, type TableDefinition } from '../../shared/config/topology';
 import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
@@ -253,6 +254,14 @@ describe('functions', () => {
         ...(definition.channelSecrets ?? []).map((channel) => [`FABRIC_SECRET_NAME_${channel.toUpperCase()}`, `fabric/webhooks/${channel}`]),
       ]);
     }
+  });
+
+  test('gives functions the names of exactly the secrets the pre-deploy check asks the account for', () => {
+    const secretNames = resourcesOfType('AWS::Lambda::Function').flatMap(([, fn]) => Object.entries(fn.Properties.Environment?.Variables ?? {}))
+      .filter(([key]) => /^FABRIC_(SECRET_NAME_|CHANNEL_API_CREDENTIALS_NAME_|ERP_CREDENTIALS_NAME$)/.test(key))
+      .map(([, value]) => value);
+
+    expect(new Set(secretNames)).toEqual(new Set(regionSecrets(undefined).map((secret) => secret.name)));
   });
 
   test('lets no function delete objects or object versions', () => {
