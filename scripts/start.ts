@@ -1,11 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { startLocalFabric, type LocalFabric } from './local-fabric/local-fabric';
+import { HelpRequested, UsageError, defineCommand, parseCommand, switchFlag } from './ops/command-line';
 import { FABRIC_DIR, removeRuntimeDescription, writeRuntimeDescription } from './local-fabric/runtime-file';
 
-const USAGE = 'usage: npm start [-- --reset] [-- --sample] [-- --verbose]';
+const startCommand = defineCommand({
+  program: 'npm start --',
+  name: '',
+  summary: 'The fabric on this machine, kept in .fabric/ (or FABRIC_DATA_DIR): --reset starts clean, --sample sends the sample traffic again, --verbose prints the function logs too.',
+  flags: { reset: switchFlag(), sample: switchFlag(), verbose: switchFlag() },
+});
 
 /** What the person at the terminal reads; everything the functions log goes to the log file instead. */
 const terminal = process.stdout.write.bind(process.stdout);
@@ -31,11 +36,16 @@ process.stderr.on('error', () => undefined);
  * A new data directory gets the sample shop and its traffic; a restart keeps the shop as it was.
  */
 async function main(): Promise<void> {
-  let flags: { reset?: boolean; sample?: boolean; verbose?: boolean };
+  let flags: { reset: boolean; sample: boolean; verbose: boolean };
   try {
-    flags = parseArgs({ options: { reset: { type: 'boolean' }, sample: { type: 'boolean' }, verbose: { type: 'boolean' } } }).values;
+    ({ flags } = parseCommand(startCommand, process.argv.slice(2)));
   } catch (error) {
-    terminalErrors(`${(error as Error).message}\n${USAGE}\n`);
+    if (error instanceof HelpRequested) {
+      say(error.help);
+      process.exit(0);
+    }
+    if (!(error instanceof UsageError)) throw error;
+    terminalErrors(`${error.message}\nusage: ${error.usage}\n`);
     process.exit(2);
   }
   try {
@@ -44,13 +54,13 @@ async function main(): Promise<void> {
     throw new Error('DynamoDB Local needs Java 17 or newer on the PATH (Debian: apt-get install default-jre-headless)');
   }
   const logFile = path.join(FABRIC_DIR, 'logs', 'functions.log');
-  sendLogsTo(logFile, flags.verbose === true);
+  sendLogsTo(logFile, flags.verbose);
 
   const started = Date.now();
   say(`Starting the retail integration fabric in ${shown(FABRIC_DIR)}${flags.reset ? ' (reset: starting clean)' : ''}...`);
   const fabric = await startLocalFabric({
     dataDir: FABRIC_DIR,
-    resetData: flags.reset === true,
+    resetData: flags.reset,
     log: (message, details) => console.log(JSON.stringify({ level: 'INFO', service: 'local-runtime', message, ...details })),
   });
   let stopping = false;
@@ -66,7 +76,7 @@ async function main(): Promise<void> {
   // A closed terminal (SIGHUP) stops it as cleanly as Ctrl-C.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
   writeRuntimeDescription({ pid: process.pid, apiUrl: fabric.apiUrl, endpoints: fabric.endpoints, resources: fabric.resources });
-  describe(fabric, (Date.now() - started) / 1000, logFile, flags.verbose === true);
+  describe(fabric, (Date.now() - started) / 1000, logFile, flags.verbose);
 
   if (fabric.dataDir?.fresh || flags.sample) {
     say(fabric.dataDir?.fresh ? '\nA new shop: counting the sample shelves and sending sample orders...' : '\nSending the sample traffic again (--sample)...');
