@@ -33,12 +33,11 @@ export interface CapabilityStackProps extends StackProps {
 /**
  * One capability's stateless part in one region: its functions, bound to what the topology lets them
  * touch in the stateful stack, the queues of the routing rules they consume and the rules that feed
- * them, the queues channels write to directly, object triggers and scheduled runs. Everything here can
- * be deleted and deployed again without losing an order: the work it holds in queues is work of this
- * capability alone, and the stores are the stateful stack's.
+ * them, the queues channels write to directly, object triggers and scheduled runs. No store lives
+ * here, so the stack can be replaced without touching a table or bucket; the work waiting in its queues
+ * is this capability's alone.
  */
 export class CapabilityStack extends Stack {
-  readonly capability: Capability;
   /** The functions, by topology name. */
   readonly functions: Readonly<Record<string, FabricFunction>>;
   /** The queues and rules the operations stack alarms on. */
@@ -46,7 +45,6 @@ export class CapabilityStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CapabilityStackProps) {
     super(scope, id, props);
-    this.capability = props.capability;
     const { stores, backbone } = props.stateful;
     this.functions = Object.fromEntries(props.functions.map(([name, definition]) => [name, this.createFunction(name, definition, props)]));
 

@@ -15,7 +15,6 @@ export interface RegionalFabric {
   region: string;
   stateful: StatefulStack;
   capabilities: Record<Capability, CapabilityStack>;
-  api: ApiStack;
   operations: OperationsStack;
   stacks: Stack[];
 }
@@ -76,7 +75,7 @@ function addRegion(app: App, region: string, settings: RegionSettings): Regional
     alarmEmail: settings.alarmEmail,
   });
   operations.addStackDependency(api);
-  return { region, stateful, capabilities: capabilityStacks, api, operations, stacks: [stateful, ...capabilityList, api, operations] };
+  return { region, stateful, capabilities: capabilityStacks, operations, stacks: [stateful, ...capabilityList, api, operations] };
 }
 
 function consumerOf(rule: RoutingRule): FunctionDefinition {

@@ -72,11 +72,9 @@ describe.each(topologyFunctions.filter(([, definition]) => definition.inboundQue
   });
 
   test('publishes its ARN, to register with the channel as the notification destination', () => {
-    const queueId = idOf('AWS::SQS::Queue', (p) => p.QueueName === queueName);
-    const [stack] = queueId.split('/');
+    const [, queueId] = idOf('AWS::SQS::Queue', (p) => p.QueueName === queueName).split('/');
 
-    Template.fromStack(fabric.stacks.find((candidate) => candidate.stackName === `RetailFabric-${REGION}-${stack}`)!)
-      .hasOutput(`${constructId(inbound.name)}QueueArn`, { Value: { 'Fn::GetAtt': [queueId.split('/')[1], 'Arn'] } });
+    Template.fromStack(fabric.capabilities[definition.capability!]).hasOutput(`${constructId(inbound.name)}QueueArn`, { Value: { 'Fn::GetAtt': [queueId, 'Arn'] } });
   });
 
   test('is visible for at least six consumer timeouts', () => {
