@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { EventPattern, RoutingRule } from '../../events/routing-rules';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
+import { workQueue } from './work-queue';
 
 export interface ConsumerQueuesProps {
   /** Prefix of the queue names, one per region: `<prefix>-<queue>`, `<prefix>-<queue>-dlq`. */
@@ -53,26 +54,11 @@ export class ConsumerQueues extends Construct {
 
   private createRoute(rule: RoutingRule, consumer: FabricFunction, { namePrefix, bus }: ConsumerQueuesProps, undeliveredQueue: sqs.IQueue): void {
     const id = constructId(rule.name);
-    const queueName = `${namePrefix}-${rule.target.name}`;
 
-    const deadLetterQueue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
-      queueName: `${queueName}-dlq`,
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // The source queue is named by an ARN built from its fixed name: referencing the queue itself
-      // would be a circular dependency, since its redrive policy already references this queue.
-      redriveAllowPolicy: {
-        redrivePermission: sqs.RedrivePermission.BY_QUEUE,
-        sourceQueues: [sqs.Queue.fromQueueArn(this, `${id}RedriveSource`, Stack.of(this).formatArn({ service: 'sqs', resource: queueName }))],
-      },
-    });
-    const queue = new sqs.Queue(this, `${id}Queue`, {
-      queueName,
-      visibilityTimeout: Duration.seconds(rule.target.visibilityTimeoutSeconds),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: rule.target.maxReceiveCount },
+    const { queue, deadLetterQueue } = workQueue(this, id, {
+      queueName: `${namePrefix}-${rule.target.name}`,
+      visibilityTimeoutSeconds: rule.target.visibilityTimeoutSeconds,
+      maxReceiveCount: rule.target.maxReceiveCount,
     });
 
     const eventRule = new events.Rule(this, `${id}Rule`, {

@@ -1,10 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
+import { workQueue } from './work-queue';
 
 export interface InboundQueuesProps {
   /** Prefix of the queue names, unique per stack: `<prefix>-<queue>`, `<prefix>-<queue>-dlq`. */
@@ -29,25 +30,12 @@ export class InboundQueues extends Construct {
       const inbound = fn.definition.inboundQueue;
       if (!inbound) continue;
       const queueId = constructId(inbound.name);
-      const queueName = `${namePrefix}-${inbound.name}`;
-      const deadLetterQueue = new sqs.Queue(this, `${queueId}DeadLetterQueue`, {
-        queueName: `${queueName}-dlq`,
+      // SQS-managed keys: SP-API cannot send to a queue encrypted with a customer-managed KMS key.
+      const { queue, deadLetterQueue } = workQueue(this, queueId, {
+        queueName: `${namePrefix}-${inbound.name}`,
+        visibilityTimeoutSeconds: inbound.visibilityTimeoutSeconds,
+        maxReceiveCount: inbound.maxReceiveCount,
         retentionPeriod: Duration.days(14),
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        redriveAllowPolicy: {
-          redrivePermission: sqs.RedrivePermission.BY_QUEUE,
-          sourceQueues: [sqs.Queue.fromQueueArn(this, `${queueId}RedriveSource`, Stack.of(this).formatArn({ service: 'sqs', resource: queueName }))],
-        },
-      });
-      const queue = new sqs.Queue(this, `${queueId}Queue`, {
-        queueName,
-        visibilityTimeout: Duration.seconds(inbound.visibilityTimeoutSeconds),
-        retentionPeriod: Duration.days(14),
-        // SQS-managed keys: SP-API cannot send to a queue encrypted with a customer-managed KMS key.
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: inbound.maxReceiveCount },
       });
       queue.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'ChannelMaySend',
