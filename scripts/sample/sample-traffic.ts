@@ -6,10 +6,16 @@ import { availabilityAfter, countSampleStock } from './sample-stock';
 import type { ChannelApiStub } from '../channel-stubs/channel-api-stub';
 import { sendChannelSampleTraffic } from './channel-sample-traffic';
 
-/** Maps the sample shop's SKUs in the cross-reference, as `npm run ops -- xref map-sku` would. */
+/**
+ * Maps the sample shop's SKUs in the cross-reference, as `npm run ops -- xref map-sku` would: its
+ * Shopify SKUs, which its stores' tills ring up as item codes too (the README's POS batches use them).
+ */
 export async function seedSampleCatalog(crossReferenceTable: string): Promise<void> {
   const xref = new DynamoSkuCrossReference(crossReferenceTable);
-  for (const item of SAMPLE_CATALOG) await xref.mapSku('shopify', { channelSku: item.channelSku }, item.sku);
+  for (const item of SAMPLE_CATALOG) {
+    await xref.mapSku('shopify', { channelSku: item.channelSku }, item.sku);
+    await xref.mapSku('pos', { channelSku: item.channelSku }, item.sku);
+  }
 }
 
 export async function postShopifyOrder(apiUrl: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
