@@ -102,7 +102,7 @@ function describe(fabric: LocalFabric, seconds: number, logFile: string, verbose
   say(`  SQS, SNS and S3 (fauxqs)  ${fabric.endpoints.messaging}`);
   const erpUrl = process.env.FABRIC_ERP_API_URL;
   say(`  ERP (Business Central)    ${erpUrl}${erpUrl === fabric.erp.apiRoot ? ' (local simulator)' : ''}`);
-  say(`  kept in                   ${shown(FABRIC_DIR)} (tables, queues, objects, ERP documents)`);
+  say(`  kept in                   ${shown(FABRIC_DIR)} (tables, queues, objects, ERP documents, channels' orders)`);
   say(`  function logs             ${shown(logFile)}${verbose ? ' and here' : ' (--verbose shows them here too)'}`);
   if (fabric.developmentSecrets.length) {
     say(`  webhook secrets           development defaults for ${fabric.developmentSecrets.join(', ')} (FABRIC_SECRET_<CHANNEL> overrides)`);

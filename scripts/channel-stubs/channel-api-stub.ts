@@ -4,6 +4,7 @@ import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-crede
 import { OutboundChannelStub } from './outbound-channel-stub';
 import { PriceChannelStub } from './price-channel-stub';
 import { closeNow, listenOnLoopback } from '../local-fabric/loopback-server';
+import { StubState } from './stub-state';
 
 /** A canned answer the stub gives instead of the real one, e.g. a 429 with Retry-After. */
 export interface StubFault {
@@ -53,8 +54,21 @@ export class ChannelApiStub {
   readonly prices = new PriceChannelStub((token) => this.issuedTokens.has(token));
   private readonly faults: StubFault[] = [];
   private readonly issuedTokens = new Set<string>();
+  private readonly durable: StubState | undefined;
   private server: Server | undefined;
   url = '';
+
+  /**
+   * With a `stateFile`, the channels keep their orders, listings, fulfilments, prices and issued
+   * tokens across restarts, written after every request; `requests` and `fail` are per run.
+   */
+  constructor(options: { stateFile?: string } = {}) {
+    if (!options.stateFile) return;
+    this.durable = new StubState(options.stateFile, {
+      square: this.square, amazon: this.amazon, ebay: this.ebay, walmart: this.walmart, outbound: this.outbound, prices: this.prices, auth: { issuedTokens: this.issuedTokens },
+    });
+    this.durable.load();
+  }
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((request, response) => {
@@ -70,6 +84,11 @@ export class ChannelApiStub {
     if (!this.server) return;
     await closeNow(this.server);
     this.server = undefined;
+  }
+
+  /** Keeps what was put in the stub directly (the sample shop's orders) as a request would. */
+  saveState(): void {
+    this.durable?.save();
   }
 
   /** The next `times` requests matching `path` (and `method`) get this answer instead. */
@@ -93,6 +112,7 @@ export class ChannelApiStub {
     const fault = this.faults.find((candidate) => candidate.times > 0 && candidate.path.test(stubRequest.url.pathname) && (!candidate.query || candidate.query.test(stubRequest.url.search)) && (!candidate.method || candidate.method === stubRequest.method));
     const result = fault ? (fault.times -= 1, { status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) }) : this.route(stubRequest);
     this.requests.push({ method: stubRequest.method, path: `${stubRequest.url.pathname}${stubRequest.url.search}`, status: result.status });
+    this.durable?.save();
     answer(response, result);
   }
 

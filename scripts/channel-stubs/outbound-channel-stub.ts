@@ -9,15 +9,6 @@ export interface StubChannelOrder {
 }
 
 /**
- * Orders the sample shop's channels hold before a test or `npm start` puts any in the stub: Shopify
- * #1001 (5600000000001: line item 1, one unit), the order the README's signed test webhook sends, so
- * that the README's shipment confirmation is told to a Shopify order that exists.
- */
-const SAMPLE_SHOP_ORDERS: readonly { channel: SalesChannel; channelOrderId: string; order: StubChannelOrder }[] = [
-  { channel: 'shopify', channelOrderId: '5600000000001', order: { lines: [{ lineId: '1', quantity: 1 }] } },
-];
-
-/**
  * The outbound half of the channel API stub: the inventory and fulfilment endpoints the fabric calls
  * to publish availability and confirm shipments, in each channel's documented shapes:
  * - Shopify GraphQL Admin (POST /admin/api/{version}/graphql.json): inventoryItems by SKU with the
@@ -46,9 +37,7 @@ export class OutboundChannelStub {
   private readonly shopifyIdempotency = new Map<string, StubAnswer>();
   private readonly fulfilled = new Map<string, number>();
 
-  constructor(private readonly isIssuedToken: (token: string) => boolean) {
-    for (const { channel, channelOrderId, order } of SAMPLE_SHOP_ORDERS) this.addOrder(channel, channelOrderId, order);
-  }
+  constructor(private readonly isIssuedToken: (token: string) => boolean) {}
 
   /** Quantities the channel received for a SKU, oldest first. */
   quantitiesSent(channel: SalesChannel, sku: string): number[] {

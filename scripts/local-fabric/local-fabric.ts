@@ -25,7 +25,8 @@ export interface LocalFabricOptions {
   apiPort?: number;
   /**
    * Keeps everything here between runs (tables, queues with the messages they hold, topics, objects,
-   * the simulated ERP's documents), for this runtime alone; in memory when absent.
+   * the simulated ERP's documents, what the channel stubs hold), for this runtime alone; in memory
+   * when absent.
    */
   dataDir?: string;
   /** Removes what `dataDir` kept, once no other fabric uses it. */
@@ -98,7 +99,7 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     const clients = localClients(endpoints);
     const resources = await provisionLocalResources(prefix, clients);
     const developmentSecrets = configureHandlerEnvironment(endpoints, resources);
-    const channelApis = options.channelApiStub ?? new ChannelApiStub();
+    const channelApis = options.channelApiStub ?? new ChannelApiStub(options.dataDir ? { stateFile: path.join(options.dataDir, 'channels', 'channel-apis.json') } : {});
     if (!options.channelApiStub) {
       await channelApis.start();
       services.push(channelApis);

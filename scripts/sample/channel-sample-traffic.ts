@@ -5,6 +5,8 @@ import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secre
 import { secretEnvVar, tableEnvVar } from '../../shared/config/topology';
 import type { ChannelApiStub } from '../channel-stubs/channel-api-stub';
 import { squareDeliveryHeaders, squareOrderEvent, walmartDeliveryHeaders, walmartOrderEvent } from './channel-samples';
+import { channelOrderLines } from './shopify-orders';
+import { describeAnswer } from './delivery-answer';
 import { WOOCOMMERCE_SAMPLE_CATALOG, sampleWooCommerceOrder, wooCommerceDeliveryHeaders } from './woocommerce-orders';
 
 const SQUARE_FIXTURE = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'square', 'retrieve-order-online-multi-line-usd.json');
@@ -25,10 +27,12 @@ export async function sendChannelSampleTraffic(apiUrl: string, stub: ChannelApiS
   await xref.mapSku('walmart', { channelSku: 'WM-TOTE-CNV' }, 'ACC-TOTE-002-NAT');
 
   const orderNumber = 70000 + (Math.floor(Date.now() / 1000) % 10000);
-  const wooBody = JSON.stringify(sampleWooCommerceOrder(orderNumber));
+  const wooOrder = sampleWooCommerceOrder(orderNumber);
+  stub.outbound.addOrder('woocommerce', String(orderNumber), channelOrderLines(wooOrder));
+  const wooBody = JSON.stringify(wooOrder);
   const wooSecret = process.env[secretEnvVar('woocommerce')] ?? DEVELOPMENT_WEBHOOK_SECRETS.woocommerce;
   const woo = await fetch(`${apiUrl}/webhooks/woocommerce`, { method: 'POST', headers: wooCommerceDeliveryHeaders(wooBody, wooSecret), body: wooBody });
-  print(`${`woocommerce order.created #${orderNumber}`.padEnd(37)}-> ${woo.status} ${await woo.text()}`);
+  print(`${`woocommerce order.created #${orderNumber}`.padEnd(37)}-> ${describeAnswer(woo.status, (await woo.json()) as Record<string, unknown>)}`);
 
   const squareOrderId = `SAMPLE${orderNumber}SQ`;
   const { order } = JSON.parse(readFileSync(SQUARE_FIXTURE, 'utf8')) as { order: Record<string, unknown> };
@@ -37,7 +41,7 @@ export async function sendChannelSampleTraffic(apiUrl: string, stub: ChannelApiS
   const event = squareOrderEvent(squareOrderId, 'L8RR7W3ZQ4V1B');
   const squareKey = process.env[secretEnvVar('square')] ?? DEVELOPMENT_WEBHOOK_SECRETS.square;
   const square = await fetch(url, { method: 'POST', headers: squareDeliveryHeaders(event, squareKey, url), body: event });
-  print(`${'square order.updated (order fetched)'.padEnd(37)}-> ${square.status} ${await square.text()}`);
+  print(`${'square order.updated (order fetched)'.padEnd(37)}-> ${describeAnswer(square.status, (await square.json()) as Record<string, unknown>)}`);
 
   const purchaseOrderId = `1088${orderNumber}00`;
   const walmart = JSON.parse(readFileSync(WALMART_FIXTURE, 'utf8')) as { order: Record<string, unknown> };
@@ -45,7 +49,7 @@ export async function sendChannelSampleTraffic(apiUrl: string, stub: ChannelApiS
   const poCreated = walmartOrderEvent(purchaseOrderId);
   const walmartSecret = process.env[secretEnvVar('walmart')] ?? DEVELOPMENT_WEBHOOK_SECRETS.walmart;
   const walmartAnswer = await fetch(`${apiUrl}/webhooks/walmart`, { method: 'POST', headers: walmartDeliveryHeaders(poCreated, walmartSecret), body: poCreated });
-  print(`${'walmart PO_CREATED (order fetched)'.padEnd(37)}-> ${walmartAnswer.status} ${await walmartAnswer.text()}`);
+  print(`${'walmart PO_CREATED (order fetched)'.padEnd(37)}-> ${describeAnswer(walmartAnswer.status, (await walmartAnswer.json()) as Record<string, unknown>)}`);
 
   return [{ channel: 'woocommerce', channelOrderId: String(orderNumber) }, { channel: 'square', channelOrderId: squareOrderId }, { channel: 'walmart', channelOrderId: purchaseOrderId }];
 }

@@ -1,10 +1,12 @@
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
+import { formatDecimalMoney } from '../../shared/domain/money';
 import { secretEnvVar, tableEnvVar } from '../../shared/config/topology';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { SAMPLE_CATALOG, sampleShopifyOrder, shopifyDeliveryHeaders } from './shopify-orders';
+import { SAMPLE_CATALOG, channelOrderLines, sampleShopifyOrder, shopifyDeliveryHeaders } from './shopify-orders';
 import { availabilityAfter, countSampleStock } from './sample-stock';
 import type { ChannelApiStub } from '../channel-stubs/channel-api-stub';
 import { sendChannelSampleTraffic } from './channel-sample-traffic';
+import { describeAnswer } from './delivery-answer';
 
 /**
  * Maps the sample shop's SKUs in the cross-reference, as `npm run ops -- xref map-sku` would: its
@@ -39,8 +41,11 @@ export async function waitForOrder(apiUrl: string, orderId: string, timeoutMs = 
  * reserve stock), a redelivery, a forged delivery and an order with a SKU nobody mapped, each with the
  * answer the fabric gave.
  */
-export async function sendSampleTraffic(apiUrl: string, print: (line: string) => void, channelApis?: ChannelApiStub): Promise<void> {
+export async function sendSampleTraffic(apiUrl: string, print: (line: string) => void, channelApis: ChannelApiStub): Promise<void> {
   await seedSampleCatalog(process.env[tableEnvVar('crossReference')]!);
+  // The order the README's signed test webhook sends (#1001, line item 1, one unit), so that the
+  // README's shipment confirmation is told to a Shopify order that exists.
+  channelApis.outbound.addOrder('shopify', '5600000000001', { lines: [{ lineId: '1', quantity: 1 }] });
   const secret = process.env[secretEnvVar('shopify')] ?? DEVELOPMENT_WEBHOOK_SECRETS.shopify;
   const firstNumber = Math.floor(Date.now() / 1000) % 100000;
   const stock = await countSampleStock(apiUrl, String(firstNumber));
@@ -48,27 +53,31 @@ export async function sendSampleTraffic(apiUrl: string, print: (line: string) =>
 
   const sent: { body: string; headers: Record<string, string>; orderId: string }[] = [];
   for (let i = 0; i < 3; i += 1) {
-    const body = JSON.stringify(sampleShopifyOrder(firstNumber + i));
+    const order = sampleShopifyOrder(firstNumber + i);
+    // Placed on Shopify first, so that Shopify knows the order when its shipment is confirmed.
+    channelApis.outbound.addOrder('shopify', String(order.id), channelOrderLines(order));
+    channelApis.saveState();
+    const body = JSON.stringify(order);
     const headers = shopifyDeliveryHeaders(body, secret);
     const answer = await postShopifyOrder(apiUrl, body, headers);
-    print(`shopify orders/create #${1000 + firstNumber + i}      -> ${answer.status} ${JSON.stringify(answer.body)}`);
+    print(`shopify orders/create #${1000 + firstNumber + i}      -> ${describeAnswer(answer.status, answer.body)}`);
     sent.push({ body, headers, orderId: String(answer.body.orderId) });
   }
 
   const repeat = await postShopifyOrder(apiUrl, sent[0].body, sent[0].headers);
-  print(`same delivery again (Shopify retry)  -> ${repeat.status} ${JSON.stringify(repeat.body)}`);
+  print(`same delivery again (Shopify retry)  -> ${describeAnswer(repeat.status, repeat.body)}`);
 
   const forged = await postShopifyOrder(apiUrl, sent[1].body, { ...sent[1].headers, 'x-shopify-hmac-sha256': 'Zm9yZ2VkIHNpZ25hdHVyZQ==' });
-  print(`forged signature                     -> ${forged.status} ${JSON.stringify(forged.body)}`);
+  print(`forged signature                     -> ${describeAnswer(forged.status, forged.body)}`);
 
   const unmapped = sampleShopifyOrder(firstNumber + 3);
   (unmapped.line_items as { sku: string }[])[0].sku = 'NEW-SEASON-SKU';
   const unmappedBody = JSON.stringify(unmapped);
   const held = await postShopifyOrder(apiUrl, unmappedBody, shopifyDeliveryHeaders(unmappedBody, secret));
-  print(`order with an unmapped SKU           -> ${held.status} ${JSON.stringify(held.body)}`);
+  print(`order with an unmapped SKU           -> ${describeAnswer(held.status, held.body)}`);
 
   // WooCommerce, Square and Walmart (whose thin events make the fabric fetch the order from the API stub).
-  const others = channelApis ? await sendChannelSampleTraffic(apiUrl, channelApis, print) : [];
+  const others = await sendChannelSampleTraffic(apiUrl, channelApis, print);
 
   const started = Date.now();
   const stored = await waitForOrder(apiUrl, sent[0].orderId);
@@ -76,7 +85,7 @@ export async function sendSampleTraffic(apiUrl: string, print: (line: string) =>
     print(`order ${sent[0].orderId} was not readable within 5 s: check the log above`);
     return;
   }
-  print(`GET /orders/${sent[0].orderId} -> ${stored.order.status}, ${stored.order.lines.length} line(s), total ${stored.order.totals.total.amountMinor} ${stored.order.currency} minor units, readable after ${Date.now() - started} ms`);
+  print(`GET /orders/${sent[0].orderId} -> ${stored.order.status}, ${stored.order.lines.length} line(s), total ${formatDecimalMoney(stored.order.totals.total)} ${stored.order.currency}, readable after ${Date.now() - started} ms`);
   const byChannel = await fetch(`${apiUrl}/orders/by-channel/shopify/${stored.order.channelOrderId}`);
   print(`GET /orders/by-channel/shopify/${stored.order.channelOrderId} -> ${byChannel.status}`);
   const sku = stored.order.lines[0].sku!;

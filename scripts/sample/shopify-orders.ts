@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
+import type { StubChannelOrder } from '../channel-stubs/outbound-channel-stub';
 
 /** The catalogue the sample shop sells: Shopify SKU -> internal SKU, seeded into the cross-reference. */
 export const SAMPLE_CATALOG = [
@@ -89,6 +90,14 @@ export function sampleShopifyOrder(orderNumber: number, random: () => number = M
     billing_address: address,
     shipping_address: address,
   };
+}
+
+/**
+ * A sample Shopify or WooCommerce order's lines as the channel's own API knows them (the stub's
+ * fulfilment endpoints); both payloads carry them as `line_items` with an id and a quantity.
+ */
+export function channelOrderLines(order: Record<string, unknown>): StubChannelOrder {
+  return { lines: (order.line_items as { id: number; quantity: number }[]).map((line) => ({ lineId: String(line.id), quantity: line.quantity })) };
 }
 
 /** Headers of a real Shopify delivery, signed with the shop's webhook secret. */
