@@ -10,10 +10,12 @@ interface LockHolder {
 }
 
 export interface DataDirClaim {
-  /** Nothing was kept here yet (or `reset` cleared it): the shop is new. */
-  fresh: boolean;
   /** The process that held the directory last and died without letting go of it. */
   crashedOwner?: LockHolder;
+  /** Nothing is kept here yet: the shop is new. */
+  isNew(): boolean;
+  /** Removes everything kept here (the directory stays ours). */
+  clear(): void;
   /** Lets go of the directory, if this process still holds it. */
   release(): void;
 }
@@ -22,10 +24,9 @@ export interface DataDirClaim {
  * Makes this process the only local fabric using `dataDir`: two runtimes on one DynamoDB Local data
  * file and one fauxqs database would each consume and overwrite the other's work. A lock left by a
  * process that no longer runs is taken over (and reported, since that run did not stop cleanly).
- * With `reset`, everything kept there is removed once the directory is ours, never while another
- * fabric uses it.
+ * Only the holder may clear it: never while another fabric uses it.
  */
-export function claimDataDir(dataDir: string, { reset = false } = {}): DataDirClaim {
+export function claimDataDir(dataDir: string): DataDirClaim {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = path.join(dataDir, LOCK_FILE);
   let crashedOwner: LockHolder | undefined;
@@ -45,12 +46,12 @@ export function claimDataDir(dataDir: string, { reset = false } = {}): DataDirCl
     crashedOwner = holder;
     rmSync(lockFile, { force: true });
   }
-  if (reset) {
-    for (const entry of readdirSync(dataDir)) if (entry !== LOCK_FILE) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
-  }
   return {
-    fresh: !existsSync(emulatorDataDirs(dataDir).dynamodb),
     ...(crashedOwner ? { crashedOwner } : {}),
+    isNew: () => !existsSync(emulatorDataDirs(dataDir).dynamodb),
+    clear() {
+      for (const entry of readdirSync(dataDir)) if (entry !== LOCK_FILE) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    },
     release() {
       if (readHolder(lockFile)?.pid === process.pid) rmSync(lockFile, { force: true });
     },

@@ -55,7 +55,7 @@ export interface LocalFabric {
   /** Channels running on the documented development secret because FABRIC_SECRET_<CHANNEL> was unset. */
   developmentSecrets: SalesChannel[];
   /** With a data directory: whether it was new, and whether the run before this one died without stopping. */
-  dataDir?: Pick<DataDirClaim, 'fresh' | 'crashedOwner'> & { path: string };
+  dataDir?: Pick<DataDirClaim, 'crashedOwner'> & { path: string; fresh: boolean };
   /** The channel APIs (Square, Amazon, eBay) as the handlers reach them locally: stubs serving their documented shapes. */
   channelApis: ChannelApiStub;
   /** The ERP (Business Central API v2.0) as the ERP connector reaches it locally. */
@@ -77,7 +77,7 @@ const DEVELOPER_PUBLIC_BASE_URL = process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL || 
 export async function startLocalFabric(options: LocalFabricOptions = {}): Promise<LocalFabric> {
   const log: RuntimeLog = options.log ?? (() => undefined);
   const prefix = options.prefix ?? 'fabric';
-  const claim = options.dataDir ? claimDataDir(options.dataDir, { reset: options.resetData }) : undefined;
+  const claim = options.dataDir ? claimDataDir(options.dataDir) : undefined;
   const gateway = new LocalApiGateway(log);
   // Stopped in this order: no new request, the invocations under way finished, then what they call.
   const consumers: { stop(): Promise<void> }[] = [];
@@ -93,6 +93,9 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     const apiUrl = await gateway.listen(apiPort).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE' ? new Error(`port ${apiPort} is taken: stop what listens there, or set FABRIC_API_PORT to another port`) : error;
     });
+    // Only now that the start can go ahead: a failed start changes no saved state.
+    if (options.resetData) claim?.clear();
+    const fresh = claim?.isNew();
     const emulators: RunningEmulators | undefined = options.emulators ? undefined : await startEmulators({ dataDir: options.dataDir });
     if (emulators) services.push(emulators);
     const endpoints = options.emulators ?? emulators!.endpoints;
@@ -159,7 +162,7 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
       developmentSecrets,
       channelApis,
       erp,
-      ...(claim && options.dataDir ? { dataDir: { path: options.dataDir, fresh: claim.fresh, ...(claim.crashedOwner ? { crashedOwner: claim.crashedOwner } : {}) } } : {}),
+      ...(claim && options.dataDir ? { dataDir: { path: options.dataDir, fresh: fresh!, ...(claim.crashedOwner ? { crashedOwner: claim.crashedOwner } : {}) } } : {}),
       runScheduled(functionName) {
         const schedule = schedules.get(functionName);
         if (!schedule) throw new Error(`${functionName} has no schedule in the topology`);

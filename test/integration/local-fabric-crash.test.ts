@@ -24,8 +24,8 @@ class FabricProcess {
   private output = '';
   readonly exited: Promise<number | null>;
 
-  constructor(readonly dataDir: string, env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [TSX_CLI, 'scripts/start.ts'], {
+  constructor(readonly dataDir: string, env: Record<string, string> = {}, args: string[] = []) {
+    this.child = spawn(process.execPath, [TSX_CLI, 'scripts/start.ts', ...args], {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -162,12 +162,12 @@ describe('npm start through a crash', () => {
     expect(accepted.filter(({ orderId }) => erp.salesOrdersFor(orderId).length !== 1)).toEqual([]);
   }, 600_000);
 
-  it('refuses to start on a port that is taken, and leaves the saved state as it was', async () => {
+  it('refuses to start on a port that is taken, and leaves the saved state as it was, even when asked to reset it', async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
       const before = savedState(dataDir);
-      const fabric = new FabricProcess(dataDir, { FABRIC_API_PORT: String((taken.address() as { port: number }).port) });
+      const fabric = new FabricProcess(dataDir, { FABRIC_API_PORT: String((taken.address() as { port: number }).port) }, ['--reset']);
       expect(await fabric.exited).toBe(1);
       expect(fabric.printed).toMatch(/port \d+ is taken/);
       expect(savedState(dataDir)).toEqual(before);
