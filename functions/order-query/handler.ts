@@ -14,7 +14,10 @@ const config = readConfig({
 
 const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
 
-/** GET /orders/{orderId} and GET /orders/by-channel/{channel}/{channelOrderId}: the order and its state history. */
+/**
+ * GET /orders/{orderId} and GET /orders/by-channel/{channel}/{channelOrderId}: the order, held or
+ * canonical, with one `status` (its lifecycle state, or needs_attention) and the channel's as `channelStatus`.
+ */
 async function findOrder(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const params = event.pathParameters ?? {};
   let orderId = params.orderId;
@@ -29,7 +32,7 @@ async function findOrder(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRe
       return jsonAnswer(404, { message: `no ${channel.data} order ${params.channelOrderId}` });
     }
   }
-  const found = await orders.getOrder(orderId);
+  const found = await orders.viewOrder(orderId);
   metrics.addMetric(found ? 'OrderLookupsFound' : 'OrderLookupsMissed', MetricUnit.Count, 1);
   return found ? jsonAnswer(200, found) : jsonAnswer(404, { message: `no order ${orderId}` });
 }

@@ -3,17 +3,19 @@ import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { orderTimeline } from '../../shared/domain/event-trail';
 import { formatDecimalMoney } from '../../shared/domain/money';
+import type { HeldOrder, OrderView } from '../../shared/domain/order-record';
 import type { LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';
 
 export async function showOrder(resources: LocalResources, argv: string[]): Promise<void> {
   const { args: [orderId] } = parseCommand(opsCommands.orderShow, argv);
-  const found = await new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference).getOrder(orderId);
+  const found = await new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference).viewOrder(orderId);
   if (!found) throw new Error(`no order ${orderId}`);
-  const { order, history } = found;
-  console.log(`${order.orderId}  ${order.channel} ${order.channelOrderNumber ?? order.channelOrderId}  ${order.status}  total ${formatDecimalMoney(order.totals.total)} ${order.currency}`);
-  for (const line of order.lines) {
+  const { order, held, history } = found;
+  console.log(headline(found));
+  if (held) printHeld(held);
+  for (const line of order?.lines ?? []) {
     console.log(`  ${String(line.quantity).padStart(3)} x ${(line.sku ?? `UNMAPPED(${line.channelSku})`).padEnd(28)} @ ${formatDecimalMoney(line.unitPrice)}`);
   }
   console.log('history:');
@@ -32,12 +34,14 @@ export async function showOrder(resources: LocalResources, argv: string[]): Prom
 /** An order's whole path through the fabric, from its recorded versions and the event trail, with timings. */
 export async function traceOrder(resources: LocalResources, argv: string[]): Promise<void> {
   const { args: [orderId] } = parseCommand(opsCommands.orderTrace, argv);
-  const found = await new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference).getOrder(orderId);
+  const found = await new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference).viewOrder(orderId);
   const trail = await new DynamoEventTrail(resources.tables.eventTrail).forCorrelation(orderId);
   if (!found && trail.length === 0) throw new Error(`nothing known about order ${orderId}`);
-  if (found) console.log(`${orderId}  ${found.order.channel} ${found.order.channelOrderNumber ?? found.order.channelOrderId}  ${found.order.status}`);
+  if (found) console.log(headline(found));
+  if (found?.held) printHeld(found.held);
   const { moves, refusals } = await new DynamoLifecycleStore(resources.tables.orders).history(orderId);
   const recorded = [
+    ...(found?.held ? [{ at: found.held.heldAt, what: `order held: ${found.held.reason}` }] : []),
     ...(found?.history ?? []).map((entry) => ({ at: entry.recordedAt, what: `order ${entry.change} (${entry.status})` })),
     ...moves.map((move) => ({ at: move.recordedAt, what: `lifecycle ${move.from} -> ${move.to} on ${move.on}` })),
     ...refusals.map((refusal) => ({ at: refusal.recordedAt, what: `lifecycle refused ${refusal.on}: ${refusal.from} -> ${refusal.to}` })),
@@ -45,4 +49,16 @@ export async function traceOrder(resources: LocalResources, argv: string[]): Pro
   for (const step of orderTimeline(recorded, trail)) {
     console.log(`  ${`+${step.sinceStartMs} ms`.padStart(12)}  ${step.at}  ${step.what}`);
   }
+}
+
+/** One status, the fabric's; the channel's own beside it. */
+function headline({ orderId, status, channelStatus, order, held }: OrderView): string {
+  const channel = order ? `${order.channel} ${order.channelOrderNumber ?? order.channelOrderId}` : `${held?.channel} ${held?.channelOrderId}`;
+  const total = order ? `  total ${formatDecimalMoney(order.totals.total)} ${order.currency}` : '';
+  return `${orderId}  ${channel}  ${status}${channelStatus ? ` (channel: ${channelStatus})` : ''}${total}`;
+}
+
+function printHeld(held: HeldOrder): void {
+  console.log(`held since ${held.heldAt}: ${held.reason}${held.archiveKey ? `  (archived as ${held.archiveKey})` : ''}`);
+  for (const issue of held.details) console.log(`  ${issue.path}: ${issue.message}`);
 }

@@ -4,7 +4,8 @@ import { documentClient } from './aws-clients';
 import { queryAll } from './dynamo-query';
 import { channelOrderKey } from './cross-reference';
 import { Order, type SalesChannel } from '../domain/order';
-import type { OrderHistoryEntry, OrderRepository, OrderWithHistory, RecordOrderResult } from '../domain/order-record';
+import { orderStanding, type HeldOrder, type OrderHistoryEntry, type OrderRepository, type OrderView, type OrderWithHistory, type RecordOrderResult } from '../domain/order-record';
+import type { LifecycleState } from '../domain/order-lifecycle';
 
 export class CrossReferenceConflictError extends Error {
   override name = 'CrossReferenceConflictError';
@@ -15,6 +16,8 @@ export class CrossReferenceConflictError extends Error {
  * one query:
  *   pk ORDER#{orderId}  sk ORDER                          -> the canonical order, its version
  *   pk ORDER#{orderId}  sk HISTORY#{recordedAt}#{eventId} -> one state-history entry
+ *   pk ORDER#{orderId}  sk HELD                           -> a held order: verdict and archive key
+ * (the lifecycle's items share the collection: shared/adapters/order-lifecycle-store.ts).
  */
 export class DynamoOrderRepository implements OrderRepository {
   constructor(
@@ -47,8 +50,11 @@ export class DynamoOrderRepository implements OrderRepository {
             Put: {
               TableName: this.ordersTable,
               Item: { pk, sk: 'ORDER', order, channelUpdatedAt: order.channelUpdatedAt, status: order.status, recordedAt },
-              ConditionExpression: 'attribute_not_exists(pk) OR channelUpdatedAt < :version',
-              ExpressionAttributeValues: { ':version': order.channelUpdatedAt },
+              // The same version may replace a held one once a fix maps it whole (reprocessing from the
+              // archive): the channel sent nothing newer, yet the stored version cannot proceed.
+              ConditionExpression: 'attribute_not_exists(pk) OR channelUpdatedAt < :version OR (channelUpdatedAt = :version AND #status = :held AND :status <> :held)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':version': order.channelUpdatedAt, ':held': 'needs_attention', ':status': order.status },
             },
           },
           { Put: { TableName: this.ordersTable, Item: history(change) } },
@@ -83,14 +89,64 @@ export class DynamoOrderRepository implements OrderRepository {
     });
     const head = items.find((item) => item.sk === 'ORDER');
     if (!head) return undefined;
-    const history = items
-      .filter((item) => String(item.sk).startsWith('HISTORY#'))
-      .map(({ recordedAt, change, status, channelUpdatedAt, eventId, deliveryId }) => ({ recordedAt, change, status, channelUpdatedAt, eventId, deliveryId }) as OrderHistoryEntry);
+    const history = items.filter((item) => String(item.sk).startsWith('HISTORY#')).map(historyEntryOf);
     return { order: Order.parse(head.order), history };
+  }
+
+  async holdOrder(held: HeldOrder): Promise<void> {
+    const pk = `ORDER#${held.orderId}`;
+    try {
+      await this.client.send(new TransactWriteCommand({
+        TransactItems: [
+          // The first verdict stays: a redelivered or repeated hold is the same fact.
+          { Put: { TableName: this.ordersTable, Item: { pk, sk: 'HELD', ...held }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: this.crossReferenceTable,
+              Item: { ...channelOrderKey(held.channel, held.channelOrderId), orderId: held.orderId },
+              ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
+              ExpressionAttributeValues: { ':orderId': held.orderId },
+            },
+          },
+        ],
+      }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [heldReason, crossReferenceReason] = error.CancellationReasons ?? [];
+      if (crossReferenceReason?.Code === 'ConditionalCheckFailed') {
+        throw new CrossReferenceConflictError(`${held.channel} order ${held.channelOrderId} is already mapped to another order id`);
+      }
+      if (heldReason?.Code !== 'ConditionalCheckFailed') throw error;
+    }
+  }
+
+  async viewOrder(orderId: string): Promise<OrderView | undefined> {
+    const items = await queryAll(this.client, {
+      TableName: this.ordersTable,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
+    });
+    const bySk = (sk: string) => items.find((item) => item.sk === sk);
+    const head = bySk('ORDER');
+    const heldItem = bySk('HELD');
+    if (!head && !heldItem) return undefined;
+    const order = head ? Order.parse(head.order) : undefined;
+    const held = heldItem ? (({ pk: _pk, sk: _sk, ...rest }) => rest as HeldOrder)(heldItem) : undefined;
+    return {
+      orderId,
+      status: orderStanding(order, bySk('LIFECYCLE')?.state as LifecycleState | undefined),
+      ...(order ? { channelStatus: order.status, order } : {}),
+      ...(held ? { held } : {}),
+      history: items.filter((item) => String(item.sk).startsWith('HISTORY#')).map(historyEntryOf),
+    };
   }
 
   async findOrderId(channel: SalesChannel, channelOrderId: string): Promise<string | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.crossReferenceTable, Key: channelOrderKey(channel, channelOrderId) }));
     return result.Item?.orderId as string | undefined;
   }
+}
+
+function historyEntryOf({ recordedAt, change, status, channelUpdatedAt, eventId, deliveryId }: Record<string, unknown>): OrderHistoryEntry {
+  return { recordedAt, change, status, channelUpdatedAt, eventId, deliveryId } as OrderHistoryEntry;
 }

@@ -1,4 +1,6 @@
 import type { Order, OrderStatus, SalesChannel } from './order';
+import type { LifecycleState } from './order-lifecycle';
+import type { FieldIssue } from './validation';
 
 /** One line of an order's state history: what changed it, when, and from which event. */
 export interface OrderHistoryEntry {
@@ -26,6 +28,44 @@ export function orderVersionKey(order: Pick<Order, 'orderId' | 'channelUpdatedAt
   return `${order.orderId}#${order.channelUpdatedAt}#${order.status}`;
 }
 
+/**
+ * A verified channel order the fabric could not map as it stands (money that does not balance, a rule
+ * the payload breaks): kept with the verdict's field paths and the archive key of the delivery that
+ * carried it, so a person can see it and a fix can map it again from the archive.
+ */
+export interface HeldOrder {
+  orderId: string;
+  channel: SalesChannel;
+  channelOrderId: string;
+  reason: string;
+  details: FieldIssue[];
+  archiveKey?: string;
+  heldAt: string;
+}
+
+/** The one status a user reads: the lifecycle's, or needs_attention while the order is held. */
+export type OrderStanding = LifecycleState | 'needs_attention';
+
+/** An order as a user reads it (GET /orders/..., `ops order show`): one status, the channel's beside it. */
+export interface OrderView {
+  orderId: string;
+  status: OrderStanding;
+  /** What the channel says of the order; absent while no canonical order could be mapped. */
+  channelStatus?: OrderStatus;
+  order?: Order;
+  held?: HeldOrder;
+  history: OrderHistoryEntry[];
+}
+
+/**
+ * Where an order stands: held (no canonical order yet, or one with an unresolved line) is
+ * needs_attention; otherwise its lifecycle state, or received before the lifecycle consumer has run.
+ */
+export function orderStanding(order: Order | undefined, lifecycleState: LifecycleState | undefined): OrderStanding {
+  if (!order || order.status === 'needs_attention') return 'needs_attention';
+  return lifecycleState ?? 'received';
+}
+
 export type RecordOrderResult = 'created' | 'updated' | 'stale_update_ignored';
 
 /** Where canonical orders live. Implementations must make `recordOrder` atomic. */
@@ -33,10 +73,15 @@ export interface OrderRepository {
   /**
    * Stores a version of a channel order: creates it, or replaces it when this version's
    * channelUpdatedAt is newer than the stored one. An older version arriving late changes nothing but
-   * the history (`stale_update_ignored`). The cross-reference (channel, channelOrderId) -> orderId is
-   * written in the same transaction.
+   * the history (`stale_update_ignored`). The same version mapped again after a fix (a SKU mapped since)
+   * replaces a stored version held as needs_attention, once. The cross-reference (channel,
+   * channelOrderId) -> orderId is written in the same transaction.
    */
   recordOrder(order: Order, source: { eventId: string; deliveryId: string }): Promise<RecordOrderResult>;
   getOrder(orderId: string): Promise<OrderWithHistory | undefined>;
+  /** Keeps a held order and its cross-reference; holding it again changes nothing. */
+  holdOrder(held: HeldOrder): Promise<void>;
+  /** The order as a user reads it: canonical or held, with one status; undefined when the fabric knows neither. */
+  viewOrder(orderId: string): Promise<OrderView | undefined>;
   findOrderId(channel: SalesChannel, channelOrderId: string): Promise<string | undefined>;
 }
