@@ -67,6 +67,10 @@ export const eventCatalog = {
         orderId: z.string().min(1),
         reason: z.string().min(1),
         details: z.array(z.object({ path: z.string(), message: z.string() })),
+        /** The raw archive key of the delivery that carried the order: a fix maps it again from there. */
+        archiveKey: z.string().min(1).optional(),
+        /** UNKNOWN_SKU: the cross-reference keys the order waits for (`sku:CODE` or `variant:ID`). */
+        channelSkus: z.array(z.string().min(1)).optional(),
       }),
     },
     current: 1,

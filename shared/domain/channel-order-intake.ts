@@ -40,13 +40,18 @@ export async function prepareChannelOrder<TPayload>(
   payload: TPayload,
   deliveryId: string,
   skus: SkuCrossReference,
+  archiveKey?: string,
 ): Promise<PreparedOrder> {
   const channelOrderId = mapper.channelOrderId(payload);
   const orderId = orderIdFor(channel, channelOrderId);
   const trace = { correlationId: orderId, causationId: `${channel}:${deliveryId}` };
-  const attention = (reason: string, details: FieldIssue[]) => createEvent('OrderNeedsAttention', { channel, channelOrderId, orderId, reason, details }, trace);
+  // The archive key lets a fix map the order again from what the channel sent, without a resend.
+  const attention = (reason: string, details: FieldIssue[], channelSkus?: string[]) => createEvent('OrderNeedsAttention', {
+    channel, channelOrderId, orderId, reason, details, ...(archiveKey ? { archiveKey } : {}), ...(channelSkus ? { channelSkus } : {}),
+  }, trace);
 
-  const known = await skus.resolveSkus(channel, mapper.skuKeys(payload));
+  const skuKeys = mapper.skuKeys(payload);
+  const known = await skus.resolveSkus(channel, skuKeys);
   let order;
   let refunds;
   try {
@@ -60,5 +65,6 @@ export async function prepareChannelOrder<TPayload>(
   const unresolved = order.lines.flatMap((line, index) => (line.sku === null ? [{ path: `lines.${index}.channelSku`, message: `"${line.channelSku}" is not in the cross-reference` }] : []));
   const received = createEvent('OrderReceived', { order, deliveryId }, trace);
   if (unresolved.length === 0) return { orderId, channelOrderId, outcome: 'accepted', publish: [received, ...refunds] };
-  return { orderId, channelOrderId, outcome: 'needs_attention', publish: [received, attention('UNKNOWN_SKU', unresolved), ...refunds], reason: 'unknown SKU' };
+  const unknownKeys = [...new Set(skuKeys.map(skuKeyId).filter((key) => !known.has(key)))];
+  return { orderId, channelOrderId, outcome: 'needs_attention', publish: [received, attention('UNKNOWN_SKU', unresolved, unknownKeys), ...refunds], reason: 'unknown SKU' };
 }

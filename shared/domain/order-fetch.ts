@@ -74,11 +74,11 @@ export async function fetchNotifiedOrder<TPayload>(
     }
     if (fetched.kind === 'invalid') {
       const trace = { correlationId: orderId, causationId: `${channel}:${deliveryId}` };
-      await ports.publisher.publish([createEvent('OrderNeedsAttention', { channel, channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: fetched.issues }, trace)]);
+      await ports.publisher.publish([createEvent('OrderNeedsAttention', { channel, channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: fetched.issues, archiveKey }, trace)]);
       await verdict('needs_attention', 'the API answer does not match the channel schema');
       return { orderId, outcome: 'needs_attention' as FetchOutcome };
     }
-    const prepared = await prepareChannelOrder(channel, source.mapper, fetched.payload, deliveryId, ports.skus);
+    const prepared = await prepareChannelOrder(channel, source.mapper, fetched.payload, deliveryId, ports.skus, archiveKey);
     await ports.publisher.publish(prepared.publish);
     await verdict(prepared.outcome, prepared.reason);
     return { orderId, outcome: prepared.outcome as FetchOutcome };

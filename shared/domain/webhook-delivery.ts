@@ -138,7 +138,7 @@ export async function acceptWebhookDelivery(
     sizeBytes: request.rawBody.length,
     ...(oversized ? {} : { bodyBase64: request.rawBody.toString('base64') }),
   });
-  const answer = await decide(request, adapter, ports, limits, oversized);
+  const answer = await decide(request, adapter, ports, limits, oversized, archiveKey);
   await ports.archive.recordVerdict(archiveKey, verdictFor(answer));
   return { status: answer.status, body: answer.body };
 }
@@ -149,6 +149,7 @@ async function decide(
   ports: WebhookIntakePorts,
   limits: WebhookLimits,
   oversized: boolean,
+  archiveKey: string,
 ): Promise<ArchivedAnswer> {
   if (oversized) {
     return reject(413, `body is ${request.rawBody.length} bytes; the limit is ${limits.maxBodyBytes}`);
@@ -183,7 +184,7 @@ async function decide(
     return { status: 200, body: { ignored: true, topic: subject.topic }, outcome: 'ignored', reason: `topic ${subject.topic} carries no order`, deliveryId };
   }
 
-  const events = await eventsFor(request.channel, subject, adapter, ports, deliveryId, request.receivedAt);
+  const events = await eventsFor(request.channel, subject, adapter, ports, deliveryId, request.receivedAt, archiveKey);
   try {
     const result = await ports.deduplicator.once(`${request.channel}#${deliveryId}`, async () => {
       await ports.publisher.publish(events.publish);
@@ -270,11 +271,12 @@ async function eventsFor(
   ports: Pick<WebhookIntakePorts, 'skus'>,
   deliveryId: string,
   receivedAt: string,
+  archiveKey?: string,
 ): Promise<{ orderId: string; outcome: AcceptedDelivery['outcome']; publish: FabricEvent[]; reason?: string }> {
   switch (subject.kind) {
     case 'order': {
       if (!adapter.orders) throw new Error(`the ${channel} adapter parsed a full order but has no order mapper`);
-      return prepareChannelOrder(channel, adapter.orders, subject.payload, deliveryId, ports.skus);
+      return prepareChannelOrder(channel, adapter.orders, subject.payload, deliveryId, ports.skus, archiveKey);
     }
     case 'notification': {
       const notified = channelOrderNotified(channel, subject.notice, subject.topic, deliveryId, receivedAt);
