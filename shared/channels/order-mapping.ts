@@ -1,6 +1,6 @@
 import { OrderMappingError } from './channel-adapter';
 import { Order, computeOrderTotals, type OrderStatus, type OrderTotals } from '../domain/order';
-import { type Money, formatDecimalMoney, parseDecimalMoney } from '../domain/money';
+import { type Money, formatDecimalMoney, isIsoCurrency, parseDecimalMoney } from '../domain/money';
 import { formatIssues } from '../domain/validation';
 
 /*
@@ -15,6 +15,26 @@ export function moneyAt(decimal: string | number, currency: string, path: string
   } catch (error) {
     throw new OrderMappingError(`${path}: ${(error as Error).message}`, [{ path, message: (error as Error).message }]);
   }
+}
+
+/** The order's currency, which must be one a buyer can pay in: "ZZZ" has the right shape and no minor unit to trust. */
+export function currencyAt(code: string, path: string): string {
+  if (!isIsoCurrency(code)) {
+    throw new OrderMappingError(`${path}: "${code}" is not an ISO 4217 currency`, [{ path, message: `"${code}" is not an ISO 4217 currency` }]);
+  }
+  return code;
+}
+
+/**
+ * A price or total, which no sale makes negative: a negative one would reserve stock and post a credit
+ * as a sale. Discounts and refunds, which channels may state as negatives, are not checked here.
+ */
+export function notNegativeAt(amount: Money, path: string): Money {
+  if (amount.amountMinor < 0) {
+    const message = `${formatDecimalMoney(amount)} ${amount.currency} is negative`;
+    throw new OrderMappingError(`${path}: ${message}`, [{ path, message }]);
+  }
+  return amount;
 }
 
 /** An amount a channel already gives in minor units (Square's integer cents), checked to be a safe integer. */
@@ -41,6 +61,7 @@ export function quantityAt(value: string | number, path: string): number {
  * an amount that does not divide is a mapping error naming the remainder, and the order is held.
  */
 export function unitPriceOf(extended: Money, quantity: number, path: string): Money {
+  notNegativeAt(extended, path);
   const remainder = extended.amountMinor % quantity;
   if (remainder !== 0) {
     const message = `${formatDecimalMoney(extended)} ${extended.currency} for ${quantity} units leaves ${formatDecimalMoney({ amountMinor: remainder, currency: extended.currency })} that no equal unit price reproduces`;
@@ -79,6 +100,7 @@ export function completeOrder(draft: OrderDraft, reportedTotal: Money, totalPath
   } catch (error) {
     throw new OrderMappingError(`amounts are not all in ${draft.currency}: ${(error as Error).message}`, [{ path: 'currency', message: (error as Error).message }]);
   }
+  notNegativeAt(reportedTotal, totalPath);
   assertReportedTotal(totals, reportedTotal, totalPath);
   const parsed = Order.safeParse({ ...draft, totals });
   if (!parsed.success) throw new OrderMappingError('the mapped order is not a valid canonical order', formatIssues(parsed.error));

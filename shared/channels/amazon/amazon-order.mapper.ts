@@ -1,5 +1,5 @@
 import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
-import { canonicalStatus, completeOrder, moneyAt, unitPriceOf, utc } from '../order-mapping';
+import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
 import { type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/order';
 import { type Money, subtractMoney, sumMoney } from '../../domain/money';
 import type { AmazonMoney, AmazonOrderPayload } from './amazon-order.schema';
@@ -56,7 +56,7 @@ export function mapAmazonOrder(payload: AmazonOrderPayload, lookupSku: SkuLookup
   if (!order.OrderTotal) {
     throw new OrderMappingError(`OrderTotal: a ${order.OrderStatus} order carries no prices`, [{ path: 'OrderTotal', message: 'is absent' }]);
   }
-  const currency = order.OrderTotal.CurrencyCode;
+  const currency = currencyAt(order.OrderTotal.CurrencyCode, 'OrderTotal.CurrencyCode');
   const money = (value: AmazonMoney | undefined, path: string): Money => {
     if (!value) return { amountMinor: 0, currency };
     if (value.CurrencyCode !== currency) {
@@ -71,6 +71,7 @@ export function mapAmazonOrder(payload: AmazonOrderPayload, lookupSku: SkuLookup
     const path = `OrderItems.${i}`;
     if (!item.ItemPrice) throw new OrderMappingError(`${path}.ItemPrice: a ${order.OrderStatus} order item carries no price`, [{ path: `${path}.ItemPrice`, message: 'is absent' }]);
     if (item.QuantityOrdered === 0) throw new OrderMappingError(`${path}.QuantityOrdered: the item has no quantity left`, [{ path: `${path}.QuantityOrdered`, message: 'is 0' }]);
+    const quantity = quantityAt(item.QuantityOrdered, `${path}.QuantityOrdered`);
     const key = { channelSku: item.SellerSKU ?? '', variantId: item.ASIN };
     return {
       lineId: `${i + 1}`,
@@ -78,8 +79,8 @@ export function mapAmazonOrder(payload: AmazonOrderPayload, lookupSku: SkuLookup
       sku: lookupSku(key) ?? null,
       channelSku: item.SellerSKU || `variant:${item.ASIN}`,
       ...(item.Title ? { title: item.Title } : {}),
-      quantity: item.QuantityOrdered,
-      unitPrice: unitPriceOf(money(item.ItemPrice, `${path}.ItemPrice`), item.QuantityOrdered, `${path}.ItemPrice`),
+      quantity,
+      unitPrice: unitPriceOf(money(item.ItemPrice, `${path}.ItemPrice`), quantity, `${path}.ItemPrice`),
       discount: money(item.PromotionDiscount, `${path}.PromotionDiscount`),
       taxes: taxLine('Item tax', subtractMoney(money(item.ItemTax, `${path}.ItemTax`), money(item.PromotionDiscountTax, `${path}.PromotionDiscountTax`))),
     };

@@ -50,7 +50,8 @@ export const AmazonOrderItem = z.object({
   SellerSKU: z.string().optional(),
   OrderItemId: z.string().min(1),
   Title: z.string().optional(),
-  QuantityOrdered: z.number().int().nonnegative(),
+  /** Checked by the mapper, so a negative quantity holds the order with the field named. */
+  QuantityOrdered: z.number().int(),
   QuantityShipped: z.number().int().nonnegative().optional(),
   /** The selling price of the item multiplied by the quantity ordered: an extended amount. */
   ItemPrice: AmazonMoney.optional(),

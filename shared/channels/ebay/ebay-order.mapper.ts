@@ -1,5 +1,5 @@
 import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
-import { canonicalStatus, completeOrder, moneyAt, unitPriceOf, utc } from '../order-mapping';
+import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
 import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/order';
 import { type Money, sumMoney } from '../../domain/money';
 import type { ChannelRefund } from '../../domain/refund-report';
@@ -36,7 +36,7 @@ function skuKey(line: EbayOrder['lineItems'][number]) {
  */
 export function mapEbayOrder(order: EbayOrder, lookupSku: SkuLookup): Order {
   const summary = order.pricingSummary;
-  const currency = summary.total.currency;
+  const currency = currencyAt(summary.total.currency, 'pricingSummary.total.currency');
   const money = (amount: EbayAmount | undefined, path: string): Money => {
     if (!amount) return { amountMinor: 0, currency };
     if (amount.currency !== currency) {
@@ -49,6 +49,7 @@ export function mapEbayOrder(order: EbayOrder, lookupSku: SkuLookup): Order {
 
   const lines: OrderLine[] = order.lineItems.map((item, i) => {
     const path = `lineItems.${i}`;
+    const quantity = quantityAt(item.quantity, `${path}.quantity`);
     const key = skuKey(item);
     return {
       lineId: `${i + 1}`,
@@ -56,8 +57,8 @@ export function mapEbayOrder(order: EbayOrder, lookupSku: SkuLookup): Order {
       sku: lookupSku(key) ?? null,
       channelSku: key.channelSku || (key.variantId ? `variant:${key.variantId}` : ''),
       ...(item.title ? { title: item.title } : {}),
-      quantity: item.quantity,
-      unitPrice: unitPriceOf(money(item.lineItemCost, `${path}.lineItemCost`), item.quantity, `${path}.lineItemCost`),
+      quantity,
+      unitPrice: unitPriceOf(money(item.lineItemCost, `${path}.lineItemCost`), quantity, `${path}.lineItemCost`),
       discount: sumMoney(currency, item.appliedPromotions.map((promotion, j) => money(promotion.discountAmount, `${path}.appliedPromotions.${j}.discountAmount`))),
       taxes: item.taxes.map((tax, j) => ({ name: tax.taxType ?? 'Tax', amount: money(tax.amount, `${path}.taxes.${j}.amount`) })),
     };

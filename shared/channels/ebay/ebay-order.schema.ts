@@ -61,7 +61,8 @@ export const EbayOrder = z.object({
     legacyVariationId: z.string().optional(),
     sku: z.string().optional(),
     title: z.string().optional(),
-    quantity: z.number().int().positive(),
+    /** Checked by the mapper, so a negative quantity holds the order with the field named. */
+    quantity: z.number().int(),
     /** The price of all units of the line, before discounts, shipping and tax. */
     lineItemCost: EbayAmount,
     listingMarketplaceId: z.string().optional(),

@@ -22,7 +22,8 @@ const LineItem = z.object({
   variant_id: ShopifyId.nullable().optional(),
   sku: z.string().nullable().optional(),
   title: z.string().optional(),
-  quantity: z.number().int().positive(),
+  /** Checked by the mapper, so a negative quantity holds the order with the field named. */
+  quantity: z.number().int(),
   /** Unit price, before discounts. */
   price: Decimal,
   discount_allocations: z.array(DiscountAllocation).default([]),

@@ -5,6 +5,7 @@ import { formatDecimalMoney, parseDecimalMoney, sumMoney } from '../../domain/mo
 import type { ChannelRefund } from '../../domain/refund-report';
 import { ShopifyOrderPayload, ShopifyRefundPayload } from './shopify-order.schema';
 import { formatIssues } from '../../domain/validation';
+import { currencyAt, notNegativeAt, quantityAt } from '../order-mapping';
 import { createHash } from 'node:crypto';
 
 /** Topics whose payload is a full order; anything else is acknowledged, archived and ignored. */
@@ -122,7 +123,7 @@ export function mapShopifyRefund(payload: ShopifyRefundPayload): ChannelRefund {
  * does not know leaves the line unresolved and the order in `needs_attention`.
  */
 export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLookup): Order {
-  const currency = payload.currency;
+  const currency = currencyAt(payload.currency, 'currency');
   const money = (decimal: string, path: string) => {
     try {
       return parseDecimalMoney(decimal, currency);
@@ -148,8 +149,8 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
       sku: lookupSku({ channelSku, ...(variantId ? { variantId } : {}) }) ?? null,
       channelSku: channelSku || (variantId ? `variant:${variantId}` : ''),
       ...(item.title ? { title: item.title } : {}),
-      quantity: item.quantity,
-      unitPrice: money(item.price, `line_items.${i}.price`),
+      quantity: quantityAt(item.quantity, `line_items.${i}.quantity`),
+      unitPrice: notNegativeAt(money(item.price, `line_items.${i}.price`), `line_items.${i}.price`),
       discount: discount(item.discount_allocations, `line_items.${i}.discount_allocations`),
       taxes: taxes(item.tax_lines, `line_items.${i}.tax_lines`),
     };
@@ -163,7 +164,7 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
 
   const channelOrderId = shopifyOrderId(payload);
   const totals = computeOrderTotals({ currency, lines, shipping, taxesIncluded: payload.taxes_included });
-  const reported = money(payload.total_price, 'total_price');
+  const reported = notNegativeAt(money(payload.total_price, 'total_price'), 'total_price');
   if (reported.amountMinor !== totals.total.amountMinor) {
     const difference = { amountMinor: reported.amountMinor - totals.total.amountMinor, currency };
     throw new OrderMappingError(

@@ -1,5 +1,5 @@
 import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
-import { canonicalStatus, completeOrder, minorUnitsAt, percentToRate, quantityAt, unitPriceOf, utc } from '../order-mapping';
+import { canonicalStatus, completeOrder, currencyAt, minorUnitsAt, percentToRate, quantityAt, unitPriceOf, utc } from '../order-mapping';
 import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/order';
 import type { Money } from '../../domain/money';
 import type { ChannelRefund } from '../../domain/refund-report';
@@ -29,7 +29,7 @@ export const squareOrderMapper: ChannelOrderMapper<SquareOrder> = {
  * - the result must reproduce total_money to the minor unit.
  */
 export function mapSquareOrder(order: SquareOrder, lookupSku: SkuLookup): Order {
-  const currency = order.total_money.currency;
+  const currency = currencyAt(order.total_money.currency, 'total_money.currency');
   const money = (value: SquareMoney, path: string): Money => {
     if (value.currency !== currency) {
       throw new OrderMappingError(`${path}: ${value.currency} differs from the order currency ${currency}`, [{ path: `${path}.currency`, message: `${value.currency} differs from ${currency}` }]);

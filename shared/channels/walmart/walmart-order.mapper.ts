@@ -1,5 +1,5 @@
 import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
-import { canonicalStatus, completeOrder, moneyAt, quantityAt, unitPriceOf } from '../order-mapping';
+import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf } from '../order-mapping';
 import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, computeOrderTotals, orderIdFor } from '../../domain/order';
 import { type Money, sumMoney } from '../../domain/money';
 import type { ChannelRefund } from '../../domain/refund-report';
@@ -43,7 +43,9 @@ interface ChargeSums {
  */
 export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Order {
   const reported = order.orderSummary?.totalAmount;
-  const currency = reported?.currencyUnit ?? order.orderLines.orderLine[0].charges.charge[0].chargeAmount.currency;
+  const currency = reported
+    ? currencyAt(reported.currencyUnit, 'orderSummary.totalAmount.currencyUnit')
+    : currencyAt(order.orderLines.orderLine[0].charges.charge[0].chargeAmount.currency, 'orderLines.orderLine.0.charges.charge.0.chargeAmount.currency');
   const minor = (amountMinor: number): Money => ({ amountMinor, currency });
   const minorUnits = (value: WalmartMoney, path: string): number => {
     if (value.currency !== currency) {
@@ -62,6 +64,8 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
         sums.taxName ??= charge.tax.taxName;
       }
     }
+    // Walmart states discounts as negative charges, so a negative price shows as charges that net below zero.
+    if (sums.discount > sums.price) throw new OrderMappingError(`${path}: the charges add up to less than zero`, [{ path, message: 'price adds up to less than zero' }]);
     if (sums.tax < 0) throw new OrderMappingError(`${path}: the charges' taxes add up to less than zero`, [{ path, message: 'tax adds up to less than zero' }]);
     return sums;
   };

@@ -42,7 +42,8 @@ export const WooCommerceOrderPayload = z.object({
     name: z.string().optional(),
     product_id: z.number().int(),
     variation_id: z.number().int(),
-    quantity: z.number().int().positive(),
+    /** Checked by the mapper, so a negative quantity holds the order with the field named. */
+    quantity: z.number().int(),
     /** The line before discounts, all units, tax excluded. */
     subtotal: Decimal,
     subtotal_tax: Decimal,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type ChannelOrderMapper, type ChannelWebhookAdapter, OrderMappingError, type SkuLookup } from '../channel-adapter';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
-import { canonicalStatus, completeOrder, moneyAt, rateFromNumber, unitPriceOf, utc } from '../order-mapping';
+import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, rateFromNumber, unitPriceOf, utc } from '../order-mapping';
 import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/order';
 import { type Money, sumMoney, subtractMoney } from '../../domain/money';
 import type { ChannelRefund } from '../../domain/refund-report';
@@ -86,7 +86,7 @@ function skuKey(line: WooCommerceOrderPayload['line_items'][number]) {
  * - the result must reproduce WooCommerce's `total` to the minor unit.
  */
 export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku: SkuLookup): Order {
-  const currency = payload.currency;
+  const currency = currencyAt(payload.currency, 'currency');
   const money = (decimal: string, path: string) => moneyAt(decimal === '' ? '0' : decimal, currency, path);
   const inclusive = payload.prices_include_tax;
   const rates = new Map(payload.tax_lines.map((tax) => [tax.rate_id, tax]));
@@ -109,6 +109,7 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
 
   const lines: OrderLine[] = payload.line_items.map((item, i) => {
     const path = `line_items.${i}`;
+    const quantity = quantityAt(item.quantity, `${path}.quantity`);
     const before = money(item.subtotal, `${path}.subtotal`);
     const after = money(item.total, `${path}.total`);
     const extended = inclusive ? sumMoney(currency, [before, money(item.subtotal_tax, `${path}.subtotal_tax`)]) : before;
@@ -120,8 +121,8 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
       sku: lookupSku(key) ?? null,
       channelSku: key.channelSku || `variant:${key.variantId}`,
       ...(item.name ? { title: item.name } : {}),
-      quantity: item.quantity,
-      unitPrice: unitPriceOf(extended, item.quantity, inclusive ? `${path}.subtotal+subtotal_tax` : `${path}.subtotal`),
+      quantity,
+      unitPrice: unitPriceOf(extended, quantity, inclusive ? `${path}.subtotal+subtotal_tax` : `${path}.subtotal`),
       discount: subtractMoney(extended, discounted),
       taxes: taxes(item.taxes, `${path}.taxes`),
     };
