@@ -83,13 +83,13 @@ describe('eBay getOrders pull connector through the local fabric', () => {
 });
 
 describe('eBay notification pushes through the local fabric', () => {
-  function signedNotification(orderId: string, notificationId: string) {
+  function signedNotification(orderId: string, notificationId: string, keyId = kid) {
     const body = JSON.stringify({
       metadata: { topic: 'ORDER_CONFIRMATION', schemaVersion: '1.0', deprecated: false },
       notification: { notificationId, eventDate: new Date().toISOString(), publishDate: new Date().toISOString(), publishAttemptCount: 1, data: { orderId } },
     });
     const signature = sign('sha1', Buffer.from(body), privateKey).toString('base64');
-    const header = Buffer.from(JSON.stringify({ alg: 'ecdsa', kid, signature, digest: 'SHA1' })).toString('base64');
+    const header = Buffer.from(JSON.stringify({ alg: 'ecdsa', kid: keyId, signature, digest: 'SHA1' })).toString('base64');
     return { body, headers: { 'content-type': 'application/json', 'x-ebay-signature': header } };
   }
 
@@ -113,6 +113,18 @@ describe('eBay notification pushes through the local fabric', () => {
     const response = await fetch(`${fabric.apiUrl}/webhooks/ebay`, { method: 'POST', headers: delivery.headers, body: delivery.body.replace('00002', '00003') });
 
     expect(response.status).toBe(401);
+  });
+
+  it('answers 401 to a push naming a key id eBay does not know, and asks eBay about that kid once', async () => {
+    const invented = 'forged-kid-27-11111-00004';
+    const delivery = signedNotification('27-11111-00004', 'notif-4', invented);
+
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${fabric.apiUrl}/webhooks/ebay`, { method: 'POST', ...delivery })).status);
+
+    expect(statuses).toEqual([401, 401, 401]);
+    expect(stub.callsTo(new RegExp(`^/commerce/notification/v1/public_key/${invented}$`))).toHaveLength(1);
+    expect(stub.callsTo(/^\/sell\/fulfillment\/v1\/order\/27-11111-00004$/)).toHaveLength(0);
   });
 
   it('answers eBay\'s endpoint challenge from the verification token and the endpoint URL', async () => {

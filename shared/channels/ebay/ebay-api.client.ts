@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
-import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
+import { CachedAccessToken, ChannelApiError, TokenBucket, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
 import type { OrderSource } from '../../domain/order-fetch';
 import type { OrderFeed, PulledPage } from '../../domain/order-pull';
 import { formatIssues } from '../../domain/validation';
@@ -56,12 +56,20 @@ export class EbayApi {
     return channelRequest(`${this.baseUrl}/sell/fulfillment/v1/order/${encodeURIComponent(orderId)}`, { headers: await this.userHeaders() }, this.http);
   }
 
-  /** GET /commerce/notification/v1/public_key/{kid}. */
-  async getPublicKey(kid: string): Promise<EbayPublicKey> {
-    const raw = await channelRequest(`${this.baseUrl}/commerce/notification/v1/public_key/${encodeURIComponent(kid)}`, {
-      headers: { authorization: `Bearer ${await this.applicationToken.get()}`, accept: 'application/json' },
-    }, this.http);
-    return EbayPublicKey.parse(raw);
+  /**
+   * GET /commerce/notification/v1/public_key/{kid}. Undefined when eBay says it has no such key (404,
+   * or 400 for a kid it cannot read): a forged notification, not a fault. Other failures throw.
+   */
+  async getPublicKey(kid: string): Promise<EbayPublicKey | undefined> {
+    try {
+      const raw = await channelRequest(`${this.baseUrl}/commerce/notification/v1/public_key/${encodeURIComponent(kid)}`, {
+        headers: { authorization: `Bearer ${await this.applicationToken.get()}`, accept: 'application/json' },
+      }, this.http);
+      return EbayPublicKey.parse(raw);
+    } catch (error) {
+      if (error instanceof ChannelApiError && (error.status === 404 || error.status === 400)) return undefined;
+      throw error;
+    }
   }
 
   private async userHeaders(): Promise<Record<string, string>> {
@@ -69,22 +77,40 @@ export class EbayApi {
   }
 }
 
+export interface EbayKeyCacheLimits {
+  /** How long a served key is kept: an hour, as eBay asks ("should be cached ... one hour is recommended"). */
+  ttlMs: number;
+  /** How long "no such key" is kept, so repeating a forged kid costs no further call. Short: eBay may publish it later. */
+  unknownTtlMs: number;
+  /** Keys and unknown kids kept at most; the oldest go first, so invented kids cannot grow the cache without end. */
+  maxEntries: number;
+}
+
 /**
- * Public keys by key id, kept for an hour as eBay asks ("should be cached ... one hour is
- * recommended"), so a burst of notifications costs one getPublicKey call per key.
+ * Public keys by key id, cached with their answer, "no such key" included, so a burst of notifications
+ * (or of forgeries repeating a kid) costs one getPublicKey call per kid. A failed look-up is not kept.
  */
 export class EbayPublicKeys {
-  private readonly cache = new Map<string, { key: Promise<EbayPublicKey>; expiresAt: number }>();
+  private readonly cache = new Map<string, { key: Promise<EbayPublicKey | undefined>; expiresAt: number }>();
+  private readonly limits: EbayKeyCacheLimits;
 
-  constructor(private readonly fetchKey: (kid: string) => Promise<EbayPublicKey>, private readonly ttlMs = 3600_000, private readonly now: () => number = Date.now) {}
+  constructor(private readonly fetchKey: (kid: string) => Promise<EbayPublicKey | undefined>, limits: Partial<EbayKeyCacheLimits> = {}, private readonly now: () => number = Date.now) {
+    this.limits = { ttlMs: 3600_000, unknownTtlMs: 300_000, maxEntries: 500, ...limits };
+  }
 
-  get(kid: string): Promise<EbayPublicKey> {
+  get(kid: string): Promise<EbayPublicKey | undefined> {
     const cached = this.cache.get(kid);
     if (cached && cached.expiresAt > this.now()) return cached.key;
-    const key = this.fetchKey(kid);
-    this.cache.set(kid, { key, expiresAt: this.now() + this.ttlMs });
-    key.catch(() => this.cache.delete(kid));
-    return key;
+    this.cache.delete(kid);
+    while (this.cache.size >= this.limits.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+    const entry = { key: this.fetchKey(kid), expiresAt: this.now() + this.limits.ttlMs };
+    this.cache.set(kid, entry);
+    entry.key.then((served) => {
+      if (!served) entry.expiresAt = this.now() + this.limits.unknownTtlMs;
+    }, () => {
+      if (this.cache.get(kid) === entry) this.cache.delete(kid);
+    });
+    return entry.key;
   }
 }
 

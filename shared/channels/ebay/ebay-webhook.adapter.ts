@@ -6,18 +6,20 @@ import { EbayNotification, EbaySignatureHeader, type EbayPublicKey } from './eba
 const DIGESTS: Record<string, string> = { SHA1: 'sha1', SHA256: 'sha256' };
 
 export interface EbayKeySource {
-  get(kid: string): Promise<EbayPublicKey>;
+  /** Undefined when eBay has no key by that id. */
+  get(kid: string): Promise<EbayPublicKey | undefined>;
 }
 
 /**
  * eBay Notification API pushes. X-EBAY-SIGNATURE is base64 of `{ alg, kid, signature, digest }`: an
  * ECDSA signature (DER, base64) over the JSON body, checked here over the exact bytes received with
- * the public key eBay serves for `kid` (fetched and cached an hour by the key source). A notification
+ * the public key eBay serves for `kid` (cached by the key source, unknown kids too). A notification
  * whose data names an order (`orderId`) becomes a notification, and the order is fetched with getOrder
  * behind the queue; other topics are acknowledged and archived. The dedupe key is notificationId.
  * Endpoint validation: eBay's GET with `challenge_code` is answered with
  * SHA-256(challengeCode + verificationToken + endpoint), hex; the verification token is the channel secret.
- * `verify` throws when the key cannot be fetched, so eBay retries rather than having a valid push refused.
+ * `verify` throws when the key cannot be fetched, so eBay retries rather than having a valid push refused;
+ * a kid eBay does not know fails verification.
  */
 export function createEbayWebhookAdapter(keys: EbayKeySource): ChannelWebhookAdapter<never> {
   return {
@@ -35,7 +37,9 @@ export function createEbayWebhookAdapter(keys: EbayKeySource): ChannelWebhookAda
       if (!signature.success || signature.data.alg.toUpperCase() !== 'ECDSA') return false;
       const digest = DIGESTS[signature.data.digest.toUpperCase()];
       if (!digest) return false;
-      const publicKey = publicKeyObject((await keys.get(signature.data.kid)).key);
+      // An unknown kid is a forgery (401), not an outage: only a failed look-up throws, for eBay to retry.
+      const served = await keys.get(signature.data.kid);
+      const publicKey = served && publicKeyObject(served.key);
       if (!publicKey) return false;
       try {
         return verifySignature(digest, request.rawBody, publicKey, Buffer.from(signature.data.signature, 'base64'));
