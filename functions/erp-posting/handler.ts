@@ -29,8 +29,9 @@ const ports = {
   breaker: new SharedCircuitBreaker(new DynamoBreakerStore(tables.FABRIC_TABLE_CONNECTOR_STATE), erp.name, settings.breaker, Date.now, reportBreakerState),
   publisher: eventPublisherFromEnv(),
   backoff: settings.backoff,
-  // A crashed posting's lease frees itself once the function's timeout has passed.
+  // A crashed posting's lease frees itself once the function's timeout, and then the commit horizon, have passed.
   leaseMs: functions['erp-posting'].timeoutSeconds * 1000,
+  commitHorizonMs: settings.commitHorizonMs,
 };
 
 /**

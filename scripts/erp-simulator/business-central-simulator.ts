@@ -40,9 +40,13 @@ export interface SimulatedJournalLine {
  *   so), the failing one carries its error and the rest are not run (424 Failed Dependency). Without
  *   the header each inner request stands alone.
  * Knobs: `latencyMs` on every answer; `throttle` (429 with Retry-After); `outage` (503 until ended);
- * `commitThenTimeout` (the next sales order posts, or $batches that commit journal lines, commit,
- * then answer only after `holdMs`, past the client's timeout): on a $batch these act on the outer
- * request, as on any other. `closePostingPeriodBefore`, `unknownItems` and `unknownAccounts` refuse
+ * three ways a slow ERP leaves a write in doubt, each for the next sales order posts or $batches that
+ * commit journal lines (on a $batch they act on the outer request, as on any other):
+ * `commitThenTimeout` (commit, then answer only after `holdMs`, past the client's timeout),
+ * `commitThenDrop` (commit, then close the connection unanswered) and `commitLate` (the commit itself
+ * lands late: after the next look-up of the document has been answered, or once the request has run
+ * `requestLimitMs`, Business Central's own limit, whichever comes first; `lateCommitsLanded` waits
+ * for them). `closePostingPeriodBefore`, `unknownItems` and `unknownAccounts` refuse
  * a document (400 in Business Central's error shape), inside a $batch as its inner response. Bearer
  * tokens it did not issue get 401. Every request is recorded in `requests`, a $batch as one;
  * `journalLines` holds every line kept, however it came.
@@ -59,11 +63,18 @@ export class BusinessCentralSimulator {
   /** G/L accounts the chart of accounts lacks: a journal line (or a sales order's account line) on one is refused. */
   readonly unknownAccounts = new Set<string>();
   latencyMs = 0;
+  /** How long a request may run before the ERP stops it: a late commit lands by then (Business Central online: 10 minutes). */
+  requestLimitMs = 600_000;
   /** Documents dated before this (YYYY-MM-DD) fall in a closed posting period. */
   closePostingPeriodBefore: string | undefined;
   private throttled = { times: 0, retryAfterSeconds: 1 };
   private down = false;
-  private committingSilently = { salesOrders: 0, journalBatches: 0, holdMs: 0 };
+  /** The slow answers still to come, in order, for sales order posts and journal $batches. */
+  private readonly slowWrites: Record<SlowWrites, SlowAnswer[]> = { salesOrders: [], journalBatches: [] };
+  private holdMs = 0;
+  /** Writes held back, waiting to commit: for a look-up of one of `keys`, or the request limit. */
+  private readonly lateWrites = new Set<{ keys: string[]; land: () => void }>();
+  private readonly writesInDoubt = new Set<Promise<void>>();
   private readonly tokens = new Set<string>();
   // The connector looks documents up by their external number before every post, and the simulated
   // warehouse polls thousands of orders a second: a scan of every document held per lookup made the
@@ -120,8 +131,28 @@ export class BusinessCentralSimulator {
   }
 
   /** The next `times` sales order posts (or $batch requests that commit journal lines) are committed, but answered only after `holdMs`. */
-  commitThenTimeout(times: number, holdMs: number, documents: 'salesOrders' | 'journalBatches' = 'salesOrders'): void {
-    this.committingSilently = { salesOrders: 0, journalBatches: 0, [documents]: times, holdMs };
+  commitThenTimeout(times: number, holdMs: number, documents: SlowWrites = 'salesOrders'): void {
+    this.holdMs = holdMs;
+    this.slowWrites[documents].push(...Array<SlowAnswer>(times).fill('timeout'));
+  }
+
+  /** The next `times` sales order posts (or $batch requests that commit journal lines) are committed, and their connection closed unanswered. */
+  commitThenDrop(times: number, documents: SlowWrites = 'salesOrders'): void {
+    this.slowWrites[documents].push(...Array<SlowAnswer>(times).fill('drop'));
+  }
+
+  /**
+   * The next `times` sales order posts (or $batch requests) commit late: after the next look-up of
+   * their document (its external document number, or a journal line's document number) has been
+   * answered without them, or once they have run `requestLimitMs`. The client has given up by then.
+   */
+  commitLate(times: number, documents: SlowWrites = 'salesOrders'): void {
+    this.slowWrites[documents].push(...Array<SlowAnswer>(times).fill('late'));
+  }
+
+  /** Resolves once every write held by `commitLate` or `commitThenTimeout` has committed and been answered (or dropped). */
+  async writesSettled(): Promise<void> {
+    while (this.writesInDoubt.size > 0) await Promise.all([...this.writesInDoubt]);
   }
 
   salesOrdersFor(externalDocumentNumber: string): SimulatedSalesOrder[] {
@@ -157,28 +188,69 @@ export class BusinessCentralSimulator {
       this.throttled.times -= 1;
       return reply(429, { error: { code: 'Application_TooManyRequests', message: 'Too many requests reached. Actual (6001). Maximum (6000).' } }, { 'retry-after': String(this.throttled.retryAfterSeconds) });
     }
+    if (batch && request.method !== 'POST') return reply(405, { error: { code: 'BadRequest_MethodNotAllowed', message: `${request.method} is not allowed on $batch.` } });
+    const writes: SlowWrites | undefined = batch ? 'journalBatches' : request.method === 'POST' && url.pathname.endsWith('/salesOrders') ? 'salesOrders' : undefined;
+    const slow = writes ? this.slowWrites[writes][0] : undefined;
+    if (writes && slow === 'late') {
+      this.slowWrites[writes].shift();
+      return this.inDoubt(this.landLate(documentKeys(body)).then(() => {
+        const late = this.commit(request, url, body, batch);
+        reply(late.status, late.payload);
+      }));
+    }
+    const outcome = this.commit(request, url, body, batch);
+    if (!writes || !slow || !outcome.committed) {
+      reply(outcome.status, outcome.payload);
+      // The look-up was answered without the late writes of its document: they land now.
+      const key = request.method === 'GET' ? filterValue(url, 'externalDocumentNumber') ?? filterValue(url, 'documentNumber') : undefined;
+      for (const late of this.lateWrites) if (key !== undefined && late.keys.includes(key)) late.land();
+      return;
+    }
+    this.slowWrites[writes].shift();
+    // Recorded as answered now: the ERP did its part, whatever becomes of the answer.
+    this.requests.push({ method: 'POST', path: url.pathname, status: outcome.status });
+    if (slow === 'drop') {
+      response.socket?.destroy();
+      return;
+    }
+    return this.inDoubt(new Promise((resolve) => setTimeout(resolve, this.holdMs)).then(() => answer(response, outcome.status, outcome.payload)));
+  }
+
+  /** Applies a request and keeps its changes; `committed` when it created documents. */
+  private commit(request: IncomingMessage, url: URL, body: string, batch: boolean): { status: number; payload?: unknown; committed: boolean } {
     if (batch) {
-      if (request.method !== 'POST') return reply(405, { error: { code: 'BadRequest_MethodNotAllowed', message: `${request.method} is not allowed on $batch.` } });
       const answered = this.batch(body, String(request.headers.isolation).toLowerCase() === 'snapshot');
       this.save();
-      if (answered.committedJournalLines && this.committingSilently.journalBatches > 0) {
-        this.committingSilently.journalBatches -= 1;
-        await this.holdTheAnswer();
-      }
-      return reply(answered.status, answered.payload);
+      return { status: answered.status, payload: answered.payload, committed: answered.committedJournalLines };
     }
     const outcome = this.apply(request.method ?? 'GET', url, body, request.headers['if-match']);
     this.save();
-    if (outcome.status === 201 && url.pathname.endsWith('/salesOrders') && this.committingSilently.salesOrders > 0) {
-      this.committingSilently.salesOrders -= 1;
-      await this.holdTheAnswer();
-    }
-    return reply(outcome.status, outcome.payload);
+    return { ...outcome, committed: outcome.status === 201 && url.pathname.endsWith('/salesOrders') };
   }
 
-  /** Committed: the client gives up waiting, and must find the document rather than post it again. */
-  private async holdTheAnswer(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, this.committingSilently.holdMs));
+  /** Waits until a look-up of one of `keys` has been answered, or the request limit has passed. */
+  private landLate(keys: string[]): Promise<void> {
+    return new Promise((resolve) => {
+      const late = {
+        keys,
+        land: () => {
+          clearTimeout(limit);
+          this.lateWrites.delete(late);
+          resolve();
+        },
+      };
+      const limit = setTimeout(late.land, this.requestLimitMs);
+      this.lateWrites.add(late);
+    });
+  }
+
+  private async inDoubt(write: Promise<void>): Promise<void> {
+    this.writesInDoubt.add(write);
+    try {
+      await write;
+    } finally {
+      this.writesInDoubt.delete(write);
+    }
   }
 
   /**
@@ -343,6 +415,21 @@ function unindex<T>(documents: Map<string, T[]>, key: string, document: T): void
   const rest = (documents.get(key) ?? []).filter((held) => held !== document);
   if (rest.length > 0) documents.set(key, rest);
   else documents.delete(key);
+}
+
+type SlowWrites = 'salesOrders' | 'journalBatches';
+/** How a slow ERP treats a write it commits: answers past the client's timeout, drops the connection, or commits late. */
+type SlowAnswer = 'timeout' | 'drop' | 'late';
+
+/** The documents a write is about, as a look-up names them: a sales order's external number, a $batch's journal document numbers. */
+function documentKeys(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { externalDocumentNumber?: unknown; requests?: { body?: { documentNumber?: unknown } }[] };
+    const keys = [parsed.externalDocumentNumber, ...(Array.isArray(parsed.requests) ? parsed.requests.map((inner) => inner?.body?.documentNumber) : [])];
+    return keys.filter((key): key is string => typeof key === 'string');
+  } catch {
+    return [];
+  }
 }
 
 /** One line of the ledger file: a document kept, or a sales order deleted. */

@@ -44,6 +44,10 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
         await this.record(Key, owner, document);
         held = false;
       },
+      keepFor: async (ms) => {
+        await this.keep(Key, owner, ms);
+        held = false;
+      },
     };
     try {
       return await work(lease);
@@ -70,6 +74,20 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     await this.client.send(new UpdateCommand({ TableName: this.tableName, Key, UpdateExpression: set, ExpressionAttributeValues: values }));
+  }
+
+  /** Moves the lease's end to `ms` from now, unless it expired and passed to another consumer meanwhile. */
+  private async keep(Key: { pk: string; sk: string }, owner: string, ms: number): Promise<void> {
+    try {
+      await this.client.send(new UpdateCommand({
+        TableName: this.tableName, Key,
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner, ':until': this.now() + ms },
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** Lets the lease go unless it expired and another consumer holds it now: theirs is not ours to free. */

@@ -3,7 +3,7 @@ import type { JournalEntry } from './journal-entry';
 import type { Order } from './order';
 import type { EventPublisher } from './webhook-delivery';
 import {
-  ErpBusinessRejectionError, salesOrderFor, type ErpDocument, type ErpPort, type SalesOrderPostingPolicy,
+  ErpBusinessRejectionError, ErpOutcomeUnknownError, salesOrderFor, type ErpDocument, type ErpPort, type SalesOrderPostingPolicy,
 } from './erp';
 import { withBackoff, type BackoffPolicy, type BreakerState, type SharedCircuitBreaker } from './erp-resilience';
 
@@ -25,6 +25,8 @@ export interface DocumentLease {
   readonly recorded: ErpDocument | undefined;
   /** Records the ERP document the holder posted (or found in the ERP) for the key. */
   record(document: ErpDocument): Promise<void>;
+  /** Keeps the lease `ms` from now instead of letting it go when the work ends: nobody posts the document meanwhile. */
+  keepFor(ms: number): Promise<void>;
 }
 
 /** Another consumer is posting the same document right now: the message is retried after it finishes. */
@@ -45,6 +47,12 @@ export interface ErpPostingPorts {
   backoff: BackoffPolicy;
   /** At least the consumer's timeout, so a lease never expires under a live posting. */
   leaseMs: number;
+  /**
+   * How long after a write the ERP may still commit it: its own limit on a request's run (Business
+   * Central online answers 504 and stops a request after 10 minutes). A post left unanswered keeps
+   * its lease that long, so the look-up before the next post sees whatever the ERP made of it.
+   */
+  commitHorizonMs: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -84,9 +92,24 @@ async function throughBreaker<T>(ports: ErpPostingPorts, call: () => Promise<T>)
 }
 
 /**
+ * The lease a posting is done under: long enough that a holder that dies mid-post (its function timed
+ * out while the ERP worked) keeps others off the document until the ERP could no longer commit it.
+ */
+const postingLeaseMs = (ports: ErpPostingPorts) => ports.leaseMs + ports.commitHorizonMs;
+
+/**
+ * A write the ERP never answered may commit later still: a look-up now could miss it and a second post
+ * duplicate it, so the lease is kept until the ERP could no longer commit it, and the message retried.
+ */
+async function keepLeaseWhileInDoubt(error: unknown, lease: DocumentLease, ports: ErpPostingPorts): Promise<void> {
+  if (error instanceof ErpOutcomeUnknownError) await lease.keepFor(ports.commitHorizonMs);
+}
+
+/**
  * Posts one order to the ERP as a sales order, exactly once however often it is asked: the order id is
  * the ERP's external document number, and every attempt looks the document up by it before posting,
- * so a post the ERP committed but never answered is found, not repeated. The ERP document is recorded
+ * so a post the ERP committed but never answered is found, not repeated; a post left unanswered keeps
+ * the lease until the ERP could no longer commit it, so that look-up comes late enough. The ERP document is recorded
  * in the cross-reference and `ErpSalesOrderPosted` published (again, on a redelivery: consumers key on
  * the order id). A business rejection publishes `ErpPostingRejected` with the ERP's own message and is
  * not retried.
@@ -106,7 +129,7 @@ export async function postSalesOrderOnce(
   const order = await loadOrder(orderId);
   if (!order) throw new OrderNotStoredYetError(`order ${orderId} is not in the order store yet`);
   const salesOrder = salesOrderFor(order, policy);
-  return ports.documents.withLease(erp, 'sales_order', orderId, ports.leaseMs, async (lease) => {
+  return ports.documents.withLease(erp, 'sales_order', orderId, postingLeaseMs(ports), async (lease) => {
     // Checked under the lease the cancellation takes too: either it sees this post, or this sees it.
     if (await isCancelled(orderId)) return { result: 'order_cancelled' };
     const { recorded } = lease;
@@ -124,6 +147,7 @@ export async function postSalesOrderOnce(
       await published(document, foundExisting);
       return { result: foundExisting ? 'found_in_erp' : 'posted', document };
     } catch (error) {
+      await keepLeaseWhileInDoubt(error, lease, ports);
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
       await ports.publisher.publish([createEvent('ErpPostingRejected', {
         documentType: 'sales_order', documentKey: orderId, orderId, erp, erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
@@ -143,7 +167,7 @@ export async function postSalesOrderOnce(
  */
 export async function cancelSalesOrderOnce(orderId: string, ports: ErpPostingPorts, trace: { causationId: string }): Promise<ErpCancellationOutcome> {
   const erp = ports.erp.name;
-  return ports.documents.withLease(erp, 'sales_order', orderId, ports.leaseMs, async (lease) => {
+  return ports.documents.withLease(erp, 'sales_order', orderId, postingLeaseMs(ports), async (lease) => {
     const document = lease.recorded
       ?? await throughBreaker(ports, () => ports.erp.findSalesOrderByExternalNumber(orderId));
     if (!document) return { result: 'nothing_posted' };
@@ -164,7 +188,8 @@ export async function cancelSalesOrderOnce(orderId: string, ports: ErpPostingPor
 
 /**
  * Posts one prepared journal entry to the ERP exactly once, keyed on its deterministic entry id, and
- * publishes `JournalEntryPosted`; the same breaker, backoff and rejection path as sales orders.
+ * publishes `JournalEntryPosted`; the same breaker, backoff, rejection path and hold on a $batch left
+ * unanswered as sales orders.
  */
 export async function postJournalEntryOnce(
   entry: JournalEntry,
@@ -173,7 +198,7 @@ export async function postJournalEntryOnce(
 ): Promise<ErpPostingOutcome> {
   const erp = ports.erp.name;
   const posted = () => ports.publisher.publish([createEvent('JournalEntryPosted', { entry }, trace)]);
-  return ports.documents.withLease(erp, 'journal_entry', entry.entryId, ports.leaseMs, async (lease) => {
+  return ports.documents.withLease(erp, 'journal_entry', entry.entryId, postingLeaseMs(ports), async (lease) => {
     const { recorded } = lease;
     if (recorded) {
       await posted();
@@ -186,6 +211,7 @@ export async function postJournalEntryOnce(
       await posted();
       return { result: 'posted', document };
     } catch (error) {
+      await keepLeaseWhileInDoubt(error, lease, ports);
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
       await ports.publisher.publish([createEvent('ErpPostingRejected', {
         documentType: 'journal_entry', documentKey: entry.entryId, ...(trace.orderId ? { orderId: trace.orderId } : {}), erp,

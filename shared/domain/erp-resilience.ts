@@ -1,5 +1,5 @@
 import { setTimeout as pauseFor } from 'node:timers/promises';
-import { ErpCircuitOpenError, ErpTransientError } from './erp';
+import { ErpCircuitOpenError, ErpOutcomeUnknownError, ErpTransientError } from './erp';
 
 export interface BackoffPolicy {
   /** Attempts within one invocation, the first included; then the message goes back to its queue. */
@@ -24,6 +24,8 @@ export function backoffDelayMs(attempt: number, policy: BackoffPolicy, retryAfte
  * `maxAttempts`; a wait longer than `maxDelayMs` (a long Retry-After) is not waited out here but
  * handed back to the queue at once. Each transient failure is reported to `onTransientFailure`
  * (the circuit breaker), and `beforeAttempt` may refuse an attempt (the breaker opened meanwhile).
+ * A write whose outcome is unknown (ErpOutcomeUnknownError) is counted but not tried again here: the
+ * ERP may still commit it, and only a look-up once it no longer can says whether to send it again.
  */
 export async function withBackoff<T>(
   call: () => Promise<T>,
@@ -43,7 +45,7 @@ export async function withBackoff<T>(
     } catch (error) {
       if (!(error instanceof ErpTransientError)) throw error;
       await hooks.onTransientFailure?.(error);
-      if (attempt + 1 >= policy.maxAttempts) throw error;
+      if (error instanceof ErpOutcomeUnknownError || attempt + 1 >= policy.maxAttempts) throw error;
       const wait = backoffDelayMs(attempt, policy, error.retryAfterMs, hooks.random);
       if (wait > policy.maxDelayMs) throw error;
       await sleep(wait);

@@ -53,6 +53,16 @@ export class ErpTransientError extends Error {
   }
 }
 
+/**
+ * A write the ERP may have committed although it never answered: the client timed out, or the
+ * connection dropped after the request went out. Transient, but not to be sent again at once: a
+ * look-up now may run before the ERP commits it (it may still be working on it), so the document is
+ * looked up only once the ERP could no longer commit the request (see ErpPostingPorts.commitHorizonMs).
+ */
+export class ErpOutcomeUnknownError extends ErpTransientError {
+  override name = 'ErpOutcomeUnknownError';
+}
+
 /** The ERP answered and said no (closed posting period, unknown item): retrying changes nothing. */
 export class ErpBusinessRejectionError extends Error {
   override name = 'ErpBusinessRejectionError';

@@ -39,8 +39,13 @@ export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig({
     [ERP_API_URL_ENV]: z.string().url().optional(),
     [ERP_TOKEN_URL_ENV]: z.string().url().optional(),
-    /** One ERP request's budget; a post unanswered past it is looked up before being sent again. */
+    /** One ERP request's budget; a post unanswered past it is looked up, once the commit horizon has passed, before being sent again. */
     FABRIC_ERP_REQUEST_TIMEOUT_MS: positiveInt(15_000),
+    /**
+     * How long after a request the ERP may still commit it: Business Central online stops a request
+     * (504) after 10 minutes of execution. A post left unanswered is looked up again only after it.
+     */
+    FABRIC_ERP_COMMIT_HORIZON_MS: positiveInt(600_000),
     FABRIC_ERP_RETRY_ATTEMPTS: positiveInt(4),
     FABRIC_ERP_RETRY_BASE_MS: positiveInt(200),
     FABRIC_ERP_RETRY_MAX_MS: positiveInt(5_000),
@@ -67,7 +72,7 @@ export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
     requestTimeoutMs: config.FABRIC_ERP_REQUEST_TIMEOUT_MS,
     requestsPerSecond: config[ERP_REQUESTS_PER_SECOND_ENV],
   });
-  return { erp, backoff, breaker, posting };
+  return { erp, backoff, breaker, posting, commitHorizonMs: config.FABRIC_ERP_COMMIT_HORIZON_MS };
 }
 
 export function defaultCustomerNumber(channel: SalesChannel): string {

@@ -3,6 +3,7 @@ import { BusinessCentralErp } from '../../shared/erp/business-central/business-c
 import { DEVELOPMENT_ERP_CREDENTIALS } from '../../shared/erp/erp-config';
 import { ErpBusinessRejectionError, ErpTransientError, type ErpSalesOrder } from '../../shared/domain/erp';
 import type { JournalEntry } from '../../shared/domain/journal-entry';
+import { saleEntry } from '../unit/builders';
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 let simulator: BusinessCentralSimulator;
@@ -24,18 +25,6 @@ function salesOrder(externalDocumentNumber: string, itemNumber = 'APP-TSHIRT-001
     externalDocumentNumber, orderDate: '2026-11-23', customerNumber: 'SHOPIFY', currency: 'USD',
     lines: [{ itemNumber, quantity: 2, unitPrice: usd(2400), discount: usd(250) }],
     shipping: { accountNumber: '6100', amount: usd(599) },
-  };
-}
-
-/** A balanced sale: the receivable against revenue and sales tax. */
-function saleEntry(entryId: string): JournalEntry {
-  return {
-    entryId, postingDate: '2026-11-23', currency: 'USD', memo: 'sale',
-    lines: [
-      { account: '1200', debitMinor: 2598, creditMinor: 0, reference: 'l1' },
-      { account: '4000', debitMinor: 0, creditMinor: 2400, reference: 'l1' },
-      { account: '2200', debitMinor: 0, creditMinor: 198, reference: 'l1' },
-    ],
   };
 }
 

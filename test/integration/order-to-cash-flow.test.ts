@@ -13,10 +13,12 @@ import type { Order } from '../../shared/domain/order';
 import { EventProbe, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 
-// Short enough for a test to watch every path: a post unanswered after a second is a timeout, three
-// transient failures open the breaker, and it lets a probe through after one second.
+// Short enough for a test to watch every path: a post unanswered after a second is a timeout, looked
+// up three seconds later (the simulated ERP commits within them), three transient failures open the
+// breaker, and it lets a probe through after one second.
 Object.assign(process.env, {
   FABRIC_ERP_REQUEST_TIMEOUT_MS: '1000',
+  FABRIC_ERP_COMMIT_HORIZON_MS: '3000',
   FABRIC_ERP_RETRY_ATTEMPTS: '3',
   FABRIC_ERP_RETRY_BASE_MS: '50',
   FABRIC_ERP_RETRY_MAX_MS: '500',

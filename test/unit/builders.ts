@@ -1,4 +1,5 @@
 import type { SkuLookup } from '../../shared/channels/channel-adapter';
+import type { JournalEntry } from '../../shared/domain/journal-entry';
 import type { Money } from '../../shared/domain/money';
 import { type Order, orderIdFor } from '../../shared/domain/order';
 import { skuKeyId } from '../../shared/domain/webhook-delivery';
@@ -54,4 +55,16 @@ export function thrownBy<E extends Error>(type: abstract new (...args: never[]) 
     throw error;
   }
   throw new Error(`expected ${type.name} to be thrown, but the call returned`);
+}
+
+/** A balanced sale's journal entry: the receivable against revenue and sales tax. */
+export function saleEntry(entryId: string): JournalEntry {
+  return {
+    entryId, postingDate: '2026-11-23', currency: 'USD', memo: 'sale',
+    lines: [
+      { account: '1200', debitMinor: 2598, creditMinor: 0, reference: 'l1' },
+      { account: '4000', debitMinor: 0, creditMinor: 2400, reference: 'l1' },
+      { account: '2200', debitMinor: 0, creditMinor: 198, reference: 'l1' },
+    ],
+  };
 }

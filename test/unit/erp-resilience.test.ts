@@ -229,7 +229,7 @@ function erpFailingWith(failures: ErpTransientError[]): ErpPort & { posted: stri
 class MemoryDocuments implements ErpDocumentReferences {
   readonly held = new Map<string, ErpDocument>();
   withLease = <T>(_erp: string, _type: string, key: string, _leaseMs: number, work: (lease: DocumentLease) => Promise<T>) =>
-    work({ recorded: this.held.get(key), record: async (document) => void this.held.set(key, document) });
+    work({ recorded: this.held.get(key), record: async (document) => void this.held.set(key, document), keepFor: async () => undefined });
 }
 
 describe('posting through the shared breaker', () => {
@@ -240,7 +240,7 @@ describe('posting through the shared breaker', () => {
   function portsFor(erp: ErpPort, store: MemoryBreakerStore, now: () => number): ErpPostingPorts {
     return {
       erp, documents: new MemoryDocuments(), breaker: new SharedCircuitBreaker(store, 'erp', breakerPolicy, now),
-      publisher: { publish: async () => undefined }, backoff: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 2000 }, leaseMs: 1000,
+      publisher: { publish: async () => undefined }, backoff: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 2000 }, leaseMs: 1000, commitHorizonMs: 1000,
       sleep: async () => undefined,
     };
   }
@@ -287,7 +287,7 @@ describe('a cancelled order and the ERP', () => {
   const portsFor = (erp: ErpPort, documents = new MemoryDocuments()): ErpPostingPorts => ({
     erp, documents, breaker: new SharedCircuitBreaker(new MemoryBreakerStore(), 'erp', breakerPolicy, () => 0),
     publisher: { publish: async (events) => void published.push(...events.map((e) => e.detailType)) },
-    backoff: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 2000 }, leaseMs: 1000, sleep: async () => undefined,
+    backoff: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 2000 }, leaseMs: 1000, commitHorizonMs: 1000, sleep: async () => undefined,
   });
 
   test('deletes the sales order of an order cancelled after it was posted, and publishes it', async () => {

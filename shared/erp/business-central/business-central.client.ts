@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CachedAccessToken, TokenBucket, retryAfterMs } from '../../adapters/channel-http';
 import { formatDecimalMoney, type Money } from '../../domain/money';
 import type { JournalEntry } from '../../domain/journal-entry';
-import { ErpBusinessRejectionError, ErpTransientError, type ErpDocument, type ErpPort, type ErpSalesOrder } from '../../domain/erp';
+import { ErpBusinessRejectionError, ErpOutcomeUnknownError, ErpTransientError, type ErpDocument, type ErpPort, type ErpSalesOrder } from '../../domain/erp';
 
 /** Service-to-service credentials of a Microsoft Entra app registered in Business Central, and where to post. */
 export const BusinessCentralCredentials = z.object({
@@ -81,7 +81,7 @@ export class BusinessCentralErp implements ErpPort {
     this.bucket = new TokenBucket(this.requestsPerSecond, this.requestsPerSecond);
     this.token = new CachedAccessToken(async () => {
       const creds = await this.credentials();
-      const response = await this.request(this.options.tokenUrl ?? entraTokenUrl(creds.tenantId), {
+      const response = await this.request(this.options.tokenUrl ?? entraTokenUrl(creds.tenantId), false, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: BUSINESS_CENTRAL_SCOPE }).toString(),
@@ -210,22 +210,25 @@ export class BusinessCentralErp implements ErpPort {
     const creds = await this.credentials();
     const root = (this.options.apiRoot ?? businessCentralApiRoot(creds)).replace(/\/$/, '');
     await this.bucket.take();
-    return this.request(`${root}/${path}`, {
+    return this.request(`${root}/${path}`, method === 'POST', {
       method,
       headers: { authorization: `Bearer ${await this.token.get()}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   }
 
-  private async request(url: string, init: RequestInit): Promise<unknown> {
+  /** `writes`: the request creates documents, so one left unanswered may have committed. */
+  private async request(url: string, writes: boolean, init: RequestInit): Promise<unknown> {
     let response: Response;
     let text: string;
     try {
       response = await this.send(url, { ...init, signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000) });
       text = await response.text();
     } catch (error) {
-      // A timeout says nothing about whether the ERP committed the document: the caller looks it up before posting again.
-      throw new ErpTransientError(`Business Central did not answer ${init.method} ${new URL(url).pathname}: ${(error as Error).message}`);
+      // A timeout or a dropped connection says nothing about whether the ERP committed the document,
+      // nor when it will: the caller looks it up once the ERP could no longer commit it, before posting again.
+      const message = `Business Central did not answer ${init.method} ${new URL(url).pathname}: ${(error as Error).message}`;
+      throw writes ? new ErpOutcomeUnknownError(message) : new ErpTransientError(message);
     }
     const body = text ? safeJson(text) : undefined;
     if (response.ok) return body;
