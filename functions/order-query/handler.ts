@@ -4,6 +4,8 @@ import { SalesChannel } from '../../shared/domain/order';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { jsonAnswer } from '../../shared/api/http-answer';
+import { PathId } from '../../shared/api/path-id';
+import { formatIssues } from '../../shared/domain/validation';
 import { metrics } from '../../shared/adapters/observability';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
@@ -20,16 +22,19 @@ const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABR
  */
 async function findOrder(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const params = event.pathParameters ?? {};
+  const idName = params.orderId !== undefined ? 'orderId' : 'channelOrderId';
+  const id = PathId.safeParse(params[idName] ?? '');
+  if (!id.success) return jsonAnswer(400, { message: `invalid ${idName}`, errors: formatIssues(id.error).map((issue) => ({ ...issue, path: idName })) });
   let orderId = params.orderId;
   if (!orderId) {
     const channel = SalesChannel.safeParse(params.channel);
     if (!channel.success) {
       return jsonAnswer(400, { message: 'unknown channel', errors: [{ path: 'channel', message: `must be one of ${SalesChannel.options.join(', ')}` }] });
     }
-    orderId = await orders.findOrderId(channel.data, params.channelOrderId ?? '');
+    orderId = await orders.findOrderId(channel.data, id.data);
     if (!orderId) {
       metrics.addMetric('OrderLookupsMissed', MetricUnit.Count, 1);
-      return jsonAnswer(404, { message: `no ${channel.data} order ${params.channelOrderId}` });
+      return jsonAnswer(404, { message: `no ${channel.data} order ${id.data}` });
     }
   }
   const found = await orders.viewOrder(orderId);

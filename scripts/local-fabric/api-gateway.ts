@@ -64,6 +64,9 @@ export class LocalApiGateway {
     if (!this.routes) return respond(response, { statusCode: 503, body: JSON.stringify({ message: 'the local fabric is still starting' }) });
     const match = this.match(this.routes, request.method ?? 'GET', url.pathname);
     if (!match) return respond(response, { statusCode: 404, body: JSON.stringify({ message: `no route for ${request.method} ${url.pathname}` }) });
+    if ('malformed' in match) {
+      return respond(response, { statusCode: 400, body: JSON.stringify({ message: 'a path parameter is not valid percent-encoding', errors: [{ path: match.malformed, message: 'has a malformed percent-escape' }] }) });
+    }
 
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
@@ -105,12 +108,20 @@ export class LocalApiGateway {
     respond(response, result);
   }
 
-  private match(routes: CompiledRoute[], method: string, pathname: string): { compiled: CompiledRoute; parameters: Record<string, string> } | undefined {
+  /** The route a path reaches and its decoded parameters, or the name of a parameter whose percent-escapes do not decode. */
+  private match(routes: CompiledRoute[], method: string, pathname: string): { compiled: CompiledRoute; parameters: Record<string, string> } | { malformed: string } | undefined {
     for (const compiled of routes) {
       if (compiled.route.method !== method) continue;
       const found = compiled.pattern.exec(pathname);
       if (!found) continue;
-      const parameters = Object.fromEntries(compiled.names.map((name, i) => [name, decodeURIComponent(found[i + 1])]));
+      const parameters: Record<string, string> = {};
+      for (const [i, name] of compiled.names.entries()) {
+        try {
+          parameters[name] = decodeURIComponent(found[i + 1]);
+        } catch {
+          return { malformed: name };
+        }
+      }
       return { compiled, parameters };
     }
     return undefined;

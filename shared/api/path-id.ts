@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** The longest id a route takes from its path, in UTF-8 bytes: far above any channel's order id or SKU. */
+export const MAX_PATH_ID_BYTES = 512;
+
+/**
+ * An id a route reads from its path (an order id, a channel's order id). Bounded because DynamoDB
+ * refuses a key over 2,048 bytes with an error that would surface as a 500; an id this checks and
+ * nothing stores is then simply not found (404).
+ */
+export const PathId = z.string()
+  .min(1, 'is empty')
+  .refine((id) => Buffer.byteLength(id, 'utf8') <= MAX_PATH_ID_BYTES, `is longer than ${MAX_PATH_ID_BYTES} bytes`)
+  .refine((id) => !/[\u0000-\u001f\u007f]/.test(id), 'contains a control character');
