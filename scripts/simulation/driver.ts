@@ -43,6 +43,14 @@ export type Progress = (update: ProgressUpdate) => void;
  */
 export const SIMULATED_ERP_REQUESTS_PER_SECOND = 200;
 const SIMULATED_CHANNEL_BUDGET = { ratePerSecond: 50, burst: 1000 };
+/**
+ * The simulated ERP stops a request after this long (Business Central online: 10 minutes), so a late
+ * commit lands by then; the fabric looks a post left in doubt up after twice that, as on a busy
+ * machine the ERP may take in a request well after the client sent it.
+ */
+export const SIMULATED_ERP_REQUEST_LIMIT_MS = 3_000;
+/** With erp-slow, how many sales order posts (and journal $batches) the ERP leaves in doubt in each way. */
+const SLOW_ERP_WRITES = { salesOrders: 8, journalBatches: 3 };
 
 /**
  * What the simulated fabric must be started with (handlers read it at cold start): the stores as
@@ -53,6 +61,7 @@ export function configureSimulationEnvironment(stores: number): void {
   Object.assign(process.env, {
     FABRIC_INVENTORY_POLICY: JSON.stringify(simulationInventoryPolicy(stores)),
     FABRIC_ERP_REQUEST_TIMEOUT_MS: '2000',
+    FABRIC_ERP_COMMIT_HORIZON_MS: String(2 * SIMULATED_ERP_REQUEST_LIMIT_MS),
     FABRIC_ERP_RETRY_ATTEMPTS: '3',
     FABRIC_ERP_RETRY_BASE_MS: '100',
     FABRIC_ERP_RETRY_MAX_MS: '1000',
@@ -101,6 +110,7 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   const started = Date.now();
   // Runs may share a fabric (the tests run two days on one): this day's ERP records start here.
   const erpSince = { requests: fabric.erp.requests.length, journalLines: fabric.erp.journalLines.length };
+  fabric.erp.requestLimitMs = SIMULATED_ERP_REQUEST_LIMIT_MS;
   const has = (fault: string) => options.faults.includes(fault as never);
   await prepare(fabric, scenario, options.concurrency, progress);
   const dlqAtStart = await deadLetterDepth(fabric);
@@ -125,6 +135,7 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
       });
     }
     if (w === erpTroubleAt && has('erp-throttle') && !has('erp-down')) fabric.erp.throttle(25, 1);
+    if (w === erpTroubleAt && has('erp-slow')) slowDown(fabric);
     await sendAll(fabric, wave.deliveries, options.concurrency * wave.concurrencyFactor, answers, (done) => progress({
       phase: wave.name, done, total: wave.deliveries.length, detail: `${fabric.erp.salesOrders.length} in the ERP, ${warehouse.shipped} shipments`,
     }));
@@ -177,6 +188,7 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   const stillQueued = await queueDepth(fabric, Object.keys(fabric.resources.queues));
   const settledSeconds = (Date.now() - started) / 1000;
 
+  await fabric.erp.writesSettled();
   const observations = await observe(fabric, scenario, answers, lifecycles, erpSince, options.concurrency);
   return evaluate(scenario, {
     ...observations,
@@ -186,6 +198,20 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
     dlq: { atStart: dlqAtStart, beforeRedrive: dlqBeforeRedrive, byRuleBeforeRedrive: dlqByRule, redriven, afterRedrive: dlqAfterRedrive, stillQueued },
     seconds: { sending: sendSeconds, total: settledSeconds },
   });
+}
+
+/**
+ * A slow ERP, as a busy one is: some writes it commits but answers after the client's timeout, some it
+ * commits and drops the connection of, and some it commits only after the client gave up (after the
+ * client's own look-up, when one comes first). Every one of them must end as one document.
+ */
+function slowDown(fabric: LocalFabric): void {
+  for (const documents of ['salesOrders', 'journalBatches'] as const) {
+    const times = SLOW_ERP_WRITES[documents];
+    fabric.erp.commitThenTimeout(times, SIMULATED_ERP_REQUEST_LIMIT_MS, documents);
+    fabric.erp.commitThenDrop(times, documents);
+    fabric.erp.commitLate(times, documents);
+  }
 }
 
 /** Maps the day's SKUs for every channel and the tills, makes retries fast, tells the channel stubs their orders, and receives the stock. */
@@ -540,7 +566,7 @@ async function observe(
     inventoryVerified: isClean(verification),
     inventoryDrift: verification.ledgerDrift.length + verification.reservedDrift.length + verification.orphans.length,
     erpRequests: fabric.erp.requests.slice(erpSince.requests).map((r) => ({ method: r.method, path: r.path, status: r.status })),
-    erpJournalLines: fabric.erp.journalLines.slice(erpSince.journalLines).map((line) => ({ documentNumber: line.documentNumber, amount: line.amount })),
+    erpJournalLines: fabric.erp.journalLines.slice(erpSince.journalLines).map((line) => ({ documentNumber: line.documentNumber, amount: line.amount, comment: line.comment })),
     channelCalls: { shipments: countByOrder(outbound.shipments), returns: countByOrder(outbound.returns), cancellations: countByOrder(outbound.cancellations) },
     orderEvents: { published: eventIds.size, consumed: trailEntries - failureCauses.length, failedDeliveries: failureCauses.length, failuresByQueueAndError: countBy(failureCauses) },
   };

@@ -19,7 +19,8 @@ export interface Observations {
   inventoryVerified: boolean;
   inventoryDrift: number;
   erpRequests: { method: string; path: string; status: number }[];
-  erpJournalLines: { documentNumber: string; amount: number }[];
+  /** `comment` is the line's position in its entry: a position held twice is a $batch posted twice. */
+  erpJournalLines: { documentNumber: string; amount: number; comment?: string }[];
   /** What the channel stubs received, per `channel:channelOrderId`. */
   channelCalls: { shipments: Record<string, number>; returns: Record<string, number>; cancellations: Record<string, number> };
   /**
@@ -60,7 +61,7 @@ export interface SimulationReport {
     /** Sales orders posted, and deleted again because the order was cancelled after its posting. */
     salesOrderPosts: number; salesOrderDeletes: number; salesOrders: number; ordersPostedOnce: number; ordersPostedTwice: number; reservedWithoutSalesOrder: number;
     /** Journal lines the ERP holds for the day, and the $batch requests sent for them (an entry's lines in one; those answered 429/503 counted too). */
-    journalLines: number; journalBatchPosts: number; journalDocuments: number; unbalancedJournalDocuments: number;
+    journalLines: number; journalBatchPosts: number; journalDocuments: number; unbalancedJournalDocuments: number; journalLinesPostedTwice: number;
     /** Sum of every journal line, per currency: zero when the books balance. */
     journalBalance: Record<string, number>;
   };
@@ -68,7 +69,7 @@ export interface SimulationReport {
   latencyMs: { webhookToReserved: Percentiles; webhookToPosted: Percentiles };
   throughput: { deliveriesPerSecond: number; ordersSettledPerSecond: number };
   seconds: Observations['seconds'];
-  /** SHA-256 of the business totals (orders by state and channel, units, amounts, stock): the same seed gives the same digest. */
+  /** SHA-256 of the business totals (orders by state and channel, units, amounts, stock, ERP documents per order): the same seed gives the same digest. */
   totalsDigest: string;
   invariantsHold: boolean;
   violations: string[];
@@ -199,6 +200,10 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
   const unbalanced = [...journal.values()].filter((sum) => sum !== 0).length;
   if (unbalanced) violations.push(`${unbalanced} ERP journal document(s) do not balance`);
   const journalBalance = { [ERP_CURRENCY]: [...journal.values()].reduce((a, b) => a + b, 0) };
+  // A $batch posted twice leaves its document balanced: only a line position held twice shows it.
+  const positions = countBy(seen.erpJournalLines.flatMap((line) => (line.comment ? [`${line.documentNumber} ${line.comment}`] : [])));
+  const journalLinesPostedTwice = Object.values(positions).reduce((sum, n) => sum + n - 1, 0);
+  if (journalLinesPostedTwice) violations.push(`${journalLinesPostedTwice} ERP journal line(s) posted more than once`);
 
   const reconciliation = reconcile(scenario, seen, violations);
   const committed = seen.erpRequests.filter((r) => r.method === 'POST' && r.status === 201 && /\/salesOrders$/.test(r.path)).length
@@ -221,6 +226,8 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
     onHandByLocation: seen.stock.map((s) => [skuPosition.get(s.sku), s.locations.map((l) => [l.locationId, l.onHand, l.damaged]).sort()]),
     flashWon, soldInStores, orderedOnline, shippedTotal, transferredTotal, returnedInStores,
     settlement: reconciliation ? [reconciliation.ordersNamed, reconciliation.matched, reconciliation.expectedExceptions.length] : [],
+    // How many orders hold 0, 1, 2... ERP sales orders, and journal lines held twice: a duplicate posting changes the digest.
+    erpSalesOrdersPerOrder: sorted(countBy(seen.orders.map((o) => String(o.erpSalesOrders)))), journalLinesPostedTwice,
   };
   const shipmentsToChannels = Object.values(seen.channelCalls.shipments).reduce((a, b) => a + b, 0);
   return {
@@ -245,7 +252,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
       salesOrders: seen.orders.reduce((sum, o) => sum + o.erpSalesOrders, 0),
       ordersPostedOnce: postedOnce, ordersPostedTwice: postedTwice, reservedWithoutSalesOrder,
       journalLines: seen.erpJournalLines.length, journalBatchPosts: count((r) => r.method === 'POST' && /\/\$batch$/.test(r.path)),
-      journalDocuments: journal.size, unbalancedJournalDocuments: unbalanced, journalBalance,
+      journalDocuments: journal.size, unbalancedJournalDocuments: unbalanced, journalLinesPostedTwice, journalBalance,
     },
     ...(reconciliation ? { reconciliation } : {}),
     latencyMs: {
@@ -307,7 +314,7 @@ export function formatSummary(report: SimulationReport): string {
     `fulfilment: ${r.fulfilment.shipmentsConfirmed} shipments confirmed, ${r.fulfilment.shipmentsToChannels} told to channels; ${r.fulfilment.returnsToChannels} store returns and ${r.fulfilment.cancellationsToChannels} stock cancellations told to channels; ${r.fulfilment.transfers} transfers`,
     `events (the orders'): ${r.events.published} published, ${r.events.consumed} deliveries handled, ${r.events.failedDeliveries} failed and retried${failureCauses(r.events.failuresByQueueAndError)}`,
     `DLQ depth: ${r.deadLetters.beforeRedrive} before the redrive (${fmt(r.deadLetters.byRuleBeforeRedrive) || 'none'}), ${r.deadLetters.redriven} redriven, ${r.deadLetters.afterRedrive} after; ${r.deadLetters.stillQueued} message(s) still queued or in flight at the end`,
-    `ERP: ${r.erp.requests} requests (${fmt(r.erp.byStatus)}), ${r.erp.retried} answered 429/503 and retried; ${r.erp.salesOrderPosts} sales order posts, ${r.erp.salesOrderDeletes} deleted after a cancellation, ${r.erp.salesOrders} held: ${r.erp.ordersPostedOnce} orders posted exactly once, ${r.erp.ordersPostedTwice} twice, ${r.erp.reservedWithoutSalesOrder} reserved without one; ${r.erp.journalDocuments} journal documents (${r.erp.journalLines} lines, from ${r.erp.journalBatchPosts} $batch requests, retries included), ${r.erp.unbalancedJournalDocuments} unbalanced; balance ${fmtMinor(r.erp.journalBalance)}`,
+    `ERP: ${r.erp.requests} requests (${fmt(r.erp.byStatus)}), ${r.erp.retried} answered 429/503 and retried; ${r.erp.salesOrderPosts} sales order posts, ${r.erp.salesOrderDeletes} deleted after a cancellation, ${r.erp.salesOrders} held: ${r.erp.ordersPostedOnce} orders posted exactly once, ${r.erp.ordersPostedTwice} twice, ${r.erp.reservedWithoutSalesOrder} reserved without one; ${r.erp.journalDocuments} journal documents (${r.erp.journalLines} lines, from ${r.erp.journalBatchPosts} $batch requests, retries included), ${r.erp.unbalancedJournalDocuments} unbalanced, ${r.erp.journalLinesPostedTwice} lines posted twice; balance ${fmtMinor(r.erp.journalBalance)}`,
     r.reconciliation ? `settlement ${r.reconciliation.settlementId}: ${r.reconciliation.ordersNamed} orders named, ${r.reconciliation.matched} matched; exceptions expected ${r.reconciliation.expectedExceptions.join(', ') || 'none'}; unexpected ${r.reconciliation.unexpectedExceptions.join(', ') || 'none'}; missing ${r.reconciliation.missingExceptions.join(', ') || 'none'}` : '',
     `latency webhook->reserved ${pct(r.latencyMs.webhookToReserved)}; webhook->posted ${pct(r.latencyMs.webhookToPosted)}`,
     `throughput: ${r.throughput.deliveriesPerSecond} deliveries/s sent, ${r.throughput.ordersSettledPerSecond} orders/s settled; ${r.seconds.total} s in all`,

@@ -10,7 +10,7 @@ import { BUSINESS_DATE, buildStoreDay, storeIds, usd, type PosBatch, type Planne
 export { BUSINESS_DATE, storeIds };
 
 /** The faults a simulated day can include; `all` turns every one on. */
-export const FAULTS = ['duplicates', 'out-of-order', 'storm', 'erp-down', 'erp-throttle', 'poison', 'flash-sale'] as const;
+export const FAULTS = ['duplicates', 'out-of-order', 'storm', 'erp-down', 'erp-throttle', 'erp-slow', 'poison', 'flash-sale'] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface ScenarioOptions {
