@@ -1,11 +1,45 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'retail-fabric';
 
-/** Made once per process and imported everywhere, so every log line carries the same service keys. */
-export const logger = new Logger({ serviceName });
+class FabricLogger extends Logger {
+  protected override createLogger(options?: ConstructorOptions): Logger {
+    const child = new FabricLogger(options);
+    // A child logs inside its parent's invocation, so it is never a cold start of its own.
+    child.coldStart = false;
+    return child;
+  }
+}
+
+const processLogger = new FabricLogger({ serviceName });
+const recordLoggers = new AsyncLocalStorage<Logger>();
+
+/**
+ * Made once per process and imported everywhere, so every log line carries the same service keys.
+ * Inside `withRecordLogger` it is that record's own child logger: the records of one batch run side
+ * by side, and keys one appends (its order, its transaction) would otherwise land on the others' lines.
+ */
+export const logger: Logger = new Proxy(processLogger, {
+  get(root, property) {
+    const current = recordLoggers.getStore() ?? root;
+    const value: unknown = Reflect.get(current, property);
+    // The logger's methods read its private fields, so they run on the logger itself, not on this proxy;
+    // a function set on the instance (a test's spy) is returned as it is.
+    return typeof value === 'function' && !Object.hasOwn(current, property) ? value.bind(current) : value;
+  },
+});
+
+/**
+ * Runs one record's handling with a child logger of its own (the invocation's context and keys, then
+ * whatever the handler appends), which `logger` is for everything that work calls, awaits included.
+ */
+export function withRecordLogger<T>(work: () => Promise<T>): Promise<T> {
+  return recordLoggers.run(logger.createChild(), work);
+}
 
 // Locally metrics are disabled, and Powertools then warns on every invocation that it has nothing to
 // publish; those warnings say nothing about the code, so only errors get through there.

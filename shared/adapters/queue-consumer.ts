@@ -2,7 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { withObservability } from './lambda-middleware';
-import { logger, metrics } from './observability';
+import { logger, metrics, withRecordLogger } from './observability';
 import { DynamoEventTrail } from './event-trail';
 import { tableEnvVar } from '../config/topology';
 import { readConfig, requiredName } from '../config/env';
@@ -32,7 +32,8 @@ export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>
     const processor = new BatchProcessor(EventType.SQS);
     // A batch that failed whole is reported record by record like any other, so each failure is
     // logged and trailed with its reason instead of surfacing as one opaque invocation error.
-    const response = await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    // The records run side by side, each with a child logger, so the keys one appends never name another's lines.
+    const response = await processPartialResponse(event, (record: SQSRecord) => withRecordLogger(() => handleRecord(record)), processor, { context, throwOnFullBatchFailure: false });
     const reasons = new Map<string, string>();
     processor.failureMessages.forEach((record, i) => {
       const error = processor.errors[i];
