@@ -1,4 +1,4 @@
-import { DetailType, EventSource } from './catalog';
+import { DetailType, EventSource, eventCatalog } from './catalog';
 import type { FabricEvent } from './envelope';
 import type { Order } from '../shared/domain/order';
 import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../shared/domain/order-record';
@@ -11,6 +11,7 @@ import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '../shared/domain/channel
 import { SHIPMENT_SYNC_SCOPE, shipmentSyncKey } from '../shared/domain/channel-sync-shipment';
 import { CANCELLATION_SYNC_SCOPE, cancellationSyncKey } from '../shared/domain/channel-sync-cancellation';
 import { RETURN_SYNC_SCOPE, returnSyncKey } from '../shared/domain/channel-sync-return';
+import { EXCEPTION_KINDS, RESOLVING_EVENTS } from '../shared/domain/exceptions/model';
 
 /**
  * The subset of EventBridge's event-pattern language that SNS body filter policies also understand,
@@ -226,6 +227,17 @@ export const routingRules: readonly RoutingRule[] = [
     target: { name: 'channel-return-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
     consumer: 'channel-order-sync',
     processedOnce: { scope: RETURN_SYNC_SCOPE, businessKey: (event) => returnSyncKey((event.data as { customerReturn: { returnId: string } }).customerReturn.returnId) },
+  },
+  {
+    name: 'exceptions',
+    description: 'Every event a person must look at, to the one exceptions work queue; and order moves, which resolve the exceptions they end.',
+    pattern: {
+      source: [...new Set([...EXCEPTION_KINDS, ...RESOLVING_EVENTS].map((detailType) => eventCatalog[detailType].source))],
+      'detail-type': [...EXCEPTION_KINDS, ...RESOLVING_EVENTS],
+    },
+    // A row raced by another writer is read again on the next receive; ten receives ride out a burst on one order.
+    target: { name: 'exceptions', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 10, visibilityTimeoutSeconds: 180 },
+    consumer: 'exception-queue',
   },
 ];
 

@@ -24,6 +24,10 @@ const run: Record<OpsCommandKey, (fabric: Fabric, args: string[]) => Promise<unk
   posSummary: ({ resources, clients }, args) => (require('./ops/pos') as typeof import('./ops/pos')).summary(resources, clients, args),
   settlementUpload: ({ resources, clients }, args) => (require('./ops/reconcile') as typeof import('./ops/reconcile')).uploadSettlement(resources, clients, args),
   reconcile: ({ resources }, args) => (require('./ops/reconcile') as typeof import('./ops/reconcile')).reconcile(resources, args),
+  exceptionsList: ({ resources }, args) => (require('./ops/exceptions') as typeof import('./ops/exceptions')).list(resources, args),
+  exceptionsShow: ({ resources }, args) => (require('./ops/exceptions') as typeof import('./ops/exceptions')).show(resources, args),
+  exceptionsRetry: ({ resources }, args) => (require('./ops/exceptions') as typeof import('./ops/exceptions')).retry(resources, args),
+  exceptionsDismiss: ({ resources }, args) => (require('./ops/exceptions') as typeof import('./ops/exceptions')).dismiss(resources, args),
   channelLag: ({ resources }, args) => (require('./ops/channel') as typeof import('./ops/channel')).lag(resources, args),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

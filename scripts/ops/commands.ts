@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { routingRules, type RoutingRule } from '../../events/routing-rules';
 import { SalesChannel } from '../../shared/domain/order';
 import { parsePosBatchKey, type PosBatchPath } from '../../shared/domain/pos-batch';
+import { EXCEPTION_KINDS } from '../../shared/domain/exceptions/model';
 import {
   argument, defineCommand, isoTime, oneOf, option, optionalArgument, requiredOption, switchFlag,
   type Flag, type Parsed, type Positional, type Reader,
@@ -79,6 +80,16 @@ export const opsCommands = {
     args: [argument('file', existingFile), argument('amazon|shopify', oneOf(['amazon', 'shopify'] as const))],
   }),
   reconcile: opsCommand('reconcile', "a settlement's reconciliation: matched, variance, unmatched orders", { args: [argument('settlementId')] }),
+  exceptionsList: opsCommand('exceptions list', 'the exceptions work queue, oldest first: kind, status, what it is about, why', {
+    flags: { kind: option('kind', oneOf(EXCEPTION_KINDS)), status: option('status', oneOf(['open', 'resolved', 'dismissed'] as const)), json: switchFlag() },
+  }),
+  exceptionsShow: opsCommand('exceptions show', 'one exception: its cause, sightings, fixes and who did what', { args: [argument('id')] }),
+  exceptionsRetry: opsCommand('exceptions retry', 'map a held order again from the archive, or post a rejected sales order again', {
+    args: [argument('id')], flags: { reason: option('text') },
+  }),
+  exceptionsDismiss: opsCommand('exceptions dismiss', 'close an exception that needs nothing more, saying why', {
+    args: [argument('id')], flags: { reason: requiredOption('text', (text) => { if (!text.trim()) throw new Error('must say why'); return text; }) },
+  }),
   channelLag: opsCommand('channel lag', 'per channel and SKU: last published figure, version, acknowledgement, lag', {
     args: [optionalArgument('channel', salesChannel)],
   }),

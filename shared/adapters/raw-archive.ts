@@ -63,6 +63,14 @@ export class S3DeliveryArchive implements DeliveryArchive, RequestArchive {
     }
   }
 
+  /** One archived delivery and its verdict, by the key archiveDelivery returned; undefined when nothing is archived there. */
+  async entryAt(key: string): Promise<ArchivedEntry | undefined> {
+    const delivery = await this.get<ArchivedDelivery>(`${key}.delivery.json`);
+    if (!delivery) return undefined;
+    const verdict = await this.get<DeliveryVerdict>(`${key}.verdict.json`);
+    return { key, delivery, ...(verdict ? { verdict } : {}) };
+  }
+
   private async *keysUnder(prefix: string): AsyncGenerator<string> {
     let ContinuationToken: string | undefined;
     do {

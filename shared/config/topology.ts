@@ -59,6 +59,15 @@ export const tables = {
    * correlation id (shared/adapters/event-trail.ts). `ops order trace` reads it; it expires after 35 days.
    */
   eventTrail: { partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'expiresAt' },
+  /**
+   * The exceptions work queue: one item per exception, its id derived from its cause; byKind lists a
+   * kind's queue oldest first, the sparse byOrder finds an order's exceptions to resolve them.
+   * Layout in shared/adapters/exception-store.ts.
+   */
+  exceptions: {
+    partitionKey: 'id',
+    globalIndexes: [{ name: 'byKind', partitionKey: 'kind', sortKey: 'firstSeenAt' }, { name: 'byOrder', partitionKey: 'orderId', sortKey: 'kind' }],
+  },
 } satisfies Record<string, TableDefinition>;
 export type TableName = keyof typeof tables;
 
@@ -88,7 +97,7 @@ export interface ApiRoute {
  * The business capabilities the functions fall into. In AWS each is a stack of its own per region
  * (infra/capability-stack.ts), so a change to pricing redeploys pricing alone.
  */
-export const capabilities = ['intake', 'inventory', 'order-to-cash', 'pos', 'pricing-catalog', 'channel-sync'] as const;
+export const capabilities = ['intake', 'inventory', 'order-to-cash', 'pos', 'pricing-catalog', 'channel-sync', 'exceptions'] as const;
 export type Capability = (typeof capabilities)[number];
 
 export interface FunctionDefinition {
@@ -456,6 +465,35 @@ export const functions = {
     memoryMb: 256,
     tables: { pricing: 'read', idempotency: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
+  },
+  'exception-queue': {
+    capability: 'exceptions',
+    entry: 'functions/exception-queue/handler.ts',
+    description: 'Takes every exception event into one work queue (counted once per cause, held orders kept), resolves exceptions whose cause went away, and reports open exceptions per kind.',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { exceptions: 'readWrite', orders: 'readWrite', crossReference: 'readWrite', eventTrail: 'readWrite' },
+    // The open-exception metrics and their alarms need a figure even when no event arrives.
+    schedule: { everyMinutes: 5 },
+  },
+  'exception-api': {
+    capability: 'exceptions',
+    entry: 'functions/exception-api/handler.ts',
+    description: 'Lists and shows exceptions and applies their fixes (reprocess a held order from the archive, retry an ERP posting, dismiss with a reason), audited.',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    routes: [
+      { method: 'GET', path: '/exceptions' },
+      { method: 'GET', path: '/exceptions/{exceptionId}' },
+      { method: 'POST', path: '/exceptions/{exceptionId}/retry' },
+      { method: 'POST', path: '/exceptions/{exceptionId}/dismiss' },
+    ],
+    tables: { exceptions: 'readWrite', crossReference: 'read', orders: 'read' },
+    buckets: { rawArchive: 'read' },
+    publishesEvents: true,
+    // A held order is mapped again from its archived delivery with the channel's adapter, as a replay does.
+    channelSecrets: ['shopify', 'woocommerce', 'square', 'ebay', 'walmart'],
+    channelApis: ['ebay'],
   },
 } satisfies Record<string, FunctionDefinition & { capability: Capability }>;
 export type FunctionName = keyof typeof functions;

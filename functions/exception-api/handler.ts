@@ -1,0 +1,59 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { readConfig, requiredName } from '../../shared/config/env';
+import { bucketEnvVar, tableEnvVar } from '../../shared/config/topology';
+import {
+  EXCEPTION_KINDS, ExceptionChangedError, ExceptionNotFoundError, FixNotApplicableError, dismissException, retryException,
+} from '../../shared/domain/exceptions';
+import { formatIssues } from '../../shared/domain/validation';
+import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
+import { withObservability } from '../../shared/adapters/lambda-middleware';
+import { jsonAnswer, rawBody } from '../../shared/api/http-answer';
+
+const config = readConfig({
+  [tableEnvVar('exceptions')]: requiredName, [tableEnvVar('crossReference')]: requiredName, [tableEnvVar('orders')]: requiredName, [bucketEnvVar('rawArchive')]: requiredName,
+});
+const ports = exceptionFixPortsFromEnv({
+  exceptionsTable: config[tableEnvVar('exceptions')], crossReferenceTable: config[tableEnvVar('crossReference')], ordersTable: config[tableEnvVar('orders')], rawArchiveBucket: config[bucketEnvVar('rawArchive')],
+});
+
+const ListQuery = z.object({ kind: z.enum(EXCEPTION_KINDS).optional(), status: z.enum(['open', 'resolved', 'dismissed']).optional() });
+/** Who and why: the caller's IAM identity is who; the body says why. */
+const FixRequest = z.object({ reason: z.string().trim().min(1).max(1000) });
+
+/**
+ * GET /exceptions?kind=&status=, GET /exceptions/{exceptionId}, POST /exceptions/{exceptionId}/retry
+ * and /dismiss with {"reason": "..."}: 200 with the exception after the fix, 400 naming the field,
+ * 404 for an unknown id, 409 when the fix does not apply or a racing fix changed it first.
+ */
+async function answerExceptions(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const id = event.pathParameters?.exceptionId;
+  if (!id) {
+    const query = ListQuery.safeParse(event.queryStringParameters ?? {});
+    if (!query.success) return jsonAnswer(400, { message: 'invalid query', errors: formatIssues(query.error) });
+    return jsonAnswer(200, { exceptions: await ports.store.list(query.data) });
+  }
+  try {
+    if (event.httpMethod === 'GET') {
+      const record = await ports.store.get(id);
+      return record ? jsonAnswer(200, record) : jsonAnswer(404, { message: `no exception ${id}` });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody(event).toString('utf8') || '{}');
+    } catch {
+      return jsonAnswer(400, { message: 'the body is not valid JSON', errors: [{ path: '(body)', message: 'is not valid JSON' }] });
+    }
+    const request = FixRequest.safeParse(body);
+    if (!request.success) return jsonAnswer(400, { message: 'a fix needs a reason', errors: formatIssues(request.error) });
+    const actor = { by: event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.user ?? 'unknown caller', why: request.data.reason };
+    const record = event.path.endsWith('/dismiss') ? await dismissException(id, actor, ports) : await retryException(id, actor, ports);
+    return jsonAnswer(200, record);
+  } catch (error) {
+    if (error instanceof ExceptionNotFoundError) return jsonAnswer(404, { message: error.message });
+    if (error instanceof FixNotApplicableError || error instanceof ExceptionChangedError) return jsonAnswer(409, { message: error.message });
+    throw error;
+  }
+}
+
+export const handler = withObservability(answerExceptions);

@@ -1,0 +1,66 @@
+import type { ChannelWebhookAdapter } from '../channels/channel-adapter';
+import type { SalesChannel } from '../domain/order';
+import { createEvent } from '../../events/catalog';
+import { replayArchivedDelivery, type EventPublisher, type SkuCrossReference, type WebhookSecrets } from '../domain/webhook-delivery';
+import type { ArchivedOrderReprocessor, ErpPostingRetry, FixPorts } from '../domain/exceptions';
+import type { LifecycleStore } from '../domain/order-lifecycle';
+import { webhookAdapters } from '../channels/registry';
+import { channelApisFromEnv } from '../channels/channel-apis';
+import { S3DeliveryArchive } from './raw-archive';
+import { DynamoSkuCrossReference } from './cross-reference';
+import { DynamoExceptionStore } from './exception-store';
+import { DynamoLifecycleStore } from './order-lifecycle-store';
+import { eventPublisherFromEnv } from './event-publisher';
+import { webhookSecretsFromEnv } from './webhook-secrets';
+
+/**
+ * Maps a held order again from its archived webhook delivery, with today's adapter and cross-reference,
+ * and publishes the OrderReceived it now makes (a replay limited to the one delivery and the one event).
+ * Order data a fetch or a pull archived (api-responses/) is not a webhook: those are left to `replay`.
+ */
+export class ArchivedWebhookReprocessor implements ArchivedOrderReprocessor {
+  constructor(
+    private readonly archive: Pick<S3DeliveryArchive, 'entryAt'>,
+    private readonly adapters: Partial<Record<SalesChannel, ChannelWebhookAdapter>>,
+    private readonly ports: { publisher: EventPublisher; skus: SkuCrossReference; secrets: WebhookSecrets },
+  ) {}
+
+  async reprocess(archiveKey: string): Promise<{ outcome: 'republished' | 'skipped'; detail: string }> {
+    if (!archiveKey.startsWith('webhooks/')) return { outcome: 'skipped', detail: `${archiveKey} is not a webhook delivery; replay it with the channel's fetch` };
+    const entry = await this.archive.entryAt(archiveKey);
+    if (!entry) return { outcome: 'skipped', detail: `nothing is archived at ${archiveKey}` };
+    const adapter = this.adapters[entry.delivery.channel];
+    if (!adapter) return { outcome: 'skipped', detail: `no webhook adapter for ${entry.delivery.channel}` };
+    const replayed = await replayArchivedDelivery(entry.delivery, entry.verdict, adapter, this.ports, { detailTypes: ['OrderReceived'] });
+    return replayed.outcome === 'republished'
+      ? { outcome: 'republished', detail: `${replayed.orderId} mapped again from ${archiveKey}` }
+      : { outcome: 'skipped', detail: replayed.reason };
+  }
+}
+
+/**
+ * Retries a rejected sales-order posting by telling the ERP connector again that the order is
+ * reserved, at its current lifecycle version: the connector looks the document up by the order id
+ * before it posts, so the retry posts once or finds what a previous attempt posted.
+ */
+export class ReservedOrderRepost implements ErpPostingRetry {
+  constructor(private readonly lifecycles: Pick<LifecycleStore, 'load'>, private readonly publisher: EventPublisher) {}
+
+  async retrySalesOrder(orderId: string): Promise<void> {
+    const lifecycle = await this.lifecycles.load(orderId);
+    if (lifecycle?.state !== 'reserved') throw new Error(`order ${orderId} is ${lifecycle?.state ?? 'unknown'}, not reserved: nothing to post`);
+    await this.publisher.publish([createEvent('OrderStateChanged', { orderId, from: 'reserved', to: 'reserved', version: lifecycle.version, on: 'stock_reserved' }, { correlationId: orderId, causationId: `exception-retry:${orderId}` })]);
+  }
+}
+
+/** The fixes' ports as the API and the CLI build them: the exceptions table, the raw archive, the cross-reference and the bus. */
+export function exceptionFixPortsFromEnv(names: { exceptionsTable: string; crossReferenceTable: string; rawArchiveBucket: string; ordersTable?: string }): FixPorts {
+  const publisher = eventPublisherFromEnv();
+  const reprocessor = new ArchivedWebhookReprocessor(new S3DeliveryArchive(names.rawArchiveBucket), webhookAdapters(channelApisFromEnv()), {
+    publisher, skus: new DynamoSkuCrossReference(names.crossReferenceTable), secrets: webhookSecretsFromEnv(),
+  });
+  const erp: ErpPostingRetry = names.ordersTable
+    ? new ReservedOrderRepost(new DynamoLifecycleStore(names.ordersTable), publisher)
+    : { retrySalesOrder: async (orderId) => { throw new Error(`retrying ${orderId}'s ERP posting needs the orders table`); } };
+  return { store: new DynamoExceptionStore(names.exceptionsTable), reprocessor, erp };
+}

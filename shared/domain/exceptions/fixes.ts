@@ -1,0 +1,79 @@
+import { FixNotApplicableError, ExceptionNotFoundError } from './errors';
+import type { ExceptionFix, ExceptionRecord } from './model';
+import type { ArchivedOrderReprocessor, ErpPostingRetry, ExceptionStore } from './ports';
+import type { SalesChannel } from '../order';
+
+export interface FixPorts {
+  store: ExceptionStore;
+  reprocessor: ArchivedOrderReprocessor;
+  erp: ErpPostingRetry;
+  now?: () => Date;
+}
+
+/** Who asked and why: every fix is audited on the exception. */
+export interface Actor {
+  by: string;
+  why: string;
+}
+
+async function openException(id: string, fix: ExceptionFix, store: ExceptionStore): Promise<ExceptionRecord> {
+  const record = await store.get(id);
+  if (!record) throw new ExceptionNotFoundError(`no exception ${id}`);
+  if (!record.fixes.includes(fix)) throw new FixNotApplicableError(`${record.kind} offers ${record.fixes.join(', ')}, not ${fix}`);
+  return record;
+}
+
+/**
+ * Closes an exception a person decided needs nothing more, with the reason. Idempotent: dismissing a
+ * dismissed exception changes nothing; a resolved one stays resolved.
+ */
+export async function dismissException(id: string, actor: Actor, ports: Pick<FixPorts, 'store' | 'now'>): Promise<ExceptionRecord> {
+  const record = await openException(id, 'dismiss', ports.store);
+  if (record.status !== 'open') return record;
+  const at = (ports.now?.() ?? new Date()).toISOString();
+  return ports.store.act(id, record.version, { action: 'dismissed', by: actor.by, at, why: actor.why }, 'dismissed');
+}
+
+/**
+ * Applies the exception's retry: a held order is mapped again from its archived delivery (after a SKU
+ * or a mapping rule was fixed), an ERP rejection of a sales order is posted again (after the period,
+ * customer, item or dimension was fixed in the ERP). Safe to repeat: the order's consumers key on the
+ * order version and the ERP connector looks the document up before it posts. The exception resolves
+ * itself when the order moves on; until then it stays open, with the attempt audited.
+ */
+export async function retryException(id: string, actor: Actor, ports: FixPorts): Promise<ExceptionRecord> {
+  const record = await ports.store.get(id);
+  if (!record) throw new ExceptionNotFoundError(`no exception ${id}`);
+  if (record.status !== 'open') throw new FixNotApplicableError(`${id} is ${record.status}; nothing to retry`);
+  const at = (ports.now?.() ?? new Date()).toISOString();
+  if (record.fixes.includes('reprocess')) {
+    const archiveKey = record.context.archiveKey;
+    if (typeof archiveKey !== 'string') throw new FixNotApplicableError(`${id} names no archived delivery to map again`);
+    const { outcome, detail } = await ports.reprocessor.reprocess(archiveKey);
+    return ports.store.act(id, record.version, { action: 'reprocessed', by: actor.by, at, why: actor.why, outcome: `${outcome}: ${detail}` });
+  }
+  if (record.fixes.includes('retry') && record.context.documentType === 'sales_order' && record.orderId) {
+    await ports.erp.retrySalesOrder(record.orderId);
+    return ports.store.act(id, record.version, { action: 'retried', by: actor.by, at, why: actor.why, outcome: 'sales order sent to the ERP connector again' });
+  }
+  throw new FixNotApplicableError(`${record.kind} ${record.reasonCode} has no retry; its fixes are ${record.fixes.join(', ')}`);
+}
+
+/**
+ * After a channel SKU was mapped: maps again, from the archive, every held order that waited for it.
+ * Each is reprocessed at most once per call, and a repeat (or a redelivery of what it publishes) changes
+ * nothing twice, since the order's consumers key on the order version. Held POS lines are listed, not
+ * applied (see docs/exceptions.md).
+ */
+export async function reprocessWaitingForSku(
+  channel: SalesChannel | 'pos', channelSkuKey: string, actor: Actor, ports: FixPorts,
+): Promise<{ reprocessed: ExceptionRecord[]; left: ExceptionRecord[] }> {
+  const waiting = await ports.store.openWaitingForSku(channel, channelSkuKey);
+  const reprocessed: ExceptionRecord[] = [];
+  const left: ExceptionRecord[] = [];
+  for (const record of waiting) {
+    if (record.fixes.includes('reprocess') && typeof record.context.archiveKey === 'string') reprocessed.push(await retryException(record.id, actor, ports));
+    else left.push(record);
+  }
+  return { reprocessed, left };
+}

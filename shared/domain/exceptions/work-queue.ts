@@ -1,0 +1,61 @@
+import type { EventData } from '../../../events/catalog';
+import type { FabricEvent } from '../../../events/envelope';
+import { EXCEPTION_KINDS, FABRIC_ACTOR, exceptionFrom, kindsResolvedBy, type ExceptionKind, type ExceptionRecord } from './model';
+import type { ExceptionStore, HeldOrders } from './ports';
+
+export interface ExceptionIntakePorts {
+  store: ExceptionStore;
+  heldOrders: HeldOrders;
+}
+
+export type ExceptionIntakeOutcome =
+  | { outcome: 'raised'; record: ExceptionRecord }
+  | { outcome: 'resolved'; ids: string[] }
+  | { outcome: 'ignored' };
+
+/**
+ * Takes one event into the work queue. An exception kind raises (or counts again) the row of its
+ * cause; an order held without a canonical order (money that does not balance, a payload the rules
+ * refuse) is kept in the order store first, so GET /orders finds it. OrderStateChanged resolves what
+ * the move ended. Idempotent per event: a redelivery counts nothing twice and resolves nothing twice.
+ * Throws ExceptionChangedError when a racing writer moved a row: the record is retried.
+ */
+export async function takeExceptionEvent(event: FabricEvent<unknown>, ports: ExceptionIntakePorts): Promise<ExceptionIntakeOutcome> {
+  if ((EXCEPTION_KINDS as readonly string[]).includes(event.detailType)) {
+    if (event.detailType === 'OrderNeedsAttention') await holdUnmappedOrder(event.data as EventData<'OrderNeedsAttention'>, event.time, ports.heldOrders);
+    return { outcome: 'raised', record: await ports.store.raise(exceptionFrom(event), { eventId: event.id, at: event.time }) };
+  }
+  if (event.detailType === 'OrderStateChanged') {
+    const change = event.data as EventData<'OrderStateChanged'>;
+    const ids: string[] = [];
+    for (const { kind, unless } of kindsResolvedBy(change)) {
+      for (const record of await ports.store.openForOrder(change.orderId, kind)) {
+        if (unless?.(record)) continue;
+        await ports.store.act(record.id, record.version, { action: 'resolved', by: FABRIC_ACTOR, at: event.time, why: `the order moved ${change.from} -> ${change.to} on ${change.on}` }, 'resolved');
+        ids.push(record.id);
+      }
+    }
+    return { outcome: 'resolved', ids };
+  }
+  return { outcome: 'ignored' };
+}
+
+/** An unknown SKU comes with the order itself (OrderReceived, status needs_attention); every other hold has no canonical order to store. */
+async function holdUnmappedOrder(data: EventData<'OrderNeedsAttention'>, at: string, heldOrders: HeldOrders): Promise<void> {
+  if (data.reason === 'UNKNOWN_SKU') return;
+  await heldOrders.holdOrder({
+    orderId: data.orderId, channel: data.channel, channelOrderId: data.channelOrderId, reason: data.reason, details: data.details, heldAt: at,
+    ...(data.archiveKey ? { archiveKey: data.archiveKey } : {}),
+  });
+}
+
+export const isExceptionKind = (text: string): text is ExceptionKind => (EXCEPTION_KINDS as readonly string[]).includes(text);
+
+/** Per kind: how many exceptions are open and how old the oldest is; every kind appears, at zero when none is open. */
+export function openExceptionFigures(open: readonly ExceptionRecord[], now: Date): { kind: ExceptionKind; open: number; oldestAgeSeconds: number }[] {
+  return EXCEPTION_KINDS.map((kind) => {
+    const rows = open.filter((record) => record.kind === kind && record.status === 'open');
+    const oldest = rows.reduce((min, record) => Math.min(min, Date.parse(record.firstSeenAt)), now.getTime());
+    return { kind, open: rows.length, oldestAgeSeconds: Math.max(0, Math.round((now.getTime() - oldest) / 1000)) };
+  });
+}
