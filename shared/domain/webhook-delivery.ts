@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ChannelWebhookAdapter, OrderNotice, WebhookRequest, WebhookSubject } from '../channels/channel-adapter';
 import { orderIdFor, type SalesChannel } from './order';
 import type { FieldIssue } from './validation';
@@ -10,15 +11,24 @@ export { skuKeyId, type SkuCrossReference };
 /** What the raw archive keeps for every delivery: written before anything parses the body. */
 export interface ArchivedDelivery {
   channel: SalesChannel;
-  /** How it arrived; the archive's top-level prefix. Webhooks unless said otherwise. */
-  source?: 'webhooks' | 'notifications' | 'api-responses';
+  /**
+   * How it arrived; the archive's top-level prefix. Webhooks unless said otherwise; `unverified` for a
+   * request refused before or at the signature check, a prefix that expires (DEPLOY.md).
+   */
+  source?: 'webhooks' | 'notifications' | 'api-responses' | 'unverified';
   requestId: string;
   receivedAt: string;
   headers: Record<string, string>;
   sizeBytes: number;
-  /** Absent only when the body was over the size limit: oversized bodies from unverified senders are not stored. */
+  /** The whole body; absent for an unverified request, which keeps only its hash and first bytes. */
   bodyBase64?: string;
+  /** An unverified request's body: SHA-256 of all of it (hex) and its first UNVERIFIED_BODY_HEAD_BYTES. */
+  bodySha256?: string;
+  bodyHeadBase64?: string;
 }
+
+/** How much of an unverified request's body is kept: enough to see what it was, too little to store a payload in. */
+export const UNVERIFIED_BODY_HEAD_BYTES = 4096;
 
 export type DeliveryOutcome = 'accepted' | 'duplicate' | 'ignored' | 'needs_attention' | 'rejected';
 
@@ -117,11 +127,13 @@ export interface WebhookLimits {
 }
 
 /**
- * Accepts one channel webhook delivery: archive the raw bytes, check size, media type and signature,
- * parse the channel payload, then publish once per delivery id what it carries: a mapped order, a
- * notification to fetch the order behind the queue, or a refund. Every path records a verdict beside
- * the archived delivery. Never throws for bad input: it answers. Throws only for infrastructure
- * failures (archive, secret store or bus down), which must surface as a 5xx so the channel retries.
+ * Accepts one channel webhook delivery: check size, media type and signature, archive the verified raw
+ * bytes, parse the channel payload, then publish once per delivery id what it carries: a mapped order,
+ * a notification to fetch the order behind the queue, or a refund. A request those checks refuse is
+ * archived as its headers, hash and first 4 KiB under the expiring `unverified` prefix: anyone can send
+ * one, so it must not fill the archive that is kept. Every path records a verdict beside the archived
+ * request. Never throws for bad input: it answers. Throws only for infrastructure failures (archive,
+ * secret store or bus down), which must surface as a 5xx so the channel retries.
  */
 export async function acceptWebhookDelivery(
   request: WebhookRequest,
@@ -129,29 +141,37 @@ export async function acceptWebhookDelivery(
   ports: WebhookIntakePorts,
   limits: WebhookLimits,
 ): Promise<WebhookAnswer> {
-  const oversized = request.rawBody.length > limits.maxBodyBytes;
-  const archiveKey = await ports.archive.archiveDelivery({
-    channel: request.channel,
-    requestId: request.requestId,
-    receivedAt: request.receivedAt,
-    headers: request.headers,
-    sizeBytes: request.rawBody.length,
-    ...(oversized ? {} : { bodyBase64: request.rawBody.toString('base64') }),
-  });
-  const answer = await decide(request, adapter, ports, limits, oversized, archiveKey);
+  const delivery = { channel: request.channel, requestId: request.requestId, receivedAt: request.receivedAt, headers: request.headers, sizeBytes: request.rawBody.length };
+  const refused = await screen(request, adapter, ports, limits);
+  if (refused) {
+    const archiveKey = await ports.archive.archiveDelivery({
+      ...delivery,
+      source: 'unverified',
+      bodySha256: createHash('sha256').update(request.rawBody).digest('hex'),
+      bodyHeadBase64: request.rawBody.subarray(0, UNVERIFIED_BODY_HEAD_BYTES).toString('base64'),
+    });
+    await ports.archive.recordVerdict(archiveKey, verdictFor(refused));
+    return { status: refused.status, body: refused.body };
+  }
+  // Verified: archived raw, in full, before anything parses it.
+  const archiveKey = await ports.archive.archiveDelivery({ ...delivery, bodyBase64: request.rawBody.toString('base64') });
+  const answer = await decide(request, adapter, ports, archiveKey);
   await ports.archive.recordVerdict(archiveKey, verdictFor(answer));
   return { status: answer.status, body: answer.body };
 }
 
-async function decide(
+/**
+ * The checks made before the body is trusted (size, a documented unsigned handshake, media type,
+ * signature): the answer to a request they refuse or answer themselves, or undefined for one the
+ * channel signed.
+ */
+async function screen(
   request: WebhookRequest,
   adapter: ChannelWebhookAdapter,
   ports: WebhookIntakePorts,
   limits: WebhookLimits,
-  oversized: boolean,
-  archiveKey: string,
-): Promise<ArchivedAnswer> {
-  if (oversized) {
+): Promise<ArchivedAnswer | undefined> {
+  if (request.rawBody.length > limits.maxBodyBytes) {
     return reject(413, `body is ${request.rawBody.length} bytes; the limit is ${limits.maxBodyBytes}`);
   }
   // A documented exception: some channels send one unsigned request by design (WooCommerce pings a
@@ -169,7 +189,10 @@ async function decide(
   if (!(await adapter.verify(request, secret))) {
     return reject(401, 'signature is missing or does not match the body');
   }
+  return undefined;
+}
 
+async function decide(request: WebhookRequest, adapter: ChannelWebhookAdapter, ports: WebhookIntakePorts, archiveKey: string): Promise<ArchivedAnswer> {
   let json: unknown;
   try {
     json = JSON.parse(request.rawBody.toString('utf8'));

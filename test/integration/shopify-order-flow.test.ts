@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
@@ -25,19 +26,21 @@ function signedDelivery(payload: Record<string, unknown>, topic = 'orders/create
   return { body, headers: shopifyDeliveryHeaders(body, secret, topic) };
 }
 
-async function archivedDocuments(): Promise<{ key: string; document: Record<string, any> }[]> {
+/** Verified deliveries are kept under webhooks/, what failed the checks before the signature's under unverified/. */
+async function archivedDocuments(prefix = 'webhooks/shopify/'): Promise<{ key: string; document: Record<string, any> }[]> {
   const bucket = fabric.resources.buckets.rawArchive;
-  const { Contents = [] } = await fabric.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'webhooks/shopify/' }));
+  const { Contents = [] } = await fabric.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
   return Promise.all(Contents.map(async ({ Key }) => {
     const object = await fabric.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
     return { key: Key!, document: JSON.parse(await object.Body!.transformToString()) };
   }));
 }
 
-async function verdictsFor(requestBody: string): Promise<Record<string, any>[]> {
-  const documents = await archivedDocuments();
+async function verdictsFor(requestBody: string, prefix?: string): Promise<Record<string, any>[]> {
+  const documents = await archivedDocuments(prefix);
   const base64 = Buffer.from(requestBody).toString('base64');
-  const deliveries = documents.filter((d) => d.key.endsWith('.delivery.json') && d.document.bodyBase64 === base64);
+  const sha256 = createHash('sha256').update(requestBody).digest('hex');
+  const deliveries = documents.filter((d) => d.key.endsWith('.delivery.json') && (d.document.bodyBase64 === base64 || d.document.bodySha256 === sha256));
   return deliveries.map((d) => documents.find((v) => v.key === d.key.replace('.delivery.json', '.verdict.json'))?.document ?? {});
 }
 
@@ -71,14 +74,15 @@ describe('Shopify orders/create through the local fabric', () => {
     expect(after).toEqual(before);
   });
 
-  it('rejects a wrong signature with 401 and writes nothing but the archive record', async () => {
+  it('rejects a wrong signature with 401 and writes nothing but the unverified archive record', async () => {
     const payload = sampleShopifyOrder(orderNumber++);
     const delivery = signedDelivery(payload);
 
     const answer = await postShopifyOrder(fabric.apiUrl, delivery.body, { ...delivery.headers, 'x-shopify-hmac-sha256': 'bm90IHRoZSBzaWduYXR1cmU=' });
 
     expect(answer.status).toBe(401);
-    expect(await verdictsFor(delivery.body)).toEqual([expect.objectContaining({ outcome: 'rejected', status: 401 })]);
+    expect(await verdictsFor(delivery.body, 'unverified/shopify/')).toEqual([expect.objectContaining({ outcome: 'rejected', status: 401 })]);
+    expect(await verdictsFor(delivery.body)).toEqual([]);
     const byChannel = await fetch(`${fabric.apiUrl}/orders/by-channel/shopify/${payload.id}`);
     expect(byChannel.status).toBe(404);
     const queue = await fabric.clients.sqs.send(new GetQueueAttributesCommand({
@@ -120,7 +124,7 @@ describe('Shopify orders/create through the local fabric', () => {
     expect(answer.status).toBe(415);
   });
 
-  it('answers 413 over the size limit and archives the headers without the body', async () => {
+  it('answers 413 over the size limit and archives the headers, hash and first 4 KiB, not the body', async () => {
     const payload = sampleShopifyOrder(orderNumber++);
     payload.note = 'x'.repeat(70 * 1024);
     const delivery = signedDelivery(payload);
@@ -128,9 +132,10 @@ describe('Shopify orders/create through the local fabric', () => {
     const answer = await postShopifyOrder(fabric.apiUrl, delivery.body, delivery.headers);
 
     expect(answer.status).toBe(413);
-    const oversized = (await archivedDocuments()).filter((d) => d.key.endsWith('.delivery.json') && d.document.sizeBytes === Buffer.byteLength(delivery.body));
+    const oversized = (await archivedDocuments('unverified/shopify/')).filter((d) => d.key.endsWith('.delivery.json') && d.document.sizeBytes === Buffer.byteLength(delivery.body));
     expect(oversized).toHaveLength(1);
     expect(oversized[0].document.bodyBase64).toBeUndefined();
+    expect(Buffer.from(oversized[0].document.bodyHeadBase64, 'base64').equals(Buffer.from(delivery.body).subarray(0, 4096))).toBe(true);
   });
 
   it('archives an accepted delivery byte for byte before recording its verdict', async () => {

@@ -59,11 +59,11 @@ describe('WooCommerce orders through the local fabric', () => {
     expect(after.order).toEqual(stored.order);
   });
 
-  it('answers the webhook creation ping with 200 and archives it', async () => {
+  it('answers the webhook creation ping with 200 and archives it with what is unverified', async () => {
     const answer = await post('webhook_id=14', { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'WooCommerce/9.4.2 Hookshot (WordPress/6.7.1)' });
 
     expect(answer).toEqual({ status: 200, body: { ping: true, webhookId: 14 } });
-    const { Contents = [] } = await fabric.clients.s3.send(new ListObjectsV2Command({ Bucket: fabric.resources.buckets.rawArchive, Prefix: 'webhooks/woocommerce/' }));
+    const { Contents = [] } = await fabric.clients.s3.send(new ListObjectsV2Command({ Bucket: fabric.resources.buckets.rawArchive, Prefix: 'unverified/woocommerce/' }));
     expect(Contents.length).toBeGreaterThan(0);
   });
 

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ChannelWebhookAdapter, WebhookRequest } from '../../shared/channels/channel-adapter';
 import { shopifyWebhookAdapter } from '../../shared/channels/shopify/shopify-webhook.adapter';
 import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
 import { orderIdFor } from '../../shared/domain/order';
 import {
   type AcceptedDelivery, type ArchivedDelivery, type DeliveryVerdict, type WebhookIntakePorts,
-  DeliveryInProgressError, acceptWebhookDelivery, skuKeyId,
+  DeliveryInProgressError, UNVERIFIED_BODY_HEAD_BYTES, acceptWebhookDelivery, skuKeyId,
 } from '../../shared/domain/webhook-delivery';
 import type { FabricEvent } from '../../events/envelope';
 import { readShopifyFixture } from '../fixtures/shopify';
@@ -151,7 +151,7 @@ const scenarios = [
 ];
 
 describe('acceptWebhookDelivery', () => {
-  test.each(scenarios)('archives $name delivery before anything reads it', async ({ request }) => {
+  test.each(scenarios)('archives $name delivery once, before anything parses it', async ({ request }) => {
     const intake = fakeIntake();
 
     await intake.accept(request());
@@ -171,16 +171,35 @@ describe('acceptWebhookDelivery', () => {
     ]);
   });
 
-  test('answers 413 to an oversized body and archives its headers without its bytes', async () => {
+  test.each([
+    ['an oversized', deliveries.oversized, 413],
+    ['a non-JSON', deliveries.notJson, 415],
+    ['a badly signed', deliveries.badlySigned, 401],
+  ] as const)('keeps only the headers, hash and first 4 KiB of %s request, under the expiring unverified prefix', async (_name, delivery, status) => {
     const intake = fakeIntake();
-    const request = deliveries.oversized();
+    const request = delivery();
 
     const answer = await intake.accept(request);
 
-    expect(answer.status).toBe(413);
-    expect(intake.archived[0].delivery).toEqual(expect.objectContaining({ sizeBytes: request.rawBody.length, headers: request.headers }));
-    expect(intake.archived[0].delivery).not.toHaveProperty('bodyBase64');
+    expect(answer.status).toBe(status);
+    expect(request.rawBody.length).toBeGreaterThan(UNVERIFIED_BODY_HEAD_BYTES);
+    expect(intake.archived[0].delivery).toEqual({
+      channel: 'shopify', requestId: request.requestId, receivedAt: request.receivedAt, headers: request.headers, sizeBytes: request.rawBody.length,
+      source: 'unverified',
+      bodySha256: createHash('sha256').update(request.rawBody).digest('hex'),
+      bodyHeadBase64: request.rawBody.subarray(0, UNVERIFIED_BODY_HEAD_BYTES).toString('base64'),
+    });
     expect(intake.calls).not.toContain('parse');
+  });
+
+  test('archives a verified delivery whole, raw, under webhooks', async () => {
+    const intake = fakeIntake();
+    const request = deliveries.accepted();
+
+    await intake.accept(request);
+
+    expect(intake.archived[0].delivery).not.toHaveProperty('source');
+    expect(Buffer.from(intake.archived[0].delivery.bodyBase64!, 'base64').equals(request.rawBody)).toBe(true);
   });
 
   test('answers 415 to a body not declared as JSON', async () => {
