@@ -1,5 +1,6 @@
 import { FixNotApplicableError, ExceptionNotFoundError } from './errors';
-import type { ExceptionFix, ExceptionRecord } from './model';
+import { actOnLatest } from './work-queue';
+import type { ExceptionAction, ExceptionFix, ExceptionRecord } from './model';
 import type { ArchivedOrderReprocessor, ErpPostingRetry, ExceptionStore } from './ports';
 import type { SalesChannel } from '../order';
 
@@ -23,6 +24,11 @@ async function openException(id: string, fix: ExceptionFix, store: ExceptionStor
   return record;
 }
 
+/** Records a fix already applied; it changes no status, so a resolution that raced it must not lose the audit. */
+async function audit(store: ExceptionStore, record: ExceptionRecord, action: ExceptionAction): Promise<ExceptionRecord> {
+  return (await actOnLatest(store, record, action)) ?? record;
+}
+
 /**
  * Closes an exception a person decided needs nothing more, with the reason. Idempotent: dismissing a
  * dismissed exception changes nothing; a resolved one stays resolved.
@@ -31,7 +37,8 @@ export async function dismissException(id: string, actor: Actor, ports: Pick<Fix
   const record = await openException(id, 'dismiss', ports.store);
   if (record.status !== 'open') return record;
   const at = (ports.now?.() ?? new Date()).toISOString();
-  return ports.store.act(id, record.version, { action: 'dismissed', by: actor.by, at, why: actor.why }, 'dismissed');
+  const dismissed = await actOnLatest(ports.store, record, { action: 'dismissed', by: actor.by, at, why: actor.why }, 'dismissed', (latest) => latest.status === 'open');
+  return dismissed ?? (await ports.store.get(id)) ?? record;
 }
 
 /**
@@ -50,11 +57,11 @@ export async function retryException(id: string, actor: Actor, ports: FixPorts):
     const archiveKey = record.context.archiveKey;
     if (typeof archiveKey !== 'string') throw new FixNotApplicableError(`${id} names no archived delivery to map again`);
     const { outcome, detail } = await ports.reprocessor.reprocess(archiveKey);
-    return ports.store.act(id, record.version, { action: 'reprocessed', by: actor.by, at, why: actor.why, outcome: `${outcome}: ${detail}` });
+    return audit(ports.store, record, { action: 'reprocessed', by: actor.by, at, why: actor.why, outcome: `${outcome}: ${detail}` });
   }
   if (record.fixes.includes('retry') && record.context.documentType === 'sales_order' && record.orderId) {
     await ports.erp.retrySalesOrder(record.orderId);
-    return ports.store.act(id, record.version, { action: 'retried', by: actor.by, at, why: actor.why, outcome: 'sales order sent to the ERP connector again' });
+    return audit(ports.store, record, { action: 'retried', by: actor.by, at, why: actor.why, outcome: 'sales order sent to the ERP connector again' });
   }
   throw new FixNotApplicableError(`${record.kind} ${record.reasonCode} has no retry; its fixes are ${record.fixes.join(', ')}`);
 }

@@ -1,6 +1,9 @@
 import type { EventData } from '../../../events/catalog';
 import type { FabricEvent } from '../../../events/envelope';
-import { EXCEPTION_KINDS, FABRIC_ACTOR, exceptionFrom, kindsResolvedBy, type ExceptionKind, type ExceptionRecord } from './model';
+import {
+  EXCEPTION_KINDS, FABRIC_ACTOR, exceptionFrom, kindsResolvedBy, type ExceptionAction, type ExceptionKind, type ExceptionRecord, type ExceptionStatus,
+} from './model';
+import { ExceptionChangedError } from './errors';
 import type { ExceptionStore, HeldOrders } from './ports';
 
 export interface ExceptionIntakePorts {
@@ -31,8 +34,8 @@ export async function takeExceptionEvent(event: FabricEvent<unknown>, ports: Exc
     for (const { kind, unless } of kindsResolvedBy(change)) {
       for (const record of await ports.store.openForOrder(change.orderId, kind)) {
         if (unless?.(record)) continue;
-        await ports.store.act(record.id, record.version, { action: 'resolved', by: FABRIC_ACTOR, at: event.time, why: `the order moved ${change.from} -> ${change.to} on ${change.on}` }, 'resolved');
-        ids.push(record.id);
+        const action = { action: 'resolved', by: FABRIC_ACTOR, at: event.time, why: `the order moved ${change.from} -> ${change.to} on ${change.on}` } as const;
+        if (await actOnLatest(ports.store, record, action, 'resolved', (latest) => latest.status === 'open')) ids.push(record.id);
       }
     }
     return { outcome: 'resolved', ids };
@@ -58,4 +61,24 @@ export function openExceptionFigures(open: readonly ExceptionRecord[], now: Date
     const oldest = rows.reduce((min, record) => Math.min(min, Date.parse(record.firstSeenAt)), now.getTime());
     return { kind, open: rows.length, oldestAgeSeconds: Math.max(0, Math.round((now.getTime() - oldest) / 1000)) };
   });
+}
+
+/**
+ * Appends an action (and sets a status) on the exception as it is now, reading it again when a racing
+ * writer moved it (a fix audited while the fabric resolves it), as long as `stillApplies` to what it
+ * reads. Returns the exception after the write, or undefined when the action no longer applies.
+ */
+export async function actOnLatest(
+  store: ExceptionStore, record: ExceptionRecord, action: ExceptionAction, status?: ExceptionStatus, stillApplies: (latest: ExceptionRecord) => boolean = () => true,
+): Promise<ExceptionRecord | undefined> {
+  let current: ExceptionRecord | undefined = record;
+  for (let attempt = 1; current && stillApplies(current); attempt += 1) {
+    try {
+      return await store.act(current.id, current.version, action, status);
+    } catch (error) {
+      if (!(error instanceof ExceptionChangedError) || attempt === 5) throw error;
+      current = await store.get(current.id);
+    }
+  }
+  return undefined;
 }
