@@ -8,7 +8,7 @@ import { PostingInProgressError, type DocumentLease, type ErpDocument, type ErpD
  * Fabric ids <-> ERP documents, in the cross-reference table beside the channel order and SKU
  * mappings (shared/adapters/cross-reference.ts), one item per document:
  *   pk ERP_DOCUMENT#{erp}#{documentType}#{key}  sk ERP  -> erpDocumentId, erpDocumentNumber once posted;
- *                                                         leaseOwner, leaseUntil (epoch ms) while one consumer posts it
+ *                                                         leaseOwner, leaseUntil (epoch ms) while one consumer posts it, or its post is in doubt
  * where key is the order id (sales orders) or the journal entry id. The lease lives on the document's
  * own item so that taking it also reads what was recorded, and recording the post lets it go: a
  * posting costs two writes here, not a lease put, a lookup, a record and a lease delete.

@@ -1,4 +1,4 @@
-import { ErpBusinessRejectionError, ErpCircuitOpenError, ErpTransientError } from '../../shared/domain/erp';
+import { ErpBusinessRejectionError, ErpCircuitOpenError, ErpOutcomeUnknownError, ErpTransientError } from '../../shared/domain/erp';
 import {
   BREAKER_RACE_PAUSE_MS, BreakerConflictError, CLOSED_BREAKER, SharedCircuitBreaker, admit, afterFailure, afterSuccess, backoffDelayMs, withBackoff,
   type BreakerState, type BreakerStore,
@@ -47,6 +47,16 @@ describe('backoff with full jitter', () => {
     await expect(withBackoff(async () => { calls += 1; throw new ErpBusinessRejectionError('X', 'closed period', 400); }, policy, { sleep: async () => undefined }))
       .rejects.toBeInstanceOf(ErpBusinessRejectionError);
     expect(calls).toBe(1);
+  });
+
+  test('counts a write left unanswered against the breaker but does not send it again: the ERP may still commit it', async () => {
+    let calls = 0;
+    const failures: string[] = [];
+    await expect(withBackoff(async () => { calls += 1; throw new ErpOutcomeUnknownError('timed out'); }, policy, {
+      sleep: async () => undefined, onTransientFailure: async (error) => void failures.push(error.name),
+    })).rejects.toBeInstanceOf(ErpOutcomeUnknownError);
+    expect(calls).toBe(1);
+    expect(failures).toEqual(['ErpOutcomeUnknownError']);
   });
 
   test('hands a Retry-After longer than one invocation may wait back to the queue at once', async () => {
@@ -228,8 +238,10 @@ function erpFailingWith(failures: ErpTransientError[]): ErpPort & { posted: stri
 
 class MemoryDocuments implements ErpDocumentReferences {
   readonly held = new Map<string, ErpDocument>();
+  /** How long each holder asked to keep its lease past its work. */
+  readonly kept: number[] = [];
   withLease = <T>(_erp: string, _type: string, key: string, _leaseMs: number, work: (lease: DocumentLease) => Promise<T>) =>
-    work({ recorded: this.held.get(key), record: async (document) => void this.held.set(key, document), keepFor: async () => undefined });
+    work({ recorded: this.held.get(key), record: async (document) => void this.held.set(key, document), keepFor: async (ms) => void this.kept.push(ms) });
 }
 
 describe('posting through the shared breaker', () => {
@@ -266,6 +278,17 @@ describe('posting through the shared breaker', () => {
 
     expect(outcome.result).toBe('posted');
     expect(store.state.status).toBe('closed');
+  });
+
+  test('keeps the lease for the commit horizon when the ERP leaves a post unanswered, and neither looks it up nor posts it again meanwhile', async () => {
+    const erp = erpFailingWith([]);
+    erp.postSalesOrder = async () => { throw new ErpOutcomeUnknownError('timed out'); };
+    const lookups = jest.spyOn(erp, 'findSalesOrderByExternalNumber');
+    const ports = portsFor(erp, new MemoryBreakerStore(), () => 0);
+
+    await expect(postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, ports, { causationId: 'evt-1' })).rejects.toBeInstanceOf(ErpOutcomeUnknownError);
+    expect((ports.documents as MemoryDocuments).kept).toEqual([ports.commitHorizonMs]);
+    expect(lookups).toHaveBeenCalledTimes(1);
   });
 
   test('an outage still opens it, and the open breaker refuses the rest of the attempts', async () => {
