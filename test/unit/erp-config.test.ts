@@ -30,3 +30,14 @@ describe('the ERP breaker\'s closed view', () => {
     expect(() => erpConnectorConfig(env({ FABRIC_ERP_BREAKER_CLOSED_VIEW_MS: 'a second' }))).toThrow(/FABRIC_ERP_BREAKER_CLOSED_VIEW_MS/);
   });
 });
+
+describe('the ERP\'s commit horizon', () => {
+  it('waits out Business Central online\'s 10-minute request limit before trusting a look-up, when the deployment sets nothing', () => {
+    expect(erpConnectorConfig(env()).commitHorizonMs).toBe(600_000);
+  });
+
+  it('takes FABRIC_ERP_COMMIT_HORIZON_MS, and refuses one that is not a positive whole number, naming the variable', () => {
+    expect(erpConnectorConfig(env({ FABRIC_ERP_COMMIT_HORIZON_MS: '6000' })).commitHorizonMs).toBe(6000);
+    expect(() => erpConnectorConfig(env({ FABRIC_ERP_COMMIT_HORIZON_MS: '0' }))).toThrow(/FABRIC_ERP_COMMIT_HORIZON_MS/);
+  });
+});
