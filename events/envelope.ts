@@ -7,6 +7,18 @@ import { z } from 'zod';
  * JSON to SQS as the message body, and locally the SNS topic carries the same JSON, so a consumer
  * cannot tell the two apart.
  */
+/**
+ * Where the detail of an event too large for the bus waits (see events/claim-check.ts): consumers
+ * load it from there before anything parses the event, so none of them sees the pointer.
+ */
+export const ClaimCheck = z.object({
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  /** The stored detail's size: what the bus would have had to carry. */
+  bytes: z.number().int().positive(),
+});
+export type ClaimCheck = z.infer<typeof ClaimCheck>;
+
 export const EventMetadata = z.object({
   /** Our id for this event; EventBridge assigns its own `id` on the wire, this one survives replays. */
   eventId: z.string().min(1),
@@ -15,6 +27,7 @@ export const EventMetadata = z.object({
   /** The event id (or delivery id) that caused this one; absent for events born at the edge. */
   causationId: z.string().min(1).optional(),
   schemaVersion: z.number().int().positive(),
+  claimCheck: ClaimCheck.optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 

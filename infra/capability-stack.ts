@@ -70,7 +70,7 @@ export class CapabilityStack extends Stack {
     }
   }
 
-  private createFunction(name: string, definition: FunctionDefinition, { stateful: { stores, backbone }, settings }: CapabilityStackProps): FabricFunction {
+  private createFunction(name: string, definition: FunctionDefinition, { stateful: { stores, backbone }, settings, rules }: CapabilityStackProps): FabricFunction {
     const fn = new FabricFunction(this, constructId(name), { name, definition });
     for (const [table, access] of Object.entries(definition.tables ?? {}) as [TableName, Access][]) {
       fn.bindTable(table, stores.tables[table], access);
@@ -79,6 +79,10 @@ export class CapabilityStack extends Stack {
       fn.bindBucket(bucket, stores.buckets[bucket], access);
     }
     if (definition.publishesEvents) fn.bindEventBus(backbone.bus);
+    const consumesEvents = rules.some((rule) => rule.consumer === name);
+    if (definition.publishesEvents || consumesEvents) {
+      fn.bindEventClaimChecks(stores.buckets.eventClaimChecks, { publishes: Boolean(definition.publishesEvents), consumes: consumesEvents });
+    }
     for (const secret of secretsReadBy(definition)) bindSecret(fn, secret);
     if (definition.channelApis?.length && settings.channelRateLimits) fn.addEnvironment(CHANNEL_RATE_LIMITS_ENV, JSON.stringify(settings.channelRateLimits));
     if (definition.erpApi && settings.erpApiUrl) fn.addEnvironment(ERP_API_URL_ENV, settings.erpApiUrl);

@@ -8,6 +8,7 @@ import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { trailEntry } from '../../shared/adapters/queue-consumer';
+import { redeemClaimCheck } from '../../shared/adapters/event-claim-checks';
 import { tableEnvVar } from '../../shared/config/topology';
 import { logger, metrics } from '../../shared/adapters/observability';
 import { readConfig, requiredName } from '../../shared/config/env';
@@ -39,7 +40,7 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
   for (const record of event.Records) {
     try {
       const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
-      if (detailType === 'OrderReceived') await checkOversell(record);
+      if (detailType === 'OrderReceived') await checkOversell(await redeemClaimCheck(record));
       else changes.push({ record, change: parseEventBody(record.body, 'AvailabilityChanged').data });
     } catch (error) {
       const reason = `${(error as Error).name}: ${(error as Error).message}`;

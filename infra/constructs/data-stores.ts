@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { buckets, tables, type BucketName, type TableDefinition, type TableName } from '../../shared/config/topology';
+import { buckets, tables, type BucketDefinition, type BucketName, type TableDefinition, type TableName } from '../../shared/config/topology';
 import { constructId } from './construct-id';
 
 /**
@@ -58,6 +58,7 @@ export class DataStores extends Construct {
   }
 
   private createBucket(name: BucketName, accessLogs: s3.IBucket): s3.Bucket {
+    const { expireAfterDays } = buckets[name] as BucketDefinition;
     return new s3.Bucket(this, `${constructId(name)}Bucket`, {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.dataKey,
@@ -74,6 +75,7 @@ export class DataStores extends Construct {
           // default, so this moves large POS batches and bulk deliveries, not single webhooks.
           transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
           abortIncompleteMultipartUploadAfter: Duration.days(7),
+          ...(expireAfterDays ? { expiration: Duration.days(expireAfterDays), noncurrentVersionExpiration: Duration.days(1) } : {}),
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EventSource } from '../../events/catalog';
+import { EVENT_ARCHIVE_RETENTION_DAYS } from '../../shared/config/topology';
 
 export interface EventBackboneProps {
   /** The bus's name, unique per region: `<prefix>`, and `<prefix>-undelivered` for the holding queue. */
@@ -34,7 +35,7 @@ export class EventBackbone extends Construct {
     this.archive = this.bus.archive('Archive', {
       description: 'Every fabric event, for replay after a consumer bug is fixed.',
       eventPattern: { source: Object.values(EventSource) },
-      retention: Duration.days(365),
+      retention: Duration.days(EVENT_ARCHIVE_RETENTION_DAYS),
     });
     this.undeliveredQueue = new sqs.Queue(this, 'UndeliveredQueue', {
       queueName: `${namePrefix}-undelivered`,

@@ -24,6 +24,7 @@ import {
 } from '../../shared/config/topology';
 import type { SalesChannel } from '../../shared/domain/order';
 import { ERP_CREDENTIALS_NAME_ENV } from '../../shared/erp/erp-config';
+import { CLAIM_CHECK_PREFIX } from '../../events/claim-check';
 
 const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -133,6 +134,27 @@ export class FabricFunction extends NodejsFunction {
       bucket.grantPut(this);
       this.acknowledgeWildcards(S3_PUT_FINDINGS, `Adds objects to the ${name} bucket, and may abort its own failed multipart uploads there.`);
       this.acknowledgeWildcards(KMS_WRITE_FINDINGS, KMS_WRITE_REASON);
+    }
+  }
+
+  /**
+   * The claim-check bucket (events too large for the bus), for what the function does with events: a
+   * publisher may add payloads under claim-checks/, named by `bucketEnvVar`; a consumer may read them
+   * there, from the bucket its events name. Neither may list, read the other's way, or delete.
+   */
+  bindEventClaimChecks(bucket: s3.IBucket, { publishes, consumes }: { publishes: boolean; consumes: boolean }): void {
+    const under = `${CLAIM_CHECK_PREFIX}*`;
+    if (publishes) {
+      this.addEnvironment(bucketEnvVar('eventClaimChecks'), bucket.bucketName);
+      bucket.grantPut(this, under);
+      this.acknowledgeWildcards(S3_PUT_FINDINGS, 'May abort its own failed multipart uploads of event payloads.');
+      this.acknowledgeWildcards(KMS_WRITE_FINDINGS, KMS_WRITE_REASON);
+      this.acknowledgeWildcardUnder(bucket.bucketArn, `/${under}`, 'Adds the payload of any event too large for the bus, keyed by day and event id.');
+    }
+    if (consumes) {
+      bucket.grantRead(this, under);
+      this.acknowledgeWildcards(S3_READ_FINDINGS, 'Reads the payload any event it consumes points to, and only under claim-checks/.');
+      this.acknowledgeWildcardUnder(bucket.bucketArn, `/${under}`, 'Reads the payload any event it consumes points to, keyed by day and event id.');
     }
   }
 

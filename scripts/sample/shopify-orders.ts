@@ -29,18 +29,25 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Ten line ids per order number, as before; a larger order's lines go far above any of those. */
+const lineItemId = (orderNumber: number, i: number) => (i < 10 ? 14_000_000_000_000 + orderNumber * 10 + i : 15_000_000_000_000 + orderNumber * 10_000 + i);
+
 const cents = (decimal: string) => Math.round(Number(decimal) * 100);
 const decimal = (minor: number) => (minor / 100).toFixed(2);
 
 /**
  * A Shopify orders/create payload shaped like the real webhook (REST Admin API order resource):
  * string money, whole-line tax_lines, discount allocations, tax on shipping, gid ids. Its total_price
- * balances, as Shopify's does.
+ * balances, as Shopify's does. One to three lines unless `lineCount` asks for a wholesale-sized order.
  */
-export function sampleShopifyOrder(orderNumber: number, random: () => number = Math.random, catalog: readonly ShopifySampleItem[] = SAMPLE_CATALOG): Record<string, unknown> {
+export function sampleShopifyOrder(
+  orderNumber: number,
+  random: () => number = Math.random,
+  catalog: readonly ShopifySampleItem[] = SAMPLE_CATALOG,
+  lineCount = 1 + Math.floor(random() * 3),
+): Record<string, unknown> {
   const id = 5_600_000_000_000 + orderNumber;
   const customer = CUSTOMERS[orderNumber % CUSTOMERS.length];
-  const lineCount = 1 + Math.floor(random() * 3);
   const taxRate = 0.0825;
   const lines = Array.from({ length: lineCount }, (_, i) => {
     const item = catalog[Math.floor(random() * catalog.length)];
@@ -49,8 +56,8 @@ export function sampleShopifyOrder(orderNumber: number, random: () => number = M
     const discount = i === 0 && orderNumber % 4 === 0 ? Math.round(gross * 0.1) : 0;
     const tax = Math.round((gross - discount) * taxRate);
     return {
-      id: 14_000_000_000_000 + orderNumber * 10 + i,
-      admin_graphql_api_id: `gid://shopify/LineItem/${14_000_000_000_000 + orderNumber * 10 + i}`,
+      id: lineItemId(orderNumber, i),
+      admin_graphql_api_id: `gid://shopify/LineItem/${lineItemId(orderNumber, i)}`,
       variant_id: item.variantId,
       sku: item.channelSku,
       title: item.title,

@@ -1,8 +1,11 @@
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { eventBridgeClient, snsClient } from './aws-clients';
-import { toWireEvent, type FabricEvent } from '../../events/envelope';
+import { toWireEvent, type FabricEvent, type WireEvent } from '../../events/envelope';
+import { EVENT_BUS_MAX_BYTES, needsClaimCheck } from '../../events/claim-check';
+import { bucketEnvVar } from '../config/topology';
 import type { EventPublisher } from '../domain/webhook-delivery';
+import { S3EventClaimChecks } from './event-claim-checks';
 
 /** EventBridge and SNS both take at most 10 entries per call... */
 const BATCH = 10;
@@ -10,7 +13,7 @@ const BATCH = 10;
  * ...and at most 256 KiB of them all together (PutEvents' total entry size, PublishBatch's total
  * payload): ten orders of many lines, each well under the limit, can pass it together.
  */
-const MAX_REQUEST_BYTES = 262_144;
+const MAX_REQUEST_BYTES = EVENT_BUS_MAX_BYTES;
 /** Requests under way at once for one flush: a catalog import publishes hundreds of events in one call. */
 const PARALLEL_REQUESTS = 4;
 
@@ -18,8 +21,21 @@ export class EventPublishError extends Error {
   override name = 'EventPublishError';
 }
 
+/**
+ * An event the bus can never take, however often it is retried: over the limit with no claim-check
+ * bucket to put its detail in. Permanent, unlike a refusal or an outage.
+ */
+export class EventTooLargeError extends EventPublishError {
+  override name = 'EventTooLargeError';
+}
+
 /** The bus's word on each event of one request, in order: undefined when accepted, else the reason. */
 type Verdicts = (string | undefined)[];
+
+/** Stores the detail of an event too large for the bus and gives back the event to send instead. */
+export interface ClaimCheckStore {
+  check(wire: WireEvent): Promise<WireEvent>;
+}
 
 interface Caller {
   events: readonly FabricEvent[];
@@ -37,7 +53,11 @@ interface Caller {
 class CoalescingPublisher implements EventPublisher {
   private waiting: Caller[] = [];
 
-  constructor(private readonly busName: string, private readonly send: (events: readonly FabricEvent[]) => Promise<Verdicts>) {}
+  constructor(
+    private readonly busName: string,
+    private readonly send: (events: readonly WireEvent[]) => Promise<Verdicts>,
+    private readonly claimChecks: ClaimCheckStore | undefined,
+  ) {}
 
   publish(events: readonly FabricEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
@@ -49,26 +69,28 @@ class CoalescingPublisher implements EventPublisher {
   private async flush(): Promise<void> {
     const callers = this.waiting;
     this.waiting = [];
-    const entries = callers.flatMap((caller) => caller.events.map((event) => ({ event, caller })));
     const refusals = new Map<Caller, string[]>();
     const errors = new Map<Caller, Error>();
+    const entries = (await Promise.all(callers.flatMap((caller) => caller.events.map(async (event) => {
+      try {
+        const { wire, size } = await this.onTheWire(event);
+        return [{ wire, size, caller }];
+      } catch (error) {
+        // An event that cannot be serialized or stored fails its own caller, not the others of its request.
+        errors.set(caller, error as Error);
+        return [];
+      }
+    })))).flat();
     const chunks: (typeof entries)[] = [];
     let bytes = 0;
     for (const entry of entries) {
-      let size: number;
-      try {
-        size = wireSize(entry.event);
-      } catch (error) {
-        // An event that cannot be serialized fails its own caller, not the others of its request.
-        errors.set(entry.caller, error as Error);
-        continue;
-      }
+      const { size } = entry;
       const open = chunks.at(-1);
       if (open && open.length < BATCH && bytes + size <= MAX_REQUEST_BYTES) {
         open.push(entry);
         bytes += size;
       } else {
-        // An event over the limit on its own goes alone, and the bus refuses it alone.
+        // Ten events or 256 KiB close a request; a claim check keeps any one event under the limit.
         chunks.push([entry]);
         bytes = size;
       }
@@ -76,7 +98,7 @@ class CoalescingPublisher implements EventPublisher {
     for (let i = 0; i < chunks.length; i += PARALLEL_REQUESTS) {
       await Promise.all(chunks.slice(i, i + PARALLEL_REQUESTS).map(async (chunk) => {
         try {
-          const verdicts = await this.send(chunk.map((entry) => entry.event));
+          const verdicts = await this.send(chunk.map((entry) => entry.wire));
           chunk.forEach(({ caller }, j) => {
             const reason = verdicts[j];
             if (reason !== undefined) refusals.set(caller, [...(refusals.get(caller) ?? []), reason]);
@@ -94,20 +116,33 @@ class CoalescingPublisher implements EventPublisher {
       else caller.resolve();
     }
   }
+
+  /**
+   * The event as the bus will carry it, and its size: whole when it fits, else a claim check. Sized
+   * by its EventBridge-shaped JSON, which is the SNS message locally and more than PutEvents counts
+   * (source, detail-type, detail and time only), so never too little.
+   */
+  private async onTheWire(event: FabricEvent): Promise<{ wire: WireEvent; size: number }> {
+    const whole = toWireEvent(event);
+    const size = wireSize(whole);
+    if (!needsClaimCheck(size)) return { wire: whole, size };
+    if (!this.claimChecks) throw new EventTooLargeError(`${event.detailType} ${event.id} is ${size} bytes; the bus takes ${EVENT_BUS_MAX_BYTES} and no claim-check bucket is configured`);
+    const wire = await this.claimChecks.check(whole);
+    const claimedSize = wireSize(wire);
+    // Only the fields the routing rules match on stay beside the pointer; were they the bulk, the bus still could not take it.
+    if (needsClaimCheck(claimedSize)) throw new EventTooLargeError(`${event.detailType} ${event.id} is ${claimedSize} bytes even as a claim check; the bus takes ${EVENT_BUS_MAX_BYTES}`);
+    return { wire, size: claimedSize };
+  }
 }
 
-/**
- * The bytes an event takes in a request: its EventBridge-shaped JSON, which is the SNS message locally
- * and more than PutEvents counts (source, detail-type, detail and time only), so never too little.
- */
-function wireSize(event: FabricEvent): number {
-  return Buffer.byteLength(JSON.stringify(toWireEvent(event)));
+function wireSize(wire: WireEvent): number {
+  return Buffer.byteLength(JSON.stringify(wire));
 }
 
 /** In AWS: PutEvents to the fabric bus. */
 export class EventBridgePublisher extends CoalescingPublisher {
-  constructor(eventBusName: string, client: EventBridgeClient = eventBridgeClient()) {
-    super('EventBridge', (events) => putEvents(client, eventBusName, events));
+  constructor(eventBusName: string, client: EventBridgeClient = eventBridgeClient(), claimChecks?: ClaimCheckStore) {
+    super('EventBridge', (events) => putEvents(client, eventBusName, events), claimChecks);
   }
 }
 
@@ -117,15 +152,14 @@ export class EventBridgePublisher extends CoalescingPublisher {
  * that an EventBridge SQS target would deliver.
  */
 export class SnsBusPublisher extends CoalescingPublisher {
-  constructor(topicArn: string, client: SNSClient = snsClient()) {
-    super('SNS', (events) => publishToTopic(client, topicArn, events));
+  constructor(topicArn: string, client: SNSClient = snsClient(), claimChecks?: ClaimCheckStore) {
+    super('SNS', (events) => publishToTopic(client, topicArn, events), claimChecks);
   }
 }
 
-async function putEvents(client: EventBridgeClient, eventBusName: string, events: readonly FabricEvent[]): Promise<Verdicts> {
+async function putEvents(client: EventBridgeClient, eventBusName: string, events: readonly WireEvent[]): Promise<Verdicts> {
   const result = await client.send(new PutEventsCommand({
-    Entries: events.map((event) => {
-      const wire = toWireEvent(event);
+    Entries: events.map((wire) => {
       return { EventBusName: eventBusName, Source: wire.source, DetailType: wire['detail-type'], Time: new Date(wire.time), Detail: JSON.stringify(wire.detail) };
     }),
   }));
@@ -136,19 +170,25 @@ async function putEvents(client: EventBridgeClient, eventBusName: string, events
   });
 }
 
-async function publishToTopic(client: SNSClient, topicArn: string, events: readonly FabricEvent[]): Promise<Verdicts> {
+async function publishToTopic(client: SNSClient, topicArn: string, events: readonly WireEvent[]): Promise<Verdicts> {
   const result = await client.send(new PublishBatchCommand({
     TopicArn: topicArn,
-    PublishBatchRequestEntries: events.map((event, index) => ({ Id: String(index), Message: JSON.stringify(toWireEvent(event)) })),
+    PublishBatchRequestEntries: events.map((wire, index) => ({ Id: String(index), Message: JSON.stringify(wire) })),
   }));
   // PublishBatch names its failures by the entry ids sent, which are the positions.
   const failed = new Map((result.Failed ?? []).map((failure) => [Number(failure.Id), failure.Message ?? failure.Code ?? 'failed']));
   return events.map((_, i) => failed.get(i));
 }
 
-/** Chooses the transport from configuration: the bus name in AWS, the topic ARN locally. */
+/**
+ * Chooses the transport from configuration: the bus name in AWS, the topic ARN locally; and the
+ * claim-check bucket, which every publisher is bound to (infra/capability-stack.ts, and locally every
+ * function gets every bucket).
+ */
 export function eventPublisherFromEnv(env: NodeJS.ProcessEnv = process.env): EventPublisher {
-  if (env.FABRIC_EVENT_BUS_NAME) return new EventBridgePublisher(env.FABRIC_EVENT_BUS_NAME);
-  if (env.FABRIC_EVENT_TOPIC_ARN) return new SnsBusPublisher(env.FABRIC_EVENT_TOPIC_ARN);
+  const bucket = env[bucketEnvVar('eventClaimChecks')];
+  const claimChecks = bucket ? new S3EventClaimChecks(bucket) : undefined;
+  if (env.FABRIC_EVENT_BUS_NAME) return new EventBridgePublisher(env.FABRIC_EVENT_BUS_NAME, eventBridgeClient(), claimChecks);
+  if (env.FABRIC_EVENT_TOPIC_ARN) return new SnsBusPublisher(env.FABRIC_EVENT_TOPIC_ARN, snsClient(), claimChecks);
   throw new Error('FABRIC_EVENT_BUS_NAME (AWS) or FABRIC_EVENT_TOPIC_ARN (local) is required');
 }

@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { withObservability } from './lambda-middleware';
 import { logger, metrics, withRecordLogger } from './observability';
 import { DynamoEventTrail } from './event-trail';
+import { redeemClaimCheck } from './event-claim-checks';
 import { tableEnvVar } from '../config/topology';
 import { readConfig, requiredName } from '../config/env';
 import type { TrailEntry } from '../domain/event-trail';
@@ -32,8 +33,9 @@ export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>
     const processor = new BatchProcessor(EventType.SQS);
     // A batch that failed whole is reported record by record like any other, so each failure is
     // logged and trailed with its reason instead of surfacing as one opaque invocation error.
+    // An event too large for the bus arrives as a claim check; the handler gets it whole.
     // The records run side by side, each with a child logger, so the keys one appends never name another's lines.
-    const response = await processPartialResponse(event, (record: SQSRecord) => withRecordLogger(() => handleRecord(record)), processor, { context, throwOnFullBatchFailure: false });
+    const response = await processPartialResponse(event, (record: SQSRecord) => withRecordLogger(async () => handleRecord(await redeemClaimCheck(record))), processor, { context, throwOnFullBatchFailure: false });
     const reasons = new Map<string, string>();
     processor.failureMessages.forEach((record, i) => {
       const error = processor.errors[i];

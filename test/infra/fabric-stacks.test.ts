@@ -3,7 +3,7 @@ import { routingRules } from '../../events/routing-rules';
 import { constructId } from '../../infra/constructs/construct-id';
 import type { RegionalFabric } from '../../infra/fabric-app';
 import { regionSecrets } from '../../infra/region-secrets';
-import { bucketEnvVar, buckets, functions, tableEnvVar, tables, type FunctionDefinition, type TableDefinition } from '../../shared/config/topology';
+import { EVENT_ARCHIVE_RETENTION_DAYS, bucketEnvVar, buckets, functions, tableEnvVar, tables, type FunctionDefinition, type TableDefinition } from '../../shared/config/topology';
 import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { buildFabric, regionTemplate } from './fabric-synth';
@@ -110,6 +110,34 @@ describe('stores', () => {
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdStartingWith('Stateful/DataStoresAccessLogBucket') }, LogFilePrefix: `${name}/` },
     });
+  });
+
+  test('expires event claim checks once the bus archive no longer holds the events that point to them', () => {
+    const bucket = resources[logicalIdStartingWith('Stateful/DataStoresEventClaimChecksBucket')];
+
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({ ExpirationInDays: EVENT_ARCHIVE_RETENTION_DAYS, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
+    ]);
+    expect(resources[logicalIdStartingWith('Stateful/EventBackboneBusArchive')].Properties.RetentionDays).toBe(EVENT_ARCHIVE_RETENTION_DAYS);
+  });
+
+  test.each(topologyFunctions)('lets %s add claim checks only if it publishes, read them only if it consumes events, under claim-checks/ alone', (name, definition) => {
+    const consumes = routingRules.some((rule) => rule.consumer === name);
+    const role = resources[functionId(name)].Properties.Role['Fn::GetAtt'][0] as string;
+    const policy = Object.entries(resources).find(([id, resource]) => resource.Type === 'AWS::IAM::Policy' && id.startsWith(role.replace(/[0-9A-F]{8}$/, 'DefaultPolicy')))?.[1];
+    const statements = ((policy?.Properties.PolicyDocument.Statement ?? []) as { Action: string | string[]; Resource: unknown }[])
+      .filter((statement) => JSON.stringify(statement.Resource).includes('EventClaimChecksBucket'));
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+
+    expect(actions.includes('s3:PutObject')).toBe(Boolean(definition.publishesEvents));
+    expect(actions.some((action) => action.startsWith('s3:GetObject'))).toBe(consumes);
+    expect(actions.filter((action) => action.startsWith('s3:Delete'))).toEqual([]);
+    const objectResources = statements.filter((statement) => [statement.Action].flat().some((action) => /^s3:(Put|GetObject)/.test(action)))
+      .flatMap((statement) => [statement.Resource].flat()).map((resource) => JSON.stringify(resource))
+      // Object ARNs are the bucket's ARN joined with a key pattern (the bare ARN is for GetBucket*/List*); CDK
+      // merges statements of the same actions, so another bucket's ARN may share a statement.
+      .filter((resource) => resource.includes('Fn::Join') && resource.includes('EventClaimChecksBucket'));
+    expect(objectResources.filter((resource) => !resource.includes('/claim-checks/*'))).toEqual([]);
   });
 
   test('denies every request to every bucket that does not use TLS', () => {
@@ -237,6 +265,8 @@ describe('functions', () => {
       ...Object.fromEntries(Object.keys(definition.tables ?? {}).map((table) => [tableEnvVar(table as keyof typeof tables), { Ref: logicalIdStartingWith(`Stateful/DataStores${constructId(table)}Table`) }])),
       ...Object.fromEntries(Object.keys(definition.buckets ?? {}).map((bucket) => [bucketEnvVar(bucket as keyof typeof buckets), { Ref: logicalIdStartingWith(`Stateful/DataStores${constructId(bucket)}Bucket`) }])),
       ...(definition.publishesEvents ? { FABRIC_EVENT_BUS_NAME: { Ref: logicalIdStartingWith('Stateful/EventBackboneBus') } } : {}),
+      // Every publisher may put an event too large for the bus in the claim-check bucket.
+      ...(definition.publishesEvents ? { [bucketEnvVar('eventClaimChecks')]: { Ref: logicalIdStartingWith('Stateful/DataStoresEventClaimChecksBucket') } } : {}),
     };
 
     const bound = Object.fromEntries(Object.entries(variables).filter(([key]) => /^FABRIC_(TABLE|BUCKET|EVENT_BUS)_/.test(key)));

@@ -1,0 +1,69 @@
+import type { WireEvent, ClaimCheck } from './envelope';
+import { routingRules, type EventPattern } from './routing-rules';
+
+/**
+ * The most one event may take on the bus: EventBridge's PutEvents entry and an SNS message (fauxqs
+ * enforces the same 262,144 bytes locally) both stop at 256 KiB.
+ */
+export const EVENT_BUS_MAX_BYTES = 262_144;
+
+/**
+ * Whether an event of `wireBytes` (its EventBridge-shaped JSON, which is more than PutEvents counts)
+ * must travel as a claim check. An event of exactly the limit still fits.
+ */
+export function needsClaimCheck(wireBytes: number, limit = EVENT_BUS_MAX_BYTES): boolean {
+  return wireBytes > limit;
+}
+
+/** Every claim check is stored under this prefix, which is all the grants name. */
+export const CLAIM_CHECK_PREFIX = 'claim-checks/';
+
+/**
+ * Where an event's detail is stored: by day, so a listing of one day is cheap, and by event id, so
+ * publishing the same event again (a caller's retry) writes the same object instead of another.
+ */
+export function claimCheckKey(wire: Pick<WireEvent, 'id' | 'time' | 'detail-type'>): string {
+  const day = wire.time.slice(0, 10).replaceAll('-', '/');
+  return `${CLAIM_CHECK_PREFIX}${day}/${wire['detail-type']}/${wire.id}.json`;
+}
+
+/**
+ * The event as it goes on the bus once its detail is stored: the same envelope, with the pointer in
+ * its metadata and, in place of the payload, only the fields the routing rules match on for its
+ * detail-type, so every rule routes it exactly as it would the whole event.
+ */
+export function claimedWireEvent(wire: WireEvent, claimCheck: ClaimCheck): WireEvent {
+  const routed: Record<string, unknown> = {};
+  for (const path of routedDataPaths(wire['detail-type'])) copyPath(wire.detail.data, routed, path);
+  return { ...wire, detail: { metadata: { ...wire.detail.metadata, claimCheck }, data: routed } };
+}
+
+/** The paths under `detail.data` that some routing rule for `detailType` matches on. */
+export function routedDataPaths(detailType: string): string[][] {
+  const paths: string[][] = [];
+  for (const { pattern } of routingRules) {
+    if (pattern['detail-type'] && !(pattern['detail-type'] as string[]).includes(detailType)) continue;
+    const data = pattern.detail?.data;
+    if (data && !Array.isArray(data)) collectPaths(data, [], paths);
+  }
+  return paths;
+}
+
+function collectPaths(pattern: NonNullable<EventPattern['detail']>, prefix: string[], into: string[][]): void {
+  for (const [key, value] of Object.entries(pattern)) {
+    if (Array.isArray(value)) into.push([...prefix, key]);
+    else if (value) collectPaths(value, [...prefix, key], into);
+  }
+}
+
+function copyPath(from: unknown, to: Record<string, unknown>, path: string[]): void {
+  let source = from;
+  for (const key of path) {
+    if (typeof source !== 'object' || source === null) return;
+    source = (source as Record<string, unknown>)[key];
+  }
+  if (source === undefined) return;
+  let target = to;
+  for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+  target[path.at(-1)!] = source;
+}

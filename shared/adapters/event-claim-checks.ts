@@ -1,0 +1,50 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SQSRecord } from 'aws-lambda';
+import { s3Client } from './aws-clients';
+import { ClaimCheck, type WireEvent } from '../../events/envelope';
+import { claimCheckKey, claimedWireEvent } from '../../events/claim-check';
+
+/**
+ * Claim checks in S3 for events too large for the bus: a publisher stores the detail and sends a
+ * pointer, and a consumer loads the detail back before its handler sees the record, so no handler
+ * knows the difference. The bucket expires objects after the bus archive's retention, so a replay
+ * from the archive still finds every payload.
+ */
+export class S3EventClaimChecks {
+  constructor(private readonly bucket: string, private readonly client: S3Client = s3Client()) {}
+
+  /**
+   * Stores the event's detail and returns the event to send in its place. Idempotent: the key is the
+   * event's id, so a retry rewrites the same object. Throws what S3 throws (a transient failure, for
+   * the caller to retry).
+   */
+  async check(wire: WireEvent): Promise<WireEvent> {
+    const body = JSON.stringify(wire.detail);
+    const key = claimCheckKey(wire);
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    return claimedWireEvent(wire, { bucket: this.bucket, key, bytes: Buffer.byteLength(body) });
+  }
+}
+
+/**
+ * The record as its consumer must see it: with the detail a claim check points to loaded back into
+ * the body, or unchanged when it carries none (most events, and bodies that are not fabric events at
+ * all, such as a channel's own notification). Throws when the payload cannot be read, so the record
+ * is retried and, if it stays unreadable, lands in its DLQ with the reason.
+ */
+export async function redeemClaimCheck(record: SQSRecord, client: S3Client = s3Client()): Promise<SQSRecord> {
+  // Most bodies carry no pointer: the substring test spares them a second parse of up to 256 KiB.
+  if (!record.body.includes('"claimCheck"')) return record;
+  let wire: WireEvent;
+  try {
+    wire = JSON.parse(record.body) as WireEvent;
+  } catch {
+    return record;
+  }
+  const parsed = ClaimCheck.safeParse(wire?.detail?.metadata?.claimCheck);
+  if (!parsed.success) return record;
+  const { bucket, key } = parsed.data;
+  const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const detail = JSON.parse(await Body!.transformToString()) as WireEvent['detail'];
+  return { ...record, body: JSON.stringify({ ...wire, detail }) };
+}
