@@ -11,7 +11,6 @@ import { DynamoSkuCrossReference } from './cross-reference';
 import { DynamoExceptionStore } from './exception-store';
 import { DynamoLifecycleStore } from './order-lifecycle-store';
 import { eventPublisherFromEnv } from './event-publisher';
-import { webhookSecretsFromEnv } from './webhook-secrets';
 
 /**
  * Maps a held order again from its archived webhook delivery, with today's adapter and cross-reference,
@@ -22,21 +21,26 @@ export class ArchivedWebhookReprocessor implements ArchivedOrderReprocessor {
   constructor(
     private readonly archive: Pick<S3DeliveryArchive, 'entryAt'>,
     private readonly adapters: Partial<Record<SalesChannel, ChannelWebhookAdapter>>,
-    private readonly ports: { publisher: EventPublisher; skus: SkuCrossReference; secrets: WebhookSecrets },
+    private readonly ports: { publisher: EventPublisher; skus: SkuCrossReference },
   ) {}
 
   async reprocess(archiveKey: string): Promise<{ outcome: 'republished' | 'skipped'; detail: string }> {
     if (!archiveKey.startsWith('webhooks/')) return { outcome: 'skipped', detail: `${archiveKey} is not a webhook delivery; replay it with the channel's fetch` };
     const entry = await this.archive.entryAt(archiveKey);
     if (!entry) return { outcome: 'skipped', detail: `nothing is archived at ${archiveKey}` };
+    // Without a verdict the delivery was never shown to be the channel's; `ops replay` verifies it again with the secret.
+    if (!entry.verdict) return { outcome: 'skipped', detail: `${archiveKey} has no verdict; replay it with npm run ops -- replay` };
     const adapter = this.adapters[entry.delivery.channel];
     if (!adapter) return { outcome: 'skipped', detail: `no webhook adapter for ${entry.delivery.channel}` };
-    const replayed = await replayArchivedDelivery(entry.delivery, entry.verdict, adapter, this.ports, { detailTypes: ['OrderReceived'] });
+    const replayed = await replayArchivedDelivery(entry.delivery, entry.verdict, adapter, { ...this.ports, secrets: NO_SECRETS }, { detailTypes: ['OrderReceived'] });
     return replayed.outcome === 'republished'
       ? { outcome: 'republished', detail: `${replayed.orderId} mapped again from ${archiveKey}` }
       : { outcome: 'skipped', detail: replayed.reason };
   }
 }
+
+/** A delivery with a verdict is not verified again, so the replay never asks for a secret. */
+const NO_SECRETS: WebhookSecrets = { secretFor: async () => undefined };
 
 /**
  * Retries a rejected sales-order posting by telling the ERP connector again that the order is
@@ -57,7 +61,7 @@ export class ReservedOrderRepost implements ErpPostingRetry {
 export function exceptionFixPortsFromEnv(names: { exceptionsTable: string; crossReferenceTable: string; rawArchiveBucket: string; ordersTable?: string }): FixPorts {
   const publisher = eventPublisherFromEnv();
   const reprocessor = new ArchivedWebhookReprocessor(new S3DeliveryArchive(names.rawArchiveBucket), webhookAdapters(channelApisFromEnv()), {
-    publisher, skus: new DynamoSkuCrossReference(names.crossReferenceTable), secrets: webhookSecretsFromEnv(),
+    publisher, skus: new DynamoSkuCrossReference(names.crossReferenceTable),
   });
   const erp: ErpPostingRetry = names.ordersTable
     ? new ReservedOrderRepost(new DynamoLifecycleStore(names.ordersTable), publisher)

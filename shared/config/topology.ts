@@ -71,14 +71,6 @@ export const tables = {
 } satisfies Record<string, TableDefinition>;
 export type TableName = keyof typeof tables;
 
-/** How long the bus archive keeps every fabric event for replay. */
-export const EVENT_ARCHIVE_RETENTION_DAYS = 365;
-
-export interface BucketDefinition {
-  /** Objects (and their old versions) are deleted this long after they are written; absent, kept for good. */
-  expireAfterDays?: number;
-}
-
 export const buckets = {
   /** Every inbound delivery, byte for byte, with its verdict: the source of truth for replays. */
   rawArchive: {},
@@ -88,12 +80,7 @@ export const buckets = {
   settlementReports: {},
   /** Item master exports from the ERP or PIM under incoming/{sourceSystem}/{exportId}.{jsonl|csv}; summaries and quarantine beside them. */
   catalogImports: {},
-  /**
-   * The detail of each event too large for the bus, under claim-checks/{yyyy}/{mm}/{dd}/{detailType}/{eventId}.json
-   * (events/claim-check.ts). Kept as long as the bus archive keeps the events that point to it.
-   */
-  eventClaimChecks: { expireAfterDays: EVENT_ARCHIVE_RETENTION_DAYS },
-} satisfies Record<string, BucketDefinition>;
+} satisfies Record<string, object>;
 export type BucketName = keyof typeof buckets;
 
 export type Access = 'read' | 'readWrite';
@@ -503,10 +490,9 @@ export const functions = {
     ],
     tables: { exceptions: 'readWrite', crossReference: 'read', orders: 'read' },
     buckets: { rawArchive: 'read' },
+    // A held order is mapped again from its archived delivery with the channel's adapter, as a replay
+    // does, but only when the delivery's verdict says it was verified: no secret is needed.
     publishesEvents: true,
-    // A held order is mapped again from its archived delivery with the channel's adapter, as a replay does.
-    channelSecrets: ['shopify', 'woocommerce', 'square', 'ebay', 'walmart'],
-    channelApis: ['ebay'],
   },
 } satisfies Record<string, FunctionDefinition & { capability: Capability }>;
 export type FunctionName = keyof typeof functions;

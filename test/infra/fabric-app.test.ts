@@ -3,7 +3,7 @@ import type { RegionalFabric } from '../../infra/fabric-app';
 import { regionSecrets } from '../../infra/region-secrets';
 import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
 
-const STACK_PARTS = ['Stateful', 'Intake', 'Inventory', 'OrderToCash', 'Pos', 'PricingCatalog', 'ChannelSync', 'Api', 'Operations'];
+const STACK_PARTS = ['Stateful', 'Intake', 'Inventory', 'OrderToCash', 'Pos', 'PricingCatalog', 'ChannelSync', 'Exceptions', 'Api', 'Operations'];
 /** Room to grow: CloudFormation refuses a stack of more than 500 resources, and CDK warns from 450. */
 const RESOURCES_PER_STACK = 300;
 
