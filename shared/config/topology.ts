@@ -71,6 +71,14 @@ export const tables = {
 } satisfies Record<string, TableDefinition>;
 export type TableName = keyof typeof tables;
 
+/** How long the bus archive keeps every fabric event for replay. */
+export const EVENT_ARCHIVE_RETENTION_DAYS = 365;
+
+export interface BucketDefinition {
+  /** Objects (and their old versions) are deleted this long after they are written; absent, kept for good. */
+  expireAfterDays?: number;
+}
+
 export const buckets = {
   /** Every inbound delivery, byte for byte, with its verdict: the source of truth for replays. */
   rawArchive: {},
@@ -80,7 +88,12 @@ export const buckets = {
   settlementReports: {},
   /** Item master exports from the ERP or PIM under incoming/{sourceSystem}/{exportId}.{jsonl|csv}; summaries and quarantine beside them. */
   catalogImports: {},
-} satisfies Record<string, object>;
+  /**
+   * The detail of each event too large for the bus, under claim-checks/{yyyy}/{mm}/{dd}/{detailType}/{eventId}.json
+   * (events/claim-check.ts). Kept as long as the bus archive keeps the events that point to it.
+   */
+  eventClaimChecks: { expireAfterDays: EVENT_ARCHIVE_RETENTION_DAYS },
+} satisfies Record<string, BucketDefinition>;
 export type BucketName = keyof typeof buckets;
 
 export type Access = 'read' | 'readWrite';
