@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { RoutingRule } from '../events/routing-rules';
-import type { Access, BucketName, Capability, FunctionDefinition, TableName } from '../shared/config/topology';
+import type { Access, BucketAccess, BucketName, Capability, FunctionDefinition, TableName } from '../shared/config/topology';
 import { CHANNEL_RATE_LIMITS_ENV } from '../shared/channels/channel-apis';
 import { ERP_API_URL_ENV, ERP_REQUESTS_PER_SECOND_ENV } from '../shared/erp/erp-config';
 import { constructId } from './constructs/construct-id';
@@ -75,7 +75,7 @@ export class CapabilityStack extends Stack {
     for (const [table, access] of Object.entries(definition.tables ?? {}) as [TableName, Access][]) {
       fn.bindTable(table, stores.tables[table], access);
     }
-    for (const [bucket, access] of Object.entries(definition.buckets ?? {}) as [BucketName, Access][]) {
+    for (const [bucket, access] of Object.entries(definition.buckets ?? {}) as [BucketName, BucketAccess][]) {
       fn.bindBucket(bucket, stores.buckets[bucket], access);
     }
     if (definition.publishesEvents) fn.bindEventBus(backbone.bus);

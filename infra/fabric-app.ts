@@ -44,7 +44,11 @@ function addRegion(app: App, region: string, settings: RegionSettings): Regional
   const stack = (part: string) => `RetailFabric-${region}-${part}`;
   const stackProps = (part: string, what: string) => ({ env, stackName: stack(part), description: `Retail integration fabric in ${region}: ${what}.` });
 
-  const stateful = new StatefulStack(app, stack('Stateful'), { ...stackProps('Stateful', 'tables, buckets, data key, event bus and archive'), namePrefix });
+  const stateful = new StatefulStack(app, stack('Stateful'), {
+    ...stackProps('Stateful', 'tables, buckets, data key, event bus and archive'),
+    namePrefix,
+    rawArchiveRetentionDays: settings.rawArchiveRetentionDays,
+  });
   const deployed = regionalFunctions(settings.channels);
   const capabilityStacks = Object.fromEntries(capabilities.map((capability) => {
     const part = constructId(capability);

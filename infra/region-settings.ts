@@ -16,13 +16,16 @@ export const RegionSettings = z.strictObject({
   erpApiUrl: z.url().optional(),
   erpRequestsPerSecond: z.number().int().positive().optional(),
   channelRateLimits: OutboundRateLimits.partial().optional(),
+  /** Days the raw archive keeps order data (verified deliveries and their verdicts); absent, for good. */
+  rawArchiveRetentionDays: z.number().int().positive().optional(),
 });
 export type RegionSettings = z.infer<typeof RegionSettings>;
 
 /**
  * Context `regionSettings`: optional settings per region, e.g.
  * `{ "eu-west-1": { "alarmEmail": "ops@example.com", "channels": ["shopify", "amazon"], "erpApiUrl": "https://...",
- * "erpRequestsPerSecond": 20, "channelRateLimits": { "shopify": { "ratePerSecond": 50, "burst": 1000 } } } }`.
+ * "erpRequestsPerSecond": 20, "channelRateLimits": { "shopify": { "ratePerSecond": 50, "burst": 1000 } },
+ * "rawArchiveRetentionDays": 2555 } }`.
  */
 export const RegionSettingsByRegion = z.record(Region, RegionSettings, { error: 'must be an object of settings per region, or its JSON text' }).default({});
 

@@ -9,6 +9,8 @@ export interface StatefulStackProps extends StackProps {
   env: { region: string; account?: string };
   /** The region's name prefix: the bus is `<prefix>`, the dashboard and queues start with it. */
   namePrefix: string;
+  /** Days the raw archive keeps order data; absent, for good (region setting rawArchiveRetentionDays). */
+  rawArchiveRetentionDays?: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { ...props, terminationProtection: true });
-    this.stores = new DataStores(this, 'DataStores');
+    this.stores = new DataStores(this, 'DataStores', { rawArchiveRetentionDays: props.rawArchiveRetentionDays });
     this.backbone = new EventBackbone(this, 'EventBackbone', { namePrefix: props.namePrefix });
     new ResourceDirectory(this, 'ResourceDirectory', {
       namePrefix: props.namePrefix,

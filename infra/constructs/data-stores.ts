@@ -5,6 +5,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { buckets, tables, type BucketDefinition, type BucketName, type TableDefinition, type TableName } from '../../shared/config/topology';
 import { constructId } from './construct-id';
+import { rawArchiveExpiries, type ArchiveExpiry } from '../../shared/config/raw-archive-retention';
+
+export interface DataStoresProps {
+  /** Days the raw archive keeps order data; absent, for good. Unverified requests go after a week regardless. */
+  rawArchiveRetentionDays?: number;
+}
 
 /**
  * The fabric's stateful stores, exactly as the topology declares them: DynamoDB tables and S3 buckets,
@@ -17,7 +23,7 @@ export class DataStores extends Construct {
   readonly tables: Record<TableName, dynamodb.Table>;
   readonly buckets: Record<BucketName, s3.Bucket>;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, private readonly props: DataStoresProps = {}) {
     super(scope, id);
     this.dataKey = new kms.Key(this, 'DataKey', {
       description: 'Encrypts the retail fabric orders, cross-references and raw deliveries at rest.',
@@ -77,6 +83,7 @@ export class DataStores extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(7),
           ...(expireAfterDays ? { expiration: Duration.days(expireAfterDays), noncurrentVersionExpiration: Duration.days(1) } : {}),
         },
+        ...(name === 'rawArchive' ? rawArchiveExpiries(this.props.rawArchiveRetentionDays).map(expiryRule) : []),
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -98,4 +105,9 @@ export class DataStores extends Construct {
 /** Every key in the topology is a string: composite `pk`/`sk` values and idempotency hashes. */
 function stringAttribute(name: string): dynamodb.Attribute {
   return { name, type: dynamodb.AttributeType.STRING };
+}
+
+/** Deletes what a prefix holds after its days; the bucket is versioned, so the version left behind goes a day later. */
+function expiryRule({ prefix, days }: ArchiveExpiry): s3.LifecycleRule {
+  return { ...(prefix ? { prefix } : {}), expiration: Duration.days(days), noncurrentVersionExpiration: Duration.days(1) };
 }

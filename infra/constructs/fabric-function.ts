@@ -17,6 +17,7 @@ import {
   tableEnvVar,
   tables,
   type Access,
+  type BucketAccess,
   type BucketName,
   type FunctionDefinition,
   type TableDefinition,
@@ -120,21 +121,24 @@ export class FabricFunction extends NodejsFunction {
   }
 
   /**
-   * Lets the function read a topology bucket, and with 'readWrite' also add objects to it, named by
-   * `bucketEnvVar(name)`. Writing never includes deleting: the fabric's buckets are append-only
-   * archives, so no function can destroy an object or one of its versions.
+   * Lets the function read a topology bucket ('read'), add objects to it ('write'), or both
+   * ('readWrite'), named by `bucketEnvVar(name)`. Writing never includes deleting: the fabric's
+   * buckets are append-only archives, so no function can destroy an object or one of its versions.
    */
-  bindBucket(name: BucketName, bucket: s3.IBucket, access: Access): void {
+  bindBucket(name: BucketName, bucket: s3.IBucket, access: BucketAccess): void {
     this.addEnvironment(bucketEnvVar(name), bucket.bucketName);
-    bucket.grantRead(this);
-    const readReason = `Reads any object of the ${name} bucket, and only of that bucket: object keys are data-dependent (channel, date, delivery id).`;
-    this.acknowledgeWildcards(S3_READ_FINDINGS, readReason);
-    this.acknowledgeWildcardUnder(bucket.bucketArn, '/*', readReason);
-    if (access === 'readWrite') {
+    const verb = { read: 'Reads', write: 'Adds', readWrite: 'Reads and adds' }[access];
+    const reason = `${verb} any object of the ${name} bucket, and only of that bucket: object keys are data-dependent (channel, date, delivery id).`;
+    if (access !== 'write') {
+      bucket.grantRead(this);
+      this.acknowledgeWildcards(S3_READ_FINDINGS, reason);
+    }
+    if (access !== 'read') {
       bucket.grantPut(this);
       this.acknowledgeWildcards(S3_PUT_FINDINGS, `Adds objects to the ${name} bucket, and may abort its own failed multipart uploads there.`);
       this.acknowledgeWildcards(KMS_WRITE_FINDINGS, KMS_WRITE_REASON);
     }
+    this.acknowledgeWildcardUnder(bucket.bucketArn, '/*', reason);
   }
 
   /**

@@ -1,7 +1,8 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { rawArchiveExpiries } from '../../shared/config/raw-archive-retention';
 import { buckets, functions, localResourceName, tables, type BucketName, type FunctionDefinition, type TableDefinition, type TableName } from '../../shared/config/topology';
 import { routingRules, toSnsFilterPolicy } from '../../events/routing-rules';
 import { Agent } from 'node:http';
@@ -57,6 +58,14 @@ export async function provisionLocalResources(prefix: string, clients: LocalClie
     bucketNames[logical] = localResourceName(prefix, logical);
     await clients.s3.send(new CreateBucketCommand({ Bucket: bucketNames[logical] }));
   }
+  // The raw archive's expiry rules as in AWS: unverified requests go after a week. The local fabric
+  // sets no retention for order data, whatever a region does.
+  await clients.s3.send(new PutBucketLifecycleConfigurationCommand({
+    Bucket: bucketNames.rawArchive,
+    LifecycleConfiguration: {
+      Rules: rawArchiveExpiries().map(({ prefix, days }) => ({ ID: `expire-${prefix || 'all'}`, Status: 'Enabled', Filter: { Prefix: prefix }, Expiration: { Days: days } })),
+    },
+  }));
   const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: `${prefix}-fabric-events` }));
   const queues: Record<string, RuleQueues> = {};
   for (const rule of routingRules) {

@@ -97,6 +97,11 @@ export const buckets = {
 export type BucketName = keyof typeof buckets;
 
 export type Access = 'read' | 'readWrite';
+/**
+ * A bucket may also be written without being read (`write`): a function that only archives what it
+ * receives has no business reading, or listing, what other deliveries left there.
+ */
+export type BucketAccess = Access | 'write';
 
 export interface ApiRoute {
   method: 'GET' | 'POST';
@@ -126,7 +131,7 @@ export interface FunctionDefinition {
   memoryMb: number;
   routes?: readonly ApiRoute[];
   tables?: Partial<Record<TableName, Access>>;
-  buckets?: Partial<Record<BucketName, Access>>;
+  buckets?: Partial<Record<BucketName, BucketAccess>>;
   publishesEvents?: boolean;
   /** Channels whose webhook secret the function reads. */
   channelSecrets?: readonly string[];
@@ -174,7 +179,7 @@ export const functions = {
       { method: 'GET', path: '/webhooks/ebay', throttle: { rateLimit: 1, burstLimit: 5 } },
     ],
     tables: { idempotency: 'readWrite', crossReference: 'read' },
-    buckets: { rawArchive: 'readWrite' },
+    buckets: { rawArchive: 'write' },
     publishesEvents: true,
     channelSecrets: ['shopify', 'woocommerce', 'square', 'ebay', 'walmart'],
     // eBay signatures are checked with public keys served by eBay's Notification API.
@@ -187,7 +192,7 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMb: 512,
     tables: { idempotency: 'readWrite', crossReference: 'read', eventTrail: 'readWrite' },
-    buckets: { rawArchive: 'readWrite' },
+    buckets: { rawArchive: 'write' },
     publishesEvents: true,
     channelApis: ['square', 'amazon', 'ebay', 'walmart'],
   },
@@ -199,7 +204,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
     tables: { idempotency: 'readWrite', eventTrail: 'readWrite' },
-    buckets: { rawArchive: 'readWrite' },
+    buckets: { rawArchive: 'write' },
     publishesEvents: true,
     inboundQueue: {
       name: 'amazon-notifications',
@@ -218,7 +223,7 @@ export const functions = {
     timeoutSeconds: 120,
     memoryMb: 512,
     tables: { idempotency: 'readWrite', crossReference: 'read', connectorState: 'readWrite' },
-    buckets: { rawArchive: 'readWrite' },
+    buckets: { rawArchive: 'write' },
     publishesEvents: true,
     channelApis: ['ebay'],
     schedule: { everyMinutes: 5 },
@@ -289,7 +294,7 @@ export const functions = {
     // A WMS flushing a backlog after an outage must not starve the stage budget the channels share.
     routes: [{ method: 'POST', path: '/shipments', throttle: { rateLimit: 20, burstLimit: 40 } }],
     tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite' },
-    buckets: { rawArchive: 'readWrite' },
+    buckets: { rawArchive: 'write' },
     publishesEvents: true,
   },
   'order-sla-watch': {
