@@ -17,7 +17,9 @@ export interface ArchivedEntry {
  *   webhooks/{channel}/{yyyy}/{mm}/{dd}/{hh}/{receivedAt}_{requestId}.delivery.json
  *   ... same prefix ....verdict.json
  * Channel notifications read from a queue go under notifications/, and order data fetched or pulled
- * from a channel API under api-responses/, with the same layout. Requests back-office systems send to
+ * from a channel API under api-responses/, with the same layout. A webhook request refused before or at
+ * its signature check goes under unverified/{channel}/..., as headers, body hash and first 4 KiB: that
+ * prefix expires after 7 days (shared/config/raw-archive-retention.ts), and no replay reads it. Requests back-office systems send to
  * the fabric's own routes go under the route's prefix, without a channel:
  *   shipments/{yyyy}/{mm}/{dd}/{hh}/{receivedAt}_{requestId}.delivery.json
  */
