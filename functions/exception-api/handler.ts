@@ -9,6 +9,7 @@ import { formatIssues } from '../../shared/domain/validation';
 import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { jsonAnswer, rawBody } from '../../shared/api/http-answer';
+import { PathId } from '../../shared/api/path-id';
 
 const config = readConfig({
   [tableEnvVar('exceptions')]: requiredName, [tableEnvVar('crossReference')]: requiredName, [tableEnvVar('orders')]: requiredName, [bucketEnvVar('rawArchive')]: requiredName,
@@ -33,6 +34,8 @@ async function answerExceptions(event: APIGatewayProxyEvent): Promise<APIGateway
     if (!query.success) return jsonAnswer(400, { message: 'invalid query', errors: formatIssues(query.error) });
     return jsonAnswer(200, { exceptions: await ports.store.list(query.data) });
   }
+  const validId = PathId.safeParse(id);
+  if (!validId.success) return jsonAnswer(400, { message: 'invalid exceptionId', errors: formatIssues(validId.error).map((issue) => ({ ...issue, path: 'exceptionId' })) });
   try {
     if (event.httpMethod === 'GET') {
       const record = await ports.store.get(id);
