@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
@@ -49,7 +50,7 @@ export class DynamoOrderRepository implements OrderRepository {
             // update cannot overwrite a newer one, whatever either of them read before.
             Put: {
               TableName: this.ordersTable,
-              Item: { pk, sk: 'ORDER', order, channelUpdatedAt: order.channelUpdatedAt, status: order.status, recordedAt },
+              Item: { pk, sk: 'ORDER', ...orderAttribute(order), channelUpdatedAt: order.channelUpdatedAt, status: order.status, recordedAt },
               // The same version may replace a held one once a fix maps it whole (reprocessing from the
               // archive): the channel sent nothing newer, yet the stored version cannot proceed.
               ConditionExpression: 'attribute_not_exists(pk) OR channelUpdatedAt < :version OR (channelUpdatedAt = :version AND #status = :held AND :status <> :held)',
@@ -90,7 +91,7 @@ export class DynamoOrderRepository implements OrderRepository {
     const head = items.find((item) => item.sk === 'ORDER');
     if (!head) return undefined;
     const history = items.filter((item) => String(item.sk).startsWith('HISTORY#')).map(historyEntryOf);
-    return { order: Order.parse(head.order), history };
+    return { order: Order.parse(storedOrder(head)), history };
   }
 
   async holdOrder(held: HeldOrder): Promise<void> {
@@ -130,7 +131,7 @@ export class DynamoOrderRepository implements OrderRepository {
     const head = bySk('ORDER');
     const heldItem = bySk('HELD');
     if (!head && !heldItem) return undefined;
-    const order = head ? Order.parse(head.order) : undefined;
+    const order = head ? Order.parse(storedOrder(head)) : undefined;
     const held = heldItem ? (({ pk: _pk, sk: _sk, ...rest }) => rest as HeldOrder)(heldItem) : undefined;
     return {
       orderId,
@@ -149,4 +150,21 @@ export class DynamoOrderRepository implements OrderRepository {
 
 function historyEntryOf({ recordedAt, change, status, channelUpdatedAt, eventId, deliveryId }: Record<string, unknown>): OrderHistoryEntry {
   return { recordedAt, change, status, channelUpdatedAt, eventId, deliveryId } as OrderHistoryEntry;
+}
+
+/**
+ * Above this, an order is stored gzipped: a DynamoDB item takes at most 400 KB, and a verified order
+ * up to the 1 MiB webhook limit (3,000 lines, ~860 KB from Shopify) maps to more than that. Line
+ * after line of the same shape compresses tenfold or better. Smaller orders stay readable as they are.
+ */
+const ORDER_INLINE_MAX_BYTES = 128 * 1024;
+
+/** The attribute that holds the order: `order` as a map, or `orderGzip`, its JSON gzipped, when large. */
+function orderAttribute(order: Order): { order: Order } | { orderGzip: Uint8Array } {
+  const json = JSON.stringify(order);
+  return Buffer.byteLength(json) <= ORDER_INLINE_MAX_BYTES ? { order } : { orderGzip: gzipSync(json) };
+}
+
+function storedOrder(item: Record<string, unknown>): unknown {
+  return item.orderGzip ? JSON.parse(gunzipSync(item.orderGzip as Uint8Array).toString('utf8')) : item.order;
 }
