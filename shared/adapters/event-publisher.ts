@@ -4,7 +4,7 @@ import { eventBridgeClient, snsClient } from './aws-clients';
 import { toWireEvent, type FabricEvent, type WireEvent } from '../../events/envelope';
 import { EVENT_BUS_MAX_BYTES, needsClaimCheck } from '../../events/claim-check';
 import { bucketEnvVar } from '../config/topology';
-import type { EventPublisher } from '../domain/webhook-delivery';
+import { UnpublishableEventError, type EventPublisher } from '../domain/webhook-delivery';
 import { S3EventClaimChecks } from './event-claim-checks';
 
 /** EventBridge and SNS both take at most 10 entries per call... */
@@ -25,7 +25,7 @@ export class EventPublishError extends Error {
  * An event the bus can never take, however often it is retried: over the limit with no claim-check
  * bucket to put its detail in. Permanent, unlike a refusal or an outage.
  */
-export class EventTooLargeError extends EventPublishError {
+export class EventTooLargeError extends UnpublishableEventError {
   override name = 'EventTooLargeError';
 }
 

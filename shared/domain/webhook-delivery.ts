@@ -83,8 +83,16 @@ export interface RequestArchive {
 }
 
 export interface EventPublisher {
-  /** Publishes all or throws; a partial failure is a failure, so the channel retries the delivery. */
+  /**
+   * Publishes all or throws; a partial failure is a failure, so the channel retries the delivery.
+   * Throws UnpublishableEventError for an event no retry can get onto the bus.
+   */
   publish(events: readonly FabricEvent[]): Promise<void>;
+}
+
+/** An event the bus can never carry, however often it is retried (too large, with nowhere to put its payload). */
+export class UnpublishableEventError extends Error {
+  override name = 'UnpublishableEventError';
 }
 
 export interface WebhookSecrets {
@@ -103,6 +111,8 @@ export interface DeliveryDeduplicator {
 export interface AcceptedDelivery {
   orderId: string;
   outcome: 'accepted' | 'needs_attention';
+  /** Why it needs attention, when that was found only on publishing. */
+  reason?: string;
 }
 
 export class DeliveryInProgressError extends Error {
@@ -209,10 +219,7 @@ async function decide(request: WebhookRequest, adapter: ChannelWebhookAdapter, p
 
   const events = await eventsFor(request.channel, subject, adapter, ports, deliveryId, request.receivedAt, archiveKey);
   try {
-    const result = await ports.deduplicator.once(`${request.channel}#${deliveryId}`, async () => {
-      await ports.publisher.publish(events.publish);
-      return { orderId: events.orderId, outcome: events.outcome };
-    });
+    const result = await ports.deduplicator.once(`${request.channel}#${deliveryId}`, () => publishOrHold(events, ports.publisher, request.channel, deliveryId, archiveKey));
     if (result.duplicate) {
       return { status: 200, body: { orderId: result.orderId, duplicate: true }, outcome: 'duplicate', deliveryId };
     }
@@ -222,13 +229,43 @@ async function decide(request: WebhookRequest, adapter: ChannelWebhookAdapter, p
       body: { orderId: result.orderId, ...(needsAttention ? { needsAttention: true } : {}) },
       outcome: result.outcome,
       deliveryId,
-      ...(events.reason ? { reason: events.reason } : {}),
+      ...((result.reason ?? events.reason) ? { reason: result.reason ?? events.reason } : {}),
     };
   } catch (error) {
     if (error instanceof DeliveryInProgressError) {
       return { status: 409, body: { message: 'this delivery is already being processed; retry later' }, outcome: 'rejected', reason: 'in progress', deliveryId };
     }
+    if (error instanceof UnpublishableEventError) {
+      // Not an order to hold (a notification or a refund): a clear, recorded answer, never a 500 that is retried for ever.
+      return { status: 422, body: { message: `the fabric cannot carry this delivery: ${error.message}` }, outcome: 'rejected', reason: error.message, deliveryId };
+    }
     throw error;
+  }
+}
+
+/**
+ * Publishes what a verified delivery carries. An order the bus can never carry (even as a claim
+ * check) is held instead, like any order the fabric cannot use as it stands: OrderNeedsAttention
+ * names why and where the delivery is archived, so a fix reprocesses it from there, and the channel
+ * hears 202 rather than a 500 it would retry for 48 hours.
+ */
+async function publishOrHold(
+  events: PreparedEvents,
+  publisher: EventPublisher,
+  channel: SalesChannel,
+  deliveryId: string,
+  archiveKey: string,
+): Promise<AcceptedDelivery> {
+  try {
+    await publisher.publish(events.publish);
+    return { orderId: events.orderId, outcome: events.outcome };
+  } catch (error) {
+    if (!(error instanceof UnpublishableEventError) || !events.channelOrderId) throw error;
+    await publisher.publish([createEvent('OrderNeedsAttention', {
+      channel, channelOrderId: events.channelOrderId, orderId: events.orderId, reason: 'NOT_PUBLISHABLE',
+      details: [{ path: '(order)', message: error.message }], archiveKey,
+    }, { correlationId: events.orderId, causationId: `${channel}:${deliveryId}` })]);
+    return { orderId: events.orderId, outcome: 'needs_attention', reason: error.message };
   }
 }
 
@@ -281,6 +318,15 @@ export async function replayArchivedDelivery(
   return { outcome: 'republished', orderId, events: chosen };
 }
 
+/** What a verified delivery publishes, for the order it names (by channel id too when it carried the order). */
+interface PreparedEvents {
+  orderId: string;
+  channelOrderId?: string;
+  outcome: AcceptedDelivery['outcome'];
+  publish: FabricEvent[];
+  reason?: string;
+}
+
 /**
  * What a verified delivery publishes. A well-formed, verified order is accepted even when it cannot be
  * used as it stands: the channel did its part, and answering an error would only make it retry (and
@@ -295,7 +341,7 @@ async function eventsFor(
   deliveryId: string,
   receivedAt: string,
   archiveKey?: string,
-): Promise<{ orderId: string; outcome: AcceptedDelivery['outcome']; publish: FabricEvent[]; reason?: string }> {
+): Promise<PreparedEvents> {
   switch (subject.kind) {
     case 'order': {
       if (!adapter.orders) throw new Error(`the ${channel} adapter parsed a full order but has no order mapper`);
