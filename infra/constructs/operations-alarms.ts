@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EXCEPTION_KINDS, type ExceptionKind } from '../../shared/domain/exceptions/model';
 
 /** The queues and rules one stack holds, watched together. */
 export interface WatchedQueues {
@@ -31,6 +32,16 @@ export interface OperationsAlarmsProps {
 
 /** The oldest message a consumer queue may hold before someone looks: well past any retry cycle. */
 const OLDEST_MESSAGE_AGE = Duration.minutes(15);
+/** An open exception nobody has touched for this long is work that fell between desks. */
+const OLDEST_OPEN_EXCEPTION_AGE = Duration.hours(4);
+/**
+ * Open exceptions of a kind that call for a person at once: money or stock is wrong until someone acts
+ * (an ERP that refused a sales order, a unit sold after the channel showed zero). Other kinds alarm on
+ * a pile-up, which means a cause upstream (a catalog nobody mapped, a till that stopped uploading).
+ */
+const OPEN_EXCEPTIONS_THRESHOLD: Partial<Record<ExceptionKind, number>> = { ErpPostingRejected: 1, OversellIncident: 1 };
+const OPEN_EXCEPTIONS_PILE_UP = 25;
+
 /** Share of API requests answered 4xx that means a channel misconfiguration (a rotated secret), not noise. */
 const CLIENT_ERROR_PERCENT = 20;
 
@@ -45,7 +56,9 @@ const CLIENT_ERROR_PERCENT = 20;
  *   disable the webhook subscription), or rejecting a large share of requests (a channel signing with
  *   a secret the fabric does not have);
  * - the ERP breaker open (the ERP is down: postings wait in their queue), and orders stuck in one
- *   lifecycle state past their SLA (nothing failed, so nothing else would say so).
+ *   lifecycle state past their SLA (nothing failed, so nothing else would say so);
+ * - per exception kind, open exceptions piling up (or any, for the kinds that cost money at once) and
+ *   the oldest open one left untouched (docs/exceptions.md says what each means and how to fix it).
  */
 export class OperationsAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -113,6 +126,23 @@ export class OperationsAlarms extends Construct {
       'Orders stayed in one lifecycle state past their SLA: see the OrderStuck events and npm run ops -- order trace <orderId>.',
       1,
     );
+    const exceptions = new Construct(this, 'ExceptionQueue');
+    for (const kind of EXCEPTION_KINDS) {
+      alarm(
+        exceptionMetric('OpenExceptions', kind),
+        `${kind}Open`,
+        `Open ${kind} exceptions: npm run ops -- exceptions list --kind ${kind} --status open; docs/exceptions.md says how to fix each.`,
+        OPEN_EXCEPTIONS_THRESHOLD[kind] ?? OPEN_EXCEPTIONS_PILE_UP,
+        exceptions,
+      );
+      alarm(
+        exceptionMetric('OldestOpenExceptionAgeSeconds', kind),
+        `${kind}OldestOpen`,
+        `An open ${kind} exception is older than ${OLDEST_OPEN_EXCEPTION_AGE.toHumanString()}: nobody has picked it up (npm run ops -- exceptions list --kind ${kind} --status open).`,
+        OLDEST_OPEN_EXCEPTION_AGE.toSeconds(),
+        exceptions,
+      );
+    }
     alarm(
       props.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       'ApiServerErrors',
@@ -138,6 +168,11 @@ export class OperationsAlarms extends Construct {
 }
 
 /** A counter a fabric function emits through Powertools, which puts the function's name in `service`. */
+/** The exceptions function reports these per kind every few minutes (functions/exception-queue/handler.ts). */
+function exceptionMetric(metricName: string, kind: ExceptionKind): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'RetailFabric', metricName, dimensionsMap: { service: 'exception-queue', kind }, period: Duration.minutes(15), statistic: cloudwatch.Stats.MAXIMUM });
+}
+
 function fabricMetric(service: string, metricName: string, statistic: string): cloudwatch.Metric {
   return new cloudwatch.Metric({ namespace: 'RetailFabric', metricName, dimensionsMap: { service }, period: Duration.minutes(15), statistic });
 }
