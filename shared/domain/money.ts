@@ -29,7 +29,10 @@ export function isIsoCurrency(code: string): boolean {
   return ISO_4217_CURRENCIES.has(code);
 }
 
-export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
+export const CurrencyCode = z.string()
+  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD', abort: true })
+  // The shape alone lets an invented code ("ZZZ") through, with no minor unit to trust.
+  .refine(isIsoCurrency, 'is not an ISO 4217 currency');
 export type CurrencyCode = z.infer<typeof CurrencyCode>;
 
 /** Money is always an integer number of minor units (cents, pence, yen) with its currency. Never a float. */

@@ -12,7 +12,7 @@ import { WalmartOrder } from '../../shared/channels/walmart/walmart-order.schema
 import { WooCommerceOrderPayload } from '../../shared/channels/woocommerce/woocommerce-order.schema';
 import { mapWooCommerceOrder } from '../../shared/channels/woocommerce/woocommerce-webhook.adapter';
 import type { Order } from '../../shared/domain/order';
-import { formatDecimalMoney, isIsoCurrency, parseDecimalMoney } from '../../shared/domain/money';
+import { CurrencyCode, Money, formatDecimalMoney, isIsoCurrency, parseDecimalMoney } from '../../shared/domain/money';
 import { amazonFixtureSkus, readAmazonFixture } from '../fixtures/amazon';
 import { ebayFixtureSkus, readEbayFixture } from '../fixtures/ebay';
 import { readShopifyFixture } from '../fixtures/shopify';
@@ -202,5 +202,13 @@ describe('isIsoCurrency', () => {
   test('knows the currencies buyers pay in, with their odd minor units, and nothing invented', () => {
     expect(['USD', 'EUR', 'GBP', 'JPY', 'KWD', 'BHD', 'CLF', 'XOF'].filter(isIsoCurrency)).toHaveLength(8);
     expect(['ZZZ', 'XXX', 'XTS', 'XAU', 'usd', 'US'].some(isIsoCurrency)).toBe(false);
+  });
+});
+
+describe('CurrencyCode', () => {
+  test('refuses an invented code wherever money is parsed, beyond the mappers (POS, pricing, events)', () => {
+    expect(Money.safeParse({ amountMinor: 100, currency: 'ZZZ' }).error?.issues.map((issue) => issue.message)).toEqual(['is not an ISO 4217 currency']);
+    expect(CurrencyCode.safeParse('usd').error?.issues.map((issue) => issue.message)).toEqual(['must be an ISO 4217 code such as USD']);
+    expect(CurrencyCode.parse('KWD')).toBe('KWD');
   });
 });
