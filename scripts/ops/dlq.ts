@@ -6,6 +6,7 @@ import type { RoutingRule } from '../../events/routing-rules';
 import { WireEvent, fromWireEvent, type FabricEvent } from '../../events/envelope';
 import { EventContractError, parseEventBody, type DetailType } from '../../events/catalog';
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
+import { redeemedBody } from '../../shared/adapters/event-claim-checks';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
 import type { OpsResources } from './aws-fabric';
@@ -107,8 +108,10 @@ async function inspectHeld(clients: LocalClients, dlqUrl: string, rule: RoutingR
   const executor = rule.processedOnce ? new IdempotentExecutor(resources.tables.idempotency, rule.processedOnce.scope) : undefined;
   const trail = new DynamoEventTrail(resources.tables.eventTrail);
   for (const m of held) {
-    m.problem = contractProblem(m.message.Body ?? '');
-    const wire = WireEvent.safeParse(safeJson(m.message.Body));
+    // A held claim check is judged by the event it stands for; a redrive still sends the pointer.
+    const body = await redeemedBody(m.message.Body ?? '', clients.s3);
+    m.problem = contractProblem(body);
+    const wire = WireEvent.safeParse(safeJson(body));
     if (!wire.success) continue;
     const event = fromWireEvent(wire.data);
     m.event = event;

@@ -33,18 +33,24 @@ export class S3EventClaimChecks {
  * is retried and, if it stays unreadable, lands in its DLQ with the reason.
  */
 export async function redeemClaimCheck(record: SQSRecord, client: S3Client = s3Client()): Promise<SQSRecord> {
+  const body = await redeemedBody(record.body, client);
+  return body === record.body ? record : { ...record, body };
+}
+
+/** A queue body with the detail its claim check points to loaded back in; the body itself when it has none. */
+export async function redeemedBody(body: string, client: S3Client = s3Client()): Promise<string> {
   // Most bodies carry no pointer: the substring test spares them a second parse of up to 256 KiB.
-  if (!record.body.includes('"claimCheck"')) return record;
+  if (!body.includes('"claimCheck"')) return body;
   let wire: WireEvent;
   try {
-    wire = JSON.parse(record.body) as WireEvent;
+    wire = JSON.parse(body) as WireEvent;
   } catch {
-    return record;
+    return body;
   }
   const parsed = ClaimCheck.safeParse(wire?.detail?.metadata?.claimCheck);
-  if (!parsed.success) return record;
+  if (!parsed.success) return body;
   const { bucket, key } = parsed.data;
   const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const detail = JSON.parse(await Body!.transformToString()) as WireEvent['detail'];
-  return { ...record, body: JSON.stringify({ ...wire, detail }) };
+  return JSON.stringify({ ...wire, detail });
 }

@@ -5,7 +5,8 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { peek, redrive } from '../../scripts/ops/dlq';
 import { toWireEvent } from '../../events/envelope';
 import { createEvent } from '../../events/catalog';
-import { sampleShopifyOrder } from '../../scripts/sample/shopify-orders';
+import { SAMPLE_CATALOG, sampleShopifyOrder } from '../../scripts/sample/shopify-orders';
+import { S3EventClaimChecks } from '../../shared/adapters/event-claim-checks';
 import { mapShopifyOrder } from '../../shared/channels/shopify/shopify-webhook.adapter';
 import { ShopifyOrderPayload } from '../../shared/channels/shopify/shopify-order.schema';
 import { startTestFabric, eventually } from './support/test-fabric';
@@ -72,6 +73,26 @@ describe('dead-letter redrive', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = (await (await fetch(`${fabric.apiUrl}/orders/${order.orderId}`)).json()) as { history: unknown[] };
     expect(after.history).toHaveLength(1);
+  });
+
+  it('shows a held claim check as the whole order it stands for, and a redrive of the pointer stores every line', async () => {
+    const lines = 3_000;
+    const order = mapShopifyOrder(ShopifyOrderPayload.parse(sampleShopifyOrder(903, Math.random, SAMPLE_CATALOG, lines)), (key) => `SKU-${key.channelSku}`);
+    const whole = toWireEvent(createEvent('OrderReceived', { order, deliveryId: 'delivery-903' }, { correlationId: order.orderId }));
+    const pointer = await new S3EventClaimChecks(fabric.resources.buckets.eventClaimChecks, fabric.clients.s3).check(whole);
+    await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: fabric.resources.queues['order-intake'].dlqUrl, MessageBody: JSON.stringify(pointer) }));
+
+    const held = await peek(fabric.resources, fabric.clients, ['order-intake', '--order', order.orderId]);
+
+    expect(held).toEqual([expect.objectContaining({ businessKey: `${order.orderId}#${order.channelUpdatedAt}#received`, processed: 'NOT_FOUND' })]);
+    expect(held[0].problem).toBeUndefined();
+    expect((held[0].event?.data as { order: { lines: unknown[] } }).order.lines).toHaveLength(lines);
+    await redrive(fabric.resources, fabric.clients, ['order-intake', '--order', order.orderId]);
+    const stored = await eventually('the redriven order', async () => {
+      const response = await fetch(`${fabric.apiUrl}/orders/${order.orderId}`);
+      return response.status === 200 ? ((await response.json()) as { order: { lines: unknown[] } }) : undefined;
+    }, 30_000);
+    expect(stored.order.lines).toHaveLength(lines);
   });
 
   it('redrives only the held messages that match a filter and leaves the rest held', async () => {
