@@ -44,7 +44,8 @@ export async function show(resources: OpsResources, argv: string[]): Promise<voi
   const record = await fixPorts(resources).store.get(id);
   if (!record) throw new Error(`no exception ${id}`);
   console.log(`${record.id}  ${record.kind} ${record.reasonCode}  ${record.severity}  ${record.status}`);
-  console.log(`about:    ${record.subject.type} ${record.subject.key}${record.orderId ? `  (order ${record.orderId})` : ''}${record.channel ? `  on ${record.channel}` : ''}`);
+  const order = record.orderId && record.subject.key !== record.orderId ? `  (order ${record.orderId})` : '';
+  console.log(`about:    ${record.subject.type} ${record.subject.key}${order}${record.channel ? `  on ${record.channel}` : ''}`);
   console.log(`reason:   ${record.reason}`);
   if (record.fieldPaths.length) console.log(`fields:   ${record.fieldPaths.join(', ')}`);
   console.log(`seen:     ${record.count} time(s), first ${record.firstSeenAt}, last ${record.lastSeenAt}`);
@@ -53,7 +54,8 @@ export async function show(resources: OpsResources, argv: string[]): Promise<voi
 }
 
 const FIX_HINTS: Record<ExceptionRecord['fixes'][number], (record: ExceptionRecord) => string> = {
-  'map-sku': (record) => `npm run ops -- xref map-sku ${record.channel} <${(record.context.channelSkus as string[] | undefined)?.join(' | ') ?? 'channelSku'}> <sku>   (reprocesses the held work)`,
+  // The cross-reference keys read `sku:CODE` or `variant:ID`; map-sku takes the code bare, the variant with its prefix.
+  'map-sku': (record) => `npm run ops -- xref map-sku ${record.channel} ${(record.context.channelSkus as string[] | undefined)?.map((key) => key.replace(/^sku:/, '')).join(' | ') ?? '<channelSku>'} <sku>   (reprocesses the held work)`,
   reprocess: (record) => `npm run ops -- exceptions retry ${record.id}   (maps the order again from ${String(record.context.archiveKey ?? 'its archived delivery')})`,
   retry: (record) => `npm run ops -- exceptions retry ${record.id}   (after fixing the cause in the ERP)`,
   'cancel-order': (record) => `cancel ${record.context.channelOrderId ?? record.orderId} on ${record.channel}: the channel's cancellation releases the stock and reverses the ERP order`,
