@@ -2,7 +2,9 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { WEBHOOK_SIGNATURE_HEADERS } from '../../shared/channels/webhook-signature-headers';
 import type { ApiRoute } from '../../shared/config/topology';
 import type { FabricFunction } from './fabric-function';
 
@@ -110,10 +112,42 @@ export class FabricApi extends Construct {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason: 'API Gateway\'s account-level logging role; this AWS-managed policy is the documented, minimal one for pushing execution logs.',
     });
-    Validations.of(this.restApi.deploymentStage).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason: 'Abuse is bounded by stage and per-route throttling, and unsigned webhooks are rejected before any work. The common managed WAF rule set would also block legitimate order webhooks larger than its 8 KB body limit.',
+    this.blockUnsignedWebhooks(routes.map(({ route }) => route));
+  }
+
+  /**
+   * A web ACL in front of the stage that drops a webhook POST without its channel's signature header
+   * before API Gateway counts it: otherwise anyone could spend the route throttle the channel shares
+   * and get its real deliveries answered 429. A request with the header, forged or not, still reaches
+   * the function, which checks the signature. Not the managed rule sets: their 8 KB body limit would
+   * block legitimate order webhooks.
+   */
+  private blockUnsignedWebhooks(routes: readonly ApiRoute[]): void {
+    const signed = Object.entries(WEBHOOK_SIGNATURE_HEADERS)
+      .filter(([channel]) => routes.some((route) => route.method === 'POST' && route.path === `/webhooks/${channel}`));
+    const visibility = (name: string) => ({ cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true });
+    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('fabric-api'),
+      rules: signed.map(([channel, header], priority) => ({
+        name: `unsigned-${channel}-webhook`,
+        priority,
+        action: { block: {} },
+        visibilityConfig: visibility(`unsigned-${channel}-webhook`),
+        statement: {
+          andStatement: {
+            statements: [
+              { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: 'POST', textTransformations: [{ priority: 0, type: 'NONE' }] } },
+              // The stage name leads the path WAF sees (/prod/webhooks/shopify).
+              { byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'ENDS_WITH', searchString: `/webhooks/${channel}`, textTransformations: [{ priority: 0, type: 'LOWERCASE' }] } },
+              { notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: header } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } } },
+            ],
+          },
+        },
+      })),
     });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.restApi.deploymentStage.stageArn, webAclArn: webAcl.attrArn });
   }
 }
 

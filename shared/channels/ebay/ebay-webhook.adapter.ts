@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import type { ChannelWebhookAdapter } from '../channel-adapter';
 import { formatIssues } from '../../domain/validation';
+import { EBAY_SIGNATURE_HEADER } from '../webhook-signature-headers';
 import { EbayNotification, EbaySignatureHeader, type EbayPublicKey } from './ebay-order.schema';
 
 const DIGESTS: Record<string, string> = { SHA1: 'sha1', SHA256: 'sha256' };
@@ -26,7 +27,7 @@ export function createEbayWebhookAdapter(keys: EbayKeySource): ChannelWebhookAda
     channel: 'ebay',
 
     async verify(request) {
-      const header = request.headers['x-ebay-signature'];
+      const header = request.headers[EBAY_SIGNATURE_HEADER];
       if (!header) return false;
       let signature;
       try {

@@ -6,6 +6,7 @@ import type { ChannelRefund } from '../../domain/refund-report';
 import { ShopifyOrderPayload, ShopifyRefundPayload } from './shopify-order.schema';
 import { formatIssues } from '../../domain/validation';
 import { currencyAt, notNegativeAt, quantityAt } from '../order-mapping';
+import { SHOPIFY_SIGNATURE_HEADER } from '../webhook-signature-headers';
 import { createHash } from 'node:crypto';
 
 /** Topics whose payload is a full order; anything else is acknowledged, archived and ignored. */
@@ -43,7 +44,7 @@ export const shopifyWebhookAdapter: ChannelWebhookAdapter<ShopifyOrderPayload> =
   orders: shopifyOrderMapper,
 
   verify(request, secret) {
-    return hasValidBase64HmacSha256(request.rawBody, secret, request.headers['x-shopify-hmac-sha256']);
+    return hasValidBase64HmacSha256(request.rawBody, secret, request.headers[SHOPIFY_SIGNATURE_HEADER]);
   },
 
   deliveryId(request) {

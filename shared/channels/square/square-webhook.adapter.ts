@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChannelWebhookAdapter } from '../channel-adapter';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
+import { SQUARE_SIGNATURE_HEADER } from '../webhook-signature-headers';
 import { formatIssues } from '../../domain/validation';
 import { SquareOrderEvent } from './square-order.schema';
 
@@ -17,7 +18,7 @@ export const squareWebhookAdapter: ChannelWebhookAdapter<never> = {
 
   verify(request, secret) {
     if (!request.url) return false;
-    return hasValidBase64HmacSha256(Buffer.concat([Buffer.from(request.url, 'utf8'), request.rawBody]), secret, request.headers['x-square-hmacsha256-signature']);
+    return hasValidBase64HmacSha256(Buffer.concat([Buffer.from(request.url, 'utf8'), request.rawBody]), secret, request.headers[SQUARE_SIGNATURE_HEADER]);
   },
 
   deliveryId(request, json) {
