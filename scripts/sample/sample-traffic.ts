@@ -85,7 +85,7 @@ export async function sendSampleTraffic(apiUrl: string, print: (line: string) =>
     print(`order ${sent[0].orderId} was not readable within 5 s: check the log above`);
     return;
   }
-  print(`GET /orders/${sent[0].orderId} -> ${stored.order.status}, ${stored.order.lines.length} line(s), total ${formatDecimalMoney(stored.order.totals.total)} ${stored.order.currency}, readable after ${Date.now() - started} ms`);
+  print(`GET /orders/${sent[0].orderId} -> ${stored.status}, ${stored.order.lines.length} line(s), total ${formatDecimalMoney(stored.order.totals.total)} ${stored.order.currency}, readable after ${Date.now() - started} ms`);
   const byChannel = await fetch(`${apiUrl}/orders/by-channel/shopify/${stored.order.channelOrderId}`);
   print(`GET /orders/by-channel/shopify/${stored.order.channelOrderId} -> ${byChannel.status}`);
   const sku = stored.order.lines[0].sku!;
