@@ -13,6 +13,13 @@ class FabricLogger extends Logger {
     child.coldStart = false;
     return child;
   }
+
+  /** A logger for one invocation: the process's settings and keys, and a cold start only if the process's first. */
+  invocationChild(): Logger {
+    const child = this.createChild() as FabricLogger;
+    child.coldStart = this.getColdStart();
+    return child;
+  }
 }
 
 const processLogger = new FabricLogger({ serviceName });
@@ -20,18 +27,26 @@ const recordLoggers = new AsyncLocalStorage<Logger>();
 
 /**
  * Made once per process and imported everywhere, so every log line carries the same service keys.
- * Inside `withRecordLogger` it is that record's own child logger: the records of one batch run side
- * by side, and keys one appends (its order, its transaction) would otherwise land on the others' lines.
+ * Inside `withInvocationLogger` it is that invocation's child logger, and inside `withRecordLogger`
+ * that record's: invocations (in the local runtime, of several functions in one process) and the
+ * records of one batch run side by side, and the context or keys one sets (its function and request,
+ * its order, its transaction) would otherwise land on the others' lines.
  */
 export const logger: Logger = new Proxy(processLogger, {
   get(root, property) {
+    // A function set on the shared logger itself (a test's spy) stands for every scope's.
+    if (Object.hasOwn(root, property) && typeof Reflect.get(root, property) === 'function') return Reflect.get(root, property);
     const current = recordLoggers.getStore() ?? root;
     const value: unknown = Reflect.get(current, property);
-    // The logger's methods read its private fields, so they run on the logger itself, not on this proxy;
-    // a function set on the instance (a test's spy) is returned as it is.
-    return typeof value === 'function' && !Object.hasOwn(current, property) ? value.bind(current) : value;
+    // The logger's methods read its private fields, so they run on the logger itself, not on this proxy.
+    return typeof value === 'function' ? value.bind(current) : value;
   },
 });
+
+/** Runs one invocation with a child logger of its own, which the Lambda context middleware then fills. */
+export function withInvocationLogger<T>(work: () => Promise<T>): Promise<T> {
+  return recordLoggers.run(processLogger.invocationChild(), work);
+}
 
 /**
  * Runs one record's handling with a child logger of its own (the invocation's context and keys, then

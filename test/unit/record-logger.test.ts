@@ -59,6 +59,28 @@ describe('per-record log keys', () => {
     expect(applied.every((line) => line.function_request_id === 'req-7' && line.cold_start !== true)).toBe(true);
   });
 
+  test('concurrent invocations of two functions in one process each log their own function and request', async () => {
+    // The first invocation logs only once the second has set its context: the runtime shares a process.
+    let secondStarted!: () => void;
+    const started = new Promise<void>((resolve) => { secondStarted = resolve; });
+    const first = queueConsumer(async () => {
+      await started;
+      logger.info('POS transaction applied');
+    }, { failureMetric: 'ProbeFailed' });
+    const second = queueConsumer(async () => {
+      secondStarted();
+      logger.info('order reserved');
+    }, { failureMetric: 'ProbeFailed' });
+    const otherContext = { functionName: 'inventory-reservation', awsRequestId: 'req-8', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+    const lines = await logLinesDuring(() => Promise.all([first({ Records: [record('3001')] }, context), second({ Records: [record('3002')] }, otherContext)]));
+
+    expect(lines.filter((line) => typeof line.message === 'string' && /applied|reserved/.test(line.message)).map((line) => [line.message, line.function_name, line.function_request_id]).sort()).toEqual([
+      ['POS transaction applied', 'pos-stock-movements', 'req-7'],
+      ['order reserved', 'inventory-reservation', 'req-8'],
+    ]);
+  });
+
   test('a record\'s keys stay off the lines logged after its batch', async () => {
     const handler = queueConsumer(async (r) => {
       logger.appendKeys({ transactionId: r.body });
