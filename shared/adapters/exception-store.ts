@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
@@ -7,6 +8,9 @@ import {
   type ExceptionStatus, type ExceptionStore, type RaisedException,
 } from '../domain/exceptions';
 import type { SalesChannel } from '../domain/order';
+
+/** Enough for a batch of sightings of one cause arriving together; beyond it the record is retried by its queue. */
+const RAISE_ATTEMPTS = 12;
 
 /**
  * The exceptions table: one item per exception, keyed on its cause-derived id.
@@ -19,6 +23,19 @@ export class DynamoExceptionStore implements ExceptionStore {
   constructor(private readonly table: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
 
   async raise(raised: RaisedException, sighting: { eventId: string; at: string }): Promise<ExceptionRecord> {
+    // Two sightings of one cause racing (a burst of redeliveries) both land: the loser reads again and counts on top.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.raiseOnce(raised, sighting);
+      } catch (error) {
+        if (!(error instanceof ExceptionChangedError) || attempt === RAISE_ATTEMPTS) throw error;
+        // Jittered, so racing writers stop meeting on the same version.
+        await setTimeout(Math.random() * 10 * attempt);
+      }
+    }
+  }
+
+  private async raiseOnce(raised: RaisedException, sighting: { eventId: string; at: string }): Promise<ExceptionRecord> {
     const existing = await this.get(raised.id);
     if (existing?.eventIds.includes(sighting.eventId)) return existing;
     const next: ExceptionRecord = existing

@@ -9,8 +9,8 @@ import { DynamoExceptionStore } from '../../shared/adapters/exception-store';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
-import { dismissException, retryException, type ExceptionRecord } from '../../shared/domain/exceptions';
-import { EventSource } from '../../events/catalog';
+import { dismissException, exceptionFrom, retryException, type ExceptionRecord } from '../../shared/domain/exceptions';
+import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent } from '../../events/envelope';
 import { EventProbe } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
@@ -78,6 +78,17 @@ describe('exceptions work queue', () => {
     const exception = await openExceptionOf(String(answer.body.orderId), 'OrderNeedsAttention');
     expect(exception).toMatchObject({ status: 'open', channel: 'shopify', reasonCode: 'MAPPING_ERROR', count: 1, fixes: ['reprocess', 'dismiss'] });
     expect(exception.fieldPaths.join(' ')).toMatch(/line_items\.0\.price/);
+  });
+
+  it('counts concurrent sightings of one cause on one row, each event once however often it is delivered', async () => {
+    const stuck = (n: number) => createEvent('OrderStuck', { orderId: `ord_race_${orderNumber}`, state: 'reserved', since: '2026-12-06T10:00:00.000Z', deadline: '2026-12-06T11:00:00.000Z', version: 2 }, { correlationId: `ord_race_${orderNumber}`, time: new Date(Date.UTC(2026, 11, 6, 12, n)) });
+    const sightings = Array.from({ length: 8 }, (_, n) => stuck(n));
+    const raised = exceptionFrom(sightings[0]);
+
+    await Promise.all([...sightings, ...sightings].map((event) => exceptions.raise(exceptionFrom(event), { eventId: event.id, at: event.time })));
+
+    expect(await exceptions.get(raised.id)).toMatchObject({ count: 8, firstSeenAt: sightings[0].time, lastSeenAt: sightings[7].time, status: 'open' });
+    orderNumber += 1;
   });
 
   it('counts a repeat of the same cause on one row, and a dismissal is audited and idempotent', async () => {
