@@ -81,7 +81,7 @@ export class DataStores extends Construct {
           // default, so this moves large POS batches and bulk deliveries, not single webhooks.
           transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
           abortIncompleteMultipartUploadAfter: Duration.days(7),
-          ...(expireAfterDays ? { expiration: Duration.days(expireAfterDays), noncurrentVersionExpiration: Duration.days(1) } : {}),
+          ...(expireAfterDays ? expiryRule({ prefix: '', days: expireAfterDays }) : {}),
         },
         ...(name === 'rawArchive' ? rawArchiveExpiries(this.props.rawArchiveRetentionDays).map(expiryRule) : []),
       ],
