@@ -1,8 +1,8 @@
 import type { ChannelWebhookAdapter } from '../channels/channel-adapter';
 import type { SalesChannel } from '../domain/order';
-import { createEvent } from '../../events/catalog';
-import { replayArchivedDelivery, type EventPublisher, type SkuCrossReference, type WebhookSecrets } from '../domain/webhook-delivery';
-import type { ArchivedOrderReprocessor, ErpPostingRetry, FixPorts } from '../domain/exceptions';
+import { createEvent, type EventData } from '../../events/catalog';
+import { replayArchivedDelivery, skuKeyId, type EventPublisher, type SkuCrossReference, type WebhookSecrets } from '../domain/webhook-delivery';
+import type { ArchivedOrderReprocessor, ErpPostingRetry, FixPorts, HeldPosTransactions } from '../domain/exceptions';
 import type { LifecycleStore } from '../domain/order-lifecycle';
 import { webhookAdapters } from '../channels/registry';
 import { channelApisFromEnv } from '../channels/channel-apis';
@@ -39,6 +39,27 @@ export class ArchivedWebhookReprocessor implements ArchivedOrderReprocessor {
   }
 }
 
+/**
+ * Records a held POS transaction again, its item codes resolved with today's cross-reference:
+ * pos-stock-movements moves stock for its newly mapped lines under the same per-line adjustment ids as
+ * before (lines already applied change nothing), and accounting keys its entry on the transaction.
+ */
+export class HeldPosTransactionRemapper implements HeldPosTransactions {
+  constructor(private readonly skus: SkuCrossReference, private readonly publisher: EventPublisher) {}
+
+  async reapply(recorded: EventData<'PosTransactionRecorded'>): Promise<{ outcome: 'republished' | 'skipped'; detail: string; stillUnmapped: string[] }> {
+    const { transaction } = recorded;
+    const known = await this.skus.resolveSkus('pos', transaction.lines.filter((line) => line.sku === null).map((line) => ({ channelSku: line.itemCode })));
+    const lines = transaction.lines.map((line) => (line.sku === null ? { ...line, sku: known.get(skuKeyId({ channelSku: line.itemCode })) ?? null } : line));
+    const still = lines.filter((line) => line.sku === null).map((line) => line.itemCode);
+    if (lines.every((line, i) => line.sku === transaction.lines[i].sku)) return { outcome: 'skipped', detail: `no held item code is mapped yet (${still.join(', ')})`, stillUnmapped: still };
+    await this.publisher.publish([createEvent('PosTransactionRecorded', { ...recorded, transaction: { ...transaction, lines } }, {
+      correlationId: transaction.transactionId, causationId: `exception-reprocess:${transaction.transactionId}`,
+    })]);
+    return { outcome: 'republished', detail: `${transaction.transactionId} recorded again${still.length ? `; still unmapped: ${still.join(', ')}` : ''}`, stillUnmapped: still };
+  }
+}
+
 /** A delivery with a verdict is not verified again, so the replay never asks for a secret. */
 const NO_SECRETS: WebhookSecrets = { secretFor: async () => undefined };
 
@@ -66,5 +87,6 @@ export function exceptionFixPortsFromEnv(names: { exceptionsTable: string; cross
   const erp: ErpPostingRetry = names.ordersTable
     ? new ReservedOrderRepost(new DynamoLifecycleStore(names.ordersTable), publisher)
     : { retrySalesOrder: async (orderId) => { throw new Error(`retrying ${orderId}'s ERP posting needs the orders table`); } };
-  return { store: new DynamoExceptionStore(names.exceptionsTable), reprocessor, erp };
+  const posTransactions = new HeldPosTransactionRemapper(new DynamoSkuCrossReference(names.crossReferenceTable), publisher);
+  return { store: new DynamoExceptionStore(names.exceptionsTable), reprocessor, posTransactions, erp };
 }

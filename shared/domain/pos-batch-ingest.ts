@@ -437,7 +437,8 @@ class UploadRun {
 
   private eventsFor(transaction: PosTransaction, lineNumber: number): FabricEvent[] {
     const trace = { correlationId: transaction.transactionId, causationId: `pos:${this.progress.uploadRef}` };
-    const events: FabricEvent[] = [createEvent('PosTransactionRecorded', { transaction, batch: { ...this.batch, lineNumber } }, trace)];
+    const recorded = { transaction, batch: { ...this.batch, lineNumber } };
+    const events: FabricEvent[] = [createEvent('PosTransactionRecorded', recorded, trace)];
     const unknown = transaction.lines.filter((line) => line.sku === null);
     if (unknown.length) {
       events.push(createEvent('PosLineNeedsAttention', {
@@ -446,6 +447,7 @@ class UploadRun {
         reason: 'UNKNOWN_SKU',
         lines: unknown.map((line) => ({ lineNumber: line.lineNumber, itemCode: line.itemCode, type: line.type, quantity: line.quantity })),
         batch: this.batch,
+        recorded,
       }, trace));
     }
     // Under the transaction's claim, like the transaction itself: each return is received once, and

@@ -36,6 +36,11 @@ export const PosLineNeedsAttentionData = z.object({
     detail: z.string().optional(),
   })).min(1),
   batch: PosBatchRef,
+  /**
+   * UNKNOWN_SKU: the transaction as it was recorded, so that once the item codes are mapped the held
+   * lines can be applied from it (under the same line adjustment ids, so once), without a new upload.
+   */
+  recorded: PosTransactionRecordedData.optional(),
 });
 
 export const PosSequenceGapDetectedData = z.object({

@@ -12,7 +12,7 @@ import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes'
 import { dismissException, exceptionFrom, retryException, type ExceptionRecord } from '../../shared/domain/exceptions';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent } from '../../events/envelope';
-import { EventProbe } from './support/inventory-support';
+import { EventProbe, availability, postAdjustment } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 
 let fabric: LocalFabric;
@@ -44,6 +44,13 @@ async function deliver(payload: Record<string, unknown>) {
 async function orderByChannel(channelOrderId: string): Promise<{ status: number; body: Record<string, any> }> {
   const response = await fetch(`${fabric.apiUrl}/orders/by-channel/shopify/${channelOrderId}`);
   return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+function fixPorts() {
+  return exceptionFixPortsFromEnv({
+    exceptionsTable: fabric.resources.tables.exceptions, crossReferenceTable: fabric.resources.tables.crossReference,
+    ordersTable: fabric.resources.tables.orders, rawArchiveBucket: fabric.resources.buckets.rawArchive,
+  });
 }
 
 function openExceptionOf(orderId: string, kind: ExceptionRecord['kind']) {
@@ -170,10 +177,7 @@ describe('exceptions work queue', () => {
     expect((await orderByChannel(String(payload.id))).body.status).toBe('reserved');
 
     fabric.erp.unknownItems.delete(sku);
-    await retryException(rejection.id, operator, exceptionFixPortsFromEnv({
-      exceptionsTable: fabric.resources.tables.exceptions, crossReferenceTable: fabric.resources.tables.crossReference,
-      ordersTable: fabric.resources.tables.orders, rawArchiveBucket: fabric.resources.buckets.rawArchive,
-    }));
+    await retryException(rejection.id, operator, fixPorts());
 
     await standing(String(payload.id), 'posted_to_erp');
     expect(fabric.erp.salesOrdersFor(orderId)).toHaveLength(1);
@@ -203,4 +207,43 @@ describe('exceptions work queue', () => {
     expect(unknown.status).toBe(404);
     expect(dismissed).toMatchObject({ status: 200, body: { status: 'dismissed', actions: [{ action: 'dismissed', why: 'the buyer reordered' }] } });
   });
+
+  it('a POS line held for an unknown item code moves stock once the code is mapped, once however often it is reprocessed', async () => {
+    const code = `POS-NEW-${orderNumber++}`;
+    const sku = `POS-HELD-${orderNumber}`;
+    expect((await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'store-042', quantity: 5, reference: { kind: 'erp_document', id: `PO-${sku}` } })).status).toBe(201);
+    const money = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+    const key = { storeId: 'store-042', registerId: 'R1', businessDay: '2026-12-06', sequence: orderNumber };
+    const transactionId = `store-042:R1:2026-12-06:${orderNumber}`;
+    const recorded = {
+      transaction: {
+        transactionId, key, endedAt: '2026-12-06T15:00:00.000Z', currency: 'USD', disposition: 'completed' as const,
+        lines: [{ lineNumber: 1, type: 'sale' as const, itemCode: code, sku: null, quantity: 2, unitPrice: money(1000), discount: money(0), amount: money(2000) }],
+        tax: money(0), tenders: [{ method: 'cash', amount: money(2000) }], total: money(2000),
+      },
+      batch: { storeId: 'store-042', businessDate: '2026-12-06', batchId: `b${orderNumber}`, uploadId: `u${orderNumber}`, lineNumber: 1 },
+    };
+    const trace = { correlationId: transactionId };
+    // What the ingest publishes for it: the transaction, whose unmapped line moves nothing, and the held line.
+    for (const event of [
+      createEvent('PosTransactionRecorded', recorded, trace),
+      createEvent('PosLineNeedsAttention', { transactionId, key, reason: 'UNKNOWN_SKU', lines: [{ lineNumber: 1, itemCode: code, type: 'sale', quantity: 2 }], batch: recorded.batch, recorded }, trace),
+    ]) await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }));
+    const held = await eventually('the held POS line', async () => (await exceptions.list({ kind: 'PosLineNeedsAttention' })).find((row) => row.context.transactionId === transactionId), 20_000);
+    expect(held).toMatchObject({ channel: 'pos', fixes: ['map-sku', 'reprocess', 'dismiss'] });
+
+    await mapSku(fabric.resources, ['pos', code, sku]);
+    await mapSku(fabric.resources, ['pos', code, sku]);
+    // And a redelivery of the fix's own work.
+    await fixPorts().posTransactions.reapply(recorded);
+
+    const trail = new DynamoEventTrail(fabric.resources.tables.eventTrail);
+    await eventually('the original and both recordings handled by pos-stock-movements', async () => {
+      const handled = (await trail.forCorrelation(transactionId)).filter((entry) => entry.queue.endsWith('pos-stock-movements') && entry.outcome === 'handled');
+      return handled.length >= 3 ? true : undefined;
+    }, 30_000);
+    const store = ((await availability(fabric, sku)).locations as { locationId: string; onHand: number }[]).find((location) => location.locationId === 'store-042');
+    expect(store?.onHand).toBe(3);
+    expect(await exceptions.get(held.id)).toMatchObject({ status: 'resolved', actions: [expect.objectContaining({ action: 'reprocessed', outcome: expect.stringMatching(/^republished/) })] });
+  }, 90_000);
 });

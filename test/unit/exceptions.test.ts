@@ -27,10 +27,18 @@ describe('exceptions: one row per cause', () => {
 
   it('offers map-sku for an unknown SKU and keeps the keys the order waits for', () => {
     const raised = exceptionFrom(createEvent('OrderNeedsAttention', {
-      channel: 'shopify', channelOrderId: '5600', orderId: 'ord_1', reason: 'UNKNOWN_SKU', details: [{ path: 'lines.0.channelSku', message: 'unknown' }], channelSkus: ['sku:NEW-1'],
+      channel: 'shopify', channelOrderId: '5600', orderId: 'ord_1', reason: 'UNKNOWN_SKU', details: [{ path: 'lines.0.channelSku', message: 'unknown' }], channelSkus: ['sku:NEW-1'], archiveKey: 'webhooks/shopify/k',
     }, trace));
 
     expect(raised).toMatchObject({ fixes: ['map-sku', 'reprocess', 'dismiss'], context: { channelSkus: ['sku:NEW-1'] } });
+  });
+
+  it('offers no reprocessing for a hold that names no archived delivery', () => {
+    const raised = exceptionFrom(createEvent('OrderNeedsAttention', {
+      channel: 'square', channelOrderId: 'sq-1', orderId: 'ord_2', reason: 'UNKNOWN_SKU', details: [{ path: 'lines.0.channelSku', message: 'unknown' }],
+    }, trace));
+
+    expect(raised.fixes).toEqual(['map-sku', 'dismiss']);
   });
 
   it('keys an ERP rejection on its document, so a second rejection of the same sales order counts on one row', () => {

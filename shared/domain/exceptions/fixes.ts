@@ -1,12 +1,14 @@
 import { FixNotApplicableError, ExceptionNotFoundError } from './errors';
 import { actOnLatest } from './work-queue';
 import type { ExceptionAction, ExceptionFix, ExceptionRecord } from './model';
-import type { ArchivedOrderReprocessor, ErpPostingRetry, ExceptionStore } from './ports';
+import type { ArchivedOrderReprocessor, ErpPostingRetry, ExceptionStore, HeldPosTransactions } from './ports';
+import type { EventData } from '../../../events/catalog';
 import type { SalesChannel } from '../order';
 
 export interface FixPorts {
   store: ExceptionStore;
   reprocessor: ArchivedOrderReprocessor;
+  posTransactions: HeldPosTransactions;
   erp: ErpPostingRetry;
   now?: () => Date;
 }
@@ -53,6 +55,12 @@ export async function retryException(id: string, actor: Actor, ports: FixPorts):
   if (!record) throw new ExceptionNotFoundError(`no exception ${id}`);
   if (record.status !== 'open') throw new FixNotApplicableError(`${id} is ${record.status}; nothing to retry`);
   const at = (ports.now?.() ?? new Date()).toISOString();
+  if (record.fixes.includes('reprocess') && record.kind === 'PosLineNeedsAttention') {
+    const { outcome, detail, stillUnmapped } = await ports.posTransactions.reapply(record.context.recorded as EventData<'PosTransactionRecorded'>);
+    // No event says a POS line moved, so the fix that applied the last held line closes the exception.
+    const done = outcome === 'republished' && stillUnmapped.length === 0;
+    return (await actOnLatest(ports.store, record, { action: 'reprocessed', by: actor.by, at, why: actor.why, outcome: `${outcome}: ${detail}` }, done ? 'resolved' : undefined)) ?? record;
+  }
   if (record.fixes.includes('reprocess')) {
     const archiveKey = record.context.archiveKey;
     if (typeof archiveKey !== 'string') throw new FixNotApplicableError(`${id} names no archived delivery to map again`);
@@ -67,10 +75,10 @@ export async function retryException(id: string, actor: Actor, ports: FixPorts):
 }
 
 /**
- * After a channel SKU was mapped: maps again, from the archive, every held order that waited for it.
- * Each is reprocessed at most once per call, and a repeat (or a redelivery of what it publishes) changes
- * nothing twice, since the order's consumers key on the order version. Held POS lines are listed, not
- * applied (see docs/exceptions.md).
+ * After a channel SKU was mapped: maps again, from the archive, every held order that waited for it,
+ * and records again every held POS transaction that did. Each is reprocessed at most once per call, and
+ * a repeat (or a redelivery of what it publishes) changes nothing twice: the order's consumers key on the
+ * order version, the stock movements on the transaction's line.
  */
 export async function reprocessWaitingForSku(
   channel: SalesChannel | 'pos', channelSkuKey: string, actor: Actor, ports: FixPorts,
@@ -79,7 +87,7 @@ export async function reprocessWaitingForSku(
   const reprocessed: ExceptionRecord[] = [];
   const left: ExceptionRecord[] = [];
   for (const record of waiting) {
-    if (record.fixes.includes('reprocess') && typeof record.context.archiveKey === 'string') reprocessed.push(await retryException(record.id, actor, ports));
+    if (record.fixes.includes('reprocess')) reprocessed.push(await retryException(record.id, actor, ports));
     else left.push(record);
   }
   return { reprocessed, left };

@@ -90,7 +90,8 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       return make({
         cause: `${data.orderId}#${data.reason}`, severity: 'warning', subject: { type: 'order', key: data.orderId }, channel: data.channel, orderId: data.orderId,
         reasonCode: data.reason, reason: issuesText(data.details) || data.reason, fieldPaths: data.details.map((issue) => issue.path),
-        fixes: unknownSku ? ['map-sku', 'reprocess', 'dismiss'] : ['reprocess', 'dismiss'],
+        // Reprocessing maps the archived delivery again: without its key there is nothing to map.
+        fixes: [...(unknownSku ? ['map-sku' as const] : []), ...(data.archiveKey ? ['reprocess' as const] : []), 'dismiss'],
         context: { channelOrderId: data.channelOrderId, ...(data.archiveKey ? { archiveKey: data.archiveKey } : {}), ...(data.channelSkus ? { channelSkus: data.channelSkus } : {}) },
       });
     }
@@ -127,8 +128,13 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
         cause: `${storeId}#${registerId}#${businessDay}#${sequence}#${data.reason}`, severity: 'warning',
         subject: { type: 'pos-transaction', key: `${storeId}/${registerId}/${businessDay}/${sequence}` }, channel: 'pos',
         reasonCode: data.reason, reason: data.lines.map((line) => `line ${line.lineNumber} item ${line.itemCode}${line.detail ? `: ${line.detail}` : ''}`).join('; '),
-        fieldPaths: data.lines.map((line) => `lines.${line.lineNumber}.itemCode`), fixes: data.reason === 'UNKNOWN_SKU' ? ['map-sku', 'dismiss'] : ['dismiss'],
-        context: { transactionId: data.transactionId, key: data.key, lines: data.lines, ...(data.reason === 'UNKNOWN_SKU' ? { channelSkus: data.lines.map((line) => `sku:${line.itemCode}`) } : {}) },
+        fieldPaths: data.lines.map((line) => `lines.${line.lineNumber}.itemCode`),
+        fixes: data.reason !== 'UNKNOWN_SKU' ? ['dismiss'] : data.recorded ? ['map-sku', 'reprocess', 'dismiss'] : ['map-sku', 'dismiss'],
+        context: {
+          transactionId: data.transactionId, key: data.key, lines: data.lines,
+          ...(data.reason === 'UNKNOWN_SKU' ? { channelSkus: data.lines.map((line) => `sku:${line.itemCode}`) } : {}),
+          ...(data.recorded ? { recorded: data.recorded } : {}),
+        },
       });
     }
     case 'PosSequenceGapDetected': {

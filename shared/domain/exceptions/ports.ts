@@ -1,6 +1,7 @@
 import type { ExceptionAction, ExceptionKind, ExceptionRecord, ExceptionStatus, RaisedException } from './model';
 import type { HeldOrder } from '../order-record';
 import type { SalesChannel } from '../order';
+import type { EventData } from '../../../events/catalog';
 
 export interface ExceptionFilter {
   kind?: ExceptionKind;
@@ -31,6 +32,11 @@ export interface HeldOrders {
 /** Maps an archived delivery again with today's cross-reference and mapping rules, and publishes the order it carries. */
 export interface ArchivedOrderReprocessor {
   reprocess(archiveKey: string): Promise<{ outcome: 'republished' | 'skipped'; detail: string }>;
+}
+
+/** Records a held POS transaction again with today's cross-reference, so its newly mapped lines move stock (once: per line adjustment ids). */
+export interface HeldPosTransactions {
+  reapply(recorded: EventData<'PosTransactionRecorded'>): Promise<{ outcome: 'republished' | 'skipped'; detail: string; stillUnmapped: string[] }>;
 }
 
 /** Asks the ERP connector to post an order's sales order again (it looks the document up first, so a retry never posts twice). */
