@@ -66,6 +66,8 @@ export interface LocalFabric {
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** How long the local ERP simulator under `npm start` may take to commit a request before it stops it. */
+const LOCAL_ERP_REQUEST_LIMIT_MS = 15_000;
 /** A public webhook base URL the developer set (e.g. a tunnel), read once: otherwise each start uses its own API URL. */
 const DEVELOPER_PUBLIC_BASE_URL = process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL || undefined;
 
@@ -113,7 +115,12 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
       await erp.start();
       services.push(erp);
     }
-    configureErpEnvironment(erp);
+    if (configureErpEnvironment(erp) && options.dataDir && !options.erpSimulator) {
+      // A post left in doubt (by a crash, say) is looked up only once the ERP could no longer commit
+      // it: after Business Central's ten minutes, or the laptop's stand-in's much shorter limit.
+      erp.requestLimitMs = LOCAL_ERP_REQUEST_LIMIT_MS;
+      process.env.FABRIC_ERP_COMMIT_HORIZON_MS ??= String(2 * LOCAL_ERP_REQUEST_LIMIT_MS);
+    }
     // Square signs the notification URL with the body: locally, the URL channels post to is this API's,
     // unless the developer set a public one (a tunnel) before starting.
     process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL = DEVELOPER_PUBLIC_BASE_URL ?? apiUrl;
