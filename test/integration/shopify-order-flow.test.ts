@@ -71,7 +71,9 @@ describe('Shopify orders/create through the local fabric', () => {
     expect(repeats[0].body).toEqual({ orderId: first.body.orderId, duplicate: true });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const after = await waitForOrder(fabric.apiUrl, String(first.body.orderId));
-    expect(after).toEqual(before);
+    // The order's own lifecycle moves on meanwhile (no stock here: it is cancelled); what the
+    // redelivery must leave alone is the stored order and its versions.
+    expect({ ...after, status: undefined }).toEqual({ ...before, status: undefined });
   });
 
   it('rejects a wrong signature with 401 and writes nothing but the unverified archive record', async () => {
