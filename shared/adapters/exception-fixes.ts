@@ -5,7 +5,8 @@ import { replayArchivedDelivery, skuKeyId, type EventPublisher, type SkuCrossRef
 import type { ArchivedOrderReprocessor, ErpPostingRetry, FixPorts, HeldPosTransactions } from '../domain/exceptions';
 import type { LifecycleStore } from '../domain/order-lifecycle';
 import { webhookAdapters } from '../channels/registry';
-import { channelApisFromEnv } from '../channels/channel-apis';
+import { channelApisFromEnv, orderSources } from '../channels/channel-apis';
+import { remapFetchedOrder, type OrderSource } from '../domain/order-fetch';
 import { S3DeliveryArchive } from './raw-archive';
 import { DynamoSkuCrossReference } from './cross-reference';
 import { DynamoExceptionStore } from './exception-store';
@@ -13,26 +14,38 @@ import { DynamoLifecycleStore } from './order-lifecycle-store';
 import { eventPublisherFromEnv } from './event-publisher';
 
 /**
- * Maps a held order again from its archived webhook delivery, with today's adapter and cross-reference,
- * and publishes the OrderReceived it now makes (a replay limited to the one delivery and the one event).
- * Order data a fetch or a pull archived (api-responses/) is not a webhook: those are left to `replay`.
+ * Maps a held order again from what its channel sent, as archived, with today's adapter and
+ * cross-reference, and publishes the OrderReceived it now makes (no resend by the channel): a webhook
+ * delivery through the channel's webhook adapter (a replay limited to the one delivery and the one
+ * event), an answer a fetch archived (api-responses/) through the channel's order source, without
+ * calling the channel API again.
  */
-export class ArchivedWebhookReprocessor implements ArchivedOrderReprocessor {
+export class ArchivedDeliveryReprocessor implements ArchivedOrderReprocessor {
   constructor(
     private readonly archive: Pick<S3DeliveryArchive, 'entryAt'>,
     private readonly adapters: Partial<Record<SalesChannel, ChannelWebhookAdapter>>,
     private readonly ports: { publisher: EventPublisher; skus: SkuCrossReference },
+    private readonly sources: Partial<Record<SalesChannel, () => OrderSource<unknown>>>,
   ) {}
 
   async reprocess(archiveKey: string): Promise<{ outcome: 'republished' | 'skipped'; detail: string }> {
-    if (!archiveKey.startsWith('webhooks/')) return { outcome: 'skipped', detail: `${archiveKey} is not a webhook delivery; replay it with the channel's fetch` };
+    const fetched = archiveKey.startsWith('api-responses/');
+    if (!archiveKey.startsWith('webhooks/') && !fetched) return { outcome: 'skipped', detail: `${archiveKey} is neither a webhook delivery nor a fetched API answer` };
     const entry = await this.archive.entryAt(archiveKey);
     if (!entry) return { outcome: 'skipped', detail: `nothing is archived at ${archiveKey}` };
     // Without a verdict the delivery was never shown to be the channel's; `ops replay` verifies it again with the secret.
     if (!entry.verdict) return { outcome: 'skipped', detail: `${archiveKey} has no verdict; replay it with npm run ops -- replay` };
-    const adapter = this.adapters[entry.delivery.channel];
-    if (!adapter) return { outcome: 'skipped', detail: `no webhook adapter for ${entry.delivery.channel}` };
-    const replayed = await replayArchivedDelivery(entry.delivery, entry.verdict, adapter, { ...this.ports, secrets: NO_SECRETS }, { detailTypes: ['OrderReceived'] });
+    const { channel } = entry.delivery;
+    let replayed;
+    if (fetched) {
+      const source = this.sources[channel];
+      if (!source) return { outcome: 'skipped', detail: `no order source for ${channel}` };
+      replayed = await remapFetchedOrder(entry.delivery, entry.verdict, source(), archiveKey, this.ports);
+    } else {
+      const adapter = this.adapters[channel];
+      if (!adapter) return { outcome: 'skipped', detail: `no webhook adapter for ${channel}` };
+      replayed = await replayArchivedDelivery(entry.delivery, entry.verdict, adapter, { ...this.ports, secrets: NO_SECRETS }, { detailTypes: ['OrderReceived'] });
+    }
     return replayed.outcome === 'republished'
       ? { outcome: 'republished', detail: `${replayed.orderId} mapped again from ${archiveKey}` }
       : { outcome: 'skipped', detail: replayed.reason };
@@ -81,9 +94,10 @@ export class ReservedOrderRepost implements ErpPostingRetry {
 /** The fixes' ports as the API and the CLI build them: the exceptions table, the raw archive, the cross-reference and the bus. */
 export function exceptionFixPortsFromEnv(names: { exceptionsTable: string; crossReferenceTable: string; rawArchiveBucket: string; ordersTable?: string }): FixPorts {
   const publisher = eventPublisherFromEnv();
-  const reprocessor = new ArchivedWebhookReprocessor(new S3DeliveryArchive(names.rawArchiveBucket), webhookAdapters(channelApisFromEnv()), {
+  const apis = channelApisFromEnv();
+  const reprocessor = new ArchivedDeliveryReprocessor(new S3DeliveryArchive(names.rawArchiveBucket), webhookAdapters(apis), {
     publisher, skus: new DynamoSkuCrossReference(names.crossReferenceTable),
-  });
+  }, orderSources(apis));
   const erp: ErpPostingRetry = names.ordersTable
     ? new ReservedOrderRepost(new DynamoLifecycleStore(names.ordersTable), publisher)
     : { retrySalesOrder: async (orderId) => { throw new Error(`retrying ${orderId}'s ERP posting needs the orders table`); } };

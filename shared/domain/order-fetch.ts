@@ -3,7 +3,7 @@ import type { SalesChannel } from './order';
 import type { FieldIssue } from './validation';
 import { createEvent, type EventData } from '../../events/catalog';
 import { prepareChannelOrder, type SkuCrossReference } from './channel-order-intake';
-import type { DeliveryArchive, EventPublisher } from './webhook-delivery';
+import type { ArchivedDelivery, DeliveryArchive, DeliveryVerdict, EventPublisher, ReplayOutcome } from './webhook-delivery';
 
 /** What a channel API answered for one order. `raw` is archived as received, whatever it was. */
 export type FetchedOrder<TPayload> =
@@ -19,6 +19,11 @@ export interface OrderSource<TPayload> {
   mapper: ChannelOrderMapper<TPayload>;
   /** Throws ChannelApiError (and ChannelRateLimitedError) for the queue to retry; never for a bad shape. */
   fetchOrder(notice: OrderNotice): Promise<FetchedOrder<TPayload>>;
+  /**
+   * Reads an answer the API gave, as `fetchOrder` archived it in `raw`, without calling the API: what
+   * fetchOrder itself does with a fresh answer, so an archived one maps exactly as it did when fetched.
+   */
+  readAnswer(raw: unknown, notice: Pick<OrderNotice, 'channelAccount'>): FetchedOrder<TPayload>;
 }
 
 export type FetchOutcome = 'accepted' | 'needs_attention' | 'ignored';
@@ -61,7 +66,8 @@ export async function fetchNotifiedOrder<TPayload>(
       source: 'api-responses',
       requestId: `${channelOrderId}-${deliveryId}`.replace(/[^A-Za-z0-9._-]/g, '_'),
       receivedAt: new Date().toISOString(),
-      headers: { 'x-fabric-notification': deliveryId },
+      // What mapping the answer again needs besides the body (see remapFetchedOrder).
+      headers: { 'x-fabric-notification': deliveryId, ...(notification.channelAccount ? { 'x-fabric-channel-account': notification.channelAccount } : {}) },
       sizeBytes: body.length,
       bodyBase64: body.toString('base64'),
     });
@@ -83,4 +89,32 @@ export async function fetchNotifiedOrder<TPayload>(
     await verdict(prepared.outcome, prepared.reason);
     return { orderId, outcome: prepared.outcome as FetchOutcome };
   });
+}
+
+/**
+ * Maps an order again from the API answer its fetch archived (after a SKU or a mapping rule was fixed),
+ * with the source's own reading and mapper and today's cross-reference, and publishes the OrderReceived
+ * that makes, under the fetch's delivery id: the order keeps the channel version it had, so the store
+ * lets it replace the held version once and ignores it after that; the channel API is not called. The
+ * fetch's once-per-notification key is not used, since running again is what a fix is for.
+ */
+export async function remapFetchedOrder<TPayload>(
+  delivery: ArchivedDelivery,
+  verdict: DeliveryVerdict | undefined,
+  source: Pick<OrderSource<TPayload>, 'channel' | 'mapper' | 'readAnswer'>,
+  archiveKey: string,
+  ports: Pick<OrderFetchPorts, 'publisher' | 'skus'>,
+): Promise<ReplayOutcome> {
+  if (delivery.source !== 'api-responses' || !delivery.bodyBase64) return { outcome: 'skipped', reason: 'not an archived API answer' };
+  const deliveryId = verdict?.deliveryId ?? delivery.headers['x-fabric-notification'];
+  if (!deliveryId) return { outcome: 'skipped', reason: 'the answer names no notification it was fetched for' };
+  const channelAccount = delivery.headers['x-fabric-channel-account'];
+  const fetched = source.readAnswer(JSON.parse(Buffer.from(delivery.bodyBase64, 'base64').toString('utf8')), channelAccount ? { channelAccount } : {});
+  if (fetched.kind === 'not_ready') return { outcome: 'skipped', reason: fetched.reason };
+  if (fetched.kind === 'invalid') return { outcome: 'skipped', reason: fetched.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
+  const prepared = await prepareChannelOrder(source.channel, source.mapper, fetched.payload, deliveryId, ports.skus, archiveKey);
+  const received = prepared.publish.filter((event) => event.detailType === 'OrderReceived');
+  if (received.length === 0) return { outcome: 'skipped', reason: prepared.reason ?? 'the answer maps to no order' };
+  await ports.publisher.publish(received);
+  return { outcome: 'republished', orderId: prepared.orderId, events: received };
 }

@@ -1,4 +1,4 @@
-import { fetchNotifiedOrder, type OrderSource, type OrderFetchPorts } from '../../shared/domain/order-fetch';
+import { fetchNotifiedOrder, remapFetchedOrder, type OrderSource, type OrderFetchPorts } from '../../shared/domain/order-fetch';
 import { squareOrderMapper } from '../../shared/channels/square/square-order.mapper';
 import { SquareOrder } from '../../shared/channels/square/square-order.schema';
 import { orderIdFor } from '../../shared/domain/order';
@@ -29,7 +29,7 @@ function harness(answer: () => ReturnType<OrderSource<SquareOrder>['fetchOrder']
       return { ...result, duplicate: false };
     }) as OrderFetchPorts['once'],
   };
-  const source: OrderSource<SquareOrder> = { channel: 'square', mapper: squareOrderMapper, fetchOrder: async () => { fetches += 1; return answer(); } };
+  const source: OrderSource<SquareOrder> = { channel: 'square', mapper: squareOrderMapper, fetchOrder: async () => { fetches += 1; return answer(); }, readAnswer: (raw) => ({ kind: 'order', payload: SquareOrder.parse((raw as { order: unknown }).order), raw }) };
   return { archived, verdicts, published, ports, source, fetches: () => fetches };
 }
 
@@ -47,6 +47,18 @@ describe('fetchNotifiedOrder', () => {
     expect(h.fetches()).toBe(1);
     expect(h.archived).toEqual([expect.objectContaining({ channel: 'square', source: 'api-responses', bodyBase64: Buffer.from(JSON.stringify(fixture)).toString('base64') })]);
     expect(h.published.map((e) => e.detailType)).toEqual(['OrderReceived']);
+  });
+
+  test('maps an archived answer again under the fetch\'s delivery id, publishing the same OrderReceived without fetching', async () => {
+    const h = harness(async () => ({ kind: 'order', payload: SquareOrder.parse(fixture.order), raw: fixture }));
+    await fetchNotifiedOrder(notification, h.source, h.ports);
+
+    const remapped = await remapFetchedOrder(h.archived[0], h.verdicts[0], h.source, 'api-responses/square/key', h.ports);
+
+    expect(remapped).toMatchObject({ outcome: 'republished', orderId: notification.orderId });
+    expect(h.fetches()).toBe(1);
+    const [fetched, again] = h.published as FabricEvent<any>[];
+    expect(again).toMatchObject({ detailType: 'OrderReceived', data: { deliveryId: 'evt-1', order: fetched.data.order } });
   });
 
   test('records and skips an order that is not ready', async () => {

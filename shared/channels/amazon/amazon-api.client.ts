@@ -76,20 +76,29 @@ export function amazonOrderSource(api: AmazonOrdersApi): OrderSource<AmazonOrder
     async fetchOrder(notice) {
       const rawOrder = await api.getOrder(notice.channelOrderId);
       const order = AmazonGetOrderResponse.safeParse(rawOrder);
-      if (!order.success) return { kind: 'invalid', issues: formatIssues(order.error), raw: { order: rawOrder } };
-      if (order.data.payload.OrderStatus === 'Pending') return { kind: 'not_ready', reason: 'a Pending order has no prices yet', raw: { order: rawOrder } };
+      // Items are not asked for an order that cannot be taken yet; readAnswer says which.
+      if (!order.success || order.data.payload.OrderStatus === 'Pending') return this.readAnswer({ order: rawOrder }, notice);
       const pages: unknown[] = [];
-      const items: AmazonOrderItem[] = [];
       let nextToken: string | undefined;
       do {
         const rawItems = await api.getOrderItems(notice.channelOrderId, nextToken);
         pages.push(rawItems);
         const page = AmazonGetOrderItemsResponse.safeParse(rawItems);
-        if (!page.success) return { kind: 'invalid', issues: formatIssues(page.error), raw: { order: rawOrder, orderItems: pages } };
-        items.push(...page.data.payload.OrderItems);
-        nextToken = page.data.payload.NextToken;
+        nextToken = page.success ? page.data.payload.NextToken : undefined;
       } while (nextToken);
-      const raw = { order: rawOrder, orderItems: pages };
+      return this.readAnswer({ order: rawOrder, orderItems: pages }, notice);
+    },
+    readAnswer(raw, notice) {
+      const { order: rawOrder, orderItems: pages = [] } = (raw ?? {}) as { order?: unknown; orderItems?: unknown[] };
+      const order = AmazonGetOrderResponse.safeParse(rawOrder);
+      if (!order.success) return { kind: 'invalid', issues: formatIssues(order.error), raw };
+      if (order.data.payload.OrderStatus === 'Pending') return { kind: 'not_ready', reason: 'a Pending order has no prices yet', raw };
+      const items: AmazonOrderItem[] = [];
+      for (const rawItems of pages) {
+        const page = AmazonGetOrderItemsResponse.safeParse(rawItems);
+        if (!page.success) return { kind: 'invalid', issues: formatIssues(page.error), raw };
+        items.push(...page.data.payload.OrderItems);
+      }
       return { kind: 'order', payload: { order: order.data.payload, items, ...(notice.channelAccount ? { sellerId: notice.channelAccount } : {}) }, raw };
     },
   };

@@ -120,7 +120,9 @@ export function ebayOrderSource(api: EbayApi): OrderSource<EbayOrder> {
     channel: 'ebay',
     mapper: ebayOrderMapper,
     async fetchOrder(notice) {
-      const raw = await api.getOrder(notice.channelOrderId);
+      return this.readAnswer(await api.getOrder(notice.channelOrderId), notice);
+    },
+    readAnswer(raw) {
       const parsed = EbayOrder.safeParse(raw);
       return parsed.success ? { kind: 'order', payload: parsed.data, raw } : { kind: 'invalid', issues: formatIssues(parsed.error), raw };
     },

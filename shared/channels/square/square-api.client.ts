@@ -39,7 +39,9 @@ export function squareOrderSource(api: SquareOrdersApi): OrderSource<SquareOrder
     channel: 'square',
     mapper: squareOrderMapper,
     async fetchOrder(notice) {
-      const raw = await api.retrieveOrder(notice.channelOrderId);
+      return this.readAnswer(await api.retrieveOrder(notice.channelOrderId), notice);
+    },
+    readAnswer(raw) {
       const parsed = SquareRetrieveOrderResponse.safeParse(raw);
       if (!parsed.success) return { kind: 'invalid', issues: formatIssues(parsed.error), raw };
       if (parsed.data.order.state === 'DRAFT') return { kind: 'not_ready', reason: 'the order is a DRAFT', raw };

@@ -57,7 +57,9 @@ export function walmartOrderSource(api: WalmartOrdersApi): OrderSource<WalmartOr
     channel: 'walmart',
     mapper: walmartOrderMapper,
     async fetchOrder(notice) {
-      const raw = await api.getOrder(notice.channelOrderId);
+      return this.readAnswer(await api.getOrder(notice.channelOrderId), notice);
+    },
+    readAnswer(raw) {
       const parsed = WalmartGetOrderResponse.safeParse(raw);
       return parsed.success ? { kind: 'order', payload: parsed.data.order, raw } : { kind: 'invalid', issues: formatIssues(parsed.error), raw };
     },
