@@ -42,6 +42,8 @@ export class DynamoExceptionStore implements ExceptionStore {
       ? {
         ...existing,
         count: existing.count + 1,
+        // Redeliveries arrive in any order: the row spans the earliest and the latest sighting.
+        firstSeenAt: sighting.at < existing.firstSeenAt ? sighting.at : existing.firstSeenAt,
         lastSeenAt: sighting.at > existing.lastSeenAt ? sighting.at : existing.lastSeenAt,
         eventIds: [...existing.eventIds, sighting.eventId],
         version: existing.version + 1,
