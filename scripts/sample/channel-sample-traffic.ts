@@ -29,6 +29,7 @@ export async function sendChannelSampleTraffic(apiUrl: string, stub: ChannelApiS
   const orderNumber = 70000 + (Math.floor(Date.now() / 1000) % 10000);
   const wooOrder = sampleWooCommerceOrder(orderNumber);
   stub.outbound.addOrder('woocommerce', String(orderNumber), channelOrderLines(wooOrder));
+  stub.saveState();
   const wooBody = JSON.stringify(wooOrder);
   const wooSecret = process.env[secretEnvVar('woocommerce')] ?? DEVELOPMENT_WEBHOOK_SECRETS.woocommerce;
   const woo = await fetch(`${apiUrl}/webhooks/woocommerce`, { method: 'POST', headers: wooCommerceDeliveryHeaders(wooBody, wooSecret), body: wooBody });
