@@ -3,10 +3,10 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { DEFAULT_DATA_OWNERSHIP } from '../shared/config/data-ownership';
-import { importCatalogExport } from '../shared/domain/catalog-import';
-import { Product } from '../shared/domain/product';
-import { decompressed, lineBatches } from '../shared/pos/byte-stream';
+import { DEFAULT_DATA_OWNERSHIP } from '../shared/domain/catalog/data-ownership';
+import { importCatalogExport } from '../shared/domain/catalog/catalog-import';
+import { Product } from '../shared/domain/catalog/product';
+import { decompressed, lineBatches } from '../shared/text/byte-stream';
 import { toWireEvent, type FabricEvent } from '../events/envelope';
 import { report } from './harness';
 

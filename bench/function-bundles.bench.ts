@@ -6,7 +6,7 @@ import {
   apiCredentialsNameEnvVar, bucketEnvVar, buckets, functions, secretNameEnvVar, tableEnvVar, tables,
   type BucketName, type TableName,
 } from '../shared/config/topology';
-import { SalesChannel } from '../shared/domain/order';
+import { SalesChannel } from '../shared/domain/kernel/order';
 import { ERP_CREDENTIALS_NAME_ENV } from '../shared/erp/erp-config';
 import { format, record, report } from './harness';
 

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { START, readPosItems } from '../shared/pos/pos-batch-reader';
-import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload } from '../shared/domain/pos-batch-ingest';
+import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload } from '../shared/domain/pos/batch-ingest';
 import { invocation, memoryPorts } from '../test/unit/support/pos-in-memory';
 
 /**

@@ -1,26 +1,26 @@
 import { z } from 'zod';
-import { Order, SalesChannel } from '../shared/domain/order';
-import { InventoryMovement } from '../shared/domain/inventory-movement';
+import { Order, SalesChannel } from '../shared/domain/kernel/order';
+import { InventoryMovement } from '../shared/domain/inventory/movement';
 import {
   AvailabilityChangedData, InventoryAdjustedData, InventoryReservedData, ReservationRejectedData, ReservationReleasedData,
-} from '../shared/domain/inventory-events';
-import { Shipment } from '../shared/domain/shipment';
-import { CustomerReturn, ReturnNeedsAttentionData } from '../shared/domain/return';
-import { SettlementLine } from '../shared/domain/settlement';
-import { JournalEntry } from '../shared/domain/journal-entry';
-import { JournalEntryPreparedData } from '../shared/domain/accounting';
-import { ReconciliationExceptionData } from '../shared/domain/settlement-exception';
-import { ChannelRefund } from '../shared/domain/refund-report';
-import { OrderStateChangedData, OrderTransitionRefusedData } from '../shared/domain/order-lifecycle';
-import { ErpPostingRejectedData, ErpSalesOrderCancelledData, ErpSalesOrderPostedData } from '../shared/domain/erp';
-import { OrderStuckData } from '../shared/domain/order-sla-events';
+} from '../shared/domain/inventory/events';
+import { Shipment } from '../shared/domain/orders/shipment';
+import { CustomerReturn, ReturnNeedsAttentionData } from '../shared/domain/returns/model';
+import { SettlementLine } from '../shared/domain/accounting/settlement';
+import { JournalEntry } from '../shared/domain/accounting/journal-entry';
+import { JournalEntryPreparedData } from '../shared/domain/accounting/model';
+import { ReconciliationExceptionData } from '../shared/domain/accounting/settlement-exception';
+import { ChannelRefund } from '../shared/domain/returns/refund-report';
+import { OrderStateChangedData, OrderTransitionRefusedData } from '../shared/domain/orders/lifecycle';
+import { ErpPostingRejectedData, ErpSalesOrderCancelledData, ErpSalesOrderPostedData } from '../shared/domain/erp/model';
+import { OrderStuckData } from '../shared/domain/orders/sla-events';
 import {
   PosBatchContinuationRequestedData, PosBatchProcessedData, PosLineNeedsAttentionData, PosSequenceGapDetectedData, PosTransactionRecordedData,
-} from '../shared/domain/pos-events';
-import { ChangeRefusedData, PriceChangedData, PricingExceptionData, ProductChangedData, PromotionWindowData } from '../shared/domain/pricing-events';
-import { ChannelDriftCorrectedData, OversellIncidentData } from '../shared/domain/channel-publication-events';
+} from '../shared/domain/pos/events';
+import { ChangeRefusedData, PriceChangedData, PricingExceptionData, ProductChangedData, PromotionWindowData } from '../shared/domain/pricing/events';
+import { ChannelDriftCorrectedData, OversellIncidentData } from '../shared/domain/channel-sync/events';
 import { FabricEvent, WireEvent, fromWireEvent, newEventId } from './envelope';
-import { FieldIssue, formatIssues } from '../shared/domain/validation';
+import { FieldIssue, formatIssues } from '../shared/domain/kernel/validation';
 
 /** Where events come from; a rule matches on these, so they are part of the contract. */
 export const EventSource = {

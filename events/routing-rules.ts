@@ -1,16 +1,16 @@
 import { DetailType, EventSource, eventCatalog } from './catalog';
 import type { FabricEvent } from './envelope';
-import type { Order } from '../shared/domain/order';
-import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../shared/domain/order-record';
-import { ORDER_FETCH_SCOPE, orderFetchKey } from '../shared/domain/order-fetch';
-import { LIFECYCLE_DETAIL_TYPES } from '../shared/domain/order-lifecycle-events';
-import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '../shared/domain/accounting-journal';
-import { RETURN_INTAKE_SCOPE } from '../shared/domain/return-intake';
-import { PRICE_ORDER_CHECK_SCOPE } from '../shared/domain/pricing-order-check';
-import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '../shared/domain/channel-sync-oversell';
-import { SHIPMENT_SYNC_SCOPE, shipmentSyncKey } from '../shared/domain/channel-sync-shipment';
-import { CANCELLATION_SYNC_SCOPE, cancellationSyncKey } from '../shared/domain/channel-sync-cancellation';
-import { RETURN_SYNC_SCOPE, returnSyncKey } from '../shared/domain/channel-sync-return';
+import type { Order } from '../shared/domain/kernel/order';
+import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../shared/domain/orders/order-record';
+import { ORDER_FETCH_SCOPE, orderFetchKey } from '../shared/domain/intake/order-fetch';
+import { LIFECYCLE_DETAIL_TYPES } from '../shared/domain/orders/lifecycle-events';
+import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '../shared/domain/accounting/journal';
+import { RETURN_INTAKE_SCOPE } from '../shared/domain/returns/return-intake';
+import { PRICE_ORDER_CHECK_SCOPE } from '../shared/domain/pricing/order-check';
+import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '../shared/domain/channel-sync/oversell';
+import { SHIPMENT_SYNC_SCOPE, shipmentSyncKey } from '../shared/domain/channel-sync/shipment-sync';
+import { CANCELLATION_SYNC_SCOPE, cancellationSyncKey } from '../shared/domain/channel-sync/cancellation-sync';
+import { RETURN_SYNC_SCOPE, returnSyncKey } from '../shared/domain/channel-sync/return-sync';
 import { EXCEPTION_KINDS, RESOLVING_EVENTS } from '../shared/domain/exceptions/model';
 
 /**
@@ -86,7 +86,7 @@ export const routingRules: readonly RoutingRule[] = [
       maxConcurrency: 2,
     },
     consumer: 'channel-order-fetch',
-    // The fetch consumer runs once per notification delivery (shared/domain/order-fetch.ts).
+    // The fetch consumer runs once per notification delivery (shared/domain/intake/order-fetch.ts).
     processedOnce: { scope: ORDER_FETCH_SCOPE, businessKey: (event) => { const data = event.data as { deliveryId?: string }; return data.deliveryId ? orderFetchKey(channel, data.deliveryId) : undefined; } },
   })),
   {

@@ -1,5 +1,5 @@
 import type { FunctionDefinition } from '../shared/config/topology';
-import { SalesChannel } from '../shared/domain/order';
+import { SalesChannel } from '../shared/domain/kernel/order';
 import { ERP_CREDENTIALS_SECRET_NAME } from '../shared/erp/erp-config';
 import { regionalFunctions } from './regional-functions';
 

@@ -1,12 +1,12 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { loadAccountingPolicy } from '../../shared/config/chart-of-accounts';
+import { loadAccountingPolicy } from '../../shared/domain/accounting/chart-of-accounts';
 import { parseEventBody } from '../../events/catalog';
-import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor, journalPosTransaction, journalRefund, journalShipment, type JournalOutcome } from '../../shared/domain/accounting-journal';
-import type { Shipment } from '../../shared/domain/shipment';
-import type { ChannelRefund } from '../../shared/domain/refund-report';
-import type { PosTransaction } from '../../shared/domain/pos-transaction';
+import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor, journalPosTransaction, journalRefund, journalShipment, type JournalOutcome } from '../../shared/domain/accounting/journal';
+import type { Shipment } from '../../shared/domain/orders/shipment';
+import type { ChannelRefund } from '../../shared/domain/returns/refund-report';
+import type { PosTransaction } from '../../shared/domain/pos/transaction';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { DynamoAccountingLedger } from '../../shared/adapters/reconciliation-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';

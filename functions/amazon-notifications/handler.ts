@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { acceptQueuedNotification } from '../../shared/domain/queued-notification';
+import { acceptQueuedNotification } from '../../shared/domain/intake/queued-notification';
 import { amazonNotificationAdapter } from '../../shared/channels/amazon/amazon-notification.adapter';
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';

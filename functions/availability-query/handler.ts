@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readAvailability } from '../../shared/domain/inventory-exposure';
-import { StockKey } from '../../shared/domain/inventory';
-import { formatIssues } from '../../shared/domain/validation';
+import { readAvailability } from '../../shared/domain/inventory/exposure';
+import { StockKey } from '../../shared/domain/inventory/model';
+import { formatIssues } from '../../shared/domain/kernel/validation';
 import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { metrics } from '../../shared/adapters/observability';

@@ -1,8 +1,8 @@
 import type { S3Event } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { loadDataOwnership } from '../../shared/config/data-ownership';
-import { importCatalogExport } from '../../shared/domain/catalog-import';
+import { loadDataOwnership } from '../../shared/domain/catalog/data-ownership';
+import { importCatalogExport } from '../../shared/domain/catalog/catalog-import';
 import { S3CatalogExport } from '../../shared/adapters/catalog-import-bucket';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';

@@ -13,9 +13,9 @@ import { tableEnvVar } from '../../shared/config/topology';
 import { logger, metrics } from '../../shared/adapters/observability';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
-import type { AvailabilityChange } from '../../shared/domain/channel-publication';
-import { publishAvailability } from '../../shared/domain/channel-sync';
-import { OVERSELL_CHECK_SCOPE, findOversells, oversellCheckKey } from '../../shared/domain/channel-sync-oversell';
+import type { AvailabilityChange } from '../../shared/domain/channel-sync/publication';
+import { publishAvailability } from '../../shared/domain/channel-sync/availability-sync';
+import { OVERSELL_CHECK_SCOPE, findOversells, oversellCheckKey } from '../../shared/domain/channel-sync/oversell';
 
 const table = publicationTableFromEnv();
 const ledger = new DynamoPublicationLedger(table);

@@ -7,7 +7,7 @@ import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { logger, metrics } from '../../shared/adapters/observability';
 import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
-import { correctDrift } from '../../shared/domain/channel-sync';
+import { correctDrift } from '../../shared/domain/channel-sync/availability-sync';
 
 const table = publicationTableFromEnv();
 const ledger = new DynamoPublicationLedger(table);

@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { parseEventBody } from '../../events/catalog';
-import { ORDER_FETCH_SCOPE, fetchNotifiedOrder } from '../../shared/domain/order-fetch';
+import { ORDER_FETCH_SCOPE, fetchNotifiedOrder } from '../../shared/domain/intake/order-fetch';
 import { channelApisFromEnv, orderSources } from '../../shared/channels/channel-apis';
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';

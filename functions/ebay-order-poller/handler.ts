@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { pullOrders } from '../../shared/domain/order-pull';
+import { pullOrders } from '../../shared/domain/intake/order-pull';
 import { channelApisFromEnv } from '../../shared/channels/channel-apis';
 import { ebayOrderFeed } from '../../shared/channels/ebay/ebay-api.client';
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';

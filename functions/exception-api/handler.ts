@@ -5,7 +5,7 @@ import { bucketEnvVar, tableEnvVar } from '../../shared/config/topology';
 import {
   EXCEPTION_KINDS, ExceptionChangedError, ExceptionNotFoundError, FixNotApplicableError, dismissException, retryException,
 } from '../../shared/domain/exceptions';
-import { formatIssues } from '../../shared/domain/validation';
+import { formatIssues } from '../../shared/domain/kernel/validation';
 import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { jsonAnswer, rawBody } from '../../shared/api/http-answer';

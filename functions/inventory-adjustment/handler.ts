@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { adjustStock, parseAdjustmentRequest } from '../../shared/domain/inventory-adjustment';
+import { adjustStock, parseAdjustmentRequest } from '../../shared/domain/inventory/adjustment';
 import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { withObservability } from '../../shared/adapters/lambda-middleware';

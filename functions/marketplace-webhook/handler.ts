@@ -2,8 +2,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { acceptWebhookDelivery } from '../../shared/domain/webhook-delivery';
-import { SalesChannel } from '../../shared/domain/order';
+import { acceptWebhookDelivery } from '../../shared/domain/intake/webhook-delivery';
+import { SalesChannel } from '../../shared/domain/kernel/order';
 import { webhookAdapters } from '../../shared/channels/registry';
 import { channelApisFromEnv } from '../../shared/channels/channel-apis';
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';

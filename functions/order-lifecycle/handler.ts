@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { detailTypeOf } from '../../events/envelope';
 import { UnknownEventError } from '../../events/catalog';
-import { LIFECYCLE_DETAIL_TYPES, moveOrders, type LifecycleDetailType } from '../../shared/domain/order-lifecycle-events';
+import { LIFECYCLE_DETAIL_TYPES, moveOrders, type LifecycleDetailType } from '../../shared/domain/orders/lifecycle-events';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { queueConsumer } from '../../shared/adapters/queue-consumer';

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { SalesChannel } from '../../shared/domain/order';
+import { SalesChannel } from '../../shared/domain/kernel/order';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { jsonAnswer } from '../../shared/api/http-answer';
 import { PathId } from '../../shared/api/path-id';
-import { formatIssues } from '../../shared/domain/validation';
+import { formatIssues } from '../../shared/domain/kernel/validation';
 import { metrics } from '../../shared/adapters/observability';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 

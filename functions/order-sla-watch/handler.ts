@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { tableEnvVar } from '../../shared/config/topology';
-import { reportStuckOrders } from '../../shared/domain/order-sla';
+import { reportStuckOrders } from '../../shared/domain/orders/sla';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { withObservability } from '../../shared/adapters/lambda-middleware';

@@ -1,8 +1,8 @@
 import { channelCredentialsFromEnv } from '../../shared/adapters/channel-credentials';
 import { TokenBucket } from '../../shared/adapters/channel-http';
 import { apiBaseUrlEnvVar } from '../../shared/config/topology';
-import type { SalesChannel } from '../../shared/domain/order';
-import type { ChannelPriceApi } from '../../shared/domain/pricing-distribution';
+import type { SalesChannel } from '../../shared/domain/kernel/order';
+import type { ChannelPriceApi } from '../../shared/domain/pricing/distribution';
 import { EBAY_PRODUCTION_URL } from '../../shared/channels/ebay/ebay-api.client';
 import { EBAY_INVENTORY_RATE_LIMIT, ebaySellerToken } from '../../shared/channels/ebay/inventory-api';
 import { EbayPriceApi } from '../../shared/channels/ebay/price-api';

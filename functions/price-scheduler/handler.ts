@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { publishDueWindows } from '../../shared/domain/pricing-schedule';
+import { publishDueWindows } from '../../shared/domain/pricing/schedule';
 import { DynamoPricingStore } from '../../shared/adapters/pricing-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { withObservability } from '../../shared/adapters/lambda-middleware';

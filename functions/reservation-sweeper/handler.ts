@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { sweepInventory } from '../../shared/domain/inventory-sweeper';
+import { sweepInventory } from '../../shared/domain/inventory/sweeper';
 import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { withObservability } from '../../shared/adapters/lambda-middleware';

@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { parseEventBody } from '../../events/catalog';
-import { RETURN_INTAKE_SCOPE, receiveReturn } from '../../shared/domain/return-intake';
+import { RETURN_INTAKE_SCOPE, receiveReturn } from '../../shared/domain/returns/return-intake';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';

@@ -1,10 +1,10 @@
 import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { loadAccountingPolicy } from '../../shared/config/chart-of-accounts';
-import { reconcileSettlementUpload } from '../../shared/domain/settlement-reconciliation';
-import { settlementChannelOf } from '../../shared/domain/settlement-report';
-import { reportNeverSettled } from '../../shared/domain/settlement-watch';
+import { loadAccountingPolicy } from '../../shared/domain/accounting/chart-of-accounts';
+import { reconcileSettlementUpload } from '../../shared/domain/accounting/settlement-reconciliation';
+import { settlementChannelOf } from '../../shared/domain/accounting/settlement-report';
+import { reportNeverSettled } from '../../shared/domain/accounting/settlement-watch';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
 import { S3SettlementReports } from '../../shared/adapters/settlement-bucket';

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { loadInventoryPolicy, locationIds } from '../../shared/config/inventory-policy';
-import { SHIPMENT_CONFIRMATION_SCOPE, confirmShipment } from '../../shared/domain/shipment-confirmation';
+import { loadInventoryPolicy, locationIds } from '../../shared/domain/inventory/policy';
+import { SHIPMENT_CONFIRMATION_SCOPE, confirmShipment } from '../../shared/domain/orders/shipment-confirmation';
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';

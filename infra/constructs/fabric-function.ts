@@ -23,7 +23,7 @@ import {
   type TableDefinition,
   type TableName,
 } from '../../shared/config/topology';
-import type { SalesChannel } from '../../shared/domain/order';
+import type { SalesChannel } from '../../shared/domain/kernel/order';
 import { ERP_CREDENTIALS_NAME_ENV } from '../../shared/erp/erp-config';
 import { CLAIM_CHECK_PREFIX } from '../../events/claim-check';
 

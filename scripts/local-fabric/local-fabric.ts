@@ -2,7 +2,7 @@ import path from 'node:path';
 import { functions as topologyFunctions, secretEnvVar, tableEnvVar, bucketEnvVar, type BucketName, type FunctionDefinition, type TableName } from '../../shared/config/topology';
 import { routingRules } from '../../events/routing-rules';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { SalesChannel } from '../../shared/domain/order';
+import { SalesChannel } from '../../shared/domain/kernel/order';
 import { startEmulators, type EmulatorEndpoints, type RunningEmulators } from './emulators';
 import { claimDataDir, type DataDirClaim } from './data-dir-claim';
 import { LOCAL_REGION, localClients, provisionLocalResources, type LocalClients, type LocalResources } from './provision';

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { routingRules, type RoutingRule } from '../../events/routing-rules';
-import { SalesChannel } from '../../shared/domain/order';
-import { parsePosBatchKey, type PosBatchPath } from '../../shared/domain/pos-batch';
+import { SalesChannel } from '../../shared/domain/kernel/order';
+import { parsePosBatchKey, type PosBatchPath } from '../../shared/domain/pos/batch';
 import { EXCEPTION_KINDS } from '../../shared/domain/exceptions/model';
 import {
   argument, defineCommand, isoTime, oneOf, option, optionalArgument, requiredOption, switchFlag,
@@ -28,7 +28,7 @@ const existingFile: Reader<string> = (text) => {
 
 const POS_BATCH_EXTENSION = /\.(csv|jsonl|xml)(\.gz)?$/;
 
-/** Where `pos upload` puts a batch under the upload contract (shared/domain/pos-batch.ts); undefined when an id or the date breaks it. */
+/** Where `pos upload` puts a batch under the upload contract (shared/domain/pos/batch.ts); undefined when an id or the date breaks it. */
 export function posUploadPath(file: string, storeId: string, businessDate: string, batchId: string): (PosBatchPath & { key: string }) | undefined {
   const key = `incoming/${storeId}/${businessDate}/${batchId}${POS_BATCH_EXTENSION.exec(file)?.[0] ?? ''}`;
   const batch = parsePosBatchKey(key);

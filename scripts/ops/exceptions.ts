@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
 import { dismissException, reprocessWaitingForSku, retryException, type Actor, type ExceptionRecord, type FixPorts } from '../../shared/domain/exceptions';
-import type { SalesChannel } from '../../shared/domain/order';
+import type { SalesChannel } from '../../shared/domain/kernel/order';
 import type { OpsResources } from './aws-fabric';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';

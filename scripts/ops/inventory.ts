@@ -1,8 +1,8 @@
 import { DynamoInventoryStore } from '../../shared/adapters/inventory-store';
-import { loadInventoryPolicy } from '../../shared/config/inventory-policy';
-import { bucketId } from '../../shared/domain/inventory';
-import { readAvailability } from '../../shared/domain/inventory-exposure';
-import { isClean, verifyInventory } from '../../shared/domain/inventory-verification';
+import { loadInventoryPolicy } from '../../shared/domain/inventory/policy';
+import { bucketId } from '../../shared/domain/inventory/model';
+import { readAvailability } from '../../shared/domain/inventory/exposure';
+import { isClean, verifyInventory } from '../../shared/domain/inventory/verification';
 import type { LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';

@@ -5,8 +5,8 @@ import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { webhookSecretsFromEnv } from '../../shared/adapters/webhook-secrets';
-import type { SalesChannel } from '../../shared/domain/order';
-import { replayArchivedDelivery } from '../../shared/domain/webhook-delivery';
+import type { SalesChannel } from '../../shared/domain/kernel/order';
+import { replayArchivedDelivery } from '../../shared/domain/intake/webhook-delivery';
 import type { AwsLocation, OpsResources } from './aws-fabric';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';
@@ -20,7 +20,7 @@ type ReplayWindow = { from: Date; to: Date; detailType?: string };
 
 /**
  * `replay --from <time> --to <time> [--channel c] [--detail-type T] [--dry-run]`: publishes again what
- * the webhook deliveries archived in the window carry (shared/domain/webhook-delivery.ts
+ * the webhook deliveries archived in the window carry (shared/domain/intake/webhook-delivery.ts
  * replayArchivedDelivery). Safe to run twice: consumers dedupe on business keys. In a deployed region
  * it replays the bus's archive instead (startArchiveReplay).
  */

@@ -1,5 +1,5 @@
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { formatDecimalMoney } from '../../shared/domain/money';
+import { formatDecimalMoney } from '../../shared/domain/kernel/money';
 import { secretEnvVar, tableEnvVar } from '../../shared/config/topology';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { SAMPLE_CATALOG, channelOrderLines, sampleShopifyOrder, shopifyDeliveryHeaders } from './shopify-orders';

@@ -12,7 +12,7 @@ import { DynamoInventoryStore } from '../../shared/adapters/inventory-store';
 import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { secretEnvVar } from '../../shared/config/topology';
-import { verifyInventory, isClean } from '../../shared/domain/inventory-verification';
+import { verifyInventory, isClean } from '../../shared/domain/inventory/verification';
 import { buildScenario, simulationInventoryPolicy, squareVariationId, WAREHOUSE, type ChannelDelivery, type PlannedOrder, type Scenario, type ScenarioOptions } from './scenario';
 import { marketplaceSkuKeys } from './marketplace-orders';
 import { expectedStates } from './fulfilment-plan';

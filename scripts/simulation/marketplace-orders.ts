@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChannelSkuKey } from '../../shared/channels/channel-adapter';
-import { formatDecimalMoney } from '../../shared/domain/money';
+import { formatDecimalMoney } from '../../shared/domain/kernel/money';
 import { amazonOrderChange, walmartDeliveryHeaders, walmartOrderEvent } from '../sample/channel-samples';
 
 /*
@@ -121,7 +121,7 @@ export function buildAmazonOrder(request: MarketplaceOrderRequest): AmazonSimula
 /**
  * An eBay US order (paid, not yet shipped) as the Fulfillment API's getOrders and getOrder return it.
  * The fabric pulls it with the ebay-order-poller, by lastModifiedDate: that is `lastModifiedAt`, or
- * `placedAt` when absent (see the poller's window in shared/domain/order-pull.ts before choosing).
+ * `placedAt` when absent (see the poller's window in shared/domain/intake/order-pull.ts before choosing).
  * eBay collects and remits the sales tax and states it per line item, on the item price only. Its id
  * is `SS-SSRRR-IIIII` (seed, run, index). Throws RangeError as buildAmazonOrder does.
  */

@@ -15,7 +15,7 @@ export interface PlannedSettlement {
   expectedExceptions: { channelOrderId: string; reason: 'UNKNOWN_ORDER' | 'FEE_VARIANCE' }[];
 }
 
-/** Shopify Payments' schedule the fabric reconciles against (shared/config/chart-of-accounts.ts): 2.9% + 30 cents. */
+/** Shopify Payments' schedule the fabric reconciles against (shared/domain/accounting/chart-of-accounts.ts): 2.9% + 30 cents. */
 const feeOf = (chargeMinor: number) => Math.floor((chargeMinor * 290 + 5_000) / 10_000) + 30;
 
 /**

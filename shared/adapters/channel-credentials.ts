@@ -1,6 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { z } from 'zod';
-import type { SalesChannel } from '../domain/order';
+import type { SalesChannel } from '../domain/kernel/order';
 import { apiCredentialsEnvVar, apiCredentialsNameEnvVar } from '../config/topology';
 
 /**

@@ -1,12 +1,12 @@
 import type { ChannelWebhookAdapter } from '../channels/channel-adapter';
-import type { SalesChannel } from '../domain/order';
+import type { SalesChannel } from '../domain/kernel/order';
 import { createEvent, type EventData } from '../../events/catalog';
-import { replayArchivedDelivery, skuKeyId, type EventPublisher, type SkuCrossReference, type WebhookSecrets } from '../domain/webhook-delivery';
+import { replayArchivedDelivery, skuKeyId, type EventPublisher, type SkuCrossReference, type WebhookSecrets } from '../domain/intake/webhook-delivery';
 import type { ArchivedOrderReprocessor, ErpPostingRetry, FixPorts, HeldPosTransactions } from '../domain/exceptions';
-import type { LifecycleStore } from '../domain/order-lifecycle';
+import type { LifecycleStore } from '../domain/orders/lifecycle';
 import { webhookAdapters } from '../channels/registry';
 import { channelApisFromEnv, orderSources } from '../channels/channel-apis';
-import { remapFetchedOrder, type OrderSource } from '../domain/order-fetch';
+import { remapFetchedOrder, type OrderSource } from '../domain/intake/order-fetch';
 import { S3DeliveryArchive } from './raw-archive';
 import { DynamoSkuCrossReference } from './cross-reference';
 import { DynamoExceptionStore } from './exception-store';

@@ -7,7 +7,7 @@ import {
   EXCEPTION_KINDS, ExceptionChangedError, type ExceptionAction, type ExceptionFilter, type ExceptionKind, type ExceptionRecord,
   type ExceptionStatus, type ExceptionStore, type RaisedException,
 } from '../domain/exceptions';
-import type { SalesChannel } from '../domain/order';
+import type { SalesChannel } from '../domain/kernel/order';
 
 /** Enough for a batch of sightings of one cause arriving together; beyond it the record is retried by its queue. */
 const RAISE_ATTEMPTS = 12;

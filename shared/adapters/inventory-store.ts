@@ -7,15 +7,15 @@ import {
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll } from './dynamo-query';
 import { readConfig, requiredName } from '../config/env';
-import { loadInventoryPolicy, type InventoryPolicy } from '../config/inventory-policy';
+import { loadInventoryPolicy, type InventoryPolicy } from '../domain/inventory/policy';
 import {
   POSITION_FIGURES, emptyPosition, guardsFor, netDeltas, type BucketKey, type LedgerMovement, type StockPosition,
-} from '../domain/inventory';
+} from '../domain/inventory/model';
 import type {
   AdjustmentRecord, BucketWrite, HeaderWrite, InventoryRepository, OutboxOwner, PublishedAvailability, ReservationHeader,
   ReservationPart, ReservationRecord, ShipmentRecord, SweepItem, WriteOutcome,
-} from '../domain/inventory-records';
-import type { SalesChannel } from '../domain/order';
+} from '../domain/inventory/records';
+import type { SalesChannel } from '../domain/kernel/order';
 
 /**
  * The inventory table. Positions, their ledger and the records that make each operation idempotent:
@@ -34,7 +34,7 @@ import type { SalesChannel } from '../domain/order';
  * SWEEP_PARTITIONS partitions per day.
  *
  * Every change is one TransactWriteItems: the record (condition: its expected state), each bucket's
- * update (ADD of the net deltas; condition: the guards of shared/domain/inventory.ts on the stored
+ * update (ADD of the net deltas; condition: the guards of shared/domain/inventory/model.ts on the stored
  * `available`/`sellableOnHand`/named quantities) and its ledger lines. A failed guard comes back as
  * `insufficient`, a failed record condition as `superseded` or `duplicate`; contention between
  * transactions (TransactionConflict) is retried here with jittered backoff, then thrown.

@@ -2,11 +2,11 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll, queryItems } from './dynamo-query';
-import { loadOrderSlas } from '../config/order-slas';
-import { slaDeadline, type OrderSlas, type OrderStuck, type StuckOrderWatch } from '../domain/order-sla';
+import { loadOrderSlas } from '../domain/orders/sla-policy';
+import { slaDeadline, type OrderSlas, type OrderStuck, type StuckOrderWatch } from '../domain/orders/sla';
 import {
   LifecycleVersionConflictError, type LifecycleHistoryEntry, type LifecycleRefusal, type LifecycleStore, type OrderLifecycle,
-} from '../domain/order-lifecycle';
+} from '../domain/orders/lifecycle';
 
 /**
  * The lifecycle lives in the order's own item collection of the orders table, beside the canonical

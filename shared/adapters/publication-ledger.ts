@@ -3,9 +3,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { readConfig, requiredName } from '../config/env';
-import type { SalesChannel } from '../domain/order';
-import type { PublicationFigure, PublicationKey, PublicationLedger, PublicationRecord, PublishedFigure } from '../domain/channel-publication';
-import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenWrite } from '../domain/rate-limit';
+import type { SalesChannel } from '../domain/kernel/order';
+import type { PublicationFigure, PublicationKey, PublicationLedger, PublicationRecord, PublishedFigure } from '../domain/channel-sync/publication';
+import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenWrite } from '../domain/kernel/rate-limit';
 import { queryAll } from './dynamo-query';
 
 /**

@@ -7,7 +7,7 @@ import { DynamoEventTrail } from './event-trail';
 import { redeemClaimCheck } from './event-claim-checks';
 import { tableEnvVar } from '../config/topology';
 import { readConfig, requiredName } from '../config/env';
-import type { TrailEntry } from '../domain/event-trail';
+import type { TrailEntry } from '../domain/kernel/event-trail';
 
 export interface QueueConsumerOptions {
   /** Counts the records of a batch that failed: the early signal, before a DLQ alarm fires. */

@@ -1,6 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import type { SalesChannel } from '../domain/order';
-import type { WebhookSecrets } from '../domain/webhook-delivery';
+import type { SalesChannel } from '../domain/kernel/order';
+import type { WebhookSecrets } from '../domain/intake/webhook-delivery';
 import { secretEnvVar, secretNameEnvVar } from '../config/topology';
 
 /**

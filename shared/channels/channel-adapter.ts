@@ -1,6 +1,6 @@
-import type { Order, SalesChannel } from '../domain/order';
-import type { FieldIssue } from '../domain/validation';
-import type { ChannelRefund } from '../domain/refund-report';
+import type { Order, SalesChannel } from '../domain/kernel/order';
+import type { FieldIssue } from '../domain/kernel/validation';
+import type { ChannelRefund } from '../domain/returns/refund-report';
 
 /** An inbound HTTP delivery as every channel adapter sees it: raw bytes, lower-cased headers. */
 export interface WebhookRequest {

@@ -1,4 +1,4 @@
-import type { SalesChannel } from '../domain/order';
+import type { SalesChannel } from '../domain/kernel/order';
 import type { ChannelWebhookAdapter } from './channel-adapter';
 import type { ChannelApis } from './channel-apis';
 import { EbayPublicKeys } from './ebay/ebay-api.client';

@@ -1,6 +1,6 @@
 /**
  * What the raw archive deletes, and when. A request refused before or at its signature check is kept
- * under `unverified/` (shared/domain/webhook-delivery.ts) for a week: long enough to look into a burst
+ * under `unverified/` (shared/domain/intake/webhook-delivery.ts) for a week: long enough to look into a burst
  * of forgeries or a secret set wrong, and no longer, since anyone can send one. Everything else is
  * order data (verified deliveries, their verdicts, fetched orders), kept for the region's
  * `rawArchiveRetentionDays` or, without that setting, for good. Read by CDK and the local runtime.

@@ -1,8 +1,8 @@
-import { checkReadable, decompressed, lineBatches, type ByteChunks, type Readability } from './byte-stream';
+import { checkReadable, decompressed, lineBatches, type ByteChunks, type Readability } from '../text/byte-stream';
 import { csvHeaderInspector, csvItems, parseCsvHeader } from './pos-csv';
 import { jsonlItems } from './pos-jsonl';
 import { poslogInspector, poslogItems, utf8Texts } from './pos-poslog';
-import type { PosParsedItem } from './parsed-item';
+import type { PosParsedItem } from '../domain/pos/parsed-item';
 
 export type PosBatchFormat = 'csv' | 'jsonl' | 'xml';
 

@@ -1,7 +1,7 @@
-import type { FieldIssue } from '../domain/validation';
-import { describeIssues, posTransactionId, toPosTransactionDraft, type RawPosLine, type RawPosTender } from '../domain/pos-transaction';
-import type { SourceLine, TextInspector } from './byte-stream';
-import { quarantinedRaw, type PosParsedItem, type QuarantinedLine } from './parsed-item';
+import type { FieldIssue } from '../domain/kernel/validation';
+import { describeIssues, posTransactionId, toPosTransactionDraft, type RawPosLine, type RawPosTender } from '../domain/pos/transaction';
+import type { SourceLine, TextInspector } from '../text/byte-stream';
+import { quarantinedRaw, type PosParsedItem, type QuarantinedLine } from '../domain/pos/parsed-item';
 
 /**
  * POS CSV: one row per line item, tax line or tender, the rows of one transaction next to each other

@@ -3,8 +3,8 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent, type FabricEvent } from '../../events/envelope';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { JournalEntry } from '../../shared/domain/journal-entry';
-import type { PosTransaction } from '../../shared/domain/pos-transaction';
+import { JournalEntry } from '../../shared/domain/accounting/journal-entry';
+import type { PosTransaction } from '../../shared/domain/pos/transaction';
 import { EventProbe, orderReceivedBody, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

@@ -3,7 +3,7 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent } from '../../events/envelope';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import type { CustomerReturn } from '../../shared/domain/return';
+import type { CustomerReturn } from '../../shared/domain/returns/model';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

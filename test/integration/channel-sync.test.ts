@@ -9,8 +9,8 @@ import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-crede
 import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
 import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
 import { apiCredentialsEnvVar } from '../../shared/config/topology';
-import { availabilityKey } from '../../shared/domain/channel-sync';
-import type { SalesChannel } from '../../shared/domain/order';
+import { availabilityKey } from '../../shared/domain/channel-sync/availability-sync';
+import type { SalesChannel } from '../../shared/domain/kernel/order';
 import { EventProbe, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

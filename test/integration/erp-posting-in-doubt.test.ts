@@ -5,9 +5,9 @@ import { BusinessCentralErp, journalDocumentNumber } from '../../shared/erp/busi
 import { DEVELOPMENT_ERP_CREDENTIALS } from '../../shared/erp/erp-config';
 import { DynamoErpDocumentReferences } from '../../shared/adapters/erp-document-references';
 import { DynamoBreakerStore } from '../../shared/adapters/erp-circuit-breaker';
-import { SharedCircuitBreaker } from '../../shared/domain/erp-resilience';
-import { ErpOutcomeUnknownError } from '../../shared/domain/erp';
-import { PostingInProgressError, postJournalEntryOnce, postSalesOrderOnce, type ErpPostingOutcome, type ErpPostingPorts } from '../../shared/domain/erp-posting';
+import { SharedCircuitBreaker } from '../../shared/domain/erp/resilience';
+import { ErpOutcomeUnknownError } from '../../shared/domain/erp/model';
+import { PostingInProgressError, postJournalEntryOnce, postSalesOrderOnce, type ErpPostingOutcome, type ErpPostingPorts } from '../../shared/domain/erp/posting';
 import { balancedOrder, saleEntry } from '../unit/builders';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 

@@ -1,9 +1,9 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { DynamoInventoryStore } from '../../shared/adapters/inventory-store';
-import { isClean, verifyInventory } from '../../shared/domain/inventory-verification';
-import type { ReservationStatus } from '../../shared/domain/inventory-records';
-import type { SalesChannel } from '../../shared/domain/order';
+import { isClean, verifyInventory } from '../../shared/domain/inventory/verification';
+import type { ReservationStatus } from '../../shared/domain/inventory/records';
+import type { SalesChannel } from '../../shared/domain/kernel/order';
 import type { FabricEvent } from '../../events/envelope';
 import { EventSource } from '../../events/catalog';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';

@@ -6,12 +6,12 @@ import { postShopifyOrder, seedSampleCatalog } from '../../scripts/sample/sample
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { DynamoInventoryStore, positionKey } from '../../shared/adapters/inventory-store';
 import { documentClient } from '../../shared/adapters/aws-clients';
-import { loadInventoryPolicy } from '../../shared/config/inventory-policy';
+import { loadInventoryPolicy } from '../../shared/domain/inventory/policy';
 import fc from 'fast-check';
-import { applyOrderToStock, type InventoryPorts } from '../../shared/domain/inventory-reservation';
-import { AdjustmentRequest, adjustStock } from '../../shared/domain/inventory-adjustment';
-import { ShipmentExceedsStockError, consumeShipment } from '../../shared/domain/inventory-fulfilment';
-import { isClean, verifyInventory } from '../../shared/domain/inventory-verification';
+import { applyOrderToStock, type InventoryPorts } from '../../shared/domain/inventory/reservation';
+import { AdjustmentRequest, adjustStock } from '../../shared/domain/inventory/adjustment';
+import { ShipmentExceedsStockError, consumeShipment } from '../../shared/domain/inventory/fulfilment';
+import { isClean, verifyInventory } from '../../shared/domain/inventory/verification';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent, type FabricEvent } from '../../events/envelope';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';

@@ -3,7 +3,7 @@ import { SAMPLE_CATALOG, sampleShopifyOrder, shopifyDeliveryHeaders } from '../.
 import { postShopifyOrder, seedSampleCatalog } from '../../scripts/sample/sample-traffic';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
-import type { Order } from '../../shared/domain/order';
+import type { Order } from '../../shared/domain/kernel/order';
 import { postAdjustment } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 

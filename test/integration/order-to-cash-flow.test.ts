@@ -9,7 +9,7 @@ import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-stor
 import { DynamoBreakerStore } from '../../shared/adapters/erp-circuit-breaker';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent, type FabricEvent } from '../../events/envelope';
-import type { Order } from '../../shared/domain/order';
+import type { Order } from '../../shared/domain/kernel/order';
 import { EventProbe, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 

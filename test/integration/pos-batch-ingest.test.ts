@@ -12,8 +12,8 @@ import { EventSource } from '../../events/catalog';
 import { WireEvent, fromWireEvent, type FabricEvent } from '../../events/envelope';
 import { toSnsFilterPolicy } from '../../events/routing-rules';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import type { PosBatchSummary } from '../../shared/domain/pos-batch';
-import type { QuarantinedLine } from '../../shared/pos/parsed-item';
+import type { PosBatchSummary } from '../../shared/domain/pos/batch';
+import type { QuarantinedLine } from '../../shared/domain/pos/parsed-item';
 import { csvLines, generatedTransactions, jsonlLines, take } from '../fixtures/pos/generate';
 import { eventually, startTestFabric } from './support/test-fabric';
 

@@ -9,8 +9,8 @@ import { toWireEvent } from '../../events/envelope';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import type { Order } from '../../shared/domain/order';
-import type { PosBatchSummary } from '../../shared/domain/pos-batch';
+import type { Order } from '../../shared/domain/kernel/order';
+import type { PosBatchSummary } from '../../shared/domain/pos/batch';
 import { EventProbe, availability, postAdjustment, queueDepth } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

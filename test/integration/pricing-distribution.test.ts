@@ -3,12 +3,12 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent } from '../../events/envelope';
-import { orderIdFor } from '../../shared/domain/order';
-import { posPriceFileKey } from '../../shared/domain/pricing-distribution';
+import { orderIdFor } from '../../shared/domain/kernel/order';
+import { posPriceFileKey } from '../../shared/domain/pricing/distribution';
 import { balancedOrder, money } from '../unit/builders';
 import { EventProbe } from './support/inventory-support';
 import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
-import { propagationLagMs } from '../../shared/domain/channel-publication';
+import { propagationLagMs } from '../../shared/domain/channel-sync/publication';
 import { lag } from '../../scripts/ops/channel';
 import { eventually, startTestFabric } from './support/test-fabric';
 

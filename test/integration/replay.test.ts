@@ -4,7 +4,7 @@ import { postShopifyOrder, seedSampleCatalog, waitForOrder } from '../../scripts
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { orderIdFor } from '../../shared/domain/order';
+import { orderIdFor } from '../../shared/domain/kernel/order';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 let fabric: LocalFabric;

@@ -6,7 +6,7 @@ import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent } from '../../events/envelope';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
-import type { Order } from '../../shared/domain/order';
+import type { Order } from '../../shared/domain/kernel/order';
 import { EventProbe, orderReceivedBody, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

@@ -10,10 +10,10 @@ import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { IdempotentExecutor, onceRunner } from '../../shared/adapters/idempotency';
 import { SnsBusPublisher } from '../../shared/adapters/event-publisher';
-import { SHIPMENT_CONFIRMATION_SCOPE, confirmShipment } from '../../shared/domain/shipment-confirmation';
-import { saleEntryId } from '../../shared/domain/accounting-sale';
+import { SHIPMENT_CONFIRMATION_SCOPE, confirmShipment } from '../../shared/domain/orders/shipment-confirmation';
+import { saleEntryId } from '../../shared/domain/accounting/sale-entries';
 import { EventSource } from '../../events/catalog';
-import type { Order } from '../../shared/domain/order';
+import type { Order } from '../../shared/domain/kernel/order';
 import { EventProbe, availability } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY, loadAccountingPolicy } from '../../shared/config/chart-of-accounts';
-import { unitRangeShare } from '../../shared/domain/accounting';
-import { NO_BOOKINGS, UnknownOrderLineError, buildRefundEntry, buildSaleEntry, type OrderBookings } from '../../shared/domain/accounting-sale';
-import { buildPosSaleEntry } from '../../shared/domain/accounting-pos';
-import { JournalEntry } from '../../shared/domain/journal-entry';
-import { Order, computeOrderTotals, orderIdFor } from '../../shared/domain/order';
-import type { Shipment } from '../../shared/domain/shipment';
-import type { ChannelRefund } from '../../shared/domain/refund-report';
-import type { PosTransaction } from '../../shared/domain/pos-transaction';
+import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY, loadAccountingPolicy } from '../../shared/domain/accounting/chart-of-accounts';
+import { unitRangeShare } from '../../shared/domain/accounting/model';
+import { NO_BOOKINGS, UnknownOrderLineError, buildRefundEntry, buildSaleEntry, type OrderBookings } from '../../shared/domain/accounting/sale-entries';
+import { buildPosSaleEntry } from '../../shared/domain/accounting/pos-entries';
+import { JournalEntry } from '../../shared/domain/accounting/journal-entry';
+import { Order, computeOrderTotals, orderIdFor } from '../../shared/domain/kernel/order';
+import type { Shipment } from '../../shared/domain/orders/shipment';
+import type { ChannelRefund } from '../../shared/domain/returns/refund-report';
+import type { PosTransaction } from '../../shared/domain/pos/transaction';
 import { balancedOrder, money, thrownBy } from './builders';
 
 const policy = AccountingPolicy.parse(DEFAULT_ACCOUNTING_POLICY);

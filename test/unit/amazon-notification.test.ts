@@ -1,7 +1,7 @@
 import { amazonNotificationAdapter } from '../../shared/channels/amazon/amazon-notification.adapter';
-import { acceptQueuedNotification } from '../../shared/domain/queued-notification';
-import type { AcceptedDelivery, ArchivedDelivery, DeliveryVerdict } from '../../shared/domain/webhook-delivery';
-import { orderIdFor } from '../../shared/domain/order';
+import { acceptQueuedNotification } from '../../shared/domain/intake/queued-notification';
+import type { AcceptedDelivery, ArchivedDelivery, DeliveryVerdict } from '../../shared/domain/intake/webhook-delivery';
+import { orderIdFor } from '../../shared/domain/kernel/order';
 import type { FabricEvent } from '../../events/envelope';
 import { readAmazonNotification } from '../fixtures/amazon';
 

@@ -1,8 +1,8 @@
 import type { SkuLookup } from '../../shared/channels/channel-adapter';
-import type { JournalEntry } from '../../shared/domain/journal-entry';
-import type { Money } from '../../shared/domain/money';
-import { type Order, orderIdFor } from '../../shared/domain/order';
-import { skuKeyId } from '../../shared/domain/webhook-delivery';
+import type { JournalEntry } from '../../shared/domain/accounting/journal-entry';
+import type { Money } from '../../shared/domain/kernel/money';
+import { type Order, orderIdFor } from '../../shared/domain/kernel/order';
+import { skuKeyId } from '../../shared/domain/intake/webhook-delivery';
 import { shopifyFixtureSkus } from '../fixtures/shopify';
 
 export function money(amountMinor: number, currency = 'USD'): Money {

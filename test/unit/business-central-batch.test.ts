@@ -1,6 +1,6 @@
 import { TokenBucket } from '../../shared/adapters/channel-http';
-import { ErpBusinessRejectionError, ErpTransientError } from '../../shared/domain/erp';
-import type { JournalEntry } from '../../shared/domain/journal-entry';
+import { ErpBusinessRejectionError, ErpTransientError } from '../../shared/domain/erp/model';
+import type { JournalEntry } from '../../shared/domain/accounting/journal-entry';
 import { BusinessCentralErp } from '../../shared/erp/business-central/business-central.client';
 import { DEVELOPMENT_ERP_CREDENTIALS } from '../../shared/erp/erp-config';
 

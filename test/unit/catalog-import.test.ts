@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { DEFAULT_DATA_OWNERSHIP } from '../../shared/config/data-ownership';
-import { importCatalogExport, type CatalogImportObjects, type CatalogImportSummary } from '../../shared/domain/catalog-import';
-import type { Product } from '../../shared/domain/product';
+import { DEFAULT_DATA_OWNERSHIP } from '../../shared/domain/catalog/data-ownership';
+import { importCatalogExport, type CatalogImportObjects, type CatalogImportSummary } from '../../shared/domain/catalog/catalog-import';
+import type { Product } from '../../shared/domain/catalog/product';
 import type { FabricEvent } from '../../events/envelope';
-import type { QuarantinedLine } from '../../shared/pos/parsed-item';
+import type { QuarantinedLine } from '../../shared/domain/pos/parsed-item';
 
 class MemoryExport implements CatalogImportObjects {
   readonly quarantine = new Map<string, readonly QuarantinedLine[]>();

@@ -5,7 +5,7 @@ import { EbayInventoryApi, ebaySellerToken } from '../../shared/channels/ebay/in
 import { ShopifyAdminApi, ShopifyInventoryApi } from '../../shared/channels/shopify/inventory-api';
 import { ShopifyReturnApi } from '../../shared/channels/shopify/fulfilment-api';
 import { ChannelApiError } from '../../shared/adapters/channel-http';
-import type { ChannelReturn } from '../../shared/domain/channel-sync-return';
+import type { ChannelReturn } from '../../shared/domain/channel-sync/return-sync';
 import { WooCommerceInventoryApi, WooCommerceRestApi } from '../../shared/channels/woocommerce/inventory-api';
 
 // The channel API stub on loopback plays each channel's documented answers; no rate budget is needed here.

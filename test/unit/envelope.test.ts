@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventData, EventContractError, UnknownEventError, createEvent, parseEventBody } from '../../events/catalog';
 import { fromWireEvent, toWireEvent } from '../../events/envelope';
-import { orderIdFor } from '../../shared/domain/order';
+import { orderIdFor } from '../../shared/domain/kernel/order';
 import { thrownBy } from './builders';
 
 function needsAttention(orderId = orderIdFor('shopify', randomUUID())) {

@@ -1,4 +1,4 @@
-import { OrderNotPostableError, salesOrderFor } from '../../shared/domain/erp';
+import { OrderNotPostableError, salesOrderFor } from '../../shared/domain/erp/model';
 import { balancedOrder, money, thrownBy } from './builders';
 
 const policy = { customerFor: () => 'SHOPIFY', shippingAccount: '6100' };

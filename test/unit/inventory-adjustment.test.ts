@@ -1,6 +1,6 @@
-import { loadInventoryPolicy } from '../../shared/config/inventory-policy';
-import { InsufficientStockError, applyMovements, emptyPosition, type StockPosition } from '../../shared/domain/inventory';
-import { parseAdjustmentRequest, planAdjustment, summarizeChanges, type AdjustmentRequest } from '../../shared/domain/inventory-adjustment';
+import { loadInventoryPolicy } from '../../shared/domain/inventory/policy';
+import { InsufficientStockError, applyMovements, emptyPosition, type StockPosition } from '../../shared/domain/inventory/model';
+import { parseAdjustmentRequest, planAdjustment, summarizeChanges, type AdjustmentRequest } from '../../shared/domain/inventory/adjustment';
 import { thrownBy } from './builders';
 
 const policy = loadInventoryPolicy({});

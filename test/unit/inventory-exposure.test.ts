@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { ConfigError } from '../../shared/config/env';
-import { channelPolicy, exposedChannels, loadInventoryPolicy, shardCount } from '../../shared/config/inventory-policy';
-import { applyMovements, emptyPosition } from '../../shared/domain/inventory';
-import { describeAvailability, exposeToChannel, refreshAvailability } from '../../shared/domain/inventory-exposure';
-import type { InventoryRepository, PublishedAvailability } from '../../shared/domain/inventory-records';
-import type { SalesChannel } from '../../shared/domain/order';
+import { channelPolicy, exposedChannels, loadInventoryPolicy, shardCount } from '../../shared/domain/inventory/policy';
+import { applyMovements, emptyPosition } from '../../shared/domain/inventory/model';
+import { describeAvailability, exposeToChannel, refreshAvailability } from '../../shared/domain/inventory/exposure';
+import type { InventoryRepository, PublishedAvailability } from '../../shared/domain/inventory/records';
+import type { SalesChannel } from '../../shared/domain/kernel/order';
 import type { FabricEvent } from '../../events/envelope';
 import { thrownBy } from './builders';
 

@@ -1,12 +1,12 @@
-import { fetchNotifiedOrder, remapFetchedOrder, type OrderSource, type OrderFetchPorts } from '../../shared/domain/order-fetch';
+import { fetchNotifiedOrder, remapFetchedOrder, type OrderSource, type OrderFetchPorts } from '../../shared/domain/intake/order-fetch';
 import { squareOrderMapper } from '../../shared/channels/square/square-order.mapper';
 import { SquareOrder } from '../../shared/channels/square/square-order.schema';
-import { orderIdFor } from '../../shared/domain/order';
-import type { ArchivedDelivery, DeliveryVerdict } from '../../shared/domain/webhook-delivery';
+import { orderIdFor } from '../../shared/domain/kernel/order';
+import type { ArchivedDelivery, DeliveryVerdict } from '../../shared/domain/intake/webhook-delivery';
 import type { FabricEvent } from '../../events/envelope';
 import { readSquareFixture, squareFixtureSkus } from '../fixtures/square';
 import { lookupFrom } from './support/fake-intake';
-import { skuKeyId } from '../../shared/domain/webhook-delivery';
+import { skuKeyId } from '../../shared/domain/intake/webhook-delivery';
 
 const orderId = 'CAISENgvlJ6jLWAzERDzjyHVybY';
 const notification = { channel: 'square' as const, channelOrderId: orderId, orderId: orderIdFor('square', orderId), deliveryId: 'evt-1', topic: 'order.updated', notifiedAt: '2025-03-14T14:26:58.000Z' };

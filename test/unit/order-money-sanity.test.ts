@@ -11,8 +11,8 @@ import { mapWalmartOrder } from '../../shared/channels/walmart/walmart-order.map
 import { WalmartOrder } from '../../shared/channels/walmart/walmart-order.schema';
 import { WooCommerceOrderPayload } from '../../shared/channels/woocommerce/woocommerce-order.schema';
 import { mapWooCommerceOrder } from '../../shared/channels/woocommerce/woocommerce-webhook.adapter';
-import type { Order } from '../../shared/domain/order';
-import { CurrencyCode, Money, formatDecimalMoney, isIsoCurrency, parseDecimalMoney } from '../../shared/domain/money';
+import type { Order } from '../../shared/domain/kernel/order';
+import { CurrencyCode, Money, formatDecimalMoney, isIsoCurrency, parseDecimalMoney } from '../../shared/domain/kernel/money';
 import { amazonFixtureSkus, readAmazonFixture } from '../fixtures/amazon';
 import { ebayFixtureSkus, readEbayFixture } from '../fixtures/ebay';
 import { readShopifyFixture } from '../fixtures/shopify';

@@ -1,8 +1,8 @@
 import type { ChannelOrderMapper } from '../../shared/channels/channel-adapter';
-import { ConnectorStateConflictError, pullOrders, type ConnectorState, type OrderFeed, type OrderPullPorts } from '../../shared/domain/order-pull';
+import { ConnectorStateConflictError, pullOrders, type ConnectorState, type OrderFeed, type OrderPullPorts } from '../../shared/domain/intake/order-pull';
 import type { FabricEvent } from '../../events/envelope';
 import { balancedOrder } from './builders';
-import { orderIdFor } from '../../shared/domain/order';
+import { orderIdFor } from '../../shared/domain/kernel/order';
 
 interface FakeOrder { id: string; modified: string }
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { lineBatches } from '../../shared/pos/byte-stream';
+import { lineBatches } from '../../shared/text/byte-stream';
 import { START, checkPosBatch, readPosItems, type ByteSource, type PosBatchFormat } from '../../shared/pos/pos-batch-reader';
 import { MAX_ROWS_PER_TRANSACTION, splitCsvRow } from '../../shared/pos/pos-csv';
 import { MAX_TRANSACTION_CHARS } from '../../shared/pos/pos-poslog';
-import type { PosParsedItem } from '../../shared/pos/parsed-item';
-import { orderIdFor } from '../../shared/domain/order';
+import type { PosParsedItem } from '../../shared/domain/pos/parsed-item';
+import { orderIdFor } from '../../shared/domain/kernel/order';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'pos');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));

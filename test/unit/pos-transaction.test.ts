@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { MAX_LINES_PER_TRANSACTION, PosTransaction, returnDestination, toPosTransactionDraft, type RawPosTransaction } from '../../shared/domain/pos-transaction';
-import { SequenceCollector, missingCount, sequenceGaps, unionRanges } from '../../shared/domain/pos-sequence';
+import { MAX_LINES_PER_TRANSACTION, PosTransaction, returnDestination, toPosTransactionDraft, type RawPosTransaction } from '../../shared/domain/pos/transaction';
+import { SequenceCollector, missingCount, sequenceGaps, unionRanges } from '../../shared/domain/pos/sequence';
 
 function sale(overrides: Partial<RawPosTransaction> = {}): RawPosTransaction {
   return {

@@ -1,6 +1,6 @@
-import { DEFAULT_DATA_OWNERSHIP } from '../../shared/config/data-ownership';
-import { publishDueWindows, recordPrice, recordPromotion, type PricingStore, type ScheduledChange } from '../../shared/domain/pricing-schedule';
-import type { PriceEntry, Promotion } from '../../shared/domain/pricing';
+import { DEFAULT_DATA_OWNERSHIP } from '../../shared/domain/catalog/data-ownership';
+import { publishDueWindows, recordPrice, recordPromotion, type PricingStore, type ScheduledChange } from '../../shared/domain/pricing/schedule';
+import type { PriceEntry, Promotion } from '../../shared/domain/pricing/model';
 import type { FabricEvent } from '../../events/envelope';
 
 /** The pricing store in memory: enough to follow windows from recording to publication. */

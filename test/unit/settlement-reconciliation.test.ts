@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY } from '../../shared/config/chart-of-accounts';
-import { SettlementFormatError, readAmazonSettlement, readShopifyPayout, type SettlementRecord } from '../../shared/domain/settlement-report';
-import { MAX_FEE_LINES_PER_ENTRY, feeEntries, reconcileSettlement, reconcileSettlementUpload, type SettledOrder, type SettlementReport } from '../../shared/domain/settlement-reconciliation';
-import { reportNeverSettled } from '../../shared/domain/settlement-watch';
+import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY } from '../../shared/domain/accounting/chart-of-accounts';
+import { SettlementFormatError, readAmazonSettlement, readShopifyPayout, type SettlementRecord } from '../../shared/domain/accounting/settlement-report';
+import { MAX_FEE_LINES_PER_ENTRY, feeEntries, reconcileSettlement, reconcileSettlementUpload, type SettledOrder, type SettlementReport } from '../../shared/domain/accounting/settlement-reconciliation';
+import { reportNeverSettled } from '../../shared/domain/accounting/settlement-watch';
 import type { FabricEvent } from '../../events/envelope';
-import { Order, computeOrderTotals, orderIdFor, type SalesChannel } from '../../shared/domain/order';
-import type { SettlementLine } from '../../shared/domain/settlement';
+import { Order, computeOrderTotals, orderIdFor, type SalesChannel } from '../../shared/domain/kernel/order';
+import type { SettlementLine } from '../../shared/domain/accounting/settlement';
 import { money } from './builders';
 
 const policy = AccountingPolicy.parse(DEFAULT_ACCOUNTING_POLICY);

@@ -1,10 +1,10 @@
-import { loadInventoryPolicy, locationIds } from '../../shared/config/inventory-policy';
-import type { Order } from '../../shared/domain/order';
-import type { OrderLifecycle } from '../../shared/domain/order-lifecycle';
+import { loadInventoryPolicy, locationIds } from '../../shared/domain/inventory/policy';
+import type { Order } from '../../shared/domain/kernel/order';
+import type { OrderLifecycle } from '../../shared/domain/orders/lifecycle';
 import {
   MAX_SHIPMENT_LINES, confirmShipment, parseShipmentConfirmation, resolveShipmentLines, type ShipmentConfirmationPorts,
-} from '../../shared/domain/shipment-confirmation';
-import type { ArchivedRequest, DeliveryVerdict } from '../../shared/domain/webhook-delivery';
+} from '../../shared/domain/orders/shipment-confirmation';
+import type { ArchivedRequest, DeliveryVerdict } from '../../shared/domain/intake/webhook-delivery';
 import type { FabricEvent } from '../../events/envelope';
 import { balancedOrder, money } from './builders';
 import { memoryOnce } from './support/memory-once';

@@ -1,7 +1,7 @@
 import { OrderMappingError, type SkuLookup } from '../../shared/channels/channel-adapter';
 import { ShopifyOrderPayload } from '../../shared/channels/shopify/shopify-order.schema';
 import { mapShopifyOrder } from '../../shared/channels/shopify/shopify-webhook.adapter';
-import { orderIdFor } from '../../shared/domain/order';
+import { orderIdFor } from '../../shared/domain/kernel/order';
 import { type ShopifyFixtureName, type ShopifyOrderFixture, readShopifyFixture } from '../fixtures/shopify';
 import { fixtureSkuLookup, money, thrownBy } from './builders';
 

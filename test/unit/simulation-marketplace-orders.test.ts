@@ -10,8 +10,8 @@ import { EbayOrder } from '../../shared/channels/ebay/ebay-order.schema';
 import { walmartOrderMapper } from '../../shared/channels/walmart/walmart-order.mapper';
 import { WalmartOrder } from '../../shared/channels/walmart/walmart-order.schema';
 import { walmartWebhookAdapter } from '../../shared/channels/walmart/walmart-webhook.adapter';
-import { type PreparedOrder, type SkuCrossReference, prepareChannelOrder, skuKeyId } from '../../shared/domain/channel-order-intake';
-import type { Order } from '../../shared/domain/order';
+import { type PreparedOrder, type SkuCrossReference, prepareChannelOrder, skuKeyId } from '../../shared/domain/intake/channel-order-intake';
+import type { Order } from '../../shared/domain/kernel/order';
 import { lookupFrom, webhookRequest } from './support/fake-intake';
 
 const placedAt = '2026-11-23T10:15:00.000Z';

@@ -2,11 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ChannelWebhookAdapter, WebhookRequest } from '../../shared/channels/channel-adapter';
 import { shopifyWebhookAdapter } from '../../shared/channels/shopify/shopify-webhook.adapter';
 import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
-import { orderIdFor } from '../../shared/domain/order';
+import { orderIdFor } from '../../shared/domain/kernel/order';
 import {
   type AcceptedDelivery, type ArchivedDelivery, type DeliveryVerdict, type WebhookIntakePorts,
   DeliveryInProgressError, UNVERIFIED_BODY_HEAD_BYTES, acceptWebhookDelivery, skuKeyId,
-} from '../../shared/domain/webhook-delivery';
+} from '../../shared/domain/intake/webhook-delivery';
 import type { FabricEvent } from '../../events/envelope';
 import { readShopifyFixture } from '../fixtures/shopify';
 import { fixtureCrossReference } from './builders';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
 import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
-import type { OrderSource } from '../../domain/order-fetch';
-import { formatIssues } from '../../domain/validation';
+import type { OrderSource } from '../../domain/intake/order-fetch';
+import { formatIssues } from '../../domain/kernel/validation';
 import { amazonOrderMapper } from './amazon-order.mapper';
 import { AmazonGetOrderItemsResponse, AmazonGetOrderResponse, type AmazonOrderItem, type AmazonOrderPayload } from './amazon-order.schema';
 

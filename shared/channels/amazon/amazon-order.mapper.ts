@@ -1,7 +1,7 @@
 import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
-import { type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/order';
-import { type Money, subtractMoney, sumMoney } from '../../domain/money';
+import { type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/kernel/order';
+import { type Money, subtractMoney, sumMoney } from '../../domain/kernel/money';
 import type { AmazonMoney, AmazonOrderPayload } from './amazon-order.schema';
 
 /**

@@ -1,8 +1,8 @@
 import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/order';
-import { type Money, sumMoney } from '../../domain/money';
-import type { ChannelRefund } from '../../domain/refund-report';
+import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/kernel/order';
+import { type Money, sumMoney } from '../../domain/kernel/money';
+import type { ChannelRefund } from '../../domain/returns/refund-report';
 import type { EbayAmount, EbayOrder } from './ebay-order.schema';
 
 /** eBay marketplaces that list prices including VAT or GST; elsewhere (US, CA) sales tax is added. */

@@ -1,6 +1,6 @@
 import type { CachedAccessToken, ChannelHttpOptions } from '../../adapters/channel-http';
 import { channelRequest } from '../../adapters/channel-http';
-import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync-shipment';
+import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync/shipment-sync';
 
 /**
  * createShippingFulfillment: POST /sell/fulfillment/v1/order/{orderId}/shipping_fulfillment with the

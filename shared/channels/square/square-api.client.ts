@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
 import { TokenBucket, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
-import type { OrderSource } from '../../domain/order-fetch';
-import { formatIssues } from '../../domain/validation';
+import type { OrderSource } from '../../domain/intake/order-fetch';
+import { formatIssues } from '../../domain/kernel/validation';
 import { squareOrderMapper } from './square-order.mapper';
 import { SquareRetrieveOrderResponse, type SquareOrder } from './square-order.schema';
 

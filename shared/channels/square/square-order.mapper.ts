@@ -1,8 +1,8 @@
 import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
 import { canonicalStatus, completeOrder, currencyAt, minorUnitsAt, percentToRate, quantityAt, unitPriceOf, utc } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/order';
-import type { Money } from '../../domain/money';
-import type { ChannelRefund } from '../../domain/refund-report';
+import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/kernel/order';
+import type { Money } from '../../domain/kernel/money';
+import type { ChannelRefund } from '../../domain/returns/refund-report';
 import type { SquareMoney, SquareOrder } from './square-order.schema';
 
 /** The Square order to canonical order mapping; see mapSquareOrder for the money rules. */

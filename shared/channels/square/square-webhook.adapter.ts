@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ChannelWebhookAdapter } from '../channel-adapter';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import { SQUARE_SIGNATURE_HEADER } from '../webhook-signature-headers';
-import { formatIssues } from '../../domain/validation';
+import { formatIssues } from '../../domain/kernel/validation';
 import { SquareOrderEvent } from './square-order.schema';
 
 /**

@@ -1,7 +1,7 @@
-import { formatDecimalMoney } from '../../domain/money';
-import type { ChannelListing } from '../../domain/product';
-import type { EffectivePrice } from '../../domain/pricing';
-import { ListingIncompleteError, type ChannelPriceApi } from '../../domain/pricing-distribution';
+import { formatDecimalMoney } from '../../domain/kernel/money';
+import type { ChannelListing } from '../../domain/catalog/product';
+import type { EffectivePrice } from '../../domain/pricing/model';
+import { ListingIncompleteError, type ChannelPriceApi } from '../../domain/pricing/distribution';
 import type { WooCommerceRestApi } from './inventory-api';
 
 /**

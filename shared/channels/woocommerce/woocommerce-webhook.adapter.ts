@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { type ChannelOrderMapper, type ChannelWebhookAdapter, OrderMappingError, type SkuLookup } from '../channel-adapter';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, rateFromNumber, unitPriceOf, utc } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/order';
-import { type Money, sumMoney, subtractMoney } from '../../domain/money';
-import type { ChannelRefund } from '../../domain/refund-report';
-import { formatIssues } from '../../domain/validation';
+import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/kernel/order';
+import { type Money, sumMoney, subtractMoney } from '../../domain/kernel/money';
+import type { ChannelRefund } from '../../domain/returns/refund-report';
+import { formatIssues } from '../../domain/kernel/validation';
 import { WooCommerceOrderPayload } from './woocommerce-order.schema';
 
 const ORDER_TOPICS = new Set(['order.created', 'order.updated']);

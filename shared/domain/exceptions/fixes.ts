@@ -3,7 +3,7 @@ import { actOnLatest } from './work-queue';
 import type { ExceptionAction, ExceptionFix, ExceptionRecord } from './model';
 import type { ArchivedOrderReprocessor, ErpPostingRetry, ExceptionStore, HeldPosTransactions } from './ports';
 import type { EventData } from '../../../events/catalog';
-import type { SalesChannel } from '../order';
+import type { SalesChannel } from '../kernel/order';
 
 export interface FixPorts {
   store: ExceptionStore;

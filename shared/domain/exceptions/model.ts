@@ -1,6 +1,6 @@
 import type { DetailType, EventData } from '../../../events/catalog';
 import type { FabricEvent } from '../../../events/envelope';
-import type { SalesChannel } from '../order';
+import type { SalesChannel } from '../kernel/order';
 
 /**
  * The exceptions work queue: every event that says "a person must look" becomes one row, keyed on

@@ -1,6 +1,6 @@
 import type { ExceptionAction, ExceptionKind, ExceptionRecord, ExceptionStatus, RaisedException } from './model';
-import type { HeldOrder } from '../order-record';
-import type { SalesChannel } from '../order';
+import type { HeldOrder } from '../orders/order-record';
+import type { SalesChannel } from '../kernel/order';
 import type { EventData } from '../../../events/catalog';
 
 export interface ExceptionFilter {

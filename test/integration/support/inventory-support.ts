@@ -5,7 +5,7 @@ import type { LocalFabric } from '../../../scripts/local-fabric/local-fabric';
 import { createEvent } from '../../../events/catalog';
 import { WireEvent, fromWireEvent, toWireEvent, type FabricEvent } from '../../../events/envelope';
 import { toSnsFilterPolicy, type EventPattern } from '../../../events/routing-rules';
-import { orderIdFor, type Order, type SalesChannel } from '../../../shared/domain/order';
+import { orderIdFor, type Order, type SalesChannel } from '../../../shared/domain/kernel/order';
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelSkuKey, ChannelWebhookAdapter, SkuLookup, WebhookRequest } from '../../../shared/channels/channel-adapter';
-import type { SalesChannel } from '../../../shared/domain/order';
+import type { SalesChannel } from '../../../shared/domain/kernel/order';
 import {
   type AcceptedDelivery, type ArchivedDelivery, type DeliveryVerdict, type WebhookIntakePorts,
   acceptWebhookDelivery, skuKeyId,
-} from '../../../shared/domain/webhook-delivery';
+} from '../../../shared/domain/intake/webhook-delivery';
 import type { FabricEvent } from '../../../events/envelope';
 
 /** A SKU lookup over a fixture's cross-reference, keyed the way the real one keys it. */

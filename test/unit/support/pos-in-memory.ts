@@ -1,16 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { toWireEvent, type FabricEvent } from '../../../events/envelope';
-import { unionRanges, type SequenceRanges } from '../../../shared/domain/pos-sequence';
+import { unionRanges, type SequenceRanges } from '../../../shared/domain/pos/sequence';
 import {
   PosLeaseLostError, PosUploadSupersededError,
   type InvocationContext, type PosBatchObjects, type PosClaim, type PosClaimRequest, type PosIngestPorts,
   type PosRegisterSequences, type PosTransactionClaims, type PosUploadProgress, type PosUploadProgressStore,
-} from '../../../shared/domain/pos-batch-ingest';
-import type { PosBatchSummary, PosUpload } from '../../../shared/domain/pos-batch';
-import type { QuarantinedLine } from '../../../shared/pos/parsed-item';
-import type { ByteChunks } from '../../../shared/pos/byte-stream';
-import type { SalesChannel } from '../../../shared/domain/order';
+} from '../../../shared/domain/pos/batch-ingest';
+import type { PosBatchSummary, PosUpload } from '../../../shared/domain/pos/batch';
+import type { QuarantinedLine } from '../../../shared/domain/pos/parsed-item';
+import type { ByteChunks } from '../../../shared/text/byte-stream';
+import type { SalesChannel } from '../../../shared/domain/kernel/order';
 import type { ChannelSkuKey } from '../../../shared/channels/channel-adapter';
 
 /**

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { Money } from '../kernel/money';
+import { SalesChannel } from '../kernel/order';
+
+/** Payload of ReconciliationException; the catalog (events/catalog.ts) versions it. */
+export const ReconciliationReason = z.enum(['UNKNOWN_ORDER', 'UNKNOWN_ORDER_LINE', 'AMOUNT_VARIANCE', 'FEE_VARIANCE', 'NEVER_SETTLED', 'REPORT_REJECTED']);
+export type ReconciliationReason = z.infer<typeof ReconciliationReason>;
+
+export const ReconciliationExceptionData = z.object({
+  /**
+   * UNKNOWN_ORDER: the settlement names an order id the fabric never received. UNKNOWN_ORDER_LINE: an
+   * item of a known order the order does not have. AMOUNT_VARIANCE: what the buyer paid (settled
+   * charges) is not the order's total. FEE_VARIANCE: the marketplace kept more or less than its fee
+   * schedule. NEVER_SETTLED: a booked sale no settlement named within the configured days.
+   * REPORT_REJECTED: a settlement report that cannot be read; nothing of it was reconciled.
+   */
+  reason: ReconciliationReason,
+  channel: SalesChannel,
+  settlementId: z.string().min(1).optional(),
+  channelOrderId: z.string().min(1).optional(),
+  orderId: z.string().min(1).optional(),
+  /** The settlement report lines concerned. */
+  lineNumbers: z.array(z.number().int().positive()),
+  expected: Money.optional(),
+  actual: Money.optional(),
+  detail: z.string().min(1),
+});
+export type ReconciliationExceptionData = z.infer<typeof ReconciliationExceptionData>;

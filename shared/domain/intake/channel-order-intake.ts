@@ -1,0 +1,70 @@
+import { type ChannelOrderMapper, type ChannelSkuKey, OrderMappingError } from '../../channels/channel-adapter';
+import { orderIdFor, type SalesChannel } from '../kernel/order';
+import type { FieldIssue } from '../kernel/validation';
+import type { FabricEvent } from '../../../events/envelope';
+import { createEvent } from '../../../events/catalog';
+
+/** Resolves channel SKUs to internal SKUs in one round trip; unknown keys are absent from the map. */
+export interface SkuCrossReference {
+  resolveSkus(channel: SalesChannel, keys: readonly ChannelSkuKey[]): Promise<Map<string, string>>;
+}
+
+/** The cross-reference key for a channel SKU: the SKU string, or the variant id when the SKU is empty. */
+export function skuKeyId(key: ChannelSkuKey): string {
+  return key.channelSku ? `sku:${key.channelSku}` : `variant:${key.variantId ?? ''}`;
+}
+
+/** What one channel order payload becomes: the events to publish, once, for the delivery that carried it. */
+export interface PreparedOrder {
+  orderId: string;
+  channelOrderId: string;
+  outcome: 'accepted' | 'needs_attention';
+  publish: FabricEvent[];
+  reason?: string;
+}
+
+/**
+ * Maps a channel order payload, from a webhook, an API fetch or a pull alike, into the events the
+ * fabric publishes for it:
+ * - OrderReceived, plus OrderNeedsAttention(UNKNOWN_SKU) when a channel SKU is not in the
+ *   cross-reference (the order is kept, the line unresolved, never dropped or guessed);
+ * - OrderNeedsAttention(MAPPING_ERROR) alone when the money does not balance or a rule refuses the
+ *   payload (the raw delivery stays in the archive for a person to look at);
+ * - RefundReported for each refund the payload reports.
+ * Every event is correlated by the order id and caused by the delivery. Throws only for infrastructure
+ * failures of the cross-reference; mapping problems are answers, not exceptions.
+ */
+export async function prepareChannelOrder<TPayload>(
+  channel: SalesChannel,
+  mapper: ChannelOrderMapper<TPayload>,
+  payload: TPayload,
+  deliveryId: string,
+  skus: SkuCrossReference,
+  archiveKey?: string,
+): Promise<PreparedOrder> {
+  const channelOrderId = mapper.channelOrderId(payload);
+  const orderId = orderIdFor(channel, channelOrderId);
+  const trace = { correlationId: orderId, causationId: `${channel}:${deliveryId}` };
+  // The archive key lets a fix map the order again from what the channel sent, without a resend.
+  const attention = (reason: string, details: FieldIssue[], channelSkus?: string[]) => createEvent('OrderNeedsAttention', {
+    channel, channelOrderId, orderId, reason, details, ...(archiveKey ? { archiveKey } : {}), ...(channelSkus ? { channelSkus } : {}),
+  }, trace);
+
+  const skuKeys = mapper.skuKeys(payload);
+  const known = await skus.resolveSkus(channel, skuKeys);
+  let order;
+  let refunds;
+  try {
+    order = mapper.toCanonicalOrder(payload, (key) => known.get(skuKeyId(key)));
+    refunds = (mapper.refunds?.(payload) ?? []).map((refund) => createEvent('RefundReported', { refund }, trace));
+  } catch (error) {
+    if (!(error instanceof OrderMappingError)) throw error;
+    const details = error.details.length ? error.details : [{ path: '(order)', message: error.message }];
+    return { orderId, channelOrderId, outcome: 'needs_attention', publish: [attention('MAPPING_ERROR', details)], reason: error.message };
+  }
+  const unresolved = order.lines.flatMap((line, index) => (line.sku === null ? [{ path: `lines.${index}.channelSku`, message: `"${line.channelSku}" is not in the cross-reference` }] : []));
+  const received = createEvent('OrderReceived', { order, deliveryId }, trace);
+  if (unresolved.length === 0) return { orderId, channelOrderId, outcome: 'accepted', publish: [received, ...refunds] };
+  const unknownKeys = [...new Set(skuKeys.map(skuKeyId).filter((key) => !known.has(key)))];
+  return { orderId, channelOrderId, outcome: 'needs_attention', publish: [received, attention('UNKNOWN_SKU', unresolved, unknownKeys), ...refunds], reason: 'unknown SKU' };
+}

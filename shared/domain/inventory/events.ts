@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { SalesChannel } from '../kernel/order';
+import { MovementReference, QuantityName } from './movement';
+
+/** Payload schemas of the inventory events; the catalog (events/catalog.ts) versions them. */
+
+export const ShortagePolicy = z.enum(['reject', 'backorder', 'partial']);
+export type ShortagePolicy = z.infer<typeof ShortagePolicy>;
+
+const Count = z.number().int().min(0);
+const IsoTimestamp = z.iso.datetime({ offset: true });
+
+/** Units of an order line held at a location (bucket detail of sharded SKUs is not part of the contract). */
+export const ReservedQuantity = z.object({
+  lineId: z.string().min(1),
+  sku: z.string().min(1),
+  locationId: z.string().min(1),
+  quantity: z.number().int().positive(),
+});
+export type ReservedQuantity = z.infer<typeof ReservedQuantity>;
+
+/** Per order line: what was asked, what the order now holds, and what stock could not cover. */
+export const LineReservation = z.object({
+  lineId: z.string().min(1),
+  sku: z.string().min(1),
+  requested: z.number().int().positive(),
+  reserved: Count,
+  short: Count,
+});
+export type LineReservation = z.infer<typeof LineReservation>;
+
+export const InventoryReservedData = z.object({
+  orderId: z.string().min(1),
+  channel: SalesChannel,
+  onShortage: ShortagePolicy,
+  allocations: z.array(ReservedQuantity).min(1),
+  /** After this the sweeper releases whatever was not fulfilled. */
+  expiresAt: IsoTimestamp,
+});
+
+export const ReservationRejectedData = z.object({
+  orderId: z.string().min(1),
+  channel: SalesChannel,
+  onShortage: ShortagePolicy,
+  /** rejected: nothing is held; partially_rejected: the short units are dropped; backordered: they wait for stock. */
+  outcome: z.enum(['rejected', 'partially_rejected', 'backordered']),
+  reason: z.enum(['INSUFFICIENT_STOCK']),
+  lines: z.array(LineReservation).min(1),
+});
+
+export const ReservationReleasedData = z.object({
+  orderId: z.string().min(1),
+  reason: z.enum(['ORDER_CANCELLED', 'RESERVATION_EXPIRED']),
+  allocations: z.array(ReservedQuantity).min(1),
+});
+
+export const AdjustmentType = z.enum(['receipt', 'return', 'sale', 'count', 'transfer', 'adjustment']);
+export type AdjustmentType = z.infer<typeof AdjustmentType>;
+
+export const InventoryAdjustedData = z.object({
+  adjustmentId: z.string().min(1),
+  type: AdjustmentType,
+  sku: z.string().min(1),
+  reasonCode: z.string().min(1),
+  reference: MovementReference,
+  /** Net change per location and named quantity; empty for a count that found what the books said. */
+  changes: z.array(z.object({ locationId: z.string().min(1), quantityName: QuantityName, delta: z.number().int() })),
+});
+
+export const AvailabilityChangedData = z.object({
+  sku: z.string().min(1),
+  channel: SalesChannel,
+  /** What the channel may list, after its buffer, percentage and cap. */
+  available: Count,
+  /** The figure this one replaces; null the first time the channel is told about the SKU. */
+  previous: Count.nullable(),
+  /** Grows with every change to the SKU's positions: keep the highest per (sku, channel), drop older. */
+  version: Count,
+  changedAt: IsoTimestamp,
+});

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { readPolicy } from '../../config/env';
+import { SalesChannel } from '../kernel/order';
+import { ShortagePolicy } from './events';
+import { StockKey } from './model';
+
+/**
+ * How the fabric reserves and exposes stock: which locations exist, which of them serve each channel
+ * and in what order, what a channel does when stock is short, how long a reservation holds, what each
+ * channel is shown, and which SKUs are hot enough to be sharded. Defaults below; a deployment (or a
+ * test) replaces top-level sections with the JSON in FABRIC_INVENTORY_POLICY; the stack sets none, so
+ * in AWS every function reads exactly these.
+ */
+
+/**
+ * What one channel is shown of the fabric's available-to-sell: hold back `bufferUnits`, then list
+ * `percentOfAvailable` percent of the rest (rounded down), never more than `maxListedQuantity`.
+ */
+export const ExposureRule = z.object({
+  bufferUnits: z.number().int().min(0).default(0),
+  percentOfAvailable: z.number().int().min(0).max(100).default(100),
+  maxListedQuantity: z.number().int().min(0).optional(),
+});
+export type ExposureRule = z.infer<typeof ExposureRule>;
+
+export const ChannelInventoryPolicy = z.object({
+  /** Ranked: a line is reserved at the first of these that can cover it, else split in this order. */
+  locations: z.array(StockKey).min(1),
+  /** What happens to units that cannot be reserved: the whole order is refused, they wait, or they are dropped. */
+  onShortage: ShortagePolicy,
+  /** After this, the sweeper releases whatever of the reservation was not fulfilled. */
+  reservationTtlMinutes: z.number().int().positive(),
+  exposure: ExposureRule,
+});
+export type ChannelInventoryPolicy = z.infer<typeof ChannelInventoryPolicy>;
+
+/** At most this many buckets per hot SKU: an adjustment touches every bucket of a location in one transaction. */
+export const MAX_SHARDS = 10;
+
+const PolicyShape = z.object({
+  locations: z.array(z.object({ id: StockKey, name: z.string().min(1), kind: z.enum(['warehouse', 'store']) })).min(1),
+  /** Applies to every channel, and is what `channels` entries override field by field. */
+  defaultChannel: ChannelInventoryPolicy,
+  /** Channels listed here also get AvailabilityChanged events; the others only reserve. */
+  channels: z.partialRecord(SalesChannel, ChannelInventoryPolicy.partial()),
+  /** Flash-sale SKUs whose stock at each location is split over `shards` bucket items (see README, Inventory). */
+  shardedSkus: z.record(StockKey, z.object({ shards: z.number().int().min(2).max(MAX_SHARDS) })),
+  sweeper: z.object({
+    /** How many days back the sweeper looks for due reservations; older ones need `ops inventory verify`. */
+    lookbackDays: z.number().int().min(1).max(31),
+  }),
+});
+
+export const InventoryPolicy = PolicyShape.superRefine((policy, ctx) => {
+  const known = new Set(policy.locations.map((location) => location.id));
+  if (known.size !== policy.locations.length) ctx.addIssue({ code: 'custom', path: ['locations'], message: 'has a repeated location id' });
+  const checkRanking = (locations: readonly string[] | undefined, path: (string | number)[]) => {
+    (locations ?? []).forEach((id, i) => {
+      if (!known.has(id)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `"${id}" is not in locations` });
+    });
+    if (locations && new Set(locations).size !== locations.length) ctx.addIssue({ code: 'custom', path, message: 'ranks a location twice' });
+  };
+  checkRanking(policy.defaultChannel.locations, ['defaultChannel', 'locations']);
+  for (const [channel, override] of Object.entries(policy.channels)) checkRanking(override?.locations, ['channels', channel, 'locations']);
+});
+export type InventoryPolicy = z.infer<typeof InventoryPolicy>;
+
+/**
+ * The defaults: one distribution centre and one store; the web shop sells from both and refuses an
+ * order it cannot cover; Amazon sells from the warehouse only and is shown a cautious figure.
+ */
+export const DEFAULT_INVENTORY_POLICY: z.input<typeof InventoryPolicy> = {
+  locations: [
+    { id: 'wh-east', name: 'East distribution centre', kind: 'warehouse' },
+    { id: 'store-042', name: 'Portland store', kind: 'store' },
+  ],
+  defaultChannel: {
+    locations: ['wh-east', 'store-042'],
+    onShortage: 'reject',
+    reservationTtlMinutes: 72 * 60,
+    exposure: { bufferUnits: 0, percentOfAvailable: 100 },
+  },
+  channels: {
+    shopify: {},
+    amazon: { locations: ['wh-east'], exposure: { bufferUnits: 2, percentOfAvailable: 80, maxListedQuantity: 50 } },
+  },
+  shardedSkus: {},
+  sweeper: { lookbackDays: 3 },
+};
+
+/**
+ * Reads the policy once, at cold start: the defaults with any top-level section replaced by the JSON
+ * in FABRIC_INVENTORY_POLICY. Throws ConfigError naming the failing path.
+ */
+export function loadInventoryPolicy(env: NodeJS.ProcessEnv = process.env): InventoryPolicy {
+  return readPolicy(InventoryPolicy, DEFAULT_INVENTORY_POLICY, 'FABRIC_INVENTORY_POLICY', env);
+}
+
+/** A channel's policy: the default with the channel's own fields laid over it. */
+export function channelPolicy(policy: InventoryPolicy, channel: SalesChannel): ChannelInventoryPolicy {
+  return { ...policy.defaultChannel, ...policy.channels[channel] };
+}
+
+/** Channels that are shown a figure (and get AvailabilityChanged), in a stable order. */
+export function exposedChannels(policy: InventoryPolicy): SalesChannel[] {
+  return SalesChannel.options.filter((channel) => policy.channels[channel] !== undefined);
+}
+
+/** Buckets per location for a SKU: 1 unless the SKU is listed as sharded. */
+export function shardCount(policy: InventoryPolicy, sku: string): number {
+  return policy.shardedSkus[sku]?.shards ?? 1;
+}
+
+export function locationIds(policy: InventoryPolicy): string[] {
+  return policy.locations.map((location) => location.id);
+}

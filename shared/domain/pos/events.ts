@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { PosTransaction, PosTransactionKey } from './transaction';
+import { PosBatchSummary, PosUpload } from './batch';
+import { SequenceGap } from './sequence';
+
+/** Payload schemas of the POS events; the catalog (events/catalog.ts) versions them. */
+
+/** The upload a POS event came from, to find the file, its summary and its quarantine. */
+export const PosBatchRef = z.object({
+  storeId: z.string().min(1),
+  businessDate: z.string().min(1),
+  batchId: z.string().min(1),
+  uploadId: z.string().min(1),
+});
+export type PosBatchRef = z.infer<typeof PosBatchRef>;
+
+export const PosTransactionRecordedData = z.object({
+  transaction: PosTransaction,
+  /** The upload that recorded it, and the line the transaction starts on there. */
+  batch: PosBatchRef.extend({ lineNumber: z.number().int().positive() }),
+});
+
+export const PosLineNeedsAttentionData = z.object({
+  transactionId: z.string().min(1),
+  key: PosTransactionKey,
+  /**
+   * UNKNOWN_SKU: the cross-reference does not know the item code (map it: `ops xref map-sku pos <code> <sku>`).
+   * STOCK_REFUSED: the stock books refused the movement (a sale of more than is on hand): count the shelf.
+   */
+  reason: z.enum(['UNKNOWN_SKU', 'STOCK_REFUSED']),
+  lines: z.array(z.object({
+    lineNumber: z.number().int().positive(),
+    itemCode: z.string().min(1),
+    type: z.enum(['sale', 'return']),
+    quantity: z.number().int().positive(),
+    detail: z.string().optional(),
+  })).min(1),
+  batch: PosBatchRef,
+  /**
+   * UNKNOWN_SKU: the transaction as it was recorded, so that once the item codes are mapped the held
+   * lines can be applied from it (under the same line adjustment ids, so once), without a new upload.
+   */
+  recorded: PosTransactionRecordedData.optional(),
+});
+
+export const PosSequenceGapDetectedData = z.object({
+  storeId: z.string().min(1),
+  registerId: z.string().min(1),
+  businessDay: z.string().min(1),
+  /** Open gaps of the register's day after this upload (filled ones are gone). */
+  gaps: z.array(SequenceGap).min(1),
+  missing: z.number().int().positive(),
+  batch: PosBatchRef,
+});
+
+export const PosBatchProcessedData = z.object({ summary: PosBatchSummary });
+
+export const PosBatchContinuationRequestedData = z.object({
+  upload: PosUpload,
+  uploadRef: z.string().min(1),
+  /** Where the previous invocation stopped; informative, the stored progress is authoritative. */
+  position: z.object({ items: z.number().int().nonnegative(), line: z.number().int().positive() }),
+});

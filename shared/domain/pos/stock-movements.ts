@@ -1,0 +1,90 @@
+import { createEvent } from '../../../events/catalog';
+import { locationIds } from '../inventory/policy';
+import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '../inventory/adjustment';
+import type { InventoryPorts } from '../inventory/reservation';
+import { UnknownLocationError } from '../inventory/model';
+import { DEFAULT_RETURN_REASON, returnDestination, type PosLine, type PosTransaction } from './transaction';
+import type { PosBatchRef } from './events';
+
+/** What became of one POS line's stock movement; `adjustmentId` finds it in the inventory ledger. */
+export interface PosStockLineResult {
+  lineNumber: number;
+  adjustmentId: string;
+  outcome: AdjustmentOutcome['kind'];
+  detail?: string;
+}
+
+/**
+ * What a recorded POS transaction does to stock at its store, through the inventory service's own
+ * idempotent adjustments (one per line, keyed on the transaction id and line number, so a redelivered
+ * or replayed PosTransactionRecorded changes nothing twice):
+ *
+ *   sale                          -> sale: off on hand (reason POS_SALE)
+ *   return, sellable reason/none  -> return: back on hand (its reason, or CUSTOMER_RETURN)
+ *   return, damaged reason        -> return, then damaged +quantity (on hand, not sellable)
+ *   (a return naming an online order moves the same way; pos-order-returns.ts reports it against
+ *   the order too, without moving it again)
+ *
+ * Returns apply before sales, so an exchange for the same SKU never needs stock it is bringing back.
+ * Only completed transactions move stock; lines without an internal SKU were already raised as
+ * PosLineNeedsAttention by the ingest and wait for their mapping.
+ */
+export async function applyPosTransactionToStock(
+  transaction: PosTransaction,
+  batch: PosBatchRef,
+  ports: InventoryPorts,
+): Promise<PosStockLineResult[]> {
+  if (transaction.disposition !== 'completed') return [];
+  const locationId = transaction.key.storeId;
+  if (!locationIds(ports.policy).includes(locationId)) {
+    // Configuration, not content: the message waits in the DLQ until the store is a location in the policy.
+    throw new UnknownLocationError(`store ${locationId} is not a location of the inventory policy`);
+  }
+  const lines = [...transaction.lines.filter((line) => line.type === 'return'), ...transaction.lines.filter((line) => line.type === 'sale')]
+    .filter((line): line is PosLine & { sku: string } => line.sku !== null);
+  const results: PosStockLineResult[] = [];
+  for (const line of lines) {
+    for (const [suffix, body] of adjustmentsFor(transaction, line, locationId)) {
+      const adjustmentId = `pos:${transaction.transactionId}:${line.lineNumber}${suffix}`;
+      const parsed = parseAdjustmentRequest(body, adjustmentId, ports.policy);
+      if (!parsed.ok) throw new Error(`POS line ${line.lineNumber} of ${transaction.transactionId} makes an invalid adjustment: ${JSON.stringify(parsed.issues)}`);
+      const outcome = await adjustStock(parsed.request, adjustmentId, ports);
+      // Contention on a count: the inventory service asks for a retry, which the queue does.
+      if (outcome.kind === 'busy') throw new Error(`stock of ${line.sku} at ${locationId} kept moving; retrying ${adjustmentId}`);
+      results.push({
+        lineNumber: line.lineNumber,
+        adjustmentId,
+        outcome: outcome.kind,
+        ...(outcome.kind === 'insufficient' ? { detail: outcome.message } : {}),
+        ...(outcome.kind === 'key_reused' ? { detail: `${adjustmentId} was used for a different movement` } : {}),
+      });
+      if (outcome.kind === 'insufficient' || outcome.kind === 'key_reused') break; // no damage marking for a refused return
+    }
+  }
+  const refused = results.filter((result) => result.outcome === 'insufficient' || result.outcome === 'key_reused');
+  if (refused.length) {
+    // The books refuse a movement below zero (inventory's rule: someone counts the shelf); the sale
+    // itself stands for accounting. Raised once per delivery of the event.
+    const byLine = new Map(transaction.lines.map((line) => [line.lineNumber, line]));
+    await ports.publisher.publish([createEvent('PosLineNeedsAttention', {
+      transactionId: transaction.transactionId,
+      key: transaction.key,
+      reason: 'STOCK_REFUSED',
+      lines: refused.map((result) => {
+        const line = byLine.get(result.lineNumber)!;
+        return { lineNumber: line.lineNumber, itemCode: line.itemCode, type: line.type, quantity: line.quantity, ...(result.detail ? { detail: result.detail } : {}) };
+      }),
+      batch,
+    }, { correlationId: transaction.transactionId, causationId: `pos-stock:${transaction.transactionId}` })]);
+  }
+  return results;
+}
+
+function adjustmentsFor(transaction: PosTransaction, line: PosLine & { sku: string }, locationId: string): [string, Record<string, unknown>][] {
+  const common = { sku: line.sku, locationId, reference: { kind: 'pos_transaction', id: transaction.transactionId } };
+  if (line.type === 'sale') return [['', { ...common, type: 'sale', quantity: line.quantity, reasonCode: 'POS_SALE' }]];
+  const reasonCode = line.reasonCode ?? DEFAULT_RETURN_REASON;
+  const restock: [string, Record<string, unknown>] = ['', { ...common, type: 'return', quantity: line.quantity, reasonCode }];
+  if (returnDestination(line) === 'sellable') return [restock];
+  return [restock, [':damaged', { ...common, type: 'adjustment', quantityName: 'damaged', delta: line.quantity, reasonCode }]];
+}

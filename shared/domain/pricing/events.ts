@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { CurrencyCode, Money } from '../kernel/money';
+import { SalesChannel } from '../kernel/order';
+import { Product } from '../catalog/product';
+import { PriceListName, Promotion, PromotionRule } from './model';
+import { DataDomain } from '../catalog/data-ownership';
+
+/** Payloads of the catalog and pricing events (events/catalog.ts versions them). */
+
+const IsoTimestamp = z.iso.datetime({ offset: true });
+
+const Timing = {
+  /** When the change takes effect (the price's effectiveFrom, the promotion's start or end). */
+  effectiveAt: IsoTimestamp,
+  /** One price or promotion window: consumers and the publication ledger key on it. */
+  windowKey: z.string().min(1),
+  /** The change arrived after its effective time and was applied at once. */
+  appliedLate: z.boolean(),
+};
+
+export const PriceChangedData = z.object({
+  sku: z.string().min(1),
+  priceList: PriceListName,
+  currency: CurrencyCode,
+  amountMinor: z.number().int().min(0),
+  sourceSystem: z.string().min(1),
+  ...Timing,
+});
+export type PriceChangedData = z.infer<typeof PriceChangedData>;
+
+export const PromotionWindowData = z.object({ promotion: Promotion, ...Timing });
+export type PromotionWindowData = z.infer<typeof PromotionWindowData>;
+
+export const ProductChangedData = z.object({
+  product: Product,
+  sourceSystem: z.string().min(1),
+  /** How it came: the API, or a catalog import (its object key). */
+  via: z.union([z.literal('api'), z.string().regex(/^import:/)]),
+});
+export type ProductChangedData = z.infer<typeof ProductChangedData>;
+
+export const ChangeRefusedData = z.object({
+  domain: DataDomain,
+  owner: z.string().min(1),
+  sourceSystem: z.string().min(1),
+  /** What the change was about: `price#SKU`, `promotion#ID`, `product#SKU`, `import#KEY`. */
+  subject: z.string().min(1),
+  via: z.string().min(1),
+  refusedAt: IsoTimestamp,
+});
+export type ChangeRefusedData = z.infer<typeof ChangeRefusedData>;
+
+export const PricingExceptionData = z.object({
+  orderId: z.string().min(1),
+  channel: SalesChannel,
+  channelOrderId: z.string().min(1),
+  placedAt: IsoTimestamp,
+  lines: z.array(z.object({
+    lineId: z.string().min(1),
+    sku: z.string().min(1),
+    quantity: z.number().int().positive(),
+    unitPrice: Money,
+    effectivePrice: Money,
+    promotionId: z.string().optional(),
+    rule: PromotionRule.optional(),
+    /** Effective minus charged, for all units of the line. */
+    shortfall: Money,
+  })).min(1),
+});
+export type PricingExceptionData = z.infer<typeof PricingExceptionData>;

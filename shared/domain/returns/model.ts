@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { Money } from '../kernel/money';
+import { SalesChannel } from '../kernel/order';
+
+/** A return received anywhere: in store, at a warehouse, or reported by a marketplace refund. */
+export const CustomerReturn = z.object({
+  returnId: z.string().min(1),
+  /** Absent until correlated: a return that matches no order becomes an exception, not a guess. */
+  orderId: z.string().min(1).optional(),
+  receivedThrough: SalesChannel,
+  /** The channel the goods were sold through and its order id, when the receiver knows them rather than our order id (a store taking back a marketplace order). */
+  soldThrough: SalesChannel.optional(),
+  channelOrderId: z.string().min(1).optional(),
+  locationId: z.string().min(1).optional(),
+  /**
+   * The receiver already took the units into its own stock (a store's till, through the POS
+   * transaction's stock movements): the return is only correlated to its order, and no stock moves
+   * again, so goods that came back stay on hand even when the order they name is unknown.
+   */
+  restockedOnReceipt: z.boolean().optional(),
+  receivedAt: z.iso.datetime({ offset: true }),
+  lines: z.array(z.object({
+    lineId: z.string().min(1).optional(),
+    sku: z.string().min(1),
+    quantity: z.number().int().positive(),
+    reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+    condition: z.enum(['sellable', 'damaged']),
+    refund: Money,
+  })).min(1),
+});
+export type CustomerReturn = z.infer<typeof CustomerReturn>;
+
+/**
+ * Payload of ReturnNeedsAttention: a received return (or some of its lines) the fabric could not act on.
+ * UNMATCHED_ORDER: it names no order the fabric knows (by order id, or channel and channel order id
+ * through the cross-reference). UNMATCHED_LINE: the order has no line for it. NO_LOCATION: nobody said
+ * where it was received, so no stock moved. STOCK_REFUSED: the stock books refused the movement.
+ */
+export const ReturnNeedsAttentionData = z.object({
+  returnId: z.string().min(1),
+  reason: z.enum(['UNMATCHED_ORDER', 'UNMATCHED_LINE', 'NO_LOCATION', 'STOCK_REFUSED']),
+  orderId: z.string().min(1).optional(),
+  receivedThrough: SalesChannel,
+  /** The return's lines concerned, by position (from 1), with what they asked. */
+  lines: z.array(z.object({
+    position: z.number().int().positive(),
+    sku: z.string().min(1),
+    quantity: z.number().int().positive(),
+    detail: z.string().optional(),
+  })),
+  detail: z.string().min(1),
+});
+export type ReturnNeedsAttentionData = z.infer<typeof ReturnNeedsAttentionData>;
