@@ -4,7 +4,7 @@ import { InventoryMovement } from '../shared/domain/inventory/movement';
 import {
   AvailabilityChangedData, InventoryAdjustedData, InventoryReservedData, ReservationRejectedData, ReservationReleasedData,
 } from '../shared/domain/inventory/events';
-import { Shipment } from '../shared/domain/orders/shipment';
+import { Shipment } from '../shared/domain/kernel/shipment';
 import { CustomerReturn, ReturnNeedsAttentionData } from '../shared/domain/returns/model';
 import { SettlementLine } from '../shared/domain/accounting/settlement';
 import { JournalEntry } from '../shared/domain/accounting/journal-entry';
@@ -19,7 +19,7 @@ import {
 } from '../shared/domain/pos/events';
 import { ChangeRefusedData, PriceChangedData, PricingExceptionData, ProductChangedData, PromotionWindowData } from '../shared/domain/pricing/events';
 import { ChannelDriftCorrectedData, OversellIncidentData } from '../shared/domain/channel-sync/events';
-import { FabricEvent, WireEvent, fromWireEvent, newEventId } from './envelope';
+import { FabricEvent, WireEvent, fromWireEvent, newEventId } from '../shared/domain/kernel/event';
 import { FieldIssue, formatIssues } from '../shared/domain/kernel/validation';
 
 /** Where events come from; a rule matches on these, so they are part of the contract. */

@@ -1,4 +1,4 @@
-import type { WireEvent, ClaimCheck } from './envelope';
+import type { WireEvent, ClaimCheck } from '../shared/domain/kernel/event';
 import { routingRules, type EventPattern } from './routing-rules';
 
 /**

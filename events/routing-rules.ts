@@ -1,5 +1,5 @@
 import { DetailType, EventSource, eventCatalog } from './catalog';
-import type { FabricEvent } from './envelope';
+import type { FabricEvent } from '../shared/domain/kernel/event';
 import type { Order } from '../shared/domain/kernel/order';
 import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../shared/domain/orders/order-record';
 import { ORDER_FETCH_SCOPE, orderFetchKey } from '../shared/domain/intake/order-fetch';

@@ -4,7 +4,7 @@ import { readConfig, requiredName } from '../../shared/config/env';
 import { loadAccountingPolicy } from '../../shared/domain/accounting/chart-of-accounts';
 import { parseEventBody } from '../../events/catalog';
 import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor, journalPosTransaction, journalRefund, journalShipment, type JournalOutcome } from '../../shared/domain/accounting/journal';
-import type { Shipment } from '../../shared/domain/orders/shipment';
+import type { Shipment } from '../../shared/domain/kernel/shipment';
 import type { ChannelRefund } from '../../shared/domain/returns/refund-report';
 import type { PosTransaction } from '../../shared/domain/pos/transaction';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';

@@ -1,7 +1,7 @@
 import type { S3Event } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { loadDataOwnership } from '../../shared/domain/catalog/data-ownership';
+import { loadDataOwnership } from '../../shared/domain/kernel/data-ownership';
 import { importCatalogExport } from '../../shared/domain/catalog/catalog-import';
 import { S3CatalogExport } from '../../shared/adapters/catalog-import-bucket';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';

@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { functions } from '../../shared/config/topology';
 import { parseEventBody } from '../../events/catalog';
-import { detailTypeOf } from '../../events/envelope';
+import { detailTypeOf } from '../../shared/domain/kernel/event';
 import { cancelSalesOrderOnce, postJournalEntryOnce, postSalesOrderOnce } from '../../shared/domain/erp/posting';
 import { SharedCircuitBreaker } from '../../shared/domain/erp/resilience';
 import { erpConnectorConfig } from '../../shared/erp/erp-config';

@@ -2,7 +2,7 @@ import type { Context, ScheduledEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { tableEnvVar } from '../../shared/config/topology';
-import { detailTypeOf } from '../../events/envelope';
+import { detailTypeOf } from '../../shared/domain/kernel/event';
 import { parseEventBody, type DetailType } from '../../events/catalog';
 import { openExceptionFigures, takeExceptionEvent } from '../../shared/domain/exceptions';
 import { DynamoExceptionStore } from '../../shared/adapters/exception-store';

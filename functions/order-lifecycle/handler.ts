@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { detailTypeOf } from '../../events/envelope';
+import { detailTypeOf } from '../../shared/domain/kernel/event';
 import { UnknownEventError } from '../../events/catalog';
 import { LIFECYCLE_DETAIL_TYPES, moveOrders, type LifecycleDetailType } from '../../shared/domain/orders/lifecycle-events';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';

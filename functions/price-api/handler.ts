@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { loadDataOwnership } from '../../shared/domain/catalog/data-ownership';
+import { loadDataOwnership } from '../../shared/domain/kernel/data-ownership';
 import { PriceEntry, Promotion, effectivePrice } from '../../shared/domain/pricing/model';
 import { recordPrice, recordPromotion, type RecordOutcome } from '../../shared/domain/pricing/schedule';
 import { SalesChannel } from '../../shared/domain/kernel/order';

@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { loadInventoryPolicy } from '../../shared/domain/inventory/policy';
 import { parseEventBody } from '../../events/catalog';
-import { WireEvent } from '../../events/envelope';
+import { WireEvent } from '../../shared/domain/kernel/event';
 import { distributePriceWindow, type PriceAcknowledgement, type PriceWindow } from '../../shared/domain/pricing/distribution';
 import { DynamoPricingStore, S3PosPriceFiles, recordPricePublication } from '../../shared/adapters/pricing-store';
 import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';

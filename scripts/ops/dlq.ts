@@ -3,7 +3,7 @@ import {
   StartMessageMoveTaskCommand, type Message,
 } from '@aws-sdk/client-sqs';
 import type { RoutingRule } from '../../events/routing-rules';
-import { WireEvent, fromWireEvent, type FabricEvent } from '../../events/envelope';
+import { WireEvent, fromWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import { EventContractError, parseEventBody, type DetailType } from '../../events/catalog';
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { redeemedBody } from '../../shared/adapters/event-claim-checks';

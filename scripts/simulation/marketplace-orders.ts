@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChannelSkuKey } from '../../shared/channels/channel-adapter';
+import type { ChannelSkuKey } from '../../shared/domain/intake/channel-ports';
 import { formatDecimalMoney } from '../../shared/domain/kernel/money';
 import { amazonOrderChange, walmartDeliveryHeaders, walmartOrderEvent } from '../sample/channel-samples';
 

@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import type { ChannelSkuKey } from '../channels/channel-adapter';
+import type { ChannelSkuKey } from '../domain/intake/channel-ports';
 import type { SalesChannel } from '../domain/kernel/order';
 import { skuKeyId, type SkuCrossReference } from '../domain/intake/webhook-delivery';
-import type { Product } from '../domain/catalog/product';
+import type { Product } from '../domain/kernel/product';
 import { putRequest, writeAllItems } from './catalog-batch-write';
 import { getAllItems, queryAll } from './dynamo-query';
 

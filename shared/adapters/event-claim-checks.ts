@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
 import { s3Client } from './aws-clients';
-import { ClaimCheck, type WireEvent } from '../../events/envelope';
+import { ClaimCheck, type WireEvent } from '../domain/kernel/event';
 import { claimCheckKey, claimedWireEvent } from '../../events/claim-check';
 
 /**

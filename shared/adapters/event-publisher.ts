@@ -1,7 +1,7 @@
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { eventBridgeClient, snsClient } from './aws-clients';
-import { toWireEvent, type FabricEvent, type WireEvent } from '../../events/envelope';
+import { toWireEvent, type FabricEvent, type WireEvent } from '../domain/kernel/event';
 import { EVENT_BUS_MAX_BYTES, needsClaimCheck } from '../../events/claim-check';
 import { bucketEnvVar } from '../config/topology';
 import { UnpublishableEventError, type EventPublisher } from '../domain/intake/webhook-delivery';

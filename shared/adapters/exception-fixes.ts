@@ -1,4 +1,4 @@
-import type { ChannelWebhookAdapter } from '../channels/channel-adapter';
+import type { ChannelWebhookAdapter } from '../domain/intake/channel-ports';
 import type { SalesChannel } from '../domain/kernel/order';
 import { createEvent, type EventData } from '../../events/catalog';
 import { replayArchivedDelivery, skuKeyId, type EventPublisher, type SkuCrossReference, type WebhookSecrets } from '../domain/intake/webhook-delivery';

@@ -1,4 +1,4 @@
-import { OrderMappingError } from './channel-adapter';
+import { OrderMappingError } from '../domain/intake/channel-ports';
 import { Order, computeOrderTotals, type OrderStatus, type OrderTotals } from '../domain/kernel/order';
 import { type Money, formatDecimalMoney, isIsoCurrency, parseDecimalMoney } from '../domain/kernel/money';
 import { formatIssues } from '../domain/kernel/validation';

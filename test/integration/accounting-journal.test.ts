@@ -1,7 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { EventSource, createEvent } from '../../events/catalog';
-import { toWireEvent, type FabricEvent } from '../../events/envelope';
+import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { JournalEntry } from '../../shared/domain/accounting/journal-entry';
 import type { PosTransaction } from '../../shared/domain/pos/transaction';

@@ -1,7 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { EventSource, createEvent } from '../../events/catalog';
-import { toWireEvent } from '../../events/envelope';
+import { toWireEvent } from '../../shared/domain/kernel/event';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import type { CustomerReturn } from '../../shared/domain/returns/model';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';

@@ -3,7 +3,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { lag } from '../../scripts/ops/channel';
 import { EventSource, createEvent } from '../../events/catalog';
-import { toWireEvent, type FabricEvent } from '../../events/envelope';
+import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
 import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';

@@ -3,7 +3,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { peek, redrive } from '../../scripts/ops/dlq';
-import { toWireEvent } from '../../events/envelope';
+import { toWireEvent } from '../../shared/domain/kernel/event';
 import { createEvent } from '../../events/catalog';
 import { SAMPLE_CATALOG, sampleShopifyOrder } from '../../scripts/sample/shopify-orders';
 import { S3EventClaimChecks } from '../../shared/adapters/event-claim-checks';

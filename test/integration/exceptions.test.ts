@@ -11,7 +11,7 @@ import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
 import { dismissException, exceptionFrom, retryException, type ExceptionRecord } from '../../shared/domain/exceptions';
 import { EventSource, createEvent } from '../../events/catalog';
-import { toWireEvent } from '../../events/envelope';
+import { toWireEvent } from '../../shared/domain/kernel/event';
 import { EventProbe, availability, postAdjustment } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 

@@ -4,7 +4,7 @@ import { DynamoInventoryStore } from '../../shared/adapters/inventory-store';
 import { isClean, verifyInventory } from '../../shared/domain/inventory/verification';
 import type { ReservationStatus } from '../../shared/domain/inventory/records';
 import type { SalesChannel } from '../../shared/domain/kernel/order';
-import type { FabricEvent } from '../../events/envelope';
+import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { EventSource } from '../../events/catalog';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';

@@ -13,7 +13,7 @@ import { AdjustmentRequest, adjustStock } from '../../shared/domain/inventory/ad
 import { ShipmentExceedsStockError, consumeShipment } from '../../shared/domain/inventory/fulfilment';
 import { isClean, verifyInventory } from '../../shared/domain/inventory/verification';
 import { EventSource, createEvent } from '../../events/catalog';
-import { toWireEvent, type FabricEvent } from '../../events/envelope';
+import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

@@ -6,7 +6,7 @@ import { QueueEventSource } from '../../scripts/local-fabric/queue-event-source'
 import type { LocalLambda } from '../../scripts/local-fabric/lambda-invoker';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { functions } from '../../shared/config/topology';
-import { toWireEvent } from '../../events/envelope';
+import { toWireEvent } from '../../shared/domain/kernel/event';
 import { createEvent } from '../../events/catalog';
 import { sampleShopifyOrder } from '../../scripts/sample/shopify-orders';
 import { mapShopifyOrder } from '../../shared/channels/shopify/shopify-webhook.adapter';

@@ -8,7 +8,7 @@ import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secre
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { DynamoBreakerStore } from '../../shared/adapters/erp-circuit-breaker';
 import { EventSource, createEvent } from '../../events/catalog';
-import { toWireEvent, type FabricEvent } from '../../events/envelope';
+import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import type { Order } from '../../shared/domain/kernel/order';
 import { EventProbe, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';

@@ -6,7 +6,7 @@ import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../../
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { createEvent } from '../../events/catalog';
-import { toWireEvent } from '../../events/envelope';
+import { toWireEvent } from '../../shared/domain/kernel/event';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 let fabric: LocalFabric;

@@ -9,7 +9,7 @@ import { objectCreatedEvent } from '../../scripts/local-fabric/object-trigger';
 import type { Context, S3Event } from 'aws-lambda';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { EventSource } from '../../events/catalog';
-import { WireEvent, fromWireEvent, type FabricEvent } from '../../events/envelope';
+import { WireEvent, fromWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import { toSnsFilterPolicy } from '../../events/routing-rules';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import type { PosBatchSummary } from '../../shared/domain/pos/batch';

@@ -5,7 +5,7 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
 import { postShopifyOrder } from '../../scripts/sample/sample-traffic';
 import { EventSource, createEvent } from '../../events/catalog';
-import { toWireEvent } from '../../events/envelope';
+import { toWireEvent } from '../../shared/domain/kernel/event';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';

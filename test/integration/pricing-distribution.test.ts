@@ -2,7 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { EventSource, createEvent } from '../../events/catalog';
-import { toWireEvent } from '../../events/envelope';
+import { toWireEvent } from '../../shared/domain/kernel/event';
 import { orderIdFor } from '../../shared/domain/kernel/order';
 import { posPriceFileKey } from '../../shared/domain/pricing/distribution';
 import { balancedOrder, money } from '../unit/builders';

@@ -3,7 +3,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { reconcile, uploadSettlement } from '../../scripts/ops/reconcile';
 import { EventSource, createEvent } from '../../events/catalog';
-import { toWireEvent } from '../../events/envelope';
+import { toWireEvent } from '../../shared/domain/kernel/event';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
 import type { Order } from '../../shared/domain/kernel/order';

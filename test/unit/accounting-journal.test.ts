@@ -5,7 +5,7 @@ import { NO_BOOKINGS, UnknownOrderLineError, buildRefundEntry, buildSaleEntry, t
 import { buildPosSaleEntry } from '../../shared/domain/accounting/pos-entries';
 import { JournalEntry } from '../../shared/domain/accounting/journal-entry';
 import { Order, computeOrderTotals, orderIdFor } from '../../shared/domain/kernel/order';
-import type { Shipment } from '../../shared/domain/orders/shipment';
+import type { Shipment } from '../../shared/domain/kernel/shipment';
 import type { ChannelRefund } from '../../shared/domain/returns/refund-report';
 import type { PosTransaction } from '../../shared/domain/pos/transaction';
 import { balancedOrder, money, thrownBy } from './builders';

@@ -2,7 +2,7 @@ import { amazonNotificationAdapter } from '../../shared/channels/amazon/amazon-n
 import { acceptQueuedNotification } from '../../shared/domain/intake/queued-notification';
 import type { AcceptedDelivery, ArchivedDelivery, DeliveryVerdict } from '../../shared/domain/intake/webhook-delivery';
 import { orderIdFor } from '../../shared/domain/kernel/order';
-import type { FabricEvent } from '../../events/envelope';
+import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { readAmazonNotification } from '../fixtures/amazon';
 
 function fakePorts() {

@@ -1,4 +1,4 @@
-import { OrderMappingError } from '../../shared/channels/channel-adapter';
+import { OrderMappingError } from '../../shared/domain/intake/channel-ports';
 import { mapAmazonOrder } from '../../shared/channels/amazon/amazon-order.mapper';
 import { AmazonOrder, AmazonOrderItem } from '../../shared/channels/amazon/amazon-order.schema';
 import { orderIdFor } from '../../shared/domain/kernel/order';

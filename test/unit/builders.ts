@@ -1,4 +1,4 @@
-import type { SkuLookup } from '../../shared/channels/channel-adapter';
+import type { SkuLookup } from '../../shared/domain/intake/channel-ports';
 import type { JournalEntry } from '../../shared/domain/accounting/journal-entry';
 import type { Money } from '../../shared/domain/kernel/money';
 import { type Order, orderIdFor } from '../../shared/domain/kernel/order';

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import { DEFAULT_DATA_OWNERSHIP } from '../../shared/domain/catalog/data-ownership';
+import { DEFAULT_DATA_OWNERSHIP } from '../../shared/domain/kernel/data-ownership';
 import { importCatalogExport, type CatalogImportObjects, type CatalogImportSummary } from '../../shared/domain/catalog/catalog-import';
-import type { Product } from '../../shared/domain/catalog/product';
-import type { FabricEvent } from '../../events/envelope';
+import type { Product } from '../../shared/domain/kernel/product';
+import type { FabricEvent } from '../../shared/domain/kernel/event';
 import type { QuarantinedLine } from '../../shared/domain/pos/parsed-item';
 
 class MemoryExport implements CatalogImportObjects {

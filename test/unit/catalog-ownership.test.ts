@@ -1,6 +1,6 @@
 import { ConfigError } from '../../shared/config/env';
-import { DEFAULT_DATA_OWNERSHIP, NotDataOwnerError, assertDataOwner, loadDataOwnership } from '../../shared/domain/catalog/data-ownership';
-import { Gtin, Product } from '../../shared/domain/catalog/product';
+import { DEFAULT_DATA_OWNERSHIP, NotDataOwnerError, assertDataOwner, loadDataOwnership } from '../../shared/domain/kernel/data-ownership';
+import { Gtin, Product } from '../../shared/domain/kernel/product';
 import { thrownBy } from './builders';
 
 describe('data ownership', () => {

@@ -1,4 +1,4 @@
-import { OrderMappingError } from '../../shared/channels/channel-adapter';
+import { OrderMappingError } from '../../shared/domain/intake/channel-ports';
 import { ebayRefunds, mapEbayOrder } from '../../shared/channels/ebay/ebay-order.mapper';
 import { EbayOrder } from '../../shared/channels/ebay/ebay-order.schema';
 import { orderIdFor } from '../../shared/domain/kernel/order';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventData, EventContractError, UnknownEventError, createEvent, parseEventBody } from '../../events/catalog';
-import { fromWireEvent, toWireEvent } from '../../events/envelope';
+import { fromWireEvent, toWireEvent } from '../../shared/domain/kernel/event';
 import { orderIdFor } from '../../shared/domain/kernel/order';
 import { thrownBy } from './builders';
 

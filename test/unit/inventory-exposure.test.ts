@@ -5,7 +5,7 @@ import { applyMovements, emptyPosition } from '../../shared/domain/inventory/mod
 import { describeAvailability, exposeToChannel, refreshAvailability } from '../../shared/domain/inventory/exposure';
 import type { InventoryRepository, PublishedAvailability } from '../../shared/domain/inventory/records';
 import type { SalesChannel } from '../../shared/domain/kernel/order';
-import type { FabricEvent } from '../../events/envelope';
+import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { thrownBy } from './builders';
 
 describe('exposeToChannel', () => {

@@ -3,7 +3,7 @@ import { squareOrderMapper } from '../../shared/channels/square/square-order.map
 import { SquareOrder } from '../../shared/channels/square/square-order.schema';
 import { orderIdFor } from '../../shared/domain/kernel/order';
 import type { ArchivedDelivery, DeliveryVerdict } from '../../shared/domain/intake/webhook-delivery';
-import type { FabricEvent } from '../../events/envelope';
+import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { readSquareFixture, squareFixtureSkus } from '../fixtures/square';
 import { lookupFrom } from './support/fake-intake';
 import { skuKeyId } from '../../shared/domain/intake/webhook-delivery';

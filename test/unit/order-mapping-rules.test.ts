@@ -1,4 +1,4 @@
-import { OrderMappingError } from '../../shared/channels/channel-adapter';
+import { OrderMappingError } from '../../shared/domain/intake/channel-ports';
 import { percentToRate, quantityAt, unitPriceOf } from '../../shared/channels/order-mapping';
 import { money, thrownBy } from './builders';
 

@@ -1,6 +1,6 @@
-import type { ChannelOrderMapper } from '../../shared/channels/channel-adapter';
+import type { ChannelOrderMapper } from '../../shared/domain/intake/channel-ports';
 import { ConnectorStateConflictError, pullOrders, type ConnectorState, type OrderFeed, type OrderPullPorts } from '../../shared/domain/intake/order-pull';
-import type { FabricEvent } from '../../events/envelope';
+import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { balancedOrder } from './builders';
 import { orderIdFor } from '../../shared/domain/kernel/order';
 

@@ -5,7 +5,7 @@ import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY } from '../../shared/domain
 import { SettlementFormatError, readAmazonSettlement, readShopifyPayout, type SettlementRecord } from '../../shared/domain/accounting/settlement-report';
 import { MAX_FEE_LINES_PER_ENTRY, feeEntries, reconcileSettlement, reconcileSettlementUpload, type SettledOrder, type SettlementReport } from '../../shared/domain/accounting/settlement-reconciliation';
 import { reportNeverSettled } from '../../shared/domain/accounting/settlement-watch';
-import type { FabricEvent } from '../../events/envelope';
+import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { Order, computeOrderTotals, orderIdFor, type SalesChannel } from '../../shared/domain/kernel/order';
 import type { SettlementLine } from '../../shared/domain/accounting/settlement';
 import { money } from './builders';

@@ -5,7 +5,7 @@ import {
   MAX_SHIPMENT_LINES, confirmShipment, parseShipmentConfirmation, resolveShipmentLines, type ShipmentConfirmationPorts,
 } from '../../shared/domain/orders/shipment-confirmation';
 import type { ArchivedRequest, DeliveryVerdict } from '../../shared/domain/intake/webhook-delivery';
-import type { FabricEvent } from '../../events/envelope';
+import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { balancedOrder, money } from './builders';
 import { memoryOnce } from './support/memory-once';
 

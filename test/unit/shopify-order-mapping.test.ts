@@ -1,4 +1,4 @@
-import { OrderMappingError, type SkuLookup } from '../../shared/channels/channel-adapter';
+import { OrderMappingError, type SkuLookup } from '../../shared/domain/intake/channel-ports';
 import { ShopifyOrderPayload } from '../../shared/channels/shopify/shopify-order.schema';
 import { mapShopifyOrder } from '../../shared/channels/shopify/shopify-webhook.adapter';
 import { orderIdFor } from '../../shared/domain/kernel/order';

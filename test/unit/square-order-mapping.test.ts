@@ -1,4 +1,4 @@
-import { OrderMappingError } from '../../shared/channels/channel-adapter';
+import { OrderMappingError } from '../../shared/domain/intake/channel-ports';
 import { mapSquareOrder, squareRefunds } from '../../shared/channels/square/square-order.mapper';
 import { SquareOrder } from '../../shared/channels/square/square-order.schema';
 import { orderIdFor } from '../../shared/domain/kernel/order';

@@ -1,4 +1,4 @@
-import { OrderMappingError } from '../../shared/channels/channel-adapter';
+import { OrderMappingError } from '../../shared/domain/intake/channel-ports';
 import { mapWalmartOrder, walmartRefunds } from '../../shared/channels/walmart/walmart-order.mapper';
 import { WalmartOrder } from '../../shared/channels/walmart/walmart-order.schema';
 import { orderIdFor } from '../../shared/domain/kernel/order';

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ChannelWebhookAdapter, WebhookRequest } from '../../shared/channels/channel-adapter';
+import type { ChannelWebhookAdapter, WebhookRequest } from '../../shared/domain/intake/channel-ports';
 import { shopifyWebhookAdapter } from '../../shared/channels/shopify/shopify-webhook.adapter';
 import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
 import { orderIdFor } from '../../shared/domain/kernel/order';
@@ -7,7 +7,7 @@ import {
   type AcceptedDelivery, type ArchivedDelivery, type DeliveryVerdict, type WebhookIntakePorts,
   DeliveryInProgressError, UNVERIFIED_BODY_HEAD_BYTES, acceptWebhookDelivery, skuKeyId,
 } from '../../shared/domain/intake/webhook-delivery';
-import type { FabricEvent } from '../../events/envelope';
+import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { readShopifyFixture } from '../fixtures/shopify';
 import { fixtureCrossReference } from './builders';
 

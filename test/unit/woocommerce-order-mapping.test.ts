@@ -1,4 +1,4 @@
-import { OrderMappingError } from '../../shared/channels/channel-adapter';
+import { OrderMappingError } from '../../shared/domain/intake/channel-ports';
 import { WooCommerceOrderPayload } from '../../shared/channels/woocommerce/woocommerce-order.schema';
 import { mapWooCommerceOrder, wooCommerceRefunds } from '../../shared/channels/woocommerce/woocommerce-webhook.adapter';
 import { orderIdFor } from '../../shared/domain/kernel/order';

@@ -1,4 +1,4 @@
-import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
+import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../../domain/intake/channel-ports';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
 import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/kernel/order';
 import { type Money, sumMoney } from '../../domain/kernel/money';

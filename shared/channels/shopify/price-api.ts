@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ChannelApiError } from '../../adapters/channel-http';
 import { formatDecimalMoney } from '../../domain/kernel/money';
-import type { ChannelListing } from '../../domain/catalog/product';
+import type { ChannelListing } from '../../domain/kernel/product';
 import type { EffectivePrice } from '../../domain/pricing/model';
 import { ListingIncompleteError, type ChannelPriceApi } from '../../domain/pricing/distribution';
 import type { ShopifyAdminApi } from './inventory-api';

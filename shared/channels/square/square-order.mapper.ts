@@ -1,4 +1,4 @@
-import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../channel-adapter';
+import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../../domain/intake/channel-ports';
 import { canonicalStatus, completeOrder, currencyAt, minorUnitsAt, percentToRate, quantityAt, unitPriceOf, utc } from '../order-mapping';
 import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/kernel/order';
 import type { Money } from '../../domain/kernel/money';

@@ -1,5 +1,5 @@
 import { formatDecimalMoney } from '../../domain/kernel/money';
-import type { ChannelListing } from '../../domain/catalog/product';
+import type { ChannelListing } from '../../domain/kernel/product';
 import type { EffectivePrice } from '../../domain/pricing/model';
 import { ListingIncompleteError, type ChannelPriceApi } from '../../domain/pricing/distribution';
 import type { WooCommerceRestApi } from './inventory-api';

@@ -1,9 +1,9 @@
 import type { AccountingPolicy } from './chart-of-accounts';
 import { createEvent } from '../../../events/catalog';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../intake/webhook-delivery';
 import type { Order } from '../kernel/order';
-import type { Shipment } from '../orders/shipment';
+import type { Shipment } from '../kernel/shipment';
 import type { ChannelRefund } from '../returns/refund-report';
 import type { PosTransaction } from '../pos/transaction';
 import type { JournalEntryKind, JournalEntryPreparedData } from './model';

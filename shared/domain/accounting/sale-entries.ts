@@ -3,7 +3,7 @@ import type { AccountingPolicy } from './chart-of-accounts';
 import { settlementAccountFor } from './chart-of-accounts';
 import { CurrencyMismatchError, sumMoney } from '../kernel/money';
 import type { Order, OrderLine, Shipping } from '../kernel/order';
-import type { Shipment } from '../orders/shipment';
+import type { Shipment } from '../kernel/shipment';
 import type { ChannelRefund } from '../returns/refund-report';
 import type { JournalEntry } from './journal-entry';
 import { JournalEntryDraft, postingDateOf, unitRangeShare } from './model';

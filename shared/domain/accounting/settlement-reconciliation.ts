@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AccountingPolicy } from './chart-of-accounts';
 import { settlementAccountFor } from './chart-of-accounts';
 import { createEvent } from '../../../events/catalog';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import { Money } from '../kernel/money';
 import { SalesChannel, orderIdFor, type Order } from '../kernel/order';
 import type { SettlementHeader, SettlementLine } from './settlement';

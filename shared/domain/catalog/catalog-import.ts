@@ -1,5 +1,5 @@
 import { SalesChannel } from '../kernel/order';
-import { Product, type ChannelListing } from './product';
+import { Product, type ChannelListing } from '../kernel/product';
 import { recordProductChanges, type ProductChangePorts } from './product-changes';
 import { refuseUnlessOwner } from '../pricing/schedule';
 import { formatIssues } from '../kernel/validation';

@@ -1,7 +1,7 @@
 import { createEvent } from '../../../events/catalog';
-import type { DataOwnership } from './data-ownership';
+import type { DataOwnership } from '../kernel/data-ownership';
 import type { EventPublisher } from '../intake/webhook-delivery';
-import type { Product } from './product';
+import type { Product } from '../kernel/product';
 import { refuseUnlessOwner } from '../pricing/schedule';
 
 export interface ProductCatalog {

@@ -1,5 +1,5 @@
 import type { Order, SalesChannel } from '../kernel/order';
-import type { Shipment } from '../orders/shipment';
+import type { Shipment } from '../kernel/shipment';
 import type { OnceRunner } from '../intake/order-fetch';
 
 /** A shipment as the originating channel needs it: its own order and line ids, carrier and tracking. */

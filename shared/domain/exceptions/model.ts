@@ -1,5 +1,5 @@
 import type { DetailType, EventData } from '../../../events/catalog';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import type { SalesChannel } from '../kernel/order';
 
 /**

@@ -1,5 +1,5 @@
 import type { EventData } from '../../../events/catalog';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import {
   EXCEPTION_KINDS, FABRIC_ACTOR, exceptionFrom, kindsResolvedBy, type ExceptionAction, type ExceptionKind, type ExceptionRecord, type ExceptionStatus,
 } from './model';

@@ -1,7 +1,7 @@
-import { type ChannelOrderMapper, type ChannelSkuKey, OrderMappingError } from '../../channels/channel-adapter';
+import { type ChannelOrderMapper, type ChannelSkuKey, OrderMappingError } from './channel-ports';
 import { orderIdFor, type SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import { createEvent } from '../../../events/catalog';
 
 /** Resolves channel SKUs to internal SKUs in one round trip; unknown keys are absent from the map. */

@@ -1,4 +1,4 @@
-import type { ChannelOrderMapper, OrderNotice } from '../../channels/channel-adapter';
+import type { ChannelOrderMapper, OrderNotice } from './channel-ports';
 import type { SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
 import { createEvent, type EventData } from '../../../events/catalog';

@@ -1,4 +1,4 @@
-import type { ChannelOrderMapper } from '../../channels/channel-adapter';
+import type { ChannelOrderMapper } from './channel-ports';
 import type { SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
 import { createEvent } from '../../../events/catalog';

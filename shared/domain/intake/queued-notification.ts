@@ -1,4 +1,4 @@
-import type { ParseResult, WebhookSubject } from '../../channels/channel-adapter';
+import type { ParseResult, WebhookSubject } from './channel-ports';
 import type { SalesChannel } from '../kernel/order';
 import { channelOrderNotified, type DeliveryArchive, type DeliveryDeduplicator, type DeliveryOutcome, type EventPublisher } from './webhook-delivery';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ChannelWebhookAdapter, OrderNotice, WebhookRequest, WebhookSubject } from '../../channels/channel-adapter';
+import type { ChannelWebhookAdapter, OrderNotice, WebhookRequest, WebhookSubject } from './channel-ports';
 import { orderIdFor, type SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import { createEvent } from '../../../events/catalog';
 import { prepareChannelOrder, skuKeyId, type SkuCrossReference } from './channel-order-intake';
 

@@ -1,5 +1,5 @@
 import { createEvent } from '../../../events/catalog';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import { channelPolicy, exposedChannels, locationIds, shardCount, type ExposureRule, type InventoryPolicy } from './policy';
 import { availabilityVersion, bucketKeys, stockByLocation, type LocationStock, type StockPosition } from './model';
 import type { InventoryRepository } from './records';

@@ -5,7 +5,7 @@ import {
   MAX_TRANSACTION_ACTIONS, allocationWrites, InventoryInvariantError, ReservationInProgressError, type InventoryPorts,
 } from './reservation';
 import { OPEN_RESERVATION_STATUSES, type Allocation, type BucketWrite, type ReservationPart, type StoredAllocation } from './records';
-import type { Shipment } from '../orders/shipment';
+import type { Shipment } from '../kernel/shipment';
 import { refreshAvailability } from './exposure';
 
 const MAX_ATTEMPTS = 3;

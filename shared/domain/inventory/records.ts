@@ -1,4 +1,4 @@
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import type { BucketKey, LedgerMovement, StockPosition } from './model';
 import type { InventoryAdjustedData, LineReservation, ShortagePolicy } from './events';
 import type { SalesChannel } from '../kernel/order';

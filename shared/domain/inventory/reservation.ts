@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '../../../events/catalog';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import { channelPolicy, locationIds, shardCount, type InventoryPolicy } from './policy';
 import { bucketId, bucketKeys, type BucketKey, type LedgerMovement, type StockPosition } from './model';
 import { pickReservationBuckets } from './buckets';

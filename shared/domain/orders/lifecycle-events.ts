@@ -1,6 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent, parseEventBody, type DetailType } from '../../../events/catalog';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../intake/webhook-delivery';
 import { LifecycleEventEarlyError, applyLifecycleEvent, type LifecycleEvent, type LifecycleOutcome, type LifecycleStore } from './lifecycle';
 

@@ -7,7 +7,7 @@ import type { LifecycleStore } from './lifecycle';
 import { shipmentLifecycleKey } from './lifecycle-events';
 import type { OnceRunner } from '../intake/order-fetch';
 import { requestFingerprint } from '../kernel/request-fingerprint';
-import type { Shipment } from './shipment';
+import type { Shipment } from '../kernel/shipment';
 import { formatIssues, type FieldIssue } from '../kernel/validation';
 import { DeliveryInProgressError, verdictFor, type ArchivedAnswer, type EventPublisher, type RequestArchive } from '../intake/webhook-delivery';
 

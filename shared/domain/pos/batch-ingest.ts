@@ -1,6 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent } from '../../../events/catalog';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../intake/webhook-delivery';
 import type { SkuCrossReference } from '../intake/channel-order-intake';
 import { posTransactionFingerprint, type PosLine, type PosTransaction, type PosTransactionDraft, type PosTransactionKey } from './transaction';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatDecimalMoney } from '../kernel/money';
 import type { SalesChannel } from '../kernel/order';
-import type { ChannelListing, Product } from '../catalog/product';
+import type { ChannelListing, Product } from '../kernel/product';
 import { effectivePrice, type EffectivePrice } from './model';
 import type { PriceBook } from './order-check';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CurrencyCode, Money } from '../kernel/money';
 import { SalesChannel } from '../kernel/order';
-import { Product } from '../catalog/product';
+import { Product } from '../kernel/product';
 import { PriceListName, Promotion, PromotionRule } from './model';
-import { DataDomain } from '../catalog/data-ownership';
+import { DataDomain } from '../kernel/data-ownership';
 
 /** Payloads of the catalog and pricing events (events/catalog.ts versions them). */
 

@@ -1,6 +1,6 @@
 import { createEvent } from '../../../events/catalog';
-import type { FabricEvent } from '../../../events/envelope';
-import { assertDataOwner, NotDataOwnerError, type DataDomain, type DataOwnership } from '../catalog/data-ownership';
+import type { FabricEvent } from '../kernel/event';
+import { assertDataOwner, NotDataOwnerError, type DataDomain, type DataOwnership } from '../kernel/data-ownership';
 import type { EventPublisher } from '../intake/webhook-delivery';
 import type { PriceEntry, Promotion } from './model';
 

@@ -3,7 +3,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesComman
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../../scripts/local-fabric/local-fabric';
 import { createEvent } from '../../../events/catalog';
-import { WireEvent, fromWireEvent, toWireEvent, type FabricEvent } from '../../../events/envelope';
+import { WireEvent, fromWireEvent, toWireEvent, type FabricEvent } from '../../../shared/domain/kernel/event';
 import { toSnsFilterPolicy, type EventPattern } from '../../../events/routing-rules';
 import { orderIdFor, type Order, type SalesChannel } from '../../../shared/domain/kernel/order';
 

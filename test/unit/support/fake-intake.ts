@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelSkuKey, ChannelWebhookAdapter, SkuLookup, WebhookRequest } from '../../../shared/channels/channel-adapter';
+import type { ChannelSkuKey, ChannelWebhookAdapter, SkuLookup, WebhookRequest } from '../../../shared/domain/intake/channel-ports';
 import type { SalesChannel } from '../../../shared/domain/kernel/order';
 import {
   type AcceptedDelivery, type ArchivedDelivery, type DeliveryVerdict, type WebhookIntakePorts,
   acceptWebhookDelivery, skuKeyId,
 } from '../../../shared/domain/intake/webhook-delivery';
-import type { FabricEvent } from '../../../events/envelope';
+import type { FabricEvent } from '../../../shared/domain/kernel/event';
 
 /** A SKU lookup over a fixture's cross-reference, keyed the way the real one keys it. */
 export function lookupFrom(skus: readonly { key: ChannelSkuKey; sku: string }[]): SkuLookup {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { toWireEvent, type FabricEvent } from '../../../events/envelope';
+import { toWireEvent, type FabricEvent } from '../../../shared/domain/kernel/event';
 import { unionRanges, type SequenceRanges } from '../../../shared/domain/pos/sequence';
 import {
   PosLeaseLostError, PosUploadSupersededError,
@@ -11,7 +11,7 @@ import type { PosBatchSummary, PosUpload } from '../../../shared/domain/pos/batc
 import type { QuarantinedLine } from '../../../shared/domain/pos/parsed-item';
 import type { ByteChunks } from '../../../shared/text/byte-stream';
 import type { SalesChannel } from '../../../shared/domain/kernel/order';
-import type { ChannelSkuKey } from '../../../shared/channels/channel-adapter';
+import type { ChannelSkuKey } from '../../../shared/domain/intake/channel-ports';
 
 /**
  * The POS ingest ports in memory, with the same conditional semantics as the DynamoDB and S3

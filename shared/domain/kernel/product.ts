@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SalesChannel } from '../kernel/order';
+import { SalesChannel } from './order';
 import { StockKey } from '../inventory/model';
 
 /**

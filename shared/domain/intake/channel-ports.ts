@@ -1,6 +1,6 @@
-import type { Order, SalesChannel } from '../domain/kernel/order';
-import type { FieldIssue } from '../domain/kernel/validation';
-import type { ChannelRefund } from '../domain/returns/refund-report';
+import type { Order, SalesChannel } from '../kernel/order';
+import type { FieldIssue } from '../kernel/validation';
+import type { ChannelRefund } from '../returns/refund-report';
 
 /** An inbound HTTP delivery as every channel adapter sees it: raw bytes, lower-cased headers. */
 export interface WebhookRequest {
