@@ -80,7 +80,7 @@ export class PowertoolsDeliveryDeduplicator implements DeliveryDeduplicator {
       const { result, replayed } = await this.executor.run(deliveryKey, async () => ({ ...(await accept()) }));
       return { ...result, duplicate: replayed };
     } catch (error) {
-      if (error instanceof IdempotencyAlreadyInProgressError) throw new DeliveryInProgressError(deliveryKey);
+      if (error instanceof IdempotencyAlreadyInProgressError) throw new DeliveryInProgressError(deliveryKey, { cause: error });
       throw error;
     }
   }
@@ -97,7 +97,7 @@ export function onceRunner(executor: IdempotentExecutor): OnceRunner {
       const { result, replayed } = await executor.run(key, async () => (await work()) as unknown as JSONValue);
       return { ...(result as unknown as Awaited<ReturnType<typeof work>>), duplicate: replayed };
     } catch (error) {
-      if (error instanceof IdempotencyAlreadyInProgressError) throw new DeliveryInProgressError(key);
+      if (error instanceof IdempotencyAlreadyInProgressError) throw new DeliveryInProgressError(key, { cause: error });
       throw error;
     }
   };

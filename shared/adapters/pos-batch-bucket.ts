@@ -34,7 +34,7 @@ export class S3PosBatchObjects implements PosBatchObjects {
           const code = errorCode(error);
           if (code === 'InvalidRange') return emptyChunks(); // resuming exactly at the end
           if (code === 'PreconditionFailed' || code === 'NoSuchKey' || code === 'NoSuchVersion') {
-            throw new PosUploadSupersededError(`${upload.key} (${upload.uploadId}) is no longer there: ${code}`);
+            throw new PosUploadSupersededError(`${upload.key} (${upload.uploadId}) is no longer there: ${code}`, { cause: error });
           }
           throw error;
         }

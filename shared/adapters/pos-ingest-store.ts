@@ -192,7 +192,7 @@ export class DynamoPosUploadProgressStore implements PosUploadProgressStore {
         ExpressionAttributeValues: { ':status': progress.status, ':state': JSON.stringify(state), ':until': leaseUntil ?? 0, ':owner': owner },
       }));
     } catch (error) {
-      if (isConditionFailure(error)) throw new PosLeaseLostError(`another invocation took over ${progress.uploadRef}`);
+      if (isConditionFailure(error)) throw new PosLeaseLostError(`another invocation took over ${progress.uploadRef}`, { cause: error });
       throw error;
     }
   }

@@ -9,16 +9,17 @@ import type { PosTransaction } from '../pos/transaction';
 import type { JournalEntryKind, JournalEntryPreparedData } from './model';
 import { buildRefundEntry, buildSaleEntry, refundEntryId, saleEntryId, type BookedEntry, type OrderBookings } from './sale-entries';
 import { buildPosSaleEntry, posSaleEntryId } from './pos-entries';
+import { TransientError } from '../kernel/errors';
 
 /** The idempotency scope of the accounting-journal consumer; its business key is the entry id. */
 export const ACCOUNTING_JOURNAL_SCOPE = 'accounting-journal';
 
-export class OrderNotStoredError extends Error {
+export class OrderNotStoredError extends TransientError {
   override name = 'OrderNotStoredError';
 }
 
 /** Another booking for the same order committed between our read and our write: read again and retry. */
-export class BookingConflictError extends Error {
+export class BookingConflictError extends TransientError {
   override name = 'BookingConflictError';
 }
 

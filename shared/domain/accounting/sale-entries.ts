@@ -7,6 +7,7 @@ import type { Shipment } from '../kernel/shipment';
 import type { ChannelRefund } from '../returns/refund-report';
 import type { JournalEntry } from './journal-entry';
 import { JournalEntryDraft, postingDateOf, unitRangeShare } from './model';
+import { PermanentError } from '../kernel/errors';
 
 /**
  * What the books already hold for one order: units booked as sold and units reversed per order line,
@@ -22,7 +23,7 @@ export type OrderBookings = z.infer<typeof OrderBookings>;
 
 export const NO_BOOKINGS: OrderBookings = { lines: {}, shippingBooked: false, shippingReversed: false };
 
-export class UnknownOrderLineError extends Error {
+export class UnknownOrderLineError extends PermanentError {
   override name = 'UnknownOrderLineError';
 }
 

@@ -3,6 +3,7 @@ import { MoneyFormatError, parseDecimalMoney, type Money } from '../kernel/money
 import { SalesChannel } from '../kernel/order';
 import { SettlementHeader, SettlementLine } from './settlement';
 import { decompressed, lineBatches, type ByteChunks } from '../../text/byte-stream';
+import { PermanentError } from '../kernel/errors';
 
 /**
  * Marketplace settlement reports as the marketplaces write them, read into SettlementHeader and
@@ -11,11 +12,11 @@ import { decompressed, lineBatches, type ByteChunks } from '../../text/byte-stre
  * balance transactions), read whole up to MAX_PAYOUT_BYTES.
  */
 
-export class SettlementFormatError extends Error {
+export class SettlementFormatError extends PermanentError {
   override name = 'SettlementFormatError';
   readonly statusCode = 400;
-  constructor(message: string, readonly field: string, readonly lineNumber?: number) {
-    super(lineNumber ? `line ${lineNumber}: ${field}: ${message}` : `${field}: ${message}`);
+  constructor(message: string, readonly field: string, readonly lineNumber?: number, options?: ErrorOptions) {
+    super(lineNumber ? `line ${lineNumber}: ${field}: ${message}` : `${field}: ${message}`, options);
   }
 }
 
@@ -115,7 +116,7 @@ function amazonAmount(text: string, currency: string, field: string, lineNumber:
   try {
     return parseDecimalMoney(normalized, currency);
   } catch (error) {
-    if (error instanceof MoneyFormatError) throw new SettlementFormatError(error.message, field, lineNumber);
+    if (error instanceof MoneyFormatError) throw new SettlementFormatError(error.message, field, lineNumber, { cause: error });
     throw error;
   }
 }
@@ -170,7 +171,7 @@ export function readShopifyPayout(text: string): SettlementRecord[] {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SettlementFormatError(`is not JSON (${(error as Error).message})`, 'payout');
+    throw new SettlementFormatError(`is not JSON (${(error as Error).message})`, 'payout', undefined, { cause: error });
   }
   const parsed = ShopifyPayoutDocument.safeParse(json);
   if (!parsed.success) {
@@ -182,7 +183,7 @@ export function readShopifyPayout(text: string): SettlementRecord[] {
     try {
       return parseDecimalMoney(text, payout.currency);
     } catch (error) {
-      throw new SettlementFormatError((error as Error).message, field);
+      throw new SettlementFormatError((error as Error).message, field, undefined, { cause: error });
     }
   };
   const settlementId = payout.id;

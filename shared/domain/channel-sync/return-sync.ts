@@ -3,6 +3,7 @@ import type { Order, SalesChannel } from '../kernel/order';
 import type { OnceRunner } from '../intake/order-fetch';
 import type { CustomerReturn } from '../returns/model';
 import { OrderNotStoredError } from './shipment-sync';
+import { PermanentError } from '../kernel/errors';
 import { findReturnedOrder, goesToDamaged, returnedOrderLine, type ReturnOrderLookup } from '../returns/return-intake';
 
 /**
@@ -29,7 +30,7 @@ export interface ChannelReturnApi {
   recordReturn(channelReturn: ChannelReturn): Promise<{ channelRefundId?: string }>;
 }
 
-export class ReturnNotSyncableError extends Error {
+export class ReturnNotSyncableError extends PermanentError {
   override name = 'ReturnNotSyncableError';
 }
 

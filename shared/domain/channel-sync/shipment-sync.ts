@@ -1,4 +1,5 @@
 import type { Order, SalesChannel } from '../kernel/order';
+import { PermanentError, TransientError } from '../kernel/errors';
 import type { Shipment } from '../kernel/shipment';
 import type { OnceRunner } from '../intake/order-fetch';
 
@@ -20,12 +21,12 @@ export interface ChannelFulfilmentApi {
   confirmShipment(shipment: ChannelShipment): Promise<{ channelFulfilmentId?: string }>;
 }
 
-export class ShipmentNotSyncableError extends Error {
+export class ShipmentNotSyncableError extends PermanentError {
   override name = 'ShipmentNotSyncableError';
 }
 
 /** The event names an order the order store does not hold (yet): retried by the queue, then held in the DLQ. */
-export class OrderNotStoredError extends Error {
+export class OrderNotStoredError extends TransientError {
   override name = 'OrderNotStoredError';
 }
 

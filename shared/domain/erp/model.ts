@@ -3,6 +3,7 @@ import type { Order } from '../kernel/order';
 import type { Money } from '../kernel/money';
 import { sumMoney } from '../kernel/money';
 import type { JournalEntry } from '../accounting/journal-entry';
+import { PermanentError, TransientError } from '../kernel/errors';
 
 /** A document the ERP holds for us: its own id (stable) and the number people see. */
 export interface ErpDocument {
@@ -42,10 +43,10 @@ export interface ErpPort {
  * down, which its Retry-After does, while opening the breaker on it would refuse every caller for a
  * whole cool-down per 429 and turn a minute of rate limiting into a stalled backlog.
  */
-export class ErpTransientError extends Error {
+export class ErpTransientError extends TransientError {
   override name = 'ErpTransientError';
-  constructor(message: string, readonly status?: number, readonly retryAfterMs?: number) {
-    super(message);
+  constructor(message: string, readonly status?: number, readonly retryAfterMs?: number, options?: ErrorOptions) {
+    super(message, options);
   }
 
   get throttled(): boolean {
@@ -64,7 +65,7 @@ export class ErpOutcomeUnknownError extends ErpTransientError {
 }
 
 /** The ERP answered and said no (closed posting period, unknown item): retrying changes nothing. */
-export class ErpBusinessRejectionError extends Error {
+export class ErpBusinessRejectionError extends PermanentError {
   override name = 'ErpBusinessRejectionError';
   constructor(readonly erpCode: string, readonly erpMessage: string, readonly status: number) {
     super(`ERP rejected the document (${erpCode}): ${erpMessage}`);
@@ -72,7 +73,7 @@ export class ErpBusinessRejectionError extends Error {
 }
 
 /** The ERP is not called while the shared circuit breaker is open; the message waits in its queue. */
-export class ErpCircuitOpenError extends Error {
+export class ErpCircuitOpenError extends TransientError {
   override name = 'ErpCircuitOpenError';
   constructor(readonly retryInMs: number) {
     super(`ERP circuit is open; next probe in ${retryInMs} ms`);
@@ -80,7 +81,7 @@ export class ErpCircuitOpenError extends Error {
 }
 
 /** An order the ERP must not receive as it stands (a line without an internal SKU). */
-export class OrderNotPostableError extends Error {
+export class OrderNotPostableError extends PermanentError {
   override name = 'OrderNotPostableError';
 }
 

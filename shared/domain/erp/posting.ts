@@ -6,6 +6,7 @@ import {
   ErpBusinessRejectionError, ErpOutcomeUnknownError, salesOrderFor, type ErpDocument, type ErpPort, type SalesOrderPostingPolicy,
 } from './model';
 import { withBackoff, type BackoffPolicy, type BreakerState, type SharedCircuitBreaker } from './resilience';
+import { TransientError } from '../kernel/errors';
 
 export type { ErpDocument } from './model';
 export type ErpDocumentType = 'sales_order' | 'journal_entry';
@@ -30,12 +31,12 @@ export interface DocumentLease {
 }
 
 /** Another consumer is posting the same document right now: the message is retried after it finishes. */
-export class PostingInProgressError extends Error {
+export class PostingInProgressError extends TransientError {
   override name = 'PostingInProgressError';
 }
 
 /** The order is lifecycle-reserved but order intake has not stored it yet: retried by the queue. */
-export class OrderNotStoredYetError extends Error {
+export class OrderNotStoredYetError extends TransientError {
   override name = 'OrderNotStoredYetError';
 }
 

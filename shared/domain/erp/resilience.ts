@@ -1,5 +1,6 @@
 import { setTimeout as pauseFor } from 'node:timers/promises';
 import { ErpCircuitOpenError, ErpOutcomeUnknownError, ErpTransientError } from './model';
+import { TransientError } from '../kernel/errors';
 
 export interface BackoffPolicy {
   /** Attempts within one invocation, the first included; then the message goes back to its queue. */
@@ -115,7 +116,7 @@ export function afterFailure(state: BreakerState, now: number, policy: BreakerPo
   return { ...state, consecutiveFailures, version: state.version + 1 };
 }
 
-export class BreakerConflictError extends Error {
+export class BreakerConflictError extends TransientError {
   override name = 'BreakerConflictError';
 }
 

@@ -1,3 +1,5 @@
+import { TransientError } from '../kernel/errors';
+
 /** No exception has this id. */
 export class ExceptionNotFoundError extends Error {
   override name = 'ExceptionNotFoundError';
@@ -9,6 +11,6 @@ export class FixNotApplicableError extends Error {
 }
 
 /** Someone else changed the exception between the read and the write; read again and retry. Transient. */
-export class ExceptionChangedError extends Error {
+export class ExceptionChangedError extends TransientError {
   override name = 'ExceptionChangedError';
 }

@@ -1,4 +1,5 @@
 import type { ChannelOrderMapper } from './channel-ports';
+import { TransientError } from '../kernel/errors';
 import type { SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
 import { createEvent } from '../../../events/catalog';
@@ -43,7 +44,7 @@ export interface ConnectorState {
   version: number;
 }
 
-export class ConnectorStateConflictError extends Error {
+export class ConnectorStateConflictError extends TransientError {
   override name = 'ConnectorStateConflictError';
 }
 

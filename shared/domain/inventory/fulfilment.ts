@@ -7,11 +7,12 @@ import {
 import { OPEN_RESERVATION_STATUSES, type Allocation, type BucketWrite, type ReservationPart, type StoredAllocation } from './records';
 import type { Shipment } from '../kernel/shipment';
 import { refreshAvailability } from './exposure';
+import { PermanentError } from '../kernel/errors';
 
 const MAX_ATTEMPTS = 3;
 
 /** A shipment took units the books do not have: someone counts the shelf before it is recorded. */
-export class ShipmentExceedsStockError extends Error {
+export class ShipmentExceedsStockError extends PermanentError {
   override name = 'ShipmentExceedsStockError';
 }
 

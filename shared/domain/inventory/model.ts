@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InventoryMovement, QuantityName } from './movement';
+import { PermanentError } from '../kernel/errors';
 
 /**
  * Stock positions and their arithmetic. A position is one SKU at one location (one bucket of it, for
@@ -56,7 +57,7 @@ export class InsufficientStockError extends Error {
   }
 }
 
-export class UnknownLocationError extends Error {
+export class UnknownLocationError extends PermanentError {
   override name = 'UnknownLocationError';
 }
 

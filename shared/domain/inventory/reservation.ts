@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PermanentError, TransientError } from '../kernel/errors';
 import { createEvent } from '../../../events/catalog';
 import type { FabricEvent } from '../kernel/event';
 import { channelPolicy, locationIds, shardCount, type InventoryPolicy } from './policy';
@@ -31,12 +32,12 @@ const CLAIM_MS = 60_000;
 /** After this the sweeper treats a claim as abandoned; by then SQS has long redelivered or dead-lettered the order. */
 const ABANDONED_CLAIM_MS = 60 * 60_000;
 
-export class ReservationInProgressError extends Error {
+export class ReservationInProgressError extends TransientError {
   override name = 'ReservationInProgressError';
 }
 
 /** Something that the write guards make impossible happened anyway: a bug or a hand-edited table. */
-export class InventoryInvariantError extends Error {
+export class InventoryInvariantError extends PermanentError {
   override name = 'InventoryInvariantError';
 }
 

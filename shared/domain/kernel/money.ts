@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PermanentError } from './errors';
 
 /**
  * ISO 4217 minor-unit exponents that differ from the common 2. Anything absent here has 2 decimals.
@@ -42,11 +43,11 @@ export const Money = z.object({
 });
 export type Money = z.infer<typeof Money>;
 
-export class MoneyFormatError extends Error {
+export class MoneyFormatError extends PermanentError {
   override name = 'MoneyFormatError';
 }
 
-export class CurrencyMismatchError extends Error {
+export class CurrencyMismatchError extends PermanentError {
   override name = 'CurrencyMismatchError';
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TransientError } from '../kernel/errors';
 
 /**
  * The order-to-cash lifecycle of an order, kept apart from the channel's own status on the canonical
@@ -187,12 +188,12 @@ export function reachableFrom(from: LifecyclePosition): Set<LifecyclePosition> {
 }
 
 /** Thrown to send an early event back to its queue: the step it needs has not happened yet. */
-export class LifecycleEventEarlyError extends Error {
+export class LifecycleEventEarlyError extends TransientError {
   override name = 'LifecycleEventEarlyError';
 }
 
 /** Two consumers moved the same order at once; the loser reloads and decides again. */
-export class LifecycleVersionConflictError extends Error {
+export class LifecycleVersionConflictError extends TransientError {
   override name = 'LifecycleVersionConflictError';
 }
 

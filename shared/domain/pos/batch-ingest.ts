@@ -14,6 +14,7 @@ import type { PosBatchRef } from './events';
 import { orderReturnsOf } from './order-returns';
 import { START, checkPosBatch, readPosItems, type ByteSource, type ReadPosition } from '../../pos/pos-batch-reader';
 import type { PosParsedItem, QuarantinedLine } from './parsed-item';
+import { TransientError } from '../kernel/errors';
 
 /**
  * Ingesting one POS batch upload, across as many invocations as it takes. No AWS here: the ports
@@ -81,7 +82,7 @@ export interface PosUploadProgressStore {
   save(progress: PosUploadProgress, owner: string, leaseUntil: number | undefined): Promise<void>;
 }
 
-export class PosLeaseLostError extends Error {
+export class PosLeaseLostError extends TransientError {
   override name = 'PosLeaseLostError';
 }
 

@@ -3,6 +3,7 @@ import { locationIds } from '../inventory/policy';
 import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '../inventory/adjustment';
 import type { InventoryPorts } from '../inventory/reservation';
 import { UnknownLocationError } from '../inventory/model';
+import { StockKeptMovingError } from '../inventory/errors';
 import { DEFAULT_RETURN_REASON, returnDestination, type PosLine, type PosTransaction } from './transaction';
 import type { PosBatchRef } from './events';
 
@@ -50,7 +51,7 @@ export async function applyPosTransactionToStock(
       if (!parsed.ok) throw new Error(`POS line ${line.lineNumber} of ${transaction.transactionId} makes an invalid adjustment: ${JSON.stringify(parsed.issues)}`);
       const outcome = await adjustStock(parsed.request, adjustmentId, ports);
       // Contention on a count: the inventory service asks for a retry, which the queue does.
-      if (outcome.kind === 'busy') throw new Error(`stock of ${line.sku} at ${locationId} kept moving; retrying ${adjustmentId}`);
+      if (outcome.kind === 'busy') throw new StockKeptMovingError(`stock of ${line.sku} at ${locationId} kept moving; retrying ${adjustmentId}`);
       results.push({
         lineNumber: line.lineNumber,
         adjustmentId,

@@ -1,6 +1,7 @@
 import { createEvent } from '../../../events/catalog';
 import { adjustStock, parseAdjustmentRequest } from '../inventory/adjustment';
 import type { InventoryPorts } from '../inventory/reservation';
+import { StockKeptMovingError } from '../inventory/errors';
 import type { Order, SalesChannel } from '../kernel/order';
 import { returnDestination } from '../pos/transaction';
 import type { CustomerReturn, ReturnNeedsAttentionData } from './model';
@@ -98,7 +99,7 @@ export async function receiveReturn(customerReturn: CustomerReturn, ports: { ord
         break;
       }
       const applied = await adjustStock(parsed.request, adjustmentId, ports.inventory);
-      if (applied.kind === 'busy') throw new Error(`stock of ${line.sku} kept moving; retrying ${adjustmentId}`);
+      if (applied.kind === 'busy') throw new StockKeptMovingError(`stock of ${line.sku} kept moving; retrying ${adjustmentId}`);
       if (applied.kind === 'insufficient' || applied.kind === 'key_reused') {
         refused.push({ position, sku: line.sku, quantity: line.quantity, detail: applied.kind === 'insufficient' ? applied.message : `${adjustmentId} was used for another movement` });
         outcome = 'refused';

@@ -228,7 +228,7 @@ export class BusinessCentralErp implements ErpPort {
       // A timeout or a dropped connection says nothing about whether the ERP committed the document,
       // nor when it will: the caller looks it up once the ERP could no longer commit it, before posting again.
       const message = `Business Central did not answer ${init.method} ${new URL(url).pathname}: ${(error as Error).message}`;
-      throw writes ? new ErpOutcomeUnknownError(message) : new ErpTransientError(message);
+      throw writes ? new ErpOutcomeUnknownError(message, undefined, undefined, { cause: error }) : new ErpTransientError(message, undefined, undefined, { cause: error });
     }
     const body = text ? safeJson(text) : undefined;
     if (response.ok) return body;
