@@ -20,6 +20,26 @@ describe('Order', () => {
     ]);
   });
 
+  test('rejects totals in another currency than its lines, naming each total\'s currency', () => {
+    const order = balancedOrder();
+    const inEuros = Object.fromEntries(Object.entries(order.totals).map(([key, total]) => [key, money(total.amountMinor, 'EUR')]));
+
+    const result = Order.safeParse({ ...order, totals: inEuros });
+
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual(
+      ['lines', 'shipping', 'discounts', 'tax', 'total'].map((key) => [`totals.${key}.currency`, 'is EUR but the order and its lines are in USD']),
+    );
+  });
+
+  test('rejects lines in another currency than the order, at currency', () => {
+    const order = balancedOrder();
+    const euroLine = { ...order.lines[0], unitPrice: money(2500, 'EUR') };
+
+    const result = Order.safeParse({ ...order, lines: [euroLine] });
+
+    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['currency'], message: 'cannot add EUR to a USD total' })]);
+  });
+
   test('requires an order with an unresolved SKU to be needs_attention', () => {
     const order = balancedOrder();
     const unresolved = { ...order, lines: [{ ...order.lines[0], sku: null }] };

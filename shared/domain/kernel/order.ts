@@ -123,7 +123,14 @@ export const Order = OrderShape.superRefine((order, ctx) => {
   try {
     const expected = computeOrderTotals(order);
     for (const key of Object.keys(expected) as (keyof OrderTotals)[]) {
-      if (expected[key].amountMinor !== order.totals[key].amountMinor || expected[key].currency !== order.totals[key].currency) {
+      // Named apart from an amount gap: equal digits in two currencies would otherwise read "is 56.23 but the lines compute 56.23".
+      if (expected[key].currency !== order.totals[key].currency) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['totals', key, 'currency'],
+          message: `is ${order.totals[key].currency} but the order and its lines are in ${expected[key].currency}`,
+        });
+      } else if (expected[key].amountMinor !== order.totals[key].amountMinor) {
         ctx.addIssue({
           code: 'custom',
           path: ['totals', key],
