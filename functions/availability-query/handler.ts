@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readAvailability } from '../../shared/domain/inventory/exposure';
-import { StockKey } from '../../shared/domain/inventory/model';
+import { StockKey } from '../../shared/domain/kernel/product';
 import { formatIssues } from '../../shared/domain/kernel/validation';
 import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
 import { withObservability } from '../../shared/adapters/lambda-middleware';

@@ -1,3 +1,4 @@
+import { posBatchReader } from '../../shared/pos/pos-batch-reader';
 import type { Context, S3Event, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -29,6 +30,7 @@ const ports = {
   skus: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),
   publisher: eventPublisherFromEnv(),
   objects: new S3PosBatchObjects(),
+  reader: posBatchReader,
 };
 const limits = {
   ...DEFAULT_POS_INGEST_LIMITS,

@@ -6,7 +6,7 @@ import { loadDataOwnership } from '../../shared/domain/kernel/data-ownership';
 import { PriceEntry, Promotion, effectivePrice } from '../../shared/domain/pricing/model';
 import { recordPrice, recordPromotion, type RecordOutcome } from '../../shared/domain/pricing/schedule';
 import { SalesChannel } from '../../shared/domain/kernel/order';
-import { StockKey } from '../../shared/domain/inventory/model';
+import { StockKey } from '../../shared/domain/kernel/product';
 import { formatIssues } from '../../shared/domain/kernel/validation';
 import { DynamoPricingStore } from '../../shared/adapters/pricing-store';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';

@@ -1,5 +1,5 @@
-import { channelCredentialsFromEnv } from '../../shared/adapters/channel-credentials';
-import { TokenBucket } from '../../shared/adapters/channel-http';
+import { channelCredentialsFromEnv } from '../../shared/channels/channel-credentials';
+import { TokenBucket } from '../../shared/channels/channel-http';
 import { apiBaseUrlEnvVar } from '../../shared/config/topology';
 import type { SalesChannel } from '../../shared/domain/kernel/order';
 import type { ChannelPriceApi } from '../../shared/domain/pricing/distribution';

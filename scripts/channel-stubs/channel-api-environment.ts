@@ -1,4 +1,4 @@
-import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
+import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
 import { apiBaseUrlEnvVar, apiCredentialsEnvVar } from '../../shared/config/topology';
 import type { SalesChannel } from '../../shared/domain/kernel/order';
 

@@ -1,4 +1,4 @@
-import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
+import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
 import { SHOPIFY_ADMIN_API_VERSION } from '../../shared/channels/shopify/inventory-api';
 import type { SalesChannel } from '../../shared/domain/kernel/order';
 import type { StubAnswer, StubRequest } from './channel-api-stub';

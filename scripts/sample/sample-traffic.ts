@@ -10,7 +10,7 @@ import { describeAnswer } from './delivery-answer';
 
 /**
  * Maps the sample shop's SKUs in the cross-reference, as `npm run ops -- xref map-sku` would: its
- * Shopify SKUs, which its stores' tills ring up as item codes too (the README's POS batches use them).
+ * Shopify SKUs, which its stores' tills ring up as item codes too (the POS batches in docs/pos-upload.md use them).
  */
 export async function seedSampleCatalog(crossReferenceTable: string): Promise<void> {
   const xref = new DynamoSkuCrossReference(crossReferenceTable);
@@ -43,8 +43,8 @@ export async function waitForOrder(apiUrl: string, orderId: string, timeoutMs = 
  */
 export async function sendSampleTraffic(apiUrl: string, print: (line: string) => void, channelApis: ChannelApiStub): Promise<void> {
   await seedSampleCatalog(process.env[tableEnvVar('crossReference')]!);
-  // The order the README's signed test webhook sends (#1001, line item 1, one unit), so that the
-  // README's shipment confirmation is told to a Shopify order that exists.
+  // The order the signed test webhook of docs/local-runtime.md sends (#1001, line item 1, one unit), so that the
+  // shipment confirmation of docs/orders-and-erp.md is told to a Shopify order that exists.
   channelApis.outbound.addOrder('shopify', '5600000000001', { lines: [{ lineId: '1', quantity: 1 }] });
   const secret = process.env[secretEnvVar('shopify')] ?? DEVELOPMENT_WEBHOOK_SECRETS.shopify;
   const firstNumber = Math.floor(Date.now() / 1000) % 100000;

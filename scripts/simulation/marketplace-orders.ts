@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChannelSkuKey } from '../../shared/domain/intake/channel-ports';
+import type { ChannelSkuKey } from '../../shared/domain/kernel/sku-cross-reference';
 import { formatDecimalMoney } from '../../shared/domain/kernel/money';
 import { amazonOrderChange, walmartDeliveryHeaders, walmartOrderEvent } from '../sample/channel-samples';
 

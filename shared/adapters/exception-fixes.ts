@@ -1,7 +1,9 @@
 import type { ChannelWebhookAdapter } from '../domain/intake/channel-ports';
 import type { SalesChannel } from '../domain/kernel/order';
 import { createEvent, type EventData } from '../../events/catalog';
-import { replayArchivedDelivery, skuKeyId, type EventPublisher, type SkuCrossReference, type WebhookSecrets } from '../domain/intake/webhook-delivery';
+import { replayArchivedDelivery, type WebhookSecrets } from '../domain/intake/webhook-delivery';
+import { skuKeyId, type SkuCrossReference } from '../domain/kernel/sku-cross-reference';
+import { type EventPublisher } from '../domain/kernel/ports';
 import type { ArchivedOrderReprocessor, ErpPostingRetry, FixPorts, HeldPosTransactions } from '../domain/exceptions';
 import type { LifecycleStore } from '../domain/orders/lifecycle';
 import { webhookAdapters } from '../channels/registry';

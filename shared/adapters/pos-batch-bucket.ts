@@ -4,7 +4,7 @@ import { s3Client } from './aws-clients';
 import { PosUploadSupersededError, type PosBatchObjects } from '../domain/pos/batch-ingest';
 import type { PosBatchSummary, PosUpload } from '../domain/pos/batch';
 import type { QuarantinedLine } from '../domain/pos/parsed-item';
-import type { ByteSource } from '../pos/pos-batch-reader';
+import type { ByteSource } from '../domain/pos/batch';
 import type { ByteChunks } from '../text/byte-stream';
 
 /**

@@ -5,7 +5,7 @@ import { secretEnvVar, secretNameEnvVar } from '../config/topology';
 
 /**
  * Development secrets that `npm start` uses when FABRIC_SECRET_<CHANNEL> is unset. Public on purpose:
- * they sign the sample traffic and the curl examples in the README, and are never used in AWS.
+ * they sign the sample traffic and the curl examples in docs/local-runtime.md, and are never used in AWS.
  */
 export const DEVELOPMENT_WEBHOOK_SECRETS: Record<SalesChannel, string> = {
   shopify: 'dev-shopify-webhook-secret',

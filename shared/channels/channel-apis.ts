@@ -1,4 +1,4 @@
-import { channelCredentialsFromEnv } from '../adapters/channel-credentials';
+import { channelCredentialsFromEnv } from './channel-credentials';
 import { readPolicy } from '../config/env';
 import { apiBaseUrlEnvVar } from '../config/topology';
 import type { SalesChannel } from '../domain/kernel/order';

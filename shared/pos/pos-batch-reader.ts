@@ -3,24 +3,7 @@ import { csvHeaderInspector, csvItems, parseCsvHeader } from './pos-csv';
 import { jsonlItems } from './pos-jsonl';
 import { poslogInspector, poslogItems, utf8Texts } from './pos-poslog';
 import type { PosParsedItem } from '../domain/pos/parsed-item';
-
-export type PosBatchFormat = 'csv' | 'jsonl' | 'xml';
-
-/** Where an upload's bytes come from: S3 in the function, a file in the benchmark, a buffer in tests. */
-export interface ByteSource {
-  /** The object's bytes as uploaded, from `fromByte` (a ranged read) or from the start. */
-  open(fromByte?: number): Promise<ByteChunks>;
-}
-
-/** How far a previous invocation got: items handled, and where the next one starts. */
-export interface ReadPosition {
-  items: number;
-  line: number;
-  /** Byte offset in the decompressed content, when the format allows resuming by a ranged read. */
-  offset: number | null;
-}
-
-export const START: ReadPosition = { items: 0, line: 1, offset: 0 };
+import type { ByteSource, PosBatchFormat, PosBatchReader, ReadPosition } from '../domain/pos/batch';
 
 /**
  * The integrity pass over a whole upload (see checkReadable), with the format's own check: a CSV must
@@ -78,3 +61,6 @@ async function firstLine(source: ByteSource): Promise<string> {
 async function* toBuffers(chunks: ByteChunks): AsyncGenerator<Buffer> {
   for await (const chunk of chunks) yield typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
+
+/** The POS capability's reader port, over the three upload formats of the contract. */
+export const posBatchReader: PosBatchReader = { check: checkPosBatch, read: readPosItems };

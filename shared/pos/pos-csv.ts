@@ -7,7 +7,7 @@ import { quarantinedRaw, type PosParsedItem, type QuarantinedLine } from '../dom
  * POS CSV: one row per line item, tax line or tender, the rows of one transaction next to each other
  * and repeating its key (store, register, business day, sequence). RFC 4180 quoting ("a, b" and
  * "say ""hi""") within a row; a row may not span lines. The first line is a header naming the
- * columns, in any order; unknown columns are ignored. See README "POS batch uploads" for a sample.
+ * columns, in any order; unknown columns are ignored. See docs/pos-upload.md for a sample.
  */
 export const POS_CSV_COLUMNS = [
   'store_id', 'register_id', 'business_day', 'sequence', 'ended_at', 'currency', 'disposition', 'operator_id',

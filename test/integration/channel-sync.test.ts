@@ -5,7 +5,7 @@ import { lag } from '../../scripts/ops/channel';
 import { EventSource, createEvent } from '../../events/catalog';
 import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/adapters/channel-credentials';
+import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
 import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
 import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
 import { apiCredentialsEnvVar } from '../../shared/config/topology';

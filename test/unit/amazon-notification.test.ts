@@ -1,6 +1,7 @@
 import { amazonNotificationAdapter } from '../../shared/channels/amazon/amazon-notification.adapter';
 import { acceptQueuedNotification } from '../../shared/domain/intake/queued-notification';
-import type { AcceptedDelivery, ArchivedDelivery, DeliveryVerdict } from '../../shared/domain/intake/webhook-delivery';
+import type { AcceptedDelivery } from '../../shared/domain/intake/webhook-delivery';
+import type { ArchivedDelivery, DeliveryVerdict } from '../../shared/domain/kernel/archive';
 import { orderIdFor } from '../../shared/domain/kernel/order';
 import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { readAmazonNotification } from '../fixtures/amazon';

@@ -1,4 +1,4 @@
-import { TokenBucket } from '../../shared/adapters/channel-http';
+import { TokenBucket } from '../../shared/channels/channel-http';
 import { ErpBusinessRejectionError, ErpTransientError } from '../../shared/domain/erp/model';
 import type { JournalEntry } from '../../shared/domain/accounting/journal-entry';
 import { BusinessCentralErp } from '../../shared/erp/business-central/business-central.client';

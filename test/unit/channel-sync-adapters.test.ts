@@ -1,10 +1,10 @@
 import { ChannelApiStub } from '../../scripts/channel-stubs/channel-api-stub';
-import { DEVELOPMENT_API_CREDENTIALS, EnvironmentChannelCredentials } from '../../shared/adapters/channel-credentials';
+import { DEVELOPMENT_API_CREDENTIALS, EnvironmentChannelCredentials } from '../../shared/channels/channel-credentials';
 import { apiCredentialsEnvVar } from '../../shared/config/topology';
 import { EbayInventoryApi, ebaySellerToken } from '../../shared/channels/ebay/inventory-api';
 import { ShopifyAdminApi, ShopifyInventoryApi } from '../../shared/channels/shopify/inventory-api';
 import { ShopifyReturnApi } from '../../shared/channels/shopify/fulfilment-api';
-import { ChannelApiError } from '../../shared/adapters/channel-http';
+import { ChannelApiError } from '../../shared/channels/channel-http';
 import type { ChannelReturn } from '../../shared/domain/channel-sync/return-sync';
 import { WooCommerceInventoryApi, WooCommerceRestApi } from '../../shared/channels/woocommerce/inventory-api';
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { MAX_LINES_PER_TRANSACTION, PosTransaction, returnDestination, toPosTransactionDraft, type RawPosTransaction } from '../../shared/domain/pos/transaction';
+import { MAX_LINES_PER_TRANSACTION, PosTransaction, toPosTransactionDraft, type RawPosTransaction } from '../../shared/domain/pos/transaction';
+import { returnDestination } from '../../shared/domain/returns/model';
 import { SequenceCollector, missingCount, sequenceGaps, unionRanges } from '../../shared/domain/pos/sequence';
 
 function sale(overrides: Partial<RawPosTransaction> = {}): RawPosTransaction {

@@ -4,7 +4,7 @@ import type { OrderLifecycle } from '../../shared/domain/orders/lifecycle';
 import {
   MAX_SHIPMENT_LINES, confirmShipment, parseShipmentConfirmation, resolveShipmentLines, type ShipmentConfirmationPorts,
 } from '../../shared/domain/orders/shipment-confirmation';
-import type { ArchivedRequest, DeliveryVerdict } from '../../shared/domain/intake/webhook-delivery';
+import type { ArchivedRequest, DeliveryVerdict } from '../../shared/domain/kernel/archive';
 import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { balancedOrder, money } from './builders';
 import { memoryOnce } from './support/memory-once';

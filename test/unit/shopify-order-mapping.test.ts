@@ -1,4 +1,5 @@
-import { OrderMappingError, type SkuLookup } from '../../shared/domain/intake/channel-ports';
+import { OrderMappingError } from '../../shared/domain/intake/channel-ports';
+import { type SkuLookup } from '../../shared/domain/kernel/sku-cross-reference';
 import { ShopifyOrderPayload } from '../../shared/channels/shopify/shopify-order.schema';
 import { mapShopifyOrder } from '../../shared/channels/shopify/shopify-webhook.adapter';
 import { orderIdFor } from '../../shared/domain/kernel/order';

@@ -10,7 +10,8 @@ import { EbayOrder } from '../../shared/channels/ebay/ebay-order.schema';
 import { walmartOrderMapper } from '../../shared/channels/walmart/walmart-order.mapper';
 import { WalmartOrder } from '../../shared/channels/walmart/walmart-order.schema';
 import { walmartWebhookAdapter } from '../../shared/channels/walmart/walmart-webhook.adapter';
-import { type PreparedOrder, type SkuCrossReference, prepareChannelOrder, skuKeyId } from '../../shared/domain/intake/channel-order-intake';
+import { type PreparedOrder, prepareChannelOrder } from '../../shared/domain/intake/channel-order-intake';
+import { type SkuCrossReference, skuKeyId } from '../../shared/domain/kernel/sku-cross-reference';
 import type { Order } from '../../shared/domain/kernel/order';
 import { lookupFrom, webhookRequest } from './support/fake-intake';
 

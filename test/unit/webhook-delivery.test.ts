@@ -3,10 +3,10 @@ import type { ChannelWebhookAdapter, WebhookRequest } from '../../shared/domain/
 import { shopifyWebhookAdapter } from '../../shared/channels/shopify/shopify-webhook.adapter';
 import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
 import { orderIdFor } from '../../shared/domain/kernel/order';
-import {
-  type AcceptedDelivery, type ArchivedDelivery, type DeliveryVerdict, type WebhookIntakePorts,
-  DeliveryInProgressError, UNVERIFIED_BODY_HEAD_BYTES, acceptWebhookDelivery, skuKeyId,
-} from '../../shared/domain/intake/webhook-delivery';
+import { type AcceptedDelivery, type WebhookIntakePorts, acceptWebhookDelivery } from '../../shared/domain/intake/webhook-delivery';
+import { skuKeyId } from '../../shared/domain/kernel/sku-cross-reference';
+import { DeliveryInProgressError } from '../../shared/domain/kernel/ports';
+import { type ArchivedDelivery, type DeliveryVerdict, UNVERIFIED_BODY_HEAD_BYTES } from '../../shared/domain/kernel/archive';
 import type { FabricEvent } from '../../shared/domain/kernel/event';
 import { readShopifyFixture } from '../fixtures/shopify';
 import { fixtureCrossReference } from './builders';

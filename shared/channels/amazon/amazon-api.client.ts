@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
-import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
+import type { ChannelApiCredentials } from '../channel-credentials';
+import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { OrderSource } from '../../domain/intake/order-fetch';
 import { formatIssues } from '../../domain/kernel/validation';
 import { amazonOrderMapper } from './amazon-order.mapper';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
-import { ChannelApiError, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
+import type { ChannelApiCredentials } from '../channel-credentials';
+import { ChannelApiError, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '../../domain/channel-sync/availability-sync';
 import type { RateLimit } from '../../domain/kernel/rate-limit';
 

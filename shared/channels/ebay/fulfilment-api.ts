@@ -1,5 +1,5 @@
-import type { CachedAccessToken, ChannelHttpOptions } from '../../adapters/channel-http';
-import { channelRequest } from '../../adapters/channel-http';
+import type { CachedAccessToken, ChannelHttpOptions } from '../channel-http';
+import { channelRequest } from '../channel-http';
 import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync/shipment-sync';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelApiError, channelRequest, type CachedAccessToken, type ChannelHttpOptions } from '../../adapters/channel-http';
+import { ChannelApiError, channelRequest, type CachedAccessToken, type ChannelHttpOptions } from '../channel-http';
 import { formatDecimalMoney } from '../../domain/kernel/money';
 import type { ChannelListing } from '../../domain/kernel/product';
 import type { EffectivePrice } from '../../domain/pricing/model';

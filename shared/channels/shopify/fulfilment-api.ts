@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelApiError } from '../../adapters/channel-http';
+import { ChannelApiError } from '../channel-http';
 import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync/shipment-sync';
 import type { ChannelCancellation, ChannelCancellationApi } from '../../domain/channel-sync/cancellation-sync';
 import type { ChannelReturn, ChannelReturnApi } from '../../domain/channel-sync/return-sync';

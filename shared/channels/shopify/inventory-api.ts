@@ -1,8 +1,8 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ChannelApiCredentials } from '../../adapters/channel-credentials';
-import { ChannelApiError, ChannelRateLimitedError, channelRequest, type ChannelHttpOptions } from '../../adapters/channel-http';
+import type { ChannelApiCredentials } from '../channel-credentials';
+import { ChannelApiError, ChannelRateLimitedError, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '../../domain/channel-sync/availability-sync';
 import type { RateLimit } from '../../domain/kernel/rate-limit';
 

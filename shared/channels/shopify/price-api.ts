@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelApiError } from '../../adapters/channel-http';
+import { ChannelApiError } from '../channel-http';
 import { formatDecimalMoney } from '../../domain/kernel/money';
 import type { ChannelListing } from '../../domain/kernel/product';
 import type { EffectivePrice } from '../../domain/pricing/model';

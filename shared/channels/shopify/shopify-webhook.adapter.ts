@@ -1,4 +1,5 @@
-import { ChannelWebhookAdapter, OrderMappingError, SkuLookup, WebhookRequest, type ChannelOrderMapper } from '../../domain/intake/channel-ports';
+import { ChannelWebhookAdapter, OrderMappingError, WebhookRequest, type ChannelOrderMapper } from '../../domain/intake/channel-ports';
+import { SkuLookup } from '../../domain/kernel/sku-cross-reference';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import { Address, Order, OrderLine, Shipping, TaxLine, computeOrderTotals, orderIdFor } from '../../domain/kernel/order';
 import { formatDecimalMoney, parseDecimalMoney, sumMoney } from '../../domain/kernel/money';

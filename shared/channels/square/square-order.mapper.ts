@@ -1,4 +1,5 @@
-import { type ChannelOrderMapper, OrderMappingError, type SkuLookup } from '../../domain/intake/channel-ports';
+import { type ChannelOrderMapper, OrderMappingError } from '../../domain/intake/channel-ports';
+import { type SkuLookup } from '../../domain/kernel/sku-cross-reference';
 import { canonicalStatus, completeOrder, currencyAt, minorUnitsAt, percentToRate, quantityAt, unitPriceOf, utc } from '../order-mapping';
 import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/kernel/order';
 import type { Money } from '../../domain/kernel/money';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type ChannelOrderMapper, type ChannelWebhookAdapter, OrderMappingError, type SkuLookup } from '../../domain/intake/channel-ports';
+import { type ChannelOrderMapper, type ChannelWebhookAdapter, OrderMappingError } from '../../domain/intake/channel-ports';
+import { type SkuLookup } from '../../domain/kernel/sku-cross-reference';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, rateFromNumber, unitPriceOf, utc } from '../order-mapping';
 import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/kernel/order';

@@ -1,7 +1,7 @@
 import type { AccountingPolicy } from './chart-of-accounts';
 import { createEvent } from '../../../events/catalog';
 import type { FabricEvent } from '../kernel/event';
-import type { EventPublisher } from '../intake/webhook-delivery';
+import type { EventPublisher } from '../kernel/ports';
 import type { Order } from '../kernel/order';
 import type { Shipment } from '../kernel/shipment';
 import type { ChannelRefund } from '../returns/refund-report';

@@ -8,7 +8,7 @@ import { SalesChannel, orderIdFor, type Order } from '../kernel/order';
 import type { SettlementHeader, SettlementLine } from './settlement';
 import { SettlementFormatError, readSettlementReport, type SettlementRecord } from './settlement-report';
 import type { ByteChunks } from '../../text/byte-stream';
-import type { EventPublisher } from '../intake/webhook-delivery';
+import type { EventPublisher } from '../kernel/ports';
 import type { JournalEntry } from './journal-entry';
 import type { OrderLookup } from './journal';
 import { JournalEntryDraft } from './model';

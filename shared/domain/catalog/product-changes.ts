@@ -1,6 +1,6 @@
 import { createEvent } from '../../../events/catalog';
 import type { DataOwnership } from '../kernel/data-ownership';
-import type { EventPublisher } from '../intake/webhook-delivery';
+import type { EventPublisher } from '../kernel/ports';
 import type { Product } from '../kernel/product';
 import { refuseUnlessOwner } from '../pricing/schedule';
 

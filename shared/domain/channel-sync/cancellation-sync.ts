@@ -1,5 +1,5 @@
 import type { Order, SalesChannel } from '../kernel/order';
-import type { OnceRunner } from '../intake/order-fetch';
+import type { OnceRunner } from '../kernel/ports';
 import { OrderNotStoredError } from './shipment-sync';
 
 /** An order the fabric (not the channel) cancelled, as the channel is asked to cancel it. */

@@ -1,6 +1,6 @@
 import { sumMoney, type Money } from '../kernel/money';
 import type { Order, SalesChannel } from '../kernel/order';
-import type { OnceRunner } from '../intake/order-fetch';
+import type { OnceRunner } from '../kernel/ports';
 import type { CustomerReturn } from '../returns/model';
 import { OrderNotStoredError } from './shipment-sync';
 import { PermanentError } from '../kernel/errors';

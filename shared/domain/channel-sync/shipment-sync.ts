@@ -1,7 +1,7 @@
 import type { Order, SalesChannel } from '../kernel/order';
-import { PermanentError, TransientError } from '../kernel/errors';
 import type { Shipment } from '../kernel/shipment';
-import type { OnceRunner } from '../intake/order-fetch';
+import type { OnceRunner } from '../kernel/ports';
+import { PermanentError, TransientError } from '../kernel/errors';
 
 /** A shipment as the originating channel needs it: its own order and line ids, carrier and tracking. */
 export interface ChannelShipment {

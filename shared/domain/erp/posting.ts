@@ -1,7 +1,7 @@
 import { createEvent } from '../../../events/catalog';
 import type { JournalEntry } from '../accounting/journal-entry';
 import type { Order } from '../kernel/order';
-import type { EventPublisher } from '../intake/webhook-delivery';
+import type { EventPublisher } from '../kernel/ports';
 import {
   ErpBusinessRejectionError, ErpOutcomeUnknownError, salesOrderFor, type ErpDocument, type ErpPort, type SalesOrderPostingPolicy,
 } from './model';

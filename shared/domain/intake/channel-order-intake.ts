@@ -1,18 +1,9 @@
-import { type ChannelOrderMapper, type ChannelSkuKey, OrderMappingError } from './channel-ports';
+import { type ChannelOrderMapper, OrderMappingError } from './channel-ports';
+import { skuKeyId, type SkuCrossReference } from '../kernel/sku-cross-reference';
 import { orderIdFor, type SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
 import type { FabricEvent } from '../kernel/event';
 import { createEvent } from '../../../events/catalog';
-
-/** Resolves channel SKUs to internal SKUs in one round trip; unknown keys are absent from the map. */
-export interface SkuCrossReference {
-  resolveSkus(channel: SalesChannel, keys: readonly ChannelSkuKey[]): Promise<Map<string, string>>;
-}
-
-/** The cross-reference key for a channel SKU: the SKU string, or the variant id when the SKU is empty. */
-export function skuKeyId(key: ChannelSkuKey): string {
-  return key.channelSku ? `sku:${key.channelSku}` : `variant:${key.variantId ?? ''}`;
-}
 
 /** What one channel order payload becomes: the events to publish, once, for the delivery that carried it. */
 export interface PreparedOrder {

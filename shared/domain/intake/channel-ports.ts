@@ -1,5 +1,6 @@
 import type { Order, SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
+import type { ChannelSkuKey, SkuLookup } from '../kernel/sku-cross-reference';
 import type { ChannelRefund } from '../returns/refund-report';
 
 /** An inbound HTTP delivery as every channel adapter sees it: raw bytes, lower-cased headers. */
@@ -15,15 +16,6 @@ export interface WebhookRequest {
    */
   url?: string;
 }
-
-/** A channel SKU as the channel names it: its SKU string, and a variant or listing id as fallback. */
-export interface ChannelSkuKey {
-  channelSku: string;
-  variantId?: string;
-}
-
-/** Internal SKUs for the channel keys that the cross-reference knows; absent keys are unknown SKUs. */
-export type SkuLookup = (key: ChannelSkuKey) => string | undefined;
 
 export type ParseResult<T> =
   | { ok: true; value: T }

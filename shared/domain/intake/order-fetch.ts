@@ -2,8 +2,11 @@ import type { ChannelOrderMapper, OrderNotice } from './channel-ports';
 import type { SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
 import { createEvent, type EventData } from '../../../events/catalog';
-import { prepareChannelOrder, type SkuCrossReference } from './channel-order-intake';
-import type { ArchivedDelivery, DeliveryArchive, DeliveryVerdict, EventPublisher, ReplayOutcome } from './webhook-delivery';
+import { prepareChannelOrder } from './channel-order-intake';
+import { type SkuCrossReference } from '../kernel/sku-cross-reference';
+import type { ReplayOutcome } from './webhook-delivery';
+import type { EventPublisher, OnceRunner } from '../kernel/ports';
+import type { ArchivedDelivery, DeliveryArchive, DeliveryVerdict } from '../kernel/archive';
 
 /** What a channel API answered for one order. `raw` is archived as received, whatever it was. */
 export type FetchedOrder<TPayload> =
@@ -33,9 +36,6 @@ export const ORDER_FETCH_SCOPE = 'channel-order-fetch';
 export function orderFetchKey(channel: SalesChannel, deliveryId: string): string {
   return `${channel}#fetch#${deliveryId}`;
 }
-
-/** Runs `work` at most once per key and replays its first result; see DeliveryDeduplicator. */
-export type OnceRunner = <T extends { outcome: string; orderId: string }>(key: string, work: () => Promise<T>) => Promise<T & { duplicate: boolean }>;
 
 export interface OrderFetchPorts {
   archive: DeliveryArchive;

@@ -1,12 +1,14 @@
 import type { ChannelOrderMapper } from './channel-ports';
-import { TransientError } from '../kernel/errors';
 import type { SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
 import { createEvent } from '../../../events/catalog';
 import { orderIdFor } from '../kernel/order';
-import { prepareChannelOrder, type SkuCrossReference } from './channel-order-intake';
-import type { DeliveryArchive, EventPublisher } from './webhook-delivery';
-import type { OnceRunner } from './order-fetch';
+import { prepareChannelOrder } from './channel-order-intake';
+import { type SkuCrossReference } from '../kernel/sku-cross-reference';
+import type { EventPublisher } from '../kernel/ports';
+import type { DeliveryArchive } from '../kernel/archive';
+import type { OnceRunner } from '../kernel/ports';
+import { TransientError } from '../kernel/errors';
 
 /** Orders modified in [from, to), ISO timestamps. */
 export interface PullWindow {

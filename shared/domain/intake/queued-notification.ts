@@ -1,6 +1,8 @@
 import type { ParseResult, WebhookSubject } from './channel-ports';
 import type { SalesChannel } from '../kernel/order';
-import { channelOrderNotified, type DeliveryArchive, type DeliveryDeduplicator, type DeliveryOutcome, type EventPublisher } from './webhook-delivery';
+import { channelOrderNotified, type DeliveryDeduplicator } from './webhook-delivery';
+import { type EventPublisher } from '../kernel/ports';
+import { type DeliveryArchive, type DeliveryOutcome } from '../kernel/archive';
 
 /**
  * A channel that writes its notifications to a queue of ours (Amazon SP-API to SQS). There is no

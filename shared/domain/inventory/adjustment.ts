@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createEvent } from '../../../events/catalog';
 import { locationIds, shardCount, type InventoryPolicy } from './policy';
-import {
-  InsufficientStockError, StockKey, bucketKeys, movementDeltas, type BucketKey, type LedgerMovement, type StockPosition,
-} from './model';
+import { InsufficientStockError, bucketKeys, movementDeltas, type BucketKey, type LedgerMovement, type StockPosition } from './model';
+import { StockKey } from '../kernel/product';
 import { pullIntoBase, spreadInflow, takeOutflow } from './buckets';
 import type { AdjustmentType } from './events';
 import { MovementReference, QuantityName } from './movement';

@@ -4,7 +4,7 @@ import { channelPolicy, exposedChannels, locationIds, shardCount, type ExposureR
 import { availabilityVersion, bucketKeys, stockByLocation, type LocationStock, type StockPosition } from './model';
 import type { InventoryRepository } from './records';
 import type { SalesChannel } from '../kernel/order';
-import type { EventPublisher } from '../intake/webhook-delivery';
+import type { EventPublisher } from '../kernel/ports';
 
 /**
  * What each channel is shown of a SKU: a policy, not a copy. From the available-to-sell of the

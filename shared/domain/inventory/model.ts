@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { InventoryMovement, QuantityName } from './movement';
 import { PermanentError } from '../kernel/errors';
 
@@ -19,9 +18,6 @@ import { PermanentError } from '../kernel/errors';
  * No AWS here: the DynamoDB adapter turns `netDeltas` into ADD expressions and `guardsFor` into the
  * condition of the same write.
  */
-
-/** A SKU or location id: it becomes part of DynamoDB keys, where `#` separates parts. */
-export const StockKey = z.string().min(1).max(120).regex(/^[^#\s]+$/, 'must not contain # or whitespace');
 
 export const QUANTITY_NAMES: readonly QuantityName[] = ['onHand', 'reserved', 'incoming', 'safetyStock', 'damaged', 'qualityControl'];
 export type Quantities = Record<QuantityName, number>;

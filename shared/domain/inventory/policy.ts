@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { readPolicy } from '../../config/env';
 import { SalesChannel } from '../kernel/order';
 import { ShortagePolicy } from './events';
-import { StockKey } from './model';
+import { StockKey } from '../kernel/product';
 
 /**
  * How the fabric reserves and exposes stock: which locations exist, which of them serve each channel

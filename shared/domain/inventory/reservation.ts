@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { PermanentError, TransientError } from '../kernel/errors';
 import { createEvent } from '../../../events/catalog';
 import type { FabricEvent } from '../kernel/event';
 import { channelPolicy, locationIds, shardCount, type InventoryPolicy } from './policy';
@@ -13,7 +12,8 @@ import {
 } from './records';
 import type { Order, SalesChannel } from '../kernel/order';
 import { refreshAvailability } from './exposure';
-import type { EventPublisher } from '../intake/webhook-delivery';
+import type { EventPublisher } from '../kernel/ports';
+import { PermanentError, TransientError } from '../kernel/errors';
 
 /** DynamoDB's limit on actions in one TransactWriteItems. */
 export const MAX_TRANSACTION_ACTIONS = 100;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { SalesChannel } from './order';
-import { StockKey } from '../inventory/model';
+
+/** A SKU or location id: it becomes part of DynamoDB keys, where `#` separates parts. */
+export const StockKey = z.string().min(1).max(120).regex(/^[^#\s]+$/, 'must not contain # or whitespace');
 
 /**
  * The item master as the fabric keeps it: the internal SKU, its GTIN, and where the product is listed

@@ -1,7 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent, parseEventBody, type DetailType } from '../../../events/catalog';
 import type { FabricEvent } from '../kernel/event';
-import type { EventPublisher } from '../intake/webhook-delivery';
+import type { EventPublisher } from '../kernel/ports';
 import { LifecycleEventEarlyError, applyLifecycleEvent, type LifecycleEvent, type LifecycleOutcome, type LifecycleStore } from './lifecycle';
 
 /** The fabric events that move orders, and the consumer's routing rule lists exactly these. */

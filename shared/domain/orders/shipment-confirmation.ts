@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { createEvent } from '../../../events/catalog';
-import { StockKey } from '../inventory/model';
+import { StockKey } from '../kernel/product';
 import { SalesChannel, type Order } from '../kernel/order';
 import type { OrderRepository } from './order-record';
 import type { LifecycleStore } from './lifecycle';
 import { shipmentLifecycleKey } from './lifecycle-events';
-import type { OnceRunner } from '../intake/order-fetch';
+import type { OnceRunner } from '../kernel/ports';
 import { requestFingerprint } from '../kernel/request-fingerprint';
 import type { Shipment } from '../kernel/shipment';
 import { formatIssues, type FieldIssue } from '../kernel/validation';
-import { DeliveryInProgressError, verdictFor, type ArchivedAnswer, type EventPublisher, type RequestArchive } from '../intake/webhook-delivery';
+import { DeliveryInProgressError, type EventPublisher } from '../kernel/ports';
+import { verdictFor, type ArchivedAnswer, type RequestArchive } from '../kernel/archive';
 
 /** The idempotency scope of `POST /shipments`; its business key is the shipment id. */
 export const SHIPMENT_CONFIRMATION_SCOPE = 'shipment-confirmation';

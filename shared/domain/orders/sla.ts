@@ -1,5 +1,5 @@
 import { createEvent } from '../../../events/catalog';
-import type { EventPublisher } from '../intake/webhook-delivery';
+import type { EventPublisher } from '../kernel/ports';
 import type { LifecycleState } from './lifecycle';
 import type { OrderStuck } from './sla-events';
 

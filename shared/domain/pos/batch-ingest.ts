@@ -1,18 +1,18 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent } from '../../../events/catalog';
 import type { FabricEvent } from '../kernel/event';
-import type { EventPublisher } from '../intake/webhook-delivery';
-import type { SkuCrossReference } from '../intake/channel-order-intake';
+import type { EventPublisher } from '../kernel/ports';
+import type { SkuCrossReference } from '../kernel/sku-cross-reference';
 import { posTransactionFingerprint, type PosLine, type PosTransaction, type PosTransactionDraft, type PosTransactionKey } from './transaction';
 import { SequenceCollector, missingCount, registerDayId, sequenceGaps, type SequenceRanges } from './sequence';
 import {
   PosBatchManifest, emptyCounts, parsePosBatchKey, posQuarantinePrefix, posSummaryKey, posUnroutedQuarantinePrefix, posUploadRef,
   type PosBatchCounts, type PosBatchPath, type PosBatchStatus, type PosBatchSummary, type PosRegisterReport, type PosUpload,
   isPosManifestKey, posManifestKey,
+  START, type ByteSource, type PosBatchReader, type ReadPosition,
 } from './batch';
 import type { PosBatchRef } from './events';
 import { orderReturnsOf } from './order-returns';
-import { START, checkPosBatch, readPosItems, type ByteSource, type ReadPosition } from '../../pos/pos-batch-reader';
 import type { PosParsedItem, QuarantinedLine } from './parsed-item';
 import { TransientError } from '../kernel/errors';
 
@@ -141,6 +141,7 @@ export interface PosIngestPorts {
   skus: SkuCrossReference;
   publisher: EventPublisher;
   objects: PosBatchObjects;
+  reader: PosBatchReader;
 }
 
 export interface PosIngestLimits {
@@ -263,7 +264,7 @@ async function prepareUpload(upload: PosUpload, path: PosBatchPath, uploadRef: s
   };
   let readability;
   try {
-    readability = await checkPosBatch(ports.objects.source(upload), path.format, path.namedGzip);
+    readability = await ports.reader.check(ports.objects.source(upload), path.format, path.namedGzip);
   } catch (error) {
     if (error instanceof PosUploadSupersededError) return { ...base, status: 'superseded', reason: 'the object was replaced before it could be read' };
     throw error;
@@ -315,7 +316,7 @@ class UploadRun {
 
   async process(): Promise<RunState> {
     const { progress } = this;
-    const items = readPosItems(this.ports.objects.source(progress.upload), progress.path.format, {
+    const items = this.ports.reader.read(this.ports.objects.source(progress.upload), progress.path.format, {
       gzip: progress.gzip,
       position: progress.position,
       storeId: progress.path.storeId,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SequenceGap } from './sequence';
-import type { PosBatchFormat } from '../../pos/pos-batch-reader';
+import type { ByteChunks, Readability } from '../../text/byte-stream';
+import type { PosParsedItem } from './parsed-item';
 
 /**
  * The POS batch upload contract and what the fabric records about each upload. Stores upload to
@@ -161,3 +162,33 @@ export const PosBatchSummary = z.object({
   finishedAt: z.iso.datetime({ offset: true }),
 });
 export type PosBatchSummary = z.infer<typeof PosBatchSummary>;
+
+export type PosBatchFormat = 'csv' | 'jsonl' | 'xml';
+
+/** Where an upload's bytes come from: S3 in the function, a file in the benchmark, a buffer in tests. */
+export interface ByteSource {
+  /** The object's bytes as uploaded, from `fromByte` (a ranged read) or from the start. */
+  open(fromByte?: number): Promise<ByteChunks>;
+}
+
+/** How far a previous invocation got: items handled, and where the next one starts. */
+export interface ReadPosition {
+  items: number;
+  line: number;
+  /** Byte offset in the decompressed content, when the format allows resuming by a ranged read. */
+  offset: number | null;
+}
+
+export const START: ReadPosition = { items: 0, line: 1, offset: 0 };
+
+/** Reads an upload in one of the contract's formats (shared/pos holds the parsers). */
+export interface PosBatchReader {
+  /** The integrity pass over a whole upload, with the format's own check of its first bytes. */
+  check(source: ByteSource, format: PosBatchFormat, namedGzip: boolean): Promise<Readability>;
+  /** The upload's parsed items in file order, from a position, in batches. */
+  read(
+    source: ByteSource,
+    format: PosBatchFormat,
+    options: { gzip: boolean; position: ReadPosition; storeId?: string },
+  ): AsyncIterable<PosParsedItem[]>;
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_RETURN_REASON, returnDestination, type OriginalOrder, type PosLine, type PosTransaction } from './transaction';
+import { type OriginalOrder, type PosLine, type PosTransaction } from './transaction';
+import { DEFAULT_RETURN_REASON, returnDestination } from '../returns/model';
 import type { CustomerReturn } from '../returns/model';
 
 /**

@@ -4,7 +4,8 @@ import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '../
 import type { InventoryPorts } from '../inventory/reservation';
 import { UnknownLocationError } from '../inventory/model';
 import { StockKeptMovingError } from '../inventory/errors';
-import { DEFAULT_RETURN_REASON, returnDestination, type PosLine, type PosTransaction } from './transaction';
+import { type PosLine, type PosTransaction } from './transaction';
+import { DEFAULT_RETURN_REASON, returnDestination } from '../returns/model';
 import type { PosBatchRef } from './events';
 
 /** What became of one POS line's stock movement; `adjustmentId` finds it in the inventory ledger. */

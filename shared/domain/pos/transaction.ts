@@ -293,20 +293,6 @@ export function posTransactionFingerprint(transaction: PosTransactionDraft): str
   return createHash('sha256').update(JSON.stringify(transaction)).digest('base64url').slice(0, 22);
 }
 
-/**
- * Return reason codes whose units cannot be sold again: they go to damaged stock, still on hand.
- * Any other reason, or none, restocks the units as sellable.
- */
-export const DAMAGED_RETURN_REASONS: ReadonlySet<string> = new Set(['DAMAGED', 'DEFECTIVE', 'BROKEN', 'FAULTY', 'EXPIRED', 'NOT_RESALEABLE']);
-
-/** The reason a returned line carries into stock movements when the till recorded none. */
-export const DEFAULT_RETURN_REASON = 'CUSTOMER_RETURN';
-
-/** Where a returned line's units go: back to sellable stock, or to damaged stock. */
-export function returnDestination(line: Pick<PosLine, 'reasonCode'>): 'sellable' | 'damaged' {
-  return line.reasonCode && DAMAGED_RETURN_REASONS.has(line.reasonCode) ? 'damaged' : 'sellable';
-}
-
 /** "Damaged item", "damaged-item" and "DAMAGED_ITEM" are one code. Undefined when nothing usable is left. */
 export function normalizeReasonCode(text: string): string | undefined {
   const code = text.trim().toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');

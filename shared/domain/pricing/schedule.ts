@@ -1,7 +1,7 @@
 import { createEvent } from '../../../events/catalog';
 import type { FabricEvent } from '../kernel/event';
 import { assertDataOwner, NotDataOwnerError, type DataDomain, type DataOwnership } from '../kernel/data-ownership';
-import type { EventPublisher } from '../intake/webhook-delivery';
+import type { EventPublisher } from '../kernel/ports';
 import type { PriceEntry, Promotion } from './model';
 
 /**

@@ -51,3 +51,17 @@ export const ReturnNeedsAttentionData = z.object({
   detail: z.string().min(1),
 });
 export type ReturnNeedsAttentionData = z.infer<typeof ReturnNeedsAttentionData>;
+
+/**
+ * Return reason codes whose units cannot be sold again: they go to damaged stock, still on hand.
+ * Any other reason, or none, restocks the units as sellable.
+ */
+export const DAMAGED_RETURN_REASONS: ReadonlySet<string> = new Set(['DAMAGED', 'DEFECTIVE', 'BROKEN', 'FAULTY', 'EXPIRED', 'NOT_RESALEABLE']);
+
+/** The reason a returned line carries into stock movements when the till recorded none. */
+export const DEFAULT_RETURN_REASON = 'CUSTOMER_RETURN';
+
+/** Where a returned line's units go: back to sellable stock, or to damaged stock. */
+export function returnDestination(line: { reasonCode?: string }): 'sellable' | 'damaged' {
+  return line.reasonCode && DAMAGED_RETURN_REASONS.has(line.reasonCode) ? 'damaged' : 'sellable';
+}

@@ -3,7 +3,7 @@ import { adjustStock, parseAdjustmentRequest } from '../inventory/adjustment';
 import type { InventoryPorts } from '../inventory/reservation';
 import { StockKeptMovingError } from '../inventory/errors';
 import type { Order, SalesChannel } from '../kernel/order';
-import { returnDestination } from '../pos/transaction';
+import { returnDestination } from './model';
 import type { CustomerReturn, ReturnNeedsAttentionData } from './model';
 
 /** The idempotency scope of the return-intake consumer; its business key is the return id. */

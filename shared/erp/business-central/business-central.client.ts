@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { CachedAccessToken, TokenBucket, retryAfterMs } from '../../adapters/channel-http';
+import { CachedAccessToken, TokenBucket, retryAfterMs } from '../../channels/channel-http';
 import { formatDecimalMoney, type Money } from '../../domain/kernel/money';
 import type { JournalEntry } from '../../domain/accounting/journal-entry';
 import { ErpBusinessRejectionError, ErpOutcomeUnknownError, ErpTransientError, type ErpDocument, type ErpPort, type ErpSalesOrder } from '../../domain/erp/model';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelSkuKey, ChannelWebhookAdapter, SkuLookup, WebhookRequest } from '../../../shared/domain/intake/channel-ports';
+import type { ChannelWebhookAdapter, WebhookRequest } from '../../../shared/domain/intake/channel-ports';
+import type { ChannelSkuKey, SkuLookup } from '../../../shared/domain/kernel/sku-cross-reference';
 import type { SalesChannel } from '../../../shared/domain/kernel/order';
-import {
-  type AcceptedDelivery, type ArchivedDelivery, type DeliveryVerdict, type WebhookIntakePorts,
-  acceptWebhookDelivery, skuKeyId,
-} from '../../../shared/domain/intake/webhook-delivery';
+import { type AcceptedDelivery, type WebhookIntakePorts, acceptWebhookDelivery } from '../../../shared/domain/intake/webhook-delivery';
+import { skuKeyId } from '../../../shared/domain/kernel/sku-cross-reference';
+import { type ArchivedDelivery, type DeliveryVerdict } from '../../../shared/domain/kernel/archive';
 import type { FabricEvent } from '../../../shared/domain/kernel/event';
 
 /** A SKU lookup over a fixture's cross-reference, keyed the way the real one keys it. */

@@ -1,3 +1,4 @@
+import { posBatchReader } from '../../../shared/pos/pos-batch-reader';
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { toWireEvent, type FabricEvent } from '../../../shared/domain/kernel/event';
@@ -11,7 +12,7 @@ import type { PosBatchSummary, PosUpload } from '../../../shared/domain/pos/batc
 import type { QuarantinedLine } from '../../../shared/domain/pos/parsed-item';
 import type { ByteChunks } from '../../../shared/text/byte-stream';
 import type { SalesChannel } from '../../../shared/domain/kernel/order';
-import type { ChannelSkuKey } from '../../../shared/domain/intake/channel-ports';
+import type { ChannelSkuKey } from '../../../shared/domain/kernel/sku-cross-reference';
 
 /**
  * The POS ingest ports in memory, with the same conditional semantics as the DynamoDB and S3
@@ -211,6 +212,7 @@ export function memoryPorts(options: { skus?: Record<string, string>; keepEvents
     skus: new MemorySkus(options.skus),
     publisher: new MemoryPublisher(options.keepEvents ?? true),
     objects: new MemoryObjects(),
+    reader: posBatchReader,
   };
   return ports satisfies PosIngestPorts;
 }
