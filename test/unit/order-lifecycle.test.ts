@@ -70,6 +70,30 @@ describe('order lifecycle transitions', () => {
     expect(decideTransition(lifecycle, reserved, ORDER)).toMatchObject({ outcome: 'refused', from: 'cancelled', to: 'reserved' });
   });
 
+  test('an ERP posting for a cancelled order is refused, naming both states', () => {
+    const { lifecycle } = run([received, reserved, cancelled]);
+
+    expect(decideTransition(lifecycle, posted, ORDER)).toEqual({
+      outcome: 'refused', from: 'cancelled', to: 'posted_to_erp', reason: 'erp_posted cannot move an order from cancelled to posted_to_erp',
+    });
+  });
+
+  test.each([
+    ['the channel cancelled it', [received, cancelled]],
+    ['stock was refused', [received, { on: 'stock_refused', key: 'refused' }]],
+    ['it was cancelled after the ERP posting', [received, reserved, posted, cancelled]],
+  ] as [string, LifecycleEvent[]][])('once cancelled because %s, only a refund moves the order', (_case, history) => {
+    const { lifecycle } = run(history);
+    const later: LifecycleEvent[] = [
+      { ...reserved, key: 'reservation:late' }, { on: 'stock_backordered', key: 'backorder:late' }, { ...posted, key: 'erp:late' },
+      shipment('late', [{ lineId: 'l1', quantity: 2 }]), { on: 'return_received', key: 'return:late', units: 1 },
+    ];
+
+    expect(lifecycle?.state).toBe('cancelled');
+    expect(later.map((event) => decideTransition(lifecycle, event, ORDER).outcome)).toEqual(later.map(() => 'refused'));
+    expect(decideTransition(lifecycle, { on: 'refund_reported', key: 'refund:1', amountMinor: 5000 }, ORDER)).toMatchObject({ outcome: 'moved', to: 'refunded' });
+  });
+
   test('a partial refund is noted without a move; the refund that completes the total refunds the order', () => {
     const shipped = [received, reserved, posted, shipment('s1', [{ lineId: 'l1', quantity: 2 }, { lineId: 'l2', quantity: 1 }])];
     const partial = run([...shipped, { on: 'refund_reported', key: 'refund:1', amountMinor: 1000 }]);
