@@ -5,7 +5,7 @@ import { regionalFunctions } from './regional-functions';
 
 /**
  * A Secrets Manager secret a function reads at run time. Stacks never create these: their values come
- * from the channel or the ERP and must not pass through a template (DEPLOY.md, "Secrets").
+ * from the channel or the ERP and must not pass through a template (docs/deploy.md, "Secrets").
  */
 export type FabricSecret =
   | { kind: 'webhook'; channel: SalesChannel; name: string }

@@ -9,7 +9,7 @@ export const Regions = z
   .union([z.string().transform((value) => value.split(',').map((region) => region.trim()).filter(Boolean)), z.array(z.string())])
   .pipe(z.array(Region).min(1, 'names no region'));
 
-/** What one region may set; every key is optional (DEPLOY.md, "Adding a region"). */
+/** What one region may set; every key is optional (docs/deploy.md, "Adding a region"). */
 export const RegionSettings = z.strictObject({
   alarmEmail: z.email().optional(),
   channels: z.array(SalesChannel).min(1, 'names no channel').optional(),

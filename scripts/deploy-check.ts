@@ -71,7 +71,7 @@ export async function deployCheck(argv: readonly string[], context: Record<strin
     console.log(`All ${checked.length} exist in ${flags.region}.`);
     return 0;
   }
-  console.error(`\n${missing.length} of ${checked.length} missing in ${flags.region}; create them before deploying (DEPLOY.md, "Secrets"):`);
+  console.error(`\n${missing.length} of ${checked.length} missing in ${flags.region}; create them before deploying (docs/deploy.md, "Secrets"):`);
   for (const { secret, state } of missing) console.error(`  ${secret.name}${state === 'missing' ? '' : ` (${state}: restore it)`}`);
   return 1;
 }

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   } else {
     say('\nThe shop is as the last run left it (no sample traffic: `npm start -- --sample` sends it, `-- --reset` starts clean).');
   }
-  say(`\nReady: ${fabric.apiUrl}. Try the README's examples; \`npm run ops -- help\` for operations; Ctrl-C stops it.`);
+  say(`\nReady: ${fabric.apiUrl}. Try the examples in docs/local-runtime.md; \`npm run ops -- help\` for operations; Ctrl-C stops it.`);
 }
 
 function describe(fabric: LocalFabric, seconds: number, logFile: string, verbose: boolean): void {

@@ -34,7 +34,7 @@ export class OperationsDashboard extends Construct {
 
     const names = Object.keys(functions).sort();
     this.dashboard.addWidgets(new cloudwatch.TextWidget({
-      markdown: '# Retail fabric\nBusiness counters per function, then lag, held messages and the API. Runbook: DEPLOY.md; held messages: `npm run ops -- dlq peek <rule>`.',
+      markdown: '# Retail fabric\nBusiness counters per function, then lag, held messages and the API. Runbook: docs/deploy.md; held messages: `npm run ops -- dlq peek <rule>`.',
       width: 24,
       height: 2,
     }));
