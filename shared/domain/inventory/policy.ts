@@ -43,7 +43,7 @@ const PolicyShape = z.object({
   defaultChannel: ChannelInventoryPolicy,
   /** Channels listed here also get AvailabilityChanged events; the others only reserve. */
   channels: z.partialRecord(SalesChannel, ChannelInventoryPolicy.partial()),
-  /** Flash-sale SKUs whose stock at each location is split over `shards` bucket items (see README, Inventory). */
+  /** Flash-sale SKUs whose stock at each location is split over `shards` bucket items (see docs/inventory.md, "Hot SKUs"). */
   shardedSkus: z.record(StockKey, z.object({ shards: z.number().int().min(2).max(MAX_SHARDS) })),
   sweeper: z.object({
     /** How many days back the sweeper looks for due reservations; older ones need `ops inventory verify`. */

@@ -5,7 +5,7 @@ export interface ArchivedDelivery {
   channel: SalesChannel;
   /**
    * How it arrived; the archive's top-level prefix. Webhooks unless said otherwise; `unverified` for a
-   * request refused before or at the signature check, a prefix that expires (DEPLOY.md).
+   * request refused before or at the signature check, a prefix that expires (docs/deploy.md).
    */
   source?: 'webhooks' | 'notifications' | 'api-responses' | 'unverified';
   requestId: string;
