@@ -137,6 +137,28 @@ describe('reconciliation', () => {
     expect(exceptions.find((e) => e.reason === 'AMOUNT_VARIANCE')).toMatchObject({ channelOrderId: '111-0000001-0000001', expected: money(3000), actual: money(2000) });
   });
 
+  it('raises a fee variance when the marketplace kept less than its schedule, as when it kept more', async () => {
+    const { ports } = fakes(known);
+    const undercharged = fixture('amazon-settlement-v2.tsv').toString().replace('\t-7.00\t', '\t-5.00\t');
+
+    const { exceptions } = await reconcileSettlement(readAmazonSettlement(chunks(undercharged)), 'src', ports);
+
+    expect(exceptions.filter((e) => e.reason === 'FEE_VARIANCE')).toEqual([
+      expect.objectContaining({ channelOrderId: '111-0000002-0000002', expected: money(600), actual: money(500) }),
+    ]);
+  });
+
+  it('lets a fee within the schedule\'s tolerance through, below it as above it', async () => {
+    for (const fee of ['-5.99', '-6.01']) {
+      const { ports } = fakes(known);
+      const withinTolerance = fixture('amazon-settlement-v2.tsv').toString().replace('\t-7.00\t', `\t${fee}\t`);
+
+      const { exceptions } = await reconcileSettlement(readAmazonSettlement(chunks(withinTolerance)), 'src', ports);
+
+      expect(exceptions.filter((e) => e.reason === 'FEE_VARIANCE')).toEqual([]);
+    }
+  });
+
   it('matches a Shopify payout whose fees follow the 2.9% + 30c schedule', async () => {
     const { ports } = fakes([order('shopify', '5600000000101', 2), order('shopify', '5600000000102', 3)]);
 
