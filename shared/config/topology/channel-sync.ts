@@ -1,0 +1,35 @@
+import type { DeployedFunctions } from './resources';
+
+/** What the fabric tells the channels: availability, shipments, cancellations and returns, and the drift check. The channel-sync stack deploys them. */
+export const channelSyncFunctions = {
+  'channel-availability-sync': {
+    capability: 'channel-sync',
+    entry: 'functions/channel-availability-sync/handler.ts',
+    description: 'Publishes each channel\'s latest available-to-sell through its inventory API (coalesced, in version order, within its rate limit) and flags channel orders taken after a published zero.',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: { channelPublications: 'readWrite', idempotency: 'readWrite', eventTrail: 'readWrite' },
+    publishesEvents: true,
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+  },
+  'channel-order-sync': {
+    capability: 'channel-sync',
+    entry: 'functions/channel-order-sync/handler.ts',
+    description: 'Tells the order\'s channel what the fabric decided or received: confirmed shipments (once per shipment), stock-refusal cancellations (once per order) and returns taken elsewhere (once per return).',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite', eventTrail: 'readWrite' },
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+  },
+  'channel-drift-check': {
+    capability: 'channel-sync',
+    entry: 'functions/channel-drift-check/handler.ts',
+    description: 'Reads back what each channel lists, compares it with the publication ledger and re-publishes what drifted.',
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    tables: { channelPublications: 'readWrite' },
+    publishesEvents: true,
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+    schedule: { everyMinutes: 15 },
+  },
+} satisfies DeployedFunctions;

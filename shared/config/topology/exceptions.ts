@@ -1,0 +1,33 @@
+import type { DeployedFunctions } from './resources';
+
+/** The exceptions work queue and the API that lists and fixes exceptions. The exceptions stack deploys them. */
+export const exceptionsFunctions = {
+  'exception-queue': {
+    capability: 'exceptions',
+    entry: 'functions/exception-queue/handler.ts',
+    description: 'Takes every exception event into one work queue (counted once per cause, held orders kept), resolves exceptions whose cause went away, and reports open exceptions per kind.',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: { exceptions: 'readWrite', orders: 'readWrite', crossReference: 'readWrite', eventTrail: 'readWrite' },
+    // The open-exception metrics and their alarms need a figure even when no event arrives.
+    schedule: { everyMinutes: 5 },
+  },
+  'exception-api': {
+    capability: 'exceptions',
+    entry: 'functions/exception-api/handler.ts',
+    description: 'Lists and shows exceptions and applies their fixes (reprocess a held order from the archive, retry an ERP posting, dismiss with a reason), audited.',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    routes: [
+      { method: 'GET', path: '/exceptions' },
+      { method: 'GET', path: '/exceptions/{exceptionId}' },
+      { method: 'POST', path: '/exceptions/{exceptionId}/retry' },
+      { method: 'POST', path: '/exceptions/{exceptionId}/dismiss' },
+    ],
+    tables: { exceptions: 'readWrite', crossReference: 'read', orders: 'read' },
+    buckets: { rawArchive: 'read' },
+    // A held order is mapped again from its archived delivery with the channel's adapter, as a replay
+    // does, but only when the delivery's verdict says it was verified: no secret is needed.
+    publishesEvents: true,
+  },
+} satisfies DeployedFunctions;

@@ -1,0 +1,34 @@
+/**
+ * The fabric's resources as data: which tables, buckets and functions exist, which API routes reach
+ * which function, and what each function may touch. The CDK constructs and the local runtime both read
+ * this, so a resource declared here exists the same way in AWS and on a laptop. Each capability's
+ * functions sit in the file named for it, beside its routing rules in events/routing-rules/.
+ */
+import { accountingFunctions } from './accounting';
+import { catalogFunctions } from './catalog';
+import { channelSyncFunctions } from './channel-sync';
+import { erpFunctions } from './erp';
+import { exceptionsFunctions } from './exceptions';
+import { intakeFunctions } from './intake';
+import { inventoryFunctions } from './inventory';
+import { ordersFunctions } from './orders';
+import { posFunctions } from './pos';
+import { pricingFunctions } from './pricing';
+import { returnsFunctions } from './returns';
+
+export * from './resources';
+
+export const functions = {
+  ...intakeFunctions,
+  ...ordersFunctions,
+  ...inventoryFunctions,
+  ...posFunctions,
+  ...returnsFunctions,
+  ...accountingFunctions,
+  ...erpFunctions,
+  ...channelSyncFunctions,
+  ...catalogFunctions,
+  ...pricingFunctions,
+  ...exceptionsFunctions,
+};
+export type FunctionName = keyof typeof functions;
