@@ -1,13 +1,15 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createEvent, parseEventBody } from '../../events/catalog';
+import { parseEventBody } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { OversellIncident } from '../../shared/domain/channel-sync/events';
 import { DynamoPublicationLedger, publicationTableFromEnv } from '../../shared/adapters/publication-ledger';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
-import { trailEntry } from '../../shared/adapters/queue-consumer';
+import { logRecordFailure, readReceiveLimits, trailEntry } from '../../shared/adapters/queue-consumer';
 import { redeemClaimCheck } from '../../shared/adapters/event-claim-checks';
 import { tableEnvVar } from '../../shared/config/topology';
 import { logger, metrics } from '../../shared/adapters/observability';
@@ -23,6 +25,7 @@ const apis = outboundChannelApisFromEnv(table);
 const publisher = eventPublisherFromEnv();
 const trail = new DynamoEventTrail(readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')]);
 const oversellChecks = new IdempotentExecutor(readConfig({ FABRIC_TABLE_IDEMPOTENCY: requiredName }).FABRIC_TABLE_IDEMPOTENCY, OVERSELL_CHECK_SCOPE);
+const receiveLimits = readReceiveLimits();
 /** Longer than the function's 60 s timeout: a lease outlives its holder only when the holder died. */
 const LEASE_MS = 90_000;
 
@@ -43,9 +46,7 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
       if (detailType === 'OrderReceived') await checkOversell(await redeemClaimCheck(record));
       else changes.push({ record, change: parseEventBody(record.body, 'AvailabilityChanged').data });
     } catch (error) {
-      const reason = `${(error as Error).name}: ${(error as Error).message}`;
-      logger.error('record failed; it returns to the queue and, after maxReceiveCount, to the DLQ', { messageId: record.messageId, error: reason });
-      failures.set(record.messageId, reason);
+      failures.set(record.messageId, logRecordFailure(record, error, receiveLimits));
     }
   }
   if (changes.length > 0) {
@@ -59,12 +60,13 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
     metrics.addMetric('AvailabilityPublished', MetricUnit.Count, result.published.length);
     metrics.addMetric('AvailabilityChangesCoalesced', MetricUnit.Count, result.superseded + result.handedOver);
     const failed = new Map(result.failed.map((f) => [`${f.channel}#${f.sku}`, f.reason]));
-    for (const failure of result.failed) logger.error('availability not published; its changes return to the queue', { ...failure });
+    // Each record that goes back for it is logged below, loud on its last receive only.
+    for (const failure of result.failed) logger.warn('availability not published; its changes return to the queue', { ...failure });
     for (const unlisted of result.unlisted) logger.warn('the channel does not list this SKU; the figure waits in the ledger for the drift check', { ...unlisted });
     metrics.addMetric('AvailabilityForUnlistedSkus', MetricUnit.Count, result.unlisted.length);
     for (const { record, change } of changes) {
       const reason = failed.get(`${change.channel}#${change.sku}`);
-      if (reason) failures.set(record.messageId, reason);
+      if (reason) failures.set(record.messageId, logRecordFailure(record, reason, receiveLimits));
     }
     logger.info('availability synced', { changes: changes.length, published: result.published.length, superseded: result.superseded, handedOver: result.handedOver, failed: result.failed.length });
   }
@@ -81,7 +83,7 @@ async function checkOversell(record: SQSRecord): Promise<void> {
   const { order } = event.data;
   await oversellChecks.run(oversellCheckKey(order.orderId), async () => {
     const incidents = await findOversells(order, ledger);
-    await publisher.publish(incidents.map((incident) => createEvent('OversellIncident', incident, { correlationId: order.orderId, causationId: event.id })));
+    await publisher.publish(incidents.map((incident) => createEvent(OversellIncident, incident, { correlationId: order.orderId, causationId: event.id })));
     for (const incident of incidents) logger.warn('oversell: the channel sold a SKU after acknowledging zero', { ...incident });
     metrics.addMetric('OversellIncidents', MetricUnit.Count, incidents.length);
     return { incidents: incidents.length };

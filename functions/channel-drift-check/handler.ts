@@ -1,7 +1,8 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createEvent } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { ChannelDriftCorrected } from '../../shared/domain/channel-sync/events';
 import { DynamoPublicationLedger, publicationTableFromEnv } from '../../shared/adapters/publication-ledger';
 import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
@@ -29,7 +30,7 @@ async function checkDrift(_event: ScheduledEvent, context: Context): Promise<voi
       const { checked, corrections, result } = await correctDrift(apis.inventory(channel)!, {
         ledger, owner, leaseMs: LEASE_MS, now: () => new Date(), timeLeftMs: () => context.getRemainingTimeInMillis(),
       });
-      await publisher.publish(corrections.map((correction) => createEvent('ChannelDriftCorrected', { ...correction, checkedAt }, { correlationId: `sku:${correction.sku}` })));
+      await publisher.publish(corrections.map((correction) => createEvent(ChannelDriftCorrected, { ...correction, checkedAt }, { correlationId: `sku:${correction.sku}` })));
       metrics.addMetric('ChannelDriftCorrected', MetricUnit.Count, corrections.length);
       logger.info('drift checked', { channel, checked, corrected: corrections.length, failed: result.failed });
     } catch (error) {

@@ -2,7 +2,9 @@ import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { readConfig, requiredName } from '../../shared/config/env';
-import { createEvent, parseEventBody } from '../../events/catalog';
+import { parseEventBody } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { PricingException } from '../../shared/domain/pricing/events';
 import { PRICE_ORDER_CHECK_SCOPE, findPricingException } from '../../shared/domain/pricing/order-check';
 import { orderVersionKey } from '../../shared/domain/orders/order-record';
 import { DynamoPricingStore } from '../../shared/adapters/pricing-store';
@@ -32,7 +34,7 @@ async function checkOrderPrices(record: SQSRecord): Promise<void> {
   const { result, replayed } = await checks.run(orderVersionKey(order), async () => {
     const exception = await findPricingException(order, prices, tolerance);
     if (!exception) return { lines: 0 };
-    await publisher.publish([createEvent('PricingException', exception, { correlationId: order.orderId, causationId: event.id })]);
+    await publisher.publish([createEvent(PricingException, exception, { correlationId: order.orderId, causationId: event.id })]);
     return { lines: exception.lines.length };
   });
   if (!replayed && result.lines) metrics.addMetric('PricingExceptions', MetricUnit.Count, 1);

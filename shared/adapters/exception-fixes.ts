@@ -1,6 +1,9 @@
 import type { ChannelWebhookAdapter } from '../domain/intake/channel-ports';
 import type { SalesChannel } from '../domain/kernel/order';
-import { createEvent, type EventData } from '../../events/catalog';
+import { type EventData } from '../../events/catalog';
+import { createEvent } from '../domain/kernel/event';
+import { OrderStateChanged } from '../domain/orders/events';
+import { PosTransactionRecorded } from '../domain/pos/events';
 import { replayArchivedDelivery, type WebhookSecrets } from '../domain/intake/webhook-delivery';
 import { skuKeyId, type SkuCrossReference } from '../domain/kernel/sku-cross-reference';
 import { type EventPublisher } from '../domain/kernel/ports';
@@ -68,7 +71,7 @@ export class HeldPosTransactionRemapper implements HeldPosTransactions {
     const lines = transaction.lines.map((line) => (line.sku === null ? { ...line, sku: known.get(skuKeyId({ channelSku: line.itemCode })) ?? null } : line));
     const still = lines.filter((line) => line.sku === null).map((line) => line.itemCode);
     if (lines.every((line, i) => line.sku === transaction.lines[i].sku)) return { outcome: 'skipped', detail: `no held item code is mapped yet (${still.join(', ')})`, stillUnmapped: still };
-    await this.publisher.publish([createEvent('PosTransactionRecorded', { ...recorded, transaction: { ...transaction, lines } }, {
+    await this.publisher.publish([createEvent(PosTransactionRecorded, { ...recorded, transaction: { ...transaction, lines } }, {
       correlationId: transaction.transactionId, causationId: `exception-reprocess:${transaction.transactionId}`,
     })]);
     return { outcome: 'republished', detail: `${transaction.transactionId} recorded again${still.length ? `; still unmapped: ${still.join(', ')}` : ''}`, stillUnmapped: still };
@@ -89,7 +92,7 @@ export class ReservedOrderRepost implements ErpPostingRetry {
   async retrySalesOrder(orderId: string): Promise<void> {
     const lifecycle = await this.lifecycles.load(orderId);
     if (lifecycle?.state !== 'reserved') throw new Error(`order ${orderId} is ${lifecycle?.state ?? 'unknown'}, not reserved: nothing to post`);
-    await this.publisher.publish([createEvent('OrderStateChanged', { orderId, from: 'reserved', to: 'reserved', version: lifecycle.version, on: 'stock_reserved' }, { correlationId: orderId, causationId: `exception-retry:${orderId}` })]);
+    await this.publisher.publish([createEvent(OrderStateChanged, { orderId, from: 'reserved', to: 'reserved', version: lifecycle.version, on: 'stock_reserved' }, { correlationId: orderId, causationId: `exception-retry:${orderId}` })]);
   }
 }
 

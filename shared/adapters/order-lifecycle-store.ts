@@ -3,7 +3,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, U
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll, queryItems } from './dynamo-query';
 import { loadOrderSlas } from '../domain/orders/sla-policy';
-import { slaDeadline, type OrderSlas, type OrderStuck, type StuckOrderWatch } from '../domain/orders/sla';
+import { slaDeadline, type OrderSlas, type StuckOrderWatch } from '../domain/orders/sla';
+import type { OrderStuckData } from '../domain/orders/events';
 import {
   LifecycleVersionConflictError, type LifecycleHistoryEntry, type LifecycleRefusal, type LifecycleStore, type OrderLifecycle,
 } from '../domain/orders/lifecycle';
@@ -77,7 +78,7 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
     }
   }
 
-  async *overdue(now: Date): AsyncIterable<OrderStuck> {
+  async *overdue(now: Date): AsyncIterable<OrderStuckData> {
     const due = queryItems(this.client, {
       TableName: this.ordersTable,
       IndexName: 'bySlaDeadline',
@@ -89,7 +90,7 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
     }
   }
 
-  async markReported(order: OrderStuck): Promise<boolean> {
+  async markReported(order: OrderStuckData): Promise<boolean> {
     try {
       await this.client.send(new UpdateCommand({
         TableName: this.ordersTable,

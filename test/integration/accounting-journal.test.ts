@@ -1,6 +1,10 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { EventSource, createEvent } from '../../events/catalog';
+import { EventSource } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { PosTransactionRecorded } from '../../shared/domain/pos/events';
+import { RefundReported } from '../../shared/domain/intake/events';
+import { ShipmentConfirmed } from '../../shared/domain/orders/events';
 import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { JournalEntry } from '../../shared/domain/accounting/journal-entry';
@@ -46,7 +50,7 @@ it('prepares one balanced sale entry for a shipped order even when ShipmentConfi
     shipmentId: 'SHP-JRN-1001', orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999AA10123456784',
     shippedAt: '2026-11-23T15:00:00Z', lines: [{ lineId: '1', sku: 'TEE-RED-M', quantity: 2 }, { lineId: '2', sku: 'MUG-WHITE', quantity: 1 }],
   };
-  const confirmed = toWireEvent(createEvent('ShipmentConfirmed', { shipment }, { correlationId: order.orderId }));
+  const confirmed = toWireEvent(createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId }));
 
   const entryId = `sale:${order.orderId}:SHP-JRN-1001`;
   await publish(JSON.stringify(confirmed));
@@ -54,7 +58,7 @@ it('prepares one balanced sale entry for a shipped order even when ShipmentConfi
   await publish(JSON.stringify(confirmed));
   await preparedEntries(entryId);
   // The same shipment confirmed again under a new event id (a warehouse retry) books nothing either.
-  await publish(JSON.stringify(toWireEvent(createEvent('ShipmentConfirmed', { shipment }, { correlationId: order.orderId }))));
+  await publish(JSON.stringify(toWireEvent(createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId }))));
 
   const prepared = await preparedEntries(entryId);
   expect(prepared).toHaveLength(1);
@@ -78,7 +82,7 @@ it('prepares a POS sale entry by tender', async () => {
     tenders: [{ method: 'card', amount: usd(4000) }, { method: 'cash', amount: usd(1184) }],
     total: usd(5184),
   };
-  const recorded = createEvent('PosTransactionRecorded', { transaction, batch: { storeId: 'store-042', businessDate: '2026-11-23', batchId: 'b1', uploadId: 'u1', lineNumber: 1 } }, { correlationId: transaction.transactionId });
+  const recorded = createEvent(PosTransactionRecorded, { transaction, batch: { storeId: 'store-042', businessDate: '2026-11-23', batchId: 'b1', uploadId: 'u1', lineNumber: 1 } }, { correlationId: transaction.transactionId });
 
   await publish(JSON.stringify(toWireEvent(recorded)));
 
@@ -100,14 +104,14 @@ it('reverses a refunded unit of a shipped order against what its sale booked', a
     shipmentId: 'SHP-JRN-2002', orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999AA10123456785',
     shippedAt: '2026-11-23T15:00:00Z', lines: [{ lineId: '1', sku: 'TEE-RED-M', quantity: 3 }],
   };
-  await publish(JSON.stringify(toWireEvent(createEvent('ShipmentConfirmed', { shipment }, { correlationId: order.orderId }))));
+  await publish(JSON.stringify(toWireEvent(createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId }))));
   await preparedEntries(`sale:${order.orderId}:SHP-JRN-2002`);
   const refund = {
     channel: 'shopify' as const, channelOrderId: 'JRN-2002', orderId: order.orderId, channelRefundId: 'RF-2002-1',
     refundedAt: '2026-11-25T09:00:00Z', amount: usd(1000), lines: [{ channelLineId: 'JRN-2002-1', quantity: 1 }], reason: 'customer return',
   };
 
-  await publish(JSON.stringify(toWireEvent(createEvent('RefundReported', { refund }, { correlationId: order.orderId }))));
+  await publish(JSON.stringify(toWireEvent(createEvent(RefundReported, { refund }, { correlationId: order.orderId }))));
 
   const [reversal] = await preparedEntries('refund:shopify:RF-2002-1');
   expect(reversal.data).toMatchObject({ kind: 'refund', orderId: order.orderId });

@@ -1,6 +1,8 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { EventSource, createEvent } from '../../events/catalog';
+import { EventSource } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { ReturnReceived } from '../../shared/domain/returns/events';
 import { toWireEvent } from '../../shared/domain/kernel/event';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import type { CustomerReturn } from '../../shared/domain/returns/model';
@@ -21,7 +23,7 @@ afterAll(async () => {
 });
 
 async function publishReturn(customerReturn: CustomerReturn): Promise<void> {
-  const body = JSON.stringify(toWireEvent(createEvent('ReturnReceived', { customerReturn }, { correlationId: customerReturn.orderId ?? customerReturn.returnId })));
+  const body = JSON.stringify(toWireEvent(createEvent(ReturnReceived, { customerReturn }, { correlationId: customerReturn.orderId ?? customerReturn.returnId })));
   await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: body }));
 }
 

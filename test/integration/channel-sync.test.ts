@@ -2,7 +2,10 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { lag } from '../../scripts/ops/channel';
-import { EventSource, createEvent } from '../../events/catalog';
+import { EventSource } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { OrderStateChanged, ShipmentConfirmed } from '../../shared/domain/orders/events';
+import { ReturnReceived } from '../../shared/domain/returns/events';
 import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
@@ -194,7 +197,7 @@ describe('shipments back to the channel', () => {
     const order = stockOrder(channel, channelOrderId, [{ sku: newSku('SHIP'), quantity: 2 }]);
     await receive(order.lines[0].sku!, 2);
     await takeOrder(order);
-    const shipped = createEvent('ShipmentConfirmed', {
+    const shipped = createEvent(ShipmentConfirmed, {
       shipment: {
         shipmentId: `SHP-${channelOrderId}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999AA10123456784',
         shippedAt: '2026-11-23T09:00:00.000Z', lines: [{ lineId: order.lines[0].lineId, sku: order.lines[0].sku!, quantity: 2 }],
@@ -229,8 +232,8 @@ describe('cancellations back to the channel', () => {
       await receive(order.lines[0].sku!, 1);
       await takeOrder(order);
     }
-    const stockRefused = createEvent('OrderStateChanged', { orderId: refused.orderId, from: 'received', to: 'cancelled', version: 2, on: 'stock_refused' }, { correlationId: refused.orderId });
-    const channelCancelled = createEvent('OrderStateChanged', { orderId: cancelledThere.orderId, from: 'received', to: 'cancelled', version: 2, on: 'order_cancelled' }, { correlationId: cancelledThere.orderId });
+    const stockRefused = createEvent(OrderStateChanged, { orderId: refused.orderId, from: 'received', to: 'cancelled', version: 2, on: 'stock_refused' }, { correlationId: refused.orderId });
+    const channelCancelled = createEvent(OrderStateChanged, { orderId: cancelledThere.orderId, from: 'received', to: 'cancelled', version: 2, on: 'order_cancelled' }, { correlationId: cancelledThere.orderId });
     const queue = fabric.resources.queues['channel-cancellation-sync'];
 
     await publish(channelCancelled);
@@ -261,7 +264,7 @@ describe('returns back to the channel', () => {
 
   /** One unit of each line back: the first to sell again, the second damaged. */
   function returned(order: ReturnType<typeof stockOrder>, returnId: string, receivedThrough: SalesChannel) {
-    return createEvent('ReturnReceived', {
+    return createEvent(ReturnReceived, {
       customerReturn: {
         returnId, receivedThrough, soldThrough: order.channel, channelOrderId: order.channelOrderId, locationId: 'wh-east', receivedAt: '2026-11-30T15:00:00.000Z',
         lines: [

@@ -4,7 +4,8 @@ import { SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-s
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { peek, redrive } from '../../scripts/ops/dlq';
 import { toWireEvent } from '../../shared/domain/kernel/event';
-import { createEvent } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { OrderReceived } from '../../shared/domain/intake/events';
 import { SAMPLE_CATALOG, sampleShopifyOrder } from '../../scripts/sample/shopify-orders';
 import { S3EventClaimChecks } from '../../shared/adapters/event-claim-checks';
 import { mapShopifyOrder } from '../../shared/channels/shopify/shopify-webhook.adapter';
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 function orderReceived(orderNumber: number) {
   const order = mapShopifyOrder(ShopifyOrderPayload.parse(sampleShopifyOrder(orderNumber)), (key) => `SKU-${key.channelSku}`);
-  return { order, body: JSON.stringify(toWireEvent(createEvent('OrderReceived', { order, deliveryId: `delivery-${orderNumber}` }, { correlationId: order.orderId }))) };
+  return { order, body: JSON.stringify(toWireEvent(createEvent(OrderReceived, { order, deliveryId: `delivery-${orderNumber}` }, { correlationId: order.orderId }))) };
 }
 
 const wrongMapping = (channelOrderId: string) => ({ pk: { S: `CHANNEL_ORDER#shopify#${channelOrderId}` }, sk: { S: 'ORDER' } });
@@ -78,7 +79,7 @@ describe('dead-letter redrive', () => {
   it('shows a held claim check as the whole order it stands for, and a redrive of the pointer stores every line', async () => {
     const lines = 3_000;
     const order = mapShopifyOrder(ShopifyOrderPayload.parse(sampleShopifyOrder(903, Math.random, SAMPLE_CATALOG, lines)), (key) => `SKU-${key.channelSku}`);
-    const whole = toWireEvent(createEvent('OrderReceived', { order, deliveryId: 'delivery-903' }, { correlationId: order.orderId }));
+    const whole = toWireEvent(createEvent(OrderReceived, { order, deliveryId: 'delivery-903' }, { correlationId: order.orderId }));
     const pointer = await new S3EventClaimChecks(fabric.resources.buckets.eventClaimChecks, fabric.clients.s3).check(whole);
     await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: fabric.resources.queues['order-intake'].dlqUrl, MessageBody: JSON.stringify(pointer) }));
 

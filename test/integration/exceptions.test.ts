@@ -10,7 +10,10 @@ import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-stor
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
 import { dismissException, exceptionFrom, retryException, type ExceptionRecord } from '../../shared/domain/exceptions';
-import { EventSource, createEvent } from '../../events/catalog';
+import { EventSource } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { OrderStuck } from '../../shared/domain/orders/events';
+import { PosLineNeedsAttention, PosTransactionRecorded } from '../../shared/domain/pos/events';
 import { toWireEvent } from '../../shared/domain/kernel/event';
 import { EventProbe, availability, postAdjustment } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
@@ -88,7 +91,7 @@ describe('exceptions work queue', () => {
   });
 
   it('counts concurrent sightings of one cause on one row, each event once however often it is delivered', async () => {
-    const stuck = (n: number) => createEvent('OrderStuck', { orderId: `ord_race_${orderNumber}`, state: 'reserved', since: '2026-12-06T10:00:00.000Z', deadline: '2026-12-06T11:00:00.000Z', version: 2 }, { correlationId: `ord_race_${orderNumber}`, time: new Date(Date.UTC(2026, 11, 6, 12, n)) });
+    const stuck = (n: number) => createEvent(OrderStuck, { orderId: `ord_race_${orderNumber}`, state: 'reserved', since: '2026-12-06T10:00:00.000Z', deadline: '2026-12-06T11:00:00.000Z', version: 2 }, { correlationId: `ord_race_${orderNumber}`, time: new Date(Date.UTC(2026, 11, 6, 12, n)) });
     const sightings = Array.from({ length: 8 }, (_, n) => stuck(n));
     const raised = exceptionFrom(sightings[0]);
 
@@ -226,8 +229,8 @@ describe('exceptions work queue', () => {
     const trace = { correlationId: transactionId };
     // What the ingest publishes for it: the transaction, whose unmapped line moves nothing, and the held line.
     for (const event of [
-      createEvent('PosTransactionRecorded', recorded, trace),
-      createEvent('PosLineNeedsAttention', { transactionId, key, reason: 'UNKNOWN_SKU', lines: [{ lineNumber: 1, itemCode: code, type: 'sale', quantity: 2 }], batch: recorded.batch, recorded }, trace),
+      createEvent(PosTransactionRecorded, recorded, trace),
+      createEvent(PosLineNeedsAttention, { transactionId, key, reason: 'UNKNOWN_SKU', lines: [{ lineNumber: 1, itemCode: code, type: 'sale', quantity: 2 }], batch: recorded.batch, recorded }, trace),
     ]) await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }));
     const held = await eventually('the held POS line', async () => (await exceptions.list({ kind: 'PosLineNeedsAttention' })).find((row) => row.context.transactionId === transactionId), 20_000);
     expect(held).toMatchObject({ channel: 'pos', fixes: ['map-sku', 'reprocess', 'dismiss'] });

@@ -12,7 +12,9 @@ import { applyOrderToStock, type InventoryPorts } from '../../shared/domain/inve
 import { AdjustmentRequest, adjustStock } from '../../shared/domain/inventory/adjustment';
 import { ShipmentExceedsStockError, consumeShipment } from '../../shared/domain/inventory/fulfilment';
 import { isClean, verifyInventory } from '../../shared/domain/inventory/verification';
-import { EventSource, createEvent } from '../../events/catalog';
+import { EventSource } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { ShipmentConfirmed } from '../../shared/domain/orders/events';
 import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
@@ -256,7 +258,7 @@ describe('fulfilment and expiry', () => {
     const order = stockOrder('shopify', `ship-${tee}`, [{ sku: tee, quantity: 4 }]);
     await publishOrder(order);
     await decided(order.orderId);
-    const shipment = createEvent('ShipmentConfirmed', {
+    const shipment = createEvent(ShipmentConfirmed, {
       shipment: {
         shipmentId: `SHP-${tee}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999',
         shippedAt: '2026-11-28T09:00:00Z', lines: [{ lineId: '1', sku: tee, quantity: 4 }],

@@ -7,7 +7,8 @@ import type { LocalLambda } from '../../scripts/local-fabric/lambda-invoker';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { functions } from '../../shared/config/topology';
 import { toWireEvent } from '../../shared/domain/kernel/event';
-import { createEvent } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { OrderReceived } from '../../shared/domain/intake/events';
 import { sampleShopifyOrder } from '../../scripts/sample/shopify-orders';
 import { mapShopifyOrder } from '../../shared/channels/shopify/shopify-webhook.adapter';
 import { ShopifyOrderPayload } from '../../shared/channels/shopify/shopify-order.schema';
@@ -37,7 +38,7 @@ afterAll(async () => {
 
 function orderReceivedBody(orderNumber: number): string {
   const order = mapShopifyOrder(ShopifyOrderPayload.parse(sampleShopifyOrder(orderNumber)), (key) => `SKU-${key.channelSku}`);
-  return JSON.stringify(toWireEvent(createEvent('OrderReceived', { order, deliveryId: `test-${orderNumber}` }, { correlationId: order.orderId })));
+  return JSON.stringify(toWireEvent(createEvent(OrderReceived, { order, deliveryId: `test-${orderNumber}` }, { correlationId: order.orderId })));
 }
 
 async function depth(queueUrl: string): Promise<number> {

@@ -7,7 +7,11 @@ import { countSampleStock } from '../../scripts/sample/sample-stock';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { DynamoBreakerStore } from '../../shared/adapters/erp-circuit-breaker';
-import { EventSource, createEvent } from '../../events/catalog';
+import { EventSource } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { InventoryReserved, ReservationReleased } from '../../shared/domain/inventory/events';
+import { JournalEntryPrepared } from '../../shared/domain/accounting/events';
+import { ShipmentConfirmed } from '../../shared/domain/orders/events';
 import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
 import type { Order } from '../../shared/domain/kernel/order';
 import { EventProbe, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
@@ -65,7 +69,7 @@ async function storedOrder(orderId: string): Promise<Order> {
 }
 
 function shipmentOf(order: Order) {
-  return createEvent('ShipmentConfirmed', {
+  return createEvent(ShipmentConfirmed, {
     shipment: {
       shipmentId: `shp-${order.orderId}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: `1Z${order.channelOrderId}`,
       shippedAt: new Date().toISOString(), lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),
@@ -143,7 +147,7 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
 
   it('records and publishes a transition that would move an order backwards, naming both states', async () => {
     const order = await storedOrder(shippedOrderId);
-    const cancellation = createEvent('ReservationReleased', {
+    const cancellation = createEvent(ReservationReleased, {
       orderId: shippedOrderId, reason: 'ORDER_CANCELLED', allocations: [{ lineId: order.lines[0].lineId, sku: order.lines[0].sku!, locationId: 'wh-east', quantity: 1 }],
     }, { correlationId: shippedOrderId });
 
@@ -160,7 +164,7 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
     const sku = `O2C-EARLY-${orderNumber}`;
     await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'wh-east', quantity: 5, reference: { kind: 'erp_document', id: 'PO-1' } });
     const order = stockOrder('shopify', `early-${orderNumber++}`, [{ sku, quantity: 1 }]);
-    await publish(createEvent('InventoryReserved', {
+    await publish(createEvent(InventoryReserved, {
       orderId: order.orderId, channel: 'shopify', onShortage: 'reject', allocations: [{ lineId: '1', sku, locationId: 'wh-east', quantity: 1 }], expiresAt: new Date(Date.now() + 3600_000).toISOString(),
     }, { correlationId: order.orderId }));
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -222,7 +226,7 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
         { account: '2200', debitMinor: 0, creditMinor: 198, reference: 'line-1' },
       ],
     };
-    const prepared = createEvent('JournalEntryPrepared', { entry, kind: 'sale' }, { correlationId: entry.entryId });
+    const prepared = createEvent(JournalEntryPrepared, { entry, kind: 'sale' }, { correlationId: entry.entryId });
 
     await publish(prepared);
     await publish(prepared);

@@ -5,7 +5,8 @@ import { postShopifyOrder, seedSampleCatalog, waitForOrder } from '../../scripts
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { createEvent } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { ShipmentConfirmed } from '../../shared/domain/orders/events';
 import { toWireEvent } from '../../shared/domain/kernel/event';
 import { eventually, startTestFabric } from './support/test-fabric';
 
@@ -51,7 +52,7 @@ describe('the event trail', () => {
 
   it('records each failed attempt with its reason, so a held event says why without searching logs', async () => {
     const orderId = 'ord_trace_nothing_reserved';
-    const shipment = createEvent('ShipmentConfirmed', {
+    const shipment = createEvent(ShipmentConfirmed, {
       shipment: { shipmentId: 'SHP-TRACE-1', orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z', shippedAt: '2026-11-28T09:00:00Z', lines: [{ lineId: '1', sku: 'TEE', quantity: 1 }] },
     }, { correlationId: orderId });
 

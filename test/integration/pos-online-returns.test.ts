@@ -4,7 +4,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
 import { postShopifyOrder } from '../../scripts/sample/sample-traffic';
-import { EventSource, createEvent } from '../../events/catalog';
+import { EventSource } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { ShipmentConfirmed } from '../../shared/domain/orders/events';
 import { toWireEvent } from '../../shared/domain/kernel/event';
 import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
@@ -58,7 +60,7 @@ async function shippedShopifyOrder(): Promise<Order> {
   const { order } = (await (await fetch(`${fabric.apiUrl}/orders/${orderId}`)).json()) as { order: Order };
   fabric.channelApis.outbound.addOrder('shopify', order.channelOrderId, { lines: order.lines.map((line) => ({ lineId: line.channelLineId, quantity: line.quantity })) });
   // The lifecycle takes a return only from a shipped order: the customer must have had the goods.
-  const shipment = createEvent('ShipmentConfirmed', {
+  const shipment = createEvent(ShipmentConfirmed, {
     shipment: {
       shipmentId: `shp-${orderId}`, orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: `1Z${order.channelOrderId}`,
       shippedAt: new Date().toISOString(), lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),

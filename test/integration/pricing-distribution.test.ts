@@ -1,7 +1,9 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { EventSource, createEvent } from '../../events/catalog';
+import { EventSource } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { OrderReceived } from '../../shared/domain/intake/events';
 import { toWireEvent } from '../../shared/domain/kernel/event';
 import { orderIdFor } from '../../shared/domain/kernel/order';
 import { posPriceFileKey } from '../../shared/domain/pricing/distribution';
@@ -195,7 +197,7 @@ describe('price and promotion distribution', () => {
       totals: { lines: money(unitMinor * 2), shipping: money(0), discounts: money(0), tax: money(0), total: money(unitMinor * 2) },
     });
     for (const [id, unit] of [['leak-1', 1500], ['fair-1', 2400]] as const) {
-      const event = createEvent('OrderReceived', { order: order(id, unit), deliveryId: `delivery-${id}` }, { correlationId: orderIdFor('shopify', id) });
+      const event = createEvent(OrderReceived, { order: order(id, unit), deliveryId: `delivery-${id}` }, { correlationId: orderIdFor('shopify', id) });
       await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }));
     }
     const exception = await eventually('PricingException', async () => (await probe.drain(), probe.distinct<{ channelOrderId: string; lines: any[] }>('PricingException').find((e) => e.data.channelOrderId === 'leak-1')), BUS_WAIT_MS);

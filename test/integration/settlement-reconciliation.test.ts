@@ -2,7 +2,9 @@ import path from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { reconcile, uploadSettlement } from '../../scripts/ops/reconcile';
-import { EventSource, createEvent } from '../../events/catalog';
+import { EventSource } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { ShipmentConfirmed } from '../../shared/domain/orders/events';
 import { toWireEvent } from '../../shared/domain/kernel/event';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
 import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
@@ -43,7 +45,7 @@ async function shipped(order: Order, daysAgo: number): Promise<void> {
     shipmentId: `SHP-${order.channelOrderId}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999',
     shippedAt: new Date(Date.now() - daysAgo * DAY_MS).toISOString(), lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),
   };
-  await publish(JSON.stringify(toWireEvent(createEvent('ShipmentConfirmed', { shipment }, { correlationId: order.orderId }))));
+  await publish(JSON.stringify(toWireEvent(createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId }))));
   await eventually(`the sale of ${order.channelOrderId}`, async () => {
     await probe.drain();
     return probe.distinct('JournalEntryPrepared').some((event) => event.data.entry.entryId === `sale:${order.orderId}:${shipment.shipmentId}`) ? true : undefined;

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type EventData, EventContractError, UnknownEventError, createEvent, parseEventBody } from '../../events/catalog';
+import { type EventData, EventContractError, UnknownEventError, parseEventBody } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { OrderNeedsAttention } from '../../shared/domain/intake/events';
 import { fromWireEvent, toWireEvent } from '../../shared/domain/kernel/event';
 import { orderIdFor } from '../../shared/domain/kernel/order';
 import { thrownBy } from './builders';
 
 function needsAttention(orderId = orderIdFor('shopify', randomUUID())) {
-  return createEvent('OrderNeedsAttention', {
+  return createEvent(OrderNeedsAttention, {
     channel: 'shopify',
     channelOrderId: '5829743319002',
     orderId,
@@ -69,7 +71,7 @@ describe('event envelope', () => {
   test('createEvent refuses a payload that breaks the catalog schema', () => {
     const invalid: EventData<'OrderNeedsAttention'> = { channel: 'shopify', channelOrderId: '', orderId: 'ord_x', reason: 'UNKNOWN_SKU', details: [] };
 
-    const error = thrownBy(EventContractError, () => createEvent('OrderNeedsAttention', invalid, { correlationId: 'ord_x' }));
+    const error = thrownBy(EventContractError, () => createEvent(OrderNeedsAttention, invalid, { correlationId: 'ord_x' }));
 
     expect(error.issues).toEqual([expect.objectContaining({ path: 'channelOrderId' })]);
   });

@@ -1,4 +1,7 @@
-import { createEvent } from '../../events/catalog';
+import { createEvent } from '../../shared/domain/kernel/event';
+import { ErpPostingRejected } from '../../shared/domain/erp/events';
+import { OrderNeedsAttention } from '../../shared/domain/intake/events';
+import { PosSequenceGapDetected } from '../../shared/domain/pos/events';
 import { exceptionFrom, kindsResolvedBy, openExceptionFigures, type ExceptionRecord } from '../../shared/domain/exceptions';
 
 const trace = { correlationId: 'ord_1' };
@@ -12,7 +15,7 @@ function record(overrides: Partial<ExceptionRecord>): ExceptionRecord {
 
 describe('exceptions: one row per cause', () => {
   it('gives a held order the same id however often its hold is raised, and names the failing field', () => {
-    const held = () => createEvent('OrderNeedsAttention', {
+    const held = () => createEvent(OrderNeedsAttention, {
       channel: 'shopify', channelOrderId: '5600', orderId: 'ord_1', reason: 'MAPPING_ERROR', details: [{ path: 'line_items.0.price', message: '"24.001" has more than 2 decimals for USD' }], archiveKey: 'webhooks/shopify/k',
     }, trace);
 
@@ -26,7 +29,7 @@ describe('exceptions: one row per cause', () => {
   });
 
   it('offers map-sku for an unknown SKU and keeps the keys the order waits for', () => {
-    const raised = exceptionFrom(createEvent('OrderNeedsAttention', {
+    const raised = exceptionFrom(createEvent(OrderNeedsAttention, {
       channel: 'shopify', channelOrderId: '5600', orderId: 'ord_1', reason: 'UNKNOWN_SKU', details: [{ path: 'lines.0.channelSku', message: 'unknown' }], channelSkus: ['sku:NEW-1'], archiveKey: 'webhooks/shopify/k',
     }, trace));
 
@@ -34,7 +37,7 @@ describe('exceptions: one row per cause', () => {
   });
 
   it('offers no reprocessing for a hold that names no archived delivery', () => {
-    const raised = exceptionFrom(createEvent('OrderNeedsAttention', {
+    const raised = exceptionFrom(createEvent(OrderNeedsAttention, {
       channel: 'square', channelOrderId: 'sq-1', orderId: 'ord_2', reason: 'UNKNOWN_SKU', details: [{ path: 'lines.0.channelSku', message: 'unknown' }],
     }, trace));
 
@@ -42,7 +45,7 @@ describe('exceptions: one row per cause', () => {
   });
 
   it('keys an ERP rejection on its document, so a second rejection of the same sales order counts on one row', () => {
-    const rejected = () => createEvent('ErpPostingRejected', {
+    const rejected = () => createEvent(ErpPostingRejected, {
       documentType: 'sales_order', documentKey: 'ord_1', orderId: 'ord_1', erp: 'business-central', erpCode: 'Internal_RecordNotFound', erpMessage: 'The Item does not exist.', status: 400,
     }, trace);
 
@@ -51,7 +54,7 @@ describe('exceptions: one row per cause', () => {
   });
 
   it('keys a sequence gap on the register and day, whatever upload reported it', () => {
-    const gap = (batchId: string) => createEvent('PosSequenceGapDetected', {
+    const gap = (batchId: string) => createEvent(PosSequenceGapDetected, {
       storeId: 'S1', registerId: 'R1', businessDay: '2026-12-06', gaps: [{ from: 4, to: 5 }], missing: 2, batch: { storeId: 'S1', businessDate: '2026-12-06', batchId, uploadId: `u-${batchId}` },
     }, trace);
 

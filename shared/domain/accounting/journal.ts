@@ -1,5 +1,6 @@
 import type { AccountingPolicy } from './chart-of-accounts';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { JournalEntryPrepared } from './events';
 import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../kernel/ports';
 import type { Order } from '../kernel/order';
@@ -116,7 +117,7 @@ async function publishStored(stored: JournalEntryPreparedData, correlationId: st
 }
 
 function prepared(data: JournalEntryPreparedData, correlationId: string, trace: { causationId: string }): FabricEvent {
-  return createEvent('JournalEntryPrepared', data, { correlationId, causationId: trace.causationId });
+  return createEvent(JournalEntryPrepared, data, { correlationId, causationId: trace.causationId });
 }
 
 /** The entry id a journal event will book under: the consumer's idempotency key, and what ops look up. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AccountingPolicy } from './chart-of-accounts';
 import { settlementAccountFor } from './chart-of-accounts';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { JournalEntryPrepared, ReconciliationException } from './events';
 import type { FabricEvent } from '../kernel/event';
 import { Money } from '../kernel/money';
 import { SalesChannel, orderIdFor, type Order } from '../kernel/order';
@@ -179,13 +180,13 @@ export async function reconcileSettlement(records: AsyncIterable<SettlementRecor
   const trace = { correlationId: `settlement:${channel}:${settlementId}`, causationId: source };
   await ports.publisher.publish([
     ...exceptions.map((exception) => reconciliationException(exception, trace)),
-    ...entries.map((entry) => createEvent('JournalEntryPrepared', { entry, kind: 'marketplace_fees' }, trace)),
+    ...entries.map((entry) => createEvent(JournalEntryPrepared, { entry, kind: 'marketplace_fees' }, trace)),
   ]);
   return { report, orders, exceptions };
 }
 
 export function reconciliationException(data: ReconciliationExceptionData, trace: { correlationId: string; causationId?: string }): FabricEvent {
-  return createEvent('ReconciliationException', data, trace);
+  return createEvent(ReconciliationException, data, trace);
 }
 
 function checkOrder(order: Order, tally: OrderTally, header: SettlementHeader, policy: AccountingPolicy) {

@@ -1,4 +1,5 @@
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { ProductChanged } from '../pricing/events';
 import type { DataOwnership } from '../kernel/data-ownership';
 import type { EventPublisher } from '../kernel/ports';
 import type { Product } from '../kernel/product';
@@ -32,6 +33,6 @@ export async function recordProductChanges(
   if (refused) return refused;
   if (!products.length) return { outcome: 'recorded', count: 0 };
   await ports.catalog.recordProducts(products);
-  await ports.publisher.publish(products.map((product) => createEvent('ProductChanged', { product, sourceSystem, via }, { correlationId: `product#${product.sku}` })));
+  await ports.publisher.publish(products.map((product) => createEvent(ProductChanged, { product, sourceSystem, via }, { correlationId: `product#${product.sku}` })));
   return { outcome: 'recorded', count: products.length };
 }

@@ -1,4 +1,6 @@
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { ErpPostingRejected, ErpSalesOrderCancelled, ErpSalesOrderPosted } from './events';
+import { JournalEntryPosted } from '../accounting/events';
 import type { JournalEntry } from '../accounting/journal-entry';
 import type { Order } from '../kernel/order';
 import type { EventPublisher } from '../kernel/ports';
@@ -125,7 +127,7 @@ export async function postSalesOrderOnce(
 ): Promise<ErpPostingOutcome> {
   const erp = ports.erp.name;
   const published = (document: ErpDocument, foundExisting: boolean) =>
-    ports.publisher.publish([createEvent('ErpSalesOrderPosted', { orderId, erp, ...document, foundExisting }, { correlationId: orderId, causationId: trace.causationId })]);
+    ports.publisher.publish([createEvent(ErpSalesOrderPosted, { orderId, erp, ...document, foundExisting }, { correlationId: orderId, causationId: trace.causationId })]);
 
   const order = await loadOrder(orderId);
   if (!order) throw new OrderNotStoredYetError(`order ${orderId} is not in the order store yet`);
@@ -150,7 +152,7 @@ export async function postSalesOrderOnce(
     } catch (error) {
       await keepLeaseWhileInDoubt(error, lease, ports);
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
-      await ports.publisher.publish([createEvent('ErpPostingRejected', {
+      await ports.publisher.publish([createEvent(ErpPostingRejected, {
         documentType: 'sales_order', documentKey: orderId, orderId, erp, erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
       }, { correlationId: orderId, causationId: trace.causationId })]);
       return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
@@ -177,12 +179,12 @@ export async function cancelSalesOrderOnce(orderId: string, ports: ErpPostingPor
     } catch (error) {
       // The ERP refusing the delete (the warehouse shipped against it there) will refuse it every time: a person decides.
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
-      await ports.publisher.publish([createEvent('ErpPostingRejected', {
+      await ports.publisher.publish([createEvent(ErpPostingRejected, {
         documentType: 'sales_order', documentKey: orderId, orderId, erp, erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
       }, { correlationId: orderId, causationId: trace.causationId })]);
       return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
     }
-    await ports.publisher.publish([createEvent('ErpSalesOrderCancelled', { orderId, erp, ...document }, { correlationId: orderId, causationId: trace.causationId })]);
+    await ports.publisher.publish([createEvent(ErpSalesOrderCancelled, { orderId, erp, ...document }, { correlationId: orderId, causationId: trace.causationId })]);
     return { result: 'deleted', document };
   });
 }
@@ -198,7 +200,7 @@ export async function postJournalEntryOnce(
   trace: { correlationId: string; causationId: string; orderId?: string },
 ): Promise<ErpPostingOutcome> {
   const erp = ports.erp.name;
-  const posted = () => ports.publisher.publish([createEvent('JournalEntryPosted', { entry }, trace)]);
+  const posted = () => ports.publisher.publish([createEvent(JournalEntryPosted, { entry }, trace)]);
   return ports.documents.withLease(erp, 'journal_entry', entry.entryId, postingLeaseMs(ports), async (lease) => {
     const { recorded } = lease;
     if (recorded) {
@@ -214,7 +216,7 @@ export async function postJournalEntryOnce(
     } catch (error) {
       await keepLeaseWhileInDoubt(error, lease, ports);
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
-      await ports.publisher.publish([createEvent('ErpPostingRejected', {
+      await ports.publisher.publish([createEvent(ErpPostingRejected, {
         documentType: 'journal_entry', documentKey: entry.entryId, ...(trace.orderId ? { orderId: trace.orderId } : {}), erp,
         erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
       }, trace)]);

@@ -3,7 +3,8 @@ import { skuKeyId, type SkuCrossReference } from '../kernel/sku-cross-reference'
 import { orderIdFor, type SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
 import type { FabricEvent } from '../kernel/event';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { OrderNeedsAttention, OrderReceived, RefundReported } from './events';
 
 /** What one channel order payload becomes: the events to publish, once, for the delivery that carried it. */
 export interface PreparedOrder {
@@ -37,7 +38,7 @@ export async function prepareChannelOrder<TPayload>(
   const orderId = orderIdFor(channel, channelOrderId);
   const trace = { correlationId: orderId, causationId: `${channel}:${deliveryId}` };
   // The archive key lets a fix map the order again from what the channel sent, without a resend.
-  const attention = (reason: string, details: FieldIssue[], channelSkus?: string[]) => createEvent('OrderNeedsAttention', {
+  const attention = (reason: string, details: FieldIssue[], channelSkus?: string[]) => createEvent(OrderNeedsAttention, {
     channel, channelOrderId, orderId, reason, details, ...(archiveKey ? { archiveKey } : {}), ...(channelSkus ? { channelSkus } : {}),
   }, trace);
 
@@ -47,14 +48,14 @@ export async function prepareChannelOrder<TPayload>(
   let refunds;
   try {
     order = mapper.toCanonicalOrder(payload, (key) => known.get(skuKeyId(key)));
-    refunds = (mapper.refunds?.(payload) ?? []).map((refund) => createEvent('RefundReported', { refund }, trace));
+    refunds = (mapper.refunds?.(payload) ?? []).map((refund) => createEvent(RefundReported, { refund }, trace));
   } catch (error) {
     if (!(error instanceof OrderMappingError)) throw error;
     const details = error.details.length ? error.details : [{ path: '(order)', message: error.message }];
     return { orderId, channelOrderId, outcome: 'needs_attention', publish: [attention('MAPPING_ERROR', details)], reason: error.message };
   }
   const unresolved = order.lines.flatMap((line, index) => (line.sku === null ? [{ path: `lines.${index}.channelSku`, message: `"${line.channelSku}" is not in the cross-reference` }] : []));
-  const received = createEvent('OrderReceived', { order, deliveryId }, trace);
+  const received = createEvent(OrderReceived, { order, deliveryId }, trace);
   if (unresolved.length === 0) return { orderId, channelOrderId, outcome: 'accepted', publish: [received, ...refunds] };
   const unknownKeys = [...new Set(skuKeys.map(skuKeyId).filter((key) => !known.has(key)))];
   return { orderId, channelOrderId, outcome: 'needs_attention', publish: [received, attention('UNKNOWN_SKU', unresolved, unknownKeys), ...refunds], reason: 'unknown SKU' };

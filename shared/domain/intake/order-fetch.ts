@@ -1,7 +1,9 @@
 import type { ChannelOrderMapper, OrderNotice } from './channel-ports';
 import type { SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
-import { createEvent, type EventData } from '../../../events/catalog';
+import { type EventData } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { OrderNeedsAttention } from './events';
 import { prepareChannelOrder } from './channel-order-intake';
 import { type SkuCrossReference } from '../kernel/sku-cross-reference';
 import type { ReplayOutcome } from './webhook-delivery';
@@ -80,7 +82,7 @@ export async function fetchNotifiedOrder<TPayload>(
     }
     if (fetched.kind === 'invalid') {
       const trace = { correlationId: orderId, causationId: `${channel}:${deliveryId}` };
-      await ports.publisher.publish([createEvent('OrderNeedsAttention', { channel, channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: fetched.issues, archiveKey }, trace)]);
+      await ports.publisher.publish([createEvent(OrderNeedsAttention, { channel, channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: fetched.issues, archiveKey }, trace)]);
       await verdict('needs_attention', 'the API answer does not match the channel schema');
       return { orderId, outcome: 'needs_attention' as FetchOutcome };
     }

@@ -1,7 +1,8 @@
 import type { ChannelOrderMapper } from './channel-ports';
 import type { SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { OrderNeedsAttention } from './events';
 import { orderIdFor } from '../kernel/order';
 import { prepareChannelOrder } from './channel-order-intake';
 import { type SkuCrossReference } from '../kernel/sku-cross-reference';
@@ -136,7 +137,7 @@ async function publishOnce<TPayload>(feed: OrderFeed<TPayload>, ports: OrderPull
     // A listed order that does not match the channel's shape is held, keyed on its id: without a
     // readable version, it is reported once until the connector's schema is fixed.
     return ports.once(`${feed.channel}#pull#${entry.channelOrderId}#invalid`, async () => {
-      await ports.publisher.publish([createEvent('OrderNeedsAttention', { channel: feed.channel, channelOrderId: entry.channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: entry.issues }, { correlationId: orderId, causationId: `${feed.connector}:${entry.channelOrderId}` })]);
+      await ports.publisher.publish([createEvent(OrderNeedsAttention, { channel: feed.channel, channelOrderId: entry.channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: entry.issues }, { correlationId: orderId, causationId: `${feed.connector}:${entry.channelOrderId}` })]);
       return { orderId, outcome: 'needs_attention' };
     });
   }

@@ -3,7 +3,8 @@ import type { ChannelWebhookAdapter, OrderNotice, WebhookRequest, WebhookSubject
 import { orderIdFor, type SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
 import type { FabricEvent } from '../kernel/event';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { ChannelOrderNotified, OrderNeedsAttention, RefundReported } from './events';
 import { prepareChannelOrder } from './channel-order-intake';
 import type { SkuCrossReference } from '../kernel/sku-cross-reference';
 import {
@@ -173,7 +174,7 @@ async function publishOrHold(
     return { orderId: events.orderId, outcome: events.outcome };
   } catch (error) {
     if (!(error instanceof UnpublishableEventError) || !events.channelOrderId) throw error;
-    await publisher.publish([createEvent('OrderNeedsAttention', {
+    await publisher.publish([createEvent(OrderNeedsAttention, {
       channel, channelOrderId: events.channelOrderId, orderId: events.orderId, reason: 'NOT_PUBLISHABLE',
       details: [{ path: '(order)', message: error.message }], archiveKey,
     }, { correlationId: events.orderId, causationId: `${channel}:${deliveryId}` })]);
@@ -265,7 +266,7 @@ async function eventsFor(
     }
     case 'refund': {
       const { refund } = subject;
-      const reported = createEvent('RefundReported', { refund }, { correlationId: refund.orderId, causationId: `${channel}:${deliveryId}` });
+      const reported = createEvent(RefundReported, { refund }, { correlationId: refund.orderId, causationId: `${channel}:${deliveryId}` });
       return { orderId: refund.orderId, outcome: 'accepted', publish: [reported] };
     }
   }
@@ -291,7 +292,7 @@ function invalid(deliveryId: string, errors: FieldIssue[]): ArchivedAnswer {
  */
 export function channelOrderNotified(channel: SalesChannel, notice: OrderNotice, topic: string, deliveryId: string, notifiedAt: string) {
   const orderId = orderIdFor(channel, notice.channelOrderId);
-  return createEvent('ChannelOrderNotified', {
+  return createEvent(ChannelOrderNotified, {
     channel,
     channelOrderId: notice.channelOrderId,
     orderId,

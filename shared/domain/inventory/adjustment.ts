@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { InventoryAdjusted } from './events';
 import { locationIds, shardCount, type InventoryPolicy } from './policy';
 import { InsufficientStockError, bucketKeys, movementDeltas, type BucketKey, type LedgerMovement, type StockPosition } from './model';
 import { StockKey } from '../kernel/product';
@@ -233,7 +234,7 @@ export async function adjustStock(request: AdjustmentRequest, adjustmentId: stri
       throw error;
     }
     const result: AdjustmentResult = { adjustmentId, type: request.type, sku: request.sku, changes: summarizeChanges(buckets) };
-    const event = createEvent('InventoryAdjusted', { ...result, reasonCode: request.reasonCode ?? DEFAULT_REASONS[request.type], reference: request.reference }, { correlationId: `adjustment:${adjustmentId}` });
+    const event = createEvent(InventoryAdjusted, { ...result, reasonCode: request.reasonCode ?? DEFAULT_REASONS[request.type], reference: request.reference }, { correlationId: `adjustment:${adjustmentId}` });
     const record: AdjustmentRecord = {
       adjustmentId, requestHash: hash, result, recordedAt: now.toISOString(),
       outbox: { events: [event], skus: [request.sku], token: randomUUID() }, sweepAt: new Date(now.getTime() + OUTBOX_GRACE_MS).toISOString(),

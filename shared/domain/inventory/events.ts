@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SalesChannel } from '../kernel/order';
-import { MovementReference, QuantityName } from './movement';
+import { InventoryMovement, MovementReference, QuantityName } from './movement';
+import { EventSource, defineEvent } from '../kernel/event';
 
 /** Payload schemas of the inventory events; the catalog (events/catalog.ts) versions them. */
 
@@ -77,4 +78,46 @@ export const AvailabilityChangedData = z.object({
   /** Grows with every change to the SKU's positions: keep the highest per (sku, channel), drop older. */
   version: Count,
   changedAt: IsoTimestamp,
+});
+
+export const InventoryMovementRecorded = defineEvent('InventoryMovementRecorded', {
+  source: EventSource.inventory,
+  description: 'A movement was appended to the stock ledger.',
+  versions: { 1: z.object({ movement: InventoryMovement }) },
+  current: 1,
+});
+
+export const InventoryReserved = defineEvent('InventoryReserved', {
+  source: EventSource.inventory,
+  description: 'An order\'s lines are held at locations (all of them, or what stock allowed under a partial or backorder policy).',
+  versions: { 1: InventoryReservedData },
+  current: 1,
+});
+
+export const ReservationRejected = defineEvent('ReservationRejected', {
+  source: EventSource.inventory,
+  description: 'Stock could not cover an order as asked: refused whole, partly dropped or backordered, per the channel\'s policy.',
+  versions: { 1: ReservationRejectedData },
+  current: 1,
+});
+
+export const ReservationReleased = defineEvent('ReservationReleased', {
+  source: EventSource.inventory,
+  description: 'Units held for an order went back to available: the order was cancelled or its reservation expired.',
+  versions: { 1: ReservationReleasedData },
+  current: 1,
+});
+
+export const InventoryAdjusted = defineEvent('InventoryAdjusted', {
+  source: EventSource.inventory,
+  description: 'A receipt, return, sale, count, transfer or adjustment changed stock positions.',
+  versions: { 1: InventoryAdjustedData },
+  current: 1,
+});
+
+export const AvailabilityChanged = defineEvent('AvailabilityChanged', {
+  source: EventSource.inventory,
+  description: 'What a channel may list of a SKU changed; versioned so that a late event never overwrites a newer one.',
+  versions: { 1: AvailabilityChangedData },
+  current: 1,
 });

@@ -1,4 +1,5 @@
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { AvailabilityChanged } from './events';
 import type { FabricEvent } from '../kernel/event';
 import { channelPolicy, exposedChannels, locationIds, shardCount, type ExposureRule, type InventoryPolicy } from './policy';
 import { availabilityVersion, bucketKeys, stockByLocation, type LocationStock, type StockPosition } from './model';
@@ -79,7 +80,7 @@ export async function refreshAvailability(
       return !last || (last.version < view.version && last.available !== listed);
     });
     if (changes.length === 0) continue;
-    const events = changes.map(({ channel, listed }) => createEvent('AvailabilityChanged', {
+    const events = changes.map(({ channel, listed }) => createEvent(AvailabilityChanged, {
       sku, channel, available: listed, previous: recorded.get(channel)?.available ?? null, version: view.version, changedAt,
     }, { correlationId: `sku:${sku}` }));
     await ports.publisher.publish(events);

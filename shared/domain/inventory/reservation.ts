@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { InventoryReserved, ReservationRejected, ReservationReleased } from './events';
 import type { FabricEvent } from '../kernel/event';
 import { channelPolicy, locationIds, shardCount, type InventoryPolicy } from './policy';
 import { bucketId, bucketKeys, type BucketKey, type LedgerMovement, type StockPosition } from './model';
@@ -328,7 +329,7 @@ export async function releaseOrderStock(
       status: reason === 'ORDER_CANCELLED' ? 'cancelled' : 'expired',
       claim: undefined,
       updatedAt: context.nowIso,
-      outbox: released.length ? context.appendOutbox(header.outbox, [createEvent('ReservationReleased', { orderId: order.orderId, reason, allocations: reservedQuantities(released) }, context.trace)], released) : header.outbox,
+      outbox: released.length ? context.appendOutbox(header.outbox, [createEvent(ReservationReleased, { orderId: order.orderId, reason, allocations: reservedQuantities(released) }, context.trace)], released) : header.outbox,
     };
     closed.sweepAt = closed.outbox ? context.at(OUTBOX_GRACE_MS) : undefined;
     let superseded = false;
@@ -432,10 +433,10 @@ class OperationContext {
     const finalLines = lines.map((line) => ({ ...line, reserved: held.get(line.lineId) ?? 0 }));
     const events: FabricEvent[] = [];
     const { orderId, channel, onShortage } = base;
-    if (reserved.length) events.push(createEvent('InventoryReserved', { orderId, channel, onShortage, allocations: reserved, expiresAt: base.expiresAt! }, this.trace));
+    if (reserved.length) events.push(createEvent(InventoryReserved, { orderId, channel, onShortage, allocations: reserved, expiresAt: base.expiresAt! }, this.trace));
     if (status !== 'reserved' && finalLines.length) {
       const outcome = status === 'backordered' ? 'backordered' : status === 'partially_reserved' ? 'partially_rejected' : 'rejected';
-      events.push(createEvent('ReservationRejected', { orderId, channel, onShortage, outcome, reason: 'INSUFFICIENT_STOCK', lines: finalLines }, this.trace));
+      events.push(createEvent(ReservationRejected, { orderId, channel, onShortage, outcome, reason: 'INSUFFICIENT_STOCK', lines: finalLines }, this.trace));
     }
     return {
       orderId, channel, onShortage, status, lines: finalLines, updatedAt: this.nowIso,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { formatIssues, type FieldIssue } from './validation';
 
 /**
  * The one envelope every fabric event travels in. On the wire it is EventBridge's own event shape,
@@ -98,4 +99,83 @@ export function newEventId(): string {
 /** The detail-type of an SQS body written by EventBridge (or the local topic), to dispatch before a typed parse. */
 export function detailTypeOf(body: string): string | undefined {
   return (JSON.parse(body) as { 'detail-type'?: string })['detail-type'];
+}
+
+/** Where events come from; a rule matches on these, so they are part of the contract. */
+export const EventSource = {
+  intake: 'fabric.intake',
+  orders: 'fabric.orders',
+  inventory: 'fabric.inventory',
+  fulfilment: 'fabric.fulfilment',
+  returns: 'fabric.returns',
+  settlement: 'fabric.settlement',
+  accounting: 'fabric.accounting',
+  pos: 'fabric.pos',
+  erp: 'fabric.erp',
+  channels: 'fabric.channels',
+  catalog: 'fabric.catalog',
+  pricing: 'fabric.pricing',
+} as const;
+
+/**
+ * One detail-type of the event catalog, declared by the capability that publishes it: its source, what it
+ * means, and every published version of its payload (a breaking change is a new version, never an edit).
+ */
+export interface EventDefinition<TDetailType extends string = string, TVersions extends Record<number, z.ZodType> = Record<number, z.ZodType>> {
+  detailType: TDetailType;
+  source: string;
+  description: string;
+  versions: TVersions;
+  current: number;
+}
+
+export function defineEvent<const TDetailType extends string, TVersions extends { 1: z.ZodType }>(
+  detailType: TDetailType,
+  entry: Omit<EventDefinition<TDetailType, TVersions>, 'detailType'>,
+): EventDefinition<TDetailType, TVersions> {
+  return { detailType, ...entry };
+}
+
+/** The payload of an event, as its first version declares it. */
+export type EventDataOf<D extends EventDefinition<string, { 1: z.ZodType }>> = z.infer<D['versions'][1]>;
+
+export class UnknownEventError extends Error {
+  override name = 'UnknownEventError';
+}
+
+export class EventContractError extends Error {
+  override name = 'EventContractError';
+  constructor(message: string, readonly issues: readonly FieldIssue[]) {
+    super(message);
+  }
+}
+
+/** Builds an event of the current schema version, validating its payload against its definition. */
+export function createEvent<D extends EventDefinition<string, { 1: z.ZodType }>>(
+  definition: D,
+  data: EventDataOf<D>,
+  trace: { correlationId: string; causationId?: string; time?: Date },
+): FabricEvent<EventDataOf<D>> {
+  const parsed = validatePayload(definition, definition.current, data) as EventDataOf<D>;
+  return {
+    id: newEventId(),
+    source: definition.source,
+    detailType: definition.detailType,
+    time: (trace.time ?? new Date()).toISOString(),
+    correlationId: trace.correlationId,
+    ...(trace.causationId ? { causationId: trace.causationId } : {}),
+    schemaVersion: definition.current,
+    data: parsed,
+  };
+}
+
+/** The payload checked against the named version of its definition; throws EventContractError naming the fields. */
+export function validatePayload(definition: EventDefinition, version: number, data: unknown): unknown {
+  const schema = (definition.versions as Record<number, z.ZodType>)[version];
+  if (!schema) throw new UnknownEventError(`${definition.detailType} has no schema version ${version}`);
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    throw new EventContractError(`${definition.detailType} v${version} payload is invalid`, formatIssues(result.error));
+  }
+  return result.data;
 }

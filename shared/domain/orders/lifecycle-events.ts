@@ -1,5 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
-import { createEvent, parseEventBody, type DetailType } from '../../../events/catalog';
+import { parseEventBody, type DetailType } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { OrderStateChanged, OrderTransitionRefused } from './events';
 import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../kernel/ports';
 import { LifecycleEventEarlyError, applyLifecycleEvent, type LifecycleEvent, type LifecycleOutcome, type LifecycleStore } from './lifecycle';
@@ -82,11 +84,11 @@ export async function moveOrders(
     const outcome = await applyWithPatience(() => applyLifecycleEvent(ports.store, orderId, event, { eventId: source.id }), ports.sleep);
     const trace = { correlationId: orderId, causationId: source.id };
     if (outcome.outcome === 'refused') {
-      await ports.publisher.publish([createEvent('OrderTransitionRefused', {
+      await ports.publisher.publish([createEvent(OrderTransitionRefused, {
         orderId, from: outcome.from, to: outcome.to, on: event.on, refusedEventType: source.detailType, refusedEventId: source.id, reason: outcome.reason,
       }, trace)]);
     } else if (outcome.from !== outcome.to) {
-      await ports.publisher.publish([createEvent('OrderStateChanged', { orderId, from: outcome.from, to: outcome.to, version: outcome.version, on: event.on }, trace)]);
+      await ports.publisher.publish([createEvent(OrderStateChanged, { orderId, from: outcome.from, to: outcome.to, version: outcome.version, on: event.on }, trace)]);
     }
     results.push(`${orderId}:${event.on}:${outcome.outcome}`);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { ShipmentConfirmed } from './events';
 import { StockKey } from '../kernel/product';
 import { SalesChannel, type Order } from '../kernel/order';
 import type { OrderRepository } from './order-record';
@@ -244,7 +245,7 @@ async function publishShipment(request: ShipmentConfirmationRequest, shipmentId:
     shipmentId, orderId: order.orderId, locationId: request.locationId, carrier: request.carrier,
     trackingNumber: request.trackingNumber, shippedAt: request.shippedAt, lines: lines.lines,
   };
-  await ports.publisher.publish([createEvent('ShipmentConfirmed', { shipment }, { correlationId: order.orderId, causationId: `shipment:${shipmentId}` })]);
+  await ports.publisher.publish([createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId, causationId: `shipment:${shipmentId}` })]);
   return { outcome: 'accepted' as const, ...settled };
 }
 

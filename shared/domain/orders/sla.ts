@@ -1,9 +1,7 @@
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { OrderStuck, type OrderStuckData } from './events';
 import type { EventPublisher } from '../kernel/ports';
 import type { LifecycleState } from './lifecycle';
-import type { OrderStuck } from './sla-events';
-
-export type { OrderStuck };
 
 /** Minutes an order may stay in a state; a state without one is where orders rest. */
 export type OrderSlas = Partial<Record<LifecycleState, number>>;
@@ -17,9 +15,9 @@ export function slaDeadline(state: LifecycleState, enteredAt: string, slas: Orde
 
 /** Orders whose deadline has passed, and the mark that one was reported. */
 export interface StuckOrderWatch {
-  overdue(now: Date): AsyncIterable<OrderStuck>;
+  overdue(now: Date): AsyncIterable<OrderStuckData>;
   /** False when the order moved on meanwhile: its new state has its own deadline. */
-  markReported(order: OrderStuck): Promise<boolean>;
+  markReported(order: OrderStuckData): Promise<boolean>;
 }
 
 /**
@@ -28,10 +26,10 @@ export interface StuckOrderWatch {
  * published before the stay is marked reported, so a crash between the two reports it again rather
  * than never.
  */
-export async function reportStuckOrders(ports: { watch: StuckOrderWatch; publisher: EventPublisher; now?: () => Date }): Promise<OrderStuck[]> {
-  const reported: OrderStuck[] = [];
+export async function reportStuckOrders(ports: { watch: StuckOrderWatch; publisher: EventPublisher; now?: () => Date }): Promise<OrderStuckData[]> {
+  const reported: OrderStuckData[] = [];
   for await (const stuck of ports.watch.overdue(ports.now?.() ?? new Date())) {
-    await ports.publisher.publish([createEvent('OrderStuck', stuck, { correlationId: stuck.orderId })]);
+    await ports.publisher.publish([createEvent(OrderStuck, stuck, { correlationId: stuck.orderId })]);
     if (await ports.watch.markReported(stuck)) reported.push(stuck);
   }
   return reported;

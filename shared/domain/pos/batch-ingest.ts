@@ -1,5 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { PosBatchContinuationRequested, PosBatchProcessed, PosLineNeedsAttention, PosSequenceGapDetected, PosTransactionRecorded } from './events';
+import { ReturnReceived } from '../returns/events';
 import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../kernel/ports';
 import type { SkuCrossReference } from '../kernel/sku-cross-reference';
@@ -231,7 +233,7 @@ export async function ingestPosUpload(
   const state = await run.process();
   if (state === 'more') {
     const { position } = run.progress;
-    await ports.publisher.publish([createEvent('PosBatchContinuationRequested', { upload, uploadRef, position: { items: position.items, line: position.line } }, { correlationId: uploadRef, causationId: `pos:${uploadRef}` })]);
+    await ports.publisher.publish([createEvent(PosBatchContinuationRequested, { upload, uploadRef, position: { items: position.items, line: position.line } }, { correlationId: uploadRef, causationId: `pos:${uploadRef}` })]);
     return { outcome: 'continued', uploadRef, position };
   }
   if (state === 'superseded') {
@@ -440,10 +442,10 @@ class UploadRun {
   private eventsFor(transaction: PosTransaction, lineNumber: number): FabricEvent[] {
     const trace = { correlationId: transaction.transactionId, causationId: `pos:${this.progress.uploadRef}` };
     const recorded = { transaction, batch: { ...this.batch, lineNumber } };
-    const events: FabricEvent[] = [createEvent('PosTransactionRecorded', recorded, trace)];
+    const events: FabricEvent[] = [createEvent(PosTransactionRecorded, recorded, trace)];
     const unknown = transaction.lines.filter((line) => line.sku === null);
     if (unknown.length) {
-      events.push(createEvent('PosLineNeedsAttention', {
+      events.push(createEvent(PosLineNeedsAttention, {
         transactionId: transaction.transactionId,
         key: transaction.key,
         reason: 'UNKNOWN_SKU',
@@ -455,7 +457,7 @@ class UploadRun {
     // Under the transaction's claim, like the transaction itself: each return is received once, and
     // its id (from the transaction and the order) dedupes a publish a crash repeats.
     for (const customerReturn of orderReturnsOf(transaction)) {
-      events.push(createEvent('ReturnReceived', { customerReturn }, { ...trace, correlationId: customerReturn.orderId }));
+      events.push(createEvent(ReturnReceived, { customerReturn }, { ...trace, correlationId: customerReturn.orderId }));
     }
     return events;
   }
@@ -518,8 +520,8 @@ async function finish(progress: PosUploadProgress, ports: PosIngestPorts, invoca
   await ports.objects.writeSummary(upload.bucket, summary.summaryKey, summary);
   const trace = { correlationId: uploadRef, causationId: `pos:${uploadRef}` };
   await ports.publisher.publish([
-    createEvent('PosBatchProcessed', { summary }, trace),
-    ...registers.filter((register) => register.missing > 0).map((register) => createEvent('PosSequenceGapDetected', {
+    createEvent(PosBatchProcessed, { summary }, trace),
+    ...registers.filter((register) => register.missing > 0).map((register) => createEvent(PosSequenceGapDetected, {
       storeId: path.storeId, registerId: register.registerId, businessDay: register.businessDay, gaps: register.gaps, missing: register.missing, batch,
     }, trace)),
   ]);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PosTransaction, PosTransactionKey } from './transaction';
 import { PosBatchSummary, PosUpload } from './batch';
 import { SequenceGap } from './sequence';
+import { EventSource, defineEvent } from '../kernel/event';
 
 /** Payload schemas of the POS events; the catalog (events/catalog.ts) versions them. */
 
@@ -60,4 +61,39 @@ export const PosBatchContinuationRequestedData = z.object({
   uploadRef: z.string().min(1),
   /** Where the previous invocation stopped; informative, the stored progress is authoritative. */
   position: z.object({ items: z.number().int().nonnegative(), line: z.number().int().positive() }),
+});
+
+export const PosTransactionRecorded = defineEvent('PosTransactionRecorded', {
+  source: EventSource.pos,
+  description: 'A store POS transaction (sale, return, exchange; or a cancelled, training or control one) was recorded from a batch upload, once per (store, register, business day, sequence).',
+  versions: { 1: PosTransactionRecordedData },
+  current: 1,
+});
+
+export const PosLineNeedsAttention = defineEvent('PosLineNeedsAttention', {
+  source: EventSource.pos,
+  description: 'Lines of a recorded POS transaction need a person: an item code the cross-reference does not know (UNKNOWN_SKU), or a stock movement the books refused (STOCK_REFUSED).',
+  versions: { 1: PosLineNeedsAttentionData },
+  current: 1,
+});
+
+export const PosSequenceGapDetected = defineEvent('PosSequenceGapDetected', {
+  source: EventSource.pos,
+  description: 'A register\'s business day has sequence numbers nobody uploaded (yet), as of a batch.',
+  versions: { 1: PosSequenceGapDetectedData },
+  current: 1,
+});
+
+export const PosBatchProcessed = defineEvent('PosBatchProcessed', {
+  source: EventSource.pos,
+  description: 'A POS batch upload was read to its end (or quarantined whole): counts accepted, duplicate, rejected, quarantined, and sequence gaps per register.',
+  versions: { 1: PosBatchProcessedData },
+  current: 1,
+});
+
+export const PosBatchContinuationRequested = defineEvent('PosBatchContinuationRequested', {
+  source: EventSource.pos,
+  description: 'Internal: a POS batch upload is too large for one invocation; the ingest function picks it up again from its checkpoint.',
+  versions: { 1: PosBatchContinuationRequestedData },
+  current: 1,
 });

@@ -1,4 +1,5 @@
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { PosLineNeedsAttention } from './events';
 import { locationIds } from '../inventory/policy';
 import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '../inventory/adjustment';
 import type { InventoryPorts } from '../inventory/reservation';
@@ -68,7 +69,7 @@ export async function applyPosTransactionToStock(
     // The books refuse a movement below zero (inventory's rule: someone counts the shelf); the sale
     // itself stands for accounting. Raised once per delivery of the event.
     const byLine = new Map(transaction.lines.map((line) => [line.lineNumber, line]));
-    await ports.publisher.publish([createEvent('PosLineNeedsAttention', {
+    await ports.publisher.publish([createEvent(PosLineNeedsAttention, {
       transactionId: transaction.transactionId,
       key: transaction.key,
       reason: 'STOCK_REFUSED',

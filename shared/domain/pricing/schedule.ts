@@ -1,4 +1,5 @@
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { ChangeRefused, PriceChanged, PromotionActivated, PromotionEnded } from './events';
 import type { FabricEvent } from '../kernel/event';
 import { assertDataOwner, NotDataOwnerError, type DataDomain, type DataOwnership } from '../kernel/data-ownership';
 import type { EventPublisher } from '../kernel/ports';
@@ -113,9 +114,9 @@ function windowEvent(change: ScheduledChange, appliedLate: boolean): FabricEvent
   const trace = { correlationId: change.windowKey, causationId: change.windowKey };
   if (change.kind === 'price') {
     const { sku, priceList, currency, amountMinor, sourceSystem } = change.entry;
-    return createEvent('PriceChanged', { sku, priceList, currency, amountMinor, sourceSystem, ...timing }, trace);
+    return createEvent(PriceChanged, { sku, priceList, currency, amountMinor, sourceSystem, ...timing }, trace);
   }
-  return createEvent(change.kind === 'promotion-start' ? 'PromotionActivated' : 'PromotionEnded', { promotion: change.promotion, ...timing }, trace);
+  return createEvent(change.kind === 'promotion-start' ? PromotionActivated : PromotionEnded, { promotion: change.promotion, ...timing }, trace);
 }
 
 /**
@@ -135,7 +136,7 @@ export async function refuseUnlessOwner(
     return undefined;
   } catch (error) {
     if (!(error instanceof NotDataOwnerError)) throw error;
-    await ports.publisher.publish([createEvent('ChangeRefused', {
+    await ports.publisher.publish([createEvent(ChangeRefused, {
       domain, owner: error.owner, sourceSystem, subject, via, refusedAt: now.toISOString(),
     }, { correlationId: subject })]);
     return { outcome: 'refused', message: error.message };

@@ -1,4 +1,5 @@
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../kernel/event';
+import { ReturnNeedsAttention } from './events';
 import { adjustStock, parseAdjustmentRequest } from '../inventory/adjustment';
 import type { InventoryPorts } from '../inventory/reservation';
 import { StockKeptMovingError } from '../inventory/errors';
@@ -55,7 +56,7 @@ export async function receiveReturn(customerReturn: CustomerReturn, ports: { ord
   const { returnId, receivedThrough } = customerReturn;
   const trace = { correlationId: customerReturn.orderId ?? `return:${returnId}`, causationId: `return:${returnId}` };
   const attention = (data: Omit<ReturnNeedsAttentionData, 'returnId' | 'receivedThrough'>) =>
-    ports.inventory.publisher.publish([createEvent('ReturnNeedsAttention', { returnId, receivedThrough, ...data }, { ...trace, correlationId: data.orderId ?? trace.correlationId })]);
+    ports.inventory.publisher.publish([createEvent(ReturnNeedsAttention, { returnId, receivedThrough, ...data }, { ...trace, correlationId: data.orderId ?? trace.correlationId })]);
   const asked = customerReturn.lines.map((line, i) => ({ position: i + 1, sku: line.sku, quantity: line.quantity }));
 
   const order = await findReturnedOrder(customerReturn, ports.orders);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../../scripts/local-fabric/local-fabric';
-import { createEvent } from '../../../events/catalog';
+import { createEvent } from '../../../shared/domain/kernel/event';
+import { OrderReceived } from '../../../shared/domain/intake/events';
 import { WireEvent, fromWireEvent, toWireEvent, type FabricEvent } from '../../../shared/domain/kernel/event';
 import { toSnsFilterPolicy, type EventPattern } from '../../../events/routing-rules';
 import { orderIdFor, type Order, type SalesChannel } from '../../../shared/domain/kernel/order';
@@ -33,7 +34,7 @@ export function stockOrder(channel: SalesChannel, channelOrderId: string, lines:
 
 /** The SQS body EventBridge (or the local topic) delivers for an OrderReceived. */
 export function orderReceivedBody(order: Order): string {
-  return JSON.stringify(toWireEvent(createEvent('OrderReceived', { order, deliveryId: `test-${order.channelOrderId}-${order.status}` }, { correlationId: order.orderId })));
+  return JSON.stringify(toWireEvent(createEvent(OrderReceived, { order, deliveryId: `test-${order.channelOrderId}-${order.status}` }, { correlationId: order.orderId })));
 }
 
 export async function queueDepth(fabric: LocalFabric, queueUrl: string): Promise<number> {
