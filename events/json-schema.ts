@@ -74,8 +74,9 @@ export function readCommittedSchema(fileName: string): JsonSchema | undefined {
 /**
  * Lists what a new schema breaks for data and consumers written against a committed one, as
  * "path: change" lines (empty when compatible). Breaking: a property path removed, its JSON types
- * changed (either way, `null` included), an enum value removed, an optional property made required,
- * or a required property added to an existing object. New optional properties and new enum values
+ * changed (either way, `null` included), an enum value removed, an optional property made required
+ * (older producers omit it) or a required one made optional (consumers rely on it), or a required
+ * property added to an existing object. New optional properties and new enum values
  * are compatible. Value constraints (pattern, minLength, minimum) are not compared: review those by
  * hand. Throws on keywords it cannot reason about rather than passing them silently.
  */
@@ -102,6 +103,8 @@ export function findBreakingChanges(committed: JsonSchema, generated: JsonSchema
       }
     }
     if (!old.required && now.required) breaks.push(`${label(path)}: became required`);
+    // A consumer written against the committed schema reads the field without checking for it.
+    if (old.required && !now.required) breaks.push(`${label(path)}: became optional`);
   }
   for (const [path, now] of after) {
     if (!before.has(path) && now.required && now.parent !== undefined && before.has(now.parent)) {

@@ -83,6 +83,24 @@ describe('findBreakingChanges', () => {
     expect(findBreakingChanges(published, changed)).toEqual(['note: became required']);
   });
 
+  test('flags a required field that became optional: a producer could then drop what consumers read', () => {
+    const changed = evolve('quantity', { type: 'integer' }, ['orderId', 'status', 'sku', 'lines']);
+
+    expect(findBreakingChanges(published, changed)).toEqual(['quantity: became optional']);
+  });
+
+  test('flags a required field inside array items that became optional', () => {
+    const changed = evolve('lines', { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' } } } });
+
+    expect(findBreakingChanges(published, changed)).toEqual(['lines[].sku: became optional']);
+  });
+
+  test('flags a removed optional field as well as a removed required one', () => {
+    const changed = evolve('note', undefined);
+
+    expect(findBreakingChanges(published, changed)).toEqual(['note: removed']);
+  });
+
   test('flags a removed field inside array items', () => {
     const changed = evolve('lines', { type: 'array', items: { type: 'object', properties: {} } });
 
