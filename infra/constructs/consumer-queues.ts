@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventPattern, RoutingRule } from '../../events/routing-rules';
@@ -54,9 +53,10 @@ export class ConsumerQueues extends Construct {
 
   private createRoute(rule: RoutingRule, consumer: FabricFunction, { namePrefix, bus }: ConsumerQueuesProps, undeliveredQueue: sqs.IQueue): void {
     const id = constructId(rule.name);
+    const queueName = `${namePrefix}-${rule.target.name}`;
 
     const { queue, deadLetterQueue } = workQueue(this, id, {
-      queueName: `${namePrefix}-${rule.target.name}`,
+      queueName,
       visibilityTimeoutSeconds: rule.target.visibilityTimeoutSeconds,
       maxReceiveCount: rule.target.maxReceiveCount,
     });
@@ -75,12 +75,11 @@ export class ConsumerQueues extends Construct {
         }),
       ],
     });
-    consumer.addEventSource(new SqsEventSource(queue, {
+    consumer.consumeQueue(queue, { queueName, maxReceiveCount: rule.target.maxReceiveCount }, {
       batchSize: rule.target.batchSize,
       maxBatchingWindow: Duration.seconds(rule.target.maxBatchingWindowSeconds),
-      reportBatchItemFailures: true,
       maxConcurrency: rule.target.maxConcurrency,
-    }));
+    });
     this.consumerQueues.push(queue);
     this.deadLetterQueues.push(deadLetterQueue);
     this.rules.push(eventRule);

@@ -4,12 +4,14 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 // cdk-nag's own rendering of a CloudFormation reference, so an acknowledgement names a finding exactly as the check does.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { apiCredentialsNameEnvVar, secretNameEnvVar } from '../../shared/config/topology';
 import {
@@ -25,6 +27,7 @@ import {
 } from '../../shared/config/topology';
 import type { SalesChannel } from '../../shared/domain/kernel/order';
 import { ERP_CREDENTIALS_NAME_ENV } from '../../shared/erp/erp-config';
+import { MAX_RECEIVE_COUNTS_ENV } from '../../shared/config/env';
 import { CLAIM_CHECK_PREFIX } from '../../events/claim-check';
 
 const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
@@ -50,6 +53,8 @@ export interface FabricFunctionProps {
 export class FabricFunction extends NodejsFunction {
   /** What the topology declares for it, as deployed in this region (see infra/regional-functions.ts). */
   readonly definition: FunctionDefinition;
+  /** The maxReceiveCount of each queue the function consumes, by queue name (see `consumeQueue`). */
+  private readonly receiveLimits: Record<string, number> = {};
 
   constructor(scope: Construct, id: string, { name, definition }: FabricFunctionProps) {
     // The log group and role are siblings because they must exist before super(); an explicit role
@@ -160,6 +165,17 @@ export class FabricFunction extends NodejsFunction {
       this.acknowledgeWildcards(S3_READ_FINDINGS, 'Reads the payload any event it consumes points to, and only under claim-checks/.');
       this.acknowledgeWildcardUnder(bucket.bucketArn, `/${under}`, 'Reads the payload any event it consumes points to, keyed by day and event id.');
     }
+  }
+
+  /**
+   * Makes the function a consumer of a work queue, always reporting failures per record, and tells it
+   * the queue's maxReceiveCount (by queue name, in MAX_RECEIVE_COUNTS_ENV) in the same step: its queue
+   * consumer logs a failure at ERROR only on the receive after which SQS dead-letters the message.
+   */
+  consumeQueue(queue: sqs.IQueue, { queueName, maxReceiveCount }: { queueName: string; maxReceiveCount: number }, source: Omit<SqsEventSourceProps, 'reportBatchItemFailures'>): void {
+    this.addEventSource(new SqsEventSource(queue, { ...source, reportBatchItemFailures: true }));
+    this.receiveLimits[queueName] = maxReceiveCount;
+    this.addEnvironment(MAX_RECEIVE_COUNTS_ENV, JSON.stringify(this.receiveLimits));
   }
 
   /** Lets the function publish to the fabric bus, named by FABRIC_EVENT_BUS_NAME. */

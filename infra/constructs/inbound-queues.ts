@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { constructId } from './construct-id';
@@ -30,9 +29,10 @@ export class InboundQueues extends Construct {
       const inbound = fn.definition.inboundQueue;
       if (!inbound) continue;
       const queueId = constructId(inbound.name);
+      const queueName = `${namePrefix}-${inbound.name}`;
       // SQS-managed keys: SP-API cannot send to a queue encrypted with a customer-managed KMS key.
       const { queue, deadLetterQueue } = workQueue(this, queueId, {
-        queueName: `${namePrefix}-${inbound.name}`,
+        queueName,
         visibilityTimeoutSeconds: inbound.visibilityTimeoutSeconds,
         maxReceiveCount: inbound.maxReceiveCount,
         retentionPeriod: Duration.days(14),
@@ -43,7 +43,7 @@ export class InboundQueues extends Construct {
         actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
         resources: [queue.queueArn],
       }));
-      fn.addEventSource(new SqsEventSource(queue, { batchSize: inbound.batchSize, reportBatchItemFailures: true }));
+      fn.consumeQueue(queue, { queueName, maxReceiveCount: inbound.maxReceiveCount }, { batchSize: inbound.batchSize });
       this.queues[inbound.name] = queue;
       this.deadLetterQueues.push(deadLetterQueue);
     }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { functions as topologyFunctions, secretEnvVar, tableEnvVar, bucketEnvVar, type BucketName, type FunctionDefinition, type TableName } from '../../shared/config/topology';
 import { routingRules } from '../../events/routing-rules';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { MAX_RECEIVE_COUNTS_ENV } from '../../shared/config/env';
 import { SalesChannel } from '../../shared/domain/kernel/order';
 import { startEmulators, type EmulatorEndpoints, type RunningEmulators } from './emulators';
 import { claimDataDir, type DataDirClaim } from './data-dir-claim';
@@ -141,6 +142,11 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
         ? [new QueueEventSource(clients.sqs, resources.queues[inbound.name], { ...inbound, maxBatchingWindowSeconds: 0 }, lambda(name), log)]
         : [];
     }));
+    // Each consumer reads its queues' maxReceiveCount at cold start, as FabricFunction.consumeQueue tells it
+    // in AWS, to log at ERROR only a failure on the last receive. Every function shares this process's
+    // environment, so the map names every queue, those of any fabric started before in this process too.
+    const receiveLimits = { ...JSON.parse(process.env[MAX_RECEIVE_COUNTS_ENV] ?? '{}'), ...Object.fromEntries(eventSources.map((source) => source.receiveLimit)) };
+    process.env[MAX_RECEIVE_COUNTS_ENV] = JSON.stringify(receiveLimits);
     // What the last run of this data directory had received and not finished is held by nobody now.
     if (options.dataDir) for (const source of eventSources) await source.reclaimUnfinished(endpoints.messaging);
     eventSources.forEach((source) => source.start());

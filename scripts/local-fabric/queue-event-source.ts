@@ -26,6 +26,11 @@ export class QueueEventSource {
     private readonly log: EventSourceLog,
   ) {}
 
+  /** The queue's name and maxReceiveCount, as its consumer reads them from MAX_RECEIVE_COUNTS_ENV. */
+  get receiveLimit(): [queueName: string, maxReceiveCount: number] {
+    return [this.queue.arn.split(':').at(-1)!, this.target.maxReceiveCount];
+  }
+
   start(): void {
     this.running = true;
     void this.poll();

@@ -6,8 +6,9 @@ import { logger, metrics, withRecordLogger } from './observability';
 import { DynamoEventTrail } from './event-trail';
 import { redeemClaimCheck } from './event-claim-checks';
 import { tableEnvVar } from '../config/topology';
-import { readConfig, requiredName } from '../config/env';
+import { MAX_RECEIVE_COUNTS_ENV, maxReceiveCounts, readConfig, requiredName } from '../config/env';
 import type { TrailEntry } from '../domain/kernel/event-trail';
+import { PermanentError } from '../domain/kernel/errors';
 
 export interface QueueConsumerOptions {
   /** Counts the records of a batch that failed: the early signal, before a DLQ alarm fires. */
@@ -20,11 +21,13 @@ export interface QueueConsumerOptions {
  * A Lambda SQS consumer: every record through `handleRecord`, which throws to fail it. Only failed
  * records go back to the queue (ReportBatchItemFailures) and, after maxReceiveCount, to its DLQ. Each
  * failure is logged with its message id and reason under the record's correlation id, which is where
- * `ops dlq peek` sends whoever asks why a valid event is held. Every fabric event handled or failed
+ * `ops dlq peek` sends whoever asks why a valid event is held: at WARN while the queue will deliver it
+ * again, at ERROR when a person must look (see logRecordFailure). Every fabric event handled or failed
  * is also written to the event trail with its outcome and reason (`ops order trace`).
  */
 export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>, options: QueueConsumerOptions) {
   const trail = new DynamoEventTrail(readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')]);
+  const receiveLimits = readReceiveLimits();
   return withObservability(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     options.beforeBatch?.(context);
     // A processor per invocation: it holds the batch's records and failures, and the local runtime
@@ -38,14 +41,8 @@ export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>
     const response = await processPartialResponse(event, (record: SQSRecord) => withRecordLogger(async () => handleRecord(await redeemClaimCheck(record))), processor, { context, throwOnFullBatchFailure: false });
     const reasons = new Map<string, string>();
     processor.failureMessages.forEach((record, i) => {
-      const error = processor.errors[i];
-      const reason = error ? `${error.name}: ${error.message}` : 'unknown';
-      reasons.set((record as SQSRecord).messageId, reason);
-      logger.error('record failed; it returns to the queue and, after maxReceiveCount, to the DLQ', {
-        messageId: (record as SQSRecord).messageId,
-        receiveCount: (record as SQSRecord).attributes?.ApproximateReceiveCount,
-        error: reason,
-      });
+      const sqsRecord = record as SQSRecord;
+      reasons.set(sqsRecord.messageId, logRecordFailure(sqsRecord, processor.errors[i] ?? 'unknown', receiveLimits));
     });
     metrics.addMetric(options.failureMetric, MetricUnit.Count, response.batchItemFailures.length);
     const handledAt = new Date();
@@ -55,6 +52,39 @@ export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>
     await trail.record(entries).catch((error: unknown) => logger.warn('event trail not written', { error: String(error) }));
     return response;
   });
+}
+
+/** The maxReceiveCount of each queue this function reads, by queue name, from MAX_RECEIVE_COUNTS_ENV: read once, at cold start. */
+export function readReceiveLimits(env: NodeJS.ProcessEnv = process.env): Readonly<Record<string, number>> {
+  return readConfig({ [MAX_RECEIVE_COUNTS_ENV]: maxReceiveCounts }, env)[MAX_RECEIVE_COUNTS_ENV];
+}
+
+/**
+ * Logs why a record goes back to its queue, as loud as it deserves, and answers the reason for the
+ * trail. ERROR is for what a person must see: a PermanentError (retrying changes nothing), or any
+ * failure on the queue's last receive (`receiveLimits`, by queue name), after which SQS moves the
+ * message to its DLQ. Otherwise WARN: the queue delivers it again, and a failure that a retry clears
+ * (stock kept moving, a lease held elsewhere, the ERP throttling) is no alarm. A queue missing from
+ * `receiveLimits` counts every receive as one a retry follows.
+ */
+export function logRecordFailure(record: SQSRecord, failure: unknown, receiveLimits: Readonly<Record<string, number>>): string {
+  const reason = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+  const maxReceiveCount = receiveLimits[queueName(record)];
+  const details = { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, error: reason };
+  if (maxReceiveCount !== undefined && receiveCount >= maxReceiveCount) {
+    logger.error('record failed on its last receive; it goes to the DLQ', { ...details, maxReceiveCount });
+  } else if (failure instanceof PermanentError) {
+    logger.error('record failed and retrying will not change that; it returns to the queue and, after maxReceiveCount, to the DLQ', details);
+  } else {
+    logger.warn('record failed; it returns to the queue and, after maxReceiveCount, to the DLQ', details);
+  }
+  return reason;
+}
+
+/** A queue's name is the last part of its ARN, in AWS as in the local runtime. */
+function queueName(record: SQSRecord): string {
+  return record.eventSourceARN.split(':').at(-1) ?? record.eventSourceARN;
 }
 
 /**
@@ -76,7 +106,7 @@ export function trailEntry(record: SQSRecord, handledAt: Date, reason: string | 
     eventId: body.id,
     detailType: String(body['detail-type']),
     eventTime: body.time,
-    queue: record.eventSourceARN.split(':').at(-1) ?? record.eventSourceARN,
+    queue: queueName(record),
     handledAt: handledAt.toISOString(),
     outcome: reason ? 'failed' : 'handled',
     ...(reason ? { reason } : {}),

@@ -20,6 +20,24 @@ export function readConfig<T extends z.ZodRawShape>(shape: T, env: NodeJS.Proces
 /** Required non-empty variable, e.g. a table name bound by the infrastructure. */
 export const requiredName = z.string({ error: 'is required' }).min(1, 'is required');
 
+/**
+ * The variable that tells a queue consumer each of its queues' maxReceiveCount, by queue name (the last
+ * part of the queue's ARN), as JSON: `{"fabric-eu-west-1-order-intake":5}`. A map, not one number,
+ * because one function may read several queues with different limits. Set where the function is bound
+ * to its queues: `FabricFunction.bindReceiveLimit` in the stacks, the local runtime's event sources.
+ */
+export const MAX_RECEIVE_COUNTS_ENV = 'FABRIC_MAX_RECEIVE_COUNTS';
+
+/** Parses MAX_RECEIVE_COUNTS_ENV; absent is no queue known, so no failure is taken for the last receive. */
+export const maxReceiveCounts = z.string().default('{}').transform((text, context) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    context.addIssue({ code: 'custom', message: 'is not JSON' });
+    return z.NEVER;
+  }
+}).pipe(z.record(z.string(), z.number().int().positive()));
+
 export const booleanFlag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
 
 /**
