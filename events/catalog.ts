@@ -8,10 +8,7 @@ import { ErpSalesOrderPosted, ErpSalesOrderCancelled, ErpPostingRejected } from 
 import { PosTransactionRecorded, PosLineNeedsAttention, PosSequenceGapDetected, PosBatchProcessed, PosBatchContinuationRequested } from '../shared/domain/pos/events';
 import { ProductChanged, ChangeRefused, PriceChanged, PromotionActivated, PromotionEnded, PricingException } from '../shared/domain/pricing/events';
 import { OversellIncident, ChannelDriftCorrected } from '../shared/domain/channel-sync/events';
-import {
-  EventContractError, UnknownEventError, WireEvent, fromWireEvent, validatePayload, type EventDefinition, type FabricEvent,
-} from '../shared/domain/kernel/event';
-import { formatIssues } from '../shared/domain/kernel/validation';
+import { parseEvent, type EventDefinition, type FabricEvent } from '../shared/domain/kernel/event';
 
 export { EventContractError, EventSource, UnknownEventError } from '../shared/domain/kernel/event';
 
@@ -63,11 +60,5 @@ export type EventData<T extends DetailType> = z.infer<(typeof eventCatalog)[T]['
 
 /** Parses an SQS body written by EventBridge (or the local SNS topic) into a typed, validated event. */
 export function parseEventBody<T extends DetailType>(body: string, expected: T): FabricEvent<EventData<T>> {
-  const wire = WireEvent.safeParse(JSON.parse(body));
-  if (!wire.success) throw new EventContractError('not a fabric event envelope', formatIssues(wire.error));
-  const event = fromWireEvent(wire.data);
-  if (event.detailType !== expected) {
-    throw new UnknownEventError(`expected ${expected}, received ${event.detailType}`);
-  }
-  return { ...event, data: validatePayload(eventCatalog[expected], event.schemaVersion, event.data) as EventData<T> };
+  return parseEvent(body, eventCatalog[expected]) as FabricEvent<EventData<T>>;
 }

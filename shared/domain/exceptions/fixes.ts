@@ -1,8 +1,9 @@
+import type { EventDataOf } from '../kernel/event';
+import type { PosTransactionRecorded } from '../pos/events';
 import { FixNotApplicableError, ExceptionNotFoundError } from './errors';
 import { actOnLatest } from './work-queue';
 import type { ExceptionAction, ExceptionFix, ExceptionRecord } from './model';
 import type { ArchivedOrderReprocessor, ErpPostingRetry, ExceptionStore, HeldPosTransactions } from './ports';
-import type { EventData } from '../../../events/catalog';
 import type { SalesChannel } from '../kernel/order';
 
 export interface FixPorts {
@@ -56,7 +57,7 @@ export async function retryException(id: string, actor: Actor, ports: FixPorts):
   if (record.status !== 'open') throw new FixNotApplicableError(`${id} is ${record.status}; nothing to retry`);
   const at = (ports.now?.() ?? new Date()).toISOString();
   if (record.fixes.includes('reprocess') && record.kind === 'PosLineNeedsAttention') {
-    const { outcome, detail, stillUnmapped } = await ports.posTransactions.reapply(record.context.recorded as EventData<'PosTransactionRecorded'>);
+    const { outcome, detail, stillUnmapped } = await ports.posTransactions.reapply(record.context.recorded as EventDataOf<typeof PosTransactionRecorded>);
     // No event says a POS line moved, so the fix that applied the last held line closes the exception.
     const done = outcome === 'republished' && stillUnmapped.length === 0;
     return (await actOnLatest(ports.store, record, { action: 'reprocessed', by: actor.by, at, why: actor.why, outcome: `${outcome}: ${detail}` }, done ? 'resolved' : undefined)) ?? record;

@@ -1,4 +1,12 @@
-import type { DetailType, EventData } from '../../../events/catalog';
+import type { EventDataOf } from '../kernel/event';
+import { ChangeRefused, PricingException } from '../pricing/events';
+import { ErpPostingRejected } from '../erp/events';
+import { OrderNeedsAttention } from '../intake/events';
+import { OrderStateChanged, OrderStuck, OrderTransitionRefused } from '../orders/events';
+import { OversellIncident } from '../channel-sync/events';
+import { PosLineNeedsAttention, PosSequenceGapDetected } from '../pos/events';
+import { ReconciliationException } from '../accounting/events';
+import { ReturnNeedsAttention } from '../returns/events';
 import type { FabricEvent } from '../kernel/event';
 import type { SalesChannel } from '../kernel/order';
 
@@ -9,14 +17,14 @@ import type { SalesChannel } from '../kernel/order';
 
 /** The events that raise an exception; the capability's routing rule lists exactly these. */
 export const EXCEPTION_KINDS = [
-  'OrderNeedsAttention', 'ReturnNeedsAttention', 'ReconciliationException', 'ErpPostingRejected',
-  'PosLineNeedsAttention', 'PosSequenceGapDetected', 'PricingException', 'OversellIncident',
-  'OrderStuck', 'OrderTransitionRefused', 'ChangeRefused',
-] as const satisfies readonly DetailType[];
+  OrderNeedsAttention.detailType, ReturnNeedsAttention.detailType, ReconciliationException.detailType, ErpPostingRejected.detailType,
+  PosLineNeedsAttention.detailType, PosSequenceGapDetected.detailType, PricingException.detailType, OversellIncident.detailType,
+  OrderStuck.detailType, OrderTransitionRefused.detailType, ChangeRefused.detailType,
+] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
 /** The events that say a cause went away: an order that moves on resolves what held it. */
-export const RESOLVING_EVENTS = ['OrderStateChanged'] as const satisfies readonly DetailType[];
+export const RESOLVING_EVENTS = [OrderStateChanged.detailType] as const;
 
 export type ExceptionStatus = 'open' | 'resolved' | 'dismissed';
 /** critical: money or stock is wrong until someone acts; warning: work waits; info: a record to review. */
@@ -85,7 +93,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
   };
   switch (kind) {
     case 'OrderNeedsAttention': {
-      const data = event.data as EventData<'OrderNeedsAttention'>;
+      const data = event.data as EventDataOf<typeof OrderNeedsAttention>;
       const unknownSku = data.reason === 'UNKNOWN_SKU';
       return make({
         cause: `${data.orderId}#${data.reason}`, severity: 'warning', subject: { type: 'order', key: data.orderId }, channel: data.channel, orderId: data.orderId,
@@ -96,7 +104,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'ReturnNeedsAttention': {
-      const data = event.data as EventData<'ReturnNeedsAttention'>;
+      const data = event.data as EventDataOf<typeof ReturnNeedsAttention>;
       return make({
         cause: `${data.returnId}#${data.reason}`, severity: 'warning', subject: { type: 'return', key: data.returnId }, channel: data.receivedThrough,
         ...(data.orderId ? { orderId: data.orderId } : {}), reasonCode: data.reason, reason: data.detail,
@@ -104,7 +112,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'ReconciliationException': {
-      const data = event.data as EventData<'ReconciliationException'>;
+      const data = event.data as EventDataOf<typeof ReconciliationException>;
       const about = data.orderId ?? data.channelOrderId ?? data.lineNumbers.join(',');
       return make({
         cause: `${data.channel}#${data.settlementId ?? '-'}#${data.reason}#${about}`, severity: data.reason === 'NEVER_SETTLED' ? 'warning' : 'critical',
@@ -114,7 +122,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'ErpPostingRejected': {
-      const data = event.data as EventData<'ErpPostingRejected'>;
+      const data = event.data as EventDataOf<typeof ErpPostingRejected>;
       return make({
         cause: `${data.documentType}#${data.documentKey}`, severity: 'critical', subject: { type: 'erp-document', key: `${data.documentType}:${data.documentKey}` },
         ...(data.orderId ? { orderId: data.orderId } : {}), reasonCode: data.erpCode, reason: `${data.erp} answered ${data.status} ${data.erpCode}: ${data.erpMessage}`,
@@ -122,7 +130,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'PosLineNeedsAttention': {
-      const data = event.data as EventData<'PosLineNeedsAttention'>;
+      const data = event.data as EventDataOf<typeof PosLineNeedsAttention>;
       const { storeId, registerId, businessDay, sequence } = data.key;
       return make({
         cause: `${storeId}#${registerId}#${businessDay}#${sequence}#${data.reason}`, severity: 'warning',
@@ -138,7 +146,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'PosSequenceGapDetected': {
-      const data = event.data as EventData<'PosSequenceGapDetected'>;
+      const data = event.data as EventDataOf<typeof PosSequenceGapDetected>;
       return make({
         cause: `${data.storeId}#${data.registerId}#${data.businessDay}`, severity: 'warning', subject: { type: 'register-day', key: `${data.storeId}/${data.registerId}/${data.businessDay}` },
         channel: 'pos', reasonCode: 'SEQUENCE_GAP', reason: `${data.missing} transaction(s) missing: ${data.gaps.map((gap) => JSON.stringify(gap)).join(', ')}`,
@@ -146,7 +154,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'PricingException': {
-      const data = event.data as EventData<'PricingException'>;
+      const data = event.data as EventDataOf<typeof PricingException>;
       return make({
         cause: data.orderId, severity: 'warning', subject: { type: 'order', key: data.orderId }, channel: data.channel, orderId: data.orderId,
         reasonCode: 'BELOW_EFFECTIVE_PRICE', reason: data.lines.map((line) => `${line.sku} charged ${line.unitPrice.amountMinor} < effective ${line.effectivePrice.amountMinor} (minor units)`).join('; '),
@@ -154,7 +162,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'OversellIncident': {
-      const data = event.data as EventData<'OversellIncident'>;
+      const data = event.data as EventDataOf<typeof OversellIncident>;
       return make({
         cause: `${data.orderId}#${data.sku}`, severity: 'critical', subject: { type: 'order', key: data.orderId }, channel: data.channel, orderId: data.orderId,
         reasonCode: 'SOLD_AFTER_ZERO', reason: `${data.quantity} x ${data.sku} ordered after the channel acknowledged zero available`,
@@ -162,7 +170,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'OrderStuck': {
-      const data = event.data as EventData<'OrderStuck'>;
+      const data = event.data as EventDataOf<typeof OrderStuck>;
       return make({
         cause: `${data.orderId}#${data.state}#${data.version}`, severity: 'warning', subject: { type: 'order', key: data.orderId }, orderId: data.orderId,
         reasonCode: 'SLA_MISSED', reason: `in ${data.state} since ${data.since}, past its deadline ${data.deadline}`, fieldPaths: [], fixes: ['dismiss'],
@@ -170,7 +178,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'OrderTransitionRefused': {
-      const data = event.data as EventData<'OrderTransitionRefused'>;
+      const data = event.data as EventDataOf<typeof OrderTransitionRefused>;
       return make({
         cause: `${data.orderId}#${data.refusedEventId}`, severity: 'warning', subject: { type: 'order', key: data.orderId }, orderId: data.orderId,
         reasonCode: 'TRANSITION_REFUSED', reason: `${data.on} would move ${data.from} -> ${data.to}: ${data.reason}`, fieldPaths: [], fixes: ['dismiss'],
@@ -178,7 +186,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       });
     }
     case 'ChangeRefused': {
-      const data = event.data as EventData<'ChangeRefused'>;
+      const data = event.data as EventDataOf<typeof ChangeRefused>;
       return make({
         cause: `${data.domain}#${data.subject}#${data.sourceSystem}`, severity: 'info', subject: { type: 'catalog-change', key: data.subject },
         reasonCode: 'NOT_THE_OWNER', reason: `${data.sourceSystem} changed ${data.subject} through ${data.via}; ${data.owner} owns ${data.domain}`, fieldPaths: [], fixes: ['dismiss'],
@@ -195,7 +203,7 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
  * leaving `received` for a later state ends a hold (the order proceeds); reaching posted_to_erp ends
  * an ERP rejection of its sales order.
  */
-export function kindsResolvedBy(change: EventData<'OrderStateChanged'>): { kind: ExceptionKind; unless?: (record: ExceptionRecord) => boolean }[] {
+export function kindsResolvedBy(change: EventDataOf<typeof OrderStateChanged>): { kind: ExceptionKind; unless?: (record: ExceptionRecord) => boolean }[] {
   const resolved: { kind: ExceptionKind; unless?: (record: ExceptionRecord) => boolean }[] = [
     { kind: 'OrderStuck', unless: (record) => record.context.state === change.to },
   ];

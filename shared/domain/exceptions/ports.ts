@@ -1,7 +1,8 @@
+import type { EventDataOf } from '../kernel/event';
+import type { PosTransactionRecorded } from '../pos/events';
 import type { ExceptionAction, ExceptionKind, ExceptionRecord, ExceptionStatus, RaisedException } from './model';
 import type { HeldOrder } from '../orders/order-record';
 import type { SalesChannel } from '../kernel/order';
-import type { EventData } from '../../../events/catalog';
 
 export interface ExceptionFilter {
   kind?: ExceptionKind;
@@ -36,7 +37,7 @@ export interface ArchivedOrderReprocessor {
 
 /** Records a held POS transaction again with today's cross-reference, so its newly mapped lines move stock (once: per line adjustment ids). */
 export interface HeldPosTransactions {
-  reapply(recorded: EventData<'PosTransactionRecorded'>): Promise<{ outcome: 'republished' | 'skipped'; detail: string; stillUnmapped: string[] }>;
+  reapply(recorded: EventDataOf<typeof PosTransactionRecorded>): Promise<{ outcome: 'republished' | 'skipped'; detail: string; stillUnmapped: string[] }>;
 }
 
 /** Asks the ERP connector to post an order's sales order again (it looks the document up first, so a retry never posts twice). */

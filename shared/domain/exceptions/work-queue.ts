@@ -1,4 +1,6 @@
-import type { EventData } from '../../../events/catalog';
+import type { EventDataOf } from '../kernel/event';
+import type { OrderNeedsAttention } from '../intake/events';
+import type { OrderStateChanged } from '../orders/events';
 import type { FabricEvent } from '../kernel/event';
 import {
   EXCEPTION_KINDS, FABRIC_ACTOR, exceptionFrom, kindsResolvedBy, type ExceptionAction, type ExceptionKind, type ExceptionRecord, type ExceptionStatus,
@@ -25,11 +27,11 @@ export type ExceptionIntakeOutcome =
  */
 export async function takeExceptionEvent(event: FabricEvent<unknown>, ports: ExceptionIntakePorts): Promise<ExceptionIntakeOutcome> {
   if ((EXCEPTION_KINDS as readonly string[]).includes(event.detailType)) {
-    if (event.detailType === 'OrderNeedsAttention') await holdUnmappedOrder(event.data as EventData<'OrderNeedsAttention'>, event.time, ports.heldOrders);
+    if (event.detailType === 'OrderNeedsAttention') await holdUnmappedOrder(event.data as EventDataOf<typeof OrderNeedsAttention>, event.time, ports.heldOrders);
     return { outcome: 'raised', record: await ports.store.raise(exceptionFrom(event), { eventId: event.id, at: event.time }) };
   }
   if (event.detailType === 'OrderStateChanged') {
-    const change = event.data as EventData<'OrderStateChanged'>;
+    const change = event.data as EventDataOf<typeof OrderStateChanged>;
     const ids: string[] = [];
     for (const { kind, unless } of kindsResolvedBy(change)) {
       for (const record of await ports.store.openForOrder(change.orderId, kind)) {
@@ -44,7 +46,7 @@ export async function takeExceptionEvent(event: FabricEvent<unknown>, ports: Exc
 }
 
 /** An unknown SKU comes with the order itself (OrderReceived, status needs_attention); every other hold has no canonical order to store. */
-async function holdUnmappedOrder(data: EventData<'OrderNeedsAttention'>, at: string, heldOrders: HeldOrders): Promise<void> {
+async function holdUnmappedOrder(data: EventDataOf<typeof OrderNeedsAttention>, at: string, heldOrders: HeldOrders): Promise<void> {
   if (data.reason === 'UNKNOWN_SKU') return;
   await heldOrders.holdOrder({
     orderId: data.orderId, channel: data.channel, channelOrderId: data.channelOrderId, reason: data.reason, details: data.details, heldAt: at,

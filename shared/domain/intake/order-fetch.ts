@@ -1,7 +1,8 @@
+import type { EventDataOf } from '../kernel/event';
+import type { ChannelOrderNotified } from './events';
 import type { ChannelOrderMapper, OrderNotice } from './channel-ports';
 import type { SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
-import { type EventData } from '../../../events/catalog';
 import { createEvent } from '../kernel/event';
 import { OrderNeedsAttention } from './events';
 import { prepareChannelOrder } from './channel-order-intake';
@@ -55,7 +56,7 @@ export interface OrderFetchPorts {
  * notification and, after its receive count, parks it in the DLQ.
  */
 export async function fetchNotifiedOrder<TPayload>(
-  notification: EventData<'ChannelOrderNotified'>,
+  notification: EventDataOf<typeof ChannelOrderNotified>,
   source: OrderSource<TPayload>,
   ports: OrderFetchPorts,
 ): Promise<{ outcome: FetchOutcome; duplicate: boolean }> {

@@ -179,3 +179,14 @@ export function validatePayload(definition: EventDefinition, version: number, da
   }
   return result.data;
 }
+
+/** Parses an SQS body written by EventBridge (or the local topic) into the event its definition names, validated. */
+export function parseEvent<D extends EventDefinition<string, { 1: z.ZodType }>>(body: string, definition: D): FabricEvent<EventDataOf<D>> {
+  const wire = WireEvent.safeParse(JSON.parse(body));
+  if (!wire.success) throw new EventContractError('not a fabric event envelope', formatIssues(wire.error));
+  const event = fromWireEvent(wire.data);
+  if (event.detailType !== definition.detailType) {
+    throw new UnknownEventError(`expected ${definition.detailType}, received ${event.detailType}`);
+  }
+  return { ...event, data: validatePayload(definition, event.schemaVersion, event.data) as EventDataOf<D> };
+}

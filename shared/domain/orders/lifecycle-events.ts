@@ -1,16 +1,19 @@
 import { setTimeout as pause } from 'node:timers/promises';
-import { parseEventBody, type DetailType } from '../../../events/catalog';
-import { createEvent } from '../kernel/event';
-import { OrderStateChanged, OrderTransitionRefused } from './events';
+import { createEvent, parseEvent } from '../kernel/event';
+import { OrderReceived, RefundReported } from '../intake/events';
+import { InventoryReserved, ReservationRejected, ReservationReleased } from '../inventory/events';
+import { ErpSalesOrderPosted } from '../erp/events';
+import { ReturnReceived } from '../returns/events';
+import { OrderStateChanged, OrderTransitionRefused, ShipmentConfirmed } from './events';
 import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../kernel/ports';
 import { LifecycleEventEarlyError, applyLifecycleEvent, type LifecycleEvent, type LifecycleOutcome, type LifecycleStore } from './lifecycle';
 
 /** The fabric events that move orders, and the consumer's routing rule lists exactly these. */
 export const LIFECYCLE_DETAIL_TYPES = [
-  'OrderReceived', 'InventoryReserved', 'ReservationRejected', 'ReservationReleased',
-  'ErpSalesOrderPosted', 'ShipmentConfirmed', 'ReturnReceived', 'RefundReported',
-] as const satisfies readonly DetailType[];
+  OrderReceived.detailType, InventoryReserved.detailType, ReservationRejected.detailType, ReservationReleased.detailType,
+  ErpSalesOrderPosted.detailType, ShipmentConfirmed.detailType, ReturnReceived.detailType, RefundReported.detailType,
+] as const;
 export type LifecycleDetailType = (typeof LIFECYCLE_DETAIL_TYPES)[number];
 
 /** The lifecycle's key for a shipment: an order's lifecycle applies each shipment id once, and remembers it for good. */
@@ -24,44 +27,44 @@ export const shipmentLifecycleKey = (shipmentId: string) => `shipment:${shipment
 export function lifecycleEventsOf(body: string, detailType: LifecycleDetailType): { orderId: string; event: LifecycleEvent; source: FabricEvent }[] {
   switch (detailType) {
     case 'OrderReceived': {
-      const source = parseEventBody(body, detailType);
+      const source = parseEvent(body, OrderReceived);
       const { order } = source.data;
       const received = { orderId: order.orderId, source, event: { on: 'order_received', key: 'received', lines: order.lines.map(({ lineId, quantity }) => ({ lineId, quantity })), totalMinor: order.totals.total.amountMinor } as const };
       return order.status === 'cancelled' ? [received, { orderId: order.orderId, source, event: { on: 'order_cancelled', key: 'cancelled' } }] : [received];
     }
     case 'InventoryReserved': {
-      const source = parseEventBody(body, detailType);
+      const source = parseEvent(body, InventoryReserved);
       return [{ orderId: source.data.orderId, source, event: { on: 'stock_reserved', key: 'reservation' } }];
     }
     case 'ReservationRejected': {
-      const source = parseEventBody(body, detailType);
+      const source = parseEvent(body, ReservationRejected);
       const { orderId, outcome } = source.data;
       if (outcome === 'backordered') return [{ orderId, source, event: { on: 'stock_backordered', key: 'backorder' } }];
       if (outcome === 'rejected') return [{ orderId, source, event: { on: 'stock_refused', key: 'stock_refused' } }];
       return [];
     }
     case 'ReservationReleased': {
-      const source = parseEventBody(body, detailType);
+      const source = parseEvent(body, ReservationReleased);
       return source.data.reason === 'ORDER_CANCELLED' ? [{ orderId: source.data.orderId, source, event: { on: 'order_cancelled', key: 'cancelled' } }] : [];
     }
     case 'ErpSalesOrderPosted': {
-      const source = parseEventBody(body, detailType);
+      const source = parseEvent(body, ErpSalesOrderPosted);
       return [{ orderId: source.data.orderId, source, event: { on: 'erp_posted', key: 'erp', erpDocumentId: source.data.erpDocumentId } }];
     }
     case 'ShipmentConfirmed': {
-      const source = parseEventBody(body, detailType);
+      const source = parseEvent(body, ShipmentConfirmed);
       const { shipment } = source.data;
       return [{ orderId: shipment.orderId, source, event: { on: 'shipment_confirmed', key: shipmentLifecycleKey(shipment.shipmentId), lines: shipment.lines.map(({ lineId, quantity }) => ({ lineId, quantity })) } }];
     }
     case 'ReturnReceived': {
-      const source = parseEventBody(body, detailType);
+      const source = parseEvent(body, ReturnReceived);
       const { customerReturn } = source.data;
       if (!customerReturn.orderId) return [];
       const units = customerReturn.lines.reduce((sum, line) => sum + line.quantity, 0);
       return [{ orderId: customerReturn.orderId, source, event: { on: 'return_received', key: `return:${customerReturn.returnId}`, units } }];
     }
     case 'RefundReported': {
-      const source = parseEventBody(body, detailType);
+      const source = parseEvent(body, RefundReported);
       const { refund } = source.data;
       return [{ orderId: refund.orderId, source, event: { on: 'refund_reported', key: `refund:${refund.channel}:${refund.channelRefundId}`, amountMinor: refund.amount.amountMinor } }];
     }
