@@ -11,8 +11,12 @@ import { JournalEntry } from '../../shared/domain/accounting/journal-entry';
 import type { PosTransaction } from '../../shared/domain/pos/transaction';
 import { EventProbe, orderReceivedBody, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
+import { expectErrorLogs } from './support/expected-error-logs';
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+// Nobody counted these orders' stock in: the journal books their shipments all the same, and the
+// inventory-fulfilment consumer refuses them at ERROR, for a person to count the shelf.
+const uncountedShipments = expectErrorLogs(/^ShipmentExceedsStockError: shipment SHP-JRN-/);
 let fabric: LocalFabric;
 let probe: EventProbe;
 let orders: DynamoOrderRepository;
@@ -119,4 +123,10 @@ it('reverses a refunded unit of a shipped order against what its sale booked', a
     { account: '4000', debitMinor: 1000, creditMinor: 0, reference: `order:${order.orderId}:line:1` },
     { account: '1320', debitMinor: 0, creditMinor: 1000, reference: 'refund:shopify:RF-2002-1' },
   ]);
+});
+
+it('leaves a shipment of stock nobody counted in to a person: inventory refuses it at ERROR while the journal books it', async () => {
+  const refused = await eventually('the fulfilment refused', async () => uncountedShipments.kept(/SHP-JRN-1001/)[0], 20_000);
+
+  expect(refused.message).toMatch(/retrying will not change that/);
 });

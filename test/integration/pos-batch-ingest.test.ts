@@ -16,12 +16,17 @@ import type { PosBatchSummary } from '../../shared/domain/pos/batch';
 import type { QuarantinedLine } from '../../shared/domain/pos/parsed-item';
 import { csvLines, generatedTransactions, jsonlLines, take } from '../fixtures/pos/generate';
 import { eventually, startTestFabric } from './support/test-fabric';
+import { expectErrorLogs } from './support/expected-error-logs';
 
 /**
  * The issue's acceptance runs, through the real path: an object put into the local POS bucket, the
  * runtime's S3 trigger invoking pos-batch-ingest, events on the local bus, the pos-stock-movements
  * consumer moving stock through the inventory service, summaries and quarantine in the bucket.
  */
+
+// Stores 777, 888 and 999 are no locations of the inventory policy: their batches are ingested all the same,
+// and the pos-stock-movements consumer refuses their stock movements at ERROR until someone adds the store.
+const unknownStores = expectErrorLogs(/^UnknownLocationError: store store-(777|888|999) is not a location of the inventory policy/);
 
 // Read by the ingest function at cold start: batches over 40 lines go through the continuation queue.
 process.env.FABRIC_POS_MAX_LINES_PER_INVOCATION = '40';
@@ -210,6 +215,16 @@ describe('POS batch uploads through the local fabric', () => {
     expect(new Set(recorded).size).toBe(summary.counts.accepted);
     expect(recorded.length).toBe(summary.counts.accepted);
     expect(await probe.forBatch('large', 'PosBatchProcessed')).toHaveLength(1);
+  });
+
+  it('records the transactions of a store the inventory policy does not hold, and says at ERROR that their stock cannot move', async () => {
+    await upload('store-999', 'unknown-store', 'jsonl', `${take(2, jsonlLines(generatedTransactions({ storeId: 'store-999', registers: 1 }), { storeId: 'store-999' })).join('\n')}\n`);
+
+    const [summary] = await summaries('store-999', 'unknown-store');
+
+    expect(summary.counts).toMatchObject({ lines: 2, accepted: 2 });
+    const refused = await eventually('the stock movements refused', async () => unknownStores.kept(/store-999/)[0], 20_000);
+    expect(refused.message).toMatch(/retrying will not change that/);
   });
 });
 
