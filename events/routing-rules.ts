@@ -1,16 +1,16 @@
 import { DetailType, EventSource, eventCatalog } from './catalog';
 import type { FabricEvent } from '../shared/domain/kernel/event';
 import type { Order } from '../shared/domain/kernel/order';
-import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../shared/domain/orders/order-record';
+import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../shared/domain/orders/model';
 import { ORDER_FETCH_SCOPE, orderFetchKey } from '../shared/domain/intake/order-fetch';
 import { LIFECYCLE_DETAIL_TYPES } from '../shared/domain/orders/lifecycle-events';
-import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '../shared/domain/accounting/journal';
-import { RETURN_INTAKE_SCOPE } from '../shared/domain/returns/return-intake';
-import { PRICE_ORDER_CHECK_SCOPE } from '../shared/domain/pricing/order-check';
-import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '../shared/domain/channel-sync/oversell';
-import { SHIPMENT_SYNC_SCOPE, shipmentSyncKey } from '../shared/domain/channel-sync/shipment-sync';
-import { CANCELLATION_SYNC_SCOPE, cancellationSyncKey } from '../shared/domain/channel-sync/cancellation-sync';
-import { RETURN_SYNC_SCOPE, returnSyncKey } from '../shared/domain/channel-sync/return-sync';
+import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '../shared/domain/accounting/model';
+import { RETURN_INTAKE_SCOPE } from '../shared/domain/returns/model';
+import { PRICE_ORDER_CHECK_SCOPE } from '../shared/domain/pricing/model';
+import {
+  CANCELLATION_SYNC_SCOPE, OVERSELL_CHECK_SCOPE, RETURN_SYNC_SCOPE, SHIPMENT_SYNC_SCOPE,
+  cancellationSyncKey, oversellCheckKey, returnSyncKey, shipmentSyncKey,
+} from '../shared/domain/channel-sync/model';
 import { EXCEPTION_KINDS, RESOLVING_EVENTS } from '../shared/domain/exceptions/model';
 
 /**

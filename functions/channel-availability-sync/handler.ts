@@ -17,7 +17,8 @@ import { readConfig, requiredName } from '../../shared/config/env';
 import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
 import type { AvailabilityChange } from '../../shared/domain/channel-sync/publication';
 import { publishAvailability } from '../../shared/domain/channel-sync/availability-sync';
-import { OVERSELL_CHECK_SCOPE, findOversells, oversellCheckKey } from '../../shared/domain/channel-sync/oversell';
+import { findOversells } from '../../shared/domain/channel-sync/oversell';
+import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '../../shared/domain/channel-sync/model';
 
 const table = publicationTableFromEnv();
 const ledger = new DynamoPublicationLedger(table);

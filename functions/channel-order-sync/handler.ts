@@ -8,9 +8,10 @@ import { queueConsumer } from '../../shared/adapters/queue-consumer';
 import { logger, metrics } from '../../shared/adapters/observability';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
-import { CANCELLATION_SYNC_SCOPE, cancelOnChannel } from '../../shared/domain/channel-sync/cancellation-sync';
-import { SHIPMENT_SYNC_SCOPE, confirmShipmentToChannel } from '../../shared/domain/channel-sync/shipment-sync';
-import { RETURN_SYNC_SCOPE, recordReturnOnChannel } from '../../shared/domain/channel-sync/return-sync';
+import { cancelOnChannel } from '../../shared/domain/channel-sync/cancellation-sync';
+import { confirmShipmentToChannel } from '../../shared/domain/channel-sync/shipment-sync';
+import { recordReturnOnChannel } from '../../shared/domain/channel-sync/return-sync';
+import { CANCELLATION_SYNC_SCOPE, RETURN_SYNC_SCOPE, SHIPMENT_SYNC_SCOPE } from '../../shared/domain/channel-sync/model';
 
 const config = readConfig({ FABRIC_TABLE_ORDERS: requiredName, FABRIC_TABLE_CROSS_REFERENCE: requiredName, FABRIC_TABLE_IDEMPOTENCY: requiredName });
 const shipments = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, SHIPMENT_SYNC_SCOPE);

@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '../../shared/config/env';
 import { parseEventBody } from '../../events/catalog';
 import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../../shared/domain/orders/order-record';
+import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../../shared/domain/orders/model';
 import { IdempotentExecutor } from '../../shared/adapters/idempotency';
 import { queueConsumer } from '../../shared/adapters/queue-consumer';
 import { logger, metrics } from '../../shared/adapters/observability';

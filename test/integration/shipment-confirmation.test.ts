@@ -11,7 +11,7 @@ import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
 import { IdempotentExecutor, onceRunner } from '../../shared/adapters/idempotency';
 import { SnsBusPublisher } from '../../shared/adapters/event-publisher';
 import { SHIPMENT_CONFIRMATION_SCOPE, confirmShipment } from '../../shared/domain/orders/shipment-confirmation';
-import { saleEntryId } from '../../shared/domain/accounting/sale-entries';
+import { saleEntryId } from '../../shared/domain/accounting/model';
 import { EventSource } from '../../events/catalog';
 import type { Order } from '../../shared/domain/kernel/order';
 import { EventProbe, availability } from './support/inventory-support';

@@ -7,13 +7,10 @@ import type { Order } from '../kernel/order';
 import type { Shipment } from '../kernel/shipment';
 import type { ChannelRefund } from '../returns/refund-report';
 import type { PosTransaction } from '../pos/transaction';
-import type { JournalEntryKind, JournalEntryPreparedData } from './model';
-import { buildRefundEntry, buildSaleEntry, refundEntryId, saleEntryId, type BookedEntry, type OrderBookings } from './sale-entries';
-import { buildPosSaleEntry, posSaleEntryId } from './pos-entries';
+import { posSaleEntryId, refundEntryId, saleEntryId, type JournalEntryKind, type JournalEntryPreparedData } from './model';
+import { buildRefundEntry, buildSaleEntry, type BookedEntry, type OrderBookings } from './sale-entries';
+import { buildPosSaleEntry } from './pos-entries';
 import { TransientError } from '../kernel/errors';
-
-/** The idempotency scope of the accounting-journal consumer; its business key is the entry id. */
-export const ACCOUNTING_JOURNAL_SCOPE = 'accounting-journal';
 
 export class OrderNotStoredError extends TransientError {
   override name = 'OrderNotStoredError';
@@ -118,13 +115,4 @@ async function publishStored(stored: JournalEntryPreparedData, correlationId: st
 
 function prepared(data: JournalEntryPreparedData, correlationId: string, trace: { causationId: string }): FabricEvent {
   return createEvent(JournalEntryPrepared, data, { correlationId, causationId: trace.causationId });
-}
-
-/** The entry id a journal event will book under: the consumer's idempotency key, and what ops look up. */
-export function journalEntryIdFor(event: FabricEvent): string | undefined {
-  const data = event.data as { shipment?: Shipment; refund?: ChannelRefund; transaction?: PosTransaction };
-  if (event.detailType === 'ShipmentConfirmed' && data.shipment) return saleEntryId(data.shipment);
-  if (event.detailType === 'RefundReported' && data.refund) return refundEntryId(data.refund);
-  if (event.detailType === 'PosTransactionRecorded' && data.transaction) return posSaleEntryId(data.transaction);
-  return undefined;
 }

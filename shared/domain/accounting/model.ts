@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { JournalEntry } from './journal-entry';
+import type { FabricEvent } from '../kernel/event';
+import type { Shipment } from '../kernel/shipment';
+import type { ChannelRefund } from '../returns/refund-report';
+import type { PosTransaction } from '../pos/transaction';
 
 /** What business fact a journal entry books; the ERP connector may pick a journal or template by it. */
 export const JournalEntryKind = z.enum(['sale', 'pos_sale', 'refund', 'return', 'marketplace_fees']);
@@ -85,4 +89,21 @@ export function unitRangeShare(totalMinor: number, quantity: number, fromUnit: n
 /** The calendar date of an ISO timestamp as written (the day where it happened, per its offset). */
 export function postingDateOf(timestamp: string): string {
   return timestamp.slice(0, 10);
+}
+
+/** The idempotency scope of the accounting-journal consumer; its business key is the entry id. */
+export const ACCOUNTING_JOURNAL_SCOPE = 'accounting-journal';
+
+/** The deterministic entry id of the sale a shipment books: a redelivered ShipmentConfirmed yields the same id. */
+export const saleEntryId = (shipment: Pick<Shipment, 'orderId' | 'shipmentId'>) => `sale:${shipment.orderId}:${shipment.shipmentId}`;
+export const refundEntryId = (refund: Pick<ChannelRefund, 'channel' | 'channelRefundId'>) => `refund:${refund.channel}:${refund.channelRefundId}`;
+export const posSaleEntryId = (transaction: Pick<PosTransaction, 'transactionId'>) => `pos:${transaction.transactionId}`;
+
+/** The entry id a journal event will book under: the consumer's idempotency key, and what ops look up. */
+export function journalEntryIdFor(event: FabricEvent): string | undefined {
+  const data = event.data as { shipment?: Shipment; refund?: ChannelRefund; transaction?: PosTransaction };
+  if (event.detailType === 'ShipmentConfirmed' && data.shipment) return saleEntryId(data.shipment);
+  if (event.detailType === 'RefundReported' && data.refund) return refundEntryId(data.refund);
+  if (event.detailType === 'PosTransactionRecorded' && data.transaction) return posSaleEntryId(data.transaction);
+  return undefined;
 }

@@ -2,9 +2,7 @@ import type { AccountingPolicy } from './chart-of-accounts';
 import { tenderAccountFor } from './chart-of-accounts';
 import type { PosTransaction } from '../pos/transaction';
 import type { JournalEntry } from './journal-entry';
-import { JournalEntryDraft } from './model';
-
-export const posSaleEntryId = (transaction: Pick<PosTransaction, 'transactionId'>) => `pos:${transaction.transactionId}`;
+import { JournalEntryDraft, posSaleEntryId } from './model';
 
 /**
  * A completed POS transaction booked by tender: each tender into (or, for change and refunds given,

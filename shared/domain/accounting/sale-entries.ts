@@ -6,7 +6,7 @@ import type { Order, OrderLine, Shipping } from '../kernel/order';
 import type { Shipment } from '../kernel/shipment';
 import type { ChannelRefund } from '../returns/refund-report';
 import type { JournalEntry } from './journal-entry';
-import { JournalEntryDraft, postingDateOf, unitRangeShare } from './model';
+import { JournalEntryDraft, postingDateOf, refundEntryId, saleEntryId, unitRangeShare } from './model';
 import { PermanentError } from '../kernel/errors';
 
 /**
@@ -36,9 +36,6 @@ export interface BookedEntry {
 export const orderLineReference = (orderId: string, lineId: string) => `order:${orderId}:line:${lineId}`;
 const shippingReference = (orderId: string, index: number) => `order:${orderId}:shipping:${index + 1}`;
 
-/** The deterministic entry id of the sale a shipment books: a redelivered ShipmentConfirmed yields the same id. */
-export const saleEntryId = (shipment: Pick<Shipment, 'orderId' | 'shipmentId'>) => `sale:${shipment.orderId}:${shipment.shipmentId}`;
-export const refundEntryId = (refund: Pick<ChannelRefund, 'channel' | 'channelRefundId'>) => `refund:${refund.channel}:${refund.channelRefundId}`;
 
 interface Amounts { revenue: number; discount: number; tax: number; owed: number }
 

@@ -1,6 +1,7 @@
 import type { Order, SalesChannel } from '../kernel/order';
 import type { OnceRunner } from '../kernel/ports';
 import { OrderNotStoredError } from './shipment-sync';
+import { cancellationSyncKey } from './model';
 
 /** An order the fabric (not the channel) cancelled, as the channel is asked to cancel it. */
 export interface ChannelCancellation {
@@ -13,12 +14,6 @@ export interface ChannelCancellation {
 export interface ChannelCancellationApi {
   readonly channel: SalesChannel;
   cancelOrder(cancellation: ChannelCancellation): Promise<void>;
-}
-
-export const CANCELLATION_SYNC_SCOPE = 'channel-cancellation-sync';
-
-export function cancellationSyncKey(orderId: string): string {
-  return `cancellation#${orderId}`;
 }
 
 export interface CancellationSyncPorts {

@@ -41,10 +41,3 @@ export async function findOversells(order: Order, ledger: Pick<PublicationLedger
   }
   return incidents;
 }
-
-export const OVERSELL_CHECK_SCOPE = 'channel-oversell-check';
-
-/** One check per order: a later version of the same order is not a second sale. */
-export function oversellCheckKey(orderId: string): string {
-  return `oversell#${orderId}`;
-}

@@ -4,6 +4,7 @@ import type { OnceRunner } from '../kernel/ports';
 import type { CustomerReturn } from '../returns/model';
 import { OrderNotStoredError } from './shipment-sync';
 import { PermanentError } from '../kernel/errors';
+import { returnSyncKey } from './model';
 import { findReturnedOrder, goesToDamaged, returnedOrderLine, type ReturnOrderLookup } from '../returns/return-intake';
 
 /**
@@ -32,12 +33,6 @@ export interface ChannelReturnApi {
 
 export class ReturnNotSyncableError extends PermanentError {
   override name = 'ReturnNotSyncableError';
-}
-
-export const RETURN_SYNC_SCOPE = 'channel-return-sync';
-
-export function returnSyncKey(returnId: string): string {
-  return `return#${returnId}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Order, SalesChannel } from '../kernel/order';
 import type { Shipment } from '../kernel/shipment';
 import type { OnceRunner } from '../kernel/ports';
 import { PermanentError, TransientError } from '../kernel/errors';
+import { shipmentSyncKey } from './model';
 
 /** A shipment as the originating channel needs it: its own order and line ids, carrier and tracking. */
 export interface ChannelShipment {
@@ -28,12 +29,6 @@ export class ShipmentNotSyncableError extends PermanentError {
 /** The event names an order the order store does not hold (yet): retried by the queue, then held in the DLQ. */
 export class OrderNotStoredError extends TransientError {
   override name = 'OrderNotStoredError';
-}
-
-export const SHIPMENT_SYNC_SCOPE = 'channel-shipment-sync';
-
-export function shipmentSyncKey(shipmentId: string): string {
-  return `shipment#${shipmentId}`;
 }
 
 /**

@@ -17,17 +17,6 @@ export interface OrderWithHistory {
   history: OrderHistoryEntry[];
 }
 
-/** The idempotency scope under which the order-intake consumer records each order version once. */
-export const ORDER_INTAKE_SCOPE = 'order-intake';
-
-/**
- * The business key of one version of a channel order: the same order, channel version and status is
- * the same fact, however many times and under whatever message ids it is delivered.
- */
-export function orderVersionKey(order: Pick<Order, 'orderId' | 'channelUpdatedAt' | 'status'>): string {
-  return `${order.orderId}#${order.channelUpdatedAt}#${order.status}`;
-}
-
 /**
  * A verified channel order the fabric could not map as it stands (money that does not balance, a rule
  * the payload breaks): kept with the verdict's field paths and the archive key of the delivery that

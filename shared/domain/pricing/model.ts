@@ -9,6 +9,9 @@ import { StockKey } from '../kernel/product';
  * channels and the store price files all answer with `effectivePrice`, so they cannot disagree.
  */
 
+/** Idempotency scope of the order price check (once per order version). */
+export const PRICE_ORDER_CHECK_SCOPE = 'price-order-check';
+
 const IsoTimestamp = z.iso.datetime({ offset: true });
 
 /** A price list is a channel's (`shopify`, `pos`...) or the base list every channel falls back to. */

@@ -3,9 +3,6 @@ import type { PricingStore } from './schedule';
 import { effectivePrice, isUnderpriced, type PriceTolerance } from './model';
 import type { PricingExceptionData } from './events';
 
-/** Idempotency scope of the order price check (once per order version). */
-export const PRICE_ORDER_CHECK_SCOPE = 'price-order-check';
-
 export type PriceBook = Pick<PricingStore, 'pricesFor' | 'promotionsFor'>;
 
 /**

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { Money } from '../kernel/money';
 import { SalesChannel } from '../kernel/order';
 
+/** The idempotency scope of the return-intake consumer; its business key is the return id. */
+export const RETURN_INTAKE_SCOPE = 'return-intake';
+
 /** A return received anywhere: in store, at a warehouse, or reported by a marketplace refund. */
 export const CustomerReturn = z.object({
   returnId: z.string().min(1),

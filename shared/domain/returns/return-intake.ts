@@ -7,9 +7,6 @@ import type { Order, SalesChannel } from '../kernel/order';
 import { returnDestination } from './model';
 import type { CustomerReturn, ReturnNeedsAttentionData } from './model';
 
-/** The idempotency scope of the return-intake consumer; its business key is the return id. */
-export const RETURN_INTAKE_SCOPE = 'return-intake';
-
 export interface ReturnOrderLookup {
   getOrder(orderId: string): Promise<{ order: Order } | undefined>;
   findOrderId(channel: SalesChannel, channelOrderId: string): Promise<string | undefined>;
