@@ -1,9 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { routingRules, type RoutingRule } from '../../events/routing-rules';
 import { functions, type DeployedFunctions } from '../../shared/config/topology';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TOPOLOGY_DIR = path.join(ROOT, 'shared', 'config', 'topology');
+const RULES_DIR = path.join(ROOT, 'events', 'routing-rules');
 
 /** Each capability's file in a folder, by capability, with the one value it exports. */
 function capabilityFiles<T>(dir: string, shared: readonly string[]): [string, T][] {
@@ -17,6 +19,7 @@ function capabilityFiles<T>(dir: string, shared: readonly string[]): [string, T]
 }
 
 const topologyFiles = capabilityFiles<DeployedFunctions>(TOPOLOGY_DIR, ['index.ts', 'resources.ts']);
+const ruleFiles = capabilityFiles<readonly RoutingRule[]>(RULES_DIR, ['index.ts', 'rule.ts']);
 
 describe("the topology's capability files", () => {
   test.each(topologyFiles.map(([capability]) => capability))('%s is named for a capability of the domain', (capability) => {
@@ -39,5 +42,30 @@ describe("the topology's capability files", () => {
     const declared = Object.fromEntries(topologyFiles.flatMap(([, deployed]) => Object.entries(deployed)));
 
     expect(functions).toEqual(declared);
+  });
+});
+
+describe("the routing rules' capability files", () => {
+  test.each(ruleFiles.map(([capability]) => capability))('%s is named for a capability of the domain', (capability) => {
+    expect(existsSync(path.join(ROOT, 'shared', 'domain', capability))).toBe(true);
+  });
+
+  test.each(ruleFiles)("%s's rules feed functions of the same capability's topology file", (capability, rules) => {
+    const own = Object.keys(topologyFiles.find(([name]) => name === capability)?.[1] ?? {});
+
+    expect(rules.map((rule) => rule.consumer).filter((consumer) => !own.includes(consumer))).toEqual([]);
+  });
+
+  test('no two rules share a name, so none shares a queue', () => {
+    const names = ruleFiles.flatMap(([, rules]) => rules.map((rule) => rule.name));
+
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  test('the routing rules are exactly those of the capability files', () => {
+    const declared = ruleFiles.flatMap(([, rules]) => rules);
+
+    expect(routingRules).toHaveLength(declared.length);
+    expect(new Set(routingRules)).toEqual(new Set(declared));
   });
 });
