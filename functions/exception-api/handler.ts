@@ -6,7 +6,7 @@ import {
   EXCEPTION_KINDS, ExceptionChangedError, ExceptionNotFoundError, FixNotApplicableError, dismissException, retryException,
 } from '../../shared/domain/exceptions';
 import { formatIssues } from '../../shared/domain/kernel/validation';
-import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
+import { exceptionFixPortsFromEnv } from '../../shared/wiring/exception-fix-ports';
 import { withObservability } from '../../shared/adapters/lambda-middleware';
 import { jsonAnswer, rawBody } from '../../shared/api/http-answer';
 import { PathId } from '../../shared/api/path-id';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
 import { OutboundChannelStub } from './outbound-channel-stub';
 import { PriceChannelStub } from './price-channel-stub';
-import { closeNow, listenOnLoopback } from '../local-fabric/loopback-server';
+import { closeNow, listenOnLoopback } from '../loopback/loopback-server';
 import { StubState } from './stub-state';
 
 /** A canned answer the stub gives instead of the real one, e.g. a 429 with Retry-After. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_ERP_CREDENTIALS } from '../../shared/erp/erp-config';
-import { closeNow, listenOnLoopback } from '../local-fabric/loopback-server';
+import { closeNow, listenOnLoopback } from '../loopback/loopback-server';
 
 export interface SimulatedSalesOrder {
   id: string;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiRoute } from '../../shared/config/topology';
 import type { LocalLambda } from './lambda-invoker';
-import { closeNow, listenOnLoopback } from './loopback-server';
+import { closeNow, listenOnLoopback } from '../loopback/loopback-server';
 
 /** API Gateway REST APIs refuse payloads over 10 MB before any function runs. */
 const GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
+import { exceptionFixPortsFromEnv } from '../../shared/wiring/exception-fix-ports';
 import { dismissException, reprocessWaitingForSku, retryException, type Actor, type ExceptionRecord, type FixPorts } from '../../shared/domain/exceptions';
 import type { SalesChannel } from '../../shared/domain/kernel/order';
 import type { OpsResources } from './aws-fabric';

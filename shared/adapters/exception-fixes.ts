@@ -7,16 +7,10 @@ import { PosTransactionRecorded } from '../domain/pos/events';
 import { replayArchivedDelivery, type WebhookSecrets } from '../domain/intake/webhook-delivery';
 import { skuKeyId, type SkuCrossReference } from '../domain/kernel/sku-cross-reference';
 import { type EventPublisher } from '../domain/kernel/ports';
-import type { ArchivedOrderReprocessor, ErpPostingRetry, FixPorts, HeldPosTransactions } from '../domain/exceptions';
+import type { ArchivedOrderReprocessor, ErpPostingRetry, HeldPosTransactions } from '../domain/exceptions';
 import type { LifecycleStore } from '../domain/orders/lifecycle';
-import { webhookAdapters } from '../channels/registry';
-import { channelApisFromEnv, orderSources } from '../channels/channel-apis';
 import { remapFetchedOrder, type OrderSource } from '../domain/intake/order-fetch';
 import { S3DeliveryArchive } from './raw-archive';
-import { DynamoSkuCrossReference } from './cross-reference';
-import { DynamoExceptionStore } from './exception-store';
-import { DynamoLifecycleStore } from './order-lifecycle-store';
-import { eventPublisherFromEnv } from './event-publisher';
 
 /**
  * Maps a held order again from what its channel sent, as archived, with today's adapter and
@@ -94,18 +88,4 @@ export class ReservedOrderRepost implements ErpPostingRetry {
     if (lifecycle?.state !== 'reserved') throw new Error(`order ${orderId} is ${lifecycle?.state ?? 'unknown'}, not reserved: nothing to post`);
     await this.publisher.publish([createEvent(OrderStateChanged, { orderId, from: 'reserved', to: 'reserved', version: lifecycle.version, on: 'stock_reserved' }, { correlationId: orderId, causationId: `exception-retry:${orderId}` })]);
   }
-}
-
-/** The fixes' ports as the API and the CLI build them: the exceptions table, the raw archive, the cross-reference and the bus. */
-export function exceptionFixPortsFromEnv(names: { exceptionsTable: string; crossReferenceTable: string; rawArchiveBucket: string; ordersTable?: string }): FixPorts {
-  const publisher = eventPublisherFromEnv();
-  const apis = channelApisFromEnv();
-  const reprocessor = new ArchivedDeliveryReprocessor(new S3DeliveryArchive(names.rawArchiveBucket), webhookAdapters(apis), {
-    publisher, skus: new DynamoSkuCrossReference(names.crossReferenceTable),
-  }, orderSources(apis));
-  const erp: ErpPostingRetry = names.ordersTable
-    ? new ReservedOrderRepost(new DynamoLifecycleStore(names.ordersTable), publisher)
-    : { retrySalesOrder: async (orderId) => { throw new Error(`retrying ${orderId}'s ERP posting needs the orders table`); } };
-  const posTransactions = new HeldPosTransactionRemapper(new DynamoSkuCrossReference(names.crossReferenceTable), publisher);
-  return { store: new DynamoExceptionStore(names.exceptionsTable), reprocessor, posTransactions, erp };
 }

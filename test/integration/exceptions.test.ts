@@ -8,7 +8,7 @@ import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secre
 import { DynamoExceptionStore } from '../../shared/adapters/exception-store';
 import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
 import { DynamoEventTrail } from '../../shared/adapters/event-trail';
-import { exceptionFixPortsFromEnv } from '../../shared/adapters/exception-fixes';
+import { exceptionFixPortsFromEnv } from '../../shared/wiring/exception-fix-ports';
 import { dismissException, exceptionFrom, retryException, type ExceptionRecord } from '../../shared/domain/exceptions';
 import { EventSource } from '../../events/catalog';
 import { createEvent } from '../../shared/domain/kernel/event';

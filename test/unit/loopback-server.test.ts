@@ -1,6 +1,6 @@
 import { Agent, createServer, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { closeNow, listenOnLoopback } from '../../scripts/local-fabric/loopback-server';
+import { closeNow, listenOnLoopback } from '../../scripts/loopback/loopback-server';
 
 function get(url: string, agent: Agent): Promise<number> {
   return new Promise((resolve, reject) => {

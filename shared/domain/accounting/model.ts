@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { JournalEntry } from './journal-entry';
 import type { FabricEvent } from '../kernel/event';
 import type { Shipment } from '../kernel/shipment';
-import type { ChannelRefund } from '../returns/refund-report';
-import type { PosTransaction } from '../pos/transaction';
+import type { ChannelRefund } from '../returns';
+import type { PosTransaction } from '../pos';
 
 /** What business fact a journal entry books; the ERP connector may pick a journal or template by it. */
 export const JournalEntryKind = z.enum(['sale', 'pos_sale', 'refund', 'return', 'marketplace_fees']);

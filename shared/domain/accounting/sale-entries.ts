@@ -4,7 +4,7 @@ import { settlementAccountFor } from './chart-of-accounts';
 import { CurrencyMismatchError, sumMoney } from '../kernel/money';
 import type { Order, OrderLine, Shipping } from '../kernel/order';
 import type { Shipment } from '../kernel/shipment';
-import type { ChannelRefund } from '../returns/refund-report';
+import type { ChannelRefund } from '../returns';
 import type { JournalEntry } from './journal-entry';
 import { JournalEntryDraft, postingDateOf, refundEntryId, saleEntryId, unitRangeShare } from './model';
 import { PermanentError } from '../kernel/errors';

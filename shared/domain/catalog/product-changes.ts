@@ -1,9 +1,9 @@
 import { createEvent } from '../kernel/event';
-import { ProductChanged } from '../pricing/events';
+import { ProductChanged } from '../pricing';
 import type { DataOwnership } from '../kernel/data-ownership';
 import type { EventPublisher } from '../kernel/ports';
 import type { Product } from '../kernel/product';
-import { refuseUnlessOwner } from '../pricing/schedule';
+import { refuseUnlessOwner } from '../pricing';
 
 export interface ProductCatalog {
   /** Writes products into the cross-reference (item, GTIN, channel SKU and variant mappings); safe to repeat. */

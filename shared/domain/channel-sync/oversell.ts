@@ -1,7 +1,7 @@
 import type { Order } from '../kernel/order';
 import { publicationSubject, type PublicationLedger, type PublishedFigure } from './publication';
 
-export interface OversellIncident {
+export interface OversoldListing {
   orderId: string;
   channel: Order['channel'];
   channelOrderId: string;
@@ -23,8 +23,8 @@ export interface OversellIncident {
  * before the channel accepted the order: the channel sold what the fabric had told it it did not have.
  * Lines without an internal SKU, or acknowledged after the order was placed, are not incidents.
  */
-export async function findOversells(order: Order, ledger: Pick<PublicationLedger, 'read'>): Promise<OversellIncident[]> {
-  const incidents: OversellIncident[] = [];
+export async function findOversells(order: Order, ledger: Pick<PublicationLedger, 'read'>): Promise<OversoldListing[]> {
+  const incidents: OversoldListing[] = [];
   const quantities = new Map<string, number>();
   for (const line of order.lines) if (line.sku) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
   for (const [sku, quantity] of quantities) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Order } from '../kernel/order';
 import type { Money } from '../kernel/money';
 import { sumMoney } from '../kernel/money';
-import type { JournalEntry } from '../accounting/journal-entry';
+import type { JournalEntry } from '../accounting';
 import { PermanentError, TransientError } from '../kernel/errors';
 
 /** A document the ERP holds for us: its own id (stable) and the number people see. */

@@ -1,7 +1,7 @@
 import { createEvent } from '../kernel/event';
 import { ErpPostingRejected, ErpSalesOrderCancelled, ErpSalesOrderPosted } from './events';
-import { JournalEntryPosted } from '../accounting/events';
-import type { JournalEntry } from '../accounting/journal-entry';
+import { JournalEntryPosted } from '../accounting';
+import type { JournalEntry } from '../accounting';
 import type { Order } from '../kernel/order';
 import type { EventPublisher } from '../kernel/ports';
 import {

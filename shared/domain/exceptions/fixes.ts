@@ -1,5 +1,5 @@
 import type { EventDataOf } from '../kernel/event';
-import type { PosTransactionRecorded } from '../pos/events';
+import type { PosTransactionRecorded } from '../pos';
 import { FixNotApplicableError, ExceptionNotFoundError } from './errors';
 import { actOnLatest } from './work-queue';
 import type { ExceptionAction, ExceptionFix, ExceptionRecord } from './model';

@@ -1,12 +1,12 @@
 import type { EventDataOf } from '../kernel/event';
-import { ChangeRefused, PricingException } from '../pricing/events';
-import { ErpPostingRejected } from '../erp/events';
-import { OrderNeedsAttention } from '../intake/events';
-import { OrderStateChanged, OrderStuck, OrderTransitionRefused } from '../orders/events';
-import { OversellIncident } from '../channel-sync/events';
-import { PosLineNeedsAttention, PosSequenceGapDetected } from '../pos/events';
-import { ReconciliationException } from '../accounting/events';
-import { ReturnNeedsAttention } from '../returns/events';
+import { ChangeRefused, PricingException } from '../pricing';
+import { ErpPostingRejected } from '../erp';
+import { OrderNeedsAttention } from '../intake';
+import { OrderStateChanged, OrderStuck, OrderTransitionRefused } from '../orders';
+import { OversellIncident } from '../channel-sync';
+import { PosLineNeedsAttention, PosSequenceGapDetected } from '../pos';
+import { ReconciliationException } from '../accounting';
+import { ReturnNeedsAttention } from '../returns';
 import type { FabricEvent } from '../kernel/event';
 import type { SalesChannel } from '../kernel/order';
 

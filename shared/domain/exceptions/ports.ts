@@ -1,7 +1,7 @@
 import type { EventDataOf } from '../kernel/event';
-import type { PosTransactionRecorded } from '../pos/events';
+import type { PosTransactionRecorded } from '../pos';
 import type { ExceptionAction, ExceptionKind, ExceptionRecord, ExceptionStatus, RaisedException } from './model';
-import type { HeldOrder } from '../orders/order-record';
+import type { HeldOrder } from '../orders';
 import type { SalesChannel } from '../kernel/order';
 
 export interface ExceptionFilter {

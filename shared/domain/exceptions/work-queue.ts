@@ -1,6 +1,6 @@
 import type { EventDataOf } from '../kernel/event';
-import type { OrderNeedsAttention } from '../intake/events';
-import type { OrderStateChanged } from '../orders/events';
+import type { OrderNeedsAttention } from '../intake';
+import type { OrderStateChanged } from '../orders';
 import type { FabricEvent } from '../kernel/event';
 import {
   EXCEPTION_KINDS, FABRIC_ACTOR, exceptionFrom, kindsResolvedBy, type ExceptionAction, type ExceptionKind, type ExceptionRecord, type ExceptionStatus,

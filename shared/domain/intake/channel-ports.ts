@@ -1,7 +1,7 @@
 import type { Order, SalesChannel } from '../kernel/order';
 import type { FieldIssue } from '../kernel/validation';
 import type { ChannelSkuKey, SkuLookup } from '../kernel/sku-cross-reference';
-import type { ChannelRefund } from '../returns/refund-report';
+import type { ChannelRefund } from '../returns';
 
 /** An inbound HTTP delivery as every channel adapter sees it: raw bytes, lower-cased headers. */
 export interface WebhookRequest {

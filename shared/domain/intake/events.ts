@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Order, SalesChannel } from '../kernel/order';
-import { ChannelRefund } from '../returns/refund-report';
+import { ChannelRefund } from '../returns';
 import { EventSource, defineEvent } from '../kernel/event';
 
 export const OrderReceived = defineEvent('OrderReceived', {

@@ -1,9 +1,9 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent, parseEvent } from '../kernel/event';
-import { OrderReceived, RefundReported } from '../intake/events';
-import { InventoryReserved, ReservationRejected, ReservationReleased } from '../inventory/events';
-import { ErpSalesOrderPosted } from '../erp/events';
-import { ReturnReceived } from '../returns/events';
+import { OrderReceived, RefundReported } from '../intake';
+import { InventoryReserved, ReservationRejected, ReservationReleased } from '../inventory';
+import { ErpSalesOrderPosted } from '../erp';
+import { ReturnReceived } from '../returns';
 import { OrderStateChanged, OrderTransitionRefused, ShipmentConfirmed } from './events';
 import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../kernel/ports';

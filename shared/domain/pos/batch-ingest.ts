@@ -1,7 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent } from '../kernel/event';
 import { PosBatchContinuationRequested, PosBatchProcessed, PosLineNeedsAttention, PosSequenceGapDetected, PosTransactionRecorded } from './events';
-import { ReturnReceived } from '../returns/events';
+import { ReturnReceived } from '../returns';
 import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../kernel/ports';
 import type { SkuCrossReference } from '../kernel/sku-cross-reference';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type OriginalOrder, type PosLine, type PosTransaction } from './transaction';
-import { DEFAULT_RETURN_REASON, returnDestination } from '../returns/model';
-import type { CustomerReturn } from '../returns/model';
+import { DEFAULT_RETURN_REASON, returnDestination } from '../returns';
+import type { CustomerReturn } from '../returns';
 
 /**
  * A store taking back goods bought online. Its units go back into the store's stock with the POS

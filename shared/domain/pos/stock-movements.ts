@@ -1,12 +1,12 @@
 import { createEvent } from '../kernel/event';
 import { PosLineNeedsAttention } from './events';
-import { locationIds } from '../inventory/policy';
-import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '../inventory/adjustment';
-import type { InventoryPorts } from '../inventory/reservation';
-import { UnknownLocationError } from '../inventory/model';
-import { StockKeptMovingError } from '../inventory/errors';
+import { locationIds } from '../inventory';
+import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '../inventory';
+import type { InventoryPorts } from '../inventory';
+import { UnknownLocationError } from '../inventory';
+import { StockKeptMovingError } from '../inventory';
 import { type PosLine, type PosTransaction } from './transaction';
-import { DEFAULT_RETURN_REASON, returnDestination } from '../returns/model';
+import { DEFAULT_RETURN_REASON, returnDestination } from '../returns';
 import type { PosBatchRef } from './events';
 
 /** What became of one POS line's stock movement; `adjustmentId` finds it in the inventory ledger. */

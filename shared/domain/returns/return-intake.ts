@@ -1,8 +1,8 @@
 import { createEvent } from '../kernel/event';
 import { ReturnNeedsAttention } from './events';
-import { adjustStock, parseAdjustmentRequest } from '../inventory/adjustment';
-import type { InventoryPorts } from '../inventory/reservation';
-import { StockKeptMovingError } from '../inventory/errors';
+import { adjustStock, parseAdjustmentRequest } from '../inventory';
+import type { InventoryPorts } from '../inventory';
+import { StockKeptMovingError } from '../inventory';
 import type { Order, SalesChannel } from '../kernel/order';
 import { returnDestination } from './model';
 import type { CustomerReturn, ReturnNeedsAttentionData } from './model';

@@ -1,0 +1,8 @@
+/** The intake capability's public surface: other capabilities import it from here only. */
+export * from './channel-order-intake';
+export * from './channel-ports';
+export * from './events';
+export * from './order-fetch';
+export * from './order-pull';
+export * from './queued-notification';
+export * from './webhook-delivery';

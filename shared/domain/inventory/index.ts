@@ -1,0 +1,14 @@
+/** The inventory capability's public surface: other capabilities import it from here only. */
+export * from './adjustment';
+export * from './buckets';
+export * from './errors';
+export * from './events';
+export * from './exposure';
+export * from './fulfilment';
+export * from './model';
+export * from './movement';
+export * from './policy';
+export * from './records';
+export * from './reservation';
+export * from './sweeper';
+export * from './verification';
