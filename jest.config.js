@@ -1,6 +1,12 @@
 /** Three projects: unit (pure, fast), integration (DynamoDB Local + fauxqs, started once per run), infra (synthesized templates). */
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
-const common = { testEnvironment: 'node', transform: tsJest, moduleFileExtensions: ['ts', 'js', 'json'] };
+// Stryker's sandbox is a copy of the repository (package.json included) while a mutation run lasts.
+const common = {
+  testEnvironment: 'node',
+  transform: tsJest,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
+};
 
 module.exports = {
   // Per-project testTimeout is ignored by jest; integration files raise it in their setup file.
