@@ -24,7 +24,7 @@ export const requiredName = z.string({ error: 'is required' }).min(1, 'is requir
  * The variable that tells a queue consumer each of its queues' maxReceiveCount, by queue name (the last
  * part of the queue's ARN), as JSON: `{"fabric-eu-west-1-order-intake":5}`. A map, not one number,
  * because one function may read several queues with different limits. Set where the function is bound
- * to its queues: `FabricFunction.bindReceiveLimit` in the stacks, the local runtime's event sources.
+ * to its queues: `FabricFunction.consumeQueue` in the stacks, the local runtime's event sources.
  */
 export const MAX_RECEIVE_COUNTS_ENV = 'FABRIC_MAX_RECEIVE_COUNTS';
 
