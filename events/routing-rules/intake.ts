@@ -1,5 +1,5 @@
 import { EventSource } from '../catalog';
-import { ORDER_FETCH_SCOPE, orderFetchKey } from '../../shared/domain/intake/order-fetch';
+import { ORDER_FETCH_SCOPE, orderFetchKey } from '../../shared/domain/intake/model';
 import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../../shared/domain/orders/model';
 import { keyedOn, type RoutingRule } from './rule';
 
@@ -29,7 +29,7 @@ export const intakeRules: readonly RoutingRule[] = [
       maxConcurrency: 2,
     },
     consumer: 'channel-order-fetch',
-    // The fetch consumer runs once per notification delivery (shared/domain/intake/order-fetch.ts).
+    // The fetch consumer runs once per notification delivery.
     processedOnce: keyedOn('ChannelOrderNotified', ORDER_FETCH_SCOPE, ({ deliveryId }) => (deliveryId ? orderFetchKey(channel, deliveryId) : undefined)),
   })),
 ];

@@ -10,6 +10,7 @@ import { type SkuCrossReference } from '../kernel/sku-cross-reference';
 import type { ReplayOutcome } from './webhook-delivery';
 import type { EventPublisher, OnceRunner } from '../kernel/ports';
 import type { ArchivedDelivery, DeliveryArchive, DeliveryVerdict } from '../kernel/archive';
+import { orderFetchKey } from './model';
 
 /** What a channel API answered for one order. `raw` is archived as received, whatever it was. */
 export type FetchedOrder<TPayload> =
@@ -33,12 +34,6 @@ export interface OrderSource<TPayload> {
 }
 
 export type FetchOutcome = 'accepted' | 'needs_attention' | 'ignored';
-
-/** The idempotency scope of order fetches, and the business key: one fetch per notification delivery. */
-export const ORDER_FETCH_SCOPE = 'channel-order-fetch';
-export function orderFetchKey(channel: SalesChannel, deliveryId: string): string {
-  return `${channel}#fetch#${deliveryId}`;
-}
 
 export interface OrderFetchPorts {
   archive: DeliveryArchive;
