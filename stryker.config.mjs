@@ -7,13 +7,15 @@
 import jestConfig from './jest.config.js';
 
 // Stryker's jest runner swaps the test environment of the top-level config only, so the unit project
-// is lifted out of `projects` instead of selected with --selectProjects.
+// is lifted out of `projects` instead of selected with --selectProjects. `projects: null`, not undefined:
+// options reach Stryker's workers as JSON, which drops an undefined key, and the three projects (the
+// integration one starting its emulators for every mutant) would come back from jest.config.js.
 const { displayName: _unit, ...unitProject } = jestConfig.projects.find((project) => project.displayName === 'unit');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'jest',
-  jest: { projectType: 'custom', configFile: 'jest.config.js', config: { ...unitProject, projects: undefined } },
+  jest: { projectType: 'custom', configFile: 'jest.config.js', config: { ...unitProject, projects: null } },
   coverageAnalysis: 'perTest',
   // A static mutant (a zod schema, a policy table, a constant built at module load) cannot be traced to
   // the tests that reach it, so each would re-run every unit test that imports its module: the kernel's
