@@ -1,4 +1,5 @@
 import { benchCanonicalMapping } from './canonical-mapping.bench';
+import { benchCsvRows } from './csv-rows.bench';
 import { benchOrderThroughput } from './order-throughput.bench';
 import { benchFunctionBundles } from './function-bundles.bench';
 import { benchPosIngest } from './pos-ingest.bench';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_TRACE_ENABLED = 'false';
   beginRun();
   benchCanonicalMapping();
+  benchCsvRows();
   await benchFunctionBundles();
   // Before the in-process fabric benchmarks: it runs in child processes of its own.
   await benchPosIngest();
