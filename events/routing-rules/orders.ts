@@ -1,5 +1,5 @@
 import { EventSource } from '../catalog';
-import { LIFECYCLE_DETAIL_TYPES } from '../../shared/domain/orders/lifecycle-events';
+import { LIFECYCLE_DETAIL_TYPES } from '../../shared/domain/orders/model';
 import type { RoutingRule } from './rule';
 
 /** Every event that moves an order, to the order lifecycle. */

@@ -8,13 +8,7 @@ import { OrderStateChanged, OrderTransitionRefused, ShipmentConfirmed } from './
 import type { FabricEvent } from '../kernel/event';
 import type { EventPublisher } from '../kernel/ports';
 import { LifecycleEventEarlyError, applyLifecycleEvent, type LifecycleEvent, type LifecycleOutcome, type LifecycleStore } from './lifecycle';
-
-/** The fabric events that move orders, and the consumer's routing rule lists exactly these. */
-export const LIFECYCLE_DETAIL_TYPES = [
-  OrderReceived.detailType, InventoryReserved.detailType, ReservationRejected.detailType, ReservationReleased.detailType,
-  ErpSalesOrderPosted.detailType, ShipmentConfirmed.detailType, ReturnReceived.detailType, RefundReported.detailType,
-] as const;
-export type LifecycleDetailType = (typeof LIFECYCLE_DETAIL_TYPES)[number];
+import type { LifecycleDetailType } from './model';
 
 /** The lifecycle's key for a shipment: an order's lifecycle applies each shipment id once, and remembers it for good. */
 export const shipmentLifecycleKey = (shipmentId: string) => `shipment:${shipmentId}`;

@@ -1,4 +1,9 @@
 import type { Order } from '../kernel/order';
+import { OrderReceived, RefundReported } from '../intake';
+import { InventoryReserved, ReservationRejected, ReservationReleased } from '../inventory';
+import { ErpSalesOrderPosted } from '../erp';
+import { ReturnReceived } from '../returns';
+import { ShipmentConfirmed } from './events';
 
 /** The idempotency scope under which the order-intake consumer records each order version once. */
 export const ORDER_INTAKE_SCOPE = 'order-intake';
@@ -10,3 +15,10 @@ export const ORDER_INTAKE_SCOPE = 'order-intake';
 export function orderVersionKey(order: Pick<Order, 'orderId' | 'channelUpdatedAt' | 'status'>): string {
   return `${order.orderId}#${order.channelUpdatedAt}#${order.status}`;
 }
+
+/** The fabric events that move orders, and the consumer's routing rule lists exactly these. */
+export const LIFECYCLE_DETAIL_TYPES = [
+  OrderReceived.detailType, InventoryReserved.detailType, ReservationRejected.detailType, ReservationReleased.detailType,
+  ErpSalesOrderPosted.detailType, ShipmentConfirmed.detailType, ReturnReceived.detailType, RefundReported.detailType,
+] as const;
+export type LifecycleDetailType = (typeof LIFECYCLE_DETAIL_TYPES)[number];
