@@ -20,7 +20,7 @@ export interface ConsumerQueuesProps {
 }
 
 /**
- * One queue per routing rule in `events/routing-rules.ts`, fed by an EventBridge rule built from the
+ * One queue per routing rule in `events/routing-rules/`, fed by an EventBridge rule built from the
  * same pattern the local runtime uses, and read by the rule's consumer with the rule's batch settings.
  * Nothing is dropped: a message the consumer keeps failing on lands in the rule's dead-letter queue,
  * kept for 14 days, and batch item failures are reported per record, so one bad message is retried

@@ -2,6 +2,7 @@
 export * from './channel-order-intake';
 export * from './channel-ports';
 export * from './events';
+export * from './model';
 export * from './order-fetch';
 export * from './order-pull';
 export * from './queued-notification';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../../config/env';
+import { PermanentError } from './errors';
 
 /**
  * Which system is the source of truth for each kind of master data. The fabric distributes what an
@@ -41,7 +42,7 @@ export function loadDataOwnership(env: NodeJS.ProcessEnv = process.env): DataOwn
 }
 
 /** A change sent by a system that does not own the domain it touches. */
-export class NotDataOwnerError extends Error {
+export class NotDataOwnerError extends PermanentError {
   override name = 'NotDataOwnerError';
   constructor(readonly domain: DataDomain, readonly owner: SourceSystem, readonly sourceSystem: string) {
     super(`${domain} is owned by ${owner}; a change from ${sourceSystem} is refused`);

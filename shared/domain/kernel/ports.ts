@@ -1,4 +1,5 @@
 /** The ports every capability shares: publishing events and running a piece of work once. */
+import { PermanentError, TransientError } from './errors';
 import type { FabricEvent } from './event';
 
 export interface EventPublisher {
@@ -10,11 +11,12 @@ export interface EventPublisher {
 }
 
 /** An event the bus can never carry, however often it is retried (too large, with nowhere to put its payload). */
-export class UnpublishableEventError extends Error {
+export class UnpublishableEventError extends PermanentError {
   override name = 'UnpublishableEventError';
 }
 
-export class DeliveryInProgressError extends Error {
+/** The same delivery or piece of work is running elsewhere right now: the retry finds its result. */
+export class DeliveryInProgressError extends TransientError {
   override name = 'DeliveryInProgressError';
 }
 
