@@ -1,0 +1,137 @@
+import type { ChannelOrderMapper } from '../../../shared/domain/intake/channel-ports';
+import { ConnectorStateConflictError, pullOrders, type ConnectorState, type OrderFeed, type OrderPullPorts } from '../../../shared/domain/intake/order-pull';
+import type { FabricEvent } from '../../../shared/domain/kernel/event';
+import { balancedOrder } from '../builders';
+import { orderIdFor } from '../../../shared/domain/kernel/order';
+
+interface FakeOrder { id: string; modified: string }
+
+/** A channel search over fixed orders: [from, to] inclusive, sorted, pages of two, and a fault switch. */
+function fakeFeed(orders: FakeOrder[]) {
+  const calls: { window: { from: string; to: string }; page?: string }[] = [];
+  let failOnPage: string | undefined;
+  const mapper: ChannelOrderMapper<FakeOrder> = {
+    channel: 'ebay',
+    channelOrderId: (order) => order.id,
+    skuKeys: () => [{ channelSku: 'TSHIRT-RED-M' }],
+    toCanonicalOrder: (order) => balancedOrder({ orderId: orderIdFor('ebay', order.id), channel: 'ebay', channelOrderId: order.id, channelUpdatedAt: order.modified }),
+  };
+  const feed: OrderFeed<FakeOrder> = {
+    channel: 'ebay',
+    connector: 'ebay-orders',
+    mapper,
+    async fetchPage(window, page) {
+      calls.push({ window, ...(page ? { page } : {}) });
+      if (page && page === failOnPage) throw new Error(`page ${page} failed`);
+      const inWindow = orders.filter((o) => o.modified >= window.from && o.modified <= window.to).sort((a, b) => a.modified.localeCompare(b.modified));
+      const offset = Number(page ?? 0);
+      const slice = inWindow.slice(offset, offset + 2);
+      return {
+        orders: slice.map((o) => ({ kind: 'order' as const, channelOrderId: o.id, version: o.modified, payload: o })),
+        raw: slice,
+        ...(offset + 2 < inWindow.length ? { nextPage: String(offset + 2) } : {}),
+      };
+    },
+  };
+  return { feed, calls, failOn: (page: string | undefined) => { failOnPage = page; } };
+}
+
+function fakePorts() {
+  let stored: ConnectorState = { version: 0 };
+  const published: FabricEvent[] = [];
+  const done = new Map<string, { orderId: string; outcome: string }>();
+  const ports: OrderPullPorts = {
+    state: {
+      async load() { return structuredClone(stored); },
+      async save(_connector, state) {
+        if (state.version !== stored.version) throw new ConnectorStateConflictError('moved');
+        stored = { ...structuredClone(state), version: state.version + 1 };
+        return stored.version;
+      },
+    },
+    archive: { archiveDelivery: async (d) => d.requestId, recordVerdict: async () => undefined },
+    publisher: { publish: async (events) => { published.push(...events); } },
+    skus: { resolveSkus: async () => new Map([['sku:TSHIRT-RED-M', 'APP-TSHIRT-RED-M']]) },
+    once: (async (key: string, work: () => Promise<{ orderId: string; outcome: string }>) => {
+      const earlier = done.get(key);
+      if (earlier) return { ...earlier, duplicate: true };
+      const result = await work();
+      done.set(key, result);
+      return { ...result, duplicate: false };
+    }) as OrderPullPorts['once'],
+  };
+  return { ports, published, state: () => stored, receivedIds: () => published.filter((e) => e.detailType === 'OrderReceived').map((e) => (e.data as { order: { channelOrderId: string } }).order.channelOrderId) };
+}
+
+const at = (minute: number) => new Date(Date.UTC(2025, 2, 14, 14, minute)).toISOString();
+const options = (minute: number, hasTimeLeft = () => true) => ({ now: new Date(at(minute)), overlapMs: 5 * 60_000, settleMs: 60_000, initialLookbackMs: 60 * 60_000, hasTimeLeft });
+const orders = [1, 2, 3, 4, 5].map((n) => ({ id: `04-0000${n}`, modified: at(10 + n) }));
+
+describe('pullOrders', () => {
+  test('publishes every order of the window once and moves the cursor to the window end', async () => {
+    const { feed } = fakeFeed(orders);
+    const fake = fakePorts();
+
+    const report = await pullOrders(feed, fake.ports, options(30));
+
+    expect(report).toMatchObject({ pages: 3, published: 5, duplicates: 0, completed: true, window: { from: at(-30), to: at(29) } });
+    expect(fake.receivedIds()).toEqual(['04-00001', '04-00002', '04-00003', '04-00004', '04-00005']);
+    expect(fake.state()).toMatchObject({ cursor: at(29) });
+    expect(fake.state().run).toBeUndefined();
+  });
+
+  test('resumes a run that failed mid-window at the failing page: nothing missed, nothing published twice', async () => {
+    const { feed, calls, failOn } = fakeFeed(orders);
+    const fake = fakePorts();
+    failOn('2');
+
+    await expect(pullOrders(feed, fake.ports, options(30))).rejects.toThrow('page 2 failed');
+    expect(fake.receivedIds()).toEqual(['04-00001', '04-00002']);
+    expect(fake.state()).toMatchObject({ run: { window: { from: at(-30), to: at(29) }, page: '2' } });
+
+    failOn(undefined);
+    const resumed = await pullOrders(feed, fake.ports, options(45));
+
+    expect(resumed).toMatchObject({ published: 3, duplicates: 0, completed: true, window: { from: at(-30), to: at(29) } });
+    expect(calls.at(-2)).toMatchObject({ page: '2' });
+    expect(fake.receivedIds()).toEqual(['04-00001', '04-00002', '04-00003', '04-00004', '04-00005']);
+  });
+
+  test('stops between pages when time runs out and resumes at the next page', async () => {
+    const { feed } = fakeFeed(orders);
+    const fake = fakePorts();
+
+    const first = await pullOrders(feed, fake.ports, options(30, () => false));
+    const second = await pullOrders(feed, fake.ports, options(31));
+
+    expect(first).toMatchObject({ pages: 1, published: 2, completed: false });
+    expect(second).toMatchObject({ published: 3, completed: true });
+    expect(fake.receivedIds()).toHaveLength(5);
+  });
+
+  test('counts what the overlapping next window sees again as duplicates, and publishes a newer version', async () => {
+    const changing = [...orders];
+    const { feed } = fakeFeed(changing);
+    const fake = fakePorts();
+    await pullOrders(feed, fake.ports, options(30));
+    changing.push({ id: '04-00005', modified: at(30) });
+
+    const next = await pullOrders(feed, fake.ports, options(40));
+
+    expect(next.window).toEqual({ from: at(24), to: at(39) });
+    expect(next).toMatchObject({ published: 1, duplicates: 0 });
+    expect(fake.receivedIds()).toEqual(['04-00001', '04-00002', '04-00003', '04-00004', '04-00005', '04-00005']);
+  });
+
+  test('re-running the same window publishes nothing new', async () => {
+    const { feed } = fakeFeed(orders);
+    const fake = fakePorts();
+    await pullOrders(feed, fake.ports, options(30));
+    fake.ports.state.save = async () => 1;
+    fake.ports.state.load = async () => ({ version: 1 });
+
+    const again = await pullOrders(feed, fake.ports, options(30));
+
+    expect(again).toMatchObject({ published: 0, duplicates: 5 });
+  });
+});
