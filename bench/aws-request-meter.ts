@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { LocalLambda } from '../scripts/local-fabric/lambda-invoker';
 import type { LocalFabric } from '../scripts/local-fabric/local-fabric';
-import { tables, type TableDefinition, type TableName } from '../shared/config/topology';
+import { tables, type TableDefinition, type TableName } from '#shared/config/topology';
 
 /**
  * Counts what this process asks of AWS while a benchmark runs: API requests to the emulators by

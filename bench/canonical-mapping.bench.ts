@@ -1,5 +1,5 @@
-import { ShopifyOrderPayload } from '../shared/channels/shopify/shopify-order.schema';
-import { mapShopifyOrder } from '../shared/channels/shopify/shopify-webhook.adapter';
+import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
+import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapter';
 import { sampleShopifyOrder, seededRandom, SAMPLE_CATALOG } from '../scripts/sample/shopify-orders';
 import { opsPerSecond, report } from './harness';
 

@@ -3,11 +3,11 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { DEFAULT_DATA_OWNERSHIP } from '../shared/domain/kernel/data-ownership';
-import { importCatalogExport } from '../shared/domain/catalog/catalog-import';
-import { Product } from '../shared/domain/kernel/product';
-import { decompressed, lineBatches } from '../shared/text/byte-stream';
-import { toWireEvent, type FabricEvent } from '../shared/domain/kernel/event';
+import { DEFAULT_DATA_OWNERSHIP } from '#domain/kernel/data-ownership';
+import { importCatalogExport } from '#domain/catalog/catalog-import';
+import { Product } from '#domain/kernel/product';
+import { decompressed, lineBatches } from '#shared/text/byte-stream';
+import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
 import { report } from './harness';
 
 const SKUS = 100_000;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { splitCsvRow } from '../shared/text/csv-row';
+import { splitCsvRow } from '#shared/text/csv-row';
 import { csvLines, generatedTransactions, take } from '../test/fixtures/pos/generate';
 import { opsPerSecond, report } from './harness';
 

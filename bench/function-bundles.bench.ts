@@ -5,9 +5,9 @@ import { build, type BuildOptions } from 'esbuild';
 import {
   apiCredentialsNameEnvVar, bucketEnvVar, buckets, functions, secretNameEnvVar, tableEnvVar, tables,
   type BucketName, type TableName,
-} from '../shared/config/topology';
-import { SalesChannel } from '../shared/domain/kernel/order';
-import { ERP_CREDENTIALS_NAME_ENV } from '../shared/erp/erp-config';
+} from '#shared/config/topology';
+import { SalesChannel } from '#domain/kernel/order';
+import { ERP_CREDENTIALS_NAME_ENV } from '#shared/erp/erp-config';
 import { format, record, report } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');

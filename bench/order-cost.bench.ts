@@ -1,7 +1,7 @@
 import type { LocalFabric } from '../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../scripts/sample/shopify-orders';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../shared/adapters/webhook-secrets';
-import { functions, type FunctionName } from '../shared/config/topology';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
+import { functions, type FunctionName } from '#shared/config/topology';
 import { EMPTY_RECEIVE, startAwsRequestMeter, type MeterReading } from './aws-request-meter';
 import { format, report } from './harness';
 
@@ -120,7 +120,7 @@ async function settle(fabric: LocalFabric, read: () => MeterReading, orderIds: r
 async function postedToErp(fabric: LocalFabric, orderIds: readonly string[]): Promise<number> {
   // Loaded only now: the adapters read the environment the fabric set, once, when first loaded.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DynamoLifecycleStore } = require('../shared/adapters/order-lifecycle-store') as typeof import('../shared/adapters/order-lifecycle-store');
+  const { DynamoLifecycleStore } = require('#shared/adapters/order-lifecycle-store') as typeof import('#shared/adapters/order-lifecycle-store');
   const lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
   const states = await Promise.all(orderIds.map(async (id) => (await lifecycles.load(id))?.state));
   return states.filter((state) => state === 'posted_to_erp').length;

@@ -6,7 +6,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { startLocalFabric, type LocalFabric } from '../scripts/local-fabric/local-fabric';
 import { SAMPLE_CATALOG, sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../scripts/sample/shopify-orders';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../shared/adapters/webhook-secrets';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { report } from './harness';
 import { measureOrderCost } from './order-cost.bench';
 

@@ -7,7 +7,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalFabric } from '../scripts/local-fabric/local-fabric';
-import { functions } from '../shared/config/topology';
+import { functions } from '#shared/config/topology';
 import { writeCsvBatch } from '../test/fixtures/pos/generate';
 import { report } from './harness';
 
@@ -34,7 +34,7 @@ async function benchThroughFabric(dir: string): Promise<void> {
   try {
     // Loaded after the fabric has set the environment (log level included) that adapters read when first loaded.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { DynamoSkuCrossReference } = require('../shared/adapters/cross-reference') as typeof import('../shared/adapters/cross-reference');
+    const { DynamoSkuCrossReference } = require('#shared/adapters/cross-reference') as typeof import('#shared/adapters/cross-reference');
     const xref = new DynamoSkuCrossReference(fabric.resources.tables.crossReference, DynamoDBDocumentClient.from(fabric.clients.dynamodb));
     for (const [code, sku] of Object.entries(SKUS)) await xref.mapSku('pos', { channelSku: code }, sku);
     const bucket = fabric.resources.buckets.posBatches;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { readPosItems } from '../shared/pos/pos-batch-reader';
-import { START } from '../shared/domain/pos/batch';
-import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload } from '../shared/domain/pos/batch-ingest';
+import { readPosItems } from '#shared/pos/pos-batch-reader';
+import { START } from '#domain/pos/batch';
+import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload } from '#domain/pos/batch-ingest';
 import { invocation, memoryPorts } from '../test/unit/support/pos-in-memory';
 
 /**

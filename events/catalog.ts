@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { OrderReceived, OrderNeedsAttention, ChannelOrderNotified, RefundReported } from '../shared/domain/intake/events';
-import { InventoryMovementRecorded, InventoryReserved, ReservationRejected, ReservationReleased, InventoryAdjusted, AvailabilityChanged } from '../shared/domain/inventory/events';
-import { ShipmentConfirmed, OrderStateChanged, OrderStuck, OrderTransitionRefused } from '../shared/domain/orders/events';
-import { ReturnReceived, ReturnNeedsAttention } from '../shared/domain/returns/events';
-import { SettlementLineReceived, JournalEntryPrepared, ReconciliationException, JournalEntryPosted } from '../shared/domain/accounting/events';
-import { ErpSalesOrderPosted, ErpSalesOrderCancelled, ErpPostingRejected } from '../shared/domain/erp/events';
-import { PosTransactionRecorded, PosLineNeedsAttention, PosSequenceGapDetected, PosBatchProcessed, PosBatchContinuationRequested } from '../shared/domain/pos/events';
-import { ProductChanged, ChangeRefused, PriceChanged, PromotionActivated, PromotionEnded, PricingException } from '../shared/domain/pricing/events';
-import { OversellIncident, ChannelDriftCorrected } from '../shared/domain/channel-sync/events';
-import { parseEvent, type EventDefinition, type FabricEvent } from '../shared/domain/kernel/event';
+import { OrderReceived, OrderNeedsAttention, ChannelOrderNotified, RefundReported } from '#domain/intake/events';
+import { InventoryMovementRecorded, InventoryReserved, ReservationRejected, ReservationReleased, InventoryAdjusted, AvailabilityChanged } from '#domain/inventory/events';
+import { ShipmentConfirmed, OrderStateChanged, OrderStuck, OrderTransitionRefused } from '#domain/orders/events';
+import { ReturnReceived, ReturnNeedsAttention } from '#domain/returns/events';
+import { SettlementLineReceived, JournalEntryPrepared, ReconciliationException, JournalEntryPosted } from '#domain/accounting/events';
+import { ErpSalesOrderPosted, ErpSalesOrderCancelled, ErpPostingRejected } from '#domain/erp/events';
+import { PosTransactionRecorded, PosLineNeedsAttention, PosSequenceGapDetected, PosBatchProcessed, PosBatchContinuationRequested } from '#domain/pos/events';
+import { ProductChanged, ChangeRefused, PriceChanged, PromotionActivated, PromotionEnded, PricingException } from '#domain/pricing/events';
+import { OversellIncident, ChannelDriftCorrected } from '#domain/channel-sync/events';
+import { parseEvent, type EventDefinition, type FabricEvent } from '#domain/kernel/event';
 
-export { EventContractError, EventSource, UnknownEventError } from '../shared/domain/kernel/event';
+export { EventContractError, EventSource, UnknownEventError } from '#domain/kernel/event';
 
 /**
  * Every detail-type the fabric publishes, with its versioned payload schema. JSON Schema is generated

@@ -1,5 +1,5 @@
-import type { WireEvent, ClaimCheck } from '../shared/domain/kernel/event';
-import { routingRules, type EventPattern } from './routing-rules';
+import type { WireEvent, ClaimCheck } from '#domain/kernel/event';
+import { routingRules, type EventPattern } from '#events/routing-rules';
 
 /**
  * The most one event may take on the bus: EventBridge's PutEvents entry and an SNS message (fauxqs

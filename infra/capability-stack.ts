@@ -1,10 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { RoutingRule } from '../events/routing-rules';
-import type { Access, BucketAccess, BucketName, Capability, FunctionDefinition, TableName } from '../shared/config/topology';
-import { CHANNEL_RATE_LIMITS_ENV } from '../shared/channels/channel-apis';
-import { ERP_API_URL_ENV, ERP_REQUESTS_PER_SECOND_ENV } from '../shared/erp/erp-config';
+import type { RoutingRule } from '#events/routing-rules';
+import type { Access, BucketAccess, BucketName, Capability, FunctionDefinition, TableName } from '#shared/config/topology';
+import { CHANNEL_RATE_LIMITS_ENV } from '#shared/channels/channel-apis';
+import { ERP_API_URL_ENV, ERP_REQUESTS_PER_SECOND_ENV } from '#shared/erp/erp-config';
 import { constructId } from './constructs/construct-id';
 import { ConsumerQueues } from './constructs/consumer-queues';
 import { FabricFunction } from './constructs/fabric-function';

@@ -1,7 +1,7 @@
 import { Tags, Validations, type App, type Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { routingRules, type RoutingRule } from '../events/routing-rules';
-import { capabilities, functions, type Capability, type FunctionDefinition } from '../shared/config/topology';
+import { routingRules, type RoutingRule } from '#events/routing-rules';
+import { capabilities, functions, type Capability, type FunctionDefinition } from '#shared/config/topology';
 import { ApiStack } from './api-stack';
 import { CapabilityStack } from './capability-stack';
 import { constructId } from './constructs/construct-id';

@@ -1,6 +1,6 @@
-import type { FunctionDefinition } from '../shared/config/topology';
-import { SalesChannel } from '../shared/domain/kernel/order';
-import { ERP_CREDENTIALS_SECRET_NAME } from '../shared/erp/erp-config';
+import type { FunctionDefinition } from '#shared/config/topology';
+import { SalesChannel } from '#domain/kernel/order';
+import { ERP_CREDENTIALS_SECRET_NAME } from '#shared/erp/erp-config';
 import { regionalFunctions } from './regional-functions';
 
 /**

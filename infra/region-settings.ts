@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { OutboundRateLimits } from '../shared/channels/channel-apis';
-import { SalesChannel } from '../shared/domain/kernel/order';
+import { OutboundRateLimits } from '#shared/channels/channel-apis';
+import { SalesChannel } from '#domain/kernel/order';
 
 export const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region name');
 

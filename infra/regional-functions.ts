@@ -1,5 +1,5 @@
-import { functions, type FunctionDefinition, type FunctionName } from '../shared/config/topology';
-import type { SalesChannel } from '../shared/domain/kernel/order';
+import { functions, type FunctionDefinition, type FunctionName } from '#shared/config/topology';
+import type { SalesChannel } from '#domain/kernel/order';
 
 const WEBHOOK_PATH = /^\/webhooks\/([a-z]+)$/;
 

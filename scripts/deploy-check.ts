@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DescribeSecretCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { regionSecrets, type RegionSecret } from '../infra/region-secrets';
 import { parseContext, Region, RegionSettingsByRegion } from '../infra/region-settings';
-import type { SalesChannel } from '../shared/domain/kernel/order';
+import type { SalesChannel } from '#domain/kernel/order';
 import { defineCommand, option, parseCommand, requiredOption, runCommandLine } from './ops/command-line';
 
 /**

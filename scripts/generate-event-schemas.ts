@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   EVENT_SCHEMA_DIR, findBreakingChanges, generateEventSchemas, readCommittedSchema, serializeSchema,
-} from '../events/json-schema';
+} from '#events/json-schema';
 
 const documents = generateEventSchemas().map((document) => ({ ...document, committed: readCommittedSchema(document.fileName) }));
 const breaking = documents.flatMap(({ fileName, schema, committed }) =>

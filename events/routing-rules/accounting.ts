@@ -1,5 +1,5 @@
-import { EventSource } from '../catalog';
-import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '../../shared/domain/accounting/model';
+import { EventSource } from '#events/catalog';
+import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '#domain/accounting/model';
 import type { RoutingRule } from './rule';
 
 /** Shipments, POS transactions and refunds, to the journal entries they book. */

@@ -1,8 +1,8 @@
-import { EventSource } from '../catalog';
+import { EventSource } from '#events/catalog';
 import {
   CANCELLATION_SYNC_SCOPE, OVERSELL_CHECK_SCOPE, RETURN_SYNC_SCOPE, SHIPMENT_SYNC_SCOPE,
   cancellationSyncKey, oversellCheckKey, returnSyncKey, shipmentSyncKey,
-} from '../../shared/domain/channel-sync/model';
+} from '#domain/channel-sync/model';
 import { keyedOn, type RoutingRule } from './rule';
 
 /** What the channels are told: availability per channel, oversells, and shipments, cancellations and returns. */

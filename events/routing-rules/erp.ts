@@ -1,4 +1,4 @@
-import { EventSource } from '../catalog';
+import { EventSource } from '#events/catalog';
 import type { RoutingRule } from './rule';
 
 /** Reserved (and cancelled) orders and prepared journal entries, to the ERP connector. */

@@ -1,5 +1,5 @@
-import { eventCatalog } from '../catalog';
-import { EXCEPTION_KINDS, RESOLVING_EVENTS } from '../../shared/domain/exceptions/model';
+import { eventCatalog } from '#events/catalog';
+import { EXCEPTION_KINDS, RESOLVING_EVENTS } from '#domain/exceptions/model';
 import type { RoutingRule } from './rule';
 
 /** Every event a person must look at, and the order moves that resolve them, to the one work queue. */

@@ -1,6 +1,6 @@
-import { EventSource } from '../catalog';
-import { ORDER_FETCH_SCOPE, orderFetchKey } from '../../shared/domain/intake/model';
-import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../../shared/domain/orders/model';
+import { EventSource } from '#events/catalog';
+import { ORDER_FETCH_SCOPE, orderFetchKey } from '#domain/intake/model';
+import { ORDER_INTAKE_SCOPE, orderVersionKey } from '#domain/orders/model';
 import { keyedOn, type RoutingRule } from './rule';
 
 /** Canonical orders to the order store, and thin channel notifications to the fetch that turns them into orders. */

@@ -1,4 +1,4 @@
-import { EventSource } from '../catalog';
+import { EventSource } from '#events/catalog';
 import type { RoutingRule } from './rule';
 
 /** Orders to the stock they reserve (and release), and confirmed shipments to the units they take off hand. */

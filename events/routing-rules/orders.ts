@@ -1,5 +1,5 @@
-import { EventSource } from '../catalog';
-import { LIFECYCLE_DETAIL_TYPES } from '../../shared/domain/orders/model';
+import { EventSource } from '#events/catalog';
+import { LIFECYCLE_DETAIL_TYPES } from '#domain/orders/model';
 import type { RoutingRule } from './rule';
 
 /** Every event that moves an order, to the order lifecycle. */

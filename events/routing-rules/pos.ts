@@ -1,4 +1,4 @@
-import { EventSource } from '../catalog';
+import { EventSource } from '#events/catalog';
 import type { RoutingRule } from './rule';
 
 /** Large POS batches back to their ingest, and recorded store transactions to the stock they move. */

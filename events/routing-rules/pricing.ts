@@ -1,6 +1,6 @@
-import { EventSource } from '../catalog';
-import { orderVersionKey } from '../../shared/domain/orders/model';
-import { PRICE_ORDER_CHECK_SCOPE } from '../../shared/domain/pricing/model';
+import { EventSource } from '#events/catalog';
+import { orderVersionKey } from '#domain/orders/model';
+import { PRICE_ORDER_CHECK_SCOPE } from '#domain/pricing/model';
 import { keyedOn, type RoutingRule } from './rule';
 
 /** Price windows that took effect to their distribution, and orders to the check of what they were charged. */

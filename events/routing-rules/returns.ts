@@ -1,5 +1,5 @@
-import { EventSource } from '../catalog';
-import { RETURN_INTAKE_SCOPE } from '../../shared/domain/returns/model';
+import { EventSource } from '#events/catalog';
+import { RETURN_INTAKE_SCOPE } from '#domain/returns/model';
 import { keyedOn, type RoutingRule } from './rule';
 
 /** Returns received anywhere, to the consumer that takes them back into stock. */

@@ -1,5 +1,5 @@
-import type { DetailType, EventData } from '../catalog';
-import type { FabricEvent } from '../../shared/domain/kernel/event';
+import type { DetailType, EventData } from '#events/catalog';
+import type { FabricEvent } from '#domain/kernel/event';
 
 /**
  * The subset of EventBridge's event-pattern language that SNS body filter policies also understand,

@@ -1,19 +1,19 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { loadAccountingPolicy } from '../../shared/domain/accounting/chart-of-accounts';
-import { parseEventBody } from '../../events/catalog';
-import { journalPosTransaction, journalRefund, journalShipment, type JournalOutcome } from '../../shared/domain/accounting/journal';
-import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '../../shared/domain/accounting/model';
-import type { Shipment } from '../../shared/domain/kernel/shipment';
-import type { ChannelRefund } from '../../shared/domain/returns/refund-report';
-import type { PosTransaction } from '../../shared/domain/pos/transaction';
-import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { DynamoAccountingLedger } from '../../shared/adapters/reconciliation-store';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { IdempotentExecutor } from '../../shared/adapters/idempotency';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { loadAccountingPolicy } from '#domain/accounting/chart-of-accounts';
+import { parseEventBody } from '#events/catalog';
+import { journalPosTransaction, journalRefund, journalShipment, type JournalOutcome } from '#domain/accounting/journal';
+import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '#domain/accounting/model';
+import type { Shipment } from '#domain/kernel/shipment';
+import type { ChannelRefund } from '#domain/returns/refund-report';
+import type { PosTransaction } from '#domain/pos/transaction';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { DynamoAccountingLedger } from '#shared/adapters/reconciliation-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { IdempotentExecutor } from '#shared/adapters/idempotency';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_TABLE_ACCOUNTING: requiredName,

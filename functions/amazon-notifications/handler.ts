@@ -1,13 +1,13 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { acceptQueuedNotification } from '../../shared/domain/intake/queued-notification';
-import { amazonNotificationAdapter } from '../../shared/channels/amazon/amazon-notification.adapter';
-import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { PowertoolsDeliveryDeduplicator } from '../../shared/adapters/idempotency';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { acceptQueuedNotification } from '#domain/intake/queued-notification';
+import { amazonNotificationAdapter } from '#shared/channels/amazon/amazon-notification.adapter';
+import { S3DeliveryArchive } from '#shared/adapters/raw-archive';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { PowertoolsDeliveryDeduplicator } from '#shared/adapters/idempotency';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_BUCKET_RAW_ARCHIVE: requiredName,

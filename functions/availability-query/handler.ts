@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readAvailability } from '../../shared/domain/inventory/exposure';
-import { StockKey } from '../../shared/domain/kernel/product';
-import { formatIssues } from '../../shared/domain/kernel/validation';
-import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { metrics } from '../../shared/adapters/observability';
-import { jsonAnswer } from '../../shared/api/http-answer';
+import { readAvailability } from '#domain/inventory/exposure';
+import { StockKey } from '#domain/kernel/product';
+import { formatIssues } from '#domain/kernel/validation';
+import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { metrics } from '#shared/adapters/observability';
+import { jsonAnswer } from '#shared/api/http-answer';
 
 const { store, policy } = inventoryStoreFromEnv();
 

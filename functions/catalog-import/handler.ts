@@ -1,13 +1,13 @@
 import type { S3Event } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { loadDataOwnership } from '../../shared/domain/kernel/data-ownership';
-import { importCatalogExport } from '../../shared/domain/catalog/catalog-import';
-import { S3CatalogExport } from '../../shared/adapters/catalog-import-bucket';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { loadDataOwnership } from '#domain/kernel/data-ownership';
+import { importCatalogExport } from '#domain/catalog/catalog-import';
+import { S3CatalogExport } from '#shared/adapters/catalog-import-bucket';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({ FABRIC_TABLE_CROSS_REFERENCE: requiredName, FABRIC_BUCKET_CATALOG_IMPORTS: requiredName });
 const ports = { catalog: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE), publisher: eventPublisherFromEnv(), ownership: loadDataOwnership() };

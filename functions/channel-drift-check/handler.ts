@@ -1,14 +1,14 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createEvent } from '../../shared/domain/kernel/event';
-import { ChannelDriftCorrected } from '../../shared/domain/channel-sync/events';
-import { DynamoPublicationLedger, publicationTableFromEnv } from '../../shared/adapters/publication-ledger';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
-import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
-import { correctDrift } from '../../shared/domain/channel-sync/availability-sync';
+import { createEvent } from '#domain/kernel/event';
+import { ChannelDriftCorrected } from '#domain/channel-sync/events';
+import { DynamoPublicationLedger, publicationTableFromEnv } from '#shared/adapters/publication-ledger';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
+import { outboundChannelApisFromEnv } from '#shared/channels/channel-apis';
+import { correctDrift } from '#domain/channel-sync/availability-sync';
 
 const table = publicationTableFromEnv();
 const ledger = new DynamoPublicationLedger(table);

@@ -1,16 +1,16 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { parseEventBody } from '../../events/catalog';
-import { fetchNotifiedOrder } from '../../shared/domain/intake/order-fetch';
-import { ORDER_FETCH_SCOPE } from '../../shared/domain/intake/model';
-import { channelApisFromEnv, orderSources } from '../../shared/channels/channel-apis';
-import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { IdempotentExecutor, onceRunner } from '../../shared/adapters/idempotency';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { parseEventBody } from '#events/catalog';
+import { fetchNotifiedOrder } from '#domain/intake/order-fetch';
+import { ORDER_FETCH_SCOPE } from '#domain/intake/model';
+import { channelApisFromEnv, orderSources } from '#shared/channels/channel-apis';
+import { S3DeliveryArchive } from '#shared/adapters/raw-archive';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { IdempotentExecutor, onceRunner } from '#shared/adapters/idempotency';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_BUCKET_RAW_ARCHIVE: requiredName,

@@ -1,17 +1,17 @@
 import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { pullOrders } from '../../shared/domain/intake/order-pull';
-import { channelApisFromEnv } from '../../shared/channels/channel-apis';
-import { ebayOrderFeed } from '../../shared/channels/ebay/ebay-api.client';
-import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { DynamoConnectorStateStore } from '../../shared/adapters/connector-state';
-import { IdempotentExecutor, onceRunner } from '../../shared/adapters/idempotency';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { pullOrders } from '#domain/intake/order-pull';
+import { channelApisFromEnv } from '#shared/channels/channel-apis';
+import { ebayOrderFeed } from '#shared/channels/ebay/ebay-api.client';
+import { S3DeliveryArchive } from '#shared/adapters/raw-archive';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { DynamoConnectorStateStore } from '#shared/adapters/connector-state';
+import { IdempotentExecutor, onceRunner } from '#shared/adapters/idempotency';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_BUCKET_RAW_ARCHIVE: requiredName,

@@ -1,15 +1,15 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { bucketEnvVar, tableEnvVar } from '../../shared/config/topology';
+import { readConfig, requiredName } from '#shared/config/env';
+import { bucketEnvVar, tableEnvVar } from '#shared/config/topology';
 import {
   EXCEPTION_KINDS, ExceptionChangedError, ExceptionNotFoundError, FixNotApplicableError, dismissException, retryException,
-} from '../../shared/domain/exceptions';
-import { formatIssues } from '../../shared/domain/kernel/validation';
-import { exceptionFixPortsFromEnv } from '../../shared/wiring/exception-fix-ports';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { jsonAnswer, rawBody } from '../../shared/api/http-answer';
-import { PathId } from '../../shared/api/path-id';
+} from '#domain/exceptions';
+import { formatIssues } from '#domain/kernel/validation';
+import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { jsonAnswer, rawBody } from '#shared/api/http-answer';
+import { PathId } from '#shared/api/path-id';
 
 const config = readConfig({
   [tableEnvVar('exceptions')]: requiredName, [tableEnvVar('crossReference')]: requiredName, [tableEnvVar('orders')]: requiredName, [bucketEnvVar('rawArchive')]: requiredName,

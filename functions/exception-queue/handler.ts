@@ -1,15 +1,15 @@
 import type { Context, ScheduledEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { tableEnvVar } from '../../shared/config/topology';
-import { detailTypeOf } from '../../shared/domain/kernel/event';
-import { parseEventBody, type DetailType } from '../../events/catalog';
-import { openExceptionFigures, takeExceptionEvent } from '../../shared/domain/exceptions';
-import { DynamoExceptionStore } from '../../shared/adapters/exception-store';
-import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { tableEnvVar } from '#shared/config/topology';
+import { detailTypeOf } from '#domain/kernel/event';
+import { parseEventBody, type DetailType } from '#events/catalog';
+import { openExceptionFigures, takeExceptionEvent } from '#domain/exceptions';
+import { DynamoExceptionStore } from '#shared/adapters/exception-store';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({ [tableEnvVar('exceptions')]: requiredName, [tableEnvVar('orders')]: requiredName, [tableEnvVar('crossReference')]: requiredName });
 const store = new DynamoExceptionStore(config[tableEnvVar('exceptions')]);

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { adjustStock, parseAdjustmentRequest } from '../../shared/domain/inventory/adjustment';
-import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
-import { jsonAnswer, lowerCaseHeaders, rawBody } from '../../shared/api/http-answer';
+import { adjustStock, parseAdjustmentRequest } from '#domain/inventory/adjustment';
+import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
+import { jsonAnswer, lowerCaseHeaders, rawBody } from '#shared/api/http-answer';
 
 const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() };
 

@@ -1,11 +1,11 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEventBody } from '../../events/catalog';
-import { consumeShipment } from '../../shared/domain/inventory/fulfilment';
-import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { parseEventBody } from '#events/catalog';
+import { consumeShipment } from '#domain/inventory/fulfilment';
+import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() };
 

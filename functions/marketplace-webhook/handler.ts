@@ -1,19 +1,19 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { acceptWebhookDelivery } from '../../shared/domain/intake/webhook-delivery';
-import { SalesChannel } from '../../shared/domain/kernel/order';
-import { webhookAdapters } from '../../shared/channels/registry';
-import { channelApisFromEnv } from '../../shared/channels/channel-apis';
-import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { webhookSecretsFromEnv } from '../../shared/adapters/webhook-secrets';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { PowertoolsDeliveryDeduplicator } from '../../shared/adapters/idempotency';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
-import { jsonAnswer, lowerCaseHeaders, rawBody } from '../../shared/api/http-answer';
+import { readConfig, requiredName } from '#shared/config/env';
+import { acceptWebhookDelivery } from '#domain/intake/webhook-delivery';
+import { SalesChannel } from '#domain/kernel/order';
+import { webhookAdapters } from '#shared/channels/registry';
+import { channelApisFromEnv } from '#shared/channels/channel-apis';
+import { S3DeliveryArchive } from '#shared/adapters/raw-archive';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { webhookSecretsFromEnv } from '#shared/adapters/webhook-secrets';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { PowertoolsDeliveryDeduplicator } from '#shared/adapters/idempotency';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
+import { jsonAnswer, lowerCaseHeaders, rawBody } from '#shared/api/http-answer';
 
 const config = readConfig({
   FABRIC_BUCKET_RAW_ARCHIVE: requiredName,

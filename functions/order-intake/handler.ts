@@ -1,12 +1,12 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { parseEventBody } from '../../events/catalog';
-import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { ORDER_INTAKE_SCOPE, orderVersionKey } from '../../shared/domain/orders/model';
-import { IdempotentExecutor } from '../../shared/adapters/idempotency';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { parseEventBody } from '#events/catalog';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { ORDER_INTAKE_SCOPE, orderVersionKey } from '#domain/orders/model';
+import { IdempotentExecutor } from '#shared/adapters/idempotency';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_TABLE_ORDERS: requiredName,

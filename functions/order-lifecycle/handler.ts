@@ -1,14 +1,14 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { detailTypeOf } from '../../shared/domain/kernel/event';
-import { UnknownEventError } from '../../events/catalog';
-import { moveOrders } from '../../shared/domain/orders/lifecycle-events';
-import { LIFECYCLE_DETAIL_TYPES, type LifecycleDetailType } from '../../shared/domain/orders/model';
-import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { detailTypeOf } from '#domain/kernel/event';
+import { UnknownEventError } from '#events/catalog';
+import { moveOrders } from '#domain/orders/lifecycle-events';
+import { LIFECYCLE_DETAIL_TYPES, type LifecycleDetailType } from '#domain/orders/model';
+import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({ FABRIC_TABLE_ORDERS: requiredName });
 const ports = { store: new DynamoLifecycleStore(config.FABRIC_TABLE_ORDERS), publisher: eventPublisherFromEnv() };

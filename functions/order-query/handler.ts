@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { SalesChannel } from '../../shared/domain/kernel/order';
-import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { jsonAnswer } from '../../shared/api/http-answer';
-import { PathId } from '../../shared/api/path-id';
-import { formatIssues } from '../../shared/domain/kernel/validation';
-import { metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { SalesChannel } from '#domain/kernel/order';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { jsonAnswer } from '#shared/api/http-answer';
+import { PathId } from '#shared/api/path-id';
+import { formatIssues } from '#domain/kernel/validation';
+import { metrics } from '#shared/adapters/observability';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 const config = readConfig({

@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { tableEnvVar } from '../../shared/config/topology';
-import { reportStuckOrders } from '../../shared/domain/orders/sla';
-import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { tableEnvVar } from '#shared/config/topology';
+import { reportStuckOrders } from '#domain/orders/sla';
+import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({ [tableEnvVar('orders')]: requiredName });
 const ports = { watch: new DynamoLifecycleStore(config[tableEnvVar('orders')]), publisher: eventPublisherFromEnv() };

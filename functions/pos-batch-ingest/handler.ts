@@ -1,18 +1,18 @@
-import { posBatchReader } from '../../shared/pos/pos-batch-reader';
+import { posBatchReader } from '#shared/pos/pos-batch-reader';
 import type { Context, S3Event, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { parseEventBody } from '../../events/catalog';
-import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload, type InvocationContext, type PosIngestOutcome } from '../../shared/domain/pos/batch-ingest';
-import { posUploadId, type PosUpload } from '../../shared/domain/pos/batch';
-import { DynamoPosRegisterSequences, DynamoPosTransactionClaims, DynamoPosUploadProgressStore } from '../../shared/adapters/pos-ingest-store';
-import { S3PosBatchObjects } from '../../shared/adapters/pos-batch-bucket';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { parseEventBody } from '#events/catalog';
+import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload, type InvocationContext, type PosIngestOutcome } from '#domain/pos/batch-ingest';
+import { posUploadId, type PosUpload } from '#domain/pos/batch';
+import { DynamoPosRegisterSequences, DynamoPosTransactionClaims, DynamoPosUploadProgressStore } from '#shared/adapters/pos-ingest-store';
+import { S3PosBatchObjects } from '#shared/adapters/pos-batch-bucket';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_TABLE_POS_INGEST: requiredName,

@@ -1,15 +1,15 @@
-import { channelCredentialsFromEnv } from '../../shared/channels/channel-credentials';
-import { TokenBucket } from '../../shared/channels/channel-http';
-import { apiBaseUrlEnvVar } from '../../shared/config/topology';
-import type { SalesChannel } from '../../shared/domain/kernel/order';
-import type { ChannelPriceApi } from '../../shared/domain/pricing/distribution';
-import { EBAY_PRODUCTION_URL } from '../../shared/channels/ebay/ebay-api.client';
-import { EBAY_INVENTORY_RATE_LIMIT, ebaySellerToken } from '../../shared/channels/ebay/inventory-api';
-import { EbayPriceApi } from '../../shared/channels/ebay/price-api';
-import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi } from '../../shared/channels/shopify/inventory-api';
-import { ShopifyPriceApi } from '../../shared/channels/shopify/price-api';
-import { WOOCOMMERCE_RATE_LIMIT, WooCommerceRestApi } from '../../shared/channels/woocommerce/inventory-api';
-import { WooCommercePriceApi } from '../../shared/channels/woocommerce/price-api';
+import { channelCredentialsFromEnv } from '#shared/channels/channel-credentials';
+import { TokenBucket } from '#shared/channels/channel-http';
+import { apiBaseUrlEnvVar } from '#shared/config/topology';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { ChannelPriceApi } from '#domain/pricing/distribution';
+import { EBAY_PRODUCTION_URL } from '#shared/channels/ebay/ebay-api.client';
+import { EBAY_INVENTORY_RATE_LIMIT, ebaySellerToken } from '#shared/channels/ebay/inventory-api';
+import { EbayPriceApi } from '#shared/channels/ebay/price-api';
+import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi } from '#shared/channels/shopify/inventory-api';
+import { ShopifyPriceApi } from '#shared/channels/shopify/price-api';
+import { WOOCOMMERCE_RATE_LIMIT, WooCommerceRestApi } from '#shared/channels/woocommerce/inventory-api';
+import { WooCommercePriceApi } from '#shared/channels/woocommerce/price-api';
 
 /**
  * The channels' price endpoints, on the same clients and credentials as their inventory publishing.

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { loadInventoryPolicy } from '../../shared/domain/inventory/policy';
-import { parseEventBody } from '../../events/catalog';
-import { WireEvent } from '../../shared/domain/kernel/event';
-import { distributePriceWindow, type PriceAcknowledgement, type PriceWindow } from '../../shared/domain/pricing/distribution';
-import { DynamoPricingStore, S3PosPriceFiles, recordPricePublication } from '../../shared/adapters/pricing-store';
-import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { loadInventoryPolicy } from '#domain/inventory/policy';
+import { parseEventBody } from '#events/catalog';
+import { WireEvent } from '#domain/kernel/event';
+import { distributePriceWindow, type PriceAcknowledgement, type PriceWindow } from '#domain/pricing/distribution';
+import { DynamoPricingStore, S3PosPriceFiles, recordPricePublication } from '#shared/adapters/pricing-store';
+import { DynamoPublicationLedger } from '#shared/adapters/publication-ledger';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
 import { channelPriceApisFromEnv } from './channel-price-apis';
 
 const config = readConfig({

@@ -1,18 +1,18 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { parseEventBody } from '../../events/catalog';
-import { createEvent } from '../../shared/domain/kernel/event';
-import { PricingException } from '../../shared/domain/pricing/events';
-import { findPricingException } from '../../shared/domain/pricing/order-check';
-import { PRICE_ORDER_CHECK_SCOPE } from '../../shared/domain/pricing/model';
-import { orderVersionKey } from '../../shared/domain/orders/model';
-import { DynamoPricingStore } from '../../shared/adapters/pricing-store';
-import { IdempotentExecutor } from '../../shared/adapters/idempotency';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { parseEventBody } from '#events/catalog';
+import { createEvent } from '#domain/kernel/event';
+import { PricingException } from '#domain/pricing/events';
+import { findPricingException } from '#domain/pricing/order-check';
+import { PRICE_ORDER_CHECK_SCOPE } from '#domain/pricing/model';
+import { orderVersionKey } from '#domain/orders/model';
+import { DynamoPricingStore } from '#shared/adapters/pricing-store';
+import { IdempotentExecutor } from '#shared/adapters/idempotency';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_TABLE_PRICING: requiredName,

@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { publishDueWindows } from '../../shared/domain/pricing/schedule';
-import { DynamoPricingStore } from '../../shared/adapters/pricing-store';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { publishDueWindows } from '#domain/pricing/schedule';
+import { DynamoPricingStore } from '#shared/adapters/pricing-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({ FABRIC_TABLE_PRICING: requiredName });
 const ports = { store: new DynamoPricingStore(config.FABRIC_TABLE_PRICING), publisher: eventPublisherFromEnv() };

@@ -1,16 +1,16 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { SourceSystem, loadDataOwnership } from '../../shared/domain/kernel/data-ownership';
-import { Product } from '../../shared/domain/kernel/product';
-import { recordProductChanges } from '../../shared/domain/catalog/product-changes';
-import { formatIssues } from '../../shared/domain/kernel/validation';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
-import { jsonAnswer, rawBody } from '../../shared/api/http-answer';
+import { readConfig, requiredName } from '#shared/config/env';
+import { SourceSystem, loadDataOwnership } from '#domain/kernel/data-ownership';
+import { Product } from '#domain/kernel/product';
+import { recordProductChanges } from '#domain/catalog/product-changes';
+import { formatIssues } from '#domain/kernel/validation';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
+import { jsonAnswer, rawBody } from '#shared/api/http-answer';
 
 const config = readConfig({ FABRIC_TABLE_CROSS_REFERENCE: requiredName });
 const ports = { catalog: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE), publisher: eventPublisherFromEnv(), ownership: loadDataOwnership() };

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { sweepInventory } from '../../shared/domain/inventory/sweeper';
-import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { sweepInventory } from '#domain/inventory/sweeper';
+import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() };
 

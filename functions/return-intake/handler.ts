@@ -1,15 +1,15 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { parseEventBody } from '../../events/catalog';
-import { receiveReturn } from '../../shared/domain/returns/return-intake';
-import { RETURN_INTAKE_SCOPE } from '../../shared/domain/returns/model';
-import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { inventoryStoreFromEnv } from '../../shared/adapters/inventory-store';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { IdempotentExecutor } from '../../shared/adapters/idempotency';
-import { queueConsumer } from '../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { parseEventBody } from '#events/catalog';
+import { receiveReturn } from '#domain/returns/return-intake';
+import { RETURN_INTAKE_SCOPE } from '#domain/returns/model';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { IdempotentExecutor } from '#shared/adapters/idempotency';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_TABLE_ORDERS: requiredName,

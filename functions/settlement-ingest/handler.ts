@@ -1,17 +1,17 @@
 import type { Context, S3Event, ScheduledEvent } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { loadAccountingPolicy } from '../../shared/domain/accounting/chart-of-accounts';
-import { reconcileSettlementUpload } from '../../shared/domain/accounting/settlement-reconciliation';
-import { settlementChannelOf } from '../../shared/domain/accounting/settlement-report';
-import { reportNeverSettled } from '../../shared/domain/accounting/settlement-watch';
-import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
-import { S3SettlementReports } from '../../shared/adapters/settlement-bucket';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { IdempotentExecutor } from '../../shared/adapters/idempotency';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
+import { readConfig, requiredName } from '#shared/config/env';
+import { loadAccountingPolicy } from '#domain/accounting/chart-of-accounts';
+import { reconcileSettlementUpload } from '#domain/accounting/settlement-reconciliation';
+import { settlementChannelOf } from '#domain/accounting/settlement-report';
+import { reportNeverSettled } from '#domain/accounting/settlement-watch';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { DynamoSettlementLedger } from '#shared/adapters/reconciliation-store';
+import { S3SettlementReports } from '#shared/adapters/settlement-bucket';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { IdempotentExecutor } from '#shared/adapters/idempotency';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_TABLE_ACCOUNTING: requiredName,

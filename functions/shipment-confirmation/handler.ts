@@ -1,16 +1,16 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { readConfig, requiredName } from '../../shared/config/env';
-import { loadInventoryPolicy, locationIds } from '../../shared/domain/inventory/policy';
-import { SHIPMENT_CONFIRMATION_SCOPE, confirmShipment } from '../../shared/domain/orders/shipment-confirmation';
-import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
-import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
-import { eventPublisherFromEnv } from '../../shared/adapters/event-publisher';
-import { IdempotentExecutor, onceRunner } from '../../shared/adapters/idempotency';
-import { withObservability } from '../../shared/adapters/lambda-middleware';
-import { logger, metrics } from '../../shared/adapters/observability';
-import { jsonAnswer, lowerCaseHeaders, rawBody } from '../../shared/api/http-answer';
+import { readConfig, requiredName } from '#shared/config/env';
+import { loadInventoryPolicy, locationIds } from '#domain/inventory/policy';
+import { SHIPMENT_CONFIRMATION_SCOPE, confirmShipment } from '#domain/orders/shipment-confirmation';
+import { S3DeliveryArchive } from '#shared/adapters/raw-archive';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
+import { IdempotentExecutor, onceRunner } from '#shared/adapters/idempotency';
+import { withObservability } from '#shared/adapters/lambda-middleware';
+import { logger, metrics } from '#shared/adapters/observability';
+import { jsonAnswer, lowerCaseHeaders, rawBody } from '#shared/api/http-answer';
 
 const config = readConfig({
   FABRIC_BUCKET_RAW_ARCHIVE: requiredName,

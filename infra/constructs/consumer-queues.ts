@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EventPattern, RoutingRule } from '../../events/routing-rules';
+import type { EventPattern, RoutingRule } from '#events/routing-rules';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
 import { workQueue } from './work-queue';

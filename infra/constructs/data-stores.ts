@@ -3,9 +3,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { buckets, tables, type BucketDefinition, type BucketName, type TableDefinition, type TableName } from '../../shared/config/topology';
+import { buckets, tables, type BucketDefinition, type BucketName, type TableDefinition, type TableName } from '#shared/config/topology';
 import { constructId } from './construct-id';
-import { rawArchiveExpiries, type ArchiveExpiry } from '../../shared/config/raw-archive-retention';
+import { rawArchiveExpiries, type ArchiveExpiry } from '#shared/config/raw-archive-retention';
 
 export interface DataStoresProps {
   /** Days the raw archive keeps order data; absent, for good. Unverified requests go after a week regardless. */

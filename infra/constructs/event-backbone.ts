@@ -3,8 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EventSource } from '../../events/catalog';
-import { EVENT_ARCHIVE_RETENTION_DAYS } from '../../shared/config/topology';
+import { EventSource } from '#events/catalog';
+import { EVENT_ARCHIVE_RETENTION_DAYS } from '#shared/config/topology';
 
 export interface EventBackboneProps {
   /** The bus's name, unique per region: `<prefix>`, and `<prefix>-undelivered` for the holding queue. */

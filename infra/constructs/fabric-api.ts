@@ -4,8 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { WEBHOOK_SIGNATURE_HEADERS } from '../../shared/channels/webhook-signature-headers';
-import type { ApiRoute } from '../../shared/config/topology';
+import { WEBHOOK_SIGNATURE_HEADERS } from '#shared/channels/webhook-signature-headers';
+import type { ApiRoute } from '#shared/config/topology';
 import type { FabricFunction } from './fabric-function';
 
 export interface FabricApiProps {

@@ -13,7 +13,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { apiCredentialsNameEnvVar, secretNameEnvVar } from '../../shared/config/topology';
+import { apiCredentialsNameEnvVar, secretNameEnvVar } from '#shared/config/topology';
 import {
   bucketEnvVar,
   tableEnvVar,
@@ -24,11 +24,11 @@ import {
   type FunctionDefinition,
   type TableDefinition,
   type TableName,
-} from '../../shared/config/topology';
-import type { SalesChannel } from '../../shared/domain/kernel/order';
-import { ERP_CREDENTIALS_NAME_ENV } from '../../shared/erp/erp-config';
-import { MAX_RECEIVE_COUNTS_ENV } from '../../shared/config/env';
-import { CLAIM_CHECK_PREFIX } from '../../events/claim-check';
+} from '#shared/config/topology';
+import type { SalesChannel } from '#domain/kernel/order';
+import { ERP_CREDENTIALS_NAME_ENV } from '#shared/erp/erp-config';
+import { MAX_RECEIVE_COUNTS_ENV } from '#shared/config/env';
+import { CLAIM_CHECK_PREFIX } from '#events/claim-check';
 
 const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 

@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { BucketName } from '../../shared/config/topology';
+import type { BucketName } from '#shared/config/topology';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
 

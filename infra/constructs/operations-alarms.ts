@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EXCEPTION_KINDS, type ExceptionKind } from '../../shared/domain/exceptions/model';
+import { EXCEPTION_KINDS, type ExceptionKind } from '#domain/exceptions/model';
 
 /** The queues and rules one stack holds, watched together. */
 export interface WatchedQueues {

@@ -4,7 +4,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import type { BucketName, TableName } from '../../shared/config/topology';
+import type { BucketName, TableName } from '#shared/config/topology';
 
 /** Where `npm run ops -- --region <r>` finds a region's resources. */
 export const RESOURCE_DIRECTORY_PARAMETER = '/retail-fabric/resources';

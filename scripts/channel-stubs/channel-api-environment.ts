@@ -1,6 +1,6 @@
-import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
-import { apiBaseUrlEnvVar, apiCredentialsEnvVar } from '../../shared/config/topology';
-import type { SalesChannel } from '../../shared/domain/kernel/order';
+import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
+import { apiBaseUrlEnvVar, apiCredentialsEnvVar } from '#shared/config/topology';
+import type { SalesChannel } from '#domain/kernel/order';
 
 /**
  * Points the handlers' channel API clients at the local stubs, with the development credentials the

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
+import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { OutboundChannelStub } from './outbound-channel-stub';
 import { PriceChannelStub } from './price-channel-stub';
 import { closeNow, listenOnLoopback } from '../loopback/loopback-server';

@@ -1,6 +1,6 @@
-import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
-import { SHOPIFY_ADMIN_API_VERSION } from '../../shared/channels/shopify/inventory-api';
-import type { SalesChannel } from '../../shared/domain/kernel/order';
+import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
+import { SHOPIFY_ADMIN_API_VERSION } from '#shared/channels/shopify/inventory-api';
+import type { SalesChannel } from '#domain/kernel/order';
 import type { StubAnswer, StubRequest } from './channel-api-stub';
 
 /** A channel order as the stub's fulfilment endpoints know it: line ids and quantities. */

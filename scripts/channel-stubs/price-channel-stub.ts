@@ -1,5 +1,5 @@
-import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
-import { SHOPIFY_ADMIN_API_VERSION } from '../../shared/channels/shopify/inventory-api';
+import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
+import { SHOPIFY_ADMIN_API_VERSION } from '#shared/channels/shopify/inventory-api';
 import type { StubAnswer, StubRequest } from './channel-api-stub';
 
 /** One price as a channel holds it after a push, with when the stub received it. */

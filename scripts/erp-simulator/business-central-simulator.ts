@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { DEVELOPMENT_ERP_CREDENTIALS } from '../../shared/erp/erp-config';
+import { DEVELOPMENT_ERP_CREDENTIALS } from '#shared/erp/erp-config';
 import { closeNow, listenOnLoopback } from '../loopback/loopback-server';
 
 export interface SimulatedSalesOrder {

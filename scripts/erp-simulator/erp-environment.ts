@@ -1,4 +1,4 @@
-import { DEVELOPMENT_ERP_CREDENTIALS, ERP_API_URL_ENV, ERP_CREDENTIALS_ENV, ERP_TOKEN_URL_ENV } from '../../shared/erp/erp-config';
+import { DEVELOPMENT_ERP_CREDENTIALS, ERP_API_URL_ENV, ERP_CREDENTIALS_ENV, ERP_TOKEN_URL_ENV } from '#shared/erp/erp-config';
 import type { BusinessCentralSimulator } from './business-central-simulator';
 
 /**

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { ApiRoute } from '../../shared/config/topology';
+import type { ApiRoute } from '#shared/config/topology';
 import type { LocalLambda } from './lambda-invoker';
 import { closeNow, listenOnLoopback } from '../loopback/loopback-server';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
-import type { FunctionDefinition } from '../../shared/config/topology';
+import type { FunctionDefinition } from '#shared/config/topology';
 import { LOCAL_REGION } from './provision';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;

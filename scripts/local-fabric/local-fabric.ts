@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { functions as topologyFunctions, secretEnvVar, tableEnvVar, bucketEnvVar, type BucketName, type FunctionDefinition, type TableName } from '../../shared/config/topology';
-import { routingRules } from '../../events/routing-rules';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { MAX_RECEIVE_COUNTS_ENV } from '../../shared/config/env';
-import { SalesChannel } from '../../shared/domain/kernel/order';
+import { functions as topologyFunctions, secretEnvVar, tableEnvVar, bucketEnvVar, type BucketName, type FunctionDefinition, type TableName } from '#shared/config/topology';
+import { routingRules } from '#events/routing-rules';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
+import { MAX_RECEIVE_COUNTS_ENV } from '#shared/config/env';
+import { SalesChannel } from '#domain/kernel/order';
 import { startEmulators, type EmulatorEndpoints, type RunningEmulators } from './emulators';
 import { claimDataDir, type DataDirClaim } from './data-dir-claim';
 import { LOCAL_REGION, localClients, provisionLocalResources, type LocalClients, type LocalResources } from './provision';

@@ -2,11 +2,11 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeT
 import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { rawArchiveExpiries } from '../../shared/config/raw-archive-retention';
-import { buckets, functions, localResourceName, tables, type BucketName, type FunctionDefinition, type TableDefinition, type TableName } from '../../shared/config/topology';
-import { routingRules, toSnsFilterPolicy } from '../../events/routing-rules';
+import { rawArchiveExpiries } from '#shared/config/raw-archive-retention';
+import { buckets, functions, localResourceName, tables, type BucketName, type FunctionDefinition, type TableDefinition, type TableName } from '#shared/config/topology';
+import { routingRules, toSnsFilterPolicy } from '#events/routing-rules';
 import { Agent } from 'node:http';
-import { withoutRequestLogging } from '../../shared/adapters/sdk-request-logging';
+import { withoutRequestLogging } from '#shared/adapters/sdk-request-logging';
 import type { EmulatorEndpoints } from './emulators';
 
 export interface RuleQueues {

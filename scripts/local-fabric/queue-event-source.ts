@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { QueueTarget } from '../../events/routing-rules';
+import type { QueueTarget } from '#events/routing-rules';
 import type { LocalLambda } from './lambda-invoker';
 import { LOCAL_REGION } from './provision';
 

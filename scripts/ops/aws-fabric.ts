@@ -4,9 +4,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
-import { routingRules } from '../../events/routing-rules';
+import { routingRules } from '#events/routing-rules';
 import { RESOURCE_DIRECTORY_PARAMETER } from '../../infra/constructs/resource-directory';
-import { bucketEnvVar, functions, tableEnvVar, type BucketName, type FunctionDefinition, type TableName } from '../../shared/config/topology';
+import { bucketEnvVar, functions, tableEnvVar, type BucketName, type FunctionDefinition, type TableName } from '#shared/config/topology';
 import type { LocalClients, LocalResources, RuleQueues } from '../local-fabric/provision';
 
 /** A deployed region, as the ops commands that act differently there (redrive, replay) need it. */

@@ -1,6 +1,6 @@
-import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
-import { outboundChannelApisFromEnv } from '../../shared/channels/channel-apis';
-import { propagationLagMs } from '../../shared/domain/channel-sync/publication';
+import { DynamoPublicationLedger } from '#shared/adapters/publication-ledger';
+import { outboundChannelApisFromEnv } from '#shared/channels/channel-apis';
+import { propagationLagMs } from '#domain/channel-sync/publication';
 import type { LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
-import { routingRules, type RoutingRule } from '../../events/routing-rules';
-import { SalesChannel } from '../../shared/domain/kernel/order';
-import { parsePosBatchKey, type PosBatchPath } from '../../shared/domain/pos/batch';
-import { EXCEPTION_KINDS } from '../../shared/domain/exceptions/model';
+import { routingRules, type RoutingRule } from '#events/routing-rules';
+import { SalesChannel } from '#domain/kernel/order';
+import { parsePosBatchKey, type PosBatchPath } from '#domain/pos/batch';
+import { EXCEPTION_KINDS } from '#domain/exceptions/model';
 import {
   argument, defineCommand, isoTime, oneOf, option, optionalArgument, requiredOption, switchFlag,
   type Flag, type Parsed, type Positional, type Reader,

@@ -2,12 +2,12 @@ import {
   ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand,
   StartMessageMoveTaskCommand, type Message,
 } from '@aws-sdk/client-sqs';
-import type { RoutingRule } from '../../events/routing-rules';
-import { WireEvent, fromWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
-import { EventContractError, parseEventBody, type DetailType } from '../../events/catalog';
-import { DynamoEventTrail } from '../../shared/adapters/event-trail';
-import { redeemedBody } from '../../shared/adapters/event-claim-checks';
-import { IdempotentExecutor } from '../../shared/adapters/idempotency';
+import type { RoutingRule } from '#events/routing-rules';
+import { WireEvent, fromWireEvent, type FabricEvent } from '#domain/kernel/event';
+import { EventContractError, parseEventBody, type DetailType } from '#events/catalog';
+import { DynamoEventTrail } from '#shared/adapters/event-trail';
+import { redeemedBody } from '#shared/adapters/event-claim-checks';
+import { IdempotentExecutor } from '#shared/adapters/idempotency';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
 import type { OpsResources } from './aws-fabric';
 import { parseCommand } from './command-line';

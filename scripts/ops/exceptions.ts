@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
-import { exceptionFixPortsFromEnv } from '../../shared/wiring/exception-fix-ports';
-import { dismissException, reprocessWaitingForSku, retryException, type Actor, type ExceptionRecord, type FixPorts } from '../../shared/domain/exceptions';
-import type { SalesChannel } from '../../shared/domain/kernel/order';
+import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
+import { dismissException, reprocessWaitingForSku, retryException, type Actor, type ExceptionRecord, type FixPorts } from '#domain/exceptions';
+import type { SalesChannel } from '#domain/kernel/order';
 import type { OpsResources } from './aws-fabric';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';

@@ -1,8 +1,8 @@
-import { DynamoInventoryStore } from '../../shared/adapters/inventory-store';
-import { loadInventoryPolicy } from '../../shared/domain/inventory/policy';
-import { bucketId } from '../../shared/domain/inventory/model';
-import { readAvailability } from '../../shared/domain/inventory/exposure';
-import { isClean, verifyInventory } from '../../shared/domain/inventory/verification';
+import { DynamoInventoryStore } from '#shared/adapters/inventory-store';
+import { loadInventoryPolicy } from '#domain/inventory/policy';
+import { bucketId } from '#domain/inventory/model';
+import { readAvailability } from '#domain/inventory/exposure';
+import { isClean, verifyInventory } from '#domain/inventory/verification';
 import type { LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';

@@ -1,9 +1,9 @@
-import { DynamoEventTrail } from '../../shared/adapters/event-trail';
-import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
-import { orderTimeline } from '../../shared/domain/kernel/event-trail';
-import { formatDecimalMoney } from '../../shared/domain/kernel/money';
-import type { HeldOrder, OrderView } from '../../shared/domain/orders/order-record';
+import { DynamoEventTrail } from '#shared/adapters/event-trail';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { orderTimeline } from '#domain/kernel/event-trail';
+import { formatDecimalMoney } from '#domain/kernel/money';
+import type { HeldOrder, OrderView } from '#domain/orders/order-record';
 import type { LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';

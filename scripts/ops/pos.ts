@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
-import { posManifestKey, type PosBatchSummary } from '../../shared/domain/pos/batch';
+import { posManifestKey, type PosBatchSummary } from '#domain/pos/batch';
 import { parseCommand } from './command-line';
 import { opsCommands, posUploadPath } from './commands';
 

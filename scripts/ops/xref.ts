@@ -1,5 +1,5 @@
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { skuKeyId } from '../../shared/domain/kernel/sku-cross-reference';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { skuKeyId } from '#domain/kernel/sku-cross-reference';
 import type { LocalResources } from '../local-fabric/provision';
 import { reprocessAfterMapping } from './exceptions';
 import { parseCommand } from './command-line';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { secretEnvVar, tableEnvVar } from '../../shared/config/topology';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
+import { secretEnvVar, tableEnvVar } from '#shared/config/topology';
 import type { ChannelApiStub } from '../channel-stubs/channel-api-stub';
 import { squareDeliveryHeaders, squareOrderEvent, walmartDeliveryHeaders, walmartOrderEvent } from './channel-samples';
 import { channelOrderLines } from './shopify-orders';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
+import { signBase64HmacSha256 } from '#shared/channels/webhook-signature';
 
 /**
  * Deliveries shaped as Square, Amazon and Walmart send them, for the sample traffic, the simulator and

@@ -1,7 +1,7 @@
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { formatDecimalMoney } from '../../shared/domain/kernel/money';
-import { secretEnvVar, tableEnvVar } from '../../shared/config/topology';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { formatDecimalMoney } from '#domain/kernel/money';
+import { secretEnvVar, tableEnvVar } from '#shared/config/topology';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { SAMPLE_CATALOG, channelOrderLines, sampleShopifyOrder, shopifyDeliveryHeaders } from './shopify-orders';
 import { availabilityAfter, countSampleStock } from './sample-stock';
 import type { ChannelApiStub } from '../channel-stubs/channel-api-stub';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
+import { signBase64HmacSha256 } from '#shared/channels/webhook-signature';
 import type { StubChannelOrder } from '../channel-stubs/outbound-channel-stub';
 
 /** The catalogue the sample shop sells: Shopify SKU -> internal SKU, seeded into the cross-reference. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signBase64HmacSha256 } from '../../shared/channels/webhook-signature';
+import { signBase64HmacSha256 } from '#shared/channels/webhook-signature';
 
 /** The sample WooCommerce store's catalogue: its SKU -> internal SKU, seeded into the cross-reference. */
 export const WOOCOMMERCE_SAMPLE_CATALOG = [

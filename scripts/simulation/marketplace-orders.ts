@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ChannelSkuKey } from '../../shared/domain/kernel/sku-cross-reference';
-import { formatDecimalMoney } from '../../shared/domain/kernel/money';
+import type { ChannelSkuKey } from '#domain/kernel/sku-cross-reference';
+import { formatDecimalMoney } from '#domain/kernel/money';
 import { amazonOrderChange, walmartDeliveryHeaders, walmartOrderEvent } from '../sample/channel-samples';
 
 /*

@@ -1,7 +1,7 @@
 import { sampleShopifyOrder, seededRandom, type ShopifySampleItem } from '../sample/shopify-orders';
 import { sampleWooCommerceOrder } from '../sample/woocommerce-orders';
-import { parseDecimalMoney } from '../../shared/domain/kernel/money';
-import { orderIdFor } from '../../shared/domain/kernel/order';
+import { parseDecimalMoney } from '#domain/kernel/money';
+import { orderIdFor } from '#domain/kernel/order';
 import { planFulfilment, type PlannedShipment, type PlannedStoreReturn } from './fulfilment-plan';
 import { buildAmazonOrder, buildEbayOrder, buildWalmartOrder, type MarketplaceChannel, type MarketplaceLine, type MarketplaceOrderExpectation } from './marketplace-orders';
 import { shopifyPayout, type PlannedSettlement } from './settlement-plan';

@@ -1,4 +1,4 @@
-import { formatDecimalMoney } from '../../shared/domain/kernel/money';
+import { formatDecimalMoney } from '#domain/kernel/money';
 import type { PlannedOrder, ScenarioOptions, SimulatedSku } from './scenario';
 
 export const BUSINESS_DATE = '2026-11-23';

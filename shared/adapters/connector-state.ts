@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import { ConnectorStateConflictError, type ConnectorState, type ConnectorStateStore } from '../domain/intake/order-pull';
+import { ConnectorStateConflictError, type ConnectorState, type ConnectorStateStore } from '#domain/intake/order-pull';
 
 /**
  * Pull connectors' state, one item per connector (pk CONNECTOR#{name}), written with a version

@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import type { ChannelSkuKey } from '../domain/kernel/sku-cross-reference';
-import type { SalesChannel } from '../domain/kernel/order';
-import { skuKeyId, type SkuCrossReference } from '../domain/kernel/sku-cross-reference';
-import type { Product } from '../domain/kernel/product';
+import type { ChannelSkuKey } from '#domain/kernel/sku-cross-reference';
+import type { SalesChannel } from '#domain/kernel/order';
+import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
+import type { Product } from '#domain/kernel/product';
 import { putRequest, writeAllItems } from './catalog-batch-write';
 import { getAllItems, queryAll } from './dynamo-query';
 

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import { BreakerConflictError, CLOSED_BREAKER, type BreakerState, type BreakerStore } from '../domain/erp/resilience';
+import { BreakerConflictError, CLOSED_BREAKER, type BreakerState, type BreakerStore } from '#domain/erp/resilience';
 
 /**
  * The ERP circuit breaker's state, one item per breaker in the connectorState table

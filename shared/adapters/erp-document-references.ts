@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import { PostingInProgressError, type DocumentLease, type ErpDocument, type ErpDocumentReferences, type ErpDocumentType } from '../domain/erp/posting';
+import { PostingInProgressError, type DocumentLease, type ErpDocument, type ErpDocumentReferences, type ErpDocumentType } from '#domain/erp/posting';
 
 /**
  * Fabric ids <-> ERP documents, in the cross-reference table beside the channel order and SKU

@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from './observability';
-import type { ErpDocument, ErpPort, ErpSalesOrder } from '../domain/erp/model';
-import type { JournalEntry } from '../domain/accounting/journal-entry';
-import type { BreakerState } from '../domain/erp/resilience';
+import type { ErpDocument, ErpPort, ErpSalesOrder } from '#domain/erp/model';
+import type { JournalEntry } from '#domain/accounting/journal-entry';
+import type { BreakerState } from '#domain/erp/resilience';
 
 /**
  * The ERP port with every call timed (`ErpRequestLatency`, milliseconds, failures included: a slow

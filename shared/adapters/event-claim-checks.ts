@@ -1,8 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
 import { s3Client } from './aws-clients';
-import { ClaimCheck, type WireEvent } from '../domain/kernel/event';
-import { claimCheckKey, claimedWireEvent } from '../../events/claim-check';
+import { ClaimCheck, type WireEvent } from '#domain/kernel/event';
+import { claimCheckKey, claimedWireEvent } from '#events/claim-check';
 
 /**
  * Claim checks in S3 for events too large for the bus: a publisher stores the detail and sends a

@@ -1,10 +1,10 @@
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { eventBridgeClient, snsClient } from './aws-clients';
-import { toWireEvent, type FabricEvent, type WireEvent } from '../domain/kernel/event';
-import { EVENT_BUS_MAX_BYTES, needsClaimCheck } from '../../events/claim-check';
-import { bucketEnvVar } from '../config/topology';
-import { UnpublishableEventError, type EventPublisher } from '../domain/kernel/ports';
+import { toWireEvent, type FabricEvent, type WireEvent } from '#domain/kernel/event';
+import { EVENT_BUS_MAX_BYTES, needsClaimCheck } from '#events/claim-check';
+import { bucketEnvVar } from '#shared/config/topology';
+import { UnpublishableEventError, type EventPublisher } from '#domain/kernel/ports';
 import { S3EventClaimChecks } from './event-claim-checks';
 
 /** EventBridge and SNS both take at most 10 entries per call... */

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './dynamo-query';
 import { documentClient } from './aws-clients';
 import { putRequest, writeAllItems } from './catalog-batch-write';
-import type { TrailEntry } from '../domain/kernel/event-trail';
+import type { TrailEntry } from '#domain/kernel/event-trail';
 
 /** Long enough to answer "what happened to this order" through a month-end close; the raw archive keeps the rest. */
 const KEPT_FOR_DAYS = 35;

@@ -1,15 +1,15 @@
-import type { ChannelWebhookAdapter } from '../domain/intake/channel-ports';
-import type { SalesChannel } from '../domain/kernel/order';
-import { type EventData } from '../../events/catalog';
-import { createEvent } from '../domain/kernel/event';
-import { OrderStateChanged } from '../domain/orders/events';
-import { PosTransactionRecorded } from '../domain/pos/events';
-import { replayArchivedDelivery, type WebhookSecrets } from '../domain/intake/webhook-delivery';
-import { skuKeyId, type SkuCrossReference } from '../domain/kernel/sku-cross-reference';
-import { type EventPublisher } from '../domain/kernel/ports';
-import type { ArchivedOrderReprocessor, ErpPostingRetry, HeldPosTransactions } from '../domain/exceptions';
-import type { LifecycleStore } from '../domain/orders/lifecycle';
-import { remapFetchedOrder, type OrderSource } from '../domain/intake/order-fetch';
+import type { ChannelWebhookAdapter } from '#domain/intake/channel-ports';
+import type { SalesChannel } from '#domain/kernel/order';
+import { type EventData } from '#events/catalog';
+import { createEvent } from '#domain/kernel/event';
+import { OrderStateChanged } from '#domain/orders/events';
+import { PosTransactionRecorded } from '#domain/pos/events';
+import { replayArchivedDelivery, type WebhookSecrets } from '#domain/intake/webhook-delivery';
+import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
+import { type EventPublisher } from '#domain/kernel/ports';
+import type { ArchivedOrderReprocessor, ErpPostingRetry, HeldPosTransactions } from '#domain/exceptions';
+import type { LifecycleStore } from '#domain/orders/lifecycle';
+import { remapFetchedOrder, type OrderSource } from '#domain/intake/order-fetch';
 import { S3DeliveryArchive } from './raw-archive';
 
 /**

@@ -6,8 +6,8 @@ import { queryAll } from './dynamo-query';
 import {
   EXCEPTION_KINDS, ExceptionChangedError, type ExceptionAction, type ExceptionFilter, type ExceptionKind, type ExceptionRecord,
   type ExceptionStatus, type ExceptionStore, type RaisedException,
-} from '../domain/exceptions';
-import type { SalesChannel } from '../domain/kernel/order';
+} from '#domain/exceptions';
+import type { SalesChannel } from '#domain/kernel/order';
 
 /** Enough for a batch of sightings of one cause arriving together; beyond it the record is retried by its queue. */
 const RAISE_ATTEMPTS = 12;

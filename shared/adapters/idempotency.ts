@@ -3,9 +3,9 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import type { Context } from 'aws-lambda';
 import { dynamoClient } from './aws-clients';
-import { DeliveryInProgressError } from '../domain/kernel/ports';
-import type { AcceptedDelivery, DeliveryDeduplicator } from '../domain/intake/webhook-delivery';
-import type { OnceRunner } from '../domain/kernel/ports';
+import { DeliveryInProgressError } from '#domain/kernel/ports';
+import type { AcceptedDelivery, DeliveryDeduplicator } from '#domain/intake/webhook-delivery';
+import type { OnceRunner } from '#domain/kernel/ports';
 
 /**
  * Shopify retries a webhook for up to 48 hours and EventBridge retries a target for up to 24 hours:

@@ -6,16 +6,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll } from './dynamo-query';
-import { readConfig, requiredName } from '../config/env';
-import { loadInventoryPolicy, type InventoryPolicy } from '../domain/inventory/policy';
+import { readConfig, requiredName } from '#shared/config/env';
+import { loadInventoryPolicy, type InventoryPolicy } from '#domain/inventory/policy';
 import {
   POSITION_FIGURES, emptyPosition, guardsFor, netDeltas, type BucketKey, type LedgerMovement, type StockPosition,
-} from '../domain/inventory/model';
+} from '#domain/inventory/model';
 import type {
   AdjustmentRecord, BucketWrite, HeaderWrite, InventoryRepository, OutboxOwner, PublishedAvailability, ReservationHeader,
   ReservationPart, ReservationRecord, ShipmentRecord, SweepItem, WriteOutcome,
-} from '../domain/inventory/records';
-import type { SalesChannel } from '../domain/kernel/order';
+} from '#domain/inventory/records';
+import type { SalesChannel } from '#domain/kernel/order';
 
 /**
  * The inventory table. Positions, their ledger and the records that make each operation idempotent:

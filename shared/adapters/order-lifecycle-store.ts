@@ -2,12 +2,12 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll, queryItems } from './dynamo-query';
-import { loadOrderSlas } from '../domain/orders/sla-policy';
-import { slaDeadline, type OrderSlas, type StuckOrderWatch } from '../domain/orders/sla';
-import type { OrderStuckData } from '../domain/orders/events';
+import { loadOrderSlas } from '#domain/orders/sla-policy';
+import { slaDeadline, type OrderSlas, type StuckOrderWatch } from '#domain/orders/sla';
+import type { OrderStuckData } from '#domain/orders/events';
 import {
   LifecycleVersionConflictError, type LifecycleHistoryEntry, type LifecycleRefusal, type LifecycleStore, type OrderLifecycle,
-} from '../domain/orders/lifecycle';
+} from '#domain/orders/lifecycle';
 
 /**
  * The lifecycle lives in the order's own item collection of the orders table, beside the canonical

@@ -4,9 +4,9 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } 
 import { documentClient } from './aws-clients';
 import { queryAll } from './dynamo-query';
 import { channelOrderKey } from './cross-reference';
-import { Order, type SalesChannel } from '../domain/kernel/order';
-import { orderStanding, type HeldOrder, type OrderHistoryEntry, type OrderRepository, type OrderView, type OrderWithHistory, type RecordOrderResult } from '../domain/orders/order-record';
-import type { LifecycleState } from '../domain/orders/lifecycle';
+import { Order, type SalesChannel } from '#domain/kernel/order';
+import { orderStanding, type HeldOrder, type OrderHistoryEntry, type OrderRepository, type OrderView, type OrderWithHistory, type RecordOrderResult } from '#domain/orders/order-record';
+import type { LifecycleState } from '#domain/orders/lifecycle';
 
 export class CrossReferenceConflictError extends Error {
   override name = 'CrossReferenceConflictError';

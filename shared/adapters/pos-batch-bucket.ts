@@ -1,11 +1,11 @@
 import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { s3Client } from './aws-clients';
-import { PosUploadSupersededError, type PosBatchObjects } from '../domain/pos/batch-ingest';
-import type { PosBatchSummary, PosUpload } from '../domain/pos/batch';
-import type { QuarantinedLine } from '../domain/pos/parsed-item';
-import type { ByteSource } from '../domain/pos/batch';
-import type { ByteChunks } from '../text/byte-stream';
+import { PosUploadSupersededError, type PosBatchObjects } from '#domain/pos/batch-ingest';
+import type { PosBatchSummary, PosUpload } from '#domain/pos/batch';
+import type { QuarantinedLine } from '#domain/pos/parsed-item';
+import type { ByteSource } from '#domain/pos/batch';
+import type { ByteChunks } from '#shared/text/byte-stream';
 
 /**
  * The POS bucket: uploads are streamed (never buffered whole), one object version at a time, and the

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import { unionRanges, type SequenceRange, type SequenceRanges } from '../domain/pos/sequence';
+import { unionRanges, type SequenceRange, type SequenceRanges } from '#domain/pos/sequence';
 import {
   PosLeaseLostError,
   type PosClaim,
@@ -10,7 +10,7 @@ import {
   type PosTransactionClaims,
   type PosUploadProgress,
   type PosUploadProgressStore,
-} from '../domain/pos/batch-ingest';
+} from '#domain/pos/batch-ingest';
 
 /**
  * The posIngest table, one item per:

@@ -2,10 +2,10 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { documentClient, s3Client } from './aws-clients';
 import { deleteRequest, putRequest, writeAllItems } from './catalog-batch-write';
-import { promotionWindowKey, type PricingStore, type ScheduledChange } from '../domain/pricing/schedule';
-import type { PriceEntry, Promotion } from '../domain/pricing/model';
-import type { PriceAcknowledgement } from '../domain/pricing/distribution';
-import { publicationSubject, type PublicationLedger } from '../domain/channel-sync/publication';
+import { promotionWindowKey, type PricingStore, type ScheduledChange } from '#domain/pricing/schedule';
+import type { PriceEntry, Promotion } from '#domain/pricing/model';
+import type { PriceAcknowledgement } from '#domain/pricing/distribution';
+import { publicationSubject, type PublicationLedger } from '#domain/channel-sync/publication';
 import { queryAll } from './dynamo-query';
 
 /**

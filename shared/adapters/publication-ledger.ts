@@ -2,10 +2,10 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import { readConfig, requiredName } from '../config/env';
-import type { SalesChannel } from '../domain/kernel/order';
-import type { PublicationFigure, PublicationKey, PublicationLedger, PublicationRecord, PublishedFigure } from '../domain/channel-sync/publication';
-import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenWrite } from '../domain/kernel/rate-limit';
+import { readConfig, requiredName } from '#shared/config/env';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { PublicationFigure, PublicationKey, PublicationLedger, PublicationRecord, PublishedFigure } from '#domain/channel-sync/publication';
+import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenWrite } from '#domain/kernel/rate-limit';
 import { queryAll } from './dynamo-query';
 
 /**

@@ -5,10 +5,10 @@ import { withObservability } from './lambda-middleware';
 import { logger, metrics, withRecordLogger } from './observability';
 import { DynamoEventTrail } from './event-trail';
 import { redeemClaimCheck } from './event-claim-checks';
-import { tableEnvVar } from '../config/topology';
-import { MAX_RECEIVE_COUNTS_ENV, maxReceiveCounts, readConfig, requiredName } from '../config/env';
-import type { TrailEntry } from '../domain/kernel/event-trail';
-import { PermanentError } from '../domain/kernel/errors';
+import { tableEnvVar } from '#shared/config/topology';
+import { MAX_RECEIVE_COUNTS_ENV, maxReceiveCounts, readConfig, requiredName } from '#shared/config/env';
+import type { TrailEntry } from '#domain/kernel/event-trail';
+import { PermanentError } from '#domain/kernel/errors';
 
 export interface QueueConsumerOptions {
   /** Counts the records of a batch that failed: the early signal, before a DLQ alarm fires. */

@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from './aws-clients';
-import type { DeliveryArchive, ArchivedDelivery, ArchivedRequest, DeliveryVerdict, RequestArchive } from '../domain/kernel/archive';
-import type { SalesChannel } from '../domain/kernel/order';
+import type { DeliveryArchive, ArchivedDelivery, ArchivedRequest, DeliveryVerdict, RequestArchive } from '#domain/kernel/archive';
+import type { SalesChannel } from '#domain/kernel/order';
 
 const HOUR_MS = 3_600_000;
 

@@ -2,11 +2,11 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import { JournalEntryPreparedData } from '../domain/accounting/model';
-import { NO_BOOKINGS, OrderBookings } from '../domain/accounting/sale-entries';
-import { BookingConflictError, type AccountingLedger } from '../domain/accounting/journal';
-import { SettledOrder, SettlementReport, type SettlementLedger } from '../domain/accounting/settlement-reconciliation';
-import type { AwaitingSettlement, SettlementWatch } from '../domain/accounting/settlement-watch';
+import { JournalEntryPreparedData } from '#domain/accounting/model';
+import { NO_BOOKINGS, OrderBookings } from '#domain/accounting/sale-entries';
+import { BookingConflictError, type AccountingLedger } from '#domain/accounting/journal';
+import { SettledOrder, SettlementReport, type SettlementLedger } from '#domain/accounting/settlement-reconciliation';
+import type { AwaitingSettlement, SettlementWatch } from '#domain/accounting/settlement-watch';
 import { queryAll } from './dynamo-query';
 
 /**

@@ -1,7 +1,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { s3Client } from './aws-clients';
-import type { ByteChunks } from '../text/byte-stream';
+import type { ByteChunks } from '#shared/text/byte-stream';
 
 /**
  * The settlement-reports bucket: reports are read as a stream, the version that was uploaded (by

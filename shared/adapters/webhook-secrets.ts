@@ -1,7 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import type { SalesChannel } from '../domain/kernel/order';
-import type { WebhookSecrets } from '../domain/intake/webhook-delivery';
-import { secretEnvVar, secretNameEnvVar } from '../config/topology';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { WebhookSecrets } from '#domain/intake/webhook-delivery';
+import { secretEnvVar, secretNameEnvVar } from '#shared/config/topology';
 
 /**
  * Development secrets that `npm start` uses when FABRIC_SECRET_<CHANNEL> is unset. Public on purpose:

@@ -1,7 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { z } from 'zod';
-import type { SalesChannel } from '../domain/kernel/order';
-import { apiCredentialsEnvVar, apiCredentialsNameEnvVar } from '../config/topology';
+import type { SalesChannel } from '#domain/kernel/order';
+import { apiCredentialsEnvVar, apiCredentialsNameEnvVar } from '#shared/config/topology';
 
 /**
  * Development API credentials that `npm start` and the tests use when FABRIC_CHANNEL_API_CREDENTIALS_<CHANNEL>

@@ -1,5 +1,5 @@
 import { setTimeout as pause } from 'node:timers/promises';
-import type { SalesChannel } from '../domain/kernel/order';
+import type { SalesChannel } from '#domain/kernel/order';
 
 /**
  * A token bucket as the channels themselves describe their limits (SP-API's usage plans are exactly

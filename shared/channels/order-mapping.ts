@@ -1,7 +1,7 @@
-import { OrderMappingError } from '../domain/intake/channel-ports';
-import { Order, computeOrderTotals, type OrderStatus, type OrderTotals } from '../domain/kernel/order';
-import { type Money, formatDecimalMoney, isIsoCurrency, parseDecimalMoney } from '../domain/kernel/money';
-import { formatIssues } from '../domain/kernel/validation';
+import { OrderMappingError } from '#domain/intake/channel-ports';
+import { Order, computeOrderTotals, type OrderStatus, type OrderTotals } from '#domain/kernel/order';
+import { type Money, formatDecimalMoney, isIsoCurrency, parseDecimalMoney } from '#domain/kernel/money';
+import { formatIssues } from '#domain/kernel/validation';
 
 /*
  * The rules every channel mapper shares, written once so that a channel cannot quietly round, invent

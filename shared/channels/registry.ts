@@ -1,5 +1,5 @@
-import type { SalesChannel } from '../domain/kernel/order';
-import type { ChannelWebhookAdapter } from '../domain/intake/channel-ports';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { ChannelWebhookAdapter } from '#domain/intake/channel-ports';
 import type { ChannelApis } from './channel-apis';
 import { EbayPublicKeys } from './ebay/ebay-api.client';
 import { createEbayWebhookAdapter } from './ebay/ebay-webhook.adapter';

@@ -1,5 +1,5 @@
-import type { ChannelReturn } from '../domain/channel-sync/return-sync';
-import { formatDecimalMoney } from '../domain/kernel/money';
+import type { ChannelReturn } from '#domain/channel-sync/return-sync';
+import { formatDecimalMoney } from '#domain/kernel/money';
 
 /**
  * What a channel's staff read on a return recorded there: where and when the goods came back, each

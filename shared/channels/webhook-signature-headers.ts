@@ -1,4 +1,4 @@
-import type { SalesChannel } from '../domain/kernel/order';
+import type { SalesChannel } from '#domain/kernel/order';
 import { WALMART_SIGNATURE_HEADER } from './walmart/walmart-webhook.adapter';
 
 export const SHOPIFY_SIGNATURE_HEADER = 'x-shopify-hmac-sha256';

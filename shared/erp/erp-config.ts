@@ -1,9 +1,9 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import { readConfig } from '../config/env';
-import type { SalesChannel } from '../domain/kernel/order';
-import type { SalesOrderPostingPolicy } from '../domain/erp/model';
-import type { BackoffPolicy, BreakerPolicy } from '../domain/erp/resilience';
+import { readConfig } from '#shared/config/env';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { SalesOrderPostingPolicy } from '#domain/erp/model';
+import type { BackoffPolicy, BreakerPolicy } from '#domain/erp/resilience';
 import { BusinessCentralCredentials, BusinessCentralErp } from './business-central/business-central.client';
 
 /** In AWS the ERP credentials are one Secrets Manager secret (JSON, see BusinessCentralCredentials). */

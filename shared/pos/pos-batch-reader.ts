@@ -1,9 +1,9 @@
-import { checkReadable, decompressed, lineBatches, type ByteChunks, type Readability } from '../text/byte-stream';
+import { checkReadable, decompressed, lineBatches, type ByteChunks, type Readability } from '#shared/text/byte-stream';
 import { csvHeaderInspector, csvItems, parseCsvHeader } from './pos-csv';
 import { jsonlItems } from './pos-jsonl';
 import { poslogInspector, poslogItems, utf8Texts } from './pos-poslog';
-import type { PosParsedItem } from '../domain/pos/parsed-item';
-import type { ByteSource, PosBatchFormat, PosBatchReader, ReadPosition } from '../domain/pos/batch';
+import type { PosParsedItem } from '#domain/pos/parsed-item';
+import type { ByteSource, PosBatchFormat, PosBatchReader, ReadPosition } from '#domain/pos/batch';
 
 /**
  * The integrity pass over a whole upload (see checkReadable), with the format's own check: a CSV must

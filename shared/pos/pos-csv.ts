@@ -1,8 +1,8 @@
-import type { FieldIssue } from '../domain/kernel/validation';
-import { describeIssues, posTransactionId, toPosTransactionDraft, type RawPosLine, type RawPosTender } from '../domain/pos/transaction';
-import type { SourceLine, TextInspector } from '../text/byte-stream';
-import { splitCsvRow } from '../text/csv-row';
-import { quarantinedRaw, type PosParsedItem, type QuarantinedLine } from '../domain/pos/parsed-item';
+import type { FieldIssue } from '#domain/kernel/validation';
+import { describeIssues, posTransactionId, toPosTransactionDraft, type RawPosLine, type RawPosTender } from '#domain/pos/transaction';
+import type { SourceLine, TextInspector } from '#shared/text/byte-stream';
+import { splitCsvRow } from '#shared/text/csv-row';
+import { quarantinedRaw, type PosParsedItem, type QuarantinedLine } from '#domain/pos/parsed-item';
 
 /**
  * POS CSV: one row per line item, tax line or tender, the rows of one transaction next to each other

@@ -1,6 +1,6 @@
-import { describeIssues, toPosTransactionDraft, type PosTransactionKey } from '../domain/pos/transaction';
-import type { SourceLine } from '../text/byte-stream';
-import { quarantinedRaw, type PosParsedItem } from '../domain/pos/parsed-item';
+import { describeIssues, toPosTransactionDraft, type PosTransactionKey } from '#domain/pos/transaction';
+import type { SourceLine } from '#shared/text/byte-stream';
+import { quarantinedRaw, type PosParsedItem } from '#domain/pos/parsed-item';
 
 /**
  * POS JSONL: one transaction per line, a JSON object with the fields of RawPosTransaction

@@ -1,7 +1,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { describeIssues, toPosTransactionDraft, type RawPosLine, type RawPosTender } from '../domain/pos/transaction';
-import type { TextInspector } from '../text/byte-stream';
-import { quarantinedRaw, type PosParsedItem } from '../domain/pos/parsed-item';
+import { describeIssues, toPosTransactionDraft, type RawPosLine, type RawPosTender } from '#domain/pos/transaction';
+import type { TextInspector } from '#shared/text/byte-stream';
+import { quarantinedRaw, type PosParsedItem } from '#domain/pos/parsed-item';
 
 /**
  * NRF ARTS POSLog XML, read with a SAX parser (saxes): only the <Transaction> being read is held in

@@ -1,12 +1,12 @@
-import type { ErpPostingRetry, FixPorts } from '../domain/exceptions';
-import { webhookAdapters } from '../channels/registry';
-import { channelApisFromEnv, orderSources } from '../channels/channel-apis';
-import { ArchivedDeliveryReprocessor, HeldPosTransactionRemapper, ReservedOrderRepost } from '../adapters/exception-fixes';
-import { S3DeliveryArchive } from '../adapters/raw-archive';
-import { DynamoSkuCrossReference } from '../adapters/cross-reference';
-import { DynamoExceptionStore } from '../adapters/exception-store';
-import { DynamoLifecycleStore } from '../adapters/order-lifecycle-store';
-import { eventPublisherFromEnv } from '../adapters/event-publisher';
+import type { ErpPostingRetry, FixPorts } from '#domain/exceptions';
+import { webhookAdapters } from '#shared/channels/registry';
+import { channelApisFromEnv, orderSources } from '#shared/channels/channel-apis';
+import { ArchivedDeliveryReprocessor, HeldPosTransactionRemapper, ReservedOrderRepost } from '#shared/adapters/exception-fixes';
+import { S3DeliveryArchive } from '#shared/adapters/raw-archive';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { DynamoExceptionStore } from '#shared/adapters/exception-store';
+import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
 
 /** The fixes' ports as the API and the CLI build them: the exceptions table, the raw archive, the cross-reference and the bus. */
 export function exceptionFixPortsFromEnv(names: { exceptionsTable: string; crossReferenceTable: string; rawArchiveBucket: string; ordersTable?: string }): FixPorts {

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { constructId } from '../../infra/constructs/construct-id';
 import type { RegionalFabric } from '../../infra/fabric-app';
-import { functions, type FunctionDefinition } from '../../shared/config/topology';
+import { functions, type FunctionDefinition } from '#shared/config/topology';
 import { acknowledgementsWithoutFinding, buildFabric, regionTemplate, unacknowledgedFindings } from './fabric-synth';
 
 const REGION = 'us-east-1';

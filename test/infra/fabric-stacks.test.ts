@@ -1,11 +1,11 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { routingRules } from '../../events/routing-rules';
+import { routingRules } from '#events/routing-rules';
 import { constructId } from '../../infra/constructs/construct-id';
 import type { RegionalFabric } from '../../infra/fabric-app';
 import { regionSecrets } from '../../infra/region-secrets';
-import { EVENT_ARCHIVE_RETENTION_DAYS, bucketEnvVar, buckets, functions, tableEnvVar, tables, type FunctionDefinition, type TableDefinition } from '../../shared/config/topology';
-import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { EVENT_ARCHIVE_RETENTION_DAYS, bucketEnvVar, buckets, functions, tableEnvVar, tables, type FunctionDefinition, type TableDefinition } from '#shared/config/topology';
+import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { buildFabric, regionTemplate } from './fabric-synth';
 
 const REGION = 'us-east-1';

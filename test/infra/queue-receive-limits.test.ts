@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { routingRules } from '../../events/routing-rules';
-import { functions, type FunctionDefinition } from '../../shared/config/topology';
-import { MAX_RECEIVE_COUNTS_ENV } from '../../shared/config/env';
+import { routingRules } from '#events/routing-rules';
+import { functions, type FunctionDefinition } from '#shared/config/topology';
+import { MAX_RECEIVE_COUNTS_ENV } from '#shared/config/env';
 import { buildFabric, regionTemplate } from './fabric-synth';
 
 // A queue consumer logs a failure at ERROR only on its queue's last receive (shared/adapters/queue-consumer.ts):

@@ -1,5 +1,5 @@
 import { constructId } from '../../infra/constructs/construct-id';
-import { functions, type BucketAccess, type FunctionDefinition } from '../../shared/config/topology';
+import { functions, type BucketAccess, type FunctionDefinition } from '#shared/config/topology';
 import { buildFabric, regionTemplate } from './fabric-synth';
 
 const REGION = 'us-east-1';

@@ -4,8 +4,8 @@ import { acknowledgementsWithoutFinding, buildFabric, regionTemplate, unacknowle
 
 // Adds a scheduled connector to the topology (reusing an existing handler as its entry: only the
 // wiring is under test), since whether today's topology has one depends on which connectors exist.
-jest.mock('../../shared/config/topology', () => {
-  const topology = jest.requireActual('../../shared/config/topology');
+jest.mock('#shared/config/topology', () => {
+  const topology = jest.requireActual('#shared/config/topology');
   return {
     ...topology,
     functions: {

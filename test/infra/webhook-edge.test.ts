@@ -1,4 +1,4 @@
-import { WEBHOOK_SIGNATURE_HEADERS } from '../../shared/channels/webhook-signature-headers';
+import { WEBHOOK_SIGNATURE_HEADERS } from '#shared/channels/webhook-signature-headers';
 import { buildFabric, regionTemplate } from './fabric-synth';
 
 const REGION = 'us-east-1';

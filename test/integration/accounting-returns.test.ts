@@ -1,11 +1,11 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { EventSource } from '../../events/catalog';
-import { createEvent } from '../../shared/domain/kernel/event';
-import { ReturnReceived } from '../../shared/domain/returns/events';
-import { toWireEvent } from '../../shared/domain/kernel/event';
-import { DynamoOrderRepository } from '../../shared/adapters/order-store';
-import type { CustomerReturn } from '../../shared/domain/returns/model';
+import { EventSource } from '#events/catalog';
+import { createEvent } from '#domain/kernel/event';
+import { ReturnReceived } from '#domain/returns/events';
+import { toWireEvent } from '#domain/kernel/event';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import type { CustomerReturn } from '#domain/returns/model';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

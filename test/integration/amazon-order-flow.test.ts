@@ -2,7 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { ChannelApiStub } from '../../scripts/channel-stubs/channel-api-stub';
 import { amazonOrderChange } from '../../scripts/sample/channel-samples';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
 import { type AmazonFixtureName, amazonFixtureSkus, readAmazonFixture } from '../fixtures/amazon';
 import { startTestFabric, eventually } from './support/test-fabric';
 

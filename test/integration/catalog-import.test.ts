@@ -1,8 +1,8 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { EventSource } from '../../events/catalog';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
+import { EventSource } from '#events/catalog';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
 import { EventProbe } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localClients, provisionLocalResources } from '../../scripts/local-fabric/provision';
-import { DynamoTokenBucket } from '../../shared/adapters/publication-ledger';
-import type { RateLimit } from '../../shared/domain/kernel/rate-limit';
+import { DynamoTokenBucket } from '#shared/adapters/publication-ledger';
+import type { RateLimit } from '#domain/kernel/rate-limit';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 
 let table: string;

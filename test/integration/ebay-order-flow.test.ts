@@ -3,8 +3,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalFabric, type LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { ChannelApiStub } from '../../scripts/channel-stubs/channel-api-stub';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { ebayFixtureSkus, readEbayFixture } from '../fixtures/ebay';
 import { eventually, sharedEmulators, uniquePrefix } from './support/test-fabric';
 

@@ -1,8 +1,8 @@
 import { BusinessCentralSimulator } from '../../scripts/erp-simulator/business-central-simulator';
-import { BusinessCentralErp } from '../../shared/erp/business-central/business-central.client';
-import { DEVELOPMENT_ERP_CREDENTIALS } from '../../shared/erp/erp-config';
-import { ErpBusinessRejectionError, ErpTransientError, type ErpSalesOrder } from '../../shared/domain/erp/model';
-import type { JournalEntry } from '../../shared/domain/accounting/journal-entry';
+import { BusinessCentralErp } from '#shared/erp/business-central/business-central.client';
+import { DEVELOPMENT_ERP_CREDENTIALS } from '#shared/erp/erp-config';
+import { ErpBusinessRejectionError, ErpTransientError, type ErpSalesOrder } from '#domain/erp/model';
+import type { JournalEntry } from '#domain/accounting/journal-entry';
 import { saleEntry } from '../unit/builders';
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });

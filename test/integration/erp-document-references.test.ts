@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { localClients, provisionLocalResources } from '../../scripts/local-fabric/provision';
-import { DynamoErpDocumentReferences } from '../../shared/adapters/erp-document-references';
-import { PostingInProgressError, type DocumentLease } from '../../shared/domain/erp/posting';
+import { DynamoErpDocumentReferences } from '#shared/adapters/erp-document-references';
+import { PostingInProgressError, type DocumentLease } from '#domain/erp/posting';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 
 let client: DynamoDBDocumentClient;

@@ -1,13 +1,13 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localClients, provisionLocalResources } from '../../scripts/local-fabric/provision';
 import { BusinessCentralSimulator } from '../../scripts/erp-simulator/business-central-simulator';
-import { BusinessCentralErp, journalDocumentNumber } from '../../shared/erp/business-central/business-central.client';
-import { DEVELOPMENT_ERP_CREDENTIALS } from '../../shared/erp/erp-config';
-import { DynamoErpDocumentReferences } from '../../shared/adapters/erp-document-references';
-import { DynamoBreakerStore } from '../../shared/adapters/erp-circuit-breaker';
-import { SharedCircuitBreaker } from '../../shared/domain/erp/resilience';
-import { ErpOutcomeUnknownError } from '../../shared/domain/erp/model';
-import { PostingInProgressError, postJournalEntryOnce, postSalesOrderOnce, type ErpPostingOutcome, type ErpPostingPorts } from '../../shared/domain/erp/posting';
+import { BusinessCentralErp, journalDocumentNumber } from '#shared/erp/business-central/business-central.client';
+import { DEVELOPMENT_ERP_CREDENTIALS } from '#shared/erp/erp-config';
+import { DynamoErpDocumentReferences } from '#shared/adapters/erp-document-references';
+import { DynamoBreakerStore } from '#shared/adapters/erp-circuit-breaker';
+import { SharedCircuitBreaker } from '#domain/erp/resilience';
+import { ErpOutcomeUnknownError } from '#domain/erp/model';
+import { PostingInProgressError, postJournalEntryOnce, postSalesOrderOnce, type ErpPostingOutcome, type ErpPostingPorts } from '#domain/erp/posting';
 import { balancedOrder, saleEntry } from '../unit/builders';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 

@@ -2,10 +2,10 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { toWireEvent, type FabricEvent } from '../../shared/domain/kernel/event';
-import { EVENT_BUS_MAX_BYTES } from '../../events/claim-check';
-import { SnsBusPublisher } from '../../shared/adapters/event-publisher';
-import { S3EventClaimChecks, redeemClaimCheck } from '../../shared/adapters/event-claim-checks';
+import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
+import { EVENT_BUS_MAX_BYTES } from '#events/claim-check';
+import { SnsBusPublisher } from '#shared/adapters/event-publisher';
+import { S3EventClaimChecks, redeemClaimCheck } from '#shared/adapters/event-claim-checks';
 import { LOCAL_REGION } from '../../scripts/local-fabric/provision';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 

@@ -2,8 +2,8 @@ import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge
 import { CreateTopicCommand, PublishBatchCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { FabricEvent } from '../../shared/domain/kernel/event';
-import { EventBridgePublisher, EventPublishError, EventTooLargeError, SnsBusPublisher } from '../../shared/adapters/event-publisher';
+import type { FabricEvent } from '#domain/kernel/event';
+import { EventBridgePublisher, EventPublishError, EventTooLargeError, SnsBusPublisher } from '#shared/adapters/event-publisher';
 import { LOCAL_REGION } from '../../scripts/local-fabric/provision';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 

@@ -4,17 +4,17 @@ import { SAMPLE_CATALOG, sampleShopifyOrder, shopifyDeliveryHeaders } from '../.
 import { postShopifyOrder, seedSampleCatalog } from '../../scripts/sample/sample-traffic';
 import { countSampleStock } from '../../scripts/sample/sample-stock';
 import { mapSku } from '../../scripts/ops/xref';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { DynamoExceptionStore } from '../../shared/adapters/exception-store';
-import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
-import { DynamoEventTrail } from '../../shared/adapters/event-trail';
-import { exceptionFixPortsFromEnv } from '../../shared/wiring/exception-fix-ports';
-import { dismissException, exceptionFrom, retryException, type ExceptionRecord } from '../../shared/domain/exceptions';
-import { EventSource } from '../../events/catalog';
-import { createEvent } from '../../shared/domain/kernel/event';
-import { OrderStuck } from '../../shared/domain/orders/events';
-import { PosLineNeedsAttention, PosTransactionRecorded } from '../../shared/domain/pos/events';
-import { toWireEvent } from '../../shared/domain/kernel/event';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
+import { DynamoExceptionStore } from '#shared/adapters/exception-store';
+import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { DynamoEventTrail } from '#shared/adapters/event-trail';
+import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
+import { dismissException, exceptionFrom, retryException, type ExceptionRecord } from '#domain/exceptions';
+import { EventSource } from '#events/catalog';
+import { createEvent } from '#domain/kernel/event';
+import { OrderStuck } from '#domain/orders/events';
+import { PosLineNeedsAttention, PosTransactionRecorded } from '#domain/pos/events';
+import { toWireEvent } from '#domain/kernel/event';
 import { EventProbe, availability, postAdjustment } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 

@@ -5,9 +5,9 @@ import { SAMPLE_CATALOG } from '../../scripts/sample/shopify-orders';
 import { seedSampleCatalog } from '../../scripts/sample/sample-traffic';
 import { countSampleStock } from '../../scripts/sample/sample-stock';
 import { mapSku } from '../../scripts/ops/xref';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { DynamoExceptionStore } from '../../shared/adapters/exception-store';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { DynamoExceptionStore } from '#shared/adapters/exception-store';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { readSquareFixture } from '../fixtures/square';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 

@@ -1,11 +1,11 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { DynamoInventoryStore } from '../../shared/adapters/inventory-store';
-import { isClean, verifyInventory } from '../../shared/domain/inventory/verification';
-import type { ReservationStatus } from '../../shared/domain/inventory/records';
-import type { SalesChannel } from '../../shared/domain/kernel/order';
-import type { FabricEvent } from '../../shared/domain/kernel/event';
-import { EventSource } from '../../events/catalog';
+import { DynamoInventoryStore } from '#shared/adapters/inventory-store';
+import { isClean, verifyInventory } from '#domain/inventory/verification';
+import type { ReservationStatus } from '#domain/inventory/records';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { FabricEvent } from '#domain/kernel/event';
+import { EventSource } from '#events/catalog';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 import { seededRandom } from '../../scripts/sample/shopify-orders';

@@ -1,9 +1,9 @@
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { SAMPLE_CATALOG, sampleShopifyOrder, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
 import { postShopifyOrder, seedSampleCatalog } from '../../scripts/sample/sample-traffic';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
-import type { Order } from '../../shared/domain/kernel/order';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
+import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import type { Order } from '#domain/kernel/order';
 import { postAdjustment } from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 

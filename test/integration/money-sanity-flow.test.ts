@@ -1,7 +1,7 @@
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
 import { postShopifyOrder, seedSampleCatalog } from '../../scripts/sample/sample-traffic';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 /*

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { show } from '../../scripts/ops/inventory';
 import { reconcile, uploadSettlement } from '../../scripts/ops/reconcile';
-import { DynamoSettlementLedger } from '../../shared/adapters/reconciliation-store';
+import { DynamoSettlementLedger } from '#shared/adapters/reconciliation-store';
 import { postAdjustment } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

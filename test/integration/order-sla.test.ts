@@ -1,8 +1,8 @@
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { EventSource } from '../../events/catalog';
-import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
-import { loadOrderSlas } from '../../shared/domain/orders/sla-policy';
-import type { LifecycleState, OrderLifecycle } from '../../shared/domain/orders/lifecycle';
+import { EventSource } from '#events/catalog';
+import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { loadOrderSlas } from '#domain/orders/sla-policy';
+import type { LifecycleState, OrderLifecycle } from '#domain/orders/lifecycle';
 import { EventProbe } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localClients, provisionLocalResources } from '../../scripts/local-fabric/provision';
-import { DynamoLifecycleStore } from '../../shared/adapters/order-lifecycle-store';
-import { applyLifecycleEvent, type LifecycleEvent } from '../../shared/domain/orders/lifecycle';
+import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { applyLifecycleEvent, type LifecycleEvent } from '#domain/orders/lifecycle';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 
 let store: DynamoLifecycleStore;

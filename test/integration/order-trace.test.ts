@@ -3,11 +3,11 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { traceOrder } from '../../scripts/ops/order';
 import { postShopifyOrder, seedSampleCatalog, waitForOrder } from '../../scripts/sample/sample-traffic';
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
-import { DynamoEventTrail } from '../../shared/adapters/event-trail';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { createEvent } from '../../shared/domain/kernel/event';
-import { ShipmentConfirmed } from '../../shared/domain/orders/events';
-import { toWireEvent } from '../../shared/domain/kernel/event';
+import { DynamoEventTrail } from '#shared/adapters/event-trail';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
+import { createEvent } from '#domain/kernel/event';
+import { ShipmentConfirmed } from '#domain/orders/events';
+import { toWireEvent } from '#domain/kernel/event';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 let fabric: LocalFabric;

@@ -1,16 +1,16 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { EventSource } from '../../events/catalog';
-import { createEvent } from '../../shared/domain/kernel/event';
-import { OrderReceived } from '../../shared/domain/intake/events';
-import { toWireEvent } from '../../shared/domain/kernel/event';
-import { orderIdFor } from '../../shared/domain/kernel/order';
-import { posPriceFileKey } from '../../shared/domain/pricing/distribution';
+import { EventSource } from '#events/catalog';
+import { createEvent } from '#domain/kernel/event';
+import { OrderReceived } from '#domain/intake/events';
+import { toWireEvent } from '#domain/kernel/event';
+import { orderIdFor } from '#domain/kernel/order';
+import { posPriceFileKey } from '#domain/pricing/distribution';
 import { balancedOrder, money } from '../unit/builders';
 import { EventProbe } from './support/inventory-support';
-import { DynamoPublicationLedger } from '../../shared/adapters/publication-ledger';
-import { propagationLagMs } from '../../shared/domain/channel-sync/publication';
+import { DynamoPublicationLedger } from '#shared/adapters/publication-ledger';
+import { propagationLagMs } from '#domain/channel-sync/publication';
 import { lag } from '../../scripts/ops/channel';
 import { eventually, startTestFabric } from './support/test-fabric';
 

@@ -2,9 +2,9 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { replay } from '../../scripts/ops/replay';
 import { postShopifyOrder, seedSampleCatalog, waitForOrder } from '../../scripts/sample/sample-traffic';
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
-import { S3DeliveryArchive } from '../../shared/adapters/raw-archive';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
-import { orderIdFor } from '../../shared/domain/kernel/order';
+import { S3DeliveryArchive } from '#shared/adapters/raw-archive';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
+import { orderIdFor } from '#domain/kernel/order';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 let fabric: LocalFabric;

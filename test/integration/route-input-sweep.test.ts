@@ -1,5 +1,5 @@
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { functions, type ApiRoute } from '../../shared/config/topology';
+import { functions, type ApiRoute } from '#shared/config/topology';
 import { startTestFabric } from './support/test-fabric';
 
 /*

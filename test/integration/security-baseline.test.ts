@@ -4,8 +4,8 @@ import { ChannelApiStub } from '../../scripts/channel-stubs/channel-api-stub';
 import { squareDeliveryHeaders, squareOrderEvent } from '../../scripts/sample/channel-samples';
 import { postShopifyOrder, seedSampleCatalog, waitForOrder } from '../../scripts/sample/sample-traffic';
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
-import { DEVELOPMENT_API_CREDENTIALS } from '../../shared/channels/channel-credentials';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { readSquareFixture } from '../fixtures/square';
 import { eventually, startTestFabric } from './support/test-fabric';
 

@@ -5,8 +5,8 @@ import {
   type MarketplaceChannel, type MarketplaceLine, type MarketplaceOrderExpectation, type SimulatedOrderRef,
   buildAmazonOrder, buildEbayOrder, buildWalmartOrder, marketplaceSkuKeys, walmartDelivery,
 } from '../../scripts/simulation/marketplace-orders';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 const stub = new ChannelApiStub();

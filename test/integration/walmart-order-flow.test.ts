@@ -1,8 +1,8 @@
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { ChannelApiStub } from '../../scripts/channel-stubs/channel-api-stub';
 import { walmartDeliveryHeaders, walmartOrderEvent } from '../../scripts/sample/channel-samples';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { readWalmartFixture, walmartFixtureSkus } from '../fixtures/walmart';
 import { startTestFabric, eventually } from './support/test-fabric';
 

@@ -1,7 +1,7 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { DynamoSkuCrossReference } from '../../shared/adapters/cross-reference';
-import { DEVELOPMENT_WEBHOOK_SECRETS } from '../../shared/adapters/webhook-secrets';
+import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { sampleWooCommerceOrder, wooCommerceDeliveryHeaders } from '../../scripts/sample/woocommerce-orders';
 import { readWooCommerceFixture, wooCommerceFixtureSkus } from '../fixtures/woocommerce';
 import { startTestFabric, eventually } from './support/test-fabric';

@@ -1,8 +1,8 @@
-import type { SkuLookup } from '../../shared/domain/kernel/sku-cross-reference';
-import type { JournalEntry } from '../../shared/domain/accounting/journal-entry';
-import type { Money } from '../../shared/domain/kernel/money';
-import { type Order, orderIdFor } from '../../shared/domain/kernel/order';
-import { skuKeyId } from '../../shared/domain/kernel/sku-cross-reference';
+import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
+import type { JournalEntry } from '#domain/accounting/journal-entry';
+import type { Money } from '#domain/kernel/money';
+import { type Order, orderIdFor } from '#domain/kernel/order';
+import { skuKeyId } from '#domain/kernel/sku-cross-reference';
 import { shopifyFixtureSkus } from '../fixtures/shopify';
 
 export function money(amountMinor: number, currency = 'USD'): Money {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
-import type { OrderSource } from '../../domain/intake/order-fetch';
-import { formatIssues } from '../../domain/kernel/validation';
+import type { OrderSource } from '#domain/intake/order-fetch';
+import { formatIssues } from '#domain/kernel/validation';
 import { amazonOrderMapper } from './amazon-order.mapper';
 import { AmazonGetOrderItemsResponse, AmazonGetOrderResponse, type AmazonOrderItem, type AmazonOrderPayload } from './amazon-order.schema';
 

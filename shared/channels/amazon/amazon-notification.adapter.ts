@@ -1,5 +1,5 @@
-import type { QueuedNotificationAdapter } from '../../domain/intake/queued-notification';
-import { formatIssues } from '../../domain/kernel/validation';
+import type { QueuedNotificationAdapter } from '#domain/intake/queued-notification';
+import { formatIssues } from '#domain/kernel/validation';
 import { AmazonOrderChangeNotification } from './amazon-order.schema';
 
 /**

@@ -1,8 +1,8 @@
-import { type ChannelOrderMapper, OrderMappingError } from '../../domain/intake/channel-ports';
-import { type SkuLookup } from '../../domain/kernel/sku-cross-reference';
+import { type ChannelOrderMapper, OrderMappingError } from '#domain/intake/channel-ports';
+import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
-import { type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/kernel/order';
-import { type Money, subtractMoney, sumMoney } from '../../domain/kernel/money';
+import { type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '#domain/kernel/order';
+import { type Money, subtractMoney, sumMoney } from '#domain/kernel/money';
 import type { AmazonMoney, AmazonOrderPayload } from './amazon-order.schema';
 
 /**

@@ -1,5 +1,5 @@
-import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync/shipment-sync';
-import type { RateLimit } from '../../domain/kernel/rate-limit';
+import type { ChannelFulfilmentApi, ChannelShipment } from '#domain/channel-sync/shipment-sync';
+import type { RateLimit } from '#domain/kernel/rate-limit';
 import { AmazonSeller, amazonRequest, type AmazonSellerApi } from './inventory-api';
 
 /** Orders v0 confirmShipment: 2 requests a second, burst 10. */

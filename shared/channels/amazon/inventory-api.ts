@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { ChannelApiError, channelRequest, type ChannelHttpOptions } from '../channel-http';
-import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '../../domain/channel-sync/availability-sync';
-import type { RateLimit } from '../../domain/kernel/rate-limit';
+import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
+import type { RateLimit } from '#domain/kernel/rate-limit';
 
 /** Listings Items v2021-08-01 patchListingsItem and getListingsItem: 5 requests a second, burst 5. */
 export const AMAZON_LISTINGS_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 5 };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { CachedAccessToken, ChannelApiError, TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
-import type { OrderSource } from '../../domain/intake/order-fetch';
-import type { OrderFeed, PulledPage } from '../../domain/intake/order-pull';
-import { formatIssues } from '../../domain/kernel/validation';
+import type { OrderSource } from '#domain/intake/order-fetch';
+import type { OrderFeed, PulledPage } from '#domain/intake/order-pull';
+import { formatIssues } from '#domain/kernel/validation';
 import { ebayOrderMapper } from './ebay-order.mapper';
 import { EbayOrder, EbayOrderSearchPage, EbayPublicKey } from './ebay-order.schema';
 

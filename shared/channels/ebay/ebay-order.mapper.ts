@@ -1,9 +1,9 @@
-import { type ChannelOrderMapper, OrderMappingError } from '../../domain/intake/channel-ports';
-import { type SkuLookup } from '../../domain/kernel/sku-cross-reference';
+import { type ChannelOrderMapper, OrderMappingError } from '#domain/intake/channel-ports';
+import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '../../domain/kernel/order';
-import { type Money, sumMoney } from '../../domain/kernel/money';
-import type { ChannelRefund } from '../../domain/returns/refund-report';
+import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '#domain/kernel/order';
+import { type Money, sumMoney } from '#domain/kernel/money';
+import type { ChannelRefund } from '#domain/returns/refund-report';
 import type { EbayAmount, EbayOrder } from './ebay-order.schema';
 
 /** eBay marketplaces that list prices including VAT or GST; elsewhere (US, CA) sales tax is added. */

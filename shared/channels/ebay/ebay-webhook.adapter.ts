@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import type { ChannelWebhookAdapter } from '../../domain/intake/channel-ports';
-import { formatIssues } from '../../domain/kernel/validation';
+import type { ChannelWebhookAdapter } from '#domain/intake/channel-ports';
+import { formatIssues } from '#domain/kernel/validation';
 import { EBAY_SIGNATURE_HEADER } from '../webhook-signature-headers';
 import { EbayNotification, EbaySignatureHeader, type EbayPublicKey } from './ebay-order.schema';
 

@@ -1,6 +1,6 @@
 import type { CachedAccessToken, ChannelHttpOptions } from '../channel-http';
 import { channelRequest } from '../channel-http';
-import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync/shipment-sync';
+import type { ChannelFulfilmentApi, ChannelShipment } from '#domain/channel-sync/shipment-sync';
 
 /**
  * createShippingFulfillment: POST /sell/fulfillment/v1/order/{orderId}/shipping_fulfillment with the

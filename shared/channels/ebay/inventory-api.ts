@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { CachedAccessToken, channelRequest, type ChannelHttpOptions } from '../channel-http';
-import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '../../domain/channel-sync/availability-sync';
-import type { RateLimit } from '../../domain/kernel/rate-limit';
+import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
+import type { RateLimit } from '#domain/kernel/rate-limit';
 
 /** The Sell Inventory API allows 2,000,000 calls a day (about 23 a second); the fabric keeps well under. */
 export const EBAY_INVENTORY_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 25 };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ChannelApiError, channelRequest, type CachedAccessToken, type ChannelHttpOptions } from '../channel-http';
-import { formatDecimalMoney } from '../../domain/kernel/money';
-import type { ChannelListing } from '../../domain/kernel/product';
-import type { EffectivePrice } from '../../domain/pricing/model';
-import { ListingIncompleteError, type ChannelPriceApi } from '../../domain/pricing/distribution';
+import { formatDecimalMoney } from '#domain/kernel/money';
+import type { ChannelListing } from '#domain/kernel/product';
+import type { EffectivePrice } from '#domain/pricing/model';
+import { ListingIncompleteError, type ChannelPriceApi } from '#domain/pricing/distribution';
 
 const PriceAnswer = z.object({
   responses: z.array(z.object({ sku: z.string().optional(), offerId: z.string().optional(), statusCode: z.number().int(), errors: z.array(z.object({ message: z.string().optional() }).loose()).optional() })),

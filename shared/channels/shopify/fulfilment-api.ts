@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ChannelApiError } from '../channel-http';
-import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync/shipment-sync';
-import type { ChannelCancellation, ChannelCancellationApi } from '../../domain/channel-sync/cancellation-sync';
-import type { ChannelReturn, ChannelReturnApi } from '../../domain/channel-sync/return-sync';
+import type { ChannelFulfilmentApi, ChannelShipment } from '#domain/channel-sync/shipment-sync';
+import type { ChannelCancellation, ChannelCancellationApi } from '#domain/channel-sync/cancellation-sync';
+import type { ChannelReturn, ChannelReturnApi } from '#domain/channel-sync/return-sync';
 import { returnNote } from '../return-note';
 import type { ShopifyAdminApi } from './inventory-api';
 

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { ChannelApiError, ChannelRateLimitedError, channelRequest, type ChannelHttpOptions } from '../channel-http';
-import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '../../domain/channel-sync/availability-sync';
-import type { RateLimit } from '../../domain/kernel/rate-limit';
+import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
+import type { RateLimit } from '#domain/kernel/rate-limit';
 
 /** 2026-04: inventorySetQuantities takes changeFromQuantity on every quantity and requires @idempotent. */
 export const SHOPIFY_ADMIN_API_VERSION = '2026-04';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ChannelApiError } from '../channel-http';
-import { formatDecimalMoney } from '../../domain/kernel/money';
-import type { ChannelListing } from '../../domain/kernel/product';
-import type { EffectivePrice } from '../../domain/pricing/model';
-import { ListingIncompleteError, type ChannelPriceApi } from '../../domain/pricing/distribution';
+import { formatDecimalMoney } from '#domain/kernel/money';
+import type { ChannelListing } from '#domain/kernel/product';
+import type { EffectivePrice } from '#domain/pricing/model';
+import { ListingIncompleteError, type ChannelPriceApi } from '#domain/pricing/distribution';
 import type { ShopifyAdminApi } from './inventory-api';
 
 const VARIANT_PRICES = `mutation FabricVariantPrices($productId: ID!, $variants: [ProductVariantsBulkInput!]!) {

@@ -1,11 +1,11 @@
-import { ChannelWebhookAdapter, OrderMappingError, WebhookRequest, type ChannelOrderMapper } from '../../domain/intake/channel-ports';
-import { SkuLookup } from '../../domain/kernel/sku-cross-reference';
+import { ChannelWebhookAdapter, OrderMappingError, WebhookRequest, type ChannelOrderMapper } from '#domain/intake/channel-ports';
+import { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
-import { Address, Order, OrderLine, Shipping, TaxLine, computeOrderTotals, orderIdFor } from '../../domain/kernel/order';
-import { formatDecimalMoney, parseDecimalMoney, sumMoney } from '../../domain/kernel/money';
-import type { ChannelRefund } from '../../domain/returns/refund-report';
+import { Address, Order, OrderLine, Shipping, TaxLine, computeOrderTotals, orderIdFor } from '#domain/kernel/order';
+import { formatDecimalMoney, parseDecimalMoney, sumMoney } from '#domain/kernel/money';
+import type { ChannelRefund } from '#domain/returns/refund-report';
 import { ShopifyOrderPayload, ShopifyRefundPayload } from './shopify-order.schema';
-import { formatIssues } from '../../domain/kernel/validation';
+import { formatIssues } from '#domain/kernel/validation';
 import { currencyAt, notNegativeAt, quantityAt } from '../order-mapping';
 import { SHOPIFY_SIGNATURE_HEADER } from '../webhook-signature-headers';
 import { createHash } from 'node:crypto';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
-import type { OrderSource } from '../../domain/intake/order-fetch';
-import { formatIssues } from '../../domain/kernel/validation';
+import type { OrderSource } from '#domain/intake/order-fetch';
+import { formatIssues } from '#domain/kernel/validation';
 import { squareOrderMapper } from './square-order.mapper';
 import { SquareRetrieveOrderResponse, type SquareOrder } from './square-order.schema';
 

@@ -1,9 +1,9 @@
-import { type ChannelOrderMapper, OrderMappingError } from '../../domain/intake/channel-ports';
-import { type SkuLookup } from '../../domain/kernel/sku-cross-reference';
+import { type ChannelOrderMapper, OrderMappingError } from '#domain/intake/channel-ports';
+import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { canonicalStatus, completeOrder, currencyAt, minorUnitsAt, percentToRate, quantityAt, unitPriceOf, utc } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/kernel/order';
-import type { Money } from '../../domain/kernel/money';
-import type { ChannelRefund } from '../../domain/returns/refund-report';
+import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '#domain/kernel/order';
+import type { Money } from '#domain/kernel/money';
+import type { ChannelRefund } from '#domain/returns/refund-report';
 import type { SquareMoney, SquareOrder } from './square-order.schema';
 
 /** The Square order to canonical order mapping; see mapSquareOrder for the money rules. */

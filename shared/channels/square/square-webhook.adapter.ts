@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ChannelWebhookAdapter } from '../../domain/intake/channel-ports';
+import type { ChannelWebhookAdapter } from '#domain/intake/channel-ports';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import { SQUARE_SIGNATURE_HEADER } from '../webhook-signature-headers';
-import { formatIssues } from '../../domain/kernel/validation';
+import { formatIssues } from '#domain/kernel/validation';
 import { SquareOrderEvent } from './square-order.schema';
 
 /**

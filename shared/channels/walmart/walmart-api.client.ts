@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
-import type { OrderSource } from '../../domain/intake/order-fetch';
-import { formatIssues } from '../../domain/kernel/validation';
+import type { OrderSource } from '#domain/intake/order-fetch';
+import { formatIssues } from '#domain/kernel/validation';
 import { walmartOrderMapper } from './walmart-order.mapper';
 import { WalmartGetOrderResponse, type WalmartOrder } from './walmart-order.schema';
 

@@ -1,9 +1,9 @@
-import { type ChannelOrderMapper, OrderMappingError } from '../../domain/intake/channel-ports';
-import { type SkuLookup } from '../../domain/kernel/sku-cross-reference';
+import { type ChannelOrderMapper, OrderMappingError } from '#domain/intake/channel-ports';
+import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, computeOrderTotals, orderIdFor } from '../../domain/kernel/order';
-import { type Money, sumMoney } from '../../domain/kernel/money';
-import type { ChannelRefund } from '../../domain/returns/refund-report';
+import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, computeOrderTotals, orderIdFor } from '#domain/kernel/order';
+import { type Money, sumMoney } from '#domain/kernel/money';
+import type { ChannelRefund } from '#domain/returns/refund-report';
 import type { WalmartCharge, WalmartMoney, WalmartOrder, WalmartOrderLine } from './walmart-order.schema';
 
 /** The Walmart purchase order to canonical order mapping; see mapWalmartOrder for the money rules. */

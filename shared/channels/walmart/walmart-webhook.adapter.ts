@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ChannelWebhookAdapter } from '../../domain/intake/channel-ports';
+import type { ChannelWebhookAdapter } from '#domain/intake/channel-ports';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
-import { formatIssues } from '../../domain/kernel/validation';
+import { formatIssues } from '#domain/kernel/validation';
 import { WALMART_PURCHASE_ORDER_EVENTS, WalmartOrderUpdatesEvent, WalmartPurchaseOrderEvent } from './walmart-order.schema';
 
 /**

@@ -1,7 +1,7 @@
-import type { ChannelFulfilmentApi, ChannelShipment } from '../../domain/channel-sync/shipment-sync';
-import type { ChannelCancellation, ChannelCancellationApi } from '../../domain/channel-sync/cancellation-sync';
-import type { ChannelReturn, ChannelReturnApi } from '../../domain/channel-sync/return-sync';
-import { formatDecimalMoney } from '../../domain/kernel/money';
+import type { ChannelFulfilmentApi, ChannelShipment } from '#domain/channel-sync/shipment-sync';
+import type { ChannelCancellation, ChannelCancellationApi } from '#domain/channel-sync/cancellation-sync';
+import type { ChannelReturn, ChannelReturnApi } from '#domain/channel-sync/return-sync';
+import { formatDecimalMoney } from '#domain/kernel/money';
 import { returnNote } from '../return-note';
 import type { WooCommerceRestApi } from './inventory-api';
 

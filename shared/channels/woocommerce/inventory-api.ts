@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { channelRequest, type ChannelHttpOptions } from '../channel-http';
-import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '../../domain/channel-sync/availability-sync';
-import type { RateLimit } from '../../domain/kernel/rate-limit';
+import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
+import type { RateLimit } from '#domain/kernel/rate-limit';
 
 /**
  * WooCommerce sets no REST API limit of its own; the store's PHP workers are the limit. A modest rate

@@ -1,7 +1,7 @@
-import { formatDecimalMoney } from '../../domain/kernel/money';
-import type { ChannelListing } from '../../domain/kernel/product';
-import type { EffectivePrice } from '../../domain/pricing/model';
-import { ListingIncompleteError, type ChannelPriceApi } from '../../domain/pricing/distribution';
+import { formatDecimalMoney } from '#domain/kernel/money';
+import type { ChannelListing } from '#domain/kernel/product';
+import type { EffectivePrice } from '#domain/pricing/model';
+import { ListingIncompleteError, type ChannelPriceApi } from '#domain/pricing/distribution';
 import type { WooCommerceRestApi } from './inventory-api';
 
 /**

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type ChannelOrderMapper, type ChannelWebhookAdapter, OrderMappingError } from '../../domain/intake/channel-ports';
-import { type SkuLookup } from '../../domain/kernel/sku-cross-reference';
+import { type ChannelOrderMapper, type ChannelWebhookAdapter, OrderMappingError } from '#domain/intake/channel-ports';
+import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, rateFromNumber, unitPriceOf, utc } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '../../domain/kernel/order';
-import { type Money, sumMoney, subtractMoney } from '../../domain/kernel/money';
-import type { ChannelRefund } from '../../domain/returns/refund-report';
-import { formatIssues } from '../../domain/kernel/validation';
+import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '#domain/kernel/order';
+import { type Money, sumMoney, subtractMoney } from '#domain/kernel/money';
+import type { ChannelRefund } from '#domain/returns/refund-report';
+import { formatIssues } from '#domain/kernel/validation';
 import { WooCommerceOrderPayload } from './woocommerce-order.schema';
 
 const ORDER_TOPICS = new Set(['order.created', 'order.updated']);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { readPolicy } from '../../config/env';
-import { SalesChannel } from '../kernel/order';
+import { readPolicy } from '#shared/config/env';
+import { SalesChannel } from '#domain/kernel/order';
 
 /**
  * Which ledger account each amount the fabric books goes to, and how marketplace settlements are

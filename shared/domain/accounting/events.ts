@@ -3,7 +3,7 @@ import { SettlementLine } from './settlement';
 import { JournalEntryPreparedData } from './model';
 import { ReconciliationExceptionData } from './settlement-exception';
 import { JournalEntry } from './journal-entry';
-import { EventSource, defineEvent } from '../kernel/event';
+import { EventSource, defineEvent } from '#domain/kernel/event';
 
 export const SettlementLineReceived = defineEvent('SettlementLineReceived', {
   source: EventSource.settlement,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode } from '../kernel/money';
+import { CurrencyCode } from '#domain/kernel/money';
 
 const JournalLine = z.object({
   account: z.string().min(1),

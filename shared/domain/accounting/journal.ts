@@ -1,16 +1,16 @@
 import type { AccountingPolicy } from './chart-of-accounts';
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { JournalEntryPrepared } from './events';
-import type { FabricEvent } from '../kernel/event';
-import type { EventPublisher } from '../kernel/ports';
-import type { Order } from '../kernel/order';
-import type { Shipment } from '../kernel/shipment';
-import type { ChannelRefund } from '../returns';
-import type { PosTransaction } from '../pos';
+import type { FabricEvent } from '#domain/kernel/event';
+import type { EventPublisher } from '#domain/kernel/ports';
+import type { Order } from '#domain/kernel/order';
+import type { Shipment } from '#domain/kernel/shipment';
+import type { ChannelRefund } from '#domain/returns';
+import type { PosTransaction } from '#domain/pos';
 import { posSaleEntryId, refundEntryId, saleEntryId, type JournalEntryKind, type JournalEntryPreparedData } from './model';
 import { buildRefundEntry, buildSaleEntry, type BookedEntry, type OrderBookings } from './sale-entries';
 import { buildPosSaleEntry } from './pos-entries';
-import { TransientError } from '../kernel/errors';
+import { TransientError } from '#domain/kernel/errors';
 
 export class OrderNotStoredError extends TransientError {
   override name = 'OrderNotStoredError';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { JournalEntry } from './journal-entry';
-import type { FabricEvent } from '../kernel/event';
-import type { Shipment } from '../kernel/shipment';
-import type { ChannelRefund } from '../returns';
-import type { PosTransaction } from '../pos';
+import type { FabricEvent } from '#domain/kernel/event';
+import type { Shipment } from '#domain/kernel/shipment';
+import type { ChannelRefund } from '#domain/returns';
+import type { PosTransaction } from '#domain/pos';
 
 /** What business fact a journal entry books; the ERP connector may pick a journal or template by it. */
 export const JournalEntryKind = z.enum(['sale', 'pos_sale', 'refund', 'return', 'marketplace_fees']);

@@ -1,6 +1,6 @@
 import type { AccountingPolicy } from './chart-of-accounts';
 import { tenderAccountFor } from './chart-of-accounts';
-import type { PosTransaction } from '../pos';
+import type { PosTransaction } from '#domain/pos';
 import type { JournalEntry } from './journal-entry';
 import { JournalEntryDraft, posSaleEntryId } from './model';
 

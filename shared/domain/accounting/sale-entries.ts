@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { AccountingPolicy } from './chart-of-accounts';
 import { settlementAccountFor } from './chart-of-accounts';
-import { CurrencyMismatchError, sumMoney } from '../kernel/money';
-import type { Order, OrderLine, Shipping } from '../kernel/order';
-import type { Shipment } from '../kernel/shipment';
-import type { ChannelRefund } from '../returns';
+import { CurrencyMismatchError, sumMoney } from '#domain/kernel/money';
+import type { Order, OrderLine, Shipping } from '#domain/kernel/order';
+import type { Shipment } from '#domain/kernel/shipment';
+import type { ChannelRefund } from '#domain/returns';
 import type { JournalEntry } from './journal-entry';
 import { JournalEntryDraft, postingDateOf, refundEntryId, saleEntryId, unitRangeShare } from './model';
-import { PermanentError } from '../kernel/errors';
+import { PermanentError } from '#domain/kernel/errors';
 
 /**
  * What the books already hold for one order: units booked as sold and units reversed per order line,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Money } from '../kernel/money';
-import { SalesChannel } from '../kernel/order';
+import { Money } from '#domain/kernel/money';
+import { SalesChannel } from '#domain/kernel/order';
 
 /** Payload of ReconciliationException; the catalog (events/catalog.ts) versions it. */
 export const ReconciliationReason = z.enum(['UNKNOWN_ORDER', 'UNKNOWN_ORDER_LINE', 'AMOUNT_VARIANCE', 'FEE_VARIANCE', 'NEVER_SETTLED', 'REPORT_REJECTED']);

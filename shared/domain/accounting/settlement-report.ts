@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { MoneyFormatError, parseDecimalMoney, type Money } from '../kernel/money';
-import { SalesChannel } from '../kernel/order';
+import { MoneyFormatError, parseDecimalMoney, type Money } from '#domain/kernel/money';
+import { SalesChannel } from '#domain/kernel/order';
 import { SettlementHeader, SettlementLine } from './settlement';
-import { decompressed, lineBatches, type ByteChunks } from '../../text/byte-stream';
-import { PermanentError } from '../kernel/errors';
+import { decompressed, lineBatches, type ByteChunks } from '#shared/text/byte-stream';
+import { PermanentError } from '#domain/kernel/errors';
 
 /**
  * Marketplace settlement reports as the marketplaces write them, read into SettlementHeader and

@@ -1,5 +1,5 @@
 import type { AccountingPolicy } from './chart-of-accounts';
-import type { EventPublisher } from '../kernel/ports';
+import type { EventPublisher } from '#domain/kernel/ports';
 import type { OrderLookup } from './journal';
 import { reconciliationException } from './settlement-reconciliation';
 

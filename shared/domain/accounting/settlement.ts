@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Money } from '../kernel/money';
-import { SalesChannel } from '../kernel/order';
+import { Money } from '#domain/kernel/money';
+import { SalesChannel } from '#domain/kernel/order';
 
 /** One line of a marketplace payout report (Amazon settlement, Shopify payout), signed as the channel reports it. */
 export const SettlementLine = z.object({

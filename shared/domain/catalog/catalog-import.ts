@@ -1,11 +1,11 @@
-import { SalesChannel } from '../kernel/order';
-import { Product, type ChannelListing } from '../kernel/product';
+import { SalesChannel } from '#domain/kernel/order';
+import { Product, type ChannelListing } from '#domain/kernel/product';
 import { recordProductChanges, type ProductChangePorts } from './product-changes';
-import { refuseUnlessOwner } from '../pricing';
-import { formatIssues } from '../kernel/validation';
-import { decompressed, lineBatches, type ByteChunks } from '../../text/byte-stream';
-import { splitCsvRow } from '../../text/csv-row';
-import { quarantinedRaw, type QuarantinedLine } from '../pos';
+import { refuseUnlessOwner } from '#domain/pricing';
+import { formatIssues } from '#domain/kernel/validation';
+import { decompressed, lineBatches, type ByteChunks } from '#shared/text/byte-stream';
+import { splitCsvRow } from '#shared/text/csv-row';
+import { quarantinedRaw, type QuarantinedLine } from '#domain/pos';
 
 /**
  * An item master export from the ERP or PIM, dropped at `incoming/{sourceSystem}/{exportId}.{jsonl|csv}[.gz]`,

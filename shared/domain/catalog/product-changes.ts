@@ -1,9 +1,9 @@
-import { createEvent } from '../kernel/event';
-import { ProductChanged } from '../pricing';
-import type { DataOwnership } from '../kernel/data-ownership';
-import type { EventPublisher } from '../kernel/ports';
-import type { Product } from '../kernel/product';
-import { refuseUnlessOwner } from '../pricing';
+import { createEvent } from '#domain/kernel/event';
+import { ProductChanged } from '#domain/pricing';
+import type { DataOwnership } from '#domain/kernel/data-ownership';
+import type { EventPublisher } from '#domain/kernel/ports';
+import type { Product } from '#domain/kernel/product';
+import { refuseUnlessOwner } from '#domain/pricing';
 
 export interface ProductCatalog {
   /** Writes products into the cross-reference (item, GTIN, channel SKU and variant mappings); safe to repeat. */

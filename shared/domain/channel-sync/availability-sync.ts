@@ -1,4 +1,4 @@
-import type { SalesChannel } from '../kernel/order';
+import type { SalesChannel } from '#domain/kernel/order';
 import {
   coalesceAvailability, pendingFigure, publicationSubject, propagationLagMs,
   type AvailabilityChange, type PublicationFigure, type PublicationKey, type PublicationLedger, type PublicationRecord,

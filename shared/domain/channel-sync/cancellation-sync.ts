@@ -1,5 +1,5 @@
-import type { Order, SalesChannel } from '../kernel/order';
-import type { OnceRunner } from '../kernel/ports';
+import type { Order, SalesChannel } from '#domain/kernel/order';
+import type { OnceRunner } from '#domain/kernel/ports';
 import { OrderNotStoredError } from './shipment-sync';
 import { cancellationSyncKey } from './model';
 

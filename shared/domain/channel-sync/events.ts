@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SalesChannel } from '../kernel/order';
-import { EventSource, defineEvent } from '../kernel/event';
+import { SalesChannel } from '#domain/kernel/order';
+import { EventSource, defineEvent } from '#domain/kernel/event';
 
 const IsoTimestamp = z.iso.datetime({ offset: true });
 const Count = z.number().int().min(0);

@@ -1,4 +1,4 @@
-import type { Order } from '../kernel/order';
+import type { Order } from '#domain/kernel/order';
 import { publicationSubject, type PublicationLedger, type PublishedFigure } from './publication';
 
 export interface OversoldListing {

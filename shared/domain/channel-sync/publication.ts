@@ -1,4 +1,4 @@
-import type { SalesChannel } from '../kernel/order';
+import type { SalesChannel } from '#domain/kernel/order';
 
 /**
  * What the fabric tells a channel about one subject (a SKU's availability, a SKU's price), as a

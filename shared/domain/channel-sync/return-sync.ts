@@ -1,11 +1,11 @@
-import { sumMoney, type Money } from '../kernel/money';
-import type { Order, SalesChannel } from '../kernel/order';
-import type { OnceRunner } from '../kernel/ports';
-import type { CustomerReturn } from '../returns';
+import { sumMoney, type Money } from '#domain/kernel/money';
+import type { Order, SalesChannel } from '#domain/kernel/order';
+import type { OnceRunner } from '#domain/kernel/ports';
+import type { CustomerReturn } from '#domain/returns';
 import { OrderNotStoredError } from './shipment-sync';
-import { PermanentError } from '../kernel/errors';
+import { PermanentError } from '#domain/kernel/errors';
 import { returnSyncKey } from './model';
-import { findReturnedOrder, goesToDamaged, returnedOrderLine, type ReturnOrderLookup } from '../returns';
+import { findReturnedOrder, goesToDamaged, returnedOrderLine, type ReturnOrderLookup } from '#domain/returns';
 
 /**
  * A return taken somewhere other than the order's channel (a store taking back a web order), as that

@@ -1,7 +1,7 @@
-import type { Order, SalesChannel } from '../kernel/order';
-import type { Shipment } from '../kernel/shipment';
-import type { OnceRunner } from '../kernel/ports';
-import { PermanentError, TransientError } from '../kernel/errors';
+import type { Order, SalesChannel } from '#domain/kernel/order';
+import type { Shipment } from '#domain/kernel/shipment';
+import type { OnceRunner } from '#domain/kernel/ports';
+import { PermanentError, TransientError } from '#domain/kernel/errors';
 import { shipmentSyncKey } from './model';
 
 /** A shipment as the originating channel needs it: its own order and line ids, carrier and tracking. */

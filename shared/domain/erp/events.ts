@@ -1,5 +1,5 @@
 import { ErpPostingRejectedData, ErpSalesOrderCancelledData, ErpSalesOrderPostedData } from './model';
-import { EventSource, defineEvent } from '../kernel/event';
+import { EventSource, defineEvent } from '#domain/kernel/event';
 
 export const ErpSalesOrderPosted = defineEvent('ErpSalesOrderPosted', {
   source: EventSource.erp,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Order } from '../kernel/order';
-import type { Money } from '../kernel/money';
-import { sumMoney } from '../kernel/money';
-import type { JournalEntry } from '../accounting';
-import { PermanentError, TransientError } from '../kernel/errors';
+import type { Order } from '#domain/kernel/order';
+import type { Money } from '#domain/kernel/money';
+import { sumMoney } from '#domain/kernel/money';
+import type { JournalEntry } from '#domain/accounting';
+import { PermanentError, TransientError } from '#domain/kernel/errors';
 
 /** A document the ERP holds for us: its own id (stable) and the number people see. */
 export interface ErpDocument {

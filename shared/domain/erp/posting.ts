@@ -1,14 +1,14 @@
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { ErpPostingRejected, ErpSalesOrderCancelled, ErpSalesOrderPosted } from './events';
-import { JournalEntryPosted } from '../accounting';
-import type { JournalEntry } from '../accounting';
-import type { Order } from '../kernel/order';
-import type { EventPublisher } from '../kernel/ports';
+import { JournalEntryPosted } from '#domain/accounting';
+import type { JournalEntry } from '#domain/accounting';
+import type { Order } from '#domain/kernel/order';
+import type { EventPublisher } from '#domain/kernel/ports';
 import {
   ErpBusinessRejectionError, ErpOutcomeUnknownError, salesOrderFor, type ErpDocument, type ErpPort, type SalesOrderPostingPolicy,
 } from './model';
 import { withBackoff, type BackoffPolicy, type BreakerState, type SharedCircuitBreaker } from './resilience';
-import { TransientError } from '../kernel/errors';
+import { TransientError } from '#domain/kernel/errors';
 
 export type { ErpDocument } from './model';
 export type ErpDocumentType = 'sales_order' | 'journal_entry';

@@ -1,6 +1,6 @@
 import { setTimeout as pauseFor } from 'node:timers/promises';
 import { ErpCircuitOpenError, ErpOutcomeUnknownError, ErpTransientError } from './model';
-import { TransientError } from '../kernel/errors';
+import { TransientError } from '#domain/kernel/errors';
 
 export interface BackoffPolicy {
   /** Attempts within one invocation, the first included; then the message goes back to its queue. */

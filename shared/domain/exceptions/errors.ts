@@ -1,4 +1,4 @@
-import { TransientError } from '../kernel/errors';
+import { TransientError } from '#domain/kernel/errors';
 
 /** No exception has this id. */
 export class ExceptionNotFoundError extends Error {

@@ -1,10 +1,10 @@
-import type { EventDataOf } from '../kernel/event';
-import type { PosTransactionRecorded } from '../pos';
+import type { EventDataOf } from '#domain/kernel/event';
+import type { PosTransactionRecorded } from '#domain/pos';
 import { FixNotApplicableError, ExceptionNotFoundError } from './errors';
 import { actOnLatest } from './work-queue';
 import type { ExceptionAction, ExceptionFix, ExceptionRecord } from './model';
 import type { ArchivedOrderReprocessor, ErpPostingRetry, ExceptionStore, HeldPosTransactions } from './ports';
-import type { SalesChannel } from '../kernel/order';
+import type { SalesChannel } from '#domain/kernel/order';
 
 export interface FixPorts {
   store: ExceptionStore;

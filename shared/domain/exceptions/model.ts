@@ -1,14 +1,14 @@
-import type { EventDataOf } from '../kernel/event';
-import { ChangeRefused, PricingException } from '../pricing';
-import { ErpPostingRejected } from '../erp';
-import { OrderNeedsAttention } from '../intake';
-import { OrderStateChanged, OrderStuck, OrderTransitionRefused } from '../orders';
-import { OversellIncident } from '../channel-sync';
-import { PosLineNeedsAttention, PosSequenceGapDetected } from '../pos';
-import { ReconciliationException } from '../accounting';
-import { ReturnNeedsAttention } from '../returns';
-import type { FabricEvent } from '../kernel/event';
-import type { SalesChannel } from '../kernel/order';
+import type { EventDataOf } from '#domain/kernel/event';
+import { ChangeRefused, PricingException } from '#domain/pricing';
+import { ErpPostingRejected } from '#domain/erp';
+import { OrderNeedsAttention } from '#domain/intake';
+import { OrderStateChanged, OrderStuck, OrderTransitionRefused } from '#domain/orders';
+import { OversellIncident } from '#domain/channel-sync';
+import { PosLineNeedsAttention, PosSequenceGapDetected } from '#domain/pos';
+import { ReconciliationException } from '#domain/accounting';
+import { ReturnNeedsAttention } from '#domain/returns';
+import type { FabricEvent } from '#domain/kernel/event';
+import type { SalesChannel } from '#domain/kernel/order';
 
 /**
  * The exceptions work queue: every event that says "a person must look" becomes one row, keyed on

@@ -1,8 +1,8 @@
-import type { EventDataOf } from '../kernel/event';
-import type { PosTransactionRecorded } from '../pos';
+import type { EventDataOf } from '#domain/kernel/event';
+import type { PosTransactionRecorded } from '#domain/pos';
 import type { ExceptionAction, ExceptionKind, ExceptionRecord, ExceptionStatus, RaisedException } from './model';
-import type { HeldOrder } from '../orders';
-import type { SalesChannel } from '../kernel/order';
+import type { HeldOrder } from '#domain/orders';
+import type { SalesChannel } from '#domain/kernel/order';
 
 export interface ExceptionFilter {
   kind?: ExceptionKind;

@@ -1,7 +1,7 @@
-import type { EventDataOf } from '../kernel/event';
-import type { OrderNeedsAttention } from '../intake';
-import type { OrderStateChanged } from '../orders';
-import type { FabricEvent } from '../kernel/event';
+import type { EventDataOf } from '#domain/kernel/event';
+import type { OrderNeedsAttention } from '#domain/intake';
+import type { OrderStateChanged } from '#domain/orders';
+import type { FabricEvent } from '#domain/kernel/event';
 import {
   EXCEPTION_KINDS, FABRIC_ACTOR, exceptionFrom, kindsResolvedBy, type ExceptionAction, type ExceptionKind, type ExceptionRecord, type ExceptionStatus,
 } from './model';

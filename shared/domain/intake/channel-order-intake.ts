@@ -1,9 +1,9 @@
 import { type ChannelOrderMapper, OrderMappingError } from './channel-ports';
-import { skuKeyId, type SkuCrossReference } from '../kernel/sku-cross-reference';
-import { orderIdFor, type SalesChannel } from '../kernel/order';
-import type { FieldIssue } from '../kernel/validation';
-import type { FabricEvent } from '../kernel/event';
-import { createEvent } from '../kernel/event';
+import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
+import { orderIdFor, type SalesChannel } from '#domain/kernel/order';
+import type { FieldIssue } from '#domain/kernel/validation';
+import type { FabricEvent } from '#domain/kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { OrderNeedsAttention, OrderReceived, RefundReported } from './events';
 
 /** What one channel order payload becomes: the events to publish, once, for the delivery that carried it. */

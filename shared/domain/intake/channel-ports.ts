@@ -1,7 +1,7 @@
-import type { Order, SalesChannel } from '../kernel/order';
-import type { FieldIssue } from '../kernel/validation';
-import type { ChannelSkuKey, SkuLookup } from '../kernel/sku-cross-reference';
-import type { ChannelRefund } from '../returns';
+import type { Order, SalesChannel } from '#domain/kernel/order';
+import type { FieldIssue } from '#domain/kernel/validation';
+import type { ChannelSkuKey, SkuLookup } from '#domain/kernel/sku-cross-reference';
+import type { ChannelRefund } from '#domain/returns';
 
 /** An inbound HTTP delivery as every channel adapter sees it: raw bytes, lower-cased headers. */
 export interface WebhookRequest {

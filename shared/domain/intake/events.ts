@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Order, SalesChannel } from '../kernel/order';
-import { ChannelRefund } from '../returns';
-import { EventSource, defineEvent } from '../kernel/event';
+import { Order, SalesChannel } from '#domain/kernel/order';
+import { ChannelRefund } from '#domain/returns';
+import { EventSource, defineEvent } from '#domain/kernel/event';
 
 export const OrderReceived = defineEvent('OrderReceived', {
   source: EventSource.intake,

@@ -1,15 +1,15 @@
-import type { EventDataOf } from '../kernel/event';
+import type { EventDataOf } from '#domain/kernel/event';
 import type { ChannelOrderNotified } from './events';
 import type { ChannelOrderMapper, OrderNotice } from './channel-ports';
-import type { SalesChannel } from '../kernel/order';
-import type { FieldIssue } from '../kernel/validation';
-import { createEvent } from '../kernel/event';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { FieldIssue } from '#domain/kernel/validation';
+import { createEvent } from '#domain/kernel/event';
 import { OrderNeedsAttention } from './events';
 import { prepareChannelOrder } from './channel-order-intake';
-import { type SkuCrossReference } from '../kernel/sku-cross-reference';
+import { type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import type { ReplayOutcome } from './webhook-delivery';
-import type { EventPublisher, OnceRunner } from '../kernel/ports';
-import type { ArchivedDelivery, DeliveryArchive, DeliveryVerdict } from '../kernel/archive';
+import type { EventPublisher, OnceRunner } from '#domain/kernel/ports';
+import type { ArchivedDelivery, DeliveryArchive, DeliveryVerdict } from '#domain/kernel/archive';
 import { orderFetchKey } from './model';
 
 /** What a channel API answered for one order. `raw` is archived as received, whatever it was. */

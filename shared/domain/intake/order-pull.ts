@@ -1,15 +1,15 @@
 import type { ChannelOrderMapper } from './channel-ports';
-import type { SalesChannel } from '../kernel/order';
-import type { FieldIssue } from '../kernel/validation';
-import { createEvent } from '../kernel/event';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { FieldIssue } from '#domain/kernel/validation';
+import { createEvent } from '#domain/kernel/event';
 import { OrderNeedsAttention } from './events';
-import { orderIdFor } from '../kernel/order';
+import { orderIdFor } from '#domain/kernel/order';
 import { prepareChannelOrder } from './channel-order-intake';
-import { type SkuCrossReference } from '../kernel/sku-cross-reference';
-import type { EventPublisher } from '../kernel/ports';
-import type { DeliveryArchive } from '../kernel/archive';
-import type { OnceRunner } from '../kernel/ports';
-import { TransientError } from '../kernel/errors';
+import { type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
+import type { EventPublisher } from '#domain/kernel/ports';
+import type { DeliveryArchive } from '#domain/kernel/archive';
+import type { OnceRunner } from '#domain/kernel/ports';
+import { TransientError } from '#domain/kernel/errors';
 
 /** Orders modified in [from, to), ISO timestamps. */
 export interface PullWindow {

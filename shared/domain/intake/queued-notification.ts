@@ -1,8 +1,8 @@
 import type { ParseResult, WebhookSubject } from './channel-ports';
-import type { SalesChannel } from '../kernel/order';
+import type { SalesChannel } from '#domain/kernel/order';
 import { channelOrderNotified, type DeliveryDeduplicator } from './webhook-delivery';
-import { type EventPublisher } from '../kernel/ports';
-import { type DeliveryArchive, type DeliveryOutcome } from '../kernel/archive';
+import { type EventPublisher } from '#domain/kernel/ports';
+import { type DeliveryArchive, type DeliveryOutcome } from '#domain/kernel/archive';
 
 /**
  * A channel that writes its notifications to a queue of ours (Amazon SP-API to SQS). There is no

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { ChannelWebhookAdapter, OrderNotice, WebhookRequest, WebhookSubject } from './channel-ports';
-import { orderIdFor, type SalesChannel } from '../kernel/order';
-import type { FieldIssue } from '../kernel/validation';
-import type { FabricEvent } from '../kernel/event';
-import { createEvent } from '../kernel/event';
+import { orderIdFor, type SalesChannel } from '#domain/kernel/order';
+import type { FieldIssue } from '#domain/kernel/validation';
+import type { FabricEvent } from '#domain/kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { ChannelOrderNotified, OrderNeedsAttention, RefundReported } from './events';
 import { prepareChannelOrder } from './channel-order-intake';
-import type { SkuCrossReference } from '../kernel/sku-cross-reference';
+import type { SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import {
   UNVERIFIED_BODY_HEAD_BYTES, verdictFor, type ArchivedAnswer, type ArchivedDelivery, type DeliveryArchive, type DeliveryVerdict,
-} from '../kernel/archive';
-import { DeliveryInProgressError, UnpublishableEventError, type EventPublisher } from '../kernel/ports';
+} from '#domain/kernel/archive';
+import { DeliveryInProgressError, UnpublishableEventError, type EventPublisher } from '#domain/kernel/ports';
 
 export interface WebhookSecrets {
   secretFor(channel: SalesChannel): Promise<string | undefined>;

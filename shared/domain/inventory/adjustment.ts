@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { InventoryAdjusted } from './events';
 import { locationIds, shardCount, type InventoryPolicy } from './policy';
 import { InsufficientStockError, bucketKeys, movementDeltas, type BucketKey, type LedgerMovement, type StockPosition } from './model';
-import { StockKey } from '../kernel/product';
+import { StockKey } from '#domain/kernel/product';
 import { pullIntoBase, spreadInflow, takeOutflow } from './buckets';
 import type { AdjustmentType } from './events';
 import { MovementReference, QuantityName } from './movement';
 import { OUTBOX_GRACE_MS, drainOutbox, type InventoryPorts } from './reservation';
 import type { AdjustmentRecord, AdjustmentResult, BucketWrite } from './records';
-import { formatIssues, type FieldIssue } from '../kernel/validation';
-import { requestFingerprint } from '../kernel/request-fingerprint';
+import { formatIssues, type FieldIssue } from '#domain/kernel/validation';
+import { requestFingerprint } from '#domain/kernel/request-fingerprint';
 
 /** How many times a count re-reads when stock moved between its read and its write. */
 const MAX_ATTEMPTS = 3;

@@ -1,4 +1,4 @@
-import { TransientError } from '../kernel/errors';
+import { TransientError } from '#domain/kernel/errors';
 
 /**
  * Stock kept moving while a movement was being applied (`adjustStock` answered `busy` after all its

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { SalesChannel } from '../kernel/order';
+import { SalesChannel } from '#domain/kernel/order';
 import { InventoryMovement, MovementReference, QuantityName } from './movement';
-import { EventSource, defineEvent } from '../kernel/event';
+import { EventSource, defineEvent } from '#domain/kernel/event';
 
 /** Payload schemas of the inventory events; the catalog (events/catalog.ts) versions them. */
 

@@ -1,11 +1,11 @@
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { AvailabilityChanged } from './events';
-import type { FabricEvent } from '../kernel/event';
+import type { FabricEvent } from '#domain/kernel/event';
 import { channelPolicy, exposedChannels, locationIds, shardCount, type ExposureRule, type InventoryPolicy } from './policy';
 import { availabilityVersion, bucketKeys, stockByLocation, type LocationStock, type StockPosition } from './model';
 import type { InventoryRepository } from './records';
-import type { SalesChannel } from '../kernel/order';
-import type { EventPublisher } from '../kernel/ports';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { EventPublisher } from '#domain/kernel/ports';
 
 /**
  * What each channel is shown of a SKU: a policy, not a copy. From the available-to-sell of the

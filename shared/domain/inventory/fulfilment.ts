@@ -5,9 +5,9 @@ import {
   MAX_TRANSACTION_ACTIONS, allocationWrites, InventoryInvariantError, ReservationInProgressError, type InventoryPorts,
 } from './reservation';
 import { OPEN_RESERVATION_STATUSES, type Allocation, type BucketWrite, type ReservationPart, type StoredAllocation } from './records';
-import type { Shipment } from '../kernel/shipment';
+import type { Shipment } from '#domain/kernel/shipment';
 import { refreshAvailability } from './exposure';
-import { PermanentError } from '../kernel/errors';
+import { PermanentError } from '#domain/kernel/errors';
 
 const MAX_ATTEMPTS = 3;
 

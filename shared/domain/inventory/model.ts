@@ -1,5 +1,5 @@
 import type { InventoryMovement, QuantityName } from './movement';
-import { PermanentError } from '../kernel/errors';
+import { PermanentError } from '#domain/kernel/errors';
 
 /**
  * Stock positions and their arithmetic. A position is one SKU at one location (one bucket of it, for

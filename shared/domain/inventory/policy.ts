@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { readPolicy } from '../../config/env';
-import { SalesChannel } from '../kernel/order';
+import { readPolicy } from '#shared/config/env';
+import { SalesChannel } from '#domain/kernel/order';
 import { ShortagePolicy } from './events';
-import { StockKey } from '../kernel/product';
+import { StockKey } from '#domain/kernel/product';
 
 /**
  * How the fabric reserves and exposes stock: which locations exist, which of them serve each channel

@@ -1,7 +1,7 @@
-import type { FabricEvent } from '../kernel/event';
+import type { FabricEvent } from '#domain/kernel/event';
 import type { BucketKey, LedgerMovement, StockPosition } from './model';
 import type { InventoryAdjustedData, LineReservation, ShortagePolicy } from './events';
-import type { SalesChannel } from '../kernel/order';
+import type { SalesChannel } from '#domain/kernel/order';
 import type { z } from 'zod';
 
 /**

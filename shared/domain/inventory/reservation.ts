@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { InventoryReserved, ReservationRejected, ReservationReleased } from './events';
-import type { FabricEvent } from '../kernel/event';
+import type { FabricEvent } from '#domain/kernel/event';
 import { channelPolicy, locationIds, shardCount, type InventoryPolicy } from './policy';
 import { bucketId, bucketKeys, type BucketKey, type LedgerMovement, type StockPosition } from './model';
 import { pickReservationBuckets } from './buckets';
@@ -11,10 +11,10 @@ import {
   type Allocation, type BucketWrite, type HeaderExpectation, type InventoryRepository, type Outbox, type OutboxOwner,
   type ReservationHeader, type ReservationPart, type ReservationRecord, type ReservationStatus,
 } from './records';
-import type { Order, SalesChannel } from '../kernel/order';
+import type { Order, SalesChannel } from '#domain/kernel/order';
 import { refreshAvailability } from './exposure';
-import type { EventPublisher } from '../kernel/ports';
-import { PermanentError, TransientError } from '../kernel/errors';
+import type { EventPublisher } from '#domain/kernel/ports';
+import { PermanentError, TransientError } from '#domain/kernel/errors';
 
 /** DynamoDB's limit on actions in one TransactWriteItems. */
 export const MAX_TRANSACTION_ACTIONS = 100;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../config/env';
+import { ConfigError } from '#shared/config/env';
 import { PermanentError } from './errors';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Shipment } from '../kernel/shipment';
+import { Shipment } from '#domain/kernel/shipment';
 import { OrderStateChangedData, OrderTransitionRefusedData } from './lifecycle';
-import { EventSource, defineEvent } from '../kernel/event';
+import { EventSource, defineEvent } from '#domain/kernel/event';
 
 /** An order overdue in its lifecycle state. */
 export const OrderStuckData = z.object({

@@ -1,12 +1,12 @@
 import { setTimeout as pause } from 'node:timers/promises';
-import { createEvent, parseEvent } from '../kernel/event';
-import { OrderReceived, RefundReported } from '../intake';
-import { InventoryReserved, ReservationRejected, ReservationReleased } from '../inventory';
-import { ErpSalesOrderPosted } from '../erp';
-import { ReturnReceived } from '../returns';
+import { createEvent, parseEvent } from '#domain/kernel/event';
+import { OrderReceived, RefundReported } from '#domain/intake';
+import { InventoryReserved, ReservationRejected, ReservationReleased } from '#domain/inventory';
+import { ErpSalesOrderPosted } from '#domain/erp';
+import { ReturnReceived } from '#domain/returns';
 import { OrderStateChanged, OrderTransitionRefused, ShipmentConfirmed } from './events';
-import type { FabricEvent } from '../kernel/event';
-import type { EventPublisher } from '../kernel/ports';
+import type { FabricEvent } from '#domain/kernel/event';
+import type { EventPublisher } from '#domain/kernel/ports';
 import { LifecycleEventEarlyError, applyLifecycleEvent, type LifecycleEvent, type LifecycleOutcome, type LifecycleStore } from './lifecycle';
 import type { LifecycleDetailType } from './model';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TransientError } from '../kernel/errors';
+import { TransientError } from '#domain/kernel/errors';
 
 /**
  * The order-to-cash lifecycle of an order, kept apart from the channel's own status on the canonical

@@ -1,8 +1,8 @@
-import type { Order } from '../kernel/order';
-import { OrderReceived, RefundReported } from '../intake';
-import { InventoryReserved, ReservationRejected, ReservationReleased } from '../inventory';
-import { ErpSalesOrderPosted } from '../erp';
-import { ReturnReceived } from '../returns';
+import type { Order } from '#domain/kernel/order';
+import { OrderReceived, RefundReported } from '#domain/intake';
+import { InventoryReserved, ReservationRejected, ReservationReleased } from '#domain/inventory';
+import { ErpSalesOrderPosted } from '#domain/erp';
+import { ReturnReceived } from '#domain/returns';
 import { ShipmentConfirmed } from './events';
 
 /** The idempotency scope under which the order-intake consumer records each order version once. */

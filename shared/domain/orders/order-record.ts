@@ -1,6 +1,6 @@
-import type { Order, OrderStatus, SalesChannel } from '../kernel/order';
+import type { Order, OrderStatus, SalesChannel } from '#domain/kernel/order';
 import type { LifecycleState } from './lifecycle';
-import type { FieldIssue } from '../kernel/validation';
+import type { FieldIssue } from '#domain/kernel/validation';
 
 /** One line of an order's state history: what changed it, when, and from which event. */
 export interface OrderHistoryEntry {

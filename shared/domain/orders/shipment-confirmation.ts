@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { ShipmentConfirmed } from './events';
-import { StockKey } from '../kernel/product';
-import { SalesChannel, type Order } from '../kernel/order';
+import { StockKey } from '#domain/kernel/product';
+import { SalesChannel, type Order } from '#domain/kernel/order';
 import type { OrderRepository } from './order-record';
 import type { LifecycleStore } from './lifecycle';
 import { shipmentLifecycleKey } from './lifecycle-events';
-import type { OnceRunner } from '../kernel/ports';
-import { requestFingerprint } from '../kernel/request-fingerprint';
-import type { Shipment } from '../kernel/shipment';
-import { formatIssues, type FieldIssue } from '../kernel/validation';
-import { DeliveryInProgressError, type EventPublisher } from '../kernel/ports';
-import { verdictFor, type ArchivedAnswer, type RequestArchive } from '../kernel/archive';
+import type { OnceRunner } from '#domain/kernel/ports';
+import { requestFingerprint } from '#domain/kernel/request-fingerprint';
+import type { Shipment } from '#domain/kernel/shipment';
+import { formatIssues, type FieldIssue } from '#domain/kernel/validation';
+import { DeliveryInProgressError, type EventPublisher } from '#domain/kernel/ports';
+import { verdictFor, type ArchivedAnswer, type RequestArchive } from '#domain/kernel/archive';
 
 /** The idempotency scope of `POST /shipments`; its business key is the shipment id. */
 export const SHIPMENT_CONFIRMATION_SCOPE = 'shipment-confirmation';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LifecycleState } from './lifecycle';
 import type { OrderSlas } from './sla';
-import { readPolicy } from '../../config/env';
+import { readPolicy } from '#shared/config/env';
 
 /**
  * How long an order may stay in each state before someone should look, in minutes. States left out

@@ -1,6 +1,6 @@
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { OrderStuck, type OrderStuckData } from './events';
-import type { EventPublisher } from '../kernel/ports';
+import type { EventPublisher } from '#domain/kernel/ports';
 import type { LifecycleState } from './lifecycle';
 
 /** Minutes an order may stay in a state; a state without one is where orders rest. */

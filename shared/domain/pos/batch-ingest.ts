@@ -1,10 +1,10 @@
 import { setTimeout as pause } from 'node:timers/promises';
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { PosBatchContinuationRequested, PosBatchProcessed, PosLineNeedsAttention, PosSequenceGapDetected, PosTransactionRecorded } from './events';
-import { ReturnReceived } from '../returns';
-import type { FabricEvent } from '../kernel/event';
-import type { EventPublisher } from '../kernel/ports';
-import type { SkuCrossReference } from '../kernel/sku-cross-reference';
+import { ReturnReceived } from '#domain/returns';
+import type { FabricEvent } from '#domain/kernel/event';
+import type { EventPublisher } from '#domain/kernel/ports';
+import type { SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import { posTransactionFingerprint, type PosLine, type PosTransaction, type PosTransactionDraft, type PosTransactionKey } from './transaction';
 import { SequenceCollector, missingCount, registerDayId, sequenceGaps, type SequenceRanges } from './sequence';
 import {
@@ -16,7 +16,7 @@ import {
 import type { PosBatchRef } from './events';
 import { orderReturnsOf } from './order-returns';
 import type { PosParsedItem, QuarantinedLine } from './parsed-item';
-import { TransientError } from '../kernel/errors';
+import { TransientError } from '#domain/kernel/errors';
 
 /**
  * Ingesting one POS batch upload, across as many invocations as it takes. No AWS here: the ports

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SequenceGap } from './sequence';
-import type { ByteChunks, Readability } from '../../text/byte-stream';
+import type { ByteChunks, Readability } from '#shared/text/byte-stream';
 import type { PosParsedItem } from './parsed-item';
 
 /**

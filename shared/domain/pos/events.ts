@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PosTransaction, PosTransactionKey } from './transaction';
 import { PosBatchSummary, PosUpload } from './batch';
 import { SequenceGap } from './sequence';
-import { EventSource, defineEvent } from '../kernel/event';
+import { EventSource, defineEvent } from '#domain/kernel/event';
 
 /** Payload schemas of the POS events; the catalog (events/catalog.ts) versions them. */
 

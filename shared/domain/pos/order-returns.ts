@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type OriginalOrder, type PosLine, type PosTransaction } from './transaction';
-import { DEFAULT_RETURN_REASON, returnDestination } from '../returns';
-import type { CustomerReturn } from '../returns';
+import { DEFAULT_RETURN_REASON, returnDestination } from '#domain/returns';
+import type { CustomerReturn } from '#domain/returns';
 
 /**
  * A store taking back goods bought online. Its units go back into the store's stock with the POS

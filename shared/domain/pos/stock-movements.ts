@@ -1,12 +1,12 @@
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { PosLineNeedsAttention } from './events';
-import { locationIds } from '../inventory';
-import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '../inventory';
-import type { InventoryPorts } from '../inventory';
-import { UnknownLocationError } from '../inventory';
-import { StockKeptMovingError } from '../inventory';
+import { locationIds } from '#domain/inventory';
+import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '#domain/inventory';
+import type { InventoryPorts } from '#domain/inventory';
+import { UnknownLocationError } from '#domain/inventory';
+import { StockKeptMovingError } from '#domain/inventory';
 import { type PosLine, type PosTransaction } from './transaction';
-import { DEFAULT_RETURN_REASON, returnDestination } from '../returns';
+import { DEFAULT_RETURN_REASON, returnDestination } from '#domain/returns';
 import type { PosBatchRef } from './events';
 
 /** What became of one POS line's stock movement; `adjustmentId` finds it in the inventory ledger. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { CurrencyCode, Money, MoneyFormatError, formatDecimalMoney, parseDecimalMoney } from '../kernel/money';
-import { OrderId, SalesChannel, orderIdFor } from '../kernel/order';
-import type { FieldIssue } from '../kernel/validation';
+import { CurrencyCode, Money, MoneyFormatError, formatDecimalMoney, parseDecimalMoney } from '#domain/kernel/money';
+import { OrderId, SalesChannel, orderIdFor } from '#domain/kernel/order';
+import type { FieldIssue } from '#domain/kernel/validation';
 
 /**
  * A store POS transaction in the canonical model, whatever format the store uploaded it in (CSV,

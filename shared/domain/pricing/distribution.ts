@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { formatDecimalMoney } from '../kernel/money';
-import type { SalesChannel } from '../kernel/order';
-import type { ChannelListing, Product } from '../kernel/product';
+import { formatDecimalMoney } from '#domain/kernel/money';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { ChannelListing, Product } from '#domain/kernel/product';
 import { effectivePrice, type EffectivePrice } from './model';
 import type { PriceBook } from './order-check';
 

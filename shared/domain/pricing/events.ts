@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { CurrencyCode, Money } from '../kernel/money';
-import { SalesChannel } from '../kernel/order';
-import { Product } from '../kernel/product';
+import { CurrencyCode, Money } from '#domain/kernel/money';
+import { SalesChannel } from '#domain/kernel/order';
+import { Product } from '#domain/kernel/product';
 import { PriceListName, Promotion, PromotionRule } from './model';
-import { DataDomain } from '../kernel/data-ownership';
-import { EventSource, defineEvent } from '../kernel/event';
+import { DataDomain } from '#domain/kernel/data-ownership';
+import { EventSource, defineEvent } from '#domain/kernel/event';
 
 /** Payloads of the catalog and pricing events (events/catalog.ts versions them). */
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CurrencyCode, type Money } from '../kernel/money';
-import { SalesChannel } from '../kernel/order';
-import { StockKey } from '../kernel/product';
+import { CurrencyCode, type Money } from '#domain/kernel/money';
+import { SalesChannel } from '#domain/kernel/order';
+import { StockKey } from '#domain/kernel/product';
 
 /**
  * Prices and promotions with effective dates, and the one rule that says what a SKU costs on a channel

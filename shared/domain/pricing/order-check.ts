@@ -1,4 +1,4 @@
-import type { Order } from '../kernel/order';
+import type { Order } from '#domain/kernel/order';
 import type { PricingStore } from './schedule';
 import { effectivePrice, isUnderpriced, type PriceTolerance } from './model';
 import type { PricingExceptionData } from './events';

@@ -1,8 +1,8 @@
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { ChangeRefused, PriceChanged, PromotionActivated, PromotionEnded } from './events';
-import type { FabricEvent } from '../kernel/event';
-import { assertDataOwner, NotDataOwnerError, type DataDomain, type DataOwnership } from '../kernel/data-ownership';
-import type { EventPublisher } from '../kernel/ports';
+import type { FabricEvent } from '#domain/kernel/event';
+import { assertDataOwner, NotDataOwnerError, type DataDomain, type DataOwnership } from '#domain/kernel/data-ownership';
+import type { EventPublisher } from '#domain/kernel/ports';
 import type { PriceEntry, Promotion } from './model';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CustomerReturn, ReturnNeedsAttentionData } from './model';
-import { EventSource, defineEvent } from '../kernel/event';
+import { EventSource, defineEvent } from '#domain/kernel/event';
 
 export const ReturnReceived = defineEvent('ReturnReceived', {
   source: EventSource.returns,

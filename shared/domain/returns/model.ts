@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Money } from '../kernel/money';
-import { SalesChannel } from '../kernel/order';
+import { Money } from '#domain/kernel/money';
+import { SalesChannel } from '#domain/kernel/order';
 
 /** The idempotency scope of the return-intake consumer; its business key is the return id. */
 export const RETURN_INTAKE_SCOPE = 'return-intake';

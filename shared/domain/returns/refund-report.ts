@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Money } from '../kernel/money';
-import { SalesChannel } from '../kernel/order';
+import { Money } from '#domain/kernel/money';
+import { SalesChannel } from '#domain/kernel/order';
 
 /**
  * A refund a channel reports against one of its orders: money given back to the buyer, partial or

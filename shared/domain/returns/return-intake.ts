@@ -1,9 +1,9 @@
-import { createEvent } from '../kernel/event';
+import { createEvent } from '#domain/kernel/event';
 import { ReturnNeedsAttention } from './events';
-import { adjustStock, parseAdjustmentRequest } from '../inventory';
-import type { InventoryPorts } from '../inventory';
-import { StockKeptMovingError } from '../inventory';
-import type { Order, SalesChannel } from '../kernel/order';
+import { adjustStock, parseAdjustmentRequest } from '#domain/inventory';
+import type { InventoryPorts } from '#domain/inventory';
+import { StockKeptMovingError } from '#domain/inventory';
+import type { Order, SalesChannel } from '#domain/kernel/order';
 import { returnDestination } from './model';
 import type { CustomerReturn, ReturnNeedsAttentionData } from './model';
 

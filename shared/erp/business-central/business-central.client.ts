@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { CachedAccessToken, TokenBucket, retryAfterMs } from '../../channels/channel-http';
-import { formatDecimalMoney, type Money } from '../../domain/kernel/money';
-import type { JournalEntry } from '../../domain/accounting/journal-entry';
-import { ErpBusinessRejectionError, ErpOutcomeUnknownError, ErpTransientError, type ErpDocument, type ErpPort, type ErpSalesOrder } from '../../domain/erp/model';
+import { CachedAccessToken, TokenBucket, retryAfterMs } from '#shared/channels/channel-http';
+import { formatDecimalMoney, type Money } from '#domain/kernel/money';
+import type { JournalEntry } from '#domain/accounting/journal-entry';
+import { ErpBusinessRejectionError, ErpOutcomeUnknownError, ErpTransientError, type ErpDocument, type ErpPort, type ErpSalesOrder } from '#domain/erp/model';
 
 /** Service-to-service credentials of a Microsoft Entra app registered in Business Central, and where to post. */
 export const BusinessCentralCredentials = z.object({

@@ -1,4 +1,4 @@
-import { logger } from '../../../shared/adapters/observability';
+import { logger } from '#shared/adapters/observability';
 
 export interface KeptErrorLog {
   message: string;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../../scripts/local-fabric/local-fabric';
-import { createEvent } from '../../../shared/domain/kernel/event';
-import { OrderReceived } from '../../../shared/domain/intake/events';
-import { WireEvent, fromWireEvent, toWireEvent, type FabricEvent } from '../../../shared/domain/kernel/event';
-import { toSnsFilterPolicy, type EventPattern } from '../../../events/routing-rules';
-import { orderIdFor, type Order, type SalesChannel } from '../../../shared/domain/kernel/order';
+import { createEvent } from '#domain/kernel/event';
+import { OrderReceived } from '#domain/intake/events';
+import { WireEvent, fromWireEvent, toWireEvent, type FabricEvent } from '#domain/kernel/event';
+import { toSnsFilterPolicy, type EventPattern } from '#events/routing-rules';
+import { orderIdFor, type Order, type SalesChannel } from '#domain/kernel/order';
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 

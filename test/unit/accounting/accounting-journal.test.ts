@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY, loadAccountingPolicy } from '../../../shared/domain/accounting/chart-of-accounts';
-import { unitRangeShare } from '../../../shared/domain/accounting/model';
-import { NO_BOOKINGS, UnknownOrderLineError, buildRefundEntry, buildSaleEntry, type OrderBookings } from '../../../shared/domain/accounting/sale-entries';
-import { buildPosSaleEntry } from '../../../shared/domain/accounting/pos-entries';
-import { JournalEntry } from '../../../shared/domain/accounting/journal-entry';
-import { Order, computeOrderTotals, orderIdFor } from '../../../shared/domain/kernel/order';
-import type { Shipment } from '../../../shared/domain/kernel/shipment';
-import type { ChannelRefund } from '../../../shared/domain/returns/refund-report';
-import type { PosTransaction } from '../../../shared/domain/pos/transaction';
+import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY, loadAccountingPolicy } from '#domain/accounting/chart-of-accounts';
+import { unitRangeShare } from '#domain/accounting/model';
+import { NO_BOOKINGS, UnknownOrderLineError, buildRefundEntry, buildSaleEntry, type OrderBookings } from '#domain/accounting/sale-entries';
+import { buildPosSaleEntry } from '#domain/accounting/pos-entries';
+import { JournalEntry } from '#domain/accounting/journal-entry';
+import { Order, computeOrderTotals, orderIdFor } from '#domain/kernel/order';
+import type { Shipment } from '#domain/kernel/shipment';
+import type { ChannelRefund } from '#domain/returns/refund-report';
+import type { PosTransaction } from '#domain/pos/transaction';
 import { balancedOrder, money, thrownBy } from '../builders';
 
 const policy = AccountingPolicy.parse(DEFAULT_ACCOUNTING_POLICY);

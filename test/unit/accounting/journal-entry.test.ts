@@ -1,4 +1,4 @@
-import { JournalEntry } from '../../../shared/domain/accounting/journal-entry';
+import { JournalEntry } from '#domain/accounting/journal-entry';
 
 /** A sale of 56.23 with 4.28 sales tax: receivable against revenue and tax payable. */
 function saleEntry(receivableMinor: number): unknown {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY } from '../../../shared/domain/accounting/chart-of-accounts';
-import { SettlementFormatError, readAmazonSettlement, readShopifyPayout, type SettlementRecord } from '../../../shared/domain/accounting/settlement-report';
-import { MAX_FEE_LINES_PER_ENTRY, feeEntries, reconcileSettlement, reconcileSettlementUpload, type SettledOrder, type SettlementReport } from '../../../shared/domain/accounting/settlement-reconciliation';
-import { reportNeverSettled } from '../../../shared/domain/accounting/settlement-watch';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
-import { Order, computeOrderTotals, orderIdFor, type SalesChannel } from '../../../shared/domain/kernel/order';
-import type { SettlementLine } from '../../../shared/domain/accounting/settlement';
+import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY } from '#domain/accounting/chart-of-accounts';
+import { SettlementFormatError, readAmazonSettlement, readShopifyPayout, type SettlementRecord } from '#domain/accounting/settlement-report';
+import { MAX_FEE_LINES_PER_ENTRY, feeEntries, reconcileSettlement, reconcileSettlementUpload, type SettledOrder, type SettlementReport } from '#domain/accounting/settlement-reconciliation';
+import { reportNeverSettled } from '#domain/accounting/settlement-watch';
+import type { FabricEvent } from '#domain/kernel/event';
+import { Order, computeOrderTotals, orderIdFor, type SalesChannel } from '#domain/kernel/order';
+import type { SettlementLine } from '#domain/accounting/settlement';
 import { money } from '../builders';
 
 const policy = AccountingPolicy.parse(DEFAULT_ACCOUNTING_POLICY);

@@ -1,4 +1,4 @@
-import { dynamoClient, eventBridgeClient, s3Client, snsClient, sqsClient } from '../../../shared/adapters/aws-clients';
+import { dynamoClient, eventBridgeClient, s3Client, snsClient, sqsClient } from '#shared/adapters/aws-clients';
 
 describe('the fabric\'s SDK clients', () => {
   test('carry no logger middleware: no redacted copy of each request and response is built for a logger that discards it', () => {

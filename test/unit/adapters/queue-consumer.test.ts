@@ -1,14 +1,14 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createEvent } from '../../../shared/domain/kernel/event';
-import { ShipmentConfirmed } from '../../../shared/domain/orders/events';
-import { toWireEvent } from '../../../shared/domain/kernel/event';
-import { queueConsumer } from '../../../shared/adapters/queue-consumer';
-import { logger, metrics } from '../../../shared/adapters/observability';
-import { tableEnvVar } from '../../../shared/config/topology';
-import { MAX_RECEIVE_COUNTS_ENV } from '../../../shared/config/env';
-import { PermanentError, TransientError } from '../../../shared/domain/kernel/errors';
+import { createEvent } from '#domain/kernel/event';
+import { ShipmentConfirmed } from '#domain/orders/events';
+import { toWireEvent } from '#domain/kernel/event';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger, metrics } from '#shared/adapters/observability';
+import { tableEnvVar } from '#shared/config/topology';
+import { MAX_RECEIVE_COUNTS_ENV } from '#shared/config/env';
+import { PermanentError, TransientError } from '#domain/kernel/errors';
 
 // The trail's writes are checked against DynamoDB Local (test/integration/order-trace.test.ts); here they only need to land somewhere.
 const dynamo = mockClient(DynamoDBDocumentClient);

@@ -1,9 +1,9 @@
 import type { Context, SQSRecord } from 'aws-lambda';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { queueConsumer } from '../../../shared/adapters/queue-consumer';
-import { logger } from '../../../shared/adapters/observability';
-import { tableEnvVar } from '../../../shared/config/topology';
+import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { logger } from '#shared/adapters/observability';
+import { tableEnvVar } from '#shared/config/topology';
 
 // The trail is not what this file tests; its writes only need to land somewhere.
 mockClient(DynamoDBDocumentClient).on(BatchWriteCommand).resolves({});

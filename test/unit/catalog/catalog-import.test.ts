@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { DEFAULT_DATA_OWNERSHIP } from '../../../shared/domain/kernel/data-ownership';
-import { importCatalogExport, type CatalogImportObjects, type CatalogImportSummary } from '../../../shared/domain/catalog/catalog-import';
-import type { Product } from '../../../shared/domain/kernel/product';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
-import type { QuarantinedLine } from '../../../shared/domain/pos/parsed-item';
+import { DEFAULT_DATA_OWNERSHIP } from '#domain/kernel/data-ownership';
+import { importCatalogExport, type CatalogImportObjects, type CatalogImportSummary } from '#domain/catalog/catalog-import';
+import type { Product } from '#domain/kernel/product';
+import type { FabricEvent } from '#domain/kernel/event';
+import type { QuarantinedLine } from '#domain/pos/parsed-item';
 
 class MemoryExport implements CatalogImportObjects {
   readonly quarantine = new Map<string, readonly QuarantinedLine[]>();

@@ -1,6 +1,6 @@
-import { ConfigError } from '../../../shared/config/env';
-import { DEFAULT_DATA_OWNERSHIP, NotDataOwnerError, assertDataOwner, loadDataOwnership } from '../../../shared/domain/kernel/data-ownership';
-import { Gtin, Product } from '../../../shared/domain/kernel/product';
+import { ConfigError } from '#shared/config/env';
+import { DEFAULT_DATA_OWNERSHIP, NotDataOwnerError, assertDataOwner, loadDataOwnership } from '#domain/kernel/data-ownership';
+import { Gtin, Product } from '#domain/kernel/product';
 import { thrownBy } from '../builders';
 
 describe('data ownership', () => {

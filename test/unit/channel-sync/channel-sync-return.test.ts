@@ -1,8 +1,8 @@
-import { OrderNotStoredError } from '../../../shared/domain/channel-sync/shipment-sync';
-import { ReturnNotSyncableError, recordReturnOnChannel, type ChannelReturn, type ChannelReturnApi, type ReturnSyncPorts } from '../../../shared/domain/channel-sync/return-sync';
+import { OrderNotStoredError } from '#domain/channel-sync/shipment-sync';
+import { ReturnNotSyncableError, recordReturnOnChannel, type ChannelReturn, type ChannelReturnApi, type ReturnSyncPorts } from '#domain/channel-sync/return-sync';
 import { memoryOnce } from '../support/memory-once';
-import { orderIdFor, type Order, type SalesChannel } from '../../../shared/domain/kernel/order';
-import type { CustomerReturn } from '../../../shared/domain/returns/model';
+import { orderIdFor, type Order, type SalesChannel } from '#domain/kernel/order';
+import type { CustomerReturn } from '#domain/returns/model';
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import {
   coalesceAvailability, pendingFigure, type AvailabilityChange, type PublicationFigure, type PublicationKey, type PublicationLedger,
   type PublicationRecord, type PublishedFigure,
-} from '../../../shared/domain/channel-sync/publication';
-import { correctDrift, publishAvailability, type ChannelInventoryApi, type ListingQuantity, type ListingResult, type SyncPorts } from '../../../shared/domain/channel-sync/availability-sync';
-import type { SalesChannel } from '../../../shared/domain/kernel/order';
+} from '#domain/channel-sync/publication';
+import { correctDrift, publishAvailability, type ChannelInventoryApi, type ListingQuantity, type ListingResult, type SyncPorts } from '#domain/channel-sync/availability-sync';
+import type { SalesChannel } from '#domain/kernel/order';
 
 /** The ledger's contract in memory: each method is atomic on its item, as the DynamoDB conditions make it. */
 class MemoryLedger implements PublicationLedger {

@@ -1,7 +1,7 @@
-import { OrderMappingError } from '../../../shared/domain/intake/channel-ports';
-import { mapAmazonOrder } from '../../../shared/channels/amazon/amazon-order.mapper';
-import { AmazonOrder, AmazonOrderItem } from '../../../shared/channels/amazon/amazon-order.schema';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { OrderMappingError } from '#domain/intake/channel-ports';
+import { mapAmazonOrder } from '#shared/channels/amazon/amazon-order.mapper';
+import { AmazonOrder, AmazonOrderItem } from '#shared/channels/amazon/amazon-order.schema';
+import { orderIdFor } from '#domain/kernel/order';
 import { type AmazonFixtureName, amazonFixtureSkus, readAmazonFixture } from '../../fixtures/amazon';
 import { money, thrownBy } from '../builders';
 import { lookupFrom } from '../support/fake-intake';

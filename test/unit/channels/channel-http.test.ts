@@ -1,4 +1,4 @@
-import { CachedAccessToken, ChannelApiError, ChannelRateLimitedError, TokenBucket, channelRequest, retryAfterMs } from '../../../shared/channels/channel-http';
+import { CachedAccessToken, ChannelApiError, ChannelRateLimitedError, TokenBucket, channelRequest, retryAfterMs } from '#shared/channels/channel-http';
 
 function clock(start = 0) {
   let now = start;

@@ -1,7 +1,7 @@
-import { outboundRateLimitsFromEnv } from '../../../shared/channels/channel-apis';
-import { SHOPIFY_ADMIN_RATE_LIMIT } from '../../../shared/channels/shopify/inventory-api';
-import { WOOCOMMERCE_RATE_LIMIT } from '../../../shared/channels/woocommerce/inventory-api';
-import { EBAY_INVENTORY_RATE_LIMIT } from '../../../shared/channels/ebay/inventory-api';
+import { outboundRateLimitsFromEnv } from '#shared/channels/channel-apis';
+import { SHOPIFY_ADMIN_RATE_LIMIT } from '#shared/channels/shopify/inventory-api';
+import { WOOCOMMERCE_RATE_LIMIT } from '#shared/channels/woocommerce/inventory-api';
+import { EBAY_INVENTORY_RATE_LIMIT } from '#shared/channels/ebay/inventory-api';
 
 describe('outbound channel rate budgets', () => {
   it('spends each channel\'s documented budget when the seller\'s plan says nothing else', () => {

@@ -1,12 +1,12 @@
 import { ChannelApiStub } from '../../../scripts/channel-stubs/channel-api-stub';
-import { DEVELOPMENT_API_CREDENTIALS, EnvironmentChannelCredentials } from '../../../shared/channels/channel-credentials';
-import { apiCredentialsEnvVar } from '../../../shared/config/topology';
-import { EbayInventoryApi, ebaySellerToken } from '../../../shared/channels/ebay/inventory-api';
-import { ShopifyAdminApi, ShopifyInventoryApi } from '../../../shared/channels/shopify/inventory-api';
-import { ShopifyReturnApi } from '../../../shared/channels/shopify/fulfilment-api';
-import { ChannelApiError } from '../../../shared/channels/channel-http';
-import type { ChannelReturn } from '../../../shared/domain/channel-sync/return-sync';
-import { WooCommerceInventoryApi, WooCommerceRestApi } from '../../../shared/channels/woocommerce/inventory-api';
+import { DEVELOPMENT_API_CREDENTIALS, EnvironmentChannelCredentials } from '#shared/channels/channel-credentials';
+import { apiCredentialsEnvVar } from '#shared/config/topology';
+import { EbayInventoryApi, ebaySellerToken } from '#shared/channels/ebay/inventory-api';
+import { ShopifyAdminApi, ShopifyInventoryApi } from '#shared/channels/shopify/inventory-api';
+import { ShopifyReturnApi } from '#shared/channels/shopify/fulfilment-api';
+import { ChannelApiError } from '#shared/channels/channel-http';
+import type { ChannelReturn } from '#domain/channel-sync/return-sync';
+import { WooCommerceInventoryApi, WooCommerceRestApi } from '#shared/channels/woocommerce/inventory-api';
 
 // The channel API stub on loopback plays each channel's documented answers; no rate budget is needed here.
 let stub: ChannelApiStub;

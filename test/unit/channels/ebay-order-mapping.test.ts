@@ -1,7 +1,7 @@
-import { OrderMappingError } from '../../../shared/domain/intake/channel-ports';
-import { ebayRefunds, mapEbayOrder } from '../../../shared/channels/ebay/ebay-order.mapper';
-import { EbayOrder } from '../../../shared/channels/ebay/ebay-order.schema';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { OrderMappingError } from '#domain/intake/channel-ports';
+import { ebayRefunds, mapEbayOrder } from '#shared/channels/ebay/ebay-order.mapper';
+import { EbayOrder } from '#shared/channels/ebay/ebay-order.schema';
+import { orderIdFor } from '#domain/kernel/order';
 import { type EbayFixtureName, ebayFixtureSkus, readEbayFixture } from '../../fixtures/ebay';
 import { money, thrownBy } from '../builders';
 import { lookupFrom } from '../support/fake-intake';

@@ -1,6 +1,6 @@
-import { EbayApi, EbayPublicKeys } from '../../../shared/channels/ebay/ebay-api.client';
-import type { EbayPublicKey } from '../../../shared/channels/ebay/ebay-order.schema';
-import { ChannelApiError } from '../../../shared/channels/channel-http';
+import { EbayApi, EbayPublicKeys } from '#shared/channels/ebay/ebay-api.client';
+import type { EbayPublicKey } from '#shared/channels/ebay/ebay-order.schema';
+import { ChannelApiError } from '#shared/channels/channel-http';
 
 const served: EbayPublicKey = { algorithm: 'ECDSA', digest: 'SHA1', key: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE' };
 

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { EbayPublicKeys } from '../../../shared/channels/ebay/ebay-api.client';
-import { createEbayWebhookAdapter } from '../../../shared/channels/ebay/ebay-webhook.adapter';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { EbayPublicKeys } from '#shared/channels/ebay/ebay-api.client';
+import { createEbayWebhookAdapter } from '#shared/channels/ebay/ebay-webhook.adapter';
+import { orderIdFor } from '#domain/kernel/order';
 import { fakeIntake, webhookRequest } from '../support/fake-intake';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });

@@ -1,5 +1,5 @@
-import { OrderMappingError } from '../../../shared/domain/intake/channel-ports';
-import { percentToRate, quantityAt, unitPriceOf } from '../../../shared/channels/order-mapping';
+import { OrderMappingError } from '#domain/intake/channel-ports';
+import { percentToRate, quantityAt, unitPriceOf } from '#shared/channels/order-mapping';
 import { money, thrownBy } from '../builders';
 
 describe('unitPriceOf: extended channel amounts to canonical unit prices', () => {

@@ -1,8 +1,8 @@
-import { OrderMappingError } from '../../../shared/domain/intake/channel-ports';
-import { type SkuLookup } from '../../../shared/domain/kernel/sku-cross-reference';
-import { ShopifyOrderPayload } from '../../../shared/channels/shopify/shopify-order.schema';
-import { mapShopifyOrder } from '../../../shared/channels/shopify/shopify-webhook.adapter';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { OrderMappingError } from '#domain/intake/channel-ports';
+import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
+import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
+import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapter';
+import { orderIdFor } from '#domain/kernel/order';
 import { type ShopifyFixtureName, type ShopifyOrderFixture, readShopifyFixture } from '../../fixtures/shopify';
 import { fixtureSkuLookup, money, thrownBy } from '../builders';
 

@@ -1,7 +1,7 @@
-import { mapShopifyRefund, shopifyWebhookAdapter } from '../../../shared/channels/shopify/shopify-webhook.adapter';
-import { ShopifyRefundPayload } from '../../../shared/channels/shopify/shopify-order.schema';
-import { signBase64HmacSha256 } from '../../../shared/channels/webhook-signature';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { mapShopifyRefund, shopifyWebhookAdapter } from '#shared/channels/shopify/shopify-webhook.adapter';
+import { ShopifyRefundPayload } from '#shared/channels/shopify/shopify-order.schema';
+import { signBase64HmacSha256 } from '#shared/channels/webhook-signature';
+import { orderIdFor } from '#domain/kernel/order';
 import { fakeIntake, webhookRequest } from '../support/fake-intake';
 import { money } from '../builders';
 

@@ -1,7 +1,7 @@
-import { OrderMappingError } from '../../../shared/domain/intake/channel-ports';
-import { mapSquareOrder, squareRefunds } from '../../../shared/channels/square/square-order.mapper';
-import { SquareOrder } from '../../../shared/channels/square/square-order.schema';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { OrderMappingError } from '#domain/intake/channel-ports';
+import { mapSquareOrder, squareRefunds } from '#shared/channels/square/square-order.mapper';
+import { SquareOrder } from '#shared/channels/square/square-order.schema';
+import { orderIdFor } from '#domain/kernel/order';
 import { type SquareFixtureName, readSquareFixture, squareFixtureSkus } from '../../fixtures/square';
 import { money, thrownBy } from '../builders';
 import { lookupFrom } from '../support/fake-intake';

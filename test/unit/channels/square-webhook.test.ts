@@ -1,6 +1,6 @@
-import { squareWebhookAdapter } from '../../../shared/channels/square/square-webhook.adapter';
-import { signBase64HmacSha256 } from '../../../shared/channels/webhook-signature';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { squareWebhookAdapter } from '#shared/channels/square/square-webhook.adapter';
+import { signBase64HmacSha256 } from '#shared/channels/webhook-signature';
+import { orderIdFor } from '#domain/kernel/order';
 import { readSquareFixture } from '../../fixtures/square';
 import { fakeIntake, webhookRequest } from '../support/fake-intake';
 

@@ -1,7 +1,7 @@
-import { OrderMappingError } from '../../../shared/domain/intake/channel-ports';
-import { mapWalmartOrder, walmartRefunds } from '../../../shared/channels/walmart/walmart-order.mapper';
-import { WalmartOrder } from '../../../shared/channels/walmart/walmart-order.schema';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { OrderMappingError } from '#domain/intake/channel-ports';
+import { mapWalmartOrder, walmartRefunds } from '#shared/channels/walmart/walmart-order.mapper';
+import { WalmartOrder } from '#shared/channels/walmart/walmart-order.schema';
+import { orderIdFor } from '#domain/kernel/order';
 import { type WalmartFixtureName, readWalmartFixture, walmartFixtureSkus } from '../../fixtures/walmart';
 import { money, thrownBy } from '../builders';
 import { lookupFrom } from '../support/fake-intake';

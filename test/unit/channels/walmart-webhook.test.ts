@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { walmartWebhookAdapter } from '../../../shared/channels/walmart/walmart-webhook.adapter';
-import { signBase64HmacSha256 } from '../../../shared/channels/webhook-signature';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { walmartWebhookAdapter } from '#shared/channels/walmart/walmart-webhook.adapter';
+import { signBase64HmacSha256 } from '#shared/channels/webhook-signature';
+import { orderIdFor } from '#domain/kernel/order';
 import { readWalmartFixture } from '../../fixtures/walmart';
 import { fakeIntake, webhookRequest } from '../support/fake-intake';
 

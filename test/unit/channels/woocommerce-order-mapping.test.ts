@@ -1,7 +1,7 @@
-import { OrderMappingError } from '../../../shared/domain/intake/channel-ports';
-import { WooCommerceOrderPayload } from '../../../shared/channels/woocommerce/woocommerce-order.schema';
-import { mapWooCommerceOrder, wooCommerceRefunds } from '../../../shared/channels/woocommerce/woocommerce-webhook.adapter';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { OrderMappingError } from '#domain/intake/channel-ports';
+import { WooCommerceOrderPayload } from '#shared/channels/woocommerce/woocommerce-order.schema';
+import { mapWooCommerceOrder, wooCommerceRefunds } from '#shared/channels/woocommerce/woocommerce-webhook.adapter';
+import { orderIdFor } from '#domain/kernel/order';
 import { type WooCommerceFixtureName, type WooCommerceOrderFixture, readWooCommerceFixture, wooCommerceFixtureSkus } from '../../fixtures/woocommerce';
 import { money, thrownBy } from '../builders';
 import { lookupFrom } from '../support/fake-intake';

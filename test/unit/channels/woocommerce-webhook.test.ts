@@ -1,6 +1,6 @@
-import { signBase64HmacSha256 } from '../../../shared/channels/webhook-signature';
-import { wooCommerceWebhookAdapter } from '../../../shared/channels/woocommerce/woocommerce-webhook.adapter';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { signBase64HmacSha256 } from '#shared/channels/webhook-signature';
+import { wooCommerceWebhookAdapter } from '#shared/channels/woocommerce/woocommerce-webhook.adapter';
+import { orderIdFor } from '#domain/kernel/order';
 import { wooCommerceDeliveryHeaders } from '../../../scripts/sample/woocommerce-orders';
 import { readWooCommerceFixture, wooCommerceFixtureSkus } from '../../fixtures/woocommerce';
 import { fakeIntake, webhookRequest } from '../support/fake-intake';

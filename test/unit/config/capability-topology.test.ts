@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { routingRules, type RoutingRule } from '../../../events/routing-rules';
-import { functions, type DeployedFunctions } from '../../../shared/config/topology';
+import { routingRules, type RoutingRule } from '#events/routing-rules';
+import { functions, type DeployedFunctions } from '#shared/config/topology';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const TOPOLOGY_DIR = path.join(ROOT, 'shared', 'config', 'topology');

@@ -1,8 +1,8 @@
-import { TokenBucket } from '../../../shared/channels/channel-http';
-import { ErpBusinessRejectionError, ErpTransientError } from '../../../shared/domain/erp/model';
-import type { JournalEntry } from '../../../shared/domain/accounting/journal-entry';
-import { BusinessCentralErp } from '../../../shared/erp/business-central/business-central.client';
-import { DEVELOPMENT_ERP_CREDENTIALS } from '../../../shared/erp/erp-config';
+import { TokenBucket } from '#shared/channels/channel-http';
+import { ErpBusinessRejectionError, ErpTransientError } from '#domain/erp/model';
+import type { JournalEntry } from '#domain/accounting/journal-entry';
+import { BusinessCentralErp } from '#shared/erp/business-central/business-central.client';
+import { DEVELOPMENT_ERP_CREDENTIALS } from '#shared/erp/erp-config';
 
 // The simulator answers a $batch's inner requests with what a document can earn (201, 400); the
 // statuses Business Central gives an inner request for the fabric's own reasons (429, 401, 409) and

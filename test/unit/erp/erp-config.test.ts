@@ -1,4 +1,4 @@
-import { DEVELOPMENT_ERP_CREDENTIALS, erpConnectorConfig } from '../../../shared/erp/erp-config';
+import { DEVELOPMENT_ERP_CREDENTIALS, erpConnectorConfig } from '#shared/erp/erp-config';
 
 const env = (extra: Record<string, string> = {}) => ({ FABRIC_SECRETS_SOURCE: 'env', FABRIC_ERP_CREDENTIALS: JSON.stringify(DEVELOPMENT_ERP_CREDENTIALS), ...extra });
 

@@ -1,7 +1,7 @@
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
-import { OrderNotPostableError, salesOrderFor, type ErpDocument, type ErpPort } from '../../../shared/domain/erp/model';
-import { postSalesOrderOnce, type ErpDocumentReferences, type ErpPostingPorts } from '../../../shared/domain/erp/posting';
-import { CLOSED_BREAKER, SharedCircuitBreaker } from '../../../shared/domain/erp/resilience';
+import type { FabricEvent } from '#domain/kernel/event';
+import { OrderNotPostableError, salesOrderFor, type ErpDocument, type ErpPort } from '#domain/erp/model';
+import { postSalesOrderOnce, type ErpDocumentReferences, type ErpPostingPorts } from '#domain/erp/posting';
+import { CLOSED_BREAKER, SharedCircuitBreaker } from '#domain/erp/resilience';
 import { balancedOrder, money, thrownBy } from '../builders';
 
 const policy = { customerFor: () => 'SHOPIFY', shippingAccount: '6100' };

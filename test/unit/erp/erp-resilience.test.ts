@@ -1,10 +1,10 @@
-import { ErpBusinessRejectionError, ErpCircuitOpenError, ErpOutcomeUnknownError, ErpTransientError } from '../../../shared/domain/erp/model';
+import { ErpBusinessRejectionError, ErpCircuitOpenError, ErpOutcomeUnknownError, ErpTransientError } from '#domain/erp/model';
 import {
   BREAKER_RACE_PAUSE_MS, BreakerConflictError, CLOSED_BREAKER, SharedCircuitBreaker, admit, afterFailure, afterSuccess, backoffDelayMs, withBackoff,
   type BreakerState, type BreakerStore,
-} from '../../../shared/domain/erp/resilience';
-import { cancelSalesOrderOnce, postSalesOrderOnce, type DocumentLease, type ErpDocumentReferences, type ErpPostingPorts } from '../../../shared/domain/erp/posting';
-import type { ErpDocument, ErpPort } from '../../../shared/domain/erp/model';
+} from '#domain/erp/resilience';
+import { cancelSalesOrderOnce, postSalesOrderOnce, type DocumentLease, type ErpDocumentReferences, type ErpPostingPorts } from '#domain/erp/posting';
+import type { ErpDocument, ErpPort } from '#domain/erp/model';
 import { balancedOrder } from '../builders';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2000 };

@@ -1,5 +1,5 @@
-import { EVENT_BUS_MAX_BYTES, claimCheckKey, claimedWireEvent, needsClaimCheck } from '../../../events/claim-check';
-import { toWireEvent, type FabricEvent } from '../../../shared/domain/kernel/event';
+import { EVENT_BUS_MAX_BYTES, claimCheckKey, claimedWireEvent, needsClaimCheck } from '#events/claim-check';
+import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
 
 function event(detailType: string, data: unknown): FabricEvent {
   return { id: 'evt-1', source: 'fabric.intake', detailType, time: '2026-12-06T16:00:00.000Z', correlationId: 'ord_1', schemaVersion: 1, data };

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import {
   EVENT_SCHEMA_DIR, type JsonSchema, findBreakingChanges, generateEventSchemas, readCommittedSchema,
-} from '../../../events/json-schema';
+} from '#events/json-schema';
 
 describe.each(generateEventSchemas())('$detailType v$version', ({ fileName, schema }) => {
   test(`has events/json-schema/${fileName} committed (npm run events:schemas writes it)`, () => {

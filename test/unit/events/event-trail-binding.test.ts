@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { functions, type FunctionDefinition } from '../../../shared/config/topology';
+import { functions, type FunctionDefinition } from '#shared/config/topology';
 
 describe('the event trail binding', () => {
   // Queue consumers write every event's outcome to the trail (queueConsumer does it for them): one without the table would fail at cold start in AWS.

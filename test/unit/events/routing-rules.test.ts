@@ -1,4 +1,4 @@
-import { type EventPattern, routingRules, toSnsFilterPolicy } from '../../../events/routing-rules';
+import { type EventPattern, routingRules, toSnsFilterPolicy } from '#events/routing-rules';
 
 describe('toSnsFilterPolicy', () => {
   test.each(routingRules.map((rule) => [rule.name, rule.pattern] as const))(

@@ -1,8 +1,8 @@
-import { createEvent } from '../../../shared/domain/kernel/event';
-import { ErpPostingRejected } from '../../../shared/domain/erp/events';
-import { OrderNeedsAttention } from '../../../shared/domain/intake/events';
-import { PosSequenceGapDetected } from '../../../shared/domain/pos/events';
-import { exceptionFrom, kindsResolvedBy, openExceptionFigures, type ExceptionRecord } from '../../../shared/domain/exceptions';
+import { createEvent } from '#domain/kernel/event';
+import { ErpPostingRejected } from '#domain/erp/events';
+import { OrderNeedsAttention } from '#domain/intake/events';
+import { PosSequenceGapDetected } from '#domain/pos/events';
+import { exceptionFrom, kindsResolvedBy, openExceptionFigures, type ExceptionRecord } from '#domain/exceptions';
 
 const trace = { correlationId: 'ord_1' };
 

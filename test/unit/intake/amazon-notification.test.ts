@@ -1,9 +1,9 @@
-import { amazonNotificationAdapter } from '../../../shared/channels/amazon/amazon-notification.adapter';
-import { acceptQueuedNotification } from '../../../shared/domain/intake/queued-notification';
-import type { AcceptedDelivery } from '../../../shared/domain/intake/webhook-delivery';
-import type { ArchivedDelivery, DeliveryVerdict } from '../../../shared/domain/kernel/archive';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
+import { amazonNotificationAdapter } from '#shared/channels/amazon/amazon-notification.adapter';
+import { acceptQueuedNotification } from '#domain/intake/queued-notification';
+import type { AcceptedDelivery } from '#domain/intake/webhook-delivery';
+import type { ArchivedDelivery, DeliveryVerdict } from '#domain/kernel/archive';
+import { orderIdFor } from '#domain/kernel/order';
+import type { FabricEvent } from '#domain/kernel/event';
 import { readAmazonNotification } from '../../fixtures/amazon';
 
 function fakePorts() {

@@ -1,12 +1,12 @@
-import { fetchNotifiedOrder, remapFetchedOrder, type OrderSource, type OrderFetchPorts } from '../../../shared/domain/intake/order-fetch';
-import { squareOrderMapper } from '../../../shared/channels/square/square-order.mapper';
-import { SquareOrder } from '../../../shared/channels/square/square-order.schema';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
-import type { ArchivedDelivery, DeliveryVerdict } from '../../../shared/domain/kernel/archive';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
+import { fetchNotifiedOrder, remapFetchedOrder, type OrderSource, type OrderFetchPorts } from '#domain/intake/order-fetch';
+import { squareOrderMapper } from '#shared/channels/square/square-order.mapper';
+import { SquareOrder } from '#shared/channels/square/square-order.schema';
+import { orderIdFor } from '#domain/kernel/order';
+import type { ArchivedDelivery, DeliveryVerdict } from '#domain/kernel/archive';
+import type { FabricEvent } from '#domain/kernel/event';
 import { readSquareFixture, squareFixtureSkus } from '../../fixtures/square';
 import { lookupFrom } from '../support/fake-intake';
-import { skuKeyId } from '../../../shared/domain/kernel/sku-cross-reference';
+import { skuKeyId } from '#domain/kernel/sku-cross-reference';
 
 const orderId = 'CAISENgvlJ6jLWAzERDzjyHVybY';
 const notification = { channel: 'square' as const, channelOrderId: orderId, orderId: orderIdFor('square', orderId), deliveryId: 'evt-1', topic: 'order.updated', notifiedAt: '2025-03-14T14:26:58.000Z' };

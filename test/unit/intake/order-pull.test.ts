@@ -1,8 +1,8 @@
-import type { ChannelOrderMapper } from '../../../shared/domain/intake/channel-ports';
-import { ConnectorStateConflictError, pullOrders, type ConnectorState, type OrderFeed, type OrderPullPorts } from '../../../shared/domain/intake/order-pull';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
+import type { ChannelOrderMapper } from '#domain/intake/channel-ports';
+import { ConnectorStateConflictError, pullOrders, type ConnectorState, type OrderFeed, type OrderPullPorts } from '#domain/intake/order-pull';
+import type { FabricEvent } from '#domain/kernel/event';
 import { balancedOrder } from '../builders';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { orderIdFor } from '#domain/kernel/order';
 
 interface FakeOrder { id: string; modified: string }
 

@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ChannelWebhookAdapter, WebhookRequest } from '../../../shared/domain/intake/channel-ports';
-import { shopifyWebhookAdapter } from '../../../shared/channels/shopify/shopify-webhook.adapter';
-import { signBase64HmacSha256 } from '../../../shared/channels/webhook-signature';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
-import { type AcceptedDelivery, type WebhookIntakePorts, acceptWebhookDelivery } from '../../../shared/domain/intake/webhook-delivery';
-import { skuKeyId } from '../../../shared/domain/kernel/sku-cross-reference';
-import { DeliveryInProgressError } from '../../../shared/domain/kernel/ports';
-import { type ArchivedDelivery, type DeliveryVerdict, UNVERIFIED_BODY_HEAD_BYTES } from '../../../shared/domain/kernel/archive';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
+import type { ChannelWebhookAdapter, WebhookRequest } from '#domain/intake/channel-ports';
+import { shopifyWebhookAdapter } from '#shared/channels/shopify/shopify-webhook.adapter';
+import { signBase64HmacSha256 } from '#shared/channels/webhook-signature';
+import { orderIdFor } from '#domain/kernel/order';
+import { type AcceptedDelivery, type WebhookIntakePorts, acceptWebhookDelivery } from '#domain/intake/webhook-delivery';
+import { skuKeyId } from '#domain/kernel/sku-cross-reference';
+import { DeliveryInProgressError } from '#domain/kernel/ports';
+import { type ArchivedDelivery, type DeliveryVerdict, UNVERIFIED_BODY_HEAD_BYTES } from '#domain/kernel/archive';
+import type { FabricEvent } from '#domain/kernel/event';
 import { readShopifyFixture } from '../../fixtures/shopify';
 import { fixtureCrossReference } from '../builders';
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { hasValidBase64HmacSha256, signBase64HmacSha256 } from '../../../shared/channels/webhook-signature';
-import { SHOPIFY_SIGNATURE_HEADER, SQUARE_SIGNATURE_HEADER } from '../../../shared/channels/webhook-signature-headers';
-import { shopifyWebhookAdapter } from '../../../shared/channels/shopify/shopify-webhook.adapter';
-import { squareWebhookAdapter } from '../../../shared/channels/square/square-webhook.adapter';
-import { WALMART_SIGNATURE_HEADER, walmartWebhookAdapter } from '../../../shared/channels/walmart/walmart-webhook.adapter';
-import { wooCommerceWebhookAdapter } from '../../../shared/channels/woocommerce/woocommerce-webhook.adapter';
+import { hasValidBase64HmacSha256, signBase64HmacSha256 } from '#shared/channels/webhook-signature';
+import { SHOPIFY_SIGNATURE_HEADER, SQUARE_SIGNATURE_HEADER } from '#shared/channels/webhook-signature-headers';
+import { shopifyWebhookAdapter } from '#shared/channels/shopify/shopify-webhook.adapter';
+import { squareWebhookAdapter } from '#shared/channels/square/square-webhook.adapter';
+import { WALMART_SIGNATURE_HEADER, walmartWebhookAdapter } from '#shared/channels/walmart/walmart-webhook.adapter';
+import { wooCommerceWebhookAdapter } from '#shared/channels/woocommerce/woocommerce-webhook.adapter';
 import { webhookRequest } from '../support/fake-intake';
 
 const secret = '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';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { shopifyWebhookAdapter } from '../../../shared/channels/shopify/shopify-webhook.adapter';
-import { signBase64HmacSha256 } from '../../../shared/channels/webhook-signature';
-import { UnpublishableEventError } from '../../../shared/domain/kernel/ports';
+import { shopifyWebhookAdapter } from '#shared/channels/shopify/shopify-webhook.adapter';
+import { signBase64HmacSha256 } from '#shared/channels/webhook-signature';
+import { UnpublishableEventError } from '#domain/kernel/ports';
 import { readShopifyFixture, shopifyFixtureSkus } from '../../fixtures/shopify';
 import { fakeIntake, webhookRequest } from '../support/fake-intake';
 

@@ -1,6 +1,6 @@
-import { loadInventoryPolicy } from '../../../shared/domain/inventory/policy';
-import { InsufficientStockError, applyMovements, emptyPosition, type StockPosition } from '../../../shared/domain/inventory/model';
-import { parseAdjustmentRequest, planAdjustment, summarizeChanges, type AdjustmentRequest } from '../../../shared/domain/inventory/adjustment';
+import { loadInventoryPolicy } from '#domain/inventory/policy';
+import { InsufficientStockError, applyMovements, emptyPosition, type StockPosition } from '#domain/inventory/model';
+import { parseAdjustmentRequest, planAdjustment, summarizeChanges, type AdjustmentRequest } from '#domain/inventory/adjustment';
 import { thrownBy } from '../builders';
 
 const policy = loadInventoryPolicy({});

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { ConfigError } from '../../../shared/config/env';
-import { channelPolicy, exposedChannels, loadInventoryPolicy, shardCount } from '../../../shared/domain/inventory/policy';
-import { applyMovements, emptyPosition } from '../../../shared/domain/inventory/model';
-import { describeAvailability, exposeToChannel, refreshAvailability } from '../../../shared/domain/inventory/exposure';
-import type { InventoryRepository, PublishedAvailability } from '../../../shared/domain/inventory/records';
-import type { SalesChannel } from '../../../shared/domain/kernel/order';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
+import { ConfigError } from '#shared/config/env';
+import { channelPolicy, exposedChannels, loadInventoryPolicy, shardCount } from '#domain/inventory/policy';
+import { applyMovements, emptyPosition } from '#domain/inventory/model';
+import { describeAvailability, exposeToChannel, refreshAvailability } from '#domain/inventory/exposure';
+import type { InventoryRepository, PublishedAvailability } from '#domain/inventory/records';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { FabricEvent } from '#domain/kernel/event';
 import { thrownBy } from '../builders';
 
 describe('exposeToChannel', () => {

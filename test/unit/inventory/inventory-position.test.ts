@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import {
   InsufficientStockError, POSITION_FIGURES, QUANTITY_NAMES, applyMovements, availableToSell, emptyPosition, guardsFor, movementDeltas,
   positionDrift, publishedAvailable, rebuildPosition, stockByLocation, type LedgerMovement, type StockPosition,
-} from '../../../shared/domain/inventory/model';
-import type { QuantityName } from '../../../shared/domain/inventory/movement';
+} from '#domain/inventory/model';
+import type { QuantityName } from '#domain/inventory/movement';
 import { thrownBy } from '../builders';
 
 const key = { sku: 'APP-TSHIRT-001-RED-M', locationId: 'wh-east', shard: 0 };

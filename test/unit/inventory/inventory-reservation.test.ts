@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { emptyPosition, type StockPosition } from '../../../shared/domain/inventory/model';
-import { pickReservationBuckets, pullIntoBase, spreadInflow, takeOutflow } from '../../../shared/domain/inventory/buckets';
+import { emptyPosition, type StockPosition } from '#domain/inventory/model';
+import { pickReservationBuckets, pullIntoBase, spreadInflow, takeOutflow } from '#domain/inventory/buckets';
 import {
   MAX_TRANSACTION_ACTIONS, chunkAllocations, decideReservation, planReservation, reservedQuantities, type ReservationLine,
-} from '../../../shared/domain/inventory/reservation';
-import type { Allocation } from '../../../shared/domain/inventory/records';
+} from '#domain/inventory/reservation';
+import type { Allocation } from '#domain/inventory/records';
 
 const RANKED = ['wh-east', 'store-042'];
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type EventData, EventContractError, UnknownEventError, parseEventBody } from '../../../events/catalog';
-import { createEvent } from '../../../shared/domain/kernel/event';
-import { OrderNeedsAttention } from '../../../shared/domain/intake/events';
-import { fromWireEvent, toWireEvent } from '../../../shared/domain/kernel/event';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { type EventData, EventContractError, UnknownEventError, parseEventBody } from '#events/catalog';
+import { createEvent } from '#domain/kernel/event';
+import { OrderNeedsAttention } from '#domain/intake/events';
+import { fromWireEvent, toWireEvent } from '#domain/kernel/event';
+import { orderIdFor } from '#domain/kernel/order';
 import { thrownBy } from '../builders';
 
 function needsAttention(orderId = orderIdFor('shopify', randomUUID())) {

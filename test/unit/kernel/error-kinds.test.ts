@@ -1,9 +1,9 @@
-import { PermanentError, TransientError } from '../../../shared/domain/kernel/errors';
-import { StockKeptMovingError } from '../../../shared/domain/inventory/errors';
-import { ErpBusinessRejectionError, ErpTransientError } from '../../../shared/domain/erp/model';
-import { SettlementFormatError, readShopifyPayout } from '../../../shared/domain/accounting/settlement-report';
-import { BusinessCentralErp } from '../../../shared/erp/business-central/business-central.client';
-import { DEVELOPMENT_ERP_CREDENTIALS } from '../../../shared/erp/erp-config';
+import { PermanentError, TransientError } from '#domain/kernel/errors';
+import { StockKeptMovingError } from '#domain/inventory/errors';
+import { ErpBusinessRejectionError, ErpTransientError } from '#domain/erp/model';
+import { SettlementFormatError, readShopifyPayout } from '#domain/accounting/settlement-report';
+import { BusinessCentralErp } from '#shared/erp/business-central/business-central.client';
+import { DEVELOPMENT_ERP_CREDENTIALS } from '#shared/erp/erp-config';
 
 // A queue consumer decides how loud a failure is from its kind (shared/adapters/queue-consumer.ts);
 // what wrapped a lower failure keeps it as `cause`, so the log and the DLQ show where it began.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
   CurrencyMismatchError, MoneyFormatError, formatDecimalMoney, parseDecimalMoney, sumMoney,
-} from '../../../shared/domain/kernel/money';
+} from '#domain/kernel/money';
 import { money } from '../builders';
 
 describe('parseDecimalMoney', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Order, computeOrderTotals, orderIdFor } from '../../../shared/domain/kernel/order';
+import { Order, computeOrderTotals, orderIdFor } from '#domain/kernel/order';
 import { balancedOrder, money } from '../builders';
 
 describe('Order', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenDecision } from '../../../shared/domain/kernel/rate-limit';
+import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenDecision } from '#domain/kernel/rate-limit';
 
 const limit = { ratePerSecond: 2, burst: 5 };
 

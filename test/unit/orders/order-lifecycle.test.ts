@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import {
   LifecycleEventEarlyError, LifecycleVersionConflictError, TRANSITIONS, applyLifecycleEvent, decideTransition, reachableFrom,
   type LifecycleEvent, type LifecycleHistoryEntry, type LifecycleRefusal, type LifecycleStore, type OrderLifecycle,
-} from '../../../shared/domain/orders/lifecycle';
+} from '#domain/orders/lifecycle';
 
 const ORDER = 'ord_aaaaaaaaaaaaaaaaaaaaaaaaaa';
 const received: LifecycleEvent = { on: 'order_received', key: 'received', lines: [{ lineId: 'l1', quantity: 2 }, { lineId: 'l2', quantity: 1 }], totalMinor: 5000 };

@@ -1,11 +1,11 @@
-import { loadInventoryPolicy, locationIds } from '../../../shared/domain/inventory/policy';
-import type { Order } from '../../../shared/domain/kernel/order';
-import type { OrderLifecycle } from '../../../shared/domain/orders/lifecycle';
+import { loadInventoryPolicy, locationIds } from '#domain/inventory/policy';
+import type { Order } from '#domain/kernel/order';
+import type { OrderLifecycle } from '#domain/orders/lifecycle';
 import {
   MAX_SHIPMENT_LINES, confirmShipment, parseShipmentConfirmation, resolveShipmentLines, type ShipmentConfirmationPorts,
-} from '../../../shared/domain/orders/shipment-confirmation';
-import type { ArchivedRequest, DeliveryVerdict } from '../../../shared/domain/kernel/archive';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
+} from '#domain/orders/shipment-confirmation';
+import type { ArchivedRequest, DeliveryVerdict } from '#domain/kernel/archive';
+import type { FabricEvent } from '#domain/kernel/event';
 import { balancedOrder, money } from '../builders';
 import { memoryOnce } from '../support/memory-once';
 

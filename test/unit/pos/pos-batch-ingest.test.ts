@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload, type PosIngestLimits, type PosIngestOutcome } from '../../../shared/domain/pos/batch-ingest';
-import type { PosUpload } from '../../../shared/domain/pos/batch';
+import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload, type PosIngestLimits, type PosIngestOutcome } from '#domain/pos/batch-ingest';
+import type { PosUpload } from '#domain/pos/batch';
 import { csvLines, generatedTransactions, jsonlLines, take } from '../../fixtures/pos/generate';
 import { invocation, memoryPorts } from '../support/pos-in-memory';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { orderIdFor } from '#domain/kernel/order';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'pos');
 const SKUS = { 'TSHIRT-RED-M': 'SKU-TS-R-M', 'TSHIRT-RED-L': 'SKU-TS-R-L', 'MUG-WHITE': 'SKU-MUG-W', 'CAP-BLUE': 'SKU-CAP-B', 'SOCKS-3PK': 'SKU-SOCKS', 'TOTE-CANVAS': 'SKU-TOTE' };

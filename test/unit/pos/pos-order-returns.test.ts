@@ -1,7 +1,7 @@
-import { orderIdFor } from '../../../shared/domain/kernel/order';
-import { orderReturnsOf, posReturnId } from '../../../shared/domain/pos/order-returns';
-import { CustomerReturn } from '../../../shared/domain/returns/model';
-import type { PosLine, PosTransaction } from '../../../shared/domain/pos/transaction';
+import { orderIdFor } from '#domain/kernel/order';
+import { orderReturnsOf, posReturnId } from '#domain/pos/order-returns';
+import { CustomerReturn } from '#domain/returns/model';
+import type { PosLine, PosTransaction } from '#domain/pos/transaction';
 import { money } from '../builders';
 
 const SHOPIFY_ORDER = { orderId: orderIdFor('shopify', '5600000000001'), channel: 'shopify' as const, channelOrderId: '5600000000001' };

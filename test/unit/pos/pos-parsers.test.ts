@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { lineBatches } from '../../../shared/text/byte-stream';
-import { checkPosBatch, readPosItems } from '../../../shared/pos/pos-batch-reader';
-import { START, type ByteSource, type PosBatchFormat } from '../../../shared/domain/pos/batch';
-import { MAX_ROWS_PER_TRANSACTION } from '../../../shared/pos/pos-csv';
-import { splitCsvRow } from '../../../shared/text/csv-row';
-import { MAX_TRANSACTION_CHARS } from '../../../shared/pos/pos-poslog';
-import type { PosParsedItem } from '../../../shared/domain/pos/parsed-item';
-import { orderIdFor } from '../../../shared/domain/kernel/order';
+import { lineBatches } from '#shared/text/byte-stream';
+import { checkPosBatch, readPosItems } from '#shared/pos/pos-batch-reader';
+import { START, type ByteSource, type PosBatchFormat } from '#domain/pos/batch';
+import { MAX_ROWS_PER_TRANSACTION } from '#shared/pos/pos-csv';
+import { splitCsvRow } from '#shared/text/csv-row';
+import { MAX_TRANSACTION_CHARS } from '#shared/pos/pos-poslog';
+import type { PosParsedItem } from '#domain/pos/parsed-item';
+import { orderIdFor } from '#domain/kernel/order';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'pos');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));

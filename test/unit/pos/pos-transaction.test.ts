@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { MAX_LINES_PER_TRANSACTION, PosTransaction, toPosTransactionDraft, type RawPosTransaction } from '../../../shared/domain/pos/transaction';
-import { returnDestination } from '../../../shared/domain/returns/model';
-import { SequenceCollector, missingCount, sequenceGaps, unionRanges } from '../../../shared/domain/pos/sequence';
+import { MAX_LINES_PER_TRANSACTION, PosTransaction, toPosTransactionDraft, type RawPosTransaction } from '#domain/pos/transaction';
+import { returnDestination } from '#domain/returns/model';
+import { SequenceCollector, missingCount, sequenceGaps, unionRanges } from '#domain/pos/sequence';
 
 function sale(overrides: Partial<RawPosTransaction> = {}): RawPosTransaction {
   return {

@@ -1,6 +1,6 @@
-import { ListingIncompleteError, distributePriceWindow, posPriceFile, type ChannelPriceApi, type PriceAcknowledgement } from '../../../shared/domain/pricing/distribution';
-import { effectivePrice, type PriceEntry, type Promotion } from '../../../shared/domain/pricing/model';
-import type { Product } from '../../../shared/domain/kernel/product';
+import { ListingIncompleteError, distributePriceWindow, posPriceFile, type ChannelPriceApi, type PriceAcknowledgement } from '#domain/pricing/distribution';
+import { effectivePrice, type PriceEntry, type Promotion } from '#domain/pricing/model';
+import type { Product } from '#domain/kernel/product';
 
 const base: PriceEntry = { sku: 'TEE-1', priceList: 'base', currency: 'USD', amountMinor: 2400, effectiveFrom: '2026-11-01T00:00:00.000Z', sourceSystem: 'erp' };
 const product: Product = {

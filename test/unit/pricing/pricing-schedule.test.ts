@@ -1,7 +1,7 @@
-import { DEFAULT_DATA_OWNERSHIP } from '../../../shared/domain/kernel/data-ownership';
-import { publishDueWindows, recordPrice, recordPromotion, type PricingStore, type ScheduledChange } from '../../../shared/domain/pricing/schedule';
-import type { PriceEntry, Promotion } from '../../../shared/domain/pricing/model';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
+import { DEFAULT_DATA_OWNERSHIP } from '#domain/kernel/data-ownership';
+import { publishDueWindows, recordPrice, recordPromotion, type PricingStore, type ScheduledChange } from '#domain/pricing/schedule';
+import type { PriceEntry, Promotion } from '#domain/pricing/model';
+import type { FabricEvent } from '#domain/kernel/event';
 
 /** The pricing store in memory: enough to follow windows from recording to publication. */
 class MemoryPricingStore implements PricingStore {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { effectivePrice, isUnderpriced, type PriceEntry, type Promotion } from '../../../shared/domain/pricing/model';
+import { effectivePrice, isUnderpriced, type PriceEntry, type Promotion } from '#domain/pricing/model';
 
 const price = (overrides: Partial<PriceEntry> = {}): PriceEntry => ({
   sku: 'TEE-RED-M', priceList: 'base', currency: 'USD', amountMinor: 2400, effectiveFrom: '2026-11-01T00:00:00Z', sourceSystem: 'erp', ...overrides,

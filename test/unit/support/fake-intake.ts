@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelWebhookAdapter, WebhookRequest } from '../../../shared/domain/intake/channel-ports';
-import type { ChannelSkuKey, SkuLookup } from '../../../shared/domain/kernel/sku-cross-reference';
-import type { SalesChannel } from '../../../shared/domain/kernel/order';
-import { type AcceptedDelivery, type WebhookIntakePorts, acceptWebhookDelivery } from '../../../shared/domain/intake/webhook-delivery';
-import { skuKeyId } from '../../../shared/domain/kernel/sku-cross-reference';
-import { type ArchivedDelivery, type DeliveryVerdict } from '../../../shared/domain/kernel/archive';
-import type { FabricEvent } from '../../../shared/domain/kernel/event';
+import type { ChannelWebhookAdapter, WebhookRequest } from '#domain/intake/channel-ports';
+import type { ChannelSkuKey, SkuLookup } from '#domain/kernel/sku-cross-reference';
+import type { SalesChannel } from '#domain/kernel/order';
+import { type AcceptedDelivery, type WebhookIntakePorts, acceptWebhookDelivery } from '#domain/intake/webhook-delivery';
+import { skuKeyId } from '#domain/kernel/sku-cross-reference';
+import { type ArchivedDelivery, type DeliveryVerdict } from '#domain/kernel/archive';
+import type { FabricEvent } from '#domain/kernel/event';
 
 /** A SKU lookup over a fixture's cross-reference, keyed the way the real one keys it. */
 export function lookupFrom(skus: readonly { key: ChannelSkuKey; sku: string }[]): SkuLookup {

@@ -1,4 +1,4 @@
-import type { OnceRunner } from '../../../shared/domain/kernel/ports';
+import type { OnceRunner } from '#domain/kernel/ports';
 
 /** The idempotency store's contract in memory: a key's first outcome is kept, a failed run keeps nothing. */
 export function memoryOnce(): OnceRunner {

@@ -1,18 +1,18 @@
-import { posBatchReader } from '../../../shared/pos/pos-batch-reader';
+import { posBatchReader } from '#shared/pos/pos-batch-reader';
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { toWireEvent, type FabricEvent } from '../../../shared/domain/kernel/event';
-import { unionRanges, type SequenceRanges } from '../../../shared/domain/pos/sequence';
+import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
+import { unionRanges, type SequenceRanges } from '#domain/pos/sequence';
 import {
   PosLeaseLostError, PosUploadSupersededError,
   type InvocationContext, type PosBatchObjects, type PosClaim, type PosClaimRequest, type PosIngestPorts,
   type PosRegisterSequences, type PosTransactionClaims, type PosUploadProgress, type PosUploadProgressStore,
-} from '../../../shared/domain/pos/batch-ingest';
-import type { PosBatchSummary, PosUpload } from '../../../shared/domain/pos/batch';
-import type { QuarantinedLine } from '../../../shared/domain/pos/parsed-item';
-import type { ByteChunks } from '../../../shared/text/byte-stream';
-import type { SalesChannel } from '../../../shared/domain/kernel/order';
-import type { ChannelSkuKey } from '../../../shared/domain/kernel/sku-cross-reference';
+} from '#domain/pos/batch-ingest';
+import type { PosBatchSummary, PosUpload } from '#domain/pos/batch';
+import type { QuarantinedLine } from '#domain/pos/parsed-item';
+import type { ByteChunks } from '#shared/text/byte-stream';
+import type { SalesChannel } from '#domain/kernel/order';
+import type { ChannelSkuKey } from '#domain/kernel/sku-cross-reference';
 
 /**
  * The POS ingest ports in memory, with the same conditional semantics as the DynamoDB and S3

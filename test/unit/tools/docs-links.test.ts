@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { TRANSITIONS } from '../../../shared/domain/orders/lifecycle';
+import { TRANSITIONS } from '#domain/orders/lifecycle';
 
 const root = path.resolve(__dirname, '../../..');
 const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];

@@ -2,12 +2,12 @@ import { EventBridgeClient, ListRulesCommand, StartReplayCommand } from '@aws-sd
 import { GetQueueAttributesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { routingRules } from '../../../events/routing-rules';
+import { routingRules } from '#events/routing-rules';
 import { RESOURCE_DIRECTORY_PARAMETER } from '../../../infra/constructs/resource-directory';
 import { awsFabric } from '../../../scripts/ops/aws-fabric';
 import { redrive } from '../../../scripts/ops/dlq';
 import { startArchiveReplay } from '../../../scripts/ops/replay';
-import { tableEnvVar } from '../../../shared/config/topology';
+import { tableEnvVar } from '#shared/config/topology';
 
 // Neither emulator has SSM, SQS message move tasks or EventBridge archives: these tests pin the calls the CLI makes in a region.
 const ssm = mockClient(SSMClient);

@@ -2,17 +2,17 @@ import {
   type MarketplaceChannel, type MarketplaceLine, type MarketplaceOrderExpectation, type MarketplaceOrderRequest, type SimulatedOrderRef,
   buildAmazonOrder, buildEbayOrder, buildWalmartOrder, marketplaceSkuKeys, walmartDelivery,
 } from '../../../scripts/simulation/marketplace-orders';
-import { amazonOrderMapper } from '../../../shared/channels/amazon/amazon-order.mapper';
-import { AmazonOrder, AmazonOrderItem } from '../../../shared/channels/amazon/amazon-order.schema';
-import { amazonNotificationAdapter } from '../../../shared/channels/amazon/amazon-notification.adapter';
-import { ebayOrderMapper } from '../../../shared/channels/ebay/ebay-order.mapper';
-import { EbayOrder } from '../../../shared/channels/ebay/ebay-order.schema';
-import { walmartOrderMapper } from '../../../shared/channels/walmart/walmart-order.mapper';
-import { WalmartOrder } from '../../../shared/channels/walmart/walmart-order.schema';
-import { walmartWebhookAdapter } from '../../../shared/channels/walmart/walmart-webhook.adapter';
-import { type PreparedOrder, prepareChannelOrder } from '../../../shared/domain/intake/channel-order-intake';
-import { type SkuCrossReference, skuKeyId } from '../../../shared/domain/kernel/sku-cross-reference';
-import type { Order } from '../../../shared/domain/kernel/order';
+import { amazonOrderMapper } from '#shared/channels/amazon/amazon-order.mapper';
+import { AmazonOrder, AmazonOrderItem } from '#shared/channels/amazon/amazon-order.schema';
+import { amazonNotificationAdapter } from '#shared/channels/amazon/amazon-notification.adapter';
+import { ebayOrderMapper } from '#shared/channels/ebay/ebay-order.mapper';
+import { EbayOrder } from '#shared/channels/ebay/ebay-order.schema';
+import { walmartOrderMapper } from '#shared/channels/walmart/walmart-order.mapper';
+import { WalmartOrder } from '#shared/channels/walmart/walmart-order.schema';
+import { walmartWebhookAdapter } from '#shared/channels/walmart/walmart-webhook.adapter';
+import { type PreparedOrder, prepareChannelOrder } from '#domain/intake/channel-order-intake';
+import { type SkuCrossReference, skuKeyId } from '#domain/kernel/sku-cross-reference';
+import type { Order } from '#domain/kernel/order';
 import { lookupFrom, webhookRequest } from '../support/fake-intake';
 
 const placedAt = '2026-11-23T10:15:00.000Z';
