@@ -9,7 +9,8 @@ module.exports = {
     {
       name: 'no-folder-cycle',
       severity: 'error',
-      comment: 'Two folders that import each other cannot be understood or changed apart: one of them must own what both need.',
+      comment:
+        'Two folders that import each other cannot be understood or changed apart: one of them must own what both need.',
       scope: 'folder',
       from: { path: '^(shared|events|functions|infra|scripts|bench)/' },
       to: { circular: true },
@@ -17,7 +18,8 @@ module.exports = {
     {
       name: 'no-module-cycle',
       severity: 'error',
-      comment: 'A module cycle makes load order decide what a module sees at cold start (type-only imports are erased, so they do not count).',
+      comment:
+        'A module cycle makes load order decide what a module sees at cold start (type-only imports are erased, so they do not count).',
       from: { path: '^(shared|events|functions|infra|scripts|bench)/' },
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
@@ -33,26 +35,36 @@ module.exports = {
       severity: 'error',
       comment: "A capability uses another only through that capability's index.ts, its public surface.",
       from: { path: '^shared/domain/([^/]+)/' },
-      to: { path: '^shared/domain/[^/]+/', pathNot: ['^shared/domain/($1|kernel)/', '^shared/domain/[^/]+/index\\.ts$'] },
+      to: {
+        path: '^shared/domain/[^/]+/',
+        pathNot: ['^shared/domain/($1|kernel)/', '^shared/domain/[^/]+/index\\.ts$'],
+      },
     },
     {
       name: 'domain-has-no-adapters',
       severity: 'error',
-      comment: 'The domain is plain functions and types: adapters, handlers, infra and the topology depend on it, never the reverse.',
+      comment:
+        'The domain is plain functions and types: adapters, handlers, infra and the topology depend on it, never the reverse.',
       from: { path: '^shared/domain/' },
-      to: { path: '^(shared/(adapters|channels|pos|erp|api)/|shared/config/topology|functions/|infra/|scripts/|bench/|events/)' },
+      to: {
+        path: '^(shared/(adapters|channels|pos|erp|api)/|shared/config/topology|functions/|infra/|scripts/|bench/|events/)',
+      },
     },
     {
       name: 'domain-has-no-sdk',
       severity: 'error',
       comment: 'No AWS SDK, Powertools, CDK or middleware in the domain: zod and node core only.',
       from: { path: '^shared/domain/' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/zod/' },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: '^node_modules/zod/',
+      },
     },
     {
       name: 'events-read-models-only',
       severity: 'error',
-      comment: "The event catalog and routing rules read capabilities' models (schemas, event definitions, idempotency keys), never their use cases.",
+      comment:
+        "The event catalog and routing rules read capabilities' models (schemas, event definitions, idempotency keys), never their use cases.",
       from: { path: '^events/' },
       to: { path: '^shared/', pathNot: '^shared/domain/(kernel/|[^/]+/(model|events)\\.ts$)' },
     },

@@ -40,10 +40,15 @@ let recording: Recording | undefined;
 // The AWS SDK captures http.request the first time any client sends a request, so the meter wraps
 // it when this module loads, before any client exists, and counts only while a recording is on.
 const originalRequest = http.request;
-(http as { request: typeof http.request }).request = function meteredRequest(this: unknown, ...args: Parameters<typeof http.request>) {
+(http as { request: typeof http.request }).request = function meteredRequest(
+  this: unknown,
+  ...args: Parameters<typeof http.request>
+) {
   const request = originalRequest.apply(this, args as never) as http.ClientRequest;
   const options = (typeof args[0] === 'object' && !(args[0] instanceof URL) ? args[0] : {}) as http.RequestOptions;
-  const headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  const headers = Object.fromEntries(
+    Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+  );
   const port = String(options.port ?? '');
   if (headers['x-amz-target'] === 'AmazonSQS.ReceiveMessage') {
     // Counted when answered, empty or not: the pollers' long polls began before any recording did,
@@ -67,7 +72,13 @@ const originalRequest = http.request;
   }) as typeof request.write;
   request.end = ((chunk?: unknown, ...rest: unknown[]) => {
     if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as Buffer));
-    record(active, port === active.dynamoPort ? 'dynamodb' : 'messaging', options, headers, Buffer.concat(chunks).toString('utf8'));
+    record(
+      active,
+      port === active.dynamoPort ? 'dynamodb' : 'messaging',
+      options,
+      headers,
+      Buffer.concat(chunks).toString('utf8'),
+    );
     return (end as (...a: unknown[]) => http.ClientRequest)(chunk, ...rest);
   }) as typeof request.end;
   return request;
@@ -80,20 +91,34 @@ LocalLambda.prototype.invoke = function meteredInvoke(this: LocalLambda, event: 
   return originalInvoke.call(this, event);
 };
 
-export function startAwsRequestMeter(fabric: Pick<LocalFabric, 'endpoints' | 'resources'>): { read(): MeterReading; stop(): void } {
+export function startAwsRequestMeter(fabric: Pick<LocalFabric, 'endpoints' | 'resources'>): {
+  read(): MeterReading;
+  stop(): void;
+} {
   const active: Recording = {
-    reading: { requests: {}, invocations: {}, dynamoWriteUnits: {}, dynamoReadUnits: {}, publishedEvents: 0, consumedMessages: 0 },
+    reading: {
+      requests: {},
+      invocations: {},
+      dynamoWriteUnits: {},
+      dynamoReadUnits: {},
+      publishedEvents: 0,
+      consumedMessages: 0,
+    },
     dynamoPort: new URL(fabric.endpoints.dynamodb).port,
     messagingPort: new URL(fabric.endpoints.messaging).port,
-    tables: new Map(Object.entries(tables as Record<TableName, TableDefinition>).map(([name, definition]) => [
-      fabric.resources.tables[name as TableName],
-      { name, indexKeys: (definition.globalIndexes ?? []).map((index) => index.partitionKey) },
-    ])),
+    tables: new Map(
+      Object.entries(tables as Record<TableName, TableDefinition>).map(([name, definition]) => [
+        fabric.resources.tables[name as TableName],
+        { name, indexKeys: (definition.globalIndexes ?? []).map((index) => index.partitionKey) },
+      ]),
+    ),
   };
   recording = active;
   return {
     read: () => structuredClone(active.reading),
-    stop: () => { if (recording === active) recording = undefined; },
+    stop: () => {
+      if (recording === active) recording = undefined;
+    },
   };
 }
 
@@ -101,7 +126,13 @@ function count(counts: Record<string, number>, key: string, n = 1): void {
   counts[key] = (counts[key] ?? 0) + n;
 }
 
-function record(active: Recording, emulator: 'dynamodb' | 'messaging', options: http.RequestOptions, headers: Record<string, string>, body: string): void {
+function record(
+  active: Recording,
+  emulator: 'dynamodb' | 'messaging',
+  options: http.RequestOptions,
+  headers: Record<string, string>,
+  body: string,
+): void {
   const { reading } = active;
   const target = headers['x-amz-target'];
   let operation: string;
@@ -116,7 +147,8 @@ function record(active: Recording, emulator: 'dynamodb' | 'messaging', options: 
     const action = new URLSearchParams(body).get('Action') ?? 'unknown';
     // Locally the bus is an SNS topic; each published entry stands for one EventBridge PutEvents entry.
     operation = `EventBridge(as SNS).${action}`;
-    reading.publishedEvents += action === 'PublishBatch' ? [...new URLSearchParams(body).keys()].filter((k) => k.endsWith('.Id')).length : 1;
+    reading.publishedEvents +=
+      action === 'PublishBatch' ? [...new URLSearchParams(body).keys()].filter((k) => k.endsWith('.Id')).length : 1;
   } else {
     operation = `S3.${s3Operation(options)}`;
   }
@@ -126,11 +158,16 @@ function record(active: Recording, emulator: 'dynamodb' | 'messaging', options: 
 function s3Operation(options: http.RequestOptions): string {
   const query = new URLSearchParams(String(options.path ?? '').split('?')[1] ?? '');
   switch (options.method) {
-    case 'PUT': return 'PutObject';
-    case 'HEAD': return 'HeadObject';
-    case 'DELETE': return 'DeleteObject';
-    case 'POST': return 'POST';
-    default: return query.get('list-type') === '2' ? 'ListObjectsV2' : 'GetObject';
+    case 'PUT':
+      return 'PutObject';
+    case 'HEAD':
+      return 'HeadObject';
+    case 'DELETE':
+      return 'DeleteObject';
+    case 'POST':
+      return 'POST';
+    default:
+      return query.get('list-type') === '2' ? 'ListObjectsV2' : 'GetObject';
   }
 }
 
@@ -147,13 +184,20 @@ function meterDynamo({ reading, tables: known }: Recording, operation: string, b
   if (!request) return;
   const table = (physical: string) => known.get(physical) ?? { name: physical, indexKeys: [] };
   const write = (physical: string, units: number) => count(reading.dynamoWriteUnits, table(physical).name, units);
-  const read = (physical: string, items: number, consistent: boolean | undefined) => count(reading.dynamoReadUnits, table(physical).name, items * (consistent ? 1 : 0.5));
+  const read = (physical: string, items: number, consistent: boolean | undefined) =>
+    count(reading.dynamoReadUnits, table(physical).name, items * (consistent ? 1 : 0.5));
   // An item carrying an index's partition key is written to that index too (projection ALL: the whole item again).
   const put = (physical: string, item: Record<string, any> = {}) =>
-    Math.max(1, Math.ceil(itemBytes(item) / 1024)) * (1 + table(physical).indexKeys.filter((key) => key in item).length);
+    Math.max(1, Math.ceil(itemBytes(item) / 1024)) *
+    (1 + table(physical).indexKeys.filter((key) => key in item).length);
   // An update naming an index key moves the item in that index; its size is not in the request, so a unit.
-  const update = (physical: string, change: Record<string, any>) => 1 + table(physical).indexKeys
-    .filter((key) => String(change.UpdateExpression ?? '').includes(key) || Object.values(change.ExpressionAttributeNames ?? {}).includes(key)).length;
+  const update = (physical: string, change: Record<string, any>) =>
+    1 +
+    table(physical).indexKeys.filter(
+      (key) =>
+        String(change.UpdateExpression ?? '').includes(key) ||
+        Object.values(change.ExpressionAttributeNames ?? {}).includes(key),
+    ).length;
   switch (operation) {
     case 'DynamoDB.PutItem':
       write(request.TableName, put(request.TableName, request.Item));
@@ -172,7 +216,15 @@ function meterDynamo({ reading, tables: known }: Recording, operation: string, b
     case 'DynamoDB.TransactWriteItems':
       for (const action of request.TransactItems ?? []) {
         const [kind, detail] = Object.entries(action)[0] as [string, Record<string, any>];
-        write(detail.TableName, 2 * (kind === 'Put' ? put(detail.TableName, detail.Item) : kind === 'Update' ? update(detail.TableName, detail) : 1));
+        write(
+          detail.TableName,
+          2 *
+            (kind === 'Put'
+              ? put(detail.TableName, detail.Item)
+              : kind === 'Update'
+                ? update(detail.TableName, detail)
+                : 1),
+        );
       }
       break;
     case 'DynamoDB.GetItem':
@@ -183,7 +235,8 @@ function meterDynamo({ reading, tables: known }: Recording, operation: string, b
       read(request.TableName, 1, request.ConsistentRead);
       break;
     case 'DynamoDB.BatchGetItem':
-      for (const [physical, keys] of Object.entries(request.RequestItems ?? {}) as [string, any][]) read(physical, keys.Keys?.length ?? 0, keys.ConsistentRead);
+      for (const [physical, keys] of Object.entries(request.RequestItems ?? {}) as [string, any][])
+        read(physical, keys.Keys?.length ?? 0, keys.ConsistentRead);
       break;
     case 'DynamoDB.TransactGetItems':
       for (const { Get } of request.TransactItems ?? []) read(Get.TableName, 2, true);
@@ -201,12 +254,27 @@ function itemBytes(item: Record<string, any>): number {
 function valueBytes(value: Record<string, any>): number {
   const [type, content] = Object.entries(value)[0] ?? ['NULL', true];
   switch (type) {
-    case 'S': return Buffer.byteLength(content);
-    case 'N': return Math.ceil(String(content).replace(/[-.]/g, '').replace(/^0+/, '').length / 2) + 1;
-    case 'B': return Buffer.from(content, 'base64').length;
-    case 'SS': case 'NS': case 'BS': return (content as string[]).reduce((sum, member) => sum + valueBytes({ [type[0]]: member }), 0);
-    case 'L': return 3 + (content as Record<string, any>[]).reduce((sum, member) => sum + 1 + valueBytes(member), 0);
-    case 'M': return 3 + Object.entries(content as Record<string, Record<string, any>>).reduce((sum, [name, member]) => sum + 1 + Buffer.byteLength(name) + valueBytes(member), 0);
-    default: return 1; // BOOL, NULL
+    case 'S':
+      return Buffer.byteLength(content);
+    case 'N':
+      return Math.ceil(String(content).replace(/[-.]/g, '').replace(/^0+/, '').length / 2) + 1;
+    case 'B':
+      return Buffer.from(content, 'base64').length;
+    case 'SS':
+    case 'NS':
+    case 'BS':
+      return (content as string[]).reduce((sum, member) => sum + valueBytes({ [type[0]]: member }), 0);
+    case 'L':
+      return 3 + (content as Record<string, any>[]).reduce((sum, member) => sum + 1 + valueBytes(member), 0);
+    case 'M':
+      return (
+        3 +
+        Object.entries(content as Record<string, Record<string, any>>).reduce(
+          (sum, [name, member]) => sum + 1 + Buffer.byteLength(name) + valueBytes(member),
+          0,
+        )
+      );
+    default:
+      return 1; // BOOL, NULL
   }
 }

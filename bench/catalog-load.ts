@@ -37,7 +37,8 @@ export async function benchCatalogLoad(): Promise<void> {
     await writeCatalog(file, SKUS);
     const parse = runWorker('parse', file);
     const load = runWorker('load', file);
-    if (parse.products !== SKUS || load.products !== SKUS) throw new Error(`expected ${SKUS} products, parsed ${parse.products} and loaded ${load.products}`);
+    if (parse.products !== SKUS || load.products !== SKUS)
+      throw new Error(`expected ${SKUS} products, parsed ${parse.products} and loaded ${load.products}`);
     const megabytes = Math.round(statSync(file).size / 2 ** 20);
     report({
       name: 'Catalog load, 100,000-SKU JSON Lines export (use case over in-memory ports)',
@@ -55,7 +56,10 @@ export async function benchCatalogLoad(): Promise<void> {
       ceiling: RSS_LIMIT_MB,
       notes: `${load.peakRssMb < RSS_LIMIT_MB ? 'PASS' : 'FAIL'}; parsing alone peaks at ${parse.peakRssMb.toFixed(0)} MB`,
     });
-    if (load.peakRssMb >= RSS_LIMIT_MB) throw new Error(`the catalog load peaked at ${load.peakRssMb.toFixed(0)} MB RSS, over the ${RSS_LIMIT_MB} MB limit`);
+    if (load.peakRssMb >= RSS_LIMIT_MB)
+      throw new Error(
+        `the catalog load peaked at ${load.peakRssMb.toFixed(0)} MB RSS, over the ${RSS_LIMIT_MB} MB limit`,
+      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -69,7 +73,11 @@ async function writeCatalog(file: string, count: number): Promise<void> {
       title: `Apparel item ${i}, colour ${i % 12}, size ${['S', 'M', 'L', 'XL'][i % 4]}`,
       collections: [`dept-${i % 20}`],
       listings: [
-        { channel: 'shopify', listingId: `gid://shopify/Product/${7_000_000 + Math.floor(i / 4)}`, variantId: `gid://shopify/ProductVariant/${40_000_000 + i}` },
+        {
+          channel: 'shopify',
+          listingId: `gid://shopify/Product/${7_000_000 + Math.floor(i / 4)}`,
+          variantId: `gid://shopify/ProductVariant/${40_000_000 + i}`,
+        },
         { channel: 'ebay', channelSku: `EB-${i}`, listingId: `${500_000_000 + i}` },
         { channel: 'woocommerce', listingId: String(10_000 + i) },
       ],
@@ -81,14 +89,20 @@ async function writeCatalog(file: string, count: number): Promise<void> {
 }
 
 function runWorker(mode: 'parse' | 'load', file: string): WorkerResult {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', __filename, WORKER_FLAG, mode, file], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20, timeout: 10 * 60_000 });
+  const output = execFileSync(process.execPath, ['--import', 'tsx', __filename, WORKER_FLAG, mode, file], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 2 ** 20,
+    timeout: 10 * 60_000,
+  });
   return JSON.parse(output.trim().split('\n').pop()!) as WorkerResult;
 }
 
 async function work(mode: 'parse' | 'load', file: string): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   let peak = 0;
-  const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const sample = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
   const open = async () => createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const started = process.hrtime.bigint();
   let products = 0;
@@ -99,13 +113,27 @@ async function work(mode: 'parse' | 'load', file: string): Promise<void> {
   } else {
     let bytesOut = 0;
     const ports = {
-      catalog: { recordProducts: async (batch: readonly Product[]) => { products += batch.length; } },
+      catalog: {
+        recordProducts: async (batch: readonly Product[]) => {
+          products += batch.length;
+        },
+      },
       // Serialized as the SNS/EventBridge publisher would, then dropped.
-      publisher: { publish: async (events: readonly FabricEvent[]) => { for (const event of events) bytesOut += JSON.stringify(toWireEvent(event)).length; } },
+      publisher: {
+        publish: async (events: readonly FabricEvent[]) => {
+          for (const event of events) bytesOut += JSON.stringify(toWireEvent(event)).length;
+        },
+      },
       ownership: DEFAULT_DATA_OWNERSHIP,
     };
-    const summary = await importCatalogExport('incoming/erp/bench.jsonl', { open, writeQuarantinedLines: async () => undefined, writeSummary: async () => undefined }, ports, () => new Date());
-    if (summary.status !== 'completed' || summary.quarantinedLines || !bytesOut) throw new Error(`the load did not complete: ${JSON.stringify(summary)}`);
+    const summary = await importCatalogExport(
+      'incoming/erp/bench.jsonl',
+      { open, writeQuarantinedLines: async () => undefined, writeSummary: async () => undefined },
+      ports,
+      () => new Date(),
+    );
+    if (summary.status !== 'completed' || summary.quarantinedLines || !bytesOut)
+      throw new Error(`the load did not complete: ${JSON.stringify(summary)}`);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sample);

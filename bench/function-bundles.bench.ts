@@ -3,8 +3,15 @@ import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import {
-  apiCredentialsNameEnvVar, bucketEnvVar, buckets, functions, secretNameEnvVar, tableEnvVar, tables,
-  type BucketName, type TableName,
+  apiCredentialsNameEnvVar,
+  bucketEnvVar,
+  buckets,
+  functions,
+  secretNameEnvVar,
+  tableEnvVar,
+  tables,
+  type BucketName,
+  type TableName,
 } from '#shared/config/topology';
 import { SalesChannel } from '#domain/kernel/order';
 import { ERP_CREDENTIALS_NAME_ENV } from '#shared/erp/erp-config';
@@ -24,8 +31,16 @@ const LOAD_SAMPLES = 5;
  * minified CommonJS for node22 with a source map without sources, the AWS SDK bundled, not external.
  */
 const CDK_BUNDLING: BuildOptions = {
-  bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true,
-  sourcemap: true, sourcesContent: false, external: [], metafile: true, logLevel: 'silent',
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  external: [],
+  metafile: true,
+  logLevel: 'silent',
 };
 
 /**
@@ -48,11 +63,15 @@ function lambdaEnvironment(name: string, memoryMb: number): NodeJS.ProcessEnv {
     FABRIC_EVENT_BUS_NAME: 'bench-bus',
     [ERP_CREDENTIALS_NAME_ENV]: 'fabric/erp/business-central',
     ...Object.fromEntries((Object.keys(tables) as TableName[]).map((table) => [tableEnvVar(table), `bench-${table}`])),
-    ...Object.fromEntries((Object.keys(buckets) as BucketName[]).map((bucket) => [bucketEnvVar(bucket), `bench-${bucket}`])),
-    ...Object.fromEntries(SalesChannel.options.flatMap((channel) => [
-      [secretNameEnvVar(channel), `fabric/webhooks/${channel}`],
-      [apiCredentialsNameEnvVar(channel), `fabric/channel-api/${channel}`],
-    ])),
+    ...Object.fromEntries(
+      (Object.keys(buckets) as BucketName[]).map((bucket) => [bucketEnvVar(bucket), `bench-${bucket}`]),
+    ),
+    ...Object.fromEntries(
+      SalesChannel.options.flatMap((channel) => [
+        [secretNameEnvVar(channel), `fabric/webhooks/${channel}`],
+        [apiCredentialsNameEnvVar(channel), `fabric/channel-api/${channel}`],
+      ]),
+    ),
   };
 }
 
@@ -78,8 +97,14 @@ export async function benchFunctionBundles(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
   // esbuild builds them all at once, on as many cores as there are.
   const bundles = await Promise.all([
-    bundle('DynamoDB client alone', { stdin: { contents: "require('@aws-sdk/client-dynamodb');", resolveDir: ROOT } }, lambdaEnvironment('baseline', 256)),
-    ...Object.entries(functions).map(([name, definition]) => bundle(name, { entryPoints: [path.join(ROOT, definition.entry)] }, lambdaEnvironment(name, definition.memoryMb))),
+    bundle(
+      'DynamoDB client alone',
+      { stdin: { contents: "require('@aws-sdk/client-dynamodb');", resolveDir: ROOT } },
+      lambdaEnvironment('baseline', 256),
+    ),
+    ...Object.entries(functions).map(([name, definition]) =>
+      bundle(name, { entryPoints: [path.join(ROOT, definition.entry)] }, lambdaEnvironment(name, definition.memoryMb)),
+    ),
   ]);
   for (let sample = 0; sample < LOAD_SAMPLES; sample += 1) {
     for (const item of bundles) if (!item.failure) coldLoad(item);
@@ -87,17 +112,37 @@ export async function benchFunctionBundles(): Promise<void> {
   const [baseline, ...functionBundles] = bundles;
   if (baseline.failure) throw new Error(`the DynamoDB client bundle does not load: ${baseline.failure}`);
   const baselineMs = median(baseline.loads);
-  console.log(`${functionBundles.length} functions, bundled as CDK bundles them; cold module load: median of ${LOAD_SAMPLES} fresh processes each, tracing on`);
-  console.log(`  ${'function'.padEnd(28)} ${'bundle KiB'.padStart(10)} ${'/ source'.padStart(9)} ${'ratio'.padStart(6)}   ${'load ms'.padStart(7)} ${'/ DynamoDB client'.padStart(17)} ${'ratio'.padStart(6)}`);
+  console.log(
+    `${functionBundles.length} functions, bundled as CDK bundles them; cold module load: median of ${LOAD_SAMPLES} fresh processes each, tracing on`,
+  );
+  console.log(
+    `  ${'function'.padEnd(28)} ${'bundle KiB'.padStart(10)} ${'/ source'.padStart(9)} ${'ratio'.padStart(6)}   ${'load ms'.padStart(7)} ${'/ DynamoDB client'.padStart(17)} ${'ratio'.padStart(6)}`,
+  );
   for (const item of functionBundles) {
-    const sizeRatio = record({ name: `bundle size: ${item.name}`, unit: 'KiB', value: item.bytes / 1024, ceilingName: 'source it was built from', ceiling: item.sourceBytes / 1024, detail: true });
+    const sizeRatio = record({
+      name: `bundle size: ${item.name}`,
+      unit: 'KiB',
+      value: item.bytes / 1024,
+      ceilingName: 'source it was built from',
+      ceiling: item.sourceBytes / 1024,
+      detail: true,
+    });
     const size = `${format(item.bytes / 1024).padStart(10)} ${format(item.sourceBytes / 1024).padStart(9)} ${sizeRatio.toFixed(3).padStart(6)}`;
     if (item.failure) {
       console.log(`  ${item.name.padEnd(28)} ${size}   does not load: ${item.failure}`);
       continue;
     }
-    const loadRatio = record({ name: `cold module load: ${item.name}`, unit: 'ms', value: median(item.loads), ceilingName: 'DynamoDB client bundle alone', ceiling: baselineMs, detail: true });
-    console.log(`  ${item.name.padEnd(28)} ${size}   ${format(median(item.loads)).padStart(7)} ${format(baselineMs).padStart(17)} ${loadRatio.toFixed(3).padStart(6)}`);
+    const loadRatio = record({
+      name: `cold module load: ${item.name}`,
+      unit: 'ms',
+      value: median(item.loads),
+      ceilingName: 'DynamoDB client bundle alone',
+      ceiling: baselineMs,
+      detail: true,
+    });
+    console.log(
+      `  ${item.name.padEnd(28)} ${size}   ${format(median(item.loads)).padStart(7)} ${format(baselineMs).padStart(17)} ${loadRatio.toFixed(3).padStart(6)}`,
+    );
   }
   const loaded = functionBundles.filter((item) => !item.failure);
   const largest = functionBundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));
@@ -123,7 +168,11 @@ export async function benchFunctionBundles(): Promise<void> {
   });
 }
 
-async function bundle(name: string, input: Pick<BuildOptions, 'entryPoints' | 'stdin'>, env: NodeJS.ProcessEnv): Promise<Bundle> {
+async function bundle(
+  name: string,
+  input: Pick<BuildOptions, 'entryPoints' | 'stdin'>,
+  env: NodeJS.ProcessEnv,
+): Promise<Bundle> {
   // index.js, as in the asset CDK uploads.
   const file = path.join(OUT, name.replace(/\W+/g, '-'), 'index.js');
   const { metafile } = await build({ ...CDK_BUNDLING, ...input, outfile: file });
@@ -136,11 +185,16 @@ function coldLoad(item: Bundle): void {
   const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(item.file)}); console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
   try {
     // stderr is kept back: the SDK warns on Node 20 that it will need Node 22, which Lambda runs anyway.
-    const output = execFileSync(process.execPath, ['-e', script], { env: item.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync(process.execPath, ['-e', script], {
+      env: item.env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     item.loads.push(Number(output.trim().split('\n').pop()));
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '');
-    item.failure = stderr.split('\n').find((line) => /^\w*Error\b/.test(line)) ?? (error as Error).message.split('\n')[0];
+    item.failure =
+      stderr.split('\n').find((line) => /^\w*Error\b/.test(line)) ?? (error as Error).message.split('\n')[0];
   }
 }
 

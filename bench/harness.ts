@@ -50,7 +50,11 @@ export class ResultsFile {
   /** Adds a figure to the run under way; one reported again under the same name replaces it. */
   record(figure: BenchFigure, at = new Date()): RecordedFigure {
     const results = this.read();
-    const recorded = { ...figure, ratio: figure.ceiling ? Number((figure.value / figure.ceiling).toFixed(4)) : 0, measuredAt: at.toISOString() };
+    const recorded = {
+      ...figure,
+      ratio: figure.ceiling ? Number((figure.value / figure.ceiling).toFixed(4)) : 0,
+      measuredAt: at.toISOString(),
+    };
     results.figures[figure.name] = recorded;
     this.write(results);
     return recorded;
@@ -96,29 +100,38 @@ export function record(figure: BenchFigure): number {
 /** Prints a figure beside its ceiling and ratio, and records it in the run's results. */
 export function report(figure: BenchFigure): void {
   const ratio = record(figure);
-  console.log(`${figure.name}: ${format(figure.value)} ${figure.unit}  | ceiling (${figure.ceilingName}): ${format(figure.ceiling)} ${figure.unit}  | ratio ${ratio.toFixed(3)}${figure.notes ? `  | ${figure.notes}` : ''}`);
+  console.log(
+    `${figure.name}: ${format(figure.value)} ${figure.unit}  | ceiling (${figure.ceilingName}): ${format(figure.ceiling)} ${figure.unit}  | ratio ${ratio.toFixed(3)}${figure.notes ? `  | ${figure.notes}` : ''}`,
+  );
 }
 
 /** Ends the run: writes the summary table to bench/README.md and returns it, to be printed too. */
 export function finishRun(): string[] {
   const lines = summaryTable(results.finish());
-  writeFileSync(TABLE, [
-    '# Benchmarks',
-    '',
-    'Written by `npm run bench`. Each figure stands next to a ceiling measured in the same run, so compare',
-    'ratios across machines, not absolute numbers. Every figure of the run, one row per function included,',
-    'is in `results.json`; each run replaces it whole.',
-    '',
-    ...lines,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    TABLE,
+    [
+      '# Benchmarks',
+      '',
+      'Written by `npm run bench`. Each figure stands next to a ceiling measured in the same run, so compare',
+      'ratios across machines, not absolute numbers. Every figure of the run, one row per function included,',
+      'is in `results.json`; each run replaces it whole.',
+      '',
+      ...lines,
+      '',
+    ].join('\n'),
+  );
   return lines;
 }
 
 /** The run's headline figures (not the per-item details) as a Markdown table, with when and where they were measured. */
 export function summaryTable(run: BenchResults): string[] {
-  const rows = Object.values(run.figures).filter((figure) => !figure.detail).map((figure) =>
-    `| ${figure.name} | ${format(figure.value)} ${figure.unit} | ${figure.ceilingName}: ${format(figure.ceiling)} ${figure.unit} | ${figure.ratio.toFixed(3)} |`);
+  const rows = Object.values(run.figures)
+    .filter((figure) => !figure.detail)
+    .map(
+      (figure) =>
+        `| ${figure.name} | ${format(figure.value)} ${figure.unit} | ${figure.ceilingName}: ${format(figure.ceiling)} ${figure.unit} | ${figure.ratio.toFixed(3)} |`,
+    );
   return [
     `One run, started ${run.run.startedAt.slice(0, 16).replace('T', ' ')} UTC on ${run.run.machine}.`,
     '',

@@ -58,7 +58,11 @@ export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
   const orderIds: string[] = [];
   for (let i = 0; i < ORDERS; i += 1) {
     const body = JSON.stringify(sampleShopifyOrder(70_000 + i, random));
-    const response = await fetch(`${fabric.apiUrl}/webhooks/shopify`, { method: 'POST', headers: shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify), body });
+    const response = await fetch(`${fabric.apiUrl}/webhooks/shopify`, {
+      method: 'POST',
+      headers: shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify),
+      body,
+    });
     orderIds.push(((await response.json()) as { orderId: string }).orderId);
   }
   const seconds = await settle(fabric, meter.read, orderIds);
@@ -68,20 +72,31 @@ export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
   const erpRequests = fabric.erp.requests.length - erpRequestsBefore;
 
   const perOrder = (n: number) => n / ORDERS;
-  console.log(`AWS requests per order, webhook to ERP sales order (${ORDERS} orders, sent one at a time; ${posted}/${ORDERS} reached posted_to_erp, settled ${seconds.toFixed(0)} s after the last was sent):`);
+  console.log(
+    `AWS requests per order, webhook to ERP sales order (${ORDERS} orders, sent one at a time; ${posted}/${ORDERS} reached posted_to_erp, settled ${seconds.toFixed(0)} s after the last was sent):`,
+  );
   for (const [operation, n] of sorted(reading.requests)) {
-    console.log(`  ${operation.padEnd(34)} ${perOrder(n).toFixed(2)}${NOT_PER_ORDER.has(operation) ? '  (left out: local stand-in or idle polling, not a cost per order)' : ''}`);
+    console.log(
+      `  ${operation.padEnd(34)} ${perOrder(n).toFixed(2)}${NOT_PER_ORDER.has(operation) ? '  (left out: local stand-in or idle polling, not a cost per order)' : ''}`,
+    );
   }
   console.log('Lambda invocations per order:');
   for (const [name, n] of sorted(reading.invocations)) console.log(`  ${name.padEnd(34)} ${perOrder(n).toFixed(2)}`);
-  const byTable = (units: Record<string, number>) => sorted(units).map(([table, n]) => `${table} ${perOrder(n).toFixed(1)}`).join(', ');
+  const byTable = (units: Record<string, number>) =>
+    sorted(units)
+      .map(([table, n]) => `${table} ${perOrder(n).toFixed(1)}`)
+      .join(', ');
   console.log(`DynamoDB write units per order: ${byTable(reading.dynamoWriteUnits)}`);
   console.log(`DynamoDB read units per order: ${byTable(reading.dynamoReadUnits)}`);
   const units = `${perOrder(sum(reading.dynamoWriteUnits)).toFixed(1)} DynamoDB write units, ${perOrder(sum(reading.dynamoReadUnits)).toFixed(1)} read units, ${perOrder(reading.publishedEvents).toFixed(1)} events, ${perOrder(reading.consumedMessages).toFixed(1)} queue deliveries`;
   console.log(`Per order: ${units}; ${perOrder(erpRequests).toFixed(1)} ERP requests (not AWS)`);
   const cost = costOf(reading);
   const cents = (usdPerOrder: number) => 100 * 1000 * usdPerOrder;
-  console.log(`Per 1,000 orders, US cents: ${Object.entries(cost).map(([service, usd]) => `${service} ${format(cents(perOrder(usd)))}`).join(', ')}`);
+  console.log(
+    `Per 1,000 orders, US cents: ${Object.entries(cost)
+      .map(([service, usd]) => `${service} ${format(cents(perOrder(usd)))}`)
+      .join(', ')}`,
+  );
   const requests = sum(Object.fromEntries(Object.entries(reading.requests).filter(([op]) => !NOT_PER_ORDER.has(op))));
   report({
     name: 'estimated AWS cost per 1,000 orders (webhook to ERP sales order, lifecycle moved)',
@@ -102,7 +117,13 @@ async function settle(fabric: LocalFabric, read: () => MeterReading, orderIds: r
   const started = Date.now();
   const work = () => {
     const { requests, invocations } = read();
-    return sum(Object.fromEntries(Object.entries(requests).filter(([op]) => !NOT_PER_ORDER.has(op) && op !== 'SQS.ReceiveMessage'))) + sum(invocations);
+    return (
+      sum(
+        Object.fromEntries(
+          Object.entries(requests).filter(([op]) => !NOT_PER_ORDER.has(op) && op !== 'SQS.ReceiveMessage'),
+        ),
+      ) + sum(invocations)
+    );
   };
   let last = -1;
   let lastChange = Date.now();
@@ -120,7 +141,8 @@ async function settle(fabric: LocalFabric, read: () => MeterReading, orderIds: r
 async function postedToErp(fabric: LocalFabric, orderIds: readonly string[]): Promise<number> {
   // Loaded only now: the adapters read the environment the fabric set, once, when first loaded.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DynamoLifecycleStore } = require('#shared/adapters/order-lifecycle-store') as typeof import('#shared/adapters/order-lifecycle-store');
+  const { DynamoLifecycleStore } =
+    require('#shared/adapters/order-lifecycle-store') as typeof import('#shared/adapters/order-lifecycle-store');
   const lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
   const states = await Promise.all(orderIds.map(async (id) => (await lifecycles.load(id))?.state));
   return states.filter((state) => state === 'posted_to_erp').length;
@@ -128,11 +150,20 @@ async function postedToErp(fabric: LocalFabric, orderIds: readonly string[]): Pr
 
 /** USD by service for everything metered, the requests that are not a cost per order left out. */
 function costOf(reading: MeterReading): Record<string, number> {
-  const requests = (prefix: string) => sum(Object.fromEntries(Object.entries(reading.requests).filter(([op]) => op.startsWith(prefix) && !NOT_PER_ORDER.has(op))));
+  const requests = (prefix: string) =>
+    sum(
+      Object.fromEntries(
+        Object.entries(reading.requests).filter(([op]) => op.startsWith(prefix) && !NOT_PER_ORDER.has(op)),
+      ),
+    );
   return {
     'API Gateway': ORDERS * PRICE.apiGatewayRestRequest,
-    Lambda: Object.entries(reading.invocations).reduce((usd, [name, n]) => usd + n * invocationPrice(name as FunctionName), 0),
-    DynamoDB: sum(reading.dynamoWriteUnits) * PRICE.dynamoWriteUnit + sum(reading.dynamoReadUnits) * PRICE.dynamoReadUnit,
+    Lambda: Object.entries(reading.invocations).reduce(
+      (usd, [name, n]) => usd + n * invocationPrice(name as FunctionName),
+      0,
+    ),
+    DynamoDB:
+      sum(reading.dynamoWriteUnits) * PRICE.dynamoWriteUnit + sum(reading.dynamoReadUnits) * PRICE.dynamoReadUnit,
     // The pollers' receives and deletes, and the bus's delivery of each message into its queue.
     SQS: (requests('SQS.') + reading.consumedMessages) * PRICE.sqsRequest,
     EventBridge: reading.publishedEvents * PRICE.eventBridgeEvent,
@@ -142,7 +173,9 @@ function costOf(reading: MeterReading): Record<string, number> {
 
 /** One invocation of the function: the request, and the assumed duration at its configured memory on arm64. */
 function invocationPrice(name: FunctionName): number {
-  return PRICE.lambdaRequest + (functions[name].memoryMb / 1024) * LAMBDA_SECONDS_PER_INVOCATION * PRICE.lambdaArmGbSecond;
+  return (
+    PRICE.lambdaRequest + (functions[name].memoryMb / 1024) * LAMBDA_SECONDS_PER_INVOCATION * PRICE.lambdaArmGbSecond
+  );
 }
 
 function sum(counts: Record<string, number>): number {

@@ -1,11 +1,23 @@
 // First: the request meter must wrap http.request before any SDK client sends one.
 import './aws-request-meter';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchGetItemCommand, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { startLocalFabric, type LocalFabric } from '../scripts/local-fabric/local-fabric';
-import { SAMPLE_CATALOG, sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../scripts/sample/shopify-orders';
+import {
+  SAMPLE_CATALOG,
+  sampleShopifyOrder,
+  seededRandom,
+  shopifyDeliveryHeaders,
+} from '../scripts/sample/shopify-orders';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { report } from './harness';
 import { measureOrderCost } from './order-cost.bench';
@@ -15,9 +27,11 @@ const CONCURRENCY = 8;
 
 async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** Units of each sample SKU received at the warehouse: over four times what the run's 400 orders take. */
@@ -36,7 +50,8 @@ export async function benchOrderThroughput(): Promise<void> {
   try {
     // Loaded after the fabric has set the environment that the adapters read when first loaded.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { seedSampleCatalog, waitForOrder } = require('../scripts/sample/sample-traffic') as typeof import('../scripts/sample/sample-traffic');
+    const { seedSampleCatalog, waitForOrder } =
+      require('../scripts/sample/sample-traffic') as typeof import('../scripts/sample/sample-traffic');
     await seedSampleCatalog(fabric.resources.tables.crossReference);
     await receiveSampleStock(fabric.apiUrl);
     // First, while nothing else is in flight: its meter must see the measured orders' work only. It
@@ -55,10 +70,14 @@ export async function benchOrderThroughput(): Promise<void> {
       orderIds.push(((await response.json()) as { orderId: string }).orderId);
     });
     await inParallel(orderIds, async (orderId) => {
-      if (!(await waitForOrder(fabric.apiUrl, orderId, 60_000))) throw new Error(`order ${orderId} never became readable`);
+      if (!(await waitForOrder(fabric.apiUrl, orderId, 60_000)))
+        throw new Error(`order ${orderId} never became readable`);
     });
     const fabricRate = ORDERS / ((Date.now() - started) / 1000);
-    const ceiling = await sameCallsWithoutFabric(fabric, deliveries.map((d) => d.body));
+    const ceiling = await sameCallsWithoutFabric(
+      fabric,
+      deliveries.map((d) => d.body),
+    );
     report({
       name: 'end-to-end orders through the local fabric',
       unit: 'orders/s',
@@ -78,9 +97,16 @@ async function receiveSampleStock(apiUrl: string): Promise<void> {
     const response = await fetch(`${apiUrl}/inventory/adjustments`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': `bench-receipt-${sku}` },
-      body: JSON.stringify({ type: 'receipt', sku, locationId: 'wh-east', quantity: STOCK_PER_SKU, reference: { kind: 'erp_document', id: 'bench-receipt' } }),
+      body: JSON.stringify({
+        type: 'receipt',
+        sku,
+        locationId: 'wh-east',
+        quantity: STOCK_PER_SKU,
+        reference: { kind: 'erp_document', id: 'bench-receipt' },
+      }),
     });
-    if (response.status >= 300) throw new Error(`receipt of ${sku} answered ${response.status}: ${await response.text()}`);
+    if (response.status >= 300)
+      throw new Error(`receipt of ${sku} answered ${response.status}: ${await response.text()}`);
   }
 }
 
@@ -93,23 +119,72 @@ async function sameCallsWithoutFabric(fabric: LocalFabric, bodies: string[]): Pr
     const id = `ceiling-${n++}`;
     const key = { pk: { S: id }, sk: { S: 'ORDER' } };
     await s3.send(new PutObjectCommand({ Bucket: buckets.rawArchive, Key: `ceiling/${id}.delivery.json`, Body: body }));
-    await dynamodb.send(new BatchGetItemCommand({ RequestItems: { [tables.crossReference]: { Keys: [{ pk: { S: 'CHANNEL_SKU#shopify' }, sk: { S: 'sku:MUG-WHITE' } }] } } }));
-    await dynamodb.send(new PutItemCommand({ TableName: tables.idempotency, Item: { id: { S: id }, status: { S: 'INPROGRESS' } } }));
+    await dynamodb.send(
+      new BatchGetItemCommand({
+        RequestItems: {
+          [tables.crossReference]: { Keys: [{ pk: { S: 'CHANNEL_SKU#shopify' }, sk: { S: 'sku:MUG-WHITE' } }] },
+        },
+      }),
+    );
+    await dynamodb.send(
+      new PutItemCommand({ TableName: tables.idempotency, Item: { id: { S: id }, status: { S: 'INPROGRESS' } } }),
+    );
     // Published with a detail-type no rule matches: the ceiling must not feed the fabric's own queue.
-    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ 'detail-type': 'Ceiling', body }) }));
-    await dynamodb.send(new UpdateItemCommand({ TableName: tables.idempotency, Key: { id: { S: id } }, UpdateExpression: 'SET #s = :c', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':c': { S: 'COMPLETED' } } }));
+    await sns.send(
+      new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ 'detail-type': 'Ceiling', body }) }),
+    );
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: tables.idempotency,
+        Key: { id: { S: id } },
+        UpdateExpression: 'SET #s = :c',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':c': { S: 'COMPLETED' } },
+      }),
+    );
     await s3.send(new PutObjectCommand({ Bucket: buckets.rawArchive, Key: `ceiling/${id}.verdict.json`, Body: '{}' }));
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: fabric.resources.queues['order-intake'].url, MaxNumberOfMessages: 1 }));
-    for (const message of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: fabric.resources.queues['order-intake'].url, ReceiptHandle: message.ReceiptHandle }));
-    await dynamodb.send(new PutItemCommand({ TableName: tables.idempotency, Item: { id: { S: `${id}-v` }, status: { S: 'INPROGRESS' } } }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: fabric.resources.queues['order-intake'].url, MaxNumberOfMessages: 1 }),
+    );
+    for (const message of Messages)
+      await sqs.send(
+        new DeleteMessageCommand({
+          QueueUrl: fabric.resources.queues['order-intake'].url,
+          ReceiptHandle: message.ReceiptHandle,
+        }),
+      );
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: tables.idempotency,
+        Item: { id: { S: `${id}-v` }, status: { S: 'INPROGRESS' } },
+      }),
+    );
     await dynamodb.send(new GetItemCommand({ TableName: tables.orders, Key: key }));
-    await dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [
-      { Put: { TableName: tables.orders, Item: { ...key, body: { S: body } } } },
-      { Put: { TableName: tables.orders, Item: { pk: { S: id }, sk: { S: 'HISTORY#1' } } } },
-      { Put: { TableName: tables.crossReference, Item: { pk: { S: `CHANNEL_ORDER#${id}` }, sk: { S: 'ORDER' } } } },
-    ] }));
-    await dynamodb.send(new UpdateItemCommand({ TableName: tables.idempotency, Key: { id: { S: `${id}-v` } }, UpdateExpression: 'SET #s = :c', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':c': { S: 'COMPLETED' } } }));
-    await dynamodb.send(new QueryCommand({ TableName: tables.orders, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: id } } }));
+    await dynamodb.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: tables.orders, Item: { ...key, body: { S: body } } } },
+          { Put: { TableName: tables.orders, Item: { pk: { S: id }, sk: { S: 'HISTORY#1' } } } },
+          { Put: { TableName: tables.crossReference, Item: { pk: { S: `CHANNEL_ORDER#${id}` }, sk: { S: 'ORDER' } } } },
+        ],
+      }),
+    );
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: tables.idempotency,
+        Key: { id: { S: `${id}-v` } },
+        UpdateExpression: 'SET #s = :c',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':c': { S: 'COMPLETED' } },
+      }),
+    );
+    await dynamodb.send(
+      new QueryCommand({
+        TableName: tables.orders,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: id } },
+      }),
+    );
   });
   return bodies.length / ((Date.now() - started) / 1000);
 }

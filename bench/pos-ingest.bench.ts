@@ -33,7 +33,8 @@ export async function benchPosIngest(): Promise<void> {
     const worker = bundleWorker(dir);
     const parse = runWorker(worker, 'parse', file);
     const ingest = runWorker(worker, 'ingest', file);
-    if (parse.lines !== LINES || ingest.lines !== LINES) throw new Error(`expected ${LINES} lines, parsed ${parse.lines} and ingested ${ingest.lines}`);
+    if (parse.lines !== LINES || ingest.lines !== LINES)
+      throw new Error(`expected ${LINES} lines, parsed ${parse.lines} and ingested ${ingest.lines}`);
     const megabytes = Math.round(statSync(file).size / 2 ** 20);
     report({
       name: 'POS batch ingest, 1,000,000-line CSV (use case over in-memory ports)',
@@ -51,7 +52,8 @@ export async function benchPosIngest(): Promise<void> {
       ceiling: RSS_LIMIT_MB,
       notes: `${ingest.peakRssMb < RSS_LIMIT_MB ? 'PASS' : 'FAIL'}; parser alone peaks at ${parse.peakRssMb.toFixed(0)} MB; bundled, as deployed`,
     });
-    if (ingest.peakRssMb >= RSS_LIMIT_MB) throw new Error(`POS ingest peaked at ${ingest.peakRssMb.toFixed(0)} MB RSS, over the ${RSS_LIMIT_MB} MB limit`);
+    if (ingest.peakRssMb >= RSS_LIMIT_MB)
+      throw new Error(`POS ingest peaked at ${ingest.peakRssMb.toFixed(0)} MB RSS, over the ${RSS_LIMIT_MB} MB limit`);
     benchThroughFabric();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -64,17 +66,31 @@ export async function benchPosIngest(): Promise<void> {
  * first one's emulators. The child reports the figure through the same harness.
  */
 function benchThroughFabric(): void {
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'pos-ingest.fabric.ts')], { stdio: 'inherit', timeout: 10 * 60_000 });
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'pos-ingest.fabric.ts')], {
+    stdio: 'inherit',
+    timeout: 10 * 60_000,
+  });
 }
 
 /** Bundles the worker with esbuild, as CDK bundles a function: what runs is what would ship. */
 function bundleWorker(dir: string): string {
   const outfile = path.join(dir, 'pos-ingest.worker.js');
-  buildSync({ entryPoints: [path.join(__dirname, 'pos-ingest.worker.ts')], bundle: true, platform: 'node', target: 'node20', outfile, logLevel: 'error' });
+  buildSync({
+    entryPoints: [path.join(__dirname, 'pos-ingest.worker.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+  });
   return outfile;
 }
 
 function runWorker(worker: string, mode: 'parse' | 'ingest', file: string): WorkerResult {
-  const output = execFileSync(process.execPath, [worker, mode, file], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20, timeout: 15 * 60_000 });
+  const output = execFileSync(process.execPath, [worker, mode, file], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 2 ** 20,
+    timeout: 15 * 60_000,
+  });
   return JSON.parse(output.trim().split('\n').pop()!) as WorkerResult;
 }

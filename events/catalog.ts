@@ -1,12 +1,37 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { OrderReceived, OrderNeedsAttention, ChannelOrderNotified, RefundReported } from '#domain/intake/events';
-import { InventoryMovementRecorded, InventoryReserved, ReservationRejected, ReservationReleased, InventoryAdjusted, AvailabilityChanged } from '#domain/inventory/events';
+import {
+  InventoryMovementRecorded,
+  InventoryReserved,
+  ReservationRejected,
+  ReservationReleased,
+  InventoryAdjusted,
+  AvailabilityChanged,
+} from '#domain/inventory/events';
 import { ShipmentConfirmed, OrderStateChanged, OrderStuck, OrderTransitionRefused } from '#domain/orders/events';
 import { ReturnReceived, ReturnNeedsAttention } from '#domain/returns/events';
-import { SettlementLineReceived, JournalEntryPrepared, ReconciliationException, JournalEntryPosted } from '#domain/accounting/events';
+import {
+  SettlementLineReceived,
+  JournalEntryPrepared,
+  ReconciliationException,
+  JournalEntryPosted,
+} from '#domain/accounting/events';
 import { ErpSalesOrderPosted, ErpSalesOrderCancelled, ErpPostingRejected } from '#domain/erp/events';
-import { PosTransactionRecorded, PosLineNeedsAttention, PosSequenceGapDetected, PosBatchProcessed, PosBatchContinuationRequested } from '#domain/pos/events';
-import { ProductChanged, ChangeRefused, PriceChanged, PromotionActivated, PromotionEnded, PricingException } from '#domain/pricing/events';
+import {
+  PosTransactionRecorded,
+  PosLineNeedsAttention,
+  PosSequenceGapDetected,
+  PosBatchProcessed,
+  PosBatchContinuationRequested,
+} from '#domain/pos/events';
+import {
+  ProductChanged,
+  ChangeRefused,
+  PriceChanged,
+  PromotionActivated,
+  PromotionEnded,
+  PricingException,
+} from '#domain/pricing/events';
 import { OversellIncident, ChannelDriftCorrected } from '#domain/channel-sync/events';
 import { parseEvent, type EventDefinition, type FabricEvent } from '#domain/kernel/event';
 

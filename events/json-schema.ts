@@ -98,7 +98,10 @@ export function findBreakingChanges(committed: JsonSchema, generated: JsonSchema
       for (const [type, previous] of old.values) {
         const allowed = now.values.get(type);
         if (allowed === undefined || allowed === ANY_VALUE) continue;
-        const removed = previous === ANY_VALUE ? ['values outside an enum'] : [...previous].filter((v) => !allowed.has(v)).map((v) => JSON.stringify(v));
+        const removed =
+          previous === ANY_VALUE
+            ? ['values outside an enum']
+            : [...previous].filter((v) => !allowed.has(v)).map((v) => JSON.stringify(v));
         if (removed.length > 0) breaks.push(`${label(path)}: no longer accepts ${removed.join(', ')}`);
       }
     }
@@ -157,7 +160,9 @@ function variantsOf(node: JsonSchema, path: string): JsonSchema[] {
   const unchecked = UNCHECKED_KEYWORDS.filter((keyword) => keyword in node);
   if (typeof node.additionalProperties === 'object') unchecked.push('additionalProperties');
   if (unchecked.length > 0) {
-    throw new Error(`${label(path)}: ${unchecked.join(', ')} is beyond the event compatibility check; extend findBreakingChanges first`);
+    throw new Error(
+      `${label(path)}: ${unchecked.join(', ')} is beyond the event compatibility check; extend findBreakingChanges first`,
+    );
   }
   const branches = node.anyOf ?? node.oneOf;
   return branches ? branches.flatMap((branch) => variantsOf(branch, path)) : [node];

@@ -21,6 +21,9 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     this.api = new FabricApi(this, 'Api', { functions: props.functions });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url, description: 'Channels get <ApiUrl>webhooks/<channel> as their webhook address.' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.restApi.url,
+      description: 'Channels get <ApiUrl>webhooks/<channel> as their webhook address.',
+    });
   }
 }

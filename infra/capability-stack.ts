@@ -2,7 +2,14 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { RoutingRule } from '#events/routing-rules';
-import type { Access, BucketAccess, BucketName, Capability, FunctionDefinition, TableName } from '#shared/config/topology';
+import type {
+  Access,
+  BucketAccess,
+  BucketName,
+  Capability,
+  FunctionDefinition,
+  TableName,
+} from '#shared/config/topology';
 import { CHANNEL_RATE_LIMITS_ENV } from '#shared/channels/channel-apis';
 import { ERP_API_URL_ENV, ERP_REQUESTS_PER_SECOND_ENV } from '#shared/erp/erp-config';
 import { constructId } from './constructs/construct-id';
@@ -46,7 +53,9 @@ export class CapabilityStack extends Stack {
   constructor(scope: Construct, id: string, props: CapabilityStackProps) {
     super(scope, id, props);
     const { stores, backbone } = props.stateful;
-    this.functions = Object.fromEntries(props.functions.map(([name, definition]) => [name, this.createFunction(name, definition, props)]));
+    this.functions = Object.fromEntries(
+      props.functions.map(([name, definition]) => [name, this.createFunction(name, definition, props)]),
+    );
 
     const consumerQueues = new ConsumerQueues(this, 'ConsumerQueues', {
       namePrefix: props.namePrefix,
@@ -55,22 +64,40 @@ export class CapabilityStack extends Stack {
       undeliveredQueue: backbone.undeliveredQueue,
       functions: this.functions,
     });
-    const inboundQueues = new InboundQueues(this, 'InboundQueues', { namePrefix: props.namePrefix, functions: this.functions });
-    const objectTriggers = new ObjectTriggers(this, 'ObjectTriggers', { functions: this.functions, buckets: stores.buckets });
+    const inboundQueues = new InboundQueues(this, 'InboundQueues', {
+      namePrefix: props.namePrefix,
+      functions: this.functions,
+    });
+    const objectTriggers = new ObjectTriggers(this, 'ObjectTriggers', {
+      functions: this.functions,
+      buckets: stores.buckets,
+    });
     const scheduledRuns = new ScheduledRuns(this, 'ScheduledRuns', { functions: this.functions });
 
     this.watched = {
       name: constructId(props.capability),
-      deadLetterQueues: [...consumerQueues.deadLetterQueues, ...inboundQueues.deadLetterQueues, ...objectTriggers.failedInvocationQueues, ...scheduledRuns.undeliveredRunQueues],
+      deadLetterQueues: [
+        ...consumerQueues.deadLetterQueues,
+        ...inboundQueues.deadLetterQueues,
+        ...objectTriggers.failedInvocationQueues,
+        ...scheduledRuns.undeliveredRunQueues,
+      ],
       consumerQueues: [...consumerQueues.consumerQueues, ...Object.values(inboundQueues.queues)],
       rules: consumerQueues.rules,
     };
     for (const [name, queue] of Object.entries(inboundQueues.queues)) {
-      new CfnOutput(this, `${constructId(name)}QueueArn`, { value: queue.queueArn, description: 'Register this queue as the channel\'s notification destination.' });
+      new CfnOutput(this, `${constructId(name)}QueueArn`, {
+        value: queue.queueArn,
+        description: "Register this queue as the channel's notification destination.",
+      });
     }
   }
 
-  private createFunction(name: string, definition: FunctionDefinition, { stateful: { stores, backbone }, settings, rules }: CapabilityStackProps): FabricFunction {
+  private createFunction(
+    name: string,
+    definition: FunctionDefinition,
+    { stateful: { stores, backbone }, settings, rules }: CapabilityStackProps,
+  ): FabricFunction {
     const fn = new FabricFunction(this, constructId(name), { name, definition });
     for (const [table, access] of Object.entries(definition.tables ?? {}) as [TableName, Access][]) {
       fn.bindTable(table, stores.tables[table], access);
@@ -81,12 +108,17 @@ export class CapabilityStack extends Stack {
     if (definition.publishesEvents) fn.bindEventBus(backbone.bus);
     const consumesEvents = rules.some((rule) => rule.consumer === name);
     if (definition.publishesEvents || consumesEvents) {
-      fn.bindEventClaimChecks(stores.buckets.eventClaimChecks, { publishes: Boolean(definition.publishesEvents), consumes: consumesEvents });
+      fn.bindEventClaimChecks(stores.buckets.eventClaimChecks, {
+        publishes: Boolean(definition.publishesEvents),
+        consumes: consumesEvents,
+      });
     }
     for (const secret of secretsReadBy(definition)) bindSecret(fn, secret);
-    if (definition.channelApis?.length && settings.channelRateLimits) fn.addEnvironment(CHANNEL_RATE_LIMITS_ENV, JSON.stringify(settings.channelRateLimits));
+    if (definition.channelApis?.length && settings.channelRateLimits)
+      fn.addEnvironment(CHANNEL_RATE_LIMITS_ENV, JSON.stringify(settings.channelRateLimits));
     if (definition.erpApi && settings.erpApiUrl) fn.addEnvironment(ERP_API_URL_ENV, settings.erpApiUrl);
-    if (definition.erpApi && settings.erpRequestsPerSecond) fn.addEnvironment(ERP_REQUESTS_PER_SECOND_ENV, String(settings.erpRequestsPerSecond));
+    if (definition.erpApi && settings.erpRequestsPerSecond)
+      fn.addEnvironment(ERP_REQUESTS_PER_SECOND_ENV, String(settings.erpRequestsPerSecond));
     return fn;
   }
 }
@@ -95,9 +127,15 @@ export class CapabilityStack extends Stack {
 function bindSecret(fn: FabricFunction, secret: FabricSecret): void {
   switch (secret.kind) {
     case 'webhook':
-      return fn.bindChannelSecret(secret.channel, secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(secret.channel)}WebhookSecret`, secret.name));
+      return fn.bindChannelSecret(
+        secret.channel,
+        secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(secret.channel)}WebhookSecret`, secret.name),
+      );
     case 'channel-api':
-      return fn.bindChannelApiCredentials(secret.channel, secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(secret.channel)}ApiCredentials`, secret.name));
+      return fn.bindChannelApiCredentials(
+        secret.channel,
+        secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(secret.channel)}ApiCredentials`, secret.name),
+      );
     case 'erp':
       return fn.bindErpCredentials(secretsmanager.Secret.fromSecretNameV2(fn, 'ErpApiCredentials', secret.name));
   }

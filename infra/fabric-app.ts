@@ -42,7 +42,11 @@ function addRegion(app: App, region: string, settings: RegionSettings): Regional
   const env = { region, account: process.env.CDK_DEFAULT_ACCOUNT };
   const namePrefix = `fabric-${region}`;
   const stack = (part: string) => `RetailFabric-${region}-${part}`;
-  const stackProps = (part: string, what: string) => ({ env, stackName: stack(part), description: `Retail integration fabric in ${region}: ${what}.` });
+  const stackProps = (part: string, what: string) => ({
+    env,
+    stackName: stack(part),
+    description: `Retail integration fabric in ${region}: ${what}.`,
+  });
 
   const stateful = new StatefulStack(app, stack('Stateful'), {
     ...stackProps('Stateful', 'tables, buckets, data key, event bus and archive'),
@@ -50,41 +54,58 @@ function addRegion(app: App, region: string, settings: RegionSettings): Regional
     rawArchiveRetentionDays: settings.rawArchiveRetentionDays,
   });
   const deployed = regionalFunctions(settings.channels);
-  const capabilityStacks = Object.fromEntries(capabilities.map((capability) => {
-    const part = constructId(capability);
-    const capabilityStack = new CapabilityStack(app, stack(part), {
-      ...stackProps(part, `${capability} functions, the queues they consume and the rules that feed them`),
-      capability,
-      namePrefix,
-      functions: deployed.filter(([name, definition]) => capabilityOf(name, definition) === capability),
-      rules: routingRules.filter((rule) => capabilityOf(rule.consumer, consumerOf(rule)) === capability),
-      stateful,
-      settings,
-    });
-    capabilityStack.addStackDependency(stateful);
-    return [capability, capabilityStack];
-  })) as Record<Capability, CapabilityStack>;
+  const capabilityStacks = Object.fromEntries(
+    capabilities.map((capability) => {
+      const part = constructId(capability);
+      const capabilityStack = new CapabilityStack(app, stack(part), {
+        ...stackProps(part, `${capability} functions, the queues they consume and the rules that feed them`),
+        capability,
+        namePrefix,
+        functions: deployed.filter(([name, definition]) => capabilityOf(name, definition) === capability),
+        rules: routingRules.filter((rule) => capabilityOf(rule.consumer, consumerOf(rule)) === capability),
+        stateful,
+        settings,
+      });
+      capabilityStack.addStackDependency(stateful);
+      return [capability, capabilityStack];
+    }),
+  ) as Record<Capability, CapabilityStack>;
   const capabilityList = Object.values(capabilityStacks);
   const regionFunctions = Object.assign({}, ...capabilityList.map((capabilityStack) => capabilityStack.functions));
 
-  const api = new ApiStack(app, stack('Api'), { ...stackProps('Api', 'the REST API'), functions: Object.values(regionFunctions) });
+  const api = new ApiStack(app, stack('Api'), {
+    ...stackProps('Api', 'the REST API'),
+    functions: Object.values(regionFunctions),
+  });
   capabilityList.forEach((capabilityStack) => api.addStackDependency(capabilityStack));
   const operations = new OperationsStack(app, stack('Operations'), {
     ...stackProps('Operations', 'alarms and dashboard'),
     namePrefix,
-    watched: [{ name: 'EventBackbone', deadLetterQueues: [stateful.backbone.undeliveredQueue], consumerQueues: [], rules: [] }, ...capabilityList.map((capabilityStack) => capabilityStack.watched)],
+    watched: [
+      { name: 'EventBackbone', deadLetterQueues: [stateful.backbone.undeliveredQueue], consumerQueues: [], rules: [] },
+      ...capabilityList.map((capabilityStack) => capabilityStack.watched),
+    ],
     functions: regionFunctions,
     bus: stateful.backbone.bus,
     api: api.api.restApi,
     alarmEmail: settings.alarmEmail,
   });
   operations.addStackDependency(api);
-  return { region, stateful, capabilities: capabilityStacks, operations, stacks: [stateful, ...capabilityList, api, operations] };
+  return {
+    region,
+    stateful,
+    capabilities: capabilityStacks,
+    operations,
+    stacks: [stateful, ...capabilityList, api, operations],
+  };
 }
 
 function consumerOf(rule: RoutingRule): FunctionDefinition {
   const consumer = (functions as Record<string, FunctionDefinition>)[rule.consumer];
-  if (!consumer) throw new Error(`routing rule "${rule.name}" names consumer "${rule.consumer}", which is not a function in the topology`);
+  if (!consumer)
+    throw new Error(
+      `routing rule "${rule.name}" names consumer "${rule.consumer}", which is not a function in the topology`,
+    );
   return consumer;
 }
 

@@ -26,7 +26,12 @@ export interface OperationsStackProps extends StackProps {
 export class OperationsStack extends Stack {
   constructor(scope: Construct, id: string, props: OperationsStackProps) {
     super(scope, id, props);
-    const alarms = new OperationsAlarms(this, 'Alarms', { watched: props.watched, bus: props.bus, api: props.api, alarmEmail: props.alarmEmail });
+    const alarms = new OperationsAlarms(this, 'Alarms', {
+      watched: props.watched,
+      bus: props.bus,
+      api: props.api,
+      alarmEmail: props.alarmEmail,
+    });
     const dashboard = new OperationsDashboard(this, 'Operations', {
       namePrefix: props.namePrefix,
       functions: props.functions,

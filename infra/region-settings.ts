@@ -6,7 +6,15 @@ export const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS
 
 /** Context `regions`: a comma-separated string (as `-c regions=a,b` passes it) or a JSON array. */
 export const Regions = z
-  .union([z.string().transform((value) => value.split(',').map((region) => region.trim()).filter(Boolean)), z.array(z.string())])
+  .union([
+    z.string().transform((value) =>
+      value
+        .split(',')
+        .map((region) => region.trim())
+        .filter(Boolean),
+    ),
+    z.array(z.string()),
+  ])
   .pipe(z.array(Region).min(1, 'names no region'));
 
 /** What one region may set; every key is optional (docs/deploy.md, "Adding a region"). */
@@ -27,7 +35,9 @@ export type RegionSettings = z.infer<typeof RegionSettings>;
  * "erpRequestsPerSecond": 20, "channelRateLimits": { "shopify": { "ratePerSecond": 50, "burst": 1000 } },
  * "rawArchiveRetentionDays": 2555 } }`.
  */
-export const RegionSettingsByRegion = z.record(Region, RegionSettings, { error: 'must be an object of settings per region, or its JSON text' }).default({});
+export const RegionSettingsByRegion = z
+  .record(Region, RegionSettings, { error: 'must be an object of settings per region, or its JSON text' })
+  .default({});
 
 /**
  * Reads one context value through its schema. CDK hands over `-c key=value` from the command line as
@@ -37,7 +47,9 @@ export const RegionSettingsByRegion = z.record(Region, RegionSettings, { error: 
 export function parseContext<T>(key: string, value: unknown, schema: z.ZodType<T>): T {
   const result = schema.safeParse(fromCommandLine(key, value));
   if (!result.success) {
-    throw new Error(`context "${key}": ${result.error.issues.map((issue) => `${[key, ...issue.path].join('.')} ${issue.message}`).join('; ')}`);
+    throw new Error(
+      `context "${key}": ${result.error.issues.map((issue) => `${[key, ...issue.path].join('.')} ${issue.message}`).join('; ')}`,
+    );
   }
   return result.data;
 }

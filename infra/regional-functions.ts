@@ -16,9 +16,19 @@ export function regionalFunctions(enabled: readonly SalesChannel[] | undefined):
   const on = (channel: string) => (enabled as readonly string[]).includes(channel);
   return all
     .filter(([, definition]) => !definition.channel || on(definition.channel))
-    .map(([name, definition]) => [name, {
-      ...definition,
-      ...(definition.routes ? { routes: definition.routes.filter((route) => { const channel = WEBHOOK_PATH.exec(route.path)?.[1]; return !channel || on(channel); }) } : {}),
-      ...(definition.channelSecrets ? { channelSecrets: definition.channelSecrets.filter(on) } : {}),
-    }]);
+    .map(([name, definition]) => [
+      name,
+      {
+        ...definition,
+        ...(definition.routes
+          ? {
+              routes: definition.routes.filter((route) => {
+                const channel = WEBHOOK_PATH.exec(route.path)?.[1];
+                return !channel || on(channel);
+              }),
+            }
+          : {}),
+        ...(definition.channelSecrets ? { channelSecrets: definition.channelSecrets.filter(on) } : {}),
+      },
+    ]);
 }

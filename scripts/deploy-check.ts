@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DescribeSecretCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { regionSecrets, type RegionSecret } from '../infra/region-secrets';
 import { parseContext, Region, RegionSettingsByRegion } from '../infra/region-settings';
 import type { SalesChannel } from '#domain/kernel/order';
@@ -16,10 +20,11 @@ import { defineCommand, option, parseCommand, requiredOption, runCommandLine } f
 export const deployCheckCommand = defineCommand({
   program: 'npm run deploy:check --',
   name: '',
-  summary: 'Names every secret the region\'s stacks read that the target account lacks, before anything is deployed.',
+  summary: "Names every secret the region's stacks read that the target account lacks, before anything is deployed.",
   flags: {
     region: requiredOption('region', (text) => {
-      if (!Region.safeParse(text).success) throw new Error(`must be an AWS region name such as eu-west-1; got "${text}"`);
+      if (!Region.safeParse(text).success)
+        throw new Error(`must be an AWS region name such as eu-west-1; got "${text}"`);
       return text;
     }),
     profile: option('profile'),
@@ -48,31 +53,45 @@ export function regionChannels(context: Record<string, unknown>, region: string)
   return parseContext('regionSettings', context.regionSettings, RegionSettingsByRegion)[region]?.channels;
 }
 
-const KIND = { webhook: 'webhook secret', 'channel-api': 'channel API credentials', erp: 'ERP credentials' } satisfies Record<RegionSecret['kind'], string>;
+const KIND = {
+  webhook: 'webhook secret',
+  'channel-api': 'channel API credentials',
+  erp: 'ERP credentials',
+} satisfies Record<RegionSecret['kind'], string>;
 
 /**
  * The check without the process around it: prints one line per secret, then the missing ones, and
  * returns the exit status. Throws a UsageError on a bad command line and whatever secretState throws.
  */
-export async function deployCheck(argv: readonly string[], context: Record<string, unknown> = cdkContext()): Promise<number> {
+export async function deployCheck(
+  argv: readonly string[],
+  context: Record<string, unknown> = cdkContext(),
+): Promise<number> {
   const { flags } = parseCommand(deployCheckCommand, argv);
   if (flags.profile) process.env.AWS_PROFILE = flags.profile;
   const secrets = regionSecrets(regionChannels(context, flags.region));
   const client = new SecretsManagerClient({ region: flags.region });
-  const checked = await Promise.all(secrets.map(async (secret) => ({ secret, state: await secretState(client, secret.name) })));
+  const checked = await Promise.all(
+    secrets.map(async (secret) => ({ secret, state: await secretState(client, secret.name) })),
+  );
 
   console.log(`Secrets the RetailFabric-${flags.region}-* stacks read:`);
   const width = Math.max(...secrets.map((secret) => secret.name.length));
   for (const { secret, state } of checked) {
-    console.log(`  ${(state === 'present' ? 'ok' : state.toUpperCase()).padEnd(7)}  ${secret.name.padEnd(width)}  ${KIND[secret.kind]}, read by ${secret.readBy.join(', ')}`);
+    console.log(
+      `  ${(state === 'present' ? 'ok' : state.toUpperCase()).padEnd(7)}  ${secret.name.padEnd(width)}  ${KIND[secret.kind]}, read by ${secret.readBy.join(', ')}`,
+    );
   }
   const missing = checked.filter(({ state }) => state !== 'present');
   if (missing.length === 0) {
     console.log(`All ${checked.length} exist in ${flags.region}.`);
     return 0;
   }
-  console.error(`\n${missing.length} of ${checked.length} missing in ${flags.region}; create them before deploying (docs/deploy.md, "Secrets"):`);
-  for (const { secret, state } of missing) console.error(`  ${secret.name}${state === 'missing' ? '' : ` (${state}: restore it)`}`);
+  console.error(
+    `\n${missing.length} of ${checked.length} missing in ${flags.region}; create them before deploying (docs/deploy.md, "Secrets"):`,
+  );
+  for (const { secret, state } of missing)
+    console.error(`  ${secret.name}${state === 'missing' ? '' : ` (${state}: restore it)`}`);
   return 1;
 }
 
@@ -81,7 +100,10 @@ function cdkContext(): Record<string, unknown> {
 }
 
 if (require.main === module) {
-  runCommandLine(async () => {
-    process.exitCode = await deployCheck(process.argv.slice(2));
-  }, (error) => `deploy check failed: ${error.message}`);
+  runCommandLine(
+    async () => {
+      process.exitCode = await deployCheck(process.argv.slice(2));
+    },
+    (error) => `deploy check failed: ${error.message}`,
+  );
 }

@@ -6,19 +6,29 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
-  EVENT_SCHEMA_DIR, findBreakingChanges, generateEventSchemas, readCommittedSchema, serializeSchema,
+  EVENT_SCHEMA_DIR,
+  findBreakingChanges,
+  generateEventSchemas,
+  readCommittedSchema,
+  serializeSchema,
 } from '#events/json-schema';
 
-const documents = generateEventSchemas().map((document) => ({ ...document, committed: readCommittedSchema(document.fileName) }));
+const documents = generateEventSchemas().map((document) => ({
+  ...document,
+  committed: readCommittedSchema(document.fileName),
+}));
 const breaking = documents.flatMap(({ fileName, schema, committed }) =>
-  committed ? findBreakingChanges(committed, schema).map((change) => `${fileName} ${change}`) : []);
+  committed ? findBreakingChanges(committed, schema).map((change) => `${fileName} ${change}`) : [],
+);
 
 if (breaking.length > 0) {
-  console.error([
-    'Nothing written: these changes break committed event versions.',
-    ...breaking.map((line) => `  ${line}`),
-    'Publish the change as a new version in events/catalog.ts. If the version was never published, delete its file and rerun.',
-  ].join('\n'));
+  console.error(
+    [
+      'Nothing written: these changes break committed event versions.',
+      ...breaking.map((line) => `  ${line}`),
+      'Publish the change as a new version in events/catalog.ts. If the version was never published, delete its file and rerun.',
+    ].join('\n'),
+  );
   process.exitCode = 1;
 } else {
   mkdirSync(EVENT_SCHEMA_DIR, { recursive: true });

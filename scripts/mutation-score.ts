@@ -23,7 +23,12 @@ interface Tally {
 }
 
 const empty = (): Tally => ({ killed: 0, timeout: 0, survived: 0, noCoverage: 0, other: 0 });
-const KEY: Record<string, keyof Tally> = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage' };
+const KEY: Record<string, keyof Tally> = {
+  Killed: 'killed',
+  Timeout: 'timeout',
+  Survived: 'survived',
+  NoCoverage: 'noCoverage',
+};
 
 /** The capability a mutated file belongs to: its folder under shared/domain/. */
 function capabilityOf(file: string): string {
@@ -47,12 +52,26 @@ const percent = (part: number, whole: number) => (whole === 0 ? 'n/a' : `${((100
 const row = (name: string, t: Tally) => {
   const detected = t.killed + t.timeout;
   const score = percent(detected, detected + t.survived + t.noCoverage);
-  const mark = detected + t.survived + t.noCoverage > 0 && (100 * detected) / (detected + t.survived + t.noCoverage) < AIM ? '  below aim' : '';
-  return [name.padEnd(12), String(detected + t.survived + t.noCoverage).padStart(7), String(detected).padStart(8), String(t.survived).padStart(8),
-    String(t.noCoverage).padStart(11), score.padStart(7), percent(detected, detected + t.survived).padStart(8)].join(' ') + mark;
+  const mark =
+    detected + t.survived + t.noCoverage > 0 && (100 * detected) / (detected + t.survived + t.noCoverage) < AIM
+      ? '  below aim'
+      : '';
+  return (
+    [
+      name.padEnd(12),
+      String(detected + t.survived + t.noCoverage).padStart(7),
+      String(detected).padStart(8),
+      String(t.survived).padStart(8),
+      String(t.noCoverage).padStart(11),
+      score.padStart(7),
+      percent(detected, detected + t.survived).padStart(8),
+    ].join(' ') + mark
+  );
 };
 
 console.log(`\nMutation score per capability (aim ${AIM}%), from ${REPORT}`);
-console.log(['capability'.padEnd(12), 'mutants', 'detected', 'survived', 'no coverage', '  score', ' covered'].join(' '));
+console.log(
+  ['capability'.padEnd(12), 'mutants', 'detected', 'survived', 'no coverage', '  score', ' covered'].join(' '),
+);
 for (const name of [...tallies.keys()].sort()) console.log(row(name, tallies.get(name)!));
 console.log(row('all', total));

@@ -2,7 +2,15 @@ import { configureHandlerEnvironment } from './local-fabric/local-fabric';
 import { readRuntimeDescription } from './local-fabric/runtime-file';
 import { localClients, type LocalClients } from './local-fabric/provision';
 import { awsFabric, type OpsResources } from './ops/aws-fabric';
-import { HelpRequested, parseCommand, runCommandLine, synopsisOf, usageOf, UsageError, type Command } from './ops/command-line';
+import {
+  HelpRequested,
+  parseCommand,
+  runCommandLine,
+  synopsisOf,
+  usageOf,
+  UsageError,
+  type Command,
+} from './ops/command-line';
 import { opsCommands, type OpsCommandKey } from './ops/commands';
 
 type Fabric = { resources: OpsResources; clients: LocalClients };
@@ -12,23 +20,39 @@ type Fabric = { resources: OpsResources; clients: LocalClients };
 const run: Record<OpsCommandKey, (fabric: Fabric, args: string[]) => Promise<unknown>> = {
   xrefMapSku: ({ resources }, args) => (require('./ops/xref') as typeof import('./ops/xref')).mapSku(resources, args),
   xrefList: ({ resources }, args) => (require('./ops/xref') as typeof import('./ops/xref')).listSkus(resources, args),
-  orderShow: ({ resources }, args) => (require('./ops/order') as typeof import('./ops/order')).showOrder(resources, args),
-  orderTrace: ({ resources }, args) => (require('./ops/order') as typeof import('./ops/order')).traceOrder(resources, args),
+  orderShow: ({ resources }, args) =>
+    (require('./ops/order') as typeof import('./ops/order')).showOrder(resources, args),
+  orderTrace: ({ resources }, args) =>
+    (require('./ops/order') as typeof import('./ops/order')).traceOrder(resources, args),
   replay: ({ resources }, args) => (require('./ops/replay') as typeof import('./ops/replay')).replay(resources, args),
-  dlqList: ({ resources, clients }) => (require('./ops/dlq') as typeof import('./ops/dlq')).listDeadLetterQueues(resources, clients),
-  dlqPeek: ({ resources, clients }, args) => (require('./ops/dlq') as typeof import('./ops/dlq')).peek(resources, clients, args),
-  dlqRedrive: ({ resources, clients }, args) => (require('./ops/dlq') as typeof import('./ops/dlq')).redrive(resources, clients, args),
-  inventoryShow: ({ resources }, args) => (require('./ops/inventory') as typeof import('./ops/inventory')).show(resources, args),
-  inventoryVerify: ({ resources }) => (require('./ops/inventory') as typeof import('./ops/inventory')).verify(resources),
-  posUpload: ({ resources, clients }, args) => (require('./ops/pos') as typeof import('./ops/pos')).upload(resources, clients, args),
-  posSummary: ({ resources, clients }, args) => (require('./ops/pos') as typeof import('./ops/pos')).summary(resources, clients, args),
-  settlementUpload: ({ resources, clients }, args) => (require('./ops/reconcile') as typeof import('./ops/reconcile')).uploadSettlement(resources, clients, args),
-  reconcile: ({ resources }, args) => (require('./ops/reconcile') as typeof import('./ops/reconcile')).reconcile(resources, args),
-  exceptionsList: ({ resources }, args) => (require('./ops/exceptions') as typeof import('./ops/exceptions')).list(resources, args),
-  exceptionsShow: ({ resources }, args) => (require('./ops/exceptions') as typeof import('./ops/exceptions')).show(resources, args),
-  exceptionsRetry: ({ resources }, args) => (require('./ops/exceptions') as typeof import('./ops/exceptions')).retry(resources, args),
-  exceptionsDismiss: ({ resources }, args) => (require('./ops/exceptions') as typeof import('./ops/exceptions')).dismiss(resources, args),
-  channelLag: ({ resources }, args) => (require('./ops/channel') as typeof import('./ops/channel')).lag(resources, args),
+  dlqList: ({ resources, clients }) =>
+    (require('./ops/dlq') as typeof import('./ops/dlq')).listDeadLetterQueues(resources, clients),
+  dlqPeek: ({ resources, clients }, args) =>
+    (require('./ops/dlq') as typeof import('./ops/dlq')).peek(resources, clients, args),
+  dlqRedrive: ({ resources, clients }, args) =>
+    (require('./ops/dlq') as typeof import('./ops/dlq')).redrive(resources, clients, args),
+  inventoryShow: ({ resources }, args) =>
+    (require('./ops/inventory') as typeof import('./ops/inventory')).show(resources, args),
+  inventoryVerify: ({ resources }) =>
+    (require('./ops/inventory') as typeof import('./ops/inventory')).verify(resources),
+  posUpload: ({ resources, clients }, args) =>
+    (require('./ops/pos') as typeof import('./ops/pos')).upload(resources, clients, args),
+  posSummary: ({ resources, clients }, args) =>
+    (require('./ops/pos') as typeof import('./ops/pos')).summary(resources, clients, args),
+  settlementUpload: ({ resources, clients }, args) =>
+    (require('./ops/reconcile') as typeof import('./ops/reconcile')).uploadSettlement(resources, clients, args),
+  reconcile: ({ resources }, args) =>
+    (require('./ops/reconcile') as typeof import('./ops/reconcile')).reconcile(resources, args),
+  exceptionsList: ({ resources }, args) =>
+    (require('./ops/exceptions') as typeof import('./ops/exceptions')).list(resources, args),
+  exceptionsShow: ({ resources }, args) =>
+    (require('./ops/exceptions') as typeof import('./ops/exceptions')).show(resources, args),
+  exceptionsRetry: ({ resources }, args) =>
+    (require('./ops/exceptions') as typeof import('./ops/exceptions')).retry(resources, args),
+  exceptionsDismiss: ({ resources }, args) =>
+    (require('./ops/exceptions') as typeof import('./ops/exceptions')).dismiss(resources, args),
+  channelLag: ({ resources }, args) =>
+    (require('./ops/channel') as typeof import('./ops/channel')).lag(resources, args),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -36,10 +60,14 @@ const SYNOPSIS_WIDTH = 58;
 
 const OVERVIEW = `npm run ops -- <command>
 
-${Object.values(opsCommands).map((command) => {
-  const synopsis = synopsisOf(command);
-  return synopsis.length < SYNOPSIS_WIDTH ? `  ${synopsis.padEnd(SYNOPSIS_WIDTH)}${command.summary}` : `  ${synopsis}\n  ${' '.repeat(SYNOPSIS_WIDTH)}${command.summary}`;
-}).join('\n')}
+${Object.values(opsCommands)
+  .map((command) => {
+    const synopsis = synopsisOf(command);
+    return synopsis.length < SYNOPSIS_WIDTH
+      ? `  ${synopsis.padEnd(SYNOPSIS_WIDTH)}${command.summary}`
+      : `  ${synopsis}\n  ${' '.repeat(SYNOPSIS_WIDTH)}${command.summary}`;
+  })
+  .join('\n')}
 
 Works against the local fabric started with \`npm start\`, or against a deployed region with
 \`--region <region> [--profile <profile>]\` anywhere on the line. There, dlq redrive without filters
@@ -69,7 +97,9 @@ function commandNamed(argv: string[]): OpsCommandKey {
   const keys = Object.keys(opsCommands) as OpsCommandKey[];
   const found = keys.find((key) => opsCommands[key].name.split(' ').every((word, i) => argv[i] === word));
   if (found) return found;
-  const group = keys.filter((key) => opsCommands[key].name.split(' ')[0] === argv[0]).map((key) => usageOf(opsCommands[key]));
+  const group = keys
+    .filter((key) => opsCommands[key].name.split(' ')[0] === argv[0])
+    .map((key) => usageOf(opsCommands[key]));
   const usage = group.length ? group.join('\n       ') : OVERVIEW;
   if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(`usage: ${usage}`);
   throw new UsageError(usage, `unknown command "${argv.slice(0, 2).join(' ')}"`);
@@ -90,7 +120,8 @@ function takeLocation(commandLine: string[]): { region?: string; profile?: strin
       argv.push(option);
     }
   }
-  if (found.profile && !found.region) throw new UsageError(OVERVIEW, '--profile needs --region: which deployed region to work on');
+  if (found.profile && !found.region)
+    throw new UsageError(OVERVIEW, '--profile needs --region: which deployed region to work on');
   return { ...found, argv };
 }
 

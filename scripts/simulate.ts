@@ -6,7 +6,8 @@ import type { ProgressUpdate } from './simulation/driver';
 const simulateCommand = defineCommand({
   program: 'npm run simulate --',
   name: '',
-  summary: 'A seeded retail day through a local fabric of its own, then the invariant report; exit status 1 when an invariant breaks.',
+  summary:
+    'A seeded retail day through a local fabric of its own, then the invariant report; exit status 1 when an invariant breaks.',
   flags: {
     orders: option('n', positiveWholeNumber, 200),
     stores: option('n', positiveWholeNumber, 3),
@@ -26,14 +27,17 @@ const simulateCommand = defineCommand({
  * line is checked before anything starts.
  */
 async function main(argv: string[]): Promise<void> {
-  const { flags: { report: reportFile, ...options } } = parseCommand(simulateCommand, argv);
+  const {
+    flags: { report: reportFile, ...options },
+  } = parseCommand(simulateCommand, argv);
   // Set before any handler or adapter module loads: they read it once, at cold start.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.POWERTOOLS_TRACE_ENABLED = 'false';
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { startLocalFabric } = require('./local-fabric/local-fabric') as typeof import('./local-fabric/local-fabric');
-  const { configureSimulationEnvironment, runSimulation } = require('./simulation/driver') as typeof import('./simulation/driver');
+  const { configureSimulationEnvironment, runSimulation } =
+    require('./simulation/driver') as typeof import('./simulation/driver');
   const { formatSummary } = require('./simulation/report') as typeof import('./simulation/report');
   /* eslint-enable @typescript-eslint/no-require-imports */
   configureSimulationEnvironment(options.stores);
@@ -72,4 +76,7 @@ function progressBar({ phase, done, total, detail }: ProgressUpdate, seconds: nu
   return `  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${phase} ${done}/${total}${detail ? ` (${detail})` : ''} ${Math.round(seconds)} s`;
 }
 
-runCommandLine(() => main(process.argv.slice(2)), (error) => `\nsimulate failed: ${error.stack ?? error}`);
+runCommandLine(
+  () => main(process.argv.slice(2)),
+  (error) => `\nsimulate failed: ${error.stack ?? error}`,
+);

@@ -8,7 +8,8 @@ import { FABRIC_DIR, removeRuntimeDescription, writeRuntimeDescription } from '.
 const startCommand = defineCommand({
   program: 'npm start --',
   name: '',
-  summary: 'The fabric on this machine, kept in .fabric/ (or FABRIC_DATA_DIR): --reset starts clean, --sample sends the sample traffic again, --verbose prints the function logs too.',
+  summary:
+    'The fabric on this machine, kept in .fabric/ (or FABRIC_DATA_DIR): --reset starts clean, --sample sends the sample traffic again, --verbose prints the function logs too.',
   flags: { reset: switchFlag(), sample: switchFlag(), verbose: switchFlag() },
 });
 
@@ -57,11 +58,14 @@ async function main(): Promise<void> {
   sendLogsTo(logFile, flags.verbose);
 
   const started = Date.now();
-  say(`Starting the retail integration fabric in ${shown(FABRIC_DIR)}${flags.reset ? ' (reset: starting clean)' : ''}...`);
+  say(
+    `Starting the retail integration fabric in ${shown(FABRIC_DIR)}${flags.reset ? ' (reset: starting clean)' : ''}...`,
+  );
   const fabric = await startLocalFabric({
     dataDir: FABRIC_DIR,
     resetData: flags.reset,
-    log: (message, details) => console.log(JSON.stringify({ level: 'INFO', service: 'local-runtime', message, ...details })),
+    log: (message, details) =>
+      console.log(JSON.stringify({ level: 'INFO', service: 'local-runtime', message, ...details })),
   });
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -75,27 +79,42 @@ async function main(): Promise<void> {
   };
   // A closed terminal (SIGHUP) stops it as cleanly as Ctrl-C.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
-  writeRuntimeDescription({ pid: process.pid, apiUrl: fabric.apiUrl, endpoints: fabric.endpoints, resources: fabric.resources });
+  writeRuntimeDescription({
+    pid: process.pid,
+    apiUrl: fabric.apiUrl,
+    endpoints: fabric.endpoints,
+    resources: fabric.resources,
+  });
   describe(fabric, (Date.now() - started) / 1000, logFile, flags.verbose);
 
   if (fabric.dataDir?.fresh || flags.sample) {
-    say(fabric.dataDir?.fresh ? '\nA new shop: counting the sample shelves and sending sample orders...' : '\nSending the sample traffic again (--sample)...');
+    say(
+      fabric.dataDir?.fresh
+        ? '\nA new shop: counting the sample shelves and sending sample orders...'
+        : '\nSending the sample traffic again (--sample)...',
+    );
     // Loaded only now: the adapters it uses read their configuration when first loaded, and the
     // runtime has just set it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { sendSampleTraffic } = require('./sample/sample-traffic') as typeof import('./sample/sample-traffic');
     await sendSampleTraffic(fabric.apiUrl, (line) => say(`  ${line}`), fabric.channelApis);
   } else {
-    say('\nThe shop is as the last run left it (no sample traffic: `npm start -- --sample` sends it, `-- --reset` starts clean).');
+    say(
+      '\nThe shop is as the last run left it (no sample traffic: `npm start -- --sample` sends it, `-- --reset` starts clean).',
+    );
   }
-  say(`\nReady: ${fabric.apiUrl}. Try the examples in docs/local-runtime.md; \`npm run ops -- help\` for operations; Ctrl-C stops it.`);
+  say(
+    `\nReady: ${fabric.apiUrl}. Try the examples in docs/local-runtime.md; \`npm run ops -- help\` for operations; Ctrl-C stops it.`,
+  );
 }
 
 function describe(fabric: LocalFabric, seconds: number, logFile: string, verbose: boolean): void {
   say(`Up in ${seconds.toFixed(1)} s.`);
   if (fabric.dataDir?.crashedOwner) {
     const { pid, startedAt } = fabric.dataDir.crashedOwner;
-    say(`  The last run (pid ${pid}, started ${startedAt}) ended without stopping: what it left unfinished resumes now.`);
+    say(
+      `  The last run (pid ${pid}, started ${startedAt}) ended without stopping: what it left unfinished resumes now.`,
+    );
   }
   say(`  API (API Gateway, local)  ${fabric.apiUrl}`);
   say(`  DynamoDB Local            ${fabric.endpoints.dynamodb}`);
@@ -105,7 +124,9 @@ function describe(fabric: LocalFabric, seconds: number, logFile: string, verbose
   say(`  kept in                   ${shown(FABRIC_DIR)} (tables, queues, objects, ERP documents, channels' orders)`);
   say(`  function logs             ${shown(logFile)}${verbose ? ' and here' : ' (--verbose shows them here too)'}`);
   if (fabric.developmentSecrets.length) {
-    say(`  webhook secrets           development defaults for ${fabric.developmentSecrets.join(', ')} (FABRIC_SECRET_<CHANNEL> overrides)`);
+    say(
+      `  webhook secrets           development defaults for ${fabric.developmentSecrets.join(', ')} (FABRIC_SECRET_<CHANNEL> overrides)`,
+    );
   }
 }
 
@@ -120,7 +141,8 @@ function sendLogsTo(logFile: string, alsoToTerminal: boolean): void {
     const original = stream.write.bind(stream);
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       file.write(chunk);
-      if (alsoToTerminal) return (original as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean)(chunk, ...rest);
+      if (alsoToTerminal)
+        return (original as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean)(chunk, ...rest);
       const callback = rest.find((argument) => typeof argument === 'function') as (() => void) | undefined;
       callback?.();
       return true;

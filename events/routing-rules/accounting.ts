@@ -6,12 +6,19 @@ import type { RoutingRule } from './rule';
 export const accountingRules: readonly RoutingRule[] = [
   {
     name: 'accounting-journal',
-    description: 'Shipments, POS transactions and channel refunds to the consumer that prepares their journal entries for the ERP.',
+    description:
+      'Shipments, POS transactions and channel refunds to the consumer that prepares their journal entries for the ERP.',
     pattern: {
       source: [EventSource.fulfilment, EventSource.pos, EventSource.intake],
       'detail-type': ['ShipmentConfirmed', 'PosTransactionRecorded', 'RefundReported'],
     },
-    target: { name: 'accounting-journal', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
+    target: {
+      name: 'accounting-journal',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 180,
+    },
     consumer: 'accounting-journal',
     processedOnce: { scope: ACCOUNTING_JOURNAL_SCOPE, businessKey: journalEntryIdFor },
   },

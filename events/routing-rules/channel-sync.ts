@@ -1,7 +1,13 @@
 import { EventSource } from '#events/catalog';
 import {
-  CANCELLATION_SYNC_SCOPE, OVERSELL_CHECK_SCOPE, RETURN_SYNC_SCOPE, SHIPMENT_SYNC_SCOPE,
-  cancellationSyncKey, oversellCheckKey, returnSyncKey, shipmentSyncKey,
+  CANCELLATION_SYNC_SCOPE,
+  OVERSELL_CHECK_SCOPE,
+  RETURN_SYNC_SCOPE,
+  SHIPMENT_SYNC_SCOPE,
+  cancellationSyncKey,
+  oversellCheckKey,
+  returnSyncKey,
+  shipmentSyncKey,
 } from '#domain/channel-sync/model';
 import { keyedOn, type RoutingRule } from './rule';
 
@@ -10,43 +16,95 @@ export const channelSyncRules: readonly RoutingRule[] = [
   // One availability queue per channel the fabric publishes to: each channel's rate budget, failures
   // and DLQ stay its own. Large batches over a short window are what lets a burst coalesce per SKU;
   // ordering and once-only publication come from the ledger's version checks, not from the queue.
-  ...(['shopify', 'amazon', 'ebay', 'woocommerce'] as const).map((channel): RoutingRule => ({
-    name: `${channel}-availability-sync`,
-    description: `What ${channel} may list of a SKU, to the consumer that publishes it through the ${channel} inventory API.`,
-    pattern: { source: [EventSource.inventory], 'detail-type': ['AvailabilityChanged'], detail: { data: { channel: [channel] } } },
-    target: { name: `${channel}-availability-sync`, batchSize: 100, maxBatchingWindowSeconds: 2, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
-    consumer: 'channel-availability-sync',
-  })),
+  ...(['shopify', 'amazon', 'ebay', 'woocommerce'] as const).map(
+    (channel): RoutingRule => ({
+      name: `${channel}-availability-sync`,
+      description: `What ${channel} may list of a SKU, to the consumer that publishes it through the ${channel} inventory API.`,
+      pattern: {
+        source: [EventSource.inventory],
+        'detail-type': ['AvailabilityChanged'],
+        detail: { data: { channel: [channel] } },
+      },
+      target: {
+        name: `${channel}-availability-sync`,
+        batchSize: 100,
+        maxBatchingWindowSeconds: 2,
+        maxReceiveCount: 8,
+        visibilityTimeoutSeconds: 360,
+        maxConcurrency: 2,
+      },
+      consumer: 'channel-availability-sync',
+    }),
+  ),
   {
     name: 'channel-oversell-check',
-    description: 'Channel orders, checked against the zeros each channel had acknowledged for their SKUs (OversellIncident).',
+    description:
+      'Channel orders, checked against the zeros each channel had acknowledged for their SKUs (OversellIncident).',
     pattern: { source: [EventSource.intake], 'detail-type': ['OrderReceived'] },
-    target: { name: 'channel-oversell-check', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 360 },
+    target: {
+      name: 'channel-oversell-check',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 360,
+    },
     consumer: 'channel-availability-sync',
     processedOnce: keyedOn('OrderReceived', OVERSELL_CHECK_SCOPE, ({ order }) => oversellCheckKey(order.orderId)),
   },
   {
     name: 'channel-shipment-sync',
-    description: 'Confirmed shipments to the consumer that tells the originating channel (carrier, tracking, lines), once per shipment.',
+    description:
+      'Confirmed shipments to the consumer that tells the originating channel (carrier, tracking, lines), once per shipment.',
     pattern: { source: [EventSource.fulfilment], 'detail-type': ['ShipmentConfirmed'] },
-    target: { name: 'channel-shipment-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
+    target: {
+      name: 'channel-shipment-sync',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxReceiveCount: 8,
+      visibilityTimeoutSeconds: 360,
+      maxConcurrency: 2,
+    },
     consumer: 'channel-order-sync',
-    processedOnce: keyedOn('ShipmentConfirmed', SHIPMENT_SYNC_SCOPE, ({ shipment }) => shipmentSyncKey(shipment.shipmentId)),
+    processedOnce: keyedOn('ShipmentConfirmed', SHIPMENT_SYNC_SCOPE, ({ shipment }) =>
+      shipmentSyncKey(shipment.shipmentId),
+    ),
   },
   {
     name: 'channel-cancellation-sync',
-    description: 'Orders the fabric cancelled for want of stock, to the consumer that asks their channel to cancel them (never a cancellation the channel sent).',
-    pattern: { source: [EventSource.orders], 'detail-type': ['OrderStateChanged'], detail: { data: { to: ['cancelled'], on: ['stock_refused'] } } },
-    target: { name: 'channel-cancellation-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
+    description:
+      'Orders the fabric cancelled for want of stock, to the consumer that asks their channel to cancel them (never a cancellation the channel sent).',
+    pattern: {
+      source: [EventSource.orders],
+      'detail-type': ['OrderStateChanged'],
+      detail: { data: { to: ['cancelled'], on: ['stock_refused'] } },
+    },
+    target: {
+      name: 'channel-cancellation-sync',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxReceiveCount: 8,
+      visibilityTimeoutSeconds: 360,
+      maxConcurrency: 2,
+    },
     consumer: 'channel-order-sync',
     processedOnce: keyedOn('OrderStateChanged', CANCELLATION_SYNC_SCOPE, ({ orderId }) => cancellationSyncKey(orderId)),
   },
   {
     name: 'channel-return-sync',
-    description: 'Returns received anywhere, to the consumer that tells the order\'s channel of those it did not take itself (lines, quantities, restocked or not), once per return.',
+    description:
+      "Returns received anywhere, to the consumer that tells the order's channel of those it did not take itself (lines, quantities, restocked or not), once per return.",
     pattern: { source: [EventSource.returns], 'detail-type': ['ReturnReceived'] },
-    target: { name: 'channel-return-sync', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 8, visibilityTimeoutSeconds: 360, maxConcurrency: 2 },
+    target: {
+      name: 'channel-return-sync',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxReceiveCount: 8,
+      visibilityTimeoutSeconds: 360,
+      maxConcurrency: 2,
+    },
     consumer: 'channel-order-sync',
-    processedOnce: keyedOn('ReturnReceived', RETURN_SYNC_SCOPE, ({ customerReturn }) => returnSyncKey(customerReturn.returnId)),
+    processedOnce: keyedOn('ReturnReceived', RETURN_SYNC_SCOPE, ({ customerReturn }) =>
+      returnSyncKey(customerReturn.returnId),
+    ),
   },
 ];

@@ -6,13 +6,22 @@ import type { RoutingRule } from './rule';
 export const exceptionsRules: readonly RoutingRule[] = [
   {
     name: 'exceptions',
-    description: 'Every event a person must look at, to the one exceptions work queue; and order moves, which resolve the exceptions they end.',
+    description:
+      'Every event a person must look at, to the one exceptions work queue; and order moves, which resolve the exceptions they end.',
     pattern: {
-      source: [...new Set([...EXCEPTION_KINDS, ...RESOLVING_EVENTS].map((detailType) => eventCatalog[detailType].source))],
+      source: [
+        ...new Set([...EXCEPTION_KINDS, ...RESOLVING_EVENTS].map((detailType) => eventCatalog[detailType].source)),
+      ],
       'detail-type': [...EXCEPTION_KINDS, ...RESOLVING_EVENTS],
     },
     // A row raced by another writer is read again on the next receive; ten receives ride out a burst on one order.
-    target: { name: 'exceptions', batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 10, visibilityTimeoutSeconds: 180 },
+    target: {
+      name: 'exceptions',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxReceiveCount: 10,
+      visibilityTimeoutSeconds: 180,
+    },
     consumer: 'exception-queue',
   },
 ];

@@ -57,7 +57,11 @@ export interface RoutingRule {
  * Once-only processing keyed on the payload of one detail-type, read through the catalog's type for
  * it. An event of another detail-type (none reaches a queue whose rule matches only this one) has no key.
  */
-export function keyedOn<T extends DetailType>(detailType: T, scope: string, businessKey: (data: EventData<T>) => string | undefined): ProcessedOnce {
+export function keyedOn<T extends DetailType>(
+  detailType: T,
+  scope: string,
+  businessKey: (data: EventData<T>) => string | undefined,
+): ProcessedOnce {
   return { scope, businessKey: (event) => (isEventOf(event, detailType) ? businessKey(event.data) : undefined) };
 }
 

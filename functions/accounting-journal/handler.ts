@@ -37,9 +37,10 @@ const entries = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, ACCOUNTI
  */
 async function journalRecord(record: SQSRecord): Promise<void> {
   const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
-  const event = detailType === 'ShipmentConfirmed' || detailType === 'RefundReported'
-    ? parseEventBody(record.body, detailType)
-    : parseEventBody(record.body, 'PosTransactionRecorded');
+  const event =
+    detailType === 'ShipmentConfirmed' || detailType === 'RefundReported'
+      ? parseEventBody(record.body, detailType)
+      : parseEventBody(record.body, 'PosTransactionRecorded');
   const entryId = journalEntryIdFor(event)!;
   logger.appendKeys({ correlationId: event.correlationId, entryId });
   const trace = { causationId: event.id };
@@ -54,4 +55,7 @@ async function journalRecord(record: SQSRecord): Promise<void> {
   logger.info('journal entry', { ...result, replayed });
 }
 
-export const handler = queueConsumer(journalRecord, { failureMetric: 'JournalEventsFailed', beforeBatch: (context) => entries.registerLambdaContext(context) });
+export const handler = queueConsumer(journalRecord, {
+  failureMetric: 'JournalEventsFailed',
+  beforeBatch: (context) => entries.registerLambdaContext(context),
+});

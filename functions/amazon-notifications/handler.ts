@@ -24,9 +24,16 @@ const ports = {
 /** One SP-API notification from the fabric's SQS destination: archived, deduplicated, handed on as ChannelOrderNotified. */
 async function receiveNotification(record: SQSRecord): Promise<void> {
   const receivedAt = new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString();
-  const result = await acceptQueuedNotification({ messageId: record.messageId, body: record.body, receivedAt }, amazonNotificationAdapter, ports);
+  const result = await acceptQueuedNotification(
+    { messageId: record.messageId, body: record.body, receivedAt },
+    amazonNotificationAdapter,
+    ports,
+  );
   metrics.addMetric(`AmazonNotifications_${result.outcome}`, MetricUnit.Count, 1);
   logger.info('amazon notification', { messageId: record.messageId, ...result });
 }
 
-export const handler = queueConsumer(receiveNotification, { failureMetric: 'NotificationsFailed', beforeBatch: (context) => deduplicator.executor.registerLambdaContext(context) });
+export const handler = queueConsumer(receiveNotification, {
+  failureMetric: 'NotificationsFailed',
+  beforeBatch: (context) => deduplicator.executor.registerLambdaContext(context),
+});

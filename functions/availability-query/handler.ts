@@ -17,7 +17,11 @@ const { store, policy } = inventoryStoreFromEnv();
  */
 async function answerAvailability(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const sku = StockKey.safeParse(event.pathParameters?.sku ?? '');
-  if (!sku.success) return jsonAnswer(400, { message: 'invalid SKU', errors: formatIssues(sku.error).map((issue) => ({ ...issue, path: 'sku' })) });
+  if (!sku.success)
+    return jsonAnswer(400, {
+      message: 'invalid SKU',
+      errors: formatIssues(sku.error).map((issue) => ({ ...issue, path: 'sku' })),
+    });
   const view = await readAvailability(sku.data, store, policy);
   metrics.addMetric('AvailabilityQueries', MetricUnit.Count, 1);
   return jsonAnswer(200, view);

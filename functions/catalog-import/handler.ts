@@ -10,7 +10,11 @@ import { withObservability } from '#shared/adapters/lambda-middleware';
 import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({ FABRIC_TABLE_CROSS_REFERENCE: requiredName, FABRIC_BUCKET_CATALOG_IMPORTS: requiredName });
-const ports = { catalog: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE), publisher: eventPublisherFromEnv(), ownership: loadDataOwnership() };
+const ports = {
+  catalog: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),
+  publisher: eventPublisherFromEnv(),
+  ownership: loadDataOwnership(),
+};
 
 /**
  * S3 ObjectCreated under incoming/: imports each export named by the notification. Bad content ends in
@@ -21,7 +25,10 @@ async function importExports(event: S3Event): Promise<void> {
     const { bucket, object } = record.s3;
     // S3 URL-encodes keys in notifications, spaces as '+'.
     const key = decodeURIComponent(object.key.replace(/\+/g, ' '));
-    const objects = new S3CatalogExport(bucket.name, key, { ...(object.versionId ? { versionId: object.versionId } : {}), ...(object.eTag ? { eTag: object.eTag } : {}) });
+    const objects = new S3CatalogExport(bucket.name, key, {
+      ...(object.versionId ? { versionId: object.versionId } : {}),
+      ...(object.eTag ? { eTag: object.eTag } : {}),
+    });
     const summary = await importCatalogExport(key, objects, ports, () => new Date());
     metrics.addMetric(`CatalogImports_${summary.status}`, MetricUnit.Count, 1);
     metrics.addMetric('CatalogProductsImported', MetricUnit.Count, summary.products);

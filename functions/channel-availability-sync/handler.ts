@@ -24,8 +24,13 @@ const table = publicationTableFromEnv();
 const ledger = new DynamoPublicationLedger(table);
 const apis = outboundChannelApisFromEnv(table);
 const publisher = eventPublisherFromEnv();
-const trail = new DynamoEventTrail(readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')]);
-const oversellChecks = new IdempotentExecutor(readConfig({ FABRIC_TABLE_IDEMPOTENCY: requiredName }).FABRIC_TABLE_IDEMPOTENCY, OVERSELL_CHECK_SCOPE);
+const trail = new DynamoEventTrail(
+  readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')],
+);
+const oversellChecks = new IdempotentExecutor(
+  readConfig({ FABRIC_TABLE_IDEMPOTENCY: requiredName }).FABRIC_TABLE_IDEMPOTENCY,
+  OVERSELL_CHECK_SCOPE,
+);
 const receiveLimits = readReceiveLimits();
 /** Longer than the function's 60 s timeout: a lease outlives its holder only when the holder died. */
 const LEASE_MS = 90_000;
@@ -51,10 +56,17 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
     }
   }
   if (changes.length > 0) {
-    const result = await publishAvailability(changes.map((c) => c.change), {
-      ledger, inventoryApi: apis.inventory, owner: `${context.awsRequestId}-${randomUUID().slice(0, 8)}`, leaseMs: LEASE_MS,
-      now: () => new Date(), timeLeftMs: () => context.getRemainingTimeInMillis(),
-    });
+    const result = await publishAvailability(
+      changes.map((c) => c.change),
+      {
+        ledger,
+        inventoryApi: apis.inventory,
+        owner: `${context.awsRequestId}-${randomUUID().slice(0, 8)}`,
+        leaseMs: LEASE_MS,
+        now: () => new Date(),
+        timeLeftMs: () => context.getRemainingTimeInMillis(),
+      },
+    );
     for (const published of result.published) {
       metrics.addMetric('ChannelPropagationLag', MetricUnit.Milliseconds, published.lagMs);
     }
@@ -62,20 +74,34 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
     metrics.addMetric('AvailabilityChangesCoalesced', MetricUnit.Count, result.superseded + result.handedOver);
     const failed = new Map(result.failed.map((f) => [`${f.channel}#${f.sku}`, f.reason]));
     // Each record that goes back for it is logged below, loud on its last receive only.
-    for (const failure of result.failed) logger.warn('availability not published; its changes return to the queue', { ...failure });
-    for (const unlisted of result.unlisted) logger.warn('the channel does not list this SKU; the figure waits in the ledger for the drift check', { ...unlisted });
+    for (const failure of result.failed)
+      logger.warn('availability not published; its changes return to the queue', { ...failure });
+    for (const unlisted of result.unlisted)
+      logger.warn('the channel does not list this SKU; the figure waits in the ledger for the drift check', {
+        ...unlisted,
+      });
     metrics.addMetric('AvailabilityForUnlistedSkus', MetricUnit.Count, result.unlisted.length);
     for (const { record, change } of changes) {
       const reason = failed.get(`${change.channel}#${change.sku}`);
       if (reason) failures.set(record.messageId, logRecordFailure(record, reason, receiveLimits));
     }
-    logger.info('availability synced', { changes: changes.length, published: result.published.length, superseded: result.superseded, handedOver: result.handedOver, failed: result.failed.length });
+    logger.info('availability synced', {
+      changes: changes.length,
+      published: result.published.length,
+      superseded: result.superseded,
+      handedOver: result.handedOver,
+      failed: result.failed.length,
+    });
   }
   metrics.addMetric('ChannelSyncRecordsFailed', MetricUnit.Count, failures.size);
   const handledAt = new Date();
-  const entries = event.Records.flatMap((record) => trailEntry(record, handledAt, failures.get(record.messageId)) ?? []);
+  const entries = event.Records.flatMap(
+    (record) => trailEntry(record, handledAt, failures.get(record.messageId)) ?? [],
+  );
   // As every queue consumer does: the trail explains, it never fails a batch.
-  await trail.record(entries).catch((error: unknown) => logger.warn('event trail not written', { error: String(error) }));
+  await trail
+    .record(entries)
+    .catch((error: unknown) => logger.warn('event trail not written', { error: String(error) }));
   return { batchItemFailures: [...failures.keys()].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
@@ -84,8 +110,13 @@ async function checkOversell(record: SQSRecord): Promise<void> {
   const { order } = event.data;
   await oversellChecks.run(oversellCheckKey(order.orderId), async () => {
     const incidents = await findOversells(order, ledger);
-    await publisher.publish(incidents.map((incident) => createEvent(OversellIncident, incident, { correlationId: order.orderId, causationId: event.id })));
-    for (const incident of incidents) logger.warn('oversell: the channel sold a SKU after acknowledging zero', { ...incident });
+    await publisher.publish(
+      incidents.map((incident) =>
+        createEvent(OversellIncident, incident, { correlationId: order.orderId, causationId: event.id }),
+      ),
+    );
+    for (const incident of incidents)
+      logger.warn('oversell: the channel sold a SKU after acknowledging zero', { ...incident });
     metrics.addMetric('OversellIncidents', MetricUnit.Count, incidents.length);
     return { incidents: incidents.length };
   });

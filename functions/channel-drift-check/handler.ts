@@ -28,13 +28,24 @@ async function checkDrift(_event: ScheduledEvent, context: Context): Promise<voi
     try {
       const checkedAt = new Date().toISOString();
       const { checked, corrections, result } = await correctDrift(apis.inventory(channel)!, {
-        ledger, owner, leaseMs: LEASE_MS, now: () => new Date(), timeLeftMs: () => context.getRemainingTimeInMillis(),
+        ledger,
+        owner,
+        leaseMs: LEASE_MS,
+        now: () => new Date(),
+        timeLeftMs: () => context.getRemainingTimeInMillis(),
       });
-      await publisher.publish(corrections.map((correction) => createEvent(ChannelDriftCorrected, { ...correction, checkedAt }, { correlationId: `sku:${correction.sku}` })));
+      await publisher.publish(
+        corrections.map((correction) =>
+          createEvent(ChannelDriftCorrected, { ...correction, checkedAt }, { correlationId: `sku:${correction.sku}` }),
+        ),
+      );
       metrics.addMetric('ChannelDriftCorrected', MetricUnit.Count, corrections.length);
       logger.info('drift checked', { channel, checked, corrected: corrections.length, failed: result.failed });
     } catch (error) {
-      logger.error('drift check failed for a channel', { channel, error: `${(error as Error).name}: ${(error as Error).message}` });
+      logger.error('drift check failed for a channel', {
+        channel,
+        error: `${(error as Error).name}: ${(error as Error).message}`,
+      });
     }
   }
 }

@@ -43,4 +43,7 @@ async function fetchOrder(record: SQSRecord): Promise<void> {
   logger.info('order fetched', { ...result });
 }
 
-export const handler = queueConsumer(fetchOrder, { failureMetric: 'OrderFetchesFailed', beforeBatch: (context) => fetches.registerLambdaContext(context) });
+export const handler = queueConsumer(fetchOrder, {
+  failureMetric: 'OrderFetchesFailed',
+  beforeBatch: (context) => fetches.registerLambdaContext(context),
+});

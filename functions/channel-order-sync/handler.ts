@@ -13,13 +13,21 @@ import { confirmShipmentToChannel } from '#domain/channel-sync/shipment-sync';
 import { recordReturnOnChannel } from '#domain/channel-sync/return-sync';
 import { CANCELLATION_SYNC_SCOPE, RETURN_SYNC_SCOPE, SHIPMENT_SYNC_SCOPE } from '#domain/channel-sync/model';
 
-const config = readConfig({ FABRIC_TABLE_ORDERS: requiredName, FABRIC_TABLE_CROSS_REFERENCE: requiredName, FABRIC_TABLE_IDEMPOTENCY: requiredName });
+const config = readConfig({
+  FABRIC_TABLE_ORDERS: requiredName,
+  FABRIC_TABLE_CROSS_REFERENCE: requiredName,
+  FABRIC_TABLE_IDEMPOTENCY: requiredName,
+});
 const shipments = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, SHIPMENT_SYNC_SCOPE);
 const cancellations = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, CANCELLATION_SYNC_SCOPE);
 const returns = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, RETURN_SYNC_SCOPE);
 const apis = outboundChannelApisFromEnv(publicationTableFromEnv());
 const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
-const RETURN_SYNC_METRICS = { recorded: 'ReturnsSentToChannel', no_channel_api: 'ReturnsWithoutChannelApi', reported_by_channel: 'ReturnsReportedByChannel' } as const;
+const RETURN_SYNC_METRICS = {
+  recorded: 'ReturnsSentToChannel',
+  no_channel_api: 'ReturnsWithoutChannelApi',
+  reported_by_channel: 'ReturnsReportedByChannel',
+} as const;
 
 /**
  * What the fabric decided about an order, told to the order's channel: a ShipmentConfirmed (once per
@@ -32,9 +40,22 @@ async function syncOrder(record: SQSRecord): Promise<void> {
   if (detailType === 'OrderStateChanged') {
     const event = parseEventBody(record.body, 'OrderStateChanged');
     logger.appendKeys({ correlationId: event.correlationId, orderId: event.data.orderId });
-    const result = await cancelOnChannel(event.data.orderId, { orders, cancellation: apis.cancellation, once: onceRunner(cancellations) });
-    metrics.addMetric(result.duplicate ? 'CancellationSyncReplayed' : result.outcome === 'cancelled' ? 'CancellationsSentToChannel' : 'CancellationsWithoutChannelApi', MetricUnit.Count, 1);
-    if (result.outcome === 'no_channel_api') logger.warn('the channel has no cancellation API here: cancel the order on the channel by hand', { ...result });
+    const result = await cancelOnChannel(event.data.orderId, {
+      orders,
+      cancellation: apis.cancellation,
+      once: onceRunner(cancellations),
+    });
+    metrics.addMetric(
+      result.duplicate
+        ? 'CancellationSyncReplayed'
+        : result.outcome === 'cancelled'
+          ? 'CancellationsSentToChannel'
+          : 'CancellationsWithoutChannelApi',
+      MetricUnit.Count,
+      1,
+    );
+    if (result.outcome === 'no_channel_api')
+      logger.warn('the channel has no cancellation API here: cancel the order on the channel by hand', { ...result });
     else logger.info('cancellation synced to channel', { ...result });
     return;
   }
@@ -42,17 +63,38 @@ async function syncOrder(record: SQSRecord): Promise<void> {
     const event = parseEventBody(record.body, 'ReturnReceived');
     const { customerReturn } = event.data;
     logger.appendKeys({ correlationId: event.correlationId, returnId: customerReturn.returnId });
-    const result = await recordReturnOnChannel(customerReturn, { orders, returns: apis.returns, once: onceRunner(returns) });
-    metrics.addMetric(result.duplicate ? 'ReturnSyncReplayed' : RETURN_SYNC_METRICS[result.outcome], MetricUnit.Count, 1);
-    if (result.outcome === 'no_channel_api') logger.warn('the channel has no returns API here: record the return on the channel by hand', { ...result });
+    const result = await recordReturnOnChannel(customerReturn, {
+      orders,
+      returns: apis.returns,
+      once: onceRunner(returns),
+    });
+    metrics.addMetric(
+      result.duplicate ? 'ReturnSyncReplayed' : RETURN_SYNC_METRICS[result.outcome],
+      MetricUnit.Count,
+      1,
+    );
+    if (result.outcome === 'no_channel_api')
+      logger.warn('the channel has no returns API here: record the return on the channel by hand', { ...result });
     else logger.info('return synced to channel', { ...result });
     return;
   }
   const event = parseEventBody(record.body, 'ShipmentConfirmed');
   const { shipment } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: shipment.orderId, shipmentId: shipment.shipmentId });
-  const result = await confirmShipmentToChannel(shipment, { orders, fulfilment: apis.fulfilment, once: onceRunner(shipments) });
-  metrics.addMetric(result.duplicate ? 'ShipmentSyncReplayed' : result.outcome === 'confirmed' ? 'ShipmentsSentToChannel' : 'ShipmentsWithoutChannelApi', MetricUnit.Count, 1);
+  const result = await confirmShipmentToChannel(shipment, {
+    orders,
+    fulfilment: apis.fulfilment,
+    once: onceRunner(shipments),
+  });
+  metrics.addMetric(
+    result.duplicate
+      ? 'ShipmentSyncReplayed'
+      : result.outcome === 'confirmed'
+        ? 'ShipmentsSentToChannel'
+        : 'ShipmentsWithoutChannelApi',
+    MetricUnit.Count,
+    1,
+  );
   logger.info('shipment synced to channel', { ...result });
 }
 

@@ -16,7 +16,11 @@ import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
 import { queueConsumer } from '#shared/adapters/queue-consumer';
 import { logger, metrics } from '#shared/adapters/observability';
 
-const tables = readConfig({ FABRIC_TABLE_ORDERS: requiredName, FABRIC_TABLE_CROSS_REFERENCE: requiredName, FABRIC_TABLE_CONNECTOR_STATE: requiredName });
+const tables = readConfig({
+  FABRIC_TABLE_ORDERS: requiredName,
+  FABRIC_TABLE_CROSS_REFERENCE: requiredName,
+  FABRIC_TABLE_CONNECTOR_STATE: requiredName,
+});
 const settings = erpConnectorConfig();
 const orders = new DynamoOrderRepository(tables.FABRIC_TABLE_ORDERS, tables.FABRIC_TABLE_CROSS_REFERENCE);
 const lifecycles = new DynamoLifecycleStore(tables.FABRIC_TABLE_ORDERS);
@@ -26,7 +30,13 @@ const ports = {
   erp,
   documents: new DynamoErpDocumentReferences(tables.FABRIC_TABLE_CROSS_REFERENCE),
   // One breaker per ERP, shared by every container through the connectorState table.
-  breaker: new SharedCircuitBreaker(new DynamoBreakerStore(tables.FABRIC_TABLE_CONNECTOR_STATE), erp.name, settings.breaker, Date.now, reportBreakerState),
+  breaker: new SharedCircuitBreaker(
+    new DynamoBreakerStore(tables.FABRIC_TABLE_CONNECTOR_STATE),
+    erp.name,
+    settings.breaker,
+    Date.now,
+    reportBreakerState,
+  ),
   publisher: eventPublisherFromEnv(),
   backoff: settings.backoff,
   // A crashed posting's lease frees itself once the function's timeout, and then the commit horizon, have passed.
@@ -45,7 +55,11 @@ async function postToErp(record: SQSRecord): Promise<void> {
     const event = parseEventBody(record.body, 'JournalEntryPrepared');
     const { entry, orderId } = event.data;
     logger.appendKeys({ correlationId: event.correlationId, entryId: entry.entryId });
-    const outcome = await postJournalEntryOnce(entry, ports, { correlationId: event.correlationId, causationId: event.id, ...(orderId ? { orderId } : {}) });
+    const outcome = await postJournalEntryOnce(entry, ports, {
+      correlationId: event.correlationId,
+      causationId: event.id,
+      ...(orderId ? { orderId } : {}),
+    });
     metrics.addMetric(`ErpJournalEntries_${outcome.result}`, MetricUnit.Count, 1);
     logger.info('journal entry posting settled', { ...outcome });
     return;
@@ -59,7 +73,14 @@ async function postToErp(record: SQSRecord): Promise<void> {
     logger.info('sales order cancellation settled', { ...cancellation });
     return;
   }
-  const outcome = await postSalesOrderOnce(orderId, async (id) => (await orders.getOrder(id))?.order, isCancelled, settings.posting, ports, { causationId: event.id });
+  const outcome = await postSalesOrderOnce(
+    orderId,
+    async (id) => (await orders.getOrder(id))?.order,
+    isCancelled,
+    settings.posting,
+    ports,
+    { causationId: event.id },
+  );
   metrics.addMetric(`ErpSalesOrders_${outcome.result}`, MetricUnit.Count, 1);
   logger.info('sales order posting settled', { ...outcome });
 }

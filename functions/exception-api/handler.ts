@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
 import { bucketEnvVar, tableEnvVar } from '#shared/config/topology';
 import {
-  EXCEPTION_KINDS, ExceptionChangedError, ExceptionNotFoundError, FixNotApplicableError, dismissException, retryException,
+  EXCEPTION_KINDS,
+  ExceptionChangedError,
+  ExceptionNotFoundError,
+  FixNotApplicableError,
+  dismissException,
+  retryException,
 } from '#domain/exceptions';
 import { formatIssues } from '#domain/kernel/validation';
 import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
@@ -12,13 +17,22 @@ import { jsonAnswer, rawBody } from '#shared/api/http-answer';
 import { PathId } from '#shared/api/path-id';
 
 const config = readConfig({
-  [tableEnvVar('exceptions')]: requiredName, [tableEnvVar('crossReference')]: requiredName, [tableEnvVar('orders')]: requiredName, [bucketEnvVar('rawArchive')]: requiredName,
+  [tableEnvVar('exceptions')]: requiredName,
+  [tableEnvVar('crossReference')]: requiredName,
+  [tableEnvVar('orders')]: requiredName,
+  [bucketEnvVar('rawArchive')]: requiredName,
 });
 const ports = exceptionFixPortsFromEnv({
-  exceptionsTable: config[tableEnvVar('exceptions')], crossReferenceTable: config[tableEnvVar('crossReference')], ordersTable: config[tableEnvVar('orders')], rawArchiveBucket: config[bucketEnvVar('rawArchive')],
+  exceptionsTable: config[tableEnvVar('exceptions')],
+  crossReferenceTable: config[tableEnvVar('crossReference')],
+  ordersTable: config[tableEnvVar('orders')],
+  rawArchiveBucket: config[bucketEnvVar('rawArchive')],
 });
 
-const ListQuery = z.object({ kind: z.enum(EXCEPTION_KINDS).optional(), status: z.enum(['open', 'resolved', 'dismissed']).optional() });
+const ListQuery = z.object({
+  kind: z.enum(EXCEPTION_KINDS).optional(),
+  status: z.enum(['open', 'resolved', 'dismissed']).optional(),
+});
 /** Who and why: the caller's IAM identity is who; the body says why. */
 const FixRequest = z.object({ reason: z.string().trim().min(1).max(1000) });
 
@@ -35,7 +49,11 @@ async function answerExceptions(event: APIGatewayProxyEvent): Promise<APIGateway
     return jsonAnswer(200, { exceptions: await ports.store.list(query.data) });
   }
   const validId = PathId.safeParse(id);
-  if (!validId.success) return jsonAnswer(400, { message: 'invalid exceptionId', errors: formatIssues(validId.error).map((issue) => ({ ...issue, path: 'exceptionId' })) });
+  if (!validId.success)
+    return jsonAnswer(400, {
+      message: 'invalid exceptionId',
+      errors: formatIssues(validId.error).map((issue) => ({ ...issue, path: 'exceptionId' })),
+    });
   try {
     if (event.httpMethod === 'GET') {
       const record = await ports.store.get(id);
@@ -45,16 +63,26 @@ async function answerExceptions(event: APIGatewayProxyEvent): Promise<APIGateway
     try {
       body = JSON.parse(rawBody(event).toString('utf8') || '{}');
     } catch {
-      return jsonAnswer(400, { message: 'the body is not valid JSON', errors: [{ path: '(body)', message: 'is not valid JSON' }] });
+      return jsonAnswer(400, {
+        message: 'the body is not valid JSON',
+        errors: [{ path: '(body)', message: 'is not valid JSON' }],
+      });
     }
     const request = FixRequest.safeParse(body);
-    if (!request.success) return jsonAnswer(400, { message: 'a fix needs a reason', errors: formatIssues(request.error) });
-    const actor = { by: event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.user ?? 'unknown caller', why: request.data.reason };
-    const record = event.path.endsWith('/dismiss') ? await dismissException(id, actor, ports) : await retryException(id, actor, ports);
+    if (!request.success)
+      return jsonAnswer(400, { message: 'a fix needs a reason', errors: formatIssues(request.error) });
+    const actor = {
+      by: event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.user ?? 'unknown caller',
+      why: request.data.reason,
+    };
+    const record = event.path.endsWith('/dismiss')
+      ? await dismissException(id, actor, ports)
+      : await retryException(id, actor, ports);
     return jsonAnswer(200, record);
   } catch (error) {
     if (error instanceof ExceptionNotFoundError) return jsonAnswer(404, { message: error.message });
-    if (error instanceof FixNotApplicableError || error instanceof ExceptionChangedError) return jsonAnswer(409, { message: error.message });
+    if (error instanceof FixNotApplicableError || error instanceof ExceptionChangedError)
+      return jsonAnswer(409, { message: error.message });
     throw error;
   }
 }

@@ -11,9 +11,16 @@ import { queueConsumer } from '#shared/adapters/queue-consumer';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { logger, metrics } from '#shared/adapters/observability';
 
-const config = readConfig({ [tableEnvVar('exceptions')]: requiredName, [tableEnvVar('orders')]: requiredName, [tableEnvVar('crossReference')]: requiredName });
+const config = readConfig({
+  [tableEnvVar('exceptions')]: requiredName,
+  [tableEnvVar('orders')]: requiredName,
+  [tableEnvVar('crossReference')]: requiredName,
+});
 const store = new DynamoExceptionStore(config[tableEnvVar('exceptions')]);
-const ports = { store, heldOrders: new DynamoOrderRepository(config[tableEnvVar('orders')], config[tableEnvVar('crossReference')]) };
+const ports = {
+  store,
+  heldOrders: new DynamoOrderRepository(config[tableEnvVar('orders')], config[tableEnvVar('crossReference')]),
+};
 
 /** One exception event raises or counts its row; an order's move resolves what it ended. Idempotent per event. */
 async function takeIntoWorkQueue(record: SQSRecord): Promise<void> {
@@ -22,12 +29,16 @@ async function takeIntoWorkQueue(record: SQSRecord): Promise<void> {
   if (result.outcome === 'raised') {
     const { id, kind, severity, count, status } = result.record;
     // A new row is work for a person; a repeat only counts.
-    if (count === 1) logger.warn('exception raised', { exceptionId: id, kind, severity, correlationId: event.correlationId });
+    if (count === 1)
+      logger.warn('exception raised', { exceptionId: id, kind, severity, correlationId: event.correlationId });
     metrics.addMetric('ExceptionsRaised', MetricUnit.Count, 1);
     logger.info('exception recorded', { exceptionId: id, count, status });
   } else if (result.outcome === 'resolved' && result.ids.length) {
     metrics.addMetric('ExceptionsResolved', MetricUnit.Count, result.ids.length);
-    logger.info('exceptions resolved by the order moving on', { orderId: event.correlationId, exceptionIds: result.ids });
+    logger.info('exceptions resolved by the order moving on', {
+      orderId: event.correlationId,
+      exceptionIds: result.ids,
+    });
   }
 }
 

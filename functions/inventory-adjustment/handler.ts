@@ -19,14 +19,22 @@ async function adjustInventory(event: APIGatewayProxyEvent): Promise<APIGatewayP
   try {
     body = JSON.parse(rawBody(event).toString('utf8'));
   } catch {
-    return jsonAnswer(400, { message: 'the body is not valid JSON', errors: [{ path: '(body)', message: 'is not valid JSON' }] });
+    return jsonAnswer(400, {
+      message: 'the body is not valid JSON',
+      errors: [{ path: '(body)', message: 'is not valid JSON' }],
+    });
   }
   const parsed = parseAdjustmentRequest(body, lowerCaseHeaders(event)['idempotency-key'], ports.policy);
   if (!parsed.ok) return jsonAnswer(400, { message: 'the adjustment is not valid', errors: parsed.issues });
 
   const outcome = await adjustStock(parsed.request, parsed.adjustmentId, ports);
   metrics.addMetric(`Adjustments_${outcome.kind}`, MetricUnit.Count, 1);
-  logger.info('adjustment answered', { adjustmentId: parsed.adjustmentId, type: parsed.request.type, sku: parsed.request.sku, outcome: outcome.kind });
+  logger.info('adjustment answered', {
+    adjustmentId: parsed.adjustmentId,
+    type: parsed.request.type,
+    sku: parsed.request.sku,
+    outcome: outcome.kind,
+  });
   switch (outcome.kind) {
     case 'applied':
       return jsonAnswer(201, outcome.result);
@@ -37,7 +45,9 @@ async function adjustInventory(event: APIGatewayProxyEvent): Promise<APIGatewayP
     case 'insufficient':
       return jsonAnswer(409, { message: outcome.message });
     case 'busy':
-      return jsonAnswer(409, { message: 'stock kept moving while the adjustment was applied; retry with the same key' });
+      return jsonAnswer(409, {
+        message: 'stock kept moving while the adjustment was applied; retry with the same key',
+      });
   }
 }
 

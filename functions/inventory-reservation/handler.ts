@@ -20,7 +20,12 @@ async function reserveForOrder(record: SQSRecord): Promise<void> {
   const { order } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
   const outcome = await applyOrderToStock(order, ports, { causationId: event.id });
-  const metric = outcome.action === 'skip' ? 'OrdersNotForStock' : outcome.replayed ? 'StockDecisionsReplayed' : `StockDecisions_${outcome.status}`;
+  const metric =
+    outcome.action === 'skip'
+      ? 'OrdersNotForStock'
+      : outcome.replayed
+        ? 'StockDecisionsReplayed'
+        : `StockDecisions_${outcome.status}`;
   metrics.addMetric(metric, MetricUnit.Count, 1);
   logger.info('order applied to stock', { ...outcome, orderStatus: order.status, channel: order.channel });
 }

@@ -19,7 +19,11 @@ const config = readConfig({
   FABRIC_BUCKET_RAW_ARCHIVE: requiredName,
   FABRIC_TABLE_IDEMPOTENCY: requiredName,
   FABRIC_TABLE_CROSS_REFERENCE: requiredName,
-  FABRIC_WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  FABRIC_WEBHOOK_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /**
    * The public base URL channels deliver to (a custom domain, or the stage URL), for channels that sign
    * the URL with the body (Square). Unset, it is rebuilt from the request API Gateway received.
@@ -47,20 +51,29 @@ async function receiveWebhook(event: APIGatewayProxyEvent, context: Context): Pr
   if (!channel.success || !adapter) return jsonAnswer(404, { message: `no webhook channel at ${event.resource}` });
   if (event.httpMethod === 'GET') {
     const secret = await ports.secrets.secretFor(channel.data);
-    const challenge = secret ? adapter.challenge?.(event.queryStringParameters as Record<string, string> ?? {}, secret, publicUrl(event).url) : undefined;
+    const challenge = secret
+      ? adapter.challenge?.((event.queryStringParameters as Record<string, string>) ?? {}, secret, publicUrl(event).url)
+      : undefined;
     logger.info('webhook challenge', { channel: channel.data, answered: Boolean(challenge) });
-    return challenge ? jsonAnswer(challenge.status, challenge.body) : jsonAnswer(400, { message: 'not a challenge this channel answers' });
+    return challenge
+      ? jsonAnswer(challenge.status, challenge.body)
+      : jsonAnswer(400, { message: 'not a challenge this channel answers' });
   }
   deduplicator.executor.registerLambdaContext(context);
 
-  const answer = await acceptWebhookDelivery({
-    channel: channel.data,
-    requestId: event.requestContext?.requestId ?? context.awsRequestId,
-    receivedAt: new Date().toISOString(),
-    headers: lowerCaseHeaders(event),
-    rawBody: rawBody(event),
-    ...publicUrl(event),
-  }, adapter, ports, { maxBodyBytes: config.FABRIC_WEBHOOK_MAX_BODY_BYTES });
+  const answer = await acceptWebhookDelivery(
+    {
+      channel: channel.data,
+      requestId: event.requestContext?.requestId ?? context.awsRequestId,
+      receivedAt: new Date().toISOString(),
+      headers: lowerCaseHeaders(event),
+      rawBody: rawBody(event),
+      ...publicUrl(event),
+    },
+    adapter,
+    ports,
+    { maxBodyBytes: config.FABRIC_WEBHOOK_MAX_BODY_BYTES },
+  );
 
   metrics.addDimensions({ channel: channel.data, status: String(answer.status) });
   metrics.addMetric('WebhookDeliveries', MetricUnit.Count, 1);
@@ -70,7 +83,8 @@ async function receiveWebhook(event: APIGatewayProxyEvent, context: Context): Pr
 
 /** The URL the channel posted to, as configured at the channel: base URL + resource, or host + stage path. */
 function publicUrl(event: APIGatewayProxyEvent): { url?: string } {
-  if (config.FABRIC_WEBHOOK_PUBLIC_BASE_URL) return { url: `${config.FABRIC_WEBHOOK_PUBLIC_BASE_URL.replace(/\/$/, '')}${event.resource}` };
+  if (config.FABRIC_WEBHOOK_PUBLIC_BASE_URL)
+    return { url: `${config.FABRIC_WEBHOOK_PUBLIC_BASE_URL.replace(/\/$/, '')}${event.resource}` };
   const { domainName, path } = event.requestContext ?? {};
   return domainName && path ? { url: `https://${domainName}${path}` } : {};
 }

@@ -26,10 +26,22 @@ async function recordReceivedOrder(record: SQSRecord): Promise<void> {
   const { order, deliveryId } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
   const { result, replayed } = await orderVersions.run(orderVersionKey(order), () =>
-    orders.recordOrder(order, { eventId: event.id, deliveryId }));
-  metrics.addMetric(replayed ? 'OrderVersionsReplayed' : result === 'stale_update_ignored' ? 'StaleOrderUpdatesIgnored' : 'OrderVersionsRecorded', MetricUnit.Count, 1);
+    orders.recordOrder(order, { eventId: event.id, deliveryId }),
+  );
+  metrics.addMetric(
+    replayed
+      ? 'OrderVersionsReplayed'
+      : result === 'stale_update_ignored'
+        ? 'StaleOrderUpdatesIgnored'
+        : 'OrderVersionsRecorded',
+    MetricUnit.Count,
+    1,
+  );
   metrics.addMetric('EventLagMs', MetricUnit.Milliseconds, Date.now() - Date.parse(event.time));
   logger.info('order recorded', { result, replayed, channel: order.channel, channelOrderId: order.channelOrderId });
 }
 
-export const handler = queueConsumer(recordReceivedOrder, { failureMetric: 'OrderEventsFailed', beforeBatch: (context) => orderVersions.registerLambdaContext(context) });
+export const handler = queueConsumer(recordReceivedOrder, {
+  failureMetric: 'OrderEventsFailed',
+  beforeBatch: (context) => orderVersions.registerLambdaContext(context),
+});

@@ -19,7 +19,8 @@ const ports = { store: new DynamoLifecycleStore(config.FABRIC_TABLE_ORDERS), pub
  */
 async function moveOrderLifecycle(record: SQSRecord): Promise<void> {
   const detailType = detailTypeOf(record.body);
-  if (!LIFECYCLE_DETAIL_TYPES.includes(detailType as LifecycleDetailType)) throw new UnknownEventError(`order-lifecycle does not consume ${detailType}`);
+  if (!LIFECYCLE_DETAIL_TYPES.includes(detailType as LifecycleDetailType))
+    throw new UnknownEventError(`order-lifecycle does not consume ${detailType}`);
   const results = await moveOrders(record.body, detailType as LifecycleDetailType, ports);
   for (const result of results) metrics.addMetric(`OrderLifecycle_${result.split(':')[2]}`, MetricUnit.Count, 1);
   logger.info('order lifecycle applied', { detailType, results });

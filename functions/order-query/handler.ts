@@ -24,12 +24,19 @@ async function findOrder(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRe
   const params = event.pathParameters ?? {};
   const idName = params.orderId !== undefined ? 'orderId' : 'channelOrderId';
   const id = PathId.safeParse(params[idName] ?? '');
-  if (!id.success) return jsonAnswer(400, { message: `invalid ${idName}`, errors: formatIssues(id.error).map((issue) => ({ ...issue, path: idName })) });
+  if (!id.success)
+    return jsonAnswer(400, {
+      message: `invalid ${idName}`,
+      errors: formatIssues(id.error).map((issue) => ({ ...issue, path: idName })),
+    });
   let orderId = params.orderId;
   if (!orderId) {
     const channel = SalesChannel.safeParse(params.channel);
     if (!channel.success) {
-      return jsonAnswer(400, { message: 'unknown channel', errors: [{ path: 'channel', message: `must be one of ${SalesChannel.options.join(', ')}` }] });
+      return jsonAnswer(400, {
+        message: 'unknown channel',
+        errors: [{ path: 'channel', message: `must be one of ${SalesChannel.options.join(', ')}` }],
+      });
     }
     orderId = await orders.findOrderId(channel.data, id.data);
     if (!orderId) {

@@ -14,7 +14,10 @@ const ports = { watch: new DynamoLifecycleStore(config[tableEnvVar('orders')]), 
 async function watchOrderSlas(): Promise<void> {
   const stuck = await reportStuckOrders(ports);
   metrics.addMetric('OrdersStuck', MetricUnit.Count, stuck.length);
-  if (stuck.length) logger.warn('orders past their SLA', { stuck: stuck.map(({ orderId, state, deadline }) => ({ orderId, state, deadline })) });
+  if (stuck.length)
+    logger.warn('orders past their SLA', {
+      stuck: stuck.map(({ orderId, state, deadline }) => ({ orderId, state, deadline })),
+    });
 }
 
 export const handler = withObservability(watchOrderSlas);

@@ -5,9 +5,18 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
 import { parseEventBody } from '#events/catalog';
-import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload, type InvocationContext, type PosIngestOutcome } from '#domain/pos/batch-ingest';
+import {
+  DEFAULT_POS_INGEST_LIMITS,
+  ingestPosUpload,
+  type InvocationContext,
+  type PosIngestOutcome,
+} from '#domain/pos/batch-ingest';
 import { posUploadId, type PosUpload } from '#domain/pos/batch';
-import { DynamoPosRegisterSequences, DynamoPosTransactionClaims, DynamoPosUploadProgressStore } from '#shared/adapters/pos-ingest-store';
+import {
+  DynamoPosRegisterSequences,
+  DynamoPosTransactionClaims,
+  DynamoPosUploadProgressStore,
+} from '#shared/adapters/pos-ingest-store';
 import { S3PosBatchObjects } from '#shared/adapters/pos-batch-bucket';
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
 import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
@@ -19,8 +28,16 @@ const config = readConfig({
   FABRIC_TABLE_CROSS_REFERENCE: requiredName,
   FABRIC_BUCKET_POS_BATCHES: requiredName,
   /** Lines one invocation reads before handing the rest of a batch to a continuation. */
-  FABRIC_POS_MAX_LINES_PER_INVOCATION: z.coerce.number().int().positive().default(DEFAULT_POS_INGEST_LIMITS.maxLinesPerInvocation),
-  FABRIC_POS_INVOCATION_BUDGET_SECONDS: z.coerce.number().int().positive().default(DEFAULT_POS_INGEST_LIMITS.maxMillisPerInvocation / 1000),
+  FABRIC_POS_MAX_LINES_PER_INVOCATION: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_POS_INGEST_LIMITS.maxLinesPerInvocation),
+  FABRIC_POS_INVOCATION_BUDGET_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_POS_INGEST_LIMITS.maxMillisPerInvocation / 1000),
 });
 
 const ports = {
@@ -45,13 +62,22 @@ const limits = {
  * failures do (S3's async retry, or the queue's redelivery, resumes from the last checkpoint).
  */
 async function ingestBatches(event: S3Event | SQSEvent, context: Context) {
-  const invocation: InvocationContext = { owner: context.awsRequestId, remainingMillis: () => context.getRemainingTimeInMillis(), now: () => Date.now() };
+  const invocation: InvocationContext = {
+    owner: context.awsRequestId,
+    remainingMillis: () => context.getRemainingTimeInMillis(),
+    now: () => Date.now(),
+  };
   if (isSqsEvent(event)) {
     // Per invocation, as in queueConsumer: the processor holds this batch's failures.
-    return processPartialResponse(event, async (record: SQSRecord) => {
-      const continuation = parseEventBody(record.body, 'PosBatchContinuationRequested');
-      recordOutcome(await ingestPosUpload(continuation.data.upload, ports, invocation, limits));
-    }, new BatchProcessor(EventType.SQS), { context });
+    return processPartialResponse(
+      event,
+      async (record: SQSRecord) => {
+        const continuation = parseEventBody(record.body, 'PosBatchContinuationRequested');
+        recordOutcome(await ingestPosUpload(continuation.data.upload, ports, invocation, limits));
+      },
+      new BatchProcessor(EventType.SQS),
+      { context },
+    );
   }
   for (const record of event.Records ?? []) {
     const { bucket, object } = record.s3;

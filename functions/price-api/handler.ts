@@ -15,13 +15,20 @@ import { logger, metrics } from '#shared/adapters/observability';
 import { jsonAnswer, rawBody } from '#shared/api/http-answer';
 
 const config = readConfig({ FABRIC_TABLE_PRICING: requiredName });
-const ports = { store: new DynamoPricingStore(config.FABRIC_TABLE_PRICING), publisher: eventPublisherFromEnv(), ownership: loadDataOwnership() };
+const ports = {
+  store: new DynamoPricingStore(config.FABRIC_TABLE_PRICING),
+  publisher: eventPublisherFromEnv(),
+  ownership: loadDataOwnership(),
+};
 
 const PriceQuery = z.object({
   sku: StockKey,
   channel: SalesChannel,
   at: z.iso.datetime({ offset: true }).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
 });
 
 /**
@@ -36,17 +43,22 @@ async function answerPrices(event: APIGatewayProxyEvent): Promise<APIGatewayProx
   try {
     body = JSON.parse(rawBody(event).toString('utf8'));
   } catch {
-    return jsonAnswer(400, { message: 'the body is not valid JSON', errors: [{ path: '(body)', message: 'is not valid JSON' }] });
+    return jsonAnswer(400, {
+      message: 'the body is not valid JSON',
+      errors: [{ path: '(body)', message: 'is not valid JSON' }],
+    });
   }
   const now = new Date();
   let outcome: RecordOutcome;
   if (event.resource === '/promotions') {
     const promotion = Promotion.safeParse(body);
-    if (!promotion.success) return jsonAnswer(400, { message: 'the promotion is not valid', errors: formatIssues(promotion.error) });
+    if (!promotion.success)
+      return jsonAnswer(400, { message: 'the promotion is not valid', errors: formatIssues(promotion.error) });
     outcome = await recordPromotion(promotion.data, ports, now);
   } else {
     const entry = PriceEntry.safeParse(body);
-    if (!entry.success) return jsonAnswer(400, { message: 'the price is not valid', errors: formatIssues(entry.error) });
+    if (!entry.success)
+      return jsonAnswer(400, { message: 'the price is not valid', errors: formatIssues(entry.error) });
     outcome = await recordPrice(entry.data, ports, now);
   }
   metrics.addMetric(`PricingChanges_${outcome.outcome}`, MetricUnit.Count, 1);
@@ -57,13 +69,15 @@ async function answerPrices(event: APIGatewayProxyEvent): Promise<APIGatewayProx
 
 async function lookUp(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const query = PriceQuery.safeParse({ ...event.queryStringParameters, sku: event.pathParameters?.sku });
-  if (!query.success) return jsonAnswer(400, { message: 'the price query is not valid', errors: formatIssues(query.error) });
+  if (!query.success)
+    return jsonAnswer(400, { message: 'the price query is not valid', errors: formatIssues(query.error) });
   const { sku, channel, currency } = query.data;
   const at = query.data.at ? new Date(query.data.at) : new Date();
   const [prices, promotions] = await Promise.all([ports.store.pricesFor([sku]), ports.store.promotionsFor([sku])]);
   const answer = effectivePrice(sku, channel, at, prices, promotions, currency);
   metrics.addMetric('PriceLookups', MetricUnit.Count, 1);
-  if (!answer) return jsonAnswer(404, { message: `no price is in force for ${sku} on ${channel} at ${at.toISOString()}` });
+  if (!answer)
+    return jsonAnswer(404, { message: `no price is in force for ${sku} on ${channel} at ${at.toISOString()}` });
   return jsonAnswer(200, answer);
 }
 

@@ -16,15 +16,29 @@ import { WooCommercePriceApi } from '#shared/channels/woocommerce/price-api';
  * Each container spends its own token bucket at the channel's documented rate; the rule's
  * maxConcurrency bounds how many containers share it.
  */
-export function channelPriceApisFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<SalesChannel, ChannelPriceApi>> {
+export function channelPriceApisFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Partial<Record<SalesChannel, ChannelPriceApi>> {
   const credentials = channelCredentialsFromEnv(env);
   const override = (channel: SalesChannel) => env[apiBaseUrlEnvVar(channel)] || undefined;
   const bucket = (limit: { ratePerSecond: number; burst: number }) => new TokenBucket(limit.ratePerSecond, limit.burst);
   const ebayUrl = (override('ebay') ?? EBAY_PRODUCTION_URL).replace(/\/$/, '');
   return {
-    shopify: new ShopifyPriceApi(new ShopifyAdminApi(override('shopify'), credentials, { channel: 'shopify', bucket: bucket(SHOPIFY_ADMIN_RATE_LIMIT) })),
-    ebay: new EbayPriceApi(ebayUrl, ebaySellerToken(ebayUrl, credentials), { channel: 'ebay', bucket: bucket(EBAY_INVENTORY_RATE_LIMIT) }),
-    woocommerce: new WooCommercePriceApi(new WooCommerceRestApi(override('woocommerce'), credentials, { channel: 'woocommerce', bucket: bucket(WOOCOMMERCE_RATE_LIMIT) })),
+    shopify: new ShopifyPriceApi(
+      new ShopifyAdminApi(override('shopify'), credentials, {
+        channel: 'shopify',
+        bucket: bucket(SHOPIFY_ADMIN_RATE_LIMIT),
+      }),
+    ),
+    ebay: new EbayPriceApi(ebayUrl, ebaySellerToken(ebayUrl, credentials), {
+      channel: 'ebay',
+      bucket: bucket(EBAY_INVENTORY_RATE_LIMIT),
+    }),
+    woocommerce: new WooCommercePriceApi(
+      new WooCommerceRestApi(override('woocommerce'), credentials, {
+        channel: 'woocommerce',
+        bucket: bucket(WOOCOMMERCE_RATE_LIMIT),
+      }),
+    ),
   };
 }
-

@@ -25,10 +25,19 @@ const ports = {
   products: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),
   channelApis: channelPriceApisFromEnv(),
   storeFiles: new S3PosPriceFiles(config.FABRIC_BUCKET_POS_BATCHES),
-  stores: loadInventoryPolicy().locations.filter((location) => location.kind === 'store').map((location) => location.id),
+  stores: loadInventoryPolicy()
+    .locations.filter((location) => location.kind === 'store')
+    .map((location) => location.id),
   acknowledge: async (ack: PriceAcknowledgement) => {
     const recorded = await recordPricePublication(ledger, ack, randomUUID());
-    if (recorded !== 'recorded') logger.info('price publication not recorded', { channel: ack.channel, storeId: ack.storeId, sku: ack.sku, windowKey: ack.windowKey, recorded });
+    if (recorded !== 'recorded')
+      logger.info('price publication not recorded', {
+        channel: ack.channel,
+        storeId: ack.storeId,
+        sku: ack.sku,
+        windowKey: ack.windowKey,
+        recorded,
+      });
   },
   now: () => new Date(),
 };
@@ -43,7 +52,11 @@ async function distributeWindow(record: SQSRecord): Promise<void> {
   }
   metrics.addMetric('StorePriceFilesWritten', MetricUnit.Count, outcome.storeFiles.length);
   if (outcome.skipped.length) metrics.addMetric('PricePushesSkipped', MetricUnit.Count, outcome.skipped.length);
-  logger.info('price window distributed', { pushed: outcome.pushed.length, skipped: outcome.skipped, storeFiles: outcome.storeFiles });
+  logger.info('price window distributed', {
+    pushed: outcome.pushed.length,
+    skipped: outcome.skipped,
+    storeFiles: outcome.storeFiles,
+  });
 }
 
 function priceWindowOf(body: string): PriceWindow {

@@ -25,7 +25,10 @@ const config = readConfig({
 const prices = new DynamoPricingStore(config.FABRIC_TABLE_PRICING);
 const publisher = eventPublisherFromEnv();
 const checks = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, PRICE_ORDER_CHECK_SCOPE);
-const tolerance = { minorUnits: config.FABRIC_PRICE_TOLERANCE_MINOR, basisPoints: config.FABRIC_PRICE_TOLERANCE_BASIS_POINTS };
+const tolerance = {
+  minorUnits: config.FABRIC_PRICE_TOLERANCE_MINOR,
+  basisPoints: config.FABRIC_PRICE_TOLERANCE_BASIS_POINTS,
+};
 
 /** Checks one OrderReceived's line prices, once per order version; raises PricingException for a leak. */
 async function checkOrderPrices(record: SQSRecord): Promise<void> {
@@ -35,11 +38,16 @@ async function checkOrderPrices(record: SQSRecord): Promise<void> {
   const { result, replayed } = await checks.run(orderVersionKey(order), async () => {
     const exception = await findPricingException(order, prices, tolerance);
     if (!exception) return { lines: 0 };
-    await publisher.publish([createEvent(PricingException, exception, { correlationId: order.orderId, causationId: event.id })]);
+    await publisher.publish([
+      createEvent(PricingException, exception, { correlationId: order.orderId, causationId: event.id }),
+    ]);
     return { lines: exception.lines.length };
   });
   if (!replayed && result.lines) metrics.addMetric('PricingExceptions', MetricUnit.Count, 1);
   logger.info('order prices checked', { underpricedLines: result.lines, replayed });
 }
 
-export const handler = queueConsumer(checkOrderPrices, { failureMetric: 'PriceCheckEventsFailed', beforeBatch: (context) => checks.registerLambdaContext(context) });
+export const handler = queueConsumer(checkOrderPrices, {
+  failureMetric: 'PriceCheckEventsFailed',
+  beforeBatch: (context) => checks.registerLambdaContext(context),
+});

@@ -17,8 +17,12 @@ async function publishDuePricing(): Promise<void> {
   const now = new Date();
   const published = await publishDueWindows(ports, now);
   metrics.addMetric('PricingWindowsPublished', MetricUnit.Count, published.length);
-  for (const window of published) metrics.addMetric('PricingWindowPublishLagMs', MetricUnit.Milliseconds, now.getTime() - Date.parse(window.dueAt));
-  if (published.length) logger.info('pricing windows published', { windows: published.map(({ windowKey, dueAt }) => ({ windowKey, dueAt })) });
+  for (const window of published)
+    metrics.addMetric('PricingWindowPublishLagMs', MetricUnit.Milliseconds, now.getTime() - Date.parse(window.dueAt));
+  if (published.length)
+    logger.info('pricing windows published', {
+      windows: published.map(({ windowKey, dueAt }) => ({ windowKey, dueAt })),
+    });
 }
 
 export const handler = withObservability(publishDuePricing);

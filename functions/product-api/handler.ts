@@ -13,7 +13,11 @@ import { logger, metrics } from '#shared/adapters/observability';
 import { jsonAnswer, rawBody } from '#shared/api/http-answer';
 
 const config = readConfig({ FABRIC_TABLE_CROSS_REFERENCE: requiredName });
-const ports = { catalog: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE), publisher: eventPublisherFromEnv(), ownership: loadDataOwnership() };
+const ports = {
+  catalog: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),
+  publisher: eventPublisherFromEnv(),
+  ownership: loadDataOwnership(),
+};
 
 /** Up to 100 products a request: one cross-reference write batch per 25 items stays well inside the timeout. */
 const ProductChangeRequest = z.object({ sourceSystem: SourceSystem, products: z.array(Product).min(1).max(100) });
@@ -27,11 +31,21 @@ async function changeProducts(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   try {
     body = JSON.parse(rawBody(event).toString('utf8'));
   } catch {
-    return jsonAnswer(400, { message: 'the body is not valid JSON', errors: [{ path: '(body)', message: 'is not valid JSON' }] });
+    return jsonAnswer(400, {
+      message: 'the body is not valid JSON',
+      errors: [{ path: '(body)', message: 'is not valid JSON' }],
+    });
   }
   const request = ProductChangeRequest.safeParse(body);
-  if (!request.success) return jsonAnswer(400, { message: 'the product change is not valid', errors: formatIssues(request.error) });
-  const outcome = await recordProductChanges(request.data.products, request.data.sourceSystem, 'api', ports, new Date());
+  if (!request.success)
+    return jsonAnswer(400, { message: 'the product change is not valid', errors: formatIssues(request.error) });
+  const outcome = await recordProductChanges(
+    request.data.products,
+    request.data.sourceSystem,
+    'api',
+    ports,
+    new Date(),
+  );
   metrics.addMetric(`ProductChanges_${outcome.outcome}`, MetricUnit.Count, 1);
   logger.info('product change answered', { sourceSystem: request.data.sourceSystem, ...outcome });
   if (outcome.outcome === 'refused') return jsonAnswer(403, { message: outcome.message });

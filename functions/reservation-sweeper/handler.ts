@@ -17,7 +17,8 @@ async function sweep(): Promise<void> {
   metrics.addMetric('ReservationsExpired', MetricUnit.Count, outcome.released);
   metrics.addMetric('OutboxesDrained', MetricUnit.Count, outcome.drained);
   metrics.addMetric('SweepFailures', MetricUnit.Count, outcome.failed.length);
-  if (outcome.failed.length) logger.error('sweeper could not finish some records; they are retried next run', { failed: outcome.failed });
+  if (outcome.failed.length)
+    logger.error('sweeper could not finish some records; they are retried next run', { failed: outcome.failed });
   else logger.info('sweep done', { released: outcome.released, drained: outcome.drained });
 }
 

@@ -28,11 +28,20 @@ async function receiveReturnedGoods(record: SQSRecord): Promise<void> {
   const event = parseEventBody(record.body, 'ReturnReceived');
   const { customerReturn } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, returnId: customerReturn.returnId });
-  const { result, replayed } = await returns.run(customerReturn.returnId, async () => ({ lines: await receiveReturn(customerReturn, ports) }));
+  const { result, replayed } = await returns.run(customerReturn.returnId, async () => ({
+    lines: await receiveReturn(customerReturn, ports),
+  }));
   for (const outcome of new Set(result.lines.map((line) => line.outcome))) {
-    metrics.addMetric(`ReturnLines_${outcome}`, MetricUnit.Count, result.lines.filter((line) => line.outcome === outcome).length);
+    metrics.addMetric(
+      `ReturnLines_${outcome}`,
+      MetricUnit.Count,
+      result.lines.filter((line) => line.outcome === outcome).length,
+    );
   }
   logger.info('return received', { replayed, lines: result.lines });
 }
 
-export const handler = queueConsumer(receiveReturnedGoods, { failureMetric: 'ReturnEventsFailed', beforeBatch: (context) => returns.registerLambdaContext(context) });
+export const handler = queueConsumer(receiveReturnedGoods, {
+  failureMetric: 'ReturnEventsFailed',
+  beforeBatch: (context) => returns.registerLambdaContext(context),
+});

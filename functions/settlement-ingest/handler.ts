@@ -57,9 +57,20 @@ async function settle(event: S3Event | ScheduledEvent, context: Context): Promis
     const source = `s3://${bucket.name}/${key}`;
     const version = object.versionId ?? object.eTag ?? object.sequencer;
     const { result, replayed } = await uploads.run(`${source}#${version}`, async () => ({
-      ...(await reconcileSettlementUpload({ channel, source, open: () => reports.open({ bucket: bucket.name, key, versionId: object.versionId, eTag: object.eTag }) }, ports)),
+      ...(await reconcileSettlementUpload(
+        {
+          channel,
+          source,
+          open: () => reports.open({ bucket: bucket.name, key, versionId: object.versionId, eTag: object.eTag }),
+        },
+        ports,
+      )),
     }));
-    metrics.addMetric(replayed ? 'SettlementReportsReplayed' : `SettlementReports_${result.outcome}`, MetricUnit.Count, 1);
+    metrics.addMetric(
+      replayed ? 'SettlementReportsReplayed' : `SettlementReports_${result.outcome}`,
+      MetricUnit.Count,
+      1,
+    );
     logger.info('settlement report', { source, replayed, ...result });
   }
 }

@@ -37,12 +37,16 @@ const locations = locationIds(loadInventoryPolicy());
  */
 async function receiveShipment(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
   shipments.registerLambdaContext(context);
-  const answer = await confirmShipment({
-    requestId: event.requestContext?.requestId ?? context.awsRequestId,
-    receivedAt: new Date().toISOString(),
-    headers: lowerCaseHeaders(event),
-    rawBody: rawBody(event),
-  }, ports, locations);
+  const answer = await confirmShipment(
+    {
+      requestId: event.requestContext?.requestId ?? context.awsRequestId,
+      receivedAt: new Date().toISOString(),
+      headers: lowerCaseHeaders(event),
+      rawBody: rawBody(event),
+    },
+    ports,
+    locations,
+  );
   metrics.addDimensions({ status: String(answer.status) });
   metrics.addMetric('ShipmentConfirmations', MetricUnit.Count, 1);
   logger.info('shipment confirmation answered', { status: answer.status, answer: answer.body });

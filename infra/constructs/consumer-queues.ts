@@ -46,12 +46,20 @@ export class ConsumerQueues extends Construct {
     const undeliveredQueue = sqs.Queue.fromQueueArn(this, 'UndeliveredQueue', props.undeliveredQueue.queueArn);
     for (const rule of props.rules) {
       const consumer = props.functions[rule.consumer];
-      if (!consumer) throw new Error(`routing rule "${rule.name}" names consumer "${rule.consumer}", which is not a function of this stack`);
+      if (!consumer)
+        throw new Error(
+          `routing rule "${rule.name}" names consumer "${rule.consumer}", which is not a function of this stack`,
+        );
       this.createRoute(rule, consumer, props, undeliveredQueue);
     }
   }
 
-  private createRoute(rule: RoutingRule, consumer: FabricFunction, { namePrefix, bus }: ConsumerQueuesProps, undeliveredQueue: sqs.IQueue): void {
+  private createRoute(
+    rule: RoutingRule,
+    consumer: FabricFunction,
+    { namePrefix, bus }: ConsumerQueuesProps,
+    undeliveredQueue: sqs.IQueue,
+  ): void {
     const id = constructId(rule.name);
     const queueName = `${namePrefix}-${rule.target.name}`;
 
@@ -75,11 +83,15 @@ export class ConsumerQueues extends Construct {
         }),
       ],
     });
-    consumer.consumeQueue(queue, { queueName, maxReceiveCount: rule.target.maxReceiveCount }, {
-      batchSize: rule.target.batchSize,
-      maxBatchingWindow: Duration.seconds(rule.target.maxBatchingWindowSeconds),
-      maxConcurrency: rule.target.maxConcurrency,
-    });
+    consumer.consumeQueue(
+      queue,
+      { queueName, maxReceiveCount: rule.target.maxReceiveCount },
+      {
+        batchSize: rule.target.batchSize,
+        maxBatchingWindow: Duration.seconds(rule.target.maxBatchingWindowSeconds),
+        maxConcurrency: rule.target.maxConcurrency,
+      },
+    );
     this.consumerQueues.push(queue);
     this.deadLetterQueues.push(deadLetterQueue);
     this.rules.push(eventRule);

@@ -3,7 +3,14 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { buckets, tables, type BucketDefinition, type BucketName, type TableDefinition, type TableName } from '#shared/config/topology';
+import {
+  buckets,
+  tables,
+  type BucketDefinition,
+  type BucketName,
+  type TableDefinition,
+  type TableName,
+} from '#shared/config/topology';
 import { constructId } from './construct-id';
 import { rawArchiveExpiries, type ArchiveExpiry } from '#shared/config/raw-archive-retention';
 
@@ -23,7 +30,11 @@ export class DataStores extends Construct {
   readonly tables: Record<TableName, dynamodb.Table>;
   readonly buckets: Record<BucketName, s3.Bucket>;
 
-  constructor(scope: Construct, id: string, private readonly props: DataStoresProps = {}) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: DataStoresProps = {},
+  ) {
     super(scope, id);
     this.dataKey = new kms.Key(this, 'DataKey', {
       description: 'Encrypts the retail fabric orders, cross-references and raw deliveries at rest.',
@@ -32,7 +43,10 @@ export class DataStores extends Construct {
     });
 
     this.tables = Object.fromEntries(
-      (Object.entries(tables) as [TableName, TableDefinition][]).map(([name, definition]) => [name, this.createTable(name, definition)]),
+      (Object.entries(tables) as [TableName, TableDefinition][]).map(([name, definition]) => [
+        name,
+        this.createTable(name, definition),
+      ]),
     ) as Record<TableName, dynamodb.Table>;
 
     const accessLogs = this.createAccessLogBucket();
@@ -109,5 +123,9 @@ function stringAttribute(name: string): dynamodb.Attribute {
 
 /** Deletes what a prefix holds after its days; the bucket is versioned, so the version left behind goes a day later. */
 function expiryRule({ prefix, days }: ArchiveExpiry): s3.LifecycleRule {
-  return { ...(prefix ? { prefix } : {}), expiration: Duration.days(days), noncurrentVersionExpiration: Duration.days(1) };
+  return {
+    ...(prefix ? { prefix } : {}),
+    expiration: Duration.days(days),
+    noncurrentVersionExpiration: Duration.days(1),
+  };
 }

@@ -45,16 +45,27 @@ export class EventBackbone extends Construct {
     });
     // Admits any rule on this bus rather than each rule by ARN: the rules live in the capability
     // stacks, which depend on this one, so naming them here would make the dependency circular.
-    this.undeliveredQueue.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'RulesOnTheFabricBusMayPark',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sqs:SendMessage'],
-      resources: [this.undeliveredQueue.queueArn],
-      conditions: { ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: `${namePrefix}/*` }) } },
-    }));
+    this.undeliveredQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'RulesOnTheFabricBusMayPark',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.undeliveredQueue.queueArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'events',
+              resource: 'rule',
+              resourceName: `${namePrefix}/*`,
+            }),
+          },
+        },
+      }),
+    );
     Validations.of(this.undeliveredQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue, for the EventBridge rule targets; cdk-nag only recognises dead-letter queues named in another queue\'s redrive policy.',
+      reason:
+        "This queue is itself a dead-letter queue, for the EventBridge rule targets; cdk-nag only recognises dead-letter queues named in another queue's redrive policy.",
     });
   }
 }

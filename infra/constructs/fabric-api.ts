@@ -31,10 +31,15 @@ export class FabricApi extends Construct {
 
   constructor(scope: Construct, id: string, props: FabricApiProps) {
     super(scope, id);
-    const routes = props.functions.filter((fn) => fn.definition.routes?.length).flatMap((fn) => {
-      const handler = lambda.Function.fromFunctionAttributes(this, fn.node.id, { functionArn: fn.functionArn, sameEnvironment: true });
-      return (fn.definition.routes ?? []).map((route) => ({ route, definition: fn.definition, fn: handler }));
-    });
+    const routes = props.functions
+      .filter((fn) => fn.definition.routes?.length)
+      .flatMap((fn) => {
+        const handler = lambda.Function.fromFunctionAttributes(this, fn.node.id, {
+          functionArn: fn.functionArn,
+          sameEnvironment: true,
+        });
+        return (fn.definition.routes ?? []).map((route) => ({ route, definition: fn.definition, fn: handler }));
+      });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.THREE_MONTHS,
@@ -53,21 +58,23 @@ export class FabricApi extends Construct {
         // ERROR, never INFO with data tracing: execution logs must not copy order bodies (PII).
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify({
-          requestId: apigateway.AccessLogField.contextRequestId(),
-          requestTime: apigateway.AccessLogField.contextRequestTime(),
-          sourceIp: apigateway.AccessLogField.contextIdentitySourceIp(),
-          caller: apigateway.AccessLogField.contextIdentityCaller(),
-          httpMethod: apigateway.AccessLogField.contextHttpMethod(),
-          resourcePath: apigateway.AccessLogField.contextResourcePath(),
-          status: apigateway.AccessLogField.contextStatus(),
-          responseLength: apigateway.AccessLogField.contextResponseLength(),
-          responseLatency: apigateway.AccessLogField.contextResponseLatency(),
-          integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
-          integrationError: apigateway.AccessLogField.contextIntegrationErrorMessage(),
-          error: apigateway.AccessLogField.contextErrorMessage(),
-          xrayTraceId: apigateway.AccessLogField.contextXrayTraceId(),
-        })),
+        accessLogFormat: apigateway.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: apigateway.AccessLogField.contextRequestId(),
+            requestTime: apigateway.AccessLogField.contextRequestTime(),
+            sourceIp: apigateway.AccessLogField.contextIdentitySourceIp(),
+            caller: apigateway.AccessLogField.contextIdentityCaller(),
+            httpMethod: apigateway.AccessLogField.contextHttpMethod(),
+            resourcePath: apigateway.AccessLogField.contextResourcePath(),
+            status: apigateway.AccessLogField.contextStatus(),
+            responseLength: apigateway.AccessLogField.contextResponseLength(),
+            responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+            integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
+            integrationError: apigateway.AccessLogField.contextIntegrationErrorMessage(),
+            error: apigateway.AccessLogField.contextErrorMessage(),
+            xrayTraceId: apigateway.AccessLogField.contextXrayTraceId(),
+          }),
+        ),
         // Stage-wide ceiling; routes with their own throttle get it below, so a storm on one
         // channel exhausts that channel's budget, not everyone's.
         throttlingRateLimit: 200,
@@ -75,7 +82,10 @@ export class FabricApi extends Construct {
         methodOptions: Object.fromEntries(
           routes
             .filter(({ route }) => route.throttle)
-            .map(({ route }) => [`${route.path}/${route.method}`, { throttlingRateLimit: route.throttle!.rateLimit, throttlingBurstLimit: route.throttle!.burstLimit }]),
+            .map(({ route }) => [
+              `${route.path}/${route.method}`,
+              { throttlingRateLimit: route.throttle!.rateLimit, throttlingBurstLimit: route.throttle!.burstLimit },
+            ]),
         ),
       },
     });
@@ -89,15 +99,18 @@ export class FabricApi extends Construct {
 
     for (const { route, definition, fn } of routes) {
       const verifiesSignatures = (definition.channelSecrets?.length ?? 0) > 0;
-      const method = this.restApi.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(fn), {
-        authorizationType: verifiesSignatures ? apigateway.AuthorizationType.NONE : apigateway.AuthorizationType.IAM,
-        requestValidator,
-        requestParameters: pathParameters(route),
-      });
+      const method = this.restApi.root
+        .resourceForPath(route.path)
+        .addMethod(route.method, new apigateway.LambdaIntegration(fn), {
+          authorizationType: verifiesSignatures ? apigateway.AuthorizationType.NONE : apigateway.AuthorizationType.IAM,
+          requestValidator,
+          requestParameters: pathParameters(route),
+        });
       if (verifiesSignatures) {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: 'Channels cannot present AWS credentials or tokens; the function rejects any delivery whose HMAC signature does not match the channel secret before doing any work.',
+          reason:
+            'Channels cannot present AWS credentials or tokens; the function rejects any delivery whose HMAC signature does not match the channel secret before doing any work.',
         });
       }
       Validations.of(method).acknowledge({
@@ -110,7 +123,8 @@ export class FabricApi extends Construct {
 
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason: 'API Gateway\'s account-level logging role; this AWS-managed policy is the documented, minimal one for pushing execution logs.',
+      reason:
+        "API Gateway's account-level logging role; this AWS-managed policy is the documented, minimal one for pushing execution logs.",
     });
     this.blockUnsignedWebhooks(routes.map(({ route }) => route));
   }
@@ -123,9 +137,14 @@ export class FabricApi extends Construct {
    * block legitimate order webhooks.
    */
   private blockUnsignedWebhooks(routes: readonly ApiRoute[]): void {
-    const signed = Object.entries(WEBHOOK_SIGNATURE_HEADERS)
-      .filter(([channel]) => routes.some((route) => route.method === 'POST' && route.path === `/webhooks/${channel}`));
-    const visibility = (name: string) => ({ cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true });
+    const signed = Object.entries(WEBHOOK_SIGNATURE_HEADERS).filter(([channel]) =>
+      routes.some((route) => route.method === 'POST' && route.path === `/webhooks/${channel}`),
+    );
+    const visibility = (name: string) => ({
+      cloudWatchMetricsEnabled: true,
+      metricName: name,
+      sampledRequestsEnabled: true,
+    });
     const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
@@ -138,20 +157,50 @@ export class FabricApi extends Construct {
         statement: {
           andStatement: {
             statements: [
-              { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: 'POST', textTransformations: [{ priority: 0, type: 'NONE' }] } },
+              {
+                byteMatchStatement: {
+                  fieldToMatch: { method: {} },
+                  positionalConstraint: 'EXACTLY',
+                  searchString: 'POST',
+                  textTransformations: [{ priority: 0, type: 'NONE' }],
+                },
+              },
               // The stage name leads the path WAF sees (/prod/webhooks/shopify).
-              { byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'ENDS_WITH', searchString: `/webhooks/${channel}`, textTransformations: [{ priority: 0, type: 'LOWERCASE' }] } },
-              { notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: header } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } } },
+              {
+                byteMatchStatement: {
+                  fieldToMatch: { uriPath: {} },
+                  positionalConstraint: 'ENDS_WITH',
+                  searchString: `/webhooks/${channel}`,
+                  textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+                },
+              },
+              {
+                notStatement: {
+                  statement: {
+                    sizeConstraintStatement: {
+                      fieldToMatch: { singleHeader: { Name: header } },
+                      comparisonOperator: 'GT',
+                      size: 0,
+                      textTransformations: [{ priority: 0, type: 'NONE' }],
+                    },
+                  },
+                },
+              },
             ],
           },
         },
       })),
     });
-    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.restApi.deploymentStage.stageArn, webAclArn: webAcl.attrArn });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.restApi.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
   }
 }
 
 /** Marks each `{parameter}` of a route's path as required, for the request validator. */
 function pathParameters(route: ApiRoute): Record<string, boolean> {
-  return Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [`method.request.path.${name}`, true]));
+  return Object.fromEntries(
+    [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [`method.request.path.${name}`, true]),
+  );
 }

@@ -34,7 +34,8 @@ const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 
 /** cdk-nag IAM5 findings that CDK's own grants produce; each bind method acknowledges those it causes. */
 const KMS_WRITE_FINDINGS = ['Action::kms:ReEncrypt*', 'Action::kms:GenerateDataKey*'];
-const KMS_WRITE_REASON = 'Writing to a store encrypted with the fabric data key generates and re-encrypts data keys; the grant names that one key.';
+const KMS_WRITE_REASON =
+  'Writing to a store encrypted with the fabric data key generates and re-encrypts data keys; the grant names that one key.';
 const S3_READ_FINDINGS = ['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*'];
 const S3_PUT_FINDINGS = ['Action::s3:Abort*'];
 
@@ -103,11 +104,13 @@ export class FabricFunction extends NodejsFunction {
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The fabric targets nodejs22.x on purpose: bundles are built for node22 and tested on it; moving runtimes is a deliberate change, not a default.',
+      reason:
+        'The fabric targets nodejs22.x on purpose: bundles are built for node22 and tested on it; moving runtimes is a deliberate change, not a default.',
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.',
+      reason:
+        'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.',
     });
   }
 
@@ -121,7 +124,11 @@ export class FabricFunction extends NodejsFunction {
       this.acknowledgeWildcards(KMS_WRITE_FINDINGS, KMS_WRITE_REASON);
     }
     if ((tables[name] as TableDefinition).globalIndexes?.length) {
-      this.acknowledgeWildcardUnder(table.tableArn, '/index/*', `Queries may use any index of the ${name} table, and only of that table.`);
+      this.acknowledgeWildcardUnder(
+        table.tableArn,
+        '/index/*',
+        `Queries may use any index of the ${name} table, and only of that table.`,
+      );
     }
   }
 
@@ -140,7 +147,10 @@ export class FabricFunction extends NodejsFunction {
     }
     if (access !== 'read') {
       bucket.grantPut(this);
-      this.acknowledgeWildcards(S3_PUT_FINDINGS, `Adds objects to the ${name} bucket, and may abort its own failed multipart uploads there.`);
+      this.acknowledgeWildcards(
+        S3_PUT_FINDINGS,
+        `Adds objects to the ${name} bucket, and may abort its own failed multipart uploads there.`,
+      );
       this.acknowledgeWildcards(KMS_WRITE_FINDINGS, KMS_WRITE_REASON);
     }
     this.acknowledgeWildcardUnder(bucket.bucketArn, '/*', reason);
@@ -158,12 +168,23 @@ export class FabricFunction extends NodejsFunction {
       bucket.grantPut(this, under);
       this.acknowledgeWildcards(S3_PUT_FINDINGS, 'May abort its own failed multipart uploads of event payloads.');
       this.acknowledgeWildcards(KMS_WRITE_FINDINGS, KMS_WRITE_REASON);
-      this.acknowledgeWildcardUnder(bucket.bucketArn, `/${under}`, 'Adds the payload of any event too large for the bus, keyed by day and event id.');
+      this.acknowledgeWildcardUnder(
+        bucket.bucketArn,
+        `/${under}`,
+        'Adds the payload of any event too large for the bus, keyed by day and event id.',
+      );
     }
     if (consumes) {
       bucket.grantRead(this, under);
-      this.acknowledgeWildcards(S3_READ_FINDINGS, 'Reads the payload any event it consumes points to, and only under claim-checks/.');
-      this.acknowledgeWildcardUnder(bucket.bucketArn, `/${under}`, 'Reads the payload any event it consumes points to, keyed by day and event id.');
+      this.acknowledgeWildcards(
+        S3_READ_FINDINGS,
+        'Reads the payload any event it consumes points to, and only under claim-checks/.',
+      );
+      this.acknowledgeWildcardUnder(
+        bucket.bucketArn,
+        `/${under}`,
+        'Reads the payload any event it consumes points to, keyed by day and event id.',
+      );
     }
   }
 
@@ -172,7 +193,11 @@ export class FabricFunction extends NodejsFunction {
    * the queue's maxReceiveCount (by queue name, in MAX_RECEIVE_COUNTS_ENV) in the same step: its queue
    * consumer logs a failure at ERROR only on the receive after which SQS dead-letters the message.
    */
-  consumeQueue(queue: sqs.IQueue, { queueName, maxReceiveCount }: { queueName: string; maxReceiveCount: number }, source: Omit<SqsEventSourceProps, 'reportBatchItemFailures'>): void {
+  consumeQueue(
+    queue: sqs.IQueue,
+    { queueName, maxReceiveCount }: { queueName: string; maxReceiveCount: number },
+    source: Omit<SqsEventSourceProps, 'reportBatchItemFailures'>,
+  ): void {
     this.addEventSource(new SqsEventSource(queue, { ...source, reportBatchItemFailures: true }));
     this.receiveLimits[queueName] = maxReceiveCount;
     this.addEnvironment(MAX_RECEIVE_COUNTS_ENV, JSON.stringify(this.receiveLimits));
@@ -213,7 +238,8 @@ export class FabricFunction extends NodejsFunction {
   }
 
   private acknowledgeWildcards(findings: readonly string[], reason: string): void {
-    for (const finding of findings) Validations.of(this.role!).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    for (const finding of findings)
+      Validations.of(this.role!).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
 
   /**

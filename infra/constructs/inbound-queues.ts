@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { constructId } from './construct-id';
 import type { FabricFunction } from './fabric-function';
@@ -37,12 +37,14 @@ export class InboundQueues extends Construct {
         maxReceiveCount: inbound.maxReceiveCount,
         retentionPeriod: Duration.days(14),
       });
-      queue.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'ChannelMaySend',
-        principals: inbound.senderAccounts.map((account) => new iam.AccountPrincipal(account)),
-        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
-        resources: [queue.queueArn],
-      }));
+      queue.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'ChannelMaySend',
+          principals: inbound.senderAccounts.map((account) => new iam.AccountPrincipal(account)),
+          actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
+          resources: [queue.queueArn],
+        }),
+      );
       fn.consumeQueue(queue, { queueName, maxReceiveCount: inbound.maxReceiveCount }, { batchSize: inbound.batchSize });
       this.queues[inbound.name] = queue;
       this.deadLetterQueues.push(deadLetterQueue);

@@ -44,11 +44,16 @@ export class ObjectTriggers extends Construct {
       });
       Validations.of(failedInvocations).acknowledge({
         id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself a dead letter: the on-failure destination of asynchronous invocations; cdk-nag only recognises dead-letter queues named in a redrive policy.',
+        reason:
+          'This queue is itself a dead letter: the on-failure destination of asynchronous invocations; cdk-nag only recognises dead-letter queues named in a redrive policy.',
       });
       fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(failedInvocations) });
       for (const { bucket, prefix } of definition.objectTriggers) {
-        this.imported(bucket, buckets[bucket]).addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), { prefix });
+        this.imported(bucket, buckets[bucket]).addEventNotification(
+          s3.EventType.OBJECT_CREATED,
+          new s3n.LambdaDestination(fn),
+          { prefix },
+        );
       }
       this.failedInvocationQueues.push(failedInvocations);
     }
@@ -57,7 +62,10 @@ export class ObjectTriggers extends Construct {
 
   private imported(name: BucketName, bucket: s3.IBucket): s3.IBucket {
     const id = `${constructId(name)}Bucket`;
-    return (this.node.tryFindChild(id) as s3.IBucket | undefined) ?? s3.Bucket.fromBucketAttributes(this, id, { bucketArn: bucket.bucketArn, bucketName: bucket.bucketName });
+    return (
+      (this.node.tryFindChild(id) as s3.IBucket | undefined) ??
+      s3.Bucket.fromBucketAttributes(this, id, { bucketArn: bucket.bucketArn, bucketName: bucket.bucketName })
+    );
   }
 
   /** CDK's notifications handler is its own code, outside the fabric's conventions. */
@@ -66,7 +74,8 @@ export class ObjectTriggers extends Construct {
     if (!handler) return;
     Validations.of(handler).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'CDK\'s bucket-notifications custom resource brings its own role with the basic execution policy; it runs only during deployments.',
+      reason:
+        "CDK's bucket-notifications custom resource brings its own role with the basic execution policy; it runs only during deployments.",
     });
   }
 }

@@ -39,7 +39,10 @@ const OLDEST_OPEN_EXCEPTION_AGE = Duration.hours(4);
  * (an ERP that refused a sales order, a unit sold after the channel showed zero). Other kinds alarm on
  * a pile-up, which means a cause upstream (a catalog nobody mapped, a till that stopped uploading).
  */
-const OPEN_EXCEPTIONS_THRESHOLD: Partial<Record<ExceptionKind, number>> = { ErpPostingRejected: 1, OversellIncident: 1 };
+const OPEN_EXCEPTIONS_THRESHOLD: Partial<Record<ExceptionKind, number>> = {
+  ErpPostingRejected: 1,
+  OversellIncident: 1,
+};
 const OPEN_EXCEPTIONS_PILE_UP = 25;
 
 /** Share of API requests answered 4xx that means a channel misconfiguration (a rotated secret), not noise. */
@@ -68,20 +71,31 @@ export class OperationsAlarms extends Construct {
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'Retail fabric alarms', enforceSSL: true });
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const notify = new actions.SnsAction(this.topic);
-    const alarm = (metric: cloudwatch.Metric | cloudwatch.MathExpression, alarmId: string, alarmDescription: string, threshold: number, scope: Construct = this) =>
-      metric.createAlarm(scope, alarmId, {
-        alarmDescription,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(notify);
+    const alarm = (
+      metric: cloudwatch.Metric | cloudwatch.MathExpression,
+      alarmId: string,
+      alarmDescription: string,
+      threshold: number,
+      scope: Construct = this,
+    ) =>
+      metric
+        .createAlarm(scope, alarmId, {
+          alarmDescription,
+          threshold,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        })
+        .addAlarmAction(notify);
 
     for (const { name, deadLetterQueues, consumerQueues, rules } of props.watched) {
       const scope = new Construct(this, name);
       for (const queue of deadLetterQueues) {
         alarm(
-          queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+          queue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(1),
+            statistic: cloudwatch.Stats.MAXIMUM,
+          }),
           `${queue.node.id}MessagesHeld`,
           `Messages are waiting in ${queue.queueName}: inspect them (npm run ops -- dlq peek), fix the cause, then redrive.`,
           1,
@@ -90,7 +104,10 @@ export class OperationsAlarms extends Construct {
       }
       for (const queue of consumerQueues) {
         alarm(
-          queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+          queue.metricApproximateAgeOfOldestMessage({
+            period: Duration.minutes(5),
+            statistic: cloudwatch.Stats.MAXIMUM,
+          }),
           `${queue.node.id}OldestMessageAge`,
           `${queue.queueName} holds a message older than ${OLDEST_MESSAGE_AGE.toHumanString()}: its consumer is failing, throttled or stopped.`,
           OLDEST_MESSAGE_AGE.toSeconds(),
@@ -107,7 +124,7 @@ export class OperationsAlarms extends Construct {
             statistic: cloudwatch.Stats.SUM,
           }),
           `${rule.node.id}FailedInvocations`,
-          'EventBridge could not deliver to this rule\'s queue: check the queue policy and quotas; events wait in the undelivered queue.',
+          "EventBridge could not deliver to this rule's queue: check the queue policy and quotas; events wait in the undelivered queue.",
           1,
           scope,
         );
@@ -170,9 +187,21 @@ export class OperationsAlarms extends Construct {
 /** A counter a fabric function emits through Powertools, which puts the function's name in `service`. */
 /** The exceptions function reports these per kind every few minutes (functions/exception-queue/handler.ts). */
 function exceptionMetric(metricName: string, kind: ExceptionKind): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: 'RetailFabric', metricName, dimensionsMap: { service: 'exception-queue', kind }, period: Duration.minutes(15), statistic: cloudwatch.Stats.MAXIMUM });
+  return new cloudwatch.Metric({
+    namespace: 'RetailFabric',
+    metricName,
+    dimensionsMap: { service: 'exception-queue', kind },
+    period: Duration.minutes(15),
+    statistic: cloudwatch.Stats.MAXIMUM,
+  });
 }
 
 function fabricMetric(service: string, metricName: string, statistic: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: 'RetailFabric', metricName, dimensionsMap: { service }, period: Duration.minutes(15), statistic });
+  return new cloudwatch.Metric({
+    namespace: 'RetailFabric',
+    metricName,
+    dimensionsMap: { service },
+    period: Duration.minutes(15),
+    statistic,
+  });
 }

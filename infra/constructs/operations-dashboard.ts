@@ -28,35 +28,60 @@ const FIVE_MINUTES = Duration.minutes(5);
 export class OperationsDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 
-  constructor(scope: Construct, id: string, { namePrefix, functions, api, consumerQueues, deadLetterQueues }: OperationsDashboardProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { namePrefix, functions, api, consumerQueues, deadLetterQueues }: OperationsDashboardProps,
+  ) {
     super(scope, id);
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${namePrefix}-operations`, defaultInterval: Duration.hours(3) });
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${namePrefix}-operations`,
+      defaultInterval: Duration.hours(3),
+    });
 
     const names = Object.keys(functions).sort();
-    this.dashboard.addWidgets(new cloudwatch.TextWidget({
-      markdown: '# Retail fabric\nBusiness counters per function, then lag, held messages and the API. Runbook: docs/deploy.md; held messages: `npm run ops -- dlq peek <rule>`.',
-      width: 24,
-      height: 2,
-    }));
-    this.dashboard.addWidgets(...names.map((name) => new cloudwatch.GraphWidget({
-      title: name,
-      width: 8,
-      left: [new cloudwatch.MathExpression({
-        expression: `SEARCH('Namespace="RetailFabric" service="${name}" NOT MetricName="EventLag"', 'Sum', 300)`,
-        label: '',
-        period: FIVE_MINUTES,
-      })],
-    })));
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown:
+          '# Retail fabric\nBusiness counters per function, then lag, held messages and the API. Runbook: docs/deploy.md; held messages: `npm run ops -- dlq peek <rule>`.',
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      ...names.map(
+        (name) =>
+          new cloudwatch.GraphWidget({
+            title: name,
+            width: 8,
+            left: [
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('Namespace="RetailFabric" service="${name}" NOT MetricName="EventLag"', 'Sum', 300)`,
+                label: '',
+                period: FIVE_MINUTES,
+              }),
+            ],
+          }),
+      ),
+    );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Event lag p95: event time to processing (ms)',
         width: 12,
-        left: [new cloudwatch.MathExpression({ expression: `SEARCH('Namespace="RetailFabric" MetricName="EventLag"', 'p95', 300)`, label: '', period: FIVE_MINUTES })],
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('Namespace="RetailFabric" MetricName="EventLag"', 'p95', 300)`,
+            label: '',
+            period: FIVE_MINUTES,
+          }),
+        ],
       }),
       new cloudwatch.GraphWidget({
         title: 'Oldest waiting message per consumer queue (s)',
         width: 12,
-        left: consumerQueues.map((queue) => queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM })),
+        left: consumerQueues.map((queue) =>
+          queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM }),
+        ),
       }),
     );
     this.dashboard.addWidgets(
@@ -64,12 +89,18 @@ export class OperationsDashboard extends Construct {
         title: 'Messages held in dead-letter queues',
         width: 12,
         stacked: true,
-        left: deadLetterQueues.map((queue) => queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM })),
+        left: deadLetterQueues.map((queue) =>
+          queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM }),
+        ),
       }),
       new cloudwatch.GraphWidget({
         title: 'API: requests, 4xx, 5xx',
         width: 12,
-        left: [api.metricCount({ period: FIVE_MINUTES }), api.metricClientError({ period: FIVE_MINUTES }), api.metricServerError({ period: FIVE_MINUTES })],
+        left: [
+          api.metricCount({ period: FIVE_MINUTES }),
+          api.metricClientError({ period: FIVE_MINUTES }),
+          api.metricServerError({ period: FIVE_MINUTES }),
+        ],
         right: [api.metricLatency({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.p(95) })],
       }),
     );
@@ -78,7 +109,9 @@ export class OperationsDashboard extends Construct {
         title: 'Function errors and throttles',
         width: 24,
         left: names.map((name) => functions[name].metricErrors({ period: FIVE_MINUTES, label: `${name} errors` })),
-        right: names.map((name) => functions[name].metricThrottles({ period: FIVE_MINUTES, label: `${name} throttles` })),
+        right: names.map((name) =>
+          functions[name].metricThrottles({ period: FIVE_MINUTES, label: `${name} throttles` }),
+        ),
       }),
     );
   }

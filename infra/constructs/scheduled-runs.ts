@@ -34,12 +34,19 @@ export class ScheduledRuns extends Construct {
       reason: 'This queue is itself a dead letter: where EventBridge Scheduler parks runs it could not deliver.',
     });
     this.undeliveredRunQueues.push(undelivered);
-    const role = new iam.Role(this, 'SchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    const role = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+    });
     for (const [name, { definition }] of scheduled) {
       new scheduler.Schedule(this, constructId(name), {
         description: `Runs ${name} every ${definition.schedule!.everyMinutes} minute(s).`,
         schedule: scheduler.ScheduleExpression.rate(Duration.minutes(definition.schedule!.everyMinutes)),
-        target: new targets.LambdaInvoke(functions[name], { role, deadLetterQueue: undelivered, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
+        target: new targets.LambdaInvoke(functions[name], {
+          role,
+          deadLetterQueue: undelivered,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        }),
       });
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(functions[name].node.defaultChild as CfnElement)}.Arn>:*]`,

@@ -17,7 +17,11 @@ export interface WorkQueueProps {
  * with SQS-managed keys and refuse requests without TLS. Construct ids are `<id>Queue`,
  * `<id>DeadLetterQueue` and `<id>RedriveSource` under `scope`.
  */
-export function workQueue(scope: Construct, id: string, props: WorkQueueProps): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
+export function workQueue(
+  scope: Construct,
+  id: string,
+  props: WorkQueueProps,
+): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
   const deadLetterQueue = new sqs.Queue(scope, `${id}DeadLetterQueue`, {
     queueName: `${props.queueName}-dlq`,
     retentionPeriod: Duration.days(14),
@@ -27,7 +31,13 @@ export function workQueue(scope: Construct, id: string, props: WorkQueueProps): 
     // would be a circular dependency, since its redrive policy already references this queue.
     redriveAllowPolicy: {
       redrivePermission: sqs.RedrivePermission.BY_QUEUE,
-      sourceQueues: [sqs.Queue.fromQueueArn(scope, `${id}RedriveSource`, Stack.of(scope).formatArn({ service: 'sqs', resource: props.queueName }))],
+      sourceQueues: [
+        sqs.Queue.fromQueueArn(
+          scope,
+          `${id}RedriveSource`,
+          Stack.of(scope).formatArn({ service: 'sqs', resource: props.queueName }),
+        ),
+      ],
     },
   });
   const queue = new sqs.Queue(scope, `${id}Queue`, {

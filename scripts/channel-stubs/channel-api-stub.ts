@@ -45,7 +45,10 @@ export type StubAnswer = { status: number; body?: unknown; headers?: Record<stri
 export class ChannelApiStub {
   readonly square = { orders: new Map<string, unknown>() };
   readonly amazon = { orders: new Map<string, { order: unknown; items: unknown[] }>() };
-  readonly ebay = { orders: new Map<string, Record<string, unknown>>(), publicKeys: new Map<string, { algorithm: string; digest: string; key: string }>() };
+  readonly ebay = {
+    orders: new Map<string, Record<string, unknown>>(),
+    publicKeys: new Map<string, { algorithm: string; digest: string; key: string }>(),
+  };
   readonly walmart = { orders: new Map<string, unknown>() };
   readonly requests: { method: string; path: string; status: number }[] = [];
   /** Inventory and fulfilment endpoints (Shopify, eBay, WooCommerce): see outbound-channel-stub.ts. */
@@ -65,7 +68,13 @@ export class ChannelApiStub {
   constructor(options: { stateFile?: string } = {}) {
     if (!options.stateFile) return;
     this.durable = new StubState(options.stateFile, {
-      square: this.square, amazon: this.amazon, ebay: this.ebay, walmart: this.walmart, outbound: this.outbound, prices: this.prices, auth: { issuedTokens: this.issuedTokens },
+      square: this.square,
+      amazon: this.amazon,
+      ebay: this.ebay,
+      walmart: this.walmart,
+      outbound: this.outbound,
+      prices: this.prices,
+      auth: { issuedTokens: this.issuedTokens },
     });
     this.durable.load();
   }
@@ -108,10 +117,28 @@ export class ChannelApiStub {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const stubRequest: StubRequest = { method: request.method ?? 'GET', url: new URL(request.url ?? '/', 'http://stub'), headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
-    const fault = this.faults.find((candidate) => candidate.times > 0 && candidate.path.test(stubRequest.url.pathname) && (!candidate.query || candidate.query.test(stubRequest.url.search)) && (!candidate.method || candidate.method === stubRequest.method));
-    const result = fault ? (fault.times -= 1, { status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) }) : this.route(stubRequest);
-    this.requests.push({ method: stubRequest.method, path: `${stubRequest.url.pathname}${stubRequest.url.search}`, status: result.status });
+    const stubRequest: StubRequest = {
+      method: request.method ?? 'GET',
+      url: new URL(request.url ?? '/', 'http://stub'),
+      headers: request.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
+    const fault = this.faults.find(
+      (candidate) =>
+        candidate.times > 0 &&
+        candidate.path.test(stubRequest.url.pathname) &&
+        (!candidate.query || candidate.query.test(stubRequest.url.search)) &&
+        (!candidate.method || candidate.method === stubRequest.method),
+    );
+    const result = fault
+      ? ((fault.times -= 1),
+        { status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) })
+      : this.route(stubRequest);
+    this.requests.push({
+      method: stubRequest.method,
+      path: `${stubRequest.url.pathname}${stubRequest.url.search}`,
+      status: result.status,
+    });
     this.durable?.save();
     answer(response, result);
   }
@@ -126,40 +153,87 @@ export class ChannelApiStub {
     let match: RegExpExecArray | null;
     // Square
     if (method === 'GET' && (match = /^\/v2\/orders\/([^/]+)$/.exec(path))) {
-      if (request.headers.authorization !== `Bearer ${DEVELOPMENT_API_CREDENTIALS.square!.accessToken}`) return squareError(401, 'UNAUTHORIZED', 'This request could not be authorized.');
+      if (request.headers.authorization !== `Bearer ${DEVELOPMENT_API_CREDENTIALS.square!.accessToken}`)
+        return squareError(401, 'UNAUTHORIZED', 'This request could not be authorized.');
       const order = this.square.orders.get(decodeURIComponent(match[1]));
-      return order ? { status: 200, body: { order } } : squareError(404, 'NOT_FOUND', `Order with id ${match[1]} not found.`);
+      return order
+        ? { status: 200, body: { order } }
+        : squareError(404, 'NOT_FOUND', `Order with id ${match[1]} not found.`);
     }
     // Amazon: Login with Amazon, then Orders v0
     if (method === 'POST' && path === '/auth/o2/token') {
       const form = new URLSearchParams(request.body);
       const dev = DEVELOPMENT_API_CREDENTIALS.amazon!;
-      if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== dev.refreshToken || form.get('client_id') !== dev.clientId || form.get('client_secret') !== dev.clientSecret) {
-        return { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter' } };
+      if (
+        form.get('grant_type') !== 'refresh_token' ||
+        form.get('refresh_token') !== dev.refreshToken ||
+        form.get('client_id') !== dev.clientId ||
+        form.get('client_secret') !== dev.clientSecret
+      ) {
+        return {
+          status: 400,
+          body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter' },
+        };
       }
-      return { status: 200, body: { access_token: this.issue('Atza|'), refresh_token: dev.refreshToken, token_type: 'bearer', expires_in: 3600 } };
+      return {
+        status: 200,
+        body: {
+          access_token: this.issue('Atza|'),
+          refresh_token: dev.refreshToken,
+          token_type: 'bearer',
+          expires_in: 3600,
+        },
+      };
     }
     if (method === 'GET' && (match = /^\/orders\/v0\/orders\/([^/]+)(\/orderItems)?$/.exec(path))) {
-      if (!this.issuedTokens.has(String(request.headers['x-amz-access-token']))) return { status: 403, body: { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] } };
+      if (!this.issuedTokens.has(String(request.headers['x-amz-access-token'])))
+        return {
+          status: 403,
+          body: { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] },
+        };
       const entry = this.amazon.orders.get(decodeURIComponent(match[1]));
-      if (!entry) return { status: 404, body: { errors: [{ code: 'NotFound', message: `Order ${match[1]} was not found.` }] } };
+      if (!entry)
+        return { status: 404, body: { errors: [{ code: 'NotFound', message: `Order ${match[1]} was not found.` }] } };
       if (!match[2]) return { status: 200, body: { payload: entry.order } };
       // Two items a page, so NextToken paging is exercised.
       const start = Number(url.searchParams.get('NextToken') ?? 0);
       const page = entry.items.slice(start, start + 2);
-      return { status: 200, body: { payload: { AmazonOrderId: match[1], OrderItems: page, ...(start + 2 < entry.items.length ? { NextToken: String(start + 2) } : {}) } } };
+      return {
+        status: 200,
+        body: {
+          payload: {
+            AmazonOrderId: match[1],
+            OrderItems: page,
+            ...(start + 2 < entry.items.length ? { NextToken: String(start + 2) } : {}),
+          },
+        },
+      };
     }
     // eBay: OAuth, Fulfillment, Notification public keys
     if (method === 'POST' && path === '/identity/v1/oauth2/token') {
       const dev = DEVELOPMENT_API_CREDENTIALS.ebay!;
       const form = new URLSearchParams(request.body);
       const basic = `Basic ${Buffer.from(`${dev.clientId}:${dev.clientSecret}`).toString('base64')}`;
-      const grantOk = form.get('grant_type') === 'client_credentials' || (form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === dev.refreshToken);
-      if (request.headers.authorization !== basic || !grantOk) return { status: 401, body: { error: 'invalid_client', error_description: 'client authentication failed' } };
-      return { status: 200, body: { access_token: this.issue('v^1.1#i^1#'), expires_in: 7200, token_type: form.get('grant_type') === 'refresh_token' ? 'User Access Token' : 'Application Access Token' } };
+      const grantOk =
+        form.get('grant_type') === 'client_credentials' ||
+        (form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === dev.refreshToken);
+      if (request.headers.authorization !== basic || !grantOk)
+        return { status: 401, body: { error: 'invalid_client', error_description: 'client authentication failed' } };
+      return {
+        status: 200,
+        body: {
+          access_token: this.issue('v^1.1#i^1#'),
+          expires_in: 7200,
+          token_type: form.get('grant_type') === 'refresh_token' ? 'User Access Token' : 'Application Access Token',
+        },
+      };
     }
-    if (method === 'GET' && (path.startsWith('/sell/fulfillment/v1/order') || path.startsWith('/commerce/notification/v1/public_key/'))) {
-      if (!this.issuedTokens.has(String(request.headers.authorization).replace(/^Bearer /, ''))) return ebayError(401, 1001, 'Invalid access token');
+    if (
+      method === 'GET' &&
+      (path.startsWith('/sell/fulfillment/v1/order') || path.startsWith('/commerce/notification/v1/public_key/'))
+    ) {
+      if (!this.issuedTokens.has(String(request.headers.authorization).replace(/^Bearer /, '')))
+        return ebayError(401, 1001, 'Invalid access token');
     }
     if (method === 'GET' && path === '/sell/fulfillment/v1/order') return this.ebaySearch(url);
     if (method === 'GET' && (match = /^\/sell\/fulfillment\/v1\/order\/([^/]+)$/.exec(path))) {
@@ -172,20 +246,34 @@ export class ChannelApiStub {
     }
     // Walmart: Token API, then Orders v3
     if (path === '/v3/token' || path.startsWith('/v3/orders/')) {
-      if (!request.headers['wm_svc.name'] || !request.headers['wm_qos.correlation_id']) return walmartError(400, 'INVALID_REQUEST_HEADER.GMP_GATEWAY_API', 'WM_SVC.NAME and WM_QOS.CORRELATION_ID are required');
+      if (!request.headers['wm_svc.name'] || !request.headers['wm_qos.correlation_id'])
+        return walmartError(
+          400,
+          'INVALID_REQUEST_HEADER.GMP_GATEWAY_API',
+          'WM_SVC.NAME and WM_QOS.CORRELATION_ID are required',
+        );
     }
     if (method === 'POST' && path === '/v3/token') {
       const dev = DEVELOPMENT_API_CREDENTIALS.walmart!;
       const basic = `Basic ${Buffer.from(`${dev.clientId}:${dev.clientSecret}`).toString('base64')}`;
-      if (request.headers.authorization !== basic || new URLSearchParams(request.body).get('grant_type') !== 'client_credentials') {
+      if (
+        request.headers.authorization !== basic ||
+        new URLSearchParams(request.body).get('grant_type') !== 'client_credentials'
+      ) {
         return walmartError(401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'Unauthorized');
       }
-      return { status: 200, body: { access_token: this.issue('eyJraWQiOiJ3bXQ'), token_type: 'Bearer', expires_in: 900 } };
+      return {
+        status: 200,
+        body: { access_token: this.issue('eyJraWQiOiJ3bXQ'), token_type: 'Bearer', expires_in: 900 },
+      };
     }
     if (method === 'GET' && (match = /^\/v3\/orders\/([^/]+)$/.exec(path))) {
-      if (!this.issuedTokens.has(String(request.headers['wm_sec.access_token']))) return walmartError(401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'Unauthorized');
+      if (!this.issuedTokens.has(String(request.headers['wm_sec.access_token'])))
+        return walmartError(401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'Unauthorized');
       const order = this.walmart.orders.get(decodeURIComponent(match[1]));
-      return order ? { status: 200, body: { order } } : walmartError(404, 'CONTENT_NOT_FOUND.GMP_ORDER_API', `purchaseOrderId ${match[1]} not found`);
+      return order
+        ? { status: 200, body: { order } }
+        : walmartError(404, 'CONTENT_NOT_FOUND.GMP_ORDER_API', `purchaseOrderId ${match[1]} not found`);
     }
     return { status: 404, body: { message: `the channel API stub has no ${method} ${path}` } };
   }
@@ -202,11 +290,21 @@ export class ChannelApiStub {
         const modified = Date.parse(String(order.lastModifiedDate));
         return modified >= from && modified <= to;
       })
-      .sort((a, b) => String(a.lastModifiedDate).localeCompare(String(b.lastModifiedDate)) || String(a.orderId).localeCompare(String(b.orderId)));
+      .sort(
+        (a, b) =>
+          String(a.lastModifiedDate).localeCompare(String(b.lastModifiedDate)) ||
+          String(a.orderId).localeCompare(String(b.orderId)),
+      );
     const page = matching.slice(offset, offset + limit);
     const href = `${this.url}/sell/fulfillment/v1/order?${url.searchParams}`;
-    const next = offset + limit < matching.length ? `${this.url}/sell/fulfillment/v1/order?filter=${encodeURIComponent(url.searchParams.get('filter')!)}&limit=${limit}&offset=${offset + limit}` : undefined;
-    return { status: 200, body: { href, total: matching.length, limit, offset, ...(next ? { next } : {}), orders: page } };
+    const next =
+      offset + limit < matching.length
+        ? `${this.url}/sell/fulfillment/v1/order?filter=${encodeURIComponent(url.searchParams.get('filter')!)}&limit=${limit}&offset=${offset + limit}`
+        : undefined;
+    return {
+      status: 200,
+      body: { href, total: matching.length, limit, offset, ...(next ? { next } : {}), orders: page },
+    };
   }
 
   private issue(prefix: string): string {
@@ -217,7 +315,10 @@ export class ChannelApiStub {
 }
 
 function squareError(status: number, code: string, detail: string): StubAnswer {
-  return { status, body: { errors: [{ category: status === 401 ? 'AUTHENTICATION_ERROR' : 'INVALID_REQUEST_ERROR', code, detail }] } };
+  return {
+    status,
+    body: { errors: [{ category: status === 401 ? 'AUTHENTICATION_ERROR' : 'INVALID_REQUEST_ERROR', code, detail }] },
+  };
 }
 
 function ebayError(status: number, errorId: number, message: string): StubAnswer {
@@ -225,7 +326,12 @@ function ebayError(status: number, errorId: number, message: string): StubAnswer
 }
 
 function walmartError(status: number, code: string, description: string): StubAnswer {
-  return { status, body: { errors: [{ code, description, severity: 'ERROR', category: status === 404 ? 'DATA' : 'APPLICATION', causes: [] }] } };
+  return {
+    status,
+    body: {
+      errors: [{ code, description, severity: 'ERROR', category: status === 404 ? 'DATA' : 'APPLICATION', causes: [] }],
+    },
+  };
 }
 
 function answer(response: ServerResponse, result: StubAnswer): void {

@@ -67,23 +67,43 @@ export class OutboundChannelStub {
   /** Answers the outbound routes; undefined for any other request. */
   route(request: StubRequest): StubAnswer | undefined {
     const path = request.url.pathname;
-    if (request.method === 'POST' && path === `/admin/api/${SHOPIFY_ADMIN_API_VERSION}/graphql.json`) return this.shopify(request);
-    if (path.startsWith('/sell/inventory/v1/') || (request.method === 'POST' && /^\/sell\/fulfillment\/v1\/order\/[^/]+\/shipping_fulfillment$/.test(path))) return this.ebay(request);
+    if (request.method === 'POST' && path === `/admin/api/${SHOPIFY_ADMIN_API_VERSION}/graphql.json`)
+      return this.shopify(request);
+    if (
+      path.startsWith('/sell/inventory/v1/') ||
+      (request.method === 'POST' && /^\/sell\/fulfillment\/v1\/order\/[^/]+\/shipping_fulfillment$/.test(path))
+    )
+      return this.ebay(request);
     if (path.startsWith('/wp-json/wc/v3/')) return this.woocommerce(request);
-    if (path.startsWith('/listings/2021-08-01/items/') || (request.method === 'POST' && /^\/orders\/v0\/orders\/[^/]+\/shipmentConfirmation$/.test(path))) return this.amazon(request);
+    if (
+      path.startsWith('/listings/2021-08-01/items/') ||
+      (request.method === 'POST' && /^\/orders\/v0\/orders\/[^/]+\/shipmentConfirmation$/.test(path))
+    )
+      return this.amazon(request);
     return undefined;
   }
 
   private shopify(request: StubRequest): StubAnswer {
     const dev = DEVELOPMENT_API_CREDENTIALS.shopify!;
-    if (request.headers['x-shopify-access-token'] !== dev.accessToken) return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
+    if (request.headers['x-shopify-access-token'] !== dev.accessToken)
+      return {
+        status: 401,
+        body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
+      };
     const { query, variables } = JSON.parse(request.body) as { query: string; variables: Record<string, any> };
-    if (query.includes('inventorySetQuantities')) return this.shopifyIdempotent(query, variables, () => this.shopifySet(variables.input));
+    if (query.includes('inventorySetQuantities'))
+      return this.shopifyIdempotent(query, variables, () => this.shopifySet(variables.input));
     if (query.includes('inventoryItems')) {
-      const skus = [...String(variables.query).matchAll(/sku:"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
-      const nodes = skus.filter((sku) => this.isListed('shopify', sku)).map((sku) => ({
-        id: shopifyItemId(sku), sku, inventoryLevel: { quantities: [{ name: 'available', quantity: this.listedOrNew('shopify', sku) }] },
-      }));
+      const skus = [...String(variables.query).matchAll(/sku:"((?:[^"\\]|\\.)*)"/g)].map(
+        (m) => JSON.parse(`"${m[1]}"`) as string,
+      );
+      const nodes = skus
+        .filter((sku) => this.isListed('shopify', sku))
+        .map((sku) => ({
+          id: shopifyItemId(sku),
+          sku,
+          inventoryLevel: { quantities: [{ name: 'available', quantity: this.listedOrNew('shopify', sku) }] },
+        }));
       return { status: 200, body: { data: { inventoryItems: { nodes } } } };
     }
     if (query.includes('fulfillmentOrders')) {
@@ -95,17 +115,54 @@ export class OutboundChannelStub {
         remainingQuantity: line.quantity - (this.fulfilled.get(`shopify#${orderId}#${line.lineId}`) ?? 0),
         lineItem: { id: `gid://shopify/LineItem/${line.lineId}` },
       }));
-      return { status: 200, body: { data: { order: { fulfillmentOrders: { nodes: [{ id: `gid://shopify/FulfillmentOrder/${orderId}`, status: 'OPEN', lineItems: { nodes: lineItems } }] } } } } };
+      return {
+        status: 200,
+        body: {
+          data: {
+            order: {
+              fulfillmentOrders: {
+                nodes: [
+                  { id: `gid://shopify/FulfillmentOrder/${orderId}`, status: 'OPEN', lineItems: { nodes: lineItems } },
+                ],
+              },
+            },
+          },
+        },
+      };
     }
     if (query.includes('orderCancel(')) {
       const orderId = String(variables.orderId).replace('gid://shopify/Order/', '');
-      if (!this.orders.get('shopify')?.has(orderId)) return { status: 200, body: { data: { orderCancel: { job: null, orderCancelUserErrors: [{ code: 'NOT_FOUND', field: ['orderId'], message: 'Order not found' }] } } } };
+      if (!this.orders.get('shopify')?.has(orderId))
+        return {
+          status: 200,
+          body: {
+            data: {
+              orderCancel: {
+                job: null,
+                orderCancelUserErrors: [{ code: 'NOT_FOUND', field: ['orderId'], message: 'Order not found' }],
+              },
+            },
+          },
+        };
       this.cancellations.push({ channel: 'shopify', channelOrderId: orderId, body: variables });
-      return { status: 200, body: { data: { orderCancel: { job: { id: `gid://shopify/Job/${this.cancellations.length}` }, orderCancelUserErrors: [] } } } };
+      return {
+        status: 200,
+        body: {
+          data: {
+            orderCancel: { job: { id: `gid://shopify/Job/${this.cancellations.length}` }, orderCancelUserErrors: [] },
+          },
+        },
+      };
     }
-    if (query.includes('refundCreate(')) return this.shopifyIdempotent(query, variables, () => this.shopifyRefund(variables.input));
+    if (query.includes('refundCreate('))
+      return this.shopifyIdempotent(query, variables, () => this.shopifyRefund(variables.input));
     if (query.includes('fulfillmentCreate')) {
-      const fulfillment = variables.fulfillment as { lineItemsByFulfillmentOrder: { fulfillmentOrderId: string; fulfillmentOrderLineItems: { id: string; quantity: number }[] }[] };
+      const fulfillment = variables.fulfillment as {
+        lineItemsByFulfillmentOrder: {
+          fulfillmentOrderId: string;
+          fulfillmentOrderLineItems: { id: string; quantity: number }[];
+        }[];
+      };
       for (const group of fulfillment.lineItemsByFulfillmentOrder) {
         const orderId = group.fulfillmentOrderId.replace('gid://shopify/FulfillmentOrder/', '');
         for (const item of group.fulfillmentOrderLineItems) {
@@ -114,7 +171,17 @@ export class OutboundChannelStub {
         }
         this.shipments.push({ channel: 'shopify', channelOrderId: orderId, body: variables });
       }
-      return { status: 200, body: { data: { fulfillmentCreate: { fulfillment: { id: `gid://shopify/Fulfillment/${this.shipments.length}`, status: 'SUCCESS' }, userErrors: [] } } } };
+      return {
+        status: 200,
+        body: {
+          data: {
+            fulfillmentCreate: {
+              fulfillment: { id: `gid://shopify/Fulfillment/${this.shipments.length}`, status: 'SUCCESS' },
+              userErrors: [],
+            },
+          },
+        },
+      };
     }
     return { status: 200, body: { errors: [{ message: 'the stub does not play this operation' }] } };
   }
@@ -122,7 +189,11 @@ export class OutboundChannelStub {
   /** 2026-04 refuses these mutations without @idempotent, and answers a key it has seen with its first answer. */
   private shopifyIdempotent(query: string, variables: Record<string, any>, apply: () => StubAnswer): StubAnswer {
     const key = String(/@idempotent\(key: \$idempotencyKey\)/.test(query) ? variables.idempotencyKey : '');
-    if (!key) return { status: 200, body: { errors: [{ message: 'The @idempotent directive is required for this mutation.' }] } };
+    if (!key)
+      return {
+        status: 200,
+        body: { errors: [{ message: 'The @idempotent directive is required for this mutation.' }] },
+      };
     const replay = this.shopifyIdempotency.get(key);
     if (replay) return replay;
     const answer = apply();
@@ -130,89 +201,209 @@ export class OutboundChannelStub {
     return answer;
   }
 
-  private shopifyRefund(input: { orderId: string; refundLineItems: { lineItemId: string; quantity: number }[] }): StubAnswer {
+  private shopifyRefund(input: {
+    orderId: string;
+    refundLineItems: { lineItemId: string; quantity: number }[];
+  }): StubAnswer {
     const orderId = input.orderId.replace('gid://shopify/Order/', '');
     const order = this.orders.get('shopify')?.get(orderId);
-    const refused = (message: string): StubAnswer => ({ status: 200, body: { data: { refundCreate: { refund: null, userErrors: [{ field: ['orderId'], message }] } } } });
+    const refused = (message: string): StubAnswer => ({
+      status: 200,
+      body: { data: { refundCreate: { refund: null, userErrors: [{ field: ['orderId'], message }] } } },
+    });
     if (!order) return refused('Order does not exist');
-    const unknown = input.refundLineItems.find((item) => !order.lines.some((line) => `gid://shopify/LineItem/${line.lineId}` === item.lineItemId && item.quantity <= line.quantity));
+    const unknown = input.refundLineItems.find(
+      (item) =>
+        !order.lines.some(
+          (line) => `gid://shopify/LineItem/${line.lineId}` === item.lineItemId && item.quantity <= line.quantity,
+        ),
+    );
     if (unknown) return refused(`Line item ${unknown.lineItemId} cannot be refunded ${unknown.quantity} time(s)`);
     this.returns.push({ channel: 'shopify', channelOrderId: orderId, body: input });
-    return { status: 200, body: { data: { refundCreate: { refund: { id: `gid://shopify/Refund/${this.returns.length}` }, userErrors: [] } } } };
+    return {
+      status: 200,
+      body: {
+        data: { refundCreate: { refund: { id: `gid://shopify/Refund/${this.returns.length}` }, userErrors: [] } },
+      },
+    };
   }
 
-  private shopifySet(input: { name: string; quantities: { inventoryItemId: string; quantity: number; changeFromQuantity?: number | null }[] }): StubAnswer {
+  private shopifySet(input: {
+    name: string;
+    quantities: { inventoryItemId: string; quantity: number; changeFromQuantity?: number | null }[];
+  }): StubAnswer {
     const userErrors: { code: string; field: string[]; message: string }[] = [];
     input.quantities.forEach((quantity, i) => {
       const sku = skuOfShopifyItem(quantity.inventoryItemId);
-      if (!this.isListed('shopify', sku)) userErrors.push({ code: 'INVALID_INVENTORY_ITEM', field: ['input', 'quantities', String(i), 'inventoryItemId'], message: 'The specified inventory item could not be found.' });
-      else if (quantity.changeFromQuantity === undefined) userErrors.push({ code: 'INVALID_INPUT', field: ['input', 'quantities', String(i), 'changeFromQuantity'], message: 'changeFromQuantity is required (null opts out).' });
-      else if (quantity.changeFromQuantity !== null && quantity.changeFromQuantity !== this.listedOrNew('shopify', sku)) {
-        userErrors.push({ code: 'CHANGE_FROM_QUANTITY_STALE', field: ['input', 'quantities', String(i), 'changeFromQuantity'], message: 'The changeFromQuantity value does not match persisted value.' });
+      if (!this.isListed('shopify', sku))
+        userErrors.push({
+          code: 'INVALID_INVENTORY_ITEM',
+          field: ['input', 'quantities', String(i), 'inventoryItemId'],
+          message: 'The specified inventory item could not be found.',
+        });
+      else if (quantity.changeFromQuantity === undefined)
+        userErrors.push({
+          code: 'INVALID_INPUT',
+          field: ['input', 'quantities', String(i), 'changeFromQuantity'],
+          message: 'changeFromQuantity is required (null opts out).',
+        });
+      else if (
+        quantity.changeFromQuantity !== null &&
+        quantity.changeFromQuantity !== this.listedOrNew('shopify', sku)
+      ) {
+        userErrors.push({
+          code: 'CHANGE_FROM_QUANTITY_STALE',
+          field: ['input', 'quantities', String(i), 'changeFromQuantity'],
+          message: 'The changeFromQuantity value does not match persisted value.',
+        });
       }
     });
     // Shopify applies all of a call's quantities or none of them.
-    if (userErrors.length === 0) for (const quantity of input.quantities) this.record('shopify', skuOfShopifyItem(quantity.inventoryItemId), quantity.quantity);
-    return { status: 200, body: { data: { inventorySetQuantities: { inventoryAdjustmentGroup: userErrors.length ? null : { id: 'gid://shopify/InventoryAdjustmentGroup/1' }, userErrors } } } };
+    if (userErrors.length === 0)
+      for (const quantity of input.quantities)
+        this.record('shopify', skuOfShopifyItem(quantity.inventoryItemId), quantity.quantity);
+    return {
+      status: 200,
+      body: {
+        data: {
+          inventorySetQuantities: {
+            inventoryAdjustmentGroup: userErrors.length ? null : { id: 'gid://shopify/InventoryAdjustmentGroup/1' },
+            userErrors,
+          },
+        },
+      },
+    };
   }
 
   private ebay(request: StubRequest): StubAnswer {
-    if (!this.isIssuedToken(String(request.headers.authorization).replace(/^Bearer /, ''))) return { status: 401, body: { errors: [{ errorId: 1001, message: 'Invalid access token' }] } };
+    if (!this.isIssuedToken(String(request.headers.authorization).replace(/^Bearer /, '')))
+      return { status: 401, body: { errors: [{ errorId: 1001, message: 'Invalid access token' }] } };
     const path = request.url.pathname;
     const body = JSON.parse(request.body || '{}') as Record<string, any>;
     if (path === '/sell/inventory/v1/bulk_update_price_quantity') {
       const requests = body.requests as { sku: string; shipToLocationAvailability?: { quantity: number } }[];
-      if (!Array.isArray(requests) || requests.length > 25) return { status: 400, body: { errors: [{ errorId: 25709, message: 'requests must hold 1 to 25 entries' }] } };
+      if (!Array.isArray(requests) || requests.length > 25)
+        return { status: 400, body: { errors: [{ errorId: 25709, message: 'requests must hold 1 to 25 entries' }] } };
       const responses = requests.map((entry) => {
-        if (!this.isListed('ebay', entry.sku)) return { sku: entry.sku, statusCode: 404, errors: [{ errorId: 25702, message: `SKU ${entry.sku} is not available in the system` }] };
+        if (!this.isListed('ebay', entry.sku))
+          return {
+            sku: entry.sku,
+            statusCode: 404,
+            errors: [{ errorId: 25702, message: `SKU ${entry.sku} is not available in the system` }],
+          };
         this.record('ebay', entry.sku, entry.shipToLocationAvailability!.quantity);
         return { sku: entry.sku, statusCode: 200 };
       });
       return { status: responses.every((r) => r.statusCode === 200) ? 200 : 207, body: { responses } };
     }
     if (path === '/sell/inventory/v1/bulk_get_inventory_item') {
-      const responses = (body.requests as { sku: string }[]).map(({ sku }) => this.isListed('ebay', sku)
-        ? { sku, statusCode: 200, inventoryItem: { sku, availability: { shipToLocationAvailability: { quantity: this.listedOrNew('ebay', sku) } } } }
-        : { sku, statusCode: 404, errors: [{ errorId: 25702, message: `SKU ${sku} is not available in the system` }] });
+      const responses = (body.requests as { sku: string }[]).map(({ sku }) =>
+        this.isListed('ebay', sku)
+          ? {
+              sku,
+              statusCode: 200,
+              inventoryItem: {
+                sku,
+                availability: { shipToLocationAvailability: { quantity: this.listedOrNew('ebay', sku) } },
+              },
+            }
+          : {
+              sku,
+              statusCode: 404,
+              errors: [{ errorId: 25702, message: `SKU ${sku} is not available in the system` }],
+            },
+      );
       return { status: 200, body: { responses } };
     }
     const orderId = decodeURIComponent(/^\/sell\/fulfillment\/v1\/order\/([^/]+)\//.exec(path)![1]);
     const order = this.orders.get('ebay')?.get(orderId);
     if (!order) return { status: 404, body: { errors: [{ errorId: 32100, message: 'Order not found.' }] } };
-    const unknown = (body.lineItems as { lineItemId: string }[]).find((line) => !order.lines.some((l) => l.lineId === line.lineItemId));
-    if (unknown || !body.trackingNumber || !body.shippingCarrierCode) return { status: 400, body: { errors: [{ errorId: 32400, message: 'Invalid line item id, carrier or tracking number.' }] } };
+    const unknown = (body.lineItems as { lineItemId: string }[]).find(
+      (line) => !order.lines.some((l) => l.lineId === line.lineItemId),
+    );
+    if (unknown || !body.trackingNumber || !body.shippingCarrierCode)
+      return {
+        status: 400,
+        body: { errors: [{ errorId: 32400, message: 'Invalid line item id, carrier or tracking number.' }] },
+      };
     this.shipments.push({ channel: 'ebay', channelOrderId: orderId, body });
-    return { status: 201, headers: { location: `/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/${this.shipments.length}` } };
+    return {
+      status: 201,
+      headers: { location: `/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/${this.shipments.length}` },
+    };
   }
 
   private amazon(request: StubRequest): StubAnswer {
-    if (!this.isIssuedToken(String(request.headers['x-amz-access-token']))) return { status: 403, body: { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] } };
+    if (!this.isIssuedToken(String(request.headers['x-amz-access-token'])))
+      return {
+        status: 403,
+        body: { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] },
+      };
     const dev = DEVELOPMENT_API_CREDENTIALS.amazon!;
     const path = request.url.pathname;
     const body = request.body ? (JSON.parse(request.body) as Record<string, any>) : {};
     const listing = /^\/listings\/2021-08-01\/items\/([^/]+)\/([^/]+)$/.exec(path);
     if (listing) {
       const sku = decodeURIComponent(listing[2]);
-      if (decodeURIComponent(listing[1]) !== dev.sellerId || request.url.searchParams.get('marketplaceIds') !== dev.marketplaceId) {
-        return { status: 400, body: { errors: [{ code: 'InvalidInput', message: 'sellerId or marketplaceIds does not match the caller' }] } };
+      if (
+        decodeURIComponent(listing[1]) !== dev.sellerId ||
+        request.url.searchParams.get('marketplaceIds') !== dev.marketplaceId
+      ) {
+        return {
+          status: 400,
+          body: { errors: [{ code: 'InvalidInput', message: 'sellerId or marketplaceIds does not match the caller' }] },
+        };
       }
-      if (!this.isListed('amazon', sku)) return { status: 404, body: { errors: [{ code: 'NOT_FOUND', message: `SKU '${sku}' not found in marketplace ${dev.marketplaceId}` }] } };
+      if (!this.isListed('amazon', sku))
+        return {
+          status: 404,
+          body: {
+            errors: [{ code: 'NOT_FOUND', message: `SKU '${sku}' not found in marketplace ${dev.marketplaceId}` }],
+          },
+        };
       if (request.method === 'GET') {
-        return { status: 200, body: { sku, fulfillmentAvailability: [{ fulfillmentChannelCode: 'DEFAULT', quantity: this.listedOrNew('amazon', sku) }] } };
+        return {
+          status: 200,
+          body: {
+            sku,
+            fulfillmentAvailability: [{ fulfillmentChannelCode: 'DEFAULT', quantity: this.listedOrNew('amazon', sku) }],
+          },
+        };
       }
-      const patch = (body.patches as { op: string; path: string; value: { fulfillment_channel_code: string; quantity: number }[] }[] | undefined)?.find((p) => p.path === '/attributes/fulfillment_availability');
+      const patch = (
+        body.patches as
+          | { op: string; path: string; value: { fulfillment_channel_code: string; quantity: number }[] }[]
+          | undefined
+      )?.find((p) => p.path === '/attributes/fulfillment_availability');
       if (request.method !== 'PATCH' || !patch || !['merge', 'replace'].includes(patch.op) || !body.productType) {
-        return { status: 200, body: { sku, status: 'INVALID', submissionId: 'stub', issues: [{ code: '4000001', message: 'The patch is not a fulfillment_availability update', severity: 'ERROR' }] } };
+        return {
+          status: 200,
+          body: {
+            sku,
+            status: 'INVALID',
+            submissionId: 'stub',
+            issues: [
+              { code: '4000001', message: 'The patch is not a fulfillment_availability update', severity: 'ERROR' },
+            ],
+          },
+        };
       }
       this.record('amazon', sku, patch.value[0].quantity);
       return { status: 200, body: { sku, status: 'ACCEPTED', submissionId: `stub-${Date.now()}`, issues: [] } };
     }
     const orderId = decodeURIComponent(/^\/orders\/v0\/orders\/([^/]+)\//.exec(path)![1]);
     const order = this.orders.get('amazon')?.get(orderId);
-    if (!order) return { status: 404, body: { errors: [{ code: 'NotFound', message: `Order ${orderId} was not found.` }] } };
+    if (!order)
+      return { status: 404, body: { errors: [{ code: 'NotFound', message: `Order ${orderId} was not found.` }] } };
     const items = body.packageDetail?.orderItems as { orderItemId: string }[] | undefined;
-    if (!items?.every((item) => order.lines.some((line) => line.lineId === item.orderItemId)) || !body.packageDetail.trackingNumber) {
-      return { status: 400, body: { errors: [{ code: 'InvalidInput', message: 'Unknown order item or missing tracking number' }] } };
+    if (
+      !items?.every((item) => order.lines.some((line) => line.lineId === item.orderItemId)) ||
+      !body.packageDetail.trackingNumber
+    ) {
+      return {
+        status: 400,
+        body: { errors: [{ code: 'InvalidInput', message: 'Unknown order item or missing tracking number' }] },
+      };
     }
     this.shipments.push({ channel: 'amazon', channelOrderId: orderId, body });
     return { status: 204 };
@@ -220,19 +411,45 @@ export class OutboundChannelStub {
 
   private woocommerce(request: StubRequest): StubAnswer {
     const dev = DEVELOPMENT_API_CREDENTIALS.woocommerce!;
-    if (request.headers.authorization !== `Basic ${Buffer.from(`${dev.consumerKey}:${dev.consumerSecret}`).toString('base64')}`) {
-      return { status: 401, body: { code: 'woocommerce_rest_cannot_view', message: 'Sorry, you cannot list resources.', data: { status: 401 } } };
+    if (
+      request.headers.authorization !==
+      `Basic ${Buffer.from(`${dev.consumerKey}:${dev.consumerSecret}`).toString('base64')}`
+    ) {
+      return {
+        status: 401,
+        body: {
+          code: 'woocommerce_rest_cannot_view',
+          message: 'Sorry, you cannot list resources.',
+          data: { status: 401 },
+        },
+      };
     }
     const path = request.url.pathname.replace('/wp-json/wc/v3', '');
     const body = request.body ? (JSON.parse(request.body) as Record<string, any>) : {};
     if (request.method === 'GET' && path === '/products') {
       const skus = (request.url.searchParams.get('sku') ?? '').split(',').filter(Boolean);
-      return { status: 200, body: skus.filter((sku) => this.isListed('woocommerce', sku)).map((sku) => ({ id: wooProductId(sku), sku, manage_stock: true, stock_quantity: this.listedOrNew('woocommerce', sku) })) };
+      return {
+        status: 200,
+        body: skus
+          .filter((sku) => this.isListed('woocommerce', sku))
+          .map((sku) => ({
+            id: wooProductId(sku),
+            sku,
+            manage_stock: true,
+            stock_quantity: this.listedOrNew('woocommerce', sku),
+          })),
+      };
     }
     if (request.method === 'POST' && path === '/products/batch') {
       const update = (body.update as { id: number; stock_quantity: number }[]).map((entry) => {
-        const sku = [...(this.listed.get('woocommerce')?.keys() ?? [])].find((candidate) => wooProductId(candidate) === entry.id);
-        if (!sku) return { id: entry.id, error: { code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.', data: { status: 400 } } };
+        const sku = [...(this.listed.get('woocommerce')?.keys() ?? [])].find(
+          (candidate) => wooProductId(candidate) === entry.id,
+        );
+        if (!sku)
+          return {
+            id: entry.id,
+            error: { code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.', data: { status: 400 } },
+          };
         this.record('woocommerce', sku, entry.stock_quantity);
         return { id: entry.id, sku, manage_stock: true, stock_quantity: entry.stock_quantity };
       });
@@ -243,22 +460,53 @@ export class OutboundChannelStub {
       if (request.method === 'POST' && orderMatch[2] === '/refunds') {
         const order = this.orders.get('woocommerce')!.get(orderMatch[1])!;
         const items = (body.line_items ?? []) as { id: number; quantity: number }[];
-        if (items.some((item) => !order.lines.some((line) => line.lineId === String(item.id) && item.quantity <= line.quantity))) {
-          return { status: 500, body: { code: 'woocommerce_rest_cannot_create_order_refund', message: 'Invalid line item or quantity to refund.', data: { status: 500 } } };
+        if (
+          items.some(
+            (item) => !order.lines.some((line) => line.lineId === String(item.id) && item.quantity <= line.quantity),
+          )
+        ) {
+          return {
+            status: 500,
+            body: {
+              code: 'woocommerce_rest_cannot_create_order_refund',
+              message: 'Invalid line item or quantity to refund.',
+              data: { status: 500 },
+            },
+          };
         }
         this.returns.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
-        return { status: 201, body: { id: this.returns.length, amount: body.amount, reason: body.reason, refunded_payment: body.api_refund !== false, line_items: body.line_items } };
+        return {
+          status: 201,
+          body: {
+            id: this.returns.length,
+            amount: body.amount,
+            reason: body.reason,
+            refunded_payment: body.api_refund !== false,
+            line_items: body.line_items,
+          },
+        };
       }
       if (request.method === 'POST' && orderMatch[2] === '/notes') {
         this.shipments.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
-        return { status: 201, body: { id: this.shipments.length, note: body.note, customer_note: Boolean(body.customer_note) } };
+        return {
+          status: 201,
+          body: { id: this.shipments.length, note: body.note, customer_note: Boolean(body.customer_note) },
+        };
       }
       if (request.method === 'PUT' && !orderMatch[2]) {
-        if (body.status === 'cancelled') this.cancellations.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
+        if (body.status === 'cancelled')
+          this.cancellations.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
         return { status: 200, body: { id: Number(orderMatch[1]), status: body.status } };
       }
     }
-    return { status: 404, body: { code: 'rest_no_route', message: 'No route was found matching the URL and request method.', data: { status: 404 } } };
+    return {
+      status: 404,
+      body: {
+        code: 'rest_no_route',
+        message: 'No route was found matching the URL and request method.',
+        data: { status: 404 },
+      },
+    };
   }
 
   private isListed(channel: SalesChannel, sku: string): boolean {

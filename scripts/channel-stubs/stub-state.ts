@@ -10,7 +10,10 @@ type Collection = Map<unknown, unknown> | Set<unknown> | unknown[];
  * a field added to a stub is kept without a second list of what to save.
  */
 export class StubState {
-  constructor(private readonly file: string, private readonly parts: Record<string, object>) {}
+  constructor(
+    private readonly file: string,
+    private readonly parts: Record<string, object>,
+  ) {}
 
   /** Fills the collections with what the file holds, if anything. */
   load(): void {
@@ -40,9 +43,14 @@ export class StubState {
   }
 
   private collections(): [string, Collection][] {
-    return Object.entries(this.parts).flatMap(([part, holder]) => Object.entries(holder)
-      .filter((entry): entry is [string, Collection] => entry[1] instanceof Map || entry[1] instanceof Set || Array.isArray(entry[1]))
-      .map(([field, collection]) => [`${part}.${field}`, collection] as [string, Collection]));
+    return Object.entries(this.parts).flatMap(([part, holder]) =>
+      Object.entries(holder)
+        .filter(
+          (entry): entry is [string, Collection] =>
+            entry[1] instanceof Map || entry[1] instanceof Set || Array.isArray(entry[1]),
+        )
+        .map(([field, collection]) => [`${part}.${field}`, collection] as [string, Collection]),
+    );
   }
 }
 
@@ -53,7 +61,8 @@ function replace(_key: string, value: unknown): unknown {
 }
 
 function revive(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && '$map' in value) return new Map((value as { $map: [unknown, unknown][] }).$map);
+  if (value && typeof value === 'object' && '$map' in value)
+    return new Map((value as { $map: [unknown, unknown][] }).$map);
   if (value && typeof value === 'object' && '$set' in value) return new Set((value as { $set: unknown[] }).$set);
   return value;
 }

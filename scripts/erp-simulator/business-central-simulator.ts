@@ -94,7 +94,8 @@ export class BusinessCentralSimulator {
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error) => {
-        if (!response.headersSent) answer(response, 500, { error: { code: 'Internal_ServerError', message: (error as Error).message } });
+        if (!response.headersSent)
+          answer(response, 500, { error: { code: 'Internal_ServerError', message: (error as Error).message } });
       });
     });
     this.url = await listenOnLoopback(this.server, port, host);
@@ -170,8 +171,15 @@ export class BusinessCentralSimulator {
 
     if (request.method === 'POST' && url.pathname === '/oauth2/v2.0/token') {
       const form = new URLSearchParams(body);
-      if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== DEVELOPMENT_ERP_CREDENTIALS.clientId || form.get('client_secret') !== DEVELOPMENT_ERP_CREDENTIALS.clientSecret) {
-        return reply(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+      if (
+        form.get('grant_type') !== 'client_credentials' ||
+        form.get('client_id') !== DEVELOPMENT_ERP_CREDENTIALS.clientId ||
+        form.get('client_secret') !== DEVELOPMENT_ERP_CREDENTIALS.clientSecret
+      ) {
+        return reply(401, {
+          error: 'invalid_client',
+          error_description: 'AADSTS7000215: Invalid client secret provided.',
+        });
       }
       const token = `bc-${randomUUID()}`;
       this.tokens.add(token);
@@ -181,28 +189,55 @@ export class BusinessCentralSimulator {
     const batch = url.pathname === '/api/v2.0/$batch';
     if (!batch && !RESOURCE.test(url.pathname)) return reply(404, notFound(url));
     if (!this.tokens.has((request.headers.authorization ?? '').replace(/^Bearer /, ''))) {
-      return reply(401, { error: { code: 'Authentication_InvalidCredentials', message: 'The server has rejected the client credentials.' } });
+      return reply(401, {
+        error: {
+          code: 'Authentication_InvalidCredentials',
+          message: 'The server has rejected the client credentials.',
+        },
+      });
     }
-    if (this.down) return reply(503, { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable.' } });
+    if (this.down)
+      return reply(503, { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable.' } });
     if (this.throttled.times > 0) {
       this.throttled.times -= 1;
-      return reply(429, { error: { code: 'Application_TooManyRequests', message: 'Too many requests reached. Actual (6001). Maximum (6000).' } }, { 'retry-after': String(this.throttled.retryAfterSeconds) });
+      return reply(
+        429,
+        {
+          error: {
+            code: 'Application_TooManyRequests',
+            message: 'Too many requests reached. Actual (6001). Maximum (6000).',
+          },
+        },
+        { 'retry-after': String(this.throttled.retryAfterSeconds) },
+      );
     }
-    if (batch && request.method !== 'POST') return reply(405, { error: { code: 'BadRequest_MethodNotAllowed', message: `${request.method} is not allowed on $batch.` } });
-    const writes: SlowWrites | undefined = batch ? 'journalBatches' : request.method === 'POST' && url.pathname.endsWith('/salesOrders') ? 'salesOrders' : undefined;
+    if (batch && request.method !== 'POST')
+      return reply(405, {
+        error: { code: 'BadRequest_MethodNotAllowed', message: `${request.method} is not allowed on $batch.` },
+      });
+    const writes: SlowWrites | undefined = batch
+      ? 'journalBatches'
+      : request.method === 'POST' && url.pathname.endsWith('/salesOrders')
+        ? 'salesOrders'
+        : undefined;
     const slow = writes ? this.slowWrites[writes][0] : undefined;
     if (writes && slow === 'late') {
       this.slowWrites[writes].shift();
-      return this.inDoubt(this.landLate(documentKeys(body)).then(() => {
-        const late = this.commit(request, url, body, batch);
-        reply(late.status, late.payload);
-      }));
+      return this.inDoubt(
+        this.landLate(documentKeys(body)).then(() => {
+          const late = this.commit(request, url, body, batch);
+          reply(late.status, late.payload);
+        }),
+      );
     }
     const outcome = this.commit(request, url, body, batch);
     if (!writes || !slow || !outcome.committed) {
       reply(outcome.status, outcome.payload);
       // The look-up was answered without the late writes of its document: they land now.
-      const key = request.method === 'GET' ? filterValue(url, 'externalDocumentNumber') ?? filterValue(url, 'documentNumber') : undefined;
+      const key =
+        request.method === 'GET'
+          ? (filterValue(url, 'externalDocumentNumber') ?? filterValue(url, 'documentNumber'))
+          : undefined;
       for (const late of this.lateWrites) if (key !== undefined && late.keys.includes(key)) late.land();
       return;
     }
@@ -213,11 +248,20 @@ export class BusinessCentralSimulator {
       response.socket?.destroy();
       return;
     }
-    return this.inDoubt(new Promise((resolve) => setTimeout(resolve, this.holdMs)).then(() => answer(response, outcome.status, outcome.payload)));
+    return this.inDoubt(
+      new Promise((resolve) => setTimeout(resolve, this.holdMs)).then(() =>
+        answer(response, outcome.status, outcome.payload),
+      ),
+    );
   }
 
   /** Applies a request and keeps its changes; `committed` when it created documents. */
-  private commit(request: IncomingMessage, url: URL, body: string, batch: boolean): { status: number; payload?: unknown; committed: boolean } {
+  private commit(
+    request: IncomingMessage,
+    url: URL,
+    body: string,
+    batch: boolean,
+  ): { status: number; payload?: unknown; committed: boolean } {
     if (batch) {
       const answered = this.batch(body, String(request.headers.isolation).toLowerCase() === 'snapshot');
       this.save();
@@ -258,16 +302,33 @@ export class BusinessCentralSimulator {
    * failure undoes what the batch applied and the rest is not run. Synchronous, so no other request
    * interleaves with a batch that may be undone.
    */
-  private batch(body: string, atomically: boolean): { status: number; payload: unknown; committedJournalLines: boolean } {
+  private batch(
+    body: string,
+    atomically: boolean,
+  ): { status: number; payload: unknown; committedJournalLines: boolean } {
     let requests: unknown;
     try {
       requests = (JSON.parse(body) as { requests?: unknown }).requests;
     } catch {
       requests = undefined;
     }
-    if (!Array.isArray(requests)) return { status: 400, payload: { error: { code: 'BadRequest', message: 'A JSON batch needs a requests array.' } }, committedJournalLines: false };
+    if (!Array.isArray(requests))
+      return {
+        status: 400,
+        payload: { error: { code: 'BadRequest', message: 'A JSON batch needs a requests array.' } },
+        committedJournalLines: false,
+      };
     if (requests.length > 100) {
-      return { status: 400, payload: { error: { code: 'BadRequest', message: `A $batch may hold at most 100 operations; this one holds ${requests.length}.` } }, committedJournalLines: false };
+      return {
+        status: 400,
+        payload: {
+          error: {
+            code: 'BadRequest',
+            message: `A $batch may hold at most 100 operations; this one holds ${requests.length}.`,
+          },
+        },
+        committedJournalLines: false,
+      };
     }
     const undo: (() => void)[] = [];
     const linesBefore = this.journalLines.length;
@@ -276,12 +337,29 @@ export class BusinessCentralSimulator {
     const responses = (requests as BatchRequest[]).map((inner) => {
       const id = inner.id ?? null;
       if (failed && atomically) {
-        return { id, status: 424, headers: {}, body: { error: { code: 'FailedDependency', message: 'An earlier request of the batch failed; this one was not run.' } } };
+        return {
+          id,
+          status: 424,
+          headers: {},
+          body: {
+            error: {
+              code: 'FailedDependency',
+              message: 'An earlier request of the batch failed; this one was not run.',
+            },
+          },
+        };
       }
-      const headers = Object.fromEntries(Object.entries(inner.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+      const headers = Object.fromEntries(
+        Object.entries(inner.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+      );
       const outcome = this.applyInner(inner, headers['if-match'], atomically ? undo : undefined);
       if (outcome.status >= 400) failed = true;
-      return { id, status: outcome.status, headers: { 'content-type': 'application/json; odata.metadata=minimal' }, ...(outcome.payload === undefined ? {} : { body: outcome.payload }) };
+      return {
+        id,
+        status: outcome.status,
+        headers: { 'content-type': 'application/json; odata.metadata=minimal' },
+        ...(outcome.payload === undefined ? {} : { body: outcome.payload }),
+      };
     });
     if (failed && atomically) {
       for (const step of undo.reverse()) step();
@@ -291,9 +369,19 @@ export class BusinessCentralSimulator {
   }
 
   /** An inner request of a batch; one the simulator cannot read is refused alone, never half applied. */
-  private applyInner(inner: BatchRequest, ifMatch: string | undefined, undo?: (() => void)[]): { status: number; payload?: unknown } {
+  private applyInner(
+    inner: BatchRequest,
+    ifMatch: string | undefined,
+    undo?: (() => void)[],
+  ): { status: number; payload?: unknown } {
     try {
-      return this.apply(inner.method ?? 'GET', new URL(inner.url ?? '', `${this.apiRoot}/`), inner.body === undefined ? '' : JSON.stringify(inner.body), ifMatch, undo);
+      return this.apply(
+        inner.method ?? 'GET',
+        new URL(inner.url ?? '', `${this.apiRoot}/`),
+        inner.body === undefined ? '' : JSON.stringify(inner.body),
+        ifMatch,
+        undo,
+      );
     } catch (error) {
       return { status: 400, payload: { error: { code: 'BadRequest', message: (error as Error).message } } };
     }
@@ -303,13 +391,32 @@ export class BusinessCentralSimulator {
    * One API request on a resource, applied at once; what it changes is undone by the steps it adds to
    * `undo`, when given (a transactional batch that fails).
    */
-  private apply(method: string, url: URL, body: string, ifMatch: string | undefined, undo?: (() => void)[]): { status: number; payload?: unknown } {
+  private apply(
+    method: string,
+    url: URL,
+    body: string,
+    ifMatch: string | undefined,
+    undo?: (() => void)[],
+  ): { status: number; payload?: unknown } {
     const route = url.pathname.match(RESOURCE);
     if (!route) return { status: 404, payload: notFound(url) };
     if (route[3] !== undefined) {
-      if (method !== 'DELETE' || !ifMatch) return { status: 400, payload: { error: { code: 'BadRequest', message: 'A DELETE of a sales order needs an If-Match header.' } } };
+      if (method !== 'DELETE' || !ifMatch)
+        return {
+          status: 400,
+          payload: { error: { code: 'BadRequest', message: 'A DELETE of a sales order needs an If-Match header.' } },
+        };
       const at = this.salesOrders.findIndex((order) => order.id === route[3]);
-      if (at < 0) return { status: 404, payload: { error: { code: 'BadRequest_NotFound', message: `The salesOrder does not exist. Identification fields and values: Id='${route[3]}'` } } };
+      if (at < 0)
+        return {
+          status: 404,
+          payload: {
+            error: {
+              code: 'BadRequest_NotFound',
+              message: `The salesOrder does not exist. Identification fields and values: Id='${route[3]}'`,
+            },
+          },
+        };
       const [deleted] = this.salesOrders.splice(at, 1);
       unindex(this.salesOrdersByExternalNumber, deleted.externalDocumentNumber, deleted);
       this.unsaved.push({ salesOrderDeleted: deleted.id });
@@ -338,10 +445,15 @@ export class BusinessCentralSimulator {
     }
     if (method === 'GET') {
       const key = filterValue(url, 'documentNumber');
-      return { status: 200, payload: { value: key === undefined ? this.journalLines : (this.journalLinesByDocument.get(key) ?? []) } };
+      return {
+        status: 200,
+        payload: { value: key === undefined ? this.journalLines : (this.journalLinesByDocument.get(key) ?? []) },
+      };
     }
     const line = JSON.parse(body) as Omit<SimulatedJournalLine, 'id'>;
-    const refusal = this.businessRefusal(line.postingDate, [{ lineType: 'G/L Account', lineObjectNumber: line.accountNumber }]);
+    const refusal = this.businessRefusal(line.postingDate, [
+      { lineType: 'G/L Account', lineObjectNumber: line.accountNumber },
+    ]);
     if (refusal) return { status: 400, payload: { error: refusal } };
     const created = { ...line, id: randomUUID() };
     this.keepJournalLine(created);
@@ -395,14 +507,34 @@ export class BusinessCentralSimulator {
     }
   }
 
-  private businessRefusal(date: string, lines: Record<string, unknown>[]): { code: string; message: string } | undefined {
+  private businessRefusal(
+    date: string,
+    lines: Record<string, unknown>[],
+  ): { code: string; message: string } | undefined {
     if (this.closePostingPeriodBefore && date < this.closePostingPeriodBefore) {
-      return { code: 'Application_FieldValidationException', message: `Posting Date ${date} is not within your range of allowed posting dates.` };
+      return {
+        code: 'Application_FieldValidationException',
+        message: `Posting Date ${date} is not within your range of allowed posting dates.`,
+      };
     }
-    const unknown = lines.find((line) => line.lineType === 'Item' && this.unknownItems.has(String(line.lineObjectNumber)));
-    if (unknown) return { code: 'Internal_RecordNotFound', message: `The Item does not exist. Identification fields and values: No.='${String(unknown.lineObjectNumber)}'` };
-    const account = lines.find((line) => (line.lineType === 'Account' || line.lineType === 'G/L Account') && this.unknownAccounts.has(String(line.lineObjectNumber)));
-    if (account) return { code: 'Internal_RecordNotFound', message: `The G/L Account does not exist. Identification fields and values: No.='${String(account.lineObjectNumber)}'` };
+    const unknown = lines.find(
+      (line) => line.lineType === 'Item' && this.unknownItems.has(String(line.lineObjectNumber)),
+    );
+    if (unknown)
+      return {
+        code: 'Internal_RecordNotFound',
+        message: `The Item does not exist. Identification fields and values: No.='${String(unknown.lineObjectNumber)}'`,
+      };
+    const account = lines.find(
+      (line) =>
+        (line.lineType === 'Account' || line.lineType === 'G/L Account') &&
+        this.unknownAccounts.has(String(line.lineObjectNumber)),
+    );
+    if (account)
+      return {
+        code: 'Internal_RecordNotFound',
+        message: `The G/L Account does not exist. Identification fields and values: No.='${String(account.lineObjectNumber)}'`,
+      };
     return undefined;
   }
 }
@@ -424,8 +556,14 @@ type SlowAnswer = 'timeout' | 'drop' | 'late';
 /** The documents a write is about, as a look-up names them: a sales order's external number, a $batch's journal document numbers. */
 function documentKeys(body: string): string[] {
   try {
-    const parsed = JSON.parse(body) as { externalDocumentNumber?: unknown; requests?: { body?: { documentNumber?: unknown } }[] };
-    const keys = [parsed.externalDocumentNumber, ...(Array.isArray(parsed.requests) ? parsed.requests.map((inner) => inner?.body?.documentNumber) : [])];
+    const parsed = JSON.parse(body) as {
+      externalDocumentNumber?: unknown;
+      requests?: { body?: { documentNumber?: unknown } }[];
+    };
+    const keys = [
+      parsed.externalDocumentNumber,
+      ...(Array.isArray(parsed.requests) ? parsed.requests.map((inner) => inner?.body?.documentNumber) : []),
+    ];
     return keys.filter((key): key is string => typeof key === 'string');
   } catch {
     return [];
@@ -433,10 +571,14 @@ function documentKeys(body: string): string[] {
 }
 
 /** One line of the ledger file: a document kept, or a sales order deleted. */
-type LedgerChange = { salesOrder: SimulatedSalesOrder } | { journalLine: SimulatedJournalLine } | { salesOrderDeleted: string };
+type LedgerChange =
+  | { salesOrder: SimulatedSalesOrder }
+  | { journalLine: SimulatedJournalLine }
+  | { salesOrderDeleted: string };
 
 /** The resources under a company: salesOrders (one by id), and a journal's journalLines. */
-const RESOURCE = /^\/api\/v2\.0\/companies\(([^)]+)\)\/(salesOrders(?:\(([^)]+)\))?|journals\(([^)]+)\)\/journalLines)$/;
+const RESOURCE =
+  /^\/api\/v2\.0\/companies\(([^)]+)\)\/(salesOrders(?:\(([^)]+)\))?|journals\(([^)]+)\)\/journalLines)$/;
 
 /** One inner request of a JSON $batch, as a client wrote it. */
 interface BatchRequest {
@@ -448,7 +590,12 @@ interface BatchRequest {
 }
 
 function notFound(url: URL): { error: { code: string; message: string } } {
-  return { error: { code: 'BadRequest_NotFound', message: `No HTTP resource was found that matches the request URI '${url.pathname}'.` } };
+  return {
+    error: {
+      code: 'BadRequest_NotFound',
+      message: `No HTTP resource was found that matches the request URI '${url.pathname}'.`,
+    },
+  };
 }
 
 /** The value of `field eq '...'` in an OData $filter, with doubled quotes undone. */
@@ -467,7 +614,12 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function answer(response: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+function answer(
+  response: ServerResponse,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (response.destroyed) return;
   response.writeHead(status, { 'content-type': 'application/json; odata.metadata=minimal', ...headers });
   response.end(payload === undefined ? undefined : JSON.stringify(payload));

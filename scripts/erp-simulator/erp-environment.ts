@@ -1,4 +1,9 @@
-import { DEVELOPMENT_ERP_CREDENTIALS, ERP_API_URL_ENV, ERP_CREDENTIALS_ENV, ERP_TOKEN_URL_ENV } from '#shared/erp/erp-config';
+import {
+  DEVELOPMENT_ERP_CREDENTIALS,
+  ERP_API_URL_ENV,
+  ERP_CREDENTIALS_ENV,
+  ERP_TOKEN_URL_ENV,
+} from '#shared/erp/erp-config';
 import type { BusinessCentralSimulator } from './business-central-simulator';
 
 /**
@@ -6,7 +11,10 @@ import type { BusinessCentralSimulator } from './business-central-simulator';
  * it accepts, the way the channel stubs are wired. An ERP URL already set (a developer aiming at a
  * Business Central sandbox with real credentials) is left alone. Returns whether the simulator plays the ERP.
  */
-export function configureErpEnvironment(simulator: BusinessCentralSimulator, env: NodeJS.ProcessEnv = process.env): boolean {
+export function configureErpEnvironment(
+  simulator: BusinessCentralSimulator,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (env[ERP_API_URL_ENV]) return false;
   env[ERP_API_URL_ENV] = simulator.apiRoot;
   env[ERP_TOKEN_URL_ENV] = simulator.tokenUrl;

@@ -44,7 +44,8 @@ export class LocalApiGateway {
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error) => {
         this.log('local API gateway failed a request', { error: (error as Error).message });
-        if (!response.headersSent) respond(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal server error' }) });
+        if (!response.headersSent)
+          respond(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal server error' }) });
       });
     });
     return listenOnLoopback(this.server, port, host);
@@ -61,11 +62,25 @@ export class LocalApiGateway {
     if (body === undefined) {
       return respond(response, { statusCode: 413, body: JSON.stringify({ message: 'Request Too Long' }) });
     }
-    if (!this.routes) return respond(response, { statusCode: 503, body: JSON.stringify({ message: 'the local fabric is still starting' }) });
+    if (!this.routes)
+      return respond(response, {
+        statusCode: 503,
+        body: JSON.stringify({ message: 'the local fabric is still starting' }),
+      });
     const match = this.match(this.routes, request.method ?? 'GET', url.pathname);
-    if (!match) return respond(response, { statusCode: 404, body: JSON.stringify({ message: `no route for ${request.method} ${url.pathname}` }) });
+    if (!match)
+      return respond(response, {
+        statusCode: 404,
+        body: JSON.stringify({ message: `no route for ${request.method} ${url.pathname}` }),
+      });
     if ('malformed' in match) {
-      return respond(response, { statusCode: 400, body: JSON.stringify({ message: 'a path parameter is not valid percent-encoding', errors: [{ path: match.malformed, message: 'has a malformed percent-escape' }] }) });
+      return respond(response, {
+        statusCode: 400,
+        body: JSON.stringify({
+          message: 'a path parameter is not valid percent-encoding',
+          errors: [{ path: match.malformed, message: 'has a malformed percent-escape' }],
+        }),
+      });
     }
 
     const headers: Record<string, string> = {};
@@ -84,7 +99,9 @@ export class LocalApiGateway {
       headers,
       multiValueHeaders,
       queryStringParameters: query,
-      multiValueQueryStringParameters: query ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])) : null,
+      multiValueQueryStringParameters: query
+        ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)]))
+        : null,
       pathParameters: Object.keys(match.parameters).length ? match.parameters : null,
       stageVariables: null,
       body: body.length ? body.toString('utf8') : null,
@@ -95,7 +112,10 @@ export class LocalApiGateway {
         authorizer: undefined,
         protocol: `HTTP/${request.httpVersion}`,
         httpMethod: match.compiled.route.method,
-        identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? null } as APIGatewayProxyEvent['requestContext']['identity'],
+        identity: {
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: request.headers['user-agent'] ?? null,
+        } as APIGatewayProxyEvent['requestContext']['identity'],
         path: url.pathname,
         stage: 'local',
         requestId,
@@ -109,7 +129,11 @@ export class LocalApiGateway {
   }
 
   /** The route a path reaches and its decoded parameters, or the name of a parameter whose percent-escapes do not decode. */
-  private match(routes: CompiledRoute[], method: string, pathname: string): { compiled: CompiledRoute; parameters: Record<string, string> } | { malformed: string } | undefined {
+  private match(
+    routes: CompiledRoute[],
+    method: string,
+    pathname: string,
+  ): { compiled: CompiledRoute; parameters: Record<string, string> } | { malformed: string } | undefined {
     for (const compiled of routes) {
       if (compiled.route.method !== method) continue;
       const found = compiled.pattern.exec(pathname);
@@ -140,6 +164,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 function respond(response: ServerResponse, result: APIGatewayProxyResult): void {
-  response.writeHead(result.statusCode, { 'content-type': 'application/json', ...(result.headers as Record<string, string> | undefined) });
+  response.writeHead(result.statusCode, {
+    'content-type': 'application/json',
+    ...(result.headers as Record<string, string> | undefined),
+  });
   response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }

@@ -33,7 +33,10 @@ export function claimDataDir(dataDir: string): DataDirClaim {
   for (;;) {
     try {
       const fd = openSync(lockFile, 'wx');
-      writeSync(fd, `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() } satisfies LockHolder)}\n`);
+      writeSync(
+        fd,
+        `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() } satisfies LockHolder)}\n`,
+      );
       closeSync(fd);
       break;
     } catch (error) {
@@ -41,7 +44,9 @@ export function claimDataDir(dataDir: string): DataDirClaim {
     }
     const holder = readHolder(lockFile);
     if (holder && isRunning(holder.pid)) {
-      throw new Error(`another local fabric (pid ${holder.pid}, started ${holder.startedAt}) is using ${dataDir}: stop it first (Ctrl-C in its terminal, or kill ${holder.pid})`);
+      throw new Error(
+        `another local fabric (pid ${holder.pid}, started ${holder.startedAt}) is using ${dataDir}: stop it first (Ctrl-C in its terminal, or kill ${holder.pid})`,
+      );
     }
     crashedOwner = holder;
     rmSync(lockFile, { force: true });
@@ -50,7 +55,8 @@ export function claimDataDir(dataDir: string): DataDirClaim {
     ...(crashedOwner ? { crashedOwner } : {}),
     isNew: () => !existsSync(emulatorDataDirs(dataDir).dynamodb),
     clear() {
-      for (const entry of readdirSync(dataDir)) if (entry !== LOCK_FILE) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+      for (const entry of readdirSync(dataDir))
+        if (entry !== LOCK_FILE) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
     },
     release() {
       if (readHolder(lockFile)?.pid === process.pid) rmSync(lockFile, { force: true });

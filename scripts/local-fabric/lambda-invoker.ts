@@ -20,7 +20,11 @@ export class FunctionTimeoutError extends Error {
 export class LocalLambda {
   private handler: Handler | undefined;
 
-  constructor(readonly name: string, private readonly definition: FunctionDefinition, private readonly root: string) {}
+  constructor(
+    readonly name: string,
+    private readonly definition: FunctionDefinition,
+    private readonly root: string,
+  ) {}
 
   get timeoutSeconds(): number {
     return this.definition.timeoutSeconds;
@@ -46,7 +50,10 @@ export class LocalLambda {
     };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FunctionTimeoutError(`${this.name} timed out after ${this.definition.timeoutSeconds}s`)), this.definition.timeoutSeconds * 1000);
+      timer = setTimeout(
+        () => reject(new FunctionTimeoutError(`${this.name} timed out after ${this.definition.timeoutSeconds}s`)),
+        this.definition.timeoutSeconds * 1000,
+      );
     });
     try {
       return await Promise.race([this.handler(event, context), timeout]);

@@ -1,12 +1,26 @@
 import path from 'node:path';
-import { functions as topologyFunctions, secretEnvVar, tableEnvVar, bucketEnvVar, type BucketName, type FunctionDefinition, type TableName } from '#shared/config/topology';
+import {
+  functions as topologyFunctions,
+  secretEnvVar,
+  tableEnvVar,
+  bucketEnvVar,
+  type BucketName,
+  type FunctionDefinition,
+  type TableName,
+} from '#shared/config/topology';
 import { routingRules } from '#events/routing-rules';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { MAX_RECEIVE_COUNTS_ENV } from '#shared/config/env';
 import { SalesChannel } from '#domain/kernel/order';
 import { startEmulators, type EmulatorEndpoints, type RunningEmulators } from './emulators';
 import { claimDataDir, type DataDirClaim } from './data-dir-claim';
-import { LOCAL_REGION, localClients, provisionLocalResources, type LocalClients, type LocalResources } from './provision';
+import {
+  LOCAL_REGION,
+  localClients,
+  provisionLocalResources,
+  type LocalClients,
+  type LocalResources,
+} from './provision';
 import { LocalLambda } from './lambda-invoker';
 import { QueueEventSource } from './queue-event-source';
 import { LocalApiGateway } from './api-gateway';
@@ -94,24 +108,36 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
   try {
     const apiPort = options.apiPort ?? Number(process.env.FABRIC_API_PORT ?? 3000);
     const apiUrl = await gateway.listen(apiPort).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE' ? new Error(`port ${apiPort} is taken: stop what listens there, or set FABRIC_API_PORT to another port`) : error;
+      throw error.code === 'EADDRINUSE'
+        ? new Error(`port ${apiPort} is taken: stop what listens there, or set FABRIC_API_PORT to another port`)
+        : error;
     });
     // Only now that the start can go ahead: a failed start changes no saved state.
     if (options.resetData) claim?.clear();
     const fresh = claim?.isNew();
-    const emulators: RunningEmulators | undefined = options.emulators ? undefined : await startEmulators({ dataDir: options.dataDir });
+    const emulators: RunningEmulators | undefined = options.emulators
+      ? undefined
+      : await startEmulators({ dataDir: options.dataDir });
     if (emulators) services.push(emulators);
     const endpoints = options.emulators ?? emulators!.endpoints;
     const clients = localClients(endpoints);
     const resources = await provisionLocalResources(prefix, clients);
     const developmentSecrets = configureHandlerEnvironment(endpoints, resources);
-    const channelApis = options.channelApiStub ?? new ChannelApiStub(options.dataDir ? { stateFile: path.join(options.dataDir, 'channels', 'channel-apis.json') } : {});
+    const channelApis =
+      options.channelApiStub ??
+      new ChannelApiStub(
+        options.dataDir ? { stateFile: path.join(options.dataDir, 'channels', 'channel-apis.json') } : {},
+      );
     if (!options.channelApiStub) {
       await channelApis.start();
       services.push(channelApis);
     }
     configureChannelApiEnvironment(channelApis.url);
-    const erp = options.erpSimulator ?? new BusinessCentralSimulator(options.dataDir ? { ledgerFile: path.join(options.dataDir, 'erp', 'business-central.jsonl') } : {});
+    const erp =
+      options.erpSimulator ??
+      new BusinessCentralSimulator(
+        options.dataDir ? { ledgerFile: path.join(options.dataDir, 'erp', 'business-central.jsonl') } : {},
+      );
     if (!options.erpSimulator) {
       await erp.start();
       services.push(erp);
@@ -127,25 +153,42 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL = DEVELOPER_PUBLIC_BASE_URL ?? apiUrl;
 
     const definitions: Record<string, FunctionDefinition> = options.functions ?? topologyFunctions;
-    const lambdas = new Map(Object.entries(definitions).map(([name, definition]) => [name, new LocalLambda(name, definition, ROOT)]));
+    const lambdas = new Map(
+      Object.entries(definitions).map(([name, definition]) => [name, new LocalLambda(name, definition, ROOT)]),
+    );
     const lambda = (name: string) => {
       const found = lambdas.get(name);
       if (!found) throw new Error(`no function named ${name} in the topology`);
       return found;
     };
 
-    const eventSources = routingRules.map((rule) => new QueueEventSource(clients.sqs, resources.queues[rule.name], rule.target, lambda(rule.consumer), log));
+    const eventSources = routingRules.map(
+      (rule) => new QueueEventSource(clients.sqs, resources.queues[rule.name], rule.target, lambda(rule.consumer), log),
+    );
     // Queues channels write to directly (Amazon SP-API notifications), consumed like rule queues.
-    eventSources.push(...Object.entries(definitions).flatMap(([name, definition]) => {
-      const inbound = definition.inboundQueue;
-      return inbound && resources.queues[inbound.name]
-        ? [new QueueEventSource(clients.sqs, resources.queues[inbound.name], { ...inbound, maxBatchingWindowSeconds: 0 }, lambda(name), log)]
-        : [];
-    }));
+    eventSources.push(
+      ...Object.entries(definitions).flatMap(([name, definition]) => {
+        const inbound = definition.inboundQueue;
+        return inbound && resources.queues[inbound.name]
+          ? [
+              new QueueEventSource(
+                clients.sqs,
+                resources.queues[inbound.name],
+                { ...inbound, maxBatchingWindowSeconds: 0 },
+                lambda(name),
+                log,
+              ),
+            ]
+          : [];
+      }),
+    );
     // Each consumer reads its queues' maxReceiveCount at cold start, as FabricFunction.consumeQueue tells it
     // in AWS, to log at ERROR only a failure on the last receive. Every function shares this process's
     // environment, so the map names every queue, those of any fabric started before in this process too.
-    const receiveLimits = { ...JSON.parse(process.env[MAX_RECEIVE_COUNTS_ENV] ?? '{}'), ...Object.fromEntries(eventSources.map((source) => source.receiveLimit)) };
+    const receiveLimits = {
+      ...JSON.parse(process.env[MAX_RECEIVE_COUNTS_ENV] ?? '{}'),
+      ...Object.fromEntries(eventSources.map((source) => source.receiveLimit)),
+    };
     process.env[MAX_RECEIVE_COUNTS_ENV] = JSON.stringify(receiveLimits);
     // What the last run of this data directory had received and not finished is held by nobody now.
     if (options.dataDir) for (const source of eventSources) await source.reclaimUnfinished(endpoints.messaging);
@@ -153,19 +196,31 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     consumers.push(...eventSources);
 
     const objectTriggers = Object.entries(definitions).flatMap(([name, definition]) =>
-      (definition.objectTriggers ?? []).map((trigger) => new ObjectCreatedTrigger(clients.s3, resources.buckets[trigger.bucket], trigger.prefix, lambda(name), log)));
+      (definition.objectTriggers ?? []).map(
+        (trigger) =>
+          new ObjectCreatedTrigger(clients.s3, resources.buckets[trigger.bucket], trigger.prefix, lambda(name), log),
+      ),
+    );
     await Promise.all(objectTriggers.map((trigger) => trigger.start()));
     consumers.push(...objectTriggers);
 
-    const schedules = new Map(Object.entries(definitions).filter(([, definition]) => definition.schedule).map(([name, definition]) => {
-      const interval = options.scheduleIntervalMs?.(name, definition) ?? definition.schedule!.everyMinutes * 60_000;
-      const schedule = new LocalSchedule(lambda(name), interval, log);
-      if (interval > 0) schedule.start();
-      return [name, schedule] as const;
-    }));
+    const schedules = new Map(
+      Object.entries(definitions)
+        .filter(([, definition]) => definition.schedule)
+        .map(([name, definition]) => {
+          const interval = options.scheduleIntervalMs?.(name, definition) ?? definition.schedule!.everyMinutes * 60_000;
+          const schedule = new LocalSchedule(lambda(name), interval, log);
+          if (interval > 0) schedule.start();
+          return [name, schedule] as const;
+        }),
+    );
     consumers.push(...schedules.values());
 
-    gateway.serve([...lambdas.values()].flatMap((target) => (definitions[target.name].routes ?? []).map((route) => ({ route, target }))));
+    gateway.serve(
+      [...lambdas.values()].flatMap((target) =>
+        (definitions[target.name].routes ?? []).map((route) => ({ route, target })),
+      ),
+    );
 
     return {
       apiUrl,
@@ -175,7 +230,15 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
       developmentSecrets,
       channelApis,
       erp,
-      ...(claim && options.dataDir ? { dataDir: { path: options.dataDir, fresh: fresh!, ...(claim.crashedOwner ? { crashedOwner: claim.crashedOwner } : {}) } } : {}),
+      ...(claim && options.dataDir
+        ? {
+            dataDir: {
+              path: options.dataDir,
+              fresh: fresh!,
+              ...(claim.crashedOwner ? { crashedOwner: claim.crashedOwner } : {}),
+            },
+          }
+        : {}),
       runScheduled(functionName) {
         const schedule = schedules.get(functionName);
         if (!schedule) throw new Error(`${functionName} has no schedule in the topology`);
@@ -220,8 +283,12 @@ export function configureHandlerEnvironment(endpoints: EmulatorEndpoints, resour
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
     ...secrets,
-    ...Object.fromEntries(Object.entries(resources.tables).map(([table, name]) => [tableEnvVar(table as TableName), name])),
-    ...Object.fromEntries(Object.entries(resources.buckets).map(([bucket, name]) => [bucketEnvVar(bucket as BucketName), name])),
+    ...Object.fromEntries(
+      Object.entries(resources.tables).map(([table, name]) => [tableEnvVar(table as TableName), name]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(resources.buckets).map(([bucket, name]) => [bucketEnvVar(bucket as BucketName), name]),
+    ),
   });
   return developmentSecrets;
 }

@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client, type _Object } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import type { LocalLambda } from './lambda-invoker';
 import { LOCAL_REGION } from './provision';
@@ -29,7 +29,11 @@ export class ObjectCreatedTrigger {
   async start(): Promise<void> {
     for (const object of await this.list()) this.seen.set(object.Key!, version(object));
     this.timer = setInterval(() => {
-      this.scanning = this.scanning.then(() => this.scan()).catch((error) => this.log('object trigger scan failed', { bucket: this.bucket, error: (error as Error).message }));
+      this.scanning = this.scanning
+        .then(() => this.scan())
+        .catch((error) =>
+          this.log('object trigger scan failed', { bucket: this.bucket, error: (error as Error).message }),
+        );
     }, this.intervalMs);
   }
 
@@ -53,7 +57,12 @@ export class ObjectCreatedTrigger {
         await this.target.invoke(event);
         return;
       } catch (error) {
-        this.log('object-created invocation failed', { function: this.target.name, key: object.Key, attempt, error: (error as Error).message });
+        this.log('object-created invocation failed', {
+          function: this.target.name,
+          key: object.Key,
+          attempt,
+          error: (error as Error).message,
+        });
       }
     }
   }
@@ -62,7 +71,9 @@ export class ObjectCreatedTrigger {
     const objects: _Object[] = [];
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }));
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }),
+      );
       objects.push(...(page.Contents ?? []));
       token = page.NextContinuationToken;
     } while (token);
@@ -78,23 +89,34 @@ function version(object: _Object): string {
  * The S3 ObjectCreated notification Lambda receives for one object. S3 URL-encodes keys in
  * notifications (spaces as '+'), so handlers must decode them; this encodes the same way.
  */
-export function objectCreatedEvent(bucket: string, object: Pick<_Object, 'Key' | 'Size' | 'ETag' | 'LastModified'>, sequencer = Date.now().toString(16).toUpperCase()): S3Event {
+export function objectCreatedEvent(
+  bucket: string,
+  object: Pick<_Object, 'Key' | 'Size' | 'ETag' | 'LastModified'>,
+  sequencer = Date.now().toString(16).toUpperCase(),
+): S3Event {
   return {
-    Records: [{
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: LOCAL_REGION,
-      eventTime: (object.LastModified ?? new Date()).toISOString(),
-      eventName: 'ObjectCreated:Put',
-      userIdentity: { principalId: 'local' },
-      requestParameters: { sourceIPAddress: '127.0.0.1' },
-      responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
-      s3: {
-        s3SchemaVersion: '1.0',
-        configurationId: 'local-object-trigger',
-        bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
-        object: { key: encodeURIComponent(object.Key!).replace(/%20/g, '+').replace(/%2F/g, '/'), size: object.Size ?? 0, eTag: (object.ETag ?? '').replace(/"/g, ''), sequencer },
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: LOCAL_REGION,
+        eventTime: (object.LastModified ?? new Date()).toISOString(),
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'local' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'local-object-trigger',
+          bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
+          object: {
+            key: encodeURIComponent(object.Key!).replace(/%20/g, '+').replace(/%2F/g, '/'),
+            size: object.Size ?? 0,
+            eTag: (object.ETag ?? '').replace(/"/g, ''),
+            sequencer,
+          },
+        },
       },
-    }],
+    ],
   };
 }

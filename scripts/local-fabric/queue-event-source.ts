@@ -1,12 +1,16 @@
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueTarget } from '#events/routing-rules';
 import type { LocalLambda } from './lambda-invoker';
 import { LOCAL_REGION } from './provision';
 
-export interface EventSourceLog {
-  (message: string, details: Record<string, unknown>): void;
-}
+export type EventSourceLog = (message: string, details: Record<string, unknown>) => void;
 
 /**
  * Plays a Lambda SQS event-source mapping with ReportBatchItemFailures: receive up to the batch size
@@ -45,16 +49,26 @@ export class QueueEventSource {
    */
   async reclaimUnfinished(messagingEndpoint: string): Promise<number> {
     const queueName = this.queue.url.split('/').pop()!;
-    const inspected = (await (await fetch(`${messagingEndpoint}/_fauxqs/queues/${encodeURIComponent(queueName)}`)).json()) as {
+    const inspected = (await (
+      await fetch(`${messagingEndpoint}/_fauxqs/queues/${encodeURIComponent(queueName)}`)
+    ).json()) as {
       messages: { inflight: { receiptHandle: string; visibilityDeadline: number }[] };
     };
     const timeoutSeconds = this.consumer.timeoutSeconds;
-    const heldTooLong = inspected.messages.inflight.filter((entry) => entry.visibilityDeadline > Date.now() + timeoutSeconds * 1000);
+    const heldTooLong = inspected.messages.inflight.filter(
+      (entry) => entry.visibilityDeadline > Date.now() + timeoutSeconds * 1000,
+    );
     for (let start = 0; start < heldTooLong.length; start += 10) {
-      await this.sqs.send(new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: this.queue.url,
-        Entries: heldTooLong.slice(start, start + 10).map((entry, i) => ({ Id: String(i), ReceiptHandle: entry.receiptHandle, VisibilityTimeout: timeoutSeconds })),
-      }));
+      await this.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.queue.url,
+          Entries: heldTooLong.slice(start, start + 10).map((entry, i) => ({
+            Id: String(i),
+            ReceiptHandle: entry.receiptHandle,
+            VisibilityTimeout: timeoutSeconds,
+          })),
+        }),
+      );
     }
     return heldTooLong.length;
   }
@@ -90,7 +104,12 @@ export class QueueEventSource {
         if (!this.running) return await this.handBack(messages);
         if (messages.length === 0) continue;
         const delivery: Promise<void> = this.deliver(messages)
-          .catch((error: unknown) => this.log('event source mapping could not delete handled records', { queue: this.queue.url, error: (error as Error).message }))
+          .catch((error: unknown) =>
+            this.log('event source mapping could not delete handled records', {
+              queue: this.queue.url,
+              error: (error as Error).message,
+            }),
+          )
           .finally(() => this.deliveries.delete(delivery));
         this.deliveries.add(delivery);
       } catch (error) {
@@ -107,14 +126,16 @@ export class QueueEventSource {
     const windowEnds = Date.now() + this.target.maxBatchingWindowSeconds * 1000;
     do {
       const wanted = Math.min(10, this.target.batchSize - batch.length);
-      const { Messages = [] } = await this.sqs.send(new ReceiveMessageCommand({
-        QueueUrl: this.queue.url,
-        MaxNumberOfMessages: wanted,
-        // Lambda's pollers long-poll for 20 s: an idle queue costs one request per poller every 20 s.
-        WaitTimeSeconds: batch.length === 0 ? 20 : 0,
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }));
+      const { Messages = [] } = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.queue.url,
+          MaxNumberOfMessages: wanted,
+          // Lambda's pollers long-poll for 20 s: an idle queue costs one request per poller every 20 s.
+          WaitTimeSeconds: batch.length === 0 ? 20 : 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
       batch.push(...Messages);
       // The emulator hands over every visible message up to the number asked for: fewer means the
       // queue is empty for now, and asking again at once would cost a request per batch for nothing.
@@ -130,27 +151,41 @@ export class QueueEventSource {
       const response = (await this.consumer.invoke(event)) as SQSBatchResponse | undefined;
       failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
-      this.log('consumer invocation failed; the whole batch will be retried', { function: this.consumer.name, error: (error as Error).message });
+      this.log('consumer invocation failed; the whole batch will be retried', {
+        function: this.consumer.name,
+        error: (error as Error).message,
+      });
       return;
     }
     const done = messages.filter((message) => !failed.has(message.MessageId!));
-    if (failed.size > 0) this.log('records failed and will be retried', { function: this.consumer.name, failed: failed.size });
+    if (failed.size > 0)
+      this.log('records failed and will be retried', { function: this.consumer.name, failed: failed.size });
     // SQS deletes at most ten entries a request; a batch of a hundred (availability sync) takes ten.
     for (let start = 0; start < done.length; start += 10) {
-      await this.sqs.send(new DeleteMessageBatchCommand({
-        QueueUrl: this.queue.url,
-        Entries: done.slice(start, start + 10).map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
-      }));
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queue.url,
+          Entries: done
+            .slice(start, start + 10)
+            .map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
+        }),
+      );
     }
   }
 
   /** Makes messages received after stop visible again at once, for whoever consumes the queue next. */
   private async handBack(messages: Message[]): Promise<void> {
     for (let start = 0; start < messages.length; start += 10) {
-      await this.sqs.send(new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: this.queue.url,
-        Entries: messages.slice(start, start + 10).map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })),
-      })).catch(() => undefined); // the emulator may be gone already: its messages go with it
+      await this.sqs
+        .send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.queue.url,
+            Entries: messages
+              .slice(start, start + 10)
+              .map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })),
+          }),
+        )
+        .catch(() => undefined); // the emulator may be gone already: its messages go with it
     }
   }
 
@@ -166,10 +201,15 @@ export class QueueEventSource {
         SenderId: attributes.SenderId ?? 'local',
         ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
       },
-      messageAttributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, {
-        dataType: value.DataType ?? 'String',
-        ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-      }])),
+      messageAttributes: Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          {
+            dataType: value.DataType ?? 'String',
+            ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+          },
+        ]),
+      ),
       md5OfBody: message.MD5OfBody ?? '',
       eventSource: 'aws:sqs',
       eventSourceARN: this.queue.arn,

@@ -36,7 +36,9 @@ export function readRuntimeDescription(): RuntimeDescription {
     throw new Error('the local fabric is not running: start it with `npm start` in another terminal');
   }
   if (!isRunning(description.pid)) {
-    throw new Error(`the local fabric recorded in ${RUNTIME_FILE} (pid ${description.pid}) is gone: start it with \`npm start\``);
+    throw new Error(
+      `the local fabric recorded in ${RUNTIME_FILE} (pid ${description.pid}) is gone: start it with \`npm start\``,
+    );
   }
   return description;
 }

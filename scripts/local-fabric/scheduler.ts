@@ -29,25 +29,27 @@ export class LocalSchedule {
 
   /** Invokes the function once with a real scheduled event, after any run already under way; rethrows its failure. */
   runNow(): Promise<void> {
-    const run = this.running.catch(() => undefined).then(async () => {
-      const event: ScheduledEvent = {
-        version: '0',
-        id: randomUUID(),
-        'detail-type': 'Scheduled Event',
-        source: 'aws.scheduler',
-        account: '000000000000',
-        time: new Date().toISOString(),
-        region: LOCAL_REGION,
-        resources: [`arn:aws:scheduler:${LOCAL_REGION}:000000000000:schedule/default/${this.target.name}`],
-        detail: {},
-      };
-      try {
-        await this.target.invoke(event);
-      } catch (error) {
-        this.log('scheduled invocation failed', { function: this.target.name, error: (error as Error).message });
-        throw error;
-      }
-    });
+    const run = this.running
+      .catch(() => undefined)
+      .then(async () => {
+        const event: ScheduledEvent = {
+          version: '0',
+          id: randomUUID(),
+          'detail-type': 'Scheduled Event',
+          source: 'aws.scheduler',
+          account: '000000000000',
+          time: new Date().toISOString(),
+          region: LOCAL_REGION,
+          resources: [`arn:aws:scheduler:${LOCAL_REGION}:000000000000:schedule/default/${this.target.name}`],
+          detail: {},
+        };
+        try {
+          await this.target.invoke(event);
+        } catch (error) {
+          this.log('scheduled invocation failed', { function: this.target.name, error: (error as Error).message });
+          throw error;
+        }
+      });
     this.running = run;
     return run;
   }

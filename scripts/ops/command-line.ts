@@ -10,7 +10,10 @@ import { parseArgs } from 'node:util';
 /** A command line that cannot run as given (unknown flag, missing argument, bad value): exit status 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
-  constructor(readonly usage: string, reason: string) {
+  constructor(
+    readonly usage: string,
+    reason: string,
+  ) {
     super(reason);
   }
 }
@@ -49,7 +52,10 @@ export interface Parsed<P extends readonly Positional<unknown>[], F extends Flag
   flags: { [K in keyof F]: F[K] extends Flag<infer T> ? T : never };
 }
 
-export interface Command<P extends readonly Positional<unknown>[] = readonly Positional<unknown>[], F extends Flags = Flags> {
+export interface Command<
+  P extends readonly Positional<unknown>[] = readonly Positional<unknown>[],
+  F extends Flags = Flags,
+> {
   /** How the CLI is run: `npm run ops --`. */
   program: string;
   /** The command's words after the program (`dlq peek`); empty for a CLI of one command. */
@@ -62,9 +68,17 @@ export interface Command<P extends readonly Positional<unknown>[] = readonly Pos
 }
 
 /** Declares a command; the argument and flag types flow from the readers to what parseCommand returns. */
-export function defineCommand<const P extends readonly Positional<unknown>[] = [], F extends Flags = Record<never, Flag<unknown>>>(
-  command: { program: string; name: string; summary: string; args?: P; flags?: F; check?: (parsed: Parsed<P, F>) => string | undefined },
-): Command<P, F> {
+export function defineCommand<
+  const P extends readonly Positional<unknown>[] = [],
+  F extends Flags = Record<never, Flag<unknown>>,
+>(command: {
+  program: string;
+  name: string;
+  summary: string;
+  args?: P;
+  flags?: F;
+  check?: (parsed: Parsed<P, F>) => string | undefined;
+}): Command<P, F> {
   return { ...command, args: command.args ?? ([] as unknown as P), flags: command.flags ?? ({} as F) };
 }
 
@@ -86,8 +100,17 @@ export function optionalArgument<T>(name: string, read: Reader<T> = (text) => te
 export function option(placeholder: string): Flag<string | undefined>;
 export function option<T>(placeholder: string, read: Reader<T>): Flag<T | undefined>;
 export function option<T>(placeholder: string, read: Reader<T>, fallback: T): Flag<T>;
-export function option<T>(placeholder: string, read: Reader<T> = (text) => text as T, fallback?: T): Flag<T | undefined> {
-  return { placeholder, required: false, fallback, take: (given) => (typeof given === 'string' ? read(given) : fallback) };
+export function option<T>(
+  placeholder: string,
+  read: Reader<T> = (text) => text as T,
+  fallback?: T,
+): Flag<T | undefined> {
+  return {
+    placeholder,
+    required: false,
+    fallback,
+    take: (given) => (typeof given === 'string' ? read(given) : fallback),
+  };
 }
 
 /** A flag with a value that must be given: `--from <time>` in the usage line. */
@@ -103,7 +126,8 @@ export function switchFlag(): Flag<boolean> {
 /** Accepts exactly one of the choices, such as a channel's name; the refusal lists them. */
 export function oneOf<T extends string>(choices: readonly T[]): Reader<T> {
   return (text) => {
-    if (!(choices as readonly string[]).includes(text)) throw new Error(`must be one of ${choices.join(', ')}; got "${text}"`);
+    if (!(choices as readonly string[]).includes(text))
+      throw new Error(`must be one of ${choices.join(', ')}; got "${text}"`);
     return text as T;
   };
 }
@@ -141,16 +165,27 @@ export function synopsisOf(command: Command): string {
  * UsageError naming the argument for an unknown flag, a flag without its value (or a switch given
  * one), a missing or extra positional argument, a value its reader refuses or a broken `check`.
  */
-export function parseCommand<P extends readonly Positional<unknown>[], F extends Flags>(command: Command<P, F>, argv: readonly string[]): Parsed<P, F> {
+export function parseCommand<P extends readonly Positional<unknown>[], F extends Flags>(
+  command: Command<P, F>,
+  argv: readonly string[],
+): Parsed<P, F> {
   const usage = usageOf(command);
   const refuse = (reason: string) => new UsageError(usage, reason);
   // Not strict: node's own errors would name the flag in a sentence of their own; the tokens let every refusal read alike.
   const { tokens } = parseArgs({
-    args: [...argv], strict: false, allowPositionals: true, tokens: true,
-    options: Object.fromEntries(Object.entries(command.flags).map(([name, flag]) => [name, { type: flag.placeholder ? 'string' : 'boolean' }] as const)),
+    args: [...argv],
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+    options: Object.fromEntries(
+      Object.entries(command.flags).map(
+        ([name, flag]) => [name, { type: flag.placeholder ? 'string' : 'boolean' }] as const,
+      ),
+    ),
   });
   // Wherever it stands, and whatever else the line gets wrong.
-  if (tokens.some((token) => token.kind === 'option' && (token.name === 'help' || token.name === 'h'))) throw new HelpRequested(helpOf(command));
+  if (tokens.some((token) => token.kind === 'option' && (token.name === 'help' || token.name === 'h')))
+    throw new HelpRequested(helpOf(command));
   const given = new Map<string, string | true>();
   const positionals: string[] = [];
   for (const token of tokens) {
@@ -159,19 +194,25 @@ export function parseCommand<P extends readonly Positional<unknown>[], F extends
     const flag = command.flags[token.name];
     if (!flag) throw refuse(`unknown flag ${token.rawName}`);
     // `--report --seed 3` would otherwise take "--seed" as the report's file name.
-    if (flag.placeholder && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) throw refuse(`${token.rawName} needs a value: ${token.rawName} <${flag.placeholder}>`);
+    if (flag.placeholder && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))))
+      throw refuse(`${token.rawName} needs a value: ${token.rawName} <${flag.placeholder}>`);
     if (!flag.placeholder && token.value !== undefined) throw refuse(`${token.rawName} takes no value`);
     given.set(token.name, token.value ?? true);
   }
   const missing = command.args.find((arg, i) => !arg.optional && positionals[i] === undefined);
   if (missing) throw refuse(`missing <${missing.name}>`);
-  if (positionals.length > command.args.length) throw refuse(`unexpected argument "${positionals[command.args.length]}"`);
+  if (positionals.length > command.args.length)
+    throw refuse(`unexpected argument "${positionals[command.args.length]}"`);
 
-  const args = command.args.map((arg, i) => (positionals[i] === undefined ? undefined : readOrRefuse(usage, `<${arg.name}>`, () => arg.read(positionals[i]))));
-  const flags = Object.fromEntries(Object.entries(command.flags).map(([name, flag]) => {
-    if (flag.required && !given.has(name)) throw refuse(`--${name} is required`);
-    return [name, readOrRefuse(usage, `--${name}`, () => flag.take(given.get(name)))];
-  }));
+  const args = command.args.map((arg, i) =>
+    positionals[i] === undefined ? undefined : readOrRefuse(usage, `<${arg.name}>`, () => arg.read(positionals[i])),
+  );
+  const flags = Object.fromEntries(
+    Object.entries(command.flags).map(([name, flag]) => {
+      if (flag.required && !given.has(name)) throw refuse(`--${name} is required`);
+      return [name, readOrRefuse(usage, `--${name}`, () => flag.take(given.get(name)))];
+    }),
+  );
   const parsed = { args, flags } as Parsed<P, F>;
   const broken = command.check?.(parsed);
   if (broken) throw refuse(broken);
@@ -183,7 +224,12 @@ function helpOf(command: Command): string {
   const defaults = Object.entries(command.flags)
     .filter(([, flag]) => flag.placeholder && flag.fallback !== undefined && String(flag.fallback) !== '')
     .map(([name, flag]) => `--${name} ${String(flag.fallback)}`);
-  return [`usage: ${usageOf(command)}`, '', command.summary, ...(defaults.length ? [`defaults: ${defaults.join(', ')}`] : [])].join('\n');
+  return [
+    `usage: ${usageOf(command)}`,
+    '',
+    command.summary,
+    ...(defaults.length ? [`defaults: ${defaults.join(', ')}`] : []),
+  ].join('\n');
 }
 
 function readOrRefuse<T>(usage: string, what: string, read: () => T): T {
@@ -203,7 +249,10 @@ function readOrRefuse<T>(usage: string, what: string, read: () => T): T {
  * trace, and the command still finishes what it was doing (a redrive half done helps nobody, and
  * the simulation still stops its fabric).
  */
-export function runCommandLine(main: () => Promise<void>, describe: (error: Error) => string = (error) => error.message): void {
+export function runCommandLine(
+  main: () => Promise<void>,
+  describe: (error: Error) => string = (error) => error.message,
+): void {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedPipe);
   main().then(
     () => process.exit(process.exitCode ?? 0),

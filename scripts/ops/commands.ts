@@ -4,8 +4,18 @@ import { SalesChannel } from '#domain/kernel/order';
 import { parsePosBatchKey, type PosBatchPath } from '#domain/pos/batch';
 import { EXCEPTION_KINDS } from '#domain/exceptions/model';
 import {
-  argument, defineCommand, isoTime, oneOf, option, optionalArgument, requiredOption, switchFlag,
-  type Flag, type Parsed, type Positional, type Reader,
+  argument,
+  defineCommand,
+  isoTime,
+  oneOf,
+  option,
+  optionalArgument,
+  requiredOption,
+  switchFlag,
+  type Flag,
+  type Parsed,
+  type Positional,
+  type Reader,
 } from './command-line';
 
 /**
@@ -17,19 +27,28 @@ import {
 const salesChannel = oneOf(SalesChannel.options);
 const routingRule: Reader<RoutingRule> = (text) => {
   const rule = routingRules.find((candidate) => candidate.name === text);
-  if (!rule) throw new Error(`must be a routing rule, one of ${routingRules.map((candidate) => candidate.name).join(', ')}; got "${text}"`);
+  if (!rule)
+    throw new Error(
+      `must be a routing rule, one of ${routingRules.map((candidate) => candidate.name).join(', ')}; got "${text}"`,
+    );
   return rule;
 };
 
 const existingFile: Reader<string> = (text) => {
-  if (!statSync(text, { throwIfNoEntry: false })?.isFile()) throw new Error(`must name a file; there is none at "${text}"`);
+  if (!statSync(text, { throwIfNoEntry: false })?.isFile())
+    throw new Error(`must name a file; there is none at "${text}"`);
   return text;
 };
 
 const POS_BATCH_EXTENSION = /\.(csv|jsonl|xml)(\.gz)?$/;
 
 /** Where `pos upload` puts a batch under the upload contract (shared/domain/pos/batch.ts); undefined when an id or the date breaks it. */
-export function posUploadPath(file: string, storeId: string, businessDate: string, batchId: string): (PosBatchPath & { key: string }) | undefined {
+export function posUploadPath(
+  file: string,
+  storeId: string,
+  businessDate: string,
+  batchId: string,
+): (PosBatchPath & { key: string }) | undefined {
   const key = `incoming/${storeId}/${businessDate}/${batchId}${POS_BATCH_EXTENSION.exec(file)?.[0] ?? ''}`;
   const batch = parsePosBatchKey(key);
   return batch && { ...batch, key };
@@ -37,8 +56,12 @@ export function posUploadPath(file: string, storeId: string, businessDate: strin
 
 const heldFilters = { channel: option('channel', salesChannel), order: option('orderId'), sku: option('sku') };
 
-function opsCommand<const P extends readonly Positional<unknown>[] = [], F extends Record<string, Flag<unknown>> = Record<never, Flag<unknown>>>(
-  name: string, summary: string,
+function opsCommand<
+  const P extends readonly Positional<unknown>[] = [],
+  F extends Record<string, Flag<unknown>> = Record<never, Flag<unknown>>,
+>(
+  name: string,
+  summary: string,
   grammar: { args?: P; flags?: F; check?: (parsed: Parsed<P, F>) => string | undefined } = {},
 ) {
   return defineCommand<P, F>({ program: 'npm run ops --', name, summary, ...grammar });
@@ -51,44 +74,87 @@ export const opsCommands = {
   }),
   xrefList: opsCommand('xref list', "list a channel's SKU mappings", { args: [argument('channel', salesChannel)] }),
   orderShow: opsCommand('order show', 'an order and its state history', { args: [argument('orderId')] }),
-  orderTrace: opsCommand('order trace', "the order's whole path: every event, queue, outcome and timing", { args: [argument('orderId')] }),
+  orderTrace: opsCommand('order trace', "the order's whole path: every event, queue, outcome and timing", {
+    args: [argument('orderId')],
+  }),
   replay: opsCommand('replay', 'publish again what archived webhook deliveries carry; safe twice', {
-    flags: { from: requiredOption('time', isoTime), to: option('time', isoTime), channel: option('channel', salesChannel), 'detail-type': option('detailType'), 'dry-run': switchFlag() },
-    check: ({ flags }) => ((flags.to ?? new Date()) <= flags.from ? '--to (now, when left off) must be after --from' : undefined),
+    flags: {
+      from: requiredOption('time', isoTime),
+      to: option('time', isoTime),
+      channel: option('channel', salesChannel),
+      'detail-type': option('detailType'),
+      'dry-run': switchFlag(),
+    },
+    check: ({ flags }) =>
+      (flags.to ?? new Date()) <= flags.from ? '--to (now, when left off) must be after --from' : undefined,
   }),
   dlqList: opsCommand('dlq list', 'every DLQ with its depth and oldest message age'),
   dlqPeek: opsCommand('dlq peek', 'what each held message is and whether it was processed', {
-    args: [argument('rule', routingRule)], flags: heldFilters,
+    args: [argument('rule', routingRule)],
+    flags: heldFilters,
   }),
   dlqRedrive: opsCommand('dlq redrive', 'move held messages back to their source queue', {
-    args: [argument('rule', routingRule)], flags: { 'dry-run': switchFlag(), ...heldFilters },
+    args: [argument('rule', routingRule)],
+    flags: { 'dry-run': switchFlag(), ...heldFilters },
   }),
-  inventoryShow: opsCommand('inventory show', 'stock per location and what each channel is shown', { args: [argument('sku')] }),
+  inventoryShow: opsCommand('inventory show', 'stock per location and what each channel is shown', {
+    args: [argument('sku')],
+  }),
   inventoryVerify: opsCommand('inventory verify', 'rebuild positions from the ledger; non-zero exit on drift'),
   posUpload: opsCommand('pos upload', 'put a POS batch where a store would (its manifest first)', {
     args: [argument('file', existingFile), argument('storeId'), argument('businessDate'), argument('batchId')],
     flags: { manifest: switchFlag() },
     check: ({ args: [batchFile, storeId, businessDate, batchId] }) => {
-      if (!POS_BATCH_EXTENSION.test(batchFile)) return `<file> must end in .csv, .jsonl or .xml, optionally .gz; got "${batchFile}"`;
-      return posUploadPath(batchFile, storeId, businessDate, batchId) ? undefined : 'the upload contract wants <storeId> and <batchId> of letters, digits, "-" and "_", and <businessDate> as YYYY-MM-DD';
+      if (!POS_BATCH_EXTENSION.test(batchFile))
+        return `<file> must end in .csv, .jsonl or .xml, optionally .gz; got "${batchFile}"`;
+      return posUploadPath(batchFile, storeId, businessDate, batchId)
+        ? undefined
+        : 'the upload contract wants <storeId> and <batchId> of letters, digits, "-" and "_", and <businessDate> as YYYY-MM-DD';
     },
   }),
   posSummary: opsCommand('pos summary', 'POS upload summaries: counts, gaps, quarantine', {
     args: [argument('storeId'), argument('businessDate'), optionalArgument('batchId')],
   }),
-  settlementUpload: opsCommand('settlement upload', "put a settlement report where the marketplace's export lands; prints its settlement id", {
-    args: [argument('file', existingFile), argument('amazon|shopify', oneOf(['amazon', 'shopify'] as const))],
+  settlementUpload: opsCommand(
+    'settlement upload',
+    "put a settlement report where the marketplace's export lands; prints its settlement id",
+    {
+      args: [argument('file', existingFile), argument('amazon|shopify', oneOf(['amazon', 'shopify'] as const))],
+    },
+  ),
+  reconcile: opsCommand('reconcile', "a settlement's reconciliation: matched, variance, unmatched orders", {
+    args: [argument('settlementId')],
   }),
-  reconcile: opsCommand('reconcile', "a settlement's reconciliation: matched, variance, unmatched orders", { args: [argument('settlementId')] }),
-  exceptionsList: opsCommand('exceptions list', 'the exceptions work queue, oldest first: kind, status, what it is about, why', {
-    flags: { kind: option('kind', oneOf(EXCEPTION_KINDS)), status: option('status', oneOf(['open', 'resolved', 'dismissed'] as const)), json: switchFlag() },
+  exceptionsList: opsCommand(
+    'exceptions list',
+    'the exceptions work queue, oldest first: kind, status, what it is about, why',
+    {
+      flags: {
+        kind: option('kind', oneOf(EXCEPTION_KINDS)),
+        status: option('status', oneOf(['open', 'resolved', 'dismissed'] as const)),
+        json: switchFlag(),
+      },
+    },
+  ),
+  exceptionsShow: opsCommand('exceptions show', 'one exception: its cause, sightings, fixes and who did what', {
+    args: [argument('id')],
   }),
-  exceptionsShow: opsCommand('exceptions show', 'one exception: its cause, sightings, fixes and who did what', { args: [argument('id')] }),
-  exceptionsRetry: opsCommand('exceptions retry', 'map a held order again from the archive, or post a rejected sales order again', {
-    args: [argument('id')], flags: { reason: option('text') },
-  }),
+  exceptionsRetry: opsCommand(
+    'exceptions retry',
+    'map a held order again from the archive, or post a rejected sales order again',
+    {
+      args: [argument('id')],
+      flags: { reason: option('text') },
+    },
+  ),
   exceptionsDismiss: opsCommand('exceptions dismiss', 'close an exception that needs nothing more, saying why', {
-    args: [argument('id')], flags: { reason: requiredOption('text', (text) => { if (!text.trim()) throw new Error('must say why'); return text; }) },
+    args: [argument('id')],
+    flags: {
+      reason: requiredOption('text', (text) => {
+        if (!text.trim()) throw new Error('must say why');
+        return text;
+      }),
+    },
   }),
   channelLag: opsCommand('channel lag', 'per channel and SKU: last published figure, version, acknowledgement, lag', {
     args: [optionalArgument('channel', salesChannel)],

@@ -1,6 +1,11 @@
 import {
-  ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand,
-  StartMessageMoveTaskCommand, type Message,
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  StartMessageMoveTaskCommand,
+  type Message,
 } from '@aws-sdk/client-sqs';
 import type { RoutingRule } from '#events/routing-rules';
 import { WireEvent, fromWireEvent, type FabricEvent } from '#domain/kernel/event';
@@ -16,7 +21,9 @@ import { opsCommands } from './commands';
 /** Depth and age of the oldest message of every DLQ: the first thing to look at when something is stuck. */
 export async function listDeadLetterQueues(resources: LocalResources, clients: LocalClients): Promise<void> {
   for (const [rule, queues] of Object.entries(resources.queues)) {
-    const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes = {} } = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queues.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     const depth = Number(Attributes.ApproximateNumberOfMessages ?? 0);
     let oldest = '';
     if (depth) {
@@ -50,7 +57,10 @@ export interface HeldFilters {
 
 /** `dlq peek <rule>`: what each held message is, which business key it carries, and whether it was processed. */
 export async function peek(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<HeldMessage[]> {
-  const { args: [rule], flags: values } = parseCommand(opsCommands.dlqPeek, argv);
+  const {
+    args: [rule],
+    flags: values,
+  } = parseCommand(opsCommands.dlqPeek, argv);
   const queues = ruleQueues(resources, rule);
   const held = await inspectHeld(clients, queues.dlqUrl, rule, resources);
   await release(clients, queues.dlqUrl, held);
@@ -68,14 +78,27 @@ export async function peek(resources: LocalResources, clients: LocalClients, arg
  * of everything starts an SQS message move task instead, the console's own mechanism, which SQS runs
  * to completion however many messages are held; `moved` is then what the DLQ held when it started.
  */
-export async function redrive(resources: OpsResources, clients: LocalClients, argv: string[]): Promise<{ moved: number; kept: number }> {
-  const { args: [rule], flags: values } = parseCommand(opsCommands.dlqRedrive, argv);
+export async function redrive(
+  resources: OpsResources,
+  clients: LocalClients,
+  argv: string[],
+): Promise<{ moved: number; kept: number }> {
+  const {
+    args: [rule],
+    flags: values,
+  } = parseCommand(opsCommands.dlqRedrive, argv);
   const queues = ruleQueues(resources, rule);
   const filtered = Boolean(values.channel || values.order || values.sku);
   if (resources.aws && !filtered && !values['dry-run']) {
-    const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
-    const { TaskHandle } = await clients.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: queues.dlqArn, DestinationArn: queues.arn }));
-    console.log(`started moving ${rule.name}-dlq back to ${rule.name} (task ${TaskHandle}); follow it in the SQS console or with list-message-move-tasks`);
+    const { Attributes = {} } = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queues.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    const { TaskHandle } = await clients.sqs.send(
+      new StartMessageMoveTaskCommand({ SourceArn: queues.dlqArn, DestinationArn: queues.arn }),
+    );
+    console.log(
+      `started moving ${rule.name}-dlq back to ${rule.name} (task ${TaskHandle}); follow it in the SQS console or with list-message-move-tasks`,
+    );
     return { moved: Number(Attributes.ApproximateNumberOfMessages ?? 0), kept: 0 };
   }
   const held = await inspectHeld(clients, queues.dlqUrl, rule, resources);
@@ -83,16 +106,28 @@ export async function redrive(resources: OpsResources, clients: LocalClients, ar
   const others = held.filter((m) => !chosen.includes(m));
   if (values['dry-run']) {
     await release(clients, queues.dlqUrl, held);
-    console.log(`dry run: would move ${chosen.length} of ${held.length} held message(s) from ${rule.name}-dlq back to ${rule.name}`);
+    console.log(
+      `dry run: would move ${chosen.length} of ${held.length} held message(s) from ${rule.name}-dlq back to ${rule.name}`,
+    );
     for (const m of chosen) console.log(describe(m));
     return { moved: 0, kept: held.length };
   }
   await release(clients, queues.dlqUrl, others);
   for (const m of chosen) {
-    await clients.sqs.send(new SendMessageCommand({ QueueUrl: queues.url, MessageBody: m.message.Body!, MessageAttributes: m.message.MessageAttributes }));
-    await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queues.dlqUrl, ReceiptHandle: m.message.ReceiptHandle! }));
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queues.url,
+        MessageBody: m.message.Body!,
+        MessageAttributes: m.message.MessageAttributes,
+      }),
+    );
+    await clients.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: queues.dlqUrl, ReceiptHandle: m.message.ReceiptHandle! }),
+    );
   }
-  console.log(`moved ${chosen.length} message(s) from ${rule.name}-dlq back to ${rule.name}; ${others.length} left held`);
+  console.log(
+    `moved ${chosen.length} message(s) from ${rule.name}-dlq back to ${rule.name}; ${others.length} left held`,
+  );
   return { moved: chosen.length, kept: others.length };
 }
 
@@ -103,9 +138,16 @@ function ruleQueues(resources: LocalResources, rule: RoutingRule): LocalResource
 }
 
 /** Receives every held message (hiding them for a minute) and decodes each as far as it goes. */
-async function inspectHeld(clients: LocalClients, dlqUrl: string, rule: RoutingRule, resources: LocalResources): Promise<HeldMessage[]> {
+async function inspectHeld(
+  clients: LocalClients,
+  dlqUrl: string,
+  rule: RoutingRule,
+  resources: LocalResources,
+): Promise<HeldMessage[]> {
   const held = await readHeld(clients, dlqUrl);
-  const executor = rule.processedOnce ? new IdempotentExecutor(resources.tables.idempotency, rule.processedOnce.scope) : undefined;
+  const executor = rule.processedOnce
+    ? new IdempotentExecutor(resources.tables.idempotency, rule.processedOnce.scope)
+    : undefined;
   const trail = new DynamoEventTrail(resources.tables.eventTrail);
   for (const m of held) {
     // A held claim check is judged by the event it stands for; a redrive still sends the pointer.
@@ -117,25 +159,38 @@ async function inspectHeld(clients: LocalClients, dlqUrl: string, rule: RoutingR
     m.event = event;
     m.businessKey = rule.processedOnce?.businessKey(event);
     if (executor && m.businessKey) m.processed = await executor.statusOf(m.businessKey);
-    const attempts = (await trail.forCorrelation(event.correlationId))
-      .filter((entry) => entry.eventId === event.id && entry.outcome === 'failed' && entry.queue.endsWith(rule.target.name));
+    const attempts = (await trail.forCorrelation(event.correlationId)).filter(
+      (entry) => entry.eventId === event.id && entry.outcome === 'failed' && entry.queue.endsWith(rule.target.name),
+    );
     m.lastFailure = attempts.at(-1)?.reason;
   }
   return held;
 }
 
-async function readHeld(clients: LocalClients, queueUrl: string, limit = Number.POSITIVE_INFINITY): Promise<HeldMessage[]> {
+async function readHeld(
+  clients: LocalClients,
+  queueUrl: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<HeldMessage[]> {
   const held: HeldMessage[] = [];
   while (held.length < limit) {
-    const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({
-      QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'],
-    }));
+    const { Messages = [] } = await clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 60,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
     if (Messages.length === 0) break;
-    held.push(...Messages.map((message) => ({
-      message,
-      sentAt: Number(message.Attributes?.SentTimestamp ?? Date.now()),
-      receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
-    })));
+    held.push(
+      ...Messages.map((message) => ({
+        message,
+        sentAt: Number(message.Attributes?.SentTimestamp ?? Date.now()),
+        receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+      })),
+    );
   }
   return held;
 }
@@ -143,10 +198,14 @@ async function readHeld(clients: LocalClients, queueUrl: string, limit = Number.
 /** Makes inspected messages visible again at once, as if nobody had looked. */
 async function release(clients: LocalClients, queueUrl: string, held: HeldMessage[]): Promise<void> {
   for (let i = 0; i < held.length; i += 10) {
-    await clients.sqs.send(new ChangeMessageVisibilityBatchCommand({
-      QueueUrl: queueUrl,
-      Entries: held.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.message.ReceiptHandle!, VisibilityTimeout: 0 })),
-    }));
+    await clients.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: held
+          .slice(i, i + 10)
+          .map((m, j) => ({ Id: String(j), ReceiptHandle: m.message.ReceiptHandle!, VisibilityTimeout: 0 })),
+      }),
+    );
   }
 }
 
@@ -155,7 +214,12 @@ export function matches(m: HeldMessage, filters: HeldFilters): boolean {
   if (!m.event) return false;
   const data = m.event.data;
   if (filters.channel && !valuesOf(data, 'channel').includes(filters.channel)) return false;
-  if (filters.orderId && m.event.correlationId !== filters.orderId && !valuesOf(data, 'orderId').includes(filters.orderId)) return false;
+  if (
+    filters.orderId &&
+    m.event.correlationId !== filters.orderId &&
+    !valuesOf(data, 'orderId').includes(filters.orderId)
+  )
+    return false;
   if (filters.sku && !valuesOf(data, 'sku').includes(filters.sku)) return false;
   return true;
 }
@@ -170,8 +234,17 @@ function valuesOf(node: unknown, key: string): unknown[] {
 function describe(m: HeldMessage): string {
   const age = `${Math.round((Date.now() - m.sentAt) / 1000)} s old`;
   if (!m.event) return `  ${m.message.MessageId}  ${m.problem} (${age}): ${(m.message.Body ?? '').slice(0, 120)}`;
-  const processed = m.processed === 'COMPLETED' ? 'already processed: a redrive changes nothing' : m.processed ? `processed: ${m.processed.toLowerCase()}` : 'processing not tracked';
-  const why = m.problem ?? (m.lastFailure ? `its consumer's last attempt failed with ${m.lastFailure}` : 'the event is valid: the consumer failed it at run time, see its logs under this correlation id');
+  const processed =
+    m.processed === 'COMPLETED'
+      ? 'already processed: a redrive changes nothing'
+      : m.processed
+        ? `processed: ${m.processed.toLowerCase()}`
+        : 'processing not tracked';
+  const why =
+    m.problem ??
+    (m.lastFailure
+      ? `its consumer's last attempt failed with ${m.lastFailure}`
+      : 'the event is valid: the consumer failed it at run time, see its logs under this correlation id');
   return `  ${m.message.MessageId}  ${m.event.detailType} v${m.event.schemaVersion}  correlation ${m.event.correlationId}  key ${m.businessKey ?? '-'}  ${age}, received ${m.receiveCount}x  ${processed}\n      why held: ${why}`;
 }
 
@@ -187,7 +260,8 @@ function contractProblem(body: string): string | undefined {
     return undefined;
   } catch (error) {
     if (error instanceof SyntaxError) return 'the body is not JSON';
-    if (error instanceof EventContractError) return `${error.message}: ${error.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`;
+    if (error instanceof EventContractError)
+      return `${error.message}: ${error.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`;
     return (error as Error).message;
   }
 }

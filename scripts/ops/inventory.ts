@@ -15,14 +15,19 @@ export async function verify(resources: LocalResources): Promise<void> {
   const store = new DynamoInventoryStore(resources.tables.inventory);
   const { positions, movements, parts } = await store.scanForVerification();
   const report = verifyInventory(positions, movements, parts);
-  console.log(`${report.positions} position(s), ${report.movements} movement(s), ${parts.length} reservation part(s) checked`);
+  console.log(
+    `${report.positions} position(s), ${report.movements} movement(s), ${parts.length} reservation part(s) checked`,
+  );
   for (const { key, drift } of report.ledgerDrift) {
-    console.log(`DRIFT ${bucketId(key)}: ${drift.map((d) => `${d.figure} stored ${d.stored}, ledger says ${d.rebuilt}`).join('; ')}`);
+    console.log(
+      `DRIFT ${bucketId(key)}: ${drift.map((d) => `${d.figure} stored ${d.stored}, ledger says ${d.rebuilt}`).join('; ')}`,
+    );
   }
   for (const { key, reserved, heldByReservations } of report.reservedDrift) {
     console.log(`DRIFT ${bucketId(key)}: reserved ${reserved}, open reservations hold ${heldByReservations}`);
   }
-  for (const key of report.orphans) console.log(`ORPHAN ${bucketId(key)}: ledger lines or reservations without a position`);
+  for (const key of report.orphans)
+    console.log(`ORPHAN ${bucketId(key)}: ledger lines or reservations without a position`);
   if (!isClean(report)) {
     process.exitCode = 1;
     return;
@@ -37,15 +42,26 @@ export async function verify(resources: LocalResources): Promise<void> {
  * ever recorded.
  */
 export async function show(resources: LocalResources, argv: string[]): Promise<void> {
-  const { args: [sku] } = parseCommand(opsCommands.inventoryShow, argv);
+  const {
+    args: [sku],
+  } = parseCommand(opsCommands.inventoryShow, argv);
   const view = await readAvailability(sku, new DynamoInventoryStore(resources.tables.inventory), loadInventoryPolicy());
   if (view.version === 0) throw new Error(`no inventory recorded for SKU ${sku}`);
-  const columns = { onHand: 'on hand', reserved: 'reserved', incoming: 'incoming', safetyStock: 'safety', damaged: 'damaged', qualityControl: 'QC', availableToSell: 'to sell' } as const;
+  const columns = {
+    onHand: 'on hand',
+    reserved: 'reserved',
+    incoming: 'incoming',
+    safetyStock: 'safety',
+    damaged: 'damaged',
+    qualityControl: 'QC',
+    availableToSell: 'to sell',
+  } as const;
   const names = Object.keys(columns) as (keyof typeof columns)[];
   console.log(`${sku}  version ${view.version}`);
   console.log(`  ${'location'.padEnd(12)}${names.map((c) => columns[c].padStart(10)).join('')}`);
   for (const row of [...view.locations, { ...view.total, locationId: 'total' }]) {
     console.log(`  ${row.locationId.padEnd(12)}${names.map((c) => String(row[c]).padStart(10)).join('')}`);
   }
-  for (const channel of view.channels) console.log(`  ${channel.channel.padEnd(12)} lists ${channel.listed} of ${channel.availableToSell} available`);
+  for (const channel of view.channels)
+    console.log(`  ${channel.channel.padEnd(12)} lists ${channel.listed} of ${channel.availableToSell} available`);
 }

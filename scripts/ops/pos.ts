@@ -14,7 +14,10 @@ import { opsCommands, posUploadPath } from './commands';
  * the file), with its manifest first when asked. The S3 trigger takes it from there.
  */
 export async function upload(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<void> {
-  const { args: [file, storeId, businessDate, batchId], flags } = parseCommand(opsCommands.posUpload, argv);
+  const {
+    args: [file, storeId, businessDate, batchId],
+    flags,
+  } = parseCommand(opsCommands.posUpload, argv);
   // The command's check has refused any line whose path breaks the upload contract.
   const batchPath = posUploadPath(file, storeId, businessDate, batchId)!;
   const { key } = batchPath;
@@ -23,30 +26,48 @@ export async function upload(resources: LocalResources, clients: LocalClients, a
   if (flags.manifest) {
     const text = body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
     const newlines = text.reduce((count, byte) => count + (byte === 10 ? 1 : 0), 0);
-    const manifest = { lineCount: newlines + (text.length && text[text.length - 1] !== 10 ? 1 : 0), sha256: createHash('sha256').update(body).digest('hex') };
-    await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: posManifestKey(batchPath), Body: JSON.stringify(manifest) }));
+    const manifest = {
+      lineCount: newlines + (text.length && text[text.length - 1] !== 10 ? 1 : 0),
+      sha256: createHash('sha256').update(body).digest('hex'),
+    };
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: posManifestKey(batchPath), Body: JSON.stringify(manifest) }),
+    );
     console.log(`s3://${bucket}/${posManifestKey(batchPath)}  ${JSON.stringify(manifest)}`);
   }
   await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-  console.log(`s3://${bucket}/${key}  (${body.length} bytes); see it with: npm run ops -- pos summary ${storeId} ${businessDate} ${batchId}`);
+  console.log(
+    `s3://${bucket}/${key}  (${body.length} bytes); see it with: npm run ops -- pos summary ${storeId} ${businessDate} ${batchId}`,
+  );
 }
 
 /** `pos summary <storeId> <businessDate> [batchId]`: the summaries of a store's uploads, with where their bad lines are. */
 export async function summary(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<void> {
-  const { args: [storeId, businessDate, batchId] } = parseCommand(opsCommands.posSummary, argv);
+  const {
+    args: [storeId, businessDate, batchId],
+  } = parseCommand(opsCommands.posSummary, argv);
   const bucket = resources.buckets.posBatches;
   const prefix = `summaries/${storeId}/${businessDate}/${batchId ? `${batchId}/` : ''}`;
   const { Contents = [] } = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-  if (Contents.length === 0) console.log(`no summaries under ${prefix} yet (the trigger polls every half second; large batches take a while)`);
+  if (Contents.length === 0)
+    console.log(`no summaries under ${prefix} yet (the trigger polls every half second; large batches take a while)`);
   for (const object of Contents) {
     const { Body } = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
     const found = JSON.parse(await Body!.transformToString()) as PosBatchSummary;
     const { counts } = found;
-    console.log(`${found.batchId} upload ${found.uploadId}: ${found.status}${found.reason ? ` (${found.reason})` : ''}, manifest ${found.manifest}, finished ${found.finishedAt}, ${found.invocations} invocation(s)`);
-    console.log(`  ${counts.lines} lines; ${counts.accepted} accepted, ${counts.duplicates} duplicate (${counts.conflicts} conflicting), ${counts.rejected} rejected, ${counts.quarantinedLines} lines quarantined, ${counts.unknownSkuLines} lines with an unknown SKU`);
+    console.log(
+      `${found.batchId} upload ${found.uploadId}: ${found.status}${found.reason ? ` (${found.reason})` : ''}, manifest ${found.manifest}, finished ${found.finishedAt}, ${found.invocations} invocation(s)`,
+    );
+    console.log(
+      `  ${counts.lines} lines; ${counts.accepted} accepted, ${counts.duplicates} duplicate (${counts.conflicts} conflicting), ${counts.rejected} rejected, ${counts.quarantinedLines} lines quarantined, ${counts.unknownSkuLines} lines with an unknown SKU`,
+    );
     for (const register of found.registers) {
-      const gaps = register.gaps.map((gap) => (gap.from === gap.to ? `${gap.from}` : `${gap.from}-${gap.to}`)).join(', ');
-      console.log(`  register ${register.registerId} ${register.businessDay}: ${register.accepted} accepted, ${register.duplicates} duplicate, ${register.rejected} rejected${gaps ? `; missing ${gaps}` : ''}`);
+      const gaps = register.gaps
+        .map((gap) => (gap.from === gap.to ? `${gap.from}` : `${gap.from}-${gap.to}`))
+        .join(', ');
+      console.log(
+        `  register ${register.registerId} ${register.businessDay}: ${register.accepted} accepted, ${register.duplicates} duplicate, ${register.rejected} rejected${gaps ? `; missing ${gaps}` : ''}`,
+      );
     }
     if (found.quarantinePrefix) console.log(`  quarantine: s3://${bucket}/${found.quarantinePrefix}`);
   }

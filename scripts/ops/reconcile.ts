@@ -13,19 +13,34 @@ const amount = (money: Money | undefined) => (money ? formatDecimalMoney(money) 
 
 /** `reconcile <settlementId>`: a settlement's reconciliation report: counts, then every order it named and how it matched. */
 export async function reconcile(resources: LocalResources, argv: string[]): Promise<void> {
-  const { args: [settlementId] } = parseCommand(opsCommands.reconcile, argv);
+  const {
+    args: [settlementId],
+  } = parseCommand(opsCommands.reconcile, argv);
   const found = await new DynamoSettlementLedger(resources.tables.accounting).readReport(settlementId);
-  if (!found) throw new Error(`no reconciliation report for settlement ${settlementId} (reports land under incoming/amazon/ or incoming/shopify/ of the settlement-reports bucket)`);
+  if (!found)
+    throw new Error(
+      `no reconciliation report for settlement ${settlementId} (reports land under incoming/amazon/ or incoming/shopify/ of the settlement-reports bucket)`,
+    );
   const { report, orders } = found;
   const { counts } = report;
-  console.log(`${report.channel} settlement ${report.settlementId}  ${report.currency}  ${report.startDate ?? '?'} .. ${report.endDate ?? '?'}  deposit ${report.depositDate ?? '-'}  total ${amount(report.totalAmount)}`);
+  console.log(
+    `${report.channel} settlement ${report.settlementId}  ${report.currency}  ${report.startDate ?? '?'} .. ${report.endDate ?? '?'}  deposit ${report.depositDate ?? '-'}  total ${amount(report.totalAmount)}`,
+  );
   console.log(`  from ${report.source}, reconciled ${report.reconciledAt}`);
-  console.log(`  ${counts.lines} lines, ${counts.orders} orders: ${counts.matched} matched, ${counts.variance} with a variance, ${counts.unmatched} unmatched; ${counts.accountLines} account-level lines`);
+  console.log(
+    `  ${counts.lines} lines, ${counts.orders} orders: ${counts.matched} matched, ${counts.variance} with a variance, ${counts.unmatched} unmatched; ${counts.accountLines} account-level lines`,
+  );
   console.log(`  fee entries: ${report.feeEntryIds.join(', ') || 'none'}`);
-  console.log(`  ${'status'.padEnd(10)} ${'channel order'.padEnd(22)} ${'charges'.padStart(10)} ${'expected'.padStart(10)} ${'fees'.padStart(8)} ${'expected'.padStart(8)}  reasons / order`);
+  console.log(
+    `  ${'status'.padEnd(10)} ${'channel order'.padEnd(22)} ${'charges'.padStart(10)} ${'expected'.padStart(10)} ${'fees'.padStart(8)} ${'expected'.padStart(8)}  reasons / order`,
+  );
   const rank = { unmatched: 0, variance: 1, matched: 2 } as const;
-  for (const order of [...orders].sort((a, b) => rank[a.status] - rank[b.status] || a.channelOrderId.localeCompare(b.channelOrderId))) {
-    console.log(`  ${order.status.padEnd(10)} ${order.channelOrderId.padEnd(22)} ${amount(order.charges).padStart(10)} ${amount(order.expectedCharges).padStart(10)} ${amount(order.fees).padStart(8)} ${amount(order.expectedFees).padStart(8)}  ${[...order.reasons, order.orderId ?? ''].filter(Boolean).join(' ')}  lines ${order.lineNumbers.join(',')}`);
+  for (const order of [...orders].sort(
+    (a, b) => rank[a.status] - rank[b.status] || a.channelOrderId.localeCompare(b.channelOrderId),
+  )) {
+    console.log(
+      `  ${order.status.padEnd(10)} ${order.channelOrderId.padEnd(22)} ${amount(order.charges).padStart(10)} ${amount(order.expectedCharges).padStart(10)} ${amount(order.fees).padStart(8)} ${amount(order.expectedFees).padStart(8)}  ${[...order.reasons, order.orderId ?? ''].filter(Boolean).join(' ')}  lines ${order.lineNumbers.join(',')}`,
+    );
   }
 }
 
@@ -35,14 +50,22 @@ export async function reconcile(resources: LocalResources, argv: string[]): Prom
  * read from the report as the ingest reads it. A report the ingest will reject is uploaded all the
  * same (the rejection is the fabric's to raise) and the command fails, saying why.
  */
-export async function uploadSettlement(resources: LocalResources, clients: LocalClients, argv: string[]): Promise<void> {
-  const { args: [file, channel] } = parseCommand(opsCommands.settlementUpload, argv);
+export async function uploadSettlement(
+  resources: LocalResources,
+  clients: LocalClients,
+  argv: string[],
+): Promise<void> {
+  const {
+    args: [file, channel],
+  } = parseCommand(opsCommands.settlementUpload, argv);
   const key = `incoming/${channel}/${path.basename(file)}`;
   const body = readFileSync(path.resolve(file));
   await clients.s3.send(new PutObjectCommand({ Bucket: resources.buckets.settlementReports, Key: key, Body: body }));
   console.log(`s3://${resources.buckets.settlementReports}/${key}  (${body.length} bytes)`);
   const settlementId = await settlementIdOf(channel, body);
-  console.log(`settlement ${settlementId}; once the ingest has reconciled it: npm run ops -- reconcile ${settlementId}`);
+  console.log(
+    `settlement ${settlementId}; once the ingest has reconciled it: npm run ops -- reconcile ${settlementId}`,
+  );
 }
 
 /** The id the settlement is reconciled under: its header, the first record a report yields. */
@@ -52,7 +75,8 @@ async function settlementIdOf(channel: 'amazon' | 'shopify', body: Buffer): Prom
       if (record.kind === 'header') return record.header.settlementId;
     }
   } catch (error) {
-    if (error instanceof SettlementFormatError) throw new Error(`the settlement ingest will reject this report (REPORT_REJECTED): ${error.message}`);
+    if (error instanceof SettlementFormatError)
+      throw new Error(`the settlement ingest will reject this report (REPORT_REJECTED): ${error.message}`);
     throw error;
   }
   throw new Error('the settlement ingest will reject this report: it has no header');

@@ -27,28 +27,47 @@ type ReplayWindow = { from: Date; to: Date; detailType?: string };
 export async function replay(resources: OpsResources, argv: string[]): Promise<ReplaySummary | { replayName: string }> {
   const { flags: values } = parseCommand(opsCommands.replay, argv);
   const { from, to = new Date() } = values;
-  if (resources.aws) return startArchiveReplay(resources.aws, { from, to, ...(values['detail-type'] ? { detailType: values['detail-type'] } : {}) });
+  if (resources.aws)
+    return startArchiveReplay(resources.aws, {
+      from,
+      to,
+      ...(values['detail-type'] ? { detailType: values['detail-type'] } : {}),
+    });
   const adapters = webhookAdapters(channelApisFromEnv());
   const channels = values.channel ? [values.channel] : (Object.keys(adapters) as SalesChannel[]);
   const archive = new S3DeliveryArchive(resources.buckets.rawArchive);
-  const ports = { publisher: eventPublisherFromEnv(), secrets: webhookSecretsFromEnv(), skus: new DynamoSkuCrossReference(resources.tables.crossReference) };
+  const ports = {
+    publisher: eventPublisherFromEnv(),
+    secrets: webhookSecretsFromEnv(),
+    skus: new DynamoSkuCrossReference(resources.tables.crossReference),
+  };
   const dryRun = values['dry-run'];
   const publisher = dryRun ? { publish: async () => undefined } : ports.publisher;
 
   const summary: ReplaySummary = { republished: 0, skipped: 0 };
   for await (const { key, delivery, verdict } of archive.deliveriesBetween(from, to, channels)) {
-    const outcome = await replayArchivedDelivery(delivery, verdict, adapters[delivery.channel]!, { ...ports, publisher }, {
-      ...(values['detail-type'] ? { detailTypes: [values['detail-type']] } : {}),
-    });
+    const outcome = await replayArchivedDelivery(
+      delivery,
+      verdict,
+      adapters[delivery.channel]!,
+      { ...ports, publisher },
+      {
+        ...(values['detail-type'] ? { detailTypes: [values['detail-type']] } : {}),
+      },
+    );
     if (outcome.outcome === 'republished') {
       summary.republished += 1;
-      console.log(`  ${dryRun ? 'would publish' : 'published'}  ${key}  ${outcome.orderId}  ${outcome.events.map((event) => event.detailType).join(', ')}`);
+      console.log(
+        `  ${dryRun ? 'would publish' : 'published'}  ${key}  ${outcome.orderId}  ${outcome.events.map((event) => event.detailType).join(', ')}`,
+      );
     } else {
       summary.skipped += 1;
       console.log(`  skipped    ${key}  ${outcome.reason}`);
     }
   }
-  console.log(`${dryRun ? 'dry run: ' : ''}${summary.republished} delivery(ies) ${dryRun ? 'would be ' : ''}published again, ${summary.skipped} skipped`);
+  console.log(
+    `${dryRun ? 'dry run: ' : ''}${summary.republished} delivery(ies) ${dryRun ? 'would be ' : ''}published again, ${summary.skipped} skipped`,
+  );
   return summary;
 }
 
@@ -57,7 +76,11 @@ export async function replay(resources: OpsResources, argv: string[]): Promise<R
  * none is given): EventBridge re-delivers each archived event to those rules' queues, and consumers
  * dedupe on business keys, so replaying a window twice changes nothing the second time.
  */
-export async function startArchiveReplay(aws: AwsLocation, window: ReplayWindow, client = new EventBridgeClient({ region: aws.region })): Promise<{ replayName: string }> {
+export async function startArchiveReplay(
+  aws: AwsLocation,
+  window: ReplayWindow,
+  client = new EventBridgeClient({ region: aws.region }),
+): Promise<{ replayName: string }> {
   const rules: Rule[] = [];
   let NextToken: string | undefined;
   do {
@@ -70,14 +93,24 @@ export async function startArchiveReplay(aws: AwsLocation, window: ReplayWindow,
     return !window.detailType || !pattern['detail-type'] || pattern['detail-type'].includes(window.detailType);
   });
   if (routing.length === 0) throw new Error(`replay: no rule on ${aws.busName} routes ${window.detailType}`);
-  const replayName = `fabric-replay-${window.from.toISOString().replace(/[^0-9]/g, '').slice(0, 14)}-${Date.now()}`;
-  await client.send(new StartReplayCommand({
-    ReplayName: replayName,
-    EventSourceArn: `arn:aws:events:${aws.region}:${aws.account}:archive/${aws.archiveName}`,
-    EventStartTime: window.from,
-    EventEndTime: window.to,
-    Destination: { Arn: `arn:aws:events:${aws.region}:${aws.account}:event-bus/${aws.busName}`, FilterArns: routing.map((rule) => rule.Arn!) },
-  }));
-  console.log(`started replay ${replayName} of ${window.from.toISOString()}..${window.to.toISOString()} to ${routing.length} rule(s); follow it with describe-replay`);
+  const replayName = `fabric-replay-${window.from
+    .toISOString()
+    .replace(/[^0-9]/g, '')
+    .slice(0, 14)}-${Date.now()}`;
+  await client.send(
+    new StartReplayCommand({
+      ReplayName: replayName,
+      EventSourceArn: `arn:aws:events:${aws.region}:${aws.account}:archive/${aws.archiveName}`,
+      EventStartTime: window.from,
+      EventEndTime: window.to,
+      Destination: {
+        Arn: `arn:aws:events:${aws.region}:${aws.account}:event-bus/${aws.busName}`,
+        FilterArns: routing.map((rule) => rule.Arn!),
+      },
+    }),
+  );
+  console.log(
+    `started replay ${replayName} of ${window.from.toISOString()}..${window.to.toISOString()} to ${routing.length} rule(s); follow it with describe-replay`,
+  );
   return { replayName };
 }

@@ -10,15 +10,21 @@ import { opsCommands } from './commands';
  * channel SKU), then every held order that waited for it is mapped again from the archive; safe to repeat.
  */
 export async function mapSku(resources: LocalResources, argv: string[]): Promise<void> {
-  const { args: [channel, channelKey, sku] } = parseCommand(opsCommands.xrefMapSku, argv);
-  const key = channelKey.startsWith('variant:') ? { channelSku: '', variantId: channelKey.slice('variant:'.length) } : { channelSku: channelKey };
+  const {
+    args: [channel, channelKey, sku],
+  } = parseCommand(opsCommands.xrefMapSku, argv);
+  const key = channelKey.startsWith('variant:')
+    ? { channelSku: '', variantId: channelKey.slice('variant:'.length) }
+    : { channelSku: channelKey };
   await new DynamoSkuCrossReference(resources.tables.crossReference).mapSku(channel, key, sku);
   console.log(`${channel} ${channelKey} -> ${sku}`);
   await reprocessAfterMapping(resources, channel, skuKeyId(key), sku);
 }
 
 export async function listSkus(resources: LocalResources, argv: string[]): Promise<void> {
-  const { args: [channel] } = parseCommand(opsCommands.xrefList, argv);
+  const {
+    args: [channel],
+  } = parseCommand(opsCommands.xrefList, argv);
   const mappings = await new DynamoSkuCrossReference(resources.tables.crossReference).listSkus(channel);
   if (mappings.length === 0) console.log(`no SKU mappings for ${channel}`);
   for (const mapping of mappings) console.log(`${mapping.key.padEnd(40)} -> ${mapping.sku}`);

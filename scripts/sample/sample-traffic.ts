@@ -20,13 +20,21 @@ export async function seedSampleCatalog(crossReferenceTable: string): Promise<vo
   }
 }
 
-export async function postShopifyOrder(apiUrl: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postShopifyOrder(
+  apiUrl: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${apiUrl}/webhooks/shopify`, { method: 'POST', headers, body });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** Polls the order API until the order is stored, or gives up after `timeoutMs`. */
-export async function waitForOrder(apiUrl: string, orderId: string, timeoutMs = 5000): Promise<Record<string, any> | undefined> {
+export async function waitForOrder(
+  apiUrl: string,
+  orderId: string,
+  timeoutMs = 5000,
+): Promise<Record<string, any> | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const response = await fetch(`${apiUrl}/orders/${orderId}`);
@@ -41,7 +49,11 @@ export async function waitForOrder(apiUrl: string, orderId: string, timeoutMs = 
  * reserve stock), a redelivery, a forged delivery and an order with a SKU nobody mapped, each with the
  * answer the fabric gave.
  */
-export async function sendSampleTraffic(apiUrl: string, print: (line: string) => void, channelApis: ChannelApiStub): Promise<void> {
+export async function sendSampleTraffic(
+  apiUrl: string,
+  print: (line: string) => void,
+  channelApis: ChannelApiStub,
+): Promise<void> {
   await seedSampleCatalog(process.env[tableEnvVar('crossReference')]!);
   // The order the signed test webhook of docs/local-runtime.md sends (#1001, line item 1, one unit), so that the
   // shipment confirmation of docs/orders-and-erp.md is told to a Shopify order that exists.
@@ -67,7 +79,10 @@ export async function sendSampleTraffic(apiUrl: string, print: (line: string) =>
   const repeat = await postShopifyOrder(apiUrl, sent[0].body, sent[0].headers);
   print(`same delivery again (Shopify retry)  -> ${describeAnswer(repeat.status, repeat.body)}`);
 
-  const forged = await postShopifyOrder(apiUrl, sent[1].body, { ...sent[1].headers, 'x-shopify-hmac-sha256': 'Zm9yZ2VkIHNpZ25hdHVyZQ==' });
+  const forged = await postShopifyOrder(apiUrl, sent[1].body, {
+    ...sent[1].headers,
+    'x-shopify-hmac-sha256': 'Zm9yZ2VkIHNpZ25hdHVyZQ==',
+  });
   print(`forged signature                     -> ${describeAnswer(forged.status, forged.body)}`);
 
   const unmapped = sampleShopifyOrder(firstNumber + 3);
@@ -85,12 +100,16 @@ export async function sendSampleTraffic(apiUrl: string, print: (line: string) =>
     print(`order ${sent[0].orderId} was not readable within 5 s: check the log above`);
     return;
   }
-  print(`GET /orders/${sent[0].orderId} -> ${stored.status}, ${stored.order.lines.length} line(s), total ${formatDecimalMoney(stored.order.totals.total)} ${stored.order.currency}, readable after ${Date.now() - started} ms`);
+  print(
+    `GET /orders/${sent[0].orderId} -> ${stored.status}, ${stored.order.lines.length} line(s), total ${formatDecimalMoney(stored.order.totals.total)} ${stored.order.currency}, readable after ${Date.now() - started} ms`,
+  );
   const byChannel = await fetch(`${apiUrl}/orders/by-channel/shopify/${stored.order.channelOrderId}`);
   print(`GET /orders/by-channel/shopify/${stored.order.channelOrderId} -> ${byChannel.status}`);
   const sku = stored.order.lines[0].sku!;
   const view = await availabilityAfter(apiUrl, sku, stock.versions[sku] ?? 0);
-  print(`GET /availability/${sku} -> on hand ${view.total.onHand}, reserved ${view.total.reserved}, available-to-sell ${view.total.availableToSell}; ${view.channels.map((c: { channel: string; listed: number }) => `${c.channel} lists ${c.listed}`).join(', ')}`);
+  print(
+    `GET /availability/${sku} -> on hand ${view.total.onHand}, reserved ${view.total.reserved}, available-to-sell ${view.total.availableToSell}; ${view.channels.map((c: { channel: string; listed: number }) => `${c.channel} lists ${c.listed}`).join(', ')}`,
+  );
   for (const { channel, channelOrderId } of others) {
     let status = 404;
     for (let i = 0; i < 50 && status === 404; i += 1) {

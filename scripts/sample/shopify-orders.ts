@@ -4,15 +4,50 @@ import type { StubChannelOrder } from '../channel-stubs/outbound-channel-stub';
 
 /** The catalogue the sample shop sells: Shopify SKU -> internal SKU, seeded into the cross-reference. */
 export const SAMPLE_CATALOG = [
-  { channelSku: 'TSHIRT-RED-M', sku: 'APP-TSHIRT-001-RED-M', title: 'Organic Tee - Red / M', price: '24.00', variantId: 40000000000001 },
-  { channelSku: 'TSHIRT-BLK-L', sku: 'APP-TSHIRT-001-BLK-L', title: 'Organic Tee - Black / L', price: '24.00', variantId: 40000000000002 },
-  { channelSku: 'MUG-WHITE', sku: 'HOME-MUG-010-WHT', title: 'Stoneware Mug - White', price: '12.50', variantId: 40000000000003 },
-  { channelSku: 'CAP-NAVY', sku: 'ACC-CAP-004-NVY', title: 'Cotton Cap - Navy', price: '18.00', variantId: 40000000000004 },
-  { channelSku: 'TOTE-NAT', sku: 'ACC-TOTE-002-NAT', title: 'Canvas Tote - Natural', price: '15.00', variantId: 40000000000005 },
+  {
+    channelSku: 'TSHIRT-RED-M',
+    sku: 'APP-TSHIRT-001-RED-M',
+    title: 'Organic Tee - Red / M',
+    price: '24.00',
+    variantId: 40000000000001,
+  },
+  {
+    channelSku: 'TSHIRT-BLK-L',
+    sku: 'APP-TSHIRT-001-BLK-L',
+    title: 'Organic Tee - Black / L',
+    price: '24.00',
+    variantId: 40000000000002,
+  },
+  {
+    channelSku: 'MUG-WHITE',
+    sku: 'HOME-MUG-010-WHT',
+    title: 'Stoneware Mug - White',
+    price: '12.50',
+    variantId: 40000000000003,
+  },
+  {
+    channelSku: 'CAP-NAVY',
+    sku: 'ACC-CAP-004-NVY',
+    title: 'Cotton Cap - Navy',
+    price: '18.00',
+    variantId: 40000000000004,
+  },
+  {
+    channelSku: 'TOTE-NAT',
+    sku: 'ACC-TOTE-002-NAT',
+    title: 'Canvas Tote - Natural',
+    price: '15.00',
+    variantId: 40000000000005,
+  },
 ] as const;
 
 /** A product the sample shop sells; the simulator passes its own catalogue of these. */
-export interface ShopifySampleItem { channelSku: string; title: string; price: string; variantId: number }
+export interface ShopifySampleItem {
+  channelSku: string;
+  title: string;
+  price: string;
+  variantId: number;
+}
 
 const CUSTOMERS = [
   { first: 'Ada', last: 'Lovelace', city: 'Portland', province: 'OR', zip: '97205', street: '1200 SW Main St' },
@@ -30,7 +65,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Ten line ids per order number, as before; a larger order's lines go far above any of those. */
-const lineItemId = (orderNumber: number, i: number) => (i < 10 ? 14_000_000_000_000 + orderNumber * 10 + i : 15_000_000_000_000 + orderNumber * 10_000 + i);
+const lineItemId = (orderNumber: number, i: number) =>
+  i < 10 ? 14_000_000_000_000 + orderNumber * 10 + i : 15_000_000_000_000 + orderNumber * 10_000 + i;
 
 const cents = (decimal: string) => Math.round(Number(decimal) * 100);
 const decimal = (minor: number) => (minor / 100).toFixed(2);
@@ -65,7 +101,9 @@ export function sampleShopifyOrder(
       price: item.price,
       discount_allocations: discount ? [{ amount: decimal(discount), discount_application_index: 0 }] : [],
       tax_lines: [{ title: 'TX State Tax', price: decimal(tax), rate: taxRate }],
-      _gross: gross, _discount: discount, _tax: tax,
+      _gross: gross,
+      _discount: discount,
+      _tax: tax,
     };
   });
   const shipping = 595;
@@ -74,8 +112,12 @@ export function sampleShopifyOrder(
   const tax = lines.reduce((sum, l) => sum + l._tax, 0) + shippingTax;
   const now = new Date().toISOString();
   const address = {
-    name: `${customer.first} ${customer.last}`, address1: customer.street, city: customer.city,
-    province_code: customer.province, zip: customer.zip, country_code: 'US',
+    name: `${customer.first} ${customer.last}`,
+    address1: customer.street,
+    city: customer.city,
+    province_code: customer.province,
+    zip: customer.zip,
+    country_code: 'US',
   };
   return {
     id,
@@ -93,7 +135,14 @@ export function sampleShopifyOrder(
     total_price: decimal(subtotal + shipping + tax),
     customer: { first_name: customer.first, last_name: customer.last },
     line_items: lines.map(({ _gross, _discount, _tax, ...line }) => line),
-    shipping_lines: [{ title: 'Standard', price: decimal(shipping), discount_allocations: [], tax_lines: [{ title: 'TX State Tax', price: decimal(shippingTax), rate: taxRate }] }],
+    shipping_lines: [
+      {
+        title: 'Standard',
+        price: decimal(shipping),
+        discount_allocations: [],
+        tax_lines: [{ title: 'TX State Tax', price: decimal(shippingTax), rate: taxRate }],
+      },
+    ],
     billing_address: address,
     shipping_address: address,
   };
@@ -104,11 +153,21 @@ export function sampleShopifyOrder(
  * fulfilment endpoints); both payloads carry them as `line_items` with an id and a quantity.
  */
 export function channelOrderLines(order: Record<string, unknown>): StubChannelOrder {
-  return { lines: (order.line_items as { id: number; quantity: number }[]).map((line) => ({ lineId: String(line.id), quantity: line.quantity })) };
+  return {
+    lines: (order.line_items as { id: number; quantity: number }[]).map((line) => ({
+      lineId: String(line.id),
+      quantity: line.quantity,
+    })),
+  };
 }
 
 /** Headers of a real Shopify delivery, signed with the shop's webhook secret. */
-export function shopifyDeliveryHeaders(body: string, secret: string, topic = 'orders/create', eventId: string = randomUUID()): Record<string, string> {
+export function shopifyDeliveryHeaders(
+  body: string,
+  secret: string,
+  topic = 'orders/create',
+  eventId: string = randomUUID(),
+): Record<string, string> {
   return {
     'content-type': 'application/json',
     'x-shopify-topic': topic,

@@ -13,11 +13,27 @@ import { DynamoSettlementLedger } from '#shared/adapters/reconciliation-store';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { secretEnvVar } from '#shared/config/topology';
 import { verifyInventory, isClean } from '#domain/inventory/verification';
-import { buildScenario, simulationInventoryPolicy, squareVariationId, WAREHOUSE, type ChannelDelivery, type PlannedOrder, type Scenario, type ScenarioOptions } from './scenario';
+import {
+  buildScenario,
+  simulationInventoryPolicy,
+  squareVariationId,
+  WAREHOUSE,
+  type ChannelDelivery,
+  type PlannedOrder,
+  type Scenario,
+  type ScenarioOptions,
+} from './scenario';
 import { marketplaceSkuKeys } from './marketplace-orders';
 import { expectedStates } from './fulfilment-plan';
 import type { PosBatch } from './store-day';
-import { countBy, evaluate, expectedStoreOnHand, failureCause, type Observations, type SimulationReport } from './report';
+import {
+  countBy,
+  evaluate,
+  expectedStoreOnHand,
+  failureCause,
+  type Observations,
+  type SimulationReport,
+} from './report';
 
 export interface SimulationOptions extends ScenarioOptions {
   concurrency: number;
@@ -68,7 +84,11 @@ export function configureSimulationEnvironment(stores: number): void {
     FABRIC_ERP_BREAKER_FAILURES: '5',
     FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: '2',
     FABRIC_ERP_REQUESTS_PER_SECOND: String(SIMULATED_ERP_REQUESTS_PER_SECOND),
-    FABRIC_CHANNEL_RATE_LIMITS: JSON.stringify({ shopify: SIMULATED_CHANNEL_BUDGET, woocommerce: SIMULATED_CHANNEL_BUDGET, ebay: SIMULATED_CHANNEL_BUDGET }),
+    FABRIC_CHANNEL_RATE_LIMITS: JSON.stringify({
+      shopify: SIMULATED_CHANNEL_BUDGET,
+      woocommerce: SIMULATED_CHANNEL_BUDGET,
+      ebay: SIMULATED_CHANNEL_BUDGET,
+    }),
   });
 }
 
@@ -84,8 +104,15 @@ const COMPRESSED_VISIBILITY_SECONDS = 30;
  * or order version while the first is handled) and its invocations are quick.
  */
 const FAST_RETRY_QUEUES: Record<string, number> = {
-  'order-lifecycle': 2, 'erp-sales-order-posting': 2, 'erp-journal-posting': 2, 'square-order-fetch': 2,
-  'inventory-fulfilment': 5, 'return-intake': 5, 'walmart-order-fetch': 5, 'amazon-notifications': 5, 'channel-oversell-check': 5,
+  'order-lifecycle': 2,
+  'erp-sales-order-posting': 2,
+  'erp-journal-posting': 2,
+  'square-order-fetch': 2,
+  'inventory-fulfilment': 5,
+  'return-intake': 5,
+  'walmart-order-fetch': 5,
+  'amazon-notifications': 5,
+  'channel-oversell-check': 5,
 };
 /**
  * How long the queues stay empty with no order moving before the day's leftovers are taken to be in
@@ -105,7 +132,11 @@ type Answers = Map<ChannelDelivery, { status: number; body: Record<string, unkno
  * tables, the ERP simulator's and channel stubs' own records) and returns the report with every
  * invariant checked.
  */
-export async function runSimulation(fabric: LocalFabric, options: SimulationOptions, progress: Progress = () => undefined): Promise<SimulationReport> {
+export async function runSimulation(
+  fabric: LocalFabric,
+  options: SimulationOptions,
+  progress: Progress = () => undefined,
+): Promise<SimulationReport> {
   const scenario = buildScenario(options);
   const started = Date.now();
   // Runs may share a fabric (the tests run two days on one): this day's ERP records start here.
@@ -116,7 +147,10 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   const dlqAtStart = await deadLetterDepth(fabric);
 
   const answers: Answers = new Map();
-  await uploadPos(fabric, scenario.posBatches.filter((b) => !b.late));
+  await uploadPos(
+    fabric,
+    scenario.posBatches.filter((b) => !b.late),
+  );
   const warehouse = new Warehouse(fabric, scenario, options.concurrency);
   const replenishment = replenish(fabric, scenario, options.concurrency);
   // eBay sends nothing: the fabric's poller pulls, here every few seconds of the compressed day.
@@ -136,9 +170,14 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
     }
     if (w === erpTroubleAt && has('erp-throttle') && !has('erp-down')) fabric.erp.throttle(25, 1);
     if (w === erpTroubleAt && has('erp-slow')) slowDown(fabric);
-    await sendAll(fabric, wave.deliveries, options.concurrency * wave.concurrencyFactor, answers, (done) => progress({
-      phase: wave.name, done, total: wave.deliveries.length, detail: `${fabric.erp.salesOrders.length} in the ERP, ${warehouse.shipped} shipments`,
-    }));
+    await sendAll(fabric, wave.deliveries, options.concurrency * wave.concurrencyFactor, answers, (done) =>
+      progress({
+        phase: wave.name,
+        done,
+        total: wave.deliveries.length,
+        detail: `${fabric.erp.salesOrders.length} in the ERP, ${warehouse.shipped} shipments`,
+      }),
+    );
   }
   await ebayPulls.stop();
   const sendSeconds = (Date.now() - sendStarted) / 1000;
@@ -152,7 +191,11 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   // The poison message: a Square notification for an order the Square API does not return yet; the
   // fetch fails until the queue gives up on it. Then the order appears and the run redrives.
   if (scenario.poisonOrderIndex !== undefined) {
-    await until(async () => (await deadLetterDepth(fabric, 'square-order-fetch')) > 0, 90_000, () => progress({ phase: 'poison message on its way to the square-order-fetch DLQ', done: 0, total: 1 }));
+    await until(
+      async () => (await deadLetterDepth(fabric, 'square-order-fetch')) > 0,
+      90_000,
+      () => progress({ phase: 'poison message on its way to the square-order-fetch DLQ', done: 0, total: 1 }),
+    );
     const poison = scenario.orders[scenario.poisonOrderIndex];
     fabric.channelApis.square.orders.set(poison.channelOrderId, poison.payload);
   }
@@ -162,7 +205,9 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   // Whatever the outage and the 429s pushed past their retries lands in a DLQ too: let the
   // reachable orders settle first, so that "before" is what the day left behind. Once the queues are
   // empty and nothing has moved for a few seconds, what is still pending waits in a DLQ.
-  await settle(fabric, scenario, lifecycles, beforeReturns, Math.min(settleDeadline, Date.now() + 20_000), progress, { quietMs: QUIET_BEFORE_REDRIVE_MS });
+  await settle(fabric, scenario, lifecycles, beforeReturns, Math.min(settleDeadline, Date.now() + 20_000), progress, {
+    quietMs: QUIET_BEFORE_REDRIVE_MS,
+  });
   const dlqBeforeRedrive = await deadLetterDepth(fabric);
   const dlqByRule = await deadLetterDepths(fabric);
   // An operator redrives until nothing is held: a message redriven while its cause lingers (a posting
@@ -171,19 +216,35 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
   for (let round = 1; ; round += 1) {
     redriven += await redriveAll(fabric);
     progress({ phase: `redrive round ${round}`, done: redriven, total: redriven });
-    const settled = await settle(fabric, scenario, lifecycles, beforeReturns, settleDeadline, progress, { stallMs: 30_000 });
-    const quiet = await until(async () => (await queueDepth(fabric)) === 0, Math.min(30_000, Math.max(0, settleDeadline - Date.now())));
+    const settled = await settle(fabric, scenario, lifecycles, beforeReturns, settleDeadline, progress, {
+      stallMs: 30_000,
+    });
+    const quiet = await until(
+      async () => (await queueDepth(fabric)) === 0,
+      Math.min(30_000, Math.max(0, settleDeadline - Date.now())),
+    );
     if ((settled && quiet && (await deadLetterDepth(fabric)) === 0) || Date.now() > settleDeadline) break;
   }
   await warehouse.finish();
 
   // The stores' evening batches: returns of online orders that have shipped by now.
   await uploadPos(fabric, scenario.returnBatches);
-  await settle(fabric, scenario, lifecycles, (order) => expectedStates(order, { returnsReceived: true }), settleDeadline, progress);
+  await settle(
+    fabric,
+    scenario,
+    lifecycles,
+    (order) => expectedStates(order, { returnsReceived: true }),
+    settleDeadline,
+    progress,
+  );
   const settlement = await reconcileSettlement(fabric, scenario, settleDeadline, progress);
   await settlePos(fabric, scenario, settleDeadline, progress);
   // Channel syncs and availability publications finish last: they may still be spending their rate budgets.
-  await until(async () => (await queueDepth(fabric, Object.keys(fabric.resources.queues))) === 0, Math.max(0, settleDeadline - Date.now()), () => progress({ phase: 'channels catching up', done: 0, total: 1 }));
+  await until(
+    async () => (await queueDepth(fabric, Object.keys(fabric.resources.queues))) === 0,
+    Math.max(0, settleDeadline - Date.now()),
+    () => progress({ phase: 'channels catching up', done: 0, total: 1 }),
+  );
   const dlqAfterRedrive = await deadLetterDepth(fabric);
   const stillQueued = await queueDepth(fabric, Object.keys(fabric.resources.queues));
   const settledSeconds = (Date.now() - started) / 1000;
@@ -195,7 +256,14 @@ export async function runSimulation(fabric: LocalFabric, options: SimulationOpti
     shipmentAnswers: warehouse.answers,
     transferAnswers: await replenishment,
     settlement,
-    dlq: { atStart: dlqAtStart, beforeRedrive: dlqBeforeRedrive, byRuleBeforeRedrive: dlqByRule, redriven, afterRedrive: dlqAfterRedrive, stillQueued },
+    dlq: {
+      atStart: dlqAtStart,
+      beforeRedrive: dlqBeforeRedrive,
+      byRuleBeforeRedrive: dlqByRule,
+      redriven,
+      afterRedrive: dlqAfterRedrive,
+      stillQueued,
+    },
     seconds: { sending: sendSeconds, total: settledSeconds },
   });
 }
@@ -215,44 +283,63 @@ function slowDown(fabric: LocalFabric): void {
 }
 
 /** Maps the day's SKUs for every channel and the tills, makes retries fast, tells the channel stubs their orders, and receives the stock. */
-async function prepare(fabric: LocalFabric, scenario: Scenario, concurrency: number, progress: Progress): Promise<void> {
+async function prepare(
+  fabric: LocalFabric,
+  scenario: Scenario,
+  concurrency: number,
+  progress: Progress,
+): Promise<void> {
   const xref = new DynamoSkuCrossReference(fabric.resources.tables.crossReference);
   await inParallel(scenario.skus, concurrency, async (s) => {
     await xref.mapSku('shopify', { channelSku: s.shopifySku }, s.sku);
     await xref.mapSku('woocommerce', { channelSku: s.wooSku }, s.sku);
     await xref.mapSku('square', { channelSku: '', variantId: squareVariationId(s) }, s.sku);
     await xref.mapSku('pos', { channelSku: s.posItemCode }, s.sku);
-    for (const channel of ['amazon', 'ebay', 'walmart'] as const) await xref.mapSku(channel, marketplaceSkuKeys[channel](s.marketplaceSkus[channel]), s.sku);
+    for (const channel of ['amazon', 'ebay', 'walmart'] as const)
+      await xref.mapSku(channel, marketplaceSkuKeys[channel](s.marketplaceSkus[channel]), s.sku);
   });
   for (const [queue, { url }] of Object.entries(fabric.resources.queues)) {
     if (OWN_VISIBILITY_QUEUES.has(queue)) continue;
     const seconds = FAST_RETRY_QUEUES[queue] ?? COMPRESSED_VISIBILITY_SECONDS;
-    await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { VisibilityTimeout: String(seconds) } }));
+    await fabric.clients.sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { VisibilityTimeout: String(seconds) } }),
+    );
   }
   for (const order of scenario.orders) {
     // The channel APIs hold their orders from the start; eBay's appear when the buyer places them (see sendAll).
-    if (order.channel === 'square' && order.index !== scenario.poisonOrderIndex) fabric.channelApis.square.orders.set(order.channelOrderId, order.payload);
+    if (order.channel === 'square' && order.index !== scenario.poisonOrderIndex)
+      fabric.channelApis.square.orders.set(order.channelOrderId, order.payload);
     if (order.channel === 'walmart') fabric.channelApis.walmart.orders.set(order.channelOrderId, order.payload);
-    if (order.channel === 'amazon') fabric.channelApis.amazon.orders.set(order.channelOrderId, order.payload as { order: unknown; items: unknown[] });
+    if (order.channel === 'amazon')
+      fabric.channelApis.amazon.orders.set(order.channelOrderId, order.payload as { order: unknown; items: unknown[] });
     // The channel's own order, as its fulfilment, cancellation and refund endpoints know it.
     fabric.channelApis.outbound.addOrder(order.channel, order.channelOrderId, { lines: order.channelLines });
   }
   const receipts = [
     ...Object.entries(scenario.warehouseStock).map(([sku, quantity]) => ({ sku, locationId: WAREHOUSE, quantity })),
-    ...Object.entries(scenario.storeStock).flatMap(([locationId, skus]) => Object.entries(skus).map(([sku, quantity]) => ({ sku, locationId, quantity }))),
+    ...Object.entries(scenario.storeStock).flatMap(([locationId, skus]) =>
+      Object.entries(skus).map(([sku, quantity]) => ({ sku, locationId, quantity })),
+    ),
   ].filter((r) => r.quantity > 0);
   let done = 0;
   await inParallel(receipts, concurrency, async (receipt) => {
-    const status = await adjustStock(fabric, `sim-receipt-${receipt.sku}-${receipt.locationId}`, { type: 'receipt', ...receipt, reference: { kind: 'erp_document', id: `sim-receipt-${receipt.locationId}` } });
+    const status = await adjustStock(fabric, `sim-receipt-${receipt.sku}-${receipt.locationId}`, {
+      type: 'receipt',
+      ...receipt,
+      reference: { kind: 'erp_document', id: `sim-receipt-${receipt.locationId}` },
+    });
     if (status >= 300) throw new Error(`receipt of ${receipt.sku} at ${receipt.locationId} answered ${status}`);
     done += 1;
-    if (done % 20 === 0 || done === receipts.length) progress({ phase: 'stock receipts', done, total: receipts.length });
+    if (done % 20 === 0 || done === receipts.length)
+      progress({ phase: 'stock receipts', done, total: receipts.length });
   });
 }
 
 async function adjustStock(fabric: LocalFabric, key: string, adjustment: Record<string, unknown>): Promise<number> {
   const response = await fetch(`${fabric.apiUrl}/inventory/adjustments`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(adjustment),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(adjustment),
   });
   await response.text();
   return response.status;
@@ -262,10 +349,16 @@ async function adjustStock(fabric: LocalFabric, key: string, adjustment: Record<
 async function replenish(fabric: LocalFabric, scenario: Scenario, concurrency: number): Promise<number[]> {
   const statuses: number[] = [];
   await inParallel(scenario.transfers, Math.max(1, concurrency / 4), async (transfer) => {
-    statuses.push(await adjustStock(fabric, transfer.transferId, {
-      type: 'transfer', sku: transfer.sku, fromLocationId: WAREHOUSE, toLocationId: transfer.toLocationId, quantity: transfer.quantity,
-      reference: { kind: 'transfer', id: transfer.transferId },
-    }));
+    statuses.push(
+      await adjustStock(fabric, transfer.transferId, {
+        type: 'transfer',
+        sku: transfer.sku,
+        fromLocationId: WAREHOUSE,
+        toLocationId: transfer.toLocationId,
+        quantity: transfer.quantity,
+        reference: { kind: 'transfer', id: transfer.transferId },
+      }),
+    );
   });
   return statuses;
 }
@@ -282,7 +375,11 @@ class Warehouse {
   private readonly running: Promise<void>;
   private stopAt = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly fabric: LocalFabric, scenario: Scenario, private readonly concurrency: number) {
+  constructor(
+    private readonly fabric: LocalFabric,
+    scenario: Scenario,
+    private readonly concurrency: number,
+  ) {
     this.waiting = scenario.orders.filter((order) => order.shipments.length > 0);
     this.running = this.run();
   }
@@ -305,10 +402,15 @@ class Warehouse {
   private async ship(order: PlannedOrder): Promise<void> {
     for (const shipment of order.shipments) {
       const response = await fetch(`${this.fabric.apiUrl}/shipments`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          shipmentId: shipment.shipmentId, orderId: order.orderId, locationId: WAREHOUSE, carrier: 'UPS',
-          trackingNumber: `1Z${shipment.shipmentId.replace(/[^A-Z0-9]/gi, '').toUpperCase()}`, shippedAt: '2026-11-23T16:00:00-05:00',
+          shipmentId: shipment.shipmentId,
+          orderId: order.orderId,
+          locationId: WAREHOUSE,
+          carrier: 'UPS',
+          trackingNumber: `1Z${shipment.shipmentId.replace(/[^A-Z0-9]/gi, '').toUpperCase()}`,
+          shippedAt: '2026-11-23T16:00:00-05:00',
           lines: Object.entries(shipment.unitsBySku).map(([sku, quantity]) => ({ sku, quantity })),
         }),
       });
@@ -327,7 +429,11 @@ function signedHeaders(delivery: ChannelDelivery, apiUrl: string): Record<string
     return delivery.kind === 'forged' ? { ...headers, 'x-shopify-hmac-sha256': 'Zm9yZ2VkIHNpZ25hdHVyZQ==' } : headers;
   }
   if (delivery.channel === 'woocommerce') return wooCommerceDeliveryHeaders(delivery.body, secret, delivery.topic);
-  return squareDeliveryHeaders(delivery.body, secret, `${process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL ?? apiUrl}/webhooks/square`);
+  return squareDeliveryHeaders(
+    delivery.body,
+    secret,
+    `${process.env.FABRIC_WEBHOOK_PUBLIC_BASE_URL ?? apiUrl}/webhooks/square`,
+  );
 }
 
 /**
@@ -335,28 +441,50 @@ function signedHeaders(delivery: ChannelDelivery, apiUrl: string): Record<string
  * failed, Amazon's notifications written to the fabric's SQS queue, eBay's orders put in the eBay API
  * for the poller (modified a minute ago, inside the window of its next run).
  */
-async function sendAll(fabric: LocalFabric, deliveries: readonly ChannelDelivery[], concurrency: number, answers: Answers, progress: (done: number) => void): Promise<void> {
+async function sendAll(
+  fabric: LocalFabric,
+  deliveries: readonly ChannelDelivery[],
+  concurrency: number,
+  answers: Answers,
+  progress: (done: number) => void,
+): Promise<void> {
   let done = 0;
   const send = async (delivery: ChannelDelivery): Promise<void> => {
     if (delivery.route === 'queue') {
-      await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: fabric.resources.queues[`${delivery.channel}-notifications`].url, MessageBody: delivery.body }));
+      await fabric.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: fabric.resources.queues[`${delivery.channel}-notifications`].url,
+          MessageBody: delivery.body,
+        }),
+      );
       return;
     }
     if (delivery.route === 'pull') {
       const order = JSON.parse(delivery.body) as Record<string, unknown>;
-      fabric.channelApis.ebay.orders.set(String(order.orderId), { ...order, lastModifiedDate: new Date(Date.now() - 60_000).toISOString() });
+      fabric.channelApis.ebay.orders.set(String(order.orderId), {
+        ...order,
+        lastModifiedDate: new Date(Date.now() - 60_000).toISOString(),
+      });
       return;
     }
     for (let attempt = 1; ; attempt += 1) {
       const at = Date.now();
       try {
-        const response = await fetch(`${fabric.apiUrl}/webhooks/${delivery.channel}`, { method: 'POST', headers: signedHeaders(delivery, fabric.apiUrl), body: delivery.body });
+        const response = await fetch(`${fabric.apiUrl}/webhooks/${delivery.channel}`, {
+          method: 'POST',
+          headers: signedHeaders(delivery, fabric.apiUrl),
+          body: delivery.body,
+        });
         const text = await response.text();
         if ((response.status === 429 || response.status >= 500) && attempt < 5) {
           await sleep(200 * attempt);
           continue;
         }
-        answers.set(delivery, { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, at });
+        answers.set(delivery, {
+          status: response.status,
+          body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+          at,
+        });
         break;
       } catch (error) {
         if (attempt >= 5) throw error;
@@ -374,9 +502,13 @@ async function sendAll(fabric: LocalFabric, deliveries: readonly ChannelDelivery
 
 async function uploadPos(fabric: LocalFabric, batches: readonly PosBatch[]): Promise<void> {
   for (const batch of batches) {
-    await fabric.clients.s3.send(new PutObjectCommand({
-      Bucket: fabric.resources.buckets.posBatches, Key: `incoming/${batch.storeId}/${batch.businessDate}/${batch.batchId}.csv`, Body: batch.csv,
-    }));
+    await fabric.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: fabric.resources.buckets.posBatches,
+        Key: `incoming/${batch.storeId}/${batch.businessDate}/${batch.batchId}.csv`,
+        Body: batch.csv,
+      }),
+    );
   }
 }
 
@@ -388,8 +520,13 @@ async function uploadPos(fabric: LocalFabric, batches: readonly PosBatch[]): Pro
  * simulator's own count, which costs nothing.
  */
 async function settle(
-  fabric: LocalFabric, scenario: Scenario, lifecycles: DynamoLifecycleStore, wanted: (order: PlannedOrder) => string[],
-  deadline: number, progress: Progress, { stallMs = Number.POSITIVE_INFINITY, quietMs = Number.POSITIVE_INFINITY } = {},
+  fabric: LocalFabric,
+  scenario: Scenario,
+  lifecycles: DynamoLifecycleStore,
+  wanted: (order: PlannedOrder) => string[],
+  deadline: number,
+  progress: Progress,
+  { stallMs = Number.POSITIVE_INFINITY, quietMs = Number.POSITIVE_INFINITY } = {},
 ): Promise<boolean> {
   const pending = new Set(scenario.orders);
   let lastMove = Date.now();
@@ -403,14 +540,23 @@ async function settle(
     if (depth === 0 && Date.now() - lastMove >= quietMs) break;
     backlog = Math.max(backlog, depth);
     if (depth > 0) {
-      progress({ phase: 'draining the queues', done: backlog - depth, total: backlog, detail: `${fabric.erp.salesOrders.length} in the ERP` });
+      progress({
+        phase: 'draining the queues',
+        done: backlog - depth,
+        total: backlog,
+        detail: `${fabric.erp.salesOrders.length} in the ERP`,
+      });
     } else {
       const now = await lifecycles.loadMany([...pending].map((order) => order.orderId));
       for (const order of pending) {
         const state = now.get(order.orderId)?.state;
         if (state !== undefined && wanted(order).includes(state)) pending.delete(order);
       }
-      progress({ phase: 'orders where the day expects them', done: scenario.orders.length - pending.size, total: scenario.orders.length });
+      progress({
+        phase: 'orders where the day expects them',
+        done: scenario.orders.length - pending.size,
+        total: scenario.orders.length,
+      });
     }
     if (pending.size > 0) await sleep(1000);
   }
@@ -420,33 +566,48 @@ async function settle(
 /** Waits until each store's on hand shows its till sales once, its transfers and its returns. */
 async function settlePos(fabric: LocalFabric, scenario: Scenario, deadline: number, progress: Progress): Promise<void> {
   const skus = scenario.skus.map((s) => s.sku);
-  await until(async () => {
-    const views = await Promise.all(skus.map((sku) => availability(fabric.apiUrl, sku)));
-    let matching = 0;
-    let total = 0;
-    for (const storeId of Object.keys(scenario.storeStock)) {
-      for (const [i, sku] of skus.entries()) {
-        total += 1;
-        const onHand = views[i].locations?.find((l: { locationId: string }) => l.locationId === storeId)?.onHand ?? 0;
-        if (onHand === expectedStoreOnHand(scenario, storeId, sku)) matching += 1;
+  await until(
+    async () => {
+      const views = await Promise.all(skus.map((sku) => availability(fabric.apiUrl, sku)));
+      let matching = 0;
+      let total = 0;
+      for (const storeId of Object.keys(scenario.storeStock)) {
+        for (const [i, sku] of skus.entries()) {
+          total += 1;
+          const onHand = views[i].locations?.find((l: { locationId: string }) => l.locationId === storeId)?.onHand ?? 0;
+          if (onHand === expectedStoreOnHand(scenario, storeId, sku)) matching += 1;
+        }
       }
-    }
-    progress({ phase: 'store stock', done: matching, total });
-    return matching === total;
-  }, Math.max(0, deadline - Date.now()));
+      progress({ phase: 'store stock', done: matching, total });
+      return matching === total;
+    },
+    Math.max(0, deadline - Date.now()),
+  );
 }
 
 /** Uploads the day's payout to the settlement bucket and waits for its reconciliation report. */
-async function reconcileSettlement(fabric: LocalFabric, scenario: Scenario, deadline: number, progress: Progress): Promise<Observations['settlement']> {
+async function reconcileSettlement(
+  fabric: LocalFabric,
+  scenario: Scenario,
+  deadline: number,
+  progress: Progress,
+): Promise<Observations['settlement']> {
   const planned = scenario.settlement;
   if (!planned) return undefined;
-  await fabric.clients.s3.send(new PutObjectCommand({ Bucket: fabric.resources.buckets.settlementReports, Key: planned.key, Body: planned.body }));
+  await fabric.clients.s3.send(
+    new PutObjectCommand({ Bucket: fabric.resources.buckets.settlementReports, Key: planned.key, Body: planned.body }),
+  );
   const ledger = new DynamoSettlementLedger(fabric.resources.tables.accounting);
   let read: Awaited<ReturnType<DynamoSettlementLedger['readReport']>>;
-  await until(async () => (read = await ledger.readReport(planned.settlementId)) !== undefined, Math.max(0, deadline - Date.now()), () => progress({ phase: 'settlement report', done: 0, total: 1 }));
+  await until(
+    async () => (read = await ledger.readReport(planned.settlementId)) !== undefined,
+    Math.max(0, deadline - Date.now()),
+    () => progress({ phase: 'settlement report', done: 0, total: 1 }),
+  );
   if (!read) return { settlementId: planned.settlementId, reconciled: false, orders: [] };
   return {
-    settlementId: planned.settlementId, reconciled: true,
+    settlementId: planned.settlementId,
+    reconciled: true,
     orders: read.orders.map((o) => ({ channelOrderId: o.channelOrderId, status: o.status, reasons: o.reasons })),
   };
 }
@@ -457,7 +618,8 @@ async function redriveAll(fabric: LocalFabric): Promise<number> {
   console.log = () => undefined;
   try {
     for (const [rule, queues] of Object.entries(fabric.resources.queues)) {
-      if ((await depthOf(fabric, queues.dlqUrl)) > 0) moved += (await redrive(fabric.resources, fabric.clients, [rule])).moved;
+      if ((await depthOf(fabric, queues.dlqUrl)) > 0)
+        moved += (await redrive(fabric.resources, fabric.clients, [rule])).moved;
     }
   } finally {
     console.log = quiet;
@@ -466,8 +628,15 @@ async function redriveAll(fabric: LocalFabric): Promise<number> {
 }
 
 async function depthOf(fabric: LocalFabric, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await fabric.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const { Attributes = {} } = await fabric.clients.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
 /**
@@ -475,15 +644,28 @@ async function depthOf(fabric: LocalFabric, queueUrl: string): Promise<number> {
  * rate budgets and may trail them; the run waits for those last, before it reads their outcome.
  */
 const OUTCOME_QUEUES = [
-  'order-intake', 'inventory-reservation', 'order-lifecycle', 'erp-sales-order-posting', 'accounting-journal', 'erp-journal-posting',
-  'square-order-fetch', 'walmart-order-fetch', 'amazon-notifications', 'amazon-order-fetch', 'ebay-order-fetch',
-  'pos-stock-movements', 'pos-batch-continuation', 'inventory-fulfilment', 'return-intake',
+  'order-intake',
+  'inventory-reservation',
+  'order-lifecycle',
+  'erp-sales-order-posting',
+  'accounting-journal',
+  'erp-journal-posting',
+  'square-order-fetch',
+  'walmart-order-fetch',
+  'amazon-notifications',
+  'amazon-order-fetch',
+  'ebay-order-fetch',
+  'pos-stock-movements',
+  'pos-batch-continuation',
+  'inventory-fulfilment',
+  'return-intake',
 ];
 
 /** Messages waiting or in flight in the given queues (the outcome queues by default): zero once the fabric has finished with them. */
 async function queueDepth(fabric: LocalFabric, rules: readonly string[] = OUTCOME_QUEUES): Promise<number> {
   let depth = 0;
-  for (const rule of rules) if (fabric.resources.queues[rule]) depth += await depthOf(fabric, fabric.resources.queues[rule].url);
+  for (const rule of rules)
+    if (fabric.resources.queues[rule]) depth += await depthOf(fabric, fabric.resources.queues[rule].url);
   return depth;
 }
 
@@ -512,63 +694,103 @@ async function availability(apiUrl: string, sku: string): Promise<Record<string,
 
 /** Reads the day's outcome back from the fabric's APIs, tables, the ERP simulator's and the channel stubs' records. */
 async function observe(
-  fabric: LocalFabric, scenario: Scenario, answers: Answers, lifecycles: DynamoLifecycleStore, erpSince: { requests: number; journalLines: number }, concurrency: number,
+  fabric: LocalFabric,
+  scenario: Scenario,
+  answers: Answers,
+  lifecycles: DynamoLifecycleStore,
+  erpSince: { requests: number; journalLines: number },
+  concurrency: number,
 ): Promise<Omit<Observations, 'dlq' | 'seconds' | 'shipmentAnswers' | 'transferAnswers' | 'settlement'>> {
   const trail = new DynamoEventTrail(fabric.resources.tables.eventTrail);
   const acceptedAt = new Map<number, number>();
   for (const [delivery, answer] of answers) {
-    if ((delivery.kind === 'original' || delivery.kind === 'poison') && answer.status === 202) acceptedAt.set(delivery.orderIndex, answer.at);
+    if ((delivery.kind === 'original' || delivery.kind === 'poison') && answer.status === 202)
+      acceptedAt.set(delivery.orderIndex, answer.at);
   }
   const orders: Observations['orders'] = [];
   let trailEntries = 0;
   const failureCauses: string[] = [];
   // The trail names a queue as it is deployed (with the fabric's prefix); the report, as its rule.
-  const ruleOfQueue = new Map(Object.entries(fabric.resources.queues).map(([rule, queue]) => [queue.arn.split(':').at(-1), rule]));
+  const ruleOfQueue = new Map(
+    Object.entries(fabric.resources.queues).map(([rule, queue]) => [queue.arn.split(':').at(-1), rule]),
+  );
   const eventIds = new Set<string>();
   const lifecycleOf = await lifecycles.loadMany(scenario.orders.map((planned) => planned.orderId));
   await inParallel(scenario.orders, concurrency, async (planned) => {
     const lifecycle = lifecycleOf.get(planned.orderId);
     const entries = await trail.forCorrelation(planned.orderId);
     trailEntries += entries.length;
-    for (const failure of entries.filter((e) => e.outcome === 'failed')) failureCauses.push(`${ruleOfQueue.get(failure.queue) ?? failure.queue} ${failureCause(failure.reason)}`);
+    for (const failure of entries.filter((e) => e.outcome === 'failed'))
+      failureCauses.push(`${ruleOfQueue.get(failure.queue) ?? failure.queue} ${failureCause(failure.reason)}`);
     for (const entry of entries) eventIds.add(entry.eventId);
     const firstAt = (detailType: string) => {
-      const times = entries.filter((e) => e.detailType === detailType && e.outcome === 'handled').map((e) => Date.parse(e.eventTime));
+      const times = entries
+        .filter((e) => e.detailType === detailType && e.outcome === 'handled')
+        .map((e) => Date.parse(e.eventTime));
       return times.length ? Math.min(...times) : undefined;
     };
     const sent = acceptedAt.get(planned.index);
     const reservedAt = firstAt('InventoryReserved');
     const postedAt = firstAt('ErpSalesOrderPosted');
     orders.push({
-      index: planned.index, orderId: planned.orderId, state: lifecycle?.state ?? 'none',
+      index: planned.index,
+      orderId: planned.orderId,
+      state: lifecycle?.state ?? 'none',
       erpSalesOrders: fabric.erp.salesOrdersFor(planned.orderId).length,
       reservedMs: sent !== undefined && reservedAt !== undefined ? reservedAt - sent : undefined,
       postedMs: sent !== undefined && postedAt !== undefined ? postedAt - sent : undefined,
     });
   });
-  const stock = await Promise.all(scenario.skus.map(async (s) => ({ sku: s.sku, view: await availability(fabric.apiUrl, s.sku) })));
-  const { positions, movements, parts } = await new DynamoInventoryStore(fabric.resources.tables.inventory).scanForVerification();
+  const stock = await Promise.all(
+    scenario.skus.map(async (s) => ({ sku: s.sku, view: await availability(fabric.apiUrl, s.sku) })),
+  );
+  const { positions, movements, parts } = await new DynamoInventoryStore(
+    fabric.resources.tables.inventory,
+  ).scanForVerification();
   // The simulation's fabric is its own: the whole inventory is checked, not only the day's SKUs.
   const verification = verifyInventory(positions, movements, parts);
   const outbound = fabric.channelApis.outbound;
-  const countByOrder = (records: { channel: string; channelOrderId: string }[]) => countBy(records.map((r) => `${r.channel}:${r.channelOrderId}`));
+  const countByOrder = (records: { channel: string; channelOrderId: string }[]) =>
+    countBy(records.map((r) => `${r.channel}:${r.channelOrderId}`));
   return {
-    answers: [...answers].map(([delivery, answer]) => ({ kind: delivery.kind, channel: delivery.channel, status: answer.status, duplicate: answer.body.duplicate === true })),
+    answers: [...answers].map(([delivery, answer]) => ({
+      kind: delivery.kind,
+      channel: delivery.channel,
+      status: answer.status,
+      duplicate: answer.body.duplicate === true,
+    })),
     orders,
     stock: stock.map(({ sku, view }) => ({
       sku,
       locations: (view.locations ?? []).map((l: Record<string, number | string>) => ({
-        locationId: String(l.locationId), onHand: Number(l.onHand), reserved: Number(l.reserved), damaged: Number(l.damaged), availableToSell: Number(l.availableToSell),
+        locationId: String(l.locationId),
+        onHand: Number(l.onHand),
+        reserved: Number(l.reserved),
+        damaged: Number(l.damaged),
+        availableToSell: Number(l.availableToSell),
       })),
       listedOnShopify: (view.channels ?? []).find((c: { channel: string }) => c.channel === 'shopify')?.listed,
       shopifyHolds: outbound.listedQuantity('shopify', sku),
     })),
     inventoryVerified: isClean(verification),
     inventoryDrift: verification.ledgerDrift.length + verification.reservedDrift.length + verification.orphans.length,
-    erpRequests: fabric.erp.requests.slice(erpSince.requests).map((r) => ({ method: r.method, path: r.path, status: r.status })),
-    erpJournalLines: fabric.erp.journalLines.slice(erpSince.journalLines).map((line) => ({ documentNumber: line.documentNumber, amount: line.amount, comment: line.comment })),
-    channelCalls: { shipments: countByOrder(outbound.shipments), returns: countByOrder(outbound.returns), cancellations: countByOrder(outbound.cancellations) },
-    orderEvents: { published: eventIds.size, consumed: trailEntries - failureCauses.length, failedDeliveries: failureCauses.length, failuresByQueueAndError: countBy(failureCauses) },
+    erpRequests: fabric.erp.requests
+      .slice(erpSince.requests)
+      .map((r) => ({ method: r.method, path: r.path, status: r.status })),
+    erpJournalLines: fabric.erp.journalLines
+      .slice(erpSince.journalLines)
+      .map((line) => ({ documentNumber: line.documentNumber, amount: line.amount, comment: line.comment })),
+    channelCalls: {
+      shipments: countByOrder(outbound.shipments),
+      returns: countByOrder(outbound.returns),
+      cancellations: countByOrder(outbound.cancellations),
+    },
+    orderEvents: {
+      published: eventIds.size,
+      consumed: trailEntries - failureCauses.length,
+      failedDeliveries: failureCauses.length,
+      failuresByQueueAndError: countBy(failureCauses),
+    },
   };
 }
 
@@ -590,7 +812,11 @@ function repeatedly(work: () => Promise<void>, intervalMs: number): { stop(): Pr
   };
 }
 
-async function until(probe: () => Promise<boolean>, timeoutMs: number, onWait: () => void = () => undefined): Promise<boolean> {
+async function until(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  onWait: () => void = () => undefined,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await probe()) return true;
@@ -604,9 +830,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.max(1, concurrency) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }

@@ -20,7 +20,12 @@ export interface PlannedStoreReturn {
  * more ships in two parts, and some of those only their first part today (the rest is tomorrow's
  * work). A few orders that shipped whole come back through a store. Pure: the random source decides.
  */
-export function planFulfilment(orders: PlannedOrder[], stores: readonly string[], tag: string, random: () => number): void {
+export function planFulfilment(
+  orders: PlannedOrder[],
+  stores: readonly string[],
+  tag: string,
+  random: () => number,
+): void {
   for (const order of orders) {
     if (order.expectation !== 'posted' || random() >= 0.8) continue;
     const skus = Object.keys(order.unitsBySku);
@@ -28,13 +33,22 @@ export function planFulfilment(orders: PlannedOrder[], stores: readonly string[]
     if (skus.length > 1 && random() < 0.3) {
       const [first, ...rest] = skus;
       order.shipments.push({ shipmentId: id(1), unitsBySku: { [first]: order.unitsBySku[first] } });
-      if (random() < 0.5) order.shipments.push({ shipmentId: id(2), unitsBySku: Object.fromEntries(rest.map((sku) => [sku, order.unitsBySku[sku]])) });
+      if (random() < 0.5)
+        order.shipments.push({
+          shipmentId: id(2),
+          unitsBySku: Object.fromEntries(rest.map((sku) => [sku, order.unitsBySku[sku]])),
+        });
     } else {
       order.shipments.push({ shipmentId: id(1), unitsBySku: { ...order.unitsBySku } });
     }
     if (shipsWhole(order) && random() < 0.05) {
       const sku = skus[0];
-      order.storeReturn = { storeId: stores[Math.floor(random() * stores.length)], sku, units: 1, reasonCode: random() < 0.25 ? 'DAMAGED' : 'CUSTOMER_RETURN' };
+      order.storeReturn = {
+        storeId: stores[Math.floor(random() * stores.length)],
+        sku,
+        units: 1,
+        reasonCode: random() < 0.25 ? 'DAMAGED' : 'CUSTOMER_RETURN',
+      };
     }
   }
 }
@@ -42,7 +56,8 @@ export function planFulfilment(orders: PlannedOrder[], stores: readonly string[]
 /** Units the warehouse ships of the order today, by SKU. */
 export function shippedUnits(order: PlannedOrder): Record<string, number> {
   const units: Record<string, number> = {};
-  for (const shipment of order.shipments) for (const [sku, n] of Object.entries(shipment.unitsBySku)) units[sku] = (units[sku] ?? 0) + n;
+  for (const shipment of order.shipments)
+    for (const [sku, n] of Object.entries(shipment.unitsBySku)) units[sku] = (units[sku] ?? 0) + n;
   return units;
 }
 

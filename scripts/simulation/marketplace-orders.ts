@@ -97,19 +97,36 @@ export function buildAmazonOrder(request: MarketplaceOrderRequest): AmazonSimula
   const amazonOrderId = `113-${serial.slice(0, 7)}-00${serial.slice(7)}`;
   const money = (amountMinor: number) => ({ CurrencyCode: 'USD', Amount: usd(amountMinor) });
   const order = {
-    AmazonOrderId: amazonOrderId, PurchaseDate: placedAt, LastUpdateDate: placedAt, OrderStatus: 'Unshipped',
-    FulfillmentChannel: 'MFN', SalesChannel: 'Amazon.com', ShipServiceLevel: 'Std US D2D Dom', OrderType: 'StandardOrder',
-    NumberOfItemsShipped: 0, NumberOfItemsUnshipped: priced.units, MarketplaceId: 'ATVPDKIKX0DER',
+    AmazonOrderId: amazonOrderId,
+    PurchaseDate: placedAt,
+    LastUpdateDate: placedAt,
+    OrderStatus: 'Unshipped',
+    FulfillmentChannel: 'MFN',
+    SalesChannel: 'Amazon.com',
+    ShipServiceLevel: 'Std US D2D Dom',
+    OrderType: 'StandardOrder',
+    NumberOfItemsShipped: 0,
+    NumberOfItemsUnshipped: priced.units,
+    MarketplaceId: 'ATVPDKIKX0DER',
     ShippingAddress: { City: 'AUSTIN', StateOrRegion: 'TX', PostalCode: '78701', CountryCode: 'US' },
     OrderTotal: money(priced.totalMinor),
   };
   const items = priced.lines.map((line, i) => ({
-    ASIN: asinOf(line.channelSku), SellerSKU: line.channelSku, OrderItemId: lineIdOf(serial, i), Title: line.title,
-    QuantityOrdered: line.quantity, QuantityShipped: 0,
-    ItemPrice: money(line.extendedMinor), ItemTax: money(line.taxMinor),
+    ASIN: asinOf(line.channelSku),
+    SellerSKU: line.channelSku,
+    OrderItemId: lineIdOf(serial, i),
+    Title: line.title,
+    QuantityOrdered: line.quantity,
+    QuantityShipped: 0,
+    ItemPrice: money(line.extendedMinor),
+    ItemTax: money(line.taxMinor),
     // Amazon states shipping per item; the order's one charge sits on its first item.
-    ShippingPrice: money(i === 0 ? priced.shippingMinor : 0), ShippingTax: money(i === 0 ? priced.shippingTaxMinor : 0),
-    ShippingDiscount: money(0), ShippingDiscountTax: money(0), PromotionDiscount: money(0), PromotionDiscountTax: money(0),
+    ShippingPrice: money(i === 0 ? priced.shippingMinor : 0),
+    ShippingTax: money(i === 0 ? priced.shippingTaxMinor : 0),
+    ShippingDiscount: money(0),
+    ShippingDiscountTax: money(0),
+    PromotionDiscount: money(0),
+    PromotionDiscountTax: money(0),
   }));
   return {
     ...expectation('amazon', amazonOrderId, priced),
@@ -133,8 +150,12 @@ export function buildEbayOrder(request: MarketplaceOrderRequest & { lastModified
   return {
     ...expectation('ebay', orderId, priced),
     apiOrder: {
-      orderId, creationDate: placedAt, lastModifiedDate: isoTime(request.lastModifiedAt ?? placedAt, 'lastModifiedAt'),
-      orderFulfillmentStatus: 'NOT_STARTED', orderPaymentStatus: 'PAID', sellerId: 'fabric_demo_store',
+      orderId,
+      creationDate: placedAt,
+      lastModifiedDate: isoTime(request.lastModifiedAt ?? placedAt, 'lastModifiedAt'),
+      orderFulfillmentStatus: 'NOT_STARTED',
+      orderPaymentStatus: 'PAID',
+      sellerId: 'fabric_demo_store',
       pricingSummary: {
         priceSubtotal: amount(priced.lines.reduce((sum, line) => sum + line.extendedMinor, 0)),
         deliveryCost: amount(priced.shippingMinor),
@@ -142,17 +163,36 @@ export function buildEbayOrder(request: MarketplaceOrderRequest & { lastModified
         total,
       },
       cancelStatus: { cancelState: 'NONE_REQUESTED', cancelRequests: [] },
-      paymentSummary: { totalDueSeller: total, refunds: [], payments: [{ paymentMethod: 'EBAY', paymentDate: placedAt, amount: total, paymentStatus: 'PAID' }] },
-      fulfillmentStartInstructions: [{ fulfillmentInstructionsType: 'SHIP_TO', shippingStep: { shippingCarrierCode: 'USPS', shippingServiceCode: 'USPSPriority' } }],
+      paymentSummary: {
+        totalDueSeller: total,
+        refunds: [],
+        payments: [{ paymentMethod: 'EBAY', paymentDate: placedAt, amount: total, paymentStatus: 'PAID' }],
+      },
+      fulfillmentStartInstructions: [
+        {
+          fulfillmentInstructionsType: 'SHIP_TO',
+          shippingStep: { shippingCarrierCode: 'USPS', shippingServiceCode: 'USPSPriority' },
+        },
+      ],
       lineItems: priced.lines.map((line, i) => {
         const shipping = i === 0 ? priced.shippingMinor : 0;
         const tax = { taxType: 'STATE_SALES_TAX', amount: amount(line.taxMinor) };
         return {
-          lineItemId: lineIdOf(serial, i), legacyItemId: listingIdOf(line.channelSku), sku: line.channelSku, title: line.title,
-          lineItemCost: amount(line.extendedMinor), quantity: line.quantity, soldFormat: 'FIXED_PRICE',
-          listingMarketplaceId: 'EBAY_US', purchaseMarketplaceId: 'EBAY_US', lineItemFulfillmentStatus: 'NOT_STARTED',
-          total: amount(line.extendedMinor + shipping + line.taxMinor), deliveryCost: { shippingCost: amount(shipping) },
-          appliedPromotions: [], taxes: [tax], ebayCollectAndRemitTaxes: [{ ...tax, collectionMethod: 'NET' }],
+          lineItemId: lineIdOf(serial, i),
+          legacyItemId: listingIdOf(line.channelSku),
+          sku: line.channelSku,
+          title: line.title,
+          lineItemCost: amount(line.extendedMinor),
+          quantity: line.quantity,
+          soldFormat: 'FIXED_PRICE',
+          listingMarketplaceId: 'EBAY_US',
+          purchaseMarketplaceId: 'EBAY_US',
+          lineItemFulfillmentStatus: 'NOT_STARTED',
+          total: amount(line.extendedMinor + shipping + line.taxMinor),
+          deliveryCost: { shippingCost: amount(shipping) },
+          appliedPromotions: [],
+          taxes: [tax],
+          ebayCollectAndRemitTaxes: [{ ...tax, collectionMethod: 'NET' }],
         };
       }),
     },
@@ -171,7 +211,9 @@ export function buildWalmartOrder(request: MarketplaceOrderRequest): WalmartSimu
   // Walmart's answers give dates as epoch milliseconds and amounts as JSON numbers.
   const orderDate = Date.parse(placedAt);
   const charge = (chargeType: 'PRODUCT' | 'SHIPPING', chargeName: string, amountMinor: number, taxMinor: number) => ({
-    chargeType, chargeName, chargeAmount: { currency: 'USD', amount: Number(usd(amountMinor)) },
+    chargeType,
+    chargeName,
+    chargeAmount: { currency: 'USD', amount: Number(usd(amountMinor)) },
     tax: { taxName: 'Tax1', taxAmount: { currency: 'USD', amount: Number(usd(taxMinor)) } },
   });
   const units = (quantity: number) => ({ unitOfMeasurement: 'EACH', amount: String(quantity) });
@@ -181,30 +223,48 @@ export function buildWalmartOrder(request: MarketplaceOrderRequest): WalmartSimu
     charges: {
       charge: [
         charge('PRODUCT', 'ItemPrice', line.extendedMinor, line.taxMinor),
-        ...(i === 0 && priced.shippingMinor > 0 ? [charge('SHIPPING', 'Shipping', priced.shippingMinor, priced.shippingTaxMinor)] : []),
+        ...(i === 0 && priced.shippingMinor > 0
+          ? [charge('SHIPPING', 'Shipping', priced.shippingMinor, priced.shippingTaxMinor)]
+          : []),
       ],
     },
     orderLineQuantity: units(line.quantity),
     statusDate: orderDate,
-    orderLineStatuses: { orderLineStatus: [{ status: 'Created', statusQuantity: units(line.quantity), cancellationReason: null, trackingInfo: null }] },
+    orderLineStatuses: {
+      orderLineStatus: [
+        { status: 'Created', statusQuantity: units(line.quantity), cancellationReason: null, trackingInfo: null },
+      ],
+    },
     refund: null,
     fulfillment: { fulfillmentOption: 'S2H', shipMethod: 'STANDARD' },
   }));
   return {
     ...expectation('walmart', purchaseOrderId, priced),
     apiOrder: {
-      purchaseOrderId, customerOrderId: `200${serial}`, orderType: 'REGULAR', orderDate,
+      purchaseOrderId,
+      customerOrderId: `200${serial}`,
+      orderType: 'REGULAR',
+      orderDate,
       shippingInfo: { methodCode: 'Standard' },
       orderLines: { orderLine },
-      orderSummary: { totalAmount: { currencyAmount: Number(usd(priced.totalMinor)), currencyUnit: 'USD' }, orderSubTotals: [] },
+      orderSummary: {
+        totalAmount: { currencyAmount: Number(usd(priced.totalMinor)), currencyUnit: 'USD' },
+        orderSubTotals: [],
+      },
       shipNode: { type: 'SellerFulfilled' },
     },
-    notification: walmartOrderEvent(purchaseOrderId, { eventId: `sim-${purchaseOrderId}-po-created`, eventTime: placedAt }),
+    notification: walmartOrderEvent(purchaseOrderId, {
+      eventId: `sim-${purchaseOrderId}-po-created`,
+      eventTime: placedAt,
+    }),
   };
 }
 
 /** The PO_CREATED delivery as Walmart posts it to `/webhooks/walmart`: the body and its HMAC headers under the subscription's client secret. */
-export function walmartDelivery(order: WalmartSimulatedOrder, clientSecret: string): { body: string; headers: Record<string, string> } {
+export function walmartDelivery(
+  order: WalmartSimulatedOrder,
+  clientSecret: string,
+): { body: string; headers: Record<string, string> } {
   return { body: order.notification, headers: walmartDeliveryHeaders(order.notification, clientSecret) };
 }
 
@@ -222,16 +282,26 @@ interface PricedOrder {
   totalMinor: number;
 }
 
-function prepare(request: MarketplaceOrderRequest, options: { shippingTaxed: boolean }): { serial: string; placedAt: string; priced: PricedOrder } {
-  return { serial: serialOf(request.ref), placedAt: isoTime(request.placedAt, 'placedAt'), priced: price(request.lines, options) };
+function prepare(
+  request: MarketplaceOrderRequest,
+  options: { shippingTaxed: boolean },
+): { serial: string; placedAt: string; priced: PricedOrder } {
+  return {
+    serial: serialOf(request.ref),
+    placedAt: isoTime(request.placedAt, 'placedAt'),
+    priced: price(request.lines, options),
+  };
 }
 
 function price(lines: readonly MarketplaceLine[], { shippingTaxed }: { shippingTaxed: boolean }): PricedOrder {
-  if (lines.length === 0 || lines.length > MAX_LINES) throw new RangeError(`an order has 1 to ${MAX_LINES} lines, not ${lines.length}`);
+  if (lines.length === 0 || lines.length > MAX_LINES)
+    throw new RangeError(`an order has 1 to ${MAX_LINES} lines, not ${lines.length}`);
   const priced = lines.map((line, i) => {
     if (!line.channelSku) throw new RangeError(`lines.${i}.channelSku is empty`);
-    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) throw new RangeError(`lines.${i}.quantity ${line.quantity} is not a whole positive number of units`);
-    if (!Number.isSafeInteger(line.unitPriceMinor) || line.unitPriceMinor < 1) throw new RangeError(`lines.${i}.unitPriceMinor ${line.unitPriceMinor} is not a whole positive number of cents`);
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1)
+      throw new RangeError(`lines.${i}.quantity ${line.quantity} is not a whole positive number of units`);
+    if (!Number.isSafeInteger(line.unitPriceMinor) || line.unitPriceMinor < 1)
+      throw new RangeError(`lines.${i}.unitPriceMinor ${line.unitPriceMinor} is not a whole positive number of cents`);
     const extendedMinor = line.unitPriceMinor * line.quantity;
     return { ...line, extendedMinor, taxMinor: salesTax(extendedMinor) };
   });
@@ -252,22 +322,35 @@ function salesTax(amountMinor: number): number {
   return Math.floor((amountMinor * SALES_TAX_BASIS_POINTS + 5_000) / 10_000);
 }
 
-function expectation<C extends MarketplaceChannel>(channel: C, channelOrderId: string, priced: PricedOrder): MarketplaceOrderExpectation<C> {
+function expectation<C extends MarketplaceChannel>(
+  channel: C,
+  channelOrderId: string,
+  priced: PricedOrder,
+): MarketplaceOrderExpectation<C> {
   const unitsByChannelSku: Record<string, number> = {};
-  for (const line of priced.lines) unitsByChannelSku[line.channelSku] = (unitsByChannelSku[line.channelSku] ?? 0) + line.quantity;
+  for (const line of priced.lines)
+    unitsByChannelSku[line.channelSku] = (unitsByChannelSku[line.channelSku] ?? 0) + line.quantity;
   return { channel, channelOrderId, currency: 'USD', totalMinor: priced.totalMinor, unitsByChannelSku };
 }
 
 /** seed, run and index as 4 + 3 + 5 digits: one-to-one within the limits, so no two refs share an id. */
 function serialOf(ref: SimulatedOrderRef): string {
-  const widths: [keyof SimulatedOrderRef, number][] = [['seed', 4], ['run', 3], ['index', 5]];
-  return widths.map(([field, width]) => {
-    const value = ref[field];
-    if (!Number.isSafeInteger(value) || value < 0 || value > SIMULATED_ORDER_REF_LIMITS[field]) {
-      throw new RangeError(`${field} ${value} is outside 0..${SIMULATED_ORDER_REF_LIMITS[field]}, the range a marketplace order id can carry`);
-    }
-    return String(value).padStart(width, '0');
-  }).join('');
+  const widths: [keyof SimulatedOrderRef, number][] = [
+    ['seed', 4],
+    ['run', 3],
+    ['index', 5],
+  ];
+  return widths
+    .map(([field, width]) => {
+      const value = ref[field];
+      if (!Number.isSafeInteger(value) || value < 0 || value > SIMULATED_ORDER_REF_LIMITS[field]) {
+        throw new RangeError(
+          `${field} ${value} is outside 0..${SIMULATED_ORDER_REF_LIMITS[field]}, the range a marketplace order id can carry`,
+        );
+      }
+      return String(value).padStart(width, '0');
+    })
+    .join('');
 }
 
 function lineIdOf(serial: string, lineIndex: number): string {
@@ -286,7 +369,11 @@ function usd(amountMinor: number): string {
 
 /** A stable ASIN per channel SKU (B0 and eight of [0-9A-Z]), as the catalogue would give it. */
 function asinOf(channelSku: string): string {
-  return `B0${BigInt(`0x${digest('asin', channelSku)}`).toString(36).toUpperCase().slice(-8).padStart(8, '0')}`;
+  return `B0${BigInt(`0x${digest('asin', channelSku)}`)
+    .toString(36)
+    .toUpperCase()
+    .slice(-8)
+    .padStart(8, '0')}`;
 }
 
 /** A stable 12-digit eBay listing id per channel SKU. */

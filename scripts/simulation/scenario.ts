@@ -3,14 +3,30 @@ import { sampleWooCommerceOrder } from '../sample/woocommerce-orders';
 import { parseDecimalMoney } from '#domain/kernel/money';
 import { orderIdFor } from '#domain/kernel/order';
 import { planFulfilment, type PlannedShipment, type PlannedStoreReturn } from './fulfilment-plan';
-import { buildAmazonOrder, buildEbayOrder, buildWalmartOrder, type MarketplaceChannel, type MarketplaceLine, type MarketplaceOrderExpectation } from './marketplace-orders';
+import {
+  buildAmazonOrder,
+  buildEbayOrder,
+  buildWalmartOrder,
+  type MarketplaceChannel,
+  type MarketplaceLine,
+  type MarketplaceOrderExpectation,
+} from './marketplace-orders';
 import { shopifyPayout, type PlannedSettlement } from './settlement-plan';
 import { BUSINESS_DATE, buildStoreDay, storeIds, usd, type PosBatch, type PlannedTransfer } from './store-day';
 
 export { BUSINESS_DATE, storeIds };
 
 /** The faults a simulated day can include; `all` turns every one on. */
-export const FAULTS = ['duplicates', 'out-of-order', 'storm', 'erp-down', 'erp-throttle', 'erp-slow', 'poison', 'flash-sale'] as const;
+export const FAULTS = [
+  'duplicates',
+  'out-of-order',
+  'storm',
+  'erp-down',
+  'erp-throttle',
+  'erp-slow',
+  'poison',
+  'flash-sale',
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface ScenarioOptions {
@@ -30,7 +46,14 @@ export type SimulatedChannel = 'shopify' | 'woocommerce' | 'square' | Marketplac
  * The day's channel mix, as shares of the orders. Amazon's is small on purpose: SP-API grants getOrder
  * and getOrderItems half a request a second each, so a compressed day can fetch only so many.
  */
-const CHANNEL_MIX: readonly [SimulatedChannel, number][] = [['shopify', 0.47], ['woocommerce', 0.2], ['square', 0.1], ['walmart', 0.1], ['ebay', 0.1], ['amazon', 0.03]];
+const CHANNEL_MIX: readonly [SimulatedChannel, number][] = [
+  ['shopify', 0.47],
+  ['woocommerce', 0.2],
+  ['square', 0.1],
+  ['walmart', 0.1],
+  ['ebay', 0.1],
+  ['amazon', 0.03],
+];
 
 export interface SimulatedSku {
   sku: string;
@@ -124,8 +147,16 @@ const SQUARE_LOCATION = 'L8RR7W3ZQ4V1B';
  */
 export function simulationInventoryPolicy(stores: number): Record<string, unknown> {
   return {
-    locations: [{ id: WAREHOUSE, name: 'East distribution centre', kind: 'warehouse' }, ...storeIds(stores).map((id) => ({ id, name: `Store ${id}`, kind: 'store' }))],
-    defaultChannel: { locations: [WAREHOUSE], onShortage: 'reject', reservationTtlMinutes: 72 * 60, exposure: { bufferUnits: 0, percentOfAvailable: 100 } },
+    locations: [
+      { id: WAREHOUSE, name: 'East distribution centre', kind: 'warehouse' },
+      ...storeIds(stores).map((id) => ({ id, name: `Store ${id}`, kind: 'store' })),
+    ],
+    defaultChannel: {
+      locations: [WAREHOUSE],
+      onShortage: 'reject',
+      reservationTtlMinutes: 72 * 60,
+      exposure: { bufferUnits: 0, percentOfAvailable: 100 },
+    },
     channels: { shopify: {} },
   };
 }
@@ -134,7 +165,8 @@ export function parseFaults(list: string | undefined): Fault[] {
   if (!list) return [];
   if (list === 'all') return [...FAULTS];
   return list.split(',').map((name) => {
-    if (!(FAULTS as readonly string[]).includes(name)) throw new Error(`--faults: unknown fault "${name}"; use ${FAULTS.join(',')} or all`);
+    if (!(FAULTS as readonly string[]).includes(name))
+      throw new Error(`--faults: unknown fault "${name}"; use ${FAULTS.join(',')} or all`);
     return name as Fault;
   });
 }
@@ -154,8 +186,12 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     const n = String(i + 1).padStart(4, '0');
     const priceMinor = (10 + (i % 7) * 3) * 100 + (i % 2 ? 50 : 0);
     return {
-      sku: `SIM-${tag}-${n}`, shopifySku: `SH-${tag}-${n}`, variantId: 41_000_000_000_000 + run * 100_000 + i,
-      wooSku: `WC-${tag}-${n}`, wooProductId: 500_000 + run * 10_000 + i, posItemCode: `POS-${tag}-${n}`,
+      sku: `SIM-${tag}-${n}`,
+      shopifySku: `SH-${tag}-${n}`,
+      variantId: 41_000_000_000_000 + run * 100_000 + i,
+      wooSku: `WC-${tag}-${n}`,
+      wooProductId: 500_000 + run * 10_000 + i,
+      posItemCode: `POS-${tag}-${n}`,
       marketplaceSkus: { amazon: `AMZ-${tag}-${n}`, ebay: `EB-${tag}-${n}`, walmart: `WM-${tag}-${n}` },
       price: usd(priceMinor),
       priceMinor,
@@ -163,7 +199,12 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   });
   const flashSku = has('flash-sale') ? skus[skus.length - 1] : undefined;
   const regular = flashSku ? skus.slice(0, -1) : skus;
-  const shopifyCatalog: ShopifySampleItem[] = regular.map((s) => ({ channelSku: s.shopifySku, title: s.sku, price: s.price, variantId: s.variantId }));
+  const shopifyCatalog: ShopifySampleItem[] = regular.map((s) => ({
+    channelSku: s.shopifySku,
+    title: s.sku,
+    price: s.price,
+    variantId: s.variantId,
+  }));
 
   const orders: PlannedOrder[] = [];
   const flashOrders = flashSku ? Math.max(10, Math.round(options.orders * 0.1)) : 0;
@@ -178,11 +219,44 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     if (channel === 'shopify') {
       const payload = sampleShopifyOrder(channelOrderNumber, random, shopifyCatalog);
       fixShopifyTimes(payload, `${BUSINESS_DATE}T09:00:00.000Z`);
-      orders.push(plan(index, 'shopify', String(payload.id), payload, linesOf(payload, 'shopify', skus), String(payload.total_price), random() < 0.05 ? 'cancelled' : 'posted'));
+      orders.push(
+        plan(
+          index,
+          'shopify',
+          String(payload.id),
+          payload,
+          linesOf(payload, 'shopify', skus),
+          String(payload.total_price),
+          random() < 0.05 ? 'cancelled' : 'posted',
+        ),
+      );
     } else if (channel === 'woocommerce') {
-      const chosen = [regular[Math.floor(random() * regular.length)], regular[Math.floor(random() * regular.length)]].filter((s, i, all) => all.indexOf(s) === i);
-      const payload = sampleWooCommerceOrder(channelOrderNumber, new Date(`${BUSINESS_DATE}T09:00:00Z`), chosen.map((s) => ({ channelSku: s.wooSku, title: s.sku, price: s.price, productId: s.wooProductId, variationId: 0 })));
-      orders.push(plan(index, 'woocommerce', String(payload.id), payload, linesOf(payload, 'woocommerce', skus), String(payload.total), 'posted'));
+      const chosen = [
+        regular[Math.floor(random() * regular.length)],
+        regular[Math.floor(random() * regular.length)],
+      ].filter((s, i, all) => all.indexOf(s) === i);
+      const payload = sampleWooCommerceOrder(
+        channelOrderNumber,
+        new Date(`${BUSINESS_DATE}T09:00:00Z`),
+        chosen.map((s) => ({
+          channelSku: s.wooSku,
+          title: s.sku,
+          price: s.price,
+          productId: s.wooProductId,
+          variationId: 0,
+        })),
+      );
+      orders.push(
+        plan(
+          index,
+          'woocommerce',
+          String(payload.id),
+          payload,
+          linesOf(payload, 'woocommerce', skus),
+          String(payload.total),
+          'posted',
+        ),
+      );
     } else if (channel === 'square') {
       const squareId = `SIM${tag}SQ${index}`;
       const payload = squareOrder(squareId, skus[0], skus[1], index);
@@ -193,9 +267,18 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   }
   for (let f = 0; f < flashOrders; f += 1) {
     const index = regularOrders + f;
-    const payload = sampleShopifyOrder(idBase + index, () => 0, [{ channelSku: flashSku!.shopifySku, title: flashSku!.sku, price: flashSku!.price, variantId: flashSku!.variantId }]);
+    const payload = sampleShopifyOrder(idBase + index, () => 0, [
+      {
+        channelSku: flashSku!.shopifySku,
+        title: flashSku!.sku,
+        price: flashSku!.price,
+        variantId: flashSku!.variantId,
+      },
+    ]);
     fixShopifyTimes(payload, `${BUSINESS_DATE}T12:00:00.000Z`);
-    orders.push(plan(index, 'shopify', String(payload.id), payload, { [flashSku!.sku]: 1 }, String(payload.total_price), 'flash'));
+    orders.push(
+      plan(index, 'shopify', String(payload.id), payload, { [flashSku!.sku]: 1 }, String(payload.total_price), 'flash'),
+    );
   }
 
   // The warehouse holds what the day's orders need plus a margin, so only the flash sale runs short.
@@ -219,12 +302,38 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     }
     if (order.channel === 'shopify' && random() < 0.03) extras.push({ ...original, kind: 'forged' });
     if (has('out-of-order') && order.channel === 'shopify' && order.expectation !== 'flash' && random() < 0.05) {
-      const stale = JSON.stringify({ ...order.payload, updated_at: '2026-11-22T08:00:00.000Z', financial_status: 'pending' });
-      extras.push({ orderIndex: order.index, channel: 'shopify', route: 'webhook', kind: 'stale-update', topic: 'orders/updated', deliveryId: `sim-${tag}-stale-${order.index}`, body: stale });
+      const stale = JSON.stringify({
+        ...order.payload,
+        updated_at: '2026-11-22T08:00:00.000Z',
+        financial_status: 'pending',
+      });
+      extras.push({
+        orderIndex: order.index,
+        channel: 'shopify',
+        route: 'webhook',
+        kind: 'stale-update',
+        topic: 'orders/updated',
+        deliveryId: `sim-${tag}-stale-${order.index}`,
+        body: stale,
+      });
     }
     if (order.expectation === 'cancelled') {
-      const cancelled = JSON.stringify({ ...order.payload, updated_at: `${BUSINESS_DATE}T15:00:00.000Z`, cancelled_at: `${BUSINESS_DATE}T15:00:00.000Z`, cancel_reason: 'customer', financial_status: 'refunded' });
-      original.then = ({ orderIndex: order.index, channel: 'shopify', route: 'webhook', kind: 'cancellation', topic: 'orders/cancelled', deliveryId: `sim-${tag}-cancel-${order.index}`, body: cancelled });
+      const cancelled = JSON.stringify({
+        ...order.payload,
+        updated_at: `${BUSINESS_DATE}T15:00:00.000Z`,
+        cancelled_at: `${BUSINESS_DATE}T15:00:00.000Z`,
+        cancel_reason: 'customer',
+        financial_status: 'refunded',
+      });
+      original.then = {
+        orderIndex: order.index,
+        channel: 'shopify',
+        route: 'webhook',
+        kind: 'cancellation',
+        topic: 'orders/cancelled',
+        deliveryId: `sim-${tag}-cancel-${order.index}`,
+        body: cancelled,
+      };
     }
   }
   if (has('poison')) {
@@ -247,22 +356,68 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   ].filter((wave) => wave.deliveries.length > 0);
 
   planFulfilment(orders, storeIds(options.stores), tag, random);
-  const { posBatches, returnBatches, posUnits, storeStock, transfers } = buildStoreDay(options, skus, regular, orders, random);
+  const { posBatches, returnBatches, posUnits, storeStock, transfers } = buildStoreDay(
+    options,
+    skus,
+    regular,
+    orders,
+    random,
+  );
   // What the warehouse sends the stores comes on top of what the orders need, so no order waits for it
   // (and never the flash sale's SKU, whose few units the orders race for).
   for (const transfer of transfers) warehouseStock[transfer.sku] += transfer.quantity;
   const settlement = shopifyPayout(orders, 700_000_000 + options.seed * 1_000 + run, '2026-11-24');
   return {
-    options, skus, warehouseStock, storeStock, orders, waves, posBatches, returnBatches, posUnits, transfers, poisonOrderIndex,
+    options,
+    skus,
+    warehouseStock,
+    storeStock,
+    orders,
+    waves,
+    posBatches,
+    returnBatches,
+    posUnits,
+    transfers,
+    poisonOrderIndex,
     ...(settlement ? { settlement } : {}),
     ...(flashSku ? { flashSale: { sku: flashSku.sku, stock: flashStock, orders: flashOrders } } : {}),
   };
 
-  function plan(index: number, channel: 'shopify' | 'woocommerce' | 'square', channelOrderId: string, payload: Record<string, unknown>, unitsBySku: Record<string, number>, total: string, expectation: PlannedOrder['expectation']): PlannedOrder {
-    const totalMinor = channel === 'square' ? Number((payload.total_money as { amount: number }).amount) : parseDecimalMoney(total, 'USD').amountMinor;
-    const lines = (channel === 'square' ? payload.line_items as { uid: string; quantity: string }[] : payload.line_items as { id: number; quantity: number }[])
-      .map((line) => ('uid' in line ? { lineId: line.uid, quantity: Number(line.quantity) } : { lineId: String(line.id), quantity: line.quantity }));
-    return { index, channel, channelOrderId, orderId: orderIdFor(channel, channelOrderId), expectation, unitsBySku, totalMinor, currency: 'USD', payload, channelLines: lines, shipments: [] };
+  function plan(
+    index: number,
+    channel: 'shopify' | 'woocommerce' | 'square',
+    channelOrderId: string,
+    payload: Record<string, unknown>,
+    unitsBySku: Record<string, number>,
+    total: string,
+    expectation: PlannedOrder['expectation'],
+  ): PlannedOrder {
+    const totalMinor =
+      channel === 'square'
+        ? Number((payload.total_money as { amount: number }).amount)
+        : parseDecimalMoney(total, 'USD').amountMinor;
+    const lines = (
+      channel === 'square'
+        ? (payload.line_items as { uid: string; quantity: string }[])
+        : (payload.line_items as { id: number; quantity: number }[])
+    ).map((line) =>
+      'uid' in line
+        ? { lineId: line.uid, quantity: Number(line.quantity) }
+        : { lineId: String(line.id), quantity: line.quantity },
+    );
+    return {
+      index,
+      channel,
+      channelOrderId,
+      orderId: orderIdFor(channel, channelOrderId),
+      expectation,
+      unitsBySku,
+      totalMinor,
+      currency: 'USD',
+      payload,
+      channelLines: lines,
+      shipments: [],
+    };
   }
 }
 
@@ -271,14 +426,29 @@ function originalDelivery(order: PlannedOrder, tag: string): ChannelDelivery {
   const common = { orderIndex: order.index, channel: order.channel, kind: 'original' as const, deliveryId };
   switch (order.channel) {
     case 'square':
-      return { ...common, route: 'webhook', topic: 'order.updated', body: squareNotification(order.channelOrderId, deliveryId) };
+      return {
+        ...common,
+        route: 'webhook',
+        topic: 'order.updated',
+        body: squareNotification(order.channelOrderId, deliveryId),
+      };
     case 'walmart':
     case 'amazon':
-      return { ...common, route: order.channel === 'amazon' ? 'queue' : 'webhook', topic: 'order.created', body: order.notification! };
+      return {
+        ...common,
+        route: order.channel === 'amazon' ? 'queue' : 'webhook',
+        topic: 'order.created',
+        body: order.notification!,
+      };
     case 'ebay':
       return { ...common, route: 'pull', topic: 'order.created', body: JSON.stringify(order.payload) };
     default:
-      return { ...common, route: 'webhook', topic: order.channel === 'shopify' ? 'orders/create' : 'order.created', body: JSON.stringify(order.payload) };
+      return {
+        ...common,
+        route: 'webhook',
+        topic: order.channel === 'shopify' ? 'orders/create' : 'order.created',
+        body: JSON.stringify(order.payload),
+      };
   }
 }
 
@@ -295,20 +465,59 @@ function pickChannel(pick: number): SimulatedChannel {
  * An Amazon, eBay or Walmart order of one or two of the regular SKUs (marketplace-orders.ts builds
  * the payloads the channel's API returns and what the channel sends).
  */
-function marketplaceOrder(index: number, channel: MarketplaceChannel, regular: readonly SimulatedSku[], ref: { seed: number; run: number; index: number }, random: () => number): PlannedOrder {
-  const chosen = [regular[Math.floor(random() * regular.length)], regular[Math.floor(random() * regular.length)]].filter((s, i, all) => all.indexOf(s) === i).slice(0, 1 + Math.floor(random() * 2));
-  const lines: MarketplaceLine[] = chosen.map((s) => ({ channelSku: s.marketplaceSkus[channel], title: s.sku, unitPriceMinor: s.priceMinor, quantity: 1 + Math.floor(random() * 2) }));
+function marketplaceOrder(
+  index: number,
+  channel: MarketplaceChannel,
+  regular: readonly SimulatedSku[],
+  ref: { seed: number; run: number; index: number },
+  random: () => number,
+): PlannedOrder {
+  const chosen = [regular[Math.floor(random() * regular.length)], regular[Math.floor(random() * regular.length)]]
+    .filter((s, i, all) => all.indexOf(s) === i)
+    .slice(0, 1 + Math.floor(random() * 2));
+  const lines: MarketplaceLine[] = chosen.map((s) => ({
+    channelSku: s.marketplaceSkus[channel],
+    title: s.sku,
+    unitPriceMinor: s.priceMinor,
+    quantity: 1 + Math.floor(random() * 2),
+  }));
   const request = { ref, placedAt: `${BUSINESS_DATE}T11:00:00.000Z`, lines };
-  const built: MarketplaceOrderExpectation<MarketplaceChannel> & { apiOrder: Record<string, unknown>; notification?: string } =
-    channel === 'amazon' ? buildAmazonOrder(request) : channel === 'ebay' ? buildEbayOrder(request) : buildWalmartOrder(request);
+  const built: MarketplaceOrderExpectation<MarketplaceChannel> & {
+    apiOrder: Record<string, unknown>;
+    notification?: string;
+  } =
+    channel === 'amazon'
+      ? buildAmazonOrder(request)
+      : channel === 'ebay'
+        ? buildEbayOrder(request)
+        : buildWalmartOrder(request);
   const skuOf = (channelSku: string) => chosen.find((s) => s.marketplaceSkus[channel] === channelSku)!.sku;
-  const channelLines = channel === 'amazon'
-    ? (built.apiOrder.items as { OrderItemId: string; QuantityOrdered: number }[]).map((item) => ({ lineId: item.OrderItemId, quantity: item.QuantityOrdered }))
-    : channel === 'ebay' ? (built.apiOrder.lineItems as { lineItemId: string; quantity: number }[]).map((item) => ({ lineId: item.lineItemId, quantity: item.quantity })) : [];
+  const channelLines =
+    channel === 'amazon'
+      ? (built.apiOrder.items as { OrderItemId: string; QuantityOrdered: number }[]).map((item) => ({
+          lineId: item.OrderItemId,
+          quantity: item.QuantityOrdered,
+        }))
+      : channel === 'ebay'
+        ? (built.apiOrder.lineItems as { lineItemId: string; quantity: number }[]).map((item) => ({
+            lineId: item.lineItemId,
+            quantity: item.quantity,
+          }))
+        : [];
   return {
-    index, channel, channelOrderId: built.channelOrderId, orderId: orderIdFor(channel, built.channelOrderId), expectation: 'posted',
-    unitsBySku: Object.fromEntries(Object.entries(built.unitsByChannelSku).map(([channelSku, units]) => [skuOf(channelSku), units])),
-    totalMinor: built.totalMinor, currency: built.currency, payload: built.apiOrder, channelLines, shipments: [],
+    index,
+    channel,
+    channelOrderId: built.channelOrderId,
+    orderId: orderIdFor(channel, built.channelOrderId),
+    expectation: 'posted',
+    unitsBySku: Object.fromEntries(
+      Object.entries(built.unitsByChannelSku).map(([channelSku, units]) => [skuOf(channelSku), units]),
+    ),
+    totalMinor: built.totalMinor,
+    currency: built.currency,
+    payload: built.apiOrder,
+    channelLines,
+    shipments: [],
     ...(built.notification ? { notification: built.notification } : {}),
   };
 }
@@ -318,7 +527,11 @@ function fixShopifyTimes(payload: Record<string, unknown>, at: string): void {
   payload.updated_at = at;
 }
 
-function linesOf(payload: Record<string, unknown>, channel: 'shopify' | 'woocommerce', skus: SimulatedSku[]): Record<string, number> {
+function linesOf(
+  payload: Record<string, unknown>,
+  channel: 'shopify' | 'woocommerce',
+  skus: SimulatedSku[],
+): Record<string, number> {
   const units: Record<string, number> = {};
   for (const line of payload.line_items as { sku: string; quantity: number }[]) {
     const found = skus.find((s) => (channel === 'shopify' ? s.shopifySku : s.wooSku) === line.sku)!;
@@ -336,11 +549,19 @@ function squareOrder(id: string, first: SimulatedSku, second: SimulatedSku, inde
     const tax = Math.round(gross * 0.0825);
     return {
       line: {
-        uid, catalog_object_id: `SQV${sku.variantId}`, name: sku.sku, quantity: String(quantity), base_price_money: money(unit),
-        gross_sales_money: money(gross), total_tax_money: money(tax), total_discount_money: money(0), total_money: money(gross + tax),
+        uid,
+        catalog_object_id: `SQV${sku.variantId}`,
+        name: sku.sku,
+        quantity: String(quantity),
+        base_price_money: money(unit),
+        gross_sales_money: money(gross),
+        total_tax_money: money(tax),
+        total_discount_money: money(0),
+        total_money: money(gross + tax),
         applied_taxes: [{ uid: `${uid}-tax`, tax_uid: 'state-tax', applied_money: money(tax) }],
       },
-      gross, tax,
+      gross,
+      tax,
     };
   };
   const lines = [line(`L1-${index}`, first, 2), line(`L2-${index}`, second, 1)];
@@ -348,10 +569,28 @@ function squareOrder(id: string, first: SimulatedSku, second: SimulatedSku, inde
   const total = lines.reduce((sum, l) => sum + l.gross + l.tax, 0);
   const at = `${BUSINESS_DATE}T10:00:00.000Z`;
   return {
-    id, location_id: SQUARE_LOCATION, state: 'OPEN', version: 2, created_at: at, updated_at: at,
+    id,
+    location_id: SQUARE_LOCATION,
+    state: 'OPEN',
+    version: 2,
+    created_at: at,
+    updated_at: at,
     line_items: lines.map((l) => l.line),
-    taxes: [{ uid: 'state-tax', name: 'State tax', percentage: '8.25', type: 'ADDITIVE', scope: 'LINE_ITEM', applied_money: money(tax) }],
-    total_money: money(total), total_tax_money: money(tax), total_discount_money: money(0), total_tip_money: money(0), total_service_charge_money: money(0),
+    taxes: [
+      {
+        uid: 'state-tax',
+        name: 'State tax',
+        percentage: '8.25',
+        type: 'ADDITIVE',
+        scope: 'LINE_ITEM',
+        applied_money: money(tax),
+      },
+    ],
+    total_money: money(total),
+    total_tax_money: money(tax),
+    total_discount_money: money(0),
+    total_tip_money: money(0),
+    total_service_charge_money: money(0),
   };
 }
 
@@ -363,8 +602,24 @@ export function squareVariationId(sku: SimulatedSku): string {
 function squareNotification(orderId: string, eventId: string): string {
   const at = `${BUSINESS_DATE}T10:00:00.000Z`;
   return JSON.stringify({
-    merchant_id: 'MLB0M4PXGJ7GV', type: 'order.updated', event_id: eventId, created_at: at,
-    data: { type: 'order', id: orderId, object: { order_updated: { created_at: at, location_id: SQUARE_LOCATION, order_id: orderId, state: 'OPEN', updated_at: at, version: 2 } } },
+    merchant_id: 'MLB0M4PXGJ7GV',
+    type: 'order.updated',
+    event_id: eventId,
+    created_at: at,
+    data: {
+      type: 'order',
+      id: orderId,
+      object: {
+        order_updated: {
+          created_at: at,
+          location_id: SQUARE_LOCATION,
+          order_id: orderId,
+          state: 'OPEN',
+          updated_at: at,
+          version: 2,
+        },
+      },
+    },
   });
 }
 

@@ -39,7 +39,8 @@ export function storeIds(stores: number): string[] {
   return Array.from({ length: stores }, (_, i) => `store-${String(i + 1).padStart(3, '0')}`);
 }
 
-const HEADER = 'store_id,register_id,business_day,sequence,ended_at,currency,disposition,operator_id,record_type,item_code,description,quantity,unit_price,discount,amount,reason_code,tender_method,original_order';
+const HEADER =
+  'store_id,register_id,business_day,sequence,ended_at,currency,disposition,operator_id,record_type,item_code,description,quantity,unit_price,discount,amount,reason_code,tender_method,original_order';
 const csv = (rows: string[][]) => `${[HEADER, ...rows.flat()].join('\n')}\n`;
 const taxOf = (minor: number) => Math.round(minor * 0.08);
 
@@ -50,7 +51,13 @@ const taxOf = (minor: number) => Math.round(minor * 0.08);
  * whose return rows name the order (`original_order`). The warehouse replenishes each store with two of
  * the `replenished` SKUs by transfer. Pure: the random source decides.
  */
-export function buildStoreDay(options: ScenarioOptions, skus: SimulatedSku[], replenished: SimulatedSku[], orders: readonly PlannedOrder[], random: () => number): StoreDay {
+export function buildStoreDay(
+  options: ScenarioOptions,
+  skus: SimulatedSku[],
+  replenished: SimulatedSku[],
+  orders: readonly PlannedOrder[],
+  random: () => number,
+): StoreDay {
   const posBatches: PosBatch[] = [];
   const returnBatches: PosBatch[] = [];
   const posUnits: Record<string, Record<string, number>> = {};
@@ -68,7 +75,7 @@ export function buildStoreDay(options: ScenarioOptions, skus: SimulatedSku[], re
       const quantity = 1 + Math.floor(random() * 2);
       const amount = sku.priceMinor * quantity;
       const tax = taxOf(amount);
-      const common = `${storeId},${register},${BUSINESS_DATE},${1000 + t},${BUSINESS_DATE}T${String(9 + Math.floor(t / 60) % 10).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}:00-05:00,USD,completed,op-1`;
+      const common = `${storeId},${register},${BUSINESS_DATE},${1000 + t},${BUSINESS_DATE}T${String(9 + (Math.floor(t / 60) % 10)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}:00-05:00,USD,completed,op-1`;
       transactions.push([
         `${common},sale,${sku.posItemCode},${sku.sku},${quantity},${usd(sku.priceMinor)},,${usd(amount)},,,`,
         `${common},tax,,,,,,${usd(tax)},,,`,
@@ -79,9 +86,23 @@ export function buildStoreDay(options: ScenarioOptions, skus: SimulatedSku[], re
     storeStock[storeId] = Object.fromEntries(skus.map((sku) => [sku.sku, (posUnits[storeId][sku.sku] ?? 0) + 3]));
     const half = Math.ceil(transactions.length / 2);
     const late = s === ids.length - 1 && ids.length > 1;
-    posBatches.push({ storeId, businessDate: BUSINESS_DATE, batchId: `r${run}-b1`, csv: csv(transactions.slice(0, half)), late, replay: false });
+    posBatches.push({
+      storeId,
+      businessDate: BUSINESS_DATE,
+      batchId: `r${run}-b1`,
+      csv: csv(transactions.slice(0, half)),
+      late,
+      replay: false,
+    });
     // The first store's second upload carries its first batch again (the till re-sent what it was unsure of).
-    posBatches.push({ storeId, businessDate: BUSINESS_DATE, batchId: `r${run}-b2`, csv: csv(s === 0 ? transactions : transactions.slice(half)), late, replay: s === 0 });
+    posBatches.push({
+      storeId,
+      businessDate: BUSINESS_DATE,
+      batchId: `r${run}-b2`,
+      csv: csv(s === 0 ? transactions : transactions.slice(half)),
+      late,
+      replay: s === 0,
+    });
 
     const returns = orders.filter((order) => order.storeReturn?.storeId === storeId);
     if (returns.length > 0) {
@@ -97,12 +118,24 @@ export function buildStoreDay(options: ScenarioOptions, skus: SimulatedSku[], re
           `${common},tender,,,,,,${usd(-(amount + tax))},,card,`,
         ];
       });
-      returnBatches.push({ storeId, businessDate: BUSINESS_DATE, batchId: `r${run}-b3`, csv: csv(rows), late: false, replay: false });
+      returnBatches.push({
+        storeId,
+        businessDate: BUSINESS_DATE,
+        batchId: `r${run}-b3`,
+        csv: csv(rows),
+        late: false,
+        replay: false,
+      });
     }
 
     const first = Math.floor(random() * replenished.length);
     for (const sku of new Set([replenished[first], replenished[(first + 1) % replenished.length]])) {
-      transfers.push({ transferId: `sim-r${run}-transfer-${storeId}-${sku.sku}`, sku: sku.sku, toLocationId: storeId, quantity: 2 });
+      transfers.push({
+        transferId: `sim-r${run}-transfer-${storeId}-${sku.sku}`,
+        sku: sku.sku,
+        toLocationId: storeId,
+        quantity: 2,
+      });
     }
   });
   return { posBatches, returnBatches, posUnits, storeStock, transfers };

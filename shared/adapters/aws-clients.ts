@@ -30,7 +30,9 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export function s3Client(): S3Client {
-  s3 ??= traced(withoutRequestLogging(new S3Client({ forcePathStyle: process.env.FABRIC_S3_FORCE_PATH_STYLE === 'true' })));
+  s3 ??= traced(
+    withoutRequestLogging(new S3Client({ forcePathStyle: process.env.FABRIC_S3_FORCE_PATH_STYLE === 'true' })),
+  );
   return s3;
 }
 

@@ -18,11 +18,17 @@ export class S3CatalogExport implements CatalogImportObjects {
   ) {}
 
   async open(): Promise<ByteChunks> {
-    const { Body } = await this.client.send(new GetObjectCommand({
-      Bucket: this.bucket,
-      Key: this.key,
-      ...(this.version.versionId ? { VersionId: this.version.versionId } : this.version.eTag ? { IfMatch: `"${this.version.eTag.replace(/"/g, '')}"` } : {}),
-    }));
+    const { Body } = await this.client.send(
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: this.key,
+        ...(this.version.versionId
+          ? { VersionId: this.version.versionId }
+          : this.version.eTag
+            ? { IfMatch: `"${this.version.eTag.replace(/"/g, '')}"` }
+            : {}),
+      }),
+    );
     return Body as Readable;
   }
 
@@ -31,10 +37,16 @@ export class S3CatalogExport implements CatalogImportObjects {
   }
 
   async writeSummary(key: string, summary: CatalogImportSummary): Promise<void> {
-    await this.put(key, JSON.stringify({ ...summary, finishedAt: new Date().toISOString() }, null, 2), 'application/json');
+    await this.put(
+      key,
+      JSON.stringify({ ...summary, finishedAt: new Date().toISOString() }, null, 2),
+      'application/json',
+    );
   }
 
   private async put(key: string, body: string, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import type { ChannelSkuKey } from '#domain/kernel/sku-cross-reference';
 import type { SalesChannel } from '#domain/kernel/order';
@@ -20,11 +20,18 @@ export function channelOrderKey(channel: SalesChannel, channelOrderId: string): 
 }
 
 export class DynamoSkuCrossReference implements SkuCrossReference {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
 
   async resolveSkus(channel: SalesChannel, keys: readonly ChannelSkuKey[]): Promise<Map<string, string>> {
     const ids = [...new Set(keys.map(skuKeyId))];
-    const items = await getAllItems(this.client, this.tableName, ids.map((id) => ({ pk: `CHANNEL_SKU#${channel}`, sk: id })));
+    const items = await getAllItems(
+      this.client,
+      this.tableName,
+      ids.map((id) => ({ pk: `CHANNEL_SKU#${channel}`, sk: id })),
+    );
     const resolved = new Map<string, string>();
     for (const item of items) resolved.set(item.sk as string, item.sku as string);
     return resolved;
@@ -32,10 +39,12 @@ export class DynamoSkuCrossReference implements SkuCrossReference {
 
   /** Maps a channel SKU (or variant id) to an internal SKU; replaces any earlier mapping. */
   async mapSku(channel: SalesChannel, key: ChannelSkuKey, sku: string): Promise<void> {
-    await this.client.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { pk: `CHANNEL_SKU#${channel}`, sk: skuKeyId(key), sku, mappedAt: new Date().toISOString() },
-    }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `CHANNEL_SKU#${channel}`, sk: skuKeyId(key), sku, mappedAt: new Date().toISOString() },
+      }),
+    );
   }
 
   /**
@@ -44,19 +53,47 @@ export class DynamoSkuCrossReference implements SkuCrossReference {
    */
   async recordProducts(products: readonly Product[]): Promise<void> {
     const recordedAt = new Date().toISOString();
-    await writeAllItems(this.client, this.tableName, products.flatMap((product) => [
-      { pk: `PRODUCT#${product.sku}`, sk: 'ITEM', product, recordedAt },
-      ...(product.gtin ? [{ pk: `GTIN#${product.gtin}`, sk: 'SKU', sku: product.sku }] : []),
-      ...product.listings.flatMap((listing) => [
-        ...(listing.channelSku ? [{ pk: `CHANNEL_SKU#${listing.channel}`, sk: skuKeyId({ channelSku: listing.channelSku }), sku: product.sku, mappedAt: recordedAt }] : []),
-        ...(listing.variantId ? [{ pk: `CHANNEL_SKU#${listing.channel}`, sk: skuKeyId({ channelSku: '', variantId: listing.variantId }), sku: product.sku, mappedAt: recordedAt }] : []),
-      ]),
-    ]).map(putRequest));
+    await writeAllItems(
+      this.client,
+      this.tableName,
+      products
+        .flatMap((product) => [
+          { pk: `PRODUCT#${product.sku}`, sk: 'ITEM', product, recordedAt },
+          ...(product.gtin ? [{ pk: `GTIN#${product.gtin}`, sk: 'SKU', sku: product.sku }] : []),
+          ...product.listings.flatMap((listing) => [
+            ...(listing.channelSku
+              ? [
+                  {
+                    pk: `CHANNEL_SKU#${listing.channel}`,
+                    sk: skuKeyId({ channelSku: listing.channelSku }),
+                    sku: product.sku,
+                    mappedAt: recordedAt,
+                  },
+                ]
+              : []),
+            ...(listing.variantId
+              ? [
+                  {
+                    pk: `CHANNEL_SKU#${listing.channel}`,
+                    sk: skuKeyId({ channelSku: '', variantId: listing.variantId }),
+                    sku: product.sku,
+                    mappedAt: recordedAt,
+                  },
+                ]
+              : []),
+          ]),
+        ])
+        .map(putRequest),
+    );
   }
 
   /** The item master records of these SKUs that exist. */
   async products(skus: readonly string[]): Promise<Product[]> {
-    const items = await getAllItems(this.client, this.tableName, [...new Set(skus)].map((sku) => ({ pk: `PRODUCT#${sku}`, sk: 'ITEM' })));
+    const items = await getAllItems(
+      this.client,
+      this.tableName,
+      [...new Set(skus)].map((sku) => ({ pk: `PRODUCT#${sku}`, sk: 'ITEM' })),
+    );
     return items.map((item) => item.product as Product);
   }
 

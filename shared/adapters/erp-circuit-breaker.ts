@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { BreakerConflictError, CLOSED_BREAKER, type BreakerState, type BreakerStore } from '#domain/erp/resilience';
 
@@ -9,10 +9,15 @@ import { BreakerConflictError, CLOSED_BREAKER, type BreakerState, type BreakerSt
  * container calling the ERP sees and moves the same breaker.
  */
 export class DynamoBreakerStore implements BreakerStore {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
 
   async load(name: string): Promise<BreakerState> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `BREAKER#${name}` }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `BREAKER#${name}` }, ConsistentRead: true }),
+    );
     if (!Item) return CLOSED_BREAKER;
     const { pk: _pk, updatedAt: _updatedAt, ...state } = Item;
     return state as BreakerState;
@@ -21,14 +26,17 @@ export class DynamoBreakerStore implements BreakerStore {
   async save(name: string, next: BreakerState): Promise<void> {
     const expected = next.version - 1;
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `BREAKER#${name}`, ...next, updatedAt: new Date().toISOString() },
-        ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-        ...(expected === 0 ? {} : { ExpressionAttributeValues: { ':expected': expected } }),
-      }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `BREAKER#${name}`, ...next, updatedAt: new Date().toISOString() },
+          ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ...(expected === 0 ? {} : { ExpressionAttributeValues: { ':expected': expected } }),
+        }),
+      );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new BreakerConflictError(`breaker ${name} moved past version ${expected}`);
+      if (error instanceof ConditionalCheckFailedException)
+        throw new BreakerConflictError(`breaker ${name} moved past version ${expected}`);
       throw error;
     }
   }

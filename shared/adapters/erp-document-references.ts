@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import { PostingInProgressError, type DocumentLease, type ErpDocument, type ErpDocumentReferences, type ErpDocumentType } from '#domain/erp/posting';
+import {
+  PostingInProgressError,
+  type DocumentLease,
+  type ErpDocument,
+  type ErpDocumentReferences,
+  type ErpDocumentType,
+} from '#domain/erp/posting';
 
 /**
  * Fabric ids <-> ERP documents, in the cross-reference table beside the channel order and SKU
@@ -20,26 +26,38 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async withLease<T>(erp: string, documentType: ErpDocumentType, key: string, leaseMs: number, work: (lease: DocumentLease) => Promise<T>): Promise<T> {
+  async withLease<T>(
+    erp: string,
+    documentType: ErpDocumentType,
+    key: string,
+    leaseMs: number,
+    work: (lease: DocumentLease) => Promise<T>,
+  ): Promise<T> {
     const Key = erpDocumentKey(erp, documentType, key);
     const owner = randomUUID();
     const now = this.now();
     let item: Record<string, unknown>;
     try {
-      ({ Attributes: item = {} } = await this.client.send(new UpdateCommand({
-        TableName: this.tableName, Key,
-        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
-        ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
-        ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
-        ReturnValues: 'ALL_NEW',
-      })));
+      ({ Attributes: item = {} } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
+          ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new PostingInProgressError(`${documentType} ${key} is being posted by another consumer`);
+      if (error instanceof ConditionalCheckFailedException)
+        throw new PostingInProgressError(`${documentType} ${key} is being posted by another consumer`);
       throw error;
     }
     let held = true;
     const lease: DocumentLease = {
-      recorded: item.erpDocumentId ? { erpDocumentId: item.erpDocumentId as string, erpDocumentNumber: item.erpDocumentNumber as string } : undefined,
+      recorded: item.erpDocumentId
+        ? { erpDocumentId: item.erpDocumentId as string, erpDocumentNumber: item.erpDocumentNumber as string }
+        : undefined,
       record: async (document) => {
         await this.record(Key, owner, document);
         held = false;
@@ -63,28 +81,42 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
    */
   private async record(Key: { pk: string; sk: string }, owner: string, document: ErpDocument): Promise<void> {
     const set = 'SET erpDocumentId = :id, erpDocumentNumber = :number, recordedAt = :at';
-    const values = { ':id': document.erpDocumentId, ':number': document.erpDocumentNumber, ':at': new Date(this.now()).toISOString() };
+    const values = {
+      ':id': document.erpDocumentId,
+      ':number': document.erpDocumentNumber,
+      ':at': new Date(this.now()).toISOString(),
+    };
     try {
-      await this.client.send(new UpdateCommand({
-        TableName: this.tableName, Key, UpdateExpression: `${set} REMOVE leaseOwner, leaseUntil`,
-        ConditionExpression: 'leaseOwner = :owner', ExpressionAttributeValues: { ...values, ':owner': owner },
-      }));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: `${set} REMOVE leaseOwner, leaseUntil`,
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ...values, ':owner': owner },
+        }),
+      );
       return;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key, UpdateExpression: set, ExpressionAttributeValues: values }));
+    await this.client.send(
+      new UpdateCommand({ TableName: this.tableName, Key, UpdateExpression: set, ExpressionAttributeValues: values }),
+    );
   }
 
   /** Moves the lease's end to `ms` from now, unless it expired and passed to another consumer meanwhile. */
   private async keep(Key: { pk: string; sk: string }, owner: string, ms: number): Promise<void> {
     try {
-      await this.client.send(new UpdateCommand({
-        TableName: this.tableName, Key,
-        UpdateExpression: 'SET leaseUntil = :until',
-        ConditionExpression: 'leaseOwner = :owner',
-        ExpressionAttributeValues: { ':owner': owner, ':until': this.now() + ms },
-      }));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ':until': this.now() + ms },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -93,12 +125,15 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
   /** Lets the lease go unless it expired and another consumer holds it now: theirs is not ours to free. */
   private async release(Key: { pk: string; sk: string }, owner: string): Promise<void> {
     try {
-      await this.client.send(new UpdateCommand({
-        TableName: this.tableName, Key,
-        UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-        ConditionExpression: 'leaseOwner = :owner',
-        ExpressionAttributeValues: { ':owner': owner },
-      }));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }

@@ -51,5 +51,9 @@ export class MeteredErp implements ErpPort {
 /** Breaker moves as metrics (`ErpBreakerOpen`: 1 open or half-open, 0 closed) and log lines, for alarms and for people. */
 export function reportBreakerState(state: BreakerState): void {
   metrics.addMetric('ErpBreakerOpen', MetricUnit.Count, state.status === 'closed' ? 0 : 1);
-  if (state.status !== 'closed' || state.consecutiveFailures === 0) logger.warn('ERP circuit breaker changed', { status: state.status, consecutiveFailures: state.consecutiveFailures });
+  if (state.status !== 'closed' || state.consecutiveFailures === 0)
+    logger.warn('ERP circuit breaker changed', {
+      status: state.status,
+      consecutiveFailures: state.consecutiveFailures,
+    });
 }

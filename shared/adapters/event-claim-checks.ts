@@ -11,7 +11,10 @@ import { claimCheckKey, claimedWireEvent } from '#events/claim-check';
  * from the archive still finds every payload.
  */
 export class S3EventClaimChecks {
-  constructor(private readonly bucket: string, private readonly client: S3Client = s3Client()) {}
+  constructor(
+    private readonly bucket: string,
+    private readonly client: S3Client = s3Client(),
+  ) {}
 
   /**
    * Stores the event's detail and returns the event to send in its place. Idempotent: the key is the
@@ -21,7 +24,9 @@ export class S3EventClaimChecks {
   async check(wire: WireEvent): Promise<WireEvent> {
     const body = JSON.stringify(wire.detail);
     const key = claimCheckKey(wire);
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }),
+    );
     return claimedWireEvent(wire, { bucket: this.bucket, key, bytes: Buffer.byteLength(body) });
   }
 }

@@ -1,5 +1,5 @@
-import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { eventBridgeClient, snsClient } from './aws-clients';
 import { toWireEvent, type FabricEvent, type WireEvent } from '#domain/kernel/event';
 import { EVENT_BUS_MAX_BYTES, needsClaimCheck } from '#events/claim-check';
@@ -71,16 +71,22 @@ class CoalescingPublisher implements EventPublisher {
     this.waiting = [];
     const refusals = new Map<Caller, string[]>();
     const errors = new Map<Caller, Error>();
-    const entries = (await Promise.all(callers.flatMap((caller) => caller.events.map(async (event) => {
-      try {
-        const { wire, size } = await this.onTheWire(event);
-        return [{ wire, size, caller }];
-      } catch (error) {
-        // An event that cannot be serialized or stored fails its own caller, not the others of its request.
-        errors.set(caller, error as Error);
-        return [];
-      }
-    })))).flat();
+    const entries = (
+      await Promise.all(
+        callers.flatMap((caller) =>
+          caller.events.map(async (event) => {
+            try {
+              const { wire, size } = await this.onTheWire(event);
+              return [{ wire, size, caller }];
+            } catch (error) {
+              // An event that cannot be serialized or stored fails its own caller, not the others of its request.
+              errors.set(caller, error as Error);
+              return [];
+            }
+          }),
+        ),
+      )
+    ).flat();
     const chunks: (typeof entries)[] = [];
     let bytes = 0;
     for (const entry of entries) {
@@ -96,23 +102,30 @@ class CoalescingPublisher implements EventPublisher {
       }
     }
     for (let i = 0; i < chunks.length; i += PARALLEL_REQUESTS) {
-      await Promise.all(chunks.slice(i, i + PARALLEL_REQUESTS).map(async (chunk) => {
-        try {
-          const verdicts = await this.send(chunk.map((entry) => entry.wire));
-          chunk.forEach(({ caller }, j) => {
-            const reason = verdicts[j];
-            if (reason !== undefined) refusals.set(caller, [...(refusals.get(caller) ?? []), reason]);
-          });
-        } catch (error) {
-          for (const { caller } of chunk) errors.set(caller, error as Error);
-        }
-      }));
+      await Promise.all(
+        chunks.slice(i, i + PARALLEL_REQUESTS).map(async (chunk) => {
+          try {
+            const verdicts = await this.send(chunk.map((entry) => entry.wire));
+            chunk.forEach(({ caller }, j) => {
+              const reason = verdicts[j];
+              if (reason !== undefined) refusals.set(caller, [...(refusals.get(caller) ?? []), reason]);
+            });
+          } catch (error) {
+            for (const { caller } of chunk) errors.set(caller, error as Error);
+          }
+        }),
+      );
     }
     for (const caller of callers) {
       const refused = refusals.get(caller);
       const error = errors.get(caller);
       if (error) caller.reject(error);
-      else if (refused) caller.reject(new EventPublishError(`${this.busName} rejected ${refused.length} of ${caller.events.length} events: ${refused.join('; ')}`));
+      else if (refused)
+        caller.reject(
+          new EventPublishError(
+            `${this.busName} rejected ${refused.length} of ${caller.events.length} events: ${refused.join('; ')}`,
+          ),
+        );
       else caller.resolve();
     }
   }
@@ -126,11 +139,17 @@ class CoalescingPublisher implements EventPublisher {
     const whole = toWireEvent(event);
     const size = wireSize(whole);
     if (!needsClaimCheck(size)) return { wire: whole, size };
-    if (!this.claimChecks) throw new EventTooLargeError(`${event.detailType} ${event.id} is ${size} bytes; the bus takes ${EVENT_BUS_MAX_BYTES} and no claim-check bucket is configured`);
+    if (!this.claimChecks)
+      throw new EventTooLargeError(
+        `${event.detailType} ${event.id} is ${size} bytes; the bus takes ${EVENT_BUS_MAX_BYTES} and no claim-check bucket is configured`,
+      );
     const wire = await this.claimChecks.check(whole);
     const claimedSize = wireSize(wire);
     // Only the fields the routing rules match on stay beside the pointer; were they the bulk, the bus still could not take it.
-    if (needsClaimCheck(claimedSize)) throw new EventTooLargeError(`${event.detailType} ${event.id} is ${claimedSize} bytes even as a claim check; the bus takes ${EVENT_BUS_MAX_BYTES}`);
+    if (needsClaimCheck(claimedSize))
+      throw new EventTooLargeError(
+        `${event.detailType} ${event.id} is ${claimedSize} bytes even as a claim check; the bus takes ${EVENT_BUS_MAX_BYTES}`,
+      );
     return { wire, size: claimedSize };
   }
 }
@@ -157,12 +176,24 @@ export class SnsBusPublisher extends CoalescingPublisher {
   }
 }
 
-async function putEvents(client: EventBridgeClient, eventBusName: string, events: readonly WireEvent[]): Promise<Verdicts> {
-  const result = await client.send(new PutEventsCommand({
-    Entries: events.map((wire) => {
-      return { EventBusName: eventBusName, Source: wire.source, DetailType: wire['detail-type'], Time: new Date(wire.time), Detail: JSON.stringify(wire.detail) };
+async function putEvents(
+  client: EventBridgeClient,
+  eventBusName: string,
+  events: readonly WireEvent[],
+): Promise<Verdicts> {
+  const result = await client.send(
+    new PutEventsCommand({
+      Entries: events.map((wire) => {
+        return {
+          EventBusName: eventBusName,
+          Source: wire.source,
+          DetailType: wire['detail-type'],
+          Time: new Date(wire.time),
+          Detail: JSON.stringify(wire.detail),
+        };
+      }),
     }),
-  }));
+  );
   // PutEvents answers entry by entry, in the order sent.
   return events.map((_, i) => {
     const entry = result.Entries?.[i];
@@ -171,12 +202,16 @@ async function putEvents(client: EventBridgeClient, eventBusName: string, events
 }
 
 async function publishToTopic(client: SNSClient, topicArn: string, events: readonly WireEvent[]): Promise<Verdicts> {
-  const result = await client.send(new PublishBatchCommand({
-    TopicArn: topicArn,
-    PublishBatchRequestEntries: events.map((wire, index) => ({ Id: String(index), Message: JSON.stringify(wire) })),
-  }));
+  const result = await client.send(
+    new PublishBatchCommand({
+      TopicArn: topicArn,
+      PublishBatchRequestEntries: events.map((wire, index) => ({ Id: String(index), Message: JSON.stringify(wire) })),
+    }),
+  );
   // PublishBatch names its failures by the entry ids sent, which are the positions.
-  const failed = new Map((result.Failed ?? []).map((failure) => [Number(failure.Id), failure.Message ?? failure.Code ?? 'failed']));
+  const failed = new Map(
+    (result.Failed ?? []).map((failure) => [Number(failure.Id), failure.Message ?? failure.Code ?? 'failed']),
+  );
   return events.map((_, i) => failed.get(i));
 }
 
@@ -188,7 +223,8 @@ async function publishToTopic(client: SNSClient, topicArn: string, events: reado
 export function eventPublisherFromEnv(env: NodeJS.ProcessEnv = process.env): EventPublisher {
   const bucket = env[bucketEnvVar('eventClaimChecks')];
   const claimChecks = bucket ? new S3EventClaimChecks(bucket) : undefined;
-  if (env.FABRIC_EVENT_BUS_NAME) return new EventBridgePublisher(env.FABRIC_EVENT_BUS_NAME, eventBridgeClient(), claimChecks);
+  if (env.FABRIC_EVENT_BUS_NAME)
+    return new EventBridgePublisher(env.FABRIC_EVENT_BUS_NAME, eventBridgeClient(), claimChecks);
   if (env.FABRIC_EVENT_TOPIC_ARN) return new SnsBusPublisher(env.FABRIC_EVENT_TOPIC_ARN, snsClient(), claimChecks);
   throw new Error('FABRIC_EVENT_BUS_NAME (AWS) or FABRIC_EVENT_TOPIC_ARN (local) is required');
 }

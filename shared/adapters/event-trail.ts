@@ -13,16 +13,25 @@ const KEPT_FOR_DAYS = 35;
  * An order's whole path is one query; a redelivered attempt is its own item, so retries stay visible.
  */
 export class DynamoEventTrail {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
 
   async record(entries: readonly TrailEntry[]): Promise<void> {
     const expiresAt = Math.floor(Date.now() / 1000) + KEPT_FOR_DAYS * 86_400;
-    await writeAllItems(this.client, this.tableName, entries.map((entry) => putRequest({
-      pk: `TRAIL#${entry.correlationId}`,
-      sk: `${entry.handledAt}#${entry.queue}#${entry.eventId}#${entry.receiveCount}`,
-      ...entry,
-      expiresAt,
-    })));
+    await writeAllItems(
+      this.client,
+      this.tableName,
+      entries.map((entry) =>
+        putRequest({
+          pk: `TRAIL#${entry.correlationId}`,
+          sk: `${entry.handledAt}#${entry.queue}#${entry.eventId}#${entry.receiveCount}`,
+          ...entry,
+          expiresAt,
+        }),
+      ),
+    );
   }
 
   async forCorrelation(correlationId: string): Promise<TrailEntry[]> {

@@ -1,11 +1,18 @@
 import { setTimeout } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { queryAll } from './dynamo-query';
 import {
-  EXCEPTION_KINDS, ExceptionChangedError, type ExceptionAction, type ExceptionFilter, type ExceptionKind, type ExceptionRecord,
-  type ExceptionStatus, type ExceptionStore, type RaisedException,
+  EXCEPTION_KINDS,
+  ExceptionChangedError,
+  type ExceptionAction,
+  type ExceptionFilter,
+  type ExceptionKind,
+  type ExceptionRecord,
+  type ExceptionStatus,
+  type ExceptionStore,
+  type RaisedException,
 } from '#domain/exceptions';
 import type { SalesChannel } from '#domain/kernel/order';
 
@@ -20,7 +27,10 @@ const RAISE_ATTEMPTS = 12;
  * `channelSkus` is top level so map-sku can find the rows that wait for a SKU.
  */
 export class DynamoExceptionStore implements ExceptionStore {
-  constructor(private readonly table: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+  constructor(
+    private readonly table: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
 
   async raise(raised: RaisedException, sighting: { eventId: string; at: string }): Promise<ExceptionRecord> {
     // Two sightings of one cause racing (a burst of redeliveries) both land: the loser reads again and counts on top.
@@ -35,45 +45,80 @@ export class DynamoExceptionStore implements ExceptionStore {
     }
   }
 
-  private async raiseOnce(raised: RaisedException, sighting: { eventId: string; at: string }): Promise<ExceptionRecord> {
+  private async raiseOnce(
+    raised: RaisedException,
+    sighting: { eventId: string; at: string },
+  ): Promise<ExceptionRecord> {
     const existing = await this.get(raised.id);
     if (existing?.eventIds.includes(sighting.eventId)) return existing;
     const next: ExceptionRecord = existing
       ? {
-        ...existing,
-        count: existing.count + 1,
-        // Redeliveries arrive in any order: the row spans the earliest and the latest sighting.
-        firstSeenAt: sighting.at < existing.firstSeenAt ? sighting.at : existing.firstSeenAt,
-        lastSeenAt: sighting.at > existing.lastSeenAt ? sighting.at : existing.lastSeenAt,
-        eventIds: [...existing.eventIds, sighting.eventId],
-        version: existing.version + 1,
-        // The cause came back after it was resolved: the row reopens. A dismissal is a person's decision and stands.
-        ...(existing.status === 'resolved' ? {
-          status: 'open' as const,
-          actions: [...existing.actions, { action: 'reopened' as const, by: 'fabric', at: sighting.at, why: 'raised again after it was resolved' }],
-        } : {}),
-      }
-      : { ...raised, status: 'open', count: 1, firstSeenAt: sighting.at, lastSeenAt: sighting.at, actions: [], eventIds: [sighting.eventId], version: 1 };
+          ...existing,
+          count: existing.count + 1,
+          // Redeliveries arrive in any order: the row spans the earliest and the latest sighting.
+          firstSeenAt: sighting.at < existing.firstSeenAt ? sighting.at : existing.firstSeenAt,
+          lastSeenAt: sighting.at > existing.lastSeenAt ? sighting.at : existing.lastSeenAt,
+          eventIds: [...existing.eventIds, sighting.eventId],
+          version: existing.version + 1,
+          // The cause came back after it was resolved: the row reopens. A dismissal is a person's decision and stands.
+          ...(existing.status === 'resolved'
+            ? {
+                status: 'open' as const,
+                actions: [
+                  ...existing.actions,
+                  {
+                    action: 'reopened' as const,
+                    by: 'fabric',
+                    at: sighting.at,
+                    why: 'raised again after it was resolved',
+                  },
+                ],
+              }
+            : {}),
+        }
+      : {
+          ...raised,
+          status: 'open',
+          count: 1,
+          firstSeenAt: sighting.at,
+          lastSeenAt: sighting.at,
+          actions: [],
+          eventIds: [sighting.eventId],
+          version: 1,
+        };
     await this.write(next, existing?.version ?? 0);
     return next;
   }
 
   async get(id: string): Promise<ExceptionRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { id }, ConsistentRead: true }),
+    );
     return Item ? recordOf(Item) : undefined;
   }
 
   async list(filter: ExceptionFilter): Promise<ExceptionRecord[]> {
     const kinds: readonly ExceptionKind[] = filter.kind ? [filter.kind] : EXCEPTION_KINDS;
-    const rows = await Promise.all(kinds.map((kind) => queryAll(this.client, {
-      TableName: this.table,
-      IndexName: 'byKind',
-      KeyConditionExpression: 'kind = :kind',
-      ...(filter.status
-        ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':kind': kind, ':status': filter.status } }
-        : { ExpressionAttributeValues: { ':kind': kind } }),
-    })));
-    return rows.flat().map(recordOf).sort((a, b) => a.firstSeenAt.localeCompare(b.firstSeenAt));
+    const rows = await Promise.all(
+      kinds.map((kind) =>
+        queryAll(this.client, {
+          TableName: this.table,
+          IndexName: 'byKind',
+          KeyConditionExpression: 'kind = :kind',
+          ...(filter.status
+            ? {
+                FilterExpression: '#status = :status',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':kind': kind, ':status': filter.status },
+              }
+            : { ExpressionAttributeValues: { ':kind': kind } }),
+        }),
+      ),
+    );
+    return rows
+      .flat()
+      .map(recordOf)
+      .sort((a, b) => a.firstSeenAt.localeCompare(b.firstSeenAt));
   }
 
   async openForOrder(orderId: string, kind: ExceptionKind): Promise<ExceptionRecord[]> {
@@ -86,26 +131,45 @@ export class DynamoExceptionStore implements ExceptionStore {
       ExpressionAttributeValues: { ':orderId': orderId, ':kind': kind, ':open': 'open' },
     });
     // The index is eventually consistent: read each row again before acting on its version.
-    return (await Promise.all(rows.map((row) => this.get(String(row.id))))).filter((row): row is ExceptionRecord => row?.status === 'open');
+    return (await Promise.all(rows.map((row) => this.get(String(row.id))))).filter(
+      (row): row is ExceptionRecord => row?.status === 'open',
+    );
   }
 
   async openWaitingForSku(channel: SalesChannel | 'pos', channelSkuKey: string): Promise<ExceptionRecord[]> {
     const kinds: ExceptionKind[] = channel === 'pos' ? ['PosLineNeedsAttention'] : ['OrderNeedsAttention'];
-    const rows = await Promise.all(kinds.map((kind) => queryAll(this.client, {
-      TableName: this.table,
-      IndexName: 'byKind',
-      KeyConditionExpression: 'kind = :kind',
-      FilterExpression: '#status = :open AND channel = :channel AND contains(channelSkus, :key)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':kind': kind, ':open': 'open', ':channel': channel, ':key': channelSkuKey },
-    })));
-    return (await Promise.all(rows.flat().map((row) => this.get(String(row.id))))).filter((row): row is ExceptionRecord => row?.status === 'open');
+    const rows = await Promise.all(
+      kinds.map((kind) =>
+        queryAll(this.client, {
+          TableName: this.table,
+          IndexName: 'byKind',
+          KeyConditionExpression: 'kind = :kind',
+          FilterExpression: '#status = :open AND channel = :channel AND contains(channelSkus, :key)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':kind': kind, ':open': 'open', ':channel': channel, ':key': channelSkuKey },
+        }),
+      ),
+    );
+    return (await Promise.all(rows.flat().map((row) => this.get(String(row.id))))).filter(
+      (row): row is ExceptionRecord => row?.status === 'open',
+    );
   }
 
-  async act(id: string, expectedVersion: number, action: ExceptionAction, status?: ExceptionStatus): Promise<ExceptionRecord> {
+  async act(
+    id: string,
+    expectedVersion: number,
+    action: ExceptionAction,
+    status?: ExceptionStatus,
+  ): Promise<ExceptionRecord> {
     const record = await this.get(id);
-    if (!record || record.version !== expectedVersion) throw new ExceptionChangedError(`exception ${id} changed since version ${expectedVersion}`);
-    const next: ExceptionRecord = { ...record, ...(status ? { status } : {}), actions: [...record.actions, action], version: record.version + 1 };
+    if (!record || record.version !== expectedVersion)
+      throw new ExceptionChangedError(`exception ${id} changed since version ${expectedVersion}`);
+    const next: ExceptionRecord = {
+      ...record,
+      ...(status ? { status } : {}),
+      actions: [...record.actions, action],
+      version: record.version + 1,
+    };
     await this.write(next, expectedVersion);
     return next;
   }
@@ -113,14 +177,17 @@ export class DynamoExceptionStore implements ExceptionStore {
   private async write(record: ExceptionRecord, expectedVersion: number): Promise<void> {
     const channelSkus = record.context.channelSkus;
     try {
-      await this.client.send(new PutCommand({
-        TableName: this.table,
-        Item: { ...record, ...(Array.isArray(channelSkus) ? { channelSkus } : {}) },
-        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(id)' : 'version = :expected',
-        ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
-      }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...record, ...(Array.isArray(channelSkus) ? { channelSkus } : {}) },
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(id)' : 'version = :expected',
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ExceptionChangedError(`exception ${record.id} changed since version ${expectedVersion}`);
+      if (error instanceof ConditionalCheckFailedException)
+        throw new ExceptionChangedError(`exception ${record.id} changed since version ${expectedVersion}`);
       throw error;
     }
   }

@@ -1,4 +1,9 @@
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyItemNotFoundError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyItemNotFoundError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import type { Context } from 'aws-lambda';
@@ -22,7 +27,10 @@ export class IdempotentExecutor {
   private readonly persistenceStore: DynamoDBPersistenceLayer;
   private lambdaContext: Context | undefined;
 
-  constructor(tableName: string, private readonly scope: string) {
+  constructor(
+    tableName: string,
+    private readonly scope: string,
+  ) {
     this.persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamoClient() });
   }
 
@@ -36,9 +44,15 @@ export class IdempotentExecutor {
 
   /** Whether work under this business key completed, is under way, or was never (or no longer) recorded. */
   async statusOf(businessKey: string): Promise<'COMPLETED' | 'INPROGRESS' | 'EXPIRED' | 'NOT_FOUND'> {
-    this.persistenceStore.configure({ config: new IdempotencyConfig({ eventKeyJmesPath: 'businessKey' }), keyPrefix: this.scope });
+    this.persistenceStore.configure({
+      config: new IdempotencyConfig({ eventKeyJmesPath: 'businessKey' }),
+      keyPrefix: this.scope,
+    });
     try {
-      return (await this.persistenceStore.getRecord({ businessKey })).getStatus() as 'COMPLETED' | 'INPROGRESS' | 'EXPIRED';
+      return (await this.persistenceStore.getRecord({ businessKey })).getStatus() as
+        | 'COMPLETED'
+        | 'INPROGRESS'
+        | 'EXPIRED';
     } catch (error) {
       if (error instanceof IdempotencyItemNotFoundError) return 'NOT_FOUND';
       throw error;
@@ -46,7 +60,10 @@ export class IdempotentExecutor {
   }
 
   /** Returns the function's result, or the stored result of its first run with `replayed: true`. */
-  async run<T extends JSONValue>(businessKey: string, work: () => Promise<T>): Promise<{ result: T; replayed: boolean }> {
+  async run<T extends JSONValue>(
+    businessKey: string,
+    work: () => Promise<T>,
+  ): Promise<{ result: T; replayed: boolean }> {
     let replayed = false;
     const config = new IdempotencyConfig({
       eventKeyJmesPath: 'businessKey',
@@ -75,12 +92,16 @@ export class PowertoolsDeliveryDeduplicator implements DeliveryDeduplicator {
     this.executor = new IdempotentExecutor(tableName, scope);
   }
 
-  async once(deliveryKey: string, accept: () => Promise<AcceptedDelivery>): Promise<AcceptedDelivery & { duplicate: boolean }> {
+  async once(
+    deliveryKey: string,
+    accept: () => Promise<AcceptedDelivery>,
+  ): Promise<AcceptedDelivery & { duplicate: boolean }> {
     try {
       const { result, replayed } = await this.executor.run(deliveryKey, async () => ({ ...(await accept()) }));
       return { ...result, duplicate: replayed };
     } catch (error) {
-      if (error instanceof IdempotencyAlreadyInProgressError) throw new DeliveryInProgressError(deliveryKey, { cause: error });
+      if (error instanceof IdempotencyAlreadyInProgressError)
+        throw new DeliveryInProgressError(deliveryKey, { cause: error });
       throw error;
     }
   }

@@ -2,18 +2,39 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient, GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll } from './dynamo-query';
 import { readConfig, requiredName } from '#shared/config/env';
 import { loadInventoryPolicy, type InventoryPolicy } from '#domain/inventory/policy';
 import {
-  POSITION_FIGURES, emptyPosition, guardsFor, netDeltas, type BucketKey, type LedgerMovement, type StockPosition,
+  POSITION_FIGURES,
+  emptyPosition,
+  guardsFor,
+  netDeltas,
+  type BucketKey,
+  type LedgerMovement,
+  type StockPosition,
 } from '#domain/inventory/model';
 import type {
-  AdjustmentRecord, BucketWrite, HeaderWrite, InventoryRepository, OutboxOwner, PublishedAvailability, ReservationHeader,
-  ReservationPart, ReservationRecord, ShipmentRecord, SweepItem, WriteOutcome,
+  AdjustmentRecord,
+  BucketWrite,
+  HeaderWrite,
+  InventoryRepository,
+  OutboxOwner,
+  PublishedAvailability,
+  ReservationHeader,
+  ReservationPart,
+  ReservationRecord,
+  ShipmentRecord,
+  SweepItem,
+  WriteOutcome,
 } from '#domain/inventory/records';
 import type { SalesChannel } from '#domain/kernel/order';
 
@@ -69,31 +90,60 @@ interface Action {
 }
 
 export class DynamoInventoryStore implements InventoryRepository {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
 
   async readPositions(keys: readonly BucketKey[]): Promise<StockPosition[]> {
     return toPositions(keys, await this.batchGet(keys.map(positionKey)));
   }
 
   async readReservation(orderId: string): Promise<ReservationRecord> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': reservationPk(orderId) }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': reservationPk(orderId) },
+      ConsistentRead: true,
+    });
     const head = items.find((item) => item.sk === 'RESERVATION');
-    const parts = items.filter((item) => String(item.sk).startsWith('PART#')).map((item) => strip(item) as unknown as ReservationPart);
-    return { header: head ? (strip(head) as unknown as ReservationHeader) : undefined, parts: parts.sort((a, b) => a.partNo - b.partNo) };
+    const parts = items
+      .filter((item) => String(item.sk).startsWith('PART#'))
+      .map((item) => strip(item) as unknown as ReservationPart);
+    return {
+      header: head ? (strip(head) as unknown as ReservationHeader) : undefined,
+      parts: parts.sort((a, b) => a.partNo - b.partNo),
+    };
   }
 
-  async commitReservationPart(input: { orderId: string; part: ReservationPart; buckets: BucketWrite[]; header?: HeaderWrite }): Promise<WriteOutcome> {
+  async commitReservationPart(input: {
+    orderId: string;
+    part: ReservationPart;
+    buckets: BucketWrite[];
+    header?: HeaderWrite;
+  }): Promise<WriteOutcome> {
     return this.transact([
       ...(input.header ? [this.headerAction(input.header)] : []),
       {
-        item: { Put: { TableName: this.tableName, Item: { pk: reservationPk(input.orderId), sk: partSk(input.part.partNo), ...input.part }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: reservationPk(input.orderId), sk: partSk(input.part.partNo), ...input.part },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         onConditionFailed: 'superseded',
       },
       ...this.bucketActions(input.buckets),
     ]);
   }
 
-  async updateReservationPart(input: { orderId: string; part: ReservationPart; expectVersion: number; buckets: BucketWrite[]; header?: HeaderWrite }): Promise<WriteOutcome> {
+  async updateReservationPart(input: {
+    orderId: string;
+    part: ReservationPart;
+    expectVersion: number;
+    buckets: BucketWrite[];
+    header?: HeaderWrite;
+  }): Promise<WriteOutcome> {
     return this.transact([
       ...(input.header ? [this.headerAction(input.header)] : []),
       this.partUpdateAction(input.orderId, input.part, input.expectVersion),
@@ -105,20 +155,35 @@ export class DynamoInventoryStore implements InventoryRepository {
     return this.transact([this.headerAction(header)]);
   }
 
-  async commitShipment(input: { shipment: ShipmentRecord; parts: { part: ReservationPart; expectVersion: number }[]; buckets: BucketWrite[]; header?: HeaderWrite }): Promise<WriteOutcome> {
+  async commitShipment(input: {
+    shipment: ShipmentRecord;
+    parts: { part: ReservationPart; expectVersion: number }[];
+    buckets: BucketWrite[];
+    header?: HeaderWrite;
+  }): Promise<WriteOutcome> {
     return this.transact([
       {
-        item: { Put: { TableName: this.tableName, Item: { pk: `SHIPMENT#${input.shipment.shipmentId}`, sk: 'SHIPMENT', ...input.shipment }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: `SHIPMENT#${input.shipment.shipmentId}`, sk: 'SHIPMENT', ...input.shipment },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         onConditionFailed: 'duplicate',
       },
-      ...input.parts.map(({ part, expectVersion }) => this.partUpdateAction(input.shipment.orderId, part, expectVersion)),
+      ...input.parts.map(({ part, expectVersion }) =>
+        this.partUpdateAction(input.shipment.orderId, part, expectVersion),
+      ),
       ...(input.header ? [this.headerAction(input.header)] : []),
       ...this.bucketActions(input.buckets),
     ]);
   }
 
   async readAdjustment(adjustmentId: string): Promise<AdjustmentRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: adjustmentKey(adjustmentId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: adjustmentKey(adjustmentId), ConsistentRead: true }),
+    );
     return Item ? (strip(Item) as unknown as AdjustmentRecord) : undefined;
   }
 
@@ -126,7 +191,13 @@ export class DynamoInventoryStore implements InventoryRepository {
     const key = adjustmentKey(input.record.adjustmentId);
     return this.transact([
       {
-        item: { Put: { TableName: this.tableName, Item: { ...key, ...input.record, ...sweepAttributes(key.pk, input.record.sweepAt) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...key, ...input.record, ...sweepAttributes(key.pk, input.record.sweepAt) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         onConditionFailed: 'duplicate',
       },
       ...this.bucketActions(input.buckets),
@@ -134,36 +205,53 @@ export class DynamoInventoryStore implements InventoryRepository {
   }
 
   async clearOutbox(owner: OutboxOwner, token: string, sweepAt: string | undefined): Promise<void> {
-    const key = owner.kind === 'reservation' ? { pk: reservationPk(owner.orderId), sk: 'RESERVATION' } : adjustmentKey(owner.adjustmentId);
+    const key =
+      owner.kind === 'reservation'
+        ? { pk: reservationPk(owner.orderId), sk: 'RESERVATION' }
+        : adjustmentKey(owner.adjustmentId);
     const sweep = sweepAttributes(key.pk, sweepAt);
     try {
-      await this.withConflictRetry(() => this.client.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: sweepAt
-          ? 'REMOVE outbox SET sweepAt = :sweepAt, sweepPk = :sweepPk, sweepSk = :sweepSk'
-          : 'REMOVE outbox, sweepAt, sweepPk, sweepSk',
-        ConditionExpression: 'outbox.#token = :token',
-        ExpressionAttributeNames: { '#token': 'token' },
-        ExpressionAttributeValues: { ':token': token, ...(sweepAt ? { ':sweepAt': sweepAt, ':sweepPk': sweep.sweepPk, ':sweepSk': sweep.sweepSk } : {}) },
-      })));
+      await this.withConflictRetry(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: sweepAt
+              ? 'REMOVE outbox SET sweepAt = :sweepAt, sweepPk = :sweepPk, sweepSk = :sweepSk'
+              : 'REMOVE outbox, sweepAt, sweepPk, sweepSk',
+            ConditionExpression: 'outbox.#token = :token',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: {
+              ':token': token,
+              ...(sweepAt ? { ':sweepAt': sweepAt, ':sweepPk': sweep.sweepPk, ':sweepSk': sweep.sweepSk } : {}),
+            },
+          }),
+        ),
+      );
     } catch (error) {
       // Newer events joined the outbox, or someone else cleared it: either way it is not ours to clear.
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     }
   }
 
-  async readAvailabilityState(sku: string, keys: readonly BucketKey[]): Promise<{ positions: StockPosition[]; published: Map<SalesChannel, PublishedAvailability> }> {
+  async readAvailabilityState(
+    sku: string,
+    keys: readonly BucketKey[],
+  ): Promise<{ positions: StockPosition[]; published: Map<SalesChannel, PublishedAvailability> }> {
     const items = await this.batchGet([...keys.map(positionKey), publishedKey(sku)]);
     const item = items.get(`${publishedKey(sku).pk}|${publishedKey(sku).sk}`);
     const published = new Map<SalesChannel, PublishedAvailability>();
     for (const [attribute, value] of Object.entries(item ?? {})) {
-      if (attribute.startsWith('channel_')) published.set(attribute.slice('channel_'.length) as SalesChannel, value as PublishedAvailability);
+      if (attribute.startsWith('channel_'))
+        published.set(attribute.slice('channel_'.length) as SalesChannel, value as PublishedAvailability);
     }
     return { positions: toPositions(keys, items), published };
   }
 
-  async recordPublishedAvailability(sku: string, figures: ReadonlyMap<SalesChannel, PublishedAvailability>): Promise<SalesChannel[]> {
+  async recordPublishedAvailability(
+    sku: string,
+    figures: ReadonlyMap<SalesChannel, PublishedAvailability>,
+  ): Promise<SalesChannel[]> {
     // One conditional write for every channel at once; if any of them is stale, channel by channel.
     const write = async (entries: [SalesChannel, PublishedAvailability][]) => {
       const names: Record<string, string> = { '#version': 'version', '#sku': 'sku', '#recordedAt': 'recordedAt' };
@@ -178,14 +266,18 @@ export class DynamoInventoryStore implements InventoryRepository {
         conditions.push(`(attribute_not_exists(#c${i}) OR #c${i}.#version < :v${i})`);
       });
       try {
-        await this.withConflictRetry(() => this.client.send(new UpdateCommand({
-          TableName: this.tableName,
-          Key: publishedKey(sku),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        })));
+        await this.withConflictRetry(() =>
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: publishedKey(sku),
+              UpdateExpression: `SET ${sets.join(', ')}`,
+              ConditionExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          ),
+        );
         return true;
       } catch (error) {
         if ((error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -193,7 +285,7 @@ export class DynamoInventoryStore implements InventoryRepository {
       }
     };
     const entries = [...figures.entries()];
-    if (entries.length === 0 || await write(entries)) return [];
+    if (entries.length === 0 || (await write(entries))) return [];
     const stale: SalesChannel[] = [];
     for (const entry of entries) if (entries.length === 1 || !(await write([entry]))) stale.push(entry[0]);
     return stale;
@@ -205,38 +297,57 @@ export class DynamoInventoryStore implements InventoryRepository {
     for (let day = lookbackDays; day >= 0; day -= 1) {
       const date = new Date(now.getTime() - day * 86_400_000).toISOString().slice(0, 10);
       for (let partition = 0; partition < SWEEP_PARTITIONS; partition += 1) {
-        items.push(...await this.queryAll({
-          IndexName: SWEEP_INDEX,
-          KeyConditionExpression: 'sweepPk = :pk AND sweepSk < :bound',
-          ExpressionAttributeValues: { ':pk': `SWEEP#${date}#${partition}`, ':bound': bound },
-        }));
+        items.push(
+          ...(await this.queryAll({
+            IndexName: SWEEP_INDEX,
+            KeyConditionExpression: 'sweepPk = :pk AND sweepSk < :bound',
+            ExpressionAttributeValues: { ':pk': `SWEEP#${date}#${partition}`, ':bound': bound },
+          })),
+        );
       }
     }
-    return items.map((item): SweepItem => (item.sk === 'RESERVATION'
-      ? { kind: 'reservation', header: strip(item) as unknown as ReservationHeader }
-      : { kind: 'adjustment', record: strip(item) as unknown as AdjustmentRecord }));
+    return items.map(
+      (item): SweepItem =>
+        item.sk === 'RESERVATION'
+          ? { kind: 'reservation', header: strip(item) as unknown as ReservationHeader }
+          : { kind: 'adjustment', record: strip(item) as unknown as AdjustmentRecord },
+    );
   }
 
   /** Every position, ledger line, reservation part and reservation header, in one scan: for `ops inventory verify`. */
-  async scanForVerification(): Promise<{ positions: StockPosition[]; movements: LedgerMovement[]; parts: (ReservationPart & { orderId: string })[]; headers: ReservationHeader[] }> {
+  async scanForVerification(): Promise<{
+    positions: StockPosition[];
+    movements: LedgerMovement[];
+    parts: (ReservationPart & { orderId: string })[];
+    headers: ReservationHeader[];
+  }> {
     const positions: StockPosition[] = [];
     const movements: LedgerMovement[] = [];
     const parts: (ReservationPart & { orderId: string })[] = [];
     const headers: ReservationHeader[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+      const page = await this.client.send(
+        new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey, ConsistentRead: true }),
+      );
       for (const item of page.Items ?? []) {
         const sk = String(item.sk);
         if (sk.startsWith('LOC#')) {
-          const position = emptyPosition({ sku: String(item.sku), locationId: String(item.locationId), shard: Number(item.shard) });
+          const position = emptyPosition({
+            sku: String(item.sku),
+            locationId: String(item.locationId),
+            shard: Number(item.shard),
+          });
           for (const figure of POSITION_FIGURES) position[figure] = Number(item[figure] ?? 0);
           position.revision = Number(item.revision ?? 0);
           positions.push(position);
         } else if (sk.startsWith('MOVE#')) {
           movements.push(strip(item) as unknown as LedgerMovement);
         } else if (sk.startsWith('PART#')) {
-          parts.push({ ...(strip(item) as unknown as ReservationPart), orderId: String(item.pk).slice('ORDER#'.length) });
+          parts.push({
+            ...(strip(item) as unknown as ReservationPart),
+            orderId: String(item.pk).slice('ORDER#'.length),
+          });
         } else if (sk === 'RESERVATION') {
           headers.push(strip(item) as unknown as ReservationHeader);
         }
@@ -248,7 +359,11 @@ export class DynamoInventoryStore implements InventoryRepository {
 
   /** One bucket's ledger, oldest first. */
   async readLedger(key: BucketKey): Promise<LedgerMovement[]> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ledgerPartition(key) }, ConsistentRead: true });
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': ledgerPartition(key) },
+      ConsistentRead: true,
+    });
     return items.map((item) => strip(item) as unknown as LedgerMovement);
   }
 
@@ -306,8 +421,20 @@ export class DynamoInventoryStore implements InventoryRepository {
     return writes.flatMap((write) => {
       const { key, movements } = write;
       const net = netDeltas(movements);
-      const names: Record<string, string> = { '#sku': 'sku', '#locationId': 'locationId', '#shard': 'shard', '#updatedAt': 'updatedAt', '#revision': 'revision' };
-      const values: Record<string, unknown> = { ':sku': key.sku, ':locationId': key.locationId, ':shard': key.shard, ':updatedAt': new Date().toISOString(), ':one': 1 };
+      const names: Record<string, string> = {
+        '#sku': 'sku',
+        '#locationId': 'locationId',
+        '#shard': 'shard',
+        '#updatedAt': 'updatedAt',
+        '#revision': 'revision',
+      };
+      const values: Record<string, unknown> = {
+        ':sku': key.sku,
+        ':locationId': key.locationId,
+        ':shard': key.shard,
+        ':updatedAt': new Date().toISOString(),
+        ':one': 1,
+      };
       const adds = ['#revision :one'];
       for (const figure of POSITION_FIGURES) {
         if (net[figure] === 0) continue;
@@ -323,7 +450,11 @@ export class DynamoInventoryStore implements InventoryRepository {
       if (write.expectOnHand !== undefined) {
         names['#onHand'] = 'onHand';
         values[':seenOnHand'] = write.expectOnHand;
-        conditions.push(write.expectOnHand === 0 ? '(attribute_not_exists(#onHand) OR #onHand = :seenOnHand)' : '#onHand = :seenOnHand');
+        conditions.push(
+          write.expectOnHand === 0
+            ? '(attribute_not_exists(#onHand) OR #onHand = :seenOnHand)'
+            : '#onHand = :seenOnHand',
+        );
       }
       const update: Action = {
         item: {
@@ -339,9 +470,16 @@ export class DynamoInventoryStore implements InventoryRepository {
         onConditionFailed: write.expectOnHand !== undefined ? 'changed' : 'insufficient',
         bucket: key,
       };
-      const ledger = movements.map((movement): Action => ({
-        item: { Put: { TableName: this.tableName, Item: { pk: ledgerPartition(key), sk: `MOVE#${movement.occurredAt}#${movement.movementId}`, ...movement } } },
-      }));
+      const ledger = movements.map(
+        (movement): Action => ({
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: ledgerPartition(key), sk: `MOVE#${movement.occurredAt}#${movement.movementId}`, ...movement },
+            },
+          },
+        }),
+      );
       return [update, ...ledger];
     });
   }
@@ -356,7 +494,12 @@ export class DynamoInventoryStore implements InventoryRepository {
       try {
         // One token per attempt, reused by the SDK's own retries of it: a commit whose answer was lost
         // in transit is not applied twice. A cancelled attempt changed nothing, so the next gets a new one.
-        await this.client.send(new TransactWriteCommand({ TransactItems: actions.map((action) => action.item), ClientRequestToken: randomUUID() }));
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: actions.map((action) => action.item),
+            ClientRequestToken: randomUUID(),
+          }),
+        );
         return { kind: 'committed' };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
@@ -364,11 +507,16 @@ export class DynamoInventoryStore implements InventoryRepository {
         const failed = actions.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
         if (failed.length > 0) {
           const decisive = failed.find((action) => action.onConditionFailed !== 'insufficient') ?? failed[0];
-          if (decisive.onConditionFailed === 'insufficient') return { kind: 'insufficient', buckets: failed.flatMap((action) => (action.bucket ? [action.bucket] : [])) };
+          if (decisive.onConditionFailed === 'insufficient')
+            return {
+              kind: 'insufficient',
+              buckets: failed.flatMap((action) => (action.bucket ? [action.bucket] : [])),
+            };
           return { kind: decisive.onConditionFailed ?? 'superseded' } as WriteOutcome;
         }
         if (!reasons.some((reason) => reason.Code === 'TransactionConflict') || attempt >= MAX_CONFLICT_RETRIES) {
-          if (reasons.some((reason) => reason.Code === 'TransactionConflict')) throw new InventoryContentionError(`transaction kept conflicting after ${attempt + 1} attempts`);
+          if (reasons.some((reason) => reason.Code === 'TransactionConflict'))
+            throw new InventoryContentionError(`transaction kept conflicting after ${attempt + 1} attempts`);
           throw error;
         }
         await backoff(attempt);
@@ -404,7 +552,10 @@ function backoff(attempt: number): Promise<void> {
 }
 
 /** The sparse sweep index keys for a record the sweeper must revisit at `sweepAt`. */
-function sweepAttributes(pk: string, sweepAt: string | undefined): { sweepAt?: string; sweepPk?: string; sweepSk?: string } {
+function sweepAttributes(
+  pk: string,
+  sweepAt: string | undefined,
+): { sweepAt?: string; sweepPk?: string; sweepSk?: string } {
   if (!sweepAt) return {};
   let hash = 0;
   for (const char of pk) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
@@ -436,7 +587,10 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
  * The inventory table adapter and the inventory policy, from a function's environment (read once, at
  * cold start). Functions that publish add `eventPublisherFromEnv()` beside them.
  */
-export function inventoryStoreFromEnv(env: NodeJS.ProcessEnv = process.env): { store: DynamoInventoryStore; policy: InventoryPolicy } {
+export function inventoryStoreFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  store: DynamoInventoryStore;
+  policy: InventoryPolicy;
+} {
   const config = readConfig({ FABRIC_TABLE_INVENTORY: requiredName }, env);
   return { store: new DynamoInventoryStore(config.FABRIC_TABLE_INVENTORY), policy: loadInventoryPolicy(env) };
 }

@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import { logger, metrics, tracer, withInvocationLogger } from './observability';
 
 // middy publishes its types as ESM only; its CommonJS build is what Node, jest and esbuild load here.
-type Middy = typeof import('@middy/core', { with: { 'resolution-mode': 'import' } }).default;
+type Middy = typeof import('@middy/core', { with: { 'resolution-mode': 'import' }}).default;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const middy: Middy = require('@middy/core');
 
@@ -17,8 +17,6 @@ const middy: Middy = require('@middy/core');
 export function withObservability<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) {
   const observed = middy(handler);
   if (tracer) observed.use(captureLambdaHandler(tracer));
-  observed
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+  observed.use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
   return (event: TEvent, context: Context): Promise<TResult> => withInvocationLogger(() => observed(event, context));
 }

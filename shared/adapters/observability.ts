@@ -35,7 +35,8 @@ const recordLoggers = new AsyncLocalStorage<Logger>();
 export const logger: Logger = new Proxy(processLogger, {
   get(root, property) {
     // A function set on the shared logger itself (a test's spy) stands for every scope's.
-    if (Object.hasOwn(root, property) && typeof Reflect.get(root, property) === 'function') return Reflect.get(root, property);
+    if (Object.hasOwn(root, property) && typeof Reflect.get(root, property) === 'function')
+      return Reflect.get(root, property);
     const current = recordLoggers.getStore() ?? root;
     const value: unknown = Reflect.get(current, property);
     // The logger's methods read its private fields, so they run on the logger itself, not on this proxy.
@@ -63,7 +64,15 @@ const metricsDisabled = process.env.POWERTOOLS_METRICS_DISABLED === 'true';
 export const metrics = new Metrics({
   namespace: 'RetailFabric',
   serviceName,
-  logger: metricsDisabled ? { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: (...args: unknown[]) => logger.error(String(args[0])) } : logger,
+  logger: metricsDisabled
+    ? {
+        trace: ignore,
+        debug: ignore,
+        info: ignore,
+        warn: ignore,
+        error: (...args: unknown[]) => logger.error(String(args[0])),
+      }
+    : logger,
 });
 
 /**
@@ -71,10 +80,13 @@ export const metrics = new Metrics({
  * X-Ray SDK installs an async hook that tracks every promise, disabled tracer or not: in the local
  * runtime, where every function shares one process, that hook cost a tenth of its CPU.
  */
-export const tracer: Tracer | undefined = process.env.POWERTOOLS_TRACE_ENABLED === 'false'
-  ? undefined
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  : new (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer')).Tracer({ serviceName });
+export const tracer: Tracer | undefined =
+  process.env.POWERTOOLS_TRACE_ENABLED === 'false'
+    ? undefined
+    : // eslint-disable-next-line @typescript-eslint/no-require-imports
+      new (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer')).Tracer({
+        serviceName,
+      });
 
 /** The SDK client, its calls traced as subsegments when tracing is on. */
 export function traced<Client>(client: Client): Client {

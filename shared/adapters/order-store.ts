@@ -1,11 +1,19 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { queryAll } from './dynamo-query';
 import { channelOrderKey } from './cross-reference';
 import { Order, type SalesChannel } from '#domain/kernel/order';
-import { orderStanding, type HeldOrder, type OrderHistoryEntry, type OrderRepository, type OrderView, type OrderWithHistory, type RecordOrderResult } from '#domain/orders/order-record';
+import {
+  orderStanding,
+  type HeldOrder,
+  type OrderHistoryEntry,
+  type OrderRepository,
+  type OrderView,
+  type OrderWithHistory,
+  type RecordOrderResult,
+} from '#domain/orders/order-record';
 import type { LifecycleState } from '#domain/orders/lifecycle';
 
 export class CrossReferenceConflictError extends Error {
@@ -40,41 +48,59 @@ export class DynamoOrderRepository implements OrderRepository {
       eventId: source.eventId,
       deliveryId: source.deliveryId,
     });
-    const existing = await this.client.send(new GetCommand({ TableName: this.ordersTable, Key: { pk, sk: 'ORDER' }, ProjectionExpression: 'pk' }));
+    const existing = await this.client.send(
+      new GetCommand({ TableName: this.ordersTable, Key: { pk, sk: 'ORDER' }, ProjectionExpression: 'pk' }),
+    );
     const change: RecordOrderResult = existing.Item ? 'updated' : 'created';
     try {
-      await this.client.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            // The version check lives in the write: two consumers racing cannot both win, and an older
-            // update cannot overwrite a newer one, whatever either of them read before.
-            Put: {
-              TableName: this.ordersTable,
-              Item: { pk, sk: 'ORDER', ...orderAttribute(order), channelUpdatedAt: order.channelUpdatedAt, status: order.status, recordedAt },
-              // The same version may replace a held one once a fix maps it whole (reprocessing from the
-              // archive): the channel sent nothing newer, yet the stored version cannot proceed.
-              ConditionExpression: 'attribute_not_exists(pk) OR channelUpdatedAt < :version OR (channelUpdatedAt = :version AND #status = :held AND :status <> :held)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':version': order.channelUpdatedAt, ':held': 'needs_attention', ':status': order.status },
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              // The version check lives in the write: two consumers racing cannot both win, and an older
+              // update cannot overwrite a newer one, whatever either of them read before.
+              Put: {
+                TableName: this.ordersTable,
+                Item: {
+                  pk,
+                  sk: 'ORDER',
+                  ...orderAttribute(order),
+                  channelUpdatedAt: order.channelUpdatedAt,
+                  status: order.status,
+                  recordedAt,
+                },
+                // The same version may replace a held one once a fix maps it whole (reprocessing from the
+                // archive): the channel sent nothing newer, yet the stored version cannot proceed.
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR channelUpdatedAt < :version OR (channelUpdatedAt = :version AND #status = :held AND :status <> :held)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':version': order.channelUpdatedAt,
+                  ':held': 'needs_attention',
+                  ':status': order.status,
+                },
+              },
             },
-          },
-          { Put: { TableName: this.ordersTable, Item: history(change) } },
-          {
-            Put: {
-              TableName: this.crossReferenceTable,
-              Item: { ...channelOrderKey(order.channel, order.channelOrderId), orderId: order.orderId },
-              ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
-              ExpressionAttributeValues: { ':orderId': order.orderId },
+            { Put: { TableName: this.ordersTable, Item: history(change) } },
+            {
+              Put: {
+                TableName: this.crossReferenceTable,
+                Item: { ...channelOrderKey(order.channel, order.channelOrderId), orderId: order.orderId },
+                ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
+                ExpressionAttributeValues: { ':orderId': order.orderId },
+              },
             },
-          },
-        ],
-      }));
+          ],
+        }),
+      );
       return change;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [orderReason, , crossReferenceReason] = error.CancellationReasons ?? [];
       if (crossReferenceReason?.Code === 'ConditionalCheckFailed') {
-        throw new CrossReferenceConflictError(`${order.channel} order ${order.channelOrderId} is already mapped to another order id`);
+        throw new CrossReferenceConflictError(
+          `${order.channel} order ${order.channelOrderId} is already mapped to another order id`,
+        );
       }
       if (orderReason?.Code !== 'ConditionalCheckFailed') throw error;
       await this.client.send(new PutCommand({ TableName: this.ordersTable, Item: history('stale_update_ignored') }));
@@ -97,25 +123,35 @@ export class DynamoOrderRepository implements OrderRepository {
   async holdOrder(held: HeldOrder): Promise<void> {
     const pk = `ORDER#${held.orderId}`;
     try {
-      await this.client.send(new TransactWriteCommand({
-        TransactItems: [
-          // The first verdict stays: a redelivered or repeated hold is the same fact.
-          { Put: { TableName: this.ordersTable, Item: { pk, sk: 'HELD', ...held }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Put: {
-              TableName: this.crossReferenceTable,
-              Item: { ...channelOrderKey(held.channel, held.channelOrderId), orderId: held.orderId },
-              ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
-              ExpressionAttributeValues: { ':orderId': held.orderId },
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            // The first verdict stays: a redelivered or repeated hold is the same fact.
+            {
+              Put: {
+                TableName: this.ordersTable,
+                Item: { pk, sk: 'HELD', ...held },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-        ],
-      }));
+            {
+              Put: {
+                TableName: this.crossReferenceTable,
+                Item: { ...channelOrderKey(held.channel, held.channelOrderId), orderId: held.orderId },
+                ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
+                ExpressionAttributeValues: { ':orderId': held.orderId },
+              },
+            },
+          ],
+        }),
+      );
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [heldReason, crossReferenceReason] = error.CancellationReasons ?? [];
       if (crossReferenceReason?.Code === 'ConditionalCheckFailed') {
-        throw new CrossReferenceConflictError(`${held.channel} order ${held.channelOrderId} is already mapped to another order id`);
+        throw new CrossReferenceConflictError(
+          `${held.channel} order ${held.channelOrderId} is already mapped to another order id`,
+        );
       }
       if (heldReason?.Code !== 'ConditionalCheckFailed') throw error;
     }
@@ -143,12 +179,21 @@ export class DynamoOrderRepository implements OrderRepository {
   }
 
   async findOrderId(channel: SalesChannel, channelOrderId: string): Promise<string | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.crossReferenceTable, Key: channelOrderKey(channel, channelOrderId) }));
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.crossReferenceTable, Key: channelOrderKey(channel, channelOrderId) }),
+    );
     return result.Item?.orderId as string | undefined;
   }
 }
 
-function historyEntryOf({ recordedAt, change, status, channelUpdatedAt, eventId, deliveryId }: Record<string, unknown>): OrderHistoryEntry {
+function historyEntryOf({
+  recordedAt,
+  change,
+  status,
+  channelUpdatedAt,
+  eventId,
+  deliveryId,
+}: Record<string, unknown>): OrderHistoryEntry {
   return { recordedAt, change, status, channelUpdatedAt, eventId, deliveryId } as OrderHistoryEntry;
 }
 

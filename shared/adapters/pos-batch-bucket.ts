@@ -1,4 +1,10 @@
-import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { s3Client } from './aws-clients';
 import { PosUploadSupersededError, type PosBatchObjects } from '#domain/pos/batch-ingest';
@@ -23,18 +29,26 @@ export class S3PosBatchObjects implements PosBatchObjects {
     return {
       open: async (fromByte?: number): Promise<ByteChunks> => {
         try {
-          const { Body } = await this.client.send(new GetObjectCommand({
-            Bucket: upload.bucket,
-            Key: upload.key,
-            ...(upload.versionId ? { VersionId: upload.versionId } : upload.eTag ? { IfMatch: `"${upload.eTag.replace(/"/g, '')}"` } : {}),
-            ...(fromByte ? { Range: `bytes=${fromByte}-` } : {}),
-          }));
+          const { Body } = await this.client.send(
+            new GetObjectCommand({
+              Bucket: upload.bucket,
+              Key: upload.key,
+              ...(upload.versionId
+                ? { VersionId: upload.versionId }
+                : upload.eTag
+                  ? { IfMatch: `"${upload.eTag.replace(/"/g, '')}"` }
+                  : {}),
+              ...(fromByte ? { Range: `bytes=${fromByte}-` } : {}),
+            }),
+          );
           return Body as Readable;
         } catch (error) {
           const code = errorCode(error);
           if (code === 'InvalidRange') return emptyChunks(); // resuming exactly at the end
           if (code === 'PreconditionFailed' || code === 'NoSuchKey' || code === 'NoSuchVersion') {
-            throw new PosUploadSupersededError(`${upload.key} (${upload.uploadId}) is no longer there: ${code}`, { cause: error });
+            throw new PosUploadSupersededError(`${upload.key} (${upload.uploadId}) is no longer there: ${code}`, {
+              cause: error,
+            });
           }
           throw error;
         }
@@ -60,28 +74,36 @@ export class S3PosBatchObjects implements PosBatchObjects {
 
   /** One JSON object per line: {lineNumber, raw, reason}. */
   async writeQuarantinedLines(bucket: string, key: string, lines: readonly QuarantinedLine[]): Promise<void> {
-    await this.client.send(new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: `${lines.map((line) => JSON.stringify({ lineNumber: line.lineNumber, raw: line.raw, reason: line.reason })).join('\n')}\n`,
-      ContentType: 'application/x-ndjson',
-    }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: `${lines.map((line) => JSON.stringify({ lineNumber: line.lineNumber, raw: line.raw, reason: line.reason })).join('\n')}\n`,
+        ContentType: 'application/x-ndjson',
+      }),
+    );
   }
 
   async quarantineFile(upload: PosUpload, prefix: string, reason: Record<string, unknown>): Promise<void> {
     const fileName = upload.key.split('/').pop()!;
     let copied = true;
     try {
-      await this.client.send(new CopyObjectCommand({
-        Bucket: upload.bucket,
-        Key: `${prefix}${fileName}`,
-        CopySource: `${upload.bucket}/${encodeURIComponent(upload.key).replace(/%2F/g, '/')}${upload.versionId ? `?versionId=${encodeURIComponent(upload.versionId)}` : ''}`,
-      }));
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: upload.bucket,
+          Key: `${prefix}${fileName}`,
+          CopySource: `${upload.bucket}/${encodeURIComponent(upload.key).replace(/%2F/g, '/')}${upload.versionId ? `?versionId=${encodeURIComponent(upload.versionId)}` : ''}`,
+        }),
+      );
     } catch (error) {
       if (errorCode(error) !== 'NoSuchKey' && errorCode(error) !== 'NoSuchVersion') throw error;
       copied = false;
     }
-    await this.putJson(upload.bucket, `${prefix}reason.json`, { ...reason, file: copied ? `${prefix}${fileName}` : null, quarantinedAt: new Date().toISOString() });
+    await this.putJson(upload.bucket, `${prefix}reason.json`, {
+      ...reason,
+      file: copied ? `${prefix}${fileName}` : null,
+      quarantinedAt: new Date().toISOString(),
+    });
   }
 
   async writeSummary(bucket: string, key: string, summary: PosBatchSummary): Promise<void> {
@@ -89,7 +111,14 @@ export class S3PosBatchObjects implements PosBatchObjects {
   }
 
   private async putJson(bucket: string, key: string, document: unknown): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(document, null, 2), ContentType: 'application/json' }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: JSON.stringify(document, null, 2),
+        ContentType: 'application/json',
+      }),
+    );
   }
 }
 

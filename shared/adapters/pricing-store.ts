@@ -1,4 +1,11 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { documentClient, s3Client } from './aws-clients';
 import { deleteRequest, putRequest, writeAllItems } from './catalog-batch-write';
@@ -18,13 +25,22 @@ import { queryAll } from './dynamo-query';
  * partition: a few thousand pending windows, read once a minute, are far inside one partition's limits.
  */
 export class DynamoPricingStore implements PricingStore {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
 
   async putPrice(entry: PriceEntry): Promise<void> {
-    await this.client.send(new PutCommand({
-      TableName: this.tableName,
-      Item: { pk: `PRICE#${entry.sku}`, sk: `${entry.priceList}#${entry.currency}#${iso(entry.effectiveFrom)}`, entry },
-    }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `PRICE#${entry.sku}`,
+          sk: `${entry.priceList}#${entry.currency}#${iso(entry.effectiveFrom)}`,
+          entry,
+        },
+      }),
+    );
   }
 
   /**
@@ -32,18 +48,35 @@ export class DynamoPricingStore implements PricingStore {
    * longer targets lose their copy and the previous version's unpublished windows are withdrawn.
    */
   async putPromotion(promotion: Promotion): Promise<void> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `PROMOTION#${promotion.promotionId}`, sk: 'PROMOTION' }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `PROMOTION#${promotion.promotionId}`, sk: 'PROMOTION' },
+        ConsistentRead: true,
+      }),
+    );
     const previous = Item?.promotion as Promotion | undefined;
     const requests = [
       putRequest({ pk: `PROMOTION#${promotion.promotionId}`, sk: 'PROMOTION', promotion }),
-      ...promotion.targets.skus.map((sku) => putRequest({ pk: `PROMO_SKU#${sku}`, sk: promotion.promotionId, promotion })),
+      ...promotion.targets.skus.map((sku) =>
+        putRequest({ pk: `PROMO_SKU#${sku}`, sk: promotion.promotionId, promotion }),
+      ),
     ];
     if (previous) {
       const kept = new Set(promotion.targets.skus);
-      requests.push(...previous.targets.skus.filter((sku) => !kept.has(sku)).map((sku) => deleteRequest({ pk: `PROMO_SKU#${sku}`, sk: promotion.promotionId })));
-      requests.push(...(['start', 'end'] as const)
-        .map((edge) => ({ dueAt: edge === 'start' ? previous.startsAt : previous.endsAt, windowKey: promotionWindowKey(previous, edge) }))
-        .map((window) => deleteRequest(scheduleKey(window))));
+      requests.push(
+        ...previous.targets.skus
+          .filter((sku) => !kept.has(sku))
+          .map((sku) => deleteRequest({ pk: `PROMO_SKU#${sku}`, sk: promotion.promotionId })),
+      );
+      requests.push(
+        ...(['start', 'end'] as const)
+          .map((edge) => ({
+            dueAt: edge === 'start' ? previous.startsAt : previous.endsAt,
+            windowKey: promotionWindowKey(previous, edge),
+          }))
+          .map((window) => deleteRequest(scheduleKey(window))),
+      );
     }
     await writeAllItems(this.client, this.tableName, requests);
   }
@@ -54,35 +87,44 @@ export class DynamoPricingStore implements PricingStore {
 
   async promotionsFor(skus: readonly string[]): Promise<Promotion[]> {
     const byId = new Map<string, Promotion>();
-    for (const item of await this.itemsUnder(skus.map((sku) => `PROMO_SKU#${sku}`))) byId.set(item.sk as string, item.promotion as Promotion);
+    for (const item of await this.itemsUnder(skus.map((sku) => `PROMO_SKU#${sku}`)))
+      byId.set(item.sk as string, item.promotion as Promotion);
     return [...byId.values()];
   }
 
   async schedule(changes: readonly ScheduledChange[]): Promise<void> {
-    await writeAllItems(this.client, this.tableName, changes.map((change) => putRequest({ ...scheduleKey(change), change })));
+    await writeAllItems(
+      this.client,
+      this.tableName,
+      changes.map((change) => putRequest({ ...scheduleKey(change), change })),
+    );
   }
 
   async dueChanges(now: Date, limit: number): Promise<ScheduledChange[]> {
-    const page = await this.client.send(new QueryCommand({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk <= :due',
-      // '~' sorts after every window key character, so every window due at `now` is included.
-      ExpressionAttributeValues: { ':pk': 'SCHEDULE', ':due': `${now.toISOString()}#~` },
-      ConsistentRead: true,
-      Limit: limit,
-    }));
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk <= :due',
+        // '~' sorts after every window key character, so every window due at `now` is included.
+        ExpressionAttributeValues: { ':pk': 'SCHEDULE', ':due': `${now.toISOString()}#~` },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
     return (page.Items ?? []).map((item) => item.change as ScheduledChange);
   }
 
   async claim(change: ScheduledChange, until: number, now: number): Promise<boolean> {
     try {
-      await this.client.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: scheduleKey(change),
-        UpdateExpression: 'SET leaseUntil = :until',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-        ExpressionAttributeValues: { ':until': until, ':now': now },
-      }));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: scheduleKey(change),
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeValues: { ':until': until, ':now': now },
+        }),
+      );
       return true;
     } catch (error) {
       if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
@@ -95,8 +137,15 @@ export class DynamoPricingStore implements PricingStore {
   }
 
   private async itemsUnder(partitions: readonly string[]): Promise<Record<string, unknown>[]> {
-    const pages = await Promise.all([...new Set(partitions)].map((pk) =>
-      queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } })));
+    const pages = await Promise.all(
+      [...new Set(partitions)].map((pk) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+        }),
+      ),
+    );
     return pages.flat();
   }
 }
@@ -111,7 +160,10 @@ function iso(timestamp: string): string {
 
 /** Store POS price files, written to the bucket the stores already exchange files with. */
 export class S3PosPriceFiles {
-  constructor(private readonly bucket: string, private readonly client: S3Client = s3Client()) {}
+  constructor(
+    private readonly bucket: string,
+    private readonly client: S3Client = s3Client(),
+  ) {}
 
   async write(key: string, csv: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: csv, ContentType: 'text/csv' }));
@@ -124,13 +176,24 @@ export class S3PosPriceFiles {
  * shows it beside availability. The push already happened: the lease is taken only to write the
  * record; when another distribution holds it, that one records the newer price and this is skipped.
  */
-export async function recordPricePublication(ledger: PublicationLedger, ack: PriceAcknowledgement, owner: string): Promise<'recorded' | 'superseded' | 'busy'> {
-  const key = { channel: ack.channel, subject: `${publicationSubject('price', ack.sku)}${ack.storeId ? `@${ack.storeId}` : ''}` };
+export async function recordPricePublication(
+  ledger: PublicationLedger,
+  ack: PriceAcknowledgement,
+  owner: string,
+): Promise<'recorded' | 'superseded' | 'busy'> {
+  const key = {
+    channel: ack.channel,
+    subject: `${publicationSubject('price', ack.sku)}${ack.storeId ? `@${ack.storeId}` : ''}`,
+  };
   const figure = { version: Date.parse(ack.effectiveAt), value: ack.value, eventTime: ack.effectiveAt };
   const offered = await ledger.offer(key, ack.sku, figure);
   if (!offered.accepted && (offered.record.wanted?.version ?? 0) > figure.version) return 'superseded';
   if (!(await ledger.claim(key, owner, 30_000))) return 'busy';
-  const settled = await ledger.settle(key, owner, { ...figure, publishedAt: ack.acknowledgedAt, acknowledgedAt: ack.acknowledgedAt });
+  const settled = await ledger.settle(key, owner, {
+    ...figure,
+    publishedAt: ack.acknowledgedAt,
+    acknowledgedAt: ack.acknowledgedAt,
+  });
   if (!settled.released) await ledger.release(key, owner);
   return 'recorded';
 }

@@ -1,10 +1,16 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { readConfig, requiredName } from '#shared/config/env';
 import type { SalesChannel } from '#domain/kernel/order';
-import type { PublicationFigure, PublicationKey, PublicationLedger, PublicationRecord, PublishedFigure } from '#domain/channel-sync/publication';
+import type {
+  PublicationFigure,
+  PublicationKey,
+  PublicationLedger,
+  PublicationRecord,
+  PublishedFigure,
+} from '#domain/channel-sync/publication';
 import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenWrite } from '#domain/kernel/rate-limit';
 import { queryAll } from './dynamo-query';
 
@@ -22,7 +28,9 @@ export class LeaseLostError extends Error {
 const channelPk = (channel: SalesChannel) => `CHANNEL#${channel}`;
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+  return (
+    error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException'
+  );
 }
 
 function toRecord(item: Record<string, unknown>): PublicationRecord {
@@ -39,18 +47,33 @@ function toRecord(item: Record<string, unknown>): PublicationRecord {
 
 /** The publication ledger over DynamoDB; every method is one conditional write on one item (see PublicationLedger). */
 export class DynamoPublicationLedger implements PublicationLedger {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient(), private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  async offer(key: PublicationKey, sku: string, figure: PublicationFigure): Promise<{ accepted: boolean; record: PublicationRecord }> {
+  async offer(
+    key: PublicationKey,
+    sku: string,
+    figure: PublicationFigure,
+  ): Promise<{ accepted: boolean; record: PublicationRecord }> {
     try {
-      const { Attributes } = await this.client.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key(key),
-        UpdateExpression: 'SET wanted = :figure, wantedVersion = :version, sku = :sku, channel = :channel',
-        ConditionExpression: 'attribute_not_exists(wantedVersion) OR wantedVersion < :version',
-        ExpressionAttributeValues: { ':figure': figure, ':version': figure.version, ':sku': sku, ':channel': key.channel },
-        ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(key),
+          UpdateExpression: 'SET wanted = :figure, wantedVersion = :version, sku = :sku, channel = :channel',
+          ConditionExpression: 'attribute_not_exists(wantedVersion) OR wantedVersion < :version',
+          ExpressionAttributeValues: {
+            ':figure': figure,
+            ':version': figure.version,
+            ':sku': sku,
+            ':channel': key.channel,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return { accepted: true, record: toRecord(Attributes!) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -61,15 +84,17 @@ export class DynamoPublicationLedger implements PublicationLedger {
   async claim(key: PublicationKey, owner: string, leaseMs: number): Promise<PublicationRecord | undefined> {
     const now = this.now();
     try {
-      const { Attributes } = await this.client.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key(key),
-        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
-        // Only an existing subject is claimed: the drift check must not create records for what nobody offered.
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-        ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
-        ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(key),
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          // Only an existing subject is claimed: the drift check must not create records for what nobody offered.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return toRecord(Attributes!);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
@@ -77,54 +102,87 @@ export class DynamoPublicationLedger implements PublicationLedger {
     }
   }
 
-  async settle(key: PublicationKey, owner: string, published: PublishedFigure, listingRef?: string): Promise<{ released: boolean; record: PublicationRecord }> {
-    const values = { ':published': published, ':version': published.version, ':owner': owner, ...(listingRef ? { ':ref': listingRef } : {}) };
+  async settle(
+    key: PublicationKey,
+    owner: string,
+    published: PublishedFigure,
+    listingRef?: string,
+  ): Promise<{ released: boolean; record: PublicationRecord }> {
+    const values = {
+      ':published': published,
+      ':version': published.version,
+      ':owner': owner,
+      ...(listingRef ? { ':ref': listingRef } : {}),
+    };
     const set = `SET published = :published, publishedVersion = :version${listingRef ? ', listingRef = :ref' : ''}`;
     const owned = 'leaseOwner = :owner AND (attribute_not_exists(publishedVersion) OR publishedVersion <= :version)';
     try {
       // Publishing and letting go in one write, only if nothing newer was offered meanwhile: an offer
       // that lost the claim to this holder is then either settled here or seen by it in the next round.
-      const { Attributes } = await this.client.send(new UpdateCommand({
-        TableName: this.tableName, Key: this.key(key),
-        UpdateExpression: `${set} REMOVE leaseOwner, leaseUntil`,
-        ConditionExpression: `${owned} AND wantedVersion <= :version`,
-        ExpressionAttributeValues: values, ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(key),
+          UpdateExpression: `${set} REMOVE leaseOwner, leaseUntil`,
+          ConditionExpression: `${owned} AND wantedVersion <= :version`,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return { released: true, record: toRecord(Attributes!) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
     try {
-      const { Attributes } = await this.client.send(new UpdateCommand({
-        TableName: this.tableName, Key: this.key(key), UpdateExpression: set, ConditionExpression: owned, ExpressionAttributeValues: values, ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(key),
+          UpdateExpression: set,
+          ConditionExpression: owned,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return { released: false, record: toRecord(Attributes!) };
     } catch (error) {
-      if (isConditionFailure(error)) throw new LeaseLostError(`${key.channel} ${key.subject}: the lease of ${owner} expired before the publication was recorded`);
+      if (isConditionFailure(error))
+        throw new LeaseLostError(
+          `${key.channel} ${key.subject}: the lease of ${owner} expired before the publication was recorded`,
+        );
       throw error;
     }
   }
 
   async release(key: PublicationKey, owner: string): Promise<void> {
     try {
-      await this.client.send(new UpdateCommand({
-        TableName: this.tableName, Key: this.key(key),
-        UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-        ConditionExpression: 'leaseOwner = :owner',
-        ExpressionAttributeValues: { ':owner': owner },
-      }));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(key),
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
   }
 
   async read(key: PublicationKey): Promise<PublicationRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.key(key), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(key), ConsistentRead: true }),
+    );
     return Item ? toRecord(Item) : undefined;
   }
 
   async list(channel: SalesChannel): Promise<PublicationRecord[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': channelPk(channel) } });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': channelPk(channel) },
+    });
     return items.map(toRecord);
   }
 
@@ -172,13 +230,28 @@ export class DynamoTokenBucket {
       // The item refused this very write just now, so its tat and ours differ only by rounding (DynamoDB
       // adds in decimal) at the window's edge: a millisecond settles it.
       if (decision.write === failed) await this.sleep(1);
-      const write = decision.write === 'idle'
-        ? { UpdateExpression: 'SET tat = :next', ConditionExpression: 'attribute_not_exists(tat) OR tat <= :now', ExpressionAttributeValues: { ':next': now + intervalMs, ':now': now } }
-        : { UpdateExpression: 'SET tat = tat + :interval', ConditionExpression: 'tat > :now AND tat <= :latest', ExpressionAttributeValues: { ':interval': intervalMs, ':now': now, ':latest': now + toleranceMs } };
+      const write =
+        decision.write === 'idle'
+          ? {
+              UpdateExpression: 'SET tat = :next',
+              ConditionExpression: 'attribute_not_exists(tat) OR tat <= :now',
+              ExpressionAttributeValues: { ':next': now + intervalMs, ':now': now },
+            }
+          : {
+              UpdateExpression: 'SET tat = tat + :interval',
+              ConditionExpression: 'tat > :now AND tat <= :latest',
+              ExpressionAttributeValues: { ':interval': intervalMs, ':now': now, ':latest': now + toleranceMs },
+            };
       try {
-        const { Attributes } = await this.client.send(new UpdateCommand({
-          TableName: this.tableName, Key: key, ...write, ReturnValues: 'UPDATED_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }));
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            ...write,
+            ReturnValues: 'UPDATED_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
         this.seenTat = Attributes!.tat as number;
         return;
       } catch (error) {
@@ -194,13 +267,16 @@ export class DynamoTokenBucket {
     const key = await this.key();
     const drained = drainedTat(this.limit, this.now());
     try {
-      await this.client.send(new UpdateCommand({
-        TableName: this.tableName, Key: key,
-        UpdateExpression: 'SET tat = :drained',
-        ConditionExpression: 'attribute_not_exists(tat) OR tat < :drained',
-        ExpressionAttributeValues: { ':drained': drained },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET tat = :drained',
+          ConditionExpression: 'attribute_not_exists(tat) OR tat < :drained',
+          ExpressionAttributeValues: { ':drained': drained },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
       this.seenTat = drained;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;

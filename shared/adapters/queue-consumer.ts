@@ -26,7 +26,9 @@ export interface QueueConsumerOptions {
  * is also written to the event trail with its outcome and reason (`ops order trace`).
  */
 export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>, options: QueueConsumerOptions) {
-  const trail = new DynamoEventTrail(readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')]);
+  const trail = new DynamoEventTrail(
+    readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')],
+  );
   const receiveLimits = readReceiveLimits();
   return withObservability(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     options.beforeBatch?.(context);
@@ -38,7 +40,12 @@ export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>
     // logged and trailed with its reason instead of surfacing as one opaque invocation error.
     // An event too large for the bus arrives as a claim check; the handler gets it whole.
     // The records run side by side, each with a child logger, so the keys one appends never name another's lines.
-    const response = await processPartialResponse(event, (record: SQSRecord) => withRecordLogger(async () => handleRecord(await redeemClaimCheck(record))), processor, { context, throwOnFullBatchFailure: false });
+    const response = await processPartialResponse(
+      event,
+      (record: SQSRecord) => withRecordLogger(async () => handleRecord(await redeemClaimCheck(record))),
+      processor,
+      { context, throwOnFullBatchFailure: false },
+    );
     const reasons = new Map<string, string>();
     processor.failureMessages.forEach((record, i) => {
       const sqsRecord = record as SQSRecord;
@@ -46,10 +53,19 @@ export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>
     });
     metrics.addMetric(options.failureMetric, MetricUnit.Count, response.batchItemFailures.length);
     const handledAt = new Date();
-    const entries = event.Records.flatMap((record) => trailEntry(record, handledAt, reasons.get(record.messageId)) ?? []);
-    for (const entry of entries) metrics.addMetric('EventLag', MetricUnit.Milliseconds, Math.max(0, handledAt.getTime() - Date.parse(entry.eventTime)));
+    const entries = event.Records.flatMap(
+      (record) => trailEntry(record, handledAt, reasons.get(record.messageId)) ?? [],
+    );
+    for (const entry of entries)
+      metrics.addMetric(
+        'EventLag',
+        MetricUnit.Milliseconds,
+        Math.max(0, handledAt.getTime() - Date.parse(entry.eventTime)),
+      );
     // The trail explains; it never decides: a batch the consumer got through is not failed for it.
-    await trail.record(entries).catch((error: unknown) => logger.warn('event trail not written', { error: String(error) }));
+    await trail
+      .record(entries)
+      .catch((error: unknown) => logger.warn('event trail not written', { error: String(error) }));
     return response;
   });
 }
@@ -67,15 +83,26 @@ export function readReceiveLimits(env: NodeJS.ProcessEnv = process.env): Readonl
  * (stock kept moving, a lease held elsewhere, the ERP throttling) is no alarm. A queue missing from
  * `receiveLimits` counts every receive as one a retry follows.
  */
-export function logRecordFailure(record: SQSRecord, failure: unknown, receiveLimits: Readonly<Record<string, number>>): string {
+export function logRecordFailure(
+  record: SQSRecord,
+  failure: unknown,
+  receiveLimits: Readonly<Record<string, number>>,
+): string {
   const reason = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const maxReceiveCount = receiveLimits[queueName(record)];
-  const details = { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, error: reason };
+  const details = {
+    messageId: record.messageId,
+    receiveCount: record.attributes?.ApproximateReceiveCount,
+    error: reason,
+  };
   if (maxReceiveCount !== undefined && receiveCount >= maxReceiveCount) {
     logger.error('record failed on its last receive; it goes to the DLQ', { ...details, maxReceiveCount });
   } else if (failure instanceof PermanentError) {
-    logger.error('record failed and retrying will not change that; it returns to the queue and, after maxReceiveCount, to the DLQ', details);
+    logger.error(
+      'record failed and retrying will not change that; it returns to the queue and, after maxReceiveCount, to the DLQ',
+      details,
+    );
   } else {
     logger.warn('record failed; it returns to the queue and, after maxReceiveCount, to the DLQ', details);
   }
@@ -93,14 +120,25 @@ function queueName(record: SQSRecord): string {
  * consumer runs, which queue age alone does not say once an event has crossed several queues.
  */
 export function trailEntry(record: SQSRecord, handledAt: Date, reason: string | undefined): TrailEntry | undefined {
-  let body: { id?: unknown; time?: unknown; 'detail-type'?: unknown; detail?: { metadata?: { correlationId?: unknown } } };
+  let body: {
+    id?: unknown;
+    time?: unknown;
+    'detail-type'?: unknown;
+    detail?: { metadata?: { correlationId?: unknown } };
+  };
   try {
     body = JSON.parse(record.body);
   } catch {
     return undefined;
   }
   const correlationId = body?.detail?.metadata?.correlationId;
-  if (typeof body?.id !== 'string' || typeof body.time !== 'string' || Number.isNaN(Date.parse(body.time)) || typeof correlationId !== 'string') return undefined;
+  if (
+    typeof body?.id !== 'string' ||
+    typeof body.time !== 'string' ||
+    Number.isNaN(Date.parse(body.time)) ||
+    typeof correlationId !== 'string'
+  )
+    return undefined;
   return {
     correlationId,
     eventId: body.id,

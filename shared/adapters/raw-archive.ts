@@ -1,6 +1,12 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from './aws-clients';
-import type { DeliveryArchive, ArchivedDelivery, ArchivedRequest, DeliveryVerdict, RequestArchive } from '#domain/kernel/archive';
+import type {
+  DeliveryArchive,
+  ArchivedDelivery,
+  ArchivedRequest,
+  DeliveryVerdict,
+  RequestArchive,
+} from '#domain/kernel/archive';
 import type { SalesChannel } from '#domain/kernel/order';
 
 const HOUR_MS = 3_600_000;
@@ -24,7 +30,10 @@ export interface ArchivedEntry {
  *   shipments/{yyyy}/{mm}/{dd}/{hh}/{receivedAt}_{requestId}.delivery.json
  */
 export class S3DeliveryArchive implements DeliveryArchive, RequestArchive {
-  constructor(private readonly bucket: string, private readonly client: S3Client = s3Client()) {}
+  constructor(
+    private readonly bucket: string,
+    private readonly client: S3Client = s3Client(),
+  ) {}
 
   async archiveDelivery(delivery: ArchivedDelivery): Promise<string> {
     const key = timeOrderedKey(`${delivery.source ?? 'webhooks'}/${delivery.channel}`, delivery);
@@ -76,7 +85,9 @@ export class S3DeliveryArchive implements DeliveryArchive, RequestArchive {
   private async *keysUnder(prefix: string): AsyncGenerator<string> {
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken }));
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken }),
+      );
       for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
       ContinuationToken = page.NextContinuationToken;
     } while (ContinuationToken);
@@ -93,17 +104,22 @@ export class S3DeliveryArchive implements DeliveryArchive, RequestArchive {
   }
 
   private async put(key: string, document: unknown): Promise<void> {
-    await this.client.send(new PutObjectCommand({
-      Bucket: this.bucket,
-      Key: key,
-      Body: JSON.stringify(document),
-      ContentType: 'application/json',
-    }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: JSON.stringify(document),
+        ContentType: 'application/json',
+      }),
+    );
   }
 }
 
 /** `{prefix}/{yyyy}/{mm}/{dd}/{hh}/{receivedAt}_{requestId}`: one hour per listing prefix, oldest first. */
-function timeOrderedKey(prefix: string, { receivedAt: at, requestId }: { receivedAt: string; requestId: string }): string {
+function timeOrderedKey(
+  prefix: string,
+  { receivedAt: at, requestId }: { receivedAt: string; requestId: string },
+): string {
   const [date, time] = at.split('T');
   const [yyyy, mm, dd] = date.split('-');
   const hh = time.slice(0, 2);

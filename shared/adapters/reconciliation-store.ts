@@ -1,6 +1,12 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { JournalEntryPreparedData } from '#domain/accounting/model';
 import { NO_BOOKINGS, OrderBookings } from '#domain/accounting/sale-entries';
@@ -24,51 +30,81 @@ export const UNSETTLED_INDEX = 'byUnsettledDate';
 const ordersKey = (orderId: string) => `ORDER#${orderId}`;
 
 export class DynamoAccountingLedger implements AccountingLedger {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
 
   async readBookings(orderId: string): Promise<{ bookings: OrderBookings; revision: number }> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: ordersKey(orderId), sk: 'BOOKINGS' }, ConsistentRead: true }));
-    return Item?.bookings ? { bookings: OrderBookings.parse(Item.bookings), revision: Number(Item.revision) } : { bookings: NO_BOOKINGS, revision: 0 };
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: ordersKey(orderId), sk: 'BOOKINGS' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.bookings
+      ? { bookings: OrderBookings.parse(Item.bookings), revision: Number(Item.revision) }
+      : { bookings: NO_BOOKINGS, revision: 0 };
   }
 
   async findEntry(orderId: string, entryId: string): Promise<JournalEntryPreparedData | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: ordersKey(orderId), sk: `ENTRY#${entryId}` }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: ordersKey(orderId), sk: `ENTRY#${entryId}` },
+        ConsistentRead: true,
+      }),
+    );
     return Item ? JournalEntryPreparedData.parse(Item.prepared) : undefined;
   }
 
-  async recordEntry(orderId: string, prepared: JournalEntryPreparedData, bookings: OrderBookings, expectedRevision: number, awaitsSettlementSince?: string): Promise<boolean> {
+  async recordEntry(
+    orderId: string,
+    prepared: JournalEntryPreparedData,
+    bookings: OrderBookings,
+    expectedRevision: number,
+    awaitsSettlementSince?: string,
+  ): Promise<boolean> {
     const pk = ordersKey(orderId);
-    const values: Record<string, unknown> = { ':bookings': bookings, ':next': expectedRevision + 1, ':orderId': orderId };
+    const values: Record<string, unknown> = {
+      ':bookings': bookings,
+      ':next': expectedRevision + 1,
+      ':orderId': orderId,
+    };
     if (expectedRevision > 0) values[':revision'] = expectedRevision;
     if (awaitsSettlementSince) values[':since'] = awaitsSettlementSince;
     try {
-      await this.client.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { pk, sk: `ENTRY#${prepared.entry.entryId}`, prepared, recordedAt: new Date().toISOString() },
-              ConditionExpression: 'attribute_not_exists(pk)',
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk, sk: `ENTRY#${prepared.entry.entryId}`, prepared, recordedAt: new Date().toISOString() },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: { pk, sk: 'BOOKINGS' },
-              // A settlement may have marked the order before its first booking: the item then exists without a revision.
-              UpdateExpression: `SET bookings = :bookings, revision = :next, orderId = :orderId${awaitsSettlementSince ? ', unsettledDate = if_not_exists(unsettledDate, :since)' : ''}`,
-              ConditionExpression: expectedRevision > 0 ? 'revision = :revision' : 'attribute_not_exists(revision)',
-              ExpressionAttributeValues: values,
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk, sk: 'BOOKINGS' },
+                // A settlement may have marked the order before its first booking: the item then exists without a revision.
+                UpdateExpression: `SET bookings = :bookings, revision = :next, orderId = :orderId${awaitsSettlementSince ? ', unsettledDate = if_not_exists(unsettledDate, :since)' : ''}`,
+                ConditionExpression: expectedRevision > 0 ? 'revision = :revision' : 'attribute_not_exists(revision)',
+                ExpressionAttributeValues: values,
+              },
             },
-          },
-        ],
-      }));
+          ],
+        }),
+      );
       return true;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [entryReason, bookingsReason] = error.CancellationReasons ?? [];
       if (entryReason?.Code === 'ConditionalCheckFailed') return false;
-      if (bookingsReason?.Code === 'ConditionalCheckFailed') throw new BookingConflictError(`bookings of ${orderId} moved past revision ${expectedRevision}`);
+      if (bookingsReason?.Code === 'ConditionalCheckFailed')
+        throw new BookingConflictError(`bookings of ${orderId} moved past revision ${expectedRevision}`);
       throw error;
     }
   }
@@ -80,15 +116,25 @@ const settlementKey = (settlementId: string) => `SETTLEMENT#${settlementId}`;
 const BATCH_WRITE = 25;
 
 export class DynamoSettlementLedger implements SettlementLedger, SettlementWatch {
-  constructor(private readonly tableName: string, private readonly client: DynamoDBDocumentClient = documentClient()) {}
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
 
   async markSettled(orderId: string, settlementId: string): Promise<void> {
-    await this.client.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: { pk: ordersKey(orderId), sk: 'BOOKINGS' },
-      UpdateExpression: 'SET settledAt = if_not_exists(settledAt, :now), orderId = :orderId ADD settlementIds :settlement REMOVE unsettledDate',
-      ExpressionAttributeValues: { ':now': new Date().toISOString(), ':orderId': orderId, ':settlement': new Set([settlementId]) },
-    }));
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: ordersKey(orderId), sk: 'BOOKINGS' },
+        UpdateExpression:
+          'SET settledAt = if_not_exists(settledAt, :now), orderId = :orderId ADD settlementIds :settlement REMOVE unsettledDate',
+        ExpressionAttributeValues: {
+          ':now': new Date().toISOString(),
+          ':orderId': orderId,
+          ':settlement': new Set([settlementId]),
+        },
+      }),
+    );
   }
 
   /** The orders first, the header last: a report whose header is there is complete. */
@@ -102,14 +148,20 @@ export class DynamoSettlementLedger implements SettlementLedger, SettlementWatch
       let requests = items.slice(i, i + BATCH_WRITE).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length; attempt += 1) {
         if (attempt) await pause(Math.min(1000, 50 * 2 ** attempt));
-        const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
         requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
       }
     }
   }
 
   async readReport(settlementId: string): Promise<{ report: SettlementReport; orders: SettledOrder[] } | undefined> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': settlementKey(settlementId) } });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': settlementKey(settlementId) },
+    });
     const head = items.find((item) => item.sk === 'REPORT');
     if (!head) return undefined;
     return {
@@ -119,23 +171,34 @@ export class DynamoSettlementLedger implements SettlementLedger, SettlementWatch
   }
 
   async awaitingSince(date: string): Promise<AwaitingSettlement[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, IndexName: UNSETTLED_INDEX, KeyConditionExpression: 'unsettledDate = :date', ExpressionAttributeValues: { ':date': date } });
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: UNSETTLED_INDEX,
+      KeyConditionExpression: 'unsettledDate = :date',
+      ExpressionAttributeValues: { ':date': date },
+    });
     // A settlement that named the order before its sale was booked left settledAt behind.
     return items.filter((item) => !item.settledAt).map((item) => ({ orderId: String(item.orderId), since: date }));
   }
 
   async markNeverSettledReported(orderId: string, since: string): Promise<boolean> {
     try {
-      await this.client.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: ordersKey(orderId), sk: 'BOOKINGS' },
-        UpdateExpression: 'SET neverSettledReportedAt = :now REMOVE unsettledDate',
-        ConditionExpression: 'unsettledDate = :since',
-        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':since': since },
-      }));
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: ordersKey(orderId), sk: 'BOOKINGS' },
+          UpdateExpression: 'SET neverSettledReportedAt = :now REMOVE unsettledDate',
+          ConditionExpression: 'unsettledDate = :since',
+          ExpressionAttributeValues: { ':now': new Date().toISOString(), ':since': since },
+        }),
+      );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException') return false;
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error)?.name === 'ConditionalCheckFailedException'
+      )
+        return false;
       throw error;
     }
   }

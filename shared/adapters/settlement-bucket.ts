@@ -1,4 +1,4 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { s3Client } from './aws-clients';
 import type { ByteChunks } from '#shared/text/byte-stream';
@@ -11,11 +11,17 @@ export class S3SettlementReports {
   constructor(private readonly client: S3Client = s3Client()) {}
 
   async open(object: { bucket: string; key: string; versionId?: string; eTag?: string }): Promise<ByteChunks> {
-    const { Body } = await this.client.send(new GetObjectCommand({
-      Bucket: object.bucket,
-      Key: object.key,
-      ...(object.versionId ? { VersionId: object.versionId } : object.eTag ? { IfMatch: `"${object.eTag.replace(/"/g, '')}"` } : {}),
-    }));
+    const { Body } = await this.client.send(
+      new GetObjectCommand({
+        Bucket: object.bucket,
+        Key: object.key,
+        ...(object.versionId
+          ? { VersionId: object.versionId }
+          : object.eTag
+            ? { IfMatch: `"${object.eTag.replace(/"/g, '')}"` }
+            : {}),
+      }),
+    );
     return Body as Readable;
   }
 }

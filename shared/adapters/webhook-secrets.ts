@@ -42,5 +42,7 @@ export class SecretsManagerWebhookSecrets implements WebhookSecrets {
 }
 
 export function webhookSecretsFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookSecrets {
-  return env.FABRIC_SECRETS_SOURCE === 'env' ? new EnvironmentWebhookSecrets(env) : new SecretsManagerWebhookSecrets(env);
+  return env.FABRIC_SECRETS_SOURCE === 'env'
+    ? new EnvironmentWebhookSecrets(env)
+    : new SecretsManagerWebhookSecrets(env);
 }

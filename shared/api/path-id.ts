@@ -8,7 +8,8 @@ export const MAX_PATH_ID_BYTES = 512;
  * refuses a key over 2,048 bytes with an error that would surface as a 500; an id this checks and
  * nothing stores is then simply not found (404).
  */
-export const PathId = z.string()
+export const PathId = z
+  .string()
   .min(1, 'is empty')
   .refine((id) => Buffer.byteLength(id, 'utf8') <= MAX_PATH_ID_BYTES, `is longer than ${MAX_PATH_ID_BYTES} bytes`)
   .refine((id) => !/[\u0000-\u001f\u007f]/.test(id), 'contains a control character');

@@ -3,7 +3,12 @@ import { readPolicy } from '#shared/config/env';
 import { apiBaseUrlEnvVar } from '#shared/config/topology';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { OrderSource } from '#domain/intake/order-fetch';
-import { AmazonOrdersApi, LWA_TOKEN_URL, SP_API_NORTH_AMERICA_URL, amazonOrderSource } from './amazon/amazon-api.client';
+import {
+  AmazonOrdersApi,
+  LWA_TOKEN_URL,
+  SP_API_NORTH_AMERICA_URL,
+  amazonOrderSource,
+} from './amazon/amazon-api.client';
 import { EBAY_PRODUCTION_URL, EbayApi, ebayOrderSource } from './ebay/ebay-api.client';
 import { SQUARE_PRODUCTION_URL, SquareOrdersApi, squareOrderSource } from './square/square-api.client';
 import { WALMART_PRODUCTION_URL, WalmartOrdersApi, walmartOrderSource } from './walmart/walmart-api.client';
@@ -14,20 +19,43 @@ import type { ChannelFulfilmentApi } from '#domain/channel-sync/shipment-sync';
 import type { ChannelCancellationApi } from '#domain/channel-sync/cancellation-sync';
 import type { ChannelReturnApi } from '#domain/channel-sync/return-sync';
 import type { RateLimit } from '#domain/kernel/rate-limit';
-import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi, ShopifyAdminCredentials, ShopifyInventoryApi } from './shopify/inventory-api';
+import {
+  SHOPIFY_ADMIN_RATE_LIMIT,
+  ShopifyAdminApi,
+  ShopifyAdminCredentials,
+  ShopifyInventoryApi,
+} from './shopify/inventory-api';
 import { ShopifyCancellationApi, ShopifyFulfilmentApi, ShopifyReturnApi } from './shopify/fulfilment-api';
 import { EBAY_INVENTORY_RATE_LIMIT, EbayInventoryApi, ebaySellerToken } from './ebay/inventory-api';
 import { EbayFulfilmentApi } from './ebay/fulfilment-api';
-import { WOOCOMMERCE_RATE_LIMIT, WooCommerceCredentials, WooCommerceInventoryApi, WooCommerceRestApi } from './woocommerce/inventory-api';
-import { WooCommerceCancellationApi, WooCommerceFulfilmentApi, WooCommerceReturnApi } from './woocommerce/fulfilment-api';
-import { AMAZON_LISTINGS_RATE_LIMIT, AmazonInventoryApi, AmazonSeller, type AmazonSellerApi } from './amazon/inventory-api';
+import {
+  WOOCOMMERCE_RATE_LIMIT,
+  WooCommerceCredentials,
+  WooCommerceInventoryApi,
+  WooCommerceRestApi,
+} from './woocommerce/inventory-api';
+import {
+  WooCommerceCancellationApi,
+  WooCommerceFulfilmentApi,
+  WooCommerceReturnApi,
+} from './woocommerce/fulfilment-api';
+import {
+  AMAZON_LISTINGS_RATE_LIMIT,
+  AmazonInventoryApi,
+  AmazonSeller,
+  type AmazonSellerApi,
+} from './amazon/inventory-api';
 import { AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT, AmazonFulfilmentApi } from './amazon/fulfilment-api';
 
 const EbayApplication = z.object({ clientId: z.string().min(1) });
 
-const RateLimitSetting = z.object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() }).strict();
+const RateLimitSetting = z
+  .object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() })
+  .strict();
 /** The outbound budgets a seller's plan may change; Amazon's usage plans are per operation and Amazon's alone. */
-export const OutboundRateLimits = z.object({ shopify: RateLimitSetting, woocommerce: RateLimitSetting, ebay: RateLimitSetting }).strict();
+export const OutboundRateLimits = z
+  .object({ shopify: RateLimitSetting, woocommerce: RateLimitSetting, ebay: RateLimitSetting })
+  .strict();
 export type OutboundRateLimits = z.infer<typeof OutboundRateLimits>;
 
 export const CHANNEL_RATE_LIMITS_ENV = 'FABRIC_CHANNEL_RATE_LIMITS';
@@ -40,7 +68,12 @@ export const CHANNEL_RATE_LIMITS_ENV = 'FABRIC_CHANNEL_RATE_LIMITS';
  * variable and the failing path.
  */
 export function outboundRateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): OutboundRateLimits {
-  return readPolicy(OutboundRateLimits, { shopify: SHOPIFY_ADMIN_RATE_LIMIT, woocommerce: WOOCOMMERCE_RATE_LIMIT, ebay: EBAY_INVENTORY_RATE_LIMIT }, CHANNEL_RATE_LIMITS_ENV, env);
+  return readPolicy(
+    OutboundRateLimits,
+    { shopify: SHOPIFY_ADMIN_RATE_LIMIT, woocommerce: WOOCOMMERCE_RATE_LIMIT, ebay: EBAY_INVENTORY_RATE_LIMIT },
+    CHANNEL_RATE_LIMITS_ENV,
+    env,
+  );
 }
 
 /**
@@ -50,7 +83,8 @@ export function outboundRateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env):
  */
 export function channelApisFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const credentials = channelCredentialsFromEnv(env);
-  const baseUrl = (channel: SalesChannel, production: string) => (env[apiBaseUrlEnvVar(channel)] || production).replace(/\/$/, '');
+  const baseUrl = (channel: SalesChannel, production: string) =>
+    (env[apiBaseUrlEnvVar(channel)] || production).replace(/\/$/, '');
   const once = <T>(make: () => T) => {
     let made: T | undefined;
     return () => (made ??= make());
@@ -58,7 +92,14 @@ export function channelApisFromEnv(env: NodeJS.ProcessEnv = process.env) {
   return {
     square: once(() => new SquareOrdersApi(baseUrl('square', SQUARE_PRODUCTION_URL), credentials)),
     // Login with Amazon lives on its own host; locally both are the stub.
-    amazon: once(() => new AmazonOrdersApi(baseUrl('amazon', SP_API_NORTH_AMERICA_URL), env.FABRIC_AMAZON_LWA_URL || LWA_TOKEN_URL, credentials)),
+    amazon: once(
+      () =>
+        new AmazonOrdersApi(
+          baseUrl('amazon', SP_API_NORTH_AMERICA_URL),
+          env.FABRIC_AMAZON_LWA_URL || LWA_TOKEN_URL,
+          credentials,
+        ),
+    ),
     ebay: once(() => new EbayApi(baseUrl('ebay', EBAY_PRODUCTION_URL), credentials)),
     walmart: once(() => new WalmartOrdersApi(baseUrl('walmart', WALMART_PRODUCTION_URL), credentials)),
   };
@@ -90,23 +131,53 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
   const limits = outboundRateLimitsFromEnv(env);
   const bucket = (channel: SalesChannel, limit: RateLimit, account: () => Promise<string>) =>
     new DynamoTokenBucket(publicationsTable, async () => `${channel}#${await account()}`, limit);
-  const shopify = once(() => new ShopifyAdminApi(override('shopify'), credentials, {
-    channel: 'shopify', bucket: bucket('shopify', limits.shopify, async () => (await credentials.credentialsFor('shopify', ShopifyAdminCredentials)).shop),
-  }));
-  const woocommerce = once(() => new WooCommerceRestApi(override('woocommerce'), credentials, {
-    channel: 'woocommerce', bucket: bucket('woocommerce', limits.woocommerce, async () => new URL((await credentials.credentialsFor('woocommerce', WooCommerceCredentials)).storeUrl).host),
-  }));
+  const shopify = once(
+    () =>
+      new ShopifyAdminApi(override('shopify'), credentials, {
+        channel: 'shopify',
+        bucket: bucket(
+          'shopify',
+          limits.shopify,
+          async () => (await credentials.credentialsFor('shopify', ShopifyAdminCredentials)).shop,
+        ),
+      }),
+  );
+  const woocommerce = once(
+    () =>
+      new WooCommerceRestApi(override('woocommerce'), credentials, {
+        channel: 'woocommerce',
+        bucket: bucket(
+          'woocommerce',
+          limits.woocommerce,
+          async () => new URL((await credentials.credentialsFor('woocommerce', WooCommerceCredentials)).storeUrl).host,
+        ),
+      }),
+  );
   // eBay's call limits are per application, so the bucket is the client id's.
   const ebayUrl = (override('ebay') ?? EBAY_PRODUCTION_URL).replace(/\/$/, '');
   const ebayToken = once(() => ebaySellerToken(ebayUrl, credentials));
-  const ebayHttp = once(() => ({ channel: 'ebay' as const, bucket: bucket('ebay', limits.ebay, async () => (await credentials.credentialsFor('ebay', EbayApplication)).clientId) }));
+  const ebayHttp = once(() => ({
+    channel: 'ebay' as const,
+    bucket: bucket(
+      'ebay',
+      limits.ebay,
+      async () => (await credentials.credentialsFor('ebay', EbayApplication)).clientId,
+    ),
+  }));
   // SP-API clients of one seller share its LWA token; each operation has its own usage plan.
   const amazonOrders = once(() => channelApisFromEnv(env).amazon());
   const amazonSeller = (operation: string, limit: RateLimit): AmazonSellerApi => ({
     apiUrl: (override('amazon') ?? SP_API_NORTH_AMERICA_URL).replace(/\/$/, ''),
     accessToken: () => amazonOrders().accessToken(),
     credentials,
-    http: { channel: 'amazon', bucket: bucket('amazon', limit, async () => `${(await credentials.credentialsFor('amazon', AmazonSeller)).sellerId}#${operation}`) },
+    http: {
+      channel: 'amazon',
+      bucket: bucket(
+        'amazon',
+        limit,
+        async () => `${(await credentials.credentialsFor('amazon', AmazonSeller)).sellerId}#${operation}`,
+      ),
+    },
   });
   const inventory: Partial<Record<SalesChannel, () => ChannelInventoryApi>> = {
     amazon: once(() => new AmazonInventoryApi(amazonSeller('listings', AMAZON_LISTINGS_RATE_LIMIT))),

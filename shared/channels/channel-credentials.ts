@@ -9,11 +9,29 @@ import { apiCredentialsEnvVar, apiCredentialsNameEnvVar } from '#shared/config/t
  */
 export const DEVELOPMENT_API_CREDENTIALS: Partial<Record<SalesChannel, Record<string, string>>> = {
   square: { accessToken: 'dev-square-access-token' },
-  amazon: { clientId: 'amzn1.application-oa2-client.dev', clientSecret: 'dev-lwa-client-secret', refreshToken: 'Atzr|dev-refresh-token', sellerId: 'A2DEVSELLER0001', marketplaceId: 'ATVPDKIKX0DER' },
-  ebay: { clientId: 'FabricDev-PRD-0000', clientSecret: 'dev-ebay-client-secret', refreshToken: 'v^1.1#dev-ebay-refresh-token' },
+  amazon: {
+    clientId: 'amzn1.application-oa2-client.dev',
+    clientSecret: 'dev-lwa-client-secret',
+    refreshToken: 'Atzr|dev-refresh-token',
+    sellerId: 'A2DEVSELLER0001',
+    marketplaceId: 'ATVPDKIKX0DER',
+  },
+  ebay: {
+    clientId: 'FabricDev-PRD-0000',
+    clientSecret: 'dev-ebay-client-secret',
+    refreshToken: 'v^1.1#dev-ebay-refresh-token',
+  },
   // Outbound only: the Admin API's access token, the shop and the location whose stock the fabric sets.
-  shopify: { shop: 'fabric-dev.myshopify.com', accessToken: 'shpat_dev-admin-api-token', locationId: 'gid://shopify/Location/1001' },
-  woocommerce: { storeUrl: 'https://fabric-dev.example', consumerKey: 'ck_dev-woocommerce-key', consumerSecret: 'cs_dev-woocommerce-secret' },
+  shopify: {
+    shop: 'fabric-dev.myshopify.com',
+    accessToken: 'shpat_dev-admin-api-token',
+    locationId: 'gid://shopify/Location/1001',
+  },
+  woocommerce: {
+    storeUrl: 'https://fabric-dev.example',
+    consumerKey: 'ck_dev-woocommerce-key',
+    consumerSecret: 'cs_dev-woocommerce-secret',
+  },
   walmart: { clientId: 'dev-walmart-client-id', clientSecret: 'dev-walmart-client-secret' },
 };
 
@@ -36,7 +54,10 @@ function parse<T>(channel: SalesChannel, raw: string | undefined, schema: z.ZodT
     throw new ChannelCredentialsError(`${channel} API credentials in ${where} are not JSON`);
   }
   const result = schema.safeParse(json);
-  if (!result.success) throw new ChannelCredentialsError(`${channel} API credentials in ${where} lack ${result.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
+  if (!result.success)
+    throw new ChannelCredentialsError(
+      `${channel} API credentials in ${where} lack ${result.error.issues.map((issue) => issue.path.join('.')).join(', ')}`,
+    );
   return result.data;
 }
 
@@ -60,11 +81,16 @@ export class SecretsManagerChannelCredentials implements ChannelApiCredentials {
 
   async credentialsFor<T>(channel: SalesChannel, schema: z.ZodType<T>): Promise<T> {
     const name = this.env[apiCredentialsNameEnvVar(channel)];
-    if (!name) throw new ChannelCredentialsError(`no ${channel} API credentials: ${apiCredentialsNameEnvVar(channel)} is not set`);
+    if (!name)
+      throw new ChannelCredentialsError(
+        `no ${channel} API credentials: ${apiCredentialsNameEnvVar(channel)} is not set`,
+      );
     return parse(channel, await getSecret<string>(name, { maxAge: 300 }), schema, `secret ${name}`);
   }
 }
 
 export function channelCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): ChannelApiCredentials {
-  return env.FABRIC_SECRETS_SOURCE === 'env' ? new EnvironmentChannelCredentials(env) : new SecretsManagerChannelCredentials(env);
+  return env.FABRIC_SECRETS_SOURCE === 'env'
+    ? new EnvironmentChannelCredentials(env)
+    : new SecretsManagerChannelCredentials(env);
 }

@@ -48,7 +48,12 @@ export class TokenBucket {
 
 export class ChannelApiError extends Error {
   override name = 'ChannelApiError';
-  constructor(readonly channel: SalesChannel, readonly status: number, message: string, readonly body?: unknown) {
+  constructor(
+    readonly channel: SalesChannel,
+    readonly status: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
     super(message);
   }
 }
@@ -56,7 +61,11 @@ export class ChannelApiError extends Error {
 /** The channel kept answering 429 beyond what one invocation may wait; the message is retried later by its queue. */
 export class ChannelRateLimitedError extends ChannelApiError {
   override name = 'ChannelRateLimitedError';
-  constructor(channel: SalesChannel, readonly retryAfterMs: number, body?: unknown) {
+  constructor(
+    channel: SalesChannel,
+    readonly retryAfterMs: number,
+    body?: unknown,
+  ) {
     super(channel, 429, `${channel} API is rate limiting this client; retry after ${retryAfterMs} ms`, body);
   }
 }
@@ -79,7 +88,11 @@ export interface ChannelHttpOptions {
  * `maxRateLimitRetries` times and `maxWaitMs` per wait; then throws ChannelRateLimitedError. Any other
  * non-2xx throws ChannelApiError with the status and parsed body. Returns the parsed JSON body.
  */
-export async function channelRequest<T = unknown>(url: string, init: RequestInit, options: ChannelHttpOptions): Promise<T> {
+export async function channelRequest<T = unknown>(
+  url: string,
+  init: RequestInit,
+  options: ChannelHttpOptions,
+): Promise<T> {
   const send = options.fetch ?? fetch;
   const sleep = options.sleep ?? pause;
   const maxRetries = options.maxRateLimitRetries ?? 3;
@@ -97,7 +110,12 @@ export async function channelRequest<T = unknown>(url: string, init: RequestInit
       await sleep(waitMs);
       continue;
     }
-    throw new ChannelApiError(options.channel, response.status, `${options.channel} API answered ${response.status} to ${init.method ?? 'GET'} ${new URL(url).pathname}`, body);
+    throw new ChannelApiError(
+      options.channel,
+      response.status,
+      `${options.channel} API answered ${response.status} to ${init.method ?? 'GET'} ${new URL(url).pathname}`,
+      body,
+    );
   }
 }
 
@@ -124,7 +142,10 @@ function parseJson(text: string): unknown {
 export class CachedAccessToken {
   private token: { value: string; expiresAt: number } | undefined;
 
-  constructor(private readonly fetchToken: () => Promise<{ accessToken: string; expiresInSeconds: number }>, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly fetchToken: () => Promise<{ accessToken: string; expiresInSeconds: number }>,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async get(): Promise<string> {
     if (this.token && this.token.expiresAt > this.now()) return this.token.value;

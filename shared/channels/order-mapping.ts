@@ -20,7 +20,9 @@ export function moneyAt(decimal: string | number, currency: string, path: string
 /** The order's currency, which must be one a buyer can pay in: "ZZZ" has the right shape and no minor unit to trust. */
 export function currencyAt(code: string, path: string): string {
   if (!isIsoCurrency(code)) {
-    throw new OrderMappingError(`${path}: "${code}" is not an ISO 4217 currency`, [{ path, message: `"${code}" is not an ISO 4217 currency` }]);
+    throw new OrderMappingError(`${path}: "${code}" is not an ISO 4217 currency`, [
+      { path, message: `"${code}" is not an ISO 4217 currency` },
+    ]);
   }
   return code;
 }
@@ -40,7 +42,9 @@ export function notNegativeAt(amount: Money, path: string): Money {
 /** An amount a channel already gives in minor units (Square's integer cents), checked to be a safe integer. */
 export function minorUnitsAt(amount: number, currency: string, path: string): Money {
   if (!Number.isSafeInteger(amount)) {
-    throw new OrderMappingError(`${path}: ${amount} is not a whole number of minor units`, [{ path, message: `${amount} is not a whole number of minor units` }]);
+    throw new OrderMappingError(`${path}: ${amount} is not a whole number of minor units`, [
+      { path, message: `${amount} is not a whole number of minor units` },
+    ]);
   }
   return { amountMinor: amount, currency };
 }
@@ -49,7 +53,9 @@ export function minorUnitsAt(amount: number, currency: string, path: string): Mo
 export function quantityAt(value: string | number, path: string): number {
   const quantity = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
   if (!Number.isSafeInteger(quantity) || quantity <= 0) {
-    throw new OrderMappingError(`${path}: quantity "${value}" is not a whole number of units`, [{ path, message: `"${value}" is not a whole number of units` }]);
+    throw new OrderMappingError(`${path}: quantity "${value}" is not a whole number of units`, [
+      { path, message: `"${value}" is not a whole number of units` },
+    ]);
   }
   return quantity;
 }
@@ -98,12 +104,15 @@ export function completeOrder(draft: OrderDraft, reportedTotal: Money, totalPath
   try {
     totals = computeOrderTotals(draft);
   } catch (error) {
-    throw new OrderMappingError(`amounts are not all in ${draft.currency}: ${(error as Error).message}`, [{ path: 'currency', message: (error as Error).message }]);
+    throw new OrderMappingError(`amounts are not all in ${draft.currency}: ${(error as Error).message}`, [
+      { path: 'currency', message: (error as Error).message },
+    ]);
   }
   notNegativeAt(reportedTotal, totalPath);
   assertReportedTotal(totals, reportedTotal, totalPath);
   const parsed = Order.safeParse({ ...draft, totals });
-  if (!parsed.success) throw new OrderMappingError('the mapped order is not a valid canonical order', formatIssues(parsed.error));
+  if (!parsed.success)
+    throw new OrderMappingError('the mapped order is not a valid canonical order', formatIssues(parsed.error));
   return parsed.data;
 }
 

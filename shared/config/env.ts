@@ -8,7 +8,10 @@ export class ConfigError extends Error {
  * Reads configuration once, at cold start, through a zod schema over the environment. A missing or
  * malformed variable fails fast with its name, before the first event is half-processed.
  */
-export function readConfig<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
+export function readConfig<T extends z.ZodRawShape>(
+  shape: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<T>> {
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -29,22 +32,34 @@ export const requiredName = z.string({ error: 'is required' }).min(1, 'is requir
 export const MAX_RECEIVE_COUNTS_ENV = 'FABRIC_MAX_RECEIVE_COUNTS';
 
 /** Parses MAX_RECEIVE_COUNTS_ENV; absent is no queue known, so no failure is taken for the last receive. */
-export const maxReceiveCounts = z.string().default('{}').transform((text, context) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    context.addIssue({ code: 'custom', message: 'is not JSON' });
-    return z.NEVER;
-  }
-}).pipe(z.record(z.string(), z.number().int().positive()));
+export const maxReceiveCounts = z
+  .string()
+  .default('{}')
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'is not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.number().int().positive()));
 
-export const booleanFlag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
+export const booleanFlag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true');
 
 /**
  * A policy read once, at cold start: `defaults` with any top-level section replaced by the JSON in
  * env[variable], parsed by `schema`. Throws ConfigError naming the variable and the failing path.
  */
-export function readPolicy<S extends z.ZodType>(schema: S, defaults: object, variable: string, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function readPolicy<S extends z.ZodType>(
+  schema: S,
+  defaults: object,
+  variable: string,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   let override: Record<string, unknown> = {};
   if (env[variable]) {
     try {

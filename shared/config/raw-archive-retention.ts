@@ -17,7 +17,10 @@ export const UNVERIFIED_ARCHIVE_DAYS = 7;
 /** The raw archive's expiry rules for a retention in days (undefined: order data is kept for good). */
 export function rawArchiveExpiries(retentionDays?: number): ArchiveExpiry[] {
   return [
-    { prefix: UNVERIFIED_ARCHIVE_PREFIX, days: Math.min(UNVERIFIED_ARCHIVE_DAYS, retentionDays ?? UNVERIFIED_ARCHIVE_DAYS) },
+    {
+      prefix: UNVERIFIED_ARCHIVE_PREFIX,
+      days: Math.min(UNVERIFIED_ARCHIVE_DAYS, retentionDays ?? UNVERIFIED_ARCHIVE_DAYS),
+    },
     ...(retentionDays ? [{ prefix: '', days: retentionDays }] : []),
   ];
 }

@@ -36,31 +36,45 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 /** The connector's tunables, read once at cold start. */
 export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
-  const config = readConfig({
-    [ERP_API_URL_ENV]: z.string().url().optional(),
-    [ERP_TOKEN_URL_ENV]: z.string().url().optional(),
-    /** One ERP request's budget; a post unanswered past it is looked up, once the commit horizon has passed, before being sent again. */
-    FABRIC_ERP_REQUEST_TIMEOUT_MS: positiveInt(15_000),
-    /**
-     * How long after a request the ERP may still commit it: Business Central online stops a request
-     * (504) after 10 minutes of execution. A post left unanswered is looked up again only after it.
-     */
-    FABRIC_ERP_COMMIT_HORIZON_MS: positiveInt(600_000),
-    FABRIC_ERP_RETRY_ATTEMPTS: positiveInt(4),
-    FABRIC_ERP_RETRY_BASE_MS: positiveInt(200),
-    FABRIC_ERP_RETRY_MAX_MS: positiveInt(5_000),
-    FABRIC_ERP_BREAKER_FAILURES: positiveInt(5),
-    FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
-    /** How long a container admits calls on a closed, clean breaker it read, before reading it again. */
-    FABRIC_ERP_BREAKER_CLOSED_VIEW_MS: z.coerce.number().int().min(0).default(1_000),
-    /** Business Central online's limit per service principal; on-premises and other tenants set theirs. */
-    [ERP_REQUESTS_PER_SECOND_ENV]: positiveInt(20),
-    /** JSON object: channel -> ERP customer number; a channel not named sells to the customer named like it (SHOPIFY). */
-    FABRIC_ERP_CUSTOMERS: z.string().default('{}').transform((text) => z.record(z.string(), z.string().min(1)).parse(JSON.parse(text))),
-    FABRIC_ERP_SHIPPING_ACCOUNT: z.string().min(1).default('6100'),
-  }, env);
-  const backoff: BackoffPolicy = { maxAttempts: config.FABRIC_ERP_RETRY_ATTEMPTS, baseDelayMs: config.FABRIC_ERP_RETRY_BASE_MS, maxDelayMs: config.FABRIC_ERP_RETRY_MAX_MS };
-  const breaker: BreakerPolicy = { failureThreshold: config.FABRIC_ERP_BREAKER_FAILURES, coolDownMs: config.FABRIC_ERP_BREAKER_COOLDOWN_SECONDS * 1000, closedViewMs: config.FABRIC_ERP_BREAKER_CLOSED_VIEW_MS };
+  const config = readConfig(
+    {
+      [ERP_API_URL_ENV]: z.string().url().optional(),
+      [ERP_TOKEN_URL_ENV]: z.string().url().optional(),
+      /** One ERP request's budget; a post unanswered past it is looked up, once the commit horizon has passed, before being sent again. */
+      FABRIC_ERP_REQUEST_TIMEOUT_MS: positiveInt(15_000),
+      /**
+       * How long after a request the ERP may still commit it: Business Central online stops a request
+       * (504) after 10 minutes of execution. A post left unanswered is looked up again only after it.
+       */
+      FABRIC_ERP_COMMIT_HORIZON_MS: positiveInt(600_000),
+      FABRIC_ERP_RETRY_ATTEMPTS: positiveInt(4),
+      FABRIC_ERP_RETRY_BASE_MS: positiveInt(200),
+      FABRIC_ERP_RETRY_MAX_MS: positiveInt(5_000),
+      FABRIC_ERP_BREAKER_FAILURES: positiveInt(5),
+      FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
+      /** How long a container admits calls on a closed, clean breaker it read, before reading it again. */
+      FABRIC_ERP_BREAKER_CLOSED_VIEW_MS: z.coerce.number().int().min(0).default(1_000),
+      /** Business Central online's limit per service principal; on-premises and other tenants set theirs. */
+      [ERP_REQUESTS_PER_SECOND_ENV]: positiveInt(20),
+      /** JSON object: channel -> ERP customer number; a channel not named sells to the customer named like it (SHOPIFY). */
+      FABRIC_ERP_CUSTOMERS: z
+        .string()
+        .default('{}')
+        .transform((text) => z.record(z.string(), z.string().min(1)).parse(JSON.parse(text))),
+      FABRIC_ERP_SHIPPING_ACCOUNT: z.string().min(1).default('6100'),
+    },
+    env,
+  );
+  const backoff: BackoffPolicy = {
+    maxAttempts: config.FABRIC_ERP_RETRY_ATTEMPTS,
+    baseDelayMs: config.FABRIC_ERP_RETRY_BASE_MS,
+    maxDelayMs: config.FABRIC_ERP_RETRY_MAX_MS,
+  };
+  const breaker: BreakerPolicy = {
+    failureThreshold: config.FABRIC_ERP_BREAKER_FAILURES,
+    coolDownMs: config.FABRIC_ERP_BREAKER_COOLDOWN_SECONDS * 1000,
+    closedViewMs: config.FABRIC_ERP_BREAKER_CLOSED_VIEW_MS,
+  };
   const posting: SalesOrderPostingPolicy = {
     customerFor: (order) => config.FABRIC_ERP_CUSTOMERS[order.channel] ?? defaultCustomerNumber(order.channel),
     shippingAccount: config.FABRIC_ERP_SHIPPING_ACCOUNT,
@@ -89,5 +103,6 @@ function erpCredentialsFromEnv(env: NodeJS.ProcessEnv): () => Promise<BusinessCe
   }
   const name = env[ERP_CREDENTIALS_NAME_ENV];
   if (!name) throw new Error(`${ERP_CREDENTIALS_NAME_ENV} is required`);
-  return async () => BusinessCentralCredentials.parse(JSON.parse(await getSecret<string>(name, { maxAge: 300 }) ?? 'null'));
+  return async () =>
+    BusinessCentralCredentials.parse(JSON.parse((await getSecret<string>(name, { maxAge: 300 })) ?? 'null'));
 }

@@ -9,7 +9,11 @@ import type { ByteSource, PosBatchFormat, PosBatchReader, ReadPosition } from '#
  * The integrity pass over a whole upload (see checkReadable), with the format's own check: a CSV must
  * start with the documented header, a POSLog must be well-formed XML under a <POSLog> root.
  */
-export async function checkPosBatch(source: ByteSource, format: PosBatchFormat, namedGzip: boolean): Promise<Readability> {
+export async function checkPosBatch(
+  source: ByteSource,
+  format: PosBatchFormat,
+  namedGzip: boolean,
+): Promise<Readability> {
   const inspect = format === 'csv' ? csvHeaderInspector() : format === 'xml' ? poslogInspector() : undefined;
   return checkReadable(await source.open(), { namedGzip, ...(inspect ? { inspect } : {}) });
 }
@@ -39,7 +43,12 @@ export async function* readPosItems(
     return;
   }
   const { chunks } = await decompressed(await source.open());
-  const all = format === 'xml' ? poslogItems(utf8Texts(chunks), { storeId }) : format === 'jsonl' ? jsonlItems(lineBatches(chunks), { storeId }) : csvItems(lineBatches(chunks), { storeId });
+  const all =
+    format === 'xml'
+      ? poslogItems(utf8Texts(chunks), { storeId })
+      : format === 'jsonl'
+        ? jsonlItems(lineBatches(chunks), { storeId })
+        : csvItems(lineBatches(chunks), { storeId });
   let skip = position.items;
   for await (const batch of all) {
     if (skip >= batch.length) {
@@ -59,7 +68,12 @@ async function firstLine(source: ByteSource): Promise<string> {
 }
 
 async function* toBuffers(chunks: ByteChunks): AsyncGenerator<Buffer> {
-  for await (const chunk of chunks) yield typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  for await (const chunk of chunks)
+    yield typeof chunk === 'string'
+      ? Buffer.from(chunk)
+      : Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /** The POS capability's reader port, over the three upload formats of the contract. */

@@ -1,5 +1,11 @@
 import type { FieldIssue } from '#domain/kernel/validation';
-import { describeIssues, posTransactionId, toPosTransactionDraft, type RawPosLine, type RawPosTender } from '#domain/pos/transaction';
+import {
+  describeIssues,
+  posTransactionId,
+  toPosTransactionDraft,
+  type RawPosLine,
+  type RawPosTender,
+} from '#domain/pos/transaction';
 import type { SourceLine, TextInspector } from '#shared/text/byte-stream';
 import { splitCsvRow } from '#shared/text/csv-row';
 import { quarantinedRaw, type PosParsedItem, type QuarantinedLine } from '#domain/pos/parsed-item';
@@ -11,13 +17,36 @@ import { quarantinedRaw, type PosParsedItem, type QuarantinedLine } from '#domai
  * columns, in any order; unknown columns are ignored. See docs/pos-upload.md for a sample.
  */
 export const POS_CSV_COLUMNS = [
-  'store_id', 'register_id', 'business_day', 'sequence', 'ended_at', 'currency', 'disposition', 'operator_id',
-  'record_type', 'item_code', 'description', 'quantity', 'unit_price', 'discount', 'amount', 'reason_code', 'tender_method',
+  'store_id',
+  'register_id',
+  'business_day',
+  'sequence',
+  'ended_at',
+  'currency',
+  'disposition',
+  'operator_id',
+  'record_type',
+  'item_code',
+  'description',
+  'quantity',
+  'unit_price',
+  'discount',
+  'amount',
+  'reason_code',
+  'tender_method',
   // Optional, and last so that files written before it keep their layout: see parseOriginalOrder.
   'original_order',
 ] as const;
 export type PosCsvColumn = (typeof POS_CSV_COLUMNS)[number];
-const REQUIRED: readonly PosCsvColumn[] = ['store_id', 'register_id', 'business_day', 'sequence', 'ended_at', 'currency', 'record_type'];
+const REQUIRED: readonly PosCsvColumn[] = [
+  'store_id',
+  'register_id',
+  'business_day',
+  'sequence',
+  'ended_at',
+  'currency',
+  'record_type',
+];
 const KEY_COLUMNS: readonly PosCsvColumn[] = ['store_id', 'register_id', 'business_day', 'sequence'];
 /** Transaction-level columns every row of a transaction repeats; they must agree. */
 const TRANSACTION_COLUMNS: readonly PosCsvColumn[] = ['ended_at', 'currency', 'disposition', 'operator_id'];
@@ -119,7 +148,8 @@ export async function* csvItems(
       else {
         const split = splitCsvRow(line.text);
         if (!Array.isArray(split)) unreadable = `the row ${split.error}`;
-        else if (split.length !== header.columnCount) unreadable = `the row has ${split.length} fields but the header has ${header.columnCount}`;
+        else if (split.length !== header.columnCount)
+          unreadable = `the row has ${split.length} fields but the header has ${header.columnCount}`;
         else fields = split;
       }
       if (!fields) {
@@ -130,21 +160,34 @@ export async function* csvItems(
       }
       const keyText = KEY_COLUMNS.map((column) => field(header!, fields!, column)).join('\u0000');
       if (open && open.keyText !== keyText) {
-        items.push(closeTransaction(open, header, options.storeId, { line: line.lineNumber, offset: start }), ...open.strays);
+        items.push(
+          closeTransaction(open, header, options.storeId, { line: line.lineNumber, offset: start }),
+          ...open.strays,
+        );
         open = undefined;
       }
       open ??= { keyText, firstLine: line.lineNumber, rows: [], strays: [] };
       if (open.rows.length >= MAX_ROWS_PER_TRANSACTION) {
         // A runaway transaction is refused in parts as it streams past, so it never fills memory.
         open.overflow = true;
-        items.push(closeTransaction(open, header, options.storeId, { line: line.lineNumber, offset: start }), ...open.strays);
+        items.push(
+          closeTransaction(open, header, options.storeId, { line: line.lineNumber, offset: start }),
+          ...open.strays,
+        );
         open = { keyText, firstLine: line.lineNumber, rows: [], strays: [], overflow: true };
       }
       open.rows.push({ lineNumber: line.lineNumber, raw: line.text, fields });
     }
     if (items.length) yield items;
   }
-  if (open && header) yield [closeTransaction(open, header, options.storeId, { line: open.rows[open.rows.length - 1].lineNumber + 1, offset: lineStart }), ...open.strays];
+  if (open && header)
+    yield [
+      closeTransaction(open, header, options.storeId, {
+        line: open.rows[open.rows.length - 1].lineNumber + 1,
+        offset: lineStart,
+      }),
+      ...open.strays,
+    ];
 }
 
 /** A row that cannot be read at all, rejected on its own. */
@@ -164,13 +207,32 @@ function field(header: CsvHeader, fields: string[], column: PosCsvColumn): strin
 
 /** CSV names for the canonical field paths, so a reason points at the column the store wrote. */
 const COLUMN_OF: Record<string, PosCsvColumn> = {
-  storeId: 'store_id', registerId: 'register_id', businessDay: 'business_day', sequence: 'sequence', endedAt: 'ended_at',
-  currency: 'currency', disposition: 'disposition', operatorId: 'operator_id', type: 'record_type', itemCode: 'item_code',
-  description: 'description', quantity: 'quantity', unitPrice: 'unit_price', discount: 'discount', amount: 'amount',
-  reasonCode: 'reason_code', method: 'tender_method', originalOrder: 'original_order',
+  storeId: 'store_id',
+  registerId: 'register_id',
+  businessDay: 'business_day',
+  sequence: 'sequence',
+  endedAt: 'ended_at',
+  currency: 'currency',
+  disposition: 'disposition',
+  operatorId: 'operator_id',
+  type: 'record_type',
+  itemCode: 'item_code',
+  description: 'description',
+  quantity: 'quantity',
+  unitPrice: 'unit_price',
+  discount: 'discount',
+  amount: 'amount',
+  reasonCode: 'reason_code',
+  method: 'tender_method',
+  originalOrder: 'original_order',
 };
 
-function closeTransaction(open: OpenTransaction, header: CsvHeader, storeId: string | undefined, resume: { line: number; offset: number }): PosParsedItem {
+function closeTransaction(
+  open: OpenTransaction,
+  header: CsvHeader,
+  storeId: string | undefined,
+  resume: { line: number; offset: number },
+): PosParsedItem {
   const [first] = open.rows;
   const get = (row: Row, column: PosCsvColumn) => field(header, row.fields, column);
   const rowIssues = new Map<Row, string>();
@@ -181,7 +243,8 @@ function closeTransaction(open: OpenTransaction, header: CsvHeader, storeId: str
   const tenders: RawPosTender[] = [];
   const tenderRows: Row[] = [];
   if (open.overflow) {
-    for (const row of open.rows) rowIssues.set(row, `the transaction has more than ${MAX_ROWS_PER_TRANSACTION.toLocaleString('en-US')} rows`);
+    for (const row of open.rows)
+      rowIssues.set(row, `the transaction has more than ${MAX_ROWS_PER_TRANSACTION.toLocaleString('en-US')} rows`);
   }
   for (const row of open.rows) {
     const differing = TRANSACTION_COLUMNS.filter((column) => get(row, column) !== get(first, column));
@@ -220,20 +283,24 @@ function closeTransaction(open: OpenTransaction, header: CsvHeader, storeId: str
         rowIssues.set(row, `record_type: must be one of ${RECORD_TYPES.join(', ')}, not "${type}"`);
     }
   }
-  const result = toPosTransactionDraft({
-    storeId: get(first, 'store_id'),
-    registerId: get(first, 'register_id'),
-    businessDay: get(first, 'business_day'),
-    sequence: get(first, 'sequence'),
-    endedAt: get(first, 'ended_at'),
-    currency: get(first, 'currency'),
-    disposition: get(first, 'disposition').toLowerCase(),
-    operatorId: get(first, 'operator_id'),
-    lines,
-    tax,
-    tenders,
-  }, { storeId });
-  if (result.ok && rowIssues.size === 0) return { kind: 'transaction', firstLine: open.firstLine, transaction: result.transaction, resume };
+  const result = toPosTransactionDraft(
+    {
+      storeId: get(first, 'store_id'),
+      registerId: get(first, 'register_id'),
+      businessDay: get(first, 'business_day'),
+      sequence: get(first, 'sequence'),
+      endedAt: get(first, 'ended_at'),
+      currency: get(first, 'currency'),
+      disposition: get(first, 'disposition').toLowerCase(),
+      operatorId: get(first, 'operator_id'),
+      lines,
+      tax,
+      tenders,
+    },
+    { storeId },
+  );
+  if (result.ok && rowIssues.size === 0)
+    return { kind: 'transaction', firstLine: open.firstLine, transaction: result.transaction, resume };
 
   const transactionIssues: FieldIssue[] = [];
   if (!result.ok) {
@@ -250,12 +317,19 @@ function closeTransaction(open: OpenTransaction, header: CsvHeader, storeId: str
     }
   }
   const firstFailing = open.rows.find((row) => rowIssues.has(row));
-  const id = result.ok ? result.transaction.transactionId : result.key ? posTransactionId(result.key) : `at line ${open.firstLine}`;
+  const id = result.ok
+    ? result.transaction.transactionId
+    : result.key
+      ? posTransactionId(result.key)
+      : `at line ${open.firstLine}`;
   const quarantined: QuarantinedLine[] = open.rows.map((row) => ({
     lineNumber: row.lineNumber,
     raw: quarantinedRaw(row.raw),
-    reason: rowIssues.get(row)
-      ?? (transactionIssues.length ? describeIssues(transactionIssues) : `held: line ${firstFailing!.lineNumber} of transaction ${id} failed validation`),
+    reason:
+      rowIssues.get(row) ??
+      (transactionIssues.length
+        ? describeIssues(transactionIssues)
+        : `held: line ${firstFailing!.lineNumber} of transaction ${id} failed validation`),
   }));
   const key = result.ok ? result.transaction.key : result.key;
   return { kind: 'rejected', firstLine: open.firstLine, ...(key ? { key } : {}), lines: quarantined, resume };

@@ -7,7 +7,10 @@ import { quarantinedRaw, type PosParsedItem } from '#domain/pos/parsed-item';
  * (storeId, registerId, businessDay, sequence, endedAt, currency, lines, tax, tenders, ...). Amounts
  * are decimal strings ("24.00"), so no float ever touches money. Blank lines are skipped.
  */
-export async function* jsonlItems(batches: AsyncIterable<SourceLine[]>, options: { storeId?: string } = {}): AsyncGenerator<PosParsedItem[]> {
+export async function* jsonlItems(
+  batches: AsyncIterable<SourceLine[]>,
+  options: { storeId?: string } = {},
+): AsyncGenerator<PosParsedItem[]> {
   for await (const lines of batches) {
     const items: PosParsedItem[] = [];
     for (const line of lines) {
@@ -28,9 +31,16 @@ export async function* jsonlItems(batches: AsyncIterable<SourceLine[]>, options:
         continue;
       }
       const result = toPosTransactionDraft(json, options);
-      items.push(result.ok
-        ? { kind: 'transaction', firstLine: line.lineNumber, transaction: result.transaction, resume: { line: line.lineNumber + 1, offset: line.nextOffset } }
-        : reject(line, describeIssues(result.issues), result.key));
+      items.push(
+        result.ok
+          ? {
+              kind: 'transaction',
+              firstLine: line.lineNumber,
+              transaction: result.transaction,
+              resume: { line: line.lineNumber + 1, offset: line.nextOffset },
+            }
+          : reject(line, describeIssues(result.issues), result.key),
+      );
     }
     if (items.length) yield items;
   }

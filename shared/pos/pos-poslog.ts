@@ -59,7 +59,10 @@ export const MAX_TRANSACTION_CHARS = 8 * 1024 * 1024;
  * fails validation is rejected alone, with the line its <Transaction> starts on and its XML as raw.
  * Resume points carry no byte offset: a later invocation re-reads the document and skips.
  */
-export async function* poslogItems(texts: AsyncIterable<string>, options: { storeId?: string } = {}): AsyncGenerator<PosParsedItem[]> {
+export async function* poslogItems(
+  texts: AsyncIterable<string>,
+  options: { storeId?: string } = {},
+): AsyncGenerator<PosParsedItem[]> {
   const parser = new SaxesParser<PlainOptions>({ position: true, xmlns: false });
   let items: PosParsedItem[] = [];
   let capture: TransactionCapture | undefined;
@@ -71,7 +74,12 @@ export async function* poslogItems(texts: AsyncIterable<string>, options: { stor
     if (capture || localName(tag.name) !== 'Transaction') return;
     // The parser stands just past the name (or past the '>' when there are no attributes).
     const tagStart = buffer.lastIndexOf('<', parser.position - bufferStart - 1);
-    capture = { root: undefined as unknown as XmlElement, stack: [], line: parser.line, start: bufferStart + Math.max(0, tagStart) };
+    capture = {
+      root: undefined as unknown as XmlElement,
+      stack: [],
+      line: parser.line,
+      start: bufferStart + Math.max(0, tagStart),
+    };
   });
   parser.on('opentag', (tag: SaxesTagPlain) => {
     if (!capture) return;
@@ -96,7 +104,13 @@ export async function* poslogItems(texts: AsyncIterable<string>, options: { stor
       items.push({
         kind: 'rejected',
         firstLine: capture.line,
-        lines: [{ lineNumber: capture.line, raw: quarantinedRaw(capture.head), reason: `the transaction is larger than ${MAX_TRANSACTION_CHARS / 2 ** 20} MiB of XML` }],
+        lines: [
+          {
+            lineNumber: capture.line,
+            raw: quarantinedRaw(capture.head),
+            reason: `the transaction is larger than ${MAX_TRANSACTION_CHARS / 2 ** 20} MiB of XML`,
+          },
+        ],
         resume,
       });
     } else {
@@ -175,7 +189,13 @@ export function poslogInspector(): TextInspector {
   };
 }
 
-function transactionItem(transaction: XmlElement, line: number, raw: string, resume: { line: number; offset: null }, storeId: string | undefined): PosParsedItem {
+function transactionItem(
+  transaction: XmlElement,
+  line: number,
+  raw: string,
+  resume: { line: number; offset: null },
+  storeId: string | undefined,
+): PosParsedItem {
   const result = toPosTransactionDraft(readTransaction(transaction), { storeId });
   if (result.ok) return { kind: 'transaction', firstLine: line, transaction: result.transaction, resume };
   return {
@@ -189,9 +209,15 @@ function transactionItem(transaction: XmlElement, line: number, raw: string, res
 
 function readTransaction(transaction: XmlElement): Record<string, unknown> {
   const retail = child(transaction, 'RetailTransaction');
-  const disposition = isTrue(transaction.attributes.CancelFlag) || /^(cancel+ed|voided)$/i.test(retail?.attributes.TransactionStatus ?? '')
-    ? 'cancelled'
-    : isTrue(transaction.attributes.TrainingModeFlag) ? 'training' : retail ? 'completed' : 'control';
+  const disposition =
+    isTrue(transaction.attributes.CancelFlag) ||
+    /^(cancel+ed|voided)$/i.test(retail?.attributes.TransactionStatus ?? '')
+      ? 'cancelled'
+      : isTrue(transaction.attributes.TrainingModeFlag)
+        ? 'training'
+        : retail
+          ? 'completed'
+          : 'control';
   const lines: RawPosLine[] = [];
   const tax: string[] = [];
   const tenders: RawPosTender[] = [];
@@ -203,8 +229,10 @@ function readTransaction(transaction: XmlElement): Record<string, unknown> {
     const tender = child(item, 'Tender');
     const merchandise = sale ?? returned;
     if (merchandise) {
-      const discounts = [text(merchandise, 'DiscountAmount'), ...children(merchandise, 'RetailPriceModifier').map((modifier) => text(modifier, 'Amount'))]
-        .filter((amount): amount is string => amount !== undefined);
+      const discounts = [
+        text(merchandise, 'DiscountAmount'),
+        ...children(merchandise, 'RetailPriceModifier').map((modifier) => text(modifier, 'Amount')),
+      ].filter((amount): amount is string => amount !== undefined);
       lines.push({
         type: sale ? 'sale' : 'return',
         itemCode: text(merchandise, 'ItemID') ?? text(merchandise, 'POSIdentity', 'POSItemID') ?? '',
@@ -214,7 +242,10 @@ function readTransaction(transaction: XmlElement): Record<string, unknown> {
         amount: text(merchandise, 'ExtendedAmount'),
         discount: discounts.length ? addDecimals(discounts) : undefined,
         reasonCode: returned
-          ? text(returned, 'Reason') ?? text(returned, 'ReasonCode') ?? text(item, 'ReasonCode') ?? child(returned, 'Disposal')?.attributes.Method
+          ? (text(returned, 'Reason') ??
+            text(returned, 'ReasonCode') ??
+            text(item, 'ReasonCode') ??
+            child(returned, 'Disposal')?.attributes.Method)
           : undefined,
       });
     } else if (taxLine) {
@@ -222,7 +253,10 @@ function readTransaction(transaction: XmlElement): Record<string, unknown> {
       tax.push(isRefund(taxLine) ? negate(amount) : amount);
     } else if (tender) {
       const amount = text(tender, 'Amount') ?? '';
-      tenders.push({ method: tender.attributes.TenderType ?? text(tender, 'TenderID') ?? '', amount: isRefund(tender) ? negate(amount) : amount });
+      tenders.push({
+        method: tender.attributes.TenderType ?? text(tender, 'TenderID') ?? '',
+        amount: isRefund(tender) ? negate(amount) : amount,
+      });
       const change = child(tender, 'TenderChange');
       const changeAmount = change && text(change, 'Amount');
       if (changeAmount) tenders.push({ method: change.attributes.TenderType ?? 'cash', amount: negate(changeAmount) });

@@ -79,7 +79,9 @@ export async function* lineBatches(
   let skipping = false;
   const emit = (batch: SourceLine[], text: string, length: number, tooLong: boolean) => {
     offset += length;
-    batch.push(tooLong ? { lineNumber, nextOffset: offset, text: '', tooLong } : { lineNumber, nextOffset: offset, text });
+    batch.push(
+      tooLong ? { lineNumber, nextOffset: offset, text: '', tooLong } : { lineNumber, nextOffset: offset, text },
+    );
     lineNumber += 1;
   };
   for await (const chunk of chunks) {
@@ -90,7 +92,13 @@ export async function* lineBatches(
       // The line that began in an earlier chunk ends here.
       const length = pendingBytes + newline + 1;
       if (skipping || length - 1 > maxLineBytes) emit(batch, '', length, true);
-      else emit(batch, decodeLine(Buffer.concat([...pending, chunk.subarray(0, newline)]), 0, length - 1, offset === 0), length, false);
+      else
+        emit(
+          batch,
+          decodeLine(Buffer.concat([...pending, chunk.subarray(0, newline)]), 0, length - 1, offset === 0),
+          length,
+          false,
+        );
       pending = [];
       pendingBytes = 0;
       skipping = false;
@@ -163,15 +171,27 @@ export async function checkReadable(
   try {
     const content = await decompressed(tapped);
     gzip = content.gzip;
-    if (options.namedGzip && !gzip) return { readable: false, reason: 'the name ends in .gz but the content is not gzip' };
+    if (options.namedGzip && !gzip)
+      return { readable: false, reason: 'the name ends in .gz but the content is not gzip' };
     let first = true;
     for await (const chunk of content.chunks) {
-      if (first && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
-        return { readable: false, reason: 'the text is UTF-16 (it starts with a UTF-16 byte order mark); uploads must be UTF-8' };
+      if (
+        first &&
+        chunk.length >= 2 &&
+        ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+      ) {
+        return {
+          readable: false,
+          reason: 'the text is UTF-16 (it starts with a UTF-16 byte order mark); uploads must be UTF-8',
+        };
       }
       first = false;
       const nul = chunk.indexOf(0);
-      if (nul !== -1) return { readable: false, reason: `the content has a NUL byte on line ${newlines + countNewlines(chunk.subarray(0, nul)) + 1}: it is not UTF-8 text` };
+      if (nul !== -1)
+        return {
+          readable: false,
+          reason: `the content has a NUL byte on line ${newlines + countNewlines(chunk.subarray(0, nul)) + 1}: it is not UTF-8 text`,
+        };
       let text: string;
       try {
         text = decoder.decode(chunk, { stream: true });
@@ -190,7 +210,8 @@ export async function checkReadable(
       return { readable: false, reason: 'the text is not valid UTF-8 (it ends inside a character)' };
     }
   } catch (error) {
-    if (isZlibError(error)) return { readable: false, reason: `the gzip stream is corrupt or truncated: ${(error as Error).message}` };
+    if (isZlibError(error))
+      return { readable: false, reason: `the gzip stream is corrupt or truncated: ${(error as Error).message}` };
     throw error; // the object store failed: not the file's fault, retry
   }
   if (textBytes === 0) return { readable: false, reason: 'the file is empty' };

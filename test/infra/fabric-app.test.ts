@@ -3,7 +3,18 @@ import type { RegionalFabric } from '../../infra/fabric-app';
 import { regionSecrets } from '../../infra/region-secrets';
 import { acknowledgementsWithoutFinding, buildFabric, unacknowledgedFindings } from './fabric-synth';
 
-const STACK_PARTS = ['Stateful', 'Intake', 'Inventory', 'OrderToCash', 'Pos', 'PricingCatalog', 'ChannelSync', 'Exceptions', 'Api', 'Operations'];
+const STACK_PARTS = [
+  'Stateful',
+  'Intake',
+  'Inventory',
+  'OrderToCash',
+  'Pos',
+  'PricingCatalog',
+  'ChannelSync',
+  'Exceptions',
+  'Api',
+  'Operations',
+];
 /** Room to grow: CloudFormation refuses a stack of more than 500 resources, and CDK warns from 450. */
 const RESOURCES_PER_STACK = 300;
 
@@ -35,17 +46,28 @@ describe('a two-region app', () => {
 
   test('synthesizes the same independently named stacks in each region of the regions context', () => {
     expect(fabrics.flatMap((fabric) => fabric.stacks.map((stack) => [stack.stackName, stack.region]))).toEqual(
-      ['us-east-1', 'eu-west-1'].flatMap((region) => STACK_PARTS.map((part) => [`RetailFabric-${region}-${part}`, region])),
+      ['us-east-1', 'eu-west-1'].flatMap((region) =>
+        STACK_PARTS.map((part) => [`RetailFabric-${region}-${part}`, region]),
+      ),
     );
-    expect(fabrics.map((fabric) => Object.values(Template.fromStack(fabric.stateful).findResources('AWS::Events::EventBus'))[0].Properties.Name))
-      .toEqual(['fabric-us-east-1', 'fabric-eu-west-1']);
+    expect(
+      fabrics.map(
+        (fabric) =>
+          Object.values(Template.fromStack(fabric.stateful).findResources('AWS::Events::EventBus'))[0].Properties.Name,
+      ),
+    ).toEqual(['fabric-us-east-1', 'fabric-eu-west-1']);
   });
 
   test('deploys the stateful stack first, then the capabilities, then the API, then operations', () => {
-    const dependencies = (fabric: RegionalFabric) => Object.fromEntries(fabric.stacks.map((stack) => [
-      stack.stackName.replace(`RetailFabric-${fabric.region}-`, ''),
-      stack.dependencies.map((dependency) => dependency.stackName.replace(`RetailFabric-${fabric.region}-`, '')).sort(),
-    ]));
+    const dependencies = (fabric: RegionalFabric) =>
+      Object.fromEntries(
+        fabric.stacks.map((stack) => [
+          stack.stackName.replace(`RetailFabric-${fabric.region}-`, ''),
+          stack.dependencies
+            .map((dependency) => dependency.stackName.replace(`RetailFabric-${fabric.region}-`, ''))
+            .sort(),
+        ]),
+      );
     const capabilities = STACK_PARTS.slice(1, -2).sort();
 
     for (const fabric of fabrics) {
@@ -59,7 +81,11 @@ describe('a two-region app', () => {
   });
 
   test('keeps every stack of either region within 300 resources', () => {
-    const counts = fabrics.flatMap((fabric) => fabric.stacks.map((stack) => [stack.stackName, Object.keys(Template.fromStack(stack).toJSON().Resources).length] as const));
+    const counts = fabrics.flatMap((fabric) =>
+      fabric.stacks.map(
+        (stack) => [stack.stackName, Object.keys(Template.fromStack(stack).toJSON().Resources).length] as const,
+      ),
+    );
 
     expect(counts.filter(([, count]) => count > RESOURCES_PER_STACK)).toEqual([]);
   });
@@ -77,24 +103,33 @@ describe('a two-region app', () => {
 
   test('subscribes the alarm email only in the region whose settings name it', () => {
     expect(resourcesOf(useast, 'AWS::SNS::Subscription')).toHaveLength(0);
-    Template.fromStack(euwest.operations).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'retail-ops@example.com' });
+    Template.fromStack(euwest.operations).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'retail-ops@example.com',
+    });
   });
 
   test('deploys only the channels a region enables: no webhook route, secret or channel-only function for the others', () => {
     const text = JSON.stringify(euwest.stacks.map((stack) => Template.fromStack(stack).toJSON()));
     const paths = resourcesOf(euwest, 'AWS::ApiGateway::Resource').map((resource) => resource.Properties.PathPart);
-    const variables = resourcesOf(euwest, 'AWS::Lambda::Function').flatMap((fn) => Object.keys(fn.Properties.Environment?.Variables ?? {}));
+    const variables = resourcesOf(euwest, 'AWS::Lambda::Function').flatMap((fn) =>
+      Object.keys(fn.Properties.Environment?.Variables ?? {}),
+    );
 
     expect(paths).toEqual(expect.arrayContaining(['shopify', 'woocommerce']));
     expect(paths).not.toEqual(expect.arrayContaining(['ebay']));
     expect(paths).not.toContain('square');
-    expect(variables.filter((name) => name.startsWith('FABRIC_SECRET_NAME_')).sort()).toEqual(['FABRIC_SECRET_NAME_SHOPIFY', 'FABRIC_SECRET_NAME_WOOCOMMERCE']);
+    expect(variables.filter((name) => name.startsWith('FABRIC_SECRET_NAME_')).sort()).toEqual([
+      'FABRIC_SECRET_NAME_SHOPIFY',
+      'FABRIC_SECRET_NAME_WOOCOMMERCE',
+    ]);
     expect(text).not.toContain('amazon-notifications');
     expect(text).not.toContain('ebay-order-poller');
   });
 
-  test('has the pre-deploy check ask for every secret of the region\'s channels that its functions are given', () => {
-    const given = resourcesOf(euwest, 'AWS::Lambda::Function').flatMap((fn) => Object.entries(fn.Properties.Environment?.Variables ?? {}))
+  test("has the pre-deploy check ask for every secret of the region's channels that its functions are given", () => {
+    const given = resourcesOf(euwest, 'AWS::Lambda::Function')
+      .flatMap((fn) => Object.entries(fn.Properties.Environment?.Variables ?? {}))
       .filter(([key]) => /^FABRIC_(SECRET_NAME_|CHANNEL_API_CREDENTIALS_NAME_|ERP_CREDENTIALS_NAME$)/.test(key))
       .map(([, value]) => value as string)
       .filter((name) => !/^fabric\/(webhooks|channel-api)\//.test(name) || /\/(shopify|woocommerce)$/.test(name));
@@ -102,16 +137,21 @@ describe('a two-region app', () => {
     expect(regionSecrets(['shopify', 'woocommerce']).map((secret) => secret.name)).toEqual([...new Set(given)].sort());
   });
 
-  test('points the ERP connector at the region\'s ERP endpoint when one is set', () => {
-    const urls = (fabric: RegionalFabric) => resourcesOf(fabric, 'AWS::Lambda::Function').map((fn) => fn.Properties.Environment?.Variables?.FABRIC_ERP_API_URL).filter(Boolean);
+  test("points the ERP connector at the region's ERP endpoint when one is set", () => {
+    const urls = (fabric: RegionalFabric) =>
+      resourcesOf(fabric, 'AWS::Lambda::Function')
+        .map((fn) => fn.Properties.Environment?.Variables?.FABRIC_ERP_API_URL)
+        .filter(Boolean);
 
     expect(urls(euwest).length).toBeGreaterThan(0);
     expect(new Set(urls(euwest))).toEqual(new Set(['https://erp.example.eu/api/v2.0']));
     expect(urls(useast)).toEqual([]);
   });
 
-  test('gives the ERP connector and the channel syncs the region\'s rate budgets when they are set', () => {
-    const variables = resourcesOf(euwest, 'AWS::Lambda::Function').map((fn) => fn.Properties.Environment?.Variables ?? {});
+  test("gives the ERP connector and the channel syncs the region's rate budgets when they are set", () => {
+    const variables = resourcesOf(euwest, 'AWS::Lambda::Function').map(
+      (fn) => fn.Properties.Environment?.Variables ?? {},
+    );
 
     expect(new Set(variables.map((v) => v.FABRIC_ERP_REQUESTS_PER_SECOND).filter(Boolean))).toEqual(new Set(['40']));
     const budgets = variables.map((v) => v.FABRIC_CHANNEL_RATE_LIMITS).filter(Boolean);
@@ -120,7 +160,7 @@ describe('a two-region app', () => {
   });
 });
 
-describe('the fabric app\'s context', () => {
+describe("the fabric app's context", () => {
   test('deploys to the default region from cdk.json when no regions are given', () => {
     const fabrics = buildFabric();
 
@@ -137,22 +177,34 @@ describe('the fabric app\'s context', () => {
   });
 
   test('rejects regionSettings whose JSON text does not parse, naming the key', () => {
-    expect(() => buildFabric({ regionSettings: '{"eu-west-1": {"alarmEmail": ' })).toThrow(/context "regionSettings" is not valid JSON/);
+    expect(() => buildFabric({ regionSettings: '{"eu-west-1": {"alarmEmail": ' })).toThrow(
+      /context "regionSettings" is not valid JSON/,
+    );
   });
 
   test('rejects regionSettings given as text that is not JSON, naming the key', () => {
-    expect(() => buildFabric({ regionSettings: 'eu-west-1' })).toThrow(/context "regionSettings": regionSettings must be an object of settings per region, or its JSON text/);
+    expect(() => buildFabric({ regionSettings: 'eu-west-1' })).toThrow(
+      /context "regionSettings": regionSettings must be an object of settings per region, or its JSON text/,
+    );
   });
 
   test('rejects a channel budget the fabric cannot set, naming where', () => {
-    expect(() => buildFabric({ regionSettings: { 'us-east-1': { channelRateLimits: { amazon: { ratePerSecond: 5, burst: 5 } } } } })).toThrow(/regionSettings\.us-east-1\.channelRateLimits/);
+    expect(() =>
+      buildFabric({
+        regionSettings: { 'us-east-1': { channelRateLimits: { amazon: { ratePerSecond: 5, burst: 5 } } } },
+      }),
+    ).toThrow(/regionSettings\.us-east-1\.channelRateLimits/);
   });
 
   test('rejects a malformed region, naming the context key', () => {
-    expect(() => buildFabric({ regions: 'us-east-1,Europe' })).toThrow(/context "regions": regions\.1 is not an AWS region name/);
+    expect(() => buildFabric({ regions: 'us-east-1,Europe' })).toThrow(
+      /context "regions": regions\.1 is not an AWS region name/,
+    );
   });
 
   test('rejects an unknown region setting, naming the region', () => {
-    expect(() => buildFabric({ regionSettings: { 'us-east-1': { alarmEmial: 'ops@example.com' } } })).toThrow(/regionSettings\.us-east-1/);
+    expect(() => buildFabric({ regionSettings: { 'us-east-1': { alarmEmial: 'ops@example.com' } } })).toThrow(
+      /regionSettings\.us-east-1/,
+    );
   });
 });

@@ -3,7 +3,16 @@ import { routingRules } from '#events/routing-rules';
 import { constructId } from '../../infra/constructs/construct-id';
 import type { RegionalFabric } from '../../infra/fabric-app';
 import { regionSecrets } from '../../infra/region-secrets';
-import { EVENT_ARCHIVE_RETENTION_DAYS, bucketEnvVar, buckets, functions, tableEnvVar, tables, type FunctionDefinition, type TableDefinition } from '#shared/config/topology';
+import {
+  EVENT_ARCHIVE_RETENTION_DAYS,
+  bucketEnvVar,
+  buckets,
+  functions,
+  tableEnvVar,
+  tables,
+  type FunctionDefinition,
+  type TableDefinition,
+} from '#shared/config/topology';
 import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { buildFabric, regionTemplate } from './fabric-synth';
@@ -11,7 +20,9 @@ import { buildFabric, regionTemplate } from './fabric-synth';
 const REGION = 'us-east-1';
 const topologyFunctions = Object.entries(functions) as [string, FunctionDefinition][];
 const topologyTables = Object.entries(tables) as [string, TableDefinition][];
-const routes = topologyFunctions.flatMap(([name, definition]) => (definition.routes ?? []).map((route) => ({ name, definition, route })));
+const routes = topologyFunctions.flatMap(([name, definition]) =>
+  (definition.routes ?? []).map((route) => ({ name, definition, route })),
+);
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
@@ -67,34 +78,54 @@ describe('stateful stack', () => {
   });
 
   test('holds the stores, the bus and its holding queue, and nothing stateless', () => {
-    const types = new Set(Object.entries(resources).filter(([id]) => id.startsWith('Stateful/')).map(([, resource]) => resource.Type));
+    const types = new Set(
+      Object.entries(resources)
+        .filter(([id]) => id.startsWith('Stateful/'))
+        .map(([, resource]) => resource.Type),
+    );
 
-    expect(types).toEqual(new Set([
-      'AWS::KMS::Key', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Events::EventBus', 'AWS::Events::Archive',
-      'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::SSM::Parameter',
-    ]));
+    expect(types).toEqual(
+      new Set([
+        'AWS::KMS::Key',
+        'AWS::DynamoDB::Table',
+        'AWS::S3::Bucket',
+        'AWS::S3::BucketPolicy',
+        'AWS::Events::EventBus',
+        'AWS::Events::Archive',
+        'AWS::SQS::Queue',
+        'AWS::SQS::QueuePolicy',
+        'AWS::SSM::Parameter',
+      ]),
+    );
   });
 });
 
 describe('stores', () => {
-  test.each(topologyTables)('keeps the %s table with point-in-time recovery, the fabric key and its declared keys', (name, definition) => {
-    const table = resources[logicalIdStartingWith(`Stateful/DataStores${constructId(name)}Table`)];
+  test.each(topologyTables)(
+    'keeps the %s table with point-in-time recovery, the fabric key and its declared keys',
+    (name, definition) => {
+      const table = resources[logicalIdStartingWith(`Stateful/DataStores${constructId(name)}Table`)];
 
-    expect(table.DeletionPolicy).toBe('Retain');
-    expect(table.Properties).toMatchObject({
-      BillingMode: 'PAY_PER_REQUEST',
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalIdStartingWith('Stateful/DataStoresDataKey'), 'Arn'] } },
-      DeletionProtectionEnabled: true,
-    });
-    expect(table.Properties.KeySchema).toEqual([
-      { AttributeName: definition.partitionKey, KeyType: 'HASH' },
-      ...(definition.sortKey ? [{ AttributeName: definition.sortKey, KeyType: 'RANGE' }] : []),
-    ]);
-    expect(table.Properties.TimeToLiveSpecification).toEqual(
-      definition.timeToLiveAttribute ? { AttributeName: definition.timeToLiveAttribute, Enabled: true } : undefined,
-    );
-  });
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: { 'Fn::GetAtt': [logicalIdStartingWith('Stateful/DataStoresDataKey'), 'Arn'] },
+        },
+        DeletionProtectionEnabled: true,
+      });
+      expect(table.Properties.KeySchema).toEqual([
+        { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+        ...(definition.sortKey ? [{ AttributeName: definition.sortKey, KeyType: 'RANGE' }] : []),
+      ]);
+      expect(table.Properties.TimeToLiveSpecification).toEqual(
+        definition.timeToLiveAttribute ? { AttributeName: definition.timeToLiveAttribute, Enabled: true } : undefined,
+      );
+    },
+  );
 
   test('rotates the fabric data key', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -105,10 +136,22 @@ describe('stores', () => {
 
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.Properties).toMatchObject({
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       VersioningConfiguration: { Status: 'Enabled' },
-      LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdStartingWith('Stateful/DataStoresAccessLogBucket') }, LogFilePrefix: `${name}/` },
+      LoggingConfiguration: {
+        DestinationBucketName: { Ref: logicalIdStartingWith('Stateful/DataStoresAccessLogBucket') },
+        LogFilePrefix: `${name}/`,
+      },
     });
   });
 
@@ -116,29 +159,43 @@ describe('stores', () => {
     const bucket = resources[logicalIdStartingWith('Stateful/DataStoresEventClaimChecksBucket')];
 
     expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
-      expect.objectContaining({ ExpirationInDays: EVENT_ARCHIVE_RETENTION_DAYS, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
+      expect.objectContaining({
+        ExpirationInDays: EVENT_ARCHIVE_RETENTION_DAYS,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      }),
     ]);
-    expect(resources[logicalIdStartingWith('Stateful/EventBackboneBusArchive')].Properties.RetentionDays).toBe(EVENT_ARCHIVE_RETENTION_DAYS);
+    expect(resources[logicalIdStartingWith('Stateful/EventBackboneBusArchive')].Properties.RetentionDays).toBe(
+      EVENT_ARCHIVE_RETENTION_DAYS,
+    );
   });
 
-  test.each(topologyFunctions)('lets %s add claim checks only if it publishes, read them only if it consumes events, under claim-checks/ alone', (name, definition) => {
-    const consumes = routingRules.some((rule) => rule.consumer === name);
-    const role = resources[functionId(name)].Properties.Role['Fn::GetAtt'][0] as string;
-    const policy = Object.entries(resources).find(([id, resource]) => resource.Type === 'AWS::IAM::Policy' && id.startsWith(role.replace(/[0-9A-F]{8}$/, 'DefaultPolicy')))?.[1];
-    const statements = ((policy?.Properties.PolicyDocument.Statement ?? []) as { Action: string | string[]; Resource: unknown }[])
-      .filter((statement) => JSON.stringify(statement.Resource).includes('EventClaimChecksBucket'));
-    const actions = statements.flatMap((statement) => [statement.Action].flat());
+  test.each(topologyFunctions)(
+    'lets %s add claim checks only if it publishes, read them only if it consumes events, under claim-checks/ alone',
+    (name, definition) => {
+      const consumes = routingRules.some((rule) => rule.consumer === name);
+      const role = resources[functionId(name)].Properties.Role['Fn::GetAtt'][0] as string;
+      const policy = Object.entries(resources).find(
+        ([id, resource]) =>
+          resource.Type === 'AWS::IAM::Policy' && id.startsWith(role.replace(/[0-9A-F]{8}$/, 'DefaultPolicy')),
+      )?.[1];
+      const statements = (
+        (policy?.Properties.PolicyDocument.Statement ?? []) as { Action: string | string[]; Resource: unknown }[]
+      ).filter((statement) => JSON.stringify(statement.Resource).includes('EventClaimChecksBucket'));
+      const actions = statements.flatMap((statement) => [statement.Action].flat());
 
-    expect(actions.includes('s3:PutObject')).toBe(Boolean(definition.publishesEvents));
-    expect(actions.some((action) => action.startsWith('s3:GetObject'))).toBe(consumes);
-    expect(actions.filter((action) => action.startsWith('s3:Delete'))).toEqual([]);
-    const objectResources = statements.filter((statement) => [statement.Action].flat().some((action) => /^s3:(Put|GetObject)/.test(action)))
-      .flatMap((statement) => [statement.Resource].flat()).map((resource) => JSON.stringify(resource))
-      // Object ARNs are the bucket's ARN joined with a key pattern (the bare ARN is for GetBucket*/List*); CDK
-      // merges statements of the same actions, so another bucket's ARN may share a statement.
-      .filter((resource) => resource.includes('Fn::Join') && resource.includes('EventClaimChecksBucket'));
-    expect(objectResources.filter((resource) => !resource.includes('/claim-checks/*'))).toEqual([]);
-  });
+      expect(actions.includes('s3:PutObject')).toBe(Boolean(definition.publishesEvents));
+      expect(actions.some((action) => action.startsWith('s3:GetObject'))).toBe(consumes);
+      expect(actions.filter((action) => action.startsWith('s3:Delete'))).toEqual([]);
+      const objectResources = statements
+        .filter((statement) => [statement.Action].flat().some((action) => /^s3:(Put|GetObject)/.test(action)))
+        .flatMap((statement) => [statement.Resource].flat())
+        .map((resource) => JSON.stringify(resource))
+        // Object ARNs are the bucket's ARN joined with a key pattern (the bare ARN is for GetBucket*/List*); CDK
+        // merges statements of the same actions, so another bucket's ARN may share a statement.
+        .filter((resource) => resource.includes('Fn::Join') && resource.includes('EventClaimChecksBucket'));
+      expect(objectResources.filter((resource) => !resource.includes('/claim-checks/*'))).toEqual([]);
+    },
+  );
 
   test('denies every request to every bucket that does not use TLS', () => {
     const bucketIds = resourcesOfType('AWS::S3::Bucket').map(([id]) => id);
@@ -147,7 +204,11 @@ describe('stores', () => {
         Bucket: { Ref: bucketId },
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
           ]),
         },
       });
@@ -177,13 +238,22 @@ describe('event backbone', () => {
       const [deadLetterId, deadLetterQueue] = queueNamed(`${queueName}-dlq`);
 
       // Both with their consumer: the work they hold is that capability's.
-      expect([queueId, deadLetterId].map((id) => id.split('/')[0])).toEqual([consumerStackOf(rule.consumer), consumerStackOf(rule.consumer)]);
+      expect([queueId, deadLetterId].map((id) => id.split('/')[0])).toEqual([
+        consumerStackOf(rule.consumer),
+        consumerStackOf(rule.consumer),
+      ]);
       expect(queue.Properties).toMatchObject({
         VisibilityTimeout: rule.target.visibilityTimeoutSeconds,
         SqsManagedSseEnabled: true,
-        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] }, maxReceiveCount: rule.target.maxReceiveCount },
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] },
+          maxReceiveCount: rule.target.maxReceiveCount,
+        },
       });
-      expect(deadLetterQueue.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+      expect(deadLetterQueue.Properties).toMatchObject({
+        MessageRetentionPeriod: 14 * 24 * 3600,
+        SqsManagedSseEnabled: true,
+      });
       expect(deadLetterQueue.Properties.RedriveAllowPolicy).toEqual({
         redrivePermission: 'byQueue',
         sourceQueueArns: [{ 'Fn::Join': ['', [`arn:aws:sqs:${REGION}:`, { Ref: 'AWS::AccountId' }, `:${queueName}`]] }],
@@ -202,11 +272,13 @@ describe('event backbone', () => {
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: { Ref: logicalIdStartingWith('Stateful/EventBackboneBus') },
         EventPattern: rule.pattern,
-        Targets: [Match.objectLike({
-          Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [undeliveredId, 'Arn'] } },
-          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
-        })],
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [undeliveredId, 'Arn'] } },
+            RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+          }),
+        ],
       });
     },
   );
@@ -216,12 +288,25 @@ describe('event backbone', () => {
 
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: undeliveredId }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', [`arn:aws:events:${REGION}:`, { Ref: 'AWS::AccountId' }, `:rule/fabric-${REGION}/*`]] } } },
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: {
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [`arn:aws:events:${REGION}:`, { Ref: 'AWS::AccountId' }, `:rule/fabric-${REGION}/*`],
+                  ],
+                },
+              },
+            },
+          }),
+        ]),
+      },
     });
   });
 
@@ -231,7 +316,11 @@ describe('event backbone', () => {
     for (const queueId of queueIds) {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queueId }],
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
       });
     }
   });
@@ -240,7 +329,9 @@ describe('event backbone', () => {
 describe('functions', () => {
   test('runs every topology function on nodejs22.x, arm64, with active tracing and its own log group', () => {
     // CDK's own bucket-notifications handler (for the POS object trigger) is not a fabric function.
-    const lambdas = resourcesOfType('AWS::Lambda::Function').filter(([id]) => !id.split('/')[1].startsWith('BucketNotificationsHandler'));
+    const lambdas = resourcesOfType('AWS::Lambda::Function').filter(
+      ([id]) => !id.split('/')[1].startsWith('BucketNotificationsHandler'),
+    );
 
     expect(lambdas).toHaveLength(topologyFunctions.length);
     for (const [, fn] of lambdas) {
@@ -254,25 +345,50 @@ describe('functions', () => {
   });
 
   test.each(topologyFunctions)('deploys %s in the stack of its capability', (name, definition) => {
-    const [id] = resourcesOfType('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === name)!;
+    const [id] = resourcesOfType('AWS::Lambda::Function').find(
+      ([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === name,
+    )!;
 
     expect(id.split('/')[0]).toBe(constructId(definition.capability!));
   });
 
-  test.each(topologyFunctions)('binds %s to exactly the tables, buckets and bus its topology entry names', (name, definition) => {
-    const variables = resources[functionId(name)].Properties.Environment.Variables;
-    const expected = {
-      ...Object.fromEntries(Object.keys(definition.tables ?? {}).map((table) => [tableEnvVar(table as keyof typeof tables), { Ref: logicalIdStartingWith(`Stateful/DataStores${constructId(table)}Table`) }])),
-      ...Object.fromEntries(Object.keys(definition.buckets ?? {}).map((bucket) => [bucketEnvVar(bucket as keyof typeof buckets), { Ref: logicalIdStartingWith(`Stateful/DataStores${constructId(bucket)}Bucket`) }])),
-      ...(definition.publishesEvents ? { FABRIC_EVENT_BUS_NAME: { Ref: logicalIdStartingWith('Stateful/EventBackboneBus') } } : {}),
-      // Every publisher may put an event too large for the bus in the claim-check bucket.
-      ...(definition.publishesEvents ? { [bucketEnvVar('eventClaimChecks')]: { Ref: logicalIdStartingWith('Stateful/DataStoresEventClaimChecksBucket') } } : {}),
-    };
+  test.each(topologyFunctions)(
+    'binds %s to exactly the tables, buckets and bus its topology entry names',
+    (name, definition) => {
+      const variables = resources[functionId(name)].Properties.Environment.Variables;
+      const expected = {
+        ...Object.fromEntries(
+          Object.keys(definition.tables ?? {}).map((table) => [
+            tableEnvVar(table as keyof typeof tables),
+            { Ref: logicalIdStartingWith(`Stateful/DataStores${constructId(table)}Table`) },
+          ]),
+        ),
+        ...Object.fromEntries(
+          Object.keys(definition.buckets ?? {}).map((bucket) => [
+            bucketEnvVar(bucket as keyof typeof buckets),
+            { Ref: logicalIdStartingWith(`Stateful/DataStores${constructId(bucket)}Bucket`) },
+          ]),
+        ),
+        ...(definition.publishesEvents
+          ? { FABRIC_EVENT_BUS_NAME: { Ref: logicalIdStartingWith('Stateful/EventBackboneBus') } }
+          : {}),
+        // Every publisher may put an event too large for the bus in the claim-check bucket.
+        ...(definition.publishesEvents
+          ? {
+              [bucketEnvVar('eventClaimChecks')]: {
+                Ref: logicalIdStartingWith('Stateful/DataStoresEventClaimChecksBucket'),
+              },
+            }
+          : {}),
+      };
 
-    const bound = Object.fromEntries(Object.entries(variables).filter(([key]) => /^FABRIC_(TABLE|BUCKET|EVENT_BUS)_/.test(key)));
-    expect(bound).toEqual(expected);
-    expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
-  });
+      const bound = Object.fromEntries(
+        Object.entries(variables).filter(([key]) => /^FABRIC_(TABLE|BUCKET|EVENT_BUS)_/.test(key)),
+      );
+      expect(bound).toEqual(expected);
+      expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
+    },
+  );
 
   test('gives functions only the names of channel secrets, never a secret value', () => {
     for (const [name, definition] of topologyFunctions) {
@@ -281,13 +397,17 @@ describe('functions', () => {
 
       expect(secretVariables).toEqual([
         ['FABRIC_SECRETS_SOURCE', 'secrets-manager'],
-        ...(definition.channelSecrets ?? []).map((channel) => [`FABRIC_SECRET_NAME_${channel.toUpperCase()}`, `fabric/webhooks/${channel}`]),
+        ...(definition.channelSecrets ?? []).map((channel) => [
+          `FABRIC_SECRET_NAME_${channel.toUpperCase()}`,
+          `fabric/webhooks/${channel}`,
+        ]),
       ]);
     }
   });
 
   test('gives functions the names of exactly the secrets the pre-deploy check asks the account for', () => {
-    const secretNames = resourcesOfType('AWS::Lambda::Function').flatMap(([, fn]) => Object.entries(fn.Properties.Environment?.Variables ?? {}))
+    const secretNames = resourcesOfType('AWS::Lambda::Function')
+      .flatMap(([, fn]) => Object.entries(fn.Properties.Environment?.Variables ?? {}))
       .filter(([key]) => /^FABRIC_(SECRET_NAME_|CHANNEL_API_CREDENTIALS_NAME_|ERP_CREDENTIALS_NAME$)/.test(key))
       .map(([, value]) => value);
 
@@ -296,7 +416,9 @@ describe('functions', () => {
 
   test('lets no function delete objects or object versions', () => {
     const actions = resourcesOfType('AWS::IAM::Policy').flatMap(([, policy]) =>
-      policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action),
+      policy.Properties.PolicyDocument.Statement.flatMap(
+        (statement: { Action: string | string[] }) => statement.Action,
+      ),
     );
 
     expect(actions.filter((action: string) => action.startsWith('s3:Delete'))).toEqual([]);
@@ -336,7 +458,9 @@ describe('API', () => {
       target: JSON.stringify(method.Properties.Integration.Uri),
     }));
 
-    expect(served.map(({ route }) => route).sort()).toEqual(routes.map(({ route }) => `${route.method} ${route.path}`).sort());
+    expect(served.map(({ route }) => route).sort()).toEqual(
+      routes.map(({ route }) => `${route.method} ${route.path}`).sort(),
+    );
     for (const { name, route } of routes) {
       const method = served.find((candidate) => candidate.route === `${route.method} ${route.path}`)!;
       expect(method.integration).toBe('AWS_PROXY');
@@ -356,7 +480,9 @@ describe('API', () => {
   test('leaves only routes of signature-verifying functions open, and requires IAM on the rest', () => {
     for (const [, method] of resourcesOfType('AWS::ApiGateway::Method')) {
       const path = methodPath(method.Properties.ResourceId);
-      const { definition } = routes.find(({ route }) => route.path === path && route.method === method.Properties.HttpMethod)!;
+      const { definition } = routes.find(
+        ({ route }) => route.path === path && route.method === method.Properties.HttpMethod,
+      )!;
 
       expect(method.Properties.AuthorizationType).toBe(definition.channelSecrets?.length ? 'NONE' : 'AWS_IAM');
     }
@@ -368,12 +494,14 @@ describe('API', () => {
 
     expect(throttled.length).toBeGreaterThan(0);
     for (const { route } of throttled) {
-      expect(stage.Properties.MethodSettings).toContainEqual(expect.objectContaining({
-        HttpMethod: route.method,
-        ResourcePath: `/${route.path.replaceAll('/', '~1')}`,
-        ThrottlingRateLimit: route.throttle!.rateLimit,
-        ThrottlingBurstLimit: route.throttle!.burstLimit,
-      }));
+      expect(stage.Properties.MethodSettings).toContainEqual(
+        expect.objectContaining({
+          HttpMethod: route.method,
+          ResourcePath: `/${route.path.replaceAll('/', '~1')}`,
+          ThrottlingRateLimit: route.throttle!.rateLimit,
+          ThrottlingBurstLimit: route.throttle!.burstLimit,
+        }),
+      );
     }
   });
 
@@ -381,7 +509,9 @@ describe('API', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('integrationError') },
-      MethodSettings: Match.arrayWith([Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })]),
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+      ]),
     });
   });
 
@@ -406,10 +536,13 @@ describe('alarms', () => {
         AlarmActions: [{ Ref: logicalIdStartingWith('Operations/AlarmsTopic') }],
       });
     }
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5XXError', AlarmActions: [{ Ref: logicalIdStartingWith('Operations/AlarmsTopic') }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5XXError',
+      AlarmActions: [{ Ref: logicalIdStartingWith('Operations/AlarmsTopic') }],
+    });
   });
 
-  test('alarms when a consumer queue\'s oldest message waits past 15 minutes', () => {
+  test("alarms when a consumer queue's oldest message waits past 15 minutes", () => {
     for (const rule of routingRules) {
       const [queueId] = queueNamed(`fabric-${REGION}-${rule.target.name}`);
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -421,17 +554,23 @@ describe('alarms', () => {
     }
   });
 
-  test('alarms when EventBridge fails to deliver to any rule\'s queue', () => {
+  test("alarms when EventBridge fails to deliver to any rule's queue", () => {
     const rules = resourcesOfType('AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventBusName);
     const watched = resourcesOfType('AWS::CloudWatch::Alarm')
-      .filter(([, alarm]) => alarm.Properties.MetricName === 'FailedInvocations' && alarm.Properties.Namespace === 'AWS/Events')
+      .filter(
+        ([, alarm]) =>
+          alarm.Properties.MetricName === 'FailedInvocations' && alarm.Properties.Namespace === 'AWS/Events',
+      )
       .map(([, alarm]) => alarm.Properties.Dimensions.find((d: { Name: string }) => d.Name === 'RuleName').Value.Ref);
 
     expect(rules.length).toBe(routingRules.length);
     expect(watched.sort()).toEqual(rules.map(([id]) => id).sort());
   });
 
-  test.each([['erp-posting', 'ErpBreakerOpen'], ['order-sla-watch', 'OrdersStuck']])('alarms on %s\'s %s', (service, metricName) => {
+  test.each([
+    ['erp-posting', 'ErpBreakerOpen'],
+    ['order-sla-watch', 'OrdersStuck'],
+  ])("alarms on %s's %s", (service, metricName) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'RetailFabric',
       MetricName: metricName,
@@ -442,27 +581,47 @@ describe('alarms', () => {
   });
 
   test('alarms on the share of API requests answered 4xx, only once there is volume', () => {
-    const [[, alarm]] = resourcesOfType('AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('Operations/AlarmsApiClientErrorRate'));
+    const [[, alarm]] = resourcesOfType('AWS::CloudWatch::Alarm').filter(([id]) =>
+      id.startsWith('Operations/AlarmsApiClientErrorRate'),
+    );
 
     expect(alarm.Properties.Threshold).toBe(20);
-    expect(alarm.Properties.Metrics.map((m: { Expression?: string }) => m.Expression).filter(Boolean)).toEqual(['IF(requests >= 20, 100 * clientErrors / requests, 0)']);
+    expect(alarm.Properties.Metrics.map((m: { Expression?: string }) => m.Expression).filter(Boolean)).toEqual([
+      'IF(requests >= 20, 100 * clientErrors / requests, 0)',
+    ]);
   });
 });
 
 describe('dashboard', () => {
-  test('shows each function\'s business counters, event lag, queue age, DLQ depth and the API, on one page per region', () => {
+  test("shows each function's business counters, event lag, queue age, DLQ depth and the API, on one page per region", () => {
     const [[, dashboard]] = resourcesOfType('AWS::CloudWatch::Dashboard');
     // The body is a join around resource references: stand a placeholder in for each, then read it as JSON.
     const parts: unknown[] = dashboard.Properties.DashboardBody['Fn::Join'][1];
     const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'ref')).join(''));
     const widgets: { properties: { title?: string; metrics?: unknown[][] } }[] = body.widgets;
-    const expressions = widgets.flatMap((w) => w.properties.metrics ?? []).flatMap((m) => m.filter((x): x is { expression: string } => typeof x === 'object' && x !== null && 'expression' in x)).map((x) => x.expression);
+    const expressions = widgets
+      .flatMap((w) => w.properties.metrics ?? [])
+      .flatMap((m) =>
+        m.filter((x): x is { expression: string } => typeof x === 'object' && x !== null && 'expression' in x),
+      )
+      .map((x) => x.expression);
     const metricNames = widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => m[1]);
 
     expect(dashboard.Properties.DashboardName).toBe(`fabric-${REGION}-operations`);
-    for (const [name] of topologyFunctions) expect(expressions).toContain(`SEARCH('Namespace="RetailFabric" service="${name}" NOT MetricName="EventLag"', 'Sum', 300)`);
+    for (const [name] of topologyFunctions)
+      expect(expressions).toContain(
+        `SEARCH('Namespace="RetailFabric" service="${name}" NOT MetricName="EventLag"', 'Sum', 300)`,
+      );
     expect(expressions).toContain(`SEARCH('Namespace="RetailFabric" MetricName="EventLag"', 'p95', 300)`);
-    for (const metric of ['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', '4XXError', '5XXError', 'Errors', 'Throttles']) expect(metricNames).toContain(metric);
+    for (const metric of [
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+      '4XXError',
+      '5XXError',
+      'Errors',
+      'Throttles',
+    ])
+      expect(metricNames).toContain(metric);
   });
 });
 
@@ -470,12 +629,21 @@ describe('resource directory', () => {
   test('names every table and bucket, the bus and the archive in one parameter for the ops CLI', () => {
     const [[, parameter]] = resourcesOfType('AWS::SSM::Parameter');
     const parts: unknown[] = parameter.Properties.Value['Fn::Join'][1];
-    const refs = parts.filter((part): part is { Ref: string } => typeof part === 'object' && part !== null && 'Ref' in part).map((part) => part.Ref);
+    const refs = parts
+      .filter((part): part is { Ref: string } => typeof part === 'object' && part !== null && 'Ref' in part)
+      .map((part) => part.Ref);
 
     expect(parameter.Properties.Name).toBe('/retail-fabric/resources');
-    for (const [table] of topologyTables) expect(refs).toContain(logicalIdStartingWith(`Stateful/DataStores${constructId(table)}Table`));
-    for (const bucket of Object.keys(buckets)) expect(refs).toContain(logicalIdStartingWith(`Stateful/DataStores${constructId(bucket)}Bucket`));
-    expect(refs).toEqual(expect.arrayContaining([logicalIdStartingWith('Stateful/EventBackboneBus'), logicalIdStartingWith('Stateful/EventBackboneBusArchive')]));
+    for (const [table] of topologyTables)
+      expect(refs).toContain(logicalIdStartingWith(`Stateful/DataStores${constructId(table)}Table`));
+    for (const bucket of Object.keys(buckets))
+      expect(refs).toContain(logicalIdStartingWith(`Stateful/DataStores${constructId(bucket)}Bucket`));
+    expect(refs).toEqual(
+      expect.arrayContaining([
+        logicalIdStartingWith('Stateful/EventBackboneBus'),
+        logicalIdStartingWith('Stateful/EventBackboneBusArchive'),
+      ]),
+    );
   });
 });
 
@@ -483,10 +651,16 @@ describe('security baseline', () => {
   test('holds no credential the local fabric uses anywhere in the template, and no variable named for one', () => {
     const credentials = [
       ...Object.values(DEVELOPMENT_WEBHOOK_SECRETS),
-      ...Object.values(DEVELOPMENT_API_CREDENTIALS).flatMap((values) => Object.entries(values ?? {}).filter(([key]) => /secret|token|key/i.test(key)).map(([, value]) => value)),
+      ...Object.values(DEVELOPMENT_API_CREDENTIALS).flatMap((values) =>
+        Object.entries(values ?? {})
+          .filter(([key]) => /secret|token|key/i.test(key))
+          .map(([, value]) => value),
+      ),
     ];
     const text = JSON.stringify(fabric.stacks.map((stack) => Template.fromStack(stack).toJSON()));
-    const variableNames = resourcesOfType('AWS::Lambda::Function').flatMap(([, fn]) => Object.keys(fn.Properties.Environment?.Variables ?? {}));
+    const variableNames = resourcesOfType('AWS::Lambda::Function').flatMap(([, fn]) =>
+      Object.keys(fn.Properties.Environment?.Variables ?? {}),
+    );
 
     for (const credential of credentials) expect(text).not.toContain(credential);
     expect(variableNames.filter((name) => /TOKEN|PASSWORD|CLIENT_SECRET|ACCESS_KEY|PRIVATE/.test(name))).toEqual([]);

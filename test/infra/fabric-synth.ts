@@ -5,7 +5,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { addFabricStacks, type RegionalFabric } from '../../infra/fabric-app';
 
-const cdkContext = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+const cdkContext = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context as Record<
+  string,
+  unknown
+>;
 
 /**
  * Builds the fabric app as `cdk synth` does, with cdk.json's context (feature flags, default region)
@@ -18,7 +21,10 @@ export function buildFabric(context: Record<string, unknown> = {}, { bundle = fa
 }
 
 type Json = Record<string, any>;
-interface StackOutputRead { StackName: string; OutputName: string }
+interface StackOutputRead {
+  StackName: string;
+  OutputName: string;
+}
 
 /**
  * A region's stacks as one template, so a test can follow a reference wherever it leads: each
@@ -27,7 +33,9 @@ interface StackOutputRead { StackName: string; OutputName: string }
  * resource that way.
  */
 export function regionTemplate(fabric: RegionalFabric): Template {
-  const templates = new Map<string, Json>(fabric.stacks.map((stack) => [stack.stackName, Template.fromStack(stack).toJSON()]));
+  const templates = new Map<string, Json>(
+    fabric.stacks.map((stack) => [stack.stackName, Template.fromStack(stack).toJSON()]),
+  );
   const part = (stackName: string) => stackName.slice(`RetailFabric-${fabric.region}-`.length);
   const qualify = (stackName: string, value: unknown): unknown => {
     const { Resources: resources } = templates.get(stackName)!;
@@ -37,27 +45,38 @@ export function regionTemplate(fabric: RegionalFabric): Template {
       if (node === null || typeof node !== 'object') return node;
       const object = node as Json;
       if (typeof object.Ref === 'string') return { Ref: local(object.Ref) };
-      if (Array.isArray(object['Fn::GetAtt'])) return { 'Fn::GetAtt': [local(object['Fn::GetAtt'][0]), object['Fn::GetAtt'][1]] };
+      if (Array.isArray(object['Fn::GetAtt']))
+        return { 'Fn::GetAtt': [local(object['Fn::GetAtt'][0]), object['Fn::GetAtt'][1]] };
       const read = object['Fn::GetStackOutput'] as StackOutputRead | undefined;
       if (read) return qualify(read.StackName, templates.get(read.StackName)!.Outputs[read.OutputName].Value);
       return Object.fromEntries(Object.entries(object).map(([key, child]) => [key, visit(child)]));
     };
     return visit(value);
   };
-  const resources = Object.fromEntries([...templates].flatMap(([stackName, template]) =>
-    Object.entries(template.Resources as Json).map(([id, resource]) => [`${part(stackName)}/${id}`, {
-      ...(qualify(stackName, resource) as Json),
-      ...(resource.DependsOn ? { DependsOn: [resource.DependsOn].flat().map((dependency: string) => `${part(stackName)}/${dependency}`) } : {}),
-    }])));
+  const resources = Object.fromEntries(
+    [...templates].flatMap(([stackName, template]) =>
+      Object.entries(template.Resources as Json).map(([id, resource]) => [
+        `${part(stackName)}/${id}`,
+        {
+          ...(qualify(stackName, resource) as Json),
+          ...(resource.DependsOn
+            ? { DependsOn: [resource.DependsOn].flat().map((dependency: string) => `${part(stackName)}/${dependency}`) }
+            : {}),
+        },
+      ]),
+    ),
+  );
   return Template.fromJSON({ Resources: resources }, { skipCyclicalDependenciesCheck: true });
 }
 
 /** cdk-nag AWS Solutions findings that nobody acknowledged, as `rule at construct-path` lines. */
 export function unacknowledgedFindings(stack: Stack): string[] {
   synthesized(stack);
-  return new AwsSolutionsChecks().validateScope(stack).violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
-  );
+  return new AwsSolutionsChecks()
+    .validateScope(stack)
+    .violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
+    );
 }
 
 /**
@@ -66,14 +85,19 @@ export function unacknowledgedFindings(stack: Stack): string[] {
  */
 export function acknowledgementsWithoutFinding(stack: Stack): string[] {
   synthesized(stack);
-  const findings = new AllFindings().validateScope(stack).violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) => ({ id: violation.ruleName, path: resource.constructPath ?? '' })),
-  );
+  const findings = new AllFindings()
+    .validateScope(stack)
+    .violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => ({ id: violation.ruleName, path: resource.constructPath ?? '' })),
+    );
   return stack.node.findAll().flatMap((construct) =>
     construct.node.metadata
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((entry) => Object.keys(entry.data as object).map((key) => key.replace(/^annotation::/i, '')))
-      .filter((id) => !findings.some((finding) => finding.id === id && `${finding.path}/`.startsWith(`${construct.node.path}/`)))
+      .filter(
+        (id) =>
+          !findings.some((finding) => finding.id === id && `${finding.path}/`.startsWith(`${construct.node.path}/`)),
+      )
       .map((id) => `${id} at ${construct.node.path}`),
   );
 }

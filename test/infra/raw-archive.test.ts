@@ -19,14 +19,21 @@ function onlyId(resources: Record<string, Resource>, prefix: string): string {
 
 function expiryRules(resources: Record<string, Resource>) {
   const bucket = resources[onlyId(resources, 'Stateful/DataStoresRawArchiveBucket')];
-  return (bucket.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[]).filter((rule) => rule.ExpirationInDays !== undefined);
+  return (bucket.Properties.LifecycleConfiguration.Rules as Record<string, unknown>[]).filter(
+    (rule) => rule.ExpirationInDays !== undefined,
+  );
 }
 
 /** The S3 actions a function's role may take on the raw archive. */
 function rawArchiveActions(resources: Record<string, Resource>, name: string): string[] {
   const { capability } = (functions as Record<string, FunctionDefinition>)[name];
-  const role = resources[onlyId(resources, `${constructId(capability!)}/${constructId(name)}`)].Properties.Role['Fn::GetAtt'][0] as string;
-  const policy = Object.entries(resources).find(([id, resource]) => resource.Type === 'AWS::IAM::Policy' && id.startsWith(role.replace(/[0-9A-F]{8}$/, 'DefaultPolicy')))?.[1];
+  const role = resources[onlyId(resources, `${constructId(capability!)}/${constructId(name)}`)].Properties.Role[
+    'Fn::GetAtt'
+  ][0] as string;
+  const policy = Object.entries(resources).find(
+    ([id, resource]) =>
+      resource.Type === 'AWS::IAM::Policy' && id.startsWith(role.replace(/[0-9A-F]{8}$/, 'DefaultPolicy')),
+  )?.[1];
   return ((policy?.Properties.PolicyDocument.Statement ?? []) as { Action: string | string[]; Resource: unknown }[])
     .filter((statement) => JSON.stringify(statement.Resource).includes('RawArchiveBucket'))
     .flatMap((statement) => [statement.Action].flat());
@@ -35,21 +42,33 @@ function rawArchiveActions(resources: Record<string, Resource>, name: string): s
 describe('raw archive retention', () => {
   test('expires unverified requests after 7 days and keeps order data for good by default', () => {
     expect(expiryRules(regionResources())).toEqual([
-      { Status: 'Enabled', Prefix: 'unverified/', ExpirationInDays: 7, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
+      {
+        Status: 'Enabled',
+        Prefix: 'unverified/',
+        ExpirationInDays: 7,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      },
     ]);
   });
 
-  test('expires order data after the region\'s rawArchiveRetentionDays', () => {
+  test("expires order data after the region's rawArchiveRetentionDays", () => {
     const resources = regionResources({ regionSettings: { [REGION]: { rawArchiveRetentionDays: 2555 } } });
 
     expect(expiryRules(resources)).toEqual([
-      { Status: 'Enabled', Prefix: 'unverified/', ExpirationInDays: 7, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
+      {
+        Status: 'Enabled',
+        Prefix: 'unverified/',
+        ExpirationInDays: 7,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      },
       { Status: 'Enabled', ExpirationInDays: 2555, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
     ]);
   });
 
   test('refuses a retention that is not a whole number of days', () => {
-    expect(() => buildFabric({ regions: REGION, regionSettings: { [REGION]: { rawArchiveRetentionDays: 0 } } })).toThrow(/rawArchiveRetentionDays/);
+    expect(() =>
+      buildFabric({ regions: REGION, regionSettings: { [REGION]: { rawArchiveRetentionDays: 0 } } }),
+    ).toThrow(/rawArchiveRetentionDays/);
   });
 });
 
@@ -60,8 +79,17 @@ describe('raw archive access', () => {
     .map(([name, definition]) => [name, definition.buckets!.rawArchive!] as [string, BucketAccess]);
 
   test('the five functions that only archive what they receive may only write it', () => {
-    expect(withArchive.filter(([, access]) => access === 'write').map(([name]) => name).sort()).toEqual([
-      'amazon-notifications', 'channel-order-fetch', 'ebay-order-poller', 'marketplace-webhook', 'shipment-confirmation',
+    expect(
+      withArchive
+        .filter(([, access]) => access === 'write')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual([
+      'amazon-notifications',
+      'channel-order-fetch',
+      'ebay-order-poller',
+      'marketplace-webhook',
+      'shipment-confirmation',
     ]);
   });
 

@@ -32,8 +32,12 @@ beforeAll(() => {
 });
 
 test('runs a scheduled function at its topology rate through EventBridge Scheduler, with a DLQ for undelivered runs', () => {
-  const functionId = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('Intake/MarketplacePoller'));
-  const queueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('Intake/ScheduledRunsUndeliveredRuns'));
+  const functionId = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) =>
+    id.startsWith('Intake/MarketplacePoller'),
+  );
+  const queueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) =>
+    id.startsWith('Intake/ScheduledRunsUndeliveredRuns'),
+  );
 
   template.hasResourceProperties('AWS::Scheduler::Schedule', {
     ScheduleExpression: 'rate(5 minutes)',

@@ -17,20 +17,25 @@ function unsignedRules(resources: Resource[]): { path: string; header: string }[
     const [method, path, absent] = rule.Statement.AndStatement.Statements;
     expect(rule.Action).toEqual({ Block: {} });
     expect(method.ByteMatchStatement).toMatchObject({ FieldToMatch: { Method: {} }, SearchString: 'POST' });
-    return { path: path.ByteMatchStatement.SearchString, header: absent.NotStatement.Statement.SizeConstraintStatement.FieldToMatch.SingleHeader.Name };
+    return {
+      path: path.ByteMatchStatement.SearchString,
+      header: absent.NotStatement.Statement.SizeConstraintStatement.FieldToMatch.SingleHeader.Name,
+    };
   });
 }
 
 describe('webhook edge', () => {
-  test('drops a webhook POST without its channel\'s signature header before the route throttle counts it', () => {
+  test("drops a webhook POST without its channel's signature header before the route throttle counts it", () => {
     const resources = regionResources();
 
-    expect(unsignedRules(resources)).toEqual(Object.entries(WEBHOOK_SIGNATURE_HEADERS).map(([channel, header]) => ({ path: `/webhooks/${channel}`, header })));
+    expect(unsignedRules(resources)).toEqual(
+      Object.entries(WEBHOOK_SIGNATURE_HEADERS).map(([channel, header]) => ({ path: `/webhooks/${channel}`, header })),
+    );
     const association = resources.find((resource) => resource.Type === 'AWS::WAFv2::WebACLAssociation')!;
     expect(JSON.stringify(association.Properties.ResourceArn)).toContain('Stage');
   });
 
-  test('lets WooCommerce\'s unsigned creation ping through, and guards only the channels a region deploys', () => {
+  test("lets WooCommerce's unsigned creation ping through, and guards only the channels a region deploys", () => {
     const resources = regionResources({ regionSettings: { [REGION]: { channels: ['shopify', 'woocommerce'] } } });
 
     expect(unsignedRules(resources)).toEqual([{ path: '/webhooks/shopify', header: 'x-shopify-hmac-sha256' }]);

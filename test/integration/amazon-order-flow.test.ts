@@ -28,21 +28,30 @@ function amazonHolds(fixture: AmazonFixtureName, amazonOrderId: string): void {
 
 /** What SP-API does: write the notification to the SQS destination. */
 async function deliver(body: string): Promise<void> {
-  await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: fabric.resources.queues['amazon-notifications'].url, MessageBody: body }));
+  await fabric.clients.sqs.send(
+    new SendMessageCommand({ QueueUrl: fabric.resources.queues['amazon-notifications'].url, MessageBody: body }),
+  );
 }
 
 async function byChannel(id: string, timeoutMs = 10_000) {
-  return eventually(`amazon order ${id}`, async () => {
-    const response = await fetch(`${fabric.apiUrl}/orders/by-channel/amazon/${id}`);
-    return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
-  }, timeoutMs);
+  return eventually(
+    `amazon order ${id}`,
+    async () => {
+      const response = await fetch(`${fabric.apiUrl}/orders/by-channel/amazon/${id}`);
+      return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 describe('Amazon ORDER_CHANGE through the local fabric', () => {
   it('fetches the order with getOrder and every page of getOrderItems, and stores it to the cent', async () => {
     const { order, items } = readAmazonFixture('order-us-multi-line');
     // Three items, so the stub's two-per-page getOrderItems needs a NextToken.
-    stub.amazon.orders.set('111-0000001-0000001', { order: { ...order, AmazonOrderId: '111-0000001-0000001', OrderTotal: { CurrencyCode: 'USD', Amount: '85.51' } }, items: [...items, { ...items[1], OrderItemId: '62818943151299' }] });
+    stub.amazon.orders.set('111-0000001-0000001', {
+      order: { ...order, AmazonOrderId: '111-0000001-0000001', OrderTotal: { CurrencyCode: 'USD', Amount: '85.51' } },
+      items: [...items, { ...items[1], OrderItemId: '62818943151299' }],
+    });
 
     await deliver(amazonOrderChange('111-0000001-0000001', 'Unshipped'));
 
@@ -71,7 +80,13 @@ describe('Amazon ORDER_CHANGE through the local fabric', () => {
 
   it('waits out SP-API QuotaExceeded (429) and still stores the order', async () => {
     amazonHolds('order-us-canceled', '114-0000003-0000003');
-    stub.fail({ method: 'GET', path: /^\/orders\/v0\/orders\/114-0000003-0000003$/, status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] } });
+    stub.fail({
+      method: 'GET',
+      path: /^\/orders\/v0\/orders\/114-0000003-0000003$/,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] },
+    });
 
     await deliver(amazonOrderChange('114-0000003-0000003', 'Canceled'));
 
@@ -81,7 +96,9 @@ describe('Amazon ORDER_CHANGE through the local fabric', () => {
   it('skips a Pending order (no prices yet) and stores it once Amazon notifies it as Unshipped', async () => {
     amazonHolds('order-us-pending', '113-0000004-0000004');
     await deliver(amazonOrderChange('113-0000004-0000004', 'Pending'));
-    await eventually('the Pending fetch', async () => (stub.callsTo(/^\/orders\/v0\/orders\/113-0000004-0000004$/).length ? true : undefined));
+    await eventually('the Pending fetch', async () =>
+      stub.callsTo(/^\/orders\/v0\/orders\/113-0000004-0000004$/).length ? true : undefined,
+    );
     expect((await fetch(`${fabric.apiUrl}/orders/by-channel/amazon/113-0000004-0000004`)).status).toBe(404);
 
     amazonHolds('order-us-multi-line', '113-0000004-0000004');

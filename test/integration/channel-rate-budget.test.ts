@@ -42,12 +42,25 @@ function virtualClock(start = 1_760_000_000_000) {
 }
 
 /** `count` buckets on one item, as that many Lambda containers of one seller account would hold. */
-function containers(account: string, limit: RateLimit, clock: { read: () => number; sleep: (ms: number) => Promise<void> }, count = 1): DynamoTokenBucket[] {
-  return Array.from({ length: count }, () => new DynamoTokenBucket(table, async () => account, limit, client, clock.read, clock.sleep));
+function containers(
+  account: string,
+  limit: RateLimit,
+  clock: { read: () => number; sleep: (ms: number) => Promise<void> },
+  count = 1,
+): DynamoTokenBucket[] {
+  return Array.from(
+    { length: count },
+    () => new DynamoTokenBucket(table, async () => account, limit, client, clock.read, clock.sleep),
+  );
 }
 
 const newAccount = () => `test#${randomUUID()}`;
-const refuseToWait = { read: () => 1_000, sleep: async () => { throw new Error('would wait for a token'); } };
+const refuseToWait = {
+  read: () => 1_000,
+  sleep: async () => {
+    throw new Error('would wait for a token');
+  },
+};
 
 describe('shared token bucket on DynamoDB Local', () => {
   it('grants exactly the burst to containers taking tokens at the same instant, never one token twice', async () => {
@@ -81,7 +94,9 @@ describe('shared token bucket on DynamoDB Local', () => {
 
     expect(sent).toEqual(Array(4).fill('UpdateCommand'));
     expect(clock.waits).toEqual([]);
-    const { Item } = await client.send(new GetCommand({ TableName: table, Key: { pk: `RATE#${account}`, sk: 'BUCKET' }, ConsistentRead: true }));
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: { pk: `RATE#${account}`, sk: 'BUCKET' }, ConsistentRead: true }),
+    );
     expect(Item?.tat).toBe(clock.now + 8 * 1000);
   });
 
@@ -91,9 +106,11 @@ describe('shared token bucket on DynamoDB Local', () => {
     const start = clock.now;
     const buckets = containers(newAccount(), limit, clock, 4);
 
-    await Promise.all(buckets.map(async (bucket) => {
-      for (let i = 0; i < 15; i += 1) await bucket.take();
-    }));
+    await Promise.all(
+      buckets.map(async (bucket) => {
+        for (let i = 0; i < 15; i += 1) await bucket.take();
+      }),
+    );
 
     const granted = 4 * 15;
     const elapsedMs = clock.now - start;
@@ -131,7 +148,12 @@ describe('shared token bucket on DynamoDB Local', () => {
   it('treats an item of the earlier format (tokens and updatedAt, no tat) as an idle bucket', async () => {
     const clock = virtualClock();
     const account = newAccount();
-    await client.send(new PutCommand({ TableName: table, Item: { pk: `RATE#${account}`, sk: 'BUCKET', tokens: 0, updatedAt: clock.now } }));
+    await client.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: `RATE#${account}`, sk: 'BUCKET', tokens: 0, updatedAt: clock.now },
+      }),
+    );
     const [bucket] = containers(account, { ratePerSecond: 1, burst: 3 }, clock);
 
     for (let i = 0; i < 4; i += 1) await bucket.take();

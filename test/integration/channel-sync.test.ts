@@ -18,7 +18,9 @@ import { EventProbe, orderReceivedBody, postAdjustment, queueDepth, stockOrder }
 import { eventually, startTestFabric } from './support/test-fabric';
 
 // Every channel the fabric publishes to is exposed, each shown the whole available-to-sell.
-process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({ channels: { shopify: {}, amazon: {}, ebay: {}, woocommerce: {} } });
+process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
+  channels: { shopify: {}, amazon: {}, ebay: {}, woocommerce: {} },
+});
 const CHANNELS: SalesChannel[] = ['shopify', 'amazon', 'ebay', 'woocommerce'];
 const reference = { kind: 'erp_document', id: 'PO-1' };
 
@@ -41,17 +43,38 @@ const stub = () => fabric.channelApis.outbound;
 const newSku = (name: string) => `SYNC-${name}-${++skuNo}-${Date.now() % 100000}`;
 
 async function receive(sku: string, quantity: number): Promise<void> {
-  expect((await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'wh-east', quantity, reference })).status).toBe(201);
+  expect(
+    (await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'wh-east', quantity, reference })).status,
+  ).toBe(201);
 }
 
 async function sell(sku: string, quantity = 1): Promise<void> {
-  expect((await postAdjustment(fabric, { type: 'sale', sku, locationId: 'wh-east', quantity, reference: { kind: 'pos_transaction', id: `POS-${sku}` } })).status).toBe(201);
+  expect(
+    (
+      await postAdjustment(fabric, {
+        type: 'sale',
+        sku,
+        locationId: 'wh-east',
+        quantity,
+        reference: { kind: 'pos_transaction', id: `POS-${sku}` },
+      })
+    ).status,
+  ).toBe(201);
 }
 
 /** Waits until every channel's last received quantity for the SKU is `quantity`. */
-async function everyChannelShows(sku: string, quantity: number, channels = CHANNELS, timeoutMs = 20_000): Promise<void> {
-  await eventually(`${channels.join(', ')} to receive ${quantity} for ${sku}`, async () =>
-    (channels.every((channel) => stub().quantitiesSent(channel, sku).at(-1) === quantity) ? true : undefined), timeoutMs);
+async function everyChannelShows(
+  sku: string,
+  quantity: number,
+  channels = CHANNELS,
+  timeoutMs = 20_000,
+): Promise<void> {
+  await eventually(
+    `${channels.join(', ')} to receive ${quantity} for ${sku}`,
+    async () =>
+      channels.every((channel) => stub().quantitiesSent(channel, sku).at(-1) === quantity) ? true : undefined,
+    timeoutMs,
+  );
 }
 
 /** The ledger's acknowledged figure for a SKU once it is `value` (the stub hears it a moment before the ledger records it). */
@@ -68,13 +91,21 @@ async function acknowledged(channel: SalesChannel, sku: string, value: number) {
  * cancelled on its channel: tests that do not mean that receive stock for it first.
  */
 async function takeOrder(order: ReturnType<typeof stockOrder>): Promise<void> {
-  stub().addOrder(order.channel, order.channelOrderId, { lines: order.lines.map((line) => ({ lineId: line.channelLineId, quantity: line.quantity })) });
-  await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }));
-  await eventually('the order stored', async () => ((await fetch(`${fabric.apiUrl}/orders/${order.orderId}`)).status === 200 ? true : undefined));
+  stub().addOrder(order.channel, order.channelOrderId, {
+    lines: order.lines.map((line) => ({ lineId: line.channelLineId, quantity: line.quantity })),
+  });
+  await fabric.clients.sns.send(
+    new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }),
+  );
+  await eventually('the order stored', async () =>
+    (await fetch(`${fabric.apiUrl}/orders/${order.orderId}`)).status === 200 ? true : undefined,
+  );
 }
 
 async function publish(event: FabricEvent): Promise<void> {
-  await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }));
+  await fabric.clients.sns.send(
+    new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }),
+  );
 }
 
 /** Strictly decreasing: each figure was sent after every figure of an older version. */
@@ -118,10 +149,36 @@ describe('availability publication', () => {
     const sku = newSku('THROTTLED');
     await receive(sku, 40);
     await everyChannelShows(sku, 40);
-    fabric.channelApis.fail({ method: 'POST', path: /^\/sell\/inventory\/v1\/bulk_update_price_quantity$/, status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ errorId: 2001, message: 'Too many requests' }] }, times: 3 });
-    fabric.channelApis.fail({ method: 'POST', path: /^\/wp-json\/wc\/v3\/products\/batch$/, status: 429, headers: { 'retry-after': '1' }, times: 3 });
-    fabric.channelApis.fail({ method: 'POST', path: /graphql\.json$/, status: 429, headers: { 'retry-after': '1' }, times: 3 });
-    fabric.channelApis.fail({ method: 'PATCH', path: /^\/listings\/2021-08-01\/items\//, status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] }, times: 3 });
+    fabric.channelApis.fail({
+      method: 'POST',
+      path: /^\/sell\/inventory\/v1\/bulk_update_price_quantity$/,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { errors: [{ errorId: 2001, message: 'Too many requests' }] },
+      times: 3,
+    });
+    fabric.channelApis.fail({
+      method: 'POST',
+      path: /^\/wp-json\/wc\/v3\/products\/batch$/,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      times: 3,
+    });
+    fabric.channelApis.fail({
+      method: 'POST',
+      path: /graphql\.json$/,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      times: 3,
+    });
+    fabric.channelApis.fail({
+      method: 'PATCH',
+      path: /^\/listings\/2021-08-01\/items\//,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { errors: [{ code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' }] },
+      times: 3,
+    });
 
     for (let i = 0; i < 15; i += 1) await sell(sku);
 
@@ -132,7 +189,7 @@ describe('availability publication', () => {
 });
 
 describe('outbound rate budgets', () => {
-  it('spends the budget the seller\'s plan grants (FABRIC_CHANNEL_RATE_LIMITS), in the bucket every container shares', async () => {
+  it("spends the budget the seller's plan grants (FABRIC_CHANNEL_RATE_LIMITS), in the bucket every container shares", async () => {
     // A store of its own, so its bucket is not the one the fabric's consumers spend in this file.
     const host = `budget-${Date.now()}.example`;
     const credentials = { ...DEVELOPMENT_API_CREDENTIALS.woocommerce, storeUrl: `https://${host}` };
@@ -147,7 +204,9 @@ describe('outbound rate budgets', () => {
 
     await apis.inventory('woocommerce')!.readAvailable([{ sku: newSku('BUDGET') }]);
 
-    const { Item } = await DynamoDBDocumentClient.from(fabric.clients.dynamodb).send(new GetCommand({ TableName: table, Key: { pk: `RATE#woocommerce#${host}`, sk: 'BUCKET' }, ConsistentRead: true }));
+    const { Item } = await DynamoDBDocumentClient.from(fabric.clients.dynamodb).send(
+      new GetCommand({ TableName: table, Key: { pk: `RATE#woocommerce#${host}`, sk: 'BUCKET' }, ConsistentRead: true }),
+    );
     expect(Item?.tat).toBeGreaterThanOrEqual(before + 3_600_000);
   });
 });
@@ -166,7 +225,12 @@ describe('drift check', () => {
       await probe.drain();
       return probe.distinct('ChannelDriftCorrected').find((event) => event.data.sku === sku);
     });
-    expect(corrected.data).toMatchObject({ channel: 'woocommerce', reason: 'LISTED_QUANTITY_DIFFERS', listed: 3, corrected: 9 });
+    expect(corrected.data).toMatchObject({
+      channel: 'woocommerce',
+      reason: 'LISTED_QUANTITY_DIFFERS',
+      listed: 3,
+      corrected: 9,
+    });
     expect(probe.distinct('ChannelDriftCorrected').filter((event) => event.data.sku === sku)).toHaveLength(1);
   });
 });
@@ -179,7 +243,10 @@ describe('oversell incidents', () => {
     await sell(sku);
     const zero = await acknowledged('shopify', sku, 0);
 
-    const order = { ...stockOrder('shopify', `oversold-${sku}`, [{ sku, quantity: 1 }]), placedAt: new Date(Date.parse(zero.acknowledgedAt) + 1000).toISOString() };
+    const order = {
+      ...stockOrder('shopify', `oversold-${sku}`, [{ sku, quantity: 1 }]),
+      placedAt: new Date(Date.parse(zero.acknowledgedAt) + 1000).toISOString(),
+    };
     await takeOrder(order);
 
     const incident = await eventually('OversellIncident', async () => {
@@ -187,66 +254,117 @@ describe('oversell incidents', () => {
       return probe.distinct('OversellIncident').find((event) => event.data.sku === sku);
     });
     expect(incident.correlationId).toBe(order.orderId);
-    expect(incident.data).toMatchObject({ channel: 'shopify', orderId: order.orderId, quantity: 1, timeline: { zeroAcknowledgedAt: zero.acknowledgedAt, orderPlacedAt: order.placedAt, availabilityVersion: zero.version } });
+    expect(incident.data).toMatchObject({
+      channel: 'shopify',
+      orderId: order.orderId,
+      quantity: 1,
+      timeline: {
+        zeroAcknowledgedAt: zero.acknowledgedAt,
+        orderPlacedAt: order.placedAt,
+        availabilityVersion: zero.version,
+      },
+    });
   });
 });
 
 describe('shipments back to the channel', () => {
-  it.each(['ebay', 'shopify', 'woocommerce', 'amazon'] as const)('reaches the %s order exactly once when the event is delivered twice', async (channel) => {
-    const channelOrderId = channel === 'woocommerce' ? String(7000 + ++skuNo) : `${channel}-ship-${++skuNo}`;
-    const order = stockOrder(channel, channelOrderId, [{ sku: newSku('SHIP'), quantity: 2 }]);
-    await receive(order.lines[0].sku!, 2);
-    await takeOrder(order);
-    const shipped = createEvent(ShipmentConfirmed, {
-      shipment: {
-        shipmentId: `SHP-${channelOrderId}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999AA10123456784',
-        shippedAt: '2026-11-23T09:00:00.000Z', lines: [{ lineId: order.lines[0].lineId, sku: order.lines[0].sku!, quantity: 2 }],
-      },
-    }, { correlationId: order.orderId });
+  it.each(['ebay', 'shopify', 'woocommerce', 'amazon'] as const)(
+    'reaches the %s order exactly once when the event is delivered twice',
+    async (channel) => {
+      const channelOrderId = channel === 'woocommerce' ? String(7000 + ++skuNo) : `${channel}-ship-${++skuNo}`;
+      const order = stockOrder(channel, channelOrderId, [{ sku: newSku('SHIP'), quantity: 2 }]);
+      await receive(order.lines[0].sku!, 2);
+      await takeOrder(order);
+      const shipped = createEvent(
+        ShipmentConfirmed,
+        {
+          shipment: {
+            shipmentId: `SHP-${channelOrderId}`,
+            orderId: order.orderId,
+            locationId: 'wh-east',
+            carrier: 'UPS',
+            trackingNumber: '1Z999AA10123456784',
+            shippedAt: '2026-11-23T09:00:00.000Z',
+            lines: [{ lineId: order.lines[0].lineId, sku: order.lines[0].sku!, quantity: 2 }],
+          },
+        },
+        { correlationId: order.orderId },
+      );
 
-    const queue = fabric.resources.queues['channel-shipment-sync'];
-    const consumed = () => eventually('the delivery consumed', async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined), 20_000);
-    await publish(shipped);
-    await eventually(`${channel} to hear of the shipment`, async () => (stub().shipments.some((s) => s.channel === channel && s.channelOrderId === channelOrderId) ? true : undefined));
-    await consumed();
+      const queue = fabric.resources.queues['channel-shipment-sync'];
+      const consumed = () =>
+        eventually(
+          'the delivery consumed',
+          async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined),
+          20_000,
+        );
+      await publish(shipped);
+      await eventually(`${channel} to hear of the shipment`, async () =>
+        stub().shipments.some((s) => s.channel === channel && s.channelOrderId === channelOrderId) ? true : undefined,
+      );
+      await consumed();
 
-    // The bus delivers the same event to the queue again (at least once), after the first was handled.
-    await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(shipped)) }));
-    await consumed();
+      // The bus delivers the same event to the queue again (at least once), after the first was handled.
+      await fabric.clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(shipped)) }),
+      );
+      await consumed();
 
-    expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
-    const sent = stub().shipments.filter((s) => s.channel === channel && s.channelOrderId === channelOrderId);
-    expect(sent).toHaveLength(1);
-    expect(JSON.stringify(sent[0].body)).toContain('1Z999AA10123456784');
-  });
+      expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
+      const sent = stub().shipments.filter((s) => s.channel === channel && s.channelOrderId === channelOrderId);
+      expect(sent).toHaveLength(1);
+      expect(JSON.stringify(sent[0].body)).toContain('1Z999AA10123456784');
+    },
+  );
 });
 
 describe('cancellations back to the channel', () => {
-  it.each(['shopify', 'woocommerce'] as const)('asks %s to cancel an order the fabric refused for stock, once, and never echoes the channel\'s own cancellation', async (channel) => {
-    const refusedId = String(8000 + ++skuNo);
-    const cancelledThereId = String(8000 + ++skuNo);
-    const refused = stockOrder(channel, refusedId, [{ sku: newSku('CANCEL'), quantity: 1 }]);
-    const cancelledThere = stockOrder(channel, cancelledThereId, [{ sku: newSku('CANCEL'), quantity: 1 }]);
-    // Both are covered by stock, so only the events below say anything about cancelling.
-    for (const order of [refused, cancelledThere]) {
-      await receive(order.lines[0].sku!, 1);
-      await takeOrder(order);
-    }
-    const stockRefused = createEvent(OrderStateChanged, { orderId: refused.orderId, from: 'received', to: 'cancelled', version: 2, on: 'stock_refused' }, { correlationId: refused.orderId });
-    const channelCancelled = createEvent(OrderStateChanged, { orderId: cancelledThere.orderId, from: 'received', to: 'cancelled', version: 2, on: 'order_cancelled' }, { correlationId: cancelledThere.orderId });
-    const queue = fabric.resources.queues['channel-cancellation-sync'];
+  it.each(['shopify', 'woocommerce'] as const)(
+    "asks %s to cancel an order the fabric refused for stock, once, and never echoes the channel's own cancellation",
+    async (channel) => {
+      const refusedId = String(8000 + ++skuNo);
+      const cancelledThereId = String(8000 + ++skuNo);
+      const refused = stockOrder(channel, refusedId, [{ sku: newSku('CANCEL'), quantity: 1 }]);
+      const cancelledThere = stockOrder(channel, cancelledThereId, [{ sku: newSku('CANCEL'), quantity: 1 }]);
+      // Both are covered by stock, so only the events below say anything about cancelling.
+      for (const order of [refused, cancelledThere]) {
+        await receive(order.lines[0].sku!, 1);
+        await takeOrder(order);
+      }
+      const stockRefused = createEvent(
+        OrderStateChanged,
+        { orderId: refused.orderId, from: 'received', to: 'cancelled', version: 2, on: 'stock_refused' },
+        { correlationId: refused.orderId },
+      );
+      const channelCancelled = createEvent(
+        OrderStateChanged,
+        { orderId: cancelledThere.orderId, from: 'received', to: 'cancelled', version: 2, on: 'order_cancelled' },
+        { correlationId: cancelledThere.orderId },
+      );
+      const queue = fabric.resources.queues['channel-cancellation-sync'];
 
-    await publish(channelCancelled);
-    await publish(stockRefused);
-    await eventually(`${channel} to cancel the refused order`, async () => (stub().cancellations.some((c) => c.channelOrderId === refusedId) ? true : undefined));
-    await eventually('the delivery consumed', async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined));
-    await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(stockRefused)) }));
-    await eventually('the redelivery consumed', async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined));
+      await publish(channelCancelled);
+      await publish(stockRefused);
+      await eventually(`${channel} to cancel the refused order`, async () =>
+        stub().cancellations.some((c) => c.channelOrderId === refusedId) ? true : undefined,
+      );
+      await eventually('the delivery consumed', async () =>
+        (await queueDepth(fabric, queue.url)) === 0 ? true : undefined,
+      );
+      await fabric.clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(stockRefused)) }),
+      );
+      await eventually('the redelivery consumed', async () =>
+        (await queueDepth(fabric, queue.url)) === 0 ? true : undefined,
+      );
 
-    expect(stub().cancellations.filter((c) => c.channel === channel && c.channelOrderId === refusedId)).toHaveLength(1);
-    expect(stub().cancellations.filter((c) => c.channelOrderId === cancelledThereId)).toHaveLength(0);
-    expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
-  });
+      expect(stub().cancellations.filter((c) => c.channel === channel && c.channelOrderId === refusedId)).toHaveLength(
+        1,
+      );
+      expect(stub().cancellations.filter((c) => c.channelOrderId === cancelledThereId)).toHaveLength(0);
+      expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
+    },
+  );
 });
 
 describe('returns back to the channel', () => {
@@ -255,7 +373,10 @@ describe('returns back to the channel', () => {
   /** An order of two lines (2 and 1 units) the channel knows, with the numeric line ids WooCommerce uses. */
   async function takeTwoLineOrder(channel: 'shopify' | 'woocommerce'): Promise<ReturnType<typeof stockOrder>> {
     const channelOrderId = String(9000 + ++skuNo);
-    const order = stockOrder(channel, channelOrderId, [{ sku: newSku('RETURN'), quantity: 2 }, { sku: newSku('RETURN'), quantity: 1 }]);
+    const order = stockOrder(channel, channelOrderId, [
+      { sku: newSku('RETURN'), quantity: 2 },
+      { sku: newSku('RETURN'), quantity: 1 },
+    ]);
     order.lines = order.lines.map((line, i) => ({ ...line, channelLineId: `${channelOrderId}${i + 1}` }));
     for (const line of order.lines) await receive(line.sku!, line.quantity);
     await takeOrder(order);
@@ -264,20 +385,47 @@ describe('returns back to the channel', () => {
 
   /** One unit of each line back: the first to sell again, the second damaged. */
   function returned(order: ReturnType<typeof stockOrder>, returnId: string, receivedThrough: SalesChannel) {
-    return createEvent(ReturnReceived, {
-      customerReturn: {
-        returnId, receivedThrough, soldThrough: order.channel, channelOrderId: order.channelOrderId, locationId: 'wh-east', receivedAt: '2026-11-30T15:00:00.000Z',
-        lines: [
-          { sku: order.lines[0].sku!, quantity: 1, reasonCode: 'WRONG_SIZE', condition: 'sellable' as const, refund: usd(1000) },
-          { sku: order.lines[1].sku!, quantity: 1, reasonCode: 'DAMAGED', condition: 'damaged' as const, refund: usd(1000) },
-        ],
+    return createEvent(
+      ReturnReceived,
+      {
+        customerReturn: {
+          returnId,
+          receivedThrough,
+          soldThrough: order.channel,
+          channelOrderId: order.channelOrderId,
+          locationId: 'wh-east',
+          receivedAt: '2026-11-30T15:00:00.000Z',
+          lines: [
+            {
+              sku: order.lines[0].sku!,
+              quantity: 1,
+              reasonCode: 'WRONG_SIZE',
+              condition: 'sellable' as const,
+              refund: usd(1000),
+            },
+            {
+              sku: order.lines[1].sku!,
+              quantity: 1,
+              reasonCode: 'DAMAGED',
+              condition: 'damaged' as const,
+              refund: usd(1000),
+            },
+          ],
+        },
       },
-    }, { correlationId: order.orderId });
+      { correlationId: order.orderId },
+    );
   }
 
   const queue = () => fabric.resources.queues['channel-return-sync'];
-  const consumed = () => eventually('the return deliveries consumed', async () => ((await queueDepth(fabric, queue().url)) === 0 ? true : undefined), 20_000);
-  const returnsTo = (channel: SalesChannel, channelOrderId: string) => stub().returns.filter((r) => r.channel === channel && r.channelOrderId === channelOrderId);
+  const consumed = () =>
+    eventually(
+      'the return deliveries consumed',
+      async () => ((await queueDepth(fabric, queue().url)) === 0 ? true : undefined),
+      20_000,
+    );
+  const returnsTo = (channel: SalesChannel, channelOrderId: string) =>
+    stub().returns.filter((r) => r.channel === channel && r.channelOrderId === channelOrderId);
 
   it('records an in-store return of a Shopify order on Shopify once when ReturnReceived is delivered twice, and never echoes a return Shopify reported', async () => {
     const takenInStore = await takeTwoLineOrder('shopify');
@@ -286,10 +434,14 @@ describe('returns back to the channel', () => {
 
     await publish(returned(refundedOnShopify, `RET-SHOPIFY-${refundedOnShopify.channelOrderId}`, 'shopify'));
     await publish(inStore);
-    await eventually('shopify to hear of the in-store return', async () => (returnsTo('shopify', takenInStore.channelOrderId).length > 0 ? true : undefined));
+    await eventually('shopify to hear of the in-store return', async () =>
+      returnsTo('shopify', takenInStore.channelOrderId).length > 0 ? true : undefined,
+    );
     await consumed();
     // The bus delivers the same event to the queue again (at least once), after the first was handled.
-    await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: queue().url, MessageBody: JSON.stringify(toWireEvent(inStore)) }));
+    await fabric.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queue().url, MessageBody: JSON.stringify(toWireEvent(inStore)) }),
+    );
     await consumed();
 
     const sent = returnsTo('shopify', takenInStore.channelOrderId);
@@ -298,8 +450,16 @@ describe('returns back to the channel', () => {
       orderId: `gid://shopify/Order/${takenInStore.channelOrderId}`,
       notify: false,
       refundLineItems: [
-        { lineItemId: `gid://shopify/LineItem/${takenInStore.lines[0].channelLineId}`, quantity: 1, restockType: 'NO_RESTOCK' },
-        { lineItemId: `gid://shopify/LineItem/${takenInStore.lines[1].channelLineId}`, quantity: 1, restockType: 'NO_RESTOCK' },
+        {
+          lineItemId: `gid://shopify/LineItem/${takenInStore.lines[0].channelLineId}`,
+          quantity: 1,
+          restockType: 'NO_RESTOCK',
+        },
+        {
+          lineItemId: `gid://shopify/LineItem/${takenInStore.lines[1].channelLineId}`,
+          quantity: 1,
+          restockType: 'NO_RESTOCK',
+        },
       ],
     });
     expect(sent[0].body.transactions).toBeUndefined();
@@ -313,13 +473,20 @@ describe('returns back to the channel', () => {
     const order = await takeTwoLineOrder('woocommerce');
 
     await publish(returned(order, `RET-POS-${order.channelOrderId}`, 'pos'));
-    await eventually('woocommerce to hear of the return', async () => (returnsTo('woocommerce', order.channelOrderId).length > 0 ? true : undefined));
+    await eventually('woocommerce to hear of the return', async () =>
+      returnsTo('woocommerce', order.channelOrderId).length > 0 ? true : undefined,
+    );
     await consumed();
 
     const [refund] = returnsTo('woocommerce', order.channelOrderId);
     expect(refund.body).toMatchObject({
-      amount: '20.00', api_refund: false, api_restock: false,
-      line_items: [{ id: Number(order.lines[0].channelLineId), quantity: 1 }, { id: Number(order.lines[1].channelLineId), quantity: 1 }],
+      amount: '20.00',
+      api_refund: false,
+      api_restock: false,
+      line_items: [
+        { id: Number(order.lines[0].channelLineId), quantity: 1 },
+        { id: Number(order.lines[1].channelLineId), quantity: 1 },
+      ],
     });
     expect(await queueDepth(fabric, queue().dlqUrl)).toBe(0);
   });
@@ -336,7 +503,9 @@ describe('ops channel lag', () => {
 
     expect(lines[0]).toMatch(/channel\s+subject\s+value\s+version\s+decided at\s+acknowledged at\s+lag ms/);
     for (const channel of CHANNELS) {
-      const line = lines.find((candidate) => candidate.startsWith(channel) && candidate.includes(`availability#${sku} `));
+      const line = lines.find(
+        (candidate) => candidate.startsWith(channel) && candidate.includes(`availability#${sku} `),
+      );
       const published = (await ledger.read(availabilityKey(channel, sku)))!.published!;
       expect(line).toContain(published.acknowledgedAt);
       expect(line).toMatch(new RegExp(`availability#${sku}\\s+4\\s+${published.version}\\s`));

@@ -15,12 +15,23 @@ const kid = 'fabric-test-key-1';
 let fabric: LocalFabric;
 
 /** The runtime as `npm start` runs it, on the shared emulators, with this file's prefix: starting it again is a restart. */
-const startFabric = () => startLocalFabric({ prefix, apiPort: 0, emulators: sharedEmulators(), channelApiStub: stub, scheduleIntervalMs: () => 0 });
+const startFabric = () =>
+  startLocalFabric({
+    prefix,
+    apiPort: 0,
+    emulators: sharedEmulators(),
+    channelApiStub: stub,
+    scheduleIntervalMs: () => 0,
+  });
 
 beforeAll(async () => {
   process.env.FABRIC_EBAY_PULL_PAGE_SIZE = '2';
   await stub.start();
-  stub.ebay.publicKeys.set(kid, { algorithm: 'ECDSA', digest: 'SHA1', key: publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, '') });
+  stub.ebay.publicKeys.set(kid, {
+    algorithm: 'ECDSA',
+    digest: 'SHA1',
+    key: publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, ''),
+  });
   fabric = await startFabric();
   const xref = new DynamoSkuCrossReference(fabric.resources.tables.crossReference);
   for (const { key, sku } of ebayFixtureSkus) await xref.mapSku('ebay', key, sku);
@@ -34,7 +45,11 @@ afterAll(async () => {
 /** An eBay order held by the Fulfillment API stub, last modified `minutesAgo`. */
 function ebayHolds(orderId: string, minutesAgo: number): void {
   const order = readEbayFixture('order-us-multi-line');
-  stub.ebay.orders.set(orderId, { ...order, orderId, lastModifiedDate: new Date(Date.now() - minutesAgo * 60_000).toISOString() });
+  stub.ebay.orders.set(orderId, {
+    ...order,
+    orderId,
+    lastModifiedDate: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+  });
 }
 
 async function stored(orderId: string): Promise<Record<string, any> | undefined> {
@@ -50,12 +65,20 @@ describe('eBay getOrders pull connector through the local fabric', () => {
   it('neither misses nor duplicates an order when the runtime restarts in the middle of a pull', async () => {
     batch.forEach((id, i) => ebayHolds(id, 20 - i));
     // The third page (offset 4) fails: the run dies after publishing two pages and saving its place.
-    stub.fail({ method: 'GET', path: /^\/sell\/fulfillment\/v1\/order$/, query: /offset=4/, status: 500, body: { errors: [{ errorId: 15000, message: 'There was a problem with an eBay internal system.' }] } });
+    stub.fail({
+      method: 'GET',
+      path: /^\/sell\/fulfillment\/v1\/order$/,
+      query: /offset=4/,
+      status: 500,
+      body: { errors: [{ errorId: 15000, message: 'There was a problem with an eBay internal system.' }] },
+    });
 
     await expect(fabric.runScheduled('ebay-order-poller')).rejects.toThrow('ebay API answered 500');
     await Promise.all(batch.slice(0, 4).map(waitStored));
     expect(await stored(batch[4])).toBeUndefined();
-    const state = await DynamoDBDocumentClient.from(fabric.clients.dynamodb).send(new GetCommand({ TableName: fabric.resources.tables.connectorState, Key: { pk: 'CONNECTOR#ebay-orders' } }));
+    const state = await DynamoDBDocumentClient.from(fabric.clients.dynamodb).send(
+      new GetCommand({ TableName: fabric.resources.tables.connectorState, Key: { pk: 'CONNECTOR#ebay-orders' } }),
+    );
     expect(state.Item).toMatchObject({ run: { page: '4' } });
 
     await fabric.stop();
@@ -67,7 +90,9 @@ describe('eBay getOrders pull connector through the local fabric', () => {
     await waitStored(batch[4]);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     for (const id of batch) expect((await stored(id))?.history).toHaveLength(1);
-    const resumed = stub.requests.slice(callsBefore).filter((call) => call.path.startsWith('/sell/fulfillment/v1/order?'));
+    const resumed = stub.requests
+      .slice(callsBefore)
+      .filter((call) => call.path.startsWith('/sell/fulfillment/v1/order?'));
     expect(resumed.map((call) => new URLSearchParams(call.path.split('?')[1]).get('offset'))).toEqual(['4']);
   });
 
@@ -86,10 +111,18 @@ describe('eBay notification pushes through the local fabric', () => {
   function signedNotification(orderId: string, notificationId: string, keyId = kid) {
     const body = JSON.stringify({
       metadata: { topic: 'ORDER_CONFIRMATION', schemaVersion: '1.0', deprecated: false },
-      notification: { notificationId, eventDate: new Date().toISOString(), publishDate: new Date().toISOString(), publishAttemptCount: 1, data: { orderId } },
+      notification: {
+        notificationId,
+        eventDate: new Date().toISOString(),
+        publishDate: new Date().toISOString(),
+        publishAttemptCount: 1,
+        data: { orderId },
+      },
     });
     const signature = sign('sha1', Buffer.from(body), privateKey).toString('base64');
-    const header = Buffer.from(JSON.stringify({ alg: 'ecdsa', kid: keyId, signature, digest: 'SHA1' })).toString('base64');
+    const header = Buffer.from(JSON.stringify({ alg: 'ecdsa', kid: keyId, signature, digest: 'SHA1' })).toString(
+      'base64',
+    );
     return { body, headers: { 'content-type': 'application/json', 'x-ebay-signature': header } };
   }
 
@@ -98,7 +131,8 @@ describe('eBay notification pushes through the local fabric', () => {
     const delivery = signedNotification('27-11111-00001', 'notif-27-11111-00001');
 
     const statuses = [];
-    for (let i = 0; i < 5; i += 1) statuses.push((await fetch(`${fabric.apiUrl}/webhooks/ebay`, { method: 'POST', ...delivery })).status);
+    for (let i = 0; i < 5; i += 1)
+      statuses.push((await fetch(`${fabric.apiUrl}/webhooks/ebay`, { method: 'POST', ...delivery })).status);
 
     expect(statuses).toEqual([202, 200, 200, 200, 200]);
     const order = await waitStored('27-11111-00001');
@@ -110,7 +144,11 @@ describe('eBay notification pushes through the local fabric', () => {
   it('rejects a push whose signature does not match with 401', async () => {
     const delivery = signedNotification('27-11111-00002', 'notif-2');
 
-    const response = await fetch(`${fabric.apiUrl}/webhooks/ebay`, { method: 'POST', headers: delivery.headers, body: delivery.body.replace('00002', '00003') });
+    const response = await fetch(`${fabric.apiUrl}/webhooks/ebay`, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body.replace('00002', '00003'),
+    });
 
     expect(response.status).toBe(401);
   });
@@ -120,19 +158,24 @@ describe('eBay notification pushes through the local fabric', () => {
     const delivery = signedNotification('27-11111-00004', 'notif-4', invented);
 
     const statuses = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${fabric.apiUrl}/webhooks/ebay`, { method: 'POST', ...delivery })).status);
+    for (let i = 0; i < 3; i += 1)
+      statuses.push((await fetch(`${fabric.apiUrl}/webhooks/ebay`, { method: 'POST', ...delivery })).status);
 
     expect(statuses).toEqual([401, 401, 401]);
     expect(stub.callsTo(new RegExp(`^/commerce/notification/v1/public_key/${invented}$`))).toHaveLength(1);
     expect(stub.callsTo(/^\/sell\/fulfillment\/v1\/order\/27-11111-00004$/)).toHaveLength(0);
   });
 
-  it('answers eBay\'s endpoint challenge from the verification token and the endpoint URL', async () => {
+  it("answers eBay's endpoint challenge from the verification token and the endpoint URL", async () => {
     const endpoint = `${fabric.apiUrl}/webhooks/ebay`;
 
     const response = await fetch(`${endpoint}?challenge_code=a8628072-3d33-45ee-9004-bee86830a22d`);
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ challengeResponse: createHash('sha256').update(`a8628072-3d33-45ee-9004-bee86830a22d${DEVELOPMENT_WEBHOOK_SECRETS.ebay}${endpoint}`).digest('hex') });
+    expect(await response.json()).toEqual({
+      challengeResponse: createHash('sha256')
+        .update(`a8628072-3d33-45ee-9004-bee86830a22d${DEVELOPMENT_WEBHOOK_SECRETS.ebay}${endpoint}`)
+        .digest('hex'),
+    });
   });
 });

@@ -21,13 +21,20 @@ beforeAll(async () => {
 });
 
 /** Takes the lease and leaves `work` running until the returned release is called. */
-function holdLease(key: string, leaseMs = 60_000): { taken: Promise<DocumentLease>; release: () => void; done: Promise<unknown> } {
+function holdLease(
+  key: string,
+  leaseMs = 60_000,
+): { taken: Promise<DocumentLease>; release: () => void; done: Promise<unknown> } {
   let release!: () => void;
   let taken!: (lease: DocumentLease) => void;
-  const lease = new Promise<DocumentLease>((resolve) => { taken = resolve; });
+  const lease = new Promise<DocumentLease>((resolve) => {
+    taken = resolve;
+  });
   const done = documents.withLease('bc', 'sales_order', key, leaseMs, (held) => {
     taken(held);
-    return new Promise<void>((resolve) => { release = resolve; });
+    return new Promise<void>((resolve) => {
+      release = resolve;
+    });
   });
   return { taken: lease, release: () => release(), done };
 }
@@ -38,11 +45,15 @@ describe('ERP document references on DynamoDB Local', () => {
     const first = holdLease(key);
     expect((await first.taken).recorded).toBeUndefined();
 
-    await expect(documents.withLease('bc', 'sales_order', key, 60_000, async () => 'second')).rejects.toBeInstanceOf(PostingInProgressError);
+    await expect(documents.withLease('bc', 'sales_order', key, 60_000, async () => 'second')).rejects.toBeInstanceOf(
+      PostingInProgressError,
+    );
 
     first.release();
     await first.done;
-    await expect(documents.withLease('bc', 'sales_order', key, 60_000, async (lease) => lease.recorded)).resolves.toBeUndefined();
+    await expect(
+      documents.withLease('bc', 'sales_order', key, 60_000, async (lease) => lease.recorded),
+    ).resolves.toBeUndefined();
   });
 
   it('hands the next holder what the last one recorded, and recording lets the lease go', async () => {
@@ -52,19 +63,29 @@ describe('ERP document references on DynamoDB Local', () => {
     const seen = await documents.withLease('bc', 'sales_order', key, 60_000, async (lease) => lease.recorded);
 
     expect(seen).toEqual(salesOrder);
-    const { Item } = await client.send(new GetCommand({ TableName: table, Key: { pk: `ERP_DOCUMENT#bc#sales_order#${key}`, sk: 'ERP' }, ConsistentRead: true }));
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: table,
+        Key: { pk: `ERP_DOCUMENT#bc#sales_order#${key}`, sk: 'ERP' },
+        ConsistentRead: true,
+      }),
+    );
     expect(Item).toMatchObject(salesOrder);
     expect(Item).not.toHaveProperty('leaseUntil');
   });
 
   it('lets the lease go when the work fails, so the redelivery can post', async () => {
     const key = nextKey();
-    await expect(documents.withLease('bc', 'journal_entry', key, 60_000, async () => { throw new Error('ERP down'); })).rejects.toThrow('ERP down');
+    await expect(
+      documents.withLease('bc', 'journal_entry', key, 60_000, async () => {
+        throw new Error('ERP down');
+      }),
+    ).rejects.toThrow('ERP down');
 
     await expect(documents.withLease('bc', 'journal_entry', key, 60_000, async () => 'posted')).resolves.toBe('posted');
   });
 
-  it('gives a crashed holder\'s expired lease to the next consumer, and the late holder neither frees it nor loses its post', async () => {
+  it("gives a crashed holder's expired lease to the next consumer, and the late holder neither frees it nor loses its post", async () => {
     const key = nextKey();
     const stale = holdLease(key, 1_000);
     await stale.taken;
@@ -78,10 +99,14 @@ describe('ERP document references on DynamoDB Local', () => {
     stale.release();
     await stale.done;
 
-    await expect(documents.withLease('bc', 'sales_order', key, 60_000, async () => 'third')).rejects.toBeInstanceOf(PostingInProgressError);
+    await expect(documents.withLease('bc', 'sales_order', key, 60_000, async () => 'third')).rejects.toBeInstanceOf(
+      PostingInProgressError,
+    );
     expect(lease.recorded).toBeUndefined();
     successor.release();
     await successor.done;
-    await expect(documents.withLease('bc', 'sales_order', key, 60_000, async (next) => next.recorded)).resolves.toEqual(salesOrder);
+    await expect(documents.withLease('bc', 'sales_order', key, 60_000, async (next) => next.recorded)).resolves.toEqual(
+      salesOrder,
+    );
   });
 });

@@ -7,7 +7,13 @@ import { DynamoErpDocumentReferences } from '#shared/adapters/erp-document-refer
 import { DynamoBreakerStore } from '#shared/adapters/erp-circuit-breaker';
 import { SharedCircuitBreaker } from '#domain/erp/resilience';
 import { ErpOutcomeUnknownError } from '#domain/erp/model';
-import { PostingInProgressError, postJournalEntryOnce, postSalesOrderOnce, type ErpPostingOutcome, type ErpPostingPorts } from '#domain/erp/posting';
+import {
+  PostingInProgressError,
+  postJournalEntryOnce,
+  postSalesOrderOnce,
+  type ErpPostingOutcome,
+  type ErpPostingPorts,
+} from '#domain/erp/posting';
 import { balancedOrder, saleEntry } from '../unit/builders';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 
@@ -37,13 +43,21 @@ beforeEach(async () => {
   simulator = new BusinessCentralSimulator();
   simulator.requestLimitMs = ERP_REQUEST_LIMIT_MS;
   await simulator.start();
-  const erp = new BusinessCentralErp(async () => DEVELOPMENT_ERP_CREDENTIALS, { apiRoot: simulator.apiRoot, tokenUrl: simulator.tokenUrl, requestTimeoutMs: CLIENT_TIMEOUT_MS });
+  const erp = new BusinessCentralErp(async () => DEVELOPMENT_ERP_CREDENTIALS, {
+    apiRoot: simulator.apiRoot,
+    tokenUrl: simulator.tokenUrl,
+    requestTimeoutMs: CLIENT_TIMEOUT_MS,
+  });
   // Its token fetched first, so that what times out is the write.
   await erp.findSalesOrderByExternalNumber('ord_warm-up');
   ports = {
     erp,
     documents: new DynamoErpDocumentReferences(resources.tables.crossReference, client, () => clock),
-    breaker: new SharedCircuitBreaker(new DynamoBreakerStore(resources.tables.connectorState, client), `bc-${++sequence}`, { failureThreshold: 5, coolDownMs: 1000 }),
+    breaker: new SharedCircuitBreaker(
+      new DynamoBreakerStore(resources.tables.connectorState, client),
+      `bc-${++sequence}`,
+      { failureThreshold: 5, coolDownMs: 1000 },
+    ),
     publisher: { publish: async () => undefined },
     backoff: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 1000 },
     leaseMs: 60_000,
@@ -58,8 +72,12 @@ afterEach(async () => {
 });
 
 const newOrder = () => balancedOrder({ orderId: `ord_in-doubt-${Date.now()}-${++sequence}` });
-const postOrder = (order: ReturnType<typeof balancedOrder>) => postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, ports, { causationId: `evt-${order.orderId}` });
-const salesOrderPosts = () => simulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/salesOrders')).length;
+const postOrder = (order: ReturnType<typeof balancedOrder>) =>
+  postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, ports, {
+    causationId: `evt-${order.orderId}`,
+  });
+const salesOrderPosts = () =>
+  simulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/salesOrders')).length;
 
 /**
  * Delivers the message as its queue would, until it settles: a delivery that fails transiently comes
@@ -79,13 +97,16 @@ async function deliverUntilSettled(deliver: () => Promise<ErpPostingOutcome>): P
 }
 
 describe('posting to an ERP that leaves a write in doubt', () => {
-  test('a sales order committed but answered after the client\'s timeout is found, not posted again', async () => {
+  test("a sales order committed but answered after the client's timeout is found, not posted again", async () => {
     const order = newOrder();
     simulator.commitThenTimeout(1, ERP_REQUEST_LIMIT_MS);
 
     const outcome = await deliverUntilSettled(() => postOrder(order));
 
-    expect(outcome).toMatchObject({ result: 'found_in_erp', document: { erpDocumentNumber: simulator.salesOrdersFor(order.orderId)[0]?.number } });
+    expect(outcome).toMatchObject({
+      result: 'found_in_erp',
+      document: { erpDocumentNumber: simulator.salesOrdersFor(order.orderId)[0]?.number },
+    });
     expect(simulator.salesOrdersFor(order.orderId)).toHaveLength(1);
     expect(salesOrderPosts()).toBe(1);
   });
@@ -118,7 +139,8 @@ describe('posting to an ERP that leaves a write in doubt', () => {
   test('a journal entry whose $batch commits after the client gave up is posted once: nobody looks it up before the ERP could have committed it', async () => {
     const entry = saleEntry(`je-in-doubt-${Date.now()}`);
     simulator.commitLate(1, 'journalBatches');
-    const postEntry = () => postJournalEntryOnce(entry, ports, { correlationId: entry.entryId, causationId: `evt-${entry.entryId}` });
+    const postEntry = () =>
+      postJournalEntryOnce(entry, ports, { correlationId: entry.entryId, causationId: `evt-${entry.entryId}` });
 
     await expect(postEntry()).rejects.toBeInstanceOf(ErpOutcomeUnknownError);
     await expect(postEntry()).rejects.toBeInstanceOf(PostingInProgressError);
@@ -126,16 +148,21 @@ describe('posting to an ERP that leaves a write in doubt', () => {
 
     expect(outcome.result).toBe('posted');
     const documentNumber = journalDocumentNumber(entry.entryId);
-    expect(simulator.journalLines.filter((line) => line.documentNumber === documentNumber).map((line) => line.comment))
-      .toEqual(['1/3', '2/3', '3/3'].map((position) => `${position} ${entry.entryId}`));
+    expect(
+      simulator.journalLines.filter((line) => line.documentNumber === documentNumber).map((line) => line.comment),
+    ).toEqual(['1/3', '2/3', '3/3'].map((position) => `${position} ${entry.entryId}`));
   });
 
   test('a journal entry whose $batch committed before the connection dropped is posted once', async () => {
     const entry = saleEntry(`je-dropped-${Date.now()}`);
     simulator.commitThenDrop(1, 'journalBatches');
 
-    await deliverUntilSettled(() => postJournalEntryOnce(entry, ports, { correlationId: entry.entryId, causationId: `evt-${entry.entryId}` }));
+    await deliverUntilSettled(() =>
+      postJournalEntryOnce(entry, ports, { correlationId: entry.entryId, causationId: `evt-${entry.entryId}` }),
+    );
 
-    expect(simulator.journalLines.filter((line) => line.documentNumber === journalDocumentNumber(entry.entryId))).toHaveLength(3);
+    expect(
+      simulator.journalLines.filter((line) => line.documentNumber === journalDocumentNumber(entry.entryId)),
+    ).toHaveLength(3);
   });
 });

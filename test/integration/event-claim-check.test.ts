@@ -1,6 +1,12 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
 import { EVENT_BUS_MAX_BYTES } from '#events/claim-check';
@@ -22,23 +28,46 @@ beforeAll(async () => {
   const prefix = uniquePrefix('claim-check');
   const bucket = `${prefix}-claims`;
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  ({ TopicArn: topicArn } = (await sns.send(new CreateTopicCommand({ Name: `${prefix}-events` }))) as { TopicArn: string });
-  ({ QueueUrl: queueUrl } = (await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-all` }))) as { QueueUrl: string });
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }));
+  ({ TopicArn: topicArn } = (await sns.send(new CreateTopicCommand({ Name: `${prefix}-events` }))) as {
+    TopicArn: string;
+  });
+  ({ QueueUrl: queueUrl } = (await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-all` }))) as {
+    QueueUrl: string;
+  });
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: Attributes!.QueueArn,
+      Attributes: { RawMessageDelivery: 'true' },
+    }),
+  );
   publisher = new SnsBusPublisher(topicArn, sns, new S3EventClaimChecks(bucket, s3));
 });
 
 /** An event whose EventBridge-shaped JSON, which is the local SNS message, is exactly `bytes` long. */
 function eventOfSize(id: string, bytes: number): FabricEvent {
-  const event: FabricEvent = { id, source: 'fabric.intake', detailType: 'OrderReceived', time: new Date().toISOString(), correlationId: id, schemaVersion: 1, data: { lines: '' } };
+  const event: FabricEvent = {
+    id,
+    source: 'fabric.intake',
+    detailType: 'OrderReceived',
+    time: new Date().toISOString(),
+    correlationId: id,
+    schemaVersion: 1,
+    data: { lines: '' },
+  };
   const padding = bytes - Buffer.byteLength(JSON.stringify(toWireEvent(event)));
   return { ...event, data: { lines: 'x'.repeat(padding) } };
 }
 
 async function received(id: string): Promise<Message> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     const found = Messages.find((message) => JSON.parse(message.Body!).id === id);
     if (found) return found;
   }
@@ -46,7 +75,12 @@ async function received(id: string): Promise<Message> {
 }
 
 function asRecord(message: Message): SQSRecord {
-  return { messageId: message.MessageId!, body: message.Body!, eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:all', attributes: { ApproximateReceiveCount: '1' } } as unknown as SQSRecord;
+  return {
+    messageId: message.MessageId!,
+    body: message.Body!,
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:all',
+    attributes: { ApproximateReceiveCount: '1' },
+  } as unknown as SQSRecord;
 }
 
 describe('claim checks on the local bus (fauxqs SNS takes at most 262,144 bytes a message, as SNS does)', () => {
@@ -67,13 +101,18 @@ describe('claim checks on the local bus (fauxqs SNS takes at most 262,144 bytes 
 
     const message = await received(event.id);
     expect(Buffer.byteLength(message.Body!)).toBeLessThan(2048);
-    expect(JSON.parse(message.Body!).detail.metadata.claimCheck).toMatchObject({ key: expect.stringContaining(event.id) });
+    expect(JSON.parse(message.Body!).detail.metadata.claimCheck).toMatchObject({
+      key: expect.stringContaining(event.id),
+    });
     const redeemed = await redeemClaimCheck(asRecord(message), s3);
     expect(JSON.parse(redeemed.body)).toEqual(toWireEvent(event));
   });
 
   test('a body without a claim check reaches its consumer untouched', async () => {
-    const record = asRecord({ MessageId: 'm-1', Body: JSON.stringify({ notificationType: 'ORDER_CHANGE', payload: { claimCheck: 'not ours' } }) });
+    const record = asRecord({
+      MessageId: 'm-1',
+      Body: JSON.stringify({ notificationType: 'ORDER_CHANGE', payload: { claimCheck: 'not ours' } }),
+    });
 
     expect(await redeemClaimCheck(record, s3)).toBe(record);
   });

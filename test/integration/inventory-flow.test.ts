@@ -1,7 +1,12 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
-import { SAMPLE_CATALOG, sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
+import {
+  SAMPLE_CATALOG,
+  sampleShopifyOrder,
+  seededRandom,
+  shopifyDeliveryHeaders,
+} from '../../scripts/sample/shopify-orders';
 import { postShopifyOrder, seedSampleCatalog } from '../../scripts/sample/sample-traffic';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { DynamoInventoryStore, positionKey } from '#shared/adapters/inventory-store';
@@ -56,25 +61,38 @@ async function stockedSku(stock: Record<string, number>, name = `TEE-${++sku}`):
 }
 
 async function publish(event: FabricEvent): Promise<void> {
-  await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }));
+  await fabric.clients.sns.send(
+    new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }),
+  );
 }
 
 async function publishOrder(order: ReturnType<typeof stockOrder>): Promise<void> {
-  await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }));
+  await fabric.clients.sns.send(
+    new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }),
+  );
 }
 
 /** The order's reservation once decided (and, when given, in that status) with its events published. */
 async function decided(orderId: string, status?: string) {
   return eventually(`a reservation decision for ${orderId}`, async () => {
     const { header } = await store.readReservation(orderId);
-    return header && !header.outbox && header.status !== 'in_progress' && (!status || header.status === status) ? header : undefined;
+    return header && !header.outbox && header.status !== 'in_progress' && (!status || header.status === status)
+      ? header
+      : undefined;
   });
 }
 
-async function eventsFor(detailType: string, match: (data: Record<string, any>) => boolean, count = 1): Promise<Record<string, any>[]> {
+async function eventsFor(
+  detailType: string,
+  match: (data: Record<string, any>) => boolean,
+  count = 1,
+): Promise<Record<string, any>[]> {
   return eventually(`${count} ${detailType} event(s)`, async () => {
     await probe.drain();
-    const found = probe.distinct(detailType).map((event) => event.data).filter(match);
+    const found = probe
+      .distinct(detailType)
+      .map((event) => event.data)
+      .filter(match);
     return found.length >= count ? found : undefined;
   });
 }
@@ -99,7 +117,12 @@ describe('reservations through the webhook path', () => {
     expect((await decided(orderId)).status).toBe('reserved');
     for (const [internal, quantity] of wanted) {
       const view = await availability(fabric, internal);
-      expect(view.locations[0]).toMatchObject({ locationId: 'wh-east', onHand: 20, reserved: quantity, availableToSell: 20 - quantity });
+      expect(view.locations[0]).toMatchObject({
+        locationId: 'wh-east',
+        onHand: 20,
+        reserved: quantity,
+        availableToSell: 20 - quantity,
+      });
       expect(view.total).toMatchObject({ onHand: 25, reserved: quantity, availableToSell: 25 - quantity });
       expect(view.channels).toEqual([
         { channel: 'shopify', availableToSell: 25 - quantity, listed: 25 - quantity },
@@ -108,16 +131,27 @@ describe('reservations through the webhook path', () => {
       ]);
     }
     const [reserved] = await eventsFor('InventoryReserved', (data) => data.orderId === orderId);
-    expect(reserved.allocations.map((a: { locationId: string }) => a.locationId)).toEqual(Array((payload.line_items as unknown[]).length).fill('wh-east'));
+    expect(reserved.allocations.map((a: { locationId: string }) => a.locationId)).toEqual(
+      Array((payload.line_items as unknown[]).length).fill('wh-east'),
+    );
 
-    const cancelled = JSON.stringify({ ...payload, cancelled_at: '2026-11-27T12:00:00Z', updated_at: '2026-11-27T12:00:00Z' });
-    const cancel = await postShopifyOrder(fabric.apiUrl, cancelled, shopifyDeliveryHeaders(cancelled, secret, 'orders/cancelled'));
+    const cancelled = JSON.stringify({
+      ...payload,
+      cancelled_at: '2026-11-27T12:00:00Z',
+      updated_at: '2026-11-27T12:00:00Z',
+    });
+    const cancel = await postShopifyOrder(
+      fabric.apiUrl,
+      cancelled,
+      shopifyDeliveryHeaders(cancelled, secret, 'orders/cancelled'),
+    );
 
     expect(cancel.status).toBe(202);
     await decided(orderId, 'cancelled');
     const [released] = await eventsFor('ReservationReleased', (data) => data.orderId === orderId);
     expect(released.reason).toBe('ORDER_CANCELLED');
-    for (const internal of wanted.keys()) expect((await availability(fabric, internal)).total).toMatchObject({ reserved: 0, availableToSell: 25 });
+    for (const internal of wanted.keys())
+      expect((await availability(fabric, internal)).total).toMatchObject({ reserved: 0, availableToSell: 25 });
   });
 
   it('does not reserve for an order held as needs_attention', async () => {
@@ -151,13 +185,23 @@ describe('reservation rules', () => {
   it('refuses a multi-line order whole when one line is short, holding nothing of the others', async () => {
     const plenty = await stockedSku({ 'wh-east': 10 });
     const scarce = await stockedSku({ 'wh-east': 1 });
-    const order = stockOrder('shopify', `all-or-nothing-${scarce}`, [{ sku: plenty, quantity: 2 }, { sku: scarce, quantity: 2 }]);
+    const order = stockOrder('shopify', `all-or-nothing-${scarce}`, [
+      { sku: plenty, quantity: 2 },
+      { sku: scarce, quantity: 2 },
+    ]);
 
     await publishOrder(order);
 
     expect((await decided(order.orderId)).status).toBe('rejected');
     const [rejected] = await eventsFor('ReservationRejected', (data) => data.orderId === order.orderId);
-    expect(rejected).toMatchObject({ outcome: 'rejected', onShortage: 'reject', lines: [{ sku: plenty, reserved: 0, short: 0 }, { sku: scarce, reserved: 0, short: 1 }] });
+    expect(rejected).toMatchObject({
+      outcome: 'rejected',
+      onShortage: 'reject',
+      lines: [
+        { sku: plenty, reserved: 0, short: 0 },
+        { sku: scarce, reserved: 0, short: 1 },
+      ],
+    });
     expect((await availability(fabric, plenty)).total.reserved).toBe(0);
   });
 
@@ -174,26 +218,50 @@ describe('reservation rules', () => {
 
   it('spreads a flash-sale SKU over its buckets and reserves across them, with the same answers as a plain SKU', async () => {
     await stockedSku({ 'wh-east': 10 }, 'FLASH-1');
-    const orders = Array.from({ length: 4 }, (_, i) => stockOrder('shopify', `flash-${i}`, [{ sku: 'FLASH-1', quantity: 3 }]));
+    const orders = Array.from({ length: 4 }, (_, i) =>
+      stockOrder('shopify', `flash-${i}`, [{ sku: 'FLASH-1', quantity: 3 }]),
+    );
 
     await Promise.all(orders.map(publishOrder));
 
     const statuses = await Promise.all(orders.map(async (order) => (await decided(order.orderId)).status));
     expect(statuses.sort()).toEqual(['rejected', 'reserved', 'reserved', 'reserved']);
-    expect((await availability(fabric, 'FLASH-1')).total).toMatchObject({ onHand: 10, reserved: 9, availableToSell: 1 });
-    const buckets = await store.readPositions([0, 1, 2].map((shard) => ({ sku: 'FLASH-1', locationId: 'wh-east', shard })));
+    expect((await availability(fabric, 'FLASH-1')).total).toMatchObject({
+      onHand: 10,
+      reserved: 9,
+      availableToSell: 1,
+    });
+    const buckets = await store.readPositions(
+      [0, 1, 2].map((shard) => ({ sku: 'FLASH-1', locationId: 'wh-east', shard })),
+    );
     expect(buckets.map((bucket) => bucket.onHand)).toEqual([4, 3, 3]);
   });
 });
 
 describe('POST /inventory/adjustments', () => {
   it('answers 400 with the failing field paths', async () => {
-    const answer = await postAdjustment(fabric, { type: 'transfer', sku: 'TEE', fromLocationId: 'wh-east', toLocationId: 'wh-west', quantity: 0, reference });
+    const answer = await postAdjustment(fabric, {
+      type: 'transfer',
+      sku: 'TEE',
+      fromLocationId: 'wh-east',
+      toLocationId: 'wh-west',
+      quantity: 0,
+      reference,
+    });
 
     expect(answer.status).toBe(400);
     expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual(['quantity']);
-    const unknown = await postAdjustment(fabric, { type: 'transfer', sku: 'TEE', fromLocationId: 'wh-east', toLocationId: 'wh-west', quantity: 1, reference });
-    expect(unknown.body.errors).toEqual([{ path: 'toLocationId', message: expect.stringContaining('"wh-west" is not a location') }]);
+    const unknown = await postAdjustment(fabric, {
+      type: 'transfer',
+      sku: 'TEE',
+      fromLocationId: 'wh-east',
+      toLocationId: 'wh-west',
+      quantity: 1,
+      reference,
+    });
+    expect(unknown.body.errors).toEqual([
+      { path: 'toLocationId', message: expect.stringContaining('"wh-west" is not a location') },
+    ]);
   });
 
   it('applies a repeated key once, answers the repeat as a duplicate, and refuses the key for another request', async () => {
@@ -208,13 +276,24 @@ describe('POST /inventory/adjustments', () => {
     expect(again.body).toEqual({ ...first.body, duplicate: true });
     expect((await availability(fabric, tee)).total.onHand).toBe(7);
     const adjusted = await eventsFor('InventoryAdjusted', (data) => data.sku === tee);
-    expect(adjusted).toEqual([expect.objectContaining({ adjustmentId: `receipt-${tee}`, changes: [{ locationId: 'store-042', quantityName: 'onHand', delta: 7 }] })]);
+    expect(adjusted).toEqual([
+      expect.objectContaining({
+        adjustmentId: `receipt-${tee}`,
+        changes: [{ locationId: 'store-042', quantityName: 'onHand', delta: 7 }],
+      }),
+    ]);
   });
 
   it('answers 409 for a sale or transfer the stock cannot cover, changing nothing', async () => {
     const tee = await stockedSku({ 'wh-east': 2 });
 
-    const sale = await postAdjustment(fabric, { type: 'sale', sku: tee, locationId: 'wh-east', quantity: 3, reference: { kind: 'pos_transaction', id: 'T-1' } });
+    const sale = await postAdjustment(fabric, {
+      type: 'sale',
+      sku: tee,
+      locationId: 'wh-east',
+      quantity: 3,
+      reference: { kind: 'pos_transaction', id: 'T-1' },
+    });
 
     expect(sale.status).toBe(409);
     expect(sale.body.message).toContain('sellableOnHand');
@@ -224,14 +303,38 @@ describe('POST /inventory/adjustments', () => {
   it('counts, transfers and marks damage, each moving exactly the named quantities', async () => {
     const tee = await stockedSku({ 'wh-east': 10 });
 
-    const count = await postAdjustment(fabric, { type: 'count', sku: tee, locationId: 'wh-east', countedOnHand: 8, reference: { kind: 'stock_count', id: 'C-1' } });
-    const transfer = await postAdjustment(fabric, { type: 'transfer', sku: tee, fromLocationId: 'wh-east', toLocationId: 'store-042', quantity: 3, reference: { kind: 'transfer', id: 'TR-1' } });
-    const damage = await postAdjustment(fabric, { type: 'adjustment', sku: tee, locationId: 'store-042', quantityName: 'damaged', delta: 1, reasonCode: 'DAMAGED_IN_TRANSIT', reference: { kind: 'transfer', id: 'TR-1' } });
+    const count = await postAdjustment(fabric, {
+      type: 'count',
+      sku: tee,
+      locationId: 'wh-east',
+      countedOnHand: 8,
+      reference: { kind: 'stock_count', id: 'C-1' },
+    });
+    const transfer = await postAdjustment(fabric, {
+      type: 'transfer',
+      sku: tee,
+      fromLocationId: 'wh-east',
+      toLocationId: 'store-042',
+      quantity: 3,
+      reference: { kind: 'transfer', id: 'TR-1' },
+    });
+    const damage = await postAdjustment(fabric, {
+      type: 'adjustment',
+      sku: tee,
+      locationId: 'store-042',
+      quantityName: 'damaged',
+      delta: 1,
+      reasonCode: 'DAMAGED_IN_TRANSIT',
+      reference: { kind: 'transfer', id: 'TR-1' },
+    });
 
     expect([count.status, transfer.status, damage.status]).toEqual([201, 201, 201]);
     expect(count.body.changes).toEqual([{ locationId: 'wh-east', quantityName: 'onHand', delta: -2 }]);
     const view = await availability(fabric, tee);
-    expect(view.locations.map((l: Record<string, number>) => [l.onHand, l.damaged, l.availableToSell])).toEqual([[5, 0, 5], [3, 1, 2]]);
+    expect(view.locations.map((l: Record<string, number>) => [l.onHand, l.damaged, l.availableToSell])).toEqual([
+      [5, 0, 5],
+      [3, 1, 2],
+    ]);
   });
 });
 
@@ -245,9 +348,16 @@ describe('AvailabilityChanged', () => {
 
     const order = ['shopify', 'amazon', 'ebay'];
     expect(probe.distinct('AvailabilityChanged').filter((event) => event.data.sku === tee)).toHaveLength(5);
-    expect(changes.sort((a, b) => a.version - b.version || order.indexOf(a.channel) - order.indexOf(b.channel)).map((c) => [c.channel, c.previous, c.available, c.version])).toEqual([
-      ['shopify', null, 100, 1], ['amazon', null, 50, 1], ['ebay', null, 100, 1],
-      ['shopify', 100, 104, 2], ['ebay', 100, 104, 2],
+    expect(
+      changes
+        .sort((a, b) => a.version - b.version || order.indexOf(a.channel) - order.indexOf(b.channel))
+        .map((c) => [c.channel, c.previous, c.available, c.version]),
+    ).toEqual([
+      ['shopify', null, 100, 1],
+      ['amazon', null, 50, 1],
+      ['ebay', null, 100, 1],
+      ['shopify', 100, 104, 2],
+      ['ebay', 100, 104, 2],
     ]);
   });
 });
@@ -258,12 +368,21 @@ describe('fulfilment and expiry', () => {
     const order = stockOrder('shopify', `ship-${tee}`, [{ sku: tee, quantity: 4 }]);
     await publishOrder(order);
     await decided(order.orderId);
-    const shipment = createEvent(ShipmentConfirmed, {
-      shipment: {
-        shipmentId: `SHP-${tee}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999',
-        shippedAt: '2026-11-28T09:00:00Z', lines: [{ lineId: '1', sku: tee, quantity: 4 }],
+    const shipment = createEvent(
+      ShipmentConfirmed,
+      {
+        shipment: {
+          shipmentId: `SHP-${tee}`,
+          orderId: order.orderId,
+          locationId: 'wh-east',
+          carrier: 'UPS',
+          trackingNumber: '1Z999',
+          shippedAt: '2026-11-28T09:00:00Z',
+          lines: [{ lineId: '1', sku: tee, quantity: 4 }],
+        },
       },
-    }, { correlationId: order.orderId });
+      { correlationId: order.orderId },
+    );
 
     await publish(shipment);
     await publish(shipment);
@@ -282,20 +401,34 @@ describe('fulfilment and expiry', () => {
     const order = stockOrder('shopify', `resourced-${tee}`, [{ sku: tee, quantity: 1 }]);
     await publishOrder(order);
     await decided(order.orderId, 'reserved');
-    expect((await availability(fabric, tee)).locations.find((l: { locationId: string }) => l.locationId === 'wh-east').reserved).toBe(1);
+    expect(
+      (await availability(fabric, tee)).locations.find((l: { locationId: string }) => l.locationId === 'wh-east')
+        .reserved,
+    ).toBe(1);
 
-    const outcome = await consumeShipment({
-      shipmentId: `SHP-${tee}`, orderId: order.orderId, locationId: 'store-042', carrier: 'UPS', trackingNumber: '1Z1',
-      shippedAt: '2026-11-28T09:00:00Z', lines: [{ lineId: '1', sku: tee, quantity: 1 }],
-    }, { store, policy: loadInventoryPolicy(), publisher: { publish: async () => undefined } });
+    const outcome = await consumeShipment(
+      {
+        shipmentId: `SHP-${tee}`,
+        orderId: order.orderId,
+        locationId: 'store-042',
+        carrier: 'UPS',
+        trackingNumber: '1Z1',
+        shippedAt: '2026-11-28T09:00:00Z',
+        lines: [{ lineId: '1', sku: tee, quantity: 1 }],
+      },
+      { store, policy: loadInventoryPolicy(), publisher: { publish: async () => undefined } },
+    );
 
     expect(outcome).toEqual({ result: 'consumed', fromReservations: 0, unreserved: 1 });
     expect((await store.readReservation(order.orderId)).header?.status).toBe('fulfilled');
     const view = await availability(fabric, tee);
-    expect(view.locations.map((l: Record<string, unknown>) => [l.locationId, l.onHand, l.reserved])).toEqual([['wh-east', 3, 0], ['store-042', 1, 0]]);
+    expect(view.locations.map((l: Record<string, unknown>) => [l.locationId, l.onHand, l.reserved])).toEqual([
+      ['wh-east', 3, 0],
+      ['store-042', 1, 0],
+    ]);
   });
 
-  it('releases an expired reservation from the sweeper\'s scheduled run, and no other', async () => {
+  it("releases an expired reservation from the sweeper's scheduled run, and no other", async () => {
     const tee = await stockedSku({ 'wh-east': 5 });
     const publisher = { publish: async () => undefined };
     const twoMinutesAgo = () => new Date(Date.now() - 2 * 60_000);
@@ -317,7 +450,8 @@ describe('fulfilment and expiry', () => {
 
 describe('orders larger than one transaction', () => {
   /** `count` one-unit lines alternating over two SKUs: one bucket update each, but a ledger line per line. */
-  const lines = (skus: string[], count: number) => Array.from({ length: count }, (_, i) => ({ sku: skus[i % skus.length], quantity: 1 }));
+  const lines = (skus: string[], count: number) =>
+    Array.from({ length: count }, (_, i) => ({ sku: skus[i % skus.length], quantity: 1 }));
 
   it('reserves a 120-line order in parts of at most 100 actions and releases every part on cancellation', async () => {
     const skus = [await stockedSku({ 'wh-east': 60 }), await stockedSku({ 'wh-east': 60 })];
@@ -331,7 +465,8 @@ describe('orders larger than one transaction', () => {
     await decided(order.orderId, 'cancelled');
     const { parts } = await store.readReservation(order.orderId);
     expect(parts.map((part) => part.status)).toEqual(['released', 'released']);
-    for (const tee of skus) expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 0, availableToSell: 60 });
+    for (const tee of skus)
+      expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 0, availableToSell: 60 });
   });
 
   it('undoes the parts already written when a later part finds its stock gone, so a refused order holds nothing', async () => {
@@ -343,14 +478,24 @@ describe('orders larger than one transaction', () => {
     const racing = Object.assign(Object.create(store) as DynamoInventoryStore, {
       commitReservationPart: async (input: Parameters<DynamoInventoryStore['commitReservationPart']>[0]) => {
         if (parts++ === 1) {
-          const sale = await postAdjustment(fabric, { type: 'sale', sku: skus[1], locationId: 'wh-east', quantity: 20, reference: { kind: 'pos_transaction', id: 'T-race' } });
+          const sale = await postAdjustment(fabric, {
+            type: 'sale',
+            sku: skus[1],
+            locationId: 'wh-east',
+            quantity: 20,
+            reference: { kind: 'pos_transaction', id: 'T-race' },
+          });
           expect(sale.status).toBe(201);
         }
         return store.commitReservationPart(input);
       },
     });
 
-    const outcome = await applyOrderToStock(order, { store: racing, policy, publisher: { publish: async () => undefined } });
+    const outcome = await applyOrderToStock(order, {
+      store: racing,
+      policy,
+      publisher: { publish: async () => undefined },
+    });
 
     expect(outcome).toMatchObject({ action: 'reserve', status: 'rejected' });
     const { parts: written } = await store.readReservation(order.orderId);
@@ -372,78 +517,143 @@ describe('any sequence of operations through the real store', () => {
   const LOCATIONS = ['wh-east', 'store-042'];
   const locationId = fc.constantFrom(...LOCATIONS);
   const step: fc.Arbitrary<Step> = fc.oneof(
-    fc.record({ op: fc.constantFrom('receipt', 'sale', 'return'), locationId, quantity: fc.integer({ min: 1, max: 6 }) }),
+    fc.record({
+      op: fc.constantFrom('receipt', 'sale', 'return'),
+      locationId,
+      quantity: fc.integer({ min: 1, max: 6 }),
+    }),
     fc.record({ op: fc.constant('count'), locationId, counted: fc.integer({ min: 0, max: 8 }) }),
     fc.record({ op: fc.constant('damage'), locationId, delta: fc.integer({ min: -2, max: 3 }).filter((d) => d !== 0) }),
-    fc.record({ op: fc.constant('transfer'), from: fc.integer({ min: 0, max: 1 }), quantity: fc.integer({ min: 1, max: 4 }) }),
+    fc.record({
+      op: fc.constant('transfer'),
+      from: fc.integer({ min: 0, max: 1 }),
+      quantity: fc.integer({ min: 1, max: 4 }),
+    }),
     fc.record({ op: fc.constant('order'), quantity: fc.integer({ min: 1, max: 5 }) }),
     fc.record({ op: fc.constant('cancel'), order: fc.nat(10) }),
     fc.record({ op: fc.constant('ship'), order: fc.nat(10), from: fc.integer({ min: 0, max: 1 }) }),
   ) as fc.Arbitrary<Step>;
 
   it('never loses or creates a unit, never promises a unit that is not there, and keeps position and ledger in agreement', async () => {
-    const ports: InventoryPorts = { store, policy: loadInventoryPolicy(), publisher: { publish: async () => undefined } };
+    const ports: InventoryPorts = {
+      store,
+      policy: loadInventoryPolicy(),
+      publisher: { publish: async () => undefined },
+    };
     let run = 0;
-    await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), fc.boolean(), async (steps, sharded) => {
-      const tee = sharded ? 'PROP-FLASH' : `PROP-${++run}`;
-      const before = (await availability(fabric, tee)).total.onHand as number;
-      let moved = 0;
-      const orders: ReturnType<typeof stockOrder>[] = [];
-      for (const [i, s] of steps.entries()) {
-        const ref = { kind: 'manual', id: `prop-${run}-${i}` } as const;
-        const adjust = async (body: Record<string, unknown>) => {
-          const outcome = await adjustStock(AdjustmentRequest.parse({ sku: tee, reference: ref, ...body }), `prop-${tee}-${run}-${i}-${Date.now()}`, ports);
-          if (outcome.kind === 'applied') moved += outcome.result.changes.filter((c) => c.quantityName === 'onHand').reduce((sum, c) => sum + c.delta, 0);
-        };
-        if (s.op === 'receipt' || s.op === 'sale' || s.op === 'return') await adjust({ type: s.op, locationId: s.locationId, quantity: s.quantity });
-        if (s.op === 'count') await adjust({ type: 'count', locationId: s.locationId, countedOnHand: s.counted });
-        if (s.op === 'damage') await adjust({ type: 'adjustment', locationId: s.locationId, quantityName: 'damaged', delta: s.delta, reasonCode: 'DAMAGED' });
-        if (s.op === 'transfer') await adjust({ type: 'transfer', fromLocationId: LOCATIONS[s.from], toLocationId: LOCATIONS[1 - s.from], quantity: s.quantity });
-        if (s.op === 'order') {
-          const order = stockOrder('shopify', `prop-${tee}-${run}-${i}-${Date.now()}`, [{ sku: tee, quantity: s.quantity }]);
-          orders.push(order);
-          const outcome = await applyOrderToStock(order, ports);
-          if (outcome.status === 'reserved') {
-            // The guard was on the buckets the order took from: none of them can be left promising more than it has.
-            const { parts } = await store.readReservation(order.orderId);
-            for (const bucket of await store.readPositions(parts.flatMap((part) => part.allocations))) expect(bucket.available).toBeGreaterThanOrEqual(0);
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), fc.boolean(), async (steps, sharded) => {
+        const tee = sharded ? 'PROP-FLASH' : `PROP-${++run}`;
+        const before = (await availability(fabric, tee)).total.onHand as number;
+        let moved = 0;
+        const orders: ReturnType<typeof stockOrder>[] = [];
+        for (const [i, s] of steps.entries()) {
+          const ref = { kind: 'manual', id: `prop-${run}-${i}` } as const;
+          const adjust = async (body: Record<string, unknown>) => {
+            const outcome = await adjustStock(
+              AdjustmentRequest.parse({ sku: tee, reference: ref, ...body }),
+              `prop-${tee}-${run}-${i}-${Date.now()}`,
+              ports,
+            );
+            if (outcome.kind === 'applied')
+              moved += outcome.result.changes
+                .filter((c) => c.quantityName === 'onHand')
+                .reduce((sum, c) => sum + c.delta, 0);
+          };
+          if (s.op === 'receipt' || s.op === 'sale' || s.op === 'return')
+            await adjust({ type: s.op, locationId: s.locationId, quantity: s.quantity });
+          if (s.op === 'count') await adjust({ type: 'count', locationId: s.locationId, countedOnHand: s.counted });
+          if (s.op === 'damage')
+            await adjust({
+              type: 'adjustment',
+              locationId: s.locationId,
+              quantityName: 'damaged',
+              delta: s.delta,
+              reasonCode: 'DAMAGED',
+            });
+          if (s.op === 'transfer')
+            await adjust({
+              type: 'transfer',
+              fromLocationId: LOCATIONS[s.from],
+              toLocationId: LOCATIONS[1 - s.from],
+              quantity: s.quantity,
+            });
+          if (s.op === 'order') {
+            const order = stockOrder('shopify', `prop-${tee}-${run}-${i}-${Date.now()}`, [
+              { sku: tee, quantity: s.quantity },
+            ]);
+            orders.push(order);
+            const outcome = await applyOrderToStock(order, ports);
+            if (outcome.status === 'reserved') {
+              // The guard was on the buckets the order took from: none of them can be left promising more than it has.
+              const { parts } = await store.readReservation(order.orderId);
+              for (const bucket of await store.readPositions(parts.flatMap((part) => part.allocations)))
+                expect(bucket.available).toBeGreaterThanOrEqual(0);
+            }
+          }
+          const target = 'order' in s ? orders[s.order % Math.max(1, orders.length)] : undefined;
+          if (s.op === 'cancel' && target) await applyOrderToStock({ ...target, status: 'cancelled' }, ports);
+          if (
+            s.op === 'ship' &&
+            target &&
+            (await store.readReservation(target.orderId)).header?.status === 'reserved'
+          ) {
+            // Shipped from either location, whichever held it: a warehouse may pick from a shelf the plan did not choose.
+            const shipped = consumeShipment(
+              {
+                shipmentId: `S-${target.orderId}`,
+                orderId: target.orderId,
+                locationId: LOCATIONS[s.from],
+                carrier: 'UPS',
+                trackingNumber: '1Z',
+                shippedAt: '2026-11-28T09:00:00Z',
+                lines: [{ lineId: '1', sku: tee, quantity: target.lines[0].quantity }],
+              },
+              ports,
+            );
+            // The books there may not have the units beyond the order's holds: refused whole, nothing moves.
+            const outcome = await shipped.catch((error: unknown) => {
+              if (error instanceof ShipmentExceedsStockError) return { fromReservations: 0, unreserved: 0 };
+              throw error;
+            });
+            moved -= outcome.fromReservations + outcome.unreserved;
           }
         }
-        const target = 'order' in s ? orders[s.order % Math.max(1, orders.length)] : undefined;
-        if (s.op === 'cancel' && target) await applyOrderToStock({ ...target, status: 'cancelled' }, ports);
-        if (s.op === 'ship' && target && (await store.readReservation(target.orderId)).header?.status === 'reserved') {
-          // Shipped from either location, whichever held it: a warehouse may pick from a shelf the plan did not choose.
-          const shipped = consumeShipment({
-            shipmentId: `S-${target.orderId}`, orderId: target.orderId, locationId: LOCATIONS[s.from], carrier: 'UPS', trackingNumber: '1Z',
-            shippedAt: '2026-11-28T09:00:00Z', lines: [{ lineId: '1', sku: tee, quantity: target.lines[0].quantity }],
-          }, ports);
-          // The books there may not have the units beyond the order's holds: refused whole, nothing moves.
-          const outcome = await shipped.catch((error: unknown) => {
-            if (error instanceof ShipmentExceedsStockError) return { fromReservations: 0, unreserved: 0 };
-            throw error;
-          });
-          moved -= outcome.fromReservations + outcome.unreserved;
+        const scan = await store.scanForVerification();
+        const mine = <T extends { sku: string }>(items: T[]) => items.filter((item) => item.sku === tee);
+        const report = verifyInventory(
+          mine(scan.positions),
+          mine(scan.movements),
+          scan.parts.map((part) => ({ ...part, allocations: mine(part.allocations) })),
+        );
+        expect(report.ledgerDrift).toEqual([]);
+        expect(report.reservedDrift).toEqual([]);
+        const view = await availability(fabric, tee);
+        expect(view.total.onHand).toBe(before + moved);
+        for (const location of view.locations) {
+          for (const figure of ['onHand', 'reserved', 'damaged', 'sellableOnHand', 'availableToSell'])
+            expect(location[figure]).toBeGreaterThanOrEqual(0);
         }
-      }
-      const scan = await store.scanForVerification();
-      const mine = <T extends { sku: string }>(items: T[]) => items.filter((item) => item.sku === tee);
-      const report = verifyInventory(mine(scan.positions), mine(scan.movements), scan.parts.map((part) => ({ ...part, allocations: mine(part.allocations) })));
-      expect(report.ledgerDrift).toEqual([]);
-      expect(report.reservedDrift).toEqual([]);
-      const view = await availability(fabric, tee);
-      expect(view.total.onHand).toBe(before + moved);
-      for (const location of view.locations) {
-        for (const figure of ['onHand', 'reserved', 'damaged', 'sellableOnHand', 'availableToSell']) expect(location[figure]).toBeGreaterThanOrEqual(0);
-      }
-    }), {
-      numRuns: 25,
-      // Found by CI: a line held at the store, shipped from the warehouse whose only unit another order holds.
-      examples: [[[
-        { op: 'count', locationId: 'wh-east', counted: 3 }, { op: 'transfer', from: 0, quantity: 3 }, { op: 'order', quantity: 1 },
-        { op: 'receipt', locationId: 'wh-east', quantity: 1 }, { op: 'damage', locationId: 'store-042', delta: 3 }, { op: 'order', quantity: 1 },
-        { op: 'ship', order: 0, from: 0 },
-      ], false]],
-    });
+      }),
+      {
+        numRuns: 25,
+        // Found by CI: a line held at the store, shipped from the warehouse whose only unit another order holds.
+        examples: [
+          [
+            [
+              { op: 'count', locationId: 'wh-east', counted: 3 },
+              { op: 'transfer', from: 0, quantity: 3 },
+              { op: 'order', quantity: 1 },
+              { op: 'receipt', locationId: 'wh-east', quantity: 1 },
+              { op: 'damage', locationId: 'store-042', delta: 3 },
+              { op: 'order', quantity: 1 },
+              { op: 'ship', order: 0, from: 0 },
+            ],
+            false,
+          ],
+        ],
+      },
+    );
   });
 });
 
@@ -452,17 +662,21 @@ describe('the ledger', () => {
     const clean = await store.scanForVerification();
     expect(isClean(verifyInventory(clean.positions, clean.movements, clean.parts))).toBe(true);
 
-    await documentClient().send(new UpdateCommand({
-      TableName: fabric.resources.tables.inventory,
-      Key: positionKey({ sku: 'FLASH-1', locationId: 'wh-east', shard: 2 }),
-      UpdateExpression: 'ADD onHand :one',
-      ExpressionAttributeValues: { ':one': 1 },
-    }));
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: fabric.resources.tables.inventory,
+        Key: positionKey({ sku: 'FLASH-1', locationId: 'wh-east', shard: 2 }),
+        UpdateExpression: 'ADD onHand :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
 
     const tampered = await store.scanForVerification();
-    expect(verifyInventory(tampered.positions, tampered.movements, tampered.parts).ledgerDrift).toEqual([{
-      key: { sku: 'FLASH-1', locationId: 'wh-east', shard: 2 },
-      drift: [{ figure: 'onHand', stored: 4, rebuilt: 3 }],
-    }]);
+    expect(verifyInventory(tampered.positions, tampered.movements, tampered.parts).ledgerDrift).toEqual([
+      {
+        key: { sku: 'FLASH-1', locationId: 'wh-east', shard: 2 },
+        drift: [{ figure: 'onHand', stored: 4, rebuilt: 3 }],
+      },
+    ]);
   });
 });

@@ -24,15 +24,23 @@ class FabricProcess {
   private output = '';
   readonly exited: Promise<number | null>;
 
-  constructor(readonly dataDir: string, env: Record<string, string> = {}, args: string[] = []) {
+  constructor(
+    readonly dataDir: string,
+    env: Record<string, string> = {},
+    args: string[] = [],
+  ) {
     this.child = spawn(process.execPath, [TSX_CLI, 'scripts/start.ts', ...args], {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FABRIC_DATA_DIR: dataDir, FABRIC_API_PORT: '0', ...env },
     });
-    this.child.stdout!.on('data', (chunk) => { this.output += chunk; });
-    this.child.stderr!.on('data', (chunk) => { this.output += chunk; });
+    this.child.stdout!.on('data', (chunk) => {
+      this.output += chunk;
+    });
+    this.child.stderr!.on('data', (chunk) => {
+      this.output += chunk;
+    });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
   }
 
@@ -41,10 +49,15 @@ class FabricProcess {
   }
 
   async ready(): Promise<RuntimeDescription> {
-    await eventually('npm start to say it is ready', async () => {
-      if (this.child.exitCode !== null) throw new Error(`npm start exited with ${this.child.exitCode}:\n${this.output}`);
-      return this.output.includes('Ready: ') ? true : undefined;
-    }, 180_000);
+    await eventually(
+      'npm start to say it is ready',
+      async () => {
+        if (this.child.exitCode !== null)
+          throw new Error(`npm start exited with ${this.child.exitCode}:\n${this.output}`);
+        return this.output.includes('Ready: ') ? true : undefined;
+      },
+      180_000,
+    );
     return JSON.parse(readFileSync(path.join(this.dataDir, 'runtime.json'), 'utf8')) as RuntimeDescription;
   }
 
@@ -61,14 +74,17 @@ class FabricProcess {
 
 /** Live processes (zombies excluded) whose command line or environment names `dataDir`: the emulators it ran. */
 function processesUsing(dataDir: string): number[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => {
-    try {
-      const seen = ['cmdline', 'environ'].some((file) => readFileSync(`/proc/${pid}/${file}`).includes(dataDir));
-      return seen && pid !== process.pid && isRunning(pid);
-    } catch {
-      return false; // gone while we looked
-    }
-  });
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const seen = ['cmdline', 'environ'].some((file) => readFileSync(`/proc/${pid}/${file}`).includes(dataDir));
+        return seen && pid !== process.pid && isRunning(pid);
+      } catch {
+        return false; // gone while we looked
+      }
+    });
 }
 
 /** Every file below `directory` with its size and modification time: what a start may not change. */
@@ -83,13 +99,19 @@ function savedState(directory: string): string[] {
     .sort();
 }
 
-async function postSignedOrder(apiUrl: string, orderNumber: number): Promise<{ orderId: string; webhookId: string } | undefined> {
+async function postSignedOrder(
+  apiUrl: string,
+  orderNumber: number,
+): Promise<{ orderId: string; webhookId: string } | undefined> {
   const body = JSON.stringify(sampleShopifyOrder(orderNumber));
   const headers = shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify);
   try {
     const response = await fetch(`${apiUrl}/webhooks/shopify`, { method: 'POST', headers, body });
     if (response.status !== 202) return undefined;
-    return { orderId: String(((await response.json()) as { orderId: string }).orderId), webhookId: headers['x-shopify-webhook-id'] };
+    return {
+      orderId: String(((await response.json()) as { orderId: string }).orderId),
+      webhookId: headers['x-shopify-webhook-id'],
+    };
   } catch {
     return undefined; // cut off by the crash: never answered, so the channel would send it again
   }
@@ -130,7 +152,11 @@ describe('npm start through a crash', () => {
     await Promise.all(senders);
     await first.exited;
 
-    await eventually('no emulator left running', async () => (processesUsing(dataDir).length === 0 ? true : undefined), 15_000);
+    await eventually(
+      'no emulator left running',
+      async () => (processesUsing(dataDir).length === 0 ? true : undefined),
+      15_000,
+    );
 
     const restarted = new FabricProcess(dataDir);
     running.push(restarted);
@@ -138,25 +164,46 @@ describe('npm start through a crash', () => {
     expect(restarted.printed).toContain('ended without stopping');
     expect(restarted.printed).not.toContain('A new shop');
 
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: runtime.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: runtime.endpoints.dynamodb,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
     const lifecycles = new DynamoLifecycleStore(runtime.resources.tables.orders, documents);
     for (const { orderId } of accepted) {
       const stored = await fetch(`${runtime.apiUrl}/orders/${orderId}`);
       expect({ orderId, status: stored.status }).toEqual({ orderId, status: 200 });
-      await eventually(`${orderId} posted to the ERP`, async () => ((await lifecycles.load(orderId))?.state === 'posted_to_erp' ? true : undefined), 240_000);
+      await eventually(
+        `${orderId} posted to the ERP`,
+        async () => ((await lifecycles.load(orderId))?.state === 'posted_to_erp' ? true : undefined),
+        240_000,
+      );
     }
 
-    const archive = new S3DeliveryArchive(runtime.resources.buckets.rawArchive, new S3Client({
-      endpoint: runtime.endpoints.messaging, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }));
+    const archive = new S3DeliveryArchive(
+      runtime.resources.buckets.rawArchive,
+      new S3Client({
+        endpoint: runtime.endpoints.messaging,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
     const archived = new Set<string>();
-    for await (const entry of archive.deliveriesBetween(startedAt, new Date(), ['shopify'])) archived.add(entry.delivery.headers['x-shopify-webhook-id']);
+    for await (const entry of archive.deliveriesBetween(startedAt, new Date(), ['shopify']))
+      archived.add(entry.delivery.headers['x-shopify-webhook-id']);
     expect(accepted.filter(({ webhookId }) => !archived.has(webhookId))).toEqual([]);
 
     // Closing the terminal hangs up on the whole group: a clean stop, as Ctrl-C.
     process.kill(-restarted.child.pid!, 'SIGHUP');
-    await eventually('the hung-up fabric to stop and let go of its data directory', async () =>
-      (processesUsing(dataDir).length === 0 && !existsSync(path.join(dataDir, 'fabric.lock')) ? true : undefined), 60_000);
+    await eventually(
+      'the hung-up fabric to stop and let go of its data directory',
+      async () =>
+        processesUsing(dataDir).length === 0 && !existsSync(path.join(dataDir, 'fabric.lock')) ? true : undefined,
+      60_000,
+    );
     expect(restarted.printed).toContain('SIGHUP: stopping');
     const erp = new BusinessCentralSimulator({ ledgerFile: path.join(dataDir, 'erp', 'business-central.jsonl') });
     expect(accepted.filter(({ orderId }) => erp.salesOrdersFor(orderId).length !== 1)).toEqual([]);
@@ -167,7 +214,11 @@ describe('npm start through a crash', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
       const before = savedState(dataDir);
-      const fabric = new FabricProcess(dataDir, { FABRIC_API_PORT: String((taken.address() as { port: number }).port) }, ['--reset']);
+      const fabric = new FabricProcess(
+        dataDir,
+        { FABRIC_API_PORT: String((taken.address() as { port: number }).port) },
+        ['--reset'],
+      );
       expect(await fabric.exited).toBe(1);
       expect(fabric.printed).toMatch(/port \d+ is taken/);
       expect(savedState(dataDir)).toEqual(before);

@@ -1,6 +1,14 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { QueueEventSource } from '../../scripts/local-fabric/queue-event-source';
 import type { LocalLambda } from '../../scripts/local-fabric/lambda-invoker';
@@ -37,15 +45,24 @@ afterAll(async () => {
 });
 
 function orderReceivedBody(orderNumber: number): string {
-  const order = mapShopifyOrder(ShopifyOrderPayload.parse(sampleShopifyOrder(orderNumber)), (key) => `SKU-${key.channelSku}`);
-  return JSON.stringify(toWireEvent(createEvent(OrderReceived, { order, deliveryId: `test-${orderNumber}` }, { correlationId: order.orderId })));
+  const order = mapShopifyOrder(
+    ShopifyOrderPayload.parse(sampleShopifyOrder(orderNumber)),
+    (key) => `SKU-${key.channelSku}`,
+  );
+  return JSON.stringify(
+    toWireEvent(
+      createEvent(OrderReceived, { order, deliveryId: `test-${orderNumber}` }, { correlationId: order.orderId }),
+    ),
+  );
 }
 
 async function depth(queueUrl: string): Promise<number> {
-  const { Attributes } = await fabric.clients.sqs.send(new GetQueueAttributesCommand({
-    QueueUrl: queueUrl,
-    AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-  }));
+  const { Attributes } = await fabric.clients.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
 }
 
@@ -55,7 +72,9 @@ describe('the local event backbone', () => {
     const unmatched = JSON.stringify({ ...JSON.parse(orderReceivedBody(1)), 'detail-type': 'ShipmentConfirmed' });
 
     await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: unmatched }));
-    await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(2) }));
+    await fabric.clients.sns.send(
+      new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(2) }),
+    );
 
     const orderId = JSON.parse(orderReceivedBody(2)).detail.data.order.orderId;
     const stored = await eventually('the matching event to be consumed', async () => {
@@ -73,20 +92,30 @@ describe('the local SQS event-source mapping', () => {
   it('deletes the good records of a batch and moves a poison record to the DLQ after maxReceiveCount', async () => {
     const intake = fabric.resources.queues['order-intake'];
     // Same redrive policy as AWS, but a one-second visibility timeout so five receives take seconds.
-    await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: intake.url, Attributes: { VisibilityTimeout: '1' } }));
+    await fabric.clients.sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: intake.url, Attributes: { VisibilityTimeout: '1' } }),
+    );
 
-    await fabric.clients.sqs.send(new SendMessageBatchCommand({
-      QueueUrl: intake.url,
-      Entries: [
-        { Id: 'good', MessageBody: orderReceivedBody(10) },
-        { Id: 'poison', MessageBody: JSON.stringify({ detail: { data: 'not an order' } }) },
-      ],
-    }));
+    await fabric.clients.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: intake.url,
+        Entries: [
+          { Id: 'good', MessageBody: orderReceivedBody(10) },
+          { Id: 'poison', MessageBody: JSON.stringify({ detail: { data: 'not an order' } }) },
+        ],
+      }),
+    );
 
-    const dead = await eventually('the poison record in the DLQ', async () => {
-      const { Messages } = await fabric.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: intake.dlqUrl, MessageSystemAttributeNames: ['All'] }));
-      return Messages?.length ? Messages : undefined;
-    }, 20_000);
+    const dead = await eventually(
+      'the poison record in the DLQ',
+      async () => {
+        const { Messages } = await fabric.clients.sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: intake.dlqUrl, MessageSystemAttributeNames: ['All'] }),
+        );
+        return Messages?.length ? Messages : undefined;
+      },
+      20_000,
+    );
     expect(dead).toHaveLength(1);
     expect(JSON.parse(dead[0].Body!)).toEqual({ detail: { data: 'not an order' } });
     expect(await depth(intake.url)).toBe(0);
@@ -95,17 +124,39 @@ describe('the local SQS event-source mapping', () => {
   });
 
   it('deletes every handled record of a batch larger than the ten SQS deletes per request', async () => {
-    const { QueueUrl } = await fabric.clients.sqs.send(new CreateQueueCommand({ QueueName: 'runtime-large-batches', Attributes: { VisibilityTimeout: '300' } }));
+    const { QueueUrl } = await fabric.clients.sqs.send(
+      new CreateQueueCommand({ QueueName: 'runtime-large-batches', Attributes: { VisibilityTimeout: '300' } }),
+    );
     for (let start = 0; start < 30; start += 10) {
-      await fabric.clients.sqs.send(new SendMessageBatchCommand({
-        QueueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: `change ${start + i}` })),
-      }));
+      await fabric.clients.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: `change ${start + i}` })),
+        }),
+      );
     }
     const handled: string[] = [];
-    const consumer = { name: 'large-batch-probe', invoke: async (event: SQSEvent) => { handled.push(...event.Records.map((r) => r.body)); return { batchItemFailures: [] }; } };
-    const source = new QueueEventSource(fabric.clients.sqs, { url: QueueUrl!, arn: 'arn:aws:sqs:us-east-1:000000000000:runtime-large-batches' },
-      { name: 'runtime-large-batches', batchSize: 100, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 300, maxConcurrency: 1 },
-      consumer as unknown as LocalLambda, () => undefined);
+    const consumer = {
+      name: 'large-batch-probe',
+      invoke: async (event: SQSEvent) => {
+        handled.push(...event.Records.map((r) => r.body));
+        return { batchItemFailures: [] };
+      },
+    };
+    const source = new QueueEventSource(
+      fabric.clients.sqs,
+      { url: QueueUrl!, arn: 'arn:aws:sqs:us-east-1:000000000000:runtime-large-batches' },
+      {
+        name: 'runtime-large-batches',
+        batchSize: 100,
+        maxBatchingWindowSeconds: 1,
+        maxReceiveCount: 5,
+        visibilityTimeoutSeconds: 300,
+        maxConcurrency: 1,
+      },
+      consumer as unknown as LocalLambda,
+      () => undefined,
+    );
     source.start();
     try {
       // With a 300 s visibility timeout, a record handled but not deleted would still count as in flight.
@@ -117,8 +168,15 @@ describe('the local SQS event-source mapping', () => {
   });
 
   it('runs at most maxConcurrency batches at once and leaves the rest visible on the queue, not received and waiting', async () => {
-    const { QueueUrl } = await fabric.clients.sqs.send(new CreateQueueCommand({ QueueName: 'runtime-bounded', Attributes: { VisibilityTimeout: '300' } }));
-    await fabric.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 6 }, (_, i) => ({ Id: String(i), MessageBody: `sale ${i}` })) }));
+    const { QueueUrl } = await fabric.clients.sqs.send(
+      new CreateQueueCommand({ QueueName: 'runtime-bounded', Attributes: { VisibilityTimeout: '300' } }),
+    );
+    await fabric.clients.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl,
+        Entries: Array.from({ length: 6 }, (_, i) => ({ Id: String(i), MessageBody: `sale ${i}` })),
+      }),
+    );
     let running = 0;
     let mostAtOnce = 0;
     const release: (() => void)[] = [];
@@ -132,14 +190,33 @@ describe('the local SQS event-source mapping', () => {
         return { batchItemFailures: [] };
       },
     };
-    const source = new QueueEventSource(fabric.clients.sqs, { url: QueueUrl!, arn: 'arn:aws:sqs:us-east-1:000000000000:runtime-bounded' },
-      { name: 'runtime-bounded', batchSize: 1, maxBatchingWindowSeconds: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 300, maxConcurrency: 2 },
-      consumer as unknown as LocalLambda, () => undefined);
+    const source = new QueueEventSource(
+      fabric.clients.sqs,
+      { url: QueueUrl!, arn: 'arn:aws:sqs:us-east-1:000000000000:runtime-bounded' },
+      {
+        name: 'runtime-bounded',
+        batchSize: 1,
+        maxBatchingWindowSeconds: 0,
+        maxReceiveCount: 5,
+        visibilityTimeoutSeconds: 300,
+        maxConcurrency: 2,
+      },
+      consumer as unknown as LocalLambda,
+      () => undefined,
+    );
     source.start();
     try {
       await eventually('two batches under way', async () => (release.length === 2 ? true : undefined));
-      const { Attributes } = await fabric.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-      expect(Attributes).toMatchObject({ ApproximateNumberOfMessages: '4', ApproximateNumberOfMessagesNotVisible: '2' });
+      const { Attributes } = await fabric.clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      expect(Attributes).toMatchObject({
+        ApproximateNumberOfMessages: '4',
+        ApproximateNumberOfMessagesNotVisible: '2',
+      });
       // Each finished batch lets the next one in, until all six are handled and deleted.
       for (let handled = 0; handled < 6; handled += 1) {
         await eventually(`batch ${handled + 1} under way`, async () => (release.length > 0 ? true : undefined));
@@ -153,18 +230,44 @@ describe('the local SQS event-source mapping', () => {
   });
 
   it('long-polls once per queue, not once per concurrent batch: a quiet queue costs about one receive per message', async () => {
-    const { QueueUrl } = await fabric.clients.sqs.send(new CreateQueueCommand({ QueueName: 'runtime-quiet', Attributes: { VisibilityTimeout: '300' } }));
-    const polling = new SQSClient({ endpoint: fabric.endpoints.messaging, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const { QueueUrl } = await fabric.clients.sqs.send(
+      new CreateQueueCommand({ QueueName: 'runtime-quiet', Attributes: { VisibilityTimeout: '300' } }),
+    );
+    const polling = new SQSClient({
+      endpoint: fabric.endpoints.messaging,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     let receives = 0;
-    polling.middlewareStack.add((next, context) => (args) => {
-      if (context.commandName === 'ReceiveMessageCommand') receives += 1;
-      return next(args);
-    }, { step: 'initialize', name: 'countReceives' });
+    polling.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === 'ReceiveMessageCommand') receives += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countReceives' },
+    );
     const handled: string[] = [];
-    const consumer = { name: 'quiet-probe', invoke: async (event: SQSEvent) => { handled.push(...event.Records.map((r) => r.body)); return { batchItemFailures: [] }; } };
-    const source = new QueueEventSource(polling, { url: QueueUrl!, arn: 'arn:aws:sqs:us-east-1:000000000000:runtime-quiet' },
-      { name: 'runtime-quiet', batchSize: 10, maxBatchingWindowSeconds: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 300, maxConcurrency: 5 },
-      consumer as unknown as LocalLambda, () => undefined);
+    const consumer = {
+      name: 'quiet-probe',
+      invoke: async (event: SQSEvent) => {
+        handled.push(...event.Records.map((r) => r.body));
+        return { batchItemFailures: [] };
+      },
+    };
+    const source = new QueueEventSource(
+      polling,
+      { url: QueueUrl!, arn: 'arn:aws:sqs:us-east-1:000000000000:runtime-quiet' },
+      {
+        name: 'runtime-quiet',
+        batchSize: 10,
+        maxBatchingWindowSeconds: 0,
+        maxReceiveCount: 5,
+        visibilityTimeoutSeconds: 300,
+        maxConcurrency: 5,
+      },
+      consumer as unknown as LocalLambda,
+      () => undefined,
+    );
     source.start();
     try {
       // One message at a time, each handled before the next arrives: five waiting polls would all wake for each.
@@ -184,7 +287,9 @@ describe('the local S3 object trigger', () => {
   it('invokes the subscribed function with an S3 ObjectCreated event for a new object under its prefix', async () => {
     const bucket = fabric.resources.buckets.posBatches;
 
-    await fabric.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'incoming/store-042/2026-11-23/batch 7.csv', Body: 'sku,qty\n' }));
+    await fabric.clients.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'incoming/store-042/2026-11-23/batch 7.csv', Body: 'sku,qty\n' }),
+    );
     await fabric.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'elsewhere/ignored.csv', Body: 'x' }));
 
     const event = await eventually('the object-created event', async () => objectsReceived[0]);

@@ -30,10 +30,35 @@ function orderWith(orderNumber: number, change: (order: Record<string, any>) => 
 }
 
 const cases = [
-  { name: 'a negative price and total', field: 'line_items.0.price', order: orderWith(93001, (o) => { o.line_items[0].price = `-${o.line_items[0].price}`; o.total_price = `-${o.total_price}`; }) },
-  { name: 'a negative total', field: 'total_price', order: orderWith(93002, (o) => { o.total_price = `-${o.total_price}`; }) },
-  { name: 'a negative quantity', field: 'line_items.0.quantity', order: orderWith(93003, (o) => { o.line_items[0].quantity = -o.line_items[0].quantity; }) },
-  { name: 'the currency "ZZZ"', field: 'currency', order: orderWith(93004, (o) => { o.currency = 'ZZZ'; }) },
+  {
+    name: 'a negative price and total',
+    field: 'line_items.0.price',
+    order: orderWith(93001, (o) => {
+      o.line_items[0].price = `-${o.line_items[0].price}`;
+      o.total_price = `-${o.total_price}`;
+    }),
+  },
+  {
+    name: 'a negative total',
+    field: 'total_price',
+    order: orderWith(93002, (o) => {
+      o.total_price = `-${o.total_price}`;
+    }),
+  },
+  {
+    name: 'a negative quantity',
+    field: 'line_items.0.quantity',
+    order: orderWith(93003, (o) => {
+      o.line_items[0].quantity = -o.line_items[0].quantity;
+    }),
+  },
+  {
+    name: 'the currency "ZZZ"',
+    field: 'currency',
+    order: orderWith(93004, (o) => {
+      o.currency = 'ZZZ';
+    }),
+  },
 ];
 
 describe('signed orders with impossible money', () => {

@@ -39,8 +39,12 @@ describe('inventory show', () => {
 
   test('prints the zeros of a SKU that sold out: recorded, just empty', async () => {
     const sku = `SOLD-OUT-${randomUUID().slice(0, 8)}`;
-    expect((await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'wh-east', quantity: 2, reference })).status).toBe(201);
-    expect((await postAdjustment(fabric, { type: 'sale', sku, locationId: 'wh-east', quantity: 2, reference })).status).toBe(201);
+    expect(
+      (await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'wh-east', quantity: 2, reference })).status,
+    ).toBe(201);
+    expect(
+      (await postAdjustment(fabric, { type: 'sale', sku, locationId: 'wh-east', quantity: 2, reference })).status,
+    ).toBe(201);
 
     const printed = await printedBy(() => show(fabric.resources, [sku]));
 
@@ -56,7 +60,11 @@ test('settlement upload prints the settlement id that reconcile then finds the r
 
   const settlementId = /^settlement (\S+);/m.exec(printed.join('\n'))?.[1];
   expect(settlementId).toBe('512467833');
-  await eventually('the reconciliation report', async () => new DynamoSettlementLedger(fabric.resources.tables.accounting).readReport(settlementId!), 20_000);
+  await eventually(
+    'the reconciliation report',
+    async () => new DynamoSettlementLedger(fabric.resources.tables.accounting).readReport(settlementId!),
+    20_000,
+  );
   const report = await printedBy(() => reconcile(fabric.resources, [settlementId!]));
   expect(report[0]).toMatch(/^shopify settlement 512467833 /);
 });

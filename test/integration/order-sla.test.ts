@@ -24,8 +24,21 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).
 
 /** Moves an order's lifecycle to `state` at `at`, as the lifecycle consumer records a move. */
 async function moveTo(orderId: string, state: LifecycleState, version: number, at: string): Promise<void> {
-  const lifecycle: OrderLifecycle = { orderId, state, version, facts: { ordered: { 1: 1 }, shipped: {}, returnedUnits: 0, totalMinor: 1000, refundedMinor: 0 }, applied: {} };
-  await store.save(lifecycle, version - 1, { from: version === 1 ? 'none' : 'received', to: state, on: 'order_received', key: `k${version}`, eventId: `e-${orderId}-${version}`, recordedAt: at });
+  const lifecycle: OrderLifecycle = {
+    orderId,
+    state,
+    version,
+    facts: { ordered: { 1: 1 }, shipped: {}, returnedUnits: 0, totalMinor: 1000, refundedMinor: 0 },
+    applied: {},
+  };
+  await store.save(lifecycle, version - 1, {
+    from: version === 1 ? 'none' : 'received',
+    to: state,
+    on: 'order_received',
+    key: `k${version}`,
+    eventId: `e-${orderId}-${version}`,
+    recordedAt: at,
+  });
 }
 
 async function stuckReported(): Promise<Record<string, any>[]> {
@@ -42,7 +55,9 @@ describe('orders past their SLA', () => {
 
     await fabric.runScheduled('order-sla-watch');
 
-    const [stuck] = await eventually('an OrderStuck event', async () => ((await stuckReported()).length ? stuckReported() : undefined));
+    const [stuck] = await eventually('an OrderStuck event', async () =>
+      (await stuckReported()).length ? stuckReported() : undefined,
+    );
     expect(stuck).toMatchObject({ orderId: 'ord_sla_overdue', state: 'received', version: 1 });
     expect(Date.parse(stuck.deadline) - Date.parse(stuck.since)).toBe(slas.received! * 60_000);
 
@@ -58,7 +73,12 @@ describe('orders past their SLA', () => {
 
     await fabric.runScheduled('order-sla-watch');
 
-    await eventually('the reserved stay reported', async () => ((await stuckReported()).some((event) => event.orderId === 'ord_sla_moves') || undefined));
-    expect((await stuckReported()).filter((event) => event.orderId === 'ord_sla_moves')).toEqual([expect.objectContaining({ state: 'reserved', version: 2 })]);
+    await eventually(
+      'the reserved stay reported',
+      async () => (await stuckReported()).some((event) => event.orderId === 'ord_sla_moves') || undefined,
+    );
+    expect((await stuckReported()).filter((event) => event.orderId === 'ord_sla_moves')).toEqual([
+      expect.objectContaining({ state: 'reserved', version: 2 }),
+    ]);
   });
 });

@@ -38,7 +38,16 @@ let orderNumber = 70_000 + Math.floor(Math.random() * 20_000);
 beforeAll(async () => {
   fabric = await startTestFabric('order-to-cash', { scheduleIntervalMs: () => 0 });
   await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'erp-journal-posting']);
-  probe = await EventProbe.subscribe(fabric, { source: [EventSource.intake, EventSource.inventory, EventSource.orders, EventSource.erp, EventSource.fulfilment, EventSource.accounting] });
+  probe = await EventProbe.subscribe(fabric, {
+    source: [
+      EventSource.intake,
+      EventSource.inventory,
+      EventSource.orders,
+      EventSource.erp,
+      EventSource.fulfilment,
+      EventSource.accounting,
+    ],
+  });
   lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
   await seedSampleCatalog(fabric.resources.tables.crossReference);
   await countSampleStock(fabric.apiUrl, fabric.resources.prefix);
@@ -49,18 +58,28 @@ afterAll(async () => {
 });
 
 async function publish(event: FabricEvent): Promise<void> {
-  await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }));
+  await fabric.clients.sns.send(
+    new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }),
+  );
 }
 
 async function sendShopifyOrder(): Promise<string> {
   const body = JSON.stringify(sampleShopifyOrder(orderNumber++));
-  const answer = await postShopifyOrder(fabric.apiUrl, body, shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify));
+  const answer = await postShopifyOrder(
+    fabric.apiUrl,
+    body,
+    shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify),
+  );
   expect(answer.status).toBe(202);
   return String(answer.body.orderId);
 }
 
 function stateOf(orderId: string, state: string, timeoutMs = 20_000) {
-  return eventually(`order ${orderId} ${state}`, async () => ((await lifecycles.load(orderId))?.state === state ? true : undefined), timeoutMs);
+  return eventually(
+    `order ${orderId} ${state}`,
+    async () => ((await lifecycles.load(orderId))?.state === state ? true : undefined),
+    timeoutMs,
+  );
 }
 
 async function storedOrder(orderId: string): Promise<Order> {
@@ -69,16 +88,30 @@ async function storedOrder(orderId: string): Promise<Order> {
 }
 
 function shipmentOf(order: Order) {
-  return createEvent(ShipmentConfirmed, {
-    shipment: {
-      shipmentId: `shp-${order.orderId}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: `1Z${order.channelOrderId}`,
-      shippedAt: new Date().toISOString(), lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),
+  return createEvent(
+    ShipmentConfirmed,
+    {
+      shipment: {
+        shipmentId: `shp-${order.orderId}`,
+        orderId: order.orderId,
+        locationId: 'wh-east',
+        carrier: 'UPS',
+        trackingNumber: `1Z${order.channelOrderId}`,
+        shippedAt: new Date().toISOString(),
+        lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),
+      },
     },
-  }, { correlationId: order.orderId });
+    { correlationId: order.orderId },
+  );
 }
 
 async function dlqDepth(queue: string): Promise<number> {
-  const { Attributes } = await fabric.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: fabric.resources.queues[queue].dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const { Attributes } = await fabric.clients.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: fabric.resources.queues[queue].dlqUrl,
+      AttributeNames: ['ApproximateNumberOfMessages'],
+    }),
+  );
   return Number(Attributes?.ApproximateNumberOfMessages);
 }
 
@@ -95,11 +128,18 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
 
     expect(fabric.erp.salesOrdersFor(orderId)).toHaveLength(1);
     const posted = fabric.erp.salesOrdersFor(orderId)[0];
-    expect(posted).toMatchObject({ customerNumber: 'SHOPIFY', salesOrderLines: expect.arrayContaining([expect.objectContaining({ lineType: 'Item' })]) });
+    expect(posted).toMatchObject({
+      customerNumber: 'SHOPIFY',
+      salesOrderLines: expect.arrayContaining([expect.objectContaining({ lineType: 'Item' })]),
+    });
     await probe.drain();
     // Redeliveries republish (at least once); every copy names the one document, and the first was found, not posted twice.
     const announced = probe.distinct('ErpSalesOrderPosted').filter((event) => event.data.orderId === orderId);
-    expect(announced[0].data).toMatchObject({ erpDocumentId: posted.id, erpDocumentNumber: posted.number, foundExisting: true });
+    expect(announced[0].data).toMatchObject({
+      erpDocumentId: posted.id,
+      erpDocumentNumber: posted.number,
+      foundExisting: true,
+    });
     expect(new Set(announced.map((event) => event.data.erpDocumentId))).toEqual(new Set([posted.id]));
     const history = await lifecycles.history(orderId);
     expect(history.moves.map((move) => move.to)).toEqual(['received', 'reserved', 'posted_to_erp', 'shipped']);
@@ -109,16 +149,22 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
 
   it('changes nothing when every event of that order is delivered a second time', async () => {
     const before = await lifecycles.load(shippedOrderId);
-    const events = (await probe.drain()).filter((event) => event.correlationId === shippedOrderId && event.detailType !== 'OrderTransitionRefused');
+    const events = (await probe.drain()).filter(
+      (event) => event.correlationId === shippedOrderId && event.detailType !== 'OrderTransitionRefused',
+    );
     const seen = new Set<string>();
     const once = events.filter((event) => !seen.has(event.id) && seen.add(event.id));
-    expect(once.map((event) => event.detailType)).toEqual(expect.arrayContaining(['OrderReceived', 'InventoryReserved', 'OrderStateChanged', 'ErpSalesOrderPosted']));
+    expect(once.map((event) => event.detailType)).toEqual(
+      expect.arrayContaining(['OrderReceived', 'InventoryReserved', 'OrderStateChanged', 'ErpSalesOrderPosted']),
+    );
 
     for (const event of once) await publish(event);
     await publish(shipmentOf(await storedOrder(shippedOrderId)));
     // The replayed ErpSalesOrderPosted and OrderStateChanged(reserved) have been through their consumers once these are back.
     await eventually('the replayed events consumed', async () => {
-      const republished = (await probe.drain()).filter((event) => event.correlationId === shippedOrderId && event.detailType === 'ErpSalesOrderPosted');
+      const republished = (await probe.drain()).filter(
+        (event) => event.correlationId === shippedOrderId && event.detailType === 'ErpSalesOrderPosted',
+      );
       return new Set(republished.map((event) => event.id)).size >= 2 ? true : undefined;
     });
 
@@ -129,48 +175,110 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
 
   it('takes an order the shop cancels after it was posted back out of the ERP, and releases its stock', async () => {
     const body = JSON.stringify(sampleShopifyOrder(orderNumber++));
-    const placed = await postShopifyOrder(fabric.apiUrl, body, shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify));
+    const placed = await postShopifyOrder(
+      fabric.apiUrl,
+      body,
+      shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify),
+    );
     const orderId = String(placed.body.orderId);
     await stateOf(orderId, 'posted_to_erp');
     expect(fabric.erp.salesOrdersFor(orderId)).toHaveLength(1);
 
-    const cancelled = JSON.stringify({ ...JSON.parse(body), updated_at: new Date().toISOString(), cancelled_at: new Date().toISOString(), cancel_reason: 'customer' });
-    const answer = await postShopifyOrder(fabric.apiUrl, cancelled, shopifyDeliveryHeaders(cancelled, DEVELOPMENT_WEBHOOK_SECRETS.shopify, 'orders/cancelled'));
+    const cancelled = JSON.stringify({
+      ...JSON.parse(body),
+      updated_at: new Date().toISOString(),
+      cancelled_at: new Date().toISOString(),
+      cancel_reason: 'customer',
+    });
+    const answer = await postShopifyOrder(
+      fabric.apiUrl,
+      cancelled,
+      shopifyDeliveryHeaders(cancelled, DEVELOPMENT_WEBHOOK_SECRETS.shopify, 'orders/cancelled'),
+    );
     expect(answer.status).toBe(202);
 
     await stateOf(orderId, 'cancelled');
-    await eventually('the sales order deleted', async () => ((await probe.drain()).some((e) => e.detailType === 'ErpSalesOrderCancelled' && e.correlationId === orderId) ? true : undefined));
+    await eventually('the sales order deleted', async () =>
+      (await probe.drain()).some((e) => e.detailType === 'ErpSalesOrderCancelled' && e.correlationId === orderId)
+        ? true
+        : undefined,
+    );
     expect(fabric.erp.salesOrdersFor(orderId)).toEqual([]);
-    expect(probe.distinct('ReservationReleased').filter((e) => e.data.orderId === orderId).map((e) => e.data.reason)).toEqual(['ORDER_CANCELLED']);
-    expect((await lifecycles.history(orderId)).moves.map((move) => move.to)).toEqual(['received', 'reserved', 'posted_to_erp', 'cancelled']);
+    expect(
+      probe
+        .distinct('ReservationReleased')
+        .filter((e) => e.data.orderId === orderId)
+        .map((e) => e.data.reason),
+    ).toEqual(['ORDER_CANCELLED']);
+    expect((await lifecycles.history(orderId)).moves.map((move) => move.to)).toEqual([
+      'received',
+      'reserved',
+      'posted_to_erp',
+      'cancelled',
+    ]);
   });
 
   it('records and publishes a transition that would move an order backwards, naming both states', async () => {
     const order = await storedOrder(shippedOrderId);
-    const cancellation = createEvent(ReservationReleased, {
-      orderId: shippedOrderId, reason: 'ORDER_CANCELLED', allocations: [{ lineId: order.lines[0].lineId, sku: order.lines[0].sku!, locationId: 'wh-east', quantity: 1 }],
-    }, { correlationId: shippedOrderId });
+    const cancellation = createEvent(
+      ReservationReleased,
+      {
+        orderId: shippedOrderId,
+        reason: 'ORDER_CANCELLED',
+        allocations: [{ lineId: order.lines[0].lineId, sku: order.lines[0].sku!, locationId: 'wh-east', quantity: 1 }],
+      },
+      { correlationId: shippedOrderId },
+    );
 
     await publish(cancellation);
 
     const refused = await eventually('OrderTransitionRefused', async () =>
-      (await probe.drain()).find((event) => event.detailType === 'OrderTransitionRefused' && event.correlationId === shippedOrderId));
-    expect(refused.data).toMatchObject({ orderId: shippedOrderId, from: 'shipped', to: 'cancelled', refusedEventType: 'ReservationReleased', refusedEventId: cancellation.id });
-    expect((await lifecycles.history(shippedOrderId)).refusals).toEqual([expect.objectContaining({ from: 'shipped', to: 'cancelled', eventId: cancellation.id })]);
+      (await probe.drain()).find(
+        (event) => event.detailType === 'OrderTransitionRefused' && event.correlationId === shippedOrderId,
+      ),
+    );
+    expect(refused.data).toMatchObject({
+      orderId: shippedOrderId,
+      from: 'shipped',
+      to: 'cancelled',
+      refusedEventType: 'ReservationReleased',
+      refusedEventId: cancellation.id,
+    });
+    expect((await lifecycles.history(shippedOrderId)).refusals).toEqual([
+      expect.objectContaining({ from: 'shipped', to: 'cancelled', eventId: cancellation.id }),
+    ]);
     expect((await lifecycles.load(shippedOrderId))?.state).toBe('shipped');
   });
 
   it('retries a reservation that arrives before its order, and applies it once the order is received', async () => {
     const sku = `O2C-EARLY-${orderNumber}`;
-    await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'wh-east', quantity: 5, reference: { kind: 'erp_document', id: 'PO-1' } });
+    await postAdjustment(fabric, {
+      type: 'receipt',
+      sku,
+      locationId: 'wh-east',
+      quantity: 5,
+      reference: { kind: 'erp_document', id: 'PO-1' },
+    });
     const order = stockOrder('shopify', `early-${orderNumber++}`, [{ sku, quantity: 1 }]);
-    await publish(createEvent(InventoryReserved, {
-      orderId: order.orderId, channel: 'shopify', onShortage: 'reject', allocations: [{ lineId: '1', sku, locationId: 'wh-east', quantity: 1 }], expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-    }, { correlationId: order.orderId }));
+    await publish(
+      createEvent(
+        InventoryReserved,
+        {
+          orderId: order.orderId,
+          channel: 'shopify',
+          onShortage: 'reject',
+          allocations: [{ lineId: '1', sku, locationId: 'wh-east', quantity: 1 }],
+          expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+        },
+        { correlationId: order.orderId },
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await lifecycles.load(order.orderId)).toBeUndefined();
 
-    await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }));
+    await fabric.clients.sns.send(
+      new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }),
+    );
 
     await stateOf(order.orderId, 'posted_to_erp');
     const history = await lifecycles.history(order.orderId);
@@ -178,24 +286,46 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
     expect(history.refusals).toEqual([]);
   });
 
-  it('publishes the ERP\'s own message when it rejects a sales order, and does not retry it', async () => {
+  it("publishes the ERP's own message when it rejects a sales order, and does not retry it", async () => {
     const sku = `O2C-UNKNOWN-${orderNumber}`;
     fabric.erp.unknownItems.add(sku);
-    await postAdjustment(fabric, { type: 'receipt', sku, locationId: 'wh-east', quantity: 5, reference: { kind: 'erp_document', id: 'PO-2' } });
+    await postAdjustment(fabric, {
+      type: 'receipt',
+      sku,
+      locationId: 'wh-east',
+      quantity: 5,
+      reference: { kind: 'erp_document', id: 'PO-2' },
+    });
     const order = stockOrder('shopify', `rejected-${orderNumber++}`, [{ sku, quantity: 1 }]);
 
-    await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }));
+    await fabric.clients.sns.send(
+      new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }),
+    );
 
-    const rejected = await eventually('ErpPostingRejected', async () =>
-      (await probe.drain()).find((event) => event.detailType === 'ErpPostingRejected' && event.correlationId === order.orderId), 20_000);
+    const rejected = await eventually(
+      'ErpPostingRejected',
+      async () =>
+        (await probe.drain()).find(
+          (event) => event.detailType === 'ErpPostingRejected' && event.correlationId === order.orderId,
+        ),
+      20_000,
+    );
     expect(rejected.data).toMatchObject({
-      documentType: 'sales_order', documentKey: order.orderId, erp: 'business-central', status: 400, erpCode: 'Internal_RecordNotFound',
+      documentType: 'sales_order',
+      documentKey: order.orderId,
+      erp: 'business-central',
+      status: 400,
+      erpCode: 'Internal_RecordNotFound',
       erpMessage: `The Item does not exist. Identification fields and values: No.='${sku}'`,
     });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     // One ERP answer per delivery of the order's reservation: a rejection is never retried with backoff.
-    const rejections = (await probe.drain()).filter((event) => event.detailType === 'ErpPostingRejected' && event.correlationId === order.orderId);
-    expect(fabric.erp.requests.filter((request) => request.status === 400)).toHaveLength(new Set(rejections.map((event) => event.id)).size);
+    const rejections = (await probe.drain()).filter(
+      (event) => event.detailType === 'ErpPostingRejected' && event.correlationId === order.orderId,
+    );
+    expect(fabric.erp.requests.filter((request) => request.status === 400)).toHaveLength(
+      new Set(rejections.map((event) => event.id)).size,
+    );
     expect(fabric.erp.salesOrdersFor(order.orderId)).toEqual([]);
     expect((await lifecycles.load(order.orderId))?.state).toBe('reserved');
   });
@@ -205,7 +335,11 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
     fabric.erp.startOutage();
 
     const orderIds = [await sendShopifyOrder(), await sendShopifyOrder(), await sendShopifyOrder()];
-    await eventually('the breaker open', async () => ((await breakers.load('business-central')).status !== 'closed' ? true : undefined), 20_000);
+    await eventually(
+      'the breaker open',
+      async () => ((await breakers.load('business-central')).status !== 'closed' ? true : undefined),
+      20_000,
+    );
     for (const orderId of orderIds) expect(fabric.erp.salesOrdersFor(orderId)).toEqual([]);
 
     fabric.erp.endOutage();
@@ -219,7 +353,10 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
 
   it('posts a prepared journal entry once, however often it is delivered, and publishes JournalEntryPosted', async () => {
     const entry = {
-      entryId: `je-o2c-${orderNumber++}`, postingDate: new Date().toISOString().slice(0, 10), currency: 'USD', memo: 'Shopify sale',
+      entryId: `je-o2c-${orderNumber++}`,
+      postingDate: new Date().toISOString().slice(0, 10),
+      currency: 'USD',
+      memo: 'Shopify sale',
       lines: [
         { account: '1200', debitMinor: 2598, creditMinor: 0, reference: 'line-1' },
         { account: '4000', debitMinor: 0, creditMinor: 2400, reference: 'line-1' },
@@ -232,10 +369,16 @@ describe('order to cash through the local fabric and the ERP simulator', () => {
     await publish(prepared);
 
     await eventually('JournalEntryPosted twice', async () => {
-      const posted = (await probe.drain()).filter((event) => event.detailType === 'JournalEntryPosted' && event.correlationId === entry.entryId);
+      const posted = (await probe.drain()).filter(
+        (event) => event.detailType === 'JournalEntryPosted' && event.correlationId === entry.entryId,
+      );
       return posted.length >= 2 ? posted : undefined;
     });
     const lines = fabric.erp.journalLines.filter((line) => line.comment?.endsWith(entry.entryId));
-    expect(lines.map((line) => [line.accountNumber, line.amount])).toEqual([['1200', 25.98], ['4000', -24], ['2200', -1.98]]);
+    expect(lines.map((line) => [line.accountNumber, line.amount])).toEqual([
+      ['1200', 25.98],
+      ['4000', -24],
+      ['2200', -1.98],
+    ]);
   });
 });

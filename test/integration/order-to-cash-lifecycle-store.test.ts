@@ -18,19 +18,37 @@ const lines = Array.from({ length: 8 }, (_, i) => ({ lineId: `l${i + 1}`, quanti
 
 async function postedOrder(): Promise<string> {
   const orderId = nextOrderId();
-  await applyLifecycleEvent(store, orderId, { on: 'order_received', key: 'received', lines, totalMinor: 8000 }, { eventId: 'e-received' });
+  await applyLifecycleEvent(
+    store,
+    orderId,
+    { on: 'order_received', key: 'received', lines, totalMinor: 8000 },
+    { eventId: 'e-received' },
+  );
   await applyLifecycleEvent(store, orderId, { on: 'stock_reserved', key: 'reservation' }, { eventId: 'e-reserved' });
-  await applyLifecycleEvent(store, orderId, { on: 'erp_posted', key: 'erp', erpDocumentId: 'doc' }, { eventId: 'e-erp' });
+  await applyLifecycleEvent(
+    store,
+    orderId,
+    { on: 'erp_posted', key: 'erp', erpDocumentId: 'doc' },
+    { eventId: 'e-erp' },
+  );
   return orderId;
 }
 
 describe('order lifecycle on DynamoDB Local', () => {
   it('lets eight consumers racing with one shipment each leave every unit counted once and one move per version', async () => {
     const orderId = await postedOrder();
-    const shipments: LifecycleEvent[] = lines.map((line) => ({ on: 'shipment_confirmed', key: `shipment:${line.lineId}`, lines: [line] }));
+    const shipments: LifecycleEvent[] = lines.map((line) => ({
+      on: 'shipment_confirmed',
+      key: `shipment:${line.lineId}`,
+      lines: [line],
+    }));
 
     // Each shipment twice, all at once: the version condition serialises them, the keys deduplicate.
-    await Promise.all([...shipments, ...shipments].map((event, i) => applyLifecycleEvent(store, orderId, event, { eventId: `e-ship-${i}` }, 50)));
+    await Promise.all(
+      [...shipments, ...shipments].map((event, i) =>
+        applyLifecycleEvent(store, orderId, event, { eventId: `e-ship-${i}` }, 50),
+      ),
+    );
 
     const lifecycle = await store.load(orderId);
     expect(lifecycle).toMatchObject({ state: 'shipped', version: 3 + lines.length });
@@ -42,7 +60,12 @@ describe('order lifecycle on DynamoDB Local', () => {
 
   it('lets a cancellation racing a shipment win or lose, never both: the loser is refused with both states', async () => {
     const orderId = nextOrderId();
-    await applyLifecycleEvent(store, orderId, { on: 'order_received', key: 'received', lines, totalMinor: 8000 }, { eventId: 'e-received' });
+    await applyLifecycleEvent(
+      store,
+      orderId,
+      { on: 'order_received', key: 'received', lines, totalMinor: 8000 },
+      { eventId: 'e-received' },
+    );
 
     const [reserved, cancelled] = await Promise.all([
       applyLifecycleEvent(store, orderId, { on: 'stock_reserved', key: 'reservation' }, { eventId: 'e-reserved' }),
@@ -53,12 +76,24 @@ describe('order lifecycle on DynamoDB Local', () => {
     expect(outcomes).toEqual(['moved', 'refused']);
     const { refusals } = await store.history(orderId);
     expect(refusals).toHaveLength(1);
-    expect(refusals[0]).toMatchObject({ from: expect.stringMatching(/^(reserved|cancelled)$/), to: expect.stringMatching(/^(reserved|cancelled)$/) });
+    expect(refusals[0]).toMatchObject({
+      from: expect.stringMatching(/^(reserved|cancelled)$/),
+      to: expect.stringMatching(/^(reserved|cancelled)$/),
+    });
   });
 
   it('loads the lifecycles of more orders than one batch read takes, and leaves out orders that have none', async () => {
     const received = Array.from({ length: 105 }, () => nextOrderId());
-    await Promise.all(received.map((orderId) => applyLifecycleEvent(store, orderId, { on: 'order_received', key: 'received', lines, totalMinor: 8000 }, { eventId: 'e-received' })));
+    await Promise.all(
+      received.map((orderId) =>
+        applyLifecycleEvent(
+          store,
+          orderId,
+          { on: 'order_received', key: 'received', lines, totalMinor: 8000 },
+          { eventId: 'e-received' },
+        ),
+      ),
+    );
     const posted = await postedOrder();
     const unknown = nextOrderId();
 

@@ -34,12 +34,25 @@ beforeAll(async () => {
   fabric = await startTestFabric('pos-returns', { scheduleIntervalMs: () => 0 });
   probe = await EventProbe.subscribe(fabric, { source: [EventSource.returns, EventSource.pos] });
   lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
-  const xref = new DynamoSkuCrossReference(fabric.resources.tables.crossReference, DynamoDBDocumentClient.from(fabric.clients.dynamodb));
+  const xref = new DynamoSkuCrossReference(
+    fabric.resources.tables.crossReference,
+    DynamoDBDocumentClient.from(fabric.clients.dynamodb),
+  );
   await xref.mapSku('shopify', { channelSku: 'RET-TEE' }, 'POSRET-TEE');
   await xref.mapSku('pos', { channelSku: 'TEE-0420' }, 'POSRET-TEE');
   await xref.mapSku('pos', { channelSku: 'MUG-0420' }, 'POSRET-MUG');
   const receive = async (sku: string, locationId: string, quantity: number) =>
-    expect((await postAdjustment(fabric, { type: 'receipt', sku, locationId, quantity, reference: { kind: 'erp_document', id: `PO-${sku}-${locationId}` } })).status).toBe(201);
+    expect(
+      (
+        await postAdjustment(fabric, {
+          type: 'receipt',
+          sku,
+          locationId,
+          quantity,
+          reference: { kind: 'erp_document', id: `PO-${sku}-${locationId}` },
+        })
+      ).status,
+    ).toBe(201);
   await receive('POSRET-TEE', 'wh-east', 5);
   await receive('POSRET-TEE', 'store-042', 3);
   await receive('POSRET-MUG', 'store-042', 2);
@@ -52,46 +65,97 @@ afterAll(async () => {
 /** A signed Shopify order of 2 x RET-TEE at 24.00, known to the Shopify stub, taken in, reserved, posted and shipped. */
 async function shippedShopifyOrder(): Promise<Order> {
   const script = [0.1, 0, 0.5]; // one line, the only catalogue item, quantity 2
-  const body = JSON.stringify(sampleShopifyOrder(orderNumber, () => script.shift() ?? 0, [{ channelSku: 'RET-TEE', title: 'Return tee', price: '24.00', variantId: 49_000_000_000_001 }]));
-  const answer = await postShopifyOrder(fabric.apiUrl, body, shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify));
+  const body = JSON.stringify(
+    sampleShopifyOrder(orderNumber, () => script.shift() ?? 0, [
+      { channelSku: 'RET-TEE', title: 'Return tee', price: '24.00', variantId: 49_000_000_000_001 },
+    ]),
+  );
+  const answer = await postShopifyOrder(
+    fabric.apiUrl,
+    body,
+    shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify),
+  );
   expect(answer.status).toBe(202);
   const orderId = String(answer.body.orderId);
   await stateOf(orderId, 'posted_to_erp');
   const { order } = (await (await fetch(`${fabric.apiUrl}/orders/${orderId}`)).json()) as { order: Order };
-  fabric.channelApis.outbound.addOrder('shopify', order.channelOrderId, { lines: order.lines.map((line) => ({ lineId: line.channelLineId, quantity: line.quantity })) });
+  fabric.channelApis.outbound.addOrder('shopify', order.channelOrderId, {
+    lines: order.lines.map((line) => ({ lineId: line.channelLineId, quantity: line.quantity })),
+  });
   // The lifecycle takes a return only from a shipped order: the customer must have had the goods.
-  const shipment = createEvent(ShipmentConfirmed, {
-    shipment: {
-      shipmentId: `shp-${orderId}`, orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: `1Z${order.channelOrderId}`,
-      shippedAt: new Date().toISOString(), lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),
+  const shipment = createEvent(
+    ShipmentConfirmed,
+    {
+      shipment: {
+        shipmentId: `shp-${orderId}`,
+        orderId,
+        locationId: 'wh-east',
+        carrier: 'UPS',
+        trackingNumber: `1Z${order.channelOrderId}`,
+        shippedAt: new Date().toISOString(),
+        lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),
+      },
     },
-  }, { correlationId: orderId });
-  await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(shipment)) }));
+    { correlationId: orderId },
+  );
+  await fabric.clients.sns.send(
+    new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(shipment)) }),
+  );
   await stateOf(orderId, 'shipped');
   return order;
 }
 
 function stateOf(orderId: string, state: string) {
-  return eventually(`order ${orderId} ${state}`, async () => ((await lifecycles.load(orderId))?.state === state ? true : undefined), 20_000);
+  return eventually(
+    `order ${orderId} ${state}`,
+    async () => ((await lifecycles.load(orderId))?.state === state ? true : undefined),
+    20_000,
+  );
 }
 
 /** Puts a batch where store-042 would and waits for the summary of this upload (the `upload`th of the key). */
 async function uploadBatch(batchId: string, csv: string, upload: number): Promise<PosBatchSummary> {
-  await fabric.clients.s3.send(new PutObjectCommand({ Bucket: fabric.resources.buckets.posBatches, Key: `incoming/store-042/2026-11-24/${batchId}.csv`, Body: csv }));
-  return eventually(`upload ${upload} of ${batchId} processed`, async () => {
-    const processed = (await probe.drain()).filter((event) => event.detailType === 'PosBatchProcessed' && (event.data as { summary: PosBatchSummary }).summary.batchId === batchId);
-    return processed.length >= upload ? (processed[upload - 1].data as { summary: PosBatchSummary }).summary : undefined;
-  }, 20_000);
+  await fabric.clients.s3.send(
+    new PutObjectCommand({
+      Bucket: fabric.resources.buckets.posBatches,
+      Key: `incoming/store-042/2026-11-24/${batchId}.csv`,
+      Body: csv,
+    }),
+  );
+  return eventually(
+    `upload ${upload} of ${batchId} processed`,
+    async () => {
+      const processed = (await probe.drain()).filter(
+        (event) =>
+          event.detailType === 'PosBatchProcessed' &&
+          (event.data as { summary: PosBatchSummary }).summary.batchId === batchId,
+      );
+      return processed.length >= upload
+        ? (processed[upload - 1].data as { summary: PosBatchSummary }).summary
+        : undefined;
+    },
+    20_000,
+  );
 }
 
 async function storeOnHand(sku: string): Promise<number> {
-  return (await availability(fabric, sku)).locations.find((location: { locationId: string }) => location.locationId === 'store-042')?.onHand ?? 0;
+  return (
+    (await availability(fabric, sku)).locations.find(
+      (location: { locationId: string }) => location.locationId === 'store-042',
+    )?.onHand ?? 0
+  );
 }
 
 /** Every consumer the batch reaches (or those named) has nothing left to do. */
-async function settled(queues = ['pos-stock-movements', 'return-intake', 'order-lifecycle', 'channel-return-sync']): Promise<void> {
+async function settled(
+  queues = ['pos-stock-movements', 'return-intake', 'order-lifecycle', 'channel-return-sync'],
+): Promise<void> {
   for (const queue of queues) {
-    await eventually(`the ${queue} queue to drain`, async () => ((await queueDepth(fabric, fabric.resources.queues[queue].url)) === 0 ? true : undefined), 20_000);
+    await eventually(
+      `the ${queue} queue to drain`,
+      async () => ((await queueDepth(fabric, fabric.resources.queues[queue].url)) === 0 ? true : undefined),
+      20_000,
+    );
   }
   await new Promise((resolve) => setTimeout(resolve, 1_000));
 }
@@ -106,18 +170,27 @@ it('takes back a unit of a Shopify order at a store once: the order is partially
     `${key},tax,,,,-2.88,,,`,
     `${key},tender,,,,-38.88,,card,`,
   ].join('\n');
-  const shopifyReturns = () => fabric.channelApis.outbound.returns.filter((sent) => sent.channel === 'shopify' && sent.channelOrderId === order.channelOrderId);
+  const shopifyReturns = () =>
+    fabric.channelApis.outbound.returns.filter(
+      (sent) => sent.channel === 'shopify' && sent.channelOrderId === order.channelOrderId,
+    );
 
   expect(await uploadBatch('returns-1', csv, 1)).toMatchObject({ counts: { accepted: 1, rejected: 0 } });
 
   await stateOf(order.orderId, 'partially_returned');
-  await eventually('Shopify to hear of the return', async () => (shopifyReturns().length > 0 ? true : undefined), 20_000);
+  await eventually(
+    'Shopify to hear of the return',
+    async () => (shopifyReturns().length > 0 ? true : undefined),
+    20_000,
+  );
   await settled();
   // Each unit came back once, with its transaction (pos-stock-movements); return-intake moved nothing again.
   expect([await storeOnHand('POSRET-TEE'), await storeOnHand('POSRET-MUG')]).toEqual([4, 3]);
   expect(shopifyReturns()[0].body).toMatchObject({
     orderId: `gid://shopify/Order/${order.channelOrderId}`,
-    refundLineItems: [{ lineItemId: `gid://shopify/LineItem/${order.lines[0].channelLineId}`, quantity: 1, restockType: 'NO_RESTOCK' }],
+    refundLineItems: [
+      { lineItemId: `gid://shopify/LineItem/${order.lines[0].channelLineId}`, quantity: 1, restockType: 'NO_RESTOCK' },
+    ],
   });
 
   // The store uploads the same batch again: the transaction is a duplicate and nothing moves twice.
@@ -126,10 +199,20 @@ it('takes back a unit of a Shopify order at a store once: the order is partially
 
   expect([await storeOnHand('POSRET-TEE'), await storeOnHand('POSRET-MUG')]).toEqual([4, 3]);
   expect(shopifyReturns()).toHaveLength(1);
-  expect(await lifecycles.load(order.orderId)).toMatchObject({ state: 'partially_returned', facts: { returnedUnits: 1 } });
+  expect(await lifecycles.load(order.orderId)).toMatchObject({
+    state: 'partially_returned',
+    facts: { returnedUnits: 1 },
+  });
   await probe.drain();
   expect(probe.distinct('ReturnReceived').map((event) => event.data.customerReturn)).toEqual([
-    expect.objectContaining({ orderId: order.orderId, receivedThrough: 'pos', soldThrough: 'shopify', locationId: 'store-042', restockedOnReceipt: true, lines: [expect.objectContaining({ sku: 'POSRET-TEE', quantity: 1 })] }),
+    expect.objectContaining({
+      orderId: order.orderId,
+      receivedThrough: 'pos',
+      soldThrough: 'shopify',
+      locationId: 'store-042',
+      restockedOnReceipt: true,
+      lines: [expect.objectContaining({ sku: 'POSRET-TEE', quantity: 1 })],
+    }),
   ]);
   expect(probe.distinct('ReturnNeedsAttention')).toEqual([]);
 });
@@ -147,11 +230,18 @@ it('puts the goods of a return naming an order nobody knows back on hand at the 
 
   expect(await uploadBatch('returns-2', csv, 1)).toMatchObject({ counts: { accepted: 1, rejected: 0 } });
 
-  const raised = await eventually('the unmatched return to be raised', async () => {
-    await probe.drain();
-    return probe.distinct('ReturnNeedsAttention').find((event) => event.data.reason === 'UNMATCHED_ORDER');
-  }, 20_000);
-  expect(raised.data).toMatchObject({ receivedThrough: 'pos', lines: [{ position: 1, sku: 'POSRET-TEE', quantity: 1 }] });
+  const raised = await eventually(
+    'the unmatched return to be raised',
+    async () => {
+      await probe.drain();
+      return probe.distinct('ReturnNeedsAttention').find((event) => event.data.reason === 'UNMATCHED_ORDER');
+    },
+    20_000,
+  );
+  expect(raised.data).toMatchObject({
+    receivedThrough: 'pos',
+    lines: [{ position: 1, sku: 'POSRET-TEE', quantity: 1 }],
+  });
   expect(String(raised.data.detail)).toContain('shopify order 5699999999999');
   expect(String(raised.data.detail)).toContain('back in stock at store-042');
   // The lifecycle and the channel sync keep the return for an order that may yet arrive, then their DLQs hold it.

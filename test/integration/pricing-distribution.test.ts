@@ -28,7 +28,12 @@ process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
     { id: 'store-042', name: 'Portland store', kind: 'store' },
     { id: 'store-077', name: 'Seattle store', kind: 'store' },
   ],
-  defaultChannel: { locations: ['wh-east', 'store-042', 'store-077'], onShortage: 'reject', reservationTtlMinutes: 60, exposure: {} },
+  defaultChannel: {
+    locations: ['wh-east', 'store-042', 'store-077'],
+    onShortage: 'reject',
+    reservationTtlMinutes: 60,
+    exposure: {},
+  },
 });
 
 const STORES = ['store-042', 'store-077'];
@@ -42,7 +47,18 @@ beforeAll(async () => {
   fabric = await startTestFabric('pricing', { scheduleIntervalMs: () => 0 });
   probe = await EventProbe.subscribe(fabric, { source: [EventSource.pricing, EventSource.catalog] });
   jest.useFakeTimers({
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
     advanceTimers: true,
     now: START,
   });
@@ -54,13 +70,22 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${fabric.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${fabric.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: await response.json() };
 }
 
-async function storeFile(storeId: string, window: { effectiveAt: string; windowKey: string }): Promise<string | undefined> {
+async function storeFile(
+  storeId: string,
+  window: { effectiveAt: string; windowKey: string },
+): Promise<string | undefined> {
   try {
-    const { Body } = await fabric.clients.s3.send(new GetObjectCommand({ Bucket: fabric.resources.buckets.posBatches, Key: posPriceFileKey(storeId, window) }));
+    const { Body } = await fabric.clients.s3.send(
+      new GetObjectCommand({ Bucket: fabric.resources.buckets.posBatches, Key: posPriceFileKey(storeId, window) }),
+    );
     return await Body!.transformToString('utf8');
   } catch {
     return undefined;
@@ -71,18 +96,31 @@ async function storeFile(storeId: string, window: { effectiveAt: string; windowK
 async function listedProduct(sku: string, n: number): Promise<void> {
   const products = await post('/products', {
     sourceSystem: 'erp',
-    products: [{
-      sku,
-      title: `Tee ${sku}`,
-      listings: [
-        { channel: 'shopify', listingId: `gid://shopify/Product/${n}`, variantId: `gid://shopify/ProductVariant/${n}` },
-        { channel: 'ebay', channelSku: sku, listingId: `offer-${n}` },
-        { channel: 'woocommerce', listingId: String(500 + n) },
-      ],
-    }],
+    products: [
+      {
+        sku,
+        title: `Tee ${sku}`,
+        listings: [
+          {
+            channel: 'shopify',
+            listingId: `gid://shopify/Product/${n}`,
+            variantId: `gid://shopify/ProductVariant/${n}`,
+          },
+          { channel: 'ebay', channelSku: sku, listingId: `offer-${n}` },
+          { channel: 'woocommerce', listingId: String(500 + n) },
+        ],
+      },
+    ],
   });
   expect(products.status).toBe(200);
-  const price = await post('/prices', { sku, priceList: 'base', currency: 'USD', amountMinor: 2400, effectiveFrom: new Date(START - 86_400_000).toISOString(), sourceSystem: 'erp' });
+  const price = await post('/prices', {
+    sku,
+    priceList: 'base',
+    currency: 'USD',
+    amountMinor: 2400,
+    effectiveFrom: new Date(START - 86_400_000).toISOString(),
+    sourceSystem: 'erp',
+  });
   expect(price.status).toBe(200);
 }
 
@@ -92,16 +130,29 @@ describe('price and promotion distribution', () => {
     const startsAt = new Date(START + 3_600_000).toISOString();
     const endsAt = new Date(START + 7_200_000).toISOString();
     const scheduled = await post('/promotions', {
-      promotionId: 'FLASH-1', name: 'Flash 25%', startsAt, endsAt, targets: { skus: ['TEE-PROMO-1'] },
-      rule: { kind: 'percentage', percentOff: 25 }, sourceSystem: 'merchandising',
+      promotionId: 'FLASH-1',
+      name: 'Flash 25%',
+      startsAt,
+      endsAt,
+      targets: { skus: ['TEE-PROMO-1'] },
+      rule: { kind: 'percentage', percentOff: 25 },
+      sourceSystem: 'merchandising',
     });
     expect(scheduled.status).toBe(202);
 
     // The base price arrived late (its time had passed) and went out at once, flagged.
-    const basePrice = await eventually('the late base price on Shopify', async () => fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1'), BUS_WAIT_MS);
+    const basePrice = await eventually(
+      'the late base price on Shopify',
+      async () => fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1'),
+      BUS_WAIT_MS,
+    );
     expect(basePrice).toMatchObject({ price: '24.00', regularPrice: null });
     await probe.drain();
-    expect(probe.distinct<{ sku: string; appliedLate: boolean }>('PriceChanged').find((event) => event.data.sku === 'TEE-PROMO-1')?.data.appliedLate).toBe(true);
+    expect(
+      probe
+        .distinct<{ sku: string; appliedLate: boolean }>('PriceChanged')
+        .find((event) => event.data.sku === 'TEE-PROMO-1')?.data.appliedLate,
+    ).toBe(true);
 
     // A minute before the start the scheduler has nothing to publish.
     jest.setSystemTime(Date.parse(startsAt) - 60_000);
@@ -111,20 +162,39 @@ describe('price and promotion distribution', () => {
 
     jest.setSystemTime(Date.parse(startsAt));
     await fabric.runScheduled('price-scheduler');
-    const activated = await eventually('PromotionActivated', async () => (await probe.drain(), probe.distinct<{ windowKey: string; effectiveAt: string; appliedLate: boolean }>('PromotionActivated')[0]), BUS_WAIT_MS);
+    const activated = await eventually(
+      'PromotionActivated',
+      async () => (
+        await probe.drain(),
+        probe.distinct<{ windowKey: string; effectiveAt: string; appliedLate: boolean }>('PromotionActivated')[0]
+      ),
+      BUS_WAIT_MS,
+    );
     expect(activated.data).toMatchObject({ effectiveAt: startsAt, appliedLate: false });
 
-    const shopify = await eventually('the promoted price on Shopify', async () => {
-      const held = fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1');
-      return held?.price === '18.00' ? held : undefined;
-    }, BUS_WAIT_MS);
+    const shopify = await eventually(
+      'the promoted price on Shopify',
+      async () => {
+        const held = fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1');
+        return held?.price === '18.00' ? held : undefined;
+      },
+      BUS_WAIT_MS,
+    );
     expect(shopify.regularPrice).toBe('24.00');
     expect(Date.parse(shopify.receivedAt)).toBeGreaterThanOrEqual(Date.parse(startsAt));
-    await eventually('the promoted price on eBay', async () => (fabric.channelApis.prices.ebay.get('offer-1')?.price === '18.00' ? true : undefined), BUS_WAIT_MS);
-    await eventually('the sale price on WooCommerce', async () => {
-      const held = fabric.channelApis.prices.woocommerce.get('/products/501');
-      return held?.price === '18.00' && held.regularPrice === '24.00' ? true : undefined;
-    }, BUS_WAIT_MS);
+    await eventually(
+      'the promoted price on eBay',
+      async () => (fabric.channelApis.prices.ebay.get('offer-1')?.price === '18.00' ? true : undefined),
+      BUS_WAIT_MS,
+    );
+    await eventually(
+      'the sale price on WooCommerce',
+      async () => {
+        const held = fabric.channelApis.prices.woocommerce.get('/products/501');
+        return held?.price === '18.00' && held.regularPrice === '24.00' ? true : undefined;
+      },
+      BUS_WAIT_MS,
+    );
     for (const storeId of STORES) {
       const csv = await eventually(`${storeId}'s price file`, () => storeFile(storeId, activated.data), BUS_WAIT_MS);
       expect(csv.split('\n')[1]).toBe(`TEE-PROMO-1,18.00,USD,24.00,FLASH-1,${startsAt}`);
@@ -132,15 +202,26 @@ describe('price and promotion distribution', () => {
 
     // Each channel's and store's acknowledgement is in the publication ledger that `ops channel lag` reads.
     const ledger = new DynamoPublicationLedger(fabric.resources.tables.channelPublications);
-    const shopifyRecord = await eventually('the Shopify price in the ledger', async () => {
-      const record = await ledger.read({ channel: 'shopify', subject: 'price#TEE-PROMO-1' });
-      return record?.published?.value === 1800 ? record : undefined;
-    }, BUS_WAIT_MS);
+    const shopifyRecord = await eventually(
+      'the Shopify price in the ledger',
+      async () => {
+        const record = await ledger.read({ channel: 'shopify', subject: 'price#TEE-PROMO-1' });
+        return record?.published?.value === 1800 ? record : undefined;
+      },
+      BUS_WAIT_MS,
+    );
     expect(shopifyRecord.published!.eventTime).toBe(startsAt);
     expect(propagationLagMs(shopifyRecord.published!)).toBeGreaterThanOrEqual(0);
     // A store's file is written before its acknowledgement is recorded: the file alone does not say the record is there yet.
     for (const storeId of STORES) {
-      await eventually(`${storeId}'s price in the ledger`, async () => ((await ledger.read({ channel: 'pos', subject: `price#TEE-PROMO-1@${storeId}` }))?.published?.value === 1800 ? true : undefined), BUS_WAIT_MS);
+      await eventually(
+        `${storeId}'s price in the ledger`,
+        async () =>
+          (await ledger.read({ channel: 'pos', subject: `price#TEE-PROMO-1@${storeId}` }))?.published?.value === 1800
+            ? true
+            : undefined,
+        BUS_WAIT_MS,
+      );
     }
     const lagLines = await lag(fabric.resources, ['shopify'], () => undefined);
     expect(lagLines.some((line) => line.includes('price#TEE-PROMO-1') && line.includes(startsAt))).toBe(true);
@@ -152,34 +233,83 @@ describe('price and promotion distribution', () => {
 
     jest.setSystemTime(Date.parse(endsAt));
     await fabric.runScheduled('price-scheduler');
-    const ended = await eventually('PromotionEnded', async () => (await probe.drain(), probe.distinct<{ windowKey: string; effectiveAt: string }>('PromotionEnded')[0]), BUS_WAIT_MS);
-    await eventually('the regular price back on Shopify', async () => (fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1')?.price === '24.00' ? true : undefined), BUS_WAIT_MS);
+    const ended = await eventually(
+      'PromotionEnded',
+      async () => (
+        await probe.drain(), probe.distinct<{ windowKey: string; effectiveAt: string }>('PromotionEnded')[0]
+      ),
+      BUS_WAIT_MS,
+    );
+    await eventually(
+      'the regular price back on Shopify',
+      async () =>
+        fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1')?.price === '24.00' ? true : undefined,
+      BUS_WAIT_MS,
+    );
     expect(fabric.channelApis.prices.shopify.get('gid://shopify/ProductVariant/1')?.regularPrice).toBeNull();
-    await eventually('the regular price back on eBay', async () => (fabric.channelApis.prices.ebay.get('offer-1')?.price === '24.00' ? true : undefined), BUS_WAIT_MS);
-    await eventually('the sale ended on WooCommerce', async () => (fabric.channelApis.prices.woocommerce.get('/products/501')?.price === '24.00' ? true : undefined), BUS_WAIT_MS);
+    await eventually(
+      'the regular price back on eBay',
+      async () => (fabric.channelApis.prices.ebay.get('offer-1')?.price === '24.00' ? true : undefined),
+      BUS_WAIT_MS,
+    );
+    await eventually(
+      'the sale ended on WooCommerce',
+      async () => (fabric.channelApis.prices.woocommerce.get('/products/501')?.price === '24.00' ? true : undefined),
+      BUS_WAIT_MS,
+    );
     for (const storeId of STORES) {
-      const csv = await eventually(`${storeId}'s end-of-promotion price file`, () => storeFile(storeId, ended.data), BUS_WAIT_MS);
+      const csv = await eventually(
+        `${storeId}'s end-of-promotion price file`,
+        () => storeFile(storeId, ended.data),
+        BUS_WAIT_MS,
+      );
       expect(csv.split('\n')[1]).toBe(`TEE-PROMO-1,24.00,USD,24.00,,${endsAt}`);
     }
 
-    const lookup = await fetch(`${fabric.apiUrl}/prices/TEE-PROMO-1?channel=shopify&at=${encodeURIComponent(new Date(Date.parse(startsAt) + 60_000).toISOString())}`);
+    const lookup = await fetch(
+      `${fabric.apiUrl}/prices/TEE-PROMO-1?channel=shopify&at=${encodeURIComponent(new Date(Date.parse(startsAt) + 60_000).toISOString())}`,
+    );
     expect(lookup.status).toBe(200);
-    expect(await lookup.json()).toMatchObject({ price: { amountMinor: 1800, currency: 'USD' }, promotion: { promotionId: 'FLASH-1' } });
+    expect(await lookup.json()).toMatchObject({
+      price: { amountMinor: 1800, currency: 'USD' },
+      promotion: { promotionId: 'FLASH-1' },
+    });
   }, 180_000);
 
   it('refuses a price from a system that does not own base prices, and records the refusal', async () => {
-    const refused = await post('/prices', { sku: 'TEE-PROMO-1', priceList: 'base', currency: 'USD', amountMinor: 100, effectiveFrom: new Date(Date.now() - 1000).toISOString(), sourceSystem: 'shopify' });
+    const refused = await post('/prices', {
+      sku: 'TEE-PROMO-1',
+      priceList: 'base',
+      currency: 'USD',
+      amountMinor: 100,
+      effectiveFrom: new Date(Date.now() - 1000).toISOString(),
+      sourceSystem: 'shopify',
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe('basePrice is owned by erp; a change from shopify is refused');
-    const event = await eventually('ChangeRefused', async () => (await probe.drain(), probe.distinct<{ subject: string }>('ChangeRefused').find((e) => e.data.subject === 'price#TEE-PROMO-1')), BUS_WAIT_MS);
+    const event = await eventually(
+      'ChangeRefused',
+      async () => (
+        await probe.drain(),
+        probe.distinct<{ subject: string }>('ChangeRefused').find((e) => e.data.subject === 'price#TEE-PROMO-1')
+      ),
+      BUS_WAIT_MS,
+    );
     expect(event.data).toMatchObject({ domain: 'basePrice', owner: 'erp', sourceSystem: 'shopify' });
     // Asked at a time outside the promotion, so the answer is the base price whatever the clock says.
-    const lookup = (await (await fetch(`${fabric.apiUrl}/prices/TEE-PROMO-1?channel=shopify&at=${encodeURIComponent(new Date(START).toISOString())}`)).json()) as { price: { amountMinor: number } };
+    const lookup = (await (
+      await fetch(
+        `${fabric.apiUrl}/prices/TEE-PROMO-1?channel=shopify&at=${encodeURIComponent(new Date(START).toISOString())}`,
+      )
+    ).json()) as { price: { amountMinor: number } };
     expect(lookup.price.amountMinor).toBe(2400);
   });
 
   it('refuses item master changes from a non-owner', async () => {
-    const refused = await post('/products', { sourceSystem: 'pim', products: [{ sku: 'TEE-PIM-1', title: 'From the PIM' }] });
+    const refused = await post('/products', {
+      sourceSystem: 'pim',
+      products: [{ sku: 'TEE-PIM-1', title: 'From the PIM' }],
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe('itemMaster is owned by erp; a change from pim is refused');
   });
@@ -187,20 +317,63 @@ describe('price and promotion distribution', () => {
   it('raises a PricingException for an order charged below the effective price', async () => {
     await listedProduct('TEE-LEAK-1', 2);
     const placedAt = new Date().toISOString();
-    const order = (channelOrderId: string, unitMinor: number) => balancedOrder({
-      orderId: orderIdFor('shopify', channelOrderId),
-      channelOrderId,
-      placedAt,
-      channelUpdatedAt: placedAt,
-      lines: [{ lineId: '1', channelLineId: '1', sku: 'TEE-LEAK-1', channelSku: 'TEE-LEAK-1', quantity: 2, unitPrice: money(unitMinor), discount: money(0), taxes: [] }],
-      shipping: [],
-      totals: { lines: money(unitMinor * 2), shipping: money(0), discounts: money(0), tax: money(0), total: money(unitMinor * 2) },
-    });
-    for (const [id, unit] of [['leak-1', 1500], ['fair-1', 2400]] as const) {
-      const event = createEvent(OrderReceived, { order: order(id, unit), deliveryId: `delivery-${id}` }, { correlationId: orderIdFor('shopify', id) });
-      await fabric.clients.sns.send(new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }));
+    const order = (channelOrderId: string, unitMinor: number) =>
+      balancedOrder({
+        orderId: orderIdFor('shopify', channelOrderId),
+        channelOrderId,
+        placedAt,
+        channelUpdatedAt: placedAt,
+        lines: [
+          {
+            lineId: '1',
+            channelLineId: '1',
+            sku: 'TEE-LEAK-1',
+            channelSku: 'TEE-LEAK-1',
+            quantity: 2,
+            unitPrice: money(unitMinor),
+            discount: money(0),
+            taxes: [],
+          },
+        ],
+        shipping: [],
+        totals: {
+          lines: money(unitMinor * 2),
+          shipping: money(0),
+          discounts: money(0),
+          tax: money(0),
+          total: money(unitMinor * 2),
+        },
+      });
+    for (const [id, unit] of [
+      ['leak-1', 1500],
+      ['fair-1', 2400],
+    ] as const) {
+      const event = createEvent(
+        OrderReceived,
+        { order: order(id, unit), deliveryId: `delivery-${id}` },
+        { correlationId: orderIdFor('shopify', id) },
+      );
+      await fabric.clients.sns.send(
+        new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }),
+      );
     }
-    const exception = await eventually('PricingException', async () => (await probe.drain(), probe.distinct<{ channelOrderId: string; lines: any[] }>('PricingException').find((e) => e.data.channelOrderId === 'leak-1')), BUS_WAIT_MS);
-    expect(exception.data.lines).toEqual([expect.objectContaining({ sku: 'TEE-LEAK-1', unitPrice: money(1500), effectivePrice: money(2400), shortfall: money(1800) })]);
+    const exception = await eventually(
+      'PricingException',
+      async () => (
+        await probe.drain(),
+        probe
+          .distinct<{ channelOrderId: string; lines: any[] }>('PricingException')
+          .find((e) => e.data.channelOrderId === 'leak-1')
+      ),
+      BUS_WAIT_MS,
+    );
+    expect(exception.data.lines).toEqual([
+      expect.objectContaining({
+        sku: 'TEE-LEAK-1',
+        unitPrice: money(1500),
+        effectivePrice: money(2400),
+        shortfall: money(1800),
+      }),
+    ]);
   });
 });

@@ -14,10 +14,16 @@ afterAll(async () => {
 
 describe('the local raw archive expires what AWS expires', () => {
   test('unverified requests go after 7 days; order data has no expiry', async () => {
-    const { Rules = [] } = await fabric.clients.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: fabric.resources.buckets.rawArchive }));
+    const { Rules = [] } = await fabric.clients.s3.send(
+      new GetBucketLifecycleConfigurationCommand({ Bucket: fabric.resources.buckets.rawArchive }),
+    );
 
-    expect(Rules.map((rule) => ({ prefix: rule.Filter?.Prefix ?? rule.Prefix, days: rule.Expiration?.Days, status: rule.Status }))).toEqual([
-      { prefix: 'unverified/', days: 7, status: 'Enabled' },
-    ]);
+    expect(
+      Rules.map((rule) => ({
+        prefix: rule.Filter?.Prefix ?? rule.Prefix,
+        days: rule.Expiration?.Days,
+        status: rule.Status,
+      })),
+    ).toEqual([{ prefix: 'unverified/', days: 7, status: 'Enabled' }]);
   });
 });

@@ -24,12 +24,21 @@ afterAll(async () => {
 
 /** What the webhook function archives before it parses anything; without a verdict, as when it stopped right after. */
 async function archivedOnly(body: string, headers: Record<string, string>, receivedAt: string): Promise<void> {
-  await archive.archiveDelivery({ channel: 'shopify', requestId: `req-${receivedAt}`, receivedAt, headers, sizeBytes: body.length, bodyBase64: Buffer.from(body).toString('base64') });
+  await archive.archiveDelivery({
+    channel: 'shopify',
+    requestId: `req-${receivedAt}`,
+    receivedAt,
+    headers,
+    sizeBytes: body.length,
+    bodyBase64: Buffer.from(body).toString('base64'),
+  });
 }
 
 async function history(orderId: string): Promise<string[]> {
   const response = await fetch(`${fabric.apiUrl}/orders/${orderId}`);
-  return response.status === 200 ? ((await response.json()) as { history: { change: string }[] }).history.map((entry) => entry.change) : [];
+  return response.status === 200
+    ? ((await response.json()) as { history: { change: string }[] }).history.map((entry) => entry.change)
+    : [];
 }
 
 describe('replay from the raw archive', () => {
@@ -43,12 +52,23 @@ describe('replay from the raw archive', () => {
     const strandedBody = JSON.stringify(stranded);
     await archivedOnly(strandedBody, shopifyDeliveryHeaders(strandedBody, secret), new Date().toISOString());
     const forgedBody = JSON.stringify(sampleShopifyOrder(7703, seededRandom(3)));
-    const forged = await postShopifyOrder(fabric.apiUrl, forgedBody, shopifyDeliveryHeaders(forgedBody, 'not-the-secret'));
+    const forged = await postShopifyOrder(
+      fabric.apiUrl,
+      forgedBody,
+      shopifyDeliveryHeaders(forgedBody, 'not-the-secret'),
+    );
     expect(forged.status).toBe(401);
     // The forged one is kept under unverified/, which a replay never reads: nothing to skip.
     const strandedId = orderIdFor('shopify', String(stranded.id));
     expect(await history(strandedId)).toEqual([]);
-    const window = ['--from', from.toISOString(), '--to', new Date(Date.now() + 1000).toISOString(), '--channel', 'shopify'];
+    const window = [
+      '--from',
+      from.toISOString(),
+      '--to',
+      new Date(Date.now() + 1000).toISOString(),
+      '--channel',
+      'shopify',
+    ];
 
     const dryRun = await replay(fabric.resources, [...window, '--dry-run']);
     expect(dryRun).toEqual({ republished: 2, skipped: 0 });
@@ -56,7 +76,9 @@ describe('replay from the raw archive', () => {
     expect(await history(strandedId)).toEqual([]);
 
     expect(await replay(fabric.resources, window)).toEqual({ republished: 2, skipped: 0 });
-    await eventually('the stranded order recorded', async () => ((await history(strandedId)).length ? true : undefined));
+    await eventually('the stranded order recorded', async () =>
+      (await history(strandedId)).length ? true : undefined,
+    );
     expect(await replay(fabric.resources, window)).toEqual({ republished: 2, skipped: 0 });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await history(strandedId)).toEqual(['created']);

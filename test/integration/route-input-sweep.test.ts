@@ -29,7 +29,9 @@ const hostileIds: readonly { name: string; encoded: string; decoded: string }[] 
   { name: 'a 3,000-character unicode id', encoded: encodeURIComponent('🛒'.repeat(3000)), decoded: '🛒'.repeat(3000) },
 ];
 
-const routes: readonly ApiRoute[] = Object.values(functions).flatMap((definition) => ('routes' in definition ? [...(definition.routes ?? [])] : []));
+const routes: readonly ApiRoute[] = Object.values(functions).flatMap((definition) =>
+  'routes' in definition ? [...(definition.routes ?? [])] : [],
+);
 
 /** Path parameters get the id; `channel` keeps a real channel once, so the id reaches the lookup behind it. */
 function requestPaths(route: ApiRoute, encoded: string): string[] {
@@ -39,12 +41,16 @@ function requestPaths(route: ApiRoute, encoded: string): string[] {
   return [...new Set([everywhere, realChannel])];
 }
 
-const cases = routes.flatMap((route) => hostileIds.flatMap((input) => requestPaths(route, input.encoded).map((path) => ({
-  label: `${route.method} ${route.path} with ${input.name}${path.includes('/shopify/') ? ' (channel shopify)' : ''}`,
-  route,
-  path,
-  input,
-}))));
+const cases = routes.flatMap((route) =>
+  hostileIds.flatMap((input) =>
+    requestPaths(route, input.encoded).map((path) => ({
+      label: `${route.method} ${route.path} with ${input.name}${path.includes('/shopify/') ? ' (channel shopify)' : ''}`,
+      route,
+      path,
+      input,
+    })),
+  ),
+);
 
 describe('no route answers 5xx to a hostile id', () => {
   test('the sweep covers every route of the topology', () => {
@@ -54,7 +60,12 @@ describe('no route answers 5xx to a hostile id', () => {
   test.each(cases)('$label', async ({ route, path, input }) => {
     const response = await fetch(`${fabric.apiUrl}${path}`, {
       method: route.method,
-      ...(route.method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: input.decoded, sku: input.decoded }) } : {}),
+      ...(route.method === 'POST'
+        ? {
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ id: input.decoded, sku: input.decoded }),
+          }
+        : {}),
     });
     const body = await response.text();
 

@@ -31,7 +31,10 @@ afterAll(async () => {
 const secrets = [
   ...Object.values(DEVELOPMENT_WEBHOOK_SECRETS),
   ...Object.values(DEVELOPMENT_API_CREDENTIALS).flatMap((credentials) =>
-    Object.entries(credentials ?? {}).filter(([key]) => /secret|token|key/i.test(key)).map(([, value]) => value)),
+    Object.entries(credentials ?? {})
+      .filter(([key]) => /secret|token|key/i.test(key))
+      .map(([, value]) => value),
+  ),
 ];
 
 describe('a log sample from real traffic', () => {
@@ -39,8 +42,15 @@ describe('a log sample from real traffic', () => {
     const shopifyBody = JSON.stringify(sampleShopifyOrder(8801, seededRandom(5)));
     const signed = shopifyDeliveryHeaders(shopifyBody, DEVELOPMENT_WEBHOOK_SECRETS.shopify);
     const accepted = await postShopifyOrder(fabric.apiUrl, shopifyBody, signed);
-    const forged = await postShopifyOrder(fabric.apiUrl, shopifyBody, shopifyDeliveryHeaders(shopifyBody, 'a-guessed-secret'));
-    stub.square.orders.set('SQ-SEC-1', { ...readSquareFixture('retrieve-order-online-multi-line-usd').order, id: 'SQ-SEC-1' });
+    const forged = await postShopifyOrder(
+      fabric.apiUrl,
+      shopifyBody,
+      shopifyDeliveryHeaders(shopifyBody, 'a-guessed-secret'),
+    );
+    stub.square.orders.set('SQ-SEC-1', {
+      ...readSquareFixture('retrieve-order-online-multi-line-usd').order,
+      id: 'SQ-SEC-1',
+    });
     const squareUrl = `${fabric.apiUrl}/webhooks/square`;
     const squareBody = squareOrderEvent('SQ-SEC-1', 'L8RR7W3ZQ4V1B');
     const squareHeaders = squareDeliveryHeaders(squareBody, DEVELOPMENT_WEBHOOK_SECRETS.square, squareUrl);
@@ -49,8 +59,10 @@ describe('a log sample from real traffic', () => {
     expect([accepted.status, forged.status, square.status]).toEqual([202, 401, 202]);
     expect(await waitForOrder(fabric.apiUrl, String(accepted.body.orderId))).toBeDefined();
     // The Square order is fetched with the API's bearer token before it is stored.
-    await eventually('the Square order fetched with the access token', async () =>
-      stub.requests.some((request) => request.path === '/v2/orders/SQ-SEC-1') || undefined);
+    await eventually(
+      'the Square order fetched with the access token',
+      async () => stub.requests.some((request) => request.path === '/v2/orders/SQ-SEC-1') || undefined,
+    );
     await eventually('the fetched Square order to be recorded', async () => {
       const response = await fetch(`${fabric.apiUrl}/orders/by-channel/square/SQ-SEC-1`);
       return response.status === 200 || undefined;
@@ -59,7 +71,12 @@ describe('a log sample from real traffic', () => {
     const logs = written.join('');
     expect(logs).toContain(String(accepted.body.orderId));
     expect(logs).toContain('webhook answered');
-    const signatures = [signed['x-shopify-hmac-sha256'], ...Object.entries(squareHeaders).filter(([name]) => /signature/i.test(name)).map(([, value]) => value)];
+    const signatures = [
+      signed['x-shopify-hmac-sha256'],
+      ...Object.entries(squareHeaders)
+        .filter(([name]) => /signature/i.test(name))
+        .map(([, value]) => value),
+    ];
     expect(signatures.every(Boolean)).toBe(true);
     for (const value of [...secrets, ...signatures]) expect(logs).not.toContain(value);
     expect(logs).not.toMatch(/Bearer\s+\S/);

@@ -36,19 +36,33 @@ async function publish(body: string): Promise<void> {
 
 async function received(order: Order): Promise<void> {
   await publish(orderReceivedBody(order));
-  await eventually(`order ${order.channelOrderId} stored`, async () => (await orders.getOrder(order.orderId)) ?? undefined);
+  await eventually(
+    `order ${order.channelOrderId} stored`,
+    async () => (await orders.getOrder(order.orderId)) ?? undefined,
+  );
 }
 
 /** Ships the whole order `daysAgo` days ago and waits for its sale to be booked. */
 async function shipped(order: Order, daysAgo: number): Promise<void> {
   const shipment = {
-    shipmentId: `SHP-${order.channelOrderId}`, orderId: order.orderId, locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z999',
-    shippedAt: new Date(Date.now() - daysAgo * DAY_MS).toISOString(), lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),
+    shipmentId: `SHP-${order.channelOrderId}`,
+    orderId: order.orderId,
+    locationId: 'wh-east',
+    carrier: 'UPS',
+    trackingNumber: '1Z999',
+    shippedAt: new Date(Date.now() - daysAgo * DAY_MS).toISOString(),
+    lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku!, quantity: line.quantity })),
   };
-  await publish(JSON.stringify(toWireEvent(createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId }))));
+  await publish(
+    JSON.stringify(toWireEvent(createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId }))),
+  );
   await eventually(`the sale of ${order.channelOrderId}`, async () => {
     await probe.drain();
-    return probe.distinct('JournalEntryPrepared').some((event) => event.data.entry.entryId === `sale:${order.orderId}:${shipment.shipmentId}`) ? true : undefined;
+    return probe
+      .distinct('JournalEntryPrepared')
+      .some((event) => event.data.entry.entryId === `sale:${order.orderId}:${shipment.shipmentId}`)
+      ? true
+      : undefined;
   });
 }
 
@@ -62,21 +76,35 @@ it('reconciles a dropped Amazon settlement: exactly a fee variance and an unknow
 
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   try {
-    await uploadSettlement(fabric.resources, fabric.clients, [path.join(__dirname, '..', 'fixtures', 'settlement', 'amazon-settlement-v2.tsv'), 'amazon']);
+    await uploadSettlement(fabric.resources, fabric.clients, [
+      path.join(__dirname, '..', 'fixtures', 'settlement', 'amazon-settlement-v2.tsv'),
+      'amazon',
+    ]);
   } finally {
     log.mockRestore();
   }
 
-  const { report, orders: settled } = await eventually('the reconciliation report', async () => settlements.readReport(SETTLEMENT_ID), 20_000);
+  const { report, orders: settled } = await eventually(
+    'the reconciliation report',
+    async () => settlements.readReport(SETTLEMENT_ID),
+    20_000,
+  );
   expect(report.counts).toEqual({ lines: 6, orders: 3, matched: 1, variance: 1, unmatched: 1, accountLines: 1 });
-  expect(settled.find((o) => o.channelOrderId === matched.channelOrderId)).toMatchObject({ status: 'matched', orderId: matched.orderId, orderLineIds: ['1'] });
+  expect(settled.find((o) => o.channelOrderId === matched.channelOrderId)).toMatchObject({
+    status: 'matched',
+    orderId: matched.orderId,
+    orderLineIds: ['1'],
+  });
   const fees = await eventually('the settlement fee entry', async () => {
     await probe.drain();
     return probe.distinct('JournalEntryPrepared').find((event) => event.data.kind === 'marketplace_fees');
   });
   expect(fees.data.entry).toMatchObject({ entryId: `fees:amazon:${SETTLEMENT_ID}:1`, currency: 'USD' });
   const exceptions = probe.distinct('ReconciliationException').map((event) => event.data);
-  expect(exceptions.map((e) => [e.reason, e.channelOrderId]).sort()).toEqual([['FEE_VARIANCE', overcharged.channelOrderId], ['UNKNOWN_ORDER', '111-9999999-9999999']]);
+  expect(exceptions.map((e) => [e.reason, e.channelOrderId]).sort()).toEqual([
+    ['FEE_VARIANCE', overcharged.channelOrderId],
+    ['UNKNOWN_ORDER', '111-9999999-9999999'],
+  ]);
 
   const printed: string[] = [];
   const print = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
@@ -88,7 +116,9 @@ it('reconciles a dropped Amazon settlement: exactly a fee variance and an unknow
   expect(printed[0]).toContain(`amazon settlement ${SETTLEMENT_ID}  USD`);
   expect(printed.join('\n')).toContain('3 orders: 1 matched, 1 with a variance, 1 unmatched; 1 account-level lines');
   expect(printed.find((line) => line.includes('111-9999999-9999999'))).toMatch(/unmatched .*15\.00 .*UNKNOWN_ORDER/);
-  expect(printed.find((line) => line.includes(overcharged.channelOrderId))).toMatch(/variance .*40\.00 +40\.00 +7\.00 +6\.00 +FEE_VARIANCE/);
+  expect(printed.find((line) => line.includes(overcharged.channelOrderId))).toMatch(
+    /variance .*40\.00 +40\.00 +7\.00 +6\.00 +FEE_VARIANCE/,
+  );
 
   // Both shipped 20 days ago; only the one the settlement did not name is overdue.
   await fabric.runScheduled('settlement-ingest');

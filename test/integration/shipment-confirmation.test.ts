@@ -26,7 +26,10 @@ beforeAll(async () => {
   fabric = await startTestFabric('shipments', { scheduleIntervalMs: () => 0 });
   // A shipment that reaches the lifecycle before the ERP posting is retried in a second, not three minutes.
   await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'erp-journal-posting']);
-  probe = await EventProbe.subscribe(fabric, { source: [EventSource.fulfilment], 'detail-type': ['ShipmentConfirmed'] });
+  probe = await EventProbe.subscribe(fabric, {
+    source: [EventSource.fulfilment],
+    'detail-type': ['ShipmentConfirmed'],
+  });
   lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
   await seedSampleCatalog(fabric.resources.tables.crossReference);
   await countSampleStock(fabric.apiUrl, fabric.resources.prefix);
@@ -36,9 +39,14 @@ afterAll(async () => {
   await fabric?.stop();
 });
 
-async function postShipment(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, any> }> {
+async function postShipment(
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, any> }> {
   const response = await fetch(`${fabric.apiUrl}/shipments`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
@@ -46,12 +54,22 @@ async function postShipment(body: unknown, headers: Record<string, string> = {})
 /** A signed Shopify order, known to the Shopify stub (so a fulfilment can land there), reserved and posted to the ERP. */
 async function placePostedShopifyOrder(): Promise<Order> {
   const body = JSON.stringify(sampleShopifyOrder(orderNumber++));
-  const answer = await postShopifyOrder(fabric.apiUrl, body, shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify));
+  const answer = await postShopifyOrder(
+    fabric.apiUrl,
+    body,
+    shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify),
+  );
   expect(answer.status).toBe(202);
   const orderId = String(answer.body.orderId);
-  await eventually(`order ${orderId} posted to the ERP`, async () => ((await lifecycles.load(orderId))?.state === 'posted_to_erp' ? true : undefined), 20_000);
+  await eventually(
+    `order ${orderId} posted to the ERP`,
+    async () => ((await lifecycles.load(orderId))?.state === 'posted_to_erp' ? true : undefined),
+    20_000,
+  );
   const { order } = (await (await fetch(`${fabric.apiUrl}/orders/${orderId}`)).json()) as { order: Order };
-  fabric.channelApis.outbound.addOrder('shopify', order.channelOrderId, { lines: order.lines.map((line) => ({ lineId: line.channelLineId, quantity: line.quantity })) });
+  fabric.channelApis.outbound.addOrder('shopify', order.channelOrderId, {
+    lines: order.lines.map((line) => ({ lineId: line.channelLineId, quantity: line.quantity })),
+  });
   return order;
 }
 
@@ -60,8 +78,13 @@ function confirmationOf(order: Order, shipmentId: string): Record<string, unknow
   const units = new Map<string, number>();
   for (const line of order.lines) units.set(line.sku!, (units.get(line.sku!) ?? 0) + line.quantity);
   return {
-    shipmentId, channel: 'shopify', channelOrderId: order.channelOrderId, locationId: 'wh-east', carrier: 'UPS',
-    trackingNumber: `1Z${shipmentId}`, shippedAt: new Date().toISOString().replace('Z', '+00:00'),
+    shipmentId,
+    channel: 'shopify',
+    channelOrderId: order.channelOrderId,
+    locationId: 'wh-east',
+    carrier: 'UPS',
+    trackingNumber: `1Z${shipmentId}`,
+    shippedAt: new Date().toISOString().replace('Z', '+00:00'),
     lines: [...units].map(([sku, quantity]) => ({ sku, quantity })),
   };
 }
@@ -69,14 +92,20 @@ function confirmationOf(order: Order, shipmentId: string): Record<string, unknow
 async function warehouseStock(skus: string[]): Promise<Record<string, { onHand: number; reserved: number }>> {
   const figures: Record<string, { onHand: number; reserved: number }> = {};
   for (const sku of skus) {
-    const { onHand, reserved } = (await availability(fabric, sku)).locations.find((location: { locationId: string }) => location.locationId === 'wh-east');
+    const { onHand, reserved } = (await availability(fabric, sku)).locations.find(
+      (location: { locationId: string }) => location.locationId === 'wh-east',
+    );
     figures[sku] = { onHand, reserved };
   }
   return figures;
 }
 
-const saleLinesInErp = (orderId: string, shipmentId: string) => fabric.erp.journalLines.filter((line) => line.comment?.endsWith(saleEntryId({ orderId, shipmentId })));
-const fulfilmentsAtShopify = (order: Order) => fabric.channelApis.outbound.shipments.filter((s) => s.channel === 'shopify' && s.channelOrderId === order.channelOrderId);
+const saleLinesInErp = (orderId: string, shipmentId: string) =>
+  fabric.erp.journalLines.filter((line) => line.comment?.endsWith(saleEntryId({ orderId, shipmentId })));
+const fulfilmentsAtShopify = (order: Order) =>
+  fabric.channelApis.outbound.shipments.filter(
+    (s) => s.channel === 'shopify' && s.channelOrderId === order.channelOrderId,
+  );
 
 describe('POST /shipments', () => {
   let order: Order;
@@ -93,20 +122,31 @@ describe('POST /shipments', () => {
     const answer = await postShipment(shipment);
 
     expect(answer).toEqual({ status: 202, body: { shipmentId: shipment.shipmentId, orderId: order.orderId } });
-    await eventually('the order shipped', async () => ((await lifecycles.load(order.orderId))?.state === 'shipped' ? true : undefined), 20_000);
-    const shipped = (sku: string) => order.lines.filter((line) => line.sku === sku).reduce((sum, line) => sum + line.quantity, 0);
+    await eventually(
+      'the order shipped',
+      async () => ((await lifecycles.load(order.orderId))?.state === 'shipped' ? true : undefined),
+      20_000,
+    );
+    const shipped = (sku: string) =>
+      order.lines.filter((line) => line.sku === sku).reduce((sum, line) => sum + line.quantity, 0);
     after = await eventually('the shipped units off hand at the warehouse', async () => {
       const now = await warehouseStock(skus);
       return skus.every((sku) => now[sku].onHand === before[sku].onHand - shipped(sku)) ? now : undefined;
     });
     for (const sku of skus) expect(after[sku].reserved).toBe(before[sku].reserved - shipped(sku));
-    const sale = await eventually('the sale entry in the ERP', async () => {
-      const lines = saleLinesInErp(order.orderId, String(shipment.shipmentId));
-      return lines.length > 0 && lines.length === Number(lines[0].comment!.split(/[/ ]/)[1]) ? lines : undefined;
-    }, 20_000);
+    const sale = await eventually(
+      'the sale entry in the ERP',
+      async () => {
+        const lines = saleLinesInErp(order.orderId, String(shipment.shipmentId));
+        return lines.length > 0 && lines.length === Number(lines[0].comment!.split(/[/ ]/)[1]) ? lines : undefined;
+      },
+      20_000,
+    );
     expect(sale.reduce((sum, line) => sum + Math.round(line.amount * 100), 0)).toBe(0);
     saleLines = sale.length;
-    const fulfilments = await eventually('Shopify to hear of the fulfilment', async () => (fulfilmentsAtShopify(order).length ? fulfilmentsAtShopify(order) : undefined));
+    const fulfilments = await eventually('Shopify to hear of the fulfilment', async () =>
+      fulfilmentsAtShopify(order).length ? fulfilmentsAtShopify(order) : undefined,
+    );
     expect(JSON.stringify(fulfilments[0].body)).toContain(`1Z${shipment.shipmentId}`);
   });
 
@@ -114,9 +154,14 @@ describe('POST /shipments', () => {
     const repeat = await postShipment(shipment, { 'idempotency-key': String(shipment.shipmentId) });
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
-    expect(repeat).toEqual({ status: 200, body: { shipmentId: shipment.shipmentId, orderId: order.orderId, duplicate: true } });
+    expect(repeat).toEqual({
+      status: 200,
+      body: { shipmentId: shipment.shipmentId, orderId: order.orderId, duplicate: true },
+    });
     await probe.drain();
-    expect(probe.distinct('ShipmentConfirmed').filter((event) => event.correlationId === order.orderId)).toHaveLength(1);
+    expect(probe.distinct('ShipmentConfirmed').filter((event) => event.correlationId === order.orderId)).toHaveLength(
+      1,
+    );
     expect(await warehouseStock(Object.keys(after))).toEqual(after);
     expect(fulfilmentsAtShopify(order)).toHaveLength(1);
     expect(saleLinesInErp(order.orderId, String(shipment.shipmentId))).toHaveLength(saleLines);
@@ -125,18 +170,33 @@ describe('POST /shipments', () => {
   it('refuses the same shipment id with a different request', async () => {
     const reused = await postShipment({ ...shipment, trackingNumber: '1Z-OTHER-BOX' });
 
-    expect(reused).toEqual({ status: 422, body: { message: `shipment ${shipment.shipmentId} was already confirmed with a different request`, orderId: order.orderId } });
+    expect(reused).toEqual({
+      status: 422,
+      body: {
+        message: `shipment ${shipment.shipmentId} was already confirmed with a different request`,
+        orderId: order.orderId,
+      },
+    });
   });
 
   it('refuses more units than the order has left to ship, counting what shipped before', async () => {
     const again = await postShipment({ ...shipment, shipmentId: `${shipment.shipmentId}-B` });
 
     expect(again.status).toBe(422);
-    expect(again.body.errors).toEqual((shipment.lines as unknown[]).map((_, i) => expect.objectContaining({ path: `lines.${i}.quantity`, message: expect.stringMatching(/has 0 open/) })));
+    expect(again.body.errors).toEqual(
+      (shipment.lines as unknown[]).map((_, i) =>
+        expect.objectContaining({ path: `lines.${i}.quantity`, message: expect.stringMatching(/has 0 open/) }),
+      ),
+    );
   });
 
   it('answers 400 naming the failing fields', async () => {
-    const answer = await postShipment({ ...shipment, shipmentId: 'SHP-BAD', shippedAt: '2026-11-24 15:04', lines: [{ sku: 'HOME-MUG-010-WHT', quantity: 0 }] });
+    const answer = await postShipment({
+      ...shipment,
+      shipmentId: 'SHP-BAD',
+      shippedAt: '2026-11-24 15:04',
+      lines: [{ sku: 'HOME-MUG-010-WHT', quantity: 0 }],
+    });
 
     expect(answer).toEqual({
       status: 400,
@@ -157,18 +217,28 @@ describe('POST /shipments', () => {
   });
 
   it('keeps every request in the raw archive with its verdict', async () => {
-    const { Contents = [] } = await fabric.clients.s3.send(new ListObjectsV2Command({ Bucket: fabric.resources.buckets.rawArchive, Prefix: 'shipments/' }));
+    const { Contents = [] } = await fabric.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: fabric.resources.buckets.rawArchive, Prefix: 'shipments/' }),
+    );
     const keys = Contents.map((object) => object.Key!);
-    const verdicts = await Promise.all(keys.filter((key) => key.endsWith('.verdict.json')).map(async (key) => {
-      const { Body } = await fabric.clients.s3.send(new GetObjectCommand({ Bucket: fabric.resources.buckets.rawArchive, Key: key }));
-      return JSON.parse(await Body!.transformToString()) as { status: number; outcome: string };
-    }));
+    const verdicts = await Promise.all(
+      keys
+        .filter((key) => key.endsWith('.verdict.json'))
+        .map(async (key) => {
+          const { Body } = await fabric.clients.s3.send(
+            new GetObjectCommand({ Bucket: fabric.resources.buckets.rawArchive, Key: key }),
+          );
+          return JSON.parse(await Body!.transformToString()) as { status: number; outcome: string };
+        }),
+    );
 
     expect(keys.filter((key) => key.endsWith('.delivery.json')).length).toBeGreaterThanOrEqual(6);
-    expect(verdicts.map((verdict) => verdict.status).sort()).toEqual(expect.arrayContaining([200, 202, 400, 404, 422, 422]));
+    expect(verdicts.map((verdict) => verdict.status).sort()).toEqual(
+      expect.arrayContaining([200, 202, 400, 404, 422, 422]),
+    );
   });
 
-  it('does not keep a shipment whose publish failed: the warehouse\'s retry publishes it once', async () => {
+  it("does not keep a shipment whose publish failed: the warehouse's retry publishes it once", async () => {
     const next = await placePostedShopifyOrder();
     const confirmation = confirmationOf(next, `SHP-${next.channelOrderId}`);
     const body = Buffer.from(JSON.stringify(confirmation));
@@ -183,11 +253,21 @@ describe('POST /shipments', () => {
     };
     executor.registerLambdaContext({ getRemainingTimeInMillis: () => 10_000 } as Context);
 
-    await expect(confirmShipment({ requestId: 'broken-bus', receivedAt: new Date().toISOString(), headers: {}, rawBody: body }, brokenBus, ['wh-east'])).rejects.toThrow('Topic does not exist');
+    await expect(
+      confirmShipment(
+        { requestId: 'broken-bus', receivedAt: new Date().toISOString(), headers: {}, rawBody: body },
+        brokenBus,
+        ['wh-east'],
+      ),
+    ).rejects.toThrow('Topic does not exist');
     const retry = await postShipment(confirmation);
 
     expect(retry).toEqual({ status: 202, body: { shipmentId: confirmation.shipmentId, orderId: next.orderId } });
-    await eventually('the order shipped', async () => ((await lifecycles.load(next.orderId))?.state === 'shipped' ? true : undefined), 20_000);
+    await eventually(
+      'the order shipped',
+      async () => ((await lifecycles.load(next.orderId))?.state === 'shipped' ? true : undefined),
+      20_000,
+    );
     await probe.drain();
     expect(probe.distinct('ShipmentConfirmed').filter((event) => event.correlationId === next.orderId)).toHaveLength(1);
   });

@@ -27,21 +27,29 @@ function signedDelivery(payload: Record<string, unknown>, topic = 'orders/create
 }
 
 /** Verified deliveries are kept under webhooks/, what failed the checks before the signature's under unverified/. */
-async function archivedDocuments(prefix = 'webhooks/shopify/'): Promise<{ key: string; document: Record<string, any> }[]> {
+async function archivedDocuments(
+  prefix = 'webhooks/shopify/',
+): Promise<{ key: string; document: Record<string, any> }[]> {
   const bucket = fabric.resources.buckets.rawArchive;
   const { Contents = [] } = await fabric.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-  return Promise.all(Contents.map(async ({ Key }) => {
-    const object = await fabric.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
-    return { key: Key!, document: JSON.parse(await object.Body!.transformToString()) };
-  }));
+  return Promise.all(
+    Contents.map(async ({ Key }) => {
+      const object = await fabric.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+      return { key: Key!, document: JSON.parse(await object.Body!.transformToString()) };
+    }),
+  );
 }
 
 async function verdictsFor(requestBody: string, prefix?: string): Promise<Record<string, any>[]> {
   const documents = await archivedDocuments(prefix);
   const base64 = Buffer.from(requestBody).toString('base64');
   const sha256 = createHash('sha256').update(requestBody).digest('hex');
-  const deliveries = documents.filter((d) => d.key.endsWith('.delivery.json') && (d.document.bodyBase64 === base64 || d.document.bodySha256 === sha256));
-  return deliveries.map((d) => documents.find((v) => v.key === d.key.replace('.delivery.json', '.verdict.json'))?.document ?? {});
+  const deliveries = documents.filter(
+    (d) => d.key.endsWith('.delivery.json') && (d.document.bodyBase64 === base64 || d.document.bodySha256 === sha256),
+  );
+  return deliveries.map(
+    (d) => documents.find((v) => v.key === d.key.replace('.delivery.json', '.verdict.json'))?.document ?? {},
+  );
 }
 
 describe('Shopify orders/create through the local fabric', () => {
@@ -65,7 +73,9 @@ describe('Shopify orders/create through the local fabric', () => {
     const first = await postShopifyOrder(fabric.apiUrl, delivery.body, delivery.headers);
     const before = await waitForOrder(fabric.apiUrl, String(first.body.orderId), 2000);
 
-    const repeats = await Promise.all([1, 2, 3, 4].map(() => postShopifyOrder(fabric.apiUrl, delivery.body, delivery.headers)));
+    const repeats = await Promise.all(
+      [1, 2, 3, 4].map(() => postShopifyOrder(fabric.apiUrl, delivery.body, delivery.headers)),
+    );
 
     expect(repeats.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect(repeats[0].body).toEqual({ orderId: first.body.orderId, duplicate: true });
@@ -80,18 +90,28 @@ describe('Shopify orders/create through the local fabric', () => {
     const payload = sampleShopifyOrder(orderNumber++);
     const delivery = signedDelivery(payload);
 
-    const answer = await postShopifyOrder(fabric.apiUrl, delivery.body, { ...delivery.headers, 'x-shopify-hmac-sha256': 'bm90IHRoZSBzaWduYXR1cmU=' });
+    const answer = await postShopifyOrder(fabric.apiUrl, delivery.body, {
+      ...delivery.headers,
+      'x-shopify-hmac-sha256': 'bm90IHRoZSBzaWduYXR1cmU=',
+    });
 
     expect(answer.status).toBe(401);
-    expect(await verdictsFor(delivery.body, 'unverified/shopify/')).toEqual([expect.objectContaining({ outcome: 'rejected', status: 401 })]);
+    expect(await verdictsFor(delivery.body, 'unverified/shopify/')).toEqual([
+      expect.objectContaining({ outcome: 'rejected', status: 401 }),
+    ]);
     expect(await verdictsFor(delivery.body)).toEqual([]);
     const byChannel = await fetch(`${fabric.apiUrl}/orders/by-channel/shopify/${payload.id}`);
     expect(byChannel.status).toBe(404);
-    const queue = await fabric.clients.sqs.send(new GetQueueAttributesCommand({
-      QueueUrl: fabric.resources.queues['order-intake'].url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }));
-    expect(queue.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+    const queue = await fabric.clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: fabric.resources.queues['order-intake'].url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    expect(queue.Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
   });
 
   it('rejects a missing signature with 401', async () => {
@@ -114,7 +134,9 @@ describe('Shopify orders/create through the local fabric', () => {
     expect(answer.status).toBe(400);
     const paths = (answer.body.errors as { path: string }[]).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['currency', 'line_items.0.quantity']));
-    expect(await verdictsFor(delivery.body)).toEqual([expect.objectContaining({ outcome: 'rejected', status: 400, reason: expect.stringContaining('currency') })]);
+    expect(await verdictsFor(delivery.body)).toEqual([
+      expect.objectContaining({ outcome: 'rejected', status: 400, reason: expect.stringContaining('currency') }),
+    ]);
   });
 
   it('answers 415 to a body that is not JSON', async () => {
@@ -134,10 +156,14 @@ describe('Shopify orders/create through the local fabric', () => {
     const answer = await postShopifyOrder(fabric.apiUrl, delivery.body, delivery.headers);
 
     expect(answer.status).toBe(413);
-    const oversized = (await archivedDocuments('unverified/shopify/')).filter((d) => d.key.endsWith('.delivery.json') && d.document.sizeBytes === Buffer.byteLength(delivery.body));
+    const oversized = (await archivedDocuments('unverified/shopify/')).filter(
+      (d) => d.key.endsWith('.delivery.json') && d.document.sizeBytes === Buffer.byteLength(delivery.body),
+    );
     expect(oversized).toHaveLength(1);
     expect(oversized[0].document.bodyBase64).toBeUndefined();
-    expect(Buffer.from(oversized[0].document.bodyHeadBase64, 'base64').equals(Buffer.from(delivery.body).subarray(0, 4096))).toBe(true);
+    expect(
+      Buffer.from(oversized[0].document.bodyHeadBase64, 'base64').equals(Buffer.from(delivery.body).subarray(0, 4096)),
+    ).toBe(true);
   });
 
   it('archives an accepted delivery byte for byte before recording its verdict', async () => {
@@ -146,12 +172,17 @@ describe('Shopify orders/create through the local fabric', () => {
     const answer = await postShopifyOrder(fabric.apiUrl, delivery.body, delivery.headers);
 
     const verdicts = await verdictsFor(delivery.body);
-    expect(verdicts).toEqual([expect.objectContaining({ outcome: 'accepted', status: 202, orderId: answer.body.orderId })]);
+    expect(verdicts).toEqual([
+      expect.objectContaining({ outcome: 'accepted', status: 202, orderId: answer.body.orderId }),
+    ]);
   });
 
   it('applies a newer orders/updated and ignores an older one that arrives late', async () => {
     const original = sampleShopifyOrder(orderNumber++);
-    const created = await postShopifyOrder(fabric.apiUrl, ...Object.values(signedDelivery(original)) as [string, Record<string, string>]);
+    const created = await postShopifyOrder(
+      fabric.apiUrl,
+      ...(Object.values(signedDelivery(original)) as [string, Record<string, string>]),
+    );
     await waitForOrder(fabric.apiUrl, String(created.body.orderId), 2000);
     const later = new Date(Date.now() + 60_000).toISOString();
     const earlier = new Date(Date.now() - 60_000).toISOString();
@@ -166,7 +197,11 @@ describe('Shopify orders/create through the local fabric', () => {
       return found && found.history.length === 3 ? found : undefined;
     });
     expect(history.order.status).toBe('cancelled');
-    expect(history.history.map((h: { change: string }) => h.change).sort()).toEqual(['created', 'stale_update_ignored', 'updated']);
+    expect(history.history.map((h: { change: string }) => h.change).sort()).toEqual([
+      'created',
+      'stale_update_ignored',
+      'updated',
+    ]);
   });
 
   it('holds an order with an unmapped SKU in needs_attention instead of dropping the line', async () => {

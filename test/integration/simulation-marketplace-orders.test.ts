@@ -2,8 +2,15 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { ChannelApiStub } from '../../scripts/channel-stubs/channel-api-stub';
 import {
-  type MarketplaceChannel, type MarketplaceLine, type MarketplaceOrderExpectation, type SimulatedOrderRef,
-  buildAmazonOrder, buildEbayOrder, buildWalmartOrder, marketplaceSkuKeys, walmartDelivery,
+  type MarketplaceChannel,
+  type MarketplaceLine,
+  type MarketplaceOrderExpectation,
+  type SimulatedOrderRef,
+  buildAmazonOrder,
+  buildEbayOrder,
+  buildWalmartOrder,
+  marketplaceSkuKeys,
+  walmartDelivery,
 } from '../../scripts/simulation/marketplace-orders';
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
@@ -27,7 +34,8 @@ beforeAll(async () => {
   fabric = await startTestFabric('marketplace-sim', { channelApiStub: stub, scheduleIntervalMs: () => 0 });
   const xref = new DynamoSkuCrossReference(fabric.resources.tables.crossReference);
   for (const channel of ['amazon', 'ebay', 'walmart'] as const) {
-    for (const line of lines) await xref.mapSku(channel, marketplaceSkuKeys[channel](line.channelSku), `SIM-${line.channelSku}`);
+    for (const line of lines)
+      await xref.mapSku(channel, marketplaceSkuKeys[channel](line.channelSku), `SIM-${line.channelSku}`);
   }
 });
 
@@ -37,17 +45,27 @@ afterAll(async () => {
 });
 
 async function stored(built: MarketplaceOrderExpectation<MarketplaceChannel>): Promise<Record<string, any>> {
-  return eventually(`${built.channel} order ${built.channelOrderId}`, async () => {
-    const response = await fetch(`${fabric.apiUrl}/orders/by-channel/${built.channel}/${built.channelOrderId}`);
-    return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
-  }, 10_000);
+  return eventually(
+    `${built.channel} order ${built.channelOrderId}`,
+    async () => {
+      const response = await fetch(`${fabric.apiUrl}/orders/by-channel/${built.channel}/${built.channelOrderId}`);
+      return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
+    },
+    10_000,
+  );
 }
 
 function expectAsBuilt(found: Record<string, any>, built: MarketplaceOrderExpectation<MarketplaceChannel>): void {
-  expect(found.order).toMatchObject({ channel: built.channel, channelOrderId: built.channelOrderId, status: 'received', currency: built.currency });
+  expect(found.order).toMatchObject({
+    channel: built.channel,
+    channelOrderId: built.channelOrderId,
+    status: 'received',
+    currency: built.currency,
+  });
   expect(found.order.totals.total).toEqual({ amountMinor: built.totalMinor, currency: 'USD' });
   const units: Record<string, number> = {};
-  for (const line of found.order.lines as { channelSku: string; quantity: number }[]) units[line.channelSku] = (units[line.channelSku] ?? 0) + line.quantity;
+  for (const line of found.order.lines as { channelSku: string; quantity: number }[])
+    units[line.channelSku] = (units[line.channelSku] ?? 0) + line.quantity;
   expect(units).toEqual(built.unitsByChannelSku);
 }
 
@@ -56,7 +74,12 @@ describe('simulated marketplace orders through the local fabric', () => {
     const amazon = buildAmazonOrder({ ref: ref(0), placedAt, lines });
     stub.amazon.orders.set(amazon.channelOrderId, amazon.apiOrder);
 
-    await fabric.clients.sqs.send(new SendMessageCommand({ QueueUrl: fabric.resources.queues['amazon-notifications'].url, MessageBody: amazon.notification }));
+    await fabric.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: fabric.resources.queues['amazon-notifications'].url,
+        MessageBody: amazon.notification,
+      }),
+    );
 
     expectAsBuilt(await stored(amazon), amazon);
     expect(stub.callsTo(new RegExp(`^/orders/v0/orders/${amazon.channelOrderId}/orderItems`))).toHaveLength(2);
@@ -75,7 +98,12 @@ describe('simulated marketplace orders through the local fabric', () => {
 
   it('stores an eBay order pulled by the scheduled poller once, priced to the cent', async () => {
     // Modified a minute ago: inside the poller's first window (3 days back to 30 s ago).
-    const ebay = buildEbayOrder({ ref: ref(2), placedAt, lines, lastModifiedAt: new Date(Date.now() - 60_000).toISOString() });
+    const ebay = buildEbayOrder({
+      ref: ref(2),
+      placedAt,
+      lines,
+      lastModifiedAt: new Date(Date.now() - 60_000).toISOString(),
+    });
     stub.ebay.orders.set(ebay.channelOrderId, ebay.apiOrder);
 
     await fabric.runScheduled('ebay-order-poller');

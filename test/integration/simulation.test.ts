@@ -24,17 +24,42 @@ afterAll(async () => {
   await fabric?.stop();
 });
 
-const FAULTS: Fault[] = ['duplicates', 'out-of-order', 'storm', 'erp-down', 'erp-throttle', 'erp-slow', 'poison', 'flash-sale'];
+const FAULTS: Fault[] = [
+  'duplicates',
+  'out-of-order',
+  'storm',
+  'erp-down',
+  'erp-throttle',
+  'erp-slow',
+  'poison',
+  'flash-sale',
+];
 
-const day = (runNumber: number): Promise<SimulationReport> => runSimulation(fabric, {
-  orders: 30, stores: STORES, skus: 6, seed: 11, faults: FAULTS, concurrency: 8, runNumber, erpOutageMs: 3_000, settleTimeoutMs: 150_000,
-});
+const day = (runNumber: number): Promise<SimulationReport> =>
+  runSimulation(fabric, {
+    orders: 30,
+    stores: STORES,
+    skus: 6,
+    seed: 11,
+    faults: FAULTS,
+    concurrency: 8,
+    runNumber,
+    erpOutageMs: 3_000,
+    settleTimeoutMs: 150_000,
+  });
 
 it('runs a day with redeliveries, late updates, a storm, the ERP down then throttling then slow, a poison message and a flash sale and loses, oversells and double-posts nothing; the same seed gives the same totals', async () => {
   const first = await day(0);
   expect(first.violations).toEqual([]);
   // Every channel sold, through its own route: webhooks, Amazon's queue, eBay's poller.
-  expect(Object.keys(first.ordersByChannel).sort()).toEqual(['amazon', 'ebay', 'shopify', 'square', 'walmart', 'woocommerce']);
+  expect(Object.keys(first.ordersByChannel).sort()).toEqual([
+    'amazon',
+    'ebay',
+    'shopify',
+    'square',
+    'walmart',
+    'woocommerce',
+  ]);
   expect(first.fulfilment.shipmentsConfirmed).toBeGreaterThan(0);
   expect(first.fulfilment.shipmentsToChannels).toBeGreaterThan(0);
   expect(first.fulfilment.transfers).toBe(2 * STORES);
@@ -59,7 +84,9 @@ it('runs a day with redeliveries, late updates, a storm, the ERP down then throt
   expect(first.deadLetters.afterRedrive).toBe(0);
   // Every failed delivery is counted under its queue and error, and the summary names the commonest
   // first (ties by name: two causes often fail equally often in a short day).
-  const causes = Object.entries(first.events.failuresByQueueAndError).sort(([a, m], [b, n]) => n - m || a.localeCompare(b));
+  const causes = Object.entries(first.events.failuresByQueueAndError).sort(
+    ([a, m], [b, n]) => n - m || a.localeCompare(b),
+  );
   expect(first.events.failedDeliveries).toBeGreaterThan(0);
   expect(causes.reduce((sum, [, n]) => sum + n, 0)).toBe(first.events.failedDeliveries);
   expect(formatSummary(first)).toContain(`failed and retried (${causes[0][0]} ${causes[0][1]}`);

@@ -36,10 +36,14 @@ async function notify(body: string) {
 }
 
 async function byChannel(id: string, timeoutMs = 8000) {
-  return eventually(`square order ${id}`, async () => {
-    const response = await fetch(`${fabric.apiUrl}/orders/by-channel/square/${id}`);
-    return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
-  }, timeoutMs);
+  return eventually(
+    `square order ${id}`,
+    async () => {
+      const response = await fetch(`${fabric.apiUrl}/orders/by-channel/square/${id}`);
+      return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 describe('Square orders through the local fabric', () => {
@@ -50,10 +54,18 @@ describe('Square orders through the local fabric', () => {
 
     expect(answer.status).toBe(202);
     const stored = await byChannel('SQ-ONLINE-0001');
-    expect(stored.order).toMatchObject({ orderId: answer.body.orderId, channel: 'square', channelAccount: 'L8RR7W3ZQ4V1B', status: 'received' });
+    expect(stored.order).toMatchObject({
+      orderId: answer.body.orderId,
+      channel: 'square',
+      channelAccount: 'L8RR7W3ZQ4V1B',
+      status: 'received',
+    });
     expect(stored.order.totals).toEqual({
-      lines: { amountMinor: 6450, currency: 'USD' }, shipping: { amountMinor: 695, currency: 'USD' }, discounts: { amountMinor: 645, currency: 'USD' },
-      tax: { amountMinor: 577, currency: 'USD' }, total: { amountMinor: 7077, currency: 'USD' },
+      lines: { amountMinor: 6450, currency: 'USD' },
+      shipping: { amountMinor: 695, currency: 'USD' },
+      discounts: { amountMinor: 645, currency: 'USD' },
+      tax: { amountMinor: 577, currency: 'USD' },
+      total: { amountMinor: 7077, currency: 'USD' },
     });
   });
 
@@ -74,7 +86,13 @@ describe('Square orders through the local fabric', () => {
 
   it('waits out a 429 with Retry-After from the Orders API, then stores the order', async () => {
     squareHolds('retrieve-order-cancelled-jpy', 'SQ-JPY-0003');
-    stub.fail({ method: 'GET', path: /^\/v2\/orders\/SQ-JPY-0003$/, status: 429, headers: { 'retry-after': '1' }, body: { errors: [{ category: 'RATE_LIMIT_ERROR', code: 'RATE_LIMITED' }] } });
+    stub.fail({
+      method: 'GET',
+      path: /^\/v2\/orders\/SQ-JPY-0003$/,
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { errors: [{ category: 'RATE_LIMIT_ERROR', code: 'RATE_LIMITED' }] },
+    });
 
     await notify(squareOrderEvent('SQ-JPY-0003', 'LJP2K8T0Q9H3E'));
 

@@ -30,16 +30,24 @@ function walmartHolds(fixture: Parameters<typeof readWalmartFixture>[0], purchas
 }
 
 async function notify(body: string, secret = clientSecret) {
-  const response = await fetch(`${fabric.apiUrl}/webhooks/walmart`, { method: 'POST', headers: walmartDeliveryHeaders(body, secret), body });
+  const response = await fetch(`${fabric.apiUrl}/webhooks/walmart`, {
+    method: 'POST',
+    headers: walmartDeliveryHeaders(body, secret),
+    body,
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 async function byChannel(id: string, ready: (found: Record<string, any>) => boolean = () => true) {
-  return eventually(`walmart order ${id}`, async () => {
-    const response = await fetch(`${fabric.apiUrl}/orders/by-channel/walmart/${id}`);
-    const found = response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
-    return found && ready(found) ? found : undefined;
-  }, 8000);
+  return eventually(
+    `walmart order ${id}`,
+    async () => {
+      const response = await fetch(`${fabric.apiUrl}/orders/by-channel/walmart/${id}`);
+      const found = response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
+      return found && ready(found) ? found : undefined;
+    },
+    8000,
+  );
 }
 
 describe('Walmart orders through the local fabric', () => {
@@ -50,10 +58,18 @@ describe('Walmart orders through the local fabric', () => {
 
     expect(answer.status).toBe(202);
     const stored = await byChannel('208800000000101');
-    expect(stored.order).toMatchObject({ orderId: answer.body.orderId, channel: 'walmart', channelOrderNumber: '200012345678901', status: 'received' });
+    expect(stored.order).toMatchObject({
+      orderId: answer.body.orderId,
+      channel: 'walmart',
+      channelOrderNumber: '200012345678901',
+      status: 'received',
+    });
     expect(stored.order.totals).toEqual({
-      lines: { amountMinor: 10048, currency: 'USD' }, shipping: { amountMinor: 599, currency: 'USD' }, discounts: { amountMinor: 145, currency: 'USD' },
-      tax: { amountMinor: 866, currency: 'USD' }, total: { amountMinor: 11368, currency: 'USD' },
+      lines: { amountMinor: 10048, currency: 'USD' },
+      shipping: { amountMinor: 599, currency: 'USD' },
+      discounts: { amountMinor: 145, currency: 'USD' },
+      tax: { amountMinor: 866, currency: 'USD' },
+      total: { amountMinor: 11368, currency: 'USD' },
     });
   });
 
@@ -75,21 +91,42 @@ describe('Walmart orders through the local fabric', () => {
   it('applies a newer ORDER_UPDATES (auto-cancelled) and ignores an older answer that arrives late', async () => {
     const cancelled = walmartHolds('get-order-cancelled-usd', '208800000000103');
     const line = cancelled.orderLines.orderLine[0];
-    const at = (status: string, minutes: number) => ({ ...cancelled, orderLines: { orderLine: [{ ...line, statusDate: cancelled.orderDate + minutes * 60_000, orderLineStatuses: { orderLineStatus: [{ status, statusQuantity: { unitOfMeasurement: 'EACH', amount: '1' } }] } }] } });
+    const at = (status: string, minutes: number) => ({
+      ...cancelled,
+      orderLines: {
+        orderLine: [
+          {
+            ...line,
+            statusDate: cancelled.orderDate + minutes * 60_000,
+            orderLineStatuses: {
+              orderLineStatus: [{ status, statusQuantity: { unitOfMeasurement: 'EACH', amount: '1' } }],
+            },
+          },
+        ],
+      },
+    });
     stub.walmart.orders.set('208800000000103', at('Created', 0));
     await notify(walmartOrderEvent('208800000000103'));
     await byChannel('208800000000103');
 
     stub.walmart.orders.set('208800000000103', cancelled);
-    await notify(walmartOrderEvent('208800000000103', { eventType: 'ORDER_UPDATES', subEventType: 'PO_LINE_AUTOCANCELLED' }));
+    await notify(
+      walmartOrderEvent('208800000000103', { eventType: 'ORDER_UPDATES', subEventType: 'PO_LINE_AUTOCANCELLED' }),
+    );
     await byChannel('208800000000103', (found) => found.history.length === 2);
     // An answer from before the cancellation (the acknowledgement), fetched only now.
     stub.walmart.orders.set('208800000000103', at('Acknowledged', 10));
-    await notify(walmartOrderEvent('208800000000103', { eventType: 'ORDER_UPDATES', subEventType: 'INTENT_TO_CANCEL' }));
+    await notify(
+      walmartOrderEvent('208800000000103', { eventType: 'ORDER_UPDATES', subEventType: 'INTENT_TO_CANCEL' }),
+    );
 
     const found = await byChannel('208800000000103', (candidate) => candidate.history.length === 3);
     expect(found.order.status).toBe('cancelled');
-    expect(found.history.map((h: { change: string }) => h.change).sort()).toEqual(['created', 'stale_update_ignored', 'updated']);
+    expect(found.history.map((h: { change: string }) => h.change).sort()).toEqual([
+      'created',
+      'stale_update_ignored',
+      'updated',
+    ]);
   });
 
   it('rejects a notification signed with another secret with 401 and fetches nothing', async () => {

@@ -27,10 +27,14 @@ async function post(body: string, headers: Record<string, string>) {
 }
 
 async function byChannel(channelOrderId: string) {
-  return eventually(`woocommerce order ${channelOrderId}`, async () => {
-    const response = await fetch(`${fabric.apiUrl}/orders/by-channel/woocommerce/${channelOrderId}`);
-    return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
-  }, 5000);
+  return eventually(
+    `woocommerce order ${channelOrderId}`,
+    async () => {
+      const response = await fetch(`${fabric.apiUrl}/orders/by-channel/woocommerce/${channelOrderId}`);
+      return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
+    },
+    5000,
+  );
 }
 
 describe('WooCommerce orders through the local fabric', () => {
@@ -41,7 +45,12 @@ describe('WooCommerce orders through the local fabric', () => {
 
     expect(answer.status).toBe(202);
     const stored = await byChannel('5820');
-    expect(stored.order).toMatchObject({ orderId: answer.body.orderId, status: 'received', currency: 'EUR', taxesIncluded: true });
+    expect(stored.order).toMatchObject({
+      orderId: answer.body.orderId,
+      status: 'received',
+      currency: 'EUR',
+      taxesIncluded: true,
+    });
     expect(stored.order.totals.total).toEqual({ amountMinor: 9365, currency: 'EUR' });
   });
 
@@ -60,17 +69,25 @@ describe('WooCommerce orders through the local fabric', () => {
   });
 
   it('answers the webhook creation ping with 200 and archives it with what is unverified', async () => {
-    const answer = await post('webhook_id=14', { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'WooCommerce/9.4.2 Hookshot (WordPress/6.7.1)' });
+    const answer = await post('webhook_id=14', {
+      'content-type': 'application/x-www-form-urlencoded',
+      'user-agent': 'WooCommerce/9.4.2 Hookshot (WordPress/6.7.1)',
+    });
 
     expect(answer).toEqual({ status: 200, body: { ping: true, webhookId: 14 } });
-    const { Contents = [] } = await fabric.clients.s3.send(new ListObjectsV2Command({ Bucket: fabric.resources.buckets.rawArchive, Prefix: 'unverified/woocommerce/' }));
+    const { Contents = [] } = await fabric.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: fabric.resources.buckets.rawArchive, Prefix: 'unverified/woocommerce/' }),
+    );
     expect(Contents.length).toBeGreaterThan(0);
   });
 
   it('rejects a forged signature with 401', async () => {
     const body = JSON.stringify(sampleWooCommerceOrder(91002));
 
-    const answer = await post(body, { ...wooCommerceDeliveryHeaders(body, secret), 'x-wc-webhook-signature': 'Zm9yZ2VkIHNpZ25hdHVyZQ==' });
+    const answer = await post(body, {
+      ...wooCommerceDeliveryHeaders(body, secret),
+      'x-wc-webhook-signature': 'Zm9yZ2VkIHNpZ25hdHVyZQ==',
+    });
 
     expect(answer.status).toBe(401);
   });

@@ -24,17 +24,26 @@ export function balancedOrder(overrides: Partial<Order> = {}): Order {
     placedAt: '2025-03-14T14:26:53.000Z',
     channelUpdatedAt: '2025-03-14T14:26:55.000Z',
     taxesIncluded: false,
-    lines: [{
-      lineId: '1',
-      channelLineId: '14392874000001',
-      sku: 'APP-TSHIRT-RED-M',
-      channelSku: 'TSHIRT-RED-M',
-      quantity: 2,
-      unitPrice: money(2500),
-      discount: money(500),
-      taxes: [{ name: 'Sales Tax', rate: '0.0825', amount: money(371) }],
-    }],
-    shipping: [{ method: 'Standard Shipping', price: money(695), discount: money(0), taxes: [{ name: 'Sales Tax', rate: '0.0825', amount: money(57) }] }],
+    lines: [
+      {
+        lineId: '1',
+        channelLineId: '14392874000001',
+        sku: 'APP-TSHIRT-RED-M',
+        channelSku: 'TSHIRT-RED-M',
+        quantity: 2,
+        unitPrice: money(2500),
+        discount: money(500),
+        taxes: [{ name: 'Sales Tax', rate: '0.0825', amount: money(371) }],
+      },
+    ],
+    shipping: [
+      {
+        method: 'Standard Shipping',
+        price: money(695),
+        discount: money(0),
+        taxes: [{ name: 'Sales Tax', rate: '0.0825', amount: money(57) }],
+      },
+    ],
     fees: [],
     totals: { lines: money(5000), shipping: money(695), discounts: money(500), tax: money(428), total: money(5623) },
     ...overrides,
@@ -42,7 +51,9 @@ export function balancedOrder(overrides: Partial<Order> = {}): Order {
 }
 
 /** The cross-reference every Shopify fixture assumes, keyed the way the real one keys it. */
-export const fixtureCrossReference: ReadonlyMap<string, string> = new Map(shopifyFixtureSkus.map(({ key, sku }) => [skuKeyId(key), sku]));
+export const fixtureCrossReference: ReadonlyMap<string, string> = new Map(
+  shopifyFixtureSkus.map(({ key, sku }) => [skuKeyId(key), sku]),
+);
 
 export const fixtureSkuLookup: SkuLookup = (key) => fixtureCrossReference.get(skuKeyId(key));
 
@@ -60,7 +71,10 @@ export function thrownBy<E extends Error>(type: abstract new (...args: never[]) 
 /** A balanced sale's journal entry: the receivable against revenue and sales tax. */
 export function saleEntry(entryId: string): JournalEntry {
   return {
-    entryId, postingDate: '2026-11-23', currency: 'USD', memo: 'sale',
+    entryId,
+    postingDate: '2026-11-23',
+    currency: 'USD',
+    memo: 'sale',
     lines: [
       { account: '1200', debitMinor: 2598, creditMinor: 0, reference: 'l1' },
       { account: '4000', debitMinor: 0, creditMinor: 2400, reference: 'l1' },

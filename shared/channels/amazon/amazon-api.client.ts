@@ -4,12 +4,21 @@ import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions
 import type { OrderSource } from '#domain/intake/order-fetch';
 import { formatIssues } from '#domain/kernel/validation';
 import { amazonOrderMapper } from './amazon-order.mapper';
-import { AmazonGetOrderItemsResponse, AmazonGetOrderResponse, type AmazonOrderItem, type AmazonOrderPayload } from './amazon-order.schema';
+import {
+  AmazonGetOrderItemsResponse,
+  AmazonGetOrderResponse,
+  type AmazonOrderItem,
+  type AmazonOrderPayload,
+} from './amazon-order.schema';
 
 export const SP_API_NORTH_AMERICA_URL = 'https://sellingpartnerapi-na.amazon.com';
 export const LWA_TOKEN_URL = 'https://api.amazon.com/auth/o2/token';
 
-const LwaCredentials = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), refreshToken: z.string().min(1) });
+const LwaCredentials = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  refreshToken: z.string().min(1),
+});
 const LwaTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
 
 /**
@@ -33,11 +42,20 @@ export class AmazonOrdersApi {
     this.getOrderItemsHttp = { channel: 'amazon', bucket: new TokenBucket(0.5, 30), ...http };
     this.token = new CachedAccessToken(async () => {
       const { clientId, clientSecret, refreshToken } = await this.credentials.credentialsFor('amazon', LwaCredentials);
-      const raw = await channelRequest(this.tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret }).toString(),
-      }, { channel: 'amazon', ...(http.fetch ? { fetch: http.fetch } : {}) });
+      const raw = await channelRequest(
+        this.tokenUrl,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: refreshToken,
+            client_id: clientId,
+            client_secret: clientSecret,
+          }).toString(),
+        },
+        { channel: 'amazon', ...(http.fetch ? { fetch: http.fetch } : {}) },
+      );
       const token = LwaTokenResponse.parse(raw);
       return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
     });
@@ -45,13 +63,21 @@ export class AmazonOrdersApi {
 
   /** GET /orders/v0/orders/{orderId}: the raw answer. */
   async getOrder(orderId: string): Promise<unknown> {
-    return channelRequest(`${this.apiUrl}/orders/v0/orders/${encodeURIComponent(orderId)}`, { headers: await this.headers() }, this.getOrderHttp);
+    return channelRequest(
+      `${this.apiUrl}/orders/v0/orders/${encodeURIComponent(orderId)}`,
+      { headers: await this.headers() },
+      this.getOrderHttp,
+    );
   }
 
   /** GET /orders/v0/orders/{orderId}/orderItems, one page; pass the previous page's NextToken for the next. */
   async getOrderItems(orderId: string, nextToken?: string): Promise<unknown> {
     const query = nextToken ? `?NextToken=${encodeURIComponent(nextToken)}` : '';
-    return channelRequest(`${this.apiUrl}/orders/v0/orders/${encodeURIComponent(orderId)}/orderItems${query}`, { headers: await this.headers() }, this.getOrderItemsHttp);
+    return channelRequest(
+      `${this.apiUrl}/orders/v0/orders/${encodeURIComponent(orderId)}/orderItems${query}`,
+      { headers: await this.headers() },
+      this.getOrderItemsHttp,
+    );
   }
 
   /** The seller's LWA access token, shared with the other SP-API clients of the same seller (listings, shipments). */
@@ -60,7 +86,11 @@ export class AmazonOrdersApi {
   }
 
   private async headers(): Promise<Record<string, string>> {
-    return { 'x-amz-access-token': await this.token.get(), accept: 'application/json', 'user-agent': 'retail-integration-fabric/0.1 (Language=TypeScript)' };
+    return {
+      'x-amz-access-token': await this.token.get(),
+      accept: 'application/json',
+      'user-agent': 'retail-integration-fabric/0.1 (Language=TypeScript)',
+    };
   }
 }
 
@@ -77,7 +107,8 @@ export function amazonOrderSource(api: AmazonOrdersApi): OrderSource<AmazonOrder
       const rawOrder = await api.getOrder(notice.channelOrderId);
       const order = AmazonGetOrderResponse.safeParse(rawOrder);
       // Items are not asked for an order that cannot be taken yet; readAnswer says which.
-      if (!order.success || order.data.payload.OrderStatus === 'Pending') return this.readAnswer({ order: rawOrder }, notice);
+      if (!order.success || order.data.payload.OrderStatus === 'Pending')
+        return this.readAnswer({ order: rawOrder }, notice);
       const pages: unknown[] = [];
       let nextToken: string | undefined;
       do {
@@ -92,14 +123,23 @@ export function amazonOrderSource(api: AmazonOrdersApi): OrderSource<AmazonOrder
       const { order: rawOrder, orderItems: pages = [] } = (raw ?? {}) as { order?: unknown; orderItems?: unknown[] };
       const order = AmazonGetOrderResponse.safeParse(rawOrder);
       if (!order.success) return { kind: 'invalid', issues: formatIssues(order.error), raw };
-      if (order.data.payload.OrderStatus === 'Pending') return { kind: 'not_ready', reason: 'a Pending order has no prices yet', raw };
+      if (order.data.payload.OrderStatus === 'Pending')
+        return { kind: 'not_ready', reason: 'a Pending order has no prices yet', raw };
       const items: AmazonOrderItem[] = [];
       for (const rawItems of pages) {
         const page = AmazonGetOrderItemsResponse.safeParse(rawItems);
         if (!page.success) return { kind: 'invalid', issues: formatIssues(page.error), raw };
         items.push(...page.data.payload.OrderItems);
       }
-      return { kind: 'order', payload: { order: order.data.payload, items, ...(notice.channelAccount ? { sellerId: notice.channelAccount } : {}) }, raw };
+      return {
+        kind: 'order',
+        payload: {
+          order: order.data.payload,
+          items,
+          ...(notice.channelAccount ? { sellerId: notice.channelAccount } : {}),
+        },
+        raw,
+      };
     },
   };
 }

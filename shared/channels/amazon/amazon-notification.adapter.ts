@@ -12,16 +12,25 @@ export const amazonNotificationAdapter: QueuedNotificationAdapter = {
   channel: 'amazon',
 
   deliveryId(json) {
-    const id = (json as { NotificationMetadata?: { NotificationId?: unknown } } | undefined)?.NotificationMetadata?.NotificationId;
+    const id = (json as { NotificationMetadata?: { NotificationId?: unknown } } | undefined)?.NotificationMetadata
+      ?.NotificationId;
     return typeof id === 'string' && id ? id : undefined;
   },
 
   parse(json) {
     const type = (json as { NotificationType?: unknown } | undefined)?.NotificationType;
-    if (type !== 'ORDER_CHANGE') return { ok: true, value: { kind: 'ignored', topic: typeof type === 'string' ? type : '(none)' } };
+    if (type !== 'ORDER_CHANGE')
+      return { ok: true, value: { kind: 'ignored', topic: typeof type === 'string' ? type : '(none)' } };
     const parsed = AmazonOrderChangeNotification.safeParse(json);
     if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
     const change = parsed.data.Payload.OrderChangeNotification;
-    return { ok: true, value: { kind: 'notification', topic: `ORDER_CHANGE:${change.OrderChangeType}`, notice: { channelOrderId: change.AmazonOrderId, channelAccount: change.SellerId } } };
+    return {
+      ok: true,
+      value: {
+        kind: 'notification',
+        topic: `ORDER_CHANGE:${change.OrderChangeType}`,
+        notice: { channelOrderId: change.AmazonOrderId, channelAccount: change.SellerId },
+      },
+    };
   },
 };

@@ -1,5 +1,5 @@
 import { type ChannelOrderMapper, OrderMappingError } from '#domain/intake/channel-ports';
-import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
+import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
 import { type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '#domain/kernel/order';
 import { type Money, subtractMoney, sumMoney } from '#domain/kernel/money';
@@ -55,13 +55,17 @@ export const amazonOrderMapper: ChannelOrderMapper<AmazonOrderPayload> = {
 export function mapAmazonOrder(payload: AmazonOrderPayload, lookupSku: SkuLookup): Order {
   const { order, items } = payload;
   if (!order.OrderTotal) {
-    throw new OrderMappingError(`OrderTotal: a ${order.OrderStatus} order carries no prices`, [{ path: 'OrderTotal', message: 'is absent' }]);
+    throw new OrderMappingError(`OrderTotal: a ${order.OrderStatus} order carries no prices`, [
+      { path: 'OrderTotal', message: 'is absent' },
+    ]);
   }
   const currency = currencyAt(order.OrderTotal.CurrencyCode, 'OrderTotal.CurrencyCode');
   const money = (value: AmazonMoney | undefined, path: string): Money => {
     if (!value) return { amountMinor: 0, currency };
     if (value.CurrencyCode !== currency) {
-      throw new OrderMappingError(`${path}: ${value.CurrencyCode} differs from the order currency ${currency}`, [{ path: `${path}.CurrencyCode`, message: `${value.CurrencyCode} differs from ${currency}` }]);
+      throw new OrderMappingError(`${path}: ${value.CurrencyCode} differs from the order currency ${currency}`, [
+        { path: `${path}.CurrencyCode`, message: `${value.CurrencyCode} differs from ${currency}` },
+      ]);
     }
     return moneyAt(value.Amount, currency, `${path}.Amount`);
   };
@@ -70,8 +74,14 @@ export function mapAmazonOrder(payload: AmazonOrderPayload, lookupSku: SkuLookup
 
   const lines: OrderLine[] = items.map((item, i) => {
     const path = `OrderItems.${i}`;
-    if (!item.ItemPrice) throw new OrderMappingError(`${path}.ItemPrice: a ${order.OrderStatus} order item carries no price`, [{ path: `${path}.ItemPrice`, message: 'is absent' }]);
-    if (item.QuantityOrdered === 0) throw new OrderMappingError(`${path}.QuantityOrdered: the item has no quantity left`, [{ path: `${path}.QuantityOrdered`, message: 'is 0' }]);
+    if (!item.ItemPrice)
+      throw new OrderMappingError(`${path}.ItemPrice: a ${order.OrderStatus} order item carries no price`, [
+        { path: `${path}.ItemPrice`, message: 'is absent' },
+      ]);
+    if (item.QuantityOrdered === 0)
+      throw new OrderMappingError(`${path}.QuantityOrdered: the item has no quantity left`, [
+        { path: `${path}.QuantityOrdered`, message: 'is 0' },
+      ]);
     const quantity = quantityAt(item.QuantityOrdered, `${path}.QuantityOrdered`);
     const key = { channelSku: item.SellerSKU ?? '', variantId: item.ASIN };
     return {
@@ -83,35 +93,54 @@ export function mapAmazonOrder(payload: AmazonOrderPayload, lookupSku: SkuLookup
       quantity,
       unitPrice: unitPriceOf(money(item.ItemPrice, `${path}.ItemPrice`), quantity, `${path}.ItemPrice`),
       discount: money(item.PromotionDiscount, `${path}.PromotionDiscount`),
-      taxes: taxLine('Item tax', subtractMoney(money(item.ItemTax, `${path}.ItemTax`), money(item.PromotionDiscountTax, `${path}.PromotionDiscountTax`))),
+      taxes: taxLine(
+        'Item tax',
+        subtractMoney(
+          money(item.ItemTax, `${path}.ItemTax`),
+          money(item.PromotionDiscountTax, `${path}.PromotionDiscountTax`),
+        ),
+      ),
     };
   });
-  const sum = (pick: (i: number) => Money) => sumMoney(currency, items.map((_, i) => pick(i)));
+  const sum = (pick: (i: number) => Money) =>
+    sumMoney(
+      currency,
+      items.map((_, i) => pick(i)),
+    );
   const shippingPrice = sum((i) => money(items[i].ShippingPrice, `OrderItems.${i}.ShippingPrice`));
   const shippingDiscount = sum((i) => money(items[i].ShippingDiscount, `OrderItems.${i}.ShippingDiscount`));
   const shippingTax = subtractMoney(
     sum((i) => money(items[i].ShippingTax, `OrderItems.${i}.ShippingTax`)),
     sum((i) => money(items[i].ShippingDiscountTax, `OrderItems.${i}.ShippingDiscountTax`)),
   );
-  const shipping: Shipping[] = shippingPrice.amountMinor === 0 && shippingDiscount.amountMinor === 0 && shippingTax.amountMinor === 0 ? [] : [{
-    ...(order.ShipServiceLevel ? { method: order.ShipServiceLevel } : {}),
-    price: shippingPrice,
-    discount: shippingDiscount,
-    taxes: taxLine('Shipping tax', shippingTax),
-  }];
+  const shipping: Shipping[] =
+    shippingPrice.amountMinor === 0 && shippingDiscount.amountMinor === 0 && shippingTax.amountMinor === 0
+      ? []
+      : [
+          {
+            ...(order.ShipServiceLevel ? { method: order.ShipServiceLevel } : {}),
+            price: shippingPrice,
+            discount: shippingDiscount,
+            taxes: taxLine('Shipping tax', shippingTax),
+          },
+        ];
 
-  return completeOrder({
-    orderId: orderIdFor('amazon', order.AmazonOrderId),
-    channel: 'amazon',
-    channelOrderId: order.AmazonOrderId,
-    ...(payload.sellerId ? { channelAccount: payload.sellerId } : {}),
-    status: canonicalStatus(STATUS[order.OrderStatus] ?? 'received', lines),
-    currency,
-    placedAt: utc(order.PurchaseDate),
-    channelUpdatedAt: utc(order.LastUpdateDate),
-    taxesIncluded: inclusive,
-    lines,
-    shipping,
-    fees: [],
-  }, money(order.OrderTotal, 'OrderTotal'), 'OrderTotal');
+  return completeOrder(
+    {
+      orderId: orderIdFor('amazon', order.AmazonOrderId),
+      channel: 'amazon',
+      channelOrderId: order.AmazonOrderId,
+      ...(payload.sellerId ? { channelAccount: payload.sellerId } : {}),
+      status: canonicalStatus(STATUS[order.OrderStatus] ?? 'received', lines),
+      currency,
+      placedAt: utc(order.PurchaseDate),
+      channelUpdatedAt: utc(order.LastUpdateDate),
+      taxesIncluded: inclusive,
+      lines,
+      shipping,
+      fees: [],
+    },
+    money(order.OrderTotal, 'OrderTotal'),
+    'OrderTotal',
+  );
 }

@@ -5,7 +5,10 @@ import { z } from 'zod';
  * queue, NotificationVersion 1.0), and the Orders API v0 getOrder and getOrderItems answers. Money is
  * { CurrencyCode, Amount } with Amount a decimal string; a Pending order has no prices yet.
  */
-const AmazonMoney = z.object({ CurrencyCode: z.string().regex(/^[A-Z]{3}$/), Amount: z.string().regex(/^-?\d+(\.\d+)?$/) });
+const AmazonMoney = z.object({
+  CurrencyCode: z.string().regex(/^[A-Z]{3}$/),
+  Amount: z.string().regex(/^-?\d+(\.\d+)?$/),
+});
 export type AmazonMoney = z.infer<typeof AmazonMoney>;
 
 export const AmazonOrderChangeNotification = z.object({
@@ -19,7 +22,9 @@ export const AmazonOrderChangeNotification = z.object({
       SellerId: z.string().min(1),
       AmazonOrderId: z.string().min(1),
       OrderChangeType: z.string(),
-      OrderChangeTrigger: z.object({ TimeOfOrderChange: z.string().nullable().optional(), ChangeReason: z.string() }).optional(),
+      OrderChangeTrigger: z
+        .object({ TimeOfOrderChange: z.string().nullable().optional(), ChangeReason: z.string() })
+        .optional(),
       Summary: z.object({ MarketplaceId: z.string(), OrderStatus: z.string() }).passthrough(),
     }),
   }),
@@ -35,13 +40,29 @@ export const AmazonOrder = z.object({
   AmazonOrderId: z.string().min(1),
   PurchaseDate: z.iso.datetime({ offset: true }),
   LastUpdateDate: z.iso.datetime({ offset: true }),
-  OrderStatus: z.enum(['Pending', 'Unshipped', 'PartiallyShipped', 'Shipped', 'Canceled', 'Unfulfillable', 'InvoiceUnconfirmed', 'PendingAvailability']),
+  OrderStatus: z.enum([
+    'Pending',
+    'Unshipped',
+    'PartiallyShipped',
+    'Shipped',
+    'Canceled',
+    'Unfulfillable',
+    'InvoiceUnconfirmed',
+    'PendingAvailability',
+  ]),
   FulfillmentChannel: z.string().optional(),
   SalesChannel: z.string().optional(),
   ShipServiceLevel: z.string().optional(),
   OrderTotal: AmazonMoney.optional(),
   MarketplaceId: z.string().min(1),
-  ShippingAddress: z.object({ City: z.string().optional(), StateOrRegion: z.string().optional(), PostalCode: z.string().optional(), CountryCode: z.string().optional() }).optional(),
+  ShippingAddress: z
+    .object({
+      City: z.string().optional(),
+      StateOrRegion: z.string().optional(),
+      PostalCode: z.string().optional(),
+      CountryCode: z.string().optional(),
+    })
+    .optional(),
 });
 export type AmazonOrder = z.infer<typeof AmazonOrder>;
 
@@ -67,7 +88,11 @@ export type AmazonOrderItem = z.infer<typeof AmazonOrderItem>;
 
 export const AmazonGetOrderResponse = z.object({ payload: AmazonOrder });
 export const AmazonGetOrderItemsResponse = z.object({
-  payload: z.object({ AmazonOrderId: z.string(), OrderItems: z.array(AmazonOrderItem), NextToken: z.string().optional() }),
+  payload: z.object({
+    AmazonOrderId: z.string(),
+    OrderItems: z.array(AmazonOrderItem),
+    NextToken: z.string().optional(),
+  }),
 });
 
 /** What the fabric maps for one Amazon order: getOrder's order and every page of getOrderItems. */

@@ -17,16 +17,21 @@ export class AmazonFulfilmentApi implements ChannelFulfilmentApi {
 
   async confirmShipment(shipment: ChannelShipment): Promise<{ channelFulfilmentId?: string }> {
     const { marketplaceId } = await this.api.credentials.credentialsFor('amazon', AmazonSeller);
-    await amazonRequest(this.api, 'POST', `/orders/v0/orders/${encodeURIComponent(shipment.channelOrderId)}/shipmentConfirmation`, {
-      marketplaceId,
-      packageDetail: {
-        packageReferenceId: shipment.shipmentId,
-        carrierCode: shipment.carrier,
-        trackingNumber: shipment.trackingNumber,
-        shipDate: new Date(shipment.shippedAt).toISOString(),
-        orderItems: shipment.lines.map((line) => ({ orderItemId: line.channelLineId, quantity: line.quantity })),
+    await amazonRequest(
+      this.api,
+      'POST',
+      `/orders/v0/orders/${encodeURIComponent(shipment.channelOrderId)}/shipmentConfirmation`,
+      {
+        marketplaceId,
+        packageDetail: {
+          packageReferenceId: shipment.shipmentId,
+          carrierCode: shipment.carrier,
+          trackingNumber: shipment.trackingNumber,
+          shipDate: new Date(shipment.shippedAt).toISOString(),
+          orderItems: shipment.lines.map((line) => ({ orderItemId: line.channelLineId, quantity: line.quantity })),
+        },
       },
-    });
+    );
     return { channelFulfilmentId: shipment.shipmentId };
   }
 }

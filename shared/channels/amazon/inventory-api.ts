@@ -18,11 +18,20 @@ export interface AmazonSellerApi {
 }
 
 export async function amazonRequest<T>(api: AmazonSellerApi, method: string, path: string, body?: unknown): Promise<T> {
-  return channelRequest<T>(`${api.apiUrl}${path}`, {
-    method,
-    headers: { 'x-amz-access-token': await api.accessToken(), 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'retail-integration-fabric/0.1 (Language=TypeScript)' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  }, api.http);
+  return channelRequest<T>(
+    `${api.apiUrl}${path}`,
+    {
+      method,
+      headers: {
+        'x-amz-access-token': await api.accessToken(),
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'user-agent': 'retail-integration-fabric/0.1 (Language=TypeScript)',
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    },
+    api.http,
+  );
 }
 
 const SubmissionResponse = z.object({
@@ -32,7 +41,9 @@ const SubmissionResponse = z.object({
 });
 const ListingsItem = z.object({
   sku: z.string(),
-  fulfillmentAvailability: z.array(z.object({ fulfillmentChannelCode: z.string(), quantity: z.number().int().optional() })).optional(),
+  fulfillmentAvailability: z
+    .array(z.object({ fulfillmentChannelCode: z.string(), quantity: z.number().int().optional() }))
+    .optional(),
 });
 
 /**
@@ -53,19 +64,41 @@ export class AmazonInventoryApi implements ChannelInventoryApi {
     for (const listing of listings) {
       let raw: unknown;
       try {
-        raw = await amazonRequest(this.api, 'PATCH', `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(listing.sku)}?marketplaceIds=${marketplaceId}`, {
-          productType: 'PRODUCT',
-          patches: [{ op: 'merge', path: '/attributes/fulfillment_availability', value: [{ fulfillment_channel_code: 'DEFAULT', quantity: listing.quantity }] }],
-        });
+        raw = await amazonRequest(
+          this.api,
+          'PATCH',
+          `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(listing.sku)}?marketplaceIds=${marketplaceId}`,
+          {
+            productType: 'PRODUCT',
+            patches: [
+              {
+                op: 'merge',
+                path: '/attributes/fulfillment_availability',
+                value: [{ fulfillment_channel_code: 'DEFAULT', quantity: listing.quantity }],
+              },
+            ],
+          },
+        );
       } catch (error) {
         if (!(error instanceof ChannelApiError && error.status === 404)) throw error;
-        results.push({ sku: listing.sku, ok: false, unlisted: true, reason: `amazon has no listing for SKU ${listing.sku}` });
+        results.push({
+          sku: listing.sku,
+          ok: false,
+          unlisted: true,
+          reason: `amazon has no listing for SKU ${listing.sku}`,
+        });
         continue;
       }
       const answer = SubmissionResponse.parse(raw);
-      results.push(answer.status === 'ACCEPTED'
-        ? { sku: listing.sku, ok: true }
-        : { sku: listing.sku, ok: false, reason: `amazon ${answer.status}: ${answer.issues?.map((issue) => `${issue.code} ${issue.message}`).join('; ') ?? ''}` });
+      results.push(
+        answer.status === 'ACCEPTED'
+          ? { sku: listing.sku, ok: true }
+          : {
+              sku: listing.sku,
+              ok: false,
+              reason: `amazon ${answer.status}: ${answer.issues?.map((issue) => `${issue.code} ${issue.message}`).join('; ') ?? ''}`,
+            },
+      );
     }
     return results;
   }
@@ -75,8 +108,16 @@ export class AmazonInventoryApi implements ChannelInventoryApi {
     const listed = new Map<string, number>();
     for (const { sku } of listings) {
       try {
-        const item = ListingsItem.parse(await amazonRequest(this.api, 'GET', `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(sku)}?marketplaceIds=${marketplaceId}&includedData=fulfillmentAvailability`));
-        const quantity = item.fulfillmentAvailability?.find((entry) => entry.fulfillmentChannelCode === 'DEFAULT')?.quantity;
+        const item = ListingsItem.parse(
+          await amazonRequest(
+            this.api,
+            'GET',
+            `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(sku)}?marketplaceIds=${marketplaceId}&includedData=fulfillmentAvailability`,
+          ),
+        );
+        const quantity = item.fulfillmentAvailability?.find(
+          (entry) => entry.fulfillmentChannelCode === 'DEFAULT',
+        )?.quantity;
         if (quantity !== undefined) listed.set(sku, quantity);
       } catch (error) {
         if (!(error instanceof ChannelApiError && error.status === 404)) throw error;

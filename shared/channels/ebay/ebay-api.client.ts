@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
-import { CachedAccessToken, ChannelApiError, TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
+import {
+  CachedAccessToken,
+  ChannelApiError,
+  TokenBucket,
+  channelRequest,
+  type ChannelHttpOptions,
+} from '../channel-http';
 import type { OrderSource } from '#domain/intake/order-fetch';
 import type { OrderFeed, PulledPage } from '#domain/intake/order-pull';
 import { formatIssues } from '#domain/kernel/validation';
@@ -13,7 +19,11 @@ const APPLICATION_SCOPE = 'https://api.ebay.com/oauth/api_scope';
 /** getOrders' largest page. */
 export const EBAY_PAGE_LIMIT = 50;
 
-const EbayCredentials = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), refreshToken: z.string().min(1) });
+const EbayCredentials = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  refreshToken: z.string().min(1),
+});
 const EbayTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
 
 /**
@@ -26,15 +36,26 @@ export class EbayApi {
   private readonly applicationToken: CachedAccessToken;
   private readonly http: ChannelHttpOptions;
 
-  constructor(private readonly baseUrl: string, private readonly credentials: ChannelApiCredentials, http: Partial<ChannelHttpOptions> = {}) {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly credentials: ChannelApiCredentials,
+    http: Partial<ChannelHttpOptions> = {},
+  ) {
     this.http = { channel: 'ebay', bucket: new TokenBucket(1, 10), ...http };
     const token = (grant: Record<string, string>) => async () => {
       const { clientId, clientSecret } = await this.credentials.credentialsFor('ebay', EbayCredentials);
-      const raw = await channelRequest(`${this.baseUrl}/identity/v1/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
-        body: new URLSearchParams(grant).toString(),
-      }, { channel: 'ebay', ...(http.fetch ? { fetch: http.fetch } : {}) });
+      const raw = await channelRequest(
+        `${this.baseUrl}/identity/v1/oauth2/token`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+          },
+          body: new URLSearchParams(grant).toString(),
+        },
+        { channel: 'ebay', ...(http.fetch ? { fetch: http.fetch } : {}) },
+      );
       const parsed = EbayTokenResponse.parse(raw);
       return { accessToken: parsed.access_token, expiresInSeconds: parsed.expires_in };
     };
@@ -42,18 +63,32 @@ export class EbayApi {
       const { refreshToken } = await this.credentials.credentialsFor('ebay', EbayCredentials);
       return token({ grant_type: 'refresh_token', refresh_token: refreshToken, scope: FULFILLMENT_SCOPE })();
     });
-    this.applicationToken = new CachedAccessToken(token({ grant_type: 'client_credentials', scope: APPLICATION_SCOPE }));
+    this.applicationToken = new CachedAccessToken(
+      token({ grant_type: 'client_credentials', scope: APPLICATION_SCOPE }),
+    );
   }
 
   /** GET /sell/fulfillment/v1/order?filter=lastmodifieddate:[from..to]: one page of the search, raw. */
   async getOrders(from: string, to: string, offset: number, limit = EBAY_PAGE_LIMIT): Promise<unknown> {
-    const query = new URLSearchParams({ filter: `lastmodifieddate:[${from}..${to}]`, limit: String(limit), offset: String(offset) });
-    return channelRequest(`${this.baseUrl}/sell/fulfillment/v1/order?${query}`, { headers: await this.userHeaders() }, this.http);
+    const query = new URLSearchParams({
+      filter: `lastmodifieddate:[${from}..${to}]`,
+      limit: String(limit),
+      offset: String(offset),
+    });
+    return channelRequest(
+      `${this.baseUrl}/sell/fulfillment/v1/order?${query}`,
+      { headers: await this.userHeaders() },
+      this.http,
+    );
   }
 
   /** GET /sell/fulfillment/v1/order/{orderId}, raw. */
   async getOrder(orderId: string): Promise<unknown> {
-    return channelRequest(`${this.baseUrl}/sell/fulfillment/v1/order/${encodeURIComponent(orderId)}`, { headers: await this.userHeaders() }, this.http);
+    return channelRequest(
+      `${this.baseUrl}/sell/fulfillment/v1/order/${encodeURIComponent(orderId)}`,
+      { headers: await this.userHeaders() },
+      this.http,
+    );
   }
 
   /**
@@ -62,9 +97,13 @@ export class EbayApi {
    */
   async getPublicKey(kid: string): Promise<EbayPublicKey | undefined> {
     try {
-      const raw = await channelRequest(`${this.baseUrl}/commerce/notification/v1/public_key/${encodeURIComponent(kid)}`, {
-        headers: { authorization: `Bearer ${await this.applicationToken.get()}`, accept: 'application/json' },
-      }, this.http);
+      const raw = await channelRequest(
+        `${this.baseUrl}/commerce/notification/v1/public_key/${encodeURIComponent(kid)}`,
+        {
+          headers: { authorization: `Bearer ${await this.applicationToken.get()}`, accept: 'application/json' },
+        },
+        this.http,
+      );
       return EbayPublicKey.parse(raw);
     } catch (error) {
       if (error instanceof ChannelApiError && (error.status === 404 || error.status === 400)) return undefined;
@@ -94,7 +133,11 @@ export class EbayPublicKeys {
   private readonly cache = new Map<string, { key: Promise<EbayPublicKey | undefined>; expiresAt: number }>();
   private readonly limits: EbayKeyCacheLimits;
 
-  constructor(private readonly fetchKey: (kid: string) => Promise<EbayPublicKey | undefined>, limits: Partial<EbayKeyCacheLimits> = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly fetchKey: (kid: string) => Promise<EbayPublicKey | undefined>,
+    limits: Partial<EbayKeyCacheLimits> = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.limits = { ttlMs: 3600_000, unknownTtlMs: 300_000, maxEntries: 500, ...limits };
   }
 
@@ -105,11 +148,14 @@ export class EbayPublicKeys {
     while (this.cache.size >= this.limits.maxEntries) this.cache.delete(this.cache.keys().next().value!);
     const entry = { key: this.fetchKey(kid), expiresAt: this.now() + this.limits.ttlMs };
     this.cache.set(kid, entry);
-    entry.key.then((served) => {
-      if (!served) entry.expiresAt = this.now() + this.limits.unknownTtlMs;
-    }, () => {
-      if (this.cache.get(kid) === entry) this.cache.delete(kid);
-    });
+    entry.key.then(
+      (served) => {
+        if (!served) entry.expiresAt = this.now() + this.limits.unknownTtlMs;
+      },
+      () => {
+        if (this.cache.get(kid) === entry) this.cache.delete(kid);
+      },
+    );
     return entry.key;
   }
 }
@@ -124,7 +170,9 @@ export function ebayOrderSource(api: EbayApi): OrderSource<EbayOrder> {
     },
     readAnswer(raw) {
       const parsed = EbayOrder.safeParse(raw);
-      return parsed.success ? { kind: 'order', payload: parsed.data, raw } : { kind: 'invalid', issues: formatIssues(parsed.error), raw };
+      return parsed.success
+        ? { kind: 'order', payload: parsed.data, raw }
+        : { kind: 'invalid', issues: formatIssues(parsed.error), raw };
     },
   };
 }
@@ -133,7 +181,10 @@ export function ebayOrderSource(api: EbayApi): OrderSource<EbayOrder> {
  * eBay getOrders filtered by last-modified date, paged by offset. Each order's version is its
  * lastModifiedDate, so the same modification seen again by an overlapping window is a duplicate.
  */
-export function ebayOrderFeed(api: EbayApi, { connector = 'ebay-orders', pageSize = EBAY_PAGE_LIMIT }: { connector?: string; pageSize?: number } = {}): OrderFeed<EbayOrder> {
+export function ebayOrderFeed(
+  api: EbayApi,
+  { connector = 'ebay-orders', pageSize = EBAY_PAGE_LIMIT }: { connector?: string; pageSize?: number } = {},
+): OrderFeed<EbayOrder> {
   return {
     channel: 'ebay',
     connector,
@@ -144,12 +195,26 @@ export function ebayOrderFeed(api: EbayApi, { connector = 'ebay-orders', pageSiz
       const search = EbayOrderSearchPage.parse(raw);
       const orders = search.orders.map((candidate, i) => {
         const parsed = EbayOrder.safeParse(candidate);
-        if (parsed.success) return { kind: 'order' as const, channelOrderId: parsed.data.orderId, version: parsed.data.lastModifiedDate, payload: parsed.data };
+        if (parsed.success)
+          return {
+            kind: 'order' as const,
+            channelOrderId: parsed.data.orderId,
+            version: parsed.data.lastModifiedDate,
+            payload: parsed.data,
+          };
         const id = (candidate as { orderId?: unknown })?.orderId;
-        return { kind: 'invalid' as const, channelOrderId: typeof id === 'string' ? id : `unreadable-${offset + i}`, issues: formatIssues(parsed.error) };
+        return {
+          kind: 'invalid' as const,
+          channelOrderId: typeof id === 'string' ? id : `unreadable-${offset + i}`,
+          issues: formatIssues(parsed.error),
+        };
       });
       const nextOffset = search.offset + search.orders.length;
-      return { orders, raw, ...(search.orders.length > 0 && nextOffset < search.total ? { nextPage: String(nextOffset) } : {}) };
+      return {
+        orders,
+        raw,
+        ...(search.orders.length > 0 && nextOffset < search.total ? { nextPage: String(nextOffset) } : {}),
+      };
     },
   };
 }

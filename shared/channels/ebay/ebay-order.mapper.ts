@@ -1,14 +1,32 @@
 import { type ChannelOrderMapper, OrderMappingError } from '#domain/intake/channel-ports';
-import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
+import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, orderIdFor } from '#domain/kernel/order';
+import {
+  type Address,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type Shipping,
+  orderIdFor,
+} from '#domain/kernel/order';
 import { type Money, sumMoney } from '#domain/kernel/money';
 import type { ChannelRefund } from '#domain/returns/refund-report';
 import type { EbayAmount, EbayOrder } from './ebay-order.schema';
 
 /** eBay marketplaces that list prices including VAT or GST; elsewhere (US, CA) sales tax is added. */
 export const TAX_INCLUSIVE_EBAY_MARKETPLACES: ReadonlySet<string> = new Set([
-  'EBAY_GB', 'EBAY_DE', 'EBAY_FR', 'EBAY_IT', 'EBAY_ES', 'EBAY_AT', 'EBAY_BE', 'EBAY_NL', 'EBAY_IE', 'EBAY_PL', 'EBAY_CH', 'EBAY_AU',
+  'EBAY_GB',
+  'EBAY_DE',
+  'EBAY_FR',
+  'EBAY_IT',
+  'EBAY_ES',
+  'EBAY_AT',
+  'EBAY_BE',
+  'EBAY_NL',
+  'EBAY_IE',
+  'EBAY_PL',
+  'EBAY_CH',
+  'EBAY_AU',
 ]);
 
 /** The eBay order to canonical order mapping; see mapEbayOrder. */
@@ -41,7 +59,9 @@ export function mapEbayOrder(order: EbayOrder, lookupSku: SkuLookup): Order {
   const money = (amount: EbayAmount | undefined, path: string): Money => {
     if (!amount) return { amountMinor: 0, currency };
     if (amount.currency !== currency) {
-      throw new OrderMappingError(`${path}: ${amount.currency} differs from the order currency ${currency}`, [{ path: `${path}.currency`, message: `${amount.currency} differs from ${currency}` }]);
+      throw new OrderMappingError(`${path}: ${amount.currency} differs from the order currency ${currency}`, [
+        { path: `${path}.currency`, message: `${amount.currency} differs from ${currency}` },
+      ]);
     }
     return moneyAt(amount.value, currency, `${path}.value`);
   };
@@ -60,38 +80,62 @@ export function mapEbayOrder(order: EbayOrder, lookupSku: SkuLookup): Order {
       ...(item.title ? { title: item.title } : {}),
       quantity,
       unitPrice: unitPriceOf(money(item.lineItemCost, `${path}.lineItemCost`), quantity, `${path}.lineItemCost`),
-      discount: sumMoney(currency, item.appliedPromotions.map((promotion, j) => money(promotion.discountAmount, `${path}.appliedPromotions.${j}.discountAmount`))),
-      taxes: item.taxes.map((tax, j) => ({ name: tax.taxType ?? 'Tax', amount: money(tax.amount, `${path}.taxes.${j}.amount`) })),
+      discount: sumMoney(
+        currency,
+        item.appliedPromotions.map((promotion, j) =>
+          money(promotion.discountAmount, `${path}.appliedPromotions.${j}.discountAmount`),
+        ),
+      ),
+      taxes: item.taxes.map((tax, j) => ({
+        name: tax.taxType ?? 'Tax',
+        amount: money(tax.amount, `${path}.taxes.${j}.amount`),
+      })),
     };
   });
   const delivery = money(summary.deliveryCost, 'pricingSummary.deliveryCost');
   const deliveryDiscount = money(summary.deliveryDiscount, 'pricingSummary.deliveryDiscount');
   const shipTo = order.fulfillmentStartInstructions[0]?.shippingStep;
-  const shipping: Shipping[] = delivery.amountMinor === 0 && deliveryDiscount.amountMinor === 0 ? [] : [{
-    ...(shipTo?.shippingServiceCode ? { method: shipTo.shippingServiceCode } : {}),
-    price: delivery,
-    discount: { amountMinor: Math.abs(deliveryDiscount.amountMinor), currency },
-    taxes: [],
-  }];
+  const shipping: Shipping[] =
+    delivery.amountMinor === 0 && deliveryDiscount.amountMinor === 0
+      ? []
+      : [
+          {
+            ...(shipTo?.shippingServiceCode ? { method: shipTo.shippingServiceCode } : {}),
+            price: delivery,
+            discount: { amountMinor: Math.abs(deliveryDiscount.amountMinor), currency },
+            taxes: [],
+          },
+        ];
 
   const address = toAddress(shipTo?.shipTo);
-  return completeOrder({
-    orderId: orderIdFor('ebay', order.orderId),
-    channel: 'ebay',
-    channelOrderId: order.orderId,
-    ...(order.sellerId ? { channelAccount: order.sellerId } : {}),
-    ...(order.salesRecordReference ? { channelOrderNumber: order.salesRecordReference } : {}),
-    status: canonicalStatus(ebayStatus(order), lines),
-    currency,
-    placedAt: utc(order.creationDate),
-    channelUpdatedAt: utc(order.lastModifiedDate),
-    taxesIncluded: inclusive,
-    ...(shipTo?.shipTo?.email || shipTo?.shipTo?.fullName ? { customer: { ...(shipTo.shipTo.email ? { email: shipTo.shipTo.email } : {}), ...(shipTo.shipTo.fullName ? { name: shipTo.shipTo.fullName } : {}) } } : {}),
-    ...(address ? { shippingAddress: address } : {}),
-    lines,
-    shipping,
-    fees: [],
-  }, money(summary.total, 'pricingSummary.total'), 'pricingSummary.total');
+  return completeOrder(
+    {
+      orderId: orderIdFor('ebay', order.orderId),
+      channel: 'ebay',
+      channelOrderId: order.orderId,
+      ...(order.sellerId ? { channelAccount: order.sellerId } : {}),
+      ...(order.salesRecordReference ? { channelOrderNumber: order.salesRecordReference } : {}),
+      status: canonicalStatus(ebayStatus(order), lines),
+      currency,
+      placedAt: utc(order.creationDate),
+      channelUpdatedAt: utc(order.lastModifiedDate),
+      taxesIncluded: inclusive,
+      ...(shipTo?.shipTo?.email || shipTo?.shipTo?.fullName
+        ? {
+            customer: {
+              ...(shipTo.shipTo.email ? { email: shipTo.shipTo.email } : {}),
+              ...(shipTo.shipTo.fullName ? { name: shipTo.shipTo.fullName } : {}),
+            },
+          }
+        : {}),
+      ...(address ? { shippingAddress: address } : {}),
+      lines,
+      shipping,
+      fees: [],
+    },
+    money(summary.total, 'pricingSummary.total'),
+    'pricingSummary.total',
+  );
 }
 
 /**
@@ -109,18 +153,20 @@ function ebayStatus(order: EbayOrder): OrderStatus {
 
 /** Completed refunds in paymentSummary.refunds, partial or full. */
 export function ebayRefunds(order: EbayOrder): ChannelRefund[] {
-  return (order.paymentSummary?.refunds ?? []).filter((refund) => (refund.refundStatus ?? 'REFUNDED') === 'REFUNDED').map((refund, i) => {
-    const amount = moneyAt(refund.amount.value, refund.amount.currency, `paymentSummary.refunds.${i}.amount.value`);
-    return {
-      channel: 'ebay',
-      channelOrderId: order.orderId,
-      orderId: orderIdFor('ebay', order.orderId),
-      channelRefundId: refund.refundId ?? `${order.orderId}-refund-${i + 1}`,
-      refundedAt: utc(refund.refundDate ?? order.lastModifiedDate),
-      amount: { amountMinor: Math.abs(amount.amountMinor), currency: amount.currency },
-      lines: [],
-    };
-  });
+  return (order.paymentSummary?.refunds ?? [])
+    .filter((refund) => (refund.refundStatus ?? 'REFUNDED') === 'REFUNDED')
+    .map((refund, i) => {
+      const amount = moneyAt(refund.amount.value, refund.amount.currency, `paymentSummary.refunds.${i}.amount.value`);
+      return {
+        channel: 'ebay',
+        channelOrderId: order.orderId,
+        orderId: orderIdFor('ebay', order.orderId),
+        channelRefundId: refund.refundId ?? `${order.orderId}-refund-${i + 1}`,
+        refundedAt: utc(refund.refundDate ?? order.lastModifiedDate),
+        amount: { amountMinor: Math.abs(amount.amountMinor), currency: amount.currency },
+        lines: [],
+      };
+    });
 }
 
 type ShipTo = NonNullable<NonNullable<EbayOrder['fulfillmentStartInstructions'][number]['shippingStep']>['shipTo']>;

@@ -36,39 +36,65 @@ export const EbayOrder = z.object({
     total: EbayAmount,
   }),
   cancelStatus: z.object({ cancelState: z.string() }).optional(),
-  paymentSummary: z.object({
-    refunds: z.array(z.object({
-      refundId: z.string().optional(),
-      refundDate: z.iso.datetime({ offset: true }).optional(),
-      refundStatus: z.string().optional(),
-      amount: EbayAmount,
-    })).default([]),
-  }).optional(),
-  fulfillmentStartInstructions: z.array(z.object({
-    shippingStep: z.object({
-      shippingServiceCode: z.string().optional(),
-      shipTo: z.object({
-        fullName: z.string().optional(),
-        email: z.string().optional(),
-        primaryPhone: z.object({ phoneNumber: z.string().optional() }).optional(),
-        contactAddress: ContactAddress.optional(),
-      }).optional(),
-    }).optional(),
-  })).default([]),
-  lineItems: z.array(z.object({
-    lineItemId: z.string().min(1),
-    legacyItemId: z.string().optional(),
-    legacyVariationId: z.string().optional(),
-    sku: z.string().optional(),
-    title: z.string().optional(),
-    /** Checked by the mapper, so a negative quantity holds the order with the field named. */
-    quantity: z.number().int(),
-    /** The price of all units of the line, before discounts, shipping and tax. */
-    lineItemCost: EbayAmount,
-    listingMarketplaceId: z.string().optional(),
-    appliedPromotions: z.array(z.object({ promotionId: z.string().optional(), description: z.string().optional(), discountAmount: EbayAmount })).default([]),
-    taxes: z.array(z.object({ amount: EbayAmount, taxType: z.string().optional() })).default([]),
-  })).min(1),
+  paymentSummary: z
+    .object({
+      refunds: z
+        .array(
+          z.object({
+            refundId: z.string().optional(),
+            refundDate: z.iso.datetime({ offset: true }).optional(),
+            refundStatus: z.string().optional(),
+            amount: EbayAmount,
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
+  fulfillmentStartInstructions: z
+    .array(
+      z.object({
+        shippingStep: z
+          .object({
+            shippingServiceCode: z.string().optional(),
+            shipTo: z
+              .object({
+                fullName: z.string().optional(),
+                email: z.string().optional(),
+                primaryPhone: z.object({ phoneNumber: z.string().optional() }).optional(),
+                contactAddress: ContactAddress.optional(),
+              })
+              .optional(),
+          })
+          .optional(),
+      }),
+    )
+    .default([]),
+  lineItems: z
+    .array(
+      z.object({
+        lineItemId: z.string().min(1),
+        legacyItemId: z.string().optional(),
+        legacyVariationId: z.string().optional(),
+        sku: z.string().optional(),
+        title: z.string().optional(),
+        /** Checked by the mapper, so a negative quantity holds the order with the field named. */
+        quantity: z.number().int(),
+        /** The price of all units of the line, before discounts, shipping and tax. */
+        lineItemCost: EbayAmount,
+        listingMarketplaceId: z.string().optional(),
+        appliedPromotions: z
+          .array(
+            z.object({
+              promotionId: z.string().optional(),
+              description: z.string().optional(),
+              discountAmount: EbayAmount,
+            }),
+          )
+          .default([]),
+        taxes: z.array(z.object({ amount: EbayAmount, taxType: z.string().optional() })).default([]),
+      }),
+    )
+    .min(1),
 });
 export type EbayOrder = z.infer<typeof EbayOrder>;
 

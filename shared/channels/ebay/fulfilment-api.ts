@@ -11,19 +11,31 @@ import type { ChannelFulfilmentApi, ChannelShipment } from '#domain/channel-sync
 export class EbayFulfilmentApi implements ChannelFulfilmentApi {
   readonly channel = 'ebay' as const;
 
-  constructor(private readonly baseUrl: string, private readonly token: CachedAccessToken, private readonly http: ChannelHttpOptions) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: CachedAccessToken,
+    private readonly http: ChannelHttpOptions,
+  ) {}
 
   async confirmShipment(shipment: ChannelShipment): Promise<{ channelFulfilmentId?: string }> {
-    await channelRequest(`${this.baseUrl}/sell/fulfillment/v1/order/${encodeURIComponent(shipment.channelOrderId)}/shipping_fulfillment`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await this.token.get()}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({
-        lineItems: shipment.lines.map((line) => ({ lineItemId: line.channelLineId, quantity: line.quantity })),
-        shippedDate: new Date(shipment.shippedAt).toISOString(),
-        shippingCarrierCode: shipment.carrier,
-        trackingNumber: shipment.trackingNumber,
-      }),
-    }, this.http);
+    await channelRequest(
+      `${this.baseUrl}/sell/fulfillment/v1/order/${encodeURIComponent(shipment.channelOrderId)}/shipping_fulfillment`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await this.token.get()}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify({
+          lineItems: shipment.lines.map((line) => ({ lineItemId: line.channelLineId, quantity: line.quantity })),
+          shippedDate: new Date(shipment.shippedAt).toISOString(),
+          shippingCarrierCode: shipment.carrier,
+          trackingNumber: shipment.trackingNumber,
+        }),
+      },
+      this.http,
+    );
     return {};
   }
 }

@@ -7,19 +7,41 @@ import type { RateLimit } from '#domain/kernel/rate-limit';
 /** The Sell Inventory API allows 2,000,000 calls a day (about 23 a second); the fabric keeps well under. */
 export const EBAY_INVENTORY_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 25 };
 
-const SELL_SCOPES = ['https://api.ebay.com/oauth/api_scope/sell.inventory', 'https://api.ebay.com/oauth/api_scope/sell.fulfillment'].join(' ');
-const EbayCredentials = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), refreshToken: z.string().min(1) });
+const SELL_SCOPES = [
+  'https://api.ebay.com/oauth/api_scope/sell.inventory',
+  'https://api.ebay.com/oauth/api_scope/sell.fulfillment',
+].join(' ');
+const EbayCredentials = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  refreshToken: z.string().min(1),
+});
 const EbayTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
 
 /** A seller's user access token for the Sell Inventory and Fulfillment APIs (refresh-token grant), kept until shortly before it expires. */
-export function ebaySellerToken(baseUrl: string, credentials: ChannelApiCredentials, fetchImpl?: typeof fetch): CachedAccessToken {
+export function ebaySellerToken(
+  baseUrl: string,
+  credentials: ChannelApiCredentials,
+  fetchImpl?: typeof fetch,
+): CachedAccessToken {
   return new CachedAccessToken(async () => {
     const { clientId, clientSecret, refreshToken } = await credentials.credentialsFor('ebay', EbayCredentials);
-    const raw = await channelRequest(`${baseUrl}/identity/v1/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, scope: SELL_SCOPES }).toString(),
-    }, { channel: 'ebay', ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+    const raw = await channelRequest(
+      `${baseUrl}/identity/v1/oauth2/token`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: refreshToken,
+          scope: SELL_SCOPES,
+        }).toString(),
+      },
+      { channel: 'ebay', ...(fetchImpl ? { fetch: fetchImpl } : {}) },
+    );
     const token = EbayTokenResponse.parse(raw);
     return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
   });
@@ -27,14 +49,24 @@ export function ebaySellerToken(baseUrl: string, credentials: ChannelApiCredenti
 
 const ErrorDetail = z.object({ errorId: z.number().optional(), message: z.string().optional() }).loose();
 const BulkPriceQuantityResponse = z.object({
-  responses: z.array(z.object({ sku: z.string(), statusCode: z.number().int(), errors: z.array(ErrorDetail).optional() })),
+  responses: z.array(
+    z.object({ sku: z.string(), statusCode: z.number().int(), errors: z.array(ErrorDetail).optional() }),
+  ),
 });
 const BulkGetInventoryItemResponse = z.object({
-  responses: z.array(z.object({
-    sku: z.string(),
-    statusCode: z.number().int(),
-    inventoryItem: z.object({ availability: z.object({ shipToLocationAvailability: z.object({ quantity: z.number().int() }).optional() }).optional() }).optional(),
-  })),
+  responses: z.array(
+    z.object({
+      sku: z.string(),
+      statusCode: z.number().int(),
+      inventoryItem: z
+        .object({
+          availability: z
+            .object({ shipToLocationAvailability: z.object({ quantity: z.number().int() }).optional() })
+            .optional(),
+        })
+        .optional(),
+    }),
+  ),
 });
 
 /** bulkUpdatePriceQuantity and bulkGetInventoryItem take up to 25 SKUs a call. */
@@ -50,29 +82,53 @@ export class EbayInventoryApi implements ChannelInventoryApi {
   readonly channel = 'ebay' as const;
   readonly maxBatch = EBAY_BULK_LIMIT;
 
-  constructor(private readonly baseUrl: string, private readonly token: CachedAccessToken, private readonly http: ChannelHttpOptions) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: CachedAccessToken,
+    private readonly http: ChannelHttpOptions,
+  ) {}
 
   async setAvailable(listings: readonly ListingQuantity[]): Promise<ListingResult[]> {
-    const raw = await channelRequest(`${this.baseUrl}/sell/inventory/v1/bulk_update_price_quantity`, {
-      method: 'POST',
-      headers: await this.headers(),
-      body: JSON.stringify({ requests: listings.map((listing) => ({ sku: listing.sku, shipToLocationAvailability: { quantity: listing.quantity } })) }),
-    }, this.http);
+    const raw = await channelRequest(
+      `${this.baseUrl}/sell/inventory/v1/bulk_update_price_quantity`,
+      {
+        method: 'POST',
+        headers: await this.headers(),
+        body: JSON.stringify({
+          requests: listings.map((listing) => ({
+            sku: listing.sku,
+            shipToLocationAvailability: { quantity: listing.quantity },
+          })),
+        }),
+      },
+      this.http,
+    );
     const { responses } = BulkPriceQuantityResponse.parse(raw);
     return listings.map((listing) => {
       const answer = responses.find((response) => response.sku === listing.sku);
       if (answer?.statusCode === 200) return { sku: listing.sku, ok: true as const };
-      const reason = answer ? `eBay ${answer.statusCode}: ${answer.errors?.map((e) => e.message).join('; ') ?? 'refused'}` : 'eBay did not answer for this SKU';
-      return { sku: listing.sku, ok: false as const, reason, ...(answer?.statusCode === 404 ? { unlisted: true } : {}) };
+      const reason = answer
+        ? `eBay ${answer.statusCode}: ${answer.errors?.map((e) => e.message).join('; ') ?? 'refused'}`
+        : 'eBay did not answer for this SKU';
+      return {
+        sku: listing.sku,
+        ok: false as const,
+        reason,
+        ...(answer?.statusCode === 404 ? { unlisted: true } : {}),
+      };
     });
   }
 
   async readAvailable(listings: readonly { sku: string }[]): Promise<Map<string, number>> {
-    const raw = await channelRequest(`${this.baseUrl}/sell/inventory/v1/bulk_get_inventory_item`, {
-      method: 'POST',
-      headers: await this.headers(),
-      body: JSON.stringify({ requests: listings.map((listing) => ({ sku: listing.sku })) }),
-    }, this.http);
+    const raw = await channelRequest(
+      `${this.baseUrl}/sell/inventory/v1/bulk_get_inventory_item`,
+      {
+        method: 'POST',
+        headers: await this.headers(),
+        body: JSON.stringify({ requests: listings.map((listing) => ({ sku: listing.sku })) }),
+      },
+      this.http,
+    );
     const listed = new Map<string, number>();
     for (const answer of BulkGetInventoryItemResponse.parse(raw).responses) {
       const quantity = answer.inventoryItem?.availability?.shipToLocationAvailability?.quantity;
@@ -82,6 +138,11 @@ export class EbayInventoryApi implements ChannelInventoryApi {
   }
 
   private async headers(): Promise<Record<string, string>> {
-    return { authorization: `Bearer ${await this.token.get()}`, 'content-type': 'application/json', 'content-language': 'en-US', accept: 'application/json' };
+    return {
+      authorization: `Bearer ${await this.token.get()}`,
+      'content-type': 'application/json',
+      'content-language': 'en-US',
+      accept: 'application/json',
+    };
   }
 }

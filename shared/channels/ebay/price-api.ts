@@ -6,7 +6,14 @@ import type { EffectivePrice } from '#domain/pricing/model';
 import { ListingIncompleteError, type ChannelPriceApi } from '#domain/pricing/distribution';
 
 const PriceAnswer = z.object({
-  responses: z.array(z.object({ sku: z.string().optional(), offerId: z.string().optional(), statusCode: z.number().int(), errors: z.array(z.object({ message: z.string().optional() }).loose()).optional() })),
+  responses: z.array(
+    z.object({
+      sku: z.string().optional(),
+      offerId: z.string().optional(),
+      statusCode: z.number().int(),
+      errors: z.array(z.object({ message: z.string().optional() }).loose()).optional(),
+    }),
+  ),
 });
 
 /**
@@ -17,19 +24,52 @@ const PriceAnswer = z.object({
 export class EbayPriceApi implements ChannelPriceApi {
   readonly channel = 'ebay' as const;
 
-  constructor(private readonly baseUrl: string, private readonly token: CachedAccessToken, private readonly http: ChannelHttpOptions) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: CachedAccessToken,
+    private readonly http: ChannelHttpOptions,
+  ) {}
 
   async setPrice(sku: string, listing: ChannelListing, price: EffectivePrice): Promise<void> {
-    if (!listing.listingId) throw new ListingIncompleteError(`the eBay listing of ${sku} needs listingId (the offer id)`);
+    if (!listing.listingId)
+      throw new ListingIncompleteError(`the eBay listing of ${sku} needs listingId (the offer id)`);
     const channelSku = listing.channelSku ?? sku;
-    const raw = await channelRequest(`${this.baseUrl}/sell/inventory/v1/bulk_update_price_quantity`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await this.token.get()}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ requests: [{ sku: channelSku, offers: [{ offerId: listing.listingId, price: { value: formatDecimalMoney(price.price), currency: price.price.currency } }] }] }),
-    }, this.http);
+    const raw = await channelRequest(
+      `${this.baseUrl}/sell/inventory/v1/bulk_update_price_quantity`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await this.token.get()}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify({
+          requests: [
+            {
+              sku: channelSku,
+              offers: [
+                {
+                  offerId: listing.listingId,
+                  price: { value: formatDecimalMoney(price.price), currency: price.price.currency },
+                },
+              ],
+            },
+          ],
+        }),
+      },
+      this.http,
+    );
     const refused = PriceAnswer.parse(raw).responses.filter((response) => response.statusCode !== 200);
     if (refused.length) {
-      throw new ChannelApiError('ebay', refused[0].statusCode, `ebay refused the price of ${sku}: ${refused.flatMap((response) => response.errors ?? []).map((error) => error.message).join('; ')}`, refused);
+      throw new ChannelApiError(
+        'ebay',
+        refused[0].statusCode,
+        `ebay refused the price of ${sku}: ${refused
+          .flatMap((response) => response.errors ?? [])
+          .map((error) => error.message)
+          .join('; ')}`,
+        refused,
+      );
     }
   }
 }

@@ -22,15 +22,27 @@ const CREATE_FULFILLMENT = `mutation FabricFulfillmentCreate($fulfillment: Fulfi
 }`;
 
 const FulfillmentOrdersAnswer = z.object({
-  order: z.object({
-    fulfillmentOrders: z.object({
-      nodes: z.array(z.object({
-        id: z.string(),
-        status: z.string(),
-        lineItems: z.object({ nodes: z.array(z.object({ id: z.string(), remainingQuantity: z.number().int(), lineItem: z.object({ id: z.string() }) })) }),
-      })),
-    }),
-  }).nullable(),
+  order: z
+    .object({
+      fulfillmentOrders: z.object({
+        nodes: z.array(
+          z.object({
+            id: z.string(),
+            status: z.string(),
+            lineItems: z.object({
+              nodes: z.array(
+                z.object({
+                  id: z.string(),
+                  remainingQuantity: z.number().int(),
+                  lineItem: z.object({ id: z.string() }),
+                }),
+              ),
+            }),
+          }),
+        ),
+      }),
+    })
+    .nullable(),
 });
 
 const FulfillmentCreateAnswer = z.object({
@@ -54,31 +66,57 @@ export class ShopifyFulfilmentApi implements ChannelFulfilmentApi {
   constructor(private readonly admin: ShopifyAdminApi) {}
 
   async confirmShipment(shipment: ChannelShipment): Promise<{ channelFulfilmentId?: string }> {
-    const orders = FulfillmentOrdersAnswer.parse(await this.admin.graphql(FULFILLMENT_ORDERS, { id: `gid://shopify/Order/${shipment.channelOrderId}` }));
+    const orders = FulfillmentOrdersAnswer.parse(
+      await this.admin.graphql(FULFILLMENT_ORDERS, { id: `gid://shopify/Order/${shipment.channelOrderId}` }),
+    );
     if (!orders.order) throw new ChannelApiError('shopify', 404, `shopify has no order ${shipment.channelOrderId}`);
     const byFulfillmentOrder = new Map<string, { id: string; quantity: number }[]>();
     for (const line of shipment.lines) {
       let left = line.quantity;
       for (const fulfillmentOrder of orders.order.fulfillmentOrders.nodes.filter((fo) => FULFILLABLE.has(fo.status))) {
         for (const item of fulfillmentOrder.lineItems.nodes) {
-          if (left === 0 || item.lineItem.id !== `gid://shopify/LineItem/${line.channelLineId}` || item.remainingQuantity === 0) continue;
+          if (
+            left === 0 ||
+            item.lineItem.id !== `gid://shopify/LineItem/${line.channelLineId}` ||
+            item.remainingQuantity === 0
+          )
+            continue;
           const quantity = Math.min(left, item.remainingQuantity);
-          byFulfillmentOrder.set(fulfillmentOrder.id, [...(byFulfillmentOrder.get(fulfillmentOrder.id) ?? []), { id: item.id, quantity }]);
+          byFulfillmentOrder.set(fulfillmentOrder.id, [
+            ...(byFulfillmentOrder.get(fulfillmentOrder.id) ?? []),
+            { id: item.id, quantity },
+          ]);
           left -= quantity;
         }
       }
-      if (left > 0) throw new ChannelApiError('shopify', 422, `shopify order ${shipment.channelOrderId} has ${left} unit(s) of line ${line.channelLineId} fewer open to fulfil than shipment ${shipment.shipmentId} shipped`);
+      if (left > 0)
+        throw new ChannelApiError(
+          'shopify',
+          422,
+          `shopify order ${shipment.channelOrderId} has ${left} unit(s) of line ${line.channelLineId} fewer open to fulfil than shipment ${shipment.shipmentId} shipped`,
+        );
     }
-    const data = FulfillmentCreateAnswer.parse(await this.admin.graphql(CREATE_FULFILLMENT, {
-      fulfillment: {
-        lineItemsByFulfillmentOrder: [...byFulfillmentOrder].map(([fulfillmentOrderId, items]) => ({ fulfillmentOrderId, fulfillmentOrderLineItems: items })),
-        trackingInfo: { company: shipment.carrier, number: shipment.trackingNumber },
-        notifyCustomer: true,
-      },
-      message: `shipment ${shipment.shipmentId}`,
-    }));
+    const data = FulfillmentCreateAnswer.parse(
+      await this.admin.graphql(CREATE_FULFILLMENT, {
+        fulfillment: {
+          lineItemsByFulfillmentOrder: [...byFulfillmentOrder].map(([fulfillmentOrderId, items]) => ({
+            fulfillmentOrderId,
+            fulfillmentOrderLineItems: items,
+          })),
+          trackingInfo: { company: shipment.carrier, number: shipment.trackingNumber },
+          notifyCustomer: true,
+        },
+        message: `shipment ${shipment.shipmentId}`,
+      }),
+    );
     const { fulfillment, userErrors } = data.fulfillmentCreate;
-    if (userErrors.length > 0 || !fulfillment) throw new ChannelApiError('shopify', 422, `shopify fulfillmentCreate: ${userErrors.map((e) => e.message).join('; ')}`, data);
+    if (userErrors.length > 0 || !fulfillment)
+      throw new ChannelApiError(
+        'shopify',
+        422,
+        `shopify fulfillmentCreate: ${userErrors.map((e) => e.message).join('; ')}`,
+        data,
+      );
     return { channelFulfilmentId: fulfillment.id };
   }
 }
@@ -91,7 +129,9 @@ const CANCEL_ORDER = `mutation FabricOrderCancel($orderId: ID!, $reason: OrderCa
 }`;
 
 const OrderCancelAnswer = z.object({
-  orderCancel: z.object({ orderCancelUserErrors: z.array(z.object({ code: z.string().nullable().optional(), message: z.string() })) }),
+  orderCancel: z.object({
+    orderCancelUserErrors: z.array(z.object({ code: z.string().nullable().optional(), message: z.string() })),
+  }),
 });
 
 /**
@@ -104,16 +144,24 @@ export class ShopifyCancellationApi implements ChannelCancellationApi {
   constructor(private readonly admin: ShopifyAdminApi) {}
 
   async cancelOrder(cancellation: ChannelCancellation): Promise<void> {
-    const data = OrderCancelAnswer.parse(await this.admin.graphql(CANCEL_ORDER, {
-      orderId: `gid://shopify/Order/${cancellation.channelOrderId}`,
-      reason: 'INVENTORY',
-      refundMethod: { originalPaymentMethodsRefund: true },
-      restock: false,
-      notifyCustomer: true,
-      staffNote: `Cancelled by the retail fabric: not enough stock (order ${cancellation.orderId}).`,
-    }));
+    const data = OrderCancelAnswer.parse(
+      await this.admin.graphql(CANCEL_ORDER, {
+        orderId: `gid://shopify/Order/${cancellation.channelOrderId}`,
+        reason: 'INVENTORY',
+        refundMethod: { originalPaymentMethodsRefund: true },
+        restock: false,
+        notifyCustomer: true,
+        staffNote: `Cancelled by the retail fabric: not enough stock (order ${cancellation.orderId}).`,
+      }),
+    );
     const errors = data.orderCancel.orderCancelUserErrors;
-    if (errors.length > 0) throw new ChannelApiError('shopify', 422, `shopify orderCancel: ${errors.map((e) => `${e.code ?? 'ERROR'} ${e.message}`).join('; ')}`, data);
+    if (errors.length > 0)
+      throw new ChannelApiError(
+        'shopify',
+        422,
+        `shopify orderCancel: ${errors.map((e) => `${e.code ?? 'ERROR'} ${e.message}`).join('; ')}`,
+        data,
+      );
   }
 }
 
@@ -145,17 +193,29 @@ export class ShopifyReturnApi implements ChannelReturnApi {
   constructor(private readonly admin: ShopifyAdminApi) {}
 
   async recordReturn(channelReturn: ChannelReturn): Promise<{ channelRefundId?: string }> {
-    const data = RefundCreateAnswer.parse(await this.admin.graphql(RECORD_RETURN, {
-      input: {
-        orderId: `gid://shopify/Order/${channelReturn.channelOrderId}`,
-        note: returnNote(channelReturn),
-        notify: false,
-        refundLineItems: channelReturn.lines.map((line) => ({ lineItemId: `gid://shopify/LineItem/${line.channelLineId}`, quantity: line.quantity, restockType: 'NO_RESTOCK' })),
-      },
-      idempotencyKey: `fabric-return-${channelReturn.returnId}`,
-    }));
+    const data = RefundCreateAnswer.parse(
+      await this.admin.graphql(RECORD_RETURN, {
+        input: {
+          orderId: `gid://shopify/Order/${channelReturn.channelOrderId}`,
+          note: returnNote(channelReturn),
+          notify: false,
+          refundLineItems: channelReturn.lines.map((line) => ({
+            lineItemId: `gid://shopify/LineItem/${line.channelLineId}`,
+            quantity: line.quantity,
+            restockType: 'NO_RESTOCK',
+          })),
+        },
+        idempotencyKey: `fabric-return-${channelReturn.returnId}`,
+      }),
+    );
     const { refund, userErrors } = data.refundCreate;
-    if (userErrors.length > 0 || !refund) throw new ChannelApiError('shopify', 422, `shopify refundCreate: ${userErrors.map((e) => e.message).join('; ')}`, data);
+    if (userErrors.length > 0 || !refund)
+      throw new ChannelApiError(
+        'shopify',
+        422,
+        `shopify refundCreate: ${userErrors.map((e) => e.message).join('; ')}`,
+        data,
+      );
     return { channelRefundId: refund.id };
   }
 }

@@ -15,12 +15,18 @@ export const SHOPIFY_ADMIN_API_VERSION = '2026-04';
  */
 export const SHOPIFY_ADMIN_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 100 };
 
-export const ShopifyAdminCredentials = z.object({ shop: z.string().min(1), accessToken: z.string().min(1), locationId: z.string().min(1) });
+export const ShopifyAdminCredentials = z.object({
+  shop: z.string().min(1),
+  accessToken: z.string().min(1),
+  locationId: z.string().min(1),
+});
 export type ShopifyAdminCredentials = z.infer<typeof ShopifyAdminCredentials>;
 
 const GraphqlAnswer = z.object({
   data: z.record(z.string(), z.unknown()).nullable().optional(),
-  errors: z.array(z.object({ message: z.string(), extensions: z.object({ code: z.string().optional() }).loose().optional() })).optional(),
+  errors: z
+    .array(z.object({ message: z.string(), extensions: z.object({ code: z.string().optional() }).loose().optional() }))
+    .optional(),
 });
 
 /** Shopify answers GraphQL throttling with 200 and a THROTTLED error; it waits as it would for a 429. */
@@ -44,11 +50,17 @@ export class ShopifyAdminApi {
     const { shop, accessToken } = await this.shop();
     const url = `${(this.baseUrl || `https://${shop}`).replace(/\/$/, '')}/admin/api/${SHOPIFY_ADMIN_API_VERSION}/graphql.json`;
     for (let attempt = 0; ; attempt += 1) {
-      const answer = GraphqlAnswer.parse(await channelRequest(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-shopify-access-token': accessToken },
-        body: JSON.stringify({ query, variables }),
-      }, this.http));
+      const answer = GraphqlAnswer.parse(
+        await channelRequest(
+          url,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-shopify-access-token': accessToken },
+            body: JSON.stringify({ query, variables }),
+          },
+          this.http,
+        ),
+      );
       const throttled = answer.errors?.some((error) => error.extensions?.code === 'THROTTLED');
       if (throttled) {
         await this.http.bucket?.drain();
@@ -56,7 +68,13 @@ export class ShopifyAdminApi {
         await this.sleep(1000 * 2 ** attempt);
         continue;
       }
-      if (answer.errors?.length || !answer.data) throw new ChannelApiError('shopify', 200, `shopify GraphQL: ${answer.errors?.map((e) => e.message).join('; ') ?? 'no data'}`, answer);
+      if (answer.errors?.length || !answer.data)
+        throw new ChannelApiError(
+          'shopify',
+          200,
+          `shopify GraphQL: ${answer.errors?.map((e) => e.message).join('; ') ?? 'no data'}`,
+          answer,
+        );
       return answer.data as T;
     }
   }
@@ -64,17 +82,27 @@ export class ShopifyAdminApi {
 
 const InventoryItemsAnswer = z.object({
   inventoryItems: z.object({
-    nodes: z.array(z.object({
-      id: z.string(),
-      sku: z.string().nullable(),
-      inventoryLevel: z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) }).nullable(),
-    })),
+    nodes: z.array(
+      z.object({
+        id: z.string(),
+        sku: z.string().nullable(),
+        inventoryLevel: z
+          .object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) })
+          .nullable(),
+      }),
+    ),
   }),
 });
 
 const SetQuantitiesAnswer = z.object({
   inventorySetQuantities: z.object({
-    userErrors: z.array(z.object({ code: z.string().nullable().optional(), field: z.array(z.string()).nullable().optional(), message: z.string() })),
+    userErrors: z.array(
+      z.object({
+        code: z.string().nullable().optional(),
+        field: z.array(z.string()).nullable().optional(),
+        message: z.string(),
+      }),
+    ),
   }),
 });
 
@@ -111,52 +139,97 @@ export class ShopifyInventoryApi implements ChannelInventoryApi {
     const { locationId } = await this.admin.shop();
     const refs = await this.resolve(listings, locationId);
     const known = listings.filter((listing) => refs.has(listing.sku));
-    const results: ListingResult[] = listings.filter((l) => !refs.has(l.sku)).map((l) => ({ sku: l.sku, ok: false as const, unlisted: true, reason: `shopify has no inventory item with SKU ${l.sku}` }));
+    const results: ListingResult[] = listings
+      .filter((l) => !refs.has(l.sku))
+      .map((l) => ({
+        sku: l.sku,
+        ok: false as const,
+        unlisted: true,
+        reason: `shopify has no inventory item with SKU ${l.sku}`,
+      }));
     if (known.length === 0) return results;
     let errors = await this.set(known, refs, locationId, (listing) => listing.previous ?? null);
     if (errors.some((error) => error.code === 'CHANGE_FROM_QUANTITY_STALE')) {
-      const current = await this.readAvailable(known.map((listing) => ({ sku: listing.sku, listingRef: refs.get(listing.sku)!.id })));
+      const current = await this.readAvailable(
+        known.map((listing) => ({ sku: listing.sku, listingRef: refs.get(listing.sku)!.id })),
+      );
       errors = await this.set(known, refs, locationId, (listing) => current.get(listing.sku) ?? null);
     }
     if (errors.length > 0) {
       const reason = errors.map((error) => `${error.code ?? 'ERROR'}: ${error.message}`).join('; ');
       return [...results, ...known.map((listing) => ({ sku: listing.sku, ok: false as const, reason }))];
     }
-    return [...results, ...known.map((listing) => ({ sku: listing.sku, ok: true as const, listingRef: refs.get(listing.sku)!.id }))];
+    return [
+      ...results,
+      ...known.map((listing) => ({ sku: listing.sku, ok: true as const, listingRef: refs.get(listing.sku)!.id })),
+    ];
   }
 
   async readAvailable(listings: readonly { sku: string; listingRef?: string }[]): Promise<Map<string, number>> {
     const { locationId } = await this.admin.shop();
-    const found = await this.lookup(listings.map((listing) => listing.sku), locationId);
-    return new Map([...found].filter(([, item]) => item.available !== undefined).map(([sku, item]) => [sku, item.available!]));
+    const found = await this.lookup(
+      listings.map((listing) => listing.sku),
+      locationId,
+    );
+    return new Map(
+      [...found].filter(([, item]) => item.available !== undefined).map(([sku, item]) => [sku, item.available!]),
+    );
   }
 
-  private async set(listings: readonly ListingQuantity[], refs: Map<string, { id: string }>, locationId: string, changeFrom: (listing: ListingQuantity) => number | null) {
-    const quantities = listings.map((listing) => ({ inventoryItemId: refs.get(listing.sku)!.id, locationId, quantity: listing.quantity, changeFromQuantity: changeFrom(listing) }));
+  private async set(
+    listings: readonly ListingQuantity[],
+    refs: Map<string, { id: string }>,
+    locationId: string,
+    changeFrom: (listing: ListingQuantity) => number | null,
+  ) {
+    const quantities = listings.map((listing) => ({
+      inventoryItemId: refs.get(listing.sku)!.id,
+      locationId,
+      quantity: listing.quantity,
+      changeFromQuantity: changeFrom(listing),
+    }));
     // The same figures sent again (a retry after a timeout) carry the same key, so Shopify applies them once.
     const idempotencyKey = createHash('sha256').update(JSON.stringify(quantities)).digest('hex').slice(0, 32);
-    const data = SetQuantitiesAnswer.parse(await this.admin.graphql(SET_AVAILABLE, {
-      input: { name: 'available', reason: 'correction', referenceDocumentUri: 'gid://retail-fabric/AvailabilityChanged', quantities },
-      idempotencyKey,
-    }));
+    const data = SetQuantitiesAnswer.parse(
+      await this.admin.graphql(SET_AVAILABLE, {
+        input: {
+          name: 'available',
+          reason: 'correction',
+          referenceDocumentUri: 'gid://retail-fabric/AvailabilityChanged',
+          quantities,
+        },
+        idempotencyKey,
+      }),
+    );
     return data.inventorySetQuantities.userErrors;
   }
 
-  private async resolve(listings: readonly ListingQuantity[], locationId: string): Promise<Map<string, { id: string }>> {
+  private async resolve(
+    listings: readonly ListingQuantity[],
+    locationId: string,
+  ): Promise<Map<string, { id: string }>> {
     const refs = new Map(listings.filter((l) => l.listingRef).map((l) => [l.sku, { id: l.listingRef! }]));
     const missing = listings.filter((l) => !l.listingRef).map((l) => l.sku);
-    if (missing.length > 0) for (const [sku, item] of await this.lookup(missing, locationId)) refs.set(sku, { id: item.id });
+    if (missing.length > 0)
+      for (const [sku, item] of await this.lookup(missing, locationId)) refs.set(sku, { id: item.id });
     return refs;
   }
 
   /** Inventory items by SKU (50 per search) with their "available" at the location. */
-  private async lookup(skus: readonly string[], locationId: string): Promise<Map<string, { id: string; available?: number }>> {
+  private async lookup(
+    skus: readonly string[],
+    locationId: string,
+  ): Promise<Map<string, { id: string; available?: number }>> {
     const found = new Map<string, { id: string; available?: number }>();
     for (let i = 0; i < skus.length; i += 50) {
       const chunk = skus.slice(i, i + 50);
-      const data = InventoryItemsAnswer.parse(await this.admin.graphql(FIND_ITEMS, {
-        query: chunk.map((sku) => `sku:${JSON.stringify(sku)}`).join(' OR '), first: chunk.length, locationId,
-      }));
+      const data = InventoryItemsAnswer.parse(
+        await this.admin.graphql(FIND_ITEMS, {
+          query: chunk.map((sku) => `sku:${JSON.stringify(sku)}`).join(' OR '),
+          first: chunk.length,
+          locationId,
+        }),
+      );
       for (const node of data.inventoryItems.nodes) {
         if (!node.sku || !chunk.includes(node.sku)) continue;
         const available = node.inventoryLevel?.quantities.find((q) => q.name === 'available')?.quantity;

@@ -15,7 +15,13 @@ const VARIANT_PRICES = `mutation FabricVariantPrices($productId: ID!, $variants:
 
 const VariantPricesAnswer = z.object({
   productVariantsBulkUpdate: z.object({
-    userErrors: z.array(z.object({ field: z.array(z.string()).nullable().optional(), message: z.string(), code: z.string().nullable().optional() })),
+    userErrors: z.array(
+      z.object({
+        field: z.array(z.string()).nullable().optional(),
+        message: z.string(),
+        code: z.string().nullable().optional(),
+      }),
+    ),
   }),
 });
 
@@ -30,13 +36,30 @@ export class ShopifyPriceApi implements ChannelPriceApi {
   constructor(private readonly admin: ShopifyAdminApi) {}
 
   async setPrice(sku: string, listing: ChannelListing, price: EffectivePrice): Promise<void> {
-    if (!listing.listingId || !listing.variantId) throw new ListingIncompleteError(`the Shopify listing of ${sku} needs listingId (product GID) and variantId (variant GID)`);
+    if (!listing.listingId || !listing.variantId)
+      throw new ListingIncompleteError(
+        `the Shopify listing of ${sku} needs listingId (product GID) and variantId (variant GID)`,
+      );
     const regular = { amountMinor: price.base.amountMinor, currency: price.base.currency };
-    const answer = VariantPricesAnswer.parse(await this.admin.graphql(VARIANT_PRICES, {
-      productId: listing.listingId,
-      variants: [{ id: listing.variantId, price: formatDecimalMoney(price.price), compareAtPrice: price.promotion ? formatDecimalMoney(regular) : null }],
-    }));
+    const answer = VariantPricesAnswer.parse(
+      await this.admin.graphql(VARIANT_PRICES, {
+        productId: listing.listingId,
+        variants: [
+          {
+            id: listing.variantId,
+            price: formatDecimalMoney(price.price),
+            compareAtPrice: price.promotion ? formatDecimalMoney(regular) : null,
+          },
+        ],
+      }),
+    );
     const errors = answer.productVariantsBulkUpdate.userErrors;
-    if (errors.length) throw new ChannelApiError('shopify', 200, `shopify refused the price of ${sku}: ${errors.map((error) => error.message).join('; ')}`, errors);
+    if (errors.length)
+      throw new ChannelApiError(
+        'shopify',
+        200,
+        `shopify refused the price of ${sku}: ${errors.map((error) => error.message).join('; ')}`,
+        errors,
+      );
   }
 }

@@ -62,7 +62,10 @@ export const ShopifyOrderPayload = z.object({
   taxes_included: z.boolean(),
   total_price: Decimal,
   financial_status: z.string().nullable().optional(),
-  customer: z.object({ first_name: z.string().nullable().optional(), last_name: z.string().nullable().optional() }).nullable().optional(),
+  customer: z
+    .object({ first_name: z.string().nullable().optional(), last_name: z.string().nullable().optional() })
+    .nullable()
+    .optional(),
   line_items: z.array(LineItem).min(1),
   shipping_lines: z.array(ShippingLine).default([]),
   billing_address: Address.nullable().optional(),
@@ -87,19 +90,27 @@ export const ShopifyRefundPayload = z.object({
   created_at: z.iso.datetime({ offset: true }),
   processed_at: z.iso.datetime({ offset: true }).nullable().optional(),
   note: z.string().nullable().optional(),
-  refund_line_items: z.array(z.object({
-    id: ShopifyId,
-    line_item_id: ShopifyId,
-    quantity: z.number().int().nonnegative(),
-    subtotal_set: MoneySet,
-    total_tax_set: MoneySet,
-  })).default([]),
-  transactions: z.array(z.object({
-    id: ShopifyId,
-    kind: z.string(),
-    status: z.string(),
-    amount: Decimal,
-    currency: z.string().regex(/^[A-Z]{3}$/),
-  })).default([]),
+  refund_line_items: z
+    .array(
+      z.object({
+        id: ShopifyId,
+        line_item_id: ShopifyId,
+        quantity: z.number().int().nonnegative(),
+        subtotal_set: MoneySet,
+        total_tax_set: MoneySet,
+      }),
+    )
+    .default([]),
+  transactions: z
+    .array(
+      z.object({
+        id: ShopifyId,
+        kind: z.string(),
+        status: z.string(),
+        amount: Decimal,
+        currency: z.string().regex(/^[A-Z]{3}$/),
+      }),
+    )
+    .default([]),
 });
 export type ShopifyRefundPayload = z.infer<typeof ShopifyRefundPayload>;

@@ -1,7 +1,20 @@
-import { ChannelWebhookAdapter, OrderMappingError, WebhookRequest, type ChannelOrderMapper } from '#domain/intake/channel-ports';
-import { SkuLookup } from '#domain/kernel/sku-cross-reference';
+import {
+  type ChannelWebhookAdapter,
+  OrderMappingError,
+  type WebhookRequest,
+  type ChannelOrderMapper,
+} from '#domain/intake/channel-ports';
+import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
-import { Address, Order, OrderLine, Shipping, TaxLine, computeOrderTotals, orderIdFor } from '#domain/kernel/order';
+import {
+  type Address,
+  Order,
+  type OrderLine,
+  type Shipping,
+  type TaxLine,
+  computeOrderTotals,
+  orderIdFor,
+} from '#domain/kernel/order';
 import { formatDecimalMoney, parseDecimalMoney, sumMoney } from '#domain/kernel/money';
 import type { ChannelRefund } from '#domain/returns/refund-report';
 import { ShopifyOrderPayload, ShopifyRefundPayload } from './shopify-order.schema';
@@ -49,9 +62,11 @@ export const shopifyWebhookAdapter: ChannelWebhookAdapter<ShopifyOrderPayload> =
   },
 
   deliveryId(request) {
-    return request.headers['x-shopify-event-id']
-      ?? request.headers['x-shopify-webhook-id']
-      ?? `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
+    return (
+      request.headers['x-shopify-event-id'] ??
+      request.headers['x-shopify-webhook-id'] ??
+      `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`
+    );
   },
 
   parse(request: WebhookRequest, json: unknown) {
@@ -80,19 +95,27 @@ export const shopifyWebhookAdapter: ChannelWebhookAdapter<ShopifyOrderPayload> =
  */
 export function mapShopifyRefund(payload: ShopifyRefundPayload): ChannelRefund {
   const refundTransactions = payload.transactions.filter((t) => t.kind === 'refund' && t.status === 'success');
-  const currency = refundTransactions[0]?.currency ?? payload.refund_line_items[0]?.subtotal_set.shop_money.currency_code;
+  const currency =
+    refundTransactions[0]?.currency ?? payload.refund_line_items[0]?.subtotal_set.shop_money.currency_code;
   if (!currency) {
-    throw new OrderMappingError('a refund without transactions or lines names no currency', [{ path: 'transactions', message: 'no successful refund transaction and no refunded line' }]);
+    throw new OrderMappingError('a refund without transactions or lines names no currency', [
+      { path: 'transactions', message: 'no successful refund transaction and no refunded line' },
+    ]);
   }
   const money = (decimal: string, path: string) => {
     try {
       return parseDecimalMoney(decimal, currency);
     } catch (error) {
-      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [{ path, message: (error as Error).message }]);
+      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [
+        { path, message: (error as Error).message },
+      ]);
     }
   };
   refundTransactions.forEach((t, i) => {
-    if (t.currency !== currency) throw new OrderMappingError(`transactions.${i}.currency: ${t.currency} differs from ${currency}`, [{ path: `transactions.${i}.currency`, message: `${t.currency} differs from ${currency}` }]);
+    if (t.currency !== currency)
+      throw new OrderMappingError(`transactions.${i}.currency: ${t.currency} differs from ${currency}`, [
+        { path: `transactions.${i}.currency`, message: `${t.currency} differs from ${currency}` },
+      ]);
   });
   const channelOrderId = String(payload.order_id);
   return {
@@ -101,7 +124,10 @@ export function mapShopifyRefund(payload: ShopifyRefundPayload): ChannelRefund {
     orderId: orderIdFor('shopify', channelOrderId),
     channelRefundId: gidTail(payload.admin_graphql_api_id) ?? String(payload.id),
     refundedAt: new Date(payload.processed_at ?? payload.created_at).toISOString(),
-    amount: sumMoney(currency, refundTransactions.map((t, i) => money(t.amount, `transactions.${i}.amount`))),
+    amount: sumMoney(
+      currency,
+      refundTransactions.map((t, i) => money(t.amount, `transactions.${i}.amount`)),
+    ),
     lines: payload.refund_line_items.map((line, i) => ({
       channelLineId: String(line.line_item_id),
       quantity: line.quantity,
@@ -130,7 +156,9 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
     try {
       return parseDecimalMoney(decimal, currency);
     } catch (error) {
-      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [{ path, message: (error as Error).message }]);
+      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [
+        { path, message: (error as Error).message },
+      ]);
     }
   };
   const taxes = (lines: { title: string; price: string; rate?: number }[], path: string): TaxLine[] =>
@@ -140,7 +168,10 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
       amount: money(tax.price, `${path}.${i}.price`),
     }));
   const discount = (allocations: { amount: string }[], path: string) =>
-    sumMoney(currency, allocations.map((a, i) => money(a.amount, `${path}.${i}.amount`)));
+    sumMoney(
+      currency,
+      allocations.map((a, i) => money(a.amount, `${path}.${i}.amount`)),
+    );
 
   const lines: OrderLine[] = payload.line_items.map((item, i) => {
     const channelSku = item.sku ?? '';
@@ -188,7 +219,14 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
     placedAt: new Date(payload.created_at).toISOString(),
     channelUpdatedAt: new Date(payload.updated_at).toISOString(),
     taxesIncluded: payload.taxes_included,
-    ...(payload.email || customerName ? { customer: { ...(payload.email ? { email: payload.email } : {}), ...(customerName ? { name: customerName } : {}) } } : {}),
+    ...(payload.email || customerName
+      ? {
+          customer: {
+            ...(payload.email ? { email: payload.email } : {}),
+            ...(customerName ? { name: customerName } : {}),
+          },
+        }
+      : {}),
     ...(billingAddress ? { billingAddress } : {}),
     ...(shippingAddress ? { shippingAddress } : {}),
     lines,
@@ -196,7 +234,8 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
     fees: [],
     totals,
   });
-  if (!canonical.success) throw new OrderMappingError('the mapped order is not a valid canonical order', formatIssues(canonical.error));
+  if (!canonical.success)
+    throw new OrderMappingError('the mapped order is not a valid canonical order', formatIssues(canonical.error));
   return canonical.data;
 }
 

@@ -20,16 +20,28 @@ const SquareCredentials = z.object({ accessToken: z.string().min(1) });
 export class SquareOrdersApi {
   private readonly http: ChannelHttpOptions;
 
-  constructor(private readonly baseUrl: string, private readonly credentials: ChannelApiCredentials, http: Partial<ChannelHttpOptions> = {}) {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly credentials: ChannelApiCredentials,
+    http: Partial<ChannelHttpOptions> = {},
+  ) {
     this.http = { channel: 'square', bucket: new TokenBucket(10, 20), ...http };
   }
 
   /** GET /v2/orders/{order_id}: the raw answer, `{ order }`. Throws ChannelApiError for a non-2xx answer. */
   async retrieveOrder(orderId: string): Promise<unknown> {
     const { accessToken } = await this.credentials.credentialsFor('square', SquareCredentials);
-    return channelRequest(`${this.baseUrl}/v2/orders/${encodeURIComponent(orderId)}`, {
-      headers: { authorization: `Bearer ${accessToken}`, 'square-version': SQUARE_VERSION, accept: 'application/json' },
-    }, this.http);
+    return channelRequest(
+      `${this.baseUrl}/v2/orders/${encodeURIComponent(orderId)}`,
+      {
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          'square-version': SQUARE_VERSION,
+          accept: 'application/json',
+        },
+      },
+      this.http,
+    );
   }
 }
 

@@ -1,7 +1,24 @@
 import { type ChannelOrderMapper, OrderMappingError } from '#domain/intake/channel-ports';
-import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
-import { canonicalStatus, completeOrder, currencyAt, minorUnitsAt, percentToRate, quantityAt, unitPriceOf, utc } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '#domain/kernel/order';
+import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
+import {
+  canonicalStatus,
+  completeOrder,
+  currencyAt,
+  minorUnitsAt,
+  percentToRate,
+  quantityAt,
+  unitPriceOf,
+  utc,
+} from '../order-mapping';
+import {
+  type Address,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type Shipping,
+  type TaxLine,
+  orderIdFor,
+} from '#domain/kernel/order';
 import type { Money } from '#domain/kernel/money';
 import type { ChannelRefund } from '#domain/returns/refund-report';
 import type { SquareMoney, SquareOrder } from './square-order.schema';
@@ -12,7 +29,11 @@ export const squareOrderMapper: ChannelOrderMapper<SquareOrder> = {
   channelOrderId: (order) => order.id,
   // Square orders carry no SKU string: a catalog line is known by its item variation id, which the
   // cross-reference maps (`xref map-sku square variant:<catalog_object_id> <sku>`). An ad-hoc line has none.
-  skuKeys: (order) => order.line_items.map((line) => ({ channelSku: '', ...(line.catalog_object_id ? { variantId: line.catalog_object_id } : {}) })),
+  skuKeys: (order) =>
+    order.line_items.map((line) => ({
+      channelSku: '',
+      ...(line.catalog_object_id ? { variantId: line.catalog_object_id } : {}),
+    })),
   toCanonicalOrder: (order, lookupSku) => mapSquareOrder(order, lookupSku),
   refunds: (order) => squareRefunds(order),
 };
@@ -33,22 +54,28 @@ export function mapSquareOrder(order: SquareOrder, lookupSku: SkuLookup): Order 
   const currency = currencyAt(order.total_money.currency, 'total_money.currency');
   const money = (value: SquareMoney, path: string): Money => {
     if (value.currency !== currency) {
-      throw new OrderMappingError(`${path}: ${value.currency} differs from the order currency ${currency}`, [{ path: `${path}.currency`, message: `${value.currency} differs from ${currency}` }]);
+      throw new OrderMappingError(`${path}: ${value.currency} differs from the order currency ${currency}`, [
+        { path: `${path}.currency`, message: `${value.currency} differs from ${currency}` },
+      ]);
     }
     return minorUnitsAt(value.amount, currency, `${path}.amount`);
   };
   const taxesByUid = new Map(order.taxes.map((tax) => [tax.uid, tax]));
   const appliedTypes = new Set<string>();
-  const taxes = (applied: SquareOrder['line_items'][number]['applied_taxes'], path: string): TaxLine[] => applied.map((tax, i) => {
-    const definition = taxesByUid.get(tax.tax_uid);
-    const amount = money(tax.applied_money, `${path}.${i}.applied_money`);
-    if (amount.amountMinor !== 0) appliedTypes.add(definition?.type ?? 'ADDITIVE');
-    const rate = definition?.percentage ? percentToRate(definition.percentage) : undefined;
-    return { name: definition?.name ?? 'Tax', ...(rate ? { rate } : {}), amount };
-  });
+  const taxes = (applied: SquareOrder['line_items'][number]['applied_taxes'], path: string): TaxLine[] =>
+    applied.map((tax, i) => {
+      const definition = taxesByUid.get(tax.tax_uid);
+      const amount = money(tax.applied_money, `${path}.${i}.applied_money`);
+      if (amount.amountMinor !== 0) appliedTypes.add(definition?.type ?? 'ADDITIVE');
+      const rate = definition?.percentage ? percentToRate(definition.percentage) : undefined;
+      return { name: definition?.name ?? 'Tax', ...(rate ? { rate } : {}), amount };
+    });
 
   if (order.total_tip_money && order.total_tip_money.amount !== 0) {
-    throw new OrderMappingError(`total_tip_money: a tip of ${order.total_tip_money.amount} has no place in the canonical order`, [{ path: 'total_tip_money', message: 'tips are not mapped' }]);
+    throw new OrderMappingError(
+      `total_tip_money: a tip of ${order.total_tip_money.amount} has no place in the canonical order`,
+      [{ path: 'total_tip_money', message: 'tips are not mapped' }],
+    );
   }
 
   const lines: OrderLine[] = order.line_items.map((item, i) => {
@@ -63,49 +90,72 @@ export function mapSquareOrder(order: SquareOrder, lookupSku: SkuLookup): Order 
       channelSku: item.catalog_object_id ? `variant:${item.catalog_object_id}` : '',
       ...(title ? { title } : {}),
       quantity,
-      unitPrice: unitPriceOf(money(item.gross_sales_money, `${path}.gross_sales_money`), quantity, `${path}.gross_sales_money`),
+      unitPrice: unitPriceOf(
+        money(item.gross_sales_money, `${path}.gross_sales_money`),
+        quantity,
+        `${path}.gross_sales_money`,
+      ),
       discount: money(item.total_discount_money, `${path}.total_discount_money`),
-      taxes: item.applied_taxes.length || item.total_tax_money.amount === 0
-        ? taxes(item.applied_taxes, `${path}.applied_taxes`)
-        : [{ name: 'Tax', amount: money(item.total_tax_money, `${path}.total_tax_money`) }],
+      taxes:
+        item.applied_taxes.length || item.total_tax_money.amount === 0
+          ? taxes(item.applied_taxes, `${path}.applied_taxes`)
+          : [{ name: 'Tax', amount: money(item.total_tax_money, `${path}.total_tax_money`) }],
     };
   });
   const shipping: Shipping[] = order.service_charges.map((charge, i) => {
     const path = `service_charges.${i}`;
     const applied = charge.applied_money ?? charge.amount_money;
-    if (!applied) throw new OrderMappingError(`${path}: a service charge without an amount`, [{ path: `${path}.applied_money`, message: 'is missing' }]);
+    if (!applied)
+      throw new OrderMappingError(`${path}: a service charge without an amount`, [
+        { path: `${path}.applied_money`, message: 'is missing' },
+      ]);
     return {
       ...(charge.name ? { method: charge.name } : {}),
       price: money(applied, `${path}.applied_money`),
       discount: { amountMinor: 0, currency },
-      taxes: charge.applied_taxes.length || charge.total_tax_money.amount === 0
-        ? taxes(charge.applied_taxes, `${path}.applied_taxes`)
-        : [{ name: 'Tax', amount: money(charge.total_tax_money, `${path}.total_tax_money`) }],
+      taxes:
+        charge.applied_taxes.length || charge.total_tax_money.amount === 0
+          ? taxes(charge.applied_taxes, `${path}.applied_taxes`)
+          : [{ name: 'Tax', amount: money(charge.total_tax_money, `${path}.total_tax_money`) }],
     };
   });
   if (appliedTypes.size > 1) {
-    throw new OrderMappingError('taxes: the order mixes INCLUSIVE and ADDITIVE taxes, which one canonical order cannot express', [{ path: 'taxes', message: 'mixes INCLUSIVE and ADDITIVE' }]);
+    throw new OrderMappingError(
+      'taxes: the order mixes INCLUSIVE and ADDITIVE taxes, which one canonical order cannot express',
+      [{ path: 'taxes', message: 'mixes INCLUSIVE and ADDITIVE' }],
+    );
   }
 
   const recipient = order.fulfillments.find((f) => f.shipment_details?.recipient)?.shipment_details?.recipient;
   const address = toAddress(recipient);
-  return completeOrder({
-    orderId: orderIdFor('square', order.id),
-    channel: 'square',
-    channelOrderId: order.id,
-    channelAccount: order.location_id,
-    ...(order.reference_id ? { channelOrderNumber: order.reference_id } : {}),
-    status: canonicalStatus(squareStatus(order), lines),
-    currency,
-    placedAt: utc(order.created_at),
-    channelUpdatedAt: utc(order.updated_at),
-    taxesIncluded: appliedTypes.has('INCLUSIVE'),
-    ...(recipient?.email_address || recipient?.display_name ? { customer: { ...(recipient.email_address ? { email: recipient.email_address } : {}), ...(recipient.display_name ? { name: recipient.display_name } : {}) } } : {}),
-    ...(address ? { shippingAddress: address } : {}),
-    lines,
-    shipping,
-    fees: [],
-  }, money(order.total_money, 'total_money'), 'total_money');
+  return completeOrder(
+    {
+      orderId: orderIdFor('square', order.id),
+      channel: 'square',
+      channelOrderId: order.id,
+      channelAccount: order.location_id,
+      ...(order.reference_id ? { channelOrderNumber: order.reference_id } : {}),
+      status: canonicalStatus(squareStatus(order), lines),
+      currency,
+      placedAt: utc(order.created_at),
+      channelUpdatedAt: utc(order.updated_at),
+      taxesIncluded: appliedTypes.has('INCLUSIVE'),
+      ...(recipient?.email_address || recipient?.display_name
+        ? {
+            customer: {
+              ...(recipient.email_address ? { email: recipient.email_address } : {}),
+              ...(recipient.display_name ? { name: recipient.display_name } : {}),
+            },
+          }
+        : {}),
+      ...(address ? { shippingAddress: address } : {}),
+      lines,
+      shipping,
+      fees: [],
+    },
+    money(order.total_money, 'total_money'),
+    'total_money',
+  );
 }
 
 /**
@@ -123,16 +173,18 @@ function squareStatus(order: SquareOrder): OrderStatus {
 
 /** Approved refunds on the order (partial or full); pending, rejected and failed ones returned no money. */
 export function squareRefunds(order: SquareOrder): ChannelRefund[] {
-  return order.refunds.filter((refund) => refund.status === 'APPROVED').map((refund) => ({
-    channel: 'square',
-    channelOrderId: order.id,
-    orderId: orderIdFor('square', order.id),
-    channelRefundId: refund.id,
-    refundedAt: utc(refund.created_at ?? order.updated_at),
-    amount: { amountMinor: refund.amount_money.amount, currency: refund.amount_money.currency },
-    lines: [],
-    ...(refund.reason ? { reason: refund.reason } : {}),
-  }));
+  return order.refunds
+    .filter((refund) => refund.status === 'APPROVED')
+    .map((refund) => ({
+      channel: 'square',
+      channelOrderId: order.id,
+      orderId: orderIdFor('square', order.id),
+      channelRefundId: refund.id,
+      refundedAt: utc(refund.created_at ?? order.updated_at),
+      amount: { amountMinor: refund.amount_money.amount, currency: refund.amount_money.currency },
+      lines: [],
+      ...(refund.reason ? { reason: refund.reason } : {}),
+    }));
 }
 
 type Recipient = NonNullable<NonNullable<SquareOrder['fulfillments'][number]['shipment_details']>['recipient']>;

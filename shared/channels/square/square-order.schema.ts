@@ -27,55 +27,79 @@ export const SquareOrder = z.object({
   version: z.number().int().optional(),
   created_at: z.iso.datetime({ offset: true }),
   updated_at: z.iso.datetime({ offset: true }),
-  line_items: z.array(z.object({
-    uid: z.string().min(1),
-    name: z.string().optional(),
-    variation_name: z.string().optional(),
-    catalog_object_id: z.string().optional(),
-    quantity: z.string(),
-    base_price_money: SquareMoney,
-    /** (base price + modifiers) x quantity: the extended line amount before discounts. */
-    gross_sales_money: SquareMoney,
-    total_tax_money: SquareMoney,
-    total_discount_money: SquareMoney,
-    total_money: SquareMoney,
-    applied_taxes: z.array(AppliedTax).default([]),
-  })).min(1),
-  taxes: z.array(z.object({
-    uid: z.string(),
-    name: z.string().optional(),
-    percentage: z.string().optional(),
-    type: z.enum(['ADDITIVE', 'INCLUSIVE', 'UNKNOWN_TAX']).default('ADDITIVE'),
-  })).default([]),
-  service_charges: z.array(z.object({
-    uid: z.string().optional(),
-    name: z.string().optional(),
-    amount_money: SquareMoney.optional(),
-    applied_money: SquareMoney.optional(),
-    total_money: SquareMoney,
-    total_tax_money: SquareMoney,
-    applied_taxes: z.array(AppliedTax).default([]),
-  })).default([]),
-  fulfillments: z.array(z.object({
-    uid: z.string().optional(),
-    type: z.string(),
-    state: z.enum(['PROPOSED', 'RESERVED', 'PREPARED', 'COMPLETED', 'CANCELED', 'FAILED']),
-    shipment_details: z.object({
-      recipient: z.object({
-        display_name: z.string().optional(),
-        email_address: z.string().optional(),
-        phone_number: z.string().optional(),
-        address: Address.optional(),
-      }).optional(),
-    }).optional(),
-  })).default([]),
-  refunds: z.array(z.object({
-    id: z.string(),
-    reason: z.string().optional(),
-    amount_money: SquareMoney,
-    status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'FAILED']),
-    created_at: z.iso.datetime({ offset: true }).optional(),
-  })).default([]),
+  line_items: z
+    .array(
+      z.object({
+        uid: z.string().min(1),
+        name: z.string().optional(),
+        variation_name: z.string().optional(),
+        catalog_object_id: z.string().optional(),
+        quantity: z.string(),
+        base_price_money: SquareMoney,
+        /** (base price + modifiers) x quantity: the extended line amount before discounts. */
+        gross_sales_money: SquareMoney,
+        total_tax_money: SquareMoney,
+        total_discount_money: SquareMoney,
+        total_money: SquareMoney,
+        applied_taxes: z.array(AppliedTax).default([]),
+      }),
+    )
+    .min(1),
+  taxes: z
+    .array(
+      z.object({
+        uid: z.string(),
+        name: z.string().optional(),
+        percentage: z.string().optional(),
+        type: z.enum(['ADDITIVE', 'INCLUSIVE', 'UNKNOWN_TAX']).default('ADDITIVE'),
+      }),
+    )
+    .default([]),
+  service_charges: z
+    .array(
+      z.object({
+        uid: z.string().optional(),
+        name: z.string().optional(),
+        amount_money: SquareMoney.optional(),
+        applied_money: SquareMoney.optional(),
+        total_money: SquareMoney,
+        total_tax_money: SquareMoney,
+        applied_taxes: z.array(AppliedTax).default([]),
+      }),
+    )
+    .default([]),
+  fulfillments: z
+    .array(
+      z.object({
+        uid: z.string().optional(),
+        type: z.string(),
+        state: z.enum(['PROPOSED', 'RESERVED', 'PREPARED', 'COMPLETED', 'CANCELED', 'FAILED']),
+        shipment_details: z
+          .object({
+            recipient: z
+              .object({
+                display_name: z.string().optional(),
+                email_address: z.string().optional(),
+                phone_number: z.string().optional(),
+                address: Address.optional(),
+              })
+              .optional(),
+          })
+          .optional(),
+      }),
+    )
+    .default([]),
+  refunds: z
+    .array(
+      z.object({
+        id: z.string(),
+        reason: z.string().optional(),
+        amount_money: SquareMoney,
+        status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'FAILED']),
+        created_at: z.iso.datetime({ offset: true }).optional(),
+      }),
+    )
+    .default([]),
   total_money: SquareMoney,
   total_tax_money: SquareMoney.optional(),
   total_discount_money: SquareMoney.optional(),
@@ -97,6 +121,16 @@ export const SquareOrderEvent = z.object({
   data: z.object({
     type: z.string(),
     id: z.string().min(1),
-    object: z.record(z.string(), z.object({ location_id: z.string().optional(), order_id: z.string().optional(), state: z.string().optional(), version: z.number().optional() })).optional(),
+    object: z
+      .record(
+        z.string(),
+        z.object({
+          location_id: z.string().optional(),
+          order_id: z.string().optional(),
+          state: z.string().optional(),
+          version: z.number().optional(),
+        }),
+      )
+      .optional(),
   }),
 });

@@ -18,12 +18,18 @@ export const squareWebhookAdapter: ChannelWebhookAdapter<never> = {
 
   verify(request, secret) {
     if (!request.url) return false;
-    return hasValidBase64HmacSha256(Buffer.concat([Buffer.from(request.url, 'utf8'), request.rawBody]), secret, request.headers[SQUARE_SIGNATURE_HEADER]);
+    return hasValidBase64HmacSha256(
+      Buffer.concat([Buffer.from(request.url, 'utf8'), request.rawBody]),
+      secret,
+      request.headers[SQUARE_SIGNATURE_HEADER],
+    );
   },
 
   deliveryId(request, json) {
     const eventId = (json as { event_id?: unknown } | undefined)?.event_id;
-    return typeof eventId === 'string' && eventId ? eventId : `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
+    return typeof eventId === 'string' && eventId
+      ? eventId
+      : `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
   },
 
   parse(_request, json) {
@@ -37,7 +43,10 @@ export const squareWebhookAdapter: ChannelWebhookAdapter<never> = {
       value: {
         kind: 'notification',
         topic: type,
-        notice: { channelOrderId: event.data.data.id, ...(detail?.location_id ? { channelAccount: detail.location_id } : {}) },
+        notice: {
+          channelOrderId: event.data.data.id,
+          ...(detail?.location_id ? { channelAccount: detail.location_id } : {}),
+        },
       },
     };
   },

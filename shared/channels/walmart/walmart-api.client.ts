@@ -29,15 +29,27 @@ export class WalmartOrdersApi {
   private readonly http: ChannelHttpOptions;
   private readonly token: CachedAccessToken;
 
-  constructor(private readonly baseUrl: string, credentials: ChannelApiCredentials, http: Partial<ChannelHttpOptions> = {}) {
+  constructor(
+    private readonly baseUrl: string,
+    credentials: ChannelApiCredentials,
+    http: Partial<ChannelHttpOptions> = {},
+  ) {
     this.http = { channel: 'walmart', bucket: new TokenBucket(5, 10), ...http };
     this.token = new CachedAccessToken(async () => {
       const { clientId, clientSecret } = await credentials.credentialsFor('walmart', WalmartCredentials);
-      const raw = await channelRequest(`${this.baseUrl}/v3/token`, {
-        method: 'POST',
-        headers: { ...serviceHeaders(), 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
-      }, { channel: 'walmart', ...(http.fetch ? { fetch: http.fetch } : {}) });
+      const raw = await channelRequest(
+        `${this.baseUrl}/v3/token`,
+        {
+          method: 'POST',
+          headers: {
+            ...serviceHeaders(),
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+          },
+          body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+        },
+        { channel: 'walmart', ...(http.fetch ? { fetch: http.fetch } : {}) },
+      );
       const parsed = WalmartTokenResponse.parse(raw);
       return { accessToken: parsed.access_token, expiresInSeconds: parsed.expires_in };
     });
@@ -45,9 +57,13 @@ export class WalmartOrdersApi {
 
   /** GET /v3/orders/{purchaseOrderId}: the raw answer, `{ order }`. Throws ChannelApiError for a non-2xx answer. */
   async getOrder(purchaseOrderId: string): Promise<unknown> {
-    return channelRequest(`${this.baseUrl}/v3/orders/${encodeURIComponent(purchaseOrderId)}`, {
-      headers: { ...serviceHeaders(), 'WM_SEC.ACCESS_TOKEN': await this.token.get() },
-    }, this.http);
+    return channelRequest(
+      `${this.baseUrl}/v3/orders/${encodeURIComponent(purchaseOrderId)}`,
+      {
+        headers: { ...serviceHeaders(), 'WM_SEC.ACCESS_TOKEN': await this.token.get() },
+      },
+      this.http,
+    );
   }
 }
 
@@ -61,7 +77,9 @@ export function walmartOrderSource(api: WalmartOrdersApi): OrderSource<WalmartOr
     },
     readAnswer(raw) {
       const parsed = WalmartGetOrderResponse.safeParse(raw);
-      return parsed.success ? { kind: 'order', payload: parsed.data.order, raw } : { kind: 'invalid', issues: formatIssues(parsed.error), raw };
+      return parsed.success
+        ? { kind: 'order', payload: parsed.data.order, raw }
+        : { kind: 'invalid', issues: formatIssues(parsed.error), raw };
     },
   };
 }

@@ -1,7 +1,16 @@
 import { type ChannelOrderMapper, OrderMappingError } from '#domain/intake/channel-ports';
-import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
+import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, computeOrderTotals, orderIdFor } from '#domain/kernel/order';
+import {
+  type Address,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type Shipping,
+  type TaxLine,
+  computeOrderTotals,
+  orderIdFor,
+} from '#domain/kernel/order';
 import { type Money, sumMoney } from '#domain/kernel/money';
 import type { ChannelRefund } from '#domain/returns/refund-report';
 import type { WalmartCharge, WalmartMoney, WalmartOrder, WalmartOrderLine } from './walmart-order.schema';
@@ -46,11 +55,16 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
   const reported = order.orderSummary?.totalAmount;
   const currency = reported
     ? currencyAt(reported.currencyUnit, 'orderSummary.totalAmount.currencyUnit')
-    : currencyAt(order.orderLines.orderLine[0].charges.charge[0].chargeAmount.currency, 'orderLines.orderLine.0.charges.charge.0.chargeAmount.currency');
+    : currencyAt(
+        order.orderLines.orderLine[0].charges.charge[0].chargeAmount.currency,
+        'orderLines.orderLine.0.charges.charge.0.chargeAmount.currency',
+      );
   const minor = (amountMinor: number): Money => ({ amountMinor, currency });
   const minorUnits = (value: WalmartMoney, path: string): number => {
     if (value.currency !== currency) {
-      throw new OrderMappingError(`${path}: ${value.currency} differs from the order currency ${currency}`, [{ path: `${path}.currency`, message: `${value.currency} differs from ${currency}` }]);
+      throw new OrderMappingError(`${path}: ${value.currency} differs from the order currency ${currency}`, [
+        { path: `${path}.currency`, message: `${value.currency} differs from ${currency}` },
+      ]);
     }
     return moneyAt(value.amount, currency, `${path}.amount`).amountMinor;
   };
@@ -66,20 +80,36 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
       }
     }
     // Walmart states discounts as negative charges, so a negative price shows as charges that net below zero.
-    if (sums.discount > sums.price) throw new OrderMappingError(`${path}: the charges add up to less than zero`, [{ path, message: 'price adds up to less than zero' }]);
-    if (sums.tax < 0) throw new OrderMappingError(`${path}: the charges' taxes add up to less than zero`, [{ path, message: 'tax adds up to less than zero' }]);
+    if (sums.discount > sums.price)
+      throw new OrderMappingError(`${path}: the charges add up to less than zero`, [
+        { path, message: 'price adds up to less than zero' },
+      ]);
+    if (sums.tax < 0)
+      throw new OrderMappingError(`${path}: the charges' taxes add up to less than zero`, [
+        { path, message: 'tax adds up to less than zero' },
+      ]);
     return sums;
   };
-  const taxes = (sums: ChargeSums): TaxLine[] => (sums.tax === 0 ? [] : [{ name: sums.taxName ?? 'Tax', amount: minor(sums.tax) }]);
+  const taxes = (sums: ChargeSums): TaxLine[] =>
+    sums.tax === 0 ? [] : [{ name: sums.taxName ?? 'Tax', amount: minor(sums.tax) }];
 
-  const charges = order.orderLines.orderLine.map((line, i) => line.charges.charge.map((charge, c) => {
-    const path = `orderLines.orderLine.${i}.charges.charge.${c}`;
-    if (charge.chargeType !== 'PRODUCT' && charge.chargeType !== 'SHIPPING') {
-      throw new OrderMappingError(`${path}.chargeType: ${charge.chargeType} has no place in the canonical order`, [{ path: `${path}.chargeType`, message: `${charge.chargeType} is not PRODUCT or SHIPPING` }]);
-    }
-    return { charge, path };
-  }));
-  const products = order.orderLines.orderLine.map((_, i) => sum(charges[i].filter(({ charge }) => charge.chargeType === 'PRODUCT'), `orderLines.orderLine.${i}.charges`));
+  const charges = order.orderLines.orderLine.map((line, i) =>
+    line.charges.charge.map((charge, c) => {
+      const path = `orderLines.orderLine.${i}.charges.charge.${c}`;
+      if (charge.chargeType !== 'PRODUCT' && charge.chargeType !== 'SHIPPING') {
+        throw new OrderMappingError(`${path}.chargeType: ${charge.chargeType} has no place in the canonical order`, [
+          { path: `${path}.chargeType`, message: `${charge.chargeType} is not PRODUCT or SHIPPING` },
+        ]);
+      }
+      return { charge, path };
+    }),
+  );
+  const products = order.orderLines.orderLine.map((_, i) =>
+    sum(
+      charges[i].filter(({ charge }) => charge.chargeType === 'PRODUCT'),
+      `orderLines.orderLine.${i}.charges`,
+    ),
+  );
 
   const lines: OrderLine[] = order.orderLines.orderLine.map((line, i) => {
     const path = `orderLines.orderLine.${i}`;
@@ -98,12 +128,17 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
   });
   const shippingCharges = charges.flat().filter(({ charge }) => charge.chargeType === 'SHIPPING');
   const shippingSums = sum(shippingCharges, 'orderLines.orderLine.charges.SHIPPING');
-  const shipping: Shipping[] = shippingCharges.length === 0 ? [] : [{
-    ...(order.shippingInfo?.methodCode ? { method: order.shippingInfo.methodCode } : {}),
-    price: minor(shippingSums.price),
-    discount: minor(shippingSums.discount),
-    taxes: taxes(shippingSums),
-  }];
+  const shipping: Shipping[] =
+    shippingCharges.length === 0
+      ? []
+      : [
+          {
+            ...(order.shippingInfo?.methodCode ? { method: order.shippingInfo.methodCode } : {}),
+            price: minor(shippingSums.price),
+            discount: minor(shippingSums.discount),
+            taxes: taxes(shippingSums),
+          },
+        ];
 
   const address = toAddress(order.shippingInfo);
   const draft = {
@@ -114,10 +149,20 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
     status: canonicalStatus(walmartStatus(order, products), lines),
     currency,
     placedAt: order.orderDate,
-    channelUpdatedAt: [order.orderDate, ...order.orderLines.orderLine.flatMap((line) => (line.statusDate ? [line.statusDate] : []))].sort().at(-1)!,
+    channelUpdatedAt: [
+      order.orderDate,
+      ...order.orderLines.orderLine.flatMap((line) => (line.statusDate ? [line.statusDate] : [])),
+    ]
+      .sort()
+      .at(-1)!,
     taxesIncluded: false,
     ...(order.customerEmailId || order.shippingInfo?.postalAddress?.name
-      ? { customer: { ...(order.customerEmailId ? { email: order.customerEmailId } : {}), ...(order.shippingInfo?.postalAddress?.name ? { name: order.shippingInfo.postalAddress.name } : {}) } }
+      ? {
+          customer: {
+            ...(order.customerEmailId ? { email: order.customerEmailId } : {}),
+            ...(order.shippingInfo?.postalAddress?.name ? { name: order.shippingInfo.postalAddress.name } : {}),
+          },
+        }
       : {}),
     ...(address ? { shippingAddress: address } : {}),
     lines,
@@ -126,7 +171,9 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
   };
   // Without Walmart's own total there is nothing independent to check against: the canonical order
   // still proves its own balance when parsed.
-  const total = reported ? moneyAt(reported.currencyAmount, reported.currencyUnit, 'orderSummary.totalAmount.currencyAmount') : computeOrderTotals(draft).total;
+  const total = reported
+    ? moneyAt(reported.currencyAmount, reported.currencyUnit, 'orderSummary.totalAmount.currencyAmount')
+    : computeOrderTotals(draft).total;
   return completeOrder(draft, total, 'orderSummary.totalAmount');
 }
 
@@ -137,16 +184,24 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
  * Acknowledged) is received. A partial refund leaves the status alone and is reported as a refund.
  */
 function walmartStatus(order: WalmartOrder, products: readonly ChargeSums[]): OrderStatus {
-  const units = order.orderLines.orderLine.flatMap((line, i) => line.orderLineStatuses.orderLineStatus.map((entry, s) => ({
-    status: entry.status,
-    quantity: quantityAt(entry.statusQuantity.amount, `orderLines.orderLine.${i}.orderLineStatuses.orderLineStatus.${s}.statusQuantity.amount`),
-  })));
-  const count = (statuses: readonly string[]) => units.filter((unit) => statuses.includes(unit.status)).reduce((total, unit) => total + unit.quantity, 0);
+  const units = order.orderLines.orderLine.flatMap((line, i) =>
+    line.orderLineStatuses.orderLineStatus.map((entry, s) => ({
+      status: entry.status,
+      quantity: quantityAt(
+        entry.statusQuantity.amount,
+        `orderLines.orderLine.${i}.orderLineStatuses.orderLineStatus.${s}.statusQuantity.amount`,
+      ),
+    })),
+  );
+  const count = (statuses: readonly string[]) =>
+    units.filter((unit) => statuses.includes(unit.status)).reduce((total, unit) => total + unit.quantity, 0);
   const live = units.reduce((total, unit) => total + unit.quantity, 0) - count(['Cancelled']);
   if (live === 0) return 'cancelled';
-  const liveLines = order.orderLines.orderLine.map((line, index) => ({ line, index, price: products[index].price }))
+  const liveLines = order.orderLines.orderLine
+    .map((line, index) => ({ line, index, price: products[index].price }))
     .filter(({ line }) => line.orderLineStatuses.orderLineStatus.some((entry) => entry.status !== 'Cancelled'));
-  if (liveLines.every(({ line, index, price }) => line.refund && refundedProductMinor(line, index) >= price)) return 'refunded';
+  if (liveLines.every(({ line, index, price }) => line.refund && refundedProductMinor(line, index) >= price))
+    return 'refunded';
   const shipped = count(['Shipped', 'Delivered', 'Refund']);
   if (shipped >= live) return 'shipped';
   return shipped > 0 ? 'partially_shipped' : 'received';
@@ -154,8 +209,18 @@ function walmartStatus(order: WalmartOrder, products: readonly ChargeSums[]): Or
 
 /** What a line's refund gave back on its PRODUCT charges, in positive minor units. */
 function refundedProductMinor(line: WalmartOrderLine, index: number): number {
-  return (line.refund?.refundCharges.refundCharge ?? []).reduce((total, { charge }, r) => charge.chargeType !== 'PRODUCT' ? total
-    : total - moneyAt(charge.chargeAmount.amount, charge.chargeAmount.currency, `orderLines.orderLine.${index}.refund.refundCharges.refundCharge.${r}.charge.chargeAmount.amount`).amountMinor, 0);
+  return (line.refund?.refundCharges.refundCharge ?? []).reduce(
+    (total, { charge }, r) =>
+      charge.chargeType !== 'PRODUCT'
+        ? total
+        : total -
+          moneyAt(
+            charge.chargeAmount.amount,
+            charge.chargeAmount.currency,
+            `orderLines.orderLine.${index}.refund.refundCharges.refundCharge.${r}.charge.chargeAmount.amount`,
+          ).amountMinor,
+    0,
+  );
 }
 
 /**
@@ -169,26 +234,40 @@ export function walmartRefunds(order: WalmartOrder): ChannelRefund[] {
     const path = `orderLines.orderLine.${i}.refund.refundCharges.refundCharge`;
     const amounts = line.refund.refundCharges.refundCharge.flatMap(({ charge }, r) => [
       moneyAt(charge.chargeAmount.amount, charge.chargeAmount.currency, `${path}.${r}.charge.chargeAmount.amount`),
-      ...(charge.tax ? [moneyAt(charge.tax.taxAmount.amount, charge.tax.taxAmount.currency, `${path}.${r}.charge.tax.taxAmount.amount`)] : []),
+      ...(charge.tax
+        ? [
+            moneyAt(
+              charge.tax.taxAmount.amount,
+              charge.tax.taxAmount.currency,
+              `${path}.${r}.charge.tax.taxAmount.amount`,
+            ),
+          ]
+        : []),
     ]);
     if (amounts.length === 0) return [];
     let refunded: Money;
     try {
       refunded = sumMoney(amounts[0].currency, amounts);
     } catch (error) {
-      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [{ path, message: (error as Error).message }]);
+      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [
+        { path, message: (error as Error).message },
+      ]);
     }
-    const reason = line.refund.refundCharges.refundCharge.find((entry) => entry.refundReason)?.refundReason ?? line.refund.refundComments;
-    return [{
-      channel: 'walmart' as const,
-      channelOrderId: order.purchaseOrderId,
-      orderId: orderIdFor('walmart', order.purchaseOrderId),
-      channelRefundId: line.refund.refundId ?? `${order.purchaseOrderId}-${line.lineNumber}-refund`,
-      refundedAt: line.statusDate ?? order.orderDate,
-      amount: { amountMinor: Math.abs(refunded.amountMinor), currency: refunded.currency },
-      lines: [],
-      ...(reason ? { reason } : {}),
-    }];
+    const reason =
+      line.refund.refundCharges.refundCharge.find((entry) => entry.refundReason)?.refundReason ??
+      line.refund.refundComments;
+    return [
+      {
+        channel: 'walmart' as const,
+        channelOrderId: order.purchaseOrderId,
+        orderId: orderIdFor('walmart', order.purchaseOrderId),
+        channelRefundId: line.refund.refundId ?? `${order.purchaseOrderId}-${line.lineNumber}-refund`,
+        refundedAt: line.statusDate ?? order.orderDate,
+        amount: { amountMinor: Math.abs(refunded.amountMinor), currency: refunded.currency },
+        lines: [],
+        ...(reason ? { reason } : {}),
+      },
+    ];
   });
 }
 

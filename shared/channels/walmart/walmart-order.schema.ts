@@ -7,7 +7,8 @@ import { z } from 'zod';
  * carries its statuses with the quantity in each. Dates are epoch milliseconds in Walmart's examples
  * and date-times in its reference, so both are read.
  */
-const WalmartTimestamp = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })])
+const WalmartTimestamp = z
+  .union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })])
   .transform((value) => new Date(value).toISOString());
 
 const WalmartMoney = z.object({ currency: z.string().regex(/^[A-Z]{3}$/), amount: z.number() });
@@ -31,18 +32,26 @@ export const WalmartOrderLine = z.object({
   orderLineQuantity: WalmartQuantity,
   statusDate: WalmartTimestamp.optional(),
   orderLineStatuses: z.object({
-    orderLineStatus: z.array(z.object({
-      status: z.enum(['Created', 'Acknowledged', 'Shipped', 'Delivered', 'Cancelled', 'Refund']),
-      statusQuantity: WalmartQuantity,
-      cancellationReason: z.string().nullish(),
-    })).min(1),
+    orderLineStatus: z
+      .array(
+        z.object({
+          status: z.enum(['Created', 'Acknowledged', 'Shipped', 'Delivered', 'Cancelled', 'Refund']),
+          statusQuantity: WalmartQuantity,
+          cancellationReason: z.string().nullish(),
+        }),
+      )
+      .min(1),
   }),
   /** What was refunded on the line, as negative charges. */
-  refund: z.object({
-    refundId: z.string().optional(),
-    refundComments: z.string().optional(),
-    refundCharges: z.object({ refundCharge: z.array(z.object({ refundReason: z.string().optional(), charge: WalmartCharge })) }),
-  }).nullish(),
+  refund: z
+    .object({
+      refundId: z.string().optional(),
+      refundComments: z.string().optional(),
+      refundCharges: z.object({
+        refundCharge: z.array(z.object({ refundReason: z.string().optional(), charge: WalmartCharge })),
+      }),
+    })
+    .nullish(),
 });
 export type WalmartOrderLine = z.infer<typeof WalmartOrderLine>;
 
@@ -51,24 +60,30 @@ export const WalmartOrder = z.object({
   customerOrderId: z.string().optional(),
   customerEmailId: z.string().optional(),
   orderDate: WalmartTimestamp,
-  shippingInfo: z.object({
-    phone: z.string().optional(),
-    methodCode: z.string().optional(),
-    postalAddress: z.object({
-      name: z.string().optional(),
-      address1: z.string().optional(),
-      address2: z.string().nullish(),
-      city: z.string().optional(),
-      state: z.string().optional(),
-      postalCode: z.string().optional(),
-      country: z.string().optional(),
-    }).optional(),
-  }).optional(),
+  shippingInfo: z
+    .object({
+      phone: z.string().optional(),
+      methodCode: z.string().optional(),
+      postalAddress: z
+        .object({
+          name: z.string().optional(),
+          address1: z.string().optional(),
+          address2: z.string().nullish(),
+          city: z.string().optional(),
+          state: z.string().optional(),
+          postalCode: z.string().optional(),
+          country: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   orderLines: z.object({ orderLine: z.array(WalmartOrderLine).min(1) }),
   /** The order's total as Walmart states it; the mapping must reproduce it when present. */
-  orderSummary: z.object({
-    totalAmount: z.object({ currencyAmount: z.number(), currencyUnit: z.string().regex(/^[A-Z]{3}$/) }).optional(),
-  }).optional(),
+  orderSummary: z
+    .object({
+      totalAmount: z.object({ currencyAmount: z.number(), currencyUnit: z.string().regex(/^[A-Z]{3}$/) }).optional(),
+    })
+    .optional(),
 });
 export type WalmartOrder = z.infer<typeof WalmartOrder>;
 

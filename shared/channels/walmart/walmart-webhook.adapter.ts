@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import type { ChannelWebhookAdapter } from '#domain/intake/channel-ports';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import { formatIssues } from '#domain/kernel/validation';
-import { WALMART_PURCHASE_ORDER_EVENTS, WalmartOrderUpdatesEvent, WalmartPurchaseOrderEvent } from './walmart-order.schema';
+import {
+  WALMART_PURCHASE_ORDER_EVENTS,
+  WalmartOrderUpdatesEvent,
+  WalmartPurchaseOrderEvent,
+} from './walmart-order.schema';
 
 /**
  * The header the subscription names as authHeaderName. Walmart's subscription guide puts the HMAC "in
@@ -27,13 +31,16 @@ export const walmartWebhookAdapter: ChannelWebhookAdapter<never> = {
 
   verify(request, secret) {
     const signature = request.headers[WALMART_SIGNATURE_HEADER];
-    const base64 = signature && HEX_DIGEST.test(signature) ? Buffer.from(signature, 'hex').toString('base64') : signature;
+    const base64 =
+      signature && HEX_DIGEST.test(signature) ? Buffer.from(signature, 'hex').toString('base64') : signature;
     return hasValidBase64HmacSha256(request.rawBody, secret, base64);
   },
 
   deliveryId(request, json) {
     const eventId = (json as { source?: { eventId?: unknown } } | undefined)?.source?.eventId;
-    return typeof eventId === 'string' && eventId ? eventId : `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
+    return typeof eventId === 'string' && eventId
+      ? eventId
+      : `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
   },
 
   parse(_request, json) {
@@ -43,7 +50,14 @@ export const walmartWebhookAdapter: ChannelWebhookAdapter<never> = {
       const event = WalmartPurchaseOrderEvent.safeParse(json);
       if (!event.success) return { ok: false, issues: formatIssues(event.error) };
       const { purchaseOrderId, partnerId } = event.data.payload;
-      return { ok: true, value: { kind: 'notification', topic, notice: { channelOrderId: purchaseOrderId, ...(partnerId ? { channelAccount: partnerId } : {}) } } };
+      return {
+        ok: true,
+        value: {
+          kind: 'notification',
+          topic,
+          notice: { channelOrderId: purchaseOrderId, ...(partnerId ? { channelAccount: partnerId } : {}) },
+        },
+      };
     }
     if (topic !== 'ORDER_UPDATES') return { ok: true, value: { kind: 'ignored', topic } };
     const event = WalmartOrderUpdatesEvent.safeParse(json);
@@ -55,7 +69,10 @@ export const walmartWebhookAdapter: ChannelWebhookAdapter<never> = {
       value: {
         kind: 'notification',
         topic: subEvent ? `ORDER_UPDATES/${subEvent}` : topic,
-        notice: { channelOrderId: order.purchaseOrderId, ...(order.partnerId ? { channelAccount: order.partnerId } : {}) },
+        notice: {
+          channelOrderId: order.purchaseOrderId,
+          ...(order.partnerId ? { channelAccount: order.partnerId } : {}),
+        },
       },
     };
   },

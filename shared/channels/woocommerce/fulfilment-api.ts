@@ -36,7 +36,10 @@ export class WooCommerceCancellationApi implements ChannelCancellationApi {
   async cancelOrder(cancellation: ChannelCancellation): Promise<void> {
     const orderPath = `/orders/${encodeURIComponent(cancellation.channelOrderId)}`;
     await this.api.request('PUT', orderPath, { status: 'cancelled' });
-    await this.api.request('POST', `${orderPath}/notes`, { note: `Cancelled: not enough stock to fulfil (order ${cancellation.orderId}).`, customer_note: true });
+    await this.api.request('POST', `${orderPath}/notes`, {
+      note: `Cancelled: not enough stock to fulfil (order ${cancellation.orderId}).`,
+      customer_note: true,
+    });
   }
 }
 
@@ -54,13 +57,17 @@ export class WooCommerceReturnApi implements ChannelReturnApi {
   constructor(private readonly api: WooCommerceRestApi) {}
 
   async recordReturn(channelReturn: ChannelReturn): Promise<{ channelRefundId?: string }> {
-    const refund = await this.api.request<{ id?: number }>('POST', `/orders/${encodeURIComponent(channelReturn.channelOrderId)}/refunds`, {
-      amount: formatDecimalMoney(channelReturn.refunded),
-      reason: returnNote(channelReturn),
-      api_refund: false,
-      api_restock: false,
-      line_items: channelReturn.lines.map((line) => ({ id: Number(line.channelLineId), quantity: line.quantity })),
-    });
+    const refund = await this.api.request<{ id?: number }>(
+      'POST',
+      `/orders/${encodeURIComponent(channelReturn.channelOrderId)}/refunds`,
+      {
+        amount: formatDecimalMoney(channelReturn.refunded),
+        reason: returnNote(channelReturn),
+        api_refund: false,
+        api_restock: false,
+        line_items: channelReturn.lines.map((line) => ({ id: Number(line.channelLineId), quantity: line.quantity })),
+      },
+    );
     return refund?.id !== undefined ? { channelRefundId: String(refund.id) } : {};
   }
 }

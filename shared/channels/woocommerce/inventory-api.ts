@@ -10,26 +10,54 @@ import type { RateLimit } from '#domain/kernel/rate-limit';
  */
 export const WOOCOMMERCE_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 10 };
 
-export const WooCommerceCredentials = z.object({ storeUrl: z.string().url(), consumerKey: z.string().min(1), consumerSecret: z.string().min(1) });
+export const WooCommerceCredentials = z.object({
+  storeUrl: z.string().url(),
+  consumerKey: z.string().min(1),
+  consumerSecret: z.string().min(1),
+});
 
 /** The store's REST API (wc/v3) with the key pair as HTTP Basic auth, which WooCommerce accepts over HTTPS. */
 export class WooCommerceRestApi {
-  constructor(private readonly baseUrl: string | undefined, private readonly credentials: ChannelApiCredentials, private readonly http: ChannelHttpOptions) {}
+  constructor(
+    private readonly baseUrl: string | undefined,
+    private readonly credentials: ChannelApiCredentials,
+    private readonly http: ChannelHttpOptions,
+  ) {}
 
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const { storeUrl, consumerKey, consumerSecret } = await this.credentials.credentialsFor('woocommerce', WooCommerceCredentials);
+    const { storeUrl, consumerKey, consumerSecret } = await this.credentials.credentialsFor(
+      'woocommerce',
+      WooCommerceCredentials,
+    );
     const base = (this.baseUrl || storeUrl).replace(/\/$/, '');
-    return channelRequest<T>(`${base}/wp-json/wc/v3${path}`, {
-      method,
-      headers: { authorization: `Basic ${Buffer.from(`${consumerKey}:${consumerSecret}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }, this.http);
+    return channelRequest<T>(
+      `${base}/wp-json/wc/v3${path}`,
+      {
+        method,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${consumerKey}:${consumerSecret}`).toString('base64')}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      },
+      this.http,
+    );
   }
 }
 
-const Product = z.object({ id: z.number().int(), sku: z.string(), stock_quantity: z.number().int().nullable(), manage_stock: z.boolean() });
+const Product = z.object({
+  id: z.number().int(),
+  sku: z.string(),
+  stock_quantity: z.number().int().nullable(),
+  manage_stock: z.boolean(),
+});
 const BatchAnswer = z.object({
-  update: z.array(z.object({ id: z.number().int(), error: z.object({ code: z.string(), message: z.string() }).optional() }).loose()).default([]),
+  update: z
+    .array(
+      z.object({ id: z.number().int(), error: z.object({ code: z.string(), message: z.string() }).optional() }).loose(),
+    )
+    .default([]),
 });
 
 /** products/batch takes up to 100 objects a call; the product search pages at 100. */
@@ -51,27 +79,54 @@ export class WooCommerceInventoryApi implements ChannelInventoryApi {
     const missing = listings.filter((l) => !l.listingRef).map((l) => l.sku);
     if (missing.length > 0) for (const product of await this.findBySku(missing)) ids.set(product.sku, product.id);
     const known = listings.filter((l) => ids.has(l.sku));
-    const answer = known.length === 0 ? { update: [] } : BatchAnswer.parse(await this.api.request('POST', '/products/batch', {
-      update: known.map((listing) => ({ id: ids.get(listing.sku), manage_stock: true, stock_quantity: listing.quantity })),
-    }));
+    const answer =
+      known.length === 0
+        ? { update: [] }
+        : BatchAnswer.parse(
+            await this.api.request('POST', '/products/batch', {
+              update: known.map((listing) => ({
+                id: ids.get(listing.sku),
+                manage_stock: true,
+                stock_quantity: listing.quantity,
+              })),
+            }),
+          );
     return listings.map((listing) => {
       const id = ids.get(listing.sku);
-      if (id === undefined) return { sku: listing.sku, ok: false as const, unlisted: true, reason: `woocommerce has no product with SKU ${listing.sku}` };
+      if (id === undefined)
+        return {
+          sku: listing.sku,
+          ok: false as const,
+          unlisted: true,
+          reason: `woocommerce has no product with SKU ${listing.sku}`,
+        };
       const updated = answer.update.find((entry) => entry.id === id);
-      if (!updated || updated.error) return { sku: listing.sku, ok: false as const, reason: updated?.error ? `${updated.error.code}: ${updated.error.message}` : 'woocommerce did not answer for this product' };
+      if (!updated || updated.error)
+        return {
+          sku: listing.sku,
+          ok: false as const,
+          reason: updated?.error
+            ? `${updated.error.code}: ${updated.error.message}`
+            : 'woocommerce did not answer for this product',
+        };
       return { sku: listing.sku, ok: true as const, listingRef: String(id) };
     });
   }
 
   async readAvailable(listings: readonly { sku: string }[]): Promise<Map<string, number>> {
     const products = await this.findBySku(listings.map((listing) => listing.sku));
-    return new Map(products.filter((p) => p.manage_stock && p.stock_quantity !== null).map((p) => [p.sku, p.stock_quantity!]));
+    return new Map(
+      products.filter((p) => p.manage_stock && p.stock_quantity !== null).map((p) => [p.sku, p.stock_quantity!]),
+    );
   }
 
   private async findBySku(skus: readonly string[]): Promise<z.infer<typeof Product>[]> {
     const found: z.infer<typeof Product>[] = [];
     for (let i = 0; i < skus.length; i += WOOCOMMERCE_BATCH) {
-      const query = new URLSearchParams({ sku: skus.slice(i, i + WOOCOMMERCE_BATCH).join(','), per_page: String(WOOCOMMERCE_BATCH) });
+      const query = new URLSearchParams({
+        sku: skus.slice(i, i + WOOCOMMERCE_BATCH).join(','),
+        per_page: String(WOOCOMMERCE_BATCH),
+      });
       found.push(...z.array(Product).parse(await this.api.request('GET', `/products?${query}`)));
     }
     return found;

@@ -15,7 +15,8 @@ export class WooCommercePriceApi implements ChannelPriceApi {
   constructor(private readonly rest: WooCommerceRestApi) {}
 
   async setPrice(sku: string, listing: ChannelListing, price: EffectivePrice): Promise<void> {
-    if (!listing.listingId) throw new ListingIncompleteError(`the WooCommerce listing of ${sku} needs listingId (the product id)`);
+    if (!listing.listingId)
+      throw new ListingIncompleteError(`the WooCommerce listing of ${sku} needs listingId (the product id)`);
     const path = `/products/${encodeURIComponent(listing.listingId)}${listing.variantId ? `/variations/${encodeURIComponent(listing.variantId)}` : ''}`;
     await this.rest.request('PUT', path, {
       regular_price: formatDecimalMoney({ amountMinor: price.base.amountMinor, currency: price.base.currency }),

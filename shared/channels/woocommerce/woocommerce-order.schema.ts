@@ -8,9 +8,15 @@ import { z } from 'zod';
  */
 const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "19.99"');
 /** WooCommerce's *_gmt timestamps carry no offset; they are UTC. */
-const GmtTimestamp = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/, 'must be a UTC timestamp such as "2025-03-14T14:26:55"');
+const GmtTimestamp = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/, 'must be a UTC timestamp such as "2025-03-14T14:26:55"');
 
-const TaxShare = z.object({ id: z.number().int(), total: z.union([Decimal, z.literal('')]), subtotal: z.union([Decimal, z.literal('')]).optional() });
+const TaxShare = z.object({
+  id: z.number().int(),
+  total: z.union([Decimal, z.literal('')]),
+  subtotal: z.union([Decimal, z.literal('')]).optional(),
+});
 
 const Address = z.object({
   first_name: z.string().optional(),
@@ -37,36 +43,52 @@ export const WooCommerceOrderPayload = z.object({
   total: Decimal,
   billing: Address.optional(),
   shipping: Address.optional(),
-  line_items: z.array(z.object({
-    id: z.number().int(),
-    name: z.string().optional(),
-    product_id: z.number().int(),
-    variation_id: z.number().int(),
-    /** Checked by the mapper, so a negative quantity holds the order with the field named. */
-    quantity: z.number().int(),
-    /** The line before discounts, all units, tax excluded. */
-    subtotal: Decimal,
-    subtotal_tax: Decimal,
-    /** The line after discounts, all units, tax excluded. */
-    total: Decimal,
-    total_tax: Decimal,
-    taxes: z.array(TaxShare).default([]),
-    sku: z.string().nullable().optional(),
-  })).min(1),
-  tax_lines: z.array(z.object({
-    rate_id: z.number().int(),
-    label: z.string(),
-    rate_percent: z.number().nonnegative().optional(),
-  })).default([]),
-  shipping_lines: z.array(z.object({
-    id: z.number().int(),
-    method_title: z.string().optional(),
-    /** Tax excluded, always. */
-    total: Decimal,
-    total_tax: Decimal,
-    taxes: z.array(TaxShare).default([]),
-  })).default([]),
-  fee_lines: z.array(z.object({ id: z.number().int(), name: z.string().optional(), total: Decimal, total_tax: Decimal })).default([]),
-  refunds: z.array(z.object({ id: z.number().int(), reason: z.string().nullable().optional(), total: Decimal })).default([]),
+  line_items: z
+    .array(
+      z.object({
+        id: z.number().int(),
+        name: z.string().optional(),
+        product_id: z.number().int(),
+        variation_id: z.number().int(),
+        /** Checked by the mapper, so a negative quantity holds the order with the field named. */
+        quantity: z.number().int(),
+        /** The line before discounts, all units, tax excluded. */
+        subtotal: Decimal,
+        subtotal_tax: Decimal,
+        /** The line after discounts, all units, tax excluded. */
+        total: Decimal,
+        total_tax: Decimal,
+        taxes: z.array(TaxShare).default([]),
+        sku: z.string().nullable().optional(),
+      }),
+    )
+    .min(1),
+  tax_lines: z
+    .array(
+      z.object({
+        rate_id: z.number().int(),
+        label: z.string(),
+        rate_percent: z.number().nonnegative().optional(),
+      }),
+    )
+    .default([]),
+  shipping_lines: z
+    .array(
+      z.object({
+        id: z.number().int(),
+        method_title: z.string().optional(),
+        /** Tax excluded, always. */
+        total: Decimal,
+        total_tax: Decimal,
+        taxes: z.array(TaxShare).default([]),
+      }),
+    )
+    .default([]),
+  fee_lines: z
+    .array(z.object({ id: z.number().int(), name: z.string().optional(), total: Decimal, total_tax: Decimal }))
+    .default([]),
+  refunds: z
+    .array(z.object({ id: z.number().int(), reason: z.string().nullable().optional(), total: Decimal }))
+    .default([]),
 });
 export type WooCommerceOrderPayload = z.infer<typeof WooCommerceOrderPayload>;

@@ -1,9 +1,26 @@
 import { createHash } from 'node:crypto';
 import { type ChannelOrderMapper, type ChannelWebhookAdapter, OrderMappingError } from '#domain/intake/channel-ports';
-import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
+import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
-import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, rateFromNumber, unitPriceOf, utc } from '../order-mapping';
-import { type Address, type Order, type OrderLine, type OrderStatus, type Shipping, type TaxLine, orderIdFor } from '#domain/kernel/order';
+import {
+  canonicalStatus,
+  completeOrder,
+  currencyAt,
+  moneyAt,
+  quantityAt,
+  rateFromNumber,
+  unitPriceOf,
+  utc,
+} from '../order-mapping';
+import {
+  type Address,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type Shipping,
+  type TaxLine,
+  orderIdFor,
+} from '#domain/kernel/order';
 import { type Money, sumMoney, subtractMoney } from '#domain/kernel/money';
 import type { ChannelRefund } from '#domain/returns/refund-report';
 import { formatIssues } from '#domain/kernel/validation';
@@ -58,7 +75,11 @@ export const wooCommerceWebhookAdapter: ChannelWebhookAdapter<WooCommerceOrderPa
   handshake(request) {
     const ping = /^webhook_id=(\d+)$/.exec(request.rawBody.toString('utf8').trim());
     if (!ping || request.headers['x-wc-webhook-signature'] || request.headers['x-wc-webhook-topic']) return undefined;
-    return { status: 200, body: { ping: true, webhookId: Number(ping[1]) }, reason: `WooCommerce webhook ${ping[1]} creation ping` };
+    return {
+      status: 200,
+      body: { ping: true, webhookId: Number(ping[1]) },
+      reason: `WooCommerce webhook ${ping[1]} creation ping`,
+    };
   },
 
   parse(request, json) {
@@ -92,14 +113,16 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
   const inclusive = payload.prices_include_tax;
   const rates = new Map(payload.tax_lines.map((tax) => [tax.rate_id, tax]));
   const taxes = (shares: { id: number; total: string }[], path: string): TaxLine[] =>
-    shares.filter((share) => share.total !== '').map((share, i) => {
-      const rate = rates.get(share.id);
-      return {
-        name: rate?.label ?? `tax rate ${share.id}`,
-        ...(rate?.rate_percent !== undefined ? { rate: rateFromNumber(rate.rate_percent / 100) } : {}),
-        amount: money(share.total, `${path}.${i}.total`),
-      };
-    });
+    shares
+      .filter((share) => share.total !== '')
+      .map((share, i) => {
+        const rate = rates.get(share.id);
+        return {
+          name: rate?.label ?? `tax rate ${share.id}`,
+          ...(rate?.rate_percent !== undefined ? { rate: rateFromNumber(rate.rate_percent / 100) } : {}),
+          amount: money(share.total, `${path}.${i}.total`),
+        };
+      });
 
   payload.fee_lines.forEach((fee, i) => {
     if (money(fee.total, `fee_lines.${i}.total`).amountMinor !== 0) {
@@ -113,7 +136,9 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
     const quantity = quantityAt(item.quantity, `${path}.quantity`);
     const before = money(item.subtotal, `${path}.subtotal`);
     const after = money(item.total, `${path}.total`);
-    const extended = inclusive ? sumMoney(currency, [before, money(item.subtotal_tax, `${path}.subtotal_tax`)]) : before;
+    const extended = inclusive
+      ? sumMoney(currency, [before, money(item.subtotal_tax, `${path}.subtotal_tax`)])
+      : before;
     const discounted = inclusive ? sumMoney(currency, [after, money(item.total_tax, `${path}.total_tax`)]) : after;
     const key = skuKey(item);
     return {
@@ -144,23 +169,27 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
   const delivery = toAddress(payload.shipping);
   const name = [payload.billing?.first_name, payload.billing?.last_name].filter(Boolean).join(' ');
   const email = payload.billing?.email || undefined;
-  return completeOrder({
-    orderId: orderIdFor('woocommerce', channelOrderId),
-    channel: 'woocommerce',
-    channelOrderId,
-    ...(payload.number ? { channelOrderNumber: payload.number } : {}),
-    status: canonicalStatus(STATUS[payload.status] ?? 'received', lines),
-    currency,
-    placedAt: utc(`${payload.date_created_gmt}Z`),
-    channelUpdatedAt: utc(`${payload.date_modified_gmt}Z`),
-    taxesIncluded: inclusive,
-    ...(email || name ? { customer: { ...(email ? { email } : {}), ...(name ? { name } : {}) } } : {}),
-    ...(billing ? { billingAddress: billing } : {}),
-    ...(delivery ? { shippingAddress: delivery } : {}),
-    lines,
-    shipping,
-    fees: [],
-  }, money(payload.total, 'total'), 'total');
+  return completeOrder(
+    {
+      orderId: orderIdFor('woocommerce', channelOrderId),
+      channel: 'woocommerce',
+      channelOrderId,
+      ...(payload.number ? { channelOrderNumber: payload.number } : {}),
+      status: canonicalStatus(STATUS[payload.status] ?? 'received', lines),
+      currency,
+      placedAt: utc(`${payload.date_created_gmt}Z`),
+      channelUpdatedAt: utc(`${payload.date_modified_gmt}Z`),
+      taxesIncluded: inclusive,
+      ...(email || name ? { customer: { ...(email ? { email } : {}), ...(name ? { name } : {}) } } : {}),
+      ...(billing ? { billingAddress: billing } : {}),
+      ...(delivery ? { shippingAddress: delivery } : {}),
+      lines,
+      shipping,
+      fees: [],
+    },
+    money(payload.total, 'total'),
+    'total',
+  );
 }
 
 /**

@@ -5,7 +5,8 @@ export const accountingFunctions = {
   'settlement-ingest': {
     capability: 'order-to-cash',
     entry: 'functions/settlement-ingest/handler.ts',
-    description: 'Reconciles marketplace settlement reports line by line against canonical orders (fees booked, exceptions raised, a report stored); daily, raises NEVER_SETTLED for booked sales no settlement named in time.',
+    description:
+      'Reconciles marketplace settlement reports line by line against canonical orders (fees booked, exceptions raised, a report stored); daily, raises NEVER_SETTLED for booked sales no settlement named in time.',
     timeoutSeconds: 300,
     memoryMb: 512,
     tables: { accounting: 'readWrite', orders: 'read', crossReference: 'read', idempotency: 'readWrite' },
@@ -18,10 +19,17 @@ export const accountingFunctions = {
   'accounting-journal': {
     capability: 'order-to-cash',
     entry: 'functions/accounting-journal/handler.ts',
-    description: 'Prepares balanced journal entries (sale per shipment, POS sale by tender, refund reversal) from the chart of accounts, once per entry id.',
+    description:
+      'Prepares balanced journal entries (sale per shipment, POS sale by tender, refund reversal) from the chart of accounts, once per entry id.',
     timeoutSeconds: 30,
     memoryMb: 256,
-    tables: { accounting: 'readWrite', orders: 'read', crossReference: 'read', idempotency: 'readWrite', eventTrail: 'readWrite' },
+    tables: {
+      accounting: 'readWrite',
+      orders: 'read',
+      crossReference: 'read',
+      idempotency: 'readWrite',
+      eventTrail: 'readWrite',
+    },
     publishesEvents: true,
   },
 } satisfies DeployedFunctions;

@@ -5,7 +5,8 @@ export const channelSyncFunctions = {
   'channel-availability-sync': {
     capability: 'channel-sync',
     entry: 'functions/channel-availability-sync/handler.ts',
-    description: 'Publishes each channel\'s latest available-to-sell through its inventory API (coalesced, in version order, within its rate limit) and flags channel orders taken after a published zero.',
+    description:
+      "Publishes each channel's latest available-to-sell through its inventory API (coalesced, in version order, within its rate limit) and flags channel orders taken after a published zero.",
     timeoutSeconds: 60,
     memoryMb: 512,
     tables: { channelPublications: 'readWrite', idempotency: 'readWrite', eventTrail: 'readWrite' },
@@ -15,16 +16,24 @@ export const channelSyncFunctions = {
   'channel-order-sync': {
     capability: 'channel-sync',
     entry: 'functions/channel-order-sync/handler.ts',
-    description: 'Tells the order\'s channel what the fabric decided or received: confirmed shipments (once per shipment), stock-refusal cancellations (once per order) and returns taken elsewhere (once per return).',
+    description:
+      "Tells the order's channel what the fabric decided or received: confirmed shipments (once per shipment), stock-refusal cancellations (once per order) and returns taken elsewhere (once per return).",
     timeoutSeconds: 60,
     memoryMb: 256,
-    tables: { orders: 'read', crossReference: 'read', idempotency: 'readWrite', channelPublications: 'readWrite', eventTrail: 'readWrite' },
+    tables: {
+      orders: 'read',
+      crossReference: 'read',
+      idempotency: 'readWrite',
+      channelPublications: 'readWrite',
+      eventTrail: 'readWrite',
+    },
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
   },
   'channel-drift-check': {
     capability: 'channel-sync',
     entry: 'functions/channel-drift-check/handler.ts',
-    description: 'Reads back what each channel lists, compares it with the publication ledger and re-publishes what drifted.',
+    description:
+      'Reads back what each channel lists, compares it with the publication ledger and re-publishes what drifted.',
     timeoutSeconds: 300,
     memoryMb: 512,
     tables: { channelPublications: 'readWrite' },

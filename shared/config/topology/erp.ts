@@ -5,7 +5,8 @@ export const erpFunctions = {
   'erp-posting': {
     capability: 'order-to-cash',
     entry: 'functions/erp-posting/handler.ts',
-    description: 'Posts reserved orders as ERP sales orders and prepared journal entries, exactly once, behind a shared circuit breaker.',
+    description:
+      'Posts reserved orders as ERP sales orders and prepared journal entries, exactly once, behind a shared circuit breaker.',
     timeoutSeconds: 60,
     memoryMb: 256,
     tables: { orders: 'read', crossReference: 'readWrite', connectorState: 'readWrite', eventTrail: 'readWrite' },

@@ -5,7 +5,8 @@ export const exceptionsFunctions = {
   'exception-queue': {
     capability: 'exceptions',
     entry: 'functions/exception-queue/handler.ts',
-    description: 'Takes every exception event into one work queue (counted once per cause, held orders kept), resolves exceptions whose cause went away, and reports open exceptions per kind.',
+    description:
+      'Takes every exception event into one work queue (counted once per cause, held orders kept), resolves exceptions whose cause went away, and reports open exceptions per kind.',
     timeoutSeconds: 30,
     memoryMb: 256,
     tables: { exceptions: 'readWrite', orders: 'readWrite', crossReference: 'readWrite', eventTrail: 'readWrite' },
@@ -15,7 +16,8 @@ export const exceptionsFunctions = {
   'exception-api': {
     capability: 'exceptions',
     entry: 'functions/exception-api/handler.ts',
-    description: 'Lists and shows exceptions and applies their fixes (reprocess a held order from the archive, retry an ERP posting, dismiss with a reason), audited.',
+    description:
+      'Lists and shows exceptions and applies their fixes (reprocess a held order from the archive, retry an ERP posting, dismiss with a reason), audited.',
     timeoutSeconds: 30,
     memoryMb: 512,
     routes: [

@@ -27,7 +27,8 @@ export const intakeFunctions = {
   'channel-order-fetch': {
     capability: 'intake',
     entry: 'functions/channel-order-fetch/handler.ts',
-    description: 'Fetches the orders that thin channel notifications name (Square, Amazon, eBay, Walmart) from the channel API, maps and publishes them.',
+    description:
+      'Fetches the orders that thin channel notifications name (Square, Amazon, eBay, Walmart) from the channel API, maps and publishes them.',
     timeoutSeconds: 60,
     memoryMb: 512,
     tables: { idempotency: 'readWrite', crossReference: 'read', eventTrail: 'readWrite' },
@@ -58,7 +59,8 @@ export const intakeFunctions = {
     capability: 'intake',
     entry: 'functions/ebay-order-poller/handler.ts',
     channel: 'ebay',
-    description: 'Pulls eBay orders modified since the persisted cursor (getOrders by lastmodifieddate) and publishes each version once.',
+    description:
+      'Pulls eBay orders modified since the persisted cursor (getOrders by lastmodifieddate) and publishes each version once.',
     timeoutSeconds: 120,
     memoryMb: 512,
     tables: { idempotency: 'readWrite', crossReference: 'read', connectorState: 'readWrite' },

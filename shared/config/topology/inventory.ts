@@ -5,7 +5,8 @@ export const inventoryFunctions = {
   'inventory-reservation': {
     capability: 'inventory',
     entry: 'functions/inventory-reservation/handler.ts',
-    description: 'Reserves stock for each order once (and releases it when the order is cancelled), per channel policy.',
+    description:
+      'Reserves stock for each order once (and releases it when the order is cancelled), per channel policy.',
     timeoutSeconds: 30,
     memoryMb: 512,
     tables: { inventory: 'readWrite', eventTrail: 'readWrite' },

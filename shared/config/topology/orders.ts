@@ -17,7 +17,8 @@ export const ordersFunctions = {
   'shipment-confirmation': {
     capability: 'order-to-cash',
     entry: 'functions/shipment-confirmation/handler.ts',
-    description: 'Takes a warehouse\'s shipment confirmations (POST /shipments): archived raw, checked against the order and what it shipped before, published as ShipmentConfirmed once per shipment id.',
+    description:
+      "Takes a warehouse's shipment confirmations (POST /shipments): archived raw, checked against the order and what it shipped before, published as ShipmentConfirmed once per shipment id.",
     timeoutSeconds: 10,
     memoryMb: 256,
     // A WMS flushing a backlog after an outage must not starve the stage budget the channels share.
@@ -39,7 +40,8 @@ export const ordersFunctions = {
   'order-lifecycle': {
     capability: 'order-to-cash',
     entry: 'functions/order-lifecycle/handler.ts',
-    description: 'Moves each order through its lifecycle (guarded, versioned, with history); records and publishes refused transitions.',
+    description:
+      'Moves each order through its lifecycle (guarded, versioned, with history); records and publishes refused transitions.',
     // Room for a batch of ten early events each waiting its second and a half.
     timeoutSeconds: 30,
     memoryMb: 256,

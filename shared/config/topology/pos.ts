@@ -5,7 +5,8 @@ export const posFunctions = {
   'pos-batch-ingest': {
     capability: 'pos',
     entry: 'functions/pos-batch-ingest/handler.ts',
-    description: 'Ingests store POS batch uploads (CSV, JSONL, POSLog XML): once per transaction, bad lines to quarantine, large files across invocations.',
+    description:
+      'Ingests store POS batch uploads (CSV, JSONL, POSLog XML): once per transaction, bad lines to quarantine, large files across invocations.',
     // Each invocation budgets itself FABRIC_POS_INVOCATION_BUDGET_SECONDS (5 minutes) and hands the
     // rest of a large batch to a continuation; the timeout is only the backstop.
     timeoutSeconds: 900,
@@ -18,7 +19,8 @@ export const posFunctions = {
   'pos-stock-movements': {
     capability: 'pos',
     entry: 'functions/pos-stock-movements/handler.ts',
-    description: 'Moves store stock for recorded POS transactions (sales off on hand, returns back or to damaged), once per line.',
+    description:
+      'Moves store stock for recorded POS transactions (sales off on hand, returns back or to damaged), once per line.',
     timeoutSeconds: 30,
     memoryMb: 256,
     tables: { inventory: 'readWrite', eventTrail: 'readWrite' },

@@ -17,7 +17,11 @@ export const tables = {
    * Canonical orders and their state history (one item collection per order). The sparse
    * bySlaDeadline index lists lifecycles with a deadline, soonest first (shared/adapters/order-lifecycle-store.ts).
    */
-  orders: { partitionKey: 'pk', sortKey: 'sk', globalIndexes: [{ name: 'bySlaDeadline', partitionKey: 'slaWatch', sortKey: 'slaDeadline' }] },
+  orders: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    globalIndexes: [{ name: 'bySlaDeadline', partitionKey: 'slaWatch', sortKey: 'slaDeadline' }],
+  },
   /** Channel ids <-> fabric ids: orders, SKUs, ERP documents. */
   crossReference: { partitionKey: 'pk', sortKey: 'sk' },
   /** Powertools idempotency records, keyed on business ids, expiring after the longest retry window. */
@@ -27,7 +31,11 @@ export const tables = {
    * reservations, adjustments and published availability; layout in shared/adapters/inventory-store.ts.
    * The sparse bySweepAt index lists records the reservation sweeper must revisit.
    */
-  inventory: { partitionKey: 'pk', sortKey: 'sk', globalIndexes: [{ name: 'bySweepAt', partitionKey: 'sweepPk', sortKey: 'sweepSk' }] },
+  inventory: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    globalIndexes: [{ name: 'bySweepAt', partitionKey: 'sweepPk', sortKey: 'sweepSk' }],
+  },
   /** Pull connectors' cursors and in-flight pages, one item per connector, so a restart resumes where it stopped. */
   connectorState: { partitionKey: 'pk' },
   /**
@@ -41,7 +49,11 @@ export const tables = {
    * outbox), settlement reconciliation reports; the sparse byUnsettledDate index lists booked orders
    * no settlement has named yet. Layout in shared/adapters/reconciliation-store.ts.
    */
-  accounting: { partitionKey: 'pk', sortKey: 'sk', globalIndexes: [{ name: 'byUnsettledDate', partitionKey: 'unsettledDate', sortKey: 'orderId' }] },
+  accounting: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    globalIndexes: [{ name: 'byUnsettledDate', partitionKey: 'unsettledDate', sortKey: 'orderId' }],
+  },
   /**
    * Price list entries, promotions (and a copy per target SKU), the timetable of price and promotion
    * windows not yet published, and the last acknowledged price per channel; layout in
@@ -66,7 +78,10 @@ export const tables = {
    */
   exceptions: {
     partitionKey: 'id',
-    globalIndexes: [{ name: 'byKind', partitionKey: 'kind', sortKey: 'firstSeenAt' }, { name: 'byOrder', partitionKey: 'orderId', sortKey: 'kind' }],
+    globalIndexes: [
+      { name: 'byKind', partitionKey: 'kind', sortKey: 'firstSeenAt' },
+      { name: 'byOrder', partitionKey: 'orderId', sortKey: 'kind' },
+    ],
   },
 } satisfies Record<string, TableDefinition>;
 export type TableName = keyof typeof tables;
@@ -117,7 +132,15 @@ export interface ApiRoute {
  * follow the domain's finer capabilities (shared/domain/<capability>), some of which share a stack:
  * orders, accounting and the ERP deploy as order-to-cash, returns with inventory, catalog with pricing.
  */
-export const capabilities = ['intake', 'inventory', 'order-to-cash', 'pos', 'pricing-catalog', 'channel-sync', 'exceptions'] as const;
+export const capabilities = [
+  'intake',
+  'inventory',
+  'order-to-cash',
+  'pos',
+  'pricing-catalog',
+  'channel-sync',
+  'exceptions',
+] as const;
 export type Capability = (typeof capabilities)[number];
 
 export interface FunctionDefinition {

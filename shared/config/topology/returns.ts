@@ -5,10 +5,17 @@ export const returnsFunctions = {
   'return-intake': {
     capability: 'inventory',
     entry: 'functions/return-intake/handler.ts',
-    description: 'Takes received returns back into stock (restocked or damaged by reason), correlated to their order through the cross-reference; unmatched ones raise ReturnNeedsAttention.',
+    description:
+      'Takes received returns back into stock (restocked or damaged by reason), correlated to their order through the cross-reference; unmatched ones raise ReturnNeedsAttention.',
     timeoutSeconds: 30,
     memoryMb: 256,
-    tables: { orders: 'read', crossReference: 'read', inventory: 'readWrite', idempotency: 'readWrite', eventTrail: 'readWrite' },
+    tables: {
+      orders: 'read',
+      crossReference: 'read',
+      inventory: 'readWrite',
+      idempotency: 'readWrite',
+      eventTrail: 'readWrite',
+    },
     publishesEvents: true,
   },
 } satisfies DeployedFunctions;

@@ -74,8 +74,16 @@ export const DEFAULT_ACCOUNTING_POLICY: z.input<typeof AccountingPolicy> = {
     marketplaceFees: '6150',
   },
   channels: {
-    amazon: { settlementAccount: '1310', settles: true, expectedFees: { percentBasisPoints: 1500, fixedMinor: 0, toleranceMinor: 1 } },
-    shopify: { settlementAccount: '1320', settles: true, expectedFees: { percentBasisPoints: 290, fixedMinor: 30, toleranceMinor: 1 } },
+    amazon: {
+      settlementAccount: '1310',
+      settles: true,
+      expectedFees: { percentBasisPoints: 1500, fixedMinor: 0, toleranceMinor: 1 },
+    },
+    shopify: {
+      settlementAccount: '1320',
+      settles: true,
+      expectedFees: { percentBasisPoints: 290, fixedMinor: 30, toleranceMinor: 1 },
+    },
     ebay: { settlementAccount: '1330' },
     walmart: { settlementAccount: '1340' },
   },

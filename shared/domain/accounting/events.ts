@@ -14,14 +14,16 @@ export const SettlementLineReceived = defineEvent('SettlementLineReceived', {
 
 export const JournalEntryPrepared = defineEvent('JournalEntryPrepared', {
   source: EventSource.accounting,
-  description: 'A balanced journal entry (sale, POS sale by tender, refund, return reversal, marketplace fees) is ready to post through the ERP port; entry.entryId is stable per business fact and is the posting\'s idempotency key.',
+  description:
+    "A balanced journal entry (sale, POS sale by tender, refund, return reversal, marketplace fees) is ready to post through the ERP port; entry.entryId is stable per business fact and is the posting's idempotency key.",
   versions: { 1: JournalEntryPreparedData },
   current: 1,
 });
 
 export const ReconciliationException = defineEvent('ReconciliationException', {
   source: EventSource.settlement,
-  description: 'A settlement line or a booked sale does not reconcile: an order id the fabric never received, an unknown order line, an amount or fee variance, a sale never settled, or a report that cannot be read.',
+  description:
+    'A settlement line or a booked sale does not reconcile: an order id the fabric never received, an unknown order line, an amount or fee variance, a sale never settled, or a report that cannot be read.',
   versions: { 1: ReconciliationExceptionData },
   current: 1,
 });

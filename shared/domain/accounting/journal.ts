@@ -7,7 +7,13 @@ import type { Order } from '#domain/kernel/order';
 import type { Shipment } from '#domain/kernel/shipment';
 import type { ChannelRefund } from '#domain/returns';
 import type { PosTransaction } from '#domain/pos';
-import { posSaleEntryId, refundEntryId, saleEntryId, type JournalEntryKind, type JournalEntryPreparedData } from './model';
+import {
+  posSaleEntryId,
+  refundEntryId,
+  saleEntryId,
+  type JournalEntryKind,
+  type JournalEntryPreparedData,
+} from './model';
 import { buildRefundEntry, buildSaleEntry, type BookedEntry, type OrderBookings } from './sale-entries';
 import { buildPosSaleEntry } from './pos-entries';
 import { TransientError } from '#domain/kernel/errors';
@@ -31,7 +37,13 @@ export interface AccountingLedger {
    * false: a concurrent run stored it first). `awaitsSettlementSince` enters the order in the
    * never-settled watch from that date.
    */
-  recordEntry(orderId: string, prepared: JournalEntryPreparedData, bookings: OrderBookings, expectedRevision: number, awaitsSettlementSince?: string): Promise<boolean>;
+  recordEntry(
+    orderId: string,
+    prepared: JournalEntryPreparedData,
+    bookings: OrderBookings,
+    expectedRevision: number,
+    awaitsSettlementSince?: string,
+  ): Promise<boolean>;
 }
 
 export interface OrderLookup {
@@ -56,21 +68,47 @@ const BOOKING_ATTEMPTS = 5;
  * order's bookings before it is published, and a re-run (a crash after the write, a redelivery whose
  * idempotency record expired) publishes the stored entry again rather than booking anew.
  */
-export function journalShipment(shipment: Shipment, ports: JournalPorts, trace: { causationId: string }): Promise<JournalOutcome> {
-  return bookOrderEntry(shipment.orderId, saleEntryId(shipment), 'sale', (order, bookings) => buildSaleEntry(order, shipment, bookings, ports.policy), ports, trace,
-    (order) => (ports.policy.channels[order.channel]?.settles ? shipment.shippedAt.slice(0, 10) : undefined));
+export function journalShipment(
+  shipment: Shipment,
+  ports: JournalPorts,
+  trace: { causationId: string },
+): Promise<JournalOutcome> {
+  return bookOrderEntry(
+    shipment.orderId,
+    saleEntryId(shipment),
+    'sale',
+    (order, bookings) => buildSaleEntry(order, shipment, bookings, ports.policy),
+    ports,
+    trace,
+    (order) => (ports.policy.channels[order.channel]?.settles ? shipment.shippedAt.slice(0, 10) : undefined),
+  );
 }
 
 /** Books the reversal of a channel refund once, against what the order's sales booked. */
-export function journalRefund(refund: ChannelRefund, ports: JournalPorts, trace: { causationId: string }): Promise<JournalOutcome> {
-  return bookOrderEntry(refund.orderId, refundEntryId(refund), 'refund', (order, bookings) => buildRefundEntry(order, refund, bookings, ports.policy), ports, trace);
+export function journalRefund(
+  refund: ChannelRefund,
+  ports: JournalPorts,
+  trace: { causationId: string },
+): Promise<JournalOutcome> {
+  return bookOrderEntry(
+    refund.orderId,
+    refundEntryId(refund),
+    'refund',
+    (order, bookings) => buildRefundEntry(order, refund, bookings, ports.policy),
+    ports,
+    trace,
+  );
 }
 
 /**
  * Books a POS transaction by tender. Stateless: the entry depends on the transaction alone, so a
  * re-run yields the same entry with the same id.
  */
-export async function journalPosTransaction(transaction: PosTransaction, ports: Pick<JournalPorts, 'publisher' | 'policy'>, trace: { causationId: string }): Promise<JournalOutcome> {
+export async function journalPosTransaction(
+  transaction: PosTransaction,
+  ports: Pick<JournalPorts, 'publisher' | 'policy'>,
+  trace: { causationId: string },
+): Promise<JournalOutcome> {
   const entry = buildPosSaleEntry(transaction, ports.policy);
   if (!entry) return { outcome: 'nothing_to_book', entryId: posSaleEntryId(transaction) };
   await ports.publisher.publish([prepared({ entry, kind: 'pos_sale' }, transaction.transactionId, trace)]);
@@ -97,7 +135,13 @@ async function bookOrderEntry(
     if (!booked) return { outcome: 'nothing_to_book', entryId };
     const data: JournalEntryPreparedData = { entry: booked.entry, kind, orderId };
     try {
-      const created = await ports.ledger.recordEntry(orderId, data, booked.bookings, revision, awaitsSettlementSince(found.order));
+      const created = await ports.ledger.recordEntry(
+        orderId,
+        data,
+        booked.bookings,
+        revision,
+        awaitsSettlementSince(found.order),
+      );
       if (!created) return publishStored((await ports.ledger.findEntry(orderId, entryId))!, orderId, trace, ports);
     } catch (error) {
       if (error instanceof BookingConflictError && attempt < BOOKING_ATTEMPTS) continue;
@@ -108,7 +152,12 @@ async function bookOrderEntry(
   }
 }
 
-async function publishStored(stored: JournalEntryPreparedData, correlationId: string, trace: { causationId: string }, ports: JournalPorts): Promise<JournalOutcome> {
+async function publishStored(
+  stored: JournalEntryPreparedData,
+  correlationId: string,
+  trace: { causationId: string },
+  ports: JournalPorts,
+): Promise<JournalOutcome> {
   await ports.publisher.publish([prepared(stored, correlationId, trace)]);
   return { outcome: 'republished', entryId: stored.entry.entryId, lines: stored.entry.lines.length };
 }

@@ -28,7 +28,10 @@ export type JournalEntryPreparedData = z.infer<typeof JournalEntryPreparedData>;
  * line carries exactly one non-zero side.
  */
 export class JournalEntryDraft {
-  private readonly amounts = new Map<string, { account: string; reference: string; memo?: string; signedMinor: number }>();
+  private readonly amounts = new Map<
+    string,
+    { account: string; reference: string; memo?: string; signedMinor: number }
+  >();
 
   constructor(private readonly header: { entryId: string; postingDate: string; currency: string; memo: string }) {}
 
@@ -49,13 +52,15 @@ export class JournalEntryDraft {
 
   /** The balanced entry, or undefined when every amount is zero (nothing to book). Throws ZodError when it does not balance. */
   build(): JournalEntry | undefined {
-    const lines = [...this.amounts.values()].filter((line) => line.signedMinor !== 0).map((line) => ({
-      account: line.account,
-      debitMinor: Math.max(line.signedMinor, 0),
-      creditMinor: Math.max(-line.signedMinor, 0),
-      reference: line.reference,
-      ...(line.memo ? { memo: line.memo } : {}),
-    }));
+    const lines = [...this.amounts.values()]
+      .filter((line) => line.signedMinor !== 0)
+      .map((line) => ({
+        account: line.account,
+        debitMinor: Math.max(line.signedMinor, 0),
+        creditMinor: Math.max(-line.signedMinor, 0),
+        reference: line.reference,
+        ...(line.memo ? { memo: line.memo } : {}),
+      }));
     if (lines.length === 0) return undefined;
     return JournalEntry.parse({ ...this.header, lines });
   }
@@ -95,9 +100,12 @@ export function postingDateOf(timestamp: string): string {
 export const ACCOUNTING_JOURNAL_SCOPE = 'accounting-journal';
 
 /** The deterministic entry id of the sale a shipment books: a redelivered ShipmentConfirmed yields the same id. */
-export const saleEntryId = (shipment: Pick<Shipment, 'orderId' | 'shipmentId'>) => `sale:${shipment.orderId}:${shipment.shipmentId}`;
-export const refundEntryId = (refund: Pick<ChannelRefund, 'channel' | 'channelRefundId'>) => `refund:${refund.channel}:${refund.channelRefundId}`;
-export const posSaleEntryId = (transaction: Pick<PosTransaction, 'transactionId'>) => `pos:${transaction.transactionId}`;
+export const saleEntryId = (shipment: Pick<Shipment, 'orderId' | 'shipmentId'>) =>
+  `sale:${shipment.orderId}:${shipment.shipmentId}`;
+export const refundEntryId = (refund: Pick<ChannelRefund, 'channel' | 'channelRefundId'>) =>
+  `refund:${refund.channel}:${refund.channelRefundId}`;
+export const posSaleEntryId = (transaction: Pick<PosTransaction, 'transactionId'>) =>
+  `pos:${transaction.transactionId}`;
 
 /** The entry id a journal event will book under: the consumer's idempotency key, and what ops look up. */
 export function journalEntryIdFor(event: FabricEvent): string | undefined {

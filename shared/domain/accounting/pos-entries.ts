@@ -29,7 +29,12 @@ export function buildPosSaleEntry(transaction: PosTransaction, policy: Accountin
   }
   draft.credit(accounts.salesTaxPayable, transaction.tax.amountMinor, `pos:${transactionId}:tax`);
   transaction.tenders.forEach((tender, i) => {
-    draft.debit(tenderAccountFor(policy, tender.method), tender.amount.amountMinor, `pos:${transactionId}:tender:${i + 1}`, tender.method);
+    draft.debit(
+      tenderAccountFor(policy, tender.method),
+      tender.amount.amountMinor,
+      `pos:${transactionId}:tender:${i + 1}`,
+      tender.method,
+    );
   });
   return draft.build();
 }

@@ -15,7 +15,10 @@ import { PermanentError } from '#domain/kernel/errors';
  * and taxes by unit position from this, which is what makes parts add up to the whole.
  */
 export const OrderBookings = z.object({
-  lines: z.record(z.string(), z.object({ sold: z.number().int().nonnegative(), reversed: z.number().int().nonnegative() })),
+  lines: z.record(
+    z.string(),
+    z.object({ sold: z.number().int().nonnegative(), reversed: z.number().int().nonnegative() }),
+  ),
   shippingBooked: z.boolean(),
   shippingReversed: z.boolean(),
 });
@@ -36,19 +39,34 @@ export interface BookedEntry {
 export const orderLineReference = (orderId: string, lineId: string) => `order:${orderId}:line:${lineId}`;
 const shippingReference = (orderId: string, index: number) => `order:${orderId}:shipping:${index + 1}`;
 
-
-interface Amounts { revenue: number; discount: number; tax: number; owed: number }
+interface Amounts {
+  revenue: number;
+  discount: number;
+  tax: number;
+  owed: number;
+}
 
 /** What units [from, from + units) of a line book: net revenue, discount, tax, and what the buyer owes for them. */
 function lineAmounts(order: Order, line: OrderLine, from: number, units: number): Amounts {
   const gross = line.unitPrice.amountMinor * units;
   const discount = unitRangeShare(line.discount.amountMinor, line.quantity, from, units);
-  const tax = unitRangeShare(sumMoney(order.currency, line.taxes.map((t) => t.amount)).amountMinor, line.quantity, from, units);
+  const tax = unitRangeShare(
+    sumMoney(
+      order.currency,
+      line.taxes.map((t) => t.amount),
+    ).amountMinor,
+    line.quantity,
+    from,
+    units,
+  );
   return orderAmounts(order, gross, discount, tax);
 }
 
 function shippingAmounts(order: Order, shipping: Shipping): Amounts {
-  const tax = sumMoney(order.currency, shipping.taxes.map((t) => t.amount)).amountMinor;
+  const tax = sumMoney(
+    order.currency,
+    shipping.taxes.map((t) => t.amount),
+  ).amountMinor;
   return orderAmounts(order, shipping.price.amountMinor, shipping.discount.amountMinor, tax);
 }
 
@@ -60,7 +78,14 @@ function orderAmounts(order: Order, gross: number, discount: number, tax: number
 }
 
 /** Books amounts as a sale (direction 1) or reverses them (direction -1); returns what the buyer owes for them. */
-function post(draft: JournalEntryDraft, accounts: AccountingPolicy['accounts'], incomeAccount: string, amounts: Amounts, reference: string, direction: 1 | -1): number {
+function post(
+  draft: JournalEntryDraft,
+  accounts: AccountingPolicy['accounts'],
+  incomeAccount: string,
+  amounts: Amounts,
+  reference: string,
+  direction: 1 | -1,
+): number {
   draft.credit(incomeAccount, direction * amounts.revenue, reference);
   draft.debit(accounts.salesDiscounts, direction * amounts.discount, reference);
   draft.credit(accounts.salesTaxPayable, direction * amounts.tax, reference);
@@ -74,7 +99,12 @@ function post(draft: JournalEntryDraft, accounts: AccountingPolicy['accounts'], 
  * marketplace clearing). Units beyond the line's quantity are not booked twice. Returns undefined when
  * the shipment books nothing new. Throws UnknownOrderLineError for a line the order does not have.
  */
-export function buildSaleEntry(order: Order, shipment: Shipment, booked: OrderBookings, policy: AccountingPolicy): BookedEntry | undefined {
+export function buildSaleEntry(
+  order: Order,
+  shipment: Shipment,
+  booked: OrderBookings,
+  policy: AccountingPolicy,
+): BookedEntry | undefined {
   const { accounts } = policy;
   const draft = new JournalEntryDraft({
     entryId: saleEntryId(shipment),
@@ -87,22 +117,43 @@ export function buildSaleEntry(order: Order, shipment: Shipment, booked: OrderBo
   let bookedUnits = 0;
   for (const shipped of shipment.lines) {
     const line = order.lines.find((candidate) => candidate.lineId === shipped.lineId);
-    if (!line) throw new UnknownOrderLineError(`order ${order.orderId} has no line ${shipped.lineId} (shipment ${shipment.shipmentId})`);
+    if (!line)
+      throw new UnknownOrderLineError(
+        `order ${order.orderId} has no line ${shipped.lineId} (shipment ${shipment.shipmentId})`,
+      );
     const state = bookings.lines[line.lineId] ?? { sold: 0, reversed: 0 };
     const units = Math.min(shipped.quantity, line.quantity - state.sold);
     if (units <= 0) continue;
-    owed += post(draft, accounts, accounts.salesRevenue, lineAmounts(order, line, state.sold, units), orderLineReference(order.orderId, line.lineId), 1);
+    owed += post(
+      draft,
+      accounts,
+      accounts.salesRevenue,
+      lineAmounts(order, line, state.sold, units),
+      orderLineReference(order.orderId, line.lineId),
+      1,
+    );
     bookings.lines[line.lineId] = { ...state, sold: state.sold + units };
     bookedUnits += units;
   }
   if (bookedUnits === 0) return undefined;
   if (!bookings.shippingBooked) {
     order.shipping.forEach((shipping, i) => {
-      owed += post(draft, accounts, accounts.shippingIncome, shippingAmounts(order, shipping), shippingReference(order.orderId, i), 1);
+      owed += post(
+        draft,
+        accounts,
+        accounts.shippingIncome,
+        shippingAmounts(order, shipping),
+        shippingReference(order.orderId, i),
+        1,
+      );
     });
     bookings.shippingBooked = true;
   }
-  draft.debit(settlementAccountFor(policy, order.channel), owed, `order:${order.orderId}:shipment:${shipment.shipmentId}`);
+  draft.debit(
+    settlementAccountFor(policy, order.channel),
+    owed,
+    `order:${order.orderId}:shipment:${shipment.shipmentId}`,
+  );
   const entry = draft.build();
   return entry ? { entry, bookings } : undefined;
 }
@@ -116,9 +167,16 @@ export function buildSaleEntry(order: Order, shipment: Shipment, booked: OrderBo
  * when the order has nothing booked yet (a refund before shipment reverses no sale). Throws
  * CurrencyMismatchError when the refund is not in the order's currency.
  */
-export function buildRefundEntry(order: Order, refund: ChannelRefund, booked: OrderBookings, policy: AccountingPolicy): BookedEntry | undefined {
+export function buildRefundEntry(
+  order: Order,
+  refund: ChannelRefund,
+  booked: OrderBookings,
+  policy: AccountingPolicy,
+): BookedEntry | undefined {
   if (refund.amount.currency !== order.currency) {
-    throw new CurrencyMismatchError(`refund ${refund.channelRefundId} is in ${refund.amount.currency}, order ${order.orderId} in ${order.currency}`);
+    throw new CurrencyMismatchError(
+      `refund ${refund.channelRefundId} is in ${refund.amount.currency}, order ${order.orderId} in ${order.currency}`,
+    );
   }
   const soldAnything = Object.values(booked.lines).some((line) => line.sold > 0);
   if (!soldAnything) return undefined;
@@ -134,19 +192,41 @@ export function buildRefundEntry(order: Order, refund: ChannelRefund, booked: Or
   let reversed = 0;
   for (const refunded of refund.lines) {
     const line = order.lines.find((candidate) => candidate.channelLineId === refunded.channelLineId);
-    if (!line) throw new UnknownOrderLineError(`order ${order.orderId} has no channel line ${refunded.channelLineId} (refund ${refund.channelRefundId})`);
+    if (!line)
+      throw new UnknownOrderLineError(
+        `order ${order.orderId} has no channel line ${refunded.channelLineId} (refund ${refund.channelRefundId})`,
+      );
     const state = bookings.lines[line.lineId] ?? { sold: 0, reversed: 0 };
     const units = Math.min(refunded.quantity, state.sold - state.reversed);
     if (units <= 0) continue;
-    reversed += post(draft, accounts, accounts.salesRevenue, lineAmounts(order, line, state.reversed, units), orderLineReference(order.orderId, line.lineId), -1);
+    reversed += post(
+      draft,
+      accounts,
+      accounts.salesRevenue,
+      lineAmounts(order, line, state.reversed, units),
+      orderLineReference(order.orderId, line.lineId),
+      -1,
+    );
     bookings.lines[line.lineId] = { ...state, reversed: state.reversed + units };
   }
   const shippingOwed = order.shipping.reduce((total, shipping) => total + shippingAmounts(order, shipping).owed, 0);
   // A shipping charge that owes nothing (its tax eats an inclusive price) can only be told apart by the last return.
   const everyUnitReturned = Object.values(bookings.lines).every((line) => line.reversed === line.sold);
-  if (bookings.shippingBooked && !bookings.shippingReversed && refund.amount.amountMinor + reversed === shippingOwed && (shippingOwed !== 0 || everyUnitReturned)) {
+  if (
+    bookings.shippingBooked &&
+    !bookings.shippingReversed &&
+    refund.amount.amountMinor + reversed === shippingOwed &&
+    (shippingOwed !== 0 || everyUnitReturned)
+  ) {
     order.shipping.forEach((shipping, i) => {
-      reversed += post(draft, accounts, accounts.shippingIncome, shippingAmounts(order, shipping), shippingReference(order.orderId, i), -1);
+      reversed += post(
+        draft,
+        accounts,
+        accounts.shippingIncome,
+        shippingAmounts(order, shipping),
+        shippingReference(order.orderId, i),
+        -1,
+      );
     });
     bookings.shippingReversed = true;
   }

@@ -3,7 +3,14 @@ import { Money } from '#domain/kernel/money';
 import { SalesChannel } from '#domain/kernel/order';
 
 /** Payload of ReconciliationException; the catalog (events/catalog.ts) versions it. */
-export const ReconciliationReason = z.enum(['UNKNOWN_ORDER', 'UNKNOWN_ORDER_LINE', 'AMOUNT_VARIANCE', 'FEE_VARIANCE', 'NEVER_SETTLED', 'REPORT_REJECTED']);
+export const ReconciliationReason = z.enum([
+  'UNKNOWN_ORDER',
+  'UNKNOWN_ORDER_LINE',
+  'AMOUNT_VARIANCE',
+  'FEE_VARIANCE',
+  'NEVER_SETTLED',
+  'REPORT_REJECTED',
+]);
 export type ReconciliationReason = z.infer<typeof ReconciliationReason>;
 
 export const ReconciliationExceptionData = z.object({

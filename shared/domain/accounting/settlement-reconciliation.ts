@@ -113,7 +113,12 @@ interface OrderTally {
  * split into entries of at most MAX_FEE_LINES_PER_ENTRY lines. Deterministic for a given report and
  * order store, so a re-run stores the same report and publishes the same entry ids.
  */
-export async function reconcileSettlement(records: AsyncIterable<SettlementRecord> | Iterable<SettlementRecord>, source: string, ports: SettlementPorts, now = new Date()): Promise<{ report: SettlementReport; orders: SettledOrder[]; exceptions: ReconciliationExceptionData[] }> {
+export async function reconcileSettlement(
+  records: AsyncIterable<SettlementRecord> | Iterable<SettlementRecord>,
+  source: string,
+  ports: SettlementPorts,
+  now = new Date(),
+): Promise<{ report: SettlementReport; orders: SettledOrder[]; exceptions: ReconciliationExceptionData[] }> {
   let header: SettlementHeader | undefined;
   const tallies = new Map<string, OrderTally>();
   const feeLines: SettlementLine[] = [];
@@ -132,7 +137,13 @@ export async function reconcileSettlement(records: AsyncIterable<SettlementRecor
       accountLines += 1;
       continue;
     }
-    const tally = tallies.get(line.channelOrderId) ?? { lineNumbers: [], charges: 0, refunds: 0, fees: 0, items: new Set<string>() };
+    const tally = tallies.get(line.channelOrderId) ?? {
+      lineNumbers: [],
+      charges: 0,
+      refunds: 0,
+      fees: 0,
+      items: new Set<string>(),
+    };
     tallies.set(line.channelOrderId, tally);
     if (!tally.lineNumbers.includes(line.lineNumber)) tally.lineNumbers.push(line.lineNumber);
     if (category === 'charge' && isRefund(line)) tally.refunds += line.amount.amountMinor;
@@ -149,27 +160,53 @@ export async function reconcileSettlement(records: AsyncIterable<SettlementRecor
   for (const [channelOrderId, tally] of tallies) {
     const orderId = orderIdFor(channel, channelOrderId);
     const found = await ports.orders.getOrder(orderId);
-    const base = { channelOrderId, lineNumbers: tally.lineNumbers, charges: money(tally.charges), refunds: money(tally.refunds), fees: money(tally.fees) };
+    const base = {
+      channelOrderId,
+      lineNumbers: tally.lineNumbers,
+      charges: money(tally.charges),
+      refunds: money(tally.refunds),
+      fees: money(tally.fees),
+    };
     if (!found) {
       orders.push({ ...base, status: 'unmatched', orderLineIds: [], reasons: ['UNKNOWN_ORDER'] });
-      exceptions.push({ reason: 'UNKNOWN_ORDER', channel, settlementId, channelOrderId, lineNumbers: tally.lineNumbers, detail: `settlement ${settlementId} names ${channel} order ${channelOrderId}, which the fabric never received` });
+      exceptions.push({
+        reason: 'UNKNOWN_ORDER',
+        channel,
+        settlementId,
+        channelOrderId,
+        lineNumbers: tally.lineNumbers,
+        detail: `settlement ${settlementId} names ${channel} order ${channelOrderId}, which the fabric never received`,
+      });
       continue;
     }
     const checked = checkOrder(found.order, tally, header, ports.policy);
-    orders.push({ ...base, orderId, status: checked.exceptions.length ? 'variance' : 'matched', orderLineIds: checked.orderLineIds, reasons: checked.exceptions.map((e) => e.reason), ...checked.expected });
+    orders.push({
+      ...base,
+      orderId,
+      status: checked.exceptions.length ? 'variance' : 'matched',
+      orderLineIds: checked.orderLineIds,
+      reasons: checked.exceptions.map((e) => e.reason),
+      ...checked.expected,
+    });
     exceptions.push(...checked.exceptions);
     await ports.settlements.markSettled(orderId, settlementId);
   }
 
   const entries = feeEntries(header, feeLines, ports.policy, now);
   const report = SettlementReport.parse({
-    settlementId, channel, currency, source, reconciledAt: now.toISOString(),
+    settlementId,
+    channel,
+    currency,
+    source,
+    reconciledAt: now.toISOString(),
     ...(header.startDate ? { startDate: header.startDate } : {}),
     ...(header.endDate ? { endDate: header.endDate } : {}),
     ...(header.depositDate ? { depositDate: header.depositDate } : {}),
     ...(header.totalAmount ? { totalAmount: header.totalAmount } : {}),
     counts: {
-      lines, orders: orders.length, accountLines,
+      lines,
+      orders: orders.length,
+      accountLines,
       matched: orders.filter((o) => o.status === 'matched').length,
       variance: orders.filter((o) => o.status === 'variance').length,
       unmatched: orders.filter((o) => o.status === 'unmatched').length,
@@ -185,7 +222,10 @@ export async function reconcileSettlement(records: AsyncIterable<SettlementRecor
   return { report, orders, exceptions };
 }
 
-export function reconciliationException(data: ReconciliationExceptionData, trace: { correlationId: string; causationId?: string }): FabricEvent {
+export function reconciliationException(
+  data: ReconciliationExceptionData,
+  trace: { correlationId: string; causationId?: string },
+): FabricEvent {
   return createEvent(ReconciliationException, data, trace);
 }
 
@@ -193,28 +233,56 @@ function checkOrder(order: Order, tally: OrderTally, header: SettlementHeader, p
   const { channel, currency, settlementId } = header;
   const money = (amountMinor: number) => ({ amountMinor, currency });
   const exceptions: ReconciliationExceptionData[] = [];
-  const common = { channel, settlementId, channelOrderId: order.channelOrderId, orderId: order.orderId, lineNumbers: tally.lineNumbers };
+  const common = {
+    channel,
+    settlementId,
+    channelOrderId: order.channelOrderId,
+    orderId: order.orderId,
+    lineNumbers: tally.lineNumbers,
+  };
   const orderLineIds = order.lines.filter((line) => tally.items.has(line.channelLineId)).map((line) => line.lineId);
   const unknownItems = [...tally.items].filter((item) => !order.lines.some((line) => line.channelLineId === item));
   if (unknownItems.length) {
-    exceptions.push({ ...common, reason: 'UNKNOWN_ORDER_LINE', detail: `order ${order.orderId} has no line for item(s) ${unknownItems.join(', ')}` });
+    exceptions.push({
+      ...common,
+      reason: 'UNKNOWN_ORDER_LINE',
+      detail: `order ${order.orderId} has no line for item(s) ${unknownItems.join(', ')}`,
+    });
   }
   const expected: { expectedCharges?: Money; expectedFees?: Money } = {};
   if (tally.charges !== 0) {
     const tolerance = policy.settlement.amountToleranceMinor;
     if (currency === order.currency) expected.expectedCharges = order.totals.total;
     if (currency !== order.currency) {
-      exceptions.push({ ...common, reason: 'AMOUNT_VARIANCE', actual: money(tally.charges), detail: `the settlement is in ${currency}, the order in ${order.currency}` });
+      exceptions.push({
+        ...common,
+        reason: 'AMOUNT_VARIANCE',
+        actual: money(tally.charges),
+        detail: `the settlement is in ${currency}, the order in ${order.currency}`,
+      });
     } else if (Math.abs(tally.charges - order.totals.total.amountMinor) > tolerance) {
-      exceptions.push({ ...common, reason: 'AMOUNT_VARIANCE', expected: order.totals.total, actual: money(tally.charges), detail: `settled charges differ from the order total by ${tally.charges - order.totals.total.amountMinor} minor units` });
+      exceptions.push({
+        ...common,
+        reason: 'AMOUNT_VARIANCE',
+        expected: order.totals.total,
+        actual: money(tally.charges),
+        detail: `settled charges differ from the order total by ${tally.charges - order.totals.total.amountMinor} minor units`,
+      });
     }
     const schedule = policy.channels[channel]?.expectedFees;
     if (schedule) {
       // Round half up: the schedule's fee in integer arithmetic, never a float.
-      const expectedFee = Math.floor((tally.charges * schedule.percentBasisPoints + 5_000) / 10_000) + schedule.fixedMinor;
+      const expectedFee =
+        Math.floor((tally.charges * schedule.percentBasisPoints + 5_000) / 10_000) + schedule.fixedMinor;
       expected.expectedFees = money(expectedFee);
       if (Math.abs(tally.fees - expectedFee) > schedule.toleranceMinor) {
-        exceptions.push({ ...common, reason: 'FEE_VARIANCE', expected: money(expectedFee), actual: money(tally.fees), detail: `${channel} kept ${tally.fees} minor units in fees; its schedule says ${expectedFee}` });
+        exceptions.push({
+          ...common,
+          reason: 'FEE_VARIANCE',
+          expected: money(expectedFee),
+          actual: money(tally.fees),
+          detail: `${channel} kept ${tally.fees} minor units in fees; its schedule says ${expectedFee}`,
+        });
       }
     }
   }
@@ -225,7 +293,12 @@ function checkOrder(order: Order, tally: OrderTally, header: SettlementHeader, p
  * The settlement's fees as journal entries: each fee line to marketplace fees (a rebate as a credit),
  * tax the marketplace withheld off tax payable, and their sum off the channel's clearing account.
  */
-export function feeEntries(header: SettlementHeader, feeLines: readonly SettlementLine[], policy: AccountingPolicy, now = new Date()): JournalEntry[] {
+export function feeEntries(
+  header: SettlementHeader,
+  feeLines: readonly SettlementLine[],
+  policy: AccountingPolicy,
+  now = new Date(),
+): JournalEntry[] {
   const entries: JournalEntry[] = [];
   const clearing = settlementAccountFor(policy, header.channel);
   for (let start = 0, part = 1; start < feeLines.length; start += MAX_FEE_LINES_PER_ENTRY, part += 1) {
@@ -236,8 +309,14 @@ export function feeEntries(header: SettlementHeader, feeLines: readonly Settleme
       memo: `${header.channel} settlement ${header.settlementId} fees${feeLines.length > MAX_FEE_LINES_PER_ENTRY ? `, part ${part}` : ''}`,
     });
     for (const line of feeLines.slice(start, start + MAX_FEE_LINES_PER_ENTRY)) {
-      const account = settlementCategory(line) === 'withheld_tax' ? policy.accounts.salesTaxPayable : policy.accounts.marketplaceFees;
-      draft.debit(account, -line.amount.amountMinor, `settlement:${header.settlementId}:line:${line.lineNumber}`, `${line.amountType} ${line.amountDescription}`.trim());
+      const account =
+        settlementCategory(line) === 'withheld_tax' ? policy.accounts.salesTaxPayable : policy.accounts.marketplaceFees;
+      draft.debit(
+        account,
+        -line.amount.amountMinor,
+        `settlement:${header.settlementId}:line:${line.lineNumber}`,
+        `${line.amountType} ${line.amountDescription}`.trim(),
+      );
     }
     draft.credit(clearing, draft.imbalanceMinor(), `settlement:${header.settlementId}`);
     const entry = draft.build();
@@ -269,17 +348,32 @@ export type SettlementUploadOutcome =
  * that is not one, JSON that is not a payout) reconciles nothing and raises REPORT_REJECTED naming the
  * line and field; the file stays where it was uploaded. Infrastructure failures throw, for a retry.
  */
-export async function reconcileSettlementUpload(upload: SettlementUpload, ports: SettlementPorts): Promise<SettlementUploadOutcome> {
+export async function reconcileSettlementUpload(
+  upload: SettlementUpload,
+  ports: SettlementPorts,
+): Promise<SettlementUploadOutcome> {
   try {
     const records = readSettlementReport(upload.channel, await upload.open());
     const { report, exceptions } = await reconcileSettlement(records, upload.source, ports);
-    return { outcome: 'reconciled', settlementId: report.settlementId, counts: report.counts, exceptions: exceptions.length };
+    return {
+      outcome: 'reconciled',
+      settlementId: report.settlementId,
+      counts: report.counts,
+      exceptions: exceptions.length,
+    };
   } catch (error) {
     if (!(error instanceof SettlementFormatError)) throw error;
-    await ports.publisher.publish([reconciliationException(
-      { reason: 'REPORT_REJECTED', channel: upload.channel, lineNumbers: error.lineNumber ? [error.lineNumber] : [], detail: `${upload.source}: ${error.message}` },
-      { correlationId: upload.source },
-    )]);
+    await ports.publisher.publish([
+      reconciliationException(
+        {
+          reason: 'REPORT_REJECTED',
+          channel: upload.channel,
+          lineNumbers: error.lineNumber ? [error.lineNumber] : [],
+          detail: `${upload.source}: ${error.message}`,
+        },
+        { correlationId: upload.source },
+      ),
+    ]);
     return { outcome: 'rejected', reason: error.message };
   }
 }

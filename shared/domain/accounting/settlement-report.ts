@@ -15,7 +15,12 @@ import { PermanentError } from '#domain/kernel/errors';
 export class SettlementFormatError extends PermanentError {
   override name = 'SettlementFormatError';
   readonly statusCode = 400;
-  constructor(message: string, readonly field: string, readonly lineNumber?: number, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly lineNumber?: number,
+    options?: ErrorOptions,
+  ) {
     super(lineNumber ? `line ${lineNumber}: ${field}: ${message}` : `${field}: ${message}`, options);
   }
 }
@@ -27,7 +32,10 @@ export type SettlementRecord = { kind: 'header'; header: SettlementHeader } | { 
  * the settlement ingest and `ops settlement upload` both read a report, so the settlement id the
  * upload prints is the one the reconciliation is stored under.
  */
-export async function* readSettlementReport(channel: 'amazon' | 'shopify', raw: ByteChunks): AsyncGenerator<SettlementRecord> {
+export async function* readSettlementReport(
+  channel: 'amazon' | 'shopify',
+  raw: ByteChunks,
+): AsyncGenerator<SettlementRecord> {
   if (channel === 'amazon') yield* readAmazonSettlement(raw);
   else yield* readShopifyPayout(await payoutText(raw));
 }
@@ -40,7 +48,15 @@ export function settlementChannelOf(key: string): 'amazon' | 'shopify' | undefin
 
 // --- Amazon: _GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2_ --------------------------------------
 
-const AMAZON_REQUIRED = ['settlement-id', 'currency', 'transaction-type', 'order-id', 'amount-type', 'amount-description', 'amount'] as const;
+const AMAZON_REQUIRED = [
+  'settlement-id',
+  'currency',
+  'transaction-type',
+  'order-id',
+  'amount-type',
+  'amount-description',
+  'amount',
+] as const;
 
 /**
  * Reads Amazon's tab-separated settlement report (flat file V2): a header row of column names, a
@@ -64,18 +80,23 @@ export async function* readAmazonSettlement(raw: ByteChunks): AsyncGenerator<Set
       if (!columns) {
         columns = new Map(cells.map((name, i) => [name.trim().toLowerCase(), i]));
         const missing = AMAZON_REQUIRED.filter((name) => !columns!.has(name));
-        if (missing.length) throw new SettlementFormatError(`is missing the column(s) ${missing.join(', ')}`, 'header', lineNumber);
+        if (missing.length)
+          throw new SettlementFormatError(`is missing the column(s) ${missing.join(', ')}`, 'header', lineNumber);
         continue;
       }
       const cell = (name: string) => (columns!.has(name) ? (cells[columns!.get(name)!] ?? '').trim() : '');
       if (!header) {
         const settlementId = cell('settlement-id');
         const currency = cell('currency');
-        if (!settlementId) throw new SettlementFormatError('is required on the summary row', 'settlement-id', lineNumber);
-        if (!/^[A-Z]{3}$/.test(currency)) throw new SettlementFormatError('must be an ISO 4217 code on the summary row', 'currency', lineNumber);
+        if (!settlementId)
+          throw new SettlementFormatError('is required on the summary row', 'settlement-id', lineNumber);
+        if (!/^[A-Z]{3}$/.test(currency))
+          throw new SettlementFormatError('must be an ISO 4217 code on the summary row', 'currency', lineNumber);
         const total = cell('total-amount');
         header = SettlementHeader.parse({
-          settlementId, channel: 'amazon', currency,
+          settlementId,
+          channel: 'amazon',
+          currency,
           ...optional('startDate', cell('settlement-start-date')),
           ...optional('endDate', cell('settlement-end-date')),
           ...optional('depositDate', cell('deposit-date')),
@@ -85,7 +106,12 @@ export async function* readAmazonSettlement(raw: ByteChunks): AsyncGenerator<Set
         if (!cell('transaction-type')) continue;
       }
       const rowCurrency = cell('currency') || header.currency;
-      if (rowCurrency !== header.currency) throw new SettlementFormatError(`is ${rowCurrency}, the settlement is in ${header.currency}`, 'currency', lineNumber);
+      if (rowCurrency !== header.currency)
+        throw new SettlementFormatError(
+          `is ${rowCurrency}, the settlement is in ${header.currency}`,
+          'currency',
+          lineNumber,
+        );
       const amountType = cell('amount-type');
       if (!amountType) throw new SettlementFormatError('is required', 'amount-type', lineNumber);
       const postedAt = isoTimestamp(cell('posted-date-time'));
@@ -116,7 +142,8 @@ function amazonAmount(text: string, currency: string, field: string, lineNumber:
   try {
     return parseDecimalMoney(normalized, currency);
   } catch (error) {
-    if (error instanceof MoneyFormatError) throw new SettlementFormatError(error.message, field, lineNumber, { cause: error });
+    if (error instanceof MoneyFormatError)
+      throw new SettlementFormatError(error.message, field, lineNumber, { cause: error });
     throw error;
   }
 }
@@ -142,10 +169,16 @@ const ShopifyBalanceTransaction = z.object({
   id: z.union([z.number(), z.string()]).transform(String),
   /** charge, refund, dispute, reserve, adjustment, credit, debit, payout, payout_failure, payout_cancellation. */
   type: z.string().min(1),
-  currency: z.string().transform((code) => code.toUpperCase()).pipe(z.string().regex(/^[A-Z]{3}$/)),
+  currency: z
+    .string()
+    .transform((code) => code.toUpperCase())
+    .pipe(z.string().regex(/^[A-Z]{3}$/)),
   amount: Decimal,
   fee: Decimal.default('0'),
-  source_order_id: z.union([z.number(), z.string()]).nullish().transform((id) => (id === null || id === undefined ? undefined : String(id))),
+  source_order_id: z
+    .union([z.number(), z.string()])
+    .nullish()
+    .transform((id) => (id === null || id === undefined ? undefined : String(id))),
   processed_at: z.string().optional(),
 });
 export const ShopifyPayoutDocument = z.object({
@@ -153,7 +186,10 @@ export const ShopifyPayoutDocument = z.object({
     id: z.union([z.number(), z.string()]).transform(String),
     status: z.string().optional(),
     date: z.string().optional(),
-    currency: z.string().transform((code) => code.toUpperCase()).pipe(z.string().regex(/^[A-Z]{3}$/)),
+    currency: z
+      .string()
+      .transform((code) => code.toUpperCase())
+      .pipe(z.string().regex(/^[A-Z]{3}$/)),
     amount: Decimal,
   }),
   transactions: z.array(ShopifyBalanceTransaction),
@@ -166,7 +202,8 @@ export const ShopifyPayoutDocument = z.object({
  * kept); the payout's own transaction (type payout) is the settlement total, not a line.
  */
 export function readShopifyPayout(text: string): SettlementRecord[] {
-  if (Buffer.byteLength(text) > MAX_PAYOUT_BYTES) throw new SettlementFormatError(`is larger than ${MAX_PAYOUT_BYTES} bytes`, 'payout');
+  if (Buffer.byteLength(text) > MAX_PAYOUT_BYTES)
+    throw new SettlementFormatError(`is larger than ${MAX_PAYOUT_BYTES} bytes`, 'payout');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -188,24 +225,49 @@ export function readShopifyPayout(text: string): SettlementRecord[] {
   };
   const settlementId = payout.id;
   const header = SettlementHeader.parse({
-    settlementId, channel: SalesChannel.enum.shopify, currency: payout.currency,
+    settlementId,
+    channel: SalesChannel.enum.shopify,
+    currency: payout.currency,
     ...optional('depositDate', payout.date ?? ''),
     totalAmount: money(payout.amount, 'payout.amount'),
   });
   const records: SettlementRecord[] = [{ kind: 'header', header }];
   transactions.forEach((transaction, i) => {
     if (transaction.type === 'payout') return;
-    if (transaction.currency !== payout.currency) throw new SettlementFormatError(`is ${transaction.currency}, the payout is in ${payout.currency}`, `transactions.${i}.currency`);
+    if (transaction.currency !== payout.currency)
+      throw new SettlementFormatError(
+        `is ${transaction.currency}, the payout is in ${payout.currency}`,
+        `transactions.${i}.currency`,
+      );
     const postedAt = transaction.processed_at && isoTimestamp(transaction.processed_at);
     const common = {
-      settlementId, channel: 'shopify' as const, lineNumber: i + 1, transactionType: transaction.type,
+      settlementId,
+      channel: 'shopify' as const,
+      lineNumber: i + 1,
+      transactionType: transaction.type,
       ...(transaction.source_order_id ? { channelOrderId: transaction.source_order_id } : {}),
       ...(postedAt ? { postedAt } : {}),
     };
-    records.push({ kind: 'line', line: SettlementLine.parse({ ...common, amountType: transaction.type, amountDescription: `balance transaction ${transaction.id}`, amount: money(transaction.amount, `transactions.${i}.amount`) }) });
+    records.push({
+      kind: 'line',
+      line: SettlementLine.parse({
+        ...common,
+        amountType: transaction.type,
+        amountDescription: `balance transaction ${transaction.id}`,
+        amount: money(transaction.amount, `transactions.${i}.amount`),
+      }),
+    });
     const fee = money(transaction.fee, `transactions.${i}.fee`);
     if (fee.amountMinor !== 0) {
-      records.push({ kind: 'line', line: SettlementLine.parse({ ...common, amountType: 'fee', amountDescription: `fee on balance transaction ${transaction.id}`, amount: { ...fee, amountMinor: -fee.amountMinor } }) });
+      records.push({
+        kind: 'line',
+        line: SettlementLine.parse({
+          ...common,
+          amountType: 'fee',
+          amountDescription: `fee on balance transaction ${transaction.id}`,
+          amount: { ...fee, amountMinor: -fee.amountMinor },
+        }),
+      });
     }
   });
   return records;

@@ -35,15 +35,20 @@ export async function reportNeverSettled(
       const found = await ports.orders.getOrder(awaiting.orderId);
       if (!found) continue;
       const { order } = found;
-      await ports.publisher.publish([reconciliationException({
-        reason: 'NEVER_SETTLED',
-        channel: order.channel,
-        channelOrderId: order.channelOrderId,
-        orderId: order.orderId,
-        lineNumbers: [],
-        expected: order.totals.total,
-        detail: `${order.channel} order ${order.channelOrderId} was booked on ${since} and no settlement has named it in ${neverSettledAfterDays} days`,
-      }, { correlationId: order.orderId, causationId: `settlement-watch:${since}` })]);
+      await ports.publisher.publish([
+        reconciliationException(
+          {
+            reason: 'NEVER_SETTLED',
+            channel: order.channel,
+            channelOrderId: order.channelOrderId,
+            orderId: order.orderId,
+            lineNumbers: [],
+            expected: order.totals.total,
+            detail: `${order.channel} order ${order.channelOrderId} was booked on ${since} and no settlement has named it in ${neverSettledAfterDays} days`,
+          },
+          { correlationId: order.orderId, causationId: `settlement-watch:${since}` },
+        ),
+      ]);
       if (await ports.watch.markNeverSettledReported(order.orderId, since)) reported += 1;
     }
   }

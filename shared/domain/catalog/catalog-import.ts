@@ -71,17 +71,37 @@ export async function importCatalogExport(
   limits: CatalogImportLimits = DEFAULT_CATALOG_IMPORT_LIMITS,
 ): Promise<CatalogImportSummary> {
   const path = parseCatalogExportKey(key);
-  const summary: CatalogImportSummary = { key, status: 'completed', lines: 0, products: 0, quarantinedLines: 0, batches: 0 };
-  const base = path ? `${path.sourceSystem}/${path.exportId}` : key.replace(/^incoming\//, '').replace(/[^A-Za-z0-9._/-]/g, '_');
+  const summary: CatalogImportSummary = {
+    key,
+    status: 'completed',
+    lines: 0,
+    products: 0,
+    quarantinedLines: 0,
+    batches: 0,
+  };
+  const base = path
+    ? `${path.sourceSystem}/${path.exportId}`
+    : key.replace(/^incoming\//, '').replace(/[^A-Za-z0-9._/-]/g, '_');
   if (!path) {
-    const unroutable = { ...summary, status: 'unroutable' as const, reason: 'the key does not follow incoming/{sourceSystem}/{exportId}.{jsonl|csv}[.gz]' };
+    const unroutable = {
+      ...summary,
+      status: 'unroutable' as const,
+      reason: 'the key does not follow incoming/{sourceSystem}/{exportId}.{jsonl|csv}[.gz]',
+    };
     await objects.writeSummary(`summaries/${base}.json`, unroutable);
     return unroutable;
   }
   summary.sourceSystem = path.sourceSystem;
   const via = `import:${key}` as const;
   // Refused whole before a line is read: nothing of a non-owner's export applies.
-  const refusal = await refuseUnlessOwner(ports, 'itemMaster', path.sourceSystem, `import#${key}`, now(), 'catalog-import');
+  const refusal = await refuseUnlessOwner(
+    ports,
+    'itemMaster',
+    path.sourceSystem,
+    `import#${key}`,
+    now(),
+    'catalog-import',
+  );
   if (refusal) {
     const refused = { ...summary, status: 'refused' as const, reason: refusal.message };
     await objects.writeSummary(`summaries/${base}.json`, refused);
@@ -121,7 +141,11 @@ export async function importCatalogExport(
         continue;
       }
       summary.lines += 1;
-      const parsed = line.tooLong ? { error: 'the line is longer than 1 MiB' } : header ? productFromCsv(line.text, header) : productFromJson(line.text);
+      const parsed = line.tooLong
+        ? { error: 'the line is longer than 1 MiB' }
+        : header
+          ? productFromCsv(line.text, header)
+          : productFromJson(line.text);
       if ('error' in parsed) {
         summary.quarantinedLines += 1;
         quarantine.push({ lineNumber: line.lineNumber, raw: quarantinedRaw(line.text), reason: parsed.error });
@@ -150,12 +174,21 @@ function productFromJson(text: string): { product: Product } | { error: string }
 
 function validProduct(candidate: unknown): { product: Product } | { error: string } {
   const result = Product.safeParse(candidate);
-  if (!result.success) return { error: formatIssues(result.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
+  if (!result.success)
+    return {
+      error: formatIssues(result.error)
+        .map((issue) => `${issue.path}: ${issue.message}`)
+        .join('; '),
+    };
   return { product: result.data };
 }
 
 type ListingField = 'channelSku' | 'listingId' | 'variantId';
-const LISTING_SUFFIXES: Record<string, ListingField> = { _sku: 'channelSku', _listing_id: 'listingId', _variant_id: 'variantId' };
+const LISTING_SUFFIXES: Record<string, ListingField> = {
+  _sku: 'channelSku',
+  _listing_id: 'listingId',
+  _variant_id: 'variantId',
+};
 
 interface CsvColumns {
   count: number;
@@ -184,7 +217,14 @@ export function parseCatalogCsvHeader(line: string): CsvColumns | { error: strin
   });
   const gtin = at('gtin');
   const collections = at('collections');
-  return { count: names.length, sku, title, ...(gtin === undefined ? {} : { gtin }), ...(collections === undefined ? {} : { collections }), listings };
+  return {
+    count: names.length,
+    sku,
+    title,
+    ...(gtin === undefined ? {} : { gtin }),
+    ...(collections === undefined ? {} : { collections }),
+    listings,
+  };
 }
 
 function productFromCsv(text: string, columns: CsvColumns): { product: Product } | { error: string } {
@@ -206,4 +246,3 @@ function productFromCsv(text: string, columns: CsvColumns): { product: Product }
     listings: [...listings.values()],
   });
 }
-

@@ -28,11 +28,28 @@ export async function recordProductChanges(
   ports: ProductChangePorts,
   now: Date,
 ): Promise<{ outcome: 'recorded'; count: number } | { outcome: 'refused'; message: string }> {
-  const subject = via === 'api' ? `product#${products.map((product) => product.sku).join(',').slice(0, 200)}` : `import#${via.slice('import:'.length)}`;
-  const refused = await refuseUnlessOwner(ports, 'itemMaster', sourceSystem, subject, now, via === 'api' ? 'api' : 'catalog-import');
+  const subject =
+    via === 'api'
+      ? `product#${products
+          .map((product) => product.sku)
+          .join(',')
+          .slice(0, 200)}`
+      : `import#${via.slice('import:'.length)}`;
+  const refused = await refuseUnlessOwner(
+    ports,
+    'itemMaster',
+    sourceSystem,
+    subject,
+    now,
+    via === 'api' ? 'api' : 'catalog-import',
+  );
   if (refused) return refused;
   if (!products.length) return { outcome: 'recorded', count: 0 };
   await ports.catalog.recordProducts(products);
-  await ports.publisher.publish(products.map((product) => createEvent(ProductChanged, { product, sourceSystem, via }, { correlationId: `product#${product.sku}` })));
+  await ports.publisher.publish(
+    products.map((product) =>
+      createEvent(ProductChanged, { product, sourceSystem, via }, { correlationId: `product#${product.sku}` }),
+    ),
+  );
   return { outcome: 'recorded', count: products.length };
 }

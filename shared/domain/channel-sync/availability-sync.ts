@@ -1,7 +1,14 @@
 import type { SalesChannel } from '#domain/kernel/order';
 import {
-  coalesceAvailability, pendingFigure, publicationSubject, propagationLagMs,
-  type AvailabilityChange, type PublicationFigure, type PublicationKey, type PublicationLedger, type PublicationRecord,
+  coalesceAvailability,
+  pendingFigure,
+  publicationSubject,
+  propagationLagMs,
+  type AvailabilityChange,
+  type PublicationFigure,
+  type PublicationKey,
+  type PublicationLedger,
+  type PublicationRecord,
 } from './publication';
 
 /** One listing's quantity to set on a channel; `previous` is what the fabric last told it (compare-and-swap where offered). */
@@ -74,7 +81,10 @@ const ROUND_MARGIN_MS = 15_000;
  * figure offered meanwhile, so a figure is never published after a newer one and none is left behind
  * while a lease is held. A failed call releases its leases and reports the SKUs as failed.
  */
-export async function publishAvailability(changes: readonly AvailabilityChange[], ports: SyncPorts): Promise<SyncResult> {
+export async function publishAvailability(
+  changes: readonly AvailabilityChange[],
+  ports: SyncPorts,
+): Promise<SyncResult> {
   const result: SyncResult = { published: [], superseded: 0, handedOver: 0, failed: [], unlisted: [] };
   const latest = coalesceAvailability(changes);
   result.superseded += changes.length - latest.length;
@@ -83,13 +93,19 @@ export async function publishAvailability(changes: readonly AvailabilityChange[]
   for (const [channel, channelChanges] of byChannel) {
     const api = ports.inventoryApi(channel);
     if (!api) {
-      result.failed.push(...channelChanges.map((c) => ({ channel, sku: c.sku, reason: `no inventory API for ${channel}` })));
+      result.failed.push(
+        ...channelChanges.map((c) => ({ channel, sku: c.sku, reason: `no inventory API for ${channel}` })),
+      );
       continue;
     }
     const claimed = new Map<string, ClaimedListing>();
     for (const change of channelChanges) {
       const key = availabilityKey(channel, change.sku);
-      const { accepted, record } = await ports.ledger.offer(key, change.sku, { version: change.version, value: change.available, eventTime: change.changedAt });
+      const { accepted, record } = await ports.ledger.offer(key, change.sku, {
+        version: change.version,
+        value: change.available,
+        eventTime: change.changedAt,
+      });
       if (!accepted) result.superseded += 1;
       if (!pendingFigure(record)) continue;
       const held = await ports.ledger.claim(key, ports.owner, ports.leaseMs);
@@ -122,7 +138,12 @@ function claimedPending(record: PublicationRecord): ClaimedListing | undefined {
  * Sends every claimed figure, in batches of the API's size, and settles each; a subject for which a
  * newer figure was offered meanwhile stays claimed for the next round. Failures release the lease.
  */
-async function publishClaimed(api: ChannelInventoryApi, claimed: Map<string, ClaimedListing>, ports: Omit<SyncPorts, 'inventoryApi'>, result: SyncResult): Promise<void> {
+async function publishClaimed(
+  api: ChannelInventoryApi,
+  claimed: Map<string, ClaimedListing>,
+  ports: Omit<SyncPorts, 'inventoryApi'>,
+  result: SyncResult,
+): Promise<void> {
   const channel = api.channel;
   const giveUp = async (skus: Iterable<string>, reason: string) => {
     for (const sku of [...skus]) {
@@ -139,19 +160,25 @@ async function publishClaimed(api: ChannelInventoryApi, claimed: Map<string, Cla
       const publishedAt = ports.now().toISOString();
       let answers: ListingResult[];
       try {
-        answers = await api.setAvailable(chunk.map(({ record, figure, previous }) => ({
-          sku: record.sku,
-          quantity: figure.value,
-          ...(record.listingRef ? { listingRef: record.listingRef } : {}),
-          ...(previous !== undefined ? { previous } : {}),
-        })));
+        answers = await api.setAvailable(
+          chunk.map(({ record, figure, previous }) => ({
+            sku: record.sku,
+            quantity: figure.value,
+            ...(record.listingRef ? { listingRef: record.listingRef } : {}),
+            ...(previous !== undefined ? { previous } : {}),
+          })),
+        );
       } catch (error) {
         return giveUp(claimed.keys(), `${(error as Error).name}: ${(error as Error).message}`);
       }
       const acknowledgedAt = ports.now().toISOString();
       const bySku = new Map(answers.map((answer) => [answer.sku, answer]));
       for (const { record, figure } of chunk) {
-        const answer = bySku.get(record.sku) ?? { sku: record.sku, ok: false as const, reason: `${channel} did not answer for this SKU` };
+        const answer = bySku.get(record.sku) ?? {
+          sku: record.sku,
+          ok: false as const,
+          reason: `${channel} did not answer for this SKU`,
+        };
         if (!answer.ok && answer.unlisted) {
           await ports.ledger.release(availabilityKey(channel, record.sku), ports.owner);
           claimed.delete(record.sku);
@@ -163,8 +190,19 @@ async function publishClaimed(api: ChannelInventoryApi, claimed: Map<string, Cla
           continue;
         }
         const published = { ...figure, publishedAt, acknowledgedAt };
-        const settled = await ports.ledger.settle(availabilityKey(channel, record.sku), ports.owner, published, answer.listingRef ?? record.listingRef);
-        result.published.push({ channel, sku: record.sku, version: figure.version, value: figure.value, lagMs: propagationLagMs(published) });
+        const settled = await ports.ledger.settle(
+          availabilityKey(channel, record.sku),
+          ports.owner,
+          published,
+          answer.listingRef ?? record.listingRef,
+        );
+        result.published.push({
+          channel,
+          sku: record.sku,
+          version: figure.version,
+          value: figure.value,
+          lagMs: propagationLagMs(published),
+        });
         const next = settled.released ? undefined : claimedPending(settled.record);
         if (next) claimed.set(record.sku, next);
         else {
@@ -199,27 +237,51 @@ export interface DriftCorrection {
  * expired). Corrections go out under the subject's lease exactly as the sync publishes (a newer figure
  * offered meanwhile follows in the next round); subjects whose lease is held are left to their holder.
  */
-export async function correctDrift(api: ChannelInventoryApi, ports: Omit<SyncPorts, 'inventoryApi'>): Promise<{ checked: number; corrections: DriftCorrection[]; result: SyncResult }> {
-  const records = (await ports.ledger.list(api.channel)).filter((record) => record.subject.startsWith('availability#') && (record.published || record.wanted));
+export async function correctDrift(
+  api: ChannelInventoryApi,
+  ports: Omit<SyncPorts, 'inventoryApi'>,
+): Promise<{ checked: number; corrections: DriftCorrection[]; result: SyncResult }> {
+  const records = (await ports.ledger.list(api.channel)).filter(
+    (record) => record.subject.startsWith('availability#') && (record.published || record.wanted),
+  );
   const corrections: DriftCorrection[] = [];
   const claimed = new Map<string, ClaimedListing>();
   for (let i = 0; i < records.length; i += api.maxBatch) {
     const chunk = records.slice(i, i + api.maxBatch);
-    const listed = await api.readAvailable(chunk.map((record) => ({ sku: record.sku, ...(record.listingRef ? { listingRef: record.listingRef } : {}) })));
+    const listed = await api.readAvailable(
+      chunk.map((record) => ({ sku: record.sku, ...(record.listingRef ? { listingRef: record.listingRef } : {}) })),
+    );
     for (const record of chunk) {
       const onChannel = listed.get(record.sku) ?? null;
       const stalled = pendingFigure(record);
-      const reason: DriftReason | undefined = stalled ? 'PUBLICATION_STALLED' : onChannel === null ? 'NOT_LISTED' : onChannel !== record.published!.value ? 'LISTED_QUANTITY_DIFFERS' : undefined;
+      const reason: DriftReason | undefined = stalled
+        ? 'PUBLICATION_STALLED'
+        : onChannel === null
+          ? 'NOT_LISTED'
+          : onChannel !== record.published!.value
+            ? 'LISTED_QUANTITY_DIFFERS'
+            : undefined;
       if (!reason) continue;
       const held = await ports.ledger.claim(availabilityKey(api.channel, record.sku), ports.owner, ports.leaseMs);
       if (!held) continue;
       const figure = pendingFigure(held) ?? held.published!;
       claimed.set(record.sku, { record: held, figure, ...(onChannel !== null ? { previous: onChannel } : {}) });
-      corrections.push({ channel: api.channel, sku: record.sku, reason, listed: onChannel, corrected: figure.value, version: figure.version });
+      corrections.push({
+        channel: api.channel,
+        sku: record.sku,
+        reason,
+        listed: onChannel,
+        corrected: figure.value,
+        version: figure.version,
+      });
     }
   }
   const result: SyncResult = { published: [], superseded: 0, handedOver: 0, failed: [], unlisted: [] };
   await publishClaimed(api, claimed, ports, result);
   const failed = new Set([...result.failed, ...result.unlisted].map((failure) => failure.sku));
-  return { checked: records.length, corrections: corrections.filter((correction) => !failed.has(correction.sku)), result };
+  return {
+    checked: records.length,
+    corrections: corrections.filter((correction) => !failed.has(correction.sku)),
+    result,
+  };
 }

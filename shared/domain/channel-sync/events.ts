@@ -33,14 +33,16 @@ export const ChannelDriftCorrectedData = z.object({
 
 export const OversellIncident = defineEvent('OversellIncident', {
   source: EventSource.channels,
-  description: 'A channel accepted an order for a SKU after it had acknowledged the fabric\'s zero for it: an exception for a person, with the timeline.',
+  description:
+    "A channel accepted an order for a SKU after it had acknowledged the fabric's zero for it: an exception for a person, with the timeline.",
   versions: { 1: OversellIncidentData },
   current: 1,
 });
 
 export const ChannelDriftCorrected = defineEvent('ChannelDriftCorrected', {
   source: EventSource.channels,
-  description: 'The drift check found a channel listing other than what the fabric published (or a stalled publication) and published the fabric\'s figure again.',
+  description:
+    "The drift check found a channel listing other than what the fabric published (or a stalled publication) and published the fabric's figure again.",
   versions: { 1: ChannelDriftCorrectedData },
   current: 1,
 });

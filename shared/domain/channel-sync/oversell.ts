@@ -26,16 +26,24 @@ export interface OversoldListing {
 export async function findOversells(order: Order, ledger: Pick<PublicationLedger, 'read'>): Promise<OversoldListing[]> {
   const incidents: OversoldListing[] = [];
   const quantities = new Map<string, number>();
-  for (const line of order.lines) if (line.sku) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
+  for (const line of order.lines)
+    if (line.sku) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
   for (const [sku, quantity] of quantities) {
     const record = await ledger.read({ channel: order.channel, subject: publicationSubject('availability', sku) });
     const zero: PublishedFigure | undefined = record?.published?.value === 0 ? record.published : undefined;
     if (!zero || Date.parse(order.placedAt) <= Date.parse(zero.acknowledgedAt)) continue;
     incidents.push({
-      orderId: order.orderId, channel: order.channel, channelOrderId: order.channelOrderId, sku, quantity,
+      orderId: order.orderId,
+      channel: order.channel,
+      channelOrderId: order.channelOrderId,
+      sku,
+      quantity,
       timeline: {
-        zeroDecidedAt: zero.eventTime, zeroPublishedAt: zero.publishedAt, zeroAcknowledgedAt: zero.acknowledgedAt,
-        availabilityVersion: zero.version, orderPlacedAt: order.placedAt,
+        zeroDecidedAt: zero.eventTime,
+        zeroPublishedAt: zero.publishedAt,
+        zeroAcknowledgedAt: zero.acknowledgedAt,
+        availabilityVersion: zero.version,
+        orderPlacedAt: order.placedAt,
       },
     });
   }

@@ -84,9 +84,18 @@ export function coalesceAvailability(changes: readonly AvailabilityChange[]): Av
  * - release: gives the lease up without publishing (a failed call), so another delivery can retry.
  */
 export interface PublicationLedger {
-  offer(key: PublicationKey, sku: string, figure: PublicationFigure): Promise<{ accepted: boolean; record: PublicationRecord }>;
+  offer(
+    key: PublicationKey,
+    sku: string,
+    figure: PublicationFigure,
+  ): Promise<{ accepted: boolean; record: PublicationRecord }>;
   claim(key: PublicationKey, owner: string, leaseMs: number): Promise<PublicationRecord | undefined>;
-  settle(key: PublicationKey, owner: string, published: PublishedFigure, listingRef?: string): Promise<{ released: boolean; record: PublicationRecord }>;
+  settle(
+    key: PublicationKey,
+    owner: string,
+    published: PublishedFigure,
+    listingRef?: string,
+  ): Promise<{ released: boolean; record: PublicationRecord }>;
   release(key: PublicationKey, owner: string): Promise<void>;
   read(key: PublicationKey): Promise<PublicationRecord | undefined>;
   /** Every record of a channel (all subjects), for the drift check and `ops channel lag`. */

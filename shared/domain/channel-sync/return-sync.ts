@@ -20,7 +20,14 @@ export interface ChannelReturn {
   /** Where the goods came back. */
   receivedThrough: SalesChannel;
   receivedAt: string;
-  lines: { channelLineId: string; sku: string; quantity: number; reasonCode: string; restocked: boolean; refund: Money }[];
+  lines: {
+    channelLineId: string;
+    sku: string;
+    quantity: number;
+    reasonCode: string;
+    restocked: boolean;
+    refund: Money;
+  }[];
   /** What the receiver paid back in all, in the order's currency. */
   refunded: Money;
 }
@@ -43,12 +50,30 @@ export class ReturnNotSyncableError extends PermanentError {
 export function toChannelReturn(customerReturn: CustomerReturn, order: Order): ChannelReturn {
   const lines = customerReturn.lines.map((line, i) => {
     const orderLine = returnedOrderLine(order, line);
-    if (!orderLine) throw new ReturnNotSyncableError(`return ${customerReturn.returnId}: line ${i + 1} (${line.sku}) is not on order ${order.orderId}`);
-    return { channelLineId: orderLine.channelLineId, sku: line.sku, quantity: line.quantity, reasonCode: line.reasonCode, restocked: !goesToDamaged(line), refund: line.refund };
+    if (!orderLine)
+      throw new ReturnNotSyncableError(
+        `return ${customerReturn.returnId}: line ${i + 1} (${line.sku}) is not on order ${order.orderId}`,
+      );
+    return {
+      channelLineId: orderLine.channelLineId,
+      sku: line.sku,
+      quantity: line.quantity,
+      reasonCode: line.reasonCode,
+      restocked: !goesToDamaged(line),
+      refund: line.refund,
+    };
   });
   return {
-    returnId: customerReturn.returnId, orderId: order.orderId, channelOrderId: order.channelOrderId, receivedThrough: customerReturn.receivedThrough,
-    receivedAt: customerReturn.receivedAt, lines, refunded: sumMoney(order.currency, lines.map((line) => line.refund)),
+    returnId: customerReturn.returnId,
+    orderId: order.orderId,
+    channelOrderId: order.channelOrderId,
+    receivedThrough: customerReturn.receivedThrough,
+    receivedAt: customerReturn.receivedAt,
+    lines,
+    refunded: sumMoney(
+      order.currency,
+      lines.map((line) => line.refund),
+    ),
   };
 }
 
@@ -71,12 +96,19 @@ export type ReturnSyncOutcome =
  * ReturnNeedsAttention) to be redriven once the order is known; a channel without a returns API here
  * is recorded as such (`no_channel_api`) for a person to act on.
  */
-export async function recordReturnOnChannel(customerReturn: CustomerReturn, ports: ReturnSyncPorts): Promise<ReturnSyncOutcome & { duplicate: boolean }> {
+export async function recordReturnOnChannel(
+  customerReturn: CustomerReturn,
+  ports: ReturnSyncPorts,
+): Promise<ReturnSyncOutcome & { duplicate: boolean }> {
   return ports.once(returnSyncKey(customerReturn.returnId), async (): Promise<ReturnSyncOutcome> => {
     const order = await findReturnedOrder(customerReturn, ports.orders);
-    if (!order) throw new OrderNotStoredError(`return ${customerReturn.returnId} names an order the order store does not hold (yet)`);
+    if (!order)
+      throw new OrderNotStoredError(
+        `return ${customerReturn.returnId} names an order the order store does not hold (yet)`,
+      );
     const channel = order.channel;
-    if (channel === customerReturn.receivedThrough) return { outcome: 'reported_by_channel', orderId: order.orderId, channel };
+    if (channel === customerReturn.receivedThrough)
+      return { outcome: 'reported_by_channel', orderId: order.orderId, channel };
     const api = ports.returns(channel);
     if (!api) return { outcome: 'no_channel_api', orderId: order.orderId, channel };
     const { channelRefundId } = await api.recordReturn(toChannelReturn(customerReturn, order));

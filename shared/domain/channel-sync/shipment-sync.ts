@@ -39,15 +39,23 @@ export class OrderNotStoredError extends TransientError {
 export function toChannelShipment(shipment: Shipment, order: Order): ChannelShipment {
   const lines = shipment.lines.map((line) => {
     const orderLine = order.lines.find((candidate) => candidate.lineId === line.lineId);
-    if (!orderLine) throw new ShipmentNotSyncableError(`shipment ${shipment.shipmentId}: line ${line.lineId} is not on order ${order.orderId}`);
+    if (!orderLine)
+      throw new ShipmentNotSyncableError(
+        `shipment ${shipment.shipmentId}: line ${line.lineId} is not on order ${order.orderId}`,
+      );
     return { channelLineId: orderLine.channelLineId, sku: line.sku, quantity: line.quantity };
   });
   const shipped = new Map<string, number>();
   for (const line of shipment.lines) shipped.set(line.lineId, (shipped.get(line.lineId) ?? 0) + line.quantity);
   const completesOrder = order.lines.every((line) => (shipped.get(line.lineId) ?? 0) >= line.quantity);
   return {
-    shipmentId: shipment.shipmentId, channelOrderId: order.channelOrderId, carrier: shipment.carrier,
-    trackingNumber: shipment.trackingNumber, shippedAt: shipment.shippedAt, lines, completesOrder,
+    shipmentId: shipment.shipmentId,
+    channelOrderId: order.channelOrderId,
+    carrier: shipment.carrier,
+    trackingNumber: shipment.trackingNumber,
+    shippedAt: shipment.shippedAt,
+    lines,
+    completesOrder,
   };
 }
 
@@ -67,14 +75,25 @@ export type ShipmentSyncOutcome =
  * OrderNotStoredError, so the message is retried and, if the order never arrives, held in the
  * DLQ; a channel without a fulfilment API (POS, Square) is recorded as such, not retried.
  */
-export async function confirmShipmentToChannel(shipment: Shipment, ports: ShipmentSyncPorts): Promise<ShipmentSyncOutcome & { duplicate: boolean }> {
+export async function confirmShipmentToChannel(
+  shipment: Shipment,
+  ports: ShipmentSyncPorts,
+): Promise<ShipmentSyncOutcome & { duplicate: boolean }> {
   return ports.once(shipmentSyncKey(shipment.shipmentId), async (): Promise<ShipmentSyncOutcome> => {
     const stored = await ports.orders.getOrder(shipment.orderId);
-    if (!stored) throw new OrderNotStoredError(`shipment ${shipment.shipmentId}: order ${shipment.orderId} is not in the order store (yet)`);
+    if (!stored)
+      throw new OrderNotStoredError(
+        `shipment ${shipment.shipmentId}: order ${shipment.orderId} is not in the order store (yet)`,
+      );
     const { order } = stored;
     const api = ports.fulfilment(order.channel);
     if (!api) return { outcome: 'no_channel_api', orderId: order.orderId, channel: order.channel };
     const { channelFulfilmentId } = await api.confirmShipment(toChannelShipment(shipment, order));
-    return { outcome: 'confirmed', orderId: order.orderId, channel: order.channel, ...(channelFulfilmentId ? { channelFulfilmentId } : {}) };
+    return {
+      outcome: 'confirmed',
+      orderId: order.orderId,
+      channel: order.channel,
+      ...(channelFulfilmentId ? { channelFulfilmentId } : {}),
+    };
   });
 }

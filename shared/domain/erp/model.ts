@@ -45,7 +45,12 @@ export interface ErpPort {
  */
 export class ErpTransientError extends TransientError {
   override name = 'ErpTransientError';
-  constructor(message: string, readonly status?: number, readonly retryAfterMs?: number, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 
@@ -67,7 +72,11 @@ export class ErpOutcomeUnknownError extends ErpTransientError {
 /** The ERP answered and said no (closed posting period, unknown item): retrying changes nothing. */
 export class ErpBusinessRejectionError extends PermanentError {
   override name = 'ErpBusinessRejectionError';
-  constructor(readonly erpCode: string, readonly erpMessage: string, readonly status: number) {
+  constructor(
+    readonly erpCode: string,
+    readonly erpMessage: string,
+    readonly status: number,
+  ) {
     super(`ERP rejected the document (${erpCode}): ${erpMessage}`);
   }
 }
@@ -94,10 +103,23 @@ export interface SalesOrderPostingPolicy {
 /** Maps the canonical order to the ERP's sales order; throws OrderNotPostableError for a line without an internal SKU. */
 export function salesOrderFor(order: Order, policy: SalesOrderPostingPolicy): ErpSalesOrder {
   const lines = order.lines.map((line, i) => {
-    if (!line.sku) throw new OrderNotPostableError(`order ${order.orderId} line ${i} (${line.channelSku}) has no internal SKU`);
-    return { itemNumber: line.sku, ...(line.title ? { description: line.title } : {}), quantity: line.quantity, unitPrice: line.unitPrice, discount: line.discount };
+    if (!line.sku)
+      throw new OrderNotPostableError(`order ${order.orderId} line ${i} (${line.channelSku}) has no internal SKU`);
+    return {
+      itemNumber: line.sku,
+      ...(line.title ? { description: line.title } : {}),
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      discount: line.discount,
+    };
   });
-  const shipping = sumMoney(order.currency, order.shipping.map((charge) => ({ amountMinor: charge.price.amountMinor - charge.discount.amountMinor, currency: charge.price.currency })));
+  const shipping = sumMoney(
+    order.currency,
+    order.shipping.map((charge) => ({
+      amountMinor: charge.price.amountMinor - charge.discount.amountMinor,
+      currency: charge.price.currency,
+    })),
+  );
   return {
     externalDocumentNumber: order.orderId,
     orderDate: order.placedAt.slice(0, 10),

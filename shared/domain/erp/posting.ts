@@ -5,7 +5,12 @@ import type { JournalEntry } from '#domain/accounting';
 import type { Order } from '#domain/kernel/order';
 import type { EventPublisher } from '#domain/kernel/ports';
 import {
-  ErpBusinessRejectionError, ErpOutcomeUnknownError, salesOrderFor, type ErpDocument, type ErpPort, type SalesOrderPostingPolicy,
+  ErpBusinessRejectionError,
+  ErpOutcomeUnknownError,
+  salesOrderFor,
+  type ErpDocument,
+  type ErpPort,
+  type SalesOrderPostingPolicy,
 } from './model';
 import { withBackoff, type BackoffPolicy, type BreakerState, type SharedCircuitBreaker } from './resilience';
 import { TransientError } from '#domain/kernel/errors';
@@ -20,7 +25,13 @@ export interface ErpDocumentReferences {
    * it side by side (both would look it up, find nothing, and post). Throws PostingInProgressError
    * while another consumer holds it; a lease outlives a crashed holder by at most `leaseMs`.
    */
-  withLease<T>(erp: string, documentType: ErpDocumentType, key: string, leaseMs: number, work: (lease: DocumentLease) => Promise<T>): Promise<T>;
+  withLease<T>(
+    erp: string,
+    documentType: ErpDocumentType,
+    key: string,
+    leaseMs: number,
+    work: (lease: DocumentLease) => Promise<T>,
+  ): Promise<T>;
 }
 
 /** A held lease: what was recorded for the document when it was taken, and how to record a post. */
@@ -83,7 +94,9 @@ async function throughBreaker<T>(ports: ErpPostingPorts, call: () => Promise<T>)
   try {
     const result = await withBackoff(call, ports.backoff, {
       ...(ports.sleep ? { sleep: ports.sleep } : {}),
-      beforeAttempt: async () => { admittedAs = await ports.breaker.ensureAdmitted(); },
+      beforeAttempt: async () => {
+        admittedAs = await ports.breaker.ensureAdmitted();
+      },
       onTransientFailure: (error) => (error.throttled ? ports.breaker.recordSuccess() : ports.breaker.recordFailure()),
     });
     await ports.breaker.recordSuccess(admittedAs);
@@ -127,7 +140,13 @@ export async function postSalesOrderOnce(
 ): Promise<ErpPostingOutcome> {
   const erp = ports.erp.name;
   const published = (document: ErpDocument, foundExisting: boolean) =>
-    ports.publisher.publish([createEvent(ErpSalesOrderPosted, { orderId, erp, ...document, foundExisting }, { correlationId: orderId, causationId: trace.causationId })]);
+    ports.publisher.publish([
+      createEvent(
+        ErpSalesOrderPosted,
+        { orderId, erp, ...document, foundExisting },
+        { correlationId: orderId, causationId: trace.causationId },
+      ),
+    ]);
 
   const order = await loadOrder(orderId);
   if (!order) throw new OrderNotStoredYetError(`order ${orderId} is not in the order store yet`);
@@ -152,9 +171,21 @@ export async function postSalesOrderOnce(
     } catch (error) {
       await keepLeaseWhileInDoubt(error, lease, ports);
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
-      await ports.publisher.publish([createEvent(ErpPostingRejected, {
-        documentType: 'sales_order', documentKey: orderId, orderId, erp, erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
-      }, { correlationId: orderId, causationId: trace.causationId })]);
+      await ports.publisher.publish([
+        createEvent(
+          ErpPostingRejected,
+          {
+            documentType: 'sales_order',
+            documentKey: orderId,
+            orderId,
+            erp,
+            erpCode: error.erpCode,
+            erpMessage: error.erpMessage,
+            status: error.status,
+          },
+          { correlationId: orderId, causationId: trace.causationId },
+        ),
+      ]);
       return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
     }
   });
@@ -168,23 +199,45 @@ export async function postSalesOrderOnce(
  * publishes `ErpSalesOrderCancelled` again and changes nothing. An ERP that refuses the delete is
  * published as `ErpPostingRejected` with its message and not retried.
  */
-export async function cancelSalesOrderOnce(orderId: string, ports: ErpPostingPorts, trace: { causationId: string }): Promise<ErpCancellationOutcome> {
+export async function cancelSalesOrderOnce(
+  orderId: string,
+  ports: ErpPostingPorts,
+  trace: { causationId: string },
+): Promise<ErpCancellationOutcome> {
   const erp = ports.erp.name;
   return ports.documents.withLease(erp, 'sales_order', orderId, postingLeaseMs(ports), async (lease) => {
-    const document = lease.recorded
-      ?? await throughBreaker(ports, () => ports.erp.findSalesOrderByExternalNumber(orderId));
+    const document =
+      lease.recorded ?? (await throughBreaker(ports, () => ports.erp.findSalesOrderByExternalNumber(orderId)));
     if (!document) return { result: 'nothing_posted' };
     try {
       await throughBreaker(ports, () => ports.erp.deleteSalesOrder(document));
     } catch (error) {
       // The ERP refusing the delete (the warehouse shipped against it there) will refuse it every time: a person decides.
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
-      await ports.publisher.publish([createEvent(ErpPostingRejected, {
-        documentType: 'sales_order', documentKey: orderId, orderId, erp, erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
-      }, { correlationId: orderId, causationId: trace.causationId })]);
+      await ports.publisher.publish([
+        createEvent(
+          ErpPostingRejected,
+          {
+            documentType: 'sales_order',
+            documentKey: orderId,
+            orderId,
+            erp,
+            erpCode: error.erpCode,
+            erpMessage: error.erpMessage,
+            status: error.status,
+          },
+          { correlationId: orderId, causationId: trace.causationId },
+        ),
+      ]);
       return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
     }
-    await ports.publisher.publish([createEvent(ErpSalesOrderCancelled, { orderId, erp, ...document }, { correlationId: orderId, causationId: trace.causationId })]);
+    await ports.publisher.publish([
+      createEvent(
+        ErpSalesOrderCancelled,
+        { orderId, erp, ...document },
+        { correlationId: orderId, causationId: trace.causationId },
+      ),
+    ]);
     return { result: 'deleted', document };
   });
 }
@@ -216,10 +269,21 @@ export async function postJournalEntryOnce(
     } catch (error) {
       await keepLeaseWhileInDoubt(error, lease, ports);
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
-      await ports.publisher.publish([createEvent(ErpPostingRejected, {
-        documentType: 'journal_entry', documentKey: entry.entryId, ...(trace.orderId ? { orderId: trace.orderId } : {}), erp,
-        erpCode: error.erpCode, erpMessage: error.erpMessage, status: error.status,
-      }, trace)]);
+      await ports.publisher.publish([
+        createEvent(
+          ErpPostingRejected,
+          {
+            documentType: 'journal_entry',
+            documentKey: entry.entryId,
+            ...(trace.orderId ? { orderId: trace.orderId } : {}),
+            erp,
+            erpCode: error.erpCode,
+            erpMessage: error.erpMessage,
+            status: error.status,
+          },
+          trace,
+        ),
+      ]);
       return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
     }
   });

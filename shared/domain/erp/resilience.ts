@@ -14,7 +14,12 @@ export interface BackoffPolicy {
  * retries from many containers spread out instead of hitting a recovering ERP together. A Retry-After
  * the ERP sent is a floor: we never come back sooner than it asked. `attempt` counts from 0.
  */
-export function backoffDelayMs(attempt: number, policy: BackoffPolicy, retryAfterMs?: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: BackoffPolicy,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   const jittered = Math.floor(random() * ceiling);
   return retryAfterMs === undefined ? jittered : Math.max(jittered, retryAfterMs);
@@ -84,9 +89,7 @@ export interface BreakerPolicy {
 
 export const CLOSED_BREAKER: BreakerState = { status: 'closed', consecutiveFailures: 0, version: 0 };
 
-export type Admission =
-  | { admitted: true; next?: BreakerState }
-  | { admitted: false; retryInMs: number };
+export type Admission = { admitted: true; next?: BreakerState } | { admitted: false; retryInMs: number };
 
 /**
  * Whether a call may go to the ERP now. Closed: yes. Open: no until the cool-down has passed, then one
@@ -96,7 +99,7 @@ export type Admission =
  */
 export function admit(state: BreakerState, now: number, policy: BreakerPolicy): Admission {
   if (state.status === 'closed') return { admitted: true };
-  const since = state.status === 'open' ? state.openedAt ?? 0 : state.probeStartedAt ?? 0;
+  const since = state.status === 'open' ? (state.openedAt ?? 0) : (state.probeStartedAt ?? 0);
   const waited = now - since;
   if (waited < policy.coolDownMs) return { admitted: false, retryInMs: policy.coolDownMs - waited };
   return { admitted: true, next: { ...state, status: 'half_open', probeStartedAt: now, version: state.version + 1 } };
@@ -111,7 +114,8 @@ export function afterSuccess(state: BreakerState): BreakerState | undefined {
 /** A transient failure counts; the threshold (or any failed probe) opens the breaker from now. */
 export function afterFailure(state: BreakerState, now: number, policy: BreakerPolicy): BreakerState {
   const consecutiveFailures = state.consecutiveFailures + 1;
-  const opens = state.status === 'half_open' || (state.status === 'closed' && consecutiveFailures >= policy.failureThreshold);
+  const opens =
+    state.status === 'half_open' || (state.status === 'closed' && consecutiveFailures >= policy.failureThreshold);
   if (opens) return { status: 'open', consecutiveFailures, openedAt: now, version: state.version + 1 };
   return { ...state, consecutiveFailures, version: state.version + 1 };
 }

@@ -23,12 +23,17 @@ export interface Actor {
 async function openException(id: string, fix: ExceptionFix, store: ExceptionStore): Promise<ExceptionRecord> {
   const record = await store.get(id);
   if (!record) throw new ExceptionNotFoundError(`no exception ${id}`);
-  if (!record.fixes.includes(fix)) throw new FixNotApplicableError(`${record.kind} offers ${record.fixes.join(', ')}, not ${fix}`);
+  if (!record.fixes.includes(fix))
+    throw new FixNotApplicableError(`${record.kind} offers ${record.fixes.join(', ')}, not ${fix}`);
   return record;
 }
 
 /** Records a fix already applied; it changes no status, so a resolution that raced it must not lose the audit. */
-async function audit(store: ExceptionStore, record: ExceptionRecord, action: ExceptionAction): Promise<ExceptionRecord> {
+async function audit(
+  store: ExceptionStore,
+  record: ExceptionRecord,
+  action: ExceptionAction,
+): Promise<ExceptionRecord> {
   return (await actOnLatest(store, record, action)) ?? record;
 }
 
@@ -36,11 +41,21 @@ async function audit(store: ExceptionStore, record: ExceptionRecord, action: Exc
  * Closes an exception a person decided needs nothing more, with the reason. Idempotent: dismissing a
  * dismissed exception changes nothing; a resolved one stays resolved.
  */
-export async function dismissException(id: string, actor: Actor, ports: Pick<FixPorts, 'store' | 'now'>): Promise<ExceptionRecord> {
+export async function dismissException(
+  id: string,
+  actor: Actor,
+  ports: Pick<FixPorts, 'store' | 'now'>,
+): Promise<ExceptionRecord> {
   const record = await openException(id, 'dismiss', ports.store);
   if (record.status !== 'open') return record;
   const at = (ports.now?.() ?? new Date()).toISOString();
-  const dismissed = await actOnLatest(ports.store, record, { action: 'dismissed', by: actor.by, at, why: actor.why }, 'dismissed', (latest) => latest.status === 'open');
+  const dismissed = await actOnLatest(
+    ports.store,
+    record,
+    { action: 'dismissed', by: actor.by, at, why: actor.why },
+    'dismissed',
+    (latest) => latest.status === 'open',
+  );
   return dismissed ?? (await ports.store.get(id)) ?? record;
 }
 
@@ -57,22 +72,46 @@ export async function retryException(id: string, actor: Actor, ports: FixPorts):
   if (record.status !== 'open') throw new FixNotApplicableError(`${id} is ${record.status}; nothing to retry`);
   const at = (ports.now?.() ?? new Date()).toISOString();
   if (record.fixes.includes('reprocess') && record.kind === 'PosLineNeedsAttention') {
-    const { outcome, detail, stillUnmapped } = await ports.posTransactions.reapply(record.context.recorded as EventDataOf<typeof PosTransactionRecorded>);
+    const { outcome, detail, stillUnmapped } = await ports.posTransactions.reapply(
+      record.context.recorded as EventDataOf<typeof PosTransactionRecorded>,
+    );
     // No event says a POS line moved, so the fix that applied the last held line closes the exception.
     const done = outcome === 'republished' && stillUnmapped.length === 0;
-    return (await actOnLatest(ports.store, record, { action: 'reprocessed', by: actor.by, at, why: actor.why, outcome: `${outcome}: ${detail}` }, done ? 'resolved' : undefined)) ?? record;
+    return (
+      (await actOnLatest(
+        ports.store,
+        record,
+        { action: 'reprocessed', by: actor.by, at, why: actor.why, outcome: `${outcome}: ${detail}` },
+        done ? 'resolved' : undefined,
+      )) ?? record
+    );
   }
   if (record.fixes.includes('reprocess')) {
     const archiveKey = record.context.archiveKey;
-    if (typeof archiveKey !== 'string') throw new FixNotApplicableError(`${id} names no archived delivery to map again`);
+    if (typeof archiveKey !== 'string')
+      throw new FixNotApplicableError(`${id} names no archived delivery to map again`);
     const { outcome, detail } = await ports.reprocessor.reprocess(archiveKey);
-    return audit(ports.store, record, { action: 'reprocessed', by: actor.by, at, why: actor.why, outcome: `${outcome}: ${detail}` });
+    return audit(ports.store, record, {
+      action: 'reprocessed',
+      by: actor.by,
+      at,
+      why: actor.why,
+      outcome: `${outcome}: ${detail}`,
+    });
   }
   if (record.fixes.includes('retry') && record.context.documentType === 'sales_order' && record.orderId) {
     await ports.erp.retrySalesOrder(record.orderId);
-    return audit(ports.store, record, { action: 'retried', by: actor.by, at, why: actor.why, outcome: 'sales order sent to the ERP connector again' });
+    return audit(ports.store, record, {
+      action: 'retried',
+      by: actor.by,
+      at,
+      why: actor.why,
+      outcome: 'sales order sent to the ERP connector again',
+    });
   }
-  throw new FixNotApplicableError(`${record.kind} ${record.reasonCode} has no retry; its fixes are ${record.fixes.join(', ')}`);
+  throw new FixNotApplicableError(
+    `${record.kind} ${record.reasonCode} has no retry; its fixes are ${record.fixes.join(', ')}`,
+  );
 }
 
 /**
@@ -82,7 +121,10 @@ export async function retryException(id: string, actor: Actor, ports: FixPorts):
  * order version, the stock movements on the transaction's line.
  */
 export async function reprocessWaitingForSku(
-  channel: SalesChannel | 'pos', channelSkuKey: string, actor: Actor, ports: FixPorts,
+  channel: SalesChannel | 'pos',
+  channelSkuKey: string,
+  actor: Actor,
+  ports: FixPorts,
 ): Promise<{ reprocessed: ExceptionRecord[]; left: ExceptionRecord[] }> {
   const waiting = await ports.store.openWaitingForSku(channel, channelSkuKey);
   const reprocessed: ExceptionRecord[] = [];

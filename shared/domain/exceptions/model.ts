@@ -17,9 +17,17 @@ import type { SalesChannel } from '#domain/kernel/order';
 
 /** The events that raise an exception; the capability's routing rule lists exactly these. */
 export const EXCEPTION_KINDS = [
-  OrderNeedsAttention.detailType, ReturnNeedsAttention.detailType, ReconciliationException.detailType, ErpPostingRejected.detailType,
-  PosLineNeedsAttention.detailType, PosSequenceGapDetected.detailType, PricingException.detailType, OversellIncident.detailType,
-  OrderStuck.detailType, OrderTransitionRefused.detailType, ChangeRefused.detailType,
+  OrderNeedsAttention.detailType,
+  ReturnNeedsAttention.detailType,
+  ReconciliationException.detailType,
+  ErpPostingRejected.detailType,
+  PosLineNeedsAttention.detailType,
+  PosSequenceGapDetected.detailType,
+  PricingException.detailType,
+  OversellIncident.detailType,
+  OrderStuck.detailType,
+  OrderTransitionRefused.detailType,
+  ChangeRefused.detailType,
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -34,7 +42,15 @@ export type ExceptionFix = 'map-sku' | 'reprocess' | 'retry' | 'cancel-order' | 
 
 /** What the exception is about, in retail terms. */
 export interface ExceptionSubject {
-  type: 'order' | 'channel-sku' | 'return' | 'settlement' | 'erp-document' | 'pos-transaction' | 'register-day' | 'catalog-change';
+  type:
+    | 'order'
+    | 'channel-sku'
+    | 'return'
+    | 'settlement'
+    | 'erp-document'
+    | 'pos-transaction'
+    | 'register-day'
+    | 'catalog-change';
   key: string;
 }
 
@@ -76,9 +92,23 @@ export interface ExceptionRecord {
 }
 
 /** What one exception event says, before it meets the queue. */
-export type RaisedException = Pick<ExceptionRecord, 'id' | 'kind' | 'severity' | 'subject' | 'channel' | 'orderId' | 'reasonCode' | 'reason' | 'fieldPaths' | 'fixes' | 'context'>;
+export type RaisedException = Pick<
+  ExceptionRecord,
+  | 'id'
+  | 'kind'
+  | 'severity'
+  | 'subject'
+  | 'channel'
+  | 'orderId'
+  | 'reasonCode'
+  | 'reason'
+  | 'fieldPaths'
+  | 'fixes'
+  | 'context'
+>;
 
-const issuesText = (issues: readonly { path: string; message: string }[]) => issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+const issuesText = (issues: readonly { path: string; message: string }[]) =>
+  issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
 
 /**
  * The exception an event raises, with an id from its cause: the same order held for the same reason,
@@ -96,50 +126,95 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
       const data = event.data as EventDataOf<typeof OrderNeedsAttention>;
       const unknownSku = data.reason === 'UNKNOWN_SKU';
       return make({
-        cause: `${data.orderId}#${data.reason}`, severity: 'warning', subject: { type: 'order', key: data.orderId }, channel: data.channel, orderId: data.orderId,
-        reasonCode: data.reason, reason: issuesText(data.details) || data.reason, fieldPaths: data.details.map((issue) => issue.path),
+        cause: `${data.orderId}#${data.reason}`,
+        severity: 'warning',
+        subject: { type: 'order', key: data.orderId },
+        channel: data.channel,
+        orderId: data.orderId,
+        reasonCode: data.reason,
+        reason: issuesText(data.details) || data.reason,
+        fieldPaths: data.details.map((issue) => issue.path),
         // Reprocessing maps the archived delivery again: without its key there is nothing to map.
-        fixes: [...(unknownSku ? ['map-sku' as const] : []), ...(data.archiveKey ? ['reprocess' as const] : []), 'dismiss'],
-        context: { channelOrderId: data.channelOrderId, ...(data.archiveKey ? { archiveKey: data.archiveKey } : {}), ...(data.channelSkus ? { channelSkus: data.channelSkus } : {}) },
+        fixes: [
+          ...(unknownSku ? ['map-sku' as const] : []),
+          ...(data.archiveKey ? ['reprocess' as const] : []),
+          'dismiss',
+        ],
+        context: {
+          channelOrderId: data.channelOrderId,
+          ...(data.archiveKey ? { archiveKey: data.archiveKey } : {}),
+          ...(data.channelSkus ? { channelSkus: data.channelSkus } : {}),
+        },
       });
     }
     case 'ReturnNeedsAttention': {
       const data = event.data as EventDataOf<typeof ReturnNeedsAttention>;
       return make({
-        cause: `${data.returnId}#${data.reason}`, severity: 'warning', subject: { type: 'return', key: data.returnId }, channel: data.receivedThrough,
-        ...(data.orderId ? { orderId: data.orderId } : {}), reasonCode: data.reason, reason: data.detail,
-        fieldPaths: data.lines.map((line) => `lines.${line.position - 1}`), fixes: ['dismiss'], context: { lines: data.lines },
+        cause: `${data.returnId}#${data.reason}`,
+        severity: 'warning',
+        subject: { type: 'return', key: data.returnId },
+        channel: data.receivedThrough,
+        ...(data.orderId ? { orderId: data.orderId } : {}),
+        reasonCode: data.reason,
+        reason: data.detail,
+        fieldPaths: data.lines.map((line) => `lines.${line.position - 1}`),
+        fixes: ['dismiss'],
+        context: { lines: data.lines },
       });
     }
     case 'ReconciliationException': {
       const data = event.data as EventDataOf<typeof ReconciliationException>;
       const about = data.orderId ?? data.channelOrderId ?? data.lineNumbers.join(',');
       return make({
-        cause: `${data.channel}#${data.settlementId ?? '-'}#${data.reason}#${about}`, severity: data.reason === 'NEVER_SETTLED' ? 'warning' : 'critical',
-        subject: { type: 'settlement', key: data.settlementId ?? `${data.channel}:${about}` }, channel: data.channel, ...(data.orderId ? { orderId: data.orderId } : {}),
-        reasonCode: data.reason, reason: `${data.reason} on settlement ${data.settlementId ?? '(none)'}${data.lineNumbers.length ? ` lines ${data.lineNumbers.join(', ')}` : ''}`,
-        fieldPaths: data.lineNumbers.map((line) => `lines.${line}`), fixes: ['dismiss'], context: { ...data },
+        cause: `${data.channel}#${data.settlementId ?? '-'}#${data.reason}#${about}`,
+        severity: data.reason === 'NEVER_SETTLED' ? 'warning' : 'critical',
+        subject: { type: 'settlement', key: data.settlementId ?? `${data.channel}:${about}` },
+        channel: data.channel,
+        ...(data.orderId ? { orderId: data.orderId } : {}),
+        reasonCode: data.reason,
+        reason: `${data.reason} on settlement ${data.settlementId ?? '(none)'}${data.lineNumbers.length ? ` lines ${data.lineNumbers.join(', ')}` : ''}`,
+        fieldPaths: data.lineNumbers.map((line) => `lines.${line}`),
+        fixes: ['dismiss'],
+        context: { ...data },
       });
     }
     case 'ErpPostingRejected': {
       const data = event.data as EventDataOf<typeof ErpPostingRejected>;
       return make({
-        cause: `${data.documentType}#${data.documentKey}`, severity: 'critical', subject: { type: 'erp-document', key: `${data.documentType}:${data.documentKey}` },
-        ...(data.orderId ? { orderId: data.orderId } : {}), reasonCode: data.erpCode, reason: `${data.erp} answered ${data.status} ${data.erpCode}: ${data.erpMessage}`,
-        fieldPaths: [], fixes: ['retry', 'dismiss'], context: { ...data },
+        cause: `${data.documentType}#${data.documentKey}`,
+        severity: 'critical',
+        subject: { type: 'erp-document', key: `${data.documentType}:${data.documentKey}` },
+        ...(data.orderId ? { orderId: data.orderId } : {}),
+        reasonCode: data.erpCode,
+        reason: `${data.erp} answered ${data.status} ${data.erpCode}: ${data.erpMessage}`,
+        fieldPaths: [],
+        fixes: ['retry', 'dismiss'],
+        context: { ...data },
       });
     }
     case 'PosLineNeedsAttention': {
       const data = event.data as EventDataOf<typeof PosLineNeedsAttention>;
       const { storeId, registerId, businessDay, sequence } = data.key;
       return make({
-        cause: `${storeId}#${registerId}#${businessDay}#${sequence}#${data.reason}`, severity: 'warning',
-        subject: { type: 'pos-transaction', key: `${storeId}/${registerId}/${businessDay}/${sequence}` }, channel: 'pos',
-        reasonCode: data.reason, reason: data.lines.map((line) => `line ${line.lineNumber} item ${line.itemCode}${line.detail ? `: ${line.detail}` : ''}`).join('; '),
+        cause: `${storeId}#${registerId}#${businessDay}#${sequence}#${data.reason}`,
+        severity: 'warning',
+        subject: { type: 'pos-transaction', key: `${storeId}/${registerId}/${businessDay}/${sequence}` },
+        channel: 'pos',
+        reasonCode: data.reason,
+        reason: data.lines
+          .map((line) => `line ${line.lineNumber} item ${line.itemCode}${line.detail ? `: ${line.detail}` : ''}`)
+          .join('; '),
         fieldPaths: data.lines.map((line) => `lines.${line.lineNumber}.itemCode`),
-        fixes: data.reason !== 'UNKNOWN_SKU' ? ['dismiss'] : data.recorded ? ['map-sku', 'reprocess', 'dismiss'] : ['map-sku', 'dismiss'],
+        fixes:
+          data.reason !== 'UNKNOWN_SKU'
+            ? ['dismiss']
+            : data.recorded
+              ? ['map-sku', 'reprocess', 'dismiss']
+              : ['map-sku', 'dismiss'],
         context: {
-          transactionId: data.transactionId, key: data.key, lines: data.lines,
+          transactionId: data.transactionId,
+          key: data.key,
+          lines: data.lines,
           ...(data.reason === 'UNKNOWN_SKU' ? { channelSkus: data.lines.map((line) => `sku:${line.itemCode}`) } : {}),
           ...(data.recorded ? { recorded: data.recorded } : {}),
         },
@@ -148,48 +223,90 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
     case 'PosSequenceGapDetected': {
       const data = event.data as EventDataOf<typeof PosSequenceGapDetected>;
       return make({
-        cause: `${data.storeId}#${data.registerId}#${data.businessDay}`, severity: 'warning', subject: { type: 'register-day', key: `${data.storeId}/${data.registerId}/${data.businessDay}` },
-        channel: 'pos', reasonCode: 'SEQUENCE_GAP', reason: `${data.missing} transaction(s) missing: ${data.gaps.map((gap) => JSON.stringify(gap)).join(', ')}`,
-        fieldPaths: [], fixes: ['dismiss'], context: { gaps: data.gaps, batch: data.batch },
+        cause: `${data.storeId}#${data.registerId}#${data.businessDay}`,
+        severity: 'warning',
+        subject: { type: 'register-day', key: `${data.storeId}/${data.registerId}/${data.businessDay}` },
+        channel: 'pos',
+        reasonCode: 'SEQUENCE_GAP',
+        reason: `${data.missing} transaction(s) missing: ${data.gaps.map((gap) => JSON.stringify(gap)).join(', ')}`,
+        fieldPaths: [],
+        fixes: ['dismiss'],
+        context: { gaps: data.gaps, batch: data.batch },
       });
     }
     case 'PricingException': {
       const data = event.data as EventDataOf<typeof PricingException>;
       return make({
-        cause: data.orderId, severity: 'warning', subject: { type: 'order', key: data.orderId }, channel: data.channel, orderId: data.orderId,
-        reasonCode: 'BELOW_EFFECTIVE_PRICE', reason: data.lines.map((line) => `${line.sku} charged ${line.unitPrice.amountMinor} < effective ${line.effectivePrice.amountMinor} (minor units)`).join('; '),
-        fieldPaths: data.lines.map((line) => `lines.${line.lineId}.unitPrice`), fixes: ['dismiss'], context: { lines: data.lines },
+        cause: data.orderId,
+        severity: 'warning',
+        subject: { type: 'order', key: data.orderId },
+        channel: data.channel,
+        orderId: data.orderId,
+        reasonCode: 'BELOW_EFFECTIVE_PRICE',
+        reason: data.lines
+          .map(
+            (line) =>
+              `${line.sku} charged ${line.unitPrice.amountMinor} < effective ${line.effectivePrice.amountMinor} (minor units)`,
+          )
+          .join('; '),
+        fieldPaths: data.lines.map((line) => `lines.${line.lineId}.unitPrice`),
+        fixes: ['dismiss'],
+        context: { lines: data.lines },
       });
     }
     case 'OversellIncident': {
       const data = event.data as EventDataOf<typeof OversellIncident>;
       return make({
-        cause: `${data.orderId}#${data.sku}`, severity: 'critical', subject: { type: 'order', key: data.orderId }, channel: data.channel, orderId: data.orderId,
-        reasonCode: 'SOLD_AFTER_ZERO', reason: `${data.quantity} x ${data.sku} ordered after the channel acknowledged zero available`,
-        fieldPaths: [`sku:${data.sku}`], fixes: ['cancel-order', 'dismiss'], context: { channelOrderId: data.channelOrderId, sku: data.sku, timeline: data.timeline },
+        cause: `${data.orderId}#${data.sku}`,
+        severity: 'critical',
+        subject: { type: 'order', key: data.orderId },
+        channel: data.channel,
+        orderId: data.orderId,
+        reasonCode: 'SOLD_AFTER_ZERO',
+        reason: `${data.quantity} x ${data.sku} ordered after the channel acknowledged zero available`,
+        fieldPaths: [`sku:${data.sku}`],
+        fixes: ['cancel-order', 'dismiss'],
+        context: { channelOrderId: data.channelOrderId, sku: data.sku, timeline: data.timeline },
       });
     }
     case 'OrderStuck': {
       const data = event.data as EventDataOf<typeof OrderStuck>;
       return make({
-        cause: `${data.orderId}#${data.state}#${data.version}`, severity: 'warning', subject: { type: 'order', key: data.orderId }, orderId: data.orderId,
-        reasonCode: 'SLA_MISSED', reason: `in ${data.state} since ${data.since}, past its deadline ${data.deadline}`, fieldPaths: [], fixes: ['dismiss'],
+        cause: `${data.orderId}#${data.state}#${data.version}`,
+        severity: 'warning',
+        subject: { type: 'order', key: data.orderId },
+        orderId: data.orderId,
+        reasonCode: 'SLA_MISSED',
+        reason: `in ${data.state} since ${data.since}, past its deadline ${data.deadline}`,
+        fieldPaths: [],
+        fixes: ['dismiss'],
         context: { state: data.state, version: data.version },
       });
     }
     case 'OrderTransitionRefused': {
       const data = event.data as EventDataOf<typeof OrderTransitionRefused>;
       return make({
-        cause: `${data.orderId}#${data.refusedEventId}`, severity: 'warning', subject: { type: 'order', key: data.orderId }, orderId: data.orderId,
-        reasonCode: 'TRANSITION_REFUSED', reason: `${data.on} would move ${data.from} -> ${data.to}: ${data.reason}`, fieldPaths: [], fixes: ['dismiss'],
+        cause: `${data.orderId}#${data.refusedEventId}`,
+        severity: 'warning',
+        subject: { type: 'order', key: data.orderId },
+        orderId: data.orderId,
+        reasonCode: 'TRANSITION_REFUSED',
+        reason: `${data.on} would move ${data.from} -> ${data.to}: ${data.reason}`,
+        fieldPaths: [],
+        fixes: ['dismiss'],
         context: { refusedEventType: data.refusedEventType, refusedEventId: data.refusedEventId },
       });
     }
     case 'ChangeRefused': {
       const data = event.data as EventDataOf<typeof ChangeRefused>;
       return make({
-        cause: `${data.domain}#${data.subject}#${data.sourceSystem}`, severity: 'info', subject: { type: 'catalog-change', key: data.subject },
-        reasonCode: 'NOT_THE_OWNER', reason: `${data.sourceSystem} changed ${data.subject} through ${data.via}; ${data.owner} owns ${data.domain}`, fieldPaths: [], fixes: ['dismiss'],
+        cause: `${data.domain}#${data.subject}#${data.sourceSystem}`,
+        severity: 'info',
+        subject: { type: 'catalog-change', key: data.subject },
+        reasonCode: 'NOT_THE_OWNER',
+        reason: `${data.sourceSystem} changed ${data.subject} through ${data.via}; ${data.owner} owns ${data.domain}`,
+        fieldPaths: [],
+        fixes: ['dismiss'],
         context: { ...data },
       });
     }
@@ -203,7 +320,9 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
  * leaving `received` for a later state ends a hold (the order proceeds); reaching posted_to_erp ends
  * an ERP rejection of its sales order.
  */
-export function kindsResolvedBy(change: EventDataOf<typeof OrderStateChanged>): { kind: ExceptionKind; unless?: (record: ExceptionRecord) => boolean }[] {
+export function kindsResolvedBy(
+  change: EventDataOf<typeof OrderStateChanged>,
+): { kind: ExceptionKind; unless?: (record: ExceptionRecord) => boolean }[] {
   const resolved: { kind: ExceptionKind; unless?: (record: ExceptionRecord) => boolean }[] = [
     { kind: 'OrderStuck', unless: (record) => record.context.state === change.to },
   ];

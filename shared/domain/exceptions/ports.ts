@@ -37,7 +37,9 @@ export interface ArchivedOrderReprocessor {
 
 /** Records a held POS transaction again with today's cross-reference, so its newly mapped lines move stock (once: per line adjustment ids). */
 export interface HeldPosTransactions {
-  reapply(recorded: EventDataOf<typeof PosTransactionRecorded>): Promise<{ outcome: 'republished' | 'skipped'; detail: string; stillUnmapped: string[] }>;
+  reapply(
+    recorded: EventDataOf<typeof PosTransactionRecorded>,
+  ): Promise<{ outcome: 'republished' | 'skipped'; detail: string; stillUnmapped: string[] }>;
 }
 
 /** Asks the ERP connector to post an order's sales order again (it looks the document up first, so a retry never posts twice). */

@@ -3,7 +3,14 @@ import type { OrderNeedsAttention } from '#domain/intake';
 import type { OrderStateChanged } from '#domain/orders';
 import type { FabricEvent } from '#domain/kernel/event';
 import {
-  EXCEPTION_KINDS, FABRIC_ACTOR, exceptionFrom, kindsResolvedBy, type ExceptionAction, type ExceptionKind, type ExceptionRecord, type ExceptionStatus,
+  EXCEPTION_KINDS,
+  FABRIC_ACTOR,
+  exceptionFrom,
+  kindsResolvedBy,
+  type ExceptionAction,
+  type ExceptionKind,
+  type ExceptionRecord,
+  type ExceptionStatus,
 } from './model';
 import { ExceptionChangedError } from './errors';
 import type { ExceptionStore, HeldOrders } from './ports';
@@ -25,10 +32,17 @@ export type ExceptionIntakeOutcome =
  * the move ended. Idempotent per event: a redelivery counts nothing twice and resolves nothing twice.
  * Throws ExceptionChangedError when a racing writer moved a row: the record is retried.
  */
-export async function takeExceptionEvent(event: FabricEvent<unknown>, ports: ExceptionIntakePorts): Promise<ExceptionIntakeOutcome> {
+export async function takeExceptionEvent(
+  event: FabricEvent<unknown>,
+  ports: ExceptionIntakePorts,
+): Promise<ExceptionIntakeOutcome> {
   if ((EXCEPTION_KINDS as readonly string[]).includes(event.detailType)) {
-    if (event.detailType === 'OrderNeedsAttention') await holdUnmappedOrder(event.data as EventDataOf<typeof OrderNeedsAttention>, event.time, ports.heldOrders);
-    return { outcome: 'raised', record: await ports.store.raise(exceptionFrom(event), { eventId: event.id, at: event.time }) };
+    if (event.detailType === 'OrderNeedsAttention')
+      await holdUnmappedOrder(event.data as EventDataOf<typeof OrderNeedsAttention>, event.time, ports.heldOrders);
+    return {
+      outcome: 'raised',
+      record: await ports.store.raise(exceptionFrom(event), { eventId: event.id, at: event.time }),
+    };
   }
   if (event.detailType === 'OrderStateChanged') {
     const change = event.data as EventDataOf<typeof OrderStateChanged>;
@@ -36,8 +50,14 @@ export async function takeExceptionEvent(event: FabricEvent<unknown>, ports: Exc
     for (const { kind, unless } of kindsResolvedBy(change)) {
       for (const record of await ports.store.openForOrder(change.orderId, kind)) {
         if (unless?.(record)) continue;
-        const action = { action: 'resolved', by: FABRIC_ACTOR, at: event.time, why: `the order moved ${change.from} -> ${change.to} on ${change.on}` } as const;
-        if (await actOnLatest(ports.store, record, action, 'resolved', (latest) => latest.status === 'open')) ids.push(record.id);
+        const action = {
+          action: 'resolved',
+          by: FABRIC_ACTOR,
+          at: event.time,
+          why: `the order moved ${change.from} -> ${change.to} on ${change.on}`,
+        } as const;
+        if (await actOnLatest(ports.store, record, action, 'resolved', (latest) => latest.status === 'open'))
+          ids.push(record.id);
       }
     }
     return { outcome: 'resolved', ids };
@@ -46,18 +66,31 @@ export async function takeExceptionEvent(event: FabricEvent<unknown>, ports: Exc
 }
 
 /** An unknown SKU comes with the order itself (OrderReceived, status needs_attention); every other hold has no canonical order to store. */
-async function holdUnmappedOrder(data: EventDataOf<typeof OrderNeedsAttention>, at: string, heldOrders: HeldOrders): Promise<void> {
+async function holdUnmappedOrder(
+  data: EventDataOf<typeof OrderNeedsAttention>,
+  at: string,
+  heldOrders: HeldOrders,
+): Promise<void> {
   if (data.reason === 'UNKNOWN_SKU') return;
   await heldOrders.holdOrder({
-    orderId: data.orderId, channel: data.channel, channelOrderId: data.channelOrderId, reason: data.reason, details: data.details, heldAt: at,
+    orderId: data.orderId,
+    channel: data.channel,
+    channelOrderId: data.channelOrderId,
+    reason: data.reason,
+    details: data.details,
+    heldAt: at,
     ...(data.archiveKey ? { archiveKey: data.archiveKey } : {}),
   });
 }
 
-export const isExceptionKind = (text: string): text is ExceptionKind => (EXCEPTION_KINDS as readonly string[]).includes(text);
+export const isExceptionKind = (text: string): text is ExceptionKind =>
+  (EXCEPTION_KINDS as readonly string[]).includes(text);
 
 /** Per kind: how many exceptions are open and how old the oldest is; every kind appears, at zero when none is open. */
-export function openExceptionFigures(open: readonly ExceptionRecord[], now: Date): { kind: ExceptionKind; open: number; oldestAgeSeconds: number }[] {
+export function openExceptionFigures(
+  open: readonly ExceptionRecord[],
+  now: Date,
+): { kind: ExceptionKind; open: number; oldestAgeSeconds: number }[] {
   return EXCEPTION_KINDS.map((kind) => {
     const rows = open.filter((record) => record.kind === kind && record.status === 'open');
     const oldest = rows.reduce((min, record) => Math.min(min, Date.parse(record.firstSeenAt)), now.getTime());
@@ -71,7 +104,11 @@ export function openExceptionFigures(open: readonly ExceptionRecord[], now: Date
  * reads. Returns the exception after the write, or undefined when the action no longer applies.
  */
 export async function actOnLatest(
-  store: ExceptionStore, record: ExceptionRecord, action: ExceptionAction, status?: ExceptionStatus, stillApplies: (latest: ExceptionRecord) => boolean = () => true,
+  store: ExceptionStore,
+  record: ExceptionRecord,
+  action: ExceptionAction,
+  status?: ExceptionStatus,
+  stillApplies: (latest: ExceptionRecord) => boolean = () => true,
 ): Promise<ExceptionRecord | undefined> {
   let current: ExceptionRecord | undefined = record;
   for (let attempt = 1; current && stillApplies(current); attempt += 1) {

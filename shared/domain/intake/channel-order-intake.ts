@@ -38,9 +38,20 @@ export async function prepareChannelOrder<TPayload>(
   const orderId = orderIdFor(channel, channelOrderId);
   const trace = { correlationId: orderId, causationId: `${channel}:${deliveryId}` };
   // The archive key lets a fix map the order again from what the channel sent, without a resend.
-  const attention = (reason: string, details: FieldIssue[], channelSkus?: string[]) => createEvent(OrderNeedsAttention, {
-    channel, channelOrderId, orderId, reason, details, ...(archiveKey ? { archiveKey } : {}), ...(channelSkus ? { channelSkus } : {}),
-  }, trace);
+  const attention = (reason: string, details: FieldIssue[], channelSkus?: string[]) =>
+    createEvent(
+      OrderNeedsAttention,
+      {
+        channel,
+        channelOrderId,
+        orderId,
+        reason,
+        details,
+        ...(archiveKey ? { archiveKey } : {}),
+        ...(channelSkus ? { channelSkus } : {}),
+      },
+      trace,
+    );
 
   const skuKeys = mapper.skuKeys(payload);
   const known = await skus.resolveSkus(channel, skuKeys);
@@ -52,11 +63,27 @@ export async function prepareChannelOrder<TPayload>(
   } catch (error) {
     if (!(error instanceof OrderMappingError)) throw error;
     const details = error.details.length ? error.details : [{ path: '(order)', message: error.message }];
-    return { orderId, channelOrderId, outcome: 'needs_attention', publish: [attention('MAPPING_ERROR', details)], reason: error.message };
+    return {
+      orderId,
+      channelOrderId,
+      outcome: 'needs_attention',
+      publish: [attention('MAPPING_ERROR', details)],
+      reason: error.message,
+    };
   }
-  const unresolved = order.lines.flatMap((line, index) => (line.sku === null ? [{ path: `lines.${index}.channelSku`, message: `"${line.channelSku}" is not in the cross-reference` }] : []));
+  const unresolved = order.lines.flatMap((line, index) =>
+    line.sku === null
+      ? [{ path: `lines.${index}.channelSku`, message: `"${line.channelSku}" is not in the cross-reference` }]
+      : [],
+  );
   const received = createEvent(OrderReceived, { order, deliveryId }, trace);
   if (unresolved.length === 0) return { orderId, channelOrderId, outcome: 'accepted', publish: [received, ...refunds] };
   const unknownKeys = [...new Set(skuKeys.map(skuKeyId).filter((key) => !known.has(key)))];
-  return { orderId, channelOrderId, outcome: 'needs_attention', publish: [received, attention('UNKNOWN_SKU', unresolved, unknownKeys), ...refunds], reason: 'unknown SKU' };
+  return {
+    orderId,
+    channelOrderId,
+    outcome: 'needs_attention',
+    publish: [received, attention('UNKNOWN_SKU', unresolved, unknownKeys), ...refunds],
+    reason: 'unknown SKU',
+  };
 }

@@ -17,9 +17,7 @@ export interface WebhookRequest {
   url?: string;
 }
 
-export type ParseResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; issues: FieldIssue[] };
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
 
 /**
  * A channel's word that an order exists or changed, without the order itself (Square, eBay and Walmart
@@ -86,7 +84,11 @@ export interface ChannelWebhookAdapter<TPayload = unknown> {
    * Answers a channel's endpoint-ownership check (eBay's GET with `challenge_code`), computed from the
    * channel secret and the public URL; undefined when the request is not one.
    */
-  challenge?(query: Record<string, string>, secret: string, url: string | undefined): { status: number; body: Record<string, unknown> } | undefined;
+  challenge?(
+    query: Record<string, string>,
+    secret: string,
+    url: string | undefined,
+  ): { status: number; body: Record<string, unknown> } | undefined;
   /** Maps full-order payloads; required when `parse` can answer `kind: 'order'`. */
   orders?: ChannelOrderMapper<TPayload>;
 }
@@ -94,7 +96,10 @@ export interface ChannelWebhookAdapter<TPayload = unknown> {
 /** The channel sent something we cannot turn into a balanced canonical order as it stands. */
 export class OrderMappingError extends Error {
   override name = 'OrderMappingError';
-  constructor(message: string, readonly details: FieldIssue[] = []) {
+  constructor(
+    message: string,
+    readonly details: FieldIssue[] = [],
+  ) {
     super(message);
   }
 }

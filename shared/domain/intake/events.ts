@@ -31,7 +31,8 @@ export const OrderNeedsAttention = defineEvent('OrderNeedsAttention', {
 
 export const ChannelOrderNotified = defineEvent('ChannelOrderNotified', {
   source: EventSource.intake,
-  description: 'A channel said an order exists or changed without sending it (Square, eBay, Walmart, Amazon ORDER_CHANGE); its fetch consumer retrieves and maps it.',
+  description:
+    'A channel said an order exists or changed without sending it (Square, eBay, Walmart, Amazon ORDER_CHANGE); its fetch consumer retrieves and maps it.',
   versions: {
     1: z.object({
       channel: SalesChannel,
@@ -49,7 +50,8 @@ export const ChannelOrderNotified = defineEvent('ChannelOrderNotified', {
 
 export const RefundReported = defineEvent('RefundReported', {
   source: EventSource.intake,
-  description: 'A channel reported a refund (partial or full) against one of its orders; consumers key on channel and channelRefundId.',
+  description:
+    'A channel reported a refund (partial or full) against one of its orders; consumers key on channel and channelRefundId.',
   versions: { 1: z.object({ refund: ChannelRefund }) },
   current: 1,
 });

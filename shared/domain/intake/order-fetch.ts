@@ -6,7 +6,7 @@ import type { FieldIssue } from '#domain/kernel/validation';
 import { createEvent } from '#domain/kernel/event';
 import { OrderNeedsAttention } from './events';
 import { prepareChannelOrder } from './channel-order-intake';
-import { type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
+import type { SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import type { ReplayOutcome } from './webhook-delivery';
 import type { EventPublisher, OnceRunner } from '#domain/kernel/ports';
 import type { ArchivedDelivery, DeliveryArchive, DeliveryVerdict } from '#domain/kernel/archive';
@@ -57,7 +57,10 @@ export async function fetchNotifiedOrder<TPayload>(
 ): Promise<{ outcome: FetchOutcome; duplicate: boolean }> {
   const { channel, channelOrderId, orderId, deliveryId } = notification;
   return ports.once(orderFetchKey(channel, deliveryId), async () => {
-    const fetched = await source.fetchOrder({ channelOrderId, ...(notification.channelAccount ? { channelAccount: notification.channelAccount } : {}) });
+    const fetched = await source.fetchOrder({
+      channelOrderId,
+      ...(notification.channelAccount ? { channelAccount: notification.channelAccount } : {}),
+    });
     const body = Buffer.from(JSON.stringify(fetched.raw ?? null));
     const archiveKey = await ports.archive.archiveDelivery({
       channel,
@@ -65,24 +68,46 @@ export async function fetchNotifiedOrder<TPayload>(
       requestId: `${channelOrderId}-${deliveryId}`.replace(/[^A-Za-z0-9._-]/g, '_'),
       receivedAt: new Date().toISOString(),
       // What mapping the answer again needs besides the body (see remapFetchedOrder).
-      headers: { 'x-fabric-notification': deliveryId, ...(notification.channelAccount ? { 'x-fabric-channel-account': notification.channelAccount } : {}) },
+      headers: {
+        'x-fabric-notification': deliveryId,
+        ...(notification.channelAccount ? { 'x-fabric-channel-account': notification.channelAccount } : {}),
+      },
       sizeBytes: body.length,
       bodyBase64: body.toString('base64'),
     });
-    const verdict = (outcome: 'accepted' | 'needs_attention' | 'ignored', reason?: string) => ports.archive.recordVerdict(archiveKey, {
-      outcome, status: 200, decidedAt: new Date().toISOString(), deliveryId, orderId, ...(reason ? { reason } : {}),
-    });
+    const verdict = (outcome: 'accepted' | 'needs_attention' | 'ignored', reason?: string) =>
+      ports.archive.recordVerdict(archiveKey, {
+        outcome,
+        status: 200,
+        decidedAt: new Date().toISOString(),
+        deliveryId,
+        orderId,
+        ...(reason ? { reason } : {}),
+      });
     if (fetched.kind === 'not_ready') {
       await verdict('ignored', fetched.reason);
       return { orderId, outcome: 'ignored' as FetchOutcome };
     }
     if (fetched.kind === 'invalid') {
       const trace = { correlationId: orderId, causationId: `${channel}:${deliveryId}` };
-      await ports.publisher.publish([createEvent(OrderNeedsAttention, { channel, channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: fetched.issues, archiveKey }, trace)]);
+      await ports.publisher.publish([
+        createEvent(
+          OrderNeedsAttention,
+          { channel, channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: fetched.issues, archiveKey },
+          trace,
+        ),
+      ]);
       await verdict('needs_attention', 'the API answer does not match the channel schema');
       return { orderId, outcome: 'needs_attention' as FetchOutcome };
     }
-    const prepared = await prepareChannelOrder(channel, source.mapper, fetched.payload, deliveryId, ports.skus, archiveKey);
+    const prepared = await prepareChannelOrder(
+      channel,
+      source.mapper,
+      fetched.payload,
+      deliveryId,
+      ports.skus,
+      archiveKey,
+    );
     await ports.publisher.publish(prepared.publish);
     await verdict(prepared.outcome, prepared.reason);
     return { orderId, outcome: prepared.outcome as FetchOutcome };
@@ -103,14 +128,26 @@ export async function remapFetchedOrder<TPayload>(
   archiveKey: string,
   ports: Pick<OrderFetchPorts, 'publisher' | 'skus'>,
 ): Promise<ReplayOutcome> {
-  if (delivery.source !== 'api-responses' || !delivery.bodyBase64) return { outcome: 'skipped', reason: 'not an archived API answer' };
+  if (delivery.source !== 'api-responses' || !delivery.bodyBase64)
+    return { outcome: 'skipped', reason: 'not an archived API answer' };
   const deliveryId = verdict?.deliveryId ?? delivery.headers['x-fabric-notification'];
   if (!deliveryId) return { outcome: 'skipped', reason: 'the answer names no notification it was fetched for' };
   const channelAccount = delivery.headers['x-fabric-channel-account'];
-  const fetched = source.readAnswer(JSON.parse(Buffer.from(delivery.bodyBase64, 'base64').toString('utf8')), channelAccount ? { channelAccount } : {});
+  const fetched = source.readAnswer(
+    JSON.parse(Buffer.from(delivery.bodyBase64, 'base64').toString('utf8')),
+    channelAccount ? { channelAccount } : {},
+  );
   if (fetched.kind === 'not_ready') return { outcome: 'skipped', reason: fetched.reason };
-  if (fetched.kind === 'invalid') return { outcome: 'skipped', reason: fetched.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
-  const prepared = await prepareChannelOrder(source.channel, source.mapper, fetched.payload, deliveryId, ports.skus, archiveKey);
+  if (fetched.kind === 'invalid')
+    return { outcome: 'skipped', reason: fetched.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
+  const prepared = await prepareChannelOrder(
+    source.channel,
+    source.mapper,
+    fetched.payload,
+    deliveryId,
+    ports.skus,
+    archiveKey,
+  );
   const received = prepared.publish.filter((event) => event.detailType === 'OrderReceived');
   if (received.length === 0) return { outcome: 'skipped', reason: prepared.reason ?? 'the answer maps to no order' };
   await ports.publisher.publish(received);

@@ -5,7 +5,7 @@ import { createEvent } from '#domain/kernel/event';
 import { OrderNeedsAttention } from './events';
 import { orderIdFor } from '#domain/kernel/order';
 import { prepareChannelOrder } from './channel-order-intake';
-import { type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
+import type { SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import type { EventPublisher } from '#domain/kernel/ports';
 import type { DeliveryArchive } from '#domain/kernel/archive';
 import type { OnceRunner } from '#domain/kernel/ports';
@@ -19,7 +19,10 @@ export interface PullWindow {
 
 /** One page of a channel's order search, each order with the version it was modified at. */
 export interface PulledPage<TPayload> {
-  orders: ({ kind: 'order'; channelOrderId: string; version: string; payload: TPayload } | { kind: 'invalid'; channelOrderId: string; issues: FieldIssue[] })[];
+  orders: (
+    | { kind: 'order'; channelOrderId: string; version: string; payload: TPayload }
+    | { kind: 'invalid'; channelOrderId: string; issues: FieldIssue[] }
+  )[];
   /** Where the next page starts (an offset, a cursor); absent on the last page. */
   nextPage?: string;
   raw: unknown;
@@ -96,17 +99,30 @@ export interface OrderPullReport {
  *   so what the overlap (or a resumed page) sees again is counted as a duplicate, not republished.
  * Throws what the channel API throws, with the progress up to the failing page saved.
  */
-export async function pullOrders<TPayload>(feed: OrderFeed<TPayload>, ports: OrderPullPorts, options: OrderPullOptions): Promise<OrderPullReport> {
+export async function pullOrders<TPayload>(
+  feed: OrderFeed<TPayload>,
+  ports: OrderPullPorts,
+  options: OrderPullOptions,
+): Promise<OrderPullReport> {
   const state = await ports.state.load(feed.connector);
   const now = options.now.getTime();
   const run = state.run ?? {
     window: {
-      from: new Date(state.cursor ? Date.parse(state.cursor) - options.overlapMs : now - options.initialLookbackMs).toISOString(),
+      from: new Date(
+        state.cursor ? Date.parse(state.cursor) - options.overlapMs : now - options.initialLookbackMs,
+      ).toISOString(),
       to: new Date(now - options.settleMs).toISOString(),
     },
     pagesDone: 0,
   };
-  const report: OrderPullReport = { window: run.window, pages: 0, published: 0, duplicates: 0, needsAttention: 0, completed: false };
+  const report: OrderPullReport = {
+    window: run.window,
+    pages: 0,
+    published: 0,
+    duplicates: 0,
+    needsAttention: 0,
+    completed: false,
+  };
   if (Date.parse(run.window.from) >= Date.parse(run.window.to)) return { ...report, completed: true };
 
   let version = state.version;
@@ -126,18 +142,38 @@ export async function pullOrders<TPayload>(feed: OrderFeed<TPayload>, ports: Ord
       return { ...report, completed: true };
     }
     page = pulled.nextPage;
-    version = await ports.state.save(feed.connector, { ...(state.cursor ? { cursor: state.cursor } : {}), run: { window: run.window, page, pagesDone: run.pagesDone + report.pages }, version });
+    version = await ports.state.save(feed.connector, {
+      ...(state.cursor ? { cursor: state.cursor } : {}),
+      run: { window: run.window, page, pagesDone: run.pagesDone + report.pages },
+      version,
+    });
     if (!options.hasTimeLeft()) return report;
   }
 }
 
-async function publishOnce<TPayload>(feed: OrderFeed<TPayload>, ports: OrderPullPorts, entry: PulledPage<TPayload>['orders'][number]) {
+async function publishOnce<TPayload>(
+  feed: OrderFeed<TPayload>,
+  ports: OrderPullPorts,
+  entry: PulledPage<TPayload>['orders'][number],
+) {
   const orderId = orderIdFor(feed.channel, entry.channelOrderId);
   if (entry.kind === 'invalid') {
     // A listed order that does not match the channel's shape is held, keyed on its id: without a
     // readable version, it is reported once until the connector's schema is fixed.
     return ports.once(`${feed.channel}#pull#${entry.channelOrderId}#invalid`, async () => {
-      await ports.publisher.publish([createEvent(OrderNeedsAttention, { channel: feed.channel, channelOrderId: entry.channelOrderId, orderId, reason: 'INVALID_PAYLOAD', details: entry.issues }, { correlationId: orderId, causationId: `${feed.connector}:${entry.channelOrderId}` })]);
+      await ports.publisher.publish([
+        createEvent(
+          OrderNeedsAttention,
+          {
+            channel: feed.channel,
+            channelOrderId: entry.channelOrderId,
+            orderId,
+            reason: 'INVALID_PAYLOAD',
+            details: entry.issues,
+          },
+          { correlationId: orderId, causationId: `${feed.connector}:${entry.channelOrderId}` },
+        ),
+      ]);
       return { orderId, outcome: 'needs_attention' };
     });
   }
@@ -149,14 +185,24 @@ async function publishOnce<TPayload>(feed: OrderFeed<TPayload>, ports: OrderPull
   });
 }
 
-async function archivePage<TPayload>(feed: OrderFeed<TPayload>, archive: DeliveryArchive, window: PullWindow, page: string | undefined, raw: unknown): Promise<void> {
+async function archivePage<TPayload>(
+  feed: OrderFeed<TPayload>,
+  archive: DeliveryArchive,
+  window: PullWindow,
+  page: string | undefined,
+  raw: unknown,
+): Promise<void> {
   const body = Buffer.from(JSON.stringify(raw ?? null));
   await archive.archiveDelivery({
     channel: feed.channel,
     source: 'api-responses',
     requestId: `${feed.connector}_${window.from}_${window.to}_page-${page ?? 'first'}`.replace(/[^A-Za-z0-9._-]/g, '_'),
     receivedAt: new Date().toISOString(),
-    headers: { 'x-fabric-connector': feed.connector, 'x-fabric-window': `${window.from}..${window.to}`, 'x-fabric-page': page ?? 'first' },
+    headers: {
+      'x-fabric-connector': feed.connector,
+      'x-fabric-window': `${window.from}..${window.to}`,
+      'x-fabric-page': page ?? 'first',
+    },
     sizeBytes: body.length,
     bodyBase64: body.toString('base64'),
   });

@@ -1,8 +1,8 @@
 import type { ParseResult, WebhookSubject } from './channel-ports';
 import type { SalesChannel } from '#domain/kernel/order';
 import { channelOrderNotified, type DeliveryDeduplicator } from './webhook-delivery';
-import { type EventPublisher } from '#domain/kernel/ports';
-import { type DeliveryArchive, type DeliveryOutcome } from '#domain/kernel/archive';
+import type { EventPublisher } from '#domain/kernel/ports';
+import type { DeliveryArchive, DeliveryOutcome } from '#domain/kernel/archive';
 
 /**
  * A channel that writes its notifications to a queue of ours (Amazon SP-API to SQS). There is no
@@ -56,7 +56,12 @@ export async function acceptQueuedNotification(
   return decision;
 }
 
-async function decide(text: string, adapter: QueuedNotificationAdapter, ports: QueuedNotificationPorts, receivedAt: string) {
+async function decide(
+  text: string,
+  adapter: QueuedNotificationAdapter,
+  ports: QueuedNotificationPorts,
+  receivedAt: string,
+) {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -67,14 +72,23 @@ async function decide(text: string, adapter: QueuedNotificationAdapter, ports: Q
   const deliveryId = adapter.deliveryId(json);
   if (!parsed.ok || !deliveryId) {
     const issues = parsed.ok ? [{ path: '(notification id)', message: 'is missing' }] : parsed.issues;
-    return { outcome: 'rejected' as const, reason: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), ...(deliveryId ? { deliveryId } : {}) };
+    return {
+      outcome: 'rejected' as const,
+      reason: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
+      ...(deliveryId ? { deliveryId } : {}),
+    };
   }
   const subject = parsed.value;
-  if (subject.kind !== 'notification') return { outcome: 'ignored' as const, reason: `${subject.topic} carries no order`, deliveryId };
+  if (subject.kind !== 'notification')
+    return { outcome: 'ignored' as const, reason: `${subject.topic} carries no order`, deliveryId };
   const notified = channelOrderNotified(adapter.channel, subject.notice, subject.topic, deliveryId, receivedAt);
   const result = await ports.deduplicator.once(`${adapter.channel}#${deliveryId}`, async () => {
     await ports.publisher.publish([notified]);
     return { orderId: notified.data.orderId, outcome: 'accepted' as const };
   });
-  return { outcome: result.duplicate ? 'duplicate' as const : 'accepted' as const, orderId: notified.data.orderId, deliveryId };
+  return {
+    outcome: result.duplicate ? ('duplicate' as const) : ('accepted' as const),
+    orderId: notified.data.orderId,
+    deliveryId,
+  };
 }

@@ -8,7 +8,12 @@ import { ChannelOrderNotified, OrderNeedsAttention, RefundReported } from './eve
 import { prepareChannelOrder } from './channel-order-intake';
 import type { SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import {
-  UNVERIFIED_BODY_HEAD_BYTES, verdictFor, type ArchivedAnswer, type ArchivedDelivery, type DeliveryArchive, type DeliveryVerdict,
+  UNVERIFIED_BODY_HEAD_BYTES,
+  verdictFor,
+  type ArchivedAnswer,
+  type ArchivedDelivery,
+  type DeliveryArchive,
+  type DeliveryVerdict,
 } from '#domain/kernel/archive';
 import { DeliveryInProgressError, UnpublishableEventError, type EventPublisher } from '#domain/kernel/ports';
 
@@ -22,7 +27,10 @@ export interface WebhookSecrets {
  * DeliveryInProgressError.
  */
 export interface DeliveryDeduplicator {
-  once(deliveryKey: string, accept: () => Promise<AcceptedDelivery>): Promise<AcceptedDelivery & { duplicate: boolean }>;
+  once(
+    deliveryKey: string,
+    accept: () => Promise<AcceptedDelivery>,
+  ): Promise<AcceptedDelivery & { duplicate: boolean }>;
 }
 
 export interface AcceptedDelivery {
@@ -64,7 +72,13 @@ export async function acceptWebhookDelivery(
   ports: WebhookIntakePorts,
   limits: WebhookLimits,
 ): Promise<WebhookAnswer> {
-  const delivery = { channel: request.channel, requestId: request.requestId, receivedAt: request.receivedAt, headers: request.headers, sizeBytes: request.rawBody.length };
+  const delivery = {
+    channel: request.channel,
+    requestId: request.requestId,
+    receivedAt: request.receivedAt,
+    headers: request.headers,
+    sizeBytes: request.rawBody.length,
+  };
   const refused = await screen(request, adapter, ports, limits);
   if (refused) {
     const archiveKey = await ports.archive.archiveDelivery({
@@ -77,7 +91,10 @@ export async function acceptWebhookDelivery(
     return { status: refused.status, body: refused.body };
   }
   // Verified: archived raw, in full, before anything parses it.
-  const archiveKey = await ports.archive.archiveDelivery({ ...delivery, bodyBase64: request.rawBody.toString('base64') });
+  const archiveKey = await ports.archive.archiveDelivery({
+    ...delivery,
+    bodyBase64: request.rawBody.toString('base64'),
+  });
   const answer = await decide(request, adapter, ports, archiveKey);
   await ports.archive.recordVerdict(archiveKey, verdictFor(answer));
   return { status: answer.status, body: answer.body };
@@ -101,7 +118,8 @@ async function screen(
   // new webhook with a form-encoded webhook_id and disables it unless answered 200). The adapter
   // recognises it by its exact shape; answering it publishes nothing and changes nothing.
   const handshake = adapter.handshake?.(request);
-  if (handshake) return { status: handshake.status, body: handshake.body, outcome: 'ignored', reason: handshake.reason };
+  if (handshake)
+    return { status: handshake.status, body: handshake.body, outcome: 'ignored', reason: handshake.reason };
 
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (mediaType !== 'application/json') {
@@ -115,7 +133,12 @@ async function screen(
   return undefined;
 }
 
-async function decide(request: WebhookRequest, adapter: ChannelWebhookAdapter, ports: WebhookIntakePorts, archiveKey: string): Promise<ArchivedAnswer> {
+async function decide(
+  request: WebhookRequest,
+  adapter: ChannelWebhookAdapter,
+  ports: WebhookIntakePorts,
+  archiveKey: string,
+): Promise<ArchivedAnswer> {
   let json: unknown;
   try {
     json = JSON.parse(request.rawBody.toString('utf8'));
@@ -127,12 +150,20 @@ async function decide(request: WebhookRequest, adapter: ChannelWebhookAdapter, p
   if (!parsed.ok) return invalid(deliveryId, parsed.issues);
   const subject = parsed.value;
   if (subject.kind === 'ignored') {
-    return { status: 200, body: { ignored: true, topic: subject.topic }, outcome: 'ignored', reason: `topic ${subject.topic} carries no order`, deliveryId };
+    return {
+      status: 200,
+      body: { ignored: true, topic: subject.topic },
+      outcome: 'ignored',
+      reason: `topic ${subject.topic} carries no order`,
+      deliveryId,
+    };
   }
 
   const events = await eventsFor(request.channel, subject, adapter, ports, deliveryId, request.receivedAt, archiveKey);
   try {
-    const result = await ports.deduplicator.once(`${request.channel}#${deliveryId}`, () => publishOrHold(events, ports.publisher, request.channel, deliveryId, archiveKey));
+    const result = await ports.deduplicator.once(`${request.channel}#${deliveryId}`, () =>
+      publishOrHold(events, ports.publisher, request.channel, deliveryId, archiveKey),
+    );
     if (result.duplicate) {
       return { status: 200, body: { orderId: result.orderId, duplicate: true }, outcome: 'duplicate', deliveryId };
     }
@@ -146,11 +177,23 @@ async function decide(request: WebhookRequest, adapter: ChannelWebhookAdapter, p
     };
   } catch (error) {
     if (error instanceof DeliveryInProgressError) {
-      return { status: 409, body: { message: 'this delivery is already being processed; retry later' }, outcome: 'rejected', reason: 'in progress', deliveryId };
+      return {
+        status: 409,
+        body: { message: 'this delivery is already being processed; retry later' },
+        outcome: 'rejected',
+        reason: 'in progress',
+        deliveryId,
+      };
     }
     if (error instanceof UnpublishableEventError) {
       // Not an order to hold (a notification or a refund): a clear, recorded answer, never a 500 that is retried for ever.
-      return { status: 422, body: { message: `the fabric cannot carry this delivery: ${error.message}` }, outcome: 'rejected', reason: error.message, deliveryId };
+      return {
+        status: 422,
+        body: { message: `the fabric cannot carry this delivery: ${error.message}` },
+        outcome: 'rejected',
+        reason: error.message,
+        deliveryId,
+      };
     }
     throw error;
   }
@@ -174,10 +217,20 @@ async function publishOrHold(
     return { orderId: events.orderId, outcome: events.outcome };
   } catch (error) {
     if (!(error instanceof UnpublishableEventError) || !events.channelOrderId) throw error;
-    await publisher.publish([createEvent(OrderNeedsAttention, {
-      channel, channelOrderId: events.channelOrderId, orderId: events.orderId, reason: 'NOT_PUBLISHABLE',
-      details: [{ path: '(order)', message: error.message }], archiveKey,
-    }, { correlationId: events.orderId, causationId: `${channel}:${deliveryId}` })]);
+    await publisher.publish([
+      createEvent(
+        OrderNeedsAttention,
+        {
+          channel,
+          channelOrderId: events.channelOrderId,
+          orderId: events.orderId,
+          reason: 'NOT_PUBLISHABLE',
+          details: [{ path: '(order)', message: error.message }],
+          archiveKey,
+        },
+        { correlationId: events.orderId, causationId: `${channel}:${deliveryId}` },
+      ),
+    ]);
     return { orderId: events.orderId, outcome: 'needs_attention', reason: error.message };
   }
 }
@@ -205,14 +258,23 @@ export async function replayArchivedDelivery(
   ports: Pick<WebhookIntakePorts, 'publisher' | 'skus' | 'secrets'>,
   options: { detailTypes?: readonly string[] } = {},
 ): Promise<ReplayOutcome> {
-  if (verdict && UNVERIFIED_STATUSES.has(verdict.status)) return { outcome: 'skipped', reason: `answered ${verdict.status} when it arrived: ${verdict.reason ?? 'not verified'}` };
+  if (verdict && UNVERIFIED_STATUSES.has(verdict.status))
+    return {
+      outcome: 'skipped',
+      reason: `answered ${verdict.status} when it arrived: ${verdict.reason ?? 'not verified'}`,
+    };
   if (!delivery.bodyBase64) return { outcome: 'skipped', reason: 'the body was not archived' };
   const request: WebhookRequest = {
-    channel: delivery.channel, requestId: delivery.requestId, receivedAt: delivery.receivedAt, headers: delivery.headers, rawBody: Buffer.from(delivery.bodyBase64, 'base64'),
+    channel: delivery.channel,
+    requestId: delivery.requestId,
+    receivedAt: delivery.receivedAt,
+    headers: delivery.headers,
+    rawBody: Buffer.from(delivery.bodyBase64, 'base64'),
   };
   if (!verdict) {
     const secret = await ports.secrets.secretFor(delivery.channel);
-    if (!secret || !(await adapter.verify(request, secret))) return { outcome: 'skipped', reason: 'no verdict, and the signature does not verify with the current secret' };
+    if (!secret || !(await adapter.verify(request, secret)))
+      return { outcome: 'skipped', reason: 'no verdict, and the signature does not verify with the current secret' };
   }
   let json: unknown;
   try {
@@ -222,9 +284,18 @@ export async function replayArchivedDelivery(
   }
   const deliveryId = adapter.deliveryId(request, json);
   const parsed = adapter.parse(request, json);
-  if (!parsed.ok) return { outcome: 'skipped', reason: parsed.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
-  if (parsed.value.kind === 'ignored') return { outcome: 'skipped', reason: `topic ${parsed.value.topic} carries no order` };
-  const { orderId, publish } = await eventsFor(delivery.channel, parsed.value, adapter, ports, deliveryId, delivery.receivedAt);
+  if (!parsed.ok)
+    return { outcome: 'skipped', reason: parsed.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ') };
+  if (parsed.value.kind === 'ignored')
+    return { outcome: 'skipped', reason: `topic ${parsed.value.topic} carries no order` };
+  const { orderId, publish } = await eventsFor(
+    delivery.channel,
+    parsed.value,
+    adapter,
+    ports,
+    deliveryId,
+    delivery.receivedAt,
+  );
   const chosen = publish.filter((event) => !options.detailTypes || options.detailTypes.includes(event.detailType));
   if (chosen.length === 0) return { outcome: 'skipped', reason: `carries no ${options.detailTypes?.join(' or ')}` };
   await ports.publisher.publish(chosen);
@@ -266,7 +337,11 @@ async function eventsFor(
     }
     case 'refund': {
       const { refund } = subject;
-      const reported = createEvent(RefundReported, { refund }, { correlationId: refund.orderId, causationId: `${channel}:${deliveryId}` });
+      const reported = createEvent(
+        RefundReported,
+        { refund },
+        { correlationId: refund.orderId, causationId: `${channel}:${deliveryId}` },
+      );
       return { orderId: refund.orderId, outcome: 'accepted', publish: [reported] };
     }
   }
@@ -290,15 +365,25 @@ function invalid(deliveryId: string, errors: FieldIssue[]): ArchivedAnswer {
  * The event for a thin channel notification: it names an order whose content must be fetched from the
  * channel's API behind the queue. Correlated by the fabric order id like every order event.
  */
-export function channelOrderNotified(channel: SalesChannel, notice: OrderNotice, topic: string, deliveryId: string, notifiedAt: string) {
+export function channelOrderNotified(
+  channel: SalesChannel,
+  notice: OrderNotice,
+  topic: string,
+  deliveryId: string,
+  notifiedAt: string,
+) {
   const orderId = orderIdFor(channel, notice.channelOrderId);
-  return createEvent(ChannelOrderNotified, {
-    channel,
-    channelOrderId: notice.channelOrderId,
-    orderId,
-    deliveryId,
-    topic,
-    notifiedAt,
-    ...(notice.channelAccount ? { channelAccount: notice.channelAccount } : {}),
-  }, { correlationId: orderId, causationId: `${channel}:${deliveryId}` });
+  return createEvent(
+    ChannelOrderNotified,
+    {
+      channel,
+      channelOrderId: notice.channelOrderId,
+      orderId,
+      deliveryId,
+      topic,
+      notifiedAt,
+      ...(notice.channelAccount ? { channelAccount: notice.channelAccount } : {}),
+    },
+    { correlationId: orderId, causationId: `${channel}:${deliveryId}` },
+  );
 }

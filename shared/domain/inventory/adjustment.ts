@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { createEvent } from '#domain/kernel/event';
 import { InventoryAdjusted } from './events';
 import { locationIds, shardCount, type InventoryPolicy } from './policy';
-import { InsufficientStockError, bucketKeys, movementDeltas, type BucketKey, type LedgerMovement, type StockPosition } from './model';
+import {
+  InsufficientStockError,
+  bucketKeys,
+  movementDeltas,
+  type BucketKey,
+  type LedgerMovement,
+  type StockPosition,
+} from './model';
 import { StockKey } from '#domain/kernel/product';
 import { pullIntoBase, spreadInflow, takeOutflow } from './buckets';
 import type { AdjustmentType } from './events';
@@ -29,24 +36,51 @@ const common = {
 
 /** `POST /inventory/adjustments`: receipts, returns, POS sales, counts, transfers and adjustments of one named quantity. */
 export const AdjustmentRequest = z.discriminatedUnion('type', [
-  z.object({ ...common, type: z.literal('receipt'), locationId: StockKey, quantity: Units, fromIncoming: z.boolean().default(false) }),
+  z.object({
+    ...common,
+    type: z.literal('receipt'),
+    locationId: StockKey,
+    quantity: Units,
+    fromIncoming: z.boolean().default(false),
+  }),
   z.object({ ...common, type: z.literal('return'), locationId: StockKey, quantity: Units }),
   z.object({ ...common, type: z.literal('sale'), locationId: StockKey, quantity: Units }),
-  z.object({ ...common, type: z.literal('count'), locationId: StockKey, countedOnHand: z.number().int().min(0).max(1_000_000) }),
-  z.object({ ...common, type: z.literal('transfer'), fromLocationId: StockKey, toLocationId: StockKey, quantity: Units }),
+  z.object({
+    ...common,
+    type: z.literal('count'),
+    locationId: StockKey,
+    countedOnHand: z.number().int().min(0).max(1_000_000),
+  }),
+  z.object({
+    ...common,
+    type: z.literal('transfer'),
+    fromLocationId: StockKey,
+    toLocationId: StockKey,
+    quantity: Units,
+  }),
   z.object({
     ...common,
     type: z.literal('adjustment'),
     locationId: StockKey,
     quantityName: QuantityName.exclude(['reserved']),
-    delta: z.number().int().min(-1_000_000).max(1_000_000).refine((delta) => delta !== 0, 'must not be 0'),
+    delta: z
+      .number()
+      .int()
+      .min(-1_000_000)
+      .max(1_000_000)
+      .refine((delta) => delta !== 0, 'must not be 0'),
     reasonCode: ReasonCode,
   }),
 ]);
 export type AdjustmentRequest = z.infer<typeof AdjustmentRequest>;
 
 const DEFAULT_REASONS: Record<AdjustmentType, string> = {
-  receipt: 'RECEIPT', return: 'CUSTOMER_RETURN', sale: 'POS_SALE', count: 'CYCLE_COUNT', transfer: 'TRANSFER', adjustment: 'ADJUSTMENT',
+  receipt: 'RECEIPT',
+  return: 'CUSTOMER_RETURN',
+  sale: 'POS_SALE',
+  count: 'CYCLE_COUNT',
+  transfer: 'TRANSFER',
+  adjustment: 'ADJUSTMENT',
 };
 
 /**
@@ -65,15 +99,18 @@ export function parseAdjustmentRequest(
   const known = new Set(locationIds(policy));
   for (const field of ['locationId', 'fromLocationId', 'toLocationId'] as const) {
     const value = (request as Record<string, unknown>)[field];
-    if (typeof value === 'string' && !known.has(value)) issues.push({ path: field, message: `"${value}" is not a location (${[...known].join(', ')})` });
+    if (typeof value === 'string' && !known.has(value))
+      issues.push({ path: field, message: `"${value}" is not a location (${[...known].join(', ')})` });
   }
-  if (request.type === 'transfer' && request.fromLocationId === request.toLocationId) issues.push({ path: 'toLocationId', message: 'must differ from fromLocationId' });
+  if (request.type === 'transfer' && request.fromLocationId === request.toLocationId)
+    issues.push({ path: 'toLocationId', message: 'must differ from fromLocationId' });
   const adjustmentId = idempotencyKey ?? request.adjustmentId;
   if (!adjustmentId) issues.push({ path: 'adjustmentId', message: 'is required, or an Idempotency-Key header' });
   if (idempotencyKey && request.adjustmentId && idempotencyKey !== request.adjustmentId) {
     issues.push({ path: 'adjustmentId', message: 'differs from the Idempotency-Key header' });
   }
-  if (adjustmentId && !/^[^#\s]{1,200}$/.test(adjustmentId)) issues.push({ path: 'adjustmentId', message: 'must be 1-200 characters without # or whitespace' });
+  if (adjustmentId && !/^[^#\s]{1,200}$/.test(adjustmentId))
+    issues.push({ path: 'adjustmentId', message: 'must be 1-200 characters without # or whitespace' });
   return issues.length ? { ok: false, issues } : { ok: true, request, adjustmentId: adjustmentId! };
 }
 
@@ -99,21 +136,45 @@ export function planAdjustment(
   const writes = new Map<string, BucketWrite>();
   let sequence = 0;
   const reasonCode = request.reasonCode ?? DEFAULT_REASONS[request.type];
-  const move = (key: BucketKey, kind: LedgerMovement['kind'], quantity: number, extra: Partial<LedgerMovement> = {}) => {
+  const move = (
+    key: BucketKey,
+    kind: LedgerMovement['kind'],
+    quantity: number,
+    extra: Partial<LedgerMovement> = {},
+  ) => {
     if (quantity <= 0) return;
     const id = `${key.locationId}#${key.shard}`;
     const write = writes.get(id) ?? { key, movements: [] };
     write.movements.push({
-      movementId: `adj:${adjustmentId}:${sequence++}`, ...key, kind, quantity, reasonCode, reference: request.reference, occurredAt, ...extra,
+      movementId: `adj:${adjustmentId}:${sequence++}`,
+      ...key,
+      kind,
+      quantity,
+      reasonCode,
+      reference: request.reference,
+      occurredAt,
+      ...extra,
     });
     writes.set(id, write);
   };
-  const bucketsAt = (locationId: string) => positions.filter((p) => p.locationId === locationId).sort((a, b) => a.shard - b.shard);
-  const spread = (locationId: string, quantity: number, kind: LedgerMovement['kind'], extra?: Partial<LedgerMovement>) => {
+  const bucketsAt = (locationId: string) =>
+    positions.filter((p) => p.locationId === locationId).sort((a, b) => a.shard - b.shard);
+  const spread = (
+    locationId: string,
+    quantity: number,
+    kind: LedgerMovement['kind'],
+    extra?: Partial<LedgerMovement>,
+  ) => {
     const buckets = bucketsAt(locationId);
     spreadInflow(buckets, quantity).forEach((part, shard) => move(buckets[shard], kind, part, extra));
   };
-  const take = (locationId: string, quantity: number, figure: 'available' | 'sellableOnHand', kind: LedgerMovement['kind'], extra?: Partial<LedgerMovement>) => {
+  const take = (
+    locationId: string,
+    quantity: number,
+    figure: 'available' | 'sellableOnHand',
+    kind: LedgerMovement['kind'],
+    extra?: Partial<LedgerMovement>,
+  ) => {
     const buckets = bucketsAt(locationId);
     const parts = takeOutflow(buckets, quantity, figure);
     if (!parts) {
@@ -211,7 +272,11 @@ function requestHash(request: AdjustmentRequest): string {
  * channels' availability); the same key with another request is refused. Not enough stock is an
  * outcome (`insufficient`), not an error.
  */
-export async function adjustStock(request: AdjustmentRequest, adjustmentId: string, ports: InventoryPorts): Promise<AdjustmentOutcome> {
+export async function adjustStock(
+  request: AdjustmentRequest,
+  adjustmentId: string,
+  ports: InventoryPorts,
+): Promise<AdjustmentOutcome> {
   const hash = requestHash(request);
   const owner = { kind: 'adjustment', adjustmentId } as const;
   const repeat = async (record: AdjustmentRecord): Promise<AdjustmentOutcome> => {
@@ -233,11 +298,24 @@ export async function adjustStock(request: AdjustmentRequest, adjustmentId: stri
       if (error instanceof InsufficientStockError) return { kind: 'insufficient', message: error.message };
       throw error;
     }
-    const result: AdjustmentResult = { adjustmentId, type: request.type, sku: request.sku, changes: summarizeChanges(buckets) };
-    const event = createEvent(InventoryAdjusted, { ...result, reasonCode: request.reasonCode ?? DEFAULT_REASONS[request.type], reference: request.reference }, { correlationId: `adjustment:${adjustmentId}` });
+    const result: AdjustmentResult = {
+      adjustmentId,
+      type: request.type,
+      sku: request.sku,
+      changes: summarizeChanges(buckets),
+    };
+    const event = createEvent(
+      InventoryAdjusted,
+      { ...result, reasonCode: request.reasonCode ?? DEFAULT_REASONS[request.type], reference: request.reference },
+      { correlationId: `adjustment:${adjustmentId}` },
+    );
     const record: AdjustmentRecord = {
-      adjustmentId, requestHash: hash, result, recordedAt: now.toISOString(),
-      outbox: { events: [event], skus: [request.sku], token: randomUUID() }, sweepAt: new Date(now.getTime() + OUTBOX_GRACE_MS).toISOString(),
+      adjustmentId,
+      requestHash: hash,
+      result,
+      recordedAt: now.toISOString(),
+      outbox: { events: [event], skus: [request.sku], token: randomUUID() },
+      sweepAt: new Date(now.getTime() + OUTBOX_GRACE_MS).toISOString(),
     };
     const outcome = await ports.store.commitAdjustment({ record, buckets });
     if (outcome.kind === 'committed') {

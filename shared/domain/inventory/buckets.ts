@@ -27,10 +27,16 @@ export function spreadInflow(buckets: readonly Pick<StockPosition, 'available'>[
  * Units of an outflow per bucket, taken from the buckets with the most of `figure` first and never
  * more than a bucket has of it. Undefined when together they have less than `quantity`.
  */
-export function takeOutflow<F extends PositionFigure>(buckets: readonly Pick<StockPosition, F>[], quantity: number, figure: F): number[] | undefined {
+export function takeOutflow<F extends PositionFigure>(
+  buckets: readonly Pick<StockPosition, F>[],
+  quantity: number,
+  figure: F,
+): number[] | undefined {
   const parts = buckets.map(() => 0);
   let remaining = quantity;
-  const richestFirst = buckets.map((bucket, shard) => ({ shard, has: Math.max(0, bucket[figure]) })).sort((a, b) => b.has - a.has || a.shard - b.shard);
+  const richestFirst = buckets
+    .map((bucket, shard) => ({ shard, has: Math.max(0, bucket[figure]) }))
+    .sort((a, b) => b.has - a.has || a.shard - b.shard);
   for (const { shard, has } of richestFirst) {
     const take = Math.min(remaining, has);
     parts[shard] += take;
@@ -43,7 +49,11 @@ export function takeOutflow<F extends PositionFigure>(buckets: readonly Pick<Sto
  * Where to reserve `quantity` units of a location: the first bucket from `start` (rotating) that has
  * them all, else as many as each has in that order. May cover less than asked when the location is short.
  */
-export function pickReservationBuckets(available: readonly number[], quantity: number, start: number): { shard: number; quantity: number }[] {
+export function pickReservationBuckets(
+  available: readonly number[],
+  quantity: number,
+  start: number,
+): { shard: number; quantity: number }[] {
   const order = available.map((_, i) => (start + i) % available.length);
   const whole = order.find((shard) => available[shard] >= quantity);
   if (whole !== undefined) return [{ shard: whole, quantity }];

@@ -89,14 +89,16 @@ export const InventoryMovementRecorded = defineEvent('InventoryMovementRecorded'
 
 export const InventoryReserved = defineEvent('InventoryReserved', {
   source: EventSource.inventory,
-  description: 'An order\'s lines are held at locations (all of them, or what stock allowed under a partial or backorder policy).',
+  description:
+    "An order's lines are held at locations (all of them, or what stock allowed under a partial or backorder policy).",
   versions: { 1: InventoryReservedData },
   current: 1,
 });
 
 export const ReservationRejected = defineEvent('ReservationRejected', {
   source: EventSource.inventory,
-  description: 'Stock could not cover an order as asked: refused whole, partly dropped or backordered, per the channel\'s policy.',
+  description:
+    "Stock could not cover an order as asked: refused whole, partly dropped or backordered, per the channel's policy.",
   versions: { 1: ReservationRejectedData },
   current: 1,
 });

@@ -1,7 +1,14 @@
 import { createEvent } from '#domain/kernel/event';
 import { AvailabilityChanged } from './events';
 import type { FabricEvent } from '#domain/kernel/event';
-import { channelPolicy, exposedChannels, locationIds, shardCount, type ExposureRule, type InventoryPolicy } from './policy';
+import {
+  channelPolicy,
+  exposedChannels,
+  locationIds,
+  shardCount,
+  type ExposureRule,
+  type InventoryPolicy,
+} from './policy';
 import { availabilityVersion, bucketKeys, stockByLocation, type LocationStock, type StockPosition } from './model';
 import type { InventoryRepository } from './records';
 import type { SalesChannel } from '#domain/kernel/order';
@@ -39,22 +46,42 @@ export interface AvailabilityView {
  * locations, each clamped at zero: one location's deficit does not eat another's stock), and per
  * exposed channel after its rule. `version` is the sum of the buckets' revisions.
  */
-export function describeAvailability(sku: string, positions: readonly StockPosition[], policy: InventoryPolicy): AvailabilityView {
+export function describeAvailability(
+  sku: string,
+  positions: readonly StockPosition[],
+  policy: InventoryPolicy,
+): AvailabilityView {
   const locations = stockByLocation(positions, locationIds(policy));
-  const total = { onHand: 0, reserved: 0, incoming: 0, safetyStock: 0, damaged: 0, qualityControl: 0, sellableOnHand: 0, available: 0, availableToSell: 0 };
+  const total = {
+    onHand: 0,
+    reserved: 0,
+    incoming: 0,
+    safetyStock: 0,
+    damaged: 0,
+    qualityControl: 0,
+    sellableOnHand: 0,
+    available: 0,
+    availableToSell: 0,
+  };
   for (const location of locations) {
     for (const figure of Object.keys(total) as (keyof typeof total)[]) total[figure] += location[figure];
   }
   const channels = exposedChannels(policy).map((channel) => {
     const rules = channelPolicy(policy, channel);
-    const availableToSell = locations.filter((l) => rules.locations.includes(l.locationId)).reduce((sum, l) => sum + l.availableToSell, 0);
+    const availableToSell = locations
+      .filter((l) => rules.locations.includes(l.locationId))
+      .reduce((sum, l) => sum + l.availableToSell, 0);
     return { channel, availableToSell, listed: exposeToChannel(availableToSell, rules.exposure) };
   });
   return { sku, version: availabilityVersion(positions), total, locations, channels };
 }
 
 /** Reads a SKU's positions (every bucket at every location, strongly consistent) and describes them. */
-export async function readAvailability(sku: string, store: Pick<InventoryRepository, 'readPositions'>, policy: InventoryPolicy): Promise<AvailabilityView> {
+export async function readAvailability(
+  sku: string,
+  store: Pick<InventoryRepository, 'readPositions'>,
+  policy: InventoryPolicy,
+): Promise<AvailabilityView> {
   const positions = await store.readPositions(bucketKeys(sku, locationIds(policy), shardCount(policy, sku)));
   return describeAvailability(sku, positions, policy);
 }
@@ -72,7 +99,10 @@ export async function refreshAvailability(
 ): Promise<FabricEvent[]> {
   const published: FabricEvent[] = [];
   for (const sku of new Set(skus)) {
-    const { positions, published: recorded } = await ports.store.readAvailabilityState(sku, bucketKeys(sku, locationIds(ports.policy), shardCount(ports.policy, sku)));
+    const { positions, published: recorded } = await ports.store.readAvailabilityState(
+      sku,
+      bucketKeys(sku, locationIds(ports.policy), shardCount(ports.policy, sku)),
+    );
     const view = describeAvailability(sku, positions, ports.policy);
     const changedAt = (ports.now?.() ?? new Date()).toISOString();
     const changes = view.channels.filter(({ channel, listed }) => {
@@ -80,11 +110,25 @@ export async function refreshAvailability(
       return !last || (last.version < view.version && last.available !== listed);
     });
     if (changes.length === 0) continue;
-    const events = changes.map(({ channel, listed }) => createEvent(AvailabilityChanged, {
-      sku, channel, available: listed, previous: recorded.get(channel)?.available ?? null, version: view.version, changedAt,
-    }, { correlationId: `sku:${sku}` }));
+    const events = changes.map(({ channel, listed }) =>
+      createEvent(
+        AvailabilityChanged,
+        {
+          sku,
+          channel,
+          available: listed,
+          previous: recorded.get(channel)?.available ?? null,
+          version: view.version,
+          changedAt,
+        },
+        { correlationId: `sku:${sku}` },
+      ),
+    );
     await ports.publisher.publish(events);
-    await ports.store.recordPublishedAvailability(sku, new Map(changes.map(({ channel, listed }) => [channel, { available: listed, version: view.version }])));
+    await ports.store.recordPublishedAvailability(
+      sku,
+      new Map(changes.map(({ channel, listed }) => [channel, { available: listed, version: view.version }])),
+    );
     published.push(...events);
   }
   return published;

@@ -19,7 +19,14 @@ import { PermanentError } from '#domain/kernel/errors';
  * condition of the same write.
  */
 
-export const QUANTITY_NAMES: readonly QuantityName[] = ['onHand', 'reserved', 'incoming', 'safetyStock', 'damaged', 'qualityControl'];
+export const QUANTITY_NAMES: readonly QuantityName[] = [
+  'onHand',
+  'reserved',
+  'incoming',
+  'safetyStock',
+  'damaged',
+  'qualityControl',
+];
 export type Quantities = Record<QuantityName, number>;
 
 /** Derived figures kept on the stored position, so that a condition can compare one attribute with one number. */
@@ -48,8 +55,15 @@ export interface LedgerMovement extends InventoryMovement {
 
 export class InsufficientStockError extends Error {
   override name = 'InsufficientStockError';
-  constructor(readonly key: BucketKey, readonly figure: PositionFigure, readonly needed: number, readonly actual: number) {
-    super(`${key.sku} at ${key.locationId}${key.shard ? ` (bucket ${key.shard})` : ''}: needs ${figure} >= ${needed}, has ${actual}`);
+  constructor(
+    readonly key: BucketKey,
+    readonly figure: PositionFigure,
+    readonly needed: number,
+    readonly actual: number,
+  ) {
+    super(
+      `${key.sku} at ${key.locationId}${key.shard ? ` (bucket ${key.shard})` : ''}: needs ${figure} >= ${needed}, has ${actual}`,
+    );
   }
 }
 
@@ -72,7 +86,18 @@ export function publishedAvailable(available: number): number {
 }
 
 export function emptyPosition(key: BucketKey): StockPosition {
-  return { ...key, onHand: 0, reserved: 0, incoming: 0, safetyStock: 0, damaged: 0, qualityControl: 0, sellableOnHand: 0, available: 0, revision: 0 };
+  return {
+    ...key,
+    onHand: 0,
+    reserved: 0,
+    incoming: 0,
+    safetyStock: 0,
+    damaged: 0,
+    qualityControl: 0,
+    sellableOnHand: 0,
+    available: 0,
+    revision: 0,
+  };
 }
 
 export function bucketId(key: BucketKey): string {
@@ -81,11 +106,15 @@ export function bucketId(key: BucketKey): string {
 
 /** Every bucket of a SKU at the given locations. */
 export function bucketKeys(sku: string, locationIds: readonly string[], shards: number): BucketKey[] {
-  return locationIds.flatMap((locationId) => Array.from({ length: shards }, (_, shard) => ({ sku, locationId, shard })));
+  return locationIds.flatMap((locationId) =>
+    Array.from({ length: shards }, (_, shard) => ({ sku, locationId, shard })),
+  );
 }
 
 /** Which named quantities a movement changes, and by how much. Every kind is linear, so any set of movements folds in any order. */
-export function movementDeltas(movement: Pick<InventoryMovement, 'kind' | 'quantity' | 'direction' | 'quantityName'>): Partial<Quantities> {
+export function movementDeltas(
+  movement: Pick<InventoryMovement, 'kind' | 'quantity' | 'direction' | 'quantityName'>,
+): Partial<Quantities> {
   const q = movement.quantity;
   switch (movement.kind) {
     case 'receipt':
@@ -112,7 +141,8 @@ export type FigureDeltas = Record<PositionFigure, number>;
 export function netDeltas(movements: readonly Parameters<typeof movementDeltas>[0][]): FigureDeltas {
   const net = Object.fromEntries(QUANTITY_NAMES.map((name) => [name, 0])) as Quantities;
   for (const movement of movements) {
-    for (const [name, delta] of Object.entries(movementDeltas(movement)) as [QuantityName, number][]) net[name] += delta;
+    for (const [name, delta] of Object.entries(movementDeltas(movement)) as [QuantityName, number][])
+      net[name] += delta;
   }
   return { ...net, sellableOnHand: sellableOnHand(net), available: availableToSell(net) };
 }
@@ -139,7 +169,8 @@ export function guardsFor(movements: readonly LedgerMovement[] | readonly Invent
   for (const figure of [...QUANTITY_NAMES, 'sellableOnHand'] as PositionFigure[]) {
     if (net[figure] < 0) guards.push({ figure, atLeast: -net[figure] });
   }
-  if (movements.some((m) => PROMISING_KINDS.has(m.kind)) && net.available < 0) guards.push({ figure: 'available', atLeast: -net.available });
+  if (movements.some((m) => PROMISING_KINDS.has(m.kind)) && net.available < 0)
+    guards.push({ figure: 'available', atLeast: -net.available });
   return guards;
 }
 
@@ -154,15 +185,22 @@ export function withDeltas<T extends StockPosition>(position: T, net: FigureDelt
  * Applies movements to one bucket as one write would: every guard must hold on the position before
  * it. Throws InsufficientStockError naming the first guard that fails; returns the new position.
  */
-export function applyMovements<T extends StockPosition>(position: T, movements: readonly LedgerMovement[] | readonly InventoryMovement[]): T {
+export function applyMovements<T extends StockPosition>(
+  position: T,
+  movements: readonly LedgerMovement[] | readonly InventoryMovement[],
+): T {
   for (const guard of guardsFor(movements)) {
-    if (position[guard.figure] < guard.atLeast) throw new InsufficientStockError(position, guard.figure, guard.atLeast, position[guard.figure]);
+    if (position[guard.figure] < guard.atLeast)
+      throw new InsufficientStockError(position, guard.figure, guard.atLeast, position[guard.figure]);
   }
   return withDeltas(position, netDeltas(movements));
 }
 
 /** Folds a bucket's ledger into the position it implies. Order does not matter; revision is not part of it. */
-export function rebuildPosition(key: BucketKey, movements: readonly Parameters<typeof movementDeltas>[0][]): StockPosition {
+export function rebuildPosition(
+  key: BucketKey,
+  movements: readonly Parameters<typeof movementDeltas>[0][],
+): StockPosition {
   return withDeltas(emptyPosition(key), netDeltas(movements));
 }
 
@@ -174,7 +212,11 @@ export interface PositionDrift {
 
 /** Where a stored position and the one rebuilt from its ledger disagree; empty when they agree. */
 export function positionDrift(stored: StockPosition, rebuilt: StockPosition): PositionDrift[] {
-  return POSITION_FIGURES.filter((figure) => stored[figure] !== rebuilt[figure]).map((figure) => ({ figure, stored: stored[figure], rebuilt: rebuilt[figure] }));
+  return POSITION_FIGURES.filter((figure) => stored[figure] !== rebuilt[figure]).map((figure) => ({
+    figure,
+    stored: stored[figure],
+    rebuilt: rebuilt[figure],
+  }));
 }
 
 /** A location's stock, its buckets summed. */

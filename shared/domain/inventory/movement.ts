@@ -5,7 +5,15 @@ import { z } from 'zod';
  * the kind says which way they move which named quantity.
  */
 export const MovementKind = z.enum([
-  'sale', 'return', 'receipt', 'transfer_out', 'transfer_in', 'adjustment', 'reservation', 'release', 'fulfilment',
+  'sale',
+  'return',
+  'receipt',
+  'transfer_out',
+  'transfer_in',
+  'adjustment',
+  'reservation',
+  'release',
+  'fulfilment',
 ]);
 export type MovementKind = z.infer<typeof MovementKind>;
 
@@ -22,25 +30,28 @@ export const MovementReference = z.object({
   id: z.string().min(1),
 });
 
-export const InventoryMovement = z.object({
-  movementId: z.string().min(1),
-  sku: z.string().min(1),
-  locationId: z.string().min(1),
-  kind: MovementKind,
-  /** Units moved, always positive; adjustments carry their direction in `direction`. */
-  quantity: z.number().int().positive(),
-  direction: z.enum(['in', 'out']).optional(),
-  /** Which named quantity an adjustment moves; on hand when absent. Other kinds imply theirs. */
-  quantityName: QuantityName.optional(),
-  /** Why: "DAMAGED", "CUSTOMER_RETURN", "CYCLE_COUNT", "ORDER_CANCELLED", ... */
-  reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as CYCLE_COUNT'),
-  reference: MovementReference,
-  occurredAt: z.iso.datetime({ offset: true }),
-}).refine((m) => m.kind !== 'adjustment' || m.direction !== undefined, {
-  path: ['direction'],
-  message: 'is required for an adjustment',
-}).refine((m) => m.quantityName === undefined || (m.kind === 'adjustment' && m.quantityName !== 'reserved'), {
-  path: ['quantityName'],
-  message: 'is only for adjustments, and reserved moves only through reservations, releases and fulfilments',
-});
+export const InventoryMovement = z
+  .object({
+    movementId: z.string().min(1),
+    sku: z.string().min(1),
+    locationId: z.string().min(1),
+    kind: MovementKind,
+    /** Units moved, always positive; adjustments carry their direction in `direction`. */
+    quantity: z.number().int().positive(),
+    direction: z.enum(['in', 'out']).optional(),
+    /** Which named quantity an adjustment moves; on hand when absent. Other kinds imply theirs. */
+    quantityName: QuantityName.optional(),
+    /** Why: "DAMAGED", "CUSTOMER_RETURN", "CYCLE_COUNT", "ORDER_CANCELLED", ... */
+    reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as CYCLE_COUNT'),
+    reference: MovementReference,
+    occurredAt: z.iso.datetime({ offset: true }),
+  })
+  .refine((m) => m.kind !== 'adjustment' || m.direction !== undefined, {
+    path: ['direction'],
+    message: 'is required for an adjustment',
+  })
+  .refine((m) => m.quantityName === undefined || (m.kind === 'adjustment' && m.quantityName !== 'reserved'), {
+    path: ['quantityName'],
+    message: 'is only for adjustments, and reserved moves only through reservations, releases and fulfilments',
+  });
 export type InventoryMovement = z.infer<typeof InventoryMovement>;

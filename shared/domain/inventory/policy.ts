@@ -53,15 +53,18 @@ const PolicyShape = z.object({
 
 export const InventoryPolicy = PolicyShape.superRefine((policy, ctx) => {
   const known = new Set(policy.locations.map((location) => location.id));
-  if (known.size !== policy.locations.length) ctx.addIssue({ code: 'custom', path: ['locations'], message: 'has a repeated location id' });
+  if (known.size !== policy.locations.length)
+    ctx.addIssue({ code: 'custom', path: ['locations'], message: 'has a repeated location id' });
   const checkRanking = (locations: readonly string[] | undefined, path: (string | number)[]) => {
     (locations ?? []).forEach((id, i) => {
       if (!known.has(id)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `"${id}" is not in locations` });
     });
-    if (locations && new Set(locations).size !== locations.length) ctx.addIssue({ code: 'custom', path, message: 'ranks a location twice' });
+    if (locations && new Set(locations).size !== locations.length)
+      ctx.addIssue({ code: 'custom', path, message: 'ranks a location twice' });
   };
   checkRanking(policy.defaultChannel.locations, ['defaultChannel', 'locations']);
-  for (const [channel, override] of Object.entries(policy.channels)) checkRanking(override?.locations, ['channels', channel, 'locations']);
+  for (const [channel, override] of Object.entries(policy.channels))
+    checkRanking(override?.locations, ['channels', channel, 'locations']);
 });
 export type InventoryPolicy = z.infer<typeof InventoryPolicy>;
 

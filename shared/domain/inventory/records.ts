@@ -34,10 +34,21 @@ export interface ReservationPart {
 }
 
 export type ReservationStatus =
-  | 'in_progress' | 'reserved' | 'partially_reserved' | 'backordered' | 'rejected' | 'cancelled' | 'expired' | 'fulfilled';
+  | 'in_progress'
+  | 'reserved'
+  | 'partially_reserved'
+  | 'backordered'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'fulfilled';
 
 /** Statuses in which the order may still hold units. */
-export const OPEN_RESERVATION_STATUSES: readonly ReservationStatus[] = ['reserved', 'partially_reserved', 'backordered'];
+export const OPEN_RESERVATION_STATUSES: readonly ReservationStatus[] = [
+  'reserved',
+  'partially_reserved',
+  'backordered',
+];
 
 /**
  * Events decided together with a state change and stored in the same write: published after it
@@ -130,16 +141,29 @@ export interface PublishedAvailability {
   version: number;
 }
 
-export type SweepItem = { kind: 'reservation'; header: ReservationHeader } | { kind: 'adjustment'; record: AdjustmentRecord };
+export type SweepItem =
+  | { kind: 'reservation'; header: ReservationHeader }
+  | { kind: 'adjustment'; record: AdjustmentRecord };
 
 export interface InventoryRepository {
   /** Strongly consistent; a bucket never written comes back as an empty position. */
   readPositions(keys: readonly BucketKey[]): Promise<StockPosition[]>;
   readReservation(orderId: string): Promise<ReservationRecord>;
   /** Writes a new part and its bucket movements, and the header when given, all or nothing. */
-  commitReservationPart(input: { orderId: string; part: ReservationPart; buckets: BucketWrite[]; header?: HeaderWrite }): Promise<WriteOutcome>;
+  commitReservationPart(input: {
+    orderId: string;
+    part: ReservationPart;
+    buckets: BucketWrite[];
+    header?: HeaderWrite;
+  }): Promise<WriteOutcome>;
   /** Moves a part (at the version read) to released or fulfilled with its bucket movements, and the header when given. */
-  updateReservationPart(input: { orderId: string; part: ReservationPart; expectVersion: number; buckets: BucketWrite[]; header?: HeaderWrite }): Promise<WriteOutcome>;
+  updateReservationPart(input: {
+    orderId: string;
+    part: ReservationPart;
+    expectVersion: number;
+    buckets: BucketWrite[];
+    header?: HeaderWrite;
+  }): Promise<WriteOutcome>;
   putReservationHeader(header: HeaderWrite): Promise<WriteOutcome>;
   /** Records a shipment once (its id is the key) with the parts it consumed and their bucket movements. */
   commitShipment(input: {
@@ -153,12 +177,18 @@ export interface InventoryRepository {
   /** Clears an outbox once its events are published, unless newer events were added meanwhile. */
   clearOutbox(owner: OutboxOwner, token: string, sweepAt: string | undefined): Promise<void>;
   /** A SKU's positions (as readPositions) and the figures last published to its channels, in one read. */
-  readAvailabilityState(sku: string, keys: readonly BucketKey[]): Promise<{ positions: StockPosition[]; published: Map<SalesChannel, PublishedAvailability> }>;
+  readAvailabilityState(
+    sku: string,
+    keys: readonly BucketKey[],
+  ): Promise<{ positions: StockPosition[]; published: Map<SalesChannel, PublishedAvailability> }>;
   /**
    * Records published figures, each unless a figure of the same or a newer version is already recorded
    * for its channel; returns the channels whose figure was stale and not recorded.
    */
-  recordPublishedAvailability(sku: string, figures: ReadonlyMap<SalesChannel, PublishedAvailability>): Promise<SalesChannel[]>;
+  recordPublishedAvailability(
+    sku: string,
+    figures: ReadonlyMap<SalesChannel, PublishedAvailability>,
+  ): Promise<SalesChannel[]>;
   /** Records whose sweepAt has passed, from `lookbackDays` back. */
   dueForSweep(now: Date, lookbackDays: number): Promise<SweepItem[]>;
 }

@@ -8,8 +8,16 @@ import { pickReservationBuckets } from './buckets';
 import type { LineReservation, ReservedQuantity, ShortagePolicy } from './events';
 import {
   OPEN_RESERVATION_STATUSES,
-  type Allocation, type BucketWrite, type HeaderExpectation, type InventoryRepository, type Outbox, type OutboxOwner,
-  type ReservationHeader, type ReservationPart, type ReservationRecord, type ReservationStatus,
+  type Allocation,
+  type BucketWrite,
+  type HeaderExpectation,
+  type InventoryRepository,
+  type Outbox,
+  type OutboxOwner,
+  type ReservationHeader,
+  type ReservationPart,
+  type ReservationRecord,
+  type ReservationStatus,
 } from './records';
 import type { Order, SalesChannel } from '#domain/kernel/order';
 import { refreshAvailability } from './exposure';
@@ -75,11 +83,13 @@ export function planReservation(
   start: (shards: number) => number = (shards) => Math.floor(Math.random() * shards),
 ): ReservationPlan {
   const available = new Map(positions.map((position) => [bucketId(position), position.available]));
-  const bucketsAt = (sku: string, locationId: string) => positions.filter((p) => p.sku === sku && p.locationId === locationId).sort((a, b) => a.shard - b.shard);
+  const bucketsAt = (sku: string, locationId: string) =>
+    positions.filter((p) => p.sku === sku && p.locationId === locationId).sort((a, b) => a.shard - b.shard);
   const allocations: Allocation[] = [];
   const outcomes: LineReservation[] = [];
   for (const line of lines) {
-    const figures = (locationId: string) => bucketsAt(line.sku, locationId).map((bucket) => available.get(bucketId(bucket)) ?? 0);
+    const figures = (locationId: string) =>
+      bucketsAt(line.sku, locationId).map((bucket) => available.get(bucketId(bucket)) ?? 0);
     const whole = rankedLocations.find((locationId) => reservable(figures(locationId)) >= line.quantity);
     let remaining = line.quantity;
     for (const locationId of whole ? [whole] : rankedLocations) {
@@ -93,13 +103,22 @@ export function planReservation(
         remaining -= pick.quantity;
       }
     }
-    outcomes.push({ lineId: line.lineId, sku: line.sku, requested: line.quantity, reserved: line.quantity - remaining, short: remaining });
+    outcomes.push({
+      lineId: line.lineId,
+      sku: line.sku,
+      requested: line.quantity,
+      reserved: line.quantity - remaining,
+      short: remaining,
+    });
   }
   return { allocations, lines: outcomes };
 }
 
 /** What the channel's shortage policy makes of a plan: the status, and which allocations to write. */
-export function decideReservation(plan: ReservationPlan, onShortage: ShortagePolicy): { status: ReservationStatus; allocations: Allocation[] } {
+export function decideReservation(
+  plan: ReservationPlan,
+  onShortage: ShortagePolicy,
+): { status: ReservationStatus; allocations: Allocation[] } {
   const short = plan.lines.some((line) => line.short > 0);
   if (!short) return { status: 'reserved', allocations: plan.allocations };
   if (onShortage === 'reject' || plan.allocations.length === 0) {
@@ -112,7 +131,10 @@ export function decideReservation(plan: ReservationPlan, onShortage: ShortagePol
  * Splits allocations into parts that each fit one transaction: one update per bucket, one ledger line
  * per allocation, the part record and the header.
  */
-export function chunkAllocations(allocations: readonly Allocation[], maxActions = MAX_TRANSACTION_ACTIONS): Allocation[][] {
+export function chunkAllocations(
+  allocations: readonly Allocation[],
+  maxActions = MAX_TRANSACTION_ACTIONS,
+): Allocation[][] {
   const chunks: Allocation[][] = [];
   let current: Allocation[] = [];
   let buckets = new Set<string>();
@@ -133,7 +155,13 @@ export function chunkAllocations(allocations: readonly Allocation[], maxActions 
 /** Ledger movements for allocations, grouped per bucket as one write applies them. */
 export function allocationWrites(
   allocations: readonly Allocation[],
-  movement: { kind: 'reservation' | 'release' | 'fulfilment'; reasonCode: string; idPrefix: string; orderId: string; occurredAt: string },
+  movement: {
+    kind: 'reservation' | 'release' | 'fulfilment';
+    reasonCode: string;
+    idPrefix: string;
+    orderId: string;
+    occurredAt: string;
+  },
 ): BucketWrite[] {
   const writes = new Map<string, BucketWrite>();
   allocations.forEach((allocation, i) => {
@@ -191,17 +219,28 @@ export interface ReservationOutcome {
  * Throws ReservationInProgressError while another worker holds the order, so the message is retried.
  */
 export async function reserveOrderStock(
-  order: { orderId: string; channel: SalesChannel; lines: readonly { lineId: string; sku: string | null; quantity: number }[] },
+  order: {
+    orderId: string;
+    channel: SalesChannel;
+    lines: readonly { lineId: string; sku: string | null; quantity: number }[];
+  },
   ports: InventoryPorts,
   trace: { causationId?: string } = {},
 ): Promise<ReservationOutcome> {
   const context = new OperationContext(order.orderId, ports, trace);
-  const lines = order.lines.flatMap((line) => (line.sku ? [{ lineId: line.lineId, sku: line.sku, quantity: line.quantity }] : []));
+  const lines = order.lines.flatMap((line) =>
+    line.sku ? [{ lineId: line.lineId, sku: line.sku, quantity: line.quantity }] : [],
+  );
   const existing = await ports.store.readReservation(order.orderId);
   if (existing.header && existing.header.status !== 'in_progress') return context.replay(existing.header);
 
   const rules = channelPolicy(ports.policy, order.channel);
-  const base = { orderId: order.orderId, channel: order.channel, onShortage: rules.onShortage, expiresAt: context.at(rules.reservationTtlMinutes * 60_000) };
+  const base = {
+    orderId: order.orderId,
+    channel: order.channel,
+    onShortage: rules.onShortage,
+    expiresAt: context.at(rules.reservationTtlMinutes * 60_000),
+  };
   let needsParts = existing.header !== undefined || existing.parts.length > 0;
   for (let attempt = 0; attempt < MAX_PLANS && !needsParts; attempt += 1) {
     const plan = await context.plan(lines, rules.locations);
@@ -209,22 +248,45 @@ export async function reserveOrderStock(
     needsParts = chunkAllocations(decision.allocations).length > 1;
     if (needsParts) break;
     const header = context.decidedHeader(base, decision.status, plan.lines, decision.allocations);
-    const outcome = decision.allocations.length === 0
-      ? await ports.store.putReservationHeader({ next: header, expect: { absent: true } })
-      : await ports.store.commitReservationPart({
-        orderId: order.orderId,
-        part: { partNo: 0, status: 'reserved', allocations: decision.allocations.map((a) => ({ ...a, consumed: 0 })), version: 1 },
-        buckets: allocationWrites(decision.allocations, { kind: 'reservation', reasonCode: 'ORDER_RESERVED', idPrefix: `res:${order.orderId}:0`, orderId: order.orderId, occurredAt: context.nowIso }),
-        header: { next: header, expect: { absent: true } },
-      });
+    const outcome =
+      decision.allocations.length === 0
+        ? await ports.store.putReservationHeader({ next: header, expect: { absent: true } })
+        : await ports.store.commitReservationPart({
+            orderId: order.orderId,
+            part: {
+              partNo: 0,
+              status: 'reserved',
+              allocations: decision.allocations.map((a) => ({ ...a, consumed: 0 })),
+              version: 1,
+            },
+            buckets: allocationWrites(decision.allocations, {
+              kind: 'reservation',
+              reasonCode: 'ORDER_RESERVED',
+              idPrefix: `res:${order.orderId}:0`,
+              orderId: order.orderId,
+              occurredAt: context.nowIso,
+            }),
+            header: { next: header, expect: { absent: true } },
+          });
     if (outcome.kind === 'committed') return context.decided(header);
     if (outcome.kind === 'superseded') return context.replay((await ports.store.readReservation(order.orderId)).header);
     // insufficient: the stock went between the read and the write; plan again from a fresh read.
   }
   if (!needsParts) {
     // Every plan lost its race for the last units: the conservative outcome is that nothing is reservable now.
-    const shortLines = lines.map((line) => ({ lineId: line.lineId, sku: line.sku, requested: line.quantity, reserved: 0, short: line.quantity }));
-    const header = context.decidedHeader(base, decideReservation({ allocations: [], lines: shortLines }, rules.onShortage).status, shortLines, []);
+    const shortLines = lines.map((line) => ({
+      lineId: line.lineId,
+      sku: line.sku,
+      requested: line.quantity,
+      reserved: 0,
+      short: line.quantity,
+    }));
+    const header = context.decidedHeader(
+      base,
+      decideReservation({ allocations: [], lines: shortLines }, rules.onShortage).status,
+      shortLines,
+      [],
+    );
     const outcome = await ports.store.putReservationHeader({ next: header, expect: { absent: true } });
     if (outcome.kind === 'committed') return context.decided(header);
     return context.replay((await ports.store.readReservation(order.orderId)).header);
@@ -241,27 +303,52 @@ async function reserveInParts(
   existing: ReservationRecord,
 ): Promise<ReservationOutcome> {
   const { store } = context.ports;
-  const requested = lines.map((line) => ({ lineId: line.lineId, sku: line.sku, requested: line.quantity, reserved: 0, short: 0 }));
+  const requested = lines.map((line) => ({
+    lineId: line.lineId,
+    sku: line.sku,
+    requested: line.quantity,
+    reserved: 0,
+    short: 0,
+  }));
   const claim = await context.claim({ ...base, lines: requested }, existing.header);
   const record = await store.readReservation(base.orderId);
   const parts = record.parts.filter((part) => part.status === 'reserved');
   let nextPartNo = record.parts.reduce((max, part) => Math.max(max, part.partNo + 1), 0);
-  const held = (lineId: string) => parts.flatMap((part) => part.allocations).filter((a) => a.lineId === lineId).reduce((sum, a) => sum + a.quantity, 0);
+  const held = (lineId: string) =>
+    parts
+      .flatMap((part) => part.allocations)
+      .filter((a) => a.lineId === lineId)
+      .reduce((sum, a) => sum + a.quantity, 0);
 
   for (let attempt = 0; attempt < MAX_PLANS; attempt += 1) {
-    const remainder = lines.map((line) => ({ ...line, quantity: line.quantity - held(line.lineId) })).filter((line) => line.quantity > 0);
+    const remainder = lines
+      .map((line) => ({ ...line, quantity: line.quantity - held(line.lineId) }))
+      .filter((line) => line.quantity > 0);
     if (remainder.length === 0) break;
     const plan = await context.plan(remainder, rankedLocations);
-    if (plan.allocations.length === 0 || (base.onShortage === 'reject' && plan.lines.some((line) => line.short > 0))) break;
+    if (plan.allocations.length === 0 || (base.onShortage === 'reject' && plan.lines.some((line) => line.short > 0)))
+      break;
     let lostRace = false;
     for (const chunk of chunkAllocations(plan.allocations)) {
-      const part: ReservationPart = { partNo: nextPartNo, status: 'reserved', allocations: chunk.map((a) => ({ ...a, consumed: 0 })), version: 1 };
+      const part: ReservationPart = {
+        partNo: nextPartNo,
+        status: 'reserved',
+        allocations: chunk.map((a) => ({ ...a, consumed: 0 })),
+        version: 1,
+      };
       const outcome = await store.commitReservationPart({
         orderId: base.orderId,
         part,
-        buckets: allocationWrites(chunk, { kind: 'reservation', reasonCode: 'ORDER_RESERVED', idPrefix: `res:${base.orderId}:${part.partNo}`, orderId: base.orderId, occurredAt: context.nowIso }),
+        buckets: allocationWrites(chunk, {
+          kind: 'reservation',
+          reasonCode: 'ORDER_RESERVED',
+          idPrefix: `res:${base.orderId}:${part.partNo}`,
+          orderId: base.orderId,
+          occurredAt: context.nowIso,
+        }),
       });
-      if (outcome.kind === 'superseded') throw new ReservationInProgressError(`order ${base.orderId}: another worker wrote part ${part.partNo}`);
+      if (outcome.kind === 'superseded')
+        throw new ReservationInProgressError(`order ${base.orderId}: another worker wrote part ${part.partNo}`);
       if (outcome.kind !== 'committed') {
         lostRace = true;
         break;
@@ -272,7 +359,13 @@ async function reserveInParts(
     if (!lostRace) break;
   }
 
-  let outcomes: LineReservation[] = lines.map((line) => ({ lineId: line.lineId, sku: line.sku, requested: line.quantity, reserved: held(line.lineId), short: line.quantity - held(line.lineId) }));
+  let outcomes: LineReservation[] = lines.map((line) => ({
+    lineId: line.lineId,
+    sku: line.sku,
+    requested: line.quantity,
+    reserved: held(line.lineId),
+    short: line.quantity - held(line.lineId),
+  }));
   let allocations = parts.flatMap((part) => part.allocations);
   if (base.onShortage === 'reject' && outcomes.some((line) => line.short > 0)) {
     for (const part of parts) await context.closePart(part, 'released', 'RESERVATION_ABORTED');
@@ -282,7 +375,8 @@ async function reserveInParts(
   const status = decideReservation({ allocations, lines: outcomes }, base.onShortage).status;
   const header = context.decidedHeader(base, status, outcomes, allocations);
   const outcome = await store.putReservationHeader({ next: header, expect: { claimId: claim } });
-  if (outcome.kind !== 'committed') throw new ReservationInProgressError(`order ${base.orderId}: the claim was taken over`);
+  if (outcome.kind !== 'committed')
+    throw new ReservationInProgressError(`order ${base.orderId}: the claim was taken over`);
   return context.decided(header);
 }
 
@@ -305,10 +399,15 @@ export async function releaseOrderStock(
     if (!header) {
       if (reason !== 'ORDER_CANCELLED') return { status: 'cancelled', replayed: true };
       const cancelled: ReservationHeader = {
-        orderId: order.orderId, channel: order.channel, onShortage: channelPolicy(ports.policy, order.channel).onShortage,
-        status: 'cancelled', lines: [], updatedAt: context.nowIso,
+        orderId: order.orderId,
+        channel: order.channel,
+        onShortage: channelPolicy(ports.policy, order.channel).onShortage,
+        status: 'cancelled',
+        lines: [],
+        updatedAt: context.nowIso,
       };
-      if ((await ports.store.putReservationHeader({ next: cancelled, expect: { absent: true } })).kind === 'committed') return { status: 'cancelled', replayed: false };
+      if ((await ports.store.putReservationHeader({ next: cancelled, expect: { absent: true } })).kind === 'committed')
+        return { status: 'cancelled', replayed: false };
       continue;
     }
     let expect: HeaderExpectation = { status: header.status };
@@ -329,7 +428,19 @@ export async function releaseOrderStock(
       status: reason === 'ORDER_CANCELLED' ? 'cancelled' : 'expired',
       claim: undefined,
       updatedAt: context.nowIso,
-      outbox: released.length ? context.appendOutbox(header.outbox, [createEvent(ReservationReleased, { orderId: order.orderId, reason, allocations: reservedQuantities(released) }, context.trace)], released) : header.outbox,
+      outbox: released.length
+        ? context.appendOutbox(
+            header.outbox,
+            [
+              createEvent(
+                ReservationReleased,
+                { orderId: order.orderId, reason, allocations: reservedQuantities(released) },
+                context.trace,
+              ),
+            ],
+            released,
+          )
+        : header.outbox,
     };
     closed.sweepAt = closed.outbox ? context.at(OUTBOX_GRACE_MS) : undefined;
     let superseded = false;
@@ -342,7 +453,8 @@ export async function releaseOrderStock(
       }
     }
     if (superseded) continue;
-    if (open.length === 0 && (await ports.store.putReservationHeader({ next: closed, expect })).kind !== 'committed') continue;
+    if (open.length === 0 && (await ports.store.putReservationHeader({ next: closed, expect })).kind !== 'committed')
+      continue;
     return context.decided(closed);
   }
   throw new ReservationInProgressError(`order ${order.orderId} kept changing while it was being released`);
@@ -359,11 +471,18 @@ export interface OrderStockOutcome {
  * accepted order reserves (once per order id); an order held as needs_attention (a SKU nobody mapped)
  * or in any later status is left alone. Channels are told of any change in what they may list.
  */
-export async function applyOrderToStock(order: Order, ports: InventoryPorts, trace: { causationId?: string } = {}): Promise<OrderStockOutcome> {
+export async function applyOrderToStock(
+  order: Order,
+  ports: InventoryPorts,
+  trace: { causationId?: string } = {},
+): Promise<OrderStockOutcome> {
   let outcome: OrderStockOutcome = { action: 'skip', replayed: false };
   if (order.status === 'cancelled') {
     outcome = { action: 'release', ...(await releaseOrderStock(order, 'ORDER_CANCELLED', ports, trace)) };
-  } else if ((order.status === 'received' || order.status === 'accepted') && order.lines.every((line) => line.sku !== null)) {
+  } else if (
+    (order.status === 'received' || order.status === 'accepted') &&
+    order.lines.every((line) => line.sku !== null)
+  ) {
     outcome = { action: 'reserve', ...(await reserveOrderStock(order, ports, trace)) };
   }
   return outcome;
@@ -384,7 +503,12 @@ export function sweepAfterDrain(header: ReservationHeader): string | undefined {
  * Publishes an outbox, refreshes the channel availability of the SKUs its write changed, then clears
  * it; a failure anywhere leaves it for the next redelivery or the sweeper, which do all three again.
  */
-export async function drainOutbox(owner: OutboxOwner, outbox: Outbox | undefined, sweepAt: string | undefined, ports: InventoryPorts): Promise<void> {
+export async function drainOutbox(
+  owner: OutboxOwner,
+  outbox: Outbox | undefined,
+  sweepAt: string | undefined,
+  ports: InventoryPorts,
+): Promise<void> {
   if (!outbox?.events.length) return;
   await ports.publisher.publish(outbox.events);
   await refreshAvailability(outbox.skus ?? [], ports);
@@ -397,7 +521,11 @@ class OperationContext {
   readonly trace: { correlationId: string; causationId?: string };
   private readonly nowMs: number;
 
-  constructor(readonly orderId: string, readonly ports: InventoryPorts, trace: { causationId?: string }) {
+  constructor(
+    readonly orderId: string,
+    readonly ports: InventoryPorts,
+    trace: { causationId?: string },
+  ) {
     this.nowMs = (ports.now?.() ?? new Date()).getTime();
     this.nowIso = new Date(this.nowMs).toISOString();
     this.trace = { correlationId: orderId, ...(trace.causationId ? { causationId: trace.causationId } : {}) };
@@ -412,7 +540,9 @@ class OperationContext {
     const known = new Set(locationIds(policy));
     const ranked = rankedLocations.filter((id) => known.has(id));
     const skus = [...new Set(lines.map((line) => line.sku))];
-    const positions = await store.readPositions(skus.flatMap((sku) => bucketKeys(sku, ranked, shardCount(policy, sku))));
+    const positions = await store.readPositions(
+      skus.flatMap((sku) => bucketKeys(sku, ranked, shardCount(policy, sku))),
+    );
     return planReservation(lines, ranked, positions, shardStart);
   }
 
@@ -433,56 +563,115 @@ class OperationContext {
     const finalLines = lines.map((line) => ({ ...line, reserved: held.get(line.lineId) ?? 0 }));
     const events: FabricEvent[] = [];
     const { orderId, channel, onShortage } = base;
-    if (reserved.length) events.push(createEvent(InventoryReserved, { orderId, channel, onShortage, allocations: reserved, expiresAt: base.expiresAt! }, this.trace));
+    if (reserved.length)
+      events.push(
+        createEvent(
+          InventoryReserved,
+          { orderId, channel, onShortage, allocations: reserved, expiresAt: base.expiresAt! },
+          this.trace,
+        ),
+      );
     if (status !== 'reserved' && finalLines.length) {
-      const outcome = status === 'backordered' ? 'backordered' : status === 'partially_reserved' ? 'partially_rejected' : 'rejected';
-      events.push(createEvent(ReservationRejected, { orderId, channel, onShortage, outcome, reason: 'INSUFFICIENT_STOCK', lines: finalLines }, this.trace));
+      const outcome =
+        status === 'backordered' ? 'backordered' : status === 'partially_reserved' ? 'partially_rejected' : 'rejected';
+      events.push(
+        createEvent(
+          ReservationRejected,
+          { orderId, channel, onShortage, outcome, reason: 'INSUFFICIENT_STOCK', lines: finalLines },
+          this.trace,
+        ),
+      );
     }
     return {
-      orderId, channel, onShortage, status, lines: finalLines, updatedAt: this.nowIso,
+      orderId,
+      channel,
+      onShortage,
+      status,
+      lines: finalLines,
+      updatedAt: this.nowIso,
       ...(reserved.length ? { expiresAt: base.expiresAt } : {}),
-      ...(events.length ? { outbox: this.appendOutbox(undefined, events, allocations), sweepAt: this.at(OUTBOX_GRACE_MS) } : reserved.length ? { sweepAt: base.expiresAt } : {}),
+      ...(events.length
+        ? { outbox: this.appendOutbox(undefined, events, allocations), sweepAt: this.at(OUTBOX_GRACE_MS) }
+        : reserved.length
+          ? { sweepAt: base.expiresAt }
+          : {}),
     };
   }
 
   /** Holds the order for this worker: a new claim, or one taking over an abandoned claim. Returns the claim id. */
-  async claim(base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage'> & Partial<ReservationHeader>, current: ReservationHeader | undefined): Promise<string> {
-    if (current?.claim && current.claim.until > this.nowIso) throw new ReservationInProgressError(`order ${this.orderId} is being reserved by another worker`);
+  async claim(
+    base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage'> & Partial<ReservationHeader>,
+    current: ReservationHeader | undefined,
+  ): Promise<string> {
+    if (current?.claim && current.claim.until > this.nowIso)
+      throw new ReservationInProgressError(`order ${this.orderId} is being reserved by another worker`);
     const id = randomUUID();
     const until = this.at(CLAIM_MS);
     const next: ReservationHeader = {
-      ...current, orderId: base.orderId, channel: base.channel, onShortage: base.onShortage, lines: base.lines ?? current?.lines ?? [],
-      status: 'in_progress', claim: { id, until }, updatedAt: this.nowIso, sweepAt: this.at(CLAIM_MS + ABANDONED_CLAIM_MS),
+      ...current,
+      orderId: base.orderId,
+      channel: base.channel,
+      onShortage: base.onShortage,
+      lines: base.lines ?? current?.lines ?? [],
+      status: 'in_progress',
+      claim: { id, until },
+      updatedAt: this.nowIso,
+      sweepAt: this.at(CLAIM_MS + ABANDONED_CLAIM_MS),
       ...(base.expiresAt ? { expiresAt: base.expiresAt } : {}),
     };
     const expect: HeaderExpectation = current ? { claimExpiredBefore: this.nowIso } : { absent: true };
     const outcome = await this.ports.store.putReservationHeader({ next, expect });
-    if (outcome.kind !== 'committed') throw new ReservationInProgressError(`order ${this.orderId} was claimed by another worker`);
+    if (outcome.kind !== 'committed')
+      throw new ReservationInProgressError(`order ${this.orderId} was claimed by another worker`);
     return id;
   }
 
   /** Releases (or marks fulfilled) a whole part: what it still holds goes back to available. */
-  async closePart(part: ReservationPart, status: 'released', reasonCode: string, header?: { next: ReservationHeader; expect: HeaderExpectation }): Promise<'committed' | 'superseded'> {
+  async closePart(
+    part: ReservationPart,
+    status: 'released',
+    reasonCode: string,
+    header?: { next: ReservationHeader; expect: HeaderExpectation },
+  ): Promise<'committed' | 'superseded'> {
     const remaining = remainingOf(part);
     const outcome = await this.ports.store.updateReservationPart({
       orderId: this.orderId,
       part: { ...part, status, version: part.version + 1 },
       expectVersion: part.version,
-      buckets: allocationWrites(remaining, { kind: 'release', reasonCode, idPrefix: `rel:${this.orderId}:${part.partNo}`, orderId: this.orderId, occurredAt: this.nowIso }),
+      buckets: allocationWrites(remaining, {
+        kind: 'release',
+        reasonCode,
+        idPrefix: `rel:${this.orderId}:${part.partNo}`,
+        orderId: this.orderId,
+        occurredAt: this.nowIso,
+      }),
       header,
     });
-    if (outcome.kind === 'insufficient') throw new InventoryInvariantError(`order ${this.orderId} part ${part.partNo}: releasing found fewer units reserved than the part holds`);
+    if (outcome.kind === 'insufficient')
+      throw new InventoryInvariantError(
+        `order ${this.orderId} part ${part.partNo}: releasing found fewer units reserved than the part holds`,
+      );
     return outcome.kind === 'committed' ? 'committed' : 'superseded';
   }
 
   async decided(header: ReservationHeader): Promise<ReservationOutcome> {
-    await drainOutbox({ kind: 'reservation', orderId: this.orderId }, header.outbox, sweepAfterDrain(header), this.ports);
+    await drainOutbox(
+      { kind: 'reservation', orderId: this.orderId },
+      header.outbox,
+      sweepAfterDrain(header),
+      this.ports,
+    );
     return { status: header.status, replayed: false };
   }
 
   async replay(header: ReservationHeader | undefined): Promise<ReservationOutcome> {
     if (!header) throw new ReservationInProgressError(`order ${this.orderId} changed while it was read`);
-    await drainOutbox({ kind: 'reservation', orderId: this.orderId }, header.outbox, sweepAfterDrain(header), this.ports);
+    await drainOutbox(
+      { kind: 'reservation', orderId: this.orderId },
+      header.outbox,
+      sweepAfterDrain(header),
+      this.ports,
+    );
     return { status: header.status, replayed: true };
   }
 }

@@ -24,17 +24,34 @@ export async function sweepInventory(ports: InventoryPorts): Promise<SweepOutcom
     const key = item.kind === 'reservation' ? item.header.orderId : item.record.adjustmentId;
     try {
       if (item.kind === 'adjustment') {
-        await drainOutbox({ kind: 'adjustment', adjustmentId: item.record.adjustmentId }, item.record.outbox, undefined, ports);
+        await drainOutbox(
+          { kind: 'adjustment', adjustmentId: item.record.adjustmentId },
+          item.record.outbox,
+          undefined,
+          ports,
+        );
         outcome.drained += 1;
         continue;
       }
       const { header } = item;
-      const expired = OPEN_RESERVATION_STATUSES.includes(header.status) && header.expiresAt !== undefined && header.expiresAt <= now.toISOString();
+      const expired =
+        OPEN_RESERVATION_STATUSES.includes(header.status) &&
+        header.expiresAt !== undefined &&
+        header.expiresAt <= now.toISOString();
       if (header.status === 'in_progress' || expired) {
-        const result = await releaseOrderStock({ orderId: header.orderId, channel: header.channel }, 'RESERVATION_EXPIRED', ports);
+        const result = await releaseOrderStock(
+          { orderId: header.orderId, channel: header.channel },
+          'RESERVATION_EXPIRED',
+          ports,
+        );
         if (!result.replayed) outcome.released += 1;
       } else {
-        await drainOutbox({ kind: 'reservation', orderId: header.orderId }, header.outbox, sweepAfterDrain(header), ports);
+        await drainOutbox(
+          { kind: 'reservation', orderId: header.orderId },
+          header.outbox,
+          sweepAfterDrain(header),
+          ports,
+        );
         outcome.drained += 1;
       }
     } catch (error) {

@@ -1,4 +1,12 @@
-import { bucketId, positionDrift, rebuildPosition, type BucketKey, type LedgerMovement, type PositionDrift, type StockPosition } from './model';
+import {
+  bucketId,
+  positionDrift,
+  rebuildPosition,
+  type BucketKey,
+  type LedgerMovement,
+  type PositionDrift,
+  type StockPosition,
+} from './model';
 import { remainingOf } from './reservation';
 import type { ReservationPart } from './records';
 
@@ -33,13 +41,20 @@ export function verifyInventory(
     held.set(bucketId(allocation), (held.get(bucketId(allocation)) ?? 0) + allocation.quantity);
   }
   const known = new Set(positions.map(bucketId));
-  const report: VerificationReport = { positions: positions.length, movements: movements.length, ledgerDrift: [], reservedDrift: [], orphans: [] };
+  const report: VerificationReport = {
+    positions: positions.length,
+    movements: movements.length,
+    ledgerDrift: [],
+    reservedDrift: [],
+    orphans: [],
+  };
   for (const position of positions) {
     const key = { sku: position.sku, locationId: position.locationId, shard: position.shard };
     const drift = positionDrift(position, rebuildPosition(key, ledgers.get(bucketId(position)) ?? []));
     if (drift.length) report.ledgerDrift.push({ key, drift });
     const heldHere = held.get(bucketId(position)) ?? 0;
-    if (heldHere !== position.reserved) report.reservedDrift.push({ key, reserved: position.reserved, heldByReservations: heldHere });
+    if (heldHere !== position.reserved)
+      report.reservedDrift.push({ key, reserved: position.reserved, heldByReservations: heldHere });
   }
   const orphanIds = new Set([...ledgers.keys(), ...held.keys()].filter((id) => !known.has(id)));
   for (const id of orphanIds) {

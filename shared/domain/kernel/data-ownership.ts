@@ -12,7 +12,9 @@ export const DataDomain = z.enum(['itemMaster', 'basePrice', 'webContent', 'prom
 export type DataDomain = z.infer<typeof DataDomain>;
 
 /** A system that sends master data: the ERP, a PIM, the commerce platform, the merchandising tool. */
-export const SourceSystem = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a lower-case system name such as erp, pim, shopify or merchandising');
+export const SourceSystem = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a lower-case system name such as erp, pim, shopify or merchandising');
 export type SourceSystem = z.infer<typeof SourceSystem>;
 
 export const DataOwnershipOverride = z.partialRecord(DataDomain, SourceSystem);
@@ -36,7 +38,9 @@ export function loadDataOwnership(env: NodeJS.ProcessEnv = process.env): DataOwn
   }
   const result = DataOwnershipOverride.safeParse(override);
   if (!result.success) {
-    throw new ConfigError(`invalid configuration: FABRIC_DATA_OWNERSHIP ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    throw new ConfigError(
+      `invalid configuration: FABRIC_DATA_OWNERSHIP ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
   }
   return { ...DEFAULT_DATA_OWNERSHIP, ...result.data };
 }
@@ -44,7 +48,11 @@ export function loadDataOwnership(env: NodeJS.ProcessEnv = process.env): DataOwn
 /** A change sent by a system that does not own the domain it touches. */
 export class NotDataOwnerError extends PermanentError {
   override name = 'NotDataOwnerError';
-  constructor(readonly domain: DataDomain, readonly owner: SourceSystem, readonly sourceSystem: string) {
+  constructor(
+    readonly domain: DataDomain,
+    readonly owner: SourceSystem,
+    readonly sourceSystem: string,
+  ) {
     super(`${domain} is owned by ${owner}; a change from ${sourceSystem} is refused`);
   }
 }

@@ -30,16 +30,23 @@ export interface OrderTraceStep {
  * moves) and the trail of every event about it. Each trail entry is placed where it was handled and
  * also says how long after the event was raised that was, which is the wait the order spent in that queue.
  */
-export function orderTimeline(recorded: readonly { at: string; what: string }[], trail: readonly TrailEntry[]): OrderTraceStep[] {
+export function orderTimeline(
+  recorded: readonly { at: string; what: string }[],
+  trail: readonly TrailEntry[],
+): OrderTraceStep[] {
   const steps = [
     ...recorded,
     ...trail.map((entry) => ({
       at: entry.handledAt,
-      what: `${entry.detailType} ${entry.outcome} at ${entry.queue} after ${Date.parse(entry.handledAt) - Date.parse(entry.eventTime)} ms`
-        + (entry.receiveCount > 1 ? ` (attempt ${entry.receiveCount})` : '')
-        + (entry.reason ? `: ${entry.reason}` : ''),
+      what:
+        `${entry.detailType} ${entry.outcome} at ${entry.queue} after ${Date.parse(entry.handledAt) - Date.parse(entry.eventTime)} ms` +
+        (entry.receiveCount > 1 ? ` (attempt ${entry.receiveCount})` : '') +
+        (entry.reason ? `: ${entry.reason}` : ''),
     })),
   ].sort((a, b) => a.at.localeCompare(b.at));
-  const start = Math.min(...steps.map((step) => Date.parse(step.at)), ...trail.map((entry) => Date.parse(entry.eventTime)));
+  const start = Math.min(
+    ...steps.map((step) => Date.parse(step.at)),
+    ...trail.map((entry) => Date.parse(entry.eventTime)),
+  );
   return steps.map((step) => ({ ...step, sinceStartMs: Date.parse(step.at) - start }));
 }

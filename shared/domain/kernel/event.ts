@@ -121,7 +121,10 @@ export const EventSource = {
  * One detail-type of the event catalog, declared by the capability that publishes it: its source, what it
  * means, and every published version of its payload (a breaking change is a new version, never an edit).
  */
-export interface EventDefinition<TDetailType extends string = string, TVersions extends Record<number, z.ZodType> = Record<number, z.ZodType>> {
+export interface EventDefinition<
+  TDetailType extends string = string,
+  TVersions extends Record<number, z.ZodType> = Record<number, z.ZodType>,
+> {
   detailType: TDetailType;
   source: string;
   description: string;
@@ -145,7 +148,10 @@ export class UnknownEventError extends Error {
 
 export class EventContractError extends Error {
   override name = 'EventContractError';
-  constructor(message: string, readonly issues: readonly FieldIssue[]) {
+  constructor(
+    message: string,
+    readonly issues: readonly FieldIssue[],
+  ) {
     super(message);
   }
 }
@@ -181,7 +187,10 @@ export function validatePayload(definition: EventDefinition, version: number, da
 }
 
 /** Parses an SQS body written by EventBridge (or the local topic) into the event its definition names, validated. */
-export function parseEvent<D extends EventDefinition<string, { 1: z.ZodType }>>(body: string, definition: D): FabricEvent<EventDataOf<D>> {
+export function parseEvent<D extends EventDefinition<string, { 1: z.ZodType }>>(
+  body: string,
+  definition: D,
+): FabricEvent<EventDataOf<D>> {
   const wire = WireEvent.safeParse(JSON.parse(body));
   if (!wire.success) throw new EventContractError('not a fabric event envelope', formatIssues(wire.error));
   const event = fromWireEvent(wire.data);

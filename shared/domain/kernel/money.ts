@@ -6,8 +6,32 @@ import { PermanentError } from './errors';
  * Kept explicit because a wrong exponent silently multiplies a price by 10 or 100.
  */
 const CURRENCY_EXPONENTS: Record<string, number> = {
-  BHD: 3, BIF: 0, CLP: 0, DJF: 0, GNF: 0, IQD: 3, ISK: 0, JOD: 3, JPY: 0, KMF: 0, KRW: 0, KWD: 3,
-  CLF: 4, LYD: 3, OMR: 3, PYG: 0, RWF: 0, TND: 3, UGX: 0, UYI: 0, UYW: 4, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  IQD: 3,
+  ISK: 0,
+  JOD: 3,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  KWD: 3,
+  CLF: 4,
+  LYD: 3,
+  OMR: 3,
+  PYG: 0,
+  RWF: 0,
+  TND: 3,
+  UGX: 0,
+  UYI: 0,
+  UYW: 4,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
 };
 
 /**
@@ -15,7 +39,8 @@ const CURRENCY_EXPONENTS: Record<string, number> = {
  * units and the testing codes (XAU, XDR, XBA, XTS, XXX...) are left out: no channel sells in them, so
  * an order naming one is a mapping error like any invented code ("ZZZ"), never an amount to post.
  */
-const ISO_4217_CURRENCIES = new Set(`
+const ISO_4217_CURRENCIES = new Set(
+  `
   AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD
   CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
   GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
@@ -23,14 +48,18 @@ const ISO_4217_CURRENCIES = new Set(`
   NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL
   SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES
   VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
-`.trim().split(/\s+/));
+`
+    .trim()
+    .split(/\s+/),
+);
 
 /** Whether a code is a currency a buyer can pay in; the format check alone lets "ZZZ" through. */
 export function isIsoCurrency(code: string): boolean {
   return ISO_4217_CURRENCIES.has(code);
 }
 
-export const CurrencyCode = z.string()
+export const CurrencyCode = z
+  .string()
   .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD', abort: true })
   // The shape alone lets an invented code ("ZZZ") through, with no minor unit to trust.
   .refine(isIsoCurrency, 'is not an ISO 4217 currency');

@@ -11,9 +11,20 @@ export type SalesChannel = z.infer<typeof SalesChannel>;
  * `needs_attention` holds an order that cannot proceed without a person (unknown SKU, mapping gap).
  */
 export const OrderStatus = z.enum([
-  'received', 'needs_attention', 'reserved', 'backordered', 'accepted', 'posted_to_erp',
-  'partially_shipped', 'shipped', 'invoiced', 'cancelled', 'partially_returned', 'returned',
-  'refunded', 'settled',
+  'received',
+  'needs_attention',
+  'reserved',
+  'backordered',
+  'accepted',
+  'posted_to_erp',
+  'partially_shipped',
+  'shipped',
+  'invoiced',
+  'cancelled',
+  'partially_returned',
+  'returned',
+  'refunded',
+  'settled',
 ]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
@@ -36,7 +47,10 @@ export type Address = z.infer<typeof Address>;
 export const TaxLine = z.object({
   name: z.string(),
   /** Rate as a decimal string ("0.0825") so that no float creeps in through the rate either. */
-  rate: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+  rate: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .optional(),
   amount: Money,
 });
 export type TaxLine = z.infer<typeof TaxLine>;
@@ -117,7 +131,11 @@ const OrderShape = z.object({
 export const Order = OrderShape.superRefine((order, ctx) => {
   order.lines.forEach((line, i) => {
     if (line.sku === null && order.status !== 'needs_attention' && order.status !== 'cancelled') {
-      ctx.addIssue({ code: 'custom', path: ['lines', i, 'sku'], message: `is unresolved, so the order must be needs_attention, not ${order.status}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lines', i, 'sku'],
+        message: `is unresolved, so the order must be needs_attention, not ${order.status}`,
+      });
     }
   });
   try {
@@ -145,12 +163,26 @@ export const Order = OrderShape.superRefine((order, ctx) => {
 export type Order = z.infer<typeof Order>;
 
 /** Computes what an order's totals must be from its lines, shipping and fees; throws on mixed currencies. */
-export function computeOrderTotals(order: Pick<Order, 'currency' | 'lines' | 'shipping' | 'taxesIncluded'>): OrderTotals {
+export function computeOrderTotals(
+  order: Pick<Order, 'currency' | 'lines' | 'shipping' | 'taxesIncluded'>,
+): OrderTotals {
   const { currency } = order;
-  const lines = sumMoney(currency, order.lines.map((line) => multiplyMoney(line.unitPrice, line.quantity)));
-  const shipping = sumMoney(currency, order.shipping.map((s) => s.price));
-  const discounts = sumMoney(currency, [...order.lines.map((l) => l.discount), ...order.shipping.map((s) => s.discount)]);
-  const tax = sumMoney(currency, [...order.lines.flatMap((l) => l.taxes), ...order.shipping.flatMap((s) => s.taxes)].map((t) => t.amount));
+  const lines = sumMoney(
+    currency,
+    order.lines.map((line) => multiplyMoney(line.unitPrice, line.quantity)),
+  );
+  const shipping = sumMoney(
+    currency,
+    order.shipping.map((s) => s.price),
+  );
+  const discounts = sumMoney(currency, [
+    ...order.lines.map((l) => l.discount),
+    ...order.shipping.map((s) => s.discount),
+  ]);
+  const tax = sumMoney(
+    currency,
+    [...order.lines.flatMap((l) => l.taxes), ...order.shipping.flatMap((s) => s.taxes)].map((t) => t.amount),
+  );
   const taxAdded = order.taxesIncluded ? 0 : tax.amountMinor;
   const total = { amountMinor: lines.amountMinor + shipping.amountMinor + taxAdded - discounts.amountMinor, currency };
   return { lines, shipping, discounts, tax, total };

@@ -21,4 +21,7 @@ export class DeliveryInProgressError extends TransientError {
 }
 
 /** Runs `work` at most once per key and replays its first result; see DeliveryDeduplicator. */
-export type OnceRunner = <T extends { outcome: string; orderId: string }>(key: string, work: () => Promise<T>) => Promise<T & { duplicate: boolean }>;
+export type OnceRunner = <T extends { outcome: string; orderId: string }>(
+  key: string,
+  work: () => Promise<T>,
+) => Promise<T & { duplicate: boolean }>;

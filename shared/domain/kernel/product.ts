@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { SalesChannel } from './order';
 
 /** A SKU or location id: it becomes part of DynamoDB keys, where `#` separates parts. */
-export const StockKey = z.string().min(1).max(120).regex(/^[^#\s]+$/, 'must not contain # or whitespace');
+export const StockKey = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[^#\s]+$/, 'must not contain # or whitespace');
 
 /**
  * The item master as the fabric keeps it: the internal SKU, its GTIN, and where the product is listed
@@ -11,27 +15,39 @@ export const StockKey = z.string().min(1).max(120).regex(/^[^#\s]+$/, 'must not 
  */
 
 /** GTIN-8, -12 (UPC), -13 (EAN) or -14, digits only; the check digit is verified. */
-export const Gtin = z.string().regex(/^(\d{8}|\d{12,14})$/, 'must be 8, 12, 13 or 14 digits').refine(validGtinCheckDigit, 'has a wrong check digit');
+export const Gtin = z
+  .string()
+  .regex(/^(\d{8}|\d{12,14})$/, 'must be 8, 12, 13 or 14 digits')
+  .refine(validGtinCheckDigit, 'has a wrong check digit');
 
-export const ChannelListing = z.object({
-  channel: SalesChannel,
-  /** The SKU the channel shows; orders from the channel that carry it map to the internal SKU. */
-  channelSku: z.string().min(1).max(120).optional(),
-  /** The channel's product or listing id (Shopify product GID, WooCommerce product id, eBay offer id). */
-  listingId: z.string().min(1).max(200).optional(),
-  /** The channel's variant id (Shopify variant GID, WooCommerce variation id). */
-  variantId: z.string().min(1).max(200).optional(),
-}).refine((listing) => listing.channelSku || listing.listingId || listing.variantId, { message: 'needs channelSku, listingId or variantId' });
+export const ChannelListing = z
+  .object({
+    channel: SalesChannel,
+    /** The SKU the channel shows; orders from the channel that carry it map to the internal SKU. */
+    channelSku: z.string().min(1).max(120).optional(),
+    /** The channel's product or listing id (Shopify product GID, WooCommerce product id, eBay offer id). */
+    listingId: z.string().min(1).max(200).optional(),
+    /** The channel's variant id (Shopify variant GID, WooCommerce variation id). */
+    variantId: z.string().min(1).max(200).optional(),
+  })
+  .refine((listing) => listing.channelSku || listing.listingId || listing.variantId, {
+    message: 'needs channelSku, listingId or variantId',
+  });
 export type ChannelListing = z.infer<typeof ChannelListing>;
 
-export const Product = z.object({
-  sku: StockKey,
-  gtin: Gtin.optional(),
-  title: z.string().min(1).max(500),
-  /** Collections or categories, as the owner names them. */
-  collections: z.array(z.string().min(1).max(120)).max(50).optional(),
-  listings: z.array(ChannelListing).max(20).default([]),
-}).refine((product) => new Set(product.listings.map((listing) => listing.channel)).size === product.listings.length, { path: ['listings'], message: 'lists a channel twice' });
+export const Product = z
+  .object({
+    sku: StockKey,
+    gtin: Gtin.optional(),
+    title: z.string().min(1).max(500),
+    /** Collections or categories, as the owner names them. */
+    collections: z.array(z.string().min(1).max(120)).max(50).optional(),
+    listings: z.array(ChannelListing).max(20).default([]),
+  })
+  .refine((product) => new Set(product.listings.map((listing) => listing.channel)).size === product.listings.length, {
+    path: ['listings'],
+    message: 'lists a channel twice',
+  });
 export type Product = z.infer<typeof Product>;
 
 /** The product a channel lists, by channel, for a SKU. */

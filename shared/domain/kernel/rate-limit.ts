@@ -29,9 +29,7 @@ export function cellTiming(limit: RateLimit): CellTiming {
  */
 export type TokenWrite = 'idle' | 'busy';
 
-export type TokenDecision =
-  | { granted: true; write: TokenWrite; tat: number }
-  | { granted: false; waitMs: number };
+export type TokenDecision = { granted: true; write: TokenWrite; tat: number } | { granted: false; waitMs: number };
 
 /**
  * Whether a token may be taken at `now` from the bucket whose theoretical arrival time is `tat`

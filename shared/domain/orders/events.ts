@@ -23,21 +23,24 @@ export const ShipmentConfirmed = defineEvent('ShipmentConfirmed', {
 
 export const OrderStateChanged = defineEvent('OrderStateChanged', {
   source: EventSource.orders,
-  description: 'The order lifecycle moved an order (received, reserved, posted to the ERP, shipped, returned, refunded...), with the version the move produced.',
+  description:
+    'The order lifecycle moved an order (received, reserved, posted to the ERP, shipped, returned, refunded...), with the version the move produced.',
   versions: { 1: OrderStateChangedData },
   current: 1,
 });
 
 export const OrderStuck = defineEvent('OrderStuck', {
   source: EventSource.orders,
-  description: 'An order stayed in one lifecycle state past its SLA (FABRIC_ORDER_SLAS): nothing failed, but nothing moved it either.',
+  description:
+    'An order stayed in one lifecycle state past its SLA (FABRIC_ORDER_SLAS): nothing failed, but nothing moved it either.',
   versions: { 1: OrderStuckData },
   current: 1,
 });
 
 export const OrderTransitionRefused = defineEvent('OrderTransitionRefused', {
   source: EventSource.orders,
-  description: 'An event would have moved an order backwards or past a step (cancelling a shipped order, say); recorded on the order and published, never dropped.',
+  description:
+    'An event would have moved an order backwards or past a step (cancelling a shipped order, say); recorded on the order and published, never dropped.',
   versions: { 1: OrderTransitionRefusedData },
   current: 1,
 });

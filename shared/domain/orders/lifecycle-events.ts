@@ -7,7 +7,13 @@ import { ReturnReceived } from '#domain/returns';
 import { OrderStateChanged, OrderTransitionRefused, ShipmentConfirmed } from './events';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { EventPublisher } from '#domain/kernel/ports';
-import { LifecycleEventEarlyError, applyLifecycleEvent, type LifecycleEvent, type LifecycleOutcome, type LifecycleStore } from './lifecycle';
+import {
+  LifecycleEventEarlyError,
+  applyLifecycleEvent,
+  type LifecycleEvent,
+  type LifecycleOutcome,
+  type LifecycleStore,
+} from './lifecycle';
 import type { LifecycleDetailType } from './model';
 
 /** The lifecycle's key for a shipment: an order's lifecycle applies each shipment id once, and remembers it for good. */
@@ -18,13 +24,27 @@ export const shipmentLifecycleKey = (shipmentId: string) => `shipment:${shipment
  * that say nothing about the lifecycle (a partly refused reservation, whose held part arrives as
  * InventoryReserved; an expired reservation; a return no order was found for) map to none.
  */
-export function lifecycleEventsOf(body: string, detailType: LifecycleDetailType): { orderId: string; event: LifecycleEvent; source: FabricEvent }[] {
+export function lifecycleEventsOf(
+  body: string,
+  detailType: LifecycleDetailType,
+): { orderId: string; event: LifecycleEvent; source: FabricEvent }[] {
   switch (detailType) {
     case 'OrderReceived': {
       const source = parseEvent(body, OrderReceived);
       const { order } = source.data;
-      const received = { orderId: order.orderId, source, event: { on: 'order_received', key: 'received', lines: order.lines.map(({ lineId, quantity }) => ({ lineId, quantity })), totalMinor: order.totals.total.amountMinor } as const };
-      return order.status === 'cancelled' ? [received, { orderId: order.orderId, source, event: { on: 'order_cancelled', key: 'cancelled' } }] : [received];
+      const received = {
+        orderId: order.orderId,
+        source,
+        event: {
+          on: 'order_received',
+          key: 'received',
+          lines: order.lines.map(({ lineId, quantity }) => ({ lineId, quantity })),
+          totalMinor: order.totals.total.amountMinor,
+        } as const,
+      };
+      return order.status === 'cancelled'
+        ? [received, { orderId: order.orderId, source, event: { on: 'order_cancelled', key: 'cancelled' } }]
+        : [received];
     }
     case 'InventoryReserved': {
       const source = parseEvent(body, InventoryReserved);
@@ -39,28 +59,62 @@ export function lifecycleEventsOf(body: string, detailType: LifecycleDetailType)
     }
     case 'ReservationReleased': {
       const source = parseEvent(body, ReservationReleased);
-      return source.data.reason === 'ORDER_CANCELLED' ? [{ orderId: source.data.orderId, source, event: { on: 'order_cancelled', key: 'cancelled' } }] : [];
+      return source.data.reason === 'ORDER_CANCELLED'
+        ? [{ orderId: source.data.orderId, source, event: { on: 'order_cancelled', key: 'cancelled' } }]
+        : [];
     }
     case 'ErpSalesOrderPosted': {
       const source = parseEvent(body, ErpSalesOrderPosted);
-      return [{ orderId: source.data.orderId, source, event: { on: 'erp_posted', key: 'erp', erpDocumentId: source.data.erpDocumentId } }];
+      return [
+        {
+          orderId: source.data.orderId,
+          source,
+          event: { on: 'erp_posted', key: 'erp', erpDocumentId: source.data.erpDocumentId },
+        },
+      ];
     }
     case 'ShipmentConfirmed': {
       const source = parseEvent(body, ShipmentConfirmed);
       const { shipment } = source.data;
-      return [{ orderId: shipment.orderId, source, event: { on: 'shipment_confirmed', key: shipmentLifecycleKey(shipment.shipmentId), lines: shipment.lines.map(({ lineId, quantity }) => ({ lineId, quantity })) } }];
+      return [
+        {
+          orderId: shipment.orderId,
+          source,
+          event: {
+            on: 'shipment_confirmed',
+            key: shipmentLifecycleKey(shipment.shipmentId),
+            lines: shipment.lines.map(({ lineId, quantity }) => ({ lineId, quantity })),
+          },
+        },
+      ];
     }
     case 'ReturnReceived': {
       const source = parseEvent(body, ReturnReceived);
       const { customerReturn } = source.data;
       if (!customerReturn.orderId) return [];
       const units = customerReturn.lines.reduce((sum, line) => sum + line.quantity, 0);
-      return [{ orderId: customerReturn.orderId, source, event: { on: 'return_received', key: `return:${customerReturn.returnId}`, units } }];
+      return [
+        {
+          orderId: customerReturn.orderId,
+          source,
+          event: { on: 'return_received', key: `return:${customerReturn.returnId}`, units },
+        },
+      ];
     }
     case 'RefundReported': {
       const source = parseEvent(body, RefundReported);
       const { refund } = source.data;
-      return [{ orderId: refund.orderId, source, event: { on: 'refund_reported', key: `refund:${refund.channel}:${refund.channelRefundId}`, amountMinor: refund.amount.amountMinor } }];
+      return [
+        {
+          orderId: refund.orderId,
+          source,
+          event: {
+            on: 'refund_reported',
+            key: `refund:${refund.channel}:${refund.channelRefundId}`,
+            amountMinor: refund.amount.amountMinor,
+          },
+        },
+      ];
     }
   }
 }
@@ -78,14 +132,35 @@ export async function moveOrders(
 ): Promise<string[]> {
   const results: string[] = [];
   for (const { orderId, event, source } of lifecycleEventsOf(body, detailType)) {
-    const outcome = await applyWithPatience(() => applyLifecycleEvent(ports.store, orderId, event, { eventId: source.id }), ports.sleep);
+    const outcome = await applyWithPatience(
+      () => applyLifecycleEvent(ports.store, orderId, event, { eventId: source.id }),
+      ports.sleep,
+    );
     const trace = { correlationId: orderId, causationId: source.id };
     if (outcome.outcome === 'refused') {
-      await ports.publisher.publish([createEvent(OrderTransitionRefused, {
-        orderId, from: outcome.from, to: outcome.to, on: event.on, refusedEventType: source.detailType, refusedEventId: source.id, reason: outcome.reason,
-      }, trace)]);
+      await ports.publisher.publish([
+        createEvent(
+          OrderTransitionRefused,
+          {
+            orderId,
+            from: outcome.from,
+            to: outcome.to,
+            on: event.on,
+            refusedEventType: source.detailType,
+            refusedEventId: source.id,
+            reason: outcome.reason,
+          },
+          trace,
+        ),
+      ]);
     } else if (outcome.from !== outcome.to) {
-      await ports.publisher.publish([createEvent(OrderStateChanged, { orderId, from: outcome.from, to: outcome.to, version: outcome.version, on: event.on }, trace)]);
+      await ports.publisher.publish([
+        createEvent(
+          OrderStateChanged,
+          { orderId, from: outcome.from, to: outcome.to, version: outcome.version, on: event.on },
+          trace,
+        ),
+      ]);
     }
     results.push(`${orderId}:${event.on}:${outcome.outcome}`);
   }
@@ -97,7 +172,10 @@ export async function moveOrders(
  * pollers at once: an early event waits up to a second and a half in the invocation before its
  * record goes back to the queue for a whole visibility timeout.
  */
-async function applyWithPatience(apply: () => Promise<LifecycleOutcome>, sleep: (ms: number) => Promise<void> = pause): Promise<LifecycleOutcome> {
+async function applyWithPatience(
+  apply: () => Promise<LifecycleOutcome>,
+  sleep: (ms: number) => Promise<void> = pause,
+): Promise<LifecycleOutcome> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await apply();

@@ -11,8 +11,16 @@ import { TransientError } from '#domain/kernel/errors';
  * settled event). `needs_attention` belongs to intake, not to this lifecycle.
  */
 export const LifecycleState = z.enum([
-  'received', 'reserved', 'backordered', 'posted_to_erp', 'partially_shipped', 'shipped',
-  'cancelled', 'partially_returned', 'returned', 'refunded',
+  'received',
+  'reserved',
+  'backordered',
+  'posted_to_erp',
+  'partially_shipped',
+  'shipped',
+  'cancelled',
+  'partially_returned',
+  'returned',
+  'refunded',
 ]);
 export type LifecycleState = z.infer<typeof LifecycleState>;
 
@@ -20,8 +28,15 @@ export type LifecycleState = z.infer<typeof LifecycleState>;
 export type LifecyclePosition = LifecycleState | 'none';
 
 export const LifecycleEventName = z.enum([
-  'order_received', 'stock_reserved', 'stock_backordered', 'stock_refused', 'order_cancelled',
-  'erp_posted', 'shipment_confirmed', 'return_received', 'refund_reported',
+  'order_received',
+  'stock_reserved',
+  'stock_backordered',
+  'stock_refused',
+  'order_cancelled',
+  'erp_posted',
+  'shipment_confirmed',
+  'return_received',
+  'refund_reported',
 ]);
 export type LifecycleEventName = z.infer<typeof LifecycleEventName>;
 
@@ -65,8 +80,10 @@ export interface OrderLifecycle {
 
 type Guard = (facts: LifecycleFacts) => boolean;
 
-const totalUnits = (quantities: Record<string, number>) => Object.values(quantities).reduce((sum, quantity) => sum + quantity, 0);
-const allLinesShipped: Guard = (facts) => Object.entries(facts.ordered).every(([lineId, quantity]) => (facts.shipped[lineId] ?? 0) >= quantity);
+const totalUnits = (quantities: Record<string, number>) =>
+  Object.values(quantities).reduce((sum, quantity) => sum + quantity, 0);
+const allLinesShipped: Guard = (facts) =>
+  Object.entries(facts.ordered).every(([lineId, quantity]) => (facts.shipped[lineId] ?? 0) >= quantity);
 const allUnitsReturned: Guard = (facts) => facts.returnedUnits >= totalUnits(facts.ordered);
 const fullyRefunded: Guard = (facts) => facts.refundedMinor >= facts.totalMinor;
 
@@ -101,11 +118,31 @@ export const TRANSITIONS: readonly Transition[] = [
   // Posted to the ERP but not shipped: the channel's cancellation stands, and the ERP connector deletes the sales order.
   { on: 'order_cancelled', from: ['received', 'reserved', 'backordered', 'posted_to_erp'], to: 'cancelled' },
   { on: 'erp_posted', from: ['reserved'], to: 'posted_to_erp' },
-  { on: 'shipment_confirmed', from: ['posted_to_erp', 'partially_shipped'], to: 'partially_shipped', when: 'some_lines_unshipped' },
+  {
+    on: 'shipment_confirmed',
+    from: ['posted_to_erp', 'partially_shipped'],
+    to: 'partially_shipped',
+    when: 'some_lines_unshipped',
+  },
   { on: 'shipment_confirmed', from: ['posted_to_erp', 'partially_shipped'], to: 'shipped', when: 'all_lines_shipped' },
-  { on: 'return_received', from: ['partially_shipped', 'shipped', 'partially_returned'], to: 'partially_returned', when: 'some_units_kept' },
-  { on: 'return_received', from: ['partially_shipped', 'shipped', 'partially_returned'], to: 'returned', when: 'all_units_returned' },
-  { on: 'refund_reported', from: ['shipped', 'partially_returned', 'returned', 'cancelled'], to: 'refunded', when: 'fully_refunded' },
+  {
+    on: 'return_received',
+    from: ['partially_shipped', 'shipped', 'partially_returned'],
+    to: 'partially_returned',
+    when: 'some_units_kept',
+  },
+  {
+    on: 'return_received',
+    from: ['partially_shipped', 'shipped', 'partially_returned'],
+    to: 'returned',
+    when: 'all_units_returned',
+  },
+  {
+    on: 'refund_reported',
+    from: ['shipped', 'partially_returned', 'returned', 'cancelled'],
+    to: 'refunded',
+    when: 'fully_refunded',
+  },
 ];
 
 export type LifecycleDecision =
@@ -124,7 +161,11 @@ export type LifecycleDecision =
  * Decides what one event does to an order's lifecycle. Pure and total: every event gets exactly one
  * decision, and no decision moves an order backwards or past a step the table requires.
  */
-export function decideTransition(current: OrderLifecycle | undefined, event: LifecycleEvent, orderId: string): LifecycleDecision {
+export function decideTransition(
+  current: OrderLifecycle | undefined,
+  event: LifecycleEvent,
+  orderId: string,
+): LifecycleDecision {
   if (current && current.applied[event.key]) return { outcome: 'duplicate', applied: current.applied[event.key] };
   const from: LifecyclePosition = current?.state ?? 'none';
   const facts = countFacts(current?.facts, event);
@@ -136,27 +177,59 @@ export function decideTransition(current: OrderLifecycle | undefined, event: Lif
       outcome: 'moved',
       from,
       to: legal.to,
-      next: { orderId, state: legal.to, version, facts, applied: { ...current?.applied, [event.key]: { from, to: legal.to, version } } },
+      next: {
+        orderId,
+        state: legal.to,
+        version,
+        facts,
+        applied: { ...current?.applied, [event.key]: { from, to: legal.to, version } },
+      },
     };
   }
   if (rows.length === 0) {
     // Only refunds short of the order total reach here: money moved, the order did not.
-    if (!current) return { outcome: 'early', from, to: 'received', reason: `${event.on} before the order was received` };
-    return { outcome: 'noted', next: { ...current, version: current.version + 1, facts, applied: { ...current.applied, [event.key]: { from, to: from as LifecycleState, version: current.version + 1 } } } };
+    if (!current)
+      return { outcome: 'early', from, to: 'received', reason: `${event.on} before the order was received` };
+    return {
+      outcome: 'noted',
+      next: {
+        ...current,
+        version: current.version + 1,
+        facts,
+        applied: {
+          ...current.applied,
+          [event.key]: { from, to: from as LifecycleState, version: current.version + 1 },
+        },
+      },
+    };
   }
   const target = rows[0];
   const reachable = reachableFrom(from);
   if (target.from.some((state) => reachable.has(state))) {
-    return { outcome: 'early', from, to: target.to, reason: `${event.on} needs the order in ${target.from.join(' or ')}, and it is still ${from}` };
+    return {
+      outcome: 'early',
+      from,
+      to: target.to,
+      reason: `${event.on} needs the order in ${target.from.join(' or ')}, and it is still ${from}`,
+    };
   }
-  return { outcome: 'refused', from, to: target.to, reason: `${event.on} cannot move an order from ${from} to ${target.to}` };
+  return {
+    outcome: 'refused',
+    from,
+    to: target.to,
+    reason: `${event.on} cannot move an order from ${from} to ${target.to}`,
+  };
 }
 
 function countFacts(facts: LifecycleFacts | undefined, event: LifecycleEvent): LifecycleFacts {
   const base: LifecycleFacts = facts ?? { ordered: {}, shipped: {}, returnedUnits: 0, totalMinor: 0, refundedMinor: 0 };
   switch (event.on) {
     case 'order_received':
-      return { ...base, ordered: Object.fromEntries(event.lines.map((line) => [line.lineId, line.quantity])), totalMinor: event.totalMinor };
+      return {
+        ...base,
+        ordered: Object.fromEntries(event.lines.map((line) => [line.lineId, line.quantity])),
+        totalMinor: event.totalMinor,
+      };
     case 'shipment_confirmed': {
       const shipped = { ...base.shipped };
       for (const line of event.lines) shipped[line.lineId] = (shipped[line.lineId] ?? 0) + line.quantity;
@@ -252,14 +325,29 @@ export async function applyLifecycleEvent(
       case 'early':
         throw new LifecycleEventEarlyError(`order ${orderId}: ${decision.reason}`);
       case 'refused':
-        await store.recordRefusal(orderId, { from: decision.from, to: decision.to, on: event.on, key: event.key, eventId: source.eventId, reason: decision.reason, recordedAt: now().toISOString() });
+        await store.recordRefusal(orderId, {
+          from: decision.from,
+          to: decision.to,
+          on: event.on,
+          key: event.key,
+          eventId: source.eventId,
+          reason: decision.reason,
+          recordedAt: now().toISOString(),
+        });
         return { outcome: 'refused', from: decision.from, to: decision.to, reason: decision.reason };
       case 'moved':
       case 'noted': {
         const next = decision.next;
         const from = current?.state ?? 'none';
         try {
-          await store.save(next, current?.version ?? 0, { from, to: next.state, on: event.on, key: event.key, eventId: source.eventId, recordedAt: now().toISOString() });
+          await store.save(next, current?.version ?? 0, {
+            from,
+            to: next.state,
+            on: event.on,
+            key: event.key,
+            eventId: source.eventId,
+            recordedAt: now().toISOString(),
+          });
           return { outcome: decision.outcome, from, to: next.state, version: next.version };
         } catch (error) {
           if (!(error instanceof LifecycleVersionConflictError) || race + 1 >= maxRaces) throw error;

@@ -18,7 +18,13 @@ export function orderVersionKey(order: Pick<Order, 'orderId' | 'channelUpdatedAt
 
 /** The fabric events that move orders, and the consumer's routing rule lists exactly these. */
 export const LIFECYCLE_DETAIL_TYPES = [
-  OrderReceived.detailType, InventoryReserved.detailType, ReservationRejected.detailType, ReservationReleased.detailType,
-  ErpSalesOrderPosted.detailType, ShipmentConfirmed.detailType, ReturnReceived.detailType, RefundReported.detailType,
+  OrderReceived.detailType,
+  InventoryReserved.detailType,
+  ReservationRejected.detailType,
+  ReservationReleased.detailType,
+  ErpSalesOrderPosted.detailType,
+  ShipmentConfirmed.detailType,
+  ReturnReceived.detailType,
+  RefundReported.detailType,
 ] as const;
 export type LifecycleDetailType = (typeof LIFECYCLE_DETAIL_TYPES)[number];

@@ -34,12 +34,17 @@ export const ShipmentConfirmationRequest = z.object({
   carrier: z.string().trim().min(1).max(100),
   trackingNumber: z.string().trim().min(1).max(100),
   shippedAt: z.iso.datetime({ offset: true }),
-  lines: z.array(z.object({
-    /** Our order line id; without it the line is found on the order by SKU. */
-    lineId: z.string().min(1).optional(),
-    sku: StockKey,
-    quantity: z.number().int().positive().max(1_000_000),
-  })).min(1).max(MAX_SHIPMENT_LINES),
+  lines: z
+    .array(
+      z.object({
+        /** Our order line id; without it the line is found on the order by SKU. */
+        lineId: z.string().min(1).optional(),
+        sku: StockKey,
+        quantity: z.number().int().positive().max(1_000_000),
+      }),
+    )
+    .min(1)
+    .max(MAX_SHIPMENT_LINES),
 });
 export type ShipmentConfirmationRequest = z.infer<typeof ShipmentConfirmationRequest>;
 
@@ -58,19 +63,27 @@ export function parseShipmentConfirmation(
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
   const request = parsed.data;
   const issues: FieldIssue[] = [];
-  if (!locations.includes(request.locationId)) issues.push({ path: 'locationId', message: `"${request.locationId}" is not a location (${locations.join(', ')})` });
+  if (!locations.includes(request.locationId))
+    issues.push({ path: 'locationId', message: `"${request.locationId}" is not a location (${locations.join(', ')})` });
   const byChannel = request.channel !== undefined || request.channelOrderId !== undefined;
-  if (request.orderId && byChannel) issues.push({ path: 'orderId', message: 'give orderId, or channel and channelOrderId, not both' });
-  if (!request.orderId && !byChannel) issues.push({ path: 'orderId', message: 'is required, or channel and channelOrderId' });
-  if (!request.orderId && byChannel && !request.channel) issues.push({ path: 'channel', message: 'is required with channelOrderId' });
-  if (!request.orderId && byChannel && !request.channelOrderId) issues.push({ path: 'channelOrderId', message: 'is required with channel' });
+  if (request.orderId && byChannel)
+    issues.push({ path: 'orderId', message: 'give orderId, or channel and channelOrderId, not both' });
+  if (!request.orderId && !byChannel)
+    issues.push({ path: 'orderId', message: 'is required, or channel and channelOrderId' });
+  if (!request.orderId && byChannel && !request.channel)
+    issues.push({ path: 'channel', message: 'is required with channelOrderId' });
+  if (!request.orderId && byChannel && !request.channelOrderId)
+    issues.push({ path: 'channelOrderId', message: 'is required with channel' });
   const shipmentId = idempotencyKey ?? request.shipmentId;
   if (!shipmentId) issues.push({ path: 'shipmentId', message: 'is required, or an Idempotency-Key header' });
   if (idempotencyKey && request.shipmentId && idempotencyKey !== request.shipmentId) {
     issues.push({ path: 'shipmentId', message: 'differs from the Idempotency-Key header' });
   }
-  if (shipmentId && !/^[^#\s]{1,200}$/.test(shipmentId)) issues.push({ path: 'shipmentId', message: 'must be 1-200 characters without # or whitespace' });
-  return issues.length ? { ok: false, issues } : { ok: true, request: { ...request, shipmentId }, shipmentId: shipmentId! };
+  if (shipmentId && !/^[^#\s]{1,200}$/.test(shipmentId))
+    issues.push({ path: 'shipmentId', message: 'must be 1-200 characters without # or whitespace' });
+  return issues.length
+    ? { ok: false, issues }
+    : { ok: true, request: { ...request, shipmentId }, shipmentId: shipmentId! };
 }
 
 /**
@@ -89,13 +102,18 @@ export function resolveShipmentLines(
   const shipped = new Map<string, Shipment['lines'][number]>();
   const issues: FieldIssue[] = [];
   for (const [i, line] of lines.entries()) {
-    const candidates = line.lineId ? order.lines.filter((candidate) => candidate.lineId === line.lineId) : order.lines.filter((candidate) => candidate.sku === line.sku);
+    const candidates = line.lineId
+      ? order.lines.filter((candidate) => candidate.lineId === line.lineId)
+      : order.lines.filter((candidate) => candidate.sku === line.sku);
     if (line.lineId && candidates.length === 0) {
       issues.push({ path: `lines.${i}.lineId`, message: `is not a line of order ${order.orderId}` });
       continue;
     }
     if (line.lineId && candidates[0].sku !== line.sku) {
-      issues.push({ path: `lines.${i}.sku`, message: `is not the SKU of order line ${line.lineId} (${candidates[0].sku ?? 'unmapped'})` });
+      issues.push({
+        path: `lines.${i}.sku`,
+        message: `is not the SKU of order line ${line.lineId} (${candidates[0].sku ?? 'unmapped'})`,
+      });
       continue;
     }
     if (candidates.length === 0) {
@@ -108,7 +126,10 @@ export function resolveShipmentLines(
       const before = candidates.reduce((sum, candidate) => sum + (shippedBefore[candidate.lineId] ?? 0), 0);
       const taken = Math.max(0, ordered - before - available);
       const where = line.lineId ? `order line ${line.lineId}` : `${line.sku} on order ${order.orderId}`;
-      issues.push({ path: `lines.${i}.quantity`, message: `ships ${line.quantity} but ${where} has ${available} open (${ordered} ordered, ${before} shipped before${taken ? `, ${taken} on earlier lines of this shipment` : ''})` });
+      issues.push({
+        path: `lines.${i}.quantity`,
+        message: `ships ${line.quantity} but ${where} has ${available} open (${ordered} ordered, ${before} shipped before${taken ? `, ${taken} on earlier lines of this shipment` : ''})`,
+      });
       continue;
     }
     let left = line.quantity;
@@ -117,7 +138,11 @@ export function resolveShipmentLines(
       if (take === 0) continue;
       open.set(candidate.lineId, open.get(candidate.lineId)! - take);
       const merged = shipped.get(candidate.lineId);
-      shipped.set(candidate.lineId, { lineId: candidate.lineId, sku: line.sku, quantity: (merged?.quantity ?? 0) + take });
+      shipped.set(candidate.lineId, {
+        lineId: candidate.lineId,
+        sku: line.sku,
+        quantity: (merged?.quantity ?? 0) + take,
+      });
       left -= take;
     }
   }
@@ -154,7 +179,12 @@ export interface ShipmentConfirmationAnswer {
  */
 class ShipmentRefusedError extends Error {
   override name = 'ShipmentRefusedError';
-  constructor(readonly status: number, message: string, readonly orderId?: string, readonly errors?: FieldIssue[]) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly orderId?: string,
+    readonly errors?: FieldIssue[],
+  ) {
     super(message);
   }
 }
@@ -197,7 +227,11 @@ function withoutCredentials(headers: Record<string, string>): Record<string, str
 }
 
 /** The answer, and for the verdict the shipment id as the delivery's business id. */
-async function decide(delivery: ShipmentConfirmationDelivery, ports: ShipmentConfirmationPorts, locations: readonly string[]): Promise<ArchivedAnswer> {
+async function decide(
+  delivery: ShipmentConfirmationDelivery,
+  ports: ShipmentConfirmationPorts,
+  locations: readonly string[],
+): Promise<ArchivedAnswer> {
   let json: unknown;
   try {
     json = JSON.parse(delivery.rawBody.toString('utf8'));
@@ -211,14 +245,22 @@ async function decide(delivery: ShipmentConfirmationDelivery, ports: ShipmentCon
   try {
     const result = await ports.once(shipmentId, () => publishShipment(request, shipmentId, fingerprint, ports));
     if (result.fingerprint !== fingerprint) {
-      return refuse(422, `shipment ${shipmentId} was already confirmed with a different request`, shipmentId, result.orderId);
+      return refuse(
+        422,
+        `shipment ${shipmentId} was already confirmed with a different request`,
+        shipmentId,
+        result.orderId,
+      );
     }
     const body = { shipmentId, orderId: result.orderId };
-    if (result.duplicate || result.outcome === 'duplicate') return { status: 200, body: { ...body, duplicate: true }, outcome: 'duplicate', deliveryId: shipmentId };
+    if (result.duplicate || result.outcome === 'duplicate')
+      return { status: 200, body: { ...body, duplicate: true }, outcome: 'duplicate', deliveryId: shipmentId };
     return { status: 202, body, outcome: 'accepted', deliveryId: shipmentId };
   } catch (error) {
-    if (error instanceof ShipmentRefusedError) return refuse(error.status, error.message, shipmentId, error.orderId, error.errors);
-    if (error instanceof DeliveryInProgressError) return refuse(409, `shipment ${shipmentId} is already being confirmed; retry later`, shipmentId);
+    if (error instanceof ShipmentRefusedError)
+      return refuse(error.status, error.message, shipmentId, error.orderId, error.errors);
+    if (error instanceof DeliveryInProgressError)
+      return refuse(409, `shipment ${shipmentId} is already being confirmed; retry later`, shipmentId);
     throw error;
   }
 }
@@ -227,8 +269,13 @@ async function decide(delivery: ShipmentConfirmationDelivery, ports: ShipmentCon
  * The once-per-shipment work: order, lines, publish. A shipment the lifecycle has already applied
  * (confirmed again after the idempotency record expired) is a duplicate, not a second shipment.
  */
-async function publishShipment(request: ShipmentConfirmationRequest, shipmentId: string, fingerprint: string, ports: ShipmentConfirmationPorts) {
-  const orderId = request.orderId ?? await ports.orders.findOrderId(request.channel!, request.channelOrderId!);
+async function publishShipment(
+  request: ShipmentConfirmationRequest,
+  shipmentId: string,
+  fingerprint: string,
+  ports: ShipmentConfirmationPorts,
+) {
+  const orderId = request.orderId ?? (await ports.orders.findOrderId(request.channel!, request.channelOrderId!));
   const order = orderId ? (await ports.orders.getOrder(orderId))?.order : undefined;
   if (!order) {
     const named = request.orderId ? `order ${request.orderId}` : `${request.channel} order ${request.channelOrderId}`;
@@ -237,15 +284,37 @@ async function publishShipment(request: ShipmentConfirmationRequest, shipmentId:
   const lifecycle = await ports.lifecycles.load(order.orderId);
   const settled = { orderId: order.orderId, shipmentId, fingerprint };
   if (lifecycle?.applied[shipmentLifecycleKey(shipmentId)]) return { outcome: 'duplicate' as const, ...settled };
-  if (lifecycle?.state === 'cancelled') throw new ShipmentRefusedError(409, `order ${order.orderId} is cancelled; no shipment can be confirmed against it`, order.orderId);
+  if (lifecycle?.state === 'cancelled')
+    throw new ShipmentRefusedError(
+      409,
+      `order ${order.orderId} is cancelled; no shipment can be confirmed against it`,
+      order.orderId,
+    );
   const lines = resolveShipmentLines(request.lines, order, lifecycle?.facts.shipped ?? {});
-  if (!lines.ok) throw new ShipmentRefusedError(422, `the shipment does not match order ${order.orderId}`, order.orderId, lines.issues);
+  if (!lines.ok)
+    throw new ShipmentRefusedError(
+      422,
+      `the shipment does not match order ${order.orderId}`,
+      order.orderId,
+      lines.issues,
+    );
 
   const shipment: Shipment = {
-    shipmentId, orderId: order.orderId, locationId: request.locationId, carrier: request.carrier,
-    trackingNumber: request.trackingNumber, shippedAt: request.shippedAt, lines: lines.lines,
+    shipmentId,
+    orderId: order.orderId,
+    locationId: request.locationId,
+    carrier: request.carrier,
+    trackingNumber: request.trackingNumber,
+    shippedAt: request.shippedAt,
+    lines: lines.lines,
   };
-  await ports.publisher.publish([createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId, causationId: `shipment:${shipmentId}` })]);
+  await ports.publisher.publish([
+    createEvent(
+      ShipmentConfirmed,
+      { shipment },
+      { correlationId: order.orderId, causationId: `shipment:${shipmentId}` },
+    ),
+  ]);
   return { outcome: 'accepted' as const, ...settled };
 }
 
@@ -258,7 +327,13 @@ function invalid(errors: FieldIssue[]): ArchivedAnswer {
   };
 }
 
-function refuse(status: number, message: string, shipmentId: string, orderId?: string, errors?: FieldIssue[]): ArchivedAnswer {
+function refuse(
+  status: number,
+  message: string,
+  shipmentId: string,
+  orderId?: string,
+  errors?: FieldIssue[],
+): ArchivedAnswer {
   return {
     status,
     body: { message, ...(orderId ? { orderId } : {}), ...(errors ? { errors } : {}) },

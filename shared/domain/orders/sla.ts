@@ -12,7 +12,6 @@ export function slaDeadline(state: LifecycleState, enteredAt: string, slas: Orde
   return minutes === undefined ? undefined : new Date(Date.parse(enteredAt) + minutes * 60_000).toISOString();
 }
 
-
 /** Orders whose deadline has passed, and the mark that one was reported. */
 export interface StuckOrderWatch {
   overdue(now: Date): AsyncIterable<OrderStuckData>;
@@ -26,7 +25,11 @@ export interface StuckOrderWatch {
  * published before the stay is marked reported, so a crash between the two reports it again rather
  * than never.
  */
-export async function reportStuckOrders(ports: { watch: StuckOrderWatch; publisher: EventPublisher; now?: () => Date }): Promise<OrderStuckData[]> {
+export async function reportStuckOrders(ports: {
+  watch: StuckOrderWatch;
+  publisher: EventPublisher;
+  now?: () => Date;
+}): Promise<OrderStuckData[]> {
   const reported: OrderStuckData[] = [];
   for await (const stuck of ports.watch.overdue(ports.now?.() ?? new Date())) {
     await ports.publisher.publish([createEvent(OrderStuck, stuck, { correlationId: stuck.orderId })]);

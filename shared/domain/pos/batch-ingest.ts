@@ -1,17 +1,44 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent } from '#domain/kernel/event';
-import { PosBatchContinuationRequested, PosBatchProcessed, PosLineNeedsAttention, PosSequenceGapDetected, PosTransactionRecorded } from './events';
+import {
+  PosBatchContinuationRequested,
+  PosBatchProcessed,
+  PosLineNeedsAttention,
+  PosSequenceGapDetected,
+  PosTransactionRecorded,
+} from './events';
 import { ReturnReceived } from '#domain/returns';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { EventPublisher } from '#domain/kernel/ports';
 import type { SkuCrossReference } from '#domain/kernel/sku-cross-reference';
-import { posTransactionFingerprint, type PosLine, type PosTransaction, type PosTransactionDraft, type PosTransactionKey } from './transaction';
+import {
+  posTransactionFingerprint,
+  type PosLine,
+  type PosTransaction,
+  type PosTransactionDraft,
+  type PosTransactionKey,
+} from './transaction';
 import { SequenceCollector, missingCount, registerDayId, sequenceGaps, type SequenceRanges } from './sequence';
 import {
-  PosBatchManifest, emptyCounts, parsePosBatchKey, posQuarantinePrefix, posSummaryKey, posUnroutedQuarantinePrefix, posUploadRef,
-  type PosBatchCounts, type PosBatchPath, type PosBatchStatus, type PosBatchSummary, type PosRegisterReport, type PosUpload,
-  isPosManifestKey, posManifestKey,
-  START, type ByteSource, type PosBatchReader, type ReadPosition,
+  PosBatchManifest,
+  emptyCounts,
+  parsePosBatchKey,
+  posQuarantinePrefix,
+  posSummaryKey,
+  posUnroutedQuarantinePrefix,
+  posUploadRef,
+  type PosBatchCounts,
+  type PosBatchPath,
+  type PosBatchStatus,
+  type PosBatchSummary,
+  type PosRegisterReport,
+  type PosUpload,
+  isPosManifestKey,
+  posManifestKey,
+  START,
+  type ByteSource,
+  type PosBatchReader,
+  type ReadPosition,
 } from './batch';
 import type { PosBatchRef } from './events';
 import { orderReturnsOf } from './order-returns';
@@ -79,7 +106,12 @@ export interface PosUploadProgressStore {
    * Takes the lease of an upload still processing, when free, expired or already this owner's.
    * 'held' when a live lease is someone else's (with its expiry), 'finished' when it is not processing.
    */
-  acquire(uploadRef: string, owner: string, leaseUntil: number, now: number): Promise<{ acquired: PosUploadProgress } | { held: number } | 'finished'>;
+  acquire(
+    uploadRef: string,
+    owner: string,
+    leaseUntil: number,
+    now: number,
+  ): Promise<{ acquired: PosUploadProgress } | { held: number } | 'finished'>;
   /** Saves progress and extends the lease (or clears it when `leaseUntil` is undefined). Throws PosLeaseLostError when another owner took it. */
   save(progress: PosUploadProgress, owner: string, leaseUntil: number | undefined): Promise<void>;
 }
@@ -205,26 +237,41 @@ export async function ingestPosUpload(
   const path = parsePosBatchKey(upload.key);
   if (!path) {
     const reason = 'the key does not follow incoming/{storeId}/{businessDate}/{batchId}.{csv|jsonl|xml}[.gz]';
-    await ports.objects.quarantineFile(upload, posUnroutedQuarantinePrefix(upload.uploadId), { reason, bucket: upload.bucket, key: upload.key });
+    await ports.objects.quarantineFile(upload, posUnroutedQuarantinePrefix(upload.uploadId), {
+      reason,
+      bucket: upload.bucket,
+      key: upload.key,
+    });
     return { outcome: 'ignored', reason };
   }
   const uploadRef = posUploadRef(path, upload.uploadId);
   let progress = await ports.progress.get(uploadRef);
   if (!progress) {
     const prepared = await prepareUpload(upload, path, uploadRef, ports, invocation);
-    if (prepared.status !== 'processing') return { outcome: 'finished', uploadRef, summary: await finish(prepared, ports, invocation) };
+    if (prepared.status !== 'processing')
+      return { outcome: 'finished', uploadRef, summary: await finish(prepared, ports, invocation) };
     progress = await ports.progress.create(prepared);
   }
   if (progress.status !== 'processing') return { outcome: 'already_finished', uploadRef };
 
-  let lease = await ports.progress.acquire(uploadRef, invocation.owner, invocation.now() + limits.leaseMillis, invocation.now());
+  let lease = await ports.progress.acquire(
+    uploadRef,
+    invocation.owner,
+    invocation.now() + limits.leaseMillis,
+    invocation.now(),
+  );
   if (typeof lease === 'object' && 'held' in lease) {
     // Another invocation holds it: a duplicate notification, or the retry of a run that died. Wait
     // for the lease to lapse once; a holder that is alive will have extended it by then.
     const wait = lease.held - invocation.now() + 1_000;
     if (wait > invocation.remainingMillis() - limits.reserveMillis) return { outcome: 'busy', uploadRef };
     await pause(Math.max(0, wait));
-    lease = await ports.progress.acquire(uploadRef, invocation.owner, invocation.now() + limits.leaseMillis, invocation.now());
+    lease = await ports.progress.acquire(
+      uploadRef,
+      invocation.owner,
+      invocation.now() + limits.leaseMillis,
+      invocation.now(),
+    );
   }
   if (lease === 'finished') return { outcome: 'already_finished', uploadRef };
   if ('held' in lease) return { outcome: 'busy', uploadRef };
@@ -233,12 +280,19 @@ export async function ingestPosUpload(
   const state = await run.process();
   if (state === 'more') {
     const { position } = run.progress;
-    await ports.publisher.publish([createEvent(PosBatchContinuationRequested, { upload, uploadRef, position: { items: position.items, line: position.line } }, { correlationId: uploadRef, causationId: `pos:${uploadRef}` })]);
+    await ports.publisher.publish([
+      createEvent(
+        PosBatchContinuationRequested,
+        { upload, uploadRef, position: { items: position.items, line: position.line } },
+        { correlationId: uploadRef, causationId: `pos:${uploadRef}` },
+      ),
+    ]);
     return { outcome: 'continued', uploadRef, position };
   }
   if (state === 'superseded') {
     run.progress.status = 'superseded';
-    run.progress.reason = 'the object was replaced by a newer upload before this one was read to its end; the newer upload is processed on its own';
+    run.progress.reason =
+      'the object was replaced by a newer upload before this one was read to its end; the newer upload is processed on its own';
   } else {
     run.progress.status = 'completed';
   }
@@ -246,7 +300,13 @@ export async function ingestPosUpload(
 }
 
 /** The integrity pass and the manifest check: a processing record, or a quarantined one. */
-async function prepareUpload(upload: PosUpload, path: PosBatchPath, uploadRef: string, ports: PosIngestPorts, invocation: InvocationContext): Promise<PosUploadProgress> {
+async function prepareUpload(
+  upload: PosUpload,
+  path: PosBatchPath,
+  uploadRef: string,
+  ports: PosIngestPorts,
+  invocation: InvocationContext,
+): Promise<PosUploadProgress> {
   const base: PosUploadProgress = {
     uploadRef,
     upload,
@@ -261,28 +321,42 @@ async function prepareUpload(upload: PosUpload, path: PosBatchPath, uploadRef: s
     startedAt: new Date(invocation.now()).toISOString(),
   };
   const quarantined = async (reason: string, details: Partial<PosUploadProgress> = {}): Promise<PosUploadProgress> => {
-    await ports.objects.quarantineFile(upload, posQuarantinePrefix(uploadRef), { reason, bucket: upload.bucket, key: upload.key, uploadId: upload.uploadId });
+    await ports.objects.quarantineFile(upload, posQuarantinePrefix(uploadRef), {
+      reason,
+      bucket: upload.bucket,
+      key: upload.key,
+      uploadId: upload.uploadId,
+    });
     return { ...base, ...details, status: 'quarantined', reason };
   };
   let readability;
   try {
     readability = await ports.reader.check(ports.objects.source(upload), path.format, path.namedGzip);
   } catch (error) {
-    if (error instanceof PosUploadSupersededError) return { ...base, status: 'superseded', reason: 'the object was replaced before it could be read' };
+    if (error instanceof PosUploadSupersededError)
+      return { ...base, status: 'superseded', reason: 'the object was replaced before it could be read' };
     throw error;
   }
   if (!readability.readable) return quarantined(readability.reason);
   const read = { gzip: readability.gzip, sha256: readability.sha256, counts: emptyCounts(readability.lineCount) };
   const manifestObject = await ports.objects.readManifest(upload.bucket, posManifestKey(path));
   if (manifestObject === undefined) return { ...base, ...read };
-  if ('invalid' in manifestObject) return quarantined(`the manifest is not valid: ${manifestObject.invalid}`, { ...read, manifest: 'mismatched' });
+  if ('invalid' in manifestObject)
+    return quarantined(`the manifest is not valid: ${manifestObject.invalid}`, { ...read, manifest: 'mismatched' });
   const manifest = PosBatchManifest.safeParse(manifestObject.json);
   if (!manifest.success) {
-    return quarantined(`the manifest is not valid: ${manifest.error.issues.map((issue) => `${issue.path.join('.') || '(manifest)'}: ${issue.message}`).join('; ')}`, { ...read, manifest: 'mismatched' });
+    return quarantined(
+      `the manifest is not valid: ${manifest.error.issues.map((issue) => `${issue.path.join('.') || '(manifest)'}: ${issue.message}`).join('; ')}`,
+      { ...read, manifest: 'mismatched' },
+    );
   }
   const problems = [
-    manifest.data.lineCount !== readability.lineCount ? `the manifest says ${manifest.data.lineCount} lines, the file has ${readability.lineCount}` : undefined,
-    manifest.data.sha256 !== readability.sha256 ? `the manifest's SHA-256 is ${manifest.data.sha256}, the file's is ${readability.sha256}` : undefined,
+    manifest.data.lineCount !== readability.lineCount
+      ? `the manifest says ${manifest.data.lineCount} lines, the file has ${readability.lineCount}`
+      : undefined,
+    manifest.data.sha256 !== readability.sha256
+      ? `the manifest's SHA-256 is ${manifest.data.sha256}, the file's is ${readability.sha256}`
+      : undefined,
   ].filter(Boolean);
   if (problems.length) return quarantined(problems.join('; '), { ...read, manifest: 'mismatched' });
   return { ...base, ...read, manifest: 'matched' };
@@ -333,7 +407,10 @@ class UploadRun {
           if (pending.length < this.limits.chunkSize && !lineBudgetReached) continue;
           await this.handle(pending);
           pending = [];
-          if (this.itemsSinceCheckpoint >= this.limits.checkpointEveryItems || this.invocation.now() - this.savedAt > this.limits.leaseMillis / 3) {
+          if (
+            this.itemsSinceCheckpoint >= this.limits.checkpointEveryItems ||
+            this.invocation.now() - this.savedAt > this.limits.leaseMillis / 3
+          ) {
             await this.checkpoint(true);
           }
           if (this.outOfBudget()) {
@@ -353,17 +430,26 @@ class UploadRun {
   }
 
   private outOfBudget(): boolean {
-    return this.progress.position.line - this.startLine >= this.limits.maxLinesPerInvocation
-      || this.invocation.now() - this.startedAt >= this.limits.maxMillisPerInvocation
-      || this.invocation.remainingMillis() < this.limits.reserveMillis;
+    return (
+      this.progress.position.line - this.startLine >= this.limits.maxLinesPerInvocation ||
+      this.invocation.now() - this.startedAt >= this.limits.maxMillisPerInvocation ||
+      this.invocation.remainingMillis() < this.limits.reserveMillis
+    );
   }
 
   /** Claims, publishes and counts a chunk of items, in file order. */
   private async handle(items: readonly PosParsedItem[]): Promise<void> {
     const { progress } = this;
-    const transactions = items.filter((item): item is Extract<PosParsedItem, { kind: 'transaction' }> => item.kind === 'transaction');
+    const transactions = items.filter(
+      (item): item is Extract<PosParsedItem, { kind: 'transaction' }> => item.kind === 'transaction',
+    );
     const fingerprints = transactions.map((item) => posTransactionFingerprint(item.transaction));
-    const requests = transactions.map((item, i) => ({ transactionId: item.transaction.transactionId, owner: progress.uploadRef, line: item.firstLine, fingerprint: fingerprints[i] }));
+    const requests = transactions.map((item, i) => ({
+      transactionId: item.transaction.transactionId,
+      owner: progress.uploadRef,
+      line: item.firstLine,
+      fingerprint: fingerprints[i],
+    }));
     const holders = requests.length ? await this.ports.claims.claim(requests) : [];
     const verdicts = await Promise.all(holders.map((holder, i) => this.verdict(requests[i], holder)));
     const accepted = transactions.filter((_, i) => verdicts[i] === 'accepted');
@@ -381,7 +467,9 @@ class UploadRun {
         if (verdict === 'accepted') {
           progress.counts.accepted += 1;
           tally.accepted += 1;
-          progress.counts.unknownSkuLines += resolved[accepted.indexOf(item)].lines.filter((line) => line.sku === null).length;
+          progress.counts.unknownSkuLines += resolved[accepted.indexOf(item)].lines.filter(
+            (line) => line.sku === null,
+          ).length;
         } else {
           progress.counts.duplicates += 1;
           tally.duplicates += 1;
@@ -403,11 +491,15 @@ class UploadRun {
       progress.position = { items: progress.position.items + 1, line: item.resume.line, offset: item.resume.offset };
     }
     this.itemsSinceCheckpoint += items.length;
-    if (this.quarantine.length >= QUARANTINE_PART_LINES || this.quarantineChars >= QUARANTINE_PART_CHARS) await this.flushQuarantine();
+    if (this.quarantine.length >= QUARANTINE_PART_LINES || this.quarantineChars >= QUARANTINE_PART_CHARS)
+      await this.flushQuarantine();
   }
 
   /** accepted: this upload publishes it; duplicate / conflict: someone recorded it already. */
-  private async verdict(request: PosClaimRequest, holder: PosClaim | null): Promise<'accepted' | 'duplicate' | 'conflict'> {
+  private async verdict(
+    request: PosClaimRequest,
+    holder: PosClaim | null,
+  ): Promise<'accepted' | 'duplicate' | 'conflict'> {
     if (holder === null) return 'accepted';
     const repeat = holder.fingerprint === request.fingerprint ? 'duplicate' : 'conflict';
     if (holder.owner === request.owner) return repeat; // the same key twice in this upload
@@ -416,7 +508,8 @@ class UploadRun {
     // was not retried yet, or was superseded): this upload takes the claim over and publishes instead.
     // Should the other one resume later, it finds the claim moved and counts a duplicate.
     const owner = await this.ports.progress.get(holder.owner);
-    const passed = !owner || owner.status === 'completed' || owner.status === 'quarantined' || owner.position.line > holder.line;
+    const passed =
+      !owner || owner.status === 'completed' || owner.status === 'quarantined' || owner.position.line > holder.line;
     const alive = owner?.status === 'processing' && (owner.leaseUntil ?? 0) > this.invocation.now();
     if (passed || alive) return repeat;
     return (await this.ports.claims.takeOver(request, holder)) ? 'accepted' : repeat;
@@ -430,13 +523,21 @@ class UploadRun {
 
   /** Internal SKUs for the item codes (channel "pos"); null for codes the cross-reference does not know. */
   private async resolveSkus(drafts: readonly PosTransactionDraft[]): Promise<PosTransaction[]> {
-    const unknown = [...new Set(drafts.flatMap((draft) => draft.lines.map((line) => line.itemCode)))].filter((code) => !this.skuCache.has(code));
+    const unknown = [...new Set(drafts.flatMap((draft) => draft.lines.map((line) => line.itemCode)))].filter(
+      (code) => !this.skuCache.has(code),
+    );
     if (unknown.length) {
       if (this.skuCache.size + unknown.length > SKU_CACHE_LIMIT) this.skuCache.clear();
-      const found = await this.ports.skus.resolveSkus('pos', unknown.map((code) => ({ channelSku: code })));
+      const found = await this.ports.skus.resolveSkus(
+        'pos',
+        unknown.map((code) => ({ channelSku: code })),
+      );
       for (const code of unknown) this.skuCache.set(code, found.get(`sku:${code}`) ?? null);
     }
-    return drafts.map((draft) => ({ ...draft, lines: draft.lines.map((line): PosLine => ({ ...line, sku: this.skuCache.get(line.itemCode) ?? null })) }));
+    return drafts.map((draft) => ({
+      ...draft,
+      lines: draft.lines.map((line): PosLine => ({ ...line, sku: this.skuCache.get(line.itemCode) ?? null })),
+    }));
   }
 
   private eventsFor(transaction: PosTransaction, lineNumber: number): FabricEvent[] {
@@ -445,14 +546,25 @@ class UploadRun {
     const events: FabricEvent[] = [createEvent(PosTransactionRecorded, recorded, trace)];
     const unknown = transaction.lines.filter((line) => line.sku === null);
     if (unknown.length) {
-      events.push(createEvent(PosLineNeedsAttention, {
-        transactionId: transaction.transactionId,
-        key: transaction.key,
-        reason: 'UNKNOWN_SKU',
-        lines: unknown.map((line) => ({ lineNumber: line.lineNumber, itemCode: line.itemCode, type: line.type, quantity: line.quantity })),
-        batch: this.batch,
-        recorded,
-      }, trace));
+      events.push(
+        createEvent(
+          PosLineNeedsAttention,
+          {
+            transactionId: transaction.transactionId,
+            key: transaction.key,
+            reason: 'UNKNOWN_SKU',
+            lines: unknown.map((line) => ({
+              lineNumber: line.lineNumber,
+              itemCode: line.itemCode,
+              type: line.type,
+              quantity: line.quantity,
+            })),
+            batch: this.batch,
+            recorded,
+          },
+          trace,
+        ),
+      );
     }
     // Under the transaction's claim, like the transaction itself: each return is received once, and
     // its id (from the transaction and the order) dedupes a publish a crash repeats.
@@ -477,8 +589,14 @@ class UploadRun {
    */
   private async checkpoint(keepLease: boolean): Promise<void> {
     await this.flushQuarantine();
-    await Promise.all([...this.sequences.drain()].map(([registerDay, ranges]) => this.ports.sequences.merge(registerDay, ranges)));
-    await this.ports.progress.save(this.progress, this.invocation.owner, keepLease ? this.invocation.now() + this.limits.leaseMillis : undefined);
+    await Promise.all(
+      [...this.sequences.drain()].map(([registerDay, ranges]) => this.ports.sequences.merge(registerDay, ranges)),
+    );
+    await this.ports.progress.save(
+      this.progress,
+      this.invocation.owner,
+      keepLease ? this.invocation.now() + this.limits.leaseMillis : undefined,
+    );
     this.itemsSinceCheckpoint = 0;
     this.savedAt = this.invocation.now();
   }
@@ -488,15 +606,26 @@ class UploadRun {
  * Writes the summary and publishes PosBatchProcessed (and PosSequenceGapDetected per register-day
  * with gaps), then marks the upload finished. A crash before the mark repeats all of it.
  */
-async function finish(progress: PosUploadProgress, ports: PosIngestPorts, invocation: InvocationContext): Promise<PosBatchSummary> {
+async function finish(
+  progress: PosUploadProgress,
+  ports: PosIngestPorts,
+  invocation: InvocationContext,
+): Promise<PosBatchSummary> {
   const { path, upload, uploadRef } = progress;
-  const batch: PosBatchRef = { storeId: path.storeId, businessDate: path.businessDate, batchId: path.batchId, uploadId: upload.uploadId };
-  const registers: PosRegisterReport[] = await Promise.all(Object.entries(progress.registers).map(async ([id, tally]) => {
-    const [registerId, businessDay] = id.split(':');
-    const known = await ports.sequences.merge(registerDayId({ storeId: path.storeId, registerId, businessDay }), []);
-    const gaps = sequenceGaps(known);
-    return { registerId, businessDay, ...tally, gaps, missing: missingCount(gaps) };
-  }));
+  const batch: PosBatchRef = {
+    storeId: path.storeId,
+    businessDate: path.businessDate,
+    batchId: path.batchId,
+    uploadId: upload.uploadId,
+  };
+  const registers: PosRegisterReport[] = await Promise.all(
+    Object.entries(progress.registers).map(async ([id, tally]) => {
+      const [registerId, businessDay] = id.split(':');
+      const known = await ports.sequences.merge(registerDayId({ storeId: path.storeId, registerId, businessDay }), []);
+      const gaps = sequenceGaps(known);
+      return { registerId, businessDay, ...tally, gaps, missing: missingCount(gaps) };
+    }),
+  );
   registers.sort((a, b) => a.registerId.localeCompare(b.registerId) || a.businessDay.localeCompare(b.businessDay));
   const summary: PosBatchSummary = {
     ...batch,
@@ -511,7 +640,9 @@ async function finish(progress: PosUploadProgress, ports: PosIngestPorts, invoca
     counts: progress.counts,
     gaps: registers.reduce((sum, register) => sum + register.missing, 0),
     registers,
-    ...(progress.counts.quarantinedLines > 0 || progress.status === 'quarantined' ? { quarantinePrefix: posQuarantinePrefix(uploadRef) } : {}),
+    ...(progress.counts.quarantinedLines > 0 || progress.status === 'quarantined'
+      ? { quarantinePrefix: posQuarantinePrefix(uploadRef) }
+      : {}),
     summaryKey: posSummaryKey(uploadRef),
     invocations: Math.max(1, progress.invocations),
     startedAt: progress.startedAt,
@@ -521,12 +652,24 @@ async function finish(progress: PosUploadProgress, ports: PosIngestPorts, invoca
   const trace = { correlationId: uploadRef, causationId: `pos:${uploadRef}` };
   await ports.publisher.publish([
     createEvent(PosBatchProcessed, { summary }, trace),
-    ...registers.filter((register) => register.missing > 0).map((register) => createEvent(PosSequenceGapDetected, {
-      storeId: path.storeId, registerId: register.registerId, businessDay: register.businessDay, gaps: register.gaps, missing: register.missing, batch,
-    }, trace)),
+    ...registers
+      .filter((register) => register.missing > 0)
+      .map((register) =>
+        createEvent(
+          PosSequenceGapDetected,
+          {
+            storeId: path.storeId,
+            registerId: register.registerId,
+            businessDay: register.businessDay,
+            gaps: register.gaps,
+            missing: register.missing,
+            batch,
+          },
+          trace,
+        ),
+      ),
   ]);
   if (progress.invocations === 0) await ports.progress.create(progress);
   else await ports.progress.save(progress, invocation.owner, undefined);
   return summary;
 }
-

@@ -33,7 +33,13 @@ export interface PosBatchPath {
 export function parsePosBatchKey(key: string): PosBatchPath | undefined {
   const match = BATCH_KEY.exec(key);
   if (!match || Number.isNaN(Date.parse(match[2]))) return undefined;
-  return { storeId: match[1], businessDate: match[2], batchId: match[3], format: match[4] as PosBatchFormat, namedGzip: match[5] !== undefined };
+  return {
+    storeId: match[1],
+    businessDate: match[2],
+    batchId: match[3],
+    format: match[4] as PosBatchFormat,
+    namedGzip: match[5] !== undefined,
+  };
 }
 
 export function isPosManifestKey(key: string): boolean {
@@ -47,7 +53,10 @@ export function posManifestKey(path: Pick<PosBatchPath, 'storeId' | 'businessDat
 /** What a store may put beside a batch: the line count of the (uncompressed) text and the SHA-256 of the object as uploaded. */
 export const PosBatchManifest = z.object({
   lineCount: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a hex SHA-256 digest').transform((digest) => digest.toLowerCase()),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be a hex SHA-256 digest')
+    .transform((digest) => digest.toLowerCase()),
 });
 export type PosBatchManifest = z.infer<typeof PosBatchManifest>;
 

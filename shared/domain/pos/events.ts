@@ -29,13 +29,17 @@ export const PosLineNeedsAttentionData = z.object({
    * STOCK_REFUSED: the stock books refused the movement (a sale of more than is on hand): count the shelf.
    */
   reason: z.enum(['UNKNOWN_SKU', 'STOCK_REFUSED']),
-  lines: z.array(z.object({
-    lineNumber: z.number().int().positive(),
-    itemCode: z.string().min(1),
-    type: z.enum(['sale', 'return']),
-    quantity: z.number().int().positive(),
-    detail: z.string().optional(),
-  })).min(1),
+  lines: z
+    .array(
+      z.object({
+        lineNumber: z.number().int().positive(),
+        itemCode: z.string().min(1),
+        type: z.enum(['sale', 'return']),
+        quantity: z.number().int().positive(),
+        detail: z.string().optional(),
+      }),
+    )
+    .min(1),
   batch: PosBatchRef,
   /**
    * UNKNOWN_SKU: the transaction as it was recorded, so that once the item codes are mapped the held
@@ -65,35 +69,39 @@ export const PosBatchContinuationRequestedData = z.object({
 
 export const PosTransactionRecorded = defineEvent('PosTransactionRecorded', {
   source: EventSource.pos,
-  description: 'A store POS transaction (sale, return, exchange; or a cancelled, training or control one) was recorded from a batch upload, once per (store, register, business day, sequence).',
+  description:
+    'A store POS transaction (sale, return, exchange; or a cancelled, training or control one) was recorded from a batch upload, once per (store, register, business day, sequence).',
   versions: { 1: PosTransactionRecordedData },
   current: 1,
 });
 
 export const PosLineNeedsAttention = defineEvent('PosLineNeedsAttention', {
   source: EventSource.pos,
-  description: 'Lines of a recorded POS transaction need a person: an item code the cross-reference does not know (UNKNOWN_SKU), or a stock movement the books refused (STOCK_REFUSED).',
+  description:
+    'Lines of a recorded POS transaction need a person: an item code the cross-reference does not know (UNKNOWN_SKU), or a stock movement the books refused (STOCK_REFUSED).',
   versions: { 1: PosLineNeedsAttentionData },
   current: 1,
 });
 
 export const PosSequenceGapDetected = defineEvent('PosSequenceGapDetected', {
   source: EventSource.pos,
-  description: 'A register\'s business day has sequence numbers nobody uploaded (yet), as of a batch.',
+  description: "A register's business day has sequence numbers nobody uploaded (yet), as of a batch.",
   versions: { 1: PosSequenceGapDetectedData },
   current: 1,
 });
 
 export const PosBatchProcessed = defineEvent('PosBatchProcessed', {
   source: EventSource.pos,
-  description: 'A POS batch upload was read to its end (or quarantined whole): counts accepted, duplicate, rejected, quarantined, and sequence gaps per register.',
+  description:
+    'A POS batch upload was read to its end (or quarantined whole): counts accepted, duplicate, rejected, quarantined, and sequence gaps per register.',
   versions: { 1: PosBatchProcessedData },
   current: 1,
 });
 
 export const PosBatchContinuationRequested = defineEvent('PosBatchContinuationRequested', {
   source: EventSource.pos,
-  description: 'Internal: a POS batch upload is too large for one invocation; the ingest function picks it up again from its checkpoint.',
+  description:
+    'Internal: a POS batch upload is too large for one invocation; the ingest function picks it up again from its checkpoint.',
   versions: { 1: PosBatchContinuationRequestedData },
   current: 1,
 });

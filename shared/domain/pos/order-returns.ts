@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type OriginalOrder, type PosLine, type PosTransaction } from './transaction';
+import type { OriginalOrder, PosLine, PosTransaction } from './transaction';
 import { DEFAULT_RETURN_REASON, returnDestination } from '#domain/returns';
 import type { CustomerReturn } from '#domain/returns';
 
@@ -50,7 +50,9 @@ export function orderReturnsOf(transaction: PosTransaction): (CustomerReturn & {
     receivedThrough: 'pos' as const,
     // pos-stock-movements took the units in with the transaction.
     restockedOnReceipt: true,
-    ...(originalOrder.channel ? { soldThrough: originalOrder.channel, channelOrderId: originalOrder.channelOrderId } : {}),
+    ...(originalOrder.channel
+      ? { soldThrough: originalOrder.channel, channelOrderId: originalOrder.channelOrderId }
+      : {}),
     locationId: transaction.key.storeId,
     receivedAt: transaction.endedAt,
     lines,

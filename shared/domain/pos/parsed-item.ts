@@ -21,17 +21,19 @@ export interface ResumePoint {
 export type PosParsedItem =
   | { kind: 'transaction'; firstLine: number; transaction: PosTransactionDraft; resume: ResumePoint }
   | {
-    kind: 'rejected';
-    firstLine: number;
-    /** The transaction's key when it was readable: a rejected transaction still used its sequence number. */
-    key?: PosTransactionKey;
-    lines: QuarantinedLine[];
-    resume: ResumePoint;
-  };
+      kind: 'rejected';
+      firstLine: number;
+      /** The transaction's key when it was readable: a rejected transaction still used its sequence number. */
+      key?: PosTransactionKey;
+      lines: QuarantinedLine[];
+      resume: ResumePoint;
+    };
 
 /** Raw text kept in quarantine records is capped; a multi-megabyte line is described, not copied. */
 export const MAX_QUARANTINED_RAW_CHARS = 64 * 1024;
 
 export function quarantinedRaw(text: string): string {
-  return text.length > MAX_QUARANTINED_RAW_CHARS ? `${text.slice(0, MAX_QUARANTINED_RAW_CHARS)}... [${text.length - MAX_QUARANTINED_RAW_CHARS} more characters]` : text;
+  return text.length > MAX_QUARANTINED_RAW_CHARS
+    ? `${text.slice(0, MAX_QUARANTINED_RAW_CHARS)}... [${text.length - MAX_QUARANTINED_RAW_CHARS} more characters]`
+    : text;
 }

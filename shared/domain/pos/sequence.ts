@@ -52,7 +52,8 @@ export class SequenceCollector {
     const last = ranges[ranges.length - 1];
     if (sequence === last[1] + 1) last[1] = sequence;
     else if (sequence > last[1] + 1) ranges.push([sequence, sequence]);
-    else if (sequence < last[0] || sequence > last[1]) this.byRegisterDay.set(registerDay, unionRanges(ranges, [[sequence, sequence]]) as [number, number][]);
+    else if (sequence < last[0] || sequence > last[1])
+      this.byRegisterDay.set(registerDay, unionRanges(ranges, [[sequence, sequence]]) as [number, number][]);
   }
 
   /** What was collected, per register-day, and forgets it. */

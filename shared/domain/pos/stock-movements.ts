@@ -5,7 +5,7 @@ import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '#do
 import type { InventoryPorts } from '#domain/inventory';
 import { UnknownLocationError } from '#domain/inventory';
 import { StockKeptMovingError } from '#domain/inventory';
-import { type PosLine, type PosTransaction } from './transaction';
+import type { PosLine, PosTransaction } from './transaction';
 import { DEFAULT_RETURN_REASON, returnDestination } from '#domain/returns';
 import type { PosBatchRef } from './events';
 
@@ -43,17 +43,23 @@ export async function applyPosTransactionToStock(
     // Configuration, not content: the message waits in the DLQ until the store is a location in the policy.
     throw new UnknownLocationError(`store ${locationId} is not a location of the inventory policy`);
   }
-  const lines = [...transaction.lines.filter((line) => line.type === 'return'), ...transaction.lines.filter((line) => line.type === 'sale')]
-    .filter((line): line is PosLine & { sku: string } => line.sku !== null);
+  const lines = [
+    ...transaction.lines.filter((line) => line.type === 'return'),
+    ...transaction.lines.filter((line) => line.type === 'sale'),
+  ].filter((line): line is PosLine & { sku: string } => line.sku !== null);
   const results: PosStockLineResult[] = [];
   for (const line of lines) {
     for (const [suffix, body] of adjustmentsFor(transaction, line, locationId)) {
       const adjustmentId = `pos:${transaction.transactionId}:${line.lineNumber}${suffix}`;
       const parsed = parseAdjustmentRequest(body, adjustmentId, ports.policy);
-      if (!parsed.ok) throw new Error(`POS line ${line.lineNumber} of ${transaction.transactionId} makes an invalid adjustment: ${JSON.stringify(parsed.issues)}`);
+      if (!parsed.ok)
+        throw new Error(
+          `POS line ${line.lineNumber} of ${transaction.transactionId} makes an invalid adjustment: ${JSON.stringify(parsed.issues)}`,
+        );
       const outcome = await adjustStock(parsed.request, adjustmentId, ports);
       // Contention on a count: the inventory service asks for a retry, which the queue does.
-      if (outcome.kind === 'busy') throw new StockKeptMovingError(`stock of ${line.sku} at ${locationId} kept moving; retrying ${adjustmentId}`);
+      if (outcome.kind === 'busy')
+        throw new StockKeptMovingError(`stock of ${line.sku} at ${locationId} kept moving; retrying ${adjustmentId}`);
       results.push({
         lineNumber: line.lineNumber,
         adjustmentId,
@@ -69,25 +75,47 @@ export async function applyPosTransactionToStock(
     // The books refuse a movement below zero (inventory's rule: someone counts the shelf); the sale
     // itself stands for accounting. Raised once per delivery of the event.
     const byLine = new Map(transaction.lines.map((line) => [line.lineNumber, line]));
-    await ports.publisher.publish([createEvent(PosLineNeedsAttention, {
-      transactionId: transaction.transactionId,
-      key: transaction.key,
-      reason: 'STOCK_REFUSED',
-      lines: refused.map((result) => {
-        const line = byLine.get(result.lineNumber)!;
-        return { lineNumber: line.lineNumber, itemCode: line.itemCode, type: line.type, quantity: line.quantity, ...(result.detail ? { detail: result.detail } : {}) };
-      }),
-      batch,
-    }, { correlationId: transaction.transactionId, causationId: `pos-stock:${transaction.transactionId}` })]);
+    await ports.publisher.publish([
+      createEvent(
+        PosLineNeedsAttention,
+        {
+          transactionId: transaction.transactionId,
+          key: transaction.key,
+          reason: 'STOCK_REFUSED',
+          lines: refused.map((result) => {
+            const line = byLine.get(result.lineNumber)!;
+            return {
+              lineNumber: line.lineNumber,
+              itemCode: line.itemCode,
+              type: line.type,
+              quantity: line.quantity,
+              ...(result.detail ? { detail: result.detail } : {}),
+            };
+          }),
+          batch,
+        },
+        { correlationId: transaction.transactionId, causationId: `pos-stock:${transaction.transactionId}` },
+      ),
+    ]);
   }
   return results;
 }
 
-function adjustmentsFor(transaction: PosTransaction, line: PosLine & { sku: string }, locationId: string): [string, Record<string, unknown>][] {
+function adjustmentsFor(
+  transaction: PosTransaction,
+  line: PosLine & { sku: string },
+  locationId: string,
+): [string, Record<string, unknown>][] {
   const common = { sku: line.sku, locationId, reference: { kind: 'pos_transaction', id: transaction.transactionId } };
   if (line.type === 'sale') return [['', { ...common, type: 'sale', quantity: line.quantity, reasonCode: 'POS_SALE' }]];
   const reasonCode = line.reasonCode ?? DEFAULT_RETURN_REASON;
-  const restock: [string, Record<string, unknown>] = ['', { ...common, type: 'return', quantity: line.quantity, reasonCode }];
+  const restock: [string, Record<string, unknown>] = [
+    '',
+    { ...common, type: 'return', quantity: line.quantity, reasonCode },
+  ];
   if (returnDestination(line) === 'sellable') return [restock];
-  return [restock, [':damaged', { ...common, type: 'adjustment', quantityName: 'damaged', delta: line.quantity, reasonCode }]];
+  return [
+    restock,
+    [':damaged', { ...common, type: 'adjustment', quantityName: 'damaged', delta: line.quantity, reasonCode }],
+  ];
 }

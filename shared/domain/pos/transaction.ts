@@ -15,7 +15,12 @@ import type { FieldIssue } from '#domain/kernel/validation';
  */
 
 /** Store and register ids end up in keys and object paths. */
-const KeyPart = z.string().trim().min(1, 'is required').max(64).regex(/^[A-Za-z0-9._-]+$/, 'may contain letters, digits, ".", "_" and "-" only');
+const KeyPart = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'may contain letters, digits, ".", "_" and "-" only');
 const BusinessDay = z.iso.date({ error: 'must be a date such as 2026-11-23' });
 const IsoTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' });
 const Sequence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -105,13 +110,18 @@ export type PosTransactionDraft = Omit<PosTransaction, 'lines'> & { lines: Omit<
 
 // --- raw input, as every format reads it ------------------------------------------------------
 
-const Decimal = z.union([z.string(), z.number()])
+const Decimal = z
+  .union([z.string(), z.number()])
   .transform((value) => String(value).trim())
   .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal amount such as "19.99"'));
-const WholeNumber = z.union([z.string(), z.number()])
+const WholeNumber = z
+  .union([z.string(), z.number()])
   .transform((value) => (typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value.trim())))
-  .pipe(z.number({ error: 'must be a number' }).int('must be a whole number').refine(Number.isSafeInteger, 'is too large'));
-const Optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
+  .pipe(
+    z.number({ error: 'must be a number' }).int('must be a whole number').refine(Number.isSafeInteger, 'is too large'),
+  );
+const Optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
 
 export const RawPosLine = z.object({
   type: z.enum(['sale', 'return'], { error: 'must be "sale" or "return"' }),
@@ -147,9 +157,18 @@ export const RawPosTransaction = z.object({
   currency: Optional(CurrencyCode),
   disposition: Optional(PosDisposition).transform((value) => value ?? 'completed'),
   operatorId: Optional(z.string().trim().max(64)),
-  lines: z.array(RawPosLine).max(MAX_LINES_PER_TRANSACTION, `has more than ${MAX_LINES_PER_TRANSACTION} lines: one transaction travels as one event, at most 256 KB`).default([]),
+  lines: z
+    .array(RawPosLine)
+    .max(
+      MAX_LINES_PER_TRANSACTION,
+      `has more than ${MAX_LINES_PER_TRANSACTION} lines: one transaction travels as one event, at most 256 KB`,
+    )
+    .default([]),
   /** One amount, or several (one per tax line) that add up. */
-  tax: z.preprocess((value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(Decimal)),
+  tax: z.preprocess(
+    (value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]),
+    z.array(Decimal),
+  ),
   tenders: z.array(RawPosTender).default([]),
 });
 export type RawPosTransaction = z.input<typeof RawPosTransaction>;
@@ -174,15 +193,25 @@ export type DraftResult =
 export function toPosTransactionDraft(input: unknown, expected: { storeId?: string } = {}): DraftResult {
   const parsed = RawPosTransaction.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })), ...readableKey(input) };
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      ...readableKey(input),
+    };
   }
   const raw = parsed.data;
-  const key: PosTransactionKey = { storeId: raw.storeId, registerId: raw.registerId, businessDay: raw.businessDay, sequence: raw.sequence };
+  const key: PosTransactionKey = {
+    storeId: raw.storeId,
+    registerId: raw.registerId,
+    businessDay: raw.businessDay,
+    sequence: raw.sequence,
+  };
   const fail = (path: string, message: string): DraftResult => ({ ok: false, issues: [{ path, message }], key });
   if (expected.storeId !== undefined && key.storeId !== expected.storeId) {
     return fail('storeId', `is ${key.storeId} but the upload is filed under store ${expected.storeId}`);
   }
-  if (raw.currency === undefined && raw.disposition === 'completed') return fail('currency', 'is required for a completed transaction');
+  if (raw.currency === undefined && raw.disposition === 'completed')
+    return fail('currency', 'is required for a completed transaction');
   const currency = raw.currency ?? NO_CURRENCY;
   const money = (path: string, decimal: string): Money => {
     try {
@@ -204,18 +233,28 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
       if (line.amount !== undefined) {
         const given = money(`lines.${i}.amount`, line.amount);
         if (given.amountMinor !== computed) {
-          throw new DraftError(`lines.${i}.amount`, `is ${formatDecimalMoney(given)} but quantity x unit price - discount is ${formatDecimalMoney(amount)}`);
+          throw new DraftError(
+            `lines.${i}.amount`,
+            `is ${formatDecimalMoney(given)} but quantity x unit price - discount is ${formatDecimalMoney(amount)}`,
+          );
         }
       }
       total += line.type === 'sale' ? computed : -computed;
       const reasonCode = line.reasonCode === undefined ? undefined : normalizeReasonCode(line.reasonCode);
-      if (line.reasonCode !== undefined && !reasonCode) throw new DraftError(`lines.${i}.reasonCode`, `"${line.reasonCode}" is not a reason code`);
+      if (line.reasonCode !== undefined && !reasonCode)
+        throw new DraftError(`lines.${i}.reasonCode`, `"${line.reasonCode}" is not a reason code`);
       const originalOrder = line.originalOrder === undefined ? undefined : parseOriginalOrder(line.originalOrder);
       if (line.originalOrder !== undefined && line.type !== 'return') {
-        throw new DraftError(`lines.${i}.originalOrder`, 'is for return lines only: a sale is not taken back against an order');
+        throw new DraftError(
+          `lines.${i}.originalOrder`,
+          'is for return lines only: a sale is not taken back against an order',
+        );
       }
       if (line.originalOrder !== undefined && !originalOrder) {
-        throw new DraftError(`lines.${i}.originalOrder`, `"${line.originalOrder}" is not an order reference: give our order id (ord_...) or {channel}:{the channel's order id} with a channel of ${ORDER_CHANNELS.join(', ')}, e.g. shopify:5600000000001`);
+        throw new DraftError(
+          `lines.${i}.originalOrder`,
+          `"${line.originalOrder}" is not an order reference: give our order id (ord_...) or {channel}:{the channel's order id} with a channel of ${ORDER_CHANNELS.join(', ')}, e.g. shopify:5600000000001`,
+        );
       }
       return {
         lineNumber: i + 1,
@@ -230,7 +269,10 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
         ...(originalOrder ? { originalOrder } : {}),
       };
     });
-    const tax = { amountMinor: raw.tax.reduce((sum, amount, i) => sum + money(`tax.${i}`, amount).amountMinor, 0), currency };
+    const tax = {
+      amountMinor: raw.tax.reduce((sum, amount, i) => sum + money(`tax.${i}`, amount).amountMinor, 0),
+      currency,
+    };
     total += tax.amountMinor;
     const tenders = raw.tenders.map((tender, i) => ({
       method: tender.method.toLowerCase().replace(/[\s-]+/g, '_'),
@@ -239,7 +281,10 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
     const tendered = tenders.reduce((sum, tender) => sum + tender.amount.amountMinor, 0);
     const totalMoney = { amountMinor: total, currency };
     if (raw.disposition === 'completed' && tendered !== total) {
-      return fail('tenders', `add up to ${formatDecimalMoney({ amountMinor: tendered, currency })} but the transaction totals ${formatDecimalMoney(totalMoney)} (sales - returns + tax)`);
+      return fail(
+        'tenders',
+        `add up to ${formatDecimalMoney({ amountMinor: tendered, currency })} but the transaction totals ${formatDecimalMoney(totalMoney)} (sales - returns + tax)`,
+      );
     }
     if (raw.disposition !== 'completed' && lines.length > 0) {
       return fail('lines', `a ${raw.disposition} transaction carries no lines`);
@@ -270,14 +315,20 @@ export const NO_CURRENCY = 'XXX';
 
 class DraftError extends Error {
   override name = 'DraftError';
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** "lines.0.quantity: must be a whole number; tenders: add up to ..." */
 export function describeIssues(issues: readonly FieldIssue[]): string {
-  return issues.slice(0, 5).map((issue) => `${issue.path || '(transaction)'}: ${issue.message}`).join('; ');
+  return issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path || '(transaction)'}: ${issue.message}`)
+    .join('; ');
 }
 
 /** The key as one string; store and register ids cannot contain ":". */
@@ -295,7 +346,11 @@ export function posTransactionFingerprint(transaction: PosTransactionDraft): str
 
 /** "Damaged item", "damaged-item" and "DAMAGED_ITEM" are one code. Undefined when nothing usable is left. */
 export function normalizeReasonCode(text: string): string | undefined {
-  const code = text.trim().toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const code = text
+    .trim()
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
 }
 
@@ -320,11 +375,18 @@ export function parseOriginalOrder(text: string): OriginalOrder | undefined {
 function readableKey(input: unknown): { key?: PosTransactionKey } {
   if (input === null || typeof input !== 'object') return {};
   const fields = input as Record<string, unknown>;
-  const key = z.object({
-    storeId: KeyPart,
-    registerId: KeyPart,
-    businessDay: BusinessDay,
-    sequence: WholeNumber.pipe(Sequence),
-  }).safeParse({ storeId: fields.storeId, registerId: fields.registerId, businessDay: fields.businessDay, sequence: fields.sequence });
+  const key = z
+    .object({
+      storeId: KeyPart,
+      registerId: KeyPart,
+      businessDay: BusinessDay,
+      sequence: WholeNumber.pipe(Sequence),
+    })
+    .safeParse({
+      storeId: fields.storeId,
+      registerId: fields.registerId,
+      businessDay: fields.businessDay,
+      sequence: fields.sequence,
+    });
   return key.success ? { key: key.data } : {};
 }

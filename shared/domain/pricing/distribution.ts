@@ -64,11 +64,18 @@ export interface DistributionOutcome {
  * retries the window, already-pushed channels get the same price again); listings a channel cannot
  * price for want of an id are skipped with the reason.
  */
-export async function distributePriceWindow(window: PriceWindow, ports: PriceDistributionPorts): Promise<DistributionOutcome> {
+export async function distributePriceWindow(
+  window: PriceWindow,
+  ports: PriceDistributionPorts,
+): Promise<DistributionOutcome> {
   const now = ports.now();
   const at = new Date(Math.max(now.getTime(), Date.parse(window.effectiveAt)));
   const skus = [...new Set(window.skus)];
-  const [entries, promotions, products] = await Promise.all([ports.prices.pricesFor(skus), ports.prices.promotionsFor(skus), ports.products.products(skus)]);
+  const [entries, promotions, products] = await Promise.all([
+    ports.prices.pricesFor(skus),
+    ports.prices.promotionsFor(skus),
+    ports.products.products(skus),
+  ]);
   const outcome: DistributionOutcome = { pushed: [], skipped: [], storeFiles: [] };
 
   for (const product of products) {
@@ -88,20 +95,45 @@ export async function distributePriceWindow(window: PriceWindow, ports: PriceDis
         continue;
       }
       const acknowledgedAt = ports.now().toISOString();
-      await ports.acknowledge({ channel: listing.channel, sku: product.sku, windowKey: window.windowKey, effectiveAt: window.effectiveAt, acknowledgedAt, value: price.price.amountMinor });
-      outcome.pushed.push({ channel: listing.channel, sku: product.sku, amountMinor: price.price.amountMinor, lagMs: Date.parse(acknowledgedAt) - Date.parse(window.effectiveAt) });
+      await ports.acknowledge({
+        channel: listing.channel,
+        sku: product.sku,
+        windowKey: window.windowKey,
+        effectiveAt: window.effectiveAt,
+        acknowledgedAt,
+        value: price.price.amountMinor,
+      });
+      outcome.pushed.push({
+        channel: listing.channel,
+        sku: product.sku,
+        amountMinor: price.price.amountMinor,
+        lagMs: Date.parse(acknowledgedAt) - Date.parse(window.effectiveAt),
+      });
     }
   }
 
-  const rows = skus.map((sku) => ({ sku, price: effectivePrice(sku, 'pos', at, entries, promotions) })).filter((row): row is { sku: string; price: EffectivePrice } => row.price !== undefined);
+  const rows = skus
+    .map((sku) => ({ sku, price: effectivePrice(sku, 'pos', at, entries, promotions) }))
+    .filter((row): row is { sku: string; price: EffectivePrice } => row.price !== undefined);
   if (rows.length) {
-    const csv = posPriceFile(rows.map((row) => row.price), window.effectiveAt);
+    const csv = posPriceFile(
+      rows.map((row) => row.price),
+      window.effectiveAt,
+    );
     for (const storeId of ports.stores) {
       const key = posPriceFileKey(storeId, window);
       await ports.storeFiles.write(key, csv);
       const acknowledgedAt = ports.now().toISOString();
       for (const row of rows) {
-        await ports.acknowledge({ channel: 'pos', storeId, sku: row.sku, windowKey: window.windowKey, effectiveAt: window.effectiveAt, acknowledgedAt, value: row.price.price.amountMinor });
+        await ports.acknowledge({
+          channel: 'pos',
+          storeId,
+          sku: row.sku,
+          windowKey: window.windowKey,
+          effectiveAt: window.effectiveAt,
+          acknowledgedAt,
+          value: row.price.price.amountMinor,
+        });
       }
       outcome.storeFiles.push(key);
     }
@@ -111,7 +143,10 @@ export async function distributePriceWindow(window: PriceWindow, ports: PriceDis
 
 /** `posPrices/{storeId}/{effectiveAt}-{window}.csv`: sorted by effective time; one file per window, so two windows at one time do not overwrite each other. */
 export function posPriceFileKey(storeId: string, window: Pick<PriceWindow, 'effectiveAt' | 'windowKey'>): string {
-  const stamp = new Date(window.effectiveAt).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = new Date(window.effectiveAt)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   return `posPrices/${storeId}/${stamp}-${createHash('sha256').update(window.windowKey).digest('hex').slice(0, 12)}.csv`;
 }
 
@@ -119,14 +154,18 @@ const POS_PRICE_COLUMNS = 'sku,price,currency,regular_price,promotion_id,effecti
 
 /** The store's price file: the price the till charges from `effective_at`, with the regular price beside a promotion. */
 export function posPriceFile(prices: readonly EffectivePrice[], effectiveAt: string): string {
-  const rows = prices.map((price) => [
-    price.sku,
-    formatDecimalMoney(price.price),
-    price.price.currency,
-    formatDecimalMoney({ amountMinor: price.base.amountMinor, currency: price.base.currency }),
-    price.promotion?.promotionId ?? '',
-    effectiveAt,
-  ].map(csvField).join(','));
+  const rows = prices.map((price) =>
+    [
+      price.sku,
+      formatDecimalMoney(price.price),
+      price.price.currency,
+      formatDecimalMoney({ amountMinor: price.base.amountMinor, currency: price.base.currency }),
+      price.promotion?.promotionId ?? '',
+      effectiveAt,
+    ]
+      .map(csvField)
+      .join(','),
+  );
   return `${[POS_PRICE_COLUMNS, ...rows].join('\n')}\n`;
 }
 

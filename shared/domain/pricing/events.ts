@@ -56,44 +56,52 @@ export const PricingExceptionData = z.object({
   channel: SalesChannel,
   channelOrderId: z.string().min(1),
   placedAt: IsoTimestamp,
-  lines: z.array(z.object({
-    lineId: z.string().min(1),
-    sku: z.string().min(1),
-    quantity: z.number().int().positive(),
-    unitPrice: Money,
-    effectivePrice: Money,
-    promotionId: z.string().optional(),
-    rule: PromotionRule.optional(),
-    /** Effective minus charged, for all units of the line. */
-    shortfall: Money,
-  })).min(1),
+  lines: z
+    .array(
+      z.object({
+        lineId: z.string().min(1),
+        sku: z.string().min(1),
+        quantity: z.number().int().positive(),
+        unitPrice: Money,
+        effectivePrice: Money,
+        promotionId: z.string().optional(),
+        rule: PromotionRule.optional(),
+        /** Effective minus charged, for all units of the line. */
+        shortfall: Money,
+      }),
+    )
+    .min(1),
 });
 export type PricingExceptionData = z.infer<typeof PricingExceptionData>;
 
 export const ProductChanged = defineEvent('ProductChanged', {
   source: EventSource.catalog,
-  description: 'The item master owner changed a product or variant (SKU, GTIN, channel listings); the cross-reference holds it.',
+  description:
+    'The item master owner changed a product or variant (SKU, GTIN, channel listings); the cross-reference holds it.',
   versions: { 1: ProductChangedData },
   current: 1,
 });
 
 export const ChangeRefused = defineEvent('ChangeRefused', {
   source: EventSource.catalog,
-  description: 'A system sent a change to master data it does not own (item master, base price, web content, promotions); refused, not applied.',
+  description:
+    'A system sent a change to master data it does not own (item master, base price, web content, promotions); refused, not applied.',
   versions: { 1: ChangeRefusedData },
   current: 1,
 });
 
 export const PriceChanged = defineEvent('PriceChanged', {
   source: EventSource.pricing,
-  description: 'A price list entry took effect (at its effective time, or at once and flagged when it arrived late); once per price window.',
+  description:
+    'A price list entry took effect (at its effective time, or at once and flagged when it arrived late); once per price window.',
   versions: { 1: PriceChangedData },
   current: 1,
 });
 
 export const PromotionActivated = defineEvent('PromotionActivated', {
   source: EventSource.pricing,
-  description: 'A promotion started: its targets now sell at the promoted price on its channels; once per promotion window.',
+  description:
+    'A promotion started: its targets now sell at the promoted price on its channels; once per promotion window.',
   versions: { 1: PromotionWindowData },
   current: 1,
 });
@@ -107,7 +115,8 @@ export const PromotionEnded = defineEvent('PromotionEnded', {
 
 export const PricingException = defineEvent('PricingException', {
   source: EventSource.pricing,
-  description: 'An order charged less than the effective price (with its promotion) beyond the configured tolerance: a pricing leak for a person to look at.',
+  description:
+    'An order charged less than the effective price (with its promotion) beyond the configured tolerance: a pricing leak for a person to look at.',
   versions: { 1: PricingExceptionData },
   current: 1,
 });

@@ -37,17 +37,22 @@ export const PromotionRule = z.discriminatedUnion('kind', [
 ]);
 export type PromotionRule = z.infer<typeof PromotionRule>;
 
-export const Promotion = z.object({
-  promotionId: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'must be 1-80 letters, digits, dot, dash or underscore'),
-  name: z.string().min(1).max(200),
-  startsAt: IsoTimestamp,
-  endsAt: IsoTimestamp,
-  /** Channels it runs on (`pos` is the stores); every channel when absent. */
-  channels: z.array(SalesChannel).min(1).optional(),
-  targets: z.object({ skus: z.array(StockKey).min(1).max(1000) }),
-  rule: PromotionRule,
-  sourceSystem: z.string().min(1),
-}).refine((promotion) => Date.parse(promotion.endsAt) > Date.parse(promotion.startsAt), { path: ['endsAt'], message: 'must be after startsAt' });
+export const Promotion = z
+  .object({
+    promotionId: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'must be 1-80 letters, digits, dot, dash or underscore'),
+    name: z.string().min(1).max(200),
+    startsAt: IsoTimestamp,
+    endsAt: IsoTimestamp,
+    /** Channels it runs on (`pos` is the stores); every channel when absent. */
+    channels: z.array(SalesChannel).min(1).optional(),
+    targets: z.object({ skus: z.array(StockKey).min(1).max(1000) }),
+    rule: PromotionRule,
+    sourceSystem: z.string().min(1),
+  })
+  .refine((promotion) => Date.parse(promotion.endsAt) > Date.parse(promotion.startsAt), {
+    path: ['endsAt'],
+    message: 'must be after startsAt',
+  });
 export type Promotion = z.infer<typeof Promotion>;
 
 export interface EffectivePrice {
@@ -77,9 +82,20 @@ export function effectivePrice(
   currency?: string,
 ): EffectivePrice | undefined {
   const time = at.getTime();
-  const inForce = (list: PriceListName) => prices
-    .filter((entry) => entry.sku === sku && entry.priceList === list && (!currency || entry.currency === currency) && Date.parse(entry.effectiveFrom) <= time)
-    .reduce<PriceEntry | undefined>((latest, entry) => (!latest || Date.parse(entry.effectiveFrom) > Date.parse(latest.effectiveFrom) ? entry : latest), undefined);
+  const inForce = (list: PriceListName) =>
+    prices
+      .filter(
+        (entry) =>
+          entry.sku === sku &&
+          entry.priceList === list &&
+          (!currency || entry.currency === currency) &&
+          Date.parse(entry.effectiveFrom) <= time,
+      )
+      .reduce<PriceEntry | undefined>(
+        (latest, entry) =>
+          !latest || Date.parse(entry.effectiveFrom) > Date.parse(latest.effectiveFrom) ? entry : latest,
+        undefined,
+      );
   const base = inForce(channel) ?? inForce('base');
   if (!base) return undefined;
 
@@ -88,7 +104,11 @@ export function effectivePrice(
     if (!promotionApplies(promotion, sku, channel, time)) continue;
     const amountMinor = discountedAmount(base.amountMinor, base.currency, promotion.rule);
     if (amountMinor === undefined) continue;
-    if (!best || amountMinor < best.amountMinor || (amountMinor === best.amountMinor && promotion.promotionId < best.promotion.promotionId)) {
+    if (
+      !best ||
+      amountMinor < best.amountMinor ||
+      (amountMinor === best.amountMinor && promotion.promotionId < best.promotion.promotionId)
+    ) {
       best = { promotion, amountMinor };
     }
   }
@@ -96,17 +116,33 @@ export function effectivePrice(
     sku,
     channel,
     at: at.toISOString(),
-    base: { priceList: base.priceList, currency: base.currency, amountMinor: base.amountMinor, effectiveFrom: base.effectiveFrom },
-    ...(best ? { promotion: { promotionId: best.promotion.promotionId, name: best.promotion.name, rule: best.promotion.rule, endsAt: best.promotion.endsAt } } : {}),
+    base: {
+      priceList: base.priceList,
+      currency: base.currency,
+      amountMinor: base.amountMinor,
+      effectiveFrom: base.effectiveFrom,
+    },
+    ...(best
+      ? {
+          promotion: {
+            promotionId: best.promotion.promotionId,
+            name: best.promotion.name,
+            rule: best.promotion.rule,
+            endsAt: best.promotion.endsAt,
+          },
+        }
+      : {}),
     price: { amountMinor: best?.amountMinor ?? base.amountMinor, currency: base.currency },
   };
 }
 
 export function promotionApplies(promotion: Promotion, sku: string, channel: SalesChannel, time: number): boolean {
-  return Date.parse(promotion.startsAt) <= time
-    && time < Date.parse(promotion.endsAt)
-    && (!promotion.channels || promotion.channels.includes(channel))
-    && promotion.targets.skus.includes(sku);
+  return (
+    Date.parse(promotion.startsAt) <= time &&
+    time < Date.parse(promotion.endsAt) &&
+    (!promotion.channels || promotion.channels.includes(channel)) &&
+    promotion.targets.skus.includes(sku)
+  );
 }
 
 /** The unit price after a rule, or undefined when the rule cannot apply (a fixed amount in another currency). */

@@ -12,7 +12,11 @@ export type PriceBook = Pick<PricingStore, 'pricesFor' | 'promotionsFor'>;
  * without an internal SKU (held elsewhere as needs_attention) or without a price in force are not
  * judged. Undefined when nothing is underpriced.
  */
-export async function findPricingException(order: Order, prices: PriceBook, tolerance: PriceTolerance): Promise<PricingExceptionData | undefined> {
+export async function findPricingException(
+  order: Order,
+  prices: PriceBook,
+  tolerance: PriceTolerance,
+): Promise<PricingExceptionData | undefined> {
   const lines = order.lines.filter((line): line is typeof line & { sku: string } => line.sku !== null);
   if (!lines.length) return undefined;
   const skus = [...new Set(lines.map((line) => line.sku))];
@@ -22,7 +26,9 @@ export async function findPricingException(order: Order, prices: PriceBook, tole
   for (const line of lines) {
     const effective = effectivePrice(line.sku, order.channel, at, entries, promotions, order.currency);
     if (!effective) continue;
-    const chargedUnit = Math.floor((line.unitPrice.amountMinor * line.quantity - line.discount.amountMinor) / line.quantity);
+    const chargedUnit = Math.floor(
+      (line.unitPrice.amountMinor * line.quantity - line.discount.amountMinor) / line.quantity,
+    );
     if (!isUnderpriced(chargedUnit, effective.price.amountMinor, tolerance)) continue;
     flagged.push({
       lineId: line.lineId,
@@ -35,5 +41,11 @@ export async function findPricingException(order: Order, prices: PriceBook, tole
     });
   }
   if (!flagged.length) return undefined;
-  return { orderId: order.orderId, channel: order.channel, channelOrderId: order.channelOrderId, placedAt: order.placedAt, lines: flagged };
+  return {
+    orderId: order.orderId,
+    channel: order.channel,
+    channelOrderId: order.channelOrderId,
+    placedAt: order.placedAt,
+    lines: flagged,
+  };
 }

@@ -65,27 +65,54 @@ export async function recordPrice(entry: PriceEntry, ports: PricingPorts, now: D
   const refused = await refuseUnlessOwner(ports, 'basePrice', entry.sourceSystem, `price#${entry.sku}`, now);
   if (refused) return refused;
   await ports.store.putPrice(entry);
-  return scheduleOrApply([{ kind: 'price', dueAt: entry.effectiveFrom, windowKey: priceWindowKey(entry), entry }], ports, now);
+  return scheduleOrApply(
+    [{ kind: 'price', dueAt: entry.effectiveFrom, windowKey: priceWindowKey(entry), entry }],
+    ports,
+    now,
+  );
 }
 
 /** As recordPrice, for a promotion's two windows (start and end). Re-sending a promotion replaces it. */
 export async function recordPromotion(promotion: Promotion, ports: PricingPorts, now: Date): Promise<RecordOutcome> {
-  const refused = await refuseUnlessOwner(ports, 'promotions', promotion.sourceSystem, `promotion#${promotion.promotionId}`, now);
+  const refused = await refuseUnlessOwner(
+    ports,
+    'promotions',
+    promotion.sourceSystem,
+    `promotion#${promotion.promotionId}`,
+    now,
+  );
   if (refused) return refused;
   await ports.store.putPromotion(promotion);
-  return scheduleOrApply([
-    { kind: 'promotion-start', dueAt: promotion.startsAt, windowKey: promotionWindowKey(promotion, 'start'), promotion },
-    { kind: 'promotion-end', dueAt: promotion.endsAt, windowKey: promotionWindowKey(promotion, 'end'), promotion },
-  ], ports, now);
+  return scheduleOrApply(
+    [
+      {
+        kind: 'promotion-start',
+        dueAt: promotion.startsAt,
+        windowKey: promotionWindowKey(promotion, 'start'),
+        promotion,
+      },
+      { kind: 'promotion-end', dueAt: promotion.endsAt, windowKey: promotionWindowKey(promotion, 'end'), promotion },
+    ],
+    ports,
+    now,
+  );
 }
 
 async function scheduleOrApply(changes: ScheduledChange[], ports: PricingPorts, now: Date): Promise<RecordOutcome> {
   const late = changes.filter((change) => Date.parse(change.dueAt) <= now.getTime());
   const later = changes.filter((change) => Date.parse(change.dueAt) > now.getTime());
   if (later.length) await ports.store.schedule(later);
-  if (!late.length) return { outcome: 'scheduled', windows: later.map(({ windowKey, dueAt }) => ({ windowKey, dueAt })) };
+  if (!late.length)
+    return { outcome: 'scheduled', windows: later.map(({ windowKey, dueAt }) => ({ windowKey, dueAt })) };
   await ports.publisher.publish(late.map((change) => windowEvent(change, true)));
-  return { outcome: 'applied_late', windows: changes.map(({ windowKey, dueAt }) => ({ windowKey, dueAt, late: late.some((change) => change.windowKey === windowKey) })) };
+  return {
+    outcome: 'applied_late',
+    windows: changes.map(({ windowKey, dueAt }) => ({
+      windowKey,
+      dueAt,
+      late: late.some((change) => change.windowKey === windowKey),
+    })),
+  };
 }
 
 /**
@@ -93,12 +120,18 @@ async function scheduleOrApply(changes: ScheduledChange[], ports: PricingPorts, 
  * of `pageSize`. Returns what it published. Throws on a store or bus failure; the next run picks up
  * what is left once the leases lapse.
  */
-export async function publishDueWindows(ports: Pick<PricingPorts, 'store' | 'publisher'>, now: Date, pageSize = 100, leaseMs = 60_000): Promise<ScheduledChange[]> {
+export async function publishDueWindows(
+  ports: Pick<PricingPorts, 'store' | 'publisher'>,
+  now: Date,
+  pageSize = 100,
+  leaseMs = 60_000,
+): Promise<ScheduledChange[]> {
   const published: ScheduledChange[] = [];
   for (;;) {
     const due = await ports.store.dueChanges(now, pageSize);
     const claimed: ScheduledChange[] = [];
-    for (const change of due) if (await ports.store.claim(change, now.getTime() + leaseMs, now.getTime())) claimed.push(change);
+    for (const change of due)
+      if (await ports.store.claim(change, now.getTime() + leaseMs, now.getTime())) claimed.push(change);
     if (claimed.length) {
       await ports.publisher.publish(claimed.map((change) => windowEvent(change, false)));
       for (const change of claimed) await ports.store.complete(change);
@@ -116,7 +149,11 @@ function windowEvent(change: ScheduledChange, appliedLate: boolean): FabricEvent
     const { sku, priceList, currency, amountMinor, sourceSystem } = change.entry;
     return createEvent(PriceChanged, { sku, priceList, currency, amountMinor, sourceSystem, ...timing }, trace);
   }
-  return createEvent(change.kind === 'promotion-start' ? PromotionActivated : PromotionEnded, { promotion: change.promotion, ...timing }, trace);
+  return createEvent(
+    change.kind === 'promotion-start' ? PromotionActivated : PromotionEnded,
+    { promotion: change.promotion, ...timing },
+    trace,
+  );
 }
 
 /**
@@ -136,9 +173,20 @@ export async function refuseUnlessOwner(
     return undefined;
   } catch (error) {
     if (!(error instanceof NotDataOwnerError)) throw error;
-    await ports.publisher.publish([createEvent(ChangeRefused, {
-      domain, owner: error.owner, sourceSystem, subject, via, refusedAt: now.toISOString(),
-    }, { correlationId: subject })]);
+    await ports.publisher.publish([
+      createEvent(
+        ChangeRefused,
+        {
+          domain,
+          owner: error.owner,
+          sourceSystem,
+          subject,
+          via,
+          refusedAt: now.toISOString(),
+        },
+        { correlationId: subject },
+      ),
+    ]);
     return { outcome: 'refused', message: error.message };
   }
 }

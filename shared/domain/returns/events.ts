@@ -11,7 +11,8 @@ export const ReturnReceived = defineEvent('ReturnReceived', {
 
 export const ReturnNeedsAttention = defineEvent('ReturnNeedsAttention', {
   source: EventSource.returns,
-  description: 'A received return, or some of its lines, could not be acted on: no matching order or order line, no receiving location, or the stock books refused it.',
+  description:
+    'A received return, or some of its lines, could not be acted on: no matching order or order line, no receiving location, or the stock books refused it.',
   versions: { 1: ReturnNeedsAttentionData },
   current: 1,
 });

@@ -22,14 +22,18 @@ export const CustomerReturn = z.object({
    */
   restockedOnReceipt: z.boolean().optional(),
   receivedAt: z.iso.datetime({ offset: true }),
-  lines: z.array(z.object({
-    lineId: z.string().min(1).optional(),
-    sku: z.string().min(1),
-    quantity: z.number().int().positive(),
-    reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
-    condition: z.enum(['sellable', 'damaged']),
-    refund: Money,
-  })).min(1),
+  lines: z
+    .array(
+      z.object({
+        lineId: z.string().min(1).optional(),
+        sku: z.string().min(1),
+        quantity: z.number().int().positive(),
+        reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+        condition: z.enum(['sellable', 'damaged']),
+        refund: Money,
+      }),
+    )
+    .min(1),
 });
 export type CustomerReturn = z.infer<typeof CustomerReturn>;
 
@@ -45,12 +49,14 @@ export const ReturnNeedsAttentionData = z.object({
   orderId: z.string().min(1).optional(),
   receivedThrough: SalesChannel,
   /** The return's lines concerned, by position (from 1), with what they asked. */
-  lines: z.array(z.object({
-    position: z.number().int().positive(),
-    sku: z.string().min(1),
-    quantity: z.number().int().positive(),
-    detail: z.string().optional(),
-  })),
+  lines: z.array(
+    z.object({
+      position: z.number().int().positive(),
+      sku: z.string().min(1),
+      quantity: z.number().int().positive(),
+      detail: z.string().optional(),
+    }),
+  ),
   detail: z.string().min(1),
 });
 export type ReturnNeedsAttentionData = z.infer<typeof ReturnNeedsAttentionData>;
@@ -59,7 +65,14 @@ export type ReturnNeedsAttentionData = z.infer<typeof ReturnNeedsAttentionData>;
  * Return reason codes whose units cannot be sold again: they go to damaged stock, still on hand.
  * Any other reason, or none, restocks the units as sellable.
  */
-export const DAMAGED_RETURN_REASONS: ReadonlySet<string> = new Set(['DAMAGED', 'DEFECTIVE', 'BROKEN', 'FAULTY', 'EXPIRED', 'NOT_RESALEABLE']);
+export const DAMAGED_RETURN_REASONS: ReadonlySet<string> = new Set([
+  'DAMAGED',
+  'DEFECTIVE',
+  'BROKEN',
+  'FAULTY',
+  'EXPIRED',
+  'NOT_RESALEABLE',
+]);
 
 /** The reason a returned line carries into stock movements when the till recorded none. */
 export const DEFAULT_RETURN_REASON = 'CUSTOMER_RETURN';

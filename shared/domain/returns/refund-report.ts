@@ -16,12 +16,14 @@ export const ChannelRefund = z.object({
   refundedAt: z.iso.datetime({ offset: true }),
   /** What the buyer gets back in total (lines, shipping and tax), positive. */
   amount: Money.refine((money) => money.amountMinor >= 0, 'must not be negative'),
-  lines: z.array(z.object({
-    channelLineId: z.string().min(1),
-    quantity: z.number().int().nonnegative(),
-    /** The line's share of the refund, tax included, when the channel breaks it down. */
-    amount: Money.optional(),
-  })),
+  lines: z.array(
+    z.object({
+      channelLineId: z.string().min(1),
+      quantity: z.number().int().nonnegative(),
+      /** The line's share of the refund, tax included, when the channel breaks it down. */
+      amount: Money.optional(),
+    }),
+  ),
   reason: z.string().optional(),
 });
 export type ChannelRefund = z.infer<typeof ChannelRefund>;

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { CachedAccessToken, TokenBucket, retryAfterMs } from '#shared/channels/channel-http';
 import { formatDecimalMoney, type Money } from '#domain/kernel/money';
 import type { JournalEntry } from '#domain/accounting/journal-entry';
-import { ErpBusinessRejectionError, ErpOutcomeUnknownError, ErpTransientError, type ErpDocument, type ErpPort, type ErpSalesOrder } from '#domain/erp/model';
+import {
+  ErpBusinessRejectionError,
+  ErpOutcomeUnknownError,
+  ErpTransientError,
+  type ErpDocument,
+  type ErpPort,
+  type ErpSalesOrder,
+} from '#domain/erp/model';
 
 /** Service-to-service credentials of a Microsoft Entra app registered in Business Central, and where to post. */
 export const BusinessCentralCredentials = z.object({
@@ -15,7 +22,10 @@ export const BusinessCentralCredentials = z.object({
   /** The general journal batch journal entries are written to (journals({id})). */
   journalId: z.string().min(1),
   /** The company's local currency: Business Central leaves currencyCode blank for it. */
-  localCurrency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  localCurrency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
 });
 export type BusinessCentralCredentials = z.infer<typeof BusinessCentralCredentials>;
 
@@ -25,17 +35,23 @@ export const businessCentralApiRoot = (credentials: BusinessCentralCredentials) 
 export const entraTokenUrl = (tenantId: string) => `https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token`;
 
 const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().int().positive() });
-const DocumentRow = z.object({ id: z.string().min(1), number: z.string().optional(), documentNumber: z.string().optional() });
+const DocumentRow = z.object({
+  id: z.string().min(1),
+  number: z.string().optional(),
+  documentNumber: z.string().optional(),
+});
 const Collection = z.object({ value: z.array(DocumentRow) });
 const BusinessCentralError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 /** A JSON $batch answer: one response per inner request, in order (Business Central leaves `id` null). */
 const BatchAnswer = z.object({
-  responses: z.array(z.object({
-    id: z.string().nullish(),
-    status: z.number().int(),
-    headers: z.record(z.string(), z.unknown()).nullish(),
-    body: z.unknown().optional(),
-  })),
+  responses: z.array(
+    z.object({
+      id: z.string().nullish(),
+      status: z.number().int(),
+      headers: z.record(z.string(), z.unknown()).nullish(),
+      body: z.unknown().optional(),
+    }),
+  ),
 });
 
 /** The most operations Business Central takes in one $batch request. */
@@ -75,7 +91,10 @@ export class BusinessCentralErp implements ErpPort {
   private readonly bucket: TokenBucket;
   private readonly send: typeof fetch;
 
-  constructor(private readonly credentials: () => Promise<BusinessCentralCredentials>, private readonly options: BusinessCentralOptions = {}) {
+  constructor(
+    private readonly credentials: () => Promise<BusinessCentralCredentials>,
+    private readonly options: BusinessCentralOptions = {},
+  ) {
     this.send = options.fetch ?? fetch;
     this.requestsPerSecond = options.requestsPerSecond ?? 20;
     this.bucket = new TokenBucket(this.requestsPerSecond, this.requestsPerSecond);
@@ -84,7 +103,12 @@ export class BusinessCentralErp implements ErpPort {
       const response = await this.request(this.options.tokenUrl ?? entraTokenUrl(creds.tenantId), false, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: BUSINESS_CENTRAL_SCOPE }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: creds.clientId,
+          client_secret: creds.clientSecret,
+          scope: BUSINESS_CENTRAL_SCOPE,
+        }).toString(),
       });
       const parsed = TokenResponse.parse(response);
       return { accessToken: parsed.access_token, expiresInSeconds: parsed.expires_in };
@@ -92,30 +116,47 @@ export class BusinessCentralErp implements ErpPort {
   }
 
   async findSalesOrderByExternalNumber(externalDocumentNumber: string): Promise<ErpDocument | undefined> {
-    const found = Collection.parse(await this.api('GET', `salesOrders?$filter=${encodeURIComponent(`externalDocumentNumber eq ${odataString(externalDocumentNumber)}`)}&$select=id,number,externalDocumentNumber`));
+    const found = Collection.parse(
+      await this.api(
+        'GET',
+        `salesOrders?$filter=${encodeURIComponent(`externalDocumentNumber eq ${odataString(externalDocumentNumber)}`)}&$select=id,number,externalDocumentNumber`,
+      ),
+    );
     const row = found.value[0];
     return row ? { erpDocumentId: row.id, erpDocumentNumber: row.number ?? row.id } : undefined;
   }
 
   async postSalesOrder(order: ErpSalesOrder): Promise<ErpDocument> {
     const creds = await this.credentials();
-    const created = DocumentRow.parse(await this.api('POST', 'salesOrders', {
-      externalDocumentNumber: order.externalDocumentNumber,
-      orderDate: order.orderDate,
-      customerNumber: order.customerNumber,
-      currencyCode: order.currency === creds.localCurrency ? '' : order.currency,
-      salesOrderLines: [
-        ...order.lines.map((line) => ({
-          lineType: 'Item',
-          lineObjectNumber: line.itemNumber,
-          ...(line.description ? { description: line.description.slice(0, 100) } : {}),
-          quantity: line.quantity,
-          unitPrice: decimal(line.unitPrice),
-          discountAmount: decimal(line.discount),
-        })),
-        ...(order.shipping ? [{ lineType: 'Account', lineObjectNumber: order.shipping.accountNumber, description: 'Shipping', quantity: 1, unitPrice: decimal(order.shipping.amount) }] : []),
-      ],
-    }));
+    const created = DocumentRow.parse(
+      await this.api('POST', 'salesOrders', {
+        externalDocumentNumber: order.externalDocumentNumber,
+        orderDate: order.orderDate,
+        customerNumber: order.customerNumber,
+        currencyCode: order.currency === creds.localCurrency ? '' : order.currency,
+        salesOrderLines: [
+          ...order.lines.map((line) => ({
+            lineType: 'Item',
+            lineObjectNumber: line.itemNumber,
+            ...(line.description ? { description: line.description.slice(0, 100) } : {}),
+            quantity: line.quantity,
+            unitPrice: decimal(line.unitPrice),
+            discountAmount: decimal(line.discount),
+          })),
+          ...(order.shipping
+            ? [
+                {
+                  lineType: 'Account',
+                  lineObjectNumber: order.shipping.accountNumber,
+                  description: 'Shipping',
+                  quantity: 1,
+                  unitPrice: decimal(order.shipping.amount),
+                },
+              ]
+            : []),
+        ],
+      }),
+    );
     return { erpDocumentId: created.id, erpDocumentNumber: created.number ?? created.id };
   }
 
@@ -151,26 +192,33 @@ export class BusinessCentralErp implements ErpPort {
       const position = `${i + 1}/${entry.lines.length} ${entry.entryId}`.slice(0, 250);
       if (present.has(position)) return [];
       const amountMinor = line.debitMinor > 0 ? line.debitMinor : -line.creditMinor;
-      return [{
-        accountType: 'G/L Account',
-        accountNumber: line.account,
-        postingDate: entry.postingDate,
-        documentNumber,
-        amount: decimal({ amountMinor, currency: entry.currency }),
-        description: (line.memo ?? entry.memo ?? line.reference).slice(0, 100),
-        comment: position,
-      }];
+      return [
+        {
+          accountType: 'G/L Account',
+          accountNumber: line.account,
+          postingDate: entry.postingDate,
+          documentNumber,
+          amount: decimal({ amountMinor, currency: entry.currency }),
+          description: (line.memo ?? entry.memo ?? line.reference).slice(0, 100),
+          comment: position,
+        },
+      ];
     });
     const url = `companies(${creds.companyId})/journals(${creds.journalId})/journalLines`;
     for (let at = 0; at < missing.length; at += BUSINESS_CENTRAL_MAX_BATCH_OPERATIONS) {
-      await this.transactionalBatch(missing.slice(at, at + BUSINESS_CENTRAL_MAX_BATCH_OPERATIONS).map((body) => ({ method: 'POST', url, body })));
+      await this.transactionalBatch(
+        missing.slice(at, at + BUSINESS_CENTRAL_MAX_BATCH_OPERATIONS).map((body) => ({ method: 'POST', url, body })),
+      );
     }
     return { erpDocumentId: documentNumber, erpDocumentNumber: documentNumber };
   }
 
   private async journalLinesOf(documentNumber: string): Promise<{ comment?: string }[]> {
     const creds = await this.credentials();
-    const body = await this.api('GET', `journals(${creds.journalId})/journalLines?$filter=${encodeURIComponent(`documentNumber eq ${odataString(documentNumber)}`)}&$select=id,documentNumber,comment`);
+    const body = await this.api(
+      'GET',
+      `journals(${creds.journalId})/journalLines?$filter=${encodeURIComponent(`documentNumber eq ${odataString(documentNumber)}`)}&$select=id,documentNumber,comment`,
+    );
     return z.object({ value: z.array(z.object({ comment: z.string().optional() })) }).parse(body).value;
   }
 
@@ -184,35 +232,71 @@ export class BusinessCentralErp implements ErpPort {
    * of the budget, one token of the bucket, however many lines it carries.
    */
   private async transactionalBatch(requests: { method: 'POST'; url: string; body: unknown }[]): Promise<void> {
-    const answer = BatchAnswer.safeParse(await this.call('POST', '$batch', {
-      requests: requests.map((inner, i) => ({ method: inner.method, id: String(i + 1), url: inner.url, headers: { 'Content-Type': 'application/json' }, body: inner.body })),
-    }, { isolation: 'snapshot' }));
+    const answer = BatchAnswer.safeParse(
+      await this.call(
+        'POST',
+        '$batch',
+        {
+          requests: requests.map((inner, i) => ({
+            method: inner.method,
+            id: String(i + 1),
+            url: inner.url,
+            headers: { 'Content-Type': 'application/json' },
+            body: inner.body,
+          })),
+        },
+        { isolation: 'snapshot' },
+      ),
+    );
     const responses = answer.success ? answer.data.responses : [];
     const failed = responses.find((inner) => inner.status < 200 || inner.status > 299);
     if (failed) {
       const at = responses.indexOf(failed);
       const where = `${requests[at]?.method ?? 'POST'} ${requests[at]?.url ?? '?'} in a $batch of ${requests.length}`;
-      throw this.failure(failed.status, headerValue(failed.headers, 'retry-after'), failed.body, typeof failed.body === 'string' ? failed.body : JSON.stringify(failed.body) ?? '', where);
+      throw this.failure(
+        failed.status,
+        headerValue(failed.headers, 'retry-after'),
+        failed.body,
+        typeof failed.body === 'string' ? failed.body : (JSON.stringify(failed.body) ?? ''),
+        where,
+      );
     }
     if (responses.length < requests.length) {
-      throw new ErpTransientError(`Business Central answered ${responses.length} of the ${requests.length} requests of a $batch`);
+      throw new ErpTransientError(
+        `Business Central answered ${responses.length} of the ${requests.length} requests of a $batch`,
+      );
     }
   }
 
   /** One request under the company. */
-  private async api(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  private async api(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<unknown> {
     const creds = await this.credentials();
     return this.call(method, `companies(${creds.companyId})/${path}`, body, headers);
   }
 
   /** One request under the API root, with the access token: spends one token of the bucket. */
-  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  private async call(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<unknown> {
     const creds = await this.credentials();
     const root = (this.options.apiRoot ?? businessCentralApiRoot(creds)).replace(/\/$/, '');
     await this.bucket.take();
     return this.request(`${root}/${path}`, method === 'POST', {
       method,
-      headers: { authorization: `Bearer ${await this.token.get()}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${await this.token.get()}`,
+        accept: 'application/json',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   }
@@ -222,17 +306,28 @@ export class BusinessCentralErp implements ErpPort {
     let response: Response;
     let text: string;
     try {
-      response = await this.send(url, { ...init, signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000) });
+      response = await this.send(url, {
+        ...init,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000),
+      });
       text = await response.text();
     } catch (error) {
       // A timeout or a dropped connection says nothing about whether the ERP committed the document,
       // nor when it will: the caller looks it up once the ERP could no longer commit it, before posting again.
       const message = `Business Central did not answer ${init.method} ${new URL(url).pathname}: ${(error as Error).message}`;
-      throw writes ? new ErpOutcomeUnknownError(message, undefined, undefined, { cause: error }) : new ErpTransientError(message, undefined, undefined, { cause: error });
+      throw writes
+        ? new ErpOutcomeUnknownError(message, undefined, undefined, { cause: error })
+        : new ErpTransientError(message, undefined, undefined, { cause: error });
     }
     const body = text ? safeJson(text) : undefined;
     if (response.ok) return body;
-    throw this.failure(response.status, response.headers.get('retry-after'), body, String(text || response.statusText), `${init.method} ${new URL(url).pathname}`);
+    throw this.failure(
+      response.status,
+      response.headers.get('retry-after'),
+      body,
+      String(text || response.statusText),
+      `${init.method} ${new URL(url).pathname}`,
+    );
   }
 
   /**
@@ -240,11 +335,21 @@ export class BusinessCentralErp implements ErpPort {
    * 408 and 409 are transient (a 429 drains the bucket), 401 is transient and forgets the token, any
    * other status is the ERP saying no, with its error code and message.
    */
-  private failure(status: number, retryAfter: string | null | undefined, body: unknown, text: string, where: string): Error {
+  private failure(
+    status: number,
+    retryAfter: string | null | undefined,
+    body: unknown,
+    text: string,
+    where: string,
+  ): Error {
     // 409 is Business Central's "another user changed the record" (Request_EntityChanged): worth another try.
     if (status === 429 || status >= 500 || status === 408 || status === 409) {
       if (status === 429) this.bucket.drain();
-      return new ErpTransientError(`Business Central answered ${status} to ${where}`, status, retryAfterMs(retryAfter ?? null));
+      return new ErpTransientError(
+        `Business Central answered ${status} to ${where}`,
+        status,
+        retryAfterMs(retryAfter ?? null),
+      );
     }
     if (status === 401) {
       // An expired or revoked token: the next attempt fetches a new one.

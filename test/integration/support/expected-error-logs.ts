@@ -19,7 +19,8 @@ export function expectErrorLogs(...expected: RegExp[]): { kept: (pattern: RegExp
     const print = logger.error.bind(logger);
     spy = jest.spyOn(logger, 'error').mockImplementation((message: unknown, ...rest: unknown[]) => {
       const details = (rest[0] ?? {}) as Record<string, unknown>;
-      if (expected.some((pattern) => pattern.test(String(details.error ?? '')))) kept.push({ message: String(message), details });
+      if (expected.some((pattern) => pattern.test(String(details.error ?? ''))))
+        kept.push({ message: String(message), details });
       else print(message as string, ...(rest as []));
     });
   });

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { startLocalFabric, type LocalFabric, type LocalFabricOptions } from '../../../scripts/local-fabric/local-fabric';
+import {
+  startLocalFabric,
+  type LocalFabric,
+  type LocalFabricOptions,
+} from '../../../scripts/local-fabric/local-fabric';
 import type { EmulatorEndpoints } from '../../../scripts/local-fabric/emulators';
 
 export function sharedEmulators(): EmulatorEndpoints {
@@ -26,7 +30,12 @@ export async function startTestFabric(name: string, options: Partial<LocalFabric
  */
 export async function retryQuickly(fabric: LocalFabric, queues: readonly string[]): Promise<void> {
   for (const queue of queues) {
-    await fabric.clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: fabric.resources.queues[queue].url, Attributes: { VisibilityTimeout: '1' } }));
+    await fabric.clients.sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: fabric.resources.queues[queue].url,
+        Attributes: { VisibilityTimeout: '1' },
+      }),
+    );
   }
 }
 

@@ -2,8 +2,20 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY } from '#domain/accounting/chart-of-accounts';
-import { SettlementFormatError, readAmazonSettlement, readShopifyPayout, type SettlementRecord } from '#domain/accounting/settlement-report';
-import { MAX_FEE_LINES_PER_ENTRY, feeEntries, reconcileSettlement, reconcileSettlementUpload, type SettledOrder, type SettlementReport } from '#domain/accounting/settlement-reconciliation';
+import {
+  SettlementFormatError,
+  readAmazonSettlement,
+  readShopifyPayout,
+  type SettlementRecord,
+} from '#domain/accounting/settlement-report';
+import {
+  MAX_FEE_LINES_PER_ENTRY,
+  feeEntries,
+  reconcileSettlement,
+  reconcileSettlementUpload,
+  type SettledOrder,
+  type SettlementReport,
+} from '#domain/accounting/settlement-reconciliation';
 import { reportNeverSettled } from '#domain/accounting/settlement-watch';
 import type { FabricEvent } from '#domain/kernel/event';
 import { Order, computeOrderTotals, orderIdFor, type SalesChannel } from '#domain/kernel/order';
@@ -25,10 +37,30 @@ async function* chunks(...parts: (string | Buffer)[]): AsyncGenerator<Buffer> {
 
 /** A placed order of `quantity` units at 10.00 on one line whose channel line id is `{channelOrderId}-1`. */
 function order(channel: SalesChannel, channelOrderId: string, quantity: number): Order {
-  const lines = [{ lineId: '1', channelLineId: `${channelOrderId}-1`, sku: 'TEE', channelSku: 'TEE', quantity, unitPrice: money(1000), discount: money(0), taxes: [] }];
+  const lines = [
+    {
+      lineId: '1',
+      channelLineId: `${channelOrderId}-1`,
+      sku: 'TEE',
+      channelSku: 'TEE',
+      quantity,
+      unitPrice: money(1000),
+      discount: money(0),
+      taxes: [],
+    },
+  ];
   return Order.parse({
-    orderId: orderIdFor(channel, channelOrderId), channel, channelOrderId, status: 'shipped', currency: 'USD',
-    placedAt: '2026-11-10T10:00:00Z', channelUpdatedAt: '2026-11-10T10:00:00Z', taxesIncluded: false, lines, shipping: [], fees: [],
+    orderId: orderIdFor(channel, channelOrderId),
+    channel,
+    channelOrderId,
+    status: 'shipped',
+    currency: 'USD',
+    placedAt: '2026-11-10T10:00:00Z',
+    channelUpdatedAt: '2026-11-10T10:00:00Z',
+    taxesIncluded: false,
+    lines,
+    shipping: [],
+    fees: [],
     totals: computeOrderTotals({ currency: 'USD', taxesIncluded: false, lines, shipping: [] }),
   });
 }
@@ -38,14 +70,29 @@ function fakes(known: Order[]) {
   const settled: string[] = [];
   const saved: { report?: SettlementReport; orders?: readonly SettledOrder[] } = {};
   return {
-    published, settled, saved,
+    published,
+    settled,
+    saved,
     ports: {
-      orders: { getOrder: async (orderId: string) => { const found = known.find((o) => o.orderId === orderId); return found ? { order: found } : undefined; } },
-      settlements: {
-        markSettled: async (orderId: string) => { settled.push(orderId); },
-        saveReport: async (report: SettlementReport, orders: readonly SettledOrder[]) => { Object.assign(saved, { report, orders }); },
+      orders: {
+        getOrder: async (orderId: string) => {
+          const found = known.find((o) => o.orderId === orderId);
+          return found ? { order: found } : undefined;
+        },
       },
-      publisher: { publish: async (events: readonly FabricEvent[]) => { published.push(...events); } },
+      settlements: {
+        markSettled: async (orderId: string) => {
+          settled.push(orderId);
+        },
+        saveReport: async (report: SettlementReport, orders: readonly SettledOrder[]) => {
+          Object.assign(saved, { report, orders });
+        },
+      },
+      publisher: {
+        publish: async (events: readonly FabricEvent[]) => {
+          published.push(...events);
+        },
+      },
       policy,
     },
   };
@@ -55,16 +102,35 @@ describe('Amazon flat file V2', () => {
   it('reads the summary row as the header and each amount row as a line, columns found by name', async () => {
     const records = await collect(readAmazonSettlement(chunks(fixture('amazon-settlement-v2.tsv'))));
 
-    expect(records[0]).toEqual({ kind: 'header', header: {
-      settlementId: '24681357901', channel: 'amazon', currency: 'USD', startDate: '2026-11-09T00:00:00+00:00',
-      endDate: '2026-11-23T00:00:00+00:00', depositDate: '2026-11-25T00:00:00+00:00', totalAmount: money(2501),
-    } });
+    expect(records[0]).toEqual({
+      kind: 'header',
+      header: {
+        settlementId: '24681357901',
+        channel: 'amazon',
+        currency: 'USD',
+        startDate: '2026-11-09T00:00:00+00:00',
+        endDate: '2026-11-23T00:00:00+00:00',
+        depositDate: '2026-11-25T00:00:00+00:00',
+        totalAmount: money(2501),
+      },
+    });
     expect(records).toHaveLength(7);
-    expect(records[2]).toEqual({ kind: 'line', line: {
-      settlementId: '24681357901', channel: 'amazon', lineNumber: 4, transactionType: 'Order', channelOrderId: '111-0000001-0000001',
-      channelLineId: '111-0000001-0000001-1', sku: 'TEE-RED-M', amountType: 'ItemFees', amountDescription: 'Commission', amount: money(-300),
-      postedAt: '2026-11-20T14:03:11Z',
-    } });
+    expect(records[2]).toEqual({
+      kind: 'line',
+      line: {
+        settlementId: '24681357901',
+        channel: 'amazon',
+        lineNumber: 4,
+        transactionType: 'Order',
+        channelOrderId: '111-0000001-0000001',
+        channelLineId: '111-0000001-0000001-1',
+        sku: 'TEE-RED-M',
+        amountType: 'ItemFees',
+        amountDescription: 'Commission',
+        amount: money(-300),
+        postedAt: '2026-11-20T14:03:11Z',
+      },
+    });
   });
 
   it('reads a gzipped report split at any byte the same way', async () => {
@@ -80,8 +146,12 @@ describe('Amazon flat file V2', () => {
     const withoutAmount = text.replace('\tamount\t', '\tamount-x\t');
     const badAmount = text.replace('\t-3.00\t', '\t-3.001\t');
 
-    await expect(collect(readAmazonSettlement(chunks(withoutAmount)))).rejects.toThrow(new SettlementFormatError('is missing the column(s) amount', 'header', 1));
-    await expect(collect(readAmazonSettlement(chunks(badAmount)))).rejects.toThrow(/^line 4: amount: "-3.001" has more than 2 decimals for USD$/);
+    await expect(collect(readAmazonSettlement(chunks(withoutAmount)))).rejects.toThrow(
+      new SettlementFormatError('is missing the column(s) amount', 'header', 1),
+    );
+    await expect(collect(readAmazonSettlement(chunks(badAmount)))).rejects.toThrow(
+      /^line 4: amount: "-3.001" has more than 2 decimals for USD$/,
+    );
   });
 });
 
@@ -89,10 +159,33 @@ describe('Shopify payouts', () => {
   it('reads each balance transaction as a line with its fee as a negative fee line, and skips the payout itself', () => {
     const records = readShopifyPayout(fixture('shopify-payout.json').toString());
 
-    expect(records[0]).toEqual({ kind: 'header', header: { settlementId: '512467833', channel: 'shopify', currency: 'USD', depositDate: '2026-11-24', totalAmount: money(4754) } });
-    expect(records.slice(1).map((r) => r.kind === 'line' && [r.line.lineNumber, r.line.amountType, r.line.channelOrderId, r.line.amount.amountMinor])).toEqual([
-      [1, 'charge', '5600000000101', 2000], [1, 'fee', '5600000000101', -88],
-      [2, 'charge', '5600000000102', 3000], [2, 'fee', '5600000000102', -117],
+    expect(records[0]).toEqual({
+      kind: 'header',
+      header: {
+        settlementId: '512467833',
+        channel: 'shopify',
+        currency: 'USD',
+        depositDate: '2026-11-24',
+        totalAmount: money(4754),
+      },
+    });
+    expect(
+      records
+        .slice(1)
+        .map(
+          (r) =>
+            r.kind === 'line' && [
+              r.line.lineNumber,
+              r.line.amountType,
+              r.line.channelOrderId,
+              r.line.amount.amountMinor,
+            ],
+        ),
+    ).toEqual([
+      [1, 'charge', '5600000000101', 2000],
+      [1, 'fee', '5600000000101', -88],
+      [2, 'charge', '5600000000102', 3000],
+      [2, 'fee', '5600000000102', -117],
       [3, 'adjustment', undefined, -41],
     ]);
   });
@@ -111,30 +204,67 @@ describe('reconciliation', () => {
   it('matches orders, raises exactly a fee variance and an unknown order, books fees and stores the report', async () => {
     const { ports, published, settled, saved } = fakes(known);
 
-    const { report, exceptions } = await reconcileSettlement(readAmazonSettlement(chunks(fixture('amazon-settlement-v2.tsv'))), 's3://b/incoming/amazon/s.tsv', ports, new Date('2026-11-25T08:00:00Z'));
+    const { report, exceptions } = await reconcileSettlement(
+      readAmazonSettlement(chunks(fixture('amazon-settlement-v2.tsv'))),
+      's3://b/incoming/amazon/s.tsv',
+      ports,
+      new Date('2026-11-25T08:00:00Z'),
+    );
 
-    expect(exceptions.map((e) => [e.reason, e.channelOrderId])).toEqual([['FEE_VARIANCE', '111-0000002-0000002'], ['UNKNOWN_ORDER', '111-9999999-9999999']]);
+    expect(exceptions.map((e) => [e.reason, e.channelOrderId])).toEqual([
+      ['FEE_VARIANCE', '111-0000002-0000002'],
+      ['UNKNOWN_ORDER', '111-9999999-9999999'],
+    ]);
     expect(exceptions[0]).toMatchObject({ expected: money(600), actual: money(700), lineNumbers: [5, 6] });
     expect(report.counts).toEqual({ lines: 6, orders: 3, matched: 1, variance: 1, unmatched: 1, accountLines: 1 });
     expect(settled).toEqual(known.map((o) => o.orderId));
-    expect(saved.orders?.find((o) => o.channelOrderId === '111-0000001-0000001')).toMatchObject({ status: 'matched', orderLineIds: ['1'], charges: money(2000), fees: money(300) });
-    const entries = published.filter((e) => e.detailType === 'JournalEntryPrepared').map((e) => (e.data as { entry: { entryId: string; lines: unknown[] } }).entry);
+    expect(saved.orders?.find((o) => o.channelOrderId === '111-0000001-0000001')).toMatchObject({
+      status: 'matched',
+      orderLineIds: ['1'],
+      charges: money(2000),
+      fees: money(300),
+    });
+    const entries = published
+      .filter((e) => e.detailType === 'JournalEntryPrepared')
+      .map((e) => (e.data as { entry: { entryId: string; lines: unknown[] } }).entry);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ entryId: 'fees:amazon:24681357901:1', postingDate: '2026-11-25' });
-    expect(entries[0].lines).toEqual(expect.arrayContaining([
-      { account: '6150', debitMinor: 300, creditMinor: 0, reference: 'settlement:24681357901:line:4', memo: 'ItemFees Commission' },
-      { account: '6150', debitMinor: 3999, creditMinor: 0, reference: 'settlement:24681357901:line:8', memo: 'other-transaction Subscription Fee' },
-      { account: '1310', debitMinor: 0, creditMinor: 300 + 700 + 3999, reference: 'settlement:24681357901' },
-    ]));
+    expect(entries[0].lines).toEqual(
+      expect.arrayContaining([
+        {
+          account: '6150',
+          debitMinor: 300,
+          creditMinor: 0,
+          reference: 'settlement:24681357901:line:4',
+          memo: 'ItemFees Commission',
+        },
+        {
+          account: '6150',
+          debitMinor: 3999,
+          creditMinor: 0,
+          reference: 'settlement:24681357901:line:8',
+          memo: 'other-transaction Subscription Fee',
+        },
+        { account: '1310', debitMinor: 0, creditMinor: 300 + 700 + 3999, reference: 'settlement:24681357901' },
+      ]),
+    );
     expect(published.filter((e) => e.detailType === 'ReconciliationException')).toHaveLength(2);
   });
 
   it('raises an amount variance when what the buyer paid is not the order total', async () => {
     const { ports } = fakes([order('amazon', '111-0000001-0000001', 3), known[1]]);
 
-    const { exceptions } = await reconcileSettlement(readAmazonSettlement(chunks(fixture('amazon-settlement-v2.tsv'))), 'src', ports);
+    const { exceptions } = await reconcileSettlement(
+      readAmazonSettlement(chunks(fixture('amazon-settlement-v2.tsv'))),
+      'src',
+      ports,
+    );
 
-    expect(exceptions.find((e) => e.reason === 'AMOUNT_VARIANCE')).toMatchObject({ channelOrderId: '111-0000001-0000001', expected: money(3000), actual: money(2000) });
+    expect(exceptions.find((e) => e.reason === 'AMOUNT_VARIANCE')).toMatchObject({
+      channelOrderId: '111-0000001-0000001',
+      expected: money(3000),
+      actual: money(2000),
+    });
   });
 
   it('raises a fee variance when the marketplace kept less than its schedule, as when it kept more', async () => {
@@ -148,7 +278,7 @@ describe('reconciliation', () => {
     ]);
   });
 
-  it('lets a fee within the schedule\'s tolerance through, below it as above it', async () => {
+  it("lets a fee within the schedule's tolerance through, below it as above it", async () => {
     for (const fee of ['-5.99', '-6.01']) {
       const { ports } = fakes(known);
       const withinTolerance = fixture('amazon-settlement-v2.tsv').toString().replace('\t-7.00\t', `\t${fee}\t`);
@@ -162,7 +292,11 @@ describe('reconciliation', () => {
   it('matches a Shopify payout whose fees follow the 2.9% + 30c schedule', async () => {
     const { ports } = fakes([order('shopify', '5600000000101', 2), order('shopify', '5600000000102', 3)]);
 
-    const { report, exceptions } = await reconcileSettlement(readShopifyPayout(fixture('shopify-payout.json').toString()), 'src', ports);
+    const { report, exceptions } = await reconcileSettlement(
+      readShopifyPayout(fixture('shopify-payout.json').toString()),
+      'src',
+      ports,
+    );
 
     expect(exceptions).toEqual([]);
     expect(report.counts).toMatchObject({ matched: 2, variance: 0, unmatched: 0, accountLines: 1 });
@@ -171,21 +305,36 @@ describe('reconciliation', () => {
   it('raises REPORT_REJECTED for an unreadable upload and reconciles nothing of it', async () => {
     const { ports, published, saved } = fakes(known);
 
-    const outcome = await reconcileSettlementUpload({ channel: 'shopify', source: 's3://b/incoming/shopify/p.json', open: async () => chunks('{not json') }, ports);
+    const outcome = await reconcileSettlementUpload(
+      { channel: 'shopify', source: 's3://b/incoming/shopify/p.json', open: async () => chunks('{not json') },
+      ports,
+    );
 
     expect(outcome).toMatchObject({ outcome: 'rejected' });
     expect(saved.report).toBeUndefined();
     expect(published.map((e) => (e.data as { reason: string }).reason)).toEqual(['REPORT_REJECTED']);
   });
 
-  it('splits a large settlement\'s fees into balanced entries of bounded size', () => {
+  it("splits a large settlement's fees into balanced entries of bounded size", () => {
     const lines: SettlementLine[] = Array.from({ length: MAX_FEE_LINES_PER_ENTRY + 3 }, (_, i) => ({
-      settlementId: 'S1', channel: 'amazon', lineNumber: i + 2, amountType: 'ItemFees', amountDescription: 'Commission', amount: money(-(i + 1)),
+      settlementId: 'S1',
+      channel: 'amazon',
+      lineNumber: i + 2,
+      amountType: 'ItemFees',
+      amountDescription: 'Commission',
+      amount: money(-(i + 1)),
     }));
 
-    const entries = feeEntries({ settlementId: 'S1', channel: 'amazon', currency: 'USD', depositDate: '2026-11-25' }, lines, policy);
+    const entries = feeEntries(
+      { settlementId: 'S1', channel: 'amazon', currency: 'USD', depositDate: '2026-11-25' },
+      lines,
+      policy,
+    );
 
-    expect(entries.map((e) => [e.entryId, e.lines.length])).toEqual([['fees:amazon:S1:1', MAX_FEE_LINES_PER_ENTRY + 1], ['fees:amazon:S1:2', 4]]);
+    expect(entries.map((e) => [e.entryId, e.lines.length])).toEqual([
+      ['fees:amazon:S1:1', MAX_FEE_LINES_PER_ENTRY + 1],
+      ['fees:amazon:S1:2', 4],
+    ]);
   });
 });
 
@@ -196,17 +345,24 @@ describe('never settled', () => {
     const published: FabricEvent[] = [];
     const ports = {
       watch: {
-        awaitingSince: async (date: string) => [...awaiting].filter(([, since]) => since === date).map(([orderId, since]) => ({ orderId, since })),
+        awaitingSince: async (date: string) =>
+          [...awaiting].filter(([, since]) => since === date).map(([orderId, since]) => ({ orderId, since })),
         markNeverSettledReported: async (orderId: string) => awaiting.delete(orderId),
       },
       orders: { getOrder: async (orderId: string) => (orderId === late.orderId ? { order: late } : undefined) },
-      publisher: { publish: async (events: readonly FabricEvent[]) => { published.push(...events); } },
+      publisher: {
+        publish: async (events: readonly FabricEvent[]) => {
+          published.push(...events);
+        },
+      },
       policy,
     };
 
     expect(await reportNeverSettled(ports, new Date('2026-11-22T12:00:00Z'))).toEqual({ reported: 0 });
     expect(await reportNeverSettled(ports, new Date('2026-11-23T12:00:00Z'))).toEqual({ reported: 1 });
     expect(await reportNeverSettled(ports, new Date('2026-11-24T12:00:00Z'))).toEqual({ reported: 0 });
-    expect(published.map((e) => e.data)).toEqual([expect.objectContaining({ reason: 'NEVER_SETTLED', orderId: late.orderId, expected: money(1000) })]);
+    expect(published.map((e) => e.data)).toEqual([
+      expect.objectContaining({ reason: 'NEVER_SETTLED', orderId: late.orderId, expected: money(1000) }),
+    ]);
   });
 });

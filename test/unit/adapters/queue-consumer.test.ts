@@ -17,9 +17,20 @@ process.env[tableEnvVar('eventTrail')] = 'event-trail';
 
 function record(messageId: string, body: string, receiveCount = 3): SQSRecord {
   return {
-    messageId, receiptHandle: `rh-${messageId}`, body, md5OfBody: '', eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q', awsRegion: 'us-east-1', messageAttributes: {},
-    attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body,
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q',
+    awsRegion: 'us-east-1',
+    messageAttributes: {},
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '0',
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
   };
 }
 
@@ -36,15 +47,22 @@ function consumerOfQueueQ(maxReceiveCount: number | undefined, fail: (r: SQSReco
   if (maxReceiveCount === undefined) delete process.env[MAX_RECEIVE_COUNTS_ENV];
   else process.env[MAX_RECEIVE_COUNTS_ENV] = JSON.stringify({ q: maxReceiveCount, 'other-queue': 1 });
   try {
-    return queueConsumer(async (r) => {
-      throw fail(r);
-    }, { failureMetric: 'ProbeFailed' });
+    return queueConsumer(
+      async (r) => {
+        throw fail(r);
+      },
+      { failureMetric: 'ProbeFailed' },
+    );
   } finally {
     delete process.env[MAX_RECEIVE_COUNTS_ENV];
   }
 }
 
-const context = { functionName: 'probe', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const context = {
+  functionName: 'probe',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 
 describe('queueConsumer', () => {
   beforeAll(() => {
@@ -55,24 +73,35 @@ describe('queueConsumer', () => {
 
   test('reports only the failed record back to the queue and logs why it failed', async () => {
     const warnings = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
-    const handler = queueConsumer(async (r) => {
-      if (r.body === 'poison') throw new RangeError('quantity must be positive');
-    }, { failureMetric: 'ProbeFailed' });
+    const handler = queueConsumer(
+      async (r) => {
+        if (r.body === 'poison') throw new RangeError('quantity must be positive');
+      },
+      { failureMetric: 'ProbeFailed' },
+    );
     const event: SQSEvent = { Records: [record('good-1', 'ok'), record('bad-1', 'poison'), record('good-2', 'ok')] };
 
     const response = await handler(event, context);
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-1' }] });
-    expect(warnings).toHaveBeenCalledWith(expect.stringContaining('record failed'), expect.objectContaining({
-      messageId: 'bad-1', receiveCount: '3', error: 'RangeError: quantity must be positive',
-    }));
+    expect(warnings).toHaveBeenCalledWith(
+      expect.stringContaining('record failed'),
+      expect.objectContaining({
+        messageId: 'bad-1',
+        receiveCount: '3',
+        error: 'RangeError: quantity must be positive',
+      }),
+    );
   });
 
   test('reports a batch that failed whole record by record, each with its reason, rather than throwing', async () => {
     const warnings = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
-    const handler = queueConsumer(async () => {
-      throw new Error('store unreachable');
-    }, { failureMetric: 'ProbeFailed' });
+    const handler = queueConsumer(
+      async () => {
+        throw new Error('store unreachable');
+      },
+      { failureMetric: 'ProbeFailed' },
+    );
 
     const response = await handler({ Records: [record('bad-1', 'x'), record('bad-2', 'y')] }, context);
 
@@ -80,19 +109,22 @@ describe('queueConsumer', () => {
     expect(warnings).toHaveBeenCalledTimes(2);
   });
 
-  test('keeps concurrent invocations\' failures apart: one batch\'s failure is never lost to another batch', async () => {
+  test("keeps concurrent invocations' failures apart: one batch's failure is never lost to another batch", async () => {
     const warnings = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
     let slowStarted!: () => void;
     const firstBatchHalfDone = new Promise<void>((resolve) => {
       slowStarted = resolve;
     });
-    const handler = queueConsumer(async (r) => {
-      if (r.body === 'refused') throw new Error('ERP circuit is open');
-      if (r.body === 'slow') {
-        slowStarted();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }, { failureMetric: 'ProbeFailed' });
+    const handler = queueConsumer(
+      async (r) => {
+        if (r.body === 'refused') throw new Error('ERP circuit is open');
+        if (r.body === 'slow') {
+          slowStarted();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      },
+      { failureMetric: 'ProbeFailed' },
+    );
 
     // The first batch's refusal is already counted when the second batch starts on the same module.
     const first = handler({ Records: [record('first-refused', 'refused'), record('first-slow', 'slow')] }, context);
@@ -112,22 +144,33 @@ describe('queueConsumer', () => {
     const response = await handler({ Records: [record('m-1', 'x', 4)] }, context);
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
-    expect(warnings).toHaveBeenCalledWith(expect.stringContaining('returns to the queue'), expect.objectContaining({
-      messageId: 'm-1', receiveCount: '4', error: 'StockKeptMoving: stock of TEE kept moving',
-    }));
+    expect(warnings).toHaveBeenCalledWith(
+      expect.stringContaining('returns to the queue'),
+      expect.objectContaining({
+        messageId: 'm-1',
+        receiveCount: '4',
+        error: 'StockKeptMoving: stock of TEE kept moving',
+      }),
+    );
     expect(errors).not.toHaveBeenCalled();
   });
 
-  test('logs a failure on the queue\'s last receive at ERROR: the message goes to the DLQ next', async () => {
+  test("logs a failure on the queue's last receive at ERROR: the message goes to the DLQ next", async () => {
     const errors = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
     const warnings = jest.spyOn(logger, 'warn');
     const handler = consumerOfQueueQ(5, () => new StockKeptMoving('stock of TEE kept moving'));
 
     await handler({ Records: [record('m-1', 'x', 5)] }, context);
 
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining('last receive'), expect.objectContaining({
-      messageId: 'm-1', receiveCount: '5', maxReceiveCount: 5, error: 'StockKeptMoving: stock of TEE kept moving',
-    }));
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringContaining('last receive'),
+      expect.objectContaining({
+        messageId: 'm-1',
+        receiveCount: '5',
+        maxReceiveCount: 5,
+        error: 'StockKeptMoving: stock of TEE kept moving',
+      }),
+    );
     expect(warnings).not.toHaveBeenCalled();
   });
 
@@ -138,12 +181,17 @@ describe('queueConsumer', () => {
     const response = await handler({ Records: [record('m-1', 'x', 1)] }, context);
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining('retrying will not change'), expect.objectContaining({
-      messageId: 'm-1', receiveCount: '1', error: 'LineNotOnOrder: line 3 is not on order ord_1',
-    }));
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringContaining('retrying will not change'),
+      expect.objectContaining({
+        messageId: 'm-1',
+        receiveCount: '1',
+        error: 'LineNotOnOrder: line 3 is not on order ord_1',
+      }),
+    );
   });
 
-  test('takes no receive for the last when its queue\'s maxReceiveCount is not given', async () => {
+  test("takes no receive for the last when its queue's maxReceiveCount is not given", async () => {
     const errors = jest.spyOn(logger, 'error');
     const warnings = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const handler = consumerOfQueueQ(undefined, () => new Error('store unreachable'));
@@ -157,7 +205,9 @@ describe('queueConsumer', () => {
   test('refuses to start on a malformed receive-limit map, naming the variable', () => {
     process.env[MAX_RECEIVE_COUNTS_ENV] = '{"q": "five"}';
     try {
-      expect(() => queueConsumer(async () => undefined, { failureMetric: 'ProbeFailed' })).toThrow(MAX_RECEIVE_COUNTS_ENV);
+      expect(() => queueConsumer(async () => undefined, { failureMetric: 'ProbeFailed' })).toThrow(
+        MAX_RECEIVE_COUNTS_ENV,
+      );
     } finally {
       delete process.env[MAX_RECEIVE_COUNTS_ENV];
     }
@@ -165,7 +215,10 @@ describe('queueConsumer', () => {
 
   test('runs the per-invocation setup with the Lambda context before the batch', async () => {
     const seen: Context[] = [];
-    const handler = queueConsumer(async () => undefined, { failureMetric: 'ProbeFailed', beforeBatch: (c) => seen.push(c) });
+    const handler = queueConsumer(async () => undefined, {
+      failureMetric: 'ProbeFailed',
+      beforeBatch: (c) => seen.push(c),
+    });
 
     await handler({ Records: [record('m-1', 'ok')] }, context);
 
@@ -175,11 +228,26 @@ describe('queueConsumer', () => {
   test('records how long after its own time each event was processed, and nothing for bodies that are not events', async () => {
     const added = jest.spyOn(metrics, 'addMetric');
     const handler = queueConsumer(async () => undefined, { failureMetric: 'ProbeFailed' });
-    const twoSecondsAgo = createEvent(ShipmentConfirmed, {
-      shipment: { shipmentId: 'S-1', orderId: 'ord_1', locationId: 'wh-east', carrier: 'UPS', trackingNumber: '1Z', shippedAt: '2026-11-28T09:00:00Z', lines: [{ lineId: '1', sku: 'TEE', quantity: 1 }] },
-    }, { correlationId: 'ord_1', time: new Date(Date.now() - 2000) });
+    const twoSecondsAgo = createEvent(
+      ShipmentConfirmed,
+      {
+        shipment: {
+          shipmentId: 'S-1',
+          orderId: 'ord_1',
+          locationId: 'wh-east',
+          carrier: 'UPS',
+          trackingNumber: '1Z',
+          shippedAt: '2026-11-28T09:00:00Z',
+          lines: [{ lineId: '1', sku: 'TEE', quantity: 1 }],
+        },
+      },
+      { correlationId: 'ord_1', time: new Date(Date.now() - 2000) },
+    );
 
-    await handler({ Records: [record('m-1', JSON.stringify(toWireEvent(twoSecondsAgo))), record('m-2', 'not json')] }, context);
+    await handler(
+      { Records: [record('m-1', JSON.stringify(toWireEvent(twoSecondsAgo))), record('m-2', 'not json')] },
+      context,
+    );
 
     const lags = added.mock.calls.filter(([name]) => name === 'EventLag').map(([, , value]) => value);
     expect(lags).toHaveLength(1);

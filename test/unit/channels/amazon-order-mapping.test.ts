@@ -7,7 +7,15 @@ import { money, thrownBy } from '../builders';
 import { lookupFrom } from '../support/fake-intake';
 
 const lookup = lookupFrom(amazonFixtureSkus);
-const map = (fixture: { order: unknown; items: unknown[] }) => mapAmazonOrder({ order: AmazonOrder.parse(fixture.order), items: fixture.items.map((item) => AmazonOrderItem.parse(item)), sellerId: 'A3TH9S8BH6GOGM' }, lookup);
+const map = (fixture: { order: unknown; items: unknown[] }) =>
+  mapAmazonOrder(
+    {
+      order: AmazonOrder.parse(fixture.order),
+      items: fixture.items.map((item) => AmazonOrderItem.parse(item)),
+      sellerId: 'A3TH9S8BH6GOGM',
+    },
+    lookup,
+  );
 const mapFixture = (name: AmazonFixtureName) => map(readAmazonFixture(name));
 
 describe('mapAmazonOrder: US order (tax added on top)', () => {
@@ -17,43 +25,95 @@ describe('mapAmazonOrder: US order (tax added on top)', () => {
     const order = mapFixture('order-us-multi-line');
 
     expect(order.lines).toEqual([
-      { lineId: '1', channelLineId: '62818943151234', sku: 'APP-TSHIRT-RED-M', channelSku: 'TSHIRT-RED-M', title: 'Classic Tee, Red, Medium', quantity: 2, unitPrice: usd(2500), discount: usd(500), taxes: [{ name: 'Item tax', amount: usd(371) }] },
-      { lineId: '2', channelLineId: '62818943151235', sku: 'HOME-MUG-WHITE', channelSku: 'MUG-WHITE', title: 'Enamel Mug, White, 12 oz', quantity: 1, unitPrice: usd(1450), discount: usd(0), taxes: [{ name: 'Item tax', amount: usd(120) }] },
+      {
+        lineId: '1',
+        channelLineId: '62818943151234',
+        sku: 'APP-TSHIRT-RED-M',
+        channelSku: 'TSHIRT-RED-M',
+        title: 'Classic Tee, Red, Medium',
+        quantity: 2,
+        unitPrice: usd(2500),
+        discount: usd(500),
+        taxes: [{ name: 'Item tax', amount: usd(371) }],
+      },
+      {
+        lineId: '2',
+        channelLineId: '62818943151235',
+        sku: 'HOME-MUG-WHITE',
+        channelSku: 'MUG-WHITE',
+        title: 'Enamel Mug, White, 12 oz',
+        quantity: 1,
+        unitPrice: usd(1450),
+        discount: usd(0),
+        taxes: [{ name: 'Item tax', amount: usd(120) }],
+      },
     ]);
   });
 
-  test('sums the items\' shipping into one taxed shipping line and reproduces OrderTotal 69.81', () => {
+  test("sums the items' shipping into one taxed shipping line and reproduces OrderTotal 69.81", () => {
     const order = mapFixture('order-us-multi-line');
 
-    expect(order.shipping).toEqual([{ method: 'Std US D2D Dom', price: usd(499), discount: usd(0), taxes: [{ name: 'Shipping tax', amount: usd(41) }] }]);
+    expect(order.shipping).toEqual([
+      {
+        method: 'Std US D2D Dom',
+        price: usd(499),
+        discount: usd(0),
+        taxes: [{ name: 'Shipping tax', amount: usd(41) }],
+      },
+    ]);
     expect(order.taxesIncluded).toBe(false);
-    expect(order.totals).toEqual({ lines: usd(6450), shipping: usd(499), discounts: usd(500), tax: usd(532), total: usd(6981) });
+    expect(order.totals).toEqual({
+      lines: usd(6450),
+      shipping: usd(499),
+      discounts: usd(500),
+      tax: usd(532),
+      total: usd(6981),
+    });
   });
 
   test('identifies the order by AmazonOrderId, the seller as the channel account, and Unshipped as received', () => {
     expect(mapFixture('order-us-multi-line')).toMatchObject({
-      orderId: orderIdFor('amazon', '113-5829743-1234567'), channelOrderId: '113-5829743-1234567', channelAccount: 'A3TH9S8BH6GOGM',
-      status: 'received', placedAt: '2025-03-14T14:26:53.000Z', channelUpdatedAt: '2025-03-14T14:57:12.000Z',
+      orderId: orderIdFor('amazon', '113-5829743-1234567'),
+      channelOrderId: '113-5829743-1234567',
+      channelAccount: 'A3TH9S8BH6GOGM',
+      status: 'received',
+      placedAt: '2025-03-14T14:26:53.000Z',
+      channelUpdatedAt: '2025-03-14T14:57:12.000Z',
     });
   });
 });
 
 describe('mapAmazonOrder: marketplaces, SKUs and lifecycle', () => {
-  test('keeps Amazon.de prices VAT-inclusive and nets the promotion\'s tax out of the line tax', () => {
+  test("keeps Amazon.de prices VAT-inclusive and nets the promotion's tax out of the line tax", () => {
     const order = mapFixture('order-de-vat-inclusive');
     const eur = (minor: number) => money(minor, 'EUR');
 
     expect(order.taxesIncluded).toBe(true);
-    expect(order.lines[0]).toMatchObject({ unitPrice: eur(5990), discount: eur(1000), taxes: [{ name: 'Item tax', amount: eur(796) }] });
+    expect(order.lines[0]).toMatchObject({
+      unitPrice: eur(5990),
+      discount: eur(1000),
+      taxes: [{ name: 'Item tax', amount: eur(796) }],
+    });
     expect(order.lines[1]).toMatchObject({ quantity: 3, unitPrice: eur(1295) });
-    expect(order.totals).toEqual({ lines: eur(9875), shipping: eur(490), discounts: eur(1000), tax: eur(1494), total: eur(9365) });
+    expect(order.totals).toEqual({
+      lines: eur(9875),
+      shipping: eur(490),
+      discounts: eur(1000),
+      tax: eur(1494),
+      total: eur(9365),
+    });
   });
 
   test('resolves an item without SellerSKU through its ASIN, in whole yen, and maps Shipped', () => {
     const order = mapFixture('order-jp-shipped-asin-only');
 
     expect(order.status).toBe('shipped');
-    expect(order.lines[0]).toMatchObject({ sku: 'TEA-MATCHA-030', channelSku: 'variant:B07N4M94KL', quantity: 2, unitPrice: money(2400, 'JPY') });
+    expect(order.lines[0]).toMatchObject({
+      sku: 'TEA-MATCHA-030',
+      channelSku: 'variant:B07N4M94KL',
+      quantity: 2,
+      unitPrice: money(2400, 'JPY'),
+    });
     expect(order.totals.total).toEqual(money(4800, 'JPY'));
   });
 
@@ -75,7 +135,12 @@ describe('mapAmazonOrder: marketplaces, SKUs and lifecycle', () => {
 
     const error = thrownBy(OrderMappingError, () => map(fixture));
 
-    expect(error.details).toEqual([{ path: 'OrderItems.0.ItemPrice', message: '50.01 USD for 2 units leaves 0.01 that no equal unit price reproduces' }]);
+    expect(error.details).toEqual([
+      {
+        path: 'OrderItems.0.ItemPrice',
+        message: '50.01 USD for 2 units leaves 0.01 that no equal unit price reproduces',
+      },
+    ]);
   });
 
   test('refuses an order without prices', () => {
@@ -86,6 +151,8 @@ describe('mapAmazonOrder: marketplaces, SKUs and lifecycle', () => {
     const fixture = readAmazonFixture('order-us-multi-line');
     fixture.order.OrderTotal.Amount = '69.71';
 
-    expect(thrownBy(OrderMappingError, () => map(fixture)).message).toBe('OrderTotal 69.71 differs from the computed 69.81 by -0.10');
+    expect(thrownBy(OrderMappingError, () => map(fixture)).message).toBe(
+      'OrderTotal 69.71 differs from the computed 69.81 by -0.10',
+    );
   });
 });

@@ -1,9 +1,26 @@
-import { CachedAccessToken, ChannelApiError, ChannelRateLimitedError, TokenBucket, channelRequest, retryAfterMs } from '#shared/channels/channel-http';
+import {
+  CachedAccessToken,
+  ChannelApiError,
+  ChannelRateLimitedError,
+  TokenBucket,
+  channelRequest,
+  retryAfterMs,
+} from '#shared/channels/channel-http';
 
 function clock(start = 0) {
   let now = start;
   const slept: number[] = [];
-  return { now: () => now, sleep: async (ms: number) => { slept.push(ms); now += ms; }, slept, advance: (ms: number) => { now += ms; } };
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      now += ms;
+    },
+    slept,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('TokenBucket', () => {
@@ -60,9 +77,16 @@ describe('channelRequest', () => {
 
   test('waits the Retry-After of a 429 and retries', async () => {
     const time = clock();
-    const { calls, fake } = responses([429, { 'retry-after': '2' }, { errors: [{ code: 'QuotaExceeded' }] }], [200, {}, { payload: { ok: true } }]);
+    const { calls, fake } = responses(
+      [429, { 'retry-after': '2' }, { errors: [{ code: 'QuotaExceeded' }] }],
+      [200, {}, { payload: { ok: true } }],
+    );
 
-    const body = await channelRequest('https://api.example.com/orders/1', {}, { channel: 'amazon', fetch: fake, sleep: time.sleep });
+    const body = await channelRequest(
+      'https://api.example.com/orders/1',
+      {},
+      { channel: 'amazon', fetch: fake, sleep: time.sleep },
+    );
 
     expect(body).toEqual({ payload: { ok: true } });
     expect(calls).toHaveLength(2);
@@ -73,7 +97,9 @@ describe('channelRequest', () => {
     const time = clock();
     const { fake } = responses([429, { 'retry-after': '60' }]);
 
-    await expect(channelRequest('https://api.example.com/orders/1', {}, { channel: 'square', fetch: fake, sleep: time.sleep })).rejects.toBeInstanceOf(ChannelRateLimitedError);
+    await expect(
+      channelRequest('https://api.example.com/orders/1', {}, { channel: 'square', fetch: fake, sleep: time.sleep }),
+    ).rejects.toBeInstanceOf(ChannelRateLimitedError);
     expect(time.slept).toEqual([]);
   });
 
@@ -81,7 +107,13 @@ describe('channelRequest', () => {
     const time = clock();
     const { calls, fake } = responses([429], [429], [429]);
 
-    await expect(channelRequest('https://api.example.com/x', {}, { channel: 'ebay', fetch: fake, sleep: time.sleep, maxRateLimitRetries: 2 })).rejects.toMatchObject({ status: 429 });
+    await expect(
+      channelRequest(
+        'https://api.example.com/x',
+        {},
+        { channel: 'ebay', fetch: fake, sleep: time.sleep, maxRateLimitRetries: 2 },
+      ),
+    ).rejects.toMatchObject({ status: 429 });
     expect(calls).toHaveLength(3);
     expect(time.slept).toEqual([1000, 2000]);
   });
@@ -89,8 +121,14 @@ describe('channelRequest', () => {
   test('throws ChannelApiError with the status and body for any other failure', async () => {
     const { fake } = responses([404, {}, { errors: [{ code: 'NOT_FOUND' }] }]);
 
-    await expect(channelRequest('https://api.example.com/v2/orders/x', {}, { channel: 'square', fetch: fake })).rejects.toEqual(expect.objectContaining({ name: 'ChannelApiError', status: 404, body: { errors: [{ code: 'NOT_FOUND' }] } }));
-    await expect(channelRequest('https://api.example.com/v2/orders/x', {}, { channel: 'square', fetch: responses([500]).fake })).rejects.toBeInstanceOf(ChannelApiError);
+    await expect(
+      channelRequest('https://api.example.com/v2/orders/x', {}, { channel: 'square', fetch: fake }),
+    ).rejects.toEqual(
+      expect.objectContaining({ name: 'ChannelApiError', status: 404, body: { errors: [{ code: 'NOT_FOUND' }] } }),
+    );
+    await expect(
+      channelRequest('https://api.example.com/v2/orders/x', {}, { channel: 'square', fetch: responses([500]).fake }),
+    ).rejects.toBeInstanceOf(ChannelApiError);
   });
 });
 
@@ -98,7 +136,10 @@ describe('CachedAccessToken', () => {
   test('asks for a token once, and again only a minute before it expires', async () => {
     const time = clock();
     let issued = 0;
-    const token = new CachedAccessToken(async () => ({ accessToken: `t${(issued += 1)}`, expiresInSeconds: 3600 }), time.now);
+    const token = new CachedAccessToken(
+      async () => ({ accessToken: `t${(issued += 1)}`, expiresInSeconds: 3600 }),
+      time.now,
+    );
 
     expect(await token.get()).toBe('t1');
     time.advance(3500_000);

@@ -10,9 +10,14 @@ import { WooCommerceInventoryApi, WooCommerceRestApi } from '#shared/channels/wo
 
 // The channel API stub on loopback plays each channel's documented answers; no rate budget is needed here.
 let stub: ChannelApiStub;
-const credentials = new EnvironmentChannelCredentials(Object.fromEntries(
-  (['shopify', 'ebay', 'woocommerce'] as const).map((channel) => [apiCredentialsEnvVar(channel), JSON.stringify(DEVELOPMENT_API_CREDENTIALS[channel])]),
-));
+const credentials = new EnvironmentChannelCredentials(
+  Object.fromEntries(
+    (['shopify', 'ebay', 'woocommerce'] as const).map((channel) => [
+      apiCredentialsEnvVar(channel),
+      JSON.stringify(DEVELOPMENT_API_CREDENTIALS[channel]),
+    ]),
+  ),
+);
 
 beforeAll(async () => {
   stub = new ChannelApiStub();
@@ -29,17 +34,28 @@ describe('Shopify inventorySetQuantities', () => {
   it('sets available with changeFromQuantity null the first time, resolving the inventory item by SKU', async () => {
     const [result] = await shopify().setAvailable([{ sku: 'CAS-1', quantity: 5 }]);
 
-    expect(result).toEqual({ sku: 'CAS-1', ok: true, listingRef: expect.stringMatching(/^gid:\/\/shopify\/InventoryItem\//) });
+    expect(result).toEqual({
+      sku: 'CAS-1',
+      ok: true,
+      listingRef: expect.stringMatching(/^gid:\/\/shopify\/InventoryItem\//),
+    });
     expect(stub.outbound.quantitiesSent('shopify', 'CAS-1')).toEqual([5]);
   });
 
-  it('compares against what it last published, and when Shopify moved (a sale there) sets against Shopify\'s own figure', async () => {
+  it("compares against what it last published, and when Shopify moved (a sale there) sets against Shopify's own figure", async () => {
     const api = shopify();
     const [first] = await api.setAvailable([{ sku: 'CAS-2', quantity: 5 }]);
     stub.outbound.setListed('shopify', 'CAS-2', 3);
     const calls = stub.callsTo(/graphql\.json$/).length;
 
-    const [second] = await api.setAvailable([{ sku: 'CAS-2', quantity: 4, previous: 5, ...(first.ok && first.listingRef ? { listingRef: first.listingRef } : {}) }]);
+    const [second] = await api.setAvailable([
+      {
+        sku: 'CAS-2',
+        quantity: 4,
+        previous: 5,
+        ...(first.ok && first.listingRef ? { listingRef: first.listingRef } : {}),
+      },
+    ]);
 
     expect(second.ok).toBe(true);
     expect(stub.outbound.quantitiesSent('shopify', 'CAS-2')).toEqual([5, 4]);
@@ -49,8 +65,18 @@ describe('Shopify inventorySetQuantities', () => {
 
   it('waits out a THROTTLED answer (Shopify throttles GraphQL with 200 and an error) and sends again', async () => {
     const waits: number[] = [];
-    const api = new ShopifyInventoryApi(new ShopifyAdminApi(stub.url, credentials, { channel: 'shopify' }, async (ms) => { waits.push(ms); }));
-    stub.fail({ method: 'POST', path: /graphql\.json$/, status: 200, body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] }, times: 2 });
+    const api = new ShopifyInventoryApi(
+      new ShopifyAdminApi(stub.url, credentials, { channel: 'shopify' }, async (ms) => {
+        waits.push(ms);
+      }),
+    );
+    stub.fail({
+      method: 'POST',
+      path: /graphql\.json$/,
+      status: 200,
+      body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] },
+      times: 2,
+    });
 
     const [result] = await api.setAvailable([{ sku: 'CAS-THROTTLED', quantity: 8 }]);
 
@@ -62,7 +88,10 @@ describe('Shopify inventorySetQuantities', () => {
   it('reports a SKU Shopify does not stock as unlisted without failing the others', async () => {
     stub.outbound.delist('shopify', 'CAS-GONE');
 
-    const results = await shopify().setAvailable([{ sku: 'CAS-GONE', quantity: 1 }, { sku: 'CAS-3', quantity: 2 }]);
+    const results = await shopify().setAvailable([
+      { sku: 'CAS-GONE', quantity: 1 },
+      { sku: 'CAS-3', quantity: 2 },
+    ]);
 
     expect(results).toEqual([
       { sku: 'CAS-GONE', ok: false, unlisted: true, reason: 'shopify has no inventory item with SKU CAS-GONE' },
@@ -72,13 +101,19 @@ describe('Shopify inventorySetQuantities', () => {
 });
 
 describe('eBay bulkUpdatePriceQuantity', () => {
-  it('answers per SKU: a listed SKU is set, an unknown one is refused with eBay\'s reason', async () => {
+  it("answers per SKU: a listed SKU is set, an unknown one is refused with eBay's reason", async () => {
     stub.outbound.delist('ebay', 'EB-GONE');
     const api = new EbayInventoryApi(stub.url, ebaySellerToken(stub.url, credentials), { channel: 'ebay' });
 
-    const results = await api.setAvailable([{ sku: 'EB-1', quantity: 7 }, { sku: 'EB-GONE', quantity: 1 }]);
+    const results = await api.setAvailable([
+      { sku: 'EB-1', quantity: 7 },
+      { sku: 'EB-GONE', quantity: 1 },
+    ]);
 
-    expect(results).toEqual([{ sku: 'EB-1', ok: true }, { sku: 'EB-GONE', ok: false, unlisted: true, reason: 'eBay 404: SKU EB-GONE is not available in the system' }]);
+    expect(results).toEqual([
+      { sku: 'EB-1', ok: true },
+      { sku: 'EB-GONE', ok: false, unlisted: true, reason: 'eBay 404: SKU EB-GONE is not available in the system' },
+    ]);
     expect(await api.readAvailable([{ sku: 'EB-1' }, { sku: 'EB-GONE' }])).toEqual(new Map([['EB-1', 7]]));
   });
 });
@@ -88,9 +123,15 @@ describe('WooCommerce products/batch', () => {
     stub.outbound.delist('woocommerce', 'WC-GONE');
     const api = new WooCommerceInventoryApi(new WooCommerceRestApi(stub.url, credentials, { channel: 'woocommerce' }));
 
-    const results = await api.setAvailable([{ sku: 'WC-1', quantity: 3 }, { sku: 'WC-GONE', quantity: 1 }]);
+    const results = await api.setAvailable([
+      { sku: 'WC-1', quantity: 3 },
+      { sku: 'WC-GONE', quantity: 1 },
+    ]);
 
-    expect(results).toEqual([{ sku: 'WC-1', ok: true, listingRef: expect.stringMatching(/^\d+$/) }, { sku: 'WC-GONE', ok: false, unlisted: true, reason: 'woocommerce has no product with SKU WC-GONE' }]);
+    expect(results).toEqual([
+      { sku: 'WC-1', ok: true, listingRef: expect.stringMatching(/^\d+$/) },
+      { sku: 'WC-GONE', ok: false, unlisted: true, reason: 'woocommerce has no product with SKU WC-GONE' },
+    ]);
     expect(stub.callsTo(/\/wp-json\/wc\/v3\/products\/batch$/)).toHaveLength(1);
     expect(stub.outbound.listedQuantity('woocommerce', 'WC-1')).toBe(3);
   });
@@ -99,8 +140,21 @@ describe('WooCommerce products/batch', () => {
 describe('Shopify refundCreate for a return taken elsewhere', () => {
   const returns = () => new ShopifyReturnApi(new ShopifyAdminApi(stub.url, credentials, { channel: 'shopify' }));
   const inStore = (channelOrderId: string, quantity = 1): ChannelReturn => ({
-    returnId: `RET-${channelOrderId}`, orderId: `ord_${channelOrderId}`, channelOrderId, receivedThrough: 'pos', receivedAt: '2026-11-30T15:00:00.000Z',
-    lines: [{ channelLineId: '71', sku: 'TEE-M', quantity, reasonCode: 'WRONG_SIZE', restocked: true, refund: { amountMinor: 2400 * quantity, currency: 'USD' } }],
+    returnId: `RET-${channelOrderId}`,
+    orderId: `ord_${channelOrderId}`,
+    channelOrderId,
+    receivedThrough: 'pos',
+    receivedAt: '2026-11-30T15:00:00.000Z',
+    lines: [
+      {
+        channelLineId: '71',
+        sku: 'TEE-M',
+        quantity,
+        reasonCode: 'WRONG_SIZE',
+        restocked: true,
+        refund: { amountMinor: 2400 * quantity, currency: 'USD' },
+      },
+    ],
     refunded: { amountMinor: 2400 * quantity, currency: 'USD' },
   });
 
@@ -114,7 +168,7 @@ describe('Shopify refundCreate for a return taken elsewhere', () => {
     expect(stub.outbound.returns.filter((r) => r.channelOrderId === '6101')).toHaveLength(1);
   });
 
-  it('throws ChannelApiError with Shopify\'s reason when Shopify refuses the refund', async () => {
+  it("throws ChannelApiError with Shopify's reason when Shopify refuses the refund", async () => {
     stub.outbound.addOrder('shopify', '6102', { lines: [{ lineId: '71', quantity: 1 }] });
 
     await expect(returns().recordReturn(inStore('6102', 3))).rejects.toThrow(ChannelApiError);

@@ -17,8 +17,28 @@ describe('mapEbayOrder: US order with sales tax, a promotion and a line without 
     const order = mapFixture('order-us-multi-line');
 
     expect(order.lines).toEqual([
-      { lineId: '1', channelLineId: '10068532941001', sku: 'APP-TSHIRT-RED-M', channelSku: 'TSHIRT-RED-M', title: 'Classic Tee - Red / M', quantity: 2, unitPrice: usd(2500), discount: usd(500), taxes: [{ name: 'STATE_SALES_TAX', amount: usd(413) }] },
-      { lineId: '2', channelLineId: '10068532941002', sku: 'HOME-MUG-WHITE', channelSku: 'variant:186543219871', title: 'Enamel Mug - White', quantity: 3, unitPrice: usd(1450), discount: usd(0), taxes: [{ name: 'STATE_SALES_TAX', amount: usd(359) }] },
+      {
+        lineId: '1',
+        channelLineId: '10068532941001',
+        sku: 'APP-TSHIRT-RED-M',
+        channelSku: 'TSHIRT-RED-M',
+        title: 'Classic Tee - Red / M',
+        quantity: 2,
+        unitPrice: usd(2500),
+        discount: usd(500),
+        taxes: [{ name: 'STATE_SALES_TAX', amount: usd(413) }],
+      },
+      {
+        lineId: '2',
+        channelLineId: '10068532941002',
+        sku: 'HOME-MUG-WHITE',
+        channelSku: 'variant:186543219871',
+        title: 'Enamel Mug - White',
+        quantity: 3,
+        unitPrice: usd(1450),
+        discount: usd(0),
+        taxes: [{ name: 'STATE_SALES_TAX', amount: usd(359) }],
+      },
     ]);
   });
 
@@ -26,8 +46,19 @@ describe('mapEbayOrder: US order with sales tax, a promotion and a line without 
     const order = mapFixture('order-us-multi-line');
 
     expect(order.shipping).toEqual([{ method: 'USPSPriority', price: usd(499), discount: usd(0), taxes: [] }]);
-    expect(order.totals).toEqual({ lines: usd(9350), shipping: usd(499), discounts: usd(500), tax: usd(772), total: usd(10121) });
-    expect(order).toMatchObject({ orderId: orderIdFor('ebay', '04-12870-41573'), channelAccount: 'fabric_demo_store', status: 'received', channelUpdatedAt: '2025-03-14T14:31:07.000Z' });
+    expect(order.totals).toEqual({
+      lines: usd(9350),
+      shipping: usd(499),
+      discounts: usd(500),
+      tax: usd(772),
+      total: usd(10121),
+    });
+    expect(order).toMatchObject({
+      orderId: orderIdFor('ebay', '04-12870-41573'),
+      channelAccount: 'fabric_demo_store',
+      status: 'received',
+      channelUpdatedAt: '2025-03-14T14:31:07.000Z',
+    });
   });
 });
 
@@ -39,14 +70,27 @@ describe('mapEbayOrder: VAT marketplaces, refunds and lifecycle', () => {
     expect(order.taxesIncluded).toBe(true);
     expect(order.status).toBe('shipped');
     expect(order.shipping).toEqual([{ method: 'USPSPriority', price: gbp(395), discount: gbp(100), taxes: [] }]);
-    expect(order.totals).toEqual({ lines: gbp(5990), shipping: gbp(395), discounts: gbp(1100), tax: gbp(0), total: gbp(5285) });
+    expect(order.totals).toEqual({
+      lines: gbp(5990),
+      shipping: gbp(395),
+      discounts: gbp(1100),
+      tax: gbp(0),
+      total: gbp(5285),
+    });
   });
 
   test('reports the partial refund', () => {
-    expect(ebayRefunds(EbayOrder.parse(readEbayFixture('order-gb-vat-inclusive-partial-refund')))).toEqual([{
-      channel: 'ebay', channelOrderId: '07-12891-55120', orderId: orderIdFor('ebay', '07-12891-55120'), channelRefundId: '5312345678',
-      refundedAt: '2025-06-04T15:20:01.000Z', amount: money(500, 'GBP'), lines: [],
-    }]);
+    expect(ebayRefunds(EbayOrder.parse(readEbayFixture('order-gb-vat-inclusive-partial-refund')))).toEqual([
+      {
+        channel: 'ebay',
+        channelOrderId: '07-12891-55120',
+        orderId: orderIdFor('ebay', '07-12891-55120'),
+        channelRefundId: '5312345678',
+        refundedAt: '2025-06-04T15:20:01.000Z',
+        amount: money(500, 'GBP'),
+        lines: [],
+      },
+    ]);
   });
 
   test('maps a completed cancellation to cancelled, even when fully refunded', () => {
@@ -65,13 +109,20 @@ describe('mapEbayOrder: VAT marketplaces, refunds and lifecycle', () => {
     payload.lineItems[1].lineItemCost.value = '43.51';
     payload.pricingSummary.total.value = '101.22';
 
-    expect(thrownBy(OrderMappingError, () => map(payload)).details).toEqual([{ path: 'lineItems.1.lineItemCost', message: '43.51 USD for 3 units leaves 0.01 that no equal unit price reproduces' }]);
+    expect(thrownBy(OrderMappingError, () => map(payload)).details).toEqual([
+      {
+        path: 'lineItems.1.lineItemCost',
+        message: '43.51 USD for 3 units leaves 0.01 that no equal unit price reproduces',
+      },
+    ]);
   });
 
   test('refuses an order whose lines do not reproduce the total, naming the difference', () => {
     const payload = readEbayFixture('order-us-multi-line');
     payload.pricingSummary.total.value = '101.11';
 
-    expect(thrownBy(OrderMappingError, () => map(payload)).message).toBe('pricingSummary.total 101.11 differs from the computed 101.21 by -0.10');
+    expect(thrownBy(OrderMappingError, () => map(payload)).message).toBe(
+      'pricingSummary.total 101.11 differs from the computed 101.21 by -0.10',
+    );
   });
 });

@@ -12,7 +12,14 @@ function keySource(known: readonly string[]) {
     asked.push(kid);
     return known.includes(kid) ? served : undefined;
   };
-  return { asked, advance: (ms: number) => { clock += ms; }, now: () => clock, fetchKey };
+  return {
+    asked,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    now: () => clock,
+    fetchKey,
+  };
 }
 
 describe('EbayPublicKeys: eBay key look-ups cached, "no such key" included', () => {
@@ -68,13 +75,20 @@ describe('EbayPublicKeys: eBay key look-ups cached, "no such key" included', () 
 });
 
 describe('EbayApi.getPublicKey', () => {
-  const credentials = { credentialsFor: async () => ({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' }) } as never;
+  const credentials = {
+    credentialsFor: async () => ({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' }),
+  } as never;
 
   function apiAnswering(keyStatus: number) {
     const fetch = async (url: string | URL | Request) => {
       const path = new URL(String(url)).pathname;
       if (path === '/identity/v1/oauth2/token') return Response.json({ access_token: 'token', expires_in: 7200 });
-      return keyStatus === 200 ? Response.json(served) : Response.json({ errors: [{ errorId: 195001, message: 'The specified key id is invalid.' }] }, { status: keyStatus });
+      return keyStatus === 200
+        ? Response.json(served)
+        : Response.json(
+            { errors: [{ errorId: 195001, message: 'The specified key id is invalid.' }] },
+            { status: keyStatus },
+          );
     };
     return new EbayApi('https://api.ebay.test', credentials, { fetch: fetch as typeof globalThis.fetch });
   }

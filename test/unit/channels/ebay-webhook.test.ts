@@ -18,7 +18,13 @@ function signatureHeader(body: string, keyId = kid, digest = 'SHA1'): string {
 function notification(orderId: string | undefined, notificationId = 'f5a7c9e1-3b5d-4f7a-9c1e-3b5d7f9a1c3e'): string {
   return JSON.stringify({
     metadata: { topic: 'ORDER_CONFIRMATION', schemaVersion: '1.0', deprecated: false },
-    notification: { notificationId, eventDate: '2025-03-14T14:31:07.000Z', publishDate: '2025-03-14T14:31:08.000Z', publishAttemptCount: 1, data: orderId ? { orderId } : { username: 'm***o' } },
+    notification: {
+      notificationId,
+      eventDate: '2025-03-14T14:31:07.000Z',
+      publishDate: '2025-03-14T14:31:08.000Z',
+      publishAttemptCount: 1,
+      data: orderId ? { orderId } : { username: 'm***o' },
+    },
   });
 }
 
@@ -32,7 +38,11 @@ function adapter() {
   return { fetched, adapter: createEbayWebhookAdapter(keys) };
 }
 
-const request = (body: string, header?: string) => webhookRequest('ebay', body, { 'content-type': 'application/json', ...(header ? { 'x-ebay-signature': header } : {}) });
+const request = (body: string, header?: string) =>
+  webhookRequest('ebay', body, {
+    'content-type': 'application/json',
+    ...(header ? { 'x-ebay-signature': header } : {}),
+  });
 
 describe('eBay notification signature (ECDSA, key by kid)', () => {
   test('accepts an ECDSA signature of the body made with the key eBay serves for kid', async () => {
@@ -44,19 +54,33 @@ describe('eBay notification signature (ECDSA, key by kid)', () => {
   test('accepts a SHA256 digest as well', async () => {
     const body = notification('04-12870-41573');
 
-    expect(await adapter().adapter.verify(request(body, signatureHeader(body, kid, 'SHA256')), verificationToken)).toBe(true);
+    expect(await adapter().adapter.verify(request(body, signatureHeader(body, kid, 'SHA256')), verificationToken)).toBe(
+      true,
+    );
   });
 
   test('rejects a body changed after signing', async () => {
     const body = notification('04-12870-41573');
 
-    expect(await adapter().adapter.verify(request(body.replace('04-12870', '04-99999'), signatureHeader(body)), verificationToken)).toBe(false);
+    expect(
+      await adapter().adapter.verify(
+        request(body.replace('04-12870', '04-99999'), signatureHeader(body)),
+        verificationToken,
+      ),
+    ).toBe(false);
   });
 
   test('rejects a signature made with another key', async () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
     const body = notification('04-12870-41573');
-    const forged = Buffer.from(JSON.stringify({ alg: 'ecdsa', kid, signature: sign('sha1', Buffer.from(body), other).toString('base64'), digest: 'SHA1' })).toString('base64');
+    const forged = Buffer.from(
+      JSON.stringify({
+        alg: 'ecdsa',
+        kid,
+        signature: sign('sha1', Buffer.from(body), other).toString('base64'),
+        digest: 'SHA1',
+      }),
+    ).toString('base64');
 
     expect(await adapter().adapter.verify(request(body, forged), verificationToken)).toBe(false);
   });
@@ -81,9 +105,20 @@ describe('eBay notification signature (ECDSA, key by kid)', () => {
   test('answers the endpoint challenge with SHA-256 of code, verification token and endpoint', () => {
     const endpoint = 'https://fabric.example.com/v1/webhooks/ebay';
 
-    const answer = adapter().adapter.challenge!({ challenge_code: 'a8628072-3d33-45ee-9004-bee86830a22d' }, verificationToken, endpoint);
+    const answer = adapter().adapter.challenge!(
+      { challenge_code: 'a8628072-3d33-45ee-9004-bee86830a22d' },
+      verificationToken,
+      endpoint,
+    );
 
-    expect(answer).toEqual({ status: 200, body: { challengeResponse: createHash('sha256').update(`a8628072-3d33-45ee-9004-bee86830a22d${verificationToken}${endpoint}`).digest('hex') } });
+    expect(answer).toEqual({
+      status: 200,
+      body: {
+        challengeResponse: createHash('sha256')
+          .update(`a8628072-3d33-45ee-9004-bee86830a22d${verificationToken}${endpoint}`)
+          .digest('hex'),
+      },
+    });
   });
 });
 

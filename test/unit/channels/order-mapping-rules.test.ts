@@ -14,12 +14,21 @@ describe('unitPriceOf: extended channel amounts to canonical unit prices', () =>
   test('never rounds: an amount that does not divide is a mapping error naming the remainder', () => {
     const error = thrownBy(OrderMappingError, () => unitPriceOf(money(1000), 3, 'OrderItems.0.ItemPrice'));
 
-    expect(error.details).toEqual([{ path: 'OrderItems.0.ItemPrice', message: '10.00 USD for 3 units leaves 0.01 that no equal unit price reproduces' }]);
+    expect(error.details).toEqual([
+      {
+        path: 'OrderItems.0.ItemPrice',
+        message: '10.00 USD for 3 units leaves 0.01 that no equal unit price reproduces',
+      },
+    ]);
   });
 });
 
 describe('quantityAt', () => {
-  test.each([['2', 2], [3, 3], [' 10 ', 10]])('reads %p as %d units', (value, expected) => {
+  test.each([
+    ['2', 2],
+    [3, 3],
+    [' 10 ', 10],
+  ])('reads %p as %d units', (value, expected) => {
     expect(quantityAt(value, 'q')).toBe(expected);
   });
 

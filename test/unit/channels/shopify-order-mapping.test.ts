@@ -1,5 +1,5 @@
 import { OrderMappingError } from '#domain/intake/channel-ports';
-import { type SkuLookup } from '#domain/kernel/sku-cross-reference';
+import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapter';
 import { orderIdFor } from '#domain/kernel/order';
@@ -26,12 +26,26 @@ describe('mapShopifyOrder: tax-exclusive USD order with a discount code and taxe
 
     expect(order.lines).toEqual([
       {
-        lineId: '1', channelLineId: '14392874000001', sku: 'APP-TSHIRT-RED-M', channelSku: 'TSHIRT-RED-M', title: 'Classic Tee',
-        quantity: 2, unitPrice: usd(2500), discount: usd(500), taxes: texas(281, 90),
+        lineId: '1',
+        channelLineId: '14392874000001',
+        sku: 'APP-TSHIRT-RED-M',
+        channelSku: 'TSHIRT-RED-M',
+        title: 'Classic Tee',
+        quantity: 2,
+        unitPrice: usd(2500),
+        discount: usd(500),
+        taxes: texas(281, 90),
       },
       {
-        lineId: '2', channelLineId: '14392874000002', sku: 'HOME-MUG-WHITE', channelSku: 'MUG-WHITE', title: 'Enamel Mug',
-        quantity: 1, unitPrice: usd(1450), discount: usd(145), taxes: texas(82, 26),
+        lineId: '2',
+        channelLineId: '14392874000002',
+        sku: 'HOME-MUG-WHITE',
+        channelSku: 'MUG-WHITE',
+        title: 'Enamel Mug',
+        quantity: 1,
+        unitPrice: usd(1450),
+        discount: usd(145),
+        taxes: texas(82, 26),
       },
     ]);
   });
@@ -48,7 +62,13 @@ describe('mapShopifyOrder: tax-exclusive USD order with a discount code and taxe
     const order = mapFixture('orders-create-multi-line');
 
     expect(order.taxesIncluded).toBe(false);
-    expect(order.totals).toEqual({ lines: usd(6450), shipping: usd(695), discounts: usd(645), tax: usd(536), total: usd(7036) });
+    expect(order.totals).toEqual({
+      lines: usd(6450),
+      shipping: usd(695),
+      discounts: usd(645),
+      tax: usd(536),
+      total: usd(7036),
+    });
   });
 
   test('identifies the order by its GraphQL id, keeps the order name and times in UTC', () => {
@@ -70,8 +90,14 @@ describe('mapShopifyOrder: tax-exclusive USD order with a discount code and taxe
   test('maps the customer and both addresses', () => {
     const order = mapFixture('orders-create-multi-line');
     const address = {
-      name: 'Maya Okafor', line1: '1100 Congress Ave', line2: 'Apt 4B', city: 'Austin', region: 'TX',
-      postalCode: '78701', countryCode: 'US', phone: '+15125550143',
+      name: 'Maya Okafor',
+      line1: '1100 Congress Ave',
+      line2: 'Apt 4B',
+      city: 'Austin',
+      region: 'TX',
+      postalCode: '78701',
+      countryCode: 'US',
+      phone: '+15125550143',
     };
 
     expect(order.customer).toEqual({ email: 'maya.okafor@example.com', name: 'Maya Okafor' });
@@ -89,12 +115,26 @@ describe('mapShopifyOrder: tax-inclusive EUR order', () => {
 
     expect(order.lines).toEqual([
       {
-        lineId: '1', channelLineId: '15120398000011', sku: 'APP-HOODIE-GREY-L', channelSku: 'HOODIE-GREY-L', title: 'Organic Hoodie',
-        quantity: 1, unitPrice: eur(5990), discount: eur(1000), taxes: vat(797),
+        lineId: '1',
+        channelLineId: '15120398000011',
+        sku: 'APP-HOODIE-GREY-L',
+        channelSku: 'HOODIE-GREY-L',
+        title: 'Organic Hoodie',
+        quantity: 1,
+        unitPrice: eur(5990),
+        discount: eur(1000),
+        taxes: vat(797),
       },
       {
-        lineId: '2', channelLineId: '15120398000012', sku: 'APP-SOCKS-MERINO-3', channelSku: 'SOCKS-3PACK', title: 'Merino Socken 3er-Pack',
-        quantity: 2, unitPrice: eur(1295), discount: eur(0), taxes: vat(414),
+        lineId: '2',
+        channelLineId: '15120398000012',
+        sku: 'APP-SOCKS-MERINO-3',
+        channelSku: 'SOCKS-3PACK',
+        title: 'Merino Socken 3er-Pack',
+        quantity: 2,
+        unitPrice: eur(1295),
+        discount: eur(0),
+        taxes: vat(414),
       },
     ]);
     expect(order.shipping).toEqual([{ method: 'DHL Paket', price: eur(490), discount: eur(0), taxes: vat(78) }]);
@@ -104,7 +144,13 @@ describe('mapShopifyOrder: tax-inclusive EUR order', () => {
     const order = mapFixture('orders-create-tax-inclusive-eur');
 
     expect(order.taxesIncluded).toBe(true);
-    expect(order.totals).toEqual({ lines: eur(8580), shipping: eur(490), discounts: eur(1000), tax: eur(1289), total: eur(8070) });
+    expect(order.totals).toEqual({
+      lines: eur(8580),
+      shipping: eur(490),
+      discounts: eur(1000),
+      tax: eur(1289),
+      total: eur(8070),
+    });
   });
 });
 
@@ -114,7 +160,11 @@ describe('mapShopifyOrder: currencies, SKUs and lifecycle', () => {
 
     expect(order.lines[0].unitPrice).toEqual(money(2400, 'JPY'));
     expect(order.totals).toEqual({
-      lines: money(4800, 'JPY'), shipping: money(800, 'JPY'), discounts: money(0, 'JPY'), tax: money(509, 'JPY'), total: money(5600, 'JPY'),
+      lines: money(4800, 'JPY'),
+      shipping: money(800, 'JPY'),
+      discounts: money(0, 'JPY'),
+      tax: money(509, 'JPY'),
+      total: money(5600, 'JPY'),
     });
   });
 
@@ -124,7 +174,9 @@ describe('mapShopifyOrder: currencies, SKUs and lifecycle', () => {
 
     const error = thrownBy(OrderMappingError, () => mapPayload(payload));
 
-    expect(error.details).toEqual([{ path: 'line_items.0.price', message: '"2400.50" has more than 0 decimals for JPY' }]);
+    expect(error.details).toEqual([
+      { path: 'line_items.0.price', message: '"2400.50" has more than 0 decimals for JPY' },
+    ]);
   });
 
   test('resolves a line without a SKU through its variant id', () => {

@@ -7,25 +7,67 @@ import { money } from '../builders';
 
 /** A refunds/create payload: one of two tees refunded with its tax, plus shipping, as Shopify sends it. */
 const refund = {
-  id: 926374819234, admin_graphql_api_id: 'gid://shopify/Refund/926374819234', order_id: 5829743312345,
-  created_at: '2025-03-20T11:02:44-05:00', processed_at: '2025-03-20T11:02:44-05:00', note: 'One tee arrived torn', restock: true, user_id: 88123,
-  refund_line_items: [{
-    id: 409981234, line_item_id: 14392874000001, location_id: 71234567, quantity: 1, restock_type: 'return',
-    subtotal: 22.5, subtotal_set: { shop_money: { amount: '22.50', currency_code: 'USD' }, presentment_money: { amount: '22.50', currency_code: 'USD' } },
-    total_tax: 1.86, total_tax_set: { shop_money: { amount: '1.86', currency_code: 'USD' }, presentment_money: { amount: '1.86', currency_code: 'USD' } },
-  }],
+  id: 926374819234,
+  admin_graphql_api_id: 'gid://shopify/Refund/926374819234',
+  order_id: 5829743312345,
+  created_at: '2025-03-20T11:02:44-05:00',
+  processed_at: '2025-03-20T11:02:44-05:00',
+  note: 'One tee arrived torn',
+  restock: true,
+  user_id: 88123,
+  refund_line_items: [
+    {
+      id: 409981234,
+      line_item_id: 14392874000001,
+      location_id: 71234567,
+      quantity: 1,
+      restock_type: 'return',
+      subtotal: 22.5,
+      subtotal_set: {
+        shop_money: { amount: '22.50', currency_code: 'USD' },
+        presentment_money: { amount: '22.50', currency_code: 'USD' },
+      },
+      total_tax: 1.86,
+      total_tax_set: {
+        shop_money: { amount: '1.86', currency_code: 'USD' },
+        presentment_money: { amount: '1.86', currency_code: 'USD' },
+      },
+    },
+  ],
   transactions: [
-    { id: 7012345678, order_id: 5829743312345, kind: 'refund', gateway: 'shopify_payments', status: 'success', amount: '24.36', currency: 'USD' },
-    { id: 7012345679, order_id: 5829743312345, kind: 'refund', gateway: 'shopify_payments', status: 'failure', amount: '24.36', currency: 'USD' },
+    {
+      id: 7012345678,
+      order_id: 5829743312345,
+      kind: 'refund',
+      gateway: 'shopify_payments',
+      status: 'success',
+      amount: '24.36',
+      currency: 'USD',
+    },
+    {
+      id: 7012345679,
+      order_id: 5829743312345,
+      kind: 'refund',
+      gateway: 'shopify_payments',
+      status: 'failure',
+      amount: '24.36',
+      currency: 'USD',
+    },
   ],
   order_adjustments: [],
 };
 
 describe('Shopify refunds/create', () => {
-  test('reports the refunded money from successful refund transactions, with each line\'s subtotal plus tax', () => {
+  test("reports the refunded money from successful refund transactions, with each line's subtotal plus tax", () => {
     expect(mapShopifyRefund(ShopifyRefundPayload.parse(refund))).toEqual({
-      channel: 'shopify', channelOrderId: '5829743312345', orderId: orderIdFor('shopify', '5829743312345'), channelRefundId: '926374819234',
-      refundedAt: '2025-03-20T16:02:44.000Z', amount: money(2436), lines: [{ channelLineId: '14392874000001', quantity: 1, amount: money(2436) }], reason: 'One tee arrived torn',
+      channel: 'shopify',
+      channelOrderId: '5829743312345',
+      orderId: orderIdFor('shopify', '5829743312345'),
+      channelRefundId: '926374819234',
+      refundedAt: '2025-03-20T16:02:44.000Z',
+      amount: money(2436),
+      lines: [{ channelLineId: '14392874000001', quantity: 1, amount: money(2436) }],
+      reason: 'One tee arrived torn',
     });
   });
 
@@ -33,7 +75,12 @@ describe('Shopify refunds/create', () => {
     const secret = 'shpss_refund_test';
     const intake = fakeIntake(shopifyWebhookAdapter, secret);
     const body = JSON.stringify(refund);
-    const headers = { 'content-type': 'application/json', 'x-shopify-topic': 'refunds/create', 'x-shopify-event-id': 'evt-refund-1', 'x-shopify-hmac-sha256': signBase64HmacSha256(body, secret) };
+    const headers = {
+      'content-type': 'application/json',
+      'x-shopify-topic': 'refunds/create',
+      'x-shopify-event-id': 'evt-refund-1',
+      'x-shopify-hmac-sha256': signBase64HmacSha256(body, secret),
+    };
 
     const first = await intake.accept(webhookRequest('shopify', body, headers));
     const again = await intake.accept(webhookRequest('shopify', body, headers));

@@ -9,7 +9,11 @@ const url = 'https://fabric.example.com/v1/webhooks/square';
 const body = JSON.stringify(readSquareFixture('event-order-updated'));
 
 function headers(payload = body, signedUrl = url) {
-  return { 'content-type': 'application/json', 'square-environment': 'Production', 'x-square-hmacsha256-signature': signBase64HmacSha256(`${signedUrl}${payload}`, signatureKey) };
+  return {
+    'content-type': 'application/json',
+    'square-environment': 'Production',
+    'x-square-hmacsha256-signature': signBase64HmacSha256(`${signedUrl}${payload}`, signatureKey),
+  };
 }
 
 describe('Square webhook signature', () => {
@@ -24,7 +28,12 @@ describe('Square webhook signature', () => {
   });
 
   test('rejects a delivery signed for another URL', async () => {
-    expect(await squareWebhookAdapter.verify(webhookRequest('square', body, headers(body, 'https://elsewhere.example.com/hook'), url), signatureKey)).toBe(false);
+    expect(
+      await squareWebhookAdapter.verify(
+        webhookRequest('square', body, headers(body, 'https://elsewhere.example.com/hook'), url),
+        signatureKey,
+      ),
+    ).toBe(false);
   });
 
   test('refuses to verify when the public URL is unknown', async () => {
@@ -46,10 +55,18 @@ describe('Square deliveries through acceptWebhookDelivery', () => {
     const answer = await intake.accept(webhookRequest('square', body, headers(), url));
 
     expect(answer).toEqual({ status: 202, body: { orderId: orderIdFor('square', 'CAISENgvlJ6jLWAzERDzjyHVybY') } });
-    expect(intake.published).toEqual([expect.objectContaining({
-      detailType: 'ChannelOrderNotified',
-      data: expect.objectContaining({ channel: 'square', channelOrderId: 'CAISENgvlJ6jLWAzERDzjyHVybY', channelAccount: 'L8RR7W3ZQ4V1B', deliveryId: 'a1f3c5e7-9b2d-4f6a-8c1e-3d5b7f9a2c4e', topic: 'order.updated' }),
-    })]);
+    expect(intake.published).toEqual([
+      expect.objectContaining({
+        detailType: 'ChannelOrderNotified',
+        data: expect.objectContaining({
+          channel: 'square',
+          channelOrderId: 'CAISENgvlJ6jLWAzERDzjyHVybY',
+          channelAccount: 'L8RR7W3ZQ4V1B',
+          deliveryId: 'a1f3c5e7-9b2d-4f6a-8c1e-3d5b7f9a2c4e',
+          topic: 'order.updated',
+        }),
+      }),
+    ]);
   });
 
   test('treats a replayed event (same event_id, valid signature) as a duplicate', async () => {
@@ -65,8 +82,17 @@ describe('Square deliveries through acceptWebhookDelivery', () => {
 
   test('acknowledges non-order events with 200 and publishes nothing', async () => {
     const intake = fakeIntake(squareWebhookAdapter, signatureKey);
-    const payment = JSON.stringify({ merchant_id: 'MLB0M4PXGJ7GV', type: 'payment.updated', event_id: 'e-1', created_at: '2025-03-14T14:26:57Z', data: { type: 'payment', id: 'p-1' } });
+    const payment = JSON.stringify({
+      merchant_id: 'MLB0M4PXGJ7GV',
+      type: 'payment.updated',
+      event_id: 'e-1',
+      created_at: '2025-03-14T14:26:57Z',
+      data: { type: 'payment', id: 'p-1' },
+    });
 
-    expect(await intake.accept(webhookRequest('square', payment, headers(payment), url))).toEqual({ status: 200, body: { ignored: true, topic: 'payment.updated' } });
+    expect(await intake.accept(webhookRequest('square', payment, headers(payment), url))).toEqual({
+      status: 200,
+      body: { ignored: true, topic: 'payment.updated' },
+    });
   });
 });

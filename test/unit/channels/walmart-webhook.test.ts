@@ -20,7 +20,9 @@ describe('Walmart notification signature (authMethod HMAC, authHeaderName Author
   test('accepts the same digest written in hex', async () => {
     const hex = createHmac('sha256', clientSecret).update(body).digest('hex');
 
-    expect(await walmartWebhookAdapter.verify(webhookRequest('walmart', body, headers(body, hex)), clientSecret)).toBe(true);
+    expect(await walmartWebhookAdapter.verify(webhookRequest('walmart', body, headers(body, hex)), clientSecret)).toBe(
+      true,
+    );
   });
 
   test('rejects a signature made with another secret', async () => {
@@ -32,7 +34,9 @@ describe('Walmart notification signature (authMethod HMAC, authHeaderName Author
   test('rejects a body changed after signing', async () => {
     const tampered = body.replace('108829635611911', '108829635619999');
 
-    expect(await walmartWebhookAdapter.verify(webhookRequest('walmart', tampered, headers()), clientSecret)).toBe(false);
+    expect(await walmartWebhookAdapter.verify(webhookRequest('walmart', tampered, headers()), clientSecret)).toBe(
+      false,
+    );
   });
 
   test('answers 401 to a delivery without the signature header, before parsing it', async () => {
@@ -52,10 +56,18 @@ describe('Walmart notifications through acceptWebhookDelivery', () => {
     const answer = await intake.accept(webhookRequest('walmart', body, headers()));
 
     expect(answer).toEqual({ status: 202, body: { orderId: orderIdFor('walmart', '108829635611911') } });
-    expect(intake.published).toEqual([expect.objectContaining({
-      detailType: 'ChannelOrderNotified',
-      data: expect.objectContaining({ channel: 'walmart', channelOrderId: '108829635611911', channelAccount: '10001234567', deliveryId: '8f4b1c52-6e7a-4d0f-9a3e-2b5c7d9e1f03', topic: 'PO_CREATED' }),
-    })]);
+    expect(intake.published).toEqual([
+      expect.objectContaining({
+        detailType: 'ChannelOrderNotified',
+        data: expect.objectContaining({
+          channel: 'walmart',
+          channelOrderId: '108829635611911',
+          channelAccount: '10001234567',
+          deliveryId: '8f4b1c52-6e7a-4d0f-9a3e-2b5c7d9e1f03',
+          topic: 'PO_CREATED',
+        }),
+      }),
+    ]);
   });
 
   test('treats a replayed delivery (same eventId, valid signature) as a duplicate, not a new order', async () => {
@@ -64,7 +76,10 @@ describe('Walmart notifications through acceptWebhookDelivery', () => {
 
     const replay = await intake.accept(webhookRequest('walmart', body, headers()));
 
-    expect(replay).toEqual({ status: 200, body: { orderId: orderIdFor('walmart', '108829635611911'), duplicate: true } });
+    expect(replay).toEqual({
+      status: 200,
+      body: { orderId: orderIdFor('walmart', '108829635611911'), duplicate: true },
+    });
     expect(intake.published).toHaveLength(1);
   });
 
@@ -75,14 +90,24 @@ describe('Walmart notifications through acceptWebhookDelivery', () => {
     const answer = await intake.accept(webhookRequest('walmart', updates, headers(updates)));
 
     expect(answer.status).toBe(202);
-    expect(intake.published[0].data).toMatchObject({ channelOrderId: '108829635611913', deliveryId: 'c2d9e7a4-1b3f-4c8e-b6a0-7f5d3e1c9b28', topic: 'ORDER_UPDATES/PO_LINE_AUTOCANCELLED' });
+    expect(intake.published[0].data).toMatchObject({
+      channelOrderId: '108829635611913',
+      deliveryId: 'c2d9e7a4-1b3f-4c8e-b6a0-7f5d3e1c9b28',
+      topic: 'ORDER_UPDATES/PO_LINE_AUTOCANCELLED',
+    });
   });
 
   test('acknowledges an event type that names no order with 200 and publishes nothing', async () => {
     const intake = fakeIntake(walmartWebhookAdapter, clientSecret);
-    const offer = JSON.stringify({ source: { eventType: 'OFFER_UNPUBLISHED', eventTime: '2025-11-23T10:00:00Z', eventId: 'f0e1d2c3' }, payload: { sku: 'WM-TEE-RED-M' } });
+    const offer = JSON.stringify({
+      source: { eventType: 'OFFER_UNPUBLISHED', eventTime: '2025-11-23T10:00:00Z', eventId: 'f0e1d2c3' },
+      payload: { sku: 'WM-TEE-RED-M' },
+    });
 
-    expect(await intake.accept(webhookRequest('walmart', offer, headers(offer)))).toEqual({ status: 200, body: { ignored: true, topic: 'OFFER_UNPUBLISHED' } });
+    expect(await intake.accept(webhookRequest('walmart', offer, headers(offer)))).toEqual({
+      status: 200,
+      body: { ignored: true, topic: 'OFFER_UNPUBLISHED' },
+    });
     expect(intake.published).toEqual([]);
   });
 

@@ -2,7 +2,12 @@ import { OrderMappingError } from '#domain/intake/channel-ports';
 import { WooCommerceOrderPayload } from '#shared/channels/woocommerce/woocommerce-order.schema';
 import { mapWooCommerceOrder, wooCommerceRefunds } from '#shared/channels/woocommerce/woocommerce-webhook.adapter';
 import { orderIdFor } from '#domain/kernel/order';
-import { type WooCommerceFixtureName, type WooCommerceOrderFixture, readWooCommerceFixture, wooCommerceFixtureSkus } from '../../fixtures/woocommerce';
+import {
+  type WooCommerceFixtureName,
+  type WooCommerceOrderFixture,
+  readWooCommerceFixture,
+  wooCommerceFixtureSkus,
+} from '../../fixtures/woocommerce';
 import { money, thrownBy } from '../builders';
 import { lookupFrom } from '../support/fake-intake';
 
@@ -25,12 +30,26 @@ describe('mapWooCommerceOrder: tax-exclusive USD order with a coupon and taxed s
 
     expect(order.lines).toEqual([
       {
-        lineId: '1', channelLineId: '315', sku: 'APP-TSHIRT-RED-M', channelSku: 'TSHIRT-RED-M', title: 'Classic Tee - Red, M',
-        quantity: 2, unitPrice: usd(2500), discount: usd(500), taxes: texas(371),
+        lineId: '1',
+        channelLineId: '315',
+        sku: 'APP-TSHIRT-RED-M',
+        channelSku: 'TSHIRT-RED-M',
+        title: 'Classic Tee - Red, M',
+        quantity: 2,
+        unitPrice: usd(2500),
+        discount: usd(500),
+        taxes: texas(371),
       },
       {
-        lineId: '2', channelLineId: '316', sku: 'HOME-MUG-WHITE', channelSku: 'MUG-WHITE', title: 'Enamel Mug - White',
-        quantity: 3, unitPrice: usd(1450), discount: usd(435), taxes: texas(323),
+        lineId: '2',
+        channelLineId: '316',
+        sku: 'HOME-MUG-WHITE',
+        channelSku: 'MUG-WHITE',
+        title: 'Enamel Mug - White',
+        quantity: 3,
+        unitPrice: usd(1450),
+        discount: usd(435),
+        taxes: texas(323),
       },
     ]);
   });
@@ -40,20 +59,38 @@ describe('mapWooCommerceOrder: tax-exclusive USD order with a coupon and taxed s
 
     expect(order.shipping).toEqual([{ method: 'Flat rate', price: usd(750), discount: usd(0), taxes: texas(62) }]);
     expect(order.taxesIncluded).toBe(false);
-    expect(order.totals).toEqual({ lines: usd(9350), shipping: usd(750), discounts: usd(935), tax: usd(756), total: usd(9921) });
+    expect(order.totals).toEqual({
+      lines: usd(9350),
+      shipping: usd(750),
+      discounts: usd(935),
+      tax: usd(756),
+      total: usd(9921),
+    });
   });
 
   test('identifies the order by its id, keeps its number, reads GMT timestamps as UTC and maps processing to received', () => {
     const order = mapFixture('order-multi-line-usd');
 
     expect(order).toMatchObject({
-      orderId: orderIdFor('woocommerce', '4711'), channel: 'woocommerce', channelOrderId: '4711', channelOrderNumber: '4711',
-      status: 'received', placedAt: '2025-03-14T14:26:53.000Z', channelUpdatedAt: '2025-03-14T14:27:10.000Z',
+      orderId: orderIdFor('woocommerce', '4711'),
+      channel: 'woocommerce',
+      channelOrderId: '4711',
+      channelOrderNumber: '4711',
+      status: 'received',
+      placedAt: '2025-03-14T14:26:53.000Z',
+      channelUpdatedAt: '2025-03-14T14:27:10.000Z',
       customer: { email: 'maya.okafor@example.com', name: 'Maya Okafor' },
     });
     expect(order.shippingAddress).toEqual({
-      name: 'Maya Okafor', company: 'Okafor Design Studio', line1: '1100 Congress Ave', line2: 'Apt 4B', city: 'Austin',
-      region: 'TX', postalCode: '78701', countryCode: 'US', phone: '+15125550143',
+      name: 'Maya Okafor',
+      company: 'Okafor Design Studio',
+      line1: '1100 Congress Ave',
+      line2: 'Apt 4B',
+      city: 'Austin',
+      region: 'TX',
+      postalCode: '78701',
+      countryCode: 'US',
+      phone: '+15125550143',
     });
   });
 });
@@ -66,7 +103,9 @@ describe('mapWooCommerceOrder: store with prices entered including VAT', () => {
     const order = mapFixture('order-tax-inclusive-eur');
 
     expect(order.taxesIncluded).toBe(true);
-    expect(order.lines.map(({ unitPrice, quantity, discount, taxes }) => ({ unitPrice, quantity, discount, taxes }))).toEqual([
+    expect(
+      order.lines.map(({ unitPrice, quantity, discount, taxes }) => ({ unitPrice, quantity, discount, taxes })),
+    ).toEqual([
       { unitPrice: eur(5990), quantity: 1, discount: eur(1000), taxes: vat(797) },
       { unitPrice: eur(1295), quantity: 3, discount: eur(0), taxes: vat(620) },
     ]);
@@ -76,7 +115,13 @@ describe('mapWooCommerceOrder: store with prices entered including VAT', () => {
     const order = mapFixture('order-tax-inclusive-eur');
 
     expect(order.shipping).toEqual([{ method: 'DHL Paket', price: eur(490), discount: eur(0), taxes: vat(78) }]);
-    expect(order.totals).toEqual({ lines: eur(9875), shipping: eur(490), discounts: eur(1000), tax: eur(1495), total: eur(9365) });
+    expect(order.totals).toEqual({
+      lines: eur(9875),
+      shipping: eur(490),
+      discounts: eur(1000),
+      tax: eur(1495),
+      total: eur(9365),
+    });
   });
 
   test('refuses a line whose gross amount does not divide into equal unit prices, naming the remainder', () => {
@@ -86,7 +131,12 @@ describe('mapWooCommerceOrder: store with prices entered including VAT', () => {
 
     const error = thrownBy(OrderMappingError, () => mapPayload(payload));
 
-    expect(error.details).toEqual([{ path: 'line_items.1.subtotal+subtotal_tax', message: '38.86 EUR for 3 units leaves 0.01 that no equal unit price reproduces' }]);
+    expect(error.details).toEqual([
+      {
+        path: 'line_items.1.subtotal+subtotal_tax',
+        message: '38.86 EUR for 3 units leaves 0.01 that no equal unit price reproduces',
+      },
+    ]);
   });
 });
 
@@ -95,24 +145,50 @@ describe('mapWooCommerceOrder: SKUs, currencies, refunds and lifecycle', () => {
     const order = mapFixture('order-empty-sku-partial-refund-gbp');
 
     expect(order.status).toBe('received');
-    expect(order.lines[0]).toMatchObject({ sku: 'HOME-TOTE-CANVAS', channelSku: 'variant:4411', unitPrice: money(1800, 'GBP') });
-    expect(order.totals).toEqual({ lines: money(1800, 'GBP'), shipping: money(395, 'GBP'), discounts: money(0, 'GBP'), tax: money(439, 'GBP'), total: money(2634, 'GBP') });
+    expect(order.lines[0]).toMatchObject({
+      sku: 'HOME-TOTE-CANVAS',
+      channelSku: 'variant:4411',
+      unitPrice: money(1800, 'GBP'),
+    });
+    expect(order.totals).toEqual({
+      lines: money(1800, 'GBP'),
+      shipping: money(395, 'GBP'),
+      discounts: money(0, 'GBP'),
+      tax: money(439, 'GBP'),
+      total: money(2634, 'GBP'),
+    });
   });
 
   test('reports a partial refund, positive, in the order currency', () => {
-    const refunds = wooCommerceRefunds(WooCommerceOrderPayload.parse(readWooCommerceFixture('order-empty-sku-partial-refund-gbp')));
+    const refunds = wooCommerceRefunds(
+      WooCommerceOrderPayload.parse(readWooCommerceFixture('order-empty-sku-partial-refund-gbp')),
+    );
 
-    expect(refunds).toEqual([{
-      channel: 'woocommerce', channelOrderId: '6130', orderId: orderIdFor('woocommerce', '6130'), channelRefundId: '6133',
-      refundedAt: '2025-06-04T15:20:03.000Z', amount: money(500, 'GBP'), lines: [], reason: 'Strap arrived frayed',
-    }]);
+    expect(refunds).toEqual([
+      {
+        channel: 'woocommerce',
+        channelOrderId: '6130',
+        orderId: orderIdFor('woocommerce', '6130'),
+        channelRefundId: '6133',
+        refundedAt: '2025-06-04T15:20:03.000Z',
+        amount: money(500, 'GBP'),
+        lines: [],
+        reason: 'Strap arrived frayed',
+      },
+    ]);
   });
 
   test('maps a cancelled yen order to cancelled, in whole yen', () => {
     const order = mapFixture('order-cancelled-jpy');
 
     expect(order.status).toBe('cancelled');
-    expect(order.totals).toEqual({ lines: money(4800, 'JPY'), shipping: money(800, 'JPY'), discounts: money(0, 'JPY'), tax: money(560, 'JPY'), total: money(6160, 'JPY') });
+    expect(order.totals).toEqual({
+      lines: money(4800, 'JPY'),
+      shipping: money(800, 'JPY'),
+      discounts: money(0, 'JPY'),
+      tax: money(560, 'JPY'),
+      total: money(6160, 'JPY'),
+    });
   });
 
   test.each([
@@ -134,7 +210,10 @@ describe('mapWooCommerceOrder: SKUs, currencies, refunds and lifecycle', () => {
     const order = mapPayload(payload);
 
     expect(order.status).toBe('needs_attention');
-    expect(order.lines.map((line) => [line.channelSku, line.sku])).toEqual([['TSHIRT-RED-M', 'APP-TSHIRT-RED-M'], ['POSTER-A2-LTD', null]]);
+    expect(order.lines.map((line) => [line.channelSku, line.sku])).toEqual([
+      ['TSHIRT-RED-M', 'APP-TSHIRT-RED-M'],
+      ['POSTER-A2-LTD', null],
+    ]);
   });
 
   test('refuses a fee line instead of dropping its money', () => {
@@ -143,7 +222,9 @@ describe('mapWooCommerceOrder: SKUs, currencies, refunds and lifecycle', () => {
 
     const error = thrownBy(OrderMappingError, () => mapPayload(payload));
 
-    expect(error.details).toEqual([{ path: 'fee_lines.0.total', message: 'fee "Gift wrap" of 3.00 has no place in the canonical order' }]);
+    expect(error.details).toEqual([
+      { path: 'fee_lines.0.total', message: 'fee "Gift wrap" of 3.00 has no place in the canonical order' },
+    ]);
   });
 
   test('refuses an order whose lines do not reproduce total, naming the difference', () => {

@@ -18,13 +18,17 @@ describe('WooCommerce webhook signature', () => {
   });
 
   test('rejects a signature made with another secret', async () => {
-    expect(await wooCommerceWebhookAdapter.verify(delivery(body, wooCommerceDeliveryHeaders(body, 'someone-else')), secret)).toBe(false);
+    expect(
+      await wooCommerceWebhookAdapter.verify(delivery(body, wooCommerceDeliveryHeaders(body, 'someone-else')), secret),
+    ).toBe(false);
   });
 
   test('rejects a body changed after signing', async () => {
     const headers = wooCommerceDeliveryHeaders(body, secret);
 
-    expect(await wooCommerceWebhookAdapter.verify(delivery(body.replace('"99.21"', '"9.21"'), headers), secret)).toBe(false);
+    expect(await wooCommerceWebhookAdapter.verify(delivery(body.replace('"99.21"', '"9.21"'), headers), secret)).toBe(
+      false,
+    );
   });
 
   test('answers 401 to a missing signature and publishes nothing', async () => {
@@ -61,7 +65,11 @@ describe('WooCommerce deliveries through acceptWebhookDelivery', () => {
   test('accepts a newer version of the same order as a new delivery', async () => {
     const intake = fakeIntake(wooCommerceWebhookAdapter, secret, wooCommerceFixtureSkus);
     await intake.accept(delivery());
-    const updated = JSON.stringify({ ...JSON.parse(body), status: 'completed', date_modified_gmt: '2025-03-15T10:00:00' });
+    const updated = JSON.stringify({
+      ...JSON.parse(body),
+      status: 'completed',
+      date_modified_gmt: '2025-03-15T10:00:00',
+    });
 
     const answer = await intake.accept(delivery(updated, wooCommerceDeliveryHeaders(updated, secret, 'order.updated')));
 
@@ -72,7 +80,12 @@ describe('WooCommerce deliveries through acceptWebhookDelivery', () => {
   test('answers the unsigned creation ping with 200 and publishes nothing', async () => {
     const intake = fakeIntake(wooCommerceWebhookAdapter, secret);
 
-    const answer = await intake.accept(webhookRequest('woocommerce', 'webhook_id=14', { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'WooCommerce/9.4.2 Hookshot (WordPress/6.7.1)' }));
+    const answer = await intake.accept(
+      webhookRequest('woocommerce', 'webhook_id=14', {
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': 'WooCommerce/9.4.2 Hookshot (WordPress/6.7.1)',
+      }),
+    );
 
     expect(answer).toEqual({ status: 200, body: { ping: true, webhookId: 14 } });
     expect(intake.published).toEqual([]);
@@ -83,9 +96,13 @@ describe('WooCommerce deliveries through acceptWebhookDelivery', () => {
     const intake = fakeIntake(wooCommerceWebhookAdapter, secret);
     const ping = 'webhook_id=14';
 
-    const answer = await intake.accept(webhookRequest('woocommerce', ping, {
-      'content-type': 'application/x-www-form-urlencoded', 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-signature': signBase64HmacSha256(ping, secret),
-    }));
+    const answer = await intake.accept(
+      webhookRequest('woocommerce', ping, {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-wc-webhook-topic': 'order.created',
+        'x-wc-webhook-signature': signBase64HmacSha256(ping, secret),
+      }),
+    );
 
     expect(answer.status).toBe(415);
   });
@@ -103,7 +120,9 @@ describe('WooCommerce deliveries through acceptWebhookDelivery', () => {
     const intake = fakeIntake(wooCommerceWebhookAdapter, secret);
     const product = JSON.stringify({ id: 201, name: 'Classic Tee' });
 
-    const answer = await intake.accept(delivery(product, wooCommerceDeliveryHeaders(product, secret, 'product.updated')));
+    const answer = await intake.accept(
+      delivery(product, wooCommerceDeliveryHeaders(product, secret, 'product.updated')),
+    );
 
     expect(answer).toEqual({ status: 200, body: { ignored: true, topic: 'product.updated' } });
   });

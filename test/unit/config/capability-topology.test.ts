@@ -13,7 +13,8 @@ function capabilityFiles<T>(dir: string, shared: readonly string[]): [string, T]
     .filter((file) => file.endsWith('.ts') && !shared.includes(file))
     .map((file) => {
       const exported = Object.values(require(path.join(dir, file)) as Record<string, T>);
-      if (exported.length !== 1) throw new Error(`${file} exports ${exported.length} values; a capability's file exports its part alone`);
+      if (exported.length !== 1)
+        throw new Error(`${file} exports ${exported.length} values; a capability's file exports its part alone`);
       return [file.replace(/\.ts$/, ''), exported[0]];
     });
 }
@@ -22,9 +23,12 @@ const topologyFiles = capabilityFiles<DeployedFunctions>(TOPOLOGY_DIR, ['index.t
 const ruleFiles = capabilityFiles<readonly RoutingRule[]>(RULES_DIR, ['index.ts', 'rule.ts']);
 
 describe("the topology's capability files", () => {
-  test.each(topologyFiles.map(([capability]) => capability))('%s is named for a capability of the domain', (capability) => {
-    expect(existsSync(path.join(ROOT, 'shared', 'domain', capability))).toBe(true);
-  });
+  test.each(topologyFiles.map(([capability]) => capability))(
+    '%s is named for a capability of the domain',
+    (capability) => {
+      expect(existsSync(path.join(ROOT, 'shared', 'domain', capability))).toBe(true);
+    },
+  );
 
   test.each(topologyFiles)("%s's functions all deploy in one stack", (_, deployed) => {
     const stacks = new Set(Object.values(deployed).map((definition) => definition.capability));

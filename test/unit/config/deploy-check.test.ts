@@ -1,4 +1,9 @@
-import { DescribeSecretCommand, ResourceNotFoundException, SecretsManagerClient, SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { regionSecrets } from '../../../infra/region-secrets';
@@ -9,7 +14,8 @@ import { tsx } from '../support/command-line-process';
 // Secrets Manager has no local emulator: these tests pin the calls the check makes and how it reads the answers.
 const secretsManager = mockClient(SecretsManagerClient);
 const EVERY_CHANNEL = { regionSettings: {} };
-const notFound = () => new ResourceNotFoundException({ message: 'Secrets Manager can\'t find the specified secret.', $metadata: {} });
+const notFound = () =>
+  new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} });
 
 let printed: string[];
 let complaints: string[];
@@ -27,7 +33,7 @@ afterEach(() => {
 });
 
 describe('the secrets a region reads', () => {
-  test('are, for a region on every channel, each channel\'s webhook secret and API credentials and the ERP\'s', () => {
+  test("are, for a region on every channel, each channel's webhook secret and API credentials and the ERP's", () => {
     expect(regionSecrets(undefined).map((secret) => secret.name)).toEqual([
       'fabric/channel-api/amazon',
       'fabric/channel-api/ebay',
@@ -44,7 +50,7 @@ describe('the secrets a region reads', () => {
     ]);
   });
 
-  test('are only those of the channels a region sells on, and the ERP\'s', () => {
+  test("are only those of the channels a region sells on, and the ERP's", () => {
     expect(regionSecrets(['shopify', 'woocommerce']).map((secret) => secret.name)).toEqual([
       'fabric/channel-api/shopify',
       'fabric/channel-api/woocommerce',
@@ -57,12 +63,24 @@ describe('the secrets a region reads', () => {
   test('name the functions that read each one', () => {
     const byName = new Map(regionSecrets(undefined).map((secret) => [secret.name, secret]));
 
-    expect(byName.get('fabric/webhooks/walmart')).toEqual({ name: 'fabric/webhooks/walmart', kind: 'webhook', readBy: ['marketplace-webhook'] });
-    expect(byName.get('fabric/channel-api/walmart')).toEqual({ name: 'fabric/channel-api/walmart', kind: 'channel-api', readBy: ['channel-order-fetch'] });
-    expect(byName.get('fabric/erp/business-central')).toEqual({ name: 'fabric/erp/business-central', kind: 'erp', readBy: ['erp-posting'] });
+    expect(byName.get('fabric/webhooks/walmart')).toEqual({
+      name: 'fabric/webhooks/walmart',
+      kind: 'webhook',
+      readBy: ['marketplace-webhook'],
+    });
+    expect(byName.get('fabric/channel-api/walmart')).toEqual({
+      name: 'fabric/channel-api/walmart',
+      kind: 'channel-api',
+      readBy: ['channel-order-fetch'],
+    });
+    expect(byName.get('fabric/erp/business-central')).toEqual({
+      name: 'fabric/erp/business-central',
+      kind: 'erp',
+      readBy: ['erp-posting'],
+    });
   });
 
-  test('follow the region\'s channels in cdk.json, given as an object or as JSON text', () => {
+  test("follow the region's channels in cdk.json, given as an object or as JSON text", () => {
     const settings = { 'eu-west-1': { channels: ['shopify'] } };
 
     expect(regionChannels({ regionSettings: settings }, 'eu-west-1')).toEqual(['shopify']);
@@ -79,7 +97,8 @@ describe('npm run deploy:check', () => {
 
     expect(status).toBe(0);
     expect(secretsManager).toHaveReceivedCommandTimes(DescribeSecretCommand, regionSecrets(undefined).length);
-    for (const { name } of regionSecrets(undefined)) expect(secretsManager).toHaveReceivedCommandWith(DescribeSecretCommand, { SecretId: name });
+    for (const { name } of regionSecrets(undefined))
+      expect(secretsManager).toHaveReceivedCommandWith(DescribeSecretCommand, { SecretId: name });
     expect(printed.at(-1)).toBe('All 12 exist in eu-west-1.');
   });
 
@@ -92,12 +111,16 @@ describe('npm run deploy:check', () => {
 
     expect(status).toBe(1);
     expect(complaints.slice(1)).toEqual(['  fabric/channel-api/walmart', '  fabric/webhooks/walmart']);
-    expect(printed).toContainEqual(expect.stringMatching(/^ {2}MISSING +fabric\/webhooks\/walmart +webhook secret, read by marketplace-webhook$/));
+    expect(printed).toContainEqual(
+      expect.stringMatching(/^ {2}MISSING +fabric\/webhooks\/walmart +webhook secret, read by marketplace-webhook$/),
+    );
   });
 
   test('counts a secret scheduled for deletion as missing, since it cannot be read', async () => {
     secretsManager.on(DescribeSecretCommand).resolves({ Name: 'exists' });
-    secretsManager.on(DescribeSecretCommand, { SecretId: 'fabric/erp/business-central' }).resolves({ Name: 'fabric/erp/business-central', DeletedDate: new Date('2026-11-20T00:00:00Z') });
+    secretsManager
+      .on(DescribeSecretCommand, { SecretId: 'fabric/erp/business-central' })
+      .resolves({ Name: 'fabric/erp/business-central', DeletedDate: new Date('2026-11-20T00:00:00Z') });
 
     const status = await deployCheck(['--region', 'eu-west-1'], EVERY_CHANNEL);
 
@@ -108,14 +131,27 @@ describe('npm run deploy:check', () => {
   test('asks only about the secrets of the channels the region sells on', async () => {
     secretsManager.on(DescribeSecretCommand).rejects(notFound());
 
-    const status = await deployCheck(['--region', 'eu-west-1'], { regionSettings: { 'eu-west-1': { channels: ['shopify'] } } });
+    const status = await deployCheck(['--region', 'eu-west-1'], {
+      regionSettings: { 'eu-west-1': { channels: ['shopify'] } },
+    });
 
     expect(status).toBe(1);
-    expect(complaints.slice(1)).toEqual(['  fabric/channel-api/shopify', '  fabric/erp/business-central', '  fabric/webhooks/shopify']);
+    expect(complaints.slice(1)).toEqual([
+      '  fabric/channel-api/shopify',
+      '  fabric/erp/business-central',
+      '  fabric/webhooks/shopify',
+    ]);
   });
 
   test('fails rather than report a secret missing when the account cannot be asked', async () => {
-    secretsManager.on(DescribeSecretCommand).rejects(new SecretsManagerServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not authorized to perform secretsmanager:DescribeSecret', $metadata: {} }));
+    secretsManager.on(DescribeSecretCommand).rejects(
+      new SecretsManagerServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'not authorized to perform secretsmanager:DescribeSecret',
+        $metadata: {},
+      }),
+    );
 
     await expect(deployCheck(['--region', 'eu-west-1'], EVERY_CHANNEL)).rejects.toThrow(/not authorized/);
   });
@@ -125,7 +161,9 @@ describe('npm run deploy:check', () => {
     [['--region', 'Europe'], '--region must be an AWS region name such as eu-west-1; got "Europe"'],
     [['--region', 'eu-west-1', '--channels', 'shopify'], 'unknown flag --channels'],
   ])('refuses %j before asking AWS anything: %s', async (argv, reason) => {
-    await expect(deployCheck(argv, EVERY_CHANNEL)).rejects.toEqual(new UsageError('npm run deploy:check -- --region <region> [--profile <profile>]', reason));
+    await expect(deployCheck(argv, EVERY_CHANNEL)).rejects.toEqual(
+      new UsageError('npm run deploy:check -- --region <region> [--profile <profile>]', reason),
+    );
     expect(secretsManager).not.toHaveReceivedAnyCommand();
   });
 
@@ -133,6 +171,8 @@ describe('npm run deploy:check', () => {
     const run = await tsx(['scripts/deploy-check.ts', '--bogus']);
 
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('unknown flag --bogus\nusage: npm run deploy:check -- --region <region> [--profile <profile>]\n');
+    expect(run.stderr).toBe(
+      'unknown flag --bogus\nusage: npm run deploy:check -- --region <region> [--profile <profile>]\n',
+    );
   }, 60_000);
 });

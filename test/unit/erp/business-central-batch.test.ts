@@ -12,7 +12,10 @@ const API_ROOT = 'https://bc.example.test/api/v2.0';
 const TOKEN_URL = 'https://login.example.test/token';
 
 const entry: JournalEntry = {
-  entryId: 'je-sale-ord_unit', postingDate: '2026-11-23', currency: 'USD', memo: 'sale',
+  entryId: 'je-sale-ord_unit',
+  postingDate: '2026-11-23',
+  currency: 'USD',
+  memo: 'sale',
   lines: [
     { account: '1200', debitMinor: 2598, creditMinor: 0, reference: 'l1' },
     { account: '4000', debitMinor: 0, creditMinor: 2598, reference: 'l1' },
@@ -34,7 +37,11 @@ function fakeBusinessCentral(responses: InnerResponse[]) {
     sent.push({ url, headers, body: init.body ? JSON.parse(String(init.body)) : undefined });
     return url.endsWith('/$batch') ? Response.json({ responses }) : Response.json({ value: [] });
   }) as unknown as typeof fetch;
-  const erp = new BusinessCentralErp(async () => DEVELOPMENT_ERP_CREDENTIALS, { apiRoot: API_ROOT, tokenUrl: TOKEN_URL, fetch: fake });
+  const erp = new BusinessCentralErp(async () => DEVELOPMENT_ERP_CREDENTIALS, {
+    apiRoot: API_ROOT,
+    tokenUrl: TOKEN_URL,
+    fetch: fake,
+  });
   return { erp, sent, tokensIssued: () => tokens };
 }
 
@@ -45,7 +52,7 @@ afterEach(() => {
 });
 
 describe('Business Central journal entries as a transactional $batch', () => {
-  test('sends the entry\'s lines as one JSON $batch at the API root, with Isolation: snapshot and URLs under the company', async () => {
+  test("sends the entry's lines as one JSON $batch at the API root, with Isolation: snapshot and URLs under the company", async () => {
     const { erp, sent } = fakeBusinessCentral([created('1'), created('2')]);
 
     await erp.postJournalEntry(entry);
@@ -55,8 +62,20 @@ describe('Business Central journal entries as a transactional $batch', () => {
     const lines = `companies(${DEVELOPMENT_ERP_CREDENTIALS.companyId})/journals(${DEVELOPMENT_ERP_CREDENTIALS.journalId})/journalLines`;
     expect(batch?.body).toEqual({
       requests: [
-        { method: 'POST', id: '1', url: lines, headers: { 'Content-Type': 'application/json' }, body: expect.objectContaining({ accountNumber: '1200', amount: 25.98, comment: '1/2 je-sale-ord_unit' }) },
-        { method: 'POST', id: '2', url: lines, headers: { 'Content-Type': 'application/json' }, body: expect.objectContaining({ accountNumber: '4000', amount: -25.98, comment: '2/2 je-sale-ord_unit' }) },
+        {
+          method: 'POST',
+          id: '1',
+          url: lines,
+          headers: { 'Content-Type': 'application/json' },
+          body: expect.objectContaining({ accountNumber: '1200', amount: 25.98, comment: '1/2 je-sale-ord_unit' }),
+        },
+        {
+          method: 'POST',
+          id: '2',
+          url: lines,
+          headers: { 'Content-Type': 'application/json' },
+          body: expect.objectContaining({ accountNumber: '4000', amount: -25.98, comment: '2/2 je-sale-ord_unit' }),
+        },
       ],
     });
   });
@@ -64,7 +83,12 @@ describe('Business Central journal entries as a transactional $batch', () => {
   test('an inner 429 is transient, carries its Retry-After and drains the bucket', async () => {
     const drain = jest.spyOn(TokenBucket.prototype, 'drain');
     const { erp } = fakeBusinessCentral([
-      { id: null, status: 429, headers: { 'Retry-After': '7' }, body: { error: { code: 'Application_TooManyRequests', message: 'Too many requests.' } } },
+      {
+        id: null,
+        status: 429,
+        headers: { 'Retry-After': '7' },
+        body: { error: { code: 'Application_TooManyRequests', message: 'Too many requests.' } },
+      },
     ]);
 
     const error = await erp.postJournalEntry(entry).catch((e: unknown) => e);
@@ -75,13 +99,18 @@ describe('Business Central journal entries as a transactional $batch', () => {
   });
 
   test.each([503, 408, 409])('an inner %d is transient', async (status) => {
-    const { erp } = fakeBusinessCentral([created('1'), { id: null, status, body: { error: { code: 'Request_EntityChanged', message: 'Changed.' } } }]);
+    const { erp } = fakeBusinessCentral([
+      created('1'),
+      { id: null, status, body: { error: { code: 'Request_EntityChanged', message: 'Changed.' } } },
+    ]);
 
     await expect(erp.postJournalEntry(entry)).rejects.toMatchObject({ name: 'ErpTransientError', status });
   });
 
   test('an inner 401 is transient and the next attempt fetches a new token', async () => {
-    const { erp, tokensIssued } = fakeBusinessCentral([{ id: null, status: 401, body: { error: { code: 'Authentication_InvalidCredentials', message: 'No.' } } }]);
+    const { erp, tokensIssued } = fakeBusinessCentral([
+      { id: null, status: 401, body: { error: { code: 'Authentication_InvalidCredentials', message: 'No.' } } },
+    ]);
 
     await expect(erp.postJournalEntry(entry)).rejects.toMatchObject({ name: 'ErpTransientError', status: 401 });
     await erp.findJournalEntry(entry.entryId);
@@ -92,19 +121,37 @@ describe('Business Central journal entries as a transactional $batch', () => {
   test('the first failing inner response decides, after responses that succeeded (rolled back with it)', async () => {
     const { erp } = fakeBusinessCentral([
       created('1'),
-      { id: null, status: 400, body: { error: { code: 'Application_FieldValidationException', message: 'Posting Date 2026-11-23 is not within your range of allowed posting dates.' } } },
+      {
+        id: null,
+        status: 400,
+        body: {
+          error: {
+            code: 'Application_FieldValidationException',
+            message: 'Posting Date 2026-11-23 is not within your range of allowed posting dates.',
+          },
+        },
+      },
     ]);
 
     const error = await erp.postJournalEntry(entry).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ErpBusinessRejectionError);
-    expect(error).toMatchObject({ status: 400, erpCode: 'Application_FieldValidationException', erpMessage: 'Posting Date 2026-11-23 is not within your range of allowed posting dates.' });
+    expect(error).toMatchObject({
+      status: 400,
+      erpCode: 'Application_FieldValidationException',
+      erpMessage: 'Posting Date 2026-11-23 is not within your range of allowed posting dates.',
+    });
   });
 
-  test('an inner rejection without Business Central\'s error shape keeps its status and body', async () => {
+  test("an inner rejection without Business Central's error shape keeps its status and body", async () => {
     const { erp } = fakeBusinessCentral([{ id: '1', status: 422, body: 'Unprocessable' }, created('2')]);
 
-    await expect(erp.postJournalEntry(entry)).rejects.toMatchObject({ name: 'ErpBusinessRejectionError', status: 422, erpCode: 'HTTP_422', erpMessage: 'Unprocessable' });
+    await expect(erp.postJournalEntry(entry)).rejects.toMatchObject({
+      name: 'ErpBusinessRejectionError',
+      status: 422,
+      erpCode: 'HTTP_422',
+      erpMessage: 'Unprocessable',
+    });
   });
 
   test('a batch answered for fewer requests than it held is transient: what committed is found by the next lookup', async () => {

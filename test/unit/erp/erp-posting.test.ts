@@ -8,7 +8,9 @@ const policy = { customerFor: () => 'SHOPIFY', shippingAccount: '6100' };
 
 describe('sales order for the ERP', () => {
   test('carries the order id as external document number, the lines in minor units and shipping net of its discount', () => {
-    const order = balancedOrder({ shipping: [{ method: 'Express', price: money(1200), discount: money(200), taxes: [] }] });
+    const order = balancedOrder({
+      shipping: [{ method: 'Express', price: money(1200), discount: money(200), taxes: [] }],
+    });
 
     expect(salesOrderFor(order, policy)).toEqual({
       externalDocumentNumber: order.orderId,
@@ -28,7 +30,9 @@ describe('sales order for the ERP', () => {
     const order = balancedOrder();
     const unmapped = { ...order, lines: [{ ...order.lines[0], sku: null }] };
 
-    expect(thrownBy(OrderNotPostableError, () => salesOrderFor(unmapped, policy)).message).toContain('line 0 (TSHIRT-RED-M) has no internal SKU');
+    expect(thrownBy(OrderNotPostableError, () => salesOrderFor(unmapped, policy)).message).toContain(
+      'line 0 (TSHIRT-RED-M) has no internal SKU',
+    );
   });
 });
 
@@ -41,11 +45,21 @@ describe('posting a sales order once', () => {
     const calls: string[] = [];
     const erp: ErpPort = {
       name: 'business-central',
-      findSalesOrderByExternalNumber: async (externalNumber) => { calls.push(`find ${externalNumber}`); return held; },
-      postSalesOrder: async (salesOrder) => { calls.push(`post ${salesOrder.externalDocumentNumber}`); return { erpDocumentId: 'so-guid-2', erpDocumentNumber: 'SO-1002' }; },
-      deleteSalesOrder: async () => { calls.push('delete'); },
+      findSalesOrderByExternalNumber: async (externalNumber) => {
+        calls.push(`find ${externalNumber}`);
+        return held;
+      },
+      postSalesOrder: async (salesOrder) => {
+        calls.push(`post ${salesOrder.externalDocumentNumber}`);
+        return { erpDocumentId: 'so-guid-2', erpDocumentNumber: 'SO-1002' };
+      },
+      deleteSalesOrder: async () => {
+        calls.push('delete');
+      },
       findJournalEntry: async () => undefined,
-      postJournalEntry: async () => { throw new Error('not a journal entry test'); },
+      postJournalEntry: async () => {
+        throw new Error('not a journal entry test');
+      },
     };
     return { erp, calls };
   }
@@ -55,18 +69,33 @@ describe('posting a sales order once', () => {
     const published: FabricEvent[] = [];
     const records: ErpDocument[] = [];
     const documents: ErpDocumentReferences = {
-      withLease: (_erp, _type, _key, _leaseMs, work) => work({ recorded, record: async (document) => void records.push(document), keepFor: async () => undefined }),
+      withLease: (_erp, _type, _key, _leaseMs, work) =>
+        work({ recorded, record: async (document) => void records.push(document), keepFor: async () => undefined }),
     };
     const ports: ErpPostingPorts = {
-      erp, documents, breaker: new SharedCircuitBreaker({ load: async () => CLOSED_BREAKER, save: async () => undefined }, 'erp', { failureThreshold: 3, coolDownMs: 10_000 }),
+      erp,
+      documents,
+      breaker: new SharedCircuitBreaker({ load: async () => CLOSED_BREAKER, save: async () => undefined }, 'erp', {
+        failureThreshold: 3,
+        coolDownMs: 10_000,
+      }),
       publisher: { publish: async (events) => void published.push(...events) },
-      backoff: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10 }, leaseMs: 1000, commitHorizonMs: 1000,
+      backoff: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10 },
+      leaseMs: 1000,
+      commitHorizonMs: 1000,
     };
     return { ports, published, records };
   }
 
   const post = (ports: ErpPostingPorts) =>
-    postSalesOrderOnce(order.orderId, async () => order, async () => false, { customerFor: () => 'WEB', shippingAccount: '6100' }, ports, { causationId: 'evt-1' });
+    postSalesOrderOnce(
+      order.orderId,
+      async () => order,
+      async () => false,
+      { customerFor: () => 'WEB', shippingAccount: '6100' },
+      ports,
+      { causationId: 'evt-1' },
+    );
 
   test('finds a sales order the ERP already holds under the order id, and records it instead of posting again', async () => {
     const { erp, calls } = erpHolding(committedUnanswered);
@@ -78,7 +107,10 @@ describe('posting a sales order once', () => {
     expect(calls).toEqual([`find ${order.orderId}`]);
     expect(records).toEqual([committedUnanswered]);
     expect(published.map((event) => [event.detailType, event.data])).toEqual([
-      ['ErpSalesOrderPosted', { orderId: order.orderId, erp: 'business-central', ...committedUnanswered, foundExisting: true }],
+      [
+        'ErpSalesOrderPosted',
+        { orderId: order.orderId, erp: 'business-central', ...committedUnanswered, foundExisting: true },
+      ],
     ]);
   });
 
@@ -88,7 +120,10 @@ describe('posting a sales order once', () => {
 
     const outcome = await post(ports);
 
-    expect(outcome).toEqual({ result: 'posted', document: { erpDocumentId: 'so-guid-2', erpDocumentNumber: 'SO-1002' } });
+    expect(outcome).toEqual({
+      result: 'posted',
+      document: { erpDocumentId: 'so-guid-2', erpDocumentNumber: 'SO-1002' },
+    });
     expect(calls).toEqual([`find ${order.orderId}`, `post ${order.orderId}`]);
     expect(records).toEqual([{ erpDocumentId: 'so-guid-2', erpDocumentNumber: 'SO-1002' }]);
     expect(published.map((event) => (event.data as { foundExisting: boolean }).foundExisting)).toEqual([false]);

@@ -1,9 +1,29 @@
-import { ErpBusinessRejectionError, ErpCircuitOpenError, ErpOutcomeUnknownError, ErpTransientError } from '#domain/erp/model';
 import {
-  BREAKER_RACE_PAUSE_MS, BreakerConflictError, CLOSED_BREAKER, SharedCircuitBreaker, admit, afterFailure, afterSuccess, backoffDelayMs, withBackoff,
-  type BreakerState, type BreakerStore,
+  ErpBusinessRejectionError,
+  ErpCircuitOpenError,
+  ErpOutcomeUnknownError,
+  ErpTransientError,
+} from '#domain/erp/model';
+import {
+  BREAKER_RACE_PAUSE_MS,
+  BreakerConflictError,
+  CLOSED_BREAKER,
+  SharedCircuitBreaker,
+  admit,
+  afterFailure,
+  afterSuccess,
+  backoffDelayMs,
+  withBackoff,
+  type BreakerState,
+  type BreakerStore,
 } from '#domain/erp/resilience';
-import { cancelSalesOrderOnce, postSalesOrderOnce, type DocumentLease, type ErpDocumentReferences, type ErpPostingPorts } from '#domain/erp/posting';
+import {
+  cancelSalesOrderOnce,
+  postSalesOrderOnce,
+  type DocumentLease,
+  type ErpDocumentReferences,
+  type ErpPostingPorts,
+} from '#domain/erp/posting';
 import type { ErpDocument, ErpPort } from '#domain/erp/model';
 import { balancedOrder } from '../builders';
 
@@ -18,18 +38,27 @@ describe('backoff with full jitter', () => {
     expect(backoffDelayMs(2, policy, undefined, () => 0)).toBe(0);
   });
 
-  test('never comes back sooner than the ERP\'s Retry-After', () => {
+  test("never comes back sooner than the ERP's Retry-After", () => {
     expect(backoffDelayMs(0, policy, 1500, () => 0.1)).toBe(1500);
   });
 
   test('retries transient failures and returns the first success', async () => {
     const waits: number[] = [];
     let calls = 0;
-    const result = await withBackoff(async () => {
-      calls += 1;
-      if (calls < 3) throw new ErpTransientError('503', 503);
-      return 'posted';
-    }, policy, { sleep: async (ms) => { waits.push(ms); }, random: () => 0.5 });
+    const result = await withBackoff(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new ErpTransientError('503', 503);
+        return 'posted';
+      },
+      policy,
+      {
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+        random: () => 0.5,
+      },
+    );
 
     expect(result).toBe('posted');
     expect(waits).toEqual([50, 100]);
@@ -37,32 +66,66 @@ describe('backoff with full jitter', () => {
 
   test('gives up after maxAttempts with the last transient error', async () => {
     let calls = 0;
-    await expect(withBackoff(async () => { calls += 1; throw new ErpTransientError('503', 503); }, policy, { sleep: async () => undefined }))
-      .rejects.toBeInstanceOf(ErpTransientError);
+    await expect(
+      withBackoff(
+        async () => {
+          calls += 1;
+          throw new ErpTransientError('503', 503);
+        },
+        policy,
+        { sleep: async () => undefined },
+      ),
+    ).rejects.toBeInstanceOf(ErpTransientError);
     expect(calls).toBe(4);
   });
 
   test('does not retry a business rejection', async () => {
     let calls = 0;
-    await expect(withBackoff(async () => { calls += 1; throw new ErpBusinessRejectionError('X', 'closed period', 400); }, policy, { sleep: async () => undefined }))
-      .rejects.toBeInstanceOf(ErpBusinessRejectionError);
+    await expect(
+      withBackoff(
+        async () => {
+          calls += 1;
+          throw new ErpBusinessRejectionError('X', 'closed period', 400);
+        },
+        policy,
+        { sleep: async () => undefined },
+      ),
+    ).rejects.toBeInstanceOf(ErpBusinessRejectionError);
     expect(calls).toBe(1);
   });
 
   test('counts a write left unanswered against the breaker but does not send it again: the ERP may still commit it', async () => {
     let calls = 0;
     const failures: string[] = [];
-    await expect(withBackoff(async () => { calls += 1; throw new ErpOutcomeUnknownError('timed out'); }, policy, {
-      sleep: async () => undefined, onTransientFailure: async (error) => void failures.push(error.name),
-    })).rejects.toBeInstanceOf(ErpOutcomeUnknownError);
+    await expect(
+      withBackoff(
+        async () => {
+          calls += 1;
+          throw new ErpOutcomeUnknownError('timed out');
+        },
+        policy,
+        {
+          sleep: async () => undefined,
+          onTransientFailure: async (error) => void failures.push(error.name),
+        },
+      ),
+    ).rejects.toBeInstanceOf(ErpOutcomeUnknownError);
     expect(calls).toBe(1);
     expect(failures).toEqual(['ErpOutcomeUnknownError']);
   });
 
   test('hands a Retry-After longer than one invocation may wait back to the queue at once', async () => {
     let calls = 0;
-    await expect(withBackoff(async () => { calls += 1; throw new ErpTransientError('429', 429, 60_000); }, policy, { sleep: async () => undefined }))
-      .rejects.toBeInstanceOf(ErpTransientError);
+    await expect(
+      withBackoff(
+        async () => {
+          calls += 1;
+          throw new ErpTransientError('429', 429, 60_000);
+        },
+        policy,
+        { sleep: async () => undefined },
+      ),
+    ).rejects.toBeInstanceOf(ErpTransientError);
     expect(calls).toBe(1);
   });
 });
@@ -87,7 +150,13 @@ describe('circuit breaker state', () => {
   });
 
   test('a successful probe closes it; a failed probe opens it again from now', () => {
-    const halfOpen: BreakerState = { status: 'half_open', consecutiveFailures: 3, openedAt: 1000, probeStartedAt: 11_000, version: 4 };
+    const halfOpen: BreakerState = {
+      status: 'half_open',
+      consecutiveFailures: 3,
+      openedAt: 1000,
+      probeStartedAt: 11_000,
+      version: 4,
+    };
 
     expect(afterSuccess(halfOpen)).toEqual({ status: 'closed', consecutiveFailures: 0, version: 5 });
     expect(afterFailure(halfOpen, 12_000, breakerPolicy)).toMatchObject({ status: 'open', openedAt: 12_000 });
@@ -110,7 +179,11 @@ class MemoryBreakerStore implements BreakerStore {
     if (this.conflicts > 0) {
       this.conflicts -= 1;
       // Another container wrote in between.
-      this.state = { ...this.state, consecutiveFailures: this.state.consecutiveFailures + 1, version: this.state.version + 1 };
+      this.state = {
+        ...this.state,
+        consecutiveFailures: this.state.consecutiveFailures + 1,
+        version: this.state.version + 1,
+      };
       throw new BreakerConflictError('moved');
     }
     if (next.version !== this.state.version + 1) throw new BreakerConflictError('moved');
@@ -132,9 +205,16 @@ describe('shared circuit breaker', () => {
   test('pauses a random while, at most doubling, after each lost race, and gives up after five', async () => {
     const store = new MemoryBreakerStore();
     const pauses: number[] = [];
-    const breaker = new SharedCircuitBreaker(store, 'erp', breakerPolicy, () => 0, () => undefined, async (ms) => {
-      pauses.push(ms);
-    });
+    const breaker = new SharedCircuitBreaker(
+      store,
+      'erp',
+      breakerPolicy,
+      () => 0,
+      () => undefined,
+      async (ms) => {
+        pauses.push(ms);
+      },
+    );
     store.conflicts = 3;
     await breaker.recordFailure();
     expect(pauses).toHaveLength(3);
@@ -175,7 +255,7 @@ describe('shared circuit breaker', () => {
     expect(store.state).toMatchObject({ status: 'closed', consecutiveFailures: 0 });
   });
 
-  test('admits on a closed, clean breaker it read within closedViewMs without reading it again; then reads, and sees another container\'s opening', async () => {
+  test("admits on a closed, clean breaker it read within closedViewMs without reading it again; then reads, and sees another container's opening", async () => {
     let now = 0;
     const store = new MemoryBreakerStore();
     const breaker = new SharedCircuitBreaker(store, 'erp', { ...breakerPolicy, closedViewMs: 1000 }, () => now);
@@ -229,7 +309,10 @@ function erpFailingWith(failures: ErpTransientError[]): ErpPort & { posted: stri
     },
     async deleteSalesOrder(document) {
       answer();
-      posted.splice(posted.findIndex((orderId) => documentOf(orderId).erpDocumentId === document.erpDocumentId), 1);
+      posted.splice(
+        posted.findIndex((orderId) => documentOf(orderId).erpDocumentId === document.erpDocumentId),
+        1,
+      );
     },
     findJournalEntry: async () => undefined,
     postJournalEntry: async () => ({ erpDocumentId: 'je', erpDocumentNumber: 'JE' }),
@@ -240,8 +323,18 @@ class MemoryDocuments implements ErpDocumentReferences {
   readonly held = new Map<string, ErpDocument>();
   /** How long each holder asked to keep its lease past its work. */
   readonly kept: number[] = [];
-  withLease = <T>(_erp: string, _type: string, key: string, _leaseMs: number, work: (lease: DocumentLease) => Promise<T>) =>
-    work({ recorded: this.held.get(key), record: async (document) => void this.held.set(key, document), keepFor: async (ms) => void this.kept.push(ms) });
+  withLease = <T>(
+    _erp: string,
+    _type: string,
+    key: string,
+    _leaseMs: number,
+    work: (lease: DocumentLease) => Promise<T>,
+  ) =>
+    work({
+      recorded: this.held.get(key),
+      record: async (document) => void this.held.set(key, document),
+      keepFor: async (ms) => void this.kept.push(ms),
+    });
 }
 
 describe('posting through the shared breaker', () => {
@@ -251,8 +344,13 @@ describe('posting through the shared breaker', () => {
 
   function portsFor(erp: ErpPort, store: MemoryBreakerStore, now: () => number): ErpPostingPorts {
     return {
-      erp, documents: new MemoryDocuments(), breaker: new SharedCircuitBreaker(store, 'erp', breakerPolicy, now),
-      publisher: { publish: async () => undefined }, backoff: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 2000 }, leaseMs: 1000, commitHorizonMs: 1000,
+      erp,
+      documents: new MemoryDocuments(),
+      breaker: new SharedCircuitBreaker(store, 'erp', breakerPolicy, now),
+      publisher: { publish: async () => undefined },
+      backoff: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 2000 },
+      leaseMs: 1000,
+      commitHorizonMs: 1000,
       sleep: async () => undefined,
     };
   }
@@ -262,19 +360,33 @@ describe('posting through the shared breaker', () => {
     const erp = erpFailingWith([throttled(), throttled(), throttled(), throttled()]);
     const store = new MemoryBreakerStore();
 
-    const outcome = await postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, portsFor(erp, store, () => 0), { causationId: 'evt-1' });
+    const outcome = await postSalesOrderOnce(
+      order.orderId,
+      async () => order,
+      notCancelled,
+      posting,
+      portsFor(erp, store, () => 0),
+      { causationId: 'evt-1' },
+    );
 
     expect(outcome.result).toBe('posted');
     expect(erp.posted).toEqual([order.orderId]);
     expect(store.state).toMatchObject({ status: 'closed', consecutiveFailures: 0 });
   });
 
-  test('a 429 answering the half-open probe closes the breaker, so the probe\'s own retry is admitted', async () => {
+  test("a 429 answering the half-open probe closes the breaker, so the probe's own retry is admitted", async () => {
     const erp = erpFailingWith([new ErpTransientError('429', 429, 500)]);
     const store = new MemoryBreakerStore();
     store.state = { status: 'open', consecutiveFailures: 3, openedAt: 0, version: 4 };
 
-    const outcome = await postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, portsFor(erp, store, () => 20_000), { causationId: 'evt-1' });
+    const outcome = await postSalesOrderOnce(
+      order.orderId,
+      async () => order,
+      notCancelled,
+      posting,
+      portsFor(erp, store, () => 20_000),
+      { causationId: 'evt-1' },
+    );
 
     expect(outcome.result).toBe('posted');
     expect(store.state.status).toBe('closed');
@@ -282,11 +394,15 @@ describe('posting through the shared breaker', () => {
 
   test('keeps the lease for the commit horizon when the ERP leaves a post unanswered, and neither looks it up nor posts it again meanwhile', async () => {
     const erp = erpFailingWith([]);
-    erp.postSalesOrder = async () => { throw new ErpOutcomeUnknownError('timed out'); };
+    erp.postSalesOrder = async () => {
+      throw new ErpOutcomeUnknownError('timed out');
+    };
     const lookups = jest.spyOn(erp, 'findSalesOrderByExternalNumber');
     const ports = portsFor(erp, new MemoryBreakerStore(), () => 0);
 
-    await expect(postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, ports, { causationId: 'evt-1' })).rejects.toBeInstanceOf(ErpOutcomeUnknownError);
+    await expect(
+      postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, ports, { causationId: 'evt-1' }),
+    ).rejects.toBeInstanceOf(ErpOutcomeUnknownError);
     expect((ports.documents as MemoryDocuments).kept).toEqual([ports.commitHorizonMs]);
     expect(lookups).toHaveBeenCalledTimes(1);
   });
@@ -296,8 +412,16 @@ describe('posting through the shared breaker', () => {
     const erp = erpFailingWith([down(), down(), down(), down(), down()]);
     const store = new MemoryBreakerStore();
 
-    await expect(postSalesOrderOnce(order.orderId, async () => order, notCancelled, posting, portsFor(erp, store, () => 0), { causationId: 'evt-1' }))
-      .rejects.toBeInstanceOf(ErpCircuitOpenError);
+    await expect(
+      postSalesOrderOnce(
+        order.orderId,
+        async () => order,
+        notCancelled,
+        posting,
+        portsFor(erp, store, () => 0),
+        { causationId: 'evt-1' },
+      ),
+    ).rejects.toBeInstanceOf(ErpCircuitOpenError);
     expect(store.state).toMatchObject({ status: 'open', consecutiveFailures: 3 });
     expect(erp.posted).toEqual([]);
   });
@@ -308,20 +432,35 @@ describe('a cancelled order and the ERP', () => {
   const posting = { customerFor: () => 'WEB', shippingAccount: '6100' };
   const published: string[] = [];
   const portsFor = (erp: ErpPort, documents = new MemoryDocuments()): ErpPostingPorts => ({
-    erp, documents, breaker: new SharedCircuitBreaker(new MemoryBreakerStore(), 'erp', breakerPolicy, () => 0),
+    erp,
+    documents,
+    breaker: new SharedCircuitBreaker(new MemoryBreakerStore(), 'erp', breakerPolicy, () => 0),
     publisher: { publish: async (events) => void published.push(...events.map((e) => e.detailType)) },
-    backoff: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 2000 }, leaseMs: 1000, commitHorizonMs: 1000, sleep: async () => undefined,
+    backoff: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 2000 },
+    leaseMs: 1000,
+    commitHorizonMs: 1000,
+    sleep: async () => undefined,
   });
 
   test('deletes the sales order of an order cancelled after it was posted, and publishes it', async () => {
     const erp = erpFailingWith([]);
     const ports = portsFor(erp);
-    await postSalesOrderOnce(order.orderId, async () => order, async () => false, posting, ports, { causationId: 'evt-1' });
+    await postSalesOrderOnce(
+      order.orderId,
+      async () => order,
+      async () => false,
+      posting,
+      ports,
+      { causationId: 'evt-1' },
+    );
     published.length = 0;
 
     const outcome = await cancelSalesOrderOnce(order.orderId, ports, { causationId: 'evt-2' });
 
-    expect(outcome).toEqual({ result: 'deleted', document: { erpDocumentId: `so-${order.orderId}`, erpDocumentNumber: `SO-${order.orderId}` } });
+    expect(outcome).toEqual({
+      result: 'deleted',
+      document: { erpDocumentId: `so-${order.orderId}`, erpDocumentNumber: `SO-${order.orderId}` },
+    });
     expect(erp.posted).toEqual([]);
     expect(published).toEqual(['ErpSalesOrderCancelled']);
   });
@@ -334,17 +473,25 @@ describe('a cancelled order and the ERP', () => {
     expect(erp.posted).toEqual([]);
   });
 
-  test('publishes the ERP\'s refusal to delete a sales order, with its message, and does not retry it', async () => {
+  test("publishes the ERP's refusal to delete a sales order, with its message, and does not retry it", async () => {
     const erp = erpFailingWith([]);
     erp.posted.push(order.orderId);
     erp.deleteSalesOrder = async () => {
-      throw new ErpBusinessRejectionError('Application_DialogException', 'You cannot delete the order, it has been shipped.', 400);
+      throw new ErpBusinessRejectionError(
+        'Application_DialogException',
+        'You cannot delete the order, it has been shipped.',
+        400,
+      );
     };
     published.length = 0;
 
     const outcome = await cancelSalesOrderOnce(order.orderId, portsFor(erp), { causationId: 'evt-2' });
 
-    expect(outcome).toEqual({ result: 'rejected', erpCode: 'Application_DialogException', erpMessage: 'You cannot delete the order, it has been shipped.' });
+    expect(outcome).toEqual({
+      result: 'rejected',
+      erpCode: 'Application_DialogException',
+      erpMessage: 'You cannot delete the order, it has been shipped.',
+    });
     expect(published).toEqual(['ErpPostingRejected']);
     expect(erp.posted).toEqual([order.orderId]);
   });
@@ -353,8 +500,19 @@ describe('a cancelled order and the ERP', () => {
     const erp = erpFailingWith([]);
     const ports = portsFor(erp);
 
-    expect(await cancelSalesOrderOnce(order.orderId, ports, { causationId: 'evt-2' })).toEqual({ result: 'nothing_posted' });
-    expect(await postSalesOrderOnce(order.orderId, async () => order, async () => true, posting, ports, { causationId: 'evt-1' })).toEqual({ result: 'order_cancelled' });
+    expect(await cancelSalesOrderOnce(order.orderId, ports, { causationId: 'evt-2' })).toEqual({
+      result: 'nothing_posted',
+    });
+    expect(
+      await postSalesOrderOnce(
+        order.orderId,
+        async () => order,
+        async () => true,
+        posting,
+        ports,
+        { causationId: 'evt-1' },
+      ),
+    ).toEqual({ result: 'order_cancelled' });
     expect(erp.posted).toEqual([]);
   });
 });

@@ -2,7 +2,15 @@ import { EVENT_BUS_MAX_BYTES, claimCheckKey, claimedWireEvent, needsClaimCheck }
 import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
 
 function event(detailType: string, data: unknown): FabricEvent {
-  return { id: 'evt-1', source: 'fabric.intake', detailType, time: '2026-12-06T16:00:00.000Z', correlationId: 'ord_1', schemaVersion: 1, data };
+  return {
+    id: 'evt-1',
+    source: 'fabric.intake',
+    detailType,
+    time: '2026-12-06T16:00:00.000Z',
+    correlationId: 'ord_1',
+    schemaVersion: 1,
+    data,
+  };
 }
 
 const pointer = { bucket: 'claims', key: 'claim-checks/2026/12/06/OrderReceived/evt-1.json', bytes: 300_000 };
@@ -27,7 +35,9 @@ describe('the claim-check decision', () => {
 
 describe('the claimed event', () => {
   test('is stored by day, detail-type and event id, so a retry rewrites the same object', () => {
-    expect(claimCheckKey(toWireEvent(event('OrderReceived', {})))).toBe('claim-checks/2026/12/06/OrderReceived/evt-1.json');
+    expect(claimCheckKey(toWireEvent(event('OrderReceived', {})))).toBe(
+      'claim-checks/2026/12/06/OrderReceived/evt-1.json',
+    );
   });
 
   test('keeps the envelope and the pointer, and leaves the payload behind', () => {
@@ -35,19 +45,33 @@ describe('the claimed event', () => {
 
     const claimed = claimedWireEvent(whole, pointer);
 
-    expect(claimed).toMatchObject({ id: whole.id, source: whole.source, 'detail-type': 'OrderReceived', time: whole.time });
+    expect(claimed).toMatchObject({
+      id: whole.id,
+      source: whole.source,
+      'detail-type': 'OrderReceived',
+      time: whole.time,
+    });
     expect(claimed.detail.metadata).toEqual({ ...whole.detail.metadata, claimCheck: pointer });
     expect(claimed.detail.data).toEqual({});
   });
 
   test('keeps the fields a routing rule matches on, so it is routed as the whole event would be', () => {
-    const whole = toWireEvent(event('OrderStateChanged', { orderId: 'ord_1', to: 'cancelled', on: 'stock_refused', order: { lines: 'x'.repeat(300_000) } }));
+    const whole = toWireEvent(
+      event('OrderStateChanged', {
+        orderId: 'ord_1',
+        to: 'cancelled',
+        on: 'stock_refused',
+        order: { lines: 'x'.repeat(300_000) },
+      }),
+    );
 
     expect(claimedWireEvent(whole, pointer).detail.data).toEqual({ to: 'cancelled', on: 'stock_refused' });
   });
 
   test('keeps a nested routed field at its path', () => {
-    const whole = toWireEvent(event('PosTransactionRecorded', { transaction: { disposition: 'completed', lines: 'x'.repeat(300_000) } }));
+    const whole = toWireEvent(
+      event('PosTransactionRecorded', { transaction: { disposition: 'completed', lines: 'x'.repeat(300_000) } }),
+    );
 
     expect(claimedWireEvent(whole, pointer).detail.data).toEqual({ transaction: { disposition: 'completed' } });
   });

@@ -1,6 +1,10 @@
 import { readdirSync } from 'node:fs';
 import {
-  EVENT_SCHEMA_DIR, type JsonSchema, findBreakingChanges, generateEventSchemas, readCommittedSchema,
+  EVENT_SCHEMA_DIR,
+  type JsonSchema,
+  findBreakingChanges,
+  generateEventSchemas,
+  readCommittedSchema,
 } from '#events/json-schema';
 
 describe.each(generateEventSchemas())('$detailType v$version', ({ fileName, schema }) => {
@@ -90,7 +94,10 @@ describe('findBreakingChanges', () => {
   });
 
   test('flags a required field inside array items that became optional', () => {
-    const changed = evolve('lines', { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' } } } });
+    const changed = evolve('lines', {
+      type: 'array',
+      items: { type: 'object', properties: { sku: { type: 'string' } } },
+    });
 
     expect(findBreakingChanges(published, changed)).toEqual(['lines[].sku: became optional']);
   });
@@ -118,6 +125,8 @@ describe('findBreakingChanges', () => {
   test('refuses a schema it cannot fully see into rather than passing it', () => {
     const changed = evolve('customer', { $ref: '#/$defs/Customer' });
 
-    expect(() => findBreakingChanges(published, changed)).toThrow('customer: $ref is beyond the event compatibility check');
+    expect(() => findBreakingChanges(published, changed)).toThrow(
+      'customer: $ref is beyond the event compatibility check',
+    );
   });
 });

@@ -31,6 +31,8 @@ describe('toSnsFilterPolicy', () => {
     // Rules are data: an operator outside the portable subset can arrive without the type noticing.
     const pattern = { source: [matcher] } as unknown as EventPattern;
 
-    expect(() => toSnsFilterPolicy(pattern)).toThrow(`pattern.source: operator "${operator}" is not portable between EventBridge and SNS`);
+    expect(() => toSnsFilterPolicy(pattern)).toThrow(
+      `pattern.source: operator "${operator}" is not portable between EventBridge and SNS`,
+    );
   });
 });

@@ -12,10 +12,24 @@ function fakePorts() {
   const published: FabricEvent[] = [];
   const done = new Map<string, AcceptedDelivery>();
   return {
-    archived, verdicts, published,
+    archived,
+    verdicts,
+    published,
     ports: {
-      archive: { archiveDelivery: async (d: ArchivedDelivery) => { archived.push(d); return d.requestId; }, recordVerdict: async (_k: string, v: DeliveryVerdict) => { verdicts.push(v); } },
-      publisher: { publish: async (events: readonly FabricEvent[]) => { published.push(...events); } },
+      archive: {
+        archiveDelivery: async (d: ArchivedDelivery) => {
+          archived.push(d);
+          return d.requestId;
+        },
+        recordVerdict: async (_k: string, v: DeliveryVerdict) => {
+          verdicts.push(v);
+        },
+      },
+      publisher: {
+        publish: async (events: readonly FabricEvent[]) => {
+          published.push(...events);
+        },
+      },
       deduplicator: {
         async once(key: string, accept: () => Promise<AcceptedDelivery>) {
           const earlier = done.get(key);
@@ -29,27 +43,50 @@ function fakePorts() {
   };
 }
 
-const message = (body: unknown, messageId = 'm-1') => ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body), receivedAt: '2025-03-14T14:57:14.000Z' });
+const message = (body: unknown, messageId = 'm-1') => ({
+  messageId,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  receivedAt: '2025-03-14T14:57:14.000Z',
+});
 
 describe('Amazon ORDER_CHANGE notifications from the SQS destination', () => {
   test('archives the message, then publishes ChannelOrderNotified for the order and seller', async () => {
     const fake = fakePorts();
 
-    const result = await acceptQueuedNotification(message(readAmazonNotification()), amazonNotificationAdapter, fake.ports);
+    const result = await acceptQueuedNotification(
+      message(readAmazonNotification()),
+      amazonNotificationAdapter,
+      fake.ports,
+    );
 
-    expect(result).toEqual({ outcome: 'accepted', orderId: orderIdFor('amazon', '113-5829743-1234567'), deliveryId: '8e3b1f6a-4c2d-4a7e-b9f0-5d1c3e7a9b2f' });
+    expect(result).toEqual({
+      outcome: 'accepted',
+      orderId: orderIdFor('amazon', '113-5829743-1234567'),
+      deliveryId: '8e3b1f6a-4c2d-4a7e-b9f0-5d1c3e7a9b2f',
+    });
     expect(fake.archived[0]).toMatchObject({ channel: 'amazon', source: 'notifications', requestId: 'm-1' });
-    expect(fake.published).toEqual([expect.objectContaining({
-      detailType: 'ChannelOrderNotified',
-      data: expect.objectContaining({ channel: 'amazon', channelOrderId: '113-5829743-1234567', channelAccount: 'A3TH9S8BH6GOGM', topic: 'ORDER_CHANGE:OrderStatusChange' }),
-    })]);
+    expect(fake.published).toEqual([
+      expect.objectContaining({
+        detailType: 'ChannelOrderNotified',
+        data: expect.objectContaining({
+          channel: 'amazon',
+          channelOrderId: '113-5829743-1234567',
+          channelAccount: 'A3TH9S8BH6GOGM',
+          topic: 'ORDER_CHANGE:OrderStatusChange',
+        }),
+      }),
+    ]);
   });
 
   test('treats a redelivery with a new message id but the same NotificationId as a duplicate', async () => {
     const fake = fakePorts();
     await acceptQueuedNotification(message(readAmazonNotification(), 'm-1'), amazonNotificationAdapter, fake.ports);
 
-    const again = await acceptQueuedNotification(message(readAmazonNotification(), 'm-2'), amazonNotificationAdapter, fake.ports);
+    const again = await acceptQueuedNotification(
+      message(readAmazonNotification(), 'm-2'),
+      amazonNotificationAdapter,
+      fake.ports,
+    );
 
     expect(again.outcome).toBe('duplicate');
     expect(fake.published).toHaveLength(1);
@@ -69,7 +106,9 @@ describe('Amazon ORDER_CHANGE notifications from the SQS destination', () => {
     const fake = fakePorts();
     const other = { ...readAmazonNotification(), NotificationType: 'ANY_OFFER_CHANGED' };
 
-    expect((await acceptQueuedNotification(message(other), amazonNotificationAdapter, fake.ports)).outcome).toBe('ignored');
+    expect((await acceptQueuedNotification(message(other), amazonNotificationAdapter, fake.ports)).outcome).toBe(
+      'ignored',
+    );
     expect(fake.published).toEqual([]);
   });
 });

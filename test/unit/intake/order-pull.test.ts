@@ -1,10 +1,19 @@
 import type { ChannelOrderMapper } from '#domain/intake/channel-ports';
-import { ConnectorStateConflictError, pullOrders, type ConnectorState, type OrderFeed, type OrderPullPorts } from '#domain/intake/order-pull';
+import {
+  ConnectorStateConflictError,
+  pullOrders,
+  type ConnectorState,
+  type OrderFeed,
+  type OrderPullPorts,
+} from '#domain/intake/order-pull';
 import type { FabricEvent } from '#domain/kernel/event';
 import { balancedOrder } from '../builders';
 import { orderIdFor } from '#domain/kernel/order';
 
-interface FakeOrder { id: string; modified: string }
+interface FakeOrder {
+  id: string;
+  modified: string;
+}
 
 /** A channel search over fixed orders: [from, to] inclusive, sorted, pages of two, and a fault switch. */
 function fakeFeed(orders: FakeOrder[]) {
@@ -14,7 +23,13 @@ function fakeFeed(orders: FakeOrder[]) {
     channel: 'ebay',
     channelOrderId: (order) => order.id,
     skuKeys: () => [{ channelSku: 'TSHIRT-RED-M' }],
-    toCanonicalOrder: (order) => balancedOrder({ orderId: orderIdFor('ebay', order.id), channel: 'ebay', channelOrderId: order.id, channelUpdatedAt: order.modified }),
+    toCanonicalOrder: (order) =>
+      balancedOrder({
+        orderId: orderIdFor('ebay', order.id),
+        channel: 'ebay',
+        channelOrderId: order.id,
+        channelUpdatedAt: order.modified,
+      }),
   };
   const feed: OrderFeed<FakeOrder> = {
     channel: 'ebay',
@@ -23,7 +38,9 @@ function fakeFeed(orders: FakeOrder[]) {
     async fetchPage(window, page) {
       calls.push({ window, ...(page ? { page } : {}) });
       if (page && page === failOnPage) throw new Error(`page ${page} failed`);
-      const inWindow = orders.filter((o) => o.modified >= window.from && o.modified <= window.to).sort((a, b) => a.modified.localeCompare(b.modified));
+      const inWindow = orders
+        .filter((o) => o.modified >= window.from && o.modified <= window.to)
+        .sort((a, b) => a.modified.localeCompare(b.modified));
       const offset = Number(page ?? 0);
       const slice = inWindow.slice(offset, offset + 2);
       return {
@@ -33,7 +50,13 @@ function fakeFeed(orders: FakeOrder[]) {
       };
     },
   };
-  return { feed, calls, failOn: (page: string | undefined) => { failOnPage = page; } };
+  return {
+    feed,
+    calls,
+    failOn: (page: string | undefined) => {
+      failOnPage = page;
+    },
+  };
 }
 
 function fakePorts() {
@@ -42,7 +65,9 @@ function fakePorts() {
   const done = new Map<string, { orderId: string; outcome: string }>();
   const ports: OrderPullPorts = {
     state: {
-      async load() { return structuredClone(stored); },
+      async load() {
+        return structuredClone(stored);
+      },
       async save(_connector, state) {
         if (state.version !== stored.version) throw new ConnectorStateConflictError('moved');
         stored = { ...structuredClone(state), version: state.version + 1 };
@@ -50,7 +75,11 @@ function fakePorts() {
       },
     },
     archive: { archiveDelivery: async (d) => d.requestId, recordVerdict: async () => undefined },
-    publisher: { publish: async (events) => { published.push(...events); } },
+    publisher: {
+      publish: async (events) => {
+        published.push(...events);
+      },
+    },
     skus: { resolveSkus: async () => new Map([['sku:TSHIRT-RED-M', 'APP-TSHIRT-RED-M']]) },
     once: (async (key: string, work: () => Promise<{ orderId: string; outcome: string }>) => {
       const earlier = done.get(key);
@@ -60,11 +89,25 @@ function fakePorts() {
       return { ...result, duplicate: false };
     }) as OrderPullPorts['once'],
   };
-  return { ports, published, state: () => stored, receivedIds: () => published.filter((e) => e.detailType === 'OrderReceived').map((e) => (e.data as { order: { channelOrderId: string } }).order.channelOrderId) };
+  return {
+    ports,
+    published,
+    state: () => stored,
+    receivedIds: () =>
+      published
+        .filter((e) => e.detailType === 'OrderReceived')
+        .map((e) => (e.data as { order: { channelOrderId: string } }).order.channelOrderId),
+  };
 }
 
 const at = (minute: number) => new Date(Date.UTC(2025, 2, 14, 14, minute)).toISOString();
-const options = (minute: number, hasTimeLeft = () => true) => ({ now: new Date(at(minute)), overlapMs: 5 * 60_000, settleMs: 60_000, initialLookbackMs: 60 * 60_000, hasTimeLeft });
+const options = (minute: number, hasTimeLeft = () => true) => ({
+  now: new Date(at(minute)),
+  overlapMs: 5 * 60_000,
+  settleMs: 60_000,
+  initialLookbackMs: 60 * 60_000,
+  hasTimeLeft,
+});
 const orders = [1, 2, 3, 4, 5].map((n) => ({ id: `04-0000${n}`, modified: at(10 + n) }));
 
 describe('pullOrders', () => {
@@ -74,7 +117,13 @@ describe('pullOrders', () => {
 
     const report = await pullOrders(feed, fake.ports, options(30));
 
-    expect(report).toMatchObject({ pages: 3, published: 5, duplicates: 0, completed: true, window: { from: at(-30), to: at(29) } });
+    expect(report).toMatchObject({
+      pages: 3,
+      published: 5,
+      duplicates: 0,
+      completed: true,
+      window: { from: at(-30), to: at(29) },
+    });
     expect(fake.receivedIds()).toEqual(['04-00001', '04-00002', '04-00003', '04-00004', '04-00005']);
     expect(fake.state()).toMatchObject({ cursor: at(29) });
     expect(fake.state().run).toBeUndefined();
@@ -92,7 +141,12 @@ describe('pullOrders', () => {
     failOn(undefined);
     const resumed = await pullOrders(feed, fake.ports, options(45));
 
-    expect(resumed).toMatchObject({ published: 3, duplicates: 0, completed: true, window: { from: at(-30), to: at(29) } });
+    expect(resumed).toMatchObject({
+      published: 3,
+      duplicates: 0,
+      completed: true,
+      window: { from: at(-30), to: at(29) },
+    });
     expect(calls.at(-2)).toMatchObject({ page: '2' });
     expect(fake.receivedIds()).toEqual(['04-00001', '04-00002', '04-00003', '04-00004', '04-00005']);
   });
@@ -101,7 +155,11 @@ describe('pullOrders', () => {
     const { feed } = fakeFeed(orders);
     const fake = fakePorts();
 
-    const first = await pullOrders(feed, fake.ports, options(30, () => false));
+    const first = await pullOrders(
+      feed,
+      fake.ports,
+      options(30, () => false),
+    );
     const second = await pullOrders(feed, fake.ports, options(31));
 
     expect(first).toMatchObject({ pages: 1, published: 2, completed: false });

@@ -118,22 +118,36 @@ function fakeIntake() {
   };
 
   return {
-    calls, archived, verdicts, published,
+    calls,
+    archived,
+    verdicts,
+    published,
     accept: (request: WebhookRequest) => acceptWebhookDelivery(request, adapter, ports, limits),
     /** Holds every publish until released; `started` resolves once a publish is waiting. */
     holdPublishing() {
       let release = () => {};
-      publishing = new Promise((resolve) => { release = resolve; });
-      const started = new Promise<void>((resolve) => { publishStarted = resolve; });
+      publishing = new Promise((resolve) => {
+        release = resolve;
+      });
+      const started = new Promise<void>((resolve) => {
+        publishStarted = resolve;
+      });
       return { started, release };
     },
   };
 }
 
 const deliveries = {
-  oversized: () => shopifyDelivery({ ...readShopifyFixture('orders-create-multi-line'), note: 'x'.repeat(limits.maxBodyBytes) }),
-  notJson: () => shopifyDelivery(readShopifyFixture('orders-create-multi-line'), { contentType: 'application/x-www-form-urlencoded' }),
-  badlySigned: () => shopifyDelivery(readShopifyFixture('orders-create-multi-line'), { signature: signBase64HmacSha256('other bytes', secret) }),
+  oversized: () =>
+    shopifyDelivery({ ...readShopifyFixture('orders-create-multi-line'), note: 'x'.repeat(limits.maxBodyBytes) }),
+  notJson: () =>
+    shopifyDelivery(readShopifyFixture('orders-create-multi-line'), {
+      contentType: 'application/x-www-form-urlencoded',
+    }),
+  badlySigned: () =>
+    shopifyDelivery(readShopifyFixture('orders-create-multi-line'), {
+      signature: signBase64HmacSha256('other bytes', secret),
+    }),
   schemaInvalid: () => shopifyDelivery({ ...readShopifyFixture('orders-create-multi-line'), line_items: [] }),
   ignoredTopic: () => shopifyDelivery({ id: 8123456789012, title: 'Classic Tee' }, { topic: 'products/update' }),
   accepted: () => shopifyDelivery(readShopifyFixture('orders-create-multi-line')),
@@ -160,37 +174,47 @@ describe('acceptWebhookDelivery', () => {
     expect(intake.archived).toHaveLength(1);
   });
 
-  test.each(scenarios)('records the verdict of $name delivery beside its archive', async ({ request, status, outcome }) => {
-    const intake = fakeIntake();
+  test.each(scenarios)(
+    'records the verdict of $name delivery beside its archive',
+    async ({ request, status, outcome }) => {
+      const intake = fakeIntake();
 
-    await intake.accept(request());
+      await intake.accept(request());
 
-    expect(intake.calls.at(-1)).toBe('recordVerdict');
-    expect(intake.verdicts).toEqual([
-      { archiveKey: intake.archived[0].archiveKey, verdict: expect.objectContaining({ status, outcome }) },
-    ]);
-  });
+      expect(intake.calls.at(-1)).toBe('recordVerdict');
+      expect(intake.verdicts).toEqual([
+        { archiveKey: intake.archived[0].archiveKey, verdict: expect.objectContaining({ status, outcome }) },
+      ]);
+    },
+  );
 
   test.each([
     ['an oversized', deliveries.oversized, 413],
     ['a non-JSON', deliveries.notJson, 415],
     ['a badly signed', deliveries.badlySigned, 401],
-  ] as const)('keeps only the headers, hash and first 4 KiB of %s request, under the expiring unverified prefix', async (_name, delivery, status) => {
-    const intake = fakeIntake();
-    const request = delivery();
+  ] as const)(
+    'keeps only the headers, hash and first 4 KiB of %s request, under the expiring unverified prefix',
+    async (_name, delivery, status) => {
+      const intake = fakeIntake();
+      const request = delivery();
 
-    const answer = await intake.accept(request);
+      const answer = await intake.accept(request);
 
-    expect(answer.status).toBe(status);
-    expect(request.rawBody.length).toBeGreaterThan(UNVERIFIED_BODY_HEAD_BYTES);
-    expect(intake.archived[0].delivery).toEqual({
-      channel: 'shopify', requestId: request.requestId, receivedAt: request.receivedAt, headers: request.headers, sizeBytes: request.rawBody.length,
-      source: 'unverified',
-      bodySha256: createHash('sha256').update(request.rawBody).digest('hex'),
-      bodyHeadBase64: request.rawBody.subarray(0, UNVERIFIED_BODY_HEAD_BYTES).toString('base64'),
-    });
-    expect(intake.calls).not.toContain('parse');
-  });
+      expect(answer.status).toBe(status);
+      expect(request.rawBody.length).toBeGreaterThan(UNVERIFIED_BODY_HEAD_BYTES);
+      expect(intake.archived[0].delivery).toEqual({
+        channel: 'shopify',
+        requestId: request.requestId,
+        receivedAt: request.receivedAt,
+        headers: request.headers,
+        sizeBytes: request.rawBody.length,
+        source: 'unverified',
+        bodySha256: createHash('sha256').update(request.rawBody).digest('hex'),
+        bodyHeadBase64: request.rawBody.subarray(0, UNVERIFIED_BODY_HEAD_BYTES).toString('base64'),
+      });
+      expect(intake.calls).not.toContain('parse');
+    },
+  );
 
   test('archives a verified delivery whole, raw, under webhooks', async () => {
     const intake = fakeIntake();
@@ -207,7 +231,10 @@ describe('acceptWebhookDelivery', () => {
 
     const answer = await intake.accept(deliveries.notJson());
 
-    expect(answer).toEqual({ status: 415, body: { message: 'content-type must be application/json, received "application/x-www-form-urlencoded"' } });
+    expect(answer).toEqual({
+      status: 415,
+      body: { message: 'content-type must be application/json, received "application/x-www-form-urlencoded"' },
+    });
     expect(intake.calls).not.toContain('parse');
   });
 
@@ -231,10 +258,12 @@ describe('acceptWebhookDelivery', () => {
     const answer = await intake.accept(shopifyDelivery({ ...withoutLines, total_price: 70.36 }));
 
     expect(answer.status).toBe(400);
-    expect(answer.body.errors).toEqual(expect.arrayContaining([
-      expect.objectContaining({ path: 'total_price' }),
-      expect.objectContaining({ path: 'line_items' }),
-    ]));
+    expect(answer.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'total_price' }),
+        expect.objectContaining({ path: 'line_items' }),
+      ]),
+    );
     expect(intake.published).toEqual([]);
   });
 
@@ -248,7 +277,10 @@ describe('acceptWebhookDelivery', () => {
     expect(intake.published).toEqual([
       expect.objectContaining({
         detailType: 'OrderNeedsAttention',
-        data: expect.objectContaining({ reason: 'MAPPING_ERROR', details: [{ path: 'total_price', message: 'differs by -0.01 USD' }] }),
+        data: expect.objectContaining({
+          reason: 'MAPPING_ERROR',
+          details: [{ path: 'total_price', message: 'differs by -0.01 USD' }],
+        }),
       }),
     ]);
   });
@@ -260,13 +292,18 @@ describe('acceptWebhookDelivery', () => {
     const answer = await intake.accept(shopifyDelivery(readShopifyFixture('orders-create-multi-line'), { eventId }));
 
     expect(answer).toEqual({ status: 202, body: { orderId: multiLineOrderId } });
-    expect(intake.published).toEqual([expect.objectContaining({
-      detailType: 'OrderReceived',
-      source: 'fabric.intake',
-      correlationId: multiLineOrderId,
-      causationId: `shopify:${eventId}`,
-      data: { deliveryId: eventId, order: expect.objectContaining({ orderId: multiLineOrderId, status: 'received' }) },
-    })]);
+    expect(intake.published).toEqual([
+      expect.objectContaining({
+        detailType: 'OrderReceived',
+        source: 'fabric.intake',
+        correlationId: multiLineOrderId,
+        causationId: `shopify:${eventId}`,
+        data: {
+          deliveryId: eventId,
+          order: expect.objectContaining({ orderId: multiLineOrderId, status: 'received' }),
+        },
+      }),
+    ]);
   });
 
   test('answers a repeated X-Shopify-Event-Id with the first order id and publishes nothing again', async () => {

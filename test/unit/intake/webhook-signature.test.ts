@@ -55,7 +55,10 @@ describe('hasValidBase64HmacSha256 against a prefix of the real signature', () =
   });
 
   test('rejects the real digest with bytes appended', () => {
-    const longer = Buffer.concat([Buffer.from(signBase64HmacSha256(body, secret), 'base64'), Buffer.from([0])]).toString('base64');
+    const longer = Buffer.concat([
+      Buffer.from(signBase64HmacSha256(body, secret), 'base64'),
+      Buffer.from([0]),
+    ]).toString('base64');
 
     expect(hasValidBase64HmacSha256(body, secret, longer)).toBe(false);
   });
@@ -65,9 +68,15 @@ describe.each([
   { channel: 'shopify', adapter: shopifyWebhookAdapter, header: SHOPIFY_SIGNATURE_HEADER, signed: body },
   { channel: 'woocommerce', adapter: wooCommerceWebhookAdapter, header: 'x-wc-webhook-signature', signed: body },
   { channel: 'walmart', adapter: walmartWebhookAdapter, header: WALMART_SIGNATURE_HEADER, signed: body },
-  { channel: 'square', adapter: squareWebhookAdapter, header: SQUARE_SIGNATURE_HEADER, signed: Buffer.concat([Buffer.from(squareUrl), body]) },
+  {
+    channel: 'square',
+    adapter: squareWebhookAdapter,
+    header: SQUARE_SIGNATURE_HEADER,
+    signed: Buffer.concat([Buffer.from(squareUrl), body]),
+  },
 ] as const)('$channel webhook verification', ({ channel, adapter, header, signed }) => {
-  const delivery = (signature: string) => webhookRequest(channel, body, { [header]: signature }, channel === 'square' ? squareUrl : undefined);
+  const delivery = (signature: string) =>
+    webhookRequest(channel, body, { [header]: signature }, channel === 'square' ? squareUrl : undefined);
 
   test('accepts the full signature', async () => {
     expect(await adapter.verify(delivery(signBase64HmacSha256(signed, secret)), secret)).toBe(true);
@@ -81,5 +90,10 @@ describe.each([
 test('walmart webhook verification rejects half of the real hex digest', async () => {
   const hex = Buffer.from(signBase64HmacSha256(body, secret), 'base64').toString('hex');
 
-  expect(await walmartWebhookAdapter.verify(webhookRequest('walmart', body, { [WALMART_SIGNATURE_HEADER]: hex.slice(0, 32) }), secret)).toBe(false);
+  expect(
+    await walmartWebhookAdapter.verify(
+      webhookRequest('walmart', body, { [WALMART_SIGNATURE_HEADER]: hex.slice(0, 32) }),
+      secret,
+    ),
+  ).toBe(false);
 });

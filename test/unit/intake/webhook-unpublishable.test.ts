@@ -10,8 +10,12 @@ const secret = 'shpss_unpublishable';
 function signedDelivery(payload: unknown, topic = 'orders/create') {
   const body = JSON.stringify(payload);
   return webhookRequest('shopify', body, {
-    'content-type': 'application/json', 'x-shopify-topic': topic, 'x-shopify-shop-domain': 'fabric-demo.myshopify.com',
-    'x-shopify-webhook-id': randomUUID(), 'x-shopify-event-id': randomUUID(), 'x-shopify-hmac-sha256': signBase64HmacSha256(body, secret),
+    'content-type': 'application/json',
+    'x-shopify-topic': topic,
+    'x-shopify-shop-domain': 'fabric-demo.myshopify.com',
+    'x-shopify-webhook-id': randomUUID(),
+    'x-shopify-event-id': randomUUID(),
+    'x-shopify-hmac-sha256': signBase64HmacSha256(body, secret),
   });
 }
 
@@ -22,7 +26,8 @@ function intake(refused: readonly string[]) {
     async publish(events) {
       const unpublishable = events.filter((event) => refused.includes(event.detailType));
       fabric.published.push(...events.filter((event) => !refused.includes(event.detailType)));
-      if (unpublishable.length) throw new UnpublishableEventError(`${unpublishable[0].detailType} is 300000 bytes; the bus takes 262144`);
+      if (unpublishable.length)
+        throw new UnpublishableEventError(`${unpublishable[0].detailType} is 300000 bytes; the bus takes 262144`);
     },
   };
   return fabric;
@@ -37,10 +42,18 @@ describe('a verified delivery the bus can never carry', () => {
     expect(answer).toEqual({ status: 202, body: { orderId: expect.stringMatching(/^ord_/), needsAttention: true } });
     const held = fabric.published.find((event) => event.detailType === 'OrderNeedsAttention');
     expect(held?.data).toMatchObject({
-      orderId: answer.body.orderId, reason: 'NOT_PUBLISHABLE', archiveKey: expect.stringMatching(/^shopify\//),
+      orderId: answer.body.orderId,
+      reason: 'NOT_PUBLISHABLE',
+      archiveKey: expect.stringMatching(/^shopify\//),
       details: [{ path: '(order)', message: expect.stringContaining('262144') }],
     });
-    expect(fabric.verdicts).toEqual([expect.objectContaining({ outcome: 'needs_attention', status: 202, reason: expect.stringContaining('OrderReceived is 300000 bytes') })]);
+    expect(fabric.verdicts).toEqual([
+      expect.objectContaining({
+        outcome: 'needs_attention',
+        status: 202,
+        reason: expect.stringContaining('OrderReceived is 300000 bytes'),
+      }),
+    ]);
   });
 
   test('answers the same when the channel delivers it again', async () => {
@@ -58,9 +71,23 @@ describe('a verified delivery the bus can never carry', () => {
     const fabric = intake(['RefundReported']);
 
     const refund = {
-      id: 926374819234, order_id: 5829743312345, created_at: '2025-03-20T11:02:44-05:00', processed_at: '2025-03-20T11:02:44-05:00', restock: false,
+      id: 926374819234,
+      order_id: 5829743312345,
+      created_at: '2025-03-20T11:02:44-05:00',
+      processed_at: '2025-03-20T11:02:44-05:00',
+      restock: false,
       refund_line_items: [],
-      transactions: [{ id: 7012345678, order_id: 5829743312345, kind: 'refund', gateway: 'shopify_payments', status: 'success', amount: '5.00', currency: 'USD' }],
+      transactions: [
+        {
+          id: 7012345678,
+          order_id: 5829743312345,
+          kind: 'refund',
+          gateway: 'shopify_payments',
+          status: 'success',
+          amount: '5.00',
+          currency: 'USD',
+        },
+      ],
       order_adjustments: [],
     };
 

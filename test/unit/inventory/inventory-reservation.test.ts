@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { emptyPosition, type StockPosition } from '#domain/inventory/model';
 import { pickReservationBuckets, pullIntoBase, spreadInflow, takeOutflow } from '#domain/inventory/buckets';
 import {
-  MAX_TRANSACTION_ACTIONS, chunkAllocations, decideReservation, planReservation, reservedQuantities, type ReservationLine,
+  MAX_TRANSACTION_ACTIONS,
+  chunkAllocations,
+  decideReservation,
+  planReservation,
+  reservedQuantities,
+  type ReservationLine,
 } from '#domain/inventory/reservation';
 import type { Allocation } from '#domain/inventory/records';
 
@@ -29,20 +34,34 @@ describe('planReservation', () => {
 
     const plan = planReservation([{ lineId: '1', sku: 'TEE', quantity: 3 }], RANKED, positions, firstBucket);
 
-    expect(plan.allocations.map((a) => [a.locationId, a.quantity])).toEqual([['wh-east', 2], ['store-042', 1]]);
+    expect(plan.allocations.map((a) => [a.locationId, a.quantity])).toEqual([
+      ['wh-east', 2],
+      ['store-042', 1],
+    ]);
   });
 
   test('lets a later line see what earlier lines of the order took', () => {
     const positions = [stock('TEE', 'wh-east', 3), stock('TEE', 'store-042', 3)];
-    const lines = [{ lineId: '1', sku: 'TEE', quantity: 2 }, { lineId: '2', sku: 'TEE', quantity: 2 }];
+    const lines = [
+      { lineId: '1', sku: 'TEE', quantity: 2 },
+      { lineId: '2', sku: 'TEE', quantity: 2 },
+    ];
 
     const plan = planReservation(lines, RANKED, positions, firstBucket);
 
-    expect(plan.allocations.map((a) => [a.lineId, a.locationId, a.quantity])).toEqual([['1', 'wh-east', 2], ['2', 'store-042', 2]]);
+    expect(plan.allocations.map((a) => [a.lineId, a.locationId, a.quantity])).toEqual([
+      ['1', 'wh-east', 2],
+      ['2', 'store-042', 2],
+    ]);
   });
 
-  test('reports what no location can cover as the line\'s shortfall', () => {
-    const plan = planReservation([{ lineId: '1', sku: 'TEE', quantity: 5 }], RANKED, [stock('TEE', 'wh-east', 1)], firstBucket);
+  test("reports what no location can cover as the line's shortfall", () => {
+    const plan = planReservation(
+      [{ lineId: '1', sku: 'TEE', quantity: 5 }],
+      RANKED,
+      [stock('TEE', 'wh-east', 1)],
+      firstBucket,
+    );
 
     expect(plan.lines).toEqual([{ lineId: '1', sku: 'TEE', requested: 5, reserved: 1, short: 4 }]);
   });
@@ -65,31 +84,51 @@ describe('planReservation', () => {
 
   test('never plans more than a bucket has, and accounts for every unit asked as reserved or short', () => {
     const scenario = fc.record({
-      lines: fc.array(fc.record({ sku: fc.constantFrom('A', 'B'), quantity: fc.integer({ min: 1, max: 9 }) }), { minLength: 1, maxLength: 6 }),
+      lines: fc.array(fc.record({ sku: fc.constantFrom('A', 'B'), quantity: fc.integer({ min: 1, max: 9 }) }), {
+        minLength: 1,
+        maxLength: 6,
+      }),
       available: fc.array(fc.integer({ min: -3, max: 10 }), { minLength: 8, maxLength: 8 }),
       start: fc.nat(3),
     });
-    fc.assert(fc.property(scenario, ({ lines, available, start }) => {
-      const positions = ['A', 'B'].flatMap((sku, s) => RANKED.flatMap((locationId, l) => [0, 1].map((shard) => stock(sku, locationId, available[s * 4 + l * 2 + shard], shard))));
-      const requested: ReservationLine[] = lines.map((line, i) => ({ ...line, lineId: String(i) }));
+    fc.assert(
+      fc.property(scenario, ({ lines, available, start }) => {
+        const positions = ['A', 'B'].flatMap((sku, s) =>
+          RANKED.flatMap((locationId, l) =>
+            [0, 1].map((shard) => stock(sku, locationId, available[s * 4 + l * 2 + shard], shard)),
+          ),
+        );
+        const requested: ReservationLine[] = lines.map((line, i) => ({ ...line, lineId: String(i) }));
 
-      const plan = planReservation(requested, RANKED, positions, () => start % 2);
+        const plan = planReservation(requested, RANKED, positions, () => start % 2);
 
-      for (const position of positions) {
-        const taken = plan.allocations.filter((a) => a.sku === position.sku && a.locationId === position.locationId && a.shard === position.shard).reduce((sum, a) => sum + a.quantity, 0);
-        expect(taken).toBeLessThanOrEqual(Math.max(0, position.available));
-      }
-      for (const line of plan.lines) {
-        const allocated = plan.allocations.filter((a) => a.lineId === line.lineId).reduce((sum, a) => sum + a.quantity, 0);
-        expect([line.reserved + line.short, allocated]).toEqual([line.requested, line.reserved]);
-      }
-    }), { numRuns: 300 });
+        for (const position of positions) {
+          const taken = plan.allocations
+            .filter((a) => a.sku === position.sku && a.locationId === position.locationId && a.shard === position.shard)
+            .reduce((sum, a) => sum + a.quantity, 0);
+          expect(taken).toBeLessThanOrEqual(Math.max(0, position.available));
+        }
+        for (const line of plan.lines) {
+          const allocated = plan.allocations
+            .filter((a) => a.lineId === line.lineId)
+            .reduce((sum, a) => sum + a.quantity, 0);
+          expect([line.reserved + line.short, allocated]).toEqual([line.requested, line.reserved]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
 describe('decideReservation', () => {
-  const short = { allocations: [{ lineId: '1', sku: 'TEE', locationId: 'wh-east', shard: 0, quantity: 1 }], lines: [{ lineId: '1', sku: 'TEE', requested: 3, reserved: 1, short: 2 }] };
-  const covered = { allocations: short.allocations, lines: [{ lineId: '1', sku: 'TEE', requested: 1, reserved: 1, short: 0 }] };
+  const short = {
+    allocations: [{ lineId: '1', sku: 'TEE', locationId: 'wh-east', shard: 0, quantity: 1 }],
+    lines: [{ lineId: '1', sku: 'TEE', requested: 3, reserved: 1, short: 2 }],
+  };
+  const covered = {
+    allocations: short.allocations,
+    lines: [{ lineId: '1', sku: 'TEE', requested: 1, reserved: 1, short: 0 }],
+  };
 
   test.each([
     ['reject', 'rejected', 0],
@@ -102,16 +141,27 @@ describe('decideReservation', () => {
   });
 
   test('reserves a covered order whatever the policy', () => {
-    expect(['reject', 'partial', 'backorder'].map((policy) => decideReservation(covered, policy as 'reject').status)).toEqual(['reserved', 'reserved', 'reserved']);
+    expect(
+      ['reject', 'partial', 'backorder'].map((policy) => decideReservation(covered, policy as 'reject').status),
+    ).toEqual(['reserved', 'reserved', 'reserved']);
   });
 
   test('backorders an order of which nothing could be reserved, without holding anything', () => {
-    expect(decideReservation({ allocations: [], lines: short.lines }, 'backorder')).toEqual({ status: 'backordered', allocations: [] });
+    expect(decideReservation({ allocations: [], lines: short.lines }, 'backorder')).toEqual({
+      status: 'backordered',
+      allocations: [],
+    });
   });
 });
 
 describe('chunkAllocations', () => {
-  const allocation = (i: number, shard = 0): Allocation => ({ lineId: String(i), sku: `SKU-${i}`, locationId: 'wh-east', shard, quantity: 1 });
+  const allocation = (i: number, shard = 0): Allocation => ({
+    lineId: String(i),
+    sku: `SKU-${i}`,
+    locationId: 'wh-east',
+    shard,
+    quantity: 1,
+  });
 
   test('keeps an ordinary order in one transaction', () => {
     expect(chunkAllocations(Array.from({ length: 49 }, (_, i) => allocation(i)))).toHaveLength(1);
@@ -121,7 +171,8 @@ describe('chunkAllocations', () => {
     const chunks = chunkAllocations(Array.from({ length: 130 }, (_, i) => allocation(i)));
 
     expect(chunks.map((chunk) => chunk.length)).toEqual([49, 49, 32]);
-    for (const chunk of chunks) expect(new Set(chunk.map((a) => a.sku)).size + chunk.length + 2).toBeLessThanOrEqual(MAX_TRANSACTION_ACTIONS);
+    for (const chunk of chunks)
+      expect(new Set(chunk.map((a) => a.sku)).size + chunk.length + 2).toBeLessThanOrEqual(MAX_TRANSACTION_ACTIONS);
   });
 
   test('counts one bucket update for several lines in the same bucket', () => {
@@ -133,9 +184,17 @@ describe('chunkAllocations', () => {
 
 describe('reservedQuantities', () => {
   test('sums the buckets of a line at a location, since buckets are not part of the event contract', () => {
-    const allocations = [0, 1, 2].map((shard) => ({ lineId: '1', sku: 'FLASH', locationId: 'wh-east', shard, quantity: 2 }));
+    const allocations = [0, 1, 2].map((shard) => ({
+      lineId: '1',
+      sku: 'FLASH',
+      locationId: 'wh-east',
+      shard,
+      quantity: 2,
+    }));
 
-    expect(reservedQuantities(allocations)).toEqual([{ lineId: '1', sku: 'FLASH', locationId: 'wh-east', quantity: 6 }]);
+    expect(reservedQuantities(allocations)).toEqual([
+      { lineId: '1', sku: 'FLASH', locationId: 'wh-east', quantity: 6 },
+    ]);
   });
 });
 
@@ -153,7 +212,11 @@ describe('buckets of a sharded SKU', () => {
 
   test('a reservation takes one bucket whole when it can, else splits from the start bucket', () => {
     expect(pickReservationBuckets([1, 1, 4], 3, 0)).toEqual([{ shard: 2, quantity: 3 }]);
-    expect(pickReservationBuckets([2, 1, 1], 3, 1)).toEqual([{ shard: 1, quantity: 1 }, { shard: 2, quantity: 1 }, { shard: 0, quantity: 1 }]);
+    expect(pickReservationBuckets([2, 1, 1], 3, 1)).toEqual([
+      { shard: 1, quantity: 1 },
+      { shard: 2, quantity: 1 },
+      { shard: 0, quantity: 1 },
+    ]);
   });
 
   test('bucket 0 draws what it needs for new non-sellable units from the others, as far as they can spare', () => {
@@ -162,16 +225,23 @@ describe('buckets of a sharded SKU', () => {
   });
 
   test('conserves units: every inflow is spread in full, every outflow taken in full or not at all', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: -5, max: 20 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 60 }), (available, quantity) => {
-      const buckets = figures(available);
-      expect(spreadInflow(buckets, quantity).reduce((a, b) => a + b, 0)).toBe(quantity);
-      const taken = takeOutflow(buckets, quantity, 'available');
-      const spare = available.reduce((sum, a) => sum + Math.max(0, a), 0);
-      if (spare < quantity) expect(taken).toBeUndefined();
-      else {
-        expect(taken!.reduce((a, b) => a + b, 0)).toBe(quantity);
-        taken!.forEach((part, shard) => expect(part).toBeLessThanOrEqual(Math.max(0, available[shard])));
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -5, max: 20 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 60 }),
+        (available, quantity) => {
+          const buckets = figures(available);
+          expect(spreadInflow(buckets, quantity).reduce((a, b) => a + b, 0)).toBe(quantity);
+          const taken = takeOutflow(buckets, quantity, 'available');
+          const spare = available.reduce((sum, a) => sum + Math.max(0, a), 0);
+          if (spare < quantity) expect(taken).toBeUndefined();
+          else {
+            expect(taken!.reduce((a, b) => a + b, 0)).toBe(quantity);
+            taken!.forEach((part, shard) => expect(part).toBeLessThanOrEqual(Math.max(0, available[shard])));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -7,13 +7,17 @@ import { orderIdFor } from '#domain/kernel/order';
 import { thrownBy } from '../builders';
 
 function needsAttention(orderId = orderIdFor('shopify', randomUUID())) {
-  return createEvent(OrderNeedsAttention, {
-    channel: 'shopify',
-    channelOrderId: '5829743319002',
-    orderId,
-    reason: 'UNKNOWN_SKU',
-    details: [{ path: 'lines.1.channelSku', message: '"POSTER-A2-LTD" is not in the cross-reference' }],
-  }, { correlationId: orderId, causationId: `shopify:${randomUUID()}` });
+  return createEvent(
+    OrderNeedsAttention,
+    {
+      channel: 'shopify',
+      channelOrderId: '5829743319002',
+      orderId,
+      reason: 'UNKNOWN_SKU',
+      details: [{ path: 'lines.1.channelSku', message: '"POSTER-A2-LTD" is not in the cross-reference' }],
+    },
+    { correlationId: orderId, causationId: `shopify:${randomUUID()}` },
+  );
 }
 
 describe('event envelope', () => {
@@ -26,7 +30,10 @@ describe('event envelope', () => {
   test('parseEventBody reads back, validated, the JSON body a queue delivers', () => {
     const event = needsAttention();
 
-    const parsed = parseEventBody(JSON.stringify(toWireEvent(event, 'eu-west-1', '123456789012')), 'OrderNeedsAttention');
+    const parsed = parseEventBody(
+      JSON.stringify(toWireEvent(event, 'eu-west-1', '123456789012')),
+      'OrderNeedsAttention',
+    );
 
     expect(parsed).toEqual(event);
   });
@@ -37,13 +44,23 @@ describe('event envelope', () => {
 
     const error = thrownBy(EventContractError, () => parseEventBody(JSON.stringify(broken), 'OrderNeedsAttention'));
 
-    expect(error.issues.map((issue) => issue.path)).toEqual(['channel', 'channelOrderId', 'orderId', 'reason', 'details']);
+    expect(error.issues.map((issue) => issue.path)).toEqual([
+      'channel',
+      'channelOrderId',
+      'orderId',
+      'reason',
+      'details',
+    ]);
   });
 
   test('parseEventBody rejects a body that is not an event envelope', () => {
-    const error = thrownBy(EventContractError, () => parseEventBody(JSON.stringify({ Message: 'hello' }), 'OrderReceived'));
+    const error = thrownBy(EventContractError, () =>
+      parseEventBody(JSON.stringify({ Message: 'hello' }), 'OrderReceived'),
+    );
 
-    expect(error.issues.map((issue) => issue.path)).toEqual(expect.arrayContaining(['source', 'detail-type', 'detail']));
+    expect(error.issues.map((issue) => issue.path)).toEqual(
+      expect.arrayContaining(['source', 'detail-type', 'detail']),
+    );
   });
 
   test('parseEventBody refuses an event of another detail-type', () => {
@@ -54,9 +71,14 @@ describe('event envelope', () => {
 
   test('parseEventBody refuses a schema version the catalog does not have', () => {
     const wire = toWireEvent(needsAttention());
-    const fromTheFuture = { ...wire, detail: { ...wire.detail, metadata: { ...wire.detail.metadata, schemaVersion: 99 } } };
+    const fromTheFuture = {
+      ...wire,
+      detail: { ...wire.detail, metadata: { ...wire.detail.metadata, schemaVersion: 99 } },
+    };
 
-    expect(() => parseEventBody(JSON.stringify(fromTheFuture), 'OrderNeedsAttention')).toThrow('OrderNeedsAttention has no schema version 99');
+    expect(() => parseEventBody(JSON.stringify(fromTheFuture), 'OrderNeedsAttention')).toThrow(
+      'OrderNeedsAttention has no schema version 99',
+    );
   });
 
   test('createEvent stamps source, current version and trace ids', () => {
@@ -64,14 +86,27 @@ describe('event envelope', () => {
 
     const event = needsAttention(orderId);
 
-    expect(event).toMatchObject({ source: 'fabric.intake', detailType: 'OrderNeedsAttention', schemaVersion: 1, correlationId: orderId });
+    expect(event).toMatchObject({
+      source: 'fabric.intake',
+      detailType: 'OrderNeedsAttention',
+      schemaVersion: 1,
+      correlationId: orderId,
+    });
     expect(event.causationId).toMatch(/^shopify:/);
   });
 
   test('createEvent refuses a payload that breaks the catalog schema', () => {
-    const invalid: EventData<'OrderNeedsAttention'> = { channel: 'shopify', channelOrderId: '', orderId: 'ord_x', reason: 'UNKNOWN_SKU', details: [] };
+    const invalid: EventData<'OrderNeedsAttention'> = {
+      channel: 'shopify',
+      channelOrderId: '',
+      orderId: 'ord_x',
+      reason: 'UNKNOWN_SKU',
+      details: [],
+    };
 
-    const error = thrownBy(EventContractError, () => createEvent(OrderNeedsAttention, invalid, { correlationId: 'ord_x' }));
+    const error = thrownBy(EventContractError, () =>
+      createEvent(OrderNeedsAttention, invalid, { correlationId: 'ord_x' }),
+    );
 
     expect(error.issues).toEqual([expect.objectContaining({ path: 'channelOrderId' })]);
   });

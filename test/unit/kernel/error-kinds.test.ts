@@ -19,7 +19,7 @@ describe('transient and permanent errors', () => {
     expect(permanent).toMatchObject({ name: 'PermanentError', message: 'closed posting period', cause: throttled });
   });
 
-  test('a capability\'s error is of the kind it means and keeps its own name', () => {
+  test("a capability's error is of the kind it means and keeps its own name", () => {
     const busy = new StockKeptMovingError('stock of TEE at wh-east kept moving; retrying pos:T-1:1');
     const rejected = new ErpBusinessRejectionError('BadRequest_PeriodClosed', 'the posting period is closed', 400);
 
@@ -29,7 +29,7 @@ describe('transient and permanent errors', () => {
     expect(rejected).not.toBeInstanceOf(TransientError);
   });
 
-  test('a payout that is not JSON is a SettlementFormatError caused by the parser\'s own error', () => {
+  test("a payout that is not JSON is a SettlementFormatError caused by the parser's own error", () => {
     let thrown: unknown;
     try {
       readShopifyPayout('{"payout": ');
@@ -49,16 +49,23 @@ describe('transient and permanent errors', () => {
       throw dropped;
     }) as unknown as typeof fetch;
     const erp = new BusinessCentralErp(async () => DEVELOPMENT_ERP_CREDENTIALS, {
-      apiRoot: 'https://bc.example.test/api/v2.0', tokenUrl: 'https://login.example.test/token', fetch: fetchThatDrops,
+      apiRoot: 'https://bc.example.test/api/v2.0',
+      tokenUrl: 'https://login.example.test/token',
+      fetch: fetchThatDrops,
     });
 
-    const failure = await erp.postJournalEntry({
-      entryId: 'je-sale-ord_cause', postingDate: '2026-11-23', currency: 'USD', memo: 'sale',
-      lines: [
-        { account: '1200', debitMinor: 100, creditMinor: 0, reference: 'l1' },
-        { account: '4000', debitMinor: 0, creditMinor: 100, reference: 'l1' },
-      ],
-    }).catch((error: unknown) => error);
+    const failure = await erp
+      .postJournalEntry({
+        entryId: 'je-sale-ord_cause',
+        postingDate: '2026-11-23',
+        currency: 'USD',
+        memo: 'sale',
+        lines: [
+          { account: '1200', debitMinor: 100, creditMinor: 0, reference: 'l1' },
+          { account: '4000', debitMinor: 0, creditMinor: 100, reference: 'l1' },
+        ],
+      })
+      .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ErpTransientError);
     expect(failure).toBeInstanceOf(TransientError);

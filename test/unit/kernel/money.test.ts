@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import {
-  CurrencyMismatchError, MoneyFormatError, formatDecimalMoney, parseDecimalMoney, sumMoney,
+  CurrencyMismatchError,
+  MoneyFormatError,
+  formatDecimalMoney,
+  parseDecimalMoney,
+  sumMoney,
 } from '#domain/kernel/money';
 import { money } from '../builders';
 
@@ -45,13 +49,15 @@ describe('formatDecimalMoney', () => {
       currency: fc.constantFrom('USD', 'EUR', 'JPY', 'KRW', 'KWD', 'BHD', 'GBP'),
     });
 
-    fc.assert(fc.property(amounts, (amount) => {
-      const decimal = formatDecimalMoney(amount);
-      const reparsed = parseDecimalMoney(decimal, amount.currency);
+    fc.assert(
+      fc.property(amounts, (amount) => {
+        const decimal = formatDecimalMoney(amount);
+        const reparsed = parseDecimalMoney(decimal, amount.currency);
 
-      expect(reparsed).toEqual(amount);
-      expect(formatDecimalMoney(reparsed)).toBe(decimal);
-    }));
+        expect(reparsed).toEqual(amount);
+        expect(formatDecimalMoney(reparsed)).toBe(decimal);
+      }),
+    );
   });
 });
 

@@ -49,7 +49,11 @@ const channels: ChannelCase[] = [
   {
     channel: 'amazon',
     read: () => readAmazonFixture('order-us-multi-line'),
-    map: (p) => mapAmazonOrder({ order: AmazonOrder.parse(p.order), items: p.items.map((item: unknown) => AmazonOrderItem.parse(item)) }, lookupFrom(amazonFixtureSkus)),
+    map: (p) =>
+      mapAmazonOrder(
+        { order: AmazonOrder.parse(p.order), items: p.items.map((item: unknown) => AmazonOrderItem.parse(item)) },
+        lookupFrom(amazonFixtureSkus),
+      ),
     amounts: 'decimal',
     price: { paths: [['items', 0, 'ItemPrice', 'Amount']], per: 'line', issue: 'OrderItems.0.ItemPrice' },
     quantity: { path: ['items', 0, 'QuantityOrdered'], asString: false, issue: 'OrderItems.0.QuantityOrdered' },
@@ -81,7 +85,11 @@ const channels: ChannelCase[] = [
     read: () => readSquareFixture('retrieve-order-online-multi-line-usd').order,
     map: (p) => mapSquareOrder(SquareOrder.parse(p), lookupFrom(squareFixtureSkus)),
     amounts: 'minor',
-    price: { paths: [['line_items', 0, 'gross_sales_money', 'amount']], per: 'line', issue: 'line_items.0.gross_sales_money' },
+    price: {
+      paths: [['line_items', 0, 'gross_sales_money', 'amount']],
+      per: 'line',
+      issue: 'line_items.0.gross_sales_money',
+    },
     quantity: { path: ['line_items', 0, 'quantity'], asString: true, issue: 'line_items.0.quantity' },
     total: { path: ['total_money', 'amount'], issue: 'total_money' },
     currencyIssue: 'total_money.currency',
@@ -92,8 +100,16 @@ const channels: ChannelCase[] = [
     map: (p) => mapWalmartOrder(WalmartOrder.parse(p), lookupFrom(walmartFixtureSkus)),
     amounts: 'number',
     // Walmart states discounts as negative PRODUCT charges: a negative price is charges netting below zero.
-    price: { paths: [['orderLines', 'orderLine', 0, 'charges', 'charge', 0, 'chargeAmount', 'amount']], per: 'line', issue: 'orderLines.orderLine.0.charges' },
-    quantity: { path: ['orderLines', 'orderLine', 0, 'orderLineQuantity', 'amount'], asString: true, issue: 'orderLines.orderLine.0.orderLineQuantity.amount' },
+    price: {
+      paths: [['orderLines', 'orderLine', 0, 'charges', 'charge', 0, 'chargeAmount', 'amount']],
+      per: 'line',
+      issue: 'orderLines.orderLine.0.charges',
+    },
+    quantity: {
+      path: ['orderLines', 'orderLine', 0, 'orderLineQuantity', 'amount'],
+      asString: true,
+      issue: 'orderLines.orderLine.0.orderLineQuantity.amount',
+    },
     total: { path: ['orderSummary', 'totalAmount', 'currencyAmount'], issue: 'orderSummary.totalAmount' },
     currencyIssue: 'orderSummary.totalAmount.currencyUnit',
   },
@@ -103,7 +119,14 @@ const channels: ChannelCase[] = [
     map: (p) => mapWooCommerceOrder(WooCommerceOrderPayload.parse(p), lookupFrom(wooCommerceFixtureSkus)),
     amounts: 'decimal',
     // subtotal is the line before discounts and total after: both move, so the discount stays as it was.
-    price: { paths: [['line_items', 0, 'subtotal'], ['line_items', 0, 'total']], per: 'line', issue: 'line_items.0.subtotal' },
+    price: {
+      paths: [
+        ['line_items', 0, 'subtotal'],
+        ['line_items', 0, 'total'],
+      ],
+      per: 'line',
+      issue: 'line_items.0.subtotal',
+    },
     quantity: { path: ['line_items', 0, 'quantity'], asString: false, issue: 'line_items.0.quantity' },
     total: { path: ['total'], issue: 'total' },
     currencyIssue: 'currency',
@@ -124,7 +147,12 @@ function inCurrency(payload: Payload, currency: string): Payload {
 }
 
 /** Adds minor units to an amount as the channel writes it, exactly. */
-function plusMinor(value: string | number, minor: number, currency: string, amounts: ChannelCase['amounts']): string | number {
+function plusMinor(
+  value: string | number,
+  minor: number,
+  currency: string,
+  amounts: ChannelCase['amounts'],
+): string | number {
   if (amounts === 'minor') return (value as number) + minor;
   const sum = formatDecimalMoney({ amountMinor: parseDecimalMoney(value, currency).amountMinor + minor, currency });
   return amounts === 'number' ? Number(sum) : sum;
@@ -158,13 +186,17 @@ describe.each(channels)('money sanity on $channel orders', (c) => {
     const payload = c.read();
     set(payload, c.total.path, negated(get(payload, c.total.path)));
 
-    expect(issuesOf(() => c.map(payload))).toEqual([{ path: c.total.issue, message: expect.stringContaining('is negative') }]);
+    expect(issuesOf(() => c.map(payload))).toEqual([
+      { path: c.total.issue, message: expect.stringContaining('is negative') },
+    ]);
   });
 
   test('the currency "ZZZ" is a mapping error naming the currency field', () => {
     const payload = inCurrency(c.read(), 'ZZZ');
 
-    expect(issuesOf(() => c.map(payload))).toEqual([{ path: c.currencyIssue, message: '"ZZZ" is not an ISO 4217 currency' }]);
+    expect(issuesOf(() => c.map(payload))).toEqual([
+      { path: c.currencyIssue, message: '"ZZZ" is not an ISO 4217 currency' },
+    ]);
   });
 
   test('a KWD order is read in fils: a unit price one fils up moves the total by a fils per unit', () => {
@@ -181,7 +213,9 @@ describe.each(channels)('money sanity on $channel orders', (c) => {
     const scale = c.amounts === 'minor' ? 1 : 10;
     expect(order.currency).toBe('KWD');
     expect(order.totals.total).toEqual({ amountMinor: usd.totals.total.amountMinor * scale + added, currency: 'KWD' });
-    expect(order.lines[0].unitPrice.amountMinor * order.lines[0].quantity).toBe(usd.lines[0].unitPrice.amountMinor * usd.lines[0].quantity * scale + added);
+    expect(order.lines[0].unitPrice.amountMinor * order.lines[0].quantity).toBe(
+      usd.lines[0].unitPrice.amountMinor * usd.lines[0].quantity * scale + added,
+    );
     expect(formatDecimalMoney(order.totals.total)).toMatch(/^\d+\.\d{3}$/);
   });
 
@@ -190,7 +224,10 @@ describe.each(channels)('money sanity on $channel orders', (c) => {
 
     if (c.amounts === 'minor') {
       // Square's integer amounts are already yen.
-      expect(c.map(payload).totals.total).toEqual({ amountMinor: c.map(c.read()).totals.total.amountMinor, currency: 'JPY' });
+      expect(c.map(payload).totals.total).toEqual({
+        amountMinor: c.map(c.read()).totals.total.amountMinor,
+        currency: 'JPY',
+      });
     } else {
       // The fixture's cents have no place in yen: refused with the field named, never rounded.
       expect(issuesOf(() => c.map(payload))[0].message).toMatch(/more than 0 decimals for JPY/);
@@ -207,8 +244,12 @@ describe('isIsoCurrency', () => {
 
 describe('CurrencyCode', () => {
   test('refuses an invented code wherever money is parsed, beyond the mappers (POS, pricing, events)', () => {
-    expect(Money.safeParse({ amountMinor: 100, currency: 'ZZZ' }).error?.issues.map((issue) => issue.message)).toEqual(['is not an ISO 4217 currency']);
-    expect(CurrencyCode.safeParse('usd').error?.issues.map((issue) => issue.message)).toEqual(['must be an ISO 4217 code such as USD']);
+    expect(Money.safeParse({ amountMinor: 100, currency: 'ZZZ' }).error?.issues.map((issue) => issue.message)).toEqual([
+      'is not an ISO 4217 currency',
+    ]);
+    expect(CurrencyCode.safeParse('usd').error?.issues.map((issue) => issue.message)).toEqual([
+      'must be an ISO 4217 code such as USD',
+    ]);
     expect(CurrencyCode.parse('KWD')).toBe('KWD');
   });
 });

@@ -20,14 +20,19 @@ describe('Order', () => {
     ]);
   });
 
-  test('rejects totals in another currency than its lines, naming each total\'s currency', () => {
+  test("rejects totals in another currency than its lines, naming each total's currency", () => {
     const order = balancedOrder();
-    const inEuros = Object.fromEntries(Object.entries(order.totals).map(([key, total]) => [key, money(total.amountMinor, 'EUR')]));
+    const inEuros = Object.fromEntries(
+      Object.entries(order.totals).map(([key, total]) => [key, money(total.amountMinor, 'EUR')]),
+    );
 
     const result = Order.safeParse({ ...order, totals: inEuros });
 
     expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual(
-      ['lines', 'shipping', 'discounts', 'tax', 'total'].map((key) => [`totals.${key}.currency`, 'is EUR but the order and its lines are in USD']),
+      ['lines', 'shipping', 'discounts', 'tax', 'total'].map((key) => [
+        `totals.${key}.currency`,
+        'is EUR but the order and its lines are in USD',
+      ]),
     );
   });
 
@@ -37,7 +42,9 @@ describe('Order', () => {
 
     const result = Order.safeParse({ ...order, lines: [euroLine] });
 
-    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['currency'], message: 'cannot add EUR to a USD total' })]);
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({ path: ['currency'], message: 'cannot add EUR to a USD total' }),
+    ]);
   });
 
   test('requires an order with an unresolved SKU to be needs_attention', () => {
@@ -62,38 +69,56 @@ describe('orderIdFor', () => {
   });
 
   test('is ord_ and 26 lower-case base32 characters', () => {
-    fc.assert(fc.property(fc.string({ minLength: 1 }), (channelOrderId) => {
-      expect(orderIdFor('amazon', channelOrderId)).toMatch(/^ord_[a-z2-7]{26}$/);
-    }));
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (channelOrderId) => {
+        expect(orderIdFor('amazon', channelOrderId)).toMatch(/^ord_[a-z2-7]{26}$/);
+      }),
+    );
   });
 });
 
 describe('computeOrderTotals', () => {
   const amount = fc.integer({ min: 0, max: 1_000_000 });
-  const taxes = fc.array(amount.map((minor) => ({ name: 'Tax', amount: money(minor) })), { maxLength: 3 });
+  const taxes = fc.array(
+    amount.map((minor) => ({ name: 'Tax', amount: money(minor) })),
+    { maxLength: 3 },
+  );
   const line = fc.record({ quantity: fc.integer({ min: 1, max: 50 }), unitPrice: amount, discount: amount, taxes });
   const shipping = fc.record({ price: amount, discount: amount, taxes });
 
   test('total is lines + shipping + tax (unless included in prices) - discounts, to the minor unit', () => {
-    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), fc.array(shipping, { maxLength: 2 }), fc.boolean(), (lines, shippings, taxesIncluded) => {
-      const order = {
-        currency: 'USD',
-        taxesIncluded,
-        lines: lines.map((l, i) => ({
-          lineId: `${i + 1}`, channelLineId: `${i + 1}`, sku: `SKU-${i}`, channelSku: `SKU-${i}`,
-          quantity: l.quantity, unitPrice: money(l.unitPrice), discount: money(l.discount), taxes: l.taxes,
-        })),
-        shipping: shippings.map((s) => ({ price: money(s.price), discount: money(s.discount), taxes: s.taxes })),
-      };
-      const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-      const linesTotal = sum(lines.map((l) => l.unitPrice * l.quantity));
-      const shippingTotal = sum(shippings.map((s) => s.price));
-      const tax = sum([...lines, ...shippings].flatMap((x) => x.taxes.map((t) => t.amount.amountMinor)));
-      const discounts = sum([...lines, ...shippings].map((x) => x.discount));
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 5 }),
+        fc.array(shipping, { maxLength: 2 }),
+        fc.boolean(),
+        (lines, shippings, taxesIncluded) => {
+          const order = {
+            currency: 'USD',
+            taxesIncluded,
+            lines: lines.map((l, i) => ({
+              lineId: `${i + 1}`,
+              channelLineId: `${i + 1}`,
+              sku: `SKU-${i}`,
+              channelSku: `SKU-${i}`,
+              quantity: l.quantity,
+              unitPrice: money(l.unitPrice),
+              discount: money(l.discount),
+              taxes: l.taxes,
+            })),
+            shipping: shippings.map((s) => ({ price: money(s.price), discount: money(s.discount), taxes: s.taxes })),
+          };
+          const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+          const linesTotal = sum(lines.map((l) => l.unitPrice * l.quantity));
+          const shippingTotal = sum(shippings.map((s) => s.price));
+          const tax = sum([...lines, ...shippings].flatMap((x) => x.taxes.map((t) => t.amount.amountMinor)));
+          const discounts = sum([...lines, ...shippings].map((x) => x.discount));
 
-      const totals = computeOrderTotals(order);
+          const totals = computeOrderTotals(order);
 
-      expect(totals.total).toEqual(money(linesTotal + shippingTotal + (taxesIncluded ? 0 : tax) - discounts));
-    }));
+          expect(totals.total).toEqual(money(linesTotal + shippingTotal + (taxesIncluded ? 0 : tax) - discounts));
+        },
+      ),
+    );
   });
 });

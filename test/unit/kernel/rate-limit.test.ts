@@ -4,7 +4,11 @@ import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenDecision }
 const limit = { ratePerSecond: 2, burst: 5 };
 
 /** Takes tokens at `now` until one is refused; returns how many were granted, the tat left and the refusal. */
-function takeAll(tat: number | undefined, budget: RateLimit, now: number): { granted: number; tat: number | undefined; refused: TokenDecision } {
+function takeAll(
+  tat: number | undefined,
+  budget: RateLimit,
+  now: number,
+): { granted: number; tat: number | undefined; refused: TokenDecision } {
   let granted = 0;
   for (;;) {
     const decision = takeToken(tat, budget, now);
@@ -72,7 +76,7 @@ describe('GCRA token bucket', () => {
     expect(takeAll(drained, limit, 10_000 + 5 * 500).granted).toBe(5);
   });
 
-  it('keeps a fractional rate: Amazon\'s 0.0167 a second with a burst of 20', () => {
+  it("keeps a fractional rate: Amazon's 0.0167 a second with a burst of 20", () => {
     const amazon = { ratePerSecond: 0.0167, burst: 20 };
     const { granted, tat, refused } = takeAll(undefined, amazon, 1_760_000_000_000);
 
@@ -92,28 +96,45 @@ describe('GCRA token bucket', () => {
   });
 
   it('never grants more than burst + rate × elapsed, and always grants once the wait it named is over', () => {
-    const budgets = fc.constantFrom<RateLimit>(limit, { ratePerSecond: 3, burst: 4 }, { ratePerSecond: 0.0167, burst: 20 }, { ratePerSecond: 50, burst: 1_000 }, { ratePerSecond: 5, burst: 1 });
+    const budgets = fc.constantFrom<RateLimit>(
+      limit,
+      { ratePerSecond: 3, burst: 4 },
+      { ratePerSecond: 0.0167, burst: 20 },
+      { ratePerSecond: 50, burst: 1_000 },
+      { ratePerSecond: 5, burst: 1 },
+    );
     // Bursts of callers at one instant, short and long pauses between, and now and then a 429.
-    const step = fc.record({ gap: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 70_000 })), callers: fc.integer({ min: 1, max: 40 }), drain: fc.boolean() });
-    fc.assert(fc.property(budgets, fc.integer({ min: 0, max: 1_800_000_000_000 }), fc.array(step, { minLength: 1, maxLength: 100 }), (budget, start, steps) => {
-      let now = start;
-      let tat: number | undefined;
-      let granted = 0;
-      for (const { gap, callers, drain } of steps) {
-        now += gap;
-        if (drain) tat = Math.max(tat ?? now, drainedTat(budget, now));
-        for (let i = 0; i < callers; i += 1) {
-          const decision = takeToken(tat, budget, now);
-          if (decision.granted) {
-            tat = decision.tat;
-            granted += 1;
-          } else {
-            expect(decision.waitMs).toBeGreaterThan(0);
-            expect(takeToken(tat, budget, now + decision.waitMs).granted).toBe(true);
+    const step = fc.record({
+      gap: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 0, max: 70_000 })),
+      callers: fc.integer({ min: 1, max: 40 }),
+      drain: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        budgets,
+        fc.integer({ min: 0, max: 1_800_000_000_000 }),
+        fc.array(step, { minLength: 1, maxLength: 100 }),
+        (budget, start, steps) => {
+          let now = start;
+          let tat: number | undefined;
+          let granted = 0;
+          for (const { gap, callers, drain } of steps) {
+            now += gap;
+            if (drain) tat = Math.max(tat ?? now, drainedTat(budget, now));
+            for (let i = 0; i < callers; i += 1) {
+              const decision = takeToken(tat, budget, now);
+              if (decision.granted) {
+                tat = decision.tat;
+                granted += 1;
+              } else {
+                expect(decision.waitMs).toBeGreaterThan(0);
+                expect(takeToken(tat, budget, now + decision.waitMs).granted).toBe(true);
+              }
+            }
           }
-        }
-      }
-      expect(granted).toBeLessThanOrEqual(budget.burst + Math.floor(((now - start) / 1000) * budget.ratePerSecond));
-    }));
+          expect(granted).toBeLessThanOrEqual(budget.burst + Math.floor(((now - start) / 1000) * budget.ratePerSecond));
+        },
+      ),
+    );
   });
 });

@@ -2,24 +2,43 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { DEFAULT_POS_INGEST_LIMITS, ingestPosUpload, type PosIngestLimits, type PosIngestOutcome } from '#domain/pos/batch-ingest';
+import {
+  DEFAULT_POS_INGEST_LIMITS,
+  ingestPosUpload,
+  type PosIngestLimits,
+  type PosIngestOutcome,
+} from '#domain/pos/batch-ingest';
 import type { PosUpload } from '#domain/pos/batch';
 import { csvLines, generatedTransactions, jsonlLines, take } from '../../fixtures/pos/generate';
 import { invocation, memoryPorts } from '../support/pos-in-memory';
 import { orderIdFor } from '#domain/kernel/order';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'pos');
-const SKUS = { 'TSHIRT-RED-M': 'SKU-TS-R-M', 'TSHIRT-RED-L': 'SKU-TS-R-L', 'MUG-WHITE': 'SKU-MUG-W', 'CAP-BLUE': 'SKU-CAP-B', 'SOCKS-3PK': 'SKU-SOCKS', 'TOTE-CANVAS': 'SKU-TOTE' };
+const SKUS = {
+  'TSHIRT-RED-M': 'SKU-TS-R-M',
+  'TSHIRT-RED-L': 'SKU-TS-R-L',
+  'MUG-WHITE': 'SKU-MUG-W',
+  'CAP-BLUE': 'SKU-CAP-B',
+  'SOCKS-3PK': 'SKU-SOCKS',
+  'TOTE-CANVAS': 'SKU-TOTE',
+};
 const KEY = 'incoming/store-042/2026-11-23';
 
 type Ports = ReturnType<typeof memoryPorts>;
 
 /** Runs an upload to its end as the queue would: each continuation is another invocation. */
-async function ingestToEnd(upload: PosUpload, ports: Ports, limits: Partial<PosIngestLimits> = {}): Promise<{ final: PosIngestOutcome; invocations: number }> {
+async function ingestToEnd(
+  upload: PosUpload,
+  ports: Ports,
+  limits: Partial<PosIngestLimits> = {},
+): Promise<{ final: PosIngestOutcome; invocations: number }> {
   let invocations = 0;
   for (;;) {
     invocations += 1;
-    const outcome = await ingestPosUpload(upload, ports, invocation(`invocation-${invocations}`), { ...DEFAULT_POS_INGEST_LIMITS, ...limits });
+    const outcome = await ingestPosUpload(upload, ports, invocation(`invocation-${invocations}`), {
+      ...DEFAULT_POS_INGEST_LIMITS,
+      ...limits,
+    });
     if (outcome.outcome !== 'continued') return { final: outcome, invocations };
   }
 }
@@ -30,7 +49,9 @@ function summaryOf(outcome: PosIngestOutcome) {
 }
 
 function recordedIds(ports: Ports): string[] {
-  return ports.publisher.ofType('PosTransactionRecorded').map((event) => (event.data as { transaction: { transactionId: string } }).transaction.transactionId);
+  return ports.publisher
+    .ofType('PosTransactionRecorded')
+    .map((event) => (event.data as { transaction: { transactionId: string } }).transaction.transactionId);
 }
 
 function jsonl(count: number, options: Parameters<typeof generatedTransactions>[0] = {}): string {
@@ -44,9 +65,20 @@ describe('ingesting a POS batch upload', () => {
 
     const summary = summaryOf((await ingestToEnd(upload, ports)).final);
 
-    expect(summary).toMatchObject({ status: 'completed', format: 'jsonl', manifest: 'absent', counts: { lines: 40, accepted: 40, duplicates: 0, rejected: 0, quarantinedLines: 0 }, gaps: 0 });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      format: 'jsonl',
+      manifest: 'absent',
+      counts: { lines: 40, accepted: 40, duplicates: 0, rejected: 0, quarantinedLines: 0 },
+      gaps: 0,
+    });
     expect(new Set(recordedIds(ports)).size).toBe(40);
-    expect(summary.registers.map((register) => [register.registerId, register.accepted, register.missing])).toEqual([['R1', 10, 0], ['R2', 10, 0], ['R3', 10, 0], ['R4', 10, 0]]);
+    expect(summary.registers.map((register) => [register.registerId, register.accepted, register.missing])).toEqual([
+      ['R1', 10, 0],
+      ['R2', 10, 0],
+      ['R3', 10, 0],
+      ['R4', 10, 0],
+    ]);
     expect(JSON.parse(ports.objects.written.get(summary.summaryKey)!)).toEqual(summary);
     expect(ports.publisher.ofType('PosBatchProcessed').map((event) => event.data)).toEqual([{ summary }]);
   });
@@ -57,7 +89,9 @@ describe('ingesting a POS batch upload', () => {
     await ingestToEnd(ports.objects.put(`${KEY}/b1.jsonl`, content), ports);
     const published = ports.publisher.count;
 
-    const again = summaryOf((await ingestToEnd(ports.objects.put(`${KEY}/b1.jsonl`, content, 'etag-of-the-second-put'), ports)).final);
+    const again = summaryOf(
+      (await ingestToEnd(ports.objects.put(`${KEY}/b1.jsonl`, content, 'etag-of-the-second-put'), ports)).final,
+    );
 
     expect(again.counts).toMatchObject({ accepted: 0, duplicates: 30, conflicts: 0 });
     expect(ports.publisher.events.slice(published).map((event) => event.detailType)).toEqual(['PosBatchProcessed']);
@@ -71,7 +105,10 @@ describe('ingesting a POS batch upload', () => {
 
     const repeat = await ingestPosUpload(upload, ports, invocation('another-invocation'));
 
-    expect(repeat).toEqual({ outcome: 'already_finished', uploadRef: expect.stringContaining('store-042/2026-11-23/b1/') });
+    expect(repeat).toEqual({
+      outcome: 'already_finished',
+      uploadRef: expect.stringContaining('store-042/2026-11-23/b1/'),
+    });
     expect(ports.publisher.count).toBe(published);
   });
 
@@ -79,14 +116,21 @@ describe('ingesting a POS batch upload', () => {
     const ports = memoryPorts({ skus: SKUS });
     const all = take(30, jsonlLines(generatedTransactions({ registers: 1 })));
     // The first upload lost sequences 11-20 on the way; the offline store later sends 6-30.
-    await ingestToEnd(ports.objects.put(`${KEY}/first.jsonl`, `${[...all.slice(0, 10), ...all.slice(20)].join('\n')}\n`), ports);
+    await ingestToEnd(
+      ports.objects.put(`${KEY}/first.jsonl`, `${[...all.slice(0, 10), ...all.slice(20)].join('\n')}\n`),
+      ports,
+    );
     const first = ports.publisher.ofType('PosSequenceGapDetected').map((event) => event.data);
 
-    const second = summaryOf((await ingestToEnd(ports.objects.put(`${KEY}/second.jsonl`, `${all.slice(5).join('\n')}\n`), ports)).final);
+    const second = summaryOf(
+      (await ingestToEnd(ports.objects.put(`${KEY}/second.jsonl`, `${all.slice(5).join('\n')}\n`), ports)).final,
+    );
 
     expect(first).toEqual([expect.objectContaining({ registerId: 'R1', gaps: [{ from: 11, to: 20 }], missing: 10 })]);
     expect(second.counts).toMatchObject({ accepted: 10, duplicates: 15 });
-    expect(second.registers).toEqual([expect.objectContaining({ registerId: 'R1', accepted: 10, duplicates: 15, gaps: [], missing: 0 })]);
+    expect(second.registers).toEqual([
+      expect.objectContaining({ registerId: 'R1', accepted: 10, duplicates: 15, gaps: [], missing: 0 }),
+    ]);
     expect(new Set(recordedIds(ports)).size).toBe(30);
   });
 
@@ -102,7 +146,11 @@ describe('ingesting a POS batch upload', () => {
 
     expect(summary.counts).toMatchObject({ accepted: 17, rejected: 3, quarantinedLines: 3 });
     const quarantined = ports.objects.quarantinedLines(summary.quarantinePrefix!);
-    expect(quarantined.map((line) => [line.lineNumber, line.raw])).toEqual([[4, lines[3]], [10, lines[9]], [16, lines[15]]]);
+    expect(quarantined.map((line) => [line.lineNumber, line.raw])).toEqual([
+      [4, lines[3]],
+      [10, lines[9]],
+      [16, lines[15]],
+    ]);
     expect(quarantined.map((line) => line.reason)).toEqual([
       expect.stringMatching(/^not valid JSON/),
       'lines.0.quantity: must be a number',
@@ -116,11 +164,17 @@ describe('ingesting a POS batch upload', () => {
   it('reports sequence gaps per register, as events and in the summary', async () => {
     const ports = memoryPorts({ skus: SKUS });
     const lines = take(12, jsonlLines(generatedTransactions({ registers: 2 })));
-    const upload = ports.objects.put(`${KEY}/gaps.jsonl`, `${lines.filter((_, i) => i !== 4 && i !== 5 && i !== 7).join('\n')}\n`);
+    const upload = ports.objects.put(
+      `${KEY}/gaps.jsonl`,
+      `${lines.filter((_, i) => i !== 4 && i !== 5 && i !== 7).join('\n')}\n`,
+    );
 
     const summary = summaryOf((await ingestToEnd(upload, ports)).final);
 
-    expect(summary.registers.map((register) => [register.registerId, register.gaps, register.missing])).toEqual([['R1', [{ from: 3, to: 3 }], 1], ['R2', [{ from: 3, to: 4 }], 2]]);
+    expect(summary.registers.map((register) => [register.registerId, register.gaps, register.missing])).toEqual([
+      ['R1', [{ from: 3, to: 3 }], 1],
+      ['R2', [{ from: 3, to: 4 }], 2],
+    ]);
     expect(summary.gaps).toBe(3);
     expect(ports.publisher.ofType('PosSequenceGapDetected').map((event) => event.data)).toEqual([
       expect.objectContaining({ registerId: 'R1', gaps: [{ from: 3, to: 3 }], missing: 1 }),
@@ -148,14 +202,20 @@ describe('ingesting a POS batch upload', () => {
 
     expect(summary.counts).toMatchObject({ accepted: 3, unknownSkuLines: 2 });
     const [first] = ports.publisher.ofType('PosTransactionRecorded');
-    expect((first.data as { transaction: { lines: { sku: string | null }[] } }).transaction.lines.map((line) => line.sku)).toEqual(['SKU-TS-R-M', null]);
+    expect(
+      (first.data as { transaction: { lines: { sku: string | null }[] } }).transaction.lines.map((line) => line.sku),
+    ).toEqual(['SKU-TS-R-M', null]);
     expect(ports.publisher.ofType('PosLineNeedsAttention').map((event) => event.data)).toEqual([
-      expect.objectContaining({ transactionId: 'store-042:R1:2026-11-23:1001', reason: 'UNKNOWN_SKU', lines: [{ lineNumber: 2, itemCode: 'MUG-WHITE', type: 'sale', quantity: 1 }] }),
+      expect.objectContaining({
+        transactionId: 'store-042:R1:2026-11-23:1001',
+        reason: 'UNKNOWN_SKU',
+        lines: [{ lineNumber: 2, itemCode: 'MUG-WHITE', type: 'sale', quantity: 1 }],
+      }),
       expect.objectContaining({ transactionId: 'store-042:R1:2026-11-23:1002', reason: 'UNKNOWN_SKU' }),
     ]);
   });
 
-  it('receives a store\'s return of an online order with the transaction that took it back, once however often the batch is uploaded', async () => {
+  it("receives a store's return of an online order with the transaction that took it back, once however often the batch is uploaded", async () => {
     const ports = memoryPorts({ skus: SKUS });
     const csv = [
       'store_id,register_id,business_day,sequence,ended_at,currency,record_type,item_code,quantity,unit_price,amount,reason_code,tender_method,original_order',
@@ -168,14 +228,29 @@ describe('ingesting a POS batch upload', () => {
 
     const received = ports.publisher.ofType('ReturnReceived');
 
-    expect(received.map((event) => event.data)).toEqual([{
-      customerReturn: expect.objectContaining({
-        returnId: `pos:store-042:R1:2026-11-23:1201:${orderIdFor('shopify', '5600000000001')}`,
-        soldThrough: 'shopify', channelOrderId: '5600000000001', locationId: 'store-042',
-        lines: [{ sku: 'SKU-TS-R-M', quantity: 1, reasonCode: 'WRONG_SIZE', condition: 'sellable', refund: { amountMinor: 2400, currency: 'USD' } }],
-      }),
-    }]);
-    expect(received[0]).toMatchObject({ source: 'fabric.returns', correlationId: orderIdFor('shopify', '5600000000001') });
+    expect(received.map((event) => event.data)).toEqual([
+      {
+        customerReturn: expect.objectContaining({
+          returnId: `pos:store-042:R1:2026-11-23:1201:${orderIdFor('shopify', '5600000000001')}`,
+          soldThrough: 'shopify',
+          channelOrderId: '5600000000001',
+          locationId: 'store-042',
+          lines: [
+            {
+              sku: 'SKU-TS-R-M',
+              quantity: 1,
+              reasonCode: 'WRONG_SIZE',
+              condition: 'sellable',
+              refund: { amountMinor: 2400, currency: 'USD' },
+            },
+          ],
+        }),
+      },
+    ]);
+    expect(received[0]).toMatchObject({
+      source: 'fabric.returns',
+      correlationId: orderIdFor('shopify', '5600000000001'),
+    });
     expect(ports.publisher.ofType('PosTransactionRecorded')).toHaveLength(1);
   });
 
@@ -185,9 +260,16 @@ describe('ingesting a POS batch upload', () => {
 
     const summary = summaryOf((await ingestToEnd(upload, ports)).final);
 
-    expect(summary).toMatchObject({ status: 'quarantined', reason: 'the name ends in .gz but the content is not gzip', counts: { accepted: 0 } });
+    expect(summary).toMatchObject({
+      status: 'quarantined',
+      reason: 'the name ends in .gz but the content is not gzip',
+      counts: { accepted: 0 },
+    });
     expect(ports.objects.objects.has(`${summary.quarantinePrefix}b9.jsonl.gz`)).toBe(true);
-    expect(JSON.parse(ports.objects.written.get(`${summary.quarantinePrefix}reason.json`)!)).toMatchObject({ reason: summary.reason, key: upload.key });
+    expect(JSON.parse(ports.objects.written.get(`${summary.quarantinePrefix}reason.json`)!)).toMatchObject({
+      reason: summary.reason,
+      key: upload.key,
+    });
     expect(recordedIds(ports)).toEqual([]);
   });
 
@@ -202,15 +284,26 @@ describe('ingesting a POS batch upload', () => {
     const bad = summaryOf((await ingestToEnd(ports.objects.put(`${KEY}/bad.jsonl`, content), ports)).final);
 
     expect(good).toMatchObject({ status: 'completed', manifest: 'matched', sha256, counts: { accepted: 5 } });
-    expect(bad).toMatchObject({ status: 'quarantined', manifest: 'mismatched', reason: 'the manifest says 6 lines, the file has 5', counts: { accepted: 0 } });
+    expect(bad).toMatchObject({
+      status: 'quarantined',
+      manifest: 'mismatched',
+      reason: 'the manifest says 6 lines, the file has 5',
+      counts: { accepted: 0 },
+    });
   });
 
-  it('ignores the manifest\'s own notification and quarantines a key outside the upload contract', async () => {
+  it("ignores the manifest's own notification and quarantines a key outside the upload contract", async () => {
     const ports = memoryPorts();
 
-    expect(await ingestPosUpload(ports.objects.put(`${KEY}/b1.manifest.json`, '{}'), ports, invocation())).toMatchObject({ outcome: 'ignored' });
-    expect(await ingestPosUpload(ports.objects.put('incoming/store 42/today/b1.txt', 'x'), ports, invocation())).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/does not follow/) });
-    expect([...ports.objects.written.keys()]).toEqual([expect.stringMatching(/^quarantine\/_unrouted\/.*\/reason\.json$/)]);
+    expect(
+      await ingestPosUpload(ports.objects.put(`${KEY}/b1.manifest.json`, '{}'), ports, invocation()),
+    ).toMatchObject({ outcome: 'ignored' });
+    expect(
+      await ingestPosUpload(ports.objects.put('incoming/store 42/today/b1.txt', 'x'), ports, invocation()),
+    ).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/does not follow/) });
+    expect([...ports.objects.written.keys()]).toEqual([
+      expect.stringMatching(/^quarantine\/_unrouted\/.*\/reason\.json$/),
+    ]);
   });
 
   describe('a batch larger than one invocation', () => {
@@ -239,7 +332,14 @@ describe('ingesting a POS batch upload', () => {
       const zipped = memoryPorts({ skus: SKUS });
 
       const once = summaryOf((await ingestToEnd(single.objects.put(`${KEY}/big.csv`, content), single)).final);
-      const many = summaryOf((await ingestToEnd(zipped.objects.put(`${KEY}/big.csv.gz`, gzipSync(content)), zipped, { maxLinesPerInvocation: 25, chunkSize: 4 })).final);
+      const many = summaryOf(
+        (
+          await ingestToEnd(zipped.objects.put(`${KEY}/big.csv.gz`, gzipSync(content)), zipped, {
+            maxLinesPerInvocation: 25,
+            chunkSize: 4,
+          })
+        ).final,
+      );
 
       expect(many.counts).toEqual(once.counts);
       expect(many.registers).toEqual(once.registers);
@@ -258,7 +358,14 @@ describe('ingesting a POS batch upload', () => {
         return publish(events);
       };
 
-      await expect(ingestPosUpload(upload, ports, invocation('crashing'), { ...DEFAULT_POS_INGEST_LIMITS, chunkSize: 4, checkpointEveryItems: 8, leaseMillis: 0 })).rejects.toThrow('the bus is down');
+      await expect(
+        ingestPosUpload(upload, ports, invocation('crashing'), {
+          ...DEFAULT_POS_INGEST_LIMITS,
+          chunkSize: 4,
+          checkpointEveryItems: 8,
+          leaseMillis: 0,
+        }),
+      ).rejects.toThrow('the bus is down');
       const summary = summaryOf((await ingestToEnd(upload, ports, { chunkSize: 4 })).final);
 
       expect(summary.counts.duplicates).toBe(0);
@@ -278,7 +385,9 @@ describe('ingesting a POS batch upload', () => {
       return publish(events);
     };
     const limits = { ...DEFAULT_POS_INGEST_LIMITS, chunkSize: 4, checkpointEveryItems: 4, leaseMillis: 0 };
-    await expect(ingestPosUpload(ports.objects.put(`${KEY}/stalled.jsonl`, content), ports, invocation('dead'), limits)).rejects.toThrow('killed');
+    await expect(
+      ingestPosUpload(ports.objects.put(`${KEY}/stalled.jsonl`, content), ports, invocation('dead'), limits),
+    ).rejects.toThrow('killed');
     const rescue = { ...ports, publisher: memoryPorts().publisher };
 
     const summary = summaryOf((await ingestToEnd(ports.objects.put(`${KEY}/rescue.jsonl`, content), rescue)).final);
@@ -292,8 +401,15 @@ describe('ingesting a POS batch upload', () => {
 
   it('finishes an upload replaced by a newer one as superseded, at the point it reached', async () => {
     const ports = memoryPorts({ skus: SKUS });
-    const upload = ports.objects.put(`${KEY}/replaced.csv`, `${[...take(60, csvLines(generatedTransactions()))].join('\n')}\n`);
-    await ingestPosUpload(upload, ports, invocation('first'), { ...DEFAULT_POS_INGEST_LIMITS, maxLinesPerInvocation: 20, chunkSize: 4 });
+    const upload = ports.objects.put(
+      `${KEY}/replaced.csv`,
+      `${[...take(60, csvLines(generatedTransactions()))].join('\n')}\n`,
+    );
+    await ingestPosUpload(upload, ports, invocation('first'), {
+      ...DEFAULT_POS_INGEST_LIMITS,
+      maxLinesPerInvocation: 20,
+      chunkSize: 4,
+    });
     ports.objects.put(`${KEY}/replaced.csv`, 'store_id\n', 'a-newer-etag');
 
     const summary = summaryOf(await ingestPosUpload(upload, ports, invocation('second')));

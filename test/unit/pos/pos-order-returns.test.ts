@@ -4,13 +4,24 @@ import { CustomerReturn } from '#domain/returns/model';
 import type { PosLine, PosTransaction } from '#domain/pos/transaction';
 import { money } from '../builders';
 
-const SHOPIFY_ORDER = { orderId: orderIdFor('shopify', '5600000000001'), channel: 'shopify' as const, channelOrderId: '5600000000001' };
+const SHOPIFY_ORDER = {
+  orderId: orderIdFor('shopify', '5600000000001'),
+  channel: 'shopify' as const,
+  channelOrderId: '5600000000001',
+};
 const WOO_ORDER_ID = orderIdFor('woocommerce', '4711');
 
 function line(lineNumber: number, overrides: Partial<PosLine> = {}): PosLine {
   return {
-    lineNumber, type: 'return', itemCode: `ITEM-${lineNumber}`, sku: `SKU-${lineNumber}`, quantity: 1,
-    unitPrice: money(2400), discount: money(0), amount: money(2400), ...overrides,
+    lineNumber,
+    type: 'return',
+    itemCode: `ITEM-${lineNumber}`,
+    sku: `SKU-${lineNumber}`,
+    quantity: 1,
+    unitPrice: money(2400),
+    discount: money(0),
+    amount: money(2400),
+    ...overrides,
   };
 }
 
@@ -34,7 +45,13 @@ describe('the returns a POS transaction makes against online orders', () => {
   const transaction = exchange([
     line(1, { type: 'sale' }),
     line(2),
-    line(3, { originalOrder: SHOPIFY_ORDER, reasonCode: 'WRONG_SIZE', quantity: 2, amount: money(4400), discount: money(400) }),
+    line(3, {
+      originalOrder: SHOPIFY_ORDER,
+      reasonCode: 'WRONG_SIZE',
+      quantity: 2,
+      amount: money(4400),
+      discount: money(400),
+    }),
     line(4, { originalOrder: { orderId: WOO_ORDER_ID } }),
     line(5, { originalOrder: SHOPIFY_ORDER, reasonCode: 'DEFECTIVE' }),
     line(6, { originalOrder: SHOPIFY_ORDER, sku: null }),
@@ -65,7 +82,9 @@ describe('the returns a POS transaction makes against online orders', () => {
         restockedOnReceipt: true,
         locationId: 'store-042',
         receivedAt: '2026-11-23T14:05:00-05:00',
-        lines: [{ sku: 'SKU-4', quantity: 1, reasonCode: 'CUSTOMER_RETURN', condition: 'sellable', refund: money(2400) }],
+        lines: [
+          { sku: 'SKU-4', quantity: 1, reasonCode: 'CUSTOMER_RETURN', condition: 'sellable', refund: money(2400) },
+        ],
       },
     ]);
     for (const customerReturn of returns) expect(CustomerReturn.safeParse(customerReturn).success).toBe(true);
@@ -76,18 +95,29 @@ describe('the returns a POS transaction makes against online orders', () => {
   });
 
   it('keeps the channel order id when one line names the order by our id and another by the channel', () => {
-    const [named] = orderReturnsOf(exchange([line(1, { originalOrder: { orderId: SHOPIFY_ORDER.orderId } }), line(2, { originalOrder: SHOPIFY_ORDER })]));
+    const [named] = orderReturnsOf(
+      exchange([
+        line(1, { originalOrder: { orderId: SHOPIFY_ORDER.orderId } }),
+        line(2, { originalOrder: SHOPIFY_ORDER }),
+      ]),
+    );
 
-    expect(named).toMatchObject({ orderId: SHOPIFY_ORDER.orderId, soldThrough: 'shopify', channelOrderId: '5600000000001' });
+    expect(named).toMatchObject({
+      orderId: SHOPIFY_ORDER.orderId,
+      soldThrough: 'shopify',
+      channelOrderId: '5600000000001',
+    });
     expect(named.lines.map((returned) => returned.sku)).toEqual(['SKU-1', 'SKU-2']);
   });
 
   it('makes no return for an order none of whose lines has a SKU, nor for a transaction that was not completed', () => {
     expect(orderReturnsOf(exchange([line(1, { originalOrder: SHOPIFY_ORDER, sku: null })]))).toEqual([]);
-    expect(orderReturnsOf(exchange([line(1, { originalOrder: SHOPIFY_ORDER })], { disposition: 'training' }))).toEqual([]);
+    expect(orderReturnsOf(exchange([line(1, { originalOrder: SHOPIFY_ORDER })], { disposition: 'training' }))).toEqual(
+      [],
+    );
   });
 
-  it('keeps a return id short enough for return-intake\'s adjustment ids however long the store and register ids are', () => {
+  it("keeps a return id short enough for return-intake's adjustment ids however long the store and register ids are", () => {
     const long = `${'s'.repeat(64)}:${'r'.repeat(64)}:2026-11-23:9007199254740991`;
 
     const id = posReturnId(long, SHOPIFY_ORDER.orderId);

@@ -4,7 +4,7 @@ import type { ChannelSkuKey, SkuLookup } from '#domain/kernel/sku-cross-referenc
 import type { SalesChannel } from '#domain/kernel/order';
 import { type AcceptedDelivery, type WebhookIntakePorts, acceptWebhookDelivery } from '#domain/intake/webhook-delivery';
 import { skuKeyId } from '#domain/kernel/sku-cross-reference';
-import { type ArchivedDelivery, type DeliveryVerdict } from '#domain/kernel/archive';
+import type { ArchivedDelivery, DeliveryVerdict } from '#domain/kernel/archive';
 import type { FabricEvent } from '#domain/kernel/event';
 
 /** A SKU lookup over a fixture's cross-reference, keyed the way the real one keys it. */
@@ -17,7 +17,12 @@ export function lookupFrom(skus: readonly { key: ChannelSkuKey; sku: string }[])
  * In-memory intake ports that honour their contracts (the deduplicator replays the first result of a
  * delivery key), for driving acceptWebhookDelivery with any channel adapter.
  */
-export function fakeIntake(adapter: ChannelWebhookAdapter, secret: string, skus: readonly { key: ChannelSkuKey; sku: string }[] = [], maxBodyBytes = 256 * 1024) {
+export function fakeIntake(
+  adapter: ChannelWebhookAdapter,
+  secret: string,
+  skus: readonly { key: ChannelSkuKey; sku: string }[] = [],
+  maxBodyBytes = 256 * 1024,
+) {
   const archived: ArchivedDelivery[] = [];
   const verdicts: DeliveryVerdict[] = [];
   const published: FabricEvent[] = [];
@@ -33,14 +38,24 @@ export function fakeIntake(adapter: ChannelWebhookAdapter, secret: string, skus:
         verdicts.push(verdict);
       },
     },
-    publisher: { async publish(events) { published.push(...events); } },
-    secrets: { async secretFor() { return secret; } },
+    publisher: {
+      async publish(events) {
+        published.push(...events);
+      },
+    },
+    secrets: {
+      async secretFor() {
+        return secret;
+      },
+    },
     skus: {
       async resolveSkus(_channel, keys) {
-        return new Map(keys.flatMap((key) => {
-          const sku = lookup(key);
-          return sku ? [[skuKeyId(key), sku] as [string, string]] : [];
-        }));
+        return new Map(
+          keys.flatMap((key) => {
+            const sku = lookup(key);
+            return sku ? [[skuKeyId(key), sku] as [string, string]] : [];
+          }),
+        );
       },
     },
     deduplicator: {
@@ -54,7 +69,10 @@ export function fakeIntake(adapter: ChannelWebhookAdapter, secret: string, skus:
     },
   };
   return {
-    archived, verdicts, published, ports,
+    archived,
+    verdicts,
+    published,
+    ports,
     accept: (request: WebhookRequest) => acceptWebhookDelivery(request, adapter, ports, { maxBodyBytes }),
     /** The detail-types published so far, in order. */
     detailTypes: () => published.map((event) => event.detailType),
@@ -62,7 +80,12 @@ export function fakeIntake(adapter: ChannelWebhookAdapter, secret: string, skus:
 }
 
 /** A delivery as the channel sends it: raw bytes and lower-cased headers. */
-export function webhookRequest(channel: SalesChannel, body: string | Buffer, headers: Record<string, string>, url?: string): WebhookRequest {
+export function webhookRequest(
+  channel: SalesChannel,
+  body: string | Buffer,
+  headers: Record<string, string>,
+  url?: string,
+): WebhookRequest {
   return {
     channel,
     requestId: randomUUID(),

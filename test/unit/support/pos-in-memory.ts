@@ -4,9 +4,17 @@ import { createHash } from 'node:crypto';
 import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
 import { unionRanges, type SequenceRanges } from '#domain/pos/sequence';
 import {
-  PosLeaseLostError, PosUploadSupersededError,
-  type InvocationContext, type PosBatchObjects, type PosClaim, type PosClaimRequest, type PosIngestPorts,
-  type PosRegisterSequences, type PosTransactionClaims, type PosUploadProgress, type PosUploadProgressStore,
+  PosLeaseLostError,
+  PosUploadSupersededError,
+  type InvocationContext,
+  type PosBatchObjects,
+  type PosClaim,
+  type PosClaimRequest,
+  type PosIngestPorts,
+  type PosRegisterSequences,
+  type PosTransactionClaims,
+  type PosUploadProgress,
+  type PosUploadProgressStore,
 } from '#domain/pos/batch-ingest';
 import type { PosBatchSummary, PosUpload } from '#domain/pos/batch';
 import type { QuarantinedLine } from '#domain/pos/parsed-item';
@@ -28,7 +36,8 @@ export class MemoryProgressStore implements PosUploadProgressStore {
   }
 
   async create(progress: PosUploadProgress) {
-    if (!this.records.has(progress.uploadRef)) this.records.set(progress.uploadRef, { progress: clone(progress), leaseUntil: 0 });
+    if (!this.records.has(progress.uploadRef))
+      this.records.set(progress.uploadRef, { progress: clone(progress), leaseUntil: 0 });
     return clone(this.records.get(progress.uploadRef)!.progress);
   }
 
@@ -57,7 +66,11 @@ export class MemoryClaims implements PosTransactionClaims {
     return requests.map((request) => {
       const held = this.claims.get(request.transactionId);
       if (held && !(held.owner === request.owner && held.line === request.line)) return { ...held };
-      this.claims.set(request.transactionId, { owner: request.owner, line: request.line, fingerprint: request.fingerprint });
+      this.claims.set(request.transactionId, {
+        owner: request.owner,
+        line: request.line,
+        fingerprint: request.fingerprint,
+      });
       return null;
     });
   }
@@ -65,7 +78,11 @@ export class MemoryClaims implements PosTransactionClaims {
   async takeOver(request: PosClaimRequest, from: PosClaim) {
     const held = this.claims.get(request.transactionId);
     if (!held || held.owner !== from.owner || held.line !== from.line) return false;
-    this.claims.set(request.transactionId, { owner: request.owner, line: request.line, fingerprint: request.fingerprint });
+    this.claims.set(request.transactionId, {
+      owner: request.owner,
+      line: request.line,
+      fingerprint: request.fingerprint,
+    });
     return true;
   }
 }
@@ -199,12 +216,19 @@ export class MemoryObjects implements PosBatchObjects {
   quarantinedLines(prefix: string): QuarantinedLine[] {
     return [...this.written.entries()]
       .filter(([key]) => key.startsWith(prefix) && key.endsWith('.jsonl'))
-      .flatMap(([, text]) => text.trim().split('\n').map((line) => JSON.parse(line) as QuarantinedLine))
+      .flatMap(([, text]) =>
+        text
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as QuarantinedLine),
+      )
       .sort((a, b) => a.lineNumber - b.lineNumber);
   }
 }
 
-export function memoryPorts(options: { skus?: Record<string, string>; keepEvents?: boolean; compactClaims?: boolean } = {}) {
+export function memoryPorts(
+  options: { skus?: Record<string, string>; keepEvents?: boolean; compactClaims?: boolean } = {},
+) {
   const ports = {
     progress: new MemoryProgressStore(),
     claims: options.compactClaims ? new CompactClaims() : new MemoryClaims(),

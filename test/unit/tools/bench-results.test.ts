@@ -3,8 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ResultsFile, summaryTable, type BenchFigure } from '../../../bench/harness';
 
-const figure = (name: string, value: number, extra: Partial<BenchFigure> = {}): BenchFigure =>
-  ({ name, unit: 'ms', value, ceilingName: 'baseline', ceiling: 100, ...extra });
+const figure = (name: string, value: number, extra: Partial<BenchFigure> = {}): BenchFigure => ({
+  name,
+  unit: 'ms',
+  value,
+  ceilingName: 'baseline',
+  ceiling: 100,
+  ...extra,
+});
 
 describe('bench results', () => {
   let dir: string;

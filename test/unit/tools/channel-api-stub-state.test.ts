@@ -22,7 +22,9 @@ describe('the channel API stub with a state file', () => {
     }
 
     const after = new ChannelApiStub({ stateFile });
-    expect(after.outbound.orders.get('shopify')?.get('5600000000001')).toEqual({ lines: [{ lineId: '1', quantity: 1 }] });
+    expect(after.outbound.orders.get('shopify')?.get('5600000000001')).toEqual({
+      lines: [{ lineId: '1', quantity: 1 }],
+    });
     expect(after.outbound.listedQuantity('shopify', 'APP-TSHIRT-001-RED-M')).toBe(42);
     expect(after.square.orders.get('SQ1')).toEqual({ id: 'SQ1', state: 'OPEN' });
     // What one run asked is that run's record, not the channel's.

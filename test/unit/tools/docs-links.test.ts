@@ -3,7 +3,12 @@ import path from 'node:path';
 import { TRANSITIONS } from '#domain/orders/lifecycle';
 
 const root = path.resolve(__dirname, '../../..');
-const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(path.join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** The page's lines outside fenced code blocks: a `#` or `[x](y)` inside a fence is code, not markdown. */
 function proseLines(markdown: string): string[] {
@@ -25,7 +30,10 @@ function headingAnchors(markdown: string): Set<string> {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
     const text = heading[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
-    const slug = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const slug = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const count = seen.get(slug) ?? 0;
     seen.set(slug, count + 1);
     anchors.add(count === 0 ? slug : `${slug}-${count}`);
@@ -63,7 +71,9 @@ function brokenLinks(page: string): string[] {
 /** Repository paths a page names in code spans (`shared/domain/orders/lifecycle.ts`), placeholders and globs left out. */
 function namedPaths(markdown: string): string[] {
   const spans = proseLines(markdown).flatMap((line) => [...line.matchAll(/`([^`\s]+)`/g)].map((match) => match[1]));
-  return spans.filter((span) => /^(shared|events|functions|infra|scripts|test|bench)\//.test(span) && !/[<>{}*]/.test(span));
+  return spans.filter(
+    (span) => /^(shared|events|functions|infra|scripts|test|bench)\//.test(span) && !/[<>{}*]/.test(span),
+  );
 }
 
 describe('the documentation', () => {
@@ -72,7 +82,9 @@ describe('the documentation', () => {
   });
 
   test.each(pages)('%s names only source paths that exist', (page) => {
-    const missing = namedPaths(readFileSync(path.join(root, page), 'utf8')).filter((named) => !existsSync(path.join(root, named)));
+    const missing = namedPaths(readFileSync(path.join(root, page), 'utf8')).filter(
+      (named) => !existsSync(path.join(root, named)),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -84,7 +96,9 @@ describe('the documentation', () => {
   test('the order lifecycle diagram draws exactly the moves TRANSITIONS allows', () => {
     const markdown = readFileSync(path.join(root, 'docs/orders-and-erp.md'), 'utf8');
     const diagram = /```mermaid\nstateDiagram-v2\n([\s\S]*?)```/.exec(markdown)?.[1] ?? '';
-    const drawn = [...diagram.matchAll(/^\s*(\S+) --> (\S+): (\w+)/gm)].map(([, from, to, on]) => `${from === '[*]' ? 'none' : from} -> ${to} on ${on}`);
+    const drawn = [...diagram.matchAll(/^\s*(\S+) --> (\S+): (\w+)/gm)].map(
+      ([, from, to, on]) => `${from === '[*]' ? 'none' : from} -> ${to} on ${on}`,
+    );
     const allowed = TRANSITIONS.flatMap((row) => row.from.map((from) => `${from} -> ${row.to} on ${row.on}`));
     expect(drawn.sort()).toEqual(allowed.sort());
   });

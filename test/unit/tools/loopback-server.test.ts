@@ -7,7 +7,9 @@ function get(url: string, agent: Agent): Promise<number> {
     request(url, { agent }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.statusCode ?? 0));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -17,7 +19,9 @@ describe('local servers on loopback', () => {
   test('leave an idle keep-alive connection open for the client to reuse or close', async () => {
     const server = createServer((_, response) => response.end('ok'));
     let connections = 0;
-    server.on('connection', () => { connections += 1; });
+    server.on('connection', () => {
+      connections += 1;
+    });
     const url = await listenOnLoopback(server, 0);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {

@@ -14,20 +14,26 @@ const ssm = mockClient(SSMClient);
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);
 const directory = {
-  account: '123456789012', namePrefix: 'fabric-eu-west-1', busName: 'fabric-eu-west-1', archiveName: 'EventBackboneArchive1234',
-  tables: { orders: 'RetailFabric-eu-west-1-Orders-ABC', idempotency: 'RetailFabric-eu-west-1-Idem-DEF' }, buckets: { rawArchive: 'retailfabric-raw-xyz' },
+  account: '123456789012',
+  namePrefix: 'fabric-eu-west-1',
+  busName: 'fabric-eu-west-1',
+  archiveName: 'EventBackboneArchive1234',
+  tables: { orders: 'RetailFabric-eu-west-1-Orders-ABC', idempotency: 'RetailFabric-eu-west-1-Idem-DEF' },
+  buckets: { rawArchive: 'retailfabric-raw-xyz' },
 };
 
 beforeEach(() => {
   ssm.reset();
   sqs.reset();
   eventBridge.reset();
-  ssm.on(GetParameterCommand, { Name: RESOURCE_DIRECTORY_PARAMETER }).resolves({ Parameter: { Value: JSON.stringify(directory) } });
+  ssm
+    .on(GetParameterCommand, { Name: RESOURCE_DIRECTORY_PARAMETER })
+    .resolves({ Parameter: { Value: JSON.stringify(directory) } });
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 
 describe('ops against a deployed region', () => {
-  test('finds the region\'s tables in its directory parameter and derives every rule\'s queues from the stack prefix', async () => {
+  test("finds the region's tables in its directory parameter and derives every rule's queues from the stack prefix", async () => {
     const { resources } = await awsFabric('eu-west-1', 'ops');
 
     expect(process.env.AWS_PROFILE).toBe('ops');
@@ -49,28 +55,55 @@ describe('ops against a deployed region', () => {
     const result = await redrive(resources, { sqs: new SQSClient({ region: 'eu-west-1' }) } as never, ['order-intake']);
 
     expect(result).toEqual({ moved: 4, kept: 0 });
-    expect(sqs.commandCalls(StartMessageMoveTaskCommand).map((call) => call.args[0].input)).toEqual([{
-      SourceArn: resources.queues['order-intake'].dlqArn, DestinationArn: resources.queues['order-intake'].arn,
-    }]);
+    expect(sqs.commandCalls(StartMessageMoveTaskCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        SourceArn: resources.queues['order-intake'].dlqArn,
+        DestinationArn: resources.queues['order-intake'].arn,
+      },
+    ]);
   });
 
   test('replays a window from the bus archive to just the rules that route the detail-type', async () => {
-    eventBridge.on(ListRulesCommand).resolvesOnce({
-      Rules: [{ Name: 'intake', Arn: 'arn:rule/intake', EventPattern: JSON.stringify({ 'detail-type': ['OrderReceived'] }) }],
-      NextToken: 'page-2',
-    }).resolvesOnce({
-      Rules: [{ Name: 'fulfilment', Arn: 'arn:rule/fulfilment', EventPattern: JSON.stringify({ 'detail-type': ['ShipmentConfirmed'] }) }],
-    });
+    eventBridge
+      .on(ListRulesCommand)
+      .resolvesOnce({
+        Rules: [
+          {
+            Name: 'intake',
+            Arn: 'arn:rule/intake',
+            EventPattern: JSON.stringify({ 'detail-type': ['OrderReceived'] }),
+          },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        Rules: [
+          {
+            Name: 'fulfilment',
+            Arn: 'arn:rule/fulfilment',
+            EventPattern: JSON.stringify({ 'detail-type': ['ShipmentConfirmed'] }),
+          },
+        ],
+      });
     const from = new Date('2026-11-23T09:00:00Z');
     const to = new Date('2026-11-23T10:00:00Z');
 
-    await startArchiveReplay({ region: 'eu-west-1', account: '123456789012', busName: 'fabric-eu-west-1', archiveName: 'Arch' }, { from, to, detailType: 'ShipmentConfirmed' }, new EventBridgeClient({ region: 'eu-west-1' }));
+    await startArchiveReplay(
+      { region: 'eu-west-1', account: '123456789012', busName: 'fabric-eu-west-1', archiveName: 'Arch' },
+      { from, to, detailType: 'ShipmentConfirmed' },
+      new EventBridgeClient({ region: 'eu-west-1' }),
+    );
 
-    expect(eventBridge.commandCalls(StartReplayCommand).map((call) => call.args[0].input)).toEqual([expect.objectContaining({
-      EventSourceArn: 'arn:aws:events:eu-west-1:123456789012:archive/Arch',
-      EventStartTime: from,
-      EventEndTime: to,
-      Destination: { Arn: 'arn:aws:events:eu-west-1:123456789012:event-bus/fabric-eu-west-1', FilterArns: ['arn:rule/fulfilment'] },
-    })]);
+    expect(eventBridge.commandCalls(StartReplayCommand).map((call) => call.args[0].input)).toEqual([
+      expect.objectContaining({
+        EventSourceArn: 'arn:aws:events:eu-west-1:123456789012:archive/Arch',
+        EventStartTime: from,
+        EventEndTime: to,
+        Destination: {
+          Arn: 'arn:aws:events:eu-west-1:123456789012:event-bus/fabric-eu-west-1',
+          FilterArns: ['arn:rule/fulfilment'],
+        },
+      }),
+    ]);
   });
 });

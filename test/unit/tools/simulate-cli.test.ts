@@ -3,7 +3,8 @@ import { tsx } from '../support/command-line-process';
 // Child processes load tsx and the simulation's modules: a few seconds each on a busy machine.
 jest.setTimeout(60_000);
 
-const USAGE = 'usage: npm run simulate -- [--orders <n>] [--stores <n>] [--skus <n>] [--seed <n>] [--faults <fault,...|all>] [--concurrency <n>] [--report <file.json>]\n';
+const USAGE =
+  'usage: npm run simulate -- [--orders <n>] [--stores <n>] [--skus <n>] [--seed <n>] [--faults <fault,...|all>] [--concurrency <n>] [--report <file.json>]\n';
 
 // Each of these is refused before the simulation starts its fabric, so none takes longer than loading the script.
 describe('npm run simulate', () => {
@@ -32,6 +33,8 @@ describe('npm run simulate', () => {
     const run = await tsx(['scripts/simulate.ts', '--help']);
 
     expect(run).toMatchObject({ status: 0, stderr: '' });
-    expect(run.stdout).toMatch(/^usage: npm run simulate -- [^\n]+\n\n[^\n]+\ndefaults: --orders 200, --stores 3, --skus 20, --seed 7, --concurrency 8\n$/);
+    expect(run.stdout).toMatch(
+      /^usage: npm run simulate -- [^\n]+\n\n[^\n]+\ndefaults: --orders 200, --stores 3, --skus 20, --seed 7, --concurrency 8\n$/,
+    );
   });
 });

@@ -1,6 +1,14 @@
 import {
-  type MarketplaceChannel, type MarketplaceLine, type MarketplaceOrderExpectation, type MarketplaceOrderRequest, type SimulatedOrderRef,
-  buildAmazonOrder, buildEbayOrder, buildWalmartOrder, marketplaceSkuKeys, walmartDelivery,
+  type MarketplaceChannel,
+  type MarketplaceLine,
+  type MarketplaceOrderExpectation,
+  type MarketplaceOrderRequest,
+  type SimulatedOrderRef,
+  buildAmazonOrder,
+  buildEbayOrder,
+  buildWalmartOrder,
+  marketplaceSkuKeys,
+  walmartDelivery,
 } from '../../../scripts/simulation/marketplace-orders';
 import { amazonOrderMapper } from '#shared/channels/amazon/amazon-order.mapper';
 import { AmazonOrder, AmazonOrderItem } from '#shared/channels/amazon/amazon-order.schema';
@@ -20,8 +28,14 @@ const ref: SimulatedOrderRef = { seed: 7, run: 2, index: 41 };
 const internalSku = (channelSku: string) => `SIM-${channelSku}`;
 
 const MIXES: { name: string; lines: MarketplaceLine[] }[] = [
-  { name: 'one line', lines: [{ channelSku: 'MKT-TEE-RED-M', title: 'Organic Tee, Red, M', unitPriceMinor: 2400, quantity: 1 }] },
-  { name: 'odd cents, 10.50 x 3', lines: [{ channelSku: 'MKT-MUG-WHT', title: 'Stoneware Mug, White', unitPriceMinor: 1050, quantity: 3 }] },
+  {
+    name: 'one line',
+    lines: [{ channelSku: 'MKT-TEE-RED-M', title: 'Organic Tee, Red, M', unitPriceMinor: 2400, quantity: 1 }],
+  },
+  {
+    name: 'odd cents, 10.50 x 3',
+    lines: [{ channelSku: 'MKT-MUG-WHT', title: 'Stoneware Mug, White', unitPriceMinor: 1050, quantity: 3 }],
+  },
   {
     name: 'several lines, quantities above one, over the free-shipping threshold',
     lines: [
@@ -38,8 +52,13 @@ const MIXES: { name: string; lines: MarketplaceLine[] }[] = [
  * the one the simulation would map stays unresolved, and the order needs attention.
  */
 function crossReference(channel: MarketplaceChannel, lines: readonly MarketplaceLine[]): SkuCrossReference {
-  const lookup = lookupFrom(lines.map((line) => ({ key: marketplaceSkuKeys[channel](line.channelSku), sku: internalSku(line.channelSku) })));
-  return { resolveSkus: async (_channel, keys) => new Map(keys.flatMap((key) => (lookup(key) ? [[skuKeyId(key), lookup(key)!] as [string, string]] : []))) };
+  const lookup = lookupFrom(
+    lines.map((line) => ({ key: marketplaceSkuKeys[channel](line.channelSku), sku: internalSku(line.channelSku) })),
+  );
+  return {
+    resolveSkus: async (_channel, keys) =>
+      new Map(keys.flatMap((key) => (lookup(key) ? [[skuKeyId(key), lookup(key)!] as [string, string]] : []))),
+  };
 }
 
 interface ChannelCase {
@@ -58,7 +77,11 @@ const CHANNELS: ChannelCase[] = [
     build: buildAmazonOrder,
     intake: (apiOrder, skus) => {
       const { order, items } = apiOrder as { order: unknown; items: unknown[] };
-      const payload = { order: AmazonOrder.parse(order), items: items.map((item) => AmazonOrderItem.parse(item)), sellerId: 'A3TH9S8BH6GOGM' };
+      const payload = {
+        order: AmazonOrder.parse(order),
+        items: items.map((item) => AmazonOrderItem.parse(item)),
+        sellerId: 'A3TH9S8BH6GOGM',
+      };
       return prepareChannelOrder('amazon', amazonOrderMapper, payload, 'sim-unit', skus);
     },
     idFormat: /^\d{3}-\d{7}-\d{7}$/,
@@ -67,20 +90,26 @@ const CHANNELS: ChannelCase[] = [
   {
     channel: 'ebay',
     build: buildEbayOrder,
-    intake: (apiOrder, skus) => prepareChannelOrder('ebay', ebayOrderMapper, EbayOrder.parse(apiOrder), 'sim-unit', skus),
+    intake: (apiOrder, skus) =>
+      prepareChannelOrder('ebay', ebayOrderMapper, EbayOrder.parse(apiOrder), 'sim-unit', skus),
     idFormat: /^\d{2}-\d{5}-\d{5}$/,
     oddCentsTotalMinor: 3909,
   },
   {
     channel: 'walmart',
     build: buildWalmartOrder,
-    intake: (apiOrder, skus) => prepareChannelOrder('walmart', walmartOrderMapper, WalmartOrder.parse(apiOrder), 'sim-unit', skus),
+    intake: (apiOrder, skus) =>
+      prepareChannelOrder('walmart', walmartOrderMapper, WalmartOrder.parse(apiOrder), 'sim-unit', skus),
     idFormat: /^\d{15}$/,
     oddCentsTotalMinor: 3950,
   },
 ];
 
-async function canonical(channelCase: ChannelCase, lines: readonly MarketplaceLine[], built: { apiOrder: unknown }): Promise<Order> {
+async function canonical(
+  channelCase: ChannelCase,
+  lines: readonly MarketplaceLine[],
+  built: { apiOrder: unknown },
+): Promise<Order> {
   const prepared = await channelCase.intake(built.apiOrder, crossReference(channelCase.channel, lines));
   expect({ outcome: prepared.outcome, reason: prepared.reason }).toEqual({ outcome: 'accepted', reason: undefined });
   expect(prepared.publish.map((event) => event.detailType)).toEqual(['OrderReceived']);
@@ -88,26 +117,52 @@ async function canonical(channelCase: ChannelCase, lines: readonly MarketplaceLi
 }
 
 describe.each(CHANNELS)('$channel simulated orders', (channelCase) => {
-  test.each(MIXES)('$name: the mapped order has the total, lines, units and currency the builder states', async ({ lines }) => {
-    const built = channelCase.build({ ref, placedAt, lines });
+  test.each(MIXES)(
+    '$name: the mapped order has the total, lines, units and currency the builder states',
+    async ({ lines }) => {
+      const built = channelCase.build({ ref, placedAt, lines });
 
-    const order = await canonical(channelCase, lines, built);
+      const order = await canonical(channelCase, lines, built);
 
-    expect(order).toMatchObject({ channel: channelCase.channel, channelOrderId: built.channelOrderId, currency: built.currency, status: 'received', placedAt });
-    expect(order.totals.total).toEqual({ amountMinor: built.totalMinor, currency: 'USD' });
-    expect(order.lines.map((line) => ({ sku: line.sku, channelSku: line.channelSku, title: line.title, quantity: line.quantity, unitPriceMinor: line.unitPrice.amountMinor })))
-      .toEqual(lines.map((line) => ({ sku: internalSku(line.channelSku), channelSku: line.channelSku, title: line.title, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor })));
-    const units: Record<string, number> = {};
-    for (const line of order.lines) units[line.channelSku] = (units[line.channelSku] ?? 0) + line.quantity;
-    expect(units).toEqual(built.unitsByChannelSku);
-  });
+      expect(order).toMatchObject({
+        channel: channelCase.channel,
+        channelOrderId: built.channelOrderId,
+        currency: built.currency,
+        status: 'received',
+        placedAt,
+      });
+      expect(order.totals.total).toEqual({ amountMinor: built.totalMinor, currency: 'USD' });
+      expect(
+        order.lines.map((line) => ({
+          sku: line.sku,
+          channelSku: line.channelSku,
+          title: line.title,
+          quantity: line.quantity,
+          unitPriceMinor: line.unitPrice.amountMinor,
+        })),
+      ).toEqual(
+        lines.map((line) => ({
+          sku: internalSku(line.channelSku),
+          channelSku: line.channelSku,
+          title: line.title,
+          quantity: line.quantity,
+          unitPriceMinor: line.unitPriceMinor,
+        })),
+      );
+      const units: Record<string, number> = {};
+      for (const line of order.lines) units[line.channelSku] = (units[line.channelSku] ?? 0) + line.quantity;
+      expect(units).toEqual(built.unitsByChannelSku);
+    },
+  );
 
   test('prices 10.50 x 3 with 8.25 % tax and 4.99 shipping to the cent', () => {
     expect(channelCase.build({ ref, placedAt, lines: MIXES[1].lines }).totalMinor).toBe(channelCase.oddCentsTotalMinor);
   });
 
-  test('gives ids in the channel\'s format, different for every seed, run and index', () => {
-    const refs = [1, 7, 9_999].flatMap((seed) => [0, 1, 2, 999].flatMap((run) => [0, 1, 2, 10, 99, 100, 99_999].map((index) => ({ seed, run, index }))));
+  test("gives ids in the channel's format, different for every seed, run and index", () => {
+    const refs = [1, 7, 9_999].flatMap((seed) =>
+      [0, 1, 2, 999].flatMap((run) => [0, 1, 2, 10, 99, 100, 99_999].map((index) => ({ seed, run, index }))),
+    );
 
     const ids = refs.map((each) => channelCase.build({ ref: each, placedAt, lines: MIXES[0].lines }).channelOrderId);
 
@@ -133,7 +188,10 @@ describe.each(CHANNELS)('$channel simulated orders', (channelCase) => {
 
     expect(JSON.stringify(again)).toBe(JSON.stringify(first));
     expect(nextRun.channelOrderId).not.toBe(first.channelOrderId);
-    expect({ total: nextRun.totalMinor, units: nextRun.unitsByChannelSku }).toEqual({ total: first.totalMinor, units: first.unitsByChannelSku });
+    expect({ total: nextRun.totalMinor, units: nextRun.unitsByChannelSku }).toEqual({
+      total: first.totalMinor,
+      units: first.unitsByChannelSku,
+    });
   });
 
   test('refuses a line without a whole positive quantity or price', () => {
@@ -151,8 +209,17 @@ describe('what the channels send', () => {
 
     const parsed = amazonNotificationAdapter.parse(JSON.parse(built.notification));
 
-    expect(parsed).toEqual({ ok: true, value: { kind: 'notification', topic: 'ORDER_CHANGE:OrderStatusChange', notice: { channelOrderId: built.channelOrderId, channelAccount: 'A3TH9S8BH6GOGM' } } });
-    expect(amazonNotificationAdapter.deliveryId(JSON.parse(built.notification))).toBe(`sim-${built.channelOrderId}-unshipped`);
+    expect(parsed).toEqual({
+      ok: true,
+      value: {
+        kind: 'notification',
+        topic: 'ORDER_CHANGE:OrderStatusChange',
+        notice: { channelOrderId: built.channelOrderId, channelAccount: 'A3TH9S8BH6GOGM' },
+      },
+    });
+    expect(amazonNotificationAdapter.deliveryId(JSON.parse(built.notification))).toBe(
+      `sim-${built.channelOrderId}-unshipped`,
+    );
   });
 
   test('the Walmart PO_CREATED verifies under the client secret and names the purchase order', async () => {
@@ -162,14 +229,22 @@ describe('what the channels send', () => {
 
     expect(await walmartWebhookAdapter.verify(request, 'subscription-secret')).toBe(true);
     expect(await walmartWebhookAdapter.verify(request, 'another-secret')).toBe(false);
-    expect(walmartWebhookAdapter.parse(request, JSON.parse(body))).toMatchObject({ ok: true, value: { kind: 'notification', notice: { channelOrderId: built.channelOrderId } } });
+    expect(walmartWebhookAdapter.parse(request, JSON.parse(body))).toMatchObject({
+      ok: true,
+      value: { kind: 'notification', notice: { channelOrderId: built.channelOrderId } },
+    });
     expect(walmartWebhookAdapter.deliveryId(request, JSON.parse(body))).toBe(`sim-${built.channelOrderId}-po-created`);
   });
 
   test('the eBay order carries the lastModifiedDate the caller sets, and its placing time without one', () => {
     const lastModifiedAt = '2026-12-02T06:00:00.000Z';
 
-    expect(buildEbayOrder({ ref, placedAt, lines: MIXES[0].lines, lastModifiedAt }).apiOrder).toMatchObject({ creationDate: placedAt, lastModifiedDate: lastModifiedAt });
-    expect(buildEbayOrder({ ref, placedAt, lines: MIXES[0].lines }).apiOrder).toMatchObject({ lastModifiedDate: placedAt });
+    expect(buildEbayOrder({ ref, placedAt, lines: MIXES[0].lines, lastModifiedAt }).apiOrder).toMatchObject({
+      creationDate: placedAt,
+      lastModifiedDate: lastModifiedAt,
+    });
+    expect(buildEbayOrder({ ref, placedAt, lines: MIXES[0].lines }).apiOrder).toMatchObject({
+      lastModifiedDate: placedAt,
+    });
   });
 });
