@@ -130,9 +130,9 @@ export class ChannelApiStub {
         (!candidate.query || candidate.query.test(stubRequest.url.search)) &&
         (!candidate.method || candidate.method === stubRequest.method),
     );
+    if (fault) fault.times -= 1;
     const result = fault
-      ? ((fault.times -= 1),
-        { status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) })
+      ? { status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) }
       : this.route(stubRequest);
     this.requests.push({
       method: stubRequest.method,
@@ -150,15 +150,16 @@ export class ChannelApiStub {
     if (priced) return priced;
     const outbound = this.outbound.route(request);
     if (outbound) return outbound;
-    let match: RegExpExecArray | null;
+    const getPath = (pattern: RegExp) => (method === 'GET' ? pattern.exec(path) : null);
     // Square
-    if (method === 'GET' && (match = /^\/v2\/orders\/([^/]+)$/.exec(path))) {
+    const squareOrder = getPath(/^\/v2\/orders\/([^/]+)$/);
+    if (squareOrder) {
       if (request.headers.authorization !== `Bearer ${DEVELOPMENT_API_CREDENTIALS.square!.accessToken}`)
         return squareError(401, 'UNAUTHORIZED', 'This request could not be authorized.');
-      const order = this.square.orders.get(decodeURIComponent(match[1]));
+      const order = this.square.orders.get(decodeURIComponent(squareOrder[1]));
       return order
         ? { status: 200, body: { order } }
-        : squareError(404, 'NOT_FOUND', `Order with id ${match[1]} not found.`);
+        : squareError(404, 'NOT_FOUND', `Order with id ${squareOrder[1]} not found.`);
     }
     // Amazon: Login with Amazon, then Orders v0
     if (method === 'POST' && path === '/auth/o2/token') {
@@ -185,16 +186,20 @@ export class ChannelApiStub {
         },
       };
     }
-    if (method === 'GET' && (match = /^\/orders\/v0\/orders\/([^/]+)(\/orderItems)?$/.exec(path))) {
+    const amazonOrder = getPath(/^\/orders\/v0\/orders\/([^/]+)(\/orderItems)?$/);
+    if (amazonOrder) {
       if (!this.issuedTokens.has(String(request.headers['x-amz-access-token'])))
         return {
           status: 403,
           body: { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] },
         };
-      const entry = this.amazon.orders.get(decodeURIComponent(match[1]));
+      const entry = this.amazon.orders.get(decodeURIComponent(amazonOrder[1]));
       if (!entry)
-        return { status: 404, body: { errors: [{ code: 'NotFound', message: `Order ${match[1]} was not found.` }] } };
-      if (!match[2]) return { status: 200, body: { payload: entry.order } };
+        return {
+          status: 404,
+          body: { errors: [{ code: 'NotFound', message: `Order ${amazonOrder[1]} was not found.` }] },
+        };
+      if (!amazonOrder[2]) return { status: 200, body: { payload: entry.order } };
       // Two items a page, so NextToken paging is exercised.
       const start = Number(url.searchParams.get('NextToken') ?? 0);
       const page = entry.items.slice(start, start + 2);
@@ -202,7 +207,7 @@ export class ChannelApiStub {
         status: 200,
         body: {
           payload: {
-            AmazonOrderId: match[1],
+            AmazonOrderId: amazonOrder[1],
             OrderItems: page,
             ...(start + 2 < entry.items.length ? { NextToken: String(start + 2) } : {}),
           },
@@ -236,12 +241,14 @@ export class ChannelApiStub {
         return ebayError(401, 1001, 'Invalid access token');
     }
     if (method === 'GET' && path === '/sell/fulfillment/v1/order') return this.ebaySearch(url);
-    if (method === 'GET' && (match = /^\/sell\/fulfillment\/v1\/order\/([^/]+)$/.exec(path))) {
-      const order = this.ebay.orders.get(decodeURIComponent(match[1]));
+    const ebayOrder = getPath(/^\/sell\/fulfillment\/v1\/order\/([^/]+)$/);
+    if (ebayOrder) {
+      const order = this.ebay.orders.get(decodeURIComponent(ebayOrder[1]));
       return order ? { status: 200, body: order } : ebayError(404, 32100, 'Order not found.');
     }
-    if (method === 'GET' && (match = /^\/commerce\/notification\/v1\/public_key\/([^/]+)$/.exec(path))) {
-      const key = this.ebay.publicKeys.get(decodeURIComponent(match[1]));
+    const ebayKey = getPath(/^\/commerce\/notification\/v1\/public_key\/([^/]+)$/);
+    if (ebayKey) {
+      const key = this.ebay.publicKeys.get(decodeURIComponent(ebayKey[1]));
       return key ? { status: 200, body: key } : ebayError(404, 195001, 'The specified key id is invalid.');
     }
     // Walmart: Token API, then Orders v3
@@ -267,13 +274,14 @@ export class ChannelApiStub {
         body: { access_token: this.issue('eyJraWQiOiJ3bXQ'), token_type: 'Bearer', expires_in: 900 },
       };
     }
-    if (method === 'GET' && (match = /^\/v3\/orders\/([^/]+)$/.exec(path))) {
+    const walmartOrder = getPath(/^\/v3\/orders\/([^/]+)$/);
+    if (walmartOrder) {
       if (!this.issuedTokens.has(String(request.headers['wm_sec.access_token'])))
         return walmartError(401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'Unauthorized');
-      const order = this.walmart.orders.get(decodeURIComponent(match[1]));
+      const order = this.walmart.orders.get(decodeURIComponent(walmartOrder[1]));
       return order
         ? { status: 200, body: { order } }
-        : walmartError(404, 'CONTENT_NOT_FOUND.GMP_ORDER_API', `purchaseOrderId ${match[1]} not found`);
+        : walmartError(404, 'CONTENT_NOT_FOUND.GMP_ORDER_API', `purchaseOrderId ${walmartOrder[1]} not found`);
     }
     return { status: 404, body: { message: `the channel API stub has no ${method} ${path}` } };
   }

@@ -88,7 +88,8 @@ export class LocalApiGateway {
     for (let i = 0; i < request.rawHeaders.length; i += 2) {
       const [name, value] = [request.rawHeaders[i], request.rawHeaders[i + 1]];
       headers[name] = value;
-      (multiValueHeaders[name] ??= []).push(value);
+      multiValueHeaders[name] ??= [];
+      multiValueHeaders[name].push(value);
     }
     const query = [...url.searchParams.keys()].length ? Object.fromEntries(url.searchParams) : null;
     const requestId = randomUUID();

@@ -64,7 +64,7 @@ export async function startEmulators(options: { dataDir?: string } = {}): Promis
   const dataDirs = options.dataDir ? emulatorDataDirs(options.dataDir) : undefined;
   const children: ChildProcess[] = [];
   try {
-    if (dataDirs) Object.values(dataDirs).forEach((directory) => mkdirSync(directory, { recursive: true }));
+    if (dataDirs) for (const directory of Object.values(dataDirs)) mkdirSync(directory, { recursive: true });
     // Detached: their own process group, so a terminal's Ctrl-C reaches only the runtime, which
     // finishes the invocations under way before it stops the emulators itself.
     const dynamo = spawnDynamoDbLocal({

@@ -192,7 +192,7 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     process.env[MAX_RECEIVE_COUNTS_ENV] = JSON.stringify(receiveLimits);
     // What the last run of this data directory had received and not finished is held by nobody now.
     if (options.dataDir) for (const source of eventSources) await source.reclaimUnfinished(endpoints.messaging);
-    eventSources.forEach((source) => source.start());
+    for (const source of eventSources) source.start();
     consumers.push(...eventSources);
 
     const objectTriggers = Object.entries(definitions).flatMap(([name, definition]) =>

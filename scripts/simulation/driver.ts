@@ -491,7 +491,7 @@ async function sendAll(
         await sleep(200 * attempt);
       }
     }
-    if (delivery.then) await send(delivery.then);
+    if (delivery.followedBy) await send(delivery.followedBy);
   };
   await inParallel(deliveries, concurrency, async (delivery) => {
     await send(delivery);
@@ -600,7 +600,10 @@ async function reconcileSettlement(
   const ledger = new DynamoSettlementLedger(fabric.resources.tables.accounting);
   let read: Awaited<ReturnType<DynamoSettlementLedger['readReport']>>;
   await until(
-    async () => (read = await ledger.readReport(planned.settlementId)) !== undefined,
+    async () => {
+      read = await ledger.readReport(planned.settlementId);
+      return read !== undefined;
+    },
     Math.max(0, deadline - Date.now()),
     () => progress({ phase: 'settlement report', done: 0, total: 1 }),
   );

@@ -112,7 +112,7 @@ export interface ChannelDelivery {
   deliveryId: string;
   body: string;
   /** Sent by the same sender right after this one is answered (a cancellation following its order). */
-  then?: ChannelDelivery;
+  followedBy?: ChannelDelivery;
 }
 
 export interface Scenario {
@@ -325,7 +325,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
         cancel_reason: 'customer',
         financial_status: 'refunded',
       });
-      original.then = {
+      original.followedBy = {
         orderIndex: order.index,
         channel: 'shopify',
         route: 'webhook',

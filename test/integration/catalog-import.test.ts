@@ -66,7 +66,10 @@ it('imports an ERP export into the cross-reference, so channel SKUs and variant 
   );
   await eventually(
     '30 ProductChanged',
-    async () => (await probe.drain(), probe.distinct('ProductChanged').length === 30 ? true : undefined),
+    async () => {
+      await probe.drain();
+      return probe.distinct('ProductChanged').length === 30 ? true : undefined;
+    },
     20_000,
   );
 });
@@ -81,7 +84,10 @@ it('refuses an export from a system that does not own the item master and record
   expect(await xref.products(['CAT-SHOP-1'])).toEqual([]);
   const refused = await eventually(
     'ChangeRefused',
-    async () => (await probe.drain(), probe.distinct<{ subject: string }>('ChangeRefused')[0]),
+    async () => {
+      await probe.drain();
+      return probe.distinct<{ subject: string }>('ChangeRefused')[0];
+    },
     20_000,
   );
   expect(refused.data).toMatchObject({

@@ -147,7 +147,7 @@ describe('dead-letter redrive', () => {
       }),
     ]);
     expect(held[0].problem).toBeUndefined();
-    expect((held[0].event?.data as { order: { lines: unknown[] } }).order.lines).toHaveLength(lines);
+    expect((held[0].event!.data as { order: { lines: unknown[] } }).order.lines).toHaveLength(lines);
     await redrive(fabric.resources, fabric.clients, ['order-intake', '--order', order.orderId]);
     const stored = await eventually(
       'the redriven order',

@@ -63,7 +63,7 @@ describe('eBay getOrders pull connector through the local fabric', () => {
   const batch = [1, 2, 3, 4, 5].map((n) => `12-00000-0000${n}`);
 
   it('neither misses nor duplicates an order when the runtime restarts in the middle of a pull', async () => {
-    batch.forEach((id, i) => ebayHolds(id, 20 - i));
+    for (const [i, id] of batch.entries()) ebayHolds(id, 20 - i);
     // The third page (offset 4) fails: the run dies after publishing two pages and saving its place.
     stub.fail({
       method: 'GET',

@@ -164,10 +164,12 @@ describe('price and promotion distribution', () => {
     await fabric.runScheduled('price-scheduler');
     const activated = await eventually(
       'PromotionActivated',
-      async () => (
-        await probe.drain(),
-        probe.distinct<{ windowKey: string; effectiveAt: string; appliedLate: boolean }>('PromotionActivated')[0]
-      ),
+      async () => {
+        await probe.drain();
+        return probe.distinct<{ windowKey: string; effectiveAt: string; appliedLate: boolean }>(
+          'PromotionActivated',
+        )[0];
+      },
       BUS_WAIT_MS,
     );
     expect(activated.data).toMatchObject({ effectiveAt: startsAt, appliedLate: false });
@@ -235,9 +237,10 @@ describe('price and promotion distribution', () => {
     await fabric.runScheduled('price-scheduler');
     const ended = await eventually(
       'PromotionEnded',
-      async () => (
-        await probe.drain(), probe.distinct<{ windowKey: string; effectiveAt: string }>('PromotionEnded')[0]
-      ),
+      async () => {
+        await probe.drain();
+        return probe.distinct<{ windowKey: string; effectiveAt: string }>('PromotionEnded')[0];
+      },
       BUS_WAIT_MS,
     );
     await eventually(
@@ -289,10 +292,10 @@ describe('price and promotion distribution', () => {
     expect(refused.body.message).toBe('basePrice is owned by erp; a change from shopify is refused');
     const event = await eventually(
       'ChangeRefused',
-      async () => (
-        await probe.drain(),
-        probe.distinct<{ subject: string }>('ChangeRefused').find((e) => e.data.subject === 'price#TEE-PROMO-1')
-      ),
+      async () => {
+        await probe.drain();
+        return probe.distinct<{ subject: string }>('ChangeRefused').find((e) => e.data.subject === 'price#TEE-PROMO-1');
+      },
       BUS_WAIT_MS,
     );
     expect(event.data).toMatchObject({ domain: 'basePrice', owner: 'erp', sourceSystem: 'shopify' });
@@ -359,12 +362,12 @@ describe('price and promotion distribution', () => {
     }
     const exception = await eventually(
       'PricingException',
-      async () => (
-        await probe.drain(),
-        probe
+      async () => {
+        await probe.drain();
+        return probe
           .distinct<{ channelOrderId: string; lines: any[] }>('PricingException')
-          .find((e) => e.data.channelOrderId === 'leak-1')
-      ),
+          .find((e) => e.data.channelOrderId === 'leak-1');
+      },
       BUS_WAIT_MS,
     );
     expect(exception.data.lines).toEqual([

@@ -18,7 +18,11 @@ beforeAll(async () => {
   await stub.start();
   fabric = await startTestFabric('security', { channelApiStub: stub });
   await seedSampleCatalog(fabric.resources.tables.crossReference);
-  for (const spy of writes) spy.mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+  for (const spy of writes)
+    spy.mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
 });
 
 afterAll(async () => {

@@ -404,7 +404,8 @@ function rounds(order: Order, cuts: number[][]): { lineId: string; quantity: num
     cuts[i].forEach((cut, round) => {
       const quantity = round === cuts[i].length - 1 ? left : Math.min(cut, left);
       if (quantity <= 0) return;
-      (out[round] ??= []).push({ lineId: line.lineId, quantity });
+      out[round] ??= [];
+      out[round].push({ lineId: line.lineId, quantity });
       left -= quantity;
     });
   });

@@ -136,10 +136,10 @@ describe('CachedAccessToken', () => {
   test('asks for a token once, and again only a minute before it expires', async () => {
     const time = clock();
     let issued = 0;
-    const token = new CachedAccessToken(
-      async () => ({ accessToken: `t${(issued += 1)}`, expiresInSeconds: 3600 }),
-      time.now,
-    );
+    const token = new CachedAccessToken(async () => {
+      issued += 1;
+      return { accessToken: `t${issued}`, expiresInSeconds: 3600 };
+    }, time.now);
 
     expect(await token.get()).toBe('t1');
     time.advance(3500_000);

@@ -218,7 +218,7 @@ describe('shared circuit breaker', () => {
     store.conflicts = 3;
     await breaker.recordFailure();
     expect(pauses).toHaveLength(3);
-    pauses.forEach((ms, race) => expect(ms).toBeLessThanOrEqual(BREAKER_RACE_PAUSE_MS * 2 ** race));
+    for (const [race, ms] of pauses.entries()) expect(ms).toBeLessThanOrEqual(BREAKER_RACE_PAUSE_MS * 2 ** race);
     expect(store.state.consecutiveFailures).toBe(4);
 
     pauses.length = 0;

@@ -237,7 +237,8 @@ describe('buckets of a sharded SKU', () => {
           if (spare < quantity) expect(taken).toBeUndefined();
           else {
             expect(taken!.reduce((a, b) => a + b, 0)).toBe(quantity);
-            taken!.forEach((part, shard) => expect(part).toBeLessThanOrEqual(Math.max(0, available[shard])));
+            for (const [shard, part] of taken!.entries())
+              expect(part).toBeLessThanOrEqual(Math.max(0, available[shard]));
           }
         },
       ),

@@ -23,7 +23,9 @@ export function tsx(args: readonly string[], { readOneChunk = false } = {}): Pro
     stdout += chunk.toString();
     if (readOneChunk) child.stdout.destroy();
   });
-  child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));

@@ -43,7 +43,7 @@ export class MemoryProgressStore implements PosUploadProgressStore {
 
   async acquire(uploadRef: string, owner: string, leaseUntil: number, now: number) {
     const record = this.records.get(uploadRef);
-    if (!record || record.progress.status !== 'processing') return 'finished' as const;
+    if (record?.progress.status !== 'processing') return 'finished' as const;
     if (record.leaseUntil >= now && record.owner !== owner) return { held: record.leaseUntil };
     record.owner = owner;
     record.leaseUntil = leaseUntil;
