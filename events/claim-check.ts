@@ -62,8 +62,13 @@ function copyPath(from: unknown, to: Record<string, unknown>, path: string[]): v
     if (typeof source !== 'object' || source === null) return;
     source = (source as Record<string, unknown>)[key];
   }
-  if (source === undefined) return;
+  // A rule's path names at least one field, so only an empty path, which no rule yields, has no leaf.
+  const leaf = path.at(-1);
+  if (source === undefined || leaf === undefined) return;
   let target = to;
-  for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
-  target[path.at(-1)!] = source;
+  for (const key of path.slice(0, -1)) {
+    target[key] ??= {};
+    target = target[key] as Record<string, unknown>;
+  }
+  target[leaf] = source;
 }

@@ -127,16 +127,19 @@ export class CapabilityStack extends Stack {
 function bindSecret(fn: FabricFunction, secret: FabricSecret): void {
   switch (secret.kind) {
     case 'webhook':
-      return fn.bindChannelSecret(
+      fn.bindChannelSecret(
         secret.channel,
         secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(secret.channel)}WebhookSecret`, secret.name),
       );
+      return;
     case 'channel-api':
-      return fn.bindChannelApiCredentials(
+      fn.bindChannelApiCredentials(
         secret.channel,
         secretsmanager.Secret.fromSecretNameV2(fn, `${constructId(secret.channel)}ApiCredentials`, secret.name),
       );
+      return;
     case 'erp':
-      return fn.bindErpCredentials(secretsmanager.Secret.fromSecretNameV2(fn, 'ErpApiCredentials', secret.name));
+      fn.bindErpCredentials(secretsmanager.Secret.fromSecretNameV2(fn, 'ErpApiCredentials', secret.name));
+      return;
   }
 }

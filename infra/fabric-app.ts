@@ -77,7 +77,7 @@ function addRegion(app: App, region: string, settings: RegionSettings): Regional
     ...stackProps('Api', 'the REST API'),
     functions: Object.values(regionFunctions),
   });
-  capabilityList.forEach((capabilityStack) => api.addStackDependency(capabilityStack));
+  for (const capabilityStack of capabilityList) api.addStackDependency(capabilityStack);
   const operations = new OperationsStack(app, stack('Operations'), {
     ...stackProps('Operations', 'alarms and dashboard'),
     namePrefix,

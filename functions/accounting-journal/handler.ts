@@ -5,6 +5,8 @@ import { loadAccountingPolicy } from '#domain/accounting/chart-of-accounts';
 import { parseEventBody } from '#events/catalog';
 import { journalPosTransaction, journalRefund, journalShipment, type JournalOutcome } from '#domain/accounting/journal';
 import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '#domain/accounting/model';
+import { PermanentError } from '#domain/kernel/errors';
+import type { FabricEvent } from '#domain/kernel/event';
 import type { Shipment } from '#domain/kernel/shipment';
 import type { ChannelRefund } from '#domain/returns/refund-report';
 import type { PosTransaction } from '#domain/pos/transaction';
@@ -30,6 +32,14 @@ const ports = {
 };
 const entries = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, ACCOUNTING_JOURNAL_SCOPE);
 
+/** The catalog's schemas require each detail-type's document, so an event without one broke its contract. */
+class NothingToJournalError extends PermanentError {
+  override name = 'NothingToJournalError';
+  constructor(event: FabricEvent) {
+    super(`${event.detailType} ${event.id} carries no shipment, refund or POS transaction to journal`);
+  }
+}
+
 /**
  * Prepares the journal entry of one shipment (sale), POS transaction (sale by tender) or channel
  * refund (reversal), once per entry id: a redelivery returns the first run's outcome and publishes
@@ -41,14 +51,16 @@ async function journalRecord(record: SQSRecord): Promise<void> {
     detailType === 'ShipmentConfirmed' || detailType === 'RefundReported'
       ? parseEventBody(record.body, detailType)
       : parseEventBody(record.body, 'PosTransactionRecorded');
-  const entryId = journalEntryIdFor(event)!;
+  const entryId = journalEntryIdFor(event);
+  if (entryId === undefined) throw new NothingToJournalError(event);
   logger.appendKeys({ correlationId: event.correlationId, entryId });
   const trace = { causationId: event.id };
   const work = (): Promise<JournalOutcome> => {
     const data = event.data as { shipment?: Shipment; refund?: ChannelRefund; transaction?: PosTransaction };
     if (data.shipment) return journalShipment(data.shipment, ports, trace);
     if (data.refund) return journalRefund(data.refund, ports, trace);
-    return journalPosTransaction(data.transaction!, ports, trace);
+    if (data.transaction) return journalPosTransaction(data.transaction, ports, trace);
+    throw new NothingToJournalError(event);
   };
   const { result, replayed } = await entries.run(entryId, async () => ({ ...(await work()) }));
   metrics.addMetric(replayed ? 'JournalEventsReplayed' : `JournalEntries_${result.outcome}`, MetricUnit.Count, 1);

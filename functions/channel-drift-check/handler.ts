@@ -25,9 +25,12 @@ const LEASE_MS = 330_000;
 async function checkDrift(_event: ScheduledEvent, context: Context): Promise<void> {
   const owner = `drift-${context.awsRequestId}-${randomUUID().slice(0, 8)}`;
   for (const channel of apis.inventoryChannels) {
+    // inventoryChannels are the channels that have an inventory API, so none is skipped here.
+    const inventory = apis.inventory(channel);
+    if (!inventory) continue;
     try {
       const checkedAt = new Date().toISOString();
-      const { checked, corrections, result } = await correctDrift(apis.inventory(channel)!, {
+      const { checked, corrections, result } = await correctDrift(inventory, {
         ledger,
         owner,
         leaseMs: LEASE_MS,

@@ -80,12 +80,16 @@ export class FabricApi extends Construct {
         throttlingRateLimit: 200,
         throttlingBurstLimit: 400,
         methodOptions: Object.fromEntries(
-          routes
-            .filter(({ route }) => route.throttle)
-            .map(({ route }) => [
-              `${route.path}/${route.method}`,
-              { throttlingRateLimit: route.throttle!.rateLimit, throttlingBurstLimit: route.throttle!.burstLimit },
-            ]),
+          routes.flatMap(({ route: { path, method, throttle } }) =>
+            throttle
+              ? [
+                  [
+                    `${path}/${method}`,
+                    { throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit },
+                  ] as const,
+                ]
+              : [],
+          ),
         ),
       },
     });

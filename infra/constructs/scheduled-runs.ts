@@ -22,7 +22,10 @@ export class ScheduledRuns extends Construct {
 
   constructor(scope: Construct, id: string, { functions }: ScheduledRunsProps) {
     super(scope, id);
-    const scheduled = Object.entries(functions).filter(([, fn]) => fn.definition.schedule);
+    const scheduled = Object.entries(functions).flatMap(([name, fn]) => {
+      const { schedule } = fn.definition;
+      return schedule ? [{ name, fn, everyMinutes: schedule.everyMinutes }] : [];
+    });
     if (scheduled.length === 0) return;
     const undelivered = new sqs.Queue(this, 'UndeliveredRuns', {
       retentionPeriod: Duration.days(14),
@@ -37,11 +40,11 @@ export class ScheduledRuns extends Construct {
     const role = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
     });
-    for (const [name, { definition }] of scheduled) {
+    for (const { name, fn, everyMinutes } of scheduled) {
       new scheduler.Schedule(this, constructId(name), {
-        description: `Runs ${name} every ${definition.schedule!.everyMinutes} minute(s).`,
-        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(definition.schedule!.everyMinutes)),
-        target: new targets.LambdaInvoke(functions[name], {
+        description: `Runs ${name} every ${everyMinutes} minute(s).`,
+        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(everyMinutes)),
+        target: new targets.LambdaInvoke(fn, {
           role,
           deadLetterQueue: undelivered,
           retryAttempts: 2,
@@ -49,7 +52,7 @@ export class ScheduledRuns extends Construct {
         }),
       });
       Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(functions[name].node.defaultChild as CfnElement)}.Arn>:*]`,
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
         reason: `Scheduler's Lambda target grants invoke on ${name} and its versions (ARN:*); nothing else.`,
       });
     }

@@ -6,25 +6,28 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 
-/** Every item a query matches, page after page: DynamoDB ends a page at 1 MB, however few items that is. */
-export async function* queryItems(
+/**
+ * Every item a query matches, page after page: DynamoDB ends a page at 1 MB, however few items that is.
+ * `Item` is the shape the caller's table stores; DynamoDB does not check it, so it is the caller's word.
+ */
+export async function* queryItems<Item = Record<string, unknown>>(
   client: DynamoDBDocumentClient,
   input: QueryCommandInput,
-): AsyncGenerator<Record<string, any>> {
+): AsyncGenerator<Item> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    yield* page.Items ?? [];
+    yield* (page.Items ?? []) as Item[];
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
 }
 
-export async function queryAll(
+export async function queryAll<Item = Record<string, unknown>>(
   client: DynamoDBDocumentClient,
   input: QueryCommandInput,
-): Promise<Record<string, any>[]> {
-  const items: Record<string, any>[] = [];
-  for await (const item of queryItems(client, input)) items.push(item);
+): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const item of queryItems<Item>(client, input)) items.push(item);
   return items;
 }
 
@@ -37,8 +40,8 @@ export async function getAllItems(
   tableName: string,
   keys: readonly Record<string, unknown>[],
   options: { consistentRead?: boolean } = {},
-): Promise<Record<string, any>[]> {
-  const items: Record<string, any>[] = [];
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
     while (pending?.length) {
@@ -52,4 +55,24 @@ export async function getAllItems(
     }
   }
   return items;
+}
+
+/**
+ * DynamoDB answered without an item the request implies: the values an update asked it to return, or
+ * the item a condition has just failed on.
+ */
+export class MissingItemError extends Error {
+  override name = 'MissingItemError';
+}
+
+/**
+ * The attributes an UpdateItem asked for with ReturnValues (ALL_NEW, UPDATED_NEW), which DynamoDB always
+ * sends back after a write it made; `what` names the item for the error should it not.
+ */
+export function returnedAttributes(
+  { Attributes }: { Attributes?: Record<string, unknown> },
+  what: string,
+): Record<string, unknown> {
+  if (!Attributes) throw new MissingItemError(`the update of ${what} returned no attributes`);
+  return Attributes;
 }

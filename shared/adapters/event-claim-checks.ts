@@ -1,6 +1,7 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
 import { s3Client } from './aws-clients';
+import { readObjectText } from './s3-object';
 import { ClaimCheck, type WireEvent } from '#domain/kernel/event';
 import { claimCheckKey, claimedWireEvent } from '#events/claim-check';
 
@@ -55,7 +56,6 @@ export async function redeemedBody(body: string, client: S3Client = s3Client()):
   const parsed = ClaimCheck.safeParse(wire?.detail?.metadata?.claimCheck);
   if (!parsed.success) return body;
   const { bucket, key } = parsed.data;
-  const { Body } = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const detail = JSON.parse(await Body!.transformToString()) as WireEvent['detail'];
+  const detail = JSON.parse(await readObjectText(client, bucket, key)) as WireEvent['detail'];
   return JSON.stringify({ ...wire, detail });
 }

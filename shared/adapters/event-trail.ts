@@ -7,6 +7,9 @@ import type { TrailEntry } from '#domain/kernel/event-trail';
 /** Long enough to answer "what happened to this order" through a month-end close; the raw archive keeps the rest. */
 const KEPT_FOR_DAYS = 35;
 
+/** An entry as `record` stores it: its keys and its expiry around it. */
+type TrailItem = TrailEntry & { pk: string; sk: string; expiresAt: number };
+
 /**
  * The event trail, one item per event and attempt:
  *   pk TRAIL#{correlationId}  sk {handledAt}#{queue}#{eventId}#{receiveCount}
@@ -35,11 +38,11 @@ export class DynamoEventTrail {
   }
 
   async forCorrelation(correlationId: string): Promise<TrailEntry[]> {
-    const items = await queryAll(this.client, {
+    const items = await queryAll<TrailItem>(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': `TRAIL#${correlationId}` },
     });
-    return items.map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...entry }) => entry as TrailEntry);
+    return items.map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...entry }) => entry);
   }
 }

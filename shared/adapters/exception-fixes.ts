@@ -4,7 +4,7 @@ import type { EventData } from '#events/catalog';
 import { createEvent } from '#domain/kernel/event';
 import { OrderStateChanged } from '#domain/orders/events';
 import { PosTransactionRecorded } from '#domain/pos/events';
-import { replayArchivedDelivery, type WebhookSecrets } from '#domain/intake/webhook-delivery';
+import { replayArchivedDelivery, type ReplayOutcome, type WebhookSecrets } from '#domain/intake/webhook-delivery';
 import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import type { EventPublisher } from '#domain/kernel/ports';
 import type { ArchivedOrderReprocessor, ErpPostingRetry, HeldPosTransactions } from '#domain/exceptions';
@@ -37,7 +37,7 @@ export class ArchivedDeliveryReprocessor implements ArchivedOrderReprocessor {
     if (!entry.verdict)
       return { outcome: 'skipped', detail: `${archiveKey} has no verdict; replay it with npm run ops -- replay` };
     const { channel } = entry.delivery;
-    let replayed;
+    let replayed: ReplayOutcome;
     if (fetched) {
       const source = this.sources[channel];
       if (!source) return { outcome: 'skipped', detail: `no order source for ${channel}` };

@@ -19,6 +19,10 @@ import type { SalesChannel } from '#domain/kernel/order';
 /** Enough for a batch of sightings of one cause arriving together; beyond it the record is retried by its queue. */
 const RAISE_ATTEMPTS = 12;
 
+// UTC ISO-8601 timestamps sort as strings do; Math.min and Math.max would turn them into NaN.
+const earlierOf = (a: string, b: string): string => (a < b ? a : b);
+const laterOf = (a: string, b: string): string => (a > b ? a : b);
+
 /**
  * The exceptions table: one item per exception, keyed on its cause-derived id.
  *   id                          -> the row, with `version` for conditional writes
@@ -56,8 +60,8 @@ export class DynamoExceptionStore implements ExceptionStore {
           ...existing,
           count: existing.count + 1,
           // Redeliveries arrive in any order: the row spans the earliest and the latest sighting.
-          firstSeenAt: sighting.at < existing.firstSeenAt ? sighting.at : existing.firstSeenAt,
-          lastSeenAt: sighting.at > existing.lastSeenAt ? sighting.at : existing.lastSeenAt,
+          firstSeenAt: earlierOf(sighting.at, existing.firstSeenAt),
+          lastSeenAt: laterOf(sighting.at, existing.lastSeenAt),
           eventIds: [...existing.eventIds, sighting.eventId],
           version: existing.version + 1,
           // The cause came back after it was resolved: the row reopens. A dismissal is a person's decision and stands.

@@ -108,7 +108,7 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
   }
 
   async *overdue(now: Date): AsyncIterable<OrderStuckData> {
-    const due = queryItems(this.client, {
+    const due = queryItems<DueLifecycleItem>(this.client, {
       TableName: this.ordersTable,
       IndexName: 'bySlaDeadline',
       KeyConditionExpression: 'slaWatch = :due AND slaDeadline <= :now',
@@ -174,7 +174,16 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
   }
 }
 
-function lifecycleOf(orderId: string, item: Record<string, any>): OrderLifecycle {
+/** What the SLA watch reads of a LIFECYCLE item that `save` wrote with slaWatch DUE. */
+interface DueLifecycleItem {
+  pk: string;
+  state: string;
+  updatedAt: string;
+  slaDeadline: string;
+  version: number;
+}
+
+function lifecycleOf(orderId: string, item: Record<string, unknown>): OrderLifecycle {
   return {
     orderId,
     state: item.state,

@@ -168,7 +168,7 @@ export class DynamoOrderRepository implements OrderRepository {
     const heldItem = bySk('HELD');
     if (!head && !heldItem) return undefined;
     const order = head ? Order.parse(storedOrder(head)) : undefined;
-    const held = heldItem ? (({ pk: _pk, sk: _sk, ...rest }) => rest as HeldOrder)(heldItem) : undefined;
+    const held = heldItem ? heldOrderOf(heldItem) : undefined;
     return {
       orderId,
       status: orderStanding(order, bySk('LIFECYCLE')?.state as LifecycleState | undefined),
@@ -195,6 +195,27 @@ function historyEntryOf({
   deliveryId,
 }: Record<string, unknown>): OrderHistoryEntry {
   return { recordedAt, change, status, channelUpdatedAt, eventId, deliveryId } as OrderHistoryEntry;
+}
+
+/** The hold as `holdOrder` wrote it, without its keys. */
+function heldOrderOf({
+  orderId,
+  channel,
+  channelOrderId,
+  reason,
+  details,
+  archiveKey,
+  heldAt,
+}: Record<string, unknown>): HeldOrder {
+  return {
+    orderId,
+    channel,
+    channelOrderId,
+    reason,
+    details,
+    ...(archiveKey === undefined ? {} : { archiveKey }),
+    heldAt,
+  } as HeldOrder;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { s3Client } from './aws-clients';
+import { readObjectText } from './s3-object';
 import { PosUploadSupersededError, type PosBatchObjects } from '#domain/pos/batch-ingest';
 import type { PosBatchSummary, PosUpload } from '#domain/pos/batch';
 import type { QuarantinedLine } from '#domain/pos/parsed-item';
@@ -59,8 +60,7 @@ export class S3PosBatchObjects implements PosBatchObjects {
   async readManifest(bucket: string, key: string): Promise<{ json: unknown } | { invalid: string } | undefined> {
     let text: string;
     try {
-      const { Body } = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      text = await Body!.transformToString('utf8');
+      text = await readObjectText(this.client, bucket, key, 'utf8');
     } catch (error) {
       if (errorCode(error) === 'NoSuchKey') return undefined;
       throw error;
@@ -85,7 +85,7 @@ export class S3PosBatchObjects implements PosBatchObjects {
   }
 
   async quarantineFile(upload: PosUpload, prefix: string, reason: Record<string, unknown>): Promise<void> {
-    const fileName = upload.key.split('/').pop()!;
+    const fileName = upload.key.slice(upload.key.lastIndexOf('/') + 1);
     let copied = true;
     try {
       await this.client.send(

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
+import { MissingItemError, returnedAttributes } from './dynamo-query';
 import { unionRanges, type SequenceRange, type SequenceRanges } from '#domain/pos/sequence';
 import {
   PosLeaseLostError,
@@ -208,7 +209,10 @@ export class DynamoPosUploadProgressStore implements PosUploadProgressStore {
       return progress;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return (await this.get(progress.uploadRef))!;
+      // The condition fails only on progress another run created, which stays for POS_RETENTION_DAYS.
+      const existing = await this.get(progress.uploadRef);
+      if (!existing) throw new MissingItemError(`upload ${progress.uploadRef} has progress that cannot be read`);
+      return existing;
     }
   }
 
@@ -219,7 +223,7 @@ export class DynamoPosUploadProgressStore implements PosUploadProgressStore {
     now: number,
   ): Promise<{ acquired: PosUploadProgress } | { held: number } | 'finished'> {
     try {
-      const { Attributes } = await this.client.send(
+      const output = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(uploadRef),
@@ -235,13 +239,13 @@ export class DynamoPosUploadProgressStore implements PosUploadProgressStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { acquired: fromItem(Attributes!) };
+      return { acquired: fromItem(returnedAttributes(output, `the progress of upload ${uploadRef}`)) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const { Item } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: this.key(uploadRef), ConsistentRead: true }),
       );
-      if (!Item || Item.status !== 'processing') return 'finished';
+      if (Item?.status !== 'processing') return 'finished';
       return { held: Item.leaseUntil as number };
     }
   }

@@ -12,7 +12,7 @@ import type {
   PublishedFigure,
 } from '#domain/channel-sync/publication';
 import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenWrite } from '#domain/kernel/rate-limit';
-import { queryAll } from './dynamo-query';
+import { MissingItemError, queryAll, returnedAttributes } from './dynamo-query';
 
 /**
  * The channelPublications table:
@@ -59,7 +59,7 @@ export class DynamoPublicationLedger implements PublicationLedger {
     figure: PublicationFigure,
   ): Promise<{ accepted: boolean; record: PublicationRecord }> {
     try {
-      const { Attributes } = await this.client.send(
+      const output = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(key),
@@ -74,17 +74,20 @@ export class DynamoPublicationLedger implements PublicationLedger {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { accepted: true, record: toRecord(Attributes!) };
+      return { accepted: true, record: toRecord(returnedAttributes(output, `${key.channel} ${key.subject}`)) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return { accepted: false, record: (await this.read(key))! };
+      // The condition fails only on a record holding a newer offer, and records are never deleted.
+      const record = await this.read(key);
+      if (!record) throw new MissingItemError(`${key.channel} ${key.subject} refused the offer but cannot be read`);
+      return { accepted: false, record };
     }
   }
 
   async claim(key: PublicationKey, owner: string, leaseMs: number): Promise<PublicationRecord | undefined> {
     const now = this.now();
     try {
-      const { Attributes } = await this.client.send(
+      const output = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(key),
@@ -95,7 +98,7 @@ export class DynamoPublicationLedger implements PublicationLedger {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return toRecord(Attributes!);
+      return toRecord(returnedAttributes(output, `${key.channel} ${key.subject}`));
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -119,7 +122,7 @@ export class DynamoPublicationLedger implements PublicationLedger {
     try {
       // Publishing and letting go in one write, only if nothing newer was offered meanwhile: an offer
       // that lost the claim to this holder is then either settled here or seen by it in the next round.
-      const { Attributes } = await this.client.send(
+      const output = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(key),
@@ -129,12 +132,12 @@ export class DynamoPublicationLedger implements PublicationLedger {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { released: true, record: toRecord(Attributes!) };
+      return { released: true, record: toRecord(returnedAttributes(output, `${key.channel} ${key.subject}`)) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
     try {
-      const { Attributes } = await this.client.send(
+      const output = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(key),
@@ -144,7 +147,7 @@ export class DynamoPublicationLedger implements PublicationLedger {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { released: false, record: toRecord(Attributes!) };
+      return { released: false, record: toRecord(returnedAttributes(output, `${key.channel} ${key.subject}`)) };
     } catch (error) {
       if (isConditionFailure(error))
         throw new LeaseLostError(
@@ -243,7 +246,7 @@ export class DynamoTokenBucket {
               ExpressionAttributeValues: { ':interval': intervalMs, ':now': now, ':latest': now + toleranceMs },
             };
       try {
-        const { Attributes } = await this.client.send(
+        const output = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: key,
@@ -252,7 +255,7 @@ export class DynamoTokenBucket {
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        this.seenTat = Attributes!.tat as number;
+        this.seenTat = returnedAttributes(output, `the token bucket ${key.pk}`).tat as number;
         return;
       } catch (error) {
         if (!isConditionFailure(error)) throw error;

@@ -1,5 +1,6 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from './aws-clients';
+import { readObjectText } from './s3-object';
 import type {
   DeliveryArchive,
   ArchivedDelivery,
@@ -95,8 +96,7 @@ export class S3DeliveryArchive implements DeliveryArchive, RequestArchive {
 
   private async get<T>(key: string): Promise<T | undefined> {
     try {
-      const { Body } = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return JSON.parse(await Body!.transformToString()) as T;
+      return JSON.parse(await readObjectText(this.client, this.bucket, key)) as T;
     } catch (error) {
       if (error instanceof NoSuchKey) return undefined;
       throw error;

@@ -12,4 +12,5 @@ export const PathId = z
   .string()
   .min(1, 'is empty')
   .refine((id) => Buffer.byteLength(id, 'utf8') <= MAX_PATH_ID_BYTES, `is longer than ${MAX_PATH_ID_BYTES} bytes`)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: an id must not carry one.
   .refine((id) => !/[\u0000-\u001f\u007f]/.test(id), 'contains a control character');

@@ -145,7 +145,11 @@ export class EbayPublicKeys {
     const cached = this.cache.get(kid);
     if (cached && cached.expiresAt > this.now()) return cached.key;
     this.cache.delete(kid);
-    while (this.cache.size >= this.limits.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+    // A Map iterates in insertion order, so the first keys are the oldest entries.
+    for (const oldest of this.cache.keys()) {
+      if (this.cache.size < this.limits.maxEntries) break;
+      this.cache.delete(oldest);
+    }
     const entry = { key: this.fetchKey(kid), expiresAt: this.now() + this.limits.ttlMs };
     this.cache.set(kid, entry);
     entry.key.then(

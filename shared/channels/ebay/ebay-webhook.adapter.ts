@@ -29,12 +29,13 @@ export function createEbayWebhookAdapter(keys: EbayKeySource): ChannelWebhookAda
     async verify(request) {
       const header = request.headers[EBAY_SIGNATURE_HEADER];
       if (!header) return false;
-      let signature;
+      let decoded: unknown;
       try {
-        signature = EbaySignatureHeader.safeParse(JSON.parse(Buffer.from(header, 'base64').toString('utf8')));
+        decoded = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
       } catch {
         return false;
       }
+      const signature = EbaySignatureHeader.safeParse(decoded);
       if (!signature.success || signature.data.alg.toUpperCase() !== 'ECDSA') return false;
       const digest = DIGESTS[signature.data.digest.toUpperCase()];
       if (!digest) return false;

@@ -122,6 +122,9 @@ const SET_AVAILABLE = `mutation FabricSetAvailable($input: InventorySetQuantitie
 /** inventorySetQuantities takes up to 250 quantities a call. */
 const SET_BATCH = 250;
 
+/** A listing with the Shopify inventory item its SKU resolved to. */
+type ResolvedListing = ListingQuantity & { inventoryItemId: string };
+
 /**
  * Shopify's "available" at the fabric's location, set with inventorySetQuantities. changeFromQuantity
  * is what the fabric last published (null the first time, opting out): Shopify refuses the whole call
@@ -138,22 +141,26 @@ export class ShopifyInventoryApi implements ChannelInventoryApi {
   async setAvailable(listings: readonly ListingQuantity[]): Promise<ListingResult[]> {
     const { locationId } = await this.admin.shop();
     const refs = await this.resolve(listings, locationId);
-    const known = listings.filter((listing) => refs.has(listing.sku));
-    const results: ListingResult[] = listings
-      .filter((l) => !refs.has(l.sku))
-      .map((l) => ({
-        sku: l.sku,
-        ok: false as const,
-        unlisted: true,
-        reason: `shopify has no inventory item with SKU ${l.sku}`,
-      }));
+    const known: ResolvedListing[] = [];
+    const results: ListingResult[] = [];
+    for (const listing of listings) {
+      const ref = refs.get(listing.sku);
+      if (ref) known.push({ ...listing, inventoryItemId: ref.id });
+      else
+        results.push({
+          sku: listing.sku,
+          ok: false as const,
+          unlisted: true,
+          reason: `shopify has no inventory item with SKU ${listing.sku}`,
+        });
+    }
     if (known.length === 0) return results;
-    let errors = await this.set(known, refs, locationId, (listing) => listing.previous ?? null);
+    let errors = await this.set(known, locationId, (listing) => listing.previous ?? null);
     if (errors.some((error) => error.code === 'CHANGE_FROM_QUANTITY_STALE')) {
       const current = await this.readAvailable(
-        known.map((listing) => ({ sku: listing.sku, listingRef: refs.get(listing.sku)!.id })),
+        known.map((listing) => ({ sku: listing.sku, listingRef: listing.inventoryItemId })),
       );
-      errors = await this.set(known, refs, locationId, (listing) => current.get(listing.sku) ?? null);
+      errors = await this.set(known, locationId, (listing) => current.get(listing.sku) ?? null);
     }
     if (errors.length > 0) {
       const reason = errors.map((error) => `${error.code ?? 'ERROR'}: ${error.message}`).join('; ');
@@ -161,7 +168,7 @@ export class ShopifyInventoryApi implements ChannelInventoryApi {
     }
     return [
       ...results,
-      ...known.map((listing) => ({ sku: listing.sku, ok: true as const, listingRef: refs.get(listing.sku)!.id })),
+      ...known.map((listing) => ({ sku: listing.sku, ok: true as const, listingRef: listing.inventoryItemId })),
     ];
   }
 
@@ -172,18 +179,17 @@ export class ShopifyInventoryApi implements ChannelInventoryApi {
       locationId,
     );
     return new Map(
-      [...found].filter(([, item]) => item.available !== undefined).map(([sku, item]) => [sku, item.available!]),
+      [...found].flatMap(([sku, { available }]) => (available === undefined ? [] : [[sku, available] as const])),
     );
   }
 
   private async set(
-    listings: readonly ListingQuantity[],
-    refs: Map<string, { id: string }>,
+    listings: readonly ResolvedListing[],
     locationId: string,
     changeFrom: (listing: ListingQuantity) => number | null,
   ) {
     const quantities = listings.map((listing) => ({
-      inventoryItemId: refs.get(listing.sku)!.id,
+      inventoryItemId: listing.inventoryItemId,
       locationId,
       quantity: listing.quantity,
       changeFromQuantity: changeFrom(listing),
@@ -208,7 +214,7 @@ export class ShopifyInventoryApi implements ChannelInventoryApi {
     listings: readonly ListingQuantity[],
     locationId: string,
   ): Promise<Map<string, { id: string }>> {
-    const refs = new Map(listings.filter((l) => l.listingRef).map((l) => [l.sku, { id: l.listingRef! }]));
+    const refs = new Map(listings.flatMap((l) => (l.listingRef ? [[l.sku, { id: l.listingRef }] as const] : [])));
     const missing = listings.filter((l) => !l.listingRef).map((l) => l.sku);
     if (missing.length > 0)
       for (const [sku, item] of await this.lookup(missing, locationId)) refs.set(sku, { id: item.id });

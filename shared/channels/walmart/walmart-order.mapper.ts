@@ -149,12 +149,11 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
     status: canonicalStatus(walmartStatus(order, products), lines),
     currency,
     placedAt: order.orderDate,
-    channelUpdatedAt: [
+    // The latest of the order date and its lines' status dates.
+    channelUpdatedAt: order.orderLines.orderLine.reduce(
+      (latest, line) => (line.statusDate && line.statusDate > latest ? line.statusDate : latest),
       order.orderDate,
-      ...order.orderLines.orderLine.flatMap((line) => (line.statusDate ? [line.statusDate] : [])),
-    ]
-      .sort()
-      .at(-1)!,
+    ),
     taxesIncluded: false,
     ...(order.customerEmailId || order.shippingInfo?.postalAddress?.name
       ? {

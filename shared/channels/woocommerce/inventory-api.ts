@@ -116,7 +116,9 @@ export class WooCommerceInventoryApi implements ChannelInventoryApi {
   async readAvailable(listings: readonly { sku: string }[]): Promise<Map<string, number>> {
     const products = await this.findBySku(listings.map((listing) => listing.sku));
     return new Map(
-      products.filter((p) => p.manage_stock && p.stock_quantity !== null).map((p) => [p.sku, p.stock_quantity!]),
+      products.flatMap((p) =>
+        p.manage_stock && p.stock_quantity !== null ? [[p.sku, p.stock_quantity] as const] : [],
+      ),
     );
   }
 
