@@ -141,24 +141,15 @@ export async function* csvItems(
         header = parsed;
         continue;
       }
-      let unreadable: string | undefined;
-      let fields: string[] | undefined;
-      if (line.tooLong) unreadable = 'the line is longer than 1 MiB';
-      else if (line.text.trim() === '') continue;
-      else {
-        const split = splitCsvRow(line.text);
-        if (!Array.isArray(split)) unreadable = `the row ${split.error}`;
-        else if (split.length !== header.columnCount)
-          unreadable = `the row has ${split.length} fields but the header has ${header.columnCount}`;
-        else fields = split;
-      }
-      if (!fields) {
-        const item = strayRow(line, unreadable!);
+      if (!line.tooLong && line.text.trim() === '') continue;
+      const fields = readRow(line, header.columnCount);
+      if (!Array.isArray(fields)) {
+        const item = strayRow(line, fields.unreadable);
         if (open) open.strays.push(item);
         else items.push(item);
         continue;
       }
-      const keyText = KEY_COLUMNS.map((column) => field(header!, fields!, column)).join('\u0000');
+      const keyText = keyTextOf(header, fields);
       if (open && open.keyText !== keyText) {
         items.push(
           closeTransaction(open, header, options.storeId, { line: line.lineNumber, offset: start }),
@@ -188,6 +179,21 @@ export async function* csvItems(
       }),
       ...open.strays,
     ];
+}
+
+/** The row's fields, or why it cannot be read at all. */
+function readRow(line: SourceLine, columnCount: number): string[] | { unreadable: string } {
+  if (line.tooLong) return { unreadable: 'the line is longer than 1 MiB' };
+  const split = splitCsvRow(line.text);
+  if (!Array.isArray(split)) return { unreadable: `the row ${split.error}` };
+  if (split.length !== columnCount)
+    return { unreadable: `the row has ${split.length} fields but the header has ${columnCount}` };
+  return split;
+}
+
+/** The key columns of a row, joined: consecutive rows with the same key text are one transaction. */
+function keyTextOf(header: CsvHeader, fields: string[]): string {
+  return KEY_COLUMNS.map((column) => field(header, fields, column)).join('\u0000');
 }
 
 /** A row that cannot be read at all, rejected on its own. */
@@ -322,14 +328,15 @@ function closeTransaction(
     : result.key
       ? posTransactionId(result.key)
       : `at line ${open.firstLine}`;
+  // A row without issues of its own is held for the transaction's issues or, when all are on rows, for the first such row.
+  const heldFor =
+    transactionIssues.length || !firstFailing
+      ? describeIssues(transactionIssues)
+      : `held: line ${firstFailing.lineNumber} of transaction ${id} failed validation`;
   const quarantined: QuarantinedLine[] = open.rows.map((row) => ({
     lineNumber: row.lineNumber,
     raw: quarantinedRaw(row.raw),
-    reason:
-      rowIssues.get(row) ??
-      (transactionIssues.length
-        ? describeIssues(transactionIssues)
-        : `held: line ${firstFailing!.lineNumber} of transaction ${id} failed validation`),
+    reason: rowIssues.get(row) ?? heldFor,
   }));
   const key = result.ok ? result.transaction.key : result.key;
   return { kind: 'rejected', firstLine: open.firstLine, ...(key ? { key } : {}), lines: quarantined, resume };

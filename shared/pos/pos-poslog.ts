@@ -221,7 +221,7 @@ function readTransaction(transaction: XmlElement): Record<string, unknown> {
   const lines: RawPosLine[] = [];
   const tax: string[] = [];
   const tenders: RawPosTender[] = [];
-  for (const item of disposition === 'completed' ? children(retail!, 'LineItem') : []) {
+  for (const item of disposition === 'completed' && retail ? children(retail, 'LineItem') : []) {
     if (isTrue(item.attributes.VoidFlag)) continue;
     const sale = child(item, 'Sale');
     const returned = child(item, 'Return');
@@ -323,11 +323,15 @@ function negate(decimal: string): string {
 /** Adds decimal strings exactly (no floats); returns the input unchanged when one of them is not a decimal. */
 function addDecimals(values: readonly string[]): string {
   if (values.length === 1) return values[0];
-  const parsed = values.map((value) => /^(-)?(\d+)(?:\.(\d+))?$/.exec(value.trim()));
-  if (parsed.some((match) => !match)) return values.find((_, i) => !parsed[i])!;
-  const scale = Math.max(...parsed.map((match) => match![3]?.length ?? 0));
+  const parsed: RegExpExecArray[] = [];
+  for (const value of values) {
+    const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(value.trim());
+    if (!match) return value;
+    parsed.push(match);
+  }
+  const scale = Math.max(...parsed.map((match) => match[3]?.length ?? 0));
   const sum = parsed.reduce((total, match) => {
-    const [, sign, whole, fraction = ''] = match!;
+    const [, sign, whole, fraction = ''] = match;
     const units = BigInt(whole + fraction.padEnd(scale, '0'));
     return total + (sign ? -units : units);
   }, 0n);

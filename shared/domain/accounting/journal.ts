@@ -16,10 +16,15 @@ import {
 } from './model';
 import { buildRefundEntry, buildSaleEntry, type BookedEntry, type OrderBookings } from './sale-entries';
 import { buildPosSaleEntry } from './pos-entries';
-import { TransientError } from '#domain/kernel/errors';
+import { PermanentError, TransientError } from '#domain/kernel/errors';
 
 export class OrderNotStoredError extends TransientError {
   override name = 'OrderNotStoredError';
+}
+
+/** The ledger refused an entry as already stored, yet does not return it: the ledger broke its contract. */
+class StoredEntryMissingError extends PermanentError {
+  override name = 'StoredEntryMissingError';
 }
 
 /** Another booking for the same order committed between our read and our write: read again and retry. */
@@ -142,7 +147,12 @@ async function bookOrderEntry(
         revision,
         awaitsSettlementSince(found.order),
       );
-      if (!created) return publishStored((await ports.ledger.findEntry(orderId, entryId))!, orderId, trace, ports);
+      if (!created) {
+        // A concurrent run stored this entry first: publish its copy.
+        const theirs = await ports.ledger.findEntry(orderId, entryId);
+        if (!theirs) throw new StoredEntryMissingError(`entry ${entryId} of order ${orderId} is stored but not found`);
+        return publishStored(theirs, orderId, trace, ports);
+      }
     } catch (error) {
       if (error instanceof BookingConflictError && attempt < BOOKING_ATTEMPTS) continue;
       throw error;

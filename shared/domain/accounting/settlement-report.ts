@@ -78,13 +78,18 @@ export async function* readAmazonSettlement(raw: ByteChunks): AsyncGenerator<Set
       if (text.trim() === '') continue;
       const cells = text.split('\t');
       if (!columns) {
-        columns = new Map(cells.map((name, i) => [name.trim().toLowerCase(), i]));
-        const missing = AMAZON_REQUIRED.filter((name) => !columns!.has(name));
+        const named = new Map(cells.map((name, i) => [name.trim().toLowerCase(), i]));
+        const missing = AMAZON_REQUIRED.filter((name) => !named.has(name));
         if (missing.length)
           throw new SettlementFormatError(`is missing the column(s) ${missing.join(', ')}`, 'header', lineNumber);
+        columns = named;
         continue;
       }
-      const cell = (name: string) => (columns!.has(name) ? (cells[columns!.get(name)!] ?? '').trim() : '');
+      const columnOf = columns;
+      const cell = (name: string) => {
+        const column = columnOf.get(name);
+        return column === undefined ? '' : (cells[column] ?? '').trim();
+      };
       if (!header) {
         const settlementId = cell('settlement-id');
         const currency = cell('currency');

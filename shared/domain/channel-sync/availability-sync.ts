@@ -253,18 +253,22 @@ export async function correctDrift(
     );
     for (const record of chunk) {
       const onChannel = listed.get(record.sku) ?? null;
-      const stalled = pendingFigure(record);
-      const reason: DriftReason | undefined = stalled
-        ? 'PUBLICATION_STALLED'
-        : onChannel === null
-          ? 'NOT_LISTED'
-          : onChannel !== record.published!.value
-            ? 'LISTED_QUANTITY_DIFFERS'
-            : undefined;
+      const { published } = record;
+      // Nothing published yet means the wanted figure is pending, so `published` is set past the first test.
+      const reason: DriftReason | undefined =
+        pendingFigure(record) || !published
+          ? 'PUBLICATION_STALLED'
+          : onChannel === null
+            ? 'NOT_LISTED'
+            : onChannel !== published.value
+              ? 'LISTED_QUANTITY_DIFFERS'
+              : undefined;
       if (!reason) continue;
       const held = await ports.ledger.claim(availabilityKey(api.channel, record.sku), ports.owner, ports.leaseMs);
       if (!held) continue;
-      const figure = pendingFigure(held) ?? held.published!;
+      // A record exists only once a figure was offered, so a claimed one has a figure to correct to.
+      const figure = pendingFigure(held) ?? held.published;
+      if (!figure) continue;
       claimed.set(record.sku, { record: held, figure, ...(onChannel !== null ? { previous: onChannel } : {}) });
       corrections.push({
         channel: api.channel,

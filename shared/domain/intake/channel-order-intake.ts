@@ -1,6 +1,6 @@
 import { type ChannelOrderMapper, OrderMappingError } from './channel-ports';
 import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
-import { orderIdFor, type SalesChannel } from '#domain/kernel/order';
+import { orderIdFor, type Order, type SalesChannel } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';
 import type { FabricEvent } from '#domain/kernel/event';
 import { createEvent } from '#domain/kernel/event';
@@ -55,8 +55,8 @@ export async function prepareChannelOrder<TPayload>(
 
   const skuKeys = mapper.skuKeys(payload);
   const known = await skus.resolveSkus(channel, skuKeys);
-  let order;
-  let refunds;
+  let order: Order;
+  let refunds: FabricEvent[];
   try {
     order = mapper.toCanonicalOrder(payload, (key) => known.get(skuKeyId(key)));
     refunds = (mapper.refunds?.(payload) ?? []).map((refund) => createEvent(RefundReported, { refund }, trace));

@@ -15,7 +15,7 @@ import { StockKey } from '#domain/kernel/product';
 import { pullIntoBase, spreadInflow, takeOutflow } from './buckets';
 import type { AdjustmentType } from './events';
 import { MovementReference, QuantityName } from './movement';
-import { OUTBOX_GRACE_MS, drainOutbox, type InventoryPorts } from './reservation';
+import { InventoryInvariantError, OUTBOX_GRACE_MS, drainOutbox, type InventoryPorts } from './reservation';
 import type { AdjustmentRecord, AdjustmentResult, BucketWrite } from './records';
 import { formatIssues, type FieldIssue } from '#domain/kernel/validation';
 import { requestFingerprint } from '#domain/kernel/request-fingerprint';
@@ -111,7 +111,9 @@ export function parseAdjustmentRequest(
   }
   if (adjustmentId && !/^[^#\s]{1,200}$/.test(adjustmentId))
     issues.push({ path: 'adjustmentId', message: 'must be 1-200 characters without # or whitespace' });
-  return issues.length ? { ok: false, issues } : { ok: true, request, adjustmentId: adjustmentId! };
+  // A missing id is already among the issues; testing it again narrows it for the answer.
+  if (issues.length || !adjustmentId) return { ok: false, issues };
+  return { ok: true, request, adjustmentId };
 }
 
 /** The locations an adjustment touches. */
@@ -166,7 +168,9 @@ export function planAdjustment(
     extra?: Partial<LedgerMovement>,
   ) => {
     const buckets = bucketsAt(locationId);
-    spreadInflow(buckets, quantity).forEach((part, shard) => move(buckets[shard], kind, part, extra));
+    spreadInflow(buckets, quantity).forEach((part, shard) => {
+      move(buckets[shard], kind, part, extra);
+    });
   };
   const take = (
     locationId: string,
@@ -181,7 +185,9 @@ export function planAdjustment(
       const has = buckets.reduce((sum, bucket) => sum + Math.max(0, bucket[figure]), 0);
       throw new InsufficientStockError(buckets[0], figure, quantity, has);
     }
-    parts.forEach((part, shard) => move(buckets[shard], kind, part, extra));
+    parts.forEach((part, shard) => {
+      move(buckets[shard], kind, part, extra);
+    });
   };
   const onBase = (locationId: string, quantityName: QuantityName, delta: number) => {
     const buckets = bucketsAt(locationId);
@@ -322,7 +328,12 @@ export async function adjustStock(
       await drainOutbox(owner, record.outbox, undefined, ports);
       return { kind: 'applied', result };
     }
-    if (outcome.kind === 'duplicate') return repeat((await ports.store.readAdjustment(adjustmentId))!);
+    if (outcome.kind === 'duplicate') {
+      // The store refused the record because it holds one under this id: answer as for a repeat.
+      const stored = await ports.store.readAdjustment(adjustmentId);
+      if (!stored) throw new InventoryInvariantError(`adjustment ${adjustmentId} is a duplicate but is not stored`);
+      return repeat(stored);
+    }
     if (outcome.kind === 'insufficient' && attempt === MAX_ATTEMPTS - 1) {
       const where = outcome.buckets.map((b) => `${b.locationId}${b.shard ? ` (bucket ${b.shard})` : ''}`).join(', ');
       return { kind: 'insufficient', message: `${request.sku} at ${where}: not enough units for this ${request.type}` };

@@ -32,6 +32,16 @@ export function takeOutflow<F extends PositionFigure>(
   quantity: number,
   figure: F,
 ): number[] | undefined {
+  const { parts, remaining } = takeRichestFirst(buckets, quantity, figure);
+  return remaining === 0 ? parts : undefined;
+}
+
+/** As much of `quantity` as the buckets have of `figure`, richest first, and what they could not cover. */
+function takeRichestFirst<F extends PositionFigure>(
+  buckets: readonly Pick<StockPosition, F>[],
+  quantity: number,
+  figure: F,
+): { parts: number[]; remaining: number } {
   const parts = buckets.map(() => 0);
   let remaining = quantity;
   const richestFirst = buckets
@@ -42,7 +52,7 @@ export function takeOutflow<F extends PositionFigure>(
     parts[shard] += take;
     remaining -= take;
   }
-  return remaining === 0 ? parts : undefined;
+  return { parts, remaining };
 }
 
 /**
@@ -76,5 +86,5 @@ export function pullIntoBase(buckets: readonly Pick<StockPosition, 'available'>[
   const need = Math.max(0, quantity - buckets[0].available);
   const others = buckets.map((bucket, shard) => ({ available: shard === 0 ? 0 : Math.max(0, bucket.available) }));
   const spare = others.reduce((sum, bucket) => sum + bucket.available, 0);
-  return takeOutflow(others, Math.min(need, spare), 'available')!;
+  return takeRichestFirst(others, Math.min(need, spare), 'available').parts;
 }

@@ -297,7 +297,7 @@ export async function reserveOrderStock(
 /** The path for orders too large for one transaction: claim the order, write parts, decide, undo on refusal. */
 async function reserveInParts(
   context: OperationContext,
-  base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage' | 'expiresAt'>,
+  base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage'> & { expiresAt: string },
   lines: readonly ReservationLine[],
   rankedLocations: readonly string[],
   existing: ReservationRecord,
@@ -552,7 +552,7 @@ class OperationContext {
   }
 
   decidedHeader(
-    base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage' | 'expiresAt'>,
+    base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage'> & { expiresAt: string },
     status: ReservationStatus,
     lines: LineReservation[],
     allocations: readonly Allocation[],
@@ -567,7 +567,7 @@ class OperationContext {
       events.push(
         createEvent(
           InventoryReserved,
-          { orderId, channel, onShortage, allocations: reserved, expiresAt: base.expiresAt! },
+          { orderId, channel, onShortage, allocations: reserved, expiresAt: base.expiresAt },
           this.trace,
         ),
       );

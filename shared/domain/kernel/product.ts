@@ -57,8 +57,11 @@ export function listingOn(product: Pick<Product, 'listings'>, channel: SalesChan
 
 function validGtinCheckDigit(gtin: string): boolean {
   const digits = [...gtin].map(Number);
-  const check = digits.pop()!;
+  const check = digits.at(-1);
   // From the right, excluding the check digit: weights 3, 1, 3, 1...
-  const sum = digits.reverse().reduce((total, digit, i) => total + digit * (i % 2 === 0 ? 3 : 1), 0);
+  const sum = digits
+    .slice(0, -1)
+    .reverse()
+    .reduce((total, digit, i) => total + digit * (i % 2 === 0 ? 3 : 1), 0);
   return (10 - (sum % 10)) % 10 === check;
 }

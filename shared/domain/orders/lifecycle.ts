@@ -166,7 +166,8 @@ export function decideTransition(
   event: LifecycleEvent,
   orderId: string,
 ): LifecycleDecision {
-  if (current && current.applied[event.key]) return { outcome: 'duplicate', applied: current.applied[event.key] };
+  const applied = current?.applied[event.key];
+  if (applied) return { outcome: 'duplicate', applied };
   const from: LifecyclePosition = current?.state ?? 'none';
   const facts = countFacts(current?.facts, event);
   const rows = TRANSITIONS.filter((row) => row.on === event.on && (!row.when || GUARDS[row.when](facts)));
@@ -248,8 +249,7 @@ function countFacts(facts: LifecycleFacts | undefined, event: LifecycleEvent): L
 export function reachableFrom(from: LifecyclePosition): Set<LifecyclePosition> {
   const seen = new Set<LifecyclePosition>();
   const pending: LifecyclePosition[] = [from];
-  while (pending.length) {
-    const state = pending.pop()!;
+  for (let state = pending.pop(); state !== undefined; state = pending.pop()) {
     for (const row of TRANSITIONS) {
       if (row.from.includes(state) && !seen.has(row.to)) {
         seen.add(row.to);

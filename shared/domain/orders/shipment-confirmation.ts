@@ -81,9 +81,9 @@ export function parseShipmentConfirmation(
   }
   if (shipmentId && !/^[^#\s]{1,200}$/.test(shipmentId))
     issues.push({ path: 'shipmentId', message: 'must be 1-200 characters without # or whitespace' });
-  return issues.length
-    ? { ok: false, issues }
-    : { ok: true, request: { ...request, shipmentId }, shipmentId: shipmentId! };
+  // A missing id is already among the issues; testing it again narrows it for the answer.
+  if (issues.length || !shipmentId) return { ok: false, issues };
+  return { ok: true, request: { ...request, shipmentId }, shipmentId };
 }
 
 /**
@@ -99,6 +99,8 @@ export function resolveShipmentLines(
   shippedBefore: Readonly<Record<string, number>>,
 ): { ok: true; lines: Shipment['lines'] } | { ok: false; issues: FieldIssue[] } {
   const open = new Map(order.lines.map((line) => [line.lineId, line.quantity - (shippedBefore[line.lineId] ?? 0)]));
+  // Candidates are order lines, and every order line has its entry.
+  const openOn = (lineId: string) => open.get(lineId) ?? 0;
   const shipped = new Map<string, Shipment['lines'][number]>();
   const issues: FieldIssue[] = [];
   for (const [i, line] of lines.entries()) {
@@ -120,7 +122,7 @@ export function resolveShipmentLines(
       issues.push({ path: `lines.${i}.sku`, message: `${line.sku} is not on order ${order.orderId}` });
       continue;
     }
-    const available = candidates.reduce((sum, candidate) => sum + Math.max(0, open.get(candidate.lineId)!), 0);
+    const available = candidates.reduce((sum, candidate) => sum + Math.max(0, openOn(candidate.lineId)), 0);
     if (line.quantity > available) {
       const ordered = candidates.reduce((sum, candidate) => sum + candidate.quantity, 0);
       const before = candidates.reduce((sum, candidate) => sum + (shippedBefore[candidate.lineId] ?? 0), 0);
@@ -134,9 +136,9 @@ export function resolveShipmentLines(
     }
     let left = line.quantity;
     for (const candidate of candidates) {
-      const take = Math.min(left, Math.max(0, open.get(candidate.lineId)!));
+      const take = Math.min(left, Math.max(0, openOn(candidate.lineId)));
       if (take === 0) continue;
-      open.set(candidate.lineId, open.get(candidate.lineId)! - take);
+      open.set(candidate.lineId, openOn(candidate.lineId) - take);
       const merged = shipped.get(candidate.lineId);
       shipped.set(candidate.lineId, {
         lineId: candidate.lineId,
@@ -275,7 +277,12 @@ async function publishShipment(
   fingerprint: string,
   ports: ShipmentConfirmationPorts,
 ) {
-  const orderId = request.orderId ?? (await ports.orders.findOrderId(request.channel!, request.channelOrderId!));
+  // Without an orderId the request names channel and channelOrderId: parseShipmentConfirmation requires both.
+  const orderId =
+    request.orderId ??
+    (request.channel && request.channelOrderId
+      ? await ports.orders.findOrderId(request.channel, request.channelOrderId)
+      : undefined);
   const order = orderId ? (await ports.orders.getOrder(orderId))?.order : undefined;
   if (!order) {
     const named = request.orderId ? `order ${request.orderId}` : `${request.channel} order ${request.channelOrderId}`;

@@ -43,6 +43,7 @@ import {
 import type { PosBatchRef } from './events';
 import { orderReturnsOf } from './order-returns';
 import type { PosParsedItem, QuarantinedLine } from './parsed-item';
+import type { Readability } from '#shared/text/byte-stream';
 import { TransientError } from '#domain/kernel/errors';
 
 /**
@@ -329,7 +330,7 @@ async function prepareUpload(
     });
     return { ...base, ...details, status: 'quarantined', reason };
   };
-  let readability;
+  let readability: Readability;
   try {
     readability = await ports.reader.check(ports.objects.source(upload), path.format, path.namedGzip);
   } catch (error) {
@@ -454,8 +455,7 @@ class UploadRun {
     const verdicts = await Promise.all(holders.map((holder, i) => this.verdict(requests[i], holder)));
     const accepted = transactions.filter((_, i) => verdicts[i] === 'accepted');
     const resolved = await this.resolveSkus(accepted.map((item) => item.transaction));
-    const events: FabricEvent[] = [];
-    accepted.forEach((item, i) => events.push(...this.eventsFor(resolved[i], item.firstLine)));
+    const events: FabricEvent[] = accepted.flatMap((item, i) => this.eventsFor(resolved[i], item.firstLine));
     await this.ports.publisher.publish(events);
 
     let t = 0;

@@ -48,6 +48,7 @@ export async function applyPosTransactionToStock(
     ...transaction.lines.filter((line) => line.type === 'sale'),
   ].filter((line): line is PosLine & { sku: string } => line.sku !== null);
   const results: PosStockLineResult[] = [];
+  const refused: { line: PosLine; result: PosStockLineResult }[] = [];
   for (const line of lines) {
     for (const [suffix, body] of adjustmentsFor(transaction, line, locationId)) {
       const adjustmentId = `pos:${transaction.transactionId}:${line.lineNumber}${suffix}`;
@@ -60,21 +61,23 @@ export async function applyPosTransactionToStock(
       // Contention on a count: the inventory service asks for a retry, which the queue does.
       if (outcome.kind === 'busy')
         throw new StockKeptMovingError(`stock of ${line.sku} at ${locationId} kept moving; retrying ${adjustmentId}`);
-      results.push({
+      const result: PosStockLineResult = {
         lineNumber: line.lineNumber,
         adjustmentId,
         outcome: outcome.kind,
         ...(outcome.kind === 'insufficient' ? { detail: outcome.message } : {}),
         ...(outcome.kind === 'key_reused' ? { detail: `${adjustmentId} was used for a different movement` } : {}),
-      });
-      if (outcome.kind === 'insufficient' || outcome.kind === 'key_reused') break; // no damage marking for a refused return
+      };
+      results.push(result);
+      if (outcome.kind === 'insufficient' || outcome.kind === 'key_reused') {
+        refused.push({ line, result });
+        break; // no damage marking for a refused return
+      }
     }
   }
-  const refused = results.filter((result) => result.outcome === 'insufficient' || result.outcome === 'key_reused');
   if (refused.length) {
     // The books refuse a movement below zero (inventory's rule: someone counts the shelf); the sale
     // itself stands for accounting. Raised once per delivery of the event.
-    const byLine = new Map(transaction.lines.map((line) => [line.lineNumber, line]));
     await ports.publisher.publish([
       createEvent(
         PosLineNeedsAttention,
@@ -82,16 +85,13 @@ export async function applyPosTransactionToStock(
           transactionId: transaction.transactionId,
           key: transaction.key,
           reason: 'STOCK_REFUSED',
-          lines: refused.map((result) => {
-            const line = byLine.get(result.lineNumber)!;
-            return {
-              lineNumber: line.lineNumber,
-              itemCode: line.itemCode,
-              type: line.type,
-              quantity: line.quantity,
-              ...(result.detail ? { detail: result.detail } : {}),
-            };
-          }),
+          lines: refused.map(({ line, result }) => ({
+            lineNumber: line.lineNumber,
+            itemCode: line.itemCode,
+            type: line.type,
+            quantity: line.quantity,
+            ...(result.detail ? { detail: result.detail } : {}),
+          })),
           batch,
         },
         { correlationId: transaction.transactionId, causationId: `pos-stock:${transaction.transactionId}` },
