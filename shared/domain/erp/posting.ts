@@ -171,24 +171,34 @@ export async function postSalesOrderOnce(
     } catch (error) {
       await keepLeaseWhileInDoubt(error, lease, ports);
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
-      await ports.publisher.publish([
-        createEvent(
-          ErpPostingRejected,
-          {
-            documentType: 'sales_order',
-            documentKey: orderId,
-            orderId,
-            erp,
-            erpCode: error.erpCode,
-            erpMessage: error.erpMessage,
-            status: error.status,
-          },
-          { correlationId: orderId, causationId: trace.causationId },
-        ),
-      ]);
-      return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
+      return salesOrderRejected(orderId, error, ports, trace);
     }
   });
+}
+
+/** An ERP refusing a sales order's post or delete refuses it every time: published for a person, not retried. */
+async function salesOrderRejected(
+  orderId: string,
+  error: ErpBusinessRejectionError,
+  ports: ErpPostingPorts,
+  trace: { causationId: string },
+): Promise<{ result: 'rejected'; erpCode: string; erpMessage: string }> {
+  await ports.publisher.publish([
+    createEvent(
+      ErpPostingRejected,
+      {
+        documentType: 'sales_order',
+        documentKey: orderId,
+        orderId,
+        erp: ports.erp.name,
+        erpCode: error.erpCode,
+        erpMessage: error.erpMessage,
+        status: error.status,
+      },
+      { correlationId: orderId, causationId: trace.causationId },
+    ),
+  ]);
+  return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
 }
 
 /**
@@ -214,22 +224,7 @@ export async function cancelSalesOrderOnce(
     } catch (error) {
       // The ERP refusing the delete (the warehouse shipped against it there) will refuse it every time: a person decides.
       if (!(error instanceof ErpBusinessRejectionError)) throw error;
-      await ports.publisher.publish([
-        createEvent(
-          ErpPostingRejected,
-          {
-            documentType: 'sales_order',
-            documentKey: orderId,
-            orderId,
-            erp,
-            erpCode: error.erpCode,
-            erpMessage: error.erpMessage,
-            status: error.status,
-          },
-          { correlationId: orderId, causationId: trace.causationId },
-        ),
-      ]);
-      return { result: 'rejected', erpCode: error.erpCode, erpMessage: error.erpMessage };
+      return salesOrderRejected(orderId, error, ports, trace);
     }
     await ports.publisher.publish([
       createEvent(
