@@ -15,6 +15,7 @@ import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { jsonAnswer, rawBody } from '#shared/api/http-answer';
 import { PathId } from '#shared/api/path-id';
+import { auditedCaller } from '#shared/api/caller';
 
 const config = readConfig({
   [tableEnvVar('exceptions')]: requiredName,
@@ -71,10 +72,7 @@ async function answerExceptions(event: APIGatewayProxyEvent): Promise<APIGateway
     const request = FixRequest.safeParse(body);
     if (!request.success)
       return jsonAnswer(400, { message: 'a fix needs a reason', errors: formatIssues(request.error) });
-    const actor = {
-      by: event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.user ?? 'unknown caller',
-      why: request.data.reason,
-    };
+    const actor = { by: auditedCaller(event), why: request.data.reason };
     const record = event.path.endsWith('/dismiss')
       ? await dismissException(id, actor, ports)
       : await retryException(id, actor, ports);

@@ -9,8 +9,8 @@ export const ordersFunctions = {
     timeoutSeconds: 10,
     memoryMb: 256,
     routes: [
-      { method: 'GET', path: '/orders/{orderId}' },
-      { method: 'GET', path: '/orders/by-channel/{channel}/{channelOrderId}' },
+      { method: 'GET', path: '/orders/{orderId}', console: 'viewer' },
+      { method: 'GET', path: '/orders/by-channel/{channel}/{channelOrderId}', console: 'viewer' },
     ],
     tables: { orders: 'read', crossReference: 'read' },
   },

@@ -124,7 +124,16 @@ export interface ApiRoute {
   path: string;
   /** Per-route API Gateway throttling: a storm on one channel must not starve the others. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /**
+   * The least console group that may call the route (shared/config/console-access.ts): `viewer` for
+   * what the console reads, `operator` for what it changes. A route without it is not the console's.
+   */
+  console?: ConsoleGroup;
 }
+
+/** The ops console's sign-in groups: a viewer reads, an operator also fixes (retries, redrives, maps SKUs, dismisses). */
+export const CONSOLE_GROUPS = ['viewer', 'operator'] as const;
+export type ConsoleGroup = (typeof CONSOLE_GROUPS)[number];
 
 /**
  * The business capabilities the functions fall into. In AWS each is a stack of its own per region

@@ -1,0 +1,41 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+/** Where the built console goes: the local API serves it, the region's stack uploads it. */
+export const CONSOLE_DIST = path.join(ROOT, 'console', 'dist');
+
+/**
+ * Bundles the ops console (Preact, Pico CSS, Chart.js) with the project's own esbuild into
+ * console/dist: index.html and assets/console.{js,css}. Takes well under a second, so `npm start`
+ * and the e2e tests build it every time rather than trusting an old copy.
+ */
+export async function buildConsole(outDir = CONSOLE_DIST): Promise<string> {
+  mkdirSync(path.join(outDir, 'assets'), { recursive: true });
+  await build({
+    entryPoints: { console: path.join(ROOT, 'console', 'src', 'main.tsx') },
+    outdir: path.join(outDir, 'assets'),
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    format: 'esm',
+    target: ['es2022'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    tsconfig: path.join(ROOT, 'console', 'tsconfig.json'),
+    logLevel: 'warning',
+  });
+  copyFileSync(path.join(ROOT, 'console', 'index.html'), path.join(outDir, 'index.html'));
+  return outDir;
+}
+
+if (require.main === module) {
+  buildConsole().then(
+    (dir) => console.log(`ops console built in ${path.relative(process.cwd(), dir)}`),
+    (error: Error) => {
+      console.error(error.message);
+      process.exit(1);
+    },
+  );
+}
