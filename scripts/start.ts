@@ -4,6 +4,8 @@ import path from 'node:path';
 import { startLocalFabric, type LocalFabric } from './local-fabric/local-fabric';
 import { HelpRequested, UsageError, defineCommand, parseCommand, switchFlag } from './ops/command-line';
 import { FABRIC_DIR, removeRuntimeDescription, writeRuntimeDescription } from './local-fabric/runtime-file';
+import { CONSOLE_PATH } from './local-fabric/console-site';
+import { buildConsole } from './console/build-console';
 
 const startCommand = defineCommand({
   program: 'npm start --',
@@ -58,6 +60,8 @@ async function main(): Promise<void> {
   sendLogsTo(logFile, flags.verbose);
 
   const started = Date.now();
+  // Built on every start (well under a second), so the page served is always this checkout's.
+  await buildConsole();
   say(
     `Starting the retail integration fabric in ${shown(FABRIC_DIR)}${flags.reset ? ' (reset: starting clean)' : ''}...`,
   );
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
     );
   }
   say(
-    `\nReady: ${fabric.apiUrl}. Try the examples in docs/local-runtime.md; \`npm run ops -- help\` for operations; Ctrl-C stops it.`,
+    `\nReady: open ${fabric.apiUrl}${CONSOLE_PATH} for the ops console. Try the examples in docs/local-runtime.md; \`npm run ops -- help\` for operations; Ctrl-C stops it.`,
   );
 }
 
@@ -116,7 +120,8 @@ function describe(fabric: LocalFabric, seconds: number, logFile: string, verbose
       `  The last run (pid ${pid}, started ${startedAt}) ended without stopping: what it left unfinished resumes now.`,
     );
   }
-  say(`  API (API Gateway, local)  ${fabric.apiUrl}`);
+  say(`  ops console               ${fabric.apiUrl}${CONSOLE_PATH}  (sign in as dev-operator or dev-viewer)`);
+  say(`  API (API Gateway, local)  ${fabric.apiUrl}   health: ${fabric.apiUrl}/health`);
   say(`  DynamoDB Local            ${fabric.endpoints.dynamodb}`);
   say(`  SQS, SNS and S3 (fauxqs)  ${fabric.endpoints.messaging}`);
   const erpUrl = process.env.FABRIC_ERP_API_URL;

@@ -1,4 +1,6 @@
 import { AwsClient } from 'aws4fetch';
+import type { ConsoleGroup } from '../../shared/config/topology/resources';
+import { LOCAL_USER_HEADER } from './local-users';
 
 /** Served beside the page as config.json: the local fabric writes one, each region's stack deploys its own. */
 export type ConsoleConfig =
@@ -14,7 +16,7 @@ export type ConsoleConfig =
       signInDomain: string;
     };
 
-export type Group = 'viewer' | 'operator';
+export type Group = ConsoleGroup;
 
 /** A signed-in person: who, in which group, and how their calls reach the fabric's API. */
 export interface Session {
@@ -25,8 +27,6 @@ export interface Session {
   signOut(): void;
 }
 
-/** Locally the gateway knows one development user per group and grants each what its role would in AWS. */
-export const LOCAL_USER_HEADER = 'x-fabric-console-user';
 const LOCAL_USER_KEY = 'fabric-console-user';
 const TOKENS_KEY = 'fabric-console-tokens';
 const VERIFIER_KEY = 'fabric-console-pkce';

@@ -1,10 +1,11 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { CONSOLE_DIST } from '../local-fabric/console-site';
+
+export { CONSOLE_DIST };
 
 const ROOT = path.resolve(__dirname, '..', '..');
-/** Where the built console goes: the local API serves it, the region's stack uploads it. */
-export const CONSOLE_DIST = path.join(ROOT, 'console', 'dist');
 
 /**
  * Bundles the ops console (Preact, Pico CSS, Chart.js) with the project's own esbuild into

@@ -156,6 +156,21 @@ export class BusinessCentralSimulator {
     while (this.writesInDoubt.size > 0) await Promise.all([...this.writesInDoubt]);
   }
 
+  /** What `/health` reports of the ERP stand-in: whether it answers, and the knobs a test or a person turned. */
+  state() {
+    return {
+      url: this.url,
+      listening: this.server?.listening ?? false,
+      outage: this.down,
+      throttledRequestsLeft: this.throttled.times,
+      slowWritesLeft: this.slowWrites.salesOrders.length + this.slowWrites.journalBatches.length,
+      writesInDoubt: this.writesInDoubt.size,
+      latencyMs: this.latencyMs,
+      salesOrders: this.salesOrders.length,
+      journalLines: this.journalLines.length,
+    };
+  }
+
   salesOrdersFor(externalDocumentNumber: string): SimulatedSalesOrder[] {
     return [...(this.salesOrdersByExternalNumber.get(externalDocumentNumber) ?? [])];
   }

@@ -4,9 +4,17 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiRoute } from '#shared/config/topology';
 import type { LocalLambda } from './lambda-invoker';
 import { closeNow, listenOnLoopback } from '../loopback/loopback-server';
+import { CONSOLE_PATH, consoleCaller, consoleFile, json, type SiteAnswer } from './console-site';
 
 /** API Gateway REST APIs refuse payloads over 10 MB before any function runs. */
 const GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024;
+
+/** What the local API serves beside the routes: the ops console's files and the fabric's health. */
+export interface LocalSite {
+  consoleDir: string;
+  /** The emulators' and the ERP simulator's state; `healthy` false answers 503. */
+  health(): Promise<{ healthy: boolean } & Record<string, unknown>>;
+}
 
 interface CompiledRoute {
   route: ApiRoute;
@@ -25,6 +33,7 @@ interface CompiledRoute {
  */
 export class LocalApiGateway {
   private routes: CompiledRoute[] | undefined;
+  private site: LocalSite | undefined;
   private server: Server | undefined;
 
   constructor(private readonly log: (message: string, details: Record<string, unknown>) => void) {}
@@ -38,6 +47,10 @@ export class LocalApiGateway {
       });
       return { route, target, names, pattern: new RegExp(`^${source}/?$`) };
     });
+  }
+
+  serveSite(site: LocalSite): void {
+    this.site = site;
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {
@@ -62,11 +75,10 @@ export class LocalApiGateway {
     if (body === undefined) {
       return respond(response, { statusCode: 413, body: JSON.stringify({ message: 'Request Too Long' }) });
     }
-    if (!this.routes)
-      return respond(response, {
-        statusCode: 503,
-        body: JSON.stringify({ message: 'the local fabric is still starting' }),
-      });
+    const starting = { statusCode: 503, body: JSON.stringify({ message: 'the local fabric is still starting' }) };
+    const siteAnswer = await this.answerSite(request.method ?? 'GET', url.pathname);
+    if (siteAnswer) return writeSite(response, siteAnswer);
+    if (!this.routes) return respond(response, starting);
     const match = this.match(this.routes, request.method ?? 'GET', url.pathname);
     if (!match)
       return respond(response, {
@@ -82,6 +94,9 @@ export class LocalApiGateway {
         }),
       });
     }
+
+    const access = consoleCaller(request.headers, match.compiled.route);
+    if ('refusal' in access) return writeSite(response, access.refusal);
 
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
@@ -116,6 +131,14 @@ export class LocalApiGateway {
         identity: {
           sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
           userAgent: request.headers['user-agent'] ?? null,
+          // As API Gateway names a console user calling with the identity pool's credentials of their group's role.
+          ...(access.caller
+            ? {
+                cognitoAuthenticationType: 'authenticated',
+                cognitoAuthenticationProvider: `cognito-idp.local/fabric,cognito-idp.local/fabric:CognitoSignIn:${access.caller.name}`,
+                userArn: `arn:aws:sts::000000000000:assumed-role/fabric-console-${access.caller.group}/CognitoIdentityCredentials`,
+              }
+            : {}),
         } as APIGatewayProxyEvent['requestContext']['identity'],
         path: url.pathname,
         stage: 'local',
@@ -127,6 +150,28 @@ export class LocalApiGateway {
     };
     const result = (await match.compiled.target.invoke(event)) as APIGatewayProxyResult;
     respond(response, result);
+  }
+
+  /**
+   * `/health`, the console's files, and `/` sent to the console; undefined for an API route. The
+   * console answers 503 until the fabric is up, as the routes do, so a page never calls a half-started API.
+   */
+  private async answerSite(method: string, pathname: string): Promise<SiteAnswer | undefined> {
+    const isConsole = pathname === CONSOLE_PATH || pathname.startsWith(`${CONSOLE_PATH}/`);
+    if (method !== 'GET' || !(pathname === '/' || pathname === '/health' || isConsole)) return undefined;
+    if (!this.site || !this.routes) return json(503, { healthy: false, message: 'the local fabric is still starting' });
+    if (pathname === '/') return { statusCode: 302, headers: { location: `${CONSOLE_PATH}/` }, body: '' };
+    if (pathname === '/health') {
+      const health = await this.site.health();
+      return json(health.healthy ? 200 : 503, health);
+    }
+    const file = await consoleFile(this.site.consoleDir, pathname);
+    if (file) return file;
+    return json(404, {
+      message: /^\/console\/?(index\.html)?$/.test(pathname)
+        ? 'the console is not built here: run `npm run console:build`'
+        : `no console file ${pathname}`,
+    });
   }
 
   /** The route a path reaches and its decoded parameters, or the name of a parameter whose percent-escapes do not decode. */
@@ -162,6 +207,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+function writeSite(response: ServerResponse, answer: SiteAnswer): void {
+  response.writeHead(answer.statusCode, answer.headers);
+  response.end(answer.body);
 }
 
 function respond(response: ServerResponse, result: APIGatewayProxyResult): void {

@@ -24,6 +24,8 @@ import {
 import { LocalLambda } from './lambda-invoker';
 import { QueueEventSource } from './queue-event-source';
 import { LocalApiGateway } from './api-gateway';
+import { localFabricHealth } from './health';
+import { CONSOLE_DIST } from './console-site';
 import { ObjectCreatedTrigger } from './object-trigger';
 import { LocalSchedule } from './scheduler';
 import { ChannelApiStub } from '../channel-stubs/channel-api-stub';
@@ -59,6 +61,8 @@ export interface LocalFabricOptions {
   channelApiStub?: ChannelApiStub;
   /** The ERP simulator already running (tests turn its knobs); otherwise the runtime starts its own. */
   erpSimulator?: BusinessCentralSimulator;
+  /** The built ops console served at /console; console/dist (`npm run console:build`) unless a test built its own. */
+  consoleDir?: string;
   log?: RuntimeLog;
 }
 
@@ -216,6 +220,10 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     );
     consumers.push(...schedules.values());
 
+    gateway.serveSite({
+      consoleDir: options.consoleDir ?? CONSOLE_DIST,
+      health: () => localFabricHealth(endpoints, resources, clients, erp),
+    });
     gateway.serve(
       [...lambdas.values()].flatMap((target) =>
         (definitions[target.name].routes ?? []).map((route) => ({ route, target })),
