@@ -10,8 +10,10 @@ import {
   dismissException,
   retryException,
 } from '#domain/exceptions';
+import { SalesChannel } from '#domain/kernel/order';
 import { formatIssues } from '#domain/kernel/validation';
 import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
+import { exceptionDetail, exceptionReadPorts, listExceptions } from '#shared/operations/exceptions';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { jsonAnswer, rawBody } from '#shared/api/http-answer';
 import { PathId } from '#shared/api/path-id';
@@ -23,31 +25,37 @@ const config = readConfig({
   [tableEnvVar('orders')]: requiredName,
   [bucketEnvVar('rawArchive')]: requiredName,
 });
-const ports = exceptionFixPortsFromEnv({
+const names = {
   exceptionsTable: config[tableEnvVar('exceptions')],
   crossReferenceTable: config[tableEnvVar('crossReference')],
   ordersTable: config[tableEnvVar('orders')],
   rawArchiveBucket: config[bucketEnvVar('rawArchive')],
-});
+};
+const ports = exceptionFixPortsFromEnv(names);
+const reads = exceptionReadPorts(names);
 
 const ListQuery = z.object({
   kind: z.enum(EXCEPTION_KINDS).optional(),
   status: z.enum(['open', 'resolved', 'dismissed']).optional(),
+  channel: SalesChannel.optional(),
+  olderThanMinutes: z.coerce.number().int().min(0).max(525_600).optional(),
 });
 /** Who and why: the caller's IAM identity is who; the body says why. */
 const FixRequest = z.object({ reason: z.string().trim().min(1).max(1000) });
 
 /**
- * GET /exceptions?kind=&status=, GET /exceptions/{exceptionId}, POST /exceptions/{exceptionId}/retry
- * and /dismiss with {"reason": "..."}: 200 with the exception after the fix, 400 naming the field,
- * 404 for an unknown id, 409 when the fix does not apply or a racing fix changed it first.
+ * GET /exceptions?kind=&status=&channel=&olderThanMinutes=: `{ exceptions: [summary...] }`, oldest first.
+ * GET /exceptions/{exceptionId}: the exception with its payload excerpt, the order it holds back and the
+ * channel SKUs it waits for (shared/operations/exceptions.ts). POST /exceptions/{exceptionId}/retry and
+ * /dismiss with {"reason": "..."}: 200 with the exception after the fix. 400 naming the field, 404 for an
+ * unknown id, 409 when the fix does not apply or a racing fix changed it first.
  */
 async function answerExceptions(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const id = event.pathParameters?.exceptionId;
   if (!id) {
     const query = ListQuery.safeParse(event.queryStringParameters ?? {});
     if (!query.success) return jsonAnswer(400, { message: 'invalid query', errors: formatIssues(query.error) });
-    return jsonAnswer(200, { exceptions: await ports.store.list(query.data) });
+    return jsonAnswer(200, { exceptions: await listExceptions(reads.store, query.data) });
   }
   const validId = PathId.safeParse(id);
   if (!validId.success)
@@ -57,8 +65,8 @@ async function answerExceptions(event: APIGatewayProxyEvent): Promise<APIGateway
     });
   try {
     if (event.httpMethod === 'GET') {
-      const record = await ports.store.get(id);
-      return record ? jsonAnswer(200, record) : jsonAnswer(404, { message: `no exception ${id}` });
+      const detail = await exceptionDetail(reads, id);
+      return detail ? jsonAnswer(200, detail) : jsonAnswer(404, { message: `no exception ${id}` });
     }
     let body: unknown;
     try {

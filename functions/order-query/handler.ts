@@ -1,52 +1,94 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '#shared/config/env';
+import { tableEnvVar } from '#shared/config/topology';
 import { SalesChannel } from '#domain/kernel/order';
-import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { formatIssues } from '#domain/kernel/validation';
+import {
+  ORDERS_BY_SKU_LIMIT,
+  orderDetail,
+  orderDetailByChannel,
+  orderReadStores,
+  orderTrace,
+  ordersWithSku,
+} from '#shared/operations/orders';
 import { withObservability } from '#shared/adapters/lambda-middleware';
+import { metrics } from '#shared/adapters/observability';
 import { jsonAnswer } from '#shared/api/http-answer';
 import { PathId } from '#shared/api/path-id';
-import { formatIssues } from '#domain/kernel/validation';
-import { metrics } from '#shared/adapters/observability';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 const config = readConfig({
-  FABRIC_TABLE_ORDERS: requiredName,
-  FABRIC_TABLE_CROSS_REFERENCE: requiredName,
+  [tableEnvVar('orders')]: requiredName,
+  [tableEnvVar('crossReference')]: requiredName,
+  [tableEnvVar('inventory')]: requiredName,
+  [tableEnvVar('eventTrail')]: requiredName,
 });
 
-const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
+const stores = orderReadStores({
+  orders: config[tableEnvVar('orders')],
+  crossReference: config[tableEnvVar('crossReference')],
+  inventory: config[tableEnvVar('inventory')],
+  eventTrail: config[tableEnvVar('eventTrail')],
+});
+
+const BySku = z.object({
+  sku: PathId,
+  limit: z.coerce.number().int().min(1).max(ORDERS_BY_SKU_LIMIT).optional(),
+});
+
+const invalid = (message: string, issues: { path: string; message: string }[]) =>
+  jsonAnswer(400, { message, errors: issues });
+
+/** A path id that fails PathId, as a 400 naming the parameter. */
+function invalidId(name: string, error: z.ZodError): APIGatewayProxyResult {
+  return invalid(
+    `invalid ${name}`,
+    formatIssues(error).map((issue) => ({ ...issue, path: name })),
+  );
+}
 
 /**
  * GET /orders/{orderId} and GET /orders/by-channel/{channel}/{channelOrderId}: the order, held or
- * canonical, with one `status` (its lifecycle state, or needs_attention) and the channel's as `channelStatus`.
+ * canonical, with one `status` (its lifecycle state, or needs_attention) and the channel's as
+ * `channelStatus`, its lifecycle, reserved stock and ERP documents (shared/operations/orders.ts).
+ * GET /orders/{orderId}/trace: `{ orderId, steps: [{ at, sinceStartMs, what }] }`, oldest first.
+ * GET /orders?sku=&limit=: `{ sku, orders: [...], more }`, newest placed first.
  */
-async function findOrder(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+async function answerOrders(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const params = event.pathParameters ?? {};
-  const idName = params.orderId !== undefined ? 'orderId' : 'channelOrderId';
-  const id = PathId.safeParse(params[idName] ?? '');
-  if (!id.success)
-    return jsonAnswer(400, {
-      message: `invalid ${idName}`,
-      errors: formatIssues(id.error).map((issue) => ({ ...issue, path: idName })),
-    });
-  let orderId = params.orderId;
-  if (!orderId) {
-    const channel = SalesChannel.safeParse(params.channel);
-    if (!channel.success) {
-      return jsonAnswer(400, {
-        message: 'unknown channel',
-        errors: [{ path: 'channel', message: `must be one of ${SalesChannel.options.join(', ')}` }],
-      });
-    }
-    orderId = await orders.findOrderId(channel.data, id.data);
-    if (!orderId) {
-      metrics.addMetric('OrderLookupsMissed', MetricUnit.Count, 1);
-      return jsonAnswer(404, { message: `no ${channel.data} order ${id.data}` });
-    }
+  if (event.resource === '/orders') {
+    const query = BySku.safeParse(event.queryStringParameters ?? {});
+    if (!query.success) return invalid('invalid query', formatIssues(query.error));
+    return jsonAnswer(200, await ordersWithSku(stores, query.data.sku, query.data.limit));
   }
-  const found = await orders.viewOrder(orderId);
-  metrics.addMetric(found ? 'OrderLookupsFound' : 'OrderLookupsMissed', MetricUnit.Count, 1);
-  return found ? jsonAnswer(200, found) : jsonAnswer(404, { message: `no order ${orderId}` });
+  if (params.orderId !== undefined) {
+    const orderId = PathId.safeParse(params.orderId);
+    if (!orderId.success) return invalidId('orderId', orderId.error);
+    if (event.resource.endsWith('/trace')) {
+      const trace = await orderTrace(stores, orderId.data);
+      return trace
+        ? jsonAnswer(200, { orderId: trace.orderId, steps: trace.steps })
+        : jsonAnswer(404, { message: `nothing known about order ${orderId.data}` });
+    }
+    return found(await orderDetail(stores, orderId.data), `no order ${orderId.data}`);
+  }
+  const channelOrderId = PathId.safeParse(params.channelOrderId ?? '');
+  if (!channelOrderId.success) return invalidId('channelOrderId', channelOrderId.error);
+  const channel = SalesChannel.safeParse(params.channel);
+  if (!channel.success)
+    return invalid('unknown channel', [
+      { path: 'channel', message: `must be one of ${SalesChannel.options.join(', ')}` },
+    ]);
+  return found(
+    await orderDetailByChannel(stores, channel.data, channelOrderId.data),
+    `no ${channel.data} order ${channelOrderId.data}`,
+  );
 }
 
-export const handler = withObservability(findOrder);
+function found(detail: unknown, missing: string): APIGatewayProxyResult {
+  metrics.addMetric(detail ? 'OrderLookupsFound' : 'OrderLookupsMissed', MetricUnit.Count, 1);
+  return detail ? jsonAnswer(200, detail) : jsonAnswer(404, { message: missing });
+}
+
+export const handler = withObservability(answerOrders);

@@ -1,19 +1,27 @@
 import { userInfo } from 'node:os';
 import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
+import { dismissException, retryException, type Actor, type ExceptionFix, type FixPorts } from '#domain/exceptions';
 import {
-  dismissException,
-  reprocessWaitingForSku,
-  retryException,
-  type Actor,
-  type ExceptionRecord,
-  type FixPorts,
-} from '#domain/exceptions';
-import type { SalesChannel } from '#domain/kernel/order';
+  exceptionDetail,
+  exceptionReadPorts,
+  listExceptions,
+  type ExceptionDetail,
+} from '#shared/operations/exceptions';
 import type { OpsResources } from './aws-fabric';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';
 
-function fixPorts(resources: OpsResources): FixPorts {
+function readPorts(resources: OpsResources) {
+  return exceptionReadPorts({
+    exceptionsTable: resources.tables.exceptions,
+    ordersTable: resources.tables.orders,
+    crossReferenceTable: resources.tables.crossReference,
+    rawArchiveBucket: resources.buckets.rawArchive,
+  });
+}
+
+/** The fixes' ports: the exceptions table, the raw archive, the cross-reference and the bus. */
+export function fixPorts(resources: OpsResources): FixPorts {
   return exceptionFixPortsFromEnv({
     exceptionsTable: resources.tables.exceptions,
     crossReferenceTable: resources.tables.crossReference,
@@ -27,59 +35,21 @@ export function operator(why: string): Actor {
   return { by: `ops:${userInfo().username}`, why };
 }
 
-/** What `list --json` promises per item: id, kind, status, channel, reason, and orderId when it is about an order. */
-function summary(record: ExceptionRecord) {
-  const {
-    id,
-    kind,
-    severity,
-    status,
-    channel,
-    orderId,
-    subject,
-    reasonCode,
-    reason,
-    fieldPaths,
-    fixes,
-    count,
-    firstSeenAt,
-    lastSeenAt,
-  } = record;
-  return {
-    id,
-    kind,
-    severity,
-    status,
-    channel: channel ?? null,
-    ...(orderId ? { orderId } : {}),
-    subject,
-    reasonCode,
-    reason,
-    fieldPaths,
-    fixes,
-    count,
-    firstSeenAt,
-    lastSeenAt,
-  };
-}
-
 /** `exceptions list [--kind K] [--status S] [--json]`: oldest first. */
 export async function list(resources: OpsResources, argv: string[]): Promise<void> {
   const { flags } = parseCommand(opsCommands.exceptionsList, argv);
-  const records = await fixPorts(resources).store.list({
+  const rows = await listExceptions(readPorts(resources).store, {
     ...(flags.kind ? { kind: flags.kind } : {}),
     ...(flags.status ? { status: flags.status } : {}),
   });
   if (flags.json) {
-    console.log(JSON.stringify(records.map(summary), null, 2));
+    console.log(JSON.stringify(rows, null, 2));
     return;
   }
-  if (records.length === 0) console.log('no exceptions');
-  for (const record of records) {
-    console.log(
-      `${record.status.padEnd(9)} ${record.severity.padEnd(8)} ${record.id}  x${record.count}  since ${record.firstSeenAt}`,
-    );
-    console.log(`          ${record.channel ?? '-'}  ${record.subject.type} ${record.subject.key}: ${record.reason}`);
+  if (rows.length === 0) console.log('no exceptions');
+  for (const row of rows) {
+    console.log(`${row.status.padEnd(9)} ${row.severity.padEnd(8)} ${row.id}  x${row.count}  since ${row.firstSeenAt}`);
+    console.log(`          ${row.channel ?? '-'}  ${row.subject.type} ${row.subject.key}: ${row.reason}`);
   }
 }
 
@@ -88,7 +58,7 @@ export async function show(resources: OpsResources, argv: string[]): Promise<voi
   const {
     args: [id],
   } = parseCommand(opsCommands.exceptionsShow, argv);
-  const record = await fixPorts(resources).store.get(id);
+  const record = await exceptionDetail(readPorts(resources), id);
   if (!record) throw new Error(`no exception ${id}`);
   console.log(`${record.id}  ${record.kind} ${record.reasonCode}  ${record.severity}  ${record.status}`);
   const order = record.orderId && record.subject.key !== record.orderId ? `  (order ${record.orderId})` : '';
@@ -99,16 +69,23 @@ export async function show(resources: OpsResources, argv: string[]): Promise<voi
   if (record.fieldPaths.length) console.log(`fields:   ${record.fieldPaths.join(', ')}`);
   console.log(`seen:     ${record.count} time(s), first ${record.firstSeenAt}, last ${record.lastSeenAt}`);
   console.log(`fixes:    ${record.fixes.map((fix) => FIX_HINTS[fix](record)).join('\n          ')}`);
+  if (record.blocks)
+    console.log(
+      `holds:    order ${record.blocks.orderId} (${record.blocks.status})${record.blocks.waitingLines.map((line) => `\n          ${line.quantity} x ${line.channelSku} waits for a SKU mapping`).join('')}`,
+    );
+  for (const field of record.payload?.fields ?? [])
+    console.log(
+      `${record.payload?.source === 'order' ? 'order:   ' : 'sent:    '} ${field.path} = ${JSON.stringify(field.value)}`,
+    );
   for (const action of record.actions)
     console.log(
       `  ${action.at}  ${action.action} by ${action.by}: ${action.why}${action.outcome ? ` -> ${action.outcome}` : ''}`,
     );
 }
 
-const FIX_HINTS: Record<ExceptionRecord['fixes'][number], (record: ExceptionRecord) => string> = {
-  // The cross-reference keys read `sku:CODE` or `variant:ID`; map-sku takes the code bare, the variant with its prefix.
+const FIX_HINTS: Record<ExceptionFix, (record: ExceptionDetail) => string> = {
   'map-sku': (record) =>
-    `npm run ops -- xref map-sku ${record.channel} ${(record.context.channelSkus as string[] | undefined)?.map((key) => key.replace(/^sku:/, '')).join(' | ') ?? '<channelSku>'} <sku>   (reprocesses the held work)`,
+    `npm run ops -- xref map-sku ${record.channel} ${record.skusToMap.map((waited) => waited.channelSku).join(' | ') || '<channelSku>'} <sku>   (reprocesses the held work)`,
   reprocess: (record) =>
     `npm run ops -- exceptions retry ${record.id}   (maps the order again from ${String(record.context.archiveKey ?? 'its archived delivery')})`,
   retry: (record) => `npm run ops -- exceptions retry ${record.id}   (after fixing the cause in the ERP)`,
@@ -139,22 +116,4 @@ export async function dismiss(resources: OpsResources, argv: string[]): Promise<
   } = parseCommand(opsCommands.exceptionsDismiss, argv);
   const record = await dismissException(id, operator(flags.reason), fixPorts(resources));
   console.log(`${record.id}: ${record.status}`);
-}
-
-/** After `xref map-sku`: every held order that waited for the channel SKU, mapped again from the archive. */
-export async function reprocessAfterMapping(
-  resources: OpsResources,
-  channel: SalesChannel | 'pos',
-  channelSkuKey: string,
-  sku: string,
-): Promise<void> {
-  const { reprocessed, left } = await reprocessWaitingForSku(
-    channel,
-    channelSkuKey,
-    operator(`${channel} ${channelSkuKey} mapped to ${sku}`),
-    fixPorts(resources),
-  );
-  for (const record of reprocessed) console.log(`  reprocessed ${record.id}: ${record.actions.at(-1)?.outcome}`);
-  for (const record of left)
-    console.log(`  still open  ${record.id}: apply it by hand (npm run ops -- exceptions show ${record.id})`);
 }

@@ -1,22 +1,18 @@
-import { DynamoEventTrail } from '#shared/adapters/event-trail';
-import { DynamoOrderRepository } from '#shared/adapters/order-store';
-import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
-import { orderTimeline } from '#domain/kernel/event-trail';
 import { formatDecimalMoney } from '#domain/kernel/money';
 import type { HeldOrder, OrderView } from '#domain/orders/order-record';
+import { orderDetail, orderReadStores, orderTrace } from '#shared/operations/orders';
 import type { LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';
 
+/** `order show <orderId>`: the order, its lines, state history, lifecycle, reserved stock and ERP documents. */
 export async function showOrder(resources: LocalResources, argv: string[]): Promise<void> {
   const {
     args: [orderId],
   } = parseCommand(opsCommands.orderShow, argv);
-  const found = await new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference).viewOrder(
-    orderId,
-  );
+  const found = await orderDetail(orderReadStores(resources.tables), orderId);
   if (!found) throw new Error(`no order ${orderId}`);
-  const { order, held, history } = found;
+  const { order, held, history, lifecycle, reservation, erpDocuments } = found;
   console.log(headline(found));
   if (held) printHeld(held);
   for (const line of order?.lines ?? []) {
@@ -30,16 +26,25 @@ export async function showOrder(resources: LocalResources, argv: string[]): Prom
       `  ${entry.recordedAt}  ${entry.change.padEnd(22)} ${entry.status.padEnd(16)} channel version ${entry.channelUpdatedAt}  delivery ${entry.deliveryId}`,
     );
   }
-  const lifecycles = new DynamoLifecycleStore(resources.tables.orders);
-  const lifecycle = await lifecycles.load(orderId);
-  if (!lifecycle) return;
-  const { moves, refusals } = await lifecycles.history(orderId);
-  console.log(`lifecycle: ${lifecycle.state} (version ${lifecycle.version})`);
-  for (const move of moves)
-    console.log(`  ${move.recordedAt}  ${move.from.padEnd(18)} -> ${move.to.padEnd(18)} on ${move.on}`);
-  for (const refusal of refusals)
+  if (lifecycle) {
+    console.log(`lifecycle: ${lifecycle.state} (version ${lifecycle.version})`);
+    for (const move of lifecycle.moves)
+      console.log(`  ${move.recordedAt}  ${move.from.padEnd(18)} -> ${move.to.padEnd(18)} on ${move.on}`);
+    for (const refusal of lifecycle.refusals)
+      console.log(
+        `  ${refusal.recordedAt}  REFUSED ${refusal.from} -> ${refusal.to} on ${refusal.on}: ${refusal.reason}`,
+      );
+  }
+  if (reservation) {
+    console.log(`reservation: ${reservation.status}${reservation.expiresAt ? `, until ${reservation.expiresAt}` : ''}`);
+    for (const units of reservation.units)
+      console.log(
+        `  ${String(units.quantity).padStart(3)} x ${units.sku.padEnd(28)} at ${units.locationId.padEnd(14)} ${units.state}${units.consumed ? ` (${units.consumed} consumed)` : ''}`,
+      );
+  }
+  for (const document of erpDocuments)
     console.log(
-      `  ${refusal.recordedAt}  REFUSED ${refusal.from} -> ${refusal.to} on ${refusal.on}: ${refusal.reason}`,
+      `erp: ${document.erp} ${document.documentType} ${document.erpDocumentNumber ?? 'not posted'}${document.postingUntil ? ` (being posted until ${document.postingUntil})` : ''}`,
     );
 }
 
@@ -48,27 +53,11 @@ export async function traceOrder(resources: LocalResources, argv: string[]): Pro
   const {
     args: [orderId],
   } = parseCommand(opsCommands.orderTrace, argv);
-  const found = await new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference).viewOrder(
-    orderId,
-  );
-  const trail = await new DynamoEventTrail(resources.tables.eventTrail).forCorrelation(orderId);
-  if (!found && trail.length === 0) throw new Error(`nothing known about order ${orderId}`);
-  if (found) console.log(headline(found));
-  if (found?.held) printHeld(found.held);
-  const { moves, refusals } = await new DynamoLifecycleStore(resources.tables.orders).history(orderId);
-  const recorded = [
-    ...(found?.held ? [{ at: found.held.heldAt, what: `order held: ${found.held.reason}` }] : []),
-    ...(found?.history ?? []).map((entry) => ({
-      at: entry.recordedAt,
-      what: `order ${entry.change} (${entry.status})`,
-    })),
-    ...moves.map((move) => ({ at: move.recordedAt, what: `lifecycle ${move.from} -> ${move.to} on ${move.on}` })),
-    ...refusals.map((refusal) => ({
-      at: refusal.recordedAt,
-      what: `lifecycle refused ${refusal.on}: ${refusal.from} -> ${refusal.to}`,
-    })),
-  ];
-  for (const step of orderTimeline(recorded, trail)) {
+  const trace = await orderTrace(orderReadStores(resources.tables), orderId);
+  if (!trace) throw new Error(`nothing known about order ${orderId}`);
+  if (trace.view) console.log(headline(trace.view));
+  if (trace.view?.held) printHeld(trace.view.held);
+  for (const step of trace.steps) {
     console.log(`  ${`+${step.sinceStartMs} ms`.padStart(12)}  ${step.at}  ${step.what}`);
   }
 }

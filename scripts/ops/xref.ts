@@ -1,7 +1,7 @@
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
-import { skuKeyId } from '#domain/kernel/sku-cross-reference';
+import { mapChannelSku } from '#shared/operations/exceptions';
 import type { LocalResources } from '../local-fabric/provision';
-import { reprocessAfterMapping } from './exceptions';
+import { fixPorts, operator } from './exceptions';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';
 
@@ -11,14 +11,17 @@ import { opsCommands } from './commands';
  */
 export async function mapSku(resources: LocalResources, argv: string[]): Promise<void> {
   const {
-    args: [channel, channelKey, sku],
+    args: [channel, channelSku, sku],
   } = parseCommand(opsCommands.xrefMapSku, argv);
-  const key = channelKey.startsWith('variant:')
-    ? { channelSku: '', variantId: channelKey.slice('variant:'.length) }
-    : { channelSku: channelKey };
-  await new DynamoSkuCrossReference(resources.tables.crossReference).mapSku(channel, key, sku);
-  console.log(`${channel} ${channelKey} -> ${sku}`);
-  await reprocessAfterMapping(resources, channel, skuKeyId(key), sku);
+  const outcome = await mapChannelSku(
+    { skus: new DynamoSkuCrossReference(resources.tables.crossReference), fixes: fixPorts(resources) },
+    { channel, channelSku, sku },
+    operator(`${channel} ${channelSku} mapped to ${sku}`),
+  );
+  console.log(`${channel} ${channelSku} -> ${sku}`);
+  for (const { id, outcome: what } of outcome.reprocessed) console.log(`  reprocessed ${id}: ${what}`);
+  for (const { id } of outcome.left)
+    console.log(`  still open  ${id}: apply it by hand (npm run ops -- exceptions show ${id})`);
 }
 
 export async function listSkus(resources: LocalResources, argv: string[]): Promise<void> {

@@ -37,12 +37,18 @@ export class DynamoSkuCrossReference implements SkuCrossReference {
     return resolved;
   }
 
-  /** Maps a channel SKU (or variant id) to an internal SKU; replaces any earlier mapping. */
-  async mapSku(channel: SalesChannel, key: ChannelSkuKey, sku: string): Promise<void> {
+  /** Maps a channel SKU (or variant id) to an internal SKU, noting who did when known; replaces any earlier mapping. */
+  async mapSku(channel: SalesChannel, key: ChannelSkuKey, sku: string, mappedBy?: string): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: `CHANNEL_SKU#${channel}`, sk: skuKeyId(key), sku, mappedAt: new Date().toISOString() },
+        Item: {
+          pk: `CHANNEL_SKU#${channel}`,
+          sk: skuKeyId(key),
+          sku,
+          mappedAt: new Date().toISOString(),
+          ...(mappedBy ? { mappedBy } : {}),
+        },
       }),
     );
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import {
   PostingInProgressError,
@@ -72,6 +72,31 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
     } finally {
       if (held) await this.release(Key, owner);
     }
+  }
+
+  /**
+   * What the fabric holds for a document, for people to read: the ERP's id and number once posted,
+   * and whether a consumer holds its lease now (posting it, or waiting out a post in doubt).
+   */
+  async find(
+    erp: string,
+    documentType: ErpDocumentType,
+    key: string,
+  ): Promise<{ document?: ErpDocument; recordedAt?: string; postingUntil?: string } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: erpDocumentKey(erp, documentType, key) }),
+    );
+    if (!Item) return undefined;
+    const leaseUntil = typeof Item.leaseUntil === 'number' ? Item.leaseUntil : 0;
+    return {
+      ...(Item.erpDocumentId
+        ? {
+            document: { erpDocumentId: String(Item.erpDocumentId), erpDocumentNumber: String(Item.erpDocumentNumber) },
+            recordedAt: String(Item.recordedAt),
+          }
+        : {}),
+      ...(leaseUntil > this.now() ? { postingUntil: new Date(leaseUntil).toISOString() } : {}),
+    };
   }
 
   /**

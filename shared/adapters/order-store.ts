@@ -1,9 +1,16 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { queryAll } from './dynamo-query';
 import { channelOrderKey } from './cross-reference';
+import { putRequest, writeAllItems } from './catalog-batch-write';
 import { Order, type SalesChannel } from '#domain/kernel/order';
 import {
   orderStanding,
@@ -26,7 +33,11 @@ export class CrossReferenceConflictError extends Error {
  *   pk ORDER#{orderId}  sk ORDER                          -> the canonical order, its version
  *   pk ORDER#{orderId}  sk HISTORY#{recordedAt}#{eventId} -> one state-history entry
  *   pk ORDER#{orderId}  sk HELD                           -> a held order: verdict and archive key
- * (the lifecycle's items share the collection: shared/adapters/order-lifecycle-store.ts).
+ * (the lifecycle's items share the collection: shared/adapters/order-lifecycle-store.ts), and one
+ * collection per internal SKU listing the orders that carry it, newest placed first:
+ *   pk SKU#{sku}        sk ORDER#{placedAt}#{orderId}     -> orderId, channel, placedAt
+ * A DynamoDB index key holds one value, so an order's several SKUs need an item each; a SKU's
+ * partition takes one write per order version, far below a partition's 1,000 writes a second.
  */
 export class DynamoOrderRepository implements OrderRepository {
   constructor(
@@ -48,9 +59,14 @@ export class DynamoOrderRepository implements OrderRepository {
       eventId: source.eventId,
       deliveryId: source.deliveryId,
     });
-    const existing = await this.client.send(
-      new GetCommand({ TableName: this.ordersTable, Key: { pk, sk: 'ORDER' }, ProjectionExpression: 'pk' }),
-    );
+    // Indexed first, whatever the outcome below: a redelivery after a failure writes the same items
+    // again, and a reader checks the order still carries the SKU (an older version may have).
+    const [existing] = await Promise.all([
+      this.client.send(
+        new GetCommand({ TableName: this.ordersTable, Key: { pk, sk: 'ORDER' }, ProjectionExpression: 'pk' }),
+      ),
+      this.indexBySku(order),
+    ]);
     const change: RecordOrderResult = existing.Item ? 'updated' : 'created';
     try {
       await this.client.send(
@@ -106,6 +122,41 @@ export class DynamoOrderRepository implements OrderRepository {
       await this.client.send(new PutCommand({ TableName: this.ordersTable, Item: history('stale_update_ignored') }));
       return 'stale_update_ignored';
     }
+  }
+
+  /** Idempotent: the keys come from the order, so writing them again changes nothing. */
+  private async indexBySku(order: Order): Promise<void> {
+    const skus = new Set(order.lines.flatMap((line) => (line.sku === null ? [] : [line.sku])));
+    await writeAllItems(
+      this.client,
+      this.ordersTable,
+      [...skus].map((sku) =>
+        putRequest({
+          pk: `SKU#${sku}`,
+          sk: `ORDER#${order.placedAt}#${order.orderId}`,
+          orderId: order.orderId,
+          channel: order.channel,
+          placedAt: order.placedAt,
+        }),
+      ),
+    );
+  }
+
+  /**
+   * The ids of the orders recorded with this SKU, newest placed first, at most `limit`, and whether
+   * there are more. An id may name an order whose latest version no longer carries the SKU.
+   */
+  async orderIdsWithSku(sku: string, limit: number): Promise<{ orderIds: string[]; more: boolean }> {
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.ordersTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `SKU#${sku}` },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return { orderIds: Items.map((item) => String(item.orderId)), more: LastEvaluatedKey !== undefined };
   }
 
   async getOrder(orderId: string): Promise<OrderWithHistory | undefined> {

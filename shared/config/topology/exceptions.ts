@@ -17,7 +17,7 @@ export const exceptionsFunctions = {
     capability: 'exceptions',
     entry: 'functions/exception-api/handler.ts',
     description:
-      'Lists and shows exceptions and applies their fixes (reprocess a held order from the archive, retry an ERP posting, dismiss with a reason), audited.',
+      'Lists and shows exceptions (with the failing fields, the order held back and the SKUs waited for) and applies their fixes (reprocess a held order from the archive, retry an ERP posting, dismiss with a reason), audited.',
     timeoutSeconds: 30,
     memoryMb: 512,
     routes: [
@@ -30,6 +30,19 @@ export const exceptionsFunctions = {
     buckets: { rawArchive: 'read' },
     // A held order is mapped again from its archived delivery with the channel's adapter, as a replay
     // does, but only when the delivery's verdict says it was verified: no secret is needed.
+    publishesEvents: true,
+  },
+  'sku-mapping': {
+    capability: 'exceptions',
+    entry: 'functions/sku-mapping/handler.ts',
+    description:
+      'Maps a channel SKU to an internal SKU for an operator (the console, as xref map-sku does), then reprocesses the held orders and POS transactions that waited for it, audited.',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    routes: [{ method: 'POST', path: '/sku-mappings', console: 'operator' }],
+    tables: { exceptions: 'readWrite', crossReference: 'readWrite', orders: 'read' },
+    buckets: { rawArchive: 'read' },
+    // Held orders are mapped again from their archived, verified deliveries and published, as exception-api's retry does.
     publishesEvents: true,
   },
 } satisfies DeployedFunctions;

@@ -5,14 +5,17 @@ export const ordersFunctions = {
   'order-query': {
     capability: 'order-to-cash',
     entry: 'functions/order-query/handler.ts',
-    description: 'Answers order lookups by fabric id or by channel id, with state history.',
+    description:
+      'Answers order lookups by fabric id, by channel id or by SKU: state history, lifecycle, reserved stock, ERP documents, and the trace of every event about the order.',
     timeoutSeconds: 10,
     memoryMb: 256,
     routes: [
+      { method: 'GET', path: '/orders', console: 'viewer' },
       { method: 'GET', path: '/orders/{orderId}', console: 'viewer' },
+      { method: 'GET', path: '/orders/{orderId}/trace', console: 'viewer' },
       { method: 'GET', path: '/orders/by-channel/{channel}/{channelOrderId}', console: 'viewer' },
     ],
-    tables: { orders: 'read', crossReference: 'read' },
+    tables: { orders: 'read', crossReference: 'read', inventory: 'read', eventTrail: 'read' },
   },
   'shipment-confirmation': {
     capability: 'order-to-cash',
