@@ -1,6 +1,5 @@
-import { DynamoPublicationLedger } from '#shared/adapters/publication-ledger';
-import { outboundChannelApisFromEnv } from '#shared/channels/channel-apis';
-import { propagationLagMs } from '#domain/channel-sync/publication';
+import { SalesChannel } from '#domain/kernel/order';
+import { channelLag, channelReadPorts } from '#shared/operations/channels';
 import type { LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';
@@ -18,8 +17,8 @@ export async function lag(
   const {
     args: [only],
   } = parseCommand(opsCommands.channelLag, argv);
-  const channels = only ? [only] : outboundChannelApisFromEnv(resources.tables.channelPublications).inventoryChannels;
-  const ledger = new DynamoPublicationLedger(resources.tables.channelPublications);
+  const channels: readonly SalesChannel[] = only ? [only] : SalesChannel.options;
+  const ports = channelReadPorts(resources.tables);
   const lines: string[] = [];
   const out = (line: string) => {
     lines.push(line);
@@ -29,22 +28,18 @@ export async function lag(
     `${'channel'.padEnd(12)} ${'subject'.padEnd(32)} ${'value'.padStart(6)} ${'version'.padStart(8)}  ${'decided at'.padEnd(24)}  ${'acknowledged at'.padEnd(24)}  ${'lag ms'.padStart(8)}  pending`,
   );
   for (const channel of channels) {
-    for (const record of await ledger.list(channel)) {
-      const published = record.published;
-      const pending =
-        record.wanted && (!published || record.wanted.version > published.version)
-          ? `${record.wanted.value} (v${record.wanted.version})`
-          : '';
+    for (const row of await channelLag(ports, channel)) {
+      const { published, pending } = row;
       out(
         [
           channel.padEnd(12),
-          record.subject.padEnd(32),
+          row.subject.padEnd(32),
           String(published?.value ?? '-').padStart(6),
           String(published?.version ?? '-').padStart(8),
-          ` ${(published?.eventTime ?? '-').padEnd(24)}`,
+          ` ${(published?.decidedAt ?? '-').padEnd(24)}`,
           ` ${(published?.acknowledgedAt ?? '-').padEnd(24)}`,
-          String(published ? propagationLagMs(published) : '-').padStart(9),
-          ` ${pending}`,
+          String(published?.lagMs ?? '-').padStart(9),
+          ` ${pending ? `${pending.value} (v${pending.version})${row.stalled ? ' stalled' : ''}` : ''}`,
         ].join(' '),
       );
     }

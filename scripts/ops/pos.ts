@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
-import { posManifestKey, type PosBatchSummary } from '#domain/pos/batch';
+import { posManifestKey } from '#domain/pos/batch';
+import { storeRecords, uploadSummaries } from '#shared/operations/stores';
 import { parseCommand } from './command-line';
 import { opsCommands, posUploadPath } from './commands';
 
@@ -47,21 +48,20 @@ export async function summary(resources: LocalResources, clients: LocalClients, 
     args: [storeId, businessDate, batchId],
   } = parseCommand(opsCommands.posSummary, argv);
   const bucket = resources.buckets.posBatches;
-  const prefix = `summaries/${storeId}/${businessDate}/${batchId ? `${batchId}/` : ''}`;
-  const { Contents = [] } = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-  if (Contents.length === 0)
-    console.log(`no summaries under ${prefix} yet (the trigger polls every half second; large batches take a while)`);
-  for (const object of Contents) {
-    const { Body } = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
-    const found = JSON.parse(await Body!.transformToString()) as PosBatchSummary;
-    const { counts } = found;
+  const found = await uploadSummaries(storeRecords(bucket, clients.s3), storeId, businessDate, batchId);
+  if (found.length === 0)
     console.log(
-      `${found.batchId} upload ${found.uploadId}: ${found.status}${found.reason ? ` (${found.reason})` : ''}, manifest ${found.manifest}, finished ${found.finishedAt}, ${found.invocations} invocation(s)`,
+      `no summaries for ${storeId} ${businessDate}${batchId ? ` ${batchId}` : ''} yet (the trigger polls every half second; large batches take a while)`,
+    );
+  for (const upload of found) {
+    const { counts } = upload;
+    console.log(
+      `${upload.batchId} upload ${upload.uploadId}: ${upload.status}${upload.reason ? ` (${upload.reason})` : ''}, manifest ${upload.manifest}, finished ${upload.finishedAt}, ${upload.invocations} invocation(s)`,
     );
     console.log(
       `  ${counts.lines} lines; ${counts.accepted} accepted, ${counts.duplicates} duplicate (${counts.conflicts} conflicting), ${counts.rejected} rejected, ${counts.quarantinedLines} lines quarantined, ${counts.unknownSkuLines} lines with an unknown SKU`,
     );
-    for (const register of found.registers) {
+    for (const register of upload.registers) {
       const gaps = register.gaps
         .map((gap) => (gap.from === gap.to ? `${gap.from}` : `${gap.from}-${gap.to}`))
         .join(', ');
@@ -69,6 +69,6 @@ export async function summary(resources: LocalResources, clients: LocalClients, 
         `  register ${register.registerId} ${register.businessDay}: ${register.accepted} accepted, ${register.duplicates} duplicate, ${register.rejected} rejected${gaps ? `; missing ${gaps}` : ''}`,
       );
     }
-    if (found.quarantinePrefix) console.log(`  quarantine: s3://${bucket}/${found.quarantinePrefix}`);
+    if (upload.quarantinePrefix) console.log(`  quarantine: s3://${bucket}/${upload.quarantinePrefix}`);
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoSettlementLedger } from '#shared/adapters/reconciliation-store';
+import { settlementDetail, settlementRecords } from '#shared/operations/settlements';
 import { formatDecimalMoney, type Money } from '#domain/kernel/money';
 import { SettlementFormatError, readSettlementReport } from '#domain/accounting/settlement-report';
 import type { LocalClients, LocalResources } from '../local-fabric/provision';
@@ -11,33 +11,33 @@ import { opsCommands } from './commands';
 
 const amount = (money: Money | undefined) => (money ? formatDecimalMoney(money) : '-');
 
-/** `reconcile <settlementId>`: a settlement's reconciliation report: counts, then every order it named and how it matched. */
+/** `reconcile <settlementId>`: a settlement's reconciliation report: counts and amounts, then every order it named and how it matched. */
 export async function reconcile(resources: LocalResources, argv: string[]): Promise<void> {
   const {
     args: [settlementId],
   } = parseCommand(opsCommands.reconcile, argv);
-  const found = await new DynamoSettlementLedger(resources.tables.accounting).readReport(settlementId);
+  const found = await settlementDetail(settlementRecords(resources.tables.accounting), settlementId);
   if (!found)
     throw new Error(
       `no reconciliation report for settlement ${settlementId} (reports land under incoming/amazon/ or incoming/shopify/ of the settlement-reports bucket)`,
     );
-  const { report, orders } = found;
-  const { counts } = report;
+  const { settlement, orders } = found;
+  const { counts, amounts } = settlement;
   console.log(
-    `${report.channel} settlement ${report.settlementId}  ${report.currency}  ${report.startDate ?? '?'} .. ${report.endDate ?? '?'}  deposit ${report.depositDate ?? '-'}  total ${amount(report.totalAmount)}`,
+    `${settlement.channel} settlement ${settlement.settlementId}  ${settlement.currency}  ${settlement.startDate ?? '?'} .. ${settlement.endDate ?? '?'}  deposit ${settlement.depositDate ?? '-'}  total ${amount(settlement.totalAmount)}`,
   );
-  console.log(`  from ${report.source}, reconciled ${report.reconciledAt}`);
+  console.log(`  from ${settlement.source}, reconciled ${settlement.reconciledAt}`);
   console.log(
     `  ${counts.lines} lines, ${counts.orders} orders: ${counts.matched} matched, ${counts.variance} with a variance, ${counts.unmatched} unmatched; ${counts.accountLines} account-level lines`,
   );
-  console.log(`  fee entries: ${report.feeEntryIds.join(', ') || 'none'}`);
+  console.log(
+    `  charges: matched ${amount(amounts.matched)}, with a variance ${amount(amounts.variance)} (net variance ${amount(amounts.netVariance)}), unmatched ${amount(amounts.unmatched)}`,
+  );
+  console.log(`  fee entries: ${settlement.feeEntryIds.join(', ') || 'none'}`);
   console.log(
     `  ${'status'.padEnd(10)} ${'channel order'.padEnd(22)} ${'charges'.padStart(10)} ${'expected'.padStart(10)} ${'fees'.padStart(8)} ${'expected'.padStart(8)}  reasons / order`,
   );
-  const rank = { unmatched: 0, variance: 1, matched: 2 } as const;
-  for (const order of [...orders].sort(
-    (a, b) => rank[a.status] - rank[b.status] || a.channelOrderId.localeCompare(b.channelOrderId),
-  )) {
+  for (const order of orders) {
     console.log(
       `  ${order.status.padEnd(10)} ${order.channelOrderId.padEnd(22)} ${amount(order.charges).padStart(10)} ${amount(order.expectedCharges).padStart(10)} ${amount(order.fees).padStart(8)} ${amount(order.expectedFees).padStart(8)}  ${[...order.reasons, order.orderId ?? ''].filter(Boolean).join(' ')}  lines ${order.lineNumbers.join(',')}`,
     );

@@ -14,15 +14,21 @@ export class DynamoConnectorStateStore implements ConnectorStateStore {
   ) {}
 
   async load(connector: string): Promise<ConnectorState> {
+    const item = await this.read(connector, true);
+    return item ? stateOf(item) : { version: 0 };
+  }
+
+  /** The connector's state with when a run last saved it (undefined: never run), for the console's last catch-up. */
+  async lastSaved(connector: string): Promise<(ConnectorState & { savedAt: string }) | undefined> {
+    const item = await this.read(connector, false);
+    return item ? { ...stateOf(item), savedAt: item.updatedAt as string } : undefined;
+  }
+
+  private async read(connector: string, consistent: boolean): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `CONNECTOR#${connector}` }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: { pk: `CONNECTOR#${connector}` }, ConsistentRead: consistent }),
     );
-    if (!Item) return { version: 0 };
-    return {
-      ...(Item.cursor ? { cursor: Item.cursor as string } : {}),
-      ...(Item.run ? { run: Item.run as ConnectorState['run'] } : {}),
-      version: Item.version as number,
-    };
+    return Item;
   }
 
   async save(connector: string, state: ConnectorState): Promise<number> {
@@ -52,4 +58,12 @@ export class DynamoConnectorStateStore implements ConnectorStateStore {
       throw error;
     }
   }
+}
+
+function stateOf(item: Record<string, unknown>): ConnectorState {
+  return {
+    ...(item.cursor ? { cursor: item.cursor as string } : {}),
+    ...(item.run ? { run: item.run as ConnectorState['run'] } : {}),
+    version: item.version as number,
+  };
 }

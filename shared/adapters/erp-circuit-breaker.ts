@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { BreakerConflictError, CLOSED_BREAKER, type BreakerState, type BreakerStore } from '#domain/erp/resilience';
 
@@ -21,6 +21,25 @@ export class DynamoBreakerStore implements BreakerStore {
     if (!Item) return CLOSED_BREAKER;
     const { pk: _pk, updatedAt: _updatedAt, ...state } = Item;
     return state as BreakerState;
+  }
+
+  /**
+   * Every breaker ever written, with when it last changed, for the console. A scan: the table holds
+   * one item per breaker and per pull connector, a handful. A breaker never written is closed and clean.
+   */
+  async all(): Promise<{ name: string; state: BreakerState; changedAt: string }[]> {
+    const { Items = [] } = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(pk, :breaker)',
+        ExpressionAttributeValues: { ':breaker': 'BREAKER#' },
+      }),
+    );
+    return Items.map(({ pk, updatedAt, ...state }) => ({
+      name: String(pk).slice('BREAKER#'.length),
+      state: state as BreakerState,
+      changedAt: String(updatedAt),
+    }));
   }
 
   async save(name: string, next: BreakerState): Promise<void> {

@@ -287,6 +287,15 @@ export class DynamoTokenBucket {
     }
   }
 
+  /**
+   * The bucket's tat as stored, for the console's rate budget: undefined when the bucket was never used
+   * or is of the earlier format, both of which count as full. Reads without taking a token.
+   */
+  async storedTat(): Promise<number | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: await this.key() }));
+    return typeof Item?.tat === 'number' ? Item.tat : undefined;
+  }
+
   private async key(): Promise<{ pk: string; sk: string }> {
     return { pk: `RATE#${await this.account()}`, sk: 'BUCKET' };
   }

@@ -4,6 +4,7 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -168,6 +169,37 @@ export class DynamoSettlementLedger implements SettlementLedger, SettlementWatch
       report: SettlementReport.parse(head.report),
       orders: items.filter((item) => item.sk !== 'REPORT').map((item) => SettledOrder.parse(item.order)),
     };
+  }
+
+  /**
+   * Every stored report with its orders, newest reconciliation first. No index lists settlements, so
+   * this scans the table for SETTLEMENT# items: a scan reads every booking whatever its filter keeps,
+   * so its cost grows with the table. Fine for an operator's page, not for a hot path.
+   */
+  async listReports(): Promise<{ report: SettlementReport; orders: SettledOrder[] }[]> {
+    const found = new Map<string, { report?: SettlementReport; orders: SettledOrder[] }>();
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :settlement)',
+          ExpressionAttributeValues: { ':settlement': 'SETTLEMENT#' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const entry = found.get(item.pk) ?? { orders: [] };
+        if (item.sk === 'REPORT') entry.report = SettlementReport.parse(item.report);
+        else entry.orders.push(SettledOrder.parse(item.order));
+        found.set(item.pk, entry);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    // A report whose header is missing is still being written (saveReport writes the header last).
+    return [...found.values()]
+      .flatMap(({ report, orders }) => (report ? [{ report, orders }] : []))
+      .sort((a, b) => b.report.reconciledAt.localeCompare(a.report.reconciledAt));
   }
 
   async awaitingSince(date: string): Promise<AwaitingSettlement[]> {
