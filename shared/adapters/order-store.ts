@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
-import { queryAll } from './dynamo-query';
+import { getAllItems, queryAll } from './dynamo-query';
 import { channelOrderKey } from './cross-reference';
 import { putRequest, writeAllItems } from './catalog-batch-write';
 import { Order, type SalesChannel } from '#domain/kernel/order';
@@ -17,6 +17,7 @@ import {
   type HeldOrder,
   type OrderHistoryEntry,
   type OrderRepository,
+  type OrderStanding,
   type OrderView,
   type OrderWithHistory,
   type RecordOrderResult,
@@ -33,11 +34,15 @@ export class CrossReferenceConflictError extends Error {
  *   pk ORDER#{orderId}  sk ORDER                          -> the canonical order, its version
  *   pk ORDER#{orderId}  sk HISTORY#{recordedAt}#{eventId} -> one state-history entry
  *   pk ORDER#{orderId}  sk HELD                           -> a held order: verdict and archive key
+ *   pk ORDER#{orderId}  sk RECEIVED                       -> when the fabric first received it, and on which channel
  * (the lifecycle's items share the collection: shared/adapters/order-lifecycle-store.ts), and one
  * collection per internal SKU listing the orders that carry it, newest placed first:
  *   pk SKU#{sku}        sk ORDER#{placedAt}#{orderId}     -> orderId, channel, placedAt
  * A DynamoDB index key holds one value, so an order's several SKUs need an item each; a SKU's
  * partition takes one write per order version, far below a partition's 1,000 writes a second.
+ * The RECEIVED item alone carries receivedDay, so the sparse byReceivedDay index holds one small item
+ * per order, written once, rather than a copy of every order version; its partition for the day takes
+ * one write per new order.
  */
 export class DynamoOrderRepository implements OrderRepository {
   constructor(
@@ -106,6 +111,7 @@ export class DynamoOrderRepository implements OrderRepository {
                 ExpressionAttributeValues: { ':orderId': order.orderId },
               },
             },
+            ...(change === 'created' ? [this.receivedOnce(order.orderId, order.channel, recordedAt)] : []),
           ],
         }),
       );
@@ -193,6 +199,7 @@ export class DynamoOrderRepository implements OrderRepository {
                 ExpressionAttributeValues: { ':orderId': held.orderId },
               },
             },
+            this.receivedOnce(held.orderId, held.channel, new Date(held.heldAt).toISOString()),
           ],
         }),
       );
@@ -229,12 +236,116 @@ export class DynamoOrderRepository implements OrderRepository {
     };
   }
 
+  /**
+   * The order's RECEIVED item, keeping the first time written: an order held, then mapped and stored,
+   * was received when it was held. Written in the transaction that stores the order or its hold, so
+   * it exists exactly when one of them does.
+   */
+  private receivedOnce(orderId: string, channel: SalesChannel, receivedAt: string) {
+    return {
+      Update: {
+        TableName: this.ordersTable,
+        Key: { pk: `ORDER#${orderId}`, sk: 'RECEIVED' },
+        UpdateExpression:
+          'SET receivedAt = if_not_exists(receivedAt, :at), receivedDay = if_not_exists(receivedDay, :day), channel = if_not_exists(channel, :channel), orderId = :orderId',
+        ExpressionAttributeValues: {
+          ':at': receivedAt,
+          ':day': utcDay(new Date(receivedAt)),
+          ':channel': channel,
+          ':orderId': orderId,
+        },
+      },
+    };
+  }
+
   async findOrderId(channel: SalesChannel, channelOrderId: string): Promise<string | undefined> {
     const result = await this.client.send(
       new GetCommand({ TableName: this.crossReferenceTable, Key: channelOrderKey(channel, channelOrderId) }),
     );
     return result.Item?.orderId as string | undefined;
   }
+}
+
+/**
+ * The orders received in a window, read through the sparse byReceivedDay index of the RECEIVED items
+ * DynamoOrderRepository writes: what the console's overview counts. Reads the orders table alone.
+ */
+export class DynamoReceivedOrders {
+  constructor(
+    private readonly ordersTable: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
+
+  /**
+   * The orders the fabric first received in [from, to), each with where it stands now (as
+   * DynamoOrderRepository.viewOrder gives it). One index query per UTC day of the window, then the
+   * orders' heads and lifecycles a hundred keys a request: the cost follows the orders in the window,
+   * not the table. Orders stored before the index existed have no RECEIVED item and are not listed.
+   */
+  async receivedBetween(from: Date, to: Date): Promise<ReceivedOrder[]> {
+    const days: string[] = [];
+    for (let day = utcDay(from); day <= utcDay(to); day = nextUtcDay(day)) days.push(day);
+    const received = (
+      await Promise.all(
+        days.map((day) =>
+          queryAll<ReceivedItem>(this.client, {
+            TableName: this.ordersTable,
+            IndexName: 'byReceivedDay',
+            KeyConditionExpression: 'receivedDay = :day AND receivedAt BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':day': day, ':from': from.toISOString(), ':to': to.toISOString() },
+          }),
+        ),
+      )
+    )
+      .flat()
+      // BETWEEN includes its upper bound; the window does not.
+      .filter((item) => item.receivedAt < to.toISOString());
+    const keys = received.flatMap(({ orderId }) => [
+      { pk: `ORDER#${orderId}`, sk: 'ORDER' },
+      { pk: `ORDER#${orderId}`, sk: 'LIFECYCLE' },
+    ]);
+    const items = new Map(
+      (await getAllItems(this.client, this.ordersTable, keys)).map((item) => [`${item.pk}|${item.sk}`, item]),
+    );
+    return received.map(({ orderId, channel, receivedAt }) => {
+      const head = items.get(`ORDER#${orderId}|ORDER`);
+      const lifecycle = items.get(`ORDER#${orderId}|LIFECYCLE`);
+      return {
+        orderId,
+        channel,
+        receivedAt,
+        // Without a head only the hold was stored: the order needs attention.
+        status: orderStanding(
+          head ? Order.parse(storedOrder(head)) : undefined,
+          lifecycle?.state as LifecycleState | undefined,
+        ),
+      };
+    });
+  }
+}
+
+/** An order as the console's overview counts it: when the fabric first received it, on which channel, and where it stands. */
+export interface ReceivedOrder {
+  orderId: string;
+  channel: SalesChannel;
+  receivedAt: string;
+  status: OrderStanding;
+}
+
+/** What the byReceivedDay index gives back of a RECEIVED item. */
+interface ReceivedItem {
+  orderId: string;
+  channel: SalesChannel;
+  receivedAt: string;
+}
+
+/** The UTC day of a time, as the index partitions on it: `2026-12-06`. */
+function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+function nextUtcDay(day: string): string {
+  return utcDay(new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000));
 }
 
 function historyEntryOf({

@@ -15,12 +15,17 @@ export interface TableDefinition {
 export const tables = {
   /**
    * Canonical orders and their state history (one item collection per order). The sparse
-   * bySlaDeadline index lists lifecycles with a deadline, soonest first (shared/adapters/order-lifecycle-store.ts).
+   * bySlaDeadline index lists lifecycles with a deadline, soonest first (shared/adapters/order-lifecycle-store.ts);
+   * the sparse byReceivedDay index lists the orders the fabric received on a UTC day, in the order it
+   * received them (shared/adapters/order-store.ts), for the console's orders per hour.
    */
   orders: {
     partitionKey: 'pk',
     sortKey: 'sk',
-    globalIndexes: [{ name: 'bySlaDeadline', partitionKey: 'slaWatch', sortKey: 'slaDeadline' }],
+    globalIndexes: [
+      { name: 'bySlaDeadline', partitionKey: 'slaWatch', sortKey: 'slaDeadline' },
+      { name: 'byReceivedDay', partitionKey: 'receivedDay', sortKey: 'receivedAt' },
+    ],
   },
   /** Channel ids <-> fabric ids: orders, SKUs, ERP documents. */
   crossReference: { partitionKey: 'pk', sortKey: 'sk' },
