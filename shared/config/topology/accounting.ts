@@ -32,4 +32,17 @@ export const accountingFunctions = {
     },
     publishesEvents: true,
   },
+  'settlement-api': {
+    capability: 'order-to-cash',
+    entry: 'functions/settlement-api/handler.ts',
+    description:
+      "Answers the console's Settlements page: each reconciled settlement with its matched, variance and unmatched orders and amounts, down to the report lines.",
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    routes: [
+      { method: 'GET', path: '/settlements', console: 'viewer' },
+      { method: 'GET', path: '/settlements/{settlementId}', console: 'viewer' },
+    ],
+    tables: { accounting: 'read' },
+  },
 } satisfies DeployedFunctions;

@@ -41,4 +41,20 @@ export const channelSyncFunctions = {
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
     schedule: { everyMinutes: 15 },
   },
+  'channel-status-api': {
+    capability: 'channel-sync',
+    entry: 'functions/channel-status-api/handler.ts',
+    description:
+      "Answers the console's Channels page: propagation lag per channel and subject, what is pending or stalled, each channel API's rate budget left, and the pull connectors' last catch-up.",
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    routes: [
+      { method: 'GET', path: '/channels', console: 'viewer' },
+      { method: 'GET', path: '/channels/{channel}/lag', console: 'viewer' },
+    ],
+    tables: { channelPublications: 'read', connectorState: 'read' },
+    // Read for the seller account each token bucket is kept under (the shop, the store host, the
+    // application, the seller), the key the channel clients spend their budget on; no API is called.
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+  },
 } satisfies DeployedFunctions;

@@ -13,4 +13,14 @@ export const erpFunctions = {
     publishesEvents: true,
     erpApi: true,
   },
+  'erp-status-api': {
+    capability: 'order-to-cash',
+    entry: 'functions/erp-status-api/handler.ts',
+    description:
+      "Answers the console's ERP page: the shared circuit breaker, reserved orders not posted yet, and the documents the ERP refused.",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    routes: [{ method: 'GET', path: '/erp/status', console: 'viewer' }],
+    tables: { connectorState: 'read', orders: 'read', exceptions: 'read' },
+  },
 } satisfies DeployedFunctions;

@@ -26,4 +26,17 @@ export const posFunctions = {
     tables: { inventory: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
+  'store-upload-api': {
+    capability: 'pos',
+    entry: 'functions/store-upload-api/handler.ts',
+    description:
+      "Answers the console's Stores page from the POS bucket's summaries and quarantine: each store's last upload, open sequence gaps, quarantined lines and the stores gone quiet.",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    routes: [
+      { method: 'GET', path: '/stores', console: 'viewer' },
+      { method: 'GET', path: '/stores/{storeId}', console: 'viewer' },
+    ],
+    buckets: { posBatches: 'read' },
+  },
 } satisfies DeployedFunctions;
