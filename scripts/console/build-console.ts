@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 import { CONSOLE_DIST } from '../local-fabric/console-site';
 
 export { CONSOLE_DIST };
@@ -13,8 +13,20 @@ const ROOT = path.resolve(__dirname, '..', '..');
  * and the e2e tests build it every time rather than trusting an old copy.
  */
 export async function buildConsole(outDir = CONSOLE_DIST): Promise<string> {
+  await build(prepareBuild(outDir));
+  return withPage(outDir);
+}
+
+/** The same build, blocking: CDK's local bundling of the console asset (infra/constructs/ops-console.ts) cannot await. */
+export function buildConsoleSync(outDir = CONSOLE_DIST): string {
+  buildSync(prepareBuild(outDir));
+  return withPage(outDir);
+}
+
+/** Makes the output folder and returns esbuild's options for the bundle in it. */
+function prepareBuild(outDir: string): BuildOptions {
   mkdirSync(path.join(outDir, 'assets'), { recursive: true });
-  await build({
+  return {
     entryPoints: { console: path.join(ROOT, 'console', 'src', 'main.tsx') },
     outdir: path.join(outDir, 'assets'),
     bundle: true,
@@ -26,7 +38,10 @@ export async function buildConsole(outDir = CONSOLE_DIST): Promise<string> {
     jsxImportSource: 'preact',
     tsconfig: path.join(ROOT, 'console', 'tsconfig.json'),
     logLevel: 'warning',
-  });
+  };
+}
+
+function withPage(outDir: string): string {
   copyFileSync(path.join(ROOT, 'console', 'index.html'), path.join(outDir, 'index.html'));
   return outDir;
 }
