@@ -12,9 +12,11 @@ import type {
 } from '#shared/config/topology';
 import { CHANNEL_RATE_LIMITS_ENV } from '#shared/channels/channel-apis';
 import { ERP_API_URL_ENV, ERP_REQUESTS_PER_SECOND_ENV } from '#shared/erp/erp-config';
+import { deadLetterSourcesOf } from '#shared/operations/dead-letter-sources';
 import { constructId } from './constructs/construct-id';
 import { ConsumerQueues } from './constructs/consumer-queues';
 import { FabricFunction } from './constructs/fabric-function';
+import { regionalFunctions } from './regional-functions';
 import { InboundQueues } from './constructs/inbound-queues';
 import { ObjectTriggers } from './constructs/object-triggers';
 import type { WatchedQueues } from './constructs/operations-alarms';
@@ -96,7 +98,7 @@ export class CapabilityStack extends Stack {
   private createFunction(
     name: string,
     definition: FunctionDefinition,
-    { stateful: { stores, backbone }, settings, rules }: CapabilityStackProps,
+    { stateful: { stores, backbone }, settings, rules, namePrefix }: CapabilityStackProps,
   ): FabricFunction {
     const fn = new FabricFunction(this, constructId(name), { name, definition });
     for (const [table, access] of Object.entries(definition.tables ?? {}) as [TableName, Access][]) {
@@ -106,13 +108,19 @@ export class CapabilityStack extends Stack {
       fn.bindBucket(bucket, stores.buckets[bucket], access);
     }
     if (definition.publishesEvents) fn.bindEventBus(backbone.bus);
-    const consumesEvents = rules.some((rule) => rule.consumer === name);
+    // A function that looks at held messages reads the events they carry, claim checks included.
+    const consumesEvents = rules.some((rule) => rule.consumer === name) || Boolean(definition.redrivesDeadLetterQueues);
     if (definition.publishesEvents || consumesEvents) {
       fn.bindEventClaimChecks(stores.buckets.eventClaimChecks, {
         publishes: Boolean(definition.publishesEvents),
         consumes: consumesEvents,
       });
     }
+    if (definition.redrivesDeadLetterQueues)
+      fn.bindDeadLetterQueues(
+        namePrefix,
+        deadLetterSourcesOf(regionalFunctions(settings.channels)).map((source) => source.queueName),
+      );
     for (const secret of secretsReadBy(definition)) bindSecret(fn, secret);
     if (definition.channelApis?.length && settings.channelRateLimits)
       fn.addEnvironment(CHANNEL_RATE_LIMITS_ENV, JSON.stringify(settings.channelRateLimits));

@@ -15,6 +15,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { apiCredentialsNameEnvVar, secretNameEnvVar } from '#shared/config/topology';
 import {
+  MESSAGE_MOVE_TASKS_ENV,
+  QUEUE_NAME_PREFIX_ENV,
   bucketEnvVar,
   tableEnvVar,
   tables,
@@ -204,6 +206,54 @@ export class FabricFunction extends NodejsFunction {
     this.addEventSource(new SqsEventSource(queue, { ...source, reportBatchItemFailures: true }));
     this.receiveLimits[queueName] = maxReceiveCount;
     this.addEnvironment(MAX_RECEIVE_COUNTS_ENV, JSON.stringify(this.receiveLimits));
+  }
+
+  /**
+   * Lets the function look at and redrive the dead-letter queues of `queueNames`: receive, make visible
+   * again and delete on each DLQ, start SQS message move tasks from it, and send to its work queue. The
+   * queues live in every capability's stack under fixed names (`<prefix>-<queue>`), so the grants name
+   * them by ARN instead of referencing them across stacks; QUEUE_NAME_PREFIX_ENV tells the function the
+   * prefix, and MESSAGE_MOVE_TASKS_ENV that SQS runs move tasks here.
+   */
+  bindDeadLetterQueues(namePrefix: string, queueNames: readonly string[]): void {
+    this.addEnvironment(QUEUE_NAME_PREFIX_ENV, namePrefix);
+    this.addEnvironment(MESSAGE_MOVE_TASKS_ENV, 'true');
+    const queueArn = (name: string) => Stack.of(this).formatArn({ service: 'sqs', resource: `${namePrefix}-${name}` });
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'InspectAndRedriveDeadLetters',
+        actions: [
+          'sqs:GetQueueAttributes',
+          'sqs:ReceiveMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:StartMessageMoveTask',
+        ],
+        resources: queueNames.map((name) => queueArn(`${name}-dlq`)),
+      }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendBackToWorkQueues',
+        actions: ['sqs:GetQueueAttributes', 'sqs:SendMessage'],
+        resources: queueNames.map(queueArn),
+      }),
+    );
+    // The function knows the topology's queues, not which ones this region deploys: asked for the URL of a
+    // queue the region does not have (a channel it does not sell on), SQS must say so rather than deny.
+    const regionQueues = queueArn('');
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'FindQueuesByName',
+        actions: ['sqs:GetQueueUrl'],
+        resources: [`${regionQueues}*`],
+      }),
+    );
+    this.acknowledgeWildcardUnder(
+      regionQueues,
+      '*',
+      "Looks up the URL of the region's queues by name, which reveals nothing but whether the queue exists.",
+    );
   }
 
   /** Lets the function publish to the fabric bus, named by FABRIC_EVENT_BUS_NAME. */

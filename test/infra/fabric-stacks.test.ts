@@ -172,7 +172,9 @@ describe('stores', () => {
   test.each(topologyFunctions)(
     'lets %s add claim checks only if it publishes, read them only if it consumes events, under claim-checks/ alone',
     (name, definition) => {
-      const consumes = routingRules.some((rule) => rule.consumer === name);
+      // A function that looks at what DLQs hold reads the events held there as their consumers do.
+      const consumes =
+        routingRules.some((rule) => rule.consumer === name) || Boolean(definition.redrivesDeadLetterQueues);
       const role = resources[functionId(name)].Properties.Role['Fn::GetAtt'][0] as string;
       const policy = Object.entries(resources).find(
         ([id, resource]) =>

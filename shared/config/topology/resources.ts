@@ -186,6 +186,11 @@ export interface FunctionDefinition {
   channel?: string;
   /** Calls the ERP's API with credentials read at run time (secret `fabric/erp/business-central`). */
   erpApi?: boolean;
+  /**
+   * Looks at what every dead-letter queue holds (receives messages and makes them visible again) and
+   * moves them back to their queues; finds the queues through QUEUE_NAME_PREFIX_ENV.
+   */
+  redrivesDeadLetterQueues?: boolean;
 }
 
 /** A queue a channel delivers to directly; it gets a DLQ and an event-source mapping like a routing rule's queue. */
@@ -237,6 +242,18 @@ export function apiCredentialsNameEnvVar(channel: string): string {
 export function apiBaseUrlEnvVar(channel: string): string {
   return `FABRIC_${channel.toUpperCase()}_API_URL`;
 }
+
+/**
+ * The prefix of every queue's name (`<prefix>-<queue>`, its DLQ `<prefix>-<queue>-dlq`), for a function
+ * that works on dead-letter queues: the stacks set it to the region's prefix, the local runtime to its own.
+ */
+export const QUEUE_NAME_PREFIX_ENV = 'FABRIC_QUEUE_NAME_PREFIX';
+
+/**
+ * `true` where SQS runs message move tasks, which a whole-DLQ redrive then starts: set by the stacks,
+ * never locally, since the emulator has none.
+ */
+export const MESSAGE_MOVE_TASKS_ENV = 'FABRIC_SQS_MESSAGE_MOVE_TASKS';
 
 /** Locally (and in tests) resources are named `<prefix>-<logical-name>`, kebab-cased. */
 export function localResourceName(prefix: string, logicalName: string): string {
