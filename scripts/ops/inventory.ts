@@ -1,8 +1,7 @@
 import { DynamoInventoryStore } from '#shared/adapters/inventory-store';
+import { DynamoPublicationLedger } from '#shared/adapters/publication-ledger';
 import { loadInventoryPolicy } from '#domain/inventory/policy';
-import { bucketId } from '#domain/inventory/model';
-import { readAvailability } from '#domain/inventory/exposure';
-import { isClean, verifyInventory } from '#domain/inventory/verification';
+import { skuInventory, verifyInventoryNow } from '#shared/operations/inventory';
 import type { LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
 import { opsCommands } from './commands';
@@ -12,23 +11,21 @@ import { opsCommands } from './commands';
  * against open reservations. Prints each disagreement; exits non-zero when there is any.
  */
 export async function verify(resources: LocalResources): Promise<void> {
-  const store = new DynamoInventoryStore(resources.tables.inventory);
-  const { positions, movements, parts } = await store.scanForVerification();
-  const report = verifyInventory(positions, movements, parts);
+  const report = await verifyInventoryNow(new DynamoInventoryStore(resources.tables.inventory));
   console.log(
-    `${report.positions} position(s), ${report.movements} movement(s), ${parts.length} reservation part(s) checked`,
+    `${report.positions} position(s), ${report.movements} movement(s), ${report.reservationParts} reservation part(s) checked`,
   );
-  for (const { key, drift } of report.ledgerDrift) {
+  for (const { bucket, drift } of report.ledgerDrift) {
     console.log(
-      `DRIFT ${bucketId(key)}: ${drift.map((d) => `${d.figure} stored ${d.stored}, ledger says ${d.rebuilt}`).join('; ')}`,
+      `DRIFT ${bucket}: ${drift.map((d) => `${d.figure} stored ${d.stored}, ledger says ${d.rebuilt}`).join('; ')}`,
     );
   }
-  for (const { key, reserved, heldByReservations } of report.reservedDrift) {
-    console.log(`DRIFT ${bucketId(key)}: reserved ${reserved}, open reservations hold ${heldByReservations}`);
+  for (const { bucket, reserved, heldByReservations } of report.reservedDrift) {
+    console.log(`DRIFT ${bucket}: reserved ${reserved}, open reservations hold ${heldByReservations}`);
   }
-  for (const key of report.orphans)
-    console.log(`ORPHAN ${bucketId(key)}: ledger lines or reservations without a position`);
-  if (!isClean(report)) {
+  for (const { bucket } of report.orphans)
+    console.log(`ORPHAN ${bucket}: ledger lines or reservations without a position`);
+  if (!report.clean) {
     process.exitCode = 1;
     return;
   }
@@ -38,15 +35,18 @@ export async function verify(resources: LocalResources): Promise<void> {
 /**
  * `inventory show <sku>`: every named quantity per location, and what each channel is shown. Throws
  * for a SKU no movement has ever touched, rather than print a table of zeros that reads like a
- * sold-out one: every write to a position bumps its revision, so a version of 0 means nothing was
- * ever recorded.
+ * sold-out one.
  */
 export async function show(resources: LocalResources, argv: string[]): Promise<void> {
   const {
     args: [sku],
   } = parseCommand(opsCommands.inventoryShow, argv);
-  const view = await readAvailability(sku, new DynamoInventoryStore(resources.tables.inventory), loadInventoryPolicy());
-  if (view.version === 0) throw new Error(`no inventory recorded for SKU ${sku}`);
+  const view = await skuInventory(sku, {
+    store: new DynamoInventoryStore(resources.tables.inventory),
+    publications: new DynamoPublicationLedger(resources.tables.channelPublications),
+    policy: loadInventoryPolicy(),
+  });
+  if (!view) throw new Error(`no inventory recorded for SKU ${sku}`);
   const columns = {
     onHand: 'on hand',
     reserved: 'reserved',
@@ -62,6 +62,22 @@ export async function show(resources: LocalResources, argv: string[]): Promise<v
   for (const row of [...view.locations, { ...view.total, locationId: 'total' }]) {
     console.log(`  ${row.locationId.padEnd(12)}${names.map((c) => String(row[c]).padStart(10)).join('')}`);
   }
-  for (const channel of view.channels)
-    console.log(`  ${channel.channel.padEnd(12)} lists ${channel.listed} of ${channel.availableToSell} available`);
+  for (const channel of view.channels) {
+    const told = channel.published
+      ? `; last told ${channel.published.value} (version ${channel.published.version}, acknowledged ${channel.published.acknowledgedAt})`
+      : '';
+    const pending = channel.pending ? `; ${channel.pending.value} waiting (version ${channel.pending.version})` : '';
+    console.log(
+      `  ${channel.channel.padEnd(12)} lists ${channel.listed} of ${channel.availableToSell} available${told}${pending}`,
+    );
+  }
+  if (view.movements.length) console.log('  latest movements:');
+  for (const m of view.movements) {
+    const changed = Object.entries(m.deltas)
+      .map(([figure, delta]) => `${figure} ${delta > 0 ? '+' : ''}${delta}`)
+      .join(', ');
+    console.log(
+      `    ${m.occurredAt}  ${m.locationId.padEnd(12)} ${m.kind.padEnd(12)} ${changed}  ${m.reasonCode}  ${m.reference.kind} ${m.reference.id}`,
+    );
+  }
 }

@@ -30,6 +30,20 @@ export const inventoryFunctions = {
     routes: [{ method: 'GET', path: '/availability/{sku}' }],
     tables: { inventory: 'read' },
   },
+  'inventory-api': {
+    capability: 'inventory',
+    entry: 'functions/inventory-api/handler.ts',
+    description:
+      'For the ops console: a SKU at every location with what each channel was last told and its latest movements, and the verification of positions against ledger and reservations.',
+    // The verification reads the whole inventory table in one consistent scan, within API Gateway's 29 s.
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+    routes: [
+      { method: 'GET', path: '/inventory/skus/{sku}', console: 'viewer' },
+      { method: 'GET', path: '/inventory/verification', console: 'viewer' },
+    ],
+    tables: { inventory: 'read', channelPublications: 'read' },
+  },
   'inventory-adjustment': {
     capability: 'inventory',
     entry: 'functions/inventory-adjustment/handler.ts',
