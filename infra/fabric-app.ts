@@ -15,6 +15,7 @@ export interface RegionalFabric {
   region: string;
   stateful: StatefulStack;
   capabilities: Record<Capability, CapabilityStack>;
+  api: ApiStack;
   operations: OperationsStack;
   stacks: Stack[];
 }
@@ -36,7 +37,7 @@ export function addFabricStacks(app: App): RegionalFabric[] {
  * One region as `RetailFabric-<region>-<part>` stacks whose dependencies point one way:
  * Stateful <- one stack per capability <- Api <- Operations. The stateful stack holds the stores and
  * the bus; each capability stack its functions and the queues of the work they consume; the API
- * fronts functions of several capabilities; operations watches them all.
+ * fronts functions of several capabilities, with the ops console that calls it; operations watches them all.
  */
 function addRegion(app: App, region: string, settings: RegionSettings): RegionalFabric {
   const env = { region, account: process.env.CDK_DEFAULT_ACCOUNT };
@@ -74,7 +75,8 @@ function addRegion(app: App, region: string, settings: RegionSettings): Regional
   const regionFunctions = Object.assign({}, ...capabilityList.map((capabilityStack) => capabilityStack.functions));
 
   const api = new ApiStack(app, stack('Api'), {
-    ...stackProps('Api', 'the REST API'),
+    ...stackProps('Api', 'the REST API and its ops console'),
+    namePrefix,
     functions: Object.values(regionFunctions),
   });
   for (const capabilityStack of capabilityList) api.addStackDependency(capabilityStack);
@@ -95,6 +97,7 @@ function addRegion(app: App, region: string, settings: RegionSettings): Regional
     region,
     stateful,
     capabilities: capabilityStacks,
+    api,
     operations,
     stacks: [stateful, ...capabilityList, api, operations],
   };

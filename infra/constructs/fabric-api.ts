@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -28,6 +28,8 @@ export interface FabricApiProps {
  */
 export class FabricApi extends Construct {
   readonly restApi: apigateway.RestApi;
+  /** Every route served, as deployed in this region. */
+  readonly routes: readonly ApiRoute[];
 
   constructor(scope: Construct, id: string, props: FabricApiProps) {
     super(scope, id);
@@ -40,6 +42,7 @@ export class FabricApi extends Construct {
         });
         return (fn.definition.routes ?? []).map((route) => ({ route, definition: fn.definition, fn: handler }));
       });
+    this.routes = routes.map(({ route }) => route);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.THREE_MONTHS,
@@ -64,6 +67,8 @@ export class FabricApi extends Construct {
             requestTime: apigateway.AccessLogField.contextRequestTime(),
             sourceIp: apigateway.AccessLogField.contextIdentitySourceIp(),
             caller: apigateway.AccessLogField.contextIdentityCaller(),
+            // A console user's calls are signed with their group role's credentials: this names the user behind them.
+            cognitoUser: apigateway.AccessLogField.contextIdentityCognitoAuthenticationProvider(),
             httpMethod: apigateway.AccessLogField.contextHttpMethod(),
             resourcePath: apigateway.AccessLogField.contextResourcePath(),
             status: apigateway.AccessLogField.contextStatus(),
@@ -121,7 +126,9 @@ export class FabricApi extends Construct {
         id: 'AwsSolutions-COG4',
         reason: verifiesSignatures
           ? 'Webhook senders are channels, not users: they authenticate by HMAC signature, which the function verifies.'
-          : 'Order lookups, availability checks, stock adjustments and shipment confirmations come from back-office systems (ERP, WMS, 3PL) with IAM credentials (SigV4); there are no end users to hold Cognito identities.',
+          : route.console
+            ? "Console routes are called with SigV4: by the ops CLI with IAM credentials, and by signed-in console users with their group role's credentials from the console's identity pool; a user pool authorizer would shut out the CLI."
+            : 'Order lookups, availability checks, stock adjustments and shipment confirmations come from back-office systems (ERP, WMS, 3PL) with IAM credentials (SigV4); there are no end users to hold Cognito identities.',
       });
     }
 
@@ -130,7 +137,40 @@ export class FabricApi extends Construct {
       reason:
         "API Gateway's account-level logging role; this AWS-managed policy is the documented, minimal one for pushing execution logs.",
     });
-    this.blockUnsignedWebhooks(routes.map(({ route }) => route));
+    this.blockUnsignedWebhooks(this.routes);
+  }
+
+  /**
+   * Lets the ops console's page, served from `origin`, call the console routes from a browser: API
+   * Gateway answers their CORS preflight itself (a browser sends it without credentials), and its own
+   * refusals (403 for a route the user's role lacks, 429, 5xx) carry the origin so the page can read
+   * them. The functions' answers carry `*` (shared/api/http-answer.ts): the functions deploy before
+   * this API and the console, so they cannot name the distribution, and with SigV4 nothing is sent
+   * that a foreign page could use, since its preflight is refused here.
+   */
+  admitConsoleOrigin(origin: string): void {
+    const methodsByPath = new Map<string, Set<string>>();
+    for (const route of this.routes.filter((candidate) => candidate.console)) {
+      methodsByPath.set(route.path, (methodsByPath.get(route.path) ?? new Set()).add(route.method));
+    }
+    for (const [path, methods] of methodsByPath) {
+      // No authorization on OPTIONS (a browser sends the preflight without credentials): a mock integration, no function.
+      this.restApi.root.resourceForPath(path).addCorsPreflight({
+        allowOrigins: [origin],
+        allowMethods: [...methods],
+        allowHeaders: ['authorization', 'content-type', 'x-amz-date', 'x-amz-security-token'],
+        maxAge: Duration.hours(1),
+      });
+    }
+    for (const [id, type] of [
+      ['Refusals', apigateway.ResponseType.DEFAULT_4XX],
+      ['Failures', apigateway.ResponseType.DEFAULT_5XX],
+    ] as const) {
+      this.restApi.addGatewayResponse(`Console${id}`, {
+        type,
+        responseHeaders: { 'Access-Control-Allow-Origin': `'${origin}'`, Vary: "'Origin'" },
+      });
+    }
   }
 
   /**

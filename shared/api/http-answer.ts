@@ -1,7 +1,18 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
+/**
+ * A JSON answer. It lets any origin read it: the ops console calls from its CloudFront origin, and a
+ * Lambda proxy answer's CORS headers can only come from the function, which deploys before the
+ * distribution exists. What restricts the origin is API Gateway's preflight, which admits the
+ * console's origin alone (infra/constructs/fabric-api.ts); every route needs SigV4 or a channel
+ * signature, never a cookie, so a page elsewhere has nothing to send.
+ */
 export function jsonAnswer(status: number, body: unknown): APIGatewayProxyResult {
-  return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', 'access-control-allow-origin': '*' },
+    body: JSON.stringify(body),
+  };
 }
 
 /** API Gateway keeps header case as sent; channels differ, so adapters see lower-case names only. */
