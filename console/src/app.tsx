@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { pages } from './pages';
-import { signInLocally, signInWithCognito, type ConsoleConfig, type Session } from './session';
+import { signInLocally, signInWithCognito, type Session } from './session';
+import type { ConsoleConfig } from './config';
 import { parseRoute } from './view/route';
 
 const pageIds = pages.map((page) => page.id);

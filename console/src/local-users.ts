@@ -1,4 +1,4 @@
-import type { ConsoleGroup } from '../../shared/config/topology/resources';
+import type { LocalConsoleConfig } from './config';
 
 /**
  * The local fabric's development users, one per console group. There is no password: the local API
@@ -6,7 +6,7 @@ import type { ConsoleGroup } from '../../shared/config/topology/resources';
  */
 export const LOCAL_USER_HEADER = 'x-fabric-console-user';
 
-export const DEVELOPMENT_CONSOLE_USERS: readonly { name: string; group: ConsoleGroup }[] = [
+export const DEVELOPMENT_CONSOLE_USERS: LocalConsoleConfig['users'] = [
   { name: 'dev-viewer', group: 'viewer' },
   { name: 'dev-operator', group: 'operator' },
 ];

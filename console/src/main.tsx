@@ -2,7 +2,8 @@ import '@picocss/pico/css/pico.min.css';
 import './console.css';
 import { render } from 'preact';
 import { App, SignIn } from './app';
-import { cognitoSession, localSession, type ConsoleConfig } from './session';
+import { cognitoSession, localSession } from './session';
+import type { ConsoleConfig } from './config';
 
 async function start(): Promise<void> {
   const root = document.getElementById('console');

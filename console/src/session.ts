@@ -1,20 +1,7 @@
 import { AwsClient } from 'aws4fetch';
 import type { ConsoleGroup } from '../../shared/config/topology/resources';
+import type { AwsConsoleConfig, LocalConsoleConfig } from './config';
 import { LOCAL_USER_HEADER } from './local-users';
-
-/** Served beside the page as config.json: the local fabric writes one, each region's stack deploys its own. */
-export type ConsoleConfig =
-  | { mode: 'local'; users: { name: string; group: Group }[] }
-  | {
-      mode: 'aws';
-      region: string;
-      apiUrl: string;
-      userPoolId: string;
-      userPoolClientId: string;
-      identityPoolId: string;
-      /** The user pool's managed sign-in domain, e.g. https://fabric-eu-west-1.auth.eu-west-1.amazoncognito.com */
-      signInDomain: string;
-    };
 
 export type Group = ConsoleGroup;
 
@@ -36,7 +23,7 @@ function session(user: string, group: Group, call: Session['call'], signOut: () 
 }
 
 /** The local fabric's development user chosen on this tab, if any. */
-export function localSession(config: Extract<ConsoleConfig, { mode: 'local' }>): Session | undefined {
+export function localSession(config: LocalConsoleConfig): Session | undefined {
   const name = sessionStorage.getItem(LOCAL_USER_KEY);
   const user = config.users.find((candidate) => candidate.name === name);
   if (!user) return undefined;
@@ -56,8 +43,9 @@ export function signInLocally(name: string): void {
   location.reload();
 }
 
+/** The one address the user pool's app client admits as callback and logout URL: the site's root, where the page is served. */
 function redirectUri(): string {
-  return `${location.origin}${location.pathname}`;
+  return `${location.origin}/`;
 }
 
 function base64Url(bytes: ArrayBuffer): string {
@@ -68,7 +56,7 @@ function base64Url(bytes: ArrayBuffer): string {
 }
 
 /** Sends the browser to the user pool's sign-in page (authorization code with PKCE: no secret in the page). */
-export async function signInWithCognito(config: Extract<ConsoleConfig, { mode: 'aws' }>): Promise<void> {
+export async function signInWithCognito(config: AwsConsoleConfig): Promise<void> {
   const verifier = base64Url(crypto.getRandomValues(new Uint8Array(32)).buffer);
   sessionStorage.setItem(VERIFIER_KEY, verifier);
   const challenge = base64Url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
@@ -88,7 +76,7 @@ interface Tokens {
   expiresAt: number;
 }
 
-async function tokensFromRedirect(config: Extract<ConsoleConfig, { mode: 'aws' }>): Promise<Tokens | undefined> {
+async function tokensFromRedirect(config: AwsConsoleConfig): Promise<Tokens | undefined> {
   const code = new URLSearchParams(location.search).get('code');
   const verifier = sessionStorage.getItem(VERIFIER_KEY);
   if (!code || !verifier) return undefined;
@@ -138,7 +126,7 @@ async function cognitoIdentity<T>(region: string, action: string, body: unknown)
  * pool for short-lived credentials of the user's group role, and every call is SigV4-signed with them,
  * so the API's IAM authorization decides what the user may do, exactly as it does for the CLI.
  */
-export async function cognitoSession(config: Extract<ConsoleConfig, { mode: 'aws' }>): Promise<Session | undefined> {
+export async function cognitoSession(config: AwsConsoleConfig): Promise<Session | undefined> {
   const stored = sessionStorage.getItem(TOKENS_KEY);
   const tokens = (await tokensFromRedirect(config)) ?? (stored ? (JSON.parse(stored) as Tokens) : undefined);
   if (!tokens || tokens.expiresAt < Date.now()) return undefined;

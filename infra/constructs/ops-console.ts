@@ -16,6 +16,7 @@ import { consoleRoutesFor } from '#shared/config/console-access';
 import { CONSOLE_GROUPS, type ApiRoute, type ConsoleGroup } from '#shared/config/topology';
 import { buildConsoleSync } from '../../scripts/console/build-console';
 import { constructId } from './construct-id';
+import type { AwsConsoleConfig } from '../../console/src/config';
 
 const CONSOLE_SOURCE = path.resolve(__dirname, '..', '..', 'console');
 /** CDK makes one bucket deployment handler per stack, named from this prefix and a fixed id. */
@@ -23,17 +24,6 @@ const DEPLOYMENT_HANDLER_ID = 'Custom::CDKBucketDeployment';
 
 /** A user in both groups signs in as an operator: the identity pool takes the role of the group with the lowest precedence. */
 const PRECEDENCE: Record<ConsoleGroup, number> = { operator: 0, viewer: 1 };
-
-/** The page's runtime configuration in AWS: `ConsoleConfig` of console/src/session.ts, mode 'aws'. No credential. */
-interface AwsConsoleConfig {
-  mode: 'aws';
-  region: string;
-  apiUrl: string;
-  userPoolId: string;
-  userPoolClientId: string;
-  identityPoolId: string;
-  signInDomain: string;
-}
 
 export interface OpsConsoleProps {
   /** The region's name prefix: the user pool is `<prefix>-console`, the sign-in domain starts with it. */
