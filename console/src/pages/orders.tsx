@@ -194,12 +194,17 @@ function OrderView({ session, wanted }: { session: Session; wanted: NonNullable<
             </div>
           </dl>
           {detail.held && <Held held={detail.held} />}
-          {detail.order && <Lines lines={detail.order.lines} />}
-          <Reservation detail={detail} />
-          <ErpDocuments detail={detail} />
+          {/* What the order is beside how it got there: on a laptop both are on the first screen. */}
+          <div class="grid">
+            <div>
+              {detail.order && <Lines lines={detail.order.lines} />}
+              <Reservation detail={detail} />
+              <ErpDocuments detail={detail} />
+            </div>
+            <Timeline session={session} orderId={detail.orderId} />
+          </div>
           {detail.lifecycle && <Lifecycle lifecycle={detail.lifecycle} />}
           <History history={detail.history} />
-          <Timeline session={session} orderId={detail.orderId} />
         </>
       )}
     </>
