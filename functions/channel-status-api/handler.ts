@@ -4,7 +4,14 @@ import { readConfig, requiredName } from '#shared/config/env';
 import { tableEnvVar } from '#shared/config/topology';
 import { SalesChannel } from '#domain/kernel/order';
 import { formatIssues } from '#domain/kernel/validation';
-import { channelLag, channelReadPorts, channelStatus, channelStatuses, worstFirst } from '#shared/operations/channels';
+import {
+  STALLED_AFTER_MS,
+  channelLag,
+  channelReadPorts,
+  channelStatus,
+  channelStatuses,
+  worstFirst,
+} from '#shared/operations/channels';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { jsonAnswer } from '#shared/api/http-answer';
 
@@ -22,14 +29,15 @@ const MAX_SUBJECTS = 1000;
 const LagQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_SUBJECTS).default(200) });
 
 /**
- * GET /channels: `{ channels: [{ channel, subjects, pending, maxLagMs, meanLagMs, rateBudget?, rateBudgets,
+ * GET /channels: `{ stalledAfterMs, channels: [{ channel, subjects, pending, maxLagMs, meanLagMs, rateBudget?, rateBudgets,
  * lastCatchUp?, failures }] }` (shared/operations/channels.ts).
  * GET /channels/{channel}/lag?limit=: `{ status, subjects: [...], more }`, the worst first: stalled,
  * then pending, then the slowest published. 400 for a channel the fabric does not know.
  */
 async function answerChannels(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const named = event.pathParameters?.channel;
-  if (named === undefined) return jsonAnswer(200, { channels: await channelStatuses(ports) });
+  if (named === undefined)
+    return jsonAnswer(200, { stalledAfterMs: STALLED_AFTER_MS, channels: await channelStatuses(ports) });
   const channel = SalesChannel.safeParse(named);
   if (!channel.success)
     return jsonAnswer(400, {

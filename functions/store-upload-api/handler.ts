@@ -19,8 +19,8 @@ const records = storeRecords(config.FABRIC_BUCKET_POS_BATCHES);
 const quietAfterHours = config[QUIET_STORE_HOURS_ENV];
 
 /**
- * GET /stores: `{ quietAfterHours, stores: [{ storeId, lastUpload, quiet, sinceLastUploadMs }] }`, quiet
- * stores first. GET /stores/{storeId}: its recent uploads, open sequence gaps and quarantined lines
+ * GET /stores: `{ quietAfterHours, stores: [{ storeId, lastUpload, quiet, sinceLastUploadMs }] }`, by
+ * store id. GET /stores/{storeId}: its recent uploads, open sequence gaps and quarantined lines
  * (shared/operations/stores.ts); 400 for an id the upload contract refuses, 404 for a store that never uploaded.
  */
 async function answerStores(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {

@@ -125,7 +125,7 @@ async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T
   return results;
 }
 
-/** Every store that ever uploaded, with its last upload; quiet stores first, then by store id. */
+/** Every store that ever uploaded, by store id, with its last upload and whether it went quiet. */
 export async function storeStatuses(
   records: StoreRecords,
   quietAfterHours: number,
@@ -143,9 +143,7 @@ export async function storeStatuses(
       sinceLastUploadMs: Math.max(0, now - Date.parse(lastUpload.finishedAt)),
     };
   });
-  return statuses
-    .filter((status) => status !== undefined)
-    .sort((a, b) => Number(b.quiet) - Number(a.quiet) || a.storeId.localeCompare(b.storeId));
+  return statuses.filter((status) => status !== undefined);
 }
 
 /** One store's recent uploads, open gaps and quarantined lines; undefined for a store without any upload. */

@@ -1,0 +1,90 @@
+/**
+ * What the Settlements page shows, as plain data: each reconciled settlement with its matched,
+ * variance and unmatched orders and amounts, then one settlement down to its orders and report lines.
+ * The shapes are what GET /settlements and GET /settlements/{settlementId} answer
+ * (shared/operations/settlements.ts); money stays money, formatted by the page's <Money>.
+ */
+import type { MoneyFigure } from './format';
+
+export type MatchStatus = 'matched' | 'variance' | 'unmatched';
+export const MATCH_STATUSES: readonly MatchStatus[] = ['unmatched', 'variance', 'matched'];
+
+export interface SettlementSummary {
+  settlementId: string;
+  channel: string;
+  currency: string;
+  startDate?: string;
+  endDate?: string;
+  depositDate?: string;
+  totalAmount?: MoneyFigure;
+  source: string;
+  reconciledAt: string;
+  counts: { lines: number; orders: number; matched: number; variance: number; unmatched: number; accountLines: number };
+  feeEntryIds: string[];
+  amounts: { matched: MoneyFigure; variance: MoneyFigure; unmatched: MoneyFigure; netVariance: MoneyFigure };
+}
+
+export interface ReconciledOrder {
+  channelOrderId: string;
+  orderId?: string;
+  status: MatchStatus;
+  lineNumbers: number[];
+  charges: MoneyFigure;
+  refunds: MoneyFigure;
+  fees: MoneyFigure;
+  expectedCharges?: MoneyFigure;
+  expectedFees?: MoneyFigure;
+  chargeVariance?: MoneyFigure;
+  feeVariance?: MoneyFigure;
+  reasons: string[];
+}
+
+/** GET /settlements/{settlementId}. */
+export interface SettlementDetail {
+  settlement: SettlementSummary;
+  orders: ReconciledOrder[];
+}
+
+const STATUS_LABELS: Record<MatchStatus, string> = {
+  matched: 'Matched',
+  variance: 'Variance',
+  unmatched: 'Unmatched',
+};
+
+export function statusLabel(status: MatchStatus): string {
+  return STATUS_LABELS[status];
+}
+
+/** `FEE_VARIANCE` as "fee variance": the reconciliation's reason codes in words. */
+export function reasonLabel(reason: string): string {
+  return reason.toLowerCase().replace(/_/g, ' ');
+}
+
+/** "2026-11-01 to 2026-11-15", or what is known of it. */
+export function periodLabel(settlement: Pick<SettlementSummary, 'startDate' | 'endDate'>): string {
+  if (!settlement.startDate && !settlement.endDate) return 'period not stated';
+  return `${settlement.startDate ?? '?'} to ${settlement.endDate ?? '?'}`;
+}
+
+/** A settlement needs a look when any order did not match. */
+export function needsAttention(settlement: Pick<SettlementSummary, 'counts'>): boolean {
+  return settlement.counts.variance + settlement.counts.unmatched > 0;
+}
+
+/** The differences worth showing beside an order's figures: only those that are not zero. */
+export function differences(order: ReconciledOrder): { charges?: MoneyFigure; fees?: MoneyFigure } {
+  const nonZero = (money: MoneyFigure | undefined) => (money && money.amountMinor !== 0 ? money : undefined);
+  const charges = nonZero(order.chargeVariance);
+  const fees = nonZero(order.feeVariance);
+  return { ...(charges ? { charges } : {}), ...(fees ? { fees } : {}) };
+}
+
+/** The orders of one status, or all; the API already lists them unmatched first. */
+export function ordersWithStatus(orders: readonly ReconciledOrder[], status: MatchStatus | 'all'): ReconciledOrder[] {
+  return status === 'all' ? [...orders] : orders.filter((order) => order.status === status);
+}
+
+/** The status filter as the address carries it (`?status=variance`); anything else shows every order. */
+export function statusFilter(text: string | null): MatchStatus | 'all' {
+  return MATCH_STATUSES.find((status) => status === text) ?? 'all';
+}

@@ -1,0 +1,107 @@
+/**
+ * What the Stores page shows, as plain data: each store's last POS upload and whether it went quiet,
+ * then one store's uploads, open register sequence gaps and quarantined lines. The shapes are what
+ * GET /stores and GET /stores/{storeId} answer (shared/operations/stores.ts).
+ */
+import { formatDuration } from './format';
+
+export interface SequenceGap {
+  from: number;
+  to: number;
+}
+
+export interface UploadCounts {
+  lines: number;
+  accepted: number;
+  duplicates: number;
+  conflicts: number;
+  rejected: number;
+  quarantinedLines: number;
+  unknownSkuLines: number;
+}
+
+export interface StoreUpload {
+  batchId: string;
+  businessDate: string;
+  uploadId: string;
+  status: 'completed' | 'quarantined' | 'superseded';
+  reason?: string;
+  manifest: 'matched' | 'absent' | 'mismatched';
+  format: string;
+  finishedAt: string;
+  counts: UploadCounts;
+  missing: number;
+  registers: { registerId: string; businessDay: string; accepted: number; gaps: SequenceGap[]; missing: number }[];
+  quarantinePrefix?: string;
+}
+
+export interface StoreStatus {
+  storeId: string;
+  lastUpload: StoreUpload;
+  quiet: boolean;
+  sinceLastUploadMs: number;
+}
+
+/** GET /stores. */
+export interface StoresAnswer {
+  quietAfterHours: number;
+  stores: StoreStatus[];
+}
+
+/** GET /stores/{storeId}. */
+export interface StoreDetail {
+  storeId: string;
+  quietAfterHours: number;
+  quiet: boolean;
+  sinceLastUploadMs: number;
+  uploads: StoreUpload[];
+  openGaps: { registerId: string; businessDay: string; gaps: SequenceGap[]; missing: number }[];
+  quarantined: {
+    batchId: string;
+    businessDate: string;
+    uploadId: string;
+    fileReason?: string;
+    lines: { lineNumber: number; raw: string; reason: string }[];
+    more: boolean;
+    prefix: string;
+  }[];
+}
+
+/** "2, 5–7": the missing sequence numbers as ranges. */
+export function gapsLabel(gaps: readonly SequenceGap[]): string {
+  return gaps.map((gap) => (gap.from === gap.to ? `${gap.from}` : `${gap.from}–${gap.to}`)).join(', ');
+}
+
+/** How the store reads at a glance: quiet for how long, or when it last uploaded. */
+export function storeHealth(store: Pick<StoreStatus, 'quiet' | 'sinceLastUploadMs'>): {
+  label: string;
+  quiet: boolean;
+} {
+  const since = formatDuration(store.sinceLastUploadMs);
+  return store.quiet
+    ? { label: `Quiet: no upload for ${since}`, quiet: true }
+    : { label: `Uploaded ${since} ago`, quiet: false };
+}
+
+/** What became of an upload, in a few words an operator acts on. */
+export function uploadOutcome(upload: StoreUpload): string {
+  if (upload.status === 'quarantined') return `quarantined whole${upload.reason ? `: ${upload.reason}` : ''}`;
+  if (upload.status === 'superseded') return 'superseded by a newer upload of the same batch';
+  const problems = [
+    upload.counts.rejected > 0 ? `rejected: ${upload.counts.rejected}` : '',
+    upload.counts.unknownSkuLines > 0 ? `lines with an unknown SKU: ${upload.counts.unknownSkuLines}` : '',
+    upload.missing > 0 ? `sequence numbers missing: ${upload.missing}` : '',
+    upload.manifest === 'mismatched' ? 'manifest mismatched' : '',
+  ].filter(Boolean);
+  return problems.length ? `completed; ${problems.join(', ')}` : 'completed';
+}
+
+/** Quiet stores, then stores whose last upload has something wrong, then the rest; by store id within each. */
+export function byAttention(stores: readonly StoreStatus[]): StoreStatus[] {
+  const rank = (store: StoreStatus) => (store.quiet ? 0 : uploadOutcome(store.lastUpload) === 'completed' ? 2 : 1);
+  return [...stores].sort((a, b) => rank(a) - rank(b) || a.storeId.localeCompare(b.storeId));
+}
+
+export function quietCount(stores: readonly StoreStatus[]): number {
+  return stores.filter((store) => store.quiet).length;
+}
