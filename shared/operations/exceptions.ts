@@ -232,7 +232,7 @@ export function excerptFields(document: unknown, paths: readonly string[]): Exce
       if (Array.isArray(at) && /^\d+$/.test(step)) {
         at = at[Number(step)];
         line = at;
-      } else if (at !== null && typeof at === 'object' && Object.hasOwn(at, step)) {
+      } else if (at !== null && typeof at === 'object' && !Array.isArray(at) && Object.hasOwn(at, step)) {
         at = (at as Record<string, unknown>)[step];
       } else return [];
     }
