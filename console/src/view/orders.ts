@@ -3,6 +3,8 @@
  * reserved stock and ERP documents, and its trace as a timeline. The shapes are what the order routes
  * answer (shared/operations/orders.ts).
  */
+// The channels the fabric's API takes (its SalesChannel), listed once for every page that offers them.
+import { CHANNELS } from './dead-letter-queues';
 import { formatDuration, type MoneyFigure } from './format';
 import { routeHash } from './route';
 
@@ -83,8 +85,7 @@ export interface OrdersWithSku {
   more: boolean;
 }
 
-/** The channels GET /orders/by-channel takes (the fabric's SalesChannel). */
-export const CHANNELS = ['shopify', 'woocommerce', 'amazon', 'ebay', 'walmart', 'square', 'pos'] as const;
+export { CHANNELS };
 
 export const PAGE = 'orders';
 
