@@ -32,7 +32,6 @@ import { routeHash } from '../view/route';
 
 const PAGE = 'exceptions';
 /** Ids of any length stay inside the page at tablet width. */
-const WRAP = { overflowWrap: 'anywhere' } as const;
 
 export function ExceptionsPage({ session, path, query, navigate }: PageProps) {
   const [id] = path;
@@ -161,10 +160,10 @@ function QueueTable({ rows }: { rows: readonly ExceptionRow[] }) {
               </th>
               <td>{row.severity}</td>
               <td>{row.channel ?? '-'}</td>
-              <td style={WRAP}>
+              <td class="wrap-anywhere">
                 {row.orderId ? <a href={routeHash('orders', [row.orderId])}>order {row.orderId}</a> : aboutLabel(row)}
               </td>
-              <td style={WRAP}>{row.reason}</td>
+              <td class="wrap-anywhere">{row.reason}</td>
               <td class="number">{row.count}</td>
               <td>
                 <time dateTime={row.firstSeenAt} title={formatTime(row.firstSeenAt)}>
@@ -206,7 +205,7 @@ function ExceptionView({ session, id }: { session: Session; id: string }) {
           <Cause detail={detail} />
           {detail.blocks && <HeldBack blocks={detail.blocks} />}
           {outcome && (
-            <p role="status" style={WRAP}>
+            <p role="status" class="wrap-anywhere">
               <strong>Done.</strong> {outcome}
             </p>
           )}
@@ -220,7 +219,7 @@ function ExceptionView({ session, id }: { session: Session; id: string }) {
 
 function Summary({ detail }: { detail: ExceptionDetail }) {
   return (
-    <dl class="grid" style={WRAP}>
+    <dl class="grid wrap-anywhere">
       <div>
         <dt>Status</dt>
         <dd>
@@ -259,7 +258,7 @@ function Cause({ detail }: { detail: ExceptionDetail }) {
   return (
     <section aria-labelledby="cause">
       <h2 id="cause">Cause</h2>
-      <p style={WRAP}>
+      <p class="wrap-anywhere">
         <code>{detail.reasonCode}</code> {detail.reason}
       </p>
       {detail.fieldPaths.length > 0 && (
@@ -291,7 +290,7 @@ function Cause({ detail }: { detail: ExceptionDetail }) {
                     <code>{field.path}</code>
                   </th>
                   <td>
-                    <code style={WRAP}>{excerptText(field.value)}</code>
+                    <code class="wrap-anywhere">{excerptText(field.value)}</code>
                   </td>
                   <td>{field.line === undefined ? '-' : <pre>{excerptText(field.line)}</pre>}</td>
                 </tr>
@@ -314,7 +313,7 @@ function HeldBack({ blocks }: { blocks: NonNullable<ExceptionDetail['blocks']> }
   return (
     <section aria-labelledby="held-back">
       <h2 id="held-back">What it holds back</h2>
-      <p style={WRAP}>
+      <p class="wrap-anywhere">
         <a href={routeHash('orders', [blocks.orderId])}>Order {blocks.orderId}</a> ({blocks.channel}{' '}
         {blocks.channelOrderNumber ?? blocks.channelOrderId}) is <strong>{stateLabel(blocks.status)}</strong>
         {blocks.total && (
@@ -434,7 +433,7 @@ function MapSkuForm({
   };
   return (
     <form onSubmit={submit} aria-label={`Map ${channel} SKU ${channelSku}`}>
-      <p style={WRAP}>
+      <p class="wrap-anywhere">
         {channel} SKU <code>{channelSku}</code> is not in the cross-reference. Map it to an internal SKU and the held
         work that waits for it goes through again.
       </p>
@@ -540,9 +539,9 @@ function AuditTrail({ detail }: { detail: ExceptionDetail }) {
                     <time dateTime={action.at}>{formatTime(action.at)}</time>
                   </td>
                   <th scope="row">{actionLabel(action.action)}</th>
-                  <td style={WRAP}>{action.by}</td>
-                  <td style={WRAP}>{action.why}</td>
-                  <td style={WRAP}>{action.outcome ?? '-'}</td>
+                  <td class="wrap-anywhere">{action.by}</td>
+                  <td class="wrap-anywhere">{action.why}</td>
+                  <td class="wrap-anywhere">{action.outcome ?? '-'}</td>
                 </tr>
               ))}
             </tbody>

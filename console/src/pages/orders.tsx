@@ -23,7 +23,6 @@ import {
 import { routeHash } from '../view/route';
 
 /** Ids of any length stay inside the page at tablet width. */
-const WRAP = { overflowWrap: 'anywhere' } as const;
 /** The newest orders a SKU search lists. */
 const SKU_SEARCH_LIMIT = 50;
 
@@ -102,7 +101,7 @@ function OrdersCarrying({ session, sku }: { session: Session; sku: string }) {
   const found = polled.data;
   return (
     <section aria-labelledby="with-sku">
-      <h2 id="with-sku" style={WRAP}>
+      <h2 id="with-sku" class="wrap-anywhere">
         Orders with SKU {sku}
       </h2>
       <ErrorNote error={polled.error} />
@@ -130,7 +129,7 @@ function OrdersCarrying({ session, sku }: { session: Session; sku: string }) {
               <tbody>
                 {found.orders.map((order) => (
                   <tr key={order.orderId}>
-                    <th scope="row" style={WRAP}>
+                    <th scope="row" class="wrap-anywhere">
                       <a href={routeHash(PAGE, [order.orderId])}>{order.orderId}</a>
                     </th>
                     <td>
@@ -170,7 +169,7 @@ function OrderView({ session, wanted }: { session: Session; wanted: NonNullable<
       <ErrorNote error={polled.error} />
       {detail && header && (
         <>
-          <dl class="grid" style={WRAP}>
+          <dl class="grid wrap-anywhere">
             <div>
               <dt>Status</dt>
               <dd>
@@ -215,7 +214,7 @@ function Held({ held }: { held: NonNullable<OrderDetail['held']> }) {
   return (
     <section aria-labelledby="held">
       <h2 id="held">Held</h2>
-      <p style={WRAP}>
+      <p class="wrap-anywhere">
         Held since {formatTime(held.heldAt)}: {held.reason}
         {held.archiveKey && (
           <>
@@ -227,7 +226,7 @@ function Held({ held }: { held: NonNullable<OrderDetail['held']> }) {
       </p>
       <ul>
         {held.details.map((issue) => (
-          <li key={issue.path} style={WRAP}>
+          <li key={issue.path} class="wrap-anywhere">
             <code>{issue.path}</code>: {issue.message}
           </li>
         ))}
@@ -259,7 +258,7 @@ function Lines({ lines }: { lines: readonly OrderLine[] }) {
             return (
               <tr key={line.lineId}>
                 <td class="number">{line.quantity}</td>
-                <th scope="row" style={WRAP}>
+                <th scope="row" class="wrap-anywhere">
                   {sku.unmapped ? <mark>{sku.text}</mark> : sku.text}
                 </th>
                 <td>{line.title ?? '-'}</td>
@@ -307,7 +306,7 @@ function Reservation({ detail }: { detail: OrderDetail }) {
               <tbody>
                 {reservation.units.map((units) => (
                   <tr key={`${units.lineId} ${units.sku} ${units.locationId} ${units.state}`}>
-                    <th scope="row" style={WRAP}>
+                    <th scope="row" class="wrap-anywhere">
                       {units.sku}
                     </th>
                     <td>{units.locationId}</td>
@@ -334,7 +333,7 @@ function ErpDocuments({ detail }: { detail: OrderDetail }) {
       ) : (
         <ul>
           {detail.erpDocuments.map((document) => (
-            <li key={`${document.erp} ${document.documentType}`} style={WRAP}>
+            <li key={`${document.erp} ${document.documentType}`} class="wrap-anywhere">
               {document.erp} {stateLabel(document.documentType)}: <strong>{erpDocumentState(document)}</strong>
               {document.recordedAt && <> on {formatTime(document.recordedAt)}</>}
             </li>
@@ -406,7 +405,7 @@ function History({ history }: { history: OrderDetail['history'] }) {
                 <th scope="row">{stateLabel(entry.change)}</th>
                 <td>{stateLabel(entry.status)}</td>
                 <td>{formatTime(entry.channelUpdatedAt)}</td>
-                <td style={WRAP}>
+                <td class="wrap-anywhere">
                   <code>{entry.deliveryId}</code>
                 </td>
               </tr>
@@ -428,7 +427,7 @@ function Timeline({ session, orderId }: { session: Session; orderId: string }) {
       {polled.data && (
         <ol aria-label="The order's trace, oldest first">
           {timeline(polled.data).map((step, i) => (
-            <li key={`${i} ${step.at}`} style={WRAP}>
+            <li key={`${i} ${step.at}`} class="wrap-anywhere">
               <time dateTime={step.at} title={formatTime(step.at)}>
                 {step.offset}
               </time>{' '}

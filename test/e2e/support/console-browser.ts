@@ -41,11 +41,11 @@ export async function openConsole(
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
-  await page.goto(`${fabric.apiUrl}${CONSOLE_PATH}`);
+  // Signing in reloads the page where it is, so the tab opens straight on `hash`.
+  await page.goto(`${fabric.apiUrl}${CONSOLE_PATH}/${hash}`);
   const group = DEVELOPMENT_CONSOLE_USERS.find((candidate) => candidate.name === user)?.group;
   await page.getByRole('button', { name: `${user} (${group})` }).click();
   await page.getByRole('navigation', { name: 'Console pages' }).waitFor();
-  if (hash) await page.goto(`${fabric.apiUrl}${CONSOLE_PATH}/${hash}`);
   return { page, pageErrors };
 }
 
