@@ -8,6 +8,7 @@ import type { Money } from '#domain/kernel/money';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { LifecycleHistoryEntry, LifecycleRefusal, LifecycleState, OrderStanding, OrderView } from '#domain/orders';
 import type { LineReservation, ReservationStatus } from '#domain/inventory';
+import { BUSINESS_CENTRAL } from '#shared/erp/business-central/business-central.client';
 
 /**
  * What the CLI (`ops order show|trace`) and the order API read about orders, computed once here: the
@@ -37,9 +38,6 @@ export function orderReadStores(tables: {
     trail: new DynamoEventTrail(tables.eventTrail),
   };
 }
-
-/** The ERP the connector posts sales orders to (shared/erp/business-central): the first part of a document's key. */
-const SALES_ORDER_ERP = 'business-central';
 
 /** Units of one order line held, or once held, at one location. */
 export interface ReservedUnits {
@@ -90,7 +88,7 @@ export async function orderDetail(stores: OrderReadStores, orderId: string): Pro
     stores.lifecycles.load(orderId),
     stores.lifecycles.history(orderId),
     stores.reservations.readReservation(orderId),
-    stores.erpDocuments.find(SALES_ORDER_ERP, 'sales_order', orderId),
+    stores.erpDocuments.find(BUSINESS_CENTRAL, 'sales_order', orderId),
   ]);
   if (!view) return undefined;
   return {
@@ -110,7 +108,7 @@ export async function orderDetail(stores: OrderReadStores, orderId: string): Pro
     erpDocuments: salesOrder
       ? [
           {
-            erp: SALES_ORDER_ERP,
+            erp: BUSINESS_CENTRAL,
             documentType: 'sales_order',
             key: orderId,
             ...(salesOrder.document ?? {}),

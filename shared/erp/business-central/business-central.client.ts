@@ -83,8 +83,11 @@ export interface BusinessCentralOptions {
  * rate where the tenant's limit differs), and the queue's maxConcurrency bounds the containers. 429, 5xx, 408, 409, 401 and timeouts are transient; any other
  * 4xx is the ERP saying no to the document (closed posting period, unknown item).
  */
+/** The ERP's name on the document references the connector keeps (shared/adapters/erp-document-references.ts). */
+export const BUSINESS_CENTRAL = 'business-central';
+
 export class BusinessCentralErp implements ErpPort {
-  readonly name = 'business-central';
+  readonly name = BUSINESS_CENTRAL;
   private readonly token: CachedAccessToken;
   /** What this container spends of the tenant's request budget. */
   readonly requestsPerSecond: number;
