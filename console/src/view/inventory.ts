@@ -1,3 +1,5 @@
+import { plural } from './dead-letter-queues';
+
 /**
  * The inventory page's view logic: the API's answers (GET /inventory/skus/{sku}, GET
  * /inventory/verification) and how the page labels and words them. Pure, for the unit tests.
@@ -140,7 +142,7 @@ export function skuProblem(sku: string): string | undefined {
 
 /** The verification's headline: agreement, or how many buckets disagree and how. */
 export function verificationSummary(report: Verification): string {
-  const checked = `${report.positions} positions, ${report.movements} movements and ${report.reservationParts} reservation parts checked`;
+  const checked = `${plural(report.positions, 'position')}, ${plural(report.movements, 'movement')} and ${plural(report.reservationParts, 'reservation part')} checked`;
   if (report.clean) return `Positions, ledger and reservations agree (${checked}).`;
   const problems = [
     report.ledgerDrift.length && `${report.ledgerDrift.length} drifted from the ledger`,

@@ -89,6 +89,9 @@ describe('the inventory verification', () => {
     expect(verificationSummary(clean)).toBe(
       'Positions, ledger and reservations agree (4 positions, 10 movements and 2 reservation parts checked).',
     );
+    expect(verificationSummary({ ...clean, positions: 1, movements: 1, reservationParts: 0 })).toBe(
+      'Positions, ledger and reservations agree (1 position, 1 movement and 0 reservation parts checked).',
+    );
     expect(verificationFindings(clean)).toEqual([]);
   });
 
