@@ -4,6 +4,7 @@ import { benchOrderThroughput } from './order-throughput.bench';
 import { benchFunctionBundles } from './function-bundles.bench';
 import { benchPosIngest } from './pos-ingest.bench';
 import { benchCatalogLoad } from './catalog-load';
+import { benchConsoleLoad } from './console-load.bench';
 import { beginRun, finishRun, report } from './harness';
 
 /** What the issue promised: the whole of `npm run bench` within ten minutes on a 2-core machine. */
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   // Before the in-process fabric benchmarks: it runs in child processes of its own.
   await benchPosIngest();
   await benchCatalogLoad();
+  benchConsoleLoad();
   // Also measures requests and cost per order on the same fabric: one in-process fabric per process.
   await benchOrderThroughput();
   // From this process's start: tsx's own start-up counts, npm's few hundred milliseconds do not.
