@@ -135,7 +135,13 @@ export function ErpPage({ session }: PageProps) {
 
 /** The ERP queues' DLQs: postings that gave up after every retry, to redrive from the DLQ page. */
 function HeldInDeadLetters({ queues, error }: { queues: DeadLetterQueueDepth[] | undefined; error: unknown }) {
-  if (error) return <ErrorNote error={error} />;
+  if (error)
+    return (
+      <>
+        <p>What the ERP queues' DLQs hold could not be read:</p>
+        <ErrorNote error={error} />
+      </>
+    );
   if (!queues) return null;
   const erpQueues = erpDeadLetters(queues);
   if (erpQueues.length === 0) return null;

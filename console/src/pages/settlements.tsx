@@ -12,6 +12,7 @@ import {
   ordersWithStatus,
   periodLabel,
   reasonLabel,
+  reportDate,
   type SettlementDetail,
   type SettlementSummary,
   statusFilter,
@@ -151,7 +152,8 @@ function SettlementView({
             <div>
               <dt>Deposit</dt>
               <dd>
-                {settlement.depositDate ?? '-'} · <Money value={settlement.totalAmount} />
+                {settlement.depositDate ? reportDate(settlement.depositDate) : '-'} ·{' '}
+                <Money value={settlement.totalAmount} />
               </dd>
             </div>
             <div>

@@ -74,7 +74,7 @@ function StoreList({ session }: { session: Session }) {
                         <br />
                         <small>{formatTime(store.lastUpload.finishedAt)}</small>
                       </td>
-                      <td style={WRAP}>{store.lastUpload.batchId}</td>
+                      <td>{store.lastUpload.batchId}</td>
                       <td>{store.lastUpload.businessDate}</td>
                       <td class="number">{store.lastUpload.counts.lines}</td>
                       <td class="number">{store.lastUpload.counts.accepted}</td>
@@ -189,7 +189,7 @@ function Uploads({ uploads }: { uploads: readonly StoreUpload[] }) {
             {uploads.map((upload) => (
               <tr key={`${upload.batchId} ${upload.uploadId}`}>
                 <th scope="row">{formatTime(upload.finishedAt)}</th>
-                <td style={WRAP}>{upload.batchId}</td>
+                <td>{upload.batchId}</td>
                 <td>{upload.businessDate}</td>
                 <td class="number">{upload.counts.lines}</td>
                 <td class="number">{upload.counts.accepted}</td>

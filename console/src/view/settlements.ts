@@ -60,10 +60,16 @@ export function reasonLabel(reason: string): string {
   return reason.toLowerCase().replace(/_/g, ' ');
 }
 
+/** A report's date as the report states it: its calendar day, without the midnight Amazon adds. */
+export function reportDate(text: string | undefined): string {
+  if (!text) return '?';
+  return /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0] ?? text;
+}
+
 /** "2026-11-01 to 2026-11-15", or what is known of it. */
 export function periodLabel(settlement: Pick<SettlementSummary, 'startDate' | 'endDate'>): string {
   if (!settlement.startDate && !settlement.endDate) return 'period not stated';
-  return `${settlement.startDate ?? '?'} to ${settlement.endDate ?? '?'}`;
+  return `${reportDate(settlement.startDate)} to ${reportDate(settlement.endDate)}`;
 }
 
 /** A settlement needs a look when any order did not match. */

@@ -68,6 +68,10 @@ describe('the Settlements page', () => {
 
   it('words periods and reasons, and flags a settlement with any order that did not match', () => {
     expect(periodLabel({ startDate: '2026-11-01', endDate: '2026-11-15' })).toBe('2026-11-01 to 2026-11-15');
+    expect(periodLabel({ startDate: '2026-11-09T00:00:00+00:00', endDate: '2026-11-23T00:00:00+00:00' })).toBe(
+      '2026-11-09 to 2026-11-23',
+    );
+    expect(periodLabel({ endDate: '2026-11-15' })).toBe('? to 2026-11-15');
     expect(periodLabel({})).toBe('period not stated');
     expect(reasonLabel('FEE_VARIANCE')).toBe('fee variance');
     expect(needsAttention({ counts })).toBe(false);
