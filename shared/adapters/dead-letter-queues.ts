@@ -56,12 +56,20 @@ export class SqsDeadLetterQueues {
     return this.locate(source);
   }
 
-  /** Approximate number of messages the DLQ holds and nobody is looking at. */
-  async depth(queues: WorkQueueUrls): Promise<number> {
-    const { Attributes = {} } = await this.client.send(
-      new GetQueueAttributesCommand({ QueueUrl: queues.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-    );
-    return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+  /**
+   * Approximate number of messages the DLQ holds and nobody is looking at; undefined when the DLQ does
+   * not exist (a locator that names every queue of the topology, in a region that deploys fewer).
+   */
+  async depth(queues: WorkQueueUrls): Promise<number | undefined> {
+    try {
+      const { Attributes = {} } = await this.client.send(
+        new GetQueueAttributesCommand({ QueueUrl: queues.dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+    } catch (error) {
+      if (isMissingQueue(error)) return undefined;
+      throw error;
+    }
   }
 
   /** Receives up to `limit` held messages, ten at a time, hiding each for a minute. */
@@ -159,7 +167,7 @@ export function queuesNamedWithPrefix(prefix: string, client: SQSClient = sqsCli
     try {
       return (await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
     } catch (error) {
-      if (error instanceof QueueDoesNotExist || (error as Error).name === 'QueueDoesNotExist') return undefined;
+      if (isMissingQueue(error)) return undefined;
       throw error;
     }
   };
@@ -175,4 +183,8 @@ export function queuesNamedWithPrefix(prefix: string, client: SQSClient = sqsCli
     }
     return urls;
   };
+}
+
+function isMissingQueue(error: unknown): boolean {
+  return error instanceof QueueDoesNotExist || (error as Error)?.name === 'QueueDoesNotExist';
 }

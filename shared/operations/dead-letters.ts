@@ -82,6 +82,7 @@ export async function deadLetterQueueDepths(
       const urls = await ports.queues.urlsOf(source);
       if (!urls) return undefined;
       const depth = await ports.queues.depth(urls);
+      if (depth === undefined) return undefined;
       if (depth === 0) return { rule: source.name, depth };
       const sample = await ports.queues.receive(urls, AGE_SAMPLE);
       await ports.queues.release(urls, sample);
@@ -173,6 +174,7 @@ export async function redriveDeadLetters(
   const urls = await queuesOf(source, ports);
   if (moveTasks && !dryRun && !filtered(filters)) {
     const depth = await ports.queues.depth(urls);
+    if (depth === undefined) throw noQueuesFor(source);
     const handle = await ports.queues.startMoveTask(urls);
     return { dryRun, examined: 0, more: depth > 0, messages: [], moved: depth, kept: 0, moveTask: { handle } };
   }
@@ -191,8 +193,12 @@ export async function redriveDeadLetters(
 
 async function queuesOf(source: DeadLetterSource, ports: Pick<DeadLetterPorts, 'queues'>): Promise<WorkQueueUrls> {
   const urls = await ports.queues.urlsOf(source);
-  if (!urls) throw new UnknownDeadLetterQueueError(`this fabric has no queues for the rule ${source.name}`);
+  if (!urls) throw noQueuesFor(source);
   return urls;
+}
+
+function noQueuesFor(source: DeadLetterSource): UnknownDeadLetterQueueError {
+  return new UnknownDeadLetterQueueError(`this fabric has no queues for the rule ${source.name}`);
 }
 
 function filtered(filters: HeldFilters): boolean {
