@@ -1,7 +1,9 @@
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
@@ -154,18 +156,7 @@ async function createTable(client: DynamoDBClient, name: string, definition: Tab
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: keySchema,
         AttributeDefinitions: [...attributes].map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
-        ...(indexes.length
-          ? {
-              GlobalSecondaryIndexes: indexes.map((index) => ({
-                IndexName: index.name,
-                KeySchema: [
-                  { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-                  ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
-                ],
-                Projection: { ProjectionType: 'ALL' as const },
-              })),
-            }
-          : {}),
+        ...(indexes.length ? { GlobalSecondaryIndexes: indexes.map(indexDefinition) } : {}),
       }),
     );
     if (definition.timeToLiveAttribute) {
@@ -177,7 +168,40 @@ async function createTable(client: DynamoDBClient, name: string, definition: Tab
       );
     }
   } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error; // kept from an earlier run under .fabric/
+    if (!(error instanceof ResourceInUseException)) throw error;
+    // Kept from an earlier run under .fabric/: an index the topology gained since is added, as a CDK deploy would.
+    await addMissingIndexes(client, name, definition, [...attributes]);
+  }
+}
+
+function indexDefinition(index: NonNullable<TableDefinition['globalIndexes']>[number]) {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  };
+}
+
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  name: string,
+  definition: TableDefinition,
+  attributes: string[],
+): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  // DynamoDB takes one new index per UpdateTable call.
+  for (const index of (definition.globalIndexes ?? []).filter((candidate) => !existing.has(candidate.name))) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: attributes.map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
+        GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(index) }],
+      }),
+    );
   }
 }
 
