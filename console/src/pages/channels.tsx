@@ -19,8 +19,6 @@ import { formatDuration, formatTime } from '../view/format';
 import { routeHash } from '../view/route';
 
 const PAGE = 'channels';
-/** SKUs and ids of any length stay inside the page at tablet width. */
-const WRAP = { overflowWrap: 'anywhere' } as const;
 
 export function ChannelsPage({ session, path }: PageProps) {
   const [channel] = path;
@@ -192,7 +190,7 @@ function Subjects({ lag, channel }: { lag: ChannelLag; channel: string }) {
             <tbody>
               {lag.subjects.map((row) => (
                 <tr key={row.subject}>
-                  <th scope="row" style={WRAP}>
+                  <th scope="row" class="wrap-anywhere">
                     {row.sku}
                   </th>
                   <td>{subjectKind(row)}</td>

@@ -13,8 +13,6 @@ import {
 import { formatAge, formatTime } from '../view/format';
 import { routeHash } from '../view/route';
 
-const WRAP = { overflowWrap: 'anywhere' } as const;
-
 export function ErpPage({ session }: PageProps) {
   const polled = usePolled(() => apiGet<ErpStatus>(session, '/erp/status'), []);
   // What the ERP queues hold comes from the dead-letter queue route, as the DLQ page reads it.
@@ -69,7 +67,7 @@ export function ErpPage({ session }: PageProps) {
                   <tbody>
                     {status.salesOrdersWaiting.map((order) => (
                       <tr key={order.orderId}>
-                        <th scope="row" style={WRAP}>
+                        <th scope="row" class="wrap-anywhere">
                           <a href={routeHash('orders', [order.orderId])}>{order.orderId}</a>
                         </th>
                         <td>{order.stuck ? <strong>{waitingLabel(order)}</strong> : waitingLabel(order)}</td>
@@ -103,7 +101,7 @@ export function ErpPage({ session }: PageProps) {
                   <tbody>
                     {status.rejections.map((rejection) => (
                       <tr key={rejection.exceptionId}>
-                        <th scope="row" style={WRAP}>
+                        <th scope="row" class="wrap-anywhere">
                           <a href={routeHash('exceptions', [rejection.exceptionId])}>{documentLabel(rejection)}</a>
                           {rejection.orderId && (
                             <>
@@ -117,7 +115,7 @@ export function ErpPage({ session }: PageProps) {
                         <td>
                           <code>{rejection.erpCode}</code>
                         </td>
-                        <td style={WRAP}>{rejection.reason}</td>
+                        <td class="wrap-anywhere">{rejection.reason}</td>
                         <td class="number">{rejection.count}</td>
                         <td>{formatAge(rejection.lastSeenAt)} ago</td>
                       </tr>

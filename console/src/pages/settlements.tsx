@@ -22,7 +22,6 @@ import {
 const PAGE = 'settlements';
 /** Settlements arrive a few times a month per marketplace: a minute between reads is plenty. */
 const SETTLEMENTS_REFRESH_MS = 60_000;
-const WRAP = { overflowWrap: 'anywhere' } as const;
 
 export function SettlementsPage({ session, path, query, navigate }: PageProps) {
   const [settlementId] = path;
@@ -76,7 +75,7 @@ function SettlementList({ session }: { session: Session }) {
             <tbody>
               {settlements.map((settlement) => (
                 <tr key={settlement.settlementId}>
-                  <th scope="row" style={WRAP}>
+                  <th scope="row" class="wrap-anywhere">
                     <a href={routeHash(PAGE, [settlement.settlementId])}>{settlement.settlementId}</a>
                     {needsAttention(settlement) && (
                       <>
@@ -190,7 +189,7 @@ function SettlementView({
             </div>
           </dl>
           <p>
-            <small style={WRAP}>
+            <small class="wrap-anywhere">
               Read from <code>{settlement.source}</code>; fee entries {settlement.feeEntryIds.join(', ') || 'none'}.
             </small>
           </p>
@@ -260,7 +259,7 @@ function Orders({
             <tbody>
               {orders.map((order) => (
                 <tr key={order.channelOrderId}>
-                  <th scope="row" style={WRAP}>
+                  <th scope="row" class="wrap-anywhere">
                     {order.orderId ? (
                       <a href={routeHash('orders', [order.orderId])}>{order.channelOrderId}</a>
                     ) : (

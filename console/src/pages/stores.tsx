@@ -17,8 +17,6 @@ import {
 const PAGE = 'stores';
 /** Store POS uploads land a few times a day at most: a minute between reads is plenty. */
 const STORES_REFRESH_MS = 60_000;
-/** Raw lines and ids of any length stay inside the page at tablet width. */
-const WRAP = { overflowWrap: 'anywhere' } as const;
 
 export function StoresPage({ session, path }: PageProps) {
   const [storeId] = path;
@@ -66,7 +64,7 @@ function StoreList({ session }: { session: Session }) {
                   const health = storeHealth(store);
                   return (
                     <tr key={store.storeId}>
-                      <th scope="row" style={WRAP}>
+                      <th scope="row" class="wrap-anywhere">
                         <a href={routeHash(PAGE, [store.storeId])}>{store.storeId}</a>
                       </th>
                       <td>
@@ -144,7 +142,7 @@ function Gaps({ detail }: { detail: StoreDetail }) {
                   <th scope="row">{register.registerId}</th>
                   <td>{register.businessDay}</td>
                   <td class="number">{register.missing}</td>
-                  <td style={WRAP}>{gapsLabel(register.gaps)}</td>
+                  <td class="wrap-anywhere">{gapsLabel(register.gaps)}</td>
                 </tr>
               ))}
             </tbody>
@@ -213,7 +211,7 @@ function Quarantine({ detail }: { detail: StoreDetail }) {
       {detail.quarantined.length === 0 && <p>Nothing of the recent uploads was quarantined.</p>}
       {detail.quarantined.map((upload) => (
         <article key={upload.prefix}>
-          <h3 style={WRAP}>
+          <h3 class="wrap-anywhere">
             Batch {upload.batchId} of {upload.businessDate}
           </h3>
           {upload.fileReason && <p>The whole file was quarantined: {upload.fileReason}</p>}
@@ -237,7 +235,7 @@ function Quarantine({ detail }: { detail: StoreDetail }) {
                         {line.lineNumber}
                       </th>
                       <td>{line.reason}</td>
-                      <td style={WRAP}>
+                      <td class="wrap-anywhere">
                         <code>{line.raw}</code>
                       </td>
                     </tr>
@@ -248,7 +246,7 @@ function Quarantine({ detail }: { detail: StoreDetail }) {
           )}
           {upload.more && <p>More lines are quarantined: the first {upload.lines.length} are shown.</p>}
           <p>
-            <small style={WRAP}>
+            <small class="wrap-anywhere">
               Kept under <code>{upload.prefix}</code> in the POS bucket.
             </small>
           </p>
