@@ -3,6 +3,7 @@ import {
   functions as topologyFunctions,
   secretEnvVar,
   tableEnvVar,
+  QUEUE_NAME_PREFIX_ENV,
   bucketEnvVar,
   type BucketName,
   type FunctionDefinition,
@@ -285,6 +286,8 @@ export function configureHandlerEnvironment(endpoints: EmulatorEndpoints, resour
     AWS_ENDPOINT_URL_S3: endpoints.messaging,
     FABRIC_S3_FORCE_PATH_STYLE: 'true',
     FABRIC_EVENT_TOPIC_ARN: resources.topicArn,
+    // The dead-letter API finds every rule's queue by name, as the stacks name them.
+    [QUEUE_NAME_PREFIX_ENV]: resources.prefix,
     FABRIC_SECRETS_SOURCE: 'env',
     POWERTOOLS_SERVICE_NAME: 'retail-fabric-local',
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -3,7 +3,6 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
 import { postShopifyOrder } from '../../scripts/sample/sample-traffic';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
-import { QUEUE_NAME_PREFIX_ENV } from '#shared/config/topology';
 import { launchChromium, openConsole } from './support/console-browser';
 import { holdOrderForUnknownSku, startConsoleShop } from './support/console-shop';
 
@@ -17,17 +16,6 @@ let browser: Browser;
 
 beforeAll(async () => {
   [fabric, browser] = await Promise.all([startConsoleShop('console-overview'), launchChromium()]);
-  // The local runtime does not set the queue name prefix the dead-letter API needs yet (as the stacks do in
-  // AWS): set here, before the page's first call loads that handler.
-  process.env[QUEUE_NAME_PREFIX_ENV] = fabric.resources.prefix;
-  // Chromium asks for /favicon.ico, which console/index.html does not name yet, and logs the 404 as a page
-  // error: answered here (as the dead-letter page's test does), so pageErrors holds what the page itself did.
-  const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (options) => {
-    const context = await newContext(options);
-    await context.route('**/favicon.ico', (route) => route.fulfill({ status: 204, body: '' }));
-    return context;
-  };
   const first = 30_000 + Math.floor(Math.random() * 20_000);
   for (const number of [first, first + 1]) {
     const body = JSON.stringify(sampleShopifyOrder(number));

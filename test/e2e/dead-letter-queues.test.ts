@@ -2,12 +2,11 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Browser } from 'playwright-core';
 import { OrderReceived } from '#domain/intake/events';
 import { createEvent, toWireEvent } from '#domain/kernel/event';
-import { QUEUE_NAME_PREFIX_ENV } from '#shared/config/topology';
 import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapter';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder } from '../../scripts/sample/shopify-orders';
-import { eventually, startTestFabric, uniquePrefix } from '../integration/support/test-fabric';
+import { eventually, startTestFabric } from '../integration/support/test-fabric';
 import { launchChromium, openConsole } from './support/console-browser';
 
 /*
@@ -19,22 +18,10 @@ let fabric: LocalFabric;
 let browser: Browser;
 
 beforeAll(async () => {
-  const prefix = uniquePrefix('console-dlq');
-  // The local runtime does not set the queue name prefix yet (see the dead-letter API's report); set here,
-  // as the stacks do in AWS, before the handler's cold start reads it.
-  process.env[QUEUE_NAME_PREFIX_ENV] = prefix;
   [fabric, browser] = await Promise.all([
-    startTestFabric('console-dlq', { prefix, scheduleIntervalMs: () => 0 }),
+    startTestFabric('console-dlq', { scheduleIntervalMs: () => 0 }),
     launchChromium(),
   ]);
-  // Chromium asks every new browser for /favicon.ico, which console/index.html does not name yet, and logs the
-  // 404 as a page error: answered here, so pageErrors holds what the page itself did (until index.html names an icon).
-  const newContext = browser.newContext.bind(browser);
-  browser.newContext = async (options) => {
-    const context = await newContext(options);
-    await context.route('**/favicon.ico', (route) => route.fulfill({ status: 204, body: '' }));
-    return context;
-  };
 }, 120_000);
 
 afterAll(async () => {

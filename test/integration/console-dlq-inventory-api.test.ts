@@ -3,22 +3,17 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createEvent, toWireEvent } from '#domain/kernel/event';
 import { OrderReceived } from '#domain/intake/events';
 import { logger } from '#shared/adapters/observability';
-import { QUEUE_NAME_PREFIX_ENV } from '#shared/config/topology';
 import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapter';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { sampleShopifyOrder } from '../../scripts/sample/shopify-orders';
 import { postAdjustment } from './support/inventory-support';
-import { eventually, startTestFabric, uniquePrefix } from './support/test-fabric';
+import { eventually, startTestFabric } from './support/test-fabric';
 
 let fabric: LocalFabric;
 
 beforeAll(async () => {
-  const prefix = uniquePrefix('console-dlq-inventory');
-  // The local runtime does not set the queue name prefix yet (see the report on the dead-letter API); set
-  // here, as the stacks do in AWS, before the handler's cold start reads it.
-  process.env[QUEUE_NAME_PREFIX_ENV] = prefix;
-  fabric = await startTestFabric('console-dlq-inventory', { prefix });
+  fabric = await startTestFabric('console-dlq-inventory');
 });
 
 afterAll(async () => {

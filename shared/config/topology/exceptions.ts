@@ -1,6 +1,9 @@
 import type { DeployedFunctions } from './resources';
 
-/** The exceptions work queue and the API that lists and fixes exceptions. The exceptions stack deploys them. */
+/**
+ * What needs a person, and the APIs a person uses on it: the exceptions work queue and its fixes, the
+ * dead-letter queues with peek and redrive, and the console's overview. The exceptions stack deploys them.
+ */
 export const exceptionsFunctions = {
   'exception-queue': {
     capability: 'exceptions',
@@ -44,5 +47,36 @@ export const exceptionsFunctions = {
     buckets: { rawArchive: 'read' },
     // Held orders are mapped again from their archived, verified deliveries and published, as exception-api's retry does.
     publishesEvents: true,
+  },
+  'dead-letter-api': {
+    capability: 'exceptions',
+    entry: 'functions/dead-letter-api/handler.ts',
+    description:
+      "Every DLQ's depth and oldest message, what a DLQ holds and whether its work was already done, and redrives (dry run first), audited.",
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    routes: [
+      { method: 'GET', path: '/dead-letter-queues', console: 'viewer' },
+      { method: 'GET', path: '/dead-letter-queues/{rule}/messages', console: 'viewer' },
+      { method: 'POST', path: '/dead-letter-queues/{rule}/redrive', console: 'operator' },
+    ],
+    // Whether a held message's work was done (idempotency records) and why its consumer failed (the trail).
+    tables: { idempotency: 'read', eventTrail: 'read' },
+    // Also reads the claim checks held events point to, as their consumers do.
+    redrivesDeadLetterQueues: true,
+  },
+  'operations-overview': {
+    // Beside the exception and dead-letter APIs: the stack that answers what needs a person.
+    capability: 'exceptions',
+    entry: 'functions/operations-overview/handler.ts',
+    description:
+      "The console's overview: orders received per hour by channel and where each stands now, and the exceptions open at the end of each hour.",
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    routes: [
+      { method: 'GET', path: '/overview/orders', console: 'viewer' },
+      { method: 'GET', path: '/overview/exceptions', console: 'viewer' },
+    ],
+    tables: { orders: 'read', exceptions: 'read' },
   },
 } satisfies DeployedFunctions;

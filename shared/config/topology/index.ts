@@ -7,13 +7,11 @@
 import { accountingFunctions } from './accounting';
 import { catalogFunctions } from './catalog';
 import { channelSyncFunctions } from './channel-sync';
-import { deadLetterFunctions } from './dead-letters';
 import { erpFunctions } from './erp';
 import { exceptionsFunctions } from './exceptions';
 import { intakeFunctions } from './intake';
 import { inventoryFunctions } from './inventory';
 import { ordersFunctions } from './orders';
-import { overviewFunctions } from './overview';
 import { posFunctions } from './pos';
 import { pricingFunctions } from './pricing';
 import { returnsFunctions } from './returns';
@@ -32,7 +30,5 @@ export const functions = {
   ...catalogFunctions,
   ...pricingFunctions,
   ...exceptionsFunctions,
-  ...deadLetterFunctions,
-  ...overviewFunctions,
 };
 export type FunctionName = keyof typeof functions;
