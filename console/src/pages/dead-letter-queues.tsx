@@ -3,7 +3,6 @@ import { apiGet, apiPost, segment } from '../api';
 import { ErrorNote, PageHeading, type PageProps, useAction, usePolled } from '../components';
 import type { Session } from '../session';
 import {
-  CHANNELS,
   confirmLabel,
   type DeadLetterQueueDepth,
   describeFilters,
@@ -23,6 +22,7 @@ import {
   totalHeld,
 } from '../view/dead-letter-queues';
 import { formatAge, formatDuration } from '../view/format';
+import { CHANNELS } from '../view/channels';
 import { routeHash } from '../view/route';
 
 const PAGE = 'dead-letter-queues';

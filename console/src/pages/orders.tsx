@@ -4,7 +4,6 @@ import { ErrorNote, Money, PageHeading, type PageProps, usePolled } from '../com
 import type { Session } from '../session';
 import { formatTime } from '../view/format';
 import {
-  CHANNELS,
   erpDocumentState,
   lifecycleEntries,
   lineSku,
@@ -20,6 +19,7 @@ import {
   stateLabel,
   timeline,
 } from '../view/orders';
+import { CHANNELS } from '../view/channels';
 import { routeHash } from '../view/route';
 
 /** Ids of any length stay inside the page at tablet width. */

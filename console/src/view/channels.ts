@@ -5,6 +5,12 @@
  */
 import { formatAge, formatDuration, formatTime } from './format';
 
+/**
+ * The sales channels, as the API accepts them in a filter or a lookup: the kernel's SalesChannel,
+ * written out because the page does not ship zod (a unit test keeps the two the same).
+ */
+export const CHANNELS = ['shopify', 'woocommerce', 'amazon', 'ebay', 'walmart', 'square', 'pos'] as const;
+
 export interface RateBudget {
   operation?: string;
   tokens: number;

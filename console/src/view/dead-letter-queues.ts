@@ -50,9 +50,6 @@ export interface HeldFilters {
 
 export const FILTER_NAMES = ['channel', 'orderId', 'sku'] as const;
 
-/** The channels a held message can be about, as the API accepts them. */
-export const CHANNELS = ['shopify', 'woocommerce', 'amazon', 'ebay', 'walmart', 'square', 'pos'] as const;
-
 /** Queues holding messages first, the fullest first; then the empty ones by name. */
 export function sortQueues(queues: readonly DeadLetterQueueDepth[]): DeadLetterQueueDepth[] {
   return [...queues].sort((a, b) => b.depth - a.depth || a.rule.localeCompare(b.rule));

@@ -4,7 +4,7 @@
  * answer (shared/operations/orders.ts).
  */
 // The channels the fabric's API takes (its SalesChannel), listed once for every page that offers them.
-import { CHANNELS } from './dead-letter-queues';
+import { CHANNELS } from './channels';
 import { formatDuration, type MoneyFigure } from './format';
 import { routeHash } from './route';
 
@@ -84,8 +84,6 @@ export interface OrdersWithSku {
   }[];
   more: boolean;
 }
-
-export { CHANNELS };
 
 export const PAGE = 'orders';
 

@@ -1,6 +1,6 @@
 import { SalesChannel } from '#domain/kernel/order';
+import { CHANNELS } from '../../../console/src/view/channels';
 import {
-  CHANNELS,
   confirmLabel,
   describeFilters,
   filterQuery,
