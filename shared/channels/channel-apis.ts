@@ -18,36 +18,19 @@ import type { ChannelInventoryApi } from '#domain/channel-sync/availability-sync
 import type { ChannelFulfilmentApi } from '#domain/channel-sync/shipment-sync';
 import type { ChannelCancellationApi } from '#domain/channel-sync/cancellation-sync';
 import type { ChannelReturnApi } from '#domain/channel-sync/return-sync';
-import type { RateLimit } from '#domain/kernel/rate-limit';
-import {
-  SHOPIFY_ADMIN_RATE_LIMIT,
-  ShopifyAdminApi,
-  ShopifyAdminCredentials,
-  ShopifyInventoryApi,
-} from './shopify/inventory-api';
+import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi, ShopifyInventoryApi } from './shopify/inventory-api';
 import { ShopifyCancellationApi, ShopifyFulfilmentApi, ShopifyReturnApi } from './shopify/fulfilment-api';
 import { EBAY_INVENTORY_RATE_LIMIT, EbayInventoryApi, ebaySellerToken } from './ebay/inventory-api';
 import { EbayFulfilmentApi } from './ebay/fulfilment-api';
-import {
-  WOOCOMMERCE_RATE_LIMIT,
-  WooCommerceCredentials,
-  WooCommerceInventoryApi,
-  WooCommerceRestApi,
-} from './woocommerce/inventory-api';
+import { WOOCOMMERCE_RATE_LIMIT, WooCommerceInventoryApi, WooCommerceRestApi } from './woocommerce/inventory-api';
 import {
   WooCommerceCancellationApi,
   WooCommerceFulfilmentApi,
   WooCommerceReturnApi,
 } from './woocommerce/fulfilment-api';
-import {
-  AMAZON_LISTINGS_RATE_LIMIT,
-  AmazonInventoryApi,
-  AmazonSeller,
-  type AmazonSellerApi,
-} from './amazon/inventory-api';
-import { AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT, AmazonFulfilmentApi } from './amazon/fulfilment-api';
-
-const EbayApplication = z.object({ clientId: z.string().min(1) });
+import { AmazonInventoryApi, type AmazonSellerApi } from './amazon/inventory-api';
+import { AmazonFulfilmentApi } from './amazon/fulfilment-api';
+import { outboundRateBudgets } from './outbound-rate-budgets';
 
 const RateLimitSetting = z
   .object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() })
@@ -128,65 +111,44 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     let made: T | undefined;
     return () => (made ??= make());
   };
-  const limits = outboundRateLimitsFromEnv(env);
-  const bucket = (channel: SalesChannel, limit: RateLimit, account: () => Promise<string>) =>
-    new DynamoTokenBucket(publicationsTable, async () => `${channel}#${await account()}`, limit);
+  // One budget per seller account as the channel meters it (outbound-rate-budgets.ts), which the
+  // console's Channels page reads back by the same keys.
+  const budgets = outboundRateBudgets(credentials, outboundRateLimitsFromEnv(env));
+  const bucket = (channel: SalesChannel, operation?: string) => {
+    const budget = budgets.find((candidate) => candidate.channel === channel && candidate.operation === operation);
+    if (!budget) throw new Error(`no outbound rate budget for ${channel}${operation ? ` ${operation}` : ''}`);
+    return new DynamoTokenBucket(publicationsTable, budget.account, budget.limit);
+  };
   const shopify = once(
-    () =>
-      new ShopifyAdminApi(override('shopify'), credentials, {
-        channel: 'shopify',
-        bucket: bucket(
-          'shopify',
-          limits.shopify,
-          async () => (await credentials.credentialsFor('shopify', ShopifyAdminCredentials)).shop,
-        ),
-      }),
+    () => new ShopifyAdminApi(override('shopify'), credentials, { channel: 'shopify', bucket: bucket('shopify') }),
   );
   const woocommerce = once(
     () =>
       new WooCommerceRestApi(override('woocommerce'), credentials, {
         channel: 'woocommerce',
-        bucket: bucket(
-          'woocommerce',
-          limits.woocommerce,
-          async () => new URL((await credentials.credentialsFor('woocommerce', WooCommerceCredentials)).storeUrl).host,
-        ),
+        bucket: bucket('woocommerce'),
       }),
   );
   // eBay's call limits are per application, so the bucket is the client id's.
   const ebayUrl = (override('ebay') ?? EBAY_PRODUCTION_URL).replace(/\/$/, '');
   const ebayToken = once(() => ebaySellerToken(ebayUrl, credentials));
-  const ebayHttp = once(() => ({
-    channel: 'ebay' as const,
-    bucket: bucket(
-      'ebay',
-      limits.ebay,
-      async () => (await credentials.credentialsFor('ebay', EbayApplication)).clientId,
-    ),
-  }));
+  const ebayHttp = once(() => ({ channel: 'ebay' as const, bucket: bucket('ebay') }));
   // SP-API clients of one seller share its LWA token; each operation has its own usage plan.
   const amazonOrders = once(() => channelApisFromEnv(env).amazon());
-  const amazonSeller = (operation: string, limit: RateLimit): AmazonSellerApi => ({
+  const amazonSeller = (operation: string): AmazonSellerApi => ({
     apiUrl: (override('amazon') ?? SP_API_NORTH_AMERICA_URL).replace(/\/$/, ''),
     accessToken: () => amazonOrders().accessToken(),
     credentials,
-    http: {
-      channel: 'amazon',
-      bucket: bucket(
-        'amazon',
-        limit,
-        async () => `${(await credentials.credentialsFor('amazon', AmazonSeller)).sellerId}#${operation}`,
-      ),
-    },
+    http: { channel: 'amazon', bucket: bucket('amazon', operation) },
   });
   const inventory: Partial<Record<SalesChannel, () => ChannelInventoryApi>> = {
-    amazon: once(() => new AmazonInventoryApi(amazonSeller('listings', AMAZON_LISTINGS_RATE_LIMIT))),
+    amazon: once(() => new AmazonInventoryApi(amazonSeller('listings'))),
     shopify: once(() => new ShopifyInventoryApi(shopify())),
     ebay: once(() => new EbayInventoryApi(ebayUrl, ebayToken(), ebayHttp())),
     woocommerce: once(() => new WooCommerceInventoryApi(woocommerce())),
   };
   const fulfilment: Partial<Record<SalesChannel, () => ChannelFulfilmentApi>> = {
-    amazon: once(() => new AmazonFulfilmentApi(amazonSeller('confirmShipment', AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT))),
+    amazon: once(() => new AmazonFulfilmentApi(amazonSeller('confirmShipment'))),
     shopify: once(() => new ShopifyFulfilmentApi(shopify())),
     ebay: once(() => new EbayFulfilmentApi(ebayUrl, ebayToken(), ebayHttp())),
     woocommerce: once(() => new WooCommerceFulfilmentApi(woocommerce())),
