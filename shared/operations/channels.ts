@@ -60,6 +60,20 @@ export interface ChannelStatus {
   failures: number;
 }
 
+/** GET /channels: every channel's status, with the age past which a pending figure counts as stalled. */
+export interface ChannelsAnswer {
+  stalledAfterMs: number;
+  channels: ChannelStatus[];
+}
+
+/** GET /channels/{channel}/lag: its status and its subjects, the worst first, up to the limit asked for. */
+export interface ChannelLagAnswer {
+  status: ChannelStatus;
+  subjects: SubjectLag[];
+  /** More subjects lag than were listed. */
+  more: boolean;
+}
+
 /** What the read model reads: the publication ledger, the token buckets and the pull connectors' state. */
 export interface ChannelReadPorts {
   ledger: Pick<DynamoPublicationLedger, 'list'>;

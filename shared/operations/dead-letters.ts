@@ -66,6 +66,11 @@ export interface DeadLetterQueueDepth {
   oldestAgeSeconds?: number;
 }
 
+/** GET /dead-letter-queues: every DLQ's depth. */
+export interface DeadLetterQueuesAnswer {
+  queues: DeadLetterQueueDepth[];
+}
+
 /** How many held messages are sampled for the oldest one's age: a glance, not a read of the whole queue. */
 const AGE_SAMPLE = 10;
 
@@ -303,6 +308,19 @@ export interface HeldMessageView {
   whyHeld: string;
   /** The start of the body, when it is not a fabric event. */
   body?: string;
+}
+
+/** GET /dead-letter-queues/{rule}/messages: the inspection, its messages as views. */
+export interface HeldMessagesAnswer extends Omit<Inspection, 'messages'> {
+  rule: string;
+  messages: HeldMessageView[];
+}
+
+/** POST /dead-letter-queues/{rule}/redrive: the outcome, who asked for it, its messages as views. */
+export interface RedriveAnswer extends Omit<RedriveOutcome, 'messages'> {
+  rule: string;
+  by: string;
+  messages: HeldMessageView[];
 }
 
 export function heldMessageView(m: HeldMessage): HeldMessageView {

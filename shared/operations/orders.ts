@@ -164,6 +164,9 @@ export interface OrderTrace {
   steps: OrderTraceStep[];
 }
 
+/** GET /orders/{orderId}/trace: the steps without the order view, which GET /orders/{orderId} answers. */
+export type OrderTraceAnswer = Omit<OrderTrace, 'view'>;
+
 /**
  * An order's whole path through the fabric, oldest first: what its stores recorded (versions, the hold,
  * lifecycle moves and refusals) and every event about it at every queue, with timings. Undefined when
@@ -204,6 +207,13 @@ export interface OrderSummary {
   quantity: number;
 }
 
+/** GET /orders?sku=: the orders carrying the SKU, and whether more were recorded than listed. */
+export interface OrdersWithSku {
+  sku: string;
+  orders: OrderSummary[];
+  more: boolean;
+}
+
 /** At most this many orders a page: each is read whole to check it still carries the SKU. */
 export const ORDERS_BY_SKU_LIMIT = 100;
 
@@ -212,11 +222,7 @@ export const ORDERS_BY_SKU_LIMIT = 100;
  * ORDERS_BY_SKU_LIMIT), and whether more were recorded. An order whose latest version dropped the SKU is
  * left out; orders held before any of their lines mapped carry no SKU yet and are found by order id.
  */
-export async function ordersWithSku(
-  stores: OrderReadStores,
-  sku: string,
-  limit = 25,
-): Promise<{ sku: string; orders: OrderSummary[]; more: boolean }> {
+export async function ordersWithSku(stores: OrderReadStores, sku: string, limit = 25): Promise<OrdersWithSku> {
   const { orderIds, more } = await stores.orders.orderIdsWithSku(sku, Math.min(limit, ORDERS_BY_SKU_LIMIT));
   const views = await Promise.all(orderIds.map((orderId) => stores.orders.viewOrder(orderId)));
   const orders = views.flatMap((view): OrderSummary[] => {

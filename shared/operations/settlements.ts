@@ -8,6 +8,9 @@ import type { SettledOrder, SettlementReport } from '#domain/accounting';
  * order down to its report lines.
  */
 
+/** How a settled order matched its canonical order. */
+export type MatchStatus = SettledOrder['status'];
+
 export interface SettlementAmounts {
   /** What the buyers paid, per how the orders matched. */
   matched: Money;

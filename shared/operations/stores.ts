@@ -72,6 +72,17 @@ export interface StoreDetail {
   quarantined: QuarantinedUpload[];
 }
 
+/** GET /stores: every store's last upload, with the threshold that made the quiet ones quiet. */
+export interface StoresAnswer {
+  quietAfterHours: number;
+  stores: StoreStatus[];
+}
+
+/** GET /stores/{storeId}. */
+export interface StoreDetailAnswer extends StoreDetail {
+  quietAfterHours: number;
+}
+
 export type StoreRecords = Pick<S3PosUploadRecords, 'stores' | 'summariesOf' | 'summary' | 'quarantinedLines'>;
 
 export function storeRecords(posBatchesBucket: string, client?: S3Client): StoreRecords {

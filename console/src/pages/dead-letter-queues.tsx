@@ -4,7 +4,7 @@ import { ErrorNote, PageHeading, type PageProps, useAction, usePolled } from '..
 import type { Session } from '../session';
 import {
   confirmLabel,
-  type DeadLetterQueueDepth,
+  type DeadLetterQueuesAnswer,
   describeFilters,
   filterQuery,
   filtersFrom,
@@ -37,7 +37,7 @@ export function DeadLetterQueuesPage({ session, path, query, navigate }: PagePro
 }
 
 function QueueList({ session }: { session: Session }) {
-  const polled = usePolled(() => apiGet<{ queues: DeadLetterQueueDepth[] }>(session, '/dead-letter-queues'), []);
+  const polled = usePolled(() => apiGet<DeadLetterQueuesAnswer>(session, '/dead-letter-queues'), []);
   const queues = polled.data ? sortQueues(polled.data.queues) : [];
   return (
     <>

@@ -1,6 +1,6 @@
 import { apiGet } from '../api';
 import { ErrorNote, PageHeading, type PageProps, usePolled } from '../components';
-import type { DeadLetterQueueDepth } from '../view/dead-letter-queues';
+import type { DeadLetterQueueDepth, DeadLetterQueuesAnswer } from '../view/dead-letter-queues';
 import {
   breakerLabel,
   breakersOrClosed,
@@ -16,7 +16,7 @@ import { routeHash } from '../view/route';
 export function ErpPage({ session }: PageProps) {
   const polled = usePolled(() => apiGet<ErpStatus>(session, '/erp/status'), []);
   // What the ERP queues hold comes from the dead-letter queue route, as the DLQ page reads it.
-  const held = usePolled(() => apiGet<{ queues: DeadLetterQueueDepth[] }>(session, '/dead-letter-queues'), []);
+  const held = usePolled(() => apiGet<DeadLetterQueuesAnswer>(session, '/dead-letter-queues'), []);
   const status = polled.data;
   const breakers = status && breakersOrClosed(status.breakers);
   return (

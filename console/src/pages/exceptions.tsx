@@ -1,3 +1,4 @@
+import type { ExceptionRecord } from '#domain/exceptions';
 import { useState } from 'preact/hooks';
 import { apiGet, apiPost, segment } from '../api';
 import { ErrorNote, Money, PageHeading, type PageProps, useAction, usePolled } from '../components';
@@ -471,7 +472,7 @@ function FixWithReason({
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState('');
   const action = useAction((reason: string) =>
-    apiPost<ExceptionDetail>(session, `/exceptions/${segment(detail.id)}/${fix}`, { reason }),
+    apiPost<ExceptionRecord>(session, `/exceptions/${segment(detail.id)}/${fix}`, { reason }),
   );
   const label = fix === 'retry' ? 'Retry' : 'Dismiss';
   const inputId = `${fix}-reason`;

@@ -4,10 +4,10 @@ import type { ExceptionsOverview, OrdersInHour, OrdersOverview } from '../../../
 import { apiGet } from '../api';
 import { ChartFigure } from '../charts';
 import { ErrorNote, PageHeading, type PageProps, type Polled, usePolled } from '../components';
+import type { ChannelsAnswer } from '../view/channels';
+import type { DeadLetterQueuesAnswer } from '../view/dead-letter-queues';
 import { formatDuration } from '../view/format';
 import {
-  type ChannelLag,
-  type QueueDepth,
   WINDOWS,
   channelName,
   deadLetterTotals,
@@ -48,8 +48,8 @@ export function OverviewPage({ session, query, navigate }: PageProps) {
     [session, hours],
     OVERVIEW_REFRESH_MS,
   );
-  const channels = usePolled(() => apiGet<{ channels: ChannelLag[] }>(session, '/channels'), [session]);
-  const queues = usePolled(() => apiGet<{ queues: QueueDepth[] }>(session, '/dead-letter-queues'), [session]);
+  const channels = usePolled(() => apiGet<ChannelsAnswer>(session, '/channels'), [session]);
+  const queues = usePolled(() => apiGet<DeadLetterQueuesAnswer>(session, '/dead-letter-queues'), [session]);
   // The read may reach back to midnight; the charts show the window.
   const shown = useMemo(() => orders.data && lastHours(orders.data, hours), [orders.data, hours]);
   const all = [orders, exceptions, channels, queues];
@@ -99,7 +99,7 @@ function Headline({
   orders: Polled<OrdersOverview>;
   todayStart: Date;
   exceptions: Polled<ExceptionsOverview>;
-  queues: Polled<{ queues: QueueDepth[] }>;
+  queues: Polled<DeadLetterQueuesAnswer>;
 }) {
   const open = exceptions.data && openExceptionsNow(exceptions.data);
   const held = queues.data && deadLetterTotals(queues.data.queues);
@@ -224,7 +224,7 @@ function ExceptionsChart({ exceptions, hours }: { exceptions: Polled<ExceptionsO
   );
 }
 
-function LagChart({ channels }: { channels: Polled<{ channels: ChannelLag[] }> }) {
+function LagChart({ channels }: { channels: Polled<ChannelsAnswer> }) {
   const figures = useMemo(() => channels.data && lagChart(channels.data.channels), [channels.data]);
   const published = channels.data?.channels.filter((channel) => channel.maxLagMs !== null) ?? [];
   return (

@@ -3,6 +3,7 @@
  * rate budget and its last catch-up, then one channel's subjects. The shapes are what GET /channels
  * and GET /channels/{channel}/lag answer (shared/operations/channels.ts).
  */
+import type { ChannelStatus, RateBudget, SubjectLag } from '../../../shared/operations/channels';
 import { formatAge, formatDuration, formatTime } from './format';
 
 /**
@@ -11,46 +12,13 @@ import { formatAge, formatDuration, formatTime } from './format';
  */
 export const CHANNELS = ['shopify', 'woocommerce', 'amazon', 'ebay', 'walmart', 'square', 'pos'] as const;
 
-export interface RateBudget {
-  operation?: string;
-  tokens: number;
-  capacity: number;
-  ratePerSecond: number;
-}
-
-export interface ChannelStatus {
-  channel: string;
-  subjects: number;
-  pending: number;
-  maxLagMs: number | null;
-  meanLagMs: number | null;
-  rateBudget?: RateBudget;
-  rateBudgets: RateBudget[];
-  lastCatchUp?: { connector: string; at: string; upTo?: string; runningWindow?: { from: string; to: string } };
-  failures: number;
-}
-
-export interface SubjectLag {
-  subject: string;
-  sku: string;
-  published?: { value: number; version: number; decidedAt: string; acknowledgedAt: string; lagMs: number };
-  pending?: { value: number; version: number; decidedAt: string; waitingMs: number };
-  stalled: boolean;
-}
-
-/** GET /channels. */
-export interface ChannelsAnswer {
-  /** A pending figure older than this counts as stalled: a failure. */
-  stalledAfterMs: number;
-  channels: ChannelStatus[];
-}
-
-/** GET /channels/{channel}/lag. */
-export interface ChannelLag {
-  status: ChannelStatus;
-  subjects: SubjectLag[];
-  more: boolean;
-}
+export type {
+  ChannelLagAnswer as ChannelLag,
+  ChannelsAnswer,
+  ChannelStatus,
+  RateBudget,
+  SubjectLag,
+} from '../../../shared/operations/channels';
 
 /** Subjects one channel's page asks for: the worst first, enough to act on. */
 export const SUBJECTS_SHOWN = 200;

@@ -4,50 +4,19 @@
  * filters and words them. Pure, for the unit tests.
  */
 
-export interface DeadLetterQueueDepth {
-  rule: string;
-  depth: number;
-  oldestAgeSeconds?: number;
-}
+import type {
+  DeadLetterQueueDepth,
+  DeadLetterQueuesAnswer,
+  HeldFilters,
+  HeldMessageView as HeldMessage,
+  HeldMessagesAnswer as Peek,
+  ProcessedStatus,
+  RedriveAnswer as Redrive,
+} from '../../../shared/operations/dead-letters';
 
-export type ProcessedStatus = 'COMPLETED' | 'INPROGRESS' | 'EXPIRED' | 'NOT_FOUND';
-
-export interface HeldMessage {
-  messageId: string;
-  sentAt: string;
-  receiveCount: number;
-  detailType?: string;
-  schemaVersion?: number;
-  eventId?: string;
-  correlationId?: string;
-  businessKey?: string;
-  processed?: ProcessedStatus;
-  whyHeld: string;
-  body?: string;
-}
-
-export interface Peek {
-  rule: string;
-  examined: number;
-  more: boolean;
-  messages: HeldMessage[];
-}
-
-export interface Redrive extends Peek {
-  dryRun: boolean;
-  by: string;
-  moved: number;
-  kept: number;
-  moveTask?: { handle: string };
-}
+export type { DeadLetterQueueDepth, DeadLetterQueuesAnswer, HeldFilters, HeldMessage, Peek, ProcessedStatus, Redrive };
 
 /** The filters `ops dlq peek|redrive` take, as the API and the page's address carry them. */
-export interface HeldFilters {
-  channel?: string;
-  orderId?: string;
-  sku?: string;
-}
-
 export const FILTER_NAMES = ['channel', 'orderId', 'sku'] as const;
 
 /** Queues holding messages first, the fullest first; then the empty ones by name. */

@@ -3,43 +3,12 @@
  * posted, the documents the ERP refused, and what the ERP queues hold in their DLQs. The shapes are
  * what GET /erp/status answers (shared/operations/erp.ts) and, for the DLQs, GET /dead-letter-queues.
  */
+import type { BreakerStatus } from '#domain/erp';
+import type { BreakerView, ErpRejection, WaitingSalesOrder } from '../../../shared/operations/erp';
 import type { DeadLetterQueueDepth } from './dead-letter-queues';
 import { formatAge, formatDuration } from './format';
 
-export type BreakerStatus = 'closed' | 'open' | 'half_open';
-
-export interface BreakerView {
-  name: string;
-  status: BreakerStatus;
-  consecutiveFailures: number;
-  since: string;
-}
-
-export interface WaitingSalesOrder {
-  orderId: string;
-  reservedAt?: string;
-  deadline?: string;
-  stuck: boolean;
-}
-
-export interface ErpRejection {
-  exceptionId: string;
-  documentType: string;
-  documentKey: string;
-  orderId?: string;
-  erpCode: string;
-  reason: string;
-  count: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
-
-/** GET /erp/status. */
-export interface ErpStatus {
-  breakers: BreakerView[];
-  salesOrdersWaiting: WaitingSalesOrder[];
-  rejections: ErpRejection[];
-}
+export type { BreakerView, ErpRejection, ErpStatus, WaitingSalesOrder } from '../../../shared/operations/erp';
 
 /** The routing rules whose queues feed the ERP connector: their DLQs hold the postings that gave up. */
 export const ERP_RULES = ['erp-sales-order-posting', 'erp-journal-posting'] as const;

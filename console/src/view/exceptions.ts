@@ -3,67 +3,15 @@
  * cause, what it holds back and the fixes a person may apply. The shapes are what GET /exceptions and
  * GET /exceptions/{id} answer (shared/operations/exceptions.ts).
  */
-import type { MoneyFigure } from './format';
+import type { ExceptionAction, ExceptionFix, ExceptionStatus } from '#domain/exceptions';
+import type {
+  ExceptionDetail,
+  ExceptionSummary as ExceptionRow,
+  SkuMappingOutcome,
+} from '../../../shared/operations/exceptions';
 
-export type ExceptionStatus = 'open' | 'resolved' | 'dismissed';
-export type ExceptionFix = 'map-sku' | 'reprocess' | 'retry' | 'cancel-order' | 'dismiss';
-
-/** One row of GET /exceptions. */
-export interface ExceptionRow {
-  id: string;
-  kind: string;
-  severity: 'critical' | 'warning' | 'info';
-  status: ExceptionStatus;
-  channel: string | null;
-  orderId?: string;
-  subject: { type: string; key: string };
-  reasonCode: string;
-  reason: string;
-  fieldPaths: string[];
-  fixes: ExceptionFix[];
-  count: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
-
-export interface ExceptionAction {
-  action: 'resolved' | 'dismissed' | 'reprocessed' | 'retried' | 'reopened';
-  by: string;
-  at: string;
-  why: string;
-  outcome?: string;
-}
-
-/** GET /exceptions/{id}. */
-export interface ExceptionDetail extends ExceptionRow {
-  context: Record<string, unknown>;
-  actions: ExceptionAction[];
-  payload?: {
-    source: 'order' | 'archived-delivery';
-    archiveKey?: string;
-    fields: { path: string; value: unknown; line?: unknown }[];
-  };
-  blocks?: {
-    orderId: string;
-    status: string;
-    channel: string;
-    channelOrderId: string;
-    channelOrderNumber?: string;
-    total?: MoneyFigure;
-    heldSince?: string;
-    waitingLines: { lineId: string; channelSku: string; title?: string; quantity: number }[];
-  };
-  skusToMap: { channel: string; channelSku: string; mappedTo?: string }[];
-}
-
-/** What POST /sku-mappings answers. */
-export interface SkuMappingOutcome {
-  channel: string;
-  channelSku: string;
-  sku: string;
-  reprocessed: { id: string; outcome: string }[];
-  left: { id: string }[];
-}
+export type { ExceptionFix, ExceptionStatus };
+export type { ExceptionDetail, ExceptionRow, SkuMappingOutcome };
 
 /** The queue's filters as the page's URL holds them, so a filtered queue can be linked to. */
 export interface QueueFilters {

@@ -1,3 +1,8 @@
+import type {
+  ChannelShown,
+  InventoryVerification as Verification,
+  SkuInventory,
+} from '../../../shared/operations/inventory';
 import { plural } from './dead-letter-queues';
 
 /**
@@ -5,71 +10,13 @@ import { plural } from './dead-letter-queues';
  * /inventory/verification) and how the page labels and words them. Pure, for the unit tests.
  */
 
-export type QuantityName = 'onHand' | 'reserved' | 'incoming' | 'safetyStock' | 'damaged' | 'qualityControl';
+export type { ChannelShown, SkuInventory, Verification };
 
-export interface StockFigures extends Record<QuantityName, number> {
-  sellableOnHand: number;
-  available: number;
-  availableToSell: number;
-}
+/** Every figure of a position: the named quantities and what follows from them. */
+export type StockFigures = SkuInventory['total'];
 
-export interface LocationStock extends StockFigures {
-  locationId: string;
-  name: string;
-  kind: 'warehouse' | 'store';
-}
-
-export interface PublicationFigure {
-  value: number;
-  version: number;
-  eventTime: string;
-}
-
-export interface ChannelShown {
-  channel: string;
-  availableToSell: number;
-  listed: number;
-  published?: PublicationFigure & { publishedAt: string; acknowledgedAt: string };
-  pending?: PublicationFigure;
-}
-
-export interface Movement {
-  movementId: string;
-  locationId: string;
-  shard: number;
-  kind: string;
-  quantity: number;
-  reasonCode: string;
-  reference: { kind: string; id: string };
-  occurredAt: string;
-  deltas: Partial<Record<QuantityName, number>>;
-}
-
-export interface SkuInventory {
-  sku: string;
-  version: number;
-  total: StockFigures;
-  locations: LocationStock[];
-  channels: ChannelShown[];
-  movements: Movement[];
-}
-
-export interface Bucket {
-  bucket: string;
-  sku: string;
-  locationId: string;
-  shard: number;
-}
-
-export interface Verification {
-  positions: number;
-  movements: number;
-  reservationParts: number;
-  clean: boolean;
-  ledgerDrift: (Bucket & { drift: { figure: string; stored: number; rebuilt: number }[] })[];
-  reservedDrift: (Bucket & { reserved: number; heldByReservations: number })[];
-  orphans: Bucket[];
-}
+/** A ledger movement with what it changed. */
+export type Movement = SkuInventory['movements'][number];
 
 /** The columns of the stock table, in the order an operator reads a position: what is there, then what is not sellable. */
 export const STOCK_COLUMNS: readonly { figure: keyof StockFigures; label: string }[] = [

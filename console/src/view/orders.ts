@@ -3,87 +3,16 @@
  * reserved stock and ERP documents, and its trace as a timeline. The shapes are what the order routes
  * answer (shared/operations/orders.ts).
  */
+import type { OrderDetail, OrdersWithSku, OrderTraceAnswer as OrderTrace } from '../../../shared/operations/orders';
 // The channels the fabric's API takes (its SalesChannel), listed once for every page that offers them.
 import { CHANNELS } from './channels';
 import { formatDuration, type MoneyFigure } from './format';
 import { routeHash } from './route';
 
-export interface OrderLine {
-  lineId: string;
-  sku: string | null;
-  channelSku: string;
-  title?: string;
-  quantity: number;
-  unitPrice: MoneyFigure;
-}
+export type { OrderDetail, OrdersWithSku, OrderTrace };
 
-/** GET /orders/{orderId} and GET /orders/by-channel/{channel}/{channelOrderId}. */
-export interface OrderDetail {
-  orderId: string;
-  status: string;
-  channelStatus?: string;
-  order?: {
-    channel: string;
-    channelOrderId: string;
-    channelOrderNumber?: string;
-    placedAt: string;
-    currency: string;
-    lines: OrderLine[];
-    totals: { total: MoneyFigure };
-  };
-  held?: {
-    channel: string;
-    channelOrderId: string;
-    reason: string;
-    details: { path: string; message: string }[];
-    archiveKey?: string;
-    heldAt: string;
-  };
-  history: { recordedAt: string; change: string; status: string; channelUpdatedAt: string; deliveryId: string }[];
-  lifecycle?: {
-    state: string;
-    version: number;
-    moves: { from: string; to: string; on: string; recordedAt: string; version: number }[];
-    refusals: { from: string; to: string; on: string; reason: string; recordedAt: string }[];
-  };
-  reservation?: {
-    status: string;
-    expiresAt?: string;
-    updatedAt: string;
-    units: { lineId: string; sku: string; locationId: string; quantity: number; consumed: number; state: string }[];
-  };
-  erpDocuments: {
-    erp: string;
-    documentType: string;
-    key: string;
-    erpDocumentId?: string;
-    erpDocumentNumber?: string;
-    recordedAt?: string;
-    postingUntil?: string;
-  }[];
-}
-
-/** GET /orders/{orderId}/trace. */
-export interface OrderTrace {
-  orderId: string;
-  steps: { at: string; sinceStartMs: number; what: string }[];
-}
-
-/** GET /orders?sku=. */
-export interface OrdersWithSku {
-  sku: string;
-  orders: {
-    orderId: string;
-    channel: string;
-    channelOrderId: string;
-    channelOrderNumber?: string;
-    placedAt: string;
-    status: string;
-    total: MoneyFigure;
-    quantity: number;
-  }[];
-  more: boolean;
-}
+/** A line of the canonical order. */
+export type OrderLine = NonNullable<OrderDetail['order']>['lines'][number];
 
 export const PAGE = 'orders';
 
@@ -153,7 +82,7 @@ export function orderHeader(detail: OrderDetail): {
 }
 
 /** A line as the table shows it: the internal SKU, or the channel SKU marked unmapped while it waits. */
-export function lineSku(line: OrderLine): { text: string; unmapped: boolean } {
+export function lineSku(line: Pick<OrderLine, 'sku' | 'channelSku'>): { text: string; unmapped: boolean } {
   return line.sku ? { text: line.sku, unmapped: false } : { text: `UNMAPPED ${line.channelSku}`, unmapped: true };
 }
 

@@ -3,6 +3,8 @@
  * each chart draws and each chart's table lists, with colours that keep 3:1 against the page. Pure, for
  * the unit tests; the figures themselves come from GET /overview/orders and /overview/exceptions.
  */
+import type { ChannelStatus } from '../../../shared/operations/channels';
+import type { DeadLetterQueueDepth } from '../../../shared/operations/dead-letters';
 import type { ExceptionsOverview, OrdersOverview } from '../../../shared/operations/overview-answer';
 
 const HOUR_MS = 3_600_000;
@@ -73,15 +75,8 @@ export function openExceptionsNow(overview: ExceptionsOverview): {
   return { total: bySeverity.critical + bySeverity.warning + bySeverity.info, bySeverity };
 }
 
-/** What the overview reads of GET /dead-letter-queues, the dead-letter page's route. */
-export interface QueueDepth {
-  rule: string;
-  depth: number;
-  oldestAgeSeconds?: number;
-}
-
 /** Messages held over all DLQs, how many queues hold any, and the oldest message's age. */
-export function deadLetterTotals(queues: readonly QueueDepth[]): {
+export function deadLetterTotals(queues: readonly DeadLetterQueueDepth[]): {
   messages: number;
   holding: number;
   queues: number;
@@ -98,14 +93,7 @@ export function deadLetterTotals(queues: readonly QueueDepth[]): {
 }
 
 /** What the overview reads of GET /channels, the channels page's route: each channel's propagation lag. */
-export interface ChannelLag {
-  channel: string;
-  subjects: number;
-  pending: number;
-  /** Null while no subject of the channel has a published figure. */
-  maxLagMs: number | null;
-  meanLagMs: number | null;
-}
+export type ChannelLag = Pick<ChannelStatus, 'channel' | 'maxLagMs' | 'meanLagMs'>;
 
 /** One line or one stack of bars: a value per label, null where there is no figure. */
 export interface ChartSeries {

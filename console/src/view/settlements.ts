@@ -4,46 +4,18 @@
  * The shapes are what GET /settlements and GET /settlements/{settlementId} answer
  * (shared/operations/settlements.ts); money stays money, formatted by the page's <Money>.
  */
+import type { MatchStatus, ReconciledOrder, SettlementSummary } from '../../../shared/operations/settlements';
 import type { MoneyFigure } from './format';
 
-export type MatchStatus = 'matched' | 'variance' | 'unmatched';
+export type {
+  MatchStatus,
+  ReconciledOrder,
+  SettlementDetail,
+  SettlementSummary,
+} from '../../../shared/operations/settlements';
+
+/** The order the page lists them in: what needs a look first. */
 export const MATCH_STATUSES: readonly MatchStatus[] = ['unmatched', 'variance', 'matched'];
-
-export interface SettlementSummary {
-  settlementId: string;
-  channel: string;
-  currency: string;
-  startDate?: string;
-  endDate?: string;
-  depositDate?: string;
-  totalAmount?: MoneyFigure;
-  source: string;
-  reconciledAt: string;
-  counts: { lines: number; orders: number; matched: number; variance: number; unmatched: number; accountLines: number };
-  feeEntryIds: string[];
-  amounts: { matched: MoneyFigure; variance: MoneyFigure; unmatched: MoneyFigure; netVariance: MoneyFigure };
-}
-
-export interface ReconciledOrder {
-  channelOrderId: string;
-  orderId?: string;
-  status: MatchStatus;
-  lineNumbers: number[];
-  charges: MoneyFigure;
-  refunds: MoneyFigure;
-  fees: MoneyFigure;
-  expectedCharges?: MoneyFigure;
-  expectedFees?: MoneyFigure;
-  chargeVariance?: MoneyFigure;
-  feeVariance?: MoneyFigure;
-  reasons: string[];
-}
-
-/** GET /settlements/{settlementId}. */
-export interface SettlementDetail {
-  settlement: SettlementSummary;
-  orders: ReconciledOrder[];
-}
 
 const STATUS_LABELS: Record<MatchStatus, string> = {
   matched: 'Matched',

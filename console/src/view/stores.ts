@@ -3,69 +3,16 @@
  * then one store's uploads, open register sequence gaps and quarantined lines. The shapes are what
  * GET /stores and GET /stores/{storeId} answer (shared/operations/stores.ts).
  */
+import type { SequenceGap } from '#domain/pos';
+import type {
+  StoreDetailAnswer as StoreDetail,
+  StoresAnswer,
+  StoreStatus,
+  StoreUpload,
+} from '../../../shared/operations/stores';
 import { formatDuration } from './format';
 
-export interface SequenceGap {
-  from: number;
-  to: number;
-}
-
-export interface UploadCounts {
-  lines: number;
-  accepted: number;
-  duplicates: number;
-  conflicts: number;
-  rejected: number;
-  quarantinedLines: number;
-  unknownSkuLines: number;
-}
-
-export interface StoreUpload {
-  batchId: string;
-  businessDate: string;
-  uploadId: string;
-  status: 'completed' | 'quarantined' | 'superseded';
-  reason?: string;
-  manifest: 'matched' | 'absent' | 'mismatched';
-  format: string;
-  finishedAt: string;
-  counts: UploadCounts;
-  missing: number;
-  registers: { registerId: string; businessDay: string; accepted: number; gaps: SequenceGap[]; missing: number }[];
-  quarantinePrefix?: string;
-}
-
-export interface StoreStatus {
-  storeId: string;
-  lastUpload: StoreUpload;
-  quiet: boolean;
-  sinceLastUploadMs: number;
-}
-
-/** GET /stores. */
-export interface StoresAnswer {
-  quietAfterHours: number;
-  stores: StoreStatus[];
-}
-
-/** GET /stores/{storeId}. */
-export interface StoreDetail {
-  storeId: string;
-  quietAfterHours: number;
-  quiet: boolean;
-  sinceLastUploadMs: number;
-  uploads: StoreUpload[];
-  openGaps: { registerId: string; businessDay: string; gaps: SequenceGap[]; missing: number }[];
-  quarantined: {
-    batchId: string;
-    businessDate: string;
-    uploadId: string;
-    fileReason?: string;
-    lines: { lineNumber: number; raw: string; reason: string }[];
-    more: boolean;
-    prefix: string;
-  }[];
-}
+export type { StoreDetail, StoresAnswer, StoreStatus, StoreUpload };
 
 /** "2, 5–7": the missing sequence numbers as ranges. */
 export function gapsLabel(gaps: readonly SequenceGap[]): string {

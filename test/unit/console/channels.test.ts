@@ -10,7 +10,7 @@ import {
   subjectState,
 } from '../../../console/src/view/channels';
 
-const channel = (name: string, overrides: Partial<ChannelStatus> = {}): ChannelStatus => ({
+const channel = (name: ChannelStatus['channel'], overrides: Partial<ChannelStatus> = {}): ChannelStatus => ({
   channel: name,
   subjects: 10,
   pending: 0,

@@ -40,6 +40,7 @@ function row(overrides: Partial<ExceptionRow> = {}): ExceptionRow {
 function detail(overrides: Partial<ExceptionDetail> = {}): ExceptionDetail {
   return {
     ...row(),
+    channel: 'shopify',
     context: {},
     actions: [],
     skusToMap: [{ channel: 'shopify', channelSku: 'TEE-X' }],
@@ -187,7 +188,7 @@ describe('the fixes an exception offers', () => {
   });
 
   it('sums up a SKU mapping: what was mapped, what went through again, what still needs a person', () => {
-    const mapped = { channel: 'shopify', channelSku: 'TEE-X', sku: 'APP-TEE' };
+    const mapped = { channel: 'shopify' as const, channelSku: 'TEE-X', sku: 'APP-TEE' };
 
     expect(mappingSummary({ ...mapped, reprocessed: [{ id: 'a', outcome: 'republished' }], left: [] })).toBe(
       'shopify TEE-X now maps to APP-TEE. 1 held item was sent through again.',

@@ -12,6 +12,7 @@ import {
 
 const movement = (overrides: Partial<Movement>): Movement => ({
   movementId: 'mv-1',
+  sku: 'SKU-1',
   locationId: 'wh-east',
   shard: 0,
   kind: 'fulfilment',

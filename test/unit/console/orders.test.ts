@@ -9,23 +9,17 @@ import {
   stateLabel,
   timeline,
 } from '../../../console/src/view/orders';
+import { balancedOrder, money } from '../builders';
 
-const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+/** The event a lifecycle move or refusal came from, and when it was recorded. */
+const recorded = (eventId: string, recordedAt: string) => ({ key: eventId, eventId, recordedAt });
 
 function detail(overrides: Partial<OrderDetail> = {}): OrderDetail {
   return {
     orderId: 'ord_abc',
     status: 'posted_to_erp',
     channelStatus: 'received',
-    order: {
-      channel: 'shopify',
-      channelOrderId: '820982911946154508',
-      channelOrderNumber: '#1001',
-      placedAt: '2026-12-06T09:00:00.000Z',
-      currency: 'USD',
-      lines: [],
-      totals: { total: usd(13634) },
-    },
+    order: balancedOrder({ placedAt: '2026-12-06T09:00:00.000Z' }),
     history: [],
     erpDocuments: [],
     ...overrides,
@@ -68,7 +62,7 @@ describe('the order view', () => {
       channelOrder: '#1001',
       status: 'posted to ERP',
       channelStatus: 'received',
-      total: usd(13634),
+      total: money(5623),
       placedAt: '2026-12-06T09:00:00.000Z',
     });
   });
@@ -79,6 +73,7 @@ describe('the order view', () => {
       order: undefined,
       channelStatus: undefined,
       held: {
+        orderId: 'ord_abc',
         channel: 'woocommerce',
         channelOrderId: '5501',
         reason: 'MAPPING_ERROR',
@@ -91,10 +86,8 @@ describe('the order view', () => {
   });
 
   it('shows a line waiting for its SKU as the channel SKU, marked unmapped', () => {
-    const line = { lineId: '1', channelSku: 'TEE-X', quantity: 1, unitPrice: usd(2400) };
-
-    expect(lineSku({ ...line, sku: null })).toEqual({ text: 'UNMAPPED TEE-X', unmapped: true });
-    expect(lineSku({ ...line, sku: 'APP-TEE' })).toEqual({ text: 'APP-TEE', unmapped: false });
+    expect(lineSku({ channelSku: 'TEE-X', sku: null })).toEqual({ text: 'UNMAPPED TEE-X', unmapped: true });
+    expect(lineSku({ channelSku: 'TEE-X', sku: 'APP-TEE' })).toEqual({ text: 'APP-TEE', unmapped: false });
   });
 
   it('lists lifecycle moves and refusals together, oldest first', () => {
@@ -102,8 +95,20 @@ describe('the order view', () => {
       state: 'shipped',
       version: 3,
       moves: [
-        { from: 'none', to: 'received', on: 'order_received', recordedAt: '2026-12-06T09:00:01.000Z', version: 1 },
-        { from: 'received', to: 'reserved', on: 'stock_reserved', recordedAt: '2026-12-06T09:00:03.000Z', version: 2 },
+        {
+          ...recorded('ev-1', '2026-12-06T09:00:01.000Z'),
+          from: 'none',
+          to: 'received',
+          on: 'order_received',
+          version: 1,
+        },
+        {
+          ...recorded('ev-3', '2026-12-06T09:00:03.000Z'),
+          from: 'received',
+          to: 'reserved',
+          on: 'stock_reserved',
+          version: 2,
+        },
       ],
       refusals: [
         {
@@ -111,7 +116,7 @@ describe('the order view', () => {
           to: 'cancelled',
           on: 'order_cancelled',
           reason: 'already shipped',
-          recordedAt: '2026-12-06T09:00:02.000Z',
+          ...recorded('ev-2', '2026-12-06T09:00:02.000Z'),
         },
       ],
     });
@@ -124,7 +129,7 @@ describe('the order view', () => {
   });
 
   it('says where an ERP document stands', () => {
-    const document = { erp: 'business-central', documentType: 'sales_order', key: 'ord_abc' };
+    const document = { erp: 'business-central', documentType: 'sales_order' as const, key: 'ord_abc' };
 
     expect(erpDocumentState({ ...document, erpDocumentNumber: 'SO-1001', erpDocumentId: 'x' })).toBe(
       'posted as SO-1001',

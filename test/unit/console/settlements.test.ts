@@ -16,6 +16,7 @@ const order = (channelOrderId: string, overrides: Partial<ReconciledOrder> = {})
   channelOrderId,
   status: 'matched',
   lineNumbers: [1, 2],
+  orderLineIds: [],
   charges: usd(4000),
   refunds: usd(0),
   fees: usd(600),
