@@ -6,6 +6,7 @@ import { DynamoConnectorStateStore } from '#shared/adapters/connector-state';
 import { SalesChannel } from '#domain/kernel/order';
 import { cellTiming, type RateLimit } from '#domain/kernel/rate-limit';
 import { pendingFigure, propagationLagMs, type PublicationRecord } from '#domain/channel-sync';
+import { EBAY_ORDERS_CONNECTOR } from '#shared/channels/ebay/ebay-api.client';
 
 /**
  * What the channels were told and how fast, read for `ops channel lag` and the console's Channels
@@ -20,10 +21,10 @@ import { pendingFigure, propagationLagMs, type PublicationRecord } from '#domain
 export const STALLED_AFTER_MS = 15 * 60_000;
 
 /**
- * The pull connectors by channel, named as their feed names them (ebayOrderFeed's default connector),
+ * The pull connectors by channel, named as their feed names them,
  * whose cursor in connectorState says how far the channel's orders were caught up.
  */
-const PULL_CONNECTORS: Partial<Record<SalesChannel, string>> = { ebay: 'ebay-orders' };
+const PULL_CONNECTORS: Partial<Record<SalesChannel, string>> = { ebay: EBAY_ORDERS_CONNECTOR };
 
 export interface SubjectLag {
   subject: string;

@@ -4,6 +4,7 @@
  * the unit tests; the figures themselves come from GET /overview/orders and /overview/exceptions.
  */
 import type { ChannelStatus } from '../../../shared/operations/channels';
+import { stateLabel } from './orders';
 import type { DeadLetterQueueDepth } from '../../../shared/operations/dead-letters';
 import type { ExceptionsOverview, OrdersOverview } from '../../../shared/operations/overview-answer';
 
@@ -163,11 +164,6 @@ const STATUS_ORDER = [
   'needs_attention',
 ];
 
-/** `posted_to_erp` as "posted to ERP". */
-export function statusName(status: string): string {
-  return status.replaceAll('_', ' ').replace(/\berp\b/, 'ERP');
-}
-
 /** Known channels in a fixed order (so a channel keeps its place and colour), then any other by name. */
 function channelsIn(cells: readonly { channel: string }[]): string[] {
   const known = Object.keys(CHANNEL_COLOURS);
@@ -229,7 +225,7 @@ export function ordersByStatusChart(perHour: OrdersOverview['perHour']): ChartFi
     ...[...present].filter((status) => !STATUS_ORDER.includes(status)).sort(),
   ];
   return {
-    labels: statuses.map(statusName),
+    labels: statuses.map(stateLabel),
     series: channelSeries(channelsIn(cells), (channel) =>
       statuses.map((status) =>
         cells

@@ -181,13 +181,16 @@ export function ebayOrderSource(api: EbayApi): OrderSource<EbayOrder> {
   };
 }
 
+/** The poller's connector: its cursor in connectorState says how far eBay's orders were caught up. */
+export const EBAY_ORDERS_CONNECTOR = 'ebay-orders';
+
 /**
  * eBay getOrders filtered by last-modified date, paged by offset. Each order's version is its
  * lastModifiedDate, so the same modification seen again by an overlapping window is a duplicate.
  */
 export function ebayOrderFeed(
   api: EbayApi,
-  { connector = 'ebay-orders', pageSize = EBAY_PAGE_LIMIT }: { connector?: string; pageSize?: number } = {},
+  { connector = EBAY_ORDERS_CONNECTOR, pageSize = EBAY_PAGE_LIMIT }: { connector?: string; pageSize?: number } = {},
 ): OrderFeed<EbayOrder> {
   return {
     channel: 'ebay',

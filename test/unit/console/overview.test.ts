@@ -16,9 +16,9 @@ import {
   ordersSince,
   peakOf,
   startOfLocalDay,
-  statusName,
   windowHours,
 } from '../../../console/src/view/overview';
+import { stateLabel } from '../../../console/src/view/orders';
 
 const orders: OrdersOverview = {
   hours: 3,
@@ -189,8 +189,8 @@ describe('chart series', () => {
   });
 
   test('statuses read as words', () => {
-    expect(statusName('posted_to_erp')).toBe('posted to ERP');
-    expect(statusName('partially_shipped')).toBe('partially shipped');
+    expect(stateLabel('posted_to_erp')).toBe('posted to ERP');
+    expect(stateLabel('partially_shipped')).toBe('partially shipped');
   });
 });
 
