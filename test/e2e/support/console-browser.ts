@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { LocalFabric } from '../../../scripts/local-fabric/local-fabric';
@@ -49,9 +50,16 @@ export async function openConsole(
   return { page, pageErrors };
 }
 
-const IMAGES = path.resolve(__dirname, '..', '..', '..', 'docs', 'images');
+/**
+ * The README's screenshots are retaken into docs/images with FABRIC_UPDATE_SCREENSHOTS=1
+ * (`FABRIC_UPDATE_SCREENSHOTS=1 npm run test:e2e`); any other run writes them to a temporary folder,
+ * so a test run leaves the checkout as it found it.
+ */
+const IMAGES = process.env.FABRIC_UPDATE_SCREENSHOTS
+  ? path.resolve(__dirname, '..', '..', '..', 'docs', 'images')
+  : path.join(tmpdir(), 'fabric-console-screenshots');
 
-/** Saves what the page shows now as docs/images/<name>.png, the README's screenshots. */
+/** Saves what the page shows now as <name>.png: in docs/images when the README's screenshots are being retaken. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(IMAGES, { recursive: true });
   const file = path.join(IMAGES, `${name}.png`);
