@@ -6,7 +6,7 @@ import { queuesNamedWithPrefix } from '#shared/adapters/dead-letter-queues';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { logger } from '#shared/adapters/observability';
 import { auditedCaller } from '#shared/api/caller';
-import { jsonAnswer, rawBody } from '#shared/api/http-answer';
+import { jsonAnswer, jsonBody } from '#shared/api/http-answer';
 import { PathId } from '#shared/api/path-id';
 import { deadLetterSource } from '#shared/operations/dead-letter-sources';
 import { booleanFlag, readConfig, requiredName } from '#shared/config/env';
@@ -60,13 +60,9 @@ async function answerDeadLetters(event: APIGatewayProxyEvent): Promise<APIGatewa
       const peeked = await peekDeadLetters(source, ports, { filters, limit });
       return jsonAnswer(200, { rule: name, ...peeked, messages: peeked.messages.map(heldMessageView) });
     }
-    const body = parseJson(rawBody(event).toString('utf8'));
-    if (body === undefined)
-      return jsonAnswer(400, {
-        message: 'the body is not valid JSON',
-        errors: [{ path: '(body)', message: 'is not valid JSON' }],
-      });
-    const request = RedriveRequest.safeParse(body);
+    const read = jsonBody(event);
+    if ('refusal' in read) return read.refusal;
+    const request = RedriveRequest.safeParse(read.body);
     if (!request.success)
       return jsonAnswer(400, { message: 'invalid redrive request', errors: formatIssues(request.error) });
     const { dryRun, ...filters } = request.data;
@@ -96,12 +92,4 @@ async function answerDeadLetters(event: APIGatewayProxyEvent): Promise<APIGatewa
 }
 
 /** The parsed body; undefined when it is not JSON. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text || '{}');
-  } catch {
-    return undefined;
-  }
-}
-
 export const handler = withObservability(answerDeadLetters);

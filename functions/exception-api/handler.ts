@@ -15,7 +15,7 @@ import { formatIssues } from '#domain/kernel/validation';
 import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
 import { exceptionDetail, exceptionReadPorts, listExceptions } from '#shared/operations/exceptions';
 import { withObservability } from '#shared/adapters/lambda-middleware';
-import { jsonAnswer, rawBody } from '#shared/api/http-answer';
+import { jsonAnswer, jsonBody } from '#shared/api/http-answer';
 import { PathId } from '#shared/api/path-id';
 import { auditedCaller } from '#shared/api/caller';
 
@@ -68,16 +68,9 @@ async function answerExceptions(event: APIGatewayProxyEvent): Promise<APIGateway
       const detail = await exceptionDetail(reads, id);
       return detail ? jsonAnswer(200, detail) : jsonAnswer(404, { message: `no exception ${id}` });
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody(event).toString('utf8') || '{}');
-    } catch {
-      return jsonAnswer(400, {
-        message: 'the body is not valid JSON',
-        errors: [{ path: '(body)', message: 'is not valid JSON' }],
-      });
-    }
-    const request = FixRequest.safeParse(body);
+    const read = jsonBody(event);
+    if ('refusal' in read) return read.refusal;
+    const request = FixRequest.safeParse(read.body);
     if (!request.success)
       return jsonAnswer(400, { message: 'a fix needs a reason', errors: formatIssues(request.error) });
     const actor = { by: auditedCaller(event), why: request.data.reason };

@@ -9,7 +9,7 @@ import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
 import { mapChannelSku } from '#shared/operations/exceptions';
 import { withObservability } from '#shared/adapters/lambda-middleware';
-import { jsonAnswer, rawBody } from '#shared/api/http-answer';
+import { jsonAnswer, jsonBody } from '#shared/api/http-answer';
 import { PathId } from '#shared/api/path-id';
 import { auditedCaller } from '#shared/api/caller';
 
@@ -45,16 +45,9 @@ const MappingRequest = z.object({
  * field; 409 when a racing fix changed a waiting exception first (the mapping stands: send it again).
  */
 async function answerSkuMapping(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody(event).toString('utf8') || '{}');
-  } catch {
-    return jsonAnswer(400, {
-      message: 'the body is not valid JSON',
-      errors: [{ path: '(body)', message: 'is not valid JSON' }],
-    });
-  }
-  const request = MappingRequest.safeParse(body);
+  const read = jsonBody(event);
+  if ('refusal' in read) return read.refusal;
+  const request = MappingRequest.safeParse(read.body);
   if (!request.success) return jsonAnswer(400, { message: 'invalid SKU mapping', errors: formatIssues(request.error) });
   const { reason, ...mapping } = request.data;
   const actor = {

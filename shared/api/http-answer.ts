@@ -29,3 +29,20 @@ export function rawBody(event: APIGatewayProxyEvent): Buffer {
   if (!event.body) return Buffer.alloc(0);
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
+
+/**
+ * The request body read as JSON (an empty body as `{}`), or the 400 that names the body when it is
+ * not JSON: every JSON route answers malformed input the same way.
+ */
+export function jsonBody(event: APIGatewayProxyEvent): { body: unknown } | { refusal: APIGatewayProxyResult } {
+  try {
+    return { body: JSON.parse(rawBody(event).toString('utf8') || '{}') };
+  } catch {
+    return {
+      refusal: jsonAnswer(400, {
+        message: 'the body is not valid JSON',
+        errors: [{ path: '(body)', message: 'is not valid JSON' }],
+      }),
+    };
+  }
+}

@@ -137,6 +137,11 @@ describe('the exceptions routes', () => {
       headers: { [LOCAL_USER_HEADER]: 'dev-operator', 'content-type': 'application/json' },
       body: '{"channel":',
     });
+    const dismissNotJson = await fetch(`${fabric.apiUrl}/exceptions/anything/dismiss`, {
+      method: 'POST',
+      headers: { [LOCAL_USER_HEADER]: 'dev-operator', 'content-type': 'application/json' },
+      body: '{"reason":',
+    });
     const asViewer = await call('/sku-mappings', {
       method: 'POST',
       body: { channel: 'shopify', channelSku: 'ANY', sku: SAMPLE_CATALOG[0].sku },
@@ -146,6 +151,9 @@ describe('the exceptions routes', () => {
     expect(badAge).toMatchObject({ status: 400, body: { errors: [{ path: 'olderThanMinutes' }] } });
     expect(noSku).toMatchObject({ status: 400, body: { message: 'invalid SKU mapping', errors: [{ path: 'sku' }] } });
     expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ errors: [{ path: '(body)' }] });
+    expect(dismissNotJson.status).toBe(400);
+    expect(await dismissNotJson.json()).toMatchObject({ errors: [{ path: '(body)' }] });
     expect(asViewer.status).toBe(403);
   });
 
