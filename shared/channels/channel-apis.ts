@@ -170,6 +170,8 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     returns: (channel: SalesChannel) => returns[channel]?.(),
     /** Channels whose availability the fabric publishes. */
     inventoryChannels: Object.keys(inventory) as SalesChannel[],
+    /** The store's REST API on the same rate budget, for the catch-up pull's order search. */
+    wooCommerceRest: woocommerce,
   };
 }
 export type OutboundChannelApis = ReturnType<typeof outboundChannelApisFromEnv>;

@@ -1,7 +1,14 @@
 import type { SalesChannel } from '#domain/kernel/order';
 import type { OrderFeed } from '#domain/intake/order-pull';
-import { channelApisFromEnv } from './channel-apis';
+import { channelApisFromEnv, outboundChannelApisFromEnv } from './channel-apis';
 import { ebayOrderFeed } from './ebay/ebay-api.client';
+import { WOOCOMMERCE_ORDERS_PAGE_LIMIT, wooCommerceOrderFeed } from './woocommerce/order-feed';
+import { WALMART_ORDERS_PAGE_LIMIT, walmartOrderFeed } from './walmart/order-feed';
+import { SQUARE_SEARCH_PAGE_LIMIT, squareOrderFeed } from './square/order-feed';
+import { AMAZON_ORDERS_PAGE_LIMIT, amazonOrderFeed } from './amazon/order-feed';
+
+/** The channels a region sells on, as its stack tells the functions that call several channels' APIs; unset, all. */
+export const REGION_CHANNELS_ENV = 'FABRIC_REGION_CHANNELS';
 
 /** The connector whose cursor a channel's catch-up pull keeps in the connectorState table. */
 export function catchUpConnector(channel: SalesChannel): string {
@@ -20,7 +27,7 @@ export interface OrderFeedOptions {
  * channel's Admin API calls share (Shopify, WooCommerce).
  */
 export function orderFeedsFromEnv(
-  _publicationsTable: string,
+  publicationsTable: string,
   options: OrderFeedOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Partial<Record<SalesChannel, () => OrderFeed<unknown>>> {
@@ -30,6 +37,26 @@ export function orderFeedsFromEnv(
       ebayOrderFeed(apis.ebay(), {
         connector: catchUpConnector('ebay'),
         pageSize: Math.min(options.pageSize, 200),
+      }) as OrderFeed<unknown>,
+    woocommerce: () =>
+      wooCommerceOrderFeed(outboundChannelApisFromEnv(publicationsTable, env).wooCommerceRest(), {
+        connector: catchUpConnector('woocommerce'),
+        pageSize: Math.min(options.pageSize, WOOCOMMERCE_ORDERS_PAGE_LIMIT),
+      }) as OrderFeed<unknown>,
+    walmart: () =>
+      walmartOrderFeed(apis.walmart(), {
+        connector: catchUpConnector('walmart'),
+        pageSize: Math.min(options.pageSize, WALMART_ORDERS_PAGE_LIMIT),
+      }) as OrderFeed<unknown>,
+    square: () =>
+      squareOrderFeed(apis.square(), {
+        connector: catchUpConnector('square'),
+        pageSize: Math.min(options.pageSize, SQUARE_SEARCH_PAGE_LIMIT),
+      }) as OrderFeed<unknown>,
+    amazon: () =>
+      amazonOrderFeed(apis.amazon(), {
+        connector: catchUpConnector('amazon'),
+        pageSize: Math.min(options.pageSize, AMAZON_ORDERS_PAGE_LIMIT),
       }) as OrderFeed<unknown>,
   };
 }

@@ -4,6 +4,7 @@ import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions
 import type { OrderSource } from '#domain/intake/order-fetch';
 import { formatIssues } from '#domain/kernel/validation';
 import { amazonOrderMapper } from './amazon-order.mapper';
+import { AmazonSeller } from './inventory-api';
 import {
   AmazonGetOrderItemsResponse,
   AmazonGetOrderResponse,
@@ -24,11 +25,13 @@ const LwaTokenResponse = z.object({ access_token: z.string().min(1), expires_in:
 /**
  * Selling Partner API Orders v0 for one seller: a Login with Amazon access token (refresh-token grant,
  * cached for its hour) in x-amz-access-token, and one token bucket per operation at the documented
- * default usage plans (getOrder and getOrderItems: 0.5 requests/s, burst 30), so a container never
- * spends more than Amazon grants; a 429 (QuotaExceeded) drains the bucket and waits.
+ * default usage plans (getOrders: 0.0167 requests/s, burst 20; getOrder and getOrderItems: 0.5
+ * requests/s, burst 30), so a container never spends more than Amazon grants; a 429 (QuotaExceeded)
+ * drains the bucket and waits.
  */
 export class AmazonOrdersApi {
   private readonly token: CachedAccessToken;
+  private readonly getOrdersHttp: ChannelHttpOptions;
   private readonly getOrderHttp: ChannelHttpOptions;
   private readonly getOrderItemsHttp: ChannelHttpOptions;
 
@@ -38,6 +41,7 @@ export class AmazonOrdersApi {
     private readonly credentials: ChannelApiCredentials,
     http: Partial<ChannelHttpOptions> = {},
   ) {
+    this.getOrdersHttp = { channel: 'amazon', bucket: new TokenBucket(0.0167, 20), ...http };
     this.getOrderHttp = { channel: 'amazon', bucket: new TokenBucket(0.5, 30), ...http };
     this.getOrderItemsHttp = { channel: 'amazon', bucket: new TokenBucket(0.5, 30), ...http };
     this.token = new CachedAccessToken(async () => {
@@ -59,6 +63,35 @@ export class AmazonOrdersApi {
       const token = LwaTokenResponse.parse(raw);
       return { accessToken: token.access_token, expiresInSeconds: token.expires_in };
     });
+  }
+
+  /**
+   * GET /orders/v0/orders?LastUpdatedAfter=&LastUpdatedBefore=: one page of the seller's orders in its
+   * marketplace updated in the range, raw; pass the previous page's NextToken for the next (Amazon then
+   * ignores the range, which the token carries).
+   */
+  async getOrders(
+    range: { lastUpdatedAfter: string; lastUpdatedBefore: string; maxResultsPerPage: number },
+    nextToken?: string,
+  ): Promise<unknown> {
+    const { marketplaceId } = await this.seller();
+    const query = new URLSearchParams({ MarketplaceIds: marketplaceId });
+    if (nextToken) query.set('NextToken', nextToken);
+    else {
+      query.set('LastUpdatedAfter', range.lastUpdatedAfter);
+      query.set('LastUpdatedBefore', range.lastUpdatedBefore);
+      query.set('MaxResultsPerPage', String(range.maxResultsPerPage));
+    }
+    return channelRequest(
+      `${this.apiUrl}/orders/v0/orders?${query}`,
+      { headers: await this.headers() },
+      this.getOrdersHttp,
+    );
+  }
+
+  /** The seller and marketplace these credentials act for. */
+  seller(): Promise<z.infer<typeof AmazonSeller>> {
+    return this.credentials.credentialsFor('amazon', AmazonSeller);
   }
 
   /** GET /orders/v0/orders/{orderId}: the raw answer. */
@@ -109,15 +142,10 @@ export function amazonOrderSource(api: AmazonOrdersApi): OrderSource<AmazonOrder
       // Items are not asked for an order that cannot be taken yet; readAnswer says which.
       if (!order.success || order.data.payload.OrderStatus === 'Pending')
         return this.readAnswer({ order: rawOrder }, notice);
-      const pages: unknown[] = [];
-      let nextToken: string | undefined;
-      do {
-        const rawItems = await api.getOrderItems(notice.channelOrderId, nextToken);
-        pages.push(rawItems);
-        const page = AmazonGetOrderItemsResponse.safeParse(rawItems);
-        nextToken = page.success ? page.data.payload.NextToken : undefined;
-      } while (nextToken);
-      return this.readAnswer({ order: rawOrder, orderItems: pages }, notice);
+      return this.readAnswer(
+        { order: rawOrder, orderItems: await allOrderItemPages(api, notice.channelOrderId) },
+        notice,
+      );
     },
     readAnswer(raw, notice) {
       const { order: rawOrder, orderItems: pages = [] } = (raw ?? {}) as { order?: unknown; orderItems?: unknown[] };
@@ -142,4 +170,17 @@ export function amazonOrderSource(api: AmazonOrdersApi): OrderSource<AmazonOrder
       };
     },
   };
+}
+
+/** Every page of getOrderItems for one order, raw, following NextToken until Amazon gives none. */
+export async function allOrderItemPages(api: AmazonOrdersApi, amazonOrderId: string): Promise<unknown[]> {
+  const pages: unknown[] = [];
+  let nextToken: string | undefined;
+  do {
+    const rawItems = await api.getOrderItems(amazonOrderId, nextToken);
+    pages.push(rawItems);
+    const page = AmazonGetOrderItemsResponse.safeParse(rawItems);
+    nextToken = page.success ? page.data.payload.NextToken : undefined;
+  } while (nextToken);
+  return pages;
 }

@@ -13,9 +13,10 @@ export const SQUARE_VERSION = '2025-10-16';
 const SquareCredentials = z.object({ accessToken: z.string().min(1) });
 
 /**
- * Square's Orders API (RetrieveOrder), authenticated with the seller's OAuth access token. Square
- * documents no fixed request rate, only 429 answers when an application sends too much: the bucket
- * keeps a steady 10 requests/s per container and 429s wait and retry.
+ * Square's Orders API (RetrieveOrder, SearchOrders) and Locations API (ListLocations), authenticated
+ * with the seller's OAuth access token. Square documents no fixed request rate, only 429 answers when
+ * an application sends too much: the bucket keeps a steady 10 requests/s per container and 429s wait
+ * and retry.
  */
 export class SquareOrdersApi {
   private readonly http: ChannelHttpOptions;
@@ -30,15 +31,32 @@ export class SquareOrdersApi {
 
   /** GET /v2/orders/{order_id}: the raw answer, `{ order }`. Throws ChannelApiError for a non-2xx answer. */
   async retrieveOrder(orderId: string): Promise<unknown> {
+    return this.send('GET', `/v2/orders/${encodeURIComponent(orderId)}`);
+  }
+
+  /** POST /v2/orders/search (SearchOrders) with the request as Square documents it: the raw answer, `{ orders, cursor }`. */
+  async searchOrders(request: unknown): Promise<unknown> {
+    return this.send('POST', '/v2/orders/search', request);
+  }
+
+  /** GET /v2/locations (ListLocations): the raw answer, `{ locations }`, every location of the seller. */
+  async listLocations(): Promise<unknown> {
+    return this.send('GET', '/v2/locations');
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<unknown> {
     const { accessToken } = await this.credentials.credentialsFor('square', SquareCredentials);
     return channelRequest(
-      `${this.baseUrl}/v2/orders/${encodeURIComponent(orderId)}`,
+      `${this.baseUrl}${path}`,
       {
+        method,
         headers: {
           authorization: `Bearer ${accessToken}`,
           'square-version': SQUARE_VERSION,
           accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       },
       this.http,
     );

@@ -55,6 +55,19 @@ export class WalmartOrdersApi {
     });
   }
 
+  /**
+   * GET /v3/orders?{query}: one page of the seller's purchase orders, raw (`{ list: { meta, elements } }`).
+   * The first page's query names the filters; every later page's is the previous page's
+   * `meta.nextCursor`, which carries them on.
+   */
+  async listOrders(query: string): Promise<unknown> {
+    return channelRequest(
+      `${this.baseUrl}/v3/orders?${query.replace(/^\?/, '')}`,
+      { headers: { ...serviceHeaders(), 'WM_SEC.ACCESS_TOKEN': await this.token.get() } },
+      this.http,
+    );
+  }
+
   /** GET /v3/orders/{purchaseOrderId}: the raw answer, `{ order }`. Throws ChannelApiError for a non-2xx answer. */
   async getOrder(purchaseOrderId: string): Promise<unknown> {
     return channelRequest(

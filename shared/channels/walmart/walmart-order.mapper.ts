@@ -149,11 +149,7 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
     status: canonicalStatus(walmartStatus(order, products), lines),
     currency,
     placedAt: order.orderDate,
-    // The latest of the order date and its lines' status dates.
-    channelUpdatedAt: order.orderLines.orderLine.reduce(
-      (latest, line) => (line.statusDate && line.statusDate > latest ? line.statusDate : latest),
-      order.orderDate,
-    ),
+    channelUpdatedAt: walmartOrderVersion(order),
     taxesIncluded: false,
     ...(order.customerEmailId || order.shippingInfo?.postalAddress?.name
       ? {
@@ -174,6 +170,17 @@ export function mapWalmartOrder(order: WalmartOrder, lookupSku: SkuLookup): Orde
     ? moneyAt(reported.currencyAmount, reported.currencyUnit, 'orderSummary.totalAmount.currencyAmount')
     : computeOrderTotals(draft).total;
   return completeOrder(draft, total, 'orderSummary.totalAmount');
+}
+
+/**
+ * The purchase order's version: the latest of its order date and its lines' status dates, since
+ * every status change stamps its line and the order has no last-modified time of its own.
+ */
+export function walmartOrderVersion(order: WalmartOrder): string {
+  return order.orderLines.orderLine.reduce(
+    (latest, line) => (line.statusDate && line.statusDate > latest ? line.statusDate : latest),
+    order.orderDate,
+  );
 }
 
 /**

@@ -25,6 +25,29 @@ export class WooCommerceRestApi {
   ) {}
 
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.send<T>(method, path, body, this.http);
+  }
+
+  /**
+   * GET /orders?{query}: one page of orders, raw, in the shape the order webhooks deliver, and the
+   * number of pages WooCommerce answers in X-WP-TotalPages for the same query.
+   */
+  async listOrders(query: URLSearchParams): Promise<{ orders: unknown; totalPages: number }> {
+    let totalPages = 0;
+    const fetchAnswer = this.http.fetch ?? fetch;
+    const orders = await this.send('GET', `/orders?${query}`, undefined, {
+      ...this.http,
+      // The page count is a header, which channelRequest does not return: read it on the way past.
+      fetch: async (input, init) => {
+        const response = await fetchAnswer(input, init);
+        totalPages = Number(response.headers.get('x-wp-totalpages') ?? 0);
+        return response;
+      },
+    });
+    return { orders, totalPages };
+  }
+
+  private async send<T = unknown>(method: string, path: string, body: unknown, http: ChannelHttpOptions): Promise<T> {
     const { storeUrl, consumerKey, consumerSecret } = await this.credentials.credentialsFor(
       'woocommerce',
       WooCommerceCredentials,
@@ -41,7 +64,7 @@ export class WooCommerceRestApi {
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       },
-      this.http,
+      http,
     );
   }
 }
