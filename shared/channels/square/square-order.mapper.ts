@@ -22,21 +22,38 @@ import {
 import type { Money } from '#domain/kernel/money';
 import type { ChannelRefund } from '#domain/returns/refund-report';
 import type { SquareMoney, SquareOrder } from './square-order.schema';
+import { type SquareStoreLocations, squareStoreLocationsFromEnv, squareTillTransaction } from './square-store-sale';
 
-/** The Square order to canonical order mapping; see mapSquareOrder for the money rules. */
-export const squareOrderMapper: ChannelOrderMapper<SquareOrder> = {
-  channel: 'square',
-  channelOrderId: (order) => order.id,
-  // Square orders carry no SKU string: a catalog line is known by its item variation id, which the
-  // cross-reference maps (`xref map-sku square variant:<catalog_object_id> <sku>`). An ad-hoc line has none.
-  skuKeys: (order) =>
-    order.line_items.map((line) => ({
-      channelSku: '',
-      ...(line.catalog_object_id ? { variantId: line.catalog_object_id } : {}),
-    })),
-  toCanonicalOrder: (order, lookupSku) => mapSquareOrder(order, lookupSku),
-  refunds: (order) => squareRefunds(order),
-};
+/**
+ * The Square order mapping for the given store locations: an in-person order at a mapped location is a
+ * store transaction (squareTillTransaction), every other order an online order (see mapSquareOrder for
+ * the money rules).
+ */
+export function squareOrderMapperFor(storeLocations: () => SquareStoreLocations): ChannelOrderMapper<SquareOrder> {
+  return {
+    channel: 'square',
+    channelOrderId: (order) => order.id,
+    // Square orders carry no SKU string: a catalog line is known by its item variation id, which the
+    // cross-reference maps (`xref map-sku square variant:<catalog_object_id> <sku>`). An ad-hoc line has none.
+    skuKeys: (order) =>
+      [...order.line_items, ...order.returns.flatMap((entry) => entry.return_line_items)].map((line) => ({
+        channelSku: '',
+        ...(line.catalog_object_id ? { variantId: line.catalog_object_id } : {}),
+      })),
+    toCanonicalOrder: (order, lookupSku) => mapSquareOrder(order, lookupSku),
+    refunds: (order) => squareRefunds(order),
+    tillTransaction: (order, lookupSku) => squareTillTransaction(order, storeLocations(), lookupSku, mapSquareOrder),
+  };
+}
+
+let storeLocationsFromEnv: SquareStoreLocations | undefined;
+
+/**
+ * The mapping every Square path shares (the fetch after a webhook, the catch-up pull, a remap from the
+ * archive), with the store locations of FABRIC_SQUARE_STORE_LOCATIONS, read once per container on
+ * first use.
+ */
+export const squareOrderMapper = squareOrderMapperFor(() => (storeLocationsFromEnv ??= squareStoreLocationsFromEnv()));
 
 /**
  * Maps a Square order (online or point of sale) to the canonical order. The rules:
@@ -51,6 +68,11 @@ export const squareOrderMapper: ChannelOrderMapper<SquareOrder> = {
  * - the result must reproduce total_money to the minor unit.
  */
 export function mapSquareOrder(order: SquareOrder, lookupSku: SkuLookup): Order {
+  if (order.line_items.length === 0)
+    throw new OrderMappingError(
+      'returns: a refund of items is a store return only at a Square location mapped to a store (FABRIC_SQUARE_STORE_LOCATIONS)',
+      [{ path: 'line_items', message: 'an online order sells at least one line' }],
+    );
   const currency = currencyAt(order.total_money.currency, 'total_money.currency');
   const money = (value: SquareMoney, path: string): Money => {
     if (value.currency !== currency) {

@@ -1,5 +1,6 @@
-import { type ChannelOrderMapper, OrderMappingError } from './channel-ports';
-import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
+import { type ChannelOrderMapper, OrderMappingError, type TillTransaction } from './channel-ports';
+import { type ChannelSkuKey, skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
+import { recordedTransactionEvents } from '#domain/pos';
 import { orderIdFor, type Order, type SalesChannel } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';
 import type { FabricEvent } from '#domain/kernel/event';
@@ -13,6 +14,8 @@ export interface PreparedOrder {
   outcome: 'accepted' | 'needs_attention';
   publish: FabricEvent[];
   reason?: string;
+  /** The store transaction the payload was recorded as, when it was rung up at a store's till. */
+  storeTransactionId?: string;
 }
 
 /**
@@ -22,7 +25,9 @@ export interface PreparedOrder {
  *   cross-reference (the order is kept, the line unresolved, never dropped or guessed);
  * - OrderNeedsAttention(MAPPING_ERROR) alone when the money does not balance or a rule refuses the
  *   payload (the raw delivery stays in the archive for a person to look at);
- * - RefundReported for each refund the payload reports.
+ * - RefundReported for each refund the payload reports;
+ * - or, for an in-person sale or return at one of our stores' tills (Square POS at a mapped location),
+ *   the store transaction's events instead (PosTransactionRecorded, see recordTillTransaction).
  * Every event is correlated by the order id and caused by the delivery. Throws only for infrastructure
  * failures of the cross-reference; mapping problems are answers, not exceptions.
  */
@@ -55,10 +60,13 @@ export async function prepareChannelOrder<TPayload>(
 
   const skuKeys = mapper.skuKeys(payload);
   const known = await skus.resolveSkus(channel, skuKeys);
+  const lookupSku = (key: ChannelSkuKey) => known.get(skuKeyId(key));
   let order: Order;
   let refunds: FabricEvent[];
   try {
-    order = mapper.toCanonicalOrder(payload, (key) => known.get(skuKeyId(key)));
+    const till = mapper.tillTransaction?.(payload, lookupSku);
+    if (till) return recordTillTransaction(channel, channelOrderId, orderId, till, trace);
+    order = mapper.toCanonicalOrder(payload, lookupSku);
     refunds = (mapper.refunds?.(payload) ?? []).map((refund) => createEvent(RefundReported, { refund }, trace));
   } catch (error) {
     if (!(error instanceof OrderMappingError)) throw error;
@@ -85,5 +93,44 @@ export async function prepareChannelOrder<TPayload>(
     outcome: 'needs_attention',
     publish: [received, attention('UNKNOWN_SKU', unresolved, unknownKeys), ...refunds],
     reason: 'unknown SKU',
+  };
+}
+
+/**
+ * A till transaction is recorded exactly as a store's batch upload records one (recordedTransactionEvents),
+ * so it follows the POS path: pos-stock-movements moves the store's stock, accounting-journal books it
+ * by tender and erp-posting posts the entry; an unknown item is held as a POS line needing attention.
+ * Its batch reference names the channel and the order version it was read from. No OrderReceived: the
+ * sale is not an online order, so no reservation, no sales order and no refund report. An order not
+ * completed yet publishes nothing; its completion arrives as a newer version.
+ */
+function recordTillTransaction(
+  channel: SalesChannel,
+  channelOrderId: string,
+  orderId: string,
+  till: TillTransaction,
+  trace: { correlationId: string; causationId: string },
+): PreparedOrder {
+  if (till.kind === 'not_completed')
+    return { orderId, channelOrderId, outcome: 'accepted', publish: [], reason: till.reason };
+  const { transaction } = till;
+  const batch = {
+    storeId: transaction.key.storeId,
+    businessDate: transaction.key.businessDay,
+    batchId: channel,
+    uploadId: `${channelOrderId}@${till.version}`,
+  };
+  const publish = recordedTransactionEvents(transaction, batch, 1, {
+    correlationId: transaction.transactionId,
+    causationId: trace.causationId,
+  });
+  const unknown = transaction.lines.some((line) => line.sku === null);
+  return {
+    orderId,
+    channelOrderId,
+    outcome: unknown ? 'needs_attention' : 'accepted',
+    publish,
+    storeTransactionId: transaction.transactionId,
+    ...(unknown ? { reason: 'unknown SKU on a store transaction' } : {}),
   };
 }

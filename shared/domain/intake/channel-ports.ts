@@ -2,6 +2,7 @@ import type { Order, SalesChannel } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';
 import type { ChannelSkuKey, SkuLookup } from '#domain/kernel/sku-cross-reference';
 import type { ChannelRefund } from '#domain/returns';
+import type { PosTransaction } from '#domain/pos';
 
 /** An inbound HTTP delivery as every channel adapter sees it: raw bytes, lower-cased headers. */
 export interface WebhookRequest {
@@ -53,7 +54,21 @@ export interface ChannelOrderMapper<TPayload> {
   toCanonicalOrder(payload: TPayload, lookupSku: SkuLookup): Order;
   /** Refunds the order payload reports (partial or full); each becomes a RefundReported event. */
   refunds?(payload: TPayload): ChannelRefund[];
+  /**
+   * For a channel that is also a store's till (Square POS): the store transaction an in-person sale or
+   * return at one of our stores is, recorded as a POS transaction instead of an online order; undefined
+   * for an online order, which maps as ever. Throws OrderMappingError like toCanonicalOrder.
+   */
+  tillTransaction?(payload: TPayload, lookupSku: SkuLookup): TillTransaction | undefined;
 }
+
+/**
+ * A channel order rung up at a store's till: the completed transaction with the channel version it was
+ * read from, or a ticket still open (or voided) that moves nothing.
+ */
+export type TillTransaction =
+  | { kind: 'transaction'; transaction: PosTransaction; version: string }
+  | { kind: 'not_completed'; reason: string };
 
 /** A request a channel sends unsigned by design (WooCommerce's ping on webhook creation), answered without side effects. */
 export interface HandshakeAnswer {

@@ -1,13 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent } from '#domain/kernel/event';
-import {
-  PosBatchContinuationRequested,
-  PosBatchProcessed,
-  PosLineNeedsAttention,
-  PosSequenceGapDetected,
-  PosTransactionRecorded,
-} from './events';
-import { ReturnReceived } from '#domain/returns';
+import { PosBatchContinuationRequested, PosBatchProcessed, PosSequenceGapDetected } from './events';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { EventPublisher } from '#domain/kernel/ports';
 import type { SkuCrossReference } from '#domain/kernel/sku-cross-reference';
@@ -41,7 +34,7 @@ import {
   type ReadPosition,
 } from './batch';
 import type { PosBatchRef } from './events';
-import { orderReturnsOf } from './order-returns';
+import { recordedTransactionEvents } from './recorded-transaction';
 import type { PosParsedItem, QuarantinedLine } from './parsed-item';
 import type { Readability } from '#shared/text/byte-stream';
 import { TransientError } from '#domain/kernel/errors';
@@ -541,37 +534,10 @@ class UploadRun {
   }
 
   private eventsFor(transaction: PosTransaction, lineNumber: number): FabricEvent[] {
-    const trace = { correlationId: transaction.transactionId, causationId: `pos:${this.progress.uploadRef}` };
-    const recorded = { transaction, batch: { ...this.batch, lineNumber } };
-    const events: FabricEvent[] = [createEvent(PosTransactionRecorded, recorded, trace)];
-    const unknown = transaction.lines.filter((line) => line.sku === null);
-    if (unknown.length) {
-      events.push(
-        createEvent(
-          PosLineNeedsAttention,
-          {
-            transactionId: transaction.transactionId,
-            key: transaction.key,
-            reason: 'UNKNOWN_SKU',
-            lines: unknown.map((line) => ({
-              lineNumber: line.lineNumber,
-              itemCode: line.itemCode,
-              type: line.type,
-              quantity: line.quantity,
-            })),
-            batch: this.batch,
-            recorded,
-          },
-          trace,
-        ),
-      );
-    }
-    // Under the transaction's claim, like the transaction itself: each return is received once, and
-    // its id (from the transaction and the order) dedupes a publish a crash repeats.
-    for (const customerReturn of orderReturnsOf(transaction)) {
-      events.push(createEvent(ReturnReceived, { customerReturn }, { ...trace, correlationId: customerReturn.orderId }));
-    }
-    return events;
+    return recordedTransactionEvents(transaction, this.batch, lineNumber, {
+      correlationId: transaction.transactionId,
+      causationId: `pos:${this.progress.uploadRef}`,
+    });
   }
 
   private async flushQuarantine(): Promise<void> {
