@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { OutboundChannelStub } from './outbound-channel-stub';
 import { PriceChannelStub } from './price-channel-stub';
+import { ShopifyOrderListingStub } from './shopify-order-listing-stub';
 import { closeNow, listenOnLoopback } from '../loopback/loopback-server';
 import { StubState } from './stub-state';
 
@@ -38,7 +39,8 @@ export type StubAnswer = { status: number; body?: unknown; headers?: Record<stri
  *   GET /sell/fulfillment/v1/order?filter=lastmodifieddate:[from..to]&limit&offset, GET
  *   /sell/fulfillment/v1/order/{id}, GET /commerce/notification/v1/public_key/{kid};
  * - Walmart: POST /v3/token (client credentials grant, Basic clientId:clientSecret), GET
- *   /v3/orders/{purchaseOrderId} (WM_SEC.ACCESS_TOKEN), both requiring WM_SVC.NAME and WM_QOS.CORRELATION_ID.
+ *   /v3/orders/{purchaseOrderId} (WM_SEC.ACCESS_TOKEN), both requiring WM_SVC.NAME and WM_QOS.CORRELATION_ID;
+ * - Shopify: the GraphQL Admin orders listing by updated_at, see shopify-order-listing-stub.ts.
  * Credentials must be the development ones; tokens it issues are checked. `fail` injects faults (429
  * with Retry-After, 500) for the next matching requests; `requests` records every call.
  */
@@ -55,6 +57,8 @@ export class ChannelApiStub {
   readonly outbound = new OutboundChannelStub((token) => this.issuedTokens.has(token));
   /** Price endpoints (Shopify, eBay, WooCommerce): see price-channel-stub.ts. */
   readonly prices = new PriceChannelStub((token) => this.issuedTokens.has(token));
+  /** Shopify's orders for the catch-up pull's `orders` query: `shopifyOrders.putShopifyOrder(webhookPayload)`. */
+  readonly shopifyOrders = new ShopifyOrderListingStub();
   private readonly faults: StubFault[] = [];
   private readonly issuedTokens = new Set<string>();
   private readonly durable: StubState | undefined;
@@ -74,6 +78,7 @@ export class ChannelApiStub {
       walmart: this.walmart,
       outbound: this.outbound,
       prices: this.prices,
+      shopifyOrders: this.shopifyOrders,
       auth: { issuedTokens: this.issuedTokens },
     });
     this.durable.load();
@@ -148,6 +153,8 @@ export class ChannelApiStub {
     const path = url.pathname;
     const priced = this.prices.route(request);
     if (priced) return priced;
+    const listed = this.shopifyOrders.route(request);
+    if (listed) return listed;
     const outbound = this.outbound.route(request);
     if (outbound) return outbound;
     const getPath = (pattern: RegExp) => (method === 'GET' ? pattern.exec(path) : null);

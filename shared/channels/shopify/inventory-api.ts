@@ -27,9 +27,23 @@ const GraphqlAnswer = z.object({
   errors: z
     .array(z.object({ message: z.string(), extensions: z.object({ code: z.string().optional() }).loose().optional() }))
     .optional(),
+  /** What the query cost and what is left of the shop's points; on THROTTLED, how long until it fits. */
+  extensions: z
+    .object({
+      cost: z
+        .object({
+          requestedQueryCost: z.number(),
+          throttleStatus: z.object({ currentlyAvailable: z.number(), restoreRate: z.number().positive() }),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
-/** Shopify answers GraphQL throttling with 200 and a THROTTLED error; it waits as it would for a 429. */
+/**
+ * Shopify answers GraphQL throttling with 200 and a THROTTLED error; it waits until the points the
+ * query asked for are restored (extensions.cost), or as it would for a 429 when the answer says nothing.
+ */
 const THROTTLED_RETRIES = 3;
 
 /** The GraphQL Admin API of one shop (X-Shopify-Access-Token), through the shared bucket. */
@@ -64,8 +78,18 @@ export class ShopifyAdminApi {
       const throttled = answer.errors?.some((error) => error.extensions?.code === 'THROTTLED');
       if (throttled) {
         await this.http.bucket?.drain();
-        if (attempt >= THROTTLED_RETRIES) throw new ChannelRateLimitedError('shopify', 1000, answer);
-        await this.sleep(1000 * 2 ** attempt);
+        const cost = answer.extensions?.cost;
+        const waitMs = cost
+          ? Math.max(
+              1000,
+              Math.ceil(
+                ((cost.requestedQueryCost - cost.throttleStatus.currentlyAvailable) / cost.throttleStatus.restoreRate) *
+                  1000,
+              ),
+            )
+          : 1000 * 2 ** attempt;
+        if (attempt >= THROTTLED_RETRIES) throw new ChannelRateLimitedError('shopify', waitMs, answer);
+        await this.sleep(waitMs);
         continue;
       }
       if (answer.errors?.length || !answer.data)

@@ -244,7 +244,8 @@ function shopifyOrderId(payload: ShopifyOrderPayload): string {
   return gidTail(payload.admin_graphql_api_id) ?? String(payload.id);
 }
 
-function gidTail(gid: string | undefined): string | undefined {
+/** The numeric tail of a GraphQL id (`gid://shopify/LineItem/123` is 123): REST's id. */
+export function gidTail(gid: string | undefined): string | undefined {
   return gid?.split('/').pop() || undefined;
 }
 
