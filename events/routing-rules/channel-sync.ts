@@ -16,7 +16,7 @@ export const channelSyncRules: readonly RoutingRule[] = [
   // One availability queue per channel the fabric publishes to: each channel's rate budget, failures
   // and DLQ stay its own. Large batches over a short window are what lets a burst coalesce per SKU;
   // ordering and once-only publication come from the ledger's version checks, not from the queue.
-  ...(['shopify', 'amazon', 'ebay', 'woocommerce'] as const).map(
+  ...(['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart', 'square'] as const).map(
     (channel): RoutingRule => ({
       name: `${channel}-availability-sync`,
       description: `What ${channel} may list of a SKU, to the consumer that publishes it through the ${channel} inventory API.`,

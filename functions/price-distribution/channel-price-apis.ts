@@ -10,6 +10,11 @@ import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi } from '#shared/channels/shop
 import { ShopifyPriceApi } from '#shared/channels/shopify/price-api';
 import { WOOCOMMERCE_RATE_LIMIT, WooCommerceRestApi } from '#shared/channels/woocommerce/inventory-api';
 import { WooCommercePriceApi } from '#shared/channels/woocommerce/price-api';
+import { WALMART_PRODUCTION_URL, WalmartOrdersApi } from '#shared/channels/walmart/walmart-api.client';
+import { WALMART_RATE_LIMIT } from '#shared/channels/walmart/inventory-api';
+import { WalmartPriceApi } from '#shared/channels/walmart/price-api';
+import { SQUARE_RATE_LIMIT, SquareCatalog, SquareRestApi } from '#shared/channels/square/inventory-api';
+import { SquarePriceApi } from '#shared/channels/square/price-api';
 
 /**
  * The channels' price endpoints, on the same clients and credentials as their inventory publishing.
@@ -23,6 +28,12 @@ export function channelPriceApisFromEnv(
   const override = (channel: SalesChannel) => env[apiBaseUrlEnvVar(channel)] || undefined;
   const bucket = (limit: { ratePerSecond: number; burst: number }) => new TokenBucket(limit.ratePerSecond, limit.burst);
   const ebayUrl = (override('ebay') ?? EBAY_PRODUCTION_URL).replace(/\/$/, '');
+  const walmartUrl = (override('walmart') ?? WALMART_PRODUCTION_URL).replace(/\/$/, '');
+  const walmartToken = new WalmartOrdersApi(walmartUrl, credentials);
+  const square = new SquareRestApi(override('square'), credentials, {
+    channel: 'square',
+    bucket: bucket(SQUARE_RATE_LIMIT),
+  });
   return {
     shopify: new ShopifyPriceApi(
       new ShopifyAdminApi(override('shopify'), credentials, {
@@ -40,5 +51,12 @@ export function channelPriceApisFromEnv(
         bucket: bucket(WOOCOMMERCE_RATE_LIMIT),
       }),
     ),
+    walmart: new WalmartPriceApi({
+      apiUrl: walmartUrl,
+      accessToken: () => walmartToken.accessToken(),
+      credentials,
+      http: { channel: 'walmart', bucket: bucket(WALMART_RATE_LIMIT) },
+    }),
+    square: new SquarePriceApi(square, new SquareCatalog(square)),
   };
 }

@@ -20,7 +20,13 @@ export interface StubChannelOrder {
  * - WooCommerce wc/v3 products?sku=, products/batch, orders/{id}/notes, PUT orders/{id} (status) and
  *   POST orders/{id}/refunds;
  * - Amazon Listings Items v2021-08-01 patchListingsItem (fulfillment_availability) and getListingsItem,
- *   Orders v0 confirmShipment.
+ *   Orders v0 confirmShipment;
+ * - Walmart PUT and GET /v3/inventory?sku=&shipNode= (the development ship node only) and POST
+ *   /v3/orders/{purchaseOrderId}/shipping (lines checked against the order, never shipped twice);
+ * - Square SearchCatalogObjects (exact_query on sku), BatchChangeInventory (PHYSICAL_COUNT at the
+ *   development location, all or none, idempotency_key replayed), BatchRetrieveInventoryCounts, and
+ *   UpdateOrder on the orders the stub serves (version checked, fulfillments merged by uid, the
+ *   version moved on, idempotency_key replayed).
  * Every SKU is listed on every channel the first time it is asked about (a shop listing the whole
  * catalogue) unless `delist` took it off. `received` keeps, per channel and SKU, every quantity set,
  * in arrival order; `shipments` every shipment confirmed; `cancellations` every order cancelled;
@@ -36,8 +42,13 @@ export class OutboundChannelStub {
   private readonly delisted = new Set<string>();
   private readonly shopifyIdempotency = new Map<string, StubAnswer>();
   private readonly fulfilled = new Map<string, number>();
+  private readonly squareIdempotency = new Map<string, StubAnswer>();
 
-  constructor(private readonly isIssuedToken: (token: string) => boolean) {}
+  /** `squareOrders`: the Square orders the stub serves to RetrieveOrder, which UpdateOrder changes in place. */
+  constructor(
+    private readonly isIssuedToken: (token: string) => boolean,
+    private readonly squareOrders: Map<string, unknown> = new Map(),
+  ) {}
 
   /** Quantities the channel received for a SKU, oldest first. */
   quantitiesSent(channel: SalesChannel, sku: string): number[] {
@@ -80,7 +91,169 @@ export class OutboundChannelStub {
       (request.method === 'POST' && /^\/orders\/v0\/orders\/[^/]+\/shipmentConfirmation$/.test(path))
     )
       return this.amazon(request);
+    if (path === '/v3/inventory' || (request.method === 'POST' && /^\/v3\/orders\/[^/]+\/shipping$/.test(path)))
+      return this.walmart(request);
+    if (
+      (request.method === 'POST' && SQUARE_OUTBOUND_PATHS.includes(path)) ||
+      (request.method === 'PUT' && /^\/v2\/orders\/[^/]+$/.test(path))
+    )
+      return this.square(request);
     return undefined;
+  }
+
+  private walmart(request: StubRequest): StubAnswer {
+    const refused = walmartCallRefused(request, this.isIssuedToken);
+    if (refused) return refused;
+    const body = request.body ? (JSON.parse(request.body) as Record<string, any>) : {};
+    if (request.url.pathname === '/v3/inventory') {
+      const sku = request.url.searchParams.get('sku') ?? '';
+      const shipNode = request.url.searchParams.get('shipNode');
+      if (shipNode !== DEVELOPMENT_API_CREDENTIALS.walmart!.shipNode)
+        return walmartError(400, 'INVALID_REQUEST_PARAM.GMP_INVENTORY_API', `shipNode ${shipNode} is not the seller's`);
+      if (!this.isListed('walmart', sku))
+        return walmartError(404, 'CONTENT_NOT_FOUND.GMP_INVENTORY_API', `sku ${sku} is not set up`);
+      if (request.method === 'GET')
+        return { status: 200, body: { sku, quantity: { unit: 'EACH', amount: this.listedOrNew('walmart', sku) } } };
+      const amount = body.quantity?.amount;
+      if (
+        request.method !== 'PUT' ||
+        body.sku !== sku ||
+        body.quantity?.unit !== 'EACH' ||
+        !Number.isInteger(amount) ||
+        amount < 0
+      )
+        return walmartError(
+          400,
+          'INVALID_REQUEST_CONTENT.GMP_INVENTORY_API',
+          'sku and quantity {unit: EACH, amount} are required',
+        );
+      this.record('walmart', sku, amount);
+      return { status: 200, body: { sku, quantity: { unit: 'EACH', amount } } };
+    }
+    const purchaseOrderId = decodeURIComponent(/^\/v3\/orders\/([^/]+)\//.exec(request.url.pathname)![1]);
+    const order = this.orders.get('walmart')?.get(purchaseOrderId);
+    if (!order)
+      return walmartError(404, 'CONTENT_NOT_FOUND.GMP_ORDER_API', `purchaseOrderId ${purchaseOrderId} not found`);
+    const lines = (body.orderShipment?.orderLines?.orderLine ?? []) as any[];
+    const shipped = lines.map((line) => {
+      const status = line.orderLineStatuses?.orderLineStatus?.[0];
+      const orderLine = order.lines.find((candidate) => candidate.lineId === line.lineNumber);
+      const key = `walmart#${purchaseOrderId}#${line.lineNumber}`;
+      const quantity = Number(status?.statusQuantity?.amount);
+      const tracking = status?.trackingInfo;
+      const valid =
+        orderLine &&
+        status?.status === 'Shipped' &&
+        status.statusQuantity.unitOfMeasurement === 'EACH' &&
+        quantity > 0 &&
+        quantity <= orderLine.quantity - (this.fulfilled.get(key) ?? 0) &&
+        typeof tracking?.shipDateTime === 'number' &&
+        (tracking.carrierName?.carrier || tracking.carrierName?.otherCarrier) &&
+        tracking.methodCode &&
+        tracking.trackingNumber;
+      return { key, quantity, valid };
+    });
+    if (lines.length === 0 || shipped.some((line) => !line.valid))
+      return walmartError(
+        400,
+        'INVALID_REQUEST_CONTENT.GMP_ORDER_API',
+        'Unknown or already shipped line, or missing tracking',
+      );
+    for (const line of shipped) this.fulfilled.set(line.key, (this.fulfilled.get(line.key) ?? 0) + line.quantity);
+    this.shipments.push({ channel: 'walmart', channelOrderId: purchaseOrderId, body });
+    return { status: 200, body: { order: { purchaseOrderId, orderLines: body.orderShipment.orderLines } } };
+  }
+
+  private square(request: StubRequest): StubAnswer {
+    const dev = DEVELOPMENT_API_CREDENTIALS.square!;
+    if (request.headers.authorization !== `Bearer ${dev.accessToken}`)
+      return squareError(401, 'UNAUTHORIZED', 'This request could not be authorized.');
+    const body = JSON.parse(request.body || '{}') as Record<string, any>;
+    const path = request.url.pathname;
+    if (path === '/v2/catalog/search') {
+      const exact = body.query?.exact_query;
+      if (exact?.attribute_name !== 'sku') return squareError(400, 'BAD_REQUEST', 'the stub searches by sku only');
+      const sku = String(exact.attribute_value);
+      return this.isListed('square', sku)
+        ? { status: 200, body: { objects: [squareVariation(sku)] } }
+        : { status: 200, body: {} };
+    }
+    if (path === '/v2/inventory/counts/batch-retrieve') {
+      const counts = (body.catalog_object_ids as string[])
+        .map((id) => [id, skuOfSquareVariation(id)] as const)
+        .filter(
+          ([, sku]) => this.isListed('square', sku) && (body.location_ids ?? [dev.locationId]).includes(dev.locationId),
+        )
+        .map(([id, sku]) => ({
+          catalog_object_id: id,
+          catalog_object_type: 'ITEM_VARIATION',
+          state: 'IN_STOCK',
+          location_id: dev.locationId,
+          quantity: String(this.listedOrNew('square', sku)),
+          calculated_at: new Date().toISOString(),
+        }));
+      return { status: 200, body: { counts } };
+    }
+    const key = String(body.idempotency_key ?? '');
+    if (!key) return squareError(400, 'MISSING_REQUIRED_PARAMETER', 'Field must be set', 'idempotency_key');
+    const replay = this.squareIdempotency.get(`${path}#${key}`);
+    if (replay) return replay;
+    const answer =
+      path === '/v2/inventory/changes/batch-create' ? this.squareCounts(body) : this.squareUpdateOrder(path, body);
+    if (answer.status === 200) this.squareIdempotency.set(`${path}#${key}`, answer);
+    return answer;
+  }
+
+  private squareCounts(body: Record<string, any>): StubAnswer {
+    const changes = (body.changes ?? []) as { type: string; physical_count?: Record<string, string> }[];
+    if (changes.length < 1 || changes.length > 100)
+      return squareError(400, 'INVALID_ARRAY_LENGTH', 'changes must hold 1 to 100 entries', 'changes');
+    const refused = changes.findIndex(
+      ({ type, physical_count: count }) =>
+        type !== 'PHYSICAL_COUNT' ||
+        count?.location_id !== DEVELOPMENT_API_CREDENTIALS.square!.locationId ||
+        count.state !== 'IN_STOCK' ||
+        !/^\d+$/.test(count.quantity ?? '') ||
+        !count.occurred_at ||
+        !this.isListed('square', skuOfSquareVariation(count.catalog_object_id ?? '')),
+    );
+    // BatchChangeInventory applies all of a call's changes or none of them.
+    if (refused >= 0)
+      return squareError(400, 'INVALID_VALUE', 'Invalid physical count', `changes[${refused}].physical_count`);
+    const counts = changes.map(({ physical_count: count }) => {
+      this.record('square', skuOfSquareVariation(count!.catalog_object_id), Number(count!.quantity));
+      return { ...count, catalog_object_type: 'ITEM_VARIATION', calculated_at: new Date().toISOString() };
+    });
+    return { status: 200, body: { counts, changes } };
+  }
+
+  private squareUpdateOrder(path: string, body: Record<string, any>): StubAnswer {
+    const orderId = decodeURIComponent(path.replace('/v2/orders/', ''));
+    const order = this.squareOrders.get(orderId) as { version: number; fulfillments?: { uid: string }[] } | undefined;
+    if (!order) return squareError(404, 'NOT_FOUND', `Order with id ${orderId} not found.`);
+    if (body.order?.version !== order.version)
+      return squareError(400, 'VERSION_MISMATCH', 'Version provided does not match the order version', 'order.version');
+    const updates = (body.order.fulfillments ?? []) as { uid: string; state?: string; shipment_details?: object }[];
+    const fulfillments = order.fulfillments ?? [];
+    if (updates.some((update) => !fulfillments.some((fulfillment) => fulfillment.uid === update.uid)))
+      return squareError(400, 'INVALID_VALUE', 'Unknown fulfillment uid', 'order.fulfillments');
+    const updated = {
+      ...order,
+      version: order.version + 1,
+      fulfillments: fulfillments.map((fulfillment: any) => {
+        const update = updates.find((candidate) => candidate.uid === fulfillment.uid);
+        return update
+          ? {
+              ...fulfillment,
+              ...(update.state ? { state: update.state } : {}),
+              shipment_details: { ...fulfillment.shipment_details, ...update.shipment_details },
+            }
+          : fulfillment;
+      }),
+    };
+    this.squareOrders.set(orderId, updated);
+    this.shipments.push({ channel: 'square', channelOrderId: orderId, body });
+    return { status: 200, body: { order: updated } };
   }
 
   private shopify(request: StubRequest): StubAnswer {
@@ -538,6 +711,64 @@ function shopifyItemId(sku: string): string {
 
 function skuOfShopifyItem(id: string): string {
   return Buffer.from(id.replace('gid://shopify/InventoryItem/', ''), 'hex').toString('utf8');
+}
+
+const SQUARE_OUTBOUND_PATHS = [
+  '/v2/catalog/search',
+  '/v2/inventory/changes/batch-create',
+  '/v2/inventory/counts/batch-retrieve',
+];
+
+/** A Square item variation id per SKU (Square's ids are upper-case letters and digits), and back. */
+export function squareVariationId(sku: string): string {
+  return `VAR${Buffer.from(sku).toString('hex').toUpperCase()}`;
+}
+
+export function skuOfSquareVariation(id: string): string {
+  return Buffer.from(id.replace(/^VAR/, ''), 'hex').toString('utf8');
+}
+
+/** An item variation as the catalog holds it; `price_money` when the stub was told a price. */
+export function squareVariation(sku: string, version = 1, priceMoney?: { amount: number; currency: string }) {
+  const id = squareVariationId(sku);
+  return {
+    type: 'ITEM_VARIATION',
+    id,
+    version,
+    item_variation_data: {
+      item_id: `ITEM${id.slice(3)}`,
+      name: 'Regular',
+      sku,
+      track_inventory: true,
+      pricing_type: priceMoney ? 'FIXED_PRICING' : 'VARIABLE_PRICING',
+      ...(priceMoney ? { price_money: priceMoney } : {}),
+    },
+  };
+}
+
+/** Walmart's answer to a call without its required headers or with a token it did not issue; undefined when the call may go on. */
+export function walmartCallRefused(
+  request: StubRequest,
+  isIssuedToken: (token: string) => boolean,
+): StubAnswer | undefined {
+  if (!request.headers['wm_svc.name'] || !request.headers['wm_qos.correlation_id'])
+    return walmartError(
+      400,
+      'INVALID_REQUEST_HEADER.GMP_GATEWAY_API',
+      'WM_SVC.NAME and WM_QOS.CORRELATION_ID are required',
+    );
+  if (!isIssuedToken(String(request.headers['wm_sec.access_token'])))
+    return walmartError(401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'Unauthorized');
+  return undefined;
+}
+
+export function walmartError(status: number, code: string, description: string): StubAnswer {
+  return { status, body: { errors: [{ code, description, severity: 'ERROR', category: 'DATA', causes: [] }] } };
+}
+
+export function squareError(status: number, code: string, detail: string, field?: string): StubAnswer {
+  const category = status === 401 ? 'AUTHENTICATION_ERROR' : 'INVALID_REQUEST_ERROR';
+  return { status, body: { errors: [{ category, code, detail, ...(field ? { field } : {}) }] } };
 }
 
 /** A stable numeric product id per SKU, as WooCommerce's ids are numbers. */

@@ -1,6 +1,13 @@
 import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { SHOPIFY_ADMIN_API_VERSION } from '#shared/channels/shopify/inventory-api';
 import type { StubAnswer, StubRequest } from './channel-api-stub';
+import {
+  skuOfSquareVariation,
+  squareError,
+  squareVariation,
+  walmartCallRefused,
+  walmartError,
+} from './outbound-channel-stub';
 
 /** One price as a channel holds it after a push, with when the stub received it. */
 export interface StubChannelPrice {
@@ -15,13 +22,18 @@ export interface StubChannelPrice {
  * The channels' price endpoints, in their documented shapes, keeping the last price per listing:
  * - Shopify GraphQL Admin productVariantsBulkUpdate (keyed by variant GID);
  * - eBay Sell Inventory bulk_update_price_quantity with offers[].price (keyed by offer id);
- * - WooCommerce PUT wc/v3/products/{id}[/variations/{id}] with regular_price/sale_price (keyed by that path).
+ * - WooCommerce PUT wc/v3/products/{id}[/variations/{id}] with regular_price/sale_price (keyed by that path);
+ * - Walmart PUT /v3/price, the BASE currentPrice as a number in major units (keyed by SKU);
+ * - Square RetrieveCatalogObject and UpsertCatalogObject of an item variation, price_money in minor
+ *   units, the object's version checked and moved on (keyed by variation id).
  * It answers only price requests; everything else falls through to the other stub routes.
  */
 export class PriceChannelStub {
   readonly shopify = new Map<string, StubChannelPrice>();
   readonly ebay = new Map<string, StubChannelPrice>();
   readonly woocommerce = new Map<string, StubChannelPrice>();
+  readonly walmart = new Map<string, StubChannelPrice>();
+  readonly square = new Map<string, StubChannelPrice & { version: number; amountMinor: number }>();
 
   constructor(private readonly isIssuedToken: (token: string) => boolean) {}
 
@@ -41,6 +53,10 @@ export class PriceChannelStub {
       return this.ebayPrices(request);
     const woo = /^\/wp-json\/wc\/v3(\/products\/\d+(?:\/variations\/\d+)?)$/.exec(path);
     if (request.method === 'PUT' && woo) return this.woocommercePrice(request, woo[1]);
+    if (request.method === 'PUT' && path === '/v3/price') return this.walmartPrice(request);
+    const variation = /^\/v2\/catalog\/object\/([^/]+)$/.exec(path);
+    if ((request.method === 'GET' && variation) || (request.method === 'POST' && path === '/v2/catalog/object'))
+      return this.squarePrice(request, variation ? decodeURIComponent(variation[1]) : undefined);
     return undefined;
   }
 
@@ -83,6 +99,78 @@ export class PriceChannelStub {
       }),
     );
     return { status: 200, body: { responses } };
+  }
+
+  private walmartPrice(request: StubRequest): StubAnswer {
+    const refused = walmartCallRefused(request, this.isIssuedToken);
+    if (refused) return refused;
+    const { sku, pricing } = JSON.parse(request.body) as {
+      sku?: string;
+      pricing?: { currentPriceType?: string; currentPrice?: { currency?: string; amount?: unknown } }[];
+    };
+    const current = pricing?.[0]?.currentPrice;
+    if (!sku || pricing?.[0]?.currentPriceType !== 'BASE' || typeof current?.amount !== 'number' || !current.currency)
+      return walmartError(
+        400,
+        'INVALID_REQUEST_CONTENT.GMP_PRICE_API',
+        'sku and a BASE currentPrice {currency, amount} are required',
+      );
+    this.walmart.set(sku, {
+      price: current.amount.toFixed(2),
+      currency: current.currency,
+      receivedAt: new Date().toISOString(),
+    });
+    return {
+      status: 200,
+      body: { ItemPriceResponse: { mart: 'WALMART_US', sku, message: 'Thank you. Your price has been updated.' } },
+    };
+  }
+
+  private squarePrice(request: StubRequest, variationId: string | undefined): StubAnswer {
+    if (request.headers.authorization !== `Bearer ${DEVELOPMENT_API_CREDENTIALS.square!.accessToken}`)
+      return squareError(401, 'UNAUTHORIZED', 'This request could not be authorized.');
+    const current = (id: string) => {
+      const held = this.square.get(id);
+      const sku = skuOfSquareVariation(id);
+      return squareVariation(sku, held?.version ?? 1, held && { amount: held.amountMinor, currency: held.currency! });
+    };
+    if (variationId) return { status: 200, body: { object: current(variationId) } };
+    const { idempotency_key: key, object } = JSON.parse(request.body) as {
+      idempotency_key?: string;
+      object?: {
+        type: string;
+        id: string;
+        version?: number;
+        item_variation_data?: { price_money?: { amount: unknown; currency: string } };
+      };
+    };
+    if (!key) return squareError(400, 'MISSING_REQUIRED_PARAMETER', 'Field must be set', 'idempotency_key');
+    const money = object?.item_variation_data?.price_money;
+    if (object?.type !== 'ITEM_VARIATION' || !Number.isInteger(money?.amount))
+      return squareError(
+        400,
+        'INVALID_VALUE',
+        'an ITEM_VARIATION with integer price_money.amount is required',
+        'object',
+      );
+    const stored = current(object.id);
+    if (object.version !== stored.version)
+      return squareError(
+        400,
+        'VERSION_MISMATCH',
+        'Object version does not match latest database version.',
+        'object.version',
+      );
+    const amountMinor = money!.amount as number;
+    const version = stored.version + 1;
+    this.square.set(object.id, {
+      price: (amountMinor / 100).toFixed(2),
+      currency: money!.currency,
+      amountMinor,
+      version,
+      receivedAt: new Date().toISOString(),
+    });
+    return { status: 200, body: { catalog_object: current(object.id), id_mappings: [] } };
   }
 
   private woocommercePrice(request: StubRequest, path: string): StubAnswer {

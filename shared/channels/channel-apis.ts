@@ -31,13 +31,23 @@ import {
 import { AmazonInventoryApi, type AmazonSellerApi } from './amazon/inventory-api';
 import { AmazonFulfilmentApi } from './amazon/fulfilment-api';
 import { outboundRateBudgets } from './outbound-rate-budgets';
+import { WALMART_RATE_LIMIT, WalmartInventoryApi, type WalmartSellerApi } from './walmart/inventory-api';
+import { WalmartFulfilmentApi } from './walmart/fulfilment-api';
+import { SQUARE_RATE_LIMIT, SquareCatalog, SquareInventoryApi, SquareRestApi } from './square/inventory-api';
+import { SquareFulfilmentApi } from './square/fulfilment-api';
 
 const RateLimitSetting = z
   .object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() })
   .strict();
 /** The outbound budgets a seller's plan may change; Amazon's usage plans are per operation and Amazon's alone. */
 export const OutboundRateLimits = z
-  .object({ shopify: RateLimitSetting, woocommerce: RateLimitSetting, ebay: RateLimitSetting })
+  .object({
+    shopify: RateLimitSetting,
+    woocommerce: RateLimitSetting,
+    ebay: RateLimitSetting,
+    walmart: RateLimitSetting,
+    square: RateLimitSetting,
+  })
   .strict();
 export type OutboundRateLimits = z.infer<typeof OutboundRateLimits>;
 
@@ -53,7 +63,13 @@ export const CHANNEL_RATE_LIMITS_ENV = 'FABRIC_CHANNEL_RATE_LIMITS';
 export function outboundRateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): OutboundRateLimits {
   return readPolicy(
     OutboundRateLimits,
-    { shopify: SHOPIFY_ADMIN_RATE_LIMIT, woocommerce: WOOCOMMERCE_RATE_LIMIT, ebay: EBAY_INVENTORY_RATE_LIMIT },
+    {
+      shopify: SHOPIFY_ADMIN_RATE_LIMIT,
+      woocommerce: WOOCOMMERCE_RATE_LIMIT,
+      ebay: EBAY_INVENTORY_RATE_LIMIT,
+      walmart: WALMART_RATE_LIMIT,
+      square: SQUARE_RATE_LIMIT,
+    },
     CHANNEL_RATE_LIMITS_ENV,
     env,
   );
@@ -141,17 +157,34 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     credentials,
     http: { channel: 'amazon', bucket: bucket('amazon', operation) },
   });
+  // Walmart's Marketplace clients share the order client's Token API token.
+  const walmartOrders = once(() => channelApisFromEnv(env).walmart());
+  const walmartSeller = once(
+    (): WalmartSellerApi => ({
+      apiUrl: (override('walmart') ?? WALMART_PRODUCTION_URL).replace(/\/$/, ''),
+      accessToken: () => walmartOrders().accessToken(),
+      credentials,
+      http: { channel: 'walmart', bucket: bucket('walmart') },
+    }),
+  );
+  const square = once(
+    () => new SquareRestApi(override('square'), credentials, { channel: 'square', bucket: bucket('square') }),
+  );
   const inventory: Partial<Record<SalesChannel, () => ChannelInventoryApi>> = {
     amazon: once(() => new AmazonInventoryApi(amazonSeller('listings'))),
     shopify: once(() => new ShopifyInventoryApi(shopify())),
     ebay: once(() => new EbayInventoryApi(ebayUrl, ebayToken(), ebayHttp())),
     woocommerce: once(() => new WooCommerceInventoryApi(woocommerce())),
+    walmart: once(() => new WalmartInventoryApi(walmartSeller())),
+    square: once(() => new SquareInventoryApi(square(), new SquareCatalog(square()))),
   };
   const fulfilment: Partial<Record<SalesChannel, () => ChannelFulfilmentApi>> = {
     amazon: once(() => new AmazonFulfilmentApi(amazonSeller('confirmShipment'))),
     shopify: once(() => new ShopifyFulfilmentApi(shopify())),
     ebay: once(() => new EbayFulfilmentApi(ebayUrl, ebayToken(), ebayHttp())),
     woocommerce: once(() => new WooCommerceFulfilmentApi(woocommerce())),
+    walmart: once(() => new WalmartFulfilmentApi(walmartSeller())),
+    square: once(() => new SquareFulfilmentApi(square())),
   };
   const cancellation: Partial<Record<SalesChannel, () => ChannelCancellationApi>> = {
     shopify: once(() => new ShopifyCancellationApi(shopify())),

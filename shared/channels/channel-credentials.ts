@@ -8,7 +8,8 @@ import { apiCredentialsEnvVar, apiCredentialsNameEnvVar } from '#shared/config/t
  * is unset. They are what the local channel API stubs accept, public on purpose, never used in AWS.
  */
 export const DEVELOPMENT_API_CREDENTIALS: Partial<Record<SalesChannel, Record<string, string>>> = {
-  square: { accessToken: 'dev-square-access-token' },
+  // The location whose stock and orders the fabric sets on Square's side.
+  square: { accessToken: 'dev-square-access-token', locationId: 'LDEVFABRIC0001' },
   amazon: {
     clientId: 'amzn1.application-oa2-client.dev',
     clientSecret: 'dev-lwa-client-secret',
@@ -32,7 +33,8 @@ export const DEVELOPMENT_API_CREDENTIALS: Partial<Record<SalesChannel, Record<st
     consumerKey: 'ck_dev-woocommerce-key',
     consumerSecret: 'cs_dev-woocommerce-secret',
   },
-  walmart: { clientId: 'dev-walmart-client-id', clientSecret: 'dev-walmart-client-secret' },
+  // shipNode: the ship node (fulfilment centre) whose stock the fabric sets.
+  walmart: { clientId: 'dev-walmart-client-id', clientSecret: 'dev-walmart-client-secret', shipNode: '1000012345' },
 };
 
 export class ChannelCredentialsError extends Error {

@@ -6,15 +6,18 @@ import { AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT } from './amazon/fulfilment-api';
 import { AMAZON_LISTINGS_RATE_LIMIT, AmazonSeller } from './amazon/inventory-api';
 import { ShopifyAdminCredentials } from './shopify/inventory-api';
 import { WooCommerceCredentials } from './woocommerce/inventory-api';
+import { SquareSeller } from './square/inventory-api';
 
-/** Only the application id of eBay's credentials: its call limits are per application. */
-const EbayApplication = z.object({ clientId: z.string().min(1) });
+/** Only the application id of eBay's (and Walmart's) credentials: their call limits are per application. */
+const ClientApplication = z.object({ clientId: z.string().min(1) });
 
 /** The budgets a seller's plan may change, keyed as FABRIC_CHANNEL_RATE_LIMITS keys them. */
 export interface PlanRateLimits {
   shopify: RateLimit;
   woocommerce: RateLimit;
   ebay: RateLimit;
+  walmart: RateLimit;
+  square: RateLimit;
 }
 
 /**
@@ -31,7 +34,8 @@ export interface OutboundRateBudget {
 
 /**
  * Every outbound budget, keyed on the seller account as the channel meters it: the Shopify shop, the
- * WooCommerce store's host, the eBay application, the Amazon seller per operation. The accounts come
+ * WooCommerce store's host, the eBay application, the Amazon seller per operation, the Walmart
+ * application (its client id), the Square location (never the access token, which is a secret). The accounts come
  * from the channels' API credentials, read when first asked for.
  */
 export function outboundRateBudgets(credentials: ChannelApiCredentials, limits: PlanRateLimits): OutboundRateBudget[] {
@@ -56,7 +60,17 @@ export function outboundRateBudgets(credentials: ChannelApiCredentials, limits: 
     {
       channel: 'ebay',
       limit: limits.ebay,
-      account: async () => `ebay#${(await credentials.credentialsFor('ebay', EbayApplication)).clientId}`,
+      account: async () => `ebay#${(await credentials.credentialsFor('ebay', ClientApplication)).clientId}`,
+    },
+    {
+      channel: 'walmart',
+      limit: limits.walmart,
+      account: async () => `walmart#${(await credentials.credentialsFor('walmart', ClientApplication)).clientId}`,
+    },
+    {
+      channel: 'square',
+      limit: limits.square,
+      account: async () => `square#${(await credentials.credentialsFor('square', SquareSeller)).locationId}`,
     },
     amazon('listings', AMAZON_LISTINGS_RATE_LIMIT),
     amazon('confirmShipment', AMAZON_CONFIRM_SHIPMENT_RATE_LIMIT),

@@ -15,7 +15,7 @@ const WalmartCredentials = z.object({ clientId: z.string().min(1), clientSecret:
 const WalmartTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
 
 /** The headers Walmart requires on every call: the service name and a fresh correlation id. */
-function serviceHeaders(): Record<string, string> {
+export function serviceHeaders(): Record<string, string> {
   return { 'WM_SVC.NAME': SERVICE_NAME, 'WM_QOS.CORRELATION_ID': randomUUID(), accept: 'application/json' };
 }
 
@@ -53,6 +53,11 @@ export class WalmartOrdersApi {
       const parsed = WalmartTokenResponse.parse(raw);
       return { accessToken: parsed.access_token, expiresInSeconds: parsed.expires_in };
     });
+  }
+
+  /** The seller's access token, shared with the other Marketplace clients of the same seller (inventory, shipments, prices). */
+  accessToken(): Promise<string> {
+    return this.token.get();
   }
 
   /**

@@ -11,7 +11,7 @@ export const channelSyncFunctions = {
     memoryMb: 512,
     tables: { channelPublications: 'readWrite', idempotency: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
-    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart', 'square'],
   },
   'channel-order-sync': {
     capability: 'channel-sync',
@@ -27,7 +27,7 @@ export const channelSyncFunctions = {
       channelPublications: 'readWrite',
       eventTrail: 'readWrite',
     },
-    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart', 'square'],
   },
   'channel-drift-check': {
     capability: 'channel-sync',
@@ -38,7 +38,7 @@ export const channelSyncFunctions = {
     memoryMb: 512,
     tables: { channelPublications: 'readWrite' },
     publishesEvents: true,
-    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart', 'square'],
     schedule: { everyMinutes: 15 },
   },
   'channel-status-api': {
@@ -55,6 +55,6 @@ export const channelSyncFunctions = {
     tables: { channelPublications: 'read', connectorState: 'read' },
     // Read for the seller account each token bucket is kept under (the shop, the store host, the
     // application, the seller), the key the channel clients spend their budget on; no API is called.
-    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce'],
+    channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart', 'square'],
   },
 } satisfies DeployedFunctions;

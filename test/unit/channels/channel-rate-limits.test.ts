@@ -2,6 +2,8 @@ import { outboundRateLimitsFromEnv } from '#shared/channels/channel-apis';
 import { SHOPIFY_ADMIN_RATE_LIMIT } from '#shared/channels/shopify/inventory-api';
 import { WOOCOMMERCE_RATE_LIMIT } from '#shared/channels/woocommerce/inventory-api';
 import { EBAY_INVENTORY_RATE_LIMIT } from '#shared/channels/ebay/inventory-api';
+import { WALMART_RATE_LIMIT } from '#shared/channels/walmart/inventory-api';
+import { SQUARE_RATE_LIMIT } from '#shared/channels/square/inventory-api';
 
 describe('outbound channel rate budgets', () => {
   it("spends each channel's documented budget when the seller's plan says nothing else", () => {
@@ -9,6 +11,8 @@ describe('outbound channel rate budgets', () => {
       shopify: SHOPIFY_ADMIN_RATE_LIMIT,
       woocommerce: WOOCOMMERCE_RATE_LIMIT,
       ebay: EBAY_INVENTORY_RATE_LIMIT,
+      walmart: WALMART_RATE_LIMIT,
+      square: SQUARE_RATE_LIMIT,
     });
   });
 

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import {
+  ShipmentNotSyncableError,
+  type ChannelFulfilmentApi,
+  type ChannelShipment,
+} from '#domain/channel-sync/shipment-sync';
+import type { SquareRestApi } from './inventory-api';
+
+const Fulfillment = z
+  .object({
+    uid: z.string(),
+    type: z.string(),
+    state: z.string(),
+    shipment_details: z.object({ tracking_number: z.string().optional() }).loose().optional(),
+  })
+  .loose();
+const OrderAnswer = z.object({
+  order: z.object({
+    id: z.string(),
+    location_id: z.string(),
+    version: z.number().int(),
+    fulfillments: z.array(Fulfillment).default([]),
+  }),
+});
+
+/** States after which a fulfillment takes no more changes. */
+const CLOSED = new Set(['COMPLETED', 'CANCELED', 'FAILED']);
+
+/**
+ * The shipment on the order's SHIPMENT fulfillment: RetrieveOrder for the order's version and the
+ * fulfillment's uid, then UpdateOrder (PUT /v2/orders/{order_id}, a sparse order with that version)
+ * setting the carrier, tracking number and shipped time, and the state COMPLETED once every unit has
+ * shipped (Square tells the buyer). The shipment id is the idempotency key, so a retry after a lost
+ * answer gets Square's first answer; an order changed meanwhile answers VERSION_MISMATCH and the
+ * queue's retry reads it again. An order with no open SHIPMENT fulfillment (a pickup or an in-person
+ * sale) cannot carry a shipment: ShipmentNotSyncableError, unless this very tracking number is already
+ * on it (a retry after Square's idempotency window).
+ */
+export class SquareFulfilmentApi implements ChannelFulfilmentApi {
+  readonly channel = 'square' as const;
+
+  constructor(private readonly api: SquareRestApi) {}
+
+  async confirmShipment(shipment: ChannelShipment): Promise<{ channelFulfilmentId?: string }> {
+    const orderPath = `/v2/orders/${encodeURIComponent(shipment.channelOrderId)}`;
+    const { order } = OrderAnswer.parse(await this.api.request('GET', orderPath));
+    const shipments = order.fulfillments.filter((fulfillment) => fulfillment.type === 'SHIPMENT');
+    const done = shipments.find((f) => f.shipment_details?.tracking_number === shipment.trackingNumber);
+    if (done && CLOSED.has(done.state)) return { channelFulfilmentId: done.uid };
+    const open = shipments.find((fulfillment) => !CLOSED.has(fulfillment.state));
+    if (!open)
+      throw new ShipmentNotSyncableError(
+        `shipment ${shipment.shipmentId}: Square order ${order.id} has no open SHIPMENT fulfillment`,
+      );
+    await this.api.request('PUT', orderPath, {
+      idempotency_key: shipment.shipmentId,
+      order: {
+        location_id: order.location_id,
+        version: order.version,
+        fulfillments: [
+          {
+            uid: open.uid,
+            ...(shipment.completesOrder ? { state: 'COMPLETED' } : {}),
+            shipment_details: {
+              carrier: shipment.carrier,
+              tracking_number: shipment.trackingNumber,
+              shipped_at: new Date(shipment.shippedAt).toISOString(),
+            },
+          },
+        ],
+      },
+    });
+    return { channelFulfilmentId: open.uid };
+  }
+}
