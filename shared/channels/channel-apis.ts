@@ -205,6 +205,8 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     inventoryChannels: Object.keys(inventory) as SalesChannel[],
     /** The store's REST API on the same rate budget, for the catch-up pull's order search. */
     wooCommerceRest: woocommerce,
+    /** The shop's Admin GraphQL API on the same rate budget, for the catch-up pull's order search. */
+    shopifyAdmin: shopify,
   };
 }
 export type OutboundChannelApis = ReturnType<typeof outboundChannelApisFromEnv>;

@@ -6,6 +6,7 @@ import { WOOCOMMERCE_ORDERS_PAGE_LIMIT, wooCommerceOrderFeed } from './woocommer
 import { WALMART_ORDERS_PAGE_LIMIT, walmartOrderFeed } from './walmart/order-feed';
 import { SQUARE_SEARCH_PAGE_LIMIT, squareOrderFeed } from './square/order-feed';
 import { AMAZON_ORDERS_PAGE_LIMIT, amazonOrderFeed } from './amazon/order-feed';
+import { SHOPIFY_ORDERS_PAGE_LIMIT, shopifyOrderFeed } from './shopify/order-feed';
 
 /** The channels a region sells on, as its stack tells the functions that call several channels' APIs; unset, all. */
 export const REGION_CHANNELS_ENV = 'FABRIC_REGION_CHANNELS';
@@ -37,6 +38,11 @@ export function orderFeedsFromEnv(
       ebayOrderFeed(apis.ebay(), {
         connector: catchUpConnector('ebay'),
         pageSize: Math.min(options.pageSize, 200),
+      }) as OrderFeed<unknown>,
+    shopify: () =>
+      shopifyOrderFeed(outboundChannelApisFromEnv(publicationsTable, env).shopifyAdmin(), {
+        connector: catchUpConnector('shopify'),
+        pageSize: Math.min(options.pageSize, SHOPIFY_ORDERS_PAGE_LIMIT),
       }) as OrderFeed<unknown>,
     woocommerce: () =>
       wooCommerceOrderFeed(outboundChannelApisFromEnv(publicationsTable, env).wooCommerceRest(), {
