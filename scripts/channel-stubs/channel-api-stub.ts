@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { OutboundChannelStub } from './outbound-channel-stub';
 import { PriceChannelStub } from './price-channel-stub';
+import { OrderListingStub } from './order-listing-stub';
 import { ShopifyOrderListingStub } from './shopify-order-listing-stub';
 import { closeNow, listenOnLoopback } from '../loopback/loopback-server';
 import { StubState } from './stub-state';
@@ -41,6 +42,7 @@ export type StubAnswer = { status: number; body?: unknown; headers?: Record<stri
  * - Walmart: POST /v3/token (client credentials grant, Basic clientId:clientSecret), GET
  *   /v3/orders/{purchaseOrderId} (WM_SEC.ACCESS_TOKEN), both requiring WM_SVC.NAME and WM_QOS.CORRELATION_ID;
  * - Shopify: the GraphQL Admin orders listing by updated_at, see shopify-order-listing-stub.ts.
+ * Order searches by last-modified time (WooCommerce, Walmart, Square, Amazon): see order-listing-stub.ts.
  * Credentials must be the development ones; tokens it issues are checked. `fail` injects faults (429
  * with Retry-After, 500) for the next matching requests; `requests` records every call.
  */
@@ -57,6 +59,11 @@ export class ChannelApiStub {
   readonly outbound = new OutboundChannelStub((token) => this.issuedTokens.has(token), this.square.orders);
   /** Price endpoints (Shopify, eBay, WooCommerce): see price-channel-stub.ts. */
   readonly prices = new PriceChannelStub((token) => this.issuedTokens.has(token));
+  /** The catch-up pull's order searches over the orders above, and WooCommerce's: `orderListing.putWooCommerceOrder(payload)`. */
+  readonly orderListing = new OrderListingStub(
+    { square: this.square, amazon: this.amazon, walmart: this.walmart },
+    (token) => this.issuedTokens.has(token),
+  );
   /** Shopify's orders for the catch-up pull's `orders` query: `shopifyOrders.putShopifyOrder(webhookPayload)`. */
   readonly shopifyOrders = new ShopifyOrderListingStub();
   private readonly faults: StubFault[] = [];
@@ -78,6 +85,7 @@ export class ChannelApiStub {
       walmart: this.walmart,
       outbound: this.outbound,
       prices: this.prices,
+      orderListing: this.orderListing,
       shopifyOrders: this.shopifyOrders,
       auth: { issuedTokens: this.issuedTokens },
     });
@@ -153,6 +161,8 @@ export class ChannelApiStub {
     const path = url.pathname;
     const priced = this.prices.route(request);
     if (priced) return priced;
+    const searched = this.orderListing.route(request);
+    if (searched) return searched;
     const listed = this.shopifyOrders.route(request);
     if (listed) return listed;
     const outbound = this.outbound.route(request);
@@ -329,7 +339,7 @@ export class ChannelApiStub {
   }
 }
 
-function squareError(status: number, code: string, detail: string): StubAnswer {
+export function squareError(status: number, code: string, detail: string): StubAnswer {
   return {
     status,
     body: { errors: [{ category: status === 401 ? 'AUTHENTICATION_ERROR' : 'INVALID_REQUEST_ERROR', code, detail }] },
@@ -340,7 +350,7 @@ function ebayError(status: number, errorId: number, message: string): StubAnswer
   return { status, body: { errors: [{ errorId, domain: 'API_FULFILLMENT', category: 'REQUEST', message }] } };
 }
 
-function walmartError(status: number, code: string, description: string): StubAnswer {
+export function walmartError(status: number, code: string, description: string): StubAnswer {
   return {
     status,
     body: {

@@ -1,0 +1,115 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChannelApiStub } from '../../../scripts/channel-stubs/channel-api-stub';
+import { WooCommerceRestApi } from '#shared/channels/woocommerce/inventory-api';
+import { wooCommerceOrderFeed } from '#shared/channels/woocommerce/order-feed';
+import { wooCommerceWebhookAdapter } from '#shared/channels/woocommerce/woocommerce-webhook.adapter';
+import { readWooCommerceFixture } from '../../fixtures/woocommerce';
+import { allPages, listing, stubCredentials, stubForFile } from './order-feed-stub';
+
+const stub = stubForFile();
+const feed = (pageSize = 2) =>
+  wooCommerceOrderFeed(new WooCommerceRestApi(stub().url, stubCredentials, { channel: 'woocommerce' }), {
+    connector: 'woocommerce-orders',
+    pageSize,
+  });
+
+function putOrder(id: number, modifiedGmt: string, change: (order: Record<string, any>) => void = () => {}) {
+  const order: Record<string, any> = {
+    ...readWooCommerceFixture('order-multi-line-usd'),
+    id,
+    date_modified_gmt: modifiedGmt,
+  };
+  change(order);
+  stub().orderListing.putWooCommerceOrder(order);
+}
+
+describe('wooCommerceOrderFeed', () => {
+  beforeAll(() => {
+    putOrder(7101, '2026-03-02T09:59:58');
+    putOrder(7102, '2026-03-02T10:00:00');
+    putOrder(7103, '2026-03-02T10:00:04');
+    putOrder(7104, '2026-03-02T10:00:02');
+    putOrder(7105, '2026-03-02T10:00:09');
+    putOrder(7106, '2026-03-02T10:00:10');
+  });
+
+  it('lists the orders modified in the window, oldest modification first, page by page up to X-WP-TotalPages', async () => {
+    const pages = await allPages(feed(), { from: '2026-03-02T10:00:00.000Z', to: '2026-03-02T10:00:10.000Z' });
+
+    expect(listing(pages)).toEqual([
+      ['7102@2026-03-02T10:00:00', '7104@2026-03-02T10:00:02'],
+      ['7103@2026-03-02T10:00:04', '7105@2026-03-02T10:00:09'],
+    ]);
+    expect(pages.map((page) => page.nextPage)).toEqual(['2', undefined]);
+  });
+
+  it('asks in GMT, sorted by modification, with the window widened to the whole seconds WooCommerce compares strictly', async () => {
+    const before = stub().requests.length;
+
+    await feed(50).fetchPage({ from: '2026-03-02T10:00:00.250Z', to: '2026-03-02T10:00:09.500Z' }, undefined);
+
+    const [call] = stub().requests.slice(before);
+    const query = new URL(call.path, 'http://stub').searchParams;
+    expect(Object.fromEntries(query)).toEqual({
+      modified_after: '2026-03-02T09:59:59',
+      modified_before: '2026-03-02T10:00:10',
+      dates_are_gmt: 'true',
+      orderby: 'modified',
+      order: 'asc',
+      per_page: '50',
+      page: '1',
+    });
+  });
+
+  it('gives each order in the webhook shape, so the version is date_modified_gmt and the webhook mapper maps it', async () => {
+    const [page] = await allPages(feed(), { from: '2026-03-02T10:00:04.000Z', to: '2026-03-02T10:00:05.000Z' });
+
+    expect(page.orders).toEqual([
+      {
+        kind: 'order',
+        channelOrderId: '7103',
+        version: '2026-03-02T10:00:04',
+        payload: expect.objectContaining({ id: 7103, total: readWooCommerceFixture('order-multi-line-usd').total }),
+      },
+    ]);
+    expect(feed().mapper).toBe(wooCommerceWebhookAdapter.orders);
+  });
+
+  it('returns an order that does not parse as invalid under its id, the others as orders', async () => {
+    putOrder(7201, '2026-03-03T08:00:00', (order) => {
+      delete order.line_items;
+    });
+    putOrder(7202, '2026-03-03T08:00:01');
+
+    const [page] = await allPages(feed(), { from: '2026-03-03T08:00:00.000Z', to: '2026-03-03T08:01:00.000Z' });
+
+    expect(listing([page])).toEqual([['7201:invalid', '7202@2026-03-03T08:00:01']]);
+    expect(page.orders[0]).toMatchObject({
+      kind: 'invalid',
+      issues: [expect.objectContaining({ path: 'line_items' })],
+    });
+  });
+
+  it('reads an empty window as one page without a next', async () => {
+    const pages = await allPages(feed(), { from: '2026-01-01T00:00:00.000Z', to: '2026-01-01T01:00:00.000Z' });
+
+    expect(pages.map((page) => ({ orders: page.orders, next: page.nextPage }))).toEqual([
+      { orders: [], next: undefined },
+    ]);
+  });
+});
+
+describe('the WooCommerce orders put in the channel API stub', () => {
+  it('are kept in its state file across a restart, as its other orders are', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'woo-orders-')), 'channel-apis.json');
+    const before = new ChannelApiStub({ stateFile });
+    before.orderListing.putWooCommerceOrder({ ...readWooCommerceFixture('order-cancelled-jpy'), id: 7301 });
+    before.saveState();
+
+    const after = new ChannelApiStub({ stateFile });
+
+    expect(after.orderListing.wooCommerceOrders.get('7301')).toMatchObject({ id: 7301, status: 'cancelled' });
+  });
+});
