@@ -69,6 +69,8 @@ describe('Square orders through the local fabric', () => {
     });
   });
 
+  // No Square location is mapped to a store here: the point-of-sale order stays an online order, stored
+  // as shipped (square-store-sales.test.ts maps its location, where it is the store's sale instead).
   it('turns one event delivered 5 times into one fetch and one order', async () => {
     squareHolds('retrieve-order-pos-vat-inclusive-gbp', 'SQ-POS-0002');
     const event = squareOrderEvent('SQ-POS-0002', 'LBX9V0JZ1G7MN');
