@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import { OrderReceived, OrderNeedsAttention, ChannelOrderNotified, RefundReported } from '#domain/intake/events';
+import {
+  OrderReceived,
+  OrderNeedsAttention,
+  ChannelOrderNotified,
+  RefundReported,
+  ChannelCatchUpFailing,
+  ChannelCatchUpRequested,
+} from '#domain/intake/events';
 import {
   InventoryMovementRecorded,
   InventoryReserved,
@@ -46,6 +53,8 @@ export const eventCatalog = {
   OrderNeedsAttention,
   ChannelOrderNotified,
   RefundReported,
+  ChannelCatchUpFailing,
+  ChannelCatchUpRequested,
   InventoryMovementRecorded,
   InventoryReserved,
   ReservationRejected,

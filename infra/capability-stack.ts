@@ -11,6 +11,7 @@ import type {
   TableName,
 } from '#shared/config/topology';
 import { CHANNEL_RATE_LIMITS_ENV } from '#shared/channels/channel-apis';
+import { REGION_CHANNELS_ENV } from '#shared/channels/order-feeds';
 import { ERP_API_URL_ENV, ERP_REQUESTS_PER_SECOND_ENV } from '#shared/erp/erp-config';
 import { deadLetterSourcesOf } from '#shared/operations/dead-letter-sources';
 import { constructId } from './constructs/construct-id';
@@ -122,6 +123,12 @@ export class CapabilityStack extends Stack {
         deadLetterSourcesOf(regionalFunctions(settings.channels)).map((source) => source.queueName),
       );
     for (const secret of secretsReadBy(definition)) bindSecret(fn, secret);
+    // A function calling several channels' APIs calls only those the region sells on.
+    if (definition.channelApis && settings.channels)
+      fn.addEnvironment(
+        REGION_CHANNELS_ENV,
+        settings.channels.filter((channel) => definition.channelApis?.includes(channel)).join(','),
+      );
     if (definition.channelApis?.length && settings.channelRateLimits)
       fn.addEnvironment(CHANNEL_RATE_LIMITS_ENV, JSON.stringify(settings.channelRateLimits));
     if (definition.erpApi && settings.erpApiUrl) fn.addEnvironment(ERP_API_URL_ENV, settings.erpApiUrl);

@@ -7,7 +7,8 @@ import { CapabilityStack } from './capability-stack';
 import { constructId } from './constructs/construct-id';
 import { OperationsStack } from './operations-stack';
 import { parseContext, Regions, RegionSettingsByRegion, type RegionSettings } from './region-settings';
-import { regionalFunctions } from './regional-functions';
+import { CATCH_UP_FUNCTION, regionalFunctions } from './regional-functions';
+import { SalesChannel } from '#domain/kernel/order';
 import { StatefulStack } from './stateful-stack';
 
 /** One region's stacks; `stacks` lists them in the order `cdk deploy --all` deploys them. */
@@ -54,7 +55,7 @@ function addRegion(app: App, region: string, settings: RegionSettings): Regional
     namePrefix,
     rawArchiveRetentionDays: settings.rawArchiveRetentionDays,
   });
-  const deployed = regionalFunctions(settings.channels);
+  const deployed = regionalFunctions(settings.channels, settings);
   const capabilityStacks = Object.fromEntries(
     capabilities.map((capability) => {
       const part = constructId(capability);
@@ -91,6 +92,14 @@ function addRegion(app: App, region: string, settings: RegionSettings): Regional
     bus: stateful.backbone.bus,
     api: api.api.restApi,
     alarmEmail: settings.alarmEmail,
+    catchUp: regionFunctions[CATCH_UP_FUNCTION] && {
+      // eBay's orders come by the pull first (its Notification API is optional): finding them is no
+      // alarm. Store sales come in POS batches, which no pull lists.
+      channels: (settings.channels ?? SalesChannel.options).filter(
+        (channel) => channel !== 'ebay' && channel !== 'pos',
+      ),
+      recoveredPerHour: settings.recoveredOrdersAlarmPerHour,
+    },
   });
   operations.addStackDependency(api);
   return {

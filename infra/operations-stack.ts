@@ -3,7 +3,7 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import type { FabricFunction } from './constructs/fabric-function';
-import { OperationsAlarms, type WatchedQueues } from './constructs/operations-alarms';
+import { OperationsAlarms, type OperationsAlarmsProps, type WatchedQueues } from './constructs/operations-alarms';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 
 export interface OperationsStackProps extends StackProps {
@@ -16,6 +16,7 @@ export interface OperationsStackProps extends StackProps {
   bus: events.IEventBus;
   api: apigateway.RestApi;
   alarmEmail?: string;
+  catchUp?: OperationsAlarmsProps['catchUp'];
 }
 
 /**
@@ -31,6 +32,7 @@ export class OperationsStack extends Stack {
       bus: props.bus,
       api: props.api,
       alarmEmail: props.alarmEmail,
+      catchUp: props.catchUp,
     });
     const dashboard = new OperationsDashboard(this, 'Operations', {
       namePrefix: props.namePrefix,

@@ -24,6 +24,10 @@ export const RegionSettings = z.strictObject({
   erpApiUrl: z.url().optional(),
   erpRequestsPerSecond: z.number().int().positive().optional(),
   channelRateLimits: OutboundRateLimits.partial().optional(),
+  /** How often each channel's catch-up pull runs (minutes); 15 when unset. */
+  catchUpEveryMinutes: z.number().int().min(1).max(1440).optional(),
+  /** Orders a channel's catch-up finds in an hour that no webhook brought before the alarm asks why; 3 when unset. */
+  recoveredOrdersAlarmPerHour: z.number().int().positive().optional(),
   /** Days the raw archive keeps order data (verified deliveries and their verdicts); absent, for good. */
   rawArchiveRetentionDays: z.number().int().positive().optional(),
 });

@@ -51,6 +51,8 @@ const run: Record<OpsCommandKey, (fabric: Fabric, args: string[]) => Promise<unk
     (require('./ops/exceptions') as typeof import('./ops/exceptions')).retry(resources, args),
   exceptionsDismiss: ({ resources }, args) =>
     (require('./ops/exceptions') as typeof import('./ops/exceptions')).dismiss(resources, args),
+  channelCatchUp: ({ resources }, args) =>
+    (require('./ops/channel') as typeof import('./ops/channel')).catchUp(resources, args),
   channelLag: ({ resources }, args) =>
     (require('./ops/channel') as typeof import('./ops/channel')).lag(resources, args),
 };

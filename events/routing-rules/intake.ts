@@ -19,6 +19,20 @@ export const intakeRules: readonly RoutingRule[] = [
     consumer: 'order-intake',
     processedOnce: keyedOn('OrderReceived', ORDER_INTAKE_SCOPE, ({ order }) => orderVersionKey(order)),
   },
+  {
+    name: 'channel-catch-up-requests',
+    description: "Operators' requests for a channel's catch-up pull now, to the catch-up function.",
+    pattern: { source: [EventSource.intake], 'detail-type': ['ChannelCatchUpRequested'] },
+    target: {
+      name: 'channel-catch-up-requests',
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      maxReceiveCount: 2,
+      // A one-off window may page through a long stretch of orders at the channel's rate.
+      visibilityTimeoutSeconds: 1800,
+    },
+    consumer: 'channel-order-catch-up',
+  },
   // One fetch queue per channel whose notifications are thin: each channel's API budget, failures and
   // DLQ stay its own, and maxConcurrency bounds how many containers share the channel's rate limit.
   ...(['square', 'amazon', 'ebay', 'walmart'] as const).map(

@@ -8,6 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EXCEPTION_KINDS, type ExceptionKind } from '#domain/exceptions/model';
+import type { SalesChannel } from '#domain/kernel/order';
 
 /** The queues and rules one stack holds, watched together. */
 export interface WatchedQueues {
@@ -28,6 +29,8 @@ export interface OperationsAlarmsProps {
   api: apigateway.RestApi;
   /** Subscribed to the alarm topic when set; the topic exists either way for other subscribers. */
   alarmEmail?: string;
+  /** The channels the region's catch-up pull covers, when it deploys one. */
+  catchUp?: { channels: readonly SalesChannel[]; recoveredPerHour?: number };
 }
 
 /** The oldest message a consumer queue may hold before someone looks: well past any retry cycle. */
@@ -44,6 +47,13 @@ const OPEN_EXCEPTIONS_THRESHOLD: Partial<Record<ExceptionKind, number>> = {
   OversellIncident: 1,
 };
 const OPEN_EXCEPTIONS_PILE_UP = 25;
+
+/**
+ * Orders a channel's catch-up may find in an hour that no webhook brought before someone looks: a few
+ * are a webhook lost now and then, a rising count is a subscription the channel disabled or a
+ * signature the fabric refuses.
+ */
+const RECOVERED_ORDERS_PER_HOUR = 3;
 
 /** Share of API requests answered 4xx that means a channel misconfiguration (a rotated secret), not noise. */
 const CLIENT_ERROR_PERCENT = 20;
@@ -143,6 +153,24 @@ export class OperationsAlarms extends Construct {
       'Orders stayed in one lifecycle state past their SLA: see the OrderStuck events and npm run ops -- order trace <orderId>.',
       1,
     );
+    if (props.catchUp) {
+      const recovered = new Construct(this, 'OrdersRecoveredByCatchUp');
+      for (const channel of props.catchUp.channels) {
+        alarm(
+          new cloudwatch.Metric({
+            namespace: 'RetailFabric',
+            metricName: 'OrdersRecoveredByCatchUp',
+            dimensionsMap: { service: 'order-intake', channel },
+            period: Duration.hours(1),
+            statistic: cloudwatch.Stats.SUM,
+          }),
+          channel,
+          `The catch-up pull keeps finding ${channel} orders no webhook delivered: check the ${channel} webhook subscription (disabled after failures?) and the 4xx answers to /webhooks/${channel}.`,
+          props.catchUp.recoveredPerHour ?? RECOVERED_ORDERS_PER_HOUR,
+          recovered,
+        );
+      }
+    }
     const exceptions = new Construct(this, 'ExceptionQueue');
     for (const kind of EXCEPTION_KINDS) {
       alarm(

@@ -156,6 +156,15 @@ export const opsCommands = {
       }),
     },
   }),
+  channelCatchUp: opsCommand(
+    'channel catch-up',
+    "pulls the channel's orders now: from its cursor, or from --since without moving the cursor",
+    {
+      args: [argument('channel', salesChannel)],
+      flags: { since: option('time', isoTime) },
+      check: ({ flags }) => (flags.since && flags.since >= new Date() ? '--since must be in the past' : undefined),
+    },
+  ),
   channelLag: opsCommand('channel lag', 'per channel and SKU: last published figure, version, acknowledgement, lag', {
     args: [optionalArgument('channel', salesChannel)],
   }),

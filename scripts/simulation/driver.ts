@@ -84,6 +84,8 @@ export function configureSimulationEnvironment(stores: number): void {
     FABRIC_ERP_BREAKER_FAILURES: '5',
     FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: '2',
     FABRIC_ERP_REQUESTS_PER_SECOND: String(SIMULATED_ERP_REQUESTS_PER_SECOND),
+    // The compressed day's webhooks arrive within a second or two: the catch-up need not wait minutes.
+    FABRIC_CATCH_UP_SETTLE_SECONDS: '3',
     FABRIC_CHANNEL_RATE_LIMITS: JSON.stringify({
       shopify: SIMULATED_CHANNEL_BUDGET,
       woocommerce: SIMULATED_CHANNEL_BUDGET,
@@ -153,8 +155,8 @@ export async function runSimulation(
   );
   const warehouse = new Warehouse(fabric, scenario, options.concurrency);
   const replenishment = replenish(fabric, scenario, options.concurrency);
-  // eBay sends nothing: the fabric's poller pulls, here every few seconds of the compressed day.
-  const ebayPulls = repeatedly(() => fabric.runScheduled('ebay-order-poller'), 5_000);
+  // eBay sends nothing: the fabric's catch-up pulls it, here every few seconds of the compressed day.
+  const ebayPulls = repeatedly(() => fabric.runScheduled('channel-order-catch-up'), 5_000);
 
   let outage: Promise<void> | undefined;
   const sendStarted = Date.now();

@@ -165,6 +165,18 @@ export class DynamoOrderRepository implements OrderRepository {
     return { orderIds: Items.map((item) => String(item.orderId)), more: LastEvaluatedKey !== undefined };
   }
 
+  /** The channel's updated-at of the stored version (DeliveredOrders, for the catch-up pull). */
+  async storedVersion(orderId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.ordersTable,
+        Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
+        ProjectionExpression: 'channelUpdatedAt',
+      }),
+    );
+    return Item?.channelUpdatedAt as string | undefined;
+  }
+
   async getOrder(orderId: string): Promise<OrderWithHistory | undefined> {
     const items = await queryAll(this.client, {
       TableName: this.ordersTable,

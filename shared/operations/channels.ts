@@ -6,7 +6,8 @@ import { DynamoConnectorStateStore } from '#shared/adapters/connector-state';
 import { SalesChannel } from '#domain/kernel/order';
 import { cellTiming, type RateLimit } from '#domain/kernel/rate-limit';
 import { pendingFigure, propagationLagMs, type PublicationRecord } from '#domain/channel-sync';
-import { EBAY_ORDERS_CONNECTOR } from '#shared/channels/ebay/ebay-api.client';
+import type { ConnectorState } from '#domain/intake/order-pull';
+import { catchUpConnector } from '#shared/channels/order-feeds';
 
 /**
  * What the channels were told and how fast, read for `ops channel lag` and the console's Channels
@@ -19,12 +20,6 @@ import { EBAY_ORDERS_CONNECTOR } from '#shared/channels/ebay/ebay-api.client';
  * drift check (every 15 minutes) re-publishes stalled figures, so one older than that was not helped by it either.
  */
 export const STALLED_AFTER_MS = 15 * 60_000;
-
-/**
- * The pull connectors by channel, named as their feed names them,
- * whose cursor in connectorState says how far the channel's orders were caught up.
- */
-const PULL_CONNECTORS: Partial<Record<SalesChannel, string>> = { ebay: EBAY_ORDERS_CONNECTOR };
 
 export interface SubjectLag {
   subject: string;
@@ -56,7 +51,14 @@ export interface ChannelStatus {
   rateBudget?: RateBudget;
   rateBudgets: RateBudget[];
   /** When the channel's pull connector last saved its progress, and the cursor: orders are in up to then. */
-  lastCatchUp?: { connector: string; at: string; upTo?: string; runningWindow?: { from: string; to: string } };
+  lastCatchUp?: {
+    connector: string;
+    at: string;
+    upTo?: string;
+    runningWindow?: { from: string; to: string };
+    /** Scheduled runs failing in a row since the last that saved. */
+    failing?: ConnectorState['failing'];
+  };
   /** Subjects whose newer figure has stalled (see STALLED_AFTER_MS). */
   failures: number;
 }
@@ -186,14 +188,16 @@ async function budgetsOf(ports: ChannelReadPorts, channel: SalesChannel, now: nu
 }
 
 async function lastCatchUpOf(ports: ChannelReadPorts, channel: SalesChannel): Promise<ChannelStatus['lastCatchUp']> {
-  const connector = PULL_CONNECTORS[channel];
-  const saved = connector && (await ports.connectors.lastSaved(connector));
-  if (!connector || !saved) return undefined;
+  // The catch-up connector's cursor says how far the channel's orders were caught up.
+  const connector = catchUpConnector(channel);
+  const saved = await ports.connectors.lastSaved(connector);
+  if (!saved) return undefined;
   return {
     connector,
     at: saved.savedAt,
     ...(saved.cursor ? { upTo: saved.cursor } : {}),
     ...(saved.run ? { runningWindow: saved.run.window } : {}),
+    ...(saved.failing ? { failing: saved.failing } : {}),
   };
 }
 

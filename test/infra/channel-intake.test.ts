@@ -149,10 +149,10 @@ describe('channel API credentials', () => {
   });
 });
 
-test('runs the eBay pull connector on its schedule', () => {
+test("runs every channel's catch-up pull on its schedule", () => {
   template.hasResourceProperties('AWS::Scheduler::Schedule', {
-    ScheduleExpression: `rate(${functions['ebay-order-poller'].schedule.everyMinutes} minutes)`,
-    Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('ebay-order-poller'), 'Arn'] } }),
+    ScheduleExpression: `rate(${functions['channel-order-catch-up'].schedule.everyMinutes} minutes)`,
+    Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('channel-order-catch-up'), 'Arn'] } }),
   });
 });
 

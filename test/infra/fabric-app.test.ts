@@ -39,6 +39,8 @@ describe('a two-region app', () => {
           erpApiUrl: 'https://erp.example.eu/api/v2.0',
           erpRequestsPerSecond: 40,
           channelRateLimits: { shopify: { ratePerSecond: 50, burst: 1000 } },
+          catchUpEveryMinutes: 5,
+          recoveredOrdersAlarmPerHour: 10,
         },
       }),
     });
@@ -124,7 +126,35 @@ describe('a two-region app', () => {
       'FABRIC_SECRET_NAME_WOOCOMMERCE',
     ]);
     expect(text).not.toContain('amazon-notifications');
-    expect(text).not.toContain('ebay-order-poller');
+  });
+
+  test("pulls only the region's channels, at the region's catch-up rate, alarming per channel on orders no webhook brought", () => {
+    const catchUp = resourcesOf(euwest, 'AWS::Lambda::Function').find((fn) =>
+      String(fn.Properties.Description).startsWith('Finds the orders no webhook delivered'),
+    );
+    const recoveredAlarms = (fabric: RegionalFabric) =>
+      resourcesOf(fabric, 'AWS::CloudWatch::Alarm').filter(
+        (alarm) => alarm.Properties.MetricName === 'OrdersRecoveredByCatchUp',
+      );
+
+    expect(catchUp?.Properties.Environment.Variables.FABRIC_REGION_CHANNELS).toBe('shopify,woocommerce');
+    expect(resourcesOf(euwest, 'AWS::Scheduler::Schedule').map((s) => s.Properties.ScheduleExpression)).toContain(
+      'rate(5 minutes)',
+    );
+    expect(
+      recoveredAlarms(euwest).map((alarm) => [
+        alarm.Properties.Dimensions.find((d: { Name: string }) => d.Name === 'channel').Value,
+        alarm.Properties.Threshold,
+      ]),
+    ).toEqual([
+      ['shopify', 10],
+      ['woocommerce', 10],
+    ]);
+    expect(
+      recoveredAlarms(useast)
+        .map((alarm) => alarm.Properties.Dimensions.find((d: { Name: string }) => d.Name === 'channel').Value)
+        .sort(),
+    ).toEqual(['amazon', 'shopify', 'square', 'walmart', 'woocommerce']);
   });
 
   test("has the pre-deploy check ask for every secret of the region's channels that its functions are given", () => {

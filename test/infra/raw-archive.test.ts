@@ -86,8 +86,8 @@ describe('raw archive access', () => {
         .sort(),
     ).toEqual([
       'amazon-notifications',
+      'channel-order-catch-up',
       'channel-order-fetch',
-      'ebay-order-poller',
       'marketplace-webhook',
       'shipment-confirmation',
     ]);

@@ -80,7 +80,7 @@ describe('GET /channels and /channels/{channel}/lag', () => {
       value: 7,
       eventTime: new Date(Date.now() - 3_600_000).toISOString(),
     });
-    await fabric.runScheduled('ebay-order-poller');
+    await fabric.runScheduled('channel-order-catch-up');
 
     const { status, body } = await viewerGet<{ channels: ChannelStatus[] }>('/channels');
 

@@ -96,19 +96,19 @@ describe('simulated marketplace orders through the local fabric', () => {
     expectAsBuilt(await stored(walmart), walmart);
   });
 
-  it('stores an eBay order pulled by the scheduled poller once, priced to the cent', async () => {
-    // Modified a minute ago: inside the poller's first window (3 days back to 30 s ago).
+  it('stores an eBay order pulled by the scheduled catch-up once, priced to the cent', async () => {
+    // Modified five minutes ago: inside the first window (3 days back to 2 minutes ago).
     const ebay = buildEbayOrder({
       ref: ref(2),
       placedAt,
       lines,
-      lastModifiedAt: new Date(Date.now() - 60_000).toISOString(),
+      lastModifiedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
     });
     stub.ebay.orders.set(ebay.channelOrderId, ebay.apiOrder);
 
-    await fabric.runScheduled('ebay-order-poller');
+    await fabric.runScheduled('channel-order-catch-up');
     const found = await stored(ebay);
-    await fabric.runScheduled('ebay-order-poller');
+    await fabric.runScheduled('channel-order-catch-up');
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     expectAsBuilt(found, ebay);

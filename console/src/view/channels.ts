@@ -48,12 +48,18 @@ export function budgetLabel(budget: RateBudget): { text: string; low: boolean; s
   };
 }
 
-/** When the pull connector last saved, and up to when orders are in; a window under way is named too. */
+/**
+ * When the catch-up pull last saved, and up to when orders are in; a window under way is named too,
+ * and a spell of failing runs first of all.
+ */
 export function catchUpLabel(catchUp: ChannelStatus['lastCatchUp'], now: Date = new Date()): string {
-  if (!catchUp) return 'no pull connector';
+  if (!catchUp) return 'not pulled yet';
   const upTo = catchUp.upTo ? `orders in up to ${formatTime(catchUp.upTo)}` : 'no window finished yet';
   const running = catchUp.runningWindow ? `; pulling ${formatTime(catchUp.runningWindow.from)} onwards` : '';
-  return `${formatAge(catchUp.at, now)} ago: ${upTo}${running}`;
+  const failing = catchUp.failing
+    ? `failing: ${catchUp.failing.failures} run(s) since ${formatTime(catchUp.failing.since)} (${catchUp.failing.lastReason}); `
+    : '';
+  return `${failing}${formatAge(catchUp.at, now)} ago: ${upTo}${running}`;
 }
 
 export type SubjectState = 'stalled' | 'pending' | 'current' | 'never published';

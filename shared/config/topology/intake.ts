@@ -55,19 +55,27 @@ export const intakeFunctions = {
       senderAccounts: ['437568002678'],
     },
   },
-  'ebay-order-poller': {
+  'channel-order-catch-up': {
     capability: 'intake',
-    entry: 'functions/ebay-order-poller/handler.ts',
-    channel: 'ebay',
+    entry: 'functions/channel-order-catch-up/handler.ts',
     description:
-      'Pulls eBay orders modified since the persisted cursor (getOrders by lastmodifieddate) and publishes each version once.',
-    timeoutSeconds: 120,
+      "Finds the orders no webhook delivered: each channel's orders modified since its persisted cursor, listed through the channel's API and published once per version the fabric does not hold.",
+    timeoutSeconds: 300,
     memoryMb: 512,
-    tables: { idempotency: 'readWrite', crossReference: 'read', connectorState: 'readWrite' },
+    tables: {
+      idempotency: 'readWrite',
+      crossReference: 'read',
+      connectorState: 'readWrite',
+      orders: 'read',
+      // Shopify's and WooCommerce's rate budgets, shared with the outbound calls.
+      channelPublications: 'readWrite',
+      eventTrail: 'readWrite',
+    },
     buckets: { rawArchive: 'write' },
     publishesEvents: true,
-    channelApis: ['ebay'],
-    schedule: { everyMinutes: 5 },
+    channelApis: ['shopify', 'woocommerce', 'square', 'walmart', 'amazon', 'ebay'],
+    // The region's `catchUpEveryMinutes` setting overrides it.
+    schedule: { everyMinutes: 15 },
   },
   'order-intake': {
     capability: 'intake',

@@ -41,8 +41,11 @@ export const tables = {
     sortKey: 'sk',
     globalIndexes: [{ name: 'bySweepAt', partitionKey: 'sweepPk', sortKey: 'sweepSk' }],
   },
-  /** Pull connectors' cursors and in-flight pages, one item per connector, so a restart resumes where it stopped. */
-  connectorState: { partitionKey: 'pk' },
+  /**
+   * Pull connectors' cursors, in-flight pages and failing spells, one item per connector, so a restart
+   * resumes where it stopped; and the reports of catch-up runs an operator asked for, kept a week.
+   */
+  connectorState: { partitionKey: 'pk', timeToLiveAttribute: 'expiresAt' },
   /**
    * POS batch ingestion: one claim per POS transaction key (exactly-once), sequence numbers per
    * register and day (gap detection), and each upload's progress and lease; layout in

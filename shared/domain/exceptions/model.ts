@@ -1,7 +1,7 @@
 import type { EventDataOf } from '#domain/kernel/event';
 import { ChangeRefused, PricingException } from '#domain/pricing';
 import { ErpPostingRejected } from '#domain/erp';
-import { OrderNeedsAttention } from '#domain/intake';
+import { ChannelCatchUpFailing, OrderNeedsAttention } from '#domain/intake';
 import { OrderStateChanged, OrderStuck, OrderTransitionRefused } from '#domain/orders';
 import { OversellIncident } from '#domain/channel-sync';
 import { PosLineNeedsAttention, PosSequenceGapDetected } from '#domain/pos';
@@ -28,6 +28,7 @@ export const EXCEPTION_KINDS = [
   OrderStuck.detailType,
   OrderTransitionRefused.detailType,
   ChangeRefused.detailType,
+  ChannelCatchUpFailing.detailType,
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -50,7 +51,8 @@ export interface ExceptionSubject {
     | 'erp-document'
     | 'pos-transaction'
     | 'register-day'
-    | 'catalog-change';
+    | 'catalog-change'
+    | 'channel';
   key: string;
 }
 
@@ -308,6 +310,21 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
         fieldPaths: [],
         fixes: ['dismiss'],
         context: { ...data },
+      });
+    }
+    case 'ChannelCatchUpFailing': {
+      const data = event.data as EventDataOf<typeof ChannelCatchUpFailing>;
+      return make({
+        // One row per failing spell: each further failed run counts up on it.
+        cause: `${data.channel}#${data.failingSince}`,
+        severity: 'warning',
+        subject: { type: 'channel', key: data.channel },
+        channel: data.channel,
+        reasonCode: 'CATCH_UP_FAILING',
+        reason: `${data.failures} catch-up runs in a row failed since ${data.failingSince}: ${data.reason}`,
+        fieldPaths: [],
+        fixes: ['dismiss'],
+        context: { connector: data.connector, failures: data.failures, failingSince: data.failingSince },
       });
     }
     default:

@@ -55,3 +55,36 @@ export const RefundReported = defineEvent('RefundReported', {
   versions: { 1: z.object({ refund: ChannelRefund }) },
   current: 1,
 });
+
+export const ChannelCatchUpFailing = defineEvent('ChannelCatchUpFailing', {
+  source: EventSource.intake,
+  description:
+    "A channel's catch-up pull failed run after run: an order whose webhook never arrives is not being found until it works again.",
+  versions: {
+    1: z.object({
+      channel: SalesChannel,
+      connector: z.string().min(1),
+      /** Scheduled runs failed in a row, this one included. */
+      failures: z.number().int().positive(),
+      failingSince: z.iso.datetime({ offset: true }),
+      reason: z.string().min(1),
+    }),
+  },
+  current: 1,
+});
+
+export const ChannelCatchUpRequested = defineEvent('ChannelCatchUpRequested', {
+  source: EventSource.intake,
+  description:
+    "An operator asked for a channel's catch-up pull now (`ops channel catch-up`), over the cursor's window or from `since`.",
+  versions: {
+    1: z.object({
+      channel: SalesChannel,
+      /** The run's report is kept under this id for whoever asked. */
+      requestId: z.string().min(1),
+      since: z.iso.datetime({ offset: true }).optional(),
+      requestedBy: z.string().min(1),
+    }),
+  },
+  current: 1,
+});

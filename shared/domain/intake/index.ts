@@ -1,4 +1,5 @@
 /** The intake capability's public surface: other capabilities import it from here only. */
+export * from './catch-up';
 export * from './channel-order-intake';
 export * from './channel-ports';
 export * from './events';

@@ -1,8 +1,8 @@
 import type { ChannelOrderMapper } from './channel-ports';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';
-import { createEvent } from '#domain/kernel/event';
-import { OrderNeedsAttention } from './events';
+import { createEvent, type EventDataOf } from '#domain/kernel/event';
+import { OrderNeedsAttention, OrderReceived } from './events';
 import { orderIdFor } from '#domain/kernel/order';
 import { prepareChannelOrder } from './channel-order-intake';
 import type { SkuCrossReference } from '#domain/kernel/sku-cross-reference';
@@ -48,6 +48,8 @@ export interface ConnectorState {
   run?: { window: PullWindow; page?: string; pagesDone: number };
   /** Optimistic-concurrency version; 0 when nothing is stored. */
   version: number;
+  /** Scheduled runs failed in a row since the last one that saved; read-only here (see catch-up.ts). */
+  failing?: { failures: number; since: string; lastReason: string; lastAt: string };
 }
 
 export class ConnectorStateConflictError extends TransientError {
@@ -60,8 +62,15 @@ export interface ConnectorStateStore {
   save(connector: string, state: ConnectorState): Promise<number>;
 }
 
+/** The order versions the fabric holds already, so a pull republishes nothing a delivery brought. */
+export interface DeliveredOrders {
+  /** The channel's updated-at of the newest version stored; undefined for an order never recorded. */
+  storedVersion(orderId: string): Promise<string | undefined>;
+}
+
 export interface OrderPullPorts {
   state: ConnectorStateStore;
+  delivered: DeliveredOrders;
   archive: DeliveryArchive;
   publisher: EventPublisher;
   skus: SkuCrossReference;
@@ -70,6 +79,11 @@ export interface OrderPullPorts {
 
 export interface OrderPullOptions {
   now: Date;
+  /**
+   * A one-off window from this instant to now - settle, as an operator asks for it (`ops channel
+   * catch-up --since`): it neither reads nor moves the cursor, so the scheduled pull goes on as before.
+   */
+  since?: string;
   /** How far each window reaches back before the cursor, for orders the channel indexes late. */
   overlapMs: number;
   /** How far behind now each window ends, so a window never races the channel's own writes. */
@@ -84,6 +98,7 @@ export interface OrderPullReport {
   window?: PullWindow;
   pages: number;
   published: number;
+  /** Listed again (an overlap, a resumed page) or already delivered by the channel's webhook. */
   duplicates: number;
   needsAttention: number;
   completed: boolean;
@@ -104,8 +119,10 @@ export async function pullOrders<TPayload>(
   ports: OrderPullPorts,
   options: OrderPullOptions,
 ): Promise<OrderPullReport> {
-  const state = await ports.state.load(feed.connector);
   const now = options.now.getTime();
+  if (options.since)
+    return pullWindow(feed, ports, { from: options.since, to: new Date(now - options.settleMs).toISOString() });
+  const state = await ports.state.load(feed.connector);
   const run = state.run ?? {
     window: {
       from: new Date(
@@ -131,12 +148,7 @@ export async function pullOrders<TPayload>(
     const pulled = await feed.fetchPage(run.window, page);
     report.pages += 1;
     await archivePage(feed, ports.archive, run.window, page, pulled.raw);
-    for (const entry of pulled.orders) {
-      const result = await publishOnce(feed, ports, entry);
-      if (result.duplicate) report.duplicates += 1;
-      else if (result.outcome === 'needs_attention') report.needsAttention += 1;
-      else report.published += 1;
-    }
+    for (const entry of pulled.orders) count(report, await publishOnce(feed, ports, entry));
     if (!pulled.nextPage) {
       version = await ports.state.save(feed.connector, { cursor: run.window.to, version });
       return { ...report, completed: true };
@@ -149,6 +161,51 @@ export async function pullOrders<TPayload>(
     });
     if (!options.hasTimeLeft()) return report;
   }
+}
+
+/**
+ * Every one-off window page by page to its end, publishing as the scheduled pull does (so what it
+ * finds again is a duplicate), with nothing saved: a run that fails is simply asked for again.
+ */
+async function pullWindow<TPayload>(
+  feed: OrderFeed<TPayload>,
+  ports: OrderPullPorts,
+  window: PullWindow,
+): Promise<OrderPullReport> {
+  const report: OrderPullReport = {
+    window,
+    pages: 0,
+    published: 0,
+    duplicates: 0,
+    needsAttention: 0,
+    completed: false,
+  };
+  if (Date.parse(window.from) >= Date.parse(window.to)) return { ...report, completed: true };
+  let page: string | undefined;
+  do {
+    const pulled = await feed.fetchPage(window, page);
+    report.pages += 1;
+    await archivePage(feed, ports.archive, window, page, pulled.raw);
+    for (const entry of pulled.orders) count(report, await publishOnce(feed, ports, entry));
+    page = pulled.nextPage;
+  } while (page);
+  return { ...report, completed: true };
+}
+
+function count(report: OrderPullReport, result: { duplicate: boolean; outcome: string }): void {
+  if (result.duplicate || result.outcome === 'already_delivered') report.duplicates += 1;
+  else if (result.outcome === 'needs_attention') report.needsAttention += 1;
+  else report.published += 1;
+}
+
+/**
+ * What a pull publishes carries this at the head of its delivery id, so the order store can tell an
+ * order the catch-up found (no webhook brought it) from one a channel delivered.
+ */
+export const CATCH_UP_DELIVERY_PREFIX = 'catch-up:';
+
+export function isCatchUpDelivery(deliveryId: string): boolean {
+  return deliveryId.startsWith(CATCH_UP_DELIVERY_PREFIX);
 }
 
 async function publishOnce<TPayload>(
@@ -177,9 +234,17 @@ async function publishOnce<TPayload>(
       return { orderId, outcome: 'needs_attention' };
     });
   }
-  const deliveryId = `${feed.connector}:${entry.channelOrderId}@${entry.version}`;
+  const deliveryId = `${CATCH_UP_DELIVERY_PREFIX}${feed.connector}:${entry.channelOrderId}@${entry.version}`;
   return ports.once(`${feed.channel}#pull#${entry.channelOrderId}#${entry.version}`, async () => {
     const prepared = await prepareChannelOrder(feed.channel, feed.mapper, entry.payload, deliveryId, ports.skus);
+    // The order store would ignore a version it holds; not publishing it spares every consumer the replay.
+    const received = prepared.publish.find((event) => event.detailType === OrderReceived.detailType);
+    if (received) {
+      const { channelUpdatedAt } = (received.data as EventDataOf<typeof OrderReceived>).order;
+      const stored = await ports.delivered.storedVersion(prepared.orderId);
+      if (stored !== undefined && stored >= channelUpdatedAt)
+        return { orderId: prepared.orderId, outcome: 'already_delivered' };
+    }
     await ports.publisher.publish(prepared.publish);
     return { orderId: prepared.orderId, outcome: prepared.outcome };
   });

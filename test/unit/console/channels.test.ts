@@ -61,13 +61,25 @@ describe('the Channels page', () => {
   it('says when a pull connector last caught up, and up to when orders are in', () => {
     const now = new Date('2026-12-06T12:00:00Z');
 
-    expect(catchUpLabel(undefined, now)).toBe('no pull connector');
+    expect(catchUpLabel(undefined, now)).toBe('not pulled yet');
     expect(catchUpLabel({ connector: 'ebay-orders', at: '2026-12-06T11:55:00Z' }, now)).toBe(
       '5 min ago: no window finished yet',
     );
     expect(
       catchUpLabel({ connector: 'ebay-orders', at: '2026-12-06T11:55:00Z', upTo: '2026-12-06T11:54:30Z' }, now),
     ).toMatch(/^5 min ago: orders in up to /);
+    const failing = {
+      failures: 4,
+      since: '2026-12-06T11:00:00Z',
+      lastReason: 'shopify API answered 401',
+      lastAt: '2026-12-06T11:45:00Z',
+    };
+    expect(
+      catchUpLabel(
+        { connector: 'shopify-orders', at: '2026-12-06T10:55:00Z', upTo: '2026-12-06T10:53:00Z', failing },
+        now,
+      ),
+    ).toMatch(/^failing: 4 run\(s\) since .* \(shopify API answered 401\); 1 h 05 min ago: orders in up to /);
   });
 
   it('classifies a subject: stalled, pending, current, or never published', () => {

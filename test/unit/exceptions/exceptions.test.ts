@@ -2,7 +2,13 @@ import { createEvent } from '#domain/kernel/event';
 import { ErpPostingRejected } from '#domain/erp/events';
 import { OrderNeedsAttention } from '#domain/intake/events';
 import { PosSequenceGapDetected } from '#domain/pos/events';
-import { exceptionFrom, kindsResolvedBy, openExceptionFigures, type ExceptionRecord } from '#domain/exceptions';
+import {
+  EXCEPTION_KINDS,
+  exceptionFrom,
+  kindsResolvedBy,
+  openExceptionFigures,
+  type ExceptionRecord,
+} from '#domain/exceptions';
 
 const trace = { correlationId: 'ord_1' };
 
@@ -194,6 +200,6 @@ describe('exceptions: the figures the alarms watch', () => {
       open: 0,
       oldestAgeSeconds: 0,
     });
-    expect(figures).toHaveLength(11);
+    expect(figures).toHaveLength(EXCEPTION_KINDS.length);
   });
 });

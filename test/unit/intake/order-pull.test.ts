@@ -1,6 +1,8 @@
 import type { ChannelOrderMapper } from '#domain/intake/channel-ports';
+import { catchUpChannel } from '#domain/intake/catch-up';
 import {
   ConnectorStateConflictError,
+  isCatchUpDelivery,
   pullOrders,
   type ConnectorState,
   type OrderFeed,
@@ -63,7 +65,11 @@ function fakePorts() {
   let stored: ConnectorState = { version: 0 };
   const published: FabricEvent[] = [];
   const done = new Map<string, { orderId: string; outcome: string }>();
+  /** The versions the order store holds, as the webhook left them. */
+  const delivered = new Map<string, string>();
+  const failures: { connector: string; reason: string; at: string }[] = [];
   const ports: OrderPullPorts = {
+    delivered: { storedVersion: async (orderId) => delivered.get(orderId) },
     state: {
       async load() {
         return structuredClone(stored);
@@ -89,8 +95,20 @@ function fakePorts() {
       return { ...result, duplicate: false };
     }) as OrderPullPorts['once'],
   };
+  const catchUpPorts = {
+    ...ports,
+    failures: {
+      async recordFailure(connector: string, reason: string, at: string) {
+        failures.push({ connector, reason, at });
+        return { failures: failures.length, failingSince: failures[0].at };
+      },
+    },
+  };
   return {
     ports,
+    catchUpPorts,
+    delivered,
+    failures,
     published,
     state: () => stored,
     receivedIds: () =>
@@ -191,5 +209,90 @@ describe('pullOrders', () => {
     const again = await pullOrders(feed, fake.ports, options(30));
 
     expect(again).toMatchObject({ published: 0, duplicates: 5 });
+  });
+});
+
+describe('the catch-up pull against what the webhooks delivered', () => {
+  test('publishes only the versions the order store does not hold, marked as found by catch-up', async () => {
+    const { feed } = fakeFeed(orders);
+    const fake = fakePorts();
+    // The webhook brought 1 and 2 as listed, and 3 at an older version; 4 and 5 never arrived.
+    fake.delivered.set(orderIdFor('ebay', '04-00001'), at(11));
+    fake.delivered.set(orderIdFor('ebay', '04-00002'), at(12));
+    fake.delivered.set(orderIdFor('ebay', '04-00003'), at(5));
+
+    const report = await pullOrders(feed, fake.ports, options(30));
+
+    expect(report).toMatchObject({ published: 3, duplicates: 2, completed: true });
+    expect(fake.receivedIds()).toEqual(['04-00003', '04-00004', '04-00005']);
+    const deliveryIds = fake.published.map((event) => (event.data as { deliveryId: string }).deliveryId);
+    expect(deliveryIds.every(isCatchUpDelivery)).toBe(true);
+    expect(isCatchUpDelivery('shopify:3f1c2a')).toBe(false);
+  });
+
+  test('a one-off window from `since` pulls every page to the end and leaves the cursor alone', async () => {
+    const { feed, calls } = fakeFeed(orders);
+    const fake = fakePorts();
+    await pullOrders(feed, fake.ports, options(30));
+    const cursorBefore = fake.state();
+
+    const report = await pullOrders(feed, fake.ports, { ...options(40), since: at(13), hasTimeLeft: () => false });
+
+    expect(report).toMatchObject({ window: { from: at(13), to: at(39) }, pages: 2, completed: true });
+    // Found again through the same once-keys as the scheduled pull: nothing is published twice.
+    expect(report).toMatchObject({ published: 0, duplicates: 3 });
+    expect(calls.at(-1)).toMatchObject({ window: { from: at(13) }, page: '2' });
+    expect(fake.state()).toEqual(cursorBefore);
+  });
+});
+
+describe('catchUpChannel', () => {
+  const catchUpOptions = (minute: number) => ({ ...options(minute), failingAfter: 3 });
+
+  test('a failing run is recorded, not thrown; from the third in a row each raises ChannelCatchUpFailing', async () => {
+    const { feed, failOn } = fakeFeed(orders);
+    const fake = fakePorts();
+    failOn(undefined);
+    feed.fetchPage = async () => {
+      throw new Error('ebay API answered 503');
+    };
+
+    const results = [];
+    for (const minute of [30, 45, 60, 75])
+      results.push(await catchUpChannel(feed, fake.catchUpPorts, catchUpOptions(minute)));
+
+    expect(results.map((result) => result.outcome)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(results[3]).toMatchObject({ reason: 'ebay API answered 503', failures: 4 });
+    const raised = fake.published.filter((event) => event.detailType === 'ChannelCatchUpFailing');
+    expect(raised.map((event) => event.data)).toEqual([
+      expect.objectContaining({ channel: 'ebay', connector: 'ebay-orders', failures: 3, failingSince: at(30) }),
+      expect.objectContaining({ failures: 4, failingSince: at(30), reason: 'ebay API answered 503' }),
+    ]);
+  });
+
+  test('a run that finds another holding the cursor leaves the window to it', async () => {
+    const { feed } = fakeFeed(orders);
+    const fake = fakePorts();
+    fake.ports.state.save = async () => {
+      throw new ConnectorStateConflictError('moved');
+    };
+
+    const result = await catchUpChannel(feed, fake.catchUpPorts, catchUpOptions(30));
+
+    expect(result).toEqual({ channel: 'ebay', outcome: 'another_run_pulling' });
+    expect(fake.failures).toEqual([]);
+  });
+
+  test("an operator's one-off window fails loudly, to the operator, without counting as a scheduled failure", async () => {
+    const { feed } = fakeFeed(orders);
+    const fake = fakePorts();
+    feed.fetchPage = async () => {
+      throw new Error('ebay API answered 401');
+    };
+
+    await expect(catchUpChannel(feed, fake.catchUpPorts, { ...catchUpOptions(30), since: at(0) })).rejects.toThrow(
+      'ebay API answered 401',
+    );
+    expect(fake.failures).toEqual([]);
   });
 });
