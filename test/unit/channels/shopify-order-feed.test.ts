@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChannelApiStub } from '../../../scripts/channel-stubs/channel-api-stub';
 import { DEVELOPMENT_API_CREDENTIALS, EnvironmentChannelCredentials } from '#shared/channels/channel-credentials';
@@ -8,9 +9,10 @@ import { ShopifyGraphqlOrder, shopifyWebhookOrder } from '#shared/channels/shopi
 import { shopifyOrderFeed, updatedWithin } from '#shared/channels/shopify/order-feed';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapter';
-import type { PulledPage, PullWindow } from '#domain/intake/order-pull';
+import type { PullWindow } from '#domain/intake/order-pull';
 import { type ShopifyFixtureName, type ShopifyOrderFixture, readShopifyFixture } from '../../fixtures/shopify';
 import { fixtureSkuLookup } from '../builders';
+import { allPages } from './order-feed-stub';
 
 const credentials = new EnvironmentChannelCredentials({
   [apiCredentialsEnvVar('shopify')]: JSON.stringify(DEVELOPMENT_API_CREDENTIALS.shopify),
@@ -82,13 +84,7 @@ describe('the Shopify order feed against the channel API stub', () => {
 
   async function pullAll(window: PullWindow, pageSize?: number) {
     const feed = shopifyOrderFeed(api(), { connector: 'shopify-orders', ...(pageSize ? { pageSize } : {}) });
-    const pages: PulledPage<ShopifyOrderPayload>[] = [];
-    let page: string | undefined;
-    do {
-      const pulled = await feed.fetchPage(window, page);
-      pages.push(pulled);
-      page = pulled.nextPage;
-    } while (page);
+    const pages = await allPages(feed, window);
     return { pages, entries: pages.flatMap((pulled) => pulled.orders) };
   }
 
@@ -208,6 +204,22 @@ describe('the Shopify order feed against the channel API stub', () => {
 
     expect(waits).toEqual([6000]);
     expect(entries.map((entry) => entry.channelOrderId)).toEqual(['7400']);
+  });
+
+  test('keeps the orders put in it across a restart when the stub has a state file, as the shop would', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'shopify-orders-'));
+    try {
+      const stateFile = join(directory, 'channel-apis.json');
+      const before = new ChannelApiStub({ stateFile });
+      before.shopifyOrders.putShopifyOrder(syntheticOrder(7600, '2025-10-02T12:00:00Z'));
+      before.saveState();
+
+      const after = new ChannelApiStub({ stateFile });
+
+      expect(after.shopifyOrders.orders.get('7600')).toEqual(before.shopifyOrders.orders.get('7600'));
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test("refuses, as Shopify does, a field the shop's orders do not have", async () => {
