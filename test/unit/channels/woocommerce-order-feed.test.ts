@@ -35,14 +35,53 @@ describe('wooCommerceOrderFeed', () => {
     putOrder(7106, '2026-03-02T10:00:10');
   });
 
-  it('lists the orders modified in the window, oldest modification first, page by page up to X-WP-TotalPages', async () => {
+  it('lists the orders modified in the window oldest first, each page starting after the second before the last one listed, while X-WP-TotalPages says there are more', async () => {
     const pages = await allPages(feed(), { from: '2026-03-02T10:00:00.000Z', to: '2026-03-02T10:00:10.000Z' });
 
     expect(listing(pages)).toEqual([
       ['7102@2026-03-02T10:00:00', '7104@2026-03-02T10:00:02'],
+      ['7104@2026-03-02T10:00:02', '7103@2026-03-02T10:00:04'],
       ['7103@2026-03-02T10:00:04', '7105@2026-03-02T10:00:09'],
     ]);
-    expect(pages.map((page) => page.nextPage)).toEqual(['2', undefined]);
+    expect(pages.at(-1)?.nextPage).toBeUndefined();
+  });
+
+  it('misses no order when one already listed is modified out of the window before the next page', async () => {
+    for (const [id, second] of [
+      [7401, '00'],
+      [7402, '01'],
+      [7403, '02'],
+      [7404, '03'],
+    ] as const)
+      putOrder(id, `2026-03-04T10:00:${second}`);
+    const window = { from: '2026-03-04T10:00:00.000Z', to: '2026-03-04T10:30:00.000Z' };
+    const first = await feed().fetchPage(window, undefined);
+    // The merchant edits the first order: it leaves the window, and page 2 by number would start at 7404.
+    putOrder(7401, '2026-03-04T11:00:00');
+
+    const rest = [];
+    for (let page = first.nextPage; page; ) {
+      const pulled = await feed().fetchPage(window, page);
+      rest.push(pulled);
+      page = pulled.nextPage;
+    }
+
+    expect(new Set([first, ...rest].flatMap((page) => page.orders.map((entry) => entry.channelOrderId)))).toEqual(
+      new Set(['7401', '7402', '7403', '7404']),
+    );
+  });
+
+  it('moves on by page number through a page whose orders were all modified in the same second', async () => {
+    for (const id of [7501, 7502, 7503]) putOrder(id, '2026-03-05T10:00:00');
+
+    const pages = await allPages(feed(), { from: '2026-03-05T09:00:00.000Z', to: '2026-03-05T11:00:00.000Z' });
+
+    // The second page starts after 09:59:59 and finds the same two: from there on it is page 2 of that query.
+    expect(listing(pages)).toEqual([
+      ['7501@2026-03-05T10:00:00', '7502@2026-03-05T10:00:00'],
+      ['7501@2026-03-05T10:00:00', '7502@2026-03-05T10:00:00'],
+      ['7503@2026-03-05T10:00:00'],
+    ]);
   });
 
   it('asks in GMT, sorted by modification, with the window widened to the whole seconds WooCommerce compares strictly', async () => {
