@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChannelApiStub } from '../../../scripts/channel-stubs/channel-api-stub';
+import { SAMPLE_CATALOG, sampleShopifyOrder, seededRandom } from '../../../scripts/sample/shopify-orders';
 import { DEVELOPMENT_API_CREDENTIALS, EnvironmentChannelCredentials } from '#shared/channels/channel-credentials';
 import { apiCredentialsEnvVar } from '#shared/config/topology';
 import { ShopifyAdminApi } from '#shared/channels/shopify/inventory-api';
@@ -130,6 +131,27 @@ describe('the Shopify order feed against the channel API stub', () => {
       if (found?.kind !== 'order') throw new Error(`${name} was not found as an order: ${JSON.stringify(found)}`);
       expect(found.version).toBe(new Date(webhook.updated_at).toISOString().replace('.000Z', 'Z'));
       expect(mapShopifyOrder(found.payload, fixtureSkuLookup)).toEqual(mapWebhook(webhook));
+    }
+  });
+
+  test("the sample shop's orders, wholesale-sized ones too, are found as the webhooks the simulator sends them map", async () => {
+    const random = seededRandom(24);
+    const payloads = [sampleShopifyOrder(1, random), sampleShopifyOrder(2, random, SAMPLE_CATALOG, 40)];
+    for (const payload of payloads) stub.shopifyOrders.putShopifyOrder(payload);
+    const now = Date.now();
+
+    const { entries } = await pullAll({
+      from: new Date(now - 60_000).toISOString(),
+      to: new Date(now + 60_000).toISOString(),
+    });
+
+    expect(entries).toHaveLength(2);
+    for (const payload of payloads) {
+      const found = entries.find((entry) => entry.channelOrderId === String(payload.id));
+      if (found?.kind !== 'order') throw new Error(`order ${payload.id} was not found: ${JSON.stringify(found)}`);
+      expect(mapShopifyOrder(found.payload, fixtureSkuLookup)).toEqual(
+        mapShopifyOrder(ShopifyOrderPayload.parse(payload), fixtureSkuLookup),
+      );
     }
   });
 
