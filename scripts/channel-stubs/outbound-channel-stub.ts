@@ -208,18 +208,25 @@ export class OutboundChannelStub {
     const changes = (body.changes ?? []) as { type: string; physical_count?: Record<string, string> }[];
     if (changes.length < 1 || changes.length > 100)
       return squareError(400, 'INVALID_ARRAY_LENGTH', 'changes must hold 1 to 100 entries', 'changes');
-    const refused = changes.findIndex(
-      ({ type, physical_count: count }) =>
-        type !== 'PHYSICAL_COUNT' ||
-        count?.location_id !== DEVELOPMENT_API_CREDENTIALS.square!.locationId ||
-        count.state !== 'IN_STOCK' ||
-        !/^\d+$/.test(count.quantity ?? '') ||
-        !count.occurred_at ||
-        !this.isListed('square', skuOfSquareVariation(count.catalog_object_id ?? '')),
+    const refused = changes.flatMap(({ type, physical_count: count }, i) =>
+      type !== 'PHYSICAL_COUNT' ||
+      count?.location_id !== DEVELOPMENT_API_CREDENTIALS.square!.locationId ||
+      count.state !== 'IN_STOCK' ||
+      !/^\d+$/.test(count.quantity ?? '') ||
+      !count.occurred_at ||
+      !this.isListed('square', skuOfSquareVariation(count.catalog_object_id ?? ''))
+        ? [
+            {
+              category: 'INVALID_REQUEST_ERROR',
+              code: 'INVALID_VALUE',
+              detail: 'Invalid physical count',
+              field: `changes[${i}].physical_count`,
+            },
+          ]
+        : [],
     );
-    // BatchChangeInventory applies all of a call's changes or none of them.
-    if (refused >= 0)
-      return squareError(400, 'INVALID_VALUE', 'Invalid physical count', `changes[${refused}].physical_count`);
+    // BatchChangeInventory applies all of a call's changes or none of them, naming each it refused.
+    if (refused.length > 0) return { status: 400, body: { errors: refused } };
     const counts = changes.map(({ physical_count: count }) => {
       this.record('square', skuOfSquareVariation(count!.catalog_object_id), Number(count!.quantity));
       return { ...count, catalog_object_type: 'ITEM_VARIATION', calculated_at: new Date().toISOString() };

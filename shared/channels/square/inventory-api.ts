@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
-import { channelRequest, type ChannelHttpOptions } from '../channel-http';
+import { ChannelApiError, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
 import type { RateLimit } from '#domain/kernel/rate-limit';
 import { SQUARE_PRODUCTION_URL, SQUARE_VERSION } from './square-api.client';
@@ -63,10 +63,11 @@ export class SquareCatalog {
 
   constructor(private readonly api: SquareRestApi) {}
 
-  /** The variation ids of the SKUs Square lists; a SKU it does not list is absent. */
-  async variationIds(skus: readonly string[]): Promise<Map<string, string>> {
+  /** The variation ids of the SKUs Square lists; a SKU it does not list is absent. `refresh` asks Square again. */
+  async variationIds(skus: readonly string[], options: { refresh?: boolean } = {}): Promise<Map<string, string>> {
     for (const sku of skus) {
-      if (this.variations.has(sku)) continue;
+      if (this.variations.has(sku) && !options.refresh) continue;
+      this.variations.delete(sku);
       const answer = SearchAnswer.parse(
         await this.api.request('POST', '/v2/catalog/search', {
           object_types: ['ITEM_VARIATION'],
@@ -76,7 +77,12 @@ export class SquareCatalog {
       const variation = answer.objects.find((object) => object.item_variation_data.sku === sku);
       if (variation) this.variations.set(sku, variation.id);
     }
-    return new Map(skus.flatMap((sku) => (this.variations.has(sku) ? [[sku, this.variations.get(sku)!]] : [])));
+    const found = new Map<string, string>();
+    for (const sku of skus) {
+      const id = this.variations.get(sku);
+      if (id) found.set(sku, id);
+    }
+    return found;
   }
 }
 
@@ -111,13 +117,55 @@ export class SquareInventoryApi implements ChannelInventoryApi {
 
   async setAvailable(listings: readonly ListingQuantity[]): Promise<ListingResult[]> {
     const ids = await this.variationIds(listings);
+    const refused = await this.sendCounts(
+      listings.filter((listing) => ids.has(listing.sku)),
+      ids,
+    );
+    if (refused.size > 0) {
+      // A variation id kept from earlier may name an item the seller deleted or made again: the SKU
+      // is looked up afresh and, where the catalog now holds another variation, sent once more to it.
+      const fresh = await this.catalog.variationIds([...refused.keys()], { refresh: true });
+      const moved = listings.filter(
+        (l) => refused.has(l.sku) && fresh.has(l.sku) && fresh.get(l.sku) !== ids.get(l.sku),
+      );
+      for (const sku of refused.keys()) {
+        const id = fresh.get(sku);
+        if (id) ids.set(sku, id);
+        else ids.delete(sku);
+      }
+      for (const listing of moved) refused.delete(listing.sku);
+      for (const [sku, reason] of await this.sendCounts(moved, ids)) refused.set(sku, reason);
+    }
+    return listings.map((listing): ListingResult => {
+      const id = ids.get(listing.sku);
+      const reason = refused.get(listing.sku);
+      if (!id)
+        return {
+          sku: listing.sku,
+          ok: false,
+          unlisted: true,
+          reason: `square has no item variation with SKU ${listing.sku}`,
+        };
+      return reason ? { sku: listing.sku, ok: false, reason } : { sku: listing.sku, ok: true, listingRef: id };
+    });
+  }
+
+  /**
+   * Sets the counts in one BatchChangeInventory call. Square applies all of a call's changes or none,
+   * naming the changes it refused (`changes[i]`): those are answered with Square's reason and the rest
+   * sent again without them. Any other failure throws.
+   */
+  private async sendCounts(
+    listings: readonly ListingQuantity[],
+    ids: Map<string, string>,
+  ): Promise<Map<string, string>> {
+    if (listings.length === 0) return new Map();
     const locationId = await this.api.locationId();
-    const known = listings.filter((listing) => ids.has(listing.sku));
-    if (known.length > 0) {
-      const occurredAt = this.now().toISOString();
+    const occurredAt = this.now().toISOString();
+    try {
       await this.api.request('POST', '/v2/inventory/changes/batch-create', {
         idempotency_key: randomUUID(),
-        changes: known.map((listing) => ({
+        changes: listings.map((listing) => ({
           type: 'PHYSICAL_COUNT',
           physical_count: {
             catalog_object_id: ids.get(listing.sku),
@@ -129,17 +177,14 @@ export class SquareInventoryApi implements ChannelInventoryApi {
         })),
         ignore_unchanged_counts: true,
       });
+      return new Map();
+    } catch (error) {
+      const refused = refusedChanges(error, listings);
+      if (refused.size === 0) throw error;
+      const rest = listings.filter((listing) => !refused.has(listing.sku));
+      for (const [sku, reason] of await this.sendCounts(rest, ids)) refused.set(sku, reason);
+      return refused;
     }
-    return listings.map((listing) =>
-      ids.has(listing.sku)
-        ? { sku: listing.sku, ok: true as const, listingRef: ids.get(listing.sku)! }
-        : {
-            sku: listing.sku,
-            ok: false as const,
-            unlisted: true,
-            reason: `square has no item variation with SKU ${listing.sku}`,
-          },
-    );
   }
 
   /** A variation Square lists but has never counted at the location holds nothing there: 0. */
@@ -170,9 +215,22 @@ export class SquareInventoryApi implements ChannelInventoryApi {
   }
 
   private async variationIds(listings: readonly { sku: string; listingRef?: string }[]): Promise<Map<string, string>> {
-    const ids = new Map(listings.filter((l) => l.listingRef).map((l) => [l.sku, l.listingRef!]));
+    const ids = new Map<string, string>();
+    for (const { sku, listingRef } of listings) if (listingRef) ids.set(sku, listingRef);
     const missing = listings.filter((l) => !l.listingRef).map((l) => l.sku);
     if (missing.length > 0) for (const [sku, id] of await this.catalog.variationIds(missing)) ids.set(sku, id);
     return ids;
   }
+}
+
+/** The SKUs of the changes a 400 or 404 from BatchChangeInventory names (`changes[3]...`), with Square's detail. */
+function refusedChanges(error: unknown, listings: readonly ListingQuantity[]): Map<string, string> {
+  const refused = new Map<string, string>();
+  if (!(error instanceof ChannelApiError) || (error.status !== 400 && error.status !== 404)) return refused;
+  const errors = (error.body as { errors?: { field?: string; code?: string; detail?: string }[] } | undefined)?.errors;
+  for (const entry of errors ?? []) {
+    const listing = listings[Number(/^changes\[(\d+)\]/.exec(entry.field ?? '')?.[1] ?? Number.NaN)];
+    if (listing) refused.set(listing.sku, `square ${error.status} ${entry.code ?? ''}: ${entry.detail ?? 'refused'}`);
+  }
+  return refused;
 }

@@ -115,6 +115,24 @@ describe('Square BatchChangeInventory', () => {
     });
     expect(sent.some((request) => request.url.pathname === '/v2/inventory/changes/batch-create')).toBe(false);
   });
+  it('looks a SKU up again when Square refuses the variation kept from earlier, and still sets the others', async () => {
+    stub.outbound.delist('square', 'SQ-OLD');
+    const api = square();
+    const inventory = new SquareInventoryApi(api, new SquareCatalog(api));
+
+    const results = await inventory.setAvailable([
+      { sku: 'SQ-4', quantity: 6, listingRef: squareVariationId('SQ-OLD') },
+      { sku: 'SQ-5', quantity: 2 },
+    ]);
+
+    expect(results).toEqual([
+      { sku: 'SQ-4', ok: true, listingRef: squareVariationId('SQ-4') },
+      { sku: 'SQ-5', ok: true, listingRef: squareVariationId('SQ-5') },
+    ]);
+    expect(stub.outbound.quantitiesSent('square', 'SQ-4')).toEqual([6]);
+    expect(stub.outbound.quantitiesSent('square', 'SQ-5')).toEqual([2]);
+    expect(sent.filter((request) => request.url.pathname === '/v2/inventory/changes/batch-create')).toHaveLength(3);
+  });
 });
 
 describe('Square UpdateOrder for a shipment', () => {
