@@ -73,7 +73,7 @@ export type ShipmentSyncOutcome =
  * Tells the order's channel about one shipment, at most once per shipment id (a redelivered event
  * gets the first run's outcome with duplicate: true). An order the fabric does not know yet throws
  * OrderNotStoredError, so the message is retried and, if the order never arrives, held in the
- * DLQ; a channel without a fulfilment API (POS, Square) is recorded as such, not retried.
+ * DLQ; a channel without a fulfilment API (POS) is recorded as such, not retried.
  */
 export async function confirmShipmentToChannel(
   shipment: Shipment,
