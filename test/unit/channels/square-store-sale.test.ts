@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { OrderMappingError } from '#domain/intake/channel-ports';
 import { prepareChannelOrder } from '#domain/intake/channel-order-intake';
+import { type OrderPullPorts, pullOrders } from '#domain/intake/order-pull';
+import type { FabricEvent } from '#domain/kernel/event';
 import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import type { PosTransaction } from '#domain/pos';
 import { ConfigError } from '#shared/config/env';
@@ -33,6 +35,16 @@ const tillReturn = (changes: Record<string, unknown> = {}) =>
     ).order,
     ...changes,
   });
+
+/** A cross-reference that knows the given channel SKUs. */
+const skus = (
+  known: readonly { key: { channelSku: string; variantId?: string }; sku: string }[],
+): SkuCrossReference => ({
+  async resolveSkus(_channel, keys) {
+    const lookupKnown = lookupFrom(known);
+    return new Map(keys.flatMap((key) => (lookupKnown(key) ? [[skuKeyId(key), lookupKnown(key) as string]] : [])));
+  },
+});
 
 function transactionOf(order: SquareOrder): PosTransaction {
   const till = mapper.tillTransaction?.(order, lookup);
@@ -201,15 +213,6 @@ describe('what stays an online order', () => {
 });
 
 describe('prepareChannelOrder records a till sale as a store transaction, for the fetch and the pull alike', () => {
-  const skus = (
-    known: readonly { key: { channelSku: string; variantId?: string }; sku: string }[],
-  ): SkuCrossReference => ({
-    async resolveSkus(_channel, keys) {
-      const lookupKnown = lookupFrom(known);
-      return new Map(keys.flatMap((key) => (lookupKnown(key) ? [[skuKeyId(key), lookupKnown(key) as string]] : [])));
-    },
-  });
-
   test('publishes PosTransactionRecorded, with the order version it was read from, and no OrderReceived', async () => {
     const prepared = await prepareChannelOrder('square', mapper, tillSale(), 'evt-1', skus(squareFixtureSkus));
 
@@ -269,6 +272,53 @@ describe('prepareChannelOrder records a till sale as a store transaction, for th
 
     expect(prepared.outcome).toBe('needs_attention');
     expect(prepared.publish.map((event) => event.detailType)).toEqual(['OrderNeedsAttention']);
+  });
+});
+
+describe('the catch-up pull finds a till sale as the same store transaction', () => {
+  test('every version it lists is recorded under the key the fetch used, which stock and the journal apply once', async () => {
+    const published: FabricEvent[] = [];
+    const done = new Set<string>();
+    const ports: OrderPullPorts = {
+      state: { load: async () => ({ version: 0 }), save: async (_connector, state) => state.version + 1 },
+      delivered: { storedVersion: async () => undefined },
+      archive: { archiveDelivery: async (delivery) => delivery.requestId, recordVerdict: async () => undefined },
+      publisher: { publish: async (events) => void published.push(...events) },
+      skus: skus(squareFixtureSkus),
+      once: (async (key: string, work: () => Promise<{ orderId: string; outcome: string }>) => {
+        const duplicate = done.has(key);
+        done.add(key);
+        return { ...(duplicate ? { orderId: '', outcome: 'accepted' } : await work()), duplicate };
+      }) as OrderPullPorts['once'],
+    };
+    const sale = tillSale();
+    const newer = tillSale({ version: 4, updated_at: '2025-06-02T18:00:00Z' });
+    const listed = [sale, sale, newer].map((order) => ({
+      kind: 'order' as const,
+      channelOrderId: order.id,
+      version: String(order.version),
+      payload: order,
+    }));
+
+    const report = await pullOrders(
+      { channel: 'square', connector: 'square-catch-up', mapper, fetchPage: async () => ({ orders: listed, raw: {} }) },
+      ports,
+      {
+        now: new Date('2025-06-03T00:00:00Z'),
+        overlapMs: 0,
+        settleMs: 0,
+        initialLookbackMs: 86_400_000,
+        hasTimeLeft: () => true,
+      },
+    );
+
+    const fetched = await prepareChannelOrder('square', mapper, sale, 'evt-1', ports.skus);
+    expect(report).toMatchObject({ published: 2, duplicates: 1 });
+    expect(published.map((event) => event.detailType)).toEqual(['PosTransactionRecorded', 'PosTransactionRecorded']);
+    for (const event of published)
+      expect((event.data as { transaction: PosTransaction }).transaction).toEqual(
+        (fetched.publish[0].data as { transaction: PosTransaction }).transaction,
+      );
   });
 });
 
