@@ -30,21 +30,23 @@ export class WooCommerceRestApi {
 
   /**
    * GET /orders?{query}: one page of orders, raw, in the shape the order webhooks deliver, and the
-   * number of pages WooCommerce answers in X-WP-TotalPages for the same query.
+   * number of pages WooCommerce answers in X-WP-TotalPages for the same query (undefined when the
+   * answer lacks it, as behind a proxy that drops headers).
    */
-  async listOrders(query: URLSearchParams): Promise<{ orders: unknown; totalPages: number }> {
-    let totalPages = 0;
+  async listOrders(query: URLSearchParams): Promise<{ orders: unknown; totalPages?: number }> {
+    let totalPages: number | undefined;
     const fetchAnswer = this.http.fetch ?? fetch;
     const orders = await this.send('GET', `/orders?${query}`, undefined, {
       ...this.http,
       // The page count is a header, which channelRequest does not return: read it on the way past.
       fetch: async (input, init) => {
         const response = await fetchAnswer(input, init);
-        totalPages = Number(response.headers.get('x-wp-totalpages') ?? 0);
+        const header = response.headers.get('x-wp-totalpages');
+        totalPages = header !== null && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
         return response;
       },
     });
-    return { orders, totalPages };
+    return { orders, ...(totalPages === undefined ? {} : { totalPages }) };
   }
 
   private async send<T = unknown>(method: string, path: string, body: unknown, http: ChannelHttpOptions): Promise<T> {

@@ -31,8 +31,8 @@ function firstPosition(window: PullWindow): Position {
  * second before the last order listed (keyset paging; the orders of that second are listed again, as
  * duplicates), and only a page whose orders all share one second moves on by page number.
  */
-function nextPosition(position: Position, listed: readonly unknown[], totalPages: number): Position | undefined {
-  if (position.page >= totalPages) return undefined;
+function nextPosition(position: Position, listed: readonly unknown[], more: boolean): Position | undefined {
+  if (!more) return undefined;
   const modified = listed
     .map((order) => (order as { date_modified_gmt?: unknown } | null)?.date_modified_gmt)
     .filter((value): value is string => typeof value === 'string' && GMT_SECOND.test(value))
@@ -44,9 +44,10 @@ function nextPosition(position: Position, listed: readonly unknown[], totalPages
 
 /**
  * WooCommerce orders modified in the window, oldest modification first, `pageSize` a page, for as
- * long as X-WP-TotalPages says there are more. Each order comes in the order webhook's shape and maps
- * through the same mapper; its version is `date_modified_gmt`, the part of the webhook's dedupe key
- * that changes per version. Dates are sent as GMT without an offset, as `dates_are_gmt` reads them.
+ * long as X-WP-TotalPages says there are more (or, without it, while pages come back full). Each
+ * order comes in the order webhook's shape and maps through the same mapper; its version is
+ * `date_modified_gmt`, the part of the webhook's dedupe key that changes per version. Dates are sent
+ * as GMT without an offset, as `dates_are_gmt` reads them.
  */
 export function wooCommerceOrderFeed(
   api: WooCommerceRestApi,
@@ -74,7 +75,9 @@ export function wooCommerceOrderFeed(
         id: (order) => String(order.id),
         version: (order) => order.date_modified_gmt,
       });
-      const next = nextPosition(position, listed, totalPages);
+      // Without X-WP-TotalPages, a full page may have more behind it: asking once more costs one call.
+      const more = totalPages === undefined ? listed.length >= pageSize : position.page < totalPages;
+      const next = nextPosition(position, listed, more);
       return { orders, raw, ...(next ? { nextPage: JSON.stringify(next) } : {}) };
     },
   };

@@ -84,6 +84,33 @@ describe('wooCommerceOrderFeed', () => {
     ]);
   });
 
+  it('reads on while pages come back full when the answer lacks X-WP-TotalPages (a proxy that drops headers)', async () => {
+    for (const [id, second] of [
+      [7601, '00'],
+      [7602, '01'],
+      [7603, '02'],
+    ] as const)
+      putOrder(id, `2026-03-06T10:00:${second}`);
+    const send = fetch;
+    const api = new WooCommerceRestApi(stub().url, stubCredentials, {
+      channel: 'woocommerce',
+      fetch: async (input, init) => {
+        const answer = await send(input, init);
+        return new Response(await answer.text(), { status: answer.status });
+      },
+    });
+
+    const pages = await allPages(wooCommerceOrderFeed(api, { connector: 'woocommerce-orders', pageSize: 2 }), {
+      from: '2026-03-06T09:00:00.000Z',
+      to: '2026-03-06T11:00:00.000Z',
+    });
+
+    expect(new Set(pages.flatMap((page) => page.orders.map((entry) => entry.channelOrderId)))).toEqual(
+      new Set(['7601', '7602', '7603']),
+    );
+    expect(pages.at(-1)?.orders.length).toBeLessThan(2);
+  });
+
   it('asks in GMT, sorted by modification, with the window widened to the whole seconds WooCommerce compares strictly', async () => {
     const before = stub().requests.length;
 
