@@ -148,7 +148,10 @@ export async function remapFetchedOrder<TPayload>(
     ports.skus,
     archiveKey,
   );
-  const received = prepared.publish.filter((event) => event.detailType === 'OrderReceived');
+  // A sale rung up at a store's till is its store transaction's events; they key on the transaction.
+  const received = prepared.storeTransactionId
+    ? prepared.publish
+    : prepared.publish.filter((event) => event.detailType === 'OrderReceived');
   if (received.length === 0) return { outcome: 'skipped', reason: prepared.reason ?? 'the answer maps to no order' };
   await ports.publisher.publish(received);
   return { outcome: 'republished', orderId: prepared.orderId, events: received };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { OrderMappingError } from '#domain/intake/channel-ports';
 import { prepareChannelOrder } from '#domain/intake/channel-order-intake';
 import { type OrderPullPorts, pullOrders } from '#domain/intake/order-pull';
+import { remapFetchedOrder } from '#domain/intake/order-fetch';
 import type { FabricEvent } from '#domain/kernel/event';
 import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import type { PosTransaction } from '#domain/pos';
@@ -319,6 +320,40 @@ describe('the catch-up pull finds a till sale as the same store transaction', ()
       expect((event.data as { transaction: PosTransaction }).transaction).toEqual(
         (fetched.publish[0].data as { transaction: PosTransaction }).transaction,
       );
+  });
+});
+
+describe('a till sale held for its mapping and mapped again from the archived answer', () => {
+  test('is recorded as its store transaction, under the key the first mapping would have used', async () => {
+    const published: FabricEvent[] = [];
+    const answer = { order: readSquareFixture('retrieve-order-pos-vat-inclusive-gbp').order };
+    const body = Buffer.from(JSON.stringify(answer));
+
+    const remapped = await remapFetchedOrder(
+      {
+        channel: 'square',
+        source: 'api-responses',
+        requestId: 'till-sale-evt-1',
+        receivedAt: '2025-06-02T10:05:45Z',
+        headers: { 'x-fabric-notification': 'evt-1' },
+        sizeBytes: body.length,
+        bodyBase64: body.toString('base64'),
+      },
+      undefined,
+      {
+        channel: 'square',
+        mapper,
+        readAnswer: (raw) => ({ kind: 'order', payload: SquareOrder.parse((raw as typeof answer).order), raw }),
+      },
+      'api-responses/square/till-sale-evt-1',
+      { publisher: { publish: async (events) => void published.push(...events) }, skus: skus(squareFixtureSkus) },
+    );
+
+    expect(remapped).toMatchObject({ outcome: 'republished' });
+    expect(published.map((event) => event.detailType)).toEqual(['PosTransactionRecorded']);
+    expect((published[0].data as { transaction: PosTransaction }).transaction.transactionId).toBe(
+      'store-042:square-hZHkXM8ZQ7bRrvM6Lkg0GMq4HaGZY:2025-06-02:0',
+    );
   });
 });
 
