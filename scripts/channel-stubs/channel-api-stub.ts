@@ -339,7 +339,7 @@ export class ChannelApiStub {
   }
 }
 
-export function squareError(status: number, code: string, detail: string): StubAnswer {
+function squareError(status: number, code: string, detail: string): StubAnswer {
   return {
     status,
     body: { errors: [{ category: status === 401 ? 'AUTHENTICATION_ERROR' : 'INVALID_REQUEST_ERROR', code, detail }] },
@@ -350,7 +350,7 @@ function ebayError(status: number, errorId: number, message: string): StubAnswer
   return { status, body: { errors: [{ errorId, domain: 'API_FULFILLMENT', category: 'REQUEST', message }] } };
 }
 
-export function walmartError(status: number, code: string, description: string): StubAnswer {
+function walmartError(status: number, code: string, description: string): StubAnswer {
   return {
     status,
     body: {

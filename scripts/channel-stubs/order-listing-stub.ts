@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { walmartOrderVersion } from '#shared/channels/walmart/walmart-order.mapper';
 import { WalmartOrder } from '#shared/channels/walmart/walmart-order.schema';
-import { type StubAnswer, type StubRequest, squareError, walmartError } from './channel-api-stub';
+import type { StubAnswer, StubRequest } from './channel-api-stub';
+import { squareError, walmartCallRefused, walmartError } from './outbound-channel-stub';
 
 /** The orders the channel API stub already holds for the fetch path, which the listings read. */
 export interface ListedOrderSources {
@@ -100,14 +101,8 @@ export class OrderListingStub {
   }
 
   private walmart(request: StubRequest): StubAnswer {
-    if (!request.headers['wm_svc.name'] || !request.headers['wm_qos.correlation_id'])
-      return walmartError(
-        400,
-        'INVALID_REQUEST_HEADER.GMP_GATEWAY_API',
-        'WM_SVC.NAME and WM_QOS.CORRELATION_ID are required',
-      );
-    if (!this.isIssuedToken(String(request.headers['wm_sec.access_token'])))
-      return walmartError(401, 'UNAUTHORIZED.GMP_GATEWAY_API', 'Unauthorized');
+    const refused = walmartCallRefused(request, this.isIssuedToken);
+    if (refused) return refused;
     const query = request.url.searchParams;
     const start = query.get('lastModifiedStartDate');
     const end = query.get('lastModifiedEndDate');
