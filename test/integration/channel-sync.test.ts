@@ -4,7 +4,7 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { lag } from '../../scripts/ops/channel';
 import { EventSource } from '#events/catalog';
 import { createEvent } from '#domain/kernel/event';
-import { OrderStateChanged, ShipmentConfirmed } from '#domain/orders/events';
+import { OrderStateChanged } from '#domain/orders/events';
 import { ReturnReceived } from '#domain/returns/events';
 import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +16,7 @@ import { availabilityKey } from '#domain/channel-sync/availability-sync';
 import type { SalesChannel } from '#domain/kernel/order';
 import { EventProbe, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
+import { SHIPMENT_TRACKING_NUMBER, shipDeliveredTwice } from './support/shipment-support';
 
 // Every channel the fabric publishes to is exposed, each shown the whole available-to-sell.
 process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
@@ -275,45 +276,11 @@ describe('shipments back to the channel', () => {
       const order = stockOrder(channel, channelOrderId, [{ sku: newSku('SHIP'), quantity: 2 }]);
       await receive(order.lines[0].sku!, 2);
       await takeOrder(order);
-      const shipped = createEvent(
-        ShipmentConfirmed,
-        {
-          shipment: {
-            shipmentId: `SHP-${channelOrderId}`,
-            orderId: order.orderId,
-            locationId: 'wh-east',
-            carrier: 'UPS',
-            trackingNumber: '1Z999AA10123456784',
-            shippedAt: '2026-11-23T09:00:00.000Z',
-            lines: [{ lineId: order.lines[0].lineId, sku: order.lines[0].sku!, quantity: 2 }],
-          },
-        },
-        { correlationId: order.orderId },
-      );
+      const { recorded, dlqDepth } = await shipDeliveredTwice(fabric, order);
 
-      const queue = fabric.resources.queues['channel-shipment-sync'];
-      const consumed = () =>
-        eventually(
-          'the delivery consumed',
-          async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined),
-          20_000,
-        );
-      await publish(shipped);
-      await eventually(`${channel} to hear of the shipment`, async () =>
-        stub().shipments.some((s) => s.channel === channel && s.channelOrderId === channelOrderId) ? true : undefined,
-      );
-      await consumed();
-
-      // The bus delivers the same event to the queue again (at least once), after the first was handled.
-      await fabric.clients.sqs.send(
-        new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(shipped)) }),
-      );
-      await consumed();
-
-      expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
-      const sent = stub().shipments.filter((s) => s.channel === channel && s.channelOrderId === channelOrderId);
-      expect(sent).toHaveLength(1);
-      expect(JSON.stringify(sent[0].body)).toContain('1Z999AA10123456784');
+      expect(dlqDepth).toBe(0);
+      expect(recorded).toHaveLength(1);
+      expect(JSON.stringify(recorded[0].body)).toContain(SHIPMENT_TRACKING_NUMBER);
     },
   );
 });

@@ -1,15 +1,13 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { squareVariationId } from '../../scripts/channel-stubs/outbound-channel-stub';
 import { EventSource } from '#events/catalog';
-import { createEvent, toWireEvent } from '#domain/kernel/event';
-import { ShipmentConfirmed } from '#domain/orders/events';
 import { availabilityKey } from '#domain/channel-sync/availability-sync';
 import type { SalesChannel } from '#domain/kernel/order';
 import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { DynamoPublicationLedger } from '#shared/adapters/publication-ledger';
-import { EventProbe, orderReceivedBody, postAdjustment, queueDepth, stockOrder } from './support/inventory-support';
+import { EventProbe, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
+import { SHIPMENT_TRACKING_NUMBER, shipDeliveredTwice } from './support/shipment-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 /**
@@ -124,45 +122,11 @@ describe('Walmart and Square shipments', () => {
       await eventually('the order stored', async () =>
         (await fetch(`${fabric.apiUrl}/orders/${order.orderId}`)).status === 200 ? true : undefined,
       );
-      const shipped = createEvent(
-        ShipmentConfirmed,
-        {
-          shipment: {
-            shipmentId: `SHP-${channelOrderId}`,
-            orderId: order.orderId,
-            locationId: 'wh-east',
-            carrier: 'UPS',
-            trackingNumber: '1Z999AA10123456784',
-            shippedAt: '2026-11-23T09:00:00.000Z',
-            lines: [{ lineId: order.lines[0].lineId, sku: order.lines[0].sku!, quantity: 2 }],
-          },
-        },
-        { correlationId: order.orderId },
-      );
-      const queue = fabric.resources.queues['channel-shipment-sync'];
-      const consumed = () =>
-        eventually(
-          'the delivery consumed',
-          async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined),
-          20_000,
-        );
+      const { recorded, dlqDepth } = await shipDeliveredTwice(fabric, order);
 
-      await fabric.clients.sns.send(
-        new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(shipped)) }),
-      );
-      await eventually(`${channel} to hear of the shipment`, async () =>
-        stub().shipments.some((s) => s.channel === channel && s.channelOrderId === channelOrderId) ? true : undefined,
-      );
-      await consumed();
-      await fabric.clients.sqs.send(
-        new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(shipped)) }),
-      );
-      await consumed();
-
-      expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
-      const sent = stub().shipments.filter((s) => s.channel === channel && s.channelOrderId === channelOrderId);
-      expect(sent).toHaveLength(1);
-      expect(JSON.stringify(sent[0].body)).toContain('1Z999AA10123456784');
+      expect(dlqDepth).toBe(0);
+      expect(recorded).toHaveLength(1);
+      expect(JSON.stringify(recorded[0].body)).toContain(SHIPMENT_TRACKING_NUMBER);
       if (channel === 'square')
         expect(fabric.channelApis.square.orders.get(channelOrderId)).toMatchObject({
           version: 3,
