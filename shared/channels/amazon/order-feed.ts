@@ -18,6 +18,8 @@ const AmazonGetOrdersResponse = z.object({
  * usage plans' tokens (getOrders 0.0167/s, getOrderItems 0.5/s) rather than fail, so a page of a
  * hundred orders takes minutes, not a fault. A Pending order has no prices yet and is left out: its
  * next version (Unshipped, a later LastUpdateDate) falls in a later window. The version is LastUpdateDate.
+ * Amazon refuses a LastUpdatedBefore later than two minutes before the request, so the pull's settle
+ * time must be at least that (its default is).
  */
 export function amazonOrderFeed(
   api: AmazonOrdersApi,
