@@ -7,6 +7,8 @@ import { squareDeliveryHeaders, walmartDeliveryHeaders } from '../sample/channel
 import { redrive } from '../ops/dlq';
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
 import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { isCatchUpDelivery } from '#domain/intake/order-pull';
 import { DynamoEventTrail } from '#shared/adapters/event-trail';
 import { DynamoInventoryStore } from '#shared/adapters/inventory-store';
 import { DynamoSettlementLedger } from '#shared/adapters/reconciliation-store';
@@ -155,8 +157,9 @@ export async function runSimulation(
   );
   const warehouse = new Warehouse(fabric, scenario, options.concurrency);
   const replenishment = replenish(fabric, scenario, options.concurrency);
-  // eBay sends nothing: the fabric's catch-up pulls it, here every few seconds of the compressed day.
-  const ebayPulls = repeatedly(() => fabric.runScheduled('channel-order-catch-up'), 5_000);
+  // eBay sends nothing, and the missed webhooks never come: the fabric's catch-up pulls them, here
+  // every few seconds of the compressed day.
+  const catchUps = repeatedly(() => fabric.runScheduled('channel-order-catch-up'), 5_000);
 
   let outage: Promise<void> | undefined;
   const sendStarted = Date.now();
@@ -172,16 +175,22 @@ export async function runSimulation(
     }
     if (w === erpTroubleAt && has('erp-throttle') && !has('erp-down')) fabric.erp.throttle(25, 1);
     if (w === erpTroubleAt && has('erp-slow')) slowDown(fabric);
-    await sendAll(fabric, wave.deliveries, options.concurrency * wave.concurrencyFactor, answers, (done) =>
-      progress({
-        phase: wave.name,
-        done,
-        total: wave.deliveries.length,
-        detail: `${fabric.erp.salesOrders.length} in the ERP, ${warehouse.shipped} shipments`,
-      }),
+    await sendAll(
+      fabric,
+      scenario.orders,
+      wave.deliveries,
+      options.concurrency * wave.concurrencyFactor,
+      answers,
+      (done) =>
+        progress({
+          phase: wave.name,
+          done,
+          total: wave.deliveries.length,
+          detail: `${fabric.erp.salesOrders.length} in the ERP, ${warehouse.shipped} shipments`,
+        }),
     );
   }
-  await ebayPulls.stop();
+  await catchUps.stop();
   const sendSeconds = (Date.now() - sendStarted) / 1000;
   await outage;
   await replenishment;
@@ -441,10 +450,12 @@ function signedHeaders(delivery: ChannelDelivery, apiUrl: string): Record<string
 /**
  * Sends deliveries as each channel would: webhooks signed and retried after a pause when throttled or
  * failed, Amazon's notifications written to the fabric's SQS queue, eBay's orders put in the eBay API
- * for the poller (modified a minute ago, inside the window of its next run).
+ * for the catch-up pull (modified a minute ago, inside the window of its next run), and a missed
+ * notification not at all: its order is only modified in the channel's API, for the catch-up to find.
  */
 async function sendAll(
   fabric: LocalFabric,
+  orders: readonly PlannedOrder[],
   deliveries: readonly ChannelDelivery[],
   concurrency: number,
   answers: Answers,
@@ -459,6 +470,10 @@ async function sendAll(
           MessageBody: delivery.body,
         }),
       );
+      return;
+    }
+    if (delivery.kind === 'missed') {
+      listUnannounced(fabric, orders[delivery.orderIndex], new Date(Date.now() - 60_000));
       return;
     }
     if (delivery.route === 'pull') {
@@ -500,6 +515,52 @@ async function sendAll(
     done += 1;
     if (done % 25 === 0 || done === deliveries.length) progress(done);
   });
+}
+
+/**
+ * The order as its channel's API lists it once modified at `modifiedAt`: the only version the fabric
+ * can learn of, since no webhook or notification announces it.
+ */
+function listUnannounced(fabric: LocalFabric, order: PlannedOrder, modifiedAt: Date): void {
+  const stub = fabric.channelApis;
+  const at = modifiedAt.toISOString();
+  const payload = order.payload as Record<string, any>;
+  switch (order.channel) {
+    case 'shopify':
+      stub.shopifyOrders.putShopifyOrder({ ...payload, updated_at: at });
+      return;
+    case 'woocommerce':
+      // WooCommerce writes GMT times without an offset.
+      stub.orderListing.putWooCommerceOrder({
+        ...payload,
+        date_modified: at.slice(0, 19),
+        date_modified_gmt: at.slice(0, 19),
+      });
+      return;
+    case 'square':
+      stub.square.orders.set(order.channelOrderId, { ...payload, updated_at: at });
+      return;
+    case 'walmart':
+      // Walmart's version is its lines' latest status date, in epoch milliseconds.
+      stub.walmart.orders.set(order.channelOrderId, {
+        ...payload,
+        orderLines: {
+          orderLine: payload.orderLines.orderLine.map((line: object) => ({
+            ...line,
+            statusDate: modifiedAt.getTime(),
+          })),
+        },
+      });
+      return;
+    case 'amazon':
+      stub.amazon.orders.set(order.channelOrderId, {
+        order: { ...payload.order, LastUpdateDate: at },
+        items: payload.items,
+      });
+      return;
+    default:
+      throw new Error(`${order.channel} orders are pulled, never announced: nothing to miss`);
+  }
 }
 
 async function uploadPos(fabric: LocalFabric, batches: readonly PosBatch[]): Promise<void> {
@@ -721,6 +782,8 @@ async function observe(
   );
   const eventIds = new Set<string>();
   const lifecycleOf = await lifecycles.loadMany(scenario.orders.map((planned) => planned.orderId));
+  const orderStore = new DynamoOrderRepository(fabric.resources.tables.orders, fabric.resources.tables.crossReference);
+  const foundByCatchUp: number[] = [];
   await inParallel(scenario.orders, concurrency, async (planned) => {
     const lifecycle = lifecycleOf.get(planned.orderId);
     const entries = await trail.forCorrelation(planned.orderId);
@@ -734,6 +797,8 @@ async function observe(
         .map((e) => Date.parse(e.eventTime));
       return times.length ? Math.min(...times) : undefined;
     };
+    const [first] = (await orderStore.getOrder(planned.orderId))?.history ?? [];
+    if (first && isCatchUpDelivery(first.deliveryId)) foundByCatchUp.push(planned.index);
     const sent = acceptedAt.get(planned.index);
     const reservedAt = firstAt('InventoryReserved');
     const postedAt = firstAt('ErpSalesOrderPosted');
@@ -765,6 +830,7 @@ async function observe(
       duplicate: answer.body.duplicate === true,
     })),
     orders,
+    foundByCatchUp,
     stock: stock.map(({ sku, view }) => ({
       sku,
       locations: (view.locations ?? []).map((l: Record<string, number | string>) => ({

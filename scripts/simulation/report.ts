@@ -7,6 +7,8 @@ export interface Observations {
   /** The answers to the day's webhook deliveries (notifications on a queue and pulled orders get none). */
   answers: { kind: DeliveryKind; channel: SimulatedChannel; status: number; duplicate: boolean }[];
   shipmentAnswers: { shipmentId: string; status: number }[];
+  /** The orders whose first version the fabric recorded came from its catch-up pull, not a channel's call. */
+  foundByCatchUp: number[];
   transferAnswers: number[];
   orders: {
     index: number;
@@ -92,6 +94,8 @@ export interface SimulationReport {
     returnedInStores: number;
   };
   inventoryLedgerAgrees: boolean;
+  /** Orders whose webhook or notification the day dropped, and how many of them the catch-up pull found. */
+  catchUp: { missed: number; recovered: number };
   events: Observations['orderEvents'];
   deadLetters: Observations['dlq'];
   fulfilment: {
@@ -140,7 +144,7 @@ export interface SimulationReport {
 }
 
 /** Channels whose shipment and refund APIs the fabric calls (the others have none it can call). */
-const SHIPMENT_SYNC_CHANNELS = new Set(['shopify', 'woocommerce', 'ebay', 'amazon']);
+const SHIPMENT_SYNC_CHANNELS = new Set(['shopify', 'woocommerce', 'ebay', 'amazon', 'walmart', 'square']);
 const RETURN_SYNC_CHANNELS = new Set(['shopify', 'woocommerce']);
 /** The ERP simulator's company works in US dollars (DEVELOPMENT_ERP_CREDENTIALS.localCurrency). */
 const ERP_CURRENCY = 'USD';
@@ -254,6 +258,19 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
   }
   if (seen.orders.length !== scenario.orders.length)
     violations.push(`${scenario.orders.length - seen.orders.length} orders were not read back`);
+
+  // Each order whose notification the day dropped is found by the catch-up pull: its first recorded
+  // version came from the pull (no channel call brought it), and it ended where the day expects it (above).
+  const missed = scenario.waves.flatMap((wave) => wave.deliveries).filter((d) => d.kind === 'missed');
+  const found = new Set(seen.foundByCatchUp);
+  const lost = missed.filter((d) => !found.has(d.orderIndex));
+  if (lost.length)
+    violations.push(
+      `${lost.length} orders whose notification never came were not found by the catch-up pull (${lost
+        .slice(0, 3)
+        .map((d) => `${d.channel} ${scenario.orders[d.orderIndex].channelOrderId}`)
+        .join(', ')})`,
+    );
 
   let oversold = 0;
   let reservedAtWarehouse = 0;
@@ -395,6 +412,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
       returnedInStores,
     },
     inventoryLedgerAgrees: seen.inventoryVerified,
+    catchUp: { missed: missed.length, recovered: missed.length - lost.length },
     events: seen.orderEvents,
     deadLetters: seen.dlq,
     fulfilment: {
@@ -509,6 +527,9 @@ export function formatSummary(report: SimulationReport): string {
       ? `flash sale on ${r.flashSale.sku}: ${r.flashSale.orders} orders for ${r.flashSale.stock} units, ${r.flashSale.won} won`
       : '',
     `units: ${r.units.orderedOnline} ordered online, ${r.units.reservedAtWarehouse} reserved at ${WAREHOUSE} of ${r.units.stockReceivedAtWarehouse} received, ${r.units.shipped} shipped, ${r.units.transferredToStores} transferred to stores, oversold ${r.units.oversold}; ${r.units.soldInStores} sold at the tills, ${r.units.returnedInStores} online units returned in stores; ledger ${r.inventoryLedgerAgrees ? 'agrees' : 'DISAGREES'}`,
+    r.catchUp.missed
+      ? `catch-up: ${r.catchUp.recovered} of the ${r.catchUp.missed} orders whose webhook or notification never came found by the pull`
+      : '',
     `fulfilment: ${r.fulfilment.shipmentsConfirmed} shipments confirmed, ${r.fulfilment.shipmentsToChannels} told to channels; ${r.fulfilment.returnsToChannels} store returns and ${r.fulfilment.cancellationsToChannels} stock cancellations told to channels; ${r.fulfilment.transfers} transfers`,
     `events (the orders'): ${r.events.published} published, ${r.events.consumed} deliveries handled, ${r.events.failedDeliveries} failed and retried${failureCauses(r.events.failuresByQueueAndError)}`,
     `DLQ depth: ${r.deadLetters.beforeRedrive} before the redrive (${fmt(r.deadLetters.byRuleBeforeRedrive) || 'none'}), ${r.deadLetters.redriven} redriven, ${r.deadLetters.afterRedrive} after; ${r.deadLetters.stillQueued} message(s) still queued or in flight at the end`,

@@ -26,6 +26,7 @@ export const FAULTS = [
   'erp-slow',
   'poison',
   'flash-sale',
+  'missed-webhooks',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -92,7 +93,8 @@ export interface PlannedOrder {
   notification?: string;
 }
 
-export type DeliveryKind = 'original' | 'duplicate' | 'stale-update' | 'forged' | 'cancellation' | 'poison';
+/** `missed`: the channel never calls (a dropped webhook or notification); the order waits in its API for the catch-up. */
+export type DeliveryKind = 'original' | 'duplicate' | 'stale-update' | 'forged' | 'cancellation' | 'poison' | 'missed';
 
 /**
  * How the channel tells the fabric: a signed webhook (the driver signs it), a message on the fabric's
@@ -344,6 +346,8 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     }
   }
   shuffle(extras, random);
+  if (has('missed-webhooks'))
+    missNotifications(orders, deliveries, extras, seededRandom(options.seed * 7919 + run + 1));
 
   const flash = deliveries.filter((d) => orders[d.orderIndex].expectation === 'flash');
   const day = deliveries.filter((d) => orders[d.orderIndex].expectation !== 'flash');
@@ -418,6 +422,40 @@ export function buildScenario(options: ScenarioOptions): Scenario {
       channelLines: lines,
       shipments: [],
     };
+  }
+}
+
+/** The share of each notifying channel's orders whose webhook or notification never comes. */
+const MISSED_SHARE = 0.1;
+
+/**
+ * Drops the first notification of orders on every channel that notifies (the first order of each,
+ * then a share), as a channel does that disables a failing subscription or loses a delivery: nothing
+ * is sent, and the order is found only by the catch-up pull. Left alone: eBay (pulled anyway), the
+ * poison message, orders with a later delivery (a redelivery or a cancellation would announce them)
+ * and the flash sale, whose stock race the day checks on its own.
+ */
+function missNotifications(
+  orders: readonly PlannedOrder[],
+  deliveries: ChannelDelivery[],
+  extras: readonly ChannelDelivery[],
+  random: () => number,
+): void {
+  const announcedLater = new Set(extras.map((extra) => extra.orderIndex));
+  const missedOn = new Set<SimulatedChannel>();
+  for (const order of orders) {
+    const delivery = deliveries[order.index];
+    if (
+      delivery.route === 'pull' ||
+      delivery.kind !== 'original' ||
+      delivery.followedBy ||
+      order.expectation !== 'posted' ||
+      announcedLater.has(order.index)
+    )
+      continue;
+    if (missedOn.has(order.channel) && random() >= MISSED_SHARE) continue;
+    missedOn.add(order.channel);
+    deliveries[order.index] = { ...delivery, kind: 'missed' };
   }
 }
 
@@ -503,7 +541,11 @@ function marketplaceOrder(
             lineId: item.lineItemId,
             quantity: item.quantity,
           }))
-        : [];
+        : (
+            built.apiOrder.orderLines as {
+              orderLine: { lineNumber: string; orderLineQuantity: { amount: string } }[];
+            }
+          ).orderLine.map((line) => ({ lineId: line.lineNumber, quantity: Number(line.orderLineQuantity.amount) }));
   return {
     index,
     channel,
@@ -540,7 +582,10 @@ function linesOf(
   return units;
 }
 
-/** A Square order as RetrieveOrder returns it: integer minor units, string quantities, additive tax. */
+/**
+ * A Square Online order as RetrieveOrder returns it: integer minor units, string quantities, additive
+ * tax, and the SHIPMENT fulfillment the fabric's shipment confirmation completes.
+ */
 function squareOrder(id: string, first: SimulatedSku, second: SimulatedSku, index: number): Record<string, unknown> {
   const money = (amount: number) => ({ amount, currency: 'USD' });
   const line = (uid: string, sku: SimulatedSku, quantity: number) => {
@@ -576,6 +621,25 @@ function squareOrder(id: string, first: SimulatedSku, second: SimulatedSku, inde
     created_at: at,
     updated_at: at,
     line_items: lines.map((l) => l.line),
+    fulfillments: [
+      {
+        uid: `F-${index}`,
+        type: 'SHIPMENT',
+        state: 'PROPOSED',
+        shipment_details: {
+          recipient: {
+            display_name: 'Grace Hopper',
+            address: {
+              address_line_1: '1 Main St',
+              locality: 'Arlington',
+              administrative_district_level_1: 'VA',
+              postal_code: '22201',
+              country: 'US',
+            },
+          },
+        },
+      },
+    ],
     taxes: [
       {
         uid: 'state-tax',
