@@ -12,6 +12,7 @@ import type {
 } from '#shared/config/topology';
 import { CHANNEL_RATE_LIMITS_ENV } from '#shared/channels/channel-apis';
 import { REGION_CHANNELS_ENV } from '#shared/channels/order-feeds';
+import { SQUARE_STORE_LOCATIONS_ENV } from '#shared/channels/square/square-store-sale';
 import { ERP_API_URL_ENV, ERP_REQUESTS_PER_SECOND_ENV } from '#shared/erp/erp-config';
 import { deadLetterSourcesOf } from '#shared/operations/dead-letter-sources';
 import { constructId } from './constructs/construct-id';
@@ -129,6 +130,9 @@ export class CapabilityStack extends Stack {
         REGION_CHANNELS_ENV,
         settings.channels.filter((channel) => definition.channelApis?.includes(channel)).join(','),
       );
+    // Read wherever a Square order is mapped: its fetch, the catch-up, and a held order's reprocessing.
+    if (settings.squareStoreLocations)
+      fn.addEnvironment(SQUARE_STORE_LOCATIONS_ENV, JSON.stringify(settings.squareStoreLocations));
     if (definition.channelApis?.length && settings.channelRateLimits)
       fn.addEnvironment(CHANNEL_RATE_LIMITS_ENV, JSON.stringify(settings.channelRateLimits));
     if (definition.erpApi && settings.erpApiUrl) fn.addEnvironment(ERP_API_URL_ENV, settings.erpApiUrl);

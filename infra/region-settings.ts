@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OutboundRateLimits } from '#shared/channels/channel-apis';
 import { SalesChannel } from '#domain/kernel/order';
+import { SquareStoreLocations } from '#shared/channels/square/square-store-sale';
 
 export const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region name');
 
@@ -28,6 +29,8 @@ export const RegionSettings = z.strictObject({
   catchUpEveryMinutes: z.number().int().min(1).max(1440).optional(),
   /** Orders a channel's catch-up finds in an hour that no webhook brought before the alarm asks why; 3 when unset. */
   recoveredOrdersAlarmPerHour: z.number().int().positive().optional(),
+  /** The Square locations that are store tills, each with its store and time zone (docs/pos-upload.md). */
+  squareStoreLocations: SquareStoreLocations.optional(),
   /** Days the raw archive keeps order data (verified deliveries and their verdicts); absent, for good. */
   rawArchiveRetentionDays: z.number().int().positive().optional(),
 });

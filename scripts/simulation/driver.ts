@@ -463,6 +463,10 @@ async function sendAll(
 ): Promise<void> {
   let done = 0;
   const send = async (delivery: ChannelDelivery): Promise<void> => {
+    if (delivery.kind === 'missed') {
+      listUnannounced(fabric, orders[delivery.orderIndex], new Date(Date.now() - 60_000));
+      return;
+    }
     if (delivery.route === 'queue') {
       await fabric.clients.sqs.send(
         new SendMessageCommand({
@@ -470,10 +474,6 @@ async function sendAll(
           MessageBody: delivery.body,
         }),
       );
-      return;
-    }
-    if (delivery.kind === 'missed') {
-      listUnannounced(fabric, orders[delivery.orderIndex], new Date(Date.now() - 60_000));
       return;
     }
     if (delivery.route === 'pull') {

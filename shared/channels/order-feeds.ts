@@ -1,6 +1,6 @@
 import type { SalesChannel } from '#domain/kernel/order';
 import type { OrderFeed } from '#domain/intake/order-pull';
-import { channelApisFromEnv, outboundChannelApisFromEnv } from './channel-apis';
+import { channelApisFromEnv, outboundChannelApisFromEnv, type OutboundChannelApis } from './channel-apis';
 import { ebayOrderFeed } from './ebay/ebay-api.client';
 import { WOOCOMMERCE_ORDERS_PAGE_LIMIT, wooCommerceOrderFeed } from './woocommerce/order-feed';
 import { WALMART_ORDERS_PAGE_LIMIT, walmartOrderFeed } from './walmart/order-feed';
@@ -33,6 +33,9 @@ export function orderFeedsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): Partial<Record<SalesChannel, () => OrderFeed<unknown>>> {
   const apis = channelApisFromEnv(env);
+  // The Admin API clients spend the budgets the outbound calls spend; made once per container.
+  let outbound: OutboundChannelApis | undefined;
+  const admin = () => (outbound ??= outboundChannelApisFromEnv(publicationsTable, env));
   return {
     ebay: () =>
       ebayOrderFeed(apis.ebay(), {
@@ -40,12 +43,12 @@ export function orderFeedsFromEnv(
         pageSize: Math.min(options.pageSize, 200),
       }) as OrderFeed<unknown>,
     shopify: () =>
-      shopifyOrderFeed(outboundChannelApisFromEnv(publicationsTable, env).shopifyAdmin(), {
+      shopifyOrderFeed(admin().shopifyAdmin(), {
         connector: catchUpConnector('shopify'),
         pageSize: Math.min(options.pageSize, SHOPIFY_ORDERS_PAGE_LIMIT),
       }) as OrderFeed<unknown>,
     woocommerce: () =>
-      wooCommerceOrderFeed(outboundChannelApisFromEnv(publicationsTable, env).wooCommerceRest(), {
+      wooCommerceOrderFeed(admin().wooCommerceRest(), {
         connector: catchUpConnector('woocommerce'),
         pageSize: Math.min(options.pageSize, WOOCOMMERCE_ORDERS_PAGE_LIMIT),
       }) as OrderFeed<unknown>,

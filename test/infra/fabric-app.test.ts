@@ -40,6 +40,7 @@ describe('a two-region app', () => {
           erpRequestsPerSecond: 40,
           channelRateLimits: { shopify: { ratePerSecond: 50, burst: 1000 } },
           catchUpEveryMinutes: 5,
+          squareStoreLocations: { LBX9V0JZ1G7MN: { storeId: 'store-042', timeZone: 'Europe/London' } },
           recoveredOrdersAlarmPerHour: 10,
         },
       }),
@@ -138,6 +139,10 @@ describe('a two-region app', () => {
       );
 
     expect(catchUp?.Properties.Environment.Variables.FABRIC_REGION_CHANNELS).toBe('shopify,woocommerce');
+    // Square's till locations reach the functions that map Square orders, here the catch-up.
+    expect(JSON.parse(catchUp?.Properties.Environment.Variables.FABRIC_SQUARE_STORE_LOCATIONS)).toEqual({
+      LBX9V0JZ1G7MN: { storeId: 'store-042', timeZone: 'Europe/London' },
+    });
     expect(resourcesOf(euwest, 'AWS::Scheduler::Schedule').map((s) => s.Properties.ScheduleExpression)).toContain(
       'rate(5 minutes)',
     );
