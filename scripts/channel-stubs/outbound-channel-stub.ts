@@ -514,26 +514,14 @@ export class OutboundChannelStub {
   }
 
   private amazon(request: StubRequest): StubAnswer {
-    if (!this.isIssuedToken(String(request.headers['x-amz-access-token'])))
-      return {
-        status: 403,
-        body: { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] },
-      };
+    const refused = amazonCallRefused(request, this.isIssuedToken);
+    if (refused) return refused;
     const dev = DEVELOPMENT_API_CREDENTIALS.amazon!;
     const path = request.url.pathname;
     const body = request.body ? (JSON.parse(request.body) as Record<string, any>) : {};
-    const listing = /^\/listings\/2021-08-01\/items\/([^/]+)\/([^/]+)$/.exec(path);
+    const listing = AMAZON_LISTINGS_ITEM.exec(path);
     if (listing) {
       const sku = decodeURIComponent(listing[2]);
-      if (
-        decodeURIComponent(listing[1]) !== dev.sellerId ||
-        request.url.searchParams.get('marketplaceIds') !== dev.marketplaceId
-      ) {
-        return {
-          status: 400,
-          body: { errors: [{ code: 'InvalidInput', message: 'sellerId or marketplaceIds does not match the caller' }] },
-        };
-      }
       if (!this.isListed('amazon', sku))
         return {
           status: 404,
@@ -556,17 +544,7 @@ export class OutboundChannelStub {
           | undefined
       )?.find((p) => p.path === '/attributes/fulfillment_availability');
       if (request.method !== 'PATCH' || !patch || !['merge', 'replace'].includes(patch.op) || !body.productType) {
-        return {
-          status: 200,
-          body: {
-            sku,
-            status: 'INVALID',
-            submissionId: 'stub',
-            issues: [
-              { code: '4000001', message: 'The patch is not a fulfillment_availability update', severity: 'ERROR' },
-            ],
-          },
-        };
+        return amazonInvalid(sku, 'The patch is not a fulfillment_availability update');
       }
       this.record('amazon', sku, patch.value[0].quantity);
       return { status: 200, body: { sku, status: 'ACCEPTED', submissionId: `stub-${Date.now()}`, issues: [] } };
@@ -750,6 +728,44 @@ export function squareVariation(sku: string, version = 1, priceMoney?: { amount:
       pricing_type: priceMoney ? 'FIXED_PRICING' : 'VARIABLE_PRICING',
       ...(priceMoney ? { price_money: priceMoney } : {}),
     },
+  };
+}
+
+/** A Listings Items v2021-08-01 item path: the seller id and the SKU. */
+export const AMAZON_LISTINGS_ITEM = /^\/listings\/2021-08-01\/items\/([^/]+)\/([^/]+)$/;
+
+/**
+ * Amazon's answer to a call with a token it did not issue, or to a Listings Items call naming another
+ * seller or marketplace than the development credentials'; undefined when the call may go on.
+ */
+export function amazonCallRefused(
+  request: StubRequest,
+  isIssuedToken: (token: string) => boolean,
+): StubAnswer | undefined {
+  if (!isIssuedToken(String(request.headers['x-amz-access-token'])))
+    return {
+      status: 403,
+      body: { errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] },
+    };
+  const dev = DEVELOPMENT_API_CREDENTIALS.amazon!;
+  const listing = AMAZON_LISTINGS_ITEM.exec(request.url.pathname);
+  if (
+    listing &&
+    (decodeURIComponent(listing[1]) !== dev.sellerId ||
+      request.url.searchParams.get('marketplaceIds') !== dev.marketplaceId)
+  )
+    return {
+      status: 400,
+      body: { errors: [{ code: 'InvalidInput', message: 'sellerId or marketplaceIds does not match the caller' }] },
+    };
+  return undefined;
+}
+
+/** Amazon's Listings Items submission refusing a patch: status INVALID with the issue, still HTTP 200. */
+export function amazonInvalid(sku: string, message: string): StubAnswer {
+  return {
+    status: 200,
+    body: { sku, status: 'INVALID', submissionId: 'stub', issues: [{ code: '4000001', message, severity: 'ERROR' }] },
   };
 }
 

@@ -1,7 +1,11 @@
 import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { SHOPIFY_ADMIN_API_VERSION } from '#shared/channels/shopify/inventory-api';
+import { currencyExponent } from '#domain/kernel/money';
 import type { StubAnswer, StubRequest } from './channel-api-stub';
 import {
+  AMAZON_LISTINGS_ITEM,
+  amazonCallRefused,
+  amazonInvalid,
   skuOfSquareVariation,
   squareError,
   squareVariation,
@@ -12,7 +16,7 @@ import {
 /** One price as a channel holds it after a push, with when the stub received it. */
 export interface StubChannelPrice {
   price: string;
-  /** Shopify compareAtPrice, WooCommerce regular_price (with price the sale_price), eBay: absent. */
+  /** Shopify compareAtPrice, WooCommerce regular_price and Amazon our_price (with price the sale or discounted price), eBay: absent. */
   regularPrice?: string | null;
   currency?: string;
   receivedAt: string;
@@ -25,7 +29,10 @@ export interface StubChannelPrice {
  * - WooCommerce PUT wc/v3/products/{id}[/variations/{id}] with regular_price/sale_price (keyed by that path);
  * - Walmart PUT /v3/price, the BASE currentPrice as a number in major units (keyed by SKU);
  * - Square RetrieveCatalogObject and UpsertCatalogObject of an item variation, price_money in minor
- *   units, the object's version checked and moved on (keyed by variation id).
+ *   units, the object's version checked and moved on (keyed by variation id);
+ * - Amazon Listings Items v2021-08-01 patchListingsItem of purchasable_offer: our_price, and
+ *   discounted_price while a sale runs (null deletes it), numbers in major units, answered ACCEPTED or
+ *   INVALID with issues (keyed by seller SKU).
  * It answers only price requests; everything else falls through to the other stub routes.
  */
 export class PriceChannelStub {
@@ -34,6 +41,7 @@ export class PriceChannelStub {
   readonly woocommerce = new Map<string, StubChannelPrice>();
   readonly walmart = new Map<string, StubChannelPrice>();
   readonly square = new Map<string, StubChannelPrice & { version: number; amountMinor: number }>();
+  readonly amazon = new Map<string, StubChannelPrice & { saleEndsAt?: string }>();
 
   constructor(private readonly isIssuedToken: (token: string) => boolean) {}
 
@@ -57,7 +65,59 @@ export class PriceChannelStub {
     const variation = /^\/v2\/catalog\/object\/([^/]+)$/.exec(path);
     if ((request.method === 'GET' && variation) || (request.method === 'POST' && path === '/v2/catalog/object'))
       return this.squarePrice(request, variation ? decodeURIComponent(variation[1]) : undefined);
+    const amazonItem = AMAZON_LISTINGS_ITEM.exec(path);
+    if (request.method === 'PATCH' && amazonItem && request.body.includes('/attributes/purchasable_offer'))
+      return this.amazonPrice(request, decodeURIComponent(amazonItem[2]));
     return undefined;
+  }
+
+  private amazonPrice(request: StubRequest, sku: string): StubAnswer {
+    const refused = amazonCallRefused(request, this.isIssuedToken);
+    if (refused) return refused;
+    type Schedule = { schedule?: { value_with_tax?: unknown; end_at?: string }[] }[];
+    const { productType, patches } = JSON.parse(request.body) as {
+      productType?: string;
+      patches?: {
+        op: string;
+        path: string;
+        value?: {
+          marketplace_id?: string;
+          currency?: string;
+          our_price?: Schedule;
+          discounted_price?: Schedule | null;
+        }[];
+      }[];
+    };
+    const patch = patches?.find((candidate) => candidate.path === '/attributes/purchasable_offer');
+    const offer = patch?.value?.[0];
+    // A number in major units with no more decimals than the currency has (24.99, not 24.989999).
+    const decimal = (schedule: Schedule | null | undefined) => {
+      const value = schedule?.[0]?.schedule?.[0]?.value_with_tax;
+      if (typeof value !== 'number' || !offer?.currency) return undefined;
+      const text = value.toFixed(currencyExponent(offer.currency));
+      return Number(text) === value ? text : undefined;
+    };
+    const price = decimal(offer?.our_price);
+    const discounted = offer?.discounted_price ? decimal(offer.discounted_price) : undefined;
+    if (
+      !productType ||
+      !['merge', 'replace'].includes(patch?.op ?? '') ||
+      offer?.marketplace_id !== DEVELOPMENT_API_CREDENTIALS.amazon!.marketplaceId ||
+      !price ||
+      (offer.discounted_price && !discounted)
+    )
+      return amazonInvalid(
+        sku,
+        'purchasable_offer needs the marketplace_id, a currency and our_price (and any discounted_price) as value_with_tax numbers in its minor units',
+      );
+    this.amazon.set(sku, {
+      price: discounted ?? price,
+      regularPrice: discounted ? price : null,
+      currency: offer.currency,
+      ...(discounted ? { saleEndsAt: offer.discounted_price?.[0]?.schedule?.[0]?.end_at } : {}),
+      receivedAt: new Date().toISOString(),
+    });
+    return { status: 200, body: { sku, status: 'ACCEPTED', submissionId: `stub-${Date.now()}`, issues: [] } };
   }
 
   private shopifyPrices(request: StubRequest): StubAnswer {

@@ -39,6 +39,36 @@ const SubmissionResponse = z.object({
   status: z.enum(['ACCEPTED', 'INVALID', 'VALIDATION_PREVIEW']),
   issues: z.array(z.object({ code: z.string(), message: z.string(), severity: z.string() })).optional(),
 });
+
+/** One JSON Patch operation on a listing attribute (`/attributes/<name>`). */
+export interface ListingsPatch {
+  op: 'add' | 'replace' | 'merge' | 'delete';
+  path: string;
+  value: unknown[];
+}
+
+/**
+ * patchListingsItem for one seller SKU in the seller's marketplace. Answers Amazon's submission:
+ * undefined when ACCEPTED (the acknowledgement), else the refusal as `amazon INVALID: <code> <message>; ...`.
+ * Throws ChannelApiError for an HTTP failure, 404 when Amazon lists no such SKU.
+ */
+export async function patchListingsItem(
+  api: AmazonSellerApi,
+  sku: string,
+  patches: readonly ListingsPatch[],
+): Promise<string | undefined> {
+  const { sellerId, marketplaceId } = await api.credentials.credentialsFor('amazon', AmazonSeller);
+  const answer = SubmissionResponse.parse(
+    await amazonRequest(
+      api,
+      'PATCH',
+      `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(sku)}?marketplaceIds=${marketplaceId}`,
+      { productType: 'PRODUCT', patches },
+    ),
+  );
+  if (answer.status === 'ACCEPTED') return undefined;
+  return `amazon ${answer.status}: ${answer.issues?.map((issue) => `${issue.code} ${issue.message}`).join('; ') ?? ''}`;
+}
 const ListingsItem = z.object({
   sku: z.string(),
   fulfillmentAvailability: z
@@ -59,26 +89,17 @@ export class AmazonInventoryApi implements ChannelInventoryApi {
   constructor(private readonly api: AmazonSellerApi) {}
 
   async setAvailable(listings: readonly ListingQuantity[]): Promise<ListingResult[]> {
-    const { sellerId, marketplaceId } = await this.api.credentials.credentialsFor('amazon', AmazonSeller);
     const results: ListingResult[] = [];
     for (const listing of listings) {
-      let raw: unknown;
+      let refusal: string | undefined;
       try {
-        raw = await amazonRequest(
-          this.api,
-          'PATCH',
-          `/listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(listing.sku)}?marketplaceIds=${marketplaceId}`,
+        refusal = await patchListingsItem(this.api, listing.sku, [
           {
-            productType: 'PRODUCT',
-            patches: [
-              {
-                op: 'merge',
-                path: '/attributes/fulfillment_availability',
-                value: [{ fulfillment_channel_code: 'DEFAULT', quantity: listing.quantity }],
-              },
-            ],
+            op: 'merge',
+            path: '/attributes/fulfillment_availability',
+            value: [{ fulfillment_channel_code: 'DEFAULT', quantity: listing.quantity }],
           },
-        );
+        ]);
       } catch (error) {
         if (!(error instanceof ChannelApiError && error.status === 404)) throw error;
         results.push({
@@ -89,16 +110,7 @@ export class AmazonInventoryApi implements ChannelInventoryApi {
         });
         continue;
       }
-      const answer = SubmissionResponse.parse(raw);
-      results.push(
-        answer.status === 'ACCEPTED'
-          ? { sku: listing.sku, ok: true }
-          : {
-              sku: listing.sku,
-              ok: false,
-              reason: `amazon ${answer.status}: ${answer.issues?.map((issue) => `${issue.code} ${issue.message}`).join('; ') ?? ''}`,
-            },
-      );
+      results.push(refusal ? { sku: listing.sku, ok: false, reason: refusal } : { sku: listing.sku, ok: true });
     }
     return results;
   }
