@@ -27,7 +27,8 @@ import {
 } from './scenario';
 import { marketplaceSkuKeys } from './marketplace-orders';
 import { expectedStates } from './fulfilment-plan';
-import type { PosBatch } from './store-day';
+import { SQUARE_TILL_LOCATION, storeIds, type PosBatch } from './store-day';
+import { SQUARE_STORE_LOCATIONS_ENV } from '#shared/channels/square/square-store-sale';
 import {
   countBy,
   evaluate,
@@ -88,6 +89,8 @@ export function configureSimulationEnvironment(stores: number): void {
     FABRIC_ERP_REQUESTS_PER_SECOND: String(SIMULATED_ERP_REQUESTS_PER_SECOND),
     // The compressed day's webhooks arrive within a second or two: the catch-up need not wait minutes.
     FABRIC_CATCH_UP_SETTLE_SECONDS: '3',
+    // The first store's Square till: its in-person Square orders are that store's transactions.
+    [SQUARE_STORE_LOCATIONS_ENV]: JSON.stringify({ [SQUARE_TILL_LOCATION]: { storeId: storeIds(stores)[0] } }),
     FABRIC_CHANNEL_RATE_LIMITS: JSON.stringify({
       shopify: SIMULATED_CHANNEL_BUDGET,
       woocommerce: SIMULATED_CHANNEL_BUDGET,
@@ -154,6 +157,15 @@ export async function runSimulation(
   await uploadPos(
     fabric,
     scenario.posBatches.filter((b) => !b.late),
+  );
+  // The Square till rings up its sales as the stores' batches come in; each is announced twice.
+  await sendAll(
+    fabric,
+    scenario.orders,
+    scenario.squareTillSales.flatMap((sale) => sale.notifications),
+    options.concurrency,
+    answers,
+    () => undefined,
   );
   const warehouse = new Warehouse(fabric, scenario, options.concurrency);
   const replenishment = replenish(fabric, scenario, options.concurrency);
@@ -326,6 +338,7 @@ async function prepare(
     // The channel's own order, as its fulfilment, cancellation and refund endpoints know it.
     fabric.channelApis.outbound.addOrder(order.channel, order.channelOrderId, { lines: order.channelLines });
   }
+  for (const sale of scenario.squareTillSales) fabric.channelApis.square.orders.set(sale.squareOrderId, sale.payload);
   const receipts = [
     ...Object.entries(scenario.warehouseStock).map(([sku, quantity]) => ({ sku, locationId: WAREHOUSE, quantity })),
     ...Object.entries(scenario.storeStock).flatMap(([locationId, skus]) =>

@@ -176,6 +176,9 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
   const suppressed = duplicates.filter((a) => a.status === 200 && a.duplicate).length;
   if (suppressed !== duplicates.length)
     violations.push(`${duplicates.length - suppressed} redeliveries were not answered as duplicates`);
+  const tillSalesRefused = kinds('till-sale').filter((a) => a.status !== 202).length;
+  if (tillSalesRefused)
+    violations.push(`${tillSalesRefused} Square till sale notifications were not accepted with 202`);
   const forged = kinds('forged');
   const refused = forged.filter((a) => a.status === 401).length;
   if (refused !== forged.length)
@@ -454,7 +457,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
     violations,
     notSimulated: [
       'refunds reported by channels (RefundReported) and an Amazon settlement report: the day settles Shopify Payments only',
-      'eBay push notifications: eBay orders arrive through the poller only',
+      'eBay push notifications: eBay orders arrive through the catch-up pull only',
     ],
   };
 }

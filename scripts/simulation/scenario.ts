@@ -12,7 +12,16 @@ import {
   type MarketplaceOrderExpectation,
 } from './marketplace-orders';
 import { shopifyPayout, type PlannedSettlement } from './settlement-plan';
-import { BUSINESS_DATE, buildStoreDay, storeIds, usd, type PosBatch, type PlannedTransfer } from './store-day';
+import {
+  BUSINESS_DATE,
+  SQUARE_TILL_LOCATION,
+  buildStoreDay,
+  storeIds,
+  usd,
+  type PosBatch,
+  type PlannedTransfer,
+  type SquareTillSale,
+} from './store-day';
 
 export { BUSINESS_DATE, storeIds };
 
@@ -94,7 +103,16 @@ export interface PlannedOrder {
 }
 
 /** `missed`: the channel never calls (a dropped webhook or notification); the order waits in its API for the catch-up. */
-export type DeliveryKind = 'original' | 'duplicate' | 'stale-update' | 'forged' | 'cancellation' | 'poison' | 'missed';
+export type DeliveryKind =
+  | 'original'
+  | 'duplicate'
+  | 'stale-update'
+  | 'forged'
+  | 'cancellation'
+  | 'poison'
+  | 'missed'
+  /** A Square notification of a store's till sale: a store transaction, no online order (orderIndex -1). */
+  | 'till-sale';
 
 /**
  * How the channel tells the fabric: a signed webhook (the driver signs it), a message on the fabric's
@@ -128,6 +146,8 @@ export interface Scenario {
   /** In send order, in waves: the day, the storm, the flash sale, the faults that follow. */
   waves: { name: string; concurrencyFactor: number; deliveries: ChannelDelivery[] }[];
   posBatches: PosBatch[];
+  /** Sales on the first store's Square till, each with the Square notifications announcing it. */
+  squareTillSales: (SquareTillSale & { notifications: ChannelDelivery[] })[];
   /** The stores' evening batches with the returns of online orders; sent once those orders shipped. */
   returnBatches: PosBatch[];
   /** POS units sold per store and SKU, each transaction once. */
@@ -360,7 +380,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   ].filter((wave) => wave.deliveries.length > 0);
 
   planFulfilment(orders, storeIds(options.stores), tag, random);
-  const { posBatches, returnBatches, posUnits, storeStock, transfers } = buildStoreDay(
+  const { squareTillSales, posBatches, returnBatches, posUnits, storeStock, transfers } = buildStoreDay(
     options,
     skus,
     regular,
@@ -379,6 +399,22 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     orders,
     waves,
     posBatches,
+    // Square tells of each till sale twice (order.created, then order.updated): it must apply once.
+    squareTillSales: squareTillSales.map((sale) => ({
+      ...sale,
+      notifications: ['created', 'updated'].map((what): ChannelDelivery => {
+        const deliveryId = `sim-${tag}-till-${sale.squareOrderId}-${what}`;
+        return {
+          orderIndex: -1,
+          channel: 'square',
+          route: 'webhook',
+          kind: 'till-sale',
+          topic: `order.${what}`,
+          deliveryId,
+          body: squareNotification(sale.squareOrderId, deliveryId, SQUARE_TILL_LOCATION),
+        };
+      }),
+    })),
     returnBatches,
     posUnits,
     transfers,
@@ -663,7 +699,7 @@ export function squareVariationId(sku: SimulatedSku): string {
   return `SQV${sku.variantId}`;
 }
 
-function squareNotification(orderId: string, eventId: string): string {
+function squareNotification(orderId: string, eventId: string, locationId = SQUARE_LOCATION): string {
   const at = `${BUSINESS_DATE}T10:00:00.000Z`;
   return JSON.stringify({
     merchant_id: 'MLB0M4PXGJ7GV',
@@ -676,7 +712,7 @@ function squareNotification(orderId: string, eventId: string): string {
       object: {
         order_updated: {
           created_at: at,
-          location_id: SQUARE_LOCATION,
+          location_id: locationId,
           order_id: orderId,
           state: 'OPEN',
           updated_at: at,

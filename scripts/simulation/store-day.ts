@@ -25,8 +25,21 @@ export interface PlannedTransfer {
   quantity: number;
 }
 
+/** A sale rung up on a Square till in a store: a completed in-person Square order the fabric fetches. */
+export interface SquareTillSale {
+  storeId: string;
+  squareOrderId: string;
+  /** The Square order as RetrieveOrder returns it. */
+  payload: Record<string, unknown>;
+}
+
+/** The Square location of the first store's till, mapped to that store (configureSimulationEnvironment). */
+export const SQUARE_TILL_LOCATION = 'LSIMTILL0001';
+
 export interface StoreDay {
   posBatches: PosBatch[];
+  /** The first store also sells through a Square till: its sales count in posUnits like its batches'. */
+  squareTillSales: SquareTillSale[];
   /** The evening batches of the stores that took back online orders; uploaded once those orders shipped. */
   returnBatches: PosBatch[];
   /** POS units sold per store and SKU, each transaction once. */
@@ -59,6 +72,7 @@ export function buildStoreDay(
   random: () => number,
 ): StoreDay {
   const posBatches: PosBatch[] = [];
+  const squareTillSales: SquareTillSale[] = [];
   const returnBatches: PosBatch[] = [];
   const posUnits: Record<string, Record<string, number>> = {};
   const storeStock: Record<string, Record<string, number>> = {};
@@ -82,6 +96,16 @@ export function buildStoreDay(
         `${common},tender,,,,,,${usd(amount + tax)},,card,`,
       ]);
       posUnits[storeId][sku.sku] = (posUnits[storeId][sku.sku] ?? 0) + quantity;
+    }
+    if (s === 0) {
+      // Chosen without the day's random draws, so the rest of the day is what it was without them.
+      for (let t = 0; t < Math.max(2, Math.round(perStore / 4)); t += 1) {
+        const sku = skus[t % skus.length];
+        const quantity = 1 + (t % 2);
+        const squareOrderId = `SIMTILLS${options.seed}R${run}T${t}`;
+        squareTillSales.push({ storeId, squareOrderId, payload: squareTillSale(squareOrderId, sku, quantity, t) });
+        posUnits[storeId][sku.sku] = (posUnits[storeId][sku.sku] ?? 0) + quantity;
+      }
     }
     storeStock[storeId] = Object.fromEntries(skus.map((sku) => [sku.sku, (posUnits[storeId][sku.sku] ?? 0) + 3]));
     const half = Math.ceil(transactions.length / 2);
@@ -138,5 +162,55 @@ export function buildStoreDay(
       });
     }
   });
-  return { posBatches, returnBatches, posUnits, storeStock, transfers };
+  return { squareTillSales, posBatches, returnBatches, posUnits, storeStock, transfers };
+}
+
+/**
+ * A Square till sale as RetrieveOrder returns it: COMPLETED at the store's Square location, no
+ * fulfillment (in person), paid by card, additive tax, integer minor units and string quantities.
+ */
+function squareTillSale(id: string, sku: SimulatedSku, quantity: number, t: number): Record<string, unknown> {
+  const money = (amount: number) => ({ amount, currency: 'USD' });
+  const gross = sku.priceMinor * quantity;
+  const tax = Math.round(gross * 0.0825);
+  const at = `${BUSINESS_DATE}T${String(15 + (t % 6)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}:00.000Z`;
+  return {
+    id,
+    location_id: SQUARE_TILL_LOCATION,
+    state: 'COMPLETED',
+    version: 3,
+    created_at: at,
+    updated_at: at,
+    closed_at: at,
+    line_items: [
+      {
+        uid: `${id}-L1`,
+        catalog_object_id: `SQV${sku.variantId}`,
+        name: sku.sku,
+        quantity: String(quantity),
+        base_price_money: money(sku.priceMinor),
+        gross_sales_money: money(gross),
+        total_tax_money: money(tax),
+        total_discount_money: money(0),
+        total_money: money(gross + tax),
+        applied_taxes: [{ uid: `${id}-tax`, tax_uid: 'till-tax', applied_money: money(tax) }],
+      },
+    ],
+    taxes: [
+      {
+        uid: 'till-tax',
+        name: 'State tax',
+        percentage: '8.25',
+        type: 'ADDITIVE',
+        scope: 'LINE_ITEM',
+        applied_money: money(tax),
+      },
+    ],
+    tenders: [{ id: `${id}-T1`, type: 'CARD', amount_money: money(gross + tax) }],
+    total_money: money(gross + tax),
+    total_tax_money: money(tax),
+    total_discount_money: money(0),
+    total_tip_money: money(0),
+    total_service_charge_money: money(0),
+  };
 }

@@ -96,6 +96,8 @@ it('runs a day with redeliveries, late updates, missed webhooks, a storm, the ER
   // order to spare: this short day's only Square order is the poison message), all found by the catch-up pull.
   expect(first.catchUp.missed).toBeGreaterThanOrEqual(4);
   expect(first.catchUp.recovered).toBe(first.catchUp.missed);
+  // The first store's Square till sales, each announced twice, moved its stock once (the store stock invariants above).
+  expect(first.deliveries['till-sale']).toEqual({ '202': 4 });
 
   const second = await day(1);
   expect(second.violations).toEqual([]);
