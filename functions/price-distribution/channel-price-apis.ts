@@ -15,13 +15,18 @@ import { WALMART_RATE_LIMIT } from '#shared/channels/walmart/inventory-api';
 import { WalmartPriceApi } from '#shared/channels/walmart/price-api';
 import { SQUARE_RATE_LIMIT, SquareCatalog, SquareRestApi } from '#shared/channels/square/inventory-api';
 import { SquarePriceApi } from '#shared/channels/square/price-api';
+import { AmazonPriceApi } from '#shared/channels/amazon/price-api';
+import { outboundChannelApisFromEnv } from '#shared/channels/channel-apis';
 
 /**
  * The channels' price endpoints, on the same clients and credentials as their inventory publishing.
  * Each container spends its own token bucket at the channel's documented rate; the rule's
- * maxConcurrency bounds how many containers share it.
+ * maxConcurrency bounds how many containers share it. Amazon meters patchListingsItem per seller
+ * across every caller, so its prices spend the `listings` bucket the stock figures spend, kept in the
+ * publications table.
  */
 export function channelPriceApisFromEnv(
+  publicationsTable: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Partial<Record<SalesChannel, ChannelPriceApi>> {
   const credentials = channelCredentialsFromEnv(env);
@@ -58,5 +63,6 @@ export function channelPriceApisFromEnv(
       http: { channel: 'walmart', bucket: bucket(WALMART_RATE_LIMIT) },
     }),
     square: new SquarePriceApi(square, new SquareCatalog(square)),
+    amazon: new AmazonPriceApi(outboundChannelApisFromEnv(publicationsTable, env).amazonSeller('listings')),
   };
 }

@@ -23,7 +23,7 @@ const ledger = new DynamoPublicationLedger(config.FABRIC_TABLE_CHANNEL_PUBLICATI
 const ports = {
   prices: new DynamoPricingStore(config.FABRIC_TABLE_PRICING),
   products: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),
-  channelApis: channelPriceApisFromEnv(),
+  channelApis: channelPriceApisFromEnv(config.FABRIC_TABLE_CHANNEL_PUBLICATIONS),
   storeFiles: new S3PosPriceFiles(config.FABRIC_BUCKET_POS_BATCHES),
   stores: loadInventoryPolicy()
     .locations.filter((location) => location.kind === 'store')

@@ -207,6 +207,8 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     wooCommerceRest: woocommerce,
     /** The shop's Admin GraphQL API on the same rate budget, for the catch-up pull's order search. */
     shopifyAdmin: shopify,
+    /** The Amazon seller's SP-API caller on the operation's usage plan (prices spend `listings`, like stock). */
+    amazonSeller,
   };
 }
 export type OutboundChannelApis = ReturnType<typeof outboundChannelApisFromEnv>;

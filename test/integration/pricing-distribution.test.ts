@@ -17,7 +17,7 @@ import { eventually, startTestFabric } from './support/test-fabric';
 /**
  * The issue's acceptance runs through the real path: products and prices posted to the local API by
  * their owners, the price scheduler run by the runtime at a fake time, the price-distribution consumer
- * pushing to the channel API stubs (Shopify, eBay, WooCommerce) and writing each store's POS price file.
+ * pushing to the channel API stubs (Shopify, eBay, WooCommerce, Amazon) and writing each store's POS price file.
  * The clock is jest's fake Date only (timers stay real, so queues and emulators run as usual).
  */
 
@@ -92,7 +92,7 @@ async function storeFile(
   }
 }
 
-/** A product listed on the three channels with price endpoints, at a base price of 24.00 in force since before START. */
+/** A product listed on four channels with price endpoints, at a base price of 24.00 in force since before START. */
 async function listedProduct(sku: string, n: number): Promise<void> {
   const products = await post('/products', {
     sourceSystem: 'erp',
@@ -108,6 +108,7 @@ async function listedProduct(sku: string, n: number): Promise<void> {
           },
           { channel: 'ebay', channelSku: sku, listingId: `offer-${n}` },
           { channel: 'woocommerce', listingId: String(500 + n) },
+          { channel: 'amazon', channelSku: `${sku}-AMZ` },
         ],
       },
     ],
@@ -197,6 +198,16 @@ describe('price and promotion distribution', () => {
       },
       BUS_WAIT_MS,
     );
+    // Amazon shows the sale as discounted_price until the promotion's end, under the seller's SKU.
+    const amazon = await eventually(
+      'the discounted price on Amazon',
+      async () => {
+        const held = fabric.channelApis.prices.amazon.get('TEE-PROMO-1-AMZ');
+        return held?.price === '18.00' ? held : undefined;
+      },
+      BUS_WAIT_MS,
+    );
+    expect(amazon).toMatchObject({ regularPrice: '24.00', currency: 'USD', saleEndsAt: endsAt });
     for (const storeId of STORES) {
       const csv = await eventually(`${storeId}'s price file`, () => storeFile(storeId, activated.data), BUS_WAIT_MS);
       expect(csv.split('\n')[1]).toBe(`TEE-PROMO-1,18.00,USD,24.00,FLASH-1,${startsAt}`);
@@ -225,6 +236,14 @@ describe('price and promotion distribution', () => {
         BUS_WAIT_MS,
       );
     }
+    await eventually(
+      'the Amazon price in the ledger',
+      async () =>
+        (await ledger.read({ channel: 'amazon', subject: 'price#TEE-PROMO-1' }))?.published?.value === 1800
+          ? true
+          : undefined,
+      BUS_WAIT_MS,
+    );
     const lagLines = await lag(fabric.resources, ['shopify'], () => undefined);
     expect(lagLines.some((line) => line.includes('price#TEE-PROMO-1') && line.includes(startsAt))).toBe(true);
 
@@ -258,6 +277,14 @@ describe('price and promotion distribution', () => {
     await eventually(
       'the sale ended on WooCommerce',
       async () => (fabric.channelApis.prices.woocommerce.get('/products/501')?.price === '24.00' ? true : undefined),
+      BUS_WAIT_MS,
+    );
+    await eventually(
+      'the sale ended on Amazon',
+      async () => {
+        const held = fabric.channelApis.prices.amazon.get('TEE-PROMO-1-AMZ');
+        return held?.price === '24.00' && held.regularPrice === null ? true : undefined;
+      },
       BUS_WAIT_MS,
     );
     for (const storeId of STORES) {

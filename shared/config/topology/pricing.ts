@@ -37,7 +37,7 @@ export const pricingFunctions = {
     memoryMb: 512,
     tables: { pricing: 'readWrite', crossReference: 'read', eventTrail: 'readWrite', channelPublications: 'readWrite' },
     buckets: { posBatches: 'readWrite' },
-    channelApis: ['shopify', 'ebay', 'woocommerce', 'walmart', 'square'],
+    channelApis: ['shopify', 'ebay', 'woocommerce', 'walmart', 'square', 'amazon'],
   },
   'price-order-check': {
     capability: 'pricing-catalog',
