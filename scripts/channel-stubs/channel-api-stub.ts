@@ -55,9 +55,9 @@ export class ChannelApiStub {
   };
   readonly walmart = { orders: new Map<string, unknown>() };
   readonly requests: { method: string; path: string; status: number }[] = [];
-  /** Inventory and fulfilment endpoints (Shopify, eBay, WooCommerce): see outbound-channel-stub.ts. */
+  /** Inventory and fulfilment endpoints (every channel): see outbound-channel-stub.ts. */
   readonly outbound = new OutboundChannelStub((token) => this.issuedTokens.has(token), this.square.orders);
-  /** Price endpoints (Shopify, eBay, WooCommerce): see price-channel-stub.ts. */
+  /** Price endpoints (every channel): see price-channel-stub.ts. */
   readonly prices = new PriceChannelStub((token) => this.issuedTokens.has(token));
   /** The catch-up pull's order searches over the orders above, and WooCommerce's: `orderListing.putWooCommerceOrder(payload)`. */
   readonly orderListing = new OrderListingStub(

@@ -17,6 +17,7 @@ import { secretEnvVar } from '#shared/config/topology';
 import { verifyInventory, isClean } from '#domain/inventory/verification';
 import {
   buildScenario,
+  PUBLISHED_CHANNELS,
   simulationInventoryPolicy,
   squareVariationId,
   WAREHOUSE,
@@ -95,6 +96,8 @@ export function configureSimulationEnvironment(stores: number): void {
       shopify: SIMULATED_CHANNEL_BUDGET,
       woocommerce: SIMULATED_CHANNEL_BUDGET,
       ebay: SIMULATED_CHANNEL_BUDGET,
+      walmart: SIMULATED_CHANNEL_BUDGET,
+      square: SIMULATED_CHANNEL_BUDGET,
     }),
   });
 }
@@ -853,8 +856,11 @@ async function observe(
         damaged: Number(l.damaged),
         availableToSell: Number(l.availableToSell),
       })),
-      listedOnShopify: (view.channels ?? []).find((c: { channel: string }) => c.channel === 'shopify')?.listed,
-      shopifyHolds: outbound.listedQuantity('shopify', sku),
+      listings: PUBLISHED_CHANNELS.map((channel) => ({
+        channel,
+        mayList: (view.channels ?? []).find((c: { channel: string }) => c.channel === channel)?.listed,
+        holds: outbound.listedQuantity(channel, sku),
+      })),
     })),
     inventoryVerified: isClean(verification),
     inventoryDrift: verification.ledgerDrift.length + verification.reservedDrift.length + verification.orphans.length,

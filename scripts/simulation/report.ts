@@ -21,9 +21,8 @@ export interface Observations {
   stock: {
     sku: string;
     locations: { locationId: string; onHand: number; reserved: number; damaged: number; availableToSell: number }[];
-    /** What the fabric says Shopify may list, and what the Shopify stub was last told. */
-    listedOnShopify?: number;
-    shopifyHolds?: number;
+    /** Per channel the fabric publishes stock to: what it says the channel may list, and what the channel's stub holds. */
+    listings: { channel: string; mayList?: number; holds?: number }[];
   }[];
   inventoryVerified: boolean;
   inventoryDrift: number;
@@ -279,7 +278,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
   let reservedAtWarehouse = 0;
   const transferredBySku: Record<string, number> = {};
   for (const t of scenario.transfers) transferredBySku[t.sku] = (transferredBySku[t.sku] ?? 0) + t.quantity;
-  for (const { sku, locations, listedOnShopify, shopifyHolds } of seen.stock) {
+  for (const { sku, locations, listings } of seen.stock) {
     for (const l of locations) {
       const over = Math.max(0, l.reserved - l.onHand, -l.availableToSell);
       if (over > 0)
@@ -317,8 +316,9 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
           `${sku} at ${storeId}: ${store?.damaged ?? 0} damaged, expected ${damaged} from damaged returns`,
         );
     }
-    if (shopifyHolds !== undefined && shopifyHolds !== listedOnShopify)
-      violations.push(`${sku}: Shopify lists ${shopifyHolds}, the fabric says it may list ${listedOnShopify}`);
+    for (const { channel, mayList, holds } of listings)
+      if (holds !== undefined && holds !== mayList)
+        violations.push(`${sku}: ${channel} lists ${holds}, the fabric says it may list ${mayList}`);
   }
   if (!seen.inventoryVerified)
     violations.push(`inventory ledger, positions and reservations disagree in ${seen.inventoryDrift} place(s)`);

@@ -165,7 +165,8 @@ const SQUARE_LOCATION = 'L8RR7W3ZQ4V1B';
 
 /**
  * The inventory policy the simulated fabric runs with: one warehouse serving every channel and
- * refusing what it cannot cover, plus the stores, which sell only at their tills.
+ * refusing what it cannot cover, plus the stores, which sell only at their tills; stock published
+ * to Shopify, Walmart and Square.
  */
 export function simulationInventoryPolicy(stores: number): Record<string, unknown> {
   return {
@@ -179,9 +180,12 @@ export function simulationInventoryPolicy(stores: number): Record<string, unknow
       reservationTtlMinutes: 72 * 60,
       exposure: { bufferUnits: 0, percentOfAvailable: 100 },
     },
-    channels: { shopify: {} },
+    channels: Object.fromEntries(PUBLISHED_CHANNELS.map((channel) => [channel, {}])),
   };
 }
+
+/** The channels the simulated fabric publishes stock to, whose listings the day checks against the fabric's figures. */
+export const PUBLISHED_CHANNELS = ['shopify', 'walmart', 'square'] as const;
 
 export function parseFaults(list: string | undefined): Fault[] {
   if (!list) return [];

@@ -71,7 +71,16 @@ describe('the secrets a region reads', () => {
     expect(byName.get('fabric/channel-api/walmart')).toEqual({
       name: 'fabric/channel-api/walmart',
       kind: 'channel-api',
-      readBy: ['channel-order-fetch'],
+      // Orders in (the fetch and the catch-up) and, both ways, stock, shipments and prices out.
+      readBy: [
+        'channel-order-fetch',
+        'channel-order-catch-up',
+        'channel-availability-sync',
+        'channel-order-sync',
+        'channel-drift-check',
+        'channel-status-api',
+        'price-distribution',
+      ],
     });
     expect(byName.get('fabric/erp/business-central')).toEqual({
       name: 'fabric/erp/business-central',
