@@ -11,6 +11,7 @@ import type { OrderSource } from '#domain/intake/order-fetch';
 import type { OrderFeed, PulledPage } from '#domain/intake/order-pull';
 import { formatIssues } from '#domain/kernel/validation';
 import { ebayOrderMapper } from './ebay-order.mapper';
+import { readListedOrders } from '../listed-orders';
 import { EbayOrder, EbayOrderSearchPage, EbayPublicKey } from './ebay-order.schema';
 
 export const EBAY_PRODUCTION_URL = 'https://api.ebay.com';
@@ -200,21 +201,10 @@ export function ebayOrderFeed(
       const offset = page ? Number(page) : 0;
       const raw = await api.getOrders(window.from, window.to, offset, pageSize);
       const search = EbayOrderSearchPage.parse(raw);
-      const orders = search.orders.map((candidate, i) => {
-        const parsed = EbayOrder.safeParse(candidate);
-        if (parsed.success)
-          return {
-            kind: 'order' as const,
-            channelOrderId: parsed.data.orderId,
-            version: parsed.data.lastModifiedDate,
-            payload: parsed.data,
-          };
-        const id = (candidate as { orderId?: unknown })?.orderId;
-        return {
-          kind: 'invalid' as const,
-          channelOrderId: typeof id === 'string' ? id : `unreadable-${offset + i}`,
-          issues: formatIssues(parsed.error),
-        };
+      const orders = readListedOrders(search.orders, EbayOrder, {
+        idField: 'orderId',
+        id: (order) => order.orderId,
+        version: (order) => order.lastModifiedDate,
       });
       const nextOffset = search.offset + search.orders.length;
       return {
