@@ -12,10 +12,46 @@ import { SalesChannel } from '#domain/kernel/order';
 
 const AccountCode = z.string().trim().min(1).max(20);
 
-/** Expected marketplace fee on an order: `percentBasisPoints` of what the buyer paid plus `fixedMinor`, per order. */
+const BasisPoints = z.number().int().min(0).max(10_000);
+
+/**
+ * A channel's fee schedule as data: the fee it predicts (`feeType`, the settlement's own name for
+ * it), `percentBasisPoints` of a named base plus `fixedMinor`, at least `minimumMinor`, per item (per
+ * balance transaction on a payout). Bases: `charged` is what the buyer was charged, tax included
+ * (Shopify Payments' processing fee); `item_and_shipping_excluding_tax` is the item's price, shipping
+ * and gift wrap less its promotions, no tax (Amazon's referral fee on the "total sales price").
+ */
 export const FeeSchedule = z.object({
-  percentBasisPoints: z.number().int().min(0).max(10_000),
+  feeType: z.string().min(1).default('fee'),
+  base: z.enum(['charged', 'item_and_shipping_excluding_tax']).default('charged'),
+  percentBasisPoints: BasisPoints,
   fixedMinor: z.number().int().min(0).default(0),
+  minimumMinor: z.number().int().min(0).default(0),
+  /**
+   * Rates per category, for channels that price by category (Amazon). Neither the settlement nor the
+   * canonical order names the channel's category, so a category is the SKUs that start with its prefix.
+   */
+  categories: z
+    .array(
+      z.object({
+        skuPrefix: z.string().min(1),
+        percentBasisPoints: BasisPoints,
+        minimumMinor: z.number().int().min(0).optional(),
+      }),
+    )
+    .default([]),
+  /**
+   * What a refund gives back: the fee in full, less an administration fee (`adminFeeType`) of
+   * `adminFeeBasisPoints` of the fee returned, at most `adminFeeMaxMinor` per item. Absent: a refund
+   * gives nothing back and its fees are not checked.
+   */
+  refund: z
+    .object({
+      adminFeeType: z.string().min(1),
+      adminFeeBasisPoints: BasisPoints,
+      adminFeeMaxMinor: z.number().int().min(0),
+    })
+    .optional(),
   /** A settled fee further than this from the schedule is a FEE_VARIANCE exception. */
   toleranceMinor: z.number().int().min(0).default(0),
 });
@@ -77,12 +113,24 @@ export const DEFAULT_ACCOUNTING_POLICY: z.input<typeof AccountingPolicy> = {
     amazon: {
       settlementAccount: '1310',
       settles: true,
-      expectedFees: { percentBasisPoints: 1500, fixedMinor: 0, toleranceMinor: 1 },
+      // Referral fee: 15% of the total sales price (item, shipping, gift wrap; no tax), $0.30 minimum per
+      // item; a refund returns it less a refund administration fee of 20% of it, at most $5.00 per item
+      // (Seller Central, "Refund administration fee": sellercentral.amazon.com/gp/help/external/GDC3U6FWF4JJJJC7
+      // and its worked examples, help page 200387220).
+      expectedFees: {
+        feeType: 'Commission',
+        base: 'item_and_shipping_excluding_tax',
+        percentBasisPoints: 1500,
+        minimumMinor: 30,
+        refund: { adminFeeType: 'RefundCommission', adminFeeBasisPoints: 2000, adminFeeMaxMinor: 500 },
+        toleranceMinor: 1,
+      },
     },
     shopify: {
       settlementAccount: '1320',
       settles: true,
-      expectedFees: { percentBasisPoints: 290, fixedMinor: 30, toleranceMinor: 1 },
+      // Shopify Payments: 2.9% + 30 cents of each charge, tax included; a refund gives no fee back.
+      expectedFees: { feeType: 'fee', base: 'charged', percentBasisPoints: 290, fixedMinor: 30, toleranceMinor: 1 },
     },
     ebay: { settlementAccount: '1330' },
     walmart: { settlementAccount: '1340' },

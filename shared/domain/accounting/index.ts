@@ -7,6 +7,7 @@ export * from './model';
 export * from './pos-entries';
 export * from './sale-entries';
 export * from './settlement';
+export * from './settlement-components';
 export * from './settlement-exception';
 export * from './settlement-reconciliation';
 export * from './settlement-report';

@@ -17,8 +17,8 @@ export const ReconciliationExceptionData = z.object({
   /**
    * UNKNOWN_ORDER: the settlement names an order id the fabric never received. UNKNOWN_ORDER_LINE: an
    * item of a known order the order does not have. AMOUNT_VARIANCE: what the buyer paid (settled
-   * charges) is not the order's total. FEE_VARIANCE: the marketplace kept more or less than its fee
-   * schedule. NEVER_SETTLED: a booked sale no settlement named within the configured days.
+   * charges) is not the order's total, or (no order named) the report's rows do not add up to its deposit. FEE_VARIANCE: the marketplace kept more or less than its fee
+   * schedule for one item and fee type. NEVER_SETTLED: a booked sale no settlement named within the configured days.
    * REPORT_REJECTED: a settlement report that cannot be read; nothing of it was reconciled.
    */
   reason: ReconciliationReason,
@@ -26,6 +26,10 @@ export const ReconciliationExceptionData = z.object({
   settlementId: z.string().min(1).optional(),
   channelOrderId: z.string().min(1).optional(),
   orderId: z.string().min(1).optional(),
+  /** The order item concerned (Amazon order-item-code, a Shopify balance transaction id), when the exception is about one. */
+  channelLineId: z.string().min(1).optional(),
+  /** The fee type of a FEE_VARIANCE, as the channel names it ("Commission", "RefundCommission", "fee"). */
+  feeType: z.string().min(1).optional(),
   /** The settlement report lines concerned. */
   lineNumbers: z.array(z.number().int().positive()),
   expected: Money.optional(),

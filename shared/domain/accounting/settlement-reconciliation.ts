@@ -14,6 +14,15 @@ import type { JournalEntry } from './journal-entry';
 import type { OrderLookup } from './journal';
 import { JournalEntryDraft } from './model';
 import { ReconciliationReason, type ReconciliationExceptionData } from './settlement-exception';
+import {
+  CHARGE_KINDS,
+  type ComponentKind,
+  type ComponentSums,
+  componentKey,
+  expectedFeeRows,
+  feeRows,
+  settlementComponent,
+} from './settlement-components';
 
 /**
  * Settlement reconciliation: every line of a marketplace settlement is matched to the canonical order
@@ -22,23 +31,71 @@ import { ReconciliationReason, type ReconciliationExceptionData } from './settle
  * raised when the report arrives, not found at month end.
  */
 
+/** One fee type on one settled item: what the channel kept (negative) or gave back, and what its schedule says. */
+export const SettledFee = z.object({
+  feeType: z.string().min(1),
+  actual: Money,
+  /** Absent for a fee type the schedule does not predict (FBA fees, a shipping chargeback): counted, not checked. */
+  expected: Money.optional(),
+});
+export type SettledFee = z.infer<typeof SettledFee>;
+
+/** One item of one transaction of a settled order, by component, signed as the channel reports it. */
+export const SettledItem = z.object({
+  transactionType: z.string(),
+  /** The channel's order item (Amazon order-item-code), matched to an order line by its channel line id. */
+  channelLineId: z.string().min(1).optional(),
+  /** The money movement (a Shopify balance transaction) when the channel reports per transaction, not per item. */
+  transactionId: z.string().min(1).optional(),
+  orderLineId: z.string().min(1).optional(),
+  sku: z.string().optional(),
+  lineNumbers: z.array(z.number().int().positive()),
+  components: z.array(z.object({ kind: z.string(), name: z.string(), amount: Money })),
+  fees: z.array(SettledFee),
+});
+export type SettledItem = z.infer<typeof SettledItem>;
+
 export const SettledOrder = z.object({
   channelOrderId: z.string().min(1),
   orderId: z.string().min(1).optional(),
   status: z.enum(['matched', 'variance', 'unmatched']),
   lineNumbers: z.array(z.number().int().positive()),
-  /** What the buyer paid for the order (Amazon ItemPrice and Promotion lines, Shopify charges). */
+  /** What the buyer paid for the order: principal, shipping, gift wrap, taxes and promotions (Amazon), charges (Shopify). */
   charges: Money,
   refunds: Money,
-  /** What the marketplace kept, positive. */
+  /** What the marketplace kept, net of fees a refund gave back, positive. */
   fees: Money,
+  /** Disputes, reserves and adjustments: money moved for the order that is neither a charge nor a fee. */
+  other: Money.optional(),
   expectedCharges: Money.optional(),
+  /** The order's fees had every fee type the schedule predicts been as it predicts. */
   expectedFees: Money.optional(),
   /** The canonical order lines the settlement's items matched. */
   orderLineIds: z.array(z.string()),
+  items: z.array(SettledItem).optional(),
   reasons: z.array(ReconciliationReason),
 });
 export type SettledOrder = z.infer<typeof SettledOrder>;
+
+/**
+ * Every row of the report counted once: matched (an item of an order the fabric has), unmatched (an
+ * order or item it does not have) or other (rows that name no order: account fees, subscriptions,
+ * reserves). Their sum is what the rows add up to, and `balanced` says it is the deposit.
+ */
+export const SettlementBalance = z.object({
+  rows: z.object({
+    matched: z.number().int().nonnegative(),
+    unmatched: z.number().int().nonnegative(),
+    other: z.number().int().nonnegative(),
+  }),
+  matched: Money,
+  unmatched: Money,
+  other: Money,
+  counted: Money,
+  deposit: Money.optional(),
+  balanced: z.boolean(),
+});
+export type SettlementBalance = z.infer<typeof SettlementBalance>;
 
 export const SettlementReport = z.object({
   settlementId: z.string().min(1),
@@ -60,6 +117,8 @@ export const SettlementReport = z.object({
     /** Lines that name no order: account-level fees, reserves, subscriptions. */
     accountLines: z.number().int().nonnegative(),
   }),
+  /** Absent on reports reconciled before rows were counted per bucket. */
+  balance: SettlementBalance.optional(),
   feeEntryIds: z.array(z.string()),
 });
 export type SettlementReport = z.infer<typeof SettlementReport>;
@@ -79,39 +138,47 @@ export interface SettlementPorts {
   policy: AccountingPolicy;
 }
 
-/** How a line counts: what the buyer paid, what the channel kept, or tax the marketplace remitted for us. */
-export function settlementCategory(line: SettlementLine): 'charge' | 'fee' | 'withheld_tax' {
-  if (line.channel === 'amazon') {
-    if (line.amountType === 'ItemPrice' || line.amountType === 'Promotion') return 'charge';
-    if (line.amountType === 'ItemWithheldTax') return 'withheld_tax';
-    return 'fee';
-  }
-  return line.amountType === 'charge' || line.amountType === 'refund' ? 'charge' : 'fee';
-}
-
-/** Refund transactions carry negative charges: they are reported, not compared with the order total. */
-function isRefund(line: SettlementLine): boolean {
-  return /^refund$/i.test(line.transactionType ?? '');
+/** Refund transactions: Amazon's "Refund", Shopify's "refund". Their fees are what the schedule says a refund gives back. */
+function isRefund(transactionType: string): boolean {
+  return /^refund$/i.test(transactionType);
 }
 
 /** One journal entry carries at most this many lines, so that its event stays far below 256 KB. */
 export const MAX_FEE_LINES_PER_ENTRY = 400;
 
-interface OrderTally {
+interface ItemTally {
+  transactionType: string;
+  channelLineId?: string;
+  transactionId?: string;
+  sku?: string;
   lineNumbers: number[];
-  charges: number;
-  refunds: number;
-  fees: number;
-  items: Set<string>;
+  rows: number;
+  sums: ComponentSums;
 }
 
+interface OrderTally {
+  lineNumbers: number[];
+  items: Map<string, ItemTally>;
+}
+
+/** The money rows add up to, per bucket, in minor units. */
+interface Buckets {
+  matched: { rows: number; amount: number };
+  unmatched: { rows: number; amount: number };
+  other: { rows: number; amount: number };
+}
+
+const itemTotal = (item: ItemTally) => [...item.sums.values()].reduce((sum, amount) => sum + amount, 0);
+
 /**
- * Reconciles one settlement report: reads it to its end, matches each order it names (channel order
- * id -> the fabric's order id, then the order store), stores the report, marks matched orders settled,
- * and publishes a ReconciliationException per unknown order, unknown order line, amount variance and
- * fee variance, and the settlement's fees (and tax the marketplace withheld) as JournalEntryPrepared,
- * split into entries of at most MAX_FEE_LINES_PER_ENTRY lines. Deterministic for a given report and
- * order store, so a re-run stores the same report and publishes the same entry ids.
+ * Reconciles one settlement report: reads it to its end, sums every row by order, item (or balance
+ * transaction) and component, matches each order it names (channel order id -> the fabric's order id,
+ * then the order store) and each item to the order line with its channel line id, stores the report,
+ * marks matched orders settled, and publishes a ReconciliationException per unknown order, unknown
+ * order item, amount variance, fee variance (per item and fee type) and a report whose rows do not
+ * add up to its deposit, and the settlement's fees (and tax the marketplace withheld) as
+ * JournalEntryPrepared, split into entries of at most MAX_FEE_LINES_PER_ENTRY lines. Deterministic
+ * for a given report and order store, so a re-run stores the same report and publishes the same entry ids.
  */
 export async function reconcileSettlement(
   records: AsyncIterable<SettlementRecord> | Iterable<SettlementRecord>,
@@ -122,8 +189,12 @@ export async function reconcileSettlement(
   let header: SettlementHeader | undefined;
   const tallies = new Map<string, OrderTally>();
   const feeLines: SettlementLine[] = [];
+  const buckets: Buckets = {
+    matched: { rows: 0, amount: 0 },
+    unmatched: { rows: 0, amount: 0 },
+    other: { rows: 0, amount: 0 },
+  };
   let lines = 0;
-  let accountLines = 0;
   for await (const record of records) {
     if (record.kind === 'header') {
       header = record.header;
@@ -131,25 +202,32 @@ export async function reconcileSettlement(
     }
     const { line } = record;
     lines += 1;
-    const category = settlementCategory(line);
-    if (category !== 'charge') feeLines.push(line);
+    const component = settlementComponent(line);
+    if (component.kind === 'fee' || component.kind === 'withheld_tax') feeLines.push(line);
     if (!line.channelOrderId) {
-      accountLines += 1;
+      buckets.other.rows += 1;
+      buckets.other.amount += line.amount.amountMinor;
       continue;
     }
-    const tally = tallies.get(line.channelOrderId) ?? {
-      lineNumbers: [],
-      charges: 0,
-      refunds: 0,
-      fees: 0,
-      items: new Set<string>(),
-    };
+    const tally = tallies.get(line.channelOrderId) ?? { lineNumbers: [], items: new Map<string, ItemTally>() };
     tallies.set(line.channelOrderId, tally);
     if (!tally.lineNumbers.includes(line.lineNumber)) tally.lineNumbers.push(line.lineNumber);
-    if (category === 'charge' && isRefund(line)) tally.refunds += line.amount.amountMinor;
-    else if (category === 'charge') tally.charges += line.amount.amountMinor;
-    else if (category === 'fee' && !isRefund(line)) tally.fees -= line.amount.amountMinor;
-    if (line.channelLineId) tally.items.add(line.channelLineId);
+    const transactionType = line.transactionType ?? '';
+    const itemKey = `${transactionType}|${line.transactionId ?? ''}|${line.channelLineId ?? ''}`;
+    const item = tally.items.get(itemKey) ?? {
+      transactionType,
+      ...(line.channelLineId ? { channelLineId: line.channelLineId } : {}),
+      ...(line.transactionId ? { transactionId: line.transactionId } : {}),
+      lineNumbers: [],
+      rows: 0,
+      sums: new Map<string, number>(),
+    };
+    tally.items.set(itemKey, item);
+    if (!item.sku && line.sku) item.sku = line.sku;
+    if (!item.lineNumbers.includes(line.lineNumber)) item.lineNumbers.push(line.lineNumber);
+    item.rows += 1;
+    const key = componentKey(component);
+    item.sums.set(key, (item.sums.get(key) ?? 0) + line.amount.amountMinor);
   }
   if (!header) throw new Error(`${source} has no settlement header`);
   const { channel, currency, settlementId } = header;
@@ -160,38 +238,31 @@ export async function reconcileSettlement(
   for (const [channelOrderId, tally] of tallies) {
     const orderId = orderIdFor(channel, channelOrderId);
     const found = await ports.orders.getOrder(orderId);
-    const base = {
-      channelOrderId,
-      lineNumbers: tally.lineNumbers,
-      charges: money(tally.charges),
-      refunds: money(tally.refunds),
-      fees: money(tally.fees),
-    };
-    if (!found) {
-      orders.push({ ...base, status: 'unmatched', orderLineIds: [], reasons: ['UNKNOWN_ORDER'] });
-      exceptions.push({
-        reason: 'UNKNOWN_ORDER',
-        channel,
-        settlementId,
-        channelOrderId,
-        lineNumbers: tally.lineNumbers,
-        detail: `settlement ${settlementId} names ${channel} order ${channelOrderId}, which the fabric never received`,
-      });
-      continue;
+    const checked = checkOrder(channelOrderId, found?.order, tally, header, ports.policy);
+    for (const item of tally.items.values()) {
+      const bucket = !found || checked.unknownItems.has(item) ? buckets.unmatched : buckets.matched;
+      bucket.rows += item.rows;
+      bucket.amount += itemTotal(item);
     }
-    const checked = checkOrder(found.order, tally, header, ports.policy);
-    orders.push({
-      ...base,
-      orderId,
-      status: checked.exceptions.length ? 'variance' : 'matched',
-      orderLineIds: checked.orderLineIds,
-      reasons: checked.exceptions.map((e) => e.reason),
-      ...checked.expected,
-    });
+    orders.push(checked.settled);
     exceptions.push(...checked.exceptions);
-    await ports.settlements.markSettled(orderId, settlementId);
+    if (found) await ports.settlements.markSettled(orderId, settlementId);
   }
 
+  const counted = buckets.matched.amount + buckets.unmatched.amount + buckets.other.amount;
+  const deposit = header.totalAmount;
+  const balanced = !deposit || deposit.amountMinor === counted;
+  if (!balanced) {
+    exceptions.push({
+      reason: 'AMOUNT_VARIANCE',
+      channel,
+      settlementId,
+      lineNumbers: [],
+      expected: deposit,
+      actual: money(counted),
+      detail: `the rows of settlement ${settlementId} add up to ${counted} minor units; its deposit (total-amount) is ${deposit?.amountMinor}`,
+    });
+  }
   const entries = feeEntries(header, feeLines, ports.policy, now);
   const report = SettlementReport.parse({
     settlementId,
@@ -206,10 +277,19 @@ export async function reconcileSettlement(
     counts: {
       lines,
       orders: orders.length,
-      accountLines,
+      accountLines: buckets.other.rows,
       matched: orders.filter((o) => o.status === 'matched').length,
       variance: orders.filter((o) => o.status === 'variance').length,
       unmatched: orders.filter((o) => o.status === 'unmatched').length,
+    },
+    balance: {
+      rows: { matched: buckets.matched.rows, unmatched: buckets.unmatched.rows, other: buckets.other.rows },
+      matched: money(buckets.matched.amount),
+      unmatched: money(buckets.unmatched.amount),
+      other: money(buckets.other.amount),
+      counted: money(counted),
+      ...(deposit ? { deposit } : {}),
+      balanced,
     },
     feeEntryIds: entries.map((entry) => entry.entryId),
   });
@@ -229,64 +309,159 @@ export function reconciliationException(
   return createEvent(ReconciliationException, data, trace);
 }
 
-function checkOrder(order: Order, tally: OrderTally, header: SettlementHeader, policy: AccountingPolicy) {
+/**
+ * One settled order against the canonical order (absent: never received): each item matched to its
+ * order line, its fees by type against the schedule, and what the buyer paid against the order total.
+ */
+function checkOrder(
+  channelOrderId: string,
+  order: Order | undefined,
+  tally: OrderTally,
+  header: SettlementHeader,
+  policy: AccountingPolicy,
+): { settled: SettledOrder; exceptions: ReconciliationExceptionData[]; unknownItems: Set<ItemTally> } {
   const { channel, currency, settlementId } = header;
   const money = (amountMinor: number) => ({ amountMinor, currency });
+  const schedule = policy.channels[channel]?.expectedFees;
   const exceptions: ReconciliationExceptionData[] = [];
   const common = {
     channel,
     settlementId,
-    channelOrderId: order.channelOrderId,
-    orderId: order.orderId,
-    lineNumbers: tally.lineNumbers,
+    channelOrderId,
+    ...(order ? { orderId: order.orderId } : {}),
   };
-  const orderLineIds = order.lines.filter((line) => tally.items.has(line.channelLineId)).map((line) => line.lineId);
-  const unknownItems = [...tally.items].filter((item) => !order.lines.some((line) => line.channelLineId === item));
-  if (unknownItems.length) {
-    exceptions.push({
-      ...common,
-      reason: 'UNKNOWN_ORDER_LINE',
-      detail: `order ${order.orderId} has no line for item(s) ${unknownItems.join(', ')}`,
+  const unknownItems = new Set<ItemTally>();
+  let charges = 0;
+  let refunds = 0;
+  let fees = 0;
+  let other = 0;
+  let feeVariance = 0;
+  let checkedFees = false;
+  const items: SettledItem[] = [];
+  for (const item of tally.items.values()) {
+    const refund = isRefund(item.transactionType);
+    for (const [key, amount] of item.sums) {
+      const kind = key.slice(0, key.indexOf(':')) as ComponentKind;
+      if (CHARGE_KINDS.has(kind)) {
+        if (refund) refunds += amount;
+        else charges += amount;
+      } else if (kind === 'refund') refunds += amount;
+      else if (kind === 'fee') fees -= amount;
+      else if (kind !== 'withheld_tax') other += amount;
+    }
+    const orderLine = item.channelLineId ? order?.lines.find((l) => l.channelLineId === item.channelLineId) : undefined;
+    if (order && item.channelLineId && !orderLine) {
+      unknownItems.add(item);
+      exceptions.push({
+        ...common,
+        reason: 'UNKNOWN_ORDER_LINE',
+        channelLineId: item.channelLineId,
+        lineNumbers: item.lineNumbers,
+        detail: `order ${order.orderId} has no line for item ${item.channelLineId}`,
+      });
+    }
+    const actualFees = feeRows(item.sums);
+    const expectedFees =
+      order && schedule && !unknownItems.has(item)
+        ? expectedFeeRows(schedule, item.sums, refund, item.sku)
+        : new Map<string, number>();
+    const feeTypes = [...new Set([...actualFees.keys(), ...expectedFees.keys()])];
+    const settledFees = feeTypes.map((feeType) => {
+      const actual = actualFees.get(feeType) ?? 0;
+      const expected = expectedFees.get(feeType);
+      if (expected === undefined) return { feeType, actual: money(actual) };
+      checkedFees = true;
+      feeVariance += actual - expected;
+      if (schedule && Math.abs(actual - expected) > schedule.toleranceMinor) {
+        exceptions.push({
+          ...common,
+          reason: 'FEE_VARIANCE',
+          ...(item.channelLineId ? { channelLineId: item.channelLineId } : {}),
+          ...(!item.channelLineId && item.transactionId ? { channelLineId: item.transactionId } : {}),
+          feeType,
+          lineNumbers: item.lineNumbers,
+          expected: money(-expected),
+          actual: money(-actual),
+          detail: `${channel} kept ${-actual} minor units of ${feeType} on ${item.transactionType} item ${item.channelLineId ?? item.transactionId ?? '(order)'}; its schedule says ${-expected}`,
+        });
+      }
+      return { feeType, actual: money(actual), expected: money(expected) };
+    });
+    items.push({
+      transactionType: item.transactionType,
+      ...(item.channelLineId ? { channelLineId: item.channelLineId } : {}),
+      ...(item.transactionId ? { transactionId: item.transactionId } : {}),
+      ...(orderLine ? { orderLineId: orderLine.lineId } : {}),
+      ...(item.sku ? { sku: item.sku } : {}),
+      lineNumbers: item.lineNumbers,
+      components: [...item.sums].map(([key, amount]) => {
+        const at = key.indexOf(':');
+        return { kind: key.slice(0, at), name: key.slice(at + 1), amount: money(amount) };
+      }),
+      fees: settledFees,
     });
   }
+  const base = {
+    channelOrderId,
+    lineNumbers: tally.lineNumbers,
+    charges: money(charges),
+    refunds: money(refunds),
+    fees: money(fees),
+    ...(other ? { other: money(other) } : {}),
+    items,
+  };
+  if (!order) {
+    exceptions.push({
+      ...common,
+      reason: 'UNKNOWN_ORDER',
+      lineNumbers: tally.lineNumbers,
+      detail: `settlement ${settlementId} names ${channel} order ${channelOrderId}, which the fabric never received`,
+    });
+    return {
+      settled: { ...base, status: 'unmatched', orderLineIds: [], reasons: ['UNKNOWN_ORDER'] },
+      exceptions,
+      unknownItems,
+    };
+  }
   const expected: { expectedCharges?: Money; expectedFees?: Money } = {};
-  if (tally.charges !== 0) {
+  if (checkedFees) expected.expectedFees = money(fees + feeVariance);
+  if (charges !== 0) {
     const tolerance = policy.settlement.amountToleranceMinor;
     if (currency === order.currency) expected.expectedCharges = order.totals.total;
     if (currency !== order.currency) {
       exceptions.push({
         ...common,
         reason: 'AMOUNT_VARIANCE',
-        actual: money(tally.charges),
+        lineNumbers: tally.lineNumbers,
+        actual: money(charges),
         detail: `the settlement is in ${currency}, the order in ${order.currency}`,
       });
-    } else if (Math.abs(tally.charges - order.totals.total.amountMinor) > tolerance) {
+    } else if (Math.abs(charges - order.totals.total.amountMinor) > tolerance) {
       exceptions.push({
         ...common,
         reason: 'AMOUNT_VARIANCE',
+        lineNumbers: tally.lineNumbers,
         expected: order.totals.total,
-        actual: money(tally.charges),
-        detail: `settled charges differ from the order total by ${tally.charges - order.totals.total.amountMinor} minor units`,
+        actual: money(charges),
+        detail: `settled charges differ from the order total by ${charges - order.totals.total.amountMinor} minor units`,
       });
     }
-    const schedule = policy.channels[channel]?.expectedFees;
-    if (schedule) {
-      // Round half up: the schedule's fee in integer arithmetic, never a float.
-      const expectedFee =
-        Math.floor((tally.charges * schedule.percentBasisPoints + 5_000) / 10_000) + schedule.fixedMinor;
-      expected.expectedFees = money(expectedFee);
-      if (Math.abs(tally.fees - expectedFee) > schedule.toleranceMinor) {
-        exceptions.push({
-          ...common,
-          reason: 'FEE_VARIANCE',
-          expected: money(expectedFee),
-          actual: money(tally.fees),
-          detail: `${channel} kept ${tally.fees} minor units in fees; its schedule says ${expectedFee}`,
-        });
-      }
-    }
   }
-  return { exceptions, orderLineIds, expected };
+  const orderLineIds = order.lines
+    .filter((line) => items.some((item) => item.orderLineId === line.lineId))
+    .map((line) => line.lineId);
+  return {
+    settled: {
+      ...base,
+      orderId: order.orderId,
+      status: exceptions.length ? 'variance' : 'matched',
+      orderLineIds,
+      reasons: [...new Set(exceptions.map((e) => e.reason))],
+      ...expected,
+    },
+    exceptions,
+    unknownItems,
+  };
 }
 
 /**
@@ -310,7 +485,9 @@ export function feeEntries(
     });
     for (const line of feeLines.slice(start, start + MAX_FEE_LINES_PER_ENTRY)) {
       const account =
-        settlementCategory(line) === 'withheld_tax' ? policy.accounts.salesTaxPayable : policy.accounts.marketplaceFees;
+        settlementComponent(line).kind === 'withheld_tax'
+          ? policy.accounts.salesTaxPayable
+          : policy.accounts.marketplaceFees;
       draft.debit(
         account,
         -line.amount.amountMinor,

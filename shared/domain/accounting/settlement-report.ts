@@ -250,6 +250,7 @@ export function readShopifyPayout(text: string): SettlementRecord[] {
       channel: 'shopify' as const,
       lineNumber: i + 1,
       transactionType: transaction.type,
+      transactionId: transaction.id,
       ...(transaction.source_order_id ? { channelOrderId: transaction.source_order_id } : {}),
       ...(postedAt ? { postedAt } : {}),
     };

@@ -18,6 +18,8 @@ export const SettlementLine = z.object({
   transactionType: z.string().min(1).optional(),
   /** The channel's id of the order line (Amazon order-item-code), to match it to the canonical order line. */
   channelLineId: z.string().min(1).optional(),
+  /** The channel's id of the money movement the line is part of (a Shopify balance transaction): fees are checked per transaction. */
+  transactionId: z.string().min(1).optional(),
 });
 export type SettlementLine = z.infer<typeof SettlementLine>;
 
