@@ -3,6 +3,8 @@ import { readPolicy } from '#shared/config/env';
 import { SalesChannel } from '#domain/kernel/order';
 import { ShortagePolicy } from './events';
 import { StockKey } from '#domain/kernel/product';
+import { isTimeZone } from '#domain/kernel/time-zone';
+import { MeasureUnit, type StockUnit } from '#domain/kernel/unit-of-measure';
 
 /**
  * How the fabric reserves and exposes stock: which locations exist, which of them serve each channel
@@ -38,13 +40,29 @@ export type ChannelInventoryPolicy = z.infer<typeof ChannelInventoryPolicy>;
 export const MAX_SHARDS = 10;
 
 const PolicyShape = z.object({
-  locations: z.array(z.object({ id: StockKey, name: z.string().min(1), kind: z.enum(['warehouse', 'store']) })).min(1),
+  locations: z
+    .array(
+      z.object({
+        id: StockKey,
+        name: z.string().min(1),
+        kind: z.enum(['warehouse', 'store']),
+        /** A store's IANA time zone, in which its POS local times (no UTC offset) are read. */
+        timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Chicago').optional(),
+      }),
+    )
+    .min(1),
   /** Applies to every channel, and is what `channels` entries override field by field. */
   defaultChannel: ChannelInventoryPolicy,
   /** Channels listed here also get AvailabilityChanged events; the others only reserve. */
   channels: z.partialRecord(SalesChannel, ChannelInventoryPolicy.partial()),
   /** Flash-sale SKUs whose stock at each location is split over `shards` bucket items (see docs/inventory.md, "Hot SKUs"). */
   shardedSkus: z.record(StockKey, z.object({ shards: z.number().int().min(2).max(MAX_SHARDS) })),
+  /**
+   * SKUs sold by weight or measure and the unit their stock is kept in: their ledger, on hand,
+   * reservations and available-to-sell count thousandths of it (see docs/inventory.md, "Stock in a
+   * SKU's unit"). Every other SKU counts whole units.
+   */
+  stockUnits: z.record(StockKey, MeasureUnit).default({}),
   sweeper: z.object({
     /** How many days back the sweeper looks for due reservations; older ones need `ops inventory verify`. */
     lookbackDays: z.number().int().min(1).max(31),
@@ -75,7 +93,7 @@ export type InventoryPolicy = z.infer<typeof InventoryPolicy>;
 export const DEFAULT_INVENTORY_POLICY: z.input<typeof InventoryPolicy> = {
   locations: [
     { id: 'wh-east', name: 'East distribution centre', kind: 'warehouse' },
-    { id: 'store-042', name: 'Portland store', kind: 'store' },
+    { id: 'store-042', name: 'Portland store', kind: 'store', timeZone: 'America/New_York' },
   ],
   defaultChannel: {
     locations: ['wh-east', 'store-042'],
@@ -88,6 +106,7 @@ export const DEFAULT_INVENTORY_POLICY: z.input<typeof InventoryPolicy> = {
     amazon: { locations: ['wh-east'], exposure: { bufferUnits: 2, percentOfAvailable: 80, maxListedQuantity: 50 } },
   },
   shardedSkus: {},
+  stockUnits: {},
   sweeper: { lookbackDays: 3 },
 };
 
@@ -112,6 +131,18 @@ export function exposedChannels(policy: InventoryPolicy): SalesChannel[] {
 /** Buckets per location for a SKU: 1 unless the SKU is listed as sharded. */
 export function shardCount(policy: InventoryPolicy, sku: string): number {
   return policy.shardedSkus[sku]?.shards ?? 1;
+}
+
+/** What the SKU's stock counts: whole units, or thousandths of the unit the policy names for it. */
+export function stockUnitOf(policy: InventoryPolicy, sku: string): StockUnit {
+  return policy.stockUnits[sku] ?? 'each';
+}
+
+/** Location id to time zone, for the locations that name one. */
+export function locationTimeZones(policy: InventoryPolicy): Record<string, string> {
+  return Object.fromEntries(
+    policy.locations.flatMap((location) => (location.timeZone ? [[location.id, location.timeZone]] : [])),
+  );
 }
 
 export function locationIds(policy: InventoryPolicy): string[] {
