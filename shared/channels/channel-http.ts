@@ -1,5 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import type { SalesChannel } from '#domain/kernel/order';
+import { parseJsonExactly } from '#domain/kernel/exact-json';
 
 /**
  * A token bucket as the channels themselves describe their limits (SP-API's usage plans are exactly
@@ -127,9 +128,10 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** Ids above 2^53 (Shopify's, and any store's that grows) come back as their digits, not a rounded number. */
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonExactly(text);
   } catch {
     return text;
   }

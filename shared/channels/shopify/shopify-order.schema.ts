@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { NumericChannelId } from '../channel-ids';
 
 /*
  * The part of Shopify's REST order payload (orders/create, orders/updated, orders/cancelled webhooks)
- * that the fabric reads. Money is decimal strings in the shop currency; numeric ids may exceed 2^53,
- * so the string `admin_graphql_api_id` is preferred wherever Shopify sends one.
+ * that the fabric reads. Money is decimal strings in the shop currency; numeric ids exceed 2^53 (the
+ * test notification's order is 820982911946154508), so they arrive as digit strings from
+ * parseJsonExactly, and the string `admin_graphql_api_id` is preferred wherever Shopify sends one.
  */
 const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "19.99"');
-const ShopifyId = z.union([z.number().int(), z.string().regex(/^\d+$/)]);
+const ShopifyId = NumericChannelId;
 
 const TaxLine = z.object({
   title: z.string(),

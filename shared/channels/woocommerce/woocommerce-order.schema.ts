@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NumericChannelId } from '../channel-ids';
 
 /*
  * The part of WooCommerce's REST API v3 order resource (what order.created / order.updated webhooks
@@ -12,8 +13,12 @@ const GmtTimestamp = z
   .string()
   .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/, 'must be a UTC timestamp such as "2025-03-14T14:26:55"');
 
+/**
+ * A line's tax at one rate (`id` is the rate id). A store that rounds tax at the subtotal sends `total`
+ * unrounded ("1.125"); the rate's rounded figure is then only in `tax_lines`.
+ */
 const TaxShare = z.object({
-  id: z.number().int(),
+  id: NumericChannelId,
   total: z.union([Decimal, z.literal('')]),
   subtotal: z.union([Decimal, z.literal('')]).optional(),
 });
@@ -33,7 +38,7 @@ const Address = z.object({
 });
 
 export const WooCommerceOrderPayload = z.object({
-  id: z.number().int().positive(),
+  id: NumericChannelId,
   number: z.string().optional(),
   status: z.string(),
   currency: z.string().regex(/^[A-Z]{3}$/),
@@ -46,10 +51,10 @@ export const WooCommerceOrderPayload = z.object({
   line_items: z
     .array(
       z.object({
-        id: z.number().int(),
+        id: NumericChannelId,
         name: z.string().optional(),
-        product_id: z.number().int(),
-        variation_id: z.number().int(),
+        product_id: NumericChannelId,
+        variation_id: NumericChannelId,
         /** Checked by the mapper, so a negative quantity holds the order with the field named. */
         quantity: z.number().int(),
         /** The line before discounts, all units, tax excluded. */
@@ -66,16 +71,19 @@ export const WooCommerceOrderPayload = z.object({
   tax_lines: z
     .array(
       z.object({
-        rate_id: z.number().int(),
+        rate_id: NumericChannelId,
         label: z.string(),
         rate_percent: z.number().nonnegative().optional(),
+        /** The rate's tax on the line items, rounded to the currency, where `taxes[].total` may not be. */
+        tax_total: Decimal.optional(),
+        shipping_tax_total: Decimal.optional(),
       }),
     )
     .default([]),
   shipping_lines: z
     .array(
       z.object({
-        id: z.number().int(),
+        id: NumericChannelId,
         method_title: z.string().optional(),
         /** Tax excluded, always. */
         total: Decimal,
@@ -85,10 +93,10 @@ export const WooCommerceOrderPayload = z.object({
     )
     .default([]),
   fee_lines: z
-    .array(z.object({ id: z.number().int(), name: z.string().optional(), total: Decimal, total_tax: Decimal }))
+    .array(z.object({ id: NumericChannelId, name: z.string().optional(), total: Decimal, total_tax: Decimal }))
     .default([]),
   refunds: z
-    .array(z.object({ id: z.number().int(), reason: z.string().nullable().optional(), total: Decimal }))
+    .array(z.object({ id: NumericChannelId, reason: z.string().nullable().optional(), total: Decimal }))
     .default([]),
 });
 export type WooCommerceOrderPayload = z.infer<typeof WooCommerceOrderPayload>;

@@ -2,29 +2,20 @@ import { createHash } from 'node:crypto';
 import { type ChannelOrderMapper, type ChannelWebhookAdapter, OrderMappingError } from '#domain/intake/channel-ports';
 import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
-import {
-  canonicalStatus,
-  completeOrder,
-  currencyAt,
-  moneyAt,
-  quantityAt,
-  rateFromNumber,
-  unitPriceOf,
-  utc,
-} from '../order-mapping';
+import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
 import {
   type Address,
   type Order,
   type OrderLine,
   type OrderStatus,
   type Shipping,
-  type TaxLine,
   orderIdFor,
 } from '#domain/kernel/order';
 import { type Money, sumMoney, subtractMoney } from '#domain/kernel/money';
 import type { ChannelRefund } from '#domain/returns/refund-report';
 import { formatIssues } from '#domain/kernel/validation';
 import { WooCommerceOrderPayload } from './woocommerce-order.schema';
+import { wooCommerceTaxes } from './woocommerce-taxes';
 
 const ORDER_TOPICS = new Set(['order.created', 'order.updated']);
 
@@ -66,7 +57,7 @@ export const wooCommerceWebhookAdapter: ChannelWebhookAdapter<WooCommerceOrderPa
 
   deliveryId(request, json) {
     const body = json as { id?: unknown; date_modified_gmt?: unknown } | undefined;
-    if (typeof body?.id === 'number' && typeof body.date_modified_gmt === 'string') {
+    if ((typeof body?.id === 'number' || typeof body?.id === 'string') && typeof body.date_modified_gmt === 'string') {
       return `${request.headers['x-wc-webhook-source'] ?? 'store'}#order:${body.id}#${body.date_modified_gmt}`;
     }
     return `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
@@ -93,7 +84,8 @@ export const wooCommerceWebhookAdapter: ChannelWebhookAdapter<WooCommerceOrderPa
 
 function skuKey(line: WooCommerceOrderPayload['line_items'][number]) {
   // A simple product has variation_id 0: its product id is then the listing id.
-  return { channelSku: line.sku ?? '', variantId: String(line.variation_id || line.product_id) };
+  const variationId = String(line.variation_id);
+  return { channelSku: line.sku ?? '', variantId: variationId === '0' ? String(line.product_id) : variationId };
 }
 
 /**
@@ -101,6 +93,7 @@ function skuKey(line: WooCommerceOrderPayload['line_items'][number]) {
  * tax-exclusive, whatever the store setting; the rules, explicit because they are where money leaks:
  * - tax-exclusive store: unit price = line `subtotal` / quantity (must divide exactly), discount =
  *   `subtotal - total`, taxes = the line's `taxes[].total` per rate, shipping = `total` with its taxes;
+ *   a store rounding tax at the subtotal sends those unrounded: see wooCommerceTaxes;
  * - tax-inclusive store (`prices_include_tax`): the canonical order is tax-inclusive too, so the unit
  *   price is the shelf price `(subtotal + subtotal_tax) / quantity`, the discount is the gross discount
  *   `(subtotal + subtotal_tax) - (total + total_tax)`, and shipping is `total + total_tax`;
@@ -111,18 +104,7 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
   const currency = currencyAt(payload.currency, 'currency');
   const money = (decimal: string, path: string) => moneyAt(decimal === '' ? '0' : decimal, currency, path);
   const inclusive = payload.prices_include_tax;
-  const rates = new Map(payload.tax_lines.map((tax) => [tax.rate_id, tax]));
-  const taxes = (shares: { id: number; total: string }[], path: string): TaxLine[] =>
-    shares
-      .filter((share) => share.total !== '')
-      .map((share, i) => {
-        const rate = rates.get(share.id);
-        return {
-          name: rate?.label ?? `tax rate ${share.id}`,
-          ...(rate?.rate_percent !== undefined ? { rate: rateFromNumber(rate.rate_percent / 100) } : {}),
-          amount: money(share.total, `${path}.${i}.total`),
-        };
-      });
+  const taxes = wooCommerceTaxes(payload, currency);
 
   payload.fee_lines.forEach((fee, i) => {
     if (money(fee.total, `fee_lines.${i}.total`).amountMinor !== 0) {
@@ -150,7 +132,7 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
       quantity,
       unitPrice: unitPriceOf(extended, quantity, inclusive ? `${path}.subtotal+subtotal_tax` : `${path}.subtotal`),
       discount: subtractMoney(extended, discounted),
-      taxes: taxes(item.taxes, `${path}.taxes`),
+      taxes: taxes.lines[i],
     };
   });
   const shipping: Shipping[] = payload.shipping_lines.map((line, i) => {
@@ -160,7 +142,7 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
       ...(line.method_title ? { method: line.method_title } : {}),
       price: inclusive ? sumMoney(currency, [net, tax]) : net,
       discount: { amountMinor: 0, currency },
-      taxes: taxes(line.taxes, `shipping_lines.${i}.taxes`),
+      taxes: taxes.shipping[i],
     };
   });
 

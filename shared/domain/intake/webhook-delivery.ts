@@ -16,6 +16,7 @@ import {
   type DeliveryVerdict,
 } from '#domain/kernel/archive';
 import { DeliveryInProgressError, UnpublishableEventError, type EventPublisher } from '#domain/kernel/ports';
+import { parseJsonExactly } from '#domain/kernel/exact-json';
 
 export interface WebhookSecrets {
   secretFor(channel: SalesChannel): Promise<string | undefined>;
@@ -141,7 +142,7 @@ async function decide(
 ): Promise<ArchivedAnswer> {
   let json: unknown;
   try {
-    json = JSON.parse(request.rawBody.toString('utf8'));
+    json = parseJsonExactly(request.rawBody.toString('utf8'));
   } catch {
     return invalid(adapter.deliveryId(request, undefined), [{ path: '(body)', message: 'is not valid JSON' }]);
   }
@@ -278,7 +279,7 @@ export async function replayArchivedDelivery(
   }
   let json: unknown;
   try {
-    json = JSON.parse(request.rawBody.toString('utf8'));
+    json = parseJsonExactly(request.rawBody.toString('utf8'));
   } catch {
     return { outcome: 'skipped', reason: 'the body is not JSON' };
   }
