@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   OrderReceived,
   OrderNeedsAttention,
@@ -40,7 +39,7 @@ import {
   PricingException,
 } from '#domain/pricing/events';
 import { OversellIncident, ChannelDriftCorrected } from '#domain/channel-sync/events';
-import { parseEvent, type EventDefinition, type FabricEvent } from '#domain/kernel/event';
+import { parseEvent, type EventDataOf, type EventDefinition, type FabricEvent } from '#domain/kernel/event';
 
 export { EventContractError, EventSource, UnknownEventError } from '#domain/kernel/event';
 
@@ -90,7 +89,7 @@ export const eventCatalog = {
 } satisfies Record<string, EventDefinition>;
 
 export type DetailType = keyof typeof eventCatalog;
-export type EventData<T extends DetailType> = z.infer<(typeof eventCatalog)[T]['versions'][1]>;
+export type EventData<T extends DetailType> = EventDataOf<(typeof eventCatalog)[T]>;
 
 /** Parses an SQS body written by EventBridge (or the local SNS topic) into a typed, validated event. */
 export function parseEventBody<T extends DetailType>(body: string, expected: T): FabricEvent<EventData<T>> {

@@ -183,7 +183,7 @@ it('reverses a refunded unit of a shipped order against what its sale booked', a
     channelRefundId: 'RF-2002-1',
     refundedAt: '2026-11-25T09:00:00Z',
     amount: usd(1000),
-    lines: [{ channelLineId: 'JRN-2002-1', quantity: 1 }],
+    lines: [{ channelLineId: 'JRN-2002-1', quantity: 1, restockType: 'no_restock' as const }],
     reason: 'customer return',
   };
 

@@ -100,6 +100,21 @@ export const ShopifyRefundPayload = z.object({
         quantity: z.number().int().nonnegative(),
         subtotal_set: MoneySet,
         total_tax_set: MoneySet,
+        restock_type: z.enum(['no_restock', 'cancel', 'return', 'legacy_restock']).default('no_restock'),
+        location_id: ShopifyId.nullish(),
+        /** Read for `legacy_restock` only: restocking a fulfilled line is a return, an unfulfilled one a cancel. */
+        line_item: z.object({ fulfillment_status: z.string().nullish() }).nullish(),
+      }),
+    )
+    .default([]),
+  /** Money not tied to a line: `shipping_refund` (negative: shipping given back) and `refund_discrepancy`. */
+  order_adjustments: z
+    .array(
+      z.object({
+        kind: z.string().min(1),
+        reason: z.string().nullish(),
+        amount_set: MoneySet,
+        tax_amount_set: MoneySet,
       }),
     )
     .default([]),

@@ -15,8 +15,8 @@ import {
   computeOrderTotals,
   orderIdFor,
 } from '#domain/kernel/order';
-import { formatDecimalMoney, parseDecimalMoney, sumMoney } from '#domain/kernel/money';
-import type { ChannelRefund } from '#domain/returns/refund-report';
+import { formatDecimalMoney, type Money, parseDecimalMoney, sumMoney } from '#domain/kernel/money';
+import type { ChannelRefund, RestockType } from '#domain/returns/refund-report';
 import { ShopifyOrderPayload, ShopifyRefundPayload } from './shopify-order.schema';
 import { formatIssues } from '#domain/kernel/validation';
 import { currencyAt, notNegativeAt, quantityAt } from '../order-mapping';
@@ -117,6 +117,19 @@ export function mapShopifyRefund(payload: ShopifyRefundPayload): ChannelRefund {
         { path: `transactions.${i}.currency`, message: `${t.currency} differs from ${currency}` },
       ]);
   });
+  // Shopify states adjustments as the order's balance moves: a refund is negative, given back positive here.
+  const given = (amounts: Money[]): Money => {
+    const total = sumMoney(currency, amounts);
+    return { amountMinor: 0 - total.amountMinor, currency };
+  };
+  const adjustments = payload.order_adjustments.map((adjustment, i) => ({
+    kind: adjustment.kind,
+    reason: adjustment.reason,
+    amount: money(adjustment.amount_set.shop_money.amount, `order_adjustments.${i}.amount_set.shop_money.amount`),
+    tax: money(adjustment.tax_amount_set.shop_money.amount, `order_adjustments.${i}.tax_amount_set.shop_money.amount`),
+  }));
+  const shipping = adjustments.filter((adjustment) => adjustment.kind === 'shipping_refund');
+  const others = adjustments.filter((adjustment) => adjustment.kind !== 'shipping_refund');
   const channelOrderId = String(payload.order_id);
   return {
     channel: 'shopify',
@@ -131,13 +144,39 @@ export function mapShopifyRefund(payload: ShopifyRefundPayload): ChannelRefund {
     lines: payload.refund_line_items.map((line, i) => ({
       channelLineId: String(line.line_item_id),
       quantity: line.quantity,
-      amount: sumMoney(currency, [
-        money(line.subtotal_set.shop_money.amount, `refund_line_items.${i}.subtotal_set.shop_money.amount`),
-        money(line.total_tax_set.shop_money.amount, `refund_line_items.${i}.total_tax_set.shop_money.amount`),
-      ]),
+      goods: money(line.subtotal_set.shop_money.amount, `refund_line_items.${i}.subtotal_set.shop_money.amount`),
+      tax: money(line.total_tax_set.shop_money.amount, `refund_line_items.${i}.total_tax_set.shop_money.amount`),
+      restockType: shopifyRestockType(line),
+      ...(line.location_id != null && line.restock_type !== 'no_restock'
+        ? { restockLocationId: String(line.location_id) }
+        : {}),
     })),
+    ...(shipping.length
+      ? {
+          shipping: {
+            amount: given(shipping.map(({ amount }) => amount)),
+            tax: given(shipping.map(({ tax }) => tax)),
+          },
+        }
+      : {}),
+    ...(others.length
+      ? {
+          adjustments: others.map(({ kind, reason, amount, tax }) => ({
+            kind,
+            amount: given([amount]),
+            tax: given([tax]),
+            ...(reason ? { reason } : {}),
+          })),
+        }
+      : {}),
     ...(payload.note ? { reason: payload.note } : {}),
   };
+}
+
+/** Shopify's restock type; `legacy_restock` (deprecated, type unsaid) means a return once the line was fulfilled, a cancel before. */
+function shopifyRestockType(line: ShopifyRefundPayload['refund_line_items'][number]): RestockType {
+  if (line.restock_type !== 'legacy_restock') return line.restock_type;
+  return line.line_item?.fulfillment_status === 'fulfilled' ? 'return' : 'cancel';
 }
 
 /**

@@ -230,38 +230,66 @@ function refundedProductMinor(line: WalmartOrderLine, index: number): number {
 }
 
 /**
- * Each line's refund (partial or full) as one ChannelRefund: its charges and their taxes, which
- * Walmart states as negative amounts, given back as a positive total. Walmart repeats the refund in
- * every later answer for the order; consumers key on the refund id, so a repeat changes nothing.
+ * Each line's refund (partial or full) as one ChannelRefund: its PRODUCT charges as the line's goods
+ * and tax, its SHIPPING charges as shipping and shipping tax, each of which Walmart states as a negative
+ * amount, given back positive. A line that never shipped (no unit Shipped, Delivered or Refund) is a
+ * cancelled line: its refund cancels its units (Cancelled ones, else the whole line), releasing what
+ * they hold. A shipped line's refund covers its units in Refund and restocks nothing: Walmart reports
+ * the goods coming back through its returns, not its refunds. Walmart repeats the refund in every
+ * later answer for the order; consumers key on the refund id, so a repeat changes nothing.
  */
 export function walmartRefunds(order: WalmartOrder): ChannelRefund[] {
   return order.orderLines.orderLine.flatMap((line, i) => {
     if (!line.refund) return [];
     const path = `orderLines.orderLine.${i}.refund.refundCharges.refundCharge`;
-    const amounts = line.refund.refundCharges.refundCharge.flatMap(({ charge }, r) => [
-      moneyAt(charge.chargeAmount.amount, charge.chargeAmount.currency, `${path}.${r}.charge.chargeAmount.amount`),
-      ...(charge.tax
-        ? [
-            moneyAt(
-              charge.tax.taxAmount.amount,
-              charge.tax.taxAmount.currency,
-              `${path}.${r}.charge.tax.taxAmount.amount`,
+    const refundCharges = line.refund.refundCharges.refundCharge;
+    if (refundCharges.length === 0) return [];
+    const currency = refundCharges[0].charge.chargeAmount.currency;
+    const given = (amounts: Money[]): Money => {
+      try {
+        const total = sumMoney(currency, amounts);
+        return { amountMinor: Math.abs(total.amountMinor), currency };
+      } catch (error) {
+        throw new OrderMappingError(`${path}: ${(error as Error).message}`, [
+          { path, message: (error as Error).message },
+        ]);
+      }
+    };
+    const figures = refundCharges.map(({ charge }, r) => ({
+      shipping: charge.chargeType === 'SHIPPING',
+      amount: moneyAt(
+        charge.chargeAmount.amount,
+        charge.chargeAmount.currency,
+        `${path}.${r}.charge.chargeAmount.amount`,
+      ),
+      tax: charge.tax
+        ? moneyAt(
+            charge.tax.taxAmount.amount,
+            charge.tax.taxAmount.currency,
+            `${path}.${r}.charge.tax.taxAmount.amount`,
+          )
+        : { amountMinor: 0, currency },
+    }));
+    const product = figures.filter((figure) => !figure.shipping);
+    const shipping = figures.filter((figure) => figure.shipping);
+    const unitsIn = (...statuses: string[]) =>
+      line.orderLineStatuses.orderLineStatus
+        .filter((entry) => statuses.includes(entry.status))
+        .reduce(
+          (total, entry, s) =>
+            total +
+            quantityAt(
+              entry.statusQuantity.amount,
+              `orderLines.orderLine.${i}.orderLineStatuses.orderLineStatus.${s}.statusQuantity.amount`,
             ),
-          ]
-        : []),
-    ]);
-    if (amounts.length === 0) return [];
-    let refunded: Money;
-    try {
-      refunded = sumMoney(amounts[0].currency, amounts);
-    } catch (error) {
-      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [
-        { path, message: (error as Error).message },
-      ]);
-    }
-    const reason =
-      line.refund.refundCharges.refundCharge.find((entry) => entry.refundReason)?.refundReason ??
-      line.refund.refundComments;
+          0,
+        );
+    const neverShipped = unitsIn('Shipped', 'Delivered', 'Refund') === 0;
+    const quantity = neverShipped
+      ? unitsIn('Cancelled') ||
+        quantityAt(line.orderLineQuantity.amount, `orderLines.orderLine.${i}.orderLineQuantity.amount`)
+      : unitsIn('Refund');
+    const reason = refundCharges.find((entry) => entry.refundReason)?.refundReason ?? line.refund.refundComments;
     return [
       {
         channel: 'walmart' as const,
@@ -269,8 +297,26 @@ export function walmartRefunds(order: WalmartOrder): ChannelRefund[] {
         orderId: orderIdFor('walmart', order.purchaseOrderId),
         channelRefundId: line.refund.refundId ?? `${order.purchaseOrderId}-${line.lineNumber}-refund`,
         refundedAt: line.statusDate ?? order.orderDate,
-        amount: { amountMinor: Math.abs(refunded.amountMinor), currency: refunded.currency },
-        lines: [],
+        amount: given(figures.flatMap((figure) => [figure.amount, figure.tax])),
+        lines: product.length
+          ? [
+              {
+                channelLineId: line.lineNumber,
+                quantity,
+                goods: given(product.map((figure) => figure.amount)),
+                tax: given(product.map((figure) => figure.tax)),
+                restockType: neverShipped ? ('cancel' as const) : ('no_restock' as const),
+              },
+            ]
+          : [],
+        ...(shipping.length
+          ? {
+              shipping: {
+                amount: given(shipping.map((figure) => figure.amount)),
+                tax: given(shipping.map((figure) => figure.tax)),
+              },
+            }
+          : {}),
         ...(reason ? { reason } : {}),
       },
     ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Order, SalesChannel } from '#domain/kernel/order';
-import { ChannelRefund } from '#domain/returns';
+import { ChannelRefund, ChannelRefundV1, upcastChannelRefund } from '#domain/returns';
 import { EventSource, defineEvent } from '#domain/kernel/event';
 
 export const OrderReceived = defineEvent('OrderReceived', {
@@ -52,8 +52,9 @@ export const RefundReported = defineEvent('RefundReported', {
   source: EventSource.intake,
   description:
     'A channel reported a refund (partial or full) against one of its orders; consumers key on channel and channelRefundId.',
-  versions: { 1: z.object({ refund: ChannelRefund }) },
-  current: 1,
+  versions: { 1: z.object({ refund: ChannelRefundV1 }), 2: z.object({ refund: ChannelRefund }) },
+  current: 2,
+  upcast: (data) => ({ refund: upcastChannelRefund((data as { refund: ChannelRefundV1 }).refund) }),
 });
 
 export const ChannelCatchUpFailing = defineEvent('ChannelCatchUpFailing', {

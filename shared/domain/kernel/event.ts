@@ -124,23 +124,41 @@ export const EventSource = {
 export interface EventDefinition<
   TDetailType extends string = string,
   TVersions extends Record<number, z.ZodType> = Record<number, z.ZodType>,
+  TCurrent extends number = number,
 > {
   detailType: TDetailType;
   source: string;
   description: string;
   versions: TVersions;
-  current: number;
+  current: TCurrent;
+  /**
+   * Lifts a payload of an older version (already valid against it) to the current one, so consumers
+   * read one shape while events published before the new version are still in queues, archives and
+   * replays. Required once `current` is above 1.
+   */
+  upcast?: (data: unknown, fromVersion: number) => unknown;
 }
 
-export function defineEvent<const TDetailType extends string, TVersions extends { 1: z.ZodType }>(
+export function defineEvent<
+  const TDetailType extends string,
+  TVersions extends { 1: z.ZodType },
+  const TCurrent extends number = 1,
+>(
   detailType: TDetailType,
-  entry: Omit<EventDefinition<TDetailType, TVersions>, 'detailType'>,
-): EventDefinition<TDetailType, TVersions> {
+  entry: Omit<EventDefinition<TDetailType, TVersions, TCurrent>, 'detailType'>,
+): EventDefinition<TDetailType, TVersions, TCurrent> {
   return { detailType, ...entry };
 }
 
-/** The payload of an event, as its first version declares it. */
-export type EventDataOf<D extends EventDefinition<string, { 1: z.ZodType }>> = z.infer<D['versions'][1]>;
+/** The payload of an event, as its current version declares it: what producers create and consumers read. */
+export type EventDataOf<D extends EventDefinition<string, { 1: z.ZodType }>> =
+  D extends EventDefinition<string, infer V, infer C>
+    ? C extends keyof V
+      ? V[C] extends z.ZodType
+        ? z.infer<V[C]>
+        : never
+      : never
+    : never;
 
 export class UnknownEventError extends Error {
   override name = 'UnknownEventError';
@@ -197,5 +215,19 @@ export function parseEvent<D extends EventDefinition<string, { 1: z.ZodType }>>(
   if (event.detailType !== definition.detailType) {
     throw new UnknownEventError(`expected ${definition.detailType}, received ${event.detailType}`);
   }
-  return { ...event, data: validatePayload(definition, event.schemaVersion, event.data) as EventDataOf<D> };
+  const data = validatePayload(definition, event.schemaVersion, event.data);
+  if (event.schemaVersion === definition.current) return { ...event, data: data as EventDataOf<D> };
+  if (!definition.upcast || event.schemaVersion > definition.current)
+    throw new UnknownEventError(
+      `${definition.detailType} v${event.schemaVersion} cannot be read as v${definition.current}`,
+    );
+  return {
+    ...event,
+    schemaVersion: definition.current,
+    data: validatePayload(
+      definition,
+      definition.current,
+      definition.upcast(data, event.schemaVersion),
+    ) as EventDataOf<D>,
+  };
 }

@@ -48,7 +48,7 @@ function refund(
     channelRefundId,
     refundedAt: '2025-03-20T10:00:00Z',
     amount: money(amountMinor, order.currency),
-    lines,
+    lines: lines.map((line) => ({ ...line, restockType: 'no_restock' as const })),
   };
 }
 

@@ -66,9 +66,77 @@ describe('Shopify refunds/create', () => {
       channelRefundId: '926374819234',
       refundedAt: '2025-03-20T16:02:44.000Z',
       amount: money(2436),
-      lines: [{ channelLineId: '14392874000001', quantity: 1, amount: money(2436) }],
+      lines: [
+        {
+          channelLineId: '14392874000001',
+          quantity: 1,
+          goods: money(2250),
+          tax: money(186),
+          restockType: 'return',
+          restockLocationId: '71234567',
+        },
+      ],
       reason: 'One tee arrived torn',
     });
+  });
+
+  test('reports a shipping refund apart, with its tax, and other adjustments as given back', () => {
+    const withShipping = {
+      ...refund,
+      order_adjustments: [
+        {
+          id: 5120398,
+          kind: 'shipping_refund',
+          reason: 'Shipping refund',
+          amount: '-5.00',
+          tax_amount: '-0.41',
+          amount_set: { shop_money: { amount: '-5.00', currency_code: 'USD' } },
+          tax_amount_set: { shop_money: { amount: '-0.41', currency_code: 'USD' } },
+        },
+        {
+          id: 5120399,
+          kind: 'refund_discrepancy',
+          reason: 'Refund discrepancy',
+          amount: '-1.25',
+          tax_amount: '0.00',
+          amount_set: { shop_money: { amount: '-1.25', currency_code: 'USD' } },
+          tax_amount_set: { shop_money: { amount: '0.00', currency_code: 'USD' } },
+        },
+      ],
+      transactions: [{ ...refund.transactions[0], amount: '31.02' }],
+    };
+
+    const mapped = mapShopifyRefund(ShopifyRefundPayload.parse(withShipping));
+
+    expect(mapped.amount).toEqual(money(3102));
+    expect(mapped.shipping).toEqual({ amount: money(500), tax: money(41) });
+    expect(mapped.adjustments).toEqual([
+      { kind: 'refund_discrepancy', amount: money(125), tax: money(0), reason: 'Refund discrepancy' },
+    ]);
+  });
+
+  test.each([
+    ['fulfilled', 'return'],
+    [null, 'cancel'],
+  ])('reads legacy_restock on a line whose fulfillment status is %s as %s', (fulfillment, restockType) => {
+    const legacy = {
+      ...refund,
+      refund_line_items: [
+        {
+          ...refund.refund_line_items[0],
+          restock_type: 'legacy_restock',
+          line_item: { fulfillment_status: fulfillment },
+        },
+      ],
+    };
+
+    expect(mapShopifyRefund(ShopifyRefundPayload.parse(legacy)).lines[0].restockType).toBe(restockType);
+  });
+
+  test('names no restock location for a line that is not restocked', () => {
+    const kept = { ...refund, refund_line_items: [{ ...refund.refund_line_items[0], restock_type: 'no_restock' }] };
+
+    expect(mapShopifyRefund(ShopifyRefundPayload.parse(kept)).lines[0]).not.toHaveProperty('restockLocationId');
   });
 
   test('publishes RefundReported once per event id', async () => {

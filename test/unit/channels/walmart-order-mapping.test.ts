@@ -234,11 +234,53 @@ describe('mapWalmartOrder: line statuses, cancellations and refunds', () => {
         channelRefundId: '128594032411',
         refundedAt: '2025-11-26T11:42:00.000Z',
         amount: usd(785),
-        lines: [],
+        lines: [{ channelLineId: '2', quantity: 0, goods: usd(725), tax: usd(60), restockType: 'no_restock' }],
         reason: 'ItemDamaged',
       },
     ]);
     expect(mapWalmartOrder(payload, lookup).status).toBe('partially_shipped');
+  });
+
+  test('reports the refund of a line that never shipped as its units cancelled, goods, tax and shipping apart to the cent', () => {
+    const payload = orderOf('get-order-partially-shipped-refund-usd');
+    const line = payload.orderLines.orderLine[0];
+    line.orderLineStatuses.orderLineStatus = [
+      { status: 'Cancelled', statusQuantity: { unitOfMeasurement: 'EACH', amount: '2' } },
+    ];
+    line.refund = {
+      refundId: '128594032500',
+      refundCharges: {
+        refundCharge: [
+          {
+            refundReason: 'BuyerCanceled',
+            charge: {
+              chargeType: 'PRODUCT',
+              chargeName: 'ItemPrice',
+              chargeAmount: { currency: 'USD', amount: -79.98 },
+              tax: { taxName: 'Tax1', taxAmount: { currency: 'USD', amount: -6.6 } },
+            },
+          },
+          {
+            charge: {
+              chargeType: 'SHIPPING',
+              chargeName: 'Shipping',
+              chargeAmount: { currency: 'USD', amount: -6.99 },
+              tax: { taxName: 'Tax2', taxAmount: { currency: 'USD', amount: -0.58 } },
+            },
+          },
+        ],
+      },
+    };
+
+    const [cancelled] = walmartRefunds(WalmartOrder.parse(payload));
+
+    expect(cancelled).toMatchObject({
+      channelRefundId: '128594032500',
+      amount: usd(9415),
+      lines: [{ channelLineId: '1', quantity: 2, goods: usd(7998), tax: usd(660), restockType: 'cancel' }],
+      shipping: { amount: usd(699), tax: usd(58) },
+      reason: 'BuyerCanceled',
+    });
   });
 
   test('maps a delivered order whose whole price was refunded to refunded', () => {
