@@ -143,6 +143,13 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'refunded',
     when: 'fully_refunded',
   },
+  // Everything given back before anything shipped: the channel cancelled the order by refunding it.
+  {
+    on: 'refund_reported',
+    from: ['received', 'reserved', 'backordered', 'posted_to_erp'],
+    to: 'cancelled',
+    when: 'fully_refunded',
+  },
 ];
 
 export type LifecycleDecision =

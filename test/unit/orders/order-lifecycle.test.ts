@@ -166,6 +166,23 @@ describe('order lifecycle transitions', () => {
     ).toMatchObject({ outcome: 'moved', to: 'refunded' });
   });
 
+  test.each([
+    ['reserved', [received, reserved]],
+    ['posted to the ERP', [received, reserved, posted]],
+  ] as [string, LifecycleEvent[]][])(
+    'a refund of everything while %s, before any shipment, cancels the order',
+    (_case, history) => {
+      const { lifecycle } = run(history);
+
+      expect(
+        decideTransition(lifecycle, { on: 'refund_reported', key: 'refund:1', amountMinor: 5000 }, ORDER),
+      ).toMatchObject({ outcome: 'moved', to: 'cancelled' });
+      expect(
+        decideTransition(lifecycle, { on: 'refund_reported', key: 'refund:1', amountMinor: 1000 }, ORDER),
+      ).toMatchObject({ outcome: 'noted' });
+    },
+  );
+
   test('a partial refund is noted without a move; the refund that completes the total refunds the order', () => {
     const shipped = [
       received,
