@@ -20,7 +20,9 @@ import { reportNeverSettled } from '#domain/accounting/settlement-watch';
 import type { FabricEvent } from '#domain/kernel/event';
 import { Order, computeOrderTotals, orderIdFor, type SalesChannel } from '#domain/kernel/order';
 import type { SettlementLine } from '#domain/accounting/settlement';
+import { expectedFeeRows, scheduledFee } from '#domain/accounting/settlement-components';
 import { money } from '../builders';
+import { amazonSettlementOrders } from '../../fixtures/settlement/amazon-settlement-orders';
 
 const policy = AccountingPolicy.parse(DEFAULT_ACCOUNTING_POLICY);
 const fixture = (name: string) => readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'settlement', name));
@@ -35,8 +37,8 @@ async function* chunks(...parts: (string | Buffer)[]): AsyncGenerator<Buffer> {
   for (const part of parts) yield Buffer.from(part);
 }
 
-/** A placed order of `quantity` units at 10.00 on one line whose channel line id is `{channelOrderId}-1`. */
-function order(channel: SalesChannel, channelOrderId: string, quantity: number): Order {
+/** A placed order of `quantity` units at `unitMinor` (10.00) on one line whose channel line id is `{channelOrderId}-1`. */
+function order(channel: SalesChannel, channelOrderId: string, quantity: number, unitMinor = 1000): Order {
   const lines = [
     {
       lineId: '1',
@@ -44,7 +46,7 @@ function order(channel: SalesChannel, channelOrderId: string, quantity: number):
       sku: 'TEE',
       channelSku: 'TEE',
       quantity,
-      unitPrice: money(1000),
+      unitPrice: money(unitMinor),
       discount: money(0),
       taxes: [],
     },
@@ -334,6 +336,189 @@ describe('reconciliation', () => {
     expect(entries.map((e) => [e.entryId, e.lines.length])).toEqual([
       ['fees:amazon:S1:1', MAX_FEE_LINES_PER_ENTRY + 1],
       ['fees:amazon:S1:2', 4],
+    ]);
+  });
+});
+
+describe('reconciliation per item and component', () => {
+  const { twoItems, feeOff, refunded } = amazonSettlementOrders();
+  const amazon = policy.channels.amazon!.expectedFees!;
+  const reconcileItems = (text = fixture('amazon-settlement-v2-items.tsv').toString()) => {
+    const { ports, saved, published } = fakes([twoItems, feeOff, refunded]);
+    return reconcileSettlement(readAmazonSettlement(chunks(text)), 'src', ports).then((result) => ({
+      ...result,
+      saved,
+      published,
+    }));
+  };
+
+  it('raises exactly one fee variance, on the item and fee type whose referral fee is off the schedule, and the unknown order', async () => {
+    const { exceptions } = await reconcileItems();
+
+    expect(exceptions.map((e) => [e.reason, e.channelOrderId, e.channelLineId, e.feeType])).toEqual([
+      ['FEE_VARIANCE', feeOff.channelOrderId, '41000000000003', 'Commission'],
+      ['UNKNOWN_ORDER', '112-9999999-9999999', undefined, undefined],
+    ]);
+    // 15% of 18.00 is 2.70; Amazon kept 3.24. Its FBA fee has no schedule: counted, not checked.
+    expect(exceptions[0]).toMatchObject({
+      expected: money(270),
+      actual: money(324),
+      lineNumbers: [15, 16, 17, 18, 19],
+    });
+  });
+
+  it('keeps each item by component and matches it to its order line by Amazon order-item-code', async () => {
+    const { orders } = await reconcileItems();
+    const settled = orders.find((o) => o.channelOrderId === twoItems.channelOrderId)!;
+
+    expect(settled).toMatchObject({
+      status: 'matched',
+      orderLineIds: ['1', '2'],
+      charges: money(5994),
+      fees: money(825),
+      expectedCharges: money(5994),
+      expectedFees: money(825),
+    });
+    expect(settled.items?.[1]).toEqual({
+      transactionType: 'Order',
+      channelLineId: '41000000000002',
+      orderLineId: '2',
+      sku: 'TEE-RED-M',
+      lineNumbers: [10, 11, 12, 13, 14],
+      components: [
+        { kind: 'principal', name: 'Principal', amount: money(3000) },
+        { kind: 'tax', name: 'Tax', amount: money(248) },
+        { kind: 'promotion', name: 'Principal', amount: money(-500) },
+        { kind: 'withheld_tax', name: 'MarketplaceFacilitatorTax-Principal', amount: money(-248) },
+        { kind: 'fee', name: 'Commission', amount: money(-375) },
+      ],
+      // 15% of 30.00 - 5.00: the referral fee is on what the buyer paid for the item, without tax.
+      fees: [{ feeType: 'Commission', actual: money(-375), expected: money(-375) }],
+    });
+  });
+
+  it('checks a refund against the referral fee returned less the refund administration fee, and counts its fee rows', async () => {
+    const { orders } = await reconcileItems();
+    const settled = orders.find((o) => o.channelOrderId === refunded.channelOrderId)!;
+
+    expect(settled).toMatchObject({ status: 'matched', charges: money(0), refunds: money(-2706), fees: money(-300) });
+    expect(settled.items?.[0].fees).toEqual([
+      { feeType: 'Commission', actual: money(375), expected: money(375) },
+      { feeType: 'RefundCommission', actual: money(-75), expected: money(-75) },
+    ]);
+  });
+
+  it('counts every row once, matched, unmatched or other, and they add up to the deposit', async () => {
+    const { report } = await reconcileItems();
+
+    expect(report.balance).toEqual({
+      rows: { matched: 22, unmatched: 2, other: 1 },
+      matched: money(3628),
+      unmatched: money(850),
+      other: money(-3999),
+      counted: money(479),
+      deposit: money(479),
+      balanced: true,
+    });
+    expect(report.counts.lines).toBe(22 + 2 + 1);
+  });
+
+  it('raises an amount variance naming the deposit when the rows do not add up to it', async () => {
+    const text = fixture('amazon-settlement-v2-items.tsv').toString().replace('\t4.79\t', '\t5.79\t');
+
+    const { exceptions, report } = await reconcileItems(text);
+
+    expect(report.balance?.balanced).toBe(false);
+    expect(exceptions.filter((e) => e.reason === 'AMOUNT_VARIANCE')).toEqual([
+      expect.objectContaining({
+        lineNumbers: [],
+        expected: money(579),
+        actual: money(479),
+        detail: expect.stringContaining('its deposit (total-amount) is 579'),
+      }),
+    ]);
+  });
+
+  it('raises an unknown order line for an item the order does not have, counted unmatched', async () => {
+    const text = fixture('amazon-settlement-v2-items.tsv')
+      .toString()
+      .replaceAll('\t41000000000003\t', '\t41000000000077\t');
+
+    const { exceptions, report } = await reconcileItems(text);
+
+    expect(exceptions.map((e) => [e.reason, e.channelLineId])).toEqual([
+      ['UNKNOWN_ORDER_LINE', '41000000000077'],
+      ['UNKNOWN_ORDER', undefined],
+    ]);
+    expect(report.balance?.unmatched).toEqual(money(850 + 1154));
+  });
+
+  it("charges Amazon's referral fee minimum on a cheap item, and a category's own rate by SKU prefix", () => {
+    const byCategory = { ...amazon, categories: [{ skuPrefix: 'MUG-', percentBasisPoints: 800 }] };
+
+    expect(scheduledFee(amazon, 150, 'TEE-RED-M')).toBe(30);
+    expect(scheduledFee(byCategory, 2500, 'MUG-BLU')).toBe(200);
+    expect(scheduledFee(byCategory, 2500, 'TEE-RED-M')).toBe(375);
+  });
+
+  it("returns a refund's referral fee less 20% of it, at most 5.00 per item (Amazon's worked example)", () => {
+    const refundOf = (principal: number, shipping: number, giftWrap: number) =>
+      expectedFeeRows(
+        amazon,
+        new Map([
+          ['principal:Principal', -principal],
+          ['shipping:Shipping', -shipping],
+          ['gift_wrap:GiftWrap', -giftWrap],
+          ['tax:Tax', -2500],
+        ]),
+        true,
+        'ANY',
+      );
+
+    expect(refundOf(30_000, 4_000, 500)).toEqual(
+      new Map([
+        ['Commission', 5175],
+        ['RefundCommission', -500],
+      ]),
+    );
+    expect(refundOf(5_000, 500, 200)).toEqual(
+      new Map([
+        ['Commission', 855],
+        ['RefundCommission', -171],
+      ]),
+    );
+  });
+
+  it("keeps a Shopify payout's dispute, adjustment and reserve out of fees, checking each charge's fee alone", async () => {
+    const { ports, published } = fakes([
+      order('shopify', '5600000000201', 1, 5300),
+      order('shopify', '5600000000202', 1, 12000),
+    ]);
+
+    const { orders, exceptions, report } = await reconcileSettlement(
+      readShopifyPayout(fixture('shopify-payout-dispute.json').toString()),
+      'src',
+      ports,
+    );
+
+    expect(exceptions).toEqual([]);
+    expect(orders.find((o) => o.channelOrderId === '5600000000201')).toMatchObject({
+      status: 'matched',
+      charges: money(5300),
+      // The charge's 1.84 and the dispute's 15.00 fee; the 53.00 clawed back and the 2.00 adjustment are not fees.
+      fees: money(1500 + 184),
+      other: money(-5300 + 200),
+      expectedFees: money(1500 + 184),
+    });
+    expect(report.balance).toMatchObject({ other: money(-1000), counted: money(9138), balanced: true });
+    const feeLines = published
+      .filter((e) => e.detailType === 'JournalEntryPrepared')
+      .flatMap((e) => (e.data as { entry: { lines: { debitMinor: number; memo?: string }[] } }).entry.lines)
+      .filter((l) => l.debitMinor > 0);
+    expect(feeLines.map((l) => [l.memo, l.debitMinor])).toEqual([
+      ['fee fee on balance transaction 699520001', 184],
+      ['fee fee on balance transaction 699520002', 378],
+      ['fee fee on balance transaction 699520003', 1500],
     ]);
   });
 });
