@@ -2,6 +2,7 @@ import { OrderMappingError } from '#domain/intake/channel-ports';
 import type { Order } from '#domain/kernel/order';
 import { orderIdFor } from '#domain/kernel/order';
 import { parseJsonExactly } from '#domain/kernel/exact-json';
+import { channelRequest } from '#shared/channels/channel-http';
 import { shopifyWebhookAdapter } from '#shared/channels/shopify/shopify-webhook.adapter';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { WooCommerceOrderPayload } from '#shared/channels/woocommerce/woocommerce-order.schema';
@@ -156,5 +157,20 @@ describe('WooCommerce ids above 2^53', () => {
     expect(order.channelOrderId).toBe('9007199254740993');
     expect(order.lines[0].channelLineId).toBe('9007199254740995');
     expect(intake.verdicts[0].deliveryId).toMatch(/#order:9007199254740993#2025-03-18T18:02:58$/);
+  });
+});
+
+describe('channel API answers', () => {
+  test('keep an id above 2^53 as its digits, so an order the catch-up lists maps under its exact id', async () => {
+    const answer = '[{"id":9007199254740993,"total":"45.05"}]';
+    const fetch = async () => new Response(answer, { status: 200, headers: { 'content-type': 'application/json' } });
+
+    const body = await channelRequest(
+      'https://shop.example.com/wp-json/wc/v3/orders',
+      {},
+      { channel: 'woocommerce', fetch },
+    );
+
+    expect(body).toEqual([{ id: '9007199254740993', total: '45.05' }]);
   });
 });
