@@ -33,6 +33,12 @@ export async function reconcile(resources: LocalResources, argv: string[]): Prom
   console.log(
     `  charges: matched ${amount(amounts.matched)}, with a variance ${amount(amounts.variance)} (net variance ${amount(amounts.netVariance)}), unmatched ${amount(amounts.unmatched)}`,
   );
+  const { balance } = settlement;
+  if (balance) {
+    console.log(
+      `  rows: matched ${amount(balance.matched)} (${balance.rows.matched}) + unmatched ${amount(balance.unmatched)} (${balance.rows.unmatched}) + other ${amount(balance.other)} (${balance.rows.other}) = ${amount(balance.counted)}; deposit ${amount(balance.deposit)}${balance.balanced ? '' : '  DOES NOT ADD UP'}`,
+    );
+  }
   console.log(`  fee entries: ${settlement.feeEntryIds.join(', ') || 'none'}`);
   console.log(
     `  ${'status'.padEnd(10)} ${'channel order'.padEnd(22)} ${'charges'.padStart(10)} ${'expected'.padStart(10)} ${'fees'.padStart(8)} ${'expected'.padStart(8)}  reasons / order`,
@@ -41,6 +47,15 @@ export async function reconcile(resources: LocalResources, argv: string[]): Prom
     console.log(
       `  ${order.status.padEnd(10)} ${order.channelOrderId.padEnd(22)} ${amount(order.charges).padStart(10)} ${amount(order.expectedCharges).padStart(10)} ${amount(order.fees).padStart(8)} ${amount(order.expectedFees).padStart(8)}  ${[...order.reasons, order.orderId ?? ''].filter(Boolean).join(' ')}  lines ${order.lineNumbers.join(',')}`,
     );
+    // Fee types off their schedule, per item: the figures a claim to the marketplace needs.
+    for (const item of order.items ?? []) {
+      for (const fee of item.fees) {
+        if (!fee.expected || fee.expected.amountMinor === fee.actual.amountMinor) continue;
+        console.log(
+          `      ${item.transactionType} item ${item.channelLineId ?? item.transactionId ?? '-'}  ${fee.feeType} ${amount(fee.actual)}, schedule ${amount(fee.expected)}  lines ${item.lineNumbers.join(',')}`,
+        );
+      }
+    }
   }
 }
 

@@ -8,7 +8,8 @@ import { ShipmentConfirmed } from '#domain/orders/events';
 import { toWireEvent } from '#domain/kernel/event';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { DynamoSettlementLedger } from '#shared/adapters/reconciliation-store';
-import type { Order } from '#domain/kernel/order';
+import { computeOrderTotals, type Order } from '#domain/kernel/order';
+import { amazonSettlementOrders } from '../fixtures/settlement/amazon-settlement-orders';
 import { EventProbe, orderReceivedBody, queueDepth, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 
@@ -130,4 +131,102 @@ it('reconciles a dropped Amazon settlement: exactly a fee variance and an unknow
   });
   expect(overdue.map((event) => event.data.orderId)).toEqual([neverSettled.orderId]);
   expect(await queueDepth(fabric, fabric.resources.queues['accounting-journal'].url)).toBe(0);
+});
+
+/** Uploads a fixture report as `ops settlement upload` does and waits for its stored reconciliation. */
+async function settle(file: string, channel: 'amazon' | 'shopify', settlementId: string) {
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    await uploadSettlement(fabric.resources, fabric.clients, [
+      path.join(__dirname, '..', 'fixtures', 'settlement', file),
+      channel,
+    ]);
+  } finally {
+    log.mockRestore();
+  }
+  return eventually(`the reconciliation of ${settlementId}`, async () => settlements.readReport(settlementId), 20_000);
+}
+
+async function exceptionsOf(settlementId: string, count: number) {
+  return eventually(`${count} exceptions of ${settlementId}`, async () => {
+    await probe.drain();
+    const found = probe
+      .distinct('ReconciliationException')
+      .map((event) => event.data)
+      .filter((data) => data.settlementId === settlementId);
+    return found.length >= count ? found : undefined;
+  });
+}
+
+it('reconciles an Amazon settlement V2 file per item and fee type: one referral fee variance, on its item, and matched + unmatched + other = the deposit', async () => {
+  const { twoItems, feeOff, refunded } = amazonSettlementOrders();
+  for (const order of [twoItems, feeOff, refunded]) await received(order);
+
+  const { report, orders: settled } = await settle('amazon-settlement-v2-items.tsv', 'amazon', '24681357902');
+
+  expect(report.balance).toEqual({
+    rows: { matched: 22, unmatched: 2, other: 1 },
+    matched: { amountMinor: 3628, currency: 'USD' },
+    unmatched: { amountMinor: 850, currency: 'USD' },
+    other: { amountMinor: -3999, currency: 'USD' },
+    counted: { amountMinor: 479, currency: 'USD' },
+    deposit: { amountMinor: 479, currency: 'USD' },
+    balanced: true,
+  });
+  expect(settled.find((o) => o.channelOrderId === twoItems.channelOrderId)).toMatchObject({
+    status: 'matched',
+    orderLineIds: ['1', '2'],
+  });
+  const exceptions = await exceptionsOf('24681357902', 2);
+  expect(exceptions.map((e) => [e.reason, e.channelOrderId, e.channelLineId, e.feeType]).sort()).toEqual([
+    ['FEE_VARIANCE', feeOff.channelOrderId, '41000000000003', 'Commission'],
+    ['UNKNOWN_ORDER', '112-9999999-9999999', undefined, undefined],
+  ]);
+
+  const printed: string[] = [];
+  const print = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+  try {
+    await reconcile(fabric.resources, ['24681357902']);
+  } finally {
+    print.mockRestore();
+  }
+  expect(printed.join('\n')).toContain(
+    'rows: matched 36.28 (22) + unmatched 8.50 (2) + other -39.99 (1) = 4.79; deposit 4.79',
+  );
+  expect(printed.join('\n')).toContain(
+    'Order item 41000000000003  Commission -3.24, schedule -2.70  lines 15,16,17,18,19',
+  );
+});
+
+it("keeps a Shopify payout's dispute clawback, adjustment and reserve out of the order's fees", async () => {
+  const priced = (channelOrderId: string, unitMinor: number): Order => {
+    const order = stockOrder('shopify', channelOrderId, [{ sku: 'TEE-RED-M', quantity: 1 }]);
+    const lines = order.lines.map((line) => ({ ...line, unitPrice: { amountMinor: unitMinor, currency: 'USD' } }));
+    return { ...order, lines, totals: computeOrderTotals({ ...order, lines }) };
+  };
+  const disputed = priced('5600000000201', 5300);
+  for (const order of [disputed, priced('5600000000202', 12000)]) await received(order);
+
+  const { report, orders: settled } = await settle('shopify-payout-dispute.json', 'shopify', '512467901');
+
+  expect(report.balance).toMatchObject({ counted: { amountMinor: 9138, currency: 'USD' }, balanced: true });
+  expect(report.counts).toMatchObject({ matched: 2, variance: 0, unmatched: 0 });
+  expect(settled.find((o) => o.channelOrderId === disputed.channelOrderId)).toMatchObject({
+    status: 'matched',
+    fees: { amountMinor: 184 + 1500, currency: 'USD' },
+    other: { amountMinor: -5300 + 200, currency: 'USD' },
+  });
+  // The exceptions go out in the same publish as the fee entry: once it is here, any exception is too.
+  await eventually('the payout fee entry', async () => {
+    await probe.drain();
+    return probe
+      .distinct('JournalEntryPrepared')
+      .find((event) => event.data.entry.entryId === 'fees:shopify:512467901:1');
+  });
+  expect(
+    probe
+      .distinct('ReconciliationException')
+      .filter((event) => event.data.settlementId === '512467901')
+      .map((event) => event.data.reason),
+  ).toEqual([]);
 });
