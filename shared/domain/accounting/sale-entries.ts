@@ -161,7 +161,9 @@ export function buildSaleEntry(
 /**
  * The reversal a channel refund books: for each refunded line, the revenue, discount and tax of as many
  * units as were booked and not yet reversed (mirroring the sale unit by unit, so a full return nets
- * every account to zero); the shipping too when the refund's remainder is exactly the shipping booked;
+ * every account to zero); a line refunded with no unit (a price adjustment) its reported tax; the
+ * shipping the channel says it gave back to shipping income and its tax to tax payable, or, when it
+ * does not say, the shipping booked when the refund's remainder is exactly that;
  * whatever else was refunded (goodwill, a partial refund with no lines, a restocking fee kept) to
  * refund allowances; and the refunded money off the channel's settlement account. Returns undefined
  * when the order has nothing booked yet (a refund before shipment reverses no sale). Throws
@@ -198,6 +200,11 @@ export function buildRefundEntry(
       );
     const state = bookings.lines[line.lineId] ?? { sold: 0, reversed: 0 };
     const units = Math.min(refunded.quantity, state.sold - state.reversed);
+    if (refunded.quantity === 0 && refunded.tax && state.sold > 0) {
+      // A price adjustment gives back no unit: its tax still leaves tax payable, the rest is an allowance.
+      draft.debit(accounts.salesTaxPayable, refunded.tax.amountMinor, orderLineReference(order.orderId, line.lineId));
+      reversed -= refunded.tax.amountMinor;
+    }
     if (units <= 0) continue;
     reversed += post(
       draft,
@@ -210,9 +217,18 @@ export function buildRefundEntry(
     bookings.lines[line.lineId] = { ...state, reversed: state.reversed + units };
   }
   const shippingOwed = order.shipping.reduce((total, shipping) => total + shippingAmounts(order, shipping).owed, 0);
+  if (refund.shipping && bookings.shippingBooked && !bookings.shippingReversed) {
+    // The channel said what of the shipping it gave back: shipping income and its tax, as reported.
+    const reference = shippingReference(order.orderId, 0);
+    draft.debit(accounts.shippingIncome, refund.shipping.amount.amountMinor, reference);
+    draft.debit(accounts.salesTaxPayable, refund.shipping.tax.amountMinor, reference);
+    reversed -= refund.shipping.amount.amountMinor + refund.shipping.tax.amountMinor;
+    bookings.shippingReversed = refund.shipping.amount.amountMinor + refund.shipping.tax.amountMinor >= shippingOwed;
+  }
   // A shipping charge that owes nothing (its tax eats an inclusive price) can only be told apart by the last return.
   const everyUnitReturned = Object.values(bookings.lines).every((line) => line.reversed === line.sold);
   if (
+    !refund.shipping &&
     bookings.shippingBooked &&
     !bookings.shippingReversed &&
     refund.amount.amountMinor + reversed === shippingOwed &&
