@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { OrderMappingError } from '#domain/intake/channel-ports';
 import type { Order } from '#domain/kernel/order';
 import { orderIdFor } from '#domain/kernel/order';
@@ -138,6 +139,65 @@ describe('WooCommerce with tax rounded at the subtotal', () => {
 
     expect(answer).toEqual({ status: 202, body: { orderId: orderIdFor('woocommerce', '6021') } });
     expect(receivedOrder(intake)).toMatchObject({ status: 'received', totals: { total: usd(4505) } });
+  });
+});
+
+describe('WooCommerce taxes of any precision (property)', () => {
+  /** Tax shares in ten-thousandths of a dollar, written with as many decimals as WooCommerce keeps ("1.125"). */
+  const share = fc.integer({ min: 0, max: 500_000 });
+  const fourDecimals = (units: number) => (units / 10_000).toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
+  const roundHalfUp = (units: number) => Math.floor((units + 50) / 100);
+  const line = fc.record({ quantity: fc.integer({ min: 1, max: 3 }), unitCents: fc.integer({ min: 1, max: 20_000 }) });
+  const order = fc.record({
+    lines: fc.array(fc.record({ line, shares: fc.tuple(share, share) }), { minLength: 1, maxLength: 5 }),
+    shipping: fc.tuple(share, share),
+  });
+
+  test('every amount is within a cent of its exact share and the order totals what WooCommerce charged', () => {
+    fc.assert(
+      fc.property(order, ({ lines, shipping }) => {
+        const base = readWooCommerceFixture('order-tax-rounded-at-subtotal-usd');
+        const perRate = (part: number[][], rate: 0 | 1) => part.reduce((sum, shares) => sum + shares[rate], 0);
+        const itemShares = lines.map((l) => l.shares);
+        const exactTax = perRate(itemShares, 0) + perRate(itemShares, 1) + shipping[0] + shipping[1];
+        const net = lines.reduce((sum, l) => sum + l.line.quantity * l.line.unitCents, 0) + 500;
+        const payload = {
+          ...base,
+          total: ((net + roundHalfUp(exactTax)) / 100).toFixed(2),
+          line_items: lines.map(({ line: { quantity, unitCents }, shares }, i) => ({
+            ...base.line_items[0],
+            id: 900 + i,
+            quantity,
+            subtotal: ((quantity * unitCents) / 100).toFixed(2),
+            total: ((quantity * unitCents) / 100).toFixed(2),
+            taxes: shares.map((units, r) => ({ id: r + 1, total: fourDecimals(units) })),
+          })),
+          shipping_lines: [
+            {
+              ...base.shipping_lines![0],
+              taxes: shipping.map((units, r) => ({ id: r + 1, total: fourDecimals(units) })),
+            },
+          ],
+          tax_lines: base.tax_lines!.map((rate, r) => ({
+            ...rate,
+            tax_total: (roundHalfUp(perRate(itemShares, r as 0 | 1)) / 100).toFixed(2),
+            shipping_tax_total: (roundHalfUp(shipping[r]) / 100).toFixed(2),
+          })),
+        };
+
+        const mapped = mapWooCommerceOrder(WooCommerceOrderPayload.parse(payload), lookupFrom(wooCommerceFixtureSkus));
+
+        const given = [...itemShares, shipping];
+        const taxed = [...mapped.lines, ...mapped.shipping];
+        taxed.forEach((entry, i) => {
+          entry.taxes.forEach((tax, r) => {
+            expect(Math.abs(tax.amount.amountMinor * 100 - given[i][r])).toBeLessThan(100);
+          });
+        });
+        expect(mapped.totals.tax.amountMinor).toBe(roundHalfUp(exactTax));
+        expect(mapped.totals.total.amountMinor).toBe(net + roundHalfUp(exactTax));
+      }),
+    );
   });
 });
 
