@@ -34,8 +34,10 @@ export const POS_CSV_COLUMNS = [
   'amount',
   'reason_code',
   'tender_method',
-  // Optional, and last so that files written before it keep their layout: see parseOriginalOrder.
+  // Optional, and last so that files written before them keep their layout: see parseOriginalOrder.
   'original_order',
+  // The quantity's unit (each, kg, lb ...): a weighed line's quantity is "0.420" with unit kg.
+  'unit',
 ] as const;
 export type PosCsvColumn = (typeof POS_CSV_COLUMNS)[number];
 const REQUIRED: readonly PosCsvColumn[] = [
@@ -231,6 +233,7 @@ const COLUMN_OF: Record<string, PosCsvColumn> = {
   reasonCode: 'reason_code',
   method: 'tender_method',
   originalOrder: 'original_order',
+  unit: 'unit',
 };
 
 function closeTransaction(
@@ -267,6 +270,7 @@ function closeTransaction(
           itemCode: get(row, 'item_code'),
           description: get(row, 'description'),
           quantity: get(row, 'quantity'),
+          unit: get(row, 'unit'),
           unitPrice: get(row, 'unit_price'),
           discount: get(row, 'discount'),
           amount: get(row, 'amount'),

@@ -5,7 +5,8 @@ import { quarantinedRaw, type PosParsedItem } from '#domain/pos/parsed-item';
 /**
  * POS JSONL: one transaction per line, a JSON object with the fields of RawPosTransaction
  * (storeId, registerId, businessDay, sequence, endedAt, currency, lines, tax, tenders, ...). Amounts
- * are decimal strings ("24.00"), so no float ever touches money. Blank lines are skipped.
+ * are decimal strings ("24.00"), so no float ever touches money; so is a weighed line's quantity
+ * ("0.420", with "unit": "kg"). Blank lines are skipped.
  */
 export async function* jsonlItems(
   batches: AsyncIterable<SourceLine[]>,

@@ -24,7 +24,8 @@ export function buildPosSaleEntry(transaction: PosTransaction, policy: Accountin
   for (const line of transaction.lines) {
     const reference = `pos:${transactionId}:line:${line.lineNumber}`;
     const direction = line.type === 'sale' ? 1 : -1;
-    draft.credit(accounts.salesRevenue, direction * line.unitPrice.amountMinor * line.quantity, reference);
+    // The line's gross as the till priced it: quantity x unit price, or a weighed line's rounded price x weight.
+    draft.credit(accounts.salesRevenue, direction * (line.amount.amountMinor + line.discount.amountMinor), reference);
     draft.debit(accounts.salesDiscounts, direction * line.discount.amountMinor, reference);
   }
   draft.credit(accounts.salesTaxPayable, transaction.tax.amountMinor, `pos:${transactionId}:tax`);

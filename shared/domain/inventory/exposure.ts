@@ -6,6 +6,7 @@ import {
   exposedChannels,
   locationIds,
   shardCount,
+  stockUnitOf,
   type ExposureRule,
   type InventoryPolicy,
 } from './policy';
@@ -13,6 +14,7 @@ import { availabilityVersion, bucketKeys, stockByLocation, type LocationStock, t
 import type { InventoryRepository } from './records';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { EventPublisher } from '#domain/kernel/ports';
+import type { StockUnit } from '#domain/kernel/unit-of-measure';
 
 /**
  * What each channel is shown of a SKU: a policy, not a copy. From the available-to-sell of the
@@ -35,6 +37,8 @@ export interface ChannelAvailability {
 
 export interface AvailabilityView {
   sku: string;
+  /** What every figure counts: whole units (each), or thousandths of the SKU's unit (420 is 0.420 kg). */
+  unit: StockUnit;
   version: number;
   total: Omit<LocationStock, 'locationId'>;
   locations: LocationStock[];
@@ -44,7 +48,7 @@ export interface AvailabilityView {
 /**
  * A SKU's availability from its positions: per location, in total (available-to-sell summed over
  * locations, each clamped at zero: one location's deficit does not eat another's stock), and per
- * exposed channel after its rule. `version` is the sum of the buckets' revisions.
+ * exposed channel after its rule; a SKU sold by weight or measure is shown to no channel. `version` is the sum of the buckets' revisions.
  */
 export function describeAvailability(
   sku: string,
@@ -66,14 +70,16 @@ export function describeAvailability(
   for (const location of locations) {
     for (const figure of Object.keys(total) as (keyof typeof total)[]) total[figure] += location[figure];
   }
-  const channels = exposedChannels(policy).map((channel) => {
+  const unit = stockUnitOf(policy, sku);
+  // Channels order whole units; a SKU kept in thousandths of a kg has no such figure to list.
+  const channels = (unit === 'each' ? exposedChannels(policy) : []).map((channel) => {
     const rules = channelPolicy(policy, channel);
     const availableToSell = locations
       .filter((l) => rules.locations.includes(l.locationId))
       .reduce((sum, l) => sum + l.availableToSell, 0);
     return { channel, availableToSell, listed: exposeToChannel(availableToSell, rules.exposure) };
   });
-  return { sku, version: availabilityVersion(positions), total, locations, channels };
+  return { sku, unit, version: availabilityVersion(positions), total, locations, channels };
 }
 
 /** Reads a SKU's positions (every bucket at every location, strongly consistent) and describes them. */

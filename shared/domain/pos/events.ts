@@ -3,6 +3,7 @@ import { PosTransaction, PosTransactionKey } from './transaction';
 import { PosBatchSummary, PosUpload } from './batch';
 import { SequenceGap } from './sequence';
 import { EventSource, defineEvent } from '#domain/kernel/event';
+import { Measure } from '#domain/kernel/unit-of-measure';
 
 /** Payload schemas of the POS events; the catalog (events/catalog.ts) versions them. */
 
@@ -27,8 +28,10 @@ export const PosLineNeedsAttentionData = z.object({
   /**
    * UNKNOWN_SKU: the cross-reference does not know the item code (map it: `ops xref map-sku pos <code> <sku>`).
    * STOCK_REFUSED: the stock books refused the movement (a sale of more than is on hand): count the shelf.
+   * UNIT_MISMATCH: the line's unit is not the one the SKU's stock is kept in (a weighed sale of a SKU
+   * counted in units, or the reverse): nothing moved; fix the item code's mapping or the SKU's stock unit.
    */
-  reason: z.enum(['UNKNOWN_SKU', 'STOCK_REFUSED']),
+  reason: z.enum(['UNKNOWN_SKU', 'STOCK_REFUSED', 'UNIT_MISMATCH']),
   lines: z
     .array(
       z.object({
@@ -36,6 +39,8 @@ export const PosLineNeedsAttentionData = z.object({
         itemCode: z.string().min(1),
         type: z.enum(['sale', 'return']),
         quantity: z.number().int().positive(),
+        /** A weighed or measured line's quantity, as on the line. */
+        measure: Measure.optional(),
         detail: z.string().optional(),
       }),
     )
@@ -78,7 +83,7 @@ export const PosTransactionRecorded = defineEvent('PosTransactionRecorded', {
 export const PosLineNeedsAttention = defineEvent('PosLineNeedsAttention', {
   source: EventSource.pos,
   description:
-    'Lines of a recorded POS transaction need a person: an item code the cross-reference does not know (UNKNOWN_SKU), or a stock movement the books refused (STOCK_REFUSED).',
+    'Lines of a recorded POS transaction need a person: an item code the cross-reference does not know (UNKNOWN_SKU), a stock movement the books refused (STOCK_REFUSED), or a line whose unit is not the stock unit of its SKU (UNIT_MISMATCH).',
   versions: { 1: PosLineNeedsAttentionData },
   current: 1,
 });

@@ -1,6 +1,7 @@
 import { createEvent } from '#domain/kernel/event';
 import { PosLineNeedsAttention } from './events';
-import { locationIds } from '#domain/inventory';
+import { locationIds, stockUnitOf } from '#domain/inventory';
+import { formatMeasure } from '#domain/kernel/unit-of-measure';
 import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '#domain/inventory';
 import type { InventoryPorts } from '#domain/inventory';
 import { UnknownLocationError } from '#domain/inventory';
@@ -13,7 +14,8 @@ import type { PosBatchRef } from './events';
 export interface PosStockLineResult {
   lineNumber: number;
   adjustmentId: string;
-  outcome: AdjustmentOutcome['kind'];
+  /** held: the line's unit is not its SKU's stock unit, so nothing moved (PosLineNeedsAttention UNIT_MISMATCH). */
+  outcome: AdjustmentOutcome['kind'] | 'held';
   detail?: string;
 }
 
@@ -27,6 +29,10 @@ export interface PosStockLineResult {
  *   return, damaged reason        -> return, then damaged +quantity (on hand, not sellable)
  *   (a return naming an online order moves the same way; pos-order-returns.ts reports it against
  *   the order too, without moving it again)
+ *
+ * A weighed or measured line moves its measure's thousandths, which is what the stock of a SKU sold
+ * by weight counts (the policy's stockUnits). A line whose unit is not its SKU's stock unit moves
+ * nothing and is raised as UNIT_MISMATCH: converting one count into the other would be a guess.
  *
  * Returns apply before sales, so an exchange for the same SKU never needs stock it is bringing back.
  * Only completed transactions move stock; lines without an internal SKU were already raised as
@@ -49,7 +55,20 @@ export async function applyPosTransactionToStock(
   ].filter((line): line is PosLine & { sku: string } => line.sku !== null);
   const results: PosStockLineResult[] = [];
   const refused: { line: PosLine; result: PosStockLineResult }[] = [];
+  const mismatched: { line: PosLine; result: PosStockLineResult }[] = [];
   for (const line of lines) {
+    const stockUnit = stockUnitOf(ports.policy, line.sku);
+    if ((line.measure?.unit ?? 'each') !== stockUnit) {
+      const result: PosStockLineResult = {
+        lineNumber: line.lineNumber,
+        adjustmentId: `pos:${transaction.transactionId}:${line.lineNumber}`,
+        outcome: 'held',
+        detail: `${line.measure ? `sold as ${formatMeasure(line.measure)}` : `sold in whole units (${line.quantity})`} but ${line.sku} keeps its stock in ${stockUnit === 'each' ? 'whole units' : `thousandths of a ${stockUnit}`}`,
+      };
+      results.push(result);
+      mismatched.push({ line, result });
+      continue;
+    }
     for (const [suffix, body] of adjustmentsFor(transaction, line, locationId)) {
       const adjustmentId = `pos:${transaction.transactionId}:${line.lineNumber}${suffix}`;
       const parsed = parseAdjustmentRequest(body, adjustmentId, ports.policy);
@@ -75,30 +94,41 @@ export async function applyPosTransactionToStock(
       }
     }
   }
-  if (refused.length) {
-    // The books refuse a movement below zero (inventory's rule: someone counts the shelf); the sale
-    // itself stands for accounting. Raised once per delivery of the event.
-    await ports.publisher.publish([
-      createEvent(
-        PosLineNeedsAttention,
-        {
-          transactionId: transaction.transactionId,
-          key: transaction.key,
-          reason: 'STOCK_REFUSED',
-          lines: refused.map(({ line, result }) => ({
-            lineNumber: line.lineNumber,
-            itemCode: line.itemCode,
-            type: line.type,
-            quantity: line.quantity,
-            ...(result.detail ? { detail: result.detail } : {}),
-          })),
-          batch,
-        },
-        { correlationId: transaction.transactionId, causationId: `pos-stock:${transaction.transactionId}` },
-      ),
-    ]);
-  }
+  // The books refuse a movement below zero (inventory's rule: someone counts the shelf), and a line
+  // in the wrong unit waits for its mapping or the SKU's unit; the sale itself stands for accounting.
+  // Raised once per delivery of the event.
+  const attention = [
+    ...(refused.length ? [needsAttention(transaction, batch, 'STOCK_REFUSED', refused)] : []),
+    ...(mismatched.length ? [needsAttention(transaction, batch, 'UNIT_MISMATCH', mismatched)] : []),
+  ];
+  if (attention.length) await ports.publisher.publish(attention);
   return results;
+}
+
+function needsAttention(
+  transaction: PosTransaction,
+  batch: PosBatchRef,
+  reason: 'STOCK_REFUSED' | 'UNIT_MISMATCH',
+  lines: { line: PosLine; result: PosStockLineResult }[],
+) {
+  return createEvent(
+    PosLineNeedsAttention,
+    {
+      transactionId: transaction.transactionId,
+      key: transaction.key,
+      reason,
+      lines: lines.map(({ line, result }) => ({
+        lineNumber: line.lineNumber,
+        itemCode: line.itemCode,
+        type: line.type,
+        quantity: line.quantity,
+        ...(line.measure ? { measure: line.measure } : {}),
+        ...(result.detail ? { detail: result.detail } : {}),
+      })),
+      batch,
+    },
+    { correlationId: transaction.transactionId, causationId: `pos-stock:${transaction.transactionId}` },
+  );
 }
 
 function adjustmentsFor(
@@ -107,15 +137,14 @@ function adjustmentsFor(
   locationId: string,
 ): [string, Record<string, unknown>][] {
   const common = { sku: line.sku, locationId, reference: { kind: 'pos_transaction', id: transaction.transactionId } };
-  if (line.type === 'sale') return [['', { ...common, type: 'sale', quantity: line.quantity, reasonCode: 'POS_SALE' }]];
+  // In the SKU's stock unit, which the caller checked: units, or a measure's thousandths.
+  const quantity = line.measure?.thousandths ?? line.quantity;
+  if (line.type === 'sale') return [['', { ...common, type: 'sale', quantity, reasonCode: 'POS_SALE' }]];
   const reasonCode = line.reasonCode ?? DEFAULT_RETURN_REASON;
-  const restock: [string, Record<string, unknown>] = [
-    '',
-    { ...common, type: 'return', quantity: line.quantity, reasonCode },
-  ];
+  const restock: [string, Record<string, unknown>] = ['', { ...common, type: 'return', quantity, reasonCode }];
   if (returnDestination(line) === 'sellable') return [restock];
   return [
     restock,
-    [':damaged', { ...common, type: 'adjustment', quantityName: 'damaged', delta: line.quantity, reasonCode }],
+    [':damaged', { ...common, type: 'adjustment', quantityName: 'damaged', delta: quantity, reasonCode }],
   ];
 }

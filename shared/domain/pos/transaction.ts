@@ -3,10 +3,19 @@ import { z } from 'zod';
 import { CurrencyCode, Money, MoneyFormatError, formatDecimalMoney, parseDecimalMoney } from '#domain/kernel/money';
 import { OrderId, SalesChannel, orderIdFor } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';
+import {
+  Measure,
+  UNIT_SPELLINGS_HINT,
+  formatMeasure,
+  measuredPrice,
+  parseThousandths,
+  readUnitOfMeasure,
+} from '#domain/kernel/unit-of-measure';
 
 /**
  * A store POS transaction in the canonical model, whatever format the store uploaded it in (CSV,
- * JSONL, ARTS POSLog). Money is integer minor units, quantities whole units. A transaction is
+ * JSONL, ARTS POSLog). Money is integer minor units; quantities are whole units, or for weighed and
+ * measured goods integer thousandths of their unit (see PosLine.measure). A transaction is
  * identified by its key (store, register, business day, sequence number), which is what makes it
  * apply once however many times, and in however many batches, a store uploads it.
  *
@@ -64,11 +73,20 @@ export const PosLine = z.object({
   /** The internal SKU from the cross-reference (channel "pos"); null when it does not know the item code. */
   sku: z.string().min(1).nullable(),
   description: z.string().optional(),
+  /** Whole units; 1 for a weighed or measured line, whose quantity is its `measure`. */
   quantity: z.number().int().positive(),
+  /**
+   * Weighed or measured goods only (absent for goods counted in units): the unit and how much, in
+   * thousandths of it; 0.420 kg is { unit: 'kg', thousandths: 420 }, and `unitPrice` is per kg.
+   */
+  measure: Measure.optional(),
   unitPrice: Money,
   /** Discount on the whole line (all units), positive. */
   discount: Money,
-  /** quantity x unitPrice - discount: what the line adds to (sale) or takes from (return) the total. */
+  /**
+   * quantity x unitPrice - discount: what the line adds to (sale) or takes from (return) the total.
+   * A measured line's is unitPrice x measure - discount, rounded to the minor unit as the till rounded it.
+   */
   amount: Money,
   /** Returns: why the item came back; DAMAGED-like codes send it to damaged stock (see returnDestination). */
   reasonCode: ReasonCode.optional(),
@@ -127,7 +145,13 @@ export const RawPosLine = z.object({
   type: z.enum(['sale', 'return'], { error: 'must be "sale" or "return"' }),
   itemCode: z.string({ error: 'is required' }).trim().min(1, 'is required').max(64),
   description: Optional(z.string().max(200)),
-  quantity: WholeNumber.pipe(z.number().positive('must be at least 1')),
+  /** Whole units ("2"); with a measure unit, up to three decimals of it ("0.420"). */
+  quantity: z
+    .union([z.string(), z.number()])
+    .transform((value) => String(value).trim())
+    .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a number')),
+  /** The quantity's unit as written (each, kg, KGM, lb ...; see readUnitOfMeasure); each when absent. */
+  unit: Optional(z.string().trim().max(20)),
   unitPrice: Decimal.refine((value) => !value.startsWith('-'), 'must not be negative'),
   discount: Optional(Decimal.refine((value) => !value.startsWith('-'), 'must not be negative')),
   /** When the store sends it, it must equal quantity x unitPrice - discount. */
@@ -224,20 +248,28 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
   try {
     let total = 0;
     const lines = raw.lines.map((line, i) => {
+      const { quantity, measure } = readLineQuantity(line.quantity, line.unit, `lines.${i}`);
       const unitPrice = money(`lines.${i}.unitPrice`, line.unitPrice);
       const discount = money(`lines.${i}.discount`, line.discount ?? '0');
-      const computed = unitPrice.amountMinor * line.quantity - discount.amountMinor;
+      const given = line.amount === undefined ? undefined : money(`lines.${i}.amount`, line.amount);
+      const computed = measure
+        ? measuredGross(unitPrice.amountMinor, measure.thousandths, given, discount.amountMinor) - discount.amountMinor
+        : unitPrice.amountMinor * quantity - discount.amountMinor;
       if (!Number.isSafeInteger(computed)) throw new DraftError(`lines.${i}.amount`, 'is too large');
       if (computed < 0) throw new DraftError(`lines.${i}.discount`, 'is more than the line is worth');
       const amount = { amountMinor: computed, currency };
-      if (line.amount !== undefined) {
-        const given = money(`lines.${i}.amount`, line.amount);
-        if (given.amountMinor !== computed) {
-          throw new DraftError(
-            `lines.${i}.amount`,
-            `is ${formatDecimalMoney(given)} but quantity x unit price - discount is ${formatDecimalMoney(amount)}`,
-          );
-        }
+      if (given !== undefined && given.amountMinor !== computed) {
+        const formula = measure ? `unit price x ${formatMeasure(measure)}` : 'quantity x unit price';
+        throw new DraftError(
+          `lines.${i}.amount`,
+          `is ${formatDecimalMoney(given)} but ${formula} - discount is ${formatDecimalMoney(amount)}`,
+        );
+      }
+      if (measure && line.originalOrder !== undefined) {
+        throw new DraftError(
+          `lines.${i}.originalOrder`,
+          `is for lines in whole units: online orders are, so ${formatMeasure(measure)} cannot be taken back against one`,
+        );
       }
       total += line.type === 'sale' ? computed : -computed;
       const reasonCode = line.reasonCode === undefined ? undefined : normalizeReasonCode(line.reasonCode);
@@ -261,7 +293,8 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
         type: line.type,
         itemCode: line.itemCode,
         ...(line.description ? { description: line.description } : {}),
-        quantity: line.quantity,
+        quantity,
+        ...(measure ? { measure } : {}),
         unitPrice,
         discount,
         amount,
@@ -308,6 +341,48 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
     if (error instanceof DraftError) return fail(error.path, error.message);
     throw error;
   }
+}
+
+/**
+ * A line's quantity as written, in its unit: whole units by default or when the unit is each
+ * ("2"), thousandths of a measure unit otherwise ("0.420" kg is 420). A measured line counts one item.
+ */
+function readLineQuantity(
+  text: string,
+  unitText: string | undefined,
+  path: string,
+): { quantity: number; measure?: Measure } {
+  const unit = unitText === undefined ? 'each' : readUnitOfMeasure(unitText);
+  if (unit === undefined)
+    throw new DraftError(`${path}.unit`, `"${unitText}" is not a unit of measure: write ${UNIT_SPELLINGS_HINT}`);
+  const value = Number(text);
+  if (unit === 'each') {
+    if (!Number.isInteger(value)) throw new DraftError(`${path}.quantity`, 'must be a whole number');
+    if (!Number.isSafeInteger(value)) throw new DraftError(`${path}.quantity`, 'is too large');
+    if (value < 1) throw new DraftError(`${path}.quantity`, 'must be at least 1');
+    return { quantity: value };
+  }
+  if (value <= 0) throw new DraftError(`${path}.quantity`, `must be more than 0 ${unit}`);
+  const thousandths = parseThousandths(text);
+  if (thousandths === undefined)
+    throw new DraftError(`${path}.quantity`, `must have at most three decimals: ${unit} are counted in thousandths`);
+  return { quantity: 1, measure: { unit, thousandths } };
+}
+
+/**
+ * unit price x measure, in minor units, as the till rounded it: its line amount (plus the discount)
+ * when that is the exact product rounded down or up, else the product rounded half up, which the
+ * amount check then names.
+ */
+function measuredGross(
+  unitPriceMinor: number,
+  thousandths: number,
+  given: Money | undefined,
+  discountMinor: number,
+): number {
+  const price = measuredPrice(unitPriceMinor, thousandths);
+  const tillGross = given === undefined ? undefined : given.amountMinor + discountMinor;
+  return tillGross === price.floor || tillGross === price.ceil ? tillGross : price.nearest;
 }
 
 /** ISO 4217's code for transactions that involve no currency (a no-sale, a sign-on). */
