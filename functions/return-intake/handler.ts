@@ -3,7 +3,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '#shared/config/env';
 import { parseEventBody } from '#events/catalog';
 import { receiveReturn } from '#domain/returns/return-intake';
-import { RETURN_INTAKE_SCOPE } from '#domain/returns/model';
+import { applyRefundToStock } from '#domain/returns/refund-stock';
+import { detailTypeOf } from '#domain/kernel/event';
+import { RETURN_INTAKE_SCOPE, refundKey } from '#domain/returns/model';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
 import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
@@ -23,8 +25,9 @@ const ports = {
 };
 const returns = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, RETURN_INTAKE_SCOPE);
 
-/** Takes one ReturnReceived into stock, correlated to its order, once per return id. */
+/** Takes one ReturnReceived into stock, correlated to its order, once per return id; a RefundReported restocks or releases what it says, once per refund. */
 async function receiveReturnedGoods(record: SQSRecord): Promise<void> {
+  if (detailTypeOf(record.body) === 'RefundReported') return applyRefund(record);
   const event = parseEventBody(record.body, 'ReturnReceived');
   const { customerReturn } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, returnId: customerReturn.returnId });
@@ -39,6 +42,13 @@ async function receiveReturnedGoods(record: SQSRecord): Promise<void> {
     );
   }
   logger.info('return received', { replayed, lines: result.lines });
+}
+
+async function applyRefund(record: SQSRecord): Promise<void> {
+  const { refund } = parseEventBody(record.body, 'RefundReported').data;
+  logger.appendKeys({ correlationId: refund.orderId, refundId: refundKey(refund) });
+  const { result, replayed } = await returns.run(refundKey(refund), () => applyRefundToStock(refund, ports));
+  logger.info('refund applied to stock', { replayed, ...result });
 }
 
 export const handler = queueConsumer(receiveReturnedGoods, {

@@ -77,6 +77,20 @@ function orderAmounts(order: Order, gross: number, discount: number, tax: number
     : { revenue: gross, discount, tax, owed: gross - discount + tax };
 }
 
+/**
+ * The tax a refund gave back, when the channel says, is what leaves tax payable: the channel may have
+ * apportioned a line's tax over its units otherwise than the sale did (0.83 of 1.65, where the sale
+ * booked the first unit's 0.82). Inclusive prices keep what the buyer got back and move the cent to
+ * revenue; exclusive ones owe the buyer the difference.
+ */
+function withRefundedTax(order: Order, amounts: Amounts, refundedTax: { amountMinor: number } | undefined): Amounts {
+  if (!refundedTax) return amounts;
+  const delta = refundedTax.amountMinor - amounts.tax;
+  return order.taxesIncluded
+    ? { ...amounts, tax: refundedTax.amountMinor, revenue: amounts.revenue - delta }
+    : { ...amounts, tax: refundedTax.amountMinor, owed: amounts.owed + delta };
+}
+
 /** Books amounts as a sale (direction 1) or reverses them (direction -1); returns what the buyer owes for them. */
 function post(
   draft: JournalEntryDraft,
@@ -161,7 +175,7 @@ export function buildSaleEntry(
 /**
  * The reversal a channel refund books: for each refunded line, the revenue, discount and tax of as many
  * units as were booked and not yet reversed (mirroring the sale unit by unit, so a full return nets
- * every account to zero); a line refunded with no unit (a price adjustment) its reported tax; the
+ * every account to zero), the tax being what the channel says it gave back when it says; a line refunded with no unit (a price adjustment) its reported tax; the
  * shipping the channel says it gave back to shipping income and its tax to tax payable, or, when it
  * does not say, the shipping booked when the refund's remainder is exactly that;
  * whatever else was refunded (goodwill, a partial refund with no lines, a restocking fee kept) to
@@ -210,7 +224,7 @@ export function buildRefundEntry(
       draft,
       accounts,
       accounts.salesRevenue,
-      lineAmounts(order, line, state.reversed, units),
+      withRefundedTax(order, lineAmounts(order, line, state.reversed, units), refunded.tax),
       orderLineReference(order.orderId, line.lineId),
       -1,
     );

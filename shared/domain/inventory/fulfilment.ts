@@ -12,6 +12,7 @@ import {
   OPEN_RESERVATION_STATUSES,
   type Allocation,
   type BucketWrite,
+  type ReservationHeader,
   type ReservationPart,
   type StoredAllocation,
 } from './records';
@@ -146,25 +147,8 @@ export async function consumeShipment(shipment: Shipment, ports: InventoryPorts)
       });
     }
 
-    const parts = open
-      .filter((part) => touched.has(part.partNo))
-      .map((part) => ({
-        part: {
-          ...part,
-          status: part.allocations.every((a) => a.consumed >= a.quantity)
-            ? ('fulfilled' as const)
-            : ('reserved' as const),
-          version: part.version + 1,
-        } satisfies ReservationPart,
-        expectVersion: part.version,
-      }));
-    const stillHeld = record.parts.some(
-      (part) =>
-        part.status === 'reserved' &&
-        !parts.some((p) => p.part.partNo === part.partNo && p.part.status === 'fulfilled'),
-    );
+    const { parts, closes } = settleParts(open, touched, record.header);
     const { header } = record;
-    const closes = header && OPEN_RESERVATION_STATUSES.includes(header.status) && parts.length > 0 && !stillHeld;
     const actions =
       1 + parts.length + buckets.length + buckets.reduce((sum, w) => sum + w.movements.length, 0) + (closes ? 1 : 0);
     if (actions > MAX_TRANSACTION_ACTIONS)
@@ -217,4 +201,32 @@ export async function consumeShipment(shipment: Shipment, ports: InventoryPorts)
   throw new InventoryInvariantError(
     `shipment ${shipment.shipmentId}: the reservation kept changing while it was consumed`,
   );
+}
+
+/**
+ * The reservation parts a consumption touched, at their next version: `fulfilled` once every
+ * allocation in them is consumed, else still `reserved`; and whether the order's reservation closes
+ * (it was open, and no part holds anything any more).
+ */
+export function settleParts(
+  open: readonly ReservationPart[],
+  touched: ReadonlySet<number>,
+  header: ReservationHeader,
+): { parts: { part: ReservationPart; expectVersion: number }[]; closes: boolean } {
+  const parts = open
+    .filter((part) => touched.has(part.partNo))
+    .map((part) => ({
+      part: {
+        ...part,
+        status: part.allocations.every((a) => a.consumed >= a.quantity)
+          ? ('fulfilled' as const)
+          : ('reserved' as const),
+        version: part.version + 1,
+      } satisfies ReservationPart,
+      expectVersion: part.version,
+    }));
+  const stillHeld = open.some(
+    (part) => !parts.some((p) => p.part.partNo === part.partNo && p.part.status === 'fulfilled'),
+  );
+  return { parts, closes: OPEN_RESERVATION_STATUSES.includes(header.status) && parts.length > 0 && !stillHeld };
 }

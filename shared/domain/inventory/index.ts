@@ -5,6 +5,7 @@ export * from './errors';
 export * from './events';
 export * from './exposure';
 export * from './fulfilment';
+export * from './line-release';
 export * from './model';
 export * from './movement';
 export * from './policy';

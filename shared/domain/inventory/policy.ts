@@ -3,6 +3,7 @@ import { readPolicy } from '#shared/config/env';
 import { SalesChannel } from '#domain/kernel/order';
 import { ShortagePolicy } from './events';
 import { StockKey } from '#domain/kernel/product';
+import { isTimeZone } from '#domain/kernel/time-zone';
 import { MeasureUnit, type StockUnit } from '#domain/kernel/unit-of-measure';
 
 /**
@@ -39,7 +40,19 @@ export type ChannelInventoryPolicy = z.infer<typeof ChannelInventoryPolicy>;
 export const MAX_SHARDS = 10;
 
 const PolicyShape = z.object({
-  locations: z.array(z.object({ id: StockKey, name: z.string().min(1), kind: z.enum(['warehouse', 'store']) })).min(1),
+  locations: z
+    .array(
+      z.object({
+        id: StockKey,
+        name: z.string().min(1),
+        kind: z.enum(['warehouse', 'store']),
+        /** A store's IANA time zone, in which its POS local times (no UTC offset) are read. */
+        timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Chicago').optional(),
+        /** This location as each channel names it (a Shopify location id): where a channel's restock puts units back. */
+        channelLocationIds: z.partialRecord(SalesChannel, z.string().min(1)).optional(),
+      }),
+    )
+    .min(1),
   /** Applies to every channel, and is what `channels` entries override field by field. */
   defaultChannel: ChannelInventoryPolicy,
   /** Channels listed here also get AvailabilityChanged events; the others only reserve. */
@@ -82,7 +95,7 @@ export type InventoryPolicy = z.infer<typeof InventoryPolicy>;
 export const DEFAULT_INVENTORY_POLICY: z.input<typeof InventoryPolicy> = {
   locations: [
     { id: 'wh-east', name: 'East distribution centre', kind: 'warehouse' },
-    { id: 'store-042', name: 'Portland store', kind: 'store' },
+    { id: 'store-042', name: 'Portland store', kind: 'store', timeZone: 'America/New_York' },
   ],
   defaultChannel: {
     locations: ['wh-east', 'store-042'],
@@ -125,6 +138,13 @@ export function shardCount(policy: InventoryPolicy, sku: string): number {
 /** What the SKU's stock counts: whole units, or thousandths of the unit the policy names for it. */
 export function stockUnitOf(policy: InventoryPolicy, sku: string): StockUnit {
   return policy.stockUnits[sku] ?? 'each';
+}
+
+/** Location id to time zone, for the locations that name one. */
+export function locationTimeZones(policy: InventoryPolicy): Record<string, string> {
+  return Object.fromEntries(
+    policy.locations.flatMap((location) => (location.timeZone ? [[location.id, location.timeZone]] : [])),
+  );
 }
 
 export function locationIds(policy: InventoryPolicy): string[] {

@@ -3,3 +3,4 @@ export * from './events';
 export * from './model';
 export * from './refund-report';
 export * from './return-intake';
+export * from './refund-stock';

@@ -5,6 +5,10 @@ import { SalesChannel } from '#domain/kernel/order';
 /** The idempotency scope of the return-intake consumer; its business key is the return id. */
 export const RETURN_INTAKE_SCOPE = 'return-intake';
 
+/** A channel refund's business key in the return intake, as in accounting and the lifecycle: a channel repeating it changes nothing. */
+export const refundKey = (refund: { channel: SalesChannel; channelRefundId: string }) =>
+  `refund:${refund.channel}:${refund.channelRefundId}`;
+
 /** A return received anywhere: in store, at a warehouse, or reported by a marketplace refund. */
 export const CustomerReturn = z.object({
   returnId: z.string().min(1),
