@@ -48,6 +48,8 @@ const PolicyShape = z.object({
         kind: z.enum(['warehouse', 'store']),
         /** A store's IANA time zone, in which its POS local times (no UTC offset) are read. */
         timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Chicago').optional(),
+        /** This location as each channel names it (a Shopify location id): where a channel's restock puts units back. */
+        channelLocationIds: z.partialRecord(SalesChannel, z.string().min(1)).optional(),
       }),
     )
     .min(1),
