@@ -517,7 +517,14 @@ export interface SettlementUpload {
 }
 
 export type SettlementUploadOutcome =
-  | { outcome: 'reconciled'; settlementId: string; counts: SettlementReport['counts']; exceptions: number }
+  | {
+      outcome: 'reconciled';
+      settlementId: string;
+      counts: SettlementReport['counts'];
+      /** The report's rows add up to its deposit. */
+      balanced: boolean;
+      exceptions: number;
+    }
   | { outcome: 'rejected'; reason: string };
 
 /**
@@ -536,6 +543,7 @@ export async function reconcileSettlementUpload(
       outcome: 'reconciled',
       settlementId: report.settlementId,
       counts: report.counts,
+      balanced: report.balance?.balanced ?? true,
       exceptions: exceptions.length,
     };
   } catch (error) {

@@ -304,6 +304,26 @@ describe('reconciliation', () => {
     expect(report.counts).toMatchObject({ matched: 2, variance: 0, unmatched: 0, accountLines: 1 });
   });
 
+  it('says whether an upload it reconciled adds up to its deposit', async () => {
+    const { ports } = fakes(known);
+
+    const outcome = await reconcileSettlementUpload(
+      {
+        channel: 'amazon',
+        source: 's3://b/incoming/amazon/s.tsv',
+        open: async () => chunks(fixture('amazon-settlement-v2.tsv')),
+      },
+      ports,
+    );
+
+    expect(outcome).toMatchObject({
+      outcome: 'reconciled',
+      settlementId: '24681357901',
+      balanced: true,
+      exceptions: 2,
+    });
+  });
+
   it('raises REPORT_REJECTED for an unreadable upload and reconciles nothing of it', async () => {
     const { ports, published, saved } = fakes(known);
 
