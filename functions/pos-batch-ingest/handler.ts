@@ -12,6 +12,7 @@ import {
   type PosIngestOutcome,
 } from '#domain/pos/batch-ingest';
 import { posUploadId, type PosUpload } from '#domain/pos/batch';
+import { loadInventoryPolicy, locationTimeZones } from '#domain/inventory/policy';
 import {
   DynamoPosRegisterSequences,
   DynamoPosTransactionClaims,
@@ -48,6 +49,7 @@ const ports = {
   publisher: eventPublisherFromEnv(),
   objects: new S3PosBatchObjects(),
   reader: posBatchReader,
+  storeTimeZones: locationTimeZones(loadInventoryPolicy()),
 };
 const limits = {
   ...DEFAULT_POS_INGEST_LIMITS,

@@ -22,14 +22,15 @@ export async function checkPosBatch(
  * Streams an upload's parsed items in file order, from a position. An uncompressed CSV or JSONL upload
  * resumes with a ranged read at the position's byte offset (for CSV, after reading the header line
  * again); gzip and POSLog uploads are read from the start and the items already handled are skipped.
- * Batches of items, one per chunk read. With `storeId`, a transaction of another store is rejected.
+ * Batches of items, one per chunk read. With `storeId`, a transaction of another store is rejected;
+ * `timeZone` (the store's) reads POSLog's local EndDateTime.
  */
 export async function* readPosItems(
   source: ByteSource,
   format: PosBatchFormat,
-  options: { gzip: boolean; position: ReadPosition; storeId?: string },
+  options: { gzip: boolean; position: ReadPosition; storeId?: string; timeZone?: string },
 ): AsyncGenerator<PosParsedItem[]> {
-  const { position, storeId } = options;
+  const { position, storeId, timeZone } = options;
   if (position.items > 0 && position.offset !== null && !options.gzip && format !== 'xml') {
     const from = { line: position.line, offset: position.offset };
     const lines = lineBatches(toBuffers(await source.open(position.offset)), from);
@@ -45,7 +46,7 @@ export async function* readPosItems(
   const { chunks } = await decompressed(await source.open());
   const all =
     format === 'xml'
-      ? poslogItems(utf8Texts(chunks), { storeId })
+      ? poslogItems(utf8Texts(chunks), { storeId, timeZone })
       : format === 'jsonl'
         ? jsonlItems(lineBatches(chunks), { storeId })
         : csvItems(lineBatches(chunks), { storeId });

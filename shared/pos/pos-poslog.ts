@@ -13,13 +13,21 @@ import { quarantinedRaw, type PosParsedItem } from '#domain/pos/parsed-item';
  *     RetailStoreID | BusinessUnit/UnitID   store     (must be the upload path's store)
  *     WorkstationID                          register
  *     SequenceNumber                         transaction sequence number
- *     BusinessDayDate, EndDateTime (with an offset), CurrencyCode, OperatorID
+ *     BusinessDayDate, CurrencyCode, OperatorID
+ *     EndDateTime                            with an offset, or local (NCR writes none): read in the
+ *                                            store's time zone (the inventory policy's location timeZone)
  *     RetailTransaction/LineItem             VoidFlag="true" lines are skipped
- *       Sale | Return     ItemID | POSIdentity/POSItemID, Description, Quantity,
- *                         ActualSalesUnitPrice | RegularSalesUnitPrice, ExtendedAmount,
- *                         DiscountAmount and RetailPriceModifier/Amount (summed as the line discount),
- *                         Return: Reason | ReasonCode | Disposal/@Method
- *       Tax               Amount (TypeCode="Refund" counts negative)
+ *       Sale | Return     ItemID | POSIdentity/POSItemID, Description,
+ *                         Quantity (@UnitOfMeasureCode its unit, @Units the units the price is quoted for),
+ *                         ActualSalesUnitPrice | RegularSalesUnitPrice (the actual price wins: an override),
+ *                         ExtendedAmount, DiscountAmount and RetailPriceModifier/Amount (summed as the
+ *                         line discount), Return: Reason | ReasonCode | Disposal/@Method
+ *         Tax             the line's own taxes, inside Sale/Return or beside it in the LineItem, each
+ *                         Amount (TaxableAmount and Percent are the till's working, not needed);
+ *                         TaxableAmount/@TaxIncludedInTaxableAmountFlag="true" or the Sale's
+ *                         TaxIncludedInPriceFlag: VAT inside the line amount, taken out, never added
+ *       Tax               a LineItem of its own: the transaction's tax (TypeCode="Refund" counts
+ *                         negative); with taxes on the lines it is their summary and must agree
  *       Tender            @TenderType, Amount (TypeCode="Refund" counts negative),
  *                         TenderChange/Amount (change given, negative)
  *
@@ -61,7 +69,7 @@ export const MAX_TRANSACTION_CHARS = 8 * 1024 * 1024;
  */
 export async function* poslogItems(
   texts: AsyncIterable<string>,
-  options: { storeId?: string } = {},
+  options: { storeId?: string; timeZone?: string } = {},
 ): AsyncGenerator<PosParsedItem[]> {
   const parser = new SaxesParser<PlainOptions>({ position: true, xmlns: false });
   let items: PosParsedItem[] = [];
@@ -115,7 +123,7 @@ export async function* poslogItems(
       });
     } else {
       const raw = buffer.slice(capture.start - bufferStart, parser.position - bufferStart);
-      items.push(transactionItem(capture.root, capture.line, raw, resume, options.storeId));
+      items.push(transactionItem(capture.root, capture.line, raw, resume, options));
     }
     capture = undefined;
   });
@@ -194,9 +202,9 @@ function transactionItem(
   line: number,
   raw: string,
   resume: { line: number; offset: null },
-  storeId: string | undefined,
+  expected: { storeId?: string; timeZone?: string },
 ): PosParsedItem {
-  const result = toPosTransactionDraft(readTransaction(transaction), { storeId });
+  const result = toPosTransactionDraft(readTransaction(transaction), expected);
   if (result.ok) return { kind: 'transaction', firstLine: line, transaction: result.transaction, resume };
   return {
     kind: 'rejected',
@@ -220,6 +228,7 @@ function readTransaction(transaction: XmlElement): Record<string, unknown> {
           : 'control';
   const lines: RawPosLine[] = [];
   const tax: string[] = [];
+  let taxIncluded = false;
   const tenders: RawPosTender[] = [];
   for (const item of disposition === 'completed' && retail ? children(retail, 'LineItem') : []) {
     if (isTrue(item.attributes.VoidFlag)) continue;
@@ -229,6 +238,11 @@ function readTransaction(transaction: XmlElement): Record<string, unknown> {
     const tender = child(item, 'Tender');
     const merchandise = sale ?? returned;
     if (merchandise) {
+      // The line's own taxes: inside its Sale/Return (as NCR and Oracle export them) or beside it.
+      const lineTaxes = [...children(merchandise, 'Tax'), ...children(item, 'Tax')].filter(
+        (element) => text(element, 'Amount') !== undefined,
+      );
+      const quantity = child(merchandise, 'Quantity');
       const discounts = [
         text(merchandise, 'DiscountAmount'),
         ...children(merchandise, 'RetailPriceModifier').map((modifier) => text(modifier, 'Amount')),
@@ -238,9 +252,15 @@ function readTransaction(transaction: XmlElement): Record<string, unknown> {
         itemCode: text(merchandise, 'ItemID') ?? text(merchandise, 'POSIdentity', 'POSItemID') ?? '',
         description: text(merchandise, 'Description'),
         quantity: text(merchandise, 'Quantity') ?? '1',
+        unit: quantity?.attributes.UnitOfMeasureCode,
+        priceUnits: quantity?.attributes.Units,
         unitPrice: text(merchandise, 'ActualSalesUnitPrice') ?? text(merchandise, 'RegularSalesUnitPrice') ?? '',
         amount: text(merchandise, 'ExtendedAmount'),
         discount: discounts.length ? addDecimals(discounts) : undefined,
+        // A return's tax is taken back by the line's type, however the till signed it.
+        tax: lineTaxes.map((element) => unsigned(text(element, 'Amount') ?? '')),
+        taxIncluded:
+          lineTaxes.some(isTaxIncluded) || isTrue(text(merchandise, 'TaxIncludedInPriceFlag')) ? true : undefined,
         reasonCode: returned
           ? (text(returned, 'Reason') ??
             text(returned, 'ReasonCode') ??
@@ -251,6 +271,7 @@ function readTransaction(transaction: XmlElement): Record<string, unknown> {
     } else if (taxLine) {
       const amount = text(taxLine, 'Amount') ?? '';
       tax.push(isRefund(taxLine) ? negate(amount) : amount);
+      taxIncluded ||= isTaxIncluded(taxLine);
     } else if (tender) {
       const amount = text(tender, 'Amount') ?? '';
       tenders.push({
@@ -273,6 +294,7 @@ function readTransaction(transaction: XmlElement): Record<string, unknown> {
     operatorId: text(transaction, 'OperatorID'),
     lines,
     tax,
+    ...(taxIncluded ? { taxIncluded } : {}),
     tenders,
   };
 }
@@ -309,6 +331,16 @@ function firstCurrencyAttribute(element: XmlElement): string | undefined {
 
 function isTrue(value: string | undefined): boolean {
   return value === 'true' || value === '1';
+}
+
+/** POSLog 6's TaxableAmount/@TaxIncludedInTaxableAmountFlag: the tax is inside the amount it is levied on (VAT). */
+function isTaxIncluded(tax: XmlElement): boolean {
+  return isTrue(child(tax, 'TaxableAmount')?.attributes.TaxIncludedInTaxableAmountFlag);
+}
+
+function unsigned(decimal: string): string {
+  const trimmed = decimal.trim();
+  return trimmed.startsWith('-') ? trimmed.slice(1) : trimmed;
 }
 
 function isRefund(element: XmlElement): boolean {

@@ -167,6 +167,8 @@ export interface PosIngestPorts {
   claims: PosTransactionClaims;
   sequences: PosRegisterSequences;
   skus: SkuCrossReference;
+  /** Store id to its IANA time zone (the inventory policy's), for POS local times without an offset. */
+  storeTimeZones?: Readonly<Record<string, string>>;
   publisher: EventPublisher;
   objects: PosBatchObjects;
   reader: PosBatchReader;
@@ -390,6 +392,7 @@ class UploadRun {
       gzip: progress.gzip,
       position: progress.position,
       storeId: progress.path.storeId,
+      timeZone: this.ports.storeTimeZones?.[progress.path.storeId],
     });
     let pending: PosParsedItem[] = [];
     let state: RunState = 'done';

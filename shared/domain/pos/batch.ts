@@ -198,6 +198,6 @@ export interface PosBatchReader {
   read(
     source: ByteSource,
     format: PosBatchFormat,
-    options: { gzip: boolean; position: ReadPosition; storeId?: string },
+    options: { gzip: boolean; position: ReadPosition; storeId?: string; timeZone?: string },
   ): AsyncIterable<PosParsedItem[]>;
 }

@@ -11,6 +11,11 @@ import type { PosTransaction } from './transaction';
  * (UNKNOWN_SKU) for lines whose item code has no SKU, carrying the recorded transaction so a mapping
  * applies them later; and a ReturnReceived per online order its return lines name. Deterministic for
  * one transaction: every consumer keys on the transaction id, so publishing it again changes nothing.
+ *
+ * A transaction that moves nothing (control: sign-on, sign-off, no-sale; cancelled; training)
+ * publishes nothing: its claim makes a re-upload a duplicate, its sequence number counts for gap
+ * detection and the batch summary counts it, and no consumer has anything to do with it. (Such a
+ * transaction often names no currency, which no event could carry.)
  */
 export function recordedTransactionEvents(
   transaction: PosTransaction,
@@ -18,6 +23,7 @@ export function recordedTransactionEvents(
   lineNumber: number,
   trace: { correlationId: string; causationId: string },
 ): FabricEvent[] {
+  if (transaction.disposition !== 'completed') return [];
   const recorded = { transaction, batch: { ...batch, lineNumber } };
   const events: FabricEvent[] = [createEvent(PosTransactionRecorded, recorded, trace)];
   const unknown = transaction.lines.filter((line) => line.sku === null);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CurrencyCode, Money, MoneyFormatError, formatDecimalMoney, parseDecimalMoney } from '#domain/kernel/money';
 import { OrderId, SalesChannel, orderIdFor } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';
+import { LOCAL_DATE_TIME, isLocalDateTime, localDateTimeIn } from '#domain/kernel/time-zone';
 import {
   Measure,
   UNIT_SPELLINGS_HINT,
@@ -32,6 +33,11 @@ const KeyPart = z
   .regex(/^[A-Za-z0-9._-]+$/, 'may contain letters, digits, ".", "_" and "-" only');
 const BusinessDay = z.iso.date({ error: 'must be a date such as 2026-11-23' });
 const IsoTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' });
+/** A store's local wall-clock time (no offset), as NCR and other tills write EndDateTime. */
+const LocalDateTime = z.string().regex(LOCAL_DATE_TIME);
+const EndedAt = z.union([IsoTimestamp, LocalDateTime], {
+  error: 'must be an ISO 8601 date-time such as 2026-11-23T10:02:11-05:00 (or local, 2026-11-23T10:02:11)',
+});
 const Sequence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const ReasonCode = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as DAMAGED');
 
@@ -88,6 +94,12 @@ export const PosLine = z.object({
    * A measured line's is unitPrice x measure - discount, rounded to the minor unit as the till rounded it.
    */
   amount: Money,
+  /**
+   * The line's own tax, when the store gave tax per line (POSLog's LineItem/Sale/Tax): the sum of its
+   * taxes, positive, never included in `amount` (a price with tax included is restated net, see
+   * toPosTransactionDraft). The transaction's `tax` counts it, sales up and returns down.
+   */
+  tax: Money.optional(),
   /** Returns: why the item came back; DAMAGED-like codes send it to damaged stock (see returnDestination). */
   reasonCode: ReasonCode.optional(),
   /**
@@ -110,7 +122,12 @@ export const PosTransaction = z.object({
   /** `{storeId}:{registerId}:{businessDay}:{sequence}`: the key as one string. */
   transactionId: z.string().min(1),
   key: PosTransactionKey,
-  endedAt: IsoTimestamp,
+  /**
+   * When the transaction ended, with its UTC offset. A store that writes local times has them read in
+   * its time zone (the inventory policy's location `timeZone`); a transaction that moves nothing
+   * (cancelled, training, control) keeps the local time as written when the store has no time zone.
+   */
+  endedAt: EndedAt,
   currency: CurrencyCode,
   disposition: PosDisposition,
   operatorId: z.string().optional(),
@@ -140,6 +157,14 @@ const WholeNumber = z
   );
 const Optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
+const OneOrMore = <T extends z.ZodType>(schema: T) =>
+  z
+    .preprocess(
+      (value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]),
+      z.array(schema),
+    )
+    .optional()
+    .transform((values) => values ?? []);
 
 export const RawPosLine = z.object({
   type: z.enum(['sale', 'return'], { error: 'must be "sale" or "return"' }),
@@ -157,6 +182,12 @@ export const RawPosLine = z.object({
   /** When the store sends it, it must equal quantity x unitPrice - discount. */
   amount: Optional(Decimal),
   reasonCode: Optional(z.string().trim().min(1).max(40)),
+  /** The line's taxes (one amount or several, each positive), when the store gives tax per line. */
+  tax: OneOrMore(Decimal.refine((value) => !value.startsWith('-'), 'must not be negative')),
+  /** The line's taxes are included in its price and amount (VAT-inclusive), not added on top. */
+  taxIncluded: Optional(z.boolean({ error: 'must be true or false' })),
+  /** Group pricing: `unitPrice` is quoted for this many units (3 for 1.00); the line amount is what counts. */
+  priceUnits: Optional(WholeNumber.pipe(z.number().min(1, 'must be at least 1'))),
   /** Returns only: `ord_...` or `{channel}:{channelOrderId}` (see parseOriginalOrder). */
   originalOrder: Optional(z.string({ error: 'must be text such as "shopify:5600000000001"' }).trim().max(120)),
 });
@@ -176,7 +207,7 @@ export const RawPosTransaction = z.object({
   registerId: KeyPart,
   businessDay: BusinessDay,
   sequence: WholeNumber.pipe(Sequence),
-  endedAt: IsoTimestamp,
+  endedAt: EndedAt,
   /** Required for a completed transaction; others move no money and default to XXX (ISO 4217: no currency). */
   currency: Optional(CurrencyCode),
   disposition: Optional(PosDisposition).transform((value) => value ?? 'completed'),
@@ -188,11 +219,13 @@ export const RawPosTransaction = z.object({
       `has more than ${MAX_LINES_PER_TRANSACTION} lines: one transaction travels as one event, at most 256 KB`,
     )
     .default([]),
-  /** One amount, or several (one per tax line) that add up. */
-  tax: z.preprocess(
-    (value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]),
-    z.array(Decimal),
-  ),
+  /**
+   * One amount, or several (one per tax line) that add up. When lines carry their own tax, these are
+   * the store's summary of them: they must add up to the same, and are not counted twice.
+   */
+  tax: OneOrMore(Decimal),
+  /** The transaction's taxes are included in its line amounts (VAT-inclusive); then they must be given per line. */
+  taxIncluded: Optional(z.boolean({ error: 'must be true or false' })),
   tenders: z.array(RawPosTender).default([]),
 });
 export type RawPosTransaction = z.input<typeof RawPosTransaction>;
@@ -212,9 +245,18 @@ export type DraftResult =
  *   a transaction missing a line or a tender therefore fails instead of posting a wrong total;
  * - cancelled, training and control transactions carry no lines;
  * - only a return line names an original order, and the reference must read (parseOriginalOrder);
- * - the store is `expected.storeId` when given (the store of the upload path).
+ * - the store is `expected.storeId` when given (the store of the upload path);
+ * - a local end time (no offset) is read in `expected.timeZone`, the store's; without one, only a
+ *   transaction that moves nothing may keep it as written.
+ * Tax per line (POSLog): the transaction's tax is the lines' (sales up, returns down), and a line whose
+ * tax is included in its price is restated net. Group pricing (a price quoted for `priceUnits` units):
+ * the line amount counts, within the minor unit the till rounded. A restated line keeps its amount
+ * exact: the net unit price is rounded up and the few minor units that adds join its discount.
  */
-export function toPosTransactionDraft(input: unknown, expected: { storeId?: string } = {}): DraftResult {
+export function toPosTransactionDraft(
+  input: unknown,
+  expected: { storeId?: string; timeZone?: string } = {},
+): DraftResult {
   const parsed = RawPosTransaction.safeParse(input);
   if (!parsed.success) {
     return {
@@ -237,6 +279,13 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
   if (raw.currency === undefined && raw.disposition === 'completed')
     return fail('currency', 'is required for a completed transaction');
   const currency = raw.currency ?? NO_CURRENCY;
+  const zoned = isLocalDateTime(raw.endedAt) && expected.timeZone && localDateTimeIn(raw.endedAt, expected.timeZone);
+  if (isLocalDateTime(raw.endedAt) && !zoned && raw.disposition === 'completed') {
+    return fail(
+      'endedAt',
+      `is ${raw.endedAt}, a local time without a UTC offset, and store ${key.storeId} has no time zone to read it in: set the store location's timeZone (an IANA name such as America/Chicago) in the inventory policy, FABRIC_INVENTORY_POLICY`,
+    );
+  }
   const money = (path: string, decimal: string): Money => {
     try {
       return parseDecimalMoney(decimal, currency);
@@ -247,19 +296,25 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
   };
   try {
     let total = 0;
+    let lineTaxTotal = 0;
     const lines = raw.lines.map((line, i) => {
       const { quantity, measure } = readLineQuantity(line.quantity, line.unit, `lines.${i}`);
       const unitPrice = money(`lines.${i}.unitPrice`, line.unitPrice);
       const discount = money(`lines.${i}.discount`, line.discount ?? '0');
       const given = line.amount === undefined ? undefined : money(`lines.${i}.amount`, line.amount);
+      const priceUnits = line.priceUnits ?? 1;
       const computed = measure
         ? measuredGross(unitPrice.amountMinor, measure.thousandths, given, discount.amountMinor) - discount.amountMinor
-        : unitPrice.amountMinor * quantity - discount.amountMinor;
+        : groupGross(unitPrice.amountMinor, quantity, priceUnits, given, discount.amountMinor) - discount.amountMinor;
       if (!Number.isSafeInteger(computed)) throw new DraftError(`lines.${i}.amount`, 'is too large');
       if (computed < 0) throw new DraftError(`lines.${i}.discount`, 'is more than the line is worth');
       const amount = { amountMinor: computed, currency };
       if (given !== undefined && given.amountMinor !== computed) {
-        const formula = measure ? `unit price x ${formatMeasure(measure)}` : 'quantity x unit price';
+        const formula = measure
+          ? `unit price x ${formatMeasure(measure)}`
+          : priceUnits > 1
+            ? `quantity x unit price / ${priceUnits} units`
+            : 'quantity x unit price';
         throw new DraftError(
           `lines.${i}.amount`,
           `is ${formatDecimalMoney(given)} but ${formula} - discount is ${formatDecimalMoney(amount)}`,
@@ -271,7 +326,16 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
           `is for lines in whole units: online orders are, so ${formatMeasure(measure)} cannot be taken back against one`,
         );
       }
-      total += line.type === 'sale' ? computed : -computed;
+      const taxes = line.tax.map((decimal, t) => money(`lines.${i}.tax.${t}`, decimal).amountMinor);
+      const lineTax = taxes.reduce((sum, amount) => sum + amount, 0);
+      // A VAT-inclusive line is restated net of its tax, so every line means the same thing to the journal.
+      const net = line.taxIncluded ? computed - lineTax : computed;
+      if (net < 0) throw new DraftError(`lines.${i}.tax`, 'is more than the line amount it is included in');
+      const priced =
+        net === computed && priceUnits === 1 ? { unitPrice, discount } : netPricing(net, discount, quantity, measure);
+      const sign = line.type === 'sale' ? 1 : -1;
+      total += sign * net;
+      lineTaxTotal += sign * lineTax;
       const reasonCode = line.reasonCode === undefined ? undefined : normalizeReasonCode(line.reasonCode);
       if (line.reasonCode !== undefined && !reasonCode)
         throw new DraftError(`lines.${i}.reasonCode`, `"${line.reasonCode}" is not a reason code`);
@@ -295,17 +359,29 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
         ...(line.description ? { description: line.description } : {}),
         quantity,
         ...(measure ? { measure } : {}),
-        unitPrice,
-        discount,
-        amount,
+        unitPrice: { amountMinor: priced.unitPrice.amountMinor, currency },
+        discount: { amountMinor: priced.discount.amountMinor, currency },
+        amount: { amountMinor: net, currency },
+        ...(taxes.length ? { tax: { amountMinor: lineTax, currency } } : {}),
         ...(reasonCode ? { reasonCode } : {}),
         ...(originalOrder ? { originalOrder } : {}),
       };
     });
-    const tax = {
-      amountMinor: raw.tax.reduce((sum, amount, i) => sum + money(`tax.${i}`, amount).amountMinor, 0),
-      currency,
-    };
+    const stated = raw.tax.reduce((sum, amount, i) => sum + money(`tax.${i}`, amount).amountMinor, 0);
+    const taxedLines = raw.lines.some((line) => line.tax.length > 0);
+    if (taxedLines && raw.tax.length > 0 && stated !== lineTaxTotal) {
+      return fail(
+        'tax',
+        `adds up to ${formatDecimalMoney({ amountMinor: stated, currency })} but the lines' own taxes to ${formatDecimalMoney({ amountMinor: lineTaxTotal, currency })} (sales - returns): with tax per line, the transaction's tax is their summary`,
+      );
+    }
+    if (raw.taxIncluded && !taxedLines && stated !== 0) {
+      return fail(
+        'taxIncluded',
+        "says the tax is included in the line amounts, but no line gives its own: give each line's tax, so it can be taken out of that line",
+      );
+    }
+    const tax = { amountMinor: taxedLines ? lineTaxTotal : stated, currency };
     total += tax.amountMinor;
     const tenders = raw.tenders.map((tender, i) => ({
       method: tender.method.toLowerCase().replace(/[\s-]+/g, '_'),
@@ -327,7 +403,7 @@ export function toPosTransactionDraft(input: unknown, expected: { storeId?: stri
       transaction: {
         transactionId: posTransactionId(key),
         key,
-        endedAt: raw.endedAt,
+        endedAt: zoned || raw.endedAt,
         currency,
         disposition: raw.disposition,
         ...(raw.operatorId ? { operatorId: raw.operatorId } : {}),
@@ -383,6 +459,55 @@ function measuredGross(
   const price = measuredPrice(unitPriceMinor, thousandths);
   const tillGross = given === undefined ? undefined : given.amountMinor + discountMinor;
   return tillGross === price.floor || tillGross === price.ceil ? tillGross : price.nearest;
+}
+
+/**
+ * quantity x a price quoted for `priceUnits` units (3 for 1.00), in minor units, as the till rounded
+ * it: its line amount (plus the discount) when that is the exact share rounded down or up, else the
+ * share rounded half up, which the amount check then names. Exact when the price is per unit.
+ */
+function groupGross(
+  unitPriceMinor: number,
+  quantity: number,
+  priceUnits: number,
+  given: Money | undefined,
+  discountMinor: number,
+): number {
+  const product = BigInt(unitPriceMinor) * BigInt(quantity);
+  const units = BigInt(priceUnits);
+  const floor = Number(product / units);
+  const ceil = product % units === 0n ? floor : floor + 1;
+  const tillGross = given === undefined ? undefined : given.amountMinor + discountMinor;
+  if (tillGross === floor || tillGross === ceil) return tillGross;
+  return Number((product * 2n + units) / (units * 2n));
+}
+
+/**
+ * A line restated at its net amount (after its included tax, or at a group price): the unit price
+ * that, times the quantity (or the measure), less the discount, gives exactly `net`, rounded up, with
+ * what the rounding adds (less than a minor unit per unit) joining the store's discount.
+ */
+function netPricing(
+  net: number,
+  discount: Money,
+  quantity: number,
+  measure: Measure | undefined,
+): { unitPrice: Money; discount: Money } {
+  const gross = BigInt(net + discount.amountMinor);
+  if (measure) {
+    const thousandths = BigInt(measure.thousandths);
+    const unitPriceMinor = Number((gross * 1000n + thousandths - 1n) / thousandths);
+    const rung = measuredPrice(unitPriceMinor, measure.thousandths).nearest;
+    return {
+      unitPrice: { amountMinor: unitPriceMinor, currency: discount.currency },
+      discount: { amountMinor: rung - net, currency: discount.currency },
+    };
+  }
+  const unitPriceMinor = Number((gross + BigInt(quantity) - 1n) / BigInt(quantity));
+  return {
+    unitPrice: { amountMinor: unitPriceMinor, currency: discount.currency },
+    discount: { amountMinor: unitPriceMinor * quantity - net, currency: discount.currency },
+  };
 }
 
 /** ISO 4217's code for transactions that involve no currency (a no-sale, a sign-on). */
