@@ -8,6 +8,7 @@ import { EventSource } from '#events/catalog';
 import { createEvent, toWireEvent } from '#domain/kernel/event';
 import { orderIdFor } from '#domain/kernel/order';
 import { ShipmentConfirmed } from '#domain/orders/events';
+import { DEFAULT_INVENTORY_POLICY } from '#domain/inventory/policy';
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { readWalmartFixture, walmartFixtureSkus } from '../fixtures/walmart';
@@ -20,6 +21,13 @@ import {
   stockOrder,
 } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
+
+// Read by return-intake at cold start: the Portland store is Shopify's location 40642627.
+process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
+  locations: DEFAULT_INVENTORY_POLICY.locations.map((location) =>
+    location.id === 'store-042' ? { ...location, channelLocationIds: { shopify: '40642627' } } : location,
+  ),
+});
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
 const stub = new ChannelApiStub();
@@ -214,5 +222,72 @@ it('a Walmart refund of a line that never shipped releases its reservation and c
   await drained('return-intake', 'order-lifecycle');
   expect(await at(sku, 'wh-east')).toMatchObject({ onHand: 3, reserved: 0 });
   expect(await dlqDepth('order-lifecycle')).toBe(0);
+  expect(await dlqDepth('return-intake')).toBe(0);
+});
+
+it('a Shopify refund restocking a shipped line at a mapped location and cancelling part of an unshipped one moves each once, the rest of the order still held', async () => {
+  await receive('RIF-CAP', 1);
+  await receive('RIF-MUG', 3);
+  const base = stockOrder('shopify', '820982911946154602', [
+    { sku: 'RIF-CAP', quantity: 1 },
+    { sku: 'RIF-MUG', quantity: 2 },
+  ]);
+  const order = {
+    ...base,
+    lines: [
+      { ...base.lines[0], channelLineId: '466157050' },
+      { ...base.lines[1], channelLineId: '466157051' },
+    ],
+  };
+  await publish(orderReceivedBody(order));
+  await eventually('the mugs reserved', async () =>
+    (await at('RIF-MUG', 'wh-east'))?.reserved === 2 ? true : undefined,
+  );
+  const shipment = {
+    shipmentId: 'SHP-RIF-2',
+    orderId: order.orderId,
+    locationId: 'wh-east',
+    carrier: 'UPS',
+    trackingNumber: '1Z999AA10123456784',
+    shippedAt: '2026-11-28T09:00:00.000Z',
+    lines: [{ lineId: '1', sku: 'RIF-CAP', quantity: 1 }],
+  };
+  await publish(
+    JSON.stringify(toWireEvent(createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId }))),
+  );
+  await eventually('the cap shipped', async () => ((await at('RIF-CAP', 'wh-east'))?.onHand === 0 ? true : undefined));
+
+  const refundLine = (lineItemId: number, restockType: string, locationId: number | null, amount: string) => ({
+    id: lineItemId + 1,
+    line_item_id: lineItemId,
+    location_id: locationId,
+    quantity: 1,
+    restock_type: restockType,
+    subtotal_set: { shop_money: { amount, currency_code: 'USD' } },
+    total_tax_set: { shop_money: { amount: '0.00', currency_code: 'USD' } },
+  });
+  const refund = JSON.stringify({
+    id: 509562970,
+    order_id: '820982911946154602',
+    created_at: '2026-11-30T10:00:00-05:00',
+    refund_line_items: [
+      refundLine(466157050, 'return', 40642627, '10.00'),
+      refundLine(466157051, 'cancel', null, '10.00'),
+    ],
+    transactions: [{ id: 389404470, kind: 'refund', status: 'success', amount: '20.00', currency: 'USD' }],
+  });
+  const secret = DEVELOPMENT_WEBHOOK_SECRETS.shopify;
+  expect(
+    (await postShopifyOrder(fabric.apiUrl, refund, shopifyDeliveryHeaders(refund, secret, 'refunds/create'))).status,
+  ).toBe(202);
+  await eventually('the cap back in the store', async () =>
+    (await at('RIF-CAP', 'store-042'))?.onHand === 1 ? true : undefined,
+  );
+  await postShopifyOrder(fabric.apiUrl, refund, shopifyDeliveryHeaders(refund, secret, 'refunds/create'));
+  await drained('return-intake');
+
+  expect(await at('RIF-CAP', 'store-042')).toMatchObject({ onHand: 1 });
+  expect(await at('RIF-CAP', 'wh-east')).toMatchObject({ onHand: 0 });
+  expect(await at('RIF-MUG', 'wh-east')).toMatchObject({ onHand: 3, reserved: 1 });
   expect(await dlqDepth('return-intake')).toBe(0);
 });
