@@ -6,7 +6,7 @@ export const returnsFunctions = {
     capability: 'inventory',
     entry: 'functions/return-intake/handler.ts',
     description:
-      'Takes received returns back into stock (restocked or damaged by reason), correlated to their order through the cross-reference; unmatched ones raise ReturnNeedsAttention.',
+      'Takes received returns back into stock (restocked or damaged by reason), correlated to their order through the cross-reference, and moves the stock channel refunds restock or cancel; unmatched ones raise ReturnNeedsAttention.',
     timeoutSeconds: 30,
     memoryMb: 256,
     tables: {
