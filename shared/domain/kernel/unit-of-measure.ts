@@ -28,6 +28,7 @@ const SPELLINGS: Record<string, StockUnit> = {
   ea: 'each',
   pc: 'each',
   pcs: 'each',
+  pce: 'each',
   unit: 'each',
   units: 'each',
   c62: 'each',

@@ -12,6 +12,7 @@ describe('readUnitOfMeasure', () => {
     ['MTR', 'm'],
     ['EA', 'each'],
     ['C62', 'each'],
+    ['PCE', 'each'],
     ['each', 'each'],
   ])('reads %s as %s', (text, unit) => {
     expect(readUnitOfMeasure(text)).toBe(unit);
