@@ -17,12 +17,13 @@ import { eventually, startTestFabric } from './support/test-fabric';
  * then comes again overlapping; the other is a POSLog 6 day in local store time with VAT included.
  */
 
-// Read by pos-batch-ingest at cold start: store-310 is an Amsterdam store whose till writes local times.
+// Read at cold start: store-310 is an Amsterdam store whose till writes local times; cheese is kept in kg.
 process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
   locations: [
     ...DEFAULT_INVENTORY_POLICY.locations,
     { id: 'store-310', name: 'Amsterdam store', kind: 'store', timeZone: 'Europe/Amsterdam' },
   ],
+  stockUnits: { 'SKU-GOUDA': 'kg' },
 });
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'pos');
@@ -52,6 +53,7 @@ const SKUS = {
   'MUG-WHITE': 'SKU-MUG-W',
   'CAP-BLUE': 'SKU-CAP-B',
   'TOTE-CANVAS': 'SKU-TOTE',
+  'GOUDA-WEIGHED': 'SKU-GOUDA',
 };
 
 async function upload(storeId: string, batchId: string, fixture: string): Promise<PosBatchSummary> {
@@ -217,20 +219,22 @@ describe('POSLog exports through the local fabric', () => {
     expect(await journalOf('store-042:R4:2026-11-24:8105')).toEqual({ balanced: true, tax: 109 });
   });
 
-  it('applies every transaction of a day in local store time with VAT included in the prices', async () => {
-    await receive('store-310', { 'SKU-TS-R-M': 5, 'SKU-MUG-W': 5, 'SKU-TOTE': 5 });
+  it('applies every transaction of a day in local store time with VAT included in the prices and cheese sold by weight', async () => {
+    await receive('store-310', { 'SKU-TS-R-M': 5, 'SKU-MUG-W': 5, 'SKU-TOTE': 5, 'SKU-GOUDA': 5_000 });
 
     const summary = await upload('store-310', 'kassa-1', 'store-310-poslog-local-vat.xml');
 
     expect(summary).toMatchObject({
       status: 'completed',
-      counts: { accepted: 4, duplicates: 0, rejected: 0 },
+      counts: { accepted: 5, duplicates: 0, rejected: 0 },
       gaps: 0,
     });
     const expected: Record<string, [number, number]> = {
       'SKU-TS-R-M': [5, 0],
       'SKU-MUG-W': [2, 0],
       'SKU-TOTE': [2, 0],
+      // 5.000 kg of cheese less the 0.420 kg weighed at the till, in thousandths of a kg.
+      'SKU-GOUDA': [4_580, 0],
     };
     expect(await stockBecomes('store-310', expected)).toEqual(expected);
     const [sale] = await recorded('store-310:K1:2026-11-24:5002');
@@ -242,9 +246,10 @@ describe('POSLog exports through the local fabric', () => {
     // 50.06 in cash, of which 41.37 is revenue net of the 8.69 VAT the prices included.
     expect(await journalOf('store-310:K1:2026-11-24:5002')).toEqual({ balanced: true, tax: 869 });
     expect(await journalOf('store-310:K1:2026-11-24:5003')).toEqual({ balanced: true, tax: -420 });
+    expect(await journalOf('store-310:K1:2026-11-24:5004')).toEqual({ balanced: true, tax: 66 });
     // The sign-on and sign-off (no currency, local times) are recorded for gaps and duplicates and publish nothing.
     await settled();
     expect(await recorded('store-310:K1:2026-11-24:5001')).toEqual([]);
-    expect(await recorded('store-310:K1:2026-11-24:5004')).toEqual([]);
+    expect(await recorded('store-310:K1:2026-11-24:5005')).toEqual([]);
   });
 });

@@ -145,7 +145,7 @@ describe('a POSLog 6 day in local store time with VAT included in the prices', (
     const items = await read('store-310-poslog-local-vat.xml', 'store-310', 'Europe/Amsterdam');
 
     expect(reasons(items)).toEqual([]);
-    const [signOn, sale, refund, signOff] = accepted(items);
+    const [signOn, sale, refund, weighed, signOff] = accepted(items);
     expect([signOn.endedAt, sale.endedAt, signOff.endedAt]).toEqual([
       '2026-11-24T08:55:00+01:00',
       '2026-11-24T09:12:30+01:00',
@@ -167,6 +167,18 @@ describe('a POSLog 6 day in local store time with VAT included in the prices', (
     });
     const { debit, credit } = journalTotals(sale as PosTransaction);
     expect(debit).toBe(credit);
+    // 0.42 kg at 18.95/kg is 7.959, rung up 7.96 with 0.66 of 9% VAT in it: 7.30 net, 17.39/kg x 0.420 kg.
+    expect(weighed.lines).toEqual([
+      expect.objectContaining({
+        quantity: 1,
+        measure: { unit: 'kg', thousandths: 420 },
+        unitPrice: eur(1739),
+        discount: eur(0),
+        amount: eur(730),
+        tax: eur(66),
+      }),
+    ]);
+    expect(weighed).toMatchObject({ tax: eur(66), total: eur(796) });
   });
 
   it('without a store time zone rejects the sales naming the field and the setting, and keeps the sign-on and sign-off', async () => {
@@ -177,11 +189,12 @@ describe('a POSLog 6 day in local store time with VAT included in the prices', (
         /^endedAt: is 2026-11-24T09:12:30, a local time without a UTC offset, .*timeZone.*FABRIC_INVENTORY_POLICY/,
       ),
       expect.stringMatching(/^endedAt: is 2026-11-24T14:03:45, a local time without a UTC offset/),
+      expect.stringMatching(/^endedAt: is 2026-11-24T16:47:05, a local time without a UTC offset/),
     ]);
     // The rejected ones still used their sequence numbers.
     expect(
       items.map((item) => (item.kind === 'rejected' ? item.key?.sequence : item.transaction.key.sequence)),
-    ).toEqual([5001, 5002, 5003, 5004]);
+    ).toEqual([5001, 5002, 5003, 5004, 5005]);
     expect(accepted(items).map((transaction) => [transaction.disposition, transaction.endedAt])).toEqual([
       ['control', '2026-11-24T08:55:00'],
       ['control', '2026-11-24T18:02:10'],
