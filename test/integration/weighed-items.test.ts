@@ -58,15 +58,46 @@ afterAll(async () => {
   await fabric?.stop();
 });
 
-async function uploadCsv(batchId: string, rows: string[]): Promise<void> {
+async function upload(file: string, body: string): Promise<void> {
   await fabric.clients.s3.send(
     new PutObjectCommand({
       Bucket: fabric.resources.buckets.posBatches,
-      Key: `incoming/store-042/${DAY}/${batchId}.csv`,
-      Body: `${[HEADER, ...rows].join('\n')}\n`,
+      Key: `incoming/store-042/${DAY}/${file}`,
+      Body: body,
     }),
   );
 }
+
+const uploadCsv = (batchId: string, rows: string[]) => upload(`${batchId}.csv`, `${[HEADER, ...rows].join('\n')}\n`);
+
+/** A POSLog 6 sale of cheese weighed at the till, as `<Quantity UnitOfMeasureCode="KGM">` carries it. */
+const poslogSale = (sequence: number, kg: string, amount: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<POSLog xmlns="http://www.nrf-arts.org/IXRetail/namespace/" MajorVersion="6" MinorVersion="0">
+  <Transaction>
+    <BusinessUnit><UnitID>store-042</UnitID></BusinessUnit>
+    <WorkstationID>R2</WorkstationID>
+    <SequenceNumber>${sequence}</SequenceNumber>
+    <BusinessDayDate>${DAY}</BusinessDayDate>
+    <EndDateTime>${DAY}T11:00:00-05:00</EndDateTime>
+    <CurrencyCode>USD</CurrencyCode>
+    <RetailTransaction>
+      <LineItem>
+        <SequenceNumber>1</SequenceNumber>
+        <Sale ItemType="Stock">
+          <ItemID>GOUDA-WEIGHED</ItemID>
+          <RegularSalesUnitPrice>3.99</RegularSalesUnitPrice>
+          <ExtendedAmount>${amount}</ExtendedAmount>
+          <Quantity UnitOfMeasureCode="KGM">${kg}</Quantity>
+        </Sale>
+      </LineItem>
+      <LineItem>
+        <SequenceNumber>2</SequenceNumber>
+        <Tender TenderType="Cash" TypeCode="Sale"><Amount>${amount}</Amount></Tender>
+      </LineItem>
+    </RetailTransaction>
+  </Transaction>
+</POSLog>
+`;
 
 const row = (sequence: number, rest: string) => `store-042,R1,${DAY},${sequence},${DAY}T10:00:00-05:00,USD,${rest}`;
 
@@ -112,6 +143,20 @@ describe('weighed items sold at a store', () => {
       }),
     ).toEqual({ unit: 'kg', onHand: 5_000, availableToSell: 5_000 });
     expect(await storeStock('SKU-MUG-W')).toMatchObject({ onHand: 8 });
+  });
+
+  it('moves a weighed SKU by the thousandths of a POSLog sale, its weight written with its UN/ECE unit code', async () => {
+    const before = (await storeStock('SKU-GOUDA')).onHand;
+
+    // 1.25 kg at 3.99/kg is 4.9875: the till rounded it up to 4.99.
+    await upload('weighed-poslog.xml', poslogSale(9001, '1.25', '4.99'));
+
+    expect(
+      await eventually('the POSLog sale to move stock', async () => {
+        const cheese = await storeStock('SKU-GOUDA');
+        return cheese.onHand !== before ? cheese.onHand : undefined;
+      }),
+    ).toBe(before - 1_250);
   });
 
   it('holds a mug rung up by weight, moving nothing, and names the mismatch', async () => {
