@@ -151,22 +151,56 @@ function ebayStatus(order: EbayOrder): OrderStatus {
   return 'received';
 }
 
-/** Completed refunds in paymentSummary.refunds, partial or full. */
+/**
+ * Completed refunds, partial or full: the order-level ones in paymentSummary.refunds, and those issued
+ * on a line in its lineItems[].refunds (eBay reports a line refund there only), each naming its line
+ * with the amount and no units: eBay says neither how many units nor what of it was tax (the amount
+ * is the seller's net, without the tax eBay collected), and moves no stock through a refund.
+ */
 export function ebayRefunds(order: EbayOrder): ChannelRefund[] {
-  return (order.paymentSummary?.refunds ?? [])
-    .filter((refund) => (refund.refundStatus ?? 'REFUNDED') === 'REFUNDED')
-    .map((refund, i) => {
-      const amount = moneyAt(refund.amount.value, refund.amount.currency, `paymentSummary.refunds.${i}.amount.value`);
-      return {
-        channel: 'ebay',
-        channelOrderId: order.orderId,
-        orderId: orderIdFor('ebay', order.orderId),
-        channelRefundId: refund.refundId ?? `${order.orderId}-refund-${i + 1}`,
-        refundedAt: utc(refund.refundDate ?? order.lastModifiedDate),
-        amount: { amountMinor: Math.abs(amount.amountMinor), currency: amount.currency },
-        lines: [],
-      };
-    });
+  const completed = (refund: { refundStatus?: string }) => (refund.refundStatus ?? 'REFUNDED') === 'REFUNDED';
+  const report = (
+    refund: { refundId?: string; refundDate?: string },
+    amount: Money,
+    fallbackId: string,
+    lines: ChannelRefund['lines'],
+  ): ChannelRefund => ({
+    channel: 'ebay',
+    channelOrderId: order.orderId,
+    orderId: orderIdFor('ebay', order.orderId),
+    channelRefundId: refund.refundId ?? fallbackId,
+    refundedAt: utc(refund.refundDate ?? order.lastModifiedDate),
+    amount,
+    lines,
+  });
+  const given = (value: string, currency: string, path: string): Money => {
+    const amount = moneyAt(value, currency, path);
+    return { amountMinor: Math.abs(amount.amountMinor), currency: amount.currency };
+  };
+  const orderLevel = (order.paymentSummary?.refunds ?? []).flatMap((refund, i) =>
+    completed(refund)
+      ? [
+          report(
+            refund,
+            given(refund.amount.value, refund.amount.currency, `paymentSummary.refunds.${i}.amount.value`),
+            `${order.orderId}-refund-${i + 1}`,
+            [],
+          ),
+        ]
+      : [],
+  );
+  const lineLevel = order.lineItems.flatMap((line, l) =>
+    line.refunds.flatMap((refund, r) => {
+      if (!completed(refund) || !refund.amount) return [];
+      const amount = given(refund.amount.value, refund.amount.currency, `lineItems.${l}.refunds.${r}.amount.value`);
+      return [
+        report(refund, amount, `${order.orderId}-${line.lineItemId}-refund-${r + 1}`, [
+          { channelLineId: line.lineItemId, quantity: 0, amount, restockType: 'no_restock' },
+        ]),
+      ];
+    }),
+  );
+  return [...orderLevel, ...lineLevel];
 }
 
 type ShipTo = NonNullable<NonNullable<EbayOrder['fulfillmentStartInstructions'][number]['shippingStep']>['shipTo']>;

@@ -92,6 +92,17 @@ export const EbayOrder = z.object({
           )
           .default([]),
         taxes: z.array(z.object({ amount: EbayAmount, taxType: z.string().optional() })).default([]),
+        /** Refunds issued on this line (issueRefund at line level); they are not repeated in paymentSummary.refunds. */
+        refunds: z
+          .array(
+            z.object({
+              refundId: z.string().optional(),
+              refundDate: z.iso.datetime({ offset: true }).optional(),
+              refundStatus: z.string().optional(),
+              amount: EbayAmount.optional(),
+            }),
+          )
+          .default([]),
       }),
     )
     .min(1),

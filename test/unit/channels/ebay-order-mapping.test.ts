@@ -93,6 +93,34 @@ describe('mapEbayOrder: VAT marketplaces, refunds and lifecycle', () => {
     ]);
   });
 
+  test("reports a refund issued on a line, which eBay lists only under the line, naming the line with eBay's net amount", () => {
+    const payload = readEbayFixture('order-us-multi-line');
+    payload.lineItems[1].refunds = [
+      { refundId: '5312399001', refundDate: '2025-06-05T10:00:00.000Z', amount: { value: '12.49', currency: 'USD' } },
+      { refundId: '5312399002', refundStatus: 'PENDING', amount: { value: '3.00', currency: 'USD' } },
+    ];
+    const parsed = EbayOrder.parse(payload);
+
+    expect(ebayRefunds(parsed)).toEqual([
+      {
+        channel: 'ebay',
+        channelOrderId: parsed.orderId,
+        orderId: orderIdFor('ebay', parsed.orderId),
+        channelRefundId: '5312399001',
+        refundedAt: '2025-06-05T10:00:00.000Z',
+        amount: money(1249, 'USD'),
+        lines: [
+          {
+            channelLineId: parsed.lineItems[1].lineItemId,
+            quantity: 0,
+            amount: money(1249, 'USD'),
+            restockType: 'no_restock',
+          },
+        ],
+      },
+    ]);
+  });
+
   test('maps a completed cancellation to cancelled, even when fully refunded', () => {
     expect(mapFixture('order-us-cancelled').status).toBe('cancelled');
   });
