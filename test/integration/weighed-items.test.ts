@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { EventSource } from '#events/catalog';
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
-import { EventProbe } from './support/inventory-support';
+import { EventProbe, availability, postAdjustment } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 /**
@@ -39,18 +38,14 @@ beforeAll(async () => {
     ['SKU-GOUDA', 5_000], // 5.000 kg
     ['SKU-MUG-W', 10],
   ] as const) {
-    const response = await fetch(`${fabric.apiUrl}/inventory/adjustments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify({
-        type: 'receipt',
-        sku,
-        locationId: 'store-042',
-        quantity,
-        reference: { kind: 'erp_document', id: `PO-${sku}` },
-      }),
+    const { status } = await postAdjustment(fabric, {
+      type: 'receipt',
+      sku,
+      locationId: 'store-042',
+      quantity,
+      reference: { kind: 'erp_document', id: `PO-${sku}` },
     });
-    expect(response.status).toBe(201);
+    expect(status).toBe(201);
   }
 });
 
@@ -102,12 +97,10 @@ const poslogSale = (sequence: number, kg: string, amount: string) => `<?xml vers
 const row = (sequence: number, rest: string) => `store-042,R1,${DAY},${sequence},${DAY}T10:00:00-05:00,USD,${rest}`;
 
 async function storeStock(sku: string): Promise<{ unit: string; onHand: number; availableToSell: number }> {
-  const response = await fetch(`${fabric.apiUrl}/availability/${sku}`);
-  const view = (await response.json()) as {
-    unit: string;
-    locations: { locationId: string; onHand: number; availableToSell: number }[];
-  };
-  const { onHand, availableToSell } = view.locations.find((location) => location.locationId === 'store-042')!;
+  const view = await availability(fabric, sku);
+  const { onHand, availableToSell } = view.locations.find(
+    (location: { locationId: string }) => location.locationId === 'store-042',
+  );
   return { unit: view.unit, onHand, availableToSell };
 }
 
