@@ -9,6 +9,8 @@ import { applyMovements, emptyPosition } from '#domain/inventory/model';
 import type { InventoryPorts } from '#domain/inventory/reservation';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { PosParsedItem } from '#domain/pos/parsed-item';
+import { buildPosSaleEntry } from '#domain/accounting/pos-entries';
+import { AccountingPolicy, DEFAULT_ACCOUNTING_POLICY } from '#domain/accounting/chart-of-accounts';
 
 /** A completed sale at store-042 of the given lines, tendered in cash to the cent. */
 function sale(lines: Record<string, unknown>[], cash: string) {
@@ -101,6 +103,23 @@ describe('a weighed POS line', () => {
     expect(issuesOf(result)).toEqual([
       'lines.0.originalOrder: is for lines in whole units: online orders are, so 0.420 kg cannot be taken back against one',
     ]);
+  });
+
+  it('books the amount the till charged for the weight as revenue, so the entry balances to the cent', () => {
+    const draft = toPosTransactionDraft(sale([cheese({ amount: '1.67' })], '1.67'));
+    if (!draft.ok) throw new Error(JSON.stringify(draft.issues));
+    const transaction: PosTransaction = {
+      ...draft.transaction,
+      lines: draft.transaction.lines.map((line) => ({ ...line, sku: 'SKU-GOUDA' })),
+    };
+
+    const entry = buildPosSaleEntry(transaction, AccountingPolicy.parse(DEFAULT_ACCOUNTING_POLICY))!;
+
+    const revenue = entry.lines.filter((line) => line.reference.endsWith(':line:1') && line.creditMinor > 0);
+    expect(revenue.map((line) => line.creditMinor)).toEqual([167]);
+    const debits = entry.lines.reduce((sum, line) => sum + line.debitMinor, 0);
+    expect(debits).toBe(entry.lines.reduce((sum, line) => sum + line.creditMinor, 0));
+    expect(debits).toBe(167);
   });
 
   it('leaves a whole-unit line as it was, with no measure, so earlier uploads keep their fingerprints', () => {
