@@ -40,6 +40,7 @@ export function recordedTransactionEvents(
             itemCode: line.itemCode,
             type: line.type,
             quantity: line.quantity,
+            ...(line.measure ? { measure: line.measure } : {}),
           })),
           batch,
           recorded,

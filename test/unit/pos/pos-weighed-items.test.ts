@@ -3,6 +3,7 @@ import { csvItems } from '#shared/pos/pos-csv';
 import { jsonlItems } from '#shared/pos/pos-jsonl';
 import { toPosTransactionDraft, type PosTransaction } from '#domain/pos/transaction';
 import { applyPosTransactionToStock } from '#domain/pos/stock-movements';
+import { recordedTransactionEvents } from '#domain/pos/recorded-transaction';
 import { describeAvailability } from '#domain/inventory/exposure';
 import { loadInventoryPolicy } from '#domain/inventory/policy';
 import { applyMovements, emptyPosition } from '#domain/inventory/model';
@@ -120,6 +121,27 @@ describe('a weighed POS line', () => {
     const debits = entry.lines.reduce((sum, line) => sum + line.debitMinor, 0);
     expect(debits).toBe(entry.lines.reduce((sum, line) => sum + line.creditMinor, 0));
     expect(debits).toBe(167);
+  });
+
+  it('shows its weight when its item code waits for a mapping', () => {
+    const draft = toPosTransactionDraft(sale([cheese()], '1.68'));
+    if (!draft.ok) throw new Error(JSON.stringify(draft.issues));
+    const transaction: PosTransaction = {
+      ...draft.transaction,
+      lines: draft.transaction.lines.map((line) => ({ ...line, sku: null })),
+    };
+
+    const events = recordedTransactionEvents(
+      transaction,
+      { storeId: 'store-042', businessDate: '2026-11-23', batchId: 'b1', uploadId: 'u1' },
+      2,
+      { correlationId: transaction.transactionId, causationId: 'upload:u1' },
+    );
+
+    expect(events.find((event) => event.detailType === 'PosLineNeedsAttention')?.data).toMatchObject({
+      reason: 'UNKNOWN_SKU',
+      lines: [{ lineNumber: 1, itemCode: 'CHEESE-GOUDA', quantity: 1, measure: { unit: 'kg', thousandths: 420 } }],
+    });
   });
 
   it('leaves a whole-unit line as it was, with no measure, so earlier uploads keep their fingerprints', () => {
