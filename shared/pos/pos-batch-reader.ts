@@ -23,7 +23,7 @@ export async function checkPosBatch(
  * resumes with a ranged read at the position's byte offset (for CSV, after reading the header line
  * again); gzip and POSLog uploads are read from the start and the items already handled are skipped.
  * Batches of items, one per chunk read. With `storeId`, a transaction of another store is rejected;
- * `timeZone` (the store's) reads POSLog's local EndDateTime.
+ * `timeZone` (the store's) reads local end times (no UTC offset), in every format.
  */
 export async function* readPosItems(
   source: ByteSource,
@@ -35,12 +35,12 @@ export async function* readPosItems(
     const from = { line: position.line, offset: position.offset };
     const lines = lineBatches(toBuffers(await source.open(position.offset)), from);
     if (format === 'jsonl') {
-      yield* jsonlItems(lines, { storeId });
+      yield* jsonlItems(lines, { storeId, timeZone });
       return;
     }
     const header = parseCsvHeader(await firstLine(source));
     if ('error' in header) throw new Error(`cannot resume: ${header.error}`);
-    yield* csvItems(lines, { header, startOffset: position.offset, storeId });
+    yield* csvItems(lines, { header, startOffset: position.offset, storeId, timeZone });
     return;
   }
   const { chunks } = await decompressed(await source.open());
@@ -48,8 +48,8 @@ export async function* readPosItems(
     format === 'xml'
       ? poslogItems(utf8Texts(chunks), { storeId, timeZone })
       : format === 'jsonl'
-        ? jsonlItems(lineBatches(chunks), { storeId })
-        : csvItems(lineBatches(chunks), { storeId });
+        ? jsonlItems(lineBatches(chunks), { storeId, timeZone })
+        : csvItems(lineBatches(chunks), { storeId, timeZone });
   let skip = position.items;
   for await (const batch of all) {
     if (skip >= batch.length) {

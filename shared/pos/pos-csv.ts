@@ -125,7 +125,7 @@ interface OpenTransaction {
  */
 export async function* csvItems(
   batches: AsyncIterable<SourceLine[]>,
-  options: { header?: CsvHeader; startOffset?: number; storeId?: string } = {},
+  options: { header?: CsvHeader; startOffset?: number; storeId?: string; timeZone?: string } = {},
 ): AsyncGenerator<PosParsedItem[]> {
   let header = options.header;
   let open: OpenTransaction | undefined;
@@ -153,20 +153,14 @@ export async function* csvItems(
       }
       const keyText = keyTextOf(header, fields);
       if (open && open.keyText !== keyText) {
-        items.push(
-          closeTransaction(open, header, options.storeId, { line: line.lineNumber, offset: start }),
-          ...open.strays,
-        );
+        items.push(closeTransaction(open, header, options, { line: line.lineNumber, offset: start }), ...open.strays);
         open = undefined;
       }
       open ??= { keyText, firstLine: line.lineNumber, rows: [], strays: [] };
       if (open.rows.length >= MAX_ROWS_PER_TRANSACTION) {
         // A runaway transaction is refused in parts as it streams past, so it never fills memory.
         open.overflow = true;
-        items.push(
-          closeTransaction(open, header, options.storeId, { line: line.lineNumber, offset: start }),
-          ...open.strays,
-        );
+        items.push(closeTransaction(open, header, options, { line: line.lineNumber, offset: start }), ...open.strays);
         open = { keyText, firstLine: line.lineNumber, rows: [], strays: [], overflow: true };
       }
       open.rows.push({ lineNumber: line.lineNumber, raw: line.text, fields });
@@ -175,7 +169,7 @@ export async function* csvItems(
   }
   if (open && header)
     yield [
-      closeTransaction(open, header, options.storeId, {
+      closeTransaction(open, header, options, {
         line: open.rows[open.rows.length - 1].lineNumber + 1,
         offset: lineStart,
       }),
@@ -239,7 +233,7 @@ const COLUMN_OF: Record<string, PosCsvColumn> = {
 function closeTransaction(
   open: OpenTransaction,
   header: CsvHeader,
-  storeId: string | undefined,
+  expected: { storeId?: string; timeZone?: string },
   resume: { line: number; offset: number },
 ): PosParsedItem {
   const [first] = open.rows;
@@ -307,7 +301,7 @@ function closeTransaction(
       tax,
       tenders,
     },
-    { storeId },
+    expected,
   );
   if (result.ok && rowIssues.size === 0)
     return { kind: 'transaction', firstLine: open.firstLine, transaction: result.transaction, resume };

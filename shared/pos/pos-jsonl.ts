@@ -10,7 +10,7 @@ import { quarantinedRaw, type PosParsedItem } from '#domain/pos/parsed-item';
  */
 export async function* jsonlItems(
   batches: AsyncIterable<SourceLine[]>,
-  options: { storeId?: string } = {},
+  options: { storeId?: string; timeZone?: string } = {},
 ): AsyncGenerator<PosParsedItem[]> {
   for await (const lines of batches) {
     const items: PosParsedItem[] = [];

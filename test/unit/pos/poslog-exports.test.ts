@@ -202,6 +202,48 @@ describe('a POSLog 6 day in local store time with VAT included in the prices', (
   });
 });
 
+describe('local end times in the other formats', () => {
+  const csv = [
+    'store_id,register_id,business_day,sequence,ended_at,currency,record_type,item_code,quantity,unit_price,amount,tender_method',
+    'store-042,R1,2026-11-24,1,2026-11-24T10:00:00,USD,sale,MUG-WHITE,1,12.00,,',
+    'store-042,R1,2026-11-24,1,2026-11-24T10:00:00,USD,tender,,,,12.00,cash',
+  ].join('\n');
+  const jsonl = JSON.stringify({
+    storeId: 'store-042',
+    registerId: 'R2',
+    businessDay: '2026-11-24',
+    sequence: 1,
+    endedAt: '2026-11-24T10:00:00',
+    currency: 'USD',
+    lines: [{ type: 'sale', itemCode: 'MUG-WHITE', quantity: 1, unitPrice: '12.00', tax: ['0.75', '0.12'] }],
+    tenders: [{ method: 'cash', amount: '12.87' }],
+  });
+
+  it.each([
+    ['csv', csv],
+    ['jsonl', jsonl],
+  ] as const)('reads a %s local time in the store time zone', async (format, content) => {
+    const items: PosParsedItem[] = [];
+    const bytes: ByteSource = {
+      async open() {
+        return (async function* chunks() {
+          yield Buffer.from(`${content}\n`);
+        })();
+      },
+    };
+    for await (const batch of readPosItems(bytes, format, {
+      gzip: false,
+      position: START,
+      storeId: 'store-042',
+      timeZone: 'America/New_York',
+    }))
+      items.push(...batch);
+
+    expect(reasons(items)).toEqual([]);
+    expect(accepted(items).map((transaction) => transaction.endedAt)).toEqual(['2026-11-24T10:00:00-05:00']);
+  });
+});
+
 describe('tax per line, included taxes and group prices in the canonical transaction', () => {
   const line = { type: 'sale' as const, itemCode: 'SOCKS-3PK', quantity: '1', unitPrice: '10.00' };
   const draft = (overrides: Partial<RawPosTransaction>) =>
