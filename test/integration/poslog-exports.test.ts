@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -7,7 +6,7 @@ import { EventSource } from '#events/catalog';
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
 import { DEFAULT_INVENTORY_POLICY } from '#domain/inventory/policy';
 import type { PosBatchSummary } from '#domain/pos/batch';
-import { EventProbe, queueDepth } from './support/inventory-support';
+import { EventProbe, availability, postAdjustment, queueDepth } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 /**
@@ -81,27 +80,24 @@ async function upload(storeId: string, batchId: string, fixture: string): Promis
 
 async function receive(locationId: string, stock: Record<string, number>): Promise<void> {
   for (const [sku, quantity] of Object.entries(stock)) {
-    const response = await fetch(`${fabric.apiUrl}/inventory/adjustments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify({
-        type: 'receipt',
-        sku,
-        locationId,
-        quantity,
-        reference: { kind: 'erp_document', id: `PO-${locationId}-${sku}` },
-      }),
+    const answer = await postAdjustment(fabric, {
+      type: 'receipt',
+      sku,
+      locationId,
+      quantity,
+      reference: { kind: 'erp_document', id: `PO-${locationId}-${sku}` },
     });
-    expect(response.status).toBe(201);
+    expect(answer.status).toBe(201);
   }
 }
 
 async function stockAt(locationId: string, skus: readonly string[]): Promise<Record<string, [number, number]>> {
   const entries = await Promise.all(
     skus.map(async (sku) => {
-      const response = await fetch(`${fabric.apiUrl}/availability/${sku}`);
-      const view = (await response.json()) as { locations: { locationId: string; onHand: number; damaged: number }[] };
-      const at = view.locations.find((location) => location.locationId === locationId);
+      const view = await availability(fabric, sku);
+      const at = (view.locations as { locationId: string; onHand: number; damaged: number }[]).find(
+        (location) => location.locationId === locationId,
+      );
       return [sku, [at?.onHand ?? 0, at?.damaged ?? 0]] as [string, [number, number]];
     }),
   );
