@@ -10,6 +10,7 @@ import { orderIdFor } from '#domain/kernel/order';
 import { ShipmentConfirmed } from '#domain/orders/events';
 import { DEFAULT_INVENTORY_POLICY } from '#domain/inventory/policy';
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { readWalmartFixture, walmartFixtureSkus } from '../fixtures/walmart';
 import {
@@ -30,6 +31,8 @@ process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
 });
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+// Two cores shared by every suite: a consumer may take a while to get to its message.
+const SLOW = 30_000;
 const stub = new ChannelApiStub();
 let fabric: LocalFabric;
 let probe: EventProbe;
@@ -55,9 +58,17 @@ const publish = (body: string) =>
 
 async function drained(...queues: string[]): Promise<void> {
   for (const name of queues)
-    await eventually(`the ${name} queue to drain`, async () =>
-      (await queueDepth(fabric, fabric.resources.queues[name].url)) === 0 ? true : undefined,
+    await eventually(
+      `the ${name} queue to drain`,
+      async () => ((await queueDepth(fabric, fabric.resources.queues[name].url)) === 0 ? true : undefined),
+      SLOW,
     );
+}
+
+/** Waits for the order to be stored, so its refund does not wait out a retry for it. */
+async function stored(orderId: string): Promise<void> {
+  const orders = new DynamoOrderRepository(fabric.resources.tables.orders, fabric.resources.tables.crossReference);
+  await eventually(`order ${orderId} stored`, async () => ((await orders.getOrder(orderId)) ? true : undefined), SLOW);
 }
 
 async function dlqDepth(name: string): Promise<number> {
@@ -95,8 +106,10 @@ it('a Shopify partial refund restocking one shipped tee puts it back on hand whe
     totals: { ...base.totals, tax: usd(165), total: usd(2165) },
   };
   await publish(orderReceivedBody(order));
-  await eventually('the tees reserved', async () =>
-    (await at('RIF-TEE', 'wh-east'))?.reserved === 2 ? true : undefined,
+  await eventually(
+    'the tees reserved',
+    async () => ((await at('RIF-TEE', 'wh-east'))?.reserved === 2 ? true : undefined),
+    SLOW,
   );
   const shipment = {
     shipmentId: 'SHP-RIF-1',
@@ -107,10 +120,15 @@ it('a Shopify partial refund restocking one shipped tee puts it back on hand whe
     shippedAt: '2026-11-28T09:00:00.000Z',
     lines: [{ lineId: '1', sku: 'RIF-TEE', quantity: 2 }],
   };
+  await stored(order.orderId);
   await publish(
     JSON.stringify(toWireEvent(createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId }))),
   );
-  await eventually('the tees shipped', async () => ((await at('RIF-TEE', 'wh-east'))?.onHand === 3 ? true : undefined));
+  await eventually(
+    'the tees shipped',
+    async () => ((await at('RIF-TEE', 'wh-east'))?.onHand === 3 ? true : undefined),
+    SLOW,
+  );
 
   // One tee back: 10.00 and 0.83 of tax, restocked at a Shopify location the policy does not map.
   const refund = JSON.stringify({
@@ -139,8 +157,10 @@ it('a Shopify partial refund restocking one shipped tee puts it back on hand whe
   expect(
     (await postShopifyOrder(fabric.apiUrl, refund, shopifyDeliveryHeaders(refund, secret, 'refunds/create'))).status,
   ).toBe(202);
-  await eventually('the tee back on hand', async () =>
-    (await at('RIF-TEE', 'wh-east'))?.onHand === 4 ? true : undefined,
+  await eventually(
+    'the tee back on hand',
+    async () => ((await at('RIF-TEE', 'wh-east'))?.onHand === 4 ? true : undefined),
+    SLOW,
   );
   // Shopify sends the same refund again as a new event: nothing moves twice.
   await postShopifyOrder(fabric.apiUrl, refund, shopifyDeliveryHeaders(refund, secret, 'refunds/create'));
@@ -180,8 +200,13 @@ it('a Walmart refund of a line that never shipped releases its reservation and c
       body,
     });
   expect((await notify(walmartOrderEvent(purchaseOrderId))).status).toBe(202);
-  await eventually('the tee reserved', async () => ((await at(sku, 'wh-east'))?.reserved === 1 ? true : undefined));
+  await eventually(
+    'the tee reserved',
+    async () => ((await at(sku, 'wh-east'))?.reserved === 1 ? true : undefined),
+    SLOW,
+  );
 
+  await stored(orderIdFor('walmart', purchaseOrderId));
   // The buyer cancels before it ships: Walmart refunds the line's price and tax, the line still Acknowledged.
   const refunded = structuredClone(acknowledged);
   refunded.orderLines.orderLine[0].statusDate = '2026-11-29T10:00:00.000Z';
@@ -207,18 +232,24 @@ it('a Walmart refund of a line that never shipped releases its reservation and c
       .status,
   ).toBe(202);
 
-  await eventually('the reservation released', async () =>
-    (await at(sku, 'wh-east'))?.reserved === 0 ? true : undefined,
+  await eventually(
+    'the reservation released',
+    async () => ((await at(sku, 'wh-east'))?.reserved === 0 ? true : undefined),
+    SLOW,
   );
   const orderId = orderIdFor('walmart', purchaseOrderId);
-  await eventually('the order cancelled', async () => {
-    await probe.drain();
-    return probe
-      .distinct('OrderStateChanged')
-      .some((event) => event.data.orderId === orderId && event.data.to === 'cancelled')
-      ? true
-      : undefined;
-  });
+  await eventually(
+    'the order cancelled',
+    async () => {
+      await probe.drain();
+      return probe
+        .distinct('OrderStateChanged')
+        .some((event) => event.data.orderId === orderId && event.data.to === 'cancelled')
+        ? true
+        : undefined;
+    },
+    SLOW,
+  );
   await drained('return-intake', 'order-lifecycle');
   expect(await at(sku, 'wh-east')).toMatchObject({ onHand: 3, reserved: 0 });
   expect(await dlqDepth('order-lifecycle')).toBe(0);
@@ -240,8 +271,10 @@ it('a Shopify refund restocking a shipped line at a mapped location and cancelli
     ],
   };
   await publish(orderReceivedBody(order));
-  await eventually('the mugs reserved', async () =>
-    (await at('RIF-MUG', 'wh-east'))?.reserved === 2 ? true : undefined,
+  await eventually(
+    'the mugs reserved',
+    async () => ((await at('RIF-MUG', 'wh-east'))?.reserved === 2 ? true : undefined),
+    SLOW,
   );
   const shipment = {
     shipmentId: 'SHP-RIF-2',
@@ -252,10 +285,15 @@ it('a Shopify refund restocking a shipped line at a mapped location and cancelli
     shippedAt: '2026-11-28T09:00:00.000Z',
     lines: [{ lineId: '1', sku: 'RIF-CAP', quantity: 1 }],
   };
+  await stored(order.orderId);
   await publish(
     JSON.stringify(toWireEvent(createEvent(ShipmentConfirmed, { shipment }, { correlationId: order.orderId }))),
   );
-  await eventually('the cap shipped', async () => ((await at('RIF-CAP', 'wh-east'))?.onHand === 0 ? true : undefined));
+  await eventually(
+    'the cap shipped',
+    async () => ((await at('RIF-CAP', 'wh-east'))?.onHand === 0 ? true : undefined),
+    SLOW,
+  );
 
   const refundLine = (lineItemId: number, restockType: string, locationId: number | null, amount: string) => ({
     id: lineItemId + 1,
@@ -280,8 +318,10 @@ it('a Shopify refund restocking a shipped line at a mapped location and cancelli
   expect(
     (await postShopifyOrder(fabric.apiUrl, refund, shopifyDeliveryHeaders(refund, secret, 'refunds/create'))).status,
   ).toBe(202);
-  await eventually('the cap back in the store', async () =>
-    (await at('RIF-CAP', 'store-042'))?.onHand === 1 ? true : undefined,
+  await eventually(
+    'the cap back in the store',
+    async () => ((await at('RIF-CAP', 'store-042'))?.onHand === 1 ? true : undefined),
+    SLOW,
   );
   await postShopifyOrder(fabric.apiUrl, refund, shopifyDeliveryHeaders(refund, secret, 'refunds/create'));
   await drained('return-intake');

@@ -38,7 +38,7 @@ export function lifecycleEventsOf(
         event: {
           on: 'order_received',
           key: 'received',
-          lines: order.lines.map(({ lineId, quantity }) => ({ lineId, quantity })),
+          lines: order.lines.map(({ lineId, channelLineId, quantity }) => ({ lineId, channelLineId, quantity })),
           totalMinor: order.totals.total.amountMinor,
         } as const,
       };
@@ -112,6 +112,9 @@ export function lifecycleEventsOf(
             on: 'refund_reported',
             key: `refund:${refund.channel}:${refund.channelRefundId}`,
             amountMinor: refund.amount.amountMinor,
+            cancelled: refund.lines
+              .filter((line) => line.restockType === 'cancel' && line.quantity > 0)
+              .map(({ channelLineId, quantity }) => ({ channelLineId, quantity })),
           },
         },
       ];

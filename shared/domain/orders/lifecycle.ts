@@ -45,12 +45,21 @@ export type LifecycleEventName = z.infer<typeof LifecycleEventName>;
  * (a shipment id, a refund id): the same fact delivered twice is applied once.
  */
 export type LifecycleEvent = { key: string } & (
-  | { on: 'order_received'; lines: readonly { lineId: string; quantity: number }[]; totalMinor: number }
+  | {
+      on: 'order_received';
+      lines: readonly { lineId: string; channelLineId?: string; quantity: number }[];
+      totalMinor: number;
+    }
   | { on: 'stock_reserved' | 'stock_backordered' | 'stock_refused' | 'order_cancelled' }
   | { on: 'erp_posted'; erpDocumentId: string }
   | { on: 'shipment_confirmed'; lines: readonly { lineId: string; quantity: number }[] }
   | { on: 'return_received'; units: number }
-  | { on: 'refund_reported'; amountMinor: number }
+  | {
+      on: 'refund_reported';
+      amountMinor: number;
+      /** Units the refund cancelled before they shipped, by the channel's line id: the order no longer waits for them. */
+      cancelled?: readonly { channelLineId: string; quantity: number }[];
+    }
 );
 
 /** What the lifecycle remembers to decide guarded moves: quantities ordered, shipped, returned; money refunded. */
@@ -60,6 +69,8 @@ export interface LifecycleFacts {
   returnedUnits: number;
   totalMinor: number;
   refundedMinor: number;
+  /** The channel's line id of each order line, to apply what a refund cancelled (absent on orders received before it was kept). */
+  channelLines?: Record<string, string>;
 }
 
 export interface AppliedEvent {
@@ -195,9 +206,30 @@ export function decideTransition(
     };
   }
   if (rows.length === 0) {
-    // Only refunds short of the order total reach here: money moved, the order did not.
+    // Only refunds short of the order total reach here: money moved, the order did not, unless the
+    // refund cancelled the last units a partially shipped order was waiting for.
     if (!current)
       return { outcome: 'early', from, to: 'received', reason: `${event.on} before the order was received` };
+    if (
+      from === 'partially_shipped' &&
+      event.on === 'refund_reported' &&
+      event.cancelled?.length &&
+      allLinesShipped(facts)
+    ) {
+      const version = current.version + 1;
+      return {
+        outcome: 'moved',
+        from,
+        to: 'shipped',
+        next: {
+          ...current,
+          state: 'shipped',
+          version,
+          facts,
+          applied: { ...current.applied, [event.key]: { from, to: 'shipped', version } },
+        },
+      };
+    }
     return {
       outcome: 'noted',
       next: {
@@ -237,6 +269,9 @@ function countFacts(facts: LifecycleFacts | undefined, event: LifecycleEvent): L
         ...base,
         ordered: Object.fromEntries(event.lines.map((line) => [line.lineId, line.quantity])),
         totalMinor: event.totalMinor,
+        channelLines: Object.fromEntries(
+          event.lines.flatMap((line) => (line.channelLineId ? [[line.channelLineId, line.lineId]] : [])),
+        ),
       };
     case 'shipment_confirmed': {
       const shipped = { ...base.shipped };
@@ -245,8 +280,14 @@ function countFacts(facts: LifecycleFacts | undefined, event: LifecycleEvent): L
     }
     case 'return_received':
       return { ...base, returnedUnits: base.returnedUnits + event.units };
-    case 'refund_reported':
-      return { ...base, refundedMinor: base.refundedMinor + event.amountMinor };
+    case 'refund_reported': {
+      const ordered = { ...base.ordered };
+      for (const { channelLineId, quantity } of event.cancelled ?? []) {
+        const lineId = base.channelLines?.[channelLineId];
+        if (lineId !== undefined && lineId in ordered) ordered[lineId] = Math.max(0, ordered[lineId] - quantity);
+      }
+      return { ...base, ordered, refundedMinor: base.refundedMinor + event.amountMinor };
+    }
     default:
       return base;
   }

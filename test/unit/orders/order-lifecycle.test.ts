@@ -183,6 +183,30 @@ describe('order lifecycle transitions', () => {
     },
   );
 
+  test('a refund cancelling the units still waiting ships the order when the rest has shipped, and a later shipment of the rest otherwise', () => {
+    const named: LifecycleEvent = {
+      on: 'order_received',
+      key: 'received',
+      lines: [
+        { lineId: 'l1', channelLineId: 'c1', quantity: 2 },
+        { lineId: 'l2', channelLineId: 'c2', quantity: 1 },
+      ],
+      totalMinor: 5000,
+    };
+    const cancelL2: LifecycleEvent = {
+      on: 'refund_reported',
+      key: 'refund:1',
+      amountMinor: 1000,
+      cancelled: [{ channelLineId: 'c2', quantity: 1 }],
+    };
+
+    const shippedFirst = run([named, reserved, posted, shipment('s1', [{ lineId: 'l1', quantity: 2 }]), cancelL2]);
+    const cancelledFirst = run([named, reserved, posted, cancelL2, shipment('s1', [{ lineId: 'l1', quantity: 2 }])]);
+
+    expect(shippedFirst.lifecycle?.state).toBe('shipped');
+    expect(cancelledFirst.lifecycle?.state).toBe('shipped');
+  });
+
   test('a partial refund is noted without a move; the refund that completes the total refunds the order', () => {
     const shipped = [
       received,
