@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import path from 'node:path';
 import { readPosItems } from '#shared/pos/pos-batch-reader';
 import { START, type ByteSource } from '#domain/pos/batch';
@@ -298,6 +299,46 @@ describe('tax per line, included taxes and group prices in the canonical transac
     expect(issues(draft({ tax: '1.74', taxIncluded: true }))).toEqual([
       "taxIncluded: says the tax is included in the line amounts, but no line gives its own: give each line's tax, so it can be taken out of that line",
     ]);
+  });
+
+  it('restates any VAT-inclusive or group-priced line exactly: net amount kept, rounding under a minor unit per unit', () => {
+    const decimal = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 200_000 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.boolean(),
+        (quantity, unitPriceMinor, priceUnits, taxPercent, roundUp) => {
+          const exact = unitPriceMinor * quantity;
+          const gross = roundUp ? Math.ceil(exact / priceUnits) : Math.floor(exact / priceUnits);
+          const tax = Math.floor((gross * taxPercent) / (100 + taxPercent));
+          const result = draft({
+            lines: [
+              {
+                ...line,
+                quantity: String(quantity),
+                unitPrice: decimal(unitPriceMinor),
+                priceUnits: String(priceUnits),
+                amount: decimal(gross),
+                tax: [decimal(tax)],
+                taxIncluded: true,
+              },
+            ],
+            tenders: [{ method: 'cash', amount: decimal(gross) }],
+          });
+          expect(result.ok).toBe(true);
+          if (!result.ok) return;
+          const [restated] = result.transaction.lines;
+          expect(restated.amount.amountMinor).toBe(gross - tax);
+          expect(restated.unitPrice.amountMinor * quantity - restated.discount.amountMinor).toBe(gross - tax);
+          expect(restated.discount.amountMinor).toBeGreaterThanOrEqual(0);
+          expect(restated.discount.amountMinor).toBeLessThan(quantity);
+          expect(result.transaction.total.amountMinor).toBe(gross);
+        },
+      ),
+    );
   });
 
   it('still totals the tax of transactions that give it per transaction (CSV, JSONL)', () => {
