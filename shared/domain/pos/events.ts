@@ -75,7 +75,7 @@ export const PosBatchContinuationRequestedData = z.object({
 export const PosTransactionRecorded = defineEvent('PosTransactionRecorded', {
   source: EventSource.pos,
   description:
-    'A store POS transaction (sale, return, exchange; or a cancelled, training or control one) was recorded from a batch upload, once per (store, register, business day, sequence).',
+    'A completed store POS transaction (sale, return, exchange) was recorded, from a batch upload or a Square till, once per (store, register, business day, sequence); cancelled, training and control ones publish nothing.',
   versions: { 1: PosTransactionRecordedData },
   current: 1,
 });
