@@ -129,6 +129,20 @@ export function mapShopifyRefund(payload: ShopifyRefundPayload): ChannelRefund {
     tax: money(adjustment.tax_amount_set.shop_money.amount, `order_adjustments.${i}.tax_amount_set.shop_money.amount`),
   }));
   const shipping = adjustments.filter((adjustment) => adjustment.kind === 'shipping_refund');
+  // Shipping given back cannot be negative: a sign Shopify does not send holds the refund, naming the field.
+  adjustments.forEach((adjustment, i) => {
+    for (const [field, figure] of [
+      ['amount_set', adjustment.amount],
+      ['tax_amount_set', adjustment.tax],
+    ] as const)
+      if (adjustment.kind === 'shipping_refund' && figure.amountMinor > 0)
+        throw new OrderMappingError(`order_adjustments.${i}.${field}: a shipping refund is negative or zero`, [
+          {
+            path: `order_adjustments.${i}.${field}.shop_money.amount`,
+            message: 'a shipping refund is negative or zero',
+          },
+        ]);
+  });
   const others = adjustments.filter((adjustment) => adjustment.kind !== 'shipping_refund');
   const channelOrderId = String(payload.order_id);
   return {

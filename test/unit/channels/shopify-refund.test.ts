@@ -115,6 +115,25 @@ describe('Shopify refunds/create', () => {
     ]);
   });
 
+  test('refuses a shipping refund stated as a positive amount, naming the field', () => {
+    const positive = {
+      ...refund,
+      order_adjustments: [
+        {
+          kind: 'shipping_refund',
+          amount_set: { shop_money: { amount: '5.00', currency_code: 'USD' } },
+          tax_amount_set: { shop_money: { amount: '0.00', currency_code: 'USD' } },
+        },
+      ],
+    };
+
+    expect(() => mapShopifyRefund(ShopifyRefundPayload.parse(positive))).toThrow(
+      expect.objectContaining({
+        details: [expect.objectContaining({ path: 'order_adjustments.0.amount_set.shop_money.amount' })],
+      }),
+    );
+  });
+
   test.each([
     ['fulfilled', 'return'],
     [null, 'cancel'],
