@@ -8,6 +8,7 @@ import type { Order } from '#domain/kernel/order';
 import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { normalizeReasonCode, toPosTransactionDraft, type PosLine, type RawPosTransaction } from '#domain/pos';
 import type { SquareOrder } from './square-order.schema';
+import { isTimeZone } from '#domain/kernel/time-zone';
 
 export const SQUARE_STORE_LOCATIONS_ENV = 'FABRIC_SQUARE_STORE_LOCATIONS';
 
@@ -234,13 +235,4 @@ function businessDayOf(timestamp: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
     new Date(timestamp),
   );
-}
-
-function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }
