@@ -232,9 +232,9 @@ function refundedProductMinor(line: WalmartOrderLine, index: number): number {
 /**
  * Each line's refund (partial or full) as one ChannelRefund: its PRODUCT charges as the line's goods
  * and tax, its SHIPPING charges as shipping and shipping tax, each of which Walmart states as a negative
- * amount, given back positive. A line that never shipped (no unit Shipped, Delivered or Refund) is a
- * cancelled line: its refund cancels its units (Cancelled ones, else the whole line), releasing what
- * they hold. A shipped line's refund covers its units in Refund and restocks nothing: Walmart reports
+ * amount, given back positive. A line with units Cancelled, or that never shipped (no unit Shipped,
+ * Delivered or Refund), is a cancelled line: its refund cancels its Cancelled units (else the whole
+ * line), releasing what they hold. A shipped line's refund covers its units in Refund and restocks nothing: Walmart reports
  * the goods coming back through its returns, not its refunds. Walmart repeats the refund in every
  * later answer for the order; consumers key on the refund id, so a repeat changes nothing.
  */
@@ -284,9 +284,10 @@ export function walmartRefunds(order: WalmartOrder): ChannelRefund[] {
             ),
           0,
         );
-    const neverShipped = unitsIn('Shipped', 'Delivered', 'Refund') === 0;
-    const quantity = neverShipped
-      ? unitsIn('Cancelled') ||
+    const cancelledUnits = unitsIn('Cancelled');
+    const cancels = cancelledUnits > 0 || unitsIn('Shipped', 'Delivered', 'Refund') === 0;
+    const quantity = cancels
+      ? cancelledUnits ||
         quantityAt(line.orderLineQuantity.amount, `orderLines.orderLine.${i}.orderLineQuantity.amount`)
       : unitsIn('Refund');
     const reason = refundCharges.find((entry) => entry.refundReason)?.refundReason ?? line.refund.refundComments;
@@ -305,7 +306,7 @@ export function walmartRefunds(order: WalmartOrder): ChannelRefund[] {
                 quantity,
                 goods: given(product.map((figure) => figure.amount)),
                 tax: given(product.map((figure) => figure.tax)),
-                restockType: neverShipped ? ('cancel' as const) : ('no_restock' as const),
+                restockType: cancels ? ('cancel' as const) : ('no_restock' as const),
               },
             ]
           : [],

@@ -283,6 +283,38 @@ describe('mapWalmartOrder: line statuses, cancellations and refunds', () => {
     });
   });
 
+  test('reports the refund of a line with one hoodie shipped and one cancelled as the cancelled unit', () => {
+    const payload = orderOf('get-order-partially-shipped-refund-usd');
+    const line = payload.orderLines.orderLine[0];
+    line.orderLineStatuses.orderLineStatus = [
+      { status: 'Shipped', statusQuantity: { unitOfMeasurement: 'EACH', amount: '1' } },
+      { status: 'Cancelled', statusQuantity: { unitOfMeasurement: 'EACH', amount: '1' } },
+    ];
+    line.refund = {
+      refundId: '128594032501',
+      refundCharges: {
+        refundCharge: [
+          {
+            refundReason: 'BuyerCanceled',
+            charge: {
+              chargeType: 'PRODUCT',
+              chargeName: 'ItemPrice',
+              chargeAmount: { currency: 'USD', amount: -39.99 },
+              tax: { taxName: 'Tax1', taxAmount: { currency: 'USD', amount: -3.3 } },
+            },
+          },
+        ],
+      },
+    };
+
+    const [refund] = walmartRefunds(WalmartOrder.parse(payload));
+
+    expect(refund.amount).toEqual(usd(4329));
+    expect(refund.lines).toEqual([
+      { channelLineId: '1', quantity: 1, goods: usd(3999), tax: usd(330), restockType: 'cancel' },
+    ]);
+  });
+
   test('maps a delivered order whose whole price was refunded to refunded', () => {
     const payload = orderOf('get-order-cancelled-usd');
     const line = payload.orderLines.orderLine[0];
