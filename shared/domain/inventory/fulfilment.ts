@@ -147,8 +147,7 @@ export async function consumeShipment(shipment: Shipment, ports: InventoryPorts)
       });
     }
 
-    const { parts, closes } = settleParts(open, touched, record.header);
-    const { header } = record;
+    const { parts, closes, closing } = settleParts(open, touched, record.header, occurredAt);
     const actions =
       1 + parts.length + buckets.length + buckets.reduce((sum, w) => sum + w.movements.length, 0) + (closes ? 1 : 0);
     if (actions > MAX_TRANSACTION_ACTIONS)
@@ -160,19 +159,7 @@ export async function consumeShipment(shipment: Shipment, ports: InventoryPorts)
       shipment: { shipmentId: shipment.shipmentId, orderId: shipment.orderId, recordedAt: occurredAt },
       parts,
       buckets,
-      ...(closes
-        ? {
-            header: {
-              next: {
-                ...header,
-                status: 'fulfilled',
-                updatedAt: occurredAt,
-                sweepAt: header.outbox ? header.sweepAt : undefined,
-              },
-              expect: { status: header.status },
-            },
-          }
-        : {}),
+      ...closing,
     });
     const fromReservations = consumed.reduce((sum, a) => sum + a.quantity, 0);
     const unreservedUnits = unreserved.reduce((sum, line) => sum + line.quantity, 0);
@@ -205,14 +192,19 @@ export async function consumeShipment(shipment: Shipment, ports: InventoryPorts)
 
 /**
  * The reservation parts a consumption touched, at their next version: `fulfilled` once every
- * allocation in them is consumed, else still `reserved`; and whether the order's reservation closes
- * (it was open, and no part holds anything any more).
+ * allocation in them is consumed, else still `reserved`; whether the order's reservation closes
+ * (it was open, and no part holds anything any more), and then the header's write that closes it.
  */
 export function settleParts(
   open: readonly ReservationPart[],
   touched: ReadonlySet<number>,
   header: ReservationHeader,
-): { parts: { part: ReservationPart; expectVersion: number }[]; closes: boolean } {
+  occurredAt: string,
+): {
+  parts: { part: ReservationPart; expectVersion: number }[];
+  closes: boolean;
+  closing: { header?: { next: ReservationHeader; expect: { status: ReservationHeader['status'] } } };
+} {
   const parts = open
     .filter((part) => touched.has(part.partNo))
     .map((part) => ({
@@ -228,5 +220,19 @@ export function settleParts(
   const stillHeld = open.some(
     (part) => !parts.some((p) => p.part.partNo === part.partNo && p.part.status === 'fulfilled'),
   );
-  return { parts, closes: OPEN_RESERVATION_STATUSES.includes(header.status) && parts.length > 0 && !stillHeld };
+  const closes = OPEN_RESERVATION_STATUSES.includes(header.status) && parts.length > 0 && !stillHeld;
+  const closing = closes
+    ? {
+        header: {
+          next: {
+            ...header,
+            status: 'fulfilled' as const,
+            updatedAt: occurredAt,
+            sweepAt: header.outbox ? header.sweepAt : undefined,
+          },
+          expect: { status: header.status },
+        },
+      }
+    : {};
+  return { parts, closes, closing };
 }

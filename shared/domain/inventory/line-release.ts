@@ -51,8 +51,7 @@ export async function releaseCancelledUnits(cancellation: LineCancellation, port
           left -= take;
         }
     }
-    const { parts, closes } = settleParts(open, touched, record.header);
-    const { header } = record;
+    const { parts, closing } = settleParts(open, touched, record.header, occurredAt);
     const outcome = await ports.store.commitShipment({
       shipment: { shipmentId: cancellation.cancellationId, orderId: cancellation.orderId, recordedAt: occurredAt },
       parts,
@@ -63,19 +62,7 @@ export async function releaseCancelledUnits(cancellation: LineCancellation, port
         orderId: cancellation.orderId,
         occurredAt,
       }),
-      ...(closes
-        ? {
-            header: {
-              next: {
-                ...header,
-                status: 'fulfilled',
-                updatedAt: occurredAt,
-                sweepAt: header.outbox ? header.sweepAt : undefined,
-              },
-              expect: { status: header.status },
-            },
-          }
-        : {}),
+      ...closing,
     });
     if (outcome.kind === 'committed' || outcome.kind === 'duplicate') {
       await refreshAvailability([...new Set(released.map((allocation) => allocation.sku))], ports);
