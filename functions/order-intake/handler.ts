@@ -4,7 +4,7 @@ import { readConfig, requiredName } from '#shared/config/env';
 import { parseEventBody } from '#events/catalog';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { ORDER_INTAKE_SCOPE, orderVersionKey } from '#domain/orders/model';
-import { isCatchUpDelivery } from '#domain/intake/order-pull';
+import { recoveredByCatchUp } from '#domain/intake/order-pull';
 import { IdempotentExecutor } from '#shared/adapters/idempotency';
 import { queueConsumer } from '#shared/adapters/queue-consumer';
 import { logger, metrics } from '#shared/adapters/observability';
@@ -38,7 +38,7 @@ async function recordReceivedOrder(record: SQSRecord): Promise<void> {
     MetricUnit.Count,
     1,
   );
-  if (!replayed && result !== 'stale_update_ignored' && isCatchUpDelivery(deliveryId)) {
+  if (recoveredByCatchUp({ deliveryId, result, replayed })) {
     // A version only the catch-up pull brought: the channel's webhook for it never came. Per channel,
     // so the alarm names the channel whose webhooks are failing.
     const recovered = metrics.singleMetric();

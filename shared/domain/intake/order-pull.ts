@@ -208,6 +208,14 @@ export function isCatchUpDelivery(deliveryId: string): boolean {
   return deliveryId.startsWith(CATCH_UP_DELIVERY_PREFIX);
 }
 
+/**
+ * Whether the order store's recording of a version is one the catch-up recovered: the pull brought it
+ * (no webhook did), and it changed the store (a replay or a stale version recovers nothing).
+ */
+export function recoveredByCatchUp(recorded: { deliveryId: string; result: string; replayed: boolean }): boolean {
+  return !recorded.replayed && recorded.result !== 'stale_update_ignored' && isCatchUpDelivery(recorded.deliveryId);
+}
+
 async function publishOnce<TPayload>(
   feed: OrderFeed<TPayload>,
   ports: OrderPullPorts,

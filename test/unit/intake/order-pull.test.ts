@@ -3,6 +3,7 @@ import { catchUpChannel } from '#domain/intake/catch-up';
 import {
   ConnectorStateConflictError,
   isCatchUpDelivery,
+  recoveredByCatchUp,
   pullOrders,
   type ConnectorState,
   type OrderFeed,
@@ -294,5 +295,20 @@ describe('catchUpChannel', () => {
       'ebay API answered 401',
     );
     expect(fake.failures).toEqual([]);
+  });
+});
+
+describe('recoveredByCatchUp', () => {
+  const pulled = 'catch-up:shopify-orders:5600000005199@2026-12-06T10:00:00Z';
+
+  test('counts a version only the pull brought, created or updated in the store', () => {
+    expect(recoveredByCatchUp({ deliveryId: pulled, result: 'created', replayed: false })).toBe(true);
+    expect(recoveredByCatchUp({ deliveryId: pulled, result: 'updated', replayed: false })).toBe(true);
+  });
+
+  test('counts neither a webhook delivery, nor a replay, nor a stale version the store ignored', () => {
+    expect(recoveredByCatchUp({ deliveryId: 'shopify:3f1c2a', result: 'created', replayed: false })).toBe(false);
+    expect(recoveredByCatchUp({ deliveryId: pulled, result: 'created', replayed: true })).toBe(false);
+    expect(recoveredByCatchUp({ deliveryId: pulled, result: 'stale_update_ignored', replayed: false })).toBe(false);
   });
 });
