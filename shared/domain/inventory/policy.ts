@@ -50,6 +50,12 @@ const PolicyShape = z.object({
         timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Chicago').optional(),
         /** This location as each channel names it (a Shopify location id): where a channel's restock puts units back. */
         channelLocationIds: z.partialRecord(SalesChannel, z.string().min(1)).optional(),
+        /** Where the location is: sourcing rules ranked by distance measure from here to the destination's zone. */
+        coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
+        /** A warehouse run by a third-party logistics provider: its fulfilment requests go to that provider's API. */
+        fulfilledBy: z.enum(['shipbob']).optional(),
+        /** A store's minutes to accept a store task before it is re-sourced to the next location the rules allow. */
+        acceptSlaMinutes: z.number().int().positive().optional(),
       }),
     )
     .min(1),

@@ -3,6 +3,7 @@ import type { BucketKey, LedgerMovement, StockPosition } from './model';
 import type { InventoryAdjustedData, LineReservation, ShortagePolicy } from './events';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { z } from 'zod';
+import type { SourcingDecision } from '#domain/fulfilment/sourcing';
 
 /**
  * What the inventory use cases keep besides positions, and the port through which they keep it. Every
@@ -31,6 +32,8 @@ export interface ReservationPart {
   status: 'reserved' | 'released' | 'fulfilled';
   allocations: StoredAllocation[];
   version: number;
+  /** Set on a part written to move units from another location (a store rejected its pick): the move's id. */
+  moveId?: string;
 }
 
 export type ReservationStatus =
@@ -78,6 +81,8 @@ export interface ReservationHeader {
   outbox?: Outbox;
   /** When the sweeper must look at this record next; absent when it never needs to. */
   sweepAt?: string;
+  /** Which sourcing rule chose the locations, and why (shared/domain/fulfilment/sourcing.ts). */
+  sourcing?: SourcingDecision;
 }
 
 export interface ReservationRecord {

@@ -99,6 +99,20 @@ export type OrderTotals = z.infer<typeof OrderTotals>;
 /** The fabric's own order id (see orderIdFor). */
 export const OrderId = z.string().regex(/^ord_[a-z2-7]{26}$/);
 
+/**
+ * How the customer gets the goods: shipped to them (from wherever the sourcing rules choose), picked
+ * up at a store, or shipped from a store. Sourcing rules match on it (shared/domain/fulfilment).
+ */
+export const DeliveryMethod = z.enum(['ship', 'pickup', 'ship_from_store']);
+export type DeliveryMethod = z.infer<typeof DeliveryMethod>;
+
+export const Delivery = z.object({
+  method: DeliveryMethod,
+  /** For a pickup: the store the customer chose, as the channel names it (a Shopify location id, a Square location id). */
+  channelLocationId: z.string().min(1).optional(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
 const OrderShape = z.object({
   orderId: OrderId,
   channel: SalesChannel,
@@ -117,6 +131,8 @@ const OrderShape = z.object({
   customer: z.object({ email: z.string().optional(), name: z.string().optional() }).optional(),
   billingAddress: Address.optional(),
   shippingAddress: Address.optional(),
+  /** Absent on orders mapped before delivery methods were read: those ship. */
+  delivery: Delivery.optional(),
   lines: z.array(OrderLine).min(1),
   shipping: z.array(Shipping),
   fees: z.array(MarketplaceFee),
