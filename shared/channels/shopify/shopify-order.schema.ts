@@ -40,6 +40,19 @@ const ShippingLine = z.object({
   tax_lines: z.array(TaxLine).default([]),
 });
 
+/**
+ * A fulfillment order of the order (REST FulfillmentOrder resource), as an order payload carries them
+ * when they were asked for: where Shopify records the delivery method the buyer chose. A local pickup
+ * is `delivery_method.method_type` `pick_up` at the store of `assigned_location_id`; the shipping line
+ * alone names the store only by its title.
+ */
+const FulfillmentOrder = z.object({
+  id: ShopifyId,
+  assigned_location_id: ShopifyId.nullish(),
+  status: z.string().optional(),
+  delivery_method: z.object({ method_type: z.string() }).nullish(),
+});
+
 const Address = z.object({
   name: z.string().nullable().optional(),
   company: z.string().nullable().optional(),
@@ -70,6 +83,7 @@ export const ShopifyOrderPayload = z.object({
     .optional(),
   line_items: z.array(LineItem).min(1),
   shipping_lines: z.array(ShippingLine).default([]),
+  fulfillment_orders: z.array(FulfillmentOrder).default([]),
   billing_address: Address.nullable().optional(),
   shipping_address: Address.nullable().optional(),
 });

@@ -8,6 +8,7 @@ import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import {
   type Address,
+  type Delivery,
   Order,
   type OrderLine,
   type Shipping,
@@ -262,6 +263,7 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
   const customerName = [payload.customer?.first_name, payload.customer?.last_name].filter(Boolean).join(' ');
   const billingAddress = toAddress(payload.billing_address);
   const shippingAddress = toAddress(payload.shipping_address);
+  const delivery = shopifyDelivery(payload);
   const canonical = Order.safeParse({
     orderId: orderIdFor('shopify', channelOrderId),
     channel: 'shopify',
@@ -282,6 +284,7 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
       : {}),
     ...(billingAddress ? { billingAddress } : {}),
     ...(shippingAddress ? { shippingAddress } : {}),
+    ...(delivery ? { delivery } : {}),
     lines,
     shipping,
     fees: [],
@@ -290,6 +293,19 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
   if (!canonical.success)
     throw new OrderMappingError('the mapped order is not a valid canonical order', formatIssues(canonical.error));
   return canonical.data;
+}
+
+/**
+ * A local pickup: a fulfillment order whose delivery method is `pick_up`, at the store Shopify assigned
+ * it to (the buyer's choice). Any other order ships, and carries no delivery (absent means ship).
+ */
+function shopifyDelivery(payload: ShopifyOrderPayload): Delivery | undefined {
+  const pickup = payload.fulfillment_orders.find((fo) => fo.delivery_method?.method_type === 'pick_up');
+  if (!pickup) return undefined;
+  return {
+    method: 'pickup',
+    ...(pickup.assigned_location_id != null ? { channelLocationId: String(pickup.assigned_location_id) } : {}),
+  };
 }
 
 /** Shopify's numeric ids can exceed 2^53; the GraphQL id carries the exact digits as a string. */

@@ -148,8 +148,10 @@ export function mapSquareOrder(order: SquareOrder, lookupSku: SkuLookup): Order 
     );
   }
 
-  const recipient = order.fulfillments.find((f) => f.shipment_details?.recipient)?.shipment_details?.recipient;
-  const address = toAddress(recipient);
+  const shipTo = order.fulfillments.find((f) => f.shipment_details?.recipient)?.shipment_details?.recipient;
+  const pickup = order.fulfillments.find((f) => f.type === 'PICKUP' && f.state !== 'CANCELED' && f.state !== 'FAILED');
+  const recipient = shipTo ?? pickup?.pickup_details?.recipient;
+  const address = toAddress(shipTo);
   return completeOrder(
     {
       orderId: orderIdFor('square', order.id),
@@ -171,6 +173,8 @@ export function mapSquareOrder(order: SquareOrder, lookupSku: SkuLookup): Order 
           }
         : {}),
       ...(address ? { shippingAddress: address } : {}),
+      // A PICKUP fulfillment is collected at the order's own location; any other order ships.
+      ...(pickup ? { delivery: { method: 'pickup' as const, channelLocationId: order.location_id } } : {}),
       lines,
       shipping,
       fees: [],

@@ -103,6 +103,20 @@ export const SquareOrder = z
                 .optional(),
             })
             .optional(),
+          /** A PICKUP fulfillment's: who collects and when; the store is the order's location_id. */
+          pickup_details: z
+            .object({
+              recipient: z
+                .object({
+                  display_name: z.string().optional(),
+                  email_address: z.string().optional(),
+                  phone_number: z.string().optional(),
+                })
+                .optional(),
+              pickup_at: z.iso.datetime({ offset: true }).optional(),
+              note: z.string().optional(),
+            })
+            .optional(),
         }),
       )
       .default([]),

@@ -85,6 +85,10 @@ export const WooCommerceOrderPayload = z.object({
       z.object({
         id: NumericChannelId,
         method_title: z.string().optional(),
+        /** `local_pickup` (the classic method) or `pickup_location` (the Checkout block's Local Pickup) for a pickup. */
+        method_id: z.string().optional(),
+        /** The Checkout block's Local Pickup records the chosen location's name under `pickup_location`. */
+        meta_data: z.array(z.object({ key: z.string(), value: z.unknown() }).loose()).default([]),
         /** Tax excluded, always. */
         total: Decimal,
         total_tax: Decimal,

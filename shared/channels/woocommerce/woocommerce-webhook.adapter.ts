@@ -5,6 +5,7 @@ import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import { canonicalStatus, completeOrder, currencyAt, moneyAt, quantityAt, unitPriceOf, utc } from '../order-mapping';
 import {
   type Address,
+  type Delivery,
   type Order,
   type OrderLine,
   type OrderStatus,
@@ -148,7 +149,8 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
 
   const channelOrderId = String(payload.id);
   const billing = toAddress(payload.billing);
-  const delivery = toAddress(payload.shipping);
+  const shipTo = toAddress(payload.shipping);
+  const delivery = wooCommerceDelivery(payload);
   const name = [payload.billing?.first_name, payload.billing?.last_name].filter(Boolean).join(' ');
   const email = payload.billing?.email || undefined;
   return completeOrder(
@@ -164,7 +166,8 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
       taxesIncluded: inclusive,
       ...(email || name ? { customer: { ...(email ? { email } : {}), ...(name ? { name } : {}) } } : {}),
       ...(billing ? { billingAddress: billing } : {}),
-      ...(delivery ? { shippingAddress: delivery } : {}),
+      ...(shipTo ? { shippingAddress: shipTo } : {}),
+      ...(delivery ? { delivery } : {}),
       lines,
       shipping,
       fees: [],
@@ -172,6 +175,24 @@ export function mapWooCommerceOrder(payload: WooCommerceOrderPayload, lookupSku:
     money(payload.total, 'total'),
     'total',
   );
+}
+
+/** The shipping methods WooCommerce Local Pickup records: the classic method and the Checkout block's. */
+const LOCAL_PICKUP_METHODS = new Set(['local_pickup', 'pickup_location']);
+
+/**
+ * A pickup: a shipping line of a Local Pickup method, at the location the Checkout block's Local Pickup
+ * records by name in the line's `pickup_location` meta (the classic method names none). Any other
+ * order ships, and carries no delivery (absent means ship).
+ */
+function wooCommerceDelivery(payload: WooCommerceOrderPayload): Delivery | undefined {
+  const pickup = payload.shipping_lines.find((line) => line.method_id && LOCAL_PICKUP_METHODS.has(line.method_id));
+  if (!pickup) return undefined;
+  const location = pickup.meta_data.find((meta) => meta.key === 'pickup_location')?.value;
+  return {
+    method: 'pickup',
+    ...(typeof location === 'string' && location.trim() ? { channelLocationId: location.trim() } : {}),
+  };
 }
 
 /**
