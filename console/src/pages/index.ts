@@ -8,6 +8,7 @@ import { InventoryPage } from './inventory';
 import { OrdersPage } from './orders';
 import { OverviewPage } from './overview';
 import { SettlementsPage } from './settlements';
+import { StoreTasksPage } from './store-tasks';
 import { StoresPage } from './stores';
 
 /** The console's pages in the order the navigation lists them; the first is where it opens. */
@@ -19,6 +20,7 @@ export const pages: readonly { id: string; title: string; Page: FunctionComponen
   { id: 'inventory', title: 'Inventory', Page: InventoryPage },
   { id: 'channels', title: 'Channels', Page: ChannelsPage },
   { id: 'stores', title: 'Stores', Page: StoresPage },
+  { id: 'store-tasks', title: 'Store tasks', Page: StoreTasksPage },
   { id: 'settlements', title: 'Settlements', Page: SettlementsPage },
   { id: 'erp', title: 'ERP', Page: ErpPage },
 ];

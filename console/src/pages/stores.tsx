@@ -101,7 +101,7 @@ function StoreView({ session, storeId }: { session: Session; storeId: string }) 
     <>
       <PageHeading title={`Store ${storeId}`} polled={polled} />
       <p>
-        <a href={routeHash(PAGE)}>All stores</a>
+        <a href={routeHash(PAGE)}>All stores</a> · <a href={routeHash('store-tasks', [storeId])}>Store tasks</a>
       </p>
       <ErrorNote error={polled.error} />
       {detail && health && (
