@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { apiGet, segment } from '../api';
+import { ApiError, apiGet, segment } from '../api';
 import { ErrorNote, Money, PageHeading, type PageProps, usePolled } from '../components';
 import type { Session } from '../session';
 import { formatTime } from '../view/format';
@@ -20,7 +20,20 @@ import {
   timeline,
 } from '../view/orders';
 import { CHANNELS } from '../view/channels';
+import { plural } from '../view/dead-letter-queues';
 import { routeHash } from '../view/route';
+import {
+  attemptLabel,
+  historyEntries,
+  linesLabel,
+  locationHash,
+  methodLabel,
+  type OrderFulfilmentAnswer,
+  requestsInOrder,
+  routeLabel,
+  sourcingSummary,
+  statusLabel as requestStatusLabel,
+} from '../view/store-tasks';
 
 /** Ids of any length stay inside the page at tablet width. */
 /** The newest orders a SKU search lists. */
@@ -202,6 +215,7 @@ function OrderView({ session, wanted }: { session: Session; wanted: NonNullable<
             </div>
             <Timeline session={session} orderId={detail.orderId} />
           </div>
+          <Fulfilment session={session} orderId={detail.orderId} />
           {detail.lifecycle && <Lifecycle lifecycle={detail.lifecycle} />}
           <History history={detail.history} />
         </>
@@ -413,6 +427,102 @@ function History({ history }: { history: OrderDetail['history'] }) {
           </tbody>
         </table>
       </div>
+    </section>
+  );
+}
+
+/** Where the order's parts were sent: the sourcing rule's choice, then each request to a store, 3PL or warehouse. */
+function Fulfilment({ session, orderId }: { session: Session; orderId: string }) {
+  const polled = usePolled(
+    () => apiGet<OrderFulfilmentAnswer>(session, `/orders/${segment(orderId)}/fulfilment`),
+    [orderId],
+  );
+  // The API knows no fulfilment of an order it has not released yet: nothing to show, not a failure.
+  const notYet = polled.error instanceof ApiError && polled.error.status === 404;
+  const answer = polled.data;
+  const requests = answer ? requestsInOrder(answer.requests) : [];
+  return (
+    <section aria-labelledby="fulfilment">
+      <h2 id="fulfilment">Fulfilment</h2>
+      {!notYet && <ErrorNote error={polled.error} />}
+      {answer?.sourcing && (
+        <>
+          <p>{sourcingSummary(answer.sourcing)}</p>
+          <p class="wrap-anywhere">
+            <small>{answer.sourcing.reason}</small>
+          </p>
+          <p class="wrap-anywhere">
+            Candidates, best first:{' '}
+            {answer.sourcing.candidates.map((candidate, i) => (
+              <span key={candidate}>
+                {i > 0 && ', '}
+                <code>{candidate}</code>
+              </span>
+            ))}
+            .
+          </p>
+        </>
+      )}
+      {(notYet || (answer && requests.length === 0)) && <p>No part of this order has been sent to a location yet.</p>}
+      {requests.length > 0 && (
+        <div class="table-scroll">
+          <table class="striped">
+            <caption>The order's parts, each sent to one location, first attempts first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Location</th>
+                <th scope="col">Route</th>
+                <th scope="col">Lines</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempt</th>
+                <th scope="col">History</th>
+              </tr>
+            </thead>
+            <tbody>
+              {requests.map((request) => {
+                const store = locationHash(request);
+                return (
+                  <tr key={request.requestId}>
+                    <th scope="row" class="wrap-anywhere">
+                      {store ? <a href={store}>{request.locationId}</a> : request.locationId}
+                      <br />
+                      <small>{methodLabel(request.method)}</small>
+                    </th>
+                    <td>
+                      {routeLabel(request.route)}
+                      {request.providerOrderId && (
+                        <>
+                          <br />
+                          <small class="wrap-anywhere">{request.providerOrderId}</small>
+                        </>
+                      )}
+                    </td>
+                    <td class="wrap-anywhere">{linesLabel(request.lines)}</td>
+                    <td>
+                      <strong>{requestStatusLabel(request.status)}</strong>
+                      {request.rejectReason && <>: {request.rejectReason}</>}
+                    </td>
+                    <td>{attemptLabel(request.attempt)}</td>
+                    <td>
+                      <details>
+                        <summary>{plural(request.history.length, 'move')}</summary>
+                        <ol>
+                          {historyEntries(request).map((entry) => (
+                            <li key={`${entry.at} ${entry.move}`} class="wrap-anywhere">
+                              <time dateTime={entry.at}>{formatTime(entry.at)}</time> {entry.move} by {entry.by}
+                              {entry.reason && <>: {entry.reason}</>}
+                            </li>
+                          ))}
+                        </ol>
+                      </details>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }
