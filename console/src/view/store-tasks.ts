@@ -214,18 +214,21 @@ export function attemptLabel(attempt: number): string {
 export type TaskAction = 'accept' | 'picked' | 'reject' | 'collect' | 'shipped';
 
 /**
- * The actions a task offers an operator in its status; none to a viewer, none once it is done. A
- * pickup is picked, then collected with its code; a part shipped from the store is picked, then shipped.
+ * The actions a task offers an operator in its status (as actOnStoreTask allows them); none to a
+ * viewer, none once it is done. A pickup's `picked` puts it at the counter with its code, to be
+ * collected; a part shipped from the store is shipped once accepted or picked. Rejecting re-sources
+ * the part to the next location, until it leaves the store.
  */
 export function offeredActions(task: FulfilmentRequest, canOperate: boolean): TaskAction[] {
   if (!canOperate || task.route !== 'store_task') return [];
+  const ships = task.method !== 'pickup';
   switch (task.status) {
     case 'open':
       return ['accept', 'reject'];
     case 'accepted':
-      return ['picked', 'reject'];
+      return ships ? ['picked', 'shipped', 'reject'] : ['picked', 'reject'];
     case 'picked':
-      return task.method === 'pickup' ? [] : ['shipped'];
+      return ships ? ['shipped', 'reject'] : ['reject'];
     case 'ready_for_pickup':
       return ['collect'];
     default:

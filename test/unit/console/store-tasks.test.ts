@@ -115,8 +115,12 @@ describe('the Store tasks page', () => {
     expect(offeredActions(task('a'), false)).toEqual([]);
     expect(offeredActions(task('a', { status: 'accepted' }), true)).toEqual(['picked', 'reject']);
     expect(offeredActions(task('a', { status: 'ready_for_pickup' }), true)).toEqual(['collect']);
-    expect(offeredActions(task('a', { status: 'picked', method: 'ship_from_store' }), true)).toEqual(['shipped']);
-    expect(offeredActions(task('a', { status: 'picked', method: 'pickup' }), true)).toEqual([]);
+    expect(offeredActions(task('a', { status: 'accepted', method: 'ship_from_store' }), true)).toEqual([
+      'picked',
+      'shipped',
+      'reject',
+    ]);
+    expect(offeredActions(task('a', { status: 'picked', method: 'ship' }), true)).toEqual(['shipped', 'reject']);
     expect(offeredActions(task('a', { status: 'rejected' }), true)).toEqual([]);
     expect(offeredActions(task('a', { route: 'shipbob', status: 'sent_to_3pl' }), true)).toEqual([]);
   });
