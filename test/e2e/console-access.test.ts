@@ -24,6 +24,7 @@ const PAGES = [
   'inventory',
   'channels',
   'stores',
+  'store-tasks',
   'settlements',
   'erp',
 ];
