@@ -13,6 +13,8 @@ import {
   ReservationReleased,
   InventoryAdjusted,
   AvailabilityChanged,
+  ReservationMoved,
+  BackorderFilled,
 } from '#domain/inventory/events';
 import { ShipmentConfirmed, OrderStateChanged, OrderStuck, OrderTransitionRefused } from '#domain/orders/events';
 import { ReturnReceived, ReturnNeedsAttention } from '#domain/returns/events';
@@ -60,6 +62,8 @@ export const eventCatalog = {
   ReservationReleased,
   InventoryAdjusted,
   AvailabilityChanged,
+  ReservationMoved,
+  BackorderFilled,
   ShipmentConfirmed,
   ReturnReceived,
   ReturnNeedsAttention,

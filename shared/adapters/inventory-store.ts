@@ -120,9 +120,13 @@ export class DynamoInventoryStore implements InventoryRepository {
     part: ReservationPart;
     buckets: BucketWrite[];
     header?: HeaderWrite;
+    changedParts?: { part: ReservationPart; expectVersion: number }[];
   }): Promise<WriteOutcome> {
     return this.transact([
       ...(input.header ? [this.headerAction(input.header)] : []),
+      ...(input.changedParts ?? []).map(({ part, expectVersion }) =>
+        this.partUpdateAction(input.orderId, part, expectVersion),
+      ),
       {
         item: {
           Put: {

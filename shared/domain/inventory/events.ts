@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SalesChannel } from '#domain/kernel/order';
 import { InventoryMovement, MovementReference, QuantityName } from './movement';
 import { EventSource, defineEvent } from '#domain/kernel/event';
+import { SourcingDecision } from '#domain/fulfilment/sourcing';
 
 /** Payload schemas of the inventory events; the catalog (events/catalog.ts) versions them. */
 
@@ -53,6 +54,31 @@ export const ReservationReleasedData = z.object({
   orderId: z.string().min(1),
   reason: z.enum(['ORDER_CANCELLED', 'RESERVATION_EXPIRED']),
   allocations: z.array(ReservedQuantity).min(1),
+});
+
+/** Why held units moved to another location: the store that held them refused the pick, or let its acceptance SLA pass. */
+export const MoveReason = z.enum(['STORE_REJECTED', 'STORE_SLA_MISSED']);
+export type MoveReason = z.infer<typeof MoveReason>;
+
+export const ReservationMovedData = z.object({
+  orderId: z.string().min(1),
+  /** The move's idempotency key: one move per id, however often it is asked for. */
+  moveId: z.string().min(1),
+  fromLocationId: z.string().min(1),
+  toLocationId: z.string().min(1),
+  reason: MoveReason,
+  /** The units now held at `toLocationId` (and no longer at `fromLocationId`). */
+  allocations: z.array(ReservedQuantity).min(1),
+});
+
+export const BackorderFilledData = z.object({
+  orderId: z.string().min(1),
+  channel: SalesChannel,
+  /** Everything the order holds now that every line is covered, the units held before the fill included. */
+  allocations: z.array(ReservedQuantity).min(1),
+  /** After this the sweeper releases whatever was not fulfilled. */
+  expiresAt: IsoTimestamp,
+  sourcing: SourcingDecision.optional(),
 });
 
 export const AdjustmentType = z.enum(['receipt', 'return', 'sale', 'count', 'transfer', 'adjustment']);
@@ -114,6 +140,21 @@ export const InventoryAdjusted = defineEvent('InventoryAdjusted', {
   source: EventSource.inventory,
   description: 'A receipt, return, sale, count, transfer or adjustment changed stock positions.',
   versions: { 1: InventoryAdjustedData },
+  current: 1,
+});
+
+export const ReservationMoved = defineEvent('ReservationMoved', {
+  source: EventSource.inventory,
+  description:
+    'Units an order held at one location are now held at another, because the first refused the pick or missed its acceptance SLA.',
+  versions: { 1: ReservationMovedData },
+  current: 1,
+});
+
+export const BackorderFilled = defineEvent('BackorderFilled', {
+  source: EventSource.inventory,
+  description: 'Stock that arrived covered every short line of a backordered order, which now holds all it asked for.',
+  versions: { 1: BackorderFilledData },
   current: 1,
 });
 

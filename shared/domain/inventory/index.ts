@@ -9,6 +9,7 @@ export * from './line-release';
 export * from './model';
 export * from './movement';
 export * from './policy';
+export * from './reallocation';
 export * from './records';
 export * from './reservation';
 export * from './sweeper';

@@ -154,12 +154,16 @@ export interface InventoryRepository {
   /** Strongly consistent; a bucket never written comes back as an empty position. */
   readPositions(keys: readonly BucketKey[]): Promise<StockPosition[]>;
   readReservation(orderId: string): Promise<ReservationRecord>;
-  /** Writes a new part and its bucket movements, and the header when given, all or nothing. */
+  /**
+   * Writes a new part and its bucket movements, the header when given, and changes to other parts (each
+   * at the version read, still reserved) when given, all or nothing.
+   */
   commitReservationPart(input: {
     orderId: string;
     part: ReservationPart;
     buckets: BucketWrite[];
     header?: HeaderWrite;
+    changedParts?: { part: ReservationPart; expectVersion: number }[];
   }): Promise<WriteOutcome>;
   /** Moves a part (at the version read) to released or fulfilled with its bucket movements, and the header when given. */
   updateReservationPart(input: {

@@ -515,6 +515,16 @@ export async function drainOutbox(
   await ports.store.clearOutbox(owner, outbox.token, sweepAt);
 }
 
+/** An outbox with these events added, and the SKUs whose positions the same write changed; a new token, so an older clear misses it. */
+export function appendOutbox(
+  outbox: Outbox | undefined,
+  events: FabricEvent[],
+  changed: readonly { sku: string }[],
+): Outbox {
+  const skus = [...new Set([...(outbox?.skus ?? []), ...changed.map((item) => item.sku)])];
+  return { events: [...(outbox?.events ?? []), ...events], skus, token: randomUUID() };
+}
+
 /** The time, events and store calls one reservation operation shares. */
 class OperationContext {
   readonly nowIso: string;
@@ -547,8 +557,7 @@ class OperationContext {
   }
 
   appendOutbox(outbox: Outbox | undefined, events: FabricEvent[], changed: readonly { sku: string }[]): Outbox {
-    const skus = [...new Set([...(outbox?.skus ?? []), ...changed.map((item) => item.sku)])];
-    return { events: [...(outbox?.events ?? []), ...events], skus, token: randomUUID() };
+    return appendOutbox(outbox, events, changed);
   }
 
   decidedHeader(
