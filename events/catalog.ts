@@ -41,6 +41,14 @@ import {
   PricingException,
 } from '#domain/pricing/events';
 import { OversellIncident, ChannelDriftCorrected } from '#domain/channel-sync/events';
+import {
+  FulfilmentRequested,
+  StoreTaskChanged,
+  PickupReady,
+  PickupCollected,
+  PickupExpired,
+  FulfilmentUnsourceable,
+} from '#domain/fulfilment/events';
 import { parseEvent, type EventDataOf, type EventDefinition, type FabricEvent } from '#domain/kernel/event';
 
 export { EventContractError, EventSource, UnknownEventError } from '#domain/kernel/event';
@@ -90,6 +98,12 @@ export const eventCatalog = {
   PricingException,
   OversellIncident,
   ChannelDriftCorrected,
+  FulfilmentRequested,
+  StoreTaskChanged,
+  PickupReady,
+  PickupCollected,
+  PickupExpired,
+  FulfilmentUnsourceable,
 } satisfies Record<string, EventDefinition>;
 
 export type DetailType = keyof typeof eventCatalog;

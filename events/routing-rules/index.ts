@@ -6,6 +6,7 @@ import { accountingRules } from './accounting';
 import { channelSyncRules } from './channel-sync';
 import { erpRules } from './erp';
 import { exceptionsRules } from './exceptions';
+import { fulfilmentRules } from './fulfilment';
 import { intakeRules } from './intake';
 import { inventoryRules } from './inventory';
 import { ordersRules } from './orders';
@@ -27,6 +28,7 @@ export const routingRules: readonly RoutingRule[] = [
   ...accountingRules,
   ...channelSyncRules,
   ...exceptionsRules,
+  ...fulfilmentRules,
 ];
 
 const SUPPORTED_OPERATORS = new Set(['prefix', 'anything-but', 'exists', 'numeric']);

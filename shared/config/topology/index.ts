@@ -9,6 +9,7 @@ import { catalogFunctions } from './catalog';
 import { channelSyncFunctions } from './channel-sync';
 import { erpFunctions } from './erp';
 import { exceptionsFunctions } from './exceptions';
+import { fulfilmentFunctions } from './fulfilment';
 import { intakeFunctions } from './intake';
 import { inventoryFunctions } from './inventory';
 import { ordersFunctions } from './orders';
@@ -30,5 +31,6 @@ export const functions = {
   ...catalogFunctions,
   ...pricingFunctions,
   ...exceptionsFunctions,
+  ...fulfilmentFunctions,
 };
 export type FunctionName = keyof typeof functions;

@@ -91,6 +91,21 @@ export const tables = {
       { name: 'byOrder', partitionKey: 'orderId', sortKey: 'kind' },
     ],
   },
+  /**
+   * Fulfilment requests: the part of each order a location holds, released to it (store task, ShipBob
+   * order, warehouse release) and followed to collected, shipped, re-sourced or expired. byOrder lists an
+   * order's parts, byLocation a store's tasks, the sparse byDueAt what fulfilment-watch must look at.
+   * Layout in shared/adapters/fulfilment-store.ts.
+   */
+  fulfilment: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    globalIndexes: [
+      { name: 'byOrder', partitionKey: 'orderId', sortKey: 'requestId' },
+      { name: 'byLocation', partitionKey: 'locationId', sortKey: 'createdAt' },
+      { name: 'byDueAt', partitionKey: 'dueWatch', sortKey: 'dueAt' },
+    ],
+  },
 } satisfies Record<string, TableDefinition>;
 export type TableName = keyof typeof tables;
 

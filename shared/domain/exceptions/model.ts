@@ -7,6 +7,7 @@ import { OversellIncident } from '#domain/channel-sync';
 import { PosLineNeedsAttention, PosSequenceGapDetected } from '#domain/pos';
 import { ReconciliationException } from '#domain/accounting';
 import { ReturnNeedsAttention } from '#domain/returns';
+import { FulfilmentUnsourceable } from '#domain/fulfilment';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { SalesChannel } from '#domain/kernel/order';
 
@@ -29,6 +30,7 @@ export const EXCEPTION_KINDS = [
   OrderTransitionRefused.detailType,
   ChangeRefused.detailType,
   ChannelCatchUpFailing.detailType,
+  FulfilmentUnsourceable.detailType,
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -283,6 +285,21 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
         fieldPaths: [],
         fixes: ['dismiss'],
         context: { state: data.state, version: data.version },
+      });
+    }
+    case 'FulfilmentUnsourceable': {
+      const data = event.data as EventDataOf<typeof FulfilmentUnsourceable>;
+      return make({
+        cause: `${data.orderId}#${data.requestId}`,
+        severity: 'warning',
+        subject: { type: 'order', key: data.orderId },
+        channel: data.channel,
+        orderId: data.orderId,
+        reasonCode: data.reason,
+        reason: `no location takes the part held at ${data.locationId} (${data.reason}): ${data.detail}; its units stay held`,
+        fieldPaths: data.lines.map((line) => `sku:${line.sku}`),
+        fixes: ['dismiss'],
+        context: { requestId: data.requestId, locationId: data.locationId, lines: data.lines },
       });
     }
     case 'OrderTransitionRefused': {

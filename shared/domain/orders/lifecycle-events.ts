@@ -4,6 +4,7 @@ import { OrderReceived, RefundReported } from '#domain/intake';
 import { InventoryReserved, ReservationRejected, ReservationReleased } from '#domain/inventory';
 import { ErpSalesOrderPosted } from '#domain/erp';
 import { ReturnReceived } from '#domain/returns';
+import { PickupExpired } from '#domain/fulfilment';
 import { OrderStateChanged, OrderTransitionRefused, ShipmentConfirmed } from './events';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { EventPublisher } from '#domain/kernel/ports';
@@ -87,6 +88,10 @@ export function lifecycleEventsOf(
           },
         },
       ];
+    }
+    case 'PickupExpired': {
+      const source = parseEvent(body, PickupExpired);
+      return [{ orderId: source.data.orderId, source, event: { on: 'pickup_expired', key: 'pickup_expired' } }];
     }
     case 'ReturnReceived': {
       const source = parseEvent(body, ReturnReceived);

@@ -37,6 +37,7 @@ export const LifecycleEventName = z.enum([
   'shipment_confirmed',
   'return_received',
   'refund_reported',
+  'pickup_expired',
 ]);
 export type LifecycleEventName = z.infer<typeof LifecycleEventName>;
 
@@ -50,7 +51,7 @@ export type LifecycleEvent = { key: string } & (
       lines: readonly { lineId: string; channelLineId?: string; quantity: number }[];
       totalMinor: number;
     }
-  | { on: 'stock_reserved' | 'stock_backordered' | 'stock_refused' | 'order_cancelled' }
+  | { on: 'stock_reserved' | 'stock_backordered' | 'stock_refused' | 'order_cancelled' | 'pickup_expired' }
   | { on: 'erp_posted'; erpDocumentId: string }
   | { on: 'shipment_confirmed'; lines: readonly { lineId: string; quantity: number }[] }
   | { on: 'return_received'; units: number }
@@ -128,6 +129,8 @@ export const TRANSITIONS: readonly Transition[] = [
   { on: 'stock_refused', from: ['received'], to: 'cancelled' },
   // Posted to the ERP but not shipped: the channel's cancellation stands, and the ERP connector deletes the sales order.
   { on: 'order_cancelled', from: ['received', 'reserved', 'backordered', 'posted_to_erp'], to: 'cancelled' },
+  // Nobody collected a pickup within its hold: its units went back to stock, and the ERP and the channel cancel too.
+  { on: 'pickup_expired', from: ['reserved', 'posted_to_erp'], to: 'cancelled' },
   { on: 'erp_posted', from: ['reserved'], to: 'posted_to_erp' },
   {
     on: 'shipment_confirmed',

@@ -3,6 +3,7 @@ import { OrderReceived, RefundReported } from '#domain/intake';
 import { InventoryReserved, ReservationRejected, ReservationReleased } from '#domain/inventory';
 import { ErpSalesOrderPosted } from '#domain/erp';
 import { ReturnReceived } from '#domain/returns';
+import { PickupExpired } from '#domain/fulfilment';
 import { ShipmentConfirmed } from './events';
 
 /** The idempotency scope under which the order-intake consumer records each order version once. */
@@ -26,5 +27,6 @@ export const LIFECYCLE_DETAIL_TYPES = [
   ShipmentConfirmed.detailType,
   ReturnReceived.detailType,
   RefundReported.detailType,
+  PickupExpired.detailType,
 ] as const;
 export type LifecycleDetailType = (typeof LIFECYCLE_DETAIL_TYPES)[number];

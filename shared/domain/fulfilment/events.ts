@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { DeliveryMethod, SalesChannel } from '#domain/kernel/order';
+import { EventSource, defineEvent } from '#domain/kernel/event';
+
+/** Payload schemas of the fulfilment events; the catalog (events/catalog.ts) versions them. */
+
+const IsoTimestamp = z.iso.datetime({ offset: true });
+
+/** The order lines one fulfilment request asks its location to pick. */
+export const RequestLine = z.object({
+  lineId: z.string().min(1),
+  /** The channel's id of the line, for telling the channel (Shopify's fulfillment order line items). */
+  channelLineId: z.string().min(1).optional(),
+  sku: z.string().min(1),
+  quantity: z.number().int().positive(),
+});
+export type RequestLine = z.infer<typeof RequestLine>;
+
+export const RequestRoute = z.enum(['store_task', 'shipbob', 'warehouse']);
+export type RequestRoute = z.infer<typeof RequestRoute>;
+
+export const RequestStatus = z.enum([
+  'open',
+  'accepted',
+  'picked',
+  'ready_for_pickup',
+  'collected',
+  'shipped',
+  'rejected',
+  'sla_missed',
+  'expired',
+  'released',
+  'sent_to_3pl',
+  'cancelled',
+]);
+export type RequestStatus = z.infer<typeof RequestStatus>;
+
+export const FulfilmentRequestedData = z.object({
+  requestId: z.string().min(1),
+  orderId: z.string().min(1),
+  channel: SalesChannel,
+  locationId: z.string().min(1),
+  method: DeliveryMethod,
+  route: RequestRoute,
+  attempt: z.number().int().positive(),
+  lines: z.array(RequestLine).min(1),
+});
+
+export const StoreTaskChangedData = z.object({
+  requestId: z.string().min(1),
+  orderId: z.string().min(1),
+  locationId: z.string().min(1),
+  from: RequestStatus,
+  to: RequestStatus,
+  /** The caller's identity (a store app's IAM principal, a console user) or `fulfilment-watch`. */
+  by: z.string().min(1),
+  reason: z.string().min(1).optional(),
+});
+
+export const PickupReadyData = z.object({
+  orderId: z.string().min(1),
+  channel: SalesChannel,
+  channelOrderId: z.string().min(1),
+  locationId: z.string().min(1),
+  /** The store as the channel names it (a Shopify location id), when the policy maps it. */
+  channelLocationId: z.string().min(1).optional(),
+  /** What the customer shows at the counter; the channel passes it on. */
+  pickupCode: z.string().min(1),
+  lines: z.array(RequestLine).min(1),
+  readyAt: IsoTimestamp,
+});
+
+export const PickupCollectedData = z.object({
+  orderId: z.string().min(1),
+  requestId: z.string().min(1),
+  locationId: z.string().min(1),
+  /** The shipment id the collection was confirmed under (the order ships through the shipment flow). */
+  shipmentId: z.string().min(1),
+  collectedAt: IsoTimestamp,
+});
+
+export const PickupExpiredData = z.object({
+  orderId: z.string().min(1),
+  channel: SalesChannel,
+  channelOrderId: z.string().min(1),
+  requestId: z.string().min(1),
+  locationId: z.string().min(1),
+  readyAt: IsoTimestamp,
+  expiredAt: IsoTimestamp,
+});
+
+export const FulfilmentUnsourceableData = z.object({
+  orderId: z.string().min(1),
+  channel: SalesChannel,
+  requestId: z.string().min(1),
+  locationId: z.string().min(1),
+  /** rejected twice, SLA missed on a re-sourced part, or no other location the rules allow holds the units. */
+  reason: z.enum(['NO_LOCATION', 'REJECTED_TWICE', 'SLA_MISSED_TWICE']),
+  /** The store's words when it rejected; what the watch saw when it was the SLA. */
+  detail: z.string().min(1),
+  lines: z.array(RequestLine).min(1),
+});
+
+export const FulfilmentRequested = defineEvent('FulfilmentRequested', {
+  source: EventSource.fulfilment,
+  description:
+    'A part of an order was released to the location holding it: a store task, a ShipBob order or a warehouse release.',
+  versions: { 1: FulfilmentRequestedData },
+  current: 1,
+});
+
+export const StoreTaskChanged = defineEvent('StoreTaskChanged', {
+  source: EventSource.fulfilment,
+  description:
+    'A store task moved (accepted, picked, ready for pickup, collected, shipped, rejected, SLA missed, expired), with who moved it.',
+  versions: { 1: StoreTaskChangedData },
+  current: 1,
+});
+
+export const PickupReady = defineEvent('PickupReady', {
+  source: EventSource.fulfilment,
+  description: 'A pickup order is picked and waits at the store: the channel tells the customer, with the pickup code.',
+  versions: { 1: PickupReadyData },
+  current: 1,
+});
+
+export const PickupCollected = defineEvent('PickupCollected', {
+  source: EventSource.fulfilment,
+  description:
+    'The customer collected a pickup order at the store with its code; the order ships through the shipment flow.',
+  versions: { 1: PickupCollectedData },
+  current: 1,
+});
+
+export const PickupExpired = defineEvent('PickupExpired', {
+  source: EventSource.fulfilment,
+  description:
+    'A pickup order waited at the store past the pickup hold (FABRIC_PICKUP_HOLD_HOURS): its units went back to stock and the order is cancelled.',
+  versions: { 1: PickupExpiredData },
+  current: 1,
+});
+
+export const FulfilmentUnsourceable = defineEvent('FulfilmentUnsourceable', {
+  source: EventSource.fulfilment,
+  description:
+    'A part of an order no location can take (rejected twice, or no other location the rules allow): its units stay held until a person decides.',
+  versions: { 1: FulfilmentUnsourceableData },
+  current: 1,
+});

@@ -1,0 +1,195 @@
+import { createEvent } from '#domain/kernel/event';
+import { FulfilmentUnsourceable, PickupCollected, type RequestStatus } from './events';
+import { markReadyForPickup } from './pickup';
+import {
+  StoreTaskStateError,
+  moveRequest,
+  requestView,
+  save,
+  type FulfilmentPorts,
+  type FulfilmentRequest,
+  type StoredRequest,
+} from './requests';
+
+/**
+ * What a store (its app, the POS or an operator in the console) does with a store task:
+ * accept it, say it is picked (a pickup order then waits at the counter with a pickup code), reject it
+ * with a reason (the part is re-sourced, once), hand a pickup over against its code, or ship it.
+ */
+export type StoreTaskAction =
+  | { action: 'accept' }
+  | { action: 'picked' }
+  | { action: 'reject'; reason: string }
+  | { action: 'collect'; code: string }
+  | { action: 'shipped'; carrier: string; trackingNumber: string };
+
+export class StoreTaskNotFoundError extends Error {
+  override name = 'StoreTaskNotFoundError';
+}
+
+/** The input is wrong for this task (a pickup code that does not match): a 400 naming the field. */
+export class StoreTaskInputError extends Error {
+  override name = 'StoreTaskInputError';
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** From which statuses each action moves a task, and where to (a pickup's `picked` goes on to ready_for_pickup). */
+const ACTIONS: Record<StoreTaskAction['action'], { from: readonly RequestStatus[]; to: RequestStatus }> = {
+  accept: { from: ['open'], to: 'accepted' },
+  picked: { from: ['accepted'], to: 'picked' },
+  reject: { from: ['open', 'accepted', 'picked'], to: 'rejected' },
+  collect: { from: ['ready_for_pickup'], to: 'collected' },
+  shipped: { from: ['accepted', 'picked'], to: 'shipped' },
+};
+
+/**
+ * Applies a store's action to its task, checked against the task's status and delivery method, and
+ * publishes StoreTaskChanged. Repeating an action the task already went through answers the task as it
+ * is (a store app retrying after a lost answer); a collection repeated never ships twice, since the
+ * shipment is confirmed once per task. Throws StoreTaskNotFoundError, StoreTaskStateError (the status
+ * does not allow it, or another write came first) or StoreTaskInputError (a wrong pickup code).
+ */
+export async function actOnStoreTask(
+  taskId: string,
+  input: StoreTaskAction,
+  by: string,
+  ports: FulfilmentPorts,
+): Promise<FulfilmentRequest> {
+  const task = await ports.store.getRequest(taskId);
+  if (task?.route !== 'store_task') throw new StoreTaskNotFoundError(`no store task ${taskId}`);
+  if (input.action === 'collect' && task.pickupCode && input.code.trim() !== task.pickupCode)
+    throw new StoreTaskInputError('code', 'does not match the pickup code of this order');
+  const { from, to } = ACTIONS[input.action];
+  if (alreadyDone(task, input.action, to)) return requestView(task);
+  if (!from.includes(task.status))
+    throw new StoreTaskStateError(
+      `store task ${taskId} is ${task.status}; ${input.action} applies to ${from.join(' or ')}`,
+    );
+  if (input.action === 'collect' && task.method !== 'pickup')
+    throw new StoreTaskStateError(`store task ${taskId} is for ${task.method}, not a pickup`);
+  if (input.action === 'shipped' && task.method === 'pickup')
+    throw new StoreTaskStateError(`store task ${taskId} is a pickup: the customer collects it`);
+
+  const now = ports.now?.() ?? new Date();
+  switch (input.action) {
+    case 'reject':
+      return requestView(await resourcePart(task, 'rejected', by, input.reason, ports));
+    case 'picked':
+      return requestView(
+        task.method === 'pickup'
+          ? await markReadyForPickup(task, by, ports)
+          : await save(task, moveRequest(task, 'picked', by, now), by, ports),
+      );
+    case 'collect': {
+      const shipmentId = `${task.requestId}.collected`;
+      await confirm(task, { shipmentId, carrier: 'in-store pickup', trackingNumber: task.requestId }, now, ports);
+      const collected = await save(task, moveRequest(task, 'collected', by, now), by, ports);
+      await ports.publisher.publish([
+        createEvent(
+          PickupCollected,
+          {
+            orderId: task.orderId,
+            requestId: task.requestId,
+            locationId: task.locationId,
+            shipmentId,
+            collectedAt: now.toISOString(),
+          },
+          { correlationId: task.orderId },
+        ),
+      ]);
+      return requestView(collected);
+    }
+    case 'shipped':
+      await confirm(
+        task,
+        { shipmentId: `${task.requestId}.shipped`, carrier: input.carrier, trackingNumber: input.trackingNumber },
+        now,
+        ports,
+      );
+      return requestView(await save(task, moveRequest(task, 'shipped', by, now), by, ports));
+    default:
+      return requestView(await save(task, moveRequest(task, to, by, now), by, ports));
+  }
+}
+
+/** A repeat of an action the task has been through: accept once accepted or beyond, collect once collected. */
+function alreadyDone(task: StoredRequest, action: StoreTaskAction['action'], to: RequestStatus): boolean {
+  if (task.status === to) return true;
+  if (action === 'picked' && task.status === 'ready_for_pickup') return true;
+  return action === 'accept' && task.history.some((move) => move.to === 'accepted') && task.status !== 'rejected';
+}
+
+/**
+ * Takes a part away from a location that rejected it or missed its SLA: moves its reservation to the
+ * next location the rules allow (inventory's moveReservation, idempotent on the request id as move id),
+ * which releases the new request there; once only, so a re-sourced part that fails again, or one no
+ * other location can take, raises FulfilmentUnsourceable and its units stay held. The task ends
+ * `rejected` or `sla_missed`. Safe to repeat: the move happens once, the task is written once.
+ */
+export async function resourcePart(
+  task: StoredRequest,
+  to: 'rejected' | 'sla_missed',
+  by: string,
+  reason: string,
+  ports: FulfilmentPorts,
+): Promise<StoredRequest> {
+  const failedBefore = (await ports.store.listByOrder(task.orderId))
+    .filter((other) => other.status === 'rejected' || other.status === 'sla_missed')
+    .map((other) => other.locationId);
+  let unsourceable: 'NO_LOCATION' | 'REJECTED_TWICE' | 'SLA_MISSED_TWICE' | undefined;
+  if (task.attempt > 1) {
+    unsourceable = to === 'rejected' ? 'REJECTED_TWICE' : 'SLA_MISSED_TWICE';
+  } else {
+    const moved = await ports.stock.moveReservation({
+      orderId: task.orderId,
+      fromLocationId: task.locationId,
+      moveId: task.requestId,
+      reason: to === 'rejected' ? 'STORE_REJECTED' : 'STORE_SLA_MISSED',
+      exclude: [...new Set(failedBefore.filter((locationId) => locationId !== task.locationId))],
+    });
+    if (moved.outcome === 'no_location') unsourceable = 'NO_LOCATION';
+  }
+  if (unsourceable)
+    await ports.publisher.publish([
+      createEvent(
+        FulfilmentUnsourceable,
+        {
+          orderId: task.orderId,
+          channel: task.channel,
+          requestId: task.requestId,
+          locationId: task.locationId,
+          reason: unsourceable,
+          detail: reason,
+          lines: task.lines,
+        },
+        { correlationId: task.orderId },
+      ),
+    ]);
+  const now = ports.now?.() ?? new Date();
+  return save(task, moveRequest(task, to, by, now, { rejectReason: reason }, reason), by, ports);
+}
+
+/** Confirms the task's lines as shipped through the order's shipment flow; a refusal there is a 409 here. */
+async function confirm(
+  task: StoredRequest,
+  shipment: { shipmentId: string; carrier: string; trackingNumber: string },
+  now: Date,
+  ports: FulfilmentPorts,
+): Promise<void> {
+  const answer = await ports.confirmShipment({
+    ...shipment,
+    orderId: task.orderId,
+    locationId: task.locationId,
+    shippedAt: now.toISOString(),
+    lines: task.lines.map(({ lineId, sku, quantity }) => ({ lineId, sku, quantity })),
+  });
+  if (answer.status >= 300)
+    throw new StoreTaskStateError(
+      `the shipment of store task ${task.requestId} was refused: ${String(answer.body.message ?? answer.status)}`,
+    );
+}
