@@ -6,6 +6,8 @@ import type { StubAnswer, StubRequest } from './channel-api-stub';
 /** A channel order as the stub's fulfilment endpoints know it: line ids and quantities. */
 export interface StubChannelOrder {
   lines: { lineId: string; quantity: number }[];
+  /** The channel's id of the store a pickup order is collected at (Shopify's location id); absent: it ships. */
+  pickupLocationId?: string;
 }
 
 /**
@@ -13,8 +15,9 @@ export interface StubChannelOrder {
  * to publish availability and confirm shipments, in each channel's documented shapes:
  * - Shopify GraphQL Admin (POST /admin/api/{version}/graphql.json): inventoryItems by SKU with the
  *   location's "available", inventorySetQuantities (changeFromQuantity compare-and-swap, @idempotent
- *   key replayed), order fulfillmentOrders, fulfillmentCreate, orderCancel and refundCreate (@idempotent
- *   key replayed, line items checked against the order);
+ *   key replayed), order fulfillmentOrders (a pickup order's delivered by PICK_UP at its store),
+ *   fulfillmentCreate, fulfillmentOrderLineItemsPreparedForPickup (pickup fulfillment orders only),
+ *   orderCancel and refundCreate (@idempotent key replayed, line items checked against the order);
  * - eBay Sell Inventory bulk_update_price_quantity and bulk_get_inventory_item (per-SKU answers), Sell
  *   Fulfillment createShippingFulfillment;
  * - WooCommerce wc/v3 products?sku=, products/batch, orders/{id}/notes, PUT orders/{id} (status) and
@@ -26,16 +29,18 @@ export interface StubChannelOrder {
  * - Square SearchCatalogObjects (exact_query on sku), BatchChangeInventory (PHYSICAL_COUNT at the
  *   development location, all or none, idempotency_key replayed), BatchRetrieveInventoryCounts, and
  *   UpdateOrder on the orders the stub serves (version checked, fulfillments merged by uid, the
- *   version moved on, idempotency_key replayed).
+ *   version moved on, idempotency_key replayed; a PICKUP fulfillment set PREPARED is a pickup ready).
  * Every SKU is listed on every channel the first time it is asked about (a shop listing the whole
  * catalogue) unless `delist` took it off. `received` keeps, per channel and SKU, every quantity set,
- * in arrival order; `shipments` every shipment confirmed; `cancellations` every order cancelled;
- * `returns` every refund recorded for a return.
+ * in arrival order; `shipments` every shipment confirmed; `pickups` every pickup told ready (a
+ * WooCommerce customer note is one when the fabric's note says "Ready for pickup", the API having no
+ * other mark); `cancellations` every order cancelled; `returns` every refund recorded.
  */
 export class OutboundChannelStub {
   readonly listed = new Map<SalesChannel, Map<string, number>>();
   readonly received = new Map<SalesChannel, Map<string, number[]>>();
   readonly shipments: { channel: SalesChannel; channelOrderId: string; body: unknown }[] = [];
+  readonly pickups: { channel: SalesChannel; channelOrderId: string; body: any }[] = [];
   readonly cancellations: { channel: SalesChannel; channelOrderId: string; body: unknown }[] = [];
   readonly returns: { channel: SalesChannel; channelOrderId: string; body: any }[] = [];
   readonly orders = new Map<SalesChannel, Map<string, StubChannelOrder>>();
@@ -240,7 +245,12 @@ export class OutboundChannelStub {
     if (!order) return squareError(404, 'NOT_FOUND', `Order with id ${orderId} not found.`);
     if (body.order?.version !== order.version)
       return squareError(400, 'VERSION_MISMATCH', 'Version provided does not match the order version', 'order.version');
-    const updates = (body.order.fulfillments ?? []) as { uid: string; state?: string; shipment_details?: object }[];
+    const updates = (body.order.fulfillments ?? []) as {
+      uid: string;
+      state?: string;
+      shipment_details?: object;
+      pickup_details?: object;
+    }[];
     const fulfillments = order.fulfillments ?? [];
     if (updates.some((update) => !fulfillments.some((fulfillment) => fulfillment.uid === update.uid)))
       return squareError(400, 'INVALID_VALUE', 'Unknown fulfillment uid', 'order.fulfillments');
@@ -253,13 +263,22 @@ export class OutboundChannelStub {
           ? {
               ...fulfillment,
               ...(update.state ? { state: update.state } : {}),
-              shipment_details: { ...fulfillment.shipment_details, ...update.shipment_details },
+              ...(fulfillment.type === 'PICKUP'
+                ? { pickup_details: { ...fulfillment.pickup_details, ...update.pickup_details } }
+                : { shipment_details: { ...fulfillment.shipment_details, ...update.shipment_details } }),
             }
           : fulfillment;
       }),
     };
     this.squareOrders.set(orderId, updated);
-    this.shipments.push({ channel: 'square', channelOrderId: orderId, body });
+    const preparedForPickup =
+      updates.length > 0 &&
+      updates.every(
+        (update) =>
+          update.state === 'PREPARED' &&
+          fulfillments.some((fulfillment: any) => fulfillment.uid === update.uid && fulfillment.type === 'PICKUP'),
+      );
+    (preparedForPickup ? this.pickups : this.shipments).push({ channel: 'square', channelOrderId: orderId, body });
     return { status: 200, body: { order: updated } };
   }
 
@@ -286,6 +305,7 @@ export class OutboundChannelStub {
         }));
       return { status: 200, body: { data: { inventoryItems: { nodes } } } };
     }
+    if (query.includes('fulfillmentOrderLineItemsPreparedForPickup(')) return this.shopifyPreparedForPickup(variables);
     if (query.includes('fulfillmentOrders')) {
       const orderId = String(variables.id).replace('gid://shopify/Order/', '');
       const order = this.orders.get('shopify')?.get(orderId);
@@ -302,7 +322,19 @@ export class OutboundChannelStub {
             order: {
               fulfillmentOrders: {
                 nodes: [
-                  { id: `gid://shopify/FulfillmentOrder/${orderId}`, status: 'OPEN', lineItems: { nodes: lineItems } },
+                  {
+                    id: `gid://shopify/FulfillmentOrder/${orderId}`,
+                    status: 'OPEN',
+                    deliveryMethod: { methodType: order.pickupLocationId ? 'PICK_UP' : 'SHIPPING' },
+                    assignedLocation: {
+                      location: {
+                        id: order.pickupLocationId
+                          ? `gid://shopify/Location/${order.pickupLocationId}`
+                          : DEVELOPMENT_API_CREDENTIALS.shopify!.locationId,
+                      },
+                    },
+                    lineItems: { nodes: lineItems },
+                  },
                 ],
               },
             },
@@ -364,6 +396,31 @@ export class OutboundChannelStub {
       };
     }
     return { status: 200, body: { errors: [{ message: 'the stub does not play this operation' }] } };
+  }
+
+  /** Marks whole fulfillment orders prepared; only a pickup order's (delivered by PICK_UP) may be. */
+  private shopifyPreparedForPickup(variables: Record<string, any>): StubAnswer {
+    const groups = (variables.input?.lineItemsByFulfillmentOrder ?? []) as { fulfillmentOrderId: string }[];
+    const orderIds = groups.map((group) => group.fulfillmentOrderId.replace('gid://shopify/FulfillmentOrder/', ''));
+    const refused = orderIds.find((orderId) => !this.orders.get('shopify')?.get(orderId)?.pickupLocationId);
+    if (groups.length === 0 || refused !== undefined)
+      return {
+        status: 200,
+        body: {
+          data: {
+            fulfillmentOrderLineItemsPreparedForPickup: {
+              userErrors: [
+                {
+                  field: ['input', 'lineItemsByFulfillmentOrder'],
+                  message: `Fulfillment order ${refused ?? ''} is not a local pickup fulfillment order`,
+                },
+              ],
+            },
+          },
+        },
+      };
+    for (const orderId of orderIds) this.pickups.push({ channel: 'shopify', channelOrderId: orderId, body: variables });
+    return { status: 200, body: { data: { fulfillmentOrderLineItemsPreparedForPickup: { userErrors: [] } } } };
   }
 
   /** 2026-04 refuses these mutations without @idempotent, and answers a key it has seen with its first answer. */
@@ -645,10 +702,11 @@ export class OutboundChannelStub {
         };
       }
       if (request.method === 'POST' && orderMatch[2] === '/notes') {
-        this.shipments.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
+        const notes = String(body.note ?? '').startsWith('Ready for pickup') ? this.pickups : this.shipments;
+        notes.push({ channel: 'woocommerce', channelOrderId: orderMatch[1], body });
         return {
           status: 201,
-          body: { id: this.shipments.length, note: body.note, customer_note: Boolean(body.customer_note) },
+          body: { id: notes.length, note: body.note, customer_note: Boolean(body.customer_note) },
         };
       }
       if (request.method === 'PUT' && !orderMatch[2]) {

@@ -18,14 +18,21 @@ import type { ChannelInventoryApi } from '#domain/channel-sync/availability-sync
 import type { ChannelFulfilmentApi } from '#domain/channel-sync/shipment-sync';
 import type { ChannelCancellationApi } from '#domain/channel-sync/cancellation-sync';
 import type { ChannelReturnApi } from '#domain/channel-sync/return-sync';
+import type { ChannelPickupApi } from '#domain/channel-sync/pickup-sync';
 import { SHOPIFY_ADMIN_RATE_LIMIT, ShopifyAdminApi, ShopifyInventoryApi } from './shopify/inventory-api';
-import { ShopifyCancellationApi, ShopifyFulfilmentApi, ShopifyReturnApi } from './shopify/fulfilment-api';
+import {
+  ShopifyCancellationApi,
+  ShopifyFulfilmentApi,
+  ShopifyPickupApi,
+  ShopifyReturnApi,
+} from './shopify/fulfilment-api';
 import { EBAY_INVENTORY_RATE_LIMIT, EbayInventoryApi, ebaySellerToken } from './ebay/inventory-api';
 import { EbayFulfilmentApi } from './ebay/fulfilment-api';
 import { WOOCOMMERCE_RATE_LIMIT, WooCommerceInventoryApi, WooCommerceRestApi } from './woocommerce/inventory-api';
 import {
   WooCommerceCancellationApi,
   WooCommerceFulfilmentApi,
+  WooCommercePickupApi,
   WooCommerceReturnApi,
 } from './woocommerce/fulfilment-api';
 import { AmazonInventoryApi, type AmazonSellerApi } from './amazon/inventory-api';
@@ -34,7 +41,7 @@ import { outboundRateBudgets } from './outbound-rate-budgets';
 import { WALMART_RATE_LIMIT, WalmartInventoryApi, type WalmartSellerApi } from './walmart/inventory-api';
 import { WalmartFulfilmentApi } from './walmart/fulfilment-api';
 import { SQUARE_RATE_LIMIT, SquareCatalog, SquareInventoryApi, SquareRestApi } from './square/inventory-api';
-import { SquareFulfilmentApi } from './square/fulfilment-api';
+import { SquareFulfilmentApi, SquarePickupApi } from './square/fulfilment-api';
 
 const RateLimitSetting = z
   .object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() })
@@ -116,7 +123,7 @@ export function orderSources(apis: ChannelApis): Partial<Record<SalesChannel, ()
 }
 
 /**
- * The outbound side of the channels (availability, shipments, cancellations and returns), configured like the inbound clients.
+ * The outbound side of the channels (availability, shipments, pickups ready, cancellations and returns), configured like the inbound clients.
  * Every client of one seller account spends one token bucket kept in the publications table, so all
  * containers together stay within the channel's documented rate.
  */
@@ -190,6 +197,11 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     shopify: once(() => new ShopifyCancellationApi(shopify())),
     woocommerce: once(() => new WooCommerceCancellationApi(woocommerce())),
   };
+  const pickups: Partial<Record<SalesChannel, () => ChannelPickupApi>> = {
+    shopify: once(() => new ShopifyPickupApi(shopify())),
+    woocommerce: once(() => new WooCommercePickupApi(woocommerce())),
+    square: once(() => new SquarePickupApi(square())),
+  };
   const returns: Partial<Record<SalesChannel, () => ChannelReturnApi>> = {
     shopify: once(() => new ShopifyReturnApi(shopify())),
     woocommerce: once(() => new WooCommerceReturnApi(woocommerce())),
@@ -199,6 +211,8 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     /** The channel's inventory API, or undefined for a channel the fabric does not publish to. */
     inventory: (channel: SalesChannel) => inventory[channel]?.(),
     fulfilment: (channel: SalesChannel) => fulfilment[channel]?.(),
+    /** The channel's way of telling its customer a pickup waits at the store, or undefined where there is none here. */
+    pickups: (channel: SalesChannel) => pickups[channel]?.(),
     /** The channel's API for recording a return taken elsewhere, or undefined where there is none here. */
     returns: (channel: SalesChannel) => returns[channel]?.(),
     /** Channels whose availability the fabric publishes. */

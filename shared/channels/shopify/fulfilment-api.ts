@@ -3,6 +3,7 @@ import { ChannelApiError } from '../channel-http';
 import type { ChannelFulfilmentApi, ChannelShipment } from '#domain/channel-sync/shipment-sync';
 import type { ChannelCancellation, ChannelCancellationApi } from '#domain/channel-sync/cancellation-sync';
 import type { ChannelReturn, ChannelReturnApi } from '#domain/channel-sync/return-sync';
+import { type ChannelPickup, type ChannelPickupApi, PickupNotSyncableError } from '#domain/channel-sync/pickup-sync';
 import { returnNote } from '../return-note';
 import type { ShopifyAdminApi } from './inventory-api';
 
@@ -134,9 +135,16 @@ const OrderCancelAnswer = z.object({
   }),
 });
 
+/** Shopify's OrderCancelReason and the staff note for each reason the fabric cancels. */
+const CANCEL_REASONS: Record<ChannelCancellation['reason'], { reason: string; note: string }> = {
+  OUT_OF_STOCK: { reason: 'INVENTORY', note: 'not enough stock' },
+  PICKUP_EXPIRED: { reason: 'OTHER', note: 'not collected from the store within the pickup hold' },
+};
+
 /**
- * orderCancel with reason INVENTORY, refunded to the original payment methods and the customer told.
- * `restock` is false: the fabric, not Shopify, owns what Shopify may sell, and publishes it itself.
+ * orderCancel refunded to the original payment methods and the customer told: reason INVENTORY for a
+ * stock refusal, OTHER for a pickup never collected. `restock` is false: the fabric, not Shopify, owns
+ * what Shopify may sell, and publishes it itself.
  */
 export class ShopifyCancellationApi implements ChannelCancellationApi {
   readonly channel = 'shopify' as const;
@@ -147,11 +155,11 @@ export class ShopifyCancellationApi implements ChannelCancellationApi {
     const data = OrderCancelAnswer.parse(
       await this.admin.graphql(CANCEL_ORDER, {
         orderId: `gid://shopify/Order/${cancellation.channelOrderId}`,
-        reason: 'INVENTORY',
+        reason: CANCEL_REASONS[cancellation.reason].reason,
         refundMethod: { originalPaymentMethodsRefund: true },
         restock: false,
         notifyCustomer: true,
-        staffNote: `Cancelled by the retail fabric: not enough stock (order ${cancellation.orderId}).`,
+        staffNote: `Cancelled by the retail fabric: ${CANCEL_REASONS[cancellation.reason].note} (order ${cancellation.orderId}).`,
       }),
     );
     const errors = data.orderCancel.orderCancelUserErrors;
@@ -217,5 +225,96 @@ export class ShopifyReturnApi implements ChannelReturnApi {
         data,
       );
     return { channelRefundId: refund.id };
+  }
+}
+
+const PICKUP_FULFILLMENT_ORDERS = `query FabricPickupFulfillmentOrders($id: ID!) {
+  order(id: $id) {
+    fulfillmentOrders(first: 20) {
+      nodes {
+        id status
+        deliveryMethod { methodType }
+        assignedLocation { location { id } }
+        lineItems(first: 100) { nodes { id remainingQuantity lineItem { id } } }
+      }
+    }
+  }
+}`;
+
+const PREPARED_FOR_PICKUP = `mutation FabricPreparedForPickup($input: FulfillmentOrderLineItemsPreparedForPickupInput!) {
+  fulfillmentOrderLineItemsPreparedForPickup(input: $input) {
+    userErrors { field message }
+  }
+}`;
+
+const PickupFulfillmentOrdersAnswer = z.object({
+  order: z
+    .object({
+      fulfillmentOrders: z.object({
+        nodes: z.array(
+          z.object({
+            id: z.string(),
+            status: z.string(),
+            deliveryMethod: z.object({ methodType: z.string() }).nullable(),
+            assignedLocation: z.object({ location: z.object({ id: z.string() }).nullable() }),
+            lineItems: z.object({ nodes: z.array(z.object({ lineItem: z.object({ id: z.string() }) })) }),
+          }),
+        ),
+      }),
+    })
+    .nullable(),
+});
+
+const PreparedForPickupAnswer = z.object({
+  fulfillmentOrderLineItemsPreparedForPickup: z.object({
+    userErrors: z.array(z.object({ message: z.string() })),
+  }),
+});
+
+/**
+ * Ready for pickup through the order's fulfillment orders, as the shipment sync finds them: the open
+ * PICK_UP fulfillment orders at the store (gid://shopify/Location/{channelLocationId}, any store when
+ * the pickup names none) holding the ready lines are marked prepared with
+ * fulfillmentOrderLineItemsPreparedForPickup, which sends Shopify's "Ready for pickup" notification to
+ * the customer. An order with no such fulfillment order (it ships, or its pickup is at another store)
+ * is PickupNotSyncableError: Shopify would tell the customer the wrong thing.
+ */
+export class ShopifyPickupApi implements ChannelPickupApi {
+  readonly channel = 'shopify' as const;
+
+  constructor(private readonly admin: ShopifyAdminApi) {}
+
+  async pickupReady(pickup: ChannelPickup): Promise<{ channelReference?: string }> {
+    const orders = PickupFulfillmentOrdersAnswer.parse(
+      await this.admin.graphql(PICKUP_FULFILLMENT_ORDERS, { id: `gid://shopify/Order/${pickup.channelOrderId}` }),
+    );
+    if (!orders.order) throw new ChannelApiError('shopify', 404, `shopify has no order ${pickup.channelOrderId}`);
+    const store = pickup.channelLocationId && `gid://shopify/Location/${pickup.channelLocationId}`;
+    const lineItemIds = new Set(pickup.lines.map((line) => `gid://shopify/LineItem/${line.channelLineId}`));
+    const prepared = orders.order.fulfillmentOrders.nodes.filter(
+      (fo) =>
+        FULFILLABLE.has(fo.status) &&
+        fo.deliveryMethod?.methodType === 'PICK_UP' &&
+        (!store || fo.assignedLocation.location?.id === store) &&
+        fo.lineItems.nodes.some((item) => lineItemIds.has(item.lineItem.id)),
+    );
+    if (prepared.length === 0)
+      throw new PickupNotSyncableError(
+        `shopify order ${pickup.channelOrderId} has no open pickup fulfillment order${store ? ` at ${store}` : ''} for order ${pickup.orderId}'s ready lines`,
+      );
+    const data = PreparedForPickupAnswer.parse(
+      await this.admin.graphql(PREPARED_FOR_PICKUP, {
+        input: { lineItemsByFulfillmentOrder: prepared.map((fo) => ({ fulfillmentOrderId: fo.id })) },
+      }),
+    );
+    const { userErrors } = data.fulfillmentOrderLineItemsPreparedForPickup;
+    if (userErrors.length > 0)
+      throw new ChannelApiError(
+        'shopify',
+        422,
+        `shopify fulfillmentOrderLineItemsPreparedForPickup: ${userErrors.map((e) => e.message).join('; ')}`,
+        data,
+      );
+    return { channelReference: prepared.map((fo) => fo.id).join(',') };
   }
 }

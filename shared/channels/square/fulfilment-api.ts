@@ -4,6 +4,7 @@ import {
   type ChannelFulfilmentApi,
   type ChannelShipment,
 } from '#domain/channel-sync/shipment-sync';
+import { type ChannelPickup, type ChannelPickupApi, PickupNotSyncableError } from '#domain/channel-sync/pickup-sync';
 import type { SquareRestApi } from './inventory-api';
 
 const Fulfillment = z
@@ -71,5 +72,43 @@ export class SquareFulfilmentApi implements ChannelFulfilmentApi {
       },
     });
     return { channelFulfilmentId: open.uid };
+  }
+}
+
+/**
+ * Ready for pickup on the order's PICKUP fulfillment: RetrieveOrder for the order's version and the
+ * fulfillment's uid, then UpdateOrder setting its state to PREPARED (Square tells the buyer the order
+ * is ready) with the pickup code in its note, which the seller sees at the counter. Keyed once per
+ * order and store (`pickup-{orderId}-{channelLocationId}`), so a retry after a lost answer gets
+ * Square's first answer; a fulfillment already PREPARED is left as it is. An order without an open
+ * PICKUP fulfillment, or whose location is not the pickup's store, is PickupNotSyncableError.
+ */
+export class SquarePickupApi implements ChannelPickupApi {
+  readonly channel = 'square' as const;
+
+  constructor(private readonly api: SquareRestApi) {}
+
+  async pickupReady(pickup: ChannelPickup): Promise<{ channelReference?: string }> {
+    const orderPath = `/v2/orders/${encodeURIComponent(pickup.channelOrderId)}`;
+    const { order } = OrderAnswer.parse(await this.api.request('GET', orderPath));
+    if (pickup.channelLocationId && pickup.channelLocationId !== order.location_id)
+      throw new PickupNotSyncableError(
+        `Square order ${order.id} is collected at ${order.location_id}, not at ${pickup.channelLocationId}`,
+      );
+    const open = order.fulfillments.find((f) => f.type === 'PICKUP' && !CLOSED.has(f.state));
+    if (!open)
+      throw new PickupNotSyncableError(`Square order ${order.id} has no open PICKUP fulfillment for ${pickup.orderId}`);
+    if (open.state === 'PREPARED') return { channelReference: open.uid };
+    await this.api.request('PUT', orderPath, {
+      idempotency_key: `pickup-${pickup.orderId}-${order.location_id}`,
+      order: {
+        location_id: order.location_id,
+        version: order.version,
+        fulfillments: [
+          { uid: open.uid, state: 'PREPARED', pickup_details: { note: `Pickup code ${pickup.pickupCode}` } },
+        ],
+      },
+    });
+    return { channelReference: open.uid };
   }
 }

@@ -1,6 +1,7 @@
 import type { ChannelFulfilmentApi, ChannelShipment } from '#domain/channel-sync/shipment-sync';
 import type { ChannelCancellation, ChannelCancellationApi } from '#domain/channel-sync/cancellation-sync';
 import type { ChannelReturn, ChannelReturnApi } from '#domain/channel-sync/return-sync';
+import type { ChannelPickup, ChannelPickupApi } from '#domain/channel-sync/pickup-sync';
 import { formatDecimalMoney } from '#domain/kernel/money';
 import { returnNote } from '../return-note';
 import type { WooCommerceRestApi } from './inventory-api';
@@ -27,7 +28,18 @@ export class WooCommerceFulfilmentApi implements ChannelFulfilmentApi {
   }
 }
 
-/** The order set to `cancelled` (WooCommerce then restocks per its settings and emails the customer), with a note saying why. */
+const CANCEL_NOTES: Record<ChannelCancellation['reason'], string> = {
+  OUT_OF_STOCK: 'not enough stock to fulfil',
+  PICKUP_EXPIRED: 'not collected from the store within the pickup hold; your payment is refunded',
+};
+
+/**
+ * The order set to `cancelled` (WooCommerce then restocks per its settings and emails the customer), with
+ * a note saying why. Cancelling moves no money in WooCommerce, so a pickup never collected is also
+ * refunded in full through the payment gateway (POST /orders/{id}/refunds, api_refund true), before the
+ * status changes so a failed refund leaves the order open to retry; api_restock is false because the
+ * fabric owns WooCommerce's stock figures.
+ */
 export class WooCommerceCancellationApi implements ChannelCancellationApi {
   readonly channel = 'woocommerce' as const;
 
@@ -35,11 +47,42 @@ export class WooCommerceCancellationApi implements ChannelCancellationApi {
 
   async cancelOrder(cancellation: ChannelCancellation): Promise<void> {
     const orderPath = `/orders/${encodeURIComponent(cancellation.channelOrderId)}`;
+    if (cancellation.reason === 'PICKUP_EXPIRED')
+      await this.api.request('POST', `${orderPath}/refunds`, {
+        amount: formatDecimalMoney(cancellation.total),
+        reason: `Pickup not collected (order ${cancellation.orderId}).`,
+        api_refund: true,
+        api_restock: false,
+      });
     await this.api.request('PUT', orderPath, { status: 'cancelled' });
     await this.api.request('POST', `${orderPath}/notes`, {
-      note: `Cancelled: not enough stock to fulfil (order ${cancellation.orderId}).`,
+      note: `Cancelled: ${CANCEL_NOTES[cancellation.reason]} (order ${cancellation.orderId}).`,
       customer_note: true,
     });
+  }
+}
+
+/**
+ * WooCommerce core has no pickup status: the customer is told by a customer note (WooCommerce emails it)
+ * that the order waits at the store, with the pickup code to show at the counter.
+ */
+export class WooCommercePickupApi implements ChannelPickupApi {
+  readonly channel = 'woocommerce' as const;
+
+  constructor(private readonly api: WooCommerceRestApi) {}
+
+  async pickupReady(pickup: ChannelPickup): Promise<{ channelReference?: string }> {
+    const lines = pickup.lines.map((line) => `${line.quantity} x ${line.sku}`).join(', ');
+    const store = pickup.channelLocationId ? ` at ${pickup.channelLocationId}` : '';
+    const note = await this.api.request<{ id?: number }>(
+      'POST',
+      `/orders/${encodeURIComponent(pickup.channelOrderId)}/notes`,
+      {
+        note: `Ready for pickup${store}: ${lines}. Show pickup code ${pickup.pickupCode} at the counter (order ${pickup.orderId}).`,
+        customer_note: true,
+      },
+    );
+    return note?.id !== undefined ? { channelReference: String(note.id) } : {};
   }
 }
 

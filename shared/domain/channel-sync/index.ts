@@ -4,6 +4,7 @@ export * from './cancellation-sync';
 export * from './events';
 export * from './model';
 export * from './oversell';
+export * from './pickup-sync';
 export * from './publication';
 export * from './return-sync';
 export * from './shipment-sync';

@@ -27,3 +27,10 @@ export const RETURN_SYNC_SCOPE = 'channel-return-sync';
 export function returnSyncKey(returnId: string): string {
   return `return#${returnId}`;
 }
+
+export const PICKUP_SYNC_SCOPE = 'channel-pickup-sync';
+
+/** One "ready for pickup" per order and store: a part re-sourced to another store is a pickup of its own. */
+export function pickupSyncKey(orderId: string, locationId: string): string {
+  return `pickup#${orderId}#${locationId}`;
+}
