@@ -2,16 +2,18 @@ import { EventSource } from '#events/catalog';
 import {
   CANCELLATION_SYNC_SCOPE,
   OVERSELL_CHECK_SCOPE,
+  PICKUP_SYNC_SCOPE,
   RETURN_SYNC_SCOPE,
   SHIPMENT_SYNC_SCOPE,
   cancellationSyncKey,
   oversellCheckKey,
+  pickupSyncKey,
   returnSyncKey,
   shipmentSyncKey,
 } from '#domain/channel-sync/model';
 import { keyedOn, type RoutingRule } from './rule';
 
-/** What the channels are told: availability per channel, oversells, and shipments, cancellations and returns. */
+/** What the channels are told: availability per channel, oversells, and shipments, pickups ready, cancellations and returns. */
 export const channelSyncRules: readonly RoutingRule[] = [
   // One availability queue per channel the fabric publishes to: each channel's rate budget, failures
   // and DLQ stay its own. Large batches over a short window are what lets a burst coalesce per SKU;
@@ -72,11 +74,11 @@ export const channelSyncRules: readonly RoutingRule[] = [
   {
     name: 'channel-cancellation-sync',
     description:
-      'Orders the fabric cancelled for want of stock, to the consumer that asks their channel to cancel them (never a cancellation the channel sent).',
+      'Orders the fabric cancelled, for want of stock or because a pickup was never collected, to the consumer that asks their channel to cancel and refund them (never a cancellation the channel sent).',
     pattern: {
       source: [EventSource.orders],
       'detail-type': ['OrderStateChanged'],
-      detail: { data: { to: ['cancelled'], on: ['stock_refused'] } },
+      detail: { data: { to: ['cancelled'], on: ['stock_refused', 'pickup_expired'] } },
     },
     target: {
       name: 'channel-cancellation-sync',
@@ -88,6 +90,24 @@ export const channelSyncRules: readonly RoutingRule[] = [
     },
     consumer: 'channel-order-sync',
     processedOnce: keyedOn('OrderStateChanged', CANCELLATION_SYNC_SCOPE, ({ orderId }) => cancellationSyncKey(orderId)),
+  },
+  {
+    name: 'channel-pickup-sync',
+    description:
+      "Pickups waiting at a store, to the consumer that tells the order's channel (prepared for pickup, with the pickup code), once per order and store.",
+    pattern: { source: [EventSource.fulfilment], 'detail-type': ['PickupReady'] },
+    target: {
+      name: 'channel-pickup-sync',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxReceiveCount: 8,
+      visibilityTimeoutSeconds: 360,
+      maxConcurrency: 2,
+    },
+    consumer: 'channel-order-sync',
+    processedOnce: keyedOn('PickupReady', PICKUP_SYNC_SCOPE, ({ orderId, locationId }) =>
+      pickupSyncKey(orderId, locationId),
+    ),
   },
   {
     name: 'channel-return-sync',

@@ -8,10 +8,16 @@ import { queueConsumer } from '#shared/adapters/queue-consumer';
 import { logger, metrics } from '#shared/adapters/observability';
 import { readConfig, requiredName } from '#shared/config/env';
 import { outboundChannelApisFromEnv } from '#shared/channels/channel-apis';
-import { cancelOnChannel } from '#domain/channel-sync/cancellation-sync';
+import { cancelOnChannel, cancellationReasonFor } from '#domain/channel-sync/cancellation-sync';
+import { tellChannelPickupReady } from '#domain/channel-sync/pickup-sync';
 import { confirmShipmentToChannel } from '#domain/channel-sync/shipment-sync';
 import { recordReturnOnChannel } from '#domain/channel-sync/return-sync';
-import { CANCELLATION_SYNC_SCOPE, RETURN_SYNC_SCOPE, SHIPMENT_SYNC_SCOPE } from '#domain/channel-sync/model';
+import {
+  CANCELLATION_SYNC_SCOPE,
+  PICKUP_SYNC_SCOPE,
+  RETURN_SYNC_SCOPE,
+  SHIPMENT_SYNC_SCOPE,
+} from '#domain/channel-sync/model';
 
 const config = readConfig({
   FABRIC_TABLE_ORDERS: requiredName,
@@ -21,6 +27,7 @@ const config = readConfig({
 const shipments = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, SHIPMENT_SYNC_SCOPE);
 const cancellations = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, CANCELLATION_SYNC_SCOPE);
 const returns = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, RETURN_SYNC_SCOPE);
+const pickups = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, PICKUP_SYNC_SCOPE);
 const apis = outboundChannelApisFromEnv(publicationTableFromEnv());
 const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
 const RETURN_SYNC_METRICS = {
@@ -31,20 +38,21 @@ const RETURN_SYNC_METRICS = {
 
 /**
  * What the fabric decided about an order, told to the order's channel: a ShipmentConfirmed (once per
- * shipment id) from the channel-shipment-sync queue, a stock refusal's cancellation (once per order)
- * from the channel-cancellation-sync queue, or a return received elsewhere (once per return id) from
- * the channel-return-sync queue.
+ * shipment id) from the channel-shipment-sync queue, a pickup ready at a store (once per order and
+ * store) from the channel-pickup-sync queue, a stock refusal's or an expired pickup's cancellation
+ * (once per order) from the channel-cancellation-sync queue, or a return received elsewhere (once per
+ * return id) from the channel-return-sync queue.
  */
 async function syncOrder(record: SQSRecord): Promise<void> {
   const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
   if (detailType === 'OrderStateChanged') {
     const event = parseEventBody(record.body, 'OrderStateChanged');
     logger.appendKeys({ correlationId: event.correlationId, orderId: event.data.orderId });
-    const result = await cancelOnChannel(event.data.orderId, {
-      orders,
-      cancellation: apis.cancellation,
-      once: onceRunner(cancellations),
-    });
+    const result = await cancelOnChannel(
+      event.data.orderId,
+      { orders, cancellation: apis.cancellation, once: onceRunner(cancellations) },
+      cancellationReasonFor(event.data.on),
+    );
     metrics.addMetric(
       result.duplicate
         ? 'CancellationSyncReplayed'
@@ -57,6 +65,31 @@ async function syncOrder(record: SQSRecord): Promise<void> {
     if (result.outcome === 'no_channel_api')
       logger.warn('the channel has no cancellation API here: cancel the order on the channel by hand', { ...result });
     else logger.info('cancellation synced to channel', { ...result });
+    return;
+  }
+  if (detailType === 'PickupReady') {
+    const event = parseEventBody(record.body, 'PickupReady');
+    logger.appendKeys({ correlationId: event.correlationId, orderId: event.data.orderId });
+    const result = await tellChannelPickupReady(event.data, {
+      orders,
+      pickups: apis.pickups,
+      once: onceRunner(pickups),
+    });
+    metrics.addMetric(
+      result.duplicate
+        ? 'PickupSyncReplayed'
+        : result.outcome === 'told'
+          ? 'PickupsReadySentToChannel'
+          : 'PickupsReadyWithoutChannelApi',
+      MetricUnit.Count,
+      1,
+    );
+    if (result.outcome === 'no_channel_api')
+      logger.warn('the channel cannot tell its customer here: the store calls the customer with the pickup code', {
+        ...result,
+        locationId: event.data.locationId,
+      });
+    else logger.info('pickup ready synced to channel', { ...result, locationId: event.data.locationId });
     return;
   }
   if (detailType === 'ReturnReceived') {
@@ -104,5 +137,6 @@ export const handler = queueConsumer(syncOrder, {
     shipments.registerLambdaContext(context);
     cancellations.registerLambdaContext(context);
     returns.registerLambdaContext(context);
+    pickups.registerLambdaContext(context);
   },
 });

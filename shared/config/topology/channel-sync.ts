@@ -17,7 +17,7 @@ export const channelSyncFunctions = {
     capability: 'channel-sync',
     entry: 'functions/channel-order-sync/handler.ts',
     description:
-      "Tells the order's channel what the fabric decided or received: confirmed shipments (once per shipment), stock-refusal cancellations (once per order) and returns taken elsewhere (once per return).",
+      "Tells the order's channel, each once: confirmed shipments, pickups ready at a store, cancellations for want of stock or an expired pickup, and returns taken elsewhere.",
     timeoutSeconds: 60,
     memoryMb: 256,
     tables: {
