@@ -1,0 +1,105 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
+import { shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
+import { postShopifyOrder } from '../../scripts/sample/sample-traffic';
+import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
+import { PickupReady } from '#domain/fulfilment/events';
+import { createEvent, toWireEvent } from '#domain/kernel/event';
+import type { Order } from '#domain/kernel/order';
+import { readShopifyFixture } from '../fixtures/shopify';
+import { queueDepth } from './support/inventory-support';
+import { eventually, startTestFabric } from './support/test-fabric';
+
+let fabric: LocalFabric;
+
+beforeAll(async () => {
+  fabric = await startTestFabric('pickup-sync', { scheduleIntervalMs: () => 0 });
+});
+
+afterAll(async () => {
+  await fabric?.stop();
+});
+
+/**
+ * Shopify's local pickup order, delivered as a signed orders/create webhook and stored by the intake.
+ * The cross-reference is left empty, so the order waits in needs_attention and no reservation, refusal
+ * or cancellation runs beside the sync under test; its lines are named by their channel SKU.
+ */
+async function takeShopifyPickupOrder(channelOrderId: string): Promise<Order> {
+  const payload = readShopifyFixture('orders-create-local-pickup');
+  payload.id = channelOrderId;
+  payload.admin_graphql_api_id = `gid://shopify/Order/${channelOrderId}`;
+  const body = JSON.stringify(payload);
+  const answer = await postShopifyOrder(
+    fabric.apiUrl,
+    body,
+    shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify),
+  );
+  expect(answer.status).toBe(202);
+  const stored = await eventually(
+    'the pickup order stored',
+    async () => {
+      const response = await fetch(`${fabric.apiUrl}/orders/${String(answer.body.orderId)}`);
+      return response.status === 200 ? ((await response.json()) as { order: Order }).order : undefined;
+    },
+    20_000,
+  );
+  fabric.channelApis.outbound.addOrder('shopify', channelOrderId, {
+    lines: stored.lines.map((line) => ({ lineId: line.channelLineId, quantity: line.quantity })),
+    pickupLocationId: '71234567801',
+  });
+  return stored;
+}
+
+describe('a pickup ready at the store, told to Shopify', () => {
+  it('marks the pickup fulfillment order prepared once, though PickupReady is delivered twice', async () => {
+    const channelOrderId = String(5_900_000_000_000 + Math.floor(Math.random() * 1_000_000));
+    const order = await takeShopifyPickupOrder(channelOrderId);
+    expect(order.delivery).toEqual({ method: 'pickup', channelLocationId: '71234567801' });
+    const ready = createEvent(
+      PickupReady,
+      {
+        orderId: order.orderId,
+        channel: 'shopify',
+        channelOrderId,
+        locationId: 'store-austin',
+        pickupCode: 'K7P2Q9',
+        lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.channelSku, quantity: line.quantity })),
+        readyAt: new Date().toISOString(),
+      },
+      { correlationId: order.orderId },
+    );
+    const queue = fabric.resources.queues['channel-pickup-sync'];
+    const prepared = () => fabric.channelApis.outbound.pickups.filter((p) => p.channelOrderId === channelOrderId);
+    const consumed = () =>
+      eventually(
+        'the delivery consumed',
+        async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined),
+        20_000,
+      );
+
+    await fabric.clients.sns.send(
+      new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(ready)) }),
+    );
+    await eventually(
+      'Shopify to hear the pickup is ready',
+      async () => (prepared().length > 0 ? true : undefined),
+      20_000,
+    );
+    await consumed();
+    // At-least-once delivery: the same event lands on the queue again.
+    await fabric.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(ready)) }),
+    );
+    await consumed();
+
+    expect(prepared()).toHaveLength(1);
+    expect(prepared()[0].body).toEqual({
+      input: {
+        lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: `gid://shopify/FulfillmentOrder/${channelOrderId}` }],
+      },
+    });
+    expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
+  });
+});
