@@ -5,6 +5,7 @@ import { shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
 import { postShopifyOrder } from '../../scripts/sample/sample-traffic';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { PickupReady } from '#domain/fulfilment/events';
+import { OrderStateChanged } from '#domain/orders/events';
 import { createEvent, toWireEvent } from '#domain/kernel/event';
 import type { Order } from '#domain/kernel/order';
 import { readShopifyFixture } from '../fixtures/shopify';
@@ -99,6 +100,45 @@ describe('a pickup ready at the store, told to Shopify', () => {
       input: {
         lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: `gid://shopify/FulfillmentOrder/${channelOrderId}` }],
       },
+    });
+    expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
+  });
+});
+
+describe('a pickup nobody collected, cancelled on Shopify', () => {
+  it('cancels and refunds the order once when the lifecycle cancels it because the pickup expired', async () => {
+    const channelOrderId = String(5_900_000_000_000 + Math.floor(Math.random() * 1_000_000));
+    const order = await takeShopifyPickupOrder(channelOrderId);
+    const expired = createEvent(
+      OrderStateChanged,
+      { orderId: order.orderId, from: 'posted_to_erp', to: 'cancelled', version: 4, on: 'pickup_expired' },
+      { correlationId: order.orderId },
+    );
+    const queue = fabric.resources.queues['channel-cancellation-sync'];
+    const cancelled = () =>
+      fabric.channelApis.outbound.cancellations.filter((c) => c.channelOrderId === channelOrderId);
+    const consumed = () =>
+      eventually(
+        'the delivery consumed',
+        async () => ((await queueDepth(fabric, queue.url)) === 0 ? true : undefined),
+        20_000,
+      );
+
+    await fabric.clients.sns.send(
+      new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(expired)) }),
+    );
+    await eventually('Shopify to cancel the order', async () => (cancelled().length > 0 ? true : undefined), 20_000);
+    await consumed();
+    await fabric.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(expired)) }),
+    );
+    await consumed();
+
+    expect(cancelled()).toHaveLength(1);
+    expect(cancelled()[0].body).toMatchObject({
+      reason: 'OTHER',
+      refundMethod: { originalPaymentMethodsRefund: true },
+      notifyCustomer: true,
     });
     expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
   });
