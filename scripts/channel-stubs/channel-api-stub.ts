@@ -5,6 +5,7 @@ import { OutboundChannelStub } from './outbound-channel-stub';
 import { PriceChannelStub } from './price-channel-stub';
 import { OrderListingStub } from './order-listing-stub';
 import { ShopifyOrderListingStub } from './shopify-order-listing-stub';
+import { ShipBobStub } from './shipbob-stub';
 import { closeNow, listenOnLoopback } from '../loopback/loopback-server';
 import { StubState } from './stub-state';
 
@@ -66,6 +67,8 @@ export class ChannelApiStub {
   );
   /** Shopify's orders for the catch-up pull's `orders` query: `shopifyOrders.putShopifyOrder(webhookPayload)`. */
   readonly shopifyOrders = new ShopifyOrderListingStub();
+  /** ShipBob's Orders API, for the warehouse a 3PL runs: see shipbob-stub.ts. */
+  readonly shipbob = new ShipBobStub();
   private readonly faults: StubFault[] = [];
   private readonly issuedTokens = new Set<string>();
   private readonly durable: StubState | undefined;
@@ -87,6 +90,7 @@ export class ChannelApiStub {
       prices: this.prices,
       orderListing: this.orderListing,
       shopifyOrders: this.shopifyOrders,
+      shipbob: this.shipbob,
       auth: { issuedTokens: this.issuedTokens },
     });
     this.durable.load();
@@ -167,6 +171,8 @@ export class ChannelApiStub {
     if (listed) return listed;
     const outbound = this.outbound.route(request);
     if (outbound) return outbound;
+    const threePl = this.shipbob.route(request);
+    if (threePl) return threePl;
     const getPath = (pattern: RegExp) => (method === 'GET' ? pattern.exec(path) : null);
     // Square
     const squareOrder = getPath(/^\/v2\/orders\/([^/]+)$/);

@@ -244,16 +244,16 @@ export async function releaseFulfilment(release: Release, ports: FulfilmentPorts
   return requests;
 }
 
-/** How often fulfilment-watch asks ShipBob whether a sent order has shipped. */
+/** How often fulfilment-watch asks ShipBob again whether a sent order has shipped. */
 export const PROVIDER_POLL_MS = 60_000;
 
-/** Creates the ShipBob order (idempotent on the request id) and records it: `sent_to_3pl`, polled from now on. */
+/** Creates the ShipBob order (idempotent on the request id) and records it: `sent_to_3pl`, polled from the watch's next run. */
 async function sendToShipBob(request: StoredRequest, order: Order, ports: FulfilmentPorts): Promise<StoredRequest> {
   const { providerOrderId } = await ports.shipbob.createOrder(requestView(request), order);
   const now = ports.now?.() ?? new Date();
   const next = moveRequest(request, 'sent_to_3pl', 'fulfilment-release', now, {
     providerOrderId,
-    dueAt: new Date(now.getTime() + PROVIDER_POLL_MS).toISOString(),
+    dueAt: now.toISOString(),
   });
   if (await ports.store.updateRequest(next, request.version)) return next;
   // Another delivery recorded it first; ShipBob kept one order under the reference id.
