@@ -53,6 +53,11 @@ const run: Record<OpsCommandKey, (fabric: Fabric, args: string[]) => Promise<unk
     (require('./ops/exceptions') as typeof import('./ops/exceptions')).dismiss(resources, args),
   channelCatchUp: ({ resources }, args) =>
     (require('./ops/channel') as typeof import('./ops/channel')).catchUp(resources, args),
+  sourcingShow: ({ resources }, args) =>
+    (require('./ops/sourcing') as typeof import('./ops/sourcing')).showRules(resources, args),
+  sourcingSet: ({ resources }, args) =>
+    (require('./ops/sourcing') as typeof import('./ops/sourcing')).setRules(resources, args),
+  sourcingHistory: ({ resources }) => (require('./ops/sourcing') as typeof import('./ops/sourcing')).history(resources),
   channelLag: ({ resources }, args) =>
     (require('./ops/channel') as typeof import('./ops/channel')).lag(resources, args),
 };

@@ -40,6 +40,12 @@ const existingFile: Reader<string> = (text) => {
   return text;
 };
 
+/** 0, 1, 2, ...: a version the rules may be at (0 before any is stored). */
+const wholeNumber: Reader<number> = (text) => {
+  if (!/^\d+$/.test(text)) throw new Error(`must be a whole number, 0 or more; got "${text}"`);
+  return Number(text);
+};
+
 const POS_BATCH_EXTENSION = /\.(csv|jsonl|xml)(\.gz)?$/;
 
 /** Where `pos upload` puts a batch under the upload contract (shared/domain/pos/batch.ts); undefined when an id or the date breaks it. */
@@ -165,6 +171,22 @@ export const opsCommands = {
       check: ({ flags }) => (flags.since && flags.since >= new Date() ? '--since must be in the past' : undefined),
     },
   ),
+  sourcingShow: opsCommand(
+    'sourcing show',
+    'the sourcing rules in force: which locations each kind of order reserves at',
+    {
+      flags: { json: switchFlag() },
+    },
+  ),
+  sourcingSet: opsCommand(
+    'sourcing set',
+    'store a JSON file of sourcing rules as the next version; the next order uses it',
+    {
+      args: [argument('file', existingFile)],
+      flags: { 'expected-version': option('version', wholeNumber) },
+    },
+  ),
+  sourcingHistory: opsCommand('sourcing history', 'every stored version of the sourcing rules, newest first'),
   channelLag: opsCommand('channel lag', 'per channel and SKU: last published figure, version, acknowledgement, lag', {
     args: [optionalArgument('channel', salesChannel)],
   }),

@@ -7,8 +7,8 @@ import type { DeployedFunctions } from './resources';
  */
 export const fulfilmentFunctions = {
   'sourcing-rules-api': {
-    // Deploys with inventory: the rules live in the inventory table, beside the reservations that read them.
-    capability: 'inventory',
+    // Its rules live in the inventory table, beside the reservations that read them; it needs no other store.
+    capability: 'order-to-cash',
     entry: 'functions/sourcing-rules-api/handler.ts',
     description:
       "The merchant's sourcing rules, versioned: the rules in force, any stored version, and a new version validated against the locations.",

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DeliveryMethod } from '#domain/kernel/order';
+import { DeliveryMethod, SalesChannel, type Address, type Delivery } from '#domain/kernel/order';
+import { formatIssues, type FieldIssue } from '#domain/kernel/validation';
 
 /**
  * What a reservation records of the sourcing rule that chose its locations: enough for `order show`,
@@ -17,5 +18,352 @@ export const SourcingDecision = z.object({
   maxParts: z.number().int().positive(),
   /** One sentence a person reads: which rule, why it matched, how it ranked. */
   reason: z.string().min(1),
+  /** Units of each SKU the rule holds back at every store: a store's last units stay for its walk-in customers. */
+  storeSafetyStock: z.number().int().min(0).optional(),
+  /** When the reservation took the decision: where `order trace` places it. */
+  decidedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type SourcingDecision = z.infer<typeof SourcingDecision>;
+
+/** The token a rule lists for "the store the customer chose to pick up at" (order.delivery.channelLocationId). */
+export const PICKUP_STORE = 'pickup-store';
+/** The decision's rule id when no rule matched (or none is stored): the channel's ranking of the inventory policy. */
+export const CHANNEL_DEFAULT_RULE = 'channel-default';
+
+const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US');
+const Coordinates = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();
+const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, "-", "_" or "."');
+/** A SKU exactly, or every SKU starting with a prefix: `TEE-*`. */
+const SkuPattern = z.string().regex(/^[^#\s*]+\*?$/, 'must be a SKU, or a SKU prefix ending in * such as TEE-*');
+
+/** A destination area: its countries, optionally narrowed to postal codes starting with a prefix; its centre measures distance. */
+export const SourcingZone = z
+  .object({
+    countries: z.array(CountryCode).min(1),
+    postalPrefixes: z.array(z.string().min(1)).min(1).optional(),
+    centre: Coordinates.optional(),
+  })
+  .strict();
+export type SourcingZone = z.infer<typeof SourcingZone>;
+
+export const RankBy = z.enum(['priority', 'stock', 'distance']);
+export type RankBy = z.infer<typeof RankBy>;
+
+export const SourcingRule = z
+  .object({
+    id: Name,
+    description: z.string().optional(),
+    /** Every criterion given must hold; one left out matches any order. */
+    when: z
+      .object({
+        channels: z.array(SalesChannel).min(1).optional(),
+        deliveryMethods: z.array(DeliveryMethod).min(1).optional(),
+        countries: z.array(CountryCode).min(1).optional(),
+        zones: z.array(z.string().min(1)).min(1).optional(),
+        /** Every line's SKU must match one of these. */
+        skus: z.array(SkuPattern).min(1).optional(),
+        /** Every line's SKU must fall in one of these categories of the rule set. */
+        categories: z.array(z.string().min(1)).min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Location ids of the inventory policy, in priority order; `pickup-store` is the store the customer chose. */
+    locations: z.array(z.string().min(1)).min(1),
+    /** Criteria in order, each breaking the ties of the one before; rule order breaks the last ties. */
+    rankBy: z.array(RankBy).min(1).default(['priority']),
+    /** One location for the whole order, or split over at most maxParts locations (every candidate when left out). */
+    split: z
+      .object({ mode: z.enum(['ship_complete', 'split']), maxParts: z.number().int().positive().optional() })
+      .strict()
+      .default({ mode: 'split' }),
+    storeSafetyStock: z.number().int().min(0).optional(),
+  })
+  .strict();
+export type SourcingRule = z.infer<typeof SourcingRule>;
+
+/** What a merchant writes (and POST /sourcing-rules takes): the rules, their zones and categories. */
+export const SourcingRules = z
+  .object({
+    zones: z.record(Name, SourcingZone).default({}),
+    /** A category is the SKUs matching its patterns (the canonical order names no category). */
+    categories: z.record(Name, z.object({ skus: z.array(SkuPattern).min(1) }).strict()).default({}),
+    /** Tried in order: the first whose criteria all hold decides. */
+    rules: z.array(SourcingRule),
+  })
+  .strict();
+export type SourcingRules = z.infer<typeof SourcingRules>;
+
+/** A stored version of the rules: version n+1 is only written over n, and every version is kept. */
+export const SourcingRuleSet = SourcingRules.extend({
+  version: z.number().int().positive(),
+  updatedAt: z.iso.datetime({ offset: true }),
+  updatedBy: z.string().min(1),
+});
+export type SourcingRuleSet = z.infer<typeof SourcingRuleSet>;
+
+/** What the rules need to know of a location (the inventory policy's locations satisfy it). */
+export interface SourcingLocation {
+  id: string;
+  kind: 'warehouse' | 'store';
+  coordinates?: { lat: number; lon: number };
+  channelLocationIds?: Partial<Record<SalesChannel, string>>;
+}
+
+/**
+ * Checks rules against the locations they name and against themselves, and returns them with their
+ * defaults, or every problem with its path (`rules.2.locations.0: "store-9" is not a location ...`).
+ */
+export function validateSourcingRules(
+  input: unknown,
+  locations: readonly SourcingLocation[],
+): { ok: true; rules: SourcingRules } | { ok: false; issues: FieldIssue[] } {
+  const parsed = SourcingRules.superRefine((rules, ctx) => checkRules(rules, locations, ctx)).safeParse(input);
+  return parsed.success ? { ok: true, rules: parsed.data } : { ok: false, issues: formatIssues(parsed.error) };
+}
+
+function checkRules(rules: SourcingRules, locations: readonly SourcingLocation[], ctx: z.RefinementCtx): void {
+  const byId = new Map(locations.map((location) => [location.id, location]));
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const firstWithId = new Map<string, number>();
+  rules.rules.forEach((rule, i) => {
+    const at = (...path: (string | number)[]) => ['rules', i, ...path];
+    const earlier = firstWithId.get(rule.id);
+    if (earlier !== undefined) issue(at('id'), `repeats the id "${rule.id}" of rules.${earlier}`);
+    else firstWithId.set(rule.id, i);
+    rule.locations.forEach((id, k) => {
+      if (id !== PICKUP_STORE && !byId.has(id))
+        issue(
+          at('locations', k),
+          `"${id}" is not a location of the inventory policy (${[...byId.keys()].join(', ')}) nor "${PICKUP_STORE}"`,
+        );
+      if (rule.locations.indexOf(id) !== k) issue(at('locations', k), `lists "${id}" twice`);
+    });
+    if (new Set(rule.rankBy).size !== rule.rankBy.length) issue(at('rankBy'), 'names a criterion twice');
+    rule.when.zones?.forEach((zone, k) => {
+      if (!rules.zones[zone]) issue(at('when', 'zones', k), `"${zone}" is not one of this rule set's zones`);
+    });
+    rule.when.categories?.forEach((category, k) => {
+      if (!rules.categories[category])
+        issue(at('when', 'categories', k), `"${category}" is not one of this rule set's categories`);
+    });
+    const methods = rule.when.deliveryMethods;
+    if (methods?.includes('pickup') && !rule.locations.includes(PICKUP_STORE))
+      issue(at('locations'), `a pickup rule must list "${PICKUP_STORE}": pickup orders reserve at the store chosen`);
+    if (rule.locations.includes(PICKUP_STORE) && (!methods || methods.some((method) => method !== 'pickup')))
+      issue(at('when', 'deliveryMethods'), `must be ["pickup"] alone on a rule listing "${PICKUP_STORE}"`);
+    if (methods?.every((method) => method === 'ship_from_store'))
+      rule.locations.forEach((id, k) => {
+        if (byId.get(id)?.kind === 'warehouse')
+          issue(at('locations', k), `"${id}" is a warehouse; a ship_from_store rule lists stores`);
+      });
+    if (rule.rankBy.includes('distance')) {
+      for (const id of rule.locations)
+        if (byId.get(id) && !byId.get(id)?.coordinates)
+          issue(at('rankBy'), `ranks by distance but "${id}" has no coordinates in the inventory policy`);
+      if (!Object.values(rules.zones).some((zone) => zone.centre))
+        issue(at('rankBy'), 'ranks by distance but no zone of the rule set has a centre to measure from');
+    }
+    if (rule.split.mode === 'ship_complete' && (rule.split.maxParts ?? 1) !== 1)
+      issue(at('split', 'maxParts'), 'must be 1 or left out: ship_complete sends the order from one location');
+  });
+}
+
+/** What sourcing reads of an order (the canonical order satisfies it). */
+export interface SourcingOrder {
+  channel: SalesChannel;
+  lines: readonly { sku: string | null }[];
+  delivery?: Delivery;
+  shippingAddress?: Pick<Address, 'countryCode' | 'postalCode'>;
+}
+
+/** The locations the rules may name, and the channel's ranking of the inventory policy, used when no rule matches. */
+export interface SourcingNetwork {
+  locations: readonly SourcingLocation[];
+  channelRanking: readonly string[];
+}
+
+/**
+ * Decides where an order may be reserved: the first rule whose criteria all hold (else the channel's
+ * ranking, `channel-default`), its candidates ranked by its criteria, ship complete or split. A pickup
+ * order's only candidate is the store the customer chose (none when the channel's location id maps to
+ * no store). `cover` tells how many of the order's units a location can cover now, for `stock`
+ * ranking. Pure; the reason says which rule matched and how it ranked.
+ */
+export function chooseSourcing(
+  order: SourcingOrder,
+  ruleSet: SourcingRuleSet | undefined,
+  network: SourcingNetwork,
+  cover: (locationId: string) => number = () => 0,
+): SourcingDecision {
+  const method = order.delivery?.method ?? 'ship';
+  const zone = ruleSet ? destinationZone(order.shippingAddress, ruleSet.zones) : undefined;
+  const rule = ruleSet?.rules.find((candidate) => matches(candidate, order, ruleSet, zone));
+  const pickupStore = method === 'pickup' ? pickupStoreOf(order, network.locations) : undefined;
+  const pickupNote =
+    method === 'pickup'
+      ? pickupStore
+        ? `; pickup reserves at ${pickupStore}, the store chosen`
+        : `; pickup location "${order.delivery?.channelLocationId ?? '(none)'}" is no store of the inventory policy, so nothing is reservable`
+      : '';
+  if (!rule || !ruleSet) {
+    const known = network.channelRanking.filter((id) => network.locations.some((location) => location.id === id));
+    const candidates = method === 'pickup' ? (pickupStore ? [pickupStore] : []) : known;
+    const why = ruleSet ? `no rule of version ${ruleSet.version} matched` : 'no sourcing rules are stored';
+    return {
+      ruleId: CHANNEL_DEFAULT_RULE,
+      ruleVersion: 0,
+      deliveryMethod: method,
+      candidates,
+      shipComplete: false,
+      maxParts: Math.max(1, candidates.length),
+      reason: `${why}: the ${order.channel} ranking applies (${candidates.join(', ') || 'no location'})${pickupNote}`,
+    };
+  }
+  const listed =
+    method === 'pickup'
+      ? pickupStore
+        ? [pickupStore]
+        : []
+      : rule.locations.filter((id) => id !== PICKUP_STORE && network.locations.some((l) => l.id === id));
+  const centre = zone ? ruleSet.zones[zone]?.centre : undefined;
+  const distance = (id: string) => {
+    const at = network.locations.find((location) => location.id === id)?.coordinates;
+    return at && centre ? kilometres(at, centre) : Number.POSITIVE_INFINITY;
+  };
+  const score = (id: string, criterion: RankBy) =>
+    criterion === 'priority' ? listed.indexOf(id) : criterion === 'stock' ? -cover(id) : distance(id);
+  const candidates = [...listed].sort((a, b) => {
+    for (const criterion of rule.rankBy) {
+      const difference = score(a, criterion) - score(b, criterion);
+      if (difference !== 0 && !Number.isNaN(difference)) return difference;
+    }
+    return listed.indexOf(a) - listed.indexOf(b);
+  });
+  const shipComplete = rule.split.mode === 'ship_complete';
+  const ranked = candidates.map((id) => {
+    const facts = [
+      ...(rule.rankBy.includes('stock') ? [`covers ${cover(id)}`] : []),
+      ...(rule.rankBy.includes('distance') && Number.isFinite(distance(id)) ? [`${Math.round(distance(id))} km`] : []),
+    ];
+    return facts.length ? `${id} (${facts.join(', ')})` : id;
+  });
+  const matched = [
+    order.channel,
+    method,
+    ...(order.shippingAddress ? [`to ${order.shippingAddress.countryCode}`] : []),
+    ...(zone ? [`zone ${zone}`] : []),
+  ].join(' ');
+  const maxParts = shipComplete ? 1 : Math.max(1, Math.min(rule.split.maxParts ?? listed.length, listed.length || 1));
+  return {
+    ruleId: rule.id,
+    ruleVersion: ruleSet.version,
+    deliveryMethod: method,
+    candidates,
+    shipComplete,
+    maxParts,
+    reason: `rule "${rule.id}" (version ${ruleSet.version}) matched ${matched}; ranked by ${rule.rankBy.join(', ')}: ${ranked.join(', ') || 'no location'}; ${shipComplete ? 'ship complete' : `split over at most ${maxParts} location(s)`}${pickupNote}`,
+    ...(rule.storeSafetyStock ? { storeSafetyStock: rule.storeSafetyStock } : {}),
+  };
+}
+
+/** The store a pickup order names, through the channel's location ids the inventory policy maps. */
+export function pickupStoreOf(order: SourcingOrder, locations: readonly SourcingLocation[]): string | undefined {
+  const named = order.delivery?.channelLocationId;
+  if (!named) return undefined;
+  return locations.find(
+    (location) => location.kind === 'store' && location.channelLocationIds?.[order.channel] === named,
+  )?.id;
+}
+
+/** The first zone (in the order written) whose countries, and postal prefixes when it has any, hold the address. */
+export function destinationZone(
+  address: SourcingOrder['shippingAddress'],
+  zones: Readonly<Record<string, SourcingZone>>,
+): string | undefined {
+  if (!address) return undefined;
+  const postal = (address.postalCode ?? '').replace(/\s+/g, '').toUpperCase();
+  return Object.entries(zones).find(
+    ([, zone]) =>
+      zone.countries.includes(address.countryCode) &&
+      (!zone.postalPrefixes ||
+        zone.postalPrefixes.some((prefix) => postal.startsWith(prefix.replace(/\s+/g, '').toUpperCase()))),
+  )?.[0];
+}
+
+function matches(rule: SourcingRule, order: SourcingOrder, ruleSet: SourcingRules, zone: string | undefined): boolean {
+  const { when } = rule;
+  const skus = order.lines.flatMap((line) => (line.sku ? [line.sku] : []));
+  const everySku = (patterns: readonly string[]) =>
+    skus.length > 0 && skus.every((sku) => patterns.some((pattern) => skuMatches(sku, pattern)));
+  return (
+    (!when.channels || when.channels.includes(order.channel)) &&
+    (!when.deliveryMethods || when.deliveryMethods.includes(order.delivery?.method ?? 'ship')) &&
+    (!when.countries || (!!order.shippingAddress && when.countries.includes(order.shippingAddress.countryCode))) &&
+    (!when.zones || (!!zone && when.zones.includes(zone))) &&
+    (!when.skus || everySku(when.skus)) &&
+    (!when.categories || everySku(when.categories.flatMap((name) => ruleSet.categories[name]?.skus ?? [])))
+  );
+}
+
+/** `TEE-*` matches every SKU starting with `TEE-`; anything else matches itself only. */
+export function skuMatches(sku: string, pattern: string): boolean {
+  return pattern.endsWith('*') ? sku.startsWith(pattern.slice(0, -1)) : sku === pattern;
+}
+
+/** Great-circle distance (haversine), near enough to rank locations. */
+function kilometres(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const radians = (degrees: number) => (degrees * Math.PI) / 180;
+  const dLat = radians(b.lat - a.lat);
+  const dLon = radians(b.lon - a.lon);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.lat)) * Math.cos(radians(b.lat)) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+}
+
+/** The port through which the rules are kept: versioned, each version written once. */
+export interface SourcingRuleRepository {
+  /** The newest version, read strongly consistent; undefined while none was ever stored. */
+  loadSourcingRules(): Promise<SourcingRuleSet | undefined>;
+  readSourcingRuleVersion(version: number): Promise<SourcingRuleSet | undefined>;
+  /** Every version, newest first. */
+  listSourcingRuleVersions(): Promise<SourcingRuleSet[]>;
+  /** Writes a version unless it exists: false when another writer stored it first. */
+  putSourcingRules(ruleSet: SourcingRuleSet): Promise<boolean>;
+}
+
+export type SourcingRulesUpdate =
+  | { outcome: 'saved'; ruleSet: SourcingRuleSet }
+  | { outcome: 'invalid'; issues: FieldIssue[] }
+  | { outcome: 'conflict'; currentVersion: number; message: string };
+
+/**
+ * Stores new rules as the next version: validated against the locations first; when `expectedVersion`
+ * is given, only over that version; two writers racing for the same version, one wins and the other
+ * is told `conflict`. Older versions are kept, so every reservation's decision can be read back.
+ */
+export async function updateSourcingRules(
+  input: unknown,
+  by: { updatedBy: string; expectedVersion?: number },
+  ports: { rules: SourcingRuleRepository; locations: readonly SourcingLocation[]; now?: () => Date },
+): Promise<SourcingRulesUpdate> {
+  const checked = validateSourcingRules(input, ports.locations);
+  if (!checked.ok) return { outcome: 'invalid', issues: checked.issues };
+  const current = (await ports.rules.loadSourcingRules())?.version ?? 0;
+  if (by.expectedVersion !== undefined && by.expectedVersion !== current)
+    return {
+      outcome: 'conflict',
+      currentVersion: current,
+      message: `expectedVersion is ${by.expectedVersion} but the rules are at version ${current}`,
+    };
+  const ruleSet: SourcingRuleSet = {
+    ...checked.rules,
+    version: current + 1,
+    updatedAt: (ports.now?.() ?? new Date()).toISOString(),
+    updatedBy: by.updatedBy,
+  };
+  if (await ports.rules.putSourcingRules(ruleSet)) return { outcome: 'saved', ruleSet };
+  return {
+    outcome: 'conflict',
+    currentVersion: current + 1,
+    message: `version ${current + 1} was stored by someone else meanwhile; read it and try again`,
+  };
+}
