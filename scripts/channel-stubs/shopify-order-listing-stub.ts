@@ -4,6 +4,7 @@ import { SHOPIFY_ADMIN_API_VERSION } from '#shared/channels/shopify/inventory-ap
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { gidTail } from '#shared/channels/shopify/shopify-webhook.adapter';
 import type {
+  ShopifyGraphqlFulfillmentOrder,
   ShopifyGraphqlLineItem,
   ShopifyGraphqlOrder,
   ShopifyGraphqlShippingLine,
@@ -11,9 +12,10 @@ import type {
 import type { StubAnswer, StubRequest } from './channel-api-stub';
 
 /** An order as the shop holds it: the GraphQL Order with all its lines (connections are cut per query). */
-export type StoredShopifyOrder = Omit<ShopifyGraphqlOrder, 'lineItems' | 'shippingLines'> & {
+export type StoredShopifyOrder = Omit<ShopifyGraphqlOrder, 'lineItems' | 'shippingLines' | 'fulfillmentOrders'> & {
   lineItems: z.infer<typeof ShopifyGraphqlLineItem>[];
   shippingLines: z.infer<typeof ShopifyGraphqlShippingLine>[];
+  fulfillmentOrders: z.infer<typeof ShopifyGraphqlFulfillmentOrder>[];
 };
 
 /**
@@ -150,6 +152,18 @@ function graphqlOrderOf(payload: ShopifyOrderPayload): StoredShopifyOrder {
       originalPriceSet: money(line.price),
       taxLines: taxLines(line.tax_lines),
       discountAllocations: discountAllocations(line.discount_allocations),
+    })),
+    fulfillmentOrders: payload.fulfillment_orders.map((fulfillmentOrder) => ({
+      id: `gid://shopify/FulfillmentOrder/${fulfillmentOrder.id}`,
+      deliveryMethod: fulfillmentOrder.delivery_method
+        ? { methodType: fulfillmentOrder.delivery_method.method_type.toUpperCase() }
+        : null,
+      assignedLocation: {
+        location:
+          fulfillmentOrder.assigned_location_id != null
+            ? { legacyResourceId: String(fulfillmentOrder.assigned_location_id) }
+            : null,
+      },
     })),
   };
 }

@@ -34,6 +34,13 @@ export const ShopifyGraphqlShippingLine = z.object({
   discountAllocations: z.array(DiscountAllocation),
 });
 
+/** Where Shopify records the delivery method: a local pickup is methodType PICK_UP at its assigned store. */
+export const ShopifyGraphqlFulfillmentOrder = z.object({
+  id: z.string(),
+  deliveryMethod: z.object({ methodType: z.string() }).nullable(),
+  assignedLocation: z.object({ location: z.object({ legacyResourceId: z.string() }).nullable() }),
+});
+
 const MailingAddress = z
   .object({
     name: z.string().nullable(),
@@ -67,6 +74,8 @@ export const ShopifyGraphqlOrder = z.object({
   shippingAddress: MailingAddress,
   lineItems: connection(ShopifyGraphqlLineItem),
   shippingLines: connection(ShopifyGraphqlShippingLine),
+  /** The first FULFILLMENT_ORDERS_PER_ORDER; an order is split across that many stores and methods at most in practice. */
+  fulfillmentOrders: z.object({ nodes: z.array(ShopifyGraphqlFulfillmentOrder) }),
 });
 export type ShopifyGraphqlOrder = z.infer<typeof ShopifyGraphqlOrder>;
 
@@ -79,16 +88,19 @@ const ADDRESS = 'name company address1 address2 city provinceCode zip countryCod
 export const SHOPIFY_LINE_ITEM_FIELDS = `id sku title quantity variant { legacyResourceId } originalUnitPriceSet { ${SHOP_MONEY} } ${TAX_LINES} ${DISCOUNT_ALLOCATIONS}`;
 export const SHOPIFY_SHIPPING_LINE_FIELDS = `title originalPriceSet { ${SHOP_MONEY} } ${TAX_LINES} ${DISCOUNT_ALLOCATIONS}`;
 const PAGE_INFO = 'pageInfo { hasNextPage endCursor }';
+const FULFILLMENT_ORDERS_PER_ORDER = 10;
 
 /**
  * The selection of an order, with its first `$lineItems` line items and `$shippingLines` shipping
- * lines. Removed shipping lines are included because REST lists them too (`is_removed`).
+ * lines. Removed shipping lines are included because REST lists them too (`is_removed`); the
+ * fulfillment orders carry the delivery method (a local pickup and its store).
  */
 export const SHOPIFY_ORDER_FIELDS = `id legacyResourceId name email createdAt updatedAt cancelledAt currencyCode taxesIncluded displayFinancialStatus
   totalPriceSet { ${SHOP_MONEY} } customer { firstName lastName }
   billingAddress { ${ADDRESS} } shippingAddress { ${ADDRESS} }
   lineItems(first: $lineItems) { ${PAGE_INFO} nodes { ${SHOPIFY_LINE_ITEM_FIELDS} } }
-  shippingLines(first: $shippingLines, includeRemovals: true) { ${PAGE_INFO} nodes { ${SHOPIFY_SHIPPING_LINE_FIELDS} } }`;
+  shippingLines(first: $shippingLines, includeRemovals: true) { ${PAGE_INFO} nodes { ${SHOPIFY_SHIPPING_LINE_FIELDS} } }
+  fulfillmentOrders(first: ${FULFILLMENT_ORDERS_PER_ORDER}) { nodes { id deliveryMethod { methodType } assignedLocation { location { legacyResourceId } } } }`;
 
 /**
  * The webhook (REST) shape of a GraphQL order whose line items and shipping lines are all read, for
@@ -149,6 +161,14 @@ export function shopifyWebhookOrder(order: ShopifyGraphqlOrder): z.input<typeof 
       price: amount(line.originalPriceSet),
       discount_allocations: discountAllocations(line.discountAllocations),
       tax_lines: taxLines(line.taxLines),
+    })),
+    // REST's FulfillmentOrder: GraphQL's enum in lower case (PICK_UP is pick_up), the store by its REST id.
+    fulfillment_orders: order.fulfillmentOrders.nodes.map((fulfillmentOrder) => ({
+      id: gidTail(fulfillmentOrder.id) ?? fulfillmentOrder.id,
+      assigned_location_id: fulfillmentOrder.assignedLocation.location?.legacyResourceId ?? null,
+      delivery_method: fulfillmentOrder.deliveryMethod && {
+        method_type: fulfillmentOrder.deliveryMethod.methodType.toLowerCase(),
+      },
     })),
     billing_address: address(order.billingAddress),
     shipping_address: address(order.shippingAddress),

@@ -119,6 +119,7 @@ describe('the Shopify order feed against the channel API stub', () => {
       'orders-create-empty-sku',
       'orders-create-unknown-sku',
       'orders-cancelled',
+      'orders-create-local-pickup',
     ];
     for (const name of names) stub.shopifyOrders.putShopifyOrder(readShopifyFixture(name));
 
