@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
+  DeleteCommand,
   GetCommand,
+  PutCommand,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -24,6 +26,7 @@ import {
 } from '#domain/inventory/model';
 import type {
   AdjustmentRecord,
+  BackorderEntry,
   BucketWrite,
   HeaderWrite,
   InventoryRepository,
@@ -48,6 +51,7 @@ import type { SalesChannel } from '#domain/kernel/order';
  *   pk ADJUSTMENT#{adjustmentId}        sk ADJUSTMENT                         an applied adjustment
  *   pk SHIPMENT#{shipmentId}            sk SHIPMENT                           a consumed shipment
  *   pk AVAILABILITY#{sku}               sk CHANNELS                           last figure published to each channel
+ *   pk BACKORDER#{sku}                  sk WAIT#{backorderedAt}#{orderId}     an order waiting for the SKU
  *
  * Each bucket has its own partition key, so a hot SKU's buckets spread over partitions; each bucket's
  * ledger has another, so appending movements never competes with the position's own write budget.
@@ -77,6 +81,12 @@ export function ledgerPartition(key: BucketKey): string {
 }
 
 const reservationPk = (orderId: string) => `ORDER#${orderId}`;
+/** A SKU's backorder waiting list: one partition per SKU, sorted by when each order was backordered. */
+const backorderPk = (sku: string) => `BACKORDER#${sku}`;
+const backorderKey = (entry: BackorderEntry) => ({
+  pk: backorderPk(entry.sku),
+  sk: `WAIT#${entry.backorderedAt}#${entry.orderId}`,
+});
 const partSk = (partNo: number) => `PART#${String(partNo).padStart(3, '0')}`;
 const adjustmentKey = (adjustmentId: string) => ({ pk: `ADJUSTMENT#${adjustmentId}`, sk: 'ADJUSTMENT' });
 
@@ -293,6 +303,27 @@ export class DynamoInventoryStore implements InventoryRepository {
     const stale: SalesChannel[] = [];
     for (const entry of entries) if (entries.length === 1 || !(await write([entry]))) stale.push(entry[0]);
     return stale;
+  }
+
+  async enlistBackorder(entry: BackorderEntry): Promise<void> {
+    await this.withConflictRetry(() =>
+      this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...backorderKey(entry), ...entry } })),
+    );
+  }
+
+  async backordersOf(sku: string): Promise<BackorderEntry[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :wait)',
+      ExpressionAttributeValues: { ':pk': backorderPk(sku), ':wait': 'WAIT#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => strip(item) as unknown as BackorderEntry);
+  }
+
+  async delistBackorder(entry: BackorderEntry): Promise<void> {
+    await this.withConflictRetry(() =>
+      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: backorderKey(entry) })),
+    );
   }
 
   async dueForSweep(now: Date, lookbackDays: number): Promise<SweepItem[]> {

@@ -54,6 +54,16 @@ export const inventoryFunctions = {
     tables: { inventory: 'readWrite' },
     publishesEvents: true,
   },
+  'backorder-fill': {
+    capability: 'inventory',
+    entry: 'functions/backorder-fill/handler.ts',
+    description:
+      'Fills backordered orders first come, first served when stock arrives (receipts, returns, transfers in), and lists each new backorder.',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { inventory: 'readWrite', eventTrail: 'readWrite' },
+    publishesEvents: true,
+  },
   'reservation-sweeper': {
     capability: 'inventory',
     entry: 'functions/reservation-sweeper/handler.ts',

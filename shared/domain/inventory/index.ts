@@ -1,5 +1,6 @@
 /** The inventory capability's public surface: other capabilities import it from here only. */
 export * from './adjustment';
+export * from './backorders';
 export * from './buckets';
 export * from './errors';
 export * from './events';

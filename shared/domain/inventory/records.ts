@@ -139,6 +139,13 @@ export interface ShipmentRecord {
   recordedAt: string;
 }
 
+/** An order waiting on a SKU's backorder list, ordered by when it was backordered: first come, first served. */
+export interface BackorderEntry {
+  sku: string;
+  orderId: string;
+  backorderedAt: string;
+}
+
 export type OutboxOwner = { kind: 'reservation'; orderId: string } | { kind: 'adjustment'; adjustmentId: string };
 
 export interface PublishedAvailability {
@@ -198,6 +205,12 @@ export interface InventoryRepository {
     sku: string,
     figures: ReadonlyMap<SalesChannel, PublishedAvailability>,
   ): Promise<SalesChannel[]>;
+  /** Puts an order on a SKU's backorder waiting list; the same entry written twice is one entry. */
+  enlistBackorder(entry: BackorderEntry): Promise<void>;
+  /** A SKU's backorder waiting list, first backordered first. Entries are hints: the reservation header decides. */
+  backordersOf(sku: string): Promise<BackorderEntry[]>;
+  /** Takes an order off a SKU's waiting list; taking it off twice is harmless. */
+  delistBackorder(entry: BackorderEntry): Promise<void>;
   /** Records whose sweepAt has passed, from `lookbackDays` back. */
   dueForSweep(now: Date, lookbackDays: number): Promise<SweepItem[]>;
 }

@@ -1,7 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createEvent, parseEvent } from '#domain/kernel/event';
 import { OrderReceived, RefundReported } from '#domain/intake';
-import { InventoryReserved, ReservationRejected, ReservationReleased } from '#domain/inventory';
+import { BackorderFilled, InventoryReserved, ReservationRejected, ReservationReleased } from '#domain/inventory';
 import { ErpSalesOrderPosted } from '#domain/erp';
 import { ReturnReceived } from '#domain/returns';
 import { PickupExpired } from '#domain/fulfilment';
@@ -50,6 +50,10 @@ export function lifecycleEventsOf(
     case 'InventoryReserved': {
       const source = parseEvent(body, InventoryReserved);
       return [{ orderId: source.data.orderId, source, event: { on: 'stock_reserved', key: 'reservation' } }];
+    }
+    case 'BackorderFilled': {
+      const source = parseEvent(body, BackorderFilled);
+      return [{ orderId: source.data.orderId, source, event: { on: 'stock_reserved', key: 'backorder-filled' } }];
     }
     case 'ReservationRejected': {
       const source = parseEvent(body, ReservationRejected);

@@ -1,6 +1,6 @@
 import type { Order } from '#domain/kernel/order';
 import { OrderReceived, RefundReported } from '#domain/intake';
-import { InventoryReserved, ReservationRejected, ReservationReleased } from '#domain/inventory';
+import { BackorderFilled, InventoryReserved, ReservationRejected, ReservationReleased } from '#domain/inventory';
 import { ErpSalesOrderPosted } from '#domain/erp';
 import { ReturnReceived } from '#domain/returns';
 import { PickupExpired } from '#domain/fulfilment';
@@ -21,6 +21,7 @@ export function orderVersionKey(order: Pick<Order, 'orderId' | 'channelUpdatedAt
 export const LIFECYCLE_DETAIL_TYPES = [
   OrderReceived.detailType,
   InventoryReserved.detailType,
+  BackorderFilled.detailType,
   ReservationRejected.detailType,
   ReservationReleased.detailType,
   ErpSalesOrderPosted.detailType,
