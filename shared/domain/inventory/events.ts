@@ -52,7 +52,7 @@ export const ReservationRejectedData = z.object({
 
 export const ReservationReleasedData = z.object({
   orderId: z.string().min(1),
-  reason: z.enum(['ORDER_CANCELLED', 'RESERVATION_EXPIRED']),
+  reason: z.enum(['ORDER_CANCELLED', 'RESERVATION_EXPIRED', 'PICKUP_EXPIRED']),
   allocations: z.array(ReservedQuantity).min(1),
 });
 

@@ -388,7 +388,7 @@ async function reserveInParts(
  */
 export async function releaseOrderStock(
   order: { orderId: string; channel: SalesChannel },
-  reason: 'ORDER_CANCELLED' | 'RESERVATION_EXPIRED',
+  reason: 'ORDER_CANCELLED' | 'RESERVATION_EXPIRED' | 'PICKUP_EXPIRED',
   ports: InventoryPorts,
   trace: { causationId?: string } = {},
 ): Promise<ReservationOutcome> {
