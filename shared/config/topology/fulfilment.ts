@@ -34,6 +34,7 @@ export const fulfilmentFunctions = {
       crossReference: 'read',
       inventory: 'read',
       idempotency: 'readWrite',
+      eventTrail: 'readWrite',
     },
     buckets: { rawArchive: 'write' },
     publishesEvents: true,
