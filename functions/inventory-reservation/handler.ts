@@ -3,11 +3,16 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseEventBody } from '#events/catalog';
 import { applyOrderToStock } from '#domain/inventory/reservation';
 import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
+import { sourcingRuleStoreFromEnv } from '#shared/adapters/sourcing-rule-store';
 import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
 import { queueConsumer } from '#shared/adapters/queue-consumer';
 import { logger, metrics } from '#shared/adapters/observability';
 
-const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() };
+const ports = {
+  ...inventoryStoreFromEnv(),
+  publisher: eventPublisherFromEnv(),
+  sourcingRules: sourcingRuleStoreFromEnv(),
+};
 
 /**
  * Reserves (or, for a cancelled order, releases) stock for one OrderReceived. Idempotent on the order

@@ -37,6 +37,10 @@ export async function showOrder(resources: LocalResources, argv: string[]): Prom
   }
   if (reservation) {
     console.log(`reservation: ${reservation.status}${reservation.expiresAt ? `, until ${reservation.expiresAt}` : ''}`);
+    if (reservation.sourcing)
+      console.log(
+        `  sourced by ${reservation.sourcing.ruleId} (rules version ${reservation.sourcing.ruleVersion}), candidates ${reservation.sourcing.candidates.join(', ') || 'none'}: ${reservation.sourcing.reason}`,
+      );
     for (const units of reservation.units)
       console.log(
         `  ${String(units.quantity).padStart(3)} x ${units.sku.padEnd(28)} at ${units.locationId.padEnd(14)} ${units.state}${units.consumed ? ` (${units.consumed} consumed)` : ''}`,

@@ -8,6 +8,7 @@ import type { Money } from '#domain/kernel/money';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { LifecycleHistoryEntry, LifecycleRefusal, LifecycleState, OrderStanding, OrderView } from '#domain/orders';
 import type { LineReservation, ReservationStatus } from '#domain/inventory';
+import type { SourcingDecision } from '#domain/fulfilment';
 import { BUSINESS_CENTRAL } from '#shared/erp/business-central/business-central.client';
 
 /**
@@ -56,6 +57,8 @@ export interface OrderReservation {
   updatedAt: string;
   lines: LineReservation[];
   units: ReservedUnits[];
+  /** Which sourcing rule chose the locations, and why (absent on reservations decided before sourcing rules). */
+  sourcing?: SourcingDecision;
 }
 
 export interface OrderErpDocument {
@@ -102,6 +105,7 @@ export async function orderDetail(stores: OrderReadStores, orderId: string): Pro
             updatedAt: reservation.header.updatedAt,
             lines: reservation.header.lines,
             units: unitsByLocation(reservation.parts),
+            ...(reservation.header.sourcing ? { sourcing: reservation.header.sourcing } : {}),
           },
         }
       : {}),
@@ -173,11 +177,13 @@ export type OrderTraceAnswer = Omit<OrderTrace, 'view'>;
  * nothing at all is known of the order.
  */
 export async function orderTrace(stores: OrderReadStores, orderId: string): Promise<OrderTrace | undefined> {
-  const [view, trail, { moves, refusals }] = await Promise.all([
+  const [view, trail, { moves, refusals }, { header }] = await Promise.all([
     stores.orders.viewOrder(orderId),
     stores.trail.forCorrelation(orderId),
     stores.lifecycles.history(orderId),
+    stores.reservations.readReservation(orderId),
   ]);
+  const sourcing = header?.sourcing;
   if (!view && trail.length === 0) return undefined;
   const recorded = [
     ...(view?.held ? [{ at: view.held.heldAt, what: `order held: ${view.held.reason}` }] : []),
@@ -190,6 +196,9 @@ export async function orderTrace(stores: OrderReadStores, orderId: string): Prom
       at: refusal.recordedAt,
       what: `lifecycle refused ${refusal.on}: ${refusal.from} -> ${refusal.to}`,
     })),
+    ...(sourcing && header
+      ? [{ at: sourcing.decidedAt ?? header.updatedAt, what: `stock sourced (${header.status}): ${sourcing.reason}` }]
+      : []),
   ];
   return { orderId, ...(view ? { view } : {}), steps: orderTimeline(recorded, trail) };
 }

@@ -38,6 +38,10 @@ export const InventoryReservedData = z.object({
   allocations: z.array(ReservedQuantity).min(1),
   /** After this the sweeper releases whatever was not fulfilled. */
   expiresAt: IsoTimestamp,
+  /** Which sourcing rule chose the locations, and why; absent on events published before sourcing rules. */
+  sourcing: SourcingDecision.optional(),
+  /** True when some lines wait for stock (a backorder): fulfilment waits for BackorderFilled before it releases the order. */
+  backordered: z.boolean().optional(),
 });
 
 export const ReservationRejectedData = z.object({

@@ -19,7 +19,14 @@ import {
   type ReservationRecord,
   type ReservationStatus,
 } from './records';
-import type { Order, SalesChannel } from '#domain/kernel/order';
+import type { Address, Delivery, Order, SalesChannel } from '#domain/kernel/order';
+import {
+  chooseSourcing,
+  type SourcingDecision,
+  type SourcingOrder,
+  type SourcingRuleRepository,
+  type SourcingRuleSet,
+} from '#domain/fulfilment';
 import { refreshAvailability } from './exposure';
 import type { EventPublisher } from '#domain/kernel/ports';
 import { PermanentError, TransientError } from '#domain/kernel/errors';
@@ -69,38 +76,89 @@ function reservable(buckets: readonly number[]): number {
 }
 
 /**
+ * What the sourcing decision asks of a plan: one location for the whole order, at most `maxParts`
+ * locations (counting `used`, where the order already holds units), and units a location holds back
+ * per SKU (a store's safety stock).
+ */
+export interface PlanConstraints {
+  shipComplete?: boolean;
+  maxParts?: number;
+  used?: readonly string[];
+  holdBack?: (locationId: string) => number;
+}
+
+/** Units of `lines` a location can give from a snapshot, after what it holds back: how `stock` ranking measures it. */
+export function coverAt(
+  lines: readonly ReservationLine[],
+  locationId: string,
+  positions: readonly StockPosition[],
+  holdBack = 0,
+): number {
+  const wanted = new Map<string, number>();
+  for (const line of lines) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
+  let cover = 0;
+  for (const [sku, quantity] of wanted) {
+    const buckets = positions.filter((p) => p.sku === sku && p.locationId === locationId).map((p) => p.available);
+    cover += Math.min(quantity, Math.max(0, reservable(buckets) - holdBack));
+  }
+  return cover;
+}
+
+/**
  * Plans where each line is reserved, from a snapshot of the positions. The rule, in order:
  *  1. lines are planned in order, each seeing what earlier lines of the order took;
- *  2. a line goes whole to the first location in the channel's ranking that can cover it;
+ *  2. a line goes whole to the first ranked location that can cover it;
  *  3. when none can, it is split over the ranked locations in order, each giving what it has;
  *  4. within a location (sharded SKUs) buckets are tried from `start`, whole first, then split.
- * What no location can cover is the line's `short`. Pure: the write's guards decide, not this plan.
+ * Under `constraints`: ship complete plans at the first location covering every line (else the one
+ * covering most), a location is used only while fewer than `maxParts` are, and a location never
+ * gives what it holds back. What no location can cover is the line's `short`. Pure: the write's
+ * guards decide, not this plan.
  */
 export function planReservation(
   lines: readonly ReservationLine[],
   rankedLocations: readonly string[],
   positions: readonly StockPosition[],
   start: (shards: number) => number = (shards) => Math.floor(Math.random() * shards),
+  constraints: PlanConstraints = {},
 ): ReservationPlan {
   const available = new Map(positions.map((position) => [bucketId(position), position.available]));
   const bucketsAt = (sku: string, locationId: string) =>
     positions.filter((p) => p.sku === sku && p.locationId === locationId).sort((a, b) => a.shard - b.shard);
+  const holdBack = constraints.holdBack ?? (() => 0);
+  const used = new Set(constraints.used ?? []);
+  const maxParts = constraints.shipComplete ? 1 : (constraints.maxParts ?? Number.POSITIVE_INFINITY);
+  let ranked = rankedLocations;
+  if (constraints.shipComplete && used.size === 0) {
+    const total = lines.reduce((sum, line) => sum + line.quantity, 0);
+    const cover = (id: string) => coverAt(lines, id, positions, holdBack(id));
+    const best =
+      ranked.find((id) => cover(id) === total) ??
+      ranked.reduce<string | undefined>(
+        (most, id) => (most === undefined || cover(id) > cover(most) ? id : most),
+        undefined,
+      );
+    ranked = best ? [best] : [];
+  }
+  const open = (locationId: string) => used.has(locationId) || used.size < maxParts;
   const allocations: Allocation[] = [];
   const outcomes: LineReservation[] = [];
   for (const line of lines) {
     const figures = (locationId: string) =>
       bucketsAt(line.sku, locationId).map((bucket) => available.get(bucketId(bucket)) ?? 0);
-    const whole = rankedLocations.find((locationId) => reservable(figures(locationId)) >= line.quantity);
+    const canGive = (locationId: string) => Math.max(0, reservable(figures(locationId)) - holdBack(locationId));
+    const whole = ranked.find((locationId) => open(locationId) && canGive(locationId) >= line.quantity);
     let remaining = line.quantity;
-    for (const locationId of whole ? [whole] : rankedLocations) {
+    for (const locationId of whole ? [whole] : ranked) {
       const buckets = figures(locationId);
-      if (remaining === 0 || buckets.length === 0) continue;
-      const wanted = Math.min(remaining, reservable(buckets));
+      if (remaining === 0 || buckets.length === 0 || !open(locationId)) continue;
+      const wanted = Math.min(remaining, canGive(locationId));
       for (const pick of wanted > 0 ? pickReservationBuckets(buckets, wanted, start(buckets.length)) : []) {
         const key = { sku: line.sku, locationId, shard: pick.shard };
         allocations.push({ ...key, lineId: line.lineId, quantity: pick.quantity });
         available.set(bucketId(key), (available.get(bucketId(key)) ?? 0) - pick.quantity);
         remaining -= pick.quantity;
+        used.add(locationId);
       }
     }
     outcomes.push({
@@ -200,6 +258,15 @@ export interface InventoryPorts {
   now?: () => Date;
   /** Picks the first bucket a reservation tries; random by default, to spread a hot SKU's writes. */
   shardStart?: (shards: number) => number;
+  /** The merchant's sourcing rules, read at each reservation; without it (or with none stored) the channel's ranking applies. */
+  sourcingRules?: Pick<SourcingRuleRepository, 'loadSourcingRules'>;
+}
+
+/** What sourcing an order reads: the order, the rules read for this reservation, the channel's ranking. */
+interface SourcingInput {
+  order: SourcingOrder;
+  ruleSet: SourcingRuleSet | undefined;
+  channelRanking: readonly string[];
 }
 
 export interface ReservationOutcome {
@@ -209,9 +276,10 @@ export interface ReservationOutcome {
 }
 
 /**
- * Reserves an order's lines once per order id, at the locations the channel ranks, with the channel's
- * shortage policy. All of the order's lines commit in one conditional transaction (a larger order in
- * parts, undone if it is refused); a failed condition means another order took the units meanwhile,
+ * Reserves an order's lines once per order id, at the locations the sourcing rules choose (the
+ * channel's ranking when none matches; a pickup order at its store only), with the channel's
+ * shortage policy; the decision is recorded in the header and in InventoryReserved. All of the
+ * order's lines commit in one conditional transaction (a larger order in parts, undone if it is refused); a failed condition means another order took the units meanwhile,
  * so the order is planned again from a fresh read until a plan comes out short (then the shortage
  * policy decides) or MAX_PLANS is reached (then nothing is reserved): never a retry of the same write.
  * Idempotent on the order id: a redelivery, a replay or a later version of the order changes nothing
@@ -223,6 +291,8 @@ export async function reserveOrderStock(
     orderId: string;
     channel: SalesChannel;
     lines: readonly { lineId: string; sku: string | null; quantity: number }[];
+    delivery?: Delivery;
+    shippingAddress?: Pick<Address, 'countryCode' | 'postalCode'>;
   },
   ports: InventoryPorts,
   trace: { causationId?: string } = {},
@@ -235,6 +305,16 @@ export async function reserveOrderStock(
   if (existing.header && existing.header.status !== 'in_progress') return context.replay(existing.header);
 
   const rules = channelPolicy(ports.policy, order.channel);
+  // Read at every reservation, so a rule changed through the API or the CLI applies to the next order.
+  const sourcing: SourcingInput = {
+    order,
+    ruleSet: await ports.sourcingRules?.loadSourcingRules(),
+    channelRanking: rules.locations,
+  };
+  let decision: SourcingDecision = {
+    ...chooseSourcing(order, sourcing.ruleSet, context.network(rules.locations)),
+    decidedAt: context.nowIso,
+  };
   const base = {
     orderId: order.orderId,
     channel: order.channel,
@@ -243,23 +323,30 @@ export async function reserveOrderStock(
   };
   let needsParts = existing.header !== undefined || existing.parts.length > 0;
   for (let attempt = 0; attempt < MAX_PLANS && !needsParts; attempt += 1) {
-    const plan = await context.plan(lines, rules.locations);
-    const decision = decideReservation(plan, rules.onShortage);
-    needsParts = chunkAllocations(decision.allocations).length > 1;
+    const sourced = await context.plan(lines, sourcing);
+    decision = sourced.decision;
+    const { plan } = sourced;
+    const outcomeOf = decideReservation(plan, rules.onShortage);
+    needsParts = chunkAllocations(outcomeOf.allocations).length > 1;
     if (needsParts) break;
-    const header = context.decidedHeader(base, decision.status, plan.lines, decision.allocations);
+    const header = context.decidedHeader(
+      { ...base, sourcing: decision },
+      outcomeOf.status,
+      plan.lines,
+      outcomeOf.allocations,
+    );
     const outcome =
-      decision.allocations.length === 0
+      outcomeOf.allocations.length === 0
         ? await ports.store.putReservationHeader({ next: header, expect: { absent: true } })
         : await ports.store.commitReservationPart({
             orderId: order.orderId,
             part: {
               partNo: 0,
               status: 'reserved',
-              allocations: decision.allocations.map((a) => ({ ...a, consumed: 0 })),
+              allocations: outcomeOf.allocations.map((a) => ({ ...a, consumed: 0 })),
               version: 1,
             },
-            buckets: allocationWrites(decision.allocations, {
+            buckets: allocationWrites(outcomeOf.allocations, {
               kind: 'reservation',
               reasonCode: 'ORDER_RESERVED',
               idPrefix: `res:${order.orderId}:0`,
@@ -282,7 +369,7 @@ export async function reserveOrderStock(
       short: line.quantity,
     }));
     const header = context.decidedHeader(
-      base,
+      { ...base, sourcing: decision },
       decideReservation({ allocations: [], lines: shortLines }, rules.onShortage).status,
       shortLines,
       [],
@@ -291,15 +378,21 @@ export async function reserveOrderStock(
     if (outcome.kind === 'committed') return context.decided(header);
     return context.replay((await ports.store.readReservation(order.orderId)).header);
   }
-  return reserveInParts(context, base, lines, rules.locations, existing);
+  return reserveInParts(context, { ...base, sourcing: decision }, lines, existing);
 }
 
-/** The path for orders too large for one transaction: claim the order, write parts, decide, undo on refusal. */
+/**
+ * The path for orders too large for one transaction: claim the order, write parts, decide, undo on
+ * refusal. Plans under the decision taken before it (its candidates, ship complete, maxParts counting
+ * the locations parts already hold).
+ */
 async function reserveInParts(
   context: OperationContext,
-  base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage'> & { expiresAt: string },
+  base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage'> & {
+    expiresAt: string;
+    sourcing: SourcingDecision;
+  },
   lines: readonly ReservationLine[],
-  rankedLocations: readonly string[],
   existing: ReservationRecord,
 ): Promise<ReservationOutcome> {
   const { store } = context.ports;
@@ -310,7 +403,8 @@ async function reserveInParts(
     reserved: 0,
     short: 0,
   }));
-  const claim = await context.claim({ ...base, lines: requested }, existing.header);
+  const { sourcing, ...claimed } = base;
+  const claim = await context.claim({ ...claimed, lines: requested }, existing.header);
   const record = await store.readReservation(base.orderId);
   const parts = record.parts.filter((part) => part.status === 'reserved');
   let nextPartNo = record.parts.reduce((max, part) => Math.max(max, part.partNo + 1), 0);
@@ -325,7 +419,8 @@ async function reserveInParts(
       .map((line) => ({ ...line, quantity: line.quantity - held(line.lineId) }))
       .filter((line) => line.quantity > 0);
     if (remainder.length === 0) break;
-    const plan = await context.plan(remainder, rankedLocations);
+    const used = [...new Set(parts.flatMap((part) => part.allocations.map((a) => a.locationId)))];
+    const plan = await context.planUnder(sourcing, remainder, used);
     if (plan.allocations.length === 0 || (base.onShortage === 'reject' && plan.lines.some((line) => line.short > 0)))
       break;
     let lostRace = false;
@@ -545,15 +640,61 @@ class OperationContext {
     return new Date(this.nowMs + offsetMs).toISOString();
   }
 
-  async plan(lines: readonly ReservationLine[], rankedLocations: readonly string[]): Promise<ReservationPlan> {
-    const { policy, store, shardStart } = this.ports;
-    const known = new Set(locationIds(policy));
-    const ranked = rankedLocations.filter((id) => known.has(id));
-    const skus = [...new Set(lines.map((line) => line.sku))];
-    const positions = await store.readPositions(
-      skus.flatMap((sku) => bucketKeys(sku, ranked, shardCount(policy, sku))),
+  /** The policy's locations as sourcing sees them, with the channel's ranking for orders no rule matches. */
+  network(channelRanking: readonly string[]) {
+    return { locations: this.ports.policy.locations, channelRanking };
+  }
+
+  /** Chooses the sourcing from a fresh read of the candidates' positions (stock ranking reads them) and plans under it. */
+  async plan(
+    lines: readonly ReservationLine[],
+    sourcing: SourcingInput,
+  ): Promise<{ plan: ReservationPlan; decision: SourcingDecision }> {
+    const network = this.network(sourcing.channelRanking);
+    const first = chooseSourcing(sourcing.order, sourcing.ruleSet, network);
+    const positions = await this.positionsAt(lines, first.candidates);
+    const holdBack = this.holdBack(first);
+    const decision = chooseSourcing(sourcing.order, sourcing.ruleSet, network, (id) =>
+      coverAt(lines, id, positions, holdBack(id)),
     );
-    return planReservation(lines, ranked, positions, shardStart);
+    return { decision: { ...decision, decidedAt: this.nowIso }, plan: this.planWith(decision, lines, positions, []) };
+  }
+
+  /** Plans the lines under a decision already taken, at `used` locations first when the decision limits parts. */
+  async planUnder(
+    decision: SourcingDecision,
+    lines: readonly ReservationLine[],
+    used: readonly string[],
+  ): Promise<ReservationPlan> {
+    return this.planWith(decision, lines, await this.positionsAt(lines, decision.candidates), used);
+  }
+
+  private planWith(
+    decision: SourcingDecision,
+    lines: readonly ReservationLine[],
+    positions: readonly StockPosition[],
+    used: readonly string[],
+  ): ReservationPlan {
+    return planReservation(lines, decision.candidates, positions, this.ports.shardStart, {
+      shipComplete: decision.shipComplete,
+      maxParts: decision.maxParts,
+      used,
+      holdBack: this.holdBack(decision),
+    });
+  }
+
+  /** A store's safety stock under the decision's rule; warehouses hold nothing back. */
+  private holdBack(decision: SourcingDecision): (locationId: string) => number {
+    const stores = new Set(this.ports.policy.locations.filter((l) => l.kind === 'store').map((l) => l.id));
+    return (locationId) => (stores.has(locationId) ? (decision.storeSafetyStock ?? 0) : 0);
+  }
+
+  private async positionsAt(lines: readonly ReservationLine[], locations: readonly string[]): Promise<StockPosition[]> {
+    const { policy, store } = this.ports;
+    const known = new Set(locationIds(policy));
+    const ranked = locations.filter((id) => known.has(id));
+    const skus = [...new Set(lines.map((line) => line.sku))];
+    return store.readPositions(skus.flatMap((sku) => bucketKeys(sku, ranked, shardCount(policy, sku))));
   }
 
   appendOutbox(outbox: Outbox | undefined, events: FabricEvent[], changed: readonly { sku: string }[]): Outbox {
@@ -561,7 +702,7 @@ class OperationContext {
   }
 
   decidedHeader(
-    base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage'> & { expiresAt: string },
+    base: Pick<ReservationHeader, 'orderId' | 'channel' | 'onShortage' | 'sourcing'> & { expiresAt: string },
     status: ReservationStatus,
     lines: LineReservation[],
     allocations: readonly Allocation[],
@@ -571,12 +712,20 @@ class OperationContext {
     for (const a of allocations) held.set(a.lineId, (held.get(a.lineId) ?? 0) + a.quantity);
     const finalLines = lines.map((line) => ({ ...line, reserved: held.get(line.lineId) ?? 0 }));
     const events: FabricEvent[] = [];
-    const { orderId, channel, onShortage } = base;
+    const { orderId, channel, onShortage, sourcing } = base;
     if (reserved.length)
       events.push(
         createEvent(
           InventoryReserved,
-          { orderId, channel, onShortage, allocations: reserved, expiresAt: base.expiresAt },
+          {
+            orderId,
+            channel,
+            onShortage,
+            allocations: reserved,
+            expiresAt: base.expiresAt,
+            ...(sourcing ? { sourcing } : {}),
+            backordered: status === 'backordered',
+          },
           this.trace,
         ),
       );
@@ -598,6 +747,7 @@ class OperationContext {
       status,
       lines: finalLines,
       updatedAt: this.nowIso,
+      ...(sourcing ? { sourcing } : {}),
       ...(reserved.length ? { expiresAt: base.expiresAt } : {}),
       ...(events.length
         ? { outbox: this.appendOutbox(undefined, events, allocations), sweepAt: this.at(OUTBOX_GRACE_MS) }

@@ -187,4 +187,43 @@ describe('the trace', () => {
     ]);
     expect(await orderTrace(stores(), 'ord_none')).toBeUndefined();
   });
+
+  it('shows which sourcing rule chose where the stock is held, when it decided, in the trace and the detail', async () => {
+    const sourcing = {
+      ruleId: 'west-coast',
+      ruleVersion: 2,
+      deliveryMethod: 'ship' as const,
+      candidates: ['store-042', 'wh-east'],
+      shipComplete: false,
+      maxParts: 2,
+      reason: 'rule "west-coast" (version 2) matched shopify ship to US zone west',
+      decidedAt: '2026-12-06T09:00:01.500Z',
+    };
+    const read = stores({
+      orders: { viewOrder: async (orderId: string) => view(orderId, ['TEE']) },
+      reservations: {
+        readReservation: async () => ({
+          header: {
+            orderId: 'ord_1',
+            channel: 'shopify',
+            onShortage: 'reject',
+            status: 'reserved',
+            lines: [],
+            updatedAt: '2026-12-06T09:05:00.000Z',
+            sourcing,
+          },
+          parts: [],
+        }),
+      },
+    } as never);
+
+    const trace = await orderTrace(read, 'ord_1');
+    const detail = await orderDetail(read, 'ord_1');
+
+    expect(trace?.steps.map((step) => [step.sinceStartMs, step.what])).toEqual([
+      [0, 'order created (received)'],
+      [500, `stock sourced (reserved): ${sourcing.reason}`],
+    ]);
+    expect(detail?.reservation?.sourcing).toEqual(sourcing);
+  });
 });
