@@ -16,7 +16,8 @@ export interface StubChannelOrder {
  * - Shopify GraphQL Admin (POST /admin/api/{version}/graphql.json): inventoryItems by SKU with the
  *   location's "available", inventorySetQuantities (changeFromQuantity compare-and-swap, @idempotent
  *   key replayed), order fulfillmentOrders (a pickup order's delivered by PICK_UP at its store),
- *   fulfillmentCreate, fulfillmentOrderLineItemsPreparedForPickup (pickup fulfillment orders only),
+ *   fulfillmentCreate, metafieldsSet on an order (kept in `metafields`),
+ *   fulfillmentOrderLineItemsPreparedForPickup (pickup fulfillment orders only),
  *   orderCancel and refundCreate (@idempotent key replayed, line items checked against the order);
  * - eBay Sell Inventory bulk_update_price_quantity and bulk_get_inventory_item (per-SKU answers), Sell
  *   Fulfillment createShippingFulfillment;
@@ -41,6 +42,8 @@ export class OutboundChannelStub {
   readonly received = new Map<SalesChannel, Map<string, number[]>>();
   readonly shipments: { channel: SalesChannel; channelOrderId: string; body: unknown }[] = [];
   readonly pickups: { channel: SalesChannel; channelOrderId: string; body: any }[] = [];
+  /** Shopify metafields set on orders, by `{order id}#{namespace}.{key}`. */
+  readonly metafields = new Map<string, string>();
   readonly cancellations: { channel: SalesChannel; channelOrderId: string; body: unknown }[] = [];
   readonly returns: { channel: SalesChannel; channelOrderId: string; body: any }[] = [];
   readonly orders = new Map<SalesChannel, Map<string, StubChannelOrder>>();
@@ -306,6 +309,7 @@ export class OutboundChannelStub {
       return { status: 200, body: { data: { inventoryItems: { nodes } } } };
     }
     if (query.includes('fulfillmentOrderLineItemsPreparedForPickup(')) return this.shopifyPreparedForPickup(variables);
+    if (query.includes('metafieldsSet(')) return this.shopifyMetafieldsSet(variables);
     if (query.includes('fulfillmentOrders')) {
       const orderId = String(variables.id).replace('gid://shopify/Order/', '');
       const order = this.orders.get('shopify')?.get(orderId);
@@ -396,6 +400,24 @@ export class OutboundChannelStub {
       };
     }
     return { status: 200, body: { errors: [{ message: 'the stub does not play this operation' }] } };
+  }
+
+  /** Sets order metafields; an order the shop does not have is refused per metafield, as Shopify does. */
+  private shopifyMetafieldsSet(variables: Record<string, any>): StubAnswer {
+    const inputs = (variables.metafields ?? []) as { ownerId: string; namespace: string; key: string; value: string }[];
+    const userErrors = inputs.flatMap((input, i) =>
+      this.orders.get('shopify')?.has(input.ownerId.replace('gid://shopify/Order/', ''))
+        ? []
+        : [{ field: ['metafields', String(i), 'ownerId'], message: 'Owner does not exist.', code: 'INVALID_VALUE' }],
+    );
+    if (userErrors.length > 0)
+      return { status: 200, body: { data: { metafieldsSet: { metafields: null, userErrors } } } };
+    const metafields = inputs.map((input) => {
+      const key = `${input.ownerId.replace('gid://shopify/Order/', '')}#${input.namespace}.${input.key}`;
+      this.metafields.set(key, input.value);
+      return { id: `gid://shopify/Metafield/${[...this.metafields.keys()].indexOf(key) + 1}` };
+    });
+    return { status: 200, body: { data: { metafieldsSet: { metafields, userErrors: [] } } } };
   }
 
   /** Marks whole fulfillment orders prepared; only a pickup order's (delivered by PICK_UP) may be. */

@@ -247,6 +247,20 @@ const PREPARED_FOR_PICKUP = `mutation FabricPreparedForPickup($input: Fulfillmen
   }
 }`;
 
+const SET_PICKUP_CODE = `mutation FabricPickupCode($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { id }
+    userErrors { field message code }
+  }
+}`;
+
+/** Where the pickup code is kept on the order: the "Ready for pickup" notification template reads it from there. */
+export const SHOPIFY_PICKUP_CODE_METAFIELD = { namespace: 'fabric', key: 'pickup_code' } as const;
+
+const MetafieldsSetAnswer = z.object({
+  metafieldsSet: z.object({ userErrors: z.array(z.object({ message: z.string() })) }),
+});
+
 const PickupFulfillmentOrdersAnswer = z.object({
   order: z
     .object({
@@ -276,8 +290,11 @@ const PreparedForPickupAnswer = z.object({
  * PICK_UP fulfillment orders at the store (gid://shopify/Location/{channelLocationId}, any store when
  * the pickup names none) holding the ready lines are marked prepared with
  * fulfillmentOrderLineItemsPreparedForPickup, which sends Shopify's "Ready for pickup" notification to
- * the customer. An order with no such fulfillment order (it ships, or its pickup is at another store)
- * is PickupNotSyncableError: Shopify would tell the customer the wrong thing.
+ * the customer. The pickup code is set first on the order as the metafield `fabric.pickup_code`
+ * (metafieldsSet, which sets the same value again harmlessly), where the shop's notification template
+ * shows it (`{{ order.metafields.fabric.pickup_code }}`). An order with no such fulfillment order (it
+ * ships, or its pickup is at another store) is PickupNotSyncableError: Shopify would tell the customer
+ * the wrong thing.
  */
 export class ShopifyPickupApi implements ChannelPickupApi {
   readonly channel = 'shopify' as const;
@@ -301,6 +318,25 @@ export class ShopifyPickupApi implements ChannelPickupApi {
     if (prepared.length === 0)
       throw new PickupNotSyncableError(
         `shopify order ${pickup.channelOrderId} has no open pickup fulfillment order${store ? ` at ${store}` : ''} for order ${pickup.orderId}'s ready lines`,
+      );
+    const coded = MetafieldsSetAnswer.parse(
+      await this.admin.graphql(SET_PICKUP_CODE, {
+        metafields: [
+          {
+            ownerId: `gid://shopify/Order/${pickup.channelOrderId}`,
+            ...SHOPIFY_PICKUP_CODE_METAFIELD,
+            type: 'single_line_text_field',
+            value: pickup.pickupCode,
+          },
+        ],
+      }),
+    );
+    if (coded.metafieldsSet.userErrors.length > 0)
+      throw new ChannelApiError(
+        'shopify',
+        422,
+        `shopify metafieldsSet: ${coded.metafieldsSet.userErrors.map((e) => e.message).join('; ')}`,
+        coded,
       );
     const data = PreparedForPickupAnswer.parse(
       await this.admin.graphql(PREPARED_FOR_PICKUP, {

@@ -53,12 +53,24 @@ beforeEach(() => {
 });
 
 describe('Shopify fulfillmentOrderLineItemsPreparedForPickup', () => {
-  it("marks the order's pickup fulfillment order at the chosen store prepared", async () => {
+  it('keeps the pickup code on the order, then marks its pickup fulfillment order at the chosen store prepared', async () => {
     stub.outbound.addOrder('shopify', '7101', { lines: [{ lineId: '71', quantity: 2 }], pickupLocationId: '801' });
 
     const answer = await new ShopifyPickupApi(shopify()).pickupReady(pickup('7101', '801'));
 
     expect(answer).toEqual({ channelReference: 'gid://shopify/FulfillmentOrder/7101' });
+    expect(stub.outbound.metafields.get('7101#fabric.pickup_code')).toBe('K7P2Q9');
+    expect(json(sent.at(-2)!).variables).toEqual({
+      metafields: [
+        {
+          ownerId: 'gid://shopify/Order/7101',
+          namespace: 'fabric',
+          key: 'pickup_code',
+          type: 'single_line_text_field',
+          value: 'K7P2Q9',
+        },
+      ],
+    });
     const mutation = json(sent.at(-1)!);
     expect(mutation.query).toContain('fulfillmentOrderLineItemsPreparedForPickup(input: $input)');
     expect(mutation.variables).toEqual({
@@ -74,7 +86,7 @@ describe('Shopify fulfillmentOrderLineItemsPreparedForPickup', () => {
 
     await expect(api.pickupReady(pickup('7102'))).rejects.toThrow(PickupNotSyncableError);
     await expect(api.pickupReady(pickup('7103', '801'))).rejects.toThrow(PickupNotSyncableError);
-    expect(sent.some((request) => json(request).query.includes('PreparedForPickup('))).toBe(false);
+    expect(sent.some((request) => /PreparedForPickup\(|metafieldsSet\(/.test(json(request).query))).toBe(false);
   });
 });
 
