@@ -1,0 +1,311 @@
+import {
+  StoreTaskInputError,
+  StoreTaskStateError,
+  actOnStoreTask,
+  pickupHoldHours,
+  releaseFulfilment,
+  watchFulfilment,
+  type FulfilmentPorts,
+  type FulfilmentStore,
+  type RequestStatus,
+  type ShipmentToConfirm,
+  type StockPorts,
+  type StoredRequest,
+} from '#domain/fulfilment';
+import { ConfigError } from '#shared/config/env';
+import { exceptionFrom } from '#domain/exceptions';
+import type { Order } from '#domain/kernel/order';
+import { balancedOrder, thrownBy } from '../builders';
+import { MemoryPublisher } from '../support/pos-in-memory';
+
+/** The fulfilment table as a map, with its conditional writes. */
+class MemoryFulfilmentStore implements FulfilmentStore {
+  readonly requests = new Map<string, StoredRequest>();
+
+  async createRequest(request: StoredRequest) {
+    if (this.requests.has(request.requestId)) return false;
+    this.requests.set(request.requestId, structuredClone(request));
+    return true;
+  }
+  async getRequest(requestId: string) {
+    const found = this.requests.get(requestId);
+    return found && structuredClone(found);
+  }
+  async updateRequest(next: StoredRequest, expectVersion: number) {
+    if (this.requests.get(next.requestId)?.version !== expectVersion) return false;
+    this.requests.set(next.requestId, structuredClone(next));
+    return true;
+  }
+  async listByOrder(orderId: string) {
+    return [...this.requests.values()].filter((r) => r.orderId === orderId);
+  }
+  async listByLocation(locationId: string, status?: RequestStatus) {
+    return [...this.requests.values()].filter((r) => r.locationId === locationId && (!status || r.status === status));
+  }
+  async listDue(now: Date) {
+    return [...this.requests.values()].filter((r) => r.dueAt && r.dueAt <= now.toISOString());
+  }
+}
+
+const order = balancedOrder();
+const START = new Date('2026-12-07T10:00:00.000Z');
+
+function fulfilment(overrides: { move?: StockPorts['moveReservation'] } = {}) {
+  let now = START;
+  /** How the stored order is delivered: each test's task sets it. */
+  const orderDelivery = { method: undefined as Order['delivery'] };
+  const publisher = new MemoryPublisher();
+  const store = new MemoryFulfilmentStore();
+  const moves: Parameters<StockPorts['moveReservation']>[0][] = [];
+  const released: string[] = [];
+  const shipments: ShipmentToConfirm[] = [];
+  const ports: FulfilmentPorts = {
+    store,
+    publisher,
+    locations: [
+      { id: 'wh-east', kind: 'warehouse' },
+      {
+        id: 'store-042',
+        kind: 'store',
+        acceptSlaMinutes: 30,
+        channelLocationIds: { shopify: 'gid://shopify/Location/42' },
+      },
+      { id: 'store-043', kind: 'store', acceptSlaMinutes: 30 },
+    ],
+    orders: {
+      getOrder: async (orderId) =>
+        orderId === order.orderId ? { ...order, delivery: orderDelivery.method } : undefined,
+    },
+    shipbob: {
+      createOrder: async () => ({ providerOrderId: '700000001' }),
+      shipmentsOf: async () => [],
+    },
+    confirmShipment: async (shipment) => {
+      shipments.push(shipment);
+      return { status: 202, body: { shipmentId: shipment.shipmentId } };
+    },
+    stock: {
+      moveReservation:
+        overrides.move ??
+        (async (move) => {
+          moves.push(move);
+          return { outcome: 'moved', toLocationId: 'store-043' };
+        }),
+      releaseExpiredPickup: async ({ orderId }) => {
+        released.push(orderId);
+      },
+    },
+    pickupHoldHours: 2,
+    now: () => now,
+    pickupCode: () => '424242',
+  };
+  return {
+    orderDelivery,
+    ports,
+    store,
+    publisher,
+    moves,
+    released,
+    shipments,
+    advance: (minutes: number) => {
+      now = new Date(now.getTime() + minutes * 60_000);
+    },
+  };
+}
+
+async function storeTask(
+  world: ReturnType<typeof fulfilment>,
+  attempt = 1,
+  method: Order['delivery'] = { method: 'ship_from_store' },
+) {
+  world.orderDelivery.method = method;
+  const [task] = await releaseFulfilment(
+    {
+      orderId: order.orderId,
+      attempt,
+      allocations: [{ lineId: '1', sku: 'APP-TSHIRT-RED-M', locationId: 'store-042', quantity: 2 }],
+    },
+    world.ports,
+  );
+  return task;
+}
+
+describe('a store task', () => {
+  it('is made once per location and attempt, with an accept-by time from the store SLA', async () => {
+    const world = fulfilment();
+
+    const task = await storeTask(world);
+    await storeTask(world);
+
+    expect(world.store.requests.size).toBe(1);
+    expect(task).toMatchObject({
+      requestId: `${order.orderId}.store-042.1`,
+      route: 'store_task',
+      status: 'open',
+      method: 'ship_from_store',
+      acceptBy: '2026-12-07T10:30:00.000Z',
+    });
+    expect(world.publisher.ofType('FulfilmentRequested')).toHaveLength(1);
+  });
+
+  it('refuses an action its status does not allow, naming the status', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world);
+
+    const error = await actOnStoreTask(task.requestId, { action: 'picked' }, 'store-app', world.ports).catch((e) => e);
+
+    expect(error).toBeInstanceOf(StoreTaskStateError);
+    expect(error.message).toMatch(/is open; picked applies to accepted/);
+  });
+
+  it('answers a repeated accept with the task as it is, and records the move once', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world);
+
+    await actOnStoreTask(task.requestId, { action: 'accept' }, 'store-app', world.ports);
+    const again = await actOnStoreTask(task.requestId, { action: 'accept' }, 'store-app', world.ports);
+
+    expect(again.status).toBe('accepted');
+    expect(again.history).toEqual([{ at: START.toISOString(), from: 'open', to: 'accepted', by: 'store-app' }]);
+    expect(world.publisher.ofType('StoreTaskChanged')).toHaveLength(1);
+  });
+
+  it('ships from the store through the shipment flow with the carrier and tracking number given', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world);
+    await actOnStoreTask(task.requestId, { action: 'accept' }, 'store-app', world.ports);
+
+    const shipped = await actOnStoreTask(
+      task.requestId,
+      { action: 'shipped', carrier: 'UPS', trackingNumber: '1Z999' },
+      'store-app',
+      world.ports,
+    );
+
+    expect(shipped.status).toBe('shipped');
+    expect(world.shipments).toEqual([
+      expect.objectContaining({
+        shipmentId: `${task.requestId}.shipped`,
+        locationId: 'store-042',
+        carrier: 'UPS',
+        trackingNumber: '1Z999',
+        lines: [{ lineId: '1', sku: 'APP-TSHIRT-RED-M', quantity: 2 }],
+      }),
+    ]);
+  });
+});
+
+describe('a pickup task', () => {
+  it('is ready with its code once picked, refuses a wrong code naming `code`, and ships once when collected', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world, 1, { method: 'pickup', channelLocationId: 'gid://shopify/Location/42' });
+    await actOnStoreTask(task.requestId, { action: 'accept' }, 'store-app', world.ports);
+
+    const ready = await actOnStoreTask(task.requestId, { action: 'picked' }, 'store-app', world.ports);
+    const wrong = await actOnStoreTask(task.requestId, { action: 'collect', code: '111111' }, 'pos', world.ports).catch(
+      (e) => e,
+    );
+    await actOnStoreTask(task.requestId, { action: 'collect', code: '424242' }, 'pos', world.ports);
+    const again = await actOnStoreTask(task.requestId, { action: 'collect', code: '424242' }, 'pos', world.ports);
+
+    expect(ready).toMatchObject({ status: 'ready_for_pickup', pickupExpiresAt: '2026-12-07T12:00:00.000Z' });
+    expect(ready).not.toHaveProperty('pickupCode');
+    expect(world.publisher.ofType('PickupReady')[0].data).toMatchObject({
+      pickupCode: '424242',
+      channelLocationId: 'gid://shopify/Location/42',
+    });
+    expect(wrong).toBeInstanceOf(StoreTaskInputError);
+    expect(wrong.path).toBe('code');
+    expect(again.status).toBe('collected');
+    expect(world.shipments.map((s) => s.shipmentId)).toEqual([`${task.requestId}.collected`]);
+    expect(world.publisher.ofType('PickupCollected')).toHaveLength(1);
+  });
+
+  it('expires once its hold has passed: units released, PickupExpired published', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world, 1, { method: 'pickup' });
+    await actOnStoreTask(task.requestId, { action: 'accept' }, 'store-app', world.ports);
+    await actOnStoreTask(task.requestId, { action: 'picked' }, 'store-app', world.ports);
+
+    world.advance(119);
+    const early = await watchFulfilment(world.ports);
+    world.advance(1);
+    const due = await watchFulfilment(world.ports);
+    const after = await watchFulfilment(world.ports);
+
+    expect(early).toEqual([]);
+    expect(due).toEqual([{ requestId: task.requestId, outcome: 'pickup_expired' }]);
+    expect(after).toEqual([]);
+    expect(world.released).toEqual([order.orderId]);
+    expect(world.publisher.ofType('PickupExpired')).toHaveLength(1);
+    expect(world.store.requests.get(task.requestId)?.status).toBe('expired');
+  });
+});
+
+describe('re-sourcing', () => {
+  it('moves a task the store did not accept within its SLA to the next location, once', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world);
+
+    world.advance(31);
+    const outcomes = await watchFulfilment(world.ports);
+    await watchFulfilment(world.ports);
+
+    expect(outcomes).toEqual([{ requestId: task.requestId, outcome: 'sla_missed' }]);
+    expect(world.moves).toEqual([
+      {
+        orderId: order.orderId,
+        fromLocationId: 'store-042',
+        moveId: task.requestId,
+        reason: 'STORE_SLA_MISSED',
+        exclude: [],
+      },
+    ]);
+    expect(world.store.requests.get(task.requestId)?.status).toBe('sla_missed');
+  });
+
+  it('raises FulfilmentUnsourceable for a re-sourced part rejected again, and moves nothing', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world, 2);
+
+    await actOnStoreTask(task.requestId, { action: 'reject', reason: 'shelf empty' }, 'store-app', world.ports);
+
+    expect(world.moves).toEqual([]);
+    const [raised] = world.publisher.ofType('FulfilmentUnsourceable');
+    expect(raised.data).toMatchObject({ reason: 'REJECTED_TWICE', detail: 'shelf empty', locationId: 'store-042' });
+    expect(exceptionFrom(raised)).toMatchObject({
+      kind: 'FulfilmentUnsourceable',
+      orderId: order.orderId,
+      reasonCode: 'REJECTED_TWICE',
+    });
+  });
+
+  it('raises FulfilmentUnsourceable when no other location can take the part, and the task ends rejected', async () => {
+    const world = fulfilment({ move: async () => ({ outcome: 'no_location' }) });
+    const task = await storeTask(world);
+
+    const rejected = await actOnStoreTask(
+      task.requestId,
+      { action: 'reject', reason: 'damaged' },
+      'store-app',
+      world.ports,
+    );
+
+    expect(rejected).toMatchObject({ status: 'rejected', rejectReason: 'damaged' });
+    expect(world.publisher.ofType('FulfilmentUnsourceable')[0].data).toMatchObject({ reason: 'NO_LOCATION' });
+  });
+});
+
+describe('the pickup hold', () => {
+  it('is 72 hours unless FABRIC_PICKUP_HOLD_HOURS says otherwise, fractions allowed', () => {
+    expect(pickupHoldHours({})).toBe(72);
+    expect(pickupHoldHours({ FABRIC_PICKUP_HOLD_HOURS: '0.05' })).toBe(0.05);
+  });
+
+  it('refuses a hold that is not a positive number, naming the variable', () => {
+    const error = thrownBy(ConfigError, () => pickupHoldHours({ FABRIC_PICKUP_HOLD_HOURS: 'two days' }));
+
+    expect(error.message).toMatch(/FABRIC_PICKUP_HOLD_HOURS/);
+    expect(() => pickupHoldHours({ FABRIC_PICKUP_HOLD_HOURS: '0' })).toThrow(/FABRIC_PICKUP_HOLD_HOURS/);
+  });
+});
