@@ -11,7 +11,8 @@ const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() }
 
 /**
  * POST /inventory/adjustments: 201 applied; 200 `duplicate: true` for a repeat of the same key and
- * request; 400 with field paths; 409 when the stock is not there (or kept moving during a count);
+ * request; 400 with field paths; 409 when the stock is not there (or kept moving during a count), or a
+ * transfer step does not follow from the transfer (not shipped, received already);
  * 422 when the key was used for a different request.
  */
 async function adjustInventory(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -43,6 +44,7 @@ async function adjustInventory(event: APIGatewayProxyEvent): Promise<APIGatewayP
     case 'key_reused':
       return jsonAnswer(422, { message: `adjustment ${parsed.adjustmentId} was already used for a different request` });
     case 'insufficient':
+    case 'refused':
       return jsonAnswer(409, { message: outcome.message });
     case 'busy':
       return jsonAnswer(409, {

@@ -37,6 +37,7 @@ import type {
   ReservationRecord,
   ShipmentRecord,
   SweepItem,
+  TransferRecord,
   WriteOutcome,
 } from '#domain/inventory/records';
 import type { SalesChannel } from '#domain/kernel/order';
@@ -50,6 +51,7 @@ import type { SalesChannel } from '#domain/kernel/order';
  *   pk ORDER#{orderId}                  sk RESERVATION | PART#{nnn}          reservation header and parts
  *   pk ADJUSTMENT#{adjustmentId}        sk ADJUSTMENT                         an applied adjustment
  *   pk SHIPMENT#{shipmentId}            sk SHIPMENT                           a consumed shipment
+ *   pk TRANSFER#{transferId}            sk TRANSFER                           goods in transit between locations
  *   pk AVAILABILITY#{sku}               sk CHANNELS                           last figure published to each channel
  *   pk BACKORDER#{sku}                  sk WAIT#{backorderedAt}#{orderId}     an order waiting for the SKU
  *
@@ -89,6 +91,7 @@ const backorderKey = (entry: BackorderEntry) => ({
 });
 const partSk = (partNo: number) => `PART#${String(partNo).padStart(3, '0')}`;
 const adjustmentKey = (adjustmentId: string) => ({ pk: `ADJUSTMENT#${adjustmentId}`, sk: 'ADJUSTMENT' });
+const transferKey = (transferId: string) => ({ pk: `TRANSFER#${transferId}`, sk: 'TRANSFER' });
 
 /** What a failed condition on one action of a transaction means. */
 type OnConditionFailed = WriteOutcome['kind'];
@@ -201,9 +204,34 @@ export class DynamoInventoryStore implements InventoryRepository {
     return Item ? (strip(Item) as unknown as AdjustmentRecord) : undefined;
   }
 
-  async commitAdjustment(input: { record: AdjustmentRecord; buckets: BucketWrite[] }): Promise<WriteOutcome> {
+  async commitAdjustment(input: {
+    record: AdjustmentRecord;
+    buckets: BucketWrite[];
+    transfer?: { next: TransferRecord; expect: 'absent' | 'in_transit' };
+  }): Promise<WriteOutcome> {
     const key = adjustmentKey(input.record.adjustmentId);
+    const { transfer } = input;
     return this.transact([
+      ...(transfer
+        ? [
+            {
+              item: {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...transferKey(transfer.next.transferId), ...transfer.next },
+                  ...(transfer.expect === 'absent'
+                    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                    : {
+                        ConditionExpression: '#status = :inTransit',
+                        ExpressionAttributeNames: { '#status': 'status' },
+                        ExpressionAttributeValues: { ':inTransit': 'in_transit' },
+                      }),
+                },
+              },
+              onConditionFailed: 'superseded' as const,
+            },
+          ]
+        : []),
       {
         item: {
           Put: {
@@ -216,6 +244,13 @@ export class DynamoInventoryStore implements InventoryRepository {
       },
       ...this.bucketActions(input.buckets),
     ]);
+  }
+
+  async readTransfer(transferId: string): Promise<TransferRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: transferKey(transferId), ConsistentRead: true }),
+    );
+    return Item ? (strip(Item) as unknown as TransferRecord) : undefined;
   }
 
   async clearOutbox(owner: OutboxOwner, token: string, sweepAt: string | undefined): Promise<void> {

@@ -16,7 +16,7 @@ import { pullIntoBase, spreadInflow, takeOutflow } from './buckets';
 import type { AdjustmentType } from './events';
 import { MovementReference, QuantityName } from './movement';
 import { InventoryInvariantError, OUTBOX_GRACE_MS, drainOutbox, type InventoryPorts } from './reservation';
-import type { AdjustmentRecord, AdjustmentResult, BucketWrite } from './records';
+import type { AdjustmentRecord, AdjustmentResult, BucketWrite, InventoryRepository, TransferRecord } from './records';
 import { formatIssues, type FieldIssue } from '#domain/kernel/validation';
 import { requestFingerprint } from '#domain/kernel/request-fingerprint';
 
@@ -24,6 +24,7 @@ import { requestFingerprint } from '#domain/kernel/request-fingerprint';
 const MAX_ATTEMPTS = 3;
 
 const Units = z.number().int().positive().max(1_000_000);
+const TransferId = z.string().regex(/^[^#\s]{1,200}$/, 'must be 1-200 characters without # or whitespace');
 const ReasonCode = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as CYCLE_COUNT');
 
 const common = {
@@ -34,7 +35,10 @@ const common = {
   reference: MovementReference,
 };
 
-/** `POST /inventory/adjustments`: receipts, returns, POS sales, counts, transfers and adjustments of one named quantity. */
+/**
+ * `POST /inventory/adjustments`: receipts, returns, POS sales, counts, transfers (instant, or shipped
+ * and later received under a transfer id) and adjustments of one named quantity.
+ */
 export const AdjustmentRequest = z.discriminatedUnion('type', [
   z.object({
     ...common,
@@ -60,6 +64,21 @@ export const AdjustmentRequest = z.discriminatedUnion('type', [
   }),
   z.object({
     ...common,
+    type: z.literal('transfer_shipped'),
+    transferId: TransferId,
+    fromLocationId: StockKey,
+    toLocationId: StockKey,
+    quantity: Units,
+  }),
+  z.object({
+    ...common,
+    type: z.literal('transfer_received'),
+    transferId: TransferId,
+    /** Units that arrived; what was shipped comes from the transfer. */
+    quantity: z.number().int().min(0).max(1_000_000),
+  }),
+  z.object({
+    ...common,
     type: z.literal('adjustment'),
     locationId: StockKey,
     quantityName: QuantityName.exclude(['reserved']),
@@ -80,8 +99,13 @@ const DEFAULT_REASONS: Record<AdjustmentType, string> = {
   sale: 'POS_SALE',
   count: 'CYCLE_COUNT',
   transfer: 'TRANSFER',
+  transfer_shipped: 'TRANSFER_SHIPPED',
+  transfer_received: 'TRANSFER_RECEIVED',
   adjustment: 'ADJUSTMENT',
 };
+
+/** The reason of the movement that books the difference between what a transfer shipped and what arrived. */
+export const TRANSFER_VARIANCE = 'TRANSFER_VARIANCE';
 
 /**
  * Validates an adjustment body against the schema and the policy's locations, and settles its
@@ -102,7 +126,10 @@ export function parseAdjustmentRequest(
     if (typeof value === 'string' && !known.has(value))
       issues.push({ path: field, message: `"${value}" is not a location (${[...known].join(', ')})` });
   }
-  if (request.type === 'transfer' && request.fromLocationId === request.toLocationId)
+  if (
+    (request.type === 'transfer' || request.type === 'transfer_shipped') &&
+    request.fromLocationId === request.toLocationId
+  )
     issues.push({ path: 'toLocationId', message: 'must differ from fromLocationId' });
   const adjustmentId = idempotencyKey ?? request.adjustmentId;
   if (!adjustmentId) issues.push({ path: 'adjustmentId', message: 'is required, or an Idempotency-Key header' });
@@ -116,24 +143,36 @@ export function parseAdjustmentRequest(
   return { ok: true, request, adjustmentId };
 }
 
-/** The locations an adjustment touches. */
-function locationsOf(request: AdjustmentRequest): string[] {
-  return request.type === 'transfer' ? [request.fromLocationId, request.toLocationId] : [request.locationId];
+/** The locations an adjustment touches; a receipt of a transfer touches its destination. */
+function locationsOf(request: AdjustmentRequest, transfer: TransferRecord | undefined): string[] {
+  switch (request.type) {
+    case 'transfer':
+    case 'transfer_shipped':
+      return [request.fromLocationId, request.toLocationId];
+    case 'transfer_received':
+      return transfer ? [transfer.toLocationId] : [];
+    default:
+      return [request.locationId];
+  }
 }
 
 /**
  * Turns an adjustment into bucket movements from a snapshot of the buckets of its locations. For a
  * sharded SKU: inflows fill bucket deficits then spread; outflows take from the buckets with most;
  * safety stock, damaged, quality control and incoming live on bucket 0, which first draws the units it
- * needs from the other buckets (SHARD_REBALANCE transfers inside the location). Throws
- * InsufficientStockError when the snapshot already shows the stock is not there; the write's guards
- * still decide.
+ * needs from the other buckets (SHARD_REBALANCE transfers inside the location). A shipped transfer
+ * leaves the origin's on hand (as much as is available there) and is incoming at the destination;
+ * its receipt takes what was shipped off incoming and puts what arrived on hand, booking a shortfall
+ * off incoming and a surplus onto on hand as TRANSFER_VARIANCE. Throws InsufficientStockError when
+ * the snapshot already shows the stock is not there; the write's guards still decide.
  */
 export function planAdjustment(
   request: AdjustmentRequest,
   adjustmentId: string,
   positions: readonly StockPosition[],
   occurredAt: string,
+  /** The shipped transfer a `transfer_received` receives. */
+  transfer?: TransferRecord,
 ): BucketWrite[] {
   const writes = new Map<string, BucketWrite>();
   let sequence = 0;
@@ -227,6 +266,26 @@ export function planAdjustment(
       take(request.fromLocationId, request.quantity, 'available', 'transfer_out');
       spread(request.toLocationId, request.quantity, 'transfer_in');
       break;
+    case 'transfer_shipped':
+      take(request.fromLocationId, request.quantity, 'available', 'transfer_out');
+      onBase(request.toLocationId, 'incoming', request.quantity);
+      break;
+    case 'transfer_received': {
+      if (!transfer)
+        throw new InventoryInvariantError(`transfer ${request.transferId} is received without its shipment`);
+      const base = bucketsAt(transfer.toLocationId)[0];
+      const arrived = Math.min(request.quantity, transfer.shipped);
+      const offIncoming = (quantity: number, extra: Partial<LedgerMovement> = {}) =>
+        move(base, 'adjustment', quantity, { direction: 'out', quantityName: 'incoming', ...extra });
+      offIncoming(arrived);
+      spread(transfer.toLocationId, arrived, 'transfer_in');
+      offIncoming(transfer.shipped - arrived, { reasonCode: TRANSFER_VARIANCE });
+      spread(transfer.toLocationId, request.quantity - arrived, 'adjustment', {
+        direction: 'in',
+        reasonCode: TRANSFER_VARIANCE,
+      });
+      break;
+    }
     case 'adjustment':
       if (request.quantityName === 'onHand') {
         if (request.delta > 0) spread(request.locationId, request.delta, 'adjustment', { direction: 'in' });
@@ -263,6 +322,8 @@ export type AdjustmentOutcome =
   /** The key was used before for a different request. */
   | { kind: 'key_reused' }
   | { kind: 'insufficient'; message: string }
+  /** A transfer step that does not follow from the transfer's state: not shipped, shipped or received already, another SKU. */
+  | { kind: 'refused'; message: string }
   /** Stock kept moving while a count was being applied; the client retries. */
   | { kind: 'busy' };
 
@@ -296,10 +357,13 @@ export async function adjustStock(
   const shards = shardCount(ports.policy, request.sku);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const now = ports.now?.() ?? new Date();
-    const positions = await ports.store.readPositions(bucketKeys(request.sku, locationsOf(request), shards));
+    const step = await transferStep(request, adjustmentId, now.toISOString(), ports.store);
+    if (step && 'refused' in step) return { kind: 'refused', message: step.refused };
+    const transfer = step?.next;
+    const positions = await ports.store.readPositions(bucketKeys(request.sku, locationsOf(request, transfer), shards));
     let buckets: BucketWrite[];
     try {
-      buckets = planAdjustment(request, adjustmentId, positions, now.toISOString());
+      buckets = planAdjustment(request, adjustmentId, positions, now.toISOString(), transfer);
     } catch (error) {
       if (error instanceof InsufficientStockError) return { kind: 'insufficient', message: error.message };
       throw error;
@@ -309,6 +373,17 @@ export async function adjustStock(
       type: request.type,
       sku: request.sku,
       changes: summarizeChanges(buckets),
+      ...(transfer
+        ? {
+            transfer: {
+              transferId: transfer.transferId,
+              fromLocationId: transfer.fromLocationId,
+              toLocationId: transfer.toLocationId,
+              shipped: transfer.shipped,
+              ...(transfer.received !== undefined ? { received: transfer.received } : {}),
+            },
+          }
+        : {}),
     };
     const event = createEvent(
       InventoryAdjusted,
@@ -323,7 +398,7 @@ export async function adjustStock(
       outbox: { events: [event], skus: [request.sku], token: randomUUID() },
       sweepAt: new Date(now.getTime() + OUTBOX_GRACE_MS).toISOString(),
     };
-    const outcome = await ports.store.commitAdjustment({ record, buckets });
+    const outcome = await ports.store.commitAdjustment({ record, buckets, ...(step ? { transfer: step } : {}) });
     if (outcome.kind === 'committed') {
       await drainOutbox(owner, record.outbox, undefined, ports);
       return { kind: 'applied', result };
@@ -338,7 +413,49 @@ export async function adjustStock(
       const where = outcome.buckets.map((b) => `${b.locationId}${b.shard ? ` (bucket ${b.shard})` : ''}`).join(', ');
       return { kind: 'insufficient', message: `${request.sku} at ${where}: not enough units for this ${request.type}` };
     }
-    // insufficient or changed: stock moved since the read; plan again from a fresh one.
+    // insufficient or changed: stock moved since the read; superseded: another step of the transfer
+    // came first. Plan again from a fresh read, which refuses a step the transfer no longer allows.
   }
   return { kind: 'busy' };
+}
+
+/**
+ * What a transfer step writes of its transfer, from the transfer as stored: a shipment writes it new,
+ * a receipt moves it from in transit to received with what arrived. Refused (with why) when the
+ * transfer is not in that state or is of another SKU. Undefined for every other adjustment.
+ */
+async function transferStep(
+  request: AdjustmentRequest,
+  adjustmentId: string,
+  at: string,
+  store: InventoryRepository,
+): Promise<{ next: TransferRecord; expect: 'absent' | 'in_transit' } | { refused: string } | undefined> {
+  if (request.type !== 'transfer_shipped' && request.type !== 'transfer_received') return undefined;
+  const stored = await store.readTransfer(request.transferId);
+  const id = `transfer ${request.transferId}`;
+  if (request.type === 'transfer_shipped') {
+    if (stored) return { refused: `${id} was shipped already, by adjustment ${stored.shippedBy}` };
+    const { transferId, sku, fromLocationId, toLocationId, quantity } = request;
+    return {
+      next: {
+        transferId,
+        sku,
+        fromLocationId,
+        toLocationId,
+        shipped: quantity,
+        status: 'in_transit',
+        shippedAt: at,
+        shippedBy: adjustmentId,
+      },
+      expect: 'absent',
+    };
+  }
+  if (!stored) return { refused: `${id} was never shipped: ship it first (transfer_shipped)` };
+  if (stored.status === 'received')
+    return { refused: `${id} was received already, by adjustment ${stored.receivedBy}` };
+  if (stored.sku !== request.sku) return { refused: `${id} shipped ${stored.sku}, not ${request.sku}` };
+  return {
+    next: { ...stored, status: 'received', received: request.quantity, receivedAt: at, receivedBy: adjustmentId },
+    expect: 'in_transit',
+  };
 }

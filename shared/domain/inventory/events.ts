@@ -85,7 +85,16 @@ export const BackorderFilledData = z.object({
   sourcing: SourcingDecision.optional(),
 });
 
-export const AdjustmentType = z.enum(['receipt', 'return', 'sale', 'count', 'transfer', 'adjustment']);
+export const AdjustmentType = z.enum([
+  'receipt',
+  'return',
+  'sale',
+  'count',
+  'transfer',
+  'transfer_shipped',
+  'transfer_received',
+  'adjustment',
+]);
 export type AdjustmentType = z.infer<typeof AdjustmentType>;
 
 export const InventoryAdjustedData = z.object({
@@ -96,6 +105,16 @@ export const InventoryAdjustedData = z.object({
   reference: MovementReference,
   /** Net change per location and named quantity; empty for a count that found what the books said. */
   changes: z.array(z.object({ locationId: z.string().min(1), quantityName: QuantityName, delta: z.number().int() })),
+  /** A transfer in transit: what was shipped and, once received, what arrived (a difference is a TRANSFER_VARIANCE). */
+  transfer: z
+    .object({
+      transferId: z.string().min(1),
+      fromLocationId: z.string().min(1),
+      toLocationId: z.string().min(1),
+      shipped: z.number().int().positive(),
+      received: Count.optional(),
+    })
+    .optional(),
 });
 
 export const AvailabilityChangedData = z.object({

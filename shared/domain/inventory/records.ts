@@ -133,6 +133,26 @@ export interface AdjustmentRecord {
   sweepAt?: string;
 }
 
+/**
+ * Goods between two locations: shipped (off hand at the origin, incoming at the destination) and,
+ * once, received. Its id is the key that makes a transfer ship once and arrive once, whatever
+ * adjustment keys its two steps come under.
+ */
+export interface TransferRecord {
+  transferId: string;
+  sku: string;
+  fromLocationId: string;
+  toLocationId: string;
+  shipped: number;
+  status: 'in_transit' | 'received';
+  shippedAt: string;
+  /** The adjustment that shipped it. */
+  shippedBy: string;
+  received?: number;
+  receivedAt?: string;
+  receivedBy?: string;
+}
+
 export interface ShipmentRecord {
   shipmentId: string;
   orderId: string;
@@ -189,7 +209,17 @@ export interface InventoryRepository {
     header?: HeaderWrite;
   }): Promise<WriteOutcome>;
   readAdjustment(adjustmentId: string): Promise<AdjustmentRecord | undefined>;
-  commitAdjustment(input: { record: AdjustmentRecord; buckets: BucketWrite[] }): Promise<WriteOutcome>;
+  /**
+   * Records an adjustment once (its id is the key) with its bucket movements and, for a transfer's step,
+   * the transfer's next state: written new (`absent`) when shipped, or from `in_transit` when received;
+   * a transfer not in the expected state answers `superseded`.
+   */
+  commitAdjustment(input: {
+    record: AdjustmentRecord;
+    buckets: BucketWrite[];
+    transfer?: { next: TransferRecord; expect: 'absent' | 'in_transit' };
+  }): Promise<WriteOutcome>;
+  readTransfer(transferId: string): Promise<TransferRecord | undefined>;
   /** Clears an outbox once its events are published, unless newer events were added meanwhile. */
   clearOutbox(owner: OutboxOwner, token: string, sweepAt: string | undefined): Promise<void>;
   /** A SKU's positions (as readPositions) and the figures last published to its channels, in one read. */
