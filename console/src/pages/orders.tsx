@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, apiGet, segment } from '../api';
+import { apiGet, segment } from '../api';
 import { ErrorNote, Money, PageHeading, type PageProps, usePolled } from '../components';
 import type { Session } from '../session';
 import { formatTime } from '../view/format';
@@ -437,14 +437,12 @@ function Fulfilment({ session, orderId }: { session: Session; orderId: string })
     () => apiGet<OrderFulfilmentAnswer>(session, `/orders/${segment(orderId)}/fulfilment`),
     [orderId],
   );
-  // The API knows no fulfilment of an order it has not released yet: nothing to show, not a failure.
-  const notYet = polled.error instanceof ApiError && polled.error.status === 404;
   const answer = polled.data;
   const requests = answer ? requestsInOrder(answer.requests) : [];
   return (
     <section aria-labelledby="fulfilment">
       <h2 id="fulfilment">Fulfilment</h2>
-      {!notYet && <ErrorNote error={polled.error} />}
+      <ErrorNote error={polled.error} />
       {answer?.sourcing && (
         <>
           <p>{sourcingSummary(answer.sourcing)}</p>
@@ -463,7 +461,7 @@ function Fulfilment({ session, orderId }: { session: Session; orderId: string })
           </p>
         </>
       )}
-      {(notYet || (answer && requests.length === 0)) && <p>No part of this order has been sent to a location yet.</p>}
+      {answer && requests.length === 0 && <p>No part of this order has been sent to a location yet.</p>}
       {requests.length > 0 && (
         <div class="table-scroll">
           <table class="striped">

@@ -119,16 +119,14 @@ function TaskList({
       <p>
         <a href={routeHash(PAGE)}>Choose another store</a> · <a href={routeHash('stores', [storeId])}>POS uploads</a>
       </p>
-      <label>
-        Show tasks
-        <select value={filter} onChange={(event) => show(event.currentTarget.value as TaskFilter)}>
-          {filterChoices(tasks ?? []).map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <label for="task-filter">Show tasks</label>
+      <select id="task-filter" value={filter} onChange={(event) => show(taskFilter(event.currentTarget.value))}>
+        {filterChoices(tasks ?? []).map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
       <ErrorNote error={polled.error} />
       {groups && groups.length === 0 && (
         <p>{filter === 'active' ? 'Nothing to do: the store has no open task.' : 'No task matches.'}</p>

@@ -2,55 +2,18 @@
  * What the Store tasks page and an order's fulfilment section show, as plain data: a store's tasks
  * grouped by status with their age, acceptance deadline and pickup expiry, the actions an operator
  * may take on each, and an order's sourcing decision with every fulfilment request it made. The
- * shapes are what GET /stores/{storeId}/tasks and GET /orders/{orderId}/fulfilment answer.
+ * shapes are what GET /stores/{storeId}/tasks and GET /orders/{orderId}/fulfilment answer
+ * (functions/store-tasks-api/handler.ts).
  */
-import type { SourcingDecision } from '#domain/fulfilment/sourcing';
+import type { FulfilmentRequest, RequestStatus, SourcingDecision } from '#domain/fulfilment';
 import { reasonFrom } from './exceptions';
 import { formatDuration } from './format';
 import { routeHash } from './route';
 
-export type { SourcingDecision };
+/** One part of an order sent to one location (a store task, a ShipBob order or a warehouse release), as the API lists it. */
+export type { FulfilmentRequest, RequestStatus, SourcingDecision };
 
 export const PAGE = 'store-tasks';
-
-export type RequestStatus =
-  | 'open'
-  | 'accepted'
-  | 'picked'
-  | 'ready_for_pickup'
-  | 'collected'
-  | 'shipped'
-  | 'rejected'
-  | 'sla_missed'
-  | 'expired'
-  | 'released'
-  | 'sent_to_3pl'
-  | 'cancelled';
-
-/** One part of an order sent to one location: a store task, a 3PL order or a warehouse release. */
-export interface FulfilmentRequest {
-  /** `${orderId}.${locationId}.${attempt}`: a store task's id in POST /store-tasks/{taskId}/{action}. */
-  requestId: string;
-  orderId: string;
-  channel: string;
-  channelOrderId: string;
-  locationId: string;
-  locationKind: 'store' | 'warehouse';
-  method: 'ship' | 'pickup' | 'ship_from_store';
-  route: 'store_task' | 'shipbob' | 'warehouse';
-  status: RequestStatus;
-  lines: { lineId: string; sku: string; quantity: number }[];
-  /** 1, or 2 for a part re-sourced after a rejection or a missed acceptance deadline. */
-  attempt: number;
-  createdAt: string;
-  updatedAt: string;
-  acceptBy?: string;
-  readyAt?: string;
-  pickupExpiresAt?: string;
-  rejectReason?: string;
-  providerOrderId?: string;
-  history: { at: string; from: string; to: string; by: string; reason?: string }[];
-}
 
 /** GET /stores/{storeId}/tasks. */
 export interface StoreTasksAnswer {

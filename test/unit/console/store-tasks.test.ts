@@ -205,14 +205,20 @@ describe("an order's fulfilment parts", () => {
   it("lists a request's moves oldest first, in words", () => {
     const request = task('a', {
       history: [
-        { at: '2026-12-06T11:10:00Z', from: 'open', to: 'rejected', by: 'dev-operator', reason: 'shelf empty' },
-        { at: '2026-12-06T11:00:00Z', from: 'none', to: 'open', by: 'fulfilment-release' },
+        {
+          at: '2026-12-06T11:10:00Z',
+          from: 'accepted',
+          to: 'rejected',
+          by: 'console:dev-operator',
+          reason: 'shelf empty',
+        },
+        { at: '2026-12-06T11:00:00Z', from: 'open', to: 'accepted', by: 'console:dev-operator' },
       ],
     });
 
     expect(historyEntries(request)).toEqual([
-      { at: '2026-12-06T11:00:00Z', move: 'none → open', by: 'fulfilment-release' },
-      { at: '2026-12-06T11:10:00Z', move: 'open → rejected', by: 'dev-operator', reason: 'shelf empty' },
+      { at: '2026-12-06T11:00:00Z', move: 'open → accepted', by: 'console:dev-operator' },
+      { at: '2026-12-06T11:10:00Z', move: 'accepted → rejected', by: 'console:dev-operator', reason: 'shelf empty' },
     ]);
   });
 });
