@@ -53,6 +53,7 @@ import type { SalesChannel } from '#domain/kernel/order';
  *   pk SHIPMENT#{shipmentId}            sk SHIPMENT                           a consumed shipment
  *   pk TRANSFER#{transferId}            sk TRANSFER                           goods in transit between locations
  *   pk AVAILABILITY#{sku}               sk CHANNELS                           last figure published to each channel
+ *   pk SOURCING#RULES                   sk VERSION#{n}                        a version of the sourcing rules (sourcing-rule-store.ts)
  *   pk BACKORDER#{sku}                  sk WAIT#{backorderedAt}#{orderId}     an order waiting for the SKU
  *
  * Each bucket has its own partition key, so a hot SKU's buckets spread over partitions; each bucket's
