@@ -160,5 +160,8 @@ function bindSecret(fn: FabricFunction, secret: FabricSecret): void {
     case 'erp':
       fn.bindErpCredentials(secretsmanager.Secret.fromSecretNameV2(fn, 'ErpApiCredentials', secret.name));
       return;
+    case '3pl':
+      fn.bindThreePlCredentials(secretsmanager.Secret.fromSecretNameV2(fn, 'ThreePlApiCredentials', secret.name));
+      return;
   }
 }

@@ -1,6 +1,8 @@
 import type { FunctionDefinition } from '#shared/config/topology';
 import { SalesChannel } from '#domain/kernel/order';
 import { ERP_CREDENTIALS_SECRET_NAME } from '#shared/erp/erp-config';
+import { SHIPBOB_CREDENTIALS_SECRET_NAME } from '#shared/fulfilment-providers/shipbob';
+import { loadInventoryPolicy } from '#domain/inventory';
 import { regionalFunctions } from './regional-functions';
 
 /**
@@ -10,7 +12,8 @@ import { regionalFunctions } from './regional-functions';
 export type FabricSecret =
   | { kind: 'webhook'; channel: SalesChannel; name: string }
   | { kind: 'channel-api'; channel: SalesChannel; name: string }
-  | { kind: 'erp'; name: string };
+  | { kind: 'erp'; name: string }
+  | { kind: '3pl'; name: string };
 
 /** The channel's webhook signing secret (or eBay's verification token): plain text. */
 export function webhookSecretName(channel: SalesChannel): string {
@@ -38,7 +41,15 @@ export function secretsReadBy(definition: FunctionDefinition): FabricSecret[] {
       return { kind: 'channel-api', channel, name: channelApiCredentialsName(channel) };
     }),
     ...(definition.erpApi ? [{ kind: 'erp', name: ERP_CREDENTIALS_SECRET_NAME } as const] : []),
+    ...(definition.threePlApi && runsShipBob()
+      ? [{ kind: '3pl', name: SHIPBOB_CREDENTIALS_SECRET_NAME } as const]
+      : []),
   ];
+}
+
+/** ShipBob's credentials are needed only where the inventory policy has a warehouse ShipBob runs. */
+function runsShipBob(): boolean {
+  return loadInventoryPolicy().locations.some((location) => location.fulfilledBy === 'shipbob');
 }
 
 export interface RegionSecret {
@@ -55,7 +66,8 @@ export interface RegionSecret {
  * the channels it sells on, so another channel's credentials are not needed there.
  */
 export function regionSecrets(channels: readonly SalesChannel[] | undefined): RegionSecret[] {
-  const sellsOn = (secret: FabricSecret) => secret.kind === 'erp' || !channels || channels.includes(secret.channel);
+  const sellsOn = (secret: FabricSecret) =>
+    secret.kind === 'erp' || secret.kind === '3pl' || !channels || channels.includes(secret.channel);
   const byName = new Map<string, RegionSecret>();
   for (const [functionName, definition] of regionalFunctions(channels)) {
     for (const secret of secretsReadBy(definition).filter(sellsOn)) {

@@ -57,6 +57,7 @@ const KIND = {
   webhook: 'webhook secret',
   'channel-api': 'channel API credentials',
   erp: 'ERP credentials',
+  '3pl': '3PL API credentials',
 } satisfies Record<RegionSecret['kind'], string>;
 
 /**

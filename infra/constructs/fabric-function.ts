@@ -29,6 +29,7 @@ import {
 } from '#shared/config/topology';
 import type { SalesChannel } from '#domain/kernel/order';
 import { ERP_CREDENTIALS_NAME_ENV } from '#shared/erp/erp-config';
+import { SHIPBOB_CREDENTIALS_NAME_ENV } from '#shared/fulfilment-providers/shipbob';
 import { MAX_RECEIVE_COUNTS_ENV } from '#shared/config/env';
 import { CLAIM_CHECK_PREFIX } from '#events/claim-check';
 
@@ -287,6 +288,15 @@ export class FabricFunction extends NodejsFunction {
    */
   bindErpCredentials(secret: secretsmanager.ISecret): void {
     this.addEnvironment(ERP_CREDENTIALS_NAME_ENV, secret.secretName);
+    secret.grantRead(this);
+  }
+
+  /**
+   * Lets the function read ShipBob's credentials (JSON, see ShipBobCredentials). The environment
+   * carries only the secret's name (FABRIC_SHIPBOB_CREDENTIALS_NAME); the value is read at run time.
+   */
+  bindThreePlCredentials(secret: secretsmanager.ISecret): void {
+    this.addEnvironment(SHIPBOB_CREDENTIALS_NAME_ENV, secret.secretName);
     secret.grantRead(this);
   }
 

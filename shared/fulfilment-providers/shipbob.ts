@@ -18,6 +18,8 @@ export const SHIPBOB_API_URL_ENV = 'FABRIC_SHIPBOB_API_URL';
 /** Locally: the credentials JSON itself. In AWS: the name of the secret holding it (`fabric/3pl/shipbob`). */
 export const SHIPBOB_CREDENTIALS_ENV = 'FABRIC_SHIPBOB_CREDENTIALS';
 export const SHIPBOB_CREDENTIALS_NAME_ENV = 'FABRIC_SHIPBOB_CREDENTIALS_NAME';
+/** The Secrets Manager secret holding ShipBob's credentials in each region that runs a ShipBob warehouse. */
+export const SHIPBOB_CREDENTIALS_SECRET_NAME = 'fabric/3pl/shipbob';
 
 export const ShipBobCredentials = z.object({
   /** A personal access token (ShipBob dashboard, Integrations > API Tokens). */

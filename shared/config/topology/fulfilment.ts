@@ -38,6 +38,7 @@ export const fulfilmentFunctions = {
     },
     buckets: { rawArchive: 'write' },
     publishesEvents: true,
+    threePlApi: 'shipbob',
   },
   'store-tasks-api': {
     capability: 'order-to-cash',
@@ -77,6 +78,7 @@ export const fulfilmentFunctions = {
     },
     buckets: { rawArchive: 'write' },
     publishesEvents: true,
+    threePlApi: 'shipbob',
     schedule: { everyMinutes: 1 },
   },
 } satisfies DeployedFunctions;

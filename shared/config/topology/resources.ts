@@ -204,6 +204,8 @@ export interface FunctionDefinition {
   channel?: string;
   /** Calls the ERP's API with credentials read at run time (secret `fabric/erp/business-central`). */
   erpApi?: boolean;
+  /** Calls a 3PL's API with credentials read at run time (ShipBob: secret `fabric/3pl/shipbob`). */
+  threePlApi?: 'shipbob';
   /**
    * Looks at what every dead-letter queue holds (receives messages and makes them visible again) and
    * moves them back to their queues; finds the queues through QUEUE_NAME_PREFIX_ENV.
