@@ -35,6 +35,10 @@ const run: Record<OpsCommandKey, (fabric: Fabric, args: string[]) => Promise<unk
     (require('./ops/inventory') as typeof import('./ops/inventory')).show(resources, args),
   inventoryVerify: ({ resources }) =>
     (require('./ops/inventory') as typeof import('./ops/inventory')).verify(resources),
+  inventoryTransferShip: ({ resources }, args) =>
+    (require('./ops/inventory') as typeof import('./ops/inventory')).shipTransfer(resources, args),
+  inventoryTransferReceive: ({ resources }, args) =>
+    (require('./ops/inventory') as typeof import('./ops/inventory')).receiveTransfer(resources, args),
   posUpload: ({ resources, clients }, args) =>
     (require('./ops/pos') as typeof import('./ops/pos')).upload(resources, clients, args),
   posSummary: ({ resources, clients }, args) =>

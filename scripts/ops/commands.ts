@@ -10,6 +10,7 @@ import {
   oneOf,
   option,
   optionalArgument,
+  positiveWholeNumber,
   requiredOption,
   switchFlag,
   type Flag,
@@ -107,6 +108,20 @@ export const opsCommands = {
     args: [argument('sku')],
   }),
   inventoryVerify: opsCommand('inventory verify', 'rebuild positions from the ledger; non-zero exit on drift'),
+  inventoryTransferShip: opsCommand(
+    'inventory transfer ship',
+    'ship units: off hand at --from, incoming (not sellable) at --to until received',
+    {
+      args: [argument('transferId'), argument('sku'), argument('quantity', positiveWholeNumber)],
+      flags: { from: requiredOption('locationId', (text) => text), to: requiredOption('locationId', (text) => text) },
+      check: ({ flags }) => (flags.from === flags.to ? '--to must differ from --from' : undefined),
+    },
+  ),
+  inventoryTransferReceive: opsCommand(
+    'inventory transfer receive',
+    'receive a shipped transfer: what arrived goes on hand, a difference is a TRANSFER_VARIANCE',
+    { args: [argument('transferId'), argument('sku'), argument('quantityArrived', wholeNumber)] },
+  ),
   posUpload: opsCommand('pos upload', 'put a POS batch where a store would (its manifest first)', {
     args: [argument('file', existingFile), argument('storeId'), argument('businessDate'), argument('batchId')],
     flags: { manifest: switchFlag() },

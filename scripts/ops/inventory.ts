@@ -1,6 +1,8 @@
 import { DynamoInventoryStore } from '#shared/adapters/inventory-store';
 import { DynamoPublicationLedger } from '#shared/adapters/publication-ledger';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
 import { loadInventoryPolicy } from '#domain/inventory/policy';
+import { adjustStock, parseAdjustmentRequest } from '#domain/inventory/adjustment';
 import { skuInventory, verifyInventoryNow } from '#shared/operations/inventory';
 import type { LocalResources } from '../local-fabric/provision';
 import { parseCommand } from './command-line';
@@ -79,5 +81,88 @@ export async function show(resources: LocalResources, argv: string[]): Promise<v
     console.log(
       `    ${m.occurredAt}  ${m.locationId.padEnd(12)} ${m.kind.padEnd(12)} ${changed}  ${m.reasonCode}  ${m.reference.kind} ${m.reference.id}`,
     );
+  }
+}
+
+/**
+ * `inventory transfer ship <transferId> <sku> <quantity> --from <loc> --to <loc>`: the units leave
+ * --from's on hand and are incoming at --to. Keyed on the transfer id, so running it again is a
+ * duplicate, not a second shipment.
+ */
+export async function shipTransfer(
+  resources: LocalResources,
+  argv: string[],
+  print: (line: string) => void = console.log,
+): Promise<void> {
+  const {
+    args: [transferId, sku, quantity],
+    flags,
+  } = parseCommand(opsCommands.inventoryTransferShip, argv);
+  await applyTransferStep(
+    resources,
+    `transfer:${transferId}:shipped`,
+    { type: 'transfer_shipped', transferId, sku, fromLocationId: flags.from, toLocationId: flags.to, quantity },
+    print,
+  );
+}
+
+/**
+ * `inventory transfer receive <transferId> <sku> <quantityArrived>`: what was shipped leaves incoming,
+ * what arrived goes on hand, and a difference is booked as TRANSFER_VARIANCE. Once per transfer.
+ */
+export async function receiveTransfer(
+  resources: LocalResources,
+  argv: string[],
+  print: (line: string) => void = console.log,
+): Promise<void> {
+  const {
+    args: [transferId, sku, quantity],
+  } = parseCommand(opsCommands.inventoryTransferReceive, argv);
+  await applyTransferStep(
+    resources,
+    `transfer:${transferId}:received`,
+    { type: 'transfer_received', transferId, sku, quantity },
+    print,
+  );
+}
+
+/** Validates and applies one step of a transfer as POST /inventory/adjustments would; throws what refused it. */
+async function applyTransferStep(
+  resources: LocalResources,
+  adjustmentId: string,
+  body: Record<string, unknown> & { transferId: string },
+  print: (line: string) => void,
+): Promise<void> {
+  const policy = loadInventoryPolicy();
+  const parsed = parseAdjustmentRequest(
+    { ...body, reference: { kind: 'transfer', id: body.transferId } },
+    adjustmentId,
+    policy,
+  );
+  if (!parsed.ok) throw new Error(parsed.issues.map((issue) => `${issue.path} ${issue.message}`).join('; '));
+  const outcome = await adjustStock(parsed.request, adjustmentId, {
+    store: new DynamoInventoryStore(resources.tables.inventory),
+    policy,
+    publisher: eventPublisherFromEnv(),
+  });
+  switch (outcome.kind) {
+    case 'applied':
+    case 'duplicate': {
+      const { transfer, changes } = outcome.result;
+      print(
+        `transfer ${body.transferId} ${parsed.request.type === 'transfer_shipped' ? 'shipped' : 'received'}${outcome.kind === 'duplicate' ? ' (already recorded)' : ''}: ${transfer?.shipped} shipped from ${transfer?.fromLocationId} to ${transfer?.toLocationId}${transfer?.received !== undefined ? `, ${transfer.received} arrived` : ''}`,
+      );
+      for (const change of changes)
+        print(
+          `  ${change.locationId.padEnd(12)} ${change.quantityName.padEnd(10)} ${change.delta > 0 ? '+' : ''}${change.delta}`,
+        );
+      return;
+    }
+    case 'key_reused':
+      throw new Error(`transfer ${body.transferId} was already ${adjustmentId.split(':').at(-1)} with other figures`);
+    case 'busy':
+      throw new Error('stock kept moving while the transfer was applied; run the command again');
+    default:
+      throw new Error(outcome.message);
   }
 }

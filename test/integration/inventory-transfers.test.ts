@@ -1,6 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { DynamoInventoryStore } from '#shared/adapters/inventory-store';
+import { receiveTransfer, shipTransfer } from '../../scripts/ops/inventory';
 import { isClean, verifyInventory } from '#domain/inventory/verification';
 import { availability, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
@@ -175,5 +176,26 @@ describe('transfers in transit', () => {
       (await store.readReservation(order.orderId)).header?.status === 'reserved' ? true : undefined,
     );
     expect((await availability(fabric, sku)).locations[1]).toMatchObject({ locationId: 'store-042', reserved: 2 });
+  });
+
+  it('ops inventory transfer ship and receive apply each step once, even when run twice, and refuse a receipt with other figures', async () => {
+    const sku = await warehouseSku(6);
+    const transferId = `T-OPS-${sku}`;
+    const printed: string[] = [];
+    const print = (line: string) => void printed.push(line);
+
+    await shipTransfer(fabric.resources, [transferId, sku, '4', '--from', 'wh-east', '--to', 'store-042'], print);
+    await shipTransfer(fabric.resources, [transferId, sku, '4', '--from', 'wh-east', '--to', 'store-042'], print);
+    await receiveTransfer(fabric.resources, [transferId, sku, '3'], print);
+
+    expect(printed.filter((line) => line.startsWith('transfer'))).toEqual([
+      `transfer ${transferId} shipped: 4 shipped from wh-east to store-042`,
+      `transfer ${transferId} shipped (already recorded): 4 shipped from wh-east to store-042`,
+      `transfer ${transferId} received: 4 shipped from wh-east to store-042, 3 arrived`,
+    ]);
+    await expect(receiveTransfer(fabric.resources, [transferId, sku, '4'], print)).rejects.toThrow(
+      `transfer ${transferId} was already received with other figures`,
+    );
+    expect(await figures(sku)).toEqual({ 'wh-east': [2, 0, 2], 'store-042': [3, 0, 3] });
   });
 });
