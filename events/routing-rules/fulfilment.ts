@@ -6,10 +6,10 @@ export const fulfilmentRules: readonly RoutingRule[] = [
   {
     name: 'fulfilment-release',
     description:
-      'Reservations, filled backorders and moved reservations to fulfilment-release: one request per location holding units (store task, ShipBob, warehouse), once.',
+      'Reservations, filled backorders and moved reservations to fulfilment-release: one request per location holding units (store task, ShipBob, warehouse), once; released reservations cancel the requests still open.',
     pattern: {
       source: [EventSource.inventory],
-      'detail-type': ['InventoryReserved', 'BackorderFilled', 'ReservationMoved'],
+      'detail-type': ['InventoryReserved', 'BackorderFilled', 'ReservationMoved', 'ReservationReleased'],
     },
     // A reservation can overtake its OrderReceived into the orders table: the release waits on its queue for the order.
     target: {

@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseEventBody } from '#events/catalog';
 import { detailTypeOf } from '#domain/kernel/event';
-import { releaseFulfilment, type Release } from '#domain/fulfilment';
+import { cancelRequests, releaseFulfilment, type Release } from '#domain/fulfilment';
 import { fulfilmentPortsFromEnv } from '#shared/wiring/fulfilment-ports';
 import { queueConsumer } from '#shared/adapters/queue-consumer';
 import { logger, metrics } from '#shared/adapters/observability';
@@ -37,6 +37,7 @@ function releaseOf(record: SQSRecord): Release | undefined {
 
 /** One request per location an order holds units at, once; ShipBob orders created once per request. */
 async function releaseRecord(record: SQSRecord): Promise<void> {
+  if (detailTypeOf(record.body) === 'ReservationReleased') return cancelReleased(record);
   const release = releaseOf(record);
   if (!release) {
     logger.info('backordered reservation: released once the backorder is filled');
@@ -48,6 +49,16 @@ async function releaseRecord(record: SQSRecord): Promise<void> {
   logger.info('order released to its locations', {
     requests: requests.map(({ requestId, route, status }) => ({ requestId, route, status })),
   });
+}
+
+/** A cancelled order, or one whose reservation or pickup expired, is picked nowhere: its open requests are cancelled. */
+async function cancelReleased(record: SQSRecord): Promise<void> {
+  const { data } = parseEventBody(record.body, 'ReservationReleased');
+  logger.appendKeys({ correlationId: data.orderId, orderId: data.orderId });
+  // The pickup that expired is closed as `expired` by the watch that released it.
+  const except = data.reason === 'PICKUP_EXPIRED' ? (['ready_for_pickup'] as const) : [];
+  const cancelled = await cancelRequests(data.orderId, data.reason, ports, except);
+  if (cancelled.length) logger.info('fulfilment requests cancelled', { requests: cancelled.map((r) => r.requestId) });
 }
 
 export const handler = queueConsumer(releaseRecord, { failureMetric: 'FulfilmentReleasesFailed' });

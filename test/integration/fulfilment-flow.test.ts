@@ -248,6 +248,10 @@ describe('a pickup nobody collects', () => {
     expect(await stockAt(sku, 'store-042')).toEqual({ onHand: 3, reserved: 0 });
     await lifecycleIs(order.orderId, 'cancelled');
     expect(await eventsAbout('PickupExpired', order.orderId)).toHaveLength(1);
+    expect((await eventsAbout('ReservationReleased', order.orderId))[0].data).toMatchObject({
+      reason: 'PICKUP_EXPIRED',
+    });
+    expect((await fulfilmentOf(order.orderId)).requests[0].status).toBe('expired');
   });
 });
 
@@ -277,6 +281,31 @@ describe('a store that rejects a pick', () => {
     expect(await stockAt(sku, 'store-042')).toEqual({ onHand: 2, reserved: 0 });
     expect(await stockAt(sku, 'wh-east')).toEqual({ onHand: 5, reserved: 2 });
     expect(await eventsAbout('ReservationMoved', order.orderId)).toHaveLength(1);
+  });
+});
+
+describe('an order cancelled on its channel', () => {
+  it('takes its open store task off the store list', async () => {
+    const sku = await stockedSku({ 'store-042': 2 });
+    const order = await placeOrder('woocommerce', sku, 1);
+    const [task] = await requestsOnceThere(order.orderId);
+
+    await fabric.clients.sns.send(
+      new PublishCommand({
+        TopicArn: fabric.resources.topicArn,
+        Message: orderReceivedBody({ ...order, status: 'cancelled', channelUpdatedAt: '2026-11-27T09:00:00.000Z' }),
+      }),
+    );
+
+    const cancelled = await eventually('the store task cancelled', async () => {
+      const { requests } = await fulfilmentOf(order.orderId);
+      return requests[0].status === 'cancelled' ? requests[0] : undefined;
+    });
+    expect(cancelled.history.at(-1)).toMatchObject({ from: 'open', to: 'cancelled', reason: 'ORDER_CANCELLED' });
+    const open = (await (await fetch(`${fabric.apiUrl}/stores/store-042/tasks?status=open`)).json()) as {
+      tasks: FulfilmentRequest[];
+    };
+    expect(open.tasks.map((t) => t.requestId)).not.toContain(task.requestId);
   });
 });
 

@@ -313,7 +313,7 @@ export class StoreTaskStateError extends Error {
 }
 
 /**
- * Writes the task's move if nobody wrote it meanwhile, and publishes StoreTaskChanged. Throws
+ * Writes the request's move if nobody wrote it meanwhile, and for a store task publishes StoreTaskChanged. Throws
  * StoreTaskStateError when another write came first: the caller reads the task again and decides.
  */
 export async function save(
@@ -324,6 +324,7 @@ export async function save(
 ): Promise<StoredRequest> {
   if (!(await ports.store.updateRequest(next, task.version)))
     throw new StoreTaskStateError(`store task ${task.requestId} changed meanwhile; read it again`);
+  if (next.route !== 'store_task') return next;
   const move = next.history[next.history.length - 1];
   await ports.publisher.publish([
     createEvent(
@@ -341,4 +342,27 @@ export async function save(
     ),
   ]);
   return next;
+}
+
+/**
+ * An order whose held units went back to stock (cancelled, its reservation or its pickup expired) is no
+ * longer picked anywhere: its requests still under way are cancelled, so no store lists them any more,
+ * except those in `except` (an expired pickup's own task, which the watch closes as `expired`).
+ * Idempotent: a request already closed is left as it is. Throws StoreTaskStateError when a store moved
+ * a task meanwhile, so the event is retried and reads it again.
+ */
+export async function cancelRequests(
+  orderId: string,
+  reason: string,
+  ports: Pick<FulfilmentPorts, 'store' | 'publisher' | 'now'>,
+  except: readonly RequestStatus[] = [],
+): Promise<StoredRequest[]> {
+  const now = ports.now?.() ?? new Date();
+  const cancelled: StoredRequest[] = [];
+  for (const request of await ports.store.listByOrder(orderId)) {
+    if (CLOSED_REQUEST_STATUSES.includes(request.status) || except.includes(request.status)) continue;
+    const next = moveRequest(request, 'cancelled', 'fulfilment-release', now, {}, reason);
+    cancelled.push(await save(request, next, 'fulfilment-release', ports));
+  }
+  return cancelled;
 }
