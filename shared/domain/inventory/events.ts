@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SalesChannel } from '#domain/kernel/order';
 import { InventoryMovement, MovementReference, QuantityName } from './movement';
 import { EventSource, defineEvent } from '#domain/kernel/event';
-import { SourcingDecision } from '#domain/fulfilment/sourcing';
+import { SourcingDecision } from '#domain/fulfilment';
 
 /** Payload schemas of the inventory events; the catalog (events/catalog.ts) versions them. */
 

@@ -3,7 +3,7 @@ import type { BucketKey, LedgerMovement, StockPosition } from './model';
 import type { InventoryAdjustedData, LineReservation, ShortagePolicy } from './events';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { z } from 'zod';
-import type { SourcingDecision } from '#domain/fulfilment/sourcing';
+import type { SourcingDecision } from '#domain/fulfilment';
 
 /**
  * What the inventory use cases keep besides positions, and the port through which they keep it. Every
