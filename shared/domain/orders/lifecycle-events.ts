@@ -49,6 +49,8 @@ export function lifecycleEventsOf(
     }
     case 'InventoryReserved': {
       const source = parseEvent(body, InventoryReserved);
+      // What a backordered order holds is not its reservation: it stays backordered until BackorderFilled.
+      if (source.data.backordered) return [];
       return [{ orderId: source.data.orderId, source, event: { on: 'stock_reserved', key: 'reservation' } }];
     }
     case 'BackorderFilled': {

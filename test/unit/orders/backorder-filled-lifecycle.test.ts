@@ -1,5 +1,5 @@
 import { createEvent, toWireEvent } from '#domain/kernel/event';
-import { BackorderFilled } from '#domain/inventory';
+import { BackorderFilled, InventoryReserved } from '#domain/inventory';
 import { lifecycleEventsOf } from '#domain/orders/lifecycle-events';
 import { decideTransition, type OrderLifecycle } from '#domain/orders/lifecycle';
 
@@ -43,5 +43,26 @@ describe('BackorderFilled in the order lifecycle', () => {
 
     expect(lifecycle?.state).toBe('reserved');
     expect(again.outcome).not.toBe('moved');
+  });
+
+  test("leaves a backordered order's partial hold (InventoryReserved, backordered) to the backorder, not the reservation", () => {
+    const partialHold = JSON.stringify(
+      toWireEvent(
+        createEvent(
+          InventoryReserved,
+          {
+            orderId: ORDER,
+            channel: 'woocommerce',
+            onShortage: 'backorder',
+            allocations: [{ lineId: 'l1', sku: 'TEE-1', locationId: 'wh-east', quantity: 1 }],
+            expiresAt: '2026-12-10T08:00:00.000Z',
+            backordered: true,
+          },
+          { correlationId: ORDER },
+        ),
+      ),
+    );
+
+    expect(lifecycleEventsOf(partialHold, 'InventoryReserved')).toEqual([]);
   });
 });
