@@ -10,7 +10,7 @@ import { EventProbe, availability, orderReceivedBody, postAdjustment, stockOrder
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 
 // A store first for WooCommerce (store tasks: pickup, ship from store, re-sourced to the warehouse on a
-// reject); Walmart from a ShipBob-run warehouse. Pickups wait 1.8 seconds before the watch may expire them.
+// reject); Walmart from a ShipBob-run warehouse; eBay from the warehouse, waiting for stock it lacks. Pickups wait 1.8 seconds before the watch may expire them.
 process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
   locations: [
     { id: 'wh-east', name: 'East distribution centre', kind: 'warehouse' },
@@ -30,7 +30,7 @@ process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
     reservationTtlMinutes: 72 * 60,
     exposure: { bufferUnits: 0, percentOfAvailable: 100 },
   },
-  channels: { walmart: { locations: ['wh-bob'] } },
+  channels: { walmart: { locations: ['wh-bob'] }, ebay: { locations: ['wh-east'], onShortage: 'backorder' } },
 });
 process.env.FABRIC_PICKUP_HOLD_HOURS = '0.0005';
 
@@ -76,7 +76,7 @@ async function stockedSku(stock: Record<string, number>): Promise<string> {
 
 /** An order stored as intake stores it, then published: the fabric reserves it and releases it to its locations. */
 async function placeOrder(
-  channel: 'woocommerce' | 'walmart',
+  channel: 'woocommerce' | 'walmart' | 'ebay',
   sku: string,
   quantity: number,
   delivery?: Order['delivery'],
@@ -281,6 +281,32 @@ describe('a store that rejects a pick', () => {
     expect(await stockAt(sku, 'store-042')).toEqual({ onHand: 2, reserved: 0 });
     expect(await stockAt(sku, 'wh-east')).toEqual({ onHand: 5, reserved: 2 });
     expect(await eventsAbout('ReservationMoved', order.orderId)).toHaveLength(1);
+  });
+});
+
+describe('a backordered order', () => {
+  it('is released to the warehouse only once the stock it waited for arrives', async () => {
+    const sku = await stockedSku({ 'wh-east': 1 });
+    const order = await placeOrder('ebay', sku, 3);
+    await lifecycleIs(order.orderId, 'backordered');
+    expect((await fulfilmentOf(order.orderId)).requests).toEqual([]);
+
+    const receipt = await postAdjustment(fabric, {
+      type: 'receipt',
+      sku,
+      locationId: 'wh-east',
+      quantity: 5,
+      reference,
+    });
+    expect(receipt.status).toBe(201);
+
+    const [request] = await requestsOnceThere(order.orderId);
+    expect(request).toMatchObject({
+      requestId: `${order.orderId}.wh-east.1`,
+      route: 'warehouse',
+      status: 'released',
+      lines: [{ lineId: '1', sku, quantity: 3 }],
+    });
   });
 });
 
