@@ -150,7 +150,7 @@ describe('a pickup order at a store', () => {
   let pickupCode: string;
   let sku: string;
 
-  it('becomes a store task the store lists, without a pickup code', async () => {
+  it('becomes a store task the store lists, without a pickup code or an acceptance deadline', async () => {
     sku = await stockedSku({ 'store-042': 5 });
     order = await placeOrder('woocommerce', sku, 2, { method: 'pickup', channelLocationId: 'local_pickup:42' });
 
@@ -166,7 +166,7 @@ describe('a pickup order at a store', () => {
       attempt: 1,
       lines: [{ lineId: '1', sku, quantity: 2 }],
     });
-    expect(task.acceptBy).toBeDefined();
+    expect(task.acceptBy).toBeUndefined();
     const listed = (await (await fetch(`${fabric.apiUrl}/stores/store-042/tasks?status=open`)).json()) as {
       tasks: FulfilmentRequest[];
     };

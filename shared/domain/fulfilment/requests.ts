@@ -177,7 +177,7 @@ export interface Release {
 
 /**
  * Turns what an order holds into one fulfilment request per location, once: store locations get a
- * store task (with an accept-by time when the store has an SLA), a ShipBob-run warehouse gets a
+ * store task (with an accept-by time when the store has an SLA and the part is not a pickup), a ShipBob-run warehouse gets a
  * ShipBob order (created once per request id), any other warehouse a `released` request its WMS ships.
  * Publishes FulfilmentRequested for each request it creates. Idempotent: a redelivery finds each
  * request and only finishes what a crash left undone (a ShipBob order not yet created). Throws
@@ -213,7 +213,8 @@ export async function releaseFulfilment(release: Release, ports: FulfilmentPorts
       history: [],
       version: 1,
     };
-    if (route === 'store_task' && location.acceptSlaMinutes) {
+    // A pickup stays at the store the customer chose: there is nowhere to re-source it to when the store is late.
+    if (route === 'store_task' && method !== 'pickup' && location.acceptSlaMinutes) {
       request.acceptBy = new Date(Date.parse(now) + location.acceptSlaMinutes * 60_000).toISOString();
       request.dueAt = request.acceptBy;
     }

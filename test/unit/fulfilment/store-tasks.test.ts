@@ -208,6 +208,7 @@ describe('a pickup task', () => {
     await actOnStoreTask(task.requestId, { action: 'collect', code: '424242' }, 'pos', world.ports);
     const again = await actOnStoreTask(task.requestId, { action: 'collect', code: '424242' }, 'pos', world.ports);
 
+    expect(task.acceptBy).toBeUndefined();
     expect(ready).toMatchObject({ status: 'ready_for_pickup', pickupExpiresAt: '2026-12-07T12:00:00.000Z' });
     expect(ready).not.toHaveProperty('pickupCode');
     expect(world.publisher.ofType('PickupReady')[0].data).toMatchObject({
