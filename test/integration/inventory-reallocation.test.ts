@@ -8,6 +8,7 @@ import { moveReservation, type ReservationMove } from '#domain/inventory/realloc
 import { readAvailability } from '#domain/inventory/exposure';
 import { isClean, verifyInventory } from '#domain/inventory/verification';
 import type { FabricEvent } from '#domain/kernel/event';
+import type { SourcingDecision } from '#domain/fulfilment';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 
 /** Shopify sells from two stores first, then the warehouse; a store that rejects a pick moves its units on. */
@@ -185,5 +186,29 @@ describe('moving a reservation to the next location', () => {
 
     expect(late).toEqual({ outcome: 'nothing_held' });
     expect(await heldAt(sku)).toEqual({ 'wh-east': [0, 1], 'store-042': [0, 1], 'store-043': [1, 0] });
+  });
+
+  it("moves past a store that could only give the units by dipping into the safety stock its order's sourcing rule keeps", async () => {
+    const sku = await stockedSku({ 'store-042': 2, 'store-043': 2, 'wh-east': 5 });
+    const orderId = await reservedOrder(sku, 2);
+    const { header } = await store.readReservation(orderId);
+    const sourcing: SourcingDecision = {
+      ruleId: 'stores-first',
+      ruleVersion: 3,
+      deliveryMethod: 'ship',
+      candidates: ['store-042', 'store-043', 'wh-east'],
+      shipComplete: false,
+      maxParts: 2,
+      reason: 'stores first, one unit kept for walk-in customers',
+      storeSafetyStock: 1,
+    };
+    expect(
+      (await store.putReservationHeader({ next: { ...header!, sourcing }, expect: { status: 'reserved' } })).kind,
+    ).toBe('committed');
+
+    const outcome = await moveReservation(rejected(orderId, `${orderId}:move-1`), ports);
+
+    expect(outcome).toMatchObject({ outcome: 'moved', toLocationId: 'wh-east' });
+    expect(await heldAt(sku)).toEqual({ 'wh-east': [2, 3], 'store-042': [0, 2], 'store-043': [0, 2] });
   });
 });

@@ -12,6 +12,7 @@ import {
   planReservation,
   remainingOf,
   reservedQuantities,
+  storeHoldBack,
   sweepAfterDrain,
   type InventoryPorts,
 } from './reservation';
@@ -34,7 +35,7 @@ export type FillOutcome =
 
 /**
  * Holds what stock allows of a backordered order's short units, at the order's locations (its
- * sourcing candidates, else its channel's ranking), in one write: a new part with the reservations
+ * sourcing candidates, else its channel's ranking; a store keeps its safety stock), in one write: a new part with the reservations
  * and the header's lines, conditional on the order still being backordered. When every line is
  * covered the order becomes `reserved` with a new expiry, and BackorderFilled (all the order holds)
  * goes out through the header's outbox. Concurrent fills of the same order both plan the same next
@@ -64,6 +65,7 @@ export async function fillBackorder(
       candidates,
       positions,
       ports.shardStart,
+      { holdBack: storeHoldBack(header.sourcing, ports.policy) },
     );
     if (plan.allocations.length === 0) return 'unfilled';
 

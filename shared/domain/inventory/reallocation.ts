@@ -14,6 +14,7 @@ import {
   planReservation,
   remainingOf,
   reservedQuantities,
+  storeHoldBack,
   sweepAfterDrain,
   type InventoryPorts,
   type ReservationLine,
@@ -95,7 +96,12 @@ export async function moveReservation(
     const candidates = candidateLocations(header, ports.policy).filter(
       (id) => id !== move.fromLocationId && !move.exclude.includes(id),
     );
-    const allocations = await placeWhole(linesHeld(held), candidates, ports);
+    const allocations = await placeWhole(
+      linesHeld(held),
+      candidates,
+      storeHoldBack(header.sourcing, ports.policy),
+      ports,
+    );
     if (!allocations) return { outcome: 'no_location' };
 
     const part: ReservationPart = {
@@ -168,10 +174,14 @@ function movedTo(part: ReservationPart): MoveOutcome {
   };
 }
 
-/** Allocations for every unit of these lines at the first candidate that has them all, from a fresh read; undefined if none has. */
+/**
+ * Allocations for every unit of these lines at the first candidate that has them all beyond what it
+ * holds back (a store's safety stock), from a fresh read; undefined if none has.
+ */
 async function placeWhole(
   lines: readonly ReservationLine[],
   candidates: readonly string[],
+  holdBack: (locationId: string) => number,
   ports: InventoryPorts,
 ): Promise<Allocation[] | undefined> {
   if (candidates.length === 0) return undefined;
@@ -180,7 +190,7 @@ async function placeWhole(
     skus.flatMap((sku) => bucketKeys(sku, candidates, shardCount(ports.policy, sku))),
   );
   for (const locationId of candidates) {
-    const plan = planReservation(lines, [locationId], positions, ports.shardStart);
+    const plan = planReservation(lines, [locationId], positions, ports.shardStart, { holdBack });
     if (plan.lines.every((line) => line.short === 0)) return plan.allocations;
   }
   return undefined;

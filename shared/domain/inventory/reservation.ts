@@ -610,6 +610,15 @@ export async function drainOutbox(
   await ports.store.clearOutbox(owner, outbox.token, sweepAt);
 }
 
+/** Units of each SKU a location holds back under a sourcing decision: its store safety stock at stores, nothing elsewhere. */
+export function storeHoldBack(
+  decision: Pick<SourcingDecision, 'storeSafetyStock'> | undefined,
+  policy: InventoryPolicy,
+): (locationId: string) => number {
+  const stores = new Set(policy.locations.filter((l) => l.kind === 'store').map((l) => l.id));
+  return (locationId) => (stores.has(locationId) ? (decision?.storeSafetyStock ?? 0) : 0);
+}
+
 /** An outbox with these events added, and the SKUs whose positions the same write changed; a new token, so an older clear misses it. */
 export function appendOutbox(
   outbox: Outbox | undefined,
@@ -685,8 +694,7 @@ class OperationContext {
 
   /** A store's safety stock under the decision's rule; warehouses hold nothing back. */
   private holdBack(decision: SourcingDecision): (locationId: string) => number {
-    const stores = new Set(this.ports.policy.locations.filter((l) => l.kind === 'store').map((l) => l.id));
-    return (locationId) => (stores.has(locationId) ? (decision.storeSafetyStock ?? 0) : 0);
+    return storeHoldBack(decision, this.ports.policy);
   }
 
   private async positionsAt(lines: readonly ReservationLine[], locations: readonly string[]): Promise<StockPosition[]> {
