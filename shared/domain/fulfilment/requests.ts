@@ -1,5 +1,5 @@
 import { createEvent } from '#domain/kernel/event';
-import { TransientError } from '#domain/kernel/errors';
+import { PermanentError, TransientError } from '#domain/kernel/errors';
 import type { DeliveryMethod, Order, SalesChannel } from '#domain/kernel/order';
 import type { EventPublisher } from '#domain/kernel/ports';
 import {
@@ -285,10 +285,16 @@ export function moveRequest(
   };
 }
 
-/** The location a reservation named; one the policy lost is a configuration error, not a retry. */
+/** Units held at a location the inventory policy no longer names: a configuration a person must fix. */
+export class UnknownLocationError extends PermanentError {
+  override name = 'UnknownLocationError';
+}
+
+/** The location a reservation named; throws UnknownLocationError for one the policy lost, which no retry finds. */
 export function locationOf(locations: readonly FulfilmentLocation[], locationId: string): FulfilmentLocation {
   const location = locations.find((candidate) => candidate.id === locationId);
-  if (!location) throw new Error(`location ${locationId} holds units but is not in the inventory policy`);
+  if (!location)
+    throw new UnknownLocationError(`location ${locationId} holds units but is not in the inventory policy`);
   return location;
 }
 
