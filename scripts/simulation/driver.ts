@@ -28,7 +28,16 @@ import {
 } from './scenario';
 import { marketplaceSkuKeys } from './marketplace-orders';
 import { expectedStates } from './fulfilment-plan';
-import { SQUARE_TILL_LOCATION, storeIds, type PosBatch } from './store-day';
+import { SQUARE_TILL_LOCATION, shopifyLocationId, storeIds, type PosBatch } from './store-day';
+import {
+  finalState,
+  planStoreFulfilment,
+  type FulfilmentOrder,
+  type StoreFulfilmentPlan,
+  type StoreFulfilmentSeen,
+} from './store-fulfilment';
+import { DynamoFulfilmentStore } from '#shared/adapters/fulfilment-store';
+import { requestView, type StoredRequest } from '#domain/fulfilment';
 import { SQUARE_STORE_LOCATIONS_ENV } from '#shared/channels/square/square-store-sale';
 import {
   countBy,
@@ -72,6 +81,9 @@ export const SIMULATED_ERP_REQUEST_LIMIT_MS = 3_000;
 /** With erp-slow, how many sales order posts (and journal $batches) the ERP leaves in doubt in each way. */
 const SLOW_ERP_WRITES = { salesOrders: 8, journalBatches: 3 };
 
+/** How long the simulated stores hold an uncollected pickup. */
+const PICKUP_HOLD_MS = 18_000;
+
 /**
  * What the simulated fabric must be started with (handlers read it at cold start): the stores as
  * inventory locations, ERP retries and breaker sized so that an outage costs seconds, not minutes,
@@ -90,6 +102,8 @@ export function configureSimulationEnvironment(stores: number): void {
     FABRIC_ERP_REQUESTS_PER_SECOND: String(SIMULATED_ERP_REQUESTS_PER_SECOND),
     // The compressed day's webhooks arrive within a second or two: the catch-up need not wait minutes.
     FABRIC_CATCH_UP_SETTLE_SECONDS: '3',
+    // A pickup left uncollected expires within the compressed day (18 seconds, not three days).
+    FABRIC_PICKUP_HOLD_HOURS: String(PICKUP_HOLD_MS / 3_600_000),
     // The first store's Square till: its in-person Square orders are that store's transactions.
     [SQUARE_STORE_LOCATIONS_ENV]: JSON.stringify({ [SQUARE_TILL_LOCATION]: { storeId: storeIds(stores)[0] } }),
     FABRIC_CHANNEL_RATE_LIMITS: JSON.stringify({
@@ -265,6 +279,12 @@ export async function runSimulation(
   );
   const settlement = await reconcileSettlement(fabric, scenario, settleDeadline, progress);
   await settlePos(fabric, scenario, settleDeadline, progress);
+  const storeFulfilment = planStoreFulfilment(options);
+  const storeFulfilmentSeen = await runStoreFulfilment(fabric, scenario, storeFulfilment, {
+    concurrency: options.concurrency,
+    deadline: Math.max(settleDeadline, Date.now() + 120_000),
+    progress,
+  });
   // Channel syncs and availability publications finish last: they may still be spending their rate budgets.
   await until(
     async () => (await queueDepth(fabric, Object.keys(fabric.resources.queues))) === 0,
@@ -282,6 +302,7 @@ export async function runSimulation(
     shipmentAnswers: warehouse.answers,
     transferAnswers: await replenishment,
     settlement,
+    storeFulfilment: { plan: storeFulfilment, seen: storeFulfilmentSeen },
     dlq: {
       atStart: dlqAtStart,
       beforeRedrive: dlqBeforeRedrive,
@@ -642,6 +663,226 @@ async function settle(
   return pending.size === 0;
 }
 
+/**
+ * The omnichannel part of the day (store-fulfilment.ts), over the fabric's own interfaces: the
+ * merchant posts the sourcing rules, the orders come in through their channels, the stores work their
+ * tasks through the store tasks API (accept, pick, reject one, hand pickups over against the code the
+ * buyer was given, ship), the warehouse ships what is released to it once the ERP holds the order, a
+ * receipt arrives for the backorder and a transfer travels to a store. Returns what it saw.
+ */
+async function runStoreFulfilment(
+  fabric: LocalFabric,
+  scenario: Scenario,
+  plan: StoreFulfilmentPlan,
+  { concurrency, deadline, progress }: { concurrency: number; deadline: number; progress: Progress },
+): Promise<StoreFulfilmentSeen> {
+  const xref = new DynamoSkuCrossReference(fabric.resources.tables.crossReference);
+  for (const s of Object.values(plan.skus)) {
+    await xref.mapSku('shopify', { channelSku: s.shopifySku }, s.sku);
+    await xref.mapSku('square', { channelSku: '', variantId: squareVariationId(s) }, s.sku);
+  }
+  for (const [locationId, skus] of Object.entries(plan.stock))
+    for (const [sku, quantity] of Object.entries(skus)) {
+      const status = await adjustStock(fabric, `sim-receipt-${sku}-${locationId}`, {
+        type: 'receipt',
+        sku,
+        locationId,
+        quantity,
+        reference: { kind: 'erp_document', id: `sim-receipt-${locationId}` },
+      });
+      if (status >= 300) throw new Error(`receipt of ${sku} at ${locationId} answered ${status}`);
+    }
+  const rulesAnswer = await postJson(fabric, '/sourcing-rules', plan.rules);
+  for (const order of plan.orders) {
+    if (order.channel === 'square') fabric.channelApis.square.orders.set(order.channelOrderId, order.payload);
+    fabric.channelApis.outbound.addOrder(order.channel, order.channelOrderId, {
+      lines: order.channelLines,
+      ...(order.role.startsWith('pickup') ? { pickupLocationId: shopifyLocationId(order.storeId!) } : {}),
+    });
+  }
+  const { transfer } = plan;
+  const transferAnswers = [
+    await adjustStock(fabric, `${transfer.transferId}-shipped`, {
+      type: 'transfer_shipped',
+      transferId: transfer.transferId,
+      sku: transfer.sku,
+      fromLocationId: transfer.fromLocationId,
+      toLocationId: transfer.toLocationId,
+      quantity: transfer.shipped,
+      reference: { kind: 'transfer', id: transfer.transferId },
+    }),
+  ];
+  const incomingInTransit =
+    (await availability(fabric.apiUrl, transfer.sku)).locations?.find(
+      (l: { locationId: string }) => l.locationId === transfer.toLocationId,
+    )?.incoming ?? 0;
+  await sendAll(
+    fabric,
+    [],
+    plan.orders.map((order) => order.delivery),
+    concurrency,
+    new Map(),
+    () => undefined,
+  );
+
+  const stores = new StoreStaff(fabric);
+  const requests = new DynamoFulfilmentStore(fabric.resources.tables.fulfilment);
+  const lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
+  const backorder = plan.orders.find((order) => order.role === 'backorder');
+  let backorderReceived = false;
+  while (Date.now() < deadline) {
+    await fabric.runScheduled('fulfilment-watch');
+    const states = await lifecycles.loadMany(plan.orders.map((order) => order.orderId));
+    const settled = plan.orders.filter((order) => states.get(order.orderId)?.state === finalState(order)).length;
+    progress({ phase: 'stores and pickups', done: settled, total: plan.orders.length });
+    if (settled === plan.orders.length && backorderReceived) break;
+    for (const order of plan.orders)
+      for (const request of await requests.listByOrder(order.orderId)) await stores.work(order, request);
+    if (backorder && !backorderReceived && states.get(backorder.orderId)?.state === 'backordered') {
+      const { sku, locationId, quantity } = plan.backorderReceipt;
+      const status = await adjustStock(fabric, `sim-backorder-receipt-${sku}`, {
+        type: 'receipt',
+        sku,
+        locationId,
+        quantity,
+        reference: { kind: 'erp_document', id: `sim-po-${sku}` },
+      });
+      stores.answers.push({ what: `receipt of ${sku}`, status });
+      backorderReceived = true;
+    }
+    await sleep(1000);
+  }
+  transferAnswers.push(
+    await adjustStock(fabric, `${transfer.transferId}-received`, {
+      type: 'transfer_received',
+      transferId: transfer.transferId,
+      sku: transfer.sku,
+      quantity: transfer.received,
+      reference: { kind: 'transfer', id: transfer.transferId },
+    }),
+  );
+  await until(
+    async () => (await queueDepth(fabric, Object.keys(fabric.resources.queues))) === 0,
+    Math.max(0, deadline - Date.now()),
+  );
+
+  const states = await lifecycles.loadMany(plan.orders.map((order) => order.orderId));
+  const stock: StoreFulfilmentSeen['stock'] = {};
+  for (const { sku } of Object.values(plan.skus)) {
+    const view = await availability(fabric.apiUrl, sku);
+    stock[sku] = Object.fromEntries(
+      (view.locations ?? []).map((l: Record<string, number | string>) => [
+        String(l.locationId),
+        { onHand: Number(l.onHand), reserved: Number(l.reserved), incoming: Number(l.incoming) },
+      ]),
+    );
+  }
+  let requestsToday = 0;
+  await inParallel([...scenario.orders, ...plan.orders], concurrency, async (order) => {
+    const { length } = await requests.listByOrder(order.orderId);
+    requestsToday += length;
+  });
+  const outbound = fabric.channelApis.outbound;
+  return {
+    rulesAnswer,
+    answers: stores.answers,
+    orders: await Promise.all(
+      plan.orders.map(async (order) => ({
+        orderId: order.orderId,
+        state: states.get(order.orderId)?.state ?? 'none',
+        erpSalesOrders: fabric.erp.salesOrdersFor(order.orderId).length,
+        requests: (await requests.listByOrder(order.orderId)).map(requestView),
+      })),
+    ),
+    stock,
+    incomingInTransit,
+    transferAnswers,
+    pickupsToldReady: countBy(outbound.pickups.map((p) => p.channelOrderId)),
+    cancellations: countBy(outbound.cancellations.map((c) => c.channelOrderId)),
+    requestsToday,
+  };
+}
+
+/**
+ * The stores' staff and the warehouse, each moving a request one step per look: a store accepts its
+ * task (or rejects the one the day has it reject), picks it, hands a pickup over against the buyer's
+ * code or ships it; the warehouse ships what was released to it. Nothing moves before the ERP holds
+ * the order (a WMS and a till release what the ERP released), except the pickup the day leaves to expire.
+ */
+class StoreStaff {
+  readonly answers: { what: string; status: number }[] = [];
+  private readonly shipped = new Set<string>();
+
+  constructor(private readonly fabric: LocalFabric) {}
+
+  async work(order: FulfilmentOrder, request: StoredRequest): Promise<void> {
+    const released = this.fabric.erp.salesOrdersFor(order.orderId).length > 0;
+    const act = (action: string, body: Record<string, unknown> = {}) =>
+      this.call(
+        `${action} ${request.requestId}`,
+        `/store-tasks/${encodeURIComponent(request.requestId)}/${action}`,
+        body,
+      );
+    if (request.route === 'warehouse') {
+      if (request.status !== 'released' || !released || this.shipped.has(request.requestId)) return;
+      this.shipped.add(request.requestId);
+      await this.call(`shipment of ${request.requestId}`, '/shipments', {
+        shipmentId: `SHP-${request.requestId}`,
+        orderId: order.orderId,
+        locationId: request.locationId,
+        carrier: 'UPS',
+        trackingNumber: `1Z${request.requestId
+          .replace(/[^A-Z0-9]/gi, '')
+          .toUpperCase()
+          .slice(-16)}`,
+        shippedAt: '2026-11-23T17:00:00-05:00',
+        lines: request.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      });
+      return;
+    }
+    if (request.route !== 'store_task') return;
+    const expiring = order.role === 'pickup-expired';
+    switch (request.status) {
+      case 'open':
+        if (order.role === 'store-rejected' && request.attempt === 1)
+          await act('reject', { reason: 'the last one on the shelf is damaged' });
+        else await act('accept');
+        return;
+      case 'accepted':
+        if (released || expiring) await act('picked');
+        return;
+      case 'ready_for_pickup': {
+        // The buyer shows the code the shop's ready-for-pickup email carried (the order's metafield on Shopify).
+        const code = this.fabric.channelApis.outbound.metafields.get(`${order.channelOrderId}#fabric.pickup_code`);
+        if (!expiring && released && code) await act('collect', { code });
+        return;
+      }
+      case 'picked':
+        if (released)
+          await act('shipped', {
+            carrier: 'USPS',
+            trackingNumber: `94001${String(request.createdAt).replace(/\D/g, '')}`,
+          });
+        return;
+      default:
+    }
+  }
+
+  private async call(what: string, path: string, body: Record<string, unknown>): Promise<void> {
+    this.answers.push({ what, status: await postJson(this.fabric, path, body) });
+  }
+}
+
+async function postJson(fabric: LocalFabric, path: string, body: unknown): Promise<number> {
+  const response = await fetch(`${fabric.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await response.text();
+  return response.status;
+}
+
 /** Waits until each store's on hand shows its till sales once, its transfers and its returns. */
 async function settlePos(fabric: LocalFabric, scenario: Scenario, deadline: number, progress: Progress): Promise<void> {
   const skus = scenario.skus.map((s) => s.sku);
@@ -782,7 +1023,9 @@ async function observe(
   lifecycles: DynamoLifecycleStore,
   erpSince: { requests: number; journalLines: number },
   concurrency: number,
-): Promise<Omit<Observations, 'dlq' | 'seconds' | 'shipmentAnswers' | 'transferAnswers' | 'settlement'>> {
+): Promise<
+  Omit<Observations, 'dlq' | 'seconds' | 'shipmentAnswers' | 'transferAnswers' | 'settlement' | 'storeFulfilment'>
+> {
   const trail = new DynamoEventTrail(fabric.resources.tables.eventTrail);
   const acceptedAt = new Map<number, number>();
   for (const [delivery, answer] of answers) {

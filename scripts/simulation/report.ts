@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { WAREHOUSE, type DeliveryKind, type PlannedOrder, type Scenario, type SimulatedChannel } from './scenario';
 import { expectedStates, shippedUnits } from './fulfilment-plan';
+import {
+  checkStoreFulfilment,
+  type StoreFulfilmentFigures,
+  type StoreFulfilmentPlan,
+  type StoreFulfilmentSeen,
+} from './store-fulfilment';
 
 /** What the driver read back from the fabric once the day settled. */
 export interface Observations {
@@ -10,6 +16,8 @@ export interface Observations {
   /** The orders whose first version the fabric recorded came from its catch-up pull, not a channel's call. */
   foundByCatchUp: number[];
   transferAnswers: number[];
+  /** The omnichannel part of the day: its plan and what the fabric showed of it (store-fulfilment.ts). */
+  storeFulfilment: { plan: StoreFulfilmentPlan; seen: StoreFulfilmentSeen };
   orders: {
     index: number;
     orderId: string;
@@ -103,7 +111,7 @@ export interface SimulationReport {
     returnsToChannels: number;
     cancellationsToChannels: number;
     transfers: number;
-  };
+  } & StoreFulfilmentFigures;
   erp: {
     requests: number;
     byStatus: Record<string, number>;
@@ -347,7 +355,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
   const committed =
     seen.erpRequests.filter((r) => r.method === 'POST' && r.status === 201 && /\/salesOrders$/.test(r.path)).length -
     seen.erpRequests.filter((r) => r.method === 'DELETE' && r.status === 204).length;
-  const held = seen.orders.reduce((sum, o) => sum + o.erpSalesOrders, 0);
+  const held = [...seen.orders, ...seen.storeFulfilment.seen.orders].reduce((sum, o) => sum + o.erpSalesOrders, 0);
   if (committed !== held)
     violations.push(
       `the ERP committed ${committed} sales orders net of deletions but holds ${held} for the day's orders`,
@@ -391,6 +399,8 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
     journalLinesPostedTwice,
   };
   const shipmentsToChannels = Object.values(seen.channelCalls.shipments).reduce((a, b) => a + b, 0);
+  const omnichannel = checkStoreFulfilment(seen.storeFulfilment.plan, seen.storeFulfilment.seen);
+  violations.push(...omnichannel.violations);
   return {
     seed: scenario.options.seed,
     orders: scenario.orders.length,
@@ -424,6 +434,7 @@ export function evaluate(scenario: Scenario, seen: Observations): SimulationRepo
       returnsToChannels: Object.values(seen.channelCalls.returns).reduce((a, b) => a + b, 0),
       cancellationsToChannels: Object.values(seen.channelCalls.cancellations).reduce((a, b) => a + b, 0),
       transfers: seen.transferAnswers.filter((status) => status === 201).length,
+      ...omnichannel.figures,
     },
     erp: {
       requests: seen.erpRequests.length,
@@ -533,7 +544,8 @@ export function formatSummary(report: SimulationReport): string {
     r.catchUp.missed
       ? `catch-up: ${r.catchUp.recovered} of the ${r.catchUp.missed} orders whose webhook or notification never came found by the pull`
       : '',
-    `fulfilment: ${r.fulfilment.shipmentsConfirmed} shipments confirmed, ${r.fulfilment.shipmentsToChannels} told to channels; ${r.fulfilment.returnsToChannels} store returns and ${r.fulfilment.cancellationsToChannels} stock cancellations told to channels; ${r.fulfilment.transfers} transfers`,
+    `fulfilment: ${r.fulfilment.shipmentsConfirmed} shipments confirmed, ${r.fulfilment.shipmentsToChannels} told to channels; ${r.fulfilment.returnsToChannels} store returns and ${r.fulfilment.cancellationsToChannels} cancellations told to channels; ${r.fulfilment.transfers} transfers`,
+    `omnichannel: ${r.fulfilment.requests} fulfilment requests, ${r.fulfilment.resourced} re-sourced; ${r.fulfilment.pickupsCollected} pickups collected, ${r.fulfilment.pickupsExpired} expired; ${r.fulfilment.splitOrders} split orders, ${r.fulfilment.backordersFilled} backorders filled, ${r.fulfilment.transfersInTransit} transfers in transit`,
     `events (the orders'): ${r.events.published} published, ${r.events.consumed} deliveries handled, ${r.events.failedDeliveries} failed and retried${failureCauses(r.events.failuresByQueueAndError)}`,
     `DLQ depth: ${r.deadLetters.beforeRedrive} before the redrive (${fmt(r.deadLetters.byRuleBeforeRedrive) || 'none'}), ${r.deadLetters.redriven} redriven, ${r.deadLetters.afterRedrive} after; ${r.deadLetters.stillQueued} message(s) still queued or in flight at the end`,
     `ERP: ${r.erp.requests} requests (${fmt(r.erp.byStatus)}), ${r.erp.retried} answered 429/503 and retried; ${r.erp.salesOrderPosts} sales order posts, ${r.erp.salesOrderDeletes} deleted after a cancellation, ${r.erp.salesOrders} held: ${r.erp.ordersPostedOnce} orders posted exactly once, ${r.erp.ordersPostedTwice} twice, ${r.erp.reservedWithoutSalesOrder} reserved without one; ${r.erp.journalDocuments} journal documents (${r.erp.journalLines} lines, from ${r.erp.journalBatchPosts} $batch requests, retries included), ${r.erp.unbalancedJournalDocuments} unbalanced, ${r.erp.journalLinesPostedTwice} lines posted twice; balance ${fmtMinor(r.erp.journalBalance)}`,

@@ -16,6 +16,7 @@ import {
   BUSINESS_DATE,
   SQUARE_TILL_LOCATION,
   buildStoreDay,
+  shopifyLocationId,
   storeIds,
   usd,
   type PosBatch,
@@ -165,14 +166,20 @@ const SQUARE_LOCATION = 'L8RR7W3ZQ4V1B';
 
 /**
  * The inventory policy the simulated fabric runs with: one warehouse serving every channel and
- * refusing what it cannot cover, plus the stores, which sell only at their tills; stock published
- * to Shopify, Walmart and Square.
+ * refusing what it cannot cover (Square's online orders wait for it instead), plus the stores, which
+ * sell at their tills and, where the day's sourcing rules say so, hold pickups and ship orders (each
+ * known to Shopify by its location id); stock published to Shopify, Walmart and Square.
  */
 export function simulationInventoryPolicy(stores: number): Record<string, unknown> {
   return {
     locations: [
       { id: WAREHOUSE, name: 'East distribution centre', kind: 'warehouse' },
-      ...storeIds(stores).map((id) => ({ id, name: `Store ${id}`, kind: 'store' })),
+      ...storeIds(stores).map((id) => ({
+        id,
+        name: `Store ${id}`,
+        kind: 'store',
+        channelLocationIds: { shopify: shopifyLocationId(id) },
+      })),
     ],
     defaultChannel: {
       locations: [WAREHOUSE],
@@ -180,7 +187,11 @@ export function simulationInventoryPolicy(stores: number): Record<string, unknow
       reservationTtlMinutes: 72 * 60,
       exposure: { bufferUnits: 0, percentOfAvailable: 100 },
     },
-    channels: Object.fromEntries(PUBLISHED_CHANNELS.map((channel) => [channel, {}])),
+    channels: {
+      ...Object.fromEntries(PUBLISHED_CHANNELS.map((channel) => [channel, {}])),
+      // Square's online orders wait for stock rather than be refused (the day's backorder).
+      square: { onShortage: 'backorder' },
+    },
   };
 }
 
@@ -499,7 +510,7 @@ function missNotifications(
   }
 }
 
-function originalDelivery(order: PlannedOrder, tag: string): ChannelDelivery {
+export function originalDelivery(order: PlannedOrder, tag: string): ChannelDelivery {
   const deliveryId = `sim-${tag}-${order.channel}-${order.index}`;
   const common = { orderIndex: order.index, channel: order.channel, kind: 'original' as const, deliveryId };
   switch (order.channel) {
@@ -604,7 +615,7 @@ function marketplaceOrder(
   };
 }
 
-function fixShopifyTimes(payload: Record<string, unknown>, at: string): void {
+export function fixShopifyTimes(payload: Record<string, unknown>, at: string): void {
   payload.created_at = at;
   payload.updated_at = at;
 }
@@ -626,7 +637,12 @@ function linesOf(
  * A Square Online order as RetrieveOrder returns it: integer minor units, string quantities, additive
  * tax, and the SHIPMENT fulfillment the fabric's shipment confirmation completes.
  */
-function squareOrder(id: string, first: SimulatedSku, second: SimulatedSku, index: number): Record<string, unknown> {
+export function squareOrder(
+  id: string,
+  first: SimulatedSku,
+  second: SimulatedSku,
+  index: number,
+): Record<string, unknown> {
   const money = (amount: number) => ({ amount, currency: 'USD' });
   const line = (uid: string, sku: SimulatedSku, quantity: number) => {
     const unit = sku.priceMinor;

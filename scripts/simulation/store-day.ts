@@ -48,6 +48,11 @@ export interface StoreDay {
   transfers: PlannedTransfer[];
 }
 
+/** The store's location id on Shopify, where its local pickups are assigned (the inventory policy maps it back). */
+export function shopifyLocationId(storeId: string): string {
+  return String(72_000_000_000 + Number(storeId.replace(/\D/g, '')));
+}
+
 export function storeIds(stores: number): string[] {
   return Array.from({ length: stores }, (_, i) => `store-${String(i + 1).padStart(3, '0')}`);
 }

@@ -98,9 +98,23 @@ it('runs a day with redeliveries, late updates, missed webhooks, a storm, the ER
   expect(first.catchUp.recovered).toBe(first.catchUp.missed);
   // The first store's Square till sales, each announced twice, moved its stock once (the store stock invariants above).
   expect(first.deliveries['till-sale']).toEqual({ '202': 4 });
+  // The omnichannel part (the invariants above): a pickup collected with its code and one left to expire,
+  // a store's rejected pick re-sourced, an order split across a store and the warehouse, a backorder
+  // filled by a receipt and a transfer seen in transit; every order of the day released to its locations.
+  const omnichannel = {
+    pickupsCollected: 1,
+    pickupsExpired: 1,
+    resourced: 1,
+    splitOrders: 1,
+    backordersFilled: 1,
+    transfersInTransit: 1,
+  };
+  expect(first.fulfilment).toMatchObject(omnichannel);
+  expect(first.fulfilment.requests).toBeGreaterThan(first.ordersByState.posted_to_erp ?? 0);
 
   const second = await day(1);
   expect(second.violations).toEqual([]);
   expect(second.ordersByState).toEqual(first.ordersByState);
   expect(second.totalsDigest).toBe(first.totalsDigest);
-}, 400_000);
+  expect(second.fulfilment).toMatchObject(omnichannel);
+}, 600_000);
