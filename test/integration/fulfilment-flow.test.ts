@@ -260,7 +260,8 @@ describe('a store that rejects a pick', () => {
     const sku = await stockedSku({ 'store-042': 2, 'wh-east': 5 });
     const order = await placeOrder('woocommerce', sku, 2);
     const [task] = await requestsOnceThere(order.orderId);
-    expect(task).toMatchObject({ locationId: 'store-042', route: 'store_task' });
+    // A shipped order's part at a store is the store's to ship.
+    expect(task).toMatchObject({ locationId: 'store-042', route: 'store_task', method: 'ship_from_store' });
 
     const refused = await act(task.requestId, 'reject', {});
     const rejected = await act(task.requestId, 'reject', { reason: 'damaged stock' });
@@ -273,6 +274,7 @@ describe('a store that rejects a pick', () => {
     const requests = await requestsOnceThere(order.orderId, 2);
     expect(requests.find((r) => r.locationId === 'wh-east')).toMatchObject({
       requestId: `${order.orderId}.wh-east.2`,
+      method: 'ship',
       route: 'warehouse',
       status: 'released',
       attempt: 2,

@@ -196,6 +196,8 @@ export async function releaseFulfilment(release: Release, ports: FulfilmentPorts
     const location = locationOf(ports.locations, locationId);
     const route: RequestRoute =
       location.kind === 'store' ? 'store_task' : location.fulfilledBy === 'shipbob' ? 'shipbob' : 'warehouse';
+    // A shipped order's part the rules sourced at a store is the store's to ship: ship-from-store, under its SLA.
+    const partMethod = method === 'ship' && location.kind === 'store' ? 'ship_from_store' : method;
     const request: StoredRequest = {
       requestId: requestIdOf(order.orderId, locationId, release.attempt),
       orderId: order.orderId,
@@ -203,7 +205,7 @@ export async function releaseFulfilment(release: Release, ports: FulfilmentPorts
       channelOrderId: order.channelOrderId,
       locationId,
       locationKind: location.kind,
-      method,
+      method: partMethod,
       route,
       status: route === 'warehouse' ? 'released' : 'open',
       lines: requestLines(held, order),
@@ -214,7 +216,7 @@ export async function releaseFulfilment(release: Release, ports: FulfilmentPorts
       version: 1,
     };
     // A pickup stays at the store the customer chose: there is nowhere to re-source it to when the store is late.
-    if (route === 'store_task' && method !== 'pickup' && location.acceptSlaMinutes) {
+    if (route === 'store_task' && partMethod !== 'pickup' && location.acceptSlaMinutes) {
       request.acceptBy = new Date(Date.parse(now) + location.acceptSlaMinutes * 60_000).toISOString();
       request.dueAt = request.acceptBy;
     }
@@ -230,7 +232,7 @@ export async function releaseFulfilment(release: Release, ports: FulfilmentPorts
             orderId: order.orderId,
             channel: order.channel,
             locationId,
-            method,
+            method: partMethod,
             route,
             attempt: release.attempt,
             lines: request.lines,
