@@ -78,7 +78,9 @@ describe('raw archive access', () => {
     .filter(([, definition]) => definition.buckets?.rawArchive)
     .map(([name, definition]) => [name, definition.buckets!.rawArchive!] as [string, BucketAccess]);
 
-  test('the five functions that only archive what they receive may only write it', () => {
+  // The fulfilment functions share the shipment flow's ports (a collected pickup, a store's or ShipBob's
+  // shipment is confirmed as POST /shipments confirms one, archived first).
+  test('the eight functions that only archive what they receive or confirm may only write it', () => {
     expect(
       withArchive
         .filter(([, access]) => access === 'write')
@@ -88,8 +90,11 @@ describe('raw archive access', () => {
       'amazon-notifications',
       'channel-order-catch-up',
       'channel-order-fetch',
+      'fulfilment-release',
+      'fulfilment-watch',
       'marketplace-webhook',
       'shipment-confirmation',
+      'store-tasks-api',
     ]);
   });
 
