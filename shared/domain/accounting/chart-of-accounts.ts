@@ -135,7 +135,8 @@ export const DEFAULT_ACCOUNTING_POLICY: z.input<typeof AccountingPolicy> = {
     ebay: { settlementAccount: '1330' },
     walmart: { settlementAccount: '1340' },
   },
-  tenders: { cash: '1000', card: '1150', gift_card: '2300', voucher: '2310' },
+  // prepaid: an online order's pickup handed over at the till, paid on the channel (clearing; see pos-entries.ts).
+  tenders: { cash: '1000', card: '1150', gift_card: '2300', voucher: '2310', prepaid: '2390' },
   unmappedTenderAccount: '1190',
   settlement: { neverSettledAfterDays: 14, lookbackDays: 7, amountToleranceMinor: 0 },
 };

@@ -6,7 +6,7 @@ import { adjustStock, parseAdjustmentRequest, type AdjustmentOutcome } from '#do
 import type { InventoryPorts } from '#domain/inventory';
 import { UnknownLocationError } from '#domain/inventory';
 import { StockKeptMovingError } from '#domain/inventory';
-import type { PosLine, PosTransaction } from './transaction';
+import { isPickupHandOver, type PosLine, type PosTransaction } from './transaction';
 import { DEFAULT_RETURN_REASON, returnDestination } from '#domain/returns';
 import type { PosBatchRef } from './events';
 
@@ -29,6 +29,10 @@ export interface PosStockLineResult {
  *   return, damaged reason        -> return, then damaged +quantity (on hand, not sellable)
  *   (a return naming an online order moves the same way; pos-order-returns.ts reports it against
  *   the order too, without moving it again)
+ *   sale naming an online order   -> nothing: it is the order's pickup handed over at the till. The
+ *   units left the shelf when the order reserved them; the fulfilment capability collects the
+ *   pickup's store task (collectAtTill), whose shipment consumes that reservation and takes them
+ *   off hand once. A POS_SALE as well would take them off hand a second time.
  *
  * A weighed or measured line moves its measure's thousandths, which is what the stock of a SKU sold
  * by weight counts (the policy's stockUnits). A line whose unit is not its SKU's stock unit moves
@@ -51,7 +55,7 @@ export async function applyPosTransactionToStock(
   }
   const lines = [
     ...transaction.lines.filter((line) => line.type === 'return'),
-    ...transaction.lines.filter((line) => line.type === 'sale'),
+    ...transaction.lines.filter((line) => line.type === 'sale' && !isPickupHandOver(line)),
   ].filter((line): line is PosLine & { sku: string } => line.sku !== null);
   const results: PosStockLineResult[] = [];
   const refused: { line: PosLine; result: PosStockLineResult }[] = [];

@@ -103,8 +103,10 @@ export const PosLine = z.object({
   /** Returns: why the item came back; DAMAGED-like codes send it to damaged stock (see returnDestination). */
   reasonCode: ReasonCode.optional(),
   /**
-   * Returns only: the online order the units were bought on. Such a line is taken back against its
-   * order (ReturnReceived, return-intake), not by pos-stock-movements; see pos-order-returns.ts.
+   * The online order the line is for. A return: the order the units were bought on, taken back against
+   * it (ReturnReceived, return-intake; see order-returns.ts). A sale: the order's pickup handed over at
+   * the till; the fulfilment capability collects its store task (collectAtTill), which ships the order
+   * and consumes its reservation, so the line moves no stock through POS and books no second revenue.
    */
   originalOrder: OriginalOrder.optional(),
 });
@@ -188,7 +190,7 @@ export const RawPosLine = z.object({
   taxIncluded: Optional(z.boolean({ error: 'must be true or false' })),
   /** Group pricing: `unitPrice` is quoted for this many units (3 for 1.00); the line amount is what counts. */
   priceUnits: Optional(WholeNumber.pipe(z.number().min(1, 'must be at least 1'))),
-  /** Returns only: `ord_...` or `{channel}:{channelOrderId}` (see parseOriginalOrder). */
+  /** The online order a return was bought on, or a sale hands over: `ord_...` or `{channel}:{channelOrderId}` (see parseOriginalOrder). */
   originalOrder: Optional(z.string({ error: 'must be text such as "shopify:5600000000001"' }).trim().max(120)),
 });
 export type RawPosLine = z.input<typeof RawPosLine>;
@@ -244,7 +246,7 @@ export type DraftResult =
  * - a completed transaction's tenders add up to its total (sales - returns + tax), to the minor unit;
  *   a transaction missing a line or a tender therefore fails instead of posting a wrong total;
  * - cancelled, training and control transactions carry no lines;
- * - only a return line names an original order, and the reference must read (parseOriginalOrder);
+ * - a line's original order reference must read (parseOriginalOrder): a return's order, or the pickup a sale hands over;
  * - the store is `expected.storeId` when given (the store of the upload path);
  * - a local end time (no offset) is read in `expected.timeZone`, the store's; without one, only a
  *   transaction that moves nothing may keep it as written.
@@ -323,7 +325,7 @@ export function toPosTransactionDraft(
       if (measure && line.originalOrder !== undefined) {
         throw new DraftError(
           `lines.${i}.originalOrder`,
-          `is for lines in whole units: online orders are, so ${formatMeasure(measure)} cannot be taken back against one`,
+          `is for lines in whole units: online orders are, so ${formatMeasure(measure)} cannot be handed over or taken back against one`,
         );
       }
       const taxes = line.tax.map((decimal, t) => money(`lines.${i}.tax.${t}`, decimal).amountMinor);
@@ -340,12 +342,6 @@ export function toPosTransactionDraft(
       if (line.reasonCode !== undefined && !reasonCode)
         throw new DraftError(`lines.${i}.reasonCode`, `"${line.reasonCode}" is not a reason code`);
       const originalOrder = line.originalOrder === undefined ? undefined : parseOriginalOrder(line.originalOrder);
-      if (line.originalOrder !== undefined && line.type !== 'return') {
-        throw new DraftError(
-          `lines.${i}.originalOrder`,
-          'is for return lines only: a sale is not taken back against an order',
-        );
-      }
       if (line.originalOrder !== undefined && !originalOrder) {
         throw new DraftError(
           `lines.${i}.originalOrder`,
@@ -554,11 +550,36 @@ export function normalizeReasonCode(text: string): string | undefined {
   return /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
 }
 
+/**
+ * A sale line naming an online order: that order's pickup handed over at the till. Its stock and
+ * revenue are the order's (collected through its store task), not the till's.
+ */
+export function isPickupHandOver(line: Pick<PosLine, 'type' | 'originalOrder'>): boolean {
+  return line.type === 'sale' && line.originalOrder !== undefined;
+}
+
+/**
+ * The online orders a completed transaction hands over at the till (its sale lines naming an order),
+ * each once, with the till that rang them up.
+ */
+export function pickupHandOversOf(
+  transaction: PosTransaction,
+): { orderId: string; storeId: string; registerId: string }[] {
+  if (transaction.disposition !== 'completed') return [];
+  const orderIds = new Set(
+    transaction.lines
+      .filter(isPickupHandOver)
+      .flatMap((line) => (line.originalOrder ? [line.originalOrder.orderId] : [])),
+  );
+  const { storeId, registerId } = transaction.key;
+  return [...orderIds].map((orderId) => ({ orderId, storeId, registerId }));
+}
+
 /** Channels whose orders a store can take back; the till's own sales are transactions, not orders. */
 const ORDER_CHANNELS = SalesChannel.options.filter((channel) => channel !== 'pos');
 
 /**
- * Reads the order reference a till recorded on a return line: our order id (`ord_...`), or
+ * Reads the order reference a till recorded on a line (a return's order, a pickup's hand-over): our order id (`ord_...`), or
  * `{channel}:{channelOrderId}` such as `shopify:5600000000001` (the channel's name in any case; the
  * order id is derived with orderIdFor, as every channel's intake derives it, so no lookup is needed).
  * Undefined when it is neither, or names the POS channel itself.

@@ -282,12 +282,25 @@ describe('POS CSV returns naming their online order', () => {
     ]);
   });
 
-  it('quarantines a sale that names an order: only a return is taken back against one', async () => {
-    const [item] = await itemsOf(returned(24, 'shopify:5600000000001', 'sale'), 'csv');
+  it("reads a sale naming an order as that order's pickup handed over at the till, and names the column of a bad reference", async () => {
+    const handedOver = await itemsOf(returned(24, 'shopify:5600000000001', 'sale'), 'csv');
+    const [unreadable] = await itemsOf(returned(25, 'shopify-5600000000001', 'sale'), 'csv');
 
-    expect(reasonsOf(item)[0]).toBe(
-      'original_order: is for return lines only: a sale is not taken back against an order',
-    );
+    expect(transactionsOf(handedOver)).toMatchObject([
+      {
+        lines: [
+          {
+            type: 'sale',
+            originalOrder: {
+              orderId: orderIdFor('shopify', '5600000000001'),
+              channel: 'shopify',
+              channelOrderId: '5600000000001',
+            },
+          },
+        ],
+      },
+    ]);
+    expect(reasonsOf(unreadable)[0]).toMatch(/^original_order: "shopify-5600000000001" is not an order reference/);
   });
 });
 
@@ -366,12 +379,14 @@ describe('POS JSONL returns naming their online order', () => {
     expect(reasonsOf(items[2])).toEqual(['lines.0.originalOrder: must be text such as "shopify:5600000000001"']);
   });
 
-  it('quarantines a sale line that names an order', async () => {
-    const [item] = await itemsOf(line(606, { type: 'sale', originalOrder: 'shopify:5600000000001' }), 'jsonl');
+  it('reads a sale line naming an order (a pickup handed over at the till) with its reference', async () => {
+    const items = await itemsOf(line(606, { type: 'sale', originalOrder: 'shopify:5600000000001' }), 'jsonl');
 
-    expect(reasonsOf(item)).toEqual([
-      'lines.0.originalOrder: is for return lines only: a sale is not taken back against an order',
-    ]);
+    const [handedOver] = transactionsOf(items) as { lines: Record<string, unknown>[] }[];
+    expect(handedOver.lines[0]).toMatchObject({
+      type: 'sale',
+      originalOrder: { orderId: orderIdFor('shopify', '5600000000001'), channel: 'shopify' },
+    });
   });
 });
 

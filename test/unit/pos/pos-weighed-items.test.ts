@@ -102,7 +102,7 @@ describe('a weighed POS line', () => {
     );
 
     expect(issuesOf(result)).toEqual([
-      'lines.0.originalOrder: is for lines in whole units: online orders are, so 0.420 kg cannot be taken back against one',
+      'lines.0.originalOrder: is for lines in whole units: online orders are, so 0.420 kg cannot be handed over or taken back against one',
     ]);
   });
 
