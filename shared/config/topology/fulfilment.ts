@@ -81,4 +81,23 @@ export const fulfilmentFunctions = {
     threePlApi: 'shipbob',
     schedule: { everyMinutes: 1 },
   },
+  'pos-pickup-collection': {
+    capability: 'order-to-cash',
+    entry: 'functions/pos-pickup-collection/handler.ts',
+    description:
+      "Pickups handed over at the till: a POS sale line naming an online order collects that order's pickup task at the store, once, through the shipment flow.",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    // As store-tasks-api's collect action: the shipment flow consumes the reservation in the inventory table.
+    tables: {
+      fulfilment: 'readWrite',
+      orders: 'read',
+      crossReference: 'read',
+      inventory: 'readWrite',
+      idempotency: 'readWrite',
+      eventTrail: 'readWrite',
+    },
+    buckets: { rawArchive: 'write' },
+    publishesEvents: true,
+  },
 } satisfies DeployedFunctions;

@@ -2,6 +2,7 @@ import { createEvent } from '#domain/kernel/event';
 import { FulfilmentUnsourceable, PickupCollected, type RequestStatus } from './events';
 import { markReadyForPickup } from './pickup';
 import {
+  OrderNotYetStoredError,
   StoreTaskStateError,
   moveRequest,
   requestView,
@@ -85,25 +86,8 @@ export async function actOnStoreTask(
           ? await markReadyForPickup(task, by, ports)
           : await save(task, moveRequest(task, 'picked', by, now), by, ports),
       );
-    case 'collect': {
-      const shipmentId = `${task.requestId}.collected`;
-      await confirm(task, { shipmentId, carrier: 'in-store pickup', trackingNumber: task.requestId }, now, ports);
-      const collected = await save(task, moveRequest(task, 'collected', by, now), by, ports);
-      await ports.publisher.publish([
-        createEvent(
-          PickupCollected,
-          {
-            orderId: task.orderId,
-            requestId: task.requestId,
-            locationId: task.locationId,
-            shipmentId,
-            collectedAt: now.toISOString(),
-          },
-          { correlationId: task.orderId },
-        ),
-      ]);
-      return requestView(collected);
-    }
+    case 'collect':
+      return requestView(await collectPickup(task, by, now, ports));
     case 'shipped':
       await confirm(
         task,
@@ -115,6 +99,87 @@ export async function actOnStoreTask(
     default:
       return requestView(await save(task, moveRequest(task, to, by, now), by, ports));
   }
+}
+
+/**
+ * A pickup handed over: its lines confirmed as shipped under the task's one shipment id (so a second
+ * collection, at the counter or the till, ships nothing twice), the task `collected`, PickupCollected.
+ */
+async function collectPickup(
+  task: StoredRequest,
+  by: string,
+  now: Date,
+  ports: FulfilmentPorts,
+): Promise<StoredRequest> {
+  const shipmentId = `${task.requestId}.collected`;
+  await confirm(task, { shipmentId, carrier: 'in-store pickup', trackingNumber: task.requestId }, now, ports);
+  const collected = await save(task, moveRequest(task, 'collected', by, now), by, ports);
+  await ports.publisher.publish([
+    createEvent(
+      PickupCollected,
+      {
+        orderId: task.orderId,
+        requestId: task.requestId,
+        locationId: task.locationId,
+        shipmentId,
+        collectedAt: now.toISOString(),
+      },
+      { correlationId: task.orderId },
+    ),
+  ]);
+  return collected;
+}
+
+/** The till that handed a pickup over: its store and register, as a task's history names it. */
+export interface TillHandOver {
+  orderId: string;
+  storeId: string;
+  registerId: string;
+}
+
+export type TillCollection =
+  | { outcome: 'collected'; task: FulfilmentRequest }
+  | { outcome: 'already_collected'; task: FulfilmentRequest }
+  | { outcome: 'not_a_pickup_here'; reason: string };
+
+/**
+ * Statuses from which a till hands a pickup over. An open task is included: the goods left the store
+ * with the customer whatever the store app said, and a pickup left waiting would later expire, put its
+ * units back on the shelf and refund an order the customer holds.
+ */
+const HANDED_OVER_FROM: readonly RequestStatus[] = ['open', 'accepted', 'picked', 'ready_for_pickup'];
+
+/**
+ * A pickup handed over at the till (a POS sale line naming the order): the order's pickup task at
+ * that store is collected exactly as the collect action collects it (collectPickup: one shipment per
+ * task, which consumes the reservation), by `pos:<store>:<register>`, without a code: the till is the
+ * store's own. Idempotent: a redelivered or replayed transaction, or a collect action after it, finds
+ * the task collected and ships nothing twice. Nothing for an order that is not a pickup at that store.
+ * Throws OrderNotYetStoredError (retried) while the order, or its pickup task, is not stored yet.
+ */
+export async function collectAtTill(handOver: TillHandOver, ports: FulfilmentPorts): Promise<TillCollection> {
+  const order = await ports.orders.getOrder(handOver.orderId);
+  if (!order) throw new OrderNotYetStoredError(`order ${handOver.orderId} is not stored yet`);
+  if (order.delivery?.method !== 'pickup')
+    return { outcome: 'not_a_pickup_here', reason: `order ${order.orderId} is not a pickup order` };
+  const requests = await ports.store.listByOrder(order.orderId);
+  const here = requests.filter((request) => request.locationId === handOver.storeId && request.route === 'store_task');
+  const task = here.find((request) => HANDED_OVER_FROM.includes(request.status));
+  if (task)
+    return {
+      outcome: 'collected',
+      task: requestView(
+        await collectPickup(task, `pos:${handOver.storeId}:${handOver.registerId}`, ports.now?.() ?? new Date(), ports),
+      ),
+    };
+  const collected = here.find((request) => request.status === 'collected');
+  if (collected) return { outcome: 'already_collected', task: requestView(collected) };
+  // Released nowhere yet: the reservation's release to the store is on its way.
+  if (requests.length === 0) throw new OrderNotYetStoredError(`order ${order.orderId} has no fulfilment request yet`);
+  return {
+    outcome: 'not_a_pickup_here',
+    reason: `order ${order.orderId} has no pickup task at ${handOver.storeId} to hand over (${here.map((r) => `${r.requestId} ${r.status}`).join(', ') || 'its parts are elsewhere'})`,
+  };
 }
 
 /** A repeat of an action the task has been through: accept once accepted or beyond, collect once collected. */

@@ -1,7 +1,9 @@
 import {
   StoreTaskInputError,
   StoreTaskStateError,
+  OrderNotYetStoredError,
   actOnStoreTask,
+  collectAtTill,
   pickupHoldHours,
   releaseFulfilment,
   watchFulfilment,
@@ -13,6 +15,7 @@ import {
   type StoredRequest,
 } from '#domain/fulfilment';
 import { ConfigError } from '#shared/config/env';
+import { TransientError } from '#domain/kernel/errors';
 import { exceptionFrom } from '#domain/exceptions';
 import type { Order } from '#domain/kernel/order';
 import { balancedOrder, thrownBy } from '../builders';
@@ -240,6 +243,84 @@ describe('a pickup task', () => {
     expect(world.released).toEqual([order.orderId]);
     expect(world.publisher.ofType('PickupExpired')).toHaveLength(1);
     expect(world.store.requests.get(task.requestId)?.status).toBe('expired');
+  });
+});
+
+describe('a pickup handed over at the till', () => {
+  const till = { orderId: order.orderId, storeId: 'store-042', registerId: 'R2' };
+
+  it('collects the task at that store by the till, through the same one shipment a collect action makes', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world, 1, { method: 'pickup' });
+    await actOnStoreTask(task.requestId, { action: 'accept' }, 'store-app', world.ports);
+
+    const collected = await collectAtTill(till, world.ports);
+    const replayed = await collectAtTill(till, world.ports);
+    const atTheCounter = await actOnStoreTask(
+      task.requestId,
+      { action: 'collect', code: '424242' },
+      'store-app',
+      world.ports,
+    );
+
+    expect(collected).toMatchObject({ outcome: 'collected', task: { status: 'collected' } });
+    expect(collected.outcome === 'collected' && collected.task.history.at(-1)).toMatchObject({
+      from: 'accepted',
+      to: 'collected',
+      by: 'pos:store-042:R2',
+    });
+    expect(replayed).toMatchObject({ outcome: 'already_collected' });
+    expect(atTheCounter.status).toBe('collected');
+    expect(world.shipments).toEqual([
+      expect.objectContaining({
+        shipmentId: `${task.requestId}.collected`,
+        locationId: 'store-042',
+        carrier: 'in-store pickup',
+      }),
+    ]);
+    expect(world.publisher.ofType('PickupCollected')).toHaveLength(1);
+  });
+
+  it('collects an open task too: the customer has the goods, so the pickup must not expire and refund them', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world, 1, { method: 'pickup' });
+
+    const collected = await collectAtTill(till, world.ports);
+
+    expect(collected).toMatchObject({ outcome: 'collected', task: { requestId: task.requestId, status: 'collected' } });
+  });
+
+  it('collects nothing for an order that is not a pickup, or is a pickup at another store', async () => {
+    const shipped = fulfilment();
+    await storeTask(shipped, 1, { method: 'ship' });
+    const elsewhere = fulfilment();
+    await storeTask(elsewhere, 1, { method: 'pickup' });
+
+    const notAPickup = await collectAtTill(till, shipped.ports);
+    const otherStore = await collectAtTill({ ...till, storeId: 'store-043' }, elsewhere.ports);
+
+    expect(notAPickup).toEqual({
+      outcome: 'not_a_pickup_here',
+      reason: `order ${order.orderId} is not a pickup order`,
+    });
+    expect(otherStore).toMatchObject({
+      outcome: 'not_a_pickup_here',
+      reason: expect.stringMatching(/no pickup task at store-043/),
+    });
+    expect([...shipped.shipments, ...elsewhere.shipments]).toEqual([]);
+  });
+
+  it('is retried while the order, or its release to the store, is not stored yet', async () => {
+    const world = fulfilment();
+    world.orderDelivery.method = { method: 'pickup' };
+
+    const unknown = await collectAtTill({ ...till, orderId: 'ord_unknown00000000000000' }, world.ports).catch((e) => e);
+    const unreleased = await collectAtTill(till, world.ports).catch((e) => e);
+
+    expect(unknown).toBeInstanceOf(OrderNotYetStoredError);
+    expect(unknown).toBeInstanceOf(TransientError);
+    expect(unreleased).toBeInstanceOf(OrderNotYetStoredError);
+    expect(world.shipments).toEqual([]);
   });
 });
 
