@@ -78,9 +78,9 @@ describe('raw archive access', () => {
     .filter(([, definition]) => definition.buckets?.rawArchive)
     .map(([name, definition]) => [name, definition.buckets!.rawArchive!] as [string, BucketAccess]);
 
-  // The fulfilment functions share the shipment flow's ports (a collected pickup, a store's or ShipBob's
-  // shipment is confirmed as POST /shipments confirms one, archived first).
-  test('the eight functions that only archive what they receive or confirm may only write it', () => {
+  // The fulfilment functions share the shipment flow's ports (a collected pickup, at the counter or the
+  // till, a store's or ShipBob's shipment is confirmed as POST /shipments confirms one, archived first).
+  test('the nine functions that only archive what they receive or confirm may only write it', () => {
     expect(
       withArchive
         .filter(([, access]) => access === 'write')
@@ -93,6 +93,7 @@ describe('raw archive access', () => {
       'fulfilment-release',
       'fulfilment-watch',
       'marketplace-webhook',
+      'pos-pickup-collection',
       'shipment-confirmation',
       'store-tasks-api',
     ]);
