@@ -35,6 +35,7 @@ import type {
   ReservationHeader,
   ReservationPart,
   ReservationRecord,
+  ReservationStatus,
   ShipmentRecord,
   SweepItem,
   TransferRecord,
@@ -171,6 +172,41 @@ export class DynamoInventoryStore implements InventoryRepository {
 
   async putReservationHeader(header: HeaderWrite): Promise<WriteOutcome> {
     return this.transact([this.headerAction(header)]);
+  }
+
+  async extendReservation(input: {
+    orderId: string;
+    expiresAt: string;
+    expectStatus: ReservationStatus;
+  }): Promise<WriteOutcome> {
+    const pk = reservationPk(input.orderId);
+    const sweep = sweepAttributes(pk, input.expiresAt);
+    try {
+      await this.withConflictRetry(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: 'RESERVATION' },
+            // Only the expiry and the sweep keys: whatever else another writer changed stays as they wrote it.
+            UpdateExpression: 'SET expiresAt = :expiresAt, sweepAt = :sweepAt, sweepPk = :sweepPk, sweepSk = :sweepSk',
+            ConditionExpression:
+              '#status = :expected AND attribute_not_exists(outbox) AND (attribute_not_exists(expiresAt) OR expiresAt < :expiresAt)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':expected': input.expectStatus,
+              ':expiresAt': input.expiresAt,
+              ':sweepAt': sweep.sweepAt,
+              ':sweepPk': sweep.sweepPk,
+              ':sweepSk': sweep.sweepSk,
+            },
+          }),
+        ),
+      );
+      return { kind: 'committed' };
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return { kind: 'superseded' };
+      throw error;
+    }
   }
 
   async commitShipment(input: {

@@ -5,6 +5,7 @@ export * from './buckets';
 export * from './errors';
 export * from './events';
 export * from './exposure';
+export * from './hold';
 export * from './fulfilment';
 export * from './line-release';
 export * from './model';

@@ -201,6 +201,15 @@ export interface InventoryRepository {
     header?: HeaderWrite;
   }): Promise<WriteOutcome>;
   putReservationHeader(header: HeaderWrite): Promise<WriteOutcome>;
+  /**
+   * Moves a reservation's expiry, and its sweep time with it, to `expiresAt` and changes nothing else of
+   * the header, if it is still in `expectStatus`, has no outbox pending and expires earlier; else `superseded`.
+   */
+  extendReservation(input: {
+    orderId: string;
+    expiresAt: string;
+    expectStatus: ReservationStatus;
+  }): Promise<WriteOutcome>;
   /** Records a shipment once (its id is the key) with the parts it consumed and their bucket movements. */
   commitShipment(input: {
     shipment: ShipmentRecord;

@@ -513,6 +513,13 @@ export async function releaseOrderStock(
       expect = { claimId: await context.claim(header, header) };
     } else if (!OPEN_RESERVATION_STATUSES.includes(header.status)) {
       return context.replay(header);
+    } else if (
+      reason === 'RESERVATION_EXPIRED' &&
+      header.expiresAt !== undefined &&
+      header.expiresAt > context.nowIso
+    ) {
+      // Held longer since the sweeper listed it (a pickup made ready, holdReservationUntil): not expired yet.
+      return context.replay(header);
     }
 
     const open = record.parts.filter((part) => part.status === 'reserved');
