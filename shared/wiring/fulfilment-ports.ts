@@ -1,7 +1,7 @@
 import { readConfig, requiredName } from '#shared/config/env';
 import { bucketEnvVar, tableEnvVar } from '#shared/config/topology';
 import { pickupHoldHours, type FulfilmentPorts, type ShipmentToConfirm } from '#domain/fulfilment';
-import { moveReservation, releaseOrderStock, type InventoryPolicy } from '#domain/inventory';
+import { holdReservationUntil, moveReservation, releaseOrderStock, type InventoryPolicy } from '#domain/inventory';
 import { SHIPMENT_CONFIRMATION_SCOPE, confirmShipment, type ShipmentConfirmationPorts } from '#domain/orders';
 import { DynamoFulfilmentStore } from '#shared/adapters/fulfilment-store';
 import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
@@ -55,6 +55,9 @@ export function fulfilmentPortsFromEnv(env: NodeJS.ProcessEnv = process.env): {
     confirmShipment: (shipment) => confirmShipment(deliveryOf(shipment), shipmentPorts, locationIds),
     stock: {
       moveReservation: (move) => moveReservation(move, inventory, { causationId: `fulfilment:${move.moveId}` }),
+      holdReservation: async ({ orderId, until }) => {
+        await holdReservationUntil(orderId, until, inventory);
+      },
       releaseExpiredPickup: async (order) => {
         await releaseOrderStock(order, 'PICKUP_EXPIRED', inventory);
       },

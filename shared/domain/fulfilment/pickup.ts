@@ -30,14 +30,22 @@ export function pickupHoldHours(env: NodeJS.ProcessEnv = process.env): number {
   ).FABRIC_PICKUP_HOLD_HOURS;
 }
 
+/**
+ * How long a ready pickup's reservation outlasts its hold: the pickup's expiry (the watch, which cancels
+ * the order on the channel) decides what happens to its units, never the reservation sweeper.
+ */
+export const PICKUP_RESERVATION_MARGIN_MS = 60 * 60_000;
+
 /** Six digits, read out at a counter; unguessable enough for a parcel that also needs the customer's name. */
 export function newPickupCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }
 
 /**
- * A picked pickup task is ready: it gets its pickup code and the time it expires, moves
- * picked -> ready_for_pickup in one write, and PickupReady tells the channel (and so the customer).
+ * A picked pickup task is ready: its reservation is first held until the pickup expires (and a margin
+ * after), so a crash before the task is saved retries that too; then the task gets its pickup code and
+ * the time it expires, moves picked -> ready_for_pickup in one write, and PickupReady tells the channel
+ * (and so the customer).
  */
 export async function markReadyForPickup(
   task: StoredRequest,
@@ -48,6 +56,8 @@ export async function markReadyForPickup(
   const at = now.toISOString();
   const pickupCode = (ports.pickupCode ?? newPickupCode)();
   const pickupExpiresAt = new Date(now.getTime() + ports.pickupHoldHours * 3_600_000).toISOString();
+  const holdUntil = new Date(Date.parse(pickupExpiresAt) + PICKUP_RESERVATION_MARGIN_MS).toISOString();
+  await ports.stock.holdReservation({ orderId: task.orderId, until: holdUntil });
   const picked = moveRequest(task, 'picked', by, now);
   const ready = moveRequest(picked, 'ready_for_pickup', by, now, {
     pickupCode,

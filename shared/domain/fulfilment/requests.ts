@@ -139,7 +139,8 @@ export interface FulfilmentPorts {
 
 /**
  * What fulfilment asks of inventory: moving a part's reservation to the next location (moveReservation),
- * and releasing what an order holds when its pickup expired (releaseOrderStock). Both idempotent.
+ * holding a ready pickup's reservation until its pickup expires (holdReservationUntil), and releasing
+ * what an order holds when its pickup expired (releaseOrderStock). All idempotent.
  */
 export interface StockPorts {
   moveReservation(input: {
@@ -149,6 +150,8 @@ export interface StockPorts {
     reason: 'STORE_REJECTED' | 'STORE_SLA_MISSED';
     exclude: string[];
   }): Promise<{ outcome: 'moved'; toLocationId: string } | { outcome: 'no_location' } | { outcome: 'nothing_held' }>;
+  /** Keeps the order's reservation at least until `until` (never shorter); a closed one is left alone. */
+  holdReservation(input: { orderId: string; until: string }): Promise<void>;
   releaseExpiredPickup(order: { orderId: string; channel: SalesChannel }): Promise<void>;
 }
 

@@ -53,7 +53,7 @@ class MemoryFulfilmentStore implements FulfilmentStore {
 const order = balancedOrder();
 const START = new Date('2026-12-07T10:00:00.000Z');
 
-function fulfilment(overrides: { move?: StockPorts['moveReservation'] } = {}) {
+function fulfilment(overrides: { move?: StockPorts['moveReservation']; hold?: StockPorts['holdReservation'] } = {}) {
   let now = START;
   /** How the stored order is delivered: each test's task sets it. */
   const orderDelivery = { method: undefined as Order['delivery'] };
@@ -61,6 +61,7 @@ function fulfilment(overrides: { move?: StockPorts['moveReservation'] } = {}) {
   const store = new MemoryFulfilmentStore();
   const moves: Parameters<StockPorts['moveReservation']>[0][] = [];
   const released: string[] = [];
+  const holds: Parameters<StockPorts['holdReservation']>[0][] = [];
   const shipments: ShipmentToConfirm[] = [];
   const ports: FulfilmentPorts = {
     store,
@@ -94,6 +95,11 @@ function fulfilment(overrides: { move?: StockPorts['moveReservation'] } = {}) {
           moves.push(move);
           return { outcome: 'moved', toLocationId: 'store-043' };
         }),
+      holdReservation:
+        overrides.hold ??
+        (async (hold) => {
+          holds.push(hold);
+        }),
       releaseExpiredPickup: async ({ orderId }) => {
         released.push(orderId);
       },
@@ -109,6 +115,7 @@ function fulfilment(overrides: { move?: StockPorts['moveReservation'] } = {}) {
     publisher,
     moves,
     released,
+    holds,
     shipments,
     advance: (minutes: number) => {
       now = new Date(now.getTime() + minutes * 60_000);
@@ -223,6 +230,35 @@ describe('a pickup task', () => {
     expect(again.status).toBe('collected');
     expect(world.shipments.map((s) => s.shipmentId)).toEqual([`${task.requestId}.collected`]);
     expect(world.publisher.ofType('PickupCollected')).toHaveLength(1);
+  });
+
+  it('holds its reservation until an hour after the pickup expires, before it is ready, so the sweeper never releases it first', async () => {
+    const world = fulfilment();
+    const task = await storeTask(world, 1, { method: 'pickup', channelLocationId: 'gid://shopify/Location/42' });
+    await actOnStoreTask(task.requestId, { action: 'accept' }, 'store-app', world.ports);
+
+    const ready = await actOnStoreTask(task.requestId, { action: 'picked' }, 'store-app', world.ports);
+
+    expect(ready.pickupExpiresAt).toBe('2026-12-07T12:00:00.000Z');
+    expect(world.holds).toEqual([{ orderId: task.orderId, until: '2026-12-07T13:00:00.000Z' }]);
+  });
+
+  it('stays accepted when its reservation could not be held, so the store says picked again', async () => {
+    const world = fulfilment({
+      hold: async () => {
+        throw new Error('inventory table unavailable');
+      },
+    });
+    const task = await storeTask(world, 1, { method: 'pickup', channelLocationId: 'gid://shopify/Location/42' });
+    await actOnStoreTask(task.requestId, { action: 'accept' }, 'store-app', world.ports);
+
+    const failed = await actOnStoreTask(task.requestId, { action: 'picked' }, 'store-app', world.ports).catch(
+      (e: Error) => e,
+    );
+
+    expect(failed).toBeInstanceOf(Error);
+    expect((await world.store.getRequest(task.requestId))?.status).toBe('accepted');
+    expect(world.publisher.ofType('PickupReady')).toHaveLength(0);
   });
 
   it('expires once its hold has passed: units released, PickupExpired published', async () => {
