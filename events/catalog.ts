@@ -40,7 +40,7 @@ import {
   PromotionEnded,
   PricingException,
 } from '#domain/pricing/events';
-import { OversellIncident, ChannelDriftCorrected } from '#domain/channel-sync/events';
+import { OversellIncident, ChannelDriftCorrected, ChannelCancellationNeeded } from '#domain/channel-sync/events';
 import {
   FulfilmentRequested,
   StoreTaskChanged,
@@ -98,6 +98,7 @@ export const eventCatalog = {
   PricingException,
   OversellIncident,
   ChannelDriftCorrected,
+  ChannelCancellationNeeded,
   FulfilmentRequested,
   StoreTaskChanged,
   PickupReady,

@@ -5,6 +5,7 @@ import { IdempotentExecutor, onceRunner } from '#shared/adapters/idempotency';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { publicationTableFromEnv } from '#shared/adapters/publication-ledger';
 import { queueConsumer } from '#shared/adapters/queue-consumer';
+import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
 import { logger, metrics } from '#shared/adapters/observability';
 import { readConfig, requiredName } from '#shared/config/env';
 import { outboundChannelApisFromEnv } from '#shared/channels/channel-apis';
@@ -30,6 +31,7 @@ const returns = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, RETURN_S
 const pickups = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, PICKUP_SYNC_SCOPE);
 const apis = outboundChannelApisFromEnv(publicationTableFromEnv());
 const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
+const publisher = eventPublisherFromEnv();
 const RETURN_SYNC_METRICS = {
   recorded: 'ReturnsSentToChannel',
   no_channel_api: 'ReturnsWithoutChannelApi',
@@ -50,8 +52,9 @@ async function syncOrder(record: SQSRecord): Promise<void> {
     logger.appendKeys({ correlationId: event.correlationId, orderId: event.data.orderId });
     const result = await cancelOnChannel(
       event.data.orderId,
-      { orders, cancellation: apis.cancellation, once: onceRunner(cancellations) },
+      { orders, cancellation: apis.cancellation, once: onceRunner(cancellations), publisher },
       cancellationReasonFor(event.data.on),
+      { causationId: event.id },
     );
     metrics.addMetric(
       result.duplicate
@@ -63,7 +66,9 @@ async function syncOrder(record: SQSRecord): Promise<void> {
       1,
     );
     if (result.outcome === 'no_channel_api')
-      logger.warn('the channel has no cancellation API here: cancel the order on the channel by hand', { ...result });
+      logger.error('the channel has no cancellation API here: raised for a person to cancel and refund it there', {
+        ...result,
+      });
     else logger.info('cancellation synced to channel', { ...result });
     return;
   }

@@ -9,7 +9,9 @@ import { OrderStateChanged } from '#domain/orders/events';
 import { createEvent, toWireEvent } from '#domain/kernel/event';
 import type { Order } from '#domain/kernel/order';
 import { readShopifyFixture } from '../fixtures/shopify';
-import { queueDepth } from './support/inventory-support';
+import { queueDepth, stockOrder } from './support/inventory-support';
+import { DynamoExceptionStore } from '#shared/adapters/exception-store';
+import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { eventually, startTestFabric } from './support/test-fabric';
 
 let fabric: LocalFabric;
@@ -140,6 +142,61 @@ describe('a pickup nobody collected, cancelled on Shopify', () => {
       refundMethod: { originalPaymentMethodsRefund: true },
       notifyCustomer: true,
     });
+    expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
+  });
+});
+
+describe('a pickup nobody collected, on a channel the fabric cannot cancel on', () => {
+  it('is raised once in the exceptions work queue for a person to cancel and refund it there', async () => {
+    const orders = new DynamoOrderRepository(fabric.resources.tables.orders, fabric.resources.tables.crossReference);
+    const exceptions = new DynamoExceptionStore(fabric.resources.tables.exceptions);
+    const order: Order = {
+      ...stockOrder('square', `SQPICK${Date.now().toString(36).toUpperCase()}`, [{ sku: 'TOTE-01', quantity: 1 }]),
+      delivery: { method: 'pickup', channelLocationId: 'LSQSTORE42' },
+    };
+    await orders.recordOrder(order, { eventId: `test-${order.orderId}`, deliveryId: `test-${order.channelOrderId}` });
+    const expired = createEvent(
+      OrderStateChanged,
+      { orderId: order.orderId, from: 'posted_to_erp', to: 'cancelled', version: 4, on: 'pickup_expired' },
+      { correlationId: order.orderId },
+    );
+    const queue = fabric.resources.queues['channel-cancellation-sync'];
+
+    const consumed = (rule: string) =>
+      eventually(
+        `${rule} consumed`,
+        async () => ((await queueDepth(fabric, fabric.resources.queues[rule].url)) === 0 ? true : undefined),
+        20_000,
+      );
+    await fabric.clients.sns.send(
+      new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(expired)) }),
+    );
+    const raised = await eventually(
+      'the exception raised',
+      async () =>
+        (await exceptions.list({ kind: 'ChannelCancellationNeeded' })).find((e) => e.orderId === order.orderId),
+      20_000,
+    );
+    await consumed('channel-cancellation-sync');
+    await fabric.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(toWireEvent(expired)) }),
+    );
+    await consumed('channel-cancellation-sync');
+    await consumed('exceptions');
+
+    expect(raised).toMatchObject({
+      status: 'open',
+      severity: 'critical',
+      channel: 'square',
+      reasonCode: 'CANCEL_ON_CHANNEL',
+    });
+    expect(raised.reason).toContain(`square order ${order.channelOrderId} (its pickup was never collected)`);
+    expect(
+      (await exceptions.list({ kind: 'ChannelCancellationNeeded' })).filter((e) => e.orderId === order.orderId),
+    ).toHaveLength(1);
+    expect(fabric.channelApis.outbound.cancellations.filter((c) => c.channelOrderId === order.channelOrderId)).toEqual(
+      [],
+    );
     expect(await queueDepth(fabric, queue.dlqUrl)).toBe(0);
   });
 });

@@ -27,6 +27,8 @@ export const channelSyncFunctions = {
       channelPublications: 'readWrite',
       eventTrail: 'readWrite',
     },
+    // A cancellation no channel API can make is raised as ChannelCancellationNeeded.
+    publishesEvents: true,
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart', 'square'],
   },
   'channel-drift-check': {

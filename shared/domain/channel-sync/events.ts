@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SalesChannel } from '#domain/kernel/order';
+import { Money } from '#domain/kernel/money';
 import { EventSource, defineEvent } from '#domain/kernel/event';
 
 const IsoTimestamp = z.iso.datetime({ offset: true });
@@ -44,5 +45,23 @@ export const ChannelDriftCorrected = defineEvent('ChannelDriftCorrected', {
   description:
     "The drift check found a channel listing other than what the fabric published (or a stalled publication) and published the fabric's figure again.",
   versions: { 1: ChannelDriftCorrectedData },
+  current: 1,
+});
+
+export const ChannelCancellationNeededData = z.object({
+  orderId: z.string().min(1),
+  channel: SalesChannel,
+  channelOrderId: z.string().min(1),
+  /** Why the fabric cancelled it: stock could not cover it, or its pickup was never collected. */
+  reason: z.enum(['OUT_OF_STOCK', 'PICKUP_EXPIRED']),
+  /** What the customer paid and must get back. */
+  total: Money,
+});
+
+export const ChannelCancellationNeeded = defineEvent('ChannelCancellationNeeded', {
+  source: EventSource.channels,
+  description:
+    'The fabric cancelled an order whose channel it has no cancellation API for: a person must cancel it on the channel and refund the customer.',
+  versions: { 1: ChannelCancellationNeededData },
   current: 1,
 });

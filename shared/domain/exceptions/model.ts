@@ -3,7 +3,8 @@ import { ChangeRefused, PricingException } from '#domain/pricing';
 import { ErpPostingRejected } from '#domain/erp';
 import { ChannelCatchUpFailing, OrderNeedsAttention } from '#domain/intake';
 import { OrderStateChanged, OrderStuck, OrderTransitionRefused } from '#domain/orders';
-import { OversellIncident } from '#domain/channel-sync';
+import { ChannelCancellationNeeded, OversellIncident } from '#domain/channel-sync';
+import { formatDecimalMoney } from '#domain/kernel/money';
 import { PosLineNeedsAttention, PosSequenceGapDetected } from '#domain/pos';
 import { ReconciliationException } from '#domain/accounting';
 import { ReturnNeedsAttention } from '#domain/returns';
@@ -31,6 +32,7 @@ export const EXCEPTION_KINDS = [
   ChangeRefused.detailType,
   ChannelCatchUpFailing.detailType,
   FulfilmentUnsourceable.detailType,
+  ChannelCancellationNeeded.detailType,
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -271,6 +273,22 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
         fieldPaths: [`sku:${data.sku}`],
         fixes: ['cancel-order', 'dismiss'],
         context: { channelOrderId: data.channelOrderId, sku: data.sku, timeline: data.timeline },
+      });
+    }
+    case 'ChannelCancellationNeeded': {
+      const data = event.data as EventDataOf<typeof ChannelCancellationNeeded>;
+      const why = data.reason === 'PICKUP_EXPIRED' ? 'its pickup was never collected' : 'stock could not cover it';
+      return make({
+        cause: `${data.orderId}#channel-cancellation`,
+        severity: 'critical',
+        subject: { type: 'order', key: data.orderId },
+        channel: data.channel,
+        orderId: data.orderId,
+        reasonCode: 'CANCEL_ON_CHANNEL',
+        reason: `the fabric cancelled ${data.channel} order ${data.channelOrderId} (${why}) and has no ${data.channel} cancellation API: cancel it there and refund ${formatDecimalMoney(data.total)} ${data.total.currency}`,
+        fieldPaths: [],
+        fixes: ['dismiss'],
+        context: { channelOrderId: data.channelOrderId, reason: data.reason, total: data.total },
       });
     }
     case 'OrderStuck': {

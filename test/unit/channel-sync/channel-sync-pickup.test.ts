@@ -14,6 +14,8 @@ import {
   type ChannelCancellationApi,
 } from '#domain/channel-sync/cancellation-sync';
 import { memoryOnce } from '../support/memory-once';
+import { MemoryPublisher } from '../support/pos-in-memory';
+import { exceptionFrom } from '#domain/exceptions/model';
 import { orderIdFor, type Order, type SalesChannel } from '#domain/kernel/order';
 
 const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
@@ -178,12 +180,48 @@ describe('cancelling on the channel after an expired pickup', () => {
 
     await cancelOnChannel(
       order.orderId,
-      { orders: { getOrder: async () => ({ order }) }, cancellation: () => api, once: memoryOnce() },
+      {
+        orders: { getOrder: async () => ({ order }) },
+        cancellation: () => api,
+        once: memoryOnce(),
+        publisher: new MemoryPublisher(),
+      },
       'PICKUP_EXPIRED',
     );
 
     expect(asked).toEqual([
       { orderId: order.orderId, channelOrderId: '9006', reason: 'PICKUP_EXPIRED', total: usd(4800) },
     ]);
+  });
+
+  it('raises ChannelCancellationNeeded once for a channel it cannot cancel on: a person cancels and refunds it there', async () => {
+    const order = pickupOrder('9007');
+    const publisher = new MemoryPublisher();
+    const ports = {
+      orders: { getOrder: async () => ({ order }) },
+      cancellation: () => undefined,
+      once: memoryOnce(),
+      publisher,
+    };
+
+    const first = await cancelOnChannel(order.orderId, ports, 'PICKUP_EXPIRED', { causationId: 'evt-1' });
+    await cancelOnChannel(order.orderId, ports, 'PICKUP_EXPIRED', { causationId: 'evt-1' });
+
+    expect(first).toMatchObject({ outcome: 'no_channel_api' });
+    const [raised, ...more] = publisher.ofType('ChannelCancellationNeeded');
+    expect(more).toEqual([]);
+    expect(raised).toMatchObject({
+      correlationId: order.orderId,
+      causationId: 'evt-1',
+      data: { orderId: order.orderId, channelOrderId: '9007', reason: 'PICKUP_EXPIRED', total: usd(4800) },
+    });
+    expect(exceptionFrom(raised)).toMatchObject({
+      kind: 'ChannelCancellationNeeded',
+      severity: 'critical',
+      orderId: order.orderId,
+      reasonCode: 'CANCEL_ON_CHANNEL',
+      reason: expect.stringContaining('its pickup was never collected'),
+    });
+    expect(exceptionFrom(raised).reason).toContain('refund 48.00 USD');
   });
 });
