@@ -7,7 +7,7 @@ import { withObservability } from '#shared/adapters/lambda-middleware';
 import { logger } from '#shared/adapters/observability';
 import { auditedCaller } from '#shared/api/caller';
 import { jsonAnswer, jsonBody } from '#shared/api/http-answer';
-import { PathId } from '#shared/api/path-id';
+import { PathId, invalidPathId } from '#shared/api/path-id';
 import { deadLetterSource } from '#shared/operations/dead-letter-sources';
 import { booleanFlag, readConfig, requiredName } from '#shared/config/env';
 import { MESSAGE_MOVE_TASKS_ENV, QUEUE_NAME_PREFIX_ENV, tableEnvVar } from '#shared/config/topology';
@@ -45,11 +45,7 @@ async function answerDeadLetters(event: APIGatewayProxyEvent): Promise<APIGatewa
   const name = event.pathParameters?.rule;
   if (name === undefined) return jsonAnswer(200, { queues: await deadLetterQueueDepths(ports) });
   const validName = PathId.safeParse(name);
-  if (!validName.success)
-    return jsonAnswer(400, {
-      message: 'invalid rule',
-      errors: formatIssues(validName.error).map((issue) => ({ ...issue, path: 'rule' })),
-    });
+  if (!validName.success) return invalidPathId('rule', validName.error);
   const source = deadLetterSource(name);
   if (!source) return jsonAnswer(404, { message: `no dead-letter queue for the rule ${name}` });
   try {

@@ -16,7 +16,7 @@ import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
 import { exceptionDetail, exceptionReadPorts, listExceptions } from '#shared/operations/exceptions';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { jsonAnswer, jsonBody } from '#shared/api/http-answer';
-import { PathId } from '#shared/api/path-id';
+import { PathId, invalidPathId } from '#shared/api/path-id';
 import { auditedCaller } from '#shared/api/caller';
 
 const config = readConfig({
@@ -58,11 +58,7 @@ async function answerExceptions(event: APIGatewayProxyEvent): Promise<APIGateway
     return jsonAnswer(200, { exceptions: await listExceptions(reads.store, query.data) });
   }
   const validId = PathId.safeParse(id);
-  if (!validId.success)
-    return jsonAnswer(400, {
-      message: 'invalid exceptionId',
-      errors: formatIssues(validId.error).map((issue) => ({ ...issue, path: 'exceptionId' })),
-    });
+  if (!validId.success) return invalidPathId('exceptionId', validId.error);
   try {
     if (event.httpMethod === 'GET') {
       const detail = await exceptionDetail(reads, id);

@@ -16,7 +16,7 @@ import {
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { metrics } from '#shared/adapters/observability';
 import { jsonAnswer } from '#shared/api/http-answer';
-import { PathId } from '#shared/api/path-id';
+import { PathId, invalidPathId } from '#shared/api/path-id';
 
 const config = readConfig({
   [tableEnvVar('orders')]: requiredName,
@@ -40,14 +40,6 @@ const BySku = z.object({
 const invalid = (message: string, issues: { path: string; message: string }[]) =>
   jsonAnswer(400, { message, errors: issues });
 
-/** A path id that fails PathId, as a 400 naming the parameter. */
-function invalidId(name: string, error: z.ZodError): APIGatewayProxyResult {
-  return invalid(
-    `invalid ${name}`,
-    formatIssues(error).map((issue) => ({ ...issue, path: name })),
-  );
-}
-
 /**
  * GET /orders/{orderId} and GET /orders/by-channel/{channel}/{channelOrderId}: the order, held or
  * canonical, with one `status` (its lifecycle state, or needs_attention) and the channel's as
@@ -64,7 +56,7 @@ async function answerOrders(event: APIGatewayProxyEvent): Promise<APIGatewayProx
   }
   if (params.orderId !== undefined) {
     const orderId = PathId.safeParse(params.orderId);
-    if (!orderId.success) return invalidId('orderId', orderId.error);
+    if (!orderId.success) return invalidPathId('orderId', orderId.error);
     if (event.resource.endsWith('/trace')) {
       const trace = await orderTrace(stores, orderId.data);
       return trace
@@ -74,7 +66,7 @@ async function answerOrders(event: APIGatewayProxyEvent): Promise<APIGatewayProx
     return found(await orderDetail(stores, orderId.data), `no order ${orderId.data}`);
   }
   const channelOrderId = PathId.safeParse(params.channelOrderId ?? '');
-  if (!channelOrderId.success) return invalidId('channelOrderId', channelOrderId.error);
+  if (!channelOrderId.success) return invalidPathId('channelOrderId', channelOrderId.error);
   const channel = SalesChannel.safeParse(params.channel);
   if (!channel.success)
     return invalid('unknown channel', [

@@ -1,11 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { readConfig, requiredName } from '#shared/config/env';
 import { tableEnvVar } from '#shared/config/topology';
-import { formatIssues } from '#domain/kernel/validation';
 import { settlementDetail, settlementRecords, settlementSummaries } from '#shared/operations/settlements';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { jsonAnswer } from '#shared/api/http-answer';
-import { PathId } from '#shared/api/path-id';
+import { PathId, invalidPathId } from '#shared/api/path-id';
 
 const config = readConfig({ [tableEnvVar('accounting')]: requiredName });
 const records = settlementRecords(config[tableEnvVar('accounting')]);
@@ -20,11 +19,7 @@ async function answerSettlements(event: APIGatewayProxyEvent): Promise<APIGatewa
   const id = event.pathParameters?.settlementId;
   if (id === undefined) return jsonAnswer(200, { settlements: await settlementSummaries(records) });
   const settlementId = PathId.safeParse(id);
-  if (!settlementId.success)
-    return jsonAnswer(400, {
-      message: 'invalid settlementId',
-      errors: formatIssues(settlementId.error).map((issue) => ({ ...issue, path: 'settlementId' })),
-    });
+  if (!settlementId.success) return invalidPathId('settlementId', settlementId.error);
   const detail = await settlementDetail(records, settlementId.data);
   return detail
     ? jsonAnswer(200, detail)

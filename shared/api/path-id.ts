@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { formatIssues } from '#domain/kernel/validation';
+import { jsonAnswer } from './http-answer';
 
 /** The longest id a route takes from its path, in UTF-8 bytes: far above any channel's order id or SKU. */
 export const MAX_PATH_ID_BYTES = 512;
@@ -14,3 +17,11 @@ export const PathId = z
   .refine((id) => Buffer.byteLength(id, 'utf8') <= MAX_PATH_ID_BYTES, `is longer than ${MAX_PATH_ID_BYTES} bytes`)
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: an id must not carry one.
   .refine((id) => !/[\u0000-\u001f\u007f]/.test(id), 'contains a control character');
+
+/** A path parameter that fails PathId, answered 400 naming the parameter. */
+export function invalidPathId(name: string, error: z.ZodError): APIGatewayProxyResult {
+  return jsonAnswer(400, {
+    message: `invalid ${name}`,
+    errors: formatIssues(error).map((issue) => ({ ...issue, path: name })),
+  });
+}
