@@ -10,25 +10,31 @@ import {
   type StoreTaskAction,
 } from '#domain/fulfilment';
 import { formatIssues } from '#domain/kernel/validation';
+import { ShipmentConfirmationRequest } from '#domain/orders/shipment-confirmation';
 import { fulfilmentPortsFromEnv } from '#shared/wiring/fulfilment-ports';
 import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { logger } from '#shared/adapters/observability';
 import { jsonAnswer, jsonBody } from '#shared/api/http-answer';
-import { PathId } from '#shared/api/path-id';
+import { PathId, invalidPathId } from '#shared/api/path-id';
 import { auditedCaller } from '#shared/api/caller';
 
 const { ports, shipments, policy } = fulfilmentPortsFromEnv();
 const inventory = inventoryStoreFromEnv();
 
-const Text = z.string().trim().min(1).max(1000);
-/** Each action's body: a rejection says why, a collection carries the customer's code, a shipment its tracking. */
+const Reason = z.string().trim().min(1).max(1000);
+const { carrier, trackingNumber } = ShipmentConfirmationRequest.shape;
+/**
+ * Each action's body: a rejection says why, a collection carries the customer's code, a shipment its
+ * tracking (as POST /shipments takes it, which the shipment goes through). A field an action does not
+ * take is refused, not ignored: a store app sending one has misread the contract.
+ */
 const ActionBody = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('accept') }),
-  z.object({ action: z.literal('picked') }),
-  z.object({ action: z.literal('reject'), reason: Text }),
-  z.object({ action: z.literal('collect'), code: z.string().trim().min(1).max(20) }),
-  z.object({ action: z.literal('shipped'), carrier: Text, trackingNumber: Text }),
+  z.strictObject({ action: z.literal('accept') }),
+  z.strictObject({ action: z.literal('picked') }),
+  z.strictObject({ action: z.literal('reject'), reason: Reason }),
+  z.strictObject({ action: z.literal('collect'), code: z.string().trim().min(1).max(20) }),
+  z.strictObject({ action: z.literal('shipped'), carrier, trackingNumber }),
 ]);
 const TasksQuery = z.object({ status: RequestStatus.optional() });
 
@@ -44,11 +50,7 @@ async function answerStoreTasks(event: APIGatewayProxyEvent, context: Context): 
   const params = event.pathParameters ?? {};
   for (const [name, value] of Object.entries(params)) {
     const valid = PathId.safeParse(value);
-    if (!valid.success)
-      return jsonAnswer(400, {
-        message: `invalid ${name}`,
-        errors: formatIssues(valid.error).map((issue) => ({ ...issue, path: name })),
-      });
+    if (!valid.success) return invalidPathId(name, valid.error);
   }
   if (params.storeId) {
     const location = policy.locations.find((candidate) => candidate.id === params.storeId);
@@ -72,7 +74,12 @@ async function answerStoreTasks(event: APIGatewayProxyEvent, context: Context): 
   }
   const read = jsonBody(event);
   if ('refusal' in read) return read.refusal;
-  const body = ActionBody.safeParse({ ...(read.body as object), action: params.action });
+  if (typeof read.body !== 'object' || read.body === null || Array.isArray(read.body))
+    return jsonAnswer(400, {
+      message: `invalid ${params.action ?? ''} request`,
+      errors: [{ path: '(body)', message: 'must be a JSON object' }],
+    });
+  const body = ActionBody.safeParse({ ...read.body, action: params.action });
   if (!body.success)
     return jsonAnswer(400, { message: `invalid ${params.action ?? ''} request`, errors: formatIssues(body.error) });
   try {

@@ -6,7 +6,14 @@ import { EventSource } from '#events/catalog';
 import { toWireEvent } from '#domain/kernel/event';
 import type { FulfilmentRequest } from '#domain/fulfilment';
 import type { Order } from '#domain/kernel/order';
-import { EventProbe, availability, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
+import {
+  EventProbe,
+  availability,
+  orderReceivedBody,
+  postAdjustment,
+  queueDepth,
+  stockOrder,
+} from './support/inventory-support';
 import { eventually, retryQuickly, startTestFabric } from './support/test-fabric';
 
 // A store first for WooCommerce (store tasks: pickup, ship from store, re-sourced to the warehouse on a
@@ -134,6 +141,17 @@ async function stockAt(sku: string, locationId: string): Promise<{ onHand: numbe
   return { onHand, reserved };
 }
 
+/** Waits until the named queues hold nothing, so that a duplicate effect would have happened by now. */
+const drained = (...rules: string[]) =>
+  eventually(
+    `${rules.join(', ')} drained`,
+    async () => {
+      for (const rule of rules) if ((await queueDepth(fabric, fabric.resources.queues[rule].url)) > 0) return undefined;
+      return true;
+    },
+    30_000,
+  );
+
 const lifecycleIs = (orderId: string, state: string) =>
   eventually(
     `order ${orderId} ${state}`,
@@ -195,6 +213,11 @@ describe('a pickup order at a store', () => {
       lines: [{ lineId: '1', sku, quantity: 2 }],
     });
     pickupCode = (event.data as { pickupCode: string }).pickupCode;
+    // Now that the task has a code, neither the store's list nor the order's parts show it.
+    const listed = await (await fetch(`${fabric.apiUrl}/stores/store-042/tasks`)).text();
+    const parts = await (await fetch(`${fabric.apiUrl}/orders/${order.orderId}/fulfilment`)).text();
+    expect(listed).toContain(task.requestId);
+    expect(`${listed}${parts}`).not.toContain(pickupCode);
   });
 
   it('refuses a collection with a wrong code, naming `code`', async () => {
@@ -215,11 +238,12 @@ describe('a pickup order at a store', () => {
     expect(collected.body.task.status).toBe('collected');
     expect(again).toMatchObject({ status: 200, body: { task: { status: 'collected' } } });
     await lifecycleIs(order.orderId, 'shipped');
-    const stock = await eventually('the collected units off hand', async () => {
-      const now = await stockAt(sku, 'store-042');
-      return now.onHand === 3 ? now : undefined;
-    });
-    expect(stock).toEqual({ onHand: 3, reserved: 0 });
+    await eventually('the collected units off hand', async () =>
+      (await stockAt(sku, 'store-042')).onHand === 3 ? true : undefined,
+    );
+    // A second collection would have taken the units off hand again by the time the queue is empty.
+    await drained('inventory-fulfilment');
+    expect(await stockAt(sku, 'store-042')).toEqual({ onHand: 3, reserved: 0 });
     expect(await eventsAbout('ShipmentConfirmed', order.orderId)).toHaveLength(1);
   });
 
@@ -264,11 +288,21 @@ describe('a store that rejects a pick', () => {
     expect(task).toMatchObject({ locationId: 'store-042', route: 'store_task', method: 'ship_from_store' });
 
     const refused = await act(task.requestId, 'reject', {});
+    const stray = await act(task.requestId, 'reject', { reason: 'damaged stock', code: '123456' });
+    const notAnObject = await fetch(`${fabric.apiUrl}/store-tasks/${encodeURIComponent(task.requestId)}/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '["accept"]',
+    });
     const rejected = await act(task.requestId, 'reject', { reason: 'damaged stock' });
     const again = await act(task.requestId, 'reject', { reason: 'damaged stock' });
 
     expect(refused.status).toBe(400);
     expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'reason' })]);
+    expect(stray.status).toBe(400);
+    expect(JSON.stringify(stray.body.errors)).toContain('code');
+    expect(notAnObject.status).toBe(400);
+    expect(await notAnObject.json()).toMatchObject({ errors: [{ path: '(body)', message: 'must be a JSON object' }] });
     expect(rejected.body.task).toMatchObject({ status: 'rejected', rejectReason: 'damaged stock' });
     expect(again.status).toBe(200);
     const requests = await requestsOnceThere(order.orderId, 2);
@@ -354,7 +388,8 @@ describe('a part held at a ShipBob-run warehouse', () => {
     await fabric.clients.sns.send(
       new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(reserved)) }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await drained('fulfilment-release');
+    [request] = (await fulfilmentOf(order.orderId)).requests;
 
     expect(request).toMatchObject({ route: 'shipbob', status: 'sent_to_3pl', providerOrderId: expect.any(String) });
     const created = fabric.channelApis.shipbob.byReference(request.requestId);
