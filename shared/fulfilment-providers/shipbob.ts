@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { FulfilmentRequest, ProviderShipment, ThirdPartyFulfilment } from '#domain/fulfilment';
 import type { Order } from '#domain/kernel/order';
+import { PermanentError, TransientError } from '#domain/kernel/errors';
 
 /**
  * ShipBob's Orders API 1.0 as ShipBob documents it (developer.shipbob.com, "Create Order" and "Get
@@ -59,12 +60,24 @@ const ShipBobOrder = z.object({
     .default([]),
 });
 
-export class ShipBobApiError extends Error {
+/** ShipBob refused the request (credentials, an address, an unknown product): retrying changes nothing, a person must look. */
+export class ShipBobApiError extends PermanentError {
   override name = 'ShipBobApiError';
   constructor(
     readonly status: number,
     message: string,
     readonly body?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** ShipBob is throttling (429) or failing (5xx): the same request is retried later. */
+export class ShipBobUnavailableError extends TransientError {
+  override name = 'ShipBobUnavailableError';
+  constructor(
+    readonly status: number,
+    message: string,
   ) {
     super(message);
   }
@@ -156,13 +169,17 @@ export class ShipBobClient implements ThirdPartyFulfilment {
       signal: AbortSignal.timeout(10_000),
     });
     const text = await response.text();
-    const parsed: unknown = text ? JSON.parse(text) : undefined;
-    if (!response.ok)
-      throw new ShipBobApiError(
-        response.status,
-        `ShipBob answered ${response.status} to ${method} ${path.split('?')[0]}`,
-        parsed,
-      );
+    const answered = `ShipBob answered ${response.status} to ${method} ${path.split('?')[0]}`;
+    if (response.status === 429 || response.status >= 500) throw new ShipBobUnavailableError(response.status, answered);
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // An error page in HTML names nothing more than its status; an OK answer that is not JSON is ShipBob's fault.
+      if (response.ok) throw new ShipBobUnavailableError(response.status, `${answered} with a body that is not JSON`);
+      parsed = text.slice(0, 500);
+    }
+    if (!response.ok) throw new ShipBobApiError(response.status, answered, parsed);
     return parsed;
   }
 }

@@ -1,3 +1,4 @@
+import { PermanentError } from '#domain/kernel/errors';
 import { expirePickup } from './pickup';
 import { PROVIDER_POLL_MS, moveRequest, type FulfilmentPorts, type StoredRequest } from './requests';
 import { resourcePart } from './store-tasks';
@@ -7,6 +8,8 @@ export interface WatchOutcome {
   outcome: 'sla_missed' | 'pickup_expired' | 'shipped_by_3pl' | 'polled' | 'skipped' | 'failed';
   /** Why a request failed; it stays due, so the next run tries again. */
   error?: string;
+  /** The failure will not go away by itself (ShipBob refused, a location the policy no longer names): a person must look. */
+  permanent?: boolean;
 }
 
 /**
@@ -27,6 +30,7 @@ export async function watchFulfilment(ports: FulfilmentPorts): Promise<WatchOutc
         requestId: request.requestId,
         outcome: 'failed',
         error: error instanceof Error ? error.message : String(error),
+        ...(error instanceof PermanentError ? { permanent: true } : {}),
       });
     }
   }

@@ -1,4 +1,10 @@
-import { ShipBobApiError, ShipBobClient, DEVELOPMENT_SHIPBOB_CREDENTIALS } from '#shared/fulfilment-providers/shipbob';
+import {
+  ShipBobApiError,
+  ShipBobClient,
+  ShipBobUnavailableError,
+  DEVELOPMENT_SHIPBOB_CREDENTIALS,
+} from '#shared/fulfilment-providers/shipbob';
+import { PermanentError, TransientError } from '#domain/kernel/errors';
 import type { FulfilmentRequest } from '#domain/fulfilment';
 import { ShipBobStub } from '../../../scripts/channel-stubs/shipbob-stub';
 import { balancedOrder } from '../builders';
@@ -70,5 +76,31 @@ describe('the ShipBob client', () => {
 
     expect(error).toBeInstanceOf(ShipBobApiError);
     expect((error as ShipBobApiError).status).toBe(401);
+  });
+
+  it('tells a refusal (a person must look) from a throttle or an outage (retried), even behind an HTML error page', async () => {
+    const answering = (status: number, body: string) =>
+      new ShipBobClient(
+        async () => DEVELOPMENT_SHIPBOB_CREDENTIALS,
+        'http://shipbob.local',
+        (async () => new Response(body, { status })) as typeof fetch,
+      );
+
+    const refused = await answering(400, '{"address":["is not deliverable"]}')
+      .createOrder(request, order)
+      .catch((e: unknown) => e);
+    const throttled = await answering(429, '')
+      .createOrder(request, order)
+      .catch((e: unknown) => e);
+    const down = await answering(502, '<html><body>Bad Gateway</body></html>')
+      .createOrder(request, order)
+      .catch((e: unknown) => e);
+
+    expect(refused).toBeInstanceOf(PermanentError);
+    expect(refused).toMatchObject({ status: 400, body: { address: ['is not deliverable'] } });
+    expect(throttled).toBeInstanceOf(TransientError);
+    expect(throttled).toMatchObject({ name: 'ShipBobUnavailableError', status: 429 });
+    expect(down).toBeInstanceOf(ShipBobUnavailableError);
+    expect(down).toMatchObject({ status: 502, message: 'ShipBob answered 502 to POST /1.0/order' });
   });
 });
