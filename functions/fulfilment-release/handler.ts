@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEventBody } from '#events/catalog';
+import { UnknownEventError, parseEventBody } from '#events/catalog';
 import { detailTypeOf } from '#domain/kernel/event';
 import { cancelRequests, releaseFulfilment, type Release } from '#domain/fulfilment';
 import { fulfilmentPortsFromEnv } from '#shared/wiring/fulfilment-ports';
@@ -31,7 +31,7 @@ function releaseOf(record: SQSRecord): Release | undefined {
       return { orderId: event.data.orderId, allocations: event.data.allocations, attempt: 2, causationId: event.id };
     }
     default:
-      throw new Error(`fulfilment-release does not take ${detailTypeOf(record.body)}`);
+      throw new UnknownEventError(`fulfilment-release does not consume ${detailTypeOf(record.body)}`);
   }
 }
 
@@ -53,11 +53,9 @@ async function releaseRecord(record: SQSRecord): Promise<void> {
 
 /** A cancelled order, or one whose reservation or pickup expired, is picked nowhere: its open requests are cancelled. */
 async function cancelReleased(record: SQSRecord): Promise<void> {
-  const { data } = parseEventBody(record.body, 'ReservationReleased');
-  logger.appendKeys({ correlationId: data.orderId, orderId: data.orderId });
-  // The pickup that expired is closed as `expired` by the watch that released it.
-  const except = data.reason === 'PICKUP_EXPIRED' ? (['ready_for_pickup'] as const) : [];
-  const cancelled = await cancelRequests(data.orderId, data.reason, ports, except);
+  const { data, correlationId } = parseEventBody(record.body, 'ReservationReleased');
+  logger.appendKeys({ correlationId, orderId: data.orderId });
+  const cancelled = await cancelRequests(data.orderId, data.reason, ports);
   if (cancelled.length) logger.info('fulfilment requests cancelled', { requests: cancelled.map((r) => r.requestId) });
 }
 

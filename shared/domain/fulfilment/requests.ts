@@ -358,8 +358,8 @@ export async function save(
 
 /**
  * An order whose held units went back to stock (cancelled, its reservation or its pickup expired) is no
- * longer picked anywhere: its requests still under way are cancelled, so no store lists them any more,
- * except those in `except` (an expired pickup's own task, which the watch closes as `expired`).
+ * longer picked anywhere: its requests still under way are cancelled, so no store lists them any more;
+ * when the pickup expired, its own ready task stays for the watch, which closes it as `expired`.
  * Idempotent: a request already closed is left as it is. Throws StoreTaskStateError when a store moved
  * a task meanwhile, so the event is retried and reads it again.
  */
@@ -367,8 +367,8 @@ export async function cancelRequests(
   orderId: string,
   reason: string,
   ports: Pick<FulfilmentPorts, 'store' | 'publisher' | 'now'>,
-  except: readonly RequestStatus[] = [],
 ): Promise<StoredRequest[]> {
+  const except: readonly RequestStatus[] = reason === 'PICKUP_EXPIRED' ? ['ready_for_pickup'] : [];
   const now = ports.now?.() ?? new Date();
   const cancelled: StoredRequest[] = [];
   for (const request of await ports.store.listByOrder(orderId)) {
