@@ -48,6 +48,7 @@ import {
   PickupCollected,
   PickupExpired,
   FulfilmentUnsourceable,
+  TillHandOverUnmatched,
 } from '#domain/fulfilment/events';
 import { parseEvent, type EventDataOf, type EventDefinition, type FabricEvent } from '#domain/kernel/event';
 
@@ -105,6 +106,7 @@ export const eventCatalog = {
   PickupCollected,
   PickupExpired,
   FulfilmentUnsourceable,
+  TillHandOverUnmatched,
 } satisfies Record<string, EventDefinition>;
 
 export type DetailType = keyof typeof eventCatalog;

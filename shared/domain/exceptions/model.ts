@@ -8,7 +8,7 @@ import { formatDecimalMoney } from '#domain/kernel/money';
 import { PosLineNeedsAttention, PosSequenceGapDetected } from '#domain/pos';
 import { ReconciliationException } from '#domain/accounting';
 import { ReturnNeedsAttention } from '#domain/returns';
-import { FulfilmentUnsourceable } from '#domain/fulfilment';
+import { FulfilmentUnsourceable, TillHandOverUnmatched } from '#domain/fulfilment';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { SalesChannel } from '#domain/kernel/order';
 
@@ -33,6 +33,7 @@ export const EXCEPTION_KINDS = [
   ChannelCatchUpFailing.detailType,
   FulfilmentUnsourceable.detailType,
   ChannelCancellationNeeded.detailType,
+  TillHandOverUnmatched.detailType,
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -318,6 +319,20 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
         fieldPaths: data.lines.map((line) => `sku:${line.sku}`),
         fixes: ['dismiss'],
         context: { requestId: data.requestId, locationId: data.locationId, lines: data.lines },
+      });
+    }
+    case 'TillHandOverUnmatched': {
+      const data = event.data as EventDataOf<typeof TillHandOverUnmatched>;
+      return make({
+        cause: `${data.orderId}#${data.storeId}#till`,
+        severity: 'warning',
+        subject: { type: 'order', key: data.orderId },
+        orderId: data.orderId,
+        reasonCode: 'TILL_HAND_OVER_UNMATCHED',
+        reason: `${data.storeId} register ${data.registerId} handed over order ${data.orderId} and nothing was collected: ${data.reason}; count the shelf and settle the order`,
+        fieldPaths: [],
+        fixes: ['dismiss'],
+        context: { storeId: data.storeId, registerId: data.registerId },
       });
     }
     case 'OrderTransitionRefused': {

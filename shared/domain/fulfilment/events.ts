@@ -101,6 +101,14 @@ export const FulfilmentUnsourceableData = z.object({
   lines: z.array(RequestLine).min(1),
 });
 
+export const TillHandOverUnmatchedData = z.object({
+  orderId: z.string().min(1),
+  storeId: z.string().min(1),
+  registerId: z.string().min(1),
+  /** Why the hand-over collected nothing: not a pickup, no task at that store, or one already expired or cancelled. */
+  reason: z.string().min(1),
+});
+
 export const FulfilmentRequested = defineEvent('FulfilmentRequested', {
   source: EventSource.fulfilment,
   description:
@@ -145,5 +153,13 @@ export const FulfilmentUnsourceable = defineEvent('FulfilmentUnsourceable', {
   description:
     'A part of an order no location can take (rejected twice, or no other location the rules allow): its units stay held until a person decides.',
   versions: { 1: FulfilmentUnsourceableData },
+  current: 1,
+});
+
+export const TillHandOverUnmatched = defineEvent('TillHandOverUnmatched', {
+  source: EventSource.fulfilment,
+  description:
+    'A till handed goods over against an online order (a sale line naming it) that has no pickup to collect at that store: the units left the shelf with no stock movement, and the order may be cancelled or refunded. A person must look.',
+  versions: { 1: TillHandOverUnmatchedData },
   current: 1,
 });

@@ -1,5 +1,5 @@
 import { createEvent } from '#domain/kernel/event';
-import { FulfilmentUnsourceable, PickupCollected, type RequestStatus } from './events';
+import { FulfilmentUnsourceable, PickupCollected, TillHandOverUnmatched, type RequestStatus } from './events';
 import { markReadyForPickup } from './pickup';
 import {
   OrderNotYetStoredError,
@@ -161,7 +161,7 @@ export async function collectAtTill(handOver: TillHandOver, ports: FulfilmentPor
   const order = await ports.orders.getOrder(handOver.orderId);
   if (!order) throw new OrderNotYetStoredError(`order ${handOver.orderId} is not stored yet`);
   if (order.delivery?.method !== 'pickup')
-    return { outcome: 'not_a_pickup_here', reason: `order ${order.orderId} is not a pickup order` };
+    return unmatchedHandOver(handOver, `order ${order.orderId} is not a pickup order`, ports);
   const requests = await ports.store.listByOrder(order.orderId);
   const here = requests.filter((request) => request.locationId === handOver.storeId && request.route === 'store_task');
   const task = here.find((request) => HANDED_OVER_FROM.includes(request.status));
@@ -176,10 +176,27 @@ export async function collectAtTill(handOver: TillHandOver, ports: FulfilmentPor
   if (collected) return { outcome: 'already_collected', task: requestView(collected) };
   // Released nowhere yet: the reservation's release to the store is on its way.
   if (requests.length === 0) throw new OrderNotYetStoredError(`order ${order.orderId} has no fulfilment request yet`);
-  return {
-    outcome: 'not_a_pickup_here',
-    reason: `order ${order.orderId} has no pickup task at ${handOver.storeId} to hand over (${here.map((r) => `${r.requestId} ${r.status}`).join(', ') || 'its parts are elsewhere'})`,
-  };
+  return unmatchedHandOver(
+    handOver,
+    `order ${order.orderId} has no pickup task at ${handOver.storeId} to hand over (${here.map((r) => `${r.requestId} ${r.status}`).join(', ') || 'its parts are elsewhere'})`,
+    ports,
+  );
+}
+
+/**
+ * A hand-over that collects nothing still took the goods off the shelf (the till's line moves no
+ * stock, the collection would have): raised as TillHandOverUnmatched for a person to count the shelf
+ * and settle the order. Raised again on a redelivery; the exceptions queue keeps one row per order and store.
+ */
+async function unmatchedHandOver(
+  handOver: TillHandOver,
+  reason: string,
+  ports: FulfilmentPorts,
+): Promise<TillCollection> {
+  await ports.publisher.publish([
+    createEvent(TillHandOverUnmatched, { ...handOver, reason }, { correlationId: handOver.orderId }),
+  ]);
+  return { outcome: 'not_a_pickup_here', reason };
 }
 
 /** A repeat of an action the task has been through: accept once accepted or beyond, collect once collected. */

@@ -344,6 +344,20 @@ describe('a pickup handed over at the till', () => {
       reason: expect.stringMatching(/no pickup task at store-043/),
     });
     expect([...shipped.shipments, ...elsewhere.shipments]).toEqual([]);
+    // The goods left the shelf with no stock movement: each is raised for a person.
+    const raised = [
+      ...shipped.publisher.ofType('TillHandOverUnmatched'),
+      ...elsewhere.publisher.ofType('TillHandOverUnmatched'),
+    ];
+    expect(raised.map((event) => event.data)).toEqual([
+      { ...till, reason: `order ${order.orderId} is not a pickup order` },
+      { ...till, storeId: 'store-043', reason: expect.stringMatching(/no pickup task at store-043/) },
+    ]);
+    expect(exceptionFrom(raised[0])).toMatchObject({
+      kind: 'TillHandOverUnmatched',
+      orderId: order.orderId,
+      reasonCode: 'TILL_HAND_OVER_UNMATCHED',
+    });
   });
 
   it('is retried while the order, or its release to the store, is not stored yet', async () => {
