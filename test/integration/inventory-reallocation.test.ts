@@ -6,10 +6,10 @@ import { reserveOrderStock, type InventoryPorts } from '#domain/inventory/reserv
 import { AdjustmentRequest, adjustStock } from '#domain/inventory/adjustment';
 import { moveReservation, type ReservationMove } from '#domain/inventory/reallocation';
 import { readAvailability } from '#domain/inventory/exposure';
-import { isClean, verifyInventory } from '#domain/inventory/verification';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { SourcingDecision } from '#domain/fulfilment';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
+import { ledgerAgrees } from './support/inventory-support';
 
 /** Shopify sells from two stores first, then the warehouse; a store that rejects a pick moves its units on. */
 const policy = InventoryPolicy.parse({
@@ -65,18 +65,6 @@ async function heldAt(sku: string): Promise<Record<string, [number, number]>> {
   return Object.fromEntries(view.locations.map((l) => [l.locationId, [l.reserved, l.available]]));
 }
 
-async function ledgerAgrees(sku: string): Promise<boolean> {
-  const scan = await store.scanForVerification();
-  const mine = <T extends { sku: string }>(items: T[]) => items.filter((item) => item.sku === sku);
-  return isClean(
-    verifyInventory(
-      mine(scan.positions),
-      mine(scan.movements),
-      scan.parts.map((part) => ({ ...part, allocations: mine(part.allocations) })),
-    ),
-  );
-}
-
 const movedEvents = (orderId: string) =>
   new Map(
     published
@@ -127,7 +115,7 @@ describe('moving a reservation to the next location', () => {
         allocations: [{ lineId: '1', sku, locationId: 'store-043', quantity: 2 }],
       },
     });
-    expect(await ledgerAgrees(sku)).toBe(true);
+    expect(await ledgerAgrees(store, sku)).toBe(true);
   });
 
   it('moves once when the same move id is asked four times at once, and answers a later repeat with the same move', async () => {
@@ -143,7 +131,7 @@ describe('moving a reservation to the next location', () => {
     expect(await heldAt(sku)).toEqual({ 'wh-east': [0, 5], 'store-042': [0, 2], 'store-043': [2, 3] });
     expect((await store.readReservation(orderId)).parts).toHaveLength(2);
     expect(movedEvents(orderId).size).toBe(1);
-    expect(await ledgerAgrees(sku)).toBe(true);
+    expect(await ledgerAgrees(store, sku)).toBe(true);
   });
 
   it('never promises a unit twice when two orders move to the same store at once: the one it cannot hold goes further', async () => {
@@ -161,7 +149,7 @@ describe('moving a reservation to the next location', () => {
       'wh-east',
     ]);
     expect(await heldAt(sku)).toEqual({ 'wh-east': [2, 0], 'store-042': [0, 4], 'store-043': [2, 1] });
-    expect(await ledgerAgrees(sku)).toBe(true);
+    expect(await ledgerAgrees(store, sku)).toBe(true);
   });
 
   it('leaves the units held when no other candidate can hold them all, and moves nothing a second time', async () => {

@@ -6,6 +6,7 @@ import { reconcile, uploadSettlement } from '../../scripts/ops/reconcile';
 import { DynamoSettlementLedger } from '#shared/adapters/reconciliation-store';
 import { postAdjustment } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
+import { printedBy } from './support/ops-output';
 
 const reference = { kind: 'erp_document', id: 'PO-OPS-1' };
 let fabric: LocalFabric;
@@ -17,18 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fabric?.stop();
 });
-
-/** What an ops command prints, line by line. */
-async function printedBy(command: () => Promise<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-  try {
-    await command();
-  } finally {
-    log.mockRestore();
-  }
-  return lines;
-}
 
 describe('inventory show', () => {
   test('says no inventory is recorded for a SKU the fabric has never seen, instead of a table of zeros', async () => {

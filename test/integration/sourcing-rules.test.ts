@@ -18,6 +18,7 @@ import { DynamoInventoryStore } from '#shared/adapters/inventory-store';
 import { EventSource } from '#events/catalog';
 import { EventProbe, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
+import { printedBy } from './support/ops-output';
 
 // Two locations the Shopify channel ranks warehouse first; the store is Shopify's pickup location 7001.
 process.env.FABRIC_INVENTORY_POLICY = JSON.stringify({
@@ -52,17 +53,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fabric?.stop();
 });
-
-async function printedBy(command: () => Promise<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-  try {
-    await command();
-  } finally {
-    log.mockRestore();
-  }
-  return lines;
-}
 
 /** `ops sourcing set` with these rules, as an operator would run it on a file. */
 async function setRulesThroughCli(rules: unknown, flags: string[] = []): Promise<string[]> {

@@ -8,6 +8,8 @@ import {
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../../scripts/local-fabric/local-fabric';
 import { createEvent } from '#domain/kernel/event';
+import { isClean, verifyInventory } from '#domain/inventory/verification';
+import type { DynamoInventoryStore } from '#shared/adapters/inventory-store';
 import { OrderReceived } from '#domain/intake/events';
 import { WireEvent, fromWireEvent, toWireEvent, type FabricEvent } from '#domain/kernel/event';
 import { toSnsFilterPolicy, type EventPattern } from '#events/routing-rules';
@@ -146,4 +148,17 @@ export class EventProbe {
     for (const event of this.events) if (event.detailType === detailType) seen.set(event.id, event as FabricEvent<T>);
     return [...seen.values()];
   }
+}
+
+/** Whether one SKU's positions, ledger and reservations agree (`ops inventory verify`, for that SKU alone). */
+export async function ledgerAgrees(store: DynamoInventoryStore, sku: string): Promise<boolean> {
+  const scan = await store.scanForVerification();
+  const mine = <T extends { sku: string }>(items: T[]) => items.filter((item) => item.sku === sku);
+  return isClean(
+    verifyInventory(
+      mine(scan.positions),
+      mine(scan.movements),
+      scan.parts.map((part) => ({ ...part, allocations: mine(part.allocations) })),
+    ),
+  );
 }
