@@ -31,7 +31,12 @@ export interface BenchResults {
   figures: Record<string, RecordedFigure>;
 }
 
-const RESULTS = path.resolve(__dirname, 'results.json');
+/**
+ * A partial run (`npm run bench -- --only …`) records into a scratch file of its own, named here for
+ * the benchmarks it runs in child processes too, so that the last whole run's results stay as they were.
+ */
+export const RESULTS_FILE_ENV = 'FABRIC_BENCH_RESULTS';
+const RESULTS = process.env[RESULTS_FILE_ENV] ?? path.resolve(__dirname, 'results.json');
 const MACHINE = `${cpus().length} cores, Node ${process.version}`;
 const TABLE = path.resolve(__dirname, 'README.md');
 
@@ -105,9 +110,13 @@ export function report(figure: BenchFigure): void {
   );
 }
 
-/** Ends the run: writes the summary table to bench/README.md and returns it, to be printed too. */
-export function finishRun(): string[] {
+/**
+ * Ends the run and returns its summary table, to be printed; a whole run also writes it to
+ * bench/README.md, a partial one only to its scratch results.
+ */
+export function finishRun({ partial }: { partial: boolean }): string[] {
   const lines = summaryTable(results.finish());
+  if (partial) return lines;
   writeFileSync(
     TABLE,
     [
