@@ -1,7 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import { LocalLambda } from '../scripts/local-fabric/lambda-invoker';
 import type { LocalFabric } from '../scripts/local-fabric/local-fabric';
-import { tables, type TableDefinition, type TableName } from '#shared/config/topology';
+import { routingRules } from '#events/routing-rules';
+import {
+  functions,
+  tables,
+  type FunctionDefinition,
+  type TableDefinition,
+  type TableName,
+} from '#shared/config/topology';
 
 /**
  * Counts what this process asks of AWS while a benchmark runs: API requests to the emulators by
@@ -9,19 +17,34 @@ import { tables, type TableDefinition, type TableName } from '#shared/config/top
  * the requests as DynamoDB bills them on demand (a write unit per KiB written, twice that inside a
  * transaction, again for each global index the item lands in; a read unit per item read, half when
  * eventually consistent). Handlers, the local runtime's event-source pollers and triggers all run in
- * this process, so every request an order costs is seen.
+ * this process, so every request an order costs is seen; each is also counted against the function
+ * it was made for (`byFunction`), so a change sees where the count went.
  */
-export interface MeterReading {
+export interface MeterReading extends FunctionReading {
+  /** Entries published to the bus (locally an SNS topic): one EventBridge PutEvents entry each. */
+  publishedEvents: number;
+  /** Messages consumers took off their queues: each one a bus delivery to a rule's queue, an SQS send in AWS. */
+  consumedMessages: number;
+  /**
+   * What each function asked, by the function's name: a handler's own requests, and its event
+   * source's receives and deletes, which Lambda's poller makes for it in AWS. What the local runtime
+   * does in place of AWS machinery (listing buckets for S3 notifications) is under LOCAL_RUNTIME.
+   */
+  byFunction: Record<string, FunctionReading>;
+  /** Each TransactWriteItems, in order: the function that wrote it and its estimated write units. */
+  transactions: { by: string; writeUnits: number }[];
+}
+
+export interface FunctionReading {
   requests: Record<string, number>;
   invocations: Record<string, number>;
   /** Estimated capacity units by table (logical name, as in the topology). */
   dynamoWriteUnits: Record<string, number>;
   dynamoReadUnits: Record<string, number>;
-  /** Entries published to the bus (locally an SNS topic): one EventBridge PutEvents entry each. */
-  publishedEvents: number;
-  /** Messages consumers took off their queues: each one a bus delivery to a rule's queue, an SQS send in AWS. */
-  consumedMessages: number;
 }
+
+/** Who made a request that no invocation and no queue's poller made. */
+export const LOCAL_RUNTIME = 'local runtime';
 
 /** What ReceiveMessage answers when the queue had nothing: `{}`, or `{"Messages":[]}`. */
 const EMPTY_RECEIVE_MAX_BYTES = 16;
@@ -31,6 +54,8 @@ interface Recording {
   reading: MeterReading;
   dynamoPort: string;
   messagingPort: string;
+  /** Queue URL -> the function its event source invokes, whose poller receives and deletes for it. */
+  consumers: Map<string, string>;
   /** Physical table name -> its logical name and the partition key attribute of each of its global indexes. */
   tables: Map<string, { name: string; indexKeys: string[] }>;
 }
@@ -50,19 +75,13 @@ const originalRequest = http.request;
     Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
   );
   const port = String(options.port ?? '');
-  if (headers['x-amz-target'] === 'AmazonSQS.ReceiveMessage') {
-    // Counted when answered, empty or not: the pollers' long polls began before any recording did,
-    // and one under way when a reading is taken has received nothing yet.
-    request.once('response', (response: http.IncomingMessage) => {
-      const active = recording;
-      if (!active || port !== active.messagingPort) return;
-      const empty = Number(response.headers['content-length'] ?? Infinity) <= EMPTY_RECEIVE_MAX_BYTES;
-      count(active.reading.requests, empty ? EMPTY_RECEIVE : 'SQS.ReceiveMessage');
-    });
-    return request;
-  }
+  const receive = headers['x-amz-target'] === 'AmazonSQS.ReceiveMessage';
   const active = recording;
-  if (!active || (port !== active.dynamoPort && port !== active.messagingPort)) return request;
+  // A receive is watched whether or not a recording is on: the pollers' long polls began before any
+  // recording did, so each is counted when answered, empty or not (one under way when a reading is
+  // taken has received nothing yet).
+  if (!receive && (!active || (port !== active.dynamoPort && port !== active.messagingPort))) return request;
+  const by = invokedFunction.getStore();
   const chunks: Buffer[] = [];
   const write = request.write.bind(request);
   const end = request.end.bind(request);
@@ -72,40 +91,58 @@ const originalRequest = http.request;
   }) as typeof request.write;
   request.end = ((chunk?: unknown, ...rest: unknown[]) => {
     if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as Buffer));
-    record(
-      active,
-      port === active.dynamoPort ? 'dynamodb' : 'messaging',
-      options,
-      headers,
-      Buffer.concat(chunks).toString('utf8'),
-    );
+    const body = Buffer.concat(chunks).toString('utf8');
+    if (receive) {
+      request.once('response', (response: http.IncomingMessage) => {
+        const now = recording;
+        if (!now || port !== now.messagingPort) return;
+        const empty = Number(response.headers['content-length'] ?? Infinity) <= EMPTY_RECEIVE_MAX_BYTES;
+        countRequest(now, by ?? consumerOf(now, body), empty ? EMPTY_RECEIVE : 'SQS.ReceiveMessage');
+      });
+    } else if (active) {
+      record(active, by, port === active.dynamoPort ? 'dynamodb' : 'messaging', options, headers, body);
+    }
     return (end as (...a: unknown[]) => http.ClientRequest)(chunk, ...rest);
   }) as typeof request.end;
   return request;
 } as typeof http.request;
 
+/** The function whose invocation the current request is made in, if any. */
+const invokedFunction = new AsyncLocalStorage<string>();
+
 // Every invocation, whether by the API gateway, an event source or a trigger, goes through here.
 const originalInvoke = LocalLambda.prototype.invoke;
 LocalLambda.prototype.invoke = function meteredInvoke(this: LocalLambda, event: unknown) {
-  if (recording) count(recording.reading.invocations, this.name);
-  return originalInvoke.call(this, event);
+  if (recording) {
+    count(recording.reading.invocations, this.name);
+    count(functionReading(recording, this.name).invocations, this.name);
+  }
+  return invokedFunction.run(this.name, () => originalInvoke.call(this, event));
 };
 
 export function startAwsRequestMeter(fabric: Pick<LocalFabric, 'endpoints' | 'resources'>): {
   read(): MeterReading;
   stop(): void;
 } {
+  const queueUrl = (name: string) => fabric.resources.queues[name]?.url;
   const active: Recording = {
     reading: {
-      requests: {},
-      invocations: {},
-      dynamoWriteUnits: {},
-      dynamoReadUnits: {},
+      ...emptyFunctionReading(),
       publishedEvents: 0,
       consumedMessages: 0,
+      byFunction: {},
+      transactions: [],
     },
     dynamoPort: new URL(fabric.endpoints.dynamodb).port,
     messagingPort: new URL(fabric.endpoints.messaging).port,
+    consumers: new Map(
+      [
+        ...routingRules.map((rule) => [queueUrl(rule.name), rule.consumer] as const),
+        ...Object.entries(functions as Record<string, FunctionDefinition>).flatMap(([name, definition]) =>
+          definition.inboundQueue ? [[queueUrl(definition.inboundQueue.name), name] as const] : [],
+        ),
+      ].filter((entry): entry is readonly [string, string] => Boolean(entry[0])),
+    ),
     tables: new Map(
       Object.entries(tables as Record<TableName, TableDefinition>).map(([name, definition]) => [
         fabric.resources.tables[name as TableName],
@@ -126,8 +163,28 @@ function count(counts: Record<string, number>, key: string, n = 1): void {
   counts[key] = (counts[key] ?? 0) + n;
 }
 
+function emptyFunctionReading(): FunctionReading {
+  return { requests: {}, invocations: {}, dynamoWriteUnits: {}, dynamoReadUnits: {} };
+}
+
+function functionReading({ reading }: Recording, name: string): FunctionReading {
+  reading.byFunction[name] ??= emptyFunctionReading();
+  return reading.byFunction[name];
+}
+
+function countRequest(active: Recording, by: string, operation: string): void {
+  count(active.reading.requests, operation);
+  count(functionReading(active, by).requests, operation);
+}
+
+/** The consumer of the queue an SQS request names: Lambda's poller receives and deletes for it. */
+function consumerOf(active: Recording, body: string): string {
+  return active.consumers.get(parse(body)?.QueueUrl) ?? LOCAL_RUNTIME;
+}
+
 function record(
   active: Recording,
+  invokedBy: string | undefined,
   emulator: 'dynamodb' | 'messaging',
   options: http.RequestOptions,
   headers: Record<string, string>,
@@ -135,10 +192,11 @@ function record(
 ): void {
   const { reading } = active;
   const target = headers['x-amz-target'];
+  const by = invokedBy ?? (target?.startsWith('AmazonSQS.') ? consumerOf(active, body) : LOCAL_RUNTIME);
   let operation: string;
   if (emulator === 'dynamodb') {
     operation = `DynamoDB.${target?.split('.')[1] ?? 'unknown'}`;
-    meterDynamo(active, operation, body);
+    meterDynamo(active, by, operation, body);
   } else if (target?.startsWith('AmazonSQS.')) {
     operation = `SQS.${target.split('.')[1]}`;
     if (operation === 'SQS.DeleteMessageBatch') reading.consumedMessages += (parse(body)?.Entries ?? []).length;
@@ -152,7 +210,7 @@ function record(
   } else {
     operation = `S3.${s3Operation(options)}`;
   }
-  count(reading.requests, operation);
+  countRequest(active, by, operation);
 }
 
 function s3Operation(options: http.RequestOptions): string {
@@ -179,13 +237,20 @@ function parse(body: string): Record<string, any> | undefined {
   }
 }
 
-function meterDynamo({ reading, tables: known }: Recording, operation: string, body: string): void {
+function meterDynamo(active: Recording, by: string, operation: string, body: string): void {
   const request = parse(body);
   if (!request) return;
+  const { reading, tables: known } = active;
+  const own = functionReading(active, by);
   const table = (physical: string) => known.get(physical) ?? { name: physical, indexKeys: [] };
-  const write = (physical: string, units: number) => count(reading.dynamoWriteUnits, table(physical).name, units);
-  const read = (physical: string, items: number, consistent: boolean | undefined) =>
+  const write = (physical: string, units: number) => {
+    count(reading.dynamoWriteUnits, table(physical).name, units);
+    count(own.dynamoWriteUnits, table(physical).name, units);
+  };
+  const read = (physical: string, items: number, consistent: boolean | undefined) => {
     count(reading.dynamoReadUnits, table(physical).name, items * (consistent ? 1 : 0.5));
+    count(own.dynamoReadUnits, table(physical).name, items * (consistent ? 1 : 0.5));
+  };
   // An item carrying an index's partition key is written to that index too (projection ALL: the whole item again).
   const put = (physical: string, item: Record<string, any> = {}) =>
     Math.max(1, Math.ceil(itemBytes(item) / 1024)) *
@@ -213,20 +278,23 @@ function meterDynamo({ reading, tables: known }: Recording, operation: string, b
         for (const item of writes) write(physical, item.PutRequest ? put(physical, item.PutRequest.Item) : 1);
       }
       break;
-    case 'DynamoDB.TransactWriteItems':
+    case 'DynamoDB.TransactWriteItems': {
+      let writeUnits = 0;
       for (const action of request.TransactItems ?? []) {
         const [kind, detail] = Object.entries(action)[0] as [string, Record<string, any>];
-        write(
-          detail.TableName,
+        const units =
           2 *
-            (kind === 'Put'
-              ? put(detail.TableName, detail.Item)
-              : kind === 'Update'
-                ? update(detail.TableName, detail)
-                : 1),
-        );
+          (kind === 'Put'
+            ? put(detail.TableName, detail.Item)
+            : kind === 'Update'
+              ? update(detail.TableName, detail)
+              : 1);
+        write(detail.TableName, units);
+        writeUnits += units;
       }
+      reading.transactions.push({ by, writeUnits });
       break;
+    }
     case 'DynamoDB.GetItem':
       read(request.TableName, 1, request.ConsistentRead);
       break;

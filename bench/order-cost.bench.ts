@@ -1,9 +1,14 @@
 import type { LocalFabric } from '../scripts/local-fabric/local-fabric';
-import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../scripts/sample/shopify-orders';
+import {
+  SAMPLE_CATALOG,
+  sampleShopifyOrder,
+  seededRandom,
+  shopifyDeliveryHeaders,
+} from '../scripts/sample/shopify-orders';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { functions, type FunctionName } from '#shared/config/topology';
-import { EMPTY_RECEIVE, startAwsRequestMeter, type MeterReading } from './aws-request-meter';
-import { format, report } from './harness';
+import { EMPTY_RECEIVE, startAwsRequestMeter, type FunctionReading, type MeterReading } from './aws-request-meter';
+import { format, record, report } from './harness';
 
 /**
  * The sample orders differ only in their lines (one to three, of one to three units), so a hundred
@@ -13,6 +18,9 @@ const ORDERS = 100;
 /** After the last sales order, the fabric is done when nothing but polling has happened for this long (batching windows are at most 2 s). */
 const QUIET_MS = 3000;
 const SETTLE_TIMEOUT_MS = 180_000;
+
+/** Issue 27's goals, which the figures are reported against. */
+const GOAL = { requestsPerOrder: 50, writeUnitsPerOrder: 45, singleLineReservationWriteUnits: 6 };
 
 /**
  * Public on-demand list prices, us-east-1, in USD per single request or unit. Estimates, not a quote:
@@ -80,14 +88,13 @@ export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
       `  ${operation.padEnd(34)} ${perOrder(n).toFixed(2)}${NOT_PER_ORDER.has(operation) ? '  (left out: local stand-in or idle polling, not a cost per order)' : ''}`,
     );
   }
-  console.log('Lambda invocations per order:');
-  for (const [name, n] of sorted(reading.invocations)) console.log(`  ${name.padEnd(34)} ${perOrder(n).toFixed(2)}`);
   const byTable = (units: Record<string, number>) =>
     sorted(units)
       .map(([table, n]) => `${table} ${perOrder(n).toFixed(1)}`)
       .join(', ');
   console.log(`DynamoDB write units per order: ${byTable(reading.dynamoWriteUnits)}`);
   console.log(`DynamoDB read units per order: ${byTable(reading.dynamoReadUnits)}`);
+  printPerFunction(reading, perOrder);
   const units = `${perOrder(sum(reading.dynamoWriteUnits)).toFixed(1)} DynamoDB write units, ${perOrder(sum(reading.dynamoReadUnits)).toFixed(1)} read units, ${perOrder(reading.publishedEvents).toFixed(1)} events, ${perOrder(reading.consumedMessages).toFixed(1)} queue deliveries`;
   console.log(`Per order: ${units}; ${perOrder(erpRequests).toFixed(1)} ERP requests (not AWS)`);
   const cost = costOf(reading);
@@ -97,7 +104,24 @@ export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
       .map(([service, usd]) => `${service} ${format(cents(perOrder(usd)))}`)
       .join(', ')}`,
   );
-  const requests = sum(Object.fromEntries(Object.entries(reading.requests).filter(([op]) => !NOT_PER_ORDER.has(op))));
+  const requests = perOrderRequests(reading.requests);
+  const sentOneAtATime = `${ORDERS} Shopify orders of 1 to 3 lines, sent one at a time; ${posted}/${ORDERS} posted to the ERP`;
+  report({
+    name: 'AWS requests per order (webhook to ERP sales order)',
+    unit: 'requests',
+    value: perOrder(requests),
+    ceilingName: 'the goal',
+    ceiling: GOAL.requestsPerOrder,
+    notes: `${sentOneAtATime}; ${perOrder(sum(reading.invocations)).toFixed(1)} invocations, ${perOrder(reading.consumedMessages).toFixed(1)} queue deliveries; idle polls and local stand-ins left out`,
+  });
+  report({
+    name: 'DynamoDB write units per order (webhook to ERP sales order)',
+    unit: 'WCU',
+    value: perOrder(sum(reading.dynamoWriteUnits)),
+    ceilingName: 'the goal',
+    ceiling: GOAL.writeUnitsPerOrder,
+    notes: `${sentOneAtATime}; estimated as on-demand bills them (bench/aws-request-meter.ts); ${perOrder(sum(reading.dynamoReadUnits)).toFixed(1)} read units`,
+  });
   report({
     name: 'estimated AWS cost per 1,000 orders (webhook to ERP sales order, lifecycle moved)',
     unit: 'US cents',
@@ -106,6 +130,90 @@ export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
     ceiling: cents(PRICE.apiGatewayRestRequest + invocationPrice('marketplace-webhook')),
     notes: `per order: ${perOrder(requests).toFixed(1)} AWS API requests, ${perOrder(sum(reading.invocations)).toFixed(1)} invocations, ${units}; ${posted}/${ORDERS} posted to the ERP; us-east-1 list prices, no free tier`,
   });
+  await measureSingleLineReservation(fabric);
+}
+
+/**
+ * One function's share of the orders' requests, invocations and DynamoDB units, per order: printed as
+ * a table and kept in results.json (one detail figure per function and measure), so the next change
+ * sees where the count went.
+ */
+function printPerFunction(reading: MeterReading, perOrder: (n: number) => number): void {
+  const rows = sorted(reading.byFunction)
+    .map(([name, own]: [string, FunctionReading]) => ({
+      name,
+      invocations: perOrder(sum(own.invocations)),
+      requests: perOrder(perOrderRequests(own.requests)),
+      writeUnits: perOrder(sum(own.dynamoWriteUnits)),
+      readUnits: perOrder(sum(own.dynamoReadUnits)),
+    }))
+    .filter((row) => row.invocations + row.requests > 0);
+  console.log("Per function, per order (its queue's receives and deletes included):");
+  console.log(
+    `  ${'function'.padEnd(28)} ${'invocations'.padStart(11)} ${'requests'.padStart(9)} ${'write units'.padStart(11)} ${'read units'.padStart(10)}`,
+  );
+  for (const row of rows) {
+    console.log(
+      `  ${row.name.padEnd(28)} ${row.invocations.toFixed(2).padStart(11)} ${row.requests.toFixed(2).padStart(9)} ${row.writeUnits.toFixed(2).padStart(11)} ${row.readUnits.toFixed(2).padStart(10)}`,
+    );
+    for (const [measure, value] of [
+      ['invocations', row.invocations],
+      ['requests', row.requests],
+      ['write units', row.writeUnits],
+      ['read units', row.readUnits],
+    ] as const)
+      record({
+        name: `${measure} per order: ${row.name}`,
+        unit: measure,
+        value,
+        ceilingName: 'the whole order',
+        ceiling:
+          measure === 'invocations'
+            ? perOrder(sum(reading.invocations))
+            : measure === 'requests'
+              ? perOrder(perOrderRequests(reading.requests))
+              : measure === 'write units'
+                ? perOrder(sum(reading.dynamoWriteUnits))
+                : perOrder(sum(reading.dynamoReadUnits)),
+        detail: true,
+      });
+  }
+}
+
+/**
+ * The write units of the transaction that reserves a one-line order: the reservation the commonest
+ * marketplace order pays, metered alone once the measured orders settled.
+ */
+async function measureSingleLineReservation(fabric: LocalFabric): Promise<void> {
+  const body = JSON.stringify(sampleShopifyOrder(79_999, seededRandom(5), SAMPLE_CATALOG, 1));
+  const meter = startAwsRequestMeter(fabric);
+  const response = await fetch(`${fabric.apiUrl}/webhooks/shopify`, {
+    method: 'POST',
+    headers: shopifyDeliveryHeaders(body, DEVELOPMENT_WEBHOOK_SECRETS.shopify),
+    body,
+  });
+  const { orderId } = (await response.json()) as { orderId: string };
+  await settle(fabric, meter.read, [orderId]);
+  const reading = meter.read();
+  meter.stop();
+  const reservations = reading.transactions.filter((transaction) => transaction.by === 'inventory-reservation');
+  if (reservations.length !== 1)
+    throw new Error(
+      `expected one reservation transaction for order ${orderId}, metered ${reservations.length}: ${JSON.stringify(reading.transactions)}`,
+    );
+  report({
+    name: 'write units of one single-line reservation transaction',
+    unit: 'WCU',
+    value: reservations[0].writeUnits,
+    ceilingName: 'the goal',
+    ceiling: GOAL.singleLineReservationWriteUnits,
+    notes: 'one Shopify line, the transaction inventory-reservation writes for it',
+  });
+}
+
+/** Requests that cost per order: idle polls and local stand-ins left out. */
+function perOrderRequests(requests: Record<string, number>): number {
+  return sum(Object.fromEntries(Object.entries(requests).filter(([op]) => !NOT_PER_ORDER.has(op))));
 }
 
 /**
@@ -182,6 +290,6 @@ function sum(counts: Record<string, number>): number {
   return Object.values(counts).reduce((total, n) => total + n, 0);
 }
 
-function sorted(counts: Record<string, number>): [string, number][] {
+function sorted<T>(counts: Record<string, T>): [string, T][] {
   return Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
 }
