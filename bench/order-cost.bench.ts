@@ -59,7 +59,7 @@ const NOT_PER_ORDER = new Set(['S3.ListObjectsV2', EMPTY_RECEIVE]);
  * else in flight: handler modules keep the configuration of the first fabric they were loaded for,
  * so one process gets one fabric.
  */
-export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
+export async function measureOrderCost(fabric: LocalFabric): Promise<IntakeCalls> {
   const random = seededRandom(3);
   const meter = startAwsRequestMeter(fabric);
   const erpRequestsBefore = fabric.erp.requests.length;
@@ -131,6 +131,22 @@ export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
     notes: `per order: ${perOrder(requests).toFixed(1)} AWS API requests, ${perOrder(sum(reading.invocations)).toFixed(1)} invocations, ${units}; ${posted}/${ORDERS} posted to the ERP; us-east-1 list prices, no free tier`,
   });
   await measureSingleLineReservation(fabric);
+  return intakeCalls(reading, ORDERS);
+}
+
+/**
+ * What an order's way from the webhook to a readable canonical order asks of AWS: the marketplace
+ * webhook's and order intake's requests per order, by operation, their queue's receives and deletes
+ * included, rounded to whole calls.
+ */
+export type IntakeCalls = Record<string, number>;
+
+function intakeCalls(reading: MeterReading, orders: number): IntakeCalls {
+  const calls: IntakeCalls = {};
+  for (const name of ['marketplace-webhook', 'order-intake'])
+    for (const [operation, n] of Object.entries(reading.byFunction[name]?.requests ?? {}))
+      if (!NOT_PER_ORDER.has(operation)) calls[operation] = (calls[operation] ?? 0) + n / orders;
+  return Object.fromEntries(Object.entries(calls).map(([operation, n]) => [operation, Math.round(n)]));
 }
 
 /**
