@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { benchCanonicalMapping } from './canonical-mapping.bench';
 import { benchCsvRows } from './csv-rows.bench';
@@ -36,7 +37,8 @@ type Part = keyof typeof PARTS;
 /**
  * `npm run bench`: every benchmark, each printing its figure beside a ceiling from the same run, then
  * the run's summary table (also written to bench/README.md) and its wall time.
- * `npm run bench -- --only order,bundles` runs those parts alone, into bench/out/partial-results.json,
+ * `npm run bench -- --only order,bundles` runs those parts alone, into a results file in the system's
+ * temporary directory (the bundles part empties bench/out),
  * leaving the last whole run's results and table as they were.
  */
 async function main(argv: string[]): Promise<void> {
@@ -46,7 +48,7 @@ async function main(argv: string[]): Promise<void> {
   // The in-process fabric runs without X-Ray, as locally; cold module loads run in processes of their
   // own with the environment Lambda gives them (function-bundles.bench.ts).
   process.env.POWERTOOLS_TRACE_ENABLED = 'false';
-  if (only) process.env[RESULTS_FILE_ENV] = path.resolve(__dirname, 'out', 'partial-results.json');
+  if (only) process.env[RESULTS_FILE_ENV] = path.join(tmpdir(), 'fabric-bench', 'partial-results.json');
   beginRun();
   let daySeconds = 0;
   for (const part of Object.keys(PARTS) as Part[]) {
