@@ -26,6 +26,7 @@ import {
 } from '#domain/inventory/model';
 import type {
   AdjustmentRecord,
+  AvailabilityState,
   BackorderEntry,
   BucketWrite,
   HeaderWrite,
@@ -320,18 +321,23 @@ export class DynamoInventoryStore implements InventoryRepository {
     }
   }
 
-  async readAvailabilityState(
-    sku: string,
-    keys: readonly BucketKey[],
-  ): Promise<{ positions: StockPosition[]; published: Map<SalesChannel, PublishedAvailability> }> {
-    const items = await this.batchGet([...keys.map(positionKey), publishedKey(sku)]);
-    const item = items.get(`${publishedKey(sku).pk}|${publishedKey(sku).sk}`);
-    const published = new Map<SalesChannel, PublishedAvailability>();
-    for (const [attribute, value] of Object.entries(item ?? {})) {
-      if (attribute.startsWith('channel_'))
-        published.set(attribute.slice('channel_'.length) as SalesChannel, value as PublishedAvailability);
+  async readAvailabilityStates(
+    requests: readonly { sku: string; keys: readonly BucketKey[] }[],
+  ): Promise<Map<string, AvailabilityState>> {
+    const items = await this.batchGet(
+      requests.flatMap(({ sku, keys }) => [...keys.map(positionKey), publishedKey(sku)]),
+    );
+    const states = new Map<string, AvailabilityState>();
+    for (const { sku, keys } of requests) {
+      const item = items.get(`${publishedKey(sku).pk}|${publishedKey(sku).sk}`);
+      const published = new Map<SalesChannel, PublishedAvailability>();
+      for (const [attribute, value] of Object.entries(item ?? {})) {
+        if (attribute.startsWith('channel_'))
+          published.set(attribute.slice('channel_'.length) as SalesChannel, value as PublishedAvailability);
+      }
+      states.set(sku, { positions: toPositions(keys, items), published });
     }
-    return { positions: toPositions(keys, items), published };
+    return states;
   }
 
   async recordPublishedAvailability(
@@ -400,11 +406,11 @@ export class DynamoInventoryStore implements InventoryRepository {
 
   async dueForSweep(now: Date, lookbackDays: number): Promise<SweepItem[]> {
     const bound = `${now.toISOString()}~`;
-    const items: Record<string, unknown>[] = [];
+    const listed: Record<string, unknown>[] = [];
     for (let day = lookbackDays; day >= 0; day -= 1) {
       const date = new Date(now.getTime() - day * 86_400_000).toISOString().slice(0, 10);
       for (let partition = 0; partition < SWEEP_PARTITIONS; partition += 1) {
-        items.push(
+        listed.push(
           ...(await this.queryAll({
             IndexName: SWEEP_INDEX,
             KeyConditionExpression: 'sweepPk = :pk AND sweepSk < :bound',
@@ -413,6 +419,14 @@ export class DynamoInventoryStore implements InventoryRepository {
         );
       }
     }
+    // The index carries keys only (a record's outbox would double what each write of it costs): the
+    // records themselves are read, strongly consistent, so the sweeper also acts on their latest state.
+    const items = await getAllItems(
+      this.client,
+      this.tableName,
+      listed.map((item) => ({ pk: item.pk, sk: item.sk })),
+      { consistentRead: true },
+    );
     return items.map(
       (item): SweepItem =>
         item.sk === 'RESERVATION'

@@ -13,7 +13,7 @@ import { DynamoInventoryStore, positionKey } from '#shared/adapters/inventory-st
 import { documentClient } from '#shared/adapters/aws-clients';
 import { loadInventoryPolicy } from '#domain/inventory/policy';
 import fc from 'fast-check';
-import { applyOrderToStock, type InventoryPorts } from '#domain/inventory/reservation';
+import { ReservationInProgressError, applyOrderToStock, type InventoryPorts } from '#domain/inventory/reservation';
 import { AdjustmentRequest, adjustStock } from '#domain/inventory/adjustment';
 import { ShipmentExceedsStockError, consumeShipment } from '#domain/inventory/fulfilment';
 import { isClean, verifyInventory } from '#domain/inventory/verification';
@@ -235,6 +235,67 @@ describe('reservation rules', () => {
       [0, 1, 2].map((shard) => ({ sku: 'FLASH-1', locationId: 'wh-east', shard })),
     );
     expect(buckets.map((bucket) => bucket.onHand)).toEqual([4, 3, 3]);
+  });
+});
+
+describe('an order seen before', () => {
+  // Nothing reads the reservation before planning: the header's absent condition in the write decides.
+  const recording = () => {
+    const published: FabricEvent[] = [];
+    const ports: InventoryPorts = {
+      store,
+      policy: loadInventoryPolicy(),
+      publisher: {
+        publish: async (events) => {
+          published.push(...events);
+        },
+      },
+    };
+    return { ports, published };
+  };
+
+  it('answers a replay with the first decision, though the stock it planned on is gone, and changes nothing', async () => {
+    const tee = await stockedSku({ 'wh-east': 2 });
+    const order = stockOrder('shopify', `seen-${tee}`, [{ sku: tee, quantity: 2 }]);
+    const first = recording();
+    expect(await applyOrderToStock(order, first.ports)).toEqual({
+      action: 'reserve',
+      status: 'reserved',
+      replayed: false,
+    });
+    const ledgerBefore = await store.readLedger({ sku: tee, locationId: 'wh-east', shard: 0 });
+
+    const replay = recording();
+    expect(await applyOrderToStock(order, replay.ports)).toEqual({
+      action: 'reserve',
+      status: 'reserved',
+      replayed: true,
+    });
+
+    expect(replay.published).toEqual([]);
+    expect(await store.readLedger({ sku: tee, locationId: 'wh-east', shard: 0 })).toEqual(ledgerBefore);
+    expect((await availability(fabric, tee)).total).toMatchObject({ onHand: 2, reserved: 2, availableToSell: 0 });
+    expect((await store.readReservation(order.orderId)).parts).toHaveLength(1);
+  });
+
+  it('leaves an order another worker is still reserving in parts to that worker, for the message to come back', async () => {
+    const tee = await stockedSku({ 'wh-east': 2 });
+    const order = stockOrder('shopify', `claimed-${tee}`, [{ sku: tee, quantity: 1 }]);
+    const claimed = {
+      orderId: order.orderId,
+      channel: order.channel,
+      onShortage: 'reject' as const,
+      status: 'in_progress' as const,
+      lines: [],
+      claim: { id: 'other-worker', until: new Date(Date.now() + 60_000).toISOString() },
+      updatedAt: new Date().toISOString(),
+    };
+    expect((await store.putReservationHeader({ next: claimed, expect: { absent: true } })).kind).toBe('committed');
+
+    await expect(applyOrderToStock(order, recording().ports)).rejects.toBeInstanceOf(ReservationInProgressError);
+
+    expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 0, availableToSell: 2 });
+    expect((await store.readReservation(order.orderId)).header).toMatchObject({ claim: { id: 'other-worker' } });
   });
 });
 

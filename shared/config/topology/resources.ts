@@ -9,7 +9,13 @@ export interface TableDefinition {
   sortKey?: string;
   /** Attribute holding an epoch-seconds expiry, when items age out. */
   timeToLiveAttribute?: string;
-  globalIndexes?: readonly { name: string; partitionKey: string; sortKey?: string }[];
+  globalIndexes?: readonly {
+    name: string;
+    partitionKey: string;
+    sortKey?: string;
+    /** The attributes the index carries besides the table's and its own keys; absent, every attribute. */
+    projection?: readonly string[];
+  }[];
 }
 
 export const tables = {
@@ -34,12 +40,13 @@ export const tables = {
   /**
    * Stock positions (one item per SKU x location x bucket), their append-only movement ledger,
    * reservations, adjustments and published availability; layout in shared/adapters/inventory-store.ts.
-   * The sparse bySweepAt index lists records the reservation sweeper must revisit.
+   * The sparse bySweepAt index lists records the reservation sweeper must revisit, by key only: the
+   * sweeper reads each record it lists, so an index write stays a unit however large the record.
    */
   inventory: {
     partitionKey: 'pk',
     sortKey: 'sk',
-    globalIndexes: [{ name: 'bySweepAt', partitionKey: 'sweepPk', sortKey: 'sweepSk' }],
+    globalIndexes: [{ name: 'bySweepAt', partitionKey: 'sweepPk', sortKey: 'sweepSk', projection: [] }],
   },
   /**
    * Pull connectors' cursors, in-flight pages and failing spells, one item per connector, so a restart

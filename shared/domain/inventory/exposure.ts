@@ -92,50 +92,81 @@ export async function readAvailability(
   return describeAvailability(sku, positions, policy);
 }
 
+/** What the channels must be told of some SKUs: the events, and the write that records them once published. */
+export interface AvailabilityRefresh {
+  events: FabricEvent[];
+  /** Records the figures the events carry, unless a newer version is already recorded; call after publishing them. */
+  record(): Promise<void>;
+}
+
 /**
- * Tells channels when what they may list of a SKU changed: one AvailabilityChanged per channel whose
- * figure differs from the last one published, carrying the positions' version. Publishes first, then
- * records the figure unless a newer version is already recorded, so a crash in between repeats an
- * event (same figure, same version) rather than losing one; and an older read arriving late is never
- * published over a newer one. Returns the events published.
+ * What channels must be told about these SKUs: one AvailabilityChanged per channel whose figure
+ * differs from the last one published, carrying the positions' version. Reads every SKU's positions
+ * and published figures in one batch; publishes nothing, so a caller can send the events in the same
+ * publish as its own.
+ */
+export async function availabilityRefresh(
+  skus: Iterable<string>,
+  ports: { store: InventoryRepository; policy: InventoryPolicy; now?: () => Date },
+): Promise<AvailabilityRefresh> {
+  const wanted = [...new Set(skus)];
+  if (wanted.length === 0) return { events: [], record: async () => {} };
+  const states = await ports.store.readAvailabilityStates(
+    wanted.map((sku) => ({ sku, keys: bucketKeys(sku, locationIds(ports.policy), shardCount(ports.policy, sku)) })),
+  );
+  const changedAt = (ports.now?.() ?? new Date()).toISOString();
+  const events: FabricEvent[] = [];
+  const figures = new Map<string, Map<SalesChannel, { available: number; version: number }>>();
+  for (const sku of wanted) {
+    const state = states.get(sku);
+    if (!state) continue;
+    const view = describeAvailability(sku, state.positions, ports.policy);
+    const changes = view.channels.filter(({ channel, listed }) => {
+      const last = state.published.get(channel);
+      return !last || (last.version < view.version && last.available !== listed);
+    });
+    if (changes.length === 0) continue;
+    for (const { channel, listed } of changes)
+      events.push(
+        createEvent(
+          AvailabilityChanged,
+          {
+            sku,
+            channel,
+            available: listed,
+            previous: state.published.get(channel)?.available ?? null,
+            version: view.version,
+            changedAt,
+          },
+          { correlationId: `sku:${sku}` },
+        ),
+      );
+    figures.set(
+      sku,
+      new Map(changes.map(({ channel, listed }) => [channel, { available: listed, version: view.version }])),
+    );
+  }
+  return {
+    events,
+    record: async () => {
+      for (const [sku, changed] of figures) await ports.store.recordPublishedAvailability(sku, changed);
+    },
+  };
+}
+
+/**
+ * Tells channels when what they may list of a SKU changed (see availabilityRefresh), in one publish.
+ * Publishes first, then records each figure unless a newer version is already recorded, so a crash in
+ * between repeats an event (same figure, same version) rather than losing one; and an older read
+ * arriving late is never published over a newer one. Returns the events published.
  */
 export async function refreshAvailability(
   skus: Iterable<string>,
   ports: { store: InventoryRepository; publisher: EventPublisher; policy: InventoryPolicy; now?: () => Date },
 ): Promise<FabricEvent[]> {
-  const published: FabricEvent[] = [];
-  for (const sku of new Set(skus)) {
-    const { positions, published: recorded } = await ports.store.readAvailabilityState(
-      sku,
-      bucketKeys(sku, locationIds(ports.policy), shardCount(ports.policy, sku)),
-    );
-    const view = describeAvailability(sku, positions, ports.policy);
-    const changedAt = (ports.now?.() ?? new Date()).toISOString();
-    const changes = view.channels.filter(({ channel, listed }) => {
-      const last = recorded.get(channel);
-      return !last || (last.version < view.version && last.available !== listed);
-    });
-    if (changes.length === 0) continue;
-    const events = changes.map(({ channel, listed }) =>
-      createEvent(
-        AvailabilityChanged,
-        {
-          sku,
-          channel,
-          available: listed,
-          previous: recorded.get(channel)?.available ?? null,
-          version: view.version,
-          changedAt,
-        },
-        { correlationId: `sku:${sku}` },
-      ),
-    );
-    await ports.publisher.publish(events);
-    await ports.store.recordPublishedAvailability(
-      sku,
-      new Map(changes.map(({ channel, listed }) => [channel, { available: listed, version: view.version }])),
-    );
-    published.push(...events);
-  }
-  return published;
+  const refresh = await availabilityRefresh(skus, ports);
+  if (refresh.events.length === 0) return [];
+  await ports.publisher.publish(refresh.events);
+  await refresh.record();
+  return refresh.events;
 }

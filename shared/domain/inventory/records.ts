@@ -173,6 +173,12 @@ export interface PublishedAvailability {
   version: number;
 }
 
+/** A SKU's positions and what each channel was last told of it. */
+export interface AvailabilityState {
+  positions: StockPosition[];
+  published: Map<SalesChannel, PublishedAvailability>;
+}
+
 export type SweepItem =
   | { kind: 'reservation'; header: ReservationHeader }
   | { kind: 'adjustment'; record: AdjustmentRecord };
@@ -231,11 +237,10 @@ export interface InventoryRepository {
   readTransfer(transferId: string): Promise<TransferRecord | undefined>;
   /** Clears an outbox once its events are published, unless newer events were added meanwhile. */
   clearOutbox(owner: OutboxOwner, token: string, sweepAt: string | undefined): Promise<void>;
-  /** A SKU's positions (as readPositions) and the figures last published to its channels, in one read. */
-  readAvailabilityState(
-    sku: string,
-    keys: readonly BucketKey[],
-  ): Promise<{ positions: StockPosition[]; published: Map<SalesChannel, PublishedAvailability> }>;
+  /** Each SKU's positions (as readPositions) and the figures last published to its channels, in one batch read; keyed by SKU. */
+  readAvailabilityStates(
+    requests: readonly { sku: string; keys: readonly BucketKey[] }[],
+  ): Promise<Map<string, AvailabilityState>>;
   /**
    * Records published figures, each unless a figure of the same or a newer version is already recorded
    * for its channel; returns the channels whose figure was stale and not recorded.

@@ -27,7 +27,7 @@ import {
   type SourcingRuleRepository,
   type SourcingRuleSet,
 } from '#domain/fulfilment';
-import { refreshAvailability } from './exposure';
+import { availabilityRefresh } from './exposure';
 import type { EventPublisher } from '#domain/kernel/ports';
 import { PermanentError, TransientError } from '#domain/kernel/errors';
 
@@ -301,9 +301,9 @@ export async function reserveOrderStock(
   const lines = order.lines.flatMap((line) =>
     line.sku ? [{ lineId: line.lineId, sku: line.sku, quantity: line.quantity }] : [],
   );
-  const existing = await ports.store.readReservation(order.orderId);
-  if (existing.header && existing.header.status !== 'in_progress') return context.replay(existing.header);
-
+  // No read first: the header's absent condition in the write answers whether the order was seen
+  // before (a redelivery, a replay, a later version); the record is read only when it says so.
+  let existing: ReservationRecord | undefined;
   const rules = channelPolicy(ports.policy, order.channel);
   // Read at every reservation, so a rule changed through the API or the CLI applies to the next order.
   const sourcing: SourcingInput = {
@@ -321,7 +321,7 @@ export async function reserveOrderStock(
     onShortage: rules.onShortage,
     expiresAt: context.at(rules.reservationTtlMinutes * 60_000),
   };
-  let needsParts = existing.header !== undefined || existing.parts.length > 0;
+  let needsParts = false;
   for (let attempt = 0; attempt < MAX_PLANS && !needsParts; attempt += 1) {
     const sourced = await context.plan(lines, sourcing);
     decision = sourced.decision;
@@ -356,7 +356,11 @@ export async function reserveOrderStock(
             header: { next: header, expect: { absent: true } },
           });
     if (outcome.kind === 'committed') return context.decided(header);
-    if (outcome.kind === 'superseded') return context.replay((await ports.store.readReservation(order.orderId)).header);
+    if (outcome.kind === 'superseded') {
+      existing = await ports.store.readReservation(order.orderId);
+      if (isDecided(existing)) return context.replay(existing.header);
+      needsParts = true;
+    }
     // insufficient: the stock went between the read and the write; plan again from a fresh read.
   }
   if (!needsParts) {
@@ -376,9 +380,16 @@ export async function reserveOrderStock(
     );
     const outcome = await ports.store.putReservationHeader({ next: header, expect: { absent: true } });
     if (outcome.kind === 'committed') return context.decided(header);
-    return context.replay((await ports.store.readReservation(order.orderId)).header);
+    existing = await ports.store.readReservation(order.orderId);
+    if (isDecided(existing)) return context.replay(existing.header);
   }
-  return reserveInParts(context, { ...base, sourcing: decision }, lines, existing);
+  // Too large for one transaction, or another worker's claim is in the way: the claim decides.
+  return reserveInParts(context, { ...base, sourcing: decision }, lines, existing ?? { parts: [] });
+}
+
+/** A record whose header holds a decision (not a claim being written): the order was reserved or refused before. */
+function isDecided(record: ReservationRecord): record is ReservationRecord & { header: ReservationHeader } {
+  return record.header !== undefined && record.header.status !== 'in_progress';
 }
 
 /**
@@ -602,8 +613,9 @@ export function sweepAfterDrain(header: ReservationHeader): string | undefined {
 }
 
 /**
- * Publishes an outbox, refreshes the channel availability of the SKUs its write changed, then clears
- * it; a failure anywhere leaves it for the next redelivery or the sweeper, which do all three again.
+ * Publishes an outbox together with the channel availability of the SKUs its write changed (one read
+ * of those SKUs, one publish), records the figures, then clears it; a failure anywhere leaves it for
+ * the next redelivery or the sweeper, which do it all again (the same event ids, the same figures).
  */
 export async function drainOutbox(
   owner: OutboxOwner,
@@ -612,8 +624,9 @@ export async function drainOutbox(
   ports: InventoryPorts,
 ): Promise<void> {
   if (!outbox?.events.length) return;
-  await ports.publisher.publish(outbox.events);
-  await refreshAvailability(outbox.skus ?? [], ports);
+  const availability = await availabilityRefresh(outbox.skus ?? [], ports);
+  await ports.publisher.publish([...outbox.events, ...availability.events]);
+  await availability.record();
   await ports.store.clearOutbox(owner, outbox.token, sweepAt);
 }
 

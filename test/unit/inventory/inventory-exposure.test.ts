@@ -113,17 +113,22 @@ describe('availability of a SKU', () => {
   /** A store whose positions and published records are plain maps: enough for refreshAvailability. */
   function fakeStore(positions: ReturnType<typeof receipt>[]) {
     const recorded = new Map<SalesChannel, PublishedAvailability>();
-    const store: Pick<InventoryRepository, 'readPositions' | 'readAvailabilityState' | 'recordPublishedAvailability'> =
+    const store: Pick<InventoryRepository, 'readPositions' | 'readAvailabilityStates' | 'recordPublishedAvailability'> =
       {
         readPositions: async (keys) =>
           keys.map(
             (key) =>
               positions.find((p) => p.locationId === key.locationId && p.shard === key.shard) ?? emptyPosition(key),
           ),
-        readAvailabilityState: async (_sku, keys) => ({
-          positions: await store.readPositions(keys),
-          published: new Map(recorded),
-        }),
+        readAvailabilityStates: async (requests) =>
+          new Map(
+            await Promise.all(
+              requests.map(
+                async ({ sku, keys }) =>
+                  [sku, { positions: await store.readPositions(keys), published: new Map(recorded) }] as const,
+              ),
+            ),
+          ),
         recordPublishedAvailability: async (_sku, figures) => {
           const stale: SalesChannel[] = [];
           for (const [channel, published] of figures) {
