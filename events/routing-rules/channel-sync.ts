@@ -1,12 +1,10 @@
 import { EventSource } from '#events/catalog';
 import {
   CANCELLATION_SYNC_SCOPE,
-  OVERSELL_CHECK_SCOPE,
   PICKUP_SYNC_SCOPE,
   RETURN_SYNC_SCOPE,
   SHIPMENT_SYNC_SCOPE,
   cancellationSyncKey,
-  oversellCheckKey,
   pickupSyncKey,
   returnSyncKey,
   shipmentSyncKey,
@@ -50,8 +48,8 @@ export const channelSyncRules: readonly RoutingRule[] = [
       maxReceiveCount: 5,
       visibilityTimeoutSeconds: 360,
     },
+    // Not processedOnce: the check writes nothing, and a repeated incident carries the same event id.
     consumer: 'channel-availability-sync',
-    processedOnce: keyedOn('OrderReceived', OVERSELL_CHECK_SCOPE, ({ order }) => oversellCheckKey(order.orderId)),
   },
   {
     name: 'channel-shipment-sync',

@@ -6,7 +6,6 @@ import { createEvent } from '#domain/kernel/event';
 import { OversellIncident } from '#domain/channel-sync/events';
 import { DynamoPublicationLedger, publicationTableFromEnv } from '#shared/adapters/publication-ledger';
 import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
-import { IdempotentExecutor } from '#shared/adapters/idempotency';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { DynamoEventTrail } from '#shared/adapters/event-trail';
 import { logRecordFailure, readReceiveLimits, trailEntry } from '#shared/adapters/queue-consumer';
@@ -18,7 +17,7 @@ import { outboundChannelApisFromEnv } from '#shared/channels/channel-apis';
 import type { AvailabilityChange } from '#domain/channel-sync/publication';
 import { publishAvailability } from '#domain/channel-sync/availability-sync';
 import { findOversells } from '#domain/channel-sync/oversell';
-import { OVERSELL_CHECK_SCOPE, oversellCheckKey } from '#domain/channel-sync/model';
+import { oversellIncidentId } from '#domain/channel-sync/model';
 
 const table = publicationTableFromEnv();
 const ledger = new DynamoPublicationLedger(table);
@@ -26,10 +25,6 @@ const apis = outboundChannelApisFromEnv(table);
 const publisher = eventPublisherFromEnv();
 const trail = new DynamoEventTrail(
   readConfig({ [tableEnvVar('eventTrail')]: requiredName })[tableEnvVar('eventTrail')],
-);
-const oversellChecks = new IdempotentExecutor(
-  readConfig({ FABRIC_TABLE_IDEMPOTENCY: requiredName }).FABRIC_TABLE_IDEMPOTENCY,
-  OVERSELL_CHECK_SCOPE,
 );
 const receiveLimits = readReceiveLimits();
 /** Longer than the function's 60 s timeout: a lease outlives its holder only when the holder died. */
@@ -42,7 +37,6 @@ const LEASE_MS = 90_000;
  * zeros the channel had acknowledged (OversellIncident).
  */
 async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  oversellChecks.registerLambdaContext(context);
   /** messageId -> why the record goes back to the queue. */
   const failures = new Map<string, string>();
   const changes: { record: SQSRecord; change: AvailabilityChange }[] = [];
@@ -105,21 +99,24 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
   return { batchItemFailures: [...failures.keys()].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
+/**
+ * Once-only without an idempotency record: the check only reads the publication ledger, and each
+ * incident's event id is derived from the order and SKU (oversellIncidentId), so a redelivery or a
+ * later version of the order publishes the same event again, which the exceptions queue already holds.
+ */
 async function checkOversell(record: SQSRecord): Promise<void> {
   const event = parseEventBody(record.body, 'OrderReceived');
   const { order } = event.data;
-  await oversellChecks.run(oversellCheckKey(order.orderId), async () => {
-    const incidents = await findOversells(order, ledger);
-    await publisher.publish(
-      incidents.map((incident) =>
-        createEvent(OversellIncident, incident, { correlationId: order.orderId, causationId: event.id }),
-      ),
-    );
-    for (const incident of incidents)
-      logger.warn('oversell: the channel sold a SKU after acknowledging zero', { ...incident });
-    metrics.addMetric('OversellIncidents', MetricUnit.Count, incidents.length);
-    return { incidents: incidents.length };
-  });
+  const incidents = await findOversells(order, ledger);
+  await publisher.publish(
+    incidents.map((incident) => ({
+      ...createEvent(OversellIncident, incident, { correlationId: order.orderId, causationId: event.id }),
+      id: oversellIncidentId(order.orderId, incident.sku),
+    })),
+  );
+  for (const incident of incidents)
+    logger.warn('oversell: the channel sold a SKU after acknowledging zero', { ...incident });
+  metrics.addMetric('OversellIncidents', MetricUnit.Count, incidents.length);
 }
 
 export const handler = withObservability(syncBatch);

@@ -105,6 +105,43 @@ export class DynamoPublicationLedger implements PublicationLedger {
     }
   }
 
+  async offerAndClaim(
+    key: PublicationKey,
+    sku: string,
+    figure: PublicationFigure,
+    owner: string,
+    leaseMs: number,
+  ): Promise<PublicationRecord | undefined> {
+    const now = this.now();
+    try {
+      const output = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(key),
+          UpdateExpression:
+            'SET wanted = :figure, wantedVersion = :version, sku = :sku, channel = :channel, leaseOwner = :owner, leaseUntil = :until',
+          // The offer's condition and the claim's, together: a newer figure, and no lease held.
+          ConditionExpression:
+            '(attribute_not_exists(wantedVersion) OR wantedVersion < :version) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeValues: {
+            ':figure': figure,
+            ':version': figure.version,
+            ':sku': sku,
+            ':channel': key.channel,
+            ':owner': owner,
+            ':until': now + leaseMs,
+            ':now': now,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(returnedAttributes(output, `${key.channel} ${key.subject}`));
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
   async settle(
     key: PublicationKey,
     owner: string,

@@ -237,7 +237,7 @@ describe('drift check', () => {
 });
 
 describe('oversell incidents', () => {
-  it('raises one when a channel accepts an order after acknowledging zero', async () => {
+  it('raises one when a channel accepts an order after acknowledging zero, and the same one when the order comes again', async () => {
     const sku = newSku('OVERSOLD');
     await receive(sku, 1);
     await everyChannelShows(sku, 1, ['shopify']);
@@ -265,6 +265,19 @@ describe('oversell incidents', () => {
         availabilityVersion: zero.version,
       },
     });
+
+    // No idempotency record guards the check: a second delivery publishes the incident under the same id.
+    await fabric.clients.sns.send(
+      new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: orderReceivedBody(order) }),
+    );
+    const sightings = await eventually('the second check of the order', async () => {
+      await probe.drain();
+      const found = probe.events.filter(
+        (event) => event.detailType === 'OversellIncident' && (event.data as { sku: string }).sku === sku,
+      );
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(new Set(sightings.map((event) => event.id))).toEqual(new Set([incident.id]));
   });
 });
 

@@ -9,7 +9,7 @@ export const channelSyncFunctions = {
       "Publishes each channel's latest available-to-sell through its inventory API (coalesced, in version order, within its rate limit) and flags channel orders taken after a published zero.",
     timeoutSeconds: 60,
     memoryMb: 512,
-    tables: { channelPublications: 'readWrite', idempotency: 'readWrite', eventTrail: 'readWrite' },
+    tables: { channelPublications: 'readWrite', eventTrail: 'readWrite' },
     publishesEvents: true,
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart', 'square'],
   },

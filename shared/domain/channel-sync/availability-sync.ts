@@ -101,14 +101,15 @@ export async function publishAvailability(
     const claimed = new Map<string, ClaimedListing>();
     for (const change of channelChanges) {
       const key = availabilityKey(channel, change.sku);
-      const { accepted, record } = await ports.ledger.offer(key, change.sku, {
-        version: change.version,
-        value: change.available,
-        eventTime: change.changedAt,
-      });
-      if (!accepted) result.superseded += 1;
-      if (!pendingFigure(record)) continue;
-      const held = await ports.ledger.claim(key, ports.owner, ports.leaseMs);
+      const figure = { version: change.version, value: change.available, eventTime: change.changedAt };
+      // The usual case, a newer figure and nobody publishing, is one write; otherwise offer, then claim.
+      let held = await ports.ledger.offerAndClaim(key, change.sku, figure, ports.owner, ports.leaseMs);
+      if (!held) {
+        const { accepted, record } = await ports.ledger.offer(key, change.sku, figure);
+        if (!accepted) result.superseded += 1;
+        if (!pendingFigure(record)) continue;
+        held = await ports.ledger.claim(key, ports.owner, ports.leaseMs);
+      }
       if (!held) {
         result.handedOver += 1;
         continue;

@@ -3,11 +3,12 @@
  * at most once, and what ops look up before a redrive.
  */
 
-export const OVERSELL_CHECK_SCOPE = 'channel-oversell-check';
-
-/** One check per order: a later version of the same order is not a second sale. */
-export function oversellCheckKey(orderId: string): string {
-  return `oversell#${orderId}`;
+/**
+ * The event id of the oversell incident of one order's SKU: the same whichever delivery or version of
+ * the order found it, so the exceptions queue records a repeated check as the sighting it already has.
+ */
+export function oversellIncidentId(orderId: string, sku: string): string {
+  return `oversell:${orderId}:${sku}`;
 }
 
 export const SHIPMENT_SYNC_SCOPE = 'channel-shipment-sync';

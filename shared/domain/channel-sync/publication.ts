@@ -79,6 +79,7 @@ export function coalesceAvailability(changes: readonly AvailabilityChange[]): Av
  * The ledger port. Every method is one conditional write on one item, so concurrent consumers agree:
  * - offer: records a figure as wanted unless an equal or newer version is already wanted (stale: false);
  * - claim: takes the subject's lease if nobody holds an unexpired one, returning the record;
+ * - offerAndClaim: both of the above in one write, or nothing;
  * - settle: records a figure as published and, if nothing newer is wanted, releases the lease in the
  *   same write (released: true); otherwise keeps the lease and returns the newer wanted figure;
  * - release: gives the lease up without publishing (a failed call), so another delivery can retry.
@@ -90,6 +91,19 @@ export interface PublicationLedger {
     figure: PublicationFigure,
   ): Promise<{ accepted: boolean; record: PublicationRecord }>;
   claim(key: PublicationKey, owner: string, leaseMs: number): Promise<PublicationRecord | undefined>;
+  /**
+   * offer and claim in one write: records the figure as wanted and takes the lease, both or neither,
+   * when the figure is newer than the one wanted and nobody holds an unexpired lease (creating the
+   * subject if need be); returns the claimed record, or undefined when either condition failed and
+   * nothing was written.
+   */
+  offerAndClaim(
+    key: PublicationKey,
+    sku: string,
+    figure: PublicationFigure,
+    owner: string,
+    leaseMs: number,
+  ): Promise<PublicationRecord | undefined>;
   settle(
     key: PublicationKey,
     owner: string,

@@ -40,6 +40,15 @@ class MemoryLedger implements PublicationLedger {
     return { ...next };
   }
 
+  async offerAndClaim(key: PublicationKey, sku: string, figure: PublicationFigure, owner: string, leaseMs: number) {
+    const record = this.items.get(this.id(key)) ?? { ...key, sku };
+    if (record.wanted && record.wanted.version >= figure.version) return undefined;
+    if (record.lease && record.lease.until >= this.now) return undefined;
+    const next = { ...record, wanted: figure, lease: { owner, until: this.now + leaseMs } };
+    this.items.set(this.id(key), next);
+    return { ...next };
+  }
+
   async settle(key: PublicationKey, owner: string, published: PublishedFigure, listingRef?: string) {
     const record = this.items.get(this.id(key))!;
     if (record.lease?.owner !== owner || (record.published && record.published.version > published.version))
