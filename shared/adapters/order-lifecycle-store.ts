@@ -1,11 +1,5 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll, queryItems } from './dynamo-query';
 import { loadOrderSlas } from '#domain/orders/sla-policy';
@@ -13,6 +7,7 @@ import { slaDeadline, type OrderSlas, type StuckOrderWatch } from '#domain/order
 import type { OrderStuckData } from '#domain/orders/events';
 import {
   LifecycleVersionConflictError,
+  type AppliedEvent,
   type LifecycleHistoryEntry,
   type LifecycleRefusal,
   type LifecycleStore,
@@ -23,9 +18,12 @@ import {
  * The lifecycle lives in the order's own item collection of the orders table, beside the canonical
  * order (shared/adapters/order-store.ts), so one query shows an order, its channel history and its
  * lifecycle:
- *   pk ORDER#{orderId}  sk LIFECYCLE                            -> state, version, facts, applied event keys
- *   pk ORDER#{orderId}  sk LIFECYCLE#{version, 6 digits}         -> one move (from, to, event)
+ *   pk ORDER#{orderId}  sk LIFECYCLE                            -> state, version, facts, and per applied event
+ *                                                                   key its move (from, to, on, event id, when)
  *   pk ORDER#{orderId}  sk LIFECYCLE_REFUSED#{eventId}           -> one refused event, with both states
+ * The moves live in the LIFECYCLE item's applied keys rather than an item each: a move is then one
+ * conditional put of one item, not a transaction of two (which DynamoDB bills twice over). Orders moved
+ * before that kept a LIFECYCLE#{version} item per move, which `history` still reads.
  * The LIFECYCLE item of an order in a state with an SLA carries slaWatch = 'DUE' and slaDeadline, the
  * sparse bySlaDeadline index the SLA watch queries; a move rewrites the item and so the deadline, and
  * a reported stay drops slaWatch. One index partition: it holds only orders in flight.
@@ -61,48 +59,38 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
   }
 
   async save(next: OrderLifecycle, expectedVersion: number, entry: LifecycleHistoryEntry): Promise<void> {
-    const pk = `ORDER#${next.orderId}`;
     const deadline = slaDeadline(next.state, entry.recordedAt, this.slas);
+    const move: StoredMove = {
+      ...next.applied[entry.key],
+      on: entry.on,
+      eventId: entry.eventId,
+      recordedAt: entry.recordedAt,
+    };
     try {
       await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              // The version read is the version written over: a racing consumer or a late event that
-              // decided on an older state loses here, whatever it read.
-              Put: {
-                TableName: this.ordersTable,
-                Item: {
-                  pk,
-                  sk: 'LIFECYCLE',
-                  state: next.state,
-                  version: next.version,
-                  facts: next.facts,
-                  applied: next.applied,
-                  updatedAt: entry.recordedAt,
-                  ...(deadline ? { slaWatch: 'DUE', slaDeadline: deadline } : {}),
-                },
-                ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-                ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
-              },
-            },
-            {
-              Put: {
-                TableName: this.ordersTable,
-                Item: { pk, sk: `LIFECYCLE#${String(next.version).padStart(6, '0')}`, ...entry, version: next.version },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
+        new PutCommand({
+          TableName: this.ordersTable,
+          Item: {
+            pk: `ORDER#${next.orderId}`,
+            sk: 'LIFECYCLE',
+            state: next.state,
+            version: next.version,
+            facts: next.facts,
+            // The move is kept with its key: the decision spreads the applied keys it loaded, so every
+            // earlier move stays in the item as written.
+            applied: { ...next.applied, [entry.key]: move },
+            updatedAt: entry.recordedAt,
+            ...(deadline ? { slaWatch: 'DUE', slaDeadline: deadline } : {}),
+          },
+          // The version read is the version written over: a racing consumer or a late event that
+          // decided on an older state loses here, whatever it read.
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
         }),
       );
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
-      ) {
+      if (error instanceof ConditionalCheckFailedException)
         throw new LifecycleVersionConflictError(`order ${next.orderId} moved past version ${expectedVersion}`);
-      }
       throw error;
     }
   }
@@ -153,9 +141,7 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
   }
 
   /** The order's moves in order, and the events it refused: what `ops order show` and the tests read. */
-  async history(
-    orderId: string,
-  ): Promise<{ moves: (LifecycleHistoryEntry & { version: number })[]; refusals: LifecycleRefusal[] }> {
+  async history(orderId: string): Promise<{ moves: StoredHistoryEntry[]; refusals: LifecycleRefusal[] }> {
     const items = await queryAll(this.client, {
       TableName: this.ordersTable,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lifecycle)',
@@ -163,16 +149,27 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
       ConsistentRead: true,
     });
     const strip = ({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest;
+    const lifecycle = items.find((item) => item.sk === 'LIFECYCLE');
+    const moves = Object.entries((lifecycle?.applied ?? {}) as Record<string, Partial<StoredMove>>).flatMap(
+      ([key, { from, to, version, on, eventId, recordedAt }]) =>
+        recordedAt === undefined ? [] : [{ from, to, on, key, eventId, recordedAt, version } as StoredHistoryEntry],
+    );
+    const movedBefore = items
+      .filter((item) => String(item.sk).startsWith('LIFECYCLE#'))
+      .map(strip) as unknown as StoredHistoryEntry[];
     return {
-      moves: items
-        .filter((item) => String(item.sk).startsWith('LIFECYCLE#'))
-        .map(strip) as unknown as (LifecycleHistoryEntry & { version: number })[],
+      moves: [...movedBefore, ...moves].sort((a, b) => a.version - b.version),
       refusals: items
         .filter((item) => String(item.sk).startsWith('LIFECYCLE_REFUSED#'))
         .map(strip) as unknown as LifecycleRefusal[],
     };
   }
 }
+
+/** An applied event key as `save` stores it: the move it made, with the event that made it and when. */
+type StoredMove = AppliedEvent & Pick<LifecycleHistoryEntry, 'on' | 'eventId' | 'recordedAt'>;
+
+type StoredHistoryEntry = LifecycleHistoryEntry & { version: number };
 
 /** What the SLA watch reads of a LIFECYCLE item that `save` wrote with slaWatch DUE. */
 interface DueLifecycleItem {

@@ -371,8 +371,11 @@ export async function applyLifecycleEvent(
     const current = await store.load(orderId);
     const decision = decideTransition(current, event, orderId);
     switch (decision.outcome) {
-      case 'duplicate':
-        return { outcome: 'duplicate', ...decision.applied };
+      case 'duplicate': {
+        // A store may keep more of a move than the decision needs (the event that made it, when).
+        const { from, to, version } = decision.applied;
+        return { outcome: 'duplicate', from, to, version };
+      }
       case 'early':
         throw new LifecycleEventEarlyError(`order ${orderId}: ${decision.reason}`);
       case 'refused':
