@@ -26,9 +26,11 @@ async function recordReceivedOrder(record: SQSRecord): Promise<void> {
   const event = parseEventBody(record.body, 'OrderReceived');
   const { order, deliveryId } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
-  const { result, replayed } = await orderVersions.run(orderVersionKey(order), () =>
+  const run = await orderVersions.run(orderVersionKey(order), () =>
     orders.recordOrder(order, { eventId: event.id, deliveryId }),
   );
+  const { result } = run;
+  const replayed = run.replayed || result === 'duplicate';
   metrics.addMetric(
     replayed
       ? 'OrderVersionsReplayed'

@@ -20,6 +20,7 @@ import {
   type OrderStanding,
   type OrderView,
   type OrderWithHistory,
+  type RecordOrderOutcome,
   type RecordOrderResult,
 } from '#domain/orders/order-record';
 import type { LifecycleState } from '#domain/orders/lifecycle';
@@ -51,7 +52,13 @@ export class DynamoOrderRepository implements OrderRepository {
     private readonly client: DynamoDBDocumentClient = documentClient(),
   ) {}
 
-  async recordOrder(order: Order, source: { eventId: string; deliveryId: string }): Promise<RecordOrderResult> {
+  /**
+   * Stores a version with no read first: the conditions decide. A new order is one transaction that
+   * requires no stored order; only when one is stored is its version read, to tell the same version
+   * delivered again (`duplicate`, nothing written) from an older one (`stale_update_ignored`, noted in
+   * the history) and a newer one (`updated`, written over only while the version read is still older).
+   */
+  async recordOrder(order: Order, source: { eventId: string; deliveryId: string }): Promise<RecordOrderOutcome> {
     const recordedAt = new Date().toISOString();
     const pk = `ORDER#${order.orderId}`;
     const history = (change: RecordOrderResult): OrderHistoryEntry & { pk: string; sk: string } => ({
@@ -64,22 +71,11 @@ export class DynamoOrderRepository implements OrderRepository {
       eventId: source.eventId,
       deliveryId: source.deliveryId,
     });
-    // Indexed first, whatever the outcome below: a redelivery after a failure writes the same items
-    // again, and a reader checks the order still carries the SKU (an older version may have).
-    const [existing] = await Promise.all([
+    const store = (change: 'created' | 'updated') =>
       this.client.send(
-        new GetCommand({ TableName: this.ordersTable, Key: { pk, sk: 'ORDER' }, ProjectionExpression: 'pk' }),
-      ),
-      this.indexBySku(order),
-    ]);
-    const change: RecordOrderResult = existing.Item ? 'updated' : 'created';
-    try {
-      await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
-              // The version check lives in the write: two consumers racing cannot both win, and an older
-              // update cannot overwrite a newer one, whatever either of them read before.
               Put: {
                 TableName: this.ordersTable,
                 Item: {
@@ -90,16 +86,22 @@ export class DynamoOrderRepository implements OrderRepository {
                   status: order.status,
                   recordedAt,
                 },
-                // The same version may replace a held one once a fix maps it whole (reprocessing from the
+                // The version check lives in the write: two consumers racing cannot both win, and an older
+                // update cannot overwrite a newer one, whatever either of them read before. The same
+                // version may replace a held one once a fix maps it whole (reprocessing from the
                 // archive): the channel sent nothing newer, yet the stored version cannot proceed.
-                ConditionExpression:
-                  'attribute_not_exists(pk) OR channelUpdatedAt < :version OR (channelUpdatedAt = :version AND #status = :held AND :status <> :held)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':version': order.channelUpdatedAt,
-                  ':held': 'needs_attention',
-                  ':status': order.status,
-                },
+                ...(change === 'created'
+                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                  : {
+                      ConditionExpression:
+                        'channelUpdatedAt < :version OR (channelUpdatedAt = :version AND #status = :held AND :status <> :held)',
+                      ExpressionAttributeNames: { '#status': 'status' },
+                      ExpressionAttributeValues: {
+                        ':version': order.channelUpdatedAt,
+                        ':held': 'needs_attention',
+                        ':status': order.status,
+                      },
+                    }),
               },
             },
             { Put: { TableName: this.ordersTable, Item: history(change) } },
@@ -115,19 +117,65 @@ export class DynamoOrderRepository implements OrderRepository {
           ],
         }),
       );
-      return change;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [orderReason, , crossReferenceReason] = error.CancellationReasons ?? [];
-      if (crossReferenceReason?.Code === 'ConditionalCheckFailed') {
-        throw new CrossReferenceConflictError(
-          `${order.channel} order ${order.channelOrderId} is already mapped to another order id`,
-        );
+    // Indexed first, whatever the outcome below: a redelivery after a failure writes the same items
+    // again, and a reader checks the order still carries the SKU (an older version may have).
+    const [refused] = await Promise.all([
+      store('created').then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+      this.indexBySku(order),
+    ]);
+    if (refused === undefined) return 'created';
+    this.throwUnlessOrderConditionFailed(refused, order);
+    for (;;) {
+      const stored = await this.storedVersionAndStatus(order.orderId);
+      if (!stored) throw refused;
+      const newer =
+        stored.channelUpdatedAt < order.channelUpdatedAt ||
+        (stored.channelUpdatedAt === order.channelUpdatedAt &&
+          stored.status === 'needs_attention' &&
+          order.status !== 'needs_attention');
+      if (!newer) {
+        if (stored.channelUpdatedAt === order.channelUpdatedAt && stored.status === order.status) return 'duplicate';
+        await this.client.send(new PutCommand({ TableName: this.ordersTable, Item: history('stale_update_ignored') }));
+        return 'stale_update_ignored';
       }
-      if (orderReason?.Code !== 'ConditionalCheckFailed') throw error;
-      await this.client.send(new PutCommand({ TableName: this.ordersTable, Item: history('stale_update_ignored') }));
-      return 'stale_update_ignored';
+      try {
+        await store('updated');
+        return 'updated';
+      } catch (error) {
+        // A newer version stored since the read: read it again and decide again.
+        this.throwUnlessOrderConditionFailed(error, order);
+      }
     }
+  }
+
+  /** Lets only a failed order condition through; a cross-reference owned by another order id is a conflict. */
+  private throwUnlessOrderConditionFailed(error: unknown, order: Order): void {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const [orderReason, , crossReferenceReason] = error.CancellationReasons ?? [];
+    if (crossReferenceReason?.Code === 'ConditionalCheckFailed') {
+      throw new CrossReferenceConflictError(
+        `${order.channel} order ${order.channelOrderId} is already mapped to another order id`,
+      );
+    }
+    if (orderReason?.Code !== 'ConditionalCheckFailed') throw error;
+  }
+
+  private async storedVersionAndStatus(
+    orderId: string,
+  ): Promise<{ channelUpdatedAt: string; status: string } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.ordersTable,
+        Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
+        ProjectionExpression: 'channelUpdatedAt, #status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item as { channelUpdatedAt: string; status: string } | undefined;
   }
 
   /** Idempotent: the keys come from the order, so writing them again changes nothing. */
@@ -393,11 +441,13 @@ function heldOrderOf({
 }
 
 /**
- * Above this, an order is stored gzipped: a DynamoDB item takes at most 400 KB, and a verified order
- * up to the 1 MiB webhook limit (3,000 lines, ~860 KB from Shopify) maps to more than that. Line
- * after line of the same shape compresses tenfold or better. Smaller orders stay readable as they are.
+ * Above this, an order is stored gzipped. DynamoDB bills a write unit per KiB of item, twice over in
+ * recordOrder's transaction: a Shopify order of one to three lines is 1.4-2.1 KB of JSON, two or three
+ * units as it stands, and about 600 bytes gzipped, one unit beside its keys and version. Gzipped, an
+ * order up to the 1 MiB webhook limit (3,000 lines, ~860 KB from Shopify) also fits an item's 400 KB:
+ * line after line of the same shape compresses tenfold or better. Smaller orders stay readable as they are.
  */
-const ORDER_INLINE_MAX_BYTES = 128 * 1024;
+const ORDER_INLINE_MAX_BYTES = 800;
 
 /** The attribute that holds the order: `order` as a map, or `orderGzip`, its JSON gzipped, when large. */
 function orderAttribute(order: Order): { order: Order } | { orderGzip: Uint8Array } {

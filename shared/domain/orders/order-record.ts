@@ -56,6 +56,8 @@ export function orderStanding(order: Order | undefined, lifecycleState: Lifecycl
 }
 
 export type RecordOrderResult = 'created' | 'updated' | 'stale_update_ignored';
+/** What recording a version did: a history entry's change, or `duplicate` when that very version was stored already. */
+export type RecordOrderOutcome = RecordOrderResult | 'duplicate';
 
 /** Where canonical orders live. Implementations must make `recordOrder` atomic. */
 export interface OrderRepository {
@@ -63,10 +65,11 @@ export interface OrderRepository {
    * Stores a version of a channel order: creates it, or replaces it when this version's
    * channelUpdatedAt is newer than the stored one. An older version arriving late changes nothing but
    * the history (`stale_update_ignored`). The same version mapped again after a fix (a SKU mapped since)
-   * replaces a stored version held as needs_attention, once. The cross-reference (channel,
-   * channelOrderId) -> orderId is written in the same transaction.
+   * replaces a stored version held as needs_attention, once. The same version stored already is a
+   * `duplicate` and changes nothing, so a redelivery or a replay of it has one effect. The
+   * cross-reference (channel, channelOrderId) -> orderId is written in the same transaction.
    */
-  recordOrder(order: Order, source: { eventId: string; deliveryId: string }): Promise<RecordOrderResult>;
+  recordOrder(order: Order, source: { eventId: string; deliveryId: string }): Promise<RecordOrderOutcome>;
   getOrder(orderId: string): Promise<OrderWithHistory | undefined>;
   /** Keeps a held order and its cross-reference; holding it again changes nothing. */
   holdOrder(held: HeldOrder): Promise<void>;
