@@ -125,17 +125,20 @@ export class DynamoExceptionStore implements ExceptionStore {
       .sort((a, b) => a.firstSeenAt.localeCompare(b.firstSeenAt));
   }
 
-  async openForOrder(orderId: string, kind: ExceptionKind): Promise<ExceptionRecord[]> {
+  async openForOrder(orderId: string, kinds: readonly ExceptionKind[]): Promise<ExceptionRecord[]> {
+    // Every kind at once: a key condition takes one sort key value or range, and a filter may not name
+    // the index's keys, so the kinds are picked here, before the rows are read again.
     const rows = await queryAll(this.client, {
       TableName: this.table,
       IndexName: 'byOrder',
-      KeyConditionExpression: 'orderId = :orderId AND kind = :kind',
+      KeyConditionExpression: 'orderId = :orderId',
       FilterExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':orderId': orderId, ':kind': kind, ':open': 'open' },
+      ExpressionAttributeValues: { ':orderId': orderId, ':open': 'open' },
     });
     // The index is eventually consistent: read each row again before acting on its version.
-    return (await Promise.all(rows.map((row) => this.get(String(row.id))))).filter(
+    const wanted = rows.filter((row) => kinds.includes(row.kind as ExceptionKind));
+    return (await Promise.all(wanted.map((row) => this.get(String(row.id))))).filter(
       (row): row is ExceptionRecord => row?.status === 'open',
     );
   }

@@ -27,7 +27,7 @@ const operator = { by: 'test:operator', why: 'the integration test fixed the cau
 
 beforeAll(async () => {
   fabric = await startTestFabric('exceptions', { scheduleIntervalMs: () => 0 });
-  await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'exceptions']);
+  await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'exceptions', 'exceptions-order-moves']);
   probe = await EventProbe.subscribe(fabric, { source: [EventSource.intake] });
   exceptions = new DynamoExceptionStore(fabric.resources.tables.exceptions);
   lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);

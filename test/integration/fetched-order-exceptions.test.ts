@@ -19,7 +19,7 @@ const run = Math.floor(Math.random() * 1_000_000);
 beforeAll(async () => {
   await stub.start();
   fabric = await startTestFabric('fetched-exceptions', { channelApiStub: stub });
-  await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'exceptions']);
+  await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'exceptions', 'exceptions-order-moves']);
   exceptions = new DynamoExceptionStore(fabric.resources.tables.exceptions);
   await seedSampleCatalog(fabric.resources.tables.crossReference);
   await countSampleStock(fabric.apiUrl, fabric.resources.prefix);

@@ -18,7 +18,8 @@ export interface ExceptionStore {
   raise(raised: RaisedException, sighting: { eventId: string; at: string }): Promise<ExceptionRecord>;
   get(id: string): Promise<ExceptionRecord | undefined>;
   list(filter: ExceptionFilter): Promise<ExceptionRecord[]>;
-  openForOrder(orderId: string, kind: ExceptionKind): Promise<ExceptionRecord[]>;
+  /** The order's open exceptions of these kinds, in one read however many kinds its move may resolve. */
+  openForOrder(orderId: string, kinds: readonly ExceptionKind[]): Promise<ExceptionRecord[]>;
   /** Open exceptions that wait for this channel SKU (`sku:CODE` or `variant:ID`) to be mapped. */
   openWaitingForSku(channel: SalesChannel | 'pos', channelSkuKey: string): Promise<ExceptionRecord[]>;
   /** Appends an action, setting the status when given; throws ExceptionChangedError when the row moved since `expectedVersion`. */

@@ -46,19 +46,24 @@ export async function takeExceptionEvent(
   }
   if (event.detailType === 'OrderStateChanged') {
     const change = event.data as EventDataOf<typeof OrderStateChanged>;
+    const resolvable = kindsResolvedBy(change);
     const ids: string[] = [];
-    for (const { kind, unless } of kindsResolvedBy(change)) {
-      for (const record of await ports.store.openForOrder(change.orderId, kind)) {
-        if (unless?.(record)) continue;
-        const action = {
-          action: 'resolved',
-          by: FABRIC_ACTOR,
-          at: event.time,
-          why: `the order moved ${change.from} -> ${change.to} on ${change.on}`,
-        } as const;
-        if (await actOnLatest(ports.store, record, action, 'resolved', (latest) => latest.status === 'open'))
-          ids.push(record.id);
-      }
+    // A redriven or replayed first move still reaches here: it resolves nothing, so nothing is read.
+    if (resolvable.length === 0) return { outcome: 'resolved', ids };
+    const open = await ports.store.openForOrder(
+      change.orderId,
+      resolvable.map(({ kind }) => kind),
+    );
+    for (const record of open) {
+      if (resolvable.find(({ kind }) => kind === record.kind)?.unless?.(record)) continue;
+      const action = {
+        action: 'resolved',
+        by: FABRIC_ACTOR,
+        at: event.time,
+        why: `the order moved ${change.from} -> ${change.to} on ${change.on}`,
+      } as const;
+      if (await actOnLatest(ports.store, record, action, 'resolved', (latest) => latest.status === 'open'))
+        ids.push(record.id);
     }
     return { outcome: 'resolved', ids };
   }

@@ -2,12 +2,18 @@ import { createEvent } from '#domain/kernel/event';
 import { ErpPostingRejected } from '#domain/erp/events';
 import { OrderNeedsAttention } from '#domain/intake/events';
 import { PosSequenceGapDetected } from '#domain/pos/events';
+import { OrderStateChanged } from '#domain/orders/events';
+import { TRANSITIONS } from '#domain/orders/lifecycle';
+import { exceptionsRules } from '#events/routing-rules/exceptions';
 import {
   EXCEPTION_KINDS,
   exceptionFrom,
   kindsResolvedBy,
   openExceptionFigures,
+  takeExceptionEvent,
+  type ExceptionKind,
   type ExceptionRecord,
+  type ExceptionStore,
 } from '#domain/exceptions';
 
 const trace = { correlationId: 'ord_1' };
@@ -175,6 +181,54 @@ describe('exceptions: resolved when the cause goes away', () => {
 
     expect(stuck.unless?.(record({ context: { state: 'reserved' } }))).toBe(true);
     expect(stuck.unless?.(record({ context: { state: 'received' } }))).toBe(false);
+  });
+
+  it("routes to the work queue every move the lifecycle can make that may resolve something, and leaves out an order's first, which resolves nothing", () => {
+    const moves = TRANSITIONS.flatMap(({ from, to, on }) =>
+      from.map((state) => ({ orderId: 'ord_1', from: state, to, version: 2, on })),
+    );
+    const resolvingNothing = new Set(moves.filter((m) => kindsResolvedBy(m).length === 0).map((m) => m.from));
+    const movesRule = exceptionsRules.filter((rule) =>
+      rule.pattern['detail-type']?.includes(OrderStateChanged.detailType),
+    );
+
+    expect([...resolvingNothing]).toEqual(['none']);
+    expect(movesRule).toHaveLength(1);
+    expect(movesRule[0].pattern.detail).toEqual({ data: { from: [{ 'anything-but': [...resolvingNothing] }] } });
+  });
+
+  it("reads the order's open exceptions once per move, for every kind the move may resolve, and resolves only those", async () => {
+    const rows = [
+      record({ id: 'stuck', kind: 'OrderStuck', context: { state: 'reserved' } }),
+      record({ id: 'rejected', kind: 'ErpPostingRejected' }),
+    ];
+    const reads: (readonly ExceptionKind[])[] = [];
+    const store = {
+      openForOrder: async (_orderId: string, kinds: readonly ExceptionKind[]) => {
+        reads.push(kinds);
+        return rows.filter((row) => kinds.includes(row.kind));
+      },
+      get: async (id: string) => rows.find((row) => row.id === id),
+      act: async (id: string, _version: number, _action: unknown, status?: ExceptionRecord['status']) => ({
+        ...rows.find((row) => row.id === id)!,
+        ...(status ? { status } : {}),
+      }),
+    } as unknown as ExceptionStore;
+    const moved = (from: 'none' | 'reserved', to: 'received' | 'posted_to_erp', on: 'order_received' | 'erp_posted') =>
+      createEvent(OrderStateChanged, { orderId: 'ord_1', from, to, version: 3, on }, trace);
+
+    const posted = await takeExceptionEvent(moved('reserved', 'posted_to_erp', 'erp_posted'), {
+      store,
+      heldOrders: { holdOrder: async () => undefined },
+    });
+    const first = await takeExceptionEvent(moved('none', 'received', 'order_received'), {
+      store,
+      heldOrders: { holdOrder: async () => undefined },
+    });
+
+    expect(posted).toEqual({ outcome: 'resolved', ids: ['stuck', 'rejected'] });
+    expect(first).toEqual({ outcome: 'resolved', ids: [] });
+    expect(reads).toEqual([['OrderStuck', 'OrderNeedsAttention', 'ErpPostingRejected']]);
   });
 });
 
