@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DetailType, eventCatalog } from './catalog';
 
 /** Where the generated JSON Schemas are committed, one file per detail-type and version. */

@@ -1,6 +1,6 @@
 import type { Context, ScheduledEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
 import { parseEventBody } from '#events/catalog';
 import { catchUpChannel, type CatchUpResult } from '#domain/intake/catch-up';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
 import { tableEnvVar } from '#shared/config/topology';
 import { SalesChannel } from '#domain/kernel/order';

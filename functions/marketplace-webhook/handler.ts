@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
 import { acceptWebhookDelivery } from '#domain/intake/webhook-delivery';
 import { SalesChannel } from '#domain/kernel/order';

@@ -2,7 +2,7 @@ import { posBatchReader } from '#shared/pos/pos-batch-reader';
 import type { Context, S3Event, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
 import { parseEventBody } from '#events/catalog';
 import {

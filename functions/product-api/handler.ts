@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
 import { SourceSystem, loadDataOwnership } from '#domain/kernel/data-ownership';
 import { Product } from '#domain/kernel/product';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { updateSourcingRules } from '#domain/fulfilment';
 import { loadInventoryPolicy } from '#domain/inventory/policy';
 import { formatIssues } from '#domain/kernel/validation';

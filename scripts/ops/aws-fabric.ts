@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { routingRules } from '#events/routing-rules';
 import { RESOURCE_DIRECTORY_PARAMETER } from '../../infra/constructs/resource-directory';
 import {

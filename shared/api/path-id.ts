@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { formatIssues } from '#domain/kernel/validation';
 import { jsonAnswer } from './http-answer';

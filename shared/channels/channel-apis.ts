@@ -12,7 +12,7 @@ import {
 import { EBAY_PRODUCTION_URL, EbayApi, ebayOrderSource } from './ebay/ebay-api.client';
 import { SQUARE_PRODUCTION_URL, SquareOrdersApi, squareOrderSource } from './square/square-api.client';
 import { WALMART_PRODUCTION_URL, WalmartOrdersApi, walmartOrderSource } from './walmart/walmart-api.client';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoTokenBucket } from '#shared/adapters/publication-ledger';
 import type { ChannelInventoryApi } from '#domain/channel-sync/availability-sync';
 import type { ChannelFulfilmentApi } from '#domain/channel-sync/shipment-sync';

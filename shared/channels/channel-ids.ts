@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A channel's numeric id at any size: a number while a double holds it exactly, the string of its digits

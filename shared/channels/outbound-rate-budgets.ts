@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { RateLimit } from '#domain/kernel/rate-limit';
 import type { ChannelApiCredentials } from './channel-credentials';

@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readConfig } from '#shared/config/env';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { SalesOrderPostingPolicy } from '#domain/erp/model';

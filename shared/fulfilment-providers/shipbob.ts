@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { FulfilmentRequest, ProviderShipment, ThirdPartyFulfilment } from '#domain/fulfilment';
 import type { Order } from '#domain/kernel/order';

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { S3PosUploadRecords } from '#shared/adapters/pos-upload-records';
 import { parsePosBatchKey, type PosBatchSummary, type QuarantinedLine } from '#domain/pos';
 

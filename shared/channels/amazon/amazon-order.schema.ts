@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * Selling Partner API shapes the fabric reads: the ORDER_CHANGE notification (delivered to an SQS

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * The part of eBay's Sell Fulfillment API order (getOrder, and each of getOrders' `orders`) that the

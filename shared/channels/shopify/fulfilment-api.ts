@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChannelApiError } from '../channel-http';
 import type { ChannelFulfilmentApi, ChannelShipment } from '#domain/channel-sync/shipment-sync';
 import type { ChannelCancellation, ChannelCancellationApi } from '#domain/channel-sync/cancellation-sync';

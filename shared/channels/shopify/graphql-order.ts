@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ShopifyOrderPayload } from './shopify-order.schema';
 import { gidTail } from './shopify-webhook.adapter';
 

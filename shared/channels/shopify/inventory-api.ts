@@ -1,6 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { ChannelApiError, ChannelRateLimitedError, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';

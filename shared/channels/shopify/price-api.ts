@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChannelApiError } from '../channel-http';
 import { formatDecimalMoney } from '#domain/kernel/money';
 import type { ChannelListing } from '#domain/kernel/product';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { ChannelApiError, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelListing } from '#domain/kernel/product';
 import type { EffectivePrice } from '#domain/pricing/model';
 import { ListingIncompleteError, type ChannelPriceApi } from '#domain/pricing/distribution';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * The part of Square's Order object (Orders API RetrieveOrder, `{ order }`) that the fabric reads.

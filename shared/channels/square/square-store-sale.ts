@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, readPolicy } from '#shared/config/env';
 import { OrderMappingError, type TillTransaction } from '#domain/intake/channel-ports';
 import { loadInventoryPolicy } from '#domain/inventory';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { OrderSource } from '#domain/intake/order-fetch';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * The part of a Walmart Marketplace purchase order (Orders API v3, GET /v3/orders/{purchaseOrderId},

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OrderFeed, PulledPage, PullWindow } from '#domain/intake/order-pull';
 import { readListedOrders } from '../listed-orders';
 import type { WooCommerceRestApi } from './inventory-api';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SettlementLine } from './settlement';
 import { JournalEntryPreparedData } from './model';
 import { ReconciliationExceptionData } from './settlement-exception';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JournalEntry } from './journal-entry';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { Shipment } from '#domain/kernel/shipment';

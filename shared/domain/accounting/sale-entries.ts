@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountingPolicy } from './chart-of-accounts';
 import { settlementAccountFor } from './chart-of-accounts';
 import { CurrencyMismatchError, sumMoney } from '#domain/kernel/money';

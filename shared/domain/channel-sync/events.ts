@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SalesChannel } from '#domain/kernel/order';
 import { Money } from '#domain/kernel/money';
 import { EventSource, defineEvent } from '#domain/kernel/event';

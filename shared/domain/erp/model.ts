@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Order } from '#domain/kernel/order';
 import type { Money } from '#domain/kernel/money';
 import { sumMoney } from '#domain/kernel/money';

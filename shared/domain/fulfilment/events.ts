@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeliveryMethod, SalesChannel } from '#domain/kernel/order';
 import { EventSource, defineEvent } from '#domain/kernel/event';
 

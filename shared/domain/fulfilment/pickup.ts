@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readConfig } from '#shared/config/env';
 import { createEvent } from '#domain/kernel/event';
 import { PickupExpired, PickupReady } from './events';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeliveryMethod, SalesChannel, type Address, type Delivery } from '#domain/kernel/order';
 import { formatIssues, type FieldIssue } from '#domain/kernel/validation';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Order, SalesChannel } from '#domain/kernel/order';
 import { ChannelRefund, ChannelRefundV1, upcastChannelRefund } from '#domain/returns';
 import { EventSource, defineEvent } from '#domain/kernel/event';

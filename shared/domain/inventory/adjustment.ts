@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createEvent } from '#domain/kernel/event';
 import { InventoryAdjusted } from './events';
 import { locationIds, shardCount, type InventoryPolicy } from './policy';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SalesChannel } from '#domain/kernel/order';
 import { InventoryMovement, MovementReference, QuantityName } from './movement';
 import { EventSource, defineEvent } from '#domain/kernel/event';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every change to stock is one of these, appended to the movement ledger. Quantities are positive;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readPolicy } from '#shared/config/env';
 import { SalesChannel } from '#domain/kernel/order';
 import { ShortagePolicy } from './events';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '#shared/config/env';
 import { PermanentError } from './errors';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SalesChannel } from './order';
 
 /** A SKU or location id: it becomes part of DynamoDB keys, where `#` separates parts. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Shipment = z.object({
   shipmentId: z.string().min(1),

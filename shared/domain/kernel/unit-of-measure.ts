@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Units goods are measured in rather than counted: a store weighs cheese by the kg and cuts rope by

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Shipment } from '#domain/kernel/shipment';
 import { OrderStateChangedData, OrderTransitionRefusedData } from './lifecycle';
 import { EventSource, defineEvent } from '#domain/kernel/event';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createEvent } from '#domain/kernel/event';
 import { ShipmentConfirmed } from './events';
 import { StockKey } from '#domain/kernel/product';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LifecycleState } from './lifecycle';
 import type { OrderSlas } from './sla';
 import { readPolicy } from '#shared/config/env';

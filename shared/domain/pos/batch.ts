@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SequenceGap } from './sequence';
 import type { ByteChunks, Readability } from '#shared/text/byte-stream';
 import type { PosParsedItem } from './parsed-item';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PosTransaction, PosTransactionKey } from './transaction';
 import { PosBatchSummary, PosUpload } from './batch';
 import { SequenceGap } from './sequence';

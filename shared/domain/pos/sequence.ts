@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Sequence numbers a register used on a business day, kept as sorted, disjoint, non-adjacent inclusive

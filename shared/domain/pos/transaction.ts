@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CurrencyCode, Money, MoneyFormatError, formatDecimalMoney, parseDecimalMoney } from '#domain/kernel/money';
 import { OrderId, SalesChannel, orderIdFor } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';

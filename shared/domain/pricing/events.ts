@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CurrencyCode, Money } from '#domain/kernel/money';
 import { SalesChannel } from '#domain/kernel/order';
 import { Product } from '#domain/kernel/product';

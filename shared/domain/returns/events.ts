@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CustomerReturn, ReturnNeedsAttentionData } from './model';
 import { EventSource, defineEvent } from '#domain/kernel/event';
 

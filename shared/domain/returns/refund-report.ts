@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Money } from '#domain/kernel/money';
 import { SalesChannel } from '#domain/kernel/order';
 

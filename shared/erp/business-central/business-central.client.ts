@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CachedAccessToken, TokenBucket, retryAfterMs } from '#shared/channels/channel-http';
 import { formatDecimalMoney, type Money } from '#domain/kernel/money';
 import type { JournalEntry } from '#domain/accounting/journal-entry';
