@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SalesChannel } from '#domain/kernel/order';
 import { formatIssues } from '#domain/kernel/validation';
 import { queuesNamedWithPrefix } from '#shared/adapters/dead-letter-queues';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CurrencyCode, Money, sumMoney, multiplyMoney, formatDecimalMoney } from './money';
 
 /** Every sales channel the fabric speaks to. POS is a channel like any other once normalized. */
