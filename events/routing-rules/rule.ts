@@ -34,9 +34,10 @@ export interface QueueTarget {
 }
 
 /**
- * How a consumer makes itself idempotent: its Powertools idempotency scope and the business key it
- * derives from an event. Ops use it to tell, before a redrive, whether a held message was in fact
- * processed already (a timeout after the write, say).
+ * How a consumer makes itself idempotent: its Powertools idempotency scope (or order-intake's, whose
+ * stored order versions answer instead) and the business key it derives from an event. Ops use it to
+ * tell, before a redrive, whether a held message was in fact processed already (a timeout after the
+ * write, say).
  */
 export interface ProcessedOnce {
   scope: string;

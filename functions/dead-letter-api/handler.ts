@@ -20,11 +20,16 @@ import {
   redriveDeadLetters,
 } from '#shared/operations/dead-letters';
 
-const tables = readConfig({ [tableEnvVar('idempotency')]: requiredName, [tableEnvVar('eventTrail')]: requiredName });
+const tables = readConfig({
+  [tableEnvVar('idempotency')]: requiredName,
+  [tableEnvVar('orders')]: requiredName,
+  [tableEnvVar('eventTrail')]: requiredName,
+});
 const queues = readConfig({ [QUEUE_NAME_PREFIX_ENV]: requiredName, [MESSAGE_MOVE_TASKS_ENV]: booleanFlag });
 const ports = deadLetterPorts({
   locate: queuesNamedWithPrefix(queues[QUEUE_NAME_PREFIX_ENV]),
   idempotencyTable: tables[tableEnvVar('idempotency')],
+  ordersTable: tables[tableEnvVar('orders')],
   eventTrailTable: tables[tableEnvVar('eventTrail')],
 });
 

@@ -3,34 +3,29 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '#shared/config/env';
 import { parseEventBody } from '#events/catalog';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
-import { ORDER_INTAKE_SCOPE, orderVersionKey } from '#domain/orders/model';
 import { recoveredByCatchUp } from '#domain/intake/order-pull';
-import { IdempotentExecutor } from '#shared/adapters/idempotency';
 import { queueConsumer } from '#shared/adapters/queue-consumer';
 import { logger, metrics } from '#shared/adapters/observability';
 
 const config = readConfig({
   FABRIC_TABLE_ORDERS: requiredName,
   FABRIC_TABLE_CROSS_REFERENCE: requiredName,
-  FABRIC_TABLE_IDEMPOTENCY: requiredName,
 });
 
 const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE);
-const orderVersions = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, ORDER_INTAKE_SCOPE);
 
 /**
- * Stores one OrderReceived. Keyed on the order version (order id + channel updated-at + status), not
- * on the message id: a redelivery or a replay of the same version changes nothing twice.
+ * Stores one OrderReceived, once per order version (order id + channel updated-at + status), with no
+ * idempotency record of its own: recordOrder's transaction requires no stored order, or a stored
+ * version older than this one, so a redelivery or a replay of the same version under any message id
+ * is a `duplicate` that writes nothing, and racing copies cannot both store it.
  */
 async function recordReceivedOrder(record: SQSRecord): Promise<void> {
   const event = parseEventBody(record.body, 'OrderReceived');
   const { order, deliveryId } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
-  const run = await orderVersions.run(orderVersionKey(order), () =>
-    orders.recordOrder(order, { eventId: event.id, deliveryId }),
-  );
-  const { result } = run;
-  const replayed = run.replayed || result === 'duplicate';
+  const result = await orders.recordOrder(order, { eventId: event.id, deliveryId });
+  const replayed = result === 'duplicate';
   metrics.addMetric(
     replayed
       ? 'OrderVersionsReplayed'
@@ -56,7 +51,4 @@ async function recordReceivedOrder(record: SQSRecord): Promise<void> {
   logger.info('order recorded', { result, replayed, channel: order.channel, channelOrderId: order.channelOrderId });
 }
 
-export const handler = queueConsumer(recordReceivedOrder, {
-  failureMetric: 'OrderEventsFailed',
-  beforeBatch: (context) => orderVersions.registerLambdaContext(context),
-});
+export const handler = queueConsumer(recordReceivedOrder, { failureMetric: 'OrderEventsFailed' });

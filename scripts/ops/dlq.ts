@@ -19,6 +19,7 @@ function portsFor(resources: LocalResources, clients: LocalClients): DeadLetterP
   return deadLetterPorts({
     locate: async ({ name }) => resources.queues[name],
     idempotencyTable: resources.tables.idempotency,
+    ordersTable: resources.tables.orders,
     eventTrailTable: resources.tables.eventTrail,
     sqs: clients.sqs,
     s3: clients.s3,

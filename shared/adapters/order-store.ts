@@ -24,6 +24,7 @@ import {
   type RecordOrderResult,
 } from '#domain/orders/order-record';
 import type { LifecycleState } from '#domain/orders/lifecycle';
+import { orderVersionOf } from '#domain/orders/model';
 
 export class CrossReferenceConflictError extends Error {
   override name = 'CrossReferenceConflictError';
@@ -129,7 +130,7 @@ export class DynamoOrderRepository implements OrderRepository {
     if (refused === undefined) return 'created';
     this.throwUnlessOrderConditionFailed(refused, order);
     for (;;) {
-      const stored = await this.storedVersionAndStatus(order.orderId);
+      const stored = await storedVersionOf(this.client, this.ordersTable, order.orderId);
       if (!stored) throw refused;
       const newer =
         stored.channelUpdatedAt < order.channelUpdatedAt ||
@@ -161,21 +162,6 @@ export class DynamoOrderRepository implements OrderRepository {
       );
     }
     if (orderReason?.Code !== 'ConditionalCheckFailed') throw error;
-  }
-
-  private async storedVersionAndStatus(
-    orderId: string,
-  ): Promise<{ channelUpdatedAt: string; status: string } | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.ordersTable,
-        Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
-        ProjectionExpression: 'channelUpdatedAt, #status',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ConsistentRead: true,
-      }),
-    );
-    return Item as { channelUpdatedAt: string; status: string } | undefined;
   }
 
   /** Idempotent: the keys come from the order, so writing them again changes nothing. */
@@ -323,6 +309,47 @@ export class DynamoOrderRepository implements OrderRepository {
       new GetCommand({ TableName: this.crossReferenceTable, Key: channelOrderKey(channel, channelOrderId) }),
     );
     return result.Item?.orderId as string | undefined;
+  }
+}
+
+/** The channel's updated-at and status of an order's stored version, read consistently. */
+async function storedVersionOf(
+  client: DynamoDBDocumentClient,
+  ordersTable: string,
+  orderId: string,
+): Promise<Pick<Order, 'channelUpdatedAt' | 'status'> | undefined> {
+  const { Item } = await client.send(
+    new GetCommand({
+      TableName: ordersTable,
+      Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
+      ProjectionExpression: 'channelUpdatedAt, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ConsistentRead: true,
+    }),
+  );
+  return Item as Pick<Order, 'channelUpdatedAt' | 'status'> | undefined;
+}
+
+/**
+ * Which order versions order-intake has processed, for the dead-letter read model: order-intake keeps
+ * no idempotency record, as recordOrder's conditions store each version once.
+ */
+export class DynamoOrderVersions {
+  constructor(
+    private readonly ordersTable: string,
+    private readonly client: DynamoDBDocumentClient = documentClient(),
+  ) {}
+
+  /**
+   * COMPLETED when the version an orderVersionKey names is the stored one, so storing it again is a
+   * duplicate that changes nothing; NOT_FOUND when it is not (never stored, or another stored over it).
+   */
+  async processedStatus(businessKey: string): Promise<'COMPLETED' | 'NOT_FOUND'> {
+    const version = orderVersionOf(businessKey);
+    const stored = version && (await storedVersionOf(this.client, this.ordersTable, version.orderId));
+    return stored && stored.channelUpdatedAt === version.channelUpdatedAt && stored.status === version.status
+      ? 'COMPLETED'
+      : 'NOT_FOUND';
   }
 }
 

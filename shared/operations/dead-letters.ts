@@ -11,6 +11,8 @@ import {
 import { redeemedBody } from '#shared/adapters/event-claim-checks';
 import { DynamoEventTrail } from '#shared/adapters/event-trail';
 import { IdempotentExecutor } from '#shared/adapters/idempotency';
+import { DynamoOrderVersions } from '#shared/adapters/order-store';
+import { ORDER_INTAKE_SCOPE } from '#domain/orders/model';
 import { deadLetterSources, type DeadLetterSource } from './dead-letter-sources';
 
 /**
@@ -30,19 +32,22 @@ export interface DeadLetterPorts {
   redeem(body: string): Promise<string>;
 }
 
-/** The adapters over a fabric's queues, idempotency records, event trail and claim checks. */
+/** The adapters over a fabric's queues, idempotency records, stored order versions, event trail and claim checks. */
 export function deadLetterPorts(options: {
   locate: WorkQueueLocator;
   idempotencyTable: string;
+  ordersTable: string;
   eventTrailTable: string;
   sqs?: SQSClient;
   s3?: S3Client;
 }): DeadLetterPorts {
   const executors = new Map<string, IdempotentExecutor>();
+  const orderVersions = new DynamoOrderVersions(options.ordersTable);
   return {
     queues: new SqsDeadLetterQueues(options.locate, options.sqs),
     trail: new DynamoEventTrail(options.eventTrailTable),
     processedStatus(scope, businessKey) {
+      if (scope === ORDER_INTAKE_SCOPE) return orderVersions.processedStatus(businessKey);
       let executor = executors.get(scope);
       if (!executor) {
         executor = new IdempotentExecutor(options.idempotencyTable, scope);

@@ -60,8 +60,9 @@ export const exceptionsFunctions = {
       { method: 'GET', path: '/dead-letter-queues/{rule}/messages', console: 'viewer' },
       { method: 'POST', path: '/dead-letter-queues/{rule}/redrive', console: 'operator' },
     ],
-    // Whether a held message's work was done (idempotency records) and why its consumer failed (the trail).
-    tables: { idempotency: 'read', eventTrail: 'read' },
+    // Whether a held message's work was done (idempotency records, or the stored order version for
+    // order-intake) and why its consumer failed (the trail).
+    tables: { idempotency: 'read', orders: 'read', eventTrail: 'read' },
     // Also reads the claim checks held events point to, as their consumers do.
     redrivesDeadLetterQueues: true,
   },

@@ -83,6 +83,6 @@ export const intakeFunctions = {
     description: 'Stores canonical orders and their channel cross-reference, once per order version.',
     timeoutSeconds: 30,
     memoryMb: 512,
-    tables: { orders: 'readWrite', crossReference: 'readWrite', idempotency: 'readWrite', eventTrail: 'readWrite' },
+    tables: { orders: 'readWrite', crossReference: 'readWrite', eventTrail: 'readWrite' },
   },
 } satisfies DeployedFunctions;

@@ -6,7 +6,10 @@ import { ReturnReceived } from '#domain/returns';
 import { PickupExpired } from '#domain/fulfilment';
 import { ShipmentConfirmed } from './events';
 
-/** The idempotency scope under which the order-intake consumer records each order version once. */
+/**
+ * The scope under which the order-intake consumer records each order version once. It keeps no
+ * idempotency record: whether a version was processed is whether it is the stored version.
+ */
 export const ORDER_INTAKE_SCOPE = 'order-intake';
 
 /**
@@ -15,6 +18,14 @@ export const ORDER_INTAKE_SCOPE = 'order-intake';
  */
 export function orderVersionKey(order: Pick<Order, 'orderId' | 'channelUpdatedAt' | 'status'>): string {
   return `${order.orderId}#${order.channelUpdatedAt}#${order.status}`;
+}
+
+/** The order version an orderVersionKey names; undefined for a key it did not make. */
+export function orderVersionOf(key: string): Pick<Order, 'orderId' | 'channelUpdatedAt' | 'status'> | undefined {
+  const [orderId, channelUpdatedAt, status, ...rest] = key.split('#');
+  return orderId && channelUpdatedAt && status && rest.length === 0
+    ? ({ orderId, channelUpdatedAt, status } as Pick<Order, 'orderId' | 'channelUpdatedAt' | 'status'>)
+    : undefined;
 }
 
 /** The fabric events that move orders, and the consumer's routing rule lists exactly these. */
