@@ -58,6 +58,28 @@ describe('order lifecycle on DynamoDB Local', () => {
     expect(moves.at(-1)).toMatchObject({ from: 'partially_shipped', to: 'shipped' });
   });
 
+  it('starts a lifecycle once from an OrderReceived delivered again, three copies at once and one after', async () => {
+    const orderId = nextOrderId();
+    const received: LifecycleEvent = { on: 'order_received', key: 'received', lines, totalMinor: 8000 };
+
+    const racing = await Promise.all(
+      [1, 2, 3].map((n) => applyLifecycleEvent(store, orderId, received, { eventId: `e-received-${n}` })),
+    );
+    const later = await applyLifecycleEvent(store, orderId, received, { eventId: 'e-received-4' });
+
+    expect([...racing, later].map((outcome) => outcome.outcome).sort()).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'moved',
+    ]);
+    expect(later).toEqual({ outcome: 'duplicate', from: 'none', to: 'received', version: 1 });
+    expect(await store.load(orderId)).toMatchObject({ state: 'received', version: 1 });
+    expect((await store.history(orderId)).moves).toEqual([
+      expect.objectContaining({ from: 'none', to: 'received', on: 'order_received', key: 'received', version: 1 }),
+    ]);
+  });
+
   it('lets a cancellation racing a shipment win or lose, never both: the loser is refused with both states', async () => {
     const orderId = nextOrderId();
     await applyLifecycleEvent(

@@ -368,7 +368,9 @@ export async function applyLifecycleEvent(
 ): Promise<LifecycleOutcome> {
   const now = source.now ?? (() => new Date());
   for (let race = 0; ; race += 1) {
-    const current = await store.load(orderId);
+    // An order's first event has no lifecycle to read: its save requires none stored, so a lifecycle
+    // stored already (a redelivery) makes it lose the race, and the next round reads and decides.
+    const current = race === 0 && event.on === 'order_received' ? undefined : await store.load(orderId);
     const decision = decideTransition(current, event, orderId);
     switch (decision.outcome) {
       case 'duplicate': {
