@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import {
   SAMPLE_CATALOG,
@@ -20,6 +20,7 @@ import { isClean, verifyInventory } from '#domain/inventory/verification';
 import { EventSource } from '#events/catalog';
 import { createEvent } from '#domain/kernel/event';
 import { ShipmentConfirmed } from '#domain/orders/events';
+import { ReservationReleased } from '#domain/inventory/events';
 import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
@@ -296,6 +297,43 @@ describe('an order seen before', () => {
 
     expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 0, availableToSell: 2 });
     expect((await store.readReservation(order.orderId)).header).toMatchObject({ claim: { id: 'other-worker' } });
+  });
+});
+
+describe('the reservation record', () => {
+  it('stores an outbox compressed, and still reads one stored as a list before it was', async () => {
+    const tee = await stockedSku({ 'wh-east': 2 });
+    const order = stockOrder('shopify', `outbox-${tee}`, [{ sku: tee, quantity: 1 }]);
+    const event = createEvent(
+      ReservationReleased,
+      {
+        orderId: order.orderId,
+        reason: 'ORDER_CANCELLED',
+        allocations: [{ lineId: '1', sku: tee, locationId: 'wh-east', quantity: 1 }],
+      },
+      { correlationId: order.orderId },
+    );
+    const header = {
+      orderId: order.orderId,
+      channel: order.channel,
+      onShortage: 'reject' as const,
+      status: 'cancelled' as const,
+      lines: [],
+      updatedAt: new Date().toISOString(),
+      outbox: { events: [event], skus: [], token: 'first' },
+    };
+    expect((await store.putReservationHeader({ next: header, expect: { absent: true } })).kind).toBe('committed');
+    const key = { pk: `ORDER#${order.orderId}`, sk: 'RESERVATION' };
+    const { Item } = await documentClient().send(
+      new GetCommand({ TableName: fabric.resources.tables.inventory, Key: key }),
+    );
+    expect(Item?.outbox.events).toBeInstanceOf(Uint8Array);
+    expect((await store.readReservation(order.orderId)).header?.outbox?.events).toEqual([event]);
+
+    await documentClient().send(
+      new PutCommand({ TableName: fabric.resources.tables.inventory, Item: { ...key, ...header } }),
+    );
+    expect((await store.readReservation(order.orderId)).header?.outbox?.events).toEqual([event]);
   });
 });
 
