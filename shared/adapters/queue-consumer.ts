@@ -23,7 +23,8 @@ export interface QueueConsumerOptions {
  * failure is logged with its message id and reason under the record's correlation id, which is where
  * `ops dlq peek` sends whoever asks why a valid event is held: at WARN while the queue will deliver it
  * again, at ERROR when a person must look (see logRecordFailure). Every fabric event handled or failed
- * is also written to the event trail with its outcome and reason (`ops order trace`).
+ * is also written to the event trail with its outcome and reason (`ops order trace`), in one write per
+ * invocation that holds one item per order the batch was about.
  */
 export function queueConsumer(handleRecord: (record: SQSRecord) => Promise<void>, options: QueueConsumerOptions) {
   const trail = new DynamoEventTrail(

@@ -3,7 +3,10 @@ import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { traceOrder } from '../../scripts/ops/order';
 import { postShopifyOrder, seedSampleCatalog, waitForOrder } from '../../scripts/sample/sample-traffic';
 import { sampleShopifyOrder, seededRandom, shopifyDeliveryHeaders } from '../../scripts/sample/shopify-orders';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoEventTrail } from '#shared/adapters/event-trail';
+import type { TrailEntry } from '#domain/kernel/event-trail';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
 import { createEvent } from '#domain/kernel/event';
 import { ShipmentConfirmed } from '#domain/orders/events';
@@ -63,6 +66,65 @@ describe('the event trail', () => {
     expect(printed.some((line) => /OrderReceived handled at \S*inventory-reservation after \d+ ms/.test(line))).toBe(
       true,
     );
+  });
+
+  it('keeps what one invocation did with each event about an order in one write, read back entry by entry as recorded', async () => {
+    const orderId = `ord_trace_batch_${Date.now()}`;
+    const otherOrderId = `${orderId}_other`;
+    const handledAt = new Date().toISOString();
+    const entry = (correlationId: string, eventId: string, receiveCount: number, reason?: string): TrailEntry => ({
+      correlationId,
+      eventId,
+      detailType: 'OrderStateChanged',
+      eventTime: '2026-12-07T09:00:00.000Z',
+      queue: 'fabric-exceptions-order-moves',
+      handledAt,
+      outcome: reason ? 'failed' : 'handled',
+      ...(reason ? { reason } : {}),
+      receiveCount,
+    });
+    const batch = [
+      entry(orderId, 'evt-b', 1),
+      entry(otherOrderId, 'evt-c', 1),
+      entry(orderId, 'evt-a', 2, 'ExceptionChangedError: exception x changed since version 3'),
+    ];
+    // A client of its own, so the fabric's other writes running beside this test are not counted.
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const written = jest.spyOn(client, 'send');
+
+    await new DynamoEventTrail(fabric.resources.tables.eventTrail, client).record(batch);
+
+    expect(written).toHaveBeenCalledTimes(1);
+    const [write] = written.mock.calls[0] as unknown as [BatchWriteCommand];
+    expect(write.input.RequestItems?.[fabric.resources.tables.eventTrail]).toHaveLength(2);
+    expect(await trail.forCorrelation(orderId)).toEqual([batch[2], batch[0]]);
+    expect(await trail.forCorrelation(otherOrderId)).toEqual([batch[1]]);
+  });
+
+  it('still reads entries stored one an item, as they were before entries shared one, until those expire', async () => {
+    const entry: TrailEntry = {
+      correlationId: `ord_trace_single_${Date.now()}`,
+      eventId: 'evt-single',
+      detailType: 'OrderReceived',
+      eventTime: '2026-12-07T09:00:00.000Z',
+      queue: 'fabric-order-intake',
+      handledAt: '2026-12-07T09:00:00.040Z',
+      outcome: 'handled',
+      receiveCount: 1,
+    };
+    await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
+      new PutCommand({
+        TableName: fabric.resources.tables.eventTrail,
+        Item: {
+          pk: `TRAIL#${entry.correlationId}`,
+          sk: `${entry.handledAt}#${entry.queue}#${entry.eventId}#${entry.receiveCount}`,
+          ...entry,
+          expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+        },
+      }),
+    );
+
+    expect(await trail.forCorrelation(entry.correlationId)).toEqual([entry]);
   });
 
   it('records each failed attempt with its reason, so a held event says why without searching logs', async () => {
