@@ -12,7 +12,7 @@ import { retryQuickly, startTestFabric } from '../../integration/support/test-fa
  */
 export async function startConsoleShop(name: string): Promise<LocalFabric> {
   const fabric = await startTestFabric(name, { scheduleIntervalMs: () => 0 });
-  await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'exceptions']);
+  await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'exceptions', 'exceptions-order-moves']);
   await seedSampleCatalog(fabric.resources.tables.crossReference);
   await countSampleStock(fabric.apiUrl, fabric.resources.prefix);
   return fabric;
