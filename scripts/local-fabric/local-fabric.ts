@@ -11,6 +11,7 @@ import {
 } from '#shared/config/topology';
 import { routingRules } from '#events/routing-rules';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
+import { useSnsBusTransport } from '#shared/adapters/sns-bus-publisher';
 import { MAX_RECEIVE_COUNTS_ENV } from '#shared/config/env';
 import { SalesChannel } from '#domain/kernel/order';
 import { startEmulators, type EmulatorEndpoints, type RunningEmulators } from './emulators';
@@ -266,6 +267,8 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
  * runtime sets it before it loads any handler module. Returns the channels left on development secrets.
  */
 export function configureHandlerEnvironment(endpoints: EmulatorEndpoints, resources: LocalResources): SalesChannel[] {
+  // The bus is an SNS topic here (FABRIC_EVENT_TOPIC_ARN below), a transport no Lambda bundle carries.
+  useSnsBusTransport();
   const developmentSecrets: SalesChannel[] = [];
   const secrets: Record<string, string> = {};
   for (const channel of SalesChannel.options) {

@@ -1,13 +1,12 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { eventBridgeClient, snsClient } from './aws-clients';
+import { eventBridgeClient } from './aws-clients';
 import { toWireEvent, type FabricEvent, type WireEvent } from '#domain/kernel/event';
 import { EVENT_BUS_MAX_BYTES, needsClaimCheck } from '#events/claim-check';
 import { bucketEnvVar } from '#shared/config/topology';
 import { UnpublishableEventError, type EventPublisher } from '#domain/kernel/ports';
 import { S3EventClaimChecks } from './event-claim-checks';
 
-/** EventBridge and SNS both take at most 10 entries per call... */
+/** EventBridge and SNS (the local transport) both take at most 10 entries per call... */
 const BATCH = 10;
 /**
  * ...and at most 256 KiB of them all together (PutEvents' total entry size, PublishBatch's total
@@ -30,7 +29,7 @@ export class EventTooLargeError extends UnpublishableEventError {
 }
 
 /** The bus's word on each event of one request, in order: undefined when accepted, else the reason. */
-type Verdicts = (string | undefined)[];
+export type Verdicts = (string | undefined)[];
 
 /** Stores the detail of an event too large for the bus and gives back the event to send instead. */
 export interface ClaimCheckStore {
@@ -50,7 +49,7 @@ interface Caller {
  * resolves when every one of them was accepted, and fails (so its record is retried) when any was
  * not, with the bus's reasons or the request's own error.
  */
-class CoalescingPublisher implements EventPublisher {
+export class CoalescingPublisher implements EventPublisher {
   private waiting: Caller[] = [];
 
   constructor(
@@ -165,17 +164,6 @@ export class EventBridgePublisher extends CoalescingPublisher {
   }
 }
 
-/**
- * Locally: the EventBridge-shaped event JSON published to an SNS topic whose subscriptions filter on
- * the body with the routing rules' patterns, with raw delivery, so SQS consumers get the same body
- * that an EventBridge SQS target would deliver.
- */
-export class SnsBusPublisher extends CoalescingPublisher {
-  constructor(topicArn: string, client: SNSClient = snsClient(), claimChecks?: ClaimCheckStore) {
-    super('SNS', (events) => publishToTopic(client, topicArn, events), claimChecks);
-  }
-}
-
 async function putEvents(
   client: EventBridgeClient,
   eventBusName: string,
@@ -201,30 +189,39 @@ async function putEvents(
   });
 }
 
-async function publishToTopic(client: SNSClient, topicArn: string, events: readonly WireEvent[]): Promise<Verdicts> {
-  const result = await client.send(
-    new PublishBatchCommand({
-      TopicArn: topicArn,
-      PublishBatchRequestEntries: events.map((wire, index) => ({ Id: String(index), Message: JSON.stringify(wire) })),
-    }),
-  );
-  // PublishBatch names its failures by the entry ids sent, which are the positions.
-  const failed = new Map(
-    (result.Failed ?? []).map((failure) => [Number(failure.Id), failure.Message ?? failure.Code ?? 'failed']),
-  );
-  return events.map((_, i) => failed.get(i));
+/**
+ * Makes the publisher of the local runtime's SNS topic. In AWS only EventBridge is bundled; the local
+ * runtime registers its SNS transport (shared/adapters/sns-bus-publisher.ts) before it loads a handler.
+ */
+export type LocalBusTransport = (topicArn: string, claimChecks: ClaimCheckStore | undefined) => EventPublisher;
+
+// On the global object rather than in this module: a test that resets its modules (a cold start) loads
+// the handlers, and this module with them, afresh, and they must still find the runtime's transport.
+const LOCAL_BUS_TRANSPORT = Symbol.for('retail-fabric.local-bus-transport');
+const registry = globalThis as { [LOCAL_BUS_TRANSPORT]?: LocalBusTransport };
+
+/** Called by the local runtime, which sets FABRIC_EVENT_TOPIC_ARN: publishers made from then on use `transport`. */
+export function registerLocalBusTransport(transport: LocalBusTransport): void {
+  registry[LOCAL_BUS_TRANSPORT] = transport;
 }
 
 /**
- * Chooses the transport from configuration: the bus name in AWS, the topic ARN locally; and the
- * claim-check bucket, which every publisher is bound to (infra/capability-stack.ts, and locally every
- * function gets every bucket).
+ * Chooses the transport from configuration: the bus name in AWS, the topic ARN locally (through the
+ * transport the local runtime registered); and the claim-check bucket, which every publisher is bound
+ * to (infra/capability-stack.ts, and locally every function gets every bucket).
  */
 export function eventPublisherFromEnv(env: NodeJS.ProcessEnv = process.env): EventPublisher {
   const bucket = env[bucketEnvVar('eventClaimChecks')];
   const claimChecks = bucket ? new S3EventClaimChecks(bucket) : undefined;
   if (env.FABRIC_EVENT_BUS_NAME)
     return new EventBridgePublisher(env.FABRIC_EVENT_BUS_NAME, eventBridgeClient(), claimChecks);
-  if (env.FABRIC_EVENT_TOPIC_ARN) return new SnsBusPublisher(env.FABRIC_EVENT_TOPIC_ARN, snsClient(), claimChecks);
+  if (env.FABRIC_EVENT_TOPIC_ARN) {
+    const localTransport = registry[LOCAL_BUS_TRANSPORT];
+    if (!localTransport)
+      throw new Error(
+        'FABRIC_EVENT_TOPIC_ARN names the local SNS topic, whose transport only the local runtime registers (registerLocalBusTransport)',
+      );
+    return localTransport(env.FABRIC_EVENT_TOPIC_ARN, claimChecks);
+  }
   throw new Error('FABRIC_EVENT_BUS_NAME (AWS) or FABRIC_EVENT_TOPIC_ARN (local) is required');
 }

@@ -10,7 +10,7 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
 import { EVENT_BUS_MAX_BYTES } from '#events/claim-check';
-import { SnsBusPublisher } from '#shared/adapters/event-publisher';
+import { SnsBusPublisher } from '#shared/adapters/sns-bus-publisher';
 import { S3EventClaimChecks, redeemClaimCheck } from '#shared/adapters/event-claim-checks';
 import { LOCAL_REGION } from '../../scripts/local-fabric/provision';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';

@@ -3,12 +3,8 @@ import { CreateTopicCommand, PublishBatchCommand, SNSClient, SubscribeCommand } 
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { FabricEvent } from '#domain/kernel/event';
-import {
-  EventBridgePublisher,
-  EventPublishError,
-  EventTooLargeError,
-  SnsBusPublisher,
-} from '#shared/adapters/event-publisher';
+import { EventBridgePublisher, EventPublishError, EventTooLargeError } from '#shared/adapters/event-publisher';
+import { SnsBusPublisher } from '#shared/adapters/sns-bus-publisher';
 import { LOCAL_REGION } from '../../scripts/local-fabric/provision';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 

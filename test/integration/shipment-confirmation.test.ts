@@ -9,7 +9,7 @@ import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { S3DeliveryArchive } from '#shared/adapters/raw-archive';
 import { IdempotentExecutor, onceRunner } from '#shared/adapters/idempotency';
-import { SnsBusPublisher } from '#shared/adapters/event-publisher';
+import { SnsBusPublisher } from '#shared/adapters/sns-bus-publisher';
 import { SHIPMENT_CONFIRMATION_SCOPE, confirmShipment } from '#domain/orders/shipment-confirmation';
 import { saleEntryId } from '#domain/accounting/model';
 import { EventSource } from '#events/catalog';
