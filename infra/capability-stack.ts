@@ -102,7 +102,7 @@ export class CapabilityStack extends Stack {
     definition: FunctionDefinition,
     { stateful: { stores, backbone }, settings, rules, namePrefix }: CapabilityStackProps,
   ): FabricFunction {
-    const fn = new FabricFunction(this, constructId(name), { name, definition });
+    const fn = new FabricFunction(this, constructId(name), { name, definition, tracing: settings.tracing });
     for (const [table, access] of Object.entries(definition.tables ?? {}) as [TableName, Access][]) {
       fn.bindTable(table, stores.tables[table], access);
     }

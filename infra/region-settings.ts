@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OutboundRateLimits } from '#shared/channels/channel-apis';
 import { SalesChannel } from '#domain/kernel/order';
 import { SquareStoreLocations } from '#shared/channels/square/square-store-sale';
+import type { FunctionTracing } from './function-bundling';
 
 export const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region name');
 
@@ -33,6 +34,8 @@ export const RegionSettings = z.strictObject({
   squareStoreLocations: SquareStoreLocations.optional(),
   /** Days the raw archive keeps order data (verified deliveries and their verdicts); absent, for good. */
   rawArchiveRetentionDays: z.number().int().positive().optional(),
+  /** 'active' sends every function's X-Ray traces; off when unset, and the tracer is then not even bundled. */
+  tracing: z.enum(['active', 'off'] satisfies FunctionTracing[]).optional(),
 });
 export type RegionSettings = z.infer<typeof RegionSettings>;
 
@@ -40,7 +43,7 @@ export type RegionSettings = z.infer<typeof RegionSettings>;
  * Context `regionSettings`: optional settings per region, e.g.
  * `{ "eu-west-1": { "alarmEmail": "ops@example.com", "channels": ["shopify", "amazon"], "erpApiUrl": "https://...",
  * "erpRequestsPerSecond": 20, "channelRateLimits": { "shopify": { "ratePerSecond": 50, "burst": 1000 } },
- * "rawArchiveRetentionDays": 2555 } }`.
+ * "rawArchiveRetentionDays": 2555, "tracing": "active" } }`.
  */
 export const RegionSettingsByRegion = z
   .record(Region, RegionSettings, { error: 'must be an object of settings per region, or its JSON text' })

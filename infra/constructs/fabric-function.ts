@@ -5,7 +5,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 // cdk-nag's own rendering of a CloudFormation reference, so an acknowledgement names a finding exactly as the check does.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
@@ -32,6 +32,7 @@ import { ERP_CREDENTIALS_NAME_ENV } from '#shared/erp/erp-config';
 import { SHIPBOB_CREDENTIALS_NAME_ENV } from '#shared/fulfilment-providers/shipbob';
 import { MAX_RECEIVE_COUNTS_ENV } from '#shared/config/env';
 import { CLAIM_CHECK_PREFIX } from '#events/claim-check';
+import { DEFAULT_TRACING, functionBundling, type FunctionTracing } from '../function-bundling';
 
 const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -46,10 +47,12 @@ export interface FabricFunctionProps {
   /** The function's name in the topology; it is also its Powertools service name. */
   name: string;
   definition: FunctionDefinition;
+  /** Whether it sends X-Ray traces: the region's `tracing` setting, off when unset. */
+  tracing?: FunctionTracing;
 }
 
 /**
- * A fabric Lambda function: nodejs22.x on arm64, X-Ray tracing, its own retained log group and an
+ * A fabric Lambda function: nodejs22.x on arm64, X-Ray tracing where the region turns it on, its own retained log group and an
  * execution role that starts with nothing but that log group. Everything else it may touch is added
  * through the `bind*` methods, each of which sets the environment variable the handler reads and
  * grants the matching least privilege in one step, so the two cannot drift apart.
@@ -62,7 +65,7 @@ export class FabricFunction extends NodejsFunction {
   /** The role made for it in the constructor; `this.role` is the same one, typed as possibly absent. */
   private readonly executionRole: iam.Role;
 
-  constructor(scope: Construct, id: string, { name, definition }: FabricFunctionProps) {
+  constructor(scope: Construct, id: string, { name, definition, tracing = DEFAULT_TRACING }: FabricFunctionProps) {
     // The log group and role are siblings because they must exist before super(); an explicit role
     // replaces AWSLambdaBasicExecutionRole, whose logs:CreateLogGroup on * the function never needs.
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -83,22 +86,12 @@ export class FabricFunction extends NodejsFunction {
       memorySize: definition.memoryMb,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: tracing === 'active' ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       logGroup,
       role,
       projectRoot: REPOSITORY_ROOT,
       depsLockFilePath: path.join(REPOSITORY_ROOT, 'package-lock.json'),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // The AWS SDK is bundled rather than taken from the runtime: the function then runs exactly
-        // the pinned client versions the tests ran against, whatever the runtime ships that week,
-        // and tree-shaking keeps the cost to the clients actually imported.
-        externalModules: [],
-      },
+      bundling: functionBundling(tracing),
       environment: {
         POWERTOOLS_SERVICE_NAME: name,
         FABRIC_SECRETS_SOURCE: 'secrets-manager',
@@ -113,11 +106,12 @@ export class FabricFunction extends NodejsFunction {
       reason:
         'The fabric targets nodejs22.x on purpose: bundles are built for node22 and tested on it; moving runtimes is a deliberate change, not a default.',
     });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.',
-    });
+    if (tracing === 'active')
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.',
+      });
   }
 
   /** Lets the function read (or read and write) a topology table, named by `tableEnvVar(name)`. */

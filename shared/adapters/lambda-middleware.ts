@@ -1,8 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
-import { logger, metrics, tracer, withInvocationLogger } from './observability';
+import { invocationTracing, logger, metrics, withInvocationLogger } from './observability';
 
 // middy publishes its types as ESM only; its CommonJS build is what Node, jest and esbuild load here.
 type Middy = typeof import('@middy/core', { with: { 'resolution-mode': 'import' }}).default;
@@ -16,7 +15,8 @@ const middy: Middy = require('@middy/core');
  */
 export function withObservability<TEvent, TResult>(handler: (event: TEvent, context: Context) => Promise<TResult>) {
   const observed = middy(handler);
-  if (tracer) observed.use(captureLambdaHandler(tracer));
+  const tracing = invocationTracing();
+  if (tracing) observed.use(tracing);
   observed.use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
   return (event: TEvent, context: Context): Promise<TResult> => withInvocationLogger(() => observed(event, context));
 }

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'retail-fabric';
 
@@ -81,12 +82,25 @@ export const metrics = new Metrics({
  * runtime, where every function shares one process, that hook cost a tenth of its CPU.
  */
 export const tracer: Tracer | undefined =
-  process.env.POWERTOOLS_TRACE_ENABLED === 'false'
-    ? undefined
-    : // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // A region that does not trace builds its bundles with this variable fixed to 'false'
+  // (infra/function-bundling.ts): the test folds to a constant there, and the tracer is dead code that
+  // is neither bundled nor loaded. Kept inline: esbuild folds a comparison, not a constant read from a variable.
+  process.env.POWERTOOLS_TRACE_ENABLED !== 'false'
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
       new (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer')).Tracer({
         serviceName,
-      });
+      })
+    : undefined;
+
+/** The middy middleware that makes each invocation a trace segment, where tracing is on. */
+export function invocationTracing(): ReturnType<typeof captureLambdaHandler> | undefined {
+  return process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && tracer
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (
+        require('@aws-lambda-powertools/tracer/middleware') as typeof import('@aws-lambda-powertools/tracer/middleware')
+      ).captureLambdaHandler(tracer)
+    : undefined;
+}
 
 /** The SDK client, its calls traced as subsegments when tracing is on. */
 export function traced<Client>(client: Client): Client {

@@ -335,7 +335,7 @@ describe('event backbone', () => {
 });
 
 describe('functions', () => {
-  test('runs every topology function on nodejs22.x, arm64, with active tracing and its own log group', () => {
+  test('runs every topology function on nodejs22.x, arm64, with its own log group, and without X-Ray unless the region turns tracing on', () => {
     // CDK's own handlers are not fabric functions: bucket notifications (the POS object trigger), the console page's deployment.
     const lambdas = resourcesOfType('AWS::Lambda::Function').filter(
       ([id]) => !/^(BucketNotificationsHandler|CustomCDKBucketDeployment)/.test(id.split('/')[1]),
@@ -346,10 +346,26 @@ describe('functions', () => {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
       });
+      expect(fn.Properties.TracingConfig).toBeUndefined();
     }
+    const policyActions = JSON.stringify(resourcesOfType('AWS::IAM::Policy').map(([, policy]) => policy.Properties));
+    expect(policyActions).not.toContain('xray:');
+  });
+
+  test("a region whose settings turn tracing on traces every function, with X-Ray's permissions", () => {
+    const [traced] = buildFabric({ regions: REGION, regionSettings: { [REGION]: { tracing: 'active' } } });
+    const tracedResources = regionTemplate(traced).toJSON().Resources as Record<string, Resource>;
+    const lambdas = Object.values(tracedResources).filter(
+      (resource) =>
+        resource.Type === 'AWS::Lambda::Function' &&
+        resource.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME,
+    );
+
+    expect(lambdas).toHaveLength(topologyFunctions.length);
+    for (const fn of lambdas) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(JSON.stringify(tracedResources)).toContain('xray:PutTraceSegments');
   });
 
   test.each(topologyFunctions)('deploys %s in the stack of its capability', (name, definition) => {

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { build } from 'esbuild';
+import { esbuildOptions, functionBundling, type FunctionTracing } from '../../infra/function-bundling';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The packages and files that went into a function's bundle, as FabricFunction bundles it. */
+async function bundledInputs(entry: string, tracing: FunctionTracing): Promise<string[]> {
+  const { metafile } = await build({
+    ...esbuildOptions(functionBundling(tracing)),
+    entryPoints: [path.join(ROOT, entry)],
+    outfile: path.join(ROOT, 'cdk.out', 'bundling-test', 'index.js'),
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return Object.values(metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+      .map(([input]) => input),
+  );
+}
+
+// A function that publishes events (the transport, its claim checks) and reads stores, as most do.
+const PUBLISHER = 'functions/reservation-sweeper/handler.ts';
+
+describe('function bundles', () => {
+  test('carry neither the tracer, the SNS client, a browser user-agent parser nor a zod locale but English, by default', async () => {
+    const inputs = await bundledInputs(PUBLISHER, 'off');
+
+    expect(inputs.filter((input) => /@aws-lambda-powertools\/tracer|aws-xray-sdk/.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /@aws-sdk\/client-sns\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /\/bowser\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /zod\/v4\/locales\//.test(input))).toEqual([
+      expect.stringMatching(/zod\/v4\/locales\/en\.js$/),
+    ]);
+    expect(inputs.some((input) => /@aws-sdk\/client-eventbridge\//.test(input))).toBe(true);
+  }, 60_000);
+
+  test('carry the tracer where the region turns tracing on', async () => {
+    const inputs = await bundledInputs(PUBLISHER, 'active');
+
+    expect(inputs.some((input) => /@aws-lambda-powertools\/tracer\//.test(input))).toBe(true);
+    expect(inputs.some((input) => /aws-xray-sdk-core\//.test(input))).toBe(true);
+  }, 60_000);
+});
