@@ -30,21 +30,30 @@ const tolerance = {
   basisPoints: config.FABRIC_PRICE_TOLERANCE_BASIS_POINTS,
 };
 
-/** Checks one OrderReceived's line prices, once per order version; raises PricingException for a leak. */
+/**
+ * Checks one OrderReceived's line prices and raises PricingException for a leak, once per order
+ * version. The check itself only reads, so a redelivery of an order charged right repeats nothing
+ * anyone sees, and needs no record: only raising an exception goes through the idempotency record
+ * (keyed on the order version), the one guard against raising it twice, as the work queue counts
+ * each event it is given.
+ */
 async function checkOrderPrices(record: SQSRecord): Promise<void> {
   const event = parseEventBody(record.body, 'OrderReceived');
   const { order } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
-  const { result, replayed } = await checks.run(orderVersionKey(order), async () => {
-    const exception = await findPricingException(order, prices, tolerance);
-    if (!exception) return { lines: 0 };
+  const exception = await findPricingException(order, prices, tolerance);
+  if (!exception) {
+    logger.info('order prices checked', { underpricedLines: 0 });
+    return;
+  }
+  const { replayed } = await checks.run(orderVersionKey(order), async () => {
     await publisher.publish([
       createEvent(PricingException, exception, { correlationId: order.orderId, causationId: event.id }),
     ]);
     return { lines: exception.lines.length };
   });
-  if (!replayed && result.lines) metrics.addMetric('PricingExceptions', MetricUnit.Count, 1);
-  logger.info('order prices checked', { underpricedLines: result.lines, replayed });
+  if (!replayed) metrics.addMetric('PricingExceptions', MetricUnit.Count, 1);
+  logger.info('order prices checked', { underpricedLines: exception.lines.length, replayed });
 }
 
 export const handler = queueConsumer(checkOrderPrices, {

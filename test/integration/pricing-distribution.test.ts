@@ -10,6 +10,7 @@ import { posPriceFileKey } from '#domain/pricing/distribution';
 import { balancedOrder, money } from '../unit/builders';
 import { EventProbe } from './support/inventory-support';
 import { DynamoPublicationLedger } from '#shared/adapters/publication-ledger';
+import { DynamoEventTrail } from '#shared/adapters/event-trail';
 import { propagationLagMs } from '#domain/channel-sync/publication';
 import { lag } from '../../scripts/ops/channel';
 import { eventually, startTestFabric } from './support/test-fabric';
@@ -344,7 +345,7 @@ describe('price and promotion distribution', () => {
     expect(refused.body.message).toBe('itemMaster is owned by erp; a change from pim is refused');
   });
 
-  it('raises a PricingException for an order charged below the effective price', async () => {
+  it('raises a PricingException for an order charged below the effective price, once however often the order comes again', async () => {
     await listedProduct('TEE-LEAK-1', 2);
     const placedAt = new Date().toISOString();
     const order = (channelOrderId: string, unitMinor: number) =>
@@ -374,19 +375,21 @@ describe('price and promotion distribution', () => {
           total: money(unitMinor * 2),
         },
       });
-    for (const [id, unit] of [
-      ['leak-1', 1500],
-      ['fair-1', 2400],
-    ] as const) {
-      const event = createEvent(
+    const received = (id: string, unit: number) =>
+      createEvent(
         OrderReceived,
         { order: order(id, unit), deliveryId: `delivery-${id}` },
         { correlationId: orderIdFor('shopify', id) },
       );
-      await fabric.clients.sns.send(
+    const publish = (event: ReturnType<typeof received>) =>
+      fabric.clients.sns.send(
         new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(event)) }),
       );
-    }
+    for (const [id, unit] of [
+      ['leak-1', 1500],
+      ['fair-1', 2400],
+    ] as const)
+      await publish(received(id, unit));
     const exception = await eventually(
       'PricingException',
       async () => {
@@ -405,5 +408,31 @@ describe('price and promotion distribution', () => {
         shortfall: money(1800),
       }),
     ]);
+
+    // The same versions again under new event ids, as a replay from the archive publishes them.
+    const copies = [received('leak-1', 1500), received('fair-1', 2400)];
+    for (const copy of copies) await publish(copy);
+    const trail = new DynamoEventTrail(fabric.resources.tables.eventTrail);
+    await eventually(
+      'both copies checked',
+      async () => {
+        const handled = await Promise.all(
+          copies.map(async (copy) =>
+            (await trail.forCorrelation(copy.correlationId)).some(
+              (entry) =>
+                entry.eventId === copy.id && entry.outcome === 'handled' && entry.queue.endsWith('price-order-check'),
+            ),
+          ),
+        );
+        return handled.every(Boolean) ? true : undefined;
+      },
+      BUS_WAIT_MS,
+    );
+    await probe.drain();
+    expect(
+      probe
+        .distinct<{ channelOrderId: string }>('PricingException')
+        .filter((e) => ['leak-1', 'fair-1'].includes(e.data.channelOrderId)),
+    ).toEqual([exception]);
   });
 });
