@@ -519,7 +519,7 @@ export class DynamoInventoryStore implements InventoryRepository {
       item: {
         Put: {
           TableName: this.tableName,
-          Item: { pk, sk: 'RESERVATION', ...next, ...storedOutbox(next.outbox), ...sweepAttributes(pk, next.sweepAt) },
+          Item: { pk, sk: 'RESERVATION', ...storedHeader(next), ...sweepAttributes(pk, next.sweepAt) },
           ConditionExpression: condition,
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
@@ -705,37 +705,80 @@ function toPositions(keys: readonly BucketKey[], items: ReadonlyMap<string, Reco
   });
 }
 
-/** An item without its keys, its outbox as written. */
+/** An item without its keys, with what it stores packed or compressed as it was written. */
 function strip(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, sweepPk: _sweepPk, sweepSk: _sweepSk, ...rest } = item;
-  return rest.outbox ? { ...rest, outbox: outboxOf(rest.outbox as StoredOutbox) } : rest;
-}
-
-/** An outbox as stored: its events as brotli-compressed JSON, or (written before that) as a list. */
-interface StoredOutbox extends Omit<Outbox, 'events'> {
-  events: Uint8Array | Outbox['events'];
+  const { pk: _pk, sk: _sk, sweepPk: _sweepPk, sweepSk: _sweepSk, packed, ...rest } = item;
+  const content: PackedHeader = packed ? JSON.parse(decompress(packed as Uint8Array)) : {};
+  const outbox = rest.outbox as StoredOutbox | undefined;
+  return {
+    ...rest,
+    ...(content.lines ? { lines: content.lines } : {}),
+    ...(content.sourcing ? { sourcing: content.sourcing } : {}),
+    ...(outbox ? { outbox: outboxOf(outbox, content.events) } : {}),
+  };
 }
 
 /**
- * The outbox attribute to store: the events compressed into one binary value. They are only ever read
- * to be published again, and stored as a map they made a one-line reservation's header pass 1 KiB,
- * doubling what each write of it costs; the token and SKUs stay plain, since conditions read the token.
+ * An outbox as stored: its events compressed, or (written before they were) a list; absent in a
+ * reservation header, whose events are packed with its lines and sourcing.
  */
-function storedOutbox(outbox: Outbox | undefined): { outbox?: StoredOutbox } {
-  if (!outbox) return {};
-  const json = JSON.stringify(outbox.events);
-  const events = brotliCompressSync(json, {
-    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 6, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: json.length },
-  });
-  return { outbox: { ...outbox, events } };
+interface StoredOutbox extends Omit<Outbox, 'events'> {
+  events?: Uint8Array | Outbox['events'];
 }
 
-function outboxOf(stored: StoredOutbox): Outbox {
+/** What a reservation header stores compressed together: the parts no condition reads. */
+interface PackedHeader {
+  lines?: ReservationHeader['lines'];
+  sourcing?: ReservationHeader['sourcing'];
+  events?: Outbox['events'];
+}
+
+/**
+ * A header as stored: its lines, sourcing and outbox events packed into one compressed binary value,
+ * the rest plain, since conditions and updates read the status, claim, expiry, sweep time and outbox
+ * token. Stored as maps they took a one-line reservation past 1 KiB, doubling each write of it; packed
+ * together, the sourcing its InventoryReserved repeats costs next to nothing. The packed events are
+ * the outbox's as long as it is there: only this write sets an outbox, and clearing it removes it.
+ */
+function storedHeader(next: ReservationHeader): Record<string, unknown> {
+  const { lines, sourcing, outbox, ...plain } = next;
+  const content: PackedHeader = {
+    lines,
+    ...(sourcing ? { sourcing } : {}),
+    ...(outbox ? { events: outbox.events } : {}),
+  };
+  return {
+    ...plain,
+    ...(outbox ? { outbox: { token: outbox.token, skus: outbox.skus } } : {}),
+    packed: compress(JSON.stringify(content)),
+  };
+}
+
+/**
+ * The outbox attribute of an adjustment record: its events compressed into one binary value (they
+ * are only ever read to be published again); the token and SKUs stay plain, since conditions read the token.
+ */
+function storedOutbox(outbox: Outbox | undefined): { outbox?: StoredOutbox } {
+  return outbox ? { outbox: { ...outbox, events: compress(JSON.stringify(outbox.events)) } } : {};
+}
+
+function outboxOf(stored: StoredOutbox, packedEvents: Outbox['events'] | undefined): Outbox {
   const { events } = stored;
   return {
     ...stored,
-    events: Array.isArray(events) ? events : JSON.parse(brotliDecompressSync(events).toString('utf8')),
+    events:
+      events === undefined ? (packedEvents ?? []) : Array.isArray(events) ? events : JSON.parse(decompress(events)),
   };
+}
+
+function compress(json: string): Buffer {
+  return brotliCompressSync(json, {
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 6, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: json.length },
+  });
+}
+
+function decompress(value: Uint8Array): string {
+  return brotliDecompressSync(value).toString('utf8');
 }
 
 /**
