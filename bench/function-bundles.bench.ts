@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import {
+  QUEUE_NAME_PREFIX_ENV,
   apiCredentialsNameEnvVar,
   bucketEnvVar,
   buckets,
@@ -15,6 +16,7 @@ import {
 } from '#shared/config/topology';
 import { SalesChannel } from '#domain/kernel/order';
 import { ERP_CREDENTIALS_NAME_ENV } from '#shared/erp/erp-config';
+import { DEFAULT_TRACING, esbuildOptions, functionBundling } from '../infra/function-bundling';
 import { format, record, report } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -26,26 +28,25 @@ const OUT = path.join(__dirname, 'out');
  */
 const LOAD_SAMPLES = 5;
 
+/** What a function may carry beyond the AWS SDK clients it uses (issue 27). */
+const BEYOND_SDK_GOAL_KIB = 250;
+
 /**
- * The esbuild options FabricFunction gives NodejsFunction (infra/constructs/fabric-function.ts):
- * minified CommonJS for node22 with a source map without sources, the AWS SDK bundled, not external.
+ * The esbuild options FabricFunction gives NodejsFunction (infra/function-bundling.ts), as a region
+ * deploys them by default; written to disk with the metafile that says what went in.
  */
 const CDK_BUNDLING: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'cjs',
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  external: [],
+  ...esbuildOptions(functionBundling(DEFAULT_TRACING)),
   metafile: true,
   logLevel: 'silent',
 };
 
+/** An AWS SDK client or library package among a bundle's inputs: `@aws-sdk/client-s3`, `@aws-sdk/lib-dynamodb`. */
+const SDK_CLIENT_INPUT = /node_modules\/(@aws-sdk\/(?:client|lib)-[^/]+)\/(?!.*node_modules\/)/;
+
 /**
  * The environment a function starts with in Lambda. AWS_EXECUTION_ENV is what turns Powertools'
- * tracer on, as active tracing has it in AWS (POWERTOOLS_TRACE_ENABLED is deliberately not passed on
+ * tracer on where a region's bundles carry it (POWERTOOLS_TRACE_ENABLED is deliberately not passed on
  * from this process, which sets it false for the in-process fabric). NODE_OPTIONS and the service
  * name are FabricFunction's; every resource variable any function reads gets a placeholder name
  * (nothing is called while a module loads).
@@ -61,6 +62,7 @@ function lambdaEnvironment(name: string, memoryMb: number): NodeJS.ProcessEnv {
     FABRIC_SECRETS_SOURCE: 'secrets-manager',
     NODE_OPTIONS: '--enable-source-maps',
     FABRIC_EVENT_BUS_NAME: 'bench-bus',
+    [QUEUE_NAME_PREFIX_ENV]: 'bench',
     [ERP_CREDENTIALS_NAME_ENV]: 'fabric/erp/business-central',
     ...Object.fromEntries((Object.keys(tables) as TableName[]).map((table) => [tableEnvVar(table), `bench-${table}`])),
     ...Object.fromEntries(
@@ -80,6 +82,8 @@ interface Bundle {
   file: string;
   bytes: number;
   sourceBytes: number;
+  /** The AWS SDK client and library packages that went into it, sorted. */
+  sdkClients: string[];
   env: NodeJS.ProcessEnv;
   loads: number[];
   /** Why the bundle did not load, when it did not. */
@@ -87,38 +91,53 @@ interface Bundle {
 }
 
 /**
- * Every function in the topology bundled as CDK bundles it, then its size beside the source it was
- * built from (the metafile's inputs) and its cold module-load time beside that of the AWS SDK's
- * DynamoDB client alone, bundled and loaded the same way, which every function pays anyway. Prints
- * one row per function (both figures go to results.json), then the largest bundle and the slowest
- * load as the summary's figures.
+ * Every function in the topology bundled as CDK bundles it by default, then its size beside the source
+ * it was built from (the metafile's inputs) and beside the AWS SDK clients it uses bundled alone (the
+ * `@aws-sdk/client-*` and `lib-*` packages among its inputs, required together, bundled the same way,
+ * once per distinct set), and its cold module-load time beside that of those clients alone, and of the
+ * DynamoDB client alone as before. Prints one row per function (every figure goes to results.json),
+ * then the largest bundle beyond its SDK clients and the slowest cold load against its SDK clients as
+ * the summary's figures.
  */
 export async function benchFunctionBundles(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
   // esbuild builds them all at once, on as many cores as there are.
-  const bundles = await Promise.all([
-    bundle(
-      'DynamoDB client alone',
-      { stdin: { contents: "require('@aws-sdk/client-dynamodb');", resolveDir: ROOT } },
-      lambdaEnvironment('baseline', 256),
-    ),
+  const [baseline, ...functionBundles] = await Promise.all([
+    bundle('DynamoDB client alone', sdkAlone(['@aws-sdk/client-dynamodb']), lambdaEnvironment('baseline', 256)),
     ...Object.entries(functions).map(([name, definition]) =>
       bundle(name, { entryPoints: [path.join(ROOT, definition.entry)] }, lambdaEnvironment(name, definition.memoryMb)),
     ),
   ]);
+  const clientSets = new Map(functionBundles.map((item) => [item.sdkClients.join(' '), item.sdkClients]));
+  const sdkBundles = new Map(
+    await Promise.all(
+      [...clientSets].map(
+        async ([key, clients], index) =>
+          [
+            key,
+            await bundle(`SDK clients alone ${index + 1}`, sdkAlone(clients), lambdaEnvironment('baseline', 256)),
+          ] as const,
+      ),
+    ),
+  );
+  const everyBundle = [baseline, ...sdkBundles.values(), ...functionBundles];
   for (let sample = 0; sample < LOAD_SAMPLES; sample += 1) {
-    for (const item of bundles) if (!item.failure) coldLoad(item);
+    for (const item of everyBundle) if (!item.failure) coldLoad(item);
   }
-  const [baseline, ...functionBundles] = bundles;
-  if (baseline.failure) throw new Error(`the DynamoDB client bundle does not load: ${baseline.failure}`);
+  for (const item of [baseline, ...sdkBundles.values()])
+    if (item.failure) throw new Error(`${item.name} (${item.sdkClients.join(', ')}) does not load: ${item.failure}`);
+  const sdkOf = (item: Bundle) => sdkBundles.get(item.sdkClients.join(' ')) as Bundle;
+  const beyondKib = (item: Bundle) => (item.bytes - sdkOf(item).bytes) / 1024;
+  const loadRatio = (item: Bundle) => median(item.loads) / median(sdkOf(item).loads);
   const baselineMs = median(baseline.loads);
   console.log(
-    `${functionBundles.length} functions, bundled as CDK bundles them; cold module load: median of ${LOAD_SAMPLES} fresh processes each, tracing on`,
+    `${functionBundles.length} functions, bundled as CDK bundles them with tracing ${DEFAULT_TRACING} (the deployed default, regionSettings.<region>.tracing); cold module load: median of ${LOAD_SAMPLES} fresh processes each`,
   );
   console.log(
-    `  ${'function'.padEnd(28)} ${'bundle KiB'.padStart(10)} ${'/ source'.padStart(9)} ${'ratio'.padStart(6)}   ${'load ms'.padStart(7)} ${'/ DynamoDB client'.padStart(17)} ${'ratio'.padStart(6)}`,
+    `  ${'function'.padEnd(28)} ${'bundle KiB'.padStart(10)} ${'/ source'.padStart(9)} ${'ratio'.padStart(6)}   ${'SDK KiB'.padStart(7)} ${'beyond'.padStart(6)}   ${'load ms'.padStart(7)} ${'/ SDK'.padStart(6)} ${'ratio'.padStart(6)} ${'/ DynamoDB client'.padStart(17)} ${'ratio'.padStart(6)}   SDK clients`,
   );
   for (const item of functionBundles) {
+    const sdk = sdkOf(item);
     const sizeRatio = record({
       name: `bundle size: ${item.name}`,
       unit: 'KiB',
@@ -127,12 +146,31 @@ export async function benchFunctionBundles(): Promise<void> {
       ceiling: item.sourceBytes / 1024,
       detail: true,
     });
-    const size = `${format(item.bytes / 1024).padStart(10)} ${format(item.sourceBytes / 1024).padStart(9)} ${sizeRatio.toFixed(3).padStart(6)}`;
+    record({
+      name: `bundle beyond SDK: ${item.name}`,
+      unit: 'KiB',
+      value: beyondKib(item),
+      ceilingName: 'the goal',
+      ceiling: BEYOND_SDK_GOAL_KIB,
+      notes: `${format(item.bytes / 1024)} KiB less its SDK clients alone, ${format(sdk.bytes / 1024)} KiB: ${item.sdkClients.join(', ')}`,
+      detail: true,
+    });
+    const size = `${format(item.bytes / 1024).padStart(10)} ${format(item.sourceBytes / 1024).padStart(9)} ${sizeRatio.toFixed(3).padStart(6)}   ${format(sdk.bytes / 1024).padStart(7)} ${format(beyondKib(item)).padStart(6)}`;
+    const clients = item.sdkClients.map((client) => client.replace('@aws-sdk/', '')).join(', ');
     if (item.failure) {
       console.log(`  ${item.name.padEnd(28)} ${size}   does not load: ${item.failure}`);
       continue;
     }
-    const loadRatio = record({
+    record({
+      name: `cold load vs SDK: ${item.name}`,
+      unit: 'ms',
+      value: median(item.loads),
+      ceilingName: 'its SDK clients alone',
+      ceiling: median(sdk.loads),
+      notes: item.sdkClients.join(', '),
+      detail: true,
+    });
+    const dynamoRatio = record({
       name: `cold module load: ${item.name}`,
       unit: 'ms',
       value: median(item.loads),
@@ -141,31 +179,36 @@ export async function benchFunctionBundles(): Promise<void> {
       detail: true,
     });
     console.log(
-      `  ${item.name.padEnd(28)} ${size}   ${format(median(item.loads)).padStart(7)} ${format(baselineMs).padStart(17)} ${loadRatio.toFixed(3).padStart(6)}`,
+      `  ${item.name.padEnd(28)} ${size}   ${format(median(item.loads)).padStart(7)} ${format(median(sdk.loads)).padStart(6)} ${loadRatio(item).toFixed(3).padStart(6)} ${format(baselineMs).padStart(17)} ${dynamoRatio.toFixed(3).padStart(6)}   ${clients}`,
     );
   }
   const loaded = functionBundles.filter((item) => !item.failure);
-  const largest = functionBundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const slowest = loaded.reduce((a, b) => (median(b.loads) > median(a.loads) ? b : a));
-  const sizes = functionBundles.map((item) => item.bytes / 1024);
-  const loads = loaded.map((item) => median(item.loads));
+  const largest = functionBundles.reduce((a, b) => (beyondKib(b) > beyondKib(a) ? b : a));
+  const slowest = loaded.reduce((a, b) => (loadRatio(b) > loadRatio(a) ? b : a));
+  const beyond = functionBundles.map(beyondKib);
+  const ratios = loaded.map(loadRatio);
   const failed = functionBundles.length - loaded.length;
   report({
-    name: `largest function bundle (${largest.name})`,
+    name: `largest bundle beyond the AWS SDK clients (${largest.name})`,
     unit: 'KiB',
-    value: largest.bytes / 1024,
-    ceilingName: 'source it was built from',
-    ceiling: largest.sourceBytes / 1024,
-    notes: `of ${functionBundles.length} functions, median ${format(median(sizes))} KiB, smallest ${format(Math.min(...sizes))} KiB; minified, SDK bundled, source map beside it`,
+    value: beyondKib(largest),
+    ceilingName: 'the goal',
+    ceiling: BEYOND_SDK_GOAL_KIB,
+    notes: `${format(largest.bytes / 1024)} KiB less ${format(sdkOf(largest).bytes / 1024)} KiB of ${largest.sdkClients.join(', ')} alone; of ${functionBundles.length} functions, median ${format(median(beyond))} KiB, smallest ${format(Math.min(...beyond))} KiB; minified, tracing ${DEFAULT_TRACING}, source map beside it`,
   });
   report({
-    name: `slowest cold module load (${slowest.name})`,
+    name: `slowest cold load vs its SDK clients alone (${slowest.name})`,
     unit: 'ms',
     value: median(slowest.loads),
-    ceilingName: 'DynamoDB client bundle alone',
-    ceiling: baselineMs,
-    notes: `of ${loaded.length} functions, median ${format(median(loads))} ms, fastest ${format(Math.min(...loads))} ms${failed ? `; ${failed} did not load` : ''}; fresh process each, tracing on, source maps enabled as deployed`,
+    ceilingName: 'its SDK clients alone',
+    ceiling: median(sdkOf(slowest).loads),
+    notes: `${slowest.sdkClients.join(', ')}; of ${loaded.length} functions, median ratio ${median(ratios).toFixed(3)}${failed ? `; ${failed} did not load` : ''}; fresh process each, tracing ${DEFAULT_TRACING}, source maps enabled as deployed`,
   });
+}
+
+/** A bundle of the given SDK packages and nothing else, required as a function's code would load them. */
+function sdkAlone(clients: readonly string[]): Pick<BuildOptions, 'stdin'> {
+  return { stdin: { contents: clients.map((client) => `require('${client}');`).join('\n'), resolveDir: ROOT } };
 }
 
 async function bundle(
@@ -176,8 +219,27 @@ async function bundle(
   // index.js, as in the asset CDK uploads.
   const file = path.join(OUT, name.replace(/\W+/g, '-'), 'index.js');
   const { metafile } = await build({ ...CDK_BUNDLING, ...input, outfile: file });
-  const sourceBytes = Object.values(metafile!.inputs).reduce((sum, source) => sum + source.bytes, 0);
-  return { name, file, bytes: statSync(file).size, sourceBytes, env, loads: [] };
+  const sourceBytes = Object.values((metafile as Metafile).inputs).reduce((sum, source) => sum + source.bytes, 0);
+  return {
+    name,
+    file,
+    bytes: statSync(file).size,
+    sourceBytes,
+    sdkClients: sdkClientsIn(metafile as Metafile),
+    env,
+    loads: [],
+  };
+}
+
+/** The AWS SDK client and library packages whose code is in the bundle (inputs tree-shaken to nothing do not count). */
+function sdkClientsIn(metafile: Metafile): string[] {
+  const clients = new Set<string>();
+  for (const output of Object.values(metafile.outputs))
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const client = SDK_CLIENT_INPUT.exec(input)?.[1];
+      if (client && bytesInOutput > 0) clients.add(client);
+    }
+  return [...clients].sort();
 }
 
 /** Requires the bundle in a fresh Node process and adds the milliseconds it took (the init a cold start pays before the handler runs), or its failure. */
