@@ -9,18 +9,18 @@ import { hasValidBase64HmacSha256 } from '../webhook-signature';
 import {
   type Address,
   type Delivery,
-  Order,
+  type Order,
   type OrderLine,
   type Shipping,
   type TaxLine,
   computeOrderTotals,
   orderIdFor,
 } from '#domain/kernel/order';
-import { formatDecimalMoney, type Money, parseDecimalMoney, sumMoney } from '#domain/kernel/money';
+import { type Money, parseDecimalMoney, sumMoney } from '#domain/kernel/money';
 import type { ChannelRefund, RestockType } from '#domain/returns/refund-report';
 import { ShopifyOrderPayload, ShopifyRefundPayload } from './shopify-order.schema';
 import { formatIssues } from '#domain/kernel/validation';
-import { currencyAt, notNegativeAt, quantityAt } from '../order-mapping';
+import { assertReportedTotal, currencyAt, moneyAt, notNegativeAt, quantityAt, utc } from '../order-mapping';
 import { SHOPIFY_SIGNATURE_HEADER } from '../webhook-signature-headers';
 import { createHash } from 'node:crypto';
 
@@ -203,76 +203,60 @@ function shopifyRestockType(line: ShopifyRefundPayload['refund_line_items'][numb
  * - the result must reproduce Shopify's `total_price` to the minor unit, or it is a mapping error.
  * An empty SKU falls back to the variant id through the cross-reference; a SKU the cross-reference
  * does not know leaves the line unresolved and the order in `needs_attention`.
+ *
+ * The payload was validated once, by ShopifyOrderPayload; the canonical order is built from it by
+ * construction rather than parsed again: every amount comes from moneyAt in the order's currency,
+ * every quantity from quantityAt, the totals from computeOrderTotals, and what the payload's schema
+ * lets through that the canonical order refuses (a country code that is not two letters, a rate in
+ * exponent form, a timestamp beyond year 9999, an amount beyond 2^53) is a mapping error naming the
+ * Shopify field. Tests parse every mapped fixture as the canonical Order to keep the two in step.
  */
 export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLookup): Order {
   const currency = currencyAt(payload.currency, 'currency');
-  const money = (decimal: string, path: string) => {
-    try {
-      return parseDecimalMoney(decimal, currency);
-    } catch (error) {
-      throw new OrderMappingError(`${path}: ${(error as Error).message}`, [
-        { path, message: (error as Error).message },
-      ]);
-    }
-  };
-  const taxes = (lines: { title: string; price: string; rate?: number }[], path: string): TaxLine[] =>
-    lines.map((tax, i) => ({
-      name: tax.title,
-      ...(tax.rate !== undefined ? { rate: String(tax.rate) } : {}),
-      amount: money(tax.price, `${path}.${i}.price`),
-    }));
-  const discount = (allocations: { amount: string }[], path: string) =>
-    sumMoney(
-      currency,
-      allocations.map((a, i) => money(a.amount, `${path}.${i}.amount`)),
-    );
-
   const lines: OrderLine[] = payload.line_items.map((item, i) => {
+    const path = `line_items.${i}`;
     const channelSku = item.sku ?? '';
     const variantId = item.variant_id != null ? String(item.variant_id) : undefined;
     return {
       lineId: `${i + 1}`,
       channelLineId: gidTail(item.admin_graphql_api_id) ?? String(item.id),
-      sku: lookupSku({ channelSku, ...(variantId ? { variantId } : {}) }) ?? null,
+      // An empty internal SKU names nothing the fabric stocks: the line waits like an unknown one.
+      sku: lookupSku(variantId ? { channelSku, variantId } : { channelSku }) || null,
       channelSku: channelSku || (variantId ? `variant:${variantId}` : ''),
       ...(item.title ? { title: item.title } : {}),
-      quantity: quantityAt(item.quantity, `line_items.${i}.quantity`),
-      unitPrice: notNegativeAt(money(item.price, `line_items.${i}.price`), `line_items.${i}.price`),
-      discount: discount(item.discount_allocations, `line_items.${i}.discount_allocations`),
-      taxes: taxes(item.tax_lines, `line_items.${i}.tax_lines`),
+      quantity: quantityAt(item.quantity, `${path}.quantity`),
+      unitPrice: notNegativeAt(moneyAt(item.price, currency, `${path}.price`), `${path}.price`),
+      discount: discountOf(item.discount_allocations, currency, `${path}.discount_allocations`),
+      taxes: taxLinesOf(item.tax_lines, currency, `${path}.tax_lines`),
     };
   });
-  const shipping: Shipping[] = payload.shipping_lines.map((line, i) => ({
-    ...(line.title ? { method: line.title } : {}),
-    price: money(line.price, `shipping_lines.${i}.price`),
-    discount: discount(line.discount_allocations, `shipping_lines.${i}.discount_allocations`),
-    taxes: taxes(line.tax_lines, `shipping_lines.${i}.tax_lines`),
-  }));
+  const shipping: Shipping[] = payload.shipping_lines.map((line, i) => {
+    const path = `shipping_lines.${i}`;
+    const price = moneyAt(line.price, currency, `${path}.price`);
+    const discount = discountOf(line.discount_allocations, currency, `${path}.discount_allocations`);
+    const taxes = taxLinesOf(line.tax_lines, currency, `${path}.tax_lines`);
+    return line.title ? { method: line.title, price, discount, taxes } : { price, discount, taxes };
+  });
 
   const channelOrderId = shopifyOrderId(payload);
   const totals = computeOrderTotals({ currency, lines, shipping, taxesIncluded: payload.taxes_included });
-  const reported = notNegativeAt(money(payload.total_price, 'total_price'), 'total_price');
-  if (reported.amountMinor !== totals.total.amountMinor) {
-    const difference = { amountMinor: reported.amountMinor - totals.total.amountMinor, currency };
-    throw new OrderMappingError(
-      `total_price ${payload.total_price} differs from the computed ${formatDecimalMoney(totals.total)} by ${formatDecimalMoney(difference)}`,
-      [{ path: 'total_price', message: `differs by ${formatDecimalMoney(difference)} ${currency}` }],
-    );
-  }
+  for (const key of ['lines', 'shipping', 'discounts', 'tax', 'total'] as const) safeAmount(totals[key], 'total_price');
+  const reported = notNegativeAt(moneyAt(payload.total_price, currency, 'total_price'), 'total_price');
+  assertReportedTotal(totals, reported, 'total_price');
 
   const customerName = [payload.customer?.first_name, payload.customer?.last_name].filter(Boolean).join(' ');
-  const billingAddress = toAddress(payload.billing_address);
-  const shippingAddress = toAddress(payload.shipping_address);
+  const billingAddress = toAddress(payload.billing_address, 'billing_address');
+  const shippingAddress = toAddress(payload.shipping_address, 'shipping_address');
   const delivery = shopifyDelivery(payload);
-  const canonical = Order.safeParse({
+  return {
     orderId: orderIdFor('shopify', channelOrderId),
     channel: 'shopify',
     channelOrderId,
     ...(payload.name ? { channelOrderNumber: payload.name } : {}),
     status: payload.cancelled_at ? 'cancelled' : lines.some((l) => l.sku === null) ? 'needs_attention' : 'received',
     currency,
-    placedAt: new Date(payload.created_at).toISOString(),
-    channelUpdatedAt: new Date(payload.updated_at).toISOString(),
+    placedAt: utcAt(payload.created_at, 'created_at'),
+    channelUpdatedAt: utcAt(payload.updated_at, 'updated_at'),
     taxesIncluded: payload.taxes_included,
     ...(payload.email || customerName
       ? {
@@ -289,11 +273,58 @@ export function mapShopifyOrder(payload: ShopifyOrderPayload, lookupSku: SkuLook
     shipping,
     fees: [],
     totals,
-  });
-  if (!canonical.success)
-    throw new OrderMappingError('the mapped order is not a valid canonical order', formatIssues(canonical.error));
-  return canonical.data;
+  };
 }
+
+/** A line's or shipping line's taxes, each for the whole line, with the rate as the canonical decimal string. */
+function taxLinesOf(
+  taxLines: ShopifyOrderPayload['line_items'][number]['tax_lines'],
+  currency: string,
+  path: string,
+): TaxLine[] {
+  return taxLines.map((tax, i) => {
+    const amount = moneyAt(tax.price, currency, `${path}.${i}.price`);
+    if (tax.rate === undefined) return { name: tax.title, amount };
+    const rate = String(tax.rate);
+    // A rate JavaScript writes in exponent form (1e-7) is not a decimal the canonical order can carry.
+    if (!DECIMAL_RATE.test(rate))
+      throw new OrderMappingError(`${path}.${i}.rate: ${rate} is not a plain decimal rate`, [
+        { path: `${path}.${i}.rate`, message: `${rate} is not a plain decimal rate` },
+      ]);
+    return { name: tax.title, rate, amount };
+  });
+}
+
+const DECIMAL_RATE = /^\d+(\.\d+)?$/;
+
+/** The discount allocated to a line (all its units), the sum of its allocations. */
+function discountOf(allocations: { amount: string }[], currency: string, path: string): Money {
+  let amountMinor = 0;
+  for (let i = 0; i < allocations.length; i += 1)
+    amountMinor += moneyAt(allocations[i].amount, currency, `${path}.${i}.amount`).amountMinor;
+  return safeAmount({ amountMinor, currency }, path);
+}
+
+/** A sum the canonical order can hold exactly (within 2^53 minor units), or a mapping error naming the field. */
+function safeAmount(amount: Money, path: string): Money {
+  if (!Number.isSafeInteger(amount.amountMinor))
+    throw new OrderMappingError(`${path}: the amounts add up beyond what can be counted to the minor unit`, [
+      { path, message: 'the amounts add up beyond what can be counted to the minor unit' },
+    ]);
+  return amount;
+}
+
+/** A Shopify timestamp (validated with its offset) in UTC, which the canonical order writes with a four-digit year. */
+function utcAt(timestamp: string, path: string): string {
+  const at = utc(timestamp);
+  if (at.length !== UTC_LENGTH)
+    throw new OrderMappingError(`${path}: ${timestamp} is outside years 0000 to 9999 in UTC`, [
+      { path, message: `${timestamp} is outside years 0000 to 9999 in UTC` },
+    ]);
+  return at;
+}
+
+const UTC_LENGTH = '2025-01-01T00:00:00.000Z'.length;
 
 /**
  * A local pickup: a fulfillment order whose delivery method is `pick_up`, at the store Shopify assigned
@@ -315,21 +346,28 @@ function shopifyOrderId(payload: ShopifyOrderPayload): string {
 
 /** The numeric tail of a GraphQL id (`gid://shopify/LineItem/123` is 123): REST's id. */
 export function gidTail(gid: string | undefined): string | undefined {
-  return gid?.split('/').pop() || undefined;
+  return gid?.slice(gid.lastIndexOf('/') + 1) || undefined;
 }
 
-function toAddress(address: ShopifyOrderPayload['shipping_address']): Address | undefined {
+function toAddress(address: ShopifyOrderPayload['shipping_address'], path: string): Address | undefined {
   if (!address?.address1 || !address.city || !address.country_code) return undefined;
-  const optional = (key: keyof Address, value: string | null | undefined) => (value ? { [key]: value } : {});
-  return {
-    ...optional('name', address.name),
-    ...optional('company', address.company),
-    line1: address.address1,
-    ...optional('line2', address.address2),
-    city: address.city,
-    ...optional('region', address.province_code),
-    ...optional('postalCode', address.zip),
-    countryCode: address.country_code.toUpperCase(),
-    ...optional('phone', address.phone),
-  };
+  const countryCode = address.country_code.toUpperCase();
+  if (!COUNTRY_CODE.test(countryCode))
+    throw new OrderMappingError(`${path}.country_code: "${address.country_code}" is not an ISO 3166-1 alpha-2 code`, [
+      { path: `${path}.country_code`, message: `"${address.country_code}" is not an ISO 3166-1 alpha-2 code` },
+    ]);
+  // Keys in the canonical order's own sequence, each only when Shopify gave it.
+  const canonical: Partial<Address> = {};
+  if (address.name) canonical.name = address.name;
+  if (address.company) canonical.company = address.company;
+  canonical.line1 = address.address1;
+  if (address.address2) canonical.line2 = address.address2;
+  canonical.city = address.city;
+  if (address.province_code) canonical.region = address.province_code;
+  if (address.zip) canonical.postalCode = address.zip;
+  canonical.countryCode = countryCode;
+  if (address.phone) canonical.phone = address.phone;
+  return canonical as Address;
 }
+
+const COUNTRY_CODE = /^[A-Z]{2}$/;

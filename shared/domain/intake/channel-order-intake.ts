@@ -4,7 +4,7 @@ import { recordedTransactionEvents } from '#domain/pos';
 import { orderIdFor, type Order, type SalesChannel } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';
 import type { FabricEvent } from '#domain/kernel/event';
-import { createEvent } from '#domain/kernel/event';
+import { createEvent, createEventOfValidPayload } from '#domain/kernel/event';
 import { OrderNeedsAttention, OrderReceived, RefundReported } from './events';
 
 /** What one channel order payload becomes: the events to publish, once, for the delivery that carried it. */
@@ -84,7 +84,8 @@ export async function prepareChannelOrder<TPayload>(
       ? [{ path: `lines.${index}.channelSku`, message: `"${line.channelSku}" is not in the cross-reference` }]
       : [],
   );
-  const received = createEvent(OrderReceived, { order, deliveryId }, trace);
+  // Mapped from a payload validated once at the edge, the order is valid by toCanonicalOrder's contract.
+  const received = createEventOfValidPayload(OrderReceived, { order, deliveryId }, trace);
   if (unresolved.length === 0) return { orderId, channelOrderId, outcome: 'accepted', publish: [received, ...refunds] };
   const unknownKeys = [...new Set(skuKeys.map(skuKeyId).filter((key) => !known.has(key)))];
   return {

@@ -180,7 +180,24 @@ export function createEvent<D extends EventDefinition<string, { 1: z.ZodType }>>
   data: EventDataOf<D>,
   trace: { correlationId: string; causationId?: string; time?: Date },
 ): FabricEvent<EventDataOf<D>> {
-  const parsed = validatePayload(definition, definition.current, data) as EventDataOf<D>;
+  return createEventOfValidPayload(
+    definition,
+    validatePayload(definition, definition.current, data) as EventDataOf<D>,
+    trace,
+  );
+}
+
+/**
+ * Builds an event of the current schema version around a payload its producer's own contract already
+ * makes valid, without parsing it a second time: a channel order mapped from a payload validated at
+ * the edge (ChannelOrderMapper.toCanonicalOrder returns a valid canonical order). Consumers still
+ * parse every event they receive against its definition.
+ */
+export function createEventOfValidPayload<D extends EventDefinition<string, { 1: z.ZodType }>>(
+  definition: D,
+  data: EventDataOf<D>,
+  trace: { correlationId: string; causationId?: string; time?: Date },
+): FabricEvent<EventDataOf<D>> {
   return {
     id: newEventId(),
     source: definition.source,
@@ -189,7 +206,7 @@ export function createEvent<D extends EventDefinition<string, { 1: z.ZodType }>>
     correlationId: trace.correlationId,
     ...(trace.causationId ? { causationId: trace.causationId } : {}),
     schemaVersion: definition.current,
-    data: parsed,
+    data,
   };
 }
 

@@ -12,6 +12,10 @@ interface ReviverContext {
  * @example parseJsonExactly('{"id":820982911946154508,"qty":2}') // { id: '820982911946154508', qty: 2 }
  */
 export function parseJsonExactly(text: string): unknown {
+  // A reviver costs about five plain parses, and most bodies hold no integer beyond 2^53: only a body
+  // that does is read again with it, so the result is the same either way.
+  const plain: unknown = JSON.parse(text);
+  if (!holdsUnsafeInteger(plain)) return plain;
   return JSON.parse(text, (_key, value: unknown, context?: ReviverContext) =>
     typeof value === 'number' &&
     !Number.isSafeInteger(value) &&
@@ -20,4 +24,13 @@ export function parseJsonExactly(text: string): unknown {
       ? context.source
       : value,
   );
+}
+
+/** Whether a parsed value holds, at any depth, an integer a double cannot hold exactly (so was rounded). */
+function holdsUnsafeInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsUnsafeInteger);
+  for (const key of Object.keys(value)) if (holdsUnsafeInteger((value as Record<string, unknown>)[key])) return true;
+  return false;
 }

@@ -99,8 +99,10 @@ export function parseDecimalMoney(decimal: string | number, currency: string): M
   if (significant.length > exponent) {
     throw new MoneyFormatError(`"${text}" has more than ${exponent} decimals for ${currency}`);
   }
-  const minor = BigInt(whole + fraction.padEnd(exponent, '0').slice(0, exponent));
-  const amountMinor = Number(sign ? -minor : minor);
+  const digits = whole + fraction.padEnd(exponent, '0').slice(0, exponent);
+  // Up to 15 digits a double holds the integer exactly: BigInt, three times slower, only beyond.
+  const unsigned = digits.length <= 15 ? Number(digits) : Number(BigInt(digits));
+  const amountMinor = sign ? 0 - unsigned : unsigned;
   if (!Number.isSafeInteger(amountMinor)) throw new MoneyFormatError(`"${text}" is too large`);
   return { amountMinor, currency };
 }

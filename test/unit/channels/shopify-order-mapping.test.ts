@@ -2,7 +2,7 @@ import { OrderMappingError } from '#domain/intake/channel-ports';
 import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapter';
-import { orderIdFor } from '#domain/kernel/order';
+import { Order, orderIdFor } from '#domain/kernel/order';
 import { type ShopifyFixtureName, type ShopifyOrderFixture, readShopifyFixture } from '../../fixtures/shopify';
 import { fixtureSkuLookup, money, thrownBy } from '../builders';
 
@@ -207,5 +207,70 @@ describe('mapShopifyOrder: currencies, SKUs and lifecycle', () => {
 
     expect(error.message).toBe('total_price 11.78 differs from the computed 11.79 by -0.01');
     expect(error.details).toEqual([{ path: 'total_price', message: 'differs by -0.01 USD' }]);
+  });
+});
+
+describe('mapShopifyOrder: the canonical order is built valid, not parsed a second time', () => {
+  const mappable: ShopifyFixtureName[] = [
+    'orders-create-multi-line',
+    'orders-create-tax-inclusive-eur',
+    'orders-create-jpy',
+    'orders-create-empty-sku',
+    'orders-create-unknown-sku',
+    'orders-cancelled',
+    'orders-create-local-pickup',
+  ];
+
+  test.each(mappable)('%s maps to exactly what the canonical schema parses it as', (name) => {
+    const order = mapFixture(name);
+
+    expect(Order.parse(order)).toStrictEqual(order);
+  });
+
+  test('holds a country code the canonical order cannot carry, naming the Shopify field', () => {
+    const payload = readShopifyFixture('orders-create-multi-line');
+    payload.shipping_address = { ...payload.shipping_address, country_code: 'usa' };
+
+    const error = thrownBy(OrderMappingError, () => mapPayload(payload));
+
+    expect(error.details).toEqual([
+      { path: 'shipping_address.country_code', message: '"usa" is not an ISO 3166-1 alpha-2 code' },
+    ]);
+  });
+
+  test('holds a tax rate that is not a plain decimal, naming the Shopify field', () => {
+    const payload = readShopifyFixture('orders-create-multi-line');
+    payload.line_items[0].tax_lines = [{ ...payload.line_items[0].tax_lines?.[0], title: 'Tiny', rate: 1e-7 }] as never;
+
+    const error = thrownBy(OrderMappingError, () => mapPayload(payload));
+
+    expect(error.details).toEqual([
+      { path: 'line_items.0.tax_lines.0.rate', message: '1e-7 is not a plain decimal rate' },
+    ]);
+  });
+
+  test('holds a timestamp whose UTC falls beyond year 9999, naming the Shopify field', () => {
+    const payload = readShopifyFixture('orders-create-multi-line');
+    payload.updated_at = '9999-12-31T23:00:00-05:00';
+
+    const error = thrownBy(OrderMappingError, () => mapPayload(payload));
+
+    expect(error.details).toEqual([
+      { path: 'updated_at', message: '9999-12-31T23:00:00-05:00 is outside years 0000 to 9999 in UTC' },
+    ]);
+  });
+
+  test('holds discounts that add up beyond 2^53 minor units, naming the Shopify field', () => {
+    const payload = readShopifyFixture('orders-create-multi-line');
+    payload.line_items[0].discount_allocations = [{ amount: '90000000000000.00' }, { amount: '90000000000000.00' }];
+
+    const error = thrownBy(OrderMappingError, () => mapPayload(payload));
+
+    expect(error.details).toEqual([
+      {
+        path: 'line_items.0.discount_allocations',
+        message: 'the amounts add up beyond what can be counted to the minor unit',
+      },
+    ]);
   });
 });
