@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { SHOPIFY_ADMIN_API_VERSION } from '#shared/channels/shopify/inventory-api';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';

@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { SalesChannel } from '#domain/kernel/order';
 import { apiCredentialsEnvVar, apiCredentialsNameEnvVar } from '#shared/config/topology';
 
