@@ -11,7 +11,7 @@ import {
 } from '#domain/channel-sync/model';
 import { keyedOn, type RoutingRule } from './rule';
 
-/** What the channels are told: availability per channel, oversells, and shipments, pickups ready, cancellations and returns. */
+/** What the channels are told: availability per channel, and shipments, pickups ready, cancellations and returns. */
 export const channelSyncRules: readonly RoutingRule[] = [
   // One availability queue per channel the fabric publishes to: each channel's rate budget, failures
   // and DLQ stay its own. Large batches over a short window are what lets a burst coalesce per SKU;
@@ -36,21 +36,6 @@ export const channelSyncRules: readonly RoutingRule[] = [
       consumer: 'channel-availability-sync',
     }),
   ),
-  {
-    name: 'channel-oversell-check',
-    description:
-      'Channel orders, checked against the zeros each channel had acknowledged for their SKUs (OversellIncident).',
-    pattern: { source: [EventSource.intake], 'detail-type': ['OrderReceived'] },
-    target: {
-      name: 'channel-oversell-check',
-      batchSize: 10,
-      maxBatchingWindowSeconds: 1,
-      maxReceiveCount: 5,
-      visibilityTimeoutSeconds: 360,
-    },
-    // Not processedOnce: the check writes nothing, and a repeated incident carries the same event id.
-    consumer: 'channel-availability-sync',
-  },
   {
     name: 'channel-shipment-sync',
     description:

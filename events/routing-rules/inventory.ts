@@ -5,7 +5,8 @@ import type { RoutingRule } from './rule';
 export const inventoryRules: readonly RoutingRule[] = [
   {
     name: 'inventory-reservation',
-    description: 'Canonical orders to the stock reservation consumer: reserve once per order, release on cancellation.',
+    description:
+      'Canonical orders to the stock reservation consumer: checked against the zeros their channel had acknowledged (OversellIncident), then reserved once per order, released on cancellation.',
     pattern: { source: [EventSource.intake], 'detail-type': ['OrderReceived'] },
     // Bounded concurrency: a flash sale's orders queue here rather than pile transactions onto one SKU.
     target: {

@@ -12,7 +12,7 @@ import type {
   PublishedFigure,
 } from '#domain/channel-sync/publication';
 import { cellTiming, drainedTat, takeToken, type RateLimit, type TokenWrite } from '#domain/kernel/rate-limit';
-import { MissingItemError, queryAll, returnedAttributes } from './dynamo-query';
+import { MissingItemError, getAllItems, queryAll, returnedAttributes } from './dynamo-query';
 
 /**
  * The channelPublications table:
@@ -215,6 +215,16 @@ export class DynamoPublicationLedger implements PublicationLedger {
       new GetCommand({ TableName: this.tableName, Key: this.key(key), ConsistentRead: true }),
     );
     return Item ? toRecord(Item) : undefined;
+  }
+
+  async readMany(keys: readonly PublicationKey[]): Promise<PublicationRecord[]> {
+    const items = await getAllItems(
+      this.client,
+      this.tableName,
+      keys.map((key) => this.key(key)),
+      { consistentRead: true },
+    );
+    return items.map(toRecord);
   }
 
   async list(channel: SalesChannel): Promise<PublicationRecord[]> {

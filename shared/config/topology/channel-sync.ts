@@ -6,11 +6,10 @@ export const channelSyncFunctions = {
     capability: 'channel-sync',
     entry: 'functions/channel-availability-sync/handler.ts',
     description:
-      "Publishes each channel's latest available-to-sell through its inventory API (coalesced, in version order, within its rate limit) and flags channel orders taken after a published zero.",
+      "Publishes each channel's latest available-to-sell through its inventory API (coalesced, in version order, within its rate limit).",
     timeoutSeconds: 60,
     memoryMb: 512,
     tables: { channelPublications: 'readWrite', eventTrail: 'readWrite' },
-    publishesEvents: true,
     channelApis: ['shopify', 'amazon', 'ebay', 'woocommerce', 'walmart', 'square'],
   },
   'channel-order-sync': {

@@ -6,10 +6,10 @@ export const inventoryFunctions = {
     capability: 'inventory',
     entry: 'functions/inventory-reservation/handler.ts',
     description:
-      'Reserves stock for each order once (and releases it when the order is cancelled), per channel policy.',
+      'Flags an order its channel took after a published zero, and reserves stock for each order once (releases it when the order is cancelled), per channel policy.',
     timeoutSeconds: 30,
     memoryMb: 512,
-    tables: { inventory: 'readWrite', eventTrail: 'readWrite' },
+    tables: { inventory: 'readWrite', channelPublications: 'read', eventTrail: 'readWrite' },
     publishesEvents: true,
   },
   'inventory-fulfilment': {

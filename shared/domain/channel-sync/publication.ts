@@ -112,6 +112,8 @@ export interface PublicationLedger {
   ): Promise<{ released: boolean; record: PublicationRecord }>;
   release(key: PublicationKey, owner: string): Promise<void>;
   read(key: PublicationKey): Promise<PublicationRecord | undefined>;
+  /** The records of these subjects that exist, in one strongly consistent read. */
+  readMany(keys: readonly PublicationKey[]): Promise<PublicationRecord[]>;
   /** Every record of a channel (all subjects), for the drift check and `ops channel lag`. */
   list(channel: SalesChannel): Promise<PublicationRecord[]>;
 }

@@ -73,6 +73,10 @@ class MemoryLedger implements PublicationLedger {
     return this.items.get(this.id(key));
   }
 
+  async readMany(keys: readonly PublicationKey[]) {
+    return keys.flatMap((key) => this.items.get(this.id(key)) ?? []);
+  }
+
   async list(channel: SalesChannel) {
     return [...this.items.values()].filter((record) => record.channel === channel);
   }
