@@ -11,9 +11,11 @@ const DUE = 'due';
  * The fulfilment table: one item per fulfilment request.
  *   pk `request#<requestId>`, sk `request`   -> the request, with `version` for conditional writes
  *   byOrder    (orderId, requestId)          -> an order's requests (GET /orders/{orderId}/fulfilment)
- *   byLocation (locationId, createdAt)       -> a store's tasks, newest first (GET /stores/{storeId}/tasks)
+ *   byLocation (locationId, createdAt)       -> sparse: a store's tasks, newest first (GET /stores/{storeId}/tasks)
  *   byDueAt    (dueWatch, dueAt)             -> sparse: what fulfilment-watch must look at, soonest first
  * A write puts the whole item, so a request that is no longer due loses `dueWatch` and leaves the index.
+ * Only a store's requests carry `locationId`: a warehouse's keeps it as `warehouseId`, since nothing
+ * lists a warehouse's requests and each index entry is a write unit more per write.
  */
 export class DynamoFulfilmentStore implements FulfilmentStore {
   constructor(
@@ -88,7 +90,7 @@ export class DynamoFulfilmentStore implements FulfilmentStore {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keyOf(request.requestId), ...request, ...(request.dueAt ? { dueWatch: DUE } : {}) },
+          Item: storedRequest(request),
           ...condition,
         }),
       );
@@ -104,7 +106,17 @@ function keyOf(requestId: string) {
   return { pk: `request#${requestId}`, sk: 'request' };
 }
 
+function storedRequest(request: StoredRequest): Record<string, unknown> {
+  const { locationId, ...rest } = request;
+  return {
+    ...keyOf(request.requestId),
+    ...rest,
+    ...(request.locationKind === 'store' ? { locationId } : { warehouseId: locationId }),
+    ...(request.dueAt ? { dueWatch: DUE } : {}),
+  };
+}
+
 function requestOf(item: Record<string, unknown>): StoredRequest {
-  const { pk: _pk, sk: _sk, dueWatch: _due, ...request } = item;
-  return request as unknown as StoredRequest;
+  const { pk: _pk, sk: _sk, dueWatch: _due, warehouseId, ...request } = item;
+  return (warehouseId ? { ...request, locationId: warehouseId } : request) as unknown as StoredRequest;
 }

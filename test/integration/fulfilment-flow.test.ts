@@ -2,6 +2,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
+import { DynamoFulfilmentStore } from '#shared/adapters/fulfilment-store';
 import { EventSource } from '#events/catalog';
 import { toWireEvent } from '#domain/kernel/event';
 import type { FulfilmentRequest } from '#domain/fulfilment';
@@ -314,6 +315,10 @@ describe('a store that rejects a pick', () => {
       attempt: 2,
       lines: [{ lineId: '1', sku, quantity: 2 }],
     });
+    // Only a store's requests enter the store task index (a write unit each): a warehouse's is read by its order.
+    const fulfilment = new DynamoFulfilmentStore(fabric.resources.tables.fulfilment);
+    expect(await fulfilment.listByLocation('wh-east')).toEqual([]);
+    expect((await fulfilment.listByLocation('store-042')).map((r) => r.requestId)).toContain(task.requestId);
     expect(await stockAt(sku, 'store-042')).toEqual({ onHand: 2, reserved: 0 });
     expect(await stockAt(sku, 'wh-east')).toEqual({ onHand: 5, reserved: 2 });
     expect(await eventsAbout('ReservationMoved', order.orderId)).toHaveLength(1);

@@ -79,7 +79,7 @@ export interface FulfilmentStore {
   /** Writes `next` if the stored request is still at `expectVersion`; false when another write came first. */
   updateRequest(next: StoredRequest, expectVersion: number): Promise<boolean>;
   listByOrder(orderId: string): Promise<StoredRequest[]>;
-  /** A location's requests, newest first, optionally in one status. */
+  /** A store's requests (its tasks), newest first, optionally in one status. */
   listByLocation(locationId: string, status?: RequestStatus): Promise<StoredRequest[]>;
   /** Requests whose dueAt has passed, soonest first. */
   listDue(now: Date): Promise<StoredRequest[]>;
