@@ -94,6 +94,7 @@ export const tracer: Tracer | undefined =
 
 /** The middy middleware that makes each invocation a trace segment, where tracing is on. */
 export function invocationTracing(): ReturnType<typeof captureLambdaHandler> | undefined {
+  // The variable is tested again, not only the tracer, so that a bundle without tracing drops the middleware too.
   return process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && tracer
     ? // eslint-disable-next-line @typescript-eslint/no-require-imports
       (
