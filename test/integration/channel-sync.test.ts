@@ -278,6 +278,17 @@ describe('oversell incidents', () => {
       return found.length >= 2 ? found : undefined;
     });
     expect(new Set(sightings.map((event) => event.id))).toEqual(new Set([incident.id]));
+    // ...which the exceptions work queue counts once.
+    const exceptionsQueue = fabric.resources.queues.exceptions.url;
+    await eventually('the exceptions queue to take both', async () =>
+      (await queueDepth(fabric, exceptionsQueue)) === 0 ? true : undefined,
+    );
+    const { exceptions } = (await (await fetch(`${fabric.apiUrl}/exceptions?kind=OversellIncident`)).json()) as {
+      exceptions: { orderId?: string; reasonCode: string; count: number; fieldPaths: string[] }[];
+    };
+    expect(
+      exceptions.filter((row) => row.orderId === order.orderId).map(({ count, fieldPaths }) => ({ count, fieldPaths })),
+    ).toEqual([{ count: 1, fieldPaths: [`sku:${sku}`] }]);
   });
 });
 
