@@ -1,5 +1,36 @@
-import { EVENT_BUS_MAX_BYTES, claimCheckKey, claimedWireEvent, needsClaimCheck } from '#events/claim-check';
+import {
+  EVENT_BUS_MAX_BYTES,
+  ROUTED_DATA_PATHS,
+  claimCheckKey,
+  claimedWireEvent,
+  needsClaimCheck,
+} from '#events/claim-check';
 import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
+import { routingRules, type EventPattern } from '#events/routing-rules';
+
+/** The paths under `detail.data` the routing rules match on, dotted, by the detail-types they name. */
+function dataPathsMatchedByTheRules(): Record<string, string[]> {
+  const byDetailType = new Map<string, Set<string>>();
+  for (const { pattern } of routingRules) {
+    const data = pattern.detail?.data;
+    if (!data || Array.isArray(data)) continue;
+    const paths: string[][] = [];
+    collectPaths(data, [], paths);
+    for (const detailType of pattern['detail-type'] as string[]) {
+      const known = byDetailType.get(detailType) ?? new Set<string>();
+      for (const path of paths) known.add(path.join('.'));
+      byDetailType.set(detailType, known);
+    }
+  }
+  return Object.fromEntries([...byDetailType].map(([detailType, paths]) => [detailType, [...paths].sort()]));
+}
+
+function collectPaths(pattern: NonNullable<EventPattern['detail']>, prefix: string[], into: string[][]): void {
+  for (const [key, value] of Object.entries(pattern)) {
+    if (Array.isArray(value)) into.push([...prefix, key]);
+    else if (value) collectPaths(value, [...prefix, key], into);
+  }
+}
 
 function event(detailType: string, data: unknown): FabricEvent {
   return {
@@ -66,6 +97,28 @@ describe('the claimed event', () => {
     );
 
     expect(claimedWireEvent(whole, pointer).detail.data).toEqual({ to: 'cancelled', on: 'stock_refused' });
+  });
+
+  test('keeps exactly the fields the routing rules match on, for each detail-type', () => {
+    // Every rule that filters on data names its detail-types, so a listing by detail-type is whole.
+    const rulesFilteringDataOnAnyType = routingRules.filter(
+      ({ pattern }) => pattern.detail?.data && !pattern['detail-type'],
+    );
+    expect(rulesFilteringDataOnAnyType).toEqual([]);
+    const listed = Object.fromEntries(
+      Object.entries(ROUTED_DATA_PATHS).map(([detailType, paths]) => [
+        detailType,
+        paths.map((path) => path.join('.')).sort(),
+      ]),
+    );
+
+    expect(listed).toEqual(dataPathsMatchedByTheRules());
+  });
+
+  test('keeps no field of a detail-type no rule filters by its data', () => {
+    const whole = toWireEvent(event('toString', { to: 'cancelled' }));
+
+    expect(claimedWireEvent(whole, pointer).detail.data).toEqual({});
   });
 
   test('keeps a nested routed field at its path', () => {
