@@ -212,6 +212,23 @@ describe('outbound rate budgets', () => {
   });
 });
 
+describe('the publication ledger', () => {
+  it('offers a figure and claims its lease in one write only when the figure is newer and nobody holds the lease', async () => {
+    const sku = newSku('OFFER');
+    const key = availabilityKey('ebay', sku);
+    const figure = (version: number) => ({ version, value: version, eventTime: new Date().toISOString() });
+
+    const first = await ledger.offerAndClaim(key, sku, figure(1), 'first', 60_000);
+    const sameVersion = await ledger.offerAndClaim(key, sku, figure(1), 'second', 60_000);
+    const whileHeld = await ledger.offerAndClaim(key, sku, figure(2), 'second', 60_000);
+
+    expect(first).toMatchObject({ sku, wanted: { version: 1 }, lease: { owner: 'first' } });
+    expect(sameVersion).toBeUndefined();
+    expect(whileHeld).toBeUndefined();
+    expect(await ledger.read(key)).toMatchObject({ wanted: { version: 1 }, lease: { owner: 'first' } });
+  });
+});
+
 describe('drift check', () => {
   it('re-publishes a figure a channel lost and says why', async () => {
     const sku = newSku('DRIFT');
