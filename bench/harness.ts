@@ -36,7 +36,7 @@ export interface BenchResults {
  * the benchmarks it runs in child processes too, so that the last whole run's results stay as they were.
  */
 export const RESULTS_FILE_ENV = 'FABRIC_BENCH_RESULTS';
-const RESULTS = process.env[RESULTS_FILE_ENV] ?? path.resolve(__dirname, 'results.json');
+
 const MACHINE = `${cpus().length} cores, Node ${process.version}`;
 const TABLE = path.resolve(__dirname, 'README.md');
 
@@ -90,16 +90,17 @@ export class ResultsFile {
   }
 }
 
-const results = new ResultsFile(RESULTS);
+/** The run's results file, named when first written: `npm run bench` chooses it after its modules load. */
+const results = () => new ResultsFile(process.env[RESULTS_FILE_ENV] ?? path.resolve(__dirname, 'results.json'));
 
 /** Starts `npm run bench`'s run: results.json then holds this run's figures only. */
 export function beginRun(): void {
-  results.begin();
+  results().begin();
 }
 
 /** Records a figure in the run's results without printing it (a caller printing its own rows); returns its ratio. */
 export function record(figure: BenchFigure): number {
-  return results.record(figure).ratio;
+  return results().record(figure).ratio;
 }
 
 /** Prints a figure beside its ceiling and ratio, and records it in the run's results. */
@@ -115,7 +116,7 @@ export function report(figure: BenchFigure): void {
  * bench/README.md, a partial one only to its scratch results.
  */
 export function finishRun({ partial }: { partial: boolean }): string[] {
-  const lines = summaryTable(results.finish());
+  const lines = summaryTable(results().finish());
   if (partial) return lines;
   writeFileSync(
     TABLE,

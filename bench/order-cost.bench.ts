@@ -54,12 +54,14 @@ const NOT_PER_ORDER = new Set(['S3.ListObjectsV2', EMPTY_RECEIVE]);
  * lifecycle, the ERP connector). Prints requests per order by operation, invocations per order by
  * function, DynamoDB units and events, and prices them per 1,000 orders beside the floor any
  * serverless webhook intake pays (one API Gateway request and one Lambda invocation per order).
- * Orders are sent one at a time, so batches stay small: per order, the dearer end of what the
- * consumers' batching gives. Runs on a fabric with the sample catalog mapped and in stock and nothing
+ * Orders are sent one at a time, as fast as the webhook answers, on a fabric whose event sources wait
+ * out batching windows as Lambda's do, so each consumer's batches hold what arrived within its
+ * window, as in AWS at that rate; one order sent alone afterwards gives the dear end (every batch of
+ * one record). Runs on a fabric with the sample catalog mapped and in stock and nothing
  * else in flight: handler modules keep the configuration of the first fabric they were loaded for,
  * so one process gets one fabric.
  */
-export async function measureOrderCost(fabric: LocalFabric): Promise<IntakeCalls> {
+export async function measureOrderCost(fabric: LocalFabric): Promise<void> {
   const random = seededRandom(3);
   const meter = startAwsRequestMeter(fabric);
   const erpRequestsBefore = fabric.erp.requests.length;
@@ -77,6 +79,7 @@ export async function measureOrderCost(fabric: LocalFabric): Promise<IntakeCalls
   const reading = meter.read();
   meter.stop();
   const posted = await postedToErp(fabric, orderIds);
+  const alone = await measureSingleLineOrder(fabric);
   const erpRequests = fabric.erp.requests.length - erpRequestsBefore;
 
   const perOrder = (n: number) => n / ORDERS;
@@ -112,7 +115,7 @@ export async function measureOrderCost(fabric: LocalFabric): Promise<IntakeCalls
     value: perOrder(requests),
     ceilingName: 'the goal',
     ceiling: GOAL.requestsPerOrder,
-    notes: `${sentOneAtATime}; ${perOrder(sum(reading.invocations)).toFixed(1)} invocations, ${perOrder(reading.consumedMessages).toFixed(1)} queue deliveries; idle polls and local stand-ins left out`,
+    notes: `${sentOneAtATime}, batched as Lambda batches them; ${perOrder(sum(reading.invocations)).toFixed(1)} invocations, ${perOrder(reading.consumedMessages).toFixed(1)} queue deliveries; idle polls and local stand-ins left out; an order sent alone, every batch of one record: ${alone.requests} requests, ${alone.writeUnits.toFixed(0)} write units`,
   });
   report({
     name: 'DynamoDB write units per order (webhook to ERP sales order)',
@@ -130,24 +133,19 @@ export async function measureOrderCost(fabric: LocalFabric): Promise<IntakeCalls
     ceiling: cents(PRICE.apiGatewayRestRequest + invocationPrice('marketplace-webhook')),
     notes: `per order: ${perOrder(requests).toFixed(1)} AWS API requests, ${perOrder(sum(reading.invocations)).toFixed(1)} invocations, ${units}; ${posted}/${ORDERS} posted to the ERP; us-east-1 list prices, no free tier`,
   });
-  await measureSingleLineReservation(fabric);
-  return intakeCalls(reading, ORDERS);
 }
 
-/**
- * What an order's way from the webhook to a readable canonical order asks of AWS: the marketplace
- * webhook's and order intake's requests per order, by operation, their queue's receives and deletes
- * included, rounded to whole calls.
- */
-export type IntakeCalls = Record<string, number>;
-
-function intakeCalls(reading: MeterReading, orders: number): IntakeCalls {
-  const calls: IntakeCalls = {};
-  for (const name of ['marketplace-webhook', 'order-intake'])
-    for (const [operation, n] of Object.entries(reading.byFunction[name]?.requests ?? {}))
-      if (!NOT_PER_ORDER.has(operation)) calls[operation] = (calls[operation] ?? 0) + n / orders;
-  return Object.fromEntries(Object.entries(calls).map(([operation, n]) => [operation, Math.round(n)]));
+/** A reading's requests per order, by operation, left out what is not a cost per order. */
+export function perOrderCalls(reading: MeterReading, orders: number): CallsPerOrder {
+  return Object.fromEntries(
+    Object.entries(reading.requests)
+      .filter(([operation]) => !NOT_PER_ORDER.has(operation))
+      .map(([operation, n]) => [operation, n / orders]),
+  );
 }
+
+/** What an order asks of AWS from webhook to ERP sales order: requests per order, by operation (fractions are averages). */
+export type CallsPerOrder = Record<string, number>;
 
 /**
  * One function's share of the orders' requests, invocations and DynamoDB units, per order: printed as
@@ -197,10 +195,11 @@ function printPerFunction(reading: MeterReading, perOrder: (n: number) => number
 }
 
 /**
- * The write units of the transaction that reserves a one-line order: the reservation the commonest
- * marketplace order pays, metered alone once the measured orders settled.
+ * One one-line order sent alone once the measured orders settled: the write units of the transaction
+ * that reserves it (the reservation the commonest marketplace order pays), and what the whole order
+ * cost when nothing shared its batches (the dear end of batching), returned.
  */
-async function measureSingleLineReservation(fabric: LocalFabric): Promise<void> {
+async function measureSingleLineOrder(fabric: LocalFabric): Promise<{ requests: number; writeUnits: number }> {
   const body = JSON.stringify(sampleShopifyOrder(79_999, seededRandom(5), SAMPLE_CATALOG, 1));
   const meter = startAwsRequestMeter(fabric);
   const response = await fetch(`${fabric.apiUrl}/webhooks/shopify`, {
@@ -225,6 +224,7 @@ async function measureSingleLineReservation(fabric: LocalFabric): Promise<void> 
     ceiling: GOAL.singleLineReservationWriteUnits,
     notes: 'one Shopify line, the transaction inventory-reservation writes for it',
   });
+  return { requests: perOrderRequests(reading.requests), writeUnits: sum(reading.dynamoWriteUnits) };
 }
 
 /** Requests that cost per order: idle polls and local stand-ins left out. */

@@ -65,6 +65,11 @@ export interface LocalFabricOptions {
   erpSimulator?: BusinessCentralSimulator;
   /** The built ops console served at /console; console/dist (`npm run console:build`) unless a test built its own. */
   consoleDir?: string;
+  /**
+   * Event sources wait out each rule's batching window before invoking with less than a full batch,
+   * as Lambda does; by default they hand over what a queue holds at once (see QueueEventSource).
+   */
+  waitOutBatchingWindows?: boolean;
   log?: RuntimeLog;
 }
 
@@ -169,7 +174,15 @@ export async function startLocalFabric(options: LocalFabricOptions = {}): Promis
     };
 
     const eventSources = routingRules.map(
-      (rule) => new QueueEventSource(clients.sqs, resources.queues[rule.name], rule.target, lambda(rule.consumer), log),
+      (rule) =>
+        new QueueEventSource(
+          clients.sqs,
+          resources.queues[rule.name],
+          rule.target,
+          lambda(rule.consumer),
+          log,
+          options.waitOutBatchingWindows,
+        ),
     );
     // Queues channels write to directly (Amazon SP-API notifications), consumed like rule queues.
     eventSources.push(

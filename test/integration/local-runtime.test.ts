@@ -56,6 +56,14 @@ function orderReceivedBody(orderNumber: number): string {
   );
 }
 
+/** Messages waiting to be received: those received and not yet deleted are not among them. */
+async function visible(queueUrl: string): Promise<number> {
+  const { Attributes } = await fabric.clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages);
+}
+
 async function depth(queueUrl: string): Promise<number> {
   const { Attributes } = await fabric.clients.sqs.send(
     new GetQueueAttributesCommand({
@@ -166,6 +174,54 @@ describe('the local SQS event-source mapping', () => {
     }
     expect(new Set(handled).size).toBe(30);
   });
+
+  it.each([
+    { waitsOutWindow: true, batches: [['first', 'second']] },
+    { waitsOutWindow: false, batches: [['first'], ['second']] },
+  ])(
+    'waits out the batching window for a fuller batch as Lambda does only when asked to: $waitsOutWindow',
+    async ({ waitsOutWindow, batches }) => {
+      const name = `runtime-window-${waitsOutWindow ? 'waited' : 'cut'}`;
+      const { QueueUrl } = await fabric.clients.sqs.send(
+        new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '300' } }),
+      );
+      const invoked: string[][] = [];
+      const consumer = {
+        name: 'window-probe',
+        invoke: async (event: SQSEvent) => {
+          invoked.push(event.Records.map((r) => r.body));
+          return { batchItemFailures: [] };
+        },
+      };
+      const source = new QueueEventSource(
+        fabric.clients.sqs,
+        { url: QueueUrl!, arn: `arn:aws:sqs:us-east-1:000000000000:${name}` },
+        { name, batchSize: 10, maxBatchingWindowSeconds: 5, maxReceiveCount: 5, visibilityTimeoutSeconds: 300 },
+        consumer as unknown as LocalLambda,
+        () => undefined,
+        waitsOutWindow,
+      );
+      source.start();
+      try {
+        await fabric.clients.sqs.send(
+          new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: 'first' }] }),
+        );
+        // The first is received (and, cut short, delivered alone) before the second is sent, well inside the window.
+        await eventually(
+          'the first received',
+          async () => ((await visible(QueueUrl!)) === 0 ? true : undefined),
+          10_000,
+        );
+        await fabric.clients.sqs.send(
+          new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '2', MessageBody: 'second' }] }),
+        );
+        await eventually('both handled', async () => (invoked.flat().length === 2 ? true : undefined), 10_000);
+      } finally {
+        await source.stop();
+      }
+      expect(invoked).toEqual(batches);
+    },
+  );
 
   it('runs at most maxConcurrency batches at once and leaves the rest visible on the queue, not received and waiting', async () => {
     const { QueueUrl } = await fabric.clients.sqs.send(
