@@ -360,6 +360,15 @@ async function prepareUpload(
 
 type RunState = 'done' | 'more' | 'superseded';
 
+/** A chunk whose transactions are claimed, with the events of those it accepted, waiting to be published. */
+interface ClaimedChunk {
+  items: readonly PosParsedItem[];
+  verdicts: readonly ('accepted' | 'duplicate' | 'conflict')[];
+  accepted: readonly Extract<PosParsedItem, { kind: 'transaction' }>[];
+  resolved: readonly PosTransaction[];
+  events: readonly FabricEvent[];
+}
+
 /** One invocation's share of an upload. */
 class UploadRun {
   private readonly sequences = new SequenceCollector();
@@ -396,29 +405,42 @@ class UploadRun {
     });
     let pending: PosParsedItem[] = [];
     let state: RunState = 'done';
+    // The chunk before this one, publishing while this one claims: claims stay in file order, one chunk
+    // at a time, and so do publications.
+    let publishing: Promise<void> = Promise.resolve();
     try {
       outer: for await (const batch of items) {
         for (const item of batch) {
           pending.push(item);
           const lineBudgetReached = item.resume.line - this.startLine >= this.limits.maxLinesPerInvocation;
           if (pending.length < this.limits.chunkSize && !lineBudgetReached) continue;
-          await this.handle(pending);
+          const claimed = await this.claim(pending);
+          await publishing;
+          publishing = this.publish(claimed);
+          // Awaited at the next chunk or before a checkpoint; marked handled meanwhile, so that a failure
+          // surfaces there rather than as an unhandled rejection.
+          publishing.catch(() => undefined);
           pending = [];
           if (
             this.itemsSinceCheckpoint >= this.limits.checkpointEveryItems ||
             this.invocation.now() - this.savedAt > this.limits.leaseMillis / 3
           ) {
+            await publishing;
             await this.checkpoint(true);
           }
-          if (this.outOfBudget()) {
+          // The position lags the chunk still publishing: the line budget is the chunk's own last line.
+          if (lineBudgetReached || this.outOfBudget()) {
             state = 'more';
             break outer;
           }
         }
       }
-      if (pending.length) await this.handle(pending);
+      await publishing;
+      if (pending.length) await this.publish(await this.claim(pending));
     } catch (error) {
       if (!(error instanceof PosUploadSupersededError)) throw error;
+      // What was claimed before the object changed is published and counted first, as ever.
+      await publishing;
       state = 'superseded';
     }
     // The lease goes with the last checkpoint: the continuation is another invocation.
@@ -434,8 +456,11 @@ class UploadRun {
     );
   }
 
-  /** Claims, publishes and counts a chunk of items, in file order. */
-  private async handle(items: readonly PosParsedItem[]): Promise<void> {
+  /**
+   * Claims a chunk's transactions, each before anything of it is published, and builds the events of
+   * those it accepted; publish() then publishes and counts them.
+   */
+  private async claim(items: readonly PosParsedItem[]): Promise<ClaimedChunk> {
     const { progress } = this;
     const transactions = items.filter(
       (item): item is Extract<PosParsedItem, { kind: 'transaction' }> => item.kind === 'transaction',
@@ -452,6 +477,12 @@ class UploadRun {
     const accepted = transactions.filter((_, i) => verdicts[i] === 'accepted');
     const resolved = await this.resolveSkus(accepted.map((item) => item.transaction));
     const events: FabricEvent[] = accepted.flatMap((item, i) => this.eventsFor(resolved[i], item.firstLine));
+    return { items, verdicts, accepted, resolved, events };
+  }
+
+  /** Publishes a claimed chunk's events, then counts it and moves the position past it, in file order. */
+  private async publish({ items, verdicts, accepted, resolved, events }: ClaimedChunk): Promise<void> {
+    const { progress } = this;
     await this.ports.publisher.publish(events);
 
     let t = 0;

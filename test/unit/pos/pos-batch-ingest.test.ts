@@ -374,6 +374,38 @@ describe('ingesting a POS batch upload', () => {
     });
   });
 
+  it('claims the next chunk while the one before it publishes, yet publishes nothing unclaimed and in file order', async () => {
+    const ports = memoryPorts({ skus: SKUS });
+    const upload = ports.objects.put(`${KEY}/overlap.jsonl`, jsonl(24, { registers: 2 }));
+    const claimed = new Set<string>();
+    const claim = ports.claims.claim.bind(ports.claims);
+    ports.claims.claim = async (requests) => {
+      const holders = await claim(requests);
+      for (const request of requests) claimed.add(request.transactionId);
+      return holders;
+    };
+    const publish = ports.publisher.publish.bind(ports.publisher);
+    let claimedWhilePublishing = false;
+    const unclaimed: string[] = [];
+    ports.publisher.publish = async (events) => {
+      const before = claimed.size;
+      for (const event of events) {
+        const { transactionId } = (event.data as { transaction?: { transactionId: string } }).transaction ?? {};
+        if (transactionId && !claimed.has(transactionId)) unclaimed.push(transactionId);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (claimed.size > before) claimedWhilePublishing = true;
+      return publish(events);
+    };
+
+    const summary = summaryOf((await ingestToEnd(upload, ports, { chunkSize: 4 })).final);
+
+    expect(unclaimed).toEqual([]);
+    expect(claimedWhilePublishing).toBe(true);
+    expect(recordedIds(ports)).toEqual([...claimed].filter((id) => recordedIds(ports).includes(id)));
+    expect(recordedIds(ports)).toHaveLength(summary.counts.accepted);
+  });
+
   it('takes over the claims of an upload that stopped before publishing them, and only those', async () => {
     const ports = memoryPorts({ skus: SKUS });
     const content = jsonl(10, { registers: 1 });
