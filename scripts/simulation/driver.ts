@@ -136,7 +136,6 @@ const FAST_RETRY_QUEUES: Record<string, number> = {
   'return-intake': 5,
   'walmart-order-fetch': 5,
   'amazon-notifications': 5,
-  'channel-oversell-check': 5,
 };
 /**
  * How long the queues stay empty with no order moving before the day's leftovers are taken to be in
