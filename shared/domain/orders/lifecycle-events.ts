@@ -171,7 +171,14 @@ export async function moveOrders(
       await ports.publisher.publish([
         createEvent(
           OrderStateChanged,
-          { orderId, from: outcome.from, to: outcome.to, version: outcome.version, on: event.on },
+          {
+            orderId,
+            from: outcome.from,
+            to: outcome.to,
+            version: outcome.version,
+            on: event.on,
+            ...(outcome.mayResolveExceptions ? { mayResolveExceptions: true } : {}),
+          },
           trace,
         ),
       ]);
