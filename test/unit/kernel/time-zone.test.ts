@@ -23,4 +23,14 @@ describe('local wall-clock times read in a store time zone', () => {
     expect(isTimeZone('Europe/Amsterdam')).toBe(true);
     expect(isTimeZone('Europe/Atlantis')).toBe(false);
   });
+
+  it('takes the aliases, the case and the offsets a date-time format takes, beyond the canonical zones', () => {
+    expect(isTimeZone('America/Chicago')).toBe(true);
+    expect(isTimeZone('US/Eastern')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('america/chicago')).toBe(true);
+    expect(isTimeZone('+05:30')).toBe(true);
+    expect(isTimeZone('')).toBe(false);
+    expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
 });
