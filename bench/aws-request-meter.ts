@@ -50,14 +50,10 @@ export const LOCAL_RUNTIME = 'local runtime';
 const EMPTY_RECEIVE_MAX_BYTES = 16;
 export const EMPTY_RECEIVE = 'SQS.ReceiveMessage (empty)';
 
-/** A table as the meter prices its writes: its logical name, and what each global index holds of an item. */
+/** A table as the meter prices its writes: its logical name and its global indexes' partition keys (every index projects all). */
 interface MeteredTable {
   name: string;
-  indexes: {
-    partitionKey: string;
-    /** The attributes of an item the index holds: undefined for all of them (projection ALL). */
-    attributes?: readonly string[];
-  }[];
+  indexKeys: string[];
 }
 
 interface Recording {
@@ -156,19 +152,7 @@ export function startAwsRequestMeter(fabric: Pick<LocalFabric, 'endpoints' | 're
     tables: new Map(
       Object.entries(tables as Record<TableName, TableDefinition>).map(([name, definition]) => [
         fabric.resources.tables[name as TableName],
-        {
-          name,
-          indexes: (definition.globalIndexes ?? []).map((index) => ({
-            partitionKey: index.partitionKey,
-            attributes: index.projection && [
-              definition.partitionKey,
-              ...(definition.sortKey ? [definition.sortKey] : []),
-              index.partitionKey,
-              ...(index.sortKey ? [index.sortKey] : []),
-              ...index.projection,
-            ],
-          })),
-        },
+        { name, indexKeys: (definition.globalIndexes ?? []).map((index) => index.partitionKey) },
       ]),
     ),
   };
@@ -264,7 +248,7 @@ function meterDynamo(active: Recording, by: string, operation: string, body: str
   if (!request) return;
   const { reading, tables: known } = active;
   const own = functionReading(active, by);
-  const table = (physical: string): MeteredTable => known.get(physical) ?? { name: physical, indexes: [] };
+  const table = (physical: string): MeteredTable => known.get(physical) ?? { name: physical, indexKeys: [] };
   const write = (physical: string, units: number) => {
     count(reading.dynamoWriteUnits, table(physical).name, units);
     count(own.dynamoWriteUnits, table(physical).name, units);
@@ -273,30 +257,17 @@ function meterDynamo(active: Recording, by: string, operation: string, body: str
     count(reading.dynamoReadUnits, table(physical).name, items * (consistent ? 1 : 0.5));
     count(own.dynamoReadUnits, table(physical).name, items * (consistent ? 1 : 0.5));
   };
-  const units = (item: Record<string, any>) => Math.max(1, Math.ceil(itemBytes(item) / 1024));
-  // An item carrying an index's partition key is written to that index too: what the index projects
-  // of it (with projection ALL, the whole item again).
+  // An item carrying an index's partition key is written to that index too (projection ALL: the whole item again).
   const put = (physical: string, item: Record<string, any> = {}) =>
-    units(item) +
-    table(physical)
-      .indexes.filter((index) => index.partitionKey in item)
-      .reduce(
-        (sum, index) =>
-          sum +
-          units(
-            index.attributes
-              ? Object.fromEntries(index.attributes.filter((name) => name in item).map((name) => [name, item[name]]))
-              : item,
-          ),
-        0,
-      );
+    Math.max(1, Math.ceil(itemBytes(item) / 1024)) *
+    (1 + table(physical).indexKeys.filter((key) => key in item).length);
   // An update naming an index key moves the item in that index; its size is not in the request, so a unit.
   const update = (physical: string, change: Record<string, any>) =>
     1 +
-    table(physical).indexes.filter(
-      ({ partitionKey }) =>
-        String(change.UpdateExpression ?? '').includes(partitionKey) ||
-        Object.values(change.ExpressionAttributeNames ?? {}).includes(partitionKey),
+    table(physical).indexKeys.filter(
+      (key) =>
+        String(change.UpdateExpression ?? '').includes(key) ||
+        Object.values(change.ExpressionAttributeNames ?? {}).includes(key),
     ).length;
   switch (operation) {
     case 'DynamoDB.PutItem':

@@ -72,11 +72,6 @@ export class DataStores extends Construct {
         indexName: index.name,
         partitionKey: stringAttribute(index.partitionKey),
         sortKey: index.sortKey ? stringAttribute(index.sortKey) : undefined,
-        ...(index.projection
-          ? index.projection.length
-            ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }
-            : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
-          : {}),
       });
     }
     return table;

@@ -181,11 +181,7 @@ function indexDefinition(index: NonNullable<TableDefinition['globalIndexes']>[nu
       { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
       ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }] : []),
     ],
-    Projection: index.projection
-      ? index.projection.length
-        ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projection] }
-        : { ProjectionType: 'KEYS_ONLY' as const }
-      : { ProjectionType: 'ALL' as const },
+    Projection: { ProjectionType: 'ALL' as const },
   };
 }
 

@@ -426,8 +426,8 @@ export class DynamoInventoryStore implements InventoryRepository {
         );
       }
     }
-    // The index carries keys only (a record's outbox would double what each write of it costs): the
-    // records themselves are read, strongly consistent, so the sweeper also acts on their latest state.
+    // The index's copy may be behind the table (an index is eventually consistent): the records
+    // themselves are read, strongly consistent, so the sweeper acts on their latest state.
     const items = await getAllItems(
       this.client,
       this.tableName,
