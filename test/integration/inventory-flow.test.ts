@@ -279,6 +279,34 @@ describe('an order seen before', () => {
     expect((await store.readReservation(order.orderId)).parts).toHaveLength(1);
   });
 
+  it('answers a replay of an order reserved in parts with the first decision: its plan writes nothing, so the record decides', async () => {
+    // Enough stock left after the first reservation that the replay's plan again needs parts.
+    const skus = [await stockedSku({ 'wh-east': 120 }), await stockedSku({ 'wh-east': 120 })];
+    const order = stockOrder(
+      'shopify',
+      `seen-big-${skus[0]}`,
+      Array.from({ length: 120 }, (_, i) => ({ sku: skus[i % 2], quantity: 1 })),
+    );
+    expect(await applyOrderToStock(order, recording().ports)).toEqual({
+      action: 'reserve',
+      status: 'reserved',
+      replayed: false,
+    });
+    const partsBefore = (await store.readReservation(order.orderId)).parts;
+
+    const replay = recording();
+    expect(await applyOrderToStock(order, replay.ports)).toEqual({
+      action: 'reserve',
+      status: 'reserved',
+      replayed: true,
+    });
+
+    expect(replay.published).toEqual([]);
+    expect((await store.readReservation(order.orderId)).parts).toEqual(partsBefore);
+    for (const sku of skus)
+      expect((await availability(fabric, sku)).total).toMatchObject({ reserved: 60, availableToSell: 60 });
+  });
+
   it('leaves an order another worker is still reserving in parts to that worker, for the message to come back', async () => {
     const tee = await stockedSku({ 'wh-east': 2 });
     const order = stockOrder('shopify', `claimed-${tee}`, [{ sku: tee, quantity: 1 }]);

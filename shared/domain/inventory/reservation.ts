@@ -383,8 +383,13 @@ export async function reserveOrderStock(
     existing = await ports.store.readReservation(order.orderId);
     if (isDecided(existing)) return context.replay(existing.header);
   }
-  // Too large for one transaction, or another worker's claim is in the way: the claim decides.
-  return reserveInParts(context, { ...base, sourcing: decision }, lines, existing ?? { parts: [] });
+  // Too large for one transaction, or another worker's claim is in the way. A plan too large wrote
+  // nothing, so nothing has told yet whether the order was seen: its record does. A decided order
+  // (a redelivery, a replay, a later version) replays; otherwise the claim decides, and a dead
+  // worker's expired claim is taken over.
+  existing ??= await ports.store.readReservation(order.orderId);
+  if (isDecided(existing)) return context.replay(existing.header);
+  return reserveInParts(context, { ...base, sourcing: decision }, lines, existing);
 }
 
 /** A record whose header holds a decision (not a claim being written): the order was reserved or refused before. */
