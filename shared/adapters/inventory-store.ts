@@ -427,13 +427,11 @@ export class DynamoInventoryStore implements InventoryRepository {
       }
     }
     // The index's copy may be behind the table (an index is eventually consistent): the records
-    // themselves are read, strongly consistent, so the sweeper acts on their latest state.
-    const items = await getAllItems(
-      this.client,
-      this.tableName,
-      listed.map((item) => ({ pk: item.pk, sk: item.sk })),
-      { consistentRead: true },
-    );
+    // themselves are read, strongly consistent, so the sweeper acts on their latest state. A record
+    // rewritten while the days were listed can be listed under two of them, and a batch read refuses
+    // a key named twice, so each is asked for once.
+    const keys = new Map(listed.map((item) => [`${item.pk}\u0000${item.sk}`, { pk: item.pk, sk: item.sk }]));
+    const items = await getAllItems(this.client, this.tableName, [...keys.values()], { consistentRead: true });
     return items.map(
       (item): SweepItem =>
         item.sk === 'RESERVATION'

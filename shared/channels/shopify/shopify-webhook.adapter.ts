@@ -63,9 +63,11 @@ export const shopifyWebhookAdapter: ChannelWebhookAdapter<ShopifyOrderPayload> =
   },
 
   deliveryId(request) {
+    // An empty header names no delivery: taken as an id, every such delivery would share one key and
+    // all but the first be answered as duplicates.
     return (
-      request.headers['x-shopify-event-id'] ??
-      request.headers['x-shopify-webhook-id'] ??
+      request.headers['x-shopify-event-id'] ||
+      request.headers['x-shopify-webhook-id'] ||
       `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`
     );
   },

@@ -28,6 +28,17 @@ function receivedOrder(intake: ReturnType<typeof fakeIntake>): Order {
   return (event.data as { order: Order }).order;
 }
 
+describe('a Shopify delivery id', () => {
+  it('is the event id, else the webhook id, else a hash of the body: an empty header names no delivery', () => {
+    const id = (headers: Record<string, string>, body = '{"id":1}') =>
+      shopifyWebhookAdapter.deliveryId(webhookRequest('shopify', body, headers), undefined);
+    expect(id({ 'X-Shopify-Event-Id': 'evt-1', 'X-Shopify-Webhook-Id': 'wh-1' })).toBe('evt-1');
+    expect(id({ 'X-Shopify-Event-Id': '', 'X-Shopify-Webhook-Id': 'wh-1' })).toBe('wh-1');
+    expect(id({ 'X-Shopify-Event-Id': '', 'X-Shopify-Webhook-Id': '' })).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(id({ 'X-Shopify-Event-Id': '' }, '{"id":1}')).not.toBe(id({ 'X-Shopify-Event-Id': '' }, '{"id":2}'));
+  });
+});
+
 describe("Shopify's test notification, its ids above 2^53", () => {
   test('is accepted with 202 and mapped with its order, line and variant ids exact, to the cent', async () => {
     const intake = fakeIntake(shopifyWebhookAdapter, secret, ipod);
