@@ -50,7 +50,7 @@ export const ROUTED_DATA_PATHS: Readonly<Record<string, readonly (readonly strin
   AvailabilityChanged: [['channel']],
   ChannelOrderNotified: [['channel']],
   InventoryAdjusted: [['type']],
-  OrderStateChanged: [['to'], ['on'], ['mayResolveExceptions']],
+  OrderStateChanged: [['to'], ['on'], ['from']],
   PosTransactionRecorded: [['transaction', 'disposition']],
   ReservationRejected: [['outcome']],
 };

@@ -1,4 +1,4 @@
-import { EXCEPTION_KINDS, RESOLVING_EVENTS } from '#domain/exceptions/model';
+import { EXCEPTION_KINDS, ORDER_MOVES_RESOLVING_NOTHING, RESOLVING_EVENTS } from '#domain/exceptions/model';
 import type { RoutingRule } from './rule';
 
 /** Every event a person must look at, and the order moves that resolve them, to the exceptions work queue's consumer. */
@@ -22,15 +22,13 @@ export const exceptionsRules: readonly RoutingRule[] = [
   {
     name: 'exceptions-order-moves',
     description:
-      'The moves of orders held, stuck past an SLA or rejected by the ERP, which resolve the exceptions they end.',
-    // A rule of its own: a filter on the move's field would also drop the exception kinds, which carry
-    // none, and EventBridge's $or is not portable to SNS. Only a move that read its order's exception
-    // mark carries the field (shared/adapters/exception-store.ts says when a mark is read late): every
-    // other move, nearly all of them, was a delivery and a query for nothing. An order's first move
-    // reads no lifecycle, so it carries the field only when redelivered after a mark, and resolves nothing.
+      "Order moves, which resolve the exceptions they end; an order's first move resolves none and is left out.",
+    // A rule of its own: a filter on the move's `from` would also drop the exception kinds that carry
+    // no `from`, and EventBridge's $or is not portable to SNS. Every order's first move was a delivery
+    // and a query for nothing.
     pattern: {
       'detail-type': [...RESOLVING_EVENTS],
-      detail: { data: { mayResolveExceptions: [{ exists: true }] } },
+      detail: { data: { from: [{ 'anything-but': [...ORDER_MOVES_RESOLVING_NOTHING.from] }] } },
     },
     // A row raced by a person's fix is read again on the next receive.
     target: {

@@ -16,7 +16,7 @@ const config = readConfig({
   [tableEnvVar('orders')]: requiredName,
   [tableEnvVar('crossReference')]: requiredName,
 });
-const store = new DynamoExceptionStore(config[tableEnvVar('exceptions')], config[tableEnvVar('orders')]);
+const store = new DynamoExceptionStore(config[tableEnvVar('exceptions')]);
 const ports = {
   store,
   heldOrders: new DynamoOrderRepository(config[tableEnvVar('orders')], config[tableEnvVar('crossReference')]),

@@ -3,11 +3,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { queryAll } from './dynamo-query';
-import { exceptionRaisedKey } from './order-lifecycle-store';
 import {
   EXCEPTION_KINDS,
   ExceptionChangedError,
-  isResolvedByOrderMoves,
   type ExceptionAction,
   type ExceptionFilter,
   type ExceptionKind,
@@ -33,32 +31,12 @@ const laterOf = (a: string, b: string): string => (a > b ? a : b);
  * `channelSkus` is top level so map-sku can find the rows that wait for a SKU.
  */
 export class DynamoExceptionStore implements ExceptionStore {
-  /**
-   * `ordersTable` is where a raise marks the order an exception is about (see `raise`); a store
-   * without it (lists, fixes, metrics) refuses to raise an exception an order's move resolves.
-   */
   constructor(
     private readonly table: string,
-    private readonly ordersTable?: string,
     private readonly client: DynamoDBDocumentClient = documentClient(),
   ) {}
 
-  /**
-   * An exception an order's move may resolve marks its order first (an item beside the order's
-   * lifecycle, which order-lifecycle reads with the lifecycle in one request), and only then is the
-   * row written: a move whose read found no mark read before this raise began. Only marked orders'
-   * moves carry mayResolveExceptions and reach the exceptions work queue.
-   * What remains is the move in flight: read before the mark, it goes by unmarked while the exception
-   * is raised, and the exception stays open until the order's next move (which reads the mark) or a
-   * person. Before marks, such a move resolved it only when its delivery happened to come after the
-   * row was written (the two come by different queues); now it never does.
-   * The mark stays when the order's exceptions close: deleting it safely would need a count of open
-   * exceptions kept with every raise and resolve, and a stale mark costs only a delivery per move of
-   * an order that once had an exception. Every sighting marks again (a plain put), so an order raised
-   * before marks existed is marked by its next sighting.
-   */
   async raise(raised: RaisedException, sighting: { eventId: string; at: string }): Promise<ExceptionRecord> {
-    if (isResolvedByOrderMoves(raised)) await this.markOrder(raised);
     // Two sightings of one cause racing (a burst of redeliveries) both land: the loser reads again and counts on top.
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -69,12 +47,6 @@ export class DynamoExceptionStore implements ExceptionStore {
         await setTimeout(Math.random() * 10 * attempt);
       }
     }
-  }
-
-  private async markOrder(raised: RaisedException): Promise<void> {
-    if (!this.ordersTable || raised.orderId === undefined)
-      throw new Error(`${raised.kind} about an order is raised only by a store that knows the orders table`);
-    await this.client.send(new PutCommand({ TableName: this.ordersTable, Item: exceptionRaisedKey(raised.orderId) }));
   }
 
   private async raiseOnce(

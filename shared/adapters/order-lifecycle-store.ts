@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll, queryItems } from './dynamo-query';
 import { loadOrderSlas } from '#domain/orders/sla-policy';
@@ -20,8 +20,6 @@ import {
  * lifecycle:
  *   pk ORDER#{orderId}  sk LIFECYCLE                            -> state, version, facts, and per applied event
  *                                                                   key its move (from, to, on, event id, when)
- *   pk ORDER#{orderId}  sk LIFECYCLE!EXCEPTION_RAISED             -> an exception a move may resolve was raised
- *                                                                   about the order (shared/adapters/exception-store.ts)
  *   pk ORDER#{orderId}  sk LIFECYCLE_REFUSED#{eventId}           -> one refused event, with both states
  * The moves live in the LIFECYCLE item's applied keys rather than an item each: a move is then one
  * conditional put of one item, not a transaction of two (which DynamoDB bills twice over). Orders moved
@@ -29,9 +27,6 @@ import {
  * The LIFECYCLE item of an order in a state with an SLA carries slaWatch = 'DUE' and slaDeadline, the
  * sparse bySlaDeadline index the SLA watch queries; a move rewrites the item and so the deadline, and
  * a reported stay drops slaWatch. One index partition: it holds only orders in flight.
- * The exception marker is an item of its own, not an attribute of LIFECYCLE: a move puts the whole
- * LIFECYCLE item, which would drop a mark written between its read and its write. '!' sorts before
- * '#' and '_', so the marker is the item right after LIFECYCLE and one query reads exactly those two.
  */
 export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
   constructor(
@@ -40,26 +35,15 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
     private readonly slas: OrderSlas = loadOrderSlas(),
   ) {}
 
-  /** The lifecycle, with whether an exception its moves may resolve was raised: one request, as a get would be. */
   async load(orderId: string): Promise<OrderLifecycle | undefined> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
+    const { Item } = await this.client.send(
+      new GetCommand({
         TableName: this.ordersTable,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lifecycle AND :marker',
-        ExpressionAttributeValues: {
-          ':pk': `ORDER#${orderId}`,
-          ':lifecycle': 'LIFECYCLE',
-          ':marker': EXCEPTION_RAISED_SK,
-        },
+        Key: { pk: `ORDER#${orderId}`, sk: 'LIFECYCLE' },
         ConsistentRead: true,
       }),
     );
-    const item = Items.find((candidate) => candidate.sk === 'LIFECYCLE');
-    if (!item) return undefined;
-    const lifecycle = lifecycleOf(orderId, item);
-    return Items.some((candidate) => candidate.sk === EXCEPTION_RAISED_SK)
-      ? { ...lifecycle, exceptionRaised: true }
-      : lifecycle;
+    return Item ? lifecycleOf(orderId, Item) : undefined;
   }
 
   /** The lifecycles of these orders that have one, by order id: a hundred orders a request. */
@@ -181,12 +165,6 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
     };
   }
 }
-
-/** The sort key of the order's exception marker, beside its LIFECYCLE item (see DynamoLifecycleStore). */
-const EXCEPTION_RAISED_SK = 'LIFECYCLE!EXCEPTION_RAISED';
-
-/** The key of an order's exception marker: an exception store puts it before it raises an exception a move may resolve. */
-export const exceptionRaisedKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: EXCEPTION_RAISED_SK });
 
 /** An applied event key as `save` stores it: the move it made, with the event that made it and when. */
 type StoredMove = AppliedEvent & Pick<LifecycleHistoryEntry, 'on' | 'eventId' | 'recordedAt'>;

@@ -11,7 +11,6 @@ import { DynamoEventTrail } from '#shared/adapters/event-trail';
 import { exceptionFixPortsFromEnv } from '#shared/wiring/exception-fix-ports';
 import { dismissException, exceptionFrom, retryException, type ExceptionRecord } from '#domain/exceptions';
 import { EventSource } from '#events/catalog';
-import { exceptionsRules } from '#events/routing-rules/exceptions';
 import { createEvent } from '#domain/kernel/event';
 import { OrderStuck } from '#domain/orders/events';
 import { PosLineNeedsAttention, PosTransactionRecorded } from '#domain/pos/events';
@@ -22,9 +21,6 @@ import { eventually, retryQuickly, startTestFabric } from './support/test-fabric
 let fabric: LocalFabric;
 let exceptions: DynamoExceptionStore;
 let probe: EventProbe;
-/** Every order move, and the moves the exceptions-order-moves rule takes, on subscriptions of their own. */
-let moves: EventProbe;
-let movesToExceptions: EventProbe;
 let lifecycles: DynamoLifecycleStore;
 let orderNumber = 40_000 + Math.floor(Math.random() * 20_000);
 const operator = { by: 'test:operator', why: 'the integration test fixed the cause' };
@@ -33,10 +29,7 @@ beforeAll(async () => {
   fabric = await startTestFabric('exceptions', { scheduleIntervalMs: () => 0 });
   await retryQuickly(fabric, ['order-lifecycle', 'erp-sales-order-posting', 'exceptions', 'exceptions-order-moves']);
   probe = await EventProbe.subscribe(fabric, { source: [EventSource.intake] });
-  moves = await EventProbe.subscribe(fabric, { 'detail-type': ['OrderStateChanged'] });
-  const orderMovesRule = exceptionsRules.find((rule) => rule.name === 'exceptions-order-moves');
-  movesToExceptions = await EventProbe.subscribe(fabric, orderMovesRule!.pattern);
-  exceptions = new DynamoExceptionStore(fabric.resources.tables.exceptions, fabric.resources.tables.orders);
+  exceptions = new DynamoExceptionStore(fabric.resources.tables.exceptions);
   lifecycles = new DynamoLifecycleStore(fabric.resources.tables.orders);
   await seedSampleCatalog(fabric.resources.tables.crossReference);
   await countSampleStock(fabric.apiUrl, fabric.resources.prefix);
@@ -278,68 +271,6 @@ describe('exceptions work queue', () => {
       'the rejection resolved itself',
       async () => ((await exceptions.get(rejection.id))?.status === 'resolved' ? true : undefined),
       20_000,
-    );
-  }, 90_000);
-
-  it('an order no exception was raised about moves to posted_to_erp without one delivery to the exceptions work queue', async () => {
-    const payload = sampleShopifyOrder(orderNumber++, () => 0, [SAMPLE_CATALOG[1]]);
-    const orderId = String((await deliver(payload)).body.orderId);
-    await standing(String(payload.id), 'posted_to_erp');
-
-    const movesOf = async (subscription: EventProbe) =>
-      (await subscription.drain()).filter((event) => event.correlationId === orderId).map((event) => event.data);
-    const published = await eventually(
-      'its three moves published',
-      async () => ((await movesOf(moves)).length >= 3 ? movesOf(moves) : undefined),
-      20_000,
-    );
-    expect(published.map((move) => (move as { to: string }).to)).toEqual(['received', 'reserved', 'posted_to_erp']);
-    for (const move of published) expect(move).not.toHaveProperty('mayResolveExceptions');
-    expect(await movesOf(movesToExceptions)).toEqual([]);
-    const trail = new DynamoEventTrail(fabric.resources.tables.eventTrail);
-    expect(
-      (await trail.forCorrelation(orderId)).filter((entry) => entry.queue.endsWith('exceptions-order-moves')),
-    ).toEqual([]);
-  }, 90_000);
-
-  it('an order stuck and rejected by the ERP says so on its next move, which resolves both', async () => {
-    const sku = SAMPLE_CATALOG[3].sku;
-    fabric.erp.unknownItems.add(sku);
-    const payload = sampleShopifyOrder(orderNumber++, () => 0, [SAMPLE_CATALOG[3]]);
-    const orderId = String((await deliver(payload)).body.orderId);
-    const rejection = await openExceptionOf(orderId, 'ErpPostingRejected');
-    const stuck = createEvent(
-      OrderStuck,
-      {
-        orderId,
-        state: 'reserved',
-        since: '2026-12-06T10:00:00.000Z',
-        deadline: '2026-12-06T11:00:00.000Z',
-        version: 2,
-      },
-      { correlationId: orderId },
-    );
-    await fabric.clients.sns.send(
-      new PublishCommand({ TopicArn: fabric.resources.topicArn, Message: JSON.stringify(toWireEvent(stuck)) }),
-    );
-    const stay = await openExceptionOf(orderId, 'OrderStuck');
-    expect(stay).toMatchObject({ status: 'open' });
-
-    fabric.erp.unknownItems.delete(sku);
-    await retryException(rejection.id, operator, fixPorts());
-    await standing(String(payload.id), 'posted_to_erp');
-    await eventually(
-      'the rejection and the stay resolved by the move',
-      async () =>
-        (await exceptions.get(rejection.id))?.status === 'resolved' &&
-        (await exceptions.get(stay.id))?.status === 'resolved'
-          ? true
-          : undefined,
-      20_000,
-    );
-    const taken = (await movesToExceptions.drain()).filter((event) => event.correlationId === orderId);
-    expect(taken.map((event) => event.data)).toContainEqual(
-      expect.objectContaining({ from: 'reserved', to: 'posted_to_erp', mayResolveExceptions: true }),
     );
   }, 90_000);
 

@@ -1,24 +1,17 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localClients, provisionLocalResources } from '../../scripts/local-fabric/provision';
 import { DynamoLifecycleStore } from '#shared/adapters/order-lifecycle-store';
-import { DynamoExceptionStore } from '#shared/adapters/exception-store';
-import { exceptionFrom } from '#domain/exceptions';
-import { createEvent } from '#domain/kernel/event';
-import { OrderStuck } from '#domain/orders/events';
 import { applyLifecycleEvent, type LifecycleEvent } from '#domain/orders/lifecycle';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 
 let store: DynamoLifecycleStore;
-let exceptions: DynamoExceptionStore;
 let sequence = 0;
 const nextOrderId = () => `ord_${String(++sequence).padStart(26, 'a')}`;
 
 beforeAll(async () => {
   const clients = localClients(sharedEmulators());
   const resources = await provisionLocalResources(uniquePrefix('lifecycle-store'), clients);
-  const documents = DynamoDBDocumentClient.from(clients.dynamodb);
-  store = new DynamoLifecycleStore(resources.tables.orders, documents);
-  exceptions = new DynamoExceptionStore(resources.tables.exceptions, resources.tables.orders, documents);
+  store = new DynamoLifecycleStore(resources.tables.orders, DynamoDBDocumentClient.from(clients.dynamodb));
 });
 
 const lines = Array.from({ length: 8 }, (_, i) => ({ lineId: `l${i + 1}`, quantity: 1 }));
@@ -42,39 +35,6 @@ async function postedOrder(): Promise<string> {
 }
 
 describe('order lifecycle on DynamoDB Local', () => {
-  it('reads with the lifecycle, in one request, whether an exception its moves may resolve was raised about the order', async () => {
-    const orderId = await postedOrder();
-    const before = await store.load(orderId);
-    const stuck = createEvent(
-      OrderStuck,
-      {
-        orderId,
-        state: 'posted_to_erp',
-        since: '2026-12-06T10:00:00.000Z',
-        deadline: '2026-12-07T10:00:00.000Z',
-        version: 3,
-      },
-      { correlationId: orderId },
-    );
-
-    await exceptions.raise(exceptionFrom(stuck), { eventId: stuck.id, at: stuck.time });
-
-    expect(before).not.toHaveProperty('exceptionRaised');
-    expect(await store.load(orderId)).toMatchObject({ state: 'posted_to_erp', version: 3, exceptionRaised: true });
-    expect((await store.history(orderId)).moves.map((move) => move.to)).toEqual([
-      'received',
-      'reserved',
-      'posted_to_erp',
-    ]);
-    const shipped = await applyLifecycleEvent(
-      store,
-      orderId,
-      { on: 'shipment_confirmed', key: 'shipment:all', lines },
-      { eventId: 'e-ship' },
-    );
-    expect(shipped).toMatchObject({ outcome: 'moved', to: 'shipped', mayResolveExceptions: true });
-  });
-
   it('lets eight consumers racing with one shipment each leave every unit counted once and one move per version', async () => {
     const orderId = await postedOrder();
     const shipments: LifecycleEvent[] = lines.map((line) => ({

@@ -40,21 +40,8 @@ export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 /** The events that say a cause went away: an order that moves on resolves what held it. */
 export const RESOLVING_EVENTS = [OrderStateChanged.detailType] as const;
 
-/**
- * The exception kinds an order's move can resolve (kindsResolvedBy names no other). Raising one about
- * an order marks the order, so its later moves say they may resolve something: only those moves reach
- * the exceptions work queue.
- */
-export const KINDS_RESOLVED_BY_ORDER_MOVES = [
-  OrderStuck.detailType,
-  OrderNeedsAttention.detailType,
-  ErpPostingRejected.detailType,
-] as const satisfies readonly ExceptionKind[];
-export type KindResolvedByOrderMoves = (typeof KINDS_RESOLVED_BY_ORDER_MOVES)[number];
-
-/** Whether raising this exception must mark its order: a kind an order's move resolves, about an order. */
-export const isResolvedByOrderMoves = (raised: Pick<RaisedException, 'kind' | 'orderId'>): boolean =>
-  raised.orderId !== undefined && (KINDS_RESOLVED_BY_ORDER_MOVES as readonly string[]).includes(raised.kind);
+/** The order moves that resolve no exception (kindsResolvedBy answers none), by the state they leave. */
+export const ORDER_MOVES_RESOLVING_NOTHING = { from: ['none'] } as const;
 
 export type ExceptionStatus = 'open' | 'resolved' | 'dismissed';
 /** critical: money or stock is wrong until someone acts; warning: work waits; info: a record to review. */
@@ -402,13 +389,14 @@ export function exceptionFrom(event: FabricEvent<unknown>): RaisedException {
  * The exception kinds an order's move resolves: any move ends a stay reported stuck in another state;
  * leaving `received` for a later state ends a hold (the order proceeds); reaching posted_to_erp ends
  * an ERP rejection of its sales order. An order's first move (from `none`, only ever to `received`)
- * resolves nothing: it had no state to be stuck in and has not left `received`.
+ * resolves nothing: it had no state to be stuck in and has not left `received`. The exceptions
+ * routing rule leaves those moves out (ORDER_MOVES_RESOLVING_NOTHING), so they cost no delivery.
  */
 export function kindsResolvedBy(
   change: EventDataOf<typeof OrderStateChanged>,
-): { kind: KindResolvedByOrderMoves; unless?: (record: ExceptionRecord) => boolean }[] {
-  if (change.from === 'none') return [];
-  const resolved: { kind: KindResolvedByOrderMoves; unless?: (record: ExceptionRecord) => boolean }[] = [
+): { kind: ExceptionKind; unless?: (record: ExceptionRecord) => boolean }[] {
+  if ((ORDER_MOVES_RESOLVING_NOTHING.from as readonly string[]).includes(change.from)) return [];
+  const resolved: { kind: ExceptionKind; unless?: (record: ExceptionRecord) => boolean }[] = [
     { kind: 'OrderStuck', unless: (record) => record.context.state === change.to },
   ];
   if (change.to !== 'received') resolved.push({ kind: 'OrderNeedsAttention' });

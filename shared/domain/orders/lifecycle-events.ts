@@ -171,14 +171,7 @@ export async function moveOrders(
       await ports.publisher.publish([
         createEvent(
           OrderStateChanged,
-          {
-            orderId,
-            from: outcome.from,
-            to: outcome.to,
-            version: outcome.version,
-            on: event.on,
-            ...(outcome.mayResolveExceptions ? { mayResolveExceptions: true } : {}),
-          },
+          { orderId, from: outcome.from, to: outcome.to, version: outcome.version, on: event.on },
           trace,
         ),
       ]);

@@ -88,11 +88,6 @@ export interface OrderLifecycle {
   facts: LifecycleFacts;
   /** Event keys already applied, with the move each made, so a redelivery changes nothing. */
   applied: Record<string, AppliedEvent>;
-  /**
-   * As loaded: an exception the order's moves may resolve was raised about it (a hold, a stay past its
-   * SLA, a rejected ERP posting), open or since closed. Not part of a decision, and not saved.
-   */
-  exceptionRaised?: true;
 }
 
 type Guard = (facts: LifecycleFacts) => boolean;
@@ -355,14 +350,7 @@ export interface LifecycleRefusal {
 }
 
 export type LifecycleOutcome =
-  | {
-      outcome: 'moved' | 'noted' | 'duplicate';
-      from: LifecyclePosition;
-      to: LifecycleState;
-      version: number;
-      /** The lifecycle read said an exception was raised about the order: the move may resolve it. */
-      mayResolveExceptions?: true;
-    }
+  | { outcome: 'moved' | 'noted' | 'duplicate'; from: LifecyclePosition; to: LifecycleState; version: number }
   | { outcome: 'refused'; from: LifecyclePosition; to: LifecycleState; reason: string };
 
 /**
@@ -384,14 +372,11 @@ export async function applyLifecycleEvent(
     // stored already (a redelivery) makes it lose the race, and the next round reads and decides.
     const current = race === 0 && event.on === 'order_received' ? undefined : await store.load(orderId);
     const decision = decideTransition(current, event, orderId);
-    // Read with the lifecycle, so a move that finds no mark was read before any exception it could
-    // resolve was raised (exception-store marks the order first): see takeExceptionEvent.
-    const exceptions = current?.exceptionRaised ? { mayResolveExceptions: true as const } : {};
     switch (decision.outcome) {
       case 'duplicate': {
         // A store may keep more of a move than the decision needs (the event that made it, when).
         const { from, to, version } = decision.applied;
-        return { outcome: 'duplicate', from, to, version, ...exceptions };
+        return { outcome: 'duplicate', from, to, version };
       }
       case 'early':
         throw new LifecycleEventEarlyError(`order ${orderId}: ${decision.reason}`);
@@ -419,7 +404,7 @@ export async function applyLifecycleEvent(
             eventId: source.eventId,
             recordedAt: now().toISOString(),
           });
-          return { outcome: decision.outcome, from, to: next.state, version: next.version, ...exceptions };
+          return { outcome: decision.outcome, from, to: next.state, version: next.version };
         } catch (error) {
           if (!(error instanceof LifecycleVersionConflictError) || race + 1 >= maxRaces) throw error;
         }
@@ -435,11 +420,6 @@ export const OrderStateChangedData = z.object({
   to: LifecycleState,
   version: z.number().int().positive(),
   on: LifecycleEventName,
-  /**
-   * Present (true) when an exception the move may resolve was raised about the order before the move
-   * read its lifecycle; absent otherwise. The exceptions work queue takes only these moves.
-   */
-  mayResolveExceptions: z.literal(true).optional(),
 });
 export type OrderStateChangedData = z.infer<typeof OrderStateChangedData>;
 

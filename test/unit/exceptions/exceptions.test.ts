@@ -7,9 +7,7 @@ import { TRANSITIONS } from '#domain/orders/lifecycle';
 import { exceptionsRules } from '#events/routing-rules/exceptions';
 import {
   EXCEPTION_KINDS,
-  KINDS_RESOLVED_BY_ORDER_MOVES,
   exceptionFrom,
-  isResolvedByOrderMoves,
   kindsResolvedBy,
   openExceptionFigures,
   takeExceptionEvent,
@@ -185,25 +183,18 @@ describe('exceptions: resolved when the cause goes away', () => {
     expect(stuck.unless?.(record({ context: { state: 'received' } }))).toBe(false);
   });
 
-  it('marks the order for every kind a move may resolve, and routes to the work queue only the moves of marked orders', () => {
+  it("routes to the work queue every move the lifecycle can make that may resolve something, and leaves out an order's first, which resolves nothing", () => {
     const moves = TRANSITIONS.flatMap(({ from, to, on }) =>
       from.map((state) => ({ orderId: 'ord_1', from: state, to, version: 2, on })),
     );
-    const resolvable = new Set<ExceptionKind>(moves.flatMap((move) => kindsResolvedBy(move).map(({ kind }) => kind)));
     const resolvingNothing = new Set(moves.filter((m) => kindsResolvedBy(m).length === 0).map((m) => m.from));
     const movesRule = exceptionsRules.filter((rule) =>
       rule.pattern['detail-type']?.includes(OrderStateChanged.detailType),
     );
 
-    expect([...resolvable].sort()).toEqual([...KINDS_RESOLVED_BY_ORDER_MOVES].sort());
-    for (const kind of EXCEPTION_KINDS) {
-      expect(isResolvedByOrderMoves({ kind, orderId: 'ord_1' })).toBe(resolvable.has(kind));
-      expect(isResolvedByOrderMoves({ kind })).toBe(false);
-    }
-    // A first move reads no lifecycle, so no mark: it must resolve nothing.
     expect([...resolvingNothing]).toEqual(['none']);
     expect(movesRule).toHaveLength(1);
-    expect(movesRule[0].pattern.detail).toEqual({ data: { mayResolveExceptions: [{ exists: true }] } });
+    expect(movesRule[0].pattern.detail).toEqual({ data: { from: [{ 'anything-but': [...resolvingNothing] }] } });
   });
 
   it("reads the order's open exceptions once per move, for every kind the move may resolve, and resolves only those", async () => {

@@ -335,25 +335,6 @@ describe('applying lifecycle events through a store', () => {
     expect(store.refusals).toEqual([expect.objectContaining({ from: 'cancelled', to: 'reserved', eventId: 'e2' })]);
   });
 
-  test('a move of an order an exception was raised about says it may resolve it, and only such a move', async () => {
-    const store = new MemoryLifecycleStore();
-    await applyLifecycleEvent(store, ORDER, received, { eventId: 'e1' });
-    const unmarked = await applyLifecycleEvent(store, ORDER, reserved, { eventId: 'e2' });
-    store.lifecycle = { ...store.lifecycle!, exceptionRaised: true };
-
-    const redelivered = await applyLifecycleEvent(store, ORDER, reserved, { eventId: 'e2' });
-    const posted = await applyLifecycleEvent(
-      store,
-      ORDER,
-      { on: 'erp_posted', key: 'erp', erpDocumentId: 'SO-1' },
-      { eventId: 'e3' },
-    );
-
-    expect(unmarked).not.toHaveProperty('mayResolveExceptions');
-    expect(redelivered).toMatchObject({ outcome: 'duplicate', mayResolveExceptions: true });
-    expect(posted).toMatchObject({ outcome: 'moved', to: 'posted_to_erp', mayResolveExceptions: true });
-  });
-
   test('an early event throws so that its queue delivers it again', async () => {
     await expect(
       applyLifecycleEvent(new MemoryLifecycleStore(), ORDER, reserved, { eventId: 'e1' }),
