@@ -11,7 +11,7 @@ import { shopifyOrderFeed, updatedWithin } from '#shared/channels/shopify/order-
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapter';
 import type { PullWindow } from '#domain/intake/order-pull';
-import { type ShopifyFixtureName, type ShopifyOrderFixture, readShopifyFixture } from '../../fixtures/shopify';
+import { MAPPABLE_SHOPIFY_FIXTURES, type ShopifyOrderFixture, readShopifyFixture } from '../../fixtures/shopify';
 import { fixtureSkuLookup } from '../builders';
 import { allPages } from './order-feed-stub';
 
@@ -112,15 +112,7 @@ describe('the Shopify order feed against the channel API stub', () => {
   }
 
   test('every webhook fixture put in the shop is found by the feed and maps to the same canonical order', async () => {
-    const names: ShopifyFixtureName[] = [
-      'orders-create-multi-line',
-      'orders-create-tax-inclusive-eur',
-      'orders-create-jpy',
-      'orders-create-empty-sku',
-      'orders-create-unknown-sku',
-      'orders-cancelled',
-      'orders-create-local-pickup',
-    ];
+    const names = MAPPABLE_SHOPIFY_FIXTURES;
     for (const name of names) stub.shopifyOrders.putShopifyOrder(readShopifyFixture(name));
 
     const { entries } = await pullAll(ALL_OF_2025);

@@ -3,7 +3,12 @@ import type { SkuLookup } from '#domain/kernel/sku-cross-reference';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapter';
 import { Order, orderIdFor } from '#domain/kernel/order';
-import { type ShopifyFixtureName, type ShopifyOrderFixture, readShopifyFixture } from '../../fixtures/shopify';
+import {
+  MAPPABLE_SHOPIFY_FIXTURES,
+  type ShopifyFixtureName,
+  type ShopifyOrderFixture,
+  readShopifyFixture,
+} from '../../fixtures/shopify';
 import { fixtureSkuLookup, money, thrownBy } from '../builders';
 
 function mapPayload(payload: ShopifyOrderFixture, lookupSku: SkuLookup = fixtureSkuLookup) {
@@ -211,15 +216,7 @@ describe('mapShopifyOrder: currencies, SKUs and lifecycle', () => {
 });
 
 describe('mapShopifyOrder: the canonical order is built valid, not parsed a second time', () => {
-  const mappable: ShopifyFixtureName[] = [
-    'orders-create-multi-line',
-    'orders-create-tax-inclusive-eur',
-    'orders-create-jpy',
-    'orders-create-empty-sku',
-    'orders-create-unknown-sku',
-    'orders-cancelled',
-    'orders-create-local-pickup',
-  ];
+  const mappable = MAPPABLE_SHOPIFY_FIXTURES;
 
   test.each(mappable)('%s maps to exactly what the canonical schema parses it as', (name) => {
     const order = mapFixture(name);
