@@ -22,8 +22,11 @@ import { mapShopifyOrder } from '#shared/channels/shopify/shopify-webhook.adapte
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { received as objectsReceived } from './fixtures/object-probe.handler';
 import { startTestFabric, eventually } from './support/test-fabric';
+import { expectErrorLogs } from './support/expected-error-logs';
 
 let fabric: LocalFabric;
+// The poison record's last receive is an ERROR by design (a person must look at the DLQ): asserted, not printed.
+const poisonRecords = expectErrorLogs(/^EventContractError: not a fabric event envelope/);
 
 beforeAll(async () => {
   fabric = await startTestFabric('runtime', {
@@ -126,6 +129,12 @@ describe('the local SQS event-source mapping', () => {
     );
     expect(dead).toHaveLength(1);
     expect(JSON.parse(dead[0].Body!)).toEqual({ detail: { data: 'not an order' } });
+    expect(poisonRecords.kept(/not a fabric event envelope/)).toEqual([
+      expect.objectContaining({
+        message: 'record failed on its last receive; it goes to the DLQ',
+        details: expect.objectContaining({ receiveCount: '5', maxReceiveCount: 5 }),
+      }),
+    ]);
     expect(await depth(intake.url)).toBe(0);
     const goodOrderId = JSON.parse(orderReceivedBody(10)).detail.data.order.orderId;
     expect((await fetch(`${fabric.apiUrl}/orders/${goodOrderId}`)).status).toBe(200);
