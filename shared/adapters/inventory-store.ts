@@ -298,6 +298,33 @@ export class DynamoInventoryStore implements InventoryRepository {
     return Item ? (strip(Item) as unknown as TransferRecord) : undefined;
   }
 
+  async scheduleOutboxSweep(orderId: string, token: string, sweepAt: string): Promise<void> {
+    const pk = reservationPk(orderId);
+    const sweep = sweepAttributes(pk, sweepAt);
+    try {
+      await this.withConflictRetry(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: 'RESERVATION' },
+            UpdateExpression: 'SET sweepAt = :sweepAt, sweepPk = :sweepPk, sweepSk = :sweepSk',
+            ConditionExpression: 'outbox.#token = :token AND attribute_not_exists(sweepPk)',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: {
+              ':token': token,
+              ':sweepAt': sweep.sweepAt,
+              ':sweepPk': sweep.sweepPk,
+              ':sweepSk': sweep.sweepSk,
+            },
+          }),
+        ),
+      );
+    } catch (error) {
+      // Drained, or rewritten by another writer, which keeps a pending outbox's sweep time: nothing to list.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
   async clearOutbox(owner: OutboxOwner, token: string, sweepAt: string | undefined): Promise<void> {
     const key =
       owner.kind === 'reservation'

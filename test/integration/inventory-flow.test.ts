@@ -20,7 +20,7 @@ import { isClean, verifyInventory } from '#domain/inventory/verification';
 import { EventSource } from '#events/catalog';
 import { createEvent } from '#domain/kernel/event';
 import { ShipmentConfirmed } from '#domain/orders/events';
-import { ReservationReleased } from '#domain/inventory/events';
+import { ReservationRejected, ReservationReleased } from '#domain/inventory/events';
 import { toWireEvent, type FabricEvent } from '#domain/kernel/event';
 import { EventProbe, availability, orderReceivedBody, postAdjustment, stockOrder } from './support/inventory-support';
 import { eventually, startTestFabric } from './support/test-fabric';
@@ -364,6 +364,116 @@ describe('the reservation record', () => {
       new PutCommand({ TableName: fabric.resources.tables.inventory, Item: { ...key, ...header } }),
     );
     expect((await store.readReservation(order.orderId)).header).toEqual(header);
+  });
+});
+
+describe('a decision its delivery did not publish', () => {
+  const policy = loadInventoryPolicy();
+  const rawHeader = async (orderId: string) =>
+    (
+      await documentClient().send(
+        new GetCommand({
+          TableName: fabric.resources.tables.inventory,
+          Key: { pk: `ORDER#${orderId}`, sk: 'RESERVATION' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+
+  it("is published by the order's redelivery after a crash between the commit and the publish, and listed for expiry only then", async () => {
+    const tee = await stockedSku({ 'wh-east': 3 });
+    const order = stockOrder('shopify', `crashed-${tee}`, [{ sku: tee, quantity: 2 }]);
+    // The first delivery's process dies while it publishes: its publish never returns, and SQS redelivers.
+    void applyOrderToStock(order, { store, policy, publisher: { publish: () => new Promise<never>(() => undefined) } });
+    const pending = await eventually('the decision to commit', () => rawHeader(order.orderId));
+    expect(pending.outbox).toBeDefined();
+    expect(pending).not.toHaveProperty('sweepPk');
+    const { header: committed } = await store.readReservation(order.orderId);
+
+    const published: FabricEvent[] = [];
+    const redelivery = await applyOrderToStock(order, {
+      store,
+      policy,
+      publisher: {
+        publish: async (events) => {
+          published.push(...events);
+        },
+      },
+    });
+
+    expect(redelivery).toEqual({ action: 'reserve', status: 'reserved', replayed: true });
+    expect(published.filter((event) => event.detailType === 'InventoryReserved')).toEqual(
+      committed?.outbox?.events.filter((event) => event.detailType === 'InventoryReserved'),
+    );
+    const drained = await rawHeader(order.orderId);
+    expect(drained).not.toHaveProperty('outbox');
+    expect(drained).toMatchObject({ sweepAt: committed?.expiresAt, sweepPk: expect.stringMatching(/^SWEEP#/) });
+    expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 2, availableToSell: 1 });
+    expect((await store.readReservation(order.orderId)).parts).toHaveLength(1);
+  });
+
+  it('is listed for the sweeper when publishing it fails, and the sweeper publishes it', async () => {
+    const tee = await stockedSku({ 'wh-east': 3 });
+    const order = stockOrder('shopify', `unpublished-${tee}`, [{ sku: tee, quantity: 1 }]);
+    // Decided three minutes ago, so its sweep time (two minutes after the failed publish) has passed.
+    const threeMinutesAgo = () => new Date(Date.now() - 3 * 60_000);
+    const unreachable = {
+      publish: async () => {
+        throw new Error('the bus is unreachable');
+      },
+    };
+
+    await expect(
+      applyOrderToStock(order, { store, policy, publisher: unreachable, now: threeMinutesAgo }),
+    ).rejects.toThrow('the bus is unreachable');
+    const { header: pending } = await store.readReservation(order.orderId);
+    expect(pending?.outbox).toBeDefined();
+    expect(await rawHeader(order.orderId)).toMatchObject({ sweepPk: expect.stringMatching(/^SWEEP#/) });
+
+    await fabric.runScheduled('reservation-sweeper');
+
+    const [reserved] = await eventsFor('InventoryReserved', (data) => data.orderId === order.orderId);
+    expect(reserved).toMatchObject({ allocations: [{ sku: tee, quantity: 1 }] });
+    expect(await decided(order.orderId, 'reserved')).toMatchObject({ sweepAt: pending?.expiresAt });
+    expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 1, availableToSell: 2 });
+  });
+
+  it('is still finished by the sweeper when it was written listed for the sweeper, as decisions were before', async () => {
+    const tee = await stockedSku({ 'wh-east': 1 });
+    const order = stockOrder('shopify', `listed-${tee}`, [{ sku: tee, quantity: 2 }]);
+    const line = { lineId: '1', sku: tee, requested: 2, reserved: 0, short: 2 };
+    const rejected = createEvent(
+      ReservationRejected,
+      {
+        orderId: order.orderId,
+        channel: order.channel,
+        onShortage: 'reject',
+        outcome: 'rejected',
+        reason: 'INSUFFICIENT_STOCK',
+        lines: [line],
+      },
+      { correlationId: order.orderId },
+    );
+    const header = {
+      orderId: order.orderId,
+      channel: order.channel,
+      onShortage: 'reject' as const,
+      status: 'rejected' as const,
+      lines: [line],
+      updatedAt: new Date().toISOString(),
+      outbox: { events: [rejected], skus: [], token: 'old' },
+      sweepAt: new Date(Date.now() - 60_000).toISOString(),
+    };
+    expect((await store.putReservationHeader({ next: header, expect: { absent: true } })).kind).toBe('committed');
+    expect(await rawHeader(order.orderId)).toMatchObject({ sweepPk: expect.stringMatching(/^SWEEP#/) });
+
+    await fabric.runScheduled('reservation-sweeper');
+
+    const [published] = await eventsFor('ReservationRejected', (data) => data.orderId === order.orderId);
+    expect(published).toMatchObject({ outcome: 'rejected', lines: [line] });
+    const drained = await rawHeader(order.orderId);
+    expect(drained).not.toHaveProperty('outbox');
+    expect(drained).not.toHaveProperty('sweepPk');
   });
 });
 

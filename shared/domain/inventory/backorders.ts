@@ -9,6 +9,7 @@ import {
   allocationWrites,
   appendOutbox,
   drainOutbox,
+  pendingOutboxSweep,
   planReservation,
   remainingOf,
   reservedQuantities,
@@ -108,7 +109,7 @@ export async function fillBackorder(
       next.outbox = appendOutbox(header.outbox, [event], plan.allocations);
       next.sweepAt = new Date(now.getTime() + OUTBOX_GRACE_MS).toISOString();
     } else {
-      next.sweepAt = header.outbox ? header.sweepAt : sweepAfterDrain(next);
+      next.sweepAt = header.outbox ? pendingOutboxSweep(header, now) : sweepAfterDrain(next);
     }
     const outcome = await ports.store.commitReservationPart({
       orderId,

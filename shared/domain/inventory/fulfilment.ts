@@ -6,6 +6,7 @@ import {
   allocationWrites,
   InventoryInvariantError,
   ReservationInProgressError,
+  pendingOutboxSweep,
   type InventoryPorts,
 } from './reservation';
 import {
@@ -228,7 +229,7 @@ export function settleParts(
             ...header,
             status: 'fulfilled' as const,
             updatedAt: occurredAt,
-            sweepAt: header.outbox ? header.sweepAt : undefined,
+            sweepAt: header.outbox ? pendingOutboxSweep(header, new Date(occurredAt)) : undefined,
           },
           expect: { status: header.status },
         },

@@ -235,6 +235,11 @@ export interface InventoryRepository {
     transfer?: { next: TransferRecord; expect: 'absent' | 'in_transit' };
   }): Promise<WriteOutcome>;
   readTransfer(transferId: string): Promise<TransferRecord | undefined>;
+  /**
+   * Lists a reservation header in the sweep index at `sweepAt`, if its outbox is still the one with
+   * `token` and it has no sweep time: for a decision whose outbox its delivery could not drain.
+   */
+  scheduleOutboxSweep(orderId: string, token: string, sweepAt: string): Promise<void>;
   /** Clears an outbox once its events are published, unless newer events were added meanwhile. */
   clearOutbox(owner: OutboxOwner, token: string, sweepAt: string | undefined): Promise<void>;
   /** Each SKU's positions (as readPositions) and the figures last published to its channels, in one batch read; keyed by SKU. */

@@ -611,6 +611,14 @@ export function remainingOf(part: ReservationPart): Allocation[] {
   return part.allocations.map((a) => ({ ...a, quantity: a.quantity - a.consumed })).filter((a) => a.quantity > 0);
 }
 
+/**
+ * The sweep time a write keeps for a header whose outbox stays pending: the header's own, or soon when
+ * it has none (a reservation decision, left to its delivery; another writer must not leave it unswept).
+ */
+export function pendingOutboxSweep(header: ReservationHeader, now: Date): string {
+  return header.sweepAt ?? new Date(now.getTime() + OUTBOX_GRACE_MS).toISOString();
+}
+
 /** When the sweeper must look at a header once its outbox is drained: at expiry while it holds units. */
 export function sweepAfterDrain(header: ReservationHeader): string | undefined {
   if (header.status === 'in_progress') return header.sweepAt;
@@ -782,11 +790,11 @@ class OperationContext {
       updatedAt: this.nowIso,
       ...(sourcing ? { sourcing } : {}),
       ...(reserved.length ? { expiresAt: base.expiresAt } : {}),
-      ...(events.length
-        ? { outbox: this.appendOutbox(undefined, events, allocations), sweepAt: this.at(OUTBOX_GRACE_MS) }
-        : reserved.length
-          ? { sweepAt: base.expiresAt }
-          : {}),
+      // No sweep time while the decision's outbox is pending, so the write stays out of the sweep index
+      // (two write units of every reservation): the delivery writing it stays on its queue until the
+      // outbox is drained, and its redelivery replays the decision and drains it (see finish). The
+      // expiry's sweep time is set as the outbox is cleared.
+      ...(events.length ? { outbox: this.appendOutbox(undefined, events, allocations) } : {}),
     };
   }
 
@@ -847,23 +855,36 @@ class OperationContext {
   }
 
   async decided(header: ReservationHeader): Promise<ReservationOutcome> {
-    await drainOutbox(
-      { kind: 'reservation', orderId: this.orderId },
-      header.outbox,
-      sweepAfterDrain(header),
-      this.ports,
-    );
+    await this.finish(header);
     return { status: header.status, replayed: false };
   }
 
   async replay(header: ReservationHeader | undefined): Promise<ReservationOutcome> {
     if (!header) throw new ReservationInProgressError(`order ${this.orderId} changed while it was read`);
-    await drainOutbox(
-      { kind: 'reservation', orderId: this.orderId },
-      header.outbox,
-      sweepAfterDrain(header),
-      this.ports,
-    );
+    await this.finish(header);
     return { status: header.status, replayed: true };
+  }
+
+  /**
+   * Drains the header's outbox. One written without a sweep time (a reservation decision) is left to
+   * the sweeper only once draining it fails: if every redelivery fails too and the order goes to the
+   * dead-letter queue, the sweeper still publishes its events and later releases its expired units.
+   */
+  private async finish(header: ReservationHeader): Promise<void> {
+    try {
+      await drainOutbox(
+        { kind: 'reservation', orderId: this.orderId },
+        header.outbox,
+        sweepAfterDrain(header),
+        this.ports,
+      );
+    } catch (error) {
+      if (header.outbox && !header.sweepAt)
+        // If this write fails as well, the redelivery tries both again: the drain's error is the one to report.
+        await this.ports.store
+          .scheduleOutboxSweep(this.orderId, header.outbox.token, this.at(OUTBOX_GRACE_MS))
+          .catch(() => undefined);
+      throw error;
+    }
   }
 }
