@@ -112,7 +112,11 @@ export const eventCatalog = {
 export type DetailType = keyof typeof eventCatalog;
 export type EventData<T extends DetailType> = EventDataOf<(typeof eventCatalog)[T]>;
 
-/** Parses an SQS body written by EventBridge (or the local SNS topic) into a typed, validated event. */
+/**
+ * Parses an SQS body written by EventBridge (or the local SNS topic) into a typed, validated event.
+ * It reaches every schema of the catalog, and so bundles them all: a consumer that knows which events
+ * it reads parses them with `parseEvent` and their definitions instead, and carries only those.
+ */
 export function parseEventBody<T extends DetailType>(body: string, expected: T): FabricEvent<EventData<T>> {
   return parseEvent(body, eventCatalog[expected]) as FabricEvent<EventData<T>>;
 }

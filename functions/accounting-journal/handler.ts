@@ -2,11 +2,13 @@ import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '#shared/config/env';
 import { loadAccountingPolicy } from '#domain/accounting/chart-of-accounts';
-import { parseEventBody } from '#events/catalog';
 import { journalPosTransaction, journalRefund, journalShipment, type JournalOutcome } from '#domain/accounting/journal';
 import { ACCOUNTING_JOURNAL_SCOPE, journalEntryIdFor } from '#domain/accounting/model';
 import { PermanentError } from '#domain/kernel/errors';
-import type { FabricEvent } from '#domain/kernel/event';
+import { parseEvent, type FabricEvent } from '#domain/kernel/event';
+import { ShipmentConfirmed } from '#domain/orders/events';
+import { RefundReported } from '#domain/intake/events';
+import { PosTransactionRecorded } from '#domain/pos/events';
 import type { Shipment } from '#domain/kernel/shipment';
 import type { ChannelRefund } from '#domain/returns/refund-report';
 import type { PosTransaction } from '#domain/pos/transaction';
@@ -48,9 +50,11 @@ class NothingToJournalError extends PermanentError {
 async function journalRecord(record: SQSRecord): Promise<void> {
   const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
   const event =
-    detailType === 'ShipmentConfirmed' || detailType === 'RefundReported'
-      ? parseEventBody(record.body, detailType)
-      : parseEventBody(record.body, 'PosTransactionRecorded');
+    detailType === 'ShipmentConfirmed'
+      ? parseEvent(record.body, ShipmentConfirmed)
+      : detailType === 'RefundReported'
+        ? parseEvent(record.body, RefundReported)
+        : parseEvent(record.body, PosTransactionRecorded);
   const entryId = journalEntryIdFor(event);
   if (entryId === undefined) throw new NothingToJournalError(event);
   logger.appendKeys({ correlationId: event.correlationId, entryId });

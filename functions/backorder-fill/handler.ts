@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { detailTypeOf } from '#domain/kernel/event';
-import { UnknownEventError, parseEventBody } from '#events/catalog';
+import { InventoryAdjusted, ReservationRejected } from '#domain/inventory/events';
+import { UnknownEventError, detailTypeOf, parseEvent } from '#domain/kernel/event';
 import { enlistBackorder, fillBackorders, type BackorderRun } from '#domain/inventory/backorders';
 import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
 import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
@@ -20,14 +20,14 @@ async function fillFromEvent(record: SQSRecord): Promise<void> {
   const detailType = detailTypeOf(record.body);
   let run: BackorderRun;
   if (detailType === 'ReservationRejected') {
-    const event = parseEventBody(record.body, 'ReservationRejected');
+    const event = parseEvent(record.body, ReservationRejected);
     logger.appendKeys({ correlationId: event.correlationId, orderId: event.data.orderId });
     if (event.data.outcome !== 'backordered') return;
     run = await enlistBackorder({ orderId: event.data.orderId, backorderedAt: event.time }, ports, {
       causationId: event.id,
     });
   } else if (detailType === 'InventoryAdjusted') {
-    const event = parseEventBody(record.body, 'InventoryAdjusted');
+    const event = parseEvent(record.body, InventoryAdjusted);
     logger.appendKeys({ correlationId: event.correlationId, sku: event.data.sku });
     run = await fillBackorders(event.data.sku, ports, { causationId: event.id });
   } else {

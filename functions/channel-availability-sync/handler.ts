@@ -1,7 +1,8 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEventBody } from '#events/catalog';
+import { parseEvent } from '#domain/kernel/event';
+import { AvailabilityChanged } from '#domain/inventory/events';
 import { DynamoPublicationLedger, publicationTableFromEnv } from '#shared/adapters/publication-ledger';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { DynamoEventTrail } from '#shared/adapters/event-trail';
@@ -35,7 +36,7 @@ async function syncBatch(event: SQSEvent, context: Context): Promise<SQSBatchRes
   const changes: { record: SQSRecord; change: AvailabilityChange }[] = [];
   for (const record of event.Records) {
     try {
-      changes.push({ record, change: parseEventBody(record.body, 'AvailabilityChanged').data });
+      changes.push({ record, change: parseEvent(record.body, AvailabilityChanged).data });
     } catch (error) {
       failures.set(record.messageId, logRecordFailure(record, error, receiveLimits));
     }

@@ -1,8 +1,9 @@
 import type { Context, ScheduledEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { parseEvent } from '#domain/kernel/event';
+import { ChannelCatchUpRequested } from '#domain/intake/events';
 import * as z from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
-import { parseEventBody } from '#events/catalog';
 import { catchUpChannel, type CatchUpResult } from '#domain/intake/catch-up';
 import { SalesChannel } from '#domain/kernel/order';
 import { REGION_CHANNELS_ENV, orderFeedsFromEnv } from '#shared/channels/order-feeds';
@@ -96,7 +97,7 @@ async function catchUpEveryChannel(_event: ScheduledEvent, context: Context): Pr
 let invocation: Context;
 /** Asked for by an operator (`ops channel catch-up`): one channel, its report kept for the command to print. */
 async function catchUpAsRequested(record: SQSRecord): Promise<void> {
-  const { data } = parseEventBody(record.body, 'ChannelCatchUpRequested');
+  const { data } = parseEvent(record.body, ChannelCatchUpRequested);
   logger.appendKeys({ channel: data.channel, requestId: data.requestId, requestedBy: data.requestedBy });
   let result: CatchUpResult;
   try {

@@ -1,7 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { parseEvent } from '#domain/kernel/event';
+import { ChannelOrderNotified } from '#domain/intake/events';
 import { readConfig, requiredName } from '#shared/config/env';
-import { parseEventBody } from '#events/catalog';
 import { fetchNotifiedOrder } from '#domain/intake/order-fetch';
 import { ORDER_FETCH_SCOPE } from '#domain/intake/model';
 import { channelApisFromEnv, orderSources } from '#shared/channels/channel-apis';
@@ -33,7 +34,7 @@ const ports = {
  * retries after its visibility timeout and dead-letters after maxReceiveCount.
  */
 async function fetchOrder(record: SQSRecord): Promise<void> {
-  const event = parseEventBody(record.body, 'ChannelOrderNotified');
+  const event = parseEvent(record.body, ChannelOrderNotified);
   const { channel, channelOrderId } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, channel, channelOrderId });
   const source = sources[channel];

@@ -1,6 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEventBody } from '#events/catalog';
+import { parseEvent } from '#domain/kernel/event';
+import { OrderStateChanged, ShipmentConfirmed } from '#domain/orders/events';
+import { PickupReady } from '#domain/fulfilment/events';
+import { ReturnReceived } from '#domain/returns/events';
 import { IdempotentExecutor, onceRunner } from '#shared/adapters/idempotency';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { publicationTableFromEnv } from '#shared/adapters/publication-ledger';
@@ -48,7 +51,7 @@ const RETURN_SYNC_METRICS = {
 async function syncOrder(record: SQSRecord): Promise<void> {
   const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
   if (detailType === 'OrderStateChanged') {
-    const event = parseEventBody(record.body, 'OrderStateChanged');
+    const event = parseEvent(record.body, OrderStateChanged);
     logger.appendKeys({ correlationId: event.correlationId, orderId: event.data.orderId });
     const result = await cancelOnChannel(
       event.data.orderId,
@@ -73,7 +76,7 @@ async function syncOrder(record: SQSRecord): Promise<void> {
     return;
   }
   if (detailType === 'PickupReady') {
-    const event = parseEventBody(record.body, 'PickupReady');
+    const event = parseEvent(record.body, PickupReady);
     logger.appendKeys({ correlationId: event.correlationId, orderId: event.data.orderId });
     const result = await tellChannelPickupReady(event.data, {
       orders,
@@ -98,7 +101,7 @@ async function syncOrder(record: SQSRecord): Promise<void> {
     return;
   }
   if (detailType === 'ReturnReceived') {
-    const event = parseEventBody(record.body, 'ReturnReceived');
+    const event = parseEvent(record.body, ReturnReceived);
     const { customerReturn } = event.data;
     logger.appendKeys({ correlationId: event.correlationId, returnId: customerReturn.returnId });
     const result = await recordReturnOnChannel(customerReturn, {
@@ -116,7 +119,7 @@ async function syncOrder(record: SQSRecord): Promise<void> {
     else logger.info('return synced to channel', { ...result });
     return;
   }
-  const event = parseEventBody(record.body, 'ShipmentConfirmed');
+  const event = parseEvent(record.body, ShipmentConfirmed);
   const { shipment } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: shipment.orderId, shipmentId: shipment.shipmentId });
   const result = await confirmShipmentToChannel(shipment, {

@@ -1,9 +1,10 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { JournalEntryPrepared } from '#domain/accounting/events';
+import { OrderStateChanged } from '#domain/orders/events';
 import { readConfig, requiredName } from '#shared/config/env';
 import { functions } from '#shared/config/topology';
-import { parseEventBody } from '#events/catalog';
-import { detailTypeOf } from '#domain/kernel/event';
+import { detailTypeOf, parseEvent } from '#domain/kernel/event';
 import { cancelSalesOrderOnce, postJournalEntryOnce, postSalesOrderOnce } from '#domain/erp/posting';
 import { SharedCircuitBreaker } from '#domain/erp/resilience';
 import { erpConnectorConfig } from '#shared/erp/erp-config';
@@ -52,7 +53,7 @@ const ports = {
  */
 async function postToErp(record: SQSRecord): Promise<void> {
   if (detailTypeOf(record.body) === 'JournalEntryPrepared') {
-    const event = parseEventBody(record.body, 'JournalEntryPrepared');
+    const event = parseEvent(record.body, JournalEntryPrepared);
     const { entry, orderId } = event.data;
     logger.appendKeys({ correlationId: event.correlationId, entryId: entry.entryId });
     const outcome = await postJournalEntryOnce(entry, ports, {
@@ -64,7 +65,7 @@ async function postToErp(record: SQSRecord): Promise<void> {
     logger.info('journal entry posting settled', { ...outcome });
     return;
   }
-  const event = parseEventBody(record.body, 'OrderStateChanged');
+  const event = parseEvent(record.body, OrderStateChanged);
   const { orderId } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId });
   if (event.data.to === 'cancelled') {

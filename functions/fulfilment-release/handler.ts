@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { UnknownEventError, parseEventBody } from '#events/catalog';
-import { detailTypeOf } from '#domain/kernel/event';
+import { BackorderFilled, InventoryReserved, ReservationMoved, ReservationReleased } from '#domain/inventory/events';
+import { UnknownEventError, detailTypeOf, parseEvent } from '#domain/kernel/event';
 import { cancelRequests, releaseFulfilment, type Release } from '#domain/fulfilment';
 import { fulfilmentPortsFromEnv } from '#shared/wiring/fulfilment-ports';
 import { queueConsumer } from '#shared/adapters/queue-consumer';
@@ -16,18 +16,18 @@ const { ports } = fulfilmentPortsFromEnv();
 function releaseOf(record: SQSRecord): Release | undefined {
   switch (detailTypeOf(record.body)) {
     case 'InventoryReserved': {
-      const event = parseEventBody(record.body, 'InventoryReserved');
+      const event = parseEvent(record.body, InventoryReserved);
       if (event.data.backordered) return undefined;
       const { orderId, allocations, sourcing } = event.data;
       return { orderId, allocations, sourcing, attempt: 1, causationId: event.id };
     }
     case 'BackorderFilled': {
-      const event = parseEventBody(record.body, 'BackorderFilled');
+      const event = parseEvent(record.body, BackorderFilled);
       const { orderId, allocations, sourcing } = event.data;
       return { orderId, allocations, sourcing, attempt: 1, causationId: event.id };
     }
     case 'ReservationMoved': {
-      const event = parseEventBody(record.body, 'ReservationMoved');
+      const event = parseEvent(record.body, ReservationMoved);
       return { orderId: event.data.orderId, allocations: event.data.allocations, attempt: 2, causationId: event.id };
     }
     default:
@@ -53,7 +53,7 @@ async function releaseRecord(record: SQSRecord): Promise<void> {
 
 /** A cancelled order, or one whose reservation or pickup expired, is picked nowhere: its open requests are cancelled. */
 async function cancelReleased(record: SQSRecord): Promise<void> {
-  const { data, correlationId } = parseEventBody(record.body, 'ReservationReleased');
+  const { data, correlationId } = parseEvent(record.body, ReservationReleased);
   logger.appendKeys({ correlationId, orderId: data.orderId });
   const cancelled = await cancelRequests(data.orderId, data.reason, ports);
   if (cancelled.length) logger.info('fulfilment requests cancelled', { requests: cancelled.map((r) => r.requestId) });

@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEventBody } from '#events/catalog';
+import { parseEvent } from '#domain/kernel/event';
+import { ShipmentConfirmed } from '#domain/orders/events';
 import { consumeShipment } from '#domain/inventory/fulfilment';
 import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
 import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
@@ -11,7 +12,7 @@ const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() }
 
 /** Consumes the order's reservation for one ShipmentConfirmed, once per shipment id. */
 async function consumeForShipment(record: SQSRecord): Promise<void> {
-  const event = parseEventBody(record.body, 'ShipmentConfirmed');
+  const event = parseEvent(record.body, ShipmentConfirmed);
   const { shipment } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: shipment.orderId, shipmentId: shipment.shipmentId });
   const outcome = await consumeShipment(shipment, ports);

@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEventBody } from '#events/catalog';
+import { parseEvent } from '#domain/kernel/event';
+import { PosTransactionRecorded } from '#domain/pos/events';
 import { collectAtTill } from '#domain/fulfilment';
 import { pickupHandOversOf } from '#domain/pos';
 import { fulfilmentPortsFromEnv } from '#shared/wiring/fulfilment-ports';
@@ -16,7 +17,7 @@ const { ports, shipments } = fulfilmentPortsFromEnv();
  * twice; an order not stored yet is retried, and ends in the DLQ if it never appears.
  */
 async function collectHandOvers(record: SQSRecord): Promise<void> {
-  const { data } = parseEventBody(record.body, 'PosTransactionRecorded');
+  const { data } = parseEvent(record.body, PosTransactionRecorded);
   const handOvers = pickupHandOversOf(data.transaction);
   if (handOvers.length === 0) return;
   logger.appendKeys({ transactionId: data.transaction.transactionId });

@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEventBody } from '#events/catalog';
+import { parseEvent } from '#domain/kernel/event';
+import { PosTransactionRecorded } from '#domain/pos/events';
 import { applyPosTransactionToStock } from '#domain/pos/stock-movements';
 import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
 import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
@@ -14,7 +15,7 @@ const ports = { ...inventoryStoreFromEnv(), publisher: eventPublisherFromEnv() }
  * the transaction id and line number, so a redelivery or a replay of the event moves nothing twice.
  */
 async function moveStockForTransaction(record: SQSRecord): Promise<void> {
-  const event = parseEventBody(record.body, 'PosTransactionRecorded');
+  const event = parseEvent(record.body, PosTransactionRecorded);
   const { transaction, batch } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, transactionId: transaction.transactionId });
   const results = await applyPosTransactionToStock(transaction, batch, ports);

@@ -3,8 +3,8 @@ import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '#shared/config/env';
 import { loadInventoryPolicy } from '#domain/inventory/policy';
-import { parseEventBody } from '#events/catalog';
-import { WireEvent } from '#domain/kernel/event';
+import { WireEvent, parseEvent } from '#domain/kernel/event';
+import { PriceChanged, PromotionActivated, PromotionEnded } from '#domain/pricing/events';
 import { distributePriceWindow, type PriceAcknowledgement, type PriceWindow } from '#domain/pricing/distribution';
 import { DynamoPricingStore, S3PosPriceFiles, recordPricePublication } from '#shared/adapters/pricing-store';
 import { DynamoPublicationLedger } from '#shared/adapters/publication-ledger';
@@ -62,10 +62,10 @@ async function distributeWindow(record: SQSRecord): Promise<void> {
 function priceWindowOf(body: string): PriceWindow {
   const detailType = WireEvent.parse(JSON.parse(body))['detail-type'];
   if (detailType === 'PriceChanged') {
-    const { data } = parseEventBody(body, 'PriceChanged');
+    const { data } = parseEvent(body, PriceChanged);
     return { skus: [data.sku], effectiveAt: data.effectiveAt, windowKey: data.windowKey };
   }
-  const { data } = parseEventBody(body, detailType === 'PromotionEnded' ? 'PromotionEnded' : 'PromotionActivated');
+  const { data } = parseEvent(body, detailType === 'PromotionEnded' ? PromotionEnded : PromotionActivated);
   return { skus: data.promotion.targets.skus, effectiveAt: data.effectiveAt, windowKey: data.windowKey };
 }
 

@@ -1,9 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { OrderReceived } from '#domain/intake/events';
 import * as z from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
-import { parseEventBody } from '#events/catalog';
-import { createEvent } from '#domain/kernel/event';
+import { createEvent, parseEvent } from '#domain/kernel/event';
 import { PricingException } from '#domain/pricing/events';
 import { findPricingException } from '#domain/pricing/order-check';
 import { PRICE_ORDER_CHECK_SCOPE } from '#domain/pricing/model';
@@ -38,7 +38,7 @@ const tolerance = {
  * each event it is given.
  */
 async function checkOrderPrices(record: SQSRecord): Promise<void> {
-  const event = parseEventBody(record.body, 'OrderReceived');
+  const event = parseEvent(record.body, OrderReceived);
   const { order } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
   const exception = await findPricingException(order, prices, tolerance);

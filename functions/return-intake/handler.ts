@@ -1,10 +1,11 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { RefundReported } from '#domain/intake/events';
+import { ReturnReceived } from '#domain/returns/events';
 import { readConfig, requiredName } from '#shared/config/env';
-import { parseEventBody } from '#events/catalog';
 import { receiveReturn } from '#domain/returns/return-intake';
 import { applyRefundToStock } from '#domain/returns/refund-stock';
-import { detailTypeOf } from '#domain/kernel/event';
+import { detailTypeOf, parseEvent } from '#domain/kernel/event';
 import { RETURN_INTAKE_SCOPE, refundKey } from '#domain/returns/model';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
@@ -28,7 +29,7 @@ const returns = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, RETURN_I
 /** Takes one ReturnReceived into stock, correlated to its order, once per return id; a RefundReported restocks or releases what it says, once per refund. */
 async function receiveReturnedGoods(record: SQSRecord): Promise<void> {
   if (detailTypeOf(record.body) === 'RefundReported') return applyRefund(record);
-  const event = parseEventBody(record.body, 'ReturnReceived');
+  const event = parseEvent(record.body, ReturnReceived);
   const { customerReturn } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, returnId: customerReturn.returnId });
   const { result, replayed } = await returns.run(customerReturn.returnId, async () => ({
@@ -45,7 +46,7 @@ async function receiveReturnedGoods(record: SQSRecord): Promise<void> {
 }
 
 async function applyRefund(record: SQSRecord): Promise<void> {
-  const { refund } = parseEventBody(record.body, 'RefundReported').data;
+  const { refund } = parseEvent(record.body, RefundReported).data;
   logger.appendKeys({ correlationId: refund.orderId, refundId: refundKey(refund) });
   const { result, replayed } = await returns.run(refundKey(refund), () => applyRefundToStock(refund, ports));
   logger.info('refund applied to stock', { replayed, ...result });

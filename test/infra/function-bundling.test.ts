@@ -37,6 +37,16 @@ describe('function bundles', () => {
     expect(inputs.some((input) => /@aws-sdk\/client-eventbridge\//.test(input))).toBe(true);
   }, 60_000);
 
+  test('carry the schemas of the events a consumer reads, not the whole event catalog', async () => {
+    // package.json declares our modules free of side effects, so a module nothing uses is left out.
+    const inputs = await bundledInputs('functions/channel-order-fetch/handler.ts', 'off');
+
+    expect(inputs.some((input) => input.endsWith('shared/domain/intake/events.ts'))).toBe(true);
+    expect(
+      inputs.filter((input) => /events\/catalog\.ts$|shared\/domain\/(pricing|accounting)\/events\.ts$/.test(input)),
+    ).toEqual([]);
+  }, 60_000);
+
   test('carry the tracer where the region turns tracing on', async () => {
     const inputs = await bundledInputs(PUBLISHER, 'active');
 
