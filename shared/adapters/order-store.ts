@@ -1,11 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll } from './dynamo-query';
@@ -55,10 +56,15 @@ export class DynamoOrderRepository implements OrderRepository {
   ) {}
 
   /**
-   * Stores a version with no read first: the conditions decide. A new order is one transaction that
-   * requires no stored order; only when one is stored is its version read, to tell the same version
-   * delivered again (`duplicate`, nothing written) from an older one (`stale_update_ignored`, noted in
-   * the history) and a newer one (`updated`, written over only while the version read is still older).
+   * Stores a version with no read first: the conditions decide. A new order is three single writes,
+   * not a transaction (which DynamoDB bills twice over): the cross-reference, conditional on naming no
+   * other order id, so a conflict stores nothing; the order, conditional on none stored, the one write
+   * that decides which copy creates it; then its RECEIVED item with the history entry of its creation.
+   * A crash between the last two leaves an order without its RECEIVED item until the message comes
+   * back: that delivery finds the version stored and writes the item then. Only when an order is stored
+   * is it read, to tell the same version delivered again (`duplicate`, nothing written) from an older
+   * one (`stale_update_ignored`, noted in the history) and a newer one (`updated`, written over in one
+   * transaction with its history entry, only while the version read is still older).
    */
   async recordOrder(order: Order, source: { eventId: string; deliveryId: string }): Promise<RecordOrderOutcome> {
     const recordedAt = new Date().toISOString();
@@ -72,101 +78,123 @@ export class DynamoOrderRepository implements OrderRepository {
       eventId: source.eventId,
       deliveryId: source.deliveryId,
     });
-    const store = (change: 'created' | 'updated') =>
-      this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.ordersTable,
-                Item: {
-                  pk,
-                  sk: 'ORDER',
-                  ...orderAttribute(order),
-                  channelUpdatedAt: order.channelUpdatedAt,
-                  status: order.status,
-                  recordedAt,
-                },
-                // The version check lives in the write: two consumers racing cannot both win, and an older
-                // update cannot overwrite a newer one, whatever either of them read before. The same
-                // version may replace a held one once a fix maps it whole (reprocessing from the
-                // archive): the channel sent nothing newer, yet the stored version cannot proceed.
-                ...(change === 'created'
-                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                  : {
-                      ConditionExpression:
-                        'channelUpdatedAt < :version OR (channelUpdatedAt = :version AND #status = :held AND :status <> :held)',
-                      ExpressionAttributeNames: { '#status': 'status' },
-                      ExpressionAttributeValues: {
-                        ':version': order.channelUpdatedAt,
-                        ':held': 'needs_attention',
-                        ':status': order.status,
-                      },
-                    }),
-              },
-            },
-            {
-              Put: {
-                TableName: this.crossReferenceTable,
-                Item: { ...channelOrderKey(order.channel, order.channelOrderId), orderId: order.orderId },
-                ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
-                ExpressionAttributeValues: { ':orderId': order.orderId },
-              },
-            },
-            // A new order's history entry rides on its RECEIVED item, written in this transaction anyway:
-            // an item less, two write units less (a transaction bills each write twice).
-            change === 'created'
-              ? this.receivedOnce(order.orderId, order.channel, recordedAt, entry('created'))
-              : { Put: { TableName: this.ordersTable, Item: { ...entry(change), ...historyKey } } },
-          ],
-        }),
-      );
+    const head = {
+      pk,
+      sk: 'ORDER',
+      ...orderAttribute(order),
+      channelUpdatedAt: order.channelUpdatedAt,
+      status: order.status,
+      recordedAt,
+    };
     // Indexed first, whatever the outcome below: a redelivery after a failure writes the same items
     // again, and a reader checks the order still carries the SKU (an older version may have).
-    const [refused] = await Promise.all([
-      store('created').then(
-        () => undefined,
-        (error: unknown) => error,
-      ),
-      this.indexBySku(order),
-    ]);
-    if (refused === undefined) return 'created';
-    this.throwUnlessOrderConditionFailed(refused, order);
+    await Promise.all([this.mapChannelOrder(order), this.indexBySku(order)]);
+    if (await this.storedFirst(head)) {
+      await this.client.send(
+        new UpdateCommand(this.receivedOnce(order.orderId, order.channel, recordedAt, entry('created')).Update),
+      );
+      return 'created';
+    }
     for (;;) {
-      const stored = await storedVersionOf(this.client, this.ordersTable, order.orderId);
-      if (!stored) throw refused;
+      const stored = await storedHeadOf(this.client, this.ordersTable, order.orderId);
+      if (!stored) throw new Error(`order ${order.orderId} was refused as stored, yet none is stored`);
+      const duplicate = stored.channelUpdatedAt === order.channelUpdatedAt && stored.status === order.status;
+      if (stored.receivedMissing) {
+        // The delivery that created the order failed before its RECEIVED item (or a copy racing it got
+        // here first): the order was received when that version was recorded, and only a copy of that
+        // version can tell its creation. The item keeps whichever of them wrote it first.
+        await this.client.send(
+          new UpdateCommand(
+            this.receivedOnce(
+              order.orderId,
+              order.channel,
+              stored.recordedAt,
+              duplicate ? { ...entry('created'), recordedAt: stored.recordedAt } : undefined,
+            ).Update,
+          ),
+        );
+      }
       const newer =
         stored.channelUpdatedAt < order.channelUpdatedAt ||
         (stored.channelUpdatedAt === order.channelUpdatedAt &&
           stored.status === 'needs_attention' &&
           order.status !== 'needs_attention');
       if (!newer) {
-        if (stored.channelUpdatedAt === order.channelUpdatedAt && stored.status === order.status) return 'duplicate';
+        if (duplicate) return 'duplicate';
         await this.client.send(
           new PutCommand({ TableName: this.ordersTable, Item: { ...entry('stale_update_ignored'), ...historyKey } }),
         );
         return 'stale_update_ignored';
       }
       try {
-        await store('updated');
+        // A stored order had its cross-reference written before it: only the order and its history entry.
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.ordersTable,
+                  Item: head,
+                  // The version check lives in the write: two consumers racing cannot both win, and an
+                  // older update cannot overwrite a newer one, whatever either of them read before. The
+                  // same version may replace a held one once a fix maps it whole (reprocessing from the
+                  // archive): the channel sent nothing newer, yet the stored version cannot proceed.
+                  ConditionExpression:
+                    'channelUpdatedAt < :version OR (channelUpdatedAt = :version AND #status = :held AND :status <> :held)',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':version': order.channelUpdatedAt,
+                    ':held': 'needs_attention',
+                    ':status': order.status,
+                  },
+                },
+              },
+              { Put: { TableName: this.ordersTable, Item: { ...entry('updated'), ...historyKey } } },
+            ],
+          }),
+        );
         return 'updated';
       } catch (error) {
         // A newer version stored since the read: read it again and decide again.
-        this.throwUnlessOrderConditionFailed(error, order);
+        const [orderReason] = (error instanceof TransactionCanceledException && error.CancellationReasons) || [];
+        if (orderReason?.Code !== 'ConditionalCheckFailed') throw error;
       }
     }
   }
 
-  /** Lets only a failed order condition through; a cross-reference owned by another order id is a conflict. */
-  private throwUnlessOrderConditionFailed(error: unknown, order: Order): void {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const [orderReason, crossReferenceReason] = error.CancellationReasons ?? [];
-    if (crossReferenceReason?.Code === 'ConditionalCheckFailed') {
+  /** Stores a new order's head unless one is stored: true when this call stored it. */
+  private async storedFirst(head: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({ TableName: this.ordersTable, Item: head, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Maps the channel order to this order id, or throws CrossReferenceConflictError when it maps to
+   * another: before anything of the order is stored, so a conflict stores nothing. Idempotent.
+   */
+  private async mapChannelOrder(order: Order): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.crossReferenceTable,
+          Item: { ...channelOrderKey(order.channel, order.channelOrderId), orderId: order.orderId },
+          ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
+          ExpressionAttributeValues: { ':orderId': order.orderId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
       throw new CrossReferenceConflictError(
         `${order.channel} order ${order.channelOrderId} is already mapped to another order id`,
       );
     }
-    if (orderReason?.Code !== 'ConditionalCheckFailed') throw error;
   }
 
   /** Idempotent: the keys come from the order, so writing them again changes nothing. */
@@ -288,8 +316,8 @@ export class DynamoOrderRepository implements OrderRepository {
 
   /**
    * The order's RECEIVED item, keeping the first time written: an order held, then mapped and stored,
-   * was received when it was held. Written in the transaction that stores the order or its hold, so
-   * it exists exactly when one of them does.
+   * was received when it was held. Written in the transaction that stores a hold, and just after a new
+   * order is stored (again by the next delivery of that order, should the first fail in between).
    */
   private receivedOnce(orderId: string, channel: SalesChannel, receivedAt: string, created?: OrderHistoryEntry) {
     return {
@@ -314,6 +342,40 @@ export class DynamoOrderRepository implements OrderRepository {
     );
     return result.Item?.orderId as string | undefined;
   }
+}
+
+/**
+ * An order's stored version (the channel's updated-at and status, and when it was recorded), read
+ * consistently with the rest of its item collection, and whether the RECEIVED item its creation
+ * writes is missing: the delivery that created it failed before writing it. An order stored before
+ * RECEIVED items carried the creation's history entry has it on a HISTORY# item, and one stored
+ * before they existed has no RECEIVED item at all; neither is missing one.
+ */
+async function storedHeadOf(
+  client: DynamoDBDocumentClient,
+  ordersTable: string,
+  orderId: string,
+): Promise<
+  (Pick<Order, 'channelUpdatedAt' | 'status'> & { recordedAt: string; receivedMissing: boolean }) | undefined
+> {
+  const items = await queryAll(client, {
+    TableName: ordersTable,
+    KeyConditionExpression: 'pk = :pk',
+    ProjectionExpression: 'sk, channelUpdatedAt, #status, recordedAt, #change',
+    ExpressionAttributeNames: { '#status': 'status', '#change': 'change' },
+    ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
+    ConsistentRead: true,
+  });
+  const head = items.find((item) => item.sk === 'ORDER');
+  if (!head) return undefined;
+  return {
+    channelUpdatedAt: head.channelUpdatedAt as string,
+    status: head.status as Order['status'],
+    recordedAt: head.recordedAt as string,
+    receivedMissing: !items.some(
+      (item) => item.sk === 'RECEIVED' || (String(item.sk).startsWith('HISTORY#') && item.change === 'created'),
+    ),
+  };
 }
 
 /** The channel's updated-at and status of an order's stored version, read consistently. */

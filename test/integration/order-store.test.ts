@@ -1,21 +1,21 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localClients, provisionLocalResources } from '../../scripts/local-fabric/provision';
-import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { CrossReferenceConflictError, DynamoOrderRepository } from '#shared/adapters/order-store';
 import { orderIdFor } from '#domain/kernel/order';
 import { balancedOrder } from '../unit/builders';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
 
 let orders: DynamoOrderRepository;
+let documents: DynamoDBDocumentClient;
+let tables: { orders: string; crossReference: string };
 let sequence = 0;
 
 beforeAll(async () => {
   const clients = localClients(sharedEmulators());
   const resources = await provisionLocalResources(uniquePrefix('order-store'), clients);
-  orders = new DynamoOrderRepository(
-    resources.tables.orders,
-    resources.tables.crossReference,
-    DynamoDBDocumentClient.from(clients.dynamodb),
-  );
+  documents = DynamoDBDocumentClient.from(clients.dynamodb);
+  tables = resources.tables;
+  orders = new DynamoOrderRepository(resources.tables.orders, resources.tables.crossReference, documents);
 });
 
 function newOrder(channelUpdatedAt = '2026-12-01T10:00:00.000Z') {
@@ -24,6 +24,9 @@ function newOrder(channelUpdatedAt = '2026-12-01T10:00:00.000Z') {
 }
 
 const source = (n: number) => ({ eventId: `evt-${n}`, deliveryId: `delivery-${n}` });
+
+const itemOf = async (orderId: string, sk: string) =>
+  (await documents.send(new GetCommand({ TableName: tables.orders, Key: { pk: `ORDER#${orderId}`, sk } }))).Item;
 
 describe('order store on DynamoDB Local', () => {
   it('records a version once: the same version delivered again, four times at once, is a duplicate and writes nothing', async () => {
@@ -69,5 +72,87 @@ describe('order store on DynamoDB Local', () => {
     expect(fixed.sort()).toEqual(['duplicate', 'updated']);
     expect(await orders.recordOrder(held, source(4))).toBe('stale_update_ignored');
     expect((await orders.getOrder(order.orderId))?.order.status).toBe('received');
+  });
+
+  it('stores nothing of an order whose channel order is mapped to another order id', async () => {
+    const order = newOrder();
+    await documents.send(
+      new PutCommand({
+        TableName: tables.crossReference,
+        Item: { pk: `CHANNEL_ORDER#shopify#${order.channelOrderId}`, sk: 'ORDER', orderId: 'ord_another' },
+      }),
+    );
+
+    await expect(orders.recordOrder(order, source(1))).rejects.toThrow(CrossReferenceConflictError);
+
+    expect(await orders.viewOrder(order.orderId)).toBeUndefined();
+    expect(await itemOf(order.orderId, 'RECEIVED')).toBeUndefined();
+    expect(await orders.findOrderId('shopify', order.channelOrderId)).toBe('ord_another');
+  });
+
+  it('writes the RECEIVED item of an order whose creating delivery failed before it, when that version comes again', async () => {
+    const order = newOrder();
+    await orders.recordOrder(order, source(1));
+    const created = await itemOf(order.orderId, 'RECEIVED');
+    // What a crash between storing the order and writing its RECEIVED item leaves.
+    await documents.send(
+      new DeleteCommand({ TableName: tables.orders, Key: { pk: `ORDER#${order.orderId}`, sk: 'RECEIVED' } }),
+    );
+
+    expect(await orders.recordOrder(order, source(1))).toBe('duplicate');
+
+    const mended = await itemOf(order.orderId, 'RECEIVED');
+    expect(mended).toEqual(created);
+    expect((await orders.getOrder(order.orderId))?.history.map((entry) => [entry.change, entry.eventId])).toEqual([
+      ['created', 'evt-1'],
+    ]);
+    expect(await orders.findOrderId('shopify', order.channelOrderId)).toBe(order.orderId);
+  });
+
+  it('writes the RECEIVED item, without a creation entry it cannot know, when a newer version finds it missing', async () => {
+    const order = newOrder();
+    await orders.recordOrder(order, source(1));
+    const receivedAt = (await itemOf(order.orderId, 'ORDER'))?.recordedAt;
+    await documents.send(
+      new DeleteCommand({ TableName: tables.orders, Key: { pk: `ORDER#${order.orderId}`, sk: 'RECEIVED' } }),
+    );
+    const newer = { ...order, status: 'cancelled' as const, channelUpdatedAt: '2026-12-01T11:00:00.000Z' };
+
+    expect(await orders.recordOrder(newer, source(2))).toBe('updated');
+
+    expect(await itemOf(order.orderId, 'RECEIVED')).toMatchObject({ receivedAt, orderId: order.orderId });
+    expect((await itemOf(order.orderId, 'RECEIVED'))?.created).toBeUndefined();
+    expect((await orders.getOrder(order.orderId))?.history.map((entry) => entry.change)).toEqual(['updated']);
+  });
+
+  it('reads an order stored before RECEIVED items existed, and adds none to it on a redelivery', async () => {
+    const order = newOrder();
+    const pk = `ORDER#${order.orderId}`;
+    const recordedAt = '2026-12-01T10:00:01.000Z';
+    const createdEntry = {
+      recordedAt,
+      change: 'created',
+      status: order.status,
+      channelUpdatedAt: order.channelUpdatedAt,
+      eventId: 'evt-old',
+      deliveryId: 'delivery-old',
+    };
+    await documents.send(
+      new PutCommand({
+        TableName: tables.orders,
+        Item: { pk, sk: 'ORDER', order, channelUpdatedAt: order.channelUpdatedAt, status: order.status, recordedAt },
+      }),
+    );
+    await documents.send(
+      new PutCommand({
+        TableName: tables.orders,
+        Item: { pk, sk: `HISTORY#${recordedAt}#evt-old`, ...createdEntry },
+      }),
+    );
+
+    expect(await orders.recordOrder(order, source(1))).toBe('duplicate');
+
+    expect(await itemOf(order.orderId, 'RECEIVED')).toBeUndefined();
+    expect(await orders.getOrder(order.orderId)).toEqual({ order, history: [createdEntry] });
   });
 });

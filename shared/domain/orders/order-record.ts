@@ -59,7 +59,7 @@ export type RecordOrderResult = 'created' | 'updated' | 'stale_update_ignored';
 /** What recording a version did: a history entry's change, or `duplicate` when that very version was stored already. */
 export type RecordOrderOutcome = RecordOrderResult | 'duplicate';
 
-/** Where canonical orders live. Implementations must make `recordOrder` atomic. */
+/** Where canonical orders live. Implementations must store each version once, whatever races it. */
 export interface OrderRepository {
   /**
    * Stores a version of a channel order: creates it, or replaces it when this version's
@@ -67,7 +67,8 @@ export interface OrderRepository {
    * the history (`stale_update_ignored`). The same version mapped again after a fix (a SKU mapped since)
    * replaces a stored version held as needs_attention, once. The same version stored already is a
    * `duplicate` and changes nothing, so a redelivery or a replay of it has one effect. The
-   * cross-reference (channel, channelOrderId) -> orderId is written in the same transaction.
+   * cross-reference (channel, channelOrderId) -> orderId is written before the order, and one that
+   * names another order id stores nothing.
    */
   recordOrder(order: Order, source: { eventId: string; deliveryId: string }): Promise<RecordOrderOutcome>;
   getOrder(orderId: string): Promise<OrderWithHistory | undefined>;
