@@ -47,6 +47,9 @@ export function snsClient(): SNSClient {
 }
 
 export function sqsClient(): SQSClient {
-  sqs ??= traced(withoutRequestLogging(new SQSClient({})));
+  // Requests go to the region's endpoint, not to the host a queue URL names: in AWS the two are the
+  // same; the local emulator names its queues under a host that is not its address, and the client
+  // would print a warning with a stack trace on every call that names such a queue.
+  sqs ??= traced(withoutRequestLogging(new SQSClient({ useQueueUrlAsEndpoint: false })));
   return sqs;
 }
