@@ -60,6 +60,9 @@ import type { SalesChannel } from '#domain/kernel/order';
  *   pk SOURCING#RULES                   sk VERSION#{n}                        a version of the sourcing rules (sourcing-rule-store.ts)
  *   pk BACKORDER#{sku}                  sk WAIT#{backorderedAt}#{orderId}     an order waiting for the SKU
  *
+ * A reservation decided in one transaction (almost every order) keeps its one part inside the header
+ * (`part`), not as a PART# item: every write of the header carries it, conditional on its version.
+ *
  * Each bucket has its own partition key, so a hot SKU's buckets spread over partitions; each bucket's
  * ledger has another, so appending movements never competes with the position's own write budget.
  * Records that the sweeper must revisit carry sweepPk/sweepSk, a sparse index spread over
@@ -124,13 +127,12 @@ export class DynamoInventoryStore implements InventoryRepository {
       ConsistentRead: true,
     });
     const head = items.find((item) => item.sk === 'RESERVATION');
+    const header = head ? (strip(head) as unknown as ReservationHeader) : undefined;
     const parts = items
       .filter((item) => String(item.sk).startsWith('PART#'))
       .map((item) => strip(item) as unknown as ReservationPart);
-    return {
-      header: head ? (strip(head) as unknown as ReservationHeader) : undefined,
-      parts: parts.sort((a, b) => a.partNo - b.partNo),
-    };
+    if (header?.part) parts.push(header.part);
+    return { header, parts: parts.sort((a, b) => a.partNo - b.partNo) };
   }
 
   async commitReservationPart(input: {
@@ -140,11 +142,15 @@ export class DynamoInventoryStore implements InventoryRepository {
     header?: HeaderWrite;
     changedParts?: { part: ReservationPart; expectVersion: number }[];
   }): Promise<WriteOutcome> {
+    const changedParts = input.changedParts ?? [];
+    // A decision in one transaction stores its part inside the header: two write units fewer.
+    if (input.header && 'absent' in input.header.expect && input.part.partNo === 0 && changedParts.length === 0)
+      return this.transact([
+        this.headerAction(input.header, { part: input.part }),
+        ...this.bucketActions(input.buckets),
+      ]);
     return this.transact([
-      ...(input.header ? [this.headerAction(input.header)] : []),
-      ...(input.changedParts ?? []).map(({ part, expectVersion }) =>
-        this.partUpdateAction(input.orderId, part, expectVersion),
-      ),
+      ...this.reservationActions(input.orderId, input.header, changedParts),
       {
         item: {
           Put: {
@@ -167,8 +173,9 @@ export class DynamoInventoryStore implements InventoryRepository {
     header?: HeaderWrite;
   }): Promise<WriteOutcome> {
     return this.transact([
-      ...(input.header ? [this.headerAction(input.header)] : []),
-      this.partUpdateAction(input.orderId, input.part, input.expectVersion),
+      ...this.reservationActions(input.orderId, input.header, [
+        { part: input.part, expectVersion: input.expectVersion },
+      ]),
       ...this.bucketActions(input.buckets),
     ]);
   }
@@ -229,10 +236,7 @@ export class DynamoInventoryStore implements InventoryRepository {
         },
         onConditionFailed: 'duplicate',
       },
-      ...input.parts.map(({ part, expectVersion }) =>
-        this.partUpdateAction(input.shipment.orderId, part, expectVersion),
-      ),
-      ...(input.header ? [this.headerAction(input.header)] : []),
+      ...this.reservationActions(input.shipment.orderId, input.header, input.parts),
       ...this.bucketActions(input.buckets),
     ]);
   }
@@ -502,7 +506,9 @@ export class DynamoInventoryStore implements InventoryRepository {
             orderId: String(item.pk).slice('ORDER#'.length),
           });
         } else if (sk === 'RESERVATION') {
-          headers.push(strip(item) as unknown as ReservationHeader);
+          const header = strip(item) as unknown as ReservationHeader;
+          headers.push(header);
+          if (header.part) parts.push({ ...header.part, orderId: header.orderId });
         }
       }
       startKey = page.LastEvaluatedKey;
@@ -520,7 +526,34 @@ export class DynamoInventoryStore implements InventoryRepository {
     return items.map((item) => strip(item) as unknown as LedgerMovement);
   }
 
-  private headerAction({ next, expect }: HeaderWrite): Action {
+  /**
+   * A reservation's header write and part changes as transaction actions: a change to the part stored
+   * inside the header goes into the header's write when there is one (a transaction takes one action per
+   * item), else it is an update of the header item of its own.
+   */
+  private reservationActions(
+    orderId: string,
+    header: HeaderWrite | undefined,
+    changes: readonly { part: ReservationPart; expectVersion: number }[],
+  ): Action[] {
+    const inHeader = changes.find(({ part }) => part.inHeader);
+    const own = changes.filter(({ part }) => !part.inHeader);
+    return [
+      ...(header ? [this.headerAction(header, inHeader)] : inHeader ? [this.headerPartAction(orderId, inHeader)] : []),
+      ...own.map(({ part, expectVersion }) => this.partUpdateAction(orderId, part, expectVersion)),
+    ];
+  }
+
+  /**
+   * The header's put. It stores the part inside it: `change.part` when this write changes (or, without
+   * an expected version, creates) it, else the part as read with the header, on condition that it is
+   * still at the version read; a header read without a part is put only where none is stored, so a
+   * write never drops or rolls back a part another write changed.
+   */
+  private headerAction(
+    { next, expect }: HeaderWrite,
+    change?: { part: ReservationPart; expectVersion?: number },
+  ): Action {
     const pk = reservationPk(next.orderId);
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -540,14 +573,57 @@ export class DynamoInventoryStore implements InventoryRepository {
       Object.assign(names, { '#status': 'status', '#until': 'until' });
       Object.assign(values, { ':inProgress': 'in_progress', ':now': expect.claimExpiredBefore });
     }
+    if (change?.expectVersion !== undefined) {
+      condition += ' AND #part.#version = :partVersion AND #part.#status = :reserved';
+      Object.assign(names, { '#part': 'part', '#version': 'version', '#status': 'status' });
+      Object.assign(values, { ':partVersion': change.expectVersion, ':reserved': 'reserved' });
+    } else if (!change && next.part) {
+      condition += ' AND #part.#version = :partVersion';
+      Object.assign(names, { '#part': 'part', '#version': 'version' });
+      values[':partVersion'] = next.part.version;
+    } else if (!change) {
+      condition += ' AND attribute_not_exists(#part)';
+      names['#part'] = 'part';
+    }
+    const part = change?.part ?? next.part;
     return {
       item: {
         Put: {
           TableName: this.tableName,
-          Item: { pk, sk: 'RESERVATION', ...storedHeader(next), ...sweepAttributes(pk, next.sweepAt) },
+          Item: {
+            pk,
+            sk: 'RESERVATION',
+            ...storedHeader(next),
+            ...(part ? { part: storedPart(part) } : {}),
+            ...sweepAttributes(pk, next.sweepAt),
+          },
           ConditionExpression: condition,
           ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        },
+      },
+      onConditionFailed: 'superseded',
+    };
+  }
+
+  /** A change to the part stored inside the header, in a transaction that does not put the header. */
+  private headerPartAction(
+    orderId: string,
+    { part, expectVersion }: { part: ReservationPart; expectVersion: number },
+  ): Action {
+    return {
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: reservationPk(orderId), sk: 'RESERVATION' },
+          UpdateExpression: 'SET #part = :part',
+          ConditionExpression: '#part.#version = :expectVersion AND #part.#status = :reserved',
+          ExpressionAttributeNames: { '#part': 'part', '#version': 'version', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':part': storedPart(part),
+            ':expectVersion': expectVersion,
+            ':reserved': 'reserved',
+          },
         },
       },
       onConditionFailed: 'superseded',
@@ -735,12 +811,23 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   const { pk: _pk, sk: _sk, sweepPk: _sweepPk, sweepSk: _sweepSk, packed, ...rest } = item;
   const content: PackedHeader = packed ? JSON.parse(decompress(packed as Uint8Array)) : {};
   const outbox = rest.outbox as StoredOutbox | undefined;
+  const part = rest.part as StoredPart | undefined;
   return {
     ...rest,
     ...(content.lines ? { lines: content.lines } : {}),
     ...(content.sourcing ? { sourcing: content.sourcing } : {}),
     ...(outbox ? { outbox: outboxOf(outbox, content.events) } : {}),
+    ...(part ? { part: { ...part, allocations: JSON.parse(decompress(part.allocations)), inHeader: true } } : {}),
   };
+}
+
+/** A part stored inside its header: the allocations compressed, the rest plain, since conditions read the version and status. */
+interface StoredPart extends Omit<ReservationPart, 'allocations' | 'inHeader'> {
+  allocations: Uint8Array;
+}
+
+function storedPart({ allocations, inHeader: _inHeader, ...plain }: ReservationPart): StoredPart {
+  return { ...plain, allocations: compress(JSON.stringify(allocations)) };
 }
 
 /**
@@ -766,7 +853,7 @@ interface PackedHeader {
  * the outbox's as long as it is there: only this write sets an outbox, and clearing it removes it.
  */
 function storedHeader(next: ReservationHeader): Record<string, unknown> {
-  const { lines, sourcing, outbox, ...plain } = next;
+  const { lines, sourcing, outbox, part: _part, ...plain } = next;
   const content: PackedHeader = {
     lines,
     ...(sourcing ? { sourcing } : {}),

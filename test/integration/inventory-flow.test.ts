@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalFabric } from '../../scripts/local-fabric/local-fabric';
 import {
   SAMPLE_CATALOG,
@@ -13,7 +13,12 @@ import { DynamoInventoryStore, positionKey } from '#shared/adapters/inventory-st
 import { documentClient } from '#shared/adapters/aws-clients';
 import { loadInventoryPolicy } from '#domain/inventory/policy';
 import fc from 'fast-check';
-import { ReservationInProgressError, applyOrderToStock, type InventoryPorts } from '#domain/inventory/reservation';
+import {
+  ReservationInProgressError,
+  allocationWrites,
+  applyOrderToStock,
+  type InventoryPorts,
+} from '#domain/inventory/reservation';
 import { AdjustmentRequest, adjustStock } from '#domain/inventory/adjustment';
 import { ShipmentExceedsStockError, consumeShipment } from '#domain/inventory/fulfilment';
 import { isClean, verifyInventory } from '#domain/inventory/verification';
@@ -329,6 +334,188 @@ describe('an order seen before', () => {
 });
 
 describe('the reservation record', () => {
+  const quiet = () => ({ store, policy: loadInventoryPolicy(), publisher: { publish: async () => undefined } });
+  const orderItems = async (orderId: string) =>
+    (
+      await documentClient().send(
+        new QueryCommand({
+          TableName: fabric.resources.tables.inventory,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items ?? [];
+  const shipmentOf = (orderId: string, shipmentId: string, sku: string, quantity: number) => ({
+    shipmentId,
+    orderId,
+    locationId: 'wh-east',
+    carrier: 'UPS',
+    trackingNumber: '1Z1',
+    shippedAt: '2026-11-28T09:00:00Z',
+    lines: [{ lineId: '1', sku, quantity }],
+  });
+
+  it('stores the part of a reservation decided in one transaction inside its header, and ships and releases it there', async () => {
+    const tee = await stockedSku({ 'wh-east': 3 });
+    const order = stockOrder('shopify', `one-item-${tee}`, [{ sku: tee, quantity: 2 }]);
+    await applyOrderToStock(order, quiet());
+
+    const items = await orderItems(order.orderId);
+    expect(items.map((item) => item.sk)).toEqual(['RESERVATION']);
+    expect(items[0].part).toMatchObject({ partNo: 0, status: 'reserved', version: 1 });
+    const { header, parts } = await store.readReservation(order.orderId);
+    expect(parts).toEqual([
+      {
+        partNo: 0,
+        status: 'reserved',
+        version: 1,
+        inHeader: true,
+        allocations: [{ lineId: '1', sku: tee, locationId: 'wh-east', shard: 0, quantity: 2, consumed: 0 }],
+      },
+    ]);
+    expect(header?.part).toEqual(parts[0]);
+
+    await consumeShipment(shipmentOf(order.orderId, `SHP-${tee}`, tee, 1), quiet());
+    expect((await store.readReservation(order.orderId)).parts).toEqual([
+      expect.objectContaining({
+        status: 'reserved',
+        version: 2,
+        allocations: [expect.objectContaining({ consumed: 1 })],
+      }),
+    ]);
+    await applyOrderToStock({ ...order, status: 'cancelled' }, quiet());
+
+    const released = await store.readReservation(order.orderId);
+    expect(released.header?.status).toBe('cancelled');
+    expect(released.parts).toEqual([expect.objectContaining({ status: 'released', version: 3, inHeader: true })]);
+    expect((await orderItems(order.orderId)).map((item) => item.sk)).toEqual(['RESERVATION']);
+    expect((await availability(fabric, tee)).total).toMatchObject({ onHand: 2, reserved: 0, availableToSell: 2 });
+  });
+
+  it('refuses a header write that would roll back or drop the part stored inside it', async () => {
+    const tee = await stockedSku({ 'wh-east': 3 });
+    const order = stockOrder('shopify', `stale-${tee}`, [{ sku: tee, quantity: 1 }]);
+    await applyOrderToStock(order, quiet());
+    const read = await store.readReservation(order.orderId);
+    const [part] = read.parts;
+    const header = read.header!;
+    const { part: _part, ...headerWithoutPart } = header;
+    expect(
+      (
+        await store.updateReservationPart({
+          orderId: order.orderId,
+          part: { ...part, version: 2 },
+          expectVersion: 1,
+          buckets: [],
+        })
+      ).kind,
+    ).toBe('committed');
+
+    const stale = await store.putReservationHeader({ next: header, expect: { status: 'reserved' } });
+    const dropped = await store.putReservationHeader({ next: headerWithoutPart, expect: { status: 'reserved' } });
+
+    expect([stale.kind, dropped.kind]).toEqual(['superseded', 'superseded']);
+    const fresh = (await store.readReservation(order.orderId)).header!;
+    expect(fresh.part).toMatchObject({ version: 2 });
+    expect((await store.putReservationHeader({ next: fresh, expect: { status: 'reserved' } })).kind).toBe('committed');
+    expect((await store.readReservation(order.orderId)).parts).toEqual([
+      expect.objectContaining({ version: 2, inHeader: true }),
+    ]);
+  });
+
+  it('ships and releases a reservation stored before, its part an item of its own', async () => {
+    const tee = await stockedSku({ 'wh-east': 3 });
+    const order = stockOrder('shopify', `part-item-${tee}`, [{ sku: tee, quantity: 2 }]);
+    const allocations = [{ lineId: '1', sku: tee, locationId: 'wh-east', shard: 0, quantity: 2 }];
+    const written = await store.commitReservationPart({
+      orderId: order.orderId,
+      part: { partNo: 0, status: 'reserved', allocations: allocations.map((a) => ({ ...a, consumed: 0 })), version: 1 },
+      buckets: allocationWrites(allocations, {
+        kind: 'reservation',
+        reasonCode: 'ORDER_RESERVED',
+        idPrefix: `res:${order.orderId}:0`,
+        orderId: order.orderId,
+        occurredAt: new Date().toISOString(),
+      }),
+    });
+    const decision = await store.putReservationHeader({
+      next: {
+        orderId: order.orderId,
+        channel: order.channel,
+        onShortage: 'reject',
+        status: 'reserved',
+        lines: [{ lineId: '1', sku: tee, requested: 2, reserved: 2, short: 0 }],
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        updatedAt: new Date().toISOString(),
+      },
+      expect: { absent: true },
+    });
+    expect([written.kind, decision.kind]).toEqual(['committed', 'committed']);
+
+    await consumeShipment(shipmentOf(order.orderId, `SHP-${tee}`, tee, 1), quiet());
+    await applyOrderToStock({ ...order, status: 'cancelled' }, quiet());
+
+    const { header, parts } = await store.readReservation(order.orderId);
+    expect(header).not.toHaveProperty('part');
+    expect(parts).toEqual([
+      {
+        partNo: 0,
+        status: 'released',
+        version: 3,
+        allocations: [{ ...allocations[0], consumed: 1 }],
+      },
+    ]);
+    expect((await orderItems(order.orderId)).map((item) => item.sk)).toEqual(['PART#000', 'RESERVATION']);
+    expect(header?.status).toBe('cancelled');
+    expect((await availability(fabric, tee)).total).toMatchObject({ onHand: 2, reserved: 0, availableToSell: 2 });
+  });
+
+  it('loses no unit when a cancellation and a shipment of a reservation stored in its header race', async () => {
+    const tee = await stockedSku({ 'wh-east': 20 });
+    const orders = Array.from({ length: 5 }, (_, i) =>
+      stockOrder('shopify', `race-${i}-${tee}`, [{ sku: tee, quantity: 2 }]),
+    );
+    for (const order of orders) await applyOrderToStock(order, quiet());
+    const untilDone = async (work: () => Promise<unknown>) => {
+      for (;;) {
+        try {
+          return await work();
+        } catch (error) {
+          if (!(error instanceof ReservationInProgressError)) throw error;
+        }
+      }
+    };
+
+    await Promise.all(
+      orders.flatMap((order, i) => [
+        untilDone(() => applyOrderToStock({ ...order, status: 'cancelled' }, quiet())),
+        untilDone(() => consumeShipment(shipmentOf(order.orderId, `SHP-${i}-${tee}`, tee, 1), quiet())),
+      ]),
+    );
+
+    // Each order shipped one unit (from its reservation or, after the release, from stock) and holds nothing.
+    expect((await availability(fabric, tee)).total).toMatchObject({ onHand: 15, reserved: 0, availableToSell: 15 });
+    for (const order of orders) {
+      const { header, parts } = await store.readReservation(order.orderId);
+      expect(['cancelled', 'fulfilled']).toContain(header?.status);
+      expect(parts).toEqual([
+        expect.objectContaining({ inHeader: true, status: expect.stringMatching(/released|fulfilled/) }),
+      ]);
+    }
+    const { positions, movements, parts } = await store.scanForVerification();
+    const mine = (item: { sku: string }) => item.sku === tee;
+    expect(
+      isClean(
+        verifyInventory(
+          positions.filter(mine),
+          movements.filter(mine),
+          parts.filter((p) => p.allocations.some(mine)),
+        ),
+      ),
+    ).toBe(true);
+  });
+
   it("stores a header's lines and outbox events packed, and still reads a header stored plain before they were", async () => {
     const tee = await stockedSku({ 'wh-east': 2 });
     const order = stockOrder('shopify', `outbox-${tee}`, [{ sku: tee, quantity: 1 }]);

@@ -34,6 +34,11 @@ export interface ReservationPart {
   version: number;
   /** Set on a part written to move units from another location (a store rejected its pick): the move's id. */
   moveId?: string;
+  /**
+   * Stored inside the header (a reservation decided in one transaction): the store makes a change to
+   * this part in the header's own write. Set by the store as it reads; kept by copies of the part.
+   */
+  inHeader?: true;
 }
 
 export type ReservationStatus =
@@ -83,6 +88,11 @@ export interface ReservationHeader {
   sweepAt?: string;
   /** Which sourcing rule chose the locations, and why (shared/domain/fulfilment/sourcing.ts). */
   sourcing?: SourcingDecision;
+  /**
+   * The part stored inside this header, as read (it is also among the record's parts): a later write of
+   * the header keeps it, and is refused if the part changed since it was read.
+   */
+  part?: ReservationPart;
 }
 
 export interface ReservationRecord {

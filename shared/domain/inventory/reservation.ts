@@ -538,7 +538,10 @@ export async function releaseOrderStock(
       return context.replay(header);
     }
 
-    const open = record.parts.filter((part) => part.status === 'reserved');
+    // The part stored inside the header last: the last part is closed in the header's own write.
+    const open = record.parts
+      .filter((part) => part.status === 'reserved')
+      .sort((a, b) => Number(a.inHeader ?? false) - Number(b.inHeader ?? false));
     const releasedBefore = record.parts.filter((part) => part.status === 'released').flatMap(remainingOf);
     const released = [...releasedBefore, ...open.flatMap(remainingOf)];
     const closed: ReservationHeader = {
