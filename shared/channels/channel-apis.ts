@@ -58,6 +58,12 @@ export const OutboundRateLimits = z
   .strict();
 export type OutboundRateLimits = z.infer<typeof OutboundRateLimits>;
 
+/** A maker that makes its value on first use and hands that one back after. */
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 export const CHANNEL_RATE_LIMITS_ENV = 'FABRIC_CHANNEL_RATE_LIMITS';
 
 /**
@@ -91,10 +97,6 @@ export function channelApisFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const credentials = channelCredentialsFromEnv(env);
   const baseUrl = (channel: SalesChannel, production: string) =>
     (env[apiBaseUrlEnvVar(channel)] || production).replace(/\/$/, '');
-  const once = <T>(make: () => T) => {
-    let made: T | undefined;
-    return () => (made ??= make());
-  };
   return {
     square: once(() => new SquareOrdersApi(baseUrl('square', SQUARE_PRODUCTION_URL), credentials)),
     // Login with Amazon lives on its own host; locally both are the stub.
@@ -123,17 +125,14 @@ export function orderSources(apis: ChannelApis): Partial<Record<SalesChannel, ()
 }
 
 /**
- * The outbound side of the channels (availability, shipments, pickups ready, cancellations and returns), configured like the inbound clients.
- * Every client of one seller account spends one token bucket kept in the publications table, so all
+ * The channels' outbound clients, each made on first use: what the outbound APIs below call, and
+ * what the catch-up pull's order search calls without them (so its bundle leaves them out). Every
+ * client of one seller account spends one token bucket kept in the publications table, so all
  * containers together stay within the channel's documented rate.
  */
-export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJS.ProcessEnv = process.env) {
+export function outboundChannelClientsFromEnv(publicationsTable: string, env: NodeJS.ProcessEnv = process.env) {
   const credentials = channelCredentialsFromEnv(env);
   const override = (channel: SalesChannel) => env[apiBaseUrlEnvVar(channel)] || undefined;
-  const once = <T>(make: () => T) => {
-    let made: T | undefined;
-    return () => (made ??= make());
-  };
   // One budget per seller account as the channel meters it (outbound-rate-budgets.ts), which the
   // console's Channels page reads back by the same keys.
   const budgets = outboundRateBudgets(credentials, outboundRateLimitsFromEnv(env));
@@ -177,6 +176,30 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
   const square = once(
     () => new SquareRestApi(override('square'), credentials, { channel: 'square', bucket: bucket('square') }),
   );
+  return {
+    /** The store's REST API on the same rate budget, for the catch-up pull's order search. */
+    wooCommerceRest: woocommerce,
+    /** The shop's Admin GraphQL API on the same rate budget, for the catch-up pull's order search. */
+    shopifyAdmin: shopify,
+    ebayUrl,
+    ebayToken,
+    ebayHttp,
+    /** The Amazon seller's SP-API caller on the operation's usage plan (prices spend `listings`, like stock). */
+    amazonSeller,
+    walmartSeller,
+    square,
+  };
+}
+export type OutboundChannelClients = ReturnType<typeof outboundChannelClientsFromEnv>;
+
+/**
+ * The outbound side of the channels (availability, shipments, pickups ready, cancellations and
+ * returns), over the clients of `outboundChannelClientsFromEnv`, configured like the inbound clients.
+ */
+export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJS.ProcessEnv = process.env) {
+  const clients = outboundChannelClientsFromEnv(publicationsTable, env);
+  const { wooCommerceRest: woocommerce, shopifyAdmin: shopify, ebayUrl, ebayToken, ebayHttp, amazonSeller } = clients;
+  const { walmartSeller, square } = clients;
   const inventory: Partial<Record<SalesChannel, () => ChannelInventoryApi>> = {
     amazon: once(() => new AmazonInventoryApi(amazonSeller('listings'))),
     shopify: once(() => new ShopifyInventoryApi(shopify())),
@@ -217,11 +240,8 @@ export function outboundChannelApisFromEnv(publicationsTable: string, env: NodeJ
     returns: (channel: SalesChannel) => returns[channel]?.(),
     /** Channels whose availability the fabric publishes. */
     inventoryChannels: Object.keys(inventory) as SalesChannel[],
-    /** The store's REST API on the same rate budget, for the catch-up pull's order search. */
     wooCommerceRest: woocommerce,
-    /** The shop's Admin GraphQL API on the same rate budget, for the catch-up pull's order search. */
     shopifyAdmin: shopify,
-    /** The Amazon seller's SP-API caller on the operation's usage plan (prices spend `listings`, like stock). */
     amazonSeller,
   };
 }

@@ -1,6 +1,6 @@
 import type { SalesChannel } from '#domain/kernel/order';
 import type { OrderFeed } from '#domain/intake/order-pull';
-import { channelApisFromEnv, outboundChannelApisFromEnv, type OutboundChannelApis } from './channel-apis';
+import { channelApisFromEnv, outboundChannelClientsFromEnv, type OutboundChannelClients } from './channel-apis';
 import { ebayOrderFeed } from './ebay/ebay-api.client';
 import { WOOCOMMERCE_ORDERS_PAGE_LIMIT, wooCommerceOrderFeed } from './woocommerce/order-feed';
 import { WALMART_ORDERS_PAGE_LIMIT, walmartOrderFeed } from './walmart/order-feed';
@@ -34,8 +34,8 @@ export function orderFeedsFromEnv(
 ): Partial<Record<SalesChannel, () => OrderFeed<unknown>>> {
   const apis = channelApisFromEnv(env);
   // The Admin API clients spend the budgets the outbound calls spend; made once per container.
-  let outbound: OutboundChannelApis | undefined;
-  const admin = () => (outbound ??= outboundChannelApisFromEnv(publicationsTable, env));
+  let outbound: OutboundChannelClients | undefined;
+  const admin = () => (outbound ??= outboundChannelClientsFromEnv(publicationsTable, env));
   return {
     ebay: () =>
       ebayOrderFeed(apis.ebay(), {
