@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -9,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
+import { gzippedJsonAttribute, readGzippedJson } from './gzipped-json';
 import { getAllItems, queryAll } from './dynamo-query';
 import { channelOrderKey } from './cross-reference';
 import { putRequest, writeAllItems } from './catalog-batch-write';
@@ -546,20 +546,20 @@ function heldOrderOf({
 }
 
 /**
- * Above this, an order is stored gzipped. DynamoDB bills a write unit per KiB of item, twice over in
- * recordOrder's transaction: a Shopify order of one to three lines is 1.4-2.1 KB of JSON, two or three
- * units as it stands, and about 600 bytes gzipped, one unit beside its keys and version. Gzipped, an
- * order up to the 1 MiB webhook limit (3,000 lines, ~860 KB from Shopify) also fits an item's 400 KB:
- * line after line of the same shape compresses tenfold or better. Smaller orders stay readable as they are.
+ * Above this, an order is stored gzipped (`orderGzip`). DynamoDB bills a write unit per KiB of item,
+ * twice over when a newer version is written in a transaction: a Shopify order of one to three lines is
+ * 1.4-2.1 KB of JSON, two or three units as it stands, and about 600 bytes gzipped, one unit beside its
+ * keys and version. Gzipped, an order up to the 1 MiB webhook limit (3,000 lines, ~860 KB from Shopify)
+ * also fits an item's 400 KB: line after line of the same shape compresses tenfold or better. Smaller
+ * orders stay readable as they are.
  */
 const ORDER_INLINE_MAX_BYTES = 800;
 
 /** The attribute that holds the order: `order` as a map, or `orderGzip`, its JSON gzipped, when large. */
-function orderAttribute(order: Order): { order: Order } | { orderGzip: Uint8Array } {
-  const json = JSON.stringify(order);
-  return Buffer.byteLength(json) <= ORDER_INLINE_MAX_BYTES ? { order } : { orderGzip: gzipSync(json) };
+function orderAttribute(order: Order) {
+  return gzippedJsonAttribute('order', order, ORDER_INLINE_MAX_BYTES);
 }
 
 function storedOrder(item: Record<string, unknown>): unknown {
-  return item.orderGzip ? JSON.parse(gunzipSync(item.orderGzip as Uint8Array).toString('utf8')) : item.order;
+  return readGzippedJson(item, 'order');
 }
