@@ -1,5 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { setTimeout as pause } from 'node:timers/promises';
 import { documentClient } from './aws-clients';
 import { MissingItemError, returnedAttributes } from './dynamo-query';
 import { unionRanges, type SequenceRange, type SequenceRanges } from '#domain/pos/sequence';
@@ -22,12 +29,22 @@ import {
  */
 export const POS_RETENTION_DAYS = 400;
 
-/** Conditional puts in flight at once per claim call: enough to hide latency, few enough not to throttle. */
+/** Conditional puts in flight at once, for the claims a transaction left undecided. */
 const CLAIM_CONCURRENCY = 16;
+/** DynamoDB's limit of actions in one transaction. */
+const CLAIMS_PER_TRANSACTION = 100;
+const CLAIM_CONFLICT_ATTEMPTS = 5;
+const CLAIM_TRANSACTION_ROUNDS = 3;
 const MERGE_ATTEMPTS = 10;
 
 function expiresAt(): number {
   return Math.floor(Date.now() / 1000) + POS_RETENTION_DAYS * 24 * 3600;
+}
+
+/** The holder a refused condition returned (marshalled, as the SDK leaves it in errors), if it returned one. */
+function holderOf(item: Record<string, { S?: string; N?: string }> | undefined): PosClaim | undefined {
+  if (!item?.owner?.S || !item.line?.N) return undefined;
+  return { owner: item.owner.S, line: Number(item.line.N), fingerprint: item.fingerprint?.S ?? '' };
 }
 
 function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
@@ -36,7 +53,13 @@ function isConditionFailure(error: unknown): error is ConditionalCheckFailedExce
   );
 }
 
-/** Exactly-once per transaction key: a conditional put per key, made before anything is published. */
+/**
+ * Exactly-once per transaction key: a conditional put per key, made before anything is published. A
+ * chunk's keys are put in one transaction (one request instead of a hundred; each put keeps its own
+ * condition, and a transaction writes all of them or none). When a condition fails, the transaction
+ * writes nothing and names the holders it refused; the other keys go in another transaction, and what
+ * transactions leave undecided is claimed one conditional put each.
+ */
 export class DynamoPosTransactionClaims implements PosTransactionClaims {
   constructor(
     private readonly tableName: string,
@@ -44,47 +67,108 @@ export class DynamoPosTransactionClaims implements PosTransactionClaims {
   ) {}
 
   async claim(requests: readonly PosClaimRequest[]): Promise<(PosClaim | null)[]> {
-    const results: (PosClaim | null)[] = new Array(requests.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(CLAIM_CONCURRENCY, requests.length) }, async () => {
-        while (next < requests.length) {
-          const i = next++;
-          results[i] = await this.claimOne(requests[i]);
-        }
-      }),
-    );
-    return results;
-  }
-
-  private async claimOne(request: PosClaimRequest): Promise<PosClaim | null> {
-    const key = { pk: `TXN#${request.transactionId}`, sk: 'CLAIM' };
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...key,
-            owner: request.owner,
-            line: request.line,
-            fingerprint: request.fingerprint,
-            claimedAt: new Date().toISOString(),
-            expiresAt: expiresAt(),
-          },
-          // Free, or already this upload's at this very line: a re-run after a crash claims again.
-          ConditionExpression: 'attribute_not_exists(pk) OR (#owner = :owner AND #line = :line)',
-          ExpressionAttributeNames: { '#owner': 'owner', '#line': 'line' },
-          ExpressionAttributeValues: { ':owner': request.owner, ':line': request.line },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    const results: (PosClaim | null | undefined)[] = new Array(requests.length).fill(undefined);
+    // A transaction takes a key once: a key repeated in the chunk waits for its first line's claim, and
+    // is claimed after it, so that the first line in the file wins, as one put after another would.
+    const seen = new Set<string>();
+    const firsts: number[] = [];
+    for (let i = 0; i < requests.length; i += 1) {
+      if (seen.has(requests[i].transactionId)) continue;
+      seen.add(requests[i].transactionId);
+      firsts.push(i);
+    }
+    const groups: number[][] = [];
+    for (let i = 0; i < firsts.length; i += CLAIMS_PER_TRANSACTION)
+      groups.push(firsts.slice(i, i + CLAIMS_PER_TRANSACTION));
+    await Promise.all(groups.map((group) => this.claimTogether(group, requests, results)));
+    // What is left, in waves: every key's first undecided request, then its next, and so on.
+    for (;;) {
+      const wave = new Map<string, number>();
+      for (let i = 0; i < requests.length; i += 1)
+        if (results[i] === undefined && !wave.has(requests[i].transactionId)) wave.set(requests[i].transactionId, i);
+      if (wave.size === 0) return results as (PosClaim | null)[];
+      const indexes = [...wave.values()];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(CLAIM_CONCURRENCY, indexes.length) }, async () => {
+          while (next < indexes.length) {
+            const i = indexes[next++];
+            results[i] = await this.claimOne(requests[i]);
+          }
         }),
       );
+    }
+  }
+
+  /**
+   * Transactions for the group: each refusal decides the keys it names, and the keys left undecided
+   * (new ones, refused only for sharing the transaction) go in the next. A refusal that decides nothing
+   * (a conflict with another upload's transaction) leaves them to the puts.
+   */
+  private async claimTogether(
+    group: readonly number[],
+    requests: readonly PosClaimRequest[],
+    results: (PosClaim | null | undefined)[],
+  ): Promise<void> {
+    let undecided = group;
+    for (let round = 1; undecided.length > 1 && round <= CLAIM_TRANSACTION_ROUNDS; round += 1) {
+      const claimedAt = new Date().toISOString();
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: undecided.map((i) => ({ Put: this.claimPut(requests[i], claimedAt) })),
+          }),
+        );
+        for (const i of undecided) results[i] = null;
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        undecided.forEach((i, n) => {
+          if (reasons[n]?.Code === 'ConditionalCheckFailed') results[i] = holderOf(reasons[n].Item);
+        });
+        const left = undecided.filter((i) => results[i] === undefined);
+        if (left.length === undecided.length) return;
+        undecided = left;
+      }
+    }
+  }
+
+  private claimPut(request: PosClaimRequest, claimedAt: string) {
+    return {
+      TableName: this.tableName,
+      Item: {
+        pk: `TXN#${request.transactionId}`,
+        sk: 'CLAIM',
+        owner: request.owner,
+        line: request.line,
+        fingerprint: request.fingerprint,
+        claimedAt,
+        expiresAt: expiresAt(),
+      },
+      // Free, or already this upload's at this very line: a re-run after a crash claims again.
+      ConditionExpression: 'attribute_not_exists(pk) OR (#owner = :owner AND #line = :line)',
+      ExpressionAttributeNames: { '#owner': 'owner', '#line': 'line' },
+      ExpressionAttributeValues: { ':owner': request.owner, ':line': request.line },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  }
+
+  private async claimOne(request: PosClaimRequest, attempt = 1): Promise<PosClaim | null> {
+    const key = { pk: `TXN#${request.transactionId}`, sk: 'CLAIM' };
+    try {
+      await this.client.send(new PutCommand(this.claimPut(request, new Date().toISOString())));
       return null;
     } catch (error) {
+      // Another upload's transaction holds the key this instant: its outcome decides, once it is done.
+      if ((error as Error)?.name === 'TransactionConflictException' && attempt < CLAIM_CONFLICT_ATTEMPTS) {
+        await pause(20 * 2 ** attempt * Math.random());
+        return this.claimOne(request, attempt + 1);
+      }
       if (!isConditionFailure(error)) throw error;
       // The failed condition returns the holder's item, marshalled; read it when it did not.
-      const old = error.Item;
-      if (old?.owner?.S && old.line?.N)
-        return { owner: old.owner.S, line: Number(old.line.N), fingerprint: old.fingerprint?.S ?? '' };
+      const holder = holderOf(error.Item);
+      if (holder) return holder;
       const { Item } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
       );

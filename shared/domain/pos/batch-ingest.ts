@@ -216,6 +216,8 @@ const MAX_DUPLICATE_SAMPLES = 20;
 const QUARANTINE_PART_LINES = 1_000;
 const QUARANTINE_PART_CHARS = 4 * 1024 * 1024;
 const SKU_CACHE_LIMIT = 100_000;
+/** Claimed chunks publishing at once. */
+const PUBLISHING_CHUNKS = 3;
 
 /**
  * Takes an upload as far as one invocation may: from the S3 notification for a new object, and from
@@ -405,42 +407,43 @@ class UploadRun {
     });
     let pending: PosParsedItem[] = [];
     let state: RunState = 'done';
-    // The chunk before this one, publishing while this one claims: claims stay in file order, one chunk
-    // at a time, and so do publications.
-    let publishing: Promise<void> = Promise.resolve();
+    // Claims go one chunk at a time in file order, so the first of two lines with one key still wins. A
+    // claimed chunk starts publishing at once, while the chunks before it may still be publishing (the
+    // bus's round trips are most of an ingest's time), but is counted, and the position moved past it,
+    // only after all of them: a checkpoint never passes a chunk whose events are not out.
+    let counted: Promise<void> = Promise.resolve();
+    const publishing: Promise<void>[] = [];
     try {
       outer: for await (const batch of items) {
         for (const item of batch) {
           pending.push(item);
           const lineBudgetReached = item.resume.line - this.startLine >= this.limits.maxLinesPerInvocation;
           if (pending.length < this.limits.chunkSize && !lineBudgetReached) continue;
-          const claimed = await this.claim(pending);
-          await publishing;
-          publishing = this.publish(claimed);
-          // Awaited at the next chunk or before a checkpoint; marked handled meanwhile, so that a failure
-          // surfaces there rather than as an unhandled rejection.
-          publishing.catch(() => undefined);
+          counted = this.publish(await this.claim(pending), counted);
+          publishing.push(counted);
+          if (publishing.length >= PUBLISHING_CHUNKS) await publishing.shift();
           pending = [];
           if (
             this.itemsSinceCheckpoint >= this.limits.checkpointEveryItems ||
             this.invocation.now() - this.savedAt > this.limits.leaseMillis / 3
           ) {
-            await publishing;
+            await counted;
+            publishing.length = 0;
             await this.checkpoint(true);
           }
-          // The position lags the chunk still publishing: the line budget is the chunk's own last line.
+          // The position lags the chunks still publishing: the line budget is the chunk's own last line.
           if (lineBudgetReached || this.outOfBudget()) {
             state = 'more';
             break outer;
           }
         }
       }
-      await publishing;
-      if (pending.length) await this.publish(await this.claim(pending));
+      await counted;
+      if (pending.length) await this.publish(await this.claim(pending), counted);
     } catch (error) {
       if (!(error instanceof PosUploadSupersededError)) throw error;
       // What was claimed before the object changed is published and counted first, as ever.
-      await publishing;
+      await counted;
       state = 'superseded';
     }
     // The lease goes with the last checkpoint: the continuation is another invocation.
@@ -480,10 +483,19 @@ class UploadRun {
     return { items, verdicts, accepted, resolved, events };
   }
 
-  /** Publishes a claimed chunk's events, then counts it and moves the position past it, in file order. */
-  private async publish({ items, verdicts, accepted, resolved, events }: ClaimedChunk): Promise<void> {
+  /**
+   * Publishes a claimed chunk's events now, then, once they are out and the chunks before it counted
+   * (`before`), counts it and moves the position past it. Awaited later: marked handled meanwhile, so
+   * that a failure surfaces there rather than as an unhandled rejection.
+   */
+  private publish(chunk: ClaimedChunk, before: Promise<void>): Promise<void> {
+    const counted = Promise.all([before, this.ports.publisher.publish(chunk.events)]).then(() => this.count(chunk));
+    counted.catch(() => undefined);
+    return counted;
+  }
+
+  private async count({ items, verdicts, accepted, resolved }: ClaimedChunk): Promise<void> {
     const { progress } = this;
-    await this.ports.publisher.publish(events);
 
     let t = 0;
     for (const item of items) {

@@ -374,7 +374,7 @@ describe('ingesting a POS batch upload', () => {
     });
   });
 
-  it('claims the next chunk while the one before it publishes, yet publishes nothing unclaimed and in file order', async () => {
+  it('claims the next chunks while the ones before them publish, yet publishes nothing unclaimed and in file order', async () => {
     const ports = memoryPorts({ skus: SKUS });
     const upload = ports.objects.put(`${KEY}/overlap.jsonl`, jsonl(24, { registers: 2 }));
     const claimed = new Set<string>();
@@ -387,13 +387,17 @@ describe('ingesting a POS batch upload', () => {
     const publish = ports.publisher.publish.bind(ports.publisher);
     let claimedWhilePublishing = false;
     const unclaimed: string[] = [];
+    let publishing = 0;
+    let mostPublishing = 0;
     ports.publisher.publish = async (events) => {
       const before = claimed.size;
       for (const event of events) {
         const { transactionId } = (event.data as { transaction?: { transactionId: string } }).transaction ?? {};
         if (transactionId && !claimed.has(transactionId)) unclaimed.push(transactionId);
       }
+      mostPublishing = Math.max(mostPublishing, ++publishing);
       await new Promise((resolve) => setTimeout(resolve, 5));
+      publishing -= 1;
       if (claimed.size > before) claimedWhilePublishing = true;
       return publish(events);
     };
@@ -402,6 +406,7 @@ describe('ingesting a POS batch upload', () => {
 
     expect(unclaimed).toEqual([]);
     expect(claimedWhilePublishing).toBe(true);
+    expect(mostPublishing).toBeGreaterThan(1);
     expect(recordedIds(ports)).toEqual([...claimed].filter((id) => recordedIds(ports).includes(id)));
     expect(recordedIds(ports)).toHaveLength(summary.counts.accepted);
   });
