@@ -41,6 +41,11 @@ const config = readConfig({
   FABRIC_CATCH_UP_FAILING_AFTER: z.coerce.number().int().positive().default(3),
 });
 
+// Kept: windows overlap, so one order version is listed by several runs. For an order that maps, the
+// store's version read and the consumers' order-version conditions would stop a second OrderReceived,
+// but an order held for attention (an unknown SKU, a payload the rules refuse) is guarded by nothing
+// else: each listing would raise OrderNeedsAttention again under a new event id, which the exceptions
+// queue counts as another occurrence.
 const pulls = new IdempotentExecutor(config.FABRIC_TABLE_IDEMPOTENCY, 'channel-order-pull');
 const feeds = orderFeedsFromEnv(config.FABRIC_TABLE_CHANNEL_PUBLICATIONS, {
   pageSize: config.FABRIC_CATCH_UP_PAGE_SIZE,
