@@ -4,10 +4,11 @@ import * as z from 'zod';
  * A channel's numeric id at any size: a number while a double holds it exactly, the string of its digits
  * beyond 2^53, which is how parseJsonExactly hands such an id over (Shopify's ids are 18 digits). A
  * number above 2^53 has already lost digits to JSON.parse, so it is refused with the reason, never
- * stored as the id of another order. Mappers read it with String().
+ * stored as the id of another order. Mappers read it with String(). The number comes first: most ids
+ * are numbers, and a union tries its options in order (a failed option costs an issue object); when
+ * both fail, the issue reported is the same either way.
  */
 export const NumericChannelId = z.union([
-  z.string().regex(/^\d+$/, 'must be the digits of an id'),
   z
     .number()
     .int()
@@ -16,4 +17,5 @@ export const NumericChannelId = z.union([
       Number.isSafeInteger,
       'is above 2^53 and was rounded when read as a number: read the body with parseJsonExactly',
     ),
+  z.string().regex(/^\d+$/, 'must be the digits of an id'),
 ]);

@@ -2,6 +2,7 @@ import { OrderMappingError } from '#domain/intake/channel-ports';
 import { Order, computeOrderTotals, type OrderStatus, type OrderTotals } from '#domain/kernel/order';
 import { type Money, formatDecimalMoney, isIsoCurrency, parseDecimalMoney } from '#domain/kernel/money';
 import { formatIssues } from '#domain/kernel/validation';
+import { isoStringOf } from '#domain/kernel/iso-time';
 
 /*
  * The rules every channel mapper shares, written once so that a channel cannot quietly round, invent
@@ -133,5 +134,5 @@ export function rateFromNumber(rate: number): string {
 
 /** Any ISO timestamp with an offset, as UTC with milliseconds, so versions compare as strings. */
 export function utc(timestamp: string): string {
-  return new Date(timestamp).toISOString();
+  return isoStringOf(Date.parse(timestamp));
 }

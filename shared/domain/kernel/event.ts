@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { formatIssues, type FieldIssue } from './validation';
+import { isoStringOf } from './iso-time';
 
 /**
  * The one envelope every fabric event travels in. On the wire it is EventBridge's own event shape,
@@ -202,7 +203,7 @@ export function createEventOfValidPayload<D extends EventDefinition<string, { 1:
     id: newEventId(),
     source: definition.source,
     detailType: definition.detailType,
-    time: (trace.time ?? new Date()).toISOString(),
+    time: isoStringOf(trace.time ? trace.time.getTime() : Date.now()),
     correlationId: trace.correlationId,
     ...(trace.causationId ? { causationId: trace.causationId } : {}),
     schemaVersion: definition.current,

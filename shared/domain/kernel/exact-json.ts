@@ -30,7 +30,11 @@ export function parseJsonExactly(text: string): unknown {
 function holdsUnsafeInteger(value: unknown): boolean {
   if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
   if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return value.some(holdsUnsafeInteger);
-  for (const key of Object.keys(value)) if (holdsUnsafeInteger((value as Record<string, unknown>)[key])) return true;
+  // Loops rather than some() and Object.keys(): every webhook body is walked once.
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsUnsafeInteger(item)) return true;
+    return false;
+  }
+  for (const key in value) if (holdsUnsafeInteger((value as Record<string, unknown>)[key])) return true;
   return false;
 }

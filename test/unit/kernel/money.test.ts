@@ -31,6 +31,23 @@ describe('parseDecimalMoney', () => {
   test('rejects text that is not a decimal amount', () => {
     expect(() => parseDecimalMoney('abc', 'USD')).toThrow(MoneyFormatError);
   });
+
+  test.each(['', '-', '.', '1.', '.5', '-.5', '1..2', '1.2.3', '--1', '1-', '+1', '1e5', '1 000', '١'])(
+    'rejects "%s", which is not a decimal amount either',
+    (text) => {
+      expect(() => parseDecimalMoney(text, 'USD')).toThrow(`"${text.trim()}" is not a decimal amount`);
+    },
+  );
+
+  test.each([
+    [' 19.90 ', 'USD', 1990],
+    ['-0.5', 'USD', -50],
+    ['007', 'JPY', 7],
+    ['1.2500', 'KWD', 1250],
+    ['90071992547409.91', 'USD', 9007199254740991],
+  ])('reads "%s" %s as %d minor units', (text, currency, amountMinor) => {
+    expect(parseDecimalMoney(text, currency)).toEqual({ amountMinor, currency });
+  });
 });
 
 describe('formatDecimalMoney', () => {

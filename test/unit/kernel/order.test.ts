@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { Order, computeOrderTotals, orderIdFor } from '#domain/kernel/order';
 import { balancedOrder, money } from '../builders';
@@ -68,6 +69,17 @@ describe('orderIdFor', () => {
     expect(orderIdFor('shopify', '1001')).not.toBe(orderIdFor('woocommerce', '1001'));
   });
 
+  test('is the first 130 bits of the SHA-256 of channel and id in base32, as every stored order was named', () => {
+    // Computed with an independent encoder from the hash's bytes: stored orders, and the webhook's answers, carry these ids.
+    expect(orderIdFor('shopify', '1')).toBe('ord_ly7nfqjrkutbtjpigsgptarh6u');
+    expect(orderIdFor('amazon', '1')).toBe(expectedOrderId('amazon', '1'));
+    fc.assert(
+      fc.property(fc.string(), (channelOrderId) => {
+        expect(orderIdFor('ebay', channelOrderId)).toBe(expectedOrderId('ebay', channelOrderId));
+      }),
+    );
+  });
+
   test('is ord_ and 26 lower-case base32 characters', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), (channelOrderId) => {
@@ -122,3 +134,13 @@ describe('computeOrderTotals', () => {
     );
   });
 });
+
+/** RFC 4648 base32 of the SHA-256 bytes, written out bit by bit. */
+function expectedOrderId(channel: string, channelOrderId: string): string {
+  const bytes = createHash('sha256').update(`${channel}\u0000${channelOrderId}`).digest();
+  const bits = [...bytes].map((byte) => byte.toString(2).padStart(8, '0')).join('');
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let id = '';
+  for (let i = 0; i < 26 * 5; i += 5) id += alphabet[Number.parseInt(bits.slice(i, i + 5), 2)];
+  return `ord_${id}`;
+}
