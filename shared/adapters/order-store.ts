@@ -99,17 +99,18 @@ export class DynamoOrderRepository implements OrderRepository {
       const stored = await storedHeadOf(this.client, this.ordersTable, order.orderId);
       if (!stored) throw new Error(`order ${order.orderId} was refused as stored, yet none is stored`);
       const duplicate = stored.channelUpdatedAt === order.channelUpdatedAt && stored.status === order.status;
-      if (stored.receivedMissing) {
-        // The delivery that created the order failed before its RECEIVED item (or a copy racing it got
-        // here first): the order was received when that version was recorded, and only a copy of that
-        // version can tell its creation. The item keeps whichever of them wrote it first.
+      if (stored.creationUntold) {
+        // The delivery that created the order failed before its RECEIVED item told it (or a copy racing
+        // it got here first): the order was received when that version was recorded, and only a copy of
+        // that version, while no newer one replaced it, can tell its creation. The item keeps whichever
+        // of them wrote it first.
         await this.client.send(
           new UpdateCommand(
             this.receivedOnce(
               order.orderId,
               order.channel,
               stored.recordedAt,
-              duplicate ? { ...entry('created'), recordedAt: stored.recordedAt } : undefined,
+              duplicate && !stored.replaced ? { ...entry('created'), recordedAt: stored.recordedAt } : undefined,
             ).Update,
           ),
         );
@@ -346,23 +347,25 @@ export class DynamoOrderRepository implements OrderRepository {
 
 /**
  * An order's stored version (the channel's updated-at and status, and when it was recorded), read
- * consistently with the rest of its item collection, and whether the RECEIVED item its creation
- * writes is missing: the delivery that created it failed before writing it. An order stored before
- * RECEIVED items carried the creation's history entry has it on a HISTORY# item, and one stored
- * before they existed has no RECEIVED item at all; neither is missing one.
+ * consistently with the rest of its item collection, and whether its creation is told nowhere: the
+ * delivery that created it failed before its RECEIVED item's `created` entry. A RECEIVED item alone
+ * does not tell it, since holding the order first writes one without. An order stored before RECEIVED
+ * items carried the creation's history entry has it on a HISTORY# item instead. `replaced`: a newer
+ * version was stored over the one that created it.
  */
 async function storedHeadOf(
   client: DynamoDBDocumentClient,
   ordersTable: string,
   orderId: string,
 ): Promise<
-  (Pick<Order, 'channelUpdatedAt' | 'status'> & { recordedAt: string; receivedMissing: boolean }) | undefined
+  | (Pick<Order, 'channelUpdatedAt' | 'status'> & { recordedAt: string; creationUntold: boolean; replaced: boolean })
+  | undefined
 > {
   const items = await queryAll(client, {
     TableName: ordersTable,
     KeyConditionExpression: 'pk = :pk',
-    ProjectionExpression: 'sk, channelUpdatedAt, #status, recordedAt, #change',
-    ExpressionAttributeNames: { '#status': 'status', '#change': 'change' },
+    ProjectionExpression: 'sk, channelUpdatedAt, #status, recordedAt, #change, #created',
+    ExpressionAttributeNames: { '#status': 'status', '#change': 'change', '#created': 'created' },
     ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` },
     ConsistentRead: true,
   });
@@ -372,9 +375,12 @@ async function storedHeadOf(
     channelUpdatedAt: head.channelUpdatedAt as string,
     status: head.status as Order['status'],
     recordedAt: head.recordedAt as string,
-    receivedMissing: !items.some(
-      (item) => item.sk === 'RECEIVED' || (String(item.sk).startsWith('HISTORY#') && item.change === 'created'),
+    creationUntold: !items.some(
+      (item) =>
+        (item.sk === 'RECEIVED' && item.created !== undefined) ||
+        (String(item.sk).startsWith('HISTORY#') && item.change === 'created'),
     ),
+    replaced: items.some((item) => String(item.sk).startsWith('HISTORY#') && item.change === 'updated'),
   };
 }
 

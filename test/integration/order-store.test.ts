@@ -125,6 +125,55 @@ describe('order store on DynamoDB Local', () => {
     expect((await orders.getOrder(order.orderId))?.history.map((entry) => entry.change)).toEqual(['updated']);
   });
 
+  it('tells the creation of an order held first when the delivery that stored it failed before telling it', async () => {
+    const order = newOrder();
+    // Holding the order first writes its RECEIVED item with no creation entry.
+    await orders.holdOrder({
+      orderId: order.orderId,
+      channel: order.channel,
+      channelOrderId: order.channelOrderId,
+      reason: 'unknown SKU',
+      details: [],
+      heldAt: '2026-12-01T09:59:00.000Z',
+    });
+    // What storing the fixed order, then failing before the RECEIVED item's update, leaves.
+    await documents.send(
+      new PutCommand({
+        TableName: tables.orders,
+        Item: {
+          pk: `ORDER#${order.orderId}`,
+          sk: 'ORDER',
+          order,
+          channelUpdatedAt: order.channelUpdatedAt,
+          status: order.status,
+          recordedAt: '2026-12-01T10:00:01.000Z',
+        },
+      }),
+    );
+
+    expect(await orders.recordOrder(order, source(1))).toBe('duplicate');
+
+    expect(await itemOf(order.orderId, 'RECEIVED')).toMatchObject({ receivedAt: '2026-12-01T09:59:00.000Z' });
+    expect((await orders.getOrder(order.orderId))?.history.map((entry) => [entry.change, entry.eventId])).toEqual([
+      ['created', 'evt-1'],
+    ]);
+  });
+
+  it('tells no creation for a later version delivered again after a newer version mended the RECEIVED item', async () => {
+    const order = newOrder();
+    await orders.recordOrder(order, source(1));
+    await documents.send(
+      new DeleteCommand({ TableName: tables.orders, Key: { pk: `ORDER#${order.orderId}`, sk: 'RECEIVED' } }),
+    );
+    const newer = { ...order, status: 'cancelled' as const, channelUpdatedAt: '2026-12-01T11:00:00.000Z' };
+    await orders.recordOrder(newer, source(2));
+
+    expect(await orders.recordOrder(newer, source(3))).toBe('duplicate');
+
+    expect((await itemOf(order.orderId, 'RECEIVED'))?.created).toBeUndefined();
+    expect((await orders.getOrder(order.orderId))?.history.map((entry) => entry.change)).toEqual(['updated']);
+  });
+
   it('reads an order stored before RECEIVED items existed, and adds none to it on a redelivery', async () => {
     const order = newOrder();
     const pk = `ORDER#${order.orderId}`;
