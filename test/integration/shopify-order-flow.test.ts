@@ -60,7 +60,15 @@ describe('Shopify orders/create through the local fabric', () => {
 
     expect(answer.status).toBe(202);
     expect(answer.body.orderId).toMatch(/^ord_/);
-    const stored = await waitForOrder(fabric.apiUrl, String(answer.body.orderId), 2000);
+    // The creation's history entry is written just after the order (not in one transaction with it).
+    const stored = await eventually(
+      'the order readable with its creation in the history',
+      async () => {
+        const found = await waitForOrder(fabric.apiUrl, String(answer.body.orderId), 2000);
+        return found?.history.length ? found : undefined;
+      },
+      2000,
+    );
     expect(stored?.order).toMatchObject({ channel: 'shopify', status: 'received', currency: 'USD' });
     expect(stored?.history).toEqual([expect.objectContaining({ change: 'created', status: 'received' })]);
     const byChannel = await fetch(`${fabric.apiUrl}/orders/by-channel/shopify/${stored?.order.channelOrderId}`);
