@@ -625,6 +625,63 @@ describe('a decision its delivery did not publish', () => {
     expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 1, availableToSell: 2 });
   });
 
+  it('is published by the sweeper when its redelivery dies too, after listing it', async () => {
+    const tee = await stockedSku({ 'wh-east': 3 });
+    const order = stockOrder('shopify', `crashed-twice-${tee}`, [{ sku: tee, quantity: 1 }]);
+    // Both deliveries three minutes ago, so the redelivery's sweep time (two minutes on) has passed.
+    const threeMinutesAgo = () => new Date(Date.now() - 3 * 60_000);
+    const dying = { publish: () => new Promise<never>(() => undefined) };
+    // The first delivery dies while it publishes (no catch runs), and so does its redelivery: the order
+    // would go to the dead-letter queue with its events unpublished.
+    void applyOrderToStock(order, { store, policy, publisher: dying, now: threeMinutesAgo });
+    const pending = await eventually('the decision to commit', () => rawHeader(order.orderId));
+    expect(pending).not.toHaveProperty('sweepPk');
+    void applyOrderToStock(order, { store, policy, publisher: dying, now: threeMinutesAgo });
+    const listed = await eventually('the redelivery to list the decision', async () => {
+      const header = await rawHeader(order.orderId);
+      return header?.sweepPk ? header : undefined;
+    });
+    expect(listed.outbox).toBeDefined();
+
+    await fabric.runScheduled('reservation-sweeper');
+
+    const [reserved] = await eventsFor('InventoryReserved', (data) => data.orderId === order.orderId);
+    expect(reserved).toMatchObject({ allocations: [{ sku: tee, quantity: 1 }] });
+    expect(await decided(order.orderId, 'reserved')).toMatchObject({ sweepAt: listed.expiresAt });
+    expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 1, availableToSell: 2 });
+  });
+
+  it('is released by the next sweep when its dead-letter queue is redriven long after it expired', async () => {
+    const tee = await stockedSku({ 'wh-east': 3 });
+    const order = stockOrder('shopify', `redriven-${tee}`, [{ sku: tee, quantity: 2 }]);
+    // Decided ten days ago, held for three: its expiry lies further back than the sweeper looks.
+    const tenDaysAgo = () => new Date(Date.now() - 10 * 86_400_000);
+    void applyOrderToStock(order, {
+      store,
+      policy,
+      publisher: { publish: () => new Promise<never>(() => undefined) },
+      now: tenDaysAgo,
+    });
+    await eventually('the decision to commit', () => rawHeader(order.orderId));
+    const { header: committed } = await store.readReservation(order.orderId);
+    expect(Date.parse(committed!.expiresAt!)).toBeLessThan(Date.now() - 4 * 86_400_000);
+
+    const redriven = Date.now();
+    const redrive = await applyOrderToStock(order, { store, policy, publisher: { publish: async () => undefined } });
+
+    expect(redrive).toEqual({ action: 'reserve', status: 'reserved', replayed: true });
+    const drained = await rawHeader(order.orderId);
+    expect(drained).not.toHaveProperty('outbox');
+    expect(Date.parse(drained!.sweepAt)).toBeGreaterThanOrEqual(redriven);
+
+    await fabric.runScheduled('reservation-sweeper');
+
+    expect((await store.readReservation(order.orderId)).header?.status).toBe('expired');
+    expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 0, availableToSell: 3 });
+    const [released] = await eventsFor('ReservationReleased', (data) => data.orderId === order.orderId);
+    expect(released).toMatchObject({ reason: 'RESERVATION_EXPIRED', allocations: [{ sku: tee, quantity: 2 }] });
+  });
+
   it('is still finished by the sweeper when it was written listed for the sweeper, as decisions were before', async () => {
     const tee = await stockedSku({ 'wh-east': 1 });
     const order = stockOrder('shopify', `listed-${tee}`, [{ sku: tee, quantity: 2 }]);

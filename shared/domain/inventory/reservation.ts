@@ -643,7 +643,10 @@ export async function drainOutbox(
   const availability = await availabilityRefresh(outbox.skus ?? [], ports);
   await ports.publisher.publish([...outbox.events, ...availability.events]);
   await availability.record();
-  await ports.store.clearOutbox(owner, outbox.token, sweepAt);
+  // A sweep time already passed (an expiry reached while the events waited, say in a dead-letter queue
+  // redriven days later) is listed now instead: the sweeper looks only a few days back.
+  const now = (ports.now?.() ?? new Date()).toISOString();
+  await ports.store.clearOutbox(owner, outbox.token, sweepAt && sweepAt < now ? now : sweepAt);
 }
 
 /** Units of each SKU a location holds back under a sourcing decision: its store safety stock at stores, nothing elsewhere. */
@@ -864,14 +867,24 @@ class OperationContext {
 
   async replay(header: ReservationHeader | undefined): Promise<ReservationOutcome> {
     if (!header) throw new ReservationInProgressError(`order ${this.orderId} changed while it was read`);
-    await this.finish(header);
+    if (header.outbox && !header.sweepAt) {
+      // The decision's delivery may have died before publishing (a timeout: finish's catch never ran),
+      // and this one may die too before the order goes to the dead-letter queue, so the sweeper is told
+      // before the drain is tried; only a redelivery pays this write, not every reservation.
+      const sweepAt = this.at(OUTBOX_GRACE_MS);
+      await this.ports.store.scheduleOutboxSweep(this.orderId, header.outbox.token, sweepAt);
+      await this.finish({ ...header, sweepAt });
+    } else {
+      await this.finish(header);
+    }
     return { status: header.status, replayed: true };
   }
 
   /**
    * Drains the header's outbox. One written without a sweep time (a reservation decision) is left to
-   * the sweeper only once draining it fails: if every redelivery fails too and the order goes to the
-   * dead-letter queue, the sweeper still publishes its events and later releases its expired units.
+   * the sweeper once draining it fails, or by its redelivery before the drain (see replay): if every
+   * delivery fails and the order goes to the dead-letter queue, the sweeper still publishes its events
+   * and later releases its expired units.
    */
   private async finish(header: ReservationHeader): Promise<void> {
     try {
