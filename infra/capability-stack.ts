@@ -14,6 +14,7 @@ import { CHANNEL_RATE_LIMITS_ENV } from '#shared/channels/channel-apis';
 import { REGION_CHANNELS_ENV } from '#shared/channels/order-feeds';
 import { SQUARE_STORE_LOCATIONS_ENV } from '#shared/channels/square/square-store-sale';
 import { ERP_API_URL_ENV, ERP_REQUESTS_PER_SECOND_ENV } from '#shared/erp/erp-config';
+import { RESERVATION_PART_IN_HEADER_ENV } from '#shared/adapters/inventory-store';
 import { deadLetterSourcesOf } from '#shared/operations/dead-letter-sources';
 import { constructId } from './constructs/construct-id';
 import { ConsumerQueues } from './constructs/consumer-queues';
@@ -138,6 +139,9 @@ export class CapabilityStack extends Stack {
     if (definition.erpApi && settings.erpApiUrl) fn.addEnvironment(ERP_API_URL_ENV, settings.erpApiUrl);
     if (definition.erpApi && settings.erpRequestsPerSecond)
       fn.addEnvironment(ERP_REQUESTS_PER_SECOND_ENV, String(settings.erpRequestsPerSecond));
+    // Every function on the inventory table, so a region being upgraded writes no part its older code cannot see.
+    if (definition.tables?.inventory)
+      fn.addEnvironment(RESERVATION_PART_IN_HEADER_ENV, String(settings.reservationPartInHeader ?? true));
     return fn;
   }
 }

@@ -36,6 +36,11 @@ export const RegionSettings = z.strictObject({
   rawArchiveRetentionDays: z.number().int().positive().optional(),
   /** 'active' sends every function's X-Ray traces; off when unset, and the tracer is then not even bundled. */
   tracing: z.enum(['active', 'off'] satisfies FunctionTracing[]).optional(),
+  /**
+   * Whether a reservation decided in one transaction stores its part inside its header; on when unset.
+   * false only while a region is upgraded from a release that read parts from PART# items alone (docs/deploy.md).
+   */
+  reservationPartInHeader: z.boolean().optional(),
 });
 export type RegionSettings = z.infer<typeof RegionSettings>;
 

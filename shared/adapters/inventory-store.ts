@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll } from './dynamo-query';
+import * as z from 'zod';
 import { readConfig, requiredName } from '#shared/config/env';
 import { loadInventoryPolicy, type InventoryPolicy } from '#domain/inventory/policy';
 import {
@@ -110,10 +111,20 @@ interface Action {
   bucket?: BucketKey;
 }
 
+export interface InventoryStoreOptions {
+  /**
+   * Whether a reservation decided in one transaction stores its part inside the header (two write
+   * units fewer) rather than as a PART# item; on when unset. Both shapes are read either way. Off only
+   * while functions of a release before it, which read parts from PART# items alone, may still run.
+   */
+  partInHeader?: boolean;
+}
+
 export class DynamoInventoryStore implements InventoryRepository {
   constructor(
     private readonly tableName: string,
     private readonly client: DynamoDBDocumentClient = documentClient(),
+    private readonly options: InventoryStoreOptions = {},
   ) {}
 
   async readPositions(keys: readonly BucketKey[]): Promise<StockPosition[]> {
@@ -144,7 +155,13 @@ export class DynamoInventoryStore implements InventoryRepository {
   }): Promise<WriteOutcome> {
     const changedParts = input.changedParts ?? [];
     // A decision in one transaction stores its part inside the header: two write units fewer.
-    if (input.header && 'absent' in input.header.expect && input.part.partNo === 0 && changedParts.length === 0)
+    if (
+      this.options.partInHeader !== false &&
+      input.header &&
+      'absent' in input.header.expect &&
+      input.part.partNo === 0 &&
+      changedParts.length === 0
+    )
       return this.transact([
         this.headerAction(input.header, { part: input.part }),
         ...this.bucketActions(input.buckets),
@@ -893,6 +910,9 @@ function decompress(value: Uint8Array): string {
   return brotliDecompressSync(value).toString('utf8');
 }
 
+/** "false" while a region is upgraded from a release that read parts from PART# items alone (docs/deploy.md); on when absent. */
+export const RESERVATION_PART_IN_HEADER_ENV = 'FABRIC_RESERVATION_PART_IN_HEADER';
+
 /**
  * The inventory table adapter and the inventory policy, from a function's environment (read once, at
  * cold start). Functions that publish add `eventPublisherFromEnv()` beside them.
@@ -901,6 +921,19 @@ export function inventoryStoreFromEnv(env: NodeJS.ProcessEnv = process.env): {
   store: DynamoInventoryStore;
   policy: InventoryPolicy;
 } {
-  const config = readConfig({ FABRIC_TABLE_INVENTORY: requiredName }, env);
-  return { store: new DynamoInventoryStore(config.FABRIC_TABLE_INVENTORY), policy: loadInventoryPolicy(env) };
+  const config = readConfig(
+    {
+      FABRIC_TABLE_INVENTORY: requiredName,
+      [RESERVATION_PART_IN_HEADER_ENV]: z
+        .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+        .default('true'),
+    },
+    env,
+  );
+  return {
+    store: new DynamoInventoryStore(config.FABRIC_TABLE_INVENTORY, undefined, {
+      partInHeader: config[RESERVATION_PART_IN_HEADER_ENV] === 'true',
+    }),
+    policy: loadInventoryPolicy(env),
+  };
 }

@@ -368,6 +368,32 @@ describe('functions', () => {
     expect(JSON.stringify(tracedResources)).toContain('xray:PutTraceSegments');
   });
 
+  test('tells every function on the inventory table whether to store a reservation part inside its header, as the region sets it', () => {
+    const partInHeader = (template: Record<string, Resource>) =>
+      Object.fromEntries(
+        Object.values(template)
+          .filter((resource) => resource.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)
+          .map((fn) => [
+            fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME,
+            fn.Properties.Environment.Variables.FABRIC_RESERVATION_PART_IN_HEADER,
+          ]),
+      );
+    const expected = (value: string) =>
+      Object.fromEntries(
+        topologyFunctions.map(([name, definition]) => [name, definition.tables?.inventory ? value : undefined]),
+      );
+    const [upgrading] = buildFabric({
+      regions: REGION,
+      regionSettings: { [REGION]: { reservationPartInHeader: false } },
+    });
+
+    expect(partInHeader(resources)).toEqual(expected('true'));
+    expect(partInHeader(regionTemplate(upgrading).toJSON().Resources)).toEqual(expected('false'));
+    expect(() =>
+      buildFabric({ regions: REGION, regionSettings: { [REGION]: { reservationPartInHeader: 'no' } } }),
+    ).toThrow(/reservationPartInHeader/);
+  });
+
   test.each(topologyFunctions)('deploys %s in the stack of its capability', (name, definition) => {
     const [id] = resourcesOfType('AWS::Lambda::Function').find(
       ([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === name,

@@ -9,7 +9,7 @@ import {
 } from '../../scripts/sample/shopify-orders';
 import { postShopifyOrder, seedSampleCatalog } from '../../scripts/sample/sample-traffic';
 import { DEVELOPMENT_WEBHOOK_SECRETS } from '#shared/adapters/webhook-secrets';
-import { DynamoInventoryStore, positionKey } from '#shared/adapters/inventory-store';
+import { DynamoInventoryStore, inventoryStoreFromEnv, positionKey } from '#shared/adapters/inventory-store';
 import { documentClient } from '#shared/adapters/aws-clients';
 import { loadInventoryPolicy } from '#domain/inventory/policy';
 import fc from 'fast-check';
@@ -391,6 +391,40 @@ describe('the reservation record', () => {
     expect(released.parts).toEqual([expect.objectContaining({ status: 'released', version: 3, inHeader: true })]);
     expect((await orderItems(order.orderId)).map((item) => item.sk)).toEqual(['RESERVATION']);
     expect((await availability(fabric, tee)).total).toMatchObject({ onHand: 2, reserved: 0, availableToSell: 2 });
+  });
+
+  it('stores the part as an item of its own while the region is upgraded, the switch off, and releases it with the switch on', async () => {
+    const environment = (value?: string) => ({
+      ...process.env,
+      FABRIC_TABLE_INVENTORY: fabric.resources.tables.inventory,
+      FABRIC_RESERVATION_PART_IN_HEADER: value,
+    });
+    const upgrading = inventoryStoreFromEnv(environment('false')).store;
+    const tee = await stockedSku({ 'wh-east': 3 });
+    const order = stockOrder('shopify', `upgrading-${tee}`, [{ sku: tee, quantity: 2 }]);
+    await applyOrderToStock(order, { ...quiet(), store: upgrading });
+
+    const items = await orderItems(order.orderId);
+    expect(items.map((item) => item.sk)).toEqual(['PART#000', 'RESERVATION']);
+    expect(items[1]).not.toHaveProperty('part');
+    expect(items[0]).toMatchObject({ partNo: 0, status: 'reserved', version: 1 });
+    expect((await store.readReservation(order.orderId)).parts).toEqual([
+      expect.not.objectContaining({ inHeader: true }),
+    ]);
+
+    const upgraded = inventoryStoreFromEnv(environment()).store;
+    await applyOrderToStock({ ...order, status: 'cancelled' }, { ...quiet(), store: upgraded });
+    expect((await store.readReservation(order.orderId)).parts).toEqual([
+      expect.objectContaining({ status: 'released', version: 2 }),
+    ]);
+    expect((await availability(fabric, tee)).total).toMatchObject({ reserved: 0, availableToSell: 3 });
+
+    const another = stockOrder('shopify', `upgraded-${tee}`, [{ sku: tee, quantity: 1 }]);
+    await applyOrderToStock(another, { ...quiet(), store: upgraded });
+    expect((await orderItems(another.orderId)).map((item) => item.sk)).toEqual(['RESERVATION']);
+    expect(() => inventoryStoreFromEnv(environment('no'))).toThrow(
+      /FABRIC_RESERVATION_PART_IN_HEADER: must be "true" or "false"/,
+    );
   });
 
   it('refuses a header write that would roll back or drop the part stored inside it', async () => {
