@@ -20,11 +20,6 @@ export const accountingRules: readonly RoutingRule[] = [
       visibilityTimeoutSeconds: 180,
     },
     consumer: 'accounting-journal',
-    // A POS transaction's entry keeps no once-only record (erp-posting posts an entry id once), so
-    // there is no processed status to show for it before a redrive.
-    processedOnce: {
-      scope: ACCOUNTING_JOURNAL_SCOPE,
-      businessKey: (event) => (event.detailType === 'PosTransactionRecorded' ? undefined : journalEntryIdFor(event)),
-    },
+    processedOnce: { scope: ACCOUNTING_JOURNAL_SCOPE, businessKey: journalEntryIdFor },
   },
 ];

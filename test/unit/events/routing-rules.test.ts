@@ -1,5 +1,4 @@
 import { type EventPattern, routingRules, toSnsFilterPolicy } from '#events/routing-rules';
-import type { FabricEvent } from '#domain/kernel/event';
 
 describe('toSnsFilterPolicy', () => {
   test.each(routingRules.map((rule) => [rule.name, rule.pattern] as const))(
@@ -35,22 +34,5 @@ describe('toSnsFilterPolicy', () => {
     expect(() => toSnsFilterPolicy(pattern)).toThrow(
       `pattern.source: operator "${operator}" is not portable between EventBridge and SNS`,
     );
-  });
-});
-
-describe('the accounting journal rule', () => {
-  const rule = routingRules.find((candidate) => candidate.name === 'accounting-journal');
-  const eventOf = (detailType: string, data: unknown) => ({ detailType, data }) as unknown as FabricEvent;
-
-  test('names the once-only key of a shipment and of a refund, and none of a POS transaction, which keeps no record', () => {
-    const businessKey = rule?.processedOnce?.businessKey;
-
-    expect(businessKey?.(eventOf('ShipmentConfirmed', { shipment: { orderId: 'ord_1', shipmentId: 'shp_1' } }))).toBe(
-      'sale:ord_1:shp_1',
-    );
-    expect(businessKey?.(eventOf('RefundReported', { refund: { channel: 'shopify', channelRefundId: '77' } }))).toBe(
-      'refund:shopify:77',
-    );
-    expect(businessKey?.(eventOf('PosTransactionRecorded', { transaction: { transactionId: 'T-1' } }))).toBeUndefined();
   });
 });
