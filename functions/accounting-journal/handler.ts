@@ -44,8 +44,8 @@ class NothingToJournalError extends PermanentError {
 
 /**
  * Prepares the journal entry of one shipment (sale), POS transaction (sale by tender) or channel
- * refund (reversal), once per entry id: a redelivery of a shipment or refund returns the first run's
- * outcome and publishes nothing again.
+ * refund (reversal), once per entry id: a redelivery returns the first run's outcome and publishes
+ * nothing again.
  */
 async function journalRecord(record: SQSRecord): Promise<void> {
   const detailType = (JSON.parse(record.body) as { 'detail-type'?: string })['detail-type'];
@@ -66,12 +66,7 @@ async function journalRecord(record: SQSRecord): Promise<void> {
     if (data.transaction) return journalPosTransaction(data.transaction, ports, trace);
     throw new NothingToJournalError(event);
   };
-  // A POS sale entry is built from the transaction alone and only published: a redelivery publishes
-  // the same entry under the same id, which erp-posting posts once per entry id (its document lease).
-  // An idempotency record would cost two writes per store transaction to guard nothing more.
-  const { result, replayed } = (event.data as { transaction?: PosTransaction }).transaction
-    ? { result: await work(), replayed: false }
-    : await entries.run(entryId, async () => ({ ...(await work()) }));
+  const { result, replayed } = await entries.run(entryId, async () => ({ ...(await work()) }));
   metrics.addMetric(replayed ? 'JournalEventsReplayed' : `JournalEntries_${result.outcome}`, MetricUnit.Count, 1);
   logger.info('journal entry', { ...result, replayed });
 }

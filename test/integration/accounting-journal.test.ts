@@ -159,64 +159,6 @@ it('prepares a POS sale entry by tender', async () => {
   );
 });
 
-it('posts a POS sale entry to the ERP once when its PosTransactionRecorded is delivered again', async () => {
-  const transaction: PosTransaction = {
-    transactionId: 'store-042:R9:2026-11-23:78',
-    key: { storeId: 'store-042', registerId: 'R9', businessDay: '2026-11-23', sequence: 78 },
-    endedAt: '2026-11-23T10:04:00-05:00',
-    currency: 'USD',
-    disposition: 'completed',
-    lines: [
-      {
-        lineNumber: 1,
-        type: 'sale',
-        itemCode: 'MUG-WHITE',
-        sku: 'MUG-WHITE',
-        quantity: 1,
-        unitPrice: usd(1000),
-        discount: usd(0),
-        amount: usd(1000),
-      },
-    ],
-    tax: usd(80),
-    tenders: [{ method: 'card', amount: usd(1080) }],
-    total: usd(1080),
-  };
-  const body = JSON.stringify(
-    toWireEvent(
-      createEvent(
-        PosTransactionRecorded,
-        {
-          transaction,
-          batch: { storeId: 'store-042', businessDate: '2026-11-23', batchId: 'b2', uploadId: 'u2', lineNumber: 1 },
-        },
-        { correlationId: transaction.transactionId },
-      ),
-    ),
-  );
-  const entryId = `pos:${transaction.transactionId}`;
-  const posted = () => fabric.erp.journalLines.filter((line) => line.comment?.includes(entryId)).length;
-  const postingSettled = () =>
-    eventually('the ERP journal posting queue to drain', async () =>
-      (await queueDepth(fabric, fabric.resources.queues['erp-journal-posting'].url)) === 0 ? true : undefined,
-    );
-
-  await publish(body);
-  await preparedEntries(entryId);
-  await eventually('the entry in the ERP', async () => (posted() > 0 ? true : undefined));
-  await postingSettled();
-  const lines = posted();
-  // No idempotency record guards the journal's POS entries: the redelivery prepares the entry again,
-  // and the ERP posting, once per entry id, posts nothing twice.
-  await publish(body);
-  await eventually('the entry prepared again', async () =>
-    (await preparedEntries(entryId)).length === 2 ? true : undefined,
-  );
-  await postingSettled();
-
-  expect(posted()).toBe(lines);
-});
-
 it('reverses a refunded unit of a shipped order against what its sale booked', async () => {
   const order = stockOrder('shopify', 'JRN-2002', [{ sku: 'TEE-RED-M', quantity: 3 }]);
   await publish(orderReceivedBody(order));
