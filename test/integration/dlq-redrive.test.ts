@@ -92,9 +92,12 @@ describe('dead-letter redrive', () => {
     expect(dryRun).toEqual({ moved: 0, kept: 1 });
     expect(await redrive(fabric.resources, fabric.clients, ['order-intake'])).toEqual({ moved: 1, kept: 0 });
 
-    const stored = await eventually('the redriven order', async () => {
+    // The creation's history entry is written just after the order (not in one transaction with it).
+    const stored = await eventually('the redriven order, with its creation in the history', async () => {
       const response = await fetch(`${fabric.apiUrl}/orders/${order.orderId}`);
-      return response.status === 200 ? ((await response.json()) as { history: { change: string }[] }) : undefined;
+      const found =
+        response.status === 200 ? ((await response.json()) as { history: { change: string }[] }) : undefined;
+      return found?.history.length ? found : undefined;
     });
     expect(stored.history.map((h) => h.change)).toEqual(['created']);
     expect(await redrive(fabric.resources, fabric.clients, ['order-intake'])).toEqual({ moved: 0, kept: 0 });
