@@ -374,7 +374,7 @@ describe('ingesting a POS batch upload', () => {
     });
   });
 
-  it('claims the next chunks while the ones before them publish, yet publishes nothing unclaimed and in file order', async () => {
+  it('claims the next chunks while the ones before them publish, yet publishes nothing unclaimed, each accepted transaction once', async () => {
     const ports = memoryPorts({ skus: SKUS });
     const upload = ports.objects.put(`${KEY}/overlap.jsonl`, jsonl(24, { registers: 2 }));
     const claimed = new Set<string>();
@@ -407,8 +407,11 @@ describe('ingesting a POS batch upload', () => {
     expect(unclaimed).toEqual([]);
     expect(claimedWhilePublishing).toBe(true);
     expect(mostPublishing).toBeGreaterThan(1);
-    expect(recordedIds(ports)).toEqual([...claimed].filter((id) => recordedIds(ports).includes(id)));
+    // Up to three chunks publish at once, so their events may reach the bus in any order (EventBridge
+    // keeps none anyway); counts and the resume position still move in file order.
+    expect(new Set(recordedIds(ports)).size).toBe(summary.counts.accepted);
     expect(recordedIds(ports)).toHaveLength(summary.counts.accepted);
+    expect(recordedIds(ports).every((id) => claimed.has(id))).toBe(true);
   });
 
   it('takes over the claims of an upload that stopped before publishing them, and only those', async () => {
