@@ -206,34 +206,15 @@ export class DynamoInventoryStore implements InventoryRepository {
     expiresAt: string;
     expectStatus: ReservationStatus;
   }): Promise<WriteOutcome> {
-    const pk = reservationPk(input.orderId);
-    const sweep = sweepAttributes(pk, input.expiresAt);
-    try {
-      await this.withConflictRetry(() =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk, sk: 'RESERVATION' },
-            // Only the expiry and the sweep keys: whatever else another writer changed stays as they wrote it.
-            UpdateExpression: 'SET expiresAt = :expiresAt, sweepAt = :sweepAt, sweepPk = :sweepPk, sweepSk = :sweepSk',
-            ConditionExpression:
-              '#status = :expected AND attribute_not_exists(outbox) AND (attribute_not_exists(expiresAt) OR expiresAt < :expiresAt)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':expected': input.expectStatus,
-              ':expiresAt': input.expiresAt,
-              ':sweepAt': sweep.sweepAt,
-              ':sweepPk': sweep.sweepPk,
-              ':sweepSk': sweep.sweepSk,
-            },
-          }),
-        ),
-      );
-      return { kind: 'committed' };
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return { kind: 'superseded' };
-      throw error;
-    }
+    const listed = await this.listHeader(input.orderId, input.expiresAt, {
+      // Only the expiry and the sweep keys: whatever else another writer changed stays as they wrote it.
+      set: 'expiresAt = :expiresAt',
+      condition:
+        '#status = :expected AND attribute_not_exists(outbox) AND (attribute_not_exists(expiresAt) OR expiresAt < :expiresAt)',
+      names: { '#status': 'status' },
+      values: { ':expected': input.expectStatus, ':expiresAt': input.expiresAt },
+    });
+    return { kind: listed ? 'committed' : 'superseded' };
   }
 
   async commitShipment(input: {
@@ -320,6 +301,23 @@ export class DynamoInventoryStore implements InventoryRepository {
   }
 
   async scheduleOutboxSweep(orderId: string, token: string, sweepAt: string): Promise<void> {
+    // Refused when drained, or rewritten by another writer, which keeps a pending outbox's sweep time: nothing to list.
+    await this.listHeader(orderId, sweepAt, {
+      condition: 'outbox.#token = :token AND attribute_not_exists(sweepPk)',
+      names: { '#token': 'token' },
+      values: { ':token': token },
+    });
+  }
+
+  /**
+   * Lists a reservation header in the sweep index at `sweepAt` (with any `set` beside it) if its
+   * condition holds; false when it does not.
+   */
+  private async listHeader(
+    orderId: string,
+    sweepAt: string,
+    change: { set?: string; condition: string; names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<boolean> {
     const pk = reservationPk(orderId);
     const sweep = sweepAttributes(pk, sweepAt);
     try {
@@ -328,11 +326,11 @@ export class DynamoInventoryStore implements InventoryRepository {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { pk, sk: 'RESERVATION' },
-            UpdateExpression: 'SET sweepAt = :sweepAt, sweepPk = :sweepPk, sweepSk = :sweepSk',
-            ConditionExpression: 'outbox.#token = :token AND attribute_not_exists(sweepPk)',
-            ExpressionAttributeNames: { '#token': 'token' },
+            UpdateExpression: `SET ${change.set ? `${change.set}, ` : ''}sweepAt = :sweepAt, sweepPk = :sweepPk, sweepSk = :sweepSk`,
+            ConditionExpression: change.condition,
+            ExpressionAttributeNames: change.names,
             ExpressionAttributeValues: {
-              ':token': token,
+              ...change.values,
               ':sweepAt': sweep.sweepAt,
               ':sweepPk': sweep.sweepPk,
               ':sweepSk': sweep.sweepSk,
@@ -340,9 +338,10 @@ export class DynamoInventoryStore implements InventoryRepository {
           }),
         ),
       );
+      return true;
     } catch (error) {
-      // Drained, or rewritten by another writer, which keeps a pending outbox's sweep time: nothing to list.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
     }
   }
 
