@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { type DetailType, eventCatalog } from './catalog';
 
 /** Where the generated JSON Schemas are committed, one file per detail-type and version. */
@@ -36,7 +36,7 @@ export interface EventSchemaDocument {
 export function generateEventSchemas(): EventSchemaDocument[] {
   return (Object.keys(eventCatalog) as DetailType[]).flatMap((detailType) => {
     const entry = eventCatalog[detailType];
-    return Object.entries(entry.versions as Record<number, z.ZodType>).map(([key, payload]) => {
+    return Object.entries(entry.versions as Record<number, z.ZodMiniType>).map(([key, payload]) => {
       const version = Number(key);
       const { $schema, ...body } = z.toJSONSchema(payload, { io: 'input' });
       return {

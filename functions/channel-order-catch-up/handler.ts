@@ -2,7 +2,7 @@ import type { Context, ScheduledEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseEvent } from '#domain/kernel/event';
 import { ChannelCatchUpRequested } from '#domain/intake/events';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { catchUpChannel, type CatchUpResult } from '#domain/intake/catch-up';
 import { SalesChannel } from '#domain/kernel/order';
@@ -25,20 +25,22 @@ const config = readConfig({
   FABRIC_TABLE_ORDERS: requiredName,
   FABRIC_TABLE_CHANNEL_PUBLICATIONS: requiredName,
   /** The region's channels (the stack sets them from its `channels` setting); unset, every channel with a feed. */
-  [REGION_CHANNELS_ENV]: z
-    .string()
-    .optional()
-    .transform((value) => value?.split(',').filter(Boolean))
-    .pipe(z.array(SalesChannel).optional()),
+  [REGION_CHANNELS_ENV]: z.pipe(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((value) => value?.split(',').filter(Boolean)),
+    ),
+    z.optional(z.array(SalesChannel)),
+  ),
   /** How far each window reaches back before the cursor, for orders a channel indexes late. */
-  FABRIC_CATCH_UP_OVERLAP_MINUTES: z.coerce.number().int().nonnegative().default(10),
+  FABRIC_CATCH_UP_OVERLAP_MINUTES: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 10),
   /** How far behind now a window ends: a webhook under way gets that long to arrive before a pull counts its order as missed. */
-  FABRIC_CATCH_UP_SETTLE_SECONDS: z.coerce.number().int().nonnegative().default(120),
+  FABRIC_CATCH_UP_SETTLE_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 120),
   /** The first run's reach back, before any cursor exists. */
-  FABRIC_CATCH_UP_INITIAL_DAYS: z.coerce.number().int().positive().max(90).default(3),
-  FABRIC_CATCH_UP_PAGE_SIZE: z.coerce.number().int().positive().max(250).default(50),
+  FABRIC_CATCH_UP_INITIAL_DAYS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(90)), 3),
+  FABRIC_CATCH_UP_PAGE_SIZE: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(250)), 50),
   /** Scheduled runs of one channel failing in a row before it is an exception. */
-  FABRIC_CATCH_UP_FAILING_AFTER: z.coerce.number().int().positive().default(3),
+  FABRIC_CATCH_UP_FAILING_AFTER: z._default(z.coerce.number().check(z.int(), z.positive()), 3),
 });
 
 // Kept: windows overlap, so one order version is listed by several runs. For an order that maps, the

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { tableEnvVar } from '#shared/config/topology';
 import { SalesChannel } from '#domain/kernel/order';
@@ -26,7 +26,7 @@ const ports = channelReadPorts({
 
 /** Subjects a lag answer lists at most: a channel lists a row per SKU and kind, thousands in a real catalog. */
 const MAX_SUBJECTS = 1000;
-const LagQuery = z.object({ limit: z.coerce.number().int().min(1).max(MAX_SUBJECTS).default(200) });
+const LagQuery = z.object({ limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_SUBJECTS)), 200) });
 
 /**
  * GET /channels: `{ stalledAfterMs, channels: [{ channel, subjects, pending, maxLagMs, meanLagMs, rateBudget?, rateBudgets,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { SalesChannel } from '#domain/kernel/order';
 import { formatIssues } from '#domain/kernel/validation';
 import { queuesNamedWithPrefix } from '#shared/adapters/dead-letter-queues';
@@ -36,9 +36,12 @@ const ports = deadLetterPorts({
 /** Held messages one request may examine: each costs a few reads, and the API answers within 29 s. */
 const MAX_EXAMINED = 500;
 
-const Filters = { channel: SalesChannel.optional(), orderId: PathId.optional(), sku: PathId.optional() };
-const PeekQuery = z.object({ ...Filters, limit: z.coerce.number().int().min(1).max(MAX_EXAMINED).default(100) });
-const RedriveRequest = z.object({ dryRun: z.boolean(), ...Filters }).strict();
+const Filters = { channel: z.optional(SalesChannel), orderId: z.optional(PathId), sku: z.optional(PathId) };
+const PeekQuery = z.object({
+  ...Filters,
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_EXAMINED)), 100),
+});
+const RedriveRequest = z.strictObject({ dryRun: z.boolean(), ...Filters });
 
 /**
  * GET /dead-letter-queues: every DLQ's depth and oldest age. GET /dead-letter-queues/{rule}/messages

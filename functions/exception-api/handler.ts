@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { bucketEnvVar, tableEnvVar } from '#shared/config/topology';
 import {
@@ -35,13 +35,13 @@ const ports = exceptionFixPortsFromEnv(names);
 const reads = exceptionReadPorts(names);
 
 const ListQuery = z.object({
-  kind: z.enum(EXCEPTION_KINDS).optional(),
-  status: z.enum(['open', 'resolved', 'dismissed']).optional(),
-  channel: SalesChannel.optional(),
-  olderThanMinutes: z.coerce.number().int().min(0).max(525_600).optional(),
+  kind: z.optional(z.enum(EXCEPTION_KINDS)),
+  status: z.optional(z.enum(['open', 'resolved', 'dismissed'])),
+  channel: z.optional(SalesChannel),
+  olderThanMinutes: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(525_600))),
 });
 /** Who and why: the caller's IAM identity is who; the body says why. */
-const FixRequest = z.object({ reason: z.string().trim().min(1).max(1000) });
+const FixRequest = z.object({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)) });
 
 /**
  * GET /exceptions?kind=&status=&channel=&olderThanMinutes=: `{ exceptions: [summary...] }`, oldest first.

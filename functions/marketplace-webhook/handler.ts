@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { acceptWebhookDelivery } from '#domain/intake/webhook-delivery';
 import { SalesChannel } from '#domain/kernel/order';
@@ -19,16 +19,12 @@ const config = readConfig({
   FABRIC_BUCKET_RAW_ARCHIVE: requiredName,
   FABRIC_TABLE_IDEMPOTENCY: requiredName,
   FABRIC_TABLE_CROSS_REFERENCE: requiredName,
-  FABRIC_WEBHOOK_MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
+  FABRIC_WEBHOOK_MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 1024 * 1024),
   /**
    * The public base URL channels deliver to (a custom domain, or the stage URL), for channels that sign
    * the URL with the body (Square). Unset, it is rebuilt from the request API Gateway received.
    */
-  FABRIC_WEBHOOK_PUBLIC_BASE_URL: z.url().optional(),
+  FABRIC_WEBHOOK_PUBLIC_BASE_URL: z.optional(z.url()),
 });
 
 const adapters = webhookAdapters(channelApisFromEnv());

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { tableEnvVar } from '#shared/config/topology';
 import { formatIssues } from '#domain/kernel/validation';
@@ -19,12 +19,16 @@ const orders = new DynamoReceivedOrders(config[tableEnvVar('orders')]);
 const exceptions = new DynamoExceptionStore(config[tableEnvVar('exceptions')]);
 
 const WindowQuery = z.object({
-  hours: z.coerce
-    .number({ error: 'must be a whole number of hours' })
-    .int('must be a whole number of hours')
-    .min(1, 'must be at least 1')
-    .max(MAX_OVERVIEW_HOURS, `must be at most ${MAX_OVERVIEW_HOURS} (a week)`)
-    .default(DEFAULT_OVERVIEW_HOURS),
+  hours: z._default(
+    z.coerce
+      .number({ error: 'must be a whole number of hours' })
+      .check(
+        z.int('must be a whole number of hours'),
+        z.gte(1, 'must be at least 1'),
+        z.lte(MAX_OVERVIEW_HOURS, `must be at most ${MAX_OVERVIEW_HOURS} (a week)`),
+      ),
+    DEFAULT_OVERVIEW_HOURS,
+  ),
 });
 
 /**

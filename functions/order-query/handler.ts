@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '#shared/config/env';
 import { tableEnvVar } from '#shared/config/topology';
@@ -34,7 +34,7 @@ const stores = orderReadStores({
 
 const BySku = z.object({
   sku: PathId,
-  limit: z.coerce.number().int().min(1).max(ORDERS_BY_SKU_LIMIT).optional(),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(ORDERS_BY_SKU_LIMIT))),
 });
 
 const invalid = (message: string, issues: { path: string; message: string }[]) =>

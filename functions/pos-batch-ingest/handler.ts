@@ -2,7 +2,7 @@ import { posBatchReader } from '#shared/pos/pos-batch-reader';
 import type { Context, S3Event, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { parseEventBody } from '#events/catalog';
 import {
@@ -29,16 +29,14 @@ const config = readConfig({
   FABRIC_TABLE_CROSS_REFERENCE: requiredName,
   FABRIC_BUCKET_POS_BATCHES: requiredName,
   /** Lines one invocation reads before handing the rest of a batch to a continuation. */
-  FABRIC_POS_MAX_LINES_PER_INVOCATION: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(DEFAULT_POS_INGEST_LIMITS.maxLinesPerInvocation),
-  FABRIC_POS_INVOCATION_BUDGET_SECONDS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(DEFAULT_POS_INGEST_LIMITS.maxMillisPerInvocation / 1000),
+  FABRIC_POS_MAX_LINES_PER_INVOCATION: z._default(
+    z.coerce.number().check(z.int(), z.positive()),
+    DEFAULT_POS_INGEST_LIMITS.maxLinesPerInvocation,
+  ),
+  FABRIC_POS_INVOCATION_BUDGET_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.positive()),
+    DEFAULT_POS_INGEST_LIMITS.maxMillisPerInvocation / 1000,
+  ),
 });
 
 const ports = {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { loadDataOwnership } from '#domain/kernel/data-ownership';
 import { PriceEntry, Promotion, effectivePrice } from '#domain/pricing/model';
@@ -24,11 +24,8 @@ const ports = {
 const PriceQuery = z.object({
   sku: StockKey,
   channel: SalesChannel,
-  at: z.iso.datetime({ offset: true }).optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .optional(),
+  at: z.optional(z.iso.datetime({ offset: true })),
+  currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/))),
 });
 
 /**

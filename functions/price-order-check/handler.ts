@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { OrderReceived } from '#domain/intake/events';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { createEvent, parseEvent } from '#domain/kernel/event';
 import { PricingException } from '#domain/pricing/events';
@@ -18,9 +18,9 @@ const config = readConfig({
   FABRIC_TABLE_PRICING: requiredName,
   FABRIC_TABLE_IDEMPOTENCY: requiredName,
   /** A line may be this many minor units per unit below the effective price (channel rounding)... */
-  FABRIC_PRICE_TOLERANCE_MINOR: z.coerce.number().int().min(0).default(1),
+  FABRIC_PRICE_TOLERANCE_MINOR: z._default(z.coerce.number().check(z.int(), z.gte(0)), 1),
   /** ...or this many basis points of it, whichever is larger. */
-  FABRIC_PRICE_TOLERANCE_BASIS_POINTS: z.coerce.number().int().min(0).max(10_000).default(50),
+  FABRIC_PRICE_TOLERANCE_BASIS_POINTS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10_000)), 50),
 });
 const prices = new DynamoPricingStore(config.FABRIC_TABLE_PRICING);
 const publisher = eventPublisherFromEnv();

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { SourceSystem, loadDataOwnership } from '#domain/kernel/data-ownership';
 import { Product } from '#domain/kernel/product';
@@ -20,7 +20,10 @@ const ports = {
 };
 
 /** Up to 100 products a request: one cross-reference write batch per 25 items stays well inside the timeout. */
-const ProductChangeRequest = z.object({ sourceSystem: SourceSystem, products: z.array(Product).min(1).max(100) });
+const ProductChangeRequest = z.object({
+  sourceSystem: SourceSystem,
+  products: z.array(Product).check(z.minLength(1), z.maxLength(100)),
+});
 
 /**
  * POST /products `{sourceSystem, products: [...]}`: 200 with the count recorded; 400 with field

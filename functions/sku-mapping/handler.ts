@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { bucketEnvVar, tableEnvVar } from '#shared/config/topology';
 import { ExceptionChangedError, FixNotApplicableError } from '#domain/exceptions';
@@ -30,12 +30,12 @@ const ports = {
 };
 
 /** A channel SKU or internal SKU is a key in the cross-reference: bounded and printable, as a path id is. */
-const Key = z.string().trim().pipe(PathId);
+const Key = z.pipe(z.string().check(z.trim()), PathId);
 const MappingRequest = z.object({
   channel: SalesChannel,
-  channelSku: Key.refine((value) => value !== 'variant:', 'names no variant id'),
+  channelSku: Key.check(z.refine((value) => value !== 'variant:', 'names no variant id')),
   sku: Key,
-  reason: z.string().trim().min(1).max(1000).optional(),
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
 });
 
 /**

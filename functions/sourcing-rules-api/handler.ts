@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { updateSourcingRules } from '#domain/fulfilment';
 import { loadInventoryPolicy } from '#domain/inventory/policy';
 import { formatIssues } from '#domain/kernel/validation';
@@ -12,8 +12,8 @@ import { jsonAnswer, jsonBody } from '#shared/api/http-answer';
 const rules = sourcingRuleStoreFromEnv();
 const { locations } = loadInventoryPolicy();
 
-const Version = z.coerce.number().int().positive();
-const ExpectedVersion = z.number().int().min(0).optional();
+const Version = z.coerce.number().check(z.int(), z.positive());
+const ExpectedVersion = z.optional(z.number().check(z.int(), z.gte(0)));
 
 /**
  * GET /sourcing-rules: the rules in force (404 while none is stored: every channel's ranking applies).

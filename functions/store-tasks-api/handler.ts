@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import {
   RequestStatus,
   StoreTaskInputError,
@@ -22,7 +22,7 @@ import { auditedCaller } from '#shared/api/caller';
 const { ports, shipments, policy } = fulfilmentPortsFromEnv();
 const inventory = inventoryStoreFromEnv();
 
-const Reason = z.string().trim().min(1).max(1000);
+const Reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
 const { carrier, trackingNumber } = ShipmentConfirmationRequest.shape;
 /**
  * Each action's body: a rejection says why, a collection carries the customer's code, a shipment its
@@ -33,10 +33,10 @@ const ActionBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('accept') }),
   z.strictObject({ action: z.literal('picked') }),
   z.strictObject({ action: z.literal('reject'), reason: Reason }),
-  z.strictObject({ action: z.literal('collect'), code: z.string().trim().min(1).max(20) }),
+  z.strictObject({ action: z.literal('collect'), code: z.string().check(z.trim(), z.minLength(1), z.maxLength(20)) }),
   z.strictObject({ action: z.literal('shipped'), carrier, trackingNumber }),
 ]);
-const TasksQuery = z.object({ status: RequestStatus.optional() });
+const TasksQuery = z.object({ status: z.optional(RequestStatus) });
 
 /**
  * GET /stores/{storeId}/tasks[?status=open]: `{storeId, tasks}` newest first, without pickup codes.

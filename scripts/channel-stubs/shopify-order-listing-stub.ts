@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '#domain/kernel/schema';
 import { DEVELOPMENT_API_CREDENTIALS } from '#shared/channels/channel-credentials';
 import { SHOPIFY_ADMIN_API_VERSION } from '#shared/channels/shopify/inventory-api';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
@@ -33,7 +33,7 @@ export class ShopifyOrderListingStub {
   /**
    * Puts an order in the shop as its webhook payload (orders/create, orders/updated, the REST shape)
    * describes it, replacing an earlier version: what a later orders query lists, in GraphQL's shape.
-   * The payload is read by the webhook's own schema; one it refuses throws its ZodError.
+   * The payload is read by the webhook's own schema; one it refuses throws the schema's error.
    */
   putShopifyOrder(webhookPayload: unknown): StoredShopifyOrder {
     const order = graphqlOrderOf(ShopifyOrderPayload.parse(webhookPayload));

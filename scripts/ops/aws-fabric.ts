@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { routingRules } from '#events/routing-rules';
 import { RESOURCE_DIRECTORY_PARAMETER } from '../../infra/constructs/resource-directory';
 import {
@@ -28,12 +28,12 @@ export interface AwsLocation {
 export type OpsResources = LocalResources & { aws?: AwsLocation };
 
 const ResourceDirectory = z.object({
-  account: z.string().min(1),
-  namePrefix: z.string().min(1),
+  account: z.string().check(z.minLength(1)),
+  namePrefix: z.string().check(z.minLength(1)),
   tables: z.record(z.string(), z.string()),
   buckets: z.record(z.string(), z.string()),
-  busName: z.string().min(1),
-  archiveName: z.string().min(1),
+  busName: z.string().check(z.minLength(1)),
+  archiveName: z.string().check(z.minLength(1)),
 });
 
 /**

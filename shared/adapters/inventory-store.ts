@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './aws-clients';
 import { getAllItems, queryAll } from './dynamo-query';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
 import { loadInventoryPolicy, type InventoryPolicy } from '#domain/inventory/policy';
 import {
@@ -923,9 +923,10 @@ export function inventoryStoreFromEnv(env: NodeJS.ProcessEnv = process.env): {
   const config = readConfig(
     {
       FABRIC_TABLE_INVENTORY: requiredName,
-      [RESERVATION_PART_IN_HEADER_ENV]: z
-        .enum(['true', 'false'], { error: 'must be "true" or "false"' })
-        .default('true'),
+      [RESERVATION_PART_IN_HEADER_ENV]: z._default(
+        z.enum(['true', 'false'], { error: 'must be "true" or "false"' }),
+        'true',
+      ),
     },
     env,
   );

@@ -12,7 +12,7 @@ import {
 import { EBAY_PRODUCTION_URL, EbayApi, ebayOrderSource } from './ebay/ebay-api.client';
 import { SQUARE_PRODUCTION_URL, SquareOrdersApi, squareOrderSource } from './square/square-api.client';
 import { WALMART_PRODUCTION_URL, WalmartOrdersApi, walmartOrderSource } from './walmart/walmart-api.client';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { DynamoTokenBucket } from '#shared/adapters/publication-ledger';
 import type { ChannelInventoryApi } from '#domain/channel-sync/availability-sync';
 import type { ChannelFulfilmentApi } from '#domain/channel-sync/shipment-sync';
@@ -43,19 +43,18 @@ import { WalmartFulfilmentApi } from './walmart/fulfilment-api';
 import { SQUARE_RATE_LIMIT, SquareCatalog, SquareInventoryApi, SquareRestApi } from './square/inventory-api';
 import { SquareFulfilmentApi, SquarePickupApi } from './square/fulfilment-api';
 
-const RateLimitSetting = z
-  .object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() })
-  .strict();
+const RateLimitSetting = z.strictObject({
+  ratePerSecond: z.number().check(z.positive()),
+  burst: z.number().check(z.int(), z.positive()),
+});
 /** The outbound budgets a seller's plan may change; Amazon's usage plans are per operation and Amazon's alone. */
-export const OutboundRateLimits = z
-  .object({
-    shopify: RateLimitSetting,
-    woocommerce: RateLimitSetting,
-    ebay: RateLimitSetting,
-    walmart: RateLimitSetting,
-    square: RateLimitSetting,
-  })
-  .strict();
+export const OutboundRateLimits = z.strictObject({
+  shopify: RateLimitSetting,
+  woocommerce: RateLimitSetting,
+  ebay: RateLimitSetting,
+  walmart: RateLimitSetting,
+  square: RateLimitSetting,
+});
 export type OutboundRateLimits = z.infer<typeof OutboundRateLimits>;
 
 /** A maker that makes its value on first use and hands that one back after. */

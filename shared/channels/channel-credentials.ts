@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import type * as z from 'zod';
+import type * as z from '#domain/kernel/schema';
 import type { SalesChannel } from '#domain/kernel/order';
 import { apiCredentialsEnvVar, apiCredentialsNameEnvVar } from '#shared/config/topology';
 
@@ -44,10 +44,10 @@ export class ChannelCredentialsError extends Error {
 /** Where a channel API client gets its credentials (OAuth client and refresh token, or an access token). */
 export interface ChannelApiCredentials {
   /** The channel's credentials, validated by the client's schema; throws ChannelCredentialsError naming what is wrong. */
-  credentialsFor<T>(channel: SalesChannel, schema: z.ZodType<T>): Promise<T>;
+  credentialsFor<T>(channel: SalesChannel, schema: z.ZodMiniType<T>): Promise<T>;
 }
 
-function parse<T>(channel: SalesChannel, raw: string | undefined, schema: z.ZodType<T>, where: string): T {
+function parse<T>(channel: SalesChannel, raw: string | undefined, schema: z.ZodMiniType<T>, where: string): T {
   if (!raw) throw new ChannelCredentialsError(`no ${channel} API credentials: ${where} is not set`);
   let json: unknown;
   try {
@@ -67,7 +67,7 @@ function parse<T>(channel: SalesChannel, raw: string | undefined, schema: z.ZodT
 export class EnvironmentChannelCredentials implements ChannelApiCredentials {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  async credentialsFor<T>(channel: SalesChannel, schema: z.ZodType<T>): Promise<T> {
+  async credentialsFor<T>(channel: SalesChannel, schema: z.ZodMiniType<T>): Promise<T> {
     const name = apiCredentialsEnvVar(channel);
     return parse(channel, this.env[name], schema, name);
   }
@@ -81,7 +81,7 @@ export class EnvironmentChannelCredentials implements ChannelApiCredentials {
 export class SecretsManagerChannelCredentials implements ChannelApiCredentials {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  async credentialsFor<T>(channel: SalesChannel, schema: z.ZodType<T>): Promise<T> {
+  async credentialsFor<T>(channel: SalesChannel, schema: z.ZodMiniType<T>): Promise<T> {
     const name = this.env[apiCredentialsNameEnvVar(channel)];
     if (!name)
       throw new ChannelCredentialsError(

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 
 /**
  * A channel's numeric id at any size: a number while a double holds it exactly, the string of its digits
@@ -11,11 +11,13 @@ import * as z from 'zod';
 export const NumericChannelId = z.union([
   z
     .number()
-    .int()
-    .nonnegative()
-    .refine(
-      Number.isSafeInteger,
-      'is above 2^53 and was rounded when read as a number: read the body with parseJsonExactly',
+    .check(
+      z.int(),
+      z.nonnegative(),
+      z.refine(
+        Number.isSafeInteger,
+        'is above 2^53 and was rounded when read as a number: read the body with parseJsonExactly',
+      ),
     ),
-  z.string().regex(/^\d+$/, 'must be the digits of an id'),
+  z.string().check(z.regex(/^\d+$/, 'must be the digits of an id')),
 ]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type * as z from 'zod';
+import type * as z from '#domain/kernel/schema';
 import type { PulledPage } from '#domain/intake/order-pull';
 import { formatIssues } from '#domain/kernel/validation';
 
@@ -12,7 +12,7 @@ export type ListedOrder<T> = PulledPage<T>['orders'][number];
  */
 export function readListedOrders<T>(
   candidates: readonly unknown[],
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   read: { idField: string; id: (order: T) => string; version: (order: T) => string },
 ): ListedOrder<T>[] {
   return candidates.map((candidate) => {

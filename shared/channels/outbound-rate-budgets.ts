@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { RateLimit } from '#domain/kernel/rate-limit';
 import type { ChannelApiCredentials } from './channel-credentials';
@@ -9,7 +9,7 @@ import { WooCommerceCredentials } from './woocommerce/inventory-api';
 import { SquareSeller } from './square/inventory-api';
 
 /** Only the application id of eBay's (and Walmart's) credentials: their call limits are per application. */
-const ClientApplication = z.object({ clientId: z.string().min(1) });
+const ClientApplication = z.object({ clientId: z.string().check(z.minLength(1)) });
 
 /** The budgets a seller's plan may change, keyed as FABRIC_CHANNEL_RATE_LIMITS keys them. */
 export interface PlanRateLimits {

@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig } from '#shared/config/env';
 import type { SalesChannel } from '#domain/kernel/order';
 import type { SalesOrderPostingPolicy } from '#domain/erp/model';
@@ -32,14 +32,14 @@ export const DEVELOPMENT_ERP_CREDENTIALS: BusinessCentralCredentials = {
   localCurrency: 'USD',
 };
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 /** The connector's tunables, read once at cold start. */
 export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = readConfig(
     {
-      [ERP_API_URL_ENV]: z.string().url().optional(),
-      [ERP_TOKEN_URL_ENV]: z.string().url().optional(),
+      [ERP_API_URL_ENV]: z.optional(z.string().check(z.url())),
+      [ERP_TOKEN_URL_ENV]: z.optional(z.string().check(z.url())),
       /** One ERP request's budget; a post unanswered past it is looked up, once the commit horizon has passed, before being sent again. */
       FABRIC_ERP_REQUEST_TIMEOUT_MS: positiveInt(15_000),
       /**
@@ -53,15 +53,15 @@ export function erpConnectorConfig(env: NodeJS.ProcessEnv = process.env) {
       FABRIC_ERP_BREAKER_FAILURES: positiveInt(5),
       FABRIC_ERP_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
       /** How long a container admits calls on a closed, clean breaker it read, before reading it again. */
-      FABRIC_ERP_BREAKER_CLOSED_VIEW_MS: z.coerce.number().int().min(0).default(1_000),
+      FABRIC_ERP_BREAKER_CLOSED_VIEW_MS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 1_000),
       /** Business Central online's limit per service principal; on-premises and other tenants set theirs. */
       [ERP_REQUESTS_PER_SECOND_ENV]: positiveInt(20),
       /** JSON object: channel -> ERP customer number; a channel not named sells to the customer named like it (SHOPIFY). */
-      FABRIC_ERP_CUSTOMERS: z
-        .string()
-        .default('{}')
-        .transform((text) => z.record(z.string(), z.string().min(1)).parse(JSON.parse(text))),
-      FABRIC_ERP_SHIPPING_ACCOUNT: z.string().min(1).default('6100'),
+      FABRIC_ERP_CUSTOMERS: z.pipe(
+        z._default(z.string(), '{}'),
+        z.transform((text) => z.record(z.string(), z.string().check(z.minLength(1))).parse(JSON.parse(text))),
+      ),
+      FABRIC_ERP_SHIPPING_ACCOUNT: z._default(z.string().check(z.minLength(1)), '6100'),
     },
     env,
   );

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { FulfilmentRequest, ProviderShipment, ThirdPartyFulfilment } from '#domain/fulfilment';
 import type { Order } from '#domain/kernel/order';
@@ -24,9 +24,9 @@ export const SHIPBOB_CREDENTIALS_SECRET_NAME = 'fabric/3pl/shipbob';
 
 export const ShipBobCredentials = z.object({
   /** A personal access token (ShipBob dashboard, Integrations > API Tokens). */
-  personalAccessToken: z.string().min(1),
+  personalAccessToken: z.string().check(z.minLength(1)),
   /** The channel whose scopes include orders_write (GET /1.0/channel). */
-  channelId: z.string().min(1),
+  channelId: z.string().check(z.minLength(1)),
 });
 export type ShipBobCredentials = z.infer<typeof ShipBobCredentials>;
 
@@ -41,23 +41,26 @@ const ShipBobOrder = z.object({
   id: z.number(),
   reference_id: z.string(),
   status: z.string(),
-  shipments: z
-    .array(
+  shipments: z._default(
+    z.array(
       z.object({
         id: z.number(),
         status: z.string(),
-        actual_fulfillment_date: z.string().nullish(),
-        tracking: z.object({ carrier: z.string().min(1), tracking_number: z.string().min(1) }).nullish(),
+        actual_fulfillment_date: z.nullish(z.string()),
+        tracking: z.nullish(
+          z.object({ carrier: z.string().check(z.minLength(1)), tracking_number: z.string().check(z.minLength(1)) }),
+        ),
         products: z.array(
           z.object({
             reference_id: z.string(),
-            inventory_items: z.array(z.object({ quantity: z.number().int() })).optional(),
-            quantity: z.number().int().optional(),
+            inventory_items: z.optional(z.array(z.object({ quantity: z.number().check(z.int()) }))),
+            quantity: z.optional(z.number().check(z.int())),
           }),
         ),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
 });
 
 /** ShipBob refused the request (credentials, an address, an unknown product): retrying changes nothing, a person must look. */

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { S3PosUploadRecords } from '#shared/adapters/pos-upload-records';
 import { parsePosBatchKey, type PosBatchSummary, type QuarantinedLine } from '#domain/pos';
 
@@ -12,7 +12,7 @@ import { parsePosBatchKey, type PosBatchSummary, type QuarantinedLine } from '#d
 /** Stores upload at least daily; a day and a couple of hours of slack before one counts as quiet. */
 export const DEFAULT_QUIET_AFTER_HOURS = 26;
 export const QUIET_STORE_HOURS_ENV = 'FABRIC_POS_QUIET_STORE_HOURS';
-export const QuietAfterHours = z.coerce.number().positive().default(DEFAULT_QUIET_AFTER_HOURS);
+export const QuietAfterHours = z._default(z.coerce.number().check(z.positive()), DEFAULT_QUIET_AFTER_HOURS);
 
 /** Uploads a store's page shows, newest first; older ones stay in the bucket. */
 export const RECENT_UPLOADS = 20;

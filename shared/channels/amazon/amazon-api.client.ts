@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { OrderSource } from '#domain/intake/order-fetch';
@@ -16,11 +16,14 @@ export const SP_API_NORTH_AMERICA_URL = 'https://sellingpartnerapi-na.amazon.com
 export const LWA_TOKEN_URL = 'https://api.amazon.com/auth/o2/token';
 
 const LwaCredentials = z.object({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  refreshToken: z.string().min(1),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
+  refreshToken: z.string().check(z.minLength(1)),
 });
-const LwaTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
+const LwaTokenResponse = z.object({
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.int(), z.positive()),
+});
 
 /**
  * Selling Partner API Orders v0 for one seller: a Login with Amazon access token (refresh-token grant,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 
 /*
  * Selling Partner API shapes the fabric reads: the ORDER_CHANGE notification (delivered to an SQS
@@ -6,8 +6,8 @@ import * as z from 'zod';
  * { CurrencyCode, Amount } with Amount a decimal string; a Pending order has no prices yet.
  */
 const AmazonMoney = z.object({
-  CurrencyCode: z.string().regex(/^[A-Z]{3}$/),
-  Amount: z.string().regex(/^-?\d+(\.\d+)?$/),
+  CurrencyCode: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  Amount: z.string().check(z.regex(/^-?\d+(\.\d+)?$/)),
 });
 export type AmazonMoney = z.infer<typeof AmazonMoney>;
 
@@ -19,25 +19,25 @@ export const AmazonOrderChangeNotification = z.object({
   Payload: z.object({
     OrderChangeNotification: z.object({
       NotificationLevel: z.string(),
-      SellerId: z.string().min(1),
-      AmazonOrderId: z.string().min(1),
+      SellerId: z.string().check(z.minLength(1)),
+      AmazonOrderId: z.string().check(z.minLength(1)),
       OrderChangeType: z.string(),
-      OrderChangeTrigger: z
-        .object({ TimeOfOrderChange: z.string().nullable().optional(), ChangeReason: z.string() })
-        .optional(),
-      Summary: z.object({ MarketplaceId: z.string(), OrderStatus: z.string() }).passthrough(),
+      OrderChangeTrigger: z.optional(
+        z.object({ TimeOfOrderChange: z.optional(z.nullable(z.string())), ChangeReason: z.string() }),
+      ),
+      Summary: z.looseObject({ MarketplaceId: z.string(), OrderStatus: z.string() }),
     }),
   }),
   NotificationMetadata: z.object({
-    ApplicationId: z.string().optional(),
-    SubscriptionId: z.string().optional(),
-    PublishTime: z.string().optional(),
-    NotificationId: z.string().min(1),
+    ApplicationId: z.optional(z.string()),
+    SubscriptionId: z.optional(z.string()),
+    PublishTime: z.optional(z.string()),
+    NotificationId: z.string().check(z.minLength(1)),
   }),
 });
 
 export const AmazonOrder = z.object({
-  AmazonOrderId: z.string().min(1),
+  AmazonOrderId: z.string().check(z.minLength(1)),
   PurchaseDate: z.iso.datetime({ offset: true }),
   LastUpdateDate: z.iso.datetime({ offset: true }),
   OrderStatus: z.enum([
@@ -50,39 +50,39 @@ export const AmazonOrder = z.object({
     'InvoiceUnconfirmed',
     'PendingAvailability',
   ]),
-  FulfillmentChannel: z.string().optional(),
-  SalesChannel: z.string().optional(),
-  ShipServiceLevel: z.string().optional(),
-  OrderTotal: AmazonMoney.optional(),
-  MarketplaceId: z.string().min(1),
-  ShippingAddress: z
-    .object({
-      City: z.string().optional(),
-      StateOrRegion: z.string().optional(),
-      PostalCode: z.string().optional(),
-      CountryCode: z.string().optional(),
-    })
-    .optional(),
+  FulfillmentChannel: z.optional(z.string()),
+  SalesChannel: z.optional(z.string()),
+  ShipServiceLevel: z.optional(z.string()),
+  OrderTotal: z.optional(AmazonMoney),
+  MarketplaceId: z.string().check(z.minLength(1)),
+  ShippingAddress: z.optional(
+    z.object({
+      City: z.optional(z.string()),
+      StateOrRegion: z.optional(z.string()),
+      PostalCode: z.optional(z.string()),
+      CountryCode: z.optional(z.string()),
+    }),
+  ),
 });
 export type AmazonOrder = z.infer<typeof AmazonOrder>;
 
 export const AmazonOrderItem = z.object({
-  ASIN: z.string().min(1),
-  SellerSKU: z.string().optional(),
-  OrderItemId: z.string().min(1),
-  Title: z.string().optional(),
+  ASIN: z.string().check(z.minLength(1)),
+  SellerSKU: z.optional(z.string()),
+  OrderItemId: z.string().check(z.minLength(1)),
+  Title: z.optional(z.string()),
   /** Checked by the mapper, so a negative quantity holds the order with the field named. */
-  QuantityOrdered: z.number().int(),
-  QuantityShipped: z.number().int().nonnegative().optional(),
+  QuantityOrdered: z.number().check(z.int()),
+  QuantityShipped: z.optional(z.number().check(z.int(), z.nonnegative())),
   /** The selling price of the item multiplied by the quantity ordered: an extended amount. */
-  ItemPrice: AmazonMoney.optional(),
-  ItemTax: AmazonMoney.optional(),
-  ShippingPrice: AmazonMoney.optional(),
-  ShippingTax: AmazonMoney.optional(),
-  ShippingDiscount: AmazonMoney.optional(),
-  ShippingDiscountTax: AmazonMoney.optional(),
-  PromotionDiscount: AmazonMoney.optional(),
-  PromotionDiscountTax: AmazonMoney.optional(),
+  ItemPrice: z.optional(AmazonMoney),
+  ItemTax: z.optional(AmazonMoney),
+  ShippingPrice: z.optional(AmazonMoney),
+  ShippingTax: z.optional(AmazonMoney),
+  ShippingDiscount: z.optional(AmazonMoney),
+  ShippingDiscountTax: z.optional(AmazonMoney),
+  PromotionDiscount: z.optional(AmazonMoney),
+  PromotionDiscountTax: z.optional(AmazonMoney),
 });
 export type AmazonOrderItem = z.infer<typeof AmazonOrderItem>;
 
@@ -91,7 +91,7 @@ export const AmazonGetOrderItemsResponse = z.object({
   payload: z.object({
     AmazonOrderId: z.string(),
     OrderItems: z.array(AmazonOrderItem),
-    NextToken: z.string().optional(),
+    NextToken: z.optional(z.string()),
   }),
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { ChannelApiError, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
@@ -7,7 +7,10 @@ import type { RateLimit } from '#domain/kernel/rate-limit';
 /** Listings Items v2021-08-01 patchListingsItem and getListingsItem: 5 requests a second, burst 5. */
 export const AMAZON_LISTINGS_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 5 };
 
-export const AmazonSeller = z.object({ sellerId: z.string().min(1), marketplaceId: z.string().min(1) });
+export const AmazonSeller = z.object({
+  sellerId: z.string().check(z.minLength(1)),
+  marketplaceId: z.string().check(z.minLength(1)),
+});
 
 /** An SP-API caller for one seller: the LWA token source, the seller and marketplace ids, the shared bucket. */
 export interface AmazonSellerApi {
@@ -37,7 +40,7 @@ export async function amazonRequest<T>(api: AmazonSellerApi, method: string, pat
 const SubmissionResponse = z.object({
   sku: z.string(),
   status: z.enum(['ACCEPTED', 'INVALID', 'VALIDATION_PREVIEW']),
-  issues: z.array(z.object({ code: z.string(), message: z.string(), severity: z.string() })).optional(),
+  issues: z.optional(z.array(z.object({ code: z.string(), message: z.string(), severity: z.string() }))),
 });
 
 /** One JSON Patch operation on a listing attribute (`/attributes/<name>`). */
@@ -71,9 +74,9 @@ export async function patchListingsItem(
 }
 const ListingsItem = z.object({
   sku: z.string(),
-  fulfillmentAvailability: z
-    .array(z.object({ fulfillmentChannelCode: z.string(), quantity: z.number().int().optional() }))
-    .optional(),
+  fulfillmentAvailability: z.optional(
+    z.array(z.object({ fulfillmentChannelCode: z.string(), quantity: z.optional(z.number().check(z.int())) })),
+  ),
 });
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { OrderFeed, PulledPage } from '#domain/intake/order-pull';
 import { type ListedOrder, readListedOrders } from '../listed-orders';
 import { type AmazonOrdersApi, allOrderItemPages, amazonOrderSource } from './amazon-api.client';
@@ -8,7 +8,7 @@ import { AmazonOrder, type AmazonOrderPayload } from './amazon-order.schema';
 export const AMAZON_ORDERS_PAGE_LIMIT = 100;
 
 const AmazonGetOrdersResponse = z.object({
-  payload: z.object({ Orders: z.array(z.unknown()).default([]), NextToken: z.string().optional() }),
+  payload: z.object({ Orders: z._default(z.array(z.unknown()), []), NextToken: z.optional(z.string()) }),
 });
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import {
   CachedAccessToken,
@@ -21,11 +21,14 @@ const APPLICATION_SCOPE = 'https://api.ebay.com/oauth/api_scope';
 export const EBAY_PAGE_LIMIT = 50;
 
 const EbayCredentials = z.object({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  refreshToken: z.string().min(1),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
+  refreshToken: z.string().check(z.minLength(1)),
 });
-const EbayTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
+const EbayTokenResponse = z.object({
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.int(), z.positive()),
+});
 
 /**
  * eBay's Sell Fulfillment API for one seller (user token from the seller's refresh token) and the

@@ -1,142 +1,153 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 
 /*
  * The part of eBay's Sell Fulfillment API order (getOrder, and each of getOrders' `orders`) that the
  * fabric reads. Amounts are { value, currency } with value a decimal string; lineItemCost is extended
  * (unit price x quantity); discounts (priceDiscount, deliveryDiscount) are negative.
  */
-const EbayAmount = z.object({ value: z.string().regex(/^-?\d+(\.\d+)?$/), currency: z.string().regex(/^[A-Z]{3}$/) });
+const EbayAmount = z.object({
+  value: z.string().check(z.regex(/^-?\d+(\.\d+)?$/)),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+});
 export type EbayAmount = z.infer<typeof EbayAmount>;
 
 const ContactAddress = z.object({
-  addressLine1: z.string().optional(),
-  addressLine2: z.string().optional(),
-  city: z.string().optional(),
-  stateOrProvince: z.string().optional(),
-  postalCode: z.string().optional(),
-  countryCode: z.string().optional(),
+  addressLine1: z.optional(z.string()),
+  addressLine2: z.optional(z.string()),
+  city: z.optional(z.string()),
+  stateOrProvince: z.optional(z.string()),
+  postalCode: z.optional(z.string()),
+  countryCode: z.optional(z.string()),
 });
 
 export const EbayOrder = z.object({
-  orderId: z.string().min(1),
-  legacyOrderId: z.string().optional(),
+  orderId: z.string().check(z.minLength(1)),
+  legacyOrderId: z.optional(z.string()),
   creationDate: z.iso.datetime({ offset: true }),
   lastModifiedDate: z.iso.datetime({ offset: true }),
   orderFulfillmentStatus: z.enum(['NOT_STARTED', 'IN_PROGRESS', 'FULFILLED']),
   orderPaymentStatus: z.string(),
-  sellerId: z.string().optional(),
-  salesRecordReference: z.string().optional(),
-  buyer: z.object({ username: z.string().optional() }).optional(),
+  sellerId: z.optional(z.string()),
+  salesRecordReference: z.optional(z.string()),
+  buyer: z.optional(z.object({ username: z.optional(z.string()) })),
   pricingSummary: z.object({
     priceSubtotal: EbayAmount,
-    priceDiscount: EbayAmount.optional(),
-    deliveryCost: EbayAmount.optional(),
-    deliveryDiscount: EbayAmount.optional(),
-    tax: EbayAmount.optional(),
+    priceDiscount: z.optional(EbayAmount),
+    deliveryCost: z.optional(EbayAmount),
+    deliveryDiscount: z.optional(EbayAmount),
+    tax: z.optional(EbayAmount),
     total: EbayAmount,
   }),
-  cancelStatus: z.object({ cancelState: z.string() }).optional(),
-  paymentSummary: z
-    .object({
-      refunds: z
-        .array(
+  cancelStatus: z.optional(z.object({ cancelState: z.string() })),
+  paymentSummary: z.optional(
+    z.object({
+      refunds: z._default(
+        z.array(
           z.object({
-            refundId: z.string().optional(),
-            refundDate: z.iso.datetime({ offset: true }).optional(),
-            refundStatus: z.string().optional(),
+            refundId: z.optional(z.string()),
+            refundDate: z.optional(z.iso.datetime({ offset: true })),
+            refundStatus: z.optional(z.string()),
             amount: EbayAmount,
           }),
-        )
-        .default([]),
-    })
-    .optional(),
-  fulfillmentStartInstructions: z
-    .array(
+        ),
+        [],
+      ),
+    }),
+  ),
+  fulfillmentStartInstructions: z._default(
+    z.array(
       z.object({
-        shippingStep: z
-          .object({
-            shippingServiceCode: z.string().optional(),
-            shipTo: z
-              .object({
-                fullName: z.string().optional(),
-                email: z.string().optional(),
-                primaryPhone: z.object({ phoneNumber: z.string().optional() }).optional(),
-                contactAddress: ContactAddress.optional(),
-              })
-              .optional(),
-          })
-          .optional(),
+        shippingStep: z.optional(
+          z.object({
+            shippingServiceCode: z.optional(z.string()),
+            shipTo: z.optional(
+              z.object({
+                fullName: z.optional(z.string()),
+                email: z.optional(z.string()),
+                primaryPhone: z.optional(z.object({ phoneNumber: z.optional(z.string()) })),
+                contactAddress: z.optional(ContactAddress),
+              }),
+            ),
+          }),
+        ),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
   lineItems: z
     .array(
       z.object({
-        lineItemId: z.string().min(1),
-        legacyItemId: z.string().optional(),
-        legacyVariationId: z.string().optional(),
-        sku: z.string().optional(),
-        title: z.string().optional(),
+        lineItemId: z.string().check(z.minLength(1)),
+        legacyItemId: z.optional(z.string()),
+        legacyVariationId: z.optional(z.string()),
+        sku: z.optional(z.string()),
+        title: z.optional(z.string()),
         /** Checked by the mapper, so a negative quantity holds the order with the field named. */
-        quantity: z.number().int(),
+        quantity: z.number().check(z.int()),
         /** The price of all units of the line, before discounts, shipping and tax. */
         lineItemCost: EbayAmount,
-        listingMarketplaceId: z.string().optional(),
-        appliedPromotions: z
-          .array(
+        listingMarketplaceId: z.optional(z.string()),
+        appliedPromotions: z._default(
+          z.array(
             z.object({
-              promotionId: z.string().optional(),
-              description: z.string().optional(),
+              promotionId: z.optional(z.string()),
+              description: z.optional(z.string()),
               discountAmount: EbayAmount,
             }),
-          )
-          .default([]),
-        taxes: z.array(z.object({ amount: EbayAmount, taxType: z.string().optional() })).default([]),
+          ),
+          [],
+        ),
+        taxes: z._default(z.array(z.object({ amount: EbayAmount, taxType: z.optional(z.string()) })), []),
         /** Refunds issued on this line (issueRefund at line level); they are not repeated in paymentSummary.refunds. */
-        refunds: z
-          .array(
+        refunds: z._default(
+          z.array(
             z.object({
-              refundId: z.string().optional(),
-              refundDate: z.iso.datetime({ offset: true }).optional(),
-              refundStatus: z.string().optional(),
-              amount: EbayAmount.optional(),
+              refundId: z.optional(z.string()),
+              refundDate: z.optional(z.iso.datetime({ offset: true })),
+              refundStatus: z.optional(z.string()),
+              amount: z.optional(EbayAmount),
             }),
-          )
-          .default([]),
+          ),
+          [],
+        ),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 export type EbayOrder = z.infer<typeof EbayOrder>;
 
 export const EbayOrderSearchPage = z.object({
-  total: z.number().int().nonnegative(),
-  limit: z.number().int().positive(),
-  offset: z.number().int().nonnegative(),
-  next: z.string().optional(),
-  orders: z.array(z.unknown()).default([]),
+  total: z.number().check(z.int(), z.nonnegative()),
+  limit: z.number().check(z.int(), z.positive()),
+  offset: z.number().check(z.int(), z.nonnegative()),
+  next: z.optional(z.string()),
+  orders: z._default(z.array(z.unknown()), []),
 });
 
 /** eBay Notification API push: `{ metadata, notification }`, signed in X-EBAY-SIGNATURE. */
 export const EbayNotification = z.object({
-  metadata: z.object({ topic: z.string().min(1), schemaVersion: z.string().optional() }),
+  metadata: z.object({ topic: z.string().check(z.minLength(1)), schemaVersion: z.optional(z.string()) }),
   notification: z.object({
-    notificationId: z.string().min(1),
-    eventDate: z.string().optional(),
-    publishDate: z.string().optional(),
-    publishAttemptCount: z.number().int().optional(),
-    data: z.record(z.string(), z.unknown()).default({}),
+    notificationId: z.string().check(z.minLength(1)),
+    eventDate: z.optional(z.string()),
+    publishDate: z.optional(z.string()),
+    publishAttemptCount: z.optional(z.number().check(z.int())),
+    data: z._default(z.record(z.string(), z.unknown()), {}),
   }),
 });
 
 /** The decoded X-EBAY-SIGNATURE header: base64 of this JSON. */
 export const EbaySignatureHeader = z.object({
   alg: z.string(),
-  kid: z.string().min(1),
-  signature: z.string().min(1),
+  kid: z.string().check(z.minLength(1)),
+  signature: z.string().check(z.minLength(1)),
   digest: z.string(),
 });
 
 /** getPublicKey's answer. */
-export const EbayPublicKey = z.object({ algorithm: z.string(), digest: z.string(), key: z.string().min(1) });
+export const EbayPublicKey = z.object({
+  algorithm: z.string(),
+  digest: z.string(),
+  key: z.string().check(z.minLength(1)),
+});
 export type EbayPublicKey = z.infer<typeof EbayPublicKey>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { CachedAccessToken, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
@@ -12,11 +12,14 @@ const SELL_SCOPES = [
   'https://api.ebay.com/oauth/api_scope/sell.fulfillment',
 ].join(' ');
 const EbayCredentials = z.object({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  refreshToken: z.string().min(1),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
+  refreshToken: z.string().check(z.minLength(1)),
 });
-const EbayTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
+const EbayTokenResponse = z.object({
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.int(), z.positive()),
+});
 
 /** A seller's user access token for the Sell Inventory and Fulfillment APIs (refresh-token grant), kept until shortly before it expires. */
 export function ebaySellerToken(
@@ -47,24 +50,24 @@ export function ebaySellerToken(
   });
 }
 
-const ErrorDetail = z.object({ errorId: z.number().optional(), message: z.string().optional() }).loose();
+const ErrorDetail = z.looseObject({ errorId: z.optional(z.number()), message: z.optional(z.string()) });
 const BulkPriceQuantityResponse = z.object({
   responses: z.array(
-    z.object({ sku: z.string(), statusCode: z.number().int(), errors: z.array(ErrorDetail).optional() }),
+    z.object({ sku: z.string(), statusCode: z.number().check(z.int()), errors: z.optional(z.array(ErrorDetail)) }),
   ),
 });
 const BulkGetInventoryItemResponse = z.object({
   responses: z.array(
     z.object({
       sku: z.string(),
-      statusCode: z.number().int(),
-      inventoryItem: z
-        .object({
-          availability: z
-            .object({ shipToLocationAvailability: z.object({ quantity: z.number().int() }).optional() })
-            .optional(),
-        })
-        .optional(),
+      statusCode: z.number().check(z.int()),
+      inventoryItem: z.optional(
+        z.object({
+          availability: z.optional(
+            z.object({ shipToLocationAvailability: z.optional(z.object({ quantity: z.number().check(z.int()) })) }),
+          ),
+        }),
+      ),
     }),
   ),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { ChannelApiError, channelRequest, type CachedAccessToken, type ChannelHttpOptions } from '../channel-http';
 import { formatDecimalMoney } from '#domain/kernel/money';
 import type { ChannelListing } from '#domain/kernel/product';
@@ -8,10 +8,10 @@ import { ListingIncompleteError, type ChannelPriceApi } from '#domain/pricing/di
 const PriceAnswer = z.object({
   responses: z.array(
     z.object({
-      sku: z.string().optional(),
-      offerId: z.string().optional(),
-      statusCode: z.number().int(),
-      errors: z.array(z.object({ message: z.string().optional() }).loose()).optional(),
+      sku: z.optional(z.string()),
+      offerId: z.optional(z.string()),
+      statusCode: z.number().check(z.int()),
+      errors: z.optional(z.array(z.looseObject({ message: z.optional(z.string()) }))),
     }),
   ),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { ChannelApiError } from '../channel-http';
 import type { ChannelFulfilmentApi, ChannelShipment } from '#domain/channel-sync/shipment-sync';
 import type { ChannelCancellation, ChannelCancellationApi } from '#domain/channel-sync/cancellation-sync';
@@ -23,8 +23,8 @@ const CREATE_FULFILLMENT = `mutation FabricFulfillmentCreate($fulfillment: Fulfi
 }`;
 
 const FulfillmentOrdersAnswer = z.object({
-  order: z
-    .object({
+  order: z.nullable(
+    z.object({
       fulfillmentOrders: z.object({
         nodes: z.array(
           z.object({
@@ -34,7 +34,7 @@ const FulfillmentOrdersAnswer = z.object({
               nodes: z.array(
                 z.object({
                   id: z.string(),
-                  remainingQuantity: z.number().int(),
+                  remainingQuantity: z.number().check(z.int()),
                   lineItem: z.object({ id: z.string() }),
                 }),
               ),
@@ -42,13 +42,13 @@ const FulfillmentOrdersAnswer = z.object({
           }),
         ),
       }),
-    })
-    .nullable(),
+    }),
+  ),
 });
 
 const FulfillmentCreateAnswer = z.object({
   fulfillmentCreate: z.object({
-    fulfillment: z.object({ id: z.string() }).nullable(),
+    fulfillment: z.nullable(z.object({ id: z.string() })),
     userErrors: z.array(z.object({ message: z.string() })),
   }),
 });
@@ -131,7 +131,7 @@ const CANCEL_ORDER = `mutation FabricOrderCancel($orderId: ID!, $reason: OrderCa
 
 const OrderCancelAnswer = z.object({
   orderCancel: z.object({
-    orderCancelUserErrors: z.array(z.object({ code: z.string().nullable().optional(), message: z.string() })),
+    orderCancelUserErrors: z.array(z.object({ code: z.optional(z.nullable(z.string())), message: z.string() })),
   }),
 });
 
@@ -183,7 +183,7 @@ const RECORD_RETURN = `mutation FabricReturnRecorded($input: RefundInput!, $idem
 
 const RefundCreateAnswer = z.object({
   refundCreate: z.object({
-    refund: z.object({ id: z.string() }).nullable(),
+    refund: z.nullable(z.object({ id: z.string() })),
     userErrors: z.array(z.object({ message: z.string() })),
   }),
 });
@@ -262,21 +262,21 @@ const MetafieldsSetAnswer = z.object({
 });
 
 const PickupFulfillmentOrdersAnswer = z.object({
-  order: z
-    .object({
+  order: z.nullable(
+    z.object({
       fulfillmentOrders: z.object({
         nodes: z.array(
           z.object({
             id: z.string(),
             status: z.string(),
-            deliveryMethod: z.object({ methodType: z.string() }).nullable(),
-            assignedLocation: z.object({ location: z.object({ id: z.string() }).nullable() }),
+            deliveryMethod: z.nullable(z.object({ methodType: z.string() })),
+            assignedLocation: z.object({ location: z.nullable(z.object({ id: z.string() })) }),
             lineItems: z.object({ nodes: z.array(z.object({ lineItem: z.object({ id: z.string() }) })) }),
           }),
         ),
       }),
-    })
-    .nullable(),
+    }),
+  ),
 });
 
 const PreparedForPickupAnswer = z.object({

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ShopifyOrderPayload } from './shopify-order.schema';
 import { gidTail } from './shopify-webhook.adapter';
 
@@ -11,17 +11,17 @@ import { gidTail } from './shopify-webhook.adapter';
  */
 
 const ShopMoney = z.object({ shopMoney: z.object({ amount: z.string() }) });
-const TaxLine = z.object({ title: z.string(), rate: z.number().nullable().optional(), priceSet: ShopMoney });
+const TaxLine = z.object({ title: z.string(), rate: z.optional(z.nullable(z.number())), priceSet: ShopMoney });
 const DiscountAllocation = z.object({ allocatedAmountSet: ShopMoney });
-export const ShopifyPageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+export const ShopifyPageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.nullable(z.string()) });
 
 export const ShopifyGraphqlLineItem = z.object({
   id: z.string(),
-  sku: z.string().nullable(),
+  sku: z.nullable(z.string()),
   title: z.string(),
   /** Units ordered, removed and refunded ones included, as REST's `quantity`. */
-  quantity: z.number().int(),
-  variant: z.object({ legacyResourceId: z.string() }).nullable(),
+  quantity: z.number().check(z.int()),
+  variant: z.nullable(z.object({ legacyResourceId: z.string() })),
   originalUnitPriceSet: ShopMoney,
   taxLines: z.array(TaxLine),
   discountAllocations: z.array(DiscountAllocation),
@@ -37,39 +37,39 @@ export const ShopifyGraphqlShippingLine = z.object({
 /** Where Shopify records the delivery method: a local pickup is methodType PICK_UP at its assigned store. */
 export const ShopifyGraphqlFulfillmentOrder = z.object({
   id: z.string(),
-  deliveryMethod: z.object({ methodType: z.string() }).nullable(),
-  assignedLocation: z.object({ location: z.object({ legacyResourceId: z.string() }).nullable() }),
+  deliveryMethod: z.nullable(z.object({ methodType: z.string() })),
+  assignedLocation: z.object({ location: z.nullable(z.object({ legacyResourceId: z.string() })) }),
 });
 
-const MailingAddress = z
-  .object({
-    name: z.string().nullable(),
-    company: z.string().nullable(),
-    address1: z.string().nullable(),
-    address2: z.string().nullable(),
-    city: z.string().nullable(),
-    provinceCode: z.string().nullable(),
-    zip: z.string().nullable(),
-    countryCodeV2: z.string().nullable(),
-    phone: z.string().nullable(),
-  })
-  .nullable();
+const MailingAddress = z.nullable(
+  z.object({
+    name: z.nullable(z.string()),
+    company: z.nullable(z.string()),
+    address1: z.nullable(z.string()),
+    address2: z.nullable(z.string()),
+    city: z.nullable(z.string()),
+    provinceCode: z.nullable(z.string()),
+    zip: z.nullable(z.string()),
+    countryCodeV2: z.nullable(z.string()),
+    phone: z.nullable(z.string()),
+  }),
+);
 
-const connection = <T extends z.ZodType>(node: T) => z.object({ pageInfo: ShopifyPageInfo, nodes: z.array(node) });
+const connection = <T extends z.ZodMiniType>(node: T) => z.object({ pageInfo: ShopifyPageInfo, nodes: z.array(node) });
 
 export const ShopifyGraphqlOrder = z.object({
   id: z.string(),
   legacyResourceId: z.string(),
   name: z.string(),
-  email: z.string().nullable(),
+  email: z.nullable(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
-  cancelledAt: z.string().nullable(),
+  cancelledAt: z.nullable(z.string()),
   currencyCode: z.string(),
   taxesIncluded: z.boolean(),
-  displayFinancialStatus: z.string().nullable(),
+  displayFinancialStatus: z.nullable(z.string()),
   totalPriceSet: ShopMoney,
-  customer: z.object({ firstName: z.string().nullable(), lastName: z.string().nullable() }).nullable(),
+  customer: z.nullable(z.object({ firstName: z.nullable(z.string()), lastName: z.nullable(z.string()) })),
   billingAddress: MailingAddress,
   shippingAddress: MailingAddress,
   lineItems: connection(ShopifyGraphqlLineItem),

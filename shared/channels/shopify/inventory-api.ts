@@ -1,6 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { ChannelApiError, ChannelRateLimitedError, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
@@ -16,28 +16,28 @@ export const SHOPIFY_ADMIN_API_VERSION = '2026-04';
 export const SHOPIFY_ADMIN_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 100 };
 
 export const ShopifyAdminCredentials = z.object({
-  shop: z.string().min(1),
-  accessToken: z.string().min(1),
-  locationId: z.string().min(1),
+  shop: z.string().check(z.minLength(1)),
+  accessToken: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
 });
 export type ShopifyAdminCredentials = z.infer<typeof ShopifyAdminCredentials>;
 
 const GraphqlAnswer = z.object({
-  data: z.record(z.string(), z.unknown()).nullable().optional(),
-  errors: z
-    .array(z.object({ message: z.string(), extensions: z.object({ code: z.string().optional() }).loose().optional() }))
-    .optional(),
+  data: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  errors: z.optional(
+    z.array(z.object({ message: z.string(), extensions: z.optional(z.looseObject({ code: z.optional(z.string()) })) })),
+  ),
   /** What the query cost and what is left of the shop's points; on THROTTLED, how long until it fits. */
-  extensions: z
-    .object({
-      cost: z
-        .object({
+  extensions: z.optional(
+    z.object({
+      cost: z.optional(
+        z.object({
           requestedQueryCost: z.number(),
-          throttleStatus: z.object({ currentlyAvailable: z.number(), restoreRate: z.number().positive() }),
-        })
-        .optional(),
-    })
-    .optional(),
+          throttleStatus: z.object({ currentlyAvailable: z.number(), restoreRate: z.number().check(z.positive()) }),
+        }),
+      ),
+    }),
+  ),
 });
 
 /**
@@ -109,10 +109,10 @@ const InventoryItemsAnswer = z.object({
     nodes: z.array(
       z.object({
         id: z.string(),
-        sku: z.string().nullable(),
-        inventoryLevel: z
-          .object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) })
-          .nullable(),
+        sku: z.nullable(z.string()),
+        inventoryLevel: z.nullable(
+          z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().check(z.int()) })) }),
+        ),
       }),
     ),
   }),
@@ -122,8 +122,8 @@ const SetQuantitiesAnswer = z.object({
   inventorySetQuantities: z.object({
     userErrors: z.array(
       z.object({
-        code: z.string().nullable().optional(),
-        field: z.array(z.string()).nullable().optional(),
+        code: z.optional(z.nullable(z.string())),
+        field: z.optional(z.nullable(z.array(z.string()))),
         message: z.string(),
       }),
     ),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { OrderFeed, PulledPage, PullWindow } from '#domain/intake/order-pull';
 import type { FieldIssue } from '#domain/kernel/validation';
 import { formatIssues } from '#domain/kernel/validation';
@@ -148,7 +148,7 @@ async function readAllLines(
   const lines = order[field] as { pageInfo: z.infer<typeof ShopifyPageInfo>; nodes: unknown[] };
   const { query, node } = MORE_LINES[field];
   const Answer = z.object({
-    order: z.object({ [field]: z.object({ pageInfo: ShopifyPageInfo, nodes: z.array(node) }) }).nullable(),
+    order: z.nullable(z.object({ [field]: z.object({ pageInfo: ShopifyPageInfo, nodes: z.array(node) }) })),
   });
   while (lines.pageInfo.hasNextPage && lines.pageInfo.endCursor) {
     const data = await api.graphql(query, {

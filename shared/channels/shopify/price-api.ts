@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { ChannelApiError } from '../channel-http';
 import { formatDecimalMoney } from '#domain/kernel/money';
 import type { ChannelListing } from '#domain/kernel/product';
@@ -17,9 +17,9 @@ const VariantPricesAnswer = z.object({
   productVariantsBulkUpdate: z.object({
     userErrors: z.array(
       z.object({
-        field: z.array(z.string()).nullable().optional(),
+        field: z.optional(z.nullable(z.array(z.string()))),
         message: z.string(),
-        code: z.string().nullable().optional(),
+        code: z.optional(z.nullable(z.string())),
       }),
     ),
   }),

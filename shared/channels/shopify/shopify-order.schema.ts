@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { NumericChannelId } from '../channel-ids';
 
 /*
@@ -7,37 +7,37 @@ import { NumericChannelId } from '../channel-ids';
  * test notification's order is 820982911946154508), so they arrive as digit strings from
  * parseJsonExactly, and the string `admin_graphql_api_id` is preferred wherever Shopify sends one.
  */
-const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "19.99"');
+const Decimal = z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "19.99"'));
 const ShopifyId = NumericChannelId;
 
 const TaxLine = z.object({
   title: z.string(),
   price: Decimal,
-  rate: z.number().nonnegative().optional(),
+  rate: z.optional(z.number().check(z.nonnegative())),
 });
 
 const DiscountAllocation = z.object({ amount: Decimal });
 
 const LineItem = z.object({
   id: ShopifyId,
-  admin_graphql_api_id: z.string().optional(),
-  variant_id: ShopifyId.nullable().optional(),
-  sku: z.string().nullable().optional(),
-  title: z.string().optional(),
+  admin_graphql_api_id: z.optional(z.string()),
+  variant_id: z.optional(z.nullable(ShopifyId)),
+  sku: z.optional(z.nullable(z.string())),
+  title: z.optional(z.string()),
   /** Checked by the mapper, so a negative quantity holds the order with the field named. */
-  quantity: z.number().int(),
+  quantity: z.number().check(z.int()),
   /** Unit price, before discounts. */
   price: Decimal,
-  discount_allocations: z.array(DiscountAllocation).default([]),
+  discount_allocations: z._default(z.array(DiscountAllocation), []),
   /** Taxes for the whole line (all units). */
-  tax_lines: z.array(TaxLine).default([]),
+  tax_lines: z._default(z.array(TaxLine), []),
 });
 
 const ShippingLine = z.object({
-  title: z.string().optional(),
+  title: z.optional(z.string()),
   price: Decimal,
-  discount_allocations: z.array(DiscountAllocation).default([]),
-  tax_lines: z.array(TaxLine).default([]),
+  discount_allocations: z._default(z.array(DiscountAllocation), []),
+  tax_lines: z._default(z.array(TaxLine), []),
 });
 
 /**
@@ -48,50 +48,51 @@ const ShippingLine = z.object({
  */
 const FulfillmentOrder = z.object({
   id: ShopifyId,
-  assigned_location_id: ShopifyId.nullish(),
-  status: z.string().optional(),
-  delivery_method: z.object({ method_type: z.string() }).nullish(),
+  assigned_location_id: z.nullish(ShopifyId),
+  status: z.optional(z.string()),
+  delivery_method: z.nullish(z.object({ method_type: z.string() })),
 });
 
 const Address = z.object({
-  name: z.string().nullable().optional(),
-  company: z.string().nullable().optional(),
-  address1: z.string().nullable().optional(),
-  address2: z.string().nullable().optional(),
-  city: z.string().nullable().optional(),
-  province_code: z.string().nullable().optional(),
-  zip: z.string().nullable().optional(),
-  country_code: z.string().nullable().optional(),
-  phone: z.string().nullable().optional(),
+  name: z.optional(z.nullable(z.string())),
+  company: z.optional(z.nullable(z.string())),
+  address1: z.optional(z.nullable(z.string())),
+  address2: z.optional(z.nullable(z.string())),
+  city: z.optional(z.nullable(z.string())),
+  province_code: z.optional(z.nullable(z.string())),
+  zip: z.optional(z.nullable(z.string())),
+  country_code: z.optional(z.nullable(z.string())),
+  phone: z.optional(z.nullable(z.string())),
 });
 
 export const ShopifyOrderPayload = z.object({
   id: ShopifyId,
-  admin_graphql_api_id: z.string().optional(),
-  name: z.string().optional(),
-  email: z.string().nullable().optional(),
+  admin_graphql_api_id: z.optional(z.string()),
+  name: z.optional(z.string()),
+  email: z.optional(z.nullable(z.string())),
   created_at: z.iso.datetime({ offset: true }),
   updated_at: z.iso.datetime({ offset: true }),
-  cancelled_at: z.iso.datetime({ offset: true }).nullable().optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
+  cancelled_at: z.optional(z.nullable(z.iso.datetime({ offset: true }))),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
   taxes_included: z.boolean(),
   total_price: Decimal,
-  financial_status: z.string().nullable().optional(),
-  customer: z
-    .object({ first_name: z.string().nullable().optional(), last_name: z.string().nullable().optional() })
-    .nullable()
-    .optional(),
-  line_items: z.array(LineItem).min(1),
-  shipping_lines: z.array(ShippingLine).default([]),
-  fulfillment_orders: z.array(FulfillmentOrder).default([]),
-  billing_address: Address.nullable().optional(),
-  shipping_address: Address.nullable().optional(),
+  financial_status: z.optional(z.nullable(z.string())),
+  customer: z.optional(
+    z.nullable(
+      z.object({ first_name: z.optional(z.nullable(z.string())), last_name: z.optional(z.nullable(z.string())) }),
+    ),
+  ),
+  line_items: z.array(LineItem).check(z.minLength(1)),
+  shipping_lines: z._default(z.array(ShippingLine), []),
+  fulfillment_orders: z._default(z.array(FulfillmentOrder), []),
+  billing_address: z.optional(z.nullable(Address)),
+  shipping_address: z.optional(z.nullable(Address)),
 });
 export type ShopifyOrderPayload = z.infer<typeof ShopifyOrderPayload>;
 
 /** Shopify's money in shop and presentment currencies; the fabric reads the shop money, which the order is kept in. */
 const MoneySet = z.object({
-  shop_money: z.object({ amount: Decimal, currency_code: z.string().regex(/^[A-Z]{3}$/) }),
+  shop_money: z.object({ amount: Decimal, currency_code: z.string().check(z.regex(/^[A-Z]{3}$/)) }),
 });
 
 /*
@@ -101,47 +102,50 @@ const MoneySet = z.object({
  */
 export const ShopifyRefundPayload = z.object({
   id: ShopifyId,
-  admin_graphql_api_id: z.string().optional(),
+  admin_graphql_api_id: z.optional(z.string()),
   order_id: ShopifyId,
   created_at: z.iso.datetime({ offset: true }),
-  processed_at: z.iso.datetime({ offset: true }).nullable().optional(),
-  note: z.string().nullable().optional(),
-  refund_line_items: z
-    .array(
+  processed_at: z.optional(z.nullable(z.iso.datetime({ offset: true }))),
+  note: z.optional(z.nullable(z.string())),
+  refund_line_items: z._default(
+    z.array(
       z.object({
         id: ShopifyId,
         line_item_id: ShopifyId,
-        quantity: z.number().int().nonnegative(),
+        quantity: z.number().check(z.int(), z.nonnegative()),
         subtotal_set: MoneySet,
         total_tax_set: MoneySet,
-        restock_type: z.enum(['no_restock', 'cancel', 'return', 'legacy_restock']).default('no_restock'),
-        location_id: ShopifyId.nullish(),
+        restock_type: z._default(z.enum(['no_restock', 'cancel', 'return', 'legacy_restock']), 'no_restock'),
+        location_id: z.nullish(ShopifyId),
         /** Read for `legacy_restock` only: restocking a fulfilled line is a return, an unfulfilled one a cancel. */
-        line_item: z.object({ fulfillment_status: z.string().nullish() }).nullish(),
+        line_item: z.nullish(z.object({ fulfillment_status: z.nullish(z.string()) })),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
   /** Money not tied to a line: `shipping_refund` (negative: shipping given back) and `refund_discrepancy`. */
-  order_adjustments: z
-    .array(
+  order_adjustments: z._default(
+    z.array(
       z.object({
-        kind: z.string().min(1),
-        reason: z.string().nullish(),
+        kind: z.string().check(z.minLength(1)),
+        reason: z.nullish(z.string()),
         amount_set: MoneySet,
         tax_amount_set: MoneySet,
       }),
-    )
-    .default([]),
-  transactions: z
-    .array(
+    ),
+    [],
+  ),
+  transactions: z._default(
+    z.array(
       z.object({
         id: ShopifyId,
         kind: z.string(),
         status: z.string(),
         amount: Decimal,
-        currency: z.string().regex(/^[A-Z]{3}$/),
+        currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
 });
 export type ShopifyRefundPayload = z.infer<typeof ShopifyRefundPayload>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import {
   ShipmentNotSyncableError,
   type ChannelFulfilmentApi,
@@ -7,20 +7,18 @@ import {
 import { type ChannelPickup, type ChannelPickupApi, PickupNotSyncableError } from '#domain/channel-sync/pickup-sync';
 import type { SquareRestApi } from './inventory-api';
 
-const Fulfillment = z
-  .object({
-    uid: z.string(),
-    type: z.string(),
-    state: z.string(),
-    shipment_details: z.object({ tracking_number: z.string().optional() }).loose().optional(),
-  })
-  .loose();
+const Fulfillment = z.looseObject({
+  uid: z.string(),
+  type: z.string(),
+  state: z.string(),
+  shipment_details: z.optional(z.looseObject({ tracking_number: z.optional(z.string()) })),
+});
 const OrderAnswer = z.object({
   order: z.object({
     id: z.string(),
     location_id: z.string(),
-    version: z.number().int(),
-    fulfillments: z.array(Fulfillment).default([]),
+    version: z.number().check(z.int()),
+    fulfillments: z._default(z.array(Fulfillment), []),
   }),
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { ChannelApiError, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
@@ -10,7 +10,10 @@ import { SQUARE_PRODUCTION_URL, SQUARE_VERSION } from './square-api.client';
 export const SQUARE_RATE_LIMIT: RateLimit = { ratePerSecond: 10, burst: 20 };
 
 /** The seller's access token and the Square location whose stock the fabric sets (its budget's key too). */
-export const SquareSeller = z.object({ accessToken: z.string().min(1), locationId: z.string().min(1) });
+export const SquareSeller = z.object({
+  accessToken: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
+});
 
 /** Square's REST API for one seller and location, with the Square-Version the fabric was written against. */
 export class SquareRestApi {
@@ -44,13 +47,12 @@ export class SquareRestApi {
 }
 
 const SearchAnswer = z.object({
-  objects: z
-    .array(
-      z
-        .object({ id: z.string(), type: z.string(), item_variation_data: z.object({ sku: z.string() }).loose() })
-        .loose(),
-    )
-    .default([]),
+  objects: z._default(
+    z.array(
+      z.looseObject({ id: z.string(), type: z.string(), item_variation_data: z.looseObject({ sku: z.string() }) }),
+    ),
+    [],
+  ),
 });
 
 /**
@@ -87,12 +89,13 @@ export class SquareCatalog {
 }
 
 const CountsAnswer = z.object({
-  counts: z
-    .array(
+  counts: z._default(
+    z.array(
       z.object({ catalog_object_id: z.string(), location_id: z.string(), state: z.string(), quantity: z.string() }),
-    )
-    .default([]),
-  cursor: z.string().optional(),
+    ),
+    [],
+  ),
+  cursor: z.optional(z.string()),
 });
 
 /** BatchChangeInventory takes up to 100 changes a call. */

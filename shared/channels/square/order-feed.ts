@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { OrderFeed, PulledPage } from '#domain/intake/order-pull';
 import { readListedOrders } from '../listed-orders';
 import type { SquareOrdersApi } from './square-api.client';
@@ -10,10 +10,15 @@ export const SQUARE_SEARCH_PAGE_LIMIT = 1000;
 /** SearchOrders takes at most this many location ids a request. */
 const LOCATIONS_PER_SEARCH = 10;
 
-const SquareLocations = z.object({ locations: z.array(z.object({ id: z.string().min(1) })).default([]) });
-const SquareSearchAnswer = z.object({ orders: z.array(z.unknown()).default([]), cursor: z.string().optional() });
+const SquareLocations = z.object({
+  locations: z._default(z.array(z.object({ id: z.string().check(z.minLength(1)) })), []),
+});
+const SquareSearchAnswer = z.object({ orders: z._default(z.array(z.unknown()), []), cursor: z.optional(z.string()) });
 /** Where a run is: the locations searched (a cursor is only valid with the same query) and the cursor. */
-const SearchPosition = z.object({ locations: z.array(z.string()).min(1), cursor: z.string().optional() });
+const SearchPosition = z.object({
+  locations: z.array(z.string()).check(z.minLength(1)),
+  cursor: z.optional(z.string()),
+});
 
 /**
  * Square orders updated in the window at every location of the seller (ListLocations, read once per

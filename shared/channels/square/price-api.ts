@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelListing } from '#domain/kernel/product';
 import type { EffectivePrice } from '#domain/pricing/model';
 import { ListingIncompleteError, type ChannelPriceApi } from '#domain/pricing/distribution';
 import type { SquareCatalog, SquareRestApi } from './inventory-api';
 
 const VariationAnswer = z.object({
-  object: z
-    .object({
-      type: z.literal('ITEM_VARIATION'),
-      id: z.string(),
-      version: z.number().int(),
-      item_variation_data: z.record(z.string(), z.unknown()),
-    })
-    .loose(),
+  object: z.looseObject({
+    type: z.literal('ITEM_VARIATION'),
+    id: z.string(),
+    version: z.number().check(z.int()),
+    item_variation_data: z.record(z.string(), z.unknown()),
+  }),
 });
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { OrderSource } from '#domain/intake/order-fetch';
@@ -10,7 +10,7 @@ export const SQUARE_PRODUCTION_URL = 'https://connect.squareup.com';
 /** The Square API version the schema was written against; Square answers in the version the request names. */
 export const SQUARE_VERSION = '2025-10-16';
 
-const SquareCredentials = z.object({ accessToken: z.string().min(1) });
+const SquareCredentials = z.object({ accessToken: z.string().check(z.minLength(1)) });
 
 /**
  * Square's Orders API (RetrieveOrder, SearchOrders) and Locations API (ListLocations), authenticated

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 
 /*
  * The part of Square's Order object (Orders API RetrieveOrder, `{ order }`) that the fabric reads.
@@ -8,58 +8,58 @@ import * as z from 'zod';
  * `returns` name the source order and the returned lines, with `refunds` paying the money back; an
  * exchange carries both `returns` and new `line_items`.
  */
-const SquareMoney = z.object({ amount: z.number().int(), currency: z.string().regex(/^[A-Z]{3}$/) });
+const SquareMoney = z.object({ amount: z.number().check(z.int()), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) });
 export type SquareMoney = z.infer<typeof SquareMoney>;
-const AppliedTax = z.object({ uid: z.string().optional(), tax_uid: z.string(), applied_money: SquareMoney });
+const AppliedTax = z.object({ uid: z.optional(z.string()), tax_uid: z.string(), applied_money: SquareMoney });
 const OrderTax = z.object({
   uid: z.string(),
-  name: z.string().optional(),
-  percentage: z.string().optional(),
-  type: z.enum(['ADDITIVE', 'INCLUSIVE', 'UNKNOWN_TAX']).default('ADDITIVE'),
+  name: z.optional(z.string()),
+  percentage: z.optional(z.string()),
+  type: z._default(z.enum(['ADDITIVE', 'INCLUSIVE', 'UNKNOWN_TAX']), 'ADDITIVE'),
 });
 
 /** A returned line: a sold line's fields, with gross_return_money in place of gross_sales_money. */
 const ReturnLineItem = z.object({
-  uid: z.string().min(1).optional(),
-  source_line_item_uid: z.string().optional(),
-  name: z.string().optional(),
-  variation_name: z.string().optional(),
-  catalog_object_id: z.string().optional(),
+  uid: z.optional(z.string().check(z.minLength(1))),
+  source_line_item_uid: z.optional(z.string()),
+  name: z.optional(z.string()),
+  variation_name: z.optional(z.string()),
+  catalog_object_id: z.optional(z.string()),
   quantity: z.string(),
   base_price_money: SquareMoney,
   gross_return_money: SquareMoney,
   total_tax_money: SquareMoney,
   total_discount_money: SquareMoney,
   total_money: SquareMoney,
-  applied_taxes: z.array(AppliedTax).default([]),
+  applied_taxes: z._default(z.array(AppliedTax), []),
 });
 
 const Address = z.object({
-  address_line_1: z.string().optional(),
-  address_line_2: z.string().optional(),
-  locality: z.string().optional(),
-  administrative_district_level_1: z.string().optional(),
-  postal_code: z.string().optional(),
-  country: z.string().optional(),
+  address_line_1: z.optional(z.string()),
+  address_line_2: z.optional(z.string()),
+  locality: z.optional(z.string()),
+  administrative_district_level_1: z.optional(z.string()),
+  postal_code: z.optional(z.string()),
+  country: z.optional(z.string()),
 });
 
 export const SquareOrder = z
   .object({
-    id: z.string().min(1),
-    location_id: z.string().min(1),
-    reference_id: z.string().optional(),
-    source: z.object({ name: z.string().optional() }).optional(),
+    id: z.string().check(z.minLength(1)),
+    location_id: z.string().check(z.minLength(1)),
+    reference_id: z.optional(z.string()),
+    source: z.optional(z.object({ name: z.optional(z.string()) })),
     state: z.enum(['OPEN', 'COMPLETED', 'CANCELED', 'DRAFT']),
-    version: z.number().int().optional(),
+    version: z.optional(z.number().check(z.int())),
     created_at: z.iso.datetime({ offset: true }),
     updated_at: z.iso.datetime({ offset: true }),
-    line_items: z
-      .array(
+    line_items: z._default(
+      z.array(
         z.object({
-          uid: z.string().min(1),
-          name: z.string().optional(),
-          variation_name: z.string().optional(),
-          catalog_object_id: z.string().optional(),
+          uid: z.string().check(z.minLength(1)),
+          name: z.optional(z.string()),
+          variation_name: z.optional(z.string()),
+          catalog_object_id: z.optional(z.string()),
           quantity: z.string(),
           base_price_money: SquareMoney,
           /** (base price + modifiers) x quantity: the extended line amount before discounts. */
@@ -67,97 +67,107 @@ export const SquareOrder = z
           total_tax_money: SquareMoney,
           total_discount_money: SquareMoney,
           total_money: SquareMoney,
-          applied_taxes: z.array(AppliedTax).default([]),
+          applied_taxes: z._default(z.array(AppliedTax), []),
         }),
-      )
-      .default([]),
-    taxes: z.array(OrderTax).default([]),
-    service_charges: z
-      .array(
+      ),
+      [],
+    ),
+    taxes: z._default(z.array(OrderTax), []),
+    service_charges: z._default(
+      z.array(
         z.object({
-          uid: z.string().optional(),
-          name: z.string().optional(),
-          amount_money: SquareMoney.optional(),
-          applied_money: SquareMoney.optional(),
+          uid: z.optional(z.string()),
+          name: z.optional(z.string()),
+          amount_money: z.optional(SquareMoney),
+          applied_money: z.optional(SquareMoney),
           total_money: SquareMoney,
           total_tax_money: SquareMoney,
-          applied_taxes: z.array(AppliedTax).default([]),
+          applied_taxes: z._default(z.array(AppliedTax), []),
         }),
-      )
-      .default([]),
-    fulfillments: z
-      .array(
+      ),
+      [],
+    ),
+    fulfillments: z._default(
+      z.array(
         z.object({
-          uid: z.string().optional(),
+          uid: z.optional(z.string()),
           type: z.string(),
           state: z.enum(['PROPOSED', 'RESERVED', 'PREPARED', 'COMPLETED', 'CANCELED', 'FAILED']),
-          shipment_details: z
-            .object({
-              recipient: z
-                .object({
-                  display_name: z.string().optional(),
-                  email_address: z.string().optional(),
-                  phone_number: z.string().optional(),
-                  address: Address.optional(),
-                })
-                .optional(),
-            })
-            .optional(),
+          shipment_details: z.optional(
+            z.object({
+              recipient: z.optional(
+                z.object({
+                  display_name: z.optional(z.string()),
+                  email_address: z.optional(z.string()),
+                  phone_number: z.optional(z.string()),
+                  address: z.optional(Address),
+                }),
+              ),
+            }),
+          ),
           /** A PICKUP fulfillment's: who collects and when; the store is the order's location_id. */
-          pickup_details: z
-            .object({
-              recipient: z
-                .object({
-                  display_name: z.string().optional(),
-                  email_address: z.string().optional(),
-                  phone_number: z.string().optional(),
-                })
-                .optional(),
-              pickup_at: z.iso.datetime({ offset: true }).optional(),
-              note: z.string().optional(),
-            })
-            .optional(),
+          pickup_details: z.optional(
+            z.object({
+              recipient: z.optional(
+                z.object({
+                  display_name: z.optional(z.string()),
+                  email_address: z.optional(z.string()),
+                  phone_number: z.optional(z.string()),
+                }),
+              ),
+              pickup_at: z.optional(z.iso.datetime({ offset: true })),
+              note: z.optional(z.string()),
+            }),
+          ),
         }),
-      )
-      .default([]),
+      ),
+      [],
+    ),
     /** What the buyer paid with: CARD, CASH, SQUARE_GIFT_CARD, WALLET, OTHER... (amount_money excludes tips and change). */
-    tenders: z
-      .array(z.object({ id: z.string().optional(), type: z.string().min(1), amount_money: SquareMoney }))
-      .default([]),
-    returns: z
-      .array(
+    tenders: z._default(
+      z.array(
+        z.object({ id: z.optional(z.string()), type: z.string().check(z.minLength(1)), amount_money: SquareMoney }),
+      ),
+      [],
+    ),
+    returns: z._default(
+      z.array(
         z.object({
-          uid: z.string().optional(),
-          source_order_id: z.string().optional(),
-          return_line_items: z.array(ReturnLineItem).default([]),
-          return_service_charges: z.array(z.object({ uid: z.string().optional() })).default([]),
-          return_taxes: z.array(OrderTax).default([]),
+          uid: z.optional(z.string()),
+          source_order_id: z.optional(z.string()),
+          return_line_items: z._default(z.array(ReturnLineItem), []),
+          return_service_charges: z._default(z.array(z.object({ uid: z.optional(z.string()) })), []),
+          return_taxes: z._default(z.array(OrderTax), []),
         }),
-      )
-      .default([]),
-    return_amounts: z.object({ total_money: SquareMoney, tax_money: SquareMoney.optional() }).optional(),
-    refunds: z
-      .array(
+      ),
+      [],
+    ),
+    return_amounts: z.optional(z.object({ total_money: SquareMoney, tax_money: z.optional(SquareMoney) })),
+    refunds: z._default(
+      z.array(
         z.object({
           id: z.string(),
-          tender_id: z.string().optional(),
-          reason: z.string().optional(),
+          tender_id: z.optional(z.string()),
+          reason: z.optional(z.string()),
           amount_money: SquareMoney,
           status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'FAILED']),
-          created_at: z.iso.datetime({ offset: true }).optional(),
+          created_at: z.optional(z.iso.datetime({ offset: true })),
         }),
-      )
-      .default([]),
+      ),
+      [],
+    ),
     total_money: SquareMoney,
-    total_tax_money: SquareMoney.optional(),
-    total_discount_money: SquareMoney.optional(),
-    total_tip_money: SquareMoney.optional(),
-    closed_at: z.iso.datetime({ offset: true }).optional(),
+    total_tax_money: z.optional(SquareMoney),
+    total_discount_money: z.optional(SquareMoney),
+    total_tip_money: z.optional(SquareMoney),
+    closed_at: z.optional(z.iso.datetime({ offset: true })),
   })
-  .refine((order) => order.line_items.length > 0 || order.returns.length > 0, {
-    path: ['line_items'],
-    message: 'an order sells (line_items) or takes back (returns) at least one line',
-  });
+  .check(
+    z.refine((order) => order.line_items.length > 0 || order.returns.length > 0, {
+      path: ['line_items'],
+      message: 'an order sells (line_items) or takes back (returns) at least one line',
+    }),
+  );
 export type SquareOrder = z.infer<typeof SquareOrder>;
 
 export const SquareRetrieveOrderResponse = z.object({ order: SquareOrder });
@@ -167,23 +177,23 @@ export const SquareRetrieveOrderResponse = z.object({ order: SquareOrder });
  * the order (data.id) and its new version and state, never its lines or money.
  */
 export const SquareOrderEvent = z.object({
-  merchant_id: z.string().min(1),
-  type: z.string().min(1),
-  event_id: z.string().min(1),
+  merchant_id: z.string().check(z.minLength(1)),
+  type: z.string().check(z.minLength(1)),
+  event_id: z.string().check(z.minLength(1)),
   created_at: z.iso.datetime({ offset: true }),
   data: z.object({
     type: z.string(),
-    id: z.string().min(1),
-    object: z
-      .record(
+    id: z.string().check(z.minLength(1)),
+    object: z.optional(
+      z.record(
         z.string(),
         z.object({
-          location_id: z.string().optional(),
-          order_id: z.string().optional(),
-          state: z.string().optional(),
-          version: z.number().optional(),
+          location_id: z.optional(z.string()),
+          order_id: z.optional(z.string()),
+          state: z.optional(z.string()),
+          version: z.optional(z.number()),
         }),
-      )
-      .optional(),
+      ),
+    ),
   }),
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
-import { ConfigError, readPolicy } from '#shared/config/env';
+import * as z from '#domain/kernel/schema';
+import { ConfigError } from '#domain/kernel/errors';
+import { readPolicy } from '#shared/config/env';
 import { OrderMappingError, type TillTransaction } from '#domain/intake/channel-ports';
 import { loadInventoryPolicy } from '#domain/inventory';
 import { formatDecimalMoney, type Money } from '#domain/kernel/money';
@@ -12,16 +13,17 @@ import { isTimeZone } from '#domain/kernel/time-zone';
 
 export const SQUARE_STORE_LOCATIONS_ENV = 'FABRIC_SQUARE_STORE_LOCATIONS';
 
-const StoreLocation = z
-  .object({
-    /** A store location of the inventory policy: where the till's sales move stock. */
-    storeId: z.string().min(1),
-    /** The store's time zone, which decides the business day a sale is booked on; UTC when unset. */
-    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/London').default('UTC'),
-  })
-  .strict();
+const StoreLocation = z.strictObject({
+  /** A store location of the inventory policy: where the till's sales move stock. */
+  storeId: z.string().check(z.minLength(1)),
+  /** The store's time zone, which decides the business day a sale is booked on; UTC when unset. */
+  timeZone: z._default(
+    z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as Europe/London')),
+    'UTC',
+  ),
+});
 /** Square location id to our store: the Square locations whose in-person orders are store transactions. */
-export const SquareStoreLocations = z.record(z.string().min(1), StoreLocation);
+export const SquareStoreLocations = z.record(z.string().check(z.minLength(1)), StoreLocation);
 export type SquareStoreLocations = z.infer<typeof SquareStoreLocations>;
 
 /**

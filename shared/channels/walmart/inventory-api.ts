@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { ChannelApiError, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
@@ -13,7 +13,10 @@ import { serviceHeaders } from './walmart-api.client';
 export const WALMART_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 10 };
 
 /** The seller's application (its budget's key) and the ship node whose stock the fabric sets. */
-export const WalmartSeller = z.object({ clientId: z.string().min(1), shipNode: z.string().min(1) });
+export const WalmartSeller = z.object({
+  clientId: z.string().check(z.minLength(1)),
+  shipNode: z.string().check(z.minLength(1)),
+});
 
 /** A Marketplace caller for one seller: the Token API's access token, the credentials, the shared bucket. */
 export interface WalmartSellerApi {

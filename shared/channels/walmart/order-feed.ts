@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { OrderFeed, PulledPage } from '#domain/intake/order-pull';
 import { readListedOrders } from '../listed-orders';
 import type { WalmartOrdersApi } from './walmart-api.client';
@@ -11,8 +11,8 @@ export const WALMART_ORDERS_PAGE_LIMIT = 200;
 /** The list answer of GET /v3/orders: `meta.nextCursor` is absent (or empty) on the last page. */
 const WalmartOrderList = z.object({
   list: z.object({
-    meta: z.object({ totalCount: z.number().optional(), nextCursor: z.string().nullish() }),
-    elements: z.object({ order: z.array(z.unknown()).default([]) }).default({ order: [] }),
+    meta: z.object({ totalCount: z.optional(z.number()), nextCursor: z.nullish(z.string()) }),
+    elements: z._default(z.object({ order: z._default(z.array(z.unknown()), []) }), { order: [] }),
   }),
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { CachedAccessToken, TokenBucket, channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { OrderSource } from '#domain/intake/order-fetch';
@@ -11,8 +11,14 @@ export const WALMART_PRODUCTION_URL = 'https://marketplace.walmartapis.com';
 /** WM_SVC.NAME, which every Marketplace call must carry. */
 const SERVICE_NAME = 'Walmart Marketplace';
 
-const WalmartCredentials = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
-const WalmartTokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
+const WalmartCredentials = z.object({
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
+});
+const WalmartTokenResponse = z.object({
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.int(), z.positive()),
+});
 
 /** The headers Walmart requires on every call: the service name and a fresh correlation id. */
 export function serviceHeaders(): Record<string, string> {

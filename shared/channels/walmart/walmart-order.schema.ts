@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 
 /*
  * The part of a Walmart Marketplace purchase order (Orders API v3, GET /v3/orders/{purchaseOrderId},
@@ -7,83 +7,86 @@ import * as z from 'zod';
  * carries its statuses with the quantity in each. Dates are epoch milliseconds in Walmart's examples
  * and date-times in its reference, so both are read.
  */
-const WalmartTimestamp = z
-  .union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })])
-  .transform((value) => new Date(value).toISOString());
+const WalmartTimestamp = z.pipe(
+  z.union([z.number().check(z.int(), z.nonnegative()), z.iso.datetime({ offset: true })]),
+  z.transform((value) => new Date(value).toISOString()),
+);
 
-const WalmartMoney = z.object({ currency: z.string().regex(/^[A-Z]{3}$/), amount: z.number() });
+const WalmartMoney = z.object({ currency: z.string().check(z.regex(/^[A-Z]{3}$/)), amount: z.number() });
 export type WalmartMoney = z.infer<typeof WalmartMoney>;
 
-const WalmartQuantity = z.object({ unitOfMeasurement: z.string().optional(), amount: z.string() });
+const WalmartQuantity = z.object({ unitOfMeasurement: z.optional(z.string()), amount: z.string() });
 
 const WalmartCharge = z.object({
   /** PRODUCT (the item price, or a product discount such as SubscriptionDiscount) or SHIPPING. */
-  chargeType: z.string().min(1),
-  chargeName: z.string().optional(),
+  chargeType: z.string().check(z.minLength(1)),
+  chargeName: z.optional(z.string()),
   chargeAmount: WalmartMoney,
-  tax: z.object({ taxName: z.string().optional(), taxAmount: WalmartMoney }).nullish(),
+  tax: z.nullish(z.object({ taxName: z.optional(z.string()), taxAmount: WalmartMoney })),
 });
 export type WalmartCharge = z.infer<typeof WalmartCharge>;
 
 export const WalmartOrderLine = z.object({
-  lineNumber: z.string().min(1),
-  item: z.object({ productName: z.string().optional(), sku: z.string() }),
-  charges: z.object({ charge: z.array(WalmartCharge).min(1) }),
+  lineNumber: z.string().check(z.minLength(1)),
+  item: z.object({ productName: z.optional(z.string()), sku: z.string() }),
+  charges: z.object({ charge: z.array(WalmartCharge).check(z.minLength(1)) }),
   orderLineQuantity: WalmartQuantity,
-  statusDate: WalmartTimestamp.optional(),
+  statusDate: z.optional(WalmartTimestamp),
   orderLineStatuses: z.object({
     orderLineStatus: z
       .array(
         z.object({
           status: z.enum(['Created', 'Acknowledged', 'Shipped', 'Delivered', 'Cancelled', 'Refund']),
           statusQuantity: WalmartQuantity,
-          cancellationReason: z.string().nullish(),
+          cancellationReason: z.nullish(z.string()),
         }),
       )
-      .min(1),
+      .check(z.minLength(1)),
   }),
   /** What was refunded on the line, as negative charges. */
-  refund: z
-    .object({
-      refundId: z.string().optional(),
-      refundComments: z.string().optional(),
+  refund: z.nullish(
+    z.object({
+      refundId: z.optional(z.string()),
+      refundComments: z.optional(z.string()),
       refundCharges: z.object({
-        refundCharge: z.array(z.object({ refundReason: z.string().optional(), charge: WalmartCharge })),
+        refundCharge: z.array(z.object({ refundReason: z.optional(z.string()), charge: WalmartCharge })),
       }),
-    })
-    .nullish(),
+    }),
+  ),
 });
 export type WalmartOrderLine = z.infer<typeof WalmartOrderLine>;
 
 export const WalmartOrder = z.object({
-  purchaseOrderId: z.string().min(1),
-  customerOrderId: z.string().optional(),
-  customerEmailId: z.string().optional(),
+  purchaseOrderId: z.string().check(z.minLength(1)),
+  customerOrderId: z.optional(z.string()),
+  customerEmailId: z.optional(z.string()),
   orderDate: WalmartTimestamp,
-  shippingInfo: z
-    .object({
-      phone: z.string().optional(),
-      methodCode: z.string().optional(),
-      postalAddress: z
-        .object({
-          name: z.string().optional(),
-          address1: z.string().optional(),
-          address2: z.string().nullish(),
-          city: z.string().optional(),
-          state: z.string().optional(),
-          postalCode: z.string().optional(),
-          country: z.string().optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-  orderLines: z.object({ orderLine: z.array(WalmartOrderLine).min(1) }),
+  shippingInfo: z.optional(
+    z.object({
+      phone: z.optional(z.string()),
+      methodCode: z.optional(z.string()),
+      postalAddress: z.optional(
+        z.object({
+          name: z.optional(z.string()),
+          address1: z.optional(z.string()),
+          address2: z.nullish(z.string()),
+          city: z.optional(z.string()),
+          state: z.optional(z.string()),
+          postalCode: z.optional(z.string()),
+          country: z.optional(z.string()),
+        }),
+      ),
+    }),
+  ),
+  orderLines: z.object({ orderLine: z.array(WalmartOrderLine).check(z.minLength(1)) }),
   /** The order's total as Walmart states it; the mapping must reproduce it when present. */
-  orderSummary: z
-    .object({
-      totalAmount: z.object({ currencyAmount: z.number(), currencyUnit: z.string().regex(/^[A-Z]{3}$/) }).optional(),
-    })
-    .optional(),
+  orderSummary: z.optional(
+    z.object({
+      totalAmount: z.optional(
+        z.object({ currencyAmount: z.number(), currencyUnit: z.string().check(z.regex(/^[A-Z]{3}$/)) }),
+      ),
+    }),
+  ),
 });
 export type WalmartOrder = z.infer<typeof WalmartOrder>;
 
@@ -97,20 +100,23 @@ export const WalmartGetOrderResponse = z.object({ order: WalmartOrder });
  * PO_LINE_AUTOCANCELLED, INTENT_TO_CANCEL, FRAUD_CANCEL), which Walmart's page places both at
  * payload.subEventType and under payload.meta.
  */
-const EventSource = z.object({ eventType: z.string().min(1), eventId: z.string().min(1) });
+const EventSource = z.object({
+  eventType: z.string().check(z.minLength(1)),
+  eventId: z.string().check(z.minLength(1)),
+});
 
 export const WALMART_PURCHASE_ORDER_EVENTS = ['PO_CREATED', 'PO_LINE_AUTOCANCELLED'] as const;
 
 export const WalmartPurchaseOrderEvent = z.object({
   source: EventSource,
-  payload: z.object({ partnerId: z.string().optional(), purchaseOrderId: z.string().min(1) }),
+  payload: z.object({ partnerId: z.optional(z.string()), purchaseOrderId: z.string().check(z.minLength(1)) }),
 });
 
 export const WalmartOrderUpdatesEvent = z.object({
   source: EventSource,
   payload: z.object({
-    subEventType: z.string().optional(),
-    meta: z.object({ subEventType: z.string().optional() }).nullish(),
-    order: z.object({ purchaseOrderId: z.string().min(1), partnerId: z.string().optional() }),
+    subEventType: z.optional(z.string()),
+    meta: z.nullish(z.object({ subEventType: z.optional(z.string()) })),
+    order: z.object({ purchaseOrderId: z.string().check(z.minLength(1)), partnerId: z.optional(z.string()) }),
   }),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import { channelRequest, type ChannelHttpOptions } from '../channel-http';
 import type { ChannelInventoryApi, ListingQuantity, ListingResult } from '#domain/channel-sync/availability-sync';
@@ -11,9 +11,9 @@ import type { RateLimit } from '#domain/kernel/rate-limit';
 export const WOOCOMMERCE_RATE_LIMIT: RateLimit = { ratePerSecond: 5, burst: 10 };
 
 export const WooCommerceCredentials = z.object({
-  storeUrl: z.string().url(),
-  consumerKey: z.string().min(1),
-  consumerSecret: z.string().min(1),
+  storeUrl: z.string().check(z.url()),
+  consumerKey: z.string().check(z.minLength(1)),
+  consumerSecret: z.string().check(z.minLength(1)),
 });
 
 /** The store's REST API (wc/v3) with the key pair as HTTP Basic auth, which WooCommerce accepts over HTTPS. */
@@ -72,17 +72,21 @@ export class WooCommerceRestApi {
 }
 
 const Product = z.object({
-  id: z.number().int(),
+  id: z.number().check(z.int()),
   sku: z.string(),
-  stock_quantity: z.number().int().nullable(),
+  stock_quantity: z.nullable(z.number().check(z.int())),
   manage_stock: z.boolean(),
 });
 const BatchAnswer = z.object({
-  update: z
-    .array(
-      z.object({ id: z.number().int(), error: z.object({ code: z.string(), message: z.string() }).optional() }).loose(),
-    )
-    .default([]),
+  update: z._default(
+    z.array(
+      z.looseObject({
+        id: z.number().check(z.int()),
+        error: z.optional(z.object({ code: z.string(), message: z.string() })),
+      }),
+    ),
+    [],
+  ),
 });
 
 /** products/batch takes up to 100 objects a call; the product search pages at 100. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { OrderFeed, PulledPage, PullWindow } from '#domain/intake/order-pull';
 import { readListedOrders } from '../listed-orders';
 import type { WooCommerceRestApi } from './inventory-api';
@@ -13,7 +13,10 @@ const gmtSecond = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 const GMT_SECOND = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/;
 
 /** Where the next page starts: orders modified strictly after `after`, page `page` of that query. */
-const Position = z.object({ after: z.string().regex(GMT_SECOND), page: z.number().int().positive() });
+const Position = z.object({
+  after: z.string().check(z.regex(GMT_SECOND)),
+  page: z.number().check(z.int(), z.positive()),
+});
 type Position = z.infer<typeof Position>;
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { NumericChannelId } from '../channel-ids';
 
 /*
@@ -7,11 +7,11 @@ import { NumericChannelId } from '../channel-ids';
  * in the order currency; line `subtotal` and `total` exclude tax even when the store enters prices with
  * tax (`prices_include_tax`); `price` is a float and is never read.
  */
-const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "19.99"');
+const Decimal = z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "19.99"'));
 /** WooCommerce's *_gmt timestamps carry no offset; they are UTC. */
 const GmtTimestamp = z
   .string()
-  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/, 'must be a UTC timestamp such as "2025-03-14T14:26:55"');
+  .check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/, 'must be a UTC timestamp such as "2025-03-14T14:26:55"'));
 
 /**
  * A line's tax at one rate (`id` is the rate id). A store that rounds tax at the subtotal sends `total`
@@ -20,87 +20,91 @@ const GmtTimestamp = z
 const TaxShare = z.object({
   id: NumericChannelId,
   total: z.union([Decimal, z.literal('')]),
-  subtotal: z.union([Decimal, z.literal('')]).optional(),
+  subtotal: z.optional(z.union([Decimal, z.literal('')])),
 });
 
 const Address = z.object({
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  company: z.string().optional(),
-  address_1: z.string().optional(),
-  address_2: z.string().optional(),
-  city: z.string().optional(),
-  state: z.string().optional(),
-  postcode: z.string().optional(),
-  country: z.string().optional(),
-  email: z.string().nullable().optional(),
-  phone: z.string().optional(),
+  first_name: z.optional(z.string()),
+  last_name: z.optional(z.string()),
+  company: z.optional(z.string()),
+  address_1: z.optional(z.string()),
+  address_2: z.optional(z.string()),
+  city: z.optional(z.string()),
+  state: z.optional(z.string()),
+  postcode: z.optional(z.string()),
+  country: z.optional(z.string()),
+  email: z.optional(z.nullable(z.string())),
+  phone: z.optional(z.string()),
 });
 
 export const WooCommerceOrderPayload = z.object({
   id: NumericChannelId,
-  number: z.string().optional(),
+  number: z.optional(z.string()),
   status: z.string(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
   date_created_gmt: GmtTimestamp,
   date_modified_gmt: GmtTimestamp,
   prices_include_tax: z.boolean(),
   total: Decimal,
-  billing: Address.optional(),
-  shipping: Address.optional(),
+  billing: z.optional(Address),
+  shipping: z.optional(Address),
   line_items: z
     .array(
       z.object({
         id: NumericChannelId,
-        name: z.string().optional(),
+        name: z.optional(z.string()),
         product_id: NumericChannelId,
         variation_id: NumericChannelId,
         /** Checked by the mapper, so a negative quantity holds the order with the field named. */
-        quantity: z.number().int(),
+        quantity: z.number().check(z.int()),
         /** The line before discounts, all units, tax excluded. */
         subtotal: Decimal,
         subtotal_tax: Decimal,
         /** The line after discounts, all units, tax excluded. */
         total: Decimal,
         total_tax: Decimal,
-        taxes: z.array(TaxShare).default([]),
-        sku: z.string().nullable().optional(),
+        taxes: z._default(z.array(TaxShare), []),
+        sku: z.optional(z.nullable(z.string())),
       }),
     )
-    .min(1),
-  tax_lines: z
-    .array(
+    .check(z.minLength(1)),
+  tax_lines: z._default(
+    z.array(
       z.object({
         rate_id: NumericChannelId,
         label: z.string(),
-        rate_percent: z.number().nonnegative().optional(),
+        rate_percent: z.optional(z.number().check(z.nonnegative())),
         /** The rate's tax on the line items, rounded to the currency, where `taxes[].total` may not be. */
-        tax_total: Decimal.optional(),
-        shipping_tax_total: Decimal.optional(),
+        tax_total: z.optional(Decimal),
+        shipping_tax_total: z.optional(Decimal),
       }),
-    )
-    .default([]),
-  shipping_lines: z
-    .array(
+    ),
+    [],
+  ),
+  shipping_lines: z._default(
+    z.array(
       z.object({
         id: NumericChannelId,
-        method_title: z.string().optional(),
+        method_title: z.optional(z.string()),
         /** `local_pickup` (the classic method) or `pickup_location` (the Checkout block's Local Pickup) for a pickup. */
-        method_id: z.string().optional(),
+        method_id: z.optional(z.string()),
         /** The Checkout block's Local Pickup records the chosen location's name under `pickup_location`. */
-        meta_data: z.array(z.object({ key: z.string(), value: z.unknown() }).loose()).default([]),
+        meta_data: z._default(z.array(z.looseObject({ key: z.string(), value: z.unknown() })), []),
         /** Tax excluded, always. */
         total: Decimal,
         total_tax: Decimal,
-        taxes: z.array(TaxShare).default([]),
+        taxes: z._default(z.array(TaxShare), []),
       }),
-    )
-    .default([]),
-  fee_lines: z
-    .array(z.object({ id: NumericChannelId, name: z.string().optional(), total: Decimal, total_tax: Decimal }))
-    .default([]),
-  refunds: z
-    .array(z.object({ id: NumericChannelId, reason: z.string().nullable().optional(), total: Decimal }))
-    .default([]),
+    ),
+    [],
+  ),
+  fee_lines: z._default(
+    z.array(z.object({ id: NumericChannelId, name: z.optional(z.string()), total: Decimal, total_tax: Decimal })),
+    [],
+  ),
+  refunds: z._default(
+    z.array(z.object({ id: NumericChannelId, reason: z.optional(z.nullable(z.string())), total: Decimal })),
+    [],
+  ),
 });
 export type WooCommerceOrderPayload = z.infer<typeof WooCommerceOrderPayload>;

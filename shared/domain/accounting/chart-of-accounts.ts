@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readPolicy } from '#shared/config/env';
 import { SalesChannel } from '#domain/kernel/order';
 
@@ -10,9 +10,9 @@ import { SalesChannel } from '#domain/kernel/order';
  * the reviewed mapping in this file is the one every function reads.
  */
 
-const AccountCode = z.string().trim().min(1).max(20);
+const AccountCode = z.string().check(z.trim(), z.minLength(1), z.maxLength(20));
 
-const BasisPoints = z.number().int().min(0).max(10_000);
+const BasisPoints = z.number().check(z.int(), z.gte(0), z.lte(10_000));
 
 /**
  * A channel's fee schedule as data: the fee it predicts (`feeType`, the settlement's own name for
@@ -22,38 +22,39 @@ const BasisPoints = z.number().int().min(0).max(10_000);
  * and gift wrap less its promotions, no tax (Amazon's referral fee on the "total sales price").
  */
 export const FeeSchedule = z.object({
-  feeType: z.string().min(1).default('fee'),
-  base: z.enum(['charged', 'item_and_shipping_excluding_tax']).default('charged'),
+  feeType: z._default(z.string().check(z.minLength(1)), 'fee'),
+  base: z._default(z.enum(['charged', 'item_and_shipping_excluding_tax']), 'charged'),
   percentBasisPoints: BasisPoints,
-  fixedMinor: z.number().int().min(0).default(0),
-  minimumMinor: z.number().int().min(0).default(0),
+  fixedMinor: z._default(z.number().check(z.int(), z.gte(0)), 0),
+  minimumMinor: z._default(z.number().check(z.int(), z.gte(0)), 0),
   /**
    * Rates per category, for channels that price by category (Amazon). Neither the settlement nor the
    * canonical order names the channel's category, so a category is the SKUs that start with its prefix.
    */
-  categories: z
-    .array(
+  categories: z._default(
+    z.array(
       z.object({
-        skuPrefix: z.string().min(1),
+        skuPrefix: z.string().check(z.minLength(1)),
         percentBasisPoints: BasisPoints,
-        minimumMinor: z.number().int().min(0).optional(),
+        minimumMinor: z.optional(z.number().check(z.int(), z.gte(0))),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
   /**
    * What a refund gives back: the fee in full, less an administration fee (`adminFeeType`) of
    * `adminFeeBasisPoints` of the fee returned, at most `adminFeeMaxMinor` per item. Absent: a refund
    * gives nothing back and its fees are not checked.
    */
-  refund: z
-    .object({
-      adminFeeType: z.string().min(1),
+  refund: z.optional(
+    z.object({
+      adminFeeType: z.string().check(z.minLength(1)),
       adminFeeBasisPoints: BasisPoints,
-      adminFeeMaxMinor: z.number().int().min(0),
-    })
-    .optional(),
+      adminFeeMaxMinor: z.number().check(z.int(), z.gte(0)),
+    }),
+  ),
   /** A settled fee further than this from the schedule is a FEE_VARIANCE exception. */
-  toleranceMinor: z.number().int().min(0).default(0),
+  toleranceMinor: z._default(z.number().check(z.int(), z.gte(0)), 0),
 });
 export type FeeSchedule = z.infer<typeof FeeSchedule>;
 
@@ -64,8 +65,8 @@ export const ChannelAccounting = z.object({
    */
   settlementAccount: AccountCode,
   /** The channel pays out through settlement reports: its booked orders must appear in one within `neverSettledAfterDays`. */
-  settles: z.boolean().default(false),
-  expectedFees: FeeSchedule.optional(),
+  settles: z._default(z.boolean(), false),
+  expectedFees: z.optional(FeeSchedule),
 });
 export type ChannelAccounting = z.infer<typeof ChannelAccounting>;
 
@@ -84,16 +85,16 @@ export const AccountingPolicy = z.object({
   /** Channels absent here use accounts receivable and are not expected to settle. */
   channels: z.partialRecord(SalesChannel, ChannelAccounting),
   /** POS tender method (lower case, as the till reports it) to the account the money lands in. */
-  tenders: z.record(z.string().min(1), AccountCode),
+  tenders: z.record(z.string().check(z.minLength(1)), AccountCode),
   /** A tender method nobody mapped: booked here (a suspense account) rather than refused. */
   unmappedTenderAccount: AccountCode,
   settlement: z.object({
     /** A booked sale of a settling channel that no settlement has named after this many days is a NEVER_SETTLED exception. */
-    neverSettledAfterDays: z.number().int().min(1).max(365),
+    neverSettledAfterDays: z.number().check(z.int(), z.gte(1), z.lte(365)),
     /** How many days before the cut-off the scheduled check still looks at (older ones were reported already). */
-    lookbackDays: z.number().int().min(1).max(31),
+    lookbackDays: z.number().check(z.int(), z.gte(1), z.lte(31)),
     /** An order's settled charges further than this from its total are an AMOUNT_VARIANCE exception. */
-    amountToleranceMinor: z.number().int().min(0),
+    amountToleranceMinor: z.number().check(z.int(), z.gte(0)),
   }),
 });
 export type AccountingPolicy = z.infer<typeof AccountingPolicy>;

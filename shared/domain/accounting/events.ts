@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { SettlementLine } from './settlement';
 import { JournalEntryPreparedData } from './model';
 import { ReconciliationExceptionData } from './settlement-exception';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { JournalEntry } from './journal-entry';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { Shipment } from '#domain/kernel/shipment';
@@ -18,7 +18,7 @@ export const JournalEntryPreparedData = z.object({
   entry: JournalEntry,
   kind: JournalEntryKind,
   /** The canonical order the entry books, when there is one (not for POS sales or settlement fees). */
-  orderId: z.string().min(1).optional(),
+  orderId: z.optional(z.string().check(z.minLength(1))),
 });
 export type JournalEntryPreparedData = z.infer<typeof JournalEntryPreparedData>;
 
@@ -50,7 +50,7 @@ export class JournalEntryDraft {
     return total;
   }
 
-  /** The balanced entry, or undefined when every amount is zero (nothing to book). Throws ZodError when it does not balance. */
+  /** The balanced entry, or undefined when every amount is zero (nothing to book). Throws the schema's error when it does not balance. */
   build(): JournalEntry | undefined {
     const lines = [...this.amounts.values()]
       .filter((line) => line.signedMinor !== 0)

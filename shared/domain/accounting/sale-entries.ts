@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { AccountingPolicy } from './chart-of-accounts';
 import { settlementAccountFor } from './chart-of-accounts';
 import { CurrencyMismatchError, sumMoney } from '#domain/kernel/money';
@@ -17,7 +17,10 @@ import { PermanentError } from '#domain/kernel/errors';
 export const OrderBookings = z.object({
   lines: z.record(
     z.string(),
-    z.object({ sold: z.number().int().nonnegative(), reversed: z.number().int().nonnegative() }),
+    z.object({
+      sold: z.number().check(z.int(), z.nonnegative()),
+      reversed: z.number().check(z.int(), z.nonnegative()),
+    }),
   ),
   shippingBooked: z.boolean(),
   shippingReversed: z.boolean(),

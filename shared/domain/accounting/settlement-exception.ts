@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { Money } from '#domain/kernel/money';
 import { SalesChannel } from '#domain/kernel/order';
 
@@ -23,17 +23,17 @@ export const ReconciliationExceptionData = z.object({
    */
   reason: ReconciliationReason,
   channel: SalesChannel,
-  settlementId: z.string().min(1).optional(),
-  channelOrderId: z.string().min(1).optional(),
-  orderId: z.string().min(1).optional(),
+  settlementId: z.optional(z.string().check(z.minLength(1))),
+  channelOrderId: z.optional(z.string().check(z.minLength(1))),
+  orderId: z.optional(z.string().check(z.minLength(1))),
   /** The order item concerned (Amazon order-item-code, a Shopify balance transaction id), when the exception is about one. */
-  channelLineId: z.string().min(1).optional(),
+  channelLineId: z.optional(z.string().check(z.minLength(1))),
   /** The fee type of a FEE_VARIANCE, as the channel names it ("Commission", "RefundCommission", "fee"). */
-  feeType: z.string().min(1).optional(),
+  feeType: z.optional(z.string().check(z.minLength(1))),
   /** The settlement report lines concerned. */
-  lineNumbers: z.array(z.number().int().positive()),
-  expected: Money.optional(),
-  actual: Money.optional(),
-  detail: z.string().min(1),
+  lineNumbers: z.array(z.number().check(z.int(), z.positive())),
+  expected: z.optional(Money),
+  actual: z.optional(Money),
+  detail: z.string().check(z.minLength(1)),
 });
 export type ReconciliationExceptionData = z.infer<typeof ReconciliationExceptionData>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { AccountingPolicy } from './chart-of-accounts';
 import { settlementAccountFor } from './chart-of-accounts';
 import { createEvent } from '#domain/kernel/event';
@@ -33,10 +33,10 @@ import {
 
 /** One fee type on one settled item: what the channel kept (negative) or gave back, and what its schedule says. */
 export const SettledFee = z.object({
-  feeType: z.string().min(1),
+  feeType: z.string().check(z.minLength(1)),
   actual: Money,
   /** Absent for a fee type the schedule does not predict (FBA fees, a shipping chargeback): counted, not checked. */
-  expected: Money.optional(),
+  expected: z.optional(Money),
 });
 export type SettledFee = z.infer<typeof SettledFee>;
 
@@ -44,35 +44,35 @@ export type SettledFee = z.infer<typeof SettledFee>;
 export const SettledItem = z.object({
   transactionType: z.string(),
   /** The channel's order item (Amazon order-item-code), matched to an order line by its channel line id. */
-  channelLineId: z.string().min(1).optional(),
+  channelLineId: z.optional(z.string().check(z.minLength(1))),
   /** The money movement (a Shopify balance transaction) when the channel reports per transaction, not per item. */
-  transactionId: z.string().min(1).optional(),
-  orderLineId: z.string().min(1).optional(),
-  sku: z.string().optional(),
-  lineNumbers: z.array(z.number().int().positive()),
+  transactionId: z.optional(z.string().check(z.minLength(1))),
+  orderLineId: z.optional(z.string().check(z.minLength(1))),
+  sku: z.optional(z.string()),
+  lineNumbers: z.array(z.number().check(z.int(), z.positive())),
   components: z.array(z.object({ kind: z.string(), name: z.string(), amount: Money })),
   fees: z.array(SettledFee),
 });
 export type SettledItem = z.infer<typeof SettledItem>;
 
 export const SettledOrder = z.object({
-  channelOrderId: z.string().min(1),
-  orderId: z.string().min(1).optional(),
+  channelOrderId: z.string().check(z.minLength(1)),
+  orderId: z.optional(z.string().check(z.minLength(1))),
   status: z.enum(['matched', 'variance', 'unmatched']),
-  lineNumbers: z.array(z.number().int().positive()),
+  lineNumbers: z.array(z.number().check(z.int(), z.positive())),
   /** What the buyer paid for the order: principal, shipping, gift wrap, taxes and promotions (Amazon), charges (Shopify). */
   charges: Money,
   refunds: Money,
   /** What the marketplace kept, net of fees a refund gave back, positive. */
   fees: Money,
   /** Disputes, reserves and adjustments: money moved for the order that is neither a charge nor a fee. */
-  other: Money.optional(),
-  expectedCharges: Money.optional(),
+  other: z.optional(Money),
+  expectedCharges: z.optional(Money),
   /** The order's fees had every fee type the schedule predicts been as it predicts. */
-  expectedFees: Money.optional(),
+  expectedFees: z.optional(Money),
   /** The canonical order lines the settlement's items matched. */
   orderLineIds: z.array(z.string()),
-  items: z.array(SettledItem).optional(),
+  items: z.optional(z.array(SettledItem)),
   reasons: z.array(ReconciliationReason),
 });
 export type SettledOrder = z.infer<typeof SettledOrder>;
@@ -84,41 +84,41 @@ export type SettledOrder = z.infer<typeof SettledOrder>;
  */
 export const SettlementBalance = z.object({
   rows: z.object({
-    matched: z.number().int().nonnegative(),
-    unmatched: z.number().int().nonnegative(),
-    other: z.number().int().nonnegative(),
+    matched: z.number().check(z.int(), z.nonnegative()),
+    unmatched: z.number().check(z.int(), z.nonnegative()),
+    other: z.number().check(z.int(), z.nonnegative()),
   }),
   matched: Money,
   unmatched: Money,
   other: Money,
   counted: Money,
-  deposit: Money.optional(),
+  deposit: z.optional(Money),
   balanced: z.boolean(),
 });
 export type SettlementBalance = z.infer<typeof SettlementBalance>;
 
 export const SettlementReport = z.object({
-  settlementId: z.string().min(1),
+  settlementId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
   currency: z.string(),
-  startDate: z.string().optional(),
-  endDate: z.string().optional(),
-  depositDate: z.string().optional(),
-  totalAmount: Money.optional(),
+  startDate: z.optional(z.string()),
+  endDate: z.optional(z.string()),
+  depositDate: z.optional(z.string()),
+  totalAmount: z.optional(Money),
   /** Where the report was read from (the raw file stays there: the bucket is append-only). */
-  source: z.string().min(1),
+  source: z.string().check(z.minLength(1)),
   reconciledAt: z.iso.datetime({ offset: true }),
   counts: z.object({
-    lines: z.number().int().nonnegative(),
-    orders: z.number().int().nonnegative(),
-    matched: z.number().int().nonnegative(),
-    variance: z.number().int().nonnegative(),
-    unmatched: z.number().int().nonnegative(),
+    lines: z.number().check(z.int(), z.nonnegative()),
+    orders: z.number().check(z.int(), z.nonnegative()),
+    matched: z.number().check(z.int(), z.nonnegative()),
+    variance: z.number().check(z.int(), z.nonnegative()),
+    unmatched: z.number().check(z.int(), z.nonnegative()),
     /** Lines that name no order: account-level fees, reserves, subscriptions. */
-    accountLines: z.number().int().nonnegative(),
+    accountLines: z.number().check(z.int(), z.nonnegative()),
   }),
   /** Absent on reports reconciled before rows were counted per bucket. */
-  balance: SettlementBalance.optional(),
+  balance: z.optional(SettlementBalance),
   feeEntryIds: z.array(z.string()),
 });
 export type SettlementReport = z.infer<typeof SettlementReport>;

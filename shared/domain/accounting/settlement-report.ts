@@ -1,6 +1,5 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { MoneyFormatError, parseDecimalMoney, type Money } from '#domain/kernel/money';
-import { SalesChannel } from '#domain/kernel/order';
 import { SettlementHeader, SettlementLine } from './settlement';
 import { decompressed, lineBatches, type ByteChunks } from '#shared/text/byte-stream';
 import { PermanentError } from '#domain/kernel/errors';
@@ -169,32 +168,38 @@ function optional<K extends string>(name: K, value: string): Partial<Record<K, s
 /** Payouts are read whole: a payout's transactions are a day's or a week's charges, far below this. */
 export const MAX_PAYOUT_BYTES = 50 * 1024 * 1024;
 
-const Decimal = z.union([z.string(), z.number()]).transform(String);
+const Decimal = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
 const ShopifyBalanceTransaction = z.object({
-  id: z.union([z.number(), z.string()]).transform(String),
+  id: z.pipe(z.union([z.number(), z.string()]), z.transform(String)),
   /** charge, refund, dispute, reserve, adjustment, credit, debit, payout, payout_failure, payout_cancellation. */
-  type: z.string().min(1),
-  currency: z
-    .string()
-    .transform((code) => code.toUpperCase())
-    .pipe(z.string().regex(/^[A-Z]{3}$/)),
+  type: z.string().check(z.minLength(1)),
+  currency: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((code) => code.toUpperCase()),
+    ),
+    z.string().check(z.regex(/^[A-Z]{3}$/)),
+  ),
   amount: Decimal,
-  fee: Decimal.default('0'),
-  source_order_id: z
-    .union([z.number(), z.string()])
-    .nullish()
-    .transform((id) => (id === null || id === undefined ? undefined : String(id))),
-  processed_at: z.string().optional(),
+  fee: z._default(Decimal, '0'),
+  source_order_id: z.pipe(
+    z.nullish(z.union([z.number(), z.string()])),
+    z.transform((id) => (id === null || id === undefined ? undefined : String(id))),
+  ),
+  processed_at: z.optional(z.string()),
 });
 export const ShopifyPayoutDocument = z.object({
   payout: z.object({
-    id: z.union([z.number(), z.string()]).transform(String),
-    status: z.string().optional(),
-    date: z.string().optional(),
-    currency: z
-      .string()
-      .transform((code) => code.toUpperCase())
-      .pipe(z.string().regex(/^[A-Z]{3}$/)),
+    id: z.pipe(z.union([z.number(), z.string()]), z.transform(String)),
+    status: z.optional(z.string()),
+    date: z.optional(z.string()),
+    currency: z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((code) => code.toUpperCase()),
+      ),
+      z.string().check(z.regex(/^[A-Z]{3}$/)),
+    ),
     amount: Decimal,
   }),
   transactions: z.array(ShopifyBalanceTransaction),
@@ -231,7 +236,7 @@ export function readShopifyPayout(text: string): SettlementRecord[] {
   const settlementId = payout.id;
   const header = SettlementHeader.parse({
     settlementId,
-    channel: SalesChannel.enum.shopify,
+    channel: 'shopify',
     currency: payout.currency,
     ...optional('depositDate', payout.date ?? ''),
     totalAmount: money(payout.amount, 'payout.amount'),

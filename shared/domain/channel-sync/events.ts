@@ -1,17 +1,17 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { SalesChannel } from '#domain/kernel/order';
 import { Money } from '#domain/kernel/money';
 import { EventSource, defineEvent } from '#domain/kernel/event';
 
 const IsoTimestamp = z.iso.datetime({ offset: true });
-const Count = z.number().int().min(0);
+const Count = z.number().check(z.int(), z.gte(0));
 
 export const OversellIncidentData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
-  channelOrderId: z.string().min(1),
-  sku: z.string().min(1),
-  quantity: z.number().int().positive(),
+  channelOrderId: z.string().check(z.minLength(1)),
+  sku: z.string().check(z.minLength(1)),
+  quantity: z.number().check(z.int(), z.positive()),
   timeline: z.object({
     zeroDecidedAt: IsoTimestamp,
     zeroPublishedAt: IsoTimestamp,
@@ -23,10 +23,10 @@ export const OversellIncidentData = z.object({
 
 export const ChannelDriftCorrectedData = z.object({
   channel: SalesChannel,
-  sku: z.string().min(1),
+  sku: z.string().check(z.minLength(1)),
   reason: z.enum(['LISTED_QUANTITY_DIFFERS', 'NOT_LISTED', 'PUBLICATION_STALLED']),
   /** What the channel listed when read back; null when it did not list the SKU at all. */
-  listed: Count.nullable(),
+  listed: z.nullable(Count),
   corrected: Count,
   version: Count,
   checkedAt: IsoTimestamp,
@@ -49,9 +49,9 @@ export const ChannelDriftCorrected = defineEvent('ChannelDriftCorrected', {
 });
 
 export const ChannelCancellationNeededData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
-  channelOrderId: z.string().min(1),
+  channelOrderId: z.string().check(z.minLength(1)),
   /** Why the fabric cancelled it: stock could not cover it, or its pickup was never collected. */
   reason: z.enum(['OUT_OF_STOCK', 'PICKUP_EXPIRED']),
   /** What the customer paid and must get back. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import type { Order } from '#domain/kernel/order';
 import type { Money } from '#domain/kernel/money';
 import { sumMoney } from '#domain/kernel/money';
@@ -132,10 +132,10 @@ export function salesOrderFor(order: Order, policy: SalesOrderPostingPolicy): Er
 
 /** Payload of `ErpSalesOrderPosted`: the order is in the ERP, under this document (posted now or found there). */
 export const ErpSalesOrderPostedData = z.object({
-  orderId: z.string().min(1),
-  erp: z.string().min(1),
-  erpDocumentId: z.string().min(1),
-  erpDocumentNumber: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
+  erp: z.string().check(z.minLength(1)),
+  erpDocumentId: z.string().check(z.minLength(1)),
+  erpDocumentNumber: z.string().check(z.minLength(1)),
   /** False only when this very delivery's post created the document; true when it was found (in the ERP after an unanswered post, or in the cross-reference on a redelivery). */
   foundExisting: z.boolean(),
 });
@@ -143,10 +143,10 @@ export type ErpSalesOrderPostedData = z.infer<typeof ErpSalesOrderPostedData>;
 
 /** Payload of `ErpSalesOrderCancelled`: the channel cancelled an order the ERP held, and its sales order is gone. */
 export const ErpSalesOrderCancelledData = z.object({
-  orderId: z.string().min(1),
-  erp: z.string().min(1),
-  erpDocumentId: z.string().min(1),
-  erpDocumentNumber: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
+  erp: z.string().check(z.minLength(1)),
+  erpDocumentId: z.string().check(z.minLength(1)),
+  erpDocumentNumber: z.string().check(z.minLength(1)),
 });
 export type ErpSalesOrderCancelledData = z.infer<typeof ErpSalesOrderCancelledData>;
 
@@ -154,11 +154,11 @@ export type ErpSalesOrderCancelledData = z.infer<typeof ErpSalesOrderCancelledDa
 export const ErpPostingRejectedData = z.object({
   documentType: z.enum(['sales_order', 'journal_entry']),
   /** The order id or journal entry id: the idempotency key the document was posted under. */
-  documentKey: z.string().min(1),
-  orderId: z.string().min(1).optional(),
-  erp: z.string().min(1),
-  erpCode: z.string().min(1),
-  erpMessage: z.string().min(1),
-  status: z.number().int(),
+  documentKey: z.string().check(z.minLength(1)),
+  orderId: z.optional(z.string().check(z.minLength(1))),
+  erp: z.string().check(z.minLength(1)),
+  erpCode: z.string().check(z.minLength(1)),
+  erpMessage: z.string().check(z.minLength(1)),
+  status: z.number().check(z.int()),
 });
 export type ErpPostingRejectedData = z.infer<typeof ErpPostingRejectedData>;

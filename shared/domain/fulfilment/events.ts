@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { DeliveryMethod, SalesChannel } from '#domain/kernel/order';
 import { EventSource, defineEvent } from '#domain/kernel/event';
 
@@ -8,11 +8,11 @@ const IsoTimestamp = z.iso.datetime({ offset: true });
 
 /** The order lines one fulfilment request asks its location to pick. */
 export const RequestLine = z.object({
-  lineId: z.string().min(1),
+  lineId: z.string().check(z.minLength(1)),
   /** The channel's id of the line, for telling the channel (Shopify's fulfillment order line items). */
-  channelLineId: z.string().min(1).optional(),
-  sku: z.string().min(1),
-  quantity: z.number().int().positive(),
+  channelLineId: z.optional(z.string().check(z.minLength(1))),
+  sku: z.string().check(z.minLength(1)),
+  quantity: z.number().check(z.int(), z.positive()),
 });
 export type RequestLine = z.infer<typeof RequestLine>;
 
@@ -36,77 +36,77 @@ export const RequestStatus = z.enum([
 export type RequestStatus = z.infer<typeof RequestStatus>;
 
 export const FulfilmentRequestedData = z.object({
-  requestId: z.string().min(1),
-  orderId: z.string().min(1),
+  requestId: z.string().check(z.minLength(1)),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
-  locationId: z.string().min(1),
+  locationId: z.string().check(z.minLength(1)),
   method: DeliveryMethod,
   route: RequestRoute,
-  attempt: z.number().int().positive(),
-  lines: z.array(RequestLine).min(1),
+  attempt: z.number().check(z.int(), z.positive()),
+  lines: z.array(RequestLine).check(z.minLength(1)),
 });
 
 export const StoreTaskChangedData = z.object({
-  requestId: z.string().min(1),
-  orderId: z.string().min(1),
-  locationId: z.string().min(1),
+  requestId: z.string().check(z.minLength(1)),
+  orderId: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
   from: RequestStatus,
   to: RequestStatus,
   /** The caller's identity (a store app's IAM principal, a console user) or `fulfilment-watch`. */
-  by: z.string().min(1),
-  reason: z.string().min(1).optional(),
+  by: z.string().check(z.minLength(1)),
+  reason: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const PickupReadyData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
-  channelOrderId: z.string().min(1),
-  locationId: z.string().min(1),
+  channelOrderId: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
   /** The store as the channel names it (a Shopify location id), when the policy maps it. */
-  channelLocationId: z.string().min(1).optional(),
+  channelLocationId: z.optional(z.string().check(z.minLength(1))),
   /** What the customer shows at the counter; the channel passes it on. */
-  pickupCode: z.string().min(1),
-  lines: z.array(RequestLine).min(1),
+  pickupCode: z.string().check(z.minLength(1)),
+  lines: z.array(RequestLine).check(z.minLength(1)),
   readyAt: IsoTimestamp,
 });
 
 export const PickupCollectedData = z.object({
-  orderId: z.string().min(1),
-  requestId: z.string().min(1),
-  locationId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
+  requestId: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
   /** The shipment id the collection was confirmed under (the order ships through the shipment flow). */
-  shipmentId: z.string().min(1),
+  shipmentId: z.string().check(z.minLength(1)),
   collectedAt: IsoTimestamp,
 });
 
 export const PickupExpiredData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
-  channelOrderId: z.string().min(1),
-  requestId: z.string().min(1),
-  locationId: z.string().min(1),
+  channelOrderId: z.string().check(z.minLength(1)),
+  requestId: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
   readyAt: IsoTimestamp,
   expiredAt: IsoTimestamp,
 });
 
 export const FulfilmentUnsourceableData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
-  requestId: z.string().min(1),
-  locationId: z.string().min(1),
+  requestId: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
   /** rejected twice, SLA missed on a re-sourced part, or no other location the rules allow holds the units. */
   reason: z.enum(['NO_LOCATION', 'REJECTED_TWICE', 'SLA_MISSED_TWICE']),
   /** The store's words when it rejected; what the watch saw when it was the SLA. */
-  detail: z.string().min(1),
-  lines: z.array(RequestLine).min(1),
+  detail: z.string().check(z.minLength(1)),
+  lines: z.array(RequestLine).check(z.minLength(1)),
 });
 
 export const TillHandOverUnmatchedData = z.object({
-  orderId: z.string().min(1),
-  storeId: z.string().min(1),
-  registerId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
+  storeId: z.string().check(z.minLength(1)),
+  registerId: z.string().check(z.minLength(1)),
   /** Why the hand-over collected nothing: not a pickup, no task at that store, or one already expired or cancelled. */
-  reason: z.string().min(1),
+  reason: z.string().check(z.minLength(1)),
 });
 
 export const FulfilmentRequested = defineEvent('FulfilmentRequested', {

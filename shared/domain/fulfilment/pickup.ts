@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readConfig } from '#shared/config/env';
 import { createEvent } from '#domain/kernel/event';
 import { PickupExpired, PickupReady } from './events';
@@ -21,10 +21,10 @@ export const DEFAULT_PICKUP_HOLD_HOURS = 72;
 export function pickupHoldHours(env: NodeJS.ProcessEnv = process.env): number {
   return readConfig(
     {
-      FABRIC_PICKUP_HOLD_HOURS: z.coerce
-        .number({ error: 'must be a number of hours' })
-        .positive('must be more than 0 hours')
-        .default(DEFAULT_PICKUP_HOLD_HOURS),
+      FABRIC_PICKUP_HOLD_HOURS: z._default(
+        z.coerce.number({ error: 'must be a number of hours' }).check(z.positive('must be more than 0 hours')),
+        DEFAULT_PICKUP_HOLD_HOURS,
+      ),
     },
     env,
   ).FABRIC_PICKUP_HOLD_HOURS;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { DeliveryMethod, SalesChannel, type Address, type Delivery } from '#domain/kernel/order';
 import { formatIssues, type FieldIssue } from '#domain/kernel/validation';
 
@@ -8,20 +8,20 @@ import { formatIssues, type FieldIssue } from '#domain/kernel/validation';
  */
 export const SourcingDecision = z.object({
   /** The matched rule's id, or `channel-default` when no rule matched and the channel's ranking applied. */
-  ruleId: z.string().min(1),
+  ruleId: z.string().check(z.minLength(1)),
   /** The rule set's version the rule was read from (0 for the channel default). */
-  ruleVersion: z.number().int().min(0),
+  ruleVersion: z.number().check(z.int(), z.gte(0)),
   deliveryMethod: DeliveryMethod,
   /** Candidate locations, best first, after ranking. */
-  candidates: z.array(z.string().min(1)),
+  candidates: z.array(z.string().check(z.minLength(1))),
   shipComplete: z.boolean(),
-  maxParts: z.number().int().positive(),
+  maxParts: z.number().check(z.int(), z.positive()),
   /** One sentence a person reads: which rule, why it matched, how it ranked. */
-  reason: z.string().min(1),
+  reason: z.string().check(z.minLength(1)),
   /** Units of each SKU the rule holds back at every store: a store's last units stay for its walk-in customers. */
-  storeSafetyStock: z.number().int().min(0).optional(),
+  storeSafetyStock: z.optional(z.number().check(z.int(), z.gte(0))),
   /** When the reservation took the decision: where `order trace` places it. */
-  decidedAt: z.iso.datetime({ offset: true }).optional(),
+  decidedAt: z.optional(z.iso.datetime({ offset: true })),
 });
 export type SourcingDecision = z.infer<typeof SourcingDecision>;
 
@@ -30,74 +30,76 @@ export const PICKUP_STORE = 'pickup-store';
 /** The decision's rule id when no rule matched (or none is stored): the channel's ranking of the inventory policy. */
 export const CHANNEL_DEFAULT_RULE = 'channel-default';
 
-const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US');
-const Coordinates = z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict();
-const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, "-", "_" or "."');
+const CountryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US'));
+const Coordinates = z.strictObject({
+  lat: z.number().check(z.gte(-90), z.lte(90)),
+  lon: z.number().check(z.gte(-180), z.lte(180)),
+});
+const Name = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, "-", "_" or "."'));
 /** A SKU exactly, or every SKU starting with a prefix: `TEE-*`. */
-const SkuPattern = z.string().regex(/^[^#\s*]+\*?$/, 'must be a SKU, or a SKU prefix ending in * such as TEE-*');
+const SkuPattern = z
+  .string()
+  .check(z.regex(/^[^#\s*]+\*?$/, 'must be a SKU, or a SKU prefix ending in * such as TEE-*'));
 
 /** A destination area: its countries, optionally narrowed to postal codes starting with a prefix; its centre measures distance. */
-export const SourcingZone = z
-  .object({
-    countries: z.array(CountryCode).min(1),
-    postalPrefixes: z.array(z.string().min(1)).min(1).optional(),
-    centre: Coordinates.optional(),
-  })
-  .strict();
+export const SourcingZone = z.strictObject({
+  countries: z.array(CountryCode).check(z.minLength(1)),
+  postalPrefixes: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+  centre: z.optional(Coordinates),
+});
 export type SourcingZone = z.infer<typeof SourcingZone>;
 
 export const RankBy = z.enum(['priority', 'stock', 'distance']);
 export type RankBy = z.infer<typeof RankBy>;
 
-export const SourcingRule = z
-  .object({
-    id: Name,
-    description: z.string().optional(),
-    /** Every criterion given must hold; one left out matches any order. */
-    when: z
-      .object({
-        channels: z.array(SalesChannel).min(1).optional(),
-        deliveryMethods: z.array(DeliveryMethod).min(1).optional(),
-        countries: z.array(CountryCode).min(1).optional(),
-        zones: z.array(z.string().min(1)).min(1).optional(),
-        /** Every line's SKU must match one of these. */
-        skus: z.array(SkuPattern).min(1).optional(),
-        /** Every line's SKU must fall in one of these categories of the rule set. */
-        categories: z.array(z.string().min(1)).min(1).optional(),
-      })
-      .strict()
-      .default({}),
-    /** Location ids of the inventory policy, in priority order; `pickup-store` is the store the customer chose. */
-    locations: z.array(z.string().min(1)).min(1),
-    /** Criteria in order, each breaking the ties of the one before; rule order breaks the last ties. */
-    rankBy: z.array(RankBy).min(1).default(['priority']),
-    /** One location for the whole order, or split over at most maxParts locations (every candidate when left out). */
-    split: z
-      .object({ mode: z.enum(['ship_complete', 'split']), maxParts: z.number().int().positive().optional() })
-      .strict()
-      .default({ mode: 'split' }),
-    storeSafetyStock: z.number().int().min(0).optional(),
-  })
-  .strict();
+export const SourcingRule = z.strictObject({
+  id: Name,
+  description: z.optional(z.string()),
+  /** Every criterion given must hold; one left out matches any order. */
+  when: z._default(
+    z.strictObject({
+      channels: z.optional(z.array(SalesChannel).check(z.minLength(1))),
+      deliveryMethods: z.optional(z.array(DeliveryMethod).check(z.minLength(1))),
+      countries: z.optional(z.array(CountryCode).check(z.minLength(1))),
+      zones: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+      /** Every line's SKU must match one of these. */
+      skus: z.optional(z.array(SkuPattern).check(z.minLength(1))),
+      /** Every line's SKU must fall in one of these categories of the rule set. */
+      categories: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+    }),
+    {},
+  ),
+  /** Location ids of the inventory policy, in priority order; `pickup-store` is the store the customer chose. */
+  locations: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  /** Criteria in order, each breaking the ties of the one before; rule order breaks the last ties. */
+  rankBy: z._default(z.array(RankBy).check(z.minLength(1)), ['priority']),
+  /** One location for the whole order, or split over at most maxParts locations (every candidate when left out). */
+  split: z._default(
+    z.strictObject({
+      mode: z.enum(['ship_complete', 'split']),
+      maxParts: z.optional(z.number().check(z.int(), z.positive())),
+    }),
+    { mode: 'split' },
+  ),
+  storeSafetyStock: z.optional(z.number().check(z.int(), z.gte(0))),
+});
 export type SourcingRule = z.infer<typeof SourcingRule>;
 
 /** What a merchant writes (and POST /sourcing-rules takes): the rules, their zones and categories. */
-export const SourcingRules = z
-  .object({
-    zones: z.record(Name, SourcingZone).default({}),
-    /** A category is the SKUs matching its patterns (the canonical order names no category). */
-    categories: z.record(Name, z.object({ skus: z.array(SkuPattern).min(1) }).strict()).default({}),
-    /** Tried in order: the first whose criteria all hold decides. */
-    rules: z.array(SourcingRule),
-  })
-  .strict();
+export const SourcingRules = z.strictObject({
+  zones: z._default(z.record(Name, SourcingZone), {}),
+  /** A category is the SKUs matching its patterns (the canonical order names no category). */
+  categories: z._default(z.record(Name, z.strictObject({ skus: z.array(SkuPattern).check(z.minLength(1)) })), {}),
+  /** Tried in order: the first whose criteria all hold decides. */
+  rules: z.array(SourcingRule),
+});
 export type SourcingRules = z.infer<typeof SourcingRules>;
 
 /** A stored version of the rules: version n+1 is only written over n, and every version is kept. */
-export const SourcingRuleSet = SourcingRules.extend({
-  version: z.number().int().positive(),
+export const SourcingRuleSet = z.extend(SourcingRules, {
+  version: z.number().check(z.int(), z.positive()),
   updatedAt: z.iso.datetime({ offset: true }),
-  updatedBy: z.string().min(1),
+  updatedBy: z.string().check(z.minLength(1)),
 });
 export type SourcingRuleSet = z.infer<typeof SourcingRuleSet>;
 
@@ -117,11 +119,11 @@ export function validateSourcingRules(
   input: unknown,
   locations: readonly SourcingLocation[],
 ): { ok: true; rules: SourcingRules } | { ok: false; issues: FieldIssue[] } {
-  const parsed = SourcingRules.superRefine((rules, ctx) => checkRules(rules, locations, ctx)).safeParse(input);
+  const parsed = SourcingRules.check(z.superRefine((rules, ctx) => checkRules(rules, locations, ctx))).safeParse(input);
   return parsed.success ? { ok: true, rules: parsed.data } : { ok: false, issues: formatIssues(parsed.error) };
 }
 
-function checkRules(rules: SourcingRules, locations: readonly SourcingLocation[], ctx: z.RefinementCtx): void {
+function checkRules(rules: SourcingRules, locations: readonly SourcingLocation[], ctx: z.core.$RefinementCtx): void {
   const byId = new Map(locations.map((location) => [location.id, location]));
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const firstWithId = new Map<string, number>();

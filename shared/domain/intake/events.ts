@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { Order, SalesChannel } from '#domain/kernel/order';
 import { ChannelRefund, ChannelRefundV1, upcastChannelRefund } from '#domain/returns';
 import { EventSource, defineEvent } from '#domain/kernel/event';
@@ -6,7 +6,7 @@ import { EventSource, defineEvent } from '#domain/kernel/event';
 export const OrderReceived = defineEvent('OrderReceived', {
   source: EventSource.intake,
   description: 'A channel delivered a new or changed order, verified and mapped to the canonical order.',
-  versions: { 1: z.object({ order: Order, deliveryId: z.string().min(1) }) },
+  versions: { 1: z.object({ order: Order, deliveryId: z.string().check(z.minLength(1)) }) },
   current: 1,
 });
 
@@ -16,14 +16,14 @@ export const OrderNeedsAttention = defineEvent('OrderNeedsAttention', {
   versions: {
     1: z.object({
       channel: SalesChannel,
-      channelOrderId: z.string().min(1),
-      orderId: z.string().min(1),
-      reason: z.string().min(1),
+      channelOrderId: z.string().check(z.minLength(1)),
+      orderId: z.string().check(z.minLength(1)),
+      reason: z.string().check(z.minLength(1)),
       details: z.array(z.object({ path: z.string(), message: z.string() })),
       /** The raw archive key of the delivery that carried the order: a fix maps it again from there. */
-      archiveKey: z.string().min(1).optional(),
+      archiveKey: z.optional(z.string().check(z.minLength(1))),
       /** UNKNOWN_SKU: the cross-reference keys the order waits for (`sku:CODE` or `variant:ID`). */
-      channelSkus: z.array(z.string().min(1)).optional(),
+      channelSkus: z.optional(z.array(z.string().check(z.minLength(1)))),
     }),
   },
   current: 1,
@@ -36,13 +36,13 @@ export const ChannelOrderNotified = defineEvent('ChannelOrderNotified', {
   versions: {
     1: z.object({
       channel: SalesChannel,
-      channelOrderId: z.string().min(1),
-      orderId: z.string().min(1),
+      channelOrderId: z.string().check(z.minLength(1)),
+      orderId: z.string().check(z.minLength(1)),
       /** The notification's dedupe key; the fetch runs once per delivery. */
-      deliveryId: z.string().min(1),
-      topic: z.string().min(1),
+      deliveryId: z.string().check(z.minLength(1)),
+      topic: z.string().check(z.minLength(1)),
       notifiedAt: z.iso.datetime({ offset: true }),
-      channelAccount: z.string().min(1).optional(),
+      channelAccount: z.optional(z.string().check(z.minLength(1))),
     }),
   },
   current: 1,
@@ -64,11 +64,11 @@ export const ChannelCatchUpFailing = defineEvent('ChannelCatchUpFailing', {
   versions: {
     1: z.object({
       channel: SalesChannel,
-      connector: z.string().min(1),
+      connector: z.string().check(z.minLength(1)),
       /** Scheduled runs failed in a row, this one included. */
-      failures: z.number().int().positive(),
+      failures: z.number().check(z.int(), z.positive()),
       failingSince: z.iso.datetime({ offset: true }),
-      reason: z.string().min(1),
+      reason: z.string().check(z.minLength(1)),
     }),
   },
   current: 1,
@@ -82,9 +82,9 @@ export const ChannelCatchUpRequested = defineEvent('ChannelCatchUpRequested', {
     1: z.object({
       channel: SalesChannel,
       /** The run's report is kept under this id for whoever asked. */
-      requestId: z.string().min(1),
-      since: z.iso.datetime({ offset: true }).optional(),
-      requestedBy: z.string().min(1),
+      requestId: z.string().check(z.minLength(1)),
+      since: z.optional(z.iso.datetime({ offset: true })),
+      requestedBy: z.string().check(z.minLength(1)),
     }),
   },
   current: 1,

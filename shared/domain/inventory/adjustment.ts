@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { createEvent } from '#domain/kernel/event';
 import { InventoryAdjusted } from './events';
 import { locationIds, shardCount, type InventoryPolicy } from './policy';
@@ -23,15 +23,17 @@ import { requestFingerprint } from '#domain/kernel/request-fingerprint';
 /** How many times a count re-reads when stock moved between its read and its write. */
 const MAX_ATTEMPTS = 3;
 
-const Units = z.number().int().positive().max(1_000_000);
-const TransferId = z.string().regex(/^[^#\s]{1,200}$/, 'must be 1-200 characters without # or whitespace');
-const ReasonCode = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as CYCLE_COUNT');
+const Units = z.number().check(z.int(), z.positive(), z.lte(1_000_000));
+const TransferId = z.string().check(z.regex(/^[^#\s]{1,200}$/, 'must be 1-200 characters without # or whitespace'));
+const ReasonCode = z
+  .string()
+  .check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as CYCLE_COUNT'));
 
 const common = {
   /** The client's idempotency key; or the Idempotency-Key header. */
-  adjustmentId: z.string().min(1).max(200).optional(),
+  adjustmentId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   sku: StockKey,
-  reasonCode: ReasonCode.optional(),
+  reasonCode: z.optional(ReasonCode),
   reference: MovementReference,
 };
 
@@ -45,7 +47,7 @@ export const AdjustmentRequest = z.discriminatedUnion('type', [
     type: z.literal('receipt'),
     locationId: StockKey,
     quantity: Units,
-    fromIncoming: z.boolean().default(false),
+    fromIncoming: z._default(z.boolean(), false),
   }),
   z.object({ ...common, type: z.literal('return'), locationId: StockKey, quantity: Units }),
   z.object({ ...common, type: z.literal('sale'), locationId: StockKey, quantity: Units }),
@@ -53,7 +55,7 @@ export const AdjustmentRequest = z.discriminatedUnion('type', [
     ...common,
     type: z.literal('count'),
     locationId: StockKey,
-    countedOnHand: z.number().int().min(0).max(1_000_000),
+    countedOnHand: z.number().check(z.int(), z.gte(0), z.lte(1_000_000)),
   }),
   z.object({
     ...common,
@@ -75,19 +77,21 @@ export const AdjustmentRequest = z.discriminatedUnion('type', [
     type: z.literal('transfer_received'),
     transferId: TransferId,
     /** Units that arrived; what was shipped comes from the transfer. */
-    quantity: z.number().int().min(0).max(1_000_000),
+    quantity: z.number().check(z.int(), z.gte(0), z.lte(1_000_000)),
   }),
   z.object({
     ...common,
     type: z.literal('adjustment'),
     locationId: StockKey,
-    quantityName: QuantityName.exclude(['reserved']),
-    delta: z
-      .number()
-      .int()
-      .min(-1_000_000)
-      .max(1_000_000)
-      .refine((delta) => delta !== 0, 'must not be 0'),
+    quantityName: z.enum(
+      QuantityName.options.filter((name): name is Exclude<QuantityName, 'reserved'> => name !== 'reserved'),
+    ),
+    delta: z.number().check(
+      z.int(),
+      z.gte(-1_000_000),
+      z.lte(1_000_000),
+      z.refine((delta) => delta !== 0, 'must not be 0'),
+    ),
     reasonCode: ReasonCode,
   }),
 ]);

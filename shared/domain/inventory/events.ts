@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { SalesChannel } from '#domain/kernel/order';
 import { InventoryMovement, MovementReference, QuantityName } from './movement';
 import { EventSource, defineEvent } from '#domain/kernel/event';
@@ -9,55 +9,55 @@ import { SourcingDecision } from '#domain/fulfilment';
 export const ShortagePolicy = z.enum(['reject', 'backorder', 'partial']);
 export type ShortagePolicy = z.infer<typeof ShortagePolicy>;
 
-const Count = z.number().int().min(0);
+const Count = z.number().check(z.int(), z.gte(0));
 const IsoTimestamp = z.iso.datetime({ offset: true });
 
 /** Units of an order line held at a location (bucket detail of sharded SKUs is not part of the contract). */
 export const ReservedQuantity = z.object({
-  lineId: z.string().min(1),
-  sku: z.string().min(1),
-  locationId: z.string().min(1),
-  quantity: z.number().int().positive(),
+  lineId: z.string().check(z.minLength(1)),
+  sku: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
+  quantity: z.number().check(z.int(), z.positive()),
 });
 export type ReservedQuantity = z.infer<typeof ReservedQuantity>;
 
 /** Per order line: what was asked, what the order now holds, and what stock could not cover. */
 export const LineReservation = z.object({
-  lineId: z.string().min(1),
-  sku: z.string().min(1),
-  requested: z.number().int().positive(),
+  lineId: z.string().check(z.minLength(1)),
+  sku: z.string().check(z.minLength(1)),
+  requested: z.number().check(z.int(), z.positive()),
   reserved: Count,
   short: Count,
 });
 export type LineReservation = z.infer<typeof LineReservation>;
 
 export const InventoryReservedData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
   onShortage: ShortagePolicy,
-  allocations: z.array(ReservedQuantity).min(1),
+  allocations: z.array(ReservedQuantity).check(z.minLength(1)),
   /** After this the sweeper releases whatever was not fulfilled. */
   expiresAt: IsoTimestamp,
   /** Which sourcing rule chose the locations, and why; absent on events published before sourcing rules. */
-  sourcing: SourcingDecision.optional(),
+  sourcing: z.optional(SourcingDecision),
   /** True when some lines wait for stock (a backorder): fulfilment waits for BackorderFilled before it releases the order. */
-  backordered: z.boolean().optional(),
+  backordered: z.optional(z.boolean()),
 });
 
 export const ReservationRejectedData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
   onShortage: ShortagePolicy,
   /** rejected: nothing is held; partially_rejected: the short units are dropped; backordered: they wait for stock. */
   outcome: z.enum(['rejected', 'partially_rejected', 'backordered']),
   reason: z.enum(['INSUFFICIENT_STOCK']),
-  lines: z.array(LineReservation).min(1),
+  lines: z.array(LineReservation).check(z.minLength(1)),
 });
 
 export const ReservationReleasedData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   reason: z.enum(['ORDER_CANCELLED', 'RESERVATION_EXPIRED', 'PICKUP_EXPIRED']),
-  allocations: z.array(ReservedQuantity).min(1),
+  allocations: z.array(ReservedQuantity).check(z.minLength(1)),
 });
 
 /** Why held units moved to another location: the store that held them refused the pick, or let its acceptance SLA pass. */
@@ -65,24 +65,24 @@ export const MoveReason = z.enum(['STORE_REJECTED', 'STORE_SLA_MISSED']);
 export type MoveReason = z.infer<typeof MoveReason>;
 
 export const ReservationMovedData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   /** The move's idempotency key: one move per id, however often it is asked for. */
-  moveId: z.string().min(1),
-  fromLocationId: z.string().min(1),
-  toLocationId: z.string().min(1),
+  moveId: z.string().check(z.minLength(1)),
+  fromLocationId: z.string().check(z.minLength(1)),
+  toLocationId: z.string().check(z.minLength(1)),
   reason: MoveReason,
   /** The units now held at `toLocationId` (and no longer at `fromLocationId`). */
-  allocations: z.array(ReservedQuantity).min(1),
+  allocations: z.array(ReservedQuantity).check(z.minLength(1)),
 });
 
 export const BackorderFilledData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
   /** Everything the order holds now that every line is covered, the units held before the fill included. */
-  allocations: z.array(ReservedQuantity).min(1),
+  allocations: z.array(ReservedQuantity).check(z.minLength(1)),
   /** After this the sweeper releases whatever was not fulfilled. */
   expiresAt: IsoTimestamp,
-  sourcing: SourcingDecision.optional(),
+  sourcing: z.optional(SourcingDecision),
 });
 
 export const AdjustmentType = z.enum([
@@ -98,32 +98,38 @@ export const AdjustmentType = z.enum([
 export type AdjustmentType = z.infer<typeof AdjustmentType>;
 
 export const InventoryAdjustedData = z.object({
-  adjustmentId: z.string().min(1),
+  adjustmentId: z.string().check(z.minLength(1)),
   type: AdjustmentType,
-  sku: z.string().min(1),
-  reasonCode: z.string().min(1),
+  sku: z.string().check(z.minLength(1)),
+  reasonCode: z.string().check(z.minLength(1)),
   reference: MovementReference,
   /** Net change per location and named quantity; empty for a count that found what the books said. */
-  changes: z.array(z.object({ locationId: z.string().min(1), quantityName: QuantityName, delta: z.number().int() })),
+  changes: z.array(
+    z.object({
+      locationId: z.string().check(z.minLength(1)),
+      quantityName: QuantityName,
+      delta: z.number().check(z.int()),
+    }),
+  ),
   /** A transfer in transit: what was shipped and, once received, what arrived (a difference is a TRANSFER_VARIANCE). */
-  transfer: z
-    .object({
-      transferId: z.string().min(1),
-      fromLocationId: z.string().min(1),
-      toLocationId: z.string().min(1),
-      shipped: z.number().int().positive(),
-      received: Count.optional(),
-    })
-    .optional(),
+  transfer: z.optional(
+    z.object({
+      transferId: z.string().check(z.minLength(1)),
+      fromLocationId: z.string().check(z.minLength(1)),
+      toLocationId: z.string().check(z.minLength(1)),
+      shipped: z.number().check(z.int(), z.positive()),
+      received: z.optional(Count),
+    }),
+  ),
 });
 
 export const AvailabilityChangedData = z.object({
-  sku: z.string().min(1),
+  sku: z.string().check(z.minLength(1)),
   channel: SalesChannel,
   /** What the channel may list, after its buffer, percentage and cap. */
   available: Count,
   /** The figure this one replaces; null the first time the channel is told about the SKU. */
-  previous: Count.nullable(),
+  previous: z.nullable(Count),
   /** Grows with every change to the SKU's positions: keep the highest per (sku, channel), drop older. */
   version: Count,
   changedAt: IsoTimestamp,

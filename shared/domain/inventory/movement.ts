@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 
 /**
  * Every change to stock is one of these, appended to the movement ledger. Quantities are positive;
@@ -27,31 +27,33 @@ export type QuantityName = z.infer<typeof QuantityName>;
 /** What a movement is about: the document a person would look up to explain it. */
 export const MovementReference = z.object({
   kind: z.enum(['order_line', 'pos_transaction', 'erp_document', 'stock_count', 'transfer', 'manual']),
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
 });
 
 export const InventoryMovement = z
   .object({
-    movementId: z.string().min(1),
-    sku: z.string().min(1),
-    locationId: z.string().min(1),
+    movementId: z.string().check(z.minLength(1)),
+    sku: z.string().check(z.minLength(1)),
+    locationId: z.string().check(z.minLength(1)),
     kind: MovementKind,
     /** Units moved, always positive; adjustments carry their direction in `direction`. */
-    quantity: z.number().int().positive(),
-    direction: z.enum(['in', 'out']).optional(),
+    quantity: z.number().check(z.int(), z.positive()),
+    direction: z.optional(z.enum(['in', 'out'])),
     /** Which named quantity an adjustment moves; on hand when absent. Other kinds imply theirs. */
-    quantityName: QuantityName.optional(),
+    quantityName: z.optional(QuantityName),
     /** Why: "DAMAGED", "CUSTOMER_RETURN", "CYCLE_COUNT", "ORDER_CANCELLED", ... */
-    reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as CYCLE_COUNT'),
+    reasonCode: z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as CYCLE_COUNT')),
     reference: MovementReference,
     occurredAt: z.iso.datetime({ offset: true }),
   })
-  .refine((m) => m.kind !== 'adjustment' || m.direction !== undefined, {
-    path: ['direction'],
-    message: 'is required for an adjustment',
-  })
-  .refine((m) => m.quantityName === undefined || (m.kind === 'adjustment' && m.quantityName !== 'reserved'), {
-    path: ['quantityName'],
-    message: 'is only for adjustments, and reserved moves only through reservations, releases and fulfilments',
-  });
+  .check(
+    z.refine((m) => m.kind !== 'adjustment' || m.direction !== undefined, {
+      path: ['direction'],
+      message: 'is required for an adjustment',
+    }),
+    z.refine((m) => m.quantityName === undefined || (m.kind === 'adjustment' && m.quantityName !== 'reserved'), {
+      path: ['quantityName'],
+      message: 'is only for adjustments, and reserved moves only through reservations, releases and fulfilments',
+    }),
+  );
 export type InventoryMovement = z.infer<typeof InventoryMovement>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { readPolicy } from '#shared/config/env';
 import { SalesChannel } from '#domain/kernel/order';
 import { ShortagePolicy } from './events';
@@ -19,19 +19,19 @@ import { MeasureUnit, type StockUnit } from '#domain/kernel/unit-of-measure';
  * `percentOfAvailable` percent of the rest (rounded down), never more than `maxListedQuantity`.
  */
 export const ExposureRule = z.object({
-  bufferUnits: z.number().int().min(0).default(0),
-  percentOfAvailable: z.number().int().min(0).max(100).default(100),
-  maxListedQuantity: z.number().int().min(0).optional(),
+  bufferUnits: z._default(z.number().check(z.int(), z.gte(0)), 0),
+  percentOfAvailable: z._default(z.number().check(z.int(), z.gte(0), z.lte(100)), 100),
+  maxListedQuantity: z.optional(z.number().check(z.int(), z.gte(0))),
 });
 export type ExposureRule = z.infer<typeof ExposureRule>;
 
 export const ChannelInventoryPolicy = z.object({
   /** Ranked: a line is reserved at the first of these that can cover it, else split in this order. */
-  locations: z.array(StockKey).min(1),
+  locations: z.array(StockKey).check(z.minLength(1)),
   /** What happens to units that cannot be reserved: the whole order is refused, they wait, or they are dropped. */
   onShortage: ShortagePolicy,
   /** After this, the sweeper releases whatever of the reservation was not fulfilled. */
-  reservationTtlMinutes: z.number().int().positive(),
+  reservationTtlMinutes: z.number().check(z.int(), z.positive()),
   exposure: ExposureRule,
 });
 export type ChannelInventoryPolicy = z.infer<typeof ChannelInventoryPolicy>;
@@ -44,54 +44,61 @@ const PolicyShape = z.object({
     .array(
       z.object({
         id: StockKey,
-        name: z.string().min(1),
+        name: z.string().check(z.minLength(1)),
         kind: z.enum(['warehouse', 'store']),
         /** A store's IANA time zone, in which its POS local times (no UTC offset) are read. */
-        timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Chicago').optional(),
+        timeZone: z.optional(
+          z.string().check(z.refine(isTimeZone, 'must be an IANA time zone such as America/Chicago')),
+        ),
         /** This location as each channel names it (a Shopify location id): where a channel's restock puts units back. */
-        channelLocationIds: z.partialRecord(SalesChannel, z.string().min(1)).optional(),
+        channelLocationIds: z.optional(z.partialRecord(SalesChannel, z.string().check(z.minLength(1)))),
         /** Where the location is: sourcing rules ranked by distance measure from here to the destination's zone. */
-        coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
+        coordinates: z.optional(
+          z.object({ lat: z.number().check(z.gte(-90), z.lte(90)), lon: z.number().check(z.gte(-180), z.lte(180)) }),
+        ),
         /** A warehouse run by a third-party logistics provider: its fulfilment requests go to that provider's API. */
-        fulfilledBy: z.enum(['shipbob']).optional(),
+        fulfilledBy: z.optional(z.enum(['shipbob'])),
         /** A store's minutes to accept a store task before it is re-sourced to the next location the rules allow. */
-        acceptSlaMinutes: z.number().int().positive().optional(),
+        acceptSlaMinutes: z.optional(z.number().check(z.int(), z.positive())),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
   /** Applies to every channel, and is what `channels` entries override field by field. */
   defaultChannel: ChannelInventoryPolicy,
   /** Channels listed here also get AvailabilityChanged events; the others only reserve. */
-  channels: z.partialRecord(SalesChannel, ChannelInventoryPolicy.partial()),
+  channels: z.partialRecord(SalesChannel, z.partial(ChannelInventoryPolicy)),
   /** Flash-sale SKUs whose stock at each location is split over `shards` bucket items (see docs/inventory.md, "Hot SKUs"). */
-  shardedSkus: z.record(StockKey, z.object({ shards: z.number().int().min(2).max(MAX_SHARDS) })),
+  shardedSkus: z.record(StockKey, z.object({ shards: z.number().check(z.int(), z.gte(2), z.lte(MAX_SHARDS)) })),
   /**
    * SKUs sold by weight or measure and the unit their stock is kept in: their ledger, on hand,
    * reservations and available-to-sell count thousandths of it (see docs/inventory.md, "Stock in a
    * SKU's unit"). Every other SKU counts whole units.
    */
-  stockUnits: z.record(StockKey, MeasureUnit).default({}),
+  stockUnits: z._default(z.record(StockKey, MeasureUnit), {}),
   sweeper: z.object({
     /** How many days back the sweeper looks for due reservations; older ones need `ops inventory verify`. */
-    lookbackDays: z.number().int().min(1).max(31),
+    lookbackDays: z.number().check(z.int(), z.gte(1), z.lte(31)),
   }),
 });
 
-export const InventoryPolicy = PolicyShape.superRefine((policy, ctx) => {
-  const known = new Set(policy.locations.map((location) => location.id));
-  if (known.size !== policy.locations.length)
-    ctx.addIssue({ code: 'custom', path: ['locations'], message: 'has a repeated location id' });
-  const checkRanking = (locations: readonly string[] | undefined, path: (string | number)[]) => {
-    (locations ?? []).forEach((id, i) => {
-      if (!known.has(id)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `"${id}" is not in locations` });
-    });
-    if (locations && new Set(locations).size !== locations.length)
-      ctx.addIssue({ code: 'custom', path, message: 'ranks a location twice' });
-  };
-  checkRanking(policy.defaultChannel.locations, ['defaultChannel', 'locations']);
-  for (const [channel, override] of Object.entries(policy.channels))
-    checkRanking(override?.locations, ['channels', channel, 'locations']);
-});
+export const InventoryPolicy = PolicyShape.check(
+  z.superRefine((policy, ctx) => {
+    const known = new Set(policy.locations.map((location) => location.id));
+    if (known.size !== policy.locations.length)
+      ctx.addIssue({ code: 'custom', path: ['locations'], message: 'has a repeated location id' });
+    const checkRanking = (locations: readonly string[] | undefined, path: (string | number)[]) => {
+      (locations ?? []).forEach((id, i) => {
+        if (!known.has(id))
+          ctx.addIssue({ code: 'custom', path: [...path, i], message: `"${id}" is not in locations` });
+      });
+      if (locations && new Set(locations).size !== locations.length)
+        ctx.addIssue({ code: 'custom', path, message: 'ranks a location twice' });
+    };
+    checkRanking(policy.defaultChannel.locations, ['defaultChannel', 'locations']);
+    for (const [channel, override] of Object.entries(policy.channels))
+      checkRanking(override?.locations, ['channels', channel, 'locations']);
+  }),
+);
 export type InventoryPolicy = z.infer<typeof InventoryPolicy>;
 
 /**

@@ -2,7 +2,7 @@ import type { FabricEvent } from '#domain/kernel/event';
 import type { BucketKey, LedgerMovement, StockPosition } from './model';
 import type { InventoryAdjustedData, LineReservation, ShortagePolicy } from './events';
 import type { SalesChannel } from '#domain/kernel/order';
-import type * as z from 'zod';
+import type * as z from '#domain/kernel/schema';
 import type { SourcingDecision } from '#domain/fulfilment';
 
 /**

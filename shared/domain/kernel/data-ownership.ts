@@ -1,6 +1,5 @@
-import * as z from 'zod';
-import { ConfigError } from '#shared/config/env';
-import { PermanentError } from './errors';
+import * as z from '#domain/kernel/schema';
+import { ConfigError, PermanentError } from './errors';
 
 /**
  * Which system is the source of truth for each kind of master data. The fabric distributes what an
@@ -14,7 +13,9 @@ export type DataDomain = z.infer<typeof DataDomain>;
 /** A system that sends master data: the ERP, a PIM, the commerce platform, the merchandising tool. */
 export const SourceSystem = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a lower-case system name such as erp, pim, shopify or merchandising');
+  .check(
+    z.regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a lower-case system name such as erp, pim, shopify or merchandising'),
+  );
 export type SourceSystem = z.infer<typeof SourceSystem>;
 
 export const DataOwnershipOverride = z.partialRecord(DataDomain, SourceSystem);

@@ -40,3 +40,11 @@ export class PermanentError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A function's settings (its environment, a region's policy) are missing or invalid: nothing it does
+ * can succeed until a person fixes them, so it fails at start rather than on every message.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

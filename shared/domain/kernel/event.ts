@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { formatIssues, type FieldIssue } from './validation';
 import { isoStringOf } from './iso-time';
 
@@ -14,34 +14,34 @@ import { isoStringOf } from './iso-time';
  * load it from there before anything parses the event, so none of them sees the pointer.
  */
 export const ClaimCheck = z.object({
-  bucket: z.string().min(1),
-  key: z.string().min(1),
+  bucket: z.string().check(z.minLength(1)),
+  key: z.string().check(z.minLength(1)),
   /** The stored detail's size: what the bus would have had to carry. */
-  bytes: z.number().int().positive(),
+  bytes: z.number().check(z.int(), z.positive()),
 });
 export type ClaimCheck = z.infer<typeof ClaimCheck>;
 
 export const EventMetadata = z.object({
   /** Our id for this event; EventBridge assigns its own `id` on the wire, this one survives replays. */
-  eventId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
   /** Follows one business flow end to end (an order from webhook to settlement). */
-  correlationId: z.string().min(1),
+  correlationId: z.string().check(z.minLength(1)),
   /** The event id (or delivery id) that caused this one; absent for events born at the edge. */
-  causationId: z.string().min(1).optional(),
-  schemaVersion: z.number().int().positive(),
-  claimCheck: ClaimCheck.optional(),
+  causationId: z.optional(z.string().check(z.minLength(1))),
+  schemaVersion: z.number().check(z.int(), z.positive()),
+  claimCheck: z.optional(ClaimCheck),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 
 export const WireEvent = z.object({
-  version: z.literal('0').optional(),
+  version: z.optional(z.literal('0')),
   id: z.string(),
-  source: z.string().min(1),
-  'detail-type': z.string().min(1),
+  source: z.string().check(z.minLength(1)),
+  'detail-type': z.string().check(z.minLength(1)),
   time: z.iso.datetime({ offset: true }),
-  region: z.string().optional(),
-  account: z.string().optional(),
-  resources: z.array(z.string()).optional(),
+  region: z.optional(z.string()),
+  account: z.optional(z.string()),
+  resources: z.optional(z.array(z.string())),
   detail: z.object({ metadata: EventMetadata, data: z.unknown() }),
 });
 export type WireEvent = z.infer<typeof WireEvent>;
@@ -124,7 +124,7 @@ export const EventSource = {
  */
 export interface EventDefinition<
   TDetailType extends string = string,
-  TVersions extends Record<number, z.ZodType> = Record<number, z.ZodType>,
+  TVersions extends Record<number, z.ZodMiniType> = Record<number, z.ZodMiniType>,
   TCurrent extends number = number,
 > {
   detailType: TDetailType;
@@ -142,7 +142,7 @@ export interface EventDefinition<
 
 export function defineEvent<
   const TDetailType extends string,
-  TVersions extends { 1: z.ZodType },
+  TVersions extends { 1: z.ZodMiniType },
   const TCurrent extends number = 1,
 >(
   detailType: TDetailType,
@@ -152,10 +152,10 @@ export function defineEvent<
 }
 
 /** The payload of an event, as its current version declares it: what producers create and consumers read. */
-export type EventDataOf<D extends EventDefinition<string, { 1: z.ZodType }>> =
+export type EventDataOf<D extends EventDefinition<string, { 1: z.ZodMiniType }>> =
   D extends EventDefinition<string, infer V, infer C>
     ? C extends keyof V
-      ? V[C] extends z.ZodType
+      ? V[C] extends z.ZodMiniType
         ? z.infer<V[C]>
         : never
       : never
@@ -176,7 +176,7 @@ export class EventContractError extends Error {
 }
 
 /** Builds an event of the current schema version, validating its payload against its definition. */
-export function createEvent<D extends EventDefinition<string, { 1: z.ZodType }>>(
+export function createEvent<D extends EventDefinition<string, { 1: z.ZodMiniType }>>(
   definition: D,
   data: EventDataOf<D>,
   trace: { correlationId: string; causationId?: string; time?: Date },
@@ -194,7 +194,7 @@ export function createEvent<D extends EventDefinition<string, { 1: z.ZodType }>>
  * the edge (ChannelOrderMapper.toCanonicalOrder returns a valid canonical order). Consumers still
  * parse every event they receive against its definition.
  */
-export function createEventOfValidPayload<D extends EventDefinition<string, { 1: z.ZodType }>>(
+export function createEventOfValidPayload<D extends EventDefinition<string, { 1: z.ZodMiniType }>>(
   definition: D,
   data: EventDataOf<D>,
   trace: { correlationId: string; causationId?: string; time?: Date },
@@ -213,7 +213,7 @@ export function createEventOfValidPayload<D extends EventDefinition<string, { 1:
 
 /** The payload checked against the named version of its definition; throws EventContractError naming the fields. */
 export function validatePayload(definition: EventDefinition, version: number, data: unknown): unknown {
-  const schema = (definition.versions as Record<number, z.ZodType>)[version];
+  const schema = (definition.versions as Record<number, z.ZodMiniType>)[version];
   if (!schema) throw new UnknownEventError(`${definition.detailType} has no schema version ${version}`);
   const result = schema.safeParse(data);
   if (!result.success) {
@@ -223,7 +223,7 @@ export function validatePayload(definition: EventDefinition, version: number, da
 }
 
 /** Parses an SQS body written by EventBridge (or the local topic) into the event its definition names, validated. */
-export function parseEvent<D extends EventDefinition<string, { 1: z.ZodType }>>(
+export function parseEvent<D extends EventDefinition<string, { 1: z.ZodMiniType }>>(
   body: string,
   definition: D,
 ): FabricEvent<EventDataOf<D>> {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { PermanentError } from './errors';
 
 /**
@@ -58,16 +58,16 @@ export function isIsoCurrency(code: string): boolean {
   return ISO_4217_CURRENCIES.has(code);
 }
 
-export const CurrencyCode = z
-  .string()
-  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD', abort: true })
+export const CurrencyCode = z.string().check(
+  z.regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD', abort: true }),
   // The shape alone lets an invented code ("ZZZ") through, with no minor unit to trust.
-  .refine(isIsoCurrency, 'is not an ISO 4217 currency');
+  z.refine(isIsoCurrency, 'is not an ISO 4217 currency'),
+);
 export type CurrencyCode = z.infer<typeof CurrencyCode>;
 
 /** Money is always an integer number of minor units (cents, pence, yen) with its currency. Never a float. */
 export const Money = z.object({
-  amountMinor: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer'),
+  amountMinor: z.number().check(z.int(), z.refine(Number.isSafeInteger, 'must be a safe integer')),
   currency: CurrencyCode,
 });
 export type Money = z.infer<typeof Money>;

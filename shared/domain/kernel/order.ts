@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { CurrencyCode, Money, formatDecimalMoney, minorUnitsIn } from './money';
 
 /** Every sales channel the fabric speaks to. POS is a channel like any other once normalized. */
@@ -28,43 +28,40 @@ export const OrderStatus = z.enum([
 ]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-const Quantity = z.number().int().positive();
+const Quantity = z.number().check(z.int(), z.positive());
 const IsoTimestamp = z.iso.datetime({ offset: true });
 
 export const Address = z.object({
-  name: z.string().optional(),
-  company: z.string().optional(),
-  line1: z.string().min(1),
-  line2: z.string().optional(),
-  city: z.string().min(1),
-  region: z.string().optional(),
-  postalCode: z.string().optional(),
-  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
-  phone: z.string().optional(),
+  name: z.optional(z.string()),
+  company: z.optional(z.string()),
+  line1: z.string().check(z.minLength(1)),
+  line2: z.optional(z.string()),
+  city: z.string().check(z.minLength(1)),
+  region: z.optional(z.string()),
+  postalCode: z.optional(z.string()),
+  countryCode: z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')),
+  phone: z.optional(z.string()),
 });
 export type Address = z.infer<typeof Address>;
 
 export const TaxLine = z.object({
   name: z.string(),
   /** Rate as a decimal string ("0.0825") so that no float creeps in through the rate either. */
-  rate: z
-    .string()
-    .regex(/^\d+(\.\d+)?$/)
-    .optional(),
+  rate: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?$/))),
   amount: Money,
 });
 export type TaxLine = z.infer<typeof TaxLine>;
 
 export const OrderLine = z.object({
-  lineId: z.string().min(1),
-  channelLineId: z.string().min(1),
+  lineId: z.string().check(z.minLength(1)),
+  channelLineId: z.string().check(z.minLength(1)),
   /**
    * Internal SKU, resolved through the cross-reference; never invented from the channel's. Null while
    * the cross-reference does not know the channel SKU: the order then waits in `needs_attention`.
    */
-  sku: z.string().min(1).nullable(),
+  sku: z.nullable(z.string().check(z.minLength(1))),
   channelSku: z.string(),
-  title: z.string().optional(),
+  title: z.optional(z.string()),
   quantity: Quantity,
   unitPrice: Money,
   /** Total discount allocated to this line (all units), positive. */
@@ -75,7 +72,7 @@ export const OrderLine = z.object({
 export type OrderLine = z.infer<typeof OrderLine>;
 
 export const Shipping = z.object({
-  method: z.string().optional(),
+  method: z.optional(z.string()),
   price: Money,
   discount: Money,
   taxes: z.array(TaxLine),
@@ -83,7 +80,7 @@ export const Shipping = z.object({
 export type Shipping = z.infer<typeof Shipping>;
 
 export const MarketplaceFee = z.object({
-  kind: z.string().min(1),
+  kind: z.string().check(z.minLength(1)),
   amount: Money,
 });
 
@@ -97,7 +94,7 @@ export const OrderTotals = z.object({
 export type OrderTotals = z.infer<typeof OrderTotals>;
 
 /** The fabric's own order id (see orderIdFor). */
-export const OrderId = z.string().regex(/^ord_[a-z2-7]{26}$/);
+export const OrderId = z.string().check(z.regex(/^ord_[a-z2-7]{26}$/));
 
 /**
  * How the customer gets the goods: shipped to them (from wherever the sourcing rules choose), picked
@@ -109,18 +106,18 @@ export type DeliveryMethod = z.infer<typeof DeliveryMethod>;
 export const Delivery = z.object({
   method: DeliveryMethod,
   /** For a pickup: the store the customer chose, as the channel names it (a Shopify location id, a Square location id). */
-  channelLocationId: z.string().min(1).optional(),
+  channelLocationId: z.optional(z.string().check(z.minLength(1))),
 });
 export type Delivery = z.infer<typeof Delivery>;
 
 const OrderShape = z.object({
   orderId: OrderId,
   channel: SalesChannel,
-  channelOrderId: z.string().min(1),
+  channelOrderId: z.string().check(z.minLength(1)),
   /** The shop, seller or store account on the channel (Shopify domain, Amazon seller id). */
-  channelAccount: z.string().optional(),
+  channelAccount: z.optional(z.string()),
   /** Human order number the customer sees ("#1001"), when the channel has one. */
-  channelOrderNumber: z.string().optional(),
+  channelOrderNumber: z.optional(z.string()),
   status: OrderStatus,
   currency: CurrencyCode,
   placedAt: IsoTimestamp,
@@ -128,12 +125,12 @@ const OrderShape = z.object({
   channelUpdatedAt: IsoTimestamp,
   /** When true, line and shipping prices already include their taxes (VAT-style). */
   taxesIncluded: z.boolean(),
-  customer: z.object({ email: z.string().optional(), name: z.string().optional() }).optional(),
-  billingAddress: Address.optional(),
-  shippingAddress: Address.optional(),
+  customer: z.optional(z.object({ email: z.optional(z.string()), name: z.optional(z.string()) })),
+  billingAddress: z.optional(Address),
+  shippingAddress: z.optional(Address),
   /** Absent on orders mapped before delivery methods were read: those ship. */
-  delivery: Delivery.optional(),
-  lines: z.array(OrderLine).min(1),
+  delivery: z.optional(Delivery),
+  lines: z.array(OrderLine).check(z.minLength(1)),
   shipping: z.array(Shipping),
   fees: z.array(MarketplaceFee),
   totals: OrderTotals,
@@ -144,38 +141,40 @@ const OrderShape = z.object({
  * lines + shipping + tax (when not included in prices) - discounts = total, to the minor unit,
  * and that every amount is in the order's currency.
  */
-export const Order = OrderShape.superRefine((order, ctx) => {
-  order.lines.forEach((line, i) => {
-    if (line.sku === null && order.status !== 'needs_attention' && order.status !== 'cancelled') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['lines', i, 'sku'],
-        message: `is unresolved, so the order must be needs_attention, not ${order.status}`,
-      });
-    }
-  });
-  try {
-    const expected = computeOrderTotals(order);
-    for (const key of Object.keys(expected) as (keyof OrderTotals)[]) {
-      // Named apart from an amount gap: equal digits in two currencies would otherwise read "is 56.23 but the lines compute 56.23".
-      if (expected[key].currency !== order.totals[key].currency) {
+export const Order = OrderShape.check(
+  z.superRefine((order, ctx) => {
+    order.lines.forEach((line, i) => {
+      if (line.sku === null && order.status !== 'needs_attention' && order.status !== 'cancelled') {
         ctx.addIssue({
           code: 'custom',
-          path: ['totals', key, 'currency'],
-          message: `is ${order.totals[key].currency} but the order and its lines are in ${expected[key].currency}`,
-        });
-      } else if (expected[key].amountMinor !== order.totals[key].amountMinor) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['totals', key],
-          message: `is ${formatDecimalMoney(order.totals[key])} but the lines compute ${formatDecimalMoney(expected[key])}`,
+          path: ['lines', i, 'sku'],
+          message: `is unresolved, so the order must be needs_attention, not ${order.status}`,
         });
       }
+    });
+    try {
+      const expected = computeOrderTotals(order);
+      for (const key of Object.keys(expected) as (keyof OrderTotals)[]) {
+        // Named apart from an amount gap: equal digits in two currencies would otherwise read "is 56.23 but the lines compute 56.23".
+        if (expected[key].currency !== order.totals[key].currency) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['totals', key, 'currency'],
+            message: `is ${order.totals[key].currency} but the order and its lines are in ${expected[key].currency}`,
+          });
+        } else if (expected[key].amountMinor !== order.totals[key].amountMinor) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['totals', key],
+            message: `is ${formatDecimalMoney(order.totals[key])} but the lines compute ${formatDecimalMoney(expected[key])}`,
+          });
+        }
+      }
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['currency'], message: (error as Error).message });
     }
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', path: ['currency'], message: (error as Error).message });
-  }
-});
+  }),
+);
 export type Order = z.infer<typeof Order>;
 
 /** Computes what an order's totals must be from its lines, shipping and fees; throws on mixed currencies. */

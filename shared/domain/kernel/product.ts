@@ -1,12 +1,10 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { SalesChannel } from './order';
 
 /** A SKU or location id: it becomes part of DynamoDB keys, where `#` separates parts. */
 export const StockKey = z
   .string()
-  .min(1)
-  .max(120)
-  .regex(/^[^#\s]+$/, 'must not contain # or whitespace');
+  .check(z.minLength(1), z.maxLength(120), z.regex(/^[^#\s]+$/, 'must not contain # or whitespace'));
 
 /**
  * The item master as the fabric keeps it: the internal SKU, its GTIN, and where the product is listed
@@ -17,37 +15,46 @@ export const StockKey = z
 /** GTIN-8, -12 (UPC), -13 (EAN) or -14, digits only; the check digit is verified. */
 export const Gtin = z
   .string()
-  .regex(/^(\d{8}|\d{12,14})$/, 'must be 8, 12, 13 or 14 digits')
-  .refine(validGtinCheckDigit, 'has a wrong check digit');
+  .check(
+    z.regex(/^(\d{8}|\d{12,14})$/, 'must be 8, 12, 13 or 14 digits'),
+    z.refine(validGtinCheckDigit, 'has a wrong check digit'),
+  );
 
 export const ChannelListing = z
   .object({
     channel: SalesChannel,
     /** The SKU the channel shows; orders from the channel that carry it map to the internal SKU. */
-    channelSku: z.string().min(1).max(120).optional(),
+    channelSku: z.optional(z.string().check(z.minLength(1), z.maxLength(120))),
     /** The channel's product or listing id (Shopify product GID, WooCommerce product id, eBay offer id). */
-    listingId: z.string().min(1).max(200).optional(),
+    listingId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
     /** The channel's variant id (Shopify variant GID, WooCommerce variation id). */
-    variantId: z.string().min(1).max(200).optional(),
+    variantId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   })
-  .refine((listing) => listing.channelSku || listing.listingId || listing.variantId, {
-    message: 'needs channelSku, listingId or variantId',
-  });
+  .check(
+    z.refine((listing) => listing.channelSku || listing.listingId || listing.variantId, {
+      message: 'needs channelSku, listingId or variantId',
+    }),
+  );
 export type ChannelListing = z.infer<typeof ChannelListing>;
 
 export const Product = z
   .object({
     sku: StockKey,
-    gtin: Gtin.optional(),
-    title: z.string().min(1).max(500),
+    gtin: z.optional(Gtin),
+    title: z.string().check(z.minLength(1), z.maxLength(500)),
     /** Collections or categories, as the owner names them. */
-    collections: z.array(z.string().min(1).max(120)).max(50).optional(),
-    listings: z.array(ChannelListing).max(20).default([]),
+    collections: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(120))).check(z.maxLength(50))),
+    listings: z._default(z.array(ChannelListing).check(z.maxLength(20)), []),
   })
-  .refine((product) => new Set(product.listings.map((listing) => listing.channel)).size === product.listings.length, {
-    path: ['listings'],
-    message: 'lists a channel twice',
-  });
+  .check(
+    z.refine(
+      (product) => new Set(product.listings.map((listing) => listing.channel)).size === product.listings.length,
+      {
+        path: ['listings'],
+        message: 'lists a channel twice',
+      },
+    ),
+  );
 export type Product = z.infer<typeof Product>;
 
 /** The product a channel lists, by channel, for a SKU. */

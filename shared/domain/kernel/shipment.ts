@@ -1,20 +1,20 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 
 export const Shipment = z.object({
-  shipmentId: z.string().min(1),
-  orderId: z.string().min(1),
-  locationId: z.string().min(1),
-  carrier: z.string().min(1),
-  trackingNumber: z.string().min(1),
+  shipmentId: z.string().check(z.minLength(1)),
+  orderId: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
+  carrier: z.string().check(z.minLength(1)),
+  trackingNumber: z.string().check(z.minLength(1)),
   shippedAt: z.iso.datetime({ offset: true }),
   lines: z
     .array(
       z.object({
-        lineId: z.string().min(1),
-        sku: z.string().min(1),
-        quantity: z.number().int().positive(),
+        lineId: z.string().check(z.minLength(1)),
+        sku: z.string().check(z.minLength(1)),
+        quantity: z.number().check(z.int(), z.positive()),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 export type Shipment = z.infer<typeof Shipment>;

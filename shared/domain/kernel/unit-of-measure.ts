@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 
 /**
  * Units goods are measured in rather than counted: a store weighs cheese by the kg and cuts rope by
@@ -15,7 +15,7 @@ export type StockUnit = z.infer<typeof StockUnit>;
 /** A weighed or measured quantity: 0.420 kg is { unit: 'kg', thousandths: 420 }. */
 export const Measure = z.object({
   unit: MeasureUnit,
-  thousandths: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  thousandths: z.number().check(z.int(), z.positive(), z.lte(Number.MAX_SAFE_INTEGER)),
 });
 export type Measure = z.infer<typeof Measure>;
 

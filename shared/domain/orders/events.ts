@@ -1,16 +1,16 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { Shipment } from '#domain/kernel/shipment';
 import { OrderStateChangedData, OrderTransitionRefusedData } from './lifecycle';
 import { EventSource, defineEvent } from '#domain/kernel/event';
 
 /** An order overdue in its lifecycle state. */
 export const OrderStuckData = z.object({
-  orderId: z.string().min(1),
-  state: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
+  state: z.string().check(z.minLength(1)),
   since: z.iso.datetime({ offset: true }),
   deadline: z.iso.datetime({ offset: true }),
   /** The lifecycle version of the stay: the same stay is reported under the same version. */
-  version: z.number().int().positive(),
+  version: z.number().check(z.int(), z.positive()),
 });
 export type OrderStuckData = z.infer<typeof OrderStuckData>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { TransientError } from '#domain/kernel/errors';
 
 /**
@@ -415,23 +415,23 @@ export async function applyLifecycleEvent(
 
 /** Payload of `OrderStateChanged`: one move of the lifecycle, with the version it produced. */
 export const OrderStateChangedData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   from: z.union([LifecycleState, z.literal('none')]),
   to: LifecycleState,
-  version: z.number().int().positive(),
+  version: z.number().check(z.int(), z.positive()),
   on: LifecycleEventName,
 });
 export type OrderStateChangedData = z.infer<typeof OrderStateChangedData>;
 
 /** Payload of `OrderTransitionRefused`: an event the lifecycle would not apply, naming both states; recorded on the order too. */
 export const OrderTransitionRefusedData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   from: z.union([LifecycleState, z.literal('none')]),
   to: LifecycleState,
   on: LifecycleEventName,
   /** The detail-type and id of the refused event, so ops can find it. */
-  refusedEventType: z.string().min(1),
-  refusedEventId: z.string().min(1),
-  reason: z.string().min(1),
+  refusedEventType: z.string().check(z.minLength(1)),
+  refusedEventId: z.string().check(z.minLength(1)),
+  reason: z.string().check(z.minLength(1)),
 });
 export type OrderTransitionRefusedData = z.infer<typeof OrderTransitionRefusedData>;

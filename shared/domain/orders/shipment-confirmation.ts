@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { createEvent } from '#domain/kernel/event';
 import { ShipmentConfirmed } from './events';
 import { StockKey } from '#domain/kernel/product';
@@ -25,26 +25,25 @@ export const MAX_SHIPMENT_LINES = 40;
 /** `POST /shipments`: what a warehouse (WMS, 3PL) shipped against one order, from one location. */
 export const ShipmentConfirmationRequest = z.object({
   /** The warehouse's shipment id; or the Idempotency-Key header. */
-  shipmentId: z.string().optional(),
+  shipmentId: z.optional(z.string()),
   /** Our order id; or, when the warehouse only knows the channel's order number, channel and channelOrderId. */
-  orderId: z.string().min(1).max(200).optional(),
-  channel: SalesChannel.optional(),
-  channelOrderId: z.string().min(1).max(200).optional(),
+  orderId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  channel: z.optional(SalesChannel),
+  channelOrderId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   locationId: StockKey,
-  carrier: z.string().trim().min(1).max(100),
-  trackingNumber: z.string().trim().min(1).max(100),
+  carrier: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  trackingNumber: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   shippedAt: z.iso.datetime({ offset: true }),
   lines: z
     .array(
       z.object({
         /** Our order line id; without it the line is found on the order by SKU. */
-        lineId: z.string().min(1).optional(),
+        lineId: z.optional(z.string().check(z.minLength(1))),
         sku: StockKey,
-        quantity: z.number().int().positive().max(1_000_000),
+        quantity: z.number().check(z.int(), z.positive(), z.lte(1_000_000)),
       }),
     )
-    .min(1)
-    .max(MAX_SHIPMENT_LINES),
+    .check(z.minLength(1), z.maxLength(MAX_SHIPMENT_LINES)),
 });
 export type ShipmentConfirmationRequest = z.infer<typeof ShipmentConfirmationRequest>;
 

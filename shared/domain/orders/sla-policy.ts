@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { LifecycleState } from './lifecycle';
 import type { OrderSlas } from './sla';
 import { readPolicy } from '#shared/config/env';
@@ -16,7 +16,7 @@ const DEFAULT_SLAS: OrderSlas = {
   partially_shipped: 3 * 24 * 60,
 };
 
-const OrderSlasSchema = z.partialRecord(LifecycleState, z.number().int().positive());
+const OrderSlasSchema = z.partialRecord(LifecycleState, z.number().check(z.int(), z.positive()));
 
 export function loadOrderSlas(env: NodeJS.ProcessEnv = process.env): OrderSlas {
   return readPolicy(OrderSlasSchema, DEFAULT_SLAS, 'FABRIC_ORDER_SLAS', env);

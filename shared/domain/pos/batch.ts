@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { SequenceGap } from './sequence';
 import type { ByteChunks, Readability } from '#shared/text/byte-stream';
 import type { PosParsedItem } from './parsed-item';
@@ -52,22 +52,22 @@ export function posManifestKey(path: Pick<PosBatchPath, 'storeId' | 'businessDat
 
 /** What a store may put beside a batch: the line count of the (uncompressed) text and the SHA-256 of the object as uploaded. */
 export const PosBatchManifest = z.object({
-  lineCount: z.number().int().nonnegative(),
-  sha256: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/, 'must be a hex SHA-256 digest')
-    .transform((digest) => digest.toLowerCase()),
+  lineCount: z.number().check(z.int(), z.nonnegative()),
+  sha256: z.pipe(
+    z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'must be a hex SHA-256 digest')),
+    z.transform((digest) => digest.toLowerCase()),
+  ),
 });
 export type PosBatchManifest = z.infer<typeof PosBatchManifest>;
 
 /** One upload: one version of one object. Carried by the continuation event. */
 export const PosUpload = z.object({
-  bucket: z.string().min(1),
-  key: z.string().min(1),
+  bucket: z.string().check(z.minLength(1)),
+  key: z.string().check(z.minLength(1)),
   /** Identifies this upload among re-uploads of the same key: the S3 version id, else the notification's sequencer. */
-  uploadId: z.string().regex(/^[A-Za-z0-9._-]+$/),
-  versionId: z.string().min(1).optional(),
-  eTag: z.string().min(1).optional(),
+  uploadId: z.string().check(z.regex(/^[A-Za-z0-9._-]+$/)),
+  versionId: z.optional(z.string().check(z.minLength(1))),
+  eTag: z.optional(z.string().check(z.minLength(1))),
 });
 export type PosUpload = z.infer<typeof PosUpload>;
 
@@ -99,7 +99,7 @@ export function posUnroutedQuarantinePrefix(uploadId: string): string {
   return `quarantine/_unrouted/${uploadId}/`;
 }
 
-const Count = z.number().int().nonnegative();
+const Count = z.number().check(z.int(), z.nonnegative());
 
 export const PosBatchCounts = z.object({
   /** Lines of the uploaded text (the integrity pass counts them); a CSV's header included. */
@@ -125,8 +125,8 @@ export function emptyCounts(lines = 0): PosBatchCounts {
 
 /** Per register and business day: what this upload brought and what is still missing. */
 export const PosRegisterReport = z.object({
-  registerId: z.string().min(1),
-  businessDay: z.string().min(1),
+  registerId: z.string().check(z.minLength(1)),
+  businessDay: z.string().check(z.minLength(1)),
   accepted: Count,
   duplicates: Count,
   rejected: Count,
@@ -142,12 +142,12 @@ export const PosBatchStatus = z.enum(['completed', 'quarantined', 'superseded'])
 export type PosBatchStatus = z.infer<typeof PosBatchStatus>;
 
 export const PosBatchSummary = z.object({
-  storeId: z.string().min(1),
-  businessDate: z.string().min(1),
-  batchId: z.string().min(1),
-  uploadId: z.string().min(1),
-  bucket: z.string().min(1),
-  key: z.string().min(1),
+  storeId: z.string().check(z.minLength(1)),
+  businessDate: z.string().check(z.minLength(1)),
+  batchId: z.string().check(z.minLength(1)),
+  uploadId: z.string().check(z.minLength(1)),
+  bucket: z.string().check(z.minLength(1)),
+  key: z.string().check(z.minLength(1)),
   format: z.enum(['csv', 'jsonl', 'xml']),
   /**
    * completed: read to its end (bad lines quarantined, the rest applied); quarantined: unreadable or
@@ -155,18 +155,18 @@ export const PosBatchSummary = z.object({
    * finished, which was then processed instead.
    */
   status: PosBatchStatus,
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   gzip: z.boolean(),
-  sha256: z.string().optional(),
+  sha256: z.optional(z.string()),
   manifest: z.enum(['matched', 'absent', 'mismatched']),
   counts: PosBatchCounts,
   /** Missing sequence numbers over the registers of this upload. */
   gaps: Count,
   registers: z.array(PosRegisterReport),
   /** Where the quarantined lines (or the unreadable file) are, when there are any. */
-  quarantinePrefix: z.string().optional(),
-  summaryKey: z.string().min(1),
-  invocations: z.number().int().positive(),
+  quarantinePrefix: z.optional(z.string()),
+  summaryKey: z.string().check(z.minLength(1)),
+  invocations: z.number().check(z.int(), z.positive()),
   startedAt: z.iso.datetime({ offset: true }),
   finishedAt: z.iso.datetime({ offset: true }),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { PosTransaction, PosTransactionKey } from './transaction';
 import { PosBatchSummary, PosUpload } from './batch';
 import { SequenceGap } from './sequence';
@@ -9,21 +9,21 @@ import { Measure } from '#domain/kernel/unit-of-measure';
 
 /** The upload a POS event came from, to find the file, its summary and its quarantine. */
 export const PosBatchRef = z.object({
-  storeId: z.string().min(1),
-  businessDate: z.string().min(1),
-  batchId: z.string().min(1),
-  uploadId: z.string().min(1),
+  storeId: z.string().check(z.minLength(1)),
+  businessDate: z.string().check(z.minLength(1)),
+  batchId: z.string().check(z.minLength(1)),
+  uploadId: z.string().check(z.minLength(1)),
 });
 export type PosBatchRef = z.infer<typeof PosBatchRef>;
 
 export const PosTransactionRecordedData = z.object({
   transaction: PosTransaction,
   /** The upload that recorded it, and the line the transaction starts on there. */
-  batch: PosBatchRef.extend({ lineNumber: z.number().int().positive() }),
+  batch: z.extend(PosBatchRef, { lineNumber: z.number().check(z.int(), z.positive()) }),
 });
 
 export const PosLineNeedsAttentionData = z.object({
-  transactionId: z.string().min(1),
+  transactionId: z.string().check(z.minLength(1)),
   key: PosTransactionKey,
   /**
    * UNKNOWN_SKU: the cross-reference does not know the item code (map it: `ops xref map-sku pos <code> <sku>`).
@@ -35,31 +35,31 @@ export const PosLineNeedsAttentionData = z.object({
   lines: z
     .array(
       z.object({
-        lineNumber: z.number().int().positive(),
-        itemCode: z.string().min(1),
+        lineNumber: z.number().check(z.int(), z.positive()),
+        itemCode: z.string().check(z.minLength(1)),
         type: z.enum(['sale', 'return']),
-        quantity: z.number().int().positive(),
+        quantity: z.number().check(z.int(), z.positive()),
         /** A weighed or measured line's quantity, as on the line. */
-        measure: Measure.optional(),
-        detail: z.string().optional(),
+        measure: z.optional(Measure),
+        detail: z.optional(z.string()),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
   batch: PosBatchRef,
   /**
    * UNKNOWN_SKU: the transaction as it was recorded, so that once the item codes are mapped the held
    * lines can be applied from it (under the same line adjustment ids, so once), without a new upload.
    */
-  recorded: PosTransactionRecordedData.optional(),
+  recorded: z.optional(PosTransactionRecordedData),
 });
 
 export const PosSequenceGapDetectedData = z.object({
-  storeId: z.string().min(1),
-  registerId: z.string().min(1),
-  businessDay: z.string().min(1),
+  storeId: z.string().check(z.minLength(1)),
+  registerId: z.string().check(z.minLength(1)),
+  businessDay: z.string().check(z.minLength(1)),
   /** Open gaps of the register's day after this upload (filled ones are gone). */
-  gaps: z.array(SequenceGap).min(1),
-  missing: z.number().int().positive(),
+  gaps: z.array(SequenceGap).check(z.minLength(1)),
+  missing: z.number().check(z.int(), z.positive()),
   batch: PosBatchRef,
 });
 
@@ -67,9 +67,12 @@ export const PosBatchProcessedData = z.object({ summary: PosBatchSummary });
 
 export const PosBatchContinuationRequestedData = z.object({
   upload: PosUpload,
-  uploadRef: z.string().min(1),
+  uploadRef: z.string().check(z.minLength(1)),
   /** Where the previous invocation stopped; informative, the stored progress is authoritative. */
-  position: z.object({ items: z.number().int().nonnegative(), line: z.number().int().positive() }),
+  position: z.object({
+    items: z.number().check(z.int(), z.nonnegative()),
+    line: z.number().check(z.int(), z.positive()),
+  }),
 });
 
 export const PosTransactionRecorded = defineEvent('PosTransactionRecorded', {

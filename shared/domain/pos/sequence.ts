@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 
 /**
  * Sequence numbers a register used on a business day, kept as sorted, disjoint, non-adjacent inclusive
@@ -9,7 +9,10 @@ import * as z from 'zod';
 export type SequenceRange = readonly [from: number, to: number];
 export type SequenceRanges = readonly SequenceRange[];
 
-export const SequenceGap = z.object({ from: z.number().int().nonnegative(), to: z.number().int().nonnegative() });
+export const SequenceGap = z.object({
+  from: z.number().check(z.int(), z.nonnegative()),
+  to: z.number().check(z.int(), z.nonnegative()),
+});
 export type SequenceGap = z.infer<typeof SequenceGap>;
 
 /** The union of two range lists, normalized. */

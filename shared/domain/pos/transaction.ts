@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { CurrencyCode, Money, MoneyFormatError, formatDecimalMoney, parseDecimalMoney } from '#domain/kernel/money';
 import { OrderId, SalesChannel, orderIdFor } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';
@@ -27,19 +27,21 @@ import {
 /** Store and register ids end up in keys and object paths. */
 const KeyPart = z
   .string()
-  .trim()
-  .min(1, 'is required')
-  .max(64)
-  .regex(/^[A-Za-z0-9._-]+$/, 'may contain letters, digits, ".", "_" and "-" only');
+  .check(
+    z.trim(),
+    z.minLength(1, 'is required'),
+    z.maxLength(64),
+    z.regex(/^[A-Za-z0-9._-]+$/, 'may contain letters, digits, ".", "_" and "-" only'),
+  );
 const BusinessDay = z.iso.date({ error: 'must be a date such as 2026-11-23' });
 const IsoTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' });
 /** A store's local wall-clock time (no offset), as NCR and other tills write EndDateTime. */
-const LocalDateTime = z.string().regex(LOCAL_DATE_TIME);
+const LocalDateTime = z.string().check(z.regex(LOCAL_DATE_TIME));
 const EndedAt = z.union([IsoTimestamp, LocalDateTime], {
   error: 'must be an ISO 8601 date-time such as 2026-11-23T10:02:11-05:00 (or local, 2026-11-23T10:02:11)',
 });
-const Sequence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const ReasonCode = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as DAMAGED');
+const Sequence = z.number().check(z.int(), z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER));
+const ReasonCode = z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as DAMAGED'));
 
 export const PosTransactionKey = z.object({
   storeId: KeyPart,
@@ -65,27 +67,27 @@ export type PosDisposition = z.infer<typeof PosDisposition>;
  */
 export const OriginalOrder = z.object({
   orderId: OrderId,
-  channel: SalesChannel.optional(),
-  channelOrderId: z.string().min(1).optional(),
+  channel: z.optional(SalesChannel),
+  channelOrderId: z.optional(z.string().check(z.minLength(1))),
 });
 export type OriginalOrder = z.infer<typeof OriginalOrder>;
 
 export const PosLine = z.object({
   /** The line's position in the transaction, from 1. */
-  lineNumber: z.number().int().positive(),
+  lineNumber: z.number().check(z.int(), z.positive()),
   type: z.enum(['sale', 'return']),
   /** What the till scanned or keyed: an internal SKU or a store item code. */
-  itemCode: z.string().min(1),
+  itemCode: z.string().check(z.minLength(1)),
   /** The internal SKU from the cross-reference (channel "pos"); null when it does not know the item code. */
-  sku: z.string().min(1).nullable(),
-  description: z.string().optional(),
+  sku: z.nullable(z.string().check(z.minLength(1))),
+  description: z.optional(z.string()),
   /** Whole units; 1 for a weighed or measured line, whose quantity is its `measure`. */
-  quantity: z.number().int().positive(),
+  quantity: z.number().check(z.int(), z.positive()),
   /**
    * Weighed or measured goods only (absent for goods counted in units): the unit and how much, in
    * thousandths of it; 0.420 kg is { unit: 'kg', thousandths: 420 }, and `unitPrice` is per kg.
    */
-  measure: Measure.optional(),
+  measure: z.optional(Measure),
   unitPrice: Money,
   /** Discount on the whole line (all units), positive. */
   discount: Money,
@@ -99,22 +101,22 @@ export const PosLine = z.object({
    * taxes, positive, never included in `amount` (a price with tax included is restated net, see
    * toPosTransactionDraft). The transaction's `tax` counts it, sales up and returns down.
    */
-  tax: Money.optional(),
+  tax: z.optional(Money),
   /** Returns: why the item came back; DAMAGED-like codes send it to damaged stock (see returnDestination). */
-  reasonCode: ReasonCode.optional(),
+  reasonCode: z.optional(ReasonCode),
   /**
    * The online order the line is for. A return: the order the units were bought on, taken back against
    * it (ReturnReceived, return-intake; see order-returns.ts). A sale: the order's pickup handed over at
    * the till; the fulfilment capability collects its store task (collectAtTill), which ships the order
    * and consumes its reservation, so the line moves no stock through POS and books no second revenue.
    */
-  originalOrder: OriginalOrder.optional(),
+  originalOrder: z.optional(OriginalOrder),
 });
 export type PosLine = z.infer<typeof PosLine>;
 
 export const PosTender = z.object({
   /** Lower-case tender code: cash, card, gift_card, voucher, ... */
-  method: z.string().min(1),
+  method: z.string().check(z.minLength(1)),
   /** Positive when the store took money, negative when it paid out (change, refund). */
   amount: Money,
 });
@@ -122,7 +124,7 @@ export type PosTender = z.infer<typeof PosTender>;
 
 export const PosTransaction = z.object({
   /** `{storeId}:{registerId}:{businessDay}:{sequence}`: the key as one string. */
-  transactionId: z.string().min(1),
+  transactionId: z.string().check(z.minLength(1)),
   key: PosTransactionKey,
   /**
    * When the transaction ended, with its UTC offset. A store that writes local times has them read in
@@ -132,7 +134,7 @@ export const PosTransaction = z.object({
   endedAt: EndedAt,
   currency: CurrencyCode,
   disposition: PosDisposition,
-  operatorId: z.string().optional(),
+  operatorId: z.optional(z.string()),
   lines: z.array(PosLine),
   /** Tax of the whole transaction, negative for a return-only transaction. */
   tax: Money,
@@ -147,56 +149,78 @@ export type PosTransactionDraft = Omit<PosTransaction, 'lines'> & { lines: Omit<
 
 // --- raw input, as every format reads it ------------------------------------------------------
 
-const Decimal = z
-  .union([z.string(), z.number()])
-  .transform((value) => String(value).trim())
-  .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal amount such as "19.99"'));
-const WholeNumber = z
-  .union([z.string(), z.number()])
-  .transform((value) => (typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value.trim())))
-  .pipe(
-    z.number({ error: 'must be a number' }).int('must be a whole number').refine(Number.isSafeInteger, 'is too large'),
-  );
-const Optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
-const OneOrMore = <T extends z.ZodType>(schema: T) =>
+const Decimal = z.pipe(
+  z.pipe(
+    z.union([z.string(), z.number()]),
+    z.transform((value) => String(value).trim()),
+  ),
+  z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'must be a decimal amount such as "19.99"')),
+);
+const WholeNumber = z.pipe(
+  z.pipe(
+    z.union([z.string(), z.number()]),
+    z.transform((value) =>
+      typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value.trim()),
+    ),
+  ),
   z
-    .preprocess(
-      (value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]),
-      z.array(schema),
-    )
-    .optional()
-    .transform((values) => values ?? []);
+    .number({ error: 'must be a number' })
+    .check(z.int('must be a whole number'), z.refine(Number.isSafeInteger, 'is too large')),
+);
+const Optional = <T extends z.ZodMiniType>(schema: T) =>
+  z.optional(
+    z.pipe(
+      z.transform((value: unknown): unknown => (value === '' || value === null ? undefined : value)),
+      z.optional(schema),
+    ),
+  );
+const OneOrMore = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.optional(
+      z.pipe(
+        z.transform((value: unknown): unknown =>
+          value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value],
+        ),
+        z.array(schema),
+      ),
+    ),
+    z.transform((values) => values ?? []),
+  );
 
 export const RawPosLine = z.object({
   type: z.enum(['sale', 'return'], { error: 'must be "sale" or "return"' }),
-  itemCode: z.string({ error: 'is required' }).trim().min(1, 'is required').max(64),
-  description: Optional(z.string().max(200)),
+  itemCode: z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, 'is required'), z.maxLength(64)),
+  description: Optional(z.string().check(z.maxLength(200))),
   /** Whole units ("2"); with a measure unit, up to three decimals of it ("0.420"). */
-  quantity: z
-    .union([z.string(), z.number()])
-    .transform((value) => String(value).trim())
-    .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a number')),
+  quantity: z.pipe(
+    z.pipe(
+      z.union([z.string(), z.number()]),
+      z.transform((value) => String(value).trim()),
+    ),
+    z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'must be a number')),
+  ),
   /** The quantity's unit as written (each, kg, KGM, lb ...; see readUnitOfMeasure); each when absent. */
-  unit: Optional(z.string().trim().max(20)),
-  unitPrice: Decimal.refine((value) => !value.startsWith('-'), 'must not be negative'),
-  discount: Optional(Decimal.refine((value) => !value.startsWith('-'), 'must not be negative')),
+  unit: Optional(z.string().check(z.trim(), z.maxLength(20))),
+  unitPrice: Decimal.check(z.refine((value) => !value.startsWith('-'), 'must not be negative')),
+  discount: Optional(Decimal.check(z.refine((value) => !value.startsWith('-'), 'must not be negative'))),
   /** When the store sends it, it must equal quantity x unitPrice - discount. */
   amount: Optional(Decimal),
-  reasonCode: Optional(z.string().trim().min(1).max(40)),
+  reasonCode: Optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
   /** The line's taxes (one amount or several, each positive), when the store gives tax per line. */
-  tax: OneOrMore(Decimal.refine((value) => !value.startsWith('-'), 'must not be negative')),
+  tax: OneOrMore(Decimal.check(z.refine((value) => !value.startsWith('-'), 'must not be negative'))),
   /** The line's taxes are included in its price and amount (VAT-inclusive), not added on top. */
   taxIncluded: Optional(z.boolean({ error: 'must be true or false' })),
   /** Group pricing: `unitPrice` is quoted for this many units (3 for 1.00); the line amount is what counts. */
-  priceUnits: Optional(WholeNumber.pipe(z.number().min(1, 'must be at least 1'))),
+  priceUnits: Optional(z.pipe(WholeNumber, z.number().check(z.gte(1, 'must be at least 1')))),
   /** The online order a return was bought on, or a sale hands over: `ord_...` or `{channel}:{channelOrderId}` (see parseOriginalOrder). */
-  originalOrder: Optional(z.string({ error: 'must be text such as "shopify:5600000000001"' }).trim().max(120)),
+  originalOrder: Optional(
+    z.string({ error: 'must be text such as "shopify:5600000000001"' }).check(z.trim(), z.maxLength(120)),
+  ),
 });
 export type RawPosLine = z.input<typeof RawPosLine>;
 
 export const RawPosTender = z.object({
-  method: z.string({ error: 'is required' }).trim().min(1, 'is required').max(40),
+  method: z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, 'is required'), z.maxLength(40)),
   amount: Decimal,
 });
 export type RawPosTender = z.input<typeof RawPosTender>;
@@ -208,19 +232,26 @@ export const RawPosTransaction = z.object({
   storeId: KeyPart,
   registerId: KeyPart,
   businessDay: BusinessDay,
-  sequence: WholeNumber.pipe(Sequence),
+  sequence: z.pipe(WholeNumber, Sequence),
   endedAt: EndedAt,
   /** Required for a completed transaction; others move no money and default to XXX (ISO 4217: no currency). */
   currency: Optional(CurrencyCode),
-  disposition: Optional(PosDisposition).transform((value) => value ?? 'completed'),
-  operatorId: Optional(z.string().trim().max(64)),
-  lines: z
-    .array(RawPosLine)
-    .max(
-      MAX_LINES_PER_TRANSACTION,
-      `has more than ${MAX_LINES_PER_TRANSACTION} lines: one transaction travels as one event, at most 256 KB`,
-    )
-    .default([]),
+  disposition: z.pipe(
+    Optional(PosDisposition),
+    z.transform((value) => value ?? 'completed'),
+  ),
+  operatorId: Optional(z.string().check(z.trim(), z.maxLength(64))),
+  lines: z._default(
+    z
+      .array(RawPosLine)
+      .check(
+        z.maxLength(
+          MAX_LINES_PER_TRANSACTION,
+          `has more than ${MAX_LINES_PER_TRANSACTION} lines: one transaction travels as one event, at most 256 KB`,
+        ),
+      ),
+    [],
+  ),
   /**
    * One amount, or several (one per tax line) that add up. When lines carry their own tax, these are
    * the store's summary of them: they must add up to the same, and are not counted twice.
@@ -228,7 +259,7 @@ export const RawPosTransaction = z.object({
   tax: OneOrMore(Decimal),
   /** The transaction's taxes are included in its line amounts (VAT-inclusive); then they must be given per line. */
   taxIncluded: Optional(z.boolean({ error: 'must be true or false' })),
-  tenders: z.array(RawPosTender).default([]),
+  tenders: z._default(z.array(RawPosTender), []),
 });
 export type RawPosTransaction = z.input<typeof RawPosTransaction>;
 
@@ -601,7 +632,7 @@ function readableKey(input: unknown): { key?: PosTransactionKey } {
       storeId: KeyPart,
       registerId: KeyPart,
       businessDay: BusinessDay,
-      sequence: WholeNumber.pipe(Sequence),
+      sequence: z.pipe(WholeNumber, Sequence),
     })
     .safeParse({
       storeId: fields.storeId,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { CurrencyCode, Money } from '#domain/kernel/money';
 import { SalesChannel } from '#domain/kernel/order';
 import { Product } from '#domain/kernel/product';
@@ -14,17 +14,17 @@ const Timing = {
   /** When the change takes effect (the price's effectiveFrom, the promotion's start or end). */
   effectiveAt: IsoTimestamp,
   /** One price or promotion window: consumers and the publication ledger key on it. */
-  windowKey: z.string().min(1),
+  windowKey: z.string().check(z.minLength(1)),
   /** The change arrived after its effective time and was applied at once. */
   appliedLate: z.boolean(),
 };
 
 export const PriceChangedData = z.object({
-  sku: z.string().min(1),
+  sku: z.string().check(z.minLength(1)),
   priceList: PriceListName,
   currency: CurrencyCode,
-  amountMinor: z.number().int().min(0),
-  sourceSystem: z.string().min(1),
+  amountMinor: z.number().check(z.int(), z.gte(0)),
+  sourceSystem: z.string().check(z.minLength(1)),
   ...Timing,
 });
 export type PriceChangedData = z.infer<typeof PriceChangedData>;
@@ -34,43 +34,43 @@ export type PromotionWindowData = z.infer<typeof PromotionWindowData>;
 
 export const ProductChangedData = z.object({
   product: Product,
-  sourceSystem: z.string().min(1),
+  sourceSystem: z.string().check(z.minLength(1)),
   /** How it came: the API, or a catalog import (its object key). */
-  via: z.union([z.literal('api'), z.string().regex(/^import:/)]),
+  via: z.union([z.literal('api'), z.string().check(z.regex(/^import:/))]),
 });
 export type ProductChangedData = z.infer<typeof ProductChangedData>;
 
 export const ChangeRefusedData = z.object({
   domain: DataDomain,
-  owner: z.string().min(1),
-  sourceSystem: z.string().min(1),
+  owner: z.string().check(z.minLength(1)),
+  sourceSystem: z.string().check(z.minLength(1)),
   /** What the change was about: `price#SKU`, `promotion#ID`, `product#SKU`, `import#KEY`. */
-  subject: z.string().min(1),
-  via: z.string().min(1),
+  subject: z.string().check(z.minLength(1)),
+  via: z.string().check(z.minLength(1)),
   refusedAt: IsoTimestamp,
 });
 export type ChangeRefusedData = z.infer<typeof ChangeRefusedData>;
 
 export const PricingExceptionData = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   channel: SalesChannel,
-  channelOrderId: z.string().min(1),
+  channelOrderId: z.string().check(z.minLength(1)),
   placedAt: IsoTimestamp,
   lines: z
     .array(
       z.object({
-        lineId: z.string().min(1),
-        sku: z.string().min(1),
-        quantity: z.number().int().positive(),
+        lineId: z.string().check(z.minLength(1)),
+        sku: z.string().check(z.minLength(1)),
+        quantity: z.number().check(z.int(), z.positive()),
         unitPrice: Money,
         effectivePrice: Money,
-        promotionId: z.string().optional(),
-        rule: PromotionRule.optional(),
+        promotionId: z.optional(z.string()),
+        rule: z.optional(PromotionRule),
         /** Effective minus charged, for all units of the line. */
         shortfall: Money,
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 export type PricingExceptionData = z.infer<typeof PricingExceptionData>;
 

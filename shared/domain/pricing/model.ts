@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { CurrencyCode, type Money } from '#domain/kernel/money';
 import { SalesChannel } from '#domain/kernel/order';
 import { StockKey } from '#domain/kernel/product';
@@ -23,36 +23,44 @@ export const PriceEntry = z.object({
   sku: StockKey,
   priceList: PriceListName,
   currency: CurrencyCode,
-  amountMinor: z.number().int().min(0),
+  amountMinor: z.number().check(z.int(), z.gte(0)),
   effectiveFrom: IsoTimestamp,
-  sourceSystem: z.string().min(1),
+  sourceSystem: z.string().check(z.minLength(1)),
 });
 export type PriceEntry = z.infer<typeof PriceEntry>;
 
 export const PromotionRule = z.discriminatedUnion('kind', [
   /** Percent off the base price; the discount is rounded down to the minor unit (never more off than promised). */
-  z.object({ kind: z.literal('percentage'), percentOff: z.number().int().min(1).max(100) }),
+  z.object({ kind: z.literal('percentage'), percentOff: z.number().check(z.int(), z.gte(1), z.lte(100)) }),
   /** A fixed amount off each unit, in the promotion's currency; never below zero. */
-  z.object({ kind: z.literal('fixed'), amountOffMinor: z.number().int().positive(), currency: CurrencyCode }),
+  z.object({
+    kind: z.literal('fixed'),
+    amountOffMinor: z.number().check(z.int(), z.positive()),
+    currency: CurrencyCode,
+  }),
 ]);
 export type PromotionRule = z.infer<typeof PromotionRule>;
 
 export const Promotion = z
   .object({
-    promotionId: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'must be 1-80 letters, digits, dot, dash or underscore'),
-    name: z.string().min(1).max(200),
+    promotionId: z
+      .string()
+      .check(z.regex(/^[A-Za-z0-9._-]{1,80}$/, 'must be 1-80 letters, digits, dot, dash or underscore')),
+    name: z.string().check(z.minLength(1), z.maxLength(200)),
     startsAt: IsoTimestamp,
     endsAt: IsoTimestamp,
     /** Channels it runs on (`pos` is the stores); every channel when absent. */
-    channels: z.array(SalesChannel).min(1).optional(),
-    targets: z.object({ skus: z.array(StockKey).min(1).max(1000) }),
+    channels: z.optional(z.array(SalesChannel).check(z.minLength(1))),
+    targets: z.object({ skus: z.array(StockKey).check(z.minLength(1), z.maxLength(1000)) }),
     rule: PromotionRule,
-    sourceSystem: z.string().min(1),
+    sourceSystem: z.string().check(z.minLength(1)),
   })
-  .refine((promotion) => Date.parse(promotion.endsAt) > Date.parse(promotion.startsAt), {
-    path: ['endsAt'],
-    message: 'must be after startsAt',
-  });
+  .check(
+    z.refine((promotion) => Date.parse(promotion.endsAt) > Date.parse(promotion.startsAt), {
+      path: ['endsAt'],
+      message: 'must be after startsAt',
+    }),
+  );
 export type Promotion = z.infer<typeof Promotion>;
 
 export interface EffectivePrice {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { CustomerReturn, ReturnNeedsAttentionData } from './model';
 import { EventSource, defineEvent } from '#domain/kernel/event';
 

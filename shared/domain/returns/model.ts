@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { Money } from '#domain/kernel/money';
 import { SalesChannel } from '#domain/kernel/order';
 
@@ -11,33 +11,33 @@ export const refundKey = (refund: { channel: SalesChannel; channelRefundId: stri
 
 /** A return received anywhere: in store, at a warehouse, or reported by a marketplace refund. */
 export const CustomerReturn = z.object({
-  returnId: z.string().min(1),
+  returnId: z.string().check(z.minLength(1)),
   /** Absent until correlated: a return that matches no order becomes an exception, not a guess. */
-  orderId: z.string().min(1).optional(),
+  orderId: z.optional(z.string().check(z.minLength(1))),
   receivedThrough: SalesChannel,
   /** The channel the goods were sold through and its order id, when the receiver knows them rather than our order id (a store taking back a marketplace order). */
-  soldThrough: SalesChannel.optional(),
-  channelOrderId: z.string().min(1).optional(),
-  locationId: z.string().min(1).optional(),
+  soldThrough: z.optional(SalesChannel),
+  channelOrderId: z.optional(z.string().check(z.minLength(1))),
+  locationId: z.optional(z.string().check(z.minLength(1))),
   /**
    * The receiver already took the units into its own stock (a store's till, through the POS
    * transaction's stock movements): the return is only correlated to its order, and no stock moves
    * again, so goods that came back stay on hand even when the order they name is unknown.
    */
-  restockedOnReceipt: z.boolean().optional(),
+  restockedOnReceipt: z.optional(z.boolean()),
   receivedAt: z.iso.datetime({ offset: true }),
   lines: z
     .array(
       z.object({
-        lineId: z.string().min(1).optional(),
-        sku: z.string().min(1),
-        quantity: z.number().int().positive(),
-        reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+        lineId: z.optional(z.string().check(z.minLength(1))),
+        sku: z.string().check(z.minLength(1)),
+        quantity: z.number().check(z.int(), z.positive()),
+        reasonCode: z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)),
         condition: z.enum(['sellable', 'damaged']),
         refund: Money,
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 export type CustomerReturn = z.infer<typeof CustomerReturn>;
 
@@ -48,20 +48,20 @@ export type CustomerReturn = z.infer<typeof CustomerReturn>;
  * where it was received, so no stock moved. STOCK_REFUSED: the stock books refused the movement.
  */
 export const ReturnNeedsAttentionData = z.object({
-  returnId: z.string().min(1),
+  returnId: z.string().check(z.minLength(1)),
   reason: z.enum(['UNMATCHED_ORDER', 'UNMATCHED_LINE', 'NO_LOCATION', 'STOCK_REFUSED']),
-  orderId: z.string().min(1).optional(),
+  orderId: z.optional(z.string().check(z.minLength(1))),
   receivedThrough: SalesChannel,
   /** The return's lines concerned, by position (from 1), with what they asked. */
   lines: z.array(
     z.object({
-      position: z.number().int().positive(),
-      sku: z.string().min(1),
-      quantity: z.number().int().positive(),
-      detail: z.string().optional(),
+      position: z.number().check(z.int(), z.positive()),
+      sku: z.string().check(z.minLength(1)),
+      quantity: z.number().check(z.int(), z.positive()),
+      detail: z.optional(z.string()),
     }),
   ),
-  detail: z.string().min(1),
+  detail: z.string().check(z.minLength(1)),
 });
 export type ReturnNeedsAttentionData = z.infer<typeof ReturnNeedsAttentionData>;
 

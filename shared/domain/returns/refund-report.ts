@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { Money } from '#domain/kernel/money';
 import { SalesChannel } from '#domain/kernel/order';
 
-const PositiveMoney = Money.refine((money) => money.amountMinor >= 0, 'must not be negative');
+const PositiveMoney = Money.check(z.refine((money) => money.amountMinor >= 0, 'must not be negative'));
 
 /**
  * The first version of a refund report: one amount per line, tax included when the channel broke it
@@ -11,21 +11,21 @@ const PositiveMoney = Money.refine((money) => money.amountMinor >= 0, 'must not 
  */
 export const ChannelRefundV1 = z.object({
   channel: SalesChannel,
-  channelOrderId: z.string().min(1),
-  orderId: z.string().regex(/^ord_[a-z2-7]{26}$/),
-  channelRefundId: z.string().min(1),
+  channelOrderId: z.string().check(z.minLength(1)),
+  orderId: z.string().check(z.regex(/^ord_[a-z2-7]{26}$/)),
+  channelRefundId: z.string().check(z.minLength(1)),
   refundedAt: z.iso.datetime({ offset: true }),
   /** What the buyer gets back in total (lines, shipping and tax), positive. */
   amount: PositiveMoney,
   lines: z.array(
     z.object({
-      channelLineId: z.string().min(1),
-      quantity: z.number().int().nonnegative(),
+      channelLineId: z.string().check(z.minLength(1)),
+      quantity: z.number().check(z.int(), z.nonnegative()),
       /** The line's share of the refund, tax included, when the channel breaks it down. */
-      amount: Money.optional(),
+      amount: z.optional(Money),
     }),
   ),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 export type ChannelRefundV1 = z.infer<typeof ChannelRefundV1>;
 
@@ -46,31 +46,38 @@ export type RestockType = z.infer<typeof RestockType>;
  * (channel, channelRefundId), because a channel that repeats its refunds in every order update reports
  * the same refund again. Every amount is positive: what the buyer gets back.
  */
-export const ChannelRefund = ChannelRefundV1.extend({
+export const ChannelRefund = z.extend(ChannelRefundV1, {
   lines: z.array(
     z.object({
-      channelLineId: z.string().min(1),
-      quantity: z.number().int().nonnegative(),
+      channelLineId: z.string().check(z.minLength(1)),
+      quantity: z.number().check(z.int(), z.nonnegative()),
       /** The goods refunded on the line, before tax (discounts already taken off). */
-      goods: PositiveMoney.optional(),
+      goods: z.optional(PositiveMoney),
       /** The tax refunded on the line. */
-      tax: PositiveMoney.optional(),
+      tax: z.optional(PositiveMoney),
       /** The line's refund tax included, only when the channel does not split goods from tax. */
-      amount: Money.optional(),
+      amount: z.optional(Money),
       restockType: RestockType,
       /** The channel's location the units go back to (Shopify `location_id`), for a `return`. */
-      restockLocationId: z.string().min(1).optional(),
+      restockLocationId: z.optional(z.string().check(z.minLength(1))),
     }),
   ),
   /** Shipping given back, before tax, and its tax. */
-  shipping: z.object({ amount: PositiveMoney, tax: PositiveMoney }).optional(),
+  shipping: z.optional(z.object({ amount: PositiveMoney, tax: PositiveMoney })),
   /**
    * Order-level money not tied to a line: a refund discrepancy, a restocking fee kept (negative), a
    * goodwill credit. `kind` is the channel's word for it. Absent when the channel reports none.
    */
-  adjustments: z
-    .array(z.object({ kind: z.string().min(1), amount: Money, tax: Money.optional(), reason: z.string().optional() }))
-    .optional(),
+  adjustments: z.optional(
+    z.array(
+      z.object({
+        kind: z.string().check(z.minLength(1)),
+        amount: Money,
+        tax: z.optional(Money),
+        reason: z.optional(z.string()),
+      }),
+    ),
+  ),
 });
 export type ChannelRefund = z.infer<typeof ChannelRefund>;
 

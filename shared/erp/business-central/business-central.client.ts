@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#domain/kernel/schema';
 import { CachedAccessToken, TokenBucket, retryAfterMs } from '#shared/channels/channel-http';
 import { formatDecimalMoney, type Money } from '#domain/kernel/money';
 import type { JournalEntry } from '#domain/accounting/journal-entry';
@@ -14,18 +14,15 @@ import {
 
 /** Service-to-service credentials of a Microsoft Entra app registered in Business Central, and where to post. */
 export const BusinessCentralCredentials = z.object({
-  tenantId: z.string().min(1),
-  environment: z.string().min(1),
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  companyId: z.string().min(1),
+  tenantId: z.string().check(z.minLength(1)),
+  environment: z.string().check(z.minLength(1)),
+  clientId: z.string().check(z.minLength(1)),
+  clientSecret: z.string().check(z.minLength(1)),
+  companyId: z.string().check(z.minLength(1)),
   /** The general journal batch journal entries are written to (journals({id})). */
-  journalId: z.string().min(1),
+  journalId: z.string().check(z.minLength(1)),
   /** The company's local currency: Business Central leaves currencyCode blank for it. */
-  localCurrency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .optional(),
+  localCurrency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/))),
 });
 export type BusinessCentralCredentials = z.infer<typeof BusinessCentralCredentials>;
 
@@ -34,11 +31,14 @@ export const businessCentralApiRoot = (credentials: BusinessCentralCredentials) 
   `https://api.businesscentral.dynamics.com/v2.0/${credentials.tenantId}/${credentials.environment}/api/v2.0`;
 export const entraTokenUrl = (tenantId: string) => `https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token`;
 
-const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().int().positive() });
+const TokenResponse = z.object({
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.coerce.number().check(z.int(), z.positive()),
+});
 const DocumentRow = z.object({
-  id: z.string().min(1),
-  number: z.string().optional(),
-  documentNumber: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  number: z.optional(z.string()),
+  documentNumber: z.optional(z.string()),
 });
 const Collection = z.object({ value: z.array(DocumentRow) });
 const BusinessCentralError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -46,10 +46,10 @@ const BusinessCentralError = z.object({ error: z.object({ code: z.string(), mess
 const BatchAnswer = z.object({
   responses: z.array(
     z.object({
-      id: z.string().nullish(),
-      status: z.number().int(),
-      headers: z.record(z.string(), z.unknown()).nullish(),
-      body: z.unknown().optional(),
+      id: z.nullish(z.string()),
+      status: z.number().check(z.int()),
+      headers: z.nullish(z.record(z.string(), z.unknown())),
+      body: z.optional(z.unknown()),
     }),
   ),
 });
@@ -222,7 +222,7 @@ export class BusinessCentralErp implements ErpPort {
       'GET',
       `journals(${creds.journalId})/journalLines?$filter=${encodeURIComponent(`documentNumber eq ${odataString(documentNumber)}`)}&$select=id,documentNumber,comment`,
     );
-    return z.object({ value: z.array(z.object({ comment: z.string().optional() })) }).parse(body).value;
+    return z.object({ value: z.array(z.object({ comment: z.optional(z.string()) })) }).parse(body).value;
   }
 
   /**

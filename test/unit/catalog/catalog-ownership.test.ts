@@ -1,4 +1,4 @@
-import { ConfigError } from '#shared/config/env';
+import { ConfigError } from '#domain/kernel/errors';
 import {
   DEFAULT_DATA_OWNERSHIP,
   NotDataOwnerError,

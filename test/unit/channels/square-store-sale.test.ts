@@ -7,7 +7,7 @@ import { remapFetchedOrder } from '#domain/intake/order-fetch';
 import type { FabricEvent } from '#domain/kernel/event';
 import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';
 import type { PosTransaction } from '#domain/pos';
-import { ConfigError } from '#shared/config/env';
+import { ConfigError } from '#domain/kernel/errors';
 import { squareOrderMapperFor } from '#shared/channels/square/square-order.mapper';
 import { SquareOrder } from '#shared/channels/square/square-order.schema';
 import {

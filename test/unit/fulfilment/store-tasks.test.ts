@@ -14,7 +14,7 @@ import {
   type StockPorts,
   type StoredRequest,
 } from '#domain/fulfilment';
-import { ConfigError } from '#shared/config/env';
+import { ConfigError } from '#domain/kernel/errors';
 import { TransientError } from '#domain/kernel/errors';
 import { exceptionFrom } from '#domain/exceptions';
 import type { Order } from '#domain/kernel/order';

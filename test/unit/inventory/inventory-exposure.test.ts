@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ConfigError } from '#shared/config/env';
+import { ConfigError } from '#domain/kernel/errors';
 import { channelPolicy, exposedChannels, loadInventoryPolicy, shardCount } from '#domain/inventory/policy';
 import { applyMovements, emptyPosition } from '#domain/inventory/model';
 import { describeAvailability, exposeToChannel, refreshAvailability } from '#domain/inventory/exposure';
