@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import * as z from '#domain/kernel/schema';
+import { compiledOnFirstParse } from '#domain/kernel/schema';
+import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
+import { WooCommerceOrderPayload } from '#shared/channels/woocommerce/woocommerce-order.schema';
+import { sampleShopifyOrder, seededRandom } from '../../../scripts/sample/shopify-orders';
+import { readWooCommerceFixture } from '../../fixtures/woocommerce';
+
+/**
+ * The channel order payloads go through zod's generated parser (compiledOnFirstParse). What it
+ * returns must be what zod's own parser returns, for a valid payload (every field, to the cent) and
+ * for a broken one (the same issues, so the answer names the same fields).
+ */
+const shopify = compiledOnFirstParse(ShopifyOrderPayload);
+const wooCommerce = compiledOnFirstParse(WooCommerceOrderPayload);
+
+/** A payload with one field somewhere replaced (or removed) by an arbitrary value. */
+function mutated(payload: unknown, path: readonly number[], replacement: unknown, remove: boolean): unknown {
+  const copy = structuredClone(payload) as Record<string, unknown>;
+  let node: Record<string, unknown> = copy;
+  for (const [depth, choice] of path.entries()) {
+    const keys = Object.keys(node);
+    if (keys.length === 0) break;
+    const key = keys[choice % keys.length];
+    const child = node[key];
+    if (depth === path.length - 1 || child === null || typeof child !== 'object') {
+      if (remove) delete node[key];
+      else node[key] = replacement;
+      break;
+    }
+    node = child as Record<string, unknown>;
+  }
+  return copy;
+}
+
+/** What a parse decides: the parsed payload, or the issues (zod's error object aside). */
+function outcome(result: { success: boolean; data?: unknown; error?: { issues: unknown } }) {
+  return result.success ? { data: result.data } : { issues: result.error?.issues };
+}
+
+const anyReplacement = fc.oneof(
+  fc.constant(null),
+  fc.constant(''),
+  fc.integer(),
+  fc.double(),
+  fc.string(),
+  fc.boolean(),
+  fc.constant([]),
+  fc.constant({}),
+);
+
+describe('compiled channel order parsing', () => {
+  it("is zod's generated parser for both payloads, not a silent fallback to its own", () => {
+    expect(() => z.compile(ShopifyOrderPayload, { strict: true })).not.toThrow();
+    expect(() => z.compile(WooCommerceOrderPayload, { strict: true })).not.toThrow();
+  });
+
+  it('returns what zod returns for Shopify orders as the sample shop sends them', () => {
+    const random = seededRandom(7);
+    for (let i = 0; i < 300; i += 1) {
+      const payload = sampleShopifyOrder(i, random, undefined, 1 + (i % 12));
+      const compiled = shopify.safeParse(payload);
+      expect(compiled.success).toBe(true);
+      expect(outcome(compiled)).toEqual(outcome(ShopifyOrderPayload.safeParse(payload)));
+    }
+  });
+
+  it.each([
+    ['Shopify', shopify, ShopifyOrderPayload, () => sampleShopifyOrder(1, seededRandom(3), undefined, 3)],
+    ['WooCommerce', wooCommerce, WooCommerceOrderPayload, () => readWooCommerceFixture('order-multi-line-usd')],
+  ] as const)(
+    'answers a %s payload with one field broken as zod does: the same issues, or the same order',
+    (_channel, compiled, runtime, payload) => {
+      const base = payload();
+      fc.assert(
+        fc.property(
+          fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+          anyReplacement,
+          fc.boolean(),
+          (path, replacement, remove) => {
+            const input = mutated(base, path, replacement, remove);
+            expect(outcome(compiled.safeParse(input))).toEqual(outcome(runtime.safeParse(input)));
+          },
+        ),
+        { numRuns: 400 },
+      );
+    },
+  );
+});
