@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseEventBody } from '#events/catalog';
+import { parseEvent } from '#domain/kernel/event';
+import { OrderReceived } from '#domain/intake/events';
 import { applyOrderToStock } from '#domain/inventory/reservation';
 import { inventoryStoreFromEnv } from '#shared/adapters/inventory-store';
 import { sourcingRuleStoreFromEnv } from '#shared/adapters/sourcing-rule-store';
@@ -27,7 +28,7 @@ const ledger = new DynamoPublicationLedger(publicationTableFromEnv());
  * worker holds the order, and is then retried by SQS.
  */
 async function reserveForOrder(record: SQSRecord): Promise<void> {
-  const event = parseEventBody(record.body, 'OrderReceived');
+  const event = parseEvent(record.body, OrderReceived);
   const { order } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
   const incidents = await checkOversells(order, { ledger, publisher: ports.publisher }, { causationId: event.id });

@@ -1,7 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readConfig, requiredName } from '#shared/config/env';
-import { parseEventBody } from '#events/catalog';
+import { parseEvent } from '#domain/kernel/event';
+import { OrderReceived } from '#domain/intake/events';
 import { DynamoOrderRepository } from '#shared/adapters/order-store';
 import { recoveredByCatchUp } from '#domain/intake/order-pull';
 import { queueConsumer } from '#shared/adapters/queue-consumer';
@@ -21,7 +22,7 @@ const orders = new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABR
  * is a `duplicate` that writes nothing, and racing copies cannot both store it.
  */
 async function recordReceivedOrder(record: SQSRecord): Promise<void> {
-  const event = parseEventBody(record.body, 'OrderReceived');
+  const event = parseEvent(record.body, OrderReceived);
   const { order, deliveryId } = event.data;
   logger.appendKeys({ correlationId: event.correlationId, orderId: order.orderId });
   const result = await orders.recordOrder(order, { eventId: event.id, deliveryId });

@@ -4,7 +4,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
-import { parseEventBody } from '#events/catalog';
+import { parseEvent } from '#domain/kernel/event';
 import {
   DEFAULT_POS_INGEST_LIMITS,
   ingestPosUpload,
@@ -12,6 +12,7 @@ import {
   type PosIngestOutcome,
 } from '#domain/pos/batch-ingest';
 import { posUploadId, type PosUpload } from '#domain/pos/batch';
+import { PosBatchContinuationRequested } from '#domain/pos/events';
 import { loadInventoryPolicy, locationTimeZones } from '#domain/inventory/policy';
 import {
   DynamoPosRegisterSequences,
@@ -72,7 +73,7 @@ async function ingestBatches(event: S3Event | SQSEvent, context: Context) {
     return processPartialResponse(
       event,
       async (record: SQSRecord) => {
-        const continuation = parseEventBody(record.body, 'PosBatchContinuationRequested');
+        const continuation = parseEvent(record.body, PosBatchContinuationRequested);
         recordOutcome(await ingestPosUpload(continuation.data.upload, ports, invocation, limits));
       },
       new BatchProcessor(EventType.SQS),
