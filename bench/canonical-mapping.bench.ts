@@ -6,6 +6,7 @@ import { type ChannelSkuKey, type SkuCrossReference, skuKeyId } from '#domain/ke
 import type { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { shopifyWebhookAdapter } from '#shared/channels/shopify/shopify-webhook.adapter';
 import { sampleShopifyOrder, seededRandom, SAMPLE_CATALOG } from '../scripts/sample/shopify-orders';
+import { compile, compileOrderPayloads } from '#domain/kernel/schema';
 import { opsPerSecond, report } from './harness';
 
 /** How long each side is measured, as opsPerSecond does. */
@@ -20,6 +21,8 @@ const MEASURE_MS = 2000;
  * from memory, so only the fabric's own work is timed.
  */
 export async function benchCanonicalMapping(): Promise<void> {
+  // As the marketplace webhook has it at load (functions/marketplace-webhook/handler.ts).
+  compileOrderPayloads(compile);
   const random = seededRandom(42);
   const bodies = Array.from({ length: 500 }, (_, i) => JSON.stringify(sampleShopifyOrder(i, random)));
   const request = { channel: 'shopify', headers: { 'x-shopify-topic': 'orders/create' } } as unknown as WebhookRequest;

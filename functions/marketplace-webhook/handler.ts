@@ -27,6 +27,9 @@ const config = readConfig({
   FABRIC_WEBHOOK_PUBLIC_BASE_URL: z.optional(z.url()),
 });
 
+// Orders arrive here in volume: their payloads are parsed by zod's generated parser.
+z.compileOrderPayloads(z.compile);
+
 const adapters = webhookAdapters(channelApisFromEnv());
 const deduplicator = new PowertoolsDeliveryDeduplicator(config.FABRIC_TABLE_IDEMPOTENCY);
 const ports = {

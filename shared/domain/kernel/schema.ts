@@ -18,19 +18,33 @@ z.config(en());
 // biome-ignore lint/style/noRestrictedImports: this is the one place zod is imported from.
 export * from 'zod/mini';
 
+/** zod's schema compiler, once a function has asked for its order payloads to be compiled. */
+let orderPayloadCompiler: (<T extends z.ZodMiniType>(schema: T) => T) | undefined;
+
 /**
- * `schema` with zod's generated parser in front of its own (`z.compile`), for a channel's order
- * payload: parsed once per order at the edge, where validation is most of the mapping's cost (bench:
- * canonical mapping). The parser is generated on the first parse, not when the module loads, so a
- * cold start pays for it only where an order arrives. A payload the generated parser refuses goes
- * through zod's own, so its issues read exactly as before.
+ * Has every channel order payload parser (compiledOnFirstParse) go through zod's generated parser
+ * from now on. The marketplace webhook, where orders arrive in volume, calls it with `z.compile` at
+ * load: the compiler (29 KiB) is bundled there only, and the functions that parse an order now and
+ * then (an exception reprocessed, a SKU mapped and its held orders replayed) keep zod's runtime
+ * parser and a smaller bundle.
+ */
+export function compileOrderPayloads(compiler: <T extends z.ZodMiniType>(schema: T) => T): void {
+  orderPayloadCompiler = compiler;
+}
+
+/**
+ * A parser of a channel's order payload: `schema` with zod's generated parser in front of its own
+ * where the function asked for it (compileOrderPayloads). Validation is most of the mapping's cost
+ * at the edge (bench: canonical mapping). The parser is generated on the first parse, not when the
+ * module loads, so a cold start pays for it only where an order arrives. A payload the generated
+ * parser refuses goes through zod's own, so its issues read exactly as before.
  */
 export function compiledOnFirstParse<T extends z.ZodMiniType>(schema: T): Pick<T, 'safeParse'> {
   let compiled: T | undefined;
   return {
     safeParse: (data, params) => {
-      compiled ??= z.compile(schema);
-      return compiled.safeParse(data, params);
+      if (orderPayloadCompiler) compiled ??= orderPayloadCompiler(schema);
+      return (compiled ?? schema).safeParse(data, params);
     },
   };
 }
