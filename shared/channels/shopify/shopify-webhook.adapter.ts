@@ -26,8 +26,9 @@ import { SHOPIFY_SIGNATURE_HEADER } from '../webhook-signature-headers';
 import { createHash } from 'node:crypto';
 
 /**
- * Every order the channel sends is parsed here, through zod's generated parser. Marked pure so that a
- * function importing this module for its mapper alone (the order feeds) bundles no compiler.
+ * Every order the channel sends by webhook is parsed here: through zod's generated parser where the
+ * function asked for it (compileOrderPayloads, in the marketplace webhook), through zod's own
+ * elsewhere. Marked pure so that a function importing this module for its mapper alone drops it.
  */
 const shopifyOrderPayload = /* @__PURE__ */ compiledOnFirstParse(ShopifyOrderPayload);
 

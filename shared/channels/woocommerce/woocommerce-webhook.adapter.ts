@@ -20,8 +20,9 @@ import { compiledOnFirstParse } from '#domain/kernel/schema';
 import { wooCommerceTaxes } from './woocommerce-taxes';
 
 /**
- * Every order the channel sends is parsed here, through zod's generated parser. Marked pure so that a
- * function importing this module for its mapper alone (the order feeds) bundles no compiler.
+ * Every order the channel sends by webhook is parsed here: through zod's generated parser where the
+ * function asked for it (compileOrderPayloads, in the marketplace webhook), through zod's own
+ * elsewhere. Marked pure so that a function importing this module for its mapper alone drops it.
  */
 const wooCommerceOrderPayload = /* @__PURE__ */ compiledOnFirstParse(WooCommerceOrderPayload);
 

@@ -8,14 +8,16 @@ import { readWooCommerceFixture } from '../../fixtures/woocommerce';
 
 /**
  * Where a function asks for it (the marketplace webhook), the channel order payloads go through zod's
- * generated parser (compiledOnFirstParse). What it returns must be what zod's own parser returns, for
- * a valid payload (every field, to the cent) and for a broken one (the same issues, so the answer
- * names the same fields).
+ * generated parser (compiledOnFirstParse). What it returns must be what zod's own parser returns: for
+ * a valid payload, the same order to the cent; for a broken one, a refusal (the generated parser hands
+ * every payload it refuses to zod's own, so the issues, and the fields the answer names, come from
+ * there). So the broken payloads check that the generated parser never accepts what zod refuses, and
+ * returns the same data when both accept.
  */
 const shopify = compiledOnFirstParse(ShopifyOrderPayload);
 const wooCommerce = compiledOnFirstParse(WooCommerceOrderPayload);
 
-/** The schemas handed to the compiler, which refuses rather than falls back (strict), so a test cannot pass on zod's runtime parser. */
+/** The schemas handed to the compiler, which throws rather than hands back a schema it cannot compile at its top (strict). */
 const compiledSchemas: unknown[] = [];
 beforeAll(() =>
   compileOrderPayloads((schema) => {
