@@ -1,4 +1,3 @@
-import * as z from '#domain/kernel/schema';
 import type { ChannelApiCredentials } from '../channel-credentials';
 import {
   CachedAccessToken,
@@ -13,22 +12,13 @@ import { formatIssues } from '#domain/kernel/validation';
 import { ebayOrderMapper } from './ebay-order.mapper';
 import { readListedOrders } from '../listed-orders';
 import { EbayOrder, EbayOrderSearchPage, EbayPublicKey } from './ebay-order.schema';
+import { EbayCredentials, EbayTokenResponse } from './inventory-api';
 
 export const EBAY_PRODUCTION_URL = 'https://api.ebay.com';
 const FULFILLMENT_SCOPE = 'https://api.ebay.com/oauth/api_scope/sell.fulfillment';
 const APPLICATION_SCOPE = 'https://api.ebay.com/oauth/api_scope';
 /** getOrders' largest page. */
 export const EBAY_PAGE_LIMIT = 50;
-
-const EbayCredentials = z.object({
-  clientId: z.string().check(z.minLength(1)),
-  clientSecret: z.string().check(z.minLength(1)),
-  refreshToken: z.string().check(z.minLength(1)),
-});
-const EbayTokenResponse = z.object({
-  access_token: z.string().check(z.minLength(1)),
-  expires_in: z.number().check(z.int(), z.positive()),
-});
 
 /**
  * eBay's Sell Fulfillment API for one seller (user token from the seller's refresh token) and the

@@ -11,12 +11,14 @@ const SELL_SCOPES = [
   'https://api.ebay.com/oauth/api_scope/sell.inventory',
   'https://api.ebay.com/oauth/api_scope/sell.fulfillment',
 ].join(' ');
-const EbayCredentials = z.object({
+/** What the fabric keeps of an eBay seller's app: its keys and the seller's refresh token. */
+export const EbayCredentials = z.object({
   clientId: z.string().check(z.minLength(1)),
   clientSecret: z.string().check(z.minLength(1)),
   refreshToken: z.string().check(z.minLength(1)),
 });
-const EbayTokenResponse = z.object({
+/** eBay's OAuth answer: a user access token and how long it lasts. */
+export const EbayTokenResponse = z.object({
   access_token: z.string().check(z.minLength(1)),
   expires_in: z.number().check(z.int(), z.positive()),
 });

@@ -43,6 +43,13 @@ const Address = z.object({
   country: z.optional(z.string()),
 });
 
+/** Who a fulfillment is for: a shipment's recipient adds the address. */
+const FulfillmentRecipient = z.object({
+  display_name: z.optional(z.string()),
+  email_address: z.optional(z.string()),
+  phone_number: z.optional(z.string()),
+});
+
 export const SquareOrder = z
   .object({
     id: z.string().check(z.minLength(1)),
@@ -95,26 +102,13 @@ export const SquareOrder = z
           state: z.enum(['PROPOSED', 'RESERVED', 'PREPARED', 'COMPLETED', 'CANCELED', 'FAILED']),
           shipment_details: z.optional(
             z.object({
-              recipient: z.optional(
-                z.object({
-                  display_name: z.optional(z.string()),
-                  email_address: z.optional(z.string()),
-                  phone_number: z.optional(z.string()),
-                  address: z.optional(Address),
-                }),
-              ),
+              recipient: z.optional(z.extend(FulfillmentRecipient, { address: z.optional(Address) })),
             }),
           ),
           /** A PICKUP fulfillment's: who collects and when; the store is the order's location_id. */
           pickup_details: z.optional(
             z.object({
-              recipient: z.optional(
-                z.object({
-                  display_name: z.optional(z.string()),
-                  email_address: z.optional(z.string()),
-                  phone_number: z.optional(z.string()),
-                }),
-              ),
+              recipient: z.optional(FulfillmentRecipient),
               pickup_at: z.optional(z.iso.datetime({ offset: true })),
               note: z.optional(z.string()),
             }),
