@@ -11,7 +11,7 @@ import { S3DeliveryArchive } from '#shared/adapters/raw-archive';
 import { eventPublisherFromEnv } from '#shared/adapters/event-publisher';
 import { DynamoSkuCrossReference } from '#shared/adapters/cross-reference';
 import { DynamoConnectorStateStore } from '#shared/adapters/connector-state';
-import { DynamoOrderRepository } from '#shared/adapters/order-store';
+import { DynamoOrderVersions } from '#shared/adapters/order-store';
 import { IdempotentExecutor, onceRunner } from '#shared/adapters/idempotency';
 import { withObservability } from '#shared/adapters/lambda-middleware';
 import { queueConsumer } from '#shared/adapters/queue-consumer';
@@ -56,7 +56,7 @@ const connectors = new DynamoConnectorStateStore(config.FABRIC_TABLE_CONNECTOR_S
 const ports = {
   state: connectors,
   failures: connectors,
-  delivered: new DynamoOrderRepository(config.FABRIC_TABLE_ORDERS, config.FABRIC_TABLE_CROSS_REFERENCE),
+  delivered: new DynamoOrderVersions(config.FABRIC_TABLE_ORDERS),
   archive: new S3DeliveryArchive(config.FABRIC_BUCKET_RAW_ARCHIVE),
   publisher: eventPublisherFromEnv(),
   skus: new DynamoSkuCrossReference(config.FABRIC_TABLE_CROSS_REFERENCE),

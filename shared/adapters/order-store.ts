@@ -25,6 +25,7 @@ import {
   type RecordOrderResult,
 } from '#domain/orders/order-record';
 import type { LifecycleState } from '#domain/orders/lifecycle';
+import type { DeliveredOrders } from '#domain/intake/order-pull';
 import { orderVersionOf } from '#domain/orders/model';
 
 export class CrossReferenceConflictError extends Error {
@@ -233,18 +234,6 @@ export class DynamoOrderRepository implements OrderRepository {
     return { orderIds: Items.map((item) => String(item.orderId)), more: LastEvaluatedKey !== undefined };
   }
 
-  /** The channel's updated-at of the stored version (DeliveredOrders, for the catch-up pull). */
-  async storedVersion(orderId: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.ordersTable,
-        Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
-        ProjectionExpression: 'channelUpdatedAt',
-      }),
-    );
-    return Item?.channelUpdatedAt as string | undefined;
-  }
-
   async getOrder(orderId: string): Promise<OrderWithHistory | undefined> {
     const items = await queryAll(this.client, {
       TableName: this.ordersTable,
@@ -403,14 +392,27 @@ async function storedVersionOf(
 }
 
 /**
- * Which order versions order-intake has processed, for the dead-letter read model: order-intake keeps
- * no idempotency record, as recordOrder's conditions store each version once.
+ * Which order versions the orders table holds: for the catch-up pull, which republishes none of them,
+ * and for the dead-letter read model, which order versions order-intake has processed (order-intake
+ * keeps no idempotency record, as recordOrder's conditions store each version once).
  */
-export class DynamoOrderVersions {
+export class DynamoOrderVersions implements DeliveredOrders {
   constructor(
     private readonly ordersTable: string,
     private readonly client: DynamoDBDocumentClient = documentClient(),
   ) {}
+
+  /** The channel's updated-at of the stored version (DeliveredOrders, for the catch-up pull). */
+  async storedVersion(orderId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.ordersTable,
+        Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
+        ProjectionExpression: 'channelUpdatedAt',
+      }),
+    );
+    return Item?.channelUpdatedAt as string | undefined;
+  }
 
   /**
    * COMPLETED when the version an orderVersionKey names is the stored one, so storing it again is a
