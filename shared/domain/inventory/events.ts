@@ -3,11 +3,9 @@ import { SalesChannel } from '#domain/kernel/order';
 import { InventoryMovement, MovementReference, QuantityName } from './movement';
 import { EventSource, defineEvent } from '#domain/kernel/event';
 import { SourcingDecision } from '#domain/fulfilment';
+import { ShortagePolicy } from './shortage-policy';
 
 /** Payload schemas of the inventory events; the catalog (events/catalog.ts) versions them. */
-
-export const ShortagePolicy = z.enum(['reject', 'backorder', 'partial']);
-export type ShortagePolicy = z.infer<typeof ShortagePolicy>;
 
 const Count = z.number().check(z.int(), z.gte(0));
 const IsoTimestamp = z.iso.datetime({ offset: true });

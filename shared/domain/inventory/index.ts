@@ -14,5 +14,6 @@ export * from './policy';
 export * from './reallocation';
 export * from './records';
 export * from './reservation';
+export * from './shortage-policy';
 export * from './sweeper';
 export * from './verification';

@@ -1,7 +1,7 @@
 import * as z from '#domain/kernel/schema';
 import { readPolicy } from '#shared/config/env';
 import { SalesChannel } from '#domain/kernel/order';
-import { ShortagePolicy } from './events';
+import { ShortagePolicy } from './shortage-policy';
 import { StockKey } from '#domain/kernel/product';
 import { isTimeZone } from '#domain/kernel/time-zone';
 import { MeasureUnit, type StockUnit } from '#domain/kernel/unit-of-measure';

@@ -1,6 +1,7 @@
 import type { FabricEvent } from '#domain/kernel/event';
 import type { BucketKey, LedgerMovement, StockPosition } from './model';
-import type { InventoryAdjustedData, LineReservation, ShortagePolicy } from './events';
+import type { InventoryAdjustedData, LineReservation } from './events';
+import type { ShortagePolicy } from './shortage-policy';
 import type { SalesChannel } from '#domain/kernel/order';
 import type * as z from '#domain/kernel/schema';
 import type { SourcingDecision } from '#domain/fulfilment';

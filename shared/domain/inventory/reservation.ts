@@ -5,7 +5,8 @@ import type { FabricEvent } from '#domain/kernel/event';
 import { channelPolicy, locationIds, shardCount, type InventoryPolicy } from './policy';
 import { bucketId, bucketKeys, type BucketKey, type LedgerMovement, type StockPosition } from './model';
 import { pickReservationBuckets } from './buckets';
-import type { LineReservation, ReservedQuantity, ShortagePolicy } from './events';
+import type { LineReservation, ReservedQuantity } from './events';
+import type { ShortagePolicy } from './shortage-policy';
 import {
   OPEN_RESERVATION_STATUSES,
   type Allocation,

@@ -28,17 +28,23 @@ export function orderVersionOf(key: string): Pick<Order, 'orderId' | 'channelUpd
     : undefined;
 }
 
-/** The fabric events that move orders, and the consumer's routing rule lists exactly these. */
-export const LIFECYCLE_DETAIL_TYPES = [
-  OrderReceived.detailType,
-  InventoryReserved.detailType,
-  BackorderFilled.detailType,
-  ReservationRejected.detailType,
-  ReservationReleased.detailType,
-  ErpSalesOrderPosted.detailType,
-  ShipmentConfirmed.detailType,
-  ReturnReceived.detailType,
-  RefundReported.detailType,
-  PickupExpired.detailType,
-] as const;
+/**
+ * The fabric events that move orders, and the consumer's routing rule lists exactly these. Built in a
+ * call marked pure: reading a `detailType` at load counts as a side effect to the bundler, which would
+ * then keep every one of these events' schemas in each function that imports this module for the
+ * version key alone (the order store, the catch-up pull).
+ */
+export const LIFECYCLE_DETAIL_TYPES = /* @__PURE__ */ (() =>
+  [
+    OrderReceived.detailType,
+    InventoryReserved.detailType,
+    BackorderFilled.detailType,
+    ReservationRejected.detailType,
+    ReservationReleased.detailType,
+    ErpSalesOrderPosted.detailType,
+    ShipmentConfirmed.detailType,
+    ReturnReceived.detailType,
+    RefundReported.detailType,
+    PickupExpired.detailType,
+  ] as const)();
 export type LifecycleDetailType = (typeof LIFECYCLE_DETAIL_TYPES)[number];
