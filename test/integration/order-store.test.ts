@@ -1,6 +1,6 @@
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localClients, provisionLocalResources } from '../../scripts/local-fabric/provision';
-import { CrossReferenceConflictError, DynamoOrderRepository } from '#shared/adapters/order-store';
+import { CrossReferenceConflictError, DynamoOrderRepository, DynamoOrderVersions } from '#shared/adapters/order-store';
 import { orderIdFor } from '#domain/kernel/order';
 import { balancedOrder } from '../unit/builders';
 import { sharedEmulators, uniquePrefix } from './support/test-fabric';
@@ -40,6 +40,19 @@ describe('order store on DynamoDB Local', () => {
     expect(stored?.history.map((entry) => entry.change)).toEqual(['created']);
     expect(await orders.recordOrder(order, source(6))).toBe('duplicate');
     expect((await orders.getOrder(order.orderId))?.history).toHaveLength(1);
+  });
+
+  it("tells the catch-up pull the channel's updated-at of the version it holds: none before the first, the newest after a late older one", async () => {
+    const versions = new DynamoOrderVersions(tables.orders, documents);
+    const order = newOrder();
+    expect(await versions.storedVersion(order.orderId)).toBeUndefined();
+
+    await orders.recordOrder(order, source(1));
+    expect(await versions.storedVersion(order.orderId)).toBe(order.channelUpdatedAt);
+
+    await orders.recordOrder({ ...order, channelUpdatedAt: '2026-12-01T11:00:00.000Z' }, source(2));
+    await orders.recordOrder({ ...order, channelUpdatedAt: '2026-12-01T09:00:00.000Z' }, source(3));
+    expect(await versions.storedVersion(order.orderId)).toBe('2026-12-01T11:00:00.000Z');
   });
 
   it('replaces a version with a newer one and notes an older one arriving late without storing it', async () => {
