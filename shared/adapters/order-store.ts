@@ -404,14 +404,7 @@ export class DynamoOrderVersions implements DeliveredOrders {
 
   /** The channel's updated-at of the stored version (DeliveredOrders, for the catch-up pull). */
   async storedVersion(orderId: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.ordersTable,
-        Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' },
-        ProjectionExpression: 'channelUpdatedAt',
-      }),
-    );
-    return Item?.channelUpdatedAt as string | undefined;
+    return (await storedVersionOf(this.client, this.ordersTable, orderId))?.channelUpdatedAt;
   }
 
   /**
