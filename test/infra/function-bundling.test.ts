@@ -47,6 +47,20 @@ describe('function bundles', () => {
     ).toEqual([]);
   }, 60_000);
 
+  test("carry no capability's event schemas for one small thing of its module: the inventory policy, the order version key", async () => {
+    // A schema built at load is a call the bundler keeps: one export used from a module keeps them all.
+    // catch-up reads the inventory policy (Square's store sales check their stores against it) and the
+    // order version key (the order store); price-order-check reads the order version key.
+    const catchUp = await bundledInputs('functions/channel-order-catch-up/handler.ts', 'off');
+    const priceCheck = await bundledInputs('functions/price-order-check/handler.ts', 'off');
+
+    expect(catchUp.some((input) => input.endsWith('shared/domain/inventory/policy.ts'))).toBe(true);
+    expect(priceCheck.some((input) => input.endsWith('shared/domain/orders/model.ts'))).toBe(true);
+    const foreignEvents = /shared\/domain\/(inventory|fulfilment|erp|orders)\/events\.ts$/;
+    expect(catchUp.filter((input) => foreignEvents.test(input))).toEqual([]);
+    expect(priceCheck.filter((input) => foreignEvents.test(input))).toEqual([]);
+  }, 60_000);
+
   test('carry the tracer where the region turns tracing on', async () => {
     const inputs = await bundledInputs(PUBLISHER, 'active');
 
