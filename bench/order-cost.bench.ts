@@ -237,7 +237,11 @@ function perOrderRequests(requests: Record<string, number>): number {
  * for QUIET_MS; returns the seconds it took. Watches only the meter and the ERP simulator's own
  * records, which cost no AWS request.
  */
-async function settle(fabric: LocalFabric, read: () => MeterReading, orderIds: readonly string[]): Promise<number> {
+export async function settle(
+  fabric: LocalFabric,
+  read: () => MeterReading,
+  orderIds: readonly string[],
+): Promise<number> {
   const started = Date.now();
   const work = () => {
     const { requests, invocations } = read();
