@@ -61,6 +61,26 @@ describe('function bundles', () => {
     expect(priceCheck.filter((input) => foreignEvents.test(input))).toEqual([]);
   }, 60_000);
 
+  test('carry one copy of Powertools commons and jmespath, however many Powertools packages they use', async () => {
+    // package.json's overrides give the 2.35 packages (idempotency, batch, parameters) the 2.36
+    // commons and jmespath of logger and metrics; without them npm nests a copy under each 2.36 package.
+    const catchUp = await bundledInputs('functions/channel-order-catch-up/handler.ts', 'off');
+    const copiesOf = (pkg: string) =>
+      new Set(
+        catchUp.flatMap((input) => {
+          const directory = `node_modules/@aws-lambda-powertools/${pkg}/`;
+          const at = input.lastIndexOf(directory);
+          return at < 0 ? [] : [input.slice(0, at + directory.length)];
+        }),
+      );
+
+    expect(catchUp.some((input) => /@aws-lambda-powertools\/(logger|metrics|idempotency|batch)\//.test(input))).toBe(
+      true,
+    );
+    expect([...copiesOf('commons')]).toEqual(['node_modules/@aws-lambda-powertools/commons/']);
+    expect([...copiesOf('jmespath')]).toEqual(['node_modules/@aws-lambda-powertools/jmespath/']);
+  }, 60_000);
+
   test('carry the tracer where the region turns tracing on', async () => {
     const inputs = await bundledInputs(PUBLISHER, 'active');
 
