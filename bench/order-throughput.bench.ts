@@ -91,9 +91,9 @@ export async function benchOrderThroughput(): Promise<void> {
     // A round before the measured ones, metered: the ceiling issues the very calls it made, batched as
     // its load batched them. The measured rounds run without the meter, which reads every request's
     // body to price its write units (work the ceiling does not carry), and after this round, which is
-    // also the warm-up: the cost run above sent one order at a time, and when the first round sent 8 at
-    // a time was measured it ran at 60% of the next one's rate, a cost a Lambda fleet that runs warm
-    // for hours does not pay per order.
+    // also the warm-up: the cost run above sent one order at a time. Measured, the first round sent 8
+    // at a time (metered too) ran at 60% of the next one's rate; a Lambda fleet that runs warm for
+    // hours pays neither the meter nor the warm-up per order.
     const meter = startAwsRequestMeter(fabric);
     const meteredIds = (await throughFabric(fabric, metered)).orderIds;
     const callsPerOrder = perOrderCalls(meter.read(), ORDERS_PER_ROUND);
