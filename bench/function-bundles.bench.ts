@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import {
@@ -27,6 +28,16 @@ const OUT = path.join(__dirname, 'out');
  * samples go round all functions in turn so that a busy moment does not land on one function's five.
  */
 const LOAD_SAMPLES = 5;
+
+/**
+ * The one core every load runs on, where `taskset` can pin it. This machine's two cores do not run
+ * at the same speed (the same bundle loads in about 170 ms on one and 250 ms on the other, whichever
+ * process runs beside it), so unpinned loads fell on either at random and a function's median could
+ * come from the slow core while its SDK clients' came from the fast one: 1.55 where both on one core
+ * give 1.25. One core is also what Lambda gives a function of up to 1,769 MB, so V8's background
+ * compile and collection share it as they do there.
+ */
+const LOAD_CORE = pinnedCore();
 
 /** What a function may carry beyond the AWS SDK clients it uses (issue 27). */
 const BEYOND_SDK_GOAL_KIB = 250;
@@ -131,7 +142,7 @@ export async function benchFunctionBundles(): Promise<void> {
   const loadRatio = (item: Bundle) => median(item.loads) / median(sdkOf(item).loads);
   const baselineMs = median(baseline.loads);
   console.log(
-    `${functionBundles.length} functions, bundled as CDK bundles them with tracing ${DEFAULT_TRACING} (the deployed default, regionSettings.<region>.tracing); cold module load: median of ${LOAD_SAMPLES} fresh processes each`,
+    `${functionBundles.length} functions, bundled as CDK bundles them with tracing ${DEFAULT_TRACING} (the deployed default, regionSettings.<region>.tracing); cold module load: median of ${LOAD_SAMPLES} fresh processes each${LOAD_CORE.length ? `, all on core ${LOAD_CORE[2]}` : ''}`,
   );
   console.log(
     `  ${'function'.padEnd(28)} ${'bundle KiB'.padStart(10)} ${'/ source'.padStart(9)} ${'ratio'.padStart(6)}   ${'SDK KiB'.padStart(7)} ${'beyond'.padStart(6)}   ${'load ms'.padStart(7)} ${'/ SDK'.padStart(6)} ${'ratio'.padStart(6)} ${'/ DynamoDB client'.padStart(17)} ${'ratio'.padStart(6)}   SDK clients`,
@@ -202,7 +213,7 @@ export async function benchFunctionBundles(): Promise<void> {
     value: median(slowest.loads),
     ceilingName: 'its SDK clients alone',
     ceiling: median(sdkOf(slowest).loads),
-    notes: `${slowest.sdkClients.join(', ')}; of ${loaded.length} functions, median ratio ${median(ratios).toFixed(3)}${failed ? `; ${failed} did not load` : ''}; fresh process each, tracing ${DEFAULT_TRACING}, source maps enabled as deployed`,
+    notes: `${slowest.sdkClients.join(', ')}; of ${loaded.length} functions, median ratio ${median(ratios).toFixed(3)}${failed ? `; ${failed} did not load` : ''}; fresh process each${LOAD_CORE.length ? ` on core ${LOAD_CORE[2]} alone` : ''}, tracing ${DEFAULT_TRACING}, source maps enabled as deployed`,
   });
 }
 
@@ -247,7 +258,8 @@ function coldLoad(item: Bundle): void {
   const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(item.file)}); console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
   try {
     // stderr is kept back: the SDK warns on Node 20 that it will need Node 22, which Lambda runs anyway.
-    const output = execFileSync(process.execPath, ['-e', script], {
+    const [command, ...args] = [...LOAD_CORE, process.execPath, '-e', script];
+    const output = execFileSync(command, args, {
       env: item.env,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -257,6 +269,17 @@ function coldLoad(item: Bundle): void {
     const stderr = String((error as { stderr?: string }).stderr ?? '');
     item.failure =
       stderr.split('\n').find((line) => /^\w*Error\b/.test(line)) ?? (error as Error).message.split('\n')[0];
+  }
+}
+
+/** `taskset -c <last core>` where taskset runs (Linux with util-linux), else nothing: loads then run where the scheduler puts them. */
+function pinnedCore(): string[] {
+  const pin = ['taskset', '-c', String(availableParallelism() - 1)];
+  try {
+    execFileSync(pin[0], [...pin.slice(1), 'true'], { stdio: 'ignore' });
+    return pin;
+  } catch {
+    return [];
   }
 }
 
