@@ -17,7 +17,12 @@ import { readWooCommerceFixture } from '../../fixtures/woocommerce';
 const shopify = compiledOnFirstParse(ShopifyOrderPayload);
 const wooCommerce = compiledOnFirstParse(WooCommerceOrderPayload);
 
-/** The schemas handed to the compiler, which throws rather than hands back a schema it cannot compile at its top (strict). */
+/**
+ * The schemas handed to the compiler, which throws rather than hands back a schema it cannot compile
+ * at its top (strict). A channel exports its payload schema behind `z.lazy` (built on first use); the
+ * compiler is handed the schema that stands behind it, since a lazy one compiles to a call of zod's
+ * own parser.
+ */
 const compiledSchemas: unknown[] = [];
 beforeAll(() =>
   compileOrderPayloads((schema) => {
@@ -70,7 +75,8 @@ describe('compiled channel order parsing', () => {
       expect(compiled.success).toBe(true);
       expect(outcome(compiled)).toEqual(outcome(ShopifyOrderPayload.safeParse(payload)));
     }
-    expect(compiledSchemas).toEqual([ShopifyOrderPayload]);
+    expect(compiledSchemas).toEqual([ShopifyOrderPayload._zod.innerType]);
+    expect(compiledSchemas[0]).not.toBeInstanceOf(z.ZodMiniLazy);
   });
 
   it.each([
@@ -92,7 +98,19 @@ describe('compiled channel order parsing', () => {
         ),
         { numRuns: 400 },
       );
-      expect(compiledSchemas).toContain(runtime);
+      expect(compiledSchemas).toContain(runtime._zod.innerType);
     },
   );
+});
+
+describe('schemas built on first use', () => {
+  it('builds them once, at the first parse, not when the module that declares them loads', () => {
+    const build = jest.fn(() => ({ Sku: z.string().check(z.minLength(1)) }));
+    const schemas = z.builtOnFirstUse(build);
+    const Sku = z.lazy(() => schemas().Sku);
+    expect(build).not.toHaveBeenCalled();
+    expect(Sku.parse('SKU-1')).toBe('SKU-1');
+    expect(Sku.safeParse('').error?.issues[0]?.message).toBe('Too small: expected string to have >=1 characters');
+    expect(build).toHaveBeenCalledTimes(1);
+  });
 });
