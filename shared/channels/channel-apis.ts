@@ -13,6 +13,7 @@ import { EBAY_PRODUCTION_URL, EbayApi, ebayOrderSource } from './ebay/ebay-api.c
 import { SQUARE_PRODUCTION_URL, SquareOrdersApi, squareOrderSource } from './square/square-api.client';
 import { WALMART_PRODUCTION_URL, WalmartOrdersApi, walmartOrderSource } from './walmart/walmart-api.client';
 import * as z from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 import { DynamoTokenBucket } from '#shared/adapters/publication-ledger';
 import type { ChannelInventoryApi } from '#domain/channel-sync/availability-sync';
 import type { ChannelFulfilmentApi } from '#domain/channel-sync/shipment-sync';
@@ -56,12 +57,6 @@ export const OutboundRateLimits = z.strictObject({
   square: RateLimitSetting,
 });
 export type OutboundRateLimits = z.infer<typeof OutboundRateLimits>;
-
-/** A maker that makes its value on first use and hands that one back after. */
-function once<T>(make: () => T): () => T {
-  let made: T | undefined;
-  return () => (made ??= make());
-}
 
 export const CHANNEL_RATE_LIMITS_ENV = 'FABRIC_CHANNEL_RATE_LIMITS';
 

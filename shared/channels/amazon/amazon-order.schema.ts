@@ -1,4 +1,5 @@
 import * as z from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 
 /** What the fabric maps for one Amazon order: getOrder's order and every page of getOrderItems. */
 export interface AmazonOrderPayload {
@@ -9,10 +10,11 @@ export interface AmazonOrderPayload {
 }
 
 /**
- * Amazon's schemas, built on the first parse of any of them rather than when the module loads
- * (builtOnFirstUse, in the schema kernel, says why).
+ * Amazon's schemas, built on the first parse of any of them rather than when the module loads:
+ * the functions that import every channel (the webhook, order fetch and catch-up, the ops APIs that
+ * reprocess an order) would otherwise build all six channels' schemas at each cold start (issue 27).
  */
-const schemas = z.builtOnFirstUse(() => {
+const schemas = once(() => {
   /*
    * Selling Partner API shapes the fabric reads: the ORDER_CHANGE notification (delivered to an SQS
    * queue, NotificationVersion 1.0), and the Orders API v0 getOrder and getOrderItems answers. Money is

@@ -1,10 +1,12 @@
 import * as z from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 
 /**
- * eBay's schemas, built on the first parse of any of them rather than when the module loads
- * (builtOnFirstUse, in the schema kernel, says why).
+ * eBay's schemas, built on the first parse of any of them rather than when the module loads:
+ * the functions that import every channel (the webhook, order fetch and catch-up, the ops APIs that
+ * reprocess an order) would otherwise build all six channels' schemas at each cold start (issue 27).
  */
-const schemas = z.builtOnFirstUse(() => {
+const schemas = once(() => {
   /*
    * The part of eBay's Sell Fulfillment API order (getOrder, and each of getOrders' `orders`) that the
    * fabric reads. Amounts are { value, currency } with value a decimal string; lineItemCost is extended

@@ -1,11 +1,13 @@
 import * as z from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 import { NumericChannelId } from '../channel-ids';
 
 /**
- * Shopify's schemas, built on the first parse of any of them rather than when the module loads
- * (builtOnFirstUse, in the schema kernel, says why).
+ * Shopify's schemas, built on the first parse of any of them rather than when the module loads:
+ * the functions that import every channel (the webhook, order fetch and catch-up, the ops APIs that
+ * reprocess an order) would otherwise build all six channels' schemas at each cold start (issue 27).
  */
-const schemas = z.builtOnFirstUse(() => {
+const schemas = once(() => {
   /*
    * The part of Shopify's REST order payload (orders/create, orders/updated, orders/cancelled webhooks)
    * that the fabric reads. Money is decimal strings in the shop currency; numeric ids exceed 2^53 (the

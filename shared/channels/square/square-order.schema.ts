@@ -1,10 +1,12 @@
 import * as z from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 
 /**
- * Square's schemas, built on the first parse of any of them rather than when the module loads
- * (builtOnFirstUse, in the schema kernel, says why).
+ * Square's schemas, built on the first parse of any of them rather than when the module loads:
+ * the functions that import every channel (the webhook, order fetch and catch-up, the ops APIs that
+ * reprocess an order) would otherwise build all six channels' schemas at each cold start (issue 27).
  */
-const schemas = z.builtOnFirstUse(() => {
+const schemas = once(() => {
   /*
    * The part of Square's Order object (Orders API RetrieveOrder, `{ order }`) that the fabric reads.
    * Money is integer minor units with a currency ({ amount: 1999, currency: 'USD' }); quantities are

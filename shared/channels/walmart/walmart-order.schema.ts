@@ -1,12 +1,14 @@
 import * as z from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 
 export const WALMART_PURCHASE_ORDER_EVENTS = ['PO_CREATED', 'PO_LINE_AUTOCANCELLED'] as const;
 
 /**
- * Walmart's schemas, built on the first parse of any of them rather than when the module loads
- * (builtOnFirstUse, in the schema kernel, says why).
+ * Walmart's schemas, built on the first parse of any of them rather than when the module loads:
+ * the functions that import every channel (the webhook, order fetch and catch-up, the ops APIs that
+ * reprocess an order) would otherwise build all six channels' schemas at each cold start (issue 27).
  */
-const schemas = z.builtOnFirstUse(() => {
+const schemas = once(() => {
   /*
    * The part of a Walmart Marketplace purchase order (Orders API v3, GET /v3/orders/{purchaseOrderId},
    * answered as `{ order }`) that the fabric reads. Money is `{ currency, amount }` with a JSON number

@@ -1,11 +1,13 @@
 import * as z from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 import { NumericChannelId } from '../channel-ids';
 
 /**
- * WooCommerce's schemas, built on the first parse of any of them rather than when the module loads
- * (builtOnFirstUse, in the schema kernel, says why).
+ * WooCommerce's schemas, built on the first parse of any of them rather than when the module loads:
+ * the functions that import every channel (the webhook, order fetch and catch-up, the ops APIs that
+ * reprocess an order) would otherwise build all six channels' schemas at each cold start (issue 27).
  */
-const schemas = z.builtOnFirstUse(() => {
+const schemas = once(() => {
   /*
    * The part of WooCommerce's REST API v3 order resource (what order.created / order.updated webhooks
    * deliver, "exactly as if requested via the REST API") that the fabric reads. Money is decimal strings

@@ -54,18 +54,3 @@ export function compiledOnFirstParse<T extends z.ZodMiniType>(schema: T): Pick<T
 function standingFor(schema: z.ZodMiniType): z.ZodMiniType {
   return schema instanceof z.ZodMiniLazy ? (schema._zod.innerType as z.ZodMiniType) : schema;
 }
-
-/**
- * What `build` returns, built on its first call and kept. A channel's payload schemas are built this
- * way, each exported behind `z.lazy`: the functions that import every channel (the webhook, the
- * order fetch and catch-up, the ops APIs that reprocess an order) would otherwise build all six
- * channels' schemas, some 860, at every cold start (about 15 ms of it, bench: cold load) for the
- * one or two channels a container is then asked about (issue 27).
- */
-export function builtOnFirstUse<T>(build: () => T): () => T {
-  let built: T | undefined;
-  return () => {
-    built ??= build();
-    return built;
-  };
-}

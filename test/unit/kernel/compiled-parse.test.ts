@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import * as z from '#domain/kernel/schema';
 import { compileOrderPayloads, compiledOnFirstParse } from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 import { ShopifyOrderPayload } from '#shared/channels/shopify/shopify-order.schema';
 import { WooCommerceOrderPayload } from '#shared/channels/woocommerce/woocommerce-order.schema';
 import { sampleShopifyOrder, seededRandom } from '../../../scripts/sample/shopify-orders';
@@ -19,7 +20,7 @@ const wooCommerce = compiledOnFirstParse(WooCommerceOrderPayload);
 
 /**
  * The schemas handed to the compiler, which throws rather than hands back a schema it cannot compile
- * at its top (strict). A channel exports its payload schema behind `z.lazy` (built on first use); the
+ * at its top (strict). A channel exports its payload schema behind `z.lazy` (built on first use, once); the
  * compiler is handed the schema that stands behind it, since a lazy one compiles to a call of zod's
  * own parser.
  */
@@ -106,7 +107,7 @@ describe('compiled channel order parsing', () => {
 describe('schemas built on first use', () => {
   it('builds them once, at the first parse, not when the module that declares them loads', () => {
     const build = jest.fn(() => ({ Sku: z.string().check(z.minLength(1)) }));
-    const schemas = z.builtOnFirstUse(build);
+    const schemas = once(build);
     const Sku = z.lazy(() => schemas().Sku);
     expect(build).not.toHaveBeenCalled();
     expect(Sku.parse('SKU-1')).toBe('SKU-1');
