@@ -61,6 +61,17 @@ describe('function bundles', () => {
     expect(priceCheck.filter((input) => foreignEvents.test(input))).toEqual([]);
   }, 60_000);
 
+  test('carry no event schemas where they only read exceptions: the ERP status API, the overview', async () => {
+    // The exceptions model names the events that raise an exception by detail type; read off the event
+    // definitions, those names alone brought every capability's event schemas into these functions.
+    for (const entry of ['functions/erp-status-api/handler.ts', 'functions/operations-overview/handler.ts']) {
+      const inputs = await bundledInputs(entry, 'off');
+
+      expect(inputs.some((input) => input.endsWith('shared/domain/exceptions/model.ts'))).toBe(true);
+      expect(inputs.filter((input) => /shared\/domain\/\w[\w-]*\/events\.ts$/.test(input))).toEqual([]);
+    }
+  }, 60_000);
+
   test('carry one copy of Powertools commons and jmespath, however many Powertools packages they use', async () => {
     // package.json's overrides give the 2.35 packages (idempotency, batch, parameters) the 2.36
     // commons and jmespath of logger and metrics; without them npm nests a copy under each 2.36 package.

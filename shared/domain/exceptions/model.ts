@@ -1,14 +1,14 @@
-import type { EventDataOf } from '#domain/kernel/event';
-import { ChangeRefused, PricingException } from '#domain/pricing';
-import { ErpPostingRejected } from '#domain/erp';
-import { ChannelCatchUpFailing, OrderNeedsAttention } from '#domain/intake';
-import { OrderStateChanged, OrderStuck, OrderTransitionRefused } from '#domain/orders';
-import { ChannelCancellationNeeded, OversellIncident } from '#domain/channel-sync';
+import type { DetailTypeOf, EventDataOf } from '#domain/kernel/event';
+import type { ChangeRefused, PricingException } from '#domain/pricing';
+import type { ErpPostingRejected } from '#domain/erp';
+import type { ChannelCatchUpFailing, OrderNeedsAttention } from '#domain/intake';
+import type { OrderStateChanged, OrderStuck, OrderTransitionRefused } from '#domain/orders';
+import type { ChannelCancellationNeeded, OversellIncident } from '#domain/channel-sync';
 import { formatDecimalMoney } from '#domain/kernel/money';
-import { PosLineNeedsAttention, PosSequenceGapDetected } from '#domain/pos';
-import { ReconciliationException } from '#domain/accounting';
-import { ReturnNeedsAttention } from '#domain/returns';
-import { FulfilmentUnsourceable, TillHandOverUnmatched } from '#domain/fulfilment';
+import type { PosLineNeedsAttention, PosSequenceGapDetected } from '#domain/pos';
+import type { ReconciliationException } from '#domain/accounting';
+import type { ReturnNeedsAttention } from '#domain/returns';
+import type { FulfilmentUnsourceable, TillHandOverUnmatched } from '#domain/fulfilment';
 import type { FabricEvent } from '#domain/kernel/event';
 import type { SalesChannel } from '#domain/kernel/order';
 
@@ -17,28 +17,52 @@ import type { SalesChannel } from '#domain/kernel/order';
  * its cause, so the same cause raised again counts up instead of adding a row.
  */
 
-/** The events that raise an exception; the capability's routing rule lists exactly these. */
+/**
+ * The events that raise an exception; the capability's routing rule lists exactly these. They are
+ * named by detail type, checked against the event definitions, rather than read off the definitions:
+ * a value import of a definition builds its capability's schemas at load, and the functions that only
+ * read exceptions (the ERP status API, the overview) built every capability's, some 1,250, at each
+ * cold start for these names alone (issue 27).
+ */
 export const EXCEPTION_KINDS = [
-  OrderNeedsAttention.detailType,
-  ReturnNeedsAttention.detailType,
-  ReconciliationException.detailType,
-  ErpPostingRejected.detailType,
-  PosLineNeedsAttention.detailType,
-  PosSequenceGapDetected.detailType,
-  PricingException.detailType,
-  OversellIncident.detailType,
-  OrderStuck.detailType,
-  OrderTransitionRefused.detailType,
-  ChangeRefused.detailType,
-  ChannelCatchUpFailing.detailType,
-  FulfilmentUnsourceable.detailType,
-  ChannelCancellationNeeded.detailType,
-  TillHandOverUnmatched.detailType,
-] as const;
+  'OrderNeedsAttention',
+  'ReturnNeedsAttention',
+  'ReconciliationException',
+  'ErpPostingRejected',
+  'PosLineNeedsAttention',
+  'PosSequenceGapDetected',
+  'PricingException',
+  'OversellIncident',
+  'OrderStuck',
+  'OrderTransitionRefused',
+  'ChangeRefused',
+  'ChannelCatchUpFailing',
+  'FulfilmentUnsourceable',
+  'ChannelCancellationNeeded',
+  'TillHandOverUnmatched',
+] as const satisfies readonly DetailTypeOf<
+  | typeof OrderNeedsAttention
+  | typeof ReturnNeedsAttention
+  | typeof ReconciliationException
+  | typeof ErpPostingRejected
+  | typeof PosLineNeedsAttention
+  | typeof PosSequenceGapDetected
+  | typeof PricingException
+  | typeof OversellIncident
+  | typeof OrderStuck
+  | typeof OrderTransitionRefused
+  | typeof ChangeRefused
+  | typeof ChannelCatchUpFailing
+  | typeof FulfilmentUnsourceable
+  | typeof ChannelCancellationNeeded
+  | typeof TillHandOverUnmatched
+>[];
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
 /** The events that say a cause went away: an order that moves on resolves what held it. */
-export const RESOLVING_EVENTS = [OrderStateChanged.detailType] as const;
+export const RESOLVING_EVENTS = ['OrderStateChanged'] as const satisfies readonly DetailTypeOf<
+  typeof OrderStateChanged
+>[];
 
 /** The order moves that resolve no exception (kindsResolvedBy answers none), by the state they leave. */
 export const ORDER_MOVES_RESOLVING_NOTHING = { from: ['none'] } as const;
