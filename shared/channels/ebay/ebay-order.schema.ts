@@ -156,15 +156,7 @@ const schemas = once(() => {
     key: z.string().check(z.minLength(1)),
   });
 
-  return {
-    EbayAmount,
-    ContactAddress,
-    EbayOrder,
-    EbayOrderSearchPage,
-    EbayNotification,
-    EbaySignatureHeader,
-    EbayPublicKey,
-  };
+  return { EbayAmount, EbayOrder, EbayOrderSearchPage, EbayNotification, EbaySignatureHeader, EbayPublicKey };
 });
 type Schemas = ReturnType<typeof schemas>;
 

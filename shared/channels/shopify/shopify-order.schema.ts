@@ -156,19 +156,7 @@ const schemas = once(() => {
     ),
   });
 
-  return {
-    Decimal,
-    ShopifyId,
-    TaxLine,
-    DiscountAllocation,
-    LineItem,
-    ShippingLine,
-    FulfillmentOrder,
-    Address,
-    ShopifyOrderPayload,
-    MoneySet,
-    ShopifyRefundPayload,
-  };
+  return { ShopifyOrderPayload, ShopifyRefundPayload };
 });
 type Schemas = ReturnType<typeof schemas>;
 

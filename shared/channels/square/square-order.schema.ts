@@ -202,17 +202,7 @@ const schemas = once(() => {
     }),
   });
 
-  return {
-    SquareMoney,
-    AppliedTax,
-    OrderTax,
-    ReturnLineItem,
-    Address,
-    FulfillmentRecipient,
-    SquareOrder,
-    SquareRetrieveOrderResponse,
-    SquareOrderEvent,
-  };
+  return { SquareMoney, SquareOrder, SquareRetrieveOrderResponse, SquareOrderEvent };
 });
 type Schemas = ReturnType<typeof schemas>;
 

@@ -125,14 +125,11 @@ const schemas = once(() => {
   });
 
   return {
-    WalmartTimestamp,
     WalmartMoney,
-    WalmartQuantity,
     WalmartCharge,
     WalmartOrderLine,
     WalmartOrder,
     WalmartGetOrderResponse,
-    EventSource,
     WalmartPurchaseOrderEvent,
     WalmartOrderUpdatesEvent,
   };

@@ -116,7 +116,7 @@ const schemas = once(() => {
     ),
   });
 
-  return { Decimal, GmtTimestamp, TaxShare, Address, WooCommerceOrderPayload };
+  return { WooCommerceOrderPayload };
 });
 type Schemas = ReturnType<typeof schemas>;
 

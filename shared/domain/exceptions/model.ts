@@ -1,4 +1,4 @@
-import type { DetailTypeOf, EventDataOf } from '#domain/kernel/event';
+import type { EventDataOf } from '#domain/kernel/event';
 import type { ChangeRefused, PricingException } from '#domain/pricing';
 import type { ErpPostingRejected } from '#domain/erp';
 import type { ChannelCatchUpFailing, OrderNeedsAttention } from '#domain/intake';
@@ -18,11 +18,11 @@ import type { SalesChannel } from '#domain/kernel/order';
  */
 
 /**
- * The events that raise an exception; the capability's routing rule lists exactly these. They are
- * named by detail type, checked against the event definitions, rather than read off the definitions:
- * a value import of a definition builds its capability's schemas at load, and the functions that only
- * read exceptions (the ERP status API, the overview) built every capability's, some 1,250, at each
- * cold start for these names alone (issue 27).
+ * The events that raise an exception; the capability's routing rule lists exactly these, and its
+ * pattern's type holds them to the catalog's detail types. They are named here rather than read off
+ * the event definitions: a value import of a definition builds its capability's schemas at load, and
+ * the functions that only read exceptions (the ERP status API, the overview) built every
+ * capability's, some 1,250, at each cold start for these names alone (issue 27).
  */
 export const EXCEPTION_KINDS = [
   'OrderNeedsAttention',
@@ -40,29 +40,11 @@ export const EXCEPTION_KINDS = [
   'FulfilmentUnsourceable',
   'ChannelCancellationNeeded',
   'TillHandOverUnmatched',
-] as const satisfies readonly DetailTypeOf<
-  | typeof OrderNeedsAttention
-  | typeof ReturnNeedsAttention
-  | typeof ReconciliationException
-  | typeof ErpPostingRejected
-  | typeof PosLineNeedsAttention
-  | typeof PosSequenceGapDetected
-  | typeof PricingException
-  | typeof OversellIncident
-  | typeof OrderStuck
-  | typeof OrderTransitionRefused
-  | typeof ChangeRefused
-  | typeof ChannelCatchUpFailing
-  | typeof FulfilmentUnsourceable
-  | typeof ChannelCancellationNeeded
-  | typeof TillHandOverUnmatched
->[];
+] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
 /** The events that say a cause went away: an order that moves on resolves what held it. */
-export const RESOLVING_EVENTS = ['OrderStateChanged'] as const satisfies readonly DetailTypeOf<
-  typeof OrderStateChanged
->[];
+export const RESOLVING_EVENTS = ['OrderStateChanged'] as const;
 
 /** The order moves that resolve no exception (kindsResolvedBy answers none), by the state they leave. */
 export const ORDER_MOVES_RESOLVING_NOTHING = { from: ['none'] } as const;

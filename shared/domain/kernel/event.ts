@@ -151,9 +151,6 @@ export function defineEvent<
   return { detailType, ...entry };
 }
 
-/** The detail type an event definition names, for a module that needs the name without loading the definition's schemas. */
-export type DetailTypeOf<D extends { detailType: string }> = D['detailType'];
-
 /** The payload of an event, as its current version declares it: what producers create and consumers read. */
 export type EventDataOf<D extends EventDefinition<string, { 1: z.ZodMiniType }>> =
   D extends EventDefinition<string, infer V, infer C>

@@ -76,7 +76,8 @@ describe('compiled channel order parsing', () => {
       expect(compiled.success).toBe(true);
       expect(outcome(compiled)).toEqual(outcome(ShopifyOrderPayload.safeParse(payload)));
     }
-    expect(compiledSchemas).toEqual([ShopifyOrderPayload._zod.innerType]);
+    expect(compiledSchemas).toHaveLength(1);
+    expect(compiledSchemas[0]).toBe(ShopifyOrderPayload._zod.innerType);
     expect(compiledSchemas[0]).not.toBeInstanceOf(z.ZodMiniLazy);
   });
 
@@ -104,14 +105,37 @@ describe('compiled channel order parsing', () => {
   );
 });
 
-describe('schemas built on first use', () => {
-  it('builds them once, at the first parse, not when the module that declares them loads', () => {
-    const build = jest.fn(() => ({ Sku: z.string().check(z.minLength(1)) }));
-    const schemas = once(build);
-    const Sku = z.lazy(() => schemas().Sku);
-    expect(build).not.toHaveBeenCalled();
-    expect(Sku.parse('SKU-1')).toBe('SKU-1');
-    expect(Sku.safeParse('').error?.issues[0]?.message).toBe('Too small: expected string to have >=1 characters');
-    expect(build).toHaveBeenCalledTimes(1);
-  });
+/** Each channel's schema module, with one schema it exports. */
+const CHANNEL_SCHEMAS = [
+  ['amazon', '#shared/channels/amazon/amazon-order.schema', 'AmazonOrderChangeNotification'],
+  ['ebay', '#shared/channels/ebay/ebay-order.schema', 'EbayNotification'],
+  ['shopify', '#shared/channels/shopify/shopify-order.schema', 'ShopifyRefundPayload'],
+  ['square', '#shared/channels/square/square-order.schema', 'SquareOrderEvent'],
+  ['walmart', '#shared/channels/walmart/walmart-order.schema', 'WalmartPurchaseOrderEvent'],
+  ['woocommerce', '#shared/channels/woocommerce/woocommerce-order.schema', 'WooCommerceOrderPayload'],
+] as const;
+
+describe("a channel's schemas", () => {
+  it.each(CHANNEL_SCHEMAS)(
+    '%s: are built at the first parse of any of them, once, not when the module loads',
+    (_channel, modulePath, exported) => {
+      let builds = 0;
+      jest.isolateModules(() => {
+        jest.doMock('#domain/kernel/once', () => ({
+          once: <T>(make: () => T) =>
+            once(() => {
+              builds += 1;
+              return make();
+            }),
+        }));
+        const schemas = require(modulePath) as Record<string, z.ZodMiniType>;
+        expect(builds).toBe(0);
+
+        expect(schemas[exported].safeParse({}).success).toBe(false);
+        expect(builds).toBe(1);
+        for (const schema of Object.values(schemas)) if (schema instanceof z.ZodMiniType) schema.safeParse(null);
+        expect(builds).toBe(1);
+      });
+    },
+  );
 });
