@@ -61,6 +61,14 @@ module.exports = {
       },
     },
     {
+      name: 'sdk-clients-enter-through-aws-clients',
+      severity: 'error',
+      comment:
+        "Values from the SDK's client packages are imported in shared/adapters/aws-clients.ts alone: the bundler copies a CommonJS package's exports for every module that imports it, which aws-clients.ts measures. Types come from anywhere.",
+      from: { path: '^(shared|functions|events)/', pathNot: '^shared/adapters/aws-clients\\.ts$' },
+      to: { path: '^node_modules/@aws-sdk/(client|lib)-', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'events-read-models-only',
       severity: 'error',
       comment:

@@ -1,5 +1,6 @@
+import { BatchWriteCommand } from './aws-clients';
 import { setTimeout as pause } from 'node:timers/promises';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 type WriteRequest =
   | { PutRequest: { Item: Record<string, unknown> } }

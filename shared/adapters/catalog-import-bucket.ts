@@ -1,6 +1,6 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import { s3Client } from './aws-clients';
+import { GetObjectCommand, PutObjectCommand, s3Client } from './aws-clients';
 import type { CatalogImportObjects, CatalogImportSummary } from '#domain/catalog/catalog-import';
 import type { QuarantinedLine } from '#domain/pos/parsed-item';
 import type { ByteChunks } from '#shared/text/byte-stream';

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+import { isConditionFailure } from './dynamo-errors';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, GetCommand, PutCommand, UpdateCommand } from './aws-clients';
 import { ConnectorStateConflictError, type ConnectorState, type ConnectorStateStore } from '#domain/intake/order-pull';
 import type { CatchUpResult, PullFailureLog } from '#domain/intake/catch-up';
 
@@ -100,7 +100,7 @@ export class DynamoConnectorStateStore implements ConnectorStateStore, PullFailu
       );
       return next;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (isConditionFailure(error)) {
         throw new ConnectorStateConflictError(
           `${connector} state moved since version ${state.version}: another run is pulling`,
         );

@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, PutCommand } from './aws-clients';
 import type { ChannelSkuKey } from '#domain/kernel/sku-cross-reference';
 import type { SalesChannel } from '#domain/kernel/order';
 import { skuKeyId, type SkuCrossReference } from '#domain/kernel/sku-cross-reference';

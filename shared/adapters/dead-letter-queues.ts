@@ -1,16 +1,14 @@
+import type { SQSClient, Message } from '@aws-sdk/client-sqs';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
-  QueueDoesNotExist,
   ReceiveMessageCommand,
   SendMessageCommand,
-  type SQSClient,
+  sqsClient,
   StartMessageMoveTaskCommand,
-  type Message,
-} from '@aws-sdk/client-sqs';
-import { sqsClient } from './aws-clients';
+} from './aws-clients';
 
 /** A queue a consumer works through and the DLQ beside it; their ARNs when the locator already knows them. */
 export interface WorkQueueUrls {
@@ -186,5 +184,5 @@ export function queuesNamedWithPrefix(prefix: string, client: SQSClient = sqsCli
 }
 
 function isMissingQueue(error: unknown): boolean {
-  return error instanceof QueueDoesNotExist || (error as Error)?.name === 'QueueDoesNotExist';
+  return (error as Error)?.name === 'QueueDoesNotExist';
 }

@@ -1,10 +1,5 @@
-import {
-  BatchGetCommand,
-  QueryCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from './aws-clients';
+import type { BatchGetCommandOutput, DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Every item a query matches, page after page: DynamoDB ends a page at 1 MB, however few items that is.

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+import { isConditionFailure } from './dynamo-errors';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, GetCommand, PutCommand, ScanCommand } from './aws-clients';
 import { BreakerConflictError, CLOSED_BREAKER, type BreakerState, type BreakerStore } from '#domain/erp/resilience';
 
 /**
@@ -54,8 +54,7 @@ export class DynamoBreakerStore implements BreakerStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new BreakerConflictError(`breaker ${name} moved past version ${expected}`);
+      if (isConditionFailure(error)) throw new BreakerConflictError(`breaker ${name} moved past version ${expected}`);
       throw error;
     }
   }

@@ -1,7 +1,7 @@
+import { isConditionFailure } from './dynamo-errors';
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, GetCommand, UpdateCommand } from './aws-clients';
 import {
   PostingInProgressError,
   type DocumentLease,
@@ -49,7 +49,7 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
         }),
       ));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
+      if (isConditionFailure(error))
         throw new PostingInProgressError(`${documentType} ${key} is being posted by another consumer`);
       throw error;
     }
@@ -123,7 +123,7 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
       );
       return;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
     await this.client.send(
       new UpdateCommand({ TableName: this.tableName, Key, UpdateExpression: set, ExpressionAttributeValues: values }),
@@ -143,7 +143,7 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -160,7 +160,7 @@ export class DynamoErpDocumentReferences implements ErpDocumentReferences {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 }

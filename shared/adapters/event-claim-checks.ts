@@ -1,6 +1,6 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSRecord } from 'aws-lambda';
-import { s3Client } from './aws-clients';
+import { PutObjectCommand, s3Client } from './aws-clients';
 import { readObjectText } from './s3-object';
 import { ClaimCheck, type WireEvent } from '#domain/kernel/event';
 import { claimCheckKey, claimedWireEvent } from '#events/claim-check';

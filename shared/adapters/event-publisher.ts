@@ -1,5 +1,5 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { eventBridgeClient } from './aws-clients';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { eventBridgeClient, PutEventsCommand } from './aws-clients';
 import { toWireEvent, type FabricEvent, type WireEvent } from '#domain/kernel/event';
 import { EVENT_BUS_MAX_BYTES, needsClaimCheck } from '#events/claim-check';
 import { bucketEnvVar } from '#shared/config/topology';

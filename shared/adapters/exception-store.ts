@@ -1,7 +1,7 @@
+import { isConditionFailure } from './dynamo-errors';
 import { setTimeout } from 'node:timers/promises';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, GetCommand, PutCommand } from './aws-clients';
 import { queryAll } from './dynamo-query';
 import {
   EXCEPTION_KINDS,
@@ -193,7 +193,7 @@ export class DynamoExceptionStore implements ExceptionStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
+      if (isConditionFailure(error))
         throw new ExceptionChangedError(`exception ${record.id} changed since version ${expectedVersion}`);
       throw error;
     }

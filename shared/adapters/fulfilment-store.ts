@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+import { isConditionFailure } from './dynamo-errors';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, GetCommand, PutCommand } from './aws-clients';
 import { queryAll } from './dynamo-query';
 import type { FulfilmentStore, RequestStatus, StoredRequest } from '#domain/fulfilment';
 
@@ -96,7 +96,7 @@ export class DynamoFulfilmentStore implements FulfilmentStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

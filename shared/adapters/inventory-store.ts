@@ -1,18 +1,17 @@
+import { cancellationReasons, isConditionFailure } from './dynamo-errors';
 import { setTimeout as pause } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
-  type DynamoDBDocumentClient,
   DeleteCommand,
+  documentClient,
   GetCommand,
   PutCommand,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+} from './aws-clients';
 import { getAllItems, queryAll } from './dynamo-query';
 import * as z from '#domain/kernel/schema';
 import { readConfig, requiredName } from '#shared/config/env';
@@ -340,7 +339,7 @@ export class DynamoInventoryStore implements InventoryRepository {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -371,7 +370,7 @@ export class DynamoInventoryStore implements InventoryRepository {
       );
     } catch (error) {
       // Newer events joined the outbox, or someone else cleared it: either way it is not ours to clear.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -426,7 +425,7 @@ export class DynamoInventoryStore implements InventoryRepository {
         );
         return true;
       } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     };
@@ -747,8 +746,8 @@ export class DynamoInventoryStore implements InventoryRepository {
         );
         return { kind: 'committed' };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
         const failed = actions.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
         if (failed.length > 0) {
           const decisive = failed.find((action) => action.onConditionFailed !== 'insufficient') ?? failed[0];

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+import { isConditionFailure } from './dynamo-errors';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, GetCommand, PutCommand, UpdateCommand } from './aws-clients';
 import { getAllItems, queryAll, queryItems } from './dynamo-query';
 import { gzippedJsonAttribute, readGzippedJson } from './gzipped-json';
 import { loadOrderSlas } from '#domain/orders/sla-policy';
@@ -91,7 +91,7 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
+      if (isConditionFailure(error))
         throw new LifecycleVersionConflictError(`order ${next.orderId} moved past version ${expectedVersion}`);
       throw error;
     }
@@ -128,7 +128,7 @@ export class DynamoLifecycleStore implements LifecycleStore, StuckOrderWatch {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -1,13 +1,13 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { cancellationReasons, isConditionFailure } from './dynamo-errors';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  type DynamoDBDocumentClient,
+  documentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+} from './aws-clients';
 import { gzippedJsonAttribute, readGzippedJson } from './gzipped-json';
 import { getAllItems, queryAll } from './dynamo-query';
 import { channelOrderKey } from './cross-reference';
@@ -158,7 +158,7 @@ export class DynamoOrderRepository implements OrderRepository {
         return 'updated';
       } catch (error) {
         // A newer version stored since the read: read it again and decide again.
-        const [orderReason] = (error instanceof TransactionCanceledException && error.CancellationReasons) || [];
+        const [orderReason] = cancellationReasons(error) ?? [];
         if (orderReason?.Code !== 'ConditionalCheckFailed') throw error;
       }
     }
@@ -172,7 +172,7 @@ export class DynamoOrderRepository implements OrderRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -192,7 +192,7 @@ export class DynamoOrderRepository implements OrderRepository {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
       throw new CrossReferenceConflictError(
         `${order.channel} order ${order.channelOrderId} is already mapped to another order id`,
       );
@@ -272,8 +272,9 @@ export class DynamoOrderRepository implements OrderRepository {
         }),
       );
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [heldReason, crossReferenceReason] = error.CancellationReasons ?? [];
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const [heldReason, crossReferenceReason] = reasons;
       if (crossReferenceReason?.Code === 'ConditionalCheckFailed') {
         throw new CrossReferenceConflictError(
           `${held.channel} order ${held.channelOrderId} is already mapped to another order id`,

@@ -1,12 +1,6 @@
-import {
-  CopyObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import { s3Client } from './aws-clients';
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, s3Client } from './aws-clients';
 import { readObjectText } from './s3-object';
 import { PosUploadSupersededError, type PosBatchObjects } from '#domain/pos/batch-ingest';
 import type { PosBatchSummary, PosUpload } from '#domain/pos/batch';
@@ -122,9 +116,10 @@ export class S3PosBatchObjects implements PosBatchObjects {
   }
 }
 
+/** S3's error code: a service exception (it carries `$metadata`) is named by it, anything else may carry it as `Code`. */
 function errorCode(error: unknown): string | undefined {
-  if (error instanceof S3ServiceException) return error.name;
-  return (error as { name?: string; Code?: string })?.Code ?? (error as Error)?.name;
+  const { name, Code, $metadata } = (error ?? {}) as { name?: string; Code?: string; $metadata?: unknown };
+  return $metadata ? name : (Code ?? name);
 }
 
 async function* emptyChunks(): AsyncGenerator<Buffer> {

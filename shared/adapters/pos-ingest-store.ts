@@ -1,13 +1,7 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, isConditionFailure } from './dynamo-errors';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as pause } from 'node:timers/promises';
-import { documentClient } from './aws-clients';
+import { documentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from './aws-clients';
 import { MissingItemError, returnedAttributes } from './dynamo-query';
 import { unionRanges, type SequenceRange, type SequenceRanges } from '#domain/pos/sequence';
 import {
@@ -45,12 +39,6 @@ function expiresAt(): number {
 function holderOf(item: Record<string, { S?: string; N?: string }> | undefined): PosClaim | undefined {
   if (!item?.owner?.S || !item.line?.N) return undefined;
   return { owner: item.owner.S, line: Number(item.line.N), fingerprint: item.fingerprint?.S ?? '' };
-}
-
-function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
-  return (
-    error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
 }
 
 /**
@@ -122,8 +110,8 @@ export class DynamoPosTransactionClaims implements PosTransactionClaims {
         for (const i of undecided) results[i] = null;
         return;
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
         undecided.forEach((i, n) => {
           if (reasons[n]?.Code === 'ConditionalCheckFailed') results[i] = holderOf(reasons[n].Item);
         });

@@ -1,5 +1,5 @@
-import { ListObjectsV2Command, type ListObjectsV2CommandInput, type S3Client } from '@aws-sdk/client-s3';
-import { s3Client } from './aws-clients';
+import type { ListObjectsV2CommandInput, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, s3Client } from './aws-clients';
 import { readObjectText } from './s3-object';
 import { PosBatchSummary } from '#domain/pos/batch';
 import type { QuarantinedLine } from '#domain/pos/parsed-item';

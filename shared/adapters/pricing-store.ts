@@ -1,13 +1,16 @@
+import { isConditionFailure } from './dynamo-errors';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteCommand,
+  documentClient,
   GetCommand,
   PutCommand,
+  PutObjectCommand,
   QueryCommand,
+  s3Client,
   UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { documentClient, s3Client } from './aws-clients';
+} from './aws-clients';
 import { deleteRequest, putRequest, writeAllItems } from './catalog-batch-write';
 import { promotionWindowKey, type PricingStore, type ScheduledChange } from '#domain/pricing/schedule';
 import type { PriceEntry, Promotion } from '#domain/pricing/model';
@@ -127,7 +130,7 @@ export class DynamoPricingStore implements PricingStore {
       );
       return true;
     } catch (error) {
-      if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -1,7 +1,7 @@
+import { isConditionFailure } from './dynamo-errors';
 import { setTimeout as pause } from 'node:timers/promises';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, GetCommand, UpdateCommand } from './aws-clients';
 import { readConfig, requiredName } from '#shared/config/env';
 import type { SalesChannel } from '#domain/kernel/order';
 import type {
@@ -26,12 +26,6 @@ export class LeaseLostError extends Error {
 }
 
 const channelPk = (channel: SalesChannel) => `CHANNEL#${channel}`;
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
-}
 
 function toRecord(item: Record<string, unknown>): PublicationRecord {
   return {

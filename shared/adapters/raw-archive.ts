@@ -1,5 +1,5 @@
-import { ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { s3Client } from './aws-clients';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, s3Client } from './aws-clients';
 import { readObjectText } from './s3-object';
 import type {
   DeliveryArchive,
@@ -98,7 +98,7 @@ export class S3DeliveryArchive implements DeliveryArchive, RequestArchive {
     try {
       return JSON.parse(await readObjectText(this.client, this.bucket, key)) as T;
     } catch (error) {
-      if (error instanceof NoSuchKey) return undefined;
+      if ((error as Error).name === 'NoSuchKey') return undefined;
       throw error;
     }
   }

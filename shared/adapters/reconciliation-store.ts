@@ -1,14 +1,14 @@
+import { cancellationReasons, isConditionFailure } from './dynamo-errors';
 import { setTimeout as pause } from 'node:timers/promises';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   BatchWriteCommand,
-  type DynamoDBDocumentClient,
+  documentClient,
   GetCommand,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+} from './aws-clients';
 import { JournalEntryPreparedData } from '#domain/accounting/model';
 import { NO_BOOKINGS, OrderBookings } from '#domain/accounting/sale-entries';
 import { BookingConflictError, type AccountingLedger } from '#domain/accounting/journal';
@@ -101,8 +101,9 @@ export class DynamoAccountingLedger implements AccountingLedger {
       );
       return true;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [entryReason, bookingsReason] = error.CancellationReasons ?? [];
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const [entryReason, bookingsReason] = reasons;
       if (entryReason?.Code === 'ConditionalCheckFailed') return false;
       if (bookingsReason?.Code === 'ConditionalCheckFailed')
         throw new BookingConflictError(`bookings of ${orderId} moved past revision ${expectedRevision}`);
@@ -226,11 +227,7 @@ export class DynamoSettlementLedger implements SettlementLedger, SettlementWatch
       );
       return true;
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error)?.name === 'ConditionalCheckFailedException'
-      )
-        return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

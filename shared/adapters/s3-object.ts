@@ -1,4 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from './aws-clients';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /** S3 answered a read without a body: its types allow that, a successful GetObject never does it. */
 export class ObjectWithoutBodyError extends Error {

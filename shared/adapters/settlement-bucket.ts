@@ -1,6 +1,6 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import { s3Client } from './aws-clients';
+import { GetObjectCommand, s3Client } from './aws-clients';
 import type { ByteChunks } from '#shared/text/byte-stream';
 
 /**

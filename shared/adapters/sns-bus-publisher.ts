@@ -1,5 +1,5 @@
-import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { snsClient } from './aws-clients';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { PublishBatchCommand, snsClient } from './aws-clients';
 import { CoalescingPublisher, registerLocalBusTransport, type ClaimCheckStore, type Verdicts } from './event-publisher';
 import type { WireEvent } from '#domain/kernel/event';
 

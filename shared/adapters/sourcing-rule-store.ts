@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './aws-clients';
+import { isConditionFailure } from './dynamo-errors';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, GetCommand, PutCommand, QueryCommand } from './aws-clients';
 import { queryAll } from './dynamo-query';
 import { readConfig, requiredName } from '#shared/config/env';
 import type { SourcingRuleRepository, SourcingRuleSet } from '#domain/fulfilment';
@@ -66,7 +66,7 @@ export class DynamoSourcingRuleStore implements SourcingRuleRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -21,6 +21,9 @@ async function bundledInputs(entry: string, tracing: FunctionTracing): Promise<s
   );
 }
 
+/** The entry module of an SDK client or library package, as bundled. */
+const SDK_CLIENT_PACKAGE = /node_modules\/@aws-sdk\/(client|lib)-[^/]+\/dist-cjs\/index\.js$/;
+
 // A function that publishes events (the transport, its claim checks) and reads stores, as most do.
 const PUBLISHER = 'functions/reservation-sweeper/handler.ts';
 
@@ -90,6 +93,30 @@ describe('function bundles', () => {
     );
     expect([...copiesOf('commons')]).toEqual(['node_modules/@aws-lambda-powertools/commons/']);
     expect([...copiesOf('jmespath')]).toEqual(['node_modules/@aws-lambda-powertools/jmespath/']);
+  }, 60_000);
+
+  test("copy each SDK client package's exports once, in aws-clients.ts, however many adapters use it", async () => {
+    // The bundler gives every ES module that imports a CommonJS package its own copy of the exports,
+    // a getter each: 709 for the S3 client. fulfilment-release uses DynamoDB through six adapters.
+    const { metafile } = await build({
+      ...esbuildOptions(functionBundling('off')),
+      entryPoints: [path.join(ROOT, 'functions/fulfilment-release/handler.ts')],
+      outfile: path.join(ROOT, 'cdk.out', 'bundling-test', 'index.js'),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const importersOfSdkClients = Object.entries(metafile.inputs)
+      .filter(([input]) => !input.includes('node_modules/'))
+      .filter(([, { imports }]) =>
+        imports.some(({ path: imported, kind }) => kind === 'import-statement' && SDK_CLIENT_PACKAGE.test(imported)),
+      )
+      .map(([input]) => input);
+
+    expect(Object.keys(metafile.inputs).filter((input) => /@aws-sdk\/client-(dynamodb|s3)\//.test(input))).not.toEqual(
+      [],
+    );
+    expect(importersOfSdkClients).toEqual(['shared/adapters/aws-clients.ts']);
   }, 60_000);
 
   test('carry the tracer where the region turns tracing on', async () => {
