@@ -1,106 +1,122 @@
 import * as z from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 import { DeliveryMethod, SalesChannel, type Address, type Delivery } from '#domain/kernel/order';
 import { formatIssues, type FieldIssue } from '#domain/kernel/validation';
-
-/**
- * What a reservation records of the sourcing rule that chose its locations: enough for `order show`,
- * the trace and a later re-sourcing (the ranked candidates) without reading the rules again.
- */
-export const SourcingDecision = z.object({
-  /** The matched rule's id, or `channel-default` when no rule matched and the channel's ranking applied. */
-  ruleId: z.string().check(z.minLength(1)),
-  /** The rule set's version the rule was read from (0 for the channel default). */
-  ruleVersion: z.number().check(z.int(), z.gte(0)),
-  deliveryMethod: DeliveryMethod,
-  /** Candidate locations, best first, after ranking. */
-  candidates: z.array(z.string().check(z.minLength(1))),
-  shipComplete: z.boolean(),
-  maxParts: z.number().check(z.int(), z.positive()),
-  /** One sentence a person reads: which rule, why it matched, how it ranked. */
-  reason: z.string().check(z.minLength(1)),
-  /** Units of each SKU the rule holds back at every store: a store's last units stay for its walk-in customers. */
-  storeSafetyStock: z.optional(z.number().check(z.int(), z.gte(0))),
-  /** When the reservation took the decision: where `order trace` places it. */
-  decidedAt: z.optional(z.iso.datetime({ offset: true })),
-});
-export type SourcingDecision = z.infer<typeof SourcingDecision>;
 
 /** The token a rule lists for "the store the customer chose to pick up at" (order.delivery.channelLocationId). */
 export const PICKUP_STORE = 'pickup-store';
 /** The decision's rule id when no rule matched (or none is stored): the channel's ranking of the inventory policy. */
 export const CHANNEL_DEFAULT_RULE = 'channel-default';
 
-const CountryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US'));
-const Coordinates = z.strictObject({
-  lat: z.number().check(z.gte(-90), z.lte(90)),
-  lon: z.number().check(z.gte(-180), z.lte(180)),
-});
-const Name = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, "-", "_" or "."'));
-/** A SKU exactly, or every SKU starting with a prefix: `TEE-*`. */
-const SkuPattern = z
-  .string()
-  .check(z.regex(/^[^#\s*]+\*?$/, 'must be a SKU, or a SKU prefix ending in * such as TEE-*'));
+/**
+ * The sourcing schemas, built on the first parse of any of them rather than when the module loads:
+ * sixteen functions carry this module, most of them for its decision's type or a rule check they
+ * seldom make, and it builds 142 schemas (issue 27).
+ */
+const schemas = once(() => {
+  /**
+   * What a reservation records of the sourcing rule that chose its locations: enough for `order show`,
+   * the trace and a later re-sourcing (the ranked candidates) without reading the rules again.
+   */
+  const SourcingDecision = z.object({
+    /** The matched rule's id, or `channel-default` when no rule matched and the channel's ranking applied. */
+    ruleId: z.string().check(z.minLength(1)),
+    /** The rule set's version the rule was read from (0 for the channel default). */
+    ruleVersion: z.number().check(z.int(), z.gte(0)),
+    deliveryMethod: DeliveryMethod,
+    /** Candidate locations, best first, after ranking. */
+    candidates: z.array(z.string().check(z.minLength(1))),
+    shipComplete: z.boolean(),
+    maxParts: z.number().check(z.int(), z.positive()),
+    /** One sentence a person reads: which rule, why it matched, how it ranked. */
+    reason: z.string().check(z.minLength(1)),
+    /** Units of each SKU the rule holds back at every store: a store's last units stay for its walk-in customers. */
+    storeSafetyStock: z.optional(z.number().check(z.int(), z.gte(0))),
+    /** When the reservation took the decision: where `order trace` places it. */
+    decidedAt: z.optional(z.iso.datetime({ offset: true })),
+  });
 
-/** A destination area: its countries, optionally narrowed to postal codes starting with a prefix; its centre measures distance. */
-export const SourcingZone = z.strictObject({
-  countries: z.array(CountryCode).check(z.minLength(1)),
-  postalPrefixes: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
-  centre: z.optional(Coordinates),
+  const CountryCode = z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US'));
+  const Coordinates = z.strictObject({
+    lat: z.number().check(z.gte(-90), z.lte(90)),
+    lon: z.number().check(z.gte(-180), z.lte(180)),
+  });
+  const Name = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, "-", "_" or "."'));
+  /** A SKU exactly, or every SKU starting with a prefix: `TEE-*`. */
+  const SkuPattern = z
+    .string()
+    .check(z.regex(/^[^#\s*]+\*?$/, 'must be a SKU, or a SKU prefix ending in * such as TEE-*'));
+
+  /** A destination area: its countries, optionally narrowed to postal codes starting with a prefix; its centre measures distance. */
+  const SourcingZone = z.strictObject({
+    countries: z.array(CountryCode).check(z.minLength(1)),
+    postalPrefixes: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+    centre: z.optional(Coordinates),
+  });
+
+  const RankBy = z.enum(['priority', 'stock', 'distance']);
+
+  const SourcingRule = z.strictObject({
+    id: Name,
+    description: z.optional(z.string()),
+    /** Every criterion given must hold; one left out matches any order. */
+    when: z._default(
+      z.strictObject({
+        channels: z.optional(z.array(SalesChannel).check(z.minLength(1))),
+        deliveryMethods: z.optional(z.array(DeliveryMethod).check(z.minLength(1))),
+        countries: z.optional(z.array(CountryCode).check(z.minLength(1))),
+        zones: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+        /** Every line's SKU must match one of these. */
+        skus: z.optional(z.array(SkuPattern).check(z.minLength(1))),
+        /** Every line's SKU must fall in one of these categories of the rule set. */
+        categories: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+      }),
+      {},
+    ),
+    /** Location ids of the inventory policy, in priority order; `pickup-store` is the store the customer chose. */
+    locations: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+    /** Criteria in order, each breaking the ties of the one before; rule order breaks the last ties. */
+    rankBy: z._default(z.array(RankBy).check(z.minLength(1)), ['priority']),
+    /** One location for the whole order, or split over at most maxParts locations (every candidate when left out). */
+    split: z._default(
+      z.strictObject({
+        mode: z.enum(['ship_complete', 'split']),
+        maxParts: z.optional(z.number().check(z.int(), z.positive())),
+      }),
+      { mode: 'split' },
+    ),
+    storeSafetyStock: z.optional(z.number().check(z.int(), z.gte(0))),
+  });
+
+  /** What a merchant writes (and POST /sourcing-rules takes): the rules, their zones and categories. */
+  const SourcingRules = z.strictObject({
+    zones: z._default(z.record(Name, SourcingZone), {}),
+    /** A category is the SKUs matching its patterns (the canonical order names no category). */
+    categories: z._default(z.record(Name, z.strictObject({ skus: z.array(SkuPattern).check(z.minLength(1)) })), {}),
+    /** Tried in order: the first whose criteria all hold decides. */
+    rules: z.array(SourcingRule),
+  });
+
+  /** A stored version of the rules: version n+1 is only written over n, and every version is kept. */
+  const SourcingRuleSet = z.extend(SourcingRules, {
+    version: z.number().check(z.int(), z.positive()),
+    updatedAt: z.iso.datetime({ offset: true }),
+    updatedBy: z.string().check(z.minLength(1)),
+  });
+  return { SourcingDecision, SourcingZone, RankBy, SourcingRule, SourcingRules, SourcingRuleSet };
 });
+
+export const SourcingDecision = /* @__PURE__ */ z.lazy(() => schemas().SourcingDecision);
+export type SourcingDecision = z.infer<typeof SourcingDecision>;
+export const SourcingZone = /* @__PURE__ */ z.lazy(() => schemas().SourcingZone);
 export type SourcingZone = z.infer<typeof SourcingZone>;
-
-export const RankBy = z.enum(['priority', 'stock', 'distance']);
+export const RankBy = /* @__PURE__ */ z.lazy(() => schemas().RankBy);
 export type RankBy = z.infer<typeof RankBy>;
-
-export const SourcingRule = z.strictObject({
-  id: Name,
-  description: z.optional(z.string()),
-  /** Every criterion given must hold; one left out matches any order. */
-  when: z._default(
-    z.strictObject({
-      channels: z.optional(z.array(SalesChannel).check(z.minLength(1))),
-      deliveryMethods: z.optional(z.array(DeliveryMethod).check(z.minLength(1))),
-      countries: z.optional(z.array(CountryCode).check(z.minLength(1))),
-      zones: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
-      /** Every line's SKU must match one of these. */
-      skus: z.optional(z.array(SkuPattern).check(z.minLength(1))),
-      /** Every line's SKU must fall in one of these categories of the rule set. */
-      categories: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
-    }),
-    {},
-  ),
-  /** Location ids of the inventory policy, in priority order; `pickup-store` is the store the customer chose. */
-  locations: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
-  /** Criteria in order, each breaking the ties of the one before; rule order breaks the last ties. */
-  rankBy: z._default(z.array(RankBy).check(z.minLength(1)), ['priority']),
-  /** One location for the whole order, or split over at most maxParts locations (every candidate when left out). */
-  split: z._default(
-    z.strictObject({
-      mode: z.enum(['ship_complete', 'split']),
-      maxParts: z.optional(z.number().check(z.int(), z.positive())),
-    }),
-    { mode: 'split' },
-  ),
-  storeSafetyStock: z.optional(z.number().check(z.int(), z.gte(0))),
-});
+export const SourcingRule = /* @__PURE__ */ z.lazy(() => schemas().SourcingRule);
 export type SourcingRule = z.infer<typeof SourcingRule>;
-
-/** What a merchant writes (and POST /sourcing-rules takes): the rules, their zones and categories. */
-export const SourcingRules = z.strictObject({
-  zones: z._default(z.record(Name, SourcingZone), {}),
-  /** A category is the SKUs matching its patterns (the canonical order names no category). */
-  categories: z._default(z.record(Name, z.strictObject({ skus: z.array(SkuPattern).check(z.minLength(1)) })), {}),
-  /** Tried in order: the first whose criteria all hold decides. */
-  rules: z.array(SourcingRule),
-});
+export const SourcingRules = /* @__PURE__ */ z.lazy(() => schemas().SourcingRules);
 export type SourcingRules = z.infer<typeof SourcingRules>;
-
-/** A stored version of the rules: version n+1 is only written over n, and every version is kept. */
-export const SourcingRuleSet = z.extend(SourcingRules, {
-  version: z.number().check(z.int(), z.positive()),
-  updatedAt: z.iso.datetime({ offset: true }),
-  updatedBy: z.string().check(z.minLength(1)),
-});
+export const SourcingRuleSet = /* @__PURE__ */ z.lazy(() => schemas().SourcingRuleSet);
 export type SourcingRuleSet = z.infer<typeof SourcingRuleSet>;
 
 /** What the rules need to know of a location (the inventory policy's locations satisfy it). */
@@ -119,7 +135,9 @@ export function validateSourcingRules(
   input: unknown,
   locations: readonly SourcingLocation[],
 ): { ok: true; rules: SourcingRules } | { ok: false; issues: FieldIssue[] } {
-  const parsed = SourcingRules.check(z.superRefine((rules, ctx) => checkRules(rules, locations, ctx))).safeParse(input);
+  const parsed = schemas()
+    .SourcingRules.check(z.superRefine((rules, ctx) => checkRules(rules, locations, ctx)))
+    .safeParse(input);
   return parsed.success ? { ok: true, rules: parsed.data } : { ok: false, issues: formatIssues(parsed.error) };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from '#domain/kernel/schema';
+import { once } from '#domain/kernel/once';
 import { CurrencyCode, Money, MoneyFormatError, formatDecimalMoney, parseDecimalMoney } from '#domain/kernel/money';
 import { OrderId, SalesChannel, orderIdFor } from '#domain/kernel/order';
 import type { FieldIssue } from '#domain/kernel/validation';
@@ -24,244 +25,282 @@ import {
  * validated and converted here, so one bad field is reported the same way in every format.
  */
 
-/** Store and register ids end up in keys and object paths. */
-const KeyPart = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1, 'is required'),
-    z.maxLength(64),
-    z.regex(/^[A-Za-z0-9._-]+$/, 'may contain letters, digits, ".", "_" and "-" only'),
-  );
-const BusinessDay = z.iso.date({ error: 'must be a date such as 2026-11-23' });
-const IsoTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' });
-/** A store's local wall-clock time (no offset), as NCR and other tills write EndDateTime. */
-const LocalDateTime = z.string().check(z.regex(LOCAL_DATE_TIME));
-const EndedAt = z.union([IsoTimestamp, LocalDateTime], {
-  error: 'must be an ISO 8601 date-time such as 2026-11-23T10:02:11-05:00 (or local, 2026-11-23T10:02:11)',
-});
-const Sequence = z.number().check(z.int(), z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER));
-const ReasonCode = z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as DAMAGED'));
-
-export const PosTransactionKey = z.object({
-  storeId: KeyPart,
-  /** The workstation (till) that rang the transaction up; sequence numbers run per register. */
-  registerId: KeyPart,
-  businessDay: BusinessDay,
-  sequence: Sequence,
-});
-export type PosTransactionKey = z.infer<typeof PosTransactionKey>;
+/** One transaction is one event on the bus (256 KB at most): a few hundred lines fit with room to spare. */
+export const MAX_LINES_PER_TRANSACTION = 500;
 
 /**
- * completed: a sale, return or exchange that moves stock and money. cancelled (voided at the till) and
- * training (training mode) move nothing. control: sign-on, no-sale, till pickups; moves nothing.
- * All four consume a sequence number, so all four count for gap detection.
+ * The transaction schemas, built on the first parse of any of them rather than when the module loads:
+ * eleven functions carry this module, most of them for a till sale or an exception fix that comes now
+ * and then, and it builds 206 schemas (issue 27).
  */
-export const PosDisposition = z.enum(['completed', 'cancelled', 'training', 'control']);
-export type PosDisposition = z.infer<typeof PosDisposition>;
+const schemas = once(() => {
+  /** Store and register ids end up in keys and object paths. */
+  const KeyPart = z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'is required'),
+      z.maxLength(64),
+      z.regex(/^[A-Za-z0-9._-]+$/, 'may contain letters, digits, ".", "_" and "-" only'),
+    );
+  const BusinessDay = z.iso.date({ error: 'must be a date such as 2026-11-23' });
+  const IsoTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' });
+  /** A store's local wall-clock time (no offset), as NCR and other tills write EndDateTime. */
+  const LocalDateTime = z.string().check(z.regex(LOCAL_DATE_TIME));
+  const EndedAt = z.union([IsoTimestamp, LocalDateTime], {
+    error: 'must be an ISO 8601 date-time such as 2026-11-23T10:02:11-05:00 (or local, 2026-11-23T10:02:11)',
+  });
+  const Sequence = z.number().check(z.int(), z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER));
+  const ReasonCode = z
+    .string()
+    .check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case reason code such as DAMAGED'));
 
-/**
- * The online order a returned line was bought on, as the till recorded it: always our order id, and
- * the channel with its own order id when that is what the till was given (the number on the
- * customer's order confirmation).
- */
-export const OriginalOrder = z.object({
-  orderId: OrderId,
-  channel: z.optional(SalesChannel),
-  channelOrderId: z.optional(z.string().check(z.minLength(1))),
-});
-export type OriginalOrder = z.infer<typeof OriginalOrder>;
+  const PosTransactionKey = z.object({
+    storeId: KeyPart,
+    /** The workstation (till) that rang the transaction up; sequence numbers run per register. */
+    registerId: KeyPart,
+    businessDay: BusinessDay,
+    sequence: Sequence,
+  });
 
-export const PosLine = z.object({
-  /** The line's position in the transaction, from 1. */
-  lineNumber: z.number().check(z.int(), z.positive()),
-  type: z.enum(['sale', 'return']),
-  /** What the till scanned or keyed: an internal SKU or a store item code. */
-  itemCode: z.string().check(z.minLength(1)),
-  /** The internal SKU from the cross-reference (channel "pos"); null when it does not know the item code. */
-  sku: z.nullable(z.string().check(z.minLength(1))),
-  description: z.optional(z.string()),
-  /** Whole units; 1 for a weighed or measured line, whose quantity is its `measure`. */
-  quantity: z.number().check(z.int(), z.positive()),
   /**
-   * Weighed or measured goods only (absent for goods counted in units): the unit and how much, in
-   * thousandths of it; 0.420 kg is { unit: 'kg', thousandths: 420 }, and `unitPrice` is per kg.
+   * completed: a sale, return or exchange that moves stock and money. cancelled (voided at the till) and
+   * training (training mode) move nothing. control: sign-on, no-sale, till pickups; moves nothing.
+   * All four consume a sequence number, so all four count for gap detection.
    */
-  measure: z.optional(Measure),
-  unitPrice: Money,
-  /** Discount on the whole line (all units), positive. */
-  discount: Money,
+  const PosDisposition = z.enum(['completed', 'cancelled', 'training', 'control']);
+
   /**
-   * quantity x unitPrice - discount: what the line adds to (sale) or takes from (return) the total.
-   * A measured line's is unitPrice x measure - discount, rounded to the minor unit as the till rounded it.
+   * The online order a returned line was bought on, as the till recorded it: always our order id, and
+   * the channel with its own order id when that is what the till was given (the number on the
+   * customer's order confirmation).
    */
-  amount: Money,
-  /**
-   * The line's own tax, when the store gave tax per line (POSLog's LineItem/Sale/Tax): the sum of its
-   * taxes, positive, never included in `amount` (a price with tax included is restated net, see
-   * toPosTransactionDraft). The transaction's `tax` counts it, sales up and returns down.
-   */
-  tax: z.optional(Money),
-  /** Returns: why the item came back; DAMAGED-like codes send it to damaged stock (see returnDestination). */
-  reasonCode: z.optional(ReasonCode),
-  /**
-   * The online order the line is for. A return: the order the units were bought on, taken back against
-   * it (ReturnReceived, return-intake; see order-returns.ts). A sale: the order's pickup handed over at
-   * the till; the fulfilment capability collects its store task (collectAtTill), which ships the order
-   * and consumes its reservation, so the line moves no stock through POS and books no second revenue.
-   */
-  originalOrder: z.optional(OriginalOrder),
-});
-export type PosLine = z.infer<typeof PosLine>;
+  const OriginalOrder = z.object({
+    orderId: OrderId,
+    channel: z.optional(SalesChannel),
+    channelOrderId: z.optional(z.string().check(z.minLength(1))),
+  });
 
-export const PosTender = z.object({
-  /** Lower-case tender code: cash, card, gift_card, voucher, ... */
-  method: z.string().check(z.minLength(1)),
-  /** Positive when the store took money, negative when it paid out (change, refund). */
-  amount: Money,
-});
-export type PosTender = z.infer<typeof PosTender>;
+  const PosLine = z.object({
+    /** The line's position in the transaction, from 1. */
+    lineNumber: z.number().check(z.int(), z.positive()),
+    type: z.enum(['sale', 'return']),
+    /** What the till scanned or keyed: an internal SKU or a store item code. */
+    itemCode: z.string().check(z.minLength(1)),
+    /** The internal SKU from the cross-reference (channel "pos"); null when it does not know the item code. */
+    sku: z.nullable(z.string().check(z.minLength(1))),
+    description: z.optional(z.string()),
+    /** Whole units; 1 for a weighed or measured line, whose quantity is its `measure`. */
+    quantity: z.number().check(z.int(), z.positive()),
+    /**
+     * Weighed or measured goods only (absent for goods counted in units): the unit and how much, in
+     * thousandths of it; 0.420 kg is { unit: 'kg', thousandths: 420 }, and `unitPrice` is per kg.
+     */
+    measure: z.optional(Measure),
+    unitPrice: Money,
+    /** Discount on the whole line (all units), positive. */
+    discount: Money,
+    /**
+     * quantity x unitPrice - discount: what the line adds to (sale) or takes from (return) the total.
+     * A measured line's is unitPrice x measure - discount, rounded to the minor unit as the till rounded it.
+     */
+    amount: Money,
+    /**
+     * The line's own tax, when the store gave tax per line (POSLog's LineItem/Sale/Tax): the sum of its
+     * taxes, positive, never included in `amount` (a price with tax included is restated net, see
+     * toPosTransactionDraft). The transaction's `tax` counts it, sales up and returns down.
+     */
+    tax: z.optional(Money),
+    /** Returns: why the item came back; DAMAGED-like codes send it to damaged stock (see returnDestination). */
+    reasonCode: z.optional(ReasonCode),
+    /**
+     * The online order the line is for. A return: the order the units were bought on, taken back against
+     * it (ReturnReceived, return-intake; see order-returns.ts). A sale: the order's pickup handed over at
+     * the till; the fulfilment capability collects its store task (collectAtTill), which ships the order
+     * and consumes its reservation, so the line moves no stock through POS and books no second revenue.
+     */
+    originalOrder: z.optional(OriginalOrder),
+  });
 
-export const PosTransaction = z.object({
-  /** `{storeId}:{registerId}:{businessDay}:{sequence}`: the key as one string. */
-  transactionId: z.string().check(z.minLength(1)),
-  key: PosTransactionKey,
-  /**
-   * When the transaction ended, with its UTC offset. A store that writes local times has them read in
-   * its time zone (the inventory policy's location `timeZone`); a transaction that moves nothing
-   * (cancelled, training, control) keeps the local time as written when the store has no time zone.
-   */
-  endedAt: EndedAt,
-  currency: CurrencyCode,
-  disposition: PosDisposition,
-  operatorId: z.optional(z.string()),
-  lines: z.array(PosLine),
-  /** Tax of the whole transaction, negative for a return-only transaction. */
-  tax: Money,
-  tenders: z.array(PosTender),
-  /** sales - returns + tax; the tenders add up to it. */
-  total: Money,
-});
-export type PosTransaction = z.infer<typeof PosTransaction>;
+  const PosTender = z.object({
+    /** Lower-case tender code: cash, card, gift_card, voucher, ... */
+    method: z.string().check(z.minLength(1)),
+    /** Positive when the store took money, negative when it paid out (change, refund). */
+    amount: Money,
+  });
 
-/** What a parser produced: the canonical transaction before the cross-reference resolved its item codes. */
-export type PosTransactionDraft = Omit<PosTransaction, 'lines'> & { lines: Omit<PosLine, 'sku'>[] };
+  const PosTransaction = z.object({
+    /** `{storeId}:{registerId}:{businessDay}:{sequence}`: the key as one string. */
+    transactionId: z.string().check(z.minLength(1)),
+    key: PosTransactionKey,
+    /**
+     * When the transaction ended, with its UTC offset. A store that writes local times has them read in
+     * its time zone (the inventory policy's location `timeZone`); a transaction that moves nothing
+     * (cancelled, training, control) keeps the local time as written when the store has no time zone.
+     */
+    endedAt: EndedAt,
+    currency: CurrencyCode,
+    disposition: PosDisposition,
+    operatorId: z.optional(z.string()),
+    lines: z.array(PosLine),
+    /** Tax of the whole transaction, negative for a return-only transaction. */
+    tax: Money,
+    tenders: z.array(PosTender),
+    /** sales - returns + tax; the tenders add up to it. */
+    total: Money,
+  });
 
-// --- raw input, as every format reads it ------------------------------------------------------
+  /** What a parser produced: the canonical transaction before the cross-reference resolved its item codes. */
 
-const Decimal = z.pipe(
-  z.pipe(
-    z.union([z.string(), z.number()]),
-    z.transform((value) => String(value).trim()),
-  ),
-  z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'must be a decimal amount such as "19.99"')),
-);
-const WholeNumber = z.pipe(
-  z.pipe(
-    z.union([z.string(), z.number()]),
-    z.transform((value) =>
-      typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value.trim()),
-    ),
-  ),
-  z
-    .number({ error: 'must be a number' })
-    .check(z.int('must be a whole number'), z.refine(Number.isSafeInteger, 'is too large')),
-);
-const Optional = <T extends z.ZodMiniType>(schema: T) =>
-  z.optional(
-    z.pipe(
-      z.transform((value: unknown): unknown => (value === '' || value === null ? undefined : value)),
-      z.optional(schema),
-    ),
-  );
-const OneOrMore = <T extends z.ZodMiniType>(schema: T) =>
-  z.pipe(
-    z.optional(
-      z.pipe(
-        z.transform((value: unknown): unknown =>
-          value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value],
-        ),
-        z.array(schema),
-      ),
-    ),
-    z.transform((values) => values ?? []),
-  );
+  // --- raw input, as every format reads it ------------------------------------------------------
 
-export const RawPosLine = z.object({
-  type: z.enum(['sale', 'return'], { error: 'must be "sale" or "return"' }),
-  itemCode: z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, 'is required'), z.maxLength(64)),
-  description: Optional(z.string().check(z.maxLength(200))),
-  /** Whole units ("2"); with a measure unit, up to three decimals of it ("0.420"). */
-  quantity: z.pipe(
+  const Decimal = z.pipe(
     z.pipe(
       z.union([z.string(), z.number()]),
       z.transform((value) => String(value).trim()),
     ),
-    z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'must be a number')),
-  ),
-  /** The quantity's unit as written (each, kg, KGM, lb ...; see readUnitOfMeasure); each when absent. */
-  unit: Optional(z.string().check(z.trim(), z.maxLength(20))),
-  unitPrice: Decimal.check(z.refine((value) => !value.startsWith('-'), 'must not be negative')),
-  discount: Optional(Decimal.check(z.refine((value) => !value.startsWith('-'), 'must not be negative'))),
-  /** When the store sends it, it must equal quantity x unitPrice - discount. */
-  amount: Optional(Decimal),
-  reasonCode: Optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
-  /** The line's taxes (one amount or several, each positive), when the store gives tax per line. */
-  tax: OneOrMore(Decimal.check(z.refine((value) => !value.startsWith('-'), 'must not be negative'))),
-  /** The line's taxes are included in its price and amount (VAT-inclusive), not added on top. */
-  taxIncluded: Optional(z.boolean({ error: 'must be true or false' })),
-  /** Group pricing: `unitPrice` is quoted for this many units (3 for 1.00); the line amount is what counts. */
-  priceUnits: Optional(z.pipe(WholeNumber, z.number().check(z.gte(1, 'must be at least 1')))),
-  /** The online order a return was bought on, or a sale hands over: `ord_...` or `{channel}:{channelOrderId}` (see parseOriginalOrder). */
-  originalOrder: Optional(
-    z.string({ error: 'must be text such as "shopify:5600000000001"' }).check(z.trim(), z.maxLength(120)),
-  ),
-});
-export type RawPosLine = z.input<typeof RawPosLine>;
-
-export const RawPosTender = z.object({
-  method: z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, 'is required'), z.maxLength(40)),
-  amount: Decimal,
-});
-export type RawPosTender = z.input<typeof RawPosTender>;
-
-/** One transaction is one event on the bus (256 KB at most): a few hundred lines fit with room to spare. */
-export const MAX_LINES_PER_TRANSACTION = 500;
-
-export const RawPosTransaction = z.object({
-  storeId: KeyPart,
-  registerId: KeyPart,
-  businessDay: BusinessDay,
-  sequence: z.pipe(WholeNumber, Sequence),
-  endedAt: EndedAt,
-  /** Required for a completed transaction; others move no money and default to XXX (ISO 4217: no currency). */
-  currency: Optional(CurrencyCode),
-  disposition: z.pipe(
-    Optional(PosDisposition),
-    z.transform((value) => value ?? 'completed'),
-  ),
-  operatorId: Optional(z.string().check(z.trim(), z.maxLength(64))),
-  lines: z._default(
+    z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'must be a decimal amount such as "19.99"')),
+  );
+  const WholeNumber = z.pipe(
+    z.pipe(
+      z.union([z.string(), z.number()]),
+      z.transform((value) =>
+        typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value.trim()),
+      ),
+    ),
     z
-      .array(RawPosLine)
-      .check(
-        z.maxLength(
-          MAX_LINES_PER_TRANSACTION,
-          `has more than ${MAX_LINES_PER_TRANSACTION} lines: one transaction travels as one event, at most 256 KB`,
+      .number({ error: 'must be a number' })
+      .check(z.int('must be a whole number'), z.refine(Number.isSafeInteger, 'is too large')),
+  );
+  const Optional = <T extends z.ZodMiniType>(schema: T) =>
+    z.optional(
+      z.pipe(
+        z.transform((value: unknown): unknown => (value === '' || value === null ? undefined : value)),
+        z.optional(schema),
+      ),
+    );
+  const OneOrMore = <T extends z.ZodMiniType>(schema: T) =>
+    z.pipe(
+      z.optional(
+        z.pipe(
+          z.transform((value: unknown): unknown =>
+            value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value],
+          ),
+          z.array(schema),
         ),
       ),
-    [],
-  ),
-  /**
-   * One amount, or several (one per tax line) that add up. When lines carry their own tax, these are
-   * the store's summary of them: they must add up to the same, and are not counted twice.
-   */
-  tax: OneOrMore(Decimal),
-  /** The transaction's taxes are included in its line amounts (VAT-inclusive); then they must be given per line. */
-  taxIncluded: Optional(z.boolean({ error: 'must be true or false' })),
-  tenders: z._default(z.array(RawPosTender), []),
+      z.transform((values) => values ?? []),
+    );
+
+  const RawPosLine = z.object({
+    type: z.enum(['sale', 'return'], { error: 'must be "sale" or "return"' }),
+    itemCode: z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, 'is required'), z.maxLength(64)),
+    description: Optional(z.string().check(z.maxLength(200))),
+    /** Whole units ("2"); with a measure unit, up to three decimals of it ("0.420"). */
+    quantity: z.pipe(
+      z.pipe(
+        z.union([z.string(), z.number()]),
+        z.transform((value) => String(value).trim()),
+      ),
+      z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'must be a number')),
+    ),
+    /** The quantity's unit as written (each, kg, KGM, lb ...; see readUnitOfMeasure); each when absent. */
+    unit: Optional(z.string().check(z.trim(), z.maxLength(20))),
+    unitPrice: Decimal.check(z.refine((value) => !value.startsWith('-'), 'must not be negative')),
+    discount: Optional(Decimal.check(z.refine((value) => !value.startsWith('-'), 'must not be negative'))),
+    /** When the store sends it, it must equal quantity x unitPrice - discount. */
+    amount: Optional(Decimal),
+    reasonCode: Optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
+    /** The line's taxes (one amount or several, each positive), when the store gives tax per line. */
+    tax: OneOrMore(Decimal.check(z.refine((value) => !value.startsWith('-'), 'must not be negative'))),
+    /** The line's taxes are included in its price and amount (VAT-inclusive), not added on top. */
+    taxIncluded: Optional(z.boolean({ error: 'must be true or false' })),
+    /** Group pricing: `unitPrice` is quoted for this many units (3 for 1.00); the line amount is what counts. */
+    priceUnits: Optional(z.pipe(WholeNumber, z.number().check(z.gte(1, 'must be at least 1')))),
+    /** The online order a return was bought on, or a sale hands over: `ord_...` or `{channel}:{channelOrderId}` (see parseOriginalOrder). */
+    originalOrder: Optional(
+      z.string({ error: 'must be text such as "shopify:5600000000001"' }).check(z.trim(), z.maxLength(120)),
+    ),
+  });
+
+  const RawPosTender = z.object({
+    method: z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, 'is required'), z.maxLength(40)),
+    amount: Decimal,
+  });
+
+  const RawPosTransaction = z.object({
+    storeId: KeyPart,
+    registerId: KeyPart,
+    businessDay: BusinessDay,
+    sequence: z.pipe(WholeNumber, Sequence),
+    endedAt: EndedAt,
+    /** Required for a completed transaction; others move no money and default to XXX (ISO 4217: no currency). */
+    currency: Optional(CurrencyCode),
+    disposition: z.pipe(
+      Optional(PosDisposition),
+      z.transform((value) => value ?? 'completed'),
+    ),
+    operatorId: Optional(z.string().check(z.trim(), z.maxLength(64))),
+    lines: z._default(
+      z
+        .array(RawPosLine)
+        .check(
+          z.maxLength(
+            MAX_LINES_PER_TRANSACTION,
+            `has more than ${MAX_LINES_PER_TRANSACTION} lines: one transaction travels as one event, at most 256 KB`,
+          ),
+        ),
+      [],
+    ),
+    /**
+     * One amount, or several (one per tax line) that add up. When lines carry their own tax, these are
+     * the store's summary of them: they must add up to the same, and are not counted twice.
+     */
+    tax: OneOrMore(Decimal),
+    /** The transaction's taxes are included in its line amounts (VAT-inclusive); then they must be given per line. */
+    taxIncluded: Optional(z.boolean({ error: 'must be true or false' })),
+    tenders: z._default(z.array(RawPosTender), []),
+  });
+  /** The key fields of a raw transaction alone: the key of one that is otherwise invalid. */
+  const RawKey = z.object({
+    storeId: KeyPart,
+    registerId: KeyPart,
+    businessDay: BusinessDay,
+    sequence: z.pipe(WholeNumber, Sequence),
+  });
+  return {
+    PosTransactionKey,
+    PosDisposition,
+    OriginalOrder,
+    PosLine,
+    PosTender,
+    PosTransaction,
+    RawPosLine,
+    RawPosTender,
+    RawPosTransaction,
+    RawKey,
+  };
 });
+
+export const PosTransactionKey = /* @__PURE__ */ z.lazy(() => schemas().PosTransactionKey);
+export type PosTransactionKey = z.infer<typeof PosTransactionKey>;
+export const PosDisposition = /* @__PURE__ */ z.lazy(() => schemas().PosDisposition);
+export type PosDisposition = z.infer<typeof PosDisposition>;
+export const OriginalOrder = /* @__PURE__ */ z.lazy(() => schemas().OriginalOrder);
+export type OriginalOrder = z.infer<typeof OriginalOrder>;
+export const PosLine = /* @__PURE__ */ z.lazy(() => schemas().PosLine);
+export type PosLine = z.infer<typeof PosLine>;
+export const PosTender = /* @__PURE__ */ z.lazy(() => schemas().PosTender);
+export type PosTender = z.infer<typeof PosTender>;
+export const PosTransaction = /* @__PURE__ */ z.lazy(() => schemas().PosTransaction);
+export type PosTransaction = z.infer<typeof PosTransaction>;
+export const RawPosLine = /* @__PURE__ */ z.lazy(() => schemas().RawPosLine);
+export type RawPosLine = z.input<typeof RawPosLine>;
+export const RawPosTender = /* @__PURE__ */ z.lazy(() => schemas().RawPosTender);
+export type RawPosTender = z.input<typeof RawPosTender>;
+export const RawPosTransaction = /* @__PURE__ */ z.lazy(() => schemas().RawPosTransaction);
 export type RawPosTransaction = z.input<typeof RawPosTransaction>;
+export type PosTransactionDraft = Omit<PosTransaction, 'lines'> & { lines: Omit<PosLine, 'sku'>[] };
 
 export type DraftResult =
   | { ok: true; transaction: PosTransactionDraft }
@@ -627,18 +666,11 @@ export function parseOriginalOrder(text: string): OriginalOrder | undefined {
 function readableKey(input: unknown): { key?: PosTransactionKey } {
   if (input === null || typeof input !== 'object') return {};
   const fields = input as Record<string, unknown>;
-  const key = z
-    .object({
-      storeId: KeyPart,
-      registerId: KeyPart,
-      businessDay: BusinessDay,
-      sequence: z.pipe(WholeNumber, Sequence),
-    })
-    .safeParse({
-      storeId: fields.storeId,
-      registerId: fields.registerId,
-      businessDay: fields.businessDay,
-      sequence: fields.sequence,
-    });
+  const key = schemas().RawKey.safeParse({
+    storeId: fields.storeId,
+    registerId: fields.registerId,
+    businessDay: fields.businessDay,
+    sequence: fields.sequence,
+  });
   return key.success ? { key: key.data } : {};
 }

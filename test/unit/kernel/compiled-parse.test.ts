@@ -139,3 +139,37 @@ describe("a channel's schemas", () => {
     },
   );
 });
+
+/** Capability modules whose schemas wait for a first parse, each with one schema it exports. */
+const CAPABILITY_SCHEMAS = [
+  ['inventory events', '#domain/inventory/events', 'InventoryReservedData'],
+  ['fulfilment events', '#domain/fulfilment/events', 'FulfilmentRequestedData'],
+  ['sourcing rules', '#domain/fulfilment/sourcing', 'SourcingRules'],
+  ['POS transactions', '#domain/pos/transaction', 'RawPosTransaction'],
+  ['POS events', '#domain/pos/events', 'PosBatchRef'],
+  ['pricing events', '#domain/pricing/events', 'PriceChangedData'],
+] as const;
+
+describe("a capability's schemas", () => {
+  it.each(CAPABILITY_SCHEMAS)(
+    '%s: are built at the first parse, not when the module or any module it imports loads',
+    (_module, modulePath, exported) => {
+      // Every module that builds on first use counts here: one whose schemas wait may import another's.
+      let builds = 0;
+      jest.isolateModules(() => {
+        jest.doMock('#domain/kernel/once', () => ({
+          once: <T>(make: () => T) =>
+            once(() => {
+              builds += 1;
+              return make();
+            }),
+        }));
+        const schemas = require(modulePath) as Record<string, z.ZodMiniType>;
+        expect(builds).toBe(0);
+
+        expect(schemas[exported].safeParse({}).success).toBe(false);
+        expect(builds).toBeGreaterThan(0);
+      });
+    },
+  );
+});
