@@ -98,7 +98,7 @@ export class S3DeliveryArchive implements DeliveryArchive, RequestArchive {
     try {
       return JSON.parse(await readObjectText(this.client, this.bucket, key)) as T;
     } catch (error) {
-      if ((error as Error).name === 'NoSuchKey') return undefined;
+      if ((error as Error | undefined)?.name === 'NoSuchKey') return undefined;
       throw error;
     }
   }
